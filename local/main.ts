@@ -1,0 +1,53 @@
+/**
+ * `npm start`: the whole system on this machine. Prints where everything is, stops every child
+ * process on Ctrl-C, and says clearly what is wrong when it cannot start (no Java, a port taken).
+ */
+import { readLocalConfig } from './config.ts';
+import { JavaMissingError } from './emulators.ts';
+import { PortTakenError } from './ports.ts';
+import { startLocalStack } from './stack.ts';
+
+const log = (line: string) => process.stderr.write(`[local] ${line}\n`);
+
+async function main() {
+  const config = readLocalConfig();
+  log('starting: synthesizing the stack, DynamoDB Local, SQS/SNS/S3 emulator, gateway…');
+  const stack = await startLocalStack(config, log);
+  const slowest = [...stack.functions.values()].sort((a, b) => b.initMs - a.initMs)[0];
+  process.stdout.write(
+    [
+      '',
+      `  Support chat is running (ready in ${(stack.startupMs / 1000).toFixed(1)} s)`,
+      `  WebSocket     ${stack.wsUrl}?lang=ru`,
+      `  Health        ${stack.httpUrl}/health`,
+      `  Config        ${stack.httpUrl}/config.json`,
+      `  Outbox        ${stack.httpUrl}/local/outbox`,
+      `  DynamoDB      ${stack.functionEnv.AWS_ENDPOINT_URL_DYNAMODB}`,
+      `  SQS/SNS/S3    ${stack.functionEnv.AWS_ENDPOINT_URL_SQS}`,
+      `  Functions     ${stack.functions.size} loaded${slowest ? ` (slowest init ${slowest.name}: ${slowest.initMs.toFixed(0)} ms)` : ''}`,
+      '',
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof PortTakenError || error instanceof JavaMissingError) {
+    log(error.message);
+  } else {
+    log(`could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+  process.exit(1);
+});

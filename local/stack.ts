@@ -1,0 +1,148 @@
+/**
+ * The whole system on one machine: synthesizes the CDK stack, starts the emulators, creates the
+ * template's resources on them, loads the template's functions with their environments, and serves
+ * the WebSocket gateway, the SQS event source mappings and the HTTP side. `stop()` undoes it all.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LocalConfig } from './config.ts';
+import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.ts';
+import { functionEnvironment, type LocalFunction, loadFunctions } from './functions.ts';
+import { type Gateway, startGateway } from './gateway.ts';
+import { type LocalHttp, startHttp } from './http.ts';
+import { type Poller, startPoller } from './pollers.ts';
+import { claimPort } from './ports.ts';
+import { arnOf, type LocalAccount } from './resolve.ts';
+import { createResources } from './resources.ts';
+import { synthesizeTemplate } from './synth.ts';
+import { sqsEventSourceMappings, type Template, webSocketApi } from './template.ts';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ACCOUNT_ID = '000000000000';
+
+export interface LocalStack {
+  httpUrl: string;
+  wsUrl: string;
+  /** The environment the functions run with (table names, queue URLs, endpoints, credentials). */
+  functionEnv: Record<string, string>;
+  functions: Map<string, LocalFunction>;
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(config: LocalConfig, log: (line: string) => void): Promise<LocalStack> {
+  const started = performance.now();
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((e: unknown) => log(`stop: ${String(e)}`));
+  };
+  try {
+    const [httpPort, wsPort, dynamoDbPort, awsPort] = await Promise.all([
+      claimPort(config.HTTP_PORT, 'HTTP', 'HTTP_PORT'),
+      claimPort(config.WS_PORT, 'WebSocket', 'WS_PORT'),
+      claimPort(config.DYNAMODB_PORT, 'DynamoDB Local', 'DYNAMODB_PORT'),
+      claimPort(config.AWS_EMULATOR_PORT, 'SQS/SNS/S3 emulator', 'AWS_EMULATOR_PORT'),
+    ]);
+    const http: LocalHttp = await startHttp(httpPort);
+    cleanups.push(() => http.close());
+
+    // Java takes seconds to start: synthesize meanwhile.
+    const [emulatorsStarted, synthesized] = await Promise.allSettled([
+      startEmulators({ dynamoDbPort, awsPort, region: config.AWS_REGION }),
+      new Promise<Template>((resolve) => setImmediate(() => resolve(synthesizeTemplate()))),
+    ]);
+    if (emulatorsStarted.status === 'fulfilled') cleanups.push(() => emulatorsStarted.value.stop());
+    if (emulatorsStarted.status === 'rejected') throw emulatorsStarted.reason;
+    if (synthesized.status === 'rejected') throw synthesized.reason;
+    const emulators: Emulators = emulatorsStarted.value;
+    const template: Template = synthesized.value;
+
+    const api = webSocketApi(template);
+    const account: LocalAccount = {
+      region: config.AWS_REGION,
+      accountId: ACCOUNT_ID,
+      connectionsEndpoint: `http://127.0.0.1:${wsPort}/${api.stageName}`,
+      queueUrls: new Map(),
+    };
+    await createResources(template, account, {
+      dynamoDb: emulators.dynamoDbEndpoint,
+      aws: emulators.awsEndpoint,
+    });
+
+    const functionEnv = {
+      ...functionEnvironment(template, account, REPO_ROOT),
+      ...awsEnvironment(config, emulators),
+      ...(config.LOG_LEVEL === 'SILENT'
+        ? { POWERTOOLS_LOG_LEVEL: 'SILENT' }
+        : { POWERTOOLS_LOG_LEVEL: config.LOG_LEVEL }),
+    };
+    // Settings the developer exported (e.g. a shorter SLA) win over the template's defaults.
+    for (const [name, value] of Object.entries(functionEnv)) process.env[name] ??= value;
+    Object.assign(process.env, awsEnvironment(config, emulators));
+    const functions = await loadFunctions(template, account, REPO_ROOT);
+
+    const gateway: Gateway = await startGateway({
+      api,
+      functions,
+      port: wsPort,
+      region: config.AWS_REGION,
+      accountId: ACCOUNT_ID,
+      idleTimeoutSeconds: config.WS_IDLE_TIMEOUT_SECONDS,
+      maxConnectionSeconds: config.WS_MAX_CONNECTION_SECONDS,
+      log,
+    });
+    cleanups.push(() => gateway.close());
+
+    const pollers: Poller[] = sqsEventSourceMappings(template).map((mapping) => {
+      const fn = functions.get(mapping.functionId);
+      const queueUrl = account.queueUrls.get(mapping.queueId);
+      const queue = template.Resources[mapping.queueId];
+      if (!fn || !queueUrl || !queue)
+        throw new Error(`event source mapping ${mapping.queueId} → ${mapping.functionId}`);
+      return startPoller({
+        mapping,
+        fn,
+        queueUrl,
+        queueArn: arnOf(mapping.queueId, queue, account),
+        endpoint: emulators.awsEndpoint,
+        region: config.AWS_REGION,
+        concurrency: Math.min(
+          mapping.maximumConcurrency ?? config.SQS_POLLERS_PER_QUEUE,
+          config.SQS_POLLERS_PER_QUEUE,
+        ),
+        log,
+      });
+    });
+    cleanups.push(async () => void (await Promise.all(pollers.map((p) => p.stop()))));
+
+    const httpUrl = `http://127.0.0.1:${http.port}`;
+    const wsUrl = `ws://127.0.0.1:${gateway.port}/`;
+    http.markReady({ wsUrl, region: config.AWS_REGION, stage: api.stageName });
+    return {
+      httpUrl,
+      wsUrl,
+      functionEnv: { ...functionEnv, ...awsEnvironment(config, emulators) },
+      functions,
+      startupMs: performance.now() - started,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The standard SDK variables that point every client at the emulators; the code has no local branch. */
+function awsEnvironment(config: LocalConfig, emulators: Emulators): Record<string, string> {
+  return {
+    AWS_REGION: config.AWS_REGION,
+    AWS_DEFAULT_REGION: config.AWS_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoDbEndpoint,
+    AWS_ENDPOINT_URL_SQS: emulators.awsEndpoint,
+    AWS_ENDPOINT_URL_SNS: emulators.awsEndpoint,
+    AWS_ENDPOINT_URL_S3: emulators.awsEndpoint,
+  };
+}

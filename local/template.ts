@@ -1,0 +1,199 @@
+/**
+ * The synthesized CloudFormation template, read as the local stack needs it: what to create
+ * (tables, queues, topics, buckets), what to run (functions with their entries and environments)
+ * and how they are wired (WebSocket routes, the authorizer, SQS event source mappings).
+ *
+ * This module owns the only knowledge of the template's shape in `local/`; everything else asks it.
+ */
+import { z } from 'zod';
+
+const resourceSchema = z.object({
+  Type: z.string(),
+  Properties: z.record(z.string(), z.unknown()).default({}),
+  Metadata: z.record(z.string(), z.unknown()).optional(),
+  DependsOn: z.union([z.string(), z.array(z.string())]).optional(),
+});
+export type Resource = z.infer<typeof resourceSchema>;
+
+const templateSchema = z.object({ Resources: z.record(z.string(), resourceSchema) });
+export type Template = z.infer<typeof templateSchema>;
+
+export function parseTemplate(raw: unknown): Template {
+  return templateSchema.parse(raw);
+}
+
+/** Logical ids of the resources of one CloudFormation type, in template order. */
+export function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** The logical id a `{ Ref }` or `{ Fn::GetAtt }` points at, or undefined for anything else. */
+export function referencedId(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.Ref === 'string') return v.Ref;
+  const getAtt = v['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  return undefined;
+}
+
+/**
+ * The logical id of the function behind an API Gateway integration URI or a mapping's FunctionName:
+ * a `Fn::Join` that contains `Fn::GetAtt [fn, 'Arn']`, or a plain Ref/GetAtt.
+ */
+export function functionIdIn(value: unknown, template: Template): string | undefined {
+  const direct = referencedId(value);
+  if (direct && template.Resources[direct]?.Type === 'AWS::Lambda::Function') return direct;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const nested of Object.values(value as Record<string, unknown>)) {
+    const items = Array.isArray(nested) ? nested.flat(3) : [nested];
+    for (const item of items) {
+      const found = functionIdIn(item, template);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+const functionSchema = z.object({
+  Properties: z.object({
+    Handler: z.string().optional(),
+    Timeout: z.number().default(3),
+    MemorySize: z.number().default(128),
+    Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }).optional(),
+    Layers: z.array(z.unknown()).optional(),
+  }),
+  Metadata: z.object({ 'local:entry': z.string() }),
+});
+
+export interface FunctionSpec {
+  logicalId: string;
+  entry: string;
+  timeoutSeconds: number;
+  environment: Record<string, unknown>;
+  layerIds: string[];
+}
+
+/** Every Lambda function that carries the house construct's `local:entry` metadata. */
+export function functionSpecs(template: Template): FunctionSpec[] {
+  return resourcesOfType(template, 'AWS::Lambda::Function').flatMap(([logicalId, resource]) => {
+    const parsed = functionSchema.safeParse(resource);
+    if (!parsed.success) return []; // CDK's own helper functions (e.g. log retention) have no entry
+    const { Properties, Metadata } = parsed.data;
+    return [
+      {
+        logicalId,
+        entry: Metadata['local:entry'],
+        timeoutSeconds: Properties.Timeout,
+        environment: Properties.Environment?.Variables ?? {},
+        layerIds: (Properties.Layers ?? []).map(referencedId).filter((id): id is string => Boolean(id)),
+      },
+    ];
+  });
+}
+
+/** The local folder of a layer (metadata `local:path`), mounted at `/opt` in Lambda. */
+export function layerPath(template: Template, logicalId: string): string | undefined {
+  const path = template.Resources[logicalId]?.Metadata?.['local:path'];
+  return typeof path === 'string' ? path : undefined;
+}
+
+export interface WebSocketRouteSpec {
+  routeKey: string;
+  functionId: string;
+  returnResponse: boolean;
+}
+
+export interface WebSocketApiSpec {
+  apiId: string;
+  stageName: string;
+  routeSelectionExpression: string;
+  routes: Map<string, WebSocketRouteSpec>;
+  /** The REQUEST authorizer of `$connect`, if any. */
+  authorizerFunctionId?: string;
+}
+
+/** The (single) WebSocket API of the stack: its routes, their integrations and the authorizer. */
+export function webSocketApi(template: Template): WebSocketApiSpec {
+  const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(
+    ([, r]) => r.Properties.ProtocolType === 'WEBSOCKET',
+  );
+  if (apis.length !== 1) throw new Error(`expected one WebSocket API in the template, found ${apis.length}`);
+  const [[apiId, api]] = apis as [[string, Resource]];
+  const belongsToApi = (r: Resource) => referencedId(r.Properties.ApiId) === apiId;
+
+  const integrations = new Map(
+    resourcesOfType(template, 'AWS::ApiGatewayV2::Integration')
+      .filter(([, r]) => belongsToApi(r))
+      .map(([id, r]) => [id, functionIdIn(r.Properties.IntegrationUri, template)]),
+  );
+  const routeIdsWithResponse = new Set(
+    resourcesOfType(template, 'AWS::ApiGatewayV2::RouteResponse').map(([, r]) =>
+      referencedId(r.Properties.RouteId),
+    ),
+  );
+
+  const routes = new Map<string, WebSocketRouteSpec>();
+  let authorizerFunctionId: string | undefined;
+  for (const [routeId, route] of resourcesOfType(template, 'AWS::ApiGatewayV2::Route')) {
+    if (!belongsToApi(route)) continue;
+    const routeKey = String(route.Properties.RouteKey);
+    const target = route.Properties.Target;
+    const integrationId = findIntegrationId(target, integrations);
+    const functionId = integrationId ? integrations.get(integrationId) : undefined;
+    if (!functionId) throw new Error(`route ${routeKey} has no Lambda integration the local stack can run`);
+    routes.set(routeKey, { routeKey, functionId, returnResponse: routeIdsWithResponse.has(routeId) });
+    const authorizerId = referencedId(route.Properties.AuthorizerId);
+    if (authorizerId) {
+      authorizerFunctionId = functionIdIn(
+        template.Resources[authorizerId]?.Properties.AuthorizerUri,
+        template,
+      );
+    }
+  }
+
+  const stages = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage').filter(([, r]) => belongsToApi(r));
+  const stageName = String(stages[0]?.[1].Properties.StageName ?? '$default');
+  return {
+    apiId,
+    stageName,
+    routeSelectionExpression: String(api.Properties.RouteSelectionExpression),
+    routes,
+    ...(authorizerFunctionId ? { authorizerFunctionId } : {}),
+  };
+}
+
+function findIntegrationId(target: unknown, integrations: Map<string, unknown>): string | undefined {
+  const text = JSON.stringify(target ?? null);
+  for (const id of integrations.keys()) if (text.includes(`"${id}"`)) return id;
+  return undefined;
+}
+
+export interface EventSourceMappingSpec {
+  functionId: string;
+  queueId: string;
+  batchSize: number;
+  reportBatchItemFailures: boolean;
+  maximumConcurrency?: number;
+}
+
+/** SQS → Lambda event source mappings. */
+export function sqsEventSourceMappings(template: Template): EventSourceMappingSpec[] {
+  return resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(([, r]) => {
+    const queueId = referencedId(r.Properties.EventSourceArn);
+    const functionId = referencedId(r.Properties.FunctionName);
+    if (!queueId || !functionId || template.Resources[queueId]?.Type !== 'AWS::SQS::Queue') return [];
+    const types = (r.Properties.FunctionResponseTypes as string[] | undefined) ?? [];
+    const scaling = r.Properties.ScalingConfig as { MaximumConcurrency?: number } | undefined;
+    return [
+      {
+        functionId,
+        queueId,
+        batchSize: Number(r.Properties.BatchSize ?? 10),
+        reportBatchItemFailures: types.includes('ReportBatchItemFailures'),
+        ...(scaling?.MaximumConcurrency ? { maximumConcurrency: scaling.MaximumConcurrency } : {}),
+      },
+    ];
+  });
+}
