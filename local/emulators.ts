@@ -37,7 +37,7 @@ export async function startEmulators(options: {
   dynamo.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const dynamoDbEndpoint = `http://127.0.0.1:${options.dynamoDbPort}`;
   const [fauxqs] = await Promise.all([
-    startFauxqs({ port: options.awsPort, host: '127.0.0.1', logger: false, defaultRegion: options.region }),
+    startFauxqs({ port: options.awsPort, logger: false, defaultRegion: options.region }),
     waitForDynamoDb(dynamoDbEndpoint, options.region, dynamo, stderr),
   ]);
   return {

@@ -47,6 +47,8 @@ export interface Gateway {
 }
 
 class UnauthorizedError extends Error {}
+/** A Deny policy: API Gateway answers 403, where a thrown `Unauthorized` gives 401. */
+class ForbiddenError extends Error {}
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { api, functions } = options;
@@ -146,6 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       wss.handleUpgrade(request, socket, head, (ws) => accept(ws, { ...pending, authorizer }));
     } catch (error) {
       if (error instanceof UnauthorizedError) return rejectUpgrade(socket, 401);
+      if (error instanceof ForbiddenError) return rejectUpgrade(socket, 403);
       options.log(`$connect failed: ${error instanceof Error ? error.message : String(error)}`);
       rejectUpgrade(socket, 500);
     }
@@ -303,7 +306,7 @@ function allowedContext(result: unknown): Record<string, unknown> {
   };
   const statements = r.policyDocument?.Statement ?? [];
   const allowed = statements.length > 0 && statements.every((s) => s.Effect === 'Allow');
-  if (!allowed) throw new UnauthorizedError();
+  if (!allowed) throw new ForbiddenError();
   return { ...(r.context ?? {}), principalId: r.principalId };
 }
 

@@ -2,6 +2,7 @@
  * `npm start`: the whole system on this machine. Prints where everything is, stops every child
  * process on Ctrl-C, and says clearly what is wrong when it cannot start (no Java, a port taken).
  */
+import { writeFileSync } from 'node:fs';
 import { readLocalConfig } from './config.ts';
 import { JavaMissingError } from './emulators.ts';
 import { PortTakenError } from './ports.ts';
@@ -30,6 +31,18 @@ async function main() {
       '',
     ].join('\n'),
   );
+
+  // For tools that start the stack as a child (the tests, the benchmark): where everything is.
+  const infoFile = process.env.LOCAL_STACK_INFO_FILE;
+  if (infoFile) {
+    const info = {
+      httpUrl: stack.httpUrl,
+      wsUrl: stack.wsUrl,
+      functionEnv: stack.functionEnv,
+      pid: process.pid,
+    };
+    writeFileSync(infoFile, JSON.stringify(info));
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: N concurrent citizens on the local stack, each sending M messages one after the
+ * other (send → ack → bot reply), then checking its history. Prints p50/p95/p99 of send→ack and
+ * send→bot reply, and how many messages were lost or duplicated.
+ *
+ * BENCH_CLIENTS (50), BENCH_MESSAGES (20 per client), BENCH_WARMUP (3 per client, not measured).
+ * BENCH_WS_URL: measure a stack that is already running instead of starting one.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { z } from 'zod';
+import { startLocalStackProcess } from '../support/local-stack.ts';
+import { ChatClient } from '../support/ws-client.ts';
+
+const settings = z
+  .object({
+    BENCH_CLIENTS: z.coerce.number().int().positive().default(50),
+    BENCH_MESSAGES: z.coerce.number().int().positive().default(20),
+    BENCH_WARMUP: z.coerce.number().int().min(0).default(3),
+    BENCH_WS_URL: z.string().optional(),
+  })
+  .parse(process.env);
+
+const QUESTIONS = [
+  'забыл пароль от госуслуг',
+  'не приходит смс с кодом',
+  'как узнать статус заявления',
+  'до скольки работает МФЦ',
+  'номер горячей линии',
+  'I forgot my password',
+  'что взять с собой в МФЦ',
+  'как получить выписку',
+];
+
+interface Sample {
+  ackMs: number;
+  replyMs: number;
+}
+
+interface ClientResult {
+  samples: Sample[];
+  lost: number;
+  duplicated: number;
+}
+
+async function runClient(wsUrl: string, index: number): Promise<ClientResult> {
+  const client = await ChatClient.connect(wsUrl, { lang: index % 5 === 0 ? 'en' : 'ru' });
+  const samples: Sample[] = [];
+  let lost = 0;
+  let conversationId: unknown;
+  const total = settings.BENCH_WARMUP + settings.BENCH_MESSAGES;
+  for (let i = 0; i < total; i++) {
+    const started = performance.now();
+    // The reply may overtake the ack (the job is queued before the ack is sent): listen first.
+    const reply = client.waitFor((f) => f.type === 'message' && f.from === 'bot', 10_000);
+    reply.catch(() => undefined);
+    try {
+      const ack = await client.request({
+        action: 'message.send',
+        clientMessageId: randomUUID(),
+        text: QUESTIONS[(index + i) % QUESTIONS.length],
+      });
+      if (ack.type !== 'message.ack') throw new Error(`ack was ${JSON.stringify(ack)}`);
+      conversationId = ack.conversationId;
+      const ackMs = performance.now() - started;
+      await reply;
+      const replyMs = performance.now() - started;
+      if (i >= settings.BENCH_WARMUP) samples.push({ ackMs, replyMs });
+    } catch {
+      lost++;
+    }
+  }
+  const history = await readWholeHistory(client, String(conversationId));
+  await client.close();
+  const seqs = history.map((m) => m.seq);
+  const duplicated = seqs.length - new Set(seqs).size + Math.max(0, history.length - 2 * total);
+  lost += Math.max(0, 2 * total - new Set(seqs).size) / 2;
+  return { samples, lost, duplicated };
+}
+
+async function readWholeHistory(client: ChatClient, conversationId: string) {
+  const messages: { seq: number }[] = [];
+  let hasMore = true;
+  while (hasMore) {
+    const afterSeq = messages.at(-1)?.seq ?? 0;
+    const page = await client.request({ action: 'history.get', conversationId, afterSeq, limit: 100 });
+    messages.push(...(page.messages as { seq: number }[]));
+    hasMore = page.hasMore === true;
+  }
+  return messages;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function summary(name: string, values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const f = (p: number) => percentile(sorted, p).toFixed(1).padStart(7);
+  return `| ${name.padEnd(16)} | ${f(50)} | ${f(95)} | ${f(99)} | ${sorted.at(-1)?.toFixed(1).padStart(7)} |`;
+}
+
+async function main() {
+  const stack = settings.BENCH_WS_URL ? undefined : await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR' } });
+  const wsUrl = settings.BENCH_WS_URL ?? stack?.wsUrl ?? '';
+  try {
+    const started = performance.now();
+    const results = await Promise.all(Array.from({ length: settings.BENCH_CLIENTS }, (_, i) => runClient(wsUrl, i)));
+    const seconds = (performance.now() - started) / 1000;
+    const samples = results.flatMap((r) => r.samples);
+    const lost = results.reduce((n, r) => n + r.lost, 0);
+    const duplicated = results.reduce((n, r) => n + r.duplicated, 0);
+    const lines = [
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+      `Clients: ${settings.BENCH_CLIENTS}, messages per client: ${settings.BENCH_MESSAGES} (+${settings.BENCH_WARMUP} warm-up), ` +
+        `${samples.length} measured in ${seconds.toFixed(1)} s (${((samples.length * 2) / seconds).toFixed(0)} messages/s incl. replies)`,
+      '',
+      '| latency (ms)     |     p50 |     p95 |     p99 |     max |',
+      '|------------------|--------:|--------:|--------:|--------:|',
+      summary('send → ack', samples.map((s) => s.ackMs)),
+      summary('send → bot reply', samples.map((s) => s.replyMs)),
+      '',
+      `Lost: ${lost}, duplicated: ${duplicated}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    if (lost > 0 || duplicated > 0) process.exitCode = 1;
+  } finally {
+    await stack?.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,31 @@
+/**
+ * Starts the local stack once for the whole test run (a child process, as `npm start` runs it) and
+ * hands the tests its addresses and the environment the functions run with, so that repository
+ * tests reach the same DynamoDB Local and SQS emulator, with the same table names and queue URLs.
+ */
+import type { TestProject } from 'vitest/node';
+import { type RunningLocalStack, startLocalStackProcess } from './support/local-stack.ts';
+
+let stack: RunningLocalStack | undefined;
+
+export async function setup(project: TestProject) {
+  stack = await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR' } });
+  Object.assign(process.env, stack.functionEnv, {
+    LOCAL_HTTP_URL: stack.httpUrl,
+    LOCAL_WS_URL: stack.wsUrl,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  project.provide('localHttpUrl', stack.httpUrl);
+  project.provide('localWsUrl', stack.wsUrl);
+}
+
+export async function teardown() {
+  await stack?.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    localHttpUrl: string;
+    localWsUrl: string;
+  }
+}

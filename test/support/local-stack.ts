@@ -1,0 +1,80 @@
+/**
+ * Starts `local/main.ts` as a child process, exactly as `npm start` does, on free ports, and waits
+ * until `/health` says 200. Used by the tests' global setup and by the benchmark.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const infoSchema = z.object({
+  httpUrl: z.string(),
+  wsUrl: z.string(),
+  functionEnv: z.record(z.string(), z.string()),
+  pid: z.number(),
+});
+export type LocalStackInfo = z.infer<typeof infoSchema>;
+
+export interface RunningLocalStack extends LocalStackInfo {
+  /** The last lines the stack printed, for a failing test's message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStackProcess(options: {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  logFile?: string;
+}): Promise<RunningLocalStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'support-chat-local-'));
+  const infoFile = join(dir, 'info.json');
+  const output: string[] = [];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    cwd: join(import.meta.dirname, '..', '..'),
+    env: {
+      ...process.env,
+      HTTP_PORT: '0',
+      WS_PORT: '0',
+      DYNAMODB_PORT: '0',
+      AWS_EMULATOR_PORT: '0',
+      LOG_LEVEL: 'WARN',
+      ...options.env,
+      LOCAL_STACK_INFO_FILE: infoFile,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 400) output.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        rmSync(dir, { recursive: true, force: true });
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`the local stack exited with ${child.exitCode}:\n${output.join('')}`);
+    }
+    if (existsSync(infoFile)) {
+      const info = infoSchema.parse(JSON.parse(readFileSync(infoFile, 'utf8')));
+      const health = await fetch(`${info.httpUrl}/health`).catch(() => undefined);
+      if (health?.status === 200) return { ...info, stop, output: () => output.join('') };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stop();
+  throw new Error(`the local stack was not healthy in time:\n${output.join('')}`);
+}

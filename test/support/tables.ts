@@ -1,0 +1,46 @@
+/**
+ * Direct reads of the local stack's tables, for tests that check what was (or was not) stored.
+ * Uses the same table names and DynamoDB Local endpoint the functions use (from the global setup).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+function tableName(variable: string): string {
+  const name = process.env[variable];
+  if (!name) throw new Error(`${variable} is not set: is the global setup running?`);
+  return name;
+}
+
+export async function connectionIdsOfSession(sessionId: string): Promise<string[]> {
+  const { Items = [] } = await documents.send(
+    new QueryCommand({
+      TableName: tableName('CONNECTIONS_TABLE'),
+      IndexName: 'byPrincipal',
+      KeyConditionExpression: 'principalId = :p',
+      ExpressionAttributeValues: { ':p': sessionId },
+    }),
+  );
+  return Items.map((item) => String(item.connectionId));
+}
+
+/** Every stored message of a conversation, in seq order, read straight from the table. */
+export async function storedMessages(conversationId: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: tableName('MESSAGES_TABLE'),
+        KeyConditionExpression: 'conversationId = :c',
+        ExpressionAttributeValues: { ':c': conversationId },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
