@@ -1,0 +1,46 @@
+/**
+ * Loads the bot's knowledge base from a directory of JSON files (the knowledge-base Lambda layer,
+ * `/opt/kb` in AWS, `layers/knowledge-base/kb` locally; env KNOWLEDGE_BASE_DIR). One file per
+ * intent, plus `dialogue.json` for what the bot says around a handover. Synchronous on purpose: it
+ * runs once at module init. Any broken entry throws with the file name and the zod issues, so a
+ * bad content change fails the deployment's tests instead of reaching citizens.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { type KnowledgeBase, knowledgeBaseSchema } from '#domain/bot/knowledge-base-schema.ts';
+
+export type { KnowledgeBase } from '#domain/bot/knowledge-base-schema.ts';
+
+const DIALOGUE_FILE = 'dialogue.json';
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`knowledge base: cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+export function loadKnowledgeBase(dir: string): KnowledgeBase {
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
+  if (!files.includes(DIALOGUE_FILE))
+    throw new Error(`knowledge base: ${join(dir, DIALOGUE_FILE)} is missing`);
+  const intentFiles = files.filter((name) => name !== DIALOGUE_FILE);
+  const raw = {
+    intents: intentFiles.map((name) => readJson(join(dir, name))),
+    dialogue: readJson(join(dir, DIALOGUE_FILE)),
+  };
+  const parsed = knowledgeBaseSchema.safeParse(raw);
+  if (!parsed.success) {
+    const where = (path: readonly PropertyKey[]) =>
+      path[0] === 'intents' && typeof path[1] === 'number'
+        ? `${intentFiles[path[1]]}: ${path.slice(2).join('.')}`
+        : path.join('.');
+    const details = parsed.error.issues.map((issue) => `  ${where(issue.path)}: ${issue.message}`).join('\n');
+    throw new Error(`knowledge base in ${dir} is invalid:\n${details}\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

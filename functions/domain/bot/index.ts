@@ -1,0 +1,129 @@
+/**
+ * The support bot: understands a citizen's message against the knowledge base and decides what to
+ * say — an answer, an honest "I don't know" with an operator on offer, or a handover to a person.
+ * Pure domain: no AWS, no file system, no network; the knowledge base is passed in (see
+ * functions/adapters/knowledge-base.ts). Deterministic: the same input gives the same reply.
+ *
+ * Primary course of `reply`:
+ *   1. read the message: keyboard layout, language, normalisation, stems, typo correction;
+ *   2. rank the intents over the example phrasings and calibrate a confidence;
+ *   3. decide (decisions.ts): answer, fall back, or escalate — and why;
+ *   4. compose the text in the citizen's language, with up to 3 suggestions.
+ */
+import { createClassifier } from './classifier.ts';
+import {
+  type BotContext,
+  decide,
+  didNotHelpPhrase,
+  type EscalationReason,
+  FALLBACK,
+  OPERATOR,
+} from './decisions.ts';
+import type { IntentEntry, KnowledgeBase } from './knowledge-base-schema.ts';
+import type { Lang } from './language.ts';
+import { createSuggester } from './suggest.ts';
+
+export type { BotContext, EscalationReason } from './decisions.ts';
+export type { EscalationCategory, IntentEntry, KnowledgeBase } from './knowledge-base-schema.ts';
+export { knowledgeBaseSchema } from './knowledge-base-schema.ts';
+export type { Lang } from './language.ts';
+
+export interface Suggestion {
+  intent: string;
+  title: string;
+}
+
+export interface BotReply {
+  intent: string;
+  confidence: number;
+  text: string;
+  suggestions: Suggestion[];
+  escalate: boolean;
+  /** Escalation category (queue) of the intent. */
+  category: string;
+  /** The answer needs the citizen to identify first (they are a guest). */
+  needsIdentification: boolean;
+  /** Language of `text`: the language the citizen wrote in, else the session's. */
+  lang: Lang;
+  /** Why the bot hands over, when `escalate` is true. */
+  escalationReason?: EscalationReason;
+  /** The message was typed in the wrong keyboard layout and read through the other one. */
+  layoutFixed?: boolean;
+}
+
+export interface Bot {
+  reply(input: { text: string; lang: Lang; context?: BotContext }): BotReply;
+  /** Up to 3 intents for a prefix the citizen is typing. */
+  suggest(prefix: string, lang: Lang): Suggestion[];
+}
+
+export function createBot(kb: KnowledgeBase): Bot {
+  const classifier = createClassifier(kb);
+  const entries = new Map(kb.intents.map((entry) => [entry.intent, entry]));
+  const entryOf = (intent: string): IntentEntry => {
+    const entry = entries.get(intent) ?? entries.get(FALLBACK);
+    if (!entry) throw new Error('the knowledge base has no fallback entry');
+    return entry;
+  };
+  const suggestionsOf = (entry: IntentEntry, lang: Lang): Suggestion[] =>
+    entry.suggestions.slice(0, 3).map((intent) => ({ intent, title: entryOf(intent).title[lang] }));
+  const suggester = createSuggester(kb, classifier);
+
+  return {
+    reply({ text, lang: sessionLang, context = {} }) {
+      const understood = classifier.classify(text, sessionLang);
+      const lang = understood.lang;
+      const phrase = didNotHelpPhrase(understood.normalized);
+      // "не помогло, код так и не пришел": what is left after the complaint says which problem.
+      const rest = phrase
+        ? classifier.classifyNormalized(understood.normalized.replace(phrase, ' ').trim())
+        : understood;
+      const decision = decide(
+        { intent: rest.intent, saysItDidNotHelp: phrase !== undefined },
+        context,
+        (intent) => entryOf(intent).operatorOnly,
+      );
+      const entry = entryOf(decision.intent);
+      const guest = entry.needsIdentification && context.verified !== true;
+      const base = guest && entry.guestAnswer ? entry.guestAnswer[lang] : entry.answer[lang];
+      const text_ = composeText(base, decision.reason, kb, lang);
+      return {
+        intent: decision.intent,
+        confidence: decision.reason === 'repeat_problem' ? 1 : round(understood.confidence),
+        text: text_,
+        suggestions: decision.escalate ? [] : suggestionsOf(entry, lang),
+        escalate: decision.escalate,
+        category: entry.category,
+        needsIdentification: guest,
+        lang,
+        ...(decision.reason ? { escalationReason: decision.reason } : {}),
+        ...(understood.layoutFixed ? { layoutFixed: true } : {}),
+      };
+    },
+    suggest: (prefix, lang) => suggester.suggest(prefix, lang),
+  };
+}
+
+function composeText(
+  answer: string,
+  reason: EscalationReason | undefined,
+  kb: KnowledgeBase,
+  lang: Lang,
+): string {
+  switch (reason) {
+    case undefined:
+      return answer;
+    case 'repeat_problem':
+      return `${kb.dialogue.repeatProblem[lang]}\n\n${kb.dialogue.handover[lang]}`;
+    case 'repeated_fallback':
+      return `${kb.dialogue.repeatedFallback[lang]}\n\n${kb.dialogue.handover[lang]}`;
+    default:
+      return `${answer}\n\n${kb.dialogue.handover[lang]}`;
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+export { FALLBACK, OPERATOR };
