@@ -1,0 +1,43 @@
+/**
+ * The one definition of how a handler is bundled. The house construct hands it to
+ * `NodejsFunction`; the bundle-size test hands the same values to esbuild directly, so the size
+ * we assert is the size we deploy.
+ *
+ * ESM, not CJS: `@middy/core` ships ESM only and handlers may use top-level await (loading the
+ * knowledge base during init, where Lambda gives extra CPU); esbuild prefers the `module` builds of
+ * Powertools and the SDK, which tree-shake better. The banner gives bundled CommonJS dependencies
+ * the `require` that ESM lacks (the pattern Powertools documents for esbuild).
+ *
+ * `@aws-sdk/*` stays external: the Node.js 22 runtime ships SDK v3, and bundling the DynamoDB,
+ * SQS and API Gateway management clients would put the busiest handlers over the 250 KB budget.
+ */
+import type { BuildOptions } from 'esbuild';
+
+/** Node.js major version of Lambda and of the local stack (`package.json` pins `node@22`). */
+export const nodeTarget = 'node22';
+
+/** Modules provided by the Lambda runtime, not bundled. */
+export const externalModules: readonly string[] = ['@aws-sdk/*'];
+
+/** Prefer ESM entry points of dependencies. */
+export const mainFields: readonly string[] = ['module', 'main'];
+
+/** Makes `require` available to CommonJS code bundled into an ESM output. */
+export const esmRequireBanner =
+  "import { createRequire as __houseCreateRequire } from 'node:module';const require = __houseCreateRequire(import.meta.url);";
+
+/** esbuild options equivalent to what `NodejsFunction` runs for the house construct. */
+export function houseEsbuildOptions(entryPoint: string): BuildOptions {
+  return {
+    entryPoints: [entryPoint],
+    bundle: true,
+    platform: 'node',
+    target: nodeTarget,
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    mainFields: [...mainFields],
+    external: [...externalModules],
+    banner: { js: esmRequireBanner },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The chat's DynamoDB tables (stateful; docs/architecture.md, "Data model"). Keys and indexes are
+ * designed for every access pattern of PROTOCOL.md, not only the foundation's.
+ *
+ * `Table` (AWS::DynamoDB::Table), not `TableV2` (AWS::DynamoDB::GlobalTable): the chat runs in one
+ * region, and the local stack creates DynamoDB Local tables straight from the template, where a
+ * `Table`'s KeySchema/AttributeDefinitions/GlobalSecondaryIndexes are exactly CreateTable's input.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+/** Name of the TTL attribute on every table (epoch seconds). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** A key attribute: its name and DynamoDB type. */
+interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+/** A global secondary index, projecting all attributes. */
+interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+/** A table of the data model. */
+interface TableDefinition {
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly indexes: readonly IndexDefinition[];
+  /** Citizen and conversation data is kept for the regulator (C12): retained and deletion-protected. */
+  readonly retain: boolean;
+}
+
+const string = (name: string): KeyAttribute => ({ name, type: AttributeType.STRING });
+const number = (name: string): KeyAttribute => ({ name, type: AttributeType.NUMBER });
+
+/** The data model of docs/architecture.md, keyed by construct id. */
+const TABLES = {
+  ConnectionsTable: {
+    partitionKey: string('connectionId'),
+    indexes: [
+      { indexName: 'byPrincipal', partitionKey: string('principalId'), sortKey: string('connectedAt') },
+    ],
+    retain: false,
+  },
+  SessionsTable: {
+    partitionKey: string('sessionId'),
+    indexes: [{ indexName: 'byCitizen', partitionKey: string('citizenId'), sortKey: string('createdAt') }],
+    retain: true,
+  },
+  ConversationsTable: {
+    partitionKey: string('conversationId'),
+    indexes: [
+      { indexName: 'bySession', partitionKey: string('sessionId'), sortKey: string('createdAt') },
+      { indexName: 'byOperator', partitionKey: string('operatorId'), sortKey: string('updatedAt') },
+      { indexName: 'byCitizen', partitionKey: string('citizenId'), sortKey: string('createdAt') },
+    ],
+    retain: true,
+  },
+  MessagesTable: {
+    partitionKey: string('conversationId'),
+    sortKey: number('seq'),
+    indexes: [],
+    retain: true,
+  },
+  IdempotencyTable: {
+    partitionKey: string('key'),
+    indexes: [],
+    retain: false,
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+/** Construct id of a table of the data model. */
+export type TableId = keyof typeof TABLES;
+
+/** The five tables of the foundation, on demand, with PITR, AWS-managed KMS encryption and TTL. */
+export class ChatTables extends Construct {
+  readonly connections: Table;
+  readonly sessions: Table;
+  readonly conversations: Table;
+  readonly messages: Table;
+  readonly idempotency: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const table = (tableId: TableId): Table => {
+      const definition: TableDefinition = TABLES[tableId];
+      const created = new Table(this, tableId, {
+        partitionKey: definition.partitionKey,
+        sortKey: definition.sortKey,
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: TableEncryption.AWS_MANAGED,
+        timeToLiveAttribute: TTL_ATTRIBUTE,
+        deletionProtection: definition.retain,
+        removalPolicy: definition.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+      for (const index of definition.indexes) {
+        created.addGlobalSecondaryIndex({ ...index, projectionType: ProjectionType.ALL });
+      }
+      return created;
+    };
+    this.connections = table('ConnectionsTable');
+    this.sessions = table('SessionsTable');
+    this.conversations = table('ConversationsTable');
+    this.messages = table('MessagesTable');
+    this.idempotency = table('IdempotencyTable');
+  }
+
+  /** Every table, for alarms and dashboards. */
+  all(): Table[] {
+    return [this.connections, this.sessions, this.conversations, this.messages, this.idempotency];
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * The house Lambda function: every handler of the chat is one of these, so runtime, architecture,
+ * bundling, tracing, logging and Powertools settings are decided once, here. Methods pair each
+ * environment variable with its IAM grant so that a name and its permission cannot drift apart.
+ */
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { repoPath, repoRoot } from '../paths.ts';
+import { esmRequireBanner, externalModules, mainFields, nodeTarget } from './bundling.ts';
+
+/** Powertools log levels accepted by `POWERTOOLS_LOG_LEVEL`. */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Settings every function of the stack shares; the stack builds this once from its props. */
+export interface FunctionSettings {
+  /** Retention of each function's log group. */
+  readonly logRetention: RetentionDays;
+  /** `POWERTOOLS_LOG_LEVEL`. */
+  readonly logLevel: LogLevel;
+  /** `MESSAGE_RETENTION_DAYS`: TTL the handlers put on messages and conversations. */
+  readonly messageRetentionDays: number;
+  /** `POST_TIMEOUT_MS`: deadline of one `PostToConnection` call. */
+  readonly postTimeoutMs: number;
+}
+
+/** Properties of a {@link HouseFunction}. */
+export interface HouseFunctionProps {
+  /**
+   * Repo-relative path of the handler module, e.g. `functions/handlers/hello.ts`. It must export
+   * `handler`. Recorded as template metadata `local:entry` for the local stack.
+   */
+  readonly entry: string;
+  /** Settings shared by all functions of the stack. */
+  readonly settings: FunctionSettings;
+  /** What the function does, shown in the console. */
+  readonly description: string;
+  /**
+   * Memory in MB (CPU scales with it).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Maximum run time of one invocation.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * `POWERTOOLS_SERVICE_NAME`.
+   * @default 'support-chat'
+   */
+  readonly serviceName?: string;
+}
+
+/** How a function uses a table. */
+export type TableAccess = 'read' | 'write' | 'readWrite';
+
+/** Environment variables that carry table names (docs/architecture.md). */
+export type TableEnvName =
+  | 'CONNECTIONS_TABLE'
+  | 'SESSIONS_TABLE'
+  | 'CONVERSATIONS_TABLE'
+  | 'MESSAGES_TABLE'
+  | 'IDEMPOTENCY_TABLE';
+
+/** How a function uses a queue. */
+export type QueueAccess = 'send' | 'consume';
+
+/** Environment variables that carry queue URLs (docs/architecture.md). */
+export type QueueEnvName = 'BOT_QUEUE_URL';
+
+/** Metadata key under which the handler's repo-relative entry is recorded in the template. */
+export const LOCAL_ENTRY_METADATA = 'local:entry';
+
+/** Management API methods a function may call on `@connections/{id}`: post, get info, disconnect. */
+const CONNECTION_METHODS = ['POST', 'GET', 'DELETE'] as const;
+
+/** A `NodejsFunction` with the house defaults (Node.js 22, arm64, ESM, X-Ray, own log group and role). */
+export class HouseFunction extends NodejsFunction {
+  /** Repo-relative handler path, as recorded in `local:entry`. */
+  readonly entry: string;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    // A role of our own instead of the default one, which would attach the AWS-managed
+    // AWSLambdaBasicExecutionRole (logs:* on every log group); this one may write only its own log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.settings.logRetention });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: repoPath(props.entry),
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: repoPath('package-lock.json'),
+      description: props.description,
+      // Pinned, not "latest": the local stack runs the same handlers on Node 22 (package.json).
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      role,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'support-chat',
+        POWERTOOLS_METRICS_NAMESPACE: 'SupportChat',
+        POWERTOOLS_LOG_LEVEL: props.settings.logLevel,
+        MESSAGE_RETENTION_DAYS: String(props.settings.messageRetentionDays),
+        POST_TIMEOUT_MS: String(props.settings.postTimeoutMs),
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: nodeTarget,
+        format: OutputFormat.ESM,
+        mainFields: [...mainFields],
+        banner: esmRequireBanner,
+        externalModules: [...externalModules],
+      },
+    });
+    this.entry = props.entry;
+    (this.node.defaultChild as CfnFunction).addMetadata(LOCAL_ENTRY_METADATA, props.entry);
+
+    // Acknowledgments on the role cover its DefaultPolicy, where CDK puts every grant.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) support no resource-level permissions.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned on purpose: the local stack runs these handlers on Node 22 (package.json).',
+    });
+  }
+
+  /** Sets `envName` to the table's name and grants exactly `access` on it (and its indexes). */
+  useTable(envName: TableEnvName, table: Table, access: TableAccess): this {
+    this.addEnvironment(envName, table.tableName);
+    if (access === 'read') table.grantReadData(this);
+    if (access === 'write') table.grantWriteData(this);
+    if (access === 'readWrite') table.grantReadWriteData(this);
+    // Grants on a table with indexes name `<table arn>/index/*`: every index of this one table.
+    const tableLogicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnTable);
+    Validations.of(this.role ?? this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
+      reason: `Queries the indexes of ${table.node.id} only; the wildcard is limited to that table's index/*.`,
+    });
+    return this;
+  }
+
+  /** Sets `envName` to the queue's URL (for senders) and grants send or consume on it. */
+  useQueue(envName: QueueEnvName, queue: IQueue, access: QueueAccess): this {
+    this.addEnvironment(envName, queue.queueUrl);
+    if (access === 'send') queue.grantSendMessages(this);
+    if (access === 'consume') queue.grantConsumeMessages(this);
+    return this;
+  }
+
+  /**
+   * Sets `WS_CONNECTIONS_ENDPOINT` to the stage's `@connections` endpoint and allows
+   * `execute-api:ManageConnections` on exactly that API and stage, for POST, GET and DELETE.
+   */
+  useConnectionsApi(api: WebSocketApi, stage: WebSocketStage): this {
+    this.addEnvironment('WS_CONNECTIONS_ENDPOINT', stage.callbackUrl);
+    const stack = Stack.of(this);
+    const connectionsArn = (method: string): string =>
+      stack.formatArn({
+        service: 'execute-api',
+        resource: api.apiId,
+        resourceName: `${stage.stageName}/${method}/@connections/*`,
+      });
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['execute-api:ManageConnections'],
+        resources: CONNECTION_METHODS.map(connectionsArn),
+      }),
+    );
+    const apiLogicalId = stack.getLogicalId(api.node.defaultChild as CfnElement);
+    for (const method of CONNECTION_METHODS) {
+      Validations.of(this.role ?? this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${stage.stageName}/${method}/@connections/*]`,
+        reason:
+          'Connection ids exist only at run time; the wildcard is limited to @connections of this API and stage.',
+      });
+    }
+    return this;
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * What on-call sees (C8): the alarm topic (stateful, {@link OnCallTopic}) and the alarms and
+ * dashboard over the stack's functions, queues, API and tables ({@link Monitoring}). Every alarm
+ * names its runbook section in docs/runbooks.md.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { HouseFunction } from './house-function.ts';
+
+/** Sections of docs/runbooks.md, one per kind of alarm. */
+export const RUNBOOK_ANCHORS = {
+  lambdaErrors: 'lambda-errors',
+  lambdaThrottles: 'lambda-throttles',
+  deadLetterQueue: 'dead-letter-queue',
+  botQueueBacklog: 'bot-queue-backlog',
+  integrationErrors: 'websocket-integration-errors',
+  executionErrors: 'websocket-execution-errors',
+  dynamoDbThrottling: 'dynamodb-throttling',
+} as const;
+
+/** Properties of {@link OnCallTopic}. */
+export interface OnCallTopicProps {
+  /**
+   * E-mail address subscribed to the topic (confirm the subscription e-mail after deploy).
+   * @default - no subscription; subscribe the on-call tool to the topic yourself
+   */
+  readonly alarmEmail?: string;
+}
+
+/** The SNS topic every alarm notifies, encrypted with a key CloudWatch may use. */
+export class OnCallTopic extends Construct {
+  readonly topic: Topic;
+
+  constructor(scope: Construct, id: string, props: OnCallTopicProps = {}) {
+    super(scope, id);
+    const key = new Key(this, 'OnCallKey', {
+      description: 'Encrypts the on-call alarm topic',
+      enableKeyRotation: true,
+    });
+    // CloudWatch publishes alarm notifications to the encrypted topic, so it needs the data key.
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new Topic(this, 'OnCallTopic', {
+      displayName: 'Support chat on-call',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+  }
+}
+
+/** Properties of {@link Monitoring}. */
+export interface MonitoringProps {
+  /** Topic the alarms notify. */
+  readonly onCall: OnCallTopic;
+  /** Every function of the stack. */
+  readonly functions: readonly HouseFunction[];
+  /** Every dead-letter queue of the stack. */
+  readonly deadLetterQueues: readonly Queue[];
+  /** The bot queue, whose oldest message is the bot's first-response delay. */
+  readonly botQueue: Queue;
+  /** The WebSocket stage. */
+  readonly stage: WebSocketStage;
+  /** Every table of the stack. */
+  readonly tables: readonly Table[];
+  /**
+   * Where docs/runbooks.md is published; the alarm description appends `#<section>`.
+   * @default 'docs/runbooks.md'
+   */
+  readonly runbookUrl?: string;
+}
+
+/** The oldest bot job may wait this long before the first-response SLA (30 s, C7) is at risk. */
+const BOT_BACKLOG_SECONDS = 30;
+
+/** Alarms on functions, queues, API and tables, and the dashboard that shows them. */
+export class Monitoring extends Construct {
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+  private readonly props: MonitoringProps;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.props = props;
+    const every = (minutes: number) => ({ period: Duration.minutes(minutes) });
+
+    for (const fn of props.functions) {
+      const name = fn.node.id;
+      this.alarmAbove(`${name}Errors`, fn.metricErrors({ ...every(5), statistic: 'Sum' }), 0, {
+        what: `${name} failed an invocation`,
+        runbook: RUNBOOK_ANCHORS.lambdaErrors,
+      });
+      this.alarmAbove(`${name}Throttles`, fn.metricThrottles({ ...every(5), statistic: 'Sum' }), 0, {
+        what: `${name} was throttled`,
+        runbook: RUNBOOK_ANCHORS.lambdaThrottles,
+      });
+    }
+    for (const queue of props.deadLetterQueues) {
+      const name = queue.node.id;
+      this.alarmAbove(
+        `${name}NotEmpty`,
+        queue.metricApproximateNumberOfMessagesVisible({ ...every(1), statistic: 'Maximum' }),
+        0,
+        { what: `${name} holds messages that failed every retry`, runbook: RUNBOOK_ANCHORS.deadLetterQueue },
+      );
+    }
+    this.alarmAbove(
+      'BotQueueBacklog',
+      props.botQueue.metricApproximateAgeOfOldestMessage({ ...every(1), statistic: 'Maximum' }),
+      BOT_BACKLOG_SECONDS,
+      {
+        what: `The oldest bot job waited over ${BOT_BACKLOG_SECONDS} s: citizens get no first response`,
+        runbook: RUNBOOK_ANCHORS.botQueueBacklog,
+      },
+    );
+    this.alarmAbove(
+      'WebSocketIntegrationErrors',
+      props.stage.metric('IntegrationError', { ...every(5), statistic: 'Sum' }),
+      0,
+      { what: 'API Gateway got an error from a route function', runbook: RUNBOOK_ANCHORS.integrationErrors },
+    );
+    this.alarmAbove(
+      'WebSocketExecutionErrors',
+      props.stage.metric('ExecutionError', { ...every(5), statistic: 'Sum' }),
+      0,
+      { what: 'API Gateway failed to run a route', runbook: RUNBOOK_ANCHORS.executionErrors },
+    );
+    for (const table of props.tables) {
+      this.alarmAbove(`${table.node.id}Throttling`, throttleEvents(table), 0, {
+        what: `${table.node.id} throttled reads or writes`,
+        runbook: RUNBOOK_ANCHORS.dynamoDbThrottling,
+      });
+    }
+
+    this.dashboard = this.buildDashboard();
+  }
+
+  private alarmAbove(
+    id: string,
+    metric: IMetric,
+    threshold: number,
+    text: { readonly what: string; readonly runbook: string },
+  ): void {
+    const runbookUrl = this.props.runbookUrl ?? 'docs/runbooks.md';
+    const alarm = new Alarm(this, id, {
+      alarmName: `${Stack.of(this).stackName}-${id}`,
+      alarmDescription: `${text.what}. Runbook: ${runbookUrl}#${text.runbook}`,
+      metric,
+      threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // No data means no traffic, which is not a failure.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const action = new SnsAction(this.props.onCall.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms.push(alarm);
+  }
+
+  private buildDashboard(): Dashboard {
+    const { functions, stage, botQueue, deadLetterQueues, tables } = this.props;
+    const sum = { period: Duration.minutes(5), statistic: 'Sum' };
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `${Stack.of(this).stackName}-operations`,
+    });
+    dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Lambda errors',
+        left: functions.map((fn) => fn.metricErrors({ ...sum, label: fn.node.id })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Lambda throttles',
+        left: functions.map((fn) => fn.metricThrottles({ ...sum, label: fn.node.id })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Lambda duration p90 (ms)',
+        left: functions.map((fn) =>
+          fn.metricDuration({ period: Duration.minutes(5), statistic: 'p90', label: fn.node.id }),
+        ),
+        width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'WebSocket API',
+        left: ['ConnectCount', 'MessageCount'].map((name) => stage.metric(name, { ...sum, label: name })),
+        right: ['IntegrationError', 'ExecutionError', 'ClientError'].map((name) =>
+          stage.metric(name, { ...sum, label: name }),
+        ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Bot queue',
+        left: [botQueue.metricApproximateAgeOfOldestMessage({ label: 'oldest job (s)' })],
+        right: deadLetterQueues.map((queue) =>
+          queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: queue.node.id }),
+        ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'DynamoDB throttle events',
+        left: tables.map((table) => throttleEvents(table, table.node.id)),
+        width: 8,
+      }),
+    );
+    return dashboard;
+  }
+}
+
+/**
+ * Throttled reads plus throttled writes of one table. The per-table throttle events count every
+ * operation, where `ThrottledRequests` would need one metric per operation. Metric ids carry the
+ * table's name because a dashboard graph shows several tables' expressions side by side.
+ */
+function throttleEvents(table: Table, label?: string): MathExpression {
+  const options = { period: Duration.minutes(5), statistic: 'Sum' };
+  const suffix = table.node.id.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return new MathExpression({
+    expression: `FILL(reads${suffix}, 0) + FILL(writes${suffix}, 0)`,
+    usingMetrics: {
+      [`reads${suffix}`]: table.metric('ReadThrottleEvents', options),
+      [`writes${suffix}`]: table.metric('WriteThrottleEvents', options),
+    },
+    period: Duration.minutes(5),
+    label: label ?? `${table.node.id} throttle events`,
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * The realtime channel (C1): the WebSocket API, its `$connect` authorizer, one function per route,
+ * and the stage with access logging and throttling. Routes that answer the caller do it through the
+ * route response (`returnResponse`), so a request/response action costs one invocation and no
+ * `PostToConnection`.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { BotQueues } from './bot.ts';
+import type { ChatTables } from './data.ts';
+import { type FunctionSettings, HouseFunction } from './house-function.ts';
+
+/** Properties of {@link Realtime}. */
+export interface RealtimeProps {
+  /** Settings shared by all functions. */
+  readonly settings: FunctionSettings;
+  /** The tables of the data model. */
+  readonly tables: ChatTables;
+  /** The bot queue `message.send` feeds. */
+  readonly botQueues: BotQueues;
+  /** Name of the stage, the first path segment of the WebSocket URL. */
+  readonly stageName: string;
+  /** Steady-state request rate per second of the stage's default route settings. */
+  readonly throttlingRateLimit: number;
+  /** Burst of the stage's default route settings. */
+  readonly throttlingBurstLimit: number;
+}
+
+/**
+ * Fields of one access-log line (JSON). No message body and no query string: the token and any
+ * personal data stay out of the logs (C12).
+ */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTime',
+  eventType: '$context.eventType',
+  routeKey: '$context.routeKey',
+  connectionId: '$context.connectionId',
+  status: '$context.status',
+  messageId: '$context.messageId',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  authorizeStatus: '$context.authorize.status',
+  authorizerError: '$context.authorizer.error',
+  integrationStatus: '$context.integration.status',
+  integrationLatency: '$context.integration.latency',
+  integrationError: '$context.integration.error',
+  integrationRequestId: '$context.integration.requestId',
+  errorMessage: '$context.error.message',
+  errorResponseType: '$context.error.responseType',
+} as const;
+
+/** The WebSocket API with its routes, authorizer, stage and the functions behind them. */
+export class Realtime extends Construct {
+  readonly api: WebSocketApi;
+  readonly stage: WebSocketStage;
+  /** Every function behind the API, the authorizer included. */
+  readonly functions: HouseFunction[];
+
+  constructor(scope: Construct, id: string, props: RealtimeProps) {
+    super(scope, id);
+    const { settings, tables } = props;
+    const fn = (fnId: string, file: string, description: string, timeout?: Duration): HouseFunction =>
+      new HouseFunction(this, fnId, {
+        entry: `functions/handlers/${file}.ts`,
+        description,
+        settings,
+        timeout,
+      });
+
+    const authorize = fn(
+      'Authorize',
+      'authorize',
+      'REQUEST authorizer of $connect: guest, resumed citizen session or operator',
+      Duration.seconds(5),
+    );
+    const connect = fn('Connect', 'connect', 'Stores a new connection and its session')
+      .useTable('CONNECTIONS_TABLE', tables.connections, 'write')
+      .useTable('SESSIONS_TABLE', tables.sessions, 'write');
+    const disconnect = fn('Disconnect', 'disconnect', 'Removes a closed connection').useTable(
+      'CONNECTIONS_TABLE',
+      tables.connections,
+      'write',
+    );
+    const defaultRoute = fn('DefaultRoute', 'default-route', 'Answers unknown actions and bad frames');
+    const hello = fn('Hello', 'hello', 'Answers hello with the welcome frame')
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read');
+    // One transaction moves the conversation's lastSeq, puts the message and its idempotency key,
+    // and (for a new conversation) sets the session's open conversation; it reads lastSeq and a
+    // stored ack first. Messages are only ever put here, never read.
+    const messageSend = fn(
+      'MessageSend',
+      'message-send',
+      'Stores a citizen message and queues it for the bot',
+    )
+      .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
+      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
+      .useTable('MESSAGES_TABLE', tables.messages, 'write')
+      .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
+      .useQueue('BOT_QUEUE_URL', props.botQueues.queue, 'send');
+    // Ownership is checked against the conversation's sessionId (the caller comes from the authorizer).
+    const historyGet = fn('HistoryGet', 'history-get', 'Pages through the messages of a conversation')
+      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
+      .useTable('MESSAGES_TABLE', tables.messages, 'read');
+    this.functions = [authorize, connect, disconnect, defaultRoute, hello, messageSend, historyGet];
+
+    const integration = (target: HouseFunction) =>
+      new WebSocketLambdaIntegration(`${target.node.id}Integration`, target);
+    this.api = new WebSocketApi(this, 'ChatApi', {
+      description: 'Support chat WebSocket API (docs/protocol.md)',
+      routeSelectionExpression: '$request.body.action',
+      connectRouteOptions: {
+        integration: integration(connect),
+        // No identity source: API Gateway would answer 401 itself when a source is missing,
+        // and guests connect without a token. The authorizer decides for every connection.
+        authorizer: new WebSocketLambdaAuthorizer('Authorizer', authorize, { identitySource: [] }),
+      },
+      disconnectRouteOptions: { integration: integration(disconnect) },
+      defaultRouteOptions: { integration: integration(defaultRoute), returnResponse: true },
+    });
+    const routes: ReadonlyArray<readonly [string, HouseFunction]> = [
+      ['hello', hello],
+      ['message.send', messageSend],
+      ['history.get', historyGet],
+    ];
+    for (const [routeKey, target] of routes) {
+      this.api.addRoute(routeKey, { integration: integration(target), returnResponse: true });
+    }
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: settings.logRetention });
+    this.stage = new WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: props.stageName,
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttlingRateLimit, burstLimit: props.throttlingBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    // Only $connect can carry an authorizer in a WebSocket API; every later frame travels on the
+    // connection it authorized.
+    for (const route of this.api.node.findAll()) {
+      if (route.node.id.endsWith('-Route') && !route.node.id.startsWith('$connect')) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'WebSocket APIs authorize only $connect; this route runs on a connection the $connect authorizer admitted.',
+        });
+      }
+    }
+  }
+}

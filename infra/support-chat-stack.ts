@@ -1,0 +1,128 @@
+/**
+ * The one stack of the support chat. Stateful resources (tables, queues, bucket, topic) are built
+ * first, each in its own construct, and handed as typed props to the stateless ones (functions,
+ * API, alarms), so what holds data is visible at a glance and never created as a side effect.
+ *
+ * The stack is environment-agnostic (no `env`, no lookups): it synthesizes without credentials.
+ * The local stack synthesizes it in-process without bundling:
+ * `new SupportChatStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'SupportChat')`,
+ * then `app.synth().getStackByName('SupportChat').template` is the template.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AttachmentStore } from './constructs/attachments.ts';
+import { BotQueues, BotWorker } from './constructs/bot.ts';
+import { ChatTables } from './constructs/data.ts';
+import type { FunctionSettings, LogLevel } from './constructs/house-function.ts';
+import { Monitoring, OnCallTopic } from './constructs/observability.ts';
+import { Realtime } from './constructs/realtime.ts';
+
+/** Configuration of the support chat; `infra/app.ts` reads it from CDK context. */
+export interface SupportChatStackProps extends StackProps {
+  /**
+   * Name of the WebSocket stage (`wss://<api>/<stageName>`).
+   * @default 'v1'
+   */
+  readonly stageName?: string;
+  /**
+   * Retention of every function's log group and of the API access logs.
+   * @default RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * `POWERTOOLS_LOG_LEVEL` of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * Days messages, conversations and attachments are kept (TTL, C12).
+   * @default 365
+   */
+  readonly messageRetentionDays?: number;
+  /**
+   * Deadline in milliseconds of one `PostToConnection` call.
+   * @default 3000
+   */
+  readonly postTimeoutMs?: number;
+  /**
+   * E-mail address subscribed to the on-call topic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Steady-state requests per second the WebSocket stage admits (default route settings).
+   * @default 500
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Burst the WebSocket stage admits (default route settings).
+   * @default 1000
+   */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * Where docs/runbooks.md is published, for the links in alarm descriptions.
+   * @default 'docs/runbooks.md'
+   */
+  readonly runbookUrl?: string;
+  /**
+   * Repo-relative folder of the knowledge-base layer (tests may point it elsewhere).
+   * @default 'layers/knowledge-base'
+   */
+  readonly knowledgeBasePath?: string;
+}
+
+/** The support chat: WebSocket API, handlers, tables, bot queue, attachments bucket, alarms. */
+export class SupportChatStack extends Stack {
+  readonly tables: ChatTables;
+  readonly realtime: Realtime;
+  readonly bot: BotWorker;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: SupportChatStackProps = {}) {
+    super(scope, id, {
+      description: 'Support chat of the government-services portal (WebSocket API, bot, alarms)',
+      ...props,
+    });
+    const messageRetentionDays = props.messageRetentionDays ?? 365;
+    const settings: FunctionSettings = {
+      logRetention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      logLevel: props.logLevel ?? 'INFO',
+      messageRetentionDays,
+      postTimeoutMs: props.postTimeoutMs ?? 3000,
+    };
+
+    // Stateful.
+    this.tables = new ChatTables(this, 'Data');
+    const botQueues = new BotQueues(this, 'BotQueues');
+    new AttachmentStore(this, 'Attachments', { retentionDays: messageRetentionDays });
+    const onCall = new OnCallTopic(this, 'OnCall', { alarmEmail: props.alarmEmail });
+
+    // Stateless.
+    this.realtime = new Realtime(this, 'Realtime', {
+      settings,
+      tables: this.tables,
+      botQueues,
+      stageName: props.stageName ?? 'v1',
+      throttlingRateLimit: props.throttlingRateLimit ?? 500,
+      throttlingBurstLimit: props.throttlingBurstLimit ?? 1000,
+    });
+    this.bot = new BotWorker(this, 'Bot', {
+      settings,
+      tables: this.tables,
+      queues: botQueues,
+      api: this.realtime.api,
+      stage: this.realtime.stage,
+      knowledgeBasePath: props.knowledgeBasePath,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      onCall,
+      functions: [...this.realtime.functions, this.bot.function],
+      deadLetterQueues: [botQueues.deadLetterQueue],
+      botQueue: botQueues.queue,
+      stage: this.realtime.stage,
+      tables: this.tables.all(),
+      runbookUrl: props.runbookUrl,
+    });
+  }
+}
