@@ -1,0 +1,24 @@
+/**
+ * What the `$connect` REQUEST authorizer hands API Gateway, and what API Gateway then puts into
+ * `requestContext.authorizer` of every event of that connection. API Gateway only carries strings,
+ * numbers and booleans in the context, so the shape stays flat.
+ */
+import { z } from 'zod';
+import { langSchema } from './lang.ts';
+
+export const roleSchema = z.enum(['guest', 'citizen', 'operator', 'senior']);
+export type Role = z.infer<typeof roleSchema>;
+
+/** The context the authorizer returns (the `context` of its policy document). */
+export const authorizerContextSchema = z.object({
+  sessionId: z.string().min(1),
+  role: roleSchema,
+  lang: langSchema,
+});
+export type AuthorizerContext = z.infer<typeof authorizerContextSchema>;
+
+/** `requestContext.authorizer` as API Gateway delivers it to a route: the context plus the principal. */
+export const callerSchema = authorizerContextSchema.extend({
+  principalId: z.string().min(1),
+});
+export type Caller = z.infer<typeof callerSchema>;

@@ -1,0 +1,49 @@
+/**
+ * Client → server frames of PROTOCOL.md v1 implemented so far. Each route parses its frame with
+ * its schema once; the handler and the domain only see the parsed type.
+ */
+import { z } from 'zod';
+
+/** Fields every client frame may carry; `requestId` is echoed in the answer. */
+export const frameEnvelopeSchema = z.object({
+  action: z.string(),
+  requestId: z.string().min(1).max(128).optional(),
+});
+
+export const helloFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('hello'),
+});
+export type HelloFrame = z.infer<typeof helloFrameSchema>;
+
+/**
+ * `text` is only typed here: trimming and the 1–4000 limit are message rules of the domain
+ * (`functions/domain/messages.ts`), which answer an over-long text with PAYLOAD_TOO_LARGE rather
+ * than BAD_REQUEST.
+ */
+export const messageSendFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('message.send'),
+  clientMessageId: z.string().min(1).max(64),
+  text: z.string(),
+  attachmentIds: z.array(z.string().min(1).max(64)).max(10).optional(),
+});
+export type MessageSendFrame = z.infer<typeof messageSendFrameSchema>;
+
+export const HISTORY_DEFAULT_LIMIT = 50;
+export const HISTORY_MAX_LIMIT = 100;
+
+export const historyGetFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('history.get'),
+  conversationId: z.string().min(1).max(64),
+  afterSeq: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(HISTORY_MAX_LIMIT).default(HISTORY_DEFAULT_LIMIT),
+});
+export type HistoryGetFrame = z.infer<typeof historyGetFrameSchema>;
+
+/**
+ * A frame that selected no route (`$default`): only the envelope is read, so the answer can echo
+ * `requestId`; any `action`, or none, is an unknown one.
+ */
+export const unroutedFrameSchema = z.object({
+  action: z.unknown().optional(),
+  requestId: z.unknown().optional(),
+});

@@ -1,0 +1,114 @@
+/**
+ * Server → client frames of PROTOCOL.md v1 implemented so far. Field order here is the order on
+ * the wire: a repeated `message.send` must answer a byte-identical ack.
+ */
+import type { Lang } from './lang.ts';
+
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNKNOWN_ACTION',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'LOCKED',
+  'INVALID_CODE',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ConversationState = 'bot' | 'queued' | 'operator' | 'closed';
+export type MessageAuthor = 'citizen' | 'bot' | 'operator' | 'system';
+
+export interface Suggestion {
+  intent: string;
+  title: string;
+}
+
+export interface WelcomeFrame {
+  type: 'welcome';
+  requestId?: string;
+  sessionId: string;
+  verified: boolean;
+  lang: Lang;
+  conversationId: string | null;
+  /** Always null until identification issues signed resume tokens (a later issue). */
+  resumeToken: string | null;
+}
+
+export interface MessageAckFrame {
+  type: 'message.ack';
+  requestId?: string;
+  clientMessageId: string;
+  messageId: string;
+  conversationId: string;
+  seq: number;
+  ts: string;
+}
+
+/** A message as clients see it, pushed alone or inside `history`. */
+export interface ChatMessage {
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  from: MessageAuthor;
+  text: string;
+  ts: string;
+  attachments?: string[];
+  intent?: string;
+  confidence?: number;
+  suggestions?: Suggestion[];
+  operator?: { displayName: string };
+}
+
+export interface MessageFrame extends ChatMessage {
+  type: 'message';
+}
+
+export interface HistoryFrame {
+  type: 'history';
+  requestId?: string;
+  conversationId: string;
+  messages: ChatMessage[];
+  hasMore: boolean;
+}
+
+export interface ErrorDetail {
+  /** Dotted path of the offending field, e.g. `text` or `attachmentIds.0`. */
+  field: string;
+  problem: string;
+}
+
+export interface ErrorFrame {
+  type: 'error';
+  requestId?: string;
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetail[];
+  retryAfter?: number;
+  attemptsLeft?: number;
+}
+
+export interface ConversationUpdatedFrame {
+  type: 'conversation.updated';
+  requestId?: string;
+  conversationId: string;
+  state: ConversationState;
+  queuePosition?: number;
+  etaSeconds?: number;
+  ticket?: { ticketId: string; number: string };
+  operator?: { displayName: string };
+}
+
+export type ServerFrame =
+  | WelcomeFrame
+  | MessageAckFrame
+  | MessageFrame
+  | HistoryFrame
+  | ErrorFrame
+  | ConversationUpdatedFrame;
+
+/** A frame a route answers with, before the transport adds the echoed `requestId`. */
+export type RouteAnswer = Exclude<ServerFrame, MessageFrame>;

@@ -1,0 +1,25 @@
+/**
+ * The bot FIFO queue (SQS). One message group per conversation keeps a conversation's jobs in
+ * order; the message id as deduplication id makes re-sending a job after a crash harmless.
+ * The endpoint comes from `AWS_ENDPOINT_URL_SQS` when set (the local stack).
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { BotJobQueue } from '#domain/ports.ts';
+import type { BotJob } from '#events/bot-job.ts';
+
+const sqs = new SQSClient({});
+
+export class SqsBotJobQueue implements BotJobQueue {
+  constructor(private readonly queueUrl: string) {}
+
+  async enqueue(job: BotJob): Promise<void> {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(job),
+        MessageGroupId: job.conversationId,
+        MessageDeduplicationId: job.messageId,
+      }),
+    );
+  }
+}

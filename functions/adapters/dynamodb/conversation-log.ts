@@ -1,0 +1,207 @@
+/**
+ * The transactional writes of a conversation (docs/architecture.md, "Gap-free seq under
+ * concurrency"): the conversation's `lastSeq` moves from n to n+1 only together with the message at
+ * n+1 and its idempotency key, in one TransactWriteItems. The outcome tells the domain whether it
+ * won, lost the `lastSeq` race, or met a key written before.
+ */
+import {
+  type CancellationReason,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
+import type { AppendOutcome, BotReplyAppend, CitizenMessageAppend, ConversationLog } from '#domain/ports.ts';
+import { documentClient, nowSeconds } from './document-client.ts';
+import { ackItem, botReplyItem } from './item-schemas.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface ConversationLogTables {
+  sessionsTable: string;
+  conversationsTable: string;
+  messagesTable: string;
+  idempotencyTable: string;
+}
+
+export class DynamoConversationLog implements ConversationLog {
+  constructor(private readonly tables: ConversationLogTables) {}
+
+  async appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>> {
+    const { conversation, message } = append;
+    const items: TransactItem[] = [];
+    if (append.isNewConversation) {
+      items.push({
+        Put: {
+          TableName: this.tables.conversationsTable,
+          Item: { ...conversation, lastSeq: message.seq },
+          ConditionExpression: 'attribute_not_exists(conversationId)',
+        },
+      });
+      items.push(
+        this.openOnSession(
+          conversation.sessionId,
+          conversation.conversationId,
+          append.replacesConversationId,
+        ),
+      );
+    } else {
+      items.push(
+        this.advanceLastSeq(conversation.conversationId, conversation.lastSeq, message.seq, {
+          updatedAt: conversation.updatedAt,
+          expiresAt: conversation.expiresAt,
+        }),
+      );
+    }
+    items.push(this.putMessage(message));
+    const keyIndex = items.length;
+    items.push(this.putIdempotencyKey(append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt));
+
+    const outcome = await this.commit(items, keyIndex);
+    if (outcome !== 'duplicate') return { status: outcome };
+    const previous = await this.readKey(append.idempotencyKey);
+    // The key vanished between the two reads only if it expired: treat it as a lost race and retry.
+    return previous
+      ? { status: 'duplicate', previous: messageAck(ackItem.parse(previous)) }
+      : { status: 'conflict' };
+  }
+
+  async appendBotReply(append: BotReplyAppend): Promise<AppendOutcome<BotReplyRef>> {
+    const { conversation, message } = append;
+    const items: TransactItem[] = [
+      this.advanceLastSeq(conversation.conversationId, conversation.lastSeq, message.seq, {
+        updatedAt: conversation.updatedAt,
+        expiresAt: conversation.expiresAt,
+        lastBotIntent: append.botContext.lastBotIntent,
+        consecutiveFallbacks: append.botContext.consecutiveFallbacks,
+      }),
+      this.putMessage(message),
+      this.putIdempotencyKey(append.idempotencyKey, { ...append.reply }, append.idempotencyExpiresAt),
+    ];
+    const outcome = await this.commit(items, 2);
+    if (outcome !== 'duplicate') return { status: outcome };
+    const previous = await this.readKey(append.idempotencyKey);
+    return previous
+      ? { status: 'duplicate', previous: botReplyItem.parse(previous) }
+      : { status: 'conflict' };
+  }
+
+  async findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
+    const item = await this.readKey(botReplyKey(citizenMessageId));
+    return item ? botReplyItem.parse(item) : undefined;
+  }
+
+  private advanceLastSeq(
+    conversationId: string,
+    expected: number,
+    next: number,
+    fields: Record<string, string | number>,
+  ): TransactItem {
+    const names = Object.keys(fields);
+    return {
+      Update: {
+        TableName: this.tables.conversationsTable,
+        Key: { conversationId },
+        UpdateExpression: `SET lastSeq = :next, ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
+        ConditionExpression: 'lastSeq = :expected',
+        ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
+        ExpressionAttributeValues: {
+          ':next': next,
+          ':expected': expected,
+          ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
+        },
+      },
+    };
+  }
+
+  /** A new conversation becomes the session's open one only if nobody opened another meanwhile. */
+  private openOnSession(
+    sessionId: string,
+    conversationId: string,
+    replaces: string | undefined,
+  ): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.sessionsTable,
+        Key: { sessionId },
+        UpdateExpression: 'SET openConversationId = :conversationId',
+        ConditionExpression:
+          replaces === undefined
+            ? 'attribute_exists(sessionId) AND attribute_not_exists(openConversationId)'
+            : 'attribute_exists(sessionId) AND openConversationId = :replaces',
+        ExpressionAttributeValues: {
+          ':conversationId': conversationId,
+          ...(replaces === undefined ? {} : { ':replaces': replaces }),
+        },
+      },
+    };
+  }
+
+  private putMessage(message: CitizenMessageAppend['message']): TransactItem {
+    return {
+      Put: {
+        TableName: this.tables.messagesTable,
+        Item: message,
+        ConditionExpression: 'attribute_not_exists(seq)',
+      },
+    };
+  }
+
+  private putIdempotencyKey(key: string, value: Record<string, unknown>, expiresAt: number): TransactItem {
+    return {
+      Put: {
+        TableName: this.tables.idempotencyTable,
+        Item: { ...value, key, expiresAt },
+        // An expired key is an absent one.
+        ConditionExpression: 'attribute_not_exists(#key) OR expiresAt < :now',
+        ExpressionAttributeNames: { '#key': 'key' },
+        ExpressionAttributeValues: { ':now': nowSeconds() },
+      },
+    };
+  }
+
+  private async readKey(key: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: this.tables.idempotencyTable, Key: { key }, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const expiresAt = Item.expiresAt;
+    return typeof expiresAt === 'number' && expiresAt < nowSeconds() ? undefined : Item;
+  }
+
+  private async commit(
+    items: TransactItem[],
+    keyIndex: number,
+  ): Promise<'appended' | 'conflict' | 'duplicate'> {
+    try {
+      await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'appended';
+    } catch (error) {
+      if (error instanceof TransactionConflictException) return 'conflict';
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const outcome = classifyCancellation(error.CancellationReasons ?? [], keyIndex);
+      if (outcome === 'failed') throw error;
+      return outcome;
+    }
+  }
+}
+
+/**
+ * A failed condition on the idempotency key means the message was stored before, whatever else
+ * failed with it. A failed condition anywhere else, or a conflict with a concurrent transaction,
+ * means another writer got there first. Anything else (throttling, validation) is a real error.
+ */
+function classifyCancellation(
+  reasons: CancellationReason[],
+  keyIndex: number,
+): 'conflict' | 'duplicate' | 'failed' {
+  if (reasons[keyIndex]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+  const retryable = reasons.every(
+    (reason) =>
+      reason.Code === undefined ||
+      reason.Code === 'None' ||
+      reason.Code === 'ConditionalCheckFailed' ||
+      reason.Code === 'TransactionConflict',
+  );
+  return retryable ? 'conflict' : 'failed';
+}

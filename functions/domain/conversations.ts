@@ -1,0 +1,60 @@
+/**
+ * Conversations: who they belong to, whether they are still open, and the per-conversation
+ * counter that gives every message its gap-free `seq`.
+ *
+ * Seq allocation rule: a writer reads `lastSeq = n` and commits its message as `n + 1` together with
+ * `lastSeq = n + 1` on the condition that `lastSeq` is still `n`. A writer that loses the race
+ * stores nothing and starts over with a fresh read, so no number is ever skipped or taken twice.
+ */
+import type { ConversationState } from '#events/server-frames.ts';
+
+export interface Conversation {
+  conversationId: string;
+  sessionId: string;
+  state: ConversationState;
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: number;
+  citizenId?: string;
+  /** The bot's memory of this conversation, updated with each reply. */
+  lastBotIntent?: string;
+  consecutiveFallbacks?: number;
+}
+
+export function isOpen(conversation: Conversation): boolean {
+  return conversation.state !== 'closed';
+}
+
+export function isWithBot(conversation: Conversation): boolean {
+  return conversation.state === 'bot';
+}
+
+export function nextSeq(conversation: Pick<Conversation, 'lastSeq'>): number {
+  return conversation.lastSeq + 1;
+}
+
+export interface NewConversation {
+  conversationId: string;
+  sessionId: string;
+  now: Date;
+  expiresAt: number;
+}
+
+/** A conversation starts with the bot and holds no message yet. */
+export function startConversation(input: NewConversation): Conversation {
+  const at = input.now.toISOString();
+  return {
+    conversationId: input.conversationId,
+    sessionId: input.sessionId,
+    state: 'bot',
+    lastSeq: 0,
+    createdAt: at,
+    updatedAt: at,
+    expiresAt: input.expiresAt,
+  };
+}
+
+export function belongsToSession(conversation: Conversation, sessionId: string): boolean {
+  return conversation.sessionId === sessionId;
+}

@@ -1,0 +1,37 @@
+/**
+ * Idempotency keys and what they remember. A key is written in the same transaction as the
+ * message it guards, so "the key exists" and "the message is stored" are one fact.
+ */
+import type { MessageAckFrame } from '#events/server-frames.ts';
+
+/** The ack of a citizen or operator message, stored once and answered to every resend. */
+export type MessageAck = Omit<MessageAckFrame, 'type' | 'requestId'>;
+
+/** Where the bot's reply to one citizen message was stored. */
+export interface BotReplyRef {
+  conversationId: string;
+  seq: number;
+  messageId: string;
+}
+
+/**
+ * The ack with its fields in wire order. Stored items come back in any key order, and a resend must
+ * answer the same bytes as the first send.
+ */
+export function messageAck(fields: MessageAck): MessageAck {
+  return {
+    clientMessageId: fields.clientMessageId,
+    messageId: fields.messageId,
+    conversationId: fields.conversationId,
+    seq: fields.seq,
+    ts: fields.ts,
+  };
+}
+
+export function sentMessageKey(senderId: string, clientMessageId: string): string {
+  return `msg#${senderId}#${clientMessageId}`;
+}
+
+export function botReplyKey(citizenMessageId: string): string {
+  return `bot#${citizenMessageId}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * Messages of a conversation: the stored shape, the text rules (trimmed, 1–4000 characters) and
+ * the mapping to the PROTOCOL `message` shape. Sequence numbers are allocated by the conversation
+ * (`functions/domain/conversations.ts`), never here.
+ */
+import type { ChatMessage, MessageAuthor, Suggestion } from '#events/server-frames.ts';
+import { badRequest, ChatError } from './errors.ts';
+
+export const MAX_TEXT_LENGTH = 4000;
+
+export interface StoredMessage {
+  conversationId: string;
+  seq: number;
+  messageId: string;
+  from: MessageAuthor;
+  /** sessionId of a citizen, `sub` of an operator, `bot` for the bot. */
+  senderId: string;
+  text: string;
+  ts: string;
+  expiresAt: number;
+  clientMessageId?: string;
+  attachments?: string[];
+  intent?: string;
+  confidence?: number;
+  suggestions?: Suggestion[];
+  /** Bot metadata kept for escalation (a later issue); never sent to clients. */
+  escalate?: boolean;
+  category?: string;
+}
+
+/**
+ * Trims the text and enforces its length. Length counts Unicode code points, so an emoji is one
+ * character as the citizen sees it.
+ */
+export function normalizeMessageText(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) {
+    throw badRequest([{ field: 'text', problem: 'empty after trimming' }]);
+  }
+  if (countCharacters(trimmed) > MAX_TEXT_LENGTH) {
+    throw new ChatError('PAYLOAD_TOO_LARGE', {
+      details: [{ field: 'text', problem: `longer than ${MAX_TEXT_LENGTH} characters` }],
+    });
+  }
+  return trimmed;
+}
+
+function countCharacters(text: string): number {
+  // Fast path: a string of at most MAX_TEXT_LENGTH UTF-16 units cannot have more code points.
+  if (text.length <= MAX_TEXT_LENGTH) return text.length;
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** The PROTOCOL `message` shape: internal fields (senderId, clientMessageId, bot metadata) stay out. */
+export function toChatMessage(message: StoredMessage): ChatMessage {
+  const chat: ChatMessage = {
+    conversationId: message.conversationId,
+    messageId: message.messageId,
+    seq: message.seq,
+    from: message.from,
+    text: message.text,
+    ts: message.ts,
+  };
+  if (message.attachments?.length) chat.attachments = message.attachments;
+  if (message.intent !== undefined) chat.intent = message.intent;
+  if (message.confidence !== undefined) chat.confidence = message.confidence;
+  if (message.suggestions !== undefined) chat.suggestions = message.suggestions;
+  return chat;
+}

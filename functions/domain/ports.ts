@@ -1,0 +1,126 @@
+/**
+ * The ports of the domain: what the use cases need from storage, queues and the WebSocket API,
+ * as interfaces. Adapters (`functions/adapters/`) implement them; handlers wire them once.
+ */
+import type { BotJob } from '#events/bot-job.ts';
+import type { Lang } from '#events/lang.ts';
+import type { MessageFrame, Suggestion } from '#events/server-frames.ts';
+import type { Conversation } from './conversations.ts';
+import type { BotReplyRef, MessageAck } from './idempotency.ts';
+import type { StoredMessage } from './messages.ts';
+import type { Connection, Session } from './sessions.ts';
+
+export interface SessionRepository {
+  /** Stores the session unless one with its id exists; an existing session is left untouched. */
+  createIfAbsent(session: Session): Promise<void>;
+  get(sessionId: string): Promise<Session | undefined>;
+}
+
+export interface ConnectionRepository {
+  save(connection: Connection): Promise<void>;
+  /** Idempotent: deleting a connection that is not there succeeds. */
+  delete(connectionId: string): Promise<void>;
+  listByPrincipal(principalId: string): Promise<Connection[]>;
+}
+
+export interface ConversationRepository {
+  get(conversationId: string): Promise<Conversation | undefined>;
+}
+
+export interface MessagePage {
+  messages: StoredMessage[];
+  hasMore: boolean;
+}
+
+export interface MessageRepository {
+  get(conversationId: string, seq: number): Promise<StoredMessage | undefined>;
+  /** Messages with `seq > afterSeq`, oldest first, at most `limit`. */
+  listAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessagePage>;
+}
+
+/**
+ * The outcome of one atomic append. `conflict`: another writer moved `lastSeq` (or the session's
+ * open conversation) first, nothing was written. `duplicate`: the idempotency key exists, nothing
+ * was written, `previous` is what the first writer stored.
+ */
+export type AppendOutcome<T> =
+  | { status: 'appended' }
+  | { status: 'conflict' }
+  | { status: 'duplicate'; previous: T };
+
+export interface CitizenMessageAppend {
+  /** The conversation as read; `lastSeq` is the expected value. A new one has `lastSeq` 0. */
+  conversation: Conversation;
+  /** True when the conversation is created by this append (and becomes the session's open one). */
+  isNewConversation: boolean;
+  /** The session's open conversation id that the new conversation replaces, if any. */
+  replacesConversationId?: string;
+  message: StoredMessage;
+  idempotencyKey: string;
+  ack: MessageAck;
+  idempotencyExpiresAt: number;
+}
+
+export interface BotReplyAppend {
+  conversation: Conversation;
+  message: StoredMessage;
+  botContext: { lastBotIntent: string; consecutiveFallbacks: number };
+  idempotencyKey: string;
+  reply: BotReplyRef;
+  idempotencyExpiresAt: number;
+}
+
+/**
+ * The one place where messages are written: conversation counter, message and idempotency key in
+ * a single transaction (docs/architecture.md, "Gap-free seq under concurrency").
+ */
+export interface ConversationLog {
+  appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>>;
+  appendBotReply(append: BotReplyAppend): Promise<AppendOutcome<BotReplyRef>>;
+  findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
+}
+
+export interface BotJobQueue {
+  /** Safe to call again for the same job: the queue drops a duplicate (FIFO deduplication). */
+  enqueue(job: BotJob): Promise<void>;
+}
+
+export type DeliveryOutcome = 'delivered' | 'gone' | 'failed';
+
+export interface ConnectionNotifier {
+  /** Never throws: a failure is an outcome, each call bounded by its own deadline. */
+  post(connectionId: string, frame: MessageFrame): Promise<DeliveryOutcome>;
+}
+
+export interface BotContext {
+  lastBotIntent?: string;
+  consecutiveFallbacks?: number;
+  verified?: boolean;
+}
+
+export interface BotAnswer {
+  intent: string;
+  confidence: number;
+  text: string;
+  suggestions: Suggestion[];
+  escalate: boolean;
+  category: string;
+  needsIdentification: boolean;
+}
+
+/** The part of the bot (`functions/domain/bot`) that answers a citizen's message. */
+export interface Responder {
+  reply(input: { text: string; lang: Lang; context?: BotContext }): BotAnswer;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  newId(): string;
+}
+
+export interface Sleeper {
+  sleep(ms: number): Promise<void>;
+}

@@ -1,0 +1,47 @@
+/**
+ * Use case: a client has connected (`$connect`, after the authorizer admitted it).
+ *
+ * Primary course:
+ *  1. Create the caller's session unless it exists (a resumed session keeps its state).
+ *  2. Store the connection, so that frames for the session can reach it, with an expiry past
+ *     API Gateway's 2-hour maximum in case `$disconnect` never arrives.
+ */
+import type { Caller } from '#events/authorizer-context.ts';
+import type { Clock, ConnectionRepository, SessionRepository } from '../ports.ts';
+import { expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
+import { CONNECTION_LIFETIME_SECONDS, startSession } from '../sessions.ts';
+
+export interface OpenConnectionDeps {
+  sessions: SessionRepository;
+  connections: ConnectionRepository;
+  clock: Clock;
+  retentionDays: number;
+}
+
+export interface OpenConnectionInput {
+  connectionId: string;
+  caller: Caller;
+  connectedAt: Date;
+}
+
+export async function openConnection(deps: OpenConnectionDeps, input: OpenConnectionInput): Promise<void> {
+  const { caller, connectedAt } = input;
+  const now = deps.clock.now();
+  await deps.sessions.createIfAbsent(
+    startSession({
+      sessionId: caller.sessionId,
+      lang: caller.lang,
+      now,
+      expiresAt: expiresAfterDays(now, deps.retentionDays),
+    }),
+  );
+  await deps.connections.save({
+    connectionId: input.connectionId,
+    principalId: caller.principalId,
+    sessionId: caller.sessionId,
+    role: caller.role,
+    lang: caller.lang,
+    connectedAt: connectedAt.toISOString(),
+    expiresAt: expiresAfterSeconds(connectedAt, CONNECTION_LIFETIME_SECONDS),
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * Use case: a citizen sends a message (`message.send`).
+ *
+ * Primary course:
+ *  1. Normalise the text: trimmed, 1–4000 characters (else BAD_REQUEST / PAYLOAD_TOO_LARGE).
+ *  2. Find the target: the session's open conversation, or a new conversation with the bot that
+ *     becomes the session's open one.
+ *  3. Commit, in one transaction: the conversation's `lastSeq + 1`, the message with that `seq`,
+ *     and the idempotency key `msg#{sender}#{clientMessageId}` holding the ack.
+ *  4. If the conversation is with the bot, queue the bot job (group = conversation,
+ *     deduplication = message id).
+ *  5. Answer the ack. It is never answered before step 4 has succeeded, so an acknowledged
+ *     message always reaches the bot.
+ *
+ * Repeated clientMessageId (a resend, or a copy racing the first): step 3 finds the key, nothing is
+ * written, and the stored ack is answered. If the bot has not answered that message yet, its job is
+ * queued again: the first attempt may have crashed between step 3 and step 4, and FIFO
+ * deduplication drops the copy when it did not.
+ *
+ * Lost race (another writer moved `lastSeq` or opened a conversation first): nothing was written;
+ * back off with jitter and start again from step 2, within a bounded number of attempts.
+ */
+import type { Caller } from '#events/authorizer-context.ts';
+import { type Conversation, isOpen, isWithBot, nextSeq, startConversation } from '../conversations.ts';
+import { type MessageAck, sentMessageKey } from '../idempotency.ts';
+import { normalizeMessageText, type StoredMessage } from '../messages.ts';
+import type {
+  BotJobQueue,
+  Clock,
+  ConversationLog,
+  ConversationRepository,
+  IdGenerator,
+  SessionRepository,
+  Sleeper,
+} from '../ports.ts';
+import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
+import { backoffDelay, type RetryPolicy, SEQ_CONFLICT_RETRY } from '../retry.ts';
+import { type Session, startSession } from '../sessions.ts';
+
+export interface SendCitizenMessageDeps {
+  sessions: SessionRepository;
+  conversations: ConversationRepository;
+  log: ConversationLog;
+  botJobs: BotJobQueue;
+  clock: Clock;
+  ids: IdGenerator;
+  sleeper: Sleeper;
+  retentionDays: number;
+  retry?: RetryPolicy;
+}
+
+export interface SendCitizenMessageInput {
+  caller: Caller;
+  clientMessageId: string;
+  text: string;
+  attachmentIds?: string[];
+}
+
+/** Thrown when every attempt lost the race; the client sees INTERNAL and may resend safely. */
+export class SeqContentionError extends Error {
+  constructor(attempts: number) {
+    super(`seq allocation lost the race ${attempts} times`);
+    this.name = 'SeqContentionError';
+  }
+}
+
+interface Target {
+  conversation: Conversation;
+  isNew: boolean;
+  replacesConversationId?: string;
+}
+
+export async function sendCitizenMessage(
+  deps: SendCitizenMessageDeps,
+  input: SendCitizenMessageInput,
+): Promise<MessageAck> {
+  const text = normalizeMessageText(input.text);
+  const { caller } = input;
+  const idempotencyKey = sentMessageKey(caller.principalId, input.clientMessageId);
+  const messageId = deps.ids.newId();
+  const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
+
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    const target = await findTarget(deps, caller);
+    const now = deps.clock.now();
+    const ts = now.toISOString();
+    const expiresAt = expiresAfterDays(now, deps.retentionDays);
+    const seq = nextSeq(target.conversation);
+    const conversation: Conversation = { ...target.conversation, updatedAt: ts, expiresAt };
+    const message: StoredMessage = {
+      conversationId: conversation.conversationId,
+      seq,
+      messageId,
+      from: 'citizen',
+      senderId: caller.principalId,
+      text,
+      ts,
+      expiresAt,
+      clientMessageId: input.clientMessageId,
+      ...(input.attachmentIds?.length ? { attachments: input.attachmentIds } : {}),
+    };
+    const ack: MessageAck = {
+      clientMessageId: input.clientMessageId,
+      messageId,
+      conversationId: conversation.conversationId,
+      seq,
+      ts,
+    };
+
+    const outcome = await deps.log.appendCitizenMessage({
+      conversation,
+      isNewConversation: target.isNew,
+      replacesConversationId: target.replacesConversationId,
+      message,
+      idempotencyKey,
+      ack,
+      idempotencyExpiresAt: expiresAfterSeconds(now, IDEMPOTENCY_TTL_SECONDS),
+    });
+
+    if (outcome.status === 'appended') {
+      if (isWithBot(conversation)) await queueForBot(deps, caller, ack);
+      return ack;
+    }
+    if (outcome.status === 'duplicate') {
+      await requeueUnanswered(deps, caller, outcome.previous);
+      return outcome.previous;
+    }
+    if (attempt < policy.maxAttempts) await deps.sleeper.sleep(backoffDelay(policy, attempt));
+  }
+  throw new SeqContentionError(policy.maxAttempts);
+}
+
+async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise<Target> {
+  const session = await readOrCreateSession(deps, caller);
+  const openId = session.openConversationId;
+  if (openId !== undefined) {
+    const open = await deps.conversations.get(openId);
+    if (open && isOpen(open)) return { conversation: open, isNew: false };
+  }
+  const now = deps.clock.now();
+  return {
+    conversation: startConversation({
+      conversationId: deps.ids.newId(),
+      sessionId: caller.sessionId,
+      now,
+      expiresAt: expiresAfterDays(now, deps.retentionDays),
+    }),
+    isNew: true,
+    ...(openId === undefined ? {} : { replacesConversationId: openId }),
+  };
+}
+
+/** `$connect` creates the session; it is only missing here if it expired while connected. */
+async function readOrCreateSession(deps: SendCitizenMessageDeps, caller: Caller): Promise<Session> {
+  const existing = await deps.sessions.get(caller.sessionId);
+  if (existing) return existing;
+  const now = deps.clock.now();
+  const fresh = startSession({
+    sessionId: caller.sessionId,
+    lang: caller.lang,
+    now,
+    expiresAt: expiresAfterDays(now, deps.retentionDays),
+  });
+  await deps.sessions.createIfAbsent(fresh);
+  return (await deps.sessions.get(caller.sessionId)) ?? fresh;
+}
+
+async function queueForBot(deps: SendCitizenMessageDeps, caller: Caller, ack: MessageAck): Promise<void> {
+  await deps.botJobs.enqueue({
+    conversationId: ack.conversationId,
+    messageId: ack.messageId,
+    seq: ack.seq,
+    sessionId: caller.sessionId,
+    lang: caller.lang,
+  });
+}
+
+async function requeueUnanswered(
+  deps: SendCitizenMessageDeps,
+  caller: Caller,
+  ack: MessageAck,
+): Promise<void> {
+  const conversation = await deps.conversations.get(ack.conversationId);
+  if (!conversation || !isWithBot(conversation)) return;
+  if (await deps.log.findBotReply(ack.messageId)) return;
+  await queueForBot(deps, caller, ack);
+}

@@ -1,0 +1,79 @@
+/**
+ * BotWorker: consumes the bot FIFO queue. Records run in order; a failed record fails the rest of
+ * its message group in the batch (`skipGroupOnError`), so a conversation's order holds while other
+ * conversations go on. Each job is answered once however often it is delivered.
+ */
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
+import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
+import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
+import { createBot } from '#domain/bot/index.ts';
+import { type AnswerOutcome, answerCitizenMessage } from '#domain/use-cases/answer-citizen-message.ts';
+import { botJobSchema } from '#events/bot-job.ts';
+import { config } from '#shared/config.ts';
+import { logger, metrics } from '#shared/observability.ts';
+
+// Loaded once per Lambda instance: the knowledge base ships in a layer and is validated on load.
+const bot = createBot(loadKnowledgeBase(config.knowledgeBaseDir));
+
+const deps = {
+  messages: new DynamoMessageRepository(config.messagesTable),
+  conversations: new DynamoConversationRepository(config.conversationsTable),
+  sessions: new DynamoSessionRepository(config.sessionsTable),
+  connections: new DynamoConnectionRepository(config.connectionsTable),
+  log: new DynamoConversationLog({
+    sessionsTable: config.sessionsTable,
+    conversationsTable: config.conversationsTable,
+    messagesTable: config.messagesTable,
+    idempotencyTable: config.idempotencyTable,
+  }),
+  notifier: new ApiGatewayConnectionNotifier({
+    endpoint: config.wsConnectionsEndpoint,
+    timeoutMs: config.postTimeoutMs,
+  }),
+  responder: bot,
+  clock: systemClock,
+  ids: randomIds,
+  sleeper: timerSleeper,
+  retentionDays: config.messageRetentionDays,
+};
+
+const processor = new SqsFifoPartialProcessorAsync();
+
+async function answerJob(record: SQSRecord): Promise<void> {
+  const job = botJobSchema.parse(JSON.parse(record.body));
+  const outcome = await answerCitizenMessage(deps, job);
+  report(outcome, { conversationId: job.conversationId, messageId: job.messageId });
+}
+
+function report(outcome: AnswerOutcome, ids: { conversationId: string; messageId: string }): void {
+  if (outcome.status === 'answered') {
+    const { reply, firstResponseMs, delivery } = outcome;
+    metrics.addMetric('BotConfidence', MetricUnit.NoUnit, reply.confidence ?? 0);
+    metrics.addMetric('FirstResponseTime', MetricUnit.Milliseconds, firstResponseMs);
+    // One EMF document per reply so the intent rides along as metadata, not as a dimension.
+    const intentMetric = metrics.singleMetric();
+    intentMetric.addMetadata('intent', reply.intent ?? 'unknown');
+    intentMetric.addMetric('BotIntent', MetricUnit.Count, 1);
+    logger.info('bot answered', { ...ids, intent: reply.intent, seq: reply.seq, ...delivery });
+    return;
+  }
+  logger.info('bot job settled without a new answer', { ...ids, ...outcome });
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (event, context) =>
+    processPartialResponse(event, answerJob, processor, { context, skipGroupOnError: true }),
+  );

@@ -1,0 +1,48 @@
+/**
+ * Route `message.send`: stores the citizen's message with the next `seq` of their conversation
+ * (idempotent on `clientMessageId`), queues it for the bot, and answers `message.ack`.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
+import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
+import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
+import { sendCitizenMessage } from '#domain/use-cases/send-citizen-message.ts';
+import { messageSendFrameSchema } from '#events/client-frames.ts';
+import { config } from '#shared/config.ts';
+import { logger } from '#shared/observability.ts';
+import { frameRoute } from '#shared/websocket/frame-route.ts';
+import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+
+const deps = {
+  sessions: new DynamoSessionRepository(config.sessionsTable),
+  conversations: new DynamoConversationRepository(config.conversationsTable),
+  log: new DynamoConversationLog({
+    sessionsTable: config.sessionsTable,
+    conversationsTable: config.conversationsTable,
+    messagesTable: config.messagesTable,
+    idempotencyTable: config.idempotencyTable,
+  }),
+  botJobs: new SqsBotJobQueue(config.botQueueUrl),
+  clock: systemClock,
+  ids: randomIds,
+  sleeper: timerSleeper,
+  retentionDays: config.messageRetentionDays,
+};
+const route = frameRoute(messageSendFrameSchema);
+
+export const handler = middy<WebSocketRouteEvent, RouteResponse>()
+  .use(injectLambdaContext(logger))
+  .use(route.middleware)
+  .handler(async (event) => {
+    const { frame, caller } = route.input(event);
+    const ack = await sendCitizenMessage(deps, {
+      caller,
+      clientMessageId: frame.clientMessageId,
+      text: frame.text,
+      ...(frame.attachmentIds ? { attachmentIds: frame.attachmentIds } : {}),
+    });
+    return route.answer(event, { type: 'message.ack', ...ack });
+  });

@@ -1,0 +1,18 @@
+/**
+ * The one Logger and the one Metrics instance every handler shares (Powertools). Service name,
+ * namespace and level come from the POWERTOOLS_* variables the house construct sets; the fallbacks
+ * keep tests and scripts that set none readable.
+ *
+ * Never log message text, phone numbers, e-mails or codes: log ids, codes, counts and durations.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'support-chat';
+
+export const logger = new Logger({ serviceName });
+
+export const metrics = new Metrics({
+  serviceName,
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SupportChat',
+});

@@ -1,0 +1,137 @@
+/**
+ * The middy middleware of every request/response WebSocket route, and the typed access to what it
+ * parsed. Before the handler: read the caller from the authorizer context, refuse an oversized
+ * body, parse the JSON frame, validate it with the route's zod schema (BAD_REQUEST with `details`).
+ * On any error: answer an `error` frame in the session language with the echoed `requestId`
+ * as the route response, so the connection stays usable and nothing is stored.
+ */
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { z } from 'zod';
+import { badRequest, ChatError } from '#domain/errors.ts';
+import { type Caller, callerSchema } from '#events/authorizer-context.ts';
+import { DEFAULT_LANG, type Lang } from '#events/lang.ts';
+import type { ErrorDetail, RouteAnswer } from '#events/server-frames.ts';
+import { logger } from '../observability.ts';
+import { toErrorFrame } from './error-frame.ts';
+import { MAX_FRAME_BYTES, type RouteResponse, type WebSocketRouteEvent } from './route-event.ts';
+
+export interface RouteInput<F> {
+  frame: F;
+  caller: Caller;
+  connectionId: string;
+}
+
+interface RouteState {
+  lang: Lang;
+  requestId?: string;
+  input?: RouteInput<unknown>;
+}
+
+export interface FrameRoute<F> {
+  middleware: MiddlewareObj<WebSocketRouteEvent, RouteResponse>;
+  /** What the middleware parsed for this event; only callable from the route's handler. */
+  input(event: WebSocketRouteEvent): RouteInput<F>;
+  /** The route response carrying `frame`, with the request's `requestId` echoed after `type`. */
+  answer(event: WebSocketRouteEvent, frame: RouteAnswer): RouteResponse;
+}
+
+export function frameRoute<S extends z.ZodType>(schema: S): FrameRoute<z.output<S>> {
+  // Keyed by the event object, so concurrent invocations (local gateway) never see each other's state.
+  const states = new WeakMap<WebSocketRouteEvent, RouteState>();
+
+  const stateOf = (event: WebSocketRouteEvent): RouteState => {
+    const state = states.get(event);
+    if (!state) throw new Error('frameRoute middleware did not run for this event');
+    return state;
+  };
+
+  const parseFrameBefore = (request: Request<WebSocketRouteEvent, RouteResponse>): void => {
+    const { event } = request;
+    const state: RouteState = { lang: DEFAULT_LANG };
+    states.set(event, state);
+
+    const caller = callerSchema.safeParse(event.requestContext.authorizer);
+    if (!caller.success) throw new Error('authorizer context missing or malformed');
+    state.lang = caller.data.lang;
+
+    const body = readJsonObject(event.body);
+    state.requestId = echoableRequestId(body);
+    const frame = schema.safeParse(body);
+    if (!frame.success) throw badRequest(toDetails(frame.error));
+    state.input = { frame: frame.data, caller: caller.data, connectionId: event.requestContext.connectionId };
+  };
+
+  const errorFrameOnError = (
+    request: Request<WebSocketRouteEvent, RouteResponse>,
+  ): RouteResponse | undefined => {
+    // Never clobber a response another layer produced.
+    if (request.response !== undefined) return undefined;
+    const state = states.get(request.event) ?? { lang: DEFAULT_LANG };
+    logFailure(request.error, request.event);
+    const frame = toErrorFrame(request.error, state.lang, state.requestId);
+    return { statusCode: 200, body: JSON.stringify(frame) };
+  };
+
+  return {
+    middleware: { before: parseFrameBefore, onError: errorFrameOnError },
+    input: (event) => {
+      const { input } = stateOf(event);
+      if (!input) throw new Error('frame was not parsed for this event');
+      return input as RouteInput<z.output<S>>;
+    },
+    answer: (event, frame) => {
+      const { requestId } = stateOf(event);
+      const { type, ...fields } = frame;
+      const echoed = requestId === undefined ? { type, ...fields } : { type, requestId, ...fields };
+      return { statusCode: 200, body: JSON.stringify(echoed) };
+    },
+  };
+}
+
+function readJsonObject(body: string | undefined | null): Record<string, unknown> {
+  const text = body ?? '';
+  if (Buffer.byteLength(text, 'utf8') > MAX_FRAME_BYTES) {
+    throw new ChatError('PAYLOAD_TOO_LARGE', {
+      details: [{ field: 'frame', problem: `larger than ${MAX_FRAME_BYTES} bytes` }],
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badRequest([{ field: 'frame', problem: 'not JSON' }]);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw badRequest([{ field: 'frame', problem: 'not a JSON object' }]);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Only a well-formed requestId is echoed, even on a BAD_REQUEST about another field. */
+function echoableRequestId(body: Record<string, unknown>): string | undefined {
+  const { requestId } = body;
+  return typeof requestId === 'string' && requestId.length > 0 && requestId.length <= 128
+    ? requestId
+    : undefined;
+}
+
+function toDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : 'frame',
+    problem: issue.message,
+  }));
+}
+
+function logFailure(error: unknown, event: WebSocketRouteEvent): void {
+  const where = { routeKey: event.requestContext.routeKey, connectionId: event.requestContext.connectionId };
+  if (error instanceof ChatError) {
+    // Client mistakes are expected traffic: the code and the field names are enough.
+    logger.info('frame answered with an error', {
+      ...where,
+      code: error.code,
+      fields: error.details?.map((detail) => detail.field),
+    });
+    return;
+  }
+  logger.error('route failed', { ...where, error });
+}
