@@ -3,7 +3,7 @@
  * `requestContext.authorizer` of every event of that connection. API Gateway only carries strings,
  * numbers and booleans in the context, so the shape stays flat.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { langSchema } from './lang.ts';
 
 export const roleSchema = z.enum(['guest', 'citizen', 'operator', 'senior']);

@@ -2,7 +2,7 @@
  * The bot queue message: one citizen message for the bot to answer. FIFO message group is the
  * conversation, deduplication id the message id, so order holds and a re-sent job is dropped.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { langSchema } from './lang.ts';
 
 export const botJobSchema = z.object({

@@ -2,7 +2,7 @@
  * Client → server frames of PROTOCOL.md v1 implemented so far. Each route parses its frame with
  * its schema once; the handler and the domain only see the parsed type.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Fields every client frame may carry; `requestId` is echoed in the answer. */
 export const frameEnvelopeSchema = z.object({

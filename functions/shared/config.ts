@@ -4,7 +4,7 @@
  * and a function that uses a missing or malformed one fails loudly at init, naming the variable
  * (never echoing its value). Defaults are the ones that run on the local stack.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 interface Setting<T> {
   variable: string;

@@ -2,7 +2,7 @@
  * The stored shape of every item this service reads, parsed once at the storage boundary. Items
  * hold the domain objects' own field names, so each schema mirrors a domain type.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Conversation } from '#domain/conversations.ts';
 import type { BotReplyRef, MessageAck } from '#domain/idempotency.ts';
 import type { StoredMessage } from '#domain/messages.ts';
