@@ -1,18 +1,20 @@
 /**
  * Loads the bot's knowledge base from a directory of JSON files (the knowledge-base Lambda layer,
  * `/opt/kb` in AWS, `layers/knowledge-base/kb` locally; env KNOWLEDGE_BASE_DIR). One file per
- * intent, plus `dialogue.json` for what the bot says around a handover. Synchronous on purpose: it
+ * intent, plus `dialogue.json` for what the bot says around a handover, and the model compiled
+ * ahead of time in `compiled/model.idx`. Synchronous on purpose: it
  * runs once at module init. Any broken entry throws with the file name and the zod issues, so a
  * bad content change fails the deployment's tests instead of reaching citizens.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { type KnowledgeBase, knowledgeBaseSchema } from '#domain/bot/knowledge-base-schema.ts';
 
 export type { KnowledgeBase } from '#domain/bot/knowledge-base-schema.ts';
 
 const DIALOGUE_FILE = 'dialogue.json';
+/** Written by layers/knowledge-base/compile.ts; optional, the bot builds its model without it. */
+const COMPILED_FILE = join('compiled', 'model.idx');
 
 function readJson(path: string): unknown {
   try {
@@ -32,6 +34,7 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const raw = {
     intents: intentFiles.map((name) => readJson(join(dir, name))),
     dialogue: readJson(join(dir, DIALOGUE_FILE)),
+    ...(existsSync(join(dir, COMPILED_FILE)) ? { compiled: readJson(join(dir, COMPILED_FILE)) } : {}),
   };
   const parsed = knowledgeBaseSchema.safeParse(raw);
   if (!parsed.success) {
@@ -40,7 +43,7 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
         ? `${intentFiles[path[1]]}: ${path.slice(2).join('.')}`
         : path.join('.');
     const details = parsed.error.issues.map((issue) => `  ${where(issue.path)}: ${issue.message}`).join('\n');
-    throw new Error(`knowledge base in ${dir} is invalid:\n${details}\n${z.prettifyError(parsed.error)}`);
+    throw new Error(`knowledge base in ${dir} is invalid:\n${details}`);
   }
   return parsed.data;
 }

@@ -3,12 +3,12 @@
  * language), normalise, stem and correct typos, rank the intents with the model, and turn the top
  * scores into a probability-like confidence. Below the threshold the intent is `fallback`.
  */
+import { compileBot, fingerprintOf } from './compiled.ts';
 import { FALLBACK } from './decisions.ts';
 import type { KnowledgeBase } from './knowledge-base-schema.ts';
 import { type Lang, readMessage } from './language.ts';
 import { createIntentModel, type IntentModel, type RankedIntent } from './model.ts';
-import { normalizeText } from './normalize.ts';
-import { analyze, buildVocabulary, type Vocabulary } from './vocabulary.ts';
+import { analyze, createVocabulary, type Vocabulary } from './vocabulary.ts';
 
 /**
  * Logistic calibration of (best score, margin over the runner-up), fitted on the evaluation set
@@ -46,13 +46,9 @@ export interface Classifier {
 }
 
 export function createClassifier(kb: KnowledgeBase): Classifier {
-  const texts = kb.intents.flatMap((entry) =>
-    [...entry.examples.ru, ...entry.examples.en].map((text) => ({ intent: entry.intent, text })),
-  );
-  const vocabulary = buildVocabulary(texts.map((t) => t.text));
-  const model = createIntentModel(
-    texts.map(({ intent, text }) => ({ intent, tokens: analyze(normalizeText(text), vocabulary) })),
-  );
+  const compiled = kb.compiled?.fingerprint === fingerprintOf(kb) ? kb.compiled : compileBot(kb);
+  const vocabulary = createVocabulary(compiled.vocabulary);
+  const model = createIntentModel(compiled.model);
 
   const classifyNormalized = (normalized: string) => {
     const ranked = model.rank(analyze(normalized, vocabulary));

@@ -57,6 +57,9 @@ export interface Bot {
   suggest(prefix: string, lang: Lang): Suggestion[];
 }
 
+/** Confidence needed for the words around "не помогло" to count as a different, new question. */
+const NEW_QUESTION_CONFIDENCE = 0.9;
+
 export function createBot(kb: KnowledgeBase): Bot {
   const classifier = createClassifier(kb);
   const entries = new Map(kb.intents.map((entry) => [entry.intent, entry]));
@@ -78,8 +81,10 @@ export function createBot(kb: KnowledgeBase): Bot {
       const rest = phrase
         ? classifier.classifyNormalized(understood.normalized.replace(phrase, ' ').trim())
         : understood;
+      // After "не помогло" only a clearly different question counts as new; else the old problem is back.
+      const restIntent = phrase && rest.confidence < NEW_QUESTION_CONFIDENCE ? FALLBACK : rest.intent;
       const decision = decide(
-        { intent: rest.intent, saysItDidNotHelp: phrase !== undefined },
+        { intent: restIntent, saysItDidNotHelp: phrase !== undefined },
         context,
         (intent) => entryOf(intent).operatorOnly,
       );

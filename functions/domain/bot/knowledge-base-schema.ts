@@ -4,6 +4,7 @@
  * reaching citizens (the loader and the tests both run it, and a broken entry fails loudly).
  */
 import { z } from 'zod';
+import { type CompiledBot, isCompiledBot } from './compiled.ts';
 
 /** A text in both languages of the portal. */
 const localizedText = z.object({ ru: z.string().trim().min(1), en: z.string().trim().min(1) }).strict();
@@ -71,6 +72,8 @@ export const knowledgeBaseSchema = z
   .object({
     intents: z.array(intentEntrySchema).min(1),
     dialogue: dialogueSchema,
+    /** The model compiled ahead of time (kb/compiled/model.idx); rebuilt at start when absent or stale. */
+    compiled: z.custom<CompiledBot>(isCompiledBot, 'not a compiled bot model').optional(),
   })
   .superRefine((kb, ctx) => {
     const ids = new Set<string>();

@@ -32,17 +32,17 @@ function addFeature(features: Features, key: string, weight: number): void {
   features.set(key, (features.get(key) ?? 0) + weight);
 }
 
-/** Word-space features: stems and adjacent stem pairs. Keys start with "w" or "b". */
+/** Word-space features: stems, and adjacent stem pairs (keys with a space). */
 function wordFeatures(tokens: readonly Token[], tokenWeights?: readonly number[]): Features {
   const features: Features = new Map();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
     const weight = (tokenWeights?.[i] ?? 1) * (token.stop ? STOP_WEIGHT : 1);
-    addFeature(features, `w${token.stem}`, weight);
+    // A stop word is its own feature, never a stem: «меня» must not match «меняется» (stem «меня»).
+    addFeature(features, token.stop ? `~${token.word}` : token.stem, weight);
     const next = tokens[i + 1];
-    if (next && !(token.stop && next.stop)) {
-      addFeature(features, `b${token.stem} ${next.stem}`, BIGRAM_WEIGHT * weight);
-    }
+    if (next && !(token.stop && next.stop))
+      addFeature(features, `${token.stem} ${next.stem}`, BIGRAM_WEIGHT * weight);
   }
   return features;
 }
@@ -55,59 +55,122 @@ function charFeatures(tokens: readonly Token[], tokenWeights?: readonly number[]
     if (token.stop || token.word.length < 3) continue;
     const padded = ` ${token.word} `;
     const weight = tokenWeights?.[i] ?? 1;
-    for (let j = 0; j + 3 <= padded.length; j++) addFeature(features, `c${padded.slice(j, j + 3)}`, weight);
+    for (let j = 0; j + 3 <= padded.length; j++) addFeature(features, padded.slice(j, j + 3), weight);
   }
   return features;
 }
 
+/**
+ * One feature space as plain data (so it can be compiled ahead of time into the layer): features
+ * numbered, their IDF, and posting lists of normalised weights stored flat — the postings of
+ * feature `f` are `examples/weights[offsets[f] .. offsets[f + 1])`.
+ */
+export interface SpaceData {
+  features: string[];
+  idf: number[];
+  offsets: number[];
+  examples: number[];
+  weights: number[];
+}
+
+/** Six significant digits: plenty for ranking, and the compiled index stays small. */
+const round = (value: number) => Number(value.toPrecision(6));
+
+function compileSpace(perExample: readonly Features[]): SpaceData {
+  const ids = new Map<string, number>();
+  const df: number[] = [];
+  for (const features of perExample) {
+    for (const key of features.keys()) {
+      const id = ids.get(key);
+      if (id === undefined) {
+        ids.set(key, df.length);
+        df.push(1);
+      } else df[id] = (df[id] as number) + 1;
+    }
+  }
+  const n = perExample.length;
+  const idf = df.map((count) => round(Math.log(1 + n / count)));
+  const offsets = [0];
+  for (const count of df) offsets.push((offsets[offsets.length - 1] as number) + count);
+  const total = offsets[offsets.length - 1] as number;
+  const examples = new Array<number>(total).fill(0);
+  const weights = new Array<number>(total).fill(0);
+  const filled = offsets.slice(0, -1);
+  perExample.forEach((features, example) => {
+    let norm = 0;
+    for (const [key, weight] of features) norm += (weight * (idf[ids.get(key) as number] as number)) ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (const [key, weight] of features) {
+      const id = ids.get(key) as number;
+      const slot = filled[id] as number;
+      examples[slot] = example;
+      weights[slot] = round((weight * (idf[id] as number)) / norm);
+      filled[id] = slot + 1;
+    }
+  });
+  return { features: [...ids.keys()], idf, offsets, examples, weights };
+}
+
 interface Space {
-  idf: Map<string, number>;
-  /** feature → [example index, normalised weight] pairs. */
-  postings: Map<string, { examples: number[]; weights: number[] }>;
-  /** IDF given to a feature no example has: rare, so it makes a query less similar to all. */
+  ids: Map<string, number>;
+  idf: Float64Array;
+  offsets: Int32Array;
+  examples: Int32Array;
+  weights: Float64Array;
+  /** IDF of a feature no example has: a word the model never saw makes a query less like all. */
   unknownIdf: number;
 }
 
-function buildSpace(perExample: Features[]): Space {
-  const df = new Map<string, number>();
-  for (const features of perExample) for (const key of features.keys()) df.set(key, (df.get(key) ?? 0) + 1);
-  const n = perExample.length;
-  const idf = new Map<string, number>();
-  for (const [key, count] of df) idf.set(key, Math.log(1 + n / count));
-  const postings: Space['postings'] = new Map();
-  perExample.forEach((features, index) => {
-    let norm = 0;
-    for (const [key, weight] of features) norm += (weight * (idf.get(key) ?? 0)) ** 2;
-    norm = Math.sqrt(norm) || 1;
-    for (const [key, weight] of features) {
-      let list = postings.get(key);
-      if (!list) {
-        list = { examples: [], weights: [] };
-        postings.set(key, list);
-      }
-      list.examples.push(index);
-      list.weights.push((weight * (idf.get(key) ?? 0)) / norm);
-    }
-  });
-  return { idf, postings, unknownIdf: Math.log(1 + n) * 0.5 };
+function hydrateSpace(data: SpaceData, exampleCount: number): Space {
+  return {
+    ids: new Map(data.features.map((feature, id) => [feature, id])),
+    idf: Float64Array.from(data.idf),
+    offsets: Int32Array.from(data.offsets),
+    examples: Int32Array.from(data.examples),
+    weights: Float64Array.from(data.weights),
+    unknownIdf: Math.log(1 + exampleCount),
+  };
 }
 
 /** Adds the cosine similarity of the query to every example into `into`, scaled by `share`. */
 function accumulate(space: Space, query: Features, into: Float64Array, share: number): void {
   let norm = 0;
-  for (const [key, weight] of query) norm += (weight * (space.idf.get(key) ?? space.unknownIdf)) ** 2;
+  for (const [key, weight] of query) {
+    const id = space.ids.get(key);
+    norm += (weight * (id === undefined ? space.unknownIdf : (space.idf[id] as number))) ** 2;
+  }
   if (norm === 0) return;
   const scale = share / Math.sqrt(norm);
   for (const [key, weight] of query) {
-    const list = space.postings.get(key);
-    if (!list) continue;
-    const q = weight * (space.idf.get(key) ?? 0) * scale;
-    const { examples, weights } = list;
-    for (let i = 0; i < examples.length; i++) {
-      const example = examples[i] as number;
-      into[example] = (into[example] ?? 0) + q * (weights[i] as number);
+    const id = space.ids.get(key);
+    if (id === undefined) continue;
+    const q = weight * (space.idf[id] as number) * scale;
+    const end = space.offsets[id + 1] as number;
+    for (let i = space.offsets[id] as number; i < end; i++) {
+      const example = space.examples[i] as number;
+      into[example] = (into[example] as number) + q * (space.weights[i] as number);
     }
   }
+}
+
+/** The model as plain JSON-able data: what `compileIntentModel` produces and the layer ships. */
+export interface IntentModelData {
+  intents: string[];
+  /** Index into `intents` of each example phrasing. */
+  exampleIntent: number[];
+  words: SpaceData;
+  chars: SpaceData;
+}
+
+export function compileIntentModel(phrases: readonly LabelledPhrase[]): IntentModelData {
+  const intents = [...new Set(phrases.map((p) => p.intent))];
+  const intentIndex = new Map(intents.map((intent, index) => [intent, index]));
+  return {
+    intents,
+    exampleIntent: phrases.map((p) => intentIndex.get(p.intent) ?? 0),
+    words: compileSpace(phrases.map((p) => wordFeatures(p.tokens))),
+    chars: compileSpace(phrases.map((p) => charFeatures(p.tokens))),
+  };
 }
 
 export interface IntentModel {
@@ -115,34 +178,34 @@ export interface IntentModel {
   rank(tokens: readonly Token[], tokenWeights?: readonly number[]): RankedIntent[];
 }
 
-export function createIntentModel(phrases: readonly LabelledPhrase[]): IntentModel {
-  const words = buildSpace(phrases.map((p) => wordFeatures(p.tokens)));
-  const chars = buildSpace(phrases.map((p) => charFeatures(p.tokens)));
-  const intents = [...new Set(phrases.map((p) => p.intent))];
-  const intentIndex = new Map(intents.map((intent, index) => [intent, index]));
-  const exampleIntent = Int32Array.from(phrases.map((p) => intentIndex.get(p.intent) ?? 0));
-  const similarity = new Float64Array(phrases.length);
+export function createIntentModel(data: IntentModelData): IntentModel {
+  const exampleCount = data.exampleIntent.length;
+  const words = hydrateSpace(data.words, exampleCount);
+  const chars = hydrateSpace(data.chars, exampleCount);
+  const intents = data.intents;
+  const exampleIntent = Int32Array.from(data.exampleIntent);
+  const similarity = new Float64Array(exampleCount);
+  const top = new Float64Array(intents.length * 3);
 
   return {
     rank(tokens, tokenWeights) {
       similarity.fill(0);
+      top.fill(0);
       accumulate(words, wordFeatures(tokens, tokenWeights), similarity, WORD_SHARE);
       accumulate(chars, charFeatures(tokens, tokenWeights), similarity, 1 - WORD_SHARE);
-      // Top three similarities per intent, kept sorted.
-      const top = new Float64Array(intents.length * 3);
+      // The three best similarities of each intent, kept sorted in `top`.
       for (let i = 0; i < similarity.length; i++) {
         const s = similarity[i] as number;
         const base = (exampleIntent[i] as number) * 3;
-        if (s > (top[base + 2] as number)) {
-          if (s > (top[base] as number)) {
-            top[base + 2] = top[base + 1] as number;
-            top[base + 1] = top[base] as number;
-            top[base] = s;
-          } else if (s > (top[base + 1] as number)) {
-            top[base + 2] = top[base + 1] as number;
-            top[base + 1] = s;
-          } else top[base + 2] = s;
-        }
+        if (s <= (top[base + 2] as number)) continue;
+        if (s > (top[base] as number)) {
+          top[base + 2] = top[base + 1] as number;
+          top[base + 1] = top[base] as number;
+          top[base] = s;
+        } else if (s > (top[base + 1] as number)) {
+          top[base + 2] = top[base + 1] as number;
+          top[base + 1] = s;
+        } else top[base + 2] = s;
       }
       return intents
         .map((intent, k) => ({

@@ -24,7 +24,7 @@ export interface Suggester {
 
 export function createSuggester(kb: KnowledgeBase, classifier: Classifier): Suggester {
   const { vocabulary, model } = classifier;
-  const sortedWords = [...vocabulary.wordFrequencies.keys()].sort();
+  const { sortedWords } = vocabulary;
   const titles = new Map(kb.intents.map((entry) => [entry.intent, entry.title]));
   const offered = new Set(
     kb.intents.filter((entry) => entry.intent !== FALLBACK).map((entry) => entry.intent),

@@ -1,14 +1,23 @@
 /**
- * What the bot knows of words: every word form and stem of the example phrasings, with counts.
+ * What the bot knows of words: every word form of the example phrasings with its count and stem.
  * It decides which keyboard layout a message was meant in, and which known word a typo stands for.
  */
 import { createFuzzyIndex, type FuzzyIndex } from './fuzzy.ts';
 import { normalizeText, tokenize } from './normalize.ts';
-import { isStopWord, stemWord } from './stem.ts';
+import { isStopWord, primeStems, stemWord } from './stem.ts';
+
+/** The vocabulary as plain data (compiled into the layer): parallel arrays, sorted by word. */
+export interface VocabularyData {
+  words: string[];
+  frequencies: number[];
+  stems: string[];
+}
 
 export interface Vocabulary {
   readonly stems: ReadonlySet<string>;
   readonly wordFrequencies: ReadonlyMap<string, number>;
+  /** Known words, sorted (for prefix search). */
+  readonly sortedWords: readonly string[];
   readonly fuzzy: FuzzyIndex;
 }
 
@@ -21,16 +30,29 @@ export interface Token {
   stop: boolean;
 }
 
-export function buildVocabulary(texts: Iterable<string>): Vocabulary {
-  const wordFrequencies = new Map<string, number>();
-  const stems = new Set<string>();
+export function compileVocabulary(texts: Iterable<string>): VocabularyData {
+  const counts = new Map<string, number>();
   for (const text of texts) {
-    for (const word of tokenize(normalizeText(text))) {
-      wordFrequencies.set(word, (wordFrequencies.get(word) ?? 0) + 1);
-      stems.add(stemWord(word));
-    }
+    for (const word of tokenize(normalizeText(text))) counts.set(word, (counts.get(word) ?? 0) + 1);
   }
-  return { stems, wordFrequencies, fuzzy: createFuzzyIndex(wordFrequencies) };
+  const words = [...counts.keys()].sort();
+  return { words, frequencies: words.map((word) => counts.get(word) ?? 0), stems: words.map(stemWord) };
+}
+
+export function createVocabulary(data: VocabularyData): Vocabulary {
+  primeStems(data.words, data.stems);
+  const wordFrequencies = new Map(data.words.map((word, i) => [word, data.frequencies[i] ?? 0]));
+  let fuzzy: FuzzyIndex | undefined;
+  return {
+    stems: new Set(data.stems),
+    wordFrequencies,
+    sortedWords: data.words,
+    // Built on the first unknown word, not at init: most messages never need it.
+    get fuzzy() {
+      fuzzy ??= createFuzzyIndex(wordFrequencies);
+      return fuzzy;
+    },
+  };
 }
 
 /** Tokens of a normalised text; unknown words are corrected to the closest known word if any. */

@@ -1,0 +1,59 @@
+/**
+ * The bot compiled ahead of time. Building the model from ~1,500 example phrasings (stemming,
+ * features, IDF) costs tens of milliseconds on a cold Lambda; the same work done by
+ * `layers/knowledge-base/compile.ts` and shipped as `kb/compiled/model.idx` is a JSON parse.
+ * A fingerprint of the examples and of the model's revision tells whether the compiled file still
+ * matches the content: if an editor changed the examples and did not recompile, the bot builds
+ * the model itself (slower start, same answers) and a test fails until the file is regenerated.
+ */
+import type { KnowledgeBase } from './knowledge-base-schema.ts';
+import { compileIntentModel, type IntentModelData } from './model.ts';
+import { normalizeText } from './normalize.ts';
+import { analyze, compileVocabulary, createVocabulary, type VocabularyData } from './vocabulary.ts';
+
+/** Bump when features, weights, stop words or normalisation change what compiling produces. */
+export const MODEL_REVISION = 'tfidf-knn-3';
+
+export interface CompiledBot {
+  revision: string;
+  fingerprint: string;
+  vocabulary: VocabularyData;
+  model: IntentModelData;
+}
+
+/** FNV-1a over the examples and the revision: cheap, deterministic, no crypto needed. */
+export function fingerprintOf(kb: Pick<KnowledgeBase, 'intents'>): string {
+  const text = JSON.stringify([MODEL_REVISION, kb.intents.map((entry) => [entry.intent, entry.examples])]);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `${hash.toString(16).padStart(8, '0')}-${text.length}`;
+}
+
+export function compileBot(kb: Pick<KnowledgeBase, 'intents'>): CompiledBot {
+  const phrases = kb.intents.flatMap((entry) =>
+    [...entry.examples.ru, ...entry.examples.en].map((text) => ({ intent: entry.intent, text })),
+  );
+  const vocabularyData = compileVocabulary(phrases.map((p) => p.text));
+  const vocabulary = createVocabulary(vocabularyData);
+  const model = compileIntentModel(
+    phrases.map(({ intent, text }) => ({ intent, tokens: analyze(normalizeText(text), vocabulary) })),
+  );
+  return { revision: MODEL_REVISION, fingerprint: fingerprintOf(kb), vocabulary: vocabularyData, model };
+}
+
+/** A cheap shape check (the file is machine-written; a full zod pass over its arrays costs ms). */
+export function isCompiledBot(value: unknown): value is CompiledBot {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<CompiledBot>;
+  return (
+    typeof v.revision === 'string' &&
+    typeof v.fingerprint === 'string' &&
+    Array.isArray(v.vocabulary?.words) &&
+    Array.isArray(v.model?.exampleIntent) &&
+    Array.isArray(v.model?.words?.offsets) &&
+    Array.isArray(v.model?.chars?.offsets)
+  );
+}
