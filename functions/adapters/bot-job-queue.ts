@@ -7,7 +7,9 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { BotJobQueue } from '#domain/ports.ts';
 import type { BotJob } from '#events/bot-job.ts';
 
-const sqs = new SQSClient({});
+// The client's own endpoint, not the queue URL's host: emulators hand out queue URLs with hosts
+// such as `sqs.<region>.localhost` that do not resolve; in AWS both are the regional endpoint.
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
 export class SqsBotJobQueue implements BotJobQueue {
   constructor(private readonly queueUrl: string) {}

@@ -54,9 +54,15 @@ export function frameRoute<S extends z.ZodType>(schema: S): FrameRoute<z.output<
     if (!caller.success) throw new Error('authorizer context missing or malformed');
     state.lang = caller.data.lang;
 
-    const body = readJsonObject(event.body);
-    state.requestId = echoableRequestId(body);
-    const frame = schema.safeParse(body);
+    const body = readFrameBody(event.body);
+    state.requestId = echoableRequestId(body.parsed);
+    if (body.oversized) {
+      throw new ChatError('PAYLOAD_TOO_LARGE', {
+        details: [{ field: 'frame', problem: `larger than ${MAX_FRAME_BYTES} bytes` }],
+      });
+    }
+    if (body.parsed === undefined) throw badRequest([{ field: 'frame', problem: body.problem }]);
+    const frame = schema.safeParse(body.parsed);
     if (!frame.success) throw badRequest(toDetails(frame.error));
     state.input = { frame: frame.data, caller: caller.data, connectionId: event.requestContext.connectionId };
   };
@@ -88,28 +94,37 @@ export function frameRoute<S extends z.ZodType>(schema: S): FrameRoute<z.output<
   };
 }
 
-function readJsonObject(body: string | undefined | null): Record<string, unknown> {
+interface FrameBody {
+  /** The frame as a JSON object; undefined when it is not JSON or not an object. */
+  parsed: Record<string, unknown> | undefined;
+  problem: 'not JSON' | 'not a JSON object';
+  oversized: boolean;
+}
+
+/**
+ * Parses even an oversized frame (API Gateway caps a message at 128 KB, so this stays cheap) so
+ * that its error can still echo the requestId.
+ */
+function readFrameBody(body: string | undefined | null): FrameBody {
   const text = body ?? '';
-  if (Buffer.byteLength(text, 'utf8') > MAX_FRAME_BYTES) {
-    throw new ChatError('PAYLOAD_TOO_LARGE', {
-      details: [{ field: 'frame', problem: `larger than ${MAX_FRAME_BYTES} bytes` }],
-    });
-  }
+  const oversized = Buffer.byteLength(text, 'utf8') > MAX_FRAME_BYTES;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw badRequest([{ field: 'frame', problem: 'not JSON' }]);
+    return { parsed: undefined, problem: 'not JSON', oversized };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw badRequest([{ field: 'frame', problem: 'not a JSON object' }]);
-  }
-  return parsed as Record<string, unknown>;
+  const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  return {
+    parsed: isObject ? (parsed as Record<string, unknown>) : undefined,
+    problem: 'not a JSON object',
+    oversized,
+  };
 }
 
 /** Only a well-formed requestId is echoed, even on a BAD_REQUEST about another field. */
-function echoableRequestId(body: Record<string, unknown>): string | undefined {
-  const { requestId } = body;
+function echoableRequestId(body: Record<string, unknown> | undefined): string | undefined {
+  const requestId = body?.requestId;
   return typeof requestId === 'string' && requestId.length > 0 && requestId.length <= 128
     ? requestId
     : undefined;
