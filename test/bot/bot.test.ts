@@ -1,0 +1,166 @@
+/**
+ * The bot, end to end over the shipped knowledge base: what a citizen gets back, and the quality
+ * figures (docs/bot.md) held to their targets.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { createBot } from '#domain/bot/index.ts';
+import { evaluate, readEvalCases } from './evaluate.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const kb = loadKnowledgeBase(join(root, 'layers', 'knowledge-base', 'kb'));
+const bot = createBot(kb);
+
+describe('bot replies', () => {
+  it('answers a confident question with intent, confidence, text and suggestions in the session language', () => {
+    const reply = bot.reply({ text: 'забыл пароль, как восстановить?', lang: 'ru' });
+    expect(reply).toMatchObject({
+      intent: 'auth.password_reset',
+      escalate: false,
+      category: 'auth',
+      lang: 'ru',
+    });
+    expect(reply.confidence).toBeGreaterThan(0.8);
+    expect(reply.text).toContain('15 минут');
+    expect(reply.suggestions.length).toBeGreaterThan(0);
+    expect(reply.suggestions.length).toBeLessThanOrEqual(3);
+  });
+
+  it('answers in English when the citizen writes English', () => {
+    const reply = bot.reply({ text: 'What is the hotline number?', lang: 'en' });
+    expect(reply).toMatchObject({ intent: 'support.hotline', lang: 'en' });
+    expect(reply.text).toContain('8 800 555-55-55');
+  });
+
+  it('reads a message typed in the wrong keyboard layout', () => {
+    expect(bot.reply({ text: 'pf,sk gfhjkm', lang: 'ru' })).toMatchObject({
+      intent: 'auth.password_reset',
+      layoutFixed: true,
+      lang: 'ru',
+    });
+  });
+
+  it('tolerates typos', () => {
+    expect(bot.reply({ text: 'пороль не помню', lang: 'ru' }).intent).toBe('auth.password_reset');
+  });
+
+  it('says honestly that it does not know, and offers an operator', () => {
+    const reply = bot.reply({ text: 'какой завтра будет курс рубля к тенге', lang: 'ru' });
+    expect(reply).toMatchObject({ intent: 'fallback', escalate: false });
+    expect(reply.suggestions.map((s) => s.intent)).toContain('support.operator');
+  });
+
+  it('hands over when the citizen asks for a person, saying what happens next', () => {
+    const reply = bot.reply({ text: 'соедините с живым оператором', lang: 'ru' });
+    expect(reply).toMatchObject({
+      intent: 'support.operator',
+      escalate: true,
+      escalationReason: 'asked_for_person',
+    });
+    expect(reply.text).toMatch(/специалист/);
+  });
+
+  it('hands over an operator-only intent after its short answer', () => {
+    const reply = bot.reply({ text: 'хочу написать жалобу на сотрудника', lang: 'ru' });
+    expect(reply).toMatchObject({ intent: 'legal.complaint', escalate: true, category: 'legal' });
+  });
+
+  it('hands over when the answer did not help, keeping the recognised problem', () => {
+    const reply = bot.reply({
+      text: 'не помогло',
+      lang: 'ru',
+      context: { lastBotIntent: 'auth.code_not_received' },
+    });
+    expect(reply).toMatchObject({
+      intent: 'auth.code_not_received',
+      escalate: true,
+      escalationReason: 'repeat_problem',
+      category: 'auth',
+    });
+  });
+
+  it('hands over after the second fallback in a row', () => {
+    const reply = bot.reply({
+      text: 'расскажи анекдот про кота',
+      lang: 'ru',
+      context: { consecutiveFallbacks: 1 },
+    });
+    expect(reply).toMatchObject({
+      intent: 'fallback',
+      escalate: true,
+      escalationReason: 'repeated_fallback',
+    });
+  });
+
+  it('asks a guest to identify before talking about their applications', () => {
+    const guest = bot.reply({ text: 'какой статус моей заявки', lang: 'ru' });
+    expect(guest).toMatchObject({ intent: 'application.status', needsIdentification: true });
+    expect(guest.text).toMatch(/подтвердить/);
+    const verified = bot.reply({ text: 'какой статус моей заявки', lang: 'ru', context: { verified: true } });
+    expect(verified.needsIdentification).toBe(false);
+  });
+
+  it('is deterministic', () => {
+    const input = { text: 'не загружается скан, пишет слишком большой', lang: 'ru' as const };
+    expect(bot.reply(input)).toEqual(bot.reply(input));
+  });
+
+  it('can reach every intent of the knowledge base', () => {
+    for (const entry of kb.intents) {
+      const [example] = entry.examples.ru;
+      expect(bot.reply({ text: example ?? '', lang: 'ru' }).intent, example).toBe(entry.intent);
+    }
+  });
+});
+
+describe('suggest', () => {
+  it('offers up to 3 intents for an unfinished phrase', () => {
+    const items = bot.suggest('забыл пар', 'ru');
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.length).toBeLessThanOrEqual(3);
+    expect(items[0]).toEqual({ intent: 'auth.password_reset', title: 'Восстановить пароль' });
+  });
+
+  it('offers nothing for a single letter', () => {
+    expect(bot.suggest('з', 'ru')).toEqual([]);
+  });
+
+  it('titles suggestions in the language being typed', () => {
+    expect(bot.suggest('book an appoint', 'en')[0]).toEqual({
+      intent: 'mfc.booking',
+      title: 'Book an MFC visit',
+    });
+  });
+});
+
+describe('quality (npm run eval:bot prints the details)', () => {
+  it('gets at least 95 % of the own evaluation set right', () => {
+    const report = evaluate(bot, readEvalCases(join(import.meta.dirname, 'eval-set.jsonl')));
+    expect(report.total).toBeGreaterThanOrEqual(300);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  const samples = [join(root, '..', 'shared', 'bot-samples.jsonl'), '/work/shared/bot-samples.jsonl'].find(
+    existsSync,
+  );
+  it.runIf(samples !== undefined)('gets at least 92 % of the public samples right', () => {
+    const report = evaluate(bot, readEvalCases(samples as string));
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.92);
+  });
+
+  it('keeps the evaluation set apart from the example phrasings the model is built from', () => {
+    const normalize = (text: string) =>
+      text
+        .toLowerCase()
+        .replace(/ё/g, 'е')
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
+    const examples = new Set(kb.intents.flatMap((e) => [...e.examples.ru, ...e.examples.en]).map(normalize));
+    const overlap = readEvalCases(join(import.meta.dirname, 'eval-set.jsonl')).filter((c) =>
+      examples.has(normalize(c.text)),
+    );
+    expect(overlap.map((c) => c.text)).toEqual([]);
+  });
+});
