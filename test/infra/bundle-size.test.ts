@@ -1,0 +1,56 @@
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { houseEsbuildOptions } from '../../infra/constructs/bundling.ts';
+import { repoPath } from '../../infra/paths.ts';
+import { resourcesOf, synthesizeStack } from './synth.ts';
+
+/** SPEC: every handler bundle is at most 250 KB minified. */
+const MAX_BUNDLE_BYTES = 250 * 1024;
+
+/** The packages (or source folders) that weigh most in a bundle, for the failure message. */
+function heaviestInputs(metafile: Metafile): string {
+  const bytesBySource = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const source =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
+      bytesBySource.set(source, (bytesBySource.get(source) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...bytesBySource]
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 5)
+    .map(([source, bytes]) => `${source} ${Math.round(bytes / 1024)} KB`)
+    .join(', ');
+}
+
+// Prepare
+const { template } = synthesizeStack();
+const entries = [
+  ...new Set(
+    Object.values(resourcesOf(template, 'AWS::Lambda::Function')).map(
+      (fn) => fn.Metadata?.['local:entry'] as string,
+    ),
+  ),
+];
+
+describe('handler bundles (esbuild with the house options)', () => {
+  it.each(entries)('%s bundles to at most 250 KB minified', async (entry) => {
+    // Act
+    const result = await build({
+      ...houseEsbuildOptions(repoPath(entry)),
+      absWorkingDir: repoPath('.'),
+      outdir: 'bundle-size',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+
+    // Assess
+    const code = result.outputFiles.find((file) => file.path.endsWith('.js'));
+    expect(
+      code?.contents.byteLength,
+      `heaviest inputs: ${heaviestInputs(result.metafile)}`,
+    ).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { resourceByPath, synthesizeStack } from './synth.ts';
+
+// Prepare
+const { template } = synthesizeStack();
+const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `Data${id}`)[1];
+
+const hash = (name: string) => ({ AttributeName: name, KeyType: 'HASH' });
+const range = (name: string) => ({ AttributeName: name, KeyType: 'RANGE' });
+const index = (name: string, pk: string, sk: string) => ({
+  IndexName: name,
+  KeySchema: [hash(pk), range(sk)],
+  Projection: { ProjectionType: 'ALL' },
+});
+
+describe('the data model of docs/architecture.md', () => {
+  it.each([
+    ['ConnectionsTable', [hash('connectionId')], [index('byPrincipal', 'principalId', 'connectedAt')]],
+    ['SessionsTable', [hash('sessionId')], [index('byCitizen', 'citizenId', 'createdAt')]],
+    [
+      'ConversationsTable',
+      [hash('conversationId')],
+      [
+        index('bySession', 'sessionId', 'createdAt'),
+        index('byOperator', 'operatorId', 'updatedAt'),
+        index('byCitizen', 'citizenId', 'createdAt'),
+      ],
+    ],
+    ['MessagesTable', [hash('conversationId'), range('seq')], undefined],
+    ['IdempotencyTable', [hash('key')], undefined],
+  ])('keys %s as documented', (id, keySchema, indexes) => {
+    expect(table(id).Properties.KeySchema).toEqual(keySchema);
+    expect(table(id).Properties.GlobalSecondaryIndexes).toEqual(indexes);
+  });
+
+  it('orders messages by a numeric seq and everything else by ISO-8601 strings', () => {
+    expect(table('MessagesTable').Properties.AttributeDefinitions).toContainEqual({
+      AttributeName: 'seq',
+      AttributeType: 'N',
+    });
+    for (const id of ['ConnectionsTable', 'SessionsTable', 'ConversationsTable']) {
+      const definitions = table(id).Properties.AttributeDefinitions as { AttributeType: string }[];
+      expect(definitions.every((d) => d.AttributeType === 'S')).toBe(true);
+    }
+  });
+
+  it.each(['ConnectionsTable', 'SessionsTable', 'ConversationsTable', 'MessagesTable', 'IdempotencyTable'])(
+    'runs %s on demand, encrypted, with point-in-time recovery and TTL on expiresAt',
+    (id) => {
+      expect(table(id).Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+    },
+  );
+
+  it.each(['SessionsTable', 'ConversationsTable', 'MessagesTable'])(
+    'keeps %s when the stack is deleted (the regulator may ask for it)',
+    (id) => {
+      expect(table(id).DeletionPolicy).toBe('Retain');
+      expect(table(id).Properties.DeletionProtectionEnabled).toBe(true);
+    },
+  );
+});

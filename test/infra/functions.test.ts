@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { repoPath } from '../../infra/paths.ts';
+import { environmentOf, resourcesOf, synthesizeStack, type TemplateResource } from './synth.ts';
+
+// Prepare
+const { stack, template } = synthesizeStack();
+const functions = resourcesOf(template, 'AWS::Lambda::Function');
+const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
+const roles = resourcesOf(template, 'AWS::IAM::Role');
+const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+const houseFunctions = [...stack.realtime.functions, stack.bot.function];
+
+interface Statement {
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+/** The role policy statements of a function. */
+function statementsOf(fn: TemplateResource): Statement[] {
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return policies
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** 'read' / 'write' / 'readWrite' per table logical id, from the DynamoDB actions a function may call. */
+function tableAccessOf(fn: TemplateResource): Record<string, string> {
+  const access: Record<string, Set<string>> = {};
+  for (const statement of statementsOf(fn)) {
+    const actions = [statement.Action].flat();
+    const resources = JSON.stringify(statement.Resource);
+    const tableIds = [...resources.matchAll(/"Fn::GetAtt":\["(Data\w+)","Arn"\]/g)].map(
+      (m) => m[1] as string,
+    );
+    for (const tableId of tableIds) {
+      access[tableId] ??= new Set();
+      if (actions.includes('dynamodb:GetItem')) access[tableId].add('read');
+      if (actions.includes('dynamodb:PutItem')) access[tableId].add('write');
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(access).map(([id, kinds]) => [id, kinds.size === 2 ? 'readWrite' : ([...kinds][0] ?? '')]),
+  );
+}
+
+const functionByEntry = (entry: string): TemplateResource => {
+  const fn = Object.values(functions).find((f) => f.Metadata?.['local:entry'] === entry);
+  if (!fn) throw new Error(`no function with entry ${entry}`);
+  return fn;
+};
+
+describe('every Lambda function', () => {
+  it('is a house function with the construct id and entry of docs/architecture.md', () => {
+    expect(Object.keys(functions)).toHaveLength(houseFunctions.length);
+    expect(Object.fromEntries(houseFunctions.map((fn) => [fn.node.id, fn.entry]))).toEqual({
+      Authorize: 'functions/handlers/authorize.ts',
+      Connect: 'functions/handlers/connect.ts',
+      Disconnect: 'functions/handlers/disconnect.ts',
+      DefaultRoute: 'functions/handlers/default-route.ts',
+      Hello: 'functions/handlers/hello.ts',
+      MessageSend: 'functions/handlers/message-send.ts',
+      HistoryGet: 'functions/handlers/history-get.ts',
+      BotWorker: 'functions/handlers/bot-worker.ts',
+    });
+  });
+
+  it.each(Object.entries(functions))('%s runs Node.js 22 on arm64 with X-Ray tracing', (_, fn) => {
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+    });
+  });
+
+  it.each(Object.entries(functions))('%s records an existing handler file as local:entry', (_, fn) => {
+    const entry = fn.Metadata?.['local:entry'];
+    expect(entry).toMatch(/^functions\/handlers\/[a-z-]+\.ts$/);
+    expect(existsSync(repoPath(entry as string))).toBe(true);
+  });
+
+  it.each(Object.entries(functions))('%s logs to its own log group with a retention', (_, fn) => {
+    const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(logGroups[logGroupId]?.Properties.RetentionInDays).toBe(90);
+  });
+
+  it.each(Object.entries(functions))('%s has the house environment', (_, fn) => {
+    expect(environmentOf(fn)).toMatchObject({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'support-chat',
+      POWERTOOLS_METRICS_NAMESPACE: 'SupportChat',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      MESSAGE_RETENTION_DAYS: '365',
+      POST_TIMEOUT_MS: '3000',
+    });
+  });
+
+  it('has a role of its own without AWS-managed policies', () => {
+    for (const fn of Object.values(functions)) {
+      const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(roles[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it.each(Object.entries(functions))('%s may access exactly the tables its environment names', (_, fn) => {
+    const named = Object.entries(environmentOf(fn))
+      .filter(([name]) => name.endsWith('_TABLE'))
+      .map(([, value]) => (value as { Ref: string }).Ref);
+    expect(Object.keys(tableAccessOf(fn)).sort()).toEqual(named.sort());
+  });
+});
+
+describe('least privilege on the tables', () => {
+  const accessByTable = (entry: string) =>
+    Object.fromEntries(
+      Object.entries(tableAccessOf(functionByEntry(entry))).map(([id, access]) => [
+        id.replace(/^Data(\w+?)Table[0-9A-F]{8}$/, '$1'),
+        access,
+      ]),
+    );
+
+  it.each([
+    ['authorize', {}],
+    ['connect', { Connections: 'write', Sessions: 'write' }],
+    ['disconnect', { Connections: 'write' }],
+    ['default-route', {}],
+    ['hello', { Sessions: 'read', Conversations: 'read' }],
+    [
+      'message-send',
+      { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'write', Idempotency: 'readWrite' },
+    ],
+    ['history-get', { Conversations: 'read', Messages: 'read' }],
+    [
+      'bot-worker',
+      {
+        Connections: 'readWrite',
+        Sessions: 'read',
+        Conversations: 'readWrite',
+        Messages: 'readWrite',
+        Idempotency: 'readWrite',
+      },
+    ],
+  ])('grants %s %o', (handler, expected) => {
+    expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
+  });
+
+  it('lets only message-send put jobs on the bot queue, with its URL in BOT_QUEUE_URL', () => {
+    const senders = Object.values(functions).filter((fn) =>
+      statementsOf(fn).some((s) => [s.Action].flat().includes('sqs:SendMessage')),
+    );
+    expect(senders.map((fn) => fn.Metadata?.['local:entry'])).toEqual(['functions/handlers/message-send.ts']);
+    expect(environmentOf(senders[0] as TemplateResource).BOT_QUEUE_URL).toBeDefined();
+  });
+});

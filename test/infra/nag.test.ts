@@ -1,0 +1,57 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { SupportChatStack } from '../../infra/support-chat-stack.ts';
+import { synthesizeStack } from './synth.ts';
+
+// cdk-nag 3 is a CDK policy-validation plugin: findings are a validation report that stops
+// `cdk synth`, not annotations. Acknowledgments are `Validations.of(construct).acknowledge(...)`.
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged in the stack', () => {
+    // Prepare
+    const { stack } = synthesizeStack();
+
+    // Act
+    const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack);
+
+    // Assess
+    const findings = report.violations.map(
+      (v) =>
+        `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}: ${v.description}`,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('lets the app synthesize with the checks registered, as `cdk synth` does', () => {
+    // Prepare
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new SupportChatStack(app, 'SupportChat');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+
+    // Act + Assess
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('is live: an unencrypted, unlogged, plain-HTTP bucket is reported', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Probe');
+    new Bucket(stack, 'Careless');
+
+    // Act
+    const report = new AwsSolutionsChecks(undefined).validateScope(stack);
+
+    // Assess
+    expect(report.violations.map((v) => v.ruleName)).toEqual(
+      expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']),
+    );
+  });
+
+  it('leaves CDK itself with no warning or error about the stack', () => {
+    const { stack } = synthesizeStack();
+    const annotations = Annotations.fromStack(stack);
+    expect(annotations.findError('*', Match.anyValue())).toEqual([]);
+    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { repoPath } from '../../infra/paths.ts';
+import { resourceByPath, resourcesOf, synthesizeStack } from './synth.ts';
+
+// Prepare
+const { stack, template } = synthesizeStack();
+const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
+const alarmNames = Object.values(alarms).map((alarm) => alarm.Properties.AlarmName as string);
+const [topicId, topic] = resourceByPath(template, 'AWS::SNS::Topic', 'OnCallOnCallTopic');
+
+/** GitHub's anchors of the headings of docs/runbooks.md. */
+const runbookAnchors = new Set(
+  [...readFileSync(repoPath('docs/runbooks.md'), 'utf8').matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
+    (m[1] as string)
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-'),
+  ),
+);
+
+describe('the on-call topic', () => {
+  it('is encrypted with a rotating key CloudWatch may use', () => {
+    const keyId = (topic.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const key = resourcesOf(template, 'AWS::KMS::Key')[keyId];
+    expect(key?.Properties.EnableKeyRotation).toBe(true);
+    expect(JSON.stringify(key?.Properties.KeyPolicy)).toContain('cloudwatch.amazonaws.com');
+  });
+
+  it('refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes the alarm e-mail only when one is configured', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = synthesizeStack({ alarmEmail: 'oncall@example.org' }).template;
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.org',
+    });
+  });
+});
+
+describe('the alarms', () => {
+  it.each(Object.entries(alarms))('%s links an existing runbook section and notifies on-call', (_, alarm) => {
+    const match = /Runbook: docs\/runbooks\.md#([a-z0-9-]+)$/.exec(
+      alarm.Properties.AlarmDescription as string,
+    );
+    expect(match).not.toBeNull();
+    expect(runbookAnchors).toContain(match?.[1]);
+    expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+  });
+
+  it('watches errors and throttles of every function', () => {
+    for (const fn of [...stack.realtime.functions, stack.bot.function]) {
+      expect(alarmNames).toContain(`SupportChat-${fn.node.id}Errors`);
+      expect(alarmNames).toContain(`SupportChat-${fn.node.id}Throttles`);
+    }
+  });
+
+  it('fires on the first message in the dead-letter queue', () => {
+    const [dlqId] = resourceByPath(template, 'AWS::SQS::Queue', 'BotQueuesBotDeadLetterQueue');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'SupportChat-BotDeadLetterQueueNotEmpty',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+  });
+
+  it('fires when the bot falls behind the 30 s first-response SLA', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'SupportChat-BotQueueBacklog',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 30,
+    });
+  });
+
+  it.each(['IntegrationError', 'ExecutionError'])('fires on any WebSocket %s of the stage', (metricName) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: metricName,
+      Dimensions: Match.arrayWith([{ Name: 'Stage', Value: 'v1' }]),
+      Threshold: 0,
+    });
+  });
+
+  it('fires on throttling of every table', () => {
+    for (const table of stack.tables.all()) {
+      expect(alarmNames).toContain(`SupportChat-${table.node.id}Throttling`);
+    }
+  });
+});
+
+describe('the dashboard', () => {
+  it('shows the state of every alarm', () => {
+    const dashboard = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const alarmId of Object.keys(alarms)) expect(body).toContain(alarmId);
+  });
+});

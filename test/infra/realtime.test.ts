@@ -1,0 +1,179 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { environmentOf, resourcesOf, synthesizeStack } from './synth.ts';
+
+// Prepare
+const { stack, template } = synthesizeStack();
+const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
+const routeByKey = new Map(
+  Object.entries(routes).map(([id, route]) => [route.Properties.RouteKey, { id, route }]),
+);
+const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
+const functions = resourcesOf(template, 'AWS::Lambda::Function');
+
+/** Logical id of the function a route's integration invokes. */
+function functionBehind(routeKey: string): string | undefined {
+  const target = JSON.stringify(routeByKey.get(routeKey)?.route.Properties.Target);
+  const integration = Object.entries(integrations).find(([id]) => target.includes(`"${id}"`))?.[1];
+  const uri = JSON.stringify(integration?.Properties.IntegrationUri);
+  return Object.keys(functions).find((id) => uri.includes(`"${id}"`));
+}
+
+describe('the WebSocket API', () => {
+  it('selects routes on the action field of the frame', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
+  });
+
+  it.each([
+    ['$connect', 'functions/handlers/connect.ts'],
+    ['$disconnect', 'functions/handlers/disconnect.ts'],
+    ['$default', 'functions/handlers/default-route.ts'],
+    ['hello', 'functions/handlers/hello.ts'],
+    ['message.send', 'functions/handlers/message-send.ts'],
+    ['history.get', 'functions/handlers/history-get.ts'],
+  ])('routes %s to %s', (routeKey, entry) => {
+    const fnId = functionBehind(routeKey);
+    expect(fnId).toBeDefined();
+    expect(functions[fnId as string]?.Metadata?.['local:entry']).toBe(entry);
+  });
+
+  it('has exactly the routes of the foundation', () => {
+    expect([...routeByKey.keys()].sort()).toEqual(
+      ['$connect', '$default', '$disconnect', 'hello', 'history.get', 'message.send'].sort(),
+    );
+  });
+
+  it.each(['$default', 'hello', 'message.send', 'history.get'])(
+    'answers %s through a route response',
+    (routeKey) => {
+      const route = routeByKey.get(routeKey);
+      expect(route?.route.Properties.RouteResponseSelectionExpression).toBe('$default');
+      template.hasResourceProperties('AWS::ApiGatewayV2::RouteResponse', {
+        RouteId: { Ref: route?.id },
+        RouteResponseKey: '$default',
+      });
+    },
+  );
+
+  it.each(['$connect', '$disconnect'])(
+    'gives %s no route response (API Gateway ignores it there)',
+    (routeKey) => {
+      const route = routeByKey.get(routeKey);
+      expect(route?.route.Properties.RouteResponseSelectionExpression).toBeUndefined();
+      const responses = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::RouteResponse'));
+      expect(
+        responses.filter((r) => JSON.stringify(r.Properties.RouteId).includes(`"${route?.id}"`)),
+      ).toEqual([]);
+    },
+  );
+
+  it('authorizes $connect, and only $connect, with the Authorize function and no identity source', () => {
+    const authorizers = resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer');
+    const [authorizerId, authorizer] = Object.entries(authorizers)[0] ?? [];
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    expect(authorizer?.Properties).toMatchObject({ AuthorizerType: 'REQUEST' });
+    // No identity source: a guest without a token must still reach the authorizer.
+    expect(authorizer?.Properties.IdentitySource ?? []).toEqual([]);
+    const authorizeFn = Object.entries(functions).find(
+      ([, fn]) => fn.Metadata?.['local:entry'] === 'functions/handlers/authorize.ts',
+    )?.[0];
+    expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toContain(`"${authorizeFn}"`);
+
+    for (const [routeKey, { route }] of routeByKey) {
+      if (routeKey === '$connect') {
+        expect(route.Properties).toMatchObject({
+          AuthorizationType: 'CUSTOM',
+          AuthorizerId: { Ref: authorizerId },
+        });
+      } else {
+        expect(route.Properties.AuthorizationType).toBe('NONE');
+      }
+    }
+  });
+});
+
+describe('the WebSocket stage', () => {
+  it('deploys automatically under the configured name, v1 by default', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'v1', AutoDeploy: true });
+    const custom = synthesizeStack({ stageName: 'beta' }).template;
+    custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'beta' });
+  });
+
+  it('throttles the default route settings', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+    });
+  });
+
+  it('writes JSON access logs with the fields on-call needs, and no message bodies', () => {
+    const stage = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Stage'))[0];
+    const settings = stage?.Properties.AccessLogSettings as { Format: string; DestinationArn: unknown };
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      connectionId: '$context.connectionId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      integrationError: '$context.integration.error',
+    });
+    expect(settings.Format).not.toMatch(/body|querystring/i);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+});
+
+describe('the @connections management API', () => {
+  const postingFunctions = Object.entries(functions).filter(
+    ([, fn]) => environmentOf(fn).WS_CONNECTIONS_ENDPOINT !== undefined,
+  );
+  const apiId = stack.getLogicalId(stack.realtime.api.node.defaultChild as CfnElement);
+
+  it('is used by the bot worker', () => {
+    expect(postingFunctions.map(([, fn]) => fn.Metadata?.['local:entry'])).toContain(
+      'functions/handlers/bot-worker.ts',
+    );
+  });
+
+  it('is reached at https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}', () => {
+    for (const [, fn] of postingFunctions) {
+      expect(environmentOf(fn).WS_CONNECTIONS_ENDPOINT).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            { Ref: apiId },
+            '.execute-api.',
+            { Ref: 'AWS::Region' },
+            '.',
+            { Ref: 'AWS::URLSuffix' },
+            '/v1',
+          ],
+        ],
+      });
+    }
+  });
+
+  it('may be called only on this API and stage, never on Resource *', () => {
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+          .Statement,
+    );
+    const manage = statements.filter((s) =>
+      JSON.stringify(s.Action).includes('execute-api:ManageConnections'),
+    );
+    expect(manage).toHaveLength(postingFunctions.length);
+    for (const statement of manage) {
+      const resources = statement.Resource as unknown[];
+      expect(resources).toHaveLength(3);
+      for (const [i, method] of ['POST', 'GET', 'DELETE'].entries()) {
+        const text = JSON.stringify(resources[i]);
+        expect(text).toContain(`{"Ref":"${apiId}"}`);
+        expect(text).toContain(`/v1/${method}/@connections/*`);
+      }
+    }
+  });
+});
