@@ -1,0 +1,86 @@
+/**
+ * The sample events in `events/samples/` are the shapes API Gateway and Lambda deliver (and the
+ * local gateway reproduces). These tests keep them parseable by the contracts they exercise.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { callerSchema } from './authorizer-context.ts';
+import { botJobSchema } from './bot-job.ts';
+import { helloFrameSchema, historyGetFrameSchema, messageSendFrameSchema } from './client-frames.ts';
+
+const sample = (name: string): Record<string, unknown> & { requestContext: Record<string, unknown> } =>
+  JSON.parse(readFileSync(join(import.meta.dirname, 'samples', name), 'utf8'));
+
+describe('sample events', () => {
+  it.each([
+    'connect.json',
+    'disconnect.json',
+    'default.json',
+    'hello.json',
+    'message-send.json',
+    'history-get.json',
+  ])('carries a valid authorizer context in %s', (name) => {
+    // Prepare
+    const event = sample(name);
+
+    // Act
+    const caller = callerSchema.safeParse(event.requestContext.authorizer);
+
+    // Assess
+    expect(caller.success).toBe(true);
+    expect(event.requestContext).toMatchObject({
+      connectionId: expect.any(String),
+      domainName: expect.any(String),
+      stage: expect.any(String),
+      routeKey: expect.any(String),
+      eventType: expect.any(String),
+    });
+  });
+
+  it.each([
+    ['hello.json', helloFrameSchema],
+    ['message-send.json', messageSendFrameSchema],
+    ['history-get.json', historyGetFrameSchema],
+  ] as const)('holds a frame that its route accepts in %s', (name, schema) => {
+    // Prepare
+    const event = sample(name);
+
+    // Act
+    const frame = schema.safeParse(JSON.parse(String(event.body)));
+
+    // Assess
+    expect(frame.success).toBe(true);
+  });
+
+  it('holds bot jobs grouped by conversation and deduplicated by message id in the SQS FIFO batch', () => {
+    // Prepare
+    const { Records } = sample('bot-worker-sqs.json') as unknown as {
+      Records: { body: string; attributes: Record<string, string> }[];
+    };
+
+    // Act
+    const jobs = Records.map((record) => ({ job: botJobSchema.parse(JSON.parse(record.body)), record }));
+
+    // Assess
+    for (const { job, record } of jobs) {
+      expect(record.attributes.MessageGroupId).toBe(job.conversationId);
+      expect(record.attributes.MessageDeduplicationId).toBe(job.messageId);
+      expect(record.attributes.SequenceNumber).toMatch(/^\d+$/);
+      expect(record.attributes.ApproximateReceiveCount).toBe('1');
+    }
+  });
+
+  it('asks the authorizer about an upgrade with its methodArn and query parameters', () => {
+    // Prepare
+    const event = sample('authorizer-request.json');
+
+    // Act
+    const { type, methodArn, queryStringParameters } = event;
+
+    // Assess
+    expect(type).toBe('REQUEST');
+    expect(methodArn).toMatch(/^arn:aws:execute-api:[^:]+:\d{12}:[^/]+\/[^/]+\/\$connect$/);
+    expect(queryStringParameters).toEqual({ lang: 'ru' });
+  });
+});

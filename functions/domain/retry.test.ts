@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay, type RetryPolicy } from './retry.ts';
+
+const policy: RetryPolicy = { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 100 };
+
+describe('backoff after a lost seq race', () => {
+  it('waits up to the base delay after the first attempt', () => {
+    // Act
+    const longest = backoffDelay(policy, 1, () => 1);
+
+    // Assess
+    expect(longest).toBe(5);
+  });
+
+  it('doubles the ceiling with each attempt and never passes the maximum', () => {
+    // Act
+    const ceilings = [1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffDelay(policy, attempt, () => 1));
+
+    // Assess
+    expect(ceilings).toEqual([5, 10, 20, 40, 80, 100, 100]);
+  });
+
+  it('spreads losers anywhere between no wait and the ceiling (full jitter)', () => {
+    // Act
+    const shortest = backoffDelay(policy, 4, () => 0);
+    const middle = backoffDelay(policy, 4, () => 0.5);
+
+    // Assess
+    expect(shortest).toBe(0);
+    expect(middle).toBe(20);
+  });
+});
