@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { createBot } from '#domain/bot/index.ts';
+import { measureColdStart } from './cold-start.ts';
 import { type EvalReport, evaluate, measureLatency, readEvalCases } from './evaluate.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -70,4 +71,10 @@ console.log(
 console.log(`reply latency: p50 ${latency.p50.toFixed(3)} ms, p99 ${latency.p99.toFixed(3)} ms`);
 console.log(
   `suggest latency: p99 ${(suggestTimes[Math.floor(0.99 * suggestTimes.length)] ?? 0).toFixed(3)} ms`,
+);
+
+const cold = await measureColdStart(kbDir);
+const median = cold.initMs[Math.floor(cold.initMs.length / 2)] ?? 0;
+console.log(
+  `cold start (fresh process, minified bundle of ${cold.bundleKb.toFixed(0)} KB incl. zod): module init median ${median.toFixed(1)} ms, max ${(cold.initMs.at(-1) ?? 0).toFixed(1)} ms`,
 );

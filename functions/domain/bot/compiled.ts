@@ -12,7 +12,7 @@ import { normalizeText } from './normalize.ts';
 import { analyze, compileVocabulary, createVocabulary, type VocabularyData } from './vocabulary.ts';
 
 /** Bump when features, weights, stop words or normalisation change what compiling produces. */
-export const MODEL_REVISION = 'tfidf-knn-3';
+export const MODEL_REVISION = 'tfidf-knn-4';
 
 export interface CompiledBot {
   revision: string;

@@ -73,8 +73,8 @@ export interface SpaceData {
   weights: number[];
 }
 
-/** Six significant digits: plenty for ranking, and the compiled index stays small. */
-const round = (value: number) => Number(value.toPrecision(6));
+/** Four significant digits: plenty for ranking, and the compiled index stays small. */
+const round = (value: number) => Number(value.toPrecision(4));
 
 function compileSpace(perExample: readonly Features[]): SpaceData {
   const ids = new Map<string, number>();
