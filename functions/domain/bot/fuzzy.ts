@@ -40,7 +40,7 @@ export interface FuzzyIndex {
 }
 
 /** Words shorter than this are too ambiguous to correct. */
-const MIN_LENGTH = 4;
+const MIN_LENGTH = 5;
 
 export function createFuzzyIndex(wordFrequencies: ReadonlyMap<string, number>): FuzzyIndex {
   const byDelete = new Map<string, string[]>();
