@@ -13,7 +13,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { repoPath, repoRoot } from '../paths.ts';
-import { esmRequireBanner, externalModules, mainFields, nodeTarget } from './bundling.ts';
+import { esmRequireBanner, externalModules, mainFields, nodeTarget, sourcesContent } from './bundling.ts';
 
 /** Powertools log levels accepted by `POWERTOOLS_LOG_LEVEL`. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -121,6 +121,7 @@ export class HouseFunction extends NodejsFunction {
       bundling: {
         minify: true,
         sourceMap: true,
+        sourcesContent,
         target: nodeTarget,
         format: OutputFormat.ESM,
         mainFields: [...mainFields],
