@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readConfig } from '../../functions/shared/config.ts';
 import { repoPath } from '../../infra/paths.ts';
 import { environmentOf, resourcesOf, synthesizeStack, type TemplateResource } from './synth.ts';
 
@@ -150,5 +151,28 @@ describe('least privilege on the tables', () => {
     );
     expect(senders.map((fn) => fn.Metadata?.['local:entry'])).toEqual(['functions/handlers/message-send.ts']);
     expect(environmentOf(senders[0] as TemplateResource).BOT_QUEUE_URL).toBeDefined();
+  });
+});
+
+describe('the environment each handler reads', () => {
+  /** The template's environment as Lambda would see it: intrinsics resolve to some URL-shaped string. */
+  const deployedEnvironment = (fn: TemplateResource): NodeJS.ProcessEnv =>
+    Object.fromEntries(
+      Object.entries(environmentOf(fn)).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : `https://resolved.example/${name}`,
+      ]),
+    );
+
+  it.each(Object.entries(functions))('%s sets every setting its handler reads', (_, fn) => {
+    // Prepare
+    const source = readFileSync(repoPath(fn.Metadata?.['local:entry'] as string), 'utf8');
+    const settings = [...new Set([...source.matchAll(/\bconfig\.(\w+)/g)].map((m) => m[1] as string))].filter(
+      (name) => name !== 'ts',
+    );
+    const config = readConfig(deployedEnvironment(fn)) as unknown as Record<string, unknown>;
+
+    // Act + Assess: a missing or malformed variable throws, naming it.
+    for (const setting of settings) expect(() => config[setting], setting).not.toThrow();
   });
 });
