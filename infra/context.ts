@@ -31,6 +31,8 @@ const contextSchema = z.object({
   throttlingRateLimit: positiveInt.optional(),
   throttlingBurstLimit: positiveInt.optional(),
   runbookUrl: z.string().min(1).optional(),
+  // `-c configureApiGatewayAccountLogsRole=false` arrives as a string, cdk.json as a boolean.
+  configureApiGatewayAccountLogsRole: z.union([z.boolean(), z.stringbool()]).optional(),
 });
 
 /** Stack props from the context of `node` (usually the app's). Throws on an invalid value. */
@@ -49,5 +51,6 @@ export function stackPropsFromContext(node: Node): SupportChatStackProps {
     throttlingRateLimit: context.throttlingRateLimit,
     throttlingBurstLimit: context.throttlingBurstLimit,
     runbookUrl: context.runbookUrl,
+    configureApiGatewayAccountLogsRole: context.configureApiGatewayAccountLogsRole,
   };
 }

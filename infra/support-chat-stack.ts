@@ -61,6 +61,12 @@ export interface SupportChatStackProps extends StackProps {
    */
   readonly throttlingBurstLimit?: number;
   /**
+   * Whether the stack sets the account's API Gateway CloudWatch Logs role, which WebSocket stage
+   * logging requires. One setting per account and region: disable it where it is managed centrally.
+   * @default true
+   */
+  readonly configureApiGatewayAccountLogsRole?: boolean;
+  /**
    * Where docs/runbooks.md is published, for the links in alarm descriptions.
    * @default 'docs/runbooks.md'
    */
@@ -106,6 +112,7 @@ export class SupportChatStack extends Stack {
       stageName: props.stageName ?? 'v1',
       throttlingRateLimit: props.throttlingRateLimit ?? 500,
       throttlingBurstLimit: props.throttlingBurstLimit ?? 1000,
+      configureAccountLogsRole: props.configureApiGatewayAccountLogsRole,
     });
     this.bot = new BotWorker(this, 'Bot', {
       settings,

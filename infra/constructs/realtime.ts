@@ -4,11 +4,12 @@
  * route response (`returnResponse`), so a request/response action costs one invocation and no
  * `PostToConnection`.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat, CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { BotQueues } from './bot.ts';
@@ -29,6 +30,14 @@ export interface RealtimeProps {
   readonly throttlingRateLimit: number;
   /** Burst of the stage's default route settings. */
   readonly throttlingBurstLimit: number;
+  /**
+   * Whether to set the account's API Gateway CloudWatch Logs role (`AWS::ApiGateway::Account`).
+   * WebSocket stages cannot log without it ("CloudWatch Logs role ARN must be set in account
+   * settings"). It is one setting per account and region: turn this off where the platform team
+   * manages it centrally.
+   * @default true
+   */
+  readonly configureAccountLogsRole?: boolean;
 }
 
 /**
@@ -135,6 +144,7 @@ export class Realtime extends Construct {
     }
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: settings.logRetention });
+    const accountLogsRole = props.configureAccountLogsRole === false ? undefined : this.accountLogsRole();
     this.stage = new WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: props.stageName,
@@ -145,6 +155,8 @@ export class Realtime extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+
+    if (accountLogsRole) this.stage.node.addDependency(accountLogsRole);
 
     // Only $connect can carry an authorizer in a WebSocket API; every later frame travels on the
     // connection it authorized.
@@ -157,5 +169,26 @@ export class Realtime extends Construct {
         });
       }
     }
+  }
+
+  /** The account-level role API Gateway writes WebSocket logs with, retained like CDK's RestApi does. */
+  private accountLogsRole(): CfnAccount {
+    const role = new Role(this, 'ApiGatewayLogsRole', {
+      assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
+      description: 'Lets API Gateway write access and execution logs to CloudWatch Logs (account setting)',
+      managedPolicies: [
+        ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
+      ],
+    });
+    // Other APIs of the account may come to rely on this setting: deleting the stack must not break them.
+    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-wide API Gateway logging role serves every API of the account; AWS maintains this policy for exactly that role.',
+    });
+    const account = new CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
+    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    return account;
   }
 }

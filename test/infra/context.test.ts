@@ -21,6 +21,7 @@ describe('configuration from CDK context', () => {
         throttlingBurstLimit: '100',
         alarmEmail: 'oncall@example.org',
         logLevel: 'DEBUG',
+        configureApiGatewayAccountLogsRole: 'false',
       }),
     ).toMatchObject({
       stageName: 'beta',
@@ -31,6 +32,7 @@ describe('configuration from CDK context', () => {
       throttlingBurstLimit: 100,
       alarmEmail: 'oncall@example.org',
       logLevel: 'DEBUG',
+      configureApiGatewayAccountLogsRole: false,
     });
   });
 

@@ -103,6 +103,18 @@ describe('the WebSocket stage', () => {
     custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'beta' });
   });
 
+  it("sets the account's CloudWatch Logs role before the stage, which cannot log without it", () => {
+    const [accountId] = Object.keys(resourcesOf(template, 'AWS::ApiGateway::Account'));
+    expect(accountId).toBeDefined();
+    template.hasResource('AWS::ApiGatewayV2::Stage', { DependsOn: Match.arrayWith([accountId]) });
+    template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
+  });
+
+  it('leaves the account logging role alone where the platform team manages it', () => {
+    const managedElsewhere = synthesizeStack({ configureApiGatewayAccountLogsRole: false }).template;
+    managedElsewhere.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
   it('throttles the default route settings', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
