@@ -81,6 +81,16 @@ describe('bot replies', () => {
     });
   });
 
+  it('names the problem for the intake when it hands over about it', () => {
+    const reply = bot.reply({
+      text: 'всё равно не помогло',
+      lang: 'ru',
+      context: { lastBotIntent: 'auth.sso_error' },
+    });
+    expect(reply.intakeService).toBe('Не получается войти');
+    expect(bot.reply({ text: 'позовите оператора', lang: 'ru' }).intakeService).toBeUndefined();
+  });
+
   it('hands over after the second fallback in a row', () => {
     const reply = bot.reply({
       text: 'расскажи анекдот про кота',

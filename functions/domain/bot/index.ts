@@ -24,6 +24,15 @@ import type { Lang } from './language.ts';
 import { createSuggester } from './suggest.ts';
 
 export type { BotContext, EscalationReason } from './decisions.ts';
+export {
+  answerIntake,
+  INTAKE_FIELDS,
+  type Intake,
+  type IntakeField,
+  type IntakeState,
+  nextIntakeQuestion,
+  startIntake,
+} from './intake.ts';
 export type { EscalationCategory, IntentEntry, KnowledgeBase } from './knowledge-base-schema.ts';
 export { knowledgeBaseSchema } from './knowledge-base-schema.ts';
 export type { Lang } from './language.ts';
@@ -49,6 +58,8 @@ export interface BotReply {
   escalationReason?: EscalationReason;
   /** The message was typed in the wrong keyboard layout and read through the other one. */
   layoutFixed?: boolean;
+  /** When escalating about a known problem: its title, the `service` to pre-fill the intake with. */
+  intakeService?: string;
 }
 
 export interface Bot {
@@ -56,6 +67,9 @@ export interface Bot {
   /** Up to 3 intents for a prefix the citizen is typing. */
   suggest(prefix: string, lang: Lang): Suggestion[];
 }
+
+/** Intents that name no service or problem, so they cannot pre-fill the intake's `service`. */
+const NO_SERVICE = new Set([FALLBACK, OPERATOR, 'greeting', 'thanks']);
 
 /** Confidence needed for the words around "не помогло" to count as a different, new question. */
 const NEW_QUESTION_CONFIDENCE = 0.9;
@@ -91,11 +105,11 @@ export function createBot(kb: KnowledgeBase): Bot {
       const entry = entryOf(decision.intent);
       const guest = entry.needsIdentification && context.verified !== true;
       const base = guest && entry.guestAnswer ? entry.guestAnswer[lang] : entry.answer[lang];
-      const text_ = composeText(base, decision.reason, kb, lang);
+      const answer = composeText(base, decision.reason, kb, lang);
       return {
         intent: decision.intent,
         confidence: decision.reason === 'repeat_problem' ? 1 : round(understood.confidence),
-        text: text_,
+        text: answer,
         suggestions: decision.escalate ? [] : suggestionsOf(entry, lang),
         escalate: decision.escalate,
         category: entry.category,
@@ -103,6 +117,9 @@ export function createBot(kb: KnowledgeBase): Bot {
         lang,
         ...(decision.reason ? { escalationReason: decision.reason } : {}),
         ...(understood.layoutFixed ? { layoutFixed: true } : {}),
+        ...(decision.escalate && !NO_SERVICE.has(decision.intent)
+          ? { intakeService: entry.title[lang] }
+          : {}),
       };
     },
     suggest: (prefix, lang) => suggester.suggest(prefix, lang),

@@ -1,0 +1,150 @@
+/**
+ * Intake before a handover, as a pure state machine: the bot asks, in the session language, for
+ * what an operator needs (PROTOCOL.md, intake: service, problem, when, error code, desired result,
+ * attachments), accepts free text and «дд.мм.гггг чч:мм» dates, lets the citizen skip any
+ * question, and never asks for what the conversation already contains.
+ *
+ * Primary course:
+ *   1. startIntake pre-fills the intake from the recognised intent and the citizen's messages;
+ *   2. nextIntakeQuestion gives the first field still missing (or nothing: the intake is done);
+ *   3. answerIntake stores the answer (or the skip), also picking up a date or an error code
+ *      mentioned on the way, and the course goes back to 2.
+ */
+import type { Dialogue } from './knowledge-base-schema.ts';
+import type { Lang } from './language.ts';
+
+export const INTAKE_FIELDS = [
+  'service',
+  'problem',
+  'occurredAt',
+  'errorCode',
+  'desiredResult',
+  'attachments',
+] as const;
+export type IntakeField = (typeof INTAKE_FIELDS)[number];
+
+/** What the operator receives (PROTOCOL.md intake). */
+export interface Intake {
+  service?: string;
+  problem?: string;
+  /** «дд.мм.гггг чч:мм» when the citizen gave a date, else their words. */
+  occurredAt?: string;
+  errorCode?: string;
+  desiredResult?: string;
+  attachmentIds?: string[];
+}
+
+export interface IntakeState {
+  intake: Intake;
+  /** Fields the citizen chose to skip: never asked again. */
+  skipped: IntakeField[];
+  /** The field of the question last asked, awaiting an answer. */
+  pending?: IntakeField;
+}
+
+const SKIP =
+  /^(?:пропустить|пропусти|пропуск|дальше|не знаю|незнаю|нет|не помню|нету|-|skip|next|no|none|don t know|i don t know|n a)$/u;
+const DATE = /(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,вat]+(\d{1,2})[:.](\d{2}))?/u;
+const ERROR_CODE =
+  /(?:код(?:ом)? ошибки|ошибк[аиу]|error(?: code)?|код)\s*[:№#]?\s*([A-Za-zА-Яа-я]{0,8}[-_]?\d{2,}[\w-]*)/iu;
+/** Messages that only ask for a person or complain say nothing about the problem itself. */
+const NOT_A_DESCRIPTION =
+  /^(?:оператор\p{L}*|позовите.*|соедините.*|не помогло.*|это не то|human|operator.*|doesn t help)$/iu;
+
+const pad = (value: string) => value.padStart(2, '0');
+
+/** A «дд.мм.гггг[ чч:мм]» date in the text, checked and written the canonical way. */
+export function findDate(text: string): string | undefined {
+  const match = DATE.exec(text);
+  if (!match) return undefined;
+  const [, day = '', month = '', year = '', hours, minutes] = match;
+  const d = Number(day);
+  const m = Number(month);
+  if (m < 1 || m > 12 || d < 1 || d > new Date(Date.UTC(Number(year), m, 0)).getUTCDate()) return undefined;
+  const date = `${pad(day)}.${pad(month)}.${year}`;
+  if (hours === undefined || minutes === undefined) return date;
+  if (Number(hours) > 23 || Number(minutes) > 59) return date;
+  return `${date} ${pad(hours)}:${minutes}`;
+}
+
+/** An error code mentioned in the text («ошибка 500», "error code: ESIA-007003"). */
+export function findErrorCode(text: string): string | undefined {
+  return ERROR_CODE.exec(text)?.[1];
+}
+
+function isSkip(text: string): boolean {
+  return SKIP.test(
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}-]+/gu, ' ')
+      .trim(),
+  );
+}
+
+export interface IntakeStart {
+  /** Title of the recognised intent, when it names a service or a problem. */
+  service?: string;
+  /** The citizen's messages so far, oldest first. */
+  citizenMessages: readonly string[];
+  attachmentIds?: readonly string[];
+}
+
+export function startIntake(start: IntakeStart): IntakeState {
+  const intake: Intake = {};
+  if (start.service) intake.service = start.service;
+  const descriptions = start.citizenMessages.filter(
+    (m) => m.trim().split(/\s+/).length >= 3 && !NOT_A_DESCRIPTION.test(m.trim()),
+  );
+  if (descriptions.length > 0) intake.problem = descriptions.join('\n');
+  for (const message of start.citizenMessages) {
+    intake.occurredAt ??= findDate(message);
+    intake.errorCode ??= findErrorCode(message);
+  }
+  if (start.attachmentIds && start.attachmentIds.length > 0) intake.attachmentIds = [...start.attachmentIds];
+  return { intake: stripUndefined(intake), skipped: [] };
+}
+
+function stripUndefined(intake: Intake): Intake {
+  return Object.fromEntries(Object.entries(intake).filter(([, value]) => value !== undefined)) as Intake;
+}
+
+function isFilled(intake: Intake, field: IntakeField): boolean {
+  return field === 'attachments' ? (intake.attachmentIds?.length ?? 0) > 0 : intake[field] !== undefined;
+}
+
+/** The next question to ask, or undefined when the intake is complete. */
+export function nextIntakeQuestion(
+  state: IntakeState,
+  dialogue: Dialogue,
+  lang: Lang,
+): { state: IntakeState; field: IntakeField; text: string } | undefined {
+  const field = INTAKE_FIELDS.find((f) => !isFilled(state.intake, f) && !state.skipped.includes(f));
+  if (!field) return undefined;
+  return { state: { ...state, pending: field }, field, text: dialogue.intake[field][lang] };
+}
+
+/** Stores the citizen's answer to the pending question (or the skip). */
+export function answerIntake(
+  state: IntakeState,
+  text: string,
+  attachmentIds: readonly string[] = [],
+): IntakeState {
+  const field = state.pending;
+  const intake: Intake = { ...state.intake };
+  const skipped = [...state.skipped];
+  if (attachmentIds.length > 0) intake.attachmentIds = [...(intake.attachmentIds ?? []), ...attachmentIds];
+  if (field && isSkip(text) && !(field === 'attachments' && attachmentIds.length > 0)) {
+    skipped.push(field);
+    return { intake, skipped };
+  }
+  const answer = text.trim();
+  if (field === 'occurredAt') intake.occurredAt = findDate(answer) ?? answer;
+  else if (field === 'errorCode') intake.errorCode = findErrorCode(answer) ?? answer;
+  else if (field === 'attachments') {
+    if (attachmentIds.length === 0 && answer.length > 0) skipped.push('attachments');
+  } else if (field && answer.length > 0) intake[field] = answer;
+  // What the citizen mentions on the way is not asked again.
+  intake.occurredAt ??= findDate(answer);
+  intake.errorCode ??= findErrorCode(answer);
+  return { intake: stripUndefined(intake), skipped };
+}
