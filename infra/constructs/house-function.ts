@@ -88,7 +88,7 @@ export class HouseFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     // A role of our own instead of the default one, which would attach the AWS-managed
-    // AWSLambdaBasicExecutionRole (logs:* on every log group); this one may write only its own log group.
+    // AWSLambdaBasicExecutionRole (write to any log group); this one may write only its own log group.
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${id}`,
@@ -132,7 +132,8 @@ export class HouseFunction extends NodejsFunction {
     this.entry = props.entry;
     (this.node.defaultChild as CfnFunction).addMetadata(LOCAL_ENTRY_METADATA, props.entry);
 
-    // Acknowledgments on the role cover its DefaultPolicy, where CDK puts every grant.
+    // Acknowledgments on the role cover its DefaultPolicy, where CDK puts every grant; test/infra
+    // checks that X-Ray stays the only statement on Resource *.
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) support no resource-level permissions.',

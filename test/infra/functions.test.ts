@@ -103,6 +103,14 @@ describe('every Lambda function', () => {
     }
   });
 
+  it.each(Object.entries(functions))('%s uses Resource * for X-Ray only', (_, fn) => {
+    const unscoped = statementsOf(fn).filter((statement) => statement.Resource === '*');
+    expect(unscoped.flatMap((statement) => [statement.Action].flat())).toEqual([
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+    ]);
+  });
+
   it.each(Object.entries(functions))('%s may access exactly the tables its environment names', (_, fn) => {
     const named = Object.entries(environmentOf(fn))
       .filter(([name]) => name.endsWith('_TABLE'))
