@@ -4,14 +4,14 @@
  * route response (`returnResponse`), so a request/response action costs one invocation and no
  * `PostToConnection`.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat, CfnAccount } from 'aws-cdk-lib/aws-apigateway';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ApiGatewayAccountLogging } from './api-gateway-account-logging.ts';
 import type { BotQueues } from './bot.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
@@ -144,7 +144,6 @@ export class Realtime extends Construct {
     }
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: settings.logRetention });
-    const accountLogsRole = props.configureAccountLogsRole === false ? undefined : this.accountLogsRole();
     this.stage = new WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: props.stageName,
@@ -156,7 +155,9 @@ export class Realtime extends Construct {
       },
     });
 
-    if (accountLogsRole) this.stage.node.addDependency(accountLogsRole);
+    if (props.configureAccountLogsRole !== false) {
+      this.stage.node.addDependency(new ApiGatewayAccountLogging(this, 'AccountLogging'));
+    }
 
     // Only $connect can carry an authorizer in a WebSocket API; every later frame travels on the
     // connection it authorized.
@@ -169,26 +170,5 @@ export class Realtime extends Construct {
         });
       }
     }
-  }
-
-  /** The account-level role API Gateway writes WebSocket logs with, retained like CDK's RestApi does. */
-  private accountLogsRole(): CfnAccount {
-    const role = new Role(this, 'ApiGatewayLogsRole', {
-      assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
-      description: 'Lets API Gateway write access and execution logs to CloudWatch Logs (account setting)',
-      managedPolicies: [
-        ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
-      ],
-    });
-    // Other APIs of the account may come to rely on this setting: deleting the stack must not break them.
-    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason:
-        'The account-wide API Gateway logging role serves every API of the account; AWS maintains this policy for exactly that role.',
-    });
-    const account = new CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
-    account.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    return account;
   }
 }
