@@ -1,5 +1,5 @@
 /** The local stack's settings, read once from the environment, with defaults that just run. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().positive();

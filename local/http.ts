@@ -4,7 +4,7 @@
  * notifier adapter records instead of sending (`GET /local/outbox`, `POST /local/outbox`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listen } from './gateway.ts';
 
 const outboxEntrySchema = z.object({

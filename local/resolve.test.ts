@@ -68,7 +68,8 @@ describe('intrinsic functions', () => {
     expect(resolveValue(value, template, account)).toBe('http://127.0.0.1:3001/v1');
   });
 
-  it('substitutes ${} references in Fn::Sub', () => {
+  it('substitutes references in Fn::Sub', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: this is Fn::Sub syntax, not JavaScript
     expect(resolveValue({ 'Fn::Sub': 'table/${MessagesTableXYZ}/index/*' }, template, account)).toBe(
       'table/MessagesTableXYZ/index/*',
     );

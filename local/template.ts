@@ -5,7 +5,7 @@
  *
  * This module owns the only knowledge of the template's shape in `local/`; everything else asks it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const resourceSchema = z.object({
   Type: z.string(),

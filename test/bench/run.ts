@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startLocalStackProcess } from '../support/local-stack.ts';
 import { ChatClient } from '../support/ws-client.ts';
 
@@ -102,11 +102,15 @@ function summary(name: string, values: number[]): string {
 }
 
 async function main() {
-  const stack = settings.BENCH_WS_URL ? undefined : await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR' } });
+  const stack = settings.BENCH_WS_URL
+    ? undefined
+    : await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR' } });
   const wsUrl = settings.BENCH_WS_URL ?? stack?.wsUrl ?? '';
   try {
     const started = performance.now();
-    const results = await Promise.all(Array.from({ length: settings.BENCH_CLIENTS }, (_, i) => runClient(wsUrl, i)));
+    const results = await Promise.all(
+      Array.from({ length: settings.BENCH_CLIENTS }, (_, i) => runClient(wsUrl, i)),
+    );
     const seconds = (performance.now() - started) / 1000;
     const samples = results.flatMap((r) => r.samples);
     const lost = results.reduce((n, r) => n + r.lost, 0);
@@ -118,8 +122,14 @@ async function main() {
       '',
       '| latency (ms)     |     p50 |     p95 |     p99 |     max |',
       '|------------------|--------:|--------:|--------:|--------:|',
-      summary('send → ack', samples.map((s) => s.ackMs)),
-      summary('send → bot reply', samples.map((s) => s.replyMs)),
+      summary(
+        'send → ack',
+        samples.map((s) => s.ackMs),
+      ),
+      summary(
+        'send → bot reply',
+        samples.map((s) => s.replyMs),
+      ),
       '',
       `Lost: ${lost}, duplicated: ${duplicated}`,
     ];

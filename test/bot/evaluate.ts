@@ -4,7 +4,7 @@
  * (which prints it) and by the vitest specs (which hold the figures to their targets).
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Bot, BotReply } from '#domain/bot/index.ts';
 
 const evalCaseSchema = z

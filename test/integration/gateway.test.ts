@@ -71,7 +71,10 @@ describe('connecting', () => {
     const [a, b] = await Promise.all([connect(), connect()]);
 
     // Act
-    const [welcomeA, welcomeB] = await Promise.all([a.request({ action: 'hello' }), b.request({ action: 'hello' })]);
+    const [welcomeA, welcomeB] = await Promise.all([
+      a.request({ action: 'hello' }),
+      b.request({ action: 'hello' }),
+    ]);
 
     // Assess
     expect(welcomeA.sessionId).not.toBe(welcomeB.sessionId);
@@ -136,15 +139,20 @@ describe('the @connections management API', () => {
     const api = managementApi();
     const connectionId = await connectionIdOf(client);
 
+    const pushed = client.waitFor((f) => f.type === 'ping-from-server');
+
     // Act
     const described = await api.send(new GetConnectionCommand({ ConnectionId: connectionId }));
     await api.send(
-      new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify({ type: 'ping-from-server' }) }),
+      new PostToConnectionCommand({
+        ConnectionId: connectionId,
+        Data: JSON.stringify({ type: 'ping-from-server' }),
+      }),
     );
 
     // Assess
     expect(described.ConnectedAt).toBeInstanceOf(Date);
-    await expect(client.waitFor((f) => f.type === 'ping-from-server')).resolves.toBeDefined();
+    await expect(pushed).resolves.toEqual({ type: 'ping-from-server' });
   });
 
   it('answers 410 Gone, which the SDK raises as GoneException, for a closed connection', async () => {
@@ -154,7 +162,9 @@ describe('the @connections management API', () => {
     await client.close();
 
     // Act
-    const post = managementApi().send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: '{}' }));
+    const post = managementApi().send(
+      new PostToConnectionCommand({ ConnectionId: connectionId, Data: '{}' }),
+    );
 
     // Assess
     await expect(post).rejects.toBeInstanceOf(GoneException);
@@ -166,6 +176,7 @@ async function connectionIdOf(client: ChatClient): Promise<string> {
   const welcome = await client.request({ action: 'hello' });
   const ids = await connectionIdsOfSession(String(welcome.sessionId));
   const [id] = ids;
-  if (ids.length !== 1 || !id) throw new Error(`expected one connection for the session, found ${ids.length}`);
+  if (ids.length !== 1 || !id)
+    throw new Error(`expected one connection for the session, found ${ids.length}`);
   return id;
 }

@@ -24,12 +24,14 @@ afterEach(async () => {
 const send = (client: ChatClient, text: string, clientMessageId = randomUUID()) =>
   client.request({ action: 'message.send', clientMessageId, text });
 
-const botReplies = (client: ChatClient) => client.frames.filter((f) => f.type === 'message' && f.from === 'bot');
+const botReplies = (client: ChatClient) =>
+  client.frames.filter((f) => f.type === 'message' && f.from === 'bot');
 
 async function waitForBotReplies(client: ChatClient, count: number, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (botReplies(client).length < count) {
-    if (Date.now() > deadline) throw new Error(`only ${botReplies(client).length} of ${count} bot replies arrived`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${botReplies(client).length} of ${count} bot replies arrived`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return botReplies(client);
@@ -94,7 +96,10 @@ describe('sending a message', () => {
     const clientMessageId = randomUUID();
 
     // Act
-    const [a, b] = await Promise.all([send(client, 'привет', clientMessageId), send(client, 'привет', clientMessageId)]);
+    const [a, b] = await Promise.all([
+      send(client, 'привет', clientMessageId),
+      send(client, 'привет', clientMessageId),
+    ]);
 
     // Assess
     expect(a.messageId).toBe(b.messageId);
@@ -110,7 +115,9 @@ describe('sending a message', () => {
     await waitForBotReplies(client, 1);
 
     // Act
-    const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => send(client, `вопрос номер ${i + 1}`)));
+    const acks = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => send(client, `вопрос номер ${i + 1}`)),
+    );
     await waitForBotReplies(client, 21);
 
     // Assess
@@ -188,31 +195,58 @@ describe('malformed frames', () => {
     ['a message.send without clientMessageId', { action: 'message.send', text: 'привет' }, 'BAD_REQUEST'],
     ['a message.send without text', { action: 'message.send', clientMessageId: 'c-1' }, 'BAD_REQUEST'],
     ['a text that is a number', { action: 'message.send', clientMessageId: 'c-2', text: 42 }, 'BAD_REQUEST'],
-    ['a text of only spaces', { action: 'message.send', clientMessageId: 'c-3', text: '   \n ' }, 'BAD_REQUEST'],
-    ['a clientMessageId of 65 characters', { action: 'message.send', clientMessageId: 'c'.repeat(65), text: 'a' }, 'BAD_REQUEST'],
-    ['a text of 4001 characters', { action: 'message.send', clientMessageId: 'c-4', text: 'я'.repeat(4001) }, 'PAYLOAD_TOO_LARGE'],
-    ['a 40 KB frame', { action: 'message.send', clientMessageId: 'c-5', text: 'a'.repeat(40 * 1024) }, 'PAYLOAD_TOO_LARGE'],
-    ['a history.get with a limit over 100', { action: 'history.get', conversationId: 'x', limit: 101 }, 'BAD_REQUEST'],
-    ['a history.get with a negative afterSeq', { action: 'history.get', conversationId: 'x', afterSeq: -1 }, 'BAD_REQUEST'],
+    [
+      'a text of only spaces',
+      { action: 'message.send', clientMessageId: 'c-3', text: '   \n ' },
+      'BAD_REQUEST',
+    ],
+    [
+      'a clientMessageId of 65 characters',
+      { action: 'message.send', clientMessageId: 'c'.repeat(65), text: 'a' },
+      'BAD_REQUEST',
+    ],
+    [
+      'a text of 4001 characters',
+      { action: 'message.send', clientMessageId: 'c-4', text: 'я'.repeat(4001) },
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'a 40 KB frame',
+      { action: 'message.send', clientMessageId: 'c-5', text: 'a'.repeat(40 * 1024) },
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'a history.get with a limit over 100',
+      { action: 'history.get', conversationId: 'x', limit: 101 },
+      'BAD_REQUEST',
+    ],
+    [
+      'a history.get with a negative afterSeq',
+      { action: 'history.get', conversationId: 'x', afterSeq: -1 },
+      'BAD_REQUEST',
+    ],
     ['an action that is not a string', { action: 7 }, 'UNKNOWN_ACTION'],
     ['a JSON array', '[1,2,3]', 'BAD_REQUEST'],
   ];
 
-  it.each(cases)('answers %s with an error frame, stores nothing, and stays usable', async (_, frame, code) => {
-    // Prepare
-    const client = await connect();
+  it.each(cases)(
+    'answers %s with an error frame, stores nothing, and stays usable',
+    async (_, frame, code) => {
+      // Prepare
+      const client = await connect();
 
-    // Act
-    const requestId = randomUUID();
-    client.send(typeof frame === 'string' ? frame : { ...frame, requestId });
-    const error = await client.waitFor((f) => f.type === 'error');
-    const welcome = await client.request({ action: 'hello' });
+      // Act
+      const requestId = randomUUID();
+      client.send(typeof frame === 'string' ? frame : { ...frame, requestId });
+      const error = await client.waitFor((f) => f.type === 'error');
+      const welcome = await client.request({ action: 'hello' });
 
-    // Assess
-    expect(error.code).toBe(code);
-    if (typeof frame !== 'string') expect(error.requestId).toBe(requestId);
-    expect(welcome).toMatchObject({ type: 'welcome', conversationId: null });
-  });
+      // Assess
+      expect(error.code).toBe(code);
+      if (typeof frame !== 'string') expect(error.requestId).toBe(requestId);
+      expect(welcome).toMatchObject({ type: 'welcome', conversationId: null });
+    },
+  );
 
   it('lists the wrong fields in details', async () => {
     // Prepare

@@ -3,7 +3,7 @@
  * satisfy. Content editors change those files; this schema is what keeps a typo in them from
  * reaching citizens (the loader and the tests both run it, and a broken entry fails loudly).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CompiledBot, isCompiledBot } from './compiled.ts';
 
 /** A text in both languages of the portal. */

@@ -11,11 +11,11 @@ import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
-import { emulatorsRunning, tableNames } from '#adapters/local-emulators.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import type { MessageFrame } from '#events/server-frames.ts';
+import { tableNames } from '../../../test/support/emulator-env.ts';
 import type { BotAnswer, BotJobQueue, ConnectionNotifier, DeliveryOutcome, Responder } from '../ports.ts';
 import { expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
 import { startSession } from '../sessions.ts';
@@ -58,8 +58,8 @@ class FixedBot implements Responder {
   }
 }
 
-describe.skipIf(!emulatorsRunning)('the bot answering a citizen message (DynamoDB Local)', () => {
-  const tables = emulatorsRunning ? tableNames() : undefined;
+describe('the bot answering a citizen message (DynamoDB Local)', () => {
+  const tables = tableNames();
 
   async function setUp(bot: FixedBot = new FixedBot()) {
     if (!tables) throw new Error('unreachable: emulators are running');

@@ -10,10 +10,10 @@ import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
-import { emulatorsRunning, tableNames } from '#adapters/local-emulators.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
+import { tableNames } from '../../../test/support/emulator-env.ts';
 import type { BotJobQueue } from '../ports.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { startSession } from '../sessions.ts';
@@ -32,8 +32,8 @@ class RecordingQueue implements BotJobQueue {
   }
 }
 
-describe.skipIf(!emulatorsRunning)('sending a citizen message (DynamoDB Local)', () => {
-  const tables = emulatorsRunning ? tableNames() : undefined;
+describe('sending a citizen message (DynamoDB Local)', () => {
+  const tables = tableNames();
 
   async function setUp() {
     if (!tables) throw new Error('unreachable: emulators are running');

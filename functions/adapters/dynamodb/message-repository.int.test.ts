@@ -7,12 +7,12 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '#domain/messages.ts';
 import { epochSeconds } from '#domain/retention.ts';
-import { emulatorsRunning, tableNames } from '../local-emulators.ts';
+import { tableNames } from '../../../test/support/emulator-env.ts';
 import { documentClient } from './document-client.ts';
 import { DynamoMessageRepository } from './message-repository.ts';
 
-describe.skipIf(!emulatorsRunning)('the message history (DynamoDB Local)', () => {
-  const table = emulatorsRunning ? tableNames().messagesTable : '';
+describe('the message history (DynamoDB Local)', () => {
+  const table = tableNames().messagesTable;
   const repository = new DynamoMessageRepository(table);
   const live = epochSeconds(new Date()) + 3600;
   const expired = epochSeconds(new Date()) - 60;

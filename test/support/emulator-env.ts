@@ -1,10 +1,8 @@
 /**
- * For tests that need DynamoDB Local and the SQS emulator: whether the test run's global setup
- * (test/global-setup.ts) has started the local stack and exported the functions' environment, and
+ * For tests that need DynamoDB Local and the SQS emulator (`*.int.test.ts`): the global setup
+ * (test/global-setup.ts) starts the local stack and exports the functions' environment, and so
  * the table names it created from the synthesized template.
  */
-export const emulatorsRunning = Boolean(process.env.AWS_ENDPOINT_URL_DYNAMODB && process.env.MESSAGES_TABLE);
-
 export function tableNames() {
   const read = (variable: string): string => {
     const value = process.env[variable];
