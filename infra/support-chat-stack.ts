@@ -8,7 +8,7 @@
  * `new SupportChatStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'SupportChat')`,
  * then `app.synth().getStackByName('SupportChat').template` is the template.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AttachmentStore } from './constructs/attachments.ts';
@@ -131,5 +131,16 @@ export class SupportChatStack extends Stack {
       tables: this.tables.all(),
       runbookUrl: props.runbookUrl,
     });
+
+    // What the platform team hands on: where clients connect, where alarms go, what to watch.
+    new CfnOutput(this, 'WebSocketUrl', {
+      description: "The endpoint citizens' and operators' clients connect to",
+      value: this.realtime.stage.url,
+    });
+    new CfnOutput(this, 'OnCallTopicArn', {
+      description: 'SNS topic of every alarm: subscribe the on-call tool to it',
+      value: onCall.topic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

@@ -189,3 +189,12 @@ describe('the @connections management API', () => {
     }
   });
 });
+
+describe('the stack outputs', () => {
+  it('give the platform team the WebSocket URL of the stage, the on-call topic and the dashboard', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(JSON.stringify(outputs.WebSocketUrl?.Value)).toContain('wss://');
+    expect(JSON.stringify(outputs.OnCallTopicArn?.Value)).toMatch(/Ref/);
+    expect(outputs.DashboardName?.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
+  });
+});

@@ -2,19 +2,10 @@
  * Builds the stack the way `cdk synth` does (the context of cdk.json), but without bundling, so
  * that assertion tests take a second, not a minute. Shared by the tests of this folder.
  */
-import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { repoPath } from '../../infra/paths.ts';
+import { cdkJsonContext } from '../../infra/cdk-json.ts';
 import { SupportChatStack, type SupportChatStackProps } from '../../infra/support-chat-stack.ts';
-
-/** Context of cdk.json, so feature flags in tests are the ones the CLI applies. */
-function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(repoPath('cdk.json'), 'utf8')) as {
-    context?: Record<string, unknown>;
-  };
-  return cdkJson.context ?? {};
-}
 
 export interface SynthesizedStack {
   readonly app: App;

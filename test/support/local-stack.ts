@@ -30,20 +30,24 @@ export async function startLocalStackProcess(options: {
   const dir = mkdtempSync(join(tmpdir(), 'support-chat-local-'));
   const infoFile = join(dir, 'info.json');
   const output: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: join(import.meta.dirname, '..', '..'),
-    env: {
-      ...process.env,
-      HTTP_PORT: '0',
-      WS_PORT: '0',
-      DYNAMODB_PORT: '0',
-      AWS_EMULATOR_PORT: '0',
-      LOG_LEVEL: 'WARN',
-      ...options.env,
-      LOCAL_STACK_INFO_FILE: infoFile,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'local/main.ts'],
+    {
+      cwd: join(import.meta.dirname, '..', '..'),
+      env: {
+        ...process.env,
+        HTTP_PORT: '0',
+        WS_PORT: '0',
+        DYNAMODB_PORT: '0',
+        AWS_EMULATOR_PORT: '0',
+        LOG_LEVEL: 'WARN',
+        ...options.env,
+        LOCAL_STACK_INFO_FILE: infoFile,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const keep = (chunk: Buffer) => {
     output.push(chunk.toString());
     if (output.length > 400) output.shift();
