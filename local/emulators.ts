@@ -16,10 +16,10 @@ export interface Emulators {
 }
 
 export class JavaMissingError extends Error {
-  constructor() {
+  constructor(foundMajor?: number) {
     super(
-      'DynamoDB Local needs Java 17 or newer, and `java -version` did not run. Install a JRE ' +
-        '(Debian: `apt-get install -y openjdk-17-jre-headless`) and start again.',
+      `DynamoDB Local needs Java 17 or newer, and ${foundMajor ? `this machine has Java ${foundMajor}` : '`java -version` did not run'}. ` +
+        'Install a JRE (Debian: `apt-get install -y openjdk-17-jre-headless`) and start again.',
     );
   }
 }
@@ -50,9 +50,19 @@ export async function startEmulators(options: {
   };
 }
 
+/** DynamoDB Local's jar needs Java 17; `java -version` prints e.g. `openjdk version "17.0.15"`. */
 function assertJava(): void {
-  const result = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) throw new JavaMissingError();
+  const major = javaMajorVersion(`${result.stderr}${result.stdout}`);
+  if (major !== undefined && major < 17) throw new JavaMissingError(major);
+}
+
+export function javaMajorVersion(versionText: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(versionText);
+  if (!match) return undefined;
+  // Java 8 and older call themselves 1.x.
+  return match[1] === '1' ? Number(match[2]) : Number(match[1]);
 }
 
 async function waitForDynamoDb(endpoint: string, region: string, child: ChildProcess, stderr: string[]) {
