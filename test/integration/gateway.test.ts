@@ -9,23 +9,13 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { useClients } from '../support/clients.ts';
 import { connectionIdsOfSession } from '../support/tables.ts';
 import { ChatClient, UpgradeRefusedError } from '../support/ws-client.ts';
 
-const wsUrl = inject('localWsUrl');
+const { wsUrl, connect } = useClients();
 const httpUrl = inject('localHttpUrl');
-const clients: ChatClient[] = [];
-
-async function connect(query: Record<string, string> = {}) {
-  const client = await ChatClient.connect(wsUrl, query);
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
 
 function managementApi() {
   const endpoint = process.env.WS_CONNECTIONS_ENDPOINT;

@@ -4,22 +4,12 @@
  * PROTOCOL.md answered with an error frame, nothing stored, the connection still usable.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useClients } from '../support/clients.ts';
 import { storedMessages } from '../support/tables.ts';
-import { ChatClient, type Frame } from '../support/ws-client.ts';
+import type { ChatClient, Frame } from '../support/ws-client.ts';
 
-const wsUrl = inject('localWsUrl');
-const clients: ChatClient[] = [];
-
-async function connect(query: Record<string, string> = {}) {
-  const client = await ChatClient.connect(wsUrl, query);
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
+const { connect } = useClients();
 
 const send = (client: ChatClient, text: string, clientMessageId = randomUUID()) =>
   client.request({ action: 'message.send', clientMessageId, text });
