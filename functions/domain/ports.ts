@@ -8,12 +8,28 @@ import type { MessageFrame, Suggestion } from '#events/server-frames.ts';
 import type { Conversation } from './conversations.ts';
 import type { BotReplyRef, MessageAck } from './idempotency.ts';
 import type { StoredMessage } from './messages.ts';
+import type { ResumableSession, ResumeTokenSlots } from './resume-tokens.ts';
 import type { Connection, Session } from './sessions.ts';
 
 export interface SessionRepository {
   /** Stores the session unless one with its id exists; an existing session is left untouched. */
   createIfAbsent(session: Session): Promise<void>;
   get(sessionId: string): Promise<Session | undefined>;
+}
+
+/** The resume-token slots stored on a session (`functions/domain/resume-tokens.ts`). */
+export interface ResumeTokenRepository {
+  /** The live session with its slots, read consistently; undefined when absent or expired. */
+  getResumable(sessionId: string): Promise<ResumableSession | undefined>;
+  /**
+   * Replaces the session's slots if they are still at `expectedVersion` and the session is live.
+   * `conflict`: another writer came first, or the session is gone; the caller reads again.
+   */
+  replaceSlots(
+    sessionId: string,
+    slots: ResumeTokenSlots,
+    expectedVersion: number,
+  ): Promise<'replaced' | 'conflict'>;
 }
 
 export interface ConnectionRepository {

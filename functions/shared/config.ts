@@ -31,6 +31,10 @@ const SETTINGS = {
   messageRetentionDays: setting('MESSAGE_RETENTION_DAYS', positiveInt.default(365)),
   /** Deadline of one PostToConnection: the SDK call is known to hang past its own timeouts. */
   postTimeoutMs: setting('POST_TIMEOUT_MS', positiveInt.default(3000)),
+  /** Lifetime of a resume token from its issue; every hello issues a fresh one (sliding). */
+  resumeTokenTtlSeconds: setting('RESUME_TOKEN_TTL_SECONDS', positiveInt.default(24 * 60 * 60)),
+  /** How long the token a connection resumed with stays valid after that connection's hello. */
+  resumeTokenGraceSeconds: setting('RESUME_TOKEN_GRACE_SECONDS', positiveInt.default(5 * 60)),
 };
 
 type Settings = typeof SETTINGS;
