@@ -34,7 +34,10 @@ export interface WelcomeFrame {
   verified: boolean;
   lang: Lang;
   conversationId: string | null;
-  /** Always null until identification issues signed resume tokens (a later issue). */
+  /**
+   * A fresh token to reconnect to this session with (`?token=`); null only when the session is
+   * gone. A secret: never logged.
+   */
   resumeToken: string | null;
 }
 

@@ -1,27 +1,33 @@
 /**
- * `$connect` REQUEST authorizer. Admits guests; any token is refused with `Unauthorized`, the one
- * error message API Gateway turns into HTTP 401 on the upgrade.
+ * `$connect` REQUEST authorizer. Admits guests and citizens resuming their session with a valid
+ * resume token; anything else is refused with `Unauthorized`, the one error message API Gateway
+ * turns into HTTP 401 on the upgrade. The token is never logged, nor anything derived from it.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { randomIds } from '#adapters/system.ts';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { randomIds, systemClock } from '#adapters/system.ts';
 import { authorizeConnection } from '#domain/use-cases/authorize-connection.ts';
+import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
+
+const deps = {
+  ids: randomIds,
+  sessions: new DynamoSessionRepository(config.sessionsTable),
+  clock: systemClock,
+};
 
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
     const query = event.queryStringParameters ?? {};
-    const decision = authorizeConnection(
-      { ids: randomIds },
-      {
-        ...(query.token === undefined || query.token === null ? {} : { token: query.token }),
-        ...(query.lang ? { lang: query.lang } : {}),
-      },
-    );
+    const decision = await authorizeConnection(deps, {
+      ...(query.token === undefined || query.token === null ? {} : { token: query.token }),
+      ...(query.lang ? { lang: query.lang } : {}),
+    });
     if (!decision.admitted) {
-      logger.info('connection refused: token cannot be verified');
+      logger.info('connection refused: token cannot be verified', { reason: decision.reason });
       throw new Error('Unauthorized');
     }
     return {

@@ -1,8 +1,13 @@
-/** Route `hello`: answers `welcome` with the session, its language and its open conversation. */
+/**
+ * Route `hello`: answers `welcome` with the session, its language, its open conversation and a
+ * fresh resume token.
+ */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { systemClock } from '#adapters/system.ts';
+import { randomResumeTokenSource } from '#domain/resume-tokens.ts';
 import { greetSession } from '#domain/use-cases/greet-session.ts';
 import { helloFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
@@ -13,6 +18,12 @@ import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route
 const deps = {
   sessions: new DynamoSessionRepository(config.sessionsTable),
   conversations: new DynamoConversationRepository(config.conversationsTable),
+  clock: systemClock,
+  tokenSource: randomResumeTokenSource,
+  tokenPolicy: {
+    ttlSeconds: config.resumeTokenTtlSeconds,
+    graceSeconds: config.resumeTokenGraceSeconds,
+  },
 };
 const route = frameRoute(helloFrameSchema);
 

@@ -83,12 +83,13 @@ export class Realtime extends Construct {
         timeout,
       });
 
+    // Verifies a resume token against the hashes stored on its session (one GetItem).
     const authorize = fn(
       'Authorize',
       'authorize',
       'REQUEST authorizer of $connect: guest, resumed citizen session or operator',
       Duration.seconds(5),
-    );
+    ).useTable('SESSIONS_TABLE', tables.sessions, 'read');
     const connect = fn('Connect', 'connect', 'Stores a new connection and its session')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'write')
       .useTable('SESSIONS_TABLE', tables.sessions, 'write');
@@ -98,8 +99,9 @@ export class Realtime extends Construct {
       'write',
     );
     const defaultRoute = fn('DefaultRoute', 'default-route', 'Answers unknown actions and bad frames');
+    // Each hello stores the hash of the fresh resume token it answers with.
     const hello = fn('Hello', 'hello', 'Answers hello with the welcome frame')
-      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read');
     // One transaction moves the conversation's lastSeq, puts the message and its idempotency key,
     // and (for a new conversation) sets the session's open conversation; it reads lastSeq and a

@@ -129,11 +129,11 @@ describe('least privilege on the tables', () => {
     );
 
   it.each([
-    ['authorize', {}],
+    ['authorize', { Sessions: 'read' }],
     ['connect', { Connections: 'write', Sessions: 'write' }],
     ['disconnect', { Connections: 'write' }],
     ['default-route', {}],
-    ['hello', { Sessions: 'read', Conversations: 'read' }],
+    ['hello', { Sessions: 'readWrite', Conversations: 'read' }],
     [
       'message-send',
       { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'write', Idempotency: 'readWrite' },

@@ -1,13 +1,24 @@
-/** Sessions in SessionsTable (key `sessionId`). */
+/**
+ * Sessions in SessionsTable (key `sessionId`), and the resume-token slots stored on them
+ * (`resumeTokens`: slot id → {hash, expiresAt}; `resumeTokensVersion`: its write version). Only
+ * hashes are stored; nothing here ever logs an item, since it carries them.
+ */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SessionRepository } from '#domain/ports.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { ResumeTokenRepository, SessionRepository } from '#domain/ports.ts';
+import type { ResumableSession, ResumeTokenSlots } from '#domain/resume-tokens.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { Session } from '#domain/sessions.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { sessionItem } from './item-schemas.ts';
 
-export class DynamoSessionRepository implements SessionRepository {
+const resumeTokensItem = z.object({
+  resumeTokens: z.record(z.string(), z.object({ hash: z.string(), expiresAt: z.number().int() })).default({}),
+  resumeTokensVersion: z.number().int().min(0).default(0),
+});
+
+export class DynamoSessionRepository implements SessionRepository, ResumeTokenRepository {
   constructor(private readonly tableName: string) {}
 
   async createIfAbsent(session: Session): Promise<void> {
@@ -16,7 +27,7 @@ export class DynamoSessionRepository implements SessionRepository {
         new PutCommand({
           TableName: this.tableName,
           Item: session,
-          // An expired session is an absent one: it may be replaced.
+          // An expired session is an absent one: it may be replaced (and its resume tokens with it).
           ConditionExpression: 'attribute_not_exists(sessionId) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': nowSeconds() },
         }),
@@ -28,12 +39,55 @@ export class DynamoSessionRepository implements SessionRepository {
   }
 
   async get(sessionId: string): Promise<Session | undefined> {
+    return (await this.read(sessionId))?.session;
+  }
+
+  async getResumable(sessionId: string): Promise<ResumableSession | undefined> {
+    const read = await this.read(sessionId);
+    if (!read) return undefined;
+    const { resumeTokens, resumeTokensVersion } = resumeTokensItem.parse(read.item);
+    return { session: read.session, slots: resumeTokens, version: resumeTokensVersion };
+  }
+
+  async replaceSlots(
+    sessionId: string,
+    slots: ResumeTokenSlots,
+    expectedVersion: number,
+  ): Promise<'replaced' | 'conflict'> {
+    // The whole map is replaced under a version check rather than edited key by key, so the cap on
+    // slots holds exactly even when two tabs say hello at once (the loser reads again).
+    const versionMatches =
+      expectedVersion === 0 ? 'attribute_not_exists(resumeTokensVersion)' : 'resumeTokensVersion = :expected';
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { sessionId },
+          UpdateExpression: 'SET resumeTokens = :slots, resumeTokensVersion = :next',
+          ConditionExpression: `attribute_exists(sessionId) AND expiresAt >= :now AND ${versionMatches}`,
+          ExpressionAttributeValues: {
+            ':slots': slots,
+            ':next': expectedVersion + 1,
+            ':now': nowSeconds(),
+            ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
+          },
+        }),
+      );
+      return 'replaced';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw error;
+    }
+  }
+
+  private async read(sessionId: string): Promise<{ session: Session; item: unknown } | undefined> {
     const { Item } = await documentClient.send(
-      // Consistent: the open conversation id decides where the next message goes.
+      // Consistent: the open conversation id decides where the next message goes, and a token
+      // issued a moment ago (or revoked) must be seen by the next upgrade.
       new GetCommand({ TableName: this.tableName, Key: { sessionId }, ConsistentRead: true }),
     );
     if (!Item) return undefined;
     const session = sessionItem.parse(Item);
-    return isExpired(session, new Date()) ? undefined : session;
+    return isExpired(session, new Date()) ? undefined : { session, item: Item };
   }
 }

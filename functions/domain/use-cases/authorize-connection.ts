@@ -5,32 +5,70 @@
  *  1. Admit a new guest: a fresh random session id is both the principal and the session.
  *  2. The session language is the `lang` query parameter when it is supported, else Russian.
  *
- * With a `token`: refuse. Citizen resume tokens and operator Cognito tokens are verified by later
- * issues; until then no token can be trusted, and PROTOCOL.md says a bad token is refused, never
- * downgraded to a guest.
+ * With a `token` (a citizen's resume token, `functions/domain/resume-tokens.ts`):
+ *  1. Parse it (shape, lengths, charset) before any I/O; malformed → refuse.
+ *  2. Read its session once, consistently; refuse when the session is unknown or expired, no stored
+ *     token matches, or the matching one has expired.
+ *  3. Admit the session: principal = sessionId, role `guest` (identification makes `citizen`, a
+ *     later issue), `verified` passed through, the `lang` parameter if supported, else the
+ *     session's, and the slot it came in with, for its `hello`.
+ *
+ * Anything that cannot be verified is refused, never downgraded to a guest (PROTOCOL.md). Operator
+ * Cognito tokens are verified by a later issue; until then they are refused as malformed.
  */
 import type { AuthorizerContext } from '#events/authorizer-context.ts';
-import { langOrDefault } from '#events/lang.ts';
-import type { IdGenerator } from '../ports.ts';
+import { langOrDefault, langSchema } from '#events/lang.ts';
+import type { Clock, IdGenerator, ResumeTokenRepository } from '../ports.ts';
+import { type ResumeRefusal, resumeTokenSchema, verifyResumeToken } from '../resume-tokens.ts';
+
+export interface AuthorizeConnectionDeps {
+  ids: IdGenerator;
+  sessions: ResumeTokenRepository;
+  clock: Clock;
+}
 
 export interface ConnectionRequest {
   token?: string;
   lang?: string;
 }
 
+/** Why a connection was refused; safe to log (it names a rule, never the token). */
+export type RefusalReason = 'malformed_token' | ResumeRefusal;
+
 export type AuthorizationDecision =
   | { admitted: true; principalId: string; context: AuthorizerContext }
-  | { admitted: false };
+  | { admitted: false; reason: RefusalReason };
 
-export function authorizeConnection(
-  deps: { ids: IdGenerator },
+export async function authorizeConnection(
+  deps: AuthorizeConnectionDeps,
   request: ConnectionRequest,
-): AuthorizationDecision {
-  if (request.token !== undefined) return { admitted: false };
-  const sessionId = deps.ids.newId();
+): Promise<AuthorizationDecision> {
+  if (request.token === undefined) {
+    const sessionId = deps.ids.newId();
+    return {
+      admitted: true,
+      principalId: sessionId,
+      context: { sessionId, role: 'guest', lang: langOrDefault(request.lang) },
+    };
+  }
+
+  const token = resumeTokenSchema.safeParse(request.token);
+  if (!token.success) return { admitted: false, reason: 'malformed_token' };
+  const stored = await deps.sessions.getResumable(token.data.sessionId);
+  const verdict = verifyResumeToken(token.data, stored, deps.clock.now());
+  if (!verdict.resumed) return { admitted: false, reason: verdict.reason };
+
+  const { session, slotId } = verdict;
+  const asked = langSchema.safeParse(request.lang);
   return {
     admitted: true,
-    principalId: sessionId,
-    context: { sessionId, role: 'guest', lang: langOrDefault(request.lang) },
+    principalId: session.sessionId,
+    context: {
+      sessionId: session.sessionId,
+      role: 'guest',
+      lang: asked.success ? asked.data : session.lang,
+      verified: session.verified,
+      resumeTokenId: slotId,
+    },
   };
 }

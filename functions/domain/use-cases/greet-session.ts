@@ -2,24 +2,41 @@
  * Use case: the client says `hello` and learns where it stands.
  *
  * Primary course:
- *  1. Read the caller's session; read its open conversation, if any.
- *  2. Answer `welcome` with the session id, whether it is verified, the connection's language and
- *     the open conversation (null when there is none, or it is closed or expired).
+ *  1. Read the caller's session with its resume-token slots; read its open conversation, if any.
+ *  2. Issue a fresh resume token (`functions/domain/resume-tokens.ts`: new slot with the full
+ *     lifetime, the slot this connection resumed with retired to a grace period, the cap kept) and
+ *     store the slots under a version check; when another hello of the session wrote first, read
+ *     again and retry.
+ *  3. Answer `welcome` with the session id, whether it is verified, the connection's language, the
+ *     open conversation (null when there is none, or it is closed or expired) and the token.
  *
- * `resumeToken` is null: signed resume tokens are issued on identification (a later issue).
+ * A session that is absent or expired gets no token (null): there is nothing to resume.
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { WelcomeFrame } from '#events/server-frames.ts';
 import { isOpen } from '../conversations.ts';
-import type { ConversationRepository, SessionRepository } from '../ports.ts';
+import type { Clock, ConversationRepository, ResumeTokenRepository } from '../ports.ts';
+import {
+  issueResumeToken,
+  type ResumableSession,
+  type ResumeTokenPolicy,
+  type ResumeTokenSource,
+} from '../resume-tokens.ts';
 
 export interface GreetSessionDeps {
-  sessions: SessionRepository;
+  sessions: ResumeTokenRepository;
   conversations: ConversationRepository;
+  clock: Clock;
+  tokenSource: ResumeTokenSource;
+  tokenPolicy: ResumeTokenPolicy;
 }
 
+/** Concurrent hellos of one session are a handful of tabs at most; each retry re-reads. */
+const MAX_ISSUE_ATTEMPTS = 5;
+
 export async function greetSession(deps: GreetSessionDeps, caller: Caller): Promise<WelcomeFrame> {
-  const session = await deps.sessions.get(caller.sessionId);
+  const issued = await issueToken(deps, caller);
+  const session = issued?.stored.session;
   const openId = session?.openConversationId;
   const conversation = openId === undefined ? undefined : await deps.conversations.get(openId);
   return {
@@ -28,6 +45,29 @@ export async function greetSession(deps: GreetSessionDeps, caller: Caller): Prom
     verified: session?.verified ?? false,
     lang: caller.lang,
     conversationId: conversation && isOpen(conversation) ? conversation.conversationId : null,
-    resumeToken: null,
+    resumeToken: issued?.token ?? null,
   };
+}
+
+async function issueToken(
+  deps: GreetSessionDeps,
+  caller: Caller,
+): Promise<{ stored: ResumableSession; token: string | null } | undefined> {
+  for (let attempt = 1; attempt <= MAX_ISSUE_ATTEMPTS; attempt++) {
+    const stored = await deps.sessions.getResumable(caller.sessionId);
+    if (!stored) return undefined;
+    const issue = issueResumeToken({
+      stored,
+      ...(caller.resumeTokenId === undefined ? {} : { resumedWith: caller.resumeTokenId }),
+      now: deps.clock.now(),
+      policy: deps.tokenPolicy,
+      source: deps.tokenSource,
+    });
+    const outcome = await deps.sessions.replaceSlots(caller.sessionId, issue.slots, stored.version);
+    if (outcome === 'replaced') return { stored, token: issue.token };
+  }
+  // Still contended after several fresh reads: answer without a token rather than fail the hello;
+  // the client keeps the token it has and asks again on its next hello.
+  const stored = await deps.sessions.getResumable(caller.sessionId);
+  return stored && { stored, token: null };
 }
