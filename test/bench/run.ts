@@ -1,9 +1,12 @@
 /**
  * `npm run bench`: N concurrent citizens on the local stack, each sending M messages one after the
  * other (send → ack → bot reply), then checking its history. Prints p50/p95/p99 of send→ack and
- * send→bot reply, and how many messages were lost or duplicated.
+ * send→bot reply, the offered and achieved rates, and how many messages were lost or duplicated.
  *
  * BENCH_CLIENTS (50), BENCH_MESSAGES (20 per client), BENCH_WARMUP (3 per client, not measured).
+ * BENCH_THINK_MS (1000): after each reply a client waits a random 50–150 % of this, like a person
+ * reading and typing, so the load is paced and the figures are latencies. 0 sends the next message
+ * as soon as the reply arrives (closed loop): that measures saturation, not latency.
  * BENCH_WS_URL: measure a stack that is already running instead of starting one.
  */
 import { randomUUID } from 'node:crypto';
@@ -17,6 +20,7 @@ const settings = z
     BENCH_CLIENTS: z.coerce.number().int().positive().default(50),
     BENCH_MESSAGES: z.coerce.number().int().positive().default(20),
     BENCH_WARMUP: z.coerce.number().int().min(0).default(3),
+    BENCH_THINK_MS: z.coerce.number().min(0).default(1000),
     BENCH_WS_URL: z.string().optional(),
   })
   .parse(process.env);
@@ -31,6 +35,13 @@ const QUESTIONS = [
   'что взять с собой в МФЦ',
   'как получить выписку',
 ];
+
+/** A person's pause between messages: uniformly 50–150 % of BENCH_THINK_MS (mean BENCH_THINK_MS). */
+function thinkTime(): Promise<void> {
+  if (settings.BENCH_THINK_MS === 0) return Promise.resolve();
+  const ms = settings.BENCH_THINK_MS * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 interface Sample {
   ackMs: number;
@@ -69,6 +80,7 @@ async function runClient(wsUrl: string, index: number): Promise<ClientResult> {
     } catch {
       lost++;
     }
+    if (i < total - 1) await thinkTime();
   }
   const history = await readWholeHistory(client, String(conversationId));
   await client.close();
@@ -115,10 +127,18 @@ async function main() {
     const samples = results.flatMap((r) => r.samples);
     const lost = results.reduce((n, r) => n + r.lost, 0);
     const duplicated = results.reduce((n, r) => n + r.duplicated, 0);
+    const sent = settings.BENCH_CLIENTS * (settings.BENCH_WARMUP + settings.BENCH_MESSAGES);
+    // Paced: each client offers one message per (think time + its own latency), so at most
+    // clients / think time; closed loop: as fast as the stack answers.
+    const offered =
+      settings.BENCH_THINK_MS === 0
+        ? 'closed loop (no think time): saturation'
+        : `think time ${settings.BENCH_THINK_MS} ms ±50 %, offered ≤ ${((settings.BENCH_CLIENTS * 1000) / settings.BENCH_THINK_MS).toFixed(1)} messages/s`;
     const lines = [
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
-      `Clients: ${settings.BENCH_CLIENTS}, messages per client: ${settings.BENCH_MESSAGES} (+${settings.BENCH_WARMUP} warm-up), ` +
-        `${samples.length} measured in ${seconds.toFixed(1)} s (${((samples.length * 2) / seconds).toFixed(0)} messages/s incl. replies)`,
+      `Clients: ${settings.BENCH_CLIENTS}, messages per client: ${settings.BENCH_MESSAGES} (+${settings.BENCH_WARMUP} warm-up), ${offered}`,
+      `Achieved: ${sent} citizen messages in ${seconds.toFixed(1)} s = ${(sent / seconds).toFixed(1)} messages/s ` +
+        `(${((sent * 2) / seconds).toFixed(1)} incl. bot replies), ${samples.length} measured`,
       '',
       '| latency (ms)     |     p50 |     p95 |     p99 |     max |',
       '|------------------|--------:|--------:|--------:|--------:|',
