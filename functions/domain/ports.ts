@@ -96,6 +96,21 @@ export interface ConversationLog {
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
 }
 
+/** What the bot worker needs to know before answering a job; an absent or expired item is undefined. */
+export interface BotJobContext {
+  /** The citizen message at the job's `seq`. */
+  citizen?: StoredMessage;
+  /** The bot's reply to that message, if one was stored already (`bot#{messageId}`). */
+  earlierReply?: BotReplyRef;
+  session?: Session;
+  conversation?: Conversation;
+}
+
+export interface BotJobContextReader {
+  /** Reads the whole context at once, consistently: one round trip instead of one per item. */
+  read(job: BotJob): Promise<BotJobContext>;
+}
+
 export interface BotJobQueue {
   /** Safe to call again for the same job: the queue drops a duplicate (FIFO deduplication). */
   enqueue(job: BotJob): Promise<void>;

@@ -10,11 +10,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
+import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
-import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
@@ -26,17 +26,19 @@ import { logger, metrics } from '#shared/observability.ts';
 // Loaded once per Lambda instance: the knowledge base ships in a layer and is validated on load.
 const bot = createBot(loadKnowledgeBase(config.knowledgeBaseDir));
 
+const tables = {
+  sessionsTable: config.sessionsTable,
+  conversationsTable: config.conversationsTable,
+  messagesTable: config.messagesTable,
+  idempotencyTable: config.idempotencyTable,
+};
+
 const deps = {
+  jobContext: new DynamoBotJobContextReader(tables),
   messages: new DynamoMessageRepository(config.messagesTable),
   conversations: new DynamoConversationRepository(config.conversationsTable),
-  sessions: new DynamoSessionRepository(config.sessionsTable),
   connections: new DynamoConnectionRepository(config.connectionsTable),
-  log: new DynamoConversationLog({
-    sessionsTable: config.sessionsTable,
-    conversationsTable: config.conversationsTable,
-    messagesTable: config.messagesTable,
-    idempotencyTable: config.idempotencyTable,
-  }),
+  log: new DynamoConversationLog(tables),
   notifier: new ApiGatewayConnectionNotifier({
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
@@ -94,7 +95,17 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
         { sessions, conversations, log, botJobs: queue, ...common },
         { caller, clientMessageId: randomUUID(), text },
       );
-    const deps = { messages, conversations, sessions, connections, log, notifier, responder: bot, ...common };
+    const jobContext = new DynamoBotJobContextReader(tables);
+    const deps = {
+      jobContext,
+      messages,
+      conversations,
+      connections,
+      log,
+      notifier,
+      responder: bot,
+      ...common,
+    };
     return { deps, send, queue, notifier, messages, conversations, connections, sessionId };
   }
 

@@ -2,14 +2,19 @@
  * Use case: the bot answers one citizen message (a job from the bot FIFO queue).
  *
  * Primary course:
- *  1. Read the citizen message the job names; if it is gone (expired), drop the job.
- *  2. If the bot has already answered it (`bot#{messageId}` exists: a redelivered job after a crash),
+ *  1. Read, at once (one round trip): the citizen message the job names, `bot#{messageId}`, the
+ *     session and the conversation.
+ *  2. If the citizen message is gone (expired) or is not the job's message, drop the job. The job
+ *     itself only names the message: it is queued after the commit, but the stored message is what
+ *     the bot answers, so a message removed since (expiry, a later erasure) is never answered.
+ *  3. If the bot has already answered it (`bot#{messageId}` exists: a redelivered job after a crash),
  *     deliver the stored reply again and stop: nothing is stored twice, no seq is skipped.
- *  3. Read the conversation; if it is no longer with the bot (an operator took it), drop the job.
- *  4. Ask the bot, with what it remembers of the conversation and whether the session is verified.
- *  5. Commit, in one transaction: the conversation's `lastSeq + 1` and bot memory, the reply with
- *     that `seq`, and `bot#{messageId}`. A lost race backs off and starts again from 3.
- *  6. Deliver the reply as a `message` frame to every connection of the session. A gone connection
+ *  4. If the conversation is no longer with the bot (an operator took it), drop the job.
+ *  5. Ask the bot, with what it remembers of the conversation and whether the session is verified.
+ *  6. Commit, in one transaction: the conversation's `lastSeq + 1` and bot memory, the reply with
+ *     that `seq`, and `bot#{messageId}`; the session's connections are listed meanwhile. A lost race
+ *     backs off, reads the conversation again and starts again from 4.
+ *  7. Deliver the reply as a `message` frame to every connection of the session. A gone connection
  *     is removed; any other failure is left to the client, which recovers it with `history.get`.
  *
  * Escalation is a later issue: the bot's `escalate` and `category` are stored with the reply only.
@@ -21,6 +26,7 @@ import { type BotReplyRef, botReplyKey } from '../idempotency.ts';
 import { type StoredMessage, toChatMessage } from '../messages.ts';
 import type {
   BotAnswer,
+  BotJobContextReader,
   Clock,
   ConnectionNotifier,
   ConnectionRepository,
@@ -29,11 +35,11 @@ import type {
   IdGenerator,
   MessageRepository,
   Responder,
-  SessionRepository,
   Sleeper,
 } from '../ports.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
 import { backoffDelay, type RetryPolicy, SEQ_CONFLICT_RETRY } from '../retry.ts';
+import type { Connection } from '../sessions.ts';
 import { SeqContentionError } from './send-citizen-message.ts';
 
 /** The intent of INTENTS.md the bot answers when the knowledge base does not cover a question. */
@@ -43,9 +49,9 @@ export const FALLBACK_INTENT = 'fallback';
 export const BOT_SENDER_ID = 'bot';
 
 export interface AnswerCitizenMessageDeps {
+  jobContext: BotJobContextReader;
   messages: MessageRepository;
   conversations: ConversationRepository;
-  sessions: SessionRepository;
   connections: ConnectionRepository;
   log: ConversationLog;
   notifier: ConnectionNotifier;
@@ -73,18 +79,16 @@ export async function answerCitizenMessage(
   deps: AnswerCitizenMessageDeps,
   job: BotJob,
 ): Promise<AnswerOutcome> {
-  const citizen = await deps.messages.get(job.conversationId, job.seq);
+  const { citizen, earlierReply, session, conversation: firstRead } = await deps.jobContext.read(job);
   if (!citizen || citizen.messageId !== job.messageId) return { status: 'dropped', reason: 'message-gone' };
+  if (earlierReply) return redeliver(deps, job, earlierReply);
 
-  const earlier = await deps.log.findBotReply(job.messageId);
-  if (earlier) return redeliver(deps, job, earlier);
-
-  const session = await deps.sessions.get(job.sessionId);
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
   const messageId = deps.ids.newId();
+  let connections: Promise<Connection[]> | undefined;
 
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-    const conversation = await deps.conversations.get(job.conversationId);
+    const conversation = attempt === 1 ? firstRead : await deps.conversations.get(job.conversationId);
     if (!conversation) return { status: 'dropped', reason: 'conversation-gone' };
     if (!isWithBot(conversation)) return { status: 'dropped', reason: 'not-with-bot' };
 
@@ -100,6 +104,10 @@ export async function answerCitizenMessage(
     const now = deps.clock.now();
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
     const reply = botReply(conversation, messageId, answer, now.toISOString(), expiresAt);
+    // Listed while the reply commits, not after: one round trip less before the push. A connection
+    // opened meanwhile may miss the push, as one opened just after the listing always could; a
+    // client catches up with `history.get` when it (re)connects.
+    connections ??= listConnections(deps, job.sessionId);
     const outcome = await deps.log.appendBotReply({
       conversation: { ...conversation, updatedAt: reply.ts, expiresAt },
       message: reply,
@@ -114,7 +122,7 @@ export async function answerCitizenMessage(
     });
 
     if (outcome.status === 'appended') {
-      const delivery = await deliver(deps, job.sessionId, reply);
+      const delivery = await deliver(deps, await connections, reply);
       const firstResponseMs = now.getTime() - Date.parse(citizen.ts);
       return { status: 'answered', reply, firstResponseMs, delivery };
     }
@@ -156,17 +164,27 @@ async function redeliver(
 ): Promise<AnswerOutcome> {
   const reply = await deps.messages.get(ref.conversationId, ref.seq);
   if (!reply) return { status: 'dropped', reason: 'message-gone' };
-  return { status: 'redelivered', delivery: await deliver(deps, job.sessionId, reply) };
+  const connections = await deps.connections.listByPrincipal(job.sessionId);
+  return { status: 'redelivered', delivery: await deliver(deps, connections, reply) };
 }
 
-/** Posts the reply to every connection of the session at once; each post has its own deadline. */
+/** Starts listing the connections; awaited later, and never left rejected unobserved if it is not. */
+function listConnections(
+  deps: Pick<AnswerCitizenMessageDeps, 'connections'>,
+  principalId: string,
+): Promise<Connection[]> {
+  const listing = deps.connections.listByPrincipal(principalId);
+  listing.catch(() => undefined);
+  return listing;
+}
+
+/** Posts the reply to every listed connection at once; each post has its own deadline. */
 export async function deliver(
   deps: Pick<AnswerCitizenMessageDeps, 'connections' | 'notifier'>,
-  principalId: string,
+  connections: Connection[],
   message: StoredMessage,
 ): Promise<Delivery> {
   const frame: MessageFrame = { type: 'message', ...toChatMessage(message) };
-  const connections = await deps.connections.listByPrincipal(principalId);
   const outcomes = await Promise.all(
     connections.map(async ({ connectionId }) => {
       const outcome = await deps.notifier.post(connectionId, frame);
