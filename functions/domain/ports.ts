@@ -32,6 +32,17 @@ export interface ResumeTokenRepository {
   ): Promise<'replaced' | 'conflict'>;
 }
 
+/** A session and, if one was asked for, a conversation; an absent or expired item is undefined. */
+export interface SessionTarget {
+  session?: Session;
+  conversation?: Conversation;
+}
+
+export interface SessionTargetReader {
+  /** Reads the session and the guessed conversation (if any) at once, consistently. */
+  read(sessionId: string, guessedConversationId: string | undefined): Promise<SessionTarget>;
+}
+
 export interface ConnectionRepository {
   save(connection: Connection): Promise<void>;
   /** Idempotent: deleting a connection that is not there succeeds. */

@@ -8,7 +8,9 @@ import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
+import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
 import { sendCitizenMessage } from '#domain/use-cases/send-citizen-message.ts';
 import { messageSendFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
@@ -16,15 +18,19 @@ import { logger } from '#shared/observability.ts';
 import { frameRoute } from '#shared/websocket/frame-route.ts';
 import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
 
+const tables = {
+  sessionsTable: config.sessionsTable,
+  conversationsTable: config.conversationsTable,
+  messagesTable: config.messagesTable,
+  idempotencyTable: config.idempotencyTable,
+};
+
 const deps = {
   sessions: new DynamoSessionRepository(config.sessionsTable),
+  targets: new DynamoSessionTargetReader(tables),
+  hints: new OpenConversationHints(),
   conversations: new DynamoConversationRepository(config.conversationsTable),
-  log: new DynamoConversationLog({
-    sessionsTable: config.sessionsTable,
-    conversationsTable: config.conversationsTable,
-    messagesTable: config.messagesTable,
-    idempotencyTable: config.idempotencyTable,
-  }),
+  log: new DynamoConversationLog(tables),
   botJobs: new SqsBotJobQueue(config.botQueueUrl),
   clock: systemClock,
   ids: randomIds,

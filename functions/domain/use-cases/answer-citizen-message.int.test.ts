@@ -12,7 +12,9 @@ import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
+import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import type { MessageFrame } from '#events/server-frames.ts';
@@ -90,9 +92,11 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
         expiresAt: expiresAfterSeconds(now, 3600),
       });
     }
+    const targets = new DynamoSessionTargetReader(tables);
+    const hints = new OpenConversationHints();
     const send = (text: string) =>
       sendCitizenMessage(
-        { sessions, conversations, log, botJobs: queue, ...common },
+        { sessions, targets, hints, conversations, log, botJobs: queue, ...common },
         { caller, clientMessageId: randomUUID(), text },
       );
     const jobContext = new DynamoBotJobContextReader(tables);

@@ -10,7 +10,9 @@ import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
+import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import { tableNames } from '../../../test/support/emulator-env.ts';
@@ -41,6 +43,8 @@ describe('sending a citizen message (DynamoDB Local)', () => {
     const botJobs = new RecordingQueue();
     const deps = {
       sessions,
+      targets: new DynamoSessionTargetReader(tables),
+      hints: new OpenConversationHints(),
       conversations: new DynamoConversationRepository(tables.conversationsTable),
       log: new DynamoConversationLog(tables),
       botJobs,

@@ -4,7 +4,9 @@
  * Primary course:
  *  1. Normalise the text: trimmed, 1–4000 characters (else BAD_REQUEST / PAYLOAD_TOO_LARGE).
  *  2. Find the target: the session's open conversation, or a new conversation with the bot that
- *     becomes the session's open one.
+ *     becomes the session's open one. The session is read (consistently) together with the
+ *     conversation this process last saw open for it, in one round trip; only if the session names
+ *     another one is that one read next.
  *  3. Commit, in one transaction: the conversation's `lastSeq + 1`, the message with that `seq`,
  *     and the idempotency key `msg#{sender}#{clientMessageId}` holding the ack.
  *  4. If the conversation is with the bot, queue the bot job (group = conversation,
@@ -24,6 +26,7 @@ import type { Caller } from '#events/authorizer-context.ts';
 import { type Conversation, isOpen, isWithBot, nextSeq, startConversation } from '../conversations.ts';
 import { type MessageAck, sentMessageKey } from '../idempotency.ts';
 import { normalizeMessageText, type StoredMessage } from '../messages.ts';
+import type { OpenConversationHints } from '../open-conversation-hints.ts';
 import type {
   BotJobQueue,
   Clock,
@@ -31,6 +34,7 @@ import type {
   ConversationRepository,
   IdGenerator,
   SessionRepository,
+  SessionTargetReader,
   Sleeper,
 } from '../ports.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
@@ -39,6 +43,9 @@ import { type Session, startSession } from '../sessions.ts';
 
 export interface SendCitizenMessageDeps {
   sessions: SessionRepository;
+  targets: SessionTargetReader;
+  /** Module-scoped in the handler, so it outlives one invocation. */
+  hints: OpenConversationHints;
   conversations: ConversationRepository;
   log: ConversationLog;
   botJobs: BotJobQueue;
@@ -118,6 +125,7 @@ export async function sendCitizenMessage(
     });
 
     if (outcome.status === 'appended') {
+      deps.hints.remember(caller.sessionId, conversation.conversationId);
       if (isWithBot(conversation)) await queueForBot(deps, caller, ack);
       return ack;
     }
@@ -131,11 +139,16 @@ export async function sendCitizenMessage(
 }
 
 async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise<Target> {
-  const session = await readOrCreateSession(deps, caller);
+  const read = await deps.targets.read(caller.sessionId, deps.hints.guess(caller.sessionId));
+  const session = read.session ?? (await createSession(deps, caller));
   const openId = session.openConversationId;
   if (openId !== undefined) {
-    const open = await deps.conversations.get(openId);
-    if (open && isOpen(open)) return { conversation: open, isNew: false };
+    const open =
+      read.conversation?.conversationId === openId ? read.conversation : await deps.conversations.get(openId);
+    if (open && isOpen(open)) {
+      deps.hints.remember(caller.sessionId, openId);
+      return { conversation: open, isNew: false };
+    }
   }
   const now = deps.clock.now();
   return {
@@ -151,9 +164,7 @@ async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise
 }
 
 /** `$connect` creates the session; it is only missing here if it expired while connected. */
-async function readOrCreateSession(deps: SendCitizenMessageDeps, caller: Caller): Promise<Session> {
-  const existing = await deps.sessions.get(caller.sessionId);
-  if (existing) return existing;
+async function createSession(deps: SendCitizenMessageDeps, caller: Caller): Promise<Session> {
   const now = deps.clock.now();
   const fresh = startSession({
     sessionId: caller.sessionId,
@@ -180,8 +191,10 @@ async function requeueUnanswered(
   caller: Caller,
   ack: MessageAck,
 ): Promise<void> {
-  const conversation = await deps.conversations.get(ack.conversationId);
-  if (!conversation || !isWithBot(conversation)) return;
-  if (await deps.log.findBotReply(ack.messageId)) return;
+  const [conversation, botReply] = await Promise.all([
+    deps.conversations.get(ack.conversationId),
+    deps.log.findBotReply(ack.messageId),
+  ]);
+  if (!conversation || !isWithBot(conversation) || botReply) return;
   await queueForBot(deps, caller, ack);
 }
