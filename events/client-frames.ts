@@ -40,6 +40,17 @@ export const historyGetFrameSchema = frameEnvelopeSchema.extend({
 export type HistoryGetFrame = z.infer<typeof historyGetFrameSchema>;
 
 /**
+ * `text` is the prefix the citizen is typing. As for `message.send`, it is only typed here: the
+ * rules are the domain's (`functions/domain/use-cases/suggest-intents.ts`): empty or whitespace
+ * only answers an empty list, over 200 characters after trimming is PAYLOAD_TOO_LARGE.
+ */
+export const suggestFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('suggest'),
+  text: z.string(),
+});
+export type SuggestFrame = z.infer<typeof suggestFrameSchema>;
+
+/**
  * A frame that selected no route (`$default`): only the envelope is read, so the answer can echo
  * `requestId`; any `action`, or none, is an unknown one.
  */

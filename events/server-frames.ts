@@ -78,6 +78,13 @@ export interface HistoryFrame {
   hasMore: boolean;
 }
 
+/** Up to 3 intents for the prefix of a `suggest` frame; empty when the prefix says nothing yet. */
+export interface SuggestionsFrame {
+  type: 'suggestions';
+  requestId?: string;
+  items: Suggestion[];
+}
+
 export interface ErrorDetail {
   /** Dotted path of the offending field, e.g. `text` or `attachmentIds.0`. */
   field: string;
@@ -110,6 +117,7 @@ export type ServerFrame =
   | MessageAckFrame
   | MessageFrame
   | HistoryFrame
+  | SuggestionsFrame
   | ErrorFrame
   | ConversationUpdatedFrame;
 

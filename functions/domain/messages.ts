@@ -4,6 +4,7 @@
  * (`functions/domain/conversations.ts`), never here.
  */
 import type { ChatMessage, MessageAuthor, Suggestion } from '#events/server-frames.ts';
+import { exceedsCharacters } from './characters.ts';
 import { badRequest, ChatError } from './errors.ts';
 
 export const MAX_TEXT_LENGTH = 4000;
@@ -37,20 +38,12 @@ export function normalizeMessageText(text: string): string {
   if (trimmed.length === 0) {
     throw badRequest([{ field: 'text', problem: 'empty after trimming' }]);
   }
-  if (countCharacters(trimmed) > MAX_TEXT_LENGTH) {
+  if (exceedsCharacters(trimmed, MAX_TEXT_LENGTH)) {
     throw new ChatError('PAYLOAD_TOO_LARGE', {
       details: [{ field: 'text', problem: `longer than ${MAX_TEXT_LENGTH} characters` }],
     });
   }
   return trimmed;
-}
-
-function countCharacters(text: string): number {
-  // Fast path: a string of at most MAX_TEXT_LENGTH UTF-16 units cannot have more code points.
-  if (text.length <= MAX_TEXT_LENGTH) return text.length;
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
 }
 
 /** The PROTOCOL `message` shape: internal fields (senderId, clientMessageId, bot metadata) stay out. */
