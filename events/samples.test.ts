@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callerSchema } from './authorizer-context.ts';
 import { botJobSchema } from './bot-job.ts';
-import { helloFrameSchema, historyGetFrameSchema, messageSendFrameSchema } from './client-frames.ts';
+import {
+  helloFrameSchema,
+  historyGetFrameSchema,
+  messageSendFrameSchema,
+  suggestFrameSchema,
+} from './client-frames.ts';
 
 const sample = (name: string): Record<string, unknown> & { requestContext: Record<string, unknown> } =>
   JSON.parse(readFileSync(join(import.meta.dirname, 'samples', name), 'utf8'));
@@ -20,6 +25,7 @@ describe('sample events', () => {
     'hello.json',
     'message-send.json',
     'history-get.json',
+    'suggest.json',
   ])('carries a valid authorizer context in %s', (name) => {
     // Prepare
     const event = sample(name);
@@ -42,6 +48,7 @@ describe('sample events', () => {
     ['hello.json', helloFrameSchema],
     ['message-send.json', messageSendFrameSchema],
     ['history-get.json', historyGetFrameSchema],
+    ['suggest.json', suggestFrameSchema],
   ] as const)('holds a frame that its route accepts in %s', (name, schema) => {
     // Prepare
     const event = sample(name);
