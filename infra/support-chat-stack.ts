@@ -15,6 +15,7 @@ import { AttachmentStore } from './constructs/attachments.ts';
 import { BotQueues, BotWorker } from './constructs/bot.ts';
 import { ChatTables } from './constructs/data.ts';
 import type { FunctionSettings, LogLevel } from './constructs/house-function.ts';
+import { KnowledgeBaseLayer } from './constructs/knowledge-base.ts';
 import { Monitoring, OnCallTopic } from './constructs/observability.ts';
 import { Realtime } from './constructs/realtime.ts';
 
@@ -105,10 +106,12 @@ export class SupportChatStack extends Stack {
     const onCall = new OnCallTopic(this, 'OnCall', { alarmEmail: props.alarmEmail });
 
     // Stateless.
+    const knowledgeBase = new KnowledgeBaseLayer(this, 'KnowledgeBase', { path: props.knowledgeBasePath });
     this.realtime = new Realtime(this, 'Realtime', {
       settings,
       tables: this.tables,
       botQueues,
+      knowledgeBase,
       stageName: props.stageName ?? 'v1',
       throttlingRateLimit: props.throttlingRateLimit ?? 500,
       throttlingBurstLimit: props.throttlingBurstLimit ?? 1000,
@@ -120,7 +123,7 @@ export class SupportChatStack extends Stack {
       queues: botQueues,
       api: this.realtime.api,
       stage: this.realtime.stage,
-      knowledgeBasePath: props.knowledgeBasePath,
+      knowledgeBase,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       onCall,

@@ -1,28 +1,21 @@
 /**
  * The bot pipeline: the FIFO queue `message.send` feeds (stateful, {@link BotQueues}) and the
- * worker that drains it with the knowledge base mounted as a layer (stateless, {@link BotWorker}).
+ * worker that drains it with the knowledge-base layer mounted (stateless, {@link BotWorker}).
  */
 import { Duration } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Architecture, type CfnLayerVersion, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { repoPath } from '../paths.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import type { KnowledgeBaseLayer } from './knowledge-base.ts';
 
 /** Run-time limit of one bot-worker invocation (a batch of up to 10 messages). */
 export const BOT_WORKER_TIMEOUT = Duration.seconds(30);
 
 /** Receives before a bot job goes to the dead-letter queue. */
 export const BOT_MAX_RECEIVE_COUNT = 5;
-
-/** Default folder of the knowledge-base layer; its `kb/` appears at `/opt/kb` in Lambda. */
-export const KNOWLEDGE_BASE_LAYER_PATH = 'layers/knowledge-base';
-
-/** Metadata key under which a layer's repo-relative folder is recorded in the template. */
-export const LOCAL_PATH_METADATA = 'local:path';
 
 /** The bot's FIFO queue and its FIFO dead-letter queue. */
 export class BotQueues extends Construct {
@@ -69,34 +62,16 @@ export interface BotWorkerProps {
   readonly api: WebSocketApi;
   /** The stage whose `@connections` endpoint the worker posts to. */
   readonly stage: WebSocketStage;
-  /**
-   * Repo-relative (or absolute) folder of the knowledge-base layer. Its content is mounted at `/opt`.
-   * @default 'layers/knowledge-base'
-   */
-  readonly knowledgeBasePath?: string;
+  /** The knowledge base the worker answers from. */
+  readonly knowledgeBase: KnowledgeBaseLayer;
 }
 
-/** The bot worker function, its SQS trigger and the knowledge-base layer. */
+/** The bot worker function and its SQS trigger. */
 export class BotWorker extends Construct {
   readonly function: HouseFunction;
-  readonly knowledgeBase: LayerVersion;
 
   constructor(scope: Construct, id: string, props: BotWorkerProps) {
     super(scope, id);
-    const knowledgeBasePath = props.knowledgeBasePath ?? KNOWLEDGE_BASE_LAYER_PATH;
-    // Content as data: a new knowledge base is a new layer version, no code change (C4).
-    this.knowledgeBase = new LayerVersion(this, 'KnowledgeBase', {
-      // Data only: any loader code or tests kept beside the content stay out of the layer.
-      code: Code.fromAsset(repoPath(knowledgeBasePath), { exclude: ['**/*.ts', '**/*.md'] }),
-      description: 'Bot knowledge base (intents, answers) mounted at /opt/kb',
-      compatibleRuntimes: [Runtime.NODEJS_22_X],
-      compatibleArchitectures: [Architecture.ARM_64],
-    });
-    (this.knowledgeBase.node.defaultChild as CfnLayerVersion).addMetadata(
-      LOCAL_PATH_METADATA,
-      knowledgeBasePath,
-    );
-
     const { tables } = props;
     this.function = new HouseFunction(this, 'BotWorker', {
       entry: 'functions/handlers/bot-worker.ts',
@@ -110,9 +85,8 @@ export class BotWorker extends Construct {
       .useTable('SESSIONS_TABLE', tables.sessions, 'read')
       // Reads the connections of a session; deletes those that answer 410 Gone.
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
-      .useConnectionsApi(props.api, props.stage);
-    this.function.addLayers(this.knowledgeBase);
-    this.function.addEnvironment('KNOWLEDGE_BASE_DIR', '/opt/kb');
+      .useConnectionsApi(props.api, props.stage)
+      .useKnowledgeBase(props.knowledgeBase);
     this.function.addEventSource(
       new SqsEventSource(props.queues.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );

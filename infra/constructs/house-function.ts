@@ -14,6 +14,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { repoPath, repoRoot } from '../paths.ts';
 import { esmRequireBanner, externalModules, mainFields, nodeTarget, sourcesContent } from './bundling.ts';
+import type { KnowledgeBaseLayer } from './knowledge-base.ts';
 
 /** Powertools log levels accepted by `POWERTOOLS_LOG_LEVEL`. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -165,6 +166,13 @@ export class HouseFunction extends NodejsFunction {
     this.addEnvironment(envName, queue.queueUrl);
     if (access === 'send') queue.grantSendMessages(this);
     if (access === 'consume') queue.grantConsumeMessages(this);
+    return this;
+  }
+
+  /** Mounts the knowledge-base layer and sets `KNOWLEDGE_BASE_DIR` to where it appears. */
+  useKnowledgeBase(knowledgeBase: KnowledgeBaseLayer): this {
+    this.addLayers(knowledgeBase.layer);
+    this.addEnvironment('KNOWLEDGE_BASE_DIR', knowledgeBase.mountDir);
     return this;
   }
 

@@ -15,6 +15,7 @@ import { ApiGatewayAccountLogging } from './api-gateway-account-logging.ts';
 import type { BotQueues } from './bot.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import type { KnowledgeBaseLayer } from './knowledge-base.ts';
 
 /** Properties of {@link Realtime}. */
 export interface RealtimeProps {
@@ -24,6 +25,8 @@ export interface RealtimeProps {
   readonly tables: ChatTables;
   /** The bot queue `message.send` feeds. */
   readonly botQueues: BotQueues;
+  /** The knowledge base `suggest` ranks over. */
+  readonly knowledgeBase: KnowledgeBaseLayer;
   /** Name of the stage, the first path segment of the WebSocket URL. */
   readonly stageName: string;
   /** Steady-state request rate per second of the stage's default route settings. */
@@ -120,7 +123,13 @@ export class Realtime extends Construct {
     const historyGet = fn('HistoryGet', 'history-get', 'Pages through the messages of a conversation')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
       .useTable('MESSAGES_TABLE', tables.messages, 'read');
-    this.functions = [authorize, connect, disconnect, defaultRoute, hello, messageSend, historyGet];
+    // Stateless: ranks the prefix over the knowledge base in memory, so no table and no queue.
+    const suggest = fn(
+      'Suggest',
+      'suggest',
+      'Suggests up to 3 intents for the prefix being typed',
+    ).useKnowledgeBase(props.knowledgeBase);
+    this.functions = [authorize, connect, disconnect, defaultRoute, hello, messageSend, historyGet, suggest];
 
     const integration = (target: HouseFunction) =>
       new WebSocketLambdaIntegration(`${target.node.id}Integration`, target);
@@ -140,6 +149,7 @@ export class Realtime extends Construct {
       ['hello', hello],
       ['message.send', messageSend],
       ['history.get', historyGet],
+      ['suggest', suggest],
     ];
     for (const [routeKey, target] of routes) {
       this.api.addRoute(routeKey, { integration: integration(target), returnResponse: true });

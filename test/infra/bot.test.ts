@@ -56,7 +56,7 @@ describe('the bot worker', () => {
   });
 
   it('mounts the knowledge-base layer and finds it at /opt/kb', () => {
-    const [layerId, layer] = resourceByPath(template, 'AWS::Lambda::LayerVersion', 'BotKnowledgeBase');
+    const [layerId, layer] = resourceByPath(template, 'AWS::Lambda::LayerVersion', 'KnowledgeBaseLayer');
     expect(worker.Properties.Layers).toEqual([{ Ref: layerId }]);
     expect(environmentOf(worker).KNOWLEDGE_BASE_DIR).toBe('/opt/kb');
     expect(layer.Metadata?.['local:path']).toBe('layers/knowledge-base');

@@ -62,6 +62,7 @@ describe('every Lambda function', () => {
       Hello: 'functions/handlers/hello.ts',
       MessageSend: 'functions/handlers/message-send.ts',
       HistoryGet: 'functions/handlers/history-get.ts',
+      Suggest: 'functions/handlers/suggest.ts',
       BotWorker: 'functions/handlers/bot-worker.ts',
     });
   });
@@ -139,6 +140,7 @@ describe('least privilege on the tables', () => {
       { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'write', Idempotency: 'readWrite' },
     ],
     ['history-get', { Conversations: 'read', Messages: 'read' }],
+    ['suggest', {}],
     [
       'bot-worker',
       {
@@ -153,12 +155,42 @@ describe('least privilege on the tables', () => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
   });
 
+  it('gives suggest only its own logs and X-Ray: no DynamoDB, SQS or @connections (it computes in memory)', () => {
+    // Act
+    const services = statementsOf(functionByEntry('functions/handlers/suggest.ts')).flatMap((s) =>
+      [s.Action].flat().map((action) => action.split(':')[0]),
+    );
+
+    // Assess
+    expect([...new Set(services)].sort()).toEqual(['logs', 'xray']);
+  });
+
   it('lets only message-send put jobs on the bot queue, with its URL in BOT_QUEUE_URL', () => {
     const senders = Object.values(functions).filter((fn) =>
       statementsOf(fn).some((s) => [s.Action].flat().includes('sqs:SendMessage')),
     );
     expect(senders.map((fn) => fn.Metadata?.['local:entry'])).toEqual(['functions/handlers/message-send.ts']);
     expect(environmentOf(senders[0] as TemplateResource).BOT_QUEUE_URL).toBeDefined();
+  });
+});
+
+describe('the knowledge base', () => {
+  const readers = Object.values(functions).filter((fn) => environmentOf(fn).KNOWLEDGE_BASE_DIR !== undefined);
+
+  it('is read by the bot worker and suggest, from /opt/kb of one shared layer', () => {
+    // Prepare
+    const [layerId] = Object.keys(resourcesOf(template, 'AWS::Lambda::LayerVersion'));
+
+    // Assess
+    expect(readers.map((fn) => fn.Metadata?.['local:entry']).sort()).toEqual([
+      'functions/handlers/bot-worker.ts',
+      'functions/handlers/suggest.ts',
+    ]);
+    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::LayerVersion'))).toHaveLength(1);
+    for (const fn of readers) {
+      expect(fn.Properties.Layers).toEqual([{ Ref: layerId }]);
+      expect(environmentOf(fn).KNOWLEDGE_BASE_DIR).toBe('/opt/kb');
+    }
   });
 });
 

@@ -35,19 +35,20 @@ describe('the WebSocket API', () => {
     ['hello', 'functions/handlers/hello.ts'],
     ['message.send', 'functions/handlers/message-send.ts'],
     ['history.get', 'functions/handlers/history-get.ts'],
+    ['suggest', 'functions/handlers/suggest.ts'],
   ])('routes %s to %s', (routeKey, entry) => {
     const fnId = functionBehind(routeKey);
     expect(fnId).toBeDefined();
     expect(functions[fnId as string]?.Metadata?.['local:entry']).toBe(entry);
   });
 
-  it('has exactly the routes of the foundation', () => {
+  it('has exactly the routes implemented so far', () => {
     expect([...routeByKey.keys()].sort()).toEqual(
-      ['$connect', '$default', '$disconnect', 'hello', 'history.get', 'message.send'].sort(),
+      ['$connect', '$default', '$disconnect', 'hello', 'history.get', 'message.send', 'suggest'].sort(),
     );
   });
 
-  it.each(['$default', 'hello', 'message.send', 'history.get'])(
+  it.each(['$default', 'hello', 'message.send', 'history.get', 'suggest'])(
     'answers %s through a route response',
     (routeKey) => {
       const route = routeByKey.get(routeKey);
