@@ -17,6 +17,7 @@ import { ChatTables } from './constructs/data.ts';
 import type { FunctionSettings, LogLevel } from './constructs/house-function.ts';
 import { KnowledgeBaseLayer } from './constructs/knowledge-base.ts';
 import { Monitoring, OnCallTopic } from './constructs/observability.ts';
+import { EscalationQueues } from './constructs/operators.ts';
 import { Realtime } from './constructs/realtime.ts';
 
 /** Configuration of the support chat; `infra/app.ts` reads it from CDK context. */
@@ -79,7 +80,7 @@ export interface SupportChatStackProps extends StackProps {
   readonly knowledgeBasePath?: string;
 }
 
-/** The support chat: WebSocket API, handlers, tables, bot queue, attachments bucket, alarms. */
+/** The support chat: WebSocket API, handlers, tables, bot and escalation queues, attachments bucket, alarms. */
 export class SupportChatStack extends Stack {
   readonly tables: ChatTables;
   readonly realtime: Realtime;
@@ -102,6 +103,7 @@ export class SupportChatStack extends Stack {
     // Stateful.
     this.tables = new ChatTables(this, 'Data');
     const botQueues = new BotQueues(this, 'BotQueues');
+    const escalationQueues = new EscalationQueues(this, 'EscalationQueues');
     new AttachmentStore(this, 'Attachments', { retentionDays: messageRetentionDays });
     const onCall = new OnCallTopic(this, 'OnCall', { alarmEmail: props.alarmEmail });
 
@@ -124,12 +126,14 @@ export class SupportChatStack extends Stack {
       api: this.realtime.api,
       stage: this.realtime.stage,
       knowledgeBase,
+      escalationQueues,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       onCall,
       functions: [...this.realtime.functions, this.bot.function],
-      deadLetterQueues: [botQueues.deadLetterQueue],
+      deadLetterQueues: [botQueues.deadLetterQueue, escalationQueues.deadLetterQueue],
       botQueue: botQueues.queue,
+      escalationQueue: escalationQueues.queue,
       stage: this.realtime.stage,
       tables: this.tables.all(),
       runbookUrl: props.runbookUrl,

@@ -25,6 +25,8 @@ const SETTINGS = {
   messagesTable: setting('MESSAGES_TABLE', name),
   idempotencyTable: setting('IDEMPOTENCY_TABLE', name),
   botQueueUrl: setting('BOT_QUEUE_URL', z.url()),
+  /** The escalation FIFO queue the operators' side consumes (events/escalation.ts). */
+  escalationQueueUrl: setting('ESCALATION_QUEUE_URL', z.url()),
   /** The `@connections` API: `https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}`. */
   wsConnectionsEndpoint: setting('WS_CONNECTIONS_ENDPOINT', z.url()),
   knowledgeBaseDir: setting('KNOWLEDGE_BASE_DIR', name),

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
+import type { EscalationQueues } from './operators.ts';
 
 /** Run-time limit of one bot-worker invocation (a batch of up to 10 messages). */
 export const BOT_WORKER_TIMEOUT = Duration.seconds(30);
@@ -64,6 +65,8 @@ export interface BotWorkerProps {
   readonly stage: WebSocketStage;
   /** The knowledge base the worker answers from. */
   readonly knowledgeBase: KnowledgeBaseLayer;
+  /** Where the worker puts a conversation whose intake is complete. */
+  readonly escalationQueues: EscalationQueues;
 }
 
 /** The bot worker function and its SQS trigger. */
@@ -75,7 +78,8 @@ export class BotWorker extends Construct {
     const { tables } = props;
     this.function = new HouseFunction(this, 'BotWorker', {
       entry: 'functions/handlers/bot-worker.ts',
-      description: 'Answers citizen messages from the bot queue and posts the reply to their connections',
+      description:
+        'Answers citizen messages from the bot queue, runs the intake before a handover, queues escalations',
       settings: props.settings,
       timeout: BOT_WORKER_TIMEOUT,
     })
@@ -86,7 +90,8 @@ export class BotWorker extends Construct {
       // Reads the connections of a session; deletes those that answer 410 Gone.
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(props.api, props.stage)
-      .useKnowledgeBase(props.knowledgeBase);
+      .useKnowledgeBase(props.knowledgeBase)
+      .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send');
     this.function.addEventSource(
       new SqsEventSource(props.queues.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );

@@ -74,7 +74,7 @@ export type TableEnvName =
 export type QueueAccess = 'send' | 'consume';
 
 /** Environment variables that carry queue URLs (docs/architecture.md). */
-export type QueueEnvName = 'BOT_QUEUE_URL';
+export type QueueEnvName = 'BOT_QUEUE_URL' | 'ESCALATION_QUEUE_URL';
 
 /** Metadata key under which the handler's repo-relative entry is recorded in the template. */
 export const LOCAL_ENTRY_METADATA = 'local:entry';

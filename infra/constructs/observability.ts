@@ -31,6 +31,7 @@ export const RUNBOOK_ANCHORS = {
   lambdaThrottles: 'lambda-throttles',
   deadLetterQueue: 'dead-letter-queue',
   botQueueBacklog: 'bot-queue-backlog',
+  escalationQueueBacklog: 'escalation-queue-backlog',
   integrationErrors: 'websocket-integration-errors',
   executionErrors: 'websocket-execution-errors',
   dynamoDbThrottling: 'dynamodb-throttling',
@@ -76,6 +77,8 @@ export interface MonitoringProps {
   readonly deadLetterQueues: readonly Queue[];
   /** The bot queue, whose oldest message is the bot's first-response delay. */
   readonly botQueue: Queue;
+  /** The escalation queue, whose oldest message is a citizen waiting for the operators' side. */
+  readonly escalationQueue: Queue;
   /** The WebSocket stage. */
   readonly stage: WebSocketStage;
   /** Every table of the stack. */
@@ -89,6 +92,9 @@ export interface MonitoringProps {
 
 /** The oldest bot job may wait this long before the first-response SLA (30 s, C7) is at risk. */
 const BOT_BACKLOG_SECONDS = 30;
+
+/** An escalation may wait this long for the dispatcher (C8: oldest message in an operator queue). */
+const ESCALATION_BACKLOG_SECONDS = 120;
 
 /** Alarms on functions, queues, API and tables, and the dashboard that shows them. */
 export class Monitoring extends Construct {
@@ -128,6 +134,15 @@ export class Monitoring extends Construct {
       {
         what: `The oldest bot job waited over ${BOT_BACKLOG_SECONDS} s: citizens get no first response`,
         runbook: RUNBOOK_ANCHORS.botQueueBacklog,
+      },
+    );
+    this.alarmAbove(
+      'EscalationQueueBacklog',
+      props.escalationQueue.metricApproximateAgeOfOldestMessage({ ...every(1), statistic: 'Maximum' }),
+      ESCALATION_BACKLOG_SECONDS,
+      {
+        what: `The oldest escalation waited over ${ESCALATION_BACKLOG_SECONDS} s: a citizen is waiting for a person`,
+        runbook: RUNBOOK_ANCHORS.escalationQueueBacklog,
       },
     );
     this.alarmAbove(
@@ -176,7 +191,7 @@ export class Monitoring extends Construct {
   }
 
   private buildDashboard(): Dashboard {
-    const { functions, stage, botQueue, deadLetterQueues, tables } = this.props;
+    const { functions, stage, botQueue, escalationQueue, deadLetterQueues, tables } = this.props;
     const sum = { period: Duration.minutes(5), statistic: 'Sum' };
     const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `${Stack.of(this).stackName}-operations`,
@@ -213,8 +228,11 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new GraphWidget({
-        title: 'Bot queue',
-        left: [botQueue.metricApproximateAgeOfOldestMessage({ label: 'oldest job (s)' })],
+        title: 'Bot and escalation queues',
+        left: [
+          botQueue.metricApproximateAgeOfOldestMessage({ label: 'oldest bot job (s)' }),
+          escalationQueue.metricApproximateAgeOfOldestMessage({ label: 'oldest escalation (s)' }),
+        ],
         right: deadLetterQueues.map((queue) =>
           queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: queue.node.id }),
         ),

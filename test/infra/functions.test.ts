@@ -167,7 +167,11 @@ describe('least privilege on the tables', () => {
 
   it('lets only message-send put jobs on the bot queue, with its URL in BOT_QUEUE_URL', () => {
     const senders = Object.values(functions).filter((fn) =>
-      statementsOf(fn).some((s) => [s.Action].flat().includes('sqs:SendMessage')),
+      statementsOf(fn).some(
+        (s) =>
+          [s.Action].flat().includes('sqs:SendMessage') &&
+          JSON.stringify(s.Resource).includes('BotQueuesBotQueue'),
+      ),
     );
     expect(senders.map((fn) => fn.Metadata?.['local:entry'])).toEqual(['functions/handlers/message-send.ts']);
     expect(environmentOf(senders[0] as TemplateResource).BOT_QUEUE_URL).toBeDefined();

@@ -4,7 +4,11 @@
  * reaching citizens (the loader and the tests both run it, and a broken entry fails loudly).
  */
 import * as z from 'zod';
+import { escalationCategorySchema } from '#events/escalation.ts';
 import { type CompiledBot, isCompiledBot } from './compiled.ts';
+
+/** The categories (operator queues) an intent escalates to: the escalation event's own. */
+export { escalationCategorySchema };
 
 /** A text in both languages of the portal. */
 const localizedText = z.object({ ru: z.string().trim().min(1), en: z.string().trim().min(1) }).strict();
@@ -16,15 +20,6 @@ const localizedExamples = z
     en: z.array(z.string().trim().min(2)).min(3),
   })
   .strict();
-
-export const escalationCategorySchema = z.enum([
-  'auth',
-  'applications',
-  'documents',
-  'legal',
-  'mfc',
-  'general',
-]);
 
 export const intentEntrySchema = z
   .object({

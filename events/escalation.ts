@@ -1,0 +1,67 @@
+/**
+ * The escalation queue message: one conversation handed from the bot to the operators' side, with
+ * the intake the bot collected. Produced by the bot worker (and `operator.request`) when a
+ * conversation becomes `queued`; consumed by the dispatcher of issue 6, which creates the ticket and
+ * routes by `category`. FIFO message group = conversationId, deduplication id =
+ * `{conversationId}#{attempt}` ({@link escalationDeduplicationId}), so a re-sent event is dropped
+ * and a later escalation of the same conversation is not.
+ */
+import * as z from 'zod';
+import { langSchema } from './lang.ts';
+
+/** The operator queues of SPEC.md C5 (seniors have their own, chosen by the dispatcher). */
+export const escalationCategorySchema = z.enum([
+  'auth',
+  'applications',
+  'documents',
+  'legal',
+  'mfc',
+  'general',
+]);
+export type EscalationCategory = z.infer<typeof escalationCategorySchema>;
+
+/** Why the conversation goes to a person. */
+export const escalationReasonSchema = z.enum([
+  /** The citizen asked for a person (a message, or the `operator.request` action). */
+  'citizen_request',
+  /** "не помогло": the problem came back after the bot's answer. */
+  'not_helped',
+  /** The bot did not understand twice in a row. */
+  'repeated_fallback',
+  /** The intent is one only an operator may handle (a complaint, a refusal). */
+  'operator_only',
+]);
+export type EscalationReason = z.infer<typeof escalationReasonSchema>;
+
+/** PROTOCOL.md intake: what the operator needs. `problem` is always there (the citizen's words). */
+export const intakeSchema = z.object({
+  service: z.string().min(1).optional(),
+  problem: z.string().min(1),
+  /** «дд.мм.гггг чч:мм» when the citizen gave a date, else their words. */
+  occurredAt: z.string().min(1).optional(),
+  errorCode: z.string().min(1).optional(),
+  desiredResult: z.string().min(1).optional(),
+  attachmentIds: z.array(z.string().min(1)).optional(),
+});
+export type CollectedIntake = z.infer<typeof intakeSchema>;
+
+export const escalationEventSchema = z.object({
+  conversationId: z.string().min(1),
+  sessionId: z.string().min(1),
+  /** 1 for the conversation's first escalation; the consumer is idempotent on (conversationId, attempt). */
+  attempt: z.number().int().positive(),
+  category: escalationCategorySchema,
+  reason: escalationReasonSchema,
+  /** The intent the bot recognised (INTENTS.md), when there was one. */
+  intent: z.string().min(1).optional(),
+  intake: intakeSchema,
+  lang: langSchema,
+  escalatedAt: z.iso.datetime(),
+});
+export type EscalationEvent = z.infer<typeof escalationEventSchema>;
+
+export function escalationDeduplicationId(
+  event: Pick<EscalationEvent, 'conversationId' | 'attempt'>,
+): string {
+  return `${event.conversationId}#${event.attempt}`;
+}
