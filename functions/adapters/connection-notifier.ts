@@ -8,8 +8,7 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { ConnectionNotifier, DeliveryOutcome } from '#domain/ports.ts';
-import type { MessageFrame } from '#events/server-frames.ts';
+import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports.ts';
 import { logger } from '#shared/observability.ts';
 
 export interface NotifierSettings {
@@ -31,7 +30,7 @@ export class ApiGatewayConnectionNotifier implements ConnectionNotifier {
     });
   }
 
-  async post(connectionId: string, frame: MessageFrame): Promise<DeliveryOutcome> {
+  async post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome> {
     try {
       await this.client.send(
         new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify(frame) }),

@@ -7,6 +7,7 @@
  * stores nothing and starts over with a fresh read, so no number is ever skipped or taken twice.
  */
 import type { ConversationState } from '#events/server-frames.ts';
+import type { EscalationRecord, IntakeProgress } from './escalations.ts';
 
 export interface Conversation {
   conversationId: string;
@@ -20,6 +21,12 @@ export interface Conversation {
   /** The bot's memory of this conversation, updated with each reply. */
   lastBotIntent?: string;
   consecutiveFallbacks?: number;
+  /** The intake the bot is collecting before a handover: the citizen's messages answer it. */
+  intake?: IntakeProgress;
+  /** Set when the conversation was queued for a person: the escalation, with its intake. */
+  escalation?: EscalationRecord;
+  /** The operator queue it was escalated to. */
+  category?: string;
 }
 
 export function isOpen(conversation: Conversation): boolean {
@@ -28,6 +35,11 @@ export function isOpen(conversation: Conversation): boolean {
 
 export function isWithBot(conversation: Conversation): boolean {
   return conversation.state === 'bot';
+}
+
+/** With the bot, which is collecting the intake before a handover. */
+export function isCollectingIntake(conversation: Conversation): boolean {
+  return conversation.state === 'bot' && conversation.intake !== undefined;
 }
 
 export function nextSeq(conversation: Pick<Conversation, 'lastSeq'>): number {

@@ -7,11 +7,15 @@ import type { MessageAckFrame } from '#events/server-frames.ts';
 /** The ack of a citizen or operator message, stored once and answered to every resend. */
 export type MessageAck = Omit<MessageAckFrame, 'type' | 'requestId'>;
 
-/** Where the bot's reply to one citizen message was stored. */
+/**
+ * Where the bot's reply to one citizen message was stored: from `seq`, `count` messages (a handover
+ * and the first intake question are two; absent means one).
+ */
 export interface BotReplyRef {
   conversationId: string;
   seq: number;
   messageId: string;
+  count?: number;
 }
 
 /**

@@ -3,8 +3,10 @@
  * as interfaces. Adapters (`functions/adapters/`) implement them; handlers wire them once.
  */
 import type { BotJob } from '#events/bot-job.ts';
+import type { EscalationEvent } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
-import type { MessageFrame, Suggestion } from '#events/server-frames.ts';
+import type { ConversationUpdatedFrame, MessageFrame, Suggestion } from '#events/server-frames.ts';
+import type { EscalationReason as BotEscalationReason } from './bot/index.ts';
 import type { Conversation } from './conversations.ts';
 import type { BotReplyRef, MessageAck } from './idempotency.ts';
 import type { StoredMessage } from './messages.ts';
@@ -88,13 +90,23 @@ export interface CitizenMessageAppend {
   idempotencyExpiresAt: number;
 }
 
-export interface BotReplyAppend {
-  conversation: Conversation;
-  message: StoredMessage;
-  botContext: { lastBotIntent: string; consecutiveFallbacks: number };
-  idempotencyKey: string;
-  reply: BotReplyRef;
-  idempotencyExpiresAt: number;
+/**
+ * One turn of the bot: its messages (consecutive seqs after `expected.lastSeq`) and what the
+ * conversation becomes, written together. Conditions: `lastSeq` and state `bot` as read (or, for a
+ * new conversation, that it does not exist and the session's open one is as read).
+ */
+export interface BotTurnAppend {
+  /** The conversation as read; a new one has `lastSeq` 0. */
+  expected: Conversation;
+  /** The conversation after the turn: `lastSeq` of the last message, bot memory, intake, state. */
+  next: Conversation;
+  /** True when the turn creates the conversation (`operator.request` with none open). */
+  isNewConversation?: boolean;
+  /** The session's open conversation id that the new conversation replaces, if any. */
+  replacesConversationId?: string;
+  messages: StoredMessage[];
+  /** `bot#{citizen messageId}` for a turn that answers a citizen message. */
+  idempotency?: { key: string; reply: BotReplyRef; expiresAt: number };
 }
 
 /**
@@ -103,7 +115,7 @@ export interface BotReplyAppend {
  */
 export interface ConversationLog {
   appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>>;
-  appendBotReply(append: BotReplyAppend): Promise<AppendOutcome<BotReplyRef>>;
+  appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>>;
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
 }
 
@@ -127,11 +139,20 @@ export interface BotJobQueue {
   enqueue(job: BotJob): Promise<void>;
 }
 
+/** Where a conversation goes when the bot hands it to a person (events/escalation.ts). */
+export interface EscalationQueue {
+  /** Safe to call again for the same event: the queue drops a duplicate (conversationId#attempt). */
+  publish(event: EscalationEvent): Promise<void>;
+}
+
 export type DeliveryOutcome = 'delivered' | 'gone' | 'failed';
+
+/** Frames pushed to a connection, outside any request/response. */
+export type PushedFrame = MessageFrame | ConversationUpdatedFrame;
 
 export interface ConnectionNotifier {
   /** Never throws: a failure is an outcome, each call bounded by its own deadline. */
-  post(connectionId: string, frame: MessageFrame): Promise<DeliveryOutcome>;
+  post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome>;
 }
 
 export interface BotContext {
@@ -148,11 +169,20 @@ export interface BotAnswer {
   escalate: boolean;
   category: string;
   needsIdentification: boolean;
+  /** Why the bot hands over, when `escalate` is true. */
+  escalationReason?: BotEscalationReason;
+  /** The recognised problem's title, to pre-fill the intake's `service`. */
+  intakeService?: string;
 }
 
 /** The part of the bot (`functions/domain/bot`) that answers a citizen's message. */
 export interface Responder {
   reply(input: { text: string; lang: Lang; context?: BotContext }): BotAnswer;
+}
+
+/** The bot's handover message for a citizen who asked for a person with `operator.request`. */
+export interface HandoverSpeaker {
+  handOver(lang: Lang): BotAnswer;
 }
 
 export interface Clock {

@@ -1,7 +1,8 @@
 /**
  * BotWorker: consumes the bot FIFO queue. Records run in order; a failed record fails the rest of
  * its message group in the batch (`skipGroupOnError`), so a conversation's order holds while other
- * conversations go on. Each job is answered once however often it is delivered.
+ * conversations go on. Each job is answered once however often it is delivered. It also runs the
+ * intake before a handover and puts queued conversations on the escalation queue.
  */
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -15,16 +16,18 @@ import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-reposi
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
+import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
 import { type AnswerOutcome, answerCitizenMessage } from '#domain/use-cases/answer-citizen-message.ts';
 import { botJobSchema } from '#events/bot-job.ts';
 import { config } from '#shared/config.ts';
-import { logger, metrics } from '#shared/observability.ts';
+import { countEscalation, logger, metrics } from '#shared/observability.ts';
 
 // Loaded once per Lambda instance: the knowledge base ships in a layer and is validated on load.
-const bot = createBot(loadKnowledgeBase(config.knowledgeBaseDir));
+const knowledgeBase = loadKnowledgeBase(config.knowledgeBaseDir);
+const bot = createBot(knowledgeBase);
 
 const tables = {
   sessionsTable: config.sessionsTable,
@@ -43,7 +46,9 @@ const deps = {
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,
   }),
+  escalations: new SqsEscalationQueue(config.escalationQueueUrl),
   responder: bot,
+  dialogue: knowledgeBase.dialogue,
   clock: systemClock,
   ids: randomIds,
   sleeper: timerSleeper,
@@ -60,14 +65,25 @@ async function answerJob(record: SQSRecord): Promise<void> {
 
 function report(outcome: AnswerOutcome, ids: { conversationId: string; messageId: string }): void {
   if (outcome.status === 'answered') {
-    const { reply, firstResponseMs, delivery } = outcome;
-    metrics.addMetric('BotConfidence', MetricUnit.NoUnit, reply.confidence ?? 0);
+    const { reply, firstResponseMs, delivery, escalation } = outcome;
     metrics.addMetric('FirstResponseTime', MetricUnit.Milliseconds, firstResponseMs);
-    // One EMF document per reply so the intent rides along as metadata, not as a dimension.
-    const intentMetric = metrics.singleMetric();
-    intentMetric.addMetadata('intent', reply.intent ?? 'unknown');
-    intentMetric.addMetric('BotIntent', MetricUnit.Count, 1);
-    logger.info('bot answered', { ...ids, intent: reply.intent, seq: reply.seq, ...delivery });
+    // An intake question has no intent: only the bot's own answers count as its understanding.
+    if (reply.intent !== undefined) {
+      metrics.addMetric('BotConfidence', MetricUnit.NoUnit, reply.confidence ?? 0);
+      // One EMF document per reply so the intent rides along as metadata, not as a dimension.
+      const intentMetric = metrics.singleMetric();
+      intentMetric.addMetadata('intent', reply.intent);
+      intentMetric.addMetric('BotIntent', MetricUnit.Count, 1);
+    }
+    if (escalation) countEscalation(escalation);
+    logger.info('bot answered', {
+      ...ids,
+      intent: reply.intent,
+      seq: reply.seq,
+      messages: outcome.messages.length,
+      ...(escalation ? { escalated: escalation.reason, attempt: escalation.attempt } : {}),
+      ...delivery,
+    });
     return;
   }
   logger.info('bot job settled without a new answer', { ...ids, ...outcome });

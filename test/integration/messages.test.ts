@@ -105,8 +105,10 @@ describe('sending a message', () => {
     await waitForBotReplies(client, 1);
 
     // Act
+    // Greetings: the bot answers each, and no order of them hands the conversation to a person
+    // (two fallbacks in a row, or the same answered question twice, would start the intake).
     const acks = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => send(client, `вопрос номер ${i + 1}`)),
+      Array.from({ length: 20 }, (_, i) => send(client, `здравствуйте ${i + 1}`)),
     );
     await waitForBotReplies(client, 21);
 
@@ -124,7 +126,7 @@ describe('reading history', () => {
     // Prepare
     const client = await connect();
     const ack = await send(client, 'как записаться в МФЦ');
-    for (let i = 0; i < 2; i++) await send(client, `ещё вопрос ${i}`);
+    for (const question of ['какой номер горячей линии', 'часы работы мфц']) await send(client, question);
     await waitForBotReplies(client, 3);
     const conversationId = ack.conversationId;
 

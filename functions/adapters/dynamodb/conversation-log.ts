@@ -10,12 +10,29 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
-import type { AppendOutcome, BotReplyAppend, CitizenMessageAppend, ConversationLog } from '#domain/ports.ts';
+import type { AppendOutcome, BotTurnAppend, CitizenMessageAppend, ConversationLog } from '#domain/ports.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * What a bot turn writes besides the counter and the state: its memory, the intake in progress,
+ * the escalation and its category. A field the turn leaves undefined is removed (an intake that
+ * ended, the fallback count of an answered question).
+ */
+/** `commit`'s key index of a transaction without an idempotency key. */
+const NO_KEY = -1;
+
+const BOT_OWNED_FIELDS = [
+  'lastBotIntent',
+  'consecutiveFallbacks',
+  'intake',
+  'escalation',
+  'category',
+] as const satisfies readonly (keyof Conversation)[];
 
 export interface ConversationLogTables {
   sessionsTable: string;
@@ -66,21 +83,34 @@ export class DynamoConversationLog implements ConversationLog {
       : { status: 'conflict' };
   }
 
-  async appendBotReply(append: BotReplyAppend): Promise<AppendOutcome<BotReplyRef>> {
-    const { conversation, message } = append;
-    const items: TransactItem[] = [
-      this.advanceLastSeq(conversation.conversationId, conversation.lastSeq, message.seq, {
-        updatedAt: conversation.updatedAt,
-        expiresAt: conversation.expiresAt,
-        lastBotIntent: append.botContext.lastBotIntent,
-        consecutiveFallbacks: append.botContext.consecutiveFallbacks,
-      }),
-      this.putMessage(message),
-      this.putIdempotencyKey(append.idempotencyKey, { ...append.reply }, append.idempotencyExpiresAt),
-    ];
-    const outcome = await this.commit(items, 2);
+  async appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>> {
+    const { expected, next, messages } = append;
+    const items: TransactItem[] = [];
+    if (append.isNewConversation) {
+      items.push({
+        Put: {
+          TableName: this.tables.conversationsTable,
+          Item: next,
+          ConditionExpression: 'attribute_not_exists(conversationId)',
+        },
+      });
+      items.push(this.openOnSession(next.sessionId, next.conversationId, append.replacesConversationId));
+    } else {
+      items.push(this.advanceBotTurn(expected, next));
+    }
+    for (const message of messages) items.push(this.putMessage(message));
+    const { idempotency } = append;
+    if (!idempotency) {
+      // No key to collide with: a cancelled transaction is a lost race.
+      return (await this.commit(items, NO_KEY)) === 'appended'
+        ? { status: 'appended' }
+        : { status: 'conflict' };
+    }
+    const keyIndex = items.length;
+    items.push(this.putIdempotencyKey(idempotency.key, { ...idempotency.reply }, idempotency.expiresAt));
+    const outcome = await this.commit(items, keyIndex);
     if (outcome !== 'duplicate') return { status: outcome };
-    const previous = await this.readKey(append.idempotencyKey);
+    const previous = await this.readKey(idempotency.key);
     return previous
       ? { status: 'duplicate', previous: botReplyItem.parse(previous) }
       : { status: 'conflict' };
@@ -109,6 +139,41 @@ export class DynamoConversationLog implements ConversationLog {
           ':next': next,
           ':expected': expected,
           ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
+        },
+      },
+    };
+  }
+
+  /**
+   * The bot's own fields of the conversation after a turn, only if nobody moved `lastSeq` and it is
+   * still with the bot. Fields other writers own (operatorId, ticketId…) are left untouched.
+   */
+  private advanceBotTurn(expected: Conversation, next: Conversation): TransactItem {
+    const set: Record<string, unknown> = {
+      lastSeq: next.lastSeq,
+      state: next.state,
+      updatedAt: next.updatedAt,
+      expiresAt: next.expiresAt,
+    };
+    for (const field of BOT_OWNED_FIELDS) if (next[field] !== undefined) set[field] = next[field];
+    const remove = BOT_OWNED_FIELDS.filter((field) => next[field] === undefined);
+    const names = [...Object.keys(set), ...remove];
+    return {
+      Update: {
+        TableName: this.tables.conversationsTable,
+        Key: { conversationId: expected.conversationId },
+        UpdateExpression: [
+          `SET ${Object.keys(set)
+            .map((n) => `#${n} = :${n}`)
+            .join(', ')}`,
+          ...(remove.length > 0 ? [`REMOVE ${remove.map((n) => `#${n}`).join(', ')}`] : []),
+        ].join(' '),
+        ConditionExpression: 'lastSeq = :expected AND #state = :bot',
+        ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(Object.entries(set).map(([n, value]) => [`:${n}`, value])),
+          ':expected': expected.lastSeq,
+          ':bot': 'bot',
         },
       },
     };

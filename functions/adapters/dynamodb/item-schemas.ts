@@ -4,10 +4,16 @@
  */
 import * as z from 'zod';
 import type { Conversation } from '#domain/conversations.ts';
+import type { EscalationRecord, IntakeProgress } from '#domain/escalations.ts';
 import type { BotReplyRef, MessageAck } from '#domain/idempotency.ts';
 import type { StoredMessage } from '#domain/messages.ts';
 import type { Connection, Session } from '#domain/sessions.ts';
 import { roleSchema } from '#events/authorizer-context.ts';
+import {
+  escalationCategorySchema,
+  escalationEventSchema,
+  escalationReasonSchema,
+} from '#events/escalation.ts';
 import { langSchema } from '#events/lang.ts';
 
 const expiresAt = z.number().int();
@@ -32,6 +38,42 @@ export const connectionItem: z.ZodType<Connection> = z.object({
   expiresAt,
 });
 
+const intakeFieldSchema = z.enum([
+  'service',
+  'problem',
+  'occurredAt',
+  'errorCode',
+  'desiredResult',
+  'attachments',
+]);
+
+const intakeProgressItem: z.ZodType<IntakeProgress> = z.object({
+  reason: escalationReasonSchema,
+  category: escalationCategorySchema,
+  intent: z.string().optional(),
+  lang: langSchema,
+  state: z.object({
+    intake: z.object({
+      service: z.string().optional(),
+      problem: z.string().optional(),
+      occurredAt: z.string().optional(),
+      errorCode: z.string().optional(),
+      desiredResult: z.string().optional(),
+      attachmentIds: z.array(z.string()).optional(),
+    }),
+    fields: z.array(intakeFieldSchema).optional(),
+    skipped: z.array(intakeFieldSchema),
+    pending: intakeFieldSchema.optional(),
+  }),
+  fallbackProblem: z.string(),
+  startedAt: z.string(),
+});
+
+const escalationRecordItem: z.ZodType<EscalationRecord> = z.object({
+  event: escalationEventSchema,
+  seq: z.number().int().positive(),
+});
+
 export const conversationItem: z.ZodType<Conversation> = z.object({
   conversationId: z.string(),
   sessionId: z.string(),
@@ -43,6 +85,9 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   citizenId: z.string().optional(),
   lastBotIntent: z.string().optional(),
   consecutiveFallbacks: z.number().int().min(0).optional(),
+  intake: intakeProgressItem.optional(),
+  escalation: escalationRecordItem.optional(),
+  category: z.string().optional(),
 });
 
 export const messageItem: z.ZodType<StoredMessage> = z.object({
@@ -75,4 +120,5 @@ export const botReplyItem: z.ZodType<BotReplyRef> = z.object({
   conversationId: z.string(),
   seq: z.number().int().positive(),
   messageId: z.string(),
+  count: z.number().int().positive().optional(),
 });

@@ -33,7 +33,7 @@ export {
   nextIntakeQuestion,
   startIntake,
 } from './intake.ts';
-export type { EscalationCategory, IntentEntry, KnowledgeBase } from './knowledge-base-schema.ts';
+export type { Dialogue, EscalationCategory, IntentEntry, KnowledgeBase } from './knowledge-base-schema.ts';
 export { knowledgeBaseSchema } from './knowledge-base-schema.ts';
 export type { Lang } from './language.ts';
 
@@ -66,6 +66,8 @@ export interface Bot {
   reply(input: { text: string; lang: Lang; context?: BotContext }): BotReply;
   /** Up to 3 intents for a prefix the citizen is typing. */
   suggest(prefix: string, lang: Lang): Suggestion[];
+  /** What the bot says when the citizen asks for a person with the `operator.request` action. */
+  handOver(lang: Lang): BotReply;
 }
 
 /** Intents that name no service or problem, so they cannot pre-fill the intake's `service`. */
@@ -123,6 +125,20 @@ export function createBot(kb: KnowledgeBase): Bot {
       };
     },
     suggest: (prefix, lang) => suggester.suggest(prefix, lang),
+    handOver(lang) {
+      const entry = entryOf(OPERATOR);
+      return {
+        intent: OPERATOR,
+        confidence: 1,
+        text: composeText(entry.answer[lang], 'asked_for_person', kb, lang),
+        suggestions: [],
+        escalate: true,
+        category: entry.category,
+        needsIdentification: false,
+        lang,
+        escalationReason: 'asked_for_person',
+      };
+    },
   };
 }
 

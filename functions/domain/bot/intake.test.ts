@@ -97,3 +97,40 @@ describe('intake before a handover', () => {
     expect(nextIntakeQuestion(state, dialogue, 'ru')?.field).toBe('errorCode');
   });
 });
+
+describe('a short intake and skipping the rest', () => {
+  it('asks only the fields it names, in order', () => {
+    // Prepare
+    const state = startIntake({ citizenMessages: ['оператор'], fields: ['problem', 'occurredAt'] });
+
+    // Act
+    const first = nextIntakeQuestion(state, dialogue, 'ru');
+    const second =
+      first && nextIntakeQuestion(answerIntake(first.state, 'не грузится страница'), dialogue, 'ru');
+    const done = second && nextIntakeQuestion(answerIntake(second.state, '12.11.2026 10:30'), dialogue, 'ru');
+
+    // Assess
+    expect([first?.field, second?.field, done]).toEqual(['problem', 'occurredAt', undefined]);
+  });
+
+  it.each(['пропустить всё', 'Хватит вопросов!', 'позовите оператора', 'skip all', 'just connect me'])(
+    'skips every question left when the citizen says «%s»',
+    (answer) => {
+      // Prepare
+      const asked = nextIntakeQuestion(startIntake({ citizenMessages: [] }), dialogue, 'ru');
+
+      // Act
+      const state = answerIntake(asked?.state ?? { intake: {}, skipped: [] }, answer);
+
+      // Assess
+      expect(nextIntakeQuestion(state, dialogue, 'ru')).toBeUndefined();
+      expect(state.intake).toEqual({});
+    },
+  );
+
+  it('does not take an answer that only starts like a skip for one', () => {
+    const asked = nextIntakeQuestion(startIntake({ citizenMessages: [] }), dialogue, 'ru');
+    const state = answerIntake(asked?.state ?? { intake: {}, skipped: [] }, 'хватит ли денег на счёте');
+    expect(state.intake.service).toBe('хватит ли денег на счёте');
+  });
+});

@@ -7,8 +7,10 @@
  * Primary course:
  *   1. startIntake pre-fills the intake from the recognised intent and the citizen's messages;
  *   2. nextIntakeQuestion gives the first field still missing (or nothing: the intake is done);
- *   3. answerIntake stores the answer (or the skip), also picking up a date or an error code
- *      mentioned on the way, and the course goes back to 2.
+ *   3. answerIntake stores the answer (or the skip; «пропустить всё», "skip all" skip the rest), also
+ *      picking up a date or an error code mentioned on the way, and the course goes back to 2.
+ *
+ * A short intake names its `fields`: the questions it may ask, the others are not asked.
  */
 import type { Dialogue } from './knowledge-base-schema.ts';
 import type { Lang } from './language.ts';
@@ -36,6 +38,8 @@ export interface Intake {
 
 export interface IntakeState {
   intake: Intake;
+  /** The questions this intake may ask, in order (a short intake asks fewer); default: all of them. */
+  fields?: IntakeField[];
   /** Fields the citizen chose to skip: never asked again. */
   skipped: IntakeField[];
   /** The field of the question last asked, awaiting an answer. */
@@ -44,6 +48,25 @@ export interface IntakeState {
 
 const SKIP =
   /^(?:пропустить|пропусти|пропуск|дальше|не знаю|незнаю|нет|не помню|нету|-|skip|next|no|none|don t know|i don t know|n a)$/u;
+/** «Enough questions, get me a person»: every question not answered yet is skipped. */
+const SKIP_REST = new RegExp(
+  `^(?:${[
+    '(?:пропустить|пропусти|пропустите|пропускаю) (?:все|остальное|остальные|вопросы|все вопросы)',
+    'хватит(?: вопросов)?',
+    'достаточно',
+    'без вопросов',
+    'не хочу отвечать',
+    '(?:позовите|соедините|дайте|нужен|хочу|зовите)(?: с| мне)? (?:оператор|специалист|человек|живого|живой)\\p{L}*(?: \\p{L}+)?',
+    'оператор\\p{L}*',
+    'skip (?:all|the rest|everything|the questions)',
+    'enough',
+    'no more questions',
+    '(?:just )?connect me(?: to (?:an operator|a person|a human|someone))?',
+    'operator',
+    '(?:a )?(?:human|person)',
+  ].join('|')})$`,
+  'u',
+);
 const DATE = /(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,вat]+(\d{1,2})[:.](\d{2}))?/u;
 const ERROR_CODE =
   /(?:код(?:ом)? ошибки|ошибк[аиу]|error(?: code)?|код)\s*[:№#]?\s*([A-Za-zА-Яа-я]{0,8}[-_]?\d{2,}[\w-]*)/iu;
@@ -72,13 +95,20 @@ export function findErrorCode(text: string): string | undefined {
   return ERROR_CODE.exec(text)?.[1];
 }
 
+const normalizeAnswer = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/ё/gu, 'е')
+    .replace(/[^\p{L}\p{N}-]+/gu, ' ')
+    .trim();
+
 function isSkip(text: string): boolean {
-  return SKIP.test(
-    text
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}-]+/gu, ' ')
-      .trim(),
-  );
+  return SKIP.test(normalizeAnswer(text));
+}
+
+/** The citizen wants no more questions: the rest of the intake is skipped. */
+export function isSkipRest(text: string): boolean {
+  return SKIP_REST.test(normalizeAnswer(text));
 }
 
 export interface IntakeStart {
@@ -87,6 +117,8 @@ export interface IntakeStart {
   /** The citizen's messages so far, oldest first. */
   citizenMessages: readonly string[];
   attachmentIds?: readonly string[];
+  /** The questions to ask, in order; default: all of {@link INTAKE_FIELDS}. */
+  fields?: readonly IntakeField[];
 }
 
 export function startIntake(start: IntakeStart): IntakeState {
@@ -101,7 +133,11 @@ export function startIntake(start: IntakeStart): IntakeState {
     intake.errorCode ??= findErrorCode(message);
   }
   if (start.attachmentIds && start.attachmentIds.length > 0) intake.attachmentIds = [...start.attachmentIds];
-  return { intake: stripUndefined(intake), skipped: [] };
+  return {
+    intake: stripUndefined(intake),
+    skipped: [],
+    ...(start.fields ? { fields: [...start.fields] } : {}),
+  };
 }
 
 function stripUndefined(intake: Intake): Intake {
@@ -118,7 +154,9 @@ export function nextIntakeQuestion(
   dialogue: Dialogue,
   lang: Lang,
 ): { state: IntakeState; field: IntakeField; text: string } | undefined {
-  const field = INTAKE_FIELDS.find((f) => !isFilled(state.intake, f) && !state.skipped.includes(f));
+  const field = (state.fields ?? INTAKE_FIELDS).find(
+    (f) => !isFilled(state.intake, f) && !state.skipped.includes(f),
+  );
   if (!field) return undefined;
   return { state: { ...state, pending: field }, field, text: dialogue.intake[field][lang] };
 }
@@ -132,10 +170,15 @@ export function answerIntake(
   const field = state.pending;
   const intake: Intake = { ...state.intake };
   const skipped = [...state.skipped];
+  const fields = state.fields ? { fields: [...state.fields] } : {};
   if (attachmentIds.length > 0) intake.attachmentIds = [...(intake.attachmentIds ?? []), ...attachmentIds];
+  if (isSkipRest(text)) {
+    const rest = (state.fields ?? INTAKE_FIELDS).filter((f) => !isFilled(intake, f) && !skipped.includes(f));
+    return { intake, skipped: [...skipped, ...rest], ...fields };
+  }
   if (field && isSkip(text) && !(field === 'attachments' && attachmentIds.length > 0)) {
     skipped.push(field);
-    return { intake, skipped };
+    return { intake, skipped, ...fields };
   }
   const answer = text.trim();
   if (field === 'occurredAt') intake.occurredAt = findDate(answer) ?? answer;
@@ -146,5 +189,5 @@ export function answerIntake(
   // What the citizen mentions on the way is not asked again.
   intake.occurredAt ??= findDate(answer);
   intake.errorCode ??= findErrorCode(answer);
-  return { intake: stripUndefined(intake), skipped };
+  return { intake: stripUndefined(intake), skipped, ...fields };
 }

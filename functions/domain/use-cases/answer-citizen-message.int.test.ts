@@ -13,13 +13,23 @@ import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-re
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
+import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
-import type { MessageFrame } from '#events/server-frames.ts';
+import type { EscalationEvent } from '#events/escalation.ts';
+import { repoPath } from '../../../infra/paths.ts';
 import { tableNames } from '../../../test/support/emulator-env.ts';
-import type { BotAnswer, BotJobQueue, ConnectionNotifier, DeliveryOutcome, Responder } from '../ports.ts';
+import type {
+  BotAnswer,
+  BotJobQueue,
+  ConnectionNotifier,
+  DeliveryOutcome,
+  EscalationQueue,
+  PushedFrame,
+  Responder,
+} from '../ports.ts';
 import { expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
 import { startSession } from '../sessions.ts';
 import { answerCitizenMessage } from './answer-citizen-message.ts';
@@ -32,10 +42,19 @@ class RecordingQueue implements BotJobQueue {
   }
 }
 
+class RecordingEscalations implements EscalationQueue {
+  readonly events: EscalationEvent[] = [];
+  async publish(event: EscalationEvent): Promise<void> {
+    this.events.push(event);
+  }
+}
+
+const { dialogue } = loadKnowledgeBase(repoPath('layers/knowledge-base/kb'));
+
 class RecordingNotifier implements ConnectionNotifier {
-  readonly posts: { connectionId: string; frame: MessageFrame }[] = [];
+  readonly posts: { connectionId: string; frame: PushedFrame }[] = [];
   readonly gone = new Set<string>();
-  async post(connectionId: string, frame: MessageFrame): Promise<DeliveryOutcome> {
+  async post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome> {
     if (this.gone.has(connectionId)) return 'gone';
     this.posts.push({ connectionId, frame });
     return 'delivered';
@@ -73,6 +92,7 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
     const log = new DynamoConversationLog(tables);
     const queue = new RecordingQueue();
     const notifier = new RecordingNotifier();
+    const escalations = new RecordingEscalations();
     const common = { clock: systemClock, ids: randomIds, sleeper: timerSleeper, retentionDays: 30 };
 
     const sessionId = randomUUID();
@@ -107,10 +127,12 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
       connections,
       log,
       notifier,
+      escalations,
       responder: bot,
+      dialogue,
       ...common,
     };
-    return { deps, send, queue, notifier, messages, conversations, connections, sessionId };
+    return { deps, send, queue, notifier, escalations, messages, conversations, connections, sessionId };
   }
 
   it('stores the reply with the next seq and delivers it to every connection of the session', async () => {
@@ -220,5 +242,115 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
       { lastBotIntent: undefined, consecutiveFallbacks: 0, verified: false },
       { lastBotIntent: 'fallback', consecutiveFallbacks: 1, verified: false },
     ]);
+  });
+
+  describe('handing over to a person', () => {
+    const complaint: BotAnswer = {
+      intent: 'legal.complaint',
+      confidence: 0.95,
+      text: 'Жалобу поможет составить специалист. Передаю разговор.',
+      suggestions: [],
+      escalate: true,
+      category: 'legal',
+      needsIdentification: false,
+      escalationReason: 'operator_only',
+      intakeService: 'Жалоба',
+    };
+
+    it('sends the handover with its intent, then the first intake question, and records the intake', async () => {
+      // Prepare
+      const { deps, send, queue, notifier, escalations, conversations, messages, sessionId } = await setUp(
+        new FixedBot(complaint),
+      );
+      const ack = await send('хочу подать жалобу на сотрудника МФЦ');
+
+      // Act
+      const outcome = await answerCitizenMessage(deps, queue.jobs[0] as BotJob);
+
+      // Assess
+      expect(outcome).toMatchObject({ status: 'answered', reply: { seq: 2, intent: 'legal.complaint' } });
+      const stored = (await messages.listAfter(ack.conversationId, 0, 10)).messages;
+      expect(stored.map((m) => [m.seq, m.from, m.intent])).toEqual([
+        [1, 'citizen', undefined],
+        [2, 'bot', 'legal.complaint'],
+        [3, 'bot', undefined],
+      ]);
+      // The complaint itself is the problem: the first question is the service, never the problem.
+      expect(stored[2]?.text).toBe(dialogue.intake.service.ru);
+      const conversation = await conversations.get(ack.conversationId);
+      expect(conversation).toMatchObject({ state: 'bot', lastSeq: 3, intake: { reason: 'operator_only' } });
+      expect(conversation?.intake?.state.intake.problem).toBe('хочу подать жалобу на сотрудника МФЦ');
+      expect(escalations.events).toEqual([]);
+      const toPhone = notifier.posts.filter((p) => p.connectionId === `phone-${sessionId}`);
+      expect(toPhone.map((p) => ('seq' in p.frame ? p.frame.seq : p.frame.type))).toEqual([2, 3]);
+    });
+
+    it('queues the conversation with the intake once the last question is answered, and publishes it once', async () => {
+      // Prepare
+      const { deps, send, queue, notifier, escalations, conversations, sessionId } = await setUp(
+        new FixedBot(complaint),
+      );
+      const ack = await send('хочу подать жалобу на сотрудника МФЦ');
+      await answerCitizenMessage(deps, queue.jobs[0] as BotJob);
+      for (const answer of ['запись в МФЦ', '12.11.2026 10:30']) {
+        await send(answer);
+        await answerCitizenMessage(deps, queue.jobs.at(-1) as BotJob);
+      }
+      await send('пропустить');
+
+      // Act
+      const outcome = await answerCitizenMessage(deps, queue.jobs.at(-1) as BotJob);
+      const redelivered = await answerCitizenMessage(deps, queue.jobs.at(-1) as BotJob);
+
+      // Assess
+      expect(outcome).toMatchObject({ status: 'answered', escalation: { attempt: 1 } });
+      expect(redelivered.status).toBe('redelivered');
+      const conversation = await conversations.get(ack.conversationId);
+      expect(conversation).toMatchObject({ state: 'queued', category: 'legal' });
+      expect(conversation?.intake).toBeUndefined();
+      const expected = {
+        conversationId: ack.conversationId,
+        sessionId,
+        attempt: 1,
+        category: 'legal',
+        reason: 'operator_only',
+        intent: 'legal.complaint',
+        intake: {
+          service: 'запись в МФЦ',
+          problem: 'хочу подать жалобу на сотрудника МФЦ',
+          occurredAt: '12.11.2026 10:30',
+        },
+        lang: 'ru',
+        escalatedAt: expect.any(String),
+      };
+      expect(conversation?.escalation?.event).toEqual(expected);
+      // Published again on redelivery (the first may have crashed before it): the queue deduplicates.
+      expect(escalations.events).toEqual([expected, expected]);
+      const updates = notifier.posts.filter((p) => p.frame.type === 'conversation.updated');
+      expect(updates.map((p) => p.frame)).toContainEqual({
+        type: 'conversation.updated',
+        conversationId: ack.conversationId,
+        state: 'queued',
+      });
+    });
+
+    it('leaves a message sent after the conversation was queued to the operator: no bot answer', async () => {
+      // Prepare
+      const { deps, send, queue, messages } = await setUp(new FixedBot(complaint));
+      const ack = await send('хочу подать жалобу на сотрудника МФЦ');
+      await answerCitizenMessage(deps, queue.jobs[0] as BotJob);
+      await send('пропустить всё');
+      await answerCitizenMessage(deps, queue.jobs[1] as BotJob);
+      const jobsBefore = queue.jobs.length;
+
+      // Act
+      const later = await send('ну где вы там?');
+
+      // Assess
+      expect(later.seq).toBe(6);
+      expect(queue.jobs).toHaveLength(jobsBefore);
+      const stored = (await messages.listAfter(ack.conversationId, 0, 10)).messages;
+      expect(stored.at(-1)).toMatchObject({ seq: 6, from: 'citizen' });
+    });
   });
 });

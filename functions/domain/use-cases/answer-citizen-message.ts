@@ -10,28 +10,46 @@
  *  3. If the bot has already answered it (`bot#{messageId}` exists: a redelivered job after a crash),
  *     deliver the stored reply again and stop: nothing is stored twice, no seq is skipped.
  *  4. If the conversation is no longer with the bot (an operator took it), drop the job.
- *  5. Ask the bot, with what it remembers of the conversation and whether the session is verified.
- *  6. Commit, in one transaction: the conversation's `lastSeq + 1` and bot memory, the reply with
- *     that `seq`, and `bot#{messageId}`; the session's connections are listed meanwhile. A lost race
- *     backs off, reads the conversation again and starts again from 4.
- *  7. Deliver the reply as a `message` frame to every connection of the session. A gone connection
- *     is removed; any other failure is left to the client, which recovers it with `history.get`.
+ *  5. Decide the turn. With an intake in progress (`conversation.intake`), the message answers the
+ *     pending question: the next question is asked, or, with none left, the thank-you message and
+ *     the conversation is queued (functions/domain/escalations.ts). Otherwise ask the bot, with what
+ *     it remembers and whether the session is verified; when it decides to hand over, its message
+ *     (with the intent, saying what happens next) is followed by the first intake question, pre-filled
+ *     from the citizen's recent messages — or, with nothing to ask, the conversation is queued.
+ *  6. Commit, in one transaction: the conversation's new `lastSeq` (one per bot message), bot memory,
+ *     intake and state (`queued` only from `bot`), the messages with their seqs, and `bot#{messageId}`;
+ *     the session's connections are listed meanwhile. A lost race backs off, reads the conversation
+ *     again and starts again from 4.
+ *  7. A queued conversation's escalation is put on the escalation queue (events/escalation.ts).
+ *  8. Deliver the messages in seq order, then `conversation.updated` (queued), to every connection of
+ *     the session. A gone connection is removed; any other failure is left to the client, which
+ *     recovers it with `history.get`.
  *
- * Escalation is a later issue: the bot's `escalate` and `category` are stored with the reply only.
+ * Redelivered job whose turn queued the conversation: step 3 also publishes the escalation again
+ * (deduplicated on `{conversationId}#{attempt}`), since the first delivery may have crashed between
+ * the commit and the publish.
  */
 import type { BotJob } from '#events/bot-job.ts';
-import type { MessageFrame } from '#events/server-frames.ts';
-import { type Conversation, isWithBot, nextSeq } from '../conversations.ts';
+import type { EscalationEvent } from '#events/escalation.ts';
+import type { Dialogue } from '../bot/index.ts';
+import { type Conversation, isWithBot } from '../conversations.ts';
+import {
+  categoryOf,
+  continueIntake,
+  type EscalationTurn,
+  escalationReasonOf,
+  startEscalation,
+} from '../escalations.ts';
 import { type BotReplyRef, botReplyKey } from '../idempotency.ts';
-import { type StoredMessage, toChatMessage } from '../messages.ts';
+import type { StoredMessage } from '../messages.ts';
 import type {
-  BotAnswer,
   BotJobContextReader,
   Clock,
   ConnectionNotifier,
   ConnectionRepository,
   ConversationLog,
   ConversationRepository,
+  EscalationQueue,
   IdGenerator,
   MessageRepository,
   Responder,
@@ -40,13 +58,13 @@ import type {
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
 import { backoffDelay, type RetryPolicy, SEQ_CONFLICT_RETRY } from '../retry.ts';
 import type { Connection } from '../sessions.ts';
+import { type Delivery, planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';
 import { SeqContentionError } from './send-citizen-message.ts';
+
+export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
 /** The intent of INTENTS.md the bot answers when the knowledge base does not cover a question. */
 export const FALLBACK_INTENT = 'fallback';
-
-/** The bot's own sender id on stored messages. */
-export const BOT_SENDER_ID = 'bot';
 
 export interface AnswerCitizenMessageDeps {
   jobContext: BotJobContextReader;
@@ -55,7 +73,10 @@ export interface AnswerCitizenMessageDeps {
   connections: ConnectionRepository;
   log: ConversationLog;
   notifier: ConnectionNotifier;
+  escalations: EscalationQueue;
   responder: Responder;
+  /** What the bot says during the intake (the knowledge base's `dialogue.json`). */
+  dialogue: Dialogue;
   clock: Clock;
   ids: IdGenerator;
   sleeper: Sleeper;
@@ -63,14 +84,17 @@ export interface AnswerCitizenMessageDeps {
   retry?: RetryPolicy;
 }
 
-export interface Delivery {
-  delivered: number;
-  gone: number;
-  failed: number;
-}
-
 export type AnswerOutcome =
-  | { status: 'answered'; reply: StoredMessage; firstResponseMs: number; delivery: Delivery }
+  | {
+      status: 'answered';
+      /** The first message of the turn: the bot's answer, or the next intake question. */
+      reply: StoredMessage;
+      messages: StoredMessage[];
+      firstResponseMs: number;
+      delivery: Delivery;
+      /** Set when the turn queued the conversation for a person. */
+      escalation?: EscalationEvent;
+    }
   | { status: 'redelivered'; delivery: Delivery }
   | { status: 'answered-elsewhere' }
   | { status: 'dropped'; reason: 'message-gone' | 'conversation-gone' | 'not-with-bot' };
@@ -81,7 +105,7 @@ export async function answerCitizenMessage(
 ): Promise<AnswerOutcome> {
   const { citizen, earlierReply, session, conversation: firstRead } = await deps.jobContext.read(job);
   if (!citizen || citizen.messageId !== job.messageId) return { status: 'dropped', reason: 'message-gone' };
-  if (earlierReply) return redeliver(deps, job, earlierReply);
+  if (earlierReply) return redeliver(deps, job, earlierReply, firstRead);
 
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
   const messageId = deps.ids.newId();
@@ -92,39 +116,50 @@ export async function answerCitizenMessage(
     if (!conversation) return { status: 'dropped', reason: 'conversation-gone' };
     if (!isWithBot(conversation)) return { status: 'dropped', reason: 'not-with-bot' };
 
-    const answer = deps.responder.reply({
-      text: citizen.text,
-      lang: job.lang,
-      context: {
-        lastBotIntent: conversation.lastBotIntent,
-        consecutiveFallbacks: conversation.consecutiveFallbacks ?? 0,
-        verified: session?.verified ?? false,
-      },
-    });
     const now = deps.clock.now();
+    const { turn, memory } = await decideTurn(
+      deps,
+      conversation,
+      citizen,
+      job,
+      session?.verified ?? false,
+      now,
+    );
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
-    const reply = botReply(conversation, messageId, answer, now.toISOString(), expiresAt);
+    const planned = planTurn(conversation, turn, memory, messageId, deps.ids, { now, expiresAt });
+    const [first] = planned.messages;
+    if (!first) throw new Error('a bot turn says something');
     // Listed while the reply commits, not after: one round trip less before the push. A connection
     // opened meanwhile may miss the push, as one opened just after the listing always could; a
     // client catches up with `history.get` when it (re)connects.
     connections ??= listConnections(deps, job.sessionId);
-    const outcome = await deps.log.appendBotReply({
-      conversation: { ...conversation, updatedAt: reply.ts, expiresAt },
-      message: reply,
-      botContext: {
-        lastBotIntent: answer.intent,
-        consecutiveFallbacks:
-          answer.intent === FALLBACK_INTENT ? (conversation.consecutiveFallbacks ?? 0) + 1 : 0,
+    const outcome = await deps.log.appendBotTurn({
+      expected: conversation,
+      next: planned.next,
+      messages: planned.messages,
+      idempotency: {
+        key: botReplyKey(job.messageId),
+        reply: {
+          conversationId: first.conversationId,
+          seq: first.seq,
+          messageId: first.messageId,
+          ...(planned.messages.length > 1 ? { count: planned.messages.length } : {}),
+        },
+        expiresAt: expiresAfterSeconds(now, IDEMPOTENCY_TTL_SECONDS),
       },
-      idempotencyKey: botReplyKey(job.messageId),
-      reply: { conversationId: reply.conversationId, seq: reply.seq, messageId: reply.messageId },
-      idempotencyExpiresAt: expiresAfterSeconds(now, IDEMPOTENCY_TTL_SECONDS),
     });
 
     if (outcome.status === 'appended') {
-      const delivery = await deliver(deps, await connections, reply);
+      const delivery = await publishAndDeliver(deps, await connections, planned);
       const firstResponseMs = now.getTime() - Date.parse(citizen.ts);
-      return { status: 'answered', reply, firstResponseMs, delivery };
+      return {
+        status: 'answered',
+        reply: first,
+        messages: planned.messages,
+        firstResponseMs,
+        delivery,
+        ...(planned.escalation ? { escalation: planned.escalation } : {}),
+      };
     }
     // Another worker stored the reply (a redelivery racing the first): it also delivers it.
     if (outcome.status === 'duplicate') return { status: 'answered-elsewhere' };
@@ -133,39 +168,85 @@ export async function answerCitizenMessage(
   throw new SeqContentionError(policy.maxAttempts);
 }
 
-function botReply(
+/** Step 5: an intake answer, the bot's answer, or the bot's handover and the intake's start. */
+async function decideTurn(
+  deps: AnswerCitizenMessageDeps,
   conversation: Conversation,
-  messageId: string,
-  answer: BotAnswer,
-  ts: string,
-  expiresAt: number,
-): StoredMessage {
-  return {
-    conversationId: conversation.conversationId,
-    seq: nextSeq(conversation),
-    messageId,
-    from: 'bot',
-    senderId: BOT_SENDER_ID,
+  citizen: StoredMessage,
+  job: BotJob,
+  verified: boolean,
+  now: Date,
+): Promise<{ turn: EscalationTurn; memory: Pick<Conversation, 'lastBotIntent' | 'consecutiveFallbacks'> }> {
+  if (conversation.intake) {
+    return {
+      turn: continueIntake(conversation.intake, citizen.text, citizen.attachments ?? [], deps.dialogue),
+      memory: { lastBotIntent: conversation.lastBotIntent, consecutiveFallbacks: 0 },
+    };
+  }
+  const answer = deps.responder.reply({
+    text: citizen.text,
+    lang: job.lang,
+    context: {
+      lastBotIntent: conversation.lastBotIntent,
+      consecutiveFallbacks: conversation.consecutiveFallbacks ?? 0,
+      verified,
+    },
+  });
+  const saying = {
     text: answer.text,
-    ts,
-    expiresAt,
     intent: answer.intent,
     confidence: answer.confidence,
     suggestions: answer.suggestions,
     escalate: answer.escalate,
     category: answer.category,
   };
+  const memory = {
+    lastBotIntent: answer.intent,
+    consecutiveFallbacks:
+      answer.intent === FALLBACK_INTENT ? (conversation.consecutiveFallbacks ?? 0) + 1 : 0,
+  };
+  if (!answer.escalate) return { turn: { says: [saying] }, memory };
+  const recent = await recentCitizenMessages(deps.messages, conversation);
+  const turn = startEscalation(
+    {
+      opening: saying,
+      reason: escalationReasonOf(answer.escalationReason),
+      category: categoryOf(answer.category),
+      intent: answer.intent,
+      // The intake is asked in the session's language, as every question of the chat.
+      lang: job.lang,
+      ...(answer.intakeService ? { service: answer.intakeService } : {}),
+      citizenMessages: recent.texts,
+      attachmentIds: recent.attachmentIds,
+      now,
+    },
+    deps.dialogue,
+  );
+  return { turn, memory };
 }
 
 async function redeliver(
   deps: AnswerCitizenMessageDeps,
   job: BotJob,
   ref: BotReplyRef,
+  conversation: Conversation | undefined,
 ): Promise<AnswerOutcome> {
-  const reply = await deps.messages.get(ref.conversationId, ref.seq);
-  if (!reply) return { status: 'dropped', reason: 'message-gone' };
+  const count = ref.count ?? 1;
+  const page = await deps.messages.listAfter(ref.conversationId, ref.seq - 1, count);
+  const messages = page.messages.filter((m) => m.seq < ref.seq + count);
+  if (messages.length === 0) return { status: 'dropped', reason: 'message-gone' };
+  const record = conversation?.escalation;
+  // This turn queued the conversation if the escalation was stored with one of its messages.
+  const escalation =
+    conversation?.state === 'queued' && record && record.seq >= ref.seq && record.seq < ref.seq + count
+      ? record.event
+      : undefined;
   const connections = await deps.connections.listByPrincipal(job.sessionId);
-  return { status: 'redelivered', delivery: await deliver(deps, connections, reply) };
+  const delivery = await publishAndDeliver(deps, connections, {
+    messages,
+    ...(escalation ? { escalation } : {}),
+  });
+  return { status: 'redelivered', delivery };
 }
 
 /** Starts listing the connections; awaited later, and never left rejected unobserved if it is not. */
@@ -176,25 +257,4 @@ function listConnections(
   const listing = deps.connections.listByPrincipal(principalId);
   listing.catch(() => undefined);
   return listing;
-}
-
-/** Posts the reply to every listed connection at once; each post has its own deadline. */
-export async function deliver(
-  deps: Pick<AnswerCitizenMessageDeps, 'connections' | 'notifier'>,
-  connections: Connection[],
-  message: StoredMessage,
-): Promise<Delivery> {
-  const frame: MessageFrame = { type: 'message', ...toChatMessage(message) };
-  const outcomes = await Promise.all(
-    connections.map(async ({ connectionId }) => {
-      const outcome = await deps.notifier.post(connectionId, frame);
-      if (outcome === 'gone') await deps.connections.delete(connectionId);
-      return outcome;
-    }),
-  );
-  return {
-    delivered: outcomes.filter((o) => o === 'delivered').length,
-    gone: outcomes.filter((o) => o === 'gone').length,
-    failed: outcomes.filter((o) => o === 'failed').length,
-  };
 }

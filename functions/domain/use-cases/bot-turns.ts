@@ -1,0 +1,187 @@
+/**
+ * What every bot turn does around its commit, shared by the bot worker (`answer-citizen-message`)
+ * and `operator.request` (`request-operator`): number the bot's messages after the conversation's
+ * `lastSeq`, compute the conversation after the turn (bot memory, intake, `queued` with its
+ * escalation), and after the commit publish the escalation, then deliver the messages in order and
+ * the `conversation.updated` frame to every connection of the session.
+ */
+import type { EscalationEvent } from '#events/escalation.ts';
+import type { ConversationUpdatedFrame, MessageFrame } from '#events/server-frames.ts';
+import type { Conversation } from '../conversations.ts';
+import { type BotSaying, type EscalationTurn, escalationRecord } from '../escalations.ts';
+import { type StoredMessage, toChatMessage } from '../messages.ts';
+import type {
+  ConnectionNotifier,
+  ConnectionRepository,
+  EscalationQueue,
+  IdGenerator,
+  MessageRepository,
+  PushedFrame,
+} from '../ports.ts';
+import type { Connection } from '../sessions.ts';
+
+/** The bot's own sender id on stored messages. */
+export const BOT_SENDER_ID = 'bot';
+
+/** How far back the intake looks for what the citizen already said. */
+const INTAKE_LOOKBACK_MESSAGES = 40;
+
+export interface PlannedTurn {
+  messages: StoredMessage[];
+  next: Conversation;
+  escalation?: EscalationEvent;
+}
+
+export interface TurnClock {
+  now: Date;
+  expiresAt: number;
+}
+
+/**
+ * The messages of a turn (seq after `conversation.lastSeq`; the first keeps `firstMessageId`, so a
+ * retried commit reuses it) and the conversation after it. An escalating turn queues it.
+ */
+export function planTurn(
+  conversation: Conversation,
+  turn: EscalationTurn,
+  memory: Pick<Conversation, 'lastBotIntent' | 'consecutiveFallbacks'>,
+  firstMessageId: string,
+  ids: IdGenerator,
+  clock: TurnClock,
+): PlannedTurn {
+  const ts = clock.now.toISOString();
+  const messages = turn.says.map((saying, index) =>
+    botMessage(conversation, saying, conversation.lastSeq + 1 + index, {
+      messageId: index === 0 ? firstMessageId : ids.newId(),
+      ts,
+      expiresAt: clock.expiresAt,
+    }),
+  );
+  const lastSeq = conversation.lastSeq + messages.length;
+  const { intake: _previous, ...rest } = conversation;
+  const next: Conversation = {
+    ...rest,
+    lastSeq,
+    updatedAt: ts,
+    expiresAt: clock.expiresAt,
+    ...memory,
+    ...(turn.intake ? { intake: turn.intake } : {}),
+  };
+  if (!turn.escalation) return { messages, next };
+  const record = escalationRecord(turn.escalation, conversation, lastSeq, clock.now);
+  return {
+    messages,
+    next: { ...next, state: 'queued', escalation: record, category: record.event.category },
+    escalation: record.event,
+  };
+}
+
+function botMessage(
+  conversation: Conversation,
+  saying: BotSaying,
+  seq: number,
+  fields: { messageId: string; ts: string; expiresAt: number },
+): StoredMessage {
+  return {
+    conversationId: conversation.conversationId,
+    seq,
+    messageId: fields.messageId,
+    from: 'bot',
+    senderId: BOT_SENDER_ID,
+    text: saying.text,
+    ts: fields.ts,
+    expiresAt: fields.expiresAt,
+    ...(saying.intent !== undefined ? { intent: saying.intent } : {}),
+    ...(saying.confidence !== undefined ? { confidence: saying.confidence } : {}),
+    ...(saying.suggestions !== undefined ? { suggestions: saying.suggestions } : {}),
+    ...(saying.escalate !== undefined ? { escalate: saying.escalate } : {}),
+    ...(saying.category !== undefined ? { category: saying.category } : {}),
+  };
+}
+
+/** The citizen's recent messages (texts, and attachments), oldest first: what the intake pre-fills from. */
+export async function recentCitizenMessages(
+  messages: MessageRepository,
+  conversation: Conversation,
+): Promise<{ texts: string[]; attachmentIds: string[] }> {
+  if (conversation.lastSeq === 0) return { texts: [], attachmentIds: [] };
+  const from = Math.max(0, conversation.lastSeq - INTAKE_LOOKBACK_MESSAGES);
+  const page = await messages.listAfter(conversation.conversationId, from, INTAKE_LOOKBACK_MESSAGES);
+  const citizen = page.messages.filter((m) => m.from === 'citizen');
+  return {
+    texts: citizen.map((m) => m.text),
+    attachmentIds: citizen.flatMap((m) => m.attachments ?? []),
+  };
+}
+
+export interface Delivery {
+  delivered: number;
+  gone: number;
+  failed: number;
+}
+
+export interface AfterCommitDeps {
+  connections: ConnectionRepository;
+  notifier: ConnectionNotifier;
+  escalations: EscalationQueue;
+}
+
+/**
+ * After the commit: the escalation is published first (a failure throws, and the retry of the job
+ * or request publishes again: deduplication drops a copy), then the messages go out in seq order and
+ * `conversation.updated` follows. A connection listed in `except` (the caller of a route, which gets
+ * the update as its answer) is not sent the update.
+ */
+export async function publishAndDeliver(
+  deps: AfterCommitDeps,
+  connections: Connection[],
+  turn: { messages: StoredMessage[]; escalation?: EscalationEvent },
+  except?: string,
+): Promise<Delivery> {
+  if (turn.escalation) await deps.escalations.publish(turn.escalation);
+  const total: Delivery = { delivered: 0, gone: 0, failed: 0 };
+  let live = connections;
+  const add = (delivery: Delivery, gone: Set<string>) => {
+    total.delivered += delivery.delivered;
+    total.gone += delivery.gone;
+    total.failed += delivery.failed;
+    live = live.filter((c) => !gone.has(c.connectionId));
+  };
+  for (const message of turn.messages) {
+    const frame: MessageFrame = { type: 'message', ...toChatMessage(message) };
+    add(...(await postToAll(deps, live, frame)));
+  }
+  if (turn.escalation) {
+    const update: ConversationUpdatedFrame = {
+      type: 'conversation.updated',
+      conversationId: turn.escalation.conversationId,
+      state: 'queued',
+    };
+    add(
+      ...(await postToAll(
+        deps,
+        live.filter((c) => c.connectionId !== except),
+        update,
+      )),
+    );
+  }
+  return total;
+}
+
+/** Posts one frame to every listed connection at once; each post has its own deadline. */
+async function postToAll(
+  deps: Pick<AfterCommitDeps, 'connections' | 'notifier'>,
+  connections: Connection[],
+  frame: PushedFrame,
+): Promise<[Delivery, Set<string>]> {
+  const outcomes = await Promise.all(
+    connections.map(async ({ connectionId }) => {
+      const outcome = await deps.notifier.post(connectionId, frame);
+      if (outcome === 'gone') await deps.connections.delete(connectionId);
+      return [connectionId, outcome] as const;
+    }),
+  );
+  const count = (kind: string) => outcomes.filter(([, o]) => o === kind).length;
+  const gone = new Set(outcomes.filter(([, o]) => o === 'gone').map(([id]) => id));
+  return [{ delivered: count('delivered'), gone: count('gone'), failed: count('failed') }, gone];
+}
