@@ -3,7 +3,7 @@
  * order; the message id as deduplication id makes re-sending a job after a crash harmless.
  * The endpoint comes from `AWS_ENDPOINT_URL_SQS` when set (the local stack).
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { BotJobQueue } from '#domain/ports.ts';
 import type { BotJob } from '#events/bot-job.ts';
 
@@ -21,6 +21,24 @@ export class SqsBotJobQueue implements BotJobQueue {
         MessageBody: JSON.stringify(job),
         MessageGroupId: job.conversationId,
         MessageDeduplicationId: job.messageId,
+      }),
+    );
+  }
+}
+
+/**
+ * The consumer's side of the same queue: brings a failed delivery back after `seconds` instead of
+ * the queue's visibility timeout (see `redeliveryDelaySeconds`).
+ */
+export class SqsRedelivery {
+  constructor(private readonly queueUrl: string) {}
+
+  async retryAfter(receiptHandle: string, seconds: number): Promise<void> {
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: seconds,
       }),
     );
   }

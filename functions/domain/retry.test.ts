@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, type RetryPolicy } from './retry.ts';
+import { backoffDelay, type RetryPolicy, redeliveryDelaySeconds } from './retry.ts';
 
 const policy: RetryPolicy = { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 100 };
 
@@ -28,5 +28,16 @@ describe('backoff after a lost seq race', () => {
     // Assess
     expect(shortest).toBe(0);
     expect(middle).toBe(20);
+  });
+});
+
+describe('the delay before a failed job comes back', () => {
+  it('doubles with every delivery, from one second', () => {
+    expect([1, 2, 3, 4, 5].map((count) => redeliveryDelaySeconds(count))).toEqual([1, 2, 4, 8, 16]);
+  });
+
+  it('never exceeds its ceiling, however often the job failed', () => {
+    expect(redeliveryDelaySeconds(40)).toBe(60);
+    expect(redeliveryDelaySeconds(9, 30)).toBe(30);
   });
 });

@@ -23,3 +23,15 @@ export function backoffDelay(
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(random() * ceiling);
 }
+
+/**
+ * How long a queued job that failed waits before its next delivery, in seconds. Left to the queue's
+ * visibility timeout (6× the worker's timeout, minutes), one transient failure would hold the
+ * whole conversation — FIFO blocks its group — far past the 30 s first-response SLA; so a failed
+ * job comes back after 1, 2, 4, 8… seconds (by its receive count), at most `maxSeconds`, until the
+ * redrive policy sends it to the dead-letter queue.
+ */
+export function redeliveryDelaySeconds(receiveCount: number, maxSeconds = 60): number {
+  const exponent = Math.max(0, Math.floor(receiveCount) - 1);
+  return Math.min(maxSeconds, 2 ** exponent);
+}

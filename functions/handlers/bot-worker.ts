@@ -10,6 +10,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { SqsRedelivery } from '#adapters/bot-job-queue.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
@@ -20,6 +21,7 @@ import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
+import { redeliveryDelaySeconds } from '#domain/retry.ts';
 import { type AnswerOutcome, answerCitizenMessage } from '#domain/use-cases/answer-citizen-message.ts';
 import { botJobSchema } from '#events/bot-job.ts';
 import { config } from '#shared/config.ts';
@@ -55,7 +57,7 @@ const deps = {
   retentionDays: config.messageRetentionDays,
 };
 
-const processor = new SqsFifoPartialProcessorAsync();
+const redelivery = new SqsRedelivery(config.botQueueUrl);
 
 async function answerJob(record: SQSRecord): Promise<void> {
   const job = botJobSchema.parse(JSON.parse(record.body));
@@ -92,6 +94,30 @@ function report(outcome: AnswerOutcome, ids: { conversationId: string; messageId
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (event, context) =>
-    processPartialResponse(event, answerJob, processor, { context, skipGroupOnError: true }),
+  .handler(async (event, context) => {
+    // One processor per invocation: it holds the batch's state, and instances that serve
+    // invocations concurrently (the local stack's) must not see each other's records.
+    const processor = new SqsFifoPartialProcessorAsync();
+    const response = await processPartialResponse(event, answerJob, processor, {
+      context,
+      skipGroupOnError: true,
+    });
+    await scheduleRedelivery(event, response);
+    return response;
+  });
+
+/** Failed jobs (and the rest of their group) come back in seconds, not after the visibility timeout. */
+async function scheduleRedelivery(event: SQSEvent, response: SQSBatchResponse): Promise<void> {
+  const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+  await Promise.all(
+    event.Records.filter((record) => failed.has(record.messageId)).map(async (record) => {
+      const seconds = redeliveryDelaySeconds(Number(record.attributes.ApproximateReceiveCount));
+      try {
+        await redelivery.retryAfter(record.receiptHandle, seconds);
+      } catch (error) {
+        // The visibility timeout still brings it back, only later.
+        logger.warn('could not shorten the redelivery delay', { messageId: record.messageId, error });
+      }
+    }),
   );
+}

@@ -91,7 +91,9 @@ export class BotWorker extends Construct {
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(props.api, props.stage)
       .useKnowledgeBase(props.knowledgeBase)
-      .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send');
+      .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send')
+      // Its own queue: to bring a failed job back in seconds (ChangeMessageVisibility).
+      .useQueue('BOT_QUEUE_URL', props.queues.queue, 'consume');
     this.function.addEventSource(
       new SqsEventSource(props.queues.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );

@@ -63,7 +63,9 @@ describe('the bot worker', () => {
     expect(existsSync(repoPath('layers/knowledge-base/kb'))).toBe(true);
   });
 
-  it('needs no bot queue URL (the event source mapping delivers the jobs)', () => {
-    expect(environmentOf(worker).BOT_QUEUE_URL).toBeUndefined();
+  it('knows its own queue and may change the visibility of its jobs, to retry a failed one in seconds', () => {
+    expect(JSON.stringify(environmentOf(worker).BOT_QUEUE_URL)).toContain('BotQueue');
+    const statements = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(statements).toContain('sqs:ChangeMessageVisibility');
   });
 });
