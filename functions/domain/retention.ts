@@ -16,8 +16,16 @@ export function expiresAfterDays(now: Date, days: number): number {
   return expiresAfterSeconds(now, days * SECONDS_PER_DAY);
 }
 
-/** Idempotency keys only need to outlive any client's resend window. */
+/** Idempotency keys of client sends only need to outlive any client's resend window. */
 export const IDEMPOTENCY_TTL_SECONDS = SECONDS_PER_DAY;
+
+/**
+ * The dead-letter queues keep a job 14 days (infra: a redrive after a long weekend must still find
+ * it). The key that says "the bot has answered this message" must outlive that, or a redriven job
+ * would be answered a second time with a new seq.
+ */
+export const DEAD_LETTER_RETENTION_DAYS = 14;
+export const BOT_REPLY_KEY_TTL_SECONDS = (DEAD_LETTER_RETENTION_DAYS + 2) * SECONDS_PER_DAY;
 
 export function isExpired(item: { expiresAt?: number }, now: Date): boolean {
   return item.expiresAt !== undefined && item.expiresAt < epochSeconds(now);

@@ -7,6 +7,7 @@ import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2'
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
@@ -32,7 +33,7 @@ export class BotQueues extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // Long enough for on-call to inspect and redrive after a long weekend.
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
     });
     this.queue = new Queue(this, 'BotQueue', {
       fifo: true,

@@ -7,6 +7,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
 
 /** Receives before an escalation goes to the dead-letter queue. */
 export const ESCALATION_MAX_RECEIVE_COUNT = 5;
@@ -30,7 +31,7 @@ export class EscalationQueues extends Construct {
       fifo: true,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
     });
     this.queue = new Queue(this, 'EscalationQueue', {
       fifo: true,
@@ -41,7 +42,7 @@ export class EscalationQueues extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // A citizen waiting for a person must never be lost: kept as long as SQS allows.
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
       visibilityTimeout: ESCALATION_VISIBILITY_TIMEOUT,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: ESCALATION_MAX_RECEIVE_COUNT },
     });

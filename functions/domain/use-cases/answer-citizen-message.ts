@@ -55,7 +55,7 @@ import type {
   Responder,
   Sleeper,
 } from '../ports.ts';
-import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
+import { BOT_REPLY_KEY_TTL_SECONDS, expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
 import { backoffDelay, type RetryPolicy, SEQ_CONFLICT_RETRY } from '../retry.ts';
 import type { Connection } from '../sessions.ts';
 import { type Delivery, planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';
@@ -145,7 +145,7 @@ export async function answerCitizenMessage(
           messageId: first.messageId,
           ...(planned.messages.length > 1 ? { count: planned.messages.length } : {}),
         },
-        expiresAt: expiresAfterSeconds(now, IDEMPOTENCY_TTL_SECONDS),
+        expiresAt: expiresAfterSeconds(now, BOT_REPLY_KEY_TTL_SECONDS),
       },
     });
 
