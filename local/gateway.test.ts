@@ -23,7 +23,7 @@ const allow = (event: unknown) => {
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn }],
     },
-    context: { sessionId: 's-1', role: 'guest', lang: 'ru' },
+    context: { sessionId: 's-1', role: 'guest', lang: 'ru', verified: false, attempts: 2 },
   });
 };
 
@@ -92,7 +92,7 @@ describe('the local gateway', () => {
     await expect(denied).rejects.toEqual(new UpgradeRefusedError(403));
   });
 
-  it('hands $disconnect the close code and the authorizer context', async () => {
+  it('hands $disconnect the close code and the authorizer context, its values as strings', async () => {
     // Prepare
     const disconnects: unknown[] = [];
     const client = await ChatClient.connect(await start({ disconnects }));
@@ -108,10 +108,31 @@ describe('the local gateway', () => {
           routeKey: '$disconnect',
           eventType: 'DISCONNECT',
           disconnectStatusCode: 1000,
-          authorizer: expect.objectContaining({ sessionId: 's-1', principalId: 'p-1' }),
+          // As API Gateway does: every context value arrives as a string.
+          authorizer: {
+            sessionId: 's-1',
+            role: 'guest',
+            lang: 'ru',
+            verified: 'false',
+            attempts: '2',
+            principalId: 'p-1',
+          },
         }),
       }),
     ]);
+  });
+
+  it('refuses the upgrade with 500 when the authorizer context holds an object, as API Gateway does', async () => {
+    // Prepare
+    const url = await start({
+      authorize: async (event) => ({ ...((await allow(event)) as object), context: { nested: { a: 1 } } }),
+    });
+
+    // Act
+    const attempt = ChatClient.connect(url);
+
+    // Assess
+    await expect(attempt).rejects.toEqual(new UpgradeRefusedError(500));
   });
 
   it('closes an idle connection with 1001 and tells $disconnect', async () => {

@@ -307,7 +307,23 @@ function allowedContext(result: unknown): Record<string, unknown> {
   const statements = r.policyDocument?.Statement ?? [];
   const allowed = statements.length > 0 && statements.every((s) => s.Effect === 'Allow');
   if (!allowed) throw new ForbiddenError();
-  return { ...(r.context ?? {}), principalId: r.principalId };
+  return { ...apiGatewayContext(r.context ?? {}), principalId: r.principalId };
+}
+
+/**
+ * API Gateway hands the routes the authorizer's context with every value as a string, and fails
+ * the connection (500) for an object or array value: do the same, so that a handler reading
+ * `verified === true` fails here as it would in AWS.
+ */
+function apiGatewayContext(context: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(context).map(([key, value]) => {
+      if (value !== null && typeof value === 'object') {
+        throw new Error(`authorizer context value ${key} is not a string, number or boolean`);
+      }
+      return [key, String(value)];
+    }),
+  );
 }
 
 function statusOf(result: unknown): number {

@@ -135,4 +135,43 @@ describe('the SQS event source mapping', () => {
     );
     expect(left).toEqual([]);
   });
+
+  it('fails the whole batch when the function names a record that is not in it, as Lambda does', async () => {
+    // Prepare
+    const { queueUrl, queueArn } = await fifoQueueWithDlq('unknown-id');
+    let deliveries = 0;
+    const fn: LocalFunction = {
+      logicalId: 'Worker',
+      name: 'Worker',
+      entry: 'test',
+      initMs: 0,
+      async invoke() {
+        deliveries++;
+        return { batchItemFailures: [{ itemIdentifier: 'no-such-record' }] };
+      },
+    };
+    const second = startPoller({
+      mapping: { functionId: 'Worker', queueId: 'Q', batchSize: 10, reportBatchItemFailures: true },
+      fn,
+      queueUrl,
+      queueArn,
+      endpoint: fauxqs.address,
+      region,
+      concurrency: 1,
+      log: () => undefined,
+    });
+
+    // Act
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [{ Id: '0', MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'x' }],
+      }),
+    );
+    await until(() => deliveries >= 2);
+    await second.stop();
+
+    // Assess: delivered again, so it was not deleted
+    expect(deliveries).toBeGreaterThanOrEqual(2);
+  });
 });

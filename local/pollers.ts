@@ -76,33 +76,47 @@ async function pollLoop(client: SQSClient, options: PollerOptions, signal: Abort
 
 async function deliver(client: SQSClient, options: PollerOptions, messages: Message[]): Promise<void> {
   const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options)) };
-  let failed: Set<string>;
+  let failed: Set<string> | 'all';
   try {
     const result = await options.fn.invoke(event);
-    failed = failedIds(result, options.mapping.reportBatchItemFailures);
+    failed = failedIds(result, options.mapping.reportBatchItemFailures, event);
   } catch (error) {
     options.log(
       `${options.fn.name} failed a batch of ${messages.length}: ${error instanceof Error ? error.message : error}`,
     );
-    return; // nothing deleted: the whole batch comes back after the visibility timeout
+    failed = 'all';
   }
-  const done = messages.filter((m) => m.MessageId && !failed.has(m.MessageId));
+  // Nothing deleted for a failed record: it comes back after its visibility timeout.
+  if (failed === 'all') return;
+  const done = messages.filter((m) => m.MessageId && !(failed as Set<string>).has(m.MessageId));
   if (done.length === 0) return;
-  await client.send(
-    new DeleteMessageBatchCommand({
-      QueueUrl: options.queueUrl,
-      Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-    }),
-  );
+  try {
+    await client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: options.queueUrl,
+        Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  } catch (error) {
+    // As with Lambda: the records were processed; they come back and the function's idempotency
+    // has to absorb the repeat. The poller itself goes on.
+    options.log(`deleting a processed batch from ${options.queueUrl} failed: ${String(error)}`);
+  }
 }
 
-/** Lambda's rules: an empty or absent list means all succeeded; a malformed response fails all. */
-function failedIds(result: unknown, reportBatchItemFailures: boolean): Set<string> {
+/**
+ * Lambda's rules for `ReportBatchItemFailures`: an empty or absent list means all succeeded; an
+ * entry with an empty identifier, or one that names no record of the batch, fails the whole batch.
+ */
+function failedIds(result: unknown, reportBatchItemFailures: boolean, event: SQSEvent): Set<string> | 'all' {
   if (!reportBatchItemFailures) return new Set();
   const failures = (result as { batchItemFailures?: { itemIdentifier?: unknown }[] } | undefined)
     ?.batchItemFailures;
   if (!failures) return new Set();
-  return new Set(failures.map((f) => String(f.itemIdentifier)));
+  const inBatch = new Set(event.Records.map((r) => r.messageId));
+  const ids = failures.map((f) => (typeof f.itemIdentifier === 'string' ? f.itemIdentifier : ''));
+  if (ids.some((id) => !inBatch.has(id))) return 'all';
+  return new Set(ids);
 }
 
 function toRecord(message: Message, options: PollerOptions): SQSRecord {
