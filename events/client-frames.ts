@@ -51,6 +51,16 @@ export const suggestFrameSchema = frameEnvelopeSchema.extend({
 export type SuggestFrame = z.infer<typeof suggestFrameSchema>;
 
 /**
+ * The citizen asks for a person. `reason` is their own words, if the client asks for them; it is
+ * never logged and pre-fills the intake's problem.
+ */
+export const operatorRequestFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('operator.request'),
+  reason: z.string().max(4000).optional(),
+});
+export type OperatorRequestFrame = z.infer<typeof operatorRequestFrameSchema>;
+
+/**
  * A frame that selected no route (`$default`): only the envelope is read, so the answer can echo
  * `requestId`; any `action`, or none, is an unknown one.
  */

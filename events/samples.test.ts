@@ -11,6 +11,7 @@ import {
   helloFrameSchema,
   historyGetFrameSchema,
   messageSendFrameSchema,
+  operatorRequestFrameSchema,
   suggestFrameSchema,
 } from './client-frames.ts';
 
@@ -26,6 +27,7 @@ describe('sample events', () => {
     'message-send.json',
     'history-get.json',
     'suggest.json',
+    'operator-request.json',
   ])('carries a valid authorizer context in %s', (name) => {
     // Prepare
     const event = sample(name);
@@ -49,6 +51,7 @@ describe('sample events', () => {
     ['message-send.json', messageSendFrameSchema],
     ['history-get.json', historyGetFrameSchema],
     ['suggest.json', suggestFrameSchema],
+    ['operator-request.json', operatorRequestFrameSchema],
   ] as const)('holds a frame that its route accepts in %s', (name, schema) => {
     // Prepare
     const event = sample(name);

@@ -114,6 +114,7 @@ export class SupportChatStack extends Stack {
       tables: this.tables,
       botQueues,
       knowledgeBase,
+      escalationQueues,
       stageName: props.stageName ?? 'v1',
       throttlingRateLimit: props.throttlingRateLimit ?? 500,
       throttlingBurstLimit: props.throttlingBurstLimit ?? 1000,

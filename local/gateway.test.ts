@@ -27,6 +27,15 @@ const allow = (event: unknown) => {
   });
 };
 
+/** Waits for a condition the gateway makes true asynchronously (e.g. $disconnect having run). */
+async function until(condition: () => boolean, timeoutMs = 3000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 let gateway: Gateway | undefined;
 afterEach(async () => gateway?.close());
 
@@ -99,7 +108,7 @@ describe('the local gateway', () => {
 
     // Act
     await client.close();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => disconnects.length > 0);
 
     // Assess
     expect(disconnects).toEqual([
@@ -142,7 +151,7 @@ describe('the local gateway', () => {
 
     // Act
     const closed = await client.closed();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => disconnects.length > 0);
 
     // Assess
     expect(closed.code).toBe(1001);

@@ -25,7 +25,8 @@ describe('escalating a conversation', () => {
       category: 'general' as const,
       intent: 'support.operator',
       lang: 'en' as const,
-      citizenMessages: ['operator please'],
+      citizenMessages: [],
+      trigger: 'I want to talk to a human',
       now,
     };
 
@@ -68,7 +69,8 @@ describe('escalating a conversation', () => {
       category: 'auth' as const,
       lang: 'ru' as const,
       service: 'Не приходит код подтверждения',
-      citizenMessages: ['с 24.11.2026 09:00 не приходит смс с кодом, пишет ошибка 403', 'позовите оператора'],
+      citizenMessages: ['с 24.11.2026 09:00 не приходит смс с кодом, пишет ошибка 403'],
+      trigger: 'позовите оператора',
       now,
     };
 
@@ -117,13 +119,14 @@ describe('escalating a conversation', () => {
         reason: 'citizen_request',
         category: 'general',
         lang: 'ru',
-        citizenMessages: ['оператор'],
+        citizenMessages: ['забыл пароль'],
+        trigger: 'оператор',
         now,
       },
       dialogue,
     );
     const done = turn.intake && continueIntake(turn.intake, 'пропустить всё', [], dialogue);
-    expect(done?.escalation?.intake).toEqual({ problem: 'оператор' });
+    expect(done?.escalation?.intake).toEqual({ problem: 'забыл пароль\nоператор' });
   });
 
   it('counts escalation attempts, so a second escalation of one conversation is not deduplicated away', () => {

@@ -118,8 +118,10 @@ export interface EscalationStart {
   lang: Lang;
   /** The title of the recognised problem, to pre-fill `service` (not for operator-only intents). */
   service?: string;
-  /** The citizen's messages of the conversation, oldest first (the triggering one last). */
+  /** The citizen's messages that may describe the problem, oldest first. */
   citizenMessages: readonly string[];
+  /** The message that only asked for the handover («позовите оператора»): kept, never a description. */
+  trigger?: string;
   attachmentIds?: readonly string[];
   now: Date;
 }
@@ -138,10 +140,22 @@ export function startEscalation(start: EscalationStart, dialogue: Dialogue): Esc
     ...(start.intent ? { intent: start.intent } : {}),
     lang: start.lang,
     state,
-    fallbackProblem: start.citizenMessages.at(-1)?.trim() || start.intent || 'support.operator',
+    fallbackProblem: fallbackProblem(start),
     startedAt: start.now.toISOString(),
   };
   return proceed([start.opening], progress, dialogue);
+}
+
+/** How many of the citizen's last messages stand for the problem when they skip that question. */
+const FALLBACK_PROBLEM_MESSAGES = 3;
+
+/** The citizen's own last words, so the operator always reads what they said, never a blank. */
+function fallbackProblem(start: EscalationStart): string {
+  const words = [...start.citizenMessages, ...(start.trigger ? [start.trigger] : [])]
+    .map((text) => text.trim())
+    .filter((text) => text.length > 0)
+    .slice(-FALLBACK_PROBLEM_MESSAGES);
+  return words.join('\n') || start.intent || 'support.operator';
 }
 
 /** Takes the citizen's message as the answer to the pending question and asks the next one. */

@@ -16,6 +16,7 @@ import type { BotQueues } from './bot.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
+import type { EscalationQueues } from './operators.ts';
 
 /** Properties of {@link Realtime}. */
 export interface RealtimeProps {
@@ -25,8 +26,10 @@ export interface RealtimeProps {
   readonly tables: ChatTables;
   /** The bot queue `message.send` feeds. */
   readonly botQueues: BotQueues;
-  /** The knowledge base `suggest` ranks over. */
+  /** The knowledge base `suggest` ranks over and `operator.request` speaks from. */
   readonly knowledgeBase: KnowledgeBaseLayer;
+  /** Where `operator.request` puts a conversation that needs no intake. */
+  readonly escalationQueues: EscalationQueues;
   /** Name of the stage, the first path segment of the WebSocket URL. */
   readonly stageName: string;
   /** Steady-state request rate per second of the stage's default route settings. */
@@ -129,7 +132,31 @@ export class Realtime extends Construct {
       'suggest',
       'Suggests up to 3 intents for the prefix being typed',
     ).useKnowledgeBase(props.knowledgeBase);
-    this.functions = [authorize, connect, disconnect, defaultRoute, hello, messageSend, historyGet, suggest];
+    // Escalates the caller's conversation as the bot worker does: reads the citizen's messages to
+    // pre-fill the intake, appends the bot's handover and first question (a new conversation sets the
+    // session's open one), pushes them to the session's connections, queues it when nothing is left to ask.
+    const operatorRequest = fn(
+      'OperatorRequest',
+      'operator-request',
+      'Hands the caller conversation to a person: intake, then the escalation queue',
+    )
+      .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
+      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
+      .useTable('MESSAGES_TABLE', tables.messages, 'readWrite')
+      .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+      .useKnowledgeBase(props.knowledgeBase)
+      .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send');
+    this.functions = [
+      authorize,
+      connect,
+      disconnect,
+      defaultRoute,
+      hello,
+      messageSend,
+      historyGet,
+      suggest,
+      operatorRequest,
+    ];
 
     const integration = (target: HouseFunction) =>
       new WebSocketLambdaIntegration(`${target.node.id}Integration`, target);
@@ -150,6 +177,7 @@ export class Realtime extends Construct {
       ['message.send', messageSend],
       ['history.get', historyGet],
       ['suggest', suggest],
+      ['operator.request', operatorRequest],
     ];
     for (const [routeKey, target] of routes) {
       this.api.addRoute(routeKey, { integration: integration(target), returnResponse: true });
@@ -166,6 +194,9 @@ export class Realtime extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+
+    // Its handover and first question reach every connection of the session, not only the caller.
+    operatorRequest.useConnectionsApi(this.api, this.stage);
 
     if (props.configureAccountLogsRole !== false) {
       this.stage.node.addDependency(new ApiGatewayAccountLogging(this, 'AccountLogging'));

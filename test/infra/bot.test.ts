@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { BOT_WORKER_TIMEOUT } from '../../infra/constructs/bot.ts';
 import { repoPath } from '../../infra/paths.ts';
 import { environmentOf, resourceByPath, resourcesOf, synthesizeStack } from './synth.ts';
 
@@ -25,8 +24,7 @@ describe('the bot queue', () => {
   });
 
   it('hides a received job for at least 6 times the worker timeout', () => {
-    expect(worker.Properties.Timeout).toBe(BOT_WORKER_TIMEOUT.toSeconds());
-    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * BOT_WORKER_TIMEOUT.toSeconds());
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * Number(worker.Properties.Timeout));
   });
 
   it.each([

@@ -63,6 +63,7 @@ describe('every Lambda function', () => {
       MessageSend: 'functions/handlers/message-send.ts',
       HistoryGet: 'functions/handlers/history-get.ts',
       Suggest: 'functions/handlers/suggest.ts',
+      OperatorRequest: 'functions/handlers/operator-request.ts',
       BotWorker: 'functions/handlers/bot-worker.ts',
     });
   });
@@ -142,6 +143,10 @@ describe('least privilege on the tables', () => {
     ['history-get', { Conversations: 'read', Messages: 'read' }],
     ['suggest', {}],
     [
+      'operator-request',
+      { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'readWrite', Connections: 'readWrite' },
+    ],
+    [
       'bot-worker',
       {
         Connections: 'readWrite',
@@ -181,13 +186,14 @@ describe('least privilege on the tables', () => {
 describe('the knowledge base', () => {
   const readers = Object.values(functions).filter((fn) => environmentOf(fn).KNOWLEDGE_BASE_DIR !== undefined);
 
-  it('is read by the bot worker and suggest, from /opt/kb of one shared layer', () => {
+  it('is read by the bot worker, suggest and operator.request, from /opt/kb of one shared layer', () => {
     // Prepare
     const [layerId] = Object.keys(resourcesOf(template, 'AWS::Lambda::LayerVersion'));
 
     // Assess
     expect(readers.map((fn) => fn.Metadata?.['local:entry']).sort()).toEqual([
       'functions/handlers/bot-worker.ts',
+      'functions/handlers/operator-request.ts',
       'functions/handlers/suggest.ts',
     ]);
     expect(Object.keys(resourcesOf(template, 'AWS::Lambda::LayerVersion'))).toHaveLength(1);

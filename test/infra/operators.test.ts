@@ -80,10 +80,15 @@ describe('the escalation queue', () => {
     expect(entriesAllowed('sqs:ReceiveMessage')).toEqual([]);
   });
 
-  it('is sent to by the bot worker only, send-only, with its URL in ESCALATION_QUEUE_URL', () => {
-    expect(entriesAllowed('sqs:SendMessage')).toEqual(['functions/handlers/bot-worker.ts']);
-    const [, worker] = resourceByPath(template, 'AWS::Lambda::Function', 'BotBotWorker');
-    expect(environmentOf(worker as TemplateResource).ESCALATION_QUEUE_URL).toEqual({ Ref: queueId });
+  it('is sent to by the bot worker and operator.request only, send-only, with its URL in ESCALATION_QUEUE_URL', () => {
+    expect(entriesAllowed('sqs:SendMessage')).toEqual([
+      'functions/handlers/bot-worker.ts',
+      'functions/handlers/operator-request.ts',
+    ]);
+    for (const prefix of ['BotBotWorker', 'RealtimeOperatorRequest']) {
+      const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', prefix);
+      expect(environmentOf(fn as TemplateResource).ESCALATION_QUEUE_URL).toEqual({ Ref: queueId });
+    }
   });
 
   it('alarms on the first escalation in the dead-letter queue', () => {

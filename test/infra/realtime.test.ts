@@ -36,6 +36,7 @@ describe('the WebSocket API', () => {
     ['message.send', 'functions/handlers/message-send.ts'],
     ['history.get', 'functions/handlers/history-get.ts'],
     ['suggest', 'functions/handlers/suggest.ts'],
+    ['operator.request', 'functions/handlers/operator-request.ts'],
   ])('routes %s to %s', (routeKey, entry) => {
     const fnId = functionBehind(routeKey);
     expect(fnId).toBeDefined();
@@ -44,11 +45,20 @@ describe('the WebSocket API', () => {
 
   it('has exactly the routes implemented so far', () => {
     expect([...routeByKey.keys()].sort()).toEqual(
-      ['$connect', '$default', '$disconnect', 'hello', 'history.get', 'message.send', 'suggest'].sort(),
+      [
+        '$connect',
+        '$default',
+        '$disconnect',
+        'hello',
+        'history.get',
+        'message.send',
+        'suggest',
+        'operator.request',
+      ].sort(),
     );
   });
 
-  it.each(['$default', 'hello', 'message.send', 'history.get', 'suggest'])(
+  it.each(['$default', 'hello', 'message.send', 'history.get', 'suggest', 'operator.request'])(
     'answers %s through a route response',
     (routeKey) => {
       const route = routeByKey.get(routeKey);

@@ -206,17 +206,21 @@ async function decideTurn(
       answer.intent === FALLBACK_INTENT ? (conversation.consecutiveFallbacks ?? 0) + 1 : 0,
   };
   if (!answer.escalate) return { turn: { says: [saying] }, memory };
-  const recent = await recentCitizenMessages(deps.messages, conversation);
+  const reason = escalationReasonOf(answer.escalationReason);
+  // Asking for a person or saying it did not help describes no problem; a complaint does.
+  const onlyAsks = reason === 'citizen_request' || reason === 'not_helped';
+  const recent = await recentCitizenMessages(deps.messages, conversation, onlyAsks ? citizen.seq : undefined);
   const turn = startEscalation(
     {
       opening: saying,
-      reason: escalationReasonOf(answer.escalationReason),
+      reason,
       category: categoryOf(answer.category),
       intent: answer.intent,
       // The intake is asked in the session's language, as every question of the chat.
       lang: job.lang,
       ...(answer.intakeService ? { service: answer.intakeService } : {}),
       citizenMessages: recent.texts,
+      ...(onlyAsks ? { trigger: citizen.text } : {}),
       attachmentIds: recent.attachmentIds,
       now,
     },

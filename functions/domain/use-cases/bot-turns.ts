@@ -99,15 +99,20 @@ function botMessage(
   };
 }
 
-/** The citizen's recent messages (texts, and attachments), oldest first: what the intake pre-fills from. */
+/**
+ * The citizen's recent messages (texts, and attachments), oldest first: what the intake pre-fills
+ * from. `exceptSeq`: a message that only asked for the handover («позовите оператора», «не помогло»)
+ * and describes nothing.
+ */
 export async function recentCitizenMessages(
   messages: MessageRepository,
   conversation: Conversation,
+  exceptSeq?: number,
 ): Promise<{ texts: string[]; attachmentIds: string[] }> {
   if (conversation.lastSeq === 0) return { texts: [], attachmentIds: [] };
   const from = Math.max(0, conversation.lastSeq - INTAKE_LOOKBACK_MESSAGES);
   const page = await messages.listAfter(conversation.conversationId, from, INTAKE_LOOKBACK_MESSAGES);
-  const citizen = page.messages.filter((m) => m.from === 'citizen');
+  const citizen = page.messages.filter((m) => m.from === 'citizen' && m.seq !== exceptSeq);
   return {
     texts: citizen.map((m) => m.text),
     attachmentIds: citizen.flatMap((m) => m.attachments ?? []),

@@ -1,0 +1,183 @@
+/**
+ * Use case: the citizen asks for a person with the `operator.request` action (a button in the
+ * widget), rather than in words.
+ *
+ * Primary course:
+ *  1. Read the session and its open conversation, consistently, in one round trip.
+ *  2. Already `queued` (or with an operator): answer its state; nothing changes. Asking twice never
+ *     queues twice.
+ *  3. With the bot and already collecting the intake: answer state `bot`; the pending question stands.
+ *  4. Otherwise hand over as the bot worker does (functions/domain/escalations.ts): the bot's
+ *     handover message (`support.operator`), then the first intake question, pre-filled from the
+ *     citizen's recent messages and the `reason` given — or, with nothing to ask, queued at once.
+ *     No open conversation: a new one is opened with these messages.
+ *  5. Commit in one transaction (conditional on `lastSeq` and state `bot`, or on creation); a lost
+ *     race backs off and starts again from 1.
+ *  6. Publish the escalation if queued, push the messages to every connection of the session, and
+ *     `conversation.updated` to the session's other connections.
+ *  7. Answer `conversation.updated`: `bot` while the intake runs (its questions arrive as bot
+ *     messages, then `queued` is pushed when it ends), `queued` when nothing had to be asked.
+ */
+import type { Caller } from '#events/authorizer-context.ts';
+import type { EscalationEvent } from '#events/escalation.ts';
+import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
+import type { Dialogue } from '../bot/index.ts';
+import { type Conversation, isOpen, startConversation } from '../conversations.ts';
+import { categoryOf, startEscalation } from '../escalations.ts';
+import type {
+  Clock,
+  ConnectionNotifier,
+  ConnectionRepository,
+  ConversationLog,
+  ConversationRepository,
+  EscalationQueue,
+  HandoverSpeaker,
+  IdGenerator,
+  MessageRepository,
+  SessionRepository,
+  SessionTargetReader,
+  Sleeper,
+} from '../ports.ts';
+import { expiresAfterDays } from '../retention.ts';
+import { backoffDelay, type RetryPolicy, SEQ_CONFLICT_RETRY } from '../retry.ts';
+import { startSession } from '../sessions.ts';
+import { planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';
+import { SeqContentionError } from './send-citizen-message.ts';
+
+export interface RequestOperatorDeps {
+  sessions: SessionRepository;
+  targets: SessionTargetReader;
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  log: ConversationLog;
+  connections: ConnectionRepository;
+  notifier: ConnectionNotifier;
+  escalations: EscalationQueue;
+  speaker: HandoverSpeaker;
+  dialogue: Dialogue;
+  clock: Clock;
+  ids: IdGenerator;
+  sleeper: Sleeper;
+  retentionDays: number;
+  retry?: RetryPolicy;
+}
+
+export interface RequestOperatorInput {
+  caller: Caller;
+  connectionId: string;
+  /** The citizen's words about why, if the client asked; pre-fills the intake's problem. */
+  reason?: string;
+}
+
+export interface OperatorRequestOutcome {
+  frame: Omit<ConversationUpdatedFrame, 'requestId'>;
+  /** Set when this request queued the conversation. */
+  escalation?: EscalationEvent;
+  /** True when this request started the handover (false: it was already under way or done). */
+  started: boolean;
+}
+
+export async function requestOperator(
+  deps: RequestOperatorDeps,
+  input: RequestOperatorInput,
+): Promise<OperatorRequestOutcome> {
+  const { caller } = input;
+  const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
+  const firstMessageId = deps.ids.newId();
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    const target = await findConversation(deps, caller);
+    const { conversation } = target;
+    if (conversation.state !== 'bot' || conversation.intake) {
+      return { frame: updated(conversation.conversationId, conversation.state), started: false };
+    }
+    const now = deps.clock.now();
+    const expiresAt = expiresAfterDays(now, deps.retentionDays);
+    const handover = deps.speaker.handOver(caller.lang);
+    const recent = await recentCitizenMessages(deps.messages, conversation);
+    const reason = input.reason?.trim();
+    const turn = startEscalation(
+      {
+        opening: {
+          text: handover.text,
+          intent: handover.intent,
+          confidence: handover.confidence,
+          suggestions: [],
+          escalate: true,
+          category: handover.category,
+        },
+        reason: 'citizen_request',
+        category: categoryOf(handover.category),
+        intent: handover.intent,
+        lang: caller.lang,
+        citizenMessages: reason ? [...recent.texts, reason] : recent.texts,
+        attachmentIds: recent.attachmentIds,
+        now,
+      },
+      deps.dialogue,
+    );
+    const memory = { lastBotIntent: handover.intent, consecutiveFallbacks: 0 };
+    const planned = planTurn(conversation, turn, memory, firstMessageId, deps.ids, { now, expiresAt });
+    const connections = deps.connections.listByPrincipal(caller.sessionId);
+    connections.catch(() => undefined);
+    const outcome = await deps.log.appendBotTurn({
+      expected: conversation,
+      next: planned.next,
+      messages: planned.messages,
+      ...(target.isNew ? { isNewConversation: true } : {}),
+      ...(target.replacesConversationId ? { replacesConversationId: target.replacesConversationId } : {}),
+    });
+    if (outcome.status === 'appended') {
+      await publishAndDeliver(deps, await connections, planned, input.connectionId);
+      return {
+        frame: updated(conversation.conversationId, planned.next.state),
+        ...(planned.escalation ? { escalation: planned.escalation } : {}),
+        started: true,
+      };
+    }
+    if (attempt < policy.maxAttempts) await deps.sleeper.sleep(backoffDelay(policy, attempt));
+  }
+  throw new SeqContentionError(policy.maxAttempts);
+}
+
+function updated(conversationId: string, state: Conversation['state']): OperatorRequestOutcome['frame'] {
+  return { type: 'conversation.updated', conversationId, state };
+}
+
+interface Target {
+  conversation: Conversation;
+  isNew: boolean;
+  replacesConversationId?: string;
+}
+
+/** The session's open conversation, or a new one with the bot (as `message.send` opens one). */
+async function findConversation(deps: RequestOperatorDeps, caller: Caller): Promise<Target> {
+  const read = await deps.targets.read(caller.sessionId, undefined);
+  let session = read.session;
+  const now = deps.clock.now();
+  if (!session) {
+    // `$connect` creates the session; it is only missing here if it expired while connected.
+    const fresh = startSession({
+      sessionId: caller.sessionId,
+      lang: caller.lang,
+      now,
+      expiresAt: expiresAfterDays(now, deps.retentionDays),
+    });
+    await deps.sessions.createIfAbsent(fresh);
+    session = (await deps.sessions.get(caller.sessionId)) ?? fresh;
+  }
+  const openId = session.openConversationId;
+  if (openId !== undefined) {
+    const open = await deps.conversations.get(openId);
+    if (open && isOpen(open)) return { conversation: open, isNew: false };
+  }
+  return {
+    conversation: startConversation({
+      conversationId: deps.ids.newId(),
+      sessionId: caller.sessionId,
+      now,
+      expiresAt: expiresAfterDays(now, deps.retentionDays),
+    }),
+    isNew: true,
+    ...(openId === undefined ? {} : { replacesConversationId: openId }),
+  };
+}
