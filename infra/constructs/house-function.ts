@@ -79,8 +79,12 @@ export type QueueEnvName = 'BOT_QUEUE_URL' | 'ESCALATION_QUEUE_URL';
 /** Metadata key under which the handler's repo-relative entry is recorded in the template. */
 export const LOCAL_ENTRY_METADATA = 'local:entry';
 
-/** Management API methods a function may call on `@connections/{id}`: post, get info, disconnect. */
-const CONNECTION_METHODS = ['POST', 'GET', 'DELETE'] as const;
+/**
+ * Management API methods a function may call on `@connections/{id}`: only POST (push a frame).
+ * Nothing reads a connection's info or disconnects a client yet; a function that needs GET or
+ * DELETE adds it here when it does.
+ */
+const CONNECTION_METHODS = ['POST'] as const;
 
 /** A `NodejsFunction` with the house defaults (Node.js 22, arm64, ESM, X-Ray, own log group and role). */
 export class HouseFunction extends NodejsFunction {
@@ -178,7 +182,7 @@ export class HouseFunction extends NodejsFunction {
 
   /**
    * Sets `WS_CONNECTIONS_ENDPOINT` to the stage's `@connections` endpoint and allows
-   * `execute-api:ManageConnections` on exactly that API and stage, for POST, GET and DELETE.
+   * `execute-api:ManageConnections` on exactly that API and stage, for POST only.
    */
   useConnectionsApi(api: WebSocketApi, stage: WebSocketStage): this {
     this.addEnvironment('WS_CONNECTIONS_ENDPOINT', stage.callbackUrl);
