@@ -208,6 +208,16 @@ describe('malformed frames', () => {
       'PAYLOAD_TOO_LARGE',
     ],
     [
+      'an attachment id this session never uploaded',
+      {
+        action: 'message.send',
+        clientMessageId: 'c-6',
+        text: 'см. файл',
+        attachmentIds: ['att-of-someone-else'],
+      },
+      'BAD_REQUEST',
+    ],
+    [
       'a history.get with a limit over 100',
       { action: 'history.get', conversationId: 'x', limit: 101 },
       'BAD_REQUEST',

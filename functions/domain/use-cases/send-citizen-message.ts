@@ -24,6 +24,7 @@
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import { type Conversation, isOpen, isWithBot, nextSeq, startConversation } from '../conversations.ts';
+import { badRequest } from '../errors.ts';
 import { type MessageAck, sentMessageKey } from '../idempotency.ts';
 import { normalizeMessageText, type StoredMessage } from '../messages.ts';
 import type { OpenConversationHints } from '../open-conversation-hints.ts';
@@ -82,6 +83,7 @@ export async function sendCitizenMessage(
   input: SendCitizenMessageInput,
 ): Promise<MessageAck> {
   const text = normalizeMessageText(input.text);
+  refuseUnknownAttachments(input.attachmentIds);
   const { caller } = input;
   const idempotencyKey = sentMessageKey(caller.principalId, input.clientMessageId);
   const messageId = deps.ids.newId();
@@ -197,4 +199,19 @@ async function requeueUnanswered(
   ]);
   if (!conversation || !isWithBot(conversation) || botReply) return;
   await queueForBot(deps, caller, ack);
+}
+
+/**
+ * An attachment id must name a file this session uploaded and that passed the type check
+ * (`attachment.create`, SPEC C9). Until attachments exist no id can, and storing unverified ids
+ * would later let one citizen's message point at another's file.
+ */
+function refuseUnknownAttachments(attachmentIds: string[] | undefined): void {
+  if (!attachmentIds?.length) return;
+  throw badRequest(
+    attachmentIds.map((_, i) => ({
+      field: `attachmentIds.${i}`,
+      problem: 'no such attachment of this session',
+    })),
+  );
 }
