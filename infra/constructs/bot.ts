@@ -5,9 +5,9 @@
 import { Duration } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
+import { conversationQueue } from './conversation-queue.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
@@ -28,27 +28,13 @@ export class BotQueues extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'BotDeadLetterQueue', {
-      fifo: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // Long enough for on-call to inspect and redrive after a long weekend.
-      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
-    });
-    this.queue = new Queue(this, 'BotQueue', {
-      fifo: true,
-      // The producer sets the deduplication id (messageId): two identical texts are two messages.
-      contentBasedDeduplication: false,
-      // High-throughput FIFO: ordering and deduplication are per conversation, not per queue.
-      deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
-      fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = conversationQueue(this, {
+      name: 'Bot',
       // AWS guidance for Lambda event sources: at least 6x the function timeout, so retries
       // of a throttled batch do not make a message visible while it is still being worked on.
       visibilityTimeout: Duration.seconds(BOT_WORKER_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: BOT_MAX_RECEIVE_COUNT },
-    });
+      maxReceiveCount: BOT_MAX_RECEIVE_COUNT,
+    }));
   }
 }
 

@@ -5,9 +5,9 @@
  * by category to the operator queues, will consume it. Until then messages wait here (14 days).
  */
 import { Duration } from 'aws-cdk-lib';
-import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
+import { conversationQueue } from './conversation-queue.ts';
 
 /** Receives before an escalation goes to the dead-letter queue. */
 export const ESCALATION_MAX_RECEIVE_COUNT = 5;
@@ -27,24 +27,12 @@ export class EscalationQueues extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'EscalationDeadLetterQueue', {
-      fifo: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
-    });
-    this.queue = new Queue(this, 'EscalationQueue', {
-      fifo: true,
-      // The producer sets the deduplication id: one conversation escalated twice is two escalations.
-      contentBasedDeduplication: false,
-      deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
-      fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // A citizen waiting for a person must never be lost: kept as long as SQS allows.
-      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = conversationQueue(this, {
+      name: 'Escalation',
       visibilityTimeout: ESCALATION_VISIBILITY_TIMEOUT,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: ESCALATION_MAX_RECEIVE_COUNT },
-    });
+      maxReceiveCount: ESCALATION_MAX_RECEIVE_COUNT,
+      // A citizen waiting for a person must never be lost: kept as long as SQS allows.
+      retentionPeriod: Duration.days(14),
+    }));
   }
 }
