@@ -70,3 +70,22 @@ export function startConversation(input: NewConversation): Conversation {
 export function belongsToSession(conversation: Conversation, sessionId: string): boolean {
   return conversation.sessionId === sessionId;
 }
+
+/** Where a citizen's next message goes: an open conversation, or a new one that replaces `openId`. */
+export interface ConversationTarget {
+  conversation: Conversation;
+  isNew: boolean;
+  replacesConversationId?: string;
+}
+
+/** A new conversation with the bot for the session, replacing its previous open one if any. */
+export function newConversationTarget(
+  input: NewConversation & { replacing: string | undefined },
+): ConversationTarget {
+  const { replacing, ...conversation } = input;
+  return {
+    conversation: startConversation(conversation),
+    isNew: true,
+    ...(replacing === undefined ? {} : { replacesConversationId: replacing }),
+  };
+}

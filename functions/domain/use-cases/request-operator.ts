@@ -22,7 +22,12 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
 import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
 import type { Dialogue } from '../bot/index.ts';
-import { type Conversation, isOpen, startConversation } from '../conversations.ts';
+import {
+  type Conversation,
+  type ConversationTarget,
+  isOpen,
+  newConversationTarget,
+} from '../conversations.ts';
 import { categoryOf, startEscalation } from '../escalations.ts';
 import type {
   Clock,
@@ -143,14 +148,8 @@ function updated(conversationId: string, state: Conversation['state']): Operator
   return { type: 'conversation.updated', conversationId, state };
 }
 
-interface Target {
-  conversation: Conversation;
-  isNew: boolean;
-  replacesConversationId?: string;
-}
-
 /** The session's open conversation, or a new one with the bot (as `message.send` opens one). */
-async function findConversation(deps: RequestOperatorDeps, caller: Caller): Promise<Target> {
+async function findConversation(deps: RequestOperatorDeps, caller: Caller): Promise<ConversationTarget> {
   const read = await deps.targets.read(caller.sessionId, undefined);
   let session = read.session;
   const now = deps.clock.now();
@@ -170,14 +169,11 @@ async function findConversation(deps: RequestOperatorDeps, caller: Caller): Prom
     const open = await deps.conversations.get(openId);
     if (open && isOpen(open)) return { conversation: open, isNew: false };
   }
-  return {
-    conversation: startConversation({
-      conversationId: deps.ids.newId(),
-      sessionId: caller.sessionId,
-      now,
-      expiresAt: expiresAfterDays(now, deps.retentionDays),
-    }),
-    isNew: true,
-    ...(openId === undefined ? {} : { replacesConversationId: openId }),
-  };
+  return newConversationTarget({
+    conversationId: deps.ids.newId(),
+    sessionId: caller.sessionId,
+    now,
+    expiresAt: expiresAfterDays(now, deps.retentionDays),
+    replacing: openId,
+  });
 }

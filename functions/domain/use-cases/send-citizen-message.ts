@@ -23,7 +23,14 @@
  * back off with jitter and start again from step 2, within a bounded number of attempts.
  */
 import type { Caller } from '#events/authorizer-context.ts';
-import { type Conversation, isOpen, isWithBot, nextSeq, startConversation } from '../conversations.ts';
+import {
+  type Conversation,
+  type ConversationTarget,
+  isOpen,
+  isWithBot,
+  newConversationTarget,
+  nextSeq,
+} from '../conversations.ts';
 import { badRequest } from '../errors.ts';
 import { type MessageAck, sentMessageKey } from '../idempotency.ts';
 import { normalizeMessageText, type StoredMessage } from '../messages.ts';
@@ -70,12 +77,6 @@ export class SeqContentionError extends Error {
     super(`seq allocation lost the race ${attempts} times`);
     this.name = 'SeqContentionError';
   }
-}
-
-interface Target {
-  conversation: Conversation;
-  isNew: boolean;
-  replacesConversationId?: string;
 }
 
 export async function sendCitizenMessage(
@@ -140,7 +141,7 @@ export async function sendCitizenMessage(
   throw new SeqContentionError(policy.maxAttempts);
 }
 
-async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise<Target> {
+async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise<ConversationTarget> {
   const read = await deps.targets.read(caller.sessionId, deps.hints.guess(caller.sessionId));
   const session = read.session ?? (await createSession(deps, caller));
   const openId = session.openConversationId;
@@ -153,16 +154,13 @@ async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise
     }
   }
   const now = deps.clock.now();
-  return {
-    conversation: startConversation({
-      conversationId: deps.ids.newId(),
-      sessionId: caller.sessionId,
-      now,
-      expiresAt: expiresAfterDays(now, deps.retentionDays),
-    }),
-    isNew: true,
-    ...(openId === undefined ? {} : { replacesConversationId: openId }),
-  };
+  return newConversationTarget({
+    conversationId: deps.ids.newId(),
+    sessionId: caller.sessionId,
+    now,
+    expiresAt: expiresAfterDays(now, deps.retentionDays),
+    replacing: openId,
+  });
 }
 
 /** `$connect` creates the session; it is only missing here if it expired while connected. */
