@@ -60,6 +60,24 @@ async function arnOf(queueUrl: string): Promise<string> {
   return String(Attributes?.QueueArn);
 }
 
+/** A poller of `queue` driving `fn`, as the local stack starts one per event source mapping. */
+function pollerFor(
+  fn: LocalFunction,
+  queue: { queueUrl: string; queueArn: string },
+  concurrency: number,
+): Poller {
+  return startPoller({
+    mapping: { functionId: 'Worker', queueId: 'Q', batchSize: 10, reportBatchItemFailures: true },
+    fn,
+    queueUrl: queue.queueUrl,
+    queueArn: queue.queueArn,
+    endpoint: fauxqs.address,
+    region,
+    concurrency,
+    log: () => undefined,
+  });
+}
+
 /** A function that records the bodies it saw and reports the ones `fails` picks as failed. */
 function recordingFunction(fails: (body: string) => boolean) {
   const seen: string[] = [];
@@ -94,18 +112,10 @@ describe('the SQS event source mapping', () => {
 
   it('delivers in order per group, redelivers a reported failure, then dead-letters it', async () => {
     // Prepare
-    const { queueUrl, queueArn, dlqUrl } = await fifoQueueWithDlq('ordered');
+    const queue = await fifoQueueWithDlq('ordered');
+    const { queueUrl, dlqUrl } = queue;
     const { fn, seen } = recordingFunction((body) => body === 'a-poison');
-    poller = startPoller({
-      mapping: { functionId: 'Worker', queueId: 'Q', batchSize: 10, reportBatchItemFailures: true },
-      fn,
-      queueUrl,
-      queueArn,
-      endpoint: fauxqs.address,
-      region,
-      concurrency: 3,
-      log: () => undefined,
-    });
+    poller = pollerFor(fn, queue, 3);
 
     // Act
     await sqs.send(
@@ -138,7 +148,8 @@ describe('the SQS event source mapping', () => {
 
   it('fails the whole batch when the function names a record that is not in it, as Lambda does', async () => {
     // Prepare
-    const { queueUrl, queueArn } = await fifoQueueWithDlq('unknown-id');
+    const queue = await fifoQueueWithDlq('unknown-id');
+    const { queueUrl } = queue;
     let deliveries = 0;
     const fn: LocalFunction = {
       logicalId: 'Worker',
@@ -150,16 +161,7 @@ describe('the SQS event source mapping', () => {
         return { batchItemFailures: [{ itemIdentifier: 'no-such-record' }] };
       },
     };
-    const second = startPoller({
-      mapping: { functionId: 'Worker', queueId: 'Q', batchSize: 10, reportBatchItemFailures: true },
-      fn,
-      queueUrl,
-      queueArn,
-      endpoint: fauxqs.address,
-      region,
-      concurrency: 1,
-      log: () => undefined,
-    });
+    const second = pollerFor(fn, queue, 1);
 
     // Act
     await sqs.send(
