@@ -23,6 +23,12 @@ const account: LocalAccount = {
   accountId: '000000000000',
   connectionsEndpoint: 'http://127.0.0.1:3001/v1',
   queueUrls: new Map([['BotQueue1A2B', 'http://sqs.local/000000000000/BotQueue1A2B.fifo']]),
+  streamArns: new Map([
+    [
+      'MessagesTableXYZ',
+      'arn:aws:dynamodb:ddblocal:000000000000:table/MessagesTableXYZ/stream/2026-01-01T00:00:00.000',
+    ],
+  ]),
 };
 
 describe('physical names', () => {
@@ -46,6 +52,15 @@ describe('intrinsic functions', () => {
   it('resolves Fn::GetAtt Arn in the region and account of the local stack', () => {
     expect(resolveValue({ 'Fn::GetAtt': ['BotQueue1A2B', 'Arn'] }, template, account)).toBe(
       'arn:aws:sqs:eu-central-1:000000000000:BotQueue1A2B.fifo',
+    );
+  });
+
+  it('resolves Fn::GetAtt StreamArn to the stream DynamoDB Local created, and refuses a table without one', () => {
+    expect(resolveValue({ 'Fn::GetAtt': ['MessagesTableXYZ', 'StreamArn'] }, template, account)).toBe(
+      account.streamArns?.get('MessagesTableXYZ'),
+    );
+    expect(() => resolveValue({ 'Fn::GetAtt': ['Plain', 'StreamArn'] }, template, account)).toThrow(
+      /no stream/,
     );
   });
 

@@ -1,5 +1,6 @@
 /**
- * Physical names and CloudFormation intrinsic functions, the local way: what `Ref`, `Fn::GetAtt`,
+ * Physical names and CloudFormation intrinsic functions, the local way: what `Ref`, `Fn::GetAtt`
+ * (including a table's `StreamArn`),
  * `Fn::Join`, `Fn::Sub` and `Fn::Select` give for the resources the local stack created.
  *
  * Names are the template's own (`TableName`, `QueueName`, …) or, as CloudFormation would generate
@@ -14,6 +15,11 @@ export interface LocalAccount {
   connectionsEndpoint: string;
   /** Queue URLs as the SQS emulator returned them, by logical id. */
   queueUrls: Map<string, string>;
+  /**
+   * Stream ARNs of the tables with a stream, as DynamoDB Local returned them (`LatestStreamArn`), by
+   * logical id: the ARN carries a creation label that only the emulator knows.
+   */
+  streamArns?: Map<string, string>;
 }
 
 export const LOCAL_API_ID = 'local';
@@ -149,6 +155,11 @@ function getAtt(id: string, attr: string, template: Template, account: LocalAcco
     case 'QueueName':
     case 'TopicName':
       return physicalName(id, resource);
+    case 'StreamArn': {
+      const arn = account.streamArns?.get(id);
+      if (!arn) throw new Error(`table ${id} has no stream locally`);
+      return arn;
+    }
     case 'ApiEndpoint':
       return account.connectionsEndpoint.replace(/^http/, 'ws').replace(/\/[^/]*$/, '');
     default:

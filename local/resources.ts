@@ -42,7 +42,7 @@ export async function createResources(
   const s3 = new S3Client({ ...clientConfig, endpoint: endpoints.aws, forcePathStyle: true });
   try {
     const [tables] = await Promise.all([
-      createTables(dynamo, template),
+      createTables(dynamo, template, account),
       createQueues(sqs, template, account),
     ]);
     const topics = await createTopics(sns, template, account);
@@ -62,7 +62,11 @@ interface TableProperties {
   StreamSpecification?: { StreamViewType?: StreamViewType };
 }
 
-async function createTables(client: DynamoDBClient, template: Template): Promise<string[]> {
+async function createTables(
+  client: DynamoDBClient,
+  template: Template,
+  account: LocalAccount,
+): Promise<string[]> {
   const tables = [
     ...resourcesOfType(template, 'AWS::DynamoDB::Table'),
     ...resourcesOfType(template, 'AWS::DynamoDB::GlobalTable'),
@@ -71,7 +75,7 @@ async function createTables(client: DynamoDBClient, template: Template): Promise
     tables.map(async ([logicalId, resource]) => {
       const p = resource.Properties as unknown as TableProperties;
       const TableName = physicalName(logicalId, resource);
-      await client.send(
+      const created = await client.send(
         new CreateTableCommand({
           TableName,
           KeySchema: p.KeySchema,
@@ -91,6 +95,11 @@ async function createTables(client: DynamoDBClient, template: Template): Promise
             : {}),
         }),
       );
+      const streamArn = created.TableDescription?.LatestStreamArn;
+      if (streamArn) {
+        account.streamArns ??= new Map();
+        account.streamArns.set(logicalId, streamArn);
+      }
       const ttl = p.TimeToLiveSpecification;
       if (ttl?.AttributeName && ttl.Enabled !== false) {
         await client.send(

@@ -1,7 +1,7 @@
 /**
  * The whole system on one machine: synthesizes the CDK stack, starts the emulators, creates the
  * template's resources on them, loads the template's functions with their environments, and serves
- * the WebSocket gateway, the SQS event source mappings and the HTTP side. `stop()` undoes it all.
+ * the WebSocket gateway, the SQS and DynamoDB stream event source mappings and the HTTP side. `stop()` undoes it all.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,14 @@ import { type Poller, startPoller } from './pollers.ts';
 import { claimPort } from './ports.ts';
 import { arnOf, type LocalAccount } from './resolve.ts';
 import { createResources } from './resources.ts';
+import { startStreamPoller } from './stream-pollers.ts';
 import { synthesizeTemplate } from './synth.ts';
-import { sqsEventSourceMappings, type Template, webSocketApi } from './template.ts';
+import {
+  sqsEventSourceMappings,
+  streamEventSourceMappings,
+  type Template,
+  webSocketApi,
+} from './template.ts';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ACCOUNT_ID = '000000000000';
@@ -115,6 +121,26 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       });
     });
     cleanups.push(async () => void (await Promise.all(pollers.map((p) => p.stop()))));
+
+    // Iterators are taken before the stack reports ready, so LATEST means "after start-up".
+    const streamPollers: Poller[] = [];
+    cleanups.push(async () => void (await Promise.all(streamPollers.map((p) => p.stop()))));
+    for (const mapping of streamEventSourceMappings(template)) {
+      const fn = functions.get(mapping.functionId);
+      const streamArn = account.streamArns?.get(mapping.tableId);
+      if (!fn || !streamArn)
+        throw new Error(`stream event source mapping ${mapping.tableId} → ${mapping.functionId}`);
+      streamPollers.push(
+        await startStreamPoller({
+          mapping,
+          fn,
+          streamArn,
+          endpoint: emulators.dynamoDbEndpoint,
+          region: config.AWS_REGION,
+          log,
+        }),
+      );
+    }
 
     const httpUrl = `http://127.0.0.1:${http.port}`;
     const wsUrl = `ws://127.0.0.1:${gateway.port}/`;

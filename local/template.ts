@@ -1,7 +1,8 @@
 /**
  * The synthesized CloudFormation template, read as the local stack needs it: what to create
  * (tables, queues, topics, buckets), what to run (functions with their entries and environments)
- * and how they are wired (WebSocket routes, the authorizer, SQS event source mappings).
+ * and how they are wired (WebSocket routes, the authorizer, SQS and DynamoDB stream event source
+ * mappings).
  *
  * This module owns the only knowledge of the template's shape in `local/`; everything else asks it.
  */
@@ -193,6 +194,52 @@ export function sqsEventSourceMappings(template: Template): EventSourceMappingSp
         batchSize: Number(r.Properties.BatchSize ?? 10),
         reportBatchItemFailures: types.includes('ReportBatchItemFailures'),
         ...(scaling?.MaximumConcurrency ? { maximumConcurrency: scaling.MaximumConcurrency } : {}),
+      },
+    ];
+  });
+}
+
+/** A Lambda event filter pattern (`FilterCriteria.Filters[].Pattern`, parsed from its JSON). */
+export type FilterPattern = { [key: string]: FilterPattern | unknown[] };
+
+export interface StreamEventSourceMappingSpec {
+  functionId: string;
+  tableId: string;
+  batchSize: number;
+  startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  /** A record is delivered when it matches any of these; none means every record. */
+  filters: FilterPattern[];
+  reportBatchItemFailures: boolean;
+  /** Retries of a failed batch before it is given up; -1 (Lambda's default) until the record expires. */
+  maximumRetryAttempts: number;
+}
+
+const streamMappingSchema = z.object({
+  BatchSize: z.number().int().positive().default(100),
+  StartingPosition: z.enum(['LATEST', 'TRIM_HORIZON']),
+  FilterCriteria: z.object({ Filters: z.array(z.object({ Pattern: z.string() })) }).optional(),
+  FunctionResponseTypes: z.array(z.string()).default([]),
+  MaximumRetryAttempts: z.number().int().default(-1),
+});
+
+/** DynamoDB stream → Lambda event source mappings: those whose source is a table's `StreamArn`. */
+export function streamEventSourceMappings(template: Template): StreamEventSourceMappingSpec[] {
+  return resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(([, r]) => {
+    const tableId = referencedId(r.Properties.EventSourceArn);
+    const functionId = referencedId(r.Properties.FunctionName);
+    const type = tableId ? template.Resources[tableId]?.Type : undefined;
+    if (!tableId || !functionId || (type !== 'AWS::DynamoDB::Table' && type !== 'AWS::DynamoDB::GlobalTable'))
+      return [];
+    const p = streamMappingSchema.parse(r.Properties);
+    return [
+      {
+        functionId,
+        tableId,
+        batchSize: p.BatchSize,
+        startingPosition: p.StartingPosition,
+        filters: (p.FilterCriteria?.Filters ?? []).map((f) => JSON.parse(f.Pattern) as FilterPattern),
+        reportBatchItemFailures: p.FunctionResponseTypes.includes('ReportBatchItemFailures'),
+        maximumRetryAttempts: p.MaximumRetryAttempts,
       },
     ];
   });
