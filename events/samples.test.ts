@@ -14,6 +14,7 @@ import {
   operatorRequestFrameSchema,
   suggestFrameSchema,
 } from './client-frames.ts';
+import { messageStreamRecordSchema } from './message-stream-record.ts';
 
 const sample = (name: string): Record<string, unknown> & { requestContext: Record<string, unknown> } =>
   JSON.parse(readFileSync(join(import.meta.dirname, 'samples', name), 'utf8'));
@@ -92,5 +93,17 @@ describe('sample events', () => {
     expect(type).toBe('REQUEST');
     expect(methodArn).toMatch(/^arn:aws:execute-api:[^:]+:\d{12}:[^/]+\/[^/]+\/\$connect$/);
     expect(queryStringParameters).toEqual({ lang: 'ru' });
+  });
+
+  it('parses the MessagesTable stream record BotDispatch receives into the fields of a bot job', () => {
+    // Prepare
+    const [record] = (sample('bot-dispatch-stream.json') as unknown as { Records: unknown[] }).Records;
+
+    // Act
+    const parsed = messageStreamRecordSchema.parse(record).dynamodb.NewImage;
+
+    // Assess
+    expect(parsed).toMatchObject({ seq: 1, from: 'citizen', lang: 'ru', outbox: 'bot' });
+    expect(botJobSchema.safeParse(parsed).success).toBe(true);
   });
 });

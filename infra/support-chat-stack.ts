@@ -12,7 +12,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AttachmentStore } from './constructs/attachments.ts';
-import { BotQueues, BotWorker } from './constructs/bot.ts';
+import { BotDispatch, BotQueues, BotWorker } from './constructs/bot.ts';
 import { ChatTables } from './constructs/data.ts';
 import type { FunctionSettings, LogLevel } from './constructs/house-function.ts';
 import { KnowledgeBaseLayer } from './constructs/knowledge-base.ts';
@@ -85,6 +85,7 @@ export class SupportChatStack extends Stack {
   readonly tables: ChatTables;
   readonly realtime: Realtime;
   readonly bot: BotWorker;
+  readonly botDispatch: BotDispatch;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: SupportChatStackProps = {}) {
@@ -129,12 +130,18 @@ export class SupportChatStack extends Stack {
       knowledgeBase,
       escalationQueues,
     });
+    this.botDispatch = new BotDispatch(this, 'BotOutbox', {
+      settings,
+      tables: this.tables,
+      queues: botQueues,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       onCall,
-      functions: [...this.realtime.functions, this.bot.function],
+      functions: [...this.realtime.functions, this.bot.function, this.botDispatch.function],
       deadLetterQueues: [botQueues.deadLetterQueue, escalationQueues.deadLetterQueue],
       botQueue: botQueues.queue,
       escalationQueue: escalationQueues.queue,
+      botDispatchFailureQueue: this.botDispatch.failureQueue,
       stage: this.realtime.stage,
       tables: this.tables.all(),
       runbookUrl: props.runbookUrl,

@@ -3,6 +3,7 @@
  * the mapping to the PROTOCOL `message` shape. Sequence numbers are allocated by the conversation
  * (`functions/domain/conversations.ts`), never here.
  */
+import type { Lang } from '#events/lang.ts';
 import type { ChatMessage, MessageAuthor, Suggestion } from '#events/server-frames.ts';
 import { exceedsCharacters } from './characters.ts';
 import { badRequest, ChatError } from './errors.ts';
@@ -20,6 +21,15 @@ export interface StoredMessage {
   ts: string;
   expiresAt: number;
   clientMessageId?: string;
+  /** A citizen message's session and language: what a bot job needs, kept so the outbox can build it. */
+  sessionId?: string;
+  lang?: Lang;
+  /**
+   * `bot` on a citizen message committed while its conversation was with the bot: the message is
+   * its own outbox entry, and its stream record makes sure the bot gets the job even if
+   * `message.send` died before queueing it (functions/handlers/bot-dispatch.ts). Never sent to clients.
+   */
+  outbox?: 'bot';
   attachments?: string[];
   intent?: string;
   confidence?: number;

@@ -1,12 +1,16 @@
 /**
- * The bot pipeline: the FIFO queue `message.send` feeds (stateful, {@link BotQueues}) and the
- * worker that drains it with the knowledge-base layer mounted (stateless, {@link BotWorker}).
+ * The bot pipeline: the FIFO queue `message.send` feeds (stateful, {@link BotQueues}), the
+ * worker that drains it with the knowledge-base layer mounted (stateless, {@link BotWorker}), and
+ * the outbox dispatcher that queues, from the MessagesTable stream, any job `message.send` committed
+ * but did not get to queue ({@link BotDispatch}).
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
 import { conversationQueue } from './conversation-queue.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
@@ -83,6 +87,84 @@ export class BotWorker extends Construct {
       .useQueue('BOT_QUEUE_URL', props.queues.queue, 'consume');
     this.function.addEventSource(
       new SqsEventSource(props.queues.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+  }
+}
+
+/** Records of the MessagesTable stream BotDispatch reads per invocation. */
+export const BOT_DISPATCH_BATCH_SIZE = 50;
+
+/** Retries of a failed stream batch (halved each time by bisection) before it goes to the failure queue. */
+export const BOT_DISPATCH_RETRY_ATTEMPTS = 10;
+
+/** Properties of {@link BotDispatch}. */
+export interface BotDispatchProps {
+  /** Settings shared by all functions. */
+  readonly settings: FunctionSettings;
+  /** The tables of the data model; the messages table's stream is the outbox. */
+  readonly tables: ChatTables;
+  /** The queue the dispatcher puts jobs on (the same one `message.send` uses). */
+  readonly queues: BotQueues;
+}
+
+/**
+ * The transactional outbox of `message.send` (docs/architecture.md, "The outbox"): a function on
+ * the MessagesTable stream, invoked only for INSERTs of citizen messages marked `outbox = bot`,
+ * that queues their bot jobs with the same group and deduplication ids as the fast path.
+ */
+export class BotDispatch extends Construct {
+  readonly function: HouseFunction;
+  /**
+   * Where Lambda puts the description (shard, sequence numbers) of a stream batch that failed every
+   * retry: the messages it names were not queued by the outbox (runbook: bot-dispatch-failures).
+   */
+  readonly failureQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: BotDispatchProps) {
+    super(scope, id);
+    this.failureQueue = new Queue(this, 'BotDispatchFailureQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Long enough for on-call to read the failed ranges after a long weekend.
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'It is the on-failure destination of the BotDispatch stream mapping, the end of the line: ' +
+        'on-call reads it (alarm BotDispatchFailures); nothing consumes it that could fail again.',
+    });
+    this.function = new HouseFunction(this, 'BotDispatch', {
+      entry: 'functions/handlers/bot-dispatch.ts',
+      description: 'Queues the bot job of every citizen message to the bot from the messages stream (outbox)',
+      settings: props.settings,
+      memorySize: 256,
+    }).useQueue('BOT_QUEUE_URL', props.queues.queue, 'send');
+    this.function.addEventSource(
+      new DynamoEventSource(props.tables.messages, {
+        // LATEST, not TRIM_HORIZON: the stream is created with this mapping, so there is nothing
+        // older to miss on the first deploy, and a mapping replaced later must not replay a day of
+        // messages the bot answered long ago (each would re-post its stored reply).
+        startingPosition: StartingPosition.LATEST,
+        batchSize: BOT_DISPATCH_BATCH_SIZE,
+        // A dispatch delayed by batching would hold back the first response (30 s SLA): no window.
+        maxBatchingWindow: Duration.seconds(0),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: {
+              NewImage: {
+                from: { S: FilterRule.isEqual('citizen') },
+                outbox: { S: FilterRule.isEqual('bot') },
+              },
+            },
+          }),
+        ],
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: BOT_DISPATCH_RETRY_ATTEMPTS,
+        onFailure: new SqsDlq(this.failureQueue),
+      }),
     );
   }
 }

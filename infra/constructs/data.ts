@@ -7,7 +7,14 @@
  * `Table`'s KeySchema/AttributeDefinitions/GlobalSecondaryIndexes are exactly CreateTable's input.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
 /** Name of the TTL attribute on every table (epoch seconds). */
@@ -33,6 +40,8 @@ interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** Citizen and conversation data is kept for the regulator (C12): retained and deletion-protected. */
   readonly retain: boolean;
+  /** What the table's stream carries, for a table whose writes something else reacts to. */
+  readonly stream?: StreamViewType;
 }
 
 const string = (name: string): KeyAttribute => ({ name, type: AttributeType.STRING });
@@ -66,6 +75,9 @@ const TABLES = {
     sortKey: number('seq'),
     indexes: [],
     retain: true,
+    // The outbox of message.send: BotDispatch reads new citizen messages from it. New images only:
+    // messages are never updated in place, and the job needs nothing of an old image.
+    stream: StreamViewType.NEW_IMAGE,
   },
   IdempotencyTable: {
     partitionKey: string('key'),
@@ -97,6 +109,7 @@ export class ChatTables extends Construct {
         encryption: TableEncryption.AWS_MANAGED,
         timeToLiveAttribute: TTL_ATTRIBUTE,
         deletionProtection: definition.retain,
+        ...(definition.stream ? { stream: definition.stream } : {}),
         removalPolicy: definition.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
       for (const index of definition.indexes) {

@@ -138,10 +138,12 @@ export class HouseFunction extends NodejsFunction {
     (this.node.defaultChild as CfnFunction).addMetadata(LOCAL_ENTRY_METADATA, props.entry);
 
     // Acknowledgments on the role cover its DefaultPolicy, where CDK puts every grant; test/infra
-    // checks that X-Ray stays the only statement on Resource *.
+    // checks that X-Ray (and dynamodb:ListStreams of a stream consumer) stay the only statements on Resource *.
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) support no resource-level permissions.',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) and, for a stream consumer, dynamodb:ListStreams ' +
+        'support no resource-level permissions.',
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

@@ -32,6 +32,7 @@ export const RUNBOOK_ANCHORS = {
   deadLetterQueue: 'dead-letter-queue',
   botQueueBacklog: 'bot-queue-backlog',
   escalationQueueBacklog: 'escalation-queue-backlog',
+  botDispatchFailures: 'bot-dispatch-failures',
   integrationErrors: 'websocket-integration-errors',
   executionErrors: 'websocket-execution-errors',
   dynamoDbThrottling: 'dynamodb-throttling',
@@ -79,6 +80,8 @@ export interface MonitoringProps {
   readonly botQueue: Queue;
   /** The escalation queue, whose oldest message is a citizen waiting for the operators' side. */
   readonly escalationQueue: Queue;
+  /** The on-failure destination of the outbox (BotDispatch): stream batches it could not queue. */
+  readonly botDispatchFailureQueue: Queue;
   /** The WebSocket stage. */
   readonly stage: WebSocketStage;
   /** Every table of the stack. */
@@ -146,6 +149,18 @@ export class Monitoring extends Construct {
       },
     );
     this.alarmAbove(
+      'BotDispatchFailures',
+      props.botDispatchFailureQueue.metricApproximateNumberOfMessagesVisible({
+        ...every(1),
+        statistic: 'Maximum',
+      }),
+      0,
+      {
+        what: 'The outbox gave up on stream records: citizen messages whose bot job may never have been queued',
+        runbook: RUNBOOK_ANCHORS.botDispatchFailures,
+      },
+    );
+    this.alarmAbove(
       'WebSocketIntegrationErrors',
       props.stage.metric('IntegrationError', { ...every(5), statistic: 'Sum' }),
       0,
@@ -191,7 +206,8 @@ export class Monitoring extends Construct {
   }
 
   private buildDashboard(): Dashboard {
-    const { functions, stage, botQueue, escalationQueue, deadLetterQueues, tables } = this.props;
+    const { functions, stage, botQueue, escalationQueue, deadLetterQueues, botDispatchFailureQueue, tables } =
+      this.props;
     const sum = { period: Duration.minutes(5), statistic: 'Sum' };
     const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `${Stack.of(this).stackName}-operations`,
@@ -233,7 +249,7 @@ export class Monitoring extends Construct {
           botQueue.metricApproximateAgeOfOldestMessage({ label: 'oldest bot job (s)' }),
           escalationQueue.metricApproximateAgeOfOldestMessage({ label: 'oldest escalation (s)' }),
         ],
-        right: deadLetterQueues.map((queue) =>
+        right: [...deadLetterQueues, botDispatchFailureQueue].map((queue) =>
           queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: queue.node.id }),
         ),
         width: 8,

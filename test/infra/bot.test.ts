@@ -67,3 +67,98 @@ describe('the bot worker', () => {
     expect(statements).toContain('sqs:ChangeMessageVisibility');
   });
 });
+
+describe('the outbox (BotDispatch on the messages stream)', () => {
+  const [messagesId, messages] = resourceByPath(template, 'AWS::DynamoDB::Table', 'DataMessagesTable');
+  const [dispatchId, dispatch] = resourceByPath(template, 'AWS::Lambda::Function', 'BotOutboxBotDispatch');
+  const [failuresId, failures] = resourceByPath(
+    template,
+    'AWS::SQS::Queue',
+    'BotOutboxBotDispatchFailureQueue',
+  );
+  const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).filter(
+    (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: dispatchId }),
+  );
+
+  it('streams the new image of every message, and no other table streams', () => {
+    expect(messages.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    const streamed = Object.entries(resourcesOf(template, 'AWS::DynamoDB::Table')).filter(
+      ([, table]) => table.Properties.StreamSpecification !== undefined,
+    );
+    expect(streamed.map(([id]) => id)).toEqual([messagesId]);
+  });
+
+  it('reads the stream from LATEST, 50 at a time, bisecting, retrying 10 times, reporting partial failures', () => {
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [messagesId, 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      BatchSize: 50,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failuresId, 'Arn'] } } },
+    });
+  });
+
+  it('is invoked only for INSERTs of citizen messages marked for the bot', () => {
+    const criteria = mappings[0]?.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+    const filters = criteria?.Filters ?? [];
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      {
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { from: { S: ['citizen'] }, outbox: { S: ['bot'] } } },
+      },
+    ]);
+  });
+
+  it('sends to the bot queue (BOT_QUEUE_URL) and may read only the messages stream, no table', () => {
+    // Prepare
+    const roleId = (dispatch.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap(
+        (p) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+      );
+    const on = (resource: unknown) =>
+      statements
+        .filter((s) => JSON.stringify(s.Resource) === JSON.stringify(resource))
+        .flatMap((s) => [s.Action].flat());
+
+    // Assess
+    expect(environmentOf(dispatch).BOT_QUEUE_URL).toEqual({ Ref: queueId });
+    expect(on({ 'Fn::GetAtt': [queueId, 'Arn'] })).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(on({ 'Fn::GetAtt': [messagesId, 'StreamArn'] })).toEqual(
+      expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream']),
+    );
+    expect(on({ 'Fn::GetAtt': [failuresId, 'Arn'] })).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(JSON.stringify(statements)).not.toContain('dynamodb:GetItem');
+  });
+
+  it('puts what it gave up on a standard, encrypted, TLS-only queue kept 14 days', () => {
+    expect(failures.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86400,
+    });
+    expect(failures.Properties.FifoQueue).toBeUndefined();
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: failuresId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('alarms on-call when the failure queue holds anything', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'SupportChat-BotDispatchFailures',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failuresId, 'QueueName'] } }],
+      Threshold: 0,
+    });
+  });
+});

@@ -10,7 +10,7 @@ const functions = resourcesOf(template, 'AWS::Lambda::Function');
 const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
 const roles = resourcesOf(template, 'AWS::IAM::Role');
 const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
-const houseFunctions = [...stack.realtime.functions, stack.bot.function];
+const houseFunctions = [...stack.realtime.functions, stack.bot.function, stack.botDispatch.function];
 
 interface Statement {
   readonly Action: string | string[];
@@ -65,6 +65,7 @@ describe('every Lambda function', () => {
       Suggest: 'functions/handlers/suggest.ts',
       OperatorRequest: 'functions/handlers/operator-request.ts',
       BotWorker: 'functions/handlers/bot-worker.ts',
+      BotDispatch: 'functions/handlers/bot-dispatch.ts',
     });
   });
 
@@ -105,13 +106,19 @@ describe('every Lambda function', () => {
     }
   });
 
-  it.each(Object.entries(functions))('%s uses Resource * for X-Ray only', (_, fn) => {
-    const unscoped = statementsOf(fn).filter((statement) => statement.Resource === '*');
-    expect(unscoped.flatMap((statement) => [statement.Action].flat())).toEqual([
-      'xray:PutTraceSegments',
-      'xray:PutTelemetryRecords',
-    ]);
-  });
+  it.each(Object.entries(functions))(
+    '%s uses Resource * for X-Ray only (and ListStreams if it consumes a stream)',
+    (_, fn) => {
+      // dynamodb:ListStreams has no resource-level permission; the event source mapping needs it.
+      const consumesStream = fn.Metadata?.['local:entry'] === 'functions/handlers/bot-dispatch.ts';
+      const unscoped = statementsOf(fn).filter((statement) => statement.Resource === '*');
+      expect(unscoped.flatMap((statement) => [statement.Action].flat())).toEqual([
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        ...(consumesStream ? ['dynamodb:ListStreams'] : []),
+      ]);
+    },
+  );
 
   it.each(Object.entries(functions))('%s may access exactly the tables its environment names', (_, fn) => {
     const named = Object.entries(environmentOf(fn))
@@ -142,6 +149,8 @@ describe('least privilege on the tables', () => {
     ],
     ['history-get', { Conversations: 'read', Messages: 'read' }],
     ['suggest', {}],
+    // The stream carries the message: no table read at all (its stream grant is asserted in bot.test.ts).
+    ['bot-dispatch', {}],
     [
       'operator-request',
       { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'readWrite', Connections: 'readWrite' },
@@ -170,7 +179,7 @@ describe('least privilege on the tables', () => {
     expect([...new Set(services)].sort()).toEqual(['logs', 'xray']);
   });
 
-  it('lets only message-send put jobs on the bot queue, with its URL in BOT_QUEUE_URL', () => {
+  it('lets only message-send and the outbox dispatcher put jobs on the bot queue, with its URL in BOT_QUEUE_URL', () => {
     const senders = Object.values(functions).filter((fn) =>
       statementsOf(fn).some(
         (s) =>
@@ -178,8 +187,11 @@ describe('least privilege on the tables', () => {
           JSON.stringify(s.Resource).includes('BotQueuesBotQueue'),
       ),
     );
-    expect(senders.map((fn) => fn.Metadata?.['local:entry'])).toEqual(['functions/handlers/message-send.ts']);
-    expect(environmentOf(senders[0] as TemplateResource).BOT_QUEUE_URL).toBeDefined();
+    expect(senders.map((fn) => fn.Metadata?.['local:entry']).sort()).toEqual([
+      'functions/handlers/bot-dispatch.ts',
+      'functions/handlers/message-send.ts',
+    ]);
+    for (const sender of senders) expect(environmentOf(sender).BOT_QUEUE_URL).toBeDefined();
   });
 });
 

@@ -20,7 +20,7 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
 import { repoPath } from '../../../infra/paths.ts';
-import { tableNames } from '../../../test/support/emulator-env.ts';
+import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
 import type {
   BotAnswer,
   BotJobQueue,
@@ -81,10 +81,8 @@ class FixedBot implements Responder {
 }
 
 describe('the bot answering a citizen message (DynamoDB Local)', () => {
-  const tables = tableNames();
-
   async function setUp(bot: FixedBot = new FixedBot()) {
-    if (!tables) throw new Error('unreachable: emulators are running');
+    const tables = await tablesWithoutOutbox();
     const sessions = new DynamoSessionRepository(tables.sessionsTable);
     const connections = new DynamoConnectionRepository(tables.connectionsTable);
     const conversations = new DynamoConversationRepository(tables.conversationsTable);

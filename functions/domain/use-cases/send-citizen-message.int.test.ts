@@ -15,7 +15,7 @@ import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
-import { tableNames } from '../../../test/support/emulator-env.ts';
+import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
 import type { BotJobQueue } from '../ports.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { startSession } from '../sessions.ts';
@@ -35,10 +35,8 @@ class RecordingQueue implements BotJobQueue {
 }
 
 describe('sending a citizen message (DynamoDB Local)', () => {
-  const tables = tableNames();
-
   async function setUp() {
-    if (!tables) throw new Error('unreachable: emulators are running');
+    const tables = await tablesWithoutOutbox();
     const sessions = new DynamoSessionRepository(tables.sessionsTable);
     const botJobs = new RecordingQueue();
     const deps = {

@@ -8,11 +8,17 @@
  *     conversation this process last saw open for it, in one round trip; only if the session names
  *     another one is that one read next.
  *  3. Commit, in one transaction: the conversation's `lastSeq + 1`, the message with that `seq`,
- *     and the idempotency key `msg#{sender}#{clientMessageId}` holding the ack.
+ *     and the idempotency key `msg#{sender}#{clientMessageId}` holding the ack. A message to a
+ *     conversation with the bot carries the outbox mark (`outbox: 'bot'`, session, language).
  *  4. If the conversation is with the bot, queue the bot job (group = conversation,
- *     deduplication = message id).
+ *     deduplication = message id): the fast path.
  *  5. Answer the ack. It is never answered before step 4 has succeeded, so an acknowledged
  *     message always reaches the bot.
+ *
+ * Crash between step 3 and step 4 (the function dies, SQS fails): the stored message's stream
+ * record makes BotDispatch queue the same job (same group and deduplication id), so the message is
+ * answered even if the client never resends. When both paths fire, FIFO deduplication keeps one
+ * job, and the worker's `bot#{messageId}` answers it once beyond the 5-minute window.
  *
  * Repeated clientMessageId (a resend, or a copy racing the first): step 3 finds the key, nothing is
  * written, and the stored ack is answered. If the bot has not answered that message yet, its job is
@@ -23,6 +29,7 @@
  * back off with jitter and start again from step 2, within a bounded number of attempts.
  */
 import type { Caller } from '#events/authorizer-context.ts';
+import { botJobFor } from '../bot-jobs.ts';
 import {
   type Conversation,
   type ConversationTarget,
@@ -107,6 +114,9 @@ export async function sendCitizenMessage(
       ts,
       expiresAt,
       clientMessageId: input.clientMessageId,
+      sessionId: caller.sessionId,
+      lang: caller.lang,
+      ...(isWithBot(conversation) ? { outbox: 'bot' as const } : {}),
       ...(input.attachmentIds?.length ? { attachments: input.attachmentIds } : {}),
     };
     const ack: MessageAck = {
@@ -177,13 +187,7 @@ async function createSession(deps: SendCitizenMessageDeps, caller: Caller): Prom
 }
 
 async function queueForBot(deps: SendCitizenMessageDeps, caller: Caller, ack: MessageAck): Promise<void> {
-  await deps.botJobs.enqueue({
-    conversationId: ack.conversationId,
-    messageId: ack.messageId,
-    seq: ack.seq,
-    sessionId: caller.sessionId,
-    lang: caller.lang,
-  });
+  await deps.botJobs.enqueue(botJobFor(ack, caller));
 }
 
 async function requeueUnanswered(

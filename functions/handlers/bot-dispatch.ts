@@ -1,0 +1,43 @@
+/**
+ * BotDispatch: the transactional outbox of `message.send`. Triggered by the MessagesTable stream,
+ * filtered to INSERTs of citizen messages committed while their conversation was with the bot
+ * (`outbox = bot`), it queues the same bot job `message.send` queues right after its commit — same
+ * message group (conversation) and deduplication id (message id) — so a message whose sender died
+ * between commit and `SendMessage` is still answered, and one whose job made it is answered once
+ * (FIFO deduplication within 5 minutes, the worker's `bot#{messageId}` after that).
+ *
+ * Records are sent one after another, in stream order: a conversation's jobs reach its FIFO group
+ * in seq order. A failed record is reported (itemIdentifier = its SequenceNumber), and Lambda
+ * resumes the shard from it; records after it are sent again, which deduplication absorbs.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
+import { botJobFor } from '#domain/bot-jobs.ts';
+import { messageStreamRecordSchema } from '#events/message-stream-record.ts';
+import { config } from '#shared/config.ts';
+import { logger } from '#shared/observability.ts';
+
+const botJobs = new SqsBotJobQueue(config.botQueueUrl);
+
+async function dispatch(record: DynamoDBRecord): Promise<void> {
+  const message = messageStreamRecordSchema.parse(record).dynamodb.NewImage;
+  await botJobs.enqueue(botJobFor(message, message));
+}
+
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event, context) => {
+    // One processor per invocation: it holds the batch's state.
+    const processor = new BatchProcessor(EventType.DynamoDBStreams);
+    const response = await processPartialResponse(event, dispatch, processor, {
+      context,
+      processInParallel: false,
+    });
+    if (response.batchItemFailures.length > 0) {
+      logger.warn('bot jobs not dispatched', { failed: response.batchItemFailures.length });
+    }
+    return response;
+  });
