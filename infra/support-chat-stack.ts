@@ -142,6 +142,7 @@ export class SupportChatStack extends Stack {
       botQueue: botQueues.queue,
       escalationQueue: escalationQueues.queue,
       botDispatchFailureQueue: this.botDispatch.failureQueue,
+      botDispatch: this.botDispatch.function,
       stage: this.realtime.stage,
       tables: this.tables.all(),
       runbookUrl: props.runbookUrl,

@@ -33,6 +33,7 @@ export const RUNBOOK_ANCHORS = {
   botQueueBacklog: 'bot-queue-backlog',
   escalationQueueBacklog: 'escalation-queue-backlog',
   botDispatchFailures: 'bot-dispatch-failures',
+  botDispatchLag: 'bot-dispatch-lag',
   integrationErrors: 'websocket-integration-errors',
   executionErrors: 'websocket-execution-errors',
   dynamoDbThrottling: 'dynamodb-throttling',
@@ -82,6 +83,8 @@ export interface MonitoringProps {
   readonly escalationQueue: Queue;
   /** The on-failure destination of the outbox (BotDispatch): stream batches it could not queue. */
   readonly botDispatchFailureQueue: Queue;
+  /** The outbox function (BotDispatch), whose stream iterator age is how far the outbox lags. */
+  readonly botDispatch: HouseFunction;
   /** The WebSocket stage. */
   readonly stage: WebSocketStage;
   /** Every table of the stack. */
@@ -95,6 +98,12 @@ export interface MonitoringProps {
 
 /** The oldest bot job may wait this long before the first-response SLA (30 s, C7) is at risk. */
 const BOT_BACKLOG_SECONDS = 30;
+
+/**
+ * How far the outbox may lag behind the MessagesTable stream: past the first-response SLA (30 s, C7),
+ * a message whose fast-path send failed would be answered late.
+ */
+const BOT_DISPATCH_LAG_MS = 30_000;
 
 /** An escalation may wait this long for the dispatcher (C8: oldest message in an operator queue). */
 const ESCALATION_BACKLOG_SECONDS = 120;
@@ -158,6 +167,15 @@ export class Monitoring extends Construct {
       {
         what: 'The outbox gave up on stream records: citizen messages whose bot job may never have been queued',
         runbook: RUNBOOK_ANCHORS.botDispatchFailures,
+      },
+    );
+    this.alarmAbove(
+      'BotDispatchLag',
+      props.botDispatch.metric('IteratorAge', { ...every(1), statistic: 'Maximum' }),
+      BOT_DISPATCH_LAG_MS,
+      {
+        what: `The outbox is over ${BOT_DISPATCH_LAG_MS / 1000} s behind the messages stream: a message whose send failed waits`,
+        runbook: RUNBOOK_ANCHORS.botDispatchLag,
       },
     );
     this.alarmAbove(

@@ -161,4 +161,13 @@ describe('the outbox (BotDispatch on the messages stream)', () => {
       Threshold: 0,
     });
   });
+
+  it('alarms on-call when the outbox lags the stream by more than the first-response SLA', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'SupportChat-BotDispatchLag',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Threshold: 30_000,
+    });
+  });
 });
