@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, type RetryPolicy, redeliveryDelaySeconds } from './retry.ts';
+import {
+  backoffDelay,
+  LOST_RACE,
+  type RetryPolicy,
+  redeliveryDelaySeconds,
+  SeqContentionError,
+  withSeqRetry,
+} from './retry.ts';
 
 const policy: RetryPolicy = { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 100 };
 
@@ -39,5 +46,36 @@ describe('the delay before a failed job comes back', () => {
   it('never exceeds its ceiling, however often the job failed', () => {
     expect(redeliveryDelaySeconds(40)).toBe(60);
     expect(redeliveryDelaySeconds(9, 30)).toBe(30);
+  });
+});
+
+describe('a writer that loses the seq race', () => {
+  const noSleep = { sleep: async () => undefined };
+
+  it('tries again until an attempt lands, and returns what it produced', async () => {
+    // Prepare
+    let calls = 0;
+
+    // Act
+    const result = await withSeqRetry(noSleep, policy, async () => (++calls < 3 ? LOST_RACE : 'stored'));
+
+    // Assess
+    expect(result).toBe('stored');
+    expect(calls).toBe(3);
+  });
+
+  it('gives up with SeqContentionError after the policy allows no more attempts', async () => {
+    // Prepare
+    let calls = 0;
+
+    // Act
+    const attempt = withSeqRetry(noSleep, policy, async () => {
+      calls++;
+      return LOST_RACE;
+    });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(SeqContentionError);
+    expect(calls).toBe(policy.maxAttempts);
   });
 });

@@ -1,3 +1,5 @@
+import type { Sleeper } from './ports.ts';
+
 /**
  * How a writer that lost the `lastSeq` race tries again: bounded attempts, exponential backoff with
  * full jitter so that concurrent losers spread out instead of colliding again in lockstep.
@@ -34,4 +36,33 @@ export function backoffDelay(
 export function redeliveryDelaySeconds(receiveCount: number, maxSeconds = 60): number {
   const exponent = Math.max(0, Math.floor(receiveCount) - 1);
   return Math.min(maxSeconds, 2 ** exponent);
+}
+
+/** Thrown when every attempt lost the race; the client sees INTERNAL and may resend safely. */
+export class SeqContentionError extends Error {
+  constructor(attempts: number) {
+    super(`seq allocation lost the race ${attempts} times`);
+    this.name = 'SeqContentionError';
+  }
+}
+
+/** What an attempt returns when another writer moved `lastSeq` first and nothing was written. */
+export const LOST_RACE: unique symbol = Symbol('lost the seq race');
+
+/**
+ * Runs `attempt` (1, 2, …) until it returns something other than {@link LOST_RACE}, backing off
+ * with jitter between attempts, at most `policy.maxAttempts` times; then throws
+ * {@link SeqContentionError}. Every writer of a conversation's seq goes through here.
+ */
+export async function withSeqRetry<T>(
+  sleeper: Sleeper,
+  policy: RetryPolicy,
+  attempt: (attemptNumber: number) => Promise<T | typeof LOST_RACE>,
+): Promise<T> {
+  for (let n = 1; n <= policy.maxAttempts; n++) {
+    const result = await attempt(n);
+    if (result !== LOST_RACE) return result;
+    if (n < policy.maxAttempts) await sleeper.sleep(backoffDelay(policy, n));
+  }
+  throw new SeqContentionError(policy.maxAttempts);
 }

@@ -56,10 +56,9 @@ import type {
   Sleeper,
 } from '../ports.ts';
 import { BOT_REPLY_KEY_TTL_SECONDS, expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
-import { backoffDelay, type RetryPolicy, SEQ_CONFLICT_RETRY } from '../retry.ts';
+import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import type { Connection } from '../sessions.ts';
 import { type Delivery, planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';
-import { SeqContentionError } from './send-citizen-message.ts';
 
 export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
@@ -111,7 +110,7 @@ export async function answerCitizenMessage(
   const messageId = deps.ids.newId();
   let connections: Promise<Connection[]> | undefined;
 
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+  return withSeqRetry(deps.sleeper, policy, async (attempt) => {
     const conversation = attempt === 1 ? firstRead : await deps.conversations.get(job.conversationId);
     if (!conversation) return { status: 'dropped', reason: 'conversation-gone' };
     if (!isWithBot(conversation)) return { status: 'dropped', reason: 'not-with-bot' };
@@ -163,9 +162,8 @@ export async function answerCitizenMessage(
     }
     // Another worker stored the reply (a redelivery racing the first): it also delivers it.
     if (outcome.status === 'duplicate') return { status: 'answered-elsewhere' };
-    if (attempt < policy.maxAttempts) await deps.sleeper.sleep(backoffDelay(policy, attempt));
-  }
-  throw new SeqContentionError(policy.maxAttempts);
+    return LOST_RACE;
+  });
 }
 
 /** Step 5: an intake answer, the bot's answer, or the bot's handover and the intake's start. */

@@ -44,10 +44,9 @@ import type {
   Sleeper,
 } from '../ports.ts';
 import { expiresAfterDays } from '../retention.ts';
-import { backoffDelay, type RetryPolicy, SEQ_CONFLICT_RETRY } from '../retry.ts';
+import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import { startSession } from '../sessions.ts';
 import { planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';
-import { SeqContentionError } from './send-citizen-message.ts';
 
 export interface RequestOperatorDeps {
   sessions: SessionRepository;
@@ -89,7 +88,7 @@ export async function requestOperator(
   const { caller } = input;
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
   const firstMessageId = deps.ids.newId();
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+  return withSeqRetry(deps.sleeper, policy, async () => {
     const target = await findConversation(deps, caller);
     const { conversation } = target;
     if (conversation.state !== 'bot' || conversation.intake) {
@@ -139,9 +138,8 @@ export async function requestOperator(
         started: true,
       };
     }
-    if (attempt < policy.maxAttempts) await deps.sleeper.sleep(backoffDelay(policy, attempt));
-  }
-  throw new SeqContentionError(policy.maxAttempts);
+    return LOST_RACE;
+  });
 }
 
 function updated(conversationId: string, state: Conversation['state']): OperatorRequestOutcome['frame'] {

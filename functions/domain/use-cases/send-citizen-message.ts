@@ -53,7 +53,8 @@ import type {
   Sleeper,
 } from '../ports.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
-import { backoffDelay, type RetryPolicy, SEQ_CONFLICT_RETRY } from '../retry.ts';
+
+import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import { type Session, startSession } from '../sessions.ts';
 
 export interface SendCitizenMessageDeps {
@@ -78,14 +79,6 @@ export interface SendCitizenMessageInput {
   attachmentIds?: string[];
 }
 
-/** Thrown when every attempt lost the race; the client sees INTERNAL and may resend safely. */
-export class SeqContentionError extends Error {
-  constructor(attempts: number) {
-    super(`seq allocation lost the race ${attempts} times`);
-    this.name = 'SeqContentionError';
-  }
-}
-
 export async function sendCitizenMessage(
   deps: SendCitizenMessageDeps,
   input: SendCitizenMessageInput,
@@ -97,7 +90,7 @@ export async function sendCitizenMessage(
   const messageId = deps.ids.newId();
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
 
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+  return withSeqRetry(deps.sleeper, policy, async () => {
     const target = await findTarget(deps, caller);
     const now = deps.clock.now();
     const ts = now.toISOString();
@@ -146,9 +139,8 @@ export async function sendCitizenMessage(
       await requeueUnanswered(deps, caller, outcome.previous);
       return outcome.previous;
     }
-    if (attempt < policy.maxAttempts) await deps.sleeper.sleep(backoffDelay(policy, attempt));
-  }
-  throw new SeqContentionError(policy.maxAttempts);
+    return LOST_RACE;
+  });
 }
 
 async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise<ConversationTarget> {
