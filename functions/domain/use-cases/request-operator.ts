@@ -45,8 +45,8 @@ import type {
 } from '../ports.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
-import { startSession } from '../sessions.ts';
 import { planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';
+import { recreateSession } from './recreate-session.ts';
 
 export interface RequestOperatorDeps {
   sessions: SessionRepository;
@@ -149,19 +149,8 @@ function updated(conversationId: string, state: Conversation['state']): Operator
 /** The session's open conversation, or a new one with the bot (as `message.send` opens one). */
 async function findConversation(deps: RequestOperatorDeps, caller: Caller): Promise<ConversationTarget> {
   const read = await deps.targets.read(caller.sessionId, undefined);
-  let session = read.session;
+  const session = read.session ?? (await recreateSession(deps, caller));
   const now = deps.clock.now();
-  if (!session) {
-    // `$connect` creates the session; it is only missing here if it expired while connected.
-    const fresh = startSession({
-      sessionId: caller.sessionId,
-      lang: caller.lang,
-      now,
-      expiresAt: expiresAfterDays(now, deps.retentionDays),
-    });
-    await deps.sessions.createIfAbsent(fresh);
-    session = (await deps.sessions.get(caller.sessionId)) ?? fresh;
-  }
   const openId = session.openConversationId;
   if (openId !== undefined) {
     const open = await deps.conversations.get(openId);

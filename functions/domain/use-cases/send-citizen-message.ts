@@ -53,9 +53,8 @@ import type {
   Sleeper,
 } from '../ports.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
-
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
-import { type Session, startSession } from '../sessions.ts';
+import { recreateSession } from './recreate-session.ts';
 
 export interface SendCitizenMessageDeps {
   sessions: SessionRepository;
@@ -145,7 +144,7 @@ export async function sendCitizenMessage(
 
 async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise<ConversationTarget> {
   const read = await deps.targets.read(caller.sessionId, deps.hints.guess(caller.sessionId));
-  const session = read.session ?? (await createSession(deps, caller));
+  const session = read.session ?? (await recreateSession(deps, caller));
   const openId = session.openConversationId;
   if (openId !== undefined) {
     const open =
@@ -163,19 +162,6 @@ async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise
     expiresAt: expiresAfterDays(now, deps.retentionDays),
     replacing: openId,
   });
-}
-
-/** `$connect` creates the session; it is only missing here if it expired while connected. */
-async function createSession(deps: SendCitizenMessageDeps, caller: Caller): Promise<Session> {
-  const now = deps.clock.now();
-  const fresh = startSession({
-    sessionId: caller.sessionId,
-    lang: caller.lang,
-    now,
-    expiresAt: expiresAfterDays(now, deps.retentionDays),
-  });
-  await deps.sessions.createIfAbsent(fresh);
-  return (await deps.sessions.get(caller.sessionId)) ?? fresh;
 }
 
 async function queueForBot(deps: SendCitizenMessageDeps, caller: Caller, ack: MessageAck): Promise<void> {
