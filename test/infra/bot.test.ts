@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from '../../infra/paths.ts';
 import { environmentOf, resourceByPath, resourcesOf, synthesizeStack } from './synth.ts';
@@ -25,21 +24,6 @@ describe('the bot queue', () => {
 
   it('hides a received job for at least 6 times the worker timeout', () => {
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * Number(worker.Properties.Timeout));
-  });
-
-  it.each([
-    ['queue', queueId],
-    ['dead-letter queue', dlqId],
-  ])('encrypts the %s and refuses plain HTTP', (_, id) => {
-    expect(resourcesOf(template, 'AWS::SQS::Queue')[id]?.Properties.SqsManagedSseEnabled).toBe(true);
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: id }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
   });
 });
 
@@ -136,20 +120,13 @@ describe('the outbox (BotDispatch on the messages stream)', () => {
     expect(JSON.stringify(statements)).not.toContain('dynamodb:GetItem');
   });
 
-  it('puts what it gave up on a standard, encrypted, TLS-only queue kept 14 days', () => {
+  it('puts what it gave up on a standard queue kept 14 days', () => {
     expect(failures.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 86400,
     });
     expect(failures.Properties.FifoQueue).toBeUndefined();
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: failuresId }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
+    // Encryption and TLS only: test/infra/queues.test.ts, for every queue.
   });
 
   it('alarms on-call when the failure queue holds anything', () => {

@@ -1,4 +1,3 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ESCALATION_MAX_RECEIVE_COUNT } from '../../infra/constructs/operators.ts';
 import {
@@ -54,21 +53,6 @@ describe('the escalation queue', () => {
     expect(queue.Properties.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
       maxReceiveCount: 5,
-    });
-  });
-
-  it.each([
-    ['queue', queueId],
-    ['dead-letter queue', dlqId],
-  ])('encrypts the %s and refuses plain HTTP', (_, id) => {
-    expect(resourcesOf(template, 'AWS::SQS::Queue')[id]?.Properties.SqsManagedSseEnabled).toBe(true);
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: id }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
     });
   });
 
