@@ -10,7 +10,7 @@ import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-li
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { ApiGatewayAccountLogging } from './api-gateway-account-logging.ts';
 import type { BotQueues } from './bot.ts';
 import type { ChatTables } from './data.ts';
@@ -75,7 +75,7 @@ const ACCESS_LOG_FIELDS = {
 export class Realtime extends Construct {
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
-  /** Every function behind the API, the authorizer included. */
+  /** Every function behind the API, the authorizer included ({@link addRoute} adds to it). */
   readonly functions: HouseFunction[];
 
   constructor(scope: Construct, id: string, props: RealtimeProps) {
@@ -179,9 +179,7 @@ export class Realtime extends Construct {
       ['suggest', suggest],
       ['operator.request', operatorRequest],
     ];
-    for (const [routeKey, target] of routes) {
-      this.api.addRoute(routeKey, { integration: integration(target), returnResponse: true });
-    }
+    for (const [routeKey, target] of routes) this.addRoute(routeKey, target);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: settings.logRetention });
     this.stage = new WebSocketStage(this, 'Stage', {
@@ -206,12 +204,31 @@ export class Realtime extends Construct {
     // connection it authorized.
     for (const route of this.api.node.findAll()) {
       if (route.node.id.endsWith('-Route') && !route.node.id.startsWith('$connect')) {
-        Validations.of(route).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'WebSocket APIs authorize only $connect; this route runs on a connection the $connect authorizer admitted.',
-        });
+        acknowledgeRouteAuthorization(route);
       }
     }
   }
+
+  /**
+   * Adds a request/response route for `routeKey` (a PROTOCOL.md action) served by `target`, which
+   * answers through the route response. Constructs of other capabilities (identification, tickets,
+   * operators) add their routes with it, so every route is built the same way and watched by the
+   * same alarms (`functions`).
+   */
+  addRoute(routeKey: string, target: HouseFunction): void {
+    const route = this.api.addRoute(routeKey, {
+      integration: new WebSocketLambdaIntegration(`${target.node.id}${routeKey}Integration`, target),
+      returnResponse: true,
+    });
+    acknowledgeRouteAuthorization(route);
+    if (!this.functions.includes(target)) this.functions.push(target);
+  }
+}
+
+function acknowledgeRouteAuthorization(route: IConstruct): void {
+  Validations.of(route).acknowledge({
+    id: 'AwsSolutions-APIG4',
+    reason:
+      'WebSocket APIs authorize only $connect; this route runs on a connection the $connect authorizer admitted.',
+  });
 }
