@@ -24,10 +24,26 @@ export const authorizerContextSchema = z.object({
    * token or its hash), so that the connection's `hello` can retire that token.
    */
   resumeTokenId: z.string().min(1).max(64).optional(),
+  /**
+   * Set for a verified citizen: the stable pseudonymous citizen id (a keyed hash of the normalised
+   * phone or e-mail, never the destination itself). Conversations and tickets are theirs by this id.
+   */
+  citizenId: z.string().min(1).max(128).optional(),
+  /**
+   * Set for an operator or senior: the name shown to citizens and colleagues (Cognito `name`,
+   * `given_name` or `cognito:username`). For them `principalId` = `sessionId` = the Cognito `sub`.
+   */
+  displayName: z.string().min(1).max(128).optional(),
 });
 export type AuthorizerContext = z.infer<typeof authorizerContextSchema>;
 
-/** `requestContext.authorizer` as API Gateway delivers it to a route: the context plus the principal. */
+/**
+ * `requestContext.authorizer` as API Gateway delivers it to a route: the context plus the principal.
+ * Guests and citizens: `principalId` = `sessionId`. Operators and seniors: `principalId` = `sessionId` =
+ * the Cognito `sub`. A guest who verified on an open connection still arrives as `guest` (API Gateway
+ * fixes the context at `$connect`): `frameRoute` resolves the effective caller from the session for the
+ * actions that need a verified citizen, and handlers read that resolved caller from `route.input()`.
+ */
 export const callerSchema = authorizerContextSchema.extend({
   principalId: z.string().min(1),
 });
