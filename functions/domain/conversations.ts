@@ -27,6 +27,12 @@ export interface Conversation {
   escalation?: EscalationRecord;
   /** The operator queue it was escalated to. */
   category?: string;
+  /** Set by the dispatcher while an operator has it (state `operator`): who, shown how, since when. */
+  operatorId?: string;
+  operatorName?: string;
+  assignedAt?: string;
+  /** The ticket its escalation opened. */
+  ticketId?: string;
 }
 
 export function isOpen(conversation: Conversation): boolean {

@@ -88,6 +88,10 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   intake: intakeProgressItem.optional(),
   escalation: escalationRecordItem.optional(),
   category: z.string().optional(),
+  operatorId: z.string().optional(),
+  operatorName: z.string().optional(),
+  assignedAt: z.string().optional(),
+  ticketId: z.string().optional(),
 });
 
 export const messageItem: z.ZodType<StoredMessage> = z.object({
