@@ -2,6 +2,14 @@
  * Server → client frames of PROTOCOL.md v1 implemented so far. Field order here is the order on
  * the wire: a repeated `message.send` must answer a byte-identical ack.
  */
+import type {
+  CannedFrame,
+  ConversationTransferredFrame,
+  NoteAckFrame,
+  PushRegisteredFrame,
+  TypingEventFrame,
+} from './desk-frames.ts';
+import type { AuthCodeSentFrame, AuthVerifiedFrame } from './identification.ts';
 import type { Lang } from './lang.ts';
 
 export const ERROR_CODES = [
@@ -113,6 +121,13 @@ export interface ConversationUpdatedFrame {
 }
 
 export type ServerFrame =
+  | AuthCodeSentFrame
+  | AuthVerifiedFrame
+  | NoteAckFrame
+  | ConversationTransferredFrame
+  | CannedFrame
+  | TypingEventFrame
+  | PushRegisteredFrame
   | WelcomeFrame
   | MessageAckFrame
   | MessageFrame

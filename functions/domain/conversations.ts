@@ -33,6 +33,23 @@ export interface Conversation {
   assignedAt?: string;
   /** The ticket its escalation opened. */
   ticketId?: string;
+  /** When an operator first answered the citizen (the ticket's first human response; `operator.reply`). */
+  firstOperatorReplyAt?: string;
+  /** The ticket's readable number (`GU-…`), shown to the citizen with the queue position. */
+  ticketNumber?: string;
+  /**
+   * Set by the dispatcher while the conversation waits for an operator (state `queued`): the operator
+   * queue, when it started waiting (the queue's order, kept when it is put back to the front), and the
+   * id of this stay in the queue (its SQS message and timers name it; any other is stale). `queue`
+   * is removed on assignment, so only waiting conversations are in the `byQueue` index.
+   */
+  queue?: string;
+  queuedAt?: string;
+  queueEntryId?: string;
+  /** The escalation attempt the dispatcher took in (idempotency of the escalation consumer). */
+  dispatchedAttempt?: number;
+  /** When it waited past SLA_ASSIGN_SECONDS and went to the senior queue (C7). */
+  slaBreachedAt?: string;
 }
 
 export function isOpen(conversation: Conversation): boolean {

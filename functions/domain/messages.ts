@@ -27,10 +27,15 @@ export interface StoredMessage {
   /**
    * `bot` on a citizen message committed while its conversation was with the bot: the message is
    * its own outbox entry, and its stream record makes sure the bot gets the job even if
-   * `message.send` died before queueing it (functions/handlers/bot-dispatch.ts). Never sent to clients.
+   * `message.send` died before queueing it (functions/handlers/bot-dispatch.ts). `operator` on a
+   * citizen message committed while the conversation was queued or with an operator: its stream
+   * record makes the desk relay push it to the assigned operator (functions/handlers/desk-relay.ts).
+   * Never sent to clients.
    */
-  outbox?: 'bot';
+  outbox?: 'bot' | 'operator';
   attachments?: string[];
+  /** An operator's message: the name the citizen sees (`operator.displayName` on the wire). */
+  operatorName?: string;
   intent?: string;
   confidence?: number;
   suggestions?: Suggestion[];
@@ -70,5 +75,6 @@ export function toChatMessage(message: StoredMessage): ChatMessage {
   if (message.intent !== undefined) chat.intent = message.intent;
   if (message.confidence !== undefined) chat.confidence = message.confidence;
   if (message.suggestions !== undefined) chat.suggestions = message.suggestions;
+  if (message.operatorName !== undefined) chat.operator = { displayName: message.operatorName };
   return chat;
 }

@@ -3,15 +3,18 @@
  * as interfaces. Adapters (`functions/adapters/`) implement them; handlers wire them once.
  */
 import type { BotJob } from '#events/bot-job.ts';
+import type { TypingEventFrame } from '#events/desk-frames.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
 import type { ConversationUpdatedFrame, MessageFrame, Suggestion } from '#events/server-frames.ts';
+import type { FeedbackRequestFrame, TicketUpdatedFrame } from '#events/tickets.ts';
 import type { EscalationReason as BotEscalationReason } from './bot/index.ts';
 import type { Conversation } from './conversations.ts';
 import type { BotReplyRef, MessageAck } from './idempotency.ts';
 import type { StoredMessage } from './messages.ts';
 import type { ResumableSession, ResumeTokenSlots } from './resume-tokens.ts';
 import type { Connection, Session } from './sessions.ts';
+import type { Ticket, TicketFeedback } from './tickets.ts';
 
 export interface SessionRepository {
   /** Stores the session unless one with its id exists; an existing session is left untouched. */
@@ -110,11 +113,29 @@ export interface BotTurnAppend {
 }
 
 /**
+ * An operator's message (`operator.reply`): the conversation's `lastSeq` moves from the value read
+ * only while the conversation is still with that operator (state `operator`, `operatorId`), together
+ * with the message and its idempotency key `msg#{operatorId}#{clientMessageId}`.
+ */
+export interface OperatorMessageAppend {
+  /** The conversation as read; `lastSeq` is the expected value. */
+  conversation: Conversation;
+  operatorId: string;
+  message: StoredMessage;
+  idempotencyKey: string;
+  ack: MessageAck;
+  idempotencyExpiresAt: number;
+  /** Set on the first operator reply of the conversation: stored as `firstOperatorReplyAt`. */
+  firstReplyAt?: string;
+}
+
+/**
  * The one place where messages are written: conversation counter, message and idempotency key in
  * a single transaction (docs/architecture.md, "Gap-free seq under concurrency").
  */
 export interface ConversationLog {
   appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>>;
+  appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>>;
   appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>>;
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
 }
@@ -148,7 +169,12 @@ export interface EscalationQueue {
 export type DeliveryOutcome = 'delivered' | 'gone' | 'failed';
 
 /** Frames pushed to a connection, outside any request/response. */
-export type PushedFrame = MessageFrame | ConversationUpdatedFrame;
+export type PushedFrame =
+  | MessageFrame
+  | ConversationUpdatedFrame
+  | TypingEventFrame
+  | TicketUpdatedFrame
+  | FeedbackRequestFrame;
 
 export interface ConnectionNotifier {
   /** Never throws: a failure is an outcome, each call bounded by its own deadline. */
@@ -195,4 +221,69 @@ export interface IdGenerator {
 
 export interface Sleeper {
   sleep(ms: number): Promise<void>;
+}
+
+// Tickets (functions/domain/tickets.ts) ----------------------------------------------------------
+
+/**
+ * `created`: the ticket and the claim on its number were written together. `exists`: a ticket with
+ * this id is stored already (an idempotent retry): nothing written, the stored one returned.
+ * `number_taken`: another ticket holds the number: nothing written, draw another.
+ */
+export type TicketCreateOutcome =
+  | { status: 'created' }
+  | { status: 'exists'; existing: Ticket }
+  | { status: 'number_taken' };
+
+/** What a transition writes besides the ticket, in the same transaction. */
+export interface TransitionEffects {
+  /** Close this conversation (`state = closed`): its ticket reached a final status. */
+  closeConversationId?: string;
+}
+
+export interface TicketRepository {
+  /** Stores a new ticket and claims its number, atomically (uniqueness is the claim's condition). */
+  create(ticket: Ticket): Promise<TicketCreateOutcome>;
+  /** Read consistently: a transition's optimistic lock is the version read here. */
+  get(ticketId: string): Promise<Ticket | undefined>;
+  /** Follows the number's claim to its ticket, consistently. */
+  getByNumber(number: string): Promise<Ticket | undefined>;
+  /** A verified citizen's tickets (index `byCitizen`). */
+  listByCitizen(citizenId: string): Promise<Ticket[]>;
+  /** Tickets opened in a session (index `bySession`), also before it was verified. */
+  listBySession(sessionId: string): Promise<Ticket[]>;
+  /**
+   * Writes `next` (with `effects`) only if the stored ticket is still at `expected`'s version and
+   * status. `conflict`: someone else changed it first (or the conversation to close is gone);
+   * nothing was written.
+   */
+  replace(next: Ticket, expected: Ticket, effects?: TransitionEffects): Promise<'replaced' | 'conflict'>;
+  /** Stores the rating of a completed ticket that has none. `conflict`: rated already, or not completed. */
+  recordFeedback(ticketId: string, feedback: TicketFeedback): Promise<'recorded' | 'conflict'>;
+  /**
+   * Records the ticket on its conversation (`ticketId`), unless a later escalation's ticket is
+   * there already. `gone`: the conversation does not exist (expired).
+   */
+  linkConversation(conversationId: string, ticketId: string, attempt: number): Promise<'linked' | 'gone'>;
+}
+
+/** The sessions a verified citizen has used (SessionsTable index `byCitizen`). */
+export interface CitizenSessionReader {
+  sessionIdsOf(citizenId: string): Promise<string[]>;
+}
+
+/**
+ * Frees the operator's capacity when their conversation's ticket reaches a final status (E4's
+ * dispatcher implements it: `releaseAssignment`). Idempotent: calling it twice frees one slot.
+ */
+export interface AssignmentReleaser {
+  releaseAssignment(conversationId: string, operatorId: string): Promise<void>;
+}
+
+/**
+ * Told of every committed ticket change after the WebSocket push, with how many of the citizen's
+ * connections received it: the hook for offline delivery (mobile push, SMS; E5's notifier).
+ */
+export interface TicketUpdateListener {
+  ticketUpdated(update: { ticket: Ticket; deliveredConnections: number }): Promise<void>;
 }

@@ -12,7 +12,13 @@ import {
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
-import type { AppendOutcome, BotTurnAppend, CitizenMessageAppend, ConversationLog } from '#domain/ports.ts';
+import type {
+  AppendOutcome,
+  BotTurnAppend,
+  CitizenMessageAppend,
+  ConversationLog,
+  OperatorMessageAppend,
+} from '#domain/ports.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
 
@@ -73,10 +79,54 @@ export class DynamoConversationLog implements ConversationLog {
     items.push(this.putMessage(message));
     const keyIndex = items.length;
     items.push(this.putIdempotencyKey(append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt));
+    return this.commitWithAck(items, keyIndex, append.idempotencyKey);
+  }
 
+  /**
+   * `lastSeq` n → n+1 on the condition that the conversation is still with this operator, with the
+   * message and its key; the first reply also stamps `firstOperatorReplyAt` (once).
+   */
+  async appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>> {
+    const { conversation, message } = append;
+    const first =
+      append.firstReplyAt === undefined
+        ? ''
+        : ', firstOperatorReplyAt = if_not_exists(firstOperatorReplyAt, :first)';
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tables.conversationsTable,
+          Key: { conversationId: conversation.conversationId },
+          UpdateExpression: `SET lastSeq = :next, updatedAt = :updatedAt, expiresAt = :expiresAt${first}`,
+          ConditionExpression: 'lastSeq = :expected AND #state = :operator AND operatorId = :operatorId',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':next': message.seq,
+            ':expected': conversation.lastSeq,
+            ':updatedAt': message.ts,
+            ':expiresAt': message.expiresAt,
+            ':operator': 'operator',
+            ':operatorId': append.operatorId,
+            ...(append.firstReplyAt === undefined ? {} : { ':first': append.firstReplyAt }),
+          },
+        },
+      },
+      this.putMessage(message),
+    ];
+    const keyIndex = items.length;
+    items.push(this.putIdempotencyKey(append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt));
+    return this.commitWithAck(items, keyIndex, append.idempotencyKey);
+  }
+
+  /** Commits a message guarded by a key holding its ack; a duplicate answers the stored ack. */
+  private async commitWithAck(
+    items: TransactItem[],
+    keyIndex: number,
+    key: string,
+  ): Promise<AppendOutcome<MessageAck>> {
     const outcome = await this.commit(items, keyIndex);
     if (outcome !== 'duplicate') return { status: outcome };
-    const previous = await this.readKey(append.idempotencyKey);
+    const previous = await this.readKey(key);
     // The key vanished between the two reads only if it expired: treat it as a lost race and retry.
     return previous
       ? { status: 'duplicate', previous: messageAck(ackItem.parse(previous)) }

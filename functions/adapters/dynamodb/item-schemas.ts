@@ -9,10 +9,12 @@ import type { BotReplyRef, MessageAck } from '#domain/idempotency.ts';
 import type { StoredMessage } from '#domain/messages.ts';
 import type { Connection, Session } from '#domain/sessions.ts';
 import { roleSchema } from '#events/authorizer-context.ts';
+import { TICKET_ACTORS, TICKET_STATUSES, type Ticket } from '#domain/tickets.ts';
 import {
   escalationCategorySchema,
   escalationEventSchema,
   escalationReasonSchema,
+  intakeSchema,
 } from '#events/escalation.ts';
 import { langSchema } from '#events/lang.ts';
 
@@ -92,6 +94,13 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   operatorName: z.string().optional(),
   assignedAt: z.string().optional(),
   ticketId: z.string().optional(),
+  ticketNumber: z.string().optional(),
+  queue: z.string().optional(),
+  queuedAt: z.string().optional(),
+  queueEntryId: z.string().optional(),
+  dispatchedAttempt: z.number().int().positive().optional(),
+  slaBreachedAt: z.string().optional(),
+  firstOperatorReplyAt: z.string().optional(),
 });
 
 export const messageItem: z.ZodType<StoredMessage> = z.object({
@@ -105,6 +114,7 @@ export const messageItem: z.ZodType<StoredMessage> = z.object({
   expiresAt,
   clientMessageId: z.string().optional(),
   attachments: z.array(z.string()).optional(),
+  operatorName: z.string().optional(),
   intent: z.string().optional(),
   confidence: z.number().optional(),
   suggestions: z.array(z.object({ intent: z.string(), title: z.string() })).optional(),
@@ -125,4 +135,51 @@ export const botReplyItem: z.ZodType<BotReplyRef> = z.object({
   seq: z.number().int().positive(),
   messageId: z.string(),
   count: z.number().int().positive().optional(),
+});
+
+// Tickets (TicketsTable) -------------------------------------------------------------------------
+
+const ticketStatusItem = z.enum(TICKET_STATUSES);
+
+export const ticketItem: z.ZodType<Ticket> = z.object({
+  ticketId: z.string(),
+  number: z.string(),
+  status: ticketStatusItem,
+  category: escalationCategorySchema,
+  source: z.enum(['chat', 'portal']),
+  conversationId: z.string().optional(),
+  sessionId: z.string().optional(),
+  citizenId: z.string().optional(),
+  lang: langSchema,
+  intake: intakeSchema.optional(),
+  intent: z.string().optional(),
+  contact: z
+    .object({ name: z.string().optional(), channel: z.enum(['phone', 'email']), value: z.string() })
+    .optional(),
+  requestHash: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  waitingFor: z.object({ what: z.string(), until: z.string().optional() }).optional(),
+  rejectReason: z.object({ reason: z.string(), alternatives: z.array(z.string()).optional() }).optional(),
+  history: z.array(
+    z.object({
+      status: ticketStatusItem,
+      at: z.string(),
+      actor: z.enum(TICKET_ACTORS),
+      actorId: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ),
+  feedback: z
+    .object({ rating: z.number().int().min(1).max(5), comment: z.string().optional(), at: z.string() })
+    .optional(),
+  version: z.number().int().min(0),
+  expiresAt,
+});
+
+/** `ticketId` = `number#<number>`: the claim that makes a ticket number unique, and finds its ticket. */
+export const ticketNumberClaimItem = z.object({
+  ticketId: z.string(),
+  claimOf: z.string(),
+  expiresAt,
 });
