@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { normalizeMessageText } from '#domain/messages.ts';
-import { messageSendFrameSchema } from '#events/client-frames.ts';
+import { frameEnvelopeSchema, messageSendFrameSchema } from '#events/client-frames.ts';
 import { handler as defaultRoute } from '#handlers/default-route.ts';
 import { frameRoute } from './frame-route.ts';
 import type { RouteResponse, WebSocketRouteEvent } from './route-event.ts';
@@ -267,5 +267,121 @@ describe('the $default route', () => {
       code: 'BAD_REQUEST',
       details: [{ field: 'frame', problem: 'not a JSON object' }],
     });
+  });
+});
+
+describe('the authorization of the middleware (functions/domain/authorization.ts)', () => {
+  const operator = {
+    principalId: 'sub-1',
+    sessionId: 'sub-1',
+    role: 'operator',
+    lang: 'en',
+    displayName: 'Anna',
+  } as const;
+
+  function routeEvent(
+    routeKey: string,
+    body: string,
+    authorizer: Record<string, unknown>,
+  ): WebSocketRouteEvent {
+    return {
+      ...sampleEvent,
+      body,
+      requestContext: { ...sampleEvent.requestContext, routeKey, authorizer },
+    };
+  }
+
+  /** A route that answers the resolved caller's role; `sessions` holds one session. */
+  function probeRoute(session: { verified: boolean; citizenId?: string } | undefined) {
+    const reads: string[] = [];
+    const route = frameRoute(frameEnvelopeSchema, {
+      sessions: {
+        get: async (sessionId) => {
+          reads.push(sessionId);
+          return session;
+        },
+      },
+    });
+    const useCase = vi.fn();
+    const handler = middy<WebSocketRouteEvent, RouteResponse>()
+      .use(route.middleware)
+      .handler(async (event) => {
+        const { caller } = route.input(event);
+        useCase(caller);
+        return route.answer(event, { type: 'suggestions', items: [] });
+      });
+    return { handler, useCase, reads };
+  }
+
+  it('refuses an operator a citizen-only action with FORBIDDEN before validating the frame, echoing the requestId', async () => {
+    // Prepare: a frame missing every field would be BAD_REQUEST for a citizen.
+    const { handler, useCase } = messageSendRoute();
+    const event = routeEvent('message.send', '{"action":"message.send","requestId":"r9"}', {
+      ...operator,
+    });
+
+    // Act
+    const response = await handler(event, context);
+
+    // Assess
+    expect(frameOf(response)).toEqual({
+      type: 'error',
+      requestId: 'r9',
+      code: 'FORBIDDEN',
+      message: expect.any(String),
+    });
+    expect(useCase).not.toHaveBeenCalled();
+  });
+
+  it('answers a guest UNAUTHORIZED for ticket.list when its session is not verified', async () => {
+    // Prepare
+    const { handler, useCase, reads } = probeRoute({ verified: false });
+    const guest = sampleEvent.requestContext.authorizer as Record<string, unknown>;
+
+    // Act
+    const response = await handler(
+      routeEvent('ticket.list', '{"action":"ticket.list","requestId":"t1"}', guest),
+      context,
+    );
+
+    // Assess
+    expect(frameOf(response)).toMatchObject({ type: 'error', requestId: 't1', code: 'UNAUTHORIZED' });
+    expect(useCase).not.toHaveBeenCalled();
+    expect(reads).toEqual([guest.sessionId]);
+  });
+
+  it('hands the handler a guest who verified on this connection as a citizen with its citizenId', async () => {
+    // Prepare
+    const { handler, useCase } = probeRoute({ verified: true, citizenId: 'cit-9' });
+    const guest = sampleEvent.requestContext.authorizer as Record<string, unknown>;
+
+    // Act
+    await handler(routeEvent('ticket.list', '{"action":"ticket.list"}', guest), context);
+
+    // Assess
+    expect(useCase).toHaveBeenCalledWith(
+      expect.objectContaining({ role: 'citizen', citizenId: 'cit-9', sessionId: guest.sessionId }),
+    );
+  });
+
+  it('refuses a route key the policy has no row for', async () => {
+    const { handler, useCase } = probeRoute(undefined);
+
+    const response = await handler(
+      routeEvent('admin.wipe', '{"action":"admin.wipe"}', { ...operator }),
+      context,
+    );
+
+    expect(frameOf(response)).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    expect(useCase).not.toHaveBeenCalled();
+  });
+
+  it('still answers UNKNOWN_ACTION on $default, for every role', async () => {
+    const response = await defaultRoute(
+      routeEvent('$default', '{"action":"operator.teleport","requestId":"u1"}', { ...operator }),
+      context,
+    );
+
+    expect(frameOf(response)).toMatchObject({ type: 'error', requestId: 'u1', code: 'UNKNOWN_ACTION' });
   });
 });

@@ -1,22 +1,31 @@
 /**
  * The middy middleware of every request/response WebSocket route, and the typed access to what it
  * parsed. Before the handler: read the caller from the authorizer context, refuse an oversized
- * body, parse the JSON frame, validate it with the route's zod schema (BAD_REQUEST with `details`).
+ * body, parse the JSON frame, apply the authorization policy of the route key
+ * (functions/domain/authorization.ts: UNAUTHORIZED/FORBIDDEN, and the caller resolved from its
+ * session where the policy says so), validate it with the route's zod schema (BAD_REQUEST with `details`).
  * On any error: answer an `error` frame in the session language with the echoed `requestId`
  * as the route response, so the connection stays usable and nothing is stored.
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { z } from 'zod';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { authorizeAction, type CitizenSessionReader } from '#domain/authorization.ts';
 import { badRequest, ChatError } from '#domain/errors.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
 import { DEFAULT_LANG, type Lang } from '#events/lang.ts';
 import type { ErrorDetail, RouteAnswer } from '#events/server-frames.ts';
+import { config } from '../config.ts';
 import { logger } from '../observability.ts';
 import { toErrorFrame } from './error-frame.ts';
 import { MAX_FRAME_BYTES, type RouteResponse, type WebSocketRouteEvent } from './route-event.ts';
 
 export interface RouteInput<F> {
   frame: F;
+  /**
+   * The caller the action is done for: the authorizer context, except that a guest who verified on
+   * this connection is resolved to `citizen` (with `citizenId`) where the policy asks for it.
+   */
   caller: Caller;
   connectionId: string;
 }
@@ -35,9 +44,31 @@ export interface FrameRoute<F> {
   answer(event: WebSocketRouteEvent, frame: RouteAnswer): RouteResponse;
 }
 
-export function frameRoute<S extends z.ZodType>(schema: S): FrameRoute<z.output<S>> {
+export interface FrameRouteOptions {
+  /**
+   * Where a guest caller's session is read when the policy resolves it (tests inject one).
+   * @default DynamoDB SessionsTable (`SESSIONS_TABLE`), created on first use
+   */
+  sessions?: CitizenSessionReader;
+}
+
+/** `$default` answers frames of no route (UNKNOWN_ACTION): there is no action to authorize. */
+const UNROUTED_KEY = '$default';
+
+export function frameRoute<S extends z.ZodType>(
+  schema: S,
+  options: FrameRouteOptions = {},
+): FrameRoute<z.output<S>> {
   // Keyed by the event object, so concurrent invocations (local gateway) never see each other's state.
   const states = new WeakMap<WebSocketRouteEvent, RouteState>();
+  // Only routes whose policy resolves guests ever read a session, so only they need SESSIONS_TABLE.
+  let reader = options.sessions;
+  const sessions: CitizenSessionReader = {
+    get: (sessionId) => {
+      reader ??= new DynamoSessionRepository(config.sessionsTable);
+      return reader.get(sessionId);
+    },
+  };
 
   const stateOf = (event: WebSocketRouteEvent): RouteState => {
     const state = states.get(event);
@@ -45,7 +76,7 @@ export function frameRoute<S extends z.ZodType>(schema: S): FrameRoute<z.output<
     return state;
   };
 
-  const parseFrameBefore = (request: Request<WebSocketRouteEvent, RouteResponse>): void => {
+  const parseFrameBefore = async (request: Request<WebSocketRouteEvent, RouteResponse>): Promise<void> => {
     const { event } = request;
     const state: RouteState = { lang: DEFAULT_LANG };
     states.set(event, state);
@@ -62,9 +93,16 @@ export function frameRoute<S extends z.ZodType>(schema: S): FrameRoute<z.output<
       });
     }
     if (body.parsed === undefined) throw badRequest([{ field: 'frame', problem: body.problem }]);
+    const { routeKey } = event.requestContext;
+    const actingCaller =
+      routeKey === UNROUTED_KEY ? caller.data : await authorizeAction({ sessions }, routeKey, caller.data);
     const frame = schema.safeParse(body.parsed);
     if (!frame.success) throw badRequest(toDetails(frame.error));
-    state.input = { frame: frame.data, caller: caller.data, connectionId: event.requestContext.connectionId };
+    state.input = {
+      frame: frame.data,
+      caller: actingCaller,
+      connectionId: event.requestContext.connectionId,
+    };
   };
 
   const errorFrameOnError = (

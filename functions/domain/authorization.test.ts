@@ -1,0 +1,186 @@
+/**
+ * The authorization matrix: guest / citizen / operator / senior × every action of PROTOCOL.md,
+ * against an expected table written from the rules (not from the policy), plus the resolution of a
+ * guest who verified on its open connection.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Caller, Role } from '#events/authorizer-context.ts';
+import { ACTIONS, authorizeAction, type CitizenSessionReader } from './authorization.ts';
+import { ChatError } from './errors.ts';
+
+/** Every client → server action of PROTOCOL.md (citizen actions, then operator actions). */
+const PROTOCOL_ACTIONS = [
+  'hello',
+  'message.send',
+  'history.get',
+  'suggest',
+  'operator.request',
+  'auth.requestCode',
+  'auth.verifyCode',
+  'ticket.get',
+  'ticket.list',
+  'attachment.create',
+  'attachment.url',
+  'feedback.submit',
+  'push.register',
+  'typing',
+  'operator.status',
+  'operator.next',
+  'operator.reply',
+  'operator.note',
+  'operator.transfer',
+  'ticket.setStatus',
+  'canned.list',
+] as const;
+
+type Outcome = 'admit' | 'UNAUTHORIZED' | 'FORBIDDEN';
+type Row = readonly [guest: Outcome, citizen: Outcome, operator: Outcome, senior: Outcome];
+
+const SHARED: Row = ['admit', 'admit', 'admit', 'admit'];
+const CITIZEN_ONLY: Row = ['admit', 'admit', 'FORBIDDEN', 'FORBIDDEN'];
+const VERIFIED_ONLY: Row = ['UNAUTHORIZED', 'admit', 'FORBIDDEN', 'FORBIDDEN'];
+const STAFF_ONLY: Row = ['FORBIDDEN', 'FORBIDDEN', 'admit', 'admit'];
+
+/** The rules of the issue: who gets what, written out for every action. */
+const EXPECTED: Record<(typeof PROTOCOL_ACTIONS)[number], Row> = {
+  hello: SHARED,
+  'message.send': CITIZEN_ONLY,
+  'history.get': SHARED,
+  suggest: CITIZEN_ONLY,
+  'operator.request': CITIZEN_ONLY,
+  'auth.requestCode': CITIZEN_ONLY,
+  'auth.verifyCode': CITIZEN_ONLY,
+  'ticket.get': ['UNAUTHORIZED', 'admit', 'admit', 'admit'],
+  'ticket.list': VERIFIED_ONLY,
+  'attachment.create': SHARED,
+  'attachment.url': SHARED,
+  'feedback.submit': CITIZEN_ONLY,
+  'push.register': VERIFIED_ONLY,
+  typing: SHARED,
+  'operator.status': STAFF_ONLY,
+  'operator.next': STAFF_ONLY,
+  'operator.reply': STAFF_ONLY,
+  'operator.note': STAFF_ONLY,
+  'operator.transfer': STAFF_ONLY,
+  'ticket.setStatus': STAFF_ONLY,
+  'canned.list': STAFF_ONLY,
+};
+
+const ROLES: readonly Role[] = ['guest', 'citizen', 'operator', 'senior'];
+
+function callerAs(role: Role): Caller {
+  if (role === 'operator' || role === 'senior') {
+    const sub = '3f2b8c1e-0000-4000-8000-00000000000a';
+    return { principalId: sub, sessionId: sub, role, lang: 'ru', displayName: 'Анна' };
+  }
+  const sessionId = '6f1c2a9e-7d1b-4a8e-9c5e-2b7f0e3d4a11';
+  return role === 'citizen'
+    ? { principalId: sessionId, sessionId, role, lang: 'ru', verified: true, citizenId: 'cit-1' }
+    : { principalId: sessionId, sessionId, role, lang: 'ru' };
+}
+
+/** A session store holding one session, counting its reads. */
+function sessionsWith(session: { verified: boolean; citizenId?: string } | undefined) {
+  const reads: string[] = [];
+  const sessions: CitizenSessionReader = {
+    get: async (sessionId) => {
+      reads.push(sessionId);
+      return session;
+    },
+  };
+  return { sessions, reads };
+}
+
+async function outcomeOf(routeKey: string, caller: Caller, sessions: CitizenSessionReader): Promise<Outcome> {
+  try {
+    await authorizeAction({ sessions }, routeKey, caller);
+    return 'admit';
+  } catch (error) {
+    if (error instanceof ChatError && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) {
+      return error.code;
+    }
+    throw error;
+  }
+}
+
+describe('the authorization policy', () => {
+  it('has a row for exactly the actions of PROTOCOL.md', () => {
+    expect([...ACTIONS].sort()).toEqual([...PROTOCOL_ACTIONS].sort());
+  });
+
+  const cases = PROTOCOL_ACTIONS.flatMap((action) =>
+    ROLES.map((role, index) => [action, role, EXPECTED[action][index] as Outcome] as const),
+  );
+
+  it.each(cases)('%s by a %s: %s', async (action, role, expected) => {
+    // Prepare: a guest's session is not verified.
+    const { sessions } = sessionsWith({ verified: false });
+
+    // Act
+    const outcome = await outcomeOf(action, callerAs(role), sessions);
+
+    // Assess
+    expect(outcome).toBe(expected);
+  });
+
+  it('refuses a route it has no row for (fail closed), for every role', async () => {
+    const { sessions } = sessionsWith({ verified: true, citizenId: 'cit-1' });
+    for (const role of ROLES) {
+      expect(await outcomeOf('admin.dropTables', callerAs(role), sessions)).toBe('FORBIDDEN');
+      expect(await outcomeOf('constructor', callerAs(role), sessions)).toBe('FORBIDDEN');
+    }
+  });
+
+  it('admits a guest who verified on this connection as a citizen, with its citizenId', async () => {
+    // Prepare
+    const { sessions, reads } = sessionsWith({ verified: true, citizenId: 'cit-42' });
+    const guest = callerAs('guest');
+
+    // Act
+    const caller = await authorizeAction({ sessions }, 'ticket.list', guest);
+
+    // Assess
+    expect(caller).toEqual({ ...guest, role: 'citizen', verified: true, citizenId: 'cit-42' });
+    expect(reads).toEqual([guest.sessionId]);
+  });
+
+  it.each(['push.register', 'ticket.get', 'ticket.list'])(
+    'answers UNAUTHORIZED to a guest whose session is unverified or gone (%s)',
+    async (action) => {
+      for (const session of [{ verified: false }, undefined, { verified: true }]) {
+        const { sessions } = sessionsWith(session);
+        expect(await outcomeOf(action, callerAs('guest'), sessions)).toBe('UNAUTHORIZED');
+      }
+    },
+  );
+
+  it('resolves a verified guest where ownership may be by citizen, and leaves an unverified one a guest', async () => {
+    const verified = sessionsWith({ verified: true, citizenId: 'cit-7' });
+    const unverified = sessionsWith({ verified: false });
+
+    const asCitizen = await authorizeAction(verified, 'history.get', callerAs('guest'));
+    const asGuest = await authorizeAction(unverified, 'history.get', callerAs('guest'));
+
+    expect(asCitizen).toMatchObject({ role: 'citizen', citizenId: 'cit-7' });
+    expect(asGuest).toEqual(callerAs('guest'));
+  });
+
+  it('reads no session for callers whose context decides (citizens, staff, guests on plain actions)', async () => {
+    const { sessions, reads } = sessionsWith({ verified: true, citizenId: 'cit-1' });
+
+    await authorizeAction({ sessions }, 'ticket.list', callerAs('citizen'));
+    await authorizeAction({ sessions }, 'ticket.get', callerAs('operator'));
+    await authorizeAction({ sessions }, 'message.send', callerAs('guest'));
+    await outcomeOf('operator.next', callerAs('guest'), sessions);
+
+    expect(reads).toEqual([]);
+  });
+
+  it('never turns an operator into a citizen, even on a citizen-only action', async () => {
+    const { sessions } = sessionsWith({ verified: true, citizenId: 'cit-1' });
+    for (const action of ['ticket.list', 'push.register', 'feedback.submit', 'auth.verifyCode']) {
+      expect(await outcomeOf(action, callerAs('operator'), sessions)).toBe('FORBIDDEN');
+      expect(await outcomeOf(action, callerAs('senior'), sessions)).toBe('FORBIDDEN');
+    }
+  });
+});
