@@ -3,7 +3,7 @@
  * as interfaces. Adapters (`functions/adapters/`) implement them; handlers wire them once.
  */
 import type { BotJob } from '#events/bot-job.ts';
-import type { TypingEventFrame } from '#events/desk-frames.ts';
+import type { InternalNote, PushPlatform, TypingEventFrame } from '#events/desk-frames.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
 import type { ConversationUpdatedFrame, MessageFrame, Suggestion } from '#events/server-frames.ts';
@@ -11,6 +11,7 @@ import type { FeedbackRequestFrame, TicketUpdatedFrame } from '#events/tickets.t
 import type { EscalationReason as BotEscalationReason } from './bot/index.ts';
 import type { Conversation } from './conversations.ts';
 import type { BotReplyRef, MessageAck } from './idempotency.ts';
+import type { SendWindow, VerificationRecord } from './identification.ts';
 import type { StoredMessage } from './messages.ts';
 import type { ResumableSession, ResumeTokenSlots } from './resume-tokens.ts';
 import type { Connection, Session } from './sessions.ts';
@@ -211,6 +212,72 @@ export interface HandoverSpeaker {
   handOver(lang: Lang): BotAnswer;
 }
 
+/**
+ * A message to a citizen outside the WebSocket (`functions/adapters/notifier.ts`): SMS to an E.164
+ * phone, e-mail, or mobile push to an SNS platform endpoint ARN. Holds personal data: never log it.
+ */
+export type OutOfBandMessage =
+  | { channel: 'sms'; to: string; text: string }
+  | { channel: 'email'; to: string; subject: string; text: string }
+  | { channel: 'push'; to: string; title: string; text: string; data?: Record<string, string> };
+
+export interface OutOfBandNotifier {
+  /** Hands the message to SNS/SES (or the local outbox); throws when that fails. */
+  send(message: OutOfBandMessage): Promise<void>;
+}
+
+/** A session as identification reads it: what it is, its code sends, its pending destination. */
+export interface SessionIdentity {
+  resumable: ResumableSession;
+  /** Codes sent for this session in the current window (all destinations). */
+  codeSends?: SendWindow;
+  /** Optimistic-concurrency version of `codeSends` and `pendingDestinationKey`; 0 when never written. */
+  identityVersion: number;
+  /** The destination whose code this session asked for last. */
+  pendingDestinationKey?: string;
+}
+
+/** A stored record and the version it was read at (0: none was ever written, or it expired). */
+export interface VersionedRecord {
+  record: VerificationRecord | undefined;
+  version: number;
+}
+
+/** VerificationCodesTable and the identification fields of sessions (`identification.ts`). */
+export interface IdentificationRepository {
+  getRecord(destinationKey: string): Promise<VersionedRecord>;
+  getSessionIdentity(sessionId: string): Promise<SessionIdentity | undefined>;
+  /**
+   * A code was decided: the destination's record and the session's sends and pending destination,
+   * in one transaction, each under its version. `conflict`: another writer came first.
+   */
+  saveCodeRequest(input: {
+    record: VerificationRecord;
+    recordVersion: number;
+    recordExpiresAt: number;
+    sessionId: string;
+    codeSends: SendWindow;
+    identityVersion: number;
+  }): Promise<'saved' | 'conflict'>;
+  /** A wrong code was counted (or locked the destination), under the record's version. */
+  saveAttempt(record: VerificationRecord, version: number, expiresAt: number): Promise<'saved' | 'conflict'>;
+  /**
+   * The code was right, in one transaction: the record (code used up, failures reset) under its
+   * version; the session verified with `citizenId`, its pending destination cleared and its resume
+   * token slots replaced, under the slots' version and only while `openConversationId` is as read;
+   * the open conversation (if any) carried over to the citizen. `conflict`: something moved.
+   */
+  completeVerification(input: {
+    record: VerificationRecord;
+    recordVersion: number;
+    recordExpiresAt: number;
+    session: ResumableSession;
+    citizenId: string;
+    slots: ResumeTokenSlots;
+    openConversationId: string | undefined;
+  }): Promise<'verified' | 'conflict'>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -286,4 +353,65 @@ export interface AssignmentReleaser {
  */
 export interface TicketUpdateListener {
   ticketUpdated(update: { ticket: Ticket; deliveredConnections: number }): Promise<void>;
+}
+
+/** A citizen's device registered with `push.register`: its SNS platform endpoint. */
+export interface PushDevice {
+  /** `citizen#{citizenId}` for a verified citizen, else `session#{sessionId}`. */
+  ownerKey: string;
+  /** `{platform}#{SHA-256 of the device token}`: one item per device, never the token itself. */
+  deviceKey: string;
+  platform: PushPlatform;
+  endpointArn: string;
+  sessionId: string;
+  citizenId?: string;
+  registeredAt: string;
+  expiresAt: number;
+}
+
+export interface PushDeviceRepository {
+  /** Stores (or refreshes) the device under its owner. */
+  save(device: PushDevice): Promise<void>;
+  /** The devices of these owners (a citizen's and their session's), without duplicates. */
+  listByOwners(ownerKeys: string[]): Promise<PushDevice[]>;
+  delete(device: Pick<PushDevice, 'ownerKey' | 'deviceKey'>): Promise<void>;
+}
+
+/** SNS mobile push: a device token becomes a platform endpoint. */
+export interface PushEndpointRegistry {
+  /** `CreatePlatformEndpoint` on the platform's application; the same token answers the same endpoint. */
+  createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string>;
+}
+
+/** What an offline citizen is told, in their language. Never the message text or ticket details. */
+export interface OfflineNotice {
+  title: string;
+  text: string;
+  /** Ids the app opens on tap. */
+  data: Record<string, string>;
+}
+
+/** The out-of-band channels to a citizen who has no open connection (C11). */
+export interface OfflineChannels {
+  /** `gone`: the endpoint is disabled or deleted (the app was removed): forget the device. */
+  push(endpointArn: string, notice: OfflineNotice): Promise<'sent' | 'gone'>;
+  sms(phone: string, text: string): Promise<void>;
+}
+
+/** Where a verified citizen who opted in to SMS can be reached; undefined when they did not. */
+export interface SmsContactReader {
+  smsPhoneOf(citizenId: string): Promise<string | undefined>;
+}
+
+/** Internal notes of conversations (`operator.note`, transfers): never shown to citizens. */
+export interface NoteRepository {
+  add(note: InternalNote & { expiresAt: number }): Promise<void>;
+  /** Every live note of the conversation, oldest first. */
+  list(conversationId: string): Promise<InternalNote[]>;
+}
+
+/** At most one relay per key and interval (typing indicators). */
+export interface RelayThrottle {
+  /** True when `key` may relay now (and claims the interval); false while an earlier claim holds. */
+  claim(key: string, intervalMs: number, now: Date): Promise<boolean>;
 }

@@ -24,6 +24,8 @@ const SETTINGS = {
   conversationsTable: setting('CONVERSATIONS_TABLE', name),
   messagesTable: setting('MESSAGES_TABLE', name),
   idempotencyTable: setting('IDEMPOTENCY_TABLE', name),
+  /** Tickets and the claims on their numbers (functions/domain/tickets.ts). */
+  ticketsTable: setting('TICKETS_TABLE', name),
   botQueueUrl: setting('BOT_QUEUE_URL', z.url()),
   /** The escalation FIFO queue the operators' side consumes (events/escalation.ts). */
   escalationQueueUrl: setting('ESCALATION_QUEUE_URL', z.url()),
@@ -37,6 +39,56 @@ const SETTINGS = {
   resumeTokenTtlSeconds: setting('RESUME_TOKEN_TTL_SECONDS', positiveInt.default(24 * 60 * 60)),
   /** How long the token a connection resumed with stays valid after that connection's hello. */
   resumeTokenGraceSeconds: setting('RESUME_TOKEN_GRACE_SECONDS', positiveInt.default(5 * 60)),
+  // Dispatch (docs/architecture.md, "Dispatch"): operators, their queues and the timers.
+  operatorsTable: setting('OPERATORS_TABLE', name),
+  /** Timers (SLA, operator grace) and "capacity appeared" signals for the dispatcher. */
+  dispatchQueueUrl: setting('DISPATCH_QUEUE_URL', z.url()),
+  operatorQueueUrlAuth: setting('OPERATOR_QUEUE_URL_AUTH', z.url()),
+  operatorQueueUrlApplications: setting('OPERATOR_QUEUE_URL_APPLICATIONS', z.url()),
+  operatorQueueUrlDocuments: setting('OPERATOR_QUEUE_URL_DOCUMENTS', z.url()),
+  operatorQueueUrlLegal: setting('OPERATOR_QUEUE_URL_LEGAL', z.url()),
+  operatorQueueUrlMfc: setting('OPERATOR_QUEUE_URL_MFC', z.url()),
+  operatorQueueUrlGeneral: setting('OPERATOR_QUEUE_URL_GENERAL', z.url()),
+  operatorQueueUrlSenior: setting('OPERATOR_QUEUE_URL_SENIOR', z.url()),
+  /** C7: a ticket nobody picked up within this goes to the senior queue (an SLA breach). */
+  slaAssignSeconds: setting('SLA_ASSIGN_SECONDS', positiveInt.default(120)),
+  /** Chats an operator holds at once unless they ask for another number (`operator.status`). */
+  operatorMaxChats: setting('OPERATOR_MAX_CHATS', positiveInt.max(20).default(3)),
+  /** How long a disconnected operator keeps their conversations before they go back to the queue. */
+  operatorGraceSeconds: setting('OPERATOR_GRACE_SECONDS', positiveInt.default(60)),
+  /** The average time an operator spends on a conversation: the basis of the citizen's ETA. */
+  averageHandleSeconds: setting('AVERAGE_HANDLE_SECONDS', positiveInt.default(600)),
+  /** How long a dispatcher holds a received queue message: a dispatcher that died gives it back after this. */
+  dispatchVisibilitySeconds: setting('DISPATCH_VISIBILITY_SECONDS', positiveInt.max(300).default(30)),
+  /** How many waiting citizens of a queue are told their new position when it moves (bounded work). */
+  queuePositionUpdates: setting('QUEUE_POSITION_UPDATES', positiveInt.max(100).default(20)),
+  // Identification (docs/architecture.md, "Identification"). Keys: the raw key from the environment
+  // (local stack) wins; else the Secrets Manager secret the stack created (AWS). Never logged.
+  verificationCodesTable: setting('VERIFICATION_CODES_TABLE', name),
+  authHmacKey: setting('AUTH_HMAC_KEY', z.string().min(32).optional()),
+  authHmacSecretId: setting('AUTH_HMAC_SECRET_ID', name.optional()),
+  resumeTokenSigningKey: setting('RESUME_TOKEN_SIGNING_KEY', z.string().min(32).optional()),
+  resumeTokenSecretId: setting('RESUME_TOKEN_SECRET_ID', name.optional()),
+  /** How long a one-time code is valid. */
+  authCodeTtlSeconds: setting('AUTH_CODE_TTL_SECONDS', positiveInt.default(5 * 60)),
+  /** At most one code per destination per this many seconds. */
+  authResendIntervalSeconds: setting('AUTH_RESEND_INTERVAL_SECONDS', positiveInt.default(60)),
+  /** At most this many codes per destination per rate window. */
+  authMaxCodesPerHour: setting('AUTH_MAX_CODES_PER_HOUR', positiveInt.default(5)),
+  /** The rate window of the code counters (of a destination and of a session). */
+  authRateWindowSeconds: setting('AUTH_RATE_WINDOW_SECONDS', positiveInt.default(60 * 60)),
+  /** At most one code per session per this many seconds, whatever the destination. */
+  authSessionIntervalSeconds: setting('AUTH_SESSION_INTERVAL_SECONDS', positiveInt.default(10)),
+  /** At most this many codes per session per rate window, whatever the destinations. */
+  authMaxCodesPerSession: setting('AUTH_MAX_CODES_PER_SESSION', positiveInt.default(5)),
+  /** Wrong codes in a row that lock a destination. */
+  authMaxAttempts: setting('AUTH_MAX_ATTEMPTS', positiveInt.default(3)),
+  /** How long a destination stays locked after `AUTH_MAX_ATTEMPTS` wrong codes. */
+  authLockSeconds: setting('AUTH_LOCK_SECONDS', positiveInt.default(15 * 60)),
+  /** Sender of the one-time codes by e-mail (an SES identity of the account). */
+  authEmailFrom: setting('AUTH_EMAIL_FROM', z.email().default('no-reply@gosuslugi.example')),
+  /** Set by the local stack only: SMS, e-mail and push are recorded there instead of sent. */
+  localOutboxUrl: setting('LOCAL_OUTBOX_URL', z.url().optional()),
 };
 
 type Settings = typeof SETTINGS;

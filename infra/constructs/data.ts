@@ -67,6 +67,8 @@ const TABLES = {
       { indexName: 'bySession', partitionKey: string('sessionId'), sortKey: string('createdAt') },
       { indexName: 'byOperator', partitionKey: string('operatorId'), sortKey: string('updatedAt') },
       { indexName: 'byCitizen', partitionKey: string('citizenId'), sortKey: string('createdAt') },
+      // Sparse: `queue` is set only while the conversation waits for an operator (position, ETA, queue.stats).
+      { indexName: 'byQueue', partitionKey: string('queue'), sortKey: string('queuedAt') },
     ],
     retain: true,
   },
@@ -84,6 +86,23 @@ const TABLES = {
     indexes: [],
     retain: false,
   },
+  // Tickets (C6, C10), and one claim item per ticket number (`ticketId` = `number#<number>`): the
+  // claim's conditional put is what makes numbers unique, and a consistent read of it finds a ticket
+  // by number. Claims carry neither citizenId nor sessionId, so the indexes hold tickets only.
+  TicketsTable: {
+    partitionKey: string('ticketId'),
+    indexes: [
+      { indexName: 'byCitizen', partitionKey: string('citizenId'), sortKey: string('createdAt') },
+      { indexName: 'bySession', partitionKey: string('sessionId'), sortKey: string('createdAt') },
+    ],
+    retain: true,
+  },
+  // One item per operator: status, skills, capacity and the conversations they hold (dispatch).
+  OperatorsTable: {
+    partitionKey: string('operatorId'),
+    indexes: [{ indexName: 'byStatus', partitionKey: string('status'), sortKey: string('operatorId') }],
+    retain: false,
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 /** Construct id of a table of the data model. */
@@ -96,6 +115,8 @@ export class ChatTables extends Construct {
   readonly conversations: Table;
   readonly messages: Table;
   readonly idempotency: Table;
+  readonly tickets: Table;
+  readonly operators: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -122,10 +143,20 @@ export class ChatTables extends Construct {
     this.conversations = table('ConversationsTable');
     this.messages = table('MessagesTable');
     this.idempotency = table('IdempotencyTable');
+    this.tickets = table('TicketsTable');
+    this.operators = table('OperatorsTable');
   }
 
   /** Every table, for alarms and dashboards. */
   all(): Table[] {
-    return [this.connections, this.sessions, this.conversations, this.messages, this.idempotency];
+    return [
+      this.connections,
+      this.sessions,
+      this.conversations,
+      this.messages,
+      this.idempotency,
+      this.tickets,
+      this.operators,
+    ];
   }
 }

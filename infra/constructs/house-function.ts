@@ -14,6 +14,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { repoPath, repoRoot } from '../paths.ts';
 import { esmRequireBanner, externalModules, mainFields, nodeTarget, sourcesContent } from './bundling.ts';
+import type { OperatorQueueName } from '../../functions/domain/operators.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
 
 /** Powertools log levels accepted by `POWERTOOLS_LOG_LEVEL`. */
@@ -68,13 +69,19 @@ export type TableEnvName =
   | 'SESSIONS_TABLE'
   | 'CONVERSATIONS_TABLE'
   | 'MESSAGES_TABLE'
-  | 'IDEMPOTENCY_TABLE';
+  | 'IDEMPOTENCY_TABLE'
+  | 'TICKETS_TABLE'
+  | 'OPERATORS_TABLE';
 
 /** How a function uses a queue. */
 export type QueueAccess = 'send' | 'consume';
 
 /** Environment variables that carry queue URLs (docs/architecture.md). */
-export type QueueEnvName = 'BOT_QUEUE_URL' | 'ESCALATION_QUEUE_URL';
+export type QueueEnvName =
+  | 'BOT_QUEUE_URL'
+  | 'ESCALATION_QUEUE_URL'
+  | 'DISPATCH_QUEUE_URL'
+  | `OPERATOR_QUEUE_URL_${Uppercase<OperatorQueueName>}`;
 
 /** Metadata key under which the handler's repo-relative entry is recorded in the template. */
 export const LOCAL_ENTRY_METADATA = 'local:entry';

@@ -24,10 +24,17 @@ describe('the data model of docs/architecture.md', () => {
         index('bySession', 'sessionId', 'createdAt'),
         index('byOperator', 'operatorId', 'updatedAt'),
         index('byCitizen', 'citizenId', 'createdAt'),
+        index('byQueue', 'queue', 'queuedAt'),
       ],
     ],
     ['MessagesTable', [hash('conversationId'), range('seq')], undefined],
     ['IdempotencyTable', [hash('key')], undefined],
+    ['OperatorsTable', [hash('operatorId')], [index('byStatus', 'status', 'operatorId')]],
+    [
+      'TicketsTable',
+      [hash('ticketId')],
+      [index('byCitizen', 'citizenId', 'createdAt'), index('bySession', 'sessionId', 'createdAt')],
+    ],
   ])('keys %s as documented', (id, keySchema, indexes) => {
     expect(table(id).Properties.KeySchema).toEqual(keySchema);
     expect(table(id).Properties.GlobalSecondaryIndexes).toEqual(indexes);
@@ -44,19 +51,24 @@ describe('the data model of docs/architecture.md', () => {
     }
   });
 
-  it.each(['ConnectionsTable', 'SessionsTable', 'ConversationsTable', 'MessagesTable', 'IdempotencyTable'])(
-    'runs %s on demand, encrypted, with point-in-time recovery and TTL on expiresAt',
-    (id) => {
-      expect(table(id).Properties).toMatchObject({
-        BillingMode: 'PAY_PER_REQUEST',
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: { SSEEnabled: true },
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      });
-    },
-  );
+  it.each([
+    'ConnectionsTable',
+    'SessionsTable',
+    'ConversationsTable',
+    'MessagesTable',
+    'IdempotencyTable',
+    'OperatorsTable',
+    'TicketsTable',
+  ])('runs %s on demand, encrypted, with point-in-time recovery and TTL on expiresAt', (id) => {
+    expect(table(id).Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
 
-  it.each(['SessionsTable', 'ConversationsTable', 'MessagesTable'])(
+  it.each(['SessionsTable', 'ConversationsTable', 'MessagesTable', 'TicketsTable'])(
     'keeps %s when the stack is deleted (the regulator may ask for it)',
     (id) => {
       expect(table(id).DeletionPolicy).toBe('Retain');

@@ -7,9 +7,10 @@ import type { Conversation } from '#domain/conversations.ts';
 import type { EscalationRecord, IntakeProgress } from '#domain/escalations.ts';
 import type { BotReplyRef, MessageAck } from '#domain/idempotency.ts';
 import type { StoredMessage } from '#domain/messages.ts';
+import { type Operator, operatorQueueSchema, operatorStatusSchema } from '#domain/operators.ts';
 import type { Connection, Session } from '#domain/sessions.ts';
-import { roleSchema } from '#events/authorizer-context.ts';
 import { TICKET_ACTORS, TICKET_STATUSES, type Ticket } from '#domain/tickets.ts';
+import { roleSchema } from '#events/authorizer-context.ts';
 import {
   escalationCategorySchema,
   escalationEventSchema,
@@ -182,4 +183,21 @@ export const ticketNumberClaimItem = z.object({
   ticketId: z.string(),
   claimOf: z.string(),
   expiresAt,
+});
+
+/** An operator (OperatorsTable): `conversations` is a string set, absent when empty. */
+export const operatorItem: z.ZodType<Operator, unknown> = z.object({
+  operatorId: z.string(),
+  displayName: z.string(),
+  role: z.enum(['operator', 'senior']),
+  status: operatorStatusSchema,
+  skills: z.array(operatorQueueSchema),
+  maxChats: z.number().int().positive(),
+  activeChats: z.number().int().min(0),
+  conversations: z
+    .union([z.set(z.string()), z.array(z.string())])
+    .optional()
+    .transform((ids) => [...(ids ?? [])].sort()),
+  updatedAt: z.string(),
+  disconnectedAt: z.string().optional(),
 });

@@ -1,0 +1,186 @@
+/**
+ * Frames of tickets and feedback (PROTOCOL.md: `ticket.get`, `ticket.list`, `ticket.setStatus`,
+ * `feedback.submit`; events `ticket`, `tickets`, `ticket.updated`, `feedback.request`,
+ * `feedback.ack`) and the body of the portal's HTTP feedback form (`POST /feedback`, C10).
+ *
+ * `waitingFor` and `rejectReason` are objects on the wire ({what, until?}, {reason, alternatives?}):
+ * SPEC.md C6 asks for "what is needed and by when" and "the reason and alternatives", which one
+ * string cannot carry. `ticket.setStatus` also accepts a plain string for either (= `what` /
+ * `reason`), so a client that sends text only is understood.
+ */
+import * as z from 'zod';
+import { frameEnvelopeSchema } from './client-frames.ts';
+import { escalationCategorySchema } from './escalation.ts';
+import { langSchema } from './lang.ts';
+
+export const ticketStatusSchema = z.enum(['received', 'in_progress', 'waiting', 'completed', 'rejected']);
+
+const ticketIdSchema = z.string().min(1).max(64);
+/** A ticket number as typed: canonicalised (upper case, O→0, I/L→1) by the domain. */
+const ticketNumberSchema = z.string().min(1).max(32);
+
+export const ticketGetFrameSchema = frameEnvelopeSchema
+  .extend({
+    action: z.literal('ticket.get'),
+    ticketId: ticketIdSchema.optional(),
+    number: ticketNumberSchema.optional(),
+  })
+  .refine((frame) => (frame.ticketId === undefined) !== (frame.number === undefined), {
+    message: 'give exactly one of ticketId and number',
+    path: ['ticketId'],
+  });
+export type TicketGetFrame = z.infer<typeof ticketGetFrameSchema>;
+
+export const ticketListFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('ticket.list'),
+});
+
+export const waitingForSchema = z.union([
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .transform((what) => ({ what })),
+  z.object({
+    what: z.string().trim().min(1).max(1000),
+    until: z.iso.datetime({ offset: true }).optional(),
+  }),
+]);
+
+export const rejectReasonSchema = z.union([
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .transform((reason) => ({ reason })),
+  z.object({
+    reason: z.string().trim().min(1).max(1000),
+    alternatives: z.array(z.string().trim().min(1).max(500)).max(5).optional(),
+  }),
+]);
+
+export const ticketSetStatusFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('ticket.setStatus'),
+  ticketId: ticketIdSchema,
+  status: ticketStatusSchema,
+  note: z.string().trim().min(1).max(2000).optional(),
+  waitingFor: waitingForSchema.optional(),
+  rejectReason: rejectReasonSchema.optional(),
+});
+export type TicketSetStatusFrame = z.infer<typeof ticketSetStatusFrameSchema>;
+
+/**
+ * The citizen rates a completed ticket, once. PROTOCOL.md names the conversation; a ticket with no
+ * conversation (the portal's form) is named by `ticketId` instead.
+ */
+export const feedbackSubmitFrameSchema = frameEnvelopeSchema
+  .extend({
+    action: z.literal('feedback.submit'),
+    conversationId: z.string().min(1).max(64).optional(),
+    ticketId: ticketIdSchema.optional(),
+    rating: z.number().int().min(1).max(5),
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .refine((frame) => (frame.conversationId === undefined) !== (frame.ticketId === undefined), {
+    message: 'give exactly one of conversationId and ticketId',
+    path: ['conversationId'],
+  });
+export type FeedbackSubmitFrame = z.infer<typeof feedbackSubmitFrameSchema>;
+
+// Server → client ----------------------------------------------------------------------------------
+
+/** A ticket as clients see it (PROTOCOL.md), labelled in the receiving session's language. */
+export interface TicketView {
+  ticketId: string;
+  number: string;
+  status: z.infer<typeof ticketStatusSchema>;
+  statusLabel: string;
+  category: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The conversation the ticket came from (absent for the portal's form): what `feedback.submit` names. */
+  conversationId?: string;
+  waitingFor?: { what: string; until?: string };
+  rejectReason?: { reason: string; alternatives?: string[] };
+  history: { status: z.infer<typeof ticketStatusSchema>; at: string; actor: string; note?: string }[];
+  /** Set once the citizen rated it. */
+  feedback?: { rating: number; comment?: string; at: string };
+}
+
+export interface TicketFrame {
+  type: 'ticket';
+  requestId?: string;
+  ticket: TicketView;
+}
+
+export interface TicketsFrame {
+  type: 'tickets';
+  requestId?: string;
+  items: TicketView[];
+}
+
+export interface TicketUpdatedFrame {
+  type: 'ticket.updated';
+  requestId?: string;
+  ticket: TicketView;
+}
+
+export interface FeedbackRequestFrame {
+  type: 'feedback.request';
+  requestId?: string;
+  conversationId: string;
+  ticketId: string;
+}
+
+export interface FeedbackAckFrame {
+  type: 'feedback.ack';
+  requestId?: string;
+  ticketId: string;
+  conversationId?: string;
+  rating: number;
+}
+
+// HTTP: the portal's feedback form ---------------------------------------------------------------
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** `contact` is a phone in E.164 (spaces, dashes and brackets are dropped first) or an e-mail address. */
+export const portalContactSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(254)
+  .transform((raw, context) => {
+    if (raw.includes('@')) {
+      const email = z.email().safeParse(raw);
+      if (email.success) return { channel: 'email' as const, value: email.data.toLowerCase() };
+    } else {
+      const phone = raw.replace(/[\s\-().]/g, '');
+      if (E164.test(phone)) return { channel: 'phone' as const, value: phone };
+    }
+    context.addIssue({
+      code: 'custom',
+      message: 'a phone number in E.164 (+79991234567) or an e-mail address',
+    });
+    return z.NEVER;
+  });
+
+export const portalFeedbackRequestSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  contact: portalContactSchema,
+  category: escalationCategorySchema.default('general'),
+  text: z.string().trim().min(1).max(4000),
+  lang: langSchema.default('ru'),
+});
+export type PortalFeedbackRequest = z.infer<typeof portalFeedbackRequestSchema>;
+
+/** `Idempotency-Key`: 8–128 visible ASCII characters (a UUID is the usual choice). */
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{8,128}$/);
+
+/** 201 (and the same again for a repeated Idempotency-Key). */
+export interface PortalFeedbackCreated {
+  ticketId: string;
+  number: string;
+}

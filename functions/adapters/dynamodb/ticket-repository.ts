@@ -1,0 +1,266 @@
+/**
+ * Tickets in TicketsTable (key `ticketId`; indexes `byCitizen`, `bySession`) and the claims on their
+ * numbers (`ticketId` = `number#<number>`, same table). Creation writes the ticket and its claim in
+ * one transaction, each on `attribute_not_exists`, so neither a ticket id (idempotent retries) nor a
+ * number (uniqueness) can be taken twice. Transitions are conditional on the version and status
+ * read, so of two concurrent changes exactly one is written.
+ */
+import {
+  type CancellationReason,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  paginateQuery,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { TicketCreateOutcome, TicketRepository, TransitionEffects } from '#domain/ports.ts';
+import { isExpired } from '#domain/retention.ts';
+import type { Ticket, TicketFeedback } from '#domain/tickets.ts';
+import { documentClient } from './document-client.ts';
+import { ticketItem, ticketNumberClaimItem } from './item-schemas.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const TICKETS_BY_CITIZEN_INDEX = 'byCitizen';
+export const TICKETS_BY_SESSION_INDEX = 'bySession';
+
+/** The key of the claim item on a ticket number. */
+export function numberClaimKey(number: string): string {
+  return `number#${number}`;
+}
+
+export interface TicketTables {
+  ticketsTable: string;
+  /** Conversations get the ticket's id, and are closed with their ticket. */
+  conversationsTable: string;
+}
+
+export class DynamoTicketRepository implements TicketRepository {
+  constructor(private readonly tables: TicketTables) {}
+
+  async create(ticket: Ticket): Promise<TicketCreateOutcome> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tables.ticketsTable,
+          Item: ticket,
+          ConditionExpression: 'attribute_not_exists(ticketId)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.ticketsTable,
+          Item: {
+            ticketId: numberClaimKey(ticket.number),
+            claimOf: ticket.ticketId,
+            expiresAt: ticket.expiresAt,
+          },
+          ConditionExpression: 'attribute_not_exists(ticketId)',
+        },
+      },
+    ];
+    try {
+      await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+      return { status: 'created' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        const existing = await this.get(ticket.ticketId);
+        // Gone between the failed put and this read only if it expired: then it is a new ticket's turn.
+        if (existing) return { status: 'exists', existing };
+        throw error;
+      }
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') return { status: 'number_taken' };
+      throw error;
+    }
+  }
+
+  async get(ticketId: string): Promise<Ticket | undefined> {
+    if (ticketId.startsWith('number#')) return undefined;
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: this.tables.ticketsTable, Key: { ticketId }, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const ticket = ticketItem.parse(Item);
+    return isExpired(ticket, new Date()) ? undefined : ticket;
+  }
+
+  async getByNumber(number: string): Promise<Ticket | undefined> {
+    const { Item } = await documentClient.send(
+      new GetCommand({
+        TableName: this.tables.ticketsTable,
+        Key: { ticketId: numberClaimKey(number) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    return this.get(ticketNumberClaimItem.parse(Item).claimOf);
+  }
+
+  listByCitizen(citizenId: string): Promise<Ticket[]> {
+    return this.query(TICKETS_BY_CITIZEN_INDEX, 'citizenId', citizenId);
+  }
+
+  listBySession(sessionId: string): Promise<Ticket[]> {
+    return this.query(TICKETS_BY_SESSION_INDEX, 'sessionId', sessionId);
+  }
+
+  async replace(
+    next: Ticket,
+    expected: Ticket,
+    effects: TransitionEffects = {},
+  ): Promise<'replaced' | 'conflict'> {
+    const items: TransactItem[] = [this.transitionUpdate(next, expected)];
+    if (effects.closeConversationId !== undefined) {
+      items.push({
+        Update: {
+          TableName: this.tables.conversationsTable,
+          Key: { conversationId: effects.closeConversationId },
+          // A closed conversation leaves its operator queue (the sparse `byQueue` index) too.
+          UpdateExpression: 'SET #state = :closed, updatedAt = :at, closedAt = :at REMOVE #queue, queuedAt',
+          ConditionExpression: 'attribute_exists(conversationId)',
+          ExpressionAttributeNames: { '#state': 'state', '#queue': 'queue' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':at': next.updatedAt },
+        },
+      });
+    }
+    try {
+      await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'replaced';
+    } catch (error) {
+      if (error instanceof TransactionConflictException) return 'conflict';
+      const reasons = cancellationReasons(error);
+      if (reasons.length > 0 && reasons.every(isRetryableReason)) return 'conflict';
+      throw error;
+    }
+  }
+
+  async recordFeedback(ticketId: string, feedback: TicketFeedback): Promise<'recorded' | 'conflict'> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tables.ticketsTable,
+          Key: { ticketId },
+          UpdateExpression: 'SET feedback = :feedback, version = version + :one',
+          ConditionExpression:
+            'attribute_exists(ticketId) AND #status = :completed AND attribute_not_exists(feedback)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':feedback': feedback, ':completed': 'completed', ':one': 1 },
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw error;
+    }
+  }
+
+  async linkConversation(
+    conversationId: string,
+    ticketId: string,
+    attempt: number,
+  ): Promise<'linked' | 'gone'> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tables.conversationsTable,
+          Key: { conversationId },
+          UpdateExpression: 'SET ticketId = :ticketId, ticketAttempt = :attempt',
+          ConditionExpression:
+            'attribute_exists(conversationId) AND (attribute_not_exists(ticketAttempt) OR ticketAttempt <= :attempt)',
+          ExpressionAttributeValues: { ':ticketId': ticketId, ':attempt': attempt },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'linked';
+    } catch (error) {
+      // Failed with an item: a later escalation's ticket is linked already, which is the one to keep.
+      if (error instanceof ConditionalCheckFailedException) return error.Item ? 'linked' : 'gone';
+      throw error;
+    }
+  }
+
+  /**
+   * Only the fields a transition changes, so whatever else lives on the item is left alone; the
+   * condition is the optimistic lock (version) and the status the rules were checked against.
+   */
+  private transitionUpdate(next: Ticket, expected: Ticket): TransactItem {
+    const added = next.history.slice(expected.history.length);
+    const set = [
+      '#status = :status',
+      'updatedAt = :updatedAt',
+      'version = :version',
+      'expiresAt = :expiresAt',
+      'history = list_append(history, :added)',
+    ];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = {
+      ':status': next.status,
+      ':updatedAt': next.updatedAt,
+      ':version': next.version,
+      ':expiresAt': next.expiresAt,
+      ':added': added,
+      ':expectedVersion': expected.version,
+      ':expectedStatus': expected.status,
+    };
+    for (const field of ['waitingFor', 'rejectReason'] as const) {
+      const value = next[field];
+      if (value === undefined) remove.push(field);
+      else {
+        set.push(`${field} = :${field}`);
+        values[`:${field}`] = value;
+      }
+    }
+    return {
+      Update: {
+        TableName: this.tables.ticketsTable,
+        Key: { ticketId: next.ticketId },
+        UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ConditionExpression: 'version = :expectedVersion AND #status = :expectedStatus',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  private async query(indexName: string, attribute: string, value: string): Promise<Ticket[]> {
+    const now = new Date();
+    const tickets: Ticket[] = [];
+    const pages = paginateQuery(
+      { client: documentClient },
+      {
+        TableName: this.tables.ticketsTable,
+        IndexName: indexName,
+        KeyConditionExpression: `${attribute} = :value`,
+        ExpressionAttributeValues: { ':value': value },
+        ScanIndexForward: false,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const ticket = ticketItem.parse(item);
+        if (!isExpired(ticket, now)) tickets.push(ticket);
+      }
+    }
+    return tickets;
+  }
+}
+
+function cancellationReasons(error: unknown): CancellationReason[] {
+  return error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+}
+
+/** A failed condition, or a concurrent transaction on the same items: another writer came first. */
+function isRetryableReason(reason: CancellationReason): boolean {
+  return (
+    reason.Code === undefined ||
+    reason.Code === 'None' ||
+    reason.Code === 'ConditionalCheckFailed' ||
+    reason.Code === 'TransactionConflict'
+  );
+}

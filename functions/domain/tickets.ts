@@ -1,0 +1,329 @@
+/**
+ * Tickets (SPEC.md C6, C10): what a citizen's request is, the only status changes the rules allow,
+ * the readable number, and how a ticket looks to clients. Plain rules, no I/O: the use cases
+ * (`use-cases/open-ticket.ts`, `use-cases/change-ticket-status.ts`) store and push what these decide.
+ *
+ * State machine (the only transitions; `completed` and `rejected` are final):
+ *
+ *   received ──► in_progress ◄──► waiting
+ *      │             │  │            │
+ *      │             │  └──► completed
+ *      └──► rejected ◄┘              │
+ *               ▲────────────────────┘
+ *
+ * `waiting` needs `waitingFor` (what is needed from the citizen, and by when), `rejected` needs
+ * `rejectReason` (the reason, and alternatives): missing → BAD_REQUEST. Any other move → CONFLICT.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { CollectedIntake, EscalationCategory } from '#events/escalation.ts';
+import type { Lang } from '#events/lang.ts';
+import type { TicketView } from '#events/tickets.ts';
+import { badRequest, ChatError } from './errors.ts';
+
+export const TICKET_STATUSES = ['received', 'in_progress', 'waiting', 'completed', 'rejected'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** Who moved a ticket. `system`: the service itself (creation, timers). */
+export const TICKET_ACTORS = ['system', 'operator', 'senior', 'citizen'] as const;
+export type TicketActorKind = (typeof TICKET_ACTORS)[number];
+
+/** SPEC.md C6, exactly. */
+const TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
+  received: ['in_progress', 'rejected'],
+  in_progress: ['waiting', 'completed', 'rejected'],
+  waiting: ['in_progress', 'rejected'],
+  completed: [],
+  rejected: [],
+};
+
+/** Status labels in the session language; the Russian ones are SPEC.md C6's. */
+export const STATUS_LABELS: Readonly<Record<TicketStatus, Readonly<Record<Lang, string>>>> = {
+  received: { ru: 'Получено', en: 'Received' },
+  in_progress: { ru: 'В работе', en: 'In progress' },
+  waiting: { ru: 'Ожидание', en: 'Waiting' },
+  completed: { ru: 'Завершено', en: 'Completed' },
+  rejected: { ru: 'Отказ', en: 'Rejected' },
+};
+
+/** What a waiting ticket needs from the citizen, and by when (ISO 8601) if there is a deadline. */
+export interface WaitingFor {
+  what: string;
+  until?: string;
+}
+
+/** Why a ticket was rejected, and where the citizen may turn instead. */
+export interface RejectReason {
+  reason: string;
+  alternatives?: string[];
+}
+
+export interface TicketHistoryEntry {
+  status: TicketStatus;
+  at: string;
+  actor: TicketActorKind;
+  /** The operator's id (Cognito sub); never shown to citizens. */
+  actorId?: string;
+  note?: string;
+}
+
+export interface TicketFeedback {
+  rating: number;
+  comment?: string;
+  at: string;
+}
+
+/** The portal's feedback form (C10): who wrote, and how to answer them. Personal data: never logged. */
+export interface PortalContact {
+  name?: string;
+  channel: 'phone' | 'email';
+  /** E.164 phone or lower-cased e-mail. */
+  value: string;
+}
+
+export interface Ticket {
+  ticketId: string;
+  number: string;
+  status: TicketStatus;
+  category: EscalationCategory;
+  /** Where the ticket came from: an escalated conversation, or the portal's feedback form. */
+  source: 'chat' | 'portal';
+  conversationId?: string;
+  sessionId?: string;
+  citizenId?: string;
+  /** The language the citizen wrote in (labels on pushes use each connection's own language). */
+  lang: Lang;
+  intake?: CollectedIntake;
+  intent?: string;
+  contact?: PortalContact;
+  /** Fingerprint of the portal request that created it (Idempotency-Key replays must match it). */
+  requestHash?: string;
+  createdAt: string;
+  updatedAt: string;
+  waitingFor?: WaitingFor;
+  rejectReason?: RejectReason;
+  history: TicketHistoryEntry[];
+  feedback?: TicketFeedback;
+  /** Counts every write after creation: the optimistic lock of transitions. */
+  version: number;
+  expiresAt: number;
+}
+
+export function isFinal(status: TicketStatus): boolean {
+  return TRANSITIONS[status].length === 0;
+}
+
+export function canMove(from: TicketStatus, to: TicketStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export interface TicketActor {
+  kind: TicketActorKind;
+  id?: string;
+}
+
+export interface TransitionRequest {
+  to: TicketStatus;
+  actor: TicketActor;
+  note?: string;
+  waitingFor?: WaitingFor;
+  rejectReason?: RejectReason;
+  now: Date;
+  /** New `expiresAt`: a ticket that moves stays kept for the whole retention from its last change. */
+  expiresAt: number;
+}
+
+/**
+ * The ticket after one transition, or a ChatError: CONFLICT for a move the machine forbids (final
+ * statuses included), BAD_REQUEST when `waiting` lacks `waitingFor` or `rejected` lacks
+ * `rejectReason`. `waitingFor` is kept only while waiting, `rejectReason` only on a rejected ticket.
+ */
+export function applyTransition(ticket: Ticket, request: TransitionRequest): Ticket {
+  const { to } = request;
+  if (!canMove(ticket.status, to)) throw new ChatError('CONFLICT');
+  if (to === 'waiting' && !request.waitingFor) {
+    throw badRequest([{ field: 'waitingFor', problem: 'required when the status is waiting' }]);
+  }
+  if (to === 'rejected' && !request.rejectReason) {
+    throw badRequest([{ field: 'rejectReason', problem: 'required when the status is rejected' }]);
+  }
+  const at = request.now.toISOString();
+  const entry: TicketHistoryEntry = {
+    status: to,
+    at,
+    actor: request.actor.kind,
+    ...(request.actor.id === undefined ? {} : { actorId: request.actor.id }),
+    ...(request.note === undefined ? {} : { note: request.note }),
+  };
+  const { waitingFor: _waiting, rejectReason: _rejected, ...rest } = ticket;
+  return {
+    ...rest,
+    status: to,
+    updatedAt: at,
+    ...(to === 'waiting' ? { waitingFor: request.waitingFor } : {}),
+    ...(to === 'rejected' ? { rejectReason: request.rejectReason } : {}),
+    history: [...ticket.history, entry],
+    version: ticket.version + 1,
+    expiresAt: Math.max(ticket.expiresAt, request.expiresAt),
+  };
+}
+
+export interface NewTicket {
+  ticketId: string;
+  number: string;
+  category: EscalationCategory;
+  source: Ticket['source'];
+  lang: Lang;
+  now: Date;
+  expiresAt: number;
+  conversationId?: string;
+  sessionId?: string;
+  citizenId?: string;
+  intake?: CollectedIntake;
+  intent?: string;
+  contact?: PortalContact;
+  requestHash?: string;
+  note?: string;
+}
+
+/** A new ticket: `received`, with its creation as the first history entry (actor `system`). */
+export function openNewTicket(input: NewTicket): Ticket {
+  const at = input.now.toISOString();
+  const { now: _now, note, ...fields } = input;
+  return {
+    ...fields,
+    status: 'received',
+    createdAt: at,
+    updatedAt: at,
+    history: [{ status: 'received', at, actor: 'system', ...(note === undefined ? {} : { note }) }],
+    version: 0,
+  };
+}
+
+/**
+ * The ticket id of a conversation's escalation: derived from (conversationId, attempt), so a
+ * redelivered escalation finds the ticket it created instead of opening a second one.
+ */
+export function escalationTicketId(conversationId: string, attempt: number): string {
+  return `t-${digest(`escalation\u0000${conversationId}\u0000${attempt}`)}`;
+}
+
+/** The ticket id of a portal request with an `Idempotency-Key`: a double submit finds the first ticket. */
+export function portalTicketId(idempotencyKey: string): string {
+  return `t-${digest(`portal\u0000${idempotencyKey}`)}`;
+}
+
+/** 26 characters of base32 of SHA-256: 130 bits, opaque, URL-safe. */
+function digest(text: string): string {
+  return crockford(createHash('sha256').update(text).digest()).slice(0, 26).toLowerCase();
+}
+
+// Ticket numbers --------------------------------------------------------------------------------
+
+/** Crockford's base32: digits and letters without I, L, O and U, so a number read aloud is unambiguous. */
+export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const NUMBER_SUFFIX_LENGTH = 6;
+export const TICKET_NUMBER_PATTERN = /^GU-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/;
+
+/** A source of random bytes (a CSPRNG in production; fixed in tests). */
+export type RandomBytes = (size: number) => Uint8Array;
+
+export const secureRandomBytes: RandomBytes = (size) => randomBytes(size);
+
+/**
+ * `GU-YYYYMMDD-XXXXXX`: the UTC creation date and 6 Crockford base32 characters (30 random bits).
+ * Random numbers can collide: uniqueness is the repository's (a conditional put of a claim on the
+ * number, retried with a fresh one), never left to luck.
+ */
+export function newTicketNumber(now: Date, random: RandomBytes = secureRandomBytes): string {
+  const date = now.toISOString().slice(0, 10).replaceAll('-', '');
+  // 32 divides 256, so the low 5 bits of a uniform byte are uniform: no modulo bias.
+  const suffix = Array.from(random(NUMBER_SUFFIX_LENGTH), (byte) => CROCKFORD_ALPHABET[byte & 31]).join('');
+  return `GU-${date}-${suffix}`;
+}
+
+/**
+ * A number as a person may type it (lower case, `O` for zero, `I`/`L` for one) in its canonical
+ * form, or undefined when it cannot be a ticket number.
+ */
+export function canonicalTicketNumber(typed: string): string | undefined {
+  const upper = typed.trim().toUpperCase();
+  const match = /^GU-(\d{8})-([0-9A-Z]{6})$/.exec(upper);
+  if (!match) return undefined;
+  const suffix = (match[2] ?? '').replaceAll('O', '0').replaceAll('I', '1').replaceAll('L', '1');
+  const canonical = `GU-${match[1]}-${suffix}`;
+  return TICKET_NUMBER_PATTERN.test(canonical) ? canonical : undefined;
+}
+
+function crockford(bytes: Uint8Array): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += CROCKFORD_ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += CROCKFORD_ALPHABET[(value << (5 - bits)) & 31];
+  return out;
+}
+
+// Who may see and change a ticket -------------------------------------------------------------------
+
+/** The part of a caller that decides ownership. */
+export interface TicketReader {
+  role: 'guest' | 'citizen' | 'operator' | 'senior';
+  sessionId: string;
+  citizenId?: string;
+}
+
+export function isStaff(reader: Pick<TicketReader, 'role'>): boolean {
+  return reader.role === 'operator' || reader.role === 'senior';
+}
+
+/**
+ * A citizen's own ticket: the same verified citizen, or (a ticket opened before identification,
+ * or by a guest) the same session. Staff read every ticket.
+ */
+export function isVisibleTo(
+  ticket: Pick<Ticket, 'citizenId' | 'sessionId'>,
+  reader: TicketReader,
+  citizenSessions: ReadonlySet<string> = new Set(),
+): boolean {
+  if (isStaff(reader)) return true;
+  if (reader.citizenId !== undefined && ticket.citizenId === reader.citizenId) return true;
+  if (ticket.sessionId === undefined) return false;
+  return ticket.sessionId === reader.sessionId || citizenSessions.has(ticket.sessionId);
+}
+
+/** Newest first, one per ticket id. */
+export function newestFirst(tickets: Iterable<Ticket>): Ticket[] {
+  const byId = new Map<string, Ticket>();
+  for (const ticket of tickets) byId.set(ticket.ticketId, ticket);
+  return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** The ticket as a client sees it, labelled in `lang`; operator ids and personal data stay out. */
+export function ticketView(ticket: Ticket, lang: Lang): TicketView {
+  return {
+    ticketId: ticket.ticketId,
+    number: ticket.number,
+    status: ticket.status,
+    statusLabel: STATUS_LABELS[ticket.status][lang],
+    category: ticket.category,
+    createdAt: ticket.createdAt,
+    updatedAt: ticket.updatedAt,
+    ...(ticket.conversationId === undefined ? {} : { conversationId: ticket.conversationId }),
+    ...(ticket.waitingFor === undefined ? {} : { waitingFor: ticket.waitingFor }),
+    ...(ticket.rejectReason === undefined ? {} : { rejectReason: ticket.rejectReason }),
+    history: ticket.history.map(({ status, at, actor, note }) => ({
+      status,
+      at,
+      actor,
+      ...(note === undefined ? {} : { note }),
+    })),
+    ...(ticket.feedback === undefined ? {} : { feedback: ticket.feedback }),
+  };
+}
