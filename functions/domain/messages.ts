@@ -78,3 +78,18 @@ export function toChatMessage(message: StoredMessage): ChatMessage {
   if (message.operatorName !== undefined) chat.operator = { displayName: message.operatorName };
   return chat;
 }
+
+/**
+ * An attachment id must name a file this session uploaded and that passed the type check
+ * (`attachment.create`, SPEC C9). Until attachments exist no id can, and storing unverified ids
+ * would later let one citizen's message point at another's file.
+ */
+export function refuseUnknownAttachments(attachmentIds: string[] | undefined): void {
+  if (!attachmentIds?.length) return;
+  throw badRequest(
+    attachmentIds.map((_, i) => ({
+      field: `attachmentIds.${i}`,
+      problem: 'no such attachment of this session',
+    })),
+  );
+}

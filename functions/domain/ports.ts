@@ -5,6 +5,7 @@
 import type { BotJob } from '#events/bot-job.ts';
 import type { InternalNote, PushPlatform, TypingEventFrame } from '#events/desk-frames.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
+import type { ConversationAssignedFrame, QueueStatsFrame } from '#events/operator-frames.ts';
 import type { Lang } from '#events/lang.ts';
 import type { ConversationUpdatedFrame, MessageFrame, Suggestion } from '#events/server-frames.ts';
 import type { FeedbackRequestFrame, TicketUpdatedFrame } from '#events/tickets.ts';
@@ -175,7 +176,9 @@ export type PushedFrame =
   | ConversationUpdatedFrame
   | TypingEventFrame
   | TicketUpdatedFrame
-  | FeedbackRequestFrame;
+  | FeedbackRequestFrame
+  | ConversationAssignedFrame
+  | QueueStatsFrame;
 
 export interface ConnectionNotifier {
   /** Never throws: a failure is an outcome, each call bounded by its own deadline. */
@@ -335,7 +338,7 @@ export interface TicketRepository {
 }
 
 /** The sessions a verified citizen has used (SessionsTable index `byCitizen`). */
-export interface CitizenSessionReader {
+export interface CitizenSessionLookup {
   sessionIdsOf(citizenId: string): Promise<string[]>;
 }
 
@@ -381,21 +384,6 @@ export interface PushDeviceRepository {
 export interface PushEndpointRegistry {
   /** `CreatePlatformEndpoint` on the platform's application; the same token answers the same endpoint. */
   createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string>;
-}
-
-/** What an offline citizen is told, in their language. Never the message text or ticket details. */
-export interface OfflineNotice {
-  title: string;
-  text: string;
-  /** Ids the app opens on tap. */
-  data: Record<string, string>;
-}
-
-/** The out-of-band channels to a citizen who has no open connection (C11). */
-export interface OfflineChannels {
-  /** `gone`: the endpoint is disabled or deleted (the app was removed): forget the device. */
-  push(endpointArn: string, notice: OfflineNotice): Promise<'sent' | 'gone'>;
-  sms(phone: string, text: string): Promise<void>;
 }
 
 /** Where a verified citizen who opted in to SMS can be reached; undefined when they did not. */

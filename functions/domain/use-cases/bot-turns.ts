@@ -173,8 +173,11 @@ export async function publishAndDeliver(
   return total;
 }
 
-/** Posts one frame to every listed connection at once; each post has its own deadline. */
-async function postToAll(
+/**
+ * Posts one frame to every listed connection at once; each post has its own deadline. A connection
+ * that answers 410 Gone is deleted; the second value names those.
+ */
+export async function postToAll(
   deps: Pick<AfterCommitDeps, 'connections' | 'notifier'>,
   connections: Connection[],
   frame: PushedFrame,

@@ -9,7 +9,9 @@
  *     another one is that one read next.
  *  3. Commit, in one transaction: the conversation's `lastSeq + 1`, the message with that `seq`,
  *     and the idempotency key `msg#{sender}#{clientMessageId}` holding the ack. A message to a
- *     conversation with the bot carries the outbox mark (`outbox: 'bot'`, session, language).
+ *     conversation with the bot carries the outbox mark (`outbox: 'bot'`, session, language); one
+ *     to a conversation queued or with an operator `outbox: 'operator'`: its stream record makes
+ *     the desk relay push it to the assigned operator (functions/handlers/desk-relay.ts).
  *  4. If the conversation is with the bot, queue the bot job (group = conversation,
  *     deduplication = message id): the fast path.
  *  5. Answer the ack. It is never answered before step 4 has succeeded, so an acknowledged
@@ -38,9 +40,8 @@ import {
   newConversationTarget,
   nextSeq,
 } from '../conversations.ts';
-import { badRequest } from '../errors.ts';
 import { type MessageAck, sentMessageKey } from '../idempotency.ts';
-import { normalizeMessageText, type StoredMessage } from '../messages.ts';
+import { normalizeMessageText, refuseUnknownAttachments, type StoredMessage } from '../messages.ts';
 import type { OpenConversationHints } from '../open-conversation-hints.ts';
 import type {
   BotJobQueue,
@@ -108,7 +109,8 @@ export async function sendCitizenMessage(
       clientMessageId: input.clientMessageId,
       sessionId: caller.sessionId,
       lang: caller.lang,
-      ...(isWithBot(conversation) ? { outbox: 'bot' as const } : {}),
+      // Queued or with an operator: the desk relay pushes it to the operator (once one is assigned).
+      outbox: isWithBot(conversation) ? ('bot' as const) : ('operator' as const),
       ...(input.attachmentIds?.length ? { attachments: input.attachmentIds } : {}),
     };
     const ack: MessageAck = {
@@ -179,19 +181,4 @@ async function requeueUnanswered(
   ]);
   if (!conversation || !isWithBot(conversation) || botReply) return;
   await queueForBot(deps, caller, ack);
-}
-
-/**
- * An attachment id must name a file this session uploaded and that passed the type check
- * (`attachment.create`, SPEC C9). Until attachments exist no id can, and storing unverified ids
- * would later let one citizen's message point at another's file.
- */
-function refuseUnknownAttachments(attachmentIds: string[] | undefined): void {
-  if (!attachmentIds?.length) return;
-  throw badRequest(
-    attachmentIds.map((_, i) => ({
-      field: `attachmentIds.${i}`,
-      problem: 'no such attachment of this session',
-    })),
-  );
 }
