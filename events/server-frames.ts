@@ -11,6 +11,13 @@ import type {
 } from './desk-frames.ts';
 import type { AuthCodeSentFrame, AuthVerifiedFrame } from './identification.ts';
 import type { Lang } from './lang.ts';
+import type {
+  FeedbackAckFrame,
+  FeedbackRequestFrame,
+  TicketFrame,
+  TicketsFrame,
+  TicketUpdatedFrame,
+} from './tickets.ts';
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -121,6 +128,11 @@ export interface ConversationUpdatedFrame {
 }
 
 export type ServerFrame =
+  | TicketFrame
+  | TicketsFrame
+  | TicketUpdatedFrame
+  | FeedbackRequestFrame
+  | FeedbackAckFrame
   | AuthCodeSentFrame
   | AuthVerifiedFrame
   | NoteAckFrame

@@ -7,6 +7,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
+import { resumeTokenKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import { authorizeConnection } from '#domain/use-cases/authorize-connection.ts';
 import { config } from '#shared/config.ts';
@@ -16,6 +18,7 @@ const deps = {
   ids: randomIds,
   sessions: new DynamoSessionRepository(config.sessionsTable),
   clock: systemClock,
+  signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
 };
 
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()

@@ -6,6 +6,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
+import { resumeTokenKey } from '#adapters/secret-keys.ts';
 import { systemClock } from '#adapters/system.ts';
 import { randomResumeTokenSource } from '#domain/resume-tokens.ts';
 import { greetSession } from '#domain/use-cases/greet-session.ts';
@@ -24,6 +26,7 @@ const deps = {
     ttlSeconds: config.resumeTokenTtlSeconds,
     graceSeconds: config.resumeTokenGraceSeconds,
   },
+  signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
 };
 const route = frameRoute(helloFrameSchema);
 

@@ -1,7 +1,7 @@
 /**
  * Sessions in SessionsTable (key `sessionId`), and the resume-token slots stored on them
- * (`resumeTokens`: slot id → {hash, expiresAt}; `resumeTokensVersion`: its write version). Only
- * hashes are stored; nothing here ever logs an item, since it carries them.
+ * (`resumeTokens`: slot id → {expiresAt}; `resumeTokensVersion`: its write version). No token is
+ * stored; nothing here ever logs an item all the same.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -13,8 +13,9 @@ import type { Session } from '#domain/sessions.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { sessionItem } from './item-schemas.ts';
 
-const resumeTokensItem = z.object({
-  resumeTokens: z.record(z.string(), z.object({ hash: z.string(), expiresAt: z.number().int() })).default({}),
+/** The resume-token slots of a session item (slot id → expiry; a stored `hash` of the old format is ignored). */
+export const resumeTokensItem = z.object({
+  resumeTokens: z.record(z.string(), z.object({ expiresAt: z.number().int() })).default({}),
   resumeTokensVersion: z.number().int().min(0).default(0),
 });
 

@@ -6,12 +6,13 @@
  *  2. The session language is the `lang` query parameter when it is supported, else Russian.
  *
  * With a `token` (a citizen's resume token, `functions/domain/resume-tokens.ts`):
- *  1. Parse it (shape, lengths, charset) before any I/O; malformed → refuse.
- *  2. Read its session once, consistently; refuse when the session is unknown or expired, no stored
- *     token matches, or the matching one has expired.
- *  3. Admit the session: principal = sessionId, role `guest` (identification makes `citizen`, a
- *     later issue), `verified` passed through, the `lang` parameter if supported, else the
- *     session's, and the slot it came in with, for its `hello`.
+ *  1. Check its shape (a compact JWS of sane size), then its signature, issuer, audience and
+ *     expiry, with no I/O but the cached key; refuse anything else before any read.
+ *  2. Read its session (`sub`) once, consistently; refuse when the session is unknown or expired,
+ *     or its slot (`jti`) was revoked or has expired.
+ *  3. Admit the session: principal = sessionId; role `citizen` with its `citizenId` when the session
+ *     is verified, else `guest`; `verified`; the `lang` parameter if supported, else the session's;
+ *     and the slot it came in with, for its `hello`.
  *
  * Anything that cannot be verified is refused, never downgraded to a guest (PROTOCOL.md). Operator
  * Cognito tokens are verified by a later issue; until then they are refused as malformed.
@@ -19,12 +20,18 @@
 import type { AuthorizerContext } from '#events/authorizer-context.ts';
 import { langOrDefault, langSchema } from '#events/lang.ts';
 import type { Clock, IdGenerator, ResumeTokenRepository } from '../ports.ts';
-import { type ResumeRefusal, resumeTokenSchema, verifyResumeToken } from '../resume-tokens.ts';
+import {
+  looksLikeResumeToken,
+  type ResumeRefusal,
+  type ResumeTokenSigner,
+  verifyResumeToken,
+} from '../resume-tokens.ts';
 
 export interface AuthorizeConnectionDeps {
   ids: IdGenerator;
   sessions: ResumeTokenRepository;
   clock: Clock;
+  signer: ResumeTokenSigner;
 }
 
 export interface ConnectionRequest {
@@ -52,10 +59,12 @@ export async function authorizeConnection(
     };
   }
 
-  const token = resumeTokenSchema.safeParse(request.token);
-  if (!token.success) return { admitted: false, reason: 'malformed_token' };
-  const stored = await deps.sessions.getResumable(token.data.sessionId);
-  const verdict = verifyResumeToken(token.data, stored, deps.clock.now());
+  if (!looksLikeResumeToken(request.token)) return { admitted: false, reason: 'malformed_token' };
+  const claims = await deps.signer.verify(request.token);
+  if (claims === 'invalid') return { admitted: false, reason: 'bad_signature' };
+  if (claims === 'expired') return { admitted: false, reason: 'token_expired' };
+  const stored = await deps.sessions.getResumable(claims.sessionId);
+  const verdict = verifyResumeToken(claims, stored, deps.clock.now());
   if (!verdict.resumed) return { admitted: false, reason: verdict.reason };
 
   const { session, slotId } = verdict;
@@ -65,9 +74,10 @@ export async function authorizeConnection(
     principalId: session.sessionId,
     context: {
       sessionId: session.sessionId,
-      role: 'guest',
+      role: session.verified && session.citizenId !== undefined ? 'citizen' : 'guest',
       lang: asked.success ? asked.data : session.lang,
       verified: session.verified,
+      ...(session.verified && session.citizenId !== undefined ? { citizenId: session.citizenId } : {}),
       resumeTokenId: slotId,
     },
   };

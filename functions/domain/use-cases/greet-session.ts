@@ -6,7 +6,7 @@
  *  2. Issue a fresh resume token (`functions/domain/resume-tokens.ts`: new slot with the full
  *     lifetime, the slot this connection resumed with retired to a grace period, the cap kept) and
  *     store the slots under a version check; when another hello of the session wrote first, read
- *     again and retry.
+ *     again and retry. Sign the token (a JWT naming the new slot) once its slot is stored.
  *  3. Answer `welcome` with the session id, whether it is verified, the connection's language, the
  *     open conversation (null when there is none, or it is closed or expired) and the token.
  *
@@ -20,6 +20,7 @@ import {
   issueResumeToken,
   type ResumableSession,
   type ResumeTokenPolicy,
+  type ResumeTokenSigner,
   type ResumeTokenSource,
 } from '../resume-tokens.ts';
 
@@ -29,6 +30,7 @@ export interface GreetSessionDeps {
   clock: Clock;
   tokenSource: ResumeTokenSource;
   tokenPolicy: ResumeTokenPolicy;
+  signer: ResumeTokenSigner;
 }
 
 /** Concurrent hellos of one session are a handful of tabs at most; each retry re-reads. */
@@ -64,7 +66,7 @@ async function issueToken(
       source: deps.tokenSource,
     });
     const outcome = await deps.sessions.replaceSlots(caller.sessionId, issue.slots, stored.version);
-    if (outcome === 'replaced') return { stored, token: issue.token };
+    if (outcome === 'replaced') return { stored, token: await deps.signer.sign(issue.claims) };
   }
   // Still contended after several fresh reads: answer without a token rather than fail the hello;
   // the client keeps the token it has and asks again on its next hello.

@@ -1,0 +1,59 @@
+/**
+ * Frames of identification by one-time code (PROTOCOL.md, `auth.requestCode`, `auth.verifyCode`).
+ * The schemas only type the fields: what a valid phone or e-mail is, and how it is normalised, is
+ * the domain's (`functions/domain/identification.ts`), which answers BAD_REQUEST naming the field.
+ */
+import * as z from 'zod';
+import { frameEnvelopeSchema } from './client-frames.ts';
+
+/** Where a one-time code is sent. */
+export const codeChannelSchema = z.enum(['sms', 'email']);
+export type CodeChannel = z.infer<typeof codeChannelSchema>;
+
+/** Digits of a one-time code. */
+export const CODE_LENGTH = 6;
+
+/** Exactly one of `phone` (E.164, or a Russian number without `+`) and `email`. */
+export const authRequestCodeFrameSchema = frameEnvelopeSchema
+  .extend({
+    action: z.literal('auth.requestCode'),
+    phone: z.string().min(1).max(32).optional(),
+    email: z.string().min(1).max(254).optional(),
+  })
+  .refine((frame) => (frame.phone === undefined) !== (frame.email === undefined), {
+    message: 'give exactly one of phone and email',
+    path: ['phone'],
+  });
+export type AuthRequestCodeFrame = z.infer<typeof authRequestCodeFrameSchema>;
+
+/** A code is exactly six ASCII digits, as a string (a number would lose leading zeros). */
+export const authVerifyCodeFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('auth.verifyCode'),
+  code: z
+    .string()
+    .length(CODE_LENGTH)
+    .regex(/^[0-9]+$/, 'digits only'),
+});
+export type AuthVerifyCodeFrame = z.infer<typeof authVerifyCodeFrameSchema>;
+
+/** A code was sent: where (masked), how long it is valid, when another may be asked for. */
+export interface AuthCodeSentFrame {
+  type: 'auth.codeSent';
+  requestId?: string;
+  channel: CodeChannel;
+  /** The destination masked, e.g. `+7 *** ***-**-67` or `i***@example.ru`. */
+  destination: string;
+  /** Seconds the code is valid. */
+  expiresIn: number;
+  /** Seconds until another code may be requested for this destination. */
+  resendIn: number;
+}
+
+/** The session is verified: its citizen id and a resume token that resumes it as that citizen. */
+export interface AuthVerifiedFrame {
+  type: 'auth.verified';
+  requestId?: string;
+  citizenId: string;
+  /** A secret: never logged. Replaces every token the session had before. */
+  resumeToken: string;
+}

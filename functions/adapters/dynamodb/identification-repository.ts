@@ -1,0 +1,288 @@
+/**
+ * Identification in DynamoDB: VerificationCodesTable (key `destinationKey`, one item per destination,
+ * TTL `expiresAt`) and the identification fields of SessionsTable items (`codeSends`,
+ * `pendingDestinationKey`, `identityVersion`; and on success `verified`, `citizenId`, the resume
+ * token slots). Every write is conditional on the version read (`version` of a record,
+ * `identityVersion` / `resumeTokensVersion` of a session), so concurrent requests and attempts are
+ * counted exactly: the loser gets `conflict`, reads again and decides again.
+ *
+ * Items hold hashes and counters only, never a phone, an e-mail or a code; nothing here logs an item.
+ */
+import {
+  type CancellationReason,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { SendWindow, VerificationRecord } from '#domain/identification.ts';
+import type { IdentificationRepository, SessionIdentity, VersionedRecord } from '#domain/ports.ts';
+import type { ResumableSession, ResumeTokenSlots } from '#domain/resume-tokens.ts';
+import { isExpired } from '#domain/retention.ts';
+import { codeChannelSchema } from '#events/identification.ts';
+import { documentClient, nowSeconds } from './document-client.ts';
+import { sessionItem } from './item-schemas.ts';
+import { resumeTokensItem } from './session-repository.ts';
+
+export interface IdentificationTables {
+  verificationCodesTable: string;
+  sessionsTable: string;
+  conversationsTable: string;
+}
+
+const epoch = z.number().int();
+
+const sendWindowItem: z.ZodType<SendWindow> = z.object({
+  windowStart: epoch,
+  count: z.number().int().min(0),
+  lastSentAt: epoch,
+});
+
+/** The stored shape of a record: flat, so conditions and the TTL read plain attributes. */
+const recordItem = z.object({
+  destinationKey: z.string(),
+  channel: codeChannelSchema,
+  sends: sendWindowItem,
+  failures: z.number().int().min(0),
+  lockedUntil: epoch.optional(),
+  codeHash: z.string().optional(),
+  codeSessionId: z.string().optional(),
+  codeCitizenId: z.string().optional(),
+  codeExpiresAt: epoch.optional(),
+  version: z.number().int().positive(),
+  expiresAt: epoch,
+});
+
+const sessionIdentityItem = z.object({
+  codeSends: sendWindowItem.optional(),
+  identityVersion: z.number().int().min(0).default(0),
+  pendingDestinationKey: z.string().optional(),
+});
+
+function toRecord(item: z.infer<typeof recordItem>): VerificationRecord {
+  const { codeHash, codeSessionId, codeCitizenId, codeExpiresAt } = item;
+  const pending =
+    codeHash !== undefined &&
+    codeSessionId !== undefined &&
+    codeCitizenId !== undefined &&
+    codeExpiresAt !== undefined
+      ? { codeHash, sessionId: codeSessionId, citizenId: codeCitizenId, expiresAt: codeExpiresAt }
+      : undefined;
+  return {
+    destinationKey: item.destinationKey,
+    channel: item.channel,
+    sends: item.sends,
+    failures: item.failures,
+    ...(item.lockedUntil === undefined ? {} : { lockedUntil: item.lockedUntil }),
+    ...(pending ? { pending } : {}),
+  };
+}
+
+function toItem(record: VerificationRecord, version: number, expiresAt: number): z.infer<typeof recordItem> {
+  return {
+    destinationKey: record.destinationKey,
+    channel: record.channel,
+    sends: record.sends,
+    failures: record.failures,
+    ...(record.lockedUntil === undefined ? {} : { lockedUntil: record.lockedUntil }),
+    ...(record.pending
+      ? {
+          codeHash: record.pending.codeHash,
+          codeSessionId: record.pending.sessionId,
+          codeCitizenId: record.pending.citizenId,
+          codeExpiresAt: record.pending.expiresAt,
+        }
+      : {}),
+    version,
+    expiresAt,
+  };
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export class DynamoIdentificationRepository implements IdentificationRepository {
+  constructor(private readonly tables: IdentificationTables) {}
+
+  async getRecord(destinationKey: string): Promise<VersionedRecord> {
+    const { Item } = await documentClient.send(
+      new GetCommand({
+        TableName: this.tables.verificationCodesTable,
+        Key: { destinationKey },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return { record: undefined, version: 0 };
+    const item = recordItem.parse(Item);
+    // An expired record counts as absent, but its version still guards the next write.
+    return { record: isExpired(item, new Date()) ? undefined : toRecord(item), version: item.version };
+  }
+
+  async getSessionIdentity(sessionId: string): Promise<SessionIdentity | undefined> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: this.tables.sessionsTable, Key: { sessionId }, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const session = sessionItem.parse(Item);
+    if (isExpired(session, new Date())) return undefined;
+    const { resumeTokens, resumeTokensVersion } = resumeTokensItem.parse(Item);
+    const identity = sessionIdentityItem.parse(Item);
+    return {
+      resumable: { session, slots: resumeTokens, version: resumeTokensVersion },
+      identityVersion: identity.identityVersion,
+      ...(identity.codeSends ? { codeSends: identity.codeSends } : {}),
+      ...(identity.pendingDestinationKey ? { pendingDestinationKey: identity.pendingDestinationKey } : {}),
+    };
+  }
+
+  async saveCodeRequest(input: {
+    record: VerificationRecord;
+    recordVersion: number;
+    recordExpiresAt: number;
+    sessionId: string;
+    codeSends: SendWindow;
+    identityVersion: number;
+  }): Promise<'saved' | 'conflict'> {
+    const identityMatches =
+      input.identityVersion === 0
+        ? 'attribute_not_exists(identityVersion)'
+        : 'identityVersion = :expectedIdentity';
+    const outcome = await this.commit([
+      this.putRecord(input.record, input.recordVersion, input.recordExpiresAt),
+      {
+        Update: {
+          TableName: this.tables.sessionsTable,
+          Key: { sessionId: input.sessionId },
+          UpdateExpression:
+            'SET codeSends = :sends, pendingDestinationKey = :destinationKey, identityVersion = :nextIdentity',
+          ConditionExpression: `attribute_exists(sessionId) AND expiresAt >= :now AND ${identityMatches}`,
+          ExpressionAttributeValues: {
+            ':sends': input.codeSends,
+            ':destinationKey': input.record.destinationKey,
+            ':nextIdentity': input.identityVersion + 1,
+            ':now': nowSeconds(),
+            ...(input.identityVersion === 0 ? {} : { ':expectedIdentity': input.identityVersion }),
+          },
+        },
+      },
+    ]);
+    return outcome === 'committed' ? 'saved' : 'conflict';
+  }
+
+  async saveAttempt(
+    record: VerificationRecord,
+    version: number,
+    expiresAt: number,
+  ): Promise<'saved' | 'conflict'> {
+    try {
+      await documentClient.send(new PutCommand(this.putRecord(record, version, expiresAt).Put));
+      return 'saved';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw error;
+    }
+  }
+
+  async completeVerification(input: {
+    record: VerificationRecord;
+    recordVersion: number;
+    recordExpiresAt: number;
+    session: ResumableSession;
+    citizenId: string;
+    slots: ResumeTokenSlots;
+    openConversationId: string | undefined;
+  }): Promise<'verified' | 'conflict'> {
+    const { session, version: slotsVersion } = input.session;
+    const slotsMatch =
+      slotsVersion === 0
+        ? 'attribute_not_exists(resumeTokensVersion)'
+        : 'resumeTokensVersion = :expectedSlots';
+    const openMatches =
+      input.openConversationId === undefined
+        ? 'attribute_not_exists(openConversationId)'
+        : 'openConversationId = :open';
+    const items: TransactItem[] = [
+      this.putRecord(input.record, input.recordVersion, input.recordExpiresAt),
+      {
+        Update: {
+          TableName: this.tables.sessionsTable,
+          Key: { sessionId: session.sessionId },
+          UpdateExpression:
+            'SET verified = :true, citizenId = :citizenId, resumeTokens = :slots, resumeTokensVersion = :nextSlots ' +
+            'REMOVE pendingDestinationKey',
+          ConditionExpression:
+            `attribute_exists(sessionId) AND expiresAt >= :now AND pendingDestinationKey = :destinationKey ` +
+            `AND ${slotsMatch} AND ${openMatches}`,
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':citizenId': input.citizenId,
+            ':slots': input.slots,
+            ':nextSlots': slotsVersion + 1,
+            ':now': nowSeconds(),
+            ':destinationKey': input.record.destinationKey,
+            ...(slotsVersion === 0 ? {} : { ':expectedSlots': slotsVersion }),
+            ...(input.openConversationId === undefined ? {} : { ':open': input.openConversationId }),
+          },
+        },
+      },
+    ];
+    if (input.openConversationId !== undefined) {
+      // Carry-over: the guest's conversation becomes the citizen's (byCitizen index), same id, same seq.
+      items.push({
+        Update: {
+          TableName: this.tables.conversationsTable,
+          Key: { conversationId: input.openConversationId },
+          UpdateExpression: 'SET citizenId = :citizenId',
+          ConditionExpression: 'attribute_exists(conversationId) AND sessionId = :sessionId',
+          ExpressionAttributeValues: { ':citizenId': input.citizenId, ':sessionId': session.sessionId },
+        },
+      });
+    }
+    return (await this.commit(items)) === 'committed' ? 'verified' : 'conflict';
+  }
+
+  /** The record under its version: created when none was ever written, else replaced at `version`. */
+  private putRecord(
+    record: VerificationRecord,
+    version: number,
+    expiresAt: number,
+  ): TransactItem & { Put: object } {
+    return {
+      Put: {
+        TableName: this.tables.verificationCodesTable,
+        Item: toItem(record, version + 1, expiresAt),
+        ConditionExpression: version === 0 ? 'attribute_not_exists(destinationKey)' : 'version = :expected',
+        ...(version === 0 ? {} : { ExpressionAttributeValues: { ':expected': version } }),
+      },
+    };
+  }
+
+  private async commit(items: TransactItem[]): Promise<'committed' | 'conflict'> {
+    try {
+      await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'committed';
+    } catch (error) {
+      if (error instanceof TransactionConflictException) return 'conflict';
+      if (error instanceof TransactionCanceledException && lostRace(error.CancellationReasons ?? [])) {
+        return 'conflict';
+      }
+      throw error;
+    }
+  }
+}
+
+/** A failed condition or a conflict with a concurrent transaction: another writer came first. */
+function lostRace(reasons: CancellationReason[]): boolean {
+  return reasons.every(
+    (reason) =>
+      reason.Code === undefined ||
+      reason.Code === 'None' ||
+      reason.Code === 'ConditionalCheckFailed' ||
+      reason.Code === 'TransactionConflict',
+  );
+}

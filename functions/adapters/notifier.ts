@@ -1,0 +1,128 @@
+/**
+ * Out-of-band messages to a citizen who is not (or not only) on the WebSocket: SMS through SNS
+ * `Publish` to a phone number (transactional), e-mail through SES v2 `SendEmail`, mobile push
+ * through SNS `Publish` to a platform endpoint (FCM/APNs). On the local stack (`LOCAL_OUTBOX_URL`
+ * set) every message is recorded in the local outbox instead (`GET /local/outbox`), which has no
+ * AWS counterpart to emulate: nothing leaves the machine.
+ *
+ * A failure throws (the caller decides whether it matters); the log names the channel and the
+ * error's class only, never the destination or the text.
+ */
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { OutOfBandMessage, OutOfBandNotifier } from '#domain/ports.ts';
+import { logger } from '#shared/observability.ts';
+
+/** Deadline of one send: an SMS or e-mail that cannot be handed over in this time is reported failed. */
+const SEND_TIMEOUT_MS = 5000;
+
+export class AwsOutOfBandNotifier implements OutOfBandNotifier {
+  private readonly sns = new SNSClient({});
+  private readonly ses = new SESv2Client({});
+
+  /** `emailFrom`: a verified SES identity of the account (`AUTH_EMAIL_FROM`). */
+  constructor(private readonly emailFrom: string) {}
+
+  async send(message: OutOfBandMessage): Promise<void> {
+    const abortSignal = AbortSignal.timeout(SEND_TIMEOUT_MS);
+    try {
+      switch (message.channel) {
+        case 'sms':
+          await this.sns.send(
+            new PublishCommand({
+              PhoneNumber: message.to,
+              Message: message.text,
+              MessageAttributes: {
+                // One-time codes and status updates must arrive now, not at the cheapest rate.
+                'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+              },
+            }),
+            { abortSignal },
+          );
+          return;
+        case 'email':
+          await this.ses.send(
+            new SendEmailCommand({
+              FromEmailAddress: this.emailFrom,
+              Destination: { ToAddresses: [message.to] },
+              Content: {
+                Simple: {
+                  Subject: { Data: message.subject, Charset: 'UTF-8' },
+                  Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
+                },
+              },
+            }),
+            { abortSignal },
+          );
+          return;
+        case 'push':
+          await this.sns.send(
+            new PublishCommand({
+              TargetArn: message.to,
+              MessageStructure: 'json',
+              Message: pushPayload(message),
+            }),
+            { abortSignal },
+          );
+          return;
+      }
+    } catch (error) {
+      logger.warn('out-of-band message not sent', {
+        channel: message.channel,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+      throw error;
+    }
+  }
+}
+
+/** One payload for both platforms: SNS picks the key of the endpoint's platform. */
+function pushPayload(message: Extract<OutOfBandMessage, { channel: 'push' }>): string {
+  const data = message.data ?? {};
+  return JSON.stringify({
+    default: message.text,
+    GCM: JSON.stringify({ notification: { title: message.title, body: message.text }, data }),
+    APNS: JSON.stringify({ aps: { alert: { title: message.title, body: message.text } }, ...data }),
+    APNS_SANDBOX: JSON.stringify({ aps: { alert: { title: message.title, body: message.text } }, ...data }),
+  });
+}
+
+/** The local stack's outbox (`POST /local/outbox`, local/http.ts): what would have been sent. */
+export class LocalOutboxNotifier implements OutOfBandNotifier {
+  constructor(private readonly url: string) {}
+
+  async send(message: OutOfBandMessage): Promise<void> {
+    const entry = {
+      channel: message.channel,
+      to: message.to,
+      ...(message.channel === 'sms'
+        ? {}
+        : { subject: message.channel === 'email' ? message.subject : message.title }),
+      text: message.text,
+      ...(message.channel === 'push' && message.data ? { meta: message.data } : {}),
+    };
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(entry),
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+    if (!response.ok) {
+      logger.warn('out-of-band message not recorded in the local outbox', {
+        channel: message.channel,
+        status: response.status,
+      });
+      throw new Error(`local outbox answered ${response.status}`);
+    }
+  }
+}
+
+/** The notifier of this environment: the local outbox when `localOutboxUrl` is set, else AWS. */
+export function outOfBandNotifier(settings: {
+  localOutboxUrl: string | undefined;
+  emailFrom: string;
+}): OutOfBandNotifier {
+  return settings.localOutboxUrl === undefined
+    ? new AwsOutOfBandNotifier(settings.emailFrom)
+    : new LocalOutboxNotifier(settings.localOutboxUrl);
+}

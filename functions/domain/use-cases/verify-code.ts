@@ -1,0 +1,124 @@
+/**
+ * Use case: a citizen presents the one-time code (`auth.verifyCode`).
+ *
+ * Primary course:
+ *  1. Read the session: the destination whose code it asked for last (none → NOT_FOUND).
+ *  2. Read that destination's record; decide (`decideVerification`): locked → LOCKED with
+ *     `retryAfter`; no live code of this session (never asked, expired, used, or replaced by a later
+ *     request of another session) → NOT_FOUND; a wrong code → one more failure under the record's
+ *     version, INVALID_CODE with `attemptsLeft`, or LOCKED when it was the last allowed one.
+ *  3. The right code: in one transaction, under the versions read, use the code up and reset the
+ *     failures; make the session verified with the destination's `citizenId`; replace its resume
+ *     token slots with one fresh slot (tokens handed to the guest do not carry over); and carry the
+ *     session's open conversation over to the citizen (`citizenId` on it).
+ *  4. Answer `auth.verified` with the citizen id and the new resume token (signed after the commit).
+ *
+ * Whenever another writer came first (a racing attempt, a hello, a first message opening a
+ * conversation), nothing was written: read again and decide again. So N wrong codes racing each
+ * other count exactly N failures, and the lock holds after exactly `maxAttempts`.
+ */
+import type { Caller } from '#events/authorizer-context.ts';
+import type { AuthVerifiedFrame, AuthVerifyCodeFrame } from '#events/identification.ts';
+import { ChatError } from '../errors.ts';
+import {
+  decideVerification,
+  type IdentificationPolicy,
+  type IdentityHasher,
+  recordExpiresAt,
+} from '../identification.ts';
+import type { Clock, IdentificationRepository } from '../ports.ts';
+import {
+  issueResumeToken,
+  type ResumeTokenPolicy,
+  type ResumeTokenSigner,
+  type ResumeTokenSource,
+} from '../resume-tokens.ts';
+
+export interface VerifyCodeDeps {
+  repository: IdentificationRepository;
+  hasher: IdentityHasher;
+  signer: ResumeTokenSigner;
+  clock: Clock;
+  policy: IdentificationPolicy;
+  tokenPolicy: ResumeTokenPolicy;
+  tokenSource: ResumeTokenSource;
+}
+
+/** Racing attempts on one destination: each round one of them wins, the rest read again. */
+const MAX_ROUNDS = 20;
+
+export async function verifyCode(
+  deps: VerifyCodeDeps,
+  input: { caller: Caller; frame: AuthVerifyCodeFrame },
+): Promise<AuthVerifiedFrame> {
+  const { caller, frame } = input;
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const identity = await deps.repository.getSessionIdentity(caller.sessionId);
+    const destinationKey = identity?.pendingDestinationKey;
+    if (!identity || destinationKey === undefined) throw new ChatError('NOT_FOUND');
+    const [{ record, version }, presentedHash] = await Promise.all([
+      deps.repository.getRecord(destinationKey),
+      deps.hasher.codeHash(destinationKey, frame.code),
+    ]);
+    const now = deps.clock.now();
+    const decision = decideVerification({
+      record,
+      sessionId: caller.sessionId,
+      presentedHash,
+      now,
+      policy: deps.policy,
+    });
+
+    switch (decision.outcome) {
+      case 'no_code':
+        throw new ChatError('NOT_FOUND');
+      case 'locked': {
+        const { next } = decision;
+        if (
+          next &&
+          (await deps.repository.saveAttempt(next, version, recordExpiresAt(next, deps.policy))) ===
+            'conflict'
+        ) {
+          continue;
+        }
+        throw new ChatError('LOCKED', { retryAfter: decision.retryAfter });
+      }
+      case 'invalid': {
+        const saved = await deps.repository.saveAttempt(
+          decision.next,
+          version,
+          recordExpiresAt(decision.next, deps.policy),
+        );
+        if (saved === 'conflict') continue;
+        throw new ChatError('INVALID_CODE', { attemptsLeft: decision.attemptsLeft });
+      }
+      case 'verified': {
+        const resumable = identity.resumable;
+        const issue = issueResumeToken({
+          stored: resumable,
+          alone: true,
+          verified: true,
+          now,
+          policy: deps.tokenPolicy,
+          source: deps.tokenSource,
+        });
+        const outcome = await deps.repository.completeVerification({
+          record: decision.next,
+          recordVersion: version,
+          recordExpiresAt: recordExpiresAt(decision.next, deps.policy),
+          session: resumable,
+          citizenId: decision.citizenId,
+          slots: issue.slots,
+          openConversationId: resumable.session.openConversationId,
+        });
+        if (outcome === 'conflict') continue;
+        return {
+          type: 'auth.verified',
+          citizenId: decision.citizenId,
+          resumeToken: await deps.signer.sign(issue.claims),
+        };
+      }
+    }
+  }
+  throw new Error('verification still contended after every round');
+}

@@ -1,0 +1,37 @@
+/**
+ * Route `auth.requestCode`: sends a one-time code to a phone (SMS) or e-mail and answers
+ * `auth.codeSent` with the masked destination. Never logs the destination or the code.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
+import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
+import { outOfBandNotifier } from '#adapters/notifier.ts';
+import { identityHmacKey } from '#adapters/secret-keys.ts';
+import { systemClock } from '#adapters/system.ts';
+import { requestCode } from '#domain/use-cases/request-code.ts';
+import { authRequestCodeFrameSchema } from '#events/identification.ts';
+import { config } from '#shared/config.ts';
+import { identificationPolicy } from '#shared/identification-policy.ts';
+import { logger } from '#shared/observability.ts';
+import { frameRoute } from '#shared/websocket/frame-route.ts';
+import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+
+const deps = {
+  repository: new DynamoIdentificationRepository(config),
+  hasher: new HmacIdentityHasher(identityHmacKey(config)),
+  notifier: outOfBandNotifier({ localOutboxUrl: config.localOutboxUrl, emailFrom: config.authEmailFrom }),
+  clock: systemClock,
+  policy: identificationPolicy(config),
+};
+const route = frameRoute(authRequestCodeFrameSchema);
+
+export const handler = middy<WebSocketRouteEvent, RouteResponse>()
+  .use(injectLambdaContext(logger))
+  .use(route.middleware)
+  .handler(async (event) => {
+    const { frame, caller } = route.input(event);
+    const sent = await requestCode(deps, { caller, frame });
+    logger.info('one-time code sent', { sessionId: caller.sessionId, channel: sent.channel });
+    return route.answer(event, sent);
+  });

@@ -1,0 +1,44 @@
+/**
+ * Route `auth.verifyCode`: checks the one-time code of the session; on success the session is
+ * verified, its open conversation carried over to the citizen, and the answer `auth.verified` holds
+ * the citizen id and a fresh resume token. Never logs the code or the token.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
+import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
+import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
+import { identityHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
+import { systemClock } from '#adapters/system.ts';
+import { randomResumeTokenSource } from '#domain/resume-tokens.ts';
+import { verifyCode } from '#domain/use-cases/verify-code.ts';
+import { authVerifyCodeFrameSchema } from '#events/identification.ts';
+import { config } from '#shared/config.ts';
+import { identificationPolicy } from '#shared/identification-policy.ts';
+import { logger } from '#shared/observability.ts';
+import { frameRoute } from '#shared/websocket/frame-route.ts';
+import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+
+const deps = {
+  repository: new DynamoIdentificationRepository(config),
+  hasher: new HmacIdentityHasher(identityHmacKey(config)),
+  signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
+  clock: systemClock,
+  policy: identificationPolicy(config),
+  tokenPolicy: {
+    ttlSeconds: config.resumeTokenTtlSeconds,
+    graceSeconds: config.resumeTokenGraceSeconds,
+  },
+  tokenSource: randomResumeTokenSource,
+};
+const route = frameRoute(authVerifyCodeFrameSchema);
+
+export const handler = middy<WebSocketRouteEvent, RouteResponse>()
+  .use(injectLambdaContext(logger))
+  .use(route.middleware)
+  .handler(async (event) => {
+    const { frame, caller } = route.input(event);
+    const verified = await verifyCode(deps, { caller, frame });
+    logger.info('session verified', { sessionId: caller.sessionId });
+    return route.answer(event, verified);
+  });
