@@ -17,6 +17,7 @@ import { ChatTables } from './constructs/data.ts';
 import type { FunctionSettings, LogLevel } from './constructs/house-function.ts';
 import { KnowledgeBaseLayer } from './constructs/knowledge-base.ts';
 import { Monitoring, OnCallTopic } from './constructs/observability.ts';
+import { OperatorPool } from './constructs/operator-pool.ts';
 import { EscalationQueues } from './constructs/operators.ts';
 import { Realtime } from './constructs/realtime.ts';
 
@@ -121,6 +122,9 @@ export class SupportChatStack extends Stack {
       throttlingBurstLimit: props.throttlingBurstLimit ?? 1000,
       configureAccountLogsRole: props.configureApiGatewayAccountLogsRole,
     });
+    // Operators sign in to Cognito; the $connect authorizer verifies their ID tokens.
+    const operatorPool = new OperatorPool(this, 'Operators');
+    operatorPool.verifiedBy(this.realtime.authorizer);
     this.bot = new BotWorker(this, 'Bot', {
       settings,
       tables: this.tables,

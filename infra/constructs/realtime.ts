@@ -11,6 +11,7 @@ import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authoriz
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
+import { policyOf } from '../../functions/domain/authorization.ts';
 import { ApiGatewayAccountLogging } from './api-gateway-account-logging.ts';
 import type { BotQueues } from './bot.ts';
 import type { ChatTables } from './data.ts';
@@ -77,10 +78,14 @@ export class Realtime extends Construct {
   readonly stage: WebSocketStage;
   /** Every function behind the API, the authorizer included ({@link addRoute} adds to it). */
   readonly functions: HouseFunction[];
+  /** The `$connect` REQUEST authorizer (the operator pool gives it the pool and client ids). */
+  readonly authorizer: HouseFunction;
+  private readonly tables: ChatTables;
 
   constructor(scope: Construct, id: string, props: RealtimeProps) {
     super(scope, id);
     const { settings, tables } = props;
+    this.tables = tables;
     const fn = (fnId: string, file: string, description: string, timeout?: Duration): HouseFunction =>
       new HouseFunction(this, fnId, {
         entry: `functions/handlers/${file}.ts`,
@@ -96,6 +101,7 @@ export class Realtime extends Construct {
       'REQUEST authorizer of $connect: guest, resumed citizen session or operator',
       Duration.seconds(5),
     ).useTable('SESSIONS_TABLE', tables.sessions, 'read');
+    this.authorizer = authorize;
     const connect = fn('Connect', 'connect', 'Stores a new connection and its session')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'write')
       .useTable('SESSIONS_TABLE', tables.sessions, 'write');
@@ -214,8 +220,12 @@ export class Realtime extends Construct {
    * answers through the route response. Constructs of other capabilities (identification, tickets,
    * operators) add their routes with it, so every route is built the same way and watched by the
    * same alarms (`functions`).
+   *
+   * Where the authorization policy (functions/domain/authorization.ts) resolves a guest caller from
+   * its session, `target` is granted read on SessionsTable: the frame middleware reads it.
    */
   addRoute(routeKey: string, target: HouseFunction): void {
+    if (policyOf(routeKey)?.resolveCitizen) target.useTable('SESSIONS_TABLE', this.tables.sessions, 'read');
     const route = this.api.addRoute(routeKey, {
       integration: new WebSocketLambdaIntegration(`${target.node.id}${routeKey}Integration`, target),
       returnResponse: true,
