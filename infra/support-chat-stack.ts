@@ -15,10 +15,11 @@ import { AttachmentStore } from './constructs/attachments.ts';
 import { BotDispatch, BotQueues, BotWorker } from './constructs/bot.ts';
 import { ChatTables } from './constructs/data.ts';
 import type { FunctionSettings, LogLevel } from './constructs/house-function.ts';
+import { Identification, IdentificationKeys } from './constructs/identification.ts';
 import { KnowledgeBaseLayer } from './constructs/knowledge-base.ts';
 import { Monitoring, OnCallTopic } from './constructs/observability.ts';
 import { OperatorPool } from './constructs/operator-pool.ts';
-import { EscalationQueues } from './constructs/operators.ts';
+import { DispatchQueues, EscalationQueues } from './constructs/operators.ts';
 import { Realtime } from './constructs/realtime.ts';
 
 /** Configuration of the support chat; `infra/app.ts` reads it from CDK context. */
@@ -54,6 +55,12 @@ export interface SupportChatStackProps extends StackProps {
    */
   readonly alarmEmail?: string;
   /**
+   * Sender of one-time codes by e-mail (`AUTH_EMAIL_FROM`): an SES identity verified in the account
+   * (its domain, or the address itself); the code functions may send from it only.
+   * @default 'no-reply@gosuslugi.example'
+   */
+  readonly authEmailFrom?: string;
+  /**
    * Steady-state requests per second the WebSocket stage admits (default route settings).
    * @default 500
    */
@@ -88,6 +95,8 @@ export class SupportChatStack extends Stack {
   readonly bot: BotWorker;
   readonly botDispatch: BotDispatch;
   readonly monitoring: Monitoring;
+  /** The operator queues, their dead-letter queues and the timer queue (alarms, E5). */
+  readonly dispatchQueues: DispatchQueues;
 
   constructor(scope: Construct, id: string, props: SupportChatStackProps = {}) {
     super(scope, id, {
@@ -106,8 +115,10 @@ export class SupportChatStack extends Stack {
     this.tables = new ChatTables(this, 'Data');
     const botQueues = new BotQueues(this, 'BotQueues');
     const escalationQueues = new EscalationQueues(this, 'EscalationQueues');
+    this.dispatchQueues = new DispatchQueues(this, 'Dispatch', { tables: this.tables });
     new AttachmentStore(this, 'Attachments', { retentionDays: messageRetentionDays });
     const onCall = new OnCallTopic(this, 'OnCall', { alarmEmail: props.alarmEmail });
+    const identificationKeys = new IdentificationKeys(this, 'IdentificationKeys');
 
     // Stateless.
     const knowledgeBase = new KnowledgeBaseLayer(this, 'KnowledgeBase', { path: props.knowledgeBasePath });
@@ -125,6 +136,14 @@ export class SupportChatStack extends Stack {
     // Operators sign in to Cognito; the $connect authorizer verifies their ID tokens.
     const operatorPool = new OperatorPool(this, 'Operators');
     operatorPool.verifiedBy(this.realtime.authorizer);
+    // Citizens identify by one-time code; the authorizer and hello sign and check resume tokens.
+    new Identification(this, 'Identification', {
+      settings,
+      tables: this.tables,
+      realtime: this.realtime,
+      keys: identificationKeys,
+      emailFrom: props.authEmailFrom ?? 'no-reply@gosuslugi.example',
+    });
     this.bot = new BotWorker(this, 'Bot', {
       settings,
       tables: this.tables,
@@ -142,7 +161,11 @@ export class SupportChatStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       onCall,
       functions: [...this.realtime.functions, this.bot.function, this.botDispatch.function],
-      deadLetterQueues: [botQueues.deadLetterQueue, escalationQueues.deadLetterQueue],
+      deadLetterQueues: [
+        botQueues.deadLetterQueue,
+        escalationQueues.deadLetterQueue,
+        ...this.dispatchQueues.deadLetterQueues(),
+      ],
       botQueue: botQueues.queue,
       escalationQueue: escalationQueues.queue,
       botDispatchFailureQueue: this.botDispatch.failureQueue,

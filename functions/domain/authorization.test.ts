@@ -31,6 +31,7 @@ const PROTOCOL_ACTIONS = [
   'operator.transfer',
   'ticket.setStatus',
   'canned.list',
+  'queue.stats',
 ] as const;
 
 type Outcome = 'admit' | 'UNAUTHORIZED' | 'FORBIDDEN';
@@ -64,6 +65,7 @@ const EXPECTED: Record<(typeof PROTOCOL_ACTIONS)[number], Row> = {
   'operator.transfer': STAFF_ONLY,
   'ticket.setStatus': STAFF_ONLY,
   'canned.list': STAFF_ONLY,
+  'queue.stats': STAFF_ONLY,
 };
 
 const ROLES: readonly Role[] = ['guest', 'citizen', 'operator', 'senior'];

@@ -65,6 +65,8 @@ export const AUTHORIZATION_POLICY = {
   'operator.transfer': row(STAFF),
   'ticket.setStatus': row(STAFF),
   'canned.list': row(STAFF),
+  // This backend's addition: the waiting lines at a glance (also pushed to online operators).
+  'queue.stats': row(STAFF),
 } as const satisfies Record<string, ActionPolicy>;
 
 export type Action = keyof typeof AUTHORIZATION_POLICY;

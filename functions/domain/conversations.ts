@@ -46,6 +46,8 @@ export interface Conversation {
   queue?: string;
   queuedAt?: string;
   queueEntryId?: string;
+  /** The queue the operator took it from: where it goes back if they disconnect for good. */
+  assignedQueue?: string;
   /** The escalation attempt the dispatcher took in (idempotency of the escalation consumer). */
   dispatchedAttempt?: number;
   /** When it waited past SLA_ASSIGN_SECONDS and went to the senior queue (C7). */

@@ -5,9 +5,13 @@
  * by category to the operator queues, will consume it. Until then messages wait here (14 days).
  */
 import { Duration } from 'aws-cdk-lib';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { OPERATOR_QUEUES, type OperatorQueueName } from '../../functions/domain/operators.ts';
+import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
 import { conversationQueue } from './conversation-queue.ts';
+import type { ChatTables } from './data.ts';
+import type { HouseFunction } from './house-function.ts';
 
 /** Receives before an escalation goes to the dead-letter queue. */
 export const ESCALATION_MAX_RECEIVE_COUNT = 5;
@@ -34,5 +38,122 @@ export class EscalationQueues extends Construct {
       // A citizen waiting for a person must never be lost: kept as long as SQS allows.
       retentionPeriod: Duration.days(14),
     }));
+  }
+}
+
+/**
+ * Receives of one waiting conversation's message before it is dead-lettered. A message is received
+ * whenever a dispatcher with a free slot looks at the queue and given back when that slot went to
+ * someone else meanwhile, so it is received many times without anything being wrong; fifty
+ * receives that end in neither an assignment nor a give-back mean the dispatcher keeps failing on it.
+ */
+export const OPERATOR_QUEUE_MAX_RECEIVE_COUNT = 50;
+
+/** The dispatcher holds a received entry only while it commits one assignment. */
+export const OPERATOR_QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(30);
+
+/** Run-time limit of the functions that consume the dispatch (timer) queue. */
+export const DISPATCH_TIMER_TIMEOUT = Duration.seconds(30);
+
+/** Receives of a timer or signal before it is dead-lettered. */
+export const DISPATCH_TIMER_MAX_RECEIVE_COUNT = 5;
+
+/** Properties of {@link DispatchQueues}. */
+export interface DispatchQueuesProps {
+  /** The tables dispatch writes (ConversationsTable, OperatorsTable), for {@link DispatchQueues.allowRelease}. */
+  readonly tables: ChatTables;
+}
+
+/** `OPERATOR_QUEUE_URL_<NAME>` of each operator queue. */
+export function operatorQueueEnvName(queue: OperatorQueueName) {
+  return `OPERATOR_QUEUE_URL_${queue.toUpperCase() as Uppercase<OperatorQueueName>}` as const;
+}
+
+/**
+ * The queues of dispatch (stateful): one FIFO operator queue per category and `senior`, holding a
+ * message per waiting conversation until it is assigned (so `ApproximateAgeOfOldestMessage` is the
+ * longest real wait), each with its FIFO dead-letter queue; and the dispatch queue (standard) whose
+ * delayed messages are the SLA and grace timers, with its dead-letter queue.
+ */
+export class DispatchQueues extends Construct {
+  readonly operatorQueues: Record<OperatorQueueName, Queue>;
+  readonly operatorDeadLetterQueues: Record<OperatorQueueName, Queue>;
+  /** SLA and grace timers (delayed messages) and "capacity appeared" signals: `events/dispatch.ts`. */
+  readonly timerQueue: Queue;
+  readonly timerDeadLetterQueue: Queue;
+  private readonly tables: ChatTables;
+
+  constructor(scope: Construct, id: string, props: DispatchQueuesProps) {
+    super(scope, id);
+    this.tables = props.tables;
+    const queues: Partial<Record<OperatorQueueName, Queue>> = {};
+    const deadLetters: Partial<Record<OperatorQueueName, Queue>> = {};
+    for (const name of OPERATOR_QUEUES) {
+      const made = conversationQueue(this, {
+        name: `Operator${name[0]?.toUpperCase()}${name.slice(1)}`,
+        visibilityTimeout: OPERATOR_QUEUE_VISIBILITY_TIMEOUT,
+        maxReceiveCount: OPERATOR_QUEUE_MAX_RECEIVE_COUNT,
+        // A citizen waiting for a person must never be lost: kept as long as SQS allows.
+        retentionPeriod: Duration.days(14),
+      });
+      queues[name] = made.queue;
+      deadLetters[name] = made.deadLetterQueue;
+    }
+    this.operatorQueues = queues as Record<OperatorQueueName, Queue>;
+    this.operatorDeadLetterQueues = deadLetters as Record<OperatorQueueName, Queue>;
+
+    this.timerDeadLetterQueue = new Queue(this, 'DispatchTimerDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
+    });
+    this.timerQueue = new Queue(this, 'DispatchTimerQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS guidance for Lambda event sources: 6x the consumer's timeout.
+      visibilityTimeout: Duration.seconds(DISPATCH_TIMER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue: {
+        queue: this.timerDeadLetterQueue,
+        maxReceiveCount: DISPATCH_TIMER_MAX_RECEIVE_COUNT,
+      },
+    });
+  }
+
+  /** Every dead-letter queue of dispatch, for the alarms. */
+  deadLetterQueues(): Queue[] {
+    return [...Object.values(this.operatorDeadLetterQueues), this.timerDeadLetterQueue];
+  }
+
+  /**
+   * What `releaseAssignment` needs (the ticket routes, E3): the conversation and the operator
+   * written together, and the dispatch queue to wake the dispatcher.
+   */
+  allowRelease(fn: HouseFunction): HouseFunction {
+    return fn
+      .useTable('CONVERSATIONS_TABLE', this.tables.conversations, 'readWrite')
+      .useTable('OPERATORS_TABLE', this.tables.operators, 'readWrite')
+      .useQueue('DISPATCH_QUEUE_URL', this.timerQueue, 'send');
+  }
+
+  /**
+   * What `moveToQueue` needs (`operator.transfer`, E5): {@link allowRelease}, sending to every
+   * operator queue (a new entry) and reading the operators (the estimated wait).
+   */
+  allowMove(fn: HouseFunction): HouseFunction {
+    this.allowRelease(fn);
+    for (const name of OPERATOR_QUEUES)
+      fn.useQueue(operatorQueueEnvName(name), this.operatorQueues[name], 'send');
+    return fn;
+  }
+
+  /** Receives, deletes and gives back entries of every operator queue (the dispatchers). */
+  allowDispatch(fn: HouseFunction): HouseFunction {
+    this.allowRelease(fn);
+    for (const name of OPERATOR_QUEUES) {
+      fn.useQueue(operatorQueueEnvName(name), this.operatorQueues[name], 'consume');
+      this.operatorQueues[name].grantSendMessages(fn);
+    }
+    return fn;
   }
 }

@@ -99,6 +99,7 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   queue: z.string().optional(),
   queuedAt: z.string().optional(),
   queueEntryId: z.string().optional(),
+  assignedQueue: z.string().optional(),
   dispatchedAttempt: z.number().int().positive().optional(),
   slaBreachedAt: z.string().optional(),
   firstOperatorReplyAt: z.string().optional(),
@@ -155,7 +156,7 @@ export const ticketItem: z.ZodType<Ticket> = z.object({
   intake: intakeSchema.optional(),
   intent: z.string().optional(),
   contact: z
-    .object({ name: z.string().optional(), channel: z.enum(['phone', 'email']), value: z.string() })
+    .object({ name: z.string().optional(), channel: z.enum(['sms', 'email']), address: z.string() })
     .optional(),
   requestHash: z.string().optional(),
   createdAt: z.string(),

@@ -1,0 +1,88 @@
+/**
+ * Frames of dispatch (PROTOCOL.md, operator actions): an operator's availability (`operator.status`
+ * → `operator.state`), taking the next conversation by hand (`operator.next` →
+ * `conversation.assigned` or `queue.empty`), the queues at a glance (`queue.stats`), and what the
+ * dispatcher pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.
+ * Client frames are zod schemas each route parses once; server frames are in wire order.
+ */
+import * as z from 'zod';
+import { frameEnvelopeSchema } from './client-frames.ts';
+import type { CollectedIntake } from './escalation.ts';
+import type { Lang } from './lang.ts';
+import type { ChatMessage } from './server-frames.ts';
+import type { TicketView } from './tickets.ts';
+
+const queueName = z.enum(['auth', 'applications', 'documents', 'legal', 'mfc', 'general', 'senior']);
+
+export const operatorStatusFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('operator.status'),
+  status: z.enum(['online', 'away', 'offline']),
+  /** The queues to serve; omitted: what was set before (first time: every category, seniors also `senior`). */
+  skills: z.array(queueName).min(1).max(7).optional(),
+  /** Chats at once; omitted: what was set before (first time: OPERATOR_MAX_CHATS). */
+  maxChats: z.number().int().min(1).max(20).optional(),
+});
+export type OperatorStatusFrame = z.infer<typeof operatorStatusFrameSchema>;
+
+export const operatorNextFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('operator.next'),
+});
+
+export const queueStatsFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('queue.stats'),
+});
+
+export interface OperatorStateFrame {
+  type: 'operator.state';
+  requestId?: string;
+  status: 'online' | 'away' | 'offline';
+  skills: string[];
+  maxChats: number;
+  activeChats: number;
+}
+
+/** The conversation as the operator's console needs it (no session id, no citizen id). */
+export interface AssignedConversation {
+  conversationId: string;
+  state: 'operator';
+  lang: Lang;
+  /** The queue it was taken from (a category or `senior`). */
+  queue: string;
+  category?: string;
+  /** Why the bot handed over, and the intent it recognised. */
+  reason?: string;
+  intent?: string;
+  createdAt: string;
+  queuedAt?: string;
+  assignedAt: string;
+  /** True when it waited past the SLA before a person took it. */
+  slaBreached?: boolean;
+}
+
+export interface ConversationAssignedFrame {
+  type: 'conversation.assigned';
+  requestId?: string;
+  conversation: AssignedConversation;
+  ticket: TicketView | null;
+  intake: CollectedIntake | null;
+  /** Every message of the conversation, oldest first. */
+  transcript: ChatMessage[];
+  citizen: { verified: boolean; maskedPhone?: string };
+}
+
+export interface QueueEmptyFrame {
+  type: 'queue.empty';
+  requestId?: string;
+}
+
+export interface QueueStat {
+  waiting: number;
+  /** How long the first in line has waited; 0 when nobody waits. */
+  oldestSeconds: number;
+}
+
+export interface QueueStatsFrame {
+  type: 'queue.stats';
+  requestId?: string;
+  byQueue: Record<string, QueueStat>;
+}

@@ -1,0 +1,85 @@
+/**
+ * Dispatch as other capabilities use it, wired from the configuration once per Lambda: the ticket
+ * routes free an operator's slot when a ticket is done (`AssignmentReleaser`, E3), the desk moves
+ * a conversation to another queue on `operator.transfer` (`ConversationMover`, E5). A function that
+ * uses them gets the variables and grants from `OperatorDispatch.allowRelease` / `allowMove`
+ * (infra/constructs/operators.ts).
+ */
+import type { OperatorQueueName } from '#domain/operators.ts';
+import type { AssignmentReleaser } from '#domain/ports.ts';
+import { moveConversation } from '#domain/use-cases/move-conversation.ts';
+import { releaseAssignment } from '#domain/use-cases/release-assignment.ts';
+import type { ConversationMover } from '#domain/use-cases/transfer-conversation.ts';
+import { config } from '#shared/config.ts';
+import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
+import {
+  DynamoDispatchStore,
+  DynamoOperatorRepository,
+  DynamoWaitingLine,
+} from './dynamodb/operator-repository.ts';
+import { SqsDispatchTimers, SqsOperatorQueues } from './operator-queues.ts';
+import { randomIds } from './system.ts';
+
+/** The operator queues' URLs from their settings (`OPERATOR_QUEUE_URL_<NAME>`). */
+export function operatorQueueUrls(): Record<OperatorQueueName, string> {
+  return {
+    auth: config.operatorQueueUrlAuth,
+    applications: config.operatorQueueUrlApplications,
+    documents: config.operatorQueueUrlDocuments,
+    legal: config.operatorQueueUrlLegal,
+    mfc: config.operatorQueueUrlMfc,
+    general: config.operatorQueueUrlGeneral,
+    senior: config.operatorQueueUrlSenior,
+  };
+}
+
+export function dispatchStore(): DynamoDispatchStore {
+  return new DynamoDispatchStore({
+    conversationsTable: config.conversationsTable,
+    operatorsTable: config.operatorsTable,
+  });
+}
+
+/** `releaseAssignment` for the ticket routes: needs CONVERSATIONS_TABLE, OPERATORS_TABLE, DISPATCH_QUEUE_URL. */
+export class DispatchAssignmentReleaser implements AssignmentReleaser {
+  private readonly deps = { store: dispatchStore(), timers: new SqsDispatchTimers(config.dispatchQueueUrl) };
+
+  async releaseAssignment(conversationId: string, operatorId: string): Promise<void> {
+    await releaseAssignment(this.deps, conversationId, operatorId);
+  }
+}
+
+/** `moveToQueue` for `operator.transfer`: the move, its queue entry, timers and dispatch signals. */
+export class DispatchConversationMover implements ConversationMover {
+  private readonly deps = {
+    conversations: new DynamoConversationRepository(config.conversationsTable),
+    store: dispatchStore(),
+    queues: new SqsOperatorQueues(operatorQueueUrls()),
+    timers: new SqsDispatchTimers(config.dispatchQueueUrl),
+    line: new DynamoWaitingLine(config.conversationsTable),
+    operators: new DynamoOperatorRepository(config.operatorsTable),
+    ids: randomIds,
+    settings: {
+      slaAssignSeconds: config.slaAssignSeconds,
+      averageHandleSeconds: config.averageHandleSeconds,
+    },
+  };
+
+  async moveToQueue(
+    move: Parameters<ConversationMover['moveToQueue']>[0],
+  ): ReturnType<ConversationMover['moveToQueue']> {
+    const result = await moveConversation(this.deps, {
+      conversationId: move.conversationId,
+      to: move.to,
+      fromOperatorId: move.fromOperatorId,
+      now: move.now,
+    });
+    if (result.status === 'not_movable') return result;
+    return {
+      status: 'moved',
+      conversation: result.conversation,
+      queuePosition: result.queuePosition,
+      etaSeconds: result.etaSeconds,
+    };
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The SQS side of dispatch: the operator queues (FIFO, one per category and `senior`; group =
+ * conversationId, dedup = the entry id) that hold one message per waiting conversation until it is
+ * assigned, and the dispatch queue (standard) whose delayed messages are the SLA and grace timers.
+ * Entries carry ids and times only, never the citizen's words.
+ */
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { DispatchTimers, OperatorQueues, ReceivedEntry } from '#domain/dispatch-ports.ts';
+import type { OperatorQueueName } from '#domain/operators.ts';
+import type { DispatchTimer } from '#events/dispatch.ts';
+import { type QueueEntry, queueEntrySchema } from '#events/dispatch.ts';
+import { logger } from '#shared/observability.ts';
+
+// The client's own endpoint, not the queue URL's host (see bot-job-queue.ts).
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+
+/** SQS's longest DelaySeconds. */
+export const MAX_DELAY_SECONDS = 900;
+
+/**
+ * A short wait instead of none: a receive without any wait samples only some SQS servers and may
+ * answer empty while messages exist. Dispatch asks only queues its index says are not empty, and a
+ * long poll returns as soon as one message is there.
+ */
+const RECEIVE_WAIT_SECONDS = 1;
+
+export class SqsOperatorQueues implements OperatorQueues {
+  constructor(private readonly urls: Readonly<Record<OperatorQueueName, string>>) {}
+
+  async put(entry: QueueEntry): Promise<void> {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.urls[entry.queue],
+        MessageBody: JSON.stringify(entry),
+        MessageGroupId: entry.conversationId,
+        MessageDeduplicationId: entry.entryId,
+      }),
+    );
+  }
+
+  async receive(queue: OperatorQueueName, max: number, visibilitySeconds: number): Promise<ReceivedEntry[]> {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.urls[queue],
+        MaxNumberOfMessages: Math.max(1, Math.min(10, max)),
+        VisibilityTimeout: visibilitySeconds,
+        WaitTimeSeconds: RECEIVE_WAIT_SECONDS,
+      }),
+    );
+    const received: ReceivedEntry[] = [];
+    for (const message of Messages) {
+      if (!message.ReceiptHandle) continue;
+      const parsed = queueEntrySchema.safeParse(safeJson(message.Body));
+      if (parsed.success) {
+        received.push({ entry: parsed.data, receipt: message.ReceiptHandle });
+      } else {
+        // Nothing can ever assign it: left for the redrive policy to move to the dead-letter queue.
+        logger.error('malformed operator queue message', { queue, messageId: message.MessageId });
+      }
+    }
+    return received;
+  }
+
+  async remove(queue: OperatorQueueName, receipt: string): Promise<void> {
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: this.urls[queue], ReceiptHandle: receipt }));
+  }
+
+  async giveBack(queue: OperatorQueueName, receipt: string): Promise<void> {
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.urls[queue],
+        ReceiptHandle: receipt,
+        VisibilityTimeout: 0,
+      }),
+    );
+  }
+}
+
+export class SqsDispatchTimers implements DispatchTimers {
+  constructor(private readonly queueUrl: string) {}
+
+  async schedule(timer: DispatchTimer, delaySeconds: number): Promise<void> {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(timer),
+        DelaySeconds: Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds))),
+      }),
+    );
+  }
+}
+
+function safeJson(body: string | undefined): unknown {
+  try {
+    return JSON.parse(body ?? '');
+  } catch {
+    return undefined;
+  }
+}

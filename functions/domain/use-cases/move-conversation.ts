@@ -1,0 +1,105 @@
+/**
+ * Use case: a conversation changes queues — transferred by its operator (`operator.transfer`, E5's
+ * route calls this through `ConversationMover`), moved to the senior queue when nobody took it
+ * within SLA_ASSIGN_SECONDS, or put back after its operator disconnected for good.
+ *
+ * Primary course:
+ *  1. Read the conversation. Closed, gone, or with another operator than the one moving it: not movable.
+ *  2. Place it in the target queue as a new entry, in one write: from `queued` (its old entry becomes
+ *     stale), or from `operator` together with the release of that operator's slot (one transaction).
+ *     It keeps its first `queuedAt`, so it goes ahead of everyone who came later.
+ *  3. Put the entry on the target's SQS queue; in a category queue, start its SLA timer.
+ *  4. Signal the dispatcher: the target queue has an arrival; a released operator has a free slot.
+ *  5. Answer the conversation and its position and estimated wait in the new queue (the caller
+ *     tells the citizen).
+ */
+import type { Conversation } from '../conversations.ts';
+import type {
+  DispatchStore,
+  DispatchTimers,
+  OperatorQueues,
+  OperatorRepository,
+  WaitingLine,
+} from '../dispatch-ports.ts';
+import { type OperatorQueueName, SENIOR_QUEUE } from '../operators.ts';
+import type { ConversationRepository, IdGenerator } from '../ports.ts';
+import { estimateWait, type QueueEstimate } from './queue-estimate.ts';
+
+export interface MoveConversationDeps {
+  conversations: ConversationRepository;
+  store: Pick<DispatchStore, 'place'>;
+  queues: Pick<OperatorQueues, 'put'>;
+  timers: DispatchTimers;
+  line: WaitingLine;
+  operators: Pick<OperatorRepository, 'listOnline'>;
+  ids: IdGenerator;
+  settings: { slaAssignSeconds: number; averageHandleSeconds: number };
+}
+
+export interface ConversationMove {
+  conversationId: string;
+  to: OperatorQueueName;
+  /** The operator who holds it now, when it is with one: their slot is released with the move. */
+  fromOperatorId?: string;
+  now: Date;
+  /** Set when the move is an SLA breach: recorded on the conversation. */
+  slaBreachedAt?: string;
+}
+
+export type MoveResult =
+  | ({
+      status: 'moved';
+      conversation: Conversation;
+      from?: string;
+      releasedOperatorId?: string;
+    } & QueueEstimate)
+  | { status: 'not_movable' };
+
+export async function moveConversation(
+  deps: MoveConversationDeps,
+  move: ConversationMove,
+): Promise<MoveResult> {
+  const conversation = await deps.conversations.get(move.conversationId);
+  if (!conversation) return { status: 'not_movable' };
+  const withOperator = conversation.state === 'operator';
+  if (
+    withOperator &&
+    (move.fromOperatorId === undefined || conversation.operatorId !== move.fromOperatorId)
+  ) {
+    return { status: 'not_movable' };
+  }
+  if (!withOperator && conversation.state !== 'queued') return { status: 'not_movable' };
+  const from = withOperator ? conversation.assignedQueue : conversation.queue;
+  const queuedAt = conversation.queuedAt ?? move.now.toISOString();
+  const entryId = deps.ids.newId();
+  const placed = await deps.store.place(
+    move.conversationId,
+    { queue: move.to, entryId, queuedAt, now: move.now },
+    {
+      ...(withOperator ? { fromOperatorId: move.fromOperatorId } : {}),
+      ...(move.slaBreachedAt ? { slaBreachedAt: move.slaBreachedAt } : {}),
+    },
+  );
+  if (placed.status === 'not_movable') return placed;
+
+  await deps.queues.put({ conversationId: move.conversationId, queue: move.to, entryId, queuedAt });
+  if (move.to !== SENIOR_QUEUE) {
+    const dueAt = new Date(move.now.getTime() + deps.settings.slaAssignSeconds * 1000).toISOString();
+    await deps.timers.schedule(
+      { kind: 'sla.assign', conversationId: move.conversationId, entryId, dueAt },
+      deps.settings.slaAssignSeconds,
+    );
+  }
+  await deps.timers.schedule({ kind: 'queue.arrival', queue: move.to }, 0);
+  if (placed.releasedOperatorId) {
+    await deps.timers.schedule({ kind: 'operator.freed', operatorId: placed.releasedOperatorId }, 0);
+  }
+  const estimate = await estimateWait(deps, move.to, { conversationId: move.conversationId, queuedAt });
+  return {
+    status: 'moved',
+    conversation: placed.conversation,
+    ...(from ? { from } : {}),
+    ...(placed.releasedOperatorId ? { releasedOperatorId: placed.releasedOperatorId } : {}),
+    ...estimate,
+  };
+}
