@@ -12,6 +12,9 @@ import { handler } from './authorize.ts';
 const SIGNING_KEY = vi.hoisted(() => {
   const key = 'unit-test-resume-token-signing-key-0123456789';
   process.env.SESSIONS_TABLE ??= 'unit-test-sessions';
+  // Operators' ID tokens: no case here reaches the pool's JWKS (see cognito-verifier.test.ts).
+  process.env.COGNITO_USER_POOL_ID ??= 'eu-central-1_UnitTest';
+  process.env.COGNITO_CLIENT_ID ??= 'unittestclient000000000000';
   process.env.RESUME_TOKEN_SIGNING_KEY = key;
   return key;
 });

@@ -1,11 +1,12 @@
 /**
- * `$connect` REQUEST authorizer. Admits guests and citizens resuming their session with a valid
- * resume token; anything else is refused with `Unauthorized`, the one error message API Gateway
+ * `$connect` REQUEST authorizer. Admits guests, citizens resuming their session with a valid
+ * resume token, and operators/seniors with a valid Cognito ID token of our pool; anything else is refused with `Unauthorized`, the one error message API Gateway
  * turns into HTTP 401 on the upgrade. The token is never logged, nor anything derived from it.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { CognitoOperatorVerifier } from '#adapters/cognito-verifier.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
 import { resumeTokenKey } from '#adapters/secret-keys.ts';
@@ -19,6 +20,11 @@ const deps = {
   sessions: new DynamoSessionRepository(config.sessionsTable),
   clock: systemClock,
   signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
+  operators: new CognitoOperatorVerifier({
+    userPoolId: config.cognitoUserPoolId,
+    clientId: config.cognitoClientId,
+    ...(config.cognitoJwksUrl === undefined ? {} : { jwksUrl: config.cognitoJwksUrl }),
+  }),
 };
 
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()

@@ -89,6 +89,33 @@ const SETTINGS = {
   authEmailFrom: setting('AUTH_EMAIL_FROM', z.email().default('no-reply@gosuslugi.example')),
   /** Set by the local stack only: SMS, e-mail and push are recorded there instead of sent. */
   localOutboxUrl: setting('LOCAL_OUTBOX_URL', z.url().optional()),
+  // Operators' sign-in (docs/architecture.md, "Access"): the pool whose ID tokens the authorizer accepts.
+  cognitoUserPoolId: setting(
+    'COGNITO_USER_POOL_ID',
+    z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/),
+  ),
+  /** The operator console's app client: the only `aud` accepted. */
+  cognitoClientId: setting('COGNITO_CLIENT_ID', name),
+  /**
+   * Set by the local stack only: where the pool's JWKS is fetched from (the local Cognito), instead
+   * of `https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json`.
+   */
+  cognitoJwksUrl: setting('COGNITO_JWKS_URL', z.url().optional()),
+  // The operator's desk and offline notifications (docs/architecture.md, "The desk").
+  /** Internal notes of conversations (`operator.note`, transfers): never shown to citizens. */
+  notesTable: setting('NOTES_TABLE', name),
+  /** Citizens' push devices (SNS platform endpoints) by citizen or session. */
+  pushDevicesTable: setting('PUSH_DEVICES_TABLE', name),
+  /** SNS platform application of FCM (Android); unset: `push.register` refuses `fcm` (AWS only). */
+  pushFcmApplicationArn: setting('PUSH_FCM_APPLICATION_ARN', name.optional()),
+  /** SNS platform application of APNs (iOS); unset: `push.register` refuses `apns` (AWS only). */
+  pushApnsApplicationArn: setting('PUSH_APNS_APPLICATION_ARN', name.optional()),
+  /** How long a registered device is kept after its last `push.register`. */
+  pushDeviceRetentionDays: setting('PUSH_DEVICE_RETENTION_DAYS', positiveInt.default(180)),
+  /** The canned answers' folder (`/opt/canned` from the knowledge-base layer). */
+  cannedAnswersDir: setting('CANNED_ANSWERS_DIR', name),
+  /** At most one `typing` relayed per conversation and side per this many milliseconds. */
+  typingRelayIntervalMs: setting('TYPING_RELAY_INTERVAL_MS', positiveInt.default(2000)),
 };
 
 type Settings = typeof SETTINGS;

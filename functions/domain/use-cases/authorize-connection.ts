@@ -14,11 +14,26 @@
  *     is verified, else `guest`; `verified`; the `lang` parameter if supported, else the session's;
  *     and the slot it came in with, for its `hello`.
  *
- * Anything that cannot be verified is refused, never downgraded to a guest (PROTOCOL.md). Operator
- * Cognito tokens are verified by a later issue; until then they are refused as malformed.
+ * With a `token` whose (unverified) `iss` is a Cognito user pool (an operator's ID token,
+ * `functions/domain/operator-identity.ts`); the unverified issuer only picks this branch:
+ *  1. Verify it (aws-jwt-verify): signature against the pool's JWKS, `iss` = our pool, `aud` = the
+ *     console's client, `token_use` = `id`, not expired; refuse anything else (another pool or
+ *     client, an access token, forged, tampered, expired).
+ *  2. Take the role from `cognito:groups` (`senior` wins over `operator`); a member of neither is
+ *     refused.
+ *  3. Admit: principal = sessionId = the Cognito `sub`; `displayName` from `name`, `given_name` or
+ *     the username; the `lang` parameter if supported, else Russian.
+ *
+ * Anything that cannot be verified is refused, never downgraded to a guest (PROTOCOL.md).
  */
 import type { AuthorizerContext } from '#events/authorizer-context.ts';
 import { langOrDefault, langSchema } from '#events/lang.ts';
+import {
+  claimsCognitoIssuer,
+  displayNameOf,
+  type OperatorTokenVerifier,
+  staffRole,
+} from '../operator-identity.ts';
 import type { Clock, IdGenerator, ResumeTokenRepository } from '../ports.ts';
 import {
   looksLikeResumeToken,
@@ -32,6 +47,7 @@ export interface AuthorizeConnectionDeps {
   sessions: ResumeTokenRepository;
   clock: Clock;
   signer: ResumeTokenSigner;
+  operators: OperatorTokenVerifier;
 }
 
 export interface ConnectionRequest {
@@ -40,7 +56,10 @@ export interface ConnectionRequest {
 }
 
 /** Why a connection was refused; safe to log (it names a rule, never the token). */
-export type RefusalReason = 'malformed_token' | ResumeRefusal;
+export type RefusalReason = 'malformed_token' | ResumeRefusal | OperatorRefusal;
+
+/** Why an operator's ID token was refused. */
+export type OperatorRefusal = 'operator_token_invalid' | 'operator_token_expired' | 'not_staff';
 
 export type AuthorizationDecision =
   | { admitted: true; principalId: string; context: AuthorizerContext }
@@ -59,6 +78,8 @@ export async function authorizeConnection(
     };
   }
 
+  if (claimsCognitoIssuer(request.token))
+    return authorizeOperator(deps.operators, request.token, request.lang);
   if (!looksLikeResumeToken(request.token)) return { admitted: false, reason: 'malformed_token' };
   const claims = await deps.signer.verify(request.token);
   if (claims === 'invalid') return { admitted: false, reason: 'bad_signature' };
@@ -80,5 +101,22 @@ export async function authorizeConnection(
       ...(session.verified && session.citizenId !== undefined ? { citizenId: session.citizenId } : {}),
       resumeTokenId: slotId,
     },
+  };
+}
+
+async function authorizeOperator(
+  verifier: OperatorTokenVerifier,
+  token: string,
+  lang: string | undefined,
+): Promise<AuthorizationDecision> {
+  const claims = await verifier.verify(token);
+  if (claims === 'invalid') return { admitted: false, reason: 'operator_token_invalid' };
+  if (claims === 'expired') return { admitted: false, reason: 'operator_token_expired' };
+  const role = staffRole(claims.groups);
+  if (role === undefined) return { admitted: false, reason: 'not_staff' };
+  return {
+    admitted: true,
+    principalId: claims.sub,
+    context: { sessionId: claims.sub, role, lang: langOrDefault(lang), displayName: displayNameOf(claims) },
   };
 }
