@@ -382,8 +382,11 @@ export interface PushDeviceRepository {
 
 /** SNS mobile push: a device token becomes a platform endpoint. */
 export interface PushEndpointRegistry {
-  /** `CreatePlatformEndpoint` on the platform's application; the same token answers the same endpoint. */
-  createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string>;
+  /**
+   * `CreatePlatformEndpoint` on the platform's application; the same token answers the same
+   * endpoint (re-enabled if SNS had disabled it). Undefined when the platform has no application here.
+   */
+  createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string | undefined>;
 }
 
 /** Where a verified citizen who opted in to SMS can be reached; undefined when they did not. */

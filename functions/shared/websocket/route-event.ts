@@ -18,3 +18,11 @@ export interface RouteResponse {
 
 /** API Gateway's WebSocket frame limit; a larger message arrives only when clients fragment. */
 export const MAX_FRAME_BYTES = 32 * 1024;
+
+/**
+ * The response of a route that answers nothing on success (`typing`): without a `body`, API Gateway
+ * (and the local gateway) sends no frame. Errors still answer an `error` frame (frameRoute).
+ */
+export interface NoAnswer {
+  statusCode: 200;
+}

@@ -1,0 +1,22 @@
+/**
+ * The stream records the desk's functions receive, parsed once. Images are unmarshalled from their
+ * AttributeValue form (`@aws-sdk/util-dynamodb`) and then parsed with the stored item's own schema.
+ *
+ * - MessagesTable (NEW_IMAGE) → DeskRelay: INSERTs of citizen messages marked `outbox = operator`
+ *   (to push to the assigned operator) and of operator messages (to tell an offline citizen).
+ * - TicketsTable (NEW_AND_OLD_IMAGES) → TicketNotices: MODIFYs whose status changed (to tell an
+ *   offline citizen).
+ */
+import * as z from 'zod';
+import { langSchema } from './lang.ts';
+
+/** The part of a ticket's image a notice needs (functions/domain/tickets.ts has the whole ticket). */
+export const ticketNoticeImageSchema = z.object({
+  ticketId: z.string().min(1),
+  number: z.string().min(1),
+  status: z.enum(['received', 'in_progress', 'waiting', 'completed', 'rejected']),
+  sessionId: z.string().min(1).optional(),
+  citizenId: z.string().min(1).optional(),
+  lang: langSchema,
+});
+export type TicketNoticeImage = z.infer<typeof ticketNoticeImageSchema>;

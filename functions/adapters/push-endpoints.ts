@@ -1,0 +1,75 @@
+/**
+ * SNS mobile push endpoints: a device token becomes a platform endpoint of the FCM or APNs platform
+ * application (`CreatePlatformEndpoint`). SNS answers the existing endpoint for a token it knows;
+ * when that endpoint's attributes differ (SNS disabled it after a delivery failure, or its token was
+ * refreshed) it refuses with "already exists with the same Token, but different attributes", and the
+ * endpoint named in that error is enabled again with the token (the documented pattern).
+ *
+ * The local stack has no SNS platform applications (no emulator has them): with `LOCAL_OUTBOX_URL`
+ * set, endpoints are local ARNs derived from the token's hash, and pushes to them land in the local
+ * outbox (functions/adapters/notifier.ts). The token is never logged.
+ */
+import { createHash } from 'node:crypto';
+import {
+  CreatePlatformEndpointCommand,
+  InvalidParameterException,
+  SetEndpointAttributesCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
+import type { PushEndpointRegistry } from '#domain/ports.ts';
+import type { PushPlatform } from '#events/desk-frames.ts';
+
+const EXISTING_ENDPOINT = /Endpoint (arn:[^\s]+) already exists with the same [Tt]oken/;
+
+export interface PushApplications {
+  fcm?: string;
+  apns?: string;
+}
+
+export class SnsPushEndpointRegistry implements PushEndpointRegistry {
+  private readonly sns = new SNSClient({});
+
+  constructor(private readonly applications: PushApplications) {}
+
+  async createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string | undefined> {
+    const application = this.applications[platform];
+    if (application === undefined) return undefined;
+    try {
+      const { EndpointArn } = await this.sns.send(
+        new CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: deviceToken }),
+      );
+      if (!EndpointArn) throw new Error('CreatePlatformEndpoint answered no EndpointArn');
+      return EndpointArn;
+    } catch (error) {
+      const existing =
+        error instanceof InvalidParameterException ? EXISTING_ENDPOINT.exec(error.message)?.[1] : undefined;
+      if (existing === undefined) throw error;
+      await this.sns.send(
+        new SetEndpointAttributesCommand({
+          EndpointArn: existing,
+          Attributes: { Token: deviceToken, Enabled: 'true' },
+        }),
+      );
+      return existing;
+    }
+  }
+}
+
+/** The local stack's endpoints: stable per token, and pushes to them go to the local outbox. */
+export class LocalPushEndpointRegistry implements PushEndpointRegistry {
+  async createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string> {
+    const id = createHash('sha256').update(deviceToken).digest('hex').slice(0, 32);
+    const application = platform === 'fcm' ? 'GCM/local-fcm' : 'APNS/local-apns';
+    return `arn:aws:sns:local:000000000000:endpoint/${application}/${id}`;
+  }
+}
+
+/** The registry of this environment: local endpoints when `localOutboxUrl` is set, else SNS. */
+export function pushEndpointRegistry(settings: {
+  localOutboxUrl: string | undefined;
+  applications: PushApplications;
+}): PushEndpointRegistry {
+  return settings.localOutboxUrl === undefined
+    ? new SnsPushEndpointRegistry(settings.applications)
+    : new LocalPushEndpointRegistry();
+}

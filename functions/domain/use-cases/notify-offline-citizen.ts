@@ -1,0 +1,112 @@
+/**
+ * Use case: something happened that a citizen must learn (an operator's reply, a ticket status
+ * change), and they may not be on the WebSocket (C11).
+ *
+ * Primary course:
+ *  1. If the citizen has an open connection (the session's, or once verified any of their sessions':
+ *     the connections tickets are pushed to), stop: the frame reached (or will reach) it, and a
+ *     client reads history after every reconnect.
+ *  2. Otherwise push a short notice to every device registered for the citizen or the session
+ *     (SNS platform endpoints; the local outbox on the local stack). The notice never carries the
+ *     message text or ticket details, only that something is waiting and the ids the app opens.
+ *  3. With no device reached, send an SMS if the citizen is verified and opted in to SMS.
+ */
+import type { Lang } from '#events/lang.ts';
+import type {
+  CitizenSessionLookup,
+  ConnectionRepository,
+  OutOfBandNotifier,
+  PushDeviceRepository,
+  SmsContactReader,
+} from '../ports.ts';
+import { pushOwnerKeys } from './register-push-device.ts';
+import { citizenConnections } from './ticket-delivery.ts';
+
+export interface NotifyOfflineCitizenDeps {
+  connections: ConnectionRepository;
+  citizenSessions: CitizenSessionLookup;
+  devices: PushDeviceRepository;
+  outOfBand: OutOfBandNotifier;
+  smsContacts: SmsContactReader;
+}
+
+export type OfflineEvent =
+  | { kind: 'operator_reply'; conversationId: string }
+  | { kind: 'ticket_update'; ticketId: string; number: string; statusLabel: string };
+
+export interface NotifyOfflineCitizenInput {
+  sessionId: string;
+  citizenId?: string;
+  lang: Lang;
+  event: OfflineEvent;
+}
+
+export type OfflineOutcome =
+  | { status: 'online' }
+  | { status: 'push'; sent: number; failed: number }
+  | { status: 'sms' }
+  | { status: 'unreachable'; failed: number };
+
+export async function notifyOfflineCitizen(
+  deps: NotifyOfflineCitizenDeps,
+  input: NotifyOfflineCitizenInput,
+): Promise<OfflineOutcome> {
+  const open = await citizenConnections(deps, {
+    sessionId: input.sessionId,
+    ...(input.citizenId === undefined ? {} : { citizenId: input.citizenId }),
+  });
+  if (open.length > 0) return { status: 'online' };
+
+  const notice = offlineNotice(input.event, input.lang);
+  const devices = await deps.devices.listByOwners(
+    pushOwnerKeys({ sessionId: input.sessionId, ...(input.citizenId ? { citizenId: input.citizenId } : {}) }),
+  );
+  const results = await Promise.allSettled(
+    devices.map((device) => deps.outOfBand.send({ channel: 'push', to: device.endpointArn, ...notice })),
+  );
+  const sent = results.filter((r) => r.status === 'fulfilled').length;
+  const failed = results.length - sent;
+  if (sent > 0) return { status: 'push', sent, failed };
+
+  if (input.citizenId !== undefined) {
+    const phone = await deps.smsContacts.smsPhoneOf(input.citizenId);
+    if (phone !== undefined) {
+      await deps.outOfBand.send({ channel: 'sms', to: phone, text: `${notice.title}. ${notice.text}` });
+      return { status: 'sms' };
+    }
+  }
+  // Every push failed and no SMS: throw so the stream retries, unless nothing was there to try.
+  if (failed > 0) throw new Error(`offline notice: ${failed} push(es) failed and no SMS contact`);
+  return { status: 'unreachable', failed };
+}
+
+/** What the notice says, in the citizen's language; no message text, no personal data. */
+export function offlineNotice(
+  event: OfflineEvent,
+  lang: Lang,
+): { title: string; text: string; data: Record<string, string> } {
+  if (event.kind === 'operator_reply') {
+    return lang === 'en'
+      ? {
+          title: 'Support replied',
+          text: 'A specialist replied in the support chat. Open the chat to read it.',
+          data: { conversationId: event.conversationId },
+        }
+      : {
+          title: 'Ответ поддержки',
+          text: 'Специалист ответил в чате поддержки. Откройте чат, чтобы прочитать ответ.',
+          data: { conversationId: event.conversationId },
+        };
+  }
+  return lang === 'en'
+    ? {
+        title: `Request ${event.number}`,
+        text: `The status of your request ${event.number} is now "${event.statusLabel}". Open the support chat for details.`,
+        data: { ticketId: event.ticketId },
+      }
+    : {
+        title: `Обращение ${event.number}`,
+        text: `Статус обращения ${event.number}: «${event.statusLabel}». Подробности — в чате поддержки.`,
+        data: { ticketId: event.ticketId },
+      };
+}

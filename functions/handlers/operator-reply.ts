@@ -1,0 +1,70 @@
+/**
+ * Route `operator.reply`: the assigned operator's message to the citizen, stored in the conversation's
+ * seq (idempotent on clientMessageId) and pushed to the citizen's connections; answers `message.ack`.
+ * The conversation's first operator reply is a first response (C7): `FirstResponseTime`, measured
+ * from the assignment.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
+import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
+import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
+import { replyAsOperator } from '#domain/use-cases/reply-as-operator.ts';
+import { operatorReplyFrameSchema } from '#events/desk-frames.ts';
+import { config } from '#shared/config.ts';
+import { logger, metrics } from '#shared/observability.ts';
+import { frameRoute } from '#shared/websocket/frame-route.ts';
+import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+
+const deps = {
+  conversations: new DynamoConversationRepository(config.conversationsTable),
+  log: new DynamoConversationLog({
+    sessionsTable: config.sessionsTable,
+    conversationsTable: config.conversationsTable,
+    messagesTable: config.messagesTable,
+    idempotencyTable: config.idempotencyTable,
+  }),
+  connections: new DynamoConnectionRepository(config.connectionsTable),
+  notifier: new ApiGatewayConnectionNotifier({
+    endpoint: config.wsConnectionsEndpoint,
+    timeoutMs: config.postTimeoutMs,
+  }),
+  clock: systemClock,
+  ids: randomIds,
+  sleeper: timerSleeper,
+  retentionDays: config.messageRetentionDays,
+};
+const route = frameRoute(operatorReplyFrameSchema);
+
+export const handler = middy<WebSocketRouteEvent, RouteResponse>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(route.middleware)
+  .handler(async (event) => {
+    const { frame, caller } = route.input(event);
+    const outcome = await replyAsOperator(deps, {
+      caller,
+      conversationId: frame.conversationId,
+      clientMessageId: frame.clientMessageId,
+      text: frame.text,
+      ...(frame.attachmentIds === undefined ? {} : { attachmentIds: frame.attachmentIds }),
+    });
+    if (outcome.firstResponseMs !== undefined) {
+      // The same metric as the bot's first answers, so one p90 alarm covers both (C7, C8).
+      const metric = metrics.singleMetric();
+      metric.addMetadata('responder', 'operator');
+      if (outcome.ticketId !== undefined) metric.addMetadata('ticketId', outcome.ticketId);
+      metric.addMetric('FirstResponseTime', MetricUnit.Milliseconds, outcome.firstResponseMs);
+    }
+    logger.info('operator replied', {
+      conversationId: outcome.ack.conversationId,
+      seq: outcome.ack.seq,
+      stored: outcome.stored,
+      ...outcome.delivery,
+    });
+    return route.answer(event, { type: 'message.ack', ...outcome.ack });
+  });
