@@ -9,6 +9,8 @@ const schema = z.object({
   WS_PORT: port.default(3001),
   DYNAMODB_PORT: port.default(8000),
   AWS_EMULATOR_PORT: port.default(4566),
+  /** The local Cognito (cognito-local) where operators sign in. */
+  COGNITO_PORT: port.default(9229),
   AWS_REGION: z.string().min(1).default('eu-central-1'),
   WS_IDLE_TIMEOUT_SECONDS: seconds.default(600),
   WS_MAX_CONNECTION_SECONDS: seconds.default(7200),

@@ -25,6 +25,11 @@ async function main() {
       `  Outbox        ${stack.httpUrl}/local/outbox`,
       `  DynamoDB      ${stack.functionEnv.AWS_ENDPOINT_URL_DYNAMODB}`,
       `  SQS/SNS/S3    ${stack.functionEnv.AWS_ENDPOINT_URL_SQS}`,
+      `  Cognito       ${stack.cognito.endpoint} (pool ${stack.cognito.userPoolId}, client ${stack.cognito.clientId})`,
+      ...stack.cognito.devAccounts.map(
+        (account) =>
+          `  Dev ${account.role.padEnd(9)} ${account.username} / ${account.password}   (local only)`,
+      ),
       `  Functions     ${stack.functions.size} loaded${slowest ? ` (slowest init ${slowest.name}: ${slowest.initMs.toFixed(0)} ms)` : ''}`,
       '',
       '  Ctrl-C stops everything.',

@@ -138,9 +138,30 @@ function ref(id: string, template: Template, account: LocalAccount): string {
       return LOCAL_API_ID;
     case 'AWS::ApiGatewayV2::Stage':
       return String(resource.Properties.StageName);
+    case 'AWS::Cognito::UserPool':
+      return localUserPoolId(id, account.region);
+    case 'AWS::Cognito::UserPoolClient':
+      return localUserPoolClientId(id);
     default:
       return physicalName(id, resource);
   }
+}
+
+/**
+ * The id of a user pool on the local Cognito: AWS-shaped (`<region>_<alphanumerics>`), so that
+ * aws-jwt-verify accepts it and derives the same issuer as in AWS, and stable per logical id.
+ */
+export function localUserPoolId(logicalId: string, region: string): string {
+  return `${region}_${logicalId.replace(/[^0-9A-Za-z]/g, '').slice(0, 40)}`;
+}
+
+/** The id of an app client on the local Cognito: lowercase alphanumerics like Cognito's, stable. */
+export function localUserPoolClientId(logicalId: string): string {
+  return logicalId
+    .toLowerCase()
+    .replace(/[^0-9a-z]/g, '')
+    .slice(-26)
+    .padStart(26, '0');
 }
 
 function getAtt(id: string, attr: string, template: Template, account: LocalAccount): string {

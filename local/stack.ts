@@ -5,6 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type LocalCognito, startLocalCognito } from './cognito.ts';
 import type { LocalConfig } from './config.ts';
 import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.ts';
 import { functionEnvironment, type LocalFunction, loadFunctions } from './functions.ts';
@@ -32,6 +33,8 @@ export interface LocalStack {
   /** The environment the functions run with (table names, queue URLs, endpoints, credentials). */
   functionEnv: Record<string, string>;
   functions: Map<string, LocalFunction>;
+  /** The local Cognito of the operators, with its seeded accounts. */
+  cognito: LocalCognito;
   startupMs: number;
   stop(): Promise<void>;
 }
@@ -44,11 +47,12 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       await cleanup().catch((e: unknown) => log(`stop: ${String(e)}`));
   };
   try {
-    const [httpPort, wsPort, dynamoDbPort, awsPort] = await Promise.all([
+    const [httpPort, wsPort, dynamoDbPort, awsPort, cognitoPort] = await Promise.all([
       claimPort(config.HTTP_PORT, 'HTTP', 'HTTP_PORT'),
       claimPort(config.WS_PORT, 'WebSocket', 'WS_PORT'),
       claimPort(config.DYNAMODB_PORT, 'DynamoDB Local', 'DYNAMODB_PORT'),
       claimPort(config.AWS_EMULATOR_PORT, 'SQS/SNS/S3 emulator', 'AWS_EMULATOR_PORT'),
+      claimPort(config.COGNITO_PORT, 'local Cognito', 'COGNITO_PORT'),
     ]);
     const http: LocalHttp = await startHttp(httpPort);
     cleanups.push(() => http.close());
@@ -71,14 +75,24 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       connectionsEndpoint: `http://127.0.0.1:${wsPort}/${api.stageName}`,
       queueUrls: new Map(),
     };
-    await createResources(template, account, {
-      dynamoDb: emulators.dynamoDbEndpoint,
-      aws: emulators.awsEndpoint,
-    });
+    // The local Cognito starts (a child process, ~0.6 s) while the resources are created.
+    const [cognitoStarted, resourcesCreated] = await Promise.allSettled([
+      startLocalCognito({ template, port: cognitoPort, region: config.AWS_REGION }),
+      createResources(template, account, {
+        dynamoDb: emulators.dynamoDbEndpoint,
+        aws: emulators.awsEndpoint,
+      }),
+    ]);
+    if (cognitoStarted.status === 'fulfilled') cleanups.push(() => cognitoStarted.value.stop());
+    if (cognitoStarted.status === 'rejected') throw cognitoStarted.reason;
+    if (resourcesCreated.status === 'rejected') throw resourcesCreated.reason;
+    const cognito = cognitoStarted.value;
 
     const functionEnv = {
       ...functionEnvironment(template, account, REPO_ROOT),
       ...awsEnvironment(config, emulators),
+      // The authorizer fetches the pool's JWKS from the local Cognito (functions/adapters/cognito-verifier.ts).
+      COGNITO_JWKS_URL: cognito.jwksUrl,
       ...(config.LOG_LEVEL === 'SILENT'
         ? { POWERTOOLS_LOG_LEVEL: 'SILENT' }
         : { POWERTOOLS_LOG_LEVEL: config.LOG_LEVEL }),
@@ -144,12 +158,25 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
 
     const httpUrl = `http://127.0.0.1:${http.port}`;
     const wsUrl = `ws://127.0.0.1:${gateway.port}/`;
-    http.markReady({ wsUrl, region: config.AWS_REGION, stage: api.stageName });
+    http.markReady({
+      wsUrl,
+      region: config.AWS_REGION,
+      stage: api.stageName,
+      cognito: {
+        region: cognito.region,
+        userPoolId: cognito.userPoolId,
+        clientId: cognito.clientId,
+        endpoint: cognito.endpoint,
+      },
+      // Local only: the seeded operator and senior (passwords generated at each start).
+      devAccounts: cognito.devAccounts,
+    });
     return {
       httpUrl,
       wsUrl,
       functionEnv: { ...functionEnv, ...awsEnvironment(config, emulators) },
       functions,
+      cognito,
       startupMs: performance.now() - started,
       stop,
     };

@@ -41,6 +41,7 @@ export async function startLocalStackProcess(options: {
         WS_PORT: '0',
         DYNAMODB_PORT: '0',
         AWS_EMULATOR_PORT: '0',
+        COGNITO_PORT: '0',
         LOG_LEVEL: 'WARN',
         ...options.env,
         LOCAL_STACK_INFO_FILE: infoFile,
