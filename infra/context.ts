@@ -28,9 +28,28 @@ const contextSchema = z.object({
   messageRetentionDays: positiveInt.optional(),
   postTimeoutMs: positiveInt.optional(),
   alarmEmail: z.email().optional(),
+  authEmailFrom: z.email().optional(),
   throttlingRateLimit: positiveInt.optional(),
   throttlingBurstLimit: positiveInt.optional(),
   runbookUrl: z.string().min(1).optional(),
+  // `-c portalOrigins=https://a.example,https://b.example` or a JSON array in cdk.json.
+  portalOrigins: z
+    .union([z.array(z.url()), z.string().transform((list) => list.split(',').map((o) => o.trim()))])
+    .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme and host, no path')))
+    .optional(),
+  feedbackRateLimit: positiveInt.optional(),
+  feedbackBurstLimit: positiveInt.optional(),
+  pushFcmApplicationArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:app\/GCM\/.+$/, 'an SNS platform application ARN (GCM)')
+    .optional(),
+  pushApnsApplicationArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:app\/APNS(_SANDBOX)?\/.+$/,
+      'an SNS platform application ARN (APNS)',
+    )
+    .optional(),
   // `-c configureApiGatewayAccountLogsRole=false` arrives as a string, cdk.json as a boolean.
   configureApiGatewayAccountLogsRole: z.union([z.boolean(), z.stringbool()]).optional(),
 });
@@ -48,9 +67,15 @@ export function stackPropsFromContext(node: Node): SupportChatStackProps {
     messageRetentionDays: context.messageRetentionDays,
     postTimeoutMs: context.postTimeoutMs,
     alarmEmail: context.alarmEmail,
+    authEmailFrom: context.authEmailFrom,
     throttlingRateLimit: context.throttlingRateLimit,
     throttlingBurstLimit: context.throttlingBurstLimit,
     runbookUrl: context.runbookUrl,
+    portalOrigins: context.portalOrigins,
+    feedbackRateLimit: context.feedbackRateLimit,
+    feedbackBurstLimit: context.feedbackBurstLimit,
     configureApiGatewayAccountLogsRole: context.configureApiGatewayAccountLogsRole,
+    pushFcmApplicationArn: context.pushFcmApplicationArn,
+    pushApnsApplicationArn: context.pushApnsApplicationArn,
   };
 }

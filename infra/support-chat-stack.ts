@@ -14,6 +14,7 @@ import type { Construct } from 'constructs';
 import { AttachmentStore } from './constructs/attachments.ts';
 import { BotDispatch, BotQueues, BotWorker } from './constructs/bot.ts';
 import { ChatTables } from './constructs/data.ts';
+import { Desk } from './constructs/desk.ts';
 import type { FunctionSettings, LogLevel } from './constructs/house-function.ts';
 import { Identification, IdentificationKeys } from './constructs/identification.ts';
 import { KnowledgeBaseLayer } from './constructs/knowledge-base.ts';
@@ -21,6 +22,7 @@ import { Monitoring, OnCallTopic } from './constructs/observability.ts';
 import { OperatorPool } from './constructs/operator-pool.ts';
 import { DispatchQueues, EscalationQueues } from './constructs/operators.ts';
 import { Realtime } from './constructs/realtime.ts';
+import { Tickets } from './constructs/tickets.ts';
 
 /** Configuration of the support chat; `infra/app.ts` reads it from CDK context. */
 export interface SupportChatStackProps extends StackProps {
@@ -82,6 +84,31 @@ export interface SupportChatStackProps extends StackProps {
    */
   readonly runbookUrl?: string;
   /**
+   * Origins of the portal allowed to post the feedback form from a browser (CORS of `POST /feedback`).
+   * @default - none (no CORS)
+   */
+  readonly portalOrigins?: readonly string[];
+  /**
+   * Steady-state requests per second the feedback API admits.
+   * @default 20
+   */
+  readonly feedbackRateLimit?: number;
+  /**
+   * Burst the feedback API admits.
+   * @default 50
+   */
+  readonly feedbackBurstLimit?: number;
+  /**
+   * ARN of the SNS platform application for FCM (Android push, C11).
+   * @default - none: `push.register` refuses `fcm`
+   */
+  readonly pushFcmApplicationArn?: string;
+  /**
+   * ARN of the SNS platform application for APNs (iOS push, C11).
+   * @default - none: `push.register` refuses `apns`
+   */
+  readonly pushApnsApplicationArn?: string;
+  /**
    * Repo-relative folder of the knowledge-base layer (tests may point it elsewhere).
    * @default 'layers/knowledge-base'
    */
@@ -95,8 +122,12 @@ export class SupportChatStack extends Stack {
   readonly bot: BotWorker;
   readonly botDispatch: BotDispatch;
   readonly monitoring: Monitoring;
+  /** The ticket routes and the portal's feedback API. */
+  readonly tickets: Tickets;
   /** The operator queues, their dead-letter queues and the timer queue (alarms, E5). */
   readonly dispatchQueues: DispatchQueues;
+  /** The operator's desk routes and the relays of the messages and tickets streams. */
+  readonly desk: Desk;
 
   constructor(scope: Construct, id: string, props: SupportChatStackProps = {}) {
     super(scope, id, {
@@ -158,13 +189,39 @@ export class SupportChatStack extends Stack {
       tables: this.tables,
       queues: botQueues,
     });
+    // Tickets: ticket.get/list/setStatus, feedback.submit, and the portal's POST /feedback.
+    this.tickets = new Tickets(this, 'Tickets', {
+      settings,
+      tables: this.tables,
+      realtime: this.realtime,
+      citizenIdKey: identificationKeys.hmacKey,
+      portalOrigins: props.portalOrigins,
+      feedbackRateLimit: props.feedbackRateLimit,
+      feedbackBurstLimit: props.feedbackBurstLimit,
+    });
+    // The operator's desk: reply, note, transfer, canned answers, typing, push devices, and the relays.
+    this.desk = new Desk(this, 'Desk', {
+      settings,
+      tables: this.tables,
+      realtime: this.realtime,
+      knowledgeBase,
+      dispatch: this.dispatchQueues,
+      pushApplications: { fcm: props.pushFcmApplicationArn, apns: props.pushApnsApplicationArn },
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       onCall,
-      functions: [...this.realtime.functions, this.bot.function, this.botDispatch.function],
+      functions: [
+        ...this.realtime.functions,
+        this.bot.function,
+        this.botDispatch.function,
+        this.tickets.portalFeedback,
+        ...this.desk.functions,
+      ],
       deadLetterQueues: [
         botQueues.deadLetterQueue,
         escalationQueues.deadLetterQueue,
         ...this.dispatchQueues.deadLetterQueues(),
+        this.desk.failureQueue,
       ],
       botQueue: botQueues.queue,
       escalationQueue: escalationQueues.queue,
@@ -185,5 +242,10 @@ export class SupportChatStack extends Stack {
       value: onCall.topic.topicArn,
     });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'FeedbackApiUrl', {
+      description:
+        "Where the portal's feedback form posts (POST, JSON): creates a ticket, answers its number",
+      value: this.tickets.feedbackUrl,
+    });
   }
 }

@@ -86,6 +86,13 @@ const TABLES = {
     indexes: [],
     retain: false,
   },
+  // One item per destination (keyed by its HMAC, never the phone or e-mail): code hash, send and
+  // failure counters, lock. Short-lived by design (TTL): nothing here is kept for the regulator.
+  VerificationCodesTable: {
+    partitionKey: string('destinationKey'),
+    indexes: [],
+    retain: false,
+  },
   // Tickets (C6, C10), and one claim item per ticket number (`ticketId` = `number#<number>`): the
   // claim's conditional put is what makes numbers unique, and a consistent read of it finds a ticket
   // by number. Claims carry neither citizenId nor sessionId, so the indexes hold tickets only.
@@ -96,6 +103,24 @@ const TABLES = {
       { indexName: 'bySession', partitionKey: string('sessionId'), sortKey: string('createdAt') },
     ],
     retain: true,
+    // TicketNotices tells an offline citizen about a status change: it compares the two images.
+    stream: StreamViewType.NEW_AND_OLD_IMAGES,
+  },
+  // Internal notes of conversations (`operator.note`, transfer reasons), oldest first by
+  // `noteKey` = `{ts}#{noteId}`. Apart from MessagesTable: a note takes no seq and never reaches a citizen.
+  NotesTable: {
+    partitionKey: string('conversationId'),
+    sortKey: string('noteKey'),
+    indexes: [],
+    retain: true,
+  },
+  // Citizens' push devices (SNS platform endpoints): `ownerKey` = `citizen#{citizenId}` or
+  // `session#{sessionId}`, `deviceKey` = `{platform}#{SHA-256 of the token}` (never the token).
+  PushDevicesTable: {
+    partitionKey: string('ownerKey'),
+    sortKey: string('deviceKey'),
+    indexes: [],
+    retain: false,
   },
   // One item per operator: status, skills, capacity and the conversations they hold (dispatch).
   OperatorsTable: {
@@ -117,6 +142,9 @@ export class ChatTables extends Construct {
   readonly idempotency: Table;
   readonly tickets: Table;
   readonly operators: Table;
+  readonly notes: Table;
+  readonly pushDevices: Table;
+  readonly verificationCodes: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -145,6 +173,9 @@ export class ChatTables extends Construct {
     this.idempotency = table('IdempotencyTable');
     this.tickets = table('TicketsTable');
     this.operators = table('OperatorsTable');
+    this.notes = table('NotesTable');
+    this.pushDevices = table('PushDevicesTable');
+    this.verificationCodes = table('VerificationCodesTable');
   }
 
   /** Every table, for alarms and dashboards. */
@@ -157,6 +188,9 @@ export class ChatTables extends Construct {
       this.idempotency,
       this.tickets,
       this.operators,
+      this.verificationCodes,
+      this.notes,
+      this.pushDevices,
     ];
   }
 }

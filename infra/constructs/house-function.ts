@@ -10,11 +10,12 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { OperatorQueueName } from '../../functions/domain/operators.ts';
 import { repoPath, repoRoot } from '../paths.ts';
 import { esmRequireBanner, externalModules, mainFields, nodeTarget, sourcesContent } from './bundling.ts';
-import type { OperatorQueueName } from '../../functions/domain/operators.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
 
 /** Powertools log levels accepted by `POWERTOOLS_LOG_LEVEL`. */
@@ -71,7 +72,10 @@ export type TableEnvName =
   | 'MESSAGES_TABLE'
   | 'IDEMPOTENCY_TABLE'
   | 'TICKETS_TABLE'
-  | 'OPERATORS_TABLE';
+  | 'OPERATORS_TABLE'
+  | 'VERIFICATION_CODES_TABLE'
+  | 'NOTES_TABLE'
+  | 'PUSH_DEVICES_TABLE';
 
 /** How a function uses a queue. */
 export type QueueAccess = 'send' | 'consume';
@@ -82,6 +86,19 @@ export type QueueEnvName =
   | 'ESCALATION_QUEUE_URL'
   | 'DISPATCH_QUEUE_URL'
   | `OPERATOR_QUEUE_URL_${Uppercase<OperatorQueueName>}`;
+
+/** Environment variables that carry the id (ARN) of a Secrets Manager secret the function reads. */
+export type SecretEnvName = 'AUTH_HMAC_SECRET_ID' | 'RESUME_TOKEN_SECRET_ID';
+
+/** Which out-of-band channels a function sends on (`functions/adapters/notifier.ts`). */
+export interface NotifierChannels {
+  /** SMS through SNS `Publish` to a phone number. */
+  readonly sms?: boolean;
+  /** E-mail through SES v2 `SendEmail` from this address (`AUTH_EMAIL_FROM`), a verified SES identity. */
+  readonly emailFrom?: string;
+  /** Mobile push through SNS `Publish` to the account's platform endpoints. */
+  readonly push?: boolean;
+}
 
 /** Metadata key under which the handler's repo-relative entry is recorded in the template. */
 export const LOCAL_ENTRY_METADATA = 'local:entry';
@@ -149,8 +166,8 @@ export class HouseFunction extends NodejsFunction {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) and, for a stream consumer, dynamodb:ListStreams ' +
-        'support no resource-level permissions.',
+        'X-Ray PutTraceSegments/PutTelemetryRecords (tracing), for a stream consumer dynamodb:ListStreams, and for ' +
+        'a function that sends SMS sns:Publish (a phone number is no resource) support no resource-level permissions.',
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
@@ -182,10 +199,59 @@ export class HouseFunction extends NodejsFunction {
     return this;
   }
 
+  /** Sets `envName` to the secret's ARN and grants reading (and decrypting) exactly that secret. */
+  useSecret(envName: SecretEnvName, secret: ISecret): this {
+    this.addEnvironment(envName, secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+
+  /**
+   * Allows sending on `channels`: SMS (`sns:Publish` on `*`: SNS has no resource for a phone number,
+   * so publishing to a number cannot be scoped), e-mail (`ses:SendEmail` on the sender's SES
+   * identities only: its domain and its address) and push (`sns:Publish` on the account's platform
+   * endpoints only). Sets `AUTH_EMAIL_FROM` for e-mail.
+   */
+  useNotifier(channels: NotifierChannels): this {
+    const stack = Stack.of(this);
+    if (channels.sms) {
+      this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    }
+    if (channels.emailFrom !== undefined) {
+      this.addEnvironment('AUTH_EMAIL_FROM', channels.emailFrom);
+      const domain = channels.emailFrom.slice(channels.emailFrom.lastIndexOf('@') + 1);
+      const identity = (name: string) =>
+        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [identity(domain), identity(channels.emailFrom)],
+        }),
+      );
+    }
+    if (channels.push) {
+      const endpoints = stack.formatArn({ service: 'sns', resource: 'endpoint', resourceName: '*' });
+      this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [endpoints] }));
+      Validations.of(this.role ?? this).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]',
+        reason:
+          "Device endpoints are created at run time (push.register); the wildcard is limited to this account's SNS platform endpoints.",
+      });
+    }
+    return this;
+  }
+
   /** Mounts the knowledge-base layer and sets `KNOWLEDGE_BASE_DIR` to where it appears. */
   useKnowledgeBase(knowledgeBase: KnowledgeBaseLayer): this {
     this.addLayers(knowledgeBase.layer);
     this.addEnvironment('KNOWLEDGE_BASE_DIR', knowledgeBase.mountDir);
+    return this;
+  }
+
+  /** Mounts the knowledge-base layer and sets `CANNED_ANSWERS_DIR` to its canned answers. */
+  useCannedAnswers(knowledgeBase: KnowledgeBaseLayer): this {
+    this.addLayers(knowledgeBase.layer);
+    this.addEnvironment('CANNED_ANSWERS_DIR', knowledgeBase.cannedDir);
     return this;
   }
 
