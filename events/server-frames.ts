@@ -12,6 +12,12 @@ import type {
 import type { AuthCodeSentFrame, AuthVerifiedFrame } from './identification.ts';
 import type { Lang } from './lang.ts';
 import type {
+  ConversationAssignedFrame,
+  OperatorStateFrame,
+  QueueEmptyFrame,
+  QueueStatsFrame,
+} from './operator-frames.ts';
+import type {
   FeedbackAckFrame,
   FeedbackRequestFrame,
   TicketFrame,
@@ -128,6 +134,10 @@ export interface ConversationUpdatedFrame {
 }
 
 export type ServerFrame =
+  | OperatorStateFrame
+  | ConversationAssignedFrame
+  | QueueEmptyFrame
+  | QueueStatsFrame
   | TicketFrame
   | TicketsFrame
   | TicketUpdatedFrame

@@ -144,28 +144,12 @@ export interface FeedbackAckFrame {
 
 // HTTP: the portal's feedback form ---------------------------------------------------------------
 
-const E164 = /^\+[1-9]\d{6,14}$/;
-
-/** `contact` is a phone in E.164 (spaces, dashes and brackets are dropped first) or an e-mail address. */
-export const portalContactSchema = z
-  .string()
-  .trim()
-  .min(3)
-  .max(254)
-  .transform((raw, context) => {
-    if (raw.includes('@')) {
-      const email = z.email().safeParse(raw);
-      if (email.success) return { channel: 'email' as const, value: email.data.toLowerCase() };
-    } else {
-      const phone = raw.replace(/[\s\-().]/g, '');
-      if (E164.test(phone)) return { channel: 'phone' as const, value: phone };
-    }
-    context.addIssue({
-      code: 'custom',
-      message: 'a phone number in E.164 (+79991234567) or an e-mail address',
-    });
-    return z.NEVER;
-  });
+/**
+ * `contact`: a phone number (normalised to E.164 as identification does; Russian without a country
+ * code) or an e-mail address. Validated by the domain (`functions/domain/identification.ts`), so the
+ * same person gets the same citizen id here as when they identify in the chat.
+ */
+export const portalContactSchema = z.string().trim().min(3).max(254);
 
 export const portalFeedbackRequestSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),

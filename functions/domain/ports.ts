@@ -350,14 +350,6 @@ export interface AssignmentReleaser {
   releaseAssignment(conversationId: string, operatorId: string): Promise<void>;
 }
 
-/**
- * Told of every committed ticket change after the WebSocket push, with how many of the citizen's
- * connections received it: the hook for offline delivery (mobile push, SMS; E5's notifier).
- */
-export interface TicketUpdateListener {
-  ticketUpdated(update: { ticket: Ticket; deliveredConnections: number }): Promise<void>;
-}
-
 /** A citizen's device registered with `push.register`: its SNS platform endpoint. */
 export interface PushDevice {
   /** `citizen#{citizenId}` for a verified citizen, else `session#{sessionId}`. */

@@ -75,9 +75,10 @@ export interface TicketFeedback {
 /** The portal's feedback form (C10): who wrote, and how to answer them. Personal data: never logged. */
 export interface PortalContact {
   name?: string;
-  channel: 'phone' | 'email';
-  /** E.164 phone or lower-cased e-mail. */
-  value: string;
+  /** As identification names them (functions/domain/identification.ts): `sms` for a phone. */
+  channel: 'sms' | 'email';
+  /** E.164 phone, or e-mail with a lower-cased domain. */
+  address: string;
 }
 
 export interface Ticket {

@@ -28,3 +28,43 @@ export function countEscalation(escalation: Pick<EscalationEvent, 'reason' | 'ca
   metric.addMetadata('category', escalation.category);
   metric.addMetric('Escalations', MetricUnit.Count, 1);
 }
+
+/**
+ * `ResolutionTime` (C7): seconds from a ticket's creation to its final status (completed or
+ * rejected). Status and category ride along as metadata, so the metric stays one series.
+ */
+export function recordTicketResolution(resolution: {
+  seconds: number;
+  status: string;
+  category: string;
+}): void {
+  const metric = metrics.singleMetric();
+  metric.addMetadata('status', resolution.status);
+  metric.addMetadata('category', resolution.category);
+  metric.addMetric('ResolutionTime', MetricUnit.Seconds, resolution.seconds);
+}
+
+/** `CSAT` (C7, C10): one citizen's rating of a completed ticket, 1–5 (average it over a period). */
+export function recordCsat(feedback: { rating: number; category: string }): void {
+  const metric = metrics.singleMetric();
+  metric.addMetadata('category', feedback.category);
+  metric.addMetric('CSAT', MetricUnit.NoUnit, feedback.rating);
+}
+
+/**
+ * Dispatch metrics (C7): `TimeToAssignment` (ms from joining the waiting line to an operator taking
+ * it) and `SlaBreaches` (a conversation nobody took within SLA_ASSIGN_SECONDS; the C8 alarm watches
+ * it). The queue rides along as metadata, so each metric stays one series.
+ */
+export const dispatchMetrics = {
+  assigned(queue: string, waitedMs: number): void {
+    const metric = metrics.singleMetric();
+    metric.addMetadata('queue', queue);
+    metric.addMetric('TimeToAssignment', MetricUnit.Milliseconds, waitedMs);
+  },
+  slaBreached(queue: string): void {
+    const metric = metrics.singleMetric();
+    metric.addMetadata('queue', queue);
+    metric.addMetric('SlaBreaches', MetricUnit.Count, 1);
+  },
+};

@@ -12,7 +12,13 @@ import { environmentOf, resourcesOf, synthesizeStack, type TemplateResource } fr
 const { stack, template } = synthesizeStack();
 const json = template.toJSON() as { Outputs: Record<string, unknown> };
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
-const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
+const webSocketApiId = stack.getLogicalId(stack.realtime.api.node.defaultChild as never);
+// The WebSocket API's routes only: the feedback form's HTTP API (POST /feedback) has no actions.
+const routes = Object.fromEntries(
+  Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).filter(
+    ([, route]) => JSON.stringify(route.Properties.ApiId) === JSON.stringify({ Ref: webSocketApiId }),
+  ),
+);
 const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
 const policies = resourcesOf(template, 'AWS::IAM::Policy');
 const [poolId] = Object.keys(resourcesOf(template, 'AWS::Cognito::UserPool'));

@@ -10,7 +10,12 @@ const functions = resourcesOf(template, 'AWS::Lambda::Function');
 const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
 const roles = resourcesOf(template, 'AWS::IAM::Role');
 const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
-const houseFunctions = [...stack.realtime.functions, stack.bot.function, stack.botDispatch.function];
+const houseFunctions = [
+  ...stack.realtime.functions,
+  stack.bot.function,
+  stack.botDispatch.function,
+  stack.tickets.portalFeedback,
+];
 
 interface Statement {
   readonly Action: string | string[];
@@ -45,6 +50,9 @@ function tableAccessOf(fn: TemplateResource): Record<string, string> {
   );
 }
 
+/** The functions that send SMS (`useNotifier({ sms: true })`), and so may publish to SNS on Resource *. */
+const SMS_SENDERS = ['functions/handlers/auth-request-code.ts'];
+
 const functionByEntry = (entry: string): TemplateResource => {
   const fn = Object.values(functions).find((f) => f.Metadata?.['local:entry'] === entry);
   if (!fn) throw new Error(`no function with entry ${entry}`);
@@ -66,6 +74,13 @@ describe('every Lambda function', () => {
       OperatorRequest: 'functions/handlers/operator-request.ts',
       BotWorker: 'functions/handlers/bot-worker.ts',
       BotDispatch: 'functions/handlers/bot-dispatch.ts',
+      AuthRequestCode: 'functions/handlers/auth-request-code.ts',
+      AuthVerifyCode: 'functions/handlers/auth-verify-code.ts',
+      TicketGet: 'functions/handlers/ticket-get.ts',
+      TicketList: 'functions/handlers/ticket-list.ts',
+      TicketSetStatus: 'functions/handlers/ticket-set-status.ts',
+      FeedbackSubmit: 'functions/handlers/feedback-submit.ts',
+      PortalFeedback: 'functions/handlers/portal-feedback.ts',
     });
   });
 
@@ -107,15 +122,18 @@ describe('every Lambda function', () => {
   });
 
   it.each(Object.entries(functions))(
-    '%s uses Resource * for X-Ray only (and ListStreams if it consumes a stream)',
+    '%s uses Resource * for X-Ray only (and ListStreams if it consumes a stream, sns:Publish if it sends SMS)',
     (_, fn) => {
       // dynamodb:ListStreams has no resource-level permission; the event source mapping needs it.
       const consumesStream = fn.Metadata?.['local:entry'] === 'functions/handlers/bot-dispatch.ts';
+      // SNS has no resource for a phone number: publishing an SMS cannot be scoped.
+      const sendsSms = SMS_SENDERS.includes(fn.Metadata?.['local:entry'] as string);
       const unscoped = statementsOf(fn).filter((statement) => statement.Resource === '*');
       expect(unscoped.flatMap((statement) => [statement.Action].flat())).toEqual([
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
         ...(consumesStream ? ['dynamodb:ListStreams'] : []),
+        ...(sendsSms ? ['sns:Publish'] : []),
       ]);
     },
   );
@@ -165,6 +183,20 @@ describe('least privilege on the tables', () => {
         Idempotency: 'readWrite',
       },
     ],
+    ['ticket-get', { Tickets: 'read', Sessions: 'read' }],
+    ['ticket-list', { Tickets: 'read', Sessions: 'read' }],
+    [
+      'ticket-set-status',
+      {
+        Tickets: 'readWrite',
+        Conversations: 'readWrite',
+        Operators: 'write',
+        Sessions: 'read',
+        Connections: 'readWrite',
+      },
+    ],
+    ['feedback-submit', { Tickets: 'readWrite', Conversations: 'read', Sessions: 'read' }],
+    ['portal-feedback', { Tickets: 'readWrite' }],
   ])('grants %s %o', (handler, expected) => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
   });

@@ -5,7 +5,13 @@ import { environmentOf, resourcesOf, synthesizeStack } from './synth.ts';
 
 // Prepare
 const { stack, template } = synthesizeStack();
-const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
+const webSocketApiId = stack.getLogicalId(stack.realtime.api.node.defaultChild as CfnElement);
+// The WebSocket API's routes only (the feedback form's HTTP API has routes of its own).
+const routes = Object.fromEntries(
+  Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).filter(
+    ([, route]) => JSON.stringify(route.Properties.ApiId) === JSON.stringify({ Ref: webSocketApiId }),
+  ),
+);
 const routeByKey = new Map(
   Object.entries(routes).map(([id, route]) => [route.Properties.RouteKey, { id, route }]),
 );
@@ -54,21 +60,33 @@ describe('the WebSocket API', () => {
         'message.send',
         'suggest',
         'operator.request',
+        'auth.requestCode',
+        'auth.verifyCode',
+        'ticket.get',
+        'ticket.list',
+        'ticket.setStatus',
+        'feedback.submit',
       ].sort(),
     );
   });
 
-  it.each(['$default', 'hello', 'message.send', 'history.get', 'suggest', 'operator.request'])(
-    'answers %s through a route response',
-    (routeKey) => {
-      const route = routeByKey.get(routeKey);
-      expect(route?.route.Properties.RouteResponseSelectionExpression).toBe('$default');
-      template.hasResourceProperties('AWS::ApiGatewayV2::RouteResponse', {
-        RouteId: { Ref: route?.id },
-        RouteResponseKey: '$default',
-      });
-    },
-  );
+  it.each([
+    '$default',
+    'hello',
+    'message.send',
+    'history.get',
+    'suggest',
+    'operator.request',
+    'auth.requestCode',
+    'auth.verifyCode',
+  ])('answers %s through a route response', (routeKey) => {
+    const route = routeByKey.get(routeKey);
+    expect(route?.route.Properties.RouteResponseSelectionExpression).toBe('$default');
+    template.hasResourceProperties('AWS::ApiGatewayV2::RouteResponse', {
+      RouteId: { Ref: route?.id },
+      RouteResponseKey: '$default',
+    });
+  });
 
   it.each(['$connect', '$disconnect'])(
     'gives %s no route response (API Gateway ignores it there)',

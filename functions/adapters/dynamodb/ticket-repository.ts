@@ -36,8 +36,11 @@ export function numberClaimKey(number: string): string {
 
 export interface TicketTables {
   ticketsTable: string;
-  /** Conversations get the ticket's id, and are closed with their ticket. */
-  conversationsTable: string;
+  /**
+   * Conversations get the ticket's id, and are closed with their ticket. Only writers of tickets
+   * need it (reading routes have no grant on ConversationsTable).
+   */
+  conversationsTable?: string;
 }
 
 export class DynamoTicketRepository implements TicketRepository {
@@ -119,7 +122,7 @@ export class DynamoTicketRepository implements TicketRepository {
     if (effects.closeConversationId !== undefined) {
       items.push({
         Update: {
-          TableName: this.tables.conversationsTable,
+          TableName: this.conversationsTable(),
           Key: { conversationId: effects.closeConversationId },
           // A closed conversation leaves its operator queue (the sparse `byQueue` index) too.
           UpdateExpression: 'SET #state = :closed, updatedAt = :at, closedAt = :at REMOVE #queue, queuedAt',
@@ -168,7 +171,7 @@ export class DynamoTicketRepository implements TicketRepository {
     try {
       await documentClient.send(
         new UpdateCommand({
-          TableName: this.tables.conversationsTable,
+          TableName: this.conversationsTable(),
           Key: { conversationId },
           UpdateExpression: 'SET ticketId = :ticketId, ticketAttempt = :attempt',
           ConditionExpression:
@@ -183,6 +186,12 @@ export class DynamoTicketRepository implements TicketRepository {
       if (error instanceof ConditionalCheckFailedException) return error.Item ? 'linked' : 'gone';
       throw error;
     }
+  }
+
+  private conversationsTable(): string {
+    const name = this.tables.conversationsTable;
+    if (name === undefined) throw new Error('DynamoTicketRepository was built without conversationsTable');
+    return name;
   }
 
   /**

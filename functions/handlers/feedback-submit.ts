@@ -1,0 +1,42 @@
+/**
+ * Route `feedback.submit`: the citizen rates their completed ticket (1–5 and a comment), once;
+ * answered `feedback.ack`. Records the rating as the `CSAT` metric. The comment is never logged.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
+import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { systemClock } from '#adapters/system.ts';
+import { submitFeedback } from '#domain/use-cases/submit-feedback.ts';
+import { feedbackSubmitFrameSchema } from '#events/tickets.ts';
+import { config } from '#shared/config.ts';
+import { logger, metrics, recordCsat } from '#shared/observability.ts';
+import { frameRoute } from '#shared/websocket/frame-route.ts';
+import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+
+const deps = {
+  tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
+  conversations: new DynamoConversationRepository(config.conversationsTable),
+  citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
+  clock: systemClock,
+};
+const route = frameRoute(feedbackSubmitFrameSchema);
+
+export const handler = middy<WebSocketRouteEvent, RouteResponse>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(route.middleware)
+  .handler(async (event) => {
+    const { frame, caller } = route.input(event);
+    const { frame: ack, ticket } = await submitFeedback(deps, caller, {
+      ...(frame.conversationId === undefined ? {} : { conversationId: frame.conversationId }),
+      ...(frame.ticketId === undefined ? {} : { ticketId: frame.ticketId }),
+      rating: frame.rating,
+      ...(frame.comment === undefined ? {} : { comment: frame.comment }),
+    });
+    recordCsat({ rating: ack.rating, category: ticket.category });
+    logger.info('feedback recorded', { ticketId: ack.ticketId, rating: ack.rating });
+    return route.answer(event, ack);
+  });

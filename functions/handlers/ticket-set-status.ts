@@ -1,0 +1,80 @@
+/**
+ * Route `ticket.setStatus` (operators, seniors): moves a ticket by the rules of SPEC.md C6 and
+ * answers `ticket.updated`. The citizen's connections get `ticket.updated` (and, on `completed`,
+ * `feedback.request`); a final status closes the conversation and frees the operator's slot.
+ * Records the resolution time of a ticket that reaches a final status. Notes are never logged.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
+import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
+import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoDispatchStore } from '#adapters/dynamodb/operator-repository.ts';
+import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { systemClock } from '#adapters/system.ts';
+import { ticketView } from '#domain/tickets.ts';
+import { setTicketStatus } from '#domain/use-cases/change-ticket-status.ts';
+import { ticketSetStatusFrameSchema } from '#events/tickets.ts';
+import { config } from '#shared/config.ts';
+import { logger, metrics, recordTicketResolution } from '#shared/observability.ts';
+import { frameRoute } from '#shared/websocket/frame-route.ts';
+import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+
+const dispatch = new DynamoDispatchStore({
+  conversationsTable: config.conversationsTable,
+  operatorsTable: config.operatorsTable,
+});
+
+const deps = {
+  tickets: new DynamoTicketRepository({
+    ticketsTable: config.ticketsTable,
+    conversationsTable: config.conversationsTable,
+  }),
+  conversations: new DynamoConversationRepository(config.conversationsTable),
+  citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
+  connections: new DynamoConnectionRepository(config.connectionsTable),
+  notifier: new ApiGatewayConnectionNotifier({
+    endpoint: config.wsConnectionsEndpoint,
+    timeoutMs: config.postTimeoutMs,
+  }),
+  releaser: {
+    releaseAssignment: async (conversationId: string, operatorId: string) => {
+      await dispatch.release(conversationId, operatorId);
+    },
+  },
+  clock: systemClock,
+  retentionDays: config.messageRetentionDays,
+};
+const route = frameRoute(ticketSetStatusFrameSchema);
+
+export const handler = middy<WebSocketRouteEvent, RouteResponse>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(route.middleware)
+  .handler(async (event) => {
+    const { frame, caller } = route.input(event);
+    const change = await setTicketStatus(deps, caller, {
+      ticketId: frame.ticketId,
+      to: frame.status,
+      ...(frame.note === undefined ? {} : { note: frame.note }),
+      ...(frame.waitingFor === undefined ? {} : { waitingFor: frame.waitingFor }),
+      ...(frame.rejectReason === undefined ? {} : { rejectReason: frame.rejectReason }),
+    });
+    const { ticket } = change;
+    if (change.resolutionSeconds !== undefined) {
+      recordTicketResolution({
+        seconds: change.resolutionSeconds,
+        status: ticket.status,
+        category: ticket.category,
+      });
+    }
+    logger.info('ticket status changed', {
+      ticketId: ticket.ticketId,
+      from: change.previous.status,
+      to: ticket.status,
+      deliveredConnections: change.deliveredConnections,
+    });
+    return route.answer(event, { type: 'ticket.updated', ticket: ticketView(ticket, caller.lang) });
+  });

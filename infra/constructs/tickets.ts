@@ -1,0 +1,174 @@
+/**
+ * Tickets (C6, C10): the WebSocket routes `ticket.get`, `ticket.list`, `ticket.setStatus` and
+ * `feedback.submit` (added to the realtime API with `Realtime.addRoute`), and the portal's feedback
+ * form, `POST /feedback`, on an HTTP API of its own (throttled, access-logged, CORS for the portal's
+ * origins only). The TicketsTable itself is stateful and lives in `data.ts`.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { ChatTables } from './data.ts';
+import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import type { Realtime } from './realtime.ts';
+
+/** Properties of {@link Tickets}. */
+export interface TicketsProps {
+  /** Settings shared by all functions. */
+  readonly settings: FunctionSettings;
+  /** The tables of the data model (tickets, conversations, sessions, connections, operators). */
+  readonly tables: ChatTables;
+  /** The WebSocket API the ticket routes are added to; pushes go through its `@connections`. */
+  readonly realtime: Realtime;
+  /**
+   * The HMAC key of citizen ids (identification's): a portal ticket carries its contact's citizen
+   * id, so the citizen who identifies with that phone or e-mail sees it in `ticket.list`.
+   */
+  readonly citizenIdKey: ISecret;
+  /**
+   * Origins allowed to call `POST /feedback` from a browser (CORS), e.g. `https://www.gosuslugi.ru`.
+   * @default - none: no CORS headers, so only servers (or same-origin pages) can post
+   */
+  readonly portalOrigins?: readonly string[];
+  /**
+   * Steady-state requests per second of the feedback API.
+   * @default 20
+   */
+  readonly feedbackRateLimit?: number;
+  /**
+   * Burst of the feedback API.
+   * @default 50
+   */
+  readonly feedbackBurstLimit?: number;
+}
+
+/** One access-log line of the feedback API (JSON): no body, no query string, no headers with data. */
+const FEEDBACK_ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  errorMessage: '$context.error.message',
+} as const;
+
+/** The ticket routes and the feedback API, with the functions behind them. */
+export class Tickets extends Construct {
+  /** Every function of tickets, for alarms: the routes' (also in `realtime.functions`) and PortalFeedback. */
+  readonly functions: HouseFunction[];
+  /** The function behind `POST /feedback` (not a WebSocket route: pass it to Monitoring). */
+  readonly portalFeedback: HouseFunction;
+  readonly feedbackApi: HttpApi;
+  readonly feedbackStage: HttpStage;
+
+  constructor(scope: Construct, id: string, props: TicketsProps) {
+    super(scope, id);
+    const { settings, tables, realtime } = props;
+    const fn = (fnId: string, file: string, description: string): HouseFunction =>
+      new HouseFunction(this, fnId, { entry: `functions/handlers/${file}.ts`, description, settings });
+
+    // Reads only: the ticket by id or by its number's claim; a citizen's tickets by the indexes of
+    // TicketsTable, over the sessions the citizen verified in (SessionsTable index byCitizen).
+    const ticketGet = fn('TicketGet', 'ticket-get', 'Answers one ticket to its citizen or to staff')
+      .useTable('TICKETS_TABLE', tables.tickets, 'read')
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read');
+    const ticketList = fn('TicketList', 'ticket-list', "Lists a verified citizen's tickets")
+      .useTable('TICKETS_TABLE', tables.tickets, 'read')
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read');
+    // One transaction moves the ticket (and closes its conversation on a final status); the
+    // operator's slot is freed on OperatorsTable; the citizen's connections are found and pushed to.
+    const ticketSetStatus = fn(
+      'TicketSetStatus',
+      'ticket-set-status',
+      'Moves a ticket by the state machine and tells its citizen',
+    )
+      .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
+      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
+      .useTable('OPERATORS_TABLE', tables.operators, 'write')
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+      .useConnectionsApi(realtime.api, realtime.stage);
+    const feedbackSubmit = fn('FeedbackSubmit', 'feedback-submit', 'Stores the rating of a completed ticket')
+      .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
+      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read');
+
+    realtime.addRoute('ticket.get', ticketGet);
+    realtime.addRoute('ticket.list', ticketList);
+    realtime.addRoute('ticket.setStatus', ticketSetStatus);
+    realtime.addRoute('feedback.submit', feedbackSubmit);
+
+    // The portal's form: creates a ticket (and its number claim) and nothing else.
+    this.portalFeedback = new HouseFunction(this, 'PortalFeedback', {
+      entry: 'functions/handlers/portal-feedback.ts',
+      description: "Creates a ticket from the portal's feedback form (POST /feedback)",
+      settings,
+      timeout: Duration.seconds(5),
+    })
+      .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
+      .useSecret('AUTH_HMAC_SECRET_ID', props.citizenIdKey);
+
+    const origins = props.portalOrigins ?? [];
+    this.feedbackApi = new HttpApi(this, 'FeedbackApi', {
+      description: "The portal's feedback form: POST /feedback creates a ticket (docs/protocol.md)",
+      createDefaultStage: false,
+      ...(origins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...origins],
+              allowMethods: [CorsHttpMethod.POST],
+              allowHeaders: ['content-type', 'idempotency-key'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+    this.feedbackApi.addRoutes({
+      path: '/feedback',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('PortalFeedbackIntegration', this.portalFeedback),
+    });
+    const accessLogs = new LogGroup(this, 'FeedbackAccessLogs', { retention: settings.logRetention });
+    this.feedbackStage = new HttpStage(this, 'FeedbackStage', {
+      httpApi: this.feedbackApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.feedbackRateLimit ?? 20, burstLimit: props.feedbackBurstLimit ?? 50 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(FEEDBACK_ACCESS_LOG_FIELDS)),
+      },
+    });
+    for (const route of this.feedbackApi.node.findAll()) {
+      if (route.node.id.endsWith('Route') || route.node.id.includes('POST')) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            "The portal's public feedback form: anyone may write without signing in (C10). Abuse is bounded by stage throttling and the 4,000-character limit.",
+        });
+      }
+    }
+
+    this.functions = [ticketGet, ticketList, ticketSetStatus, feedbackSubmit, this.portalFeedback];
+  }
+
+  /** The feedback form's URL: `https://<api>.execute-api.<region>.amazonaws.com/feedback`. */
+  get feedbackUrl(): string {
+    return `${this.feedbackApi.apiEndpoint}/feedback`;
+  }
+}
