@@ -20,7 +20,7 @@ import { Identification, IdentificationKeys } from './constructs/identification.
 import { KnowledgeBaseLayer } from './constructs/knowledge-base.ts';
 import { Monitoring, OnCallTopic } from './constructs/observability.ts';
 import { OperatorPool } from './constructs/operator-pool.ts';
-import { DispatchQueues, EscalationQueues } from './constructs/operators.ts';
+import { DispatchQueues, EscalationQueues, OperatorDispatch } from './constructs/operators.ts';
 import { Realtime } from './constructs/realtime.ts';
 import { Tickets } from './constructs/tickets.ts';
 
@@ -126,6 +126,8 @@ export class SupportChatStack extends Stack {
   readonly tickets: Tickets;
   /** The operator queues, their dead-letter queues and the timer queue (alarms, E5). */
   readonly dispatchQueues: DispatchQueues;
+  /** The dispatcher: escalation and timer consumers, operator.status/next, queue.stats. */
+  readonly dispatch: OperatorDispatch;
   /** The operator's desk routes and the relays of the messages and tickets streams. */
   readonly desk: Desk;
 
@@ -208,9 +210,18 @@ export class SupportChatStack extends Stack {
       dispatch: this.dispatchQueues,
       pushApplications: { fcm: props.pushFcmApplicationArn, apns: props.pushApnsApplicationArn },
     });
+    // The dispatcher: escalations into operator queues, exactly-once assignment, SLA and grace timers.
+    this.dispatch = new OperatorDispatch(this, 'Dispatcher', {
+      settings,
+      tables: this.tables,
+      escalationQueues,
+      dispatchQueues: this.dispatchQueues,
+      realtime: this.realtime,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       onCall,
       functions: [
+        ...this.dispatch.functions,
         ...this.realtime.functions,
         this.bot.function,
         this.botDispatch.function,
@@ -229,6 +240,7 @@ export class SupportChatStack extends Stack {
       botDispatch: this.botDispatch.function,
       stage: this.realtime.stage,
       tables: this.tables.all(),
+      operatorQueues: Object.values(this.dispatchQueues.operatorQueues),
       runbookUrl: props.runbookUrl,
     });
 

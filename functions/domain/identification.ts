@@ -17,11 +17,11 @@
  *    it, and only the session that holds it may verify it.
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import * as z from 'zod';
 import { CODE_LENGTH, type CodeChannel } from '#events/identification.ts';
 import type { Lang } from '#events/lang.ts';
 import { badRequest } from './errors.ts';
+import { callingCodeOf, normaliseMobileNumber } from './phone-numbers.ts';
 import { epochSeconds } from './retention.ts';
 
 /** A normalised destination: where a code goes. Holds personal data: never log or store it. */
@@ -31,9 +31,6 @@ export interface Destination {
   address: string;
 }
 
-/** Numbers without a country code are Russian ones (the portal's citizens). */
-const DEFAULT_COUNTRY = 'RU';
-
 const emailSchema = z.email();
 
 /**
@@ -42,9 +39,10 @@ const emailSchema = z.email();
  */
 export function parseDestination(frame: { phone?: string; email?: string }): Destination {
   if (frame.phone !== undefined) {
-    const phone = parsePhoneNumberFromString(frame.phone.trim(), DEFAULT_COUNTRY);
-    if (!phone?.isValid()) throw badRequest([{ field: 'phone', problem: 'not a valid mobile phone number' }]);
-    return { channel: 'sms', address: phone.number };
+    const phone = normaliseMobileNumber(frame.phone);
+    if (phone === undefined)
+      throw badRequest([{ field: 'phone', problem: 'not a valid mobile phone number' }]);
+    return { channel: 'sms', address: phone };
   }
   const email = (frame.email ?? '').trim();
   if (!emailSchema.safeParse(email).success) {
@@ -58,8 +56,7 @@ export function parseDestination(frame: { phone?: string; email?: string }): Des
 export function maskDestination(destination: Destination): string {
   const { address } = destination;
   if (destination.channel === 'sms') {
-    const phone = parsePhoneNumberFromString(address);
-    const country = phone ? `+${phone.countryCallingCode}` : '+';
+    const country = callingCodeOf(address);
     return `${country} ${'*'.repeat(Math.max(0, address.length - country.length - 2))}${address.slice(-2)}`;
   }
   const at = address.lastIndexOf('@');

@@ -18,7 +18,12 @@ import { frameRoute } from '#shared/websocket/frame-route.ts';
 import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
 
 const deps = {
-  repository: new DynamoIdentificationRepository(config),
+  repository: new DynamoIdentificationRepository({
+    verificationCodesTable: config.verificationCodesTable,
+    sessionsTable: config.sessionsTable,
+    // Never written by this route (only auth.verifyCode carries a conversation over).
+    conversationsTable: 'unused',
+  }),
   hasher: new HmacIdentityHasher(identityHmacKey(config)),
   notifier: outOfBandNotifier({ localOutboxUrl: config.localOutboxUrl, emailFrom: config.authEmailFrom }),
   clock: systemClock,

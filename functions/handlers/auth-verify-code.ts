@@ -20,7 +20,11 @@ import { frameRoute } from '#shared/websocket/frame-route.ts';
 import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
 
 const deps = {
-  repository: new DynamoIdentificationRepository(config),
+  repository: new DynamoIdentificationRepository({
+    verificationCodesTable: config.verificationCodesTable,
+    sessionsTable: config.sessionsTable,
+    conversationsTable: config.conversationsTable,
+  }),
   hasher: new HmacIdentityHasher(identityHmacKey(config)),
   signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
   clock: systemClock,

@@ -80,6 +80,8 @@ export class Realtime extends Construct {
   readonly functions: HouseFunction[];
   /** The `$connect` REQUEST authorizer (the operator pool gives it the pool and client ids). */
   readonly authorizer: HouseFunction;
+  /** Route `hello` (identification gives it the resume-token signing key). */
+  readonly hello: HouseFunction;
   private readonly tables: ChatTables;
 
   constructor(scope: Construct, id: string, props: RealtimeProps) {
@@ -94,7 +96,7 @@ export class Realtime extends Construct {
         timeout,
       });
 
-    // Verifies a resume token against the hashes stored on its session (one GetItem).
+    // Verifies a resume token's signature, then that its slot is still on its session (one GetItem).
     const authorize = fn(
       'Authorize',
       'authorize',
@@ -111,10 +113,11 @@ export class Realtime extends Construct {
       'write',
     );
     const defaultRoute = fn('DefaultRoute', 'default-route', 'Answers unknown actions and bad frames');
-    // Each hello stores the hash of the fresh resume token it answers with.
+    // Each hello stores the slot (id and expiry) of the fresh resume token it answers with.
     const hello = fn('Hello', 'hello', 'Answers hello with the welcome frame')
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read');
+    this.hello = hello;
     // One transaction moves the conversation's lastSeq, puts the message and its idempotency key,
     // and (for a new conversation) sets the session's open conversation; it reads lastSeq and a
     // stored ack first. Messages are only ever put here, never read.

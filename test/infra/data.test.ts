@@ -29,6 +29,7 @@ describe('the data model of docs/architecture.md', () => {
     ],
     ['MessagesTable', [hash('conversationId'), range('seq')], undefined],
     ['IdempotencyTable', [hash('key')], undefined],
+    ['VerificationCodesTable', [hash('destinationKey')], undefined],
     ['OperatorsTable', [hash('operatorId')], [index('byStatus', 'status', 'operatorId')]],
     [
       'TicketsTable',
@@ -57,6 +58,7 @@ describe('the data model of docs/architecture.md', () => {
     'ConversationsTable',
     'MessagesTable',
     'IdempotencyTable',
+    'VerificationCodesTable',
     'OperatorsTable',
     'TicketsTable',
   ])('runs %s on demand, encrypted, with point-in-time recovery and TTL on expiresAt', (id) => {
