@@ -16,8 +16,13 @@ const outboxEntrySchema = z.object({
 });
 export type OutboxEntry = z.infer<typeof outboxEntrySchema> & { id: number; at: string };
 
+/** Serves one `METHOD /path` of the local HTTP side. */
+export type HttpRouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
+
 export interface LocalHttp {
   port: number;
+  /** Serves `routeKey` (`POST /feedback`): the template's HTTP API routes are added this way. */
+  addRoute(routeKey: string, handler: HttpRouteHandler): void;
   markReady(config: Record<string, unknown>): void;
   close(): Promise<void>;
 }
@@ -30,26 +35,23 @@ export async function startHttp(port: number): Promise<LocalHttp> {
   const outbox: OutboxEntry[] = [];
   let nextId = 1;
 
-  const routes: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void> | void> =
-    {
-      'GET /health': (_, response) =>
-        json(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }),
-      'GET /config.json': (_, response) =>
-        ready ? json(response, 200, publicConfig) : json(response, 503, { status: 'starting' }),
-      'GET /local/outbox': (_, response) => json(response, 200, { items: outbox }),
-      'POST /local/outbox': async (request, response) => {
-        const parsed = outboxEntrySchema.safeParse(await readJson(request));
-        if (!parsed.success)
-          return json(response, 400, { code: 'BAD_REQUEST', details: parsed.error.issues });
-        outbox.push({ ...parsed.data, id: nextId++, at: new Date().toISOString() });
-        if (outbox.length > OUTBOX_LIMIT) outbox.shift();
-        json(response, 201, { id: nextId - 1 });
-      },
-      'DELETE /local/outbox': (_, response) => {
-        outbox.length = 0;
-        response.writeHead(204).end();
-      },
-    };
+  const routes: Record<string, HttpRouteHandler> = {
+    'GET /health': (_, response) => json(response, ready ? 200 : 503, { status: ready ? 'ok' : 'starting' }),
+    'GET /config.json': (_, response) =>
+      ready ? json(response, 200, publicConfig) : json(response, 503, { status: 'starting' }),
+    'GET /local/outbox': (_, response) => json(response, 200, { items: outbox }),
+    'POST /local/outbox': async (request, response) => {
+      const parsed = outboxEntrySchema.safeParse(await readJson(request));
+      if (!parsed.success) return json(response, 400, { code: 'BAD_REQUEST', details: parsed.error.issues });
+      outbox.push({ ...parsed.data, id: nextId++, at: new Date().toISOString() });
+      if (outbox.length > OUTBOX_LIMIT) outbox.shift();
+      json(response, 201, { id: nextId - 1 });
+    },
+    'DELETE /local/outbox': (_, response) => {
+      outbox.length = 0;
+      response.writeHead(204).end();
+    },
+  };
 
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://local').pathname;
@@ -60,6 +62,10 @@ export async function startHttp(port: number): Promise<LocalHttp> {
   const bound = await listen(server, port);
   return {
     port: bound,
+    addRoute(routeKey, handler) {
+      if (routes[routeKey]) throw new Error(`the local HTTP side serves ${routeKey} already`);
+      routes[routeKey] = handler;
+    },
     markReady(config) {
       publicConfig = config;
       ready = true;

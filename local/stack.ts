@@ -3,6 +3,7 @@
  * template's resources on them, loads the template's functions with their environments, and serves
  * the WebSocket gateway, the SQS and DynamoDB stream event source mappings and the HTTP side. `stop()` undoes it all.
  */
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LocalCognito, startLocalCognito } from './cognito.ts';
@@ -11,6 +12,7 @@ import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.t
 import { functionEnvironment, type LocalFunction, loadFunctions } from './functions.ts';
 import { type Gateway, startGateway } from './gateway.ts';
 import { type LocalHttp, startHttp } from './http.ts';
+import { httpApiRouteHandler } from './http-api.ts';
 import { type Poller, startPoller } from './pollers.ts';
 import { claimPort } from './ports.ts';
 import { arnOf, type LocalAccount } from './resolve.ts';
@@ -18,6 +20,7 @@ import { createResources } from './resources.ts';
 import { startStreamPoller } from './stream-pollers.ts';
 import { synthesizeTemplate } from './synth.ts';
 import {
+  httpApiRoutes,
   sqsEventSourceMappings,
   streamEventSourceMappings,
   type Template,
@@ -91,6 +94,7 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
     const functionEnv = {
       ...functionEnvironment(template, account, REPO_ROOT),
       ...awsEnvironment(config, emulators),
+      ...localOnlyEnvironment(http.port),
       // The authorizer fetches the pool's JWKS from the local Cognito (functions/adapters/cognito-verifier.ts).
       COGNITO_JWKS_URL: cognito.jwksUrl,
       ...(config.LOG_LEVEL === 'SILENT'
@@ -113,6 +117,13 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       log,
     });
     cleanups.push(() => gateway.close());
+
+    // The HTTP API routes of the template (POST /feedback) on the local HTTP side.
+    for (const route of httpApiRoutes(template)) {
+      const fn = functions.get(route.functionId);
+      if (!fn) throw new Error(`HTTP route ${route.routeKey} → ${route.functionId}`);
+      http.addRoute(route.routeKey, httpApiRouteHandler(route.routeKey, fn, ACCOUNT_ID));
+    }
 
     const pollers: Poller[] = sqsEventSourceMappings(template).map((mapping) => {
       const fn = functions.get(mapping.functionId);
@@ -184,6 +195,18 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
     await stop();
     throw error;
   }
+}
+
+/**
+ * What AWS has and this machine does not: keys (Secrets Manager there; fresh random ones for each
+ * start here, unless exported before `npm start`) and SNS/SES (the local outbox records instead).
+ */
+function localOnlyEnvironment(httpPort: number): Record<string, string> {
+  return {
+    LOCAL_OUTBOX_URL: `http://127.0.0.1:${httpPort}/local/outbox`,
+    AUTH_HMAC_KEY: randomBytes(32).toString('base64url'),
+    RESUME_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),
+  };
 }
 
 /** The standard SDK variables that point every client at the emulators; the code has no local branch. */

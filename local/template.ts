@@ -244,3 +244,32 @@ export function streamEventSourceMappings(template: Template): StreamEventSource
     ];
   });
 }
+
+export interface HttpApiRouteSpec {
+  /** `METHOD /path`, e.g. `POST /feedback`. */
+  routeKey: string;
+  functionId: string;
+}
+
+/** The routes of the stack's HTTP APIs (ProtocolType HTTP) with a Lambda proxy integration. */
+export function httpApiRoutes(template: Template): HttpApiRouteSpec[] {
+  const httpApiIds = new Set(
+    resourcesOfType(template, 'AWS::ApiGatewayV2::Api')
+      .filter(([, r]) => r.Properties.ProtocolType === 'HTTP')
+      .map(([id]) => id),
+  );
+  const integrations = new Map(
+    resourcesOfType(template, 'AWS::ApiGatewayV2::Integration')
+      .filter(([, r]) => httpApiIds.has(referencedId(r.Properties.ApiId) ?? ''))
+      .map(([id, r]) => [id, functionIdIn(r.Properties.IntegrationUri, template)]),
+  );
+  return resourcesOfType(template, 'AWS::ApiGatewayV2::Route').flatMap(([, route]) => {
+    if (!httpApiIds.has(referencedId(route.Properties.ApiId) ?? '')) return [];
+    const routeKey = String(route.Properties.RouteKey);
+    const integrationId = findIntegrationId(route.Properties.Target, integrations);
+    const functionId = integrationId ? integrations.get(integrationId) : undefined;
+    if (!functionId)
+      throw new Error(`HTTP route ${routeKey} has no Lambda integration the local stack can run`);
+    return [{ routeKey, functionId }];
+  });
+}
