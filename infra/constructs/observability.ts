@@ -13,6 +13,8 @@ import {
   GraphWidget,
   type IMetric,
   MathExpression,
+  Metric,
+  SingleValueWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -37,6 +39,9 @@ export const RUNBOOK_ANCHORS = {
   integrationErrors: 'websocket-integration-errors',
   executionErrors: 'websocket-execution-errors',
   dynamoDbThrottling: 'dynamodb-throttling',
+  slaBreach: 'sla-breach',
+  firstResponse: 'first-response-p90',
+  operatorQueueBacklog: 'operator-queue-backlog',
 } as const;
 
 /** Properties of {@link OnCallTopic}. */
@@ -90,6 +95,18 @@ export interface MonitoringProps {
   /** Every table of the stack. */
   readonly tables: readonly Table[];
   /**
+   * The operator queues (a category's or the seniors'), whose oldest message is the longest wait
+   * of a citizen for a person.
+   * @default - none
+   */
+  readonly operatorQueues?: readonly Queue[];
+  /**
+   * The functions' EMF namespace and `service` dimension (Powertools), where the SLA metrics are:
+   * `FirstResponseTime`, `TimeToAssignment`, `ResolutionTime`, `SlaBreaches`, `Escalations`, `CSAT`.
+   * @default { namespace: 'SupportChat', service: 'support-chat' }
+   */
+  readonly slaMetrics?: { readonly namespace: string; readonly service: string };
+  /**
    * Where docs/runbooks.md is published; the alarm description appends `#<section>`.
    * @default 'docs/runbooks.md'
    */
@@ -107,6 +124,15 @@ const BOT_DISPATCH_LAG_MS = 30_000;
 
 /** An escalation may wait this long for the dispatcher (C8: oldest message in an operator queue). */
 const ESCALATION_BACKLOG_SECONDS = 120;
+
+/** C8: the oldest conversation waiting in any operator queue. */
+const OPERATOR_QUEUE_BACKLOG_SECONDS = 120;
+
+/** C7/C8: the first response to a citizen message, p90, bot answers and first operator replies alike. */
+const FIRST_RESPONSE_P90_MS = 30_000;
+
+/** C8: "any SLA breach in the last hour": 12 periods of 5 minutes, one breaching is enough. */
+const SLA_BREACH_WINDOW = { period: Duration.minutes(5), periods: 12 };
 
 /** Alarms on functions, queues, API and tables, and the dashboard that shows them. */
 export class Monitoring extends Construct {
@@ -196,8 +222,43 @@ export class Monitoring extends Construct {
         runbook: RUNBOOK_ANCHORS.dynamoDbThrottling,
       });
     }
+    this.alarmAbove(
+      'SlaBreach',
+      this.slaMetric('SlaBreaches', { period: SLA_BREACH_WINDOW.period, statistic: 'Sum' }),
+      0,
+      {
+        what: 'A ticket waited past SLA_ASSIGN_SECONDS for an operator (or was flagged complex) in the last hour',
+        runbook: RUNBOOK_ANCHORS.slaBreach,
+      },
+      { evaluationPeriods: SLA_BREACH_WINDOW.periods, datapointsToAlarm: 1 },
+    );
+    this.alarmAbove(
+      'FirstResponseP90',
+      this.slaMetric('FirstResponseTime', { ...every(5), statistic: 'p90' }),
+      FIRST_RESPONSE_P90_MS,
+      {
+        what: `p90 of the first response to citizens (bot answers, first operator replies) is over ${FIRST_RESPONSE_P90_MS / 1000} s`,
+        runbook: RUNBOOK_ANCHORS.firstResponse,
+      },
+    );
+    const operatorQueues = props.operatorQueues ?? [];
+    if (operatorQueues.length > 0) {
+      this.alarmAbove('OperatorQueueBacklog', oldestOf(operatorQueues), OPERATOR_QUEUE_BACKLOG_SECONDS, {
+        what: `A citizen has waited over ${OPERATOR_QUEUE_BACKLOG_SECONDS} s in an operator queue`,
+        runbook: RUNBOOK_ANCHORS.operatorQueueBacklog,
+      });
+    }
 
     this.dashboard = this.buildDashboard();
+  }
+
+  /** One of the functions' EMF metrics (C7), by name, in the namespace and `service` dimension they use. */
+  private slaMetric(metricName: string, options: { period: Duration; statistic: string }): Metric {
+    const { namespace, service } = this.props.slaMetrics ?? {
+      namespace: 'SupportChat',
+      service: 'support-chat',
+    };
+    return new Metric({ namespace, metricName, dimensionsMap: { service }, ...options });
   }
 
   private alarmAbove(
@@ -205,6 +266,10 @@ export class Monitoring extends Construct {
     metric: IMetric,
     threshold: number,
     text: { readonly what: string; readonly runbook: string },
+    evaluation: { readonly evaluationPeriods: number; readonly datapointsToAlarm: number } = {
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+    },
   ): void {
     const runbookUrl = this.props.runbookUrl ?? 'docs/runbooks.md';
     const alarm = new Alarm(this, id, {
@@ -213,7 +278,7 @@ export class Monitoring extends Construct {
       metric,
       threshold,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      ...evaluation,
       // No data means no traffic, which is not a failure.
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
@@ -278,8 +343,83 @@ export class Monitoring extends Construct {
         width: 8,
       }),
     );
+    dashboard.addWidgets(...this.slaWidgets());
     return dashboard;
   }
+
+  /** The SLA of C7: first response, time to assignment, resolution, breaches, CSAT, operator queue ages. */
+  private slaWidgets(): (GraphWidget | SingleValueWidget)[] {
+    const fiveMinutes = Duration.minutes(5);
+    const p90 = (name: string, label: string) =>
+      this.slaMetric(name, { period: fiveMinutes, statistic: 'p90' }).with({ label });
+    const operatorQueues = this.props.operatorQueues ?? [];
+    return [
+      new GraphWidget({
+        title: 'SLA: first response p90 (ms)',
+        left: [p90('FirstResponseTime', 'first response p90')],
+        leftAnnotations: [{ value: FIRST_RESPONSE_P90_MS, label: '30 s SLA' }],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'SLA: time to assignment p90 (ms)',
+        left: [p90('TimeToAssignment', 'time to assignment p90')],
+        leftAnnotations: [{ value: 120_000, label: '2 min SLA' }],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'SLA: resolution time (s)',
+        left: [
+          this.slaMetric('ResolutionTime', { period: fiveMinutes, statistic: 'p50' }).with({ label: 'p50' }),
+          this.slaMetric('ResolutionTime', { period: fiveMinutes, statistic: 'p90' }).with({ label: 'p90' }),
+        ],
+        leftAnnotations: [{ value: 15 * 60, label: '15 min typical' }],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'SLA breaches and escalations',
+        left: [
+          this.slaMetric('SlaBreaches', { period: fiveMinutes, statistic: 'Sum' }).with({
+            label: 'SLA breaches',
+          }),
+          this.slaMetric('Escalations', { period: fiveMinutes, statistic: 'Sum' }).with({
+            label: 'escalations',
+          }),
+        ],
+        width: 8,
+      }),
+      new SingleValueWidget({
+        title: 'CSAT (average rating, 1–5, last 24 h)',
+        metrics: [
+          this.slaMetric('CSAT', { period: Duration.days(1), statistic: 'Average' }).with({ label: 'CSAT' }),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Operator queues: oldest waiting (s)',
+        left: operatorQueues.map((queue) =>
+          queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', label: queue.node.id }),
+        ),
+        leftAnnotations: [{ value: OPERATOR_QUEUE_BACKLOG_SECONDS, label: '120 s' }],
+        width: 8,
+      }),
+    ];
+  }
+}
+
+/** The oldest message of several queues: one series, so one alarm covers every operator queue. */
+function oldestOf(queues: readonly Queue[]): MathExpression {
+  const usingMetrics = Object.fromEntries(
+    queues.map((queue, i) => [
+      `oldest${i}`,
+      queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+    ]),
+  );
+  return new MathExpression({
+    expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
+    usingMetrics,
+    period: Duration.minutes(1),
+    label: 'oldest in any operator queue (s)',
+  });
 }
 
 /**

@@ -103,7 +103,87 @@ describe('the alarms', () => {
   });
 });
 
+describe('the alarms of SPEC C8', () => {
+  it('fires on any SLA breach in the last hour', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'SupportChat-SlaBreach',
+      Namespace: 'SupportChat',
+      MetricName: 'SlaBreaches',
+      Dimensions: [{ Name: 'service', Value: 'support-chat' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 12,
+      DatapointsToAlarm: 1,
+      Threshold: 0,
+    });
+  });
+
+  it('fires when the p90 first response is over 30 s', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'SupportChat-FirstResponseP90',
+      Namespace: 'SupportChat',
+      MetricName: 'FirstResponseTime',
+      ExtendedStatistic: 'p90',
+      Threshold: 30_000,
+    });
+  });
+
+  it('fires when the oldest message of any operator queue is over 120 s', () => {
+    const alarm = Object.values(alarms).find(
+      (a) => a.Properties.AlarmName === 'SupportChat-OperatorQueueBacklog',
+    );
+    expect(alarm?.Properties.Threshold).toBe(120);
+    const metrics = alarm?.Properties.Metrics as { MetricStat?: { Metric: { Dimensions: unknown } } }[];
+    const queues = Object.values(stack.dispatchQueues.operatorQueues).map((queue) =>
+      stack.getLogicalId(queue.node.defaultChild as never),
+    );
+    const watched = JSON.stringify(metrics.map((m) => m.MetricStat?.Metric.Dimensions));
+    expect(queues).toHaveLength(7);
+    for (const queueId of queues) expect(watched).toContain(queueId);
+  });
+
+  it('fires on a message in every dead-letter queue of the stack', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    const deadLetterIds = new Set(
+      Object.values(queues).flatMap((queue) => {
+        const target = (
+          queue.Properties.RedrivePolicy as { deadLetterTargetArn?: { 'Fn::GetAtt': [string] } }
+        )?.deadLetterTargetArn;
+        return target ? [target['Fn::GetAtt'][0]] : [];
+      }),
+    );
+    const watched = JSON.stringify(Object.values(alarms).map((a) => a.Properties.Dimensions ?? null));
+    expect(deadLetterIds.size).toBeGreaterThan(2);
+    for (const id of deadLetterIds) expect(watched).toContain(id);
+    expect(alarmNames).toContain('SupportChat-DeskStreamFailureQueueNotEmpty');
+  });
+
+  it('watches errors and throttles of every Lambda function of the template', () => {
+    const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+    const watchedFunctions = JSON.stringify(
+      Object.values(alarms)
+        .filter((a) => a.Properties.Namespace === 'AWS/Lambda')
+        .map((a) => a.Properties.Dimensions),
+    );
+    for (const id of Object.keys(resourcesOf(template, 'AWS::Lambda::Function'))) {
+      // CDK's own singleton helpers (log retention, custom resources) are not ours to watch.
+      if (id.startsWith('LogRetention') || id.startsWith('AWS')) continue;
+      expect(watchedFunctions, `${id} has no alarm`).toContain(id);
+    }
+    expect(functions.length).toBeGreaterThan(10);
+  });
+});
+
 describe('the dashboard', () => {
+  it('shows the SLA: first response, time to assignment, resolution, breaches, CSAT, operator queues', () => {
+    const dashboard = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const metric of ['FirstResponseTime', 'TimeToAssignment', 'ResolutionTime', 'SlaBreaches', 'CSAT']) {
+      expect(body).toContain(metric);
+    }
+    expect(body).toContain('Operator queues: oldest waiting');
+  });
+
   it('shows the state of every alarm', () => {
     const dashboard = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0];
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
