@@ -23,7 +23,10 @@ import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route
 const deps = {
   conversations: new DynamoConversationRepository(config.conversationsTable),
   log: new DynamoConversationLog({
-    sessionsTable: config.sessionsTable,
+    // Operator replies never open a conversation, so the session table is never written. The log's
+    // constructor still names it (a literal, as operator-request does for idempotency: a variable
+    // would have to agree with every function sharing the local process).
+    sessionsTable: 'unused',
     conversationsTable: config.conversationsTable,
     messagesTable: config.messagesTable,
     idempotencyTable: config.idempotencyTable,

@@ -74,7 +74,6 @@ export class Desk extends Construct {
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(realtime.api, realtime.stage);
-    operatorReply.addEnvironment('SESSIONS_TABLE', 'unused');
     const operatorNote = fn('OperatorNote', 'operator-note', 'Stores an internal note on a conversation')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
       .useTable('NOTES_TABLE', tables.notes, 'write');
