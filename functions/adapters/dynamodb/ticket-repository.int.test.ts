@@ -1,0 +1,244 @@
+/**
+ * Tickets on DynamoDB Local (started by the test run's global setup): opening is idempotent on
+ * (conversationId, attempt), numbers are unique by their claim (a taken number is drawn again, not
+ * left to luck), and of concurrent transitions of one ticket exactly one is stored.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import type { ChatError } from '#domain/errors.ts';
+import type { ConnectionNotifier, PushedFrame } from '#domain/ports.ts';
+import { expiresAfterDays } from '#domain/retention.ts';
+import type { TicketStatus } from '#domain/tickets.ts';
+import { transitionTicket } from '#domain/use-cases/change-ticket-status.ts';
+import { openTicket, TicketNumbersExhaustedError } from '#domain/use-cases/open-ticket.ts';
+import { tableNames } from '../../../test/support/emulator-env.ts';
+import { DynamoCitizenSessionLookup } from './citizen-session-lookup.ts';
+import { DynamoConnectionRepository } from './connection-repository.ts';
+import { DynamoConversationRepository } from './conversation-repository.ts';
+import { DynamoTicketRepository, numberClaimKey } from './ticket-repository.ts';
+
+const names = tableNames();
+const ticketsTable = String(process.env.TICKETS_TABLE);
+const tickets = new DynamoTicketRepository({ ticketsTable, conversationsTable: names.conversationsTable });
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const clock = { now: () => new Date() };
+
+/** Random bytes from a script: each call takes the next fill value (then the last one forever). */
+function scriptedRandom(...fills: number[]) {
+  let call = 0;
+  return (size: number) => new Uint8Array(size).fill(fills[Math.min(call++, fills.length - 1)] ?? 0);
+}
+
+async function storedConversation(): Promise<string> {
+  const conversationId = randomUUID();
+  const now = new Date().toISOString();
+  await documents.send(
+    new PutCommand({
+      TableName: names.conversationsTable,
+      Item: {
+        conversationId,
+        sessionId: randomUUID(),
+        state: 'queued',
+        lastSeq: 3,
+        createdAt: now,
+        updatedAt: now,
+        expiresAt: expiresAfterDays(new Date(), 1),
+      },
+    }),
+  );
+  return conversationId;
+}
+
+const escalation = (conversationId: string, attempt = 1) => ({
+  conversationId,
+  sessionId: randomUUID(),
+  category: 'auth' as const,
+  intent: 'auth.password_reset',
+  intake: { problem: 'не могу войти' },
+  lang: 'ru' as const,
+  attempt,
+});
+
+describe('opening tickets (DynamoDB Local)', () => {
+  it('opens a received ticket with a readable number and records it on the conversation', async () => {
+    // Prepare
+    const conversationId = await storedConversation();
+
+    // Act
+    const { ticket, created } = await openTicket(
+      { tickets, clock, retentionDays: 1 },
+      escalation(conversationId),
+    );
+    const conversation = await new DynamoConversationRepository(names.conversationsTable).get(conversationId);
+
+    // Assess
+    expect(created).toBe(true);
+    expect(ticket).toMatchObject({ status: 'received', category: 'auth', conversationId, version: 0 });
+    expect(ticket.number).toMatch(/^GU-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/);
+    expect(ticket.history).toEqual([{ status: 'received', at: ticket.createdAt, actor: 'system' }]);
+    expect(await tickets.get(ticket.ticketId)).toEqual(ticket);
+    expect(await tickets.getByNumber(ticket.number)).toEqual(ticket);
+    expect(conversation?.ticketId).toBe(ticket.ticketId);
+  });
+
+  it('answers the same ticket to a redelivered escalation, and a new one to the next attempt', async () => {
+    // Prepare
+    const conversationId = await storedConversation();
+    const deps = { tickets, clock, retentionDays: 1 };
+
+    // Act
+    const [first, again] = await Promise.all([
+      openTicket(deps, escalation(conversationId)),
+      openTicket(deps, escalation(conversationId)),
+    ]);
+    const second = await openTicket(deps, escalation(conversationId, 2));
+    const late = await openTicket(deps, escalation(conversationId, 1));
+    const conversation = await new DynamoConversationRepository(names.conversationsTable).get(conversationId);
+
+    // Assess
+    expect([first.created, again.created].sort()).toEqual([false, true]);
+    expect(again.ticket).toEqual(first.ticket);
+    expect(late).toEqual({ ticket: first.ticket, created: false });
+    expect(second.ticket.ticketId).not.toBe(first.ticket.ticketId);
+    expect(second.ticket.number).not.toBe(first.ticket.number);
+    // A redelivery of the first escalation does not take the conversation back from the second ticket.
+    expect(conversation?.ticketId).toBe(second.ticket.ticketId);
+  });
+
+  it('draws another number when the one drawn is taken: uniqueness by the claim, not by luck', async () => {
+    // Prepare: a random source that always draws 7s takes GU-<today>-777777 (the stack's tables are
+    // fresh for each test run, and no other test fixes its random bytes).
+    const first = await openTicket(
+      { tickets, clock, retentionDays: 1, random: scriptedRandom(7) },
+      escalation(await storedConversation()),
+    );
+
+    // Act: the next ticket draws 7s first, then 8s; a third can only ever draw 7s.
+    const second = await openTicket(
+      { tickets, clock, retentionDays: 1, random: scriptedRandom(7, 8) },
+      escalation(await storedConversation()),
+    );
+    const third = openTicket(
+      { tickets, clock, retentionDays: 1, random: scriptedRandom(7) },
+      escalation(await storedConversation()),
+    );
+
+    // Assess
+    expect(first.ticket.number).toMatch(/-777777$/);
+    expect(second.ticket.number).toMatch(/-888888$/);
+    await expect(third).rejects.toBeInstanceOf(TicketNumbersExhaustedError);
+    const claim = await documents.send(
+      new GetCommand({ TableName: ticketsTable, Key: { ticketId: numberClaimKey(first.ticket.number) } }),
+    );
+    expect(claim.Item?.claimOf).toBe(first.ticket.ticketId);
+  });
+});
+
+class RecordingNotifier implements ConnectionNotifier {
+  readonly posts: PushedFrame[] = [];
+  async post(_: string, frame: PushedFrame) {
+    this.posts.push(frame);
+    return 'delivered' as const;
+  }
+}
+
+describe('changing a ticket’s status (DynamoDB Local)', () => {
+  const changeDeps = () => ({
+    tickets,
+    conversations: new DynamoConversationRepository(names.conversationsTable),
+    citizenSessions: new DynamoCitizenSessionLookup(names.sessionsTable),
+    connections: new DynamoConnectionRepository(names.connectionsTable),
+    notifier: new RecordingNotifier(),
+    releaser: { releaseAssignment: async () => undefined },
+    clock,
+    retentionDays: 1,
+  });
+
+  it('stores exactly one of ten concurrent changes of the same ticket; the others are CONFLICT', async () => {
+    // Prepare
+    const { ticket } = await openTicket(
+      { tickets, clock, retentionDays: 1 },
+      escalation(await storedConversation()),
+    );
+    const moves: TicketStatus[] = ['in_progress', 'rejected'];
+
+    // Act
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        transitionTicket(changeDeps(), {
+          ticketId: ticket.ticketId,
+          to: moves[i % 2] as TicketStatus,
+          actor: { kind: 'operator', id: `op-${i}` },
+          rejectReason: { reason: 'дубликат' },
+        }),
+      ),
+    );
+    const stored = await tickets.get(ticket.ticketId);
+
+    // Assess
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost.map((o) => (o.reason as ChatError).code)).toEqual(Array(9).fill('CONFLICT'));
+    expect(stored?.version).toBe(1);
+    expect(stored?.history).toHaveLength(2);
+    expect(stored?.status).toBe(
+      (won[0] as PromiseFulfilledResult<{ ticket: { status: string } }>).value.ticket.status,
+    );
+  });
+
+  it('closes the conversation in the same write when the ticket reaches a final status', async () => {
+    // Prepare
+    const conversationId = await storedConversation();
+    const { ticket } = await openTicket({ tickets, clock, retentionDays: 1 }, escalation(conversationId));
+
+    // Act
+    await transitionTicket(changeDeps(), {
+      ticketId: ticket.ticketId,
+      to: 'rejected',
+      actor: { kind: 'senior', id: 'sn-1' },
+      rejectReason: { reason: 'не наша услуга', alternatives: ['МФЦ'] },
+    });
+    const conversation = await new DynamoConversationRepository(names.conversationsTable).get(conversationId);
+
+    // Assess
+    expect(conversation?.state).toBe('closed');
+    expect(await tickets.get(ticket.ticketId)).toMatchObject({
+      status: 'rejected',
+      rejectReason: { reason: 'не наша услуга', alternatives: ['МФЦ'] },
+    });
+  });
+
+  it('records a rating once, and only on a completed ticket', async () => {
+    // Prepare
+    const { ticket } = await openTicket(
+      { tickets, clock, retentionDays: 1 },
+      escalation(await storedConversation()),
+    );
+    const feedback = { rating: 4, at: new Date().toISOString() };
+
+    // Act
+    const early = await tickets.recordFeedback(ticket.ticketId, feedback);
+    await transitionTicket(changeDeps(), {
+      ticketId: ticket.ticketId,
+      to: 'in_progress',
+      actor: { kind: 'system' },
+    });
+    await transitionTicket(changeDeps(), {
+      ticketId: ticket.ticketId,
+      to: 'completed',
+      actor: { kind: 'system' },
+    });
+    const both = await Promise.all([
+      tickets.recordFeedback(ticket.ticketId, feedback),
+      tickets.recordFeedback(ticket.ticketId, { ...feedback, rating: 1 }),
+    ]);
+
+    // Assess
+    expect(early).toBe('conflict');
+    expect(both.sort()).toEqual(['conflict', 'recorded']);
+    expect((await tickets.get(ticket.ticketId))?.feedback?.rating).toBeGreaterThan(0);
+  });
+});
