@@ -1,7 +1,7 @@
 /**
- * Resuming a session with its `resumeToken` on the local stack: the same session and conversation
- * come back, several tabs of one session resume side by side, and a tampered, transplanted,
- * expired or revoked token is refused with HTTP 401 on the upgrade.
+ * Resuming a session with its `resumeToken` (a signed JWT naming a slot of its session) on the local
+ * stack: the same session and conversation come back, several tabs of one session resume side by
+ * side, and a tampered, transplanted, expired or revoked token is refused with HTTP 401 on the upgrade.
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -28,14 +28,11 @@ async function guestWithConversation() {
 }
 
 /** Rewrites every resume-token slot of a session straight in the table. */
-async function rewriteSlots(
-  sessionId: string,
-  change: (slot: { hash: string; expiresAt: number }) => object | undefined,
-) {
+async function rewriteSlots(sessionId: string, change: (slot: { expiresAt: number }) => object | undefined) {
   const { Item } = await documents.send(
     new GetCommand({ TableName: sessionsTable(), Key: { sessionId }, ConsistentRead: true }),
   );
-  const slots = (Item?.resumeTokens ?? {}) as Record<string, { hash: string; expiresAt: number }>;
+  const slots = (Item?.resumeTokens ?? {}) as Record<string, { expiresAt: number }>;
   const changed = Object.fromEntries(
     Object.entries(slots).flatMap(([id, slot]) => {
       const next = change(slot);
@@ -124,10 +121,10 @@ describe('resuming a session', () => {
 });
 
 describe('refusing a token that cannot be verified', () => {
-  it('refuses a token with one character changed with HTTP 401', async () => {
+  it('refuses a token with one character of its signature changed with HTTP 401', async () => {
     // Prepare
     const { token } = await guestWithConversation();
-    const at = token.indexOf('.') + 5;
+    const at = token.lastIndexOf('.') + 5;
     const tampered = token.slice(0, at) + (token[at] === 'a' ? 'b' : 'a') + token.slice(at + 1);
 
     // Act
@@ -137,11 +134,16 @@ describe('refusing a token that cannot be verified', () => {
     await expect(attempt).rejects.toEqual(new UpgradeRefusedError(401));
   });
 
-  it("refuses one session's secret presented with another session's id with HTTP 401", async () => {
+  it("refuses one session's token rewritten to name another session with HTTP 401", async () => {
     // Prepare
     const mine = await guestWithConversation();
     const other = await guestWithConversation();
-    const transplanted = `${other.welcome.sessionId}.${mine.token.split('.')[1]}`;
+    const [header, payload, signature] = mine.token.split('.');
+    const claims = JSON.parse(Buffer.from(String(payload), 'base64url').toString('utf8'));
+    const renamed = Buffer.from(JSON.stringify({ ...claims, sub: other.welcome.sessionId })).toString(
+      'base64url',
+    );
+    const transplanted = `${header}.${renamed}.${signature}`;
 
     // Act
     const attempt = ChatClient.connect(wsUrl, { token: transplanted });
@@ -194,7 +196,7 @@ describe('refusing a token that cannot be verified', () => {
     await expect(attempt).rejects.toEqual(new UpgradeRefusedError(401));
   });
 
-  it('stores only the hash of a token on the session', async () => {
+  it('stores no token on the session: one slot id and its expiry', async () => {
     // Prepare
     const { welcome, token } = await guestWithConversation();
 
@@ -208,7 +210,8 @@ describe('refusing a token that cannot be verified', () => {
     );
 
     // Assess
-    expect(JSON.stringify(Item)).not.toContain(token.split('.')[1]);
-    expect(Object.keys(Item?.resumeTokens ?? {})).toHaveLength(1);
+    const claims = JSON.parse(Buffer.from(String(token.split('.')[1]), 'base64url').toString('utf8'));
+    expect(JSON.stringify(Item)).not.toContain(token.split('.')[2]);
+    expect(Item?.resumeTokens).toEqual({ [claims.jti]: { expiresAt: claims.exp } });
   });
 });

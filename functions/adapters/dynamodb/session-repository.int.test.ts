@@ -12,7 +12,7 @@ import { DynamoSessionRepository } from './session-repository.ts';
 
 describe('the session repository (DynamoDB Local)', () => {
   const repository = new DynamoSessionRepository(tableNames().sessionsTable);
-  const slot = { hash: 'aGFzaA', expiresAt: expiresAfterSeconds(new Date(), 3600) };
+  const slot = { expiresAt: expiresAfterSeconds(new Date(), 3600) };
 
   async function newSession(expiresInSeconds = 3600) {
     const now = new Date();
