@@ -74,6 +74,8 @@ export function nextSeq(conversation: Pick<Conversation, 'lastSeq'>): number {
 export interface NewConversation {
   conversationId: string;
   sessionId: string;
+  /** The session's citizen when it is verified: the conversation is theirs from the start. */
+  citizenId?: string | undefined;
   now: Date;
   expiresAt: number;
 }
@@ -89,6 +91,7 @@ export function startConversation(input: NewConversation): Conversation {
     createdAt: at,
     updatedAt: at,
     expiresAt: input.expiresAt,
+    ...(input.citizenId === undefined ? {} : { citizenId: input.citizenId }),
   };
 }
 

@@ -81,6 +81,11 @@ describe('every Lambda function', () => {
       TicketSetStatus: 'functions/handlers/ticket-set-status.ts',
       FeedbackSubmit: 'functions/handlers/feedback-submit.ts',
       PortalFeedback: 'functions/handlers/portal-feedback.ts',
+      EscalationConsumer: 'functions/handlers/escalation-consumer.ts',
+      DispatchTimers: 'functions/handlers/dispatch-timers.ts',
+      OperatorStatus: 'functions/handlers/operator-status.ts',
+      OperatorNext: 'functions/handlers/operator-next.ts',
+      QueueStats: 'functions/handlers/queue-stats.ts',
     });
   });
 
@@ -158,7 +163,8 @@ describe('least privilege on the tables', () => {
   it.each([
     ['authorize', { Sessions: 'read' }],
     ['connect', { Connections: 'write', Sessions: 'write' }],
-    ['disconnect', { Connections: 'write' }],
+    // An operator's last connection: the grace timer starts (docs/architecture.md, "Dispatch").
+    ['disconnect', { Connections: 'readWrite', Operators: 'write' }],
     ['default-route', {}],
     ['hello', { Sessions: 'readWrite', Conversations: 'read' }],
     [
@@ -197,6 +203,23 @@ describe('least privilege on the tables', () => {
     ],
     ['feedback-submit', { Tickets: 'readWrite', Conversations: 'read', Sessions: 'read' }],
     ['portal-feedback', { Tickets: 'readWrite' }],
+    ['auth-request-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite' }],
+    ['auth-verify-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite', Conversations: 'write' }],
+    ...(['escalation-consumer', 'dispatch-timers', 'operator-status', 'operator-next'] as const).map(
+      (dispatcher) =>
+        [
+          dispatcher,
+          {
+            Conversations: 'readWrite',
+            Operators: 'readWrite',
+            Messages: 'read',
+            Connections: 'readWrite',
+            Sessions: 'read',
+            Tickets: 'readWrite',
+          },
+        ] as const,
+    ),
+    ['queue-stats', { Conversations: 'read' }],
   ])('grants %s %o', (handler, expected) => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
   });

@@ -129,7 +129,7 @@ describe('identifying a guest by a one-time code', () => {
     await expect(connect({ token: guestToken })).rejects.toEqual(new UpgradeRefusedError(401));
   });
 
-  it('sends a code by e-mail in the session language', async () => {
+  it('sends a code by e-mail in the session language; a conversation opened after that is the citizen’s', async () => {
     // Prepare
     const client = await connect({ lang: 'en' });
     const email = newEmail();
@@ -139,6 +139,11 @@ describe('identifying a guest by a one-time code', () => {
     const sent = await client.request({ action: 'auth.requestCode', email });
     const code = await codeSentTo(normalised);
     const verified = await client.request({ action: 'auth.verifyCode', code });
+    const ack = await client.request({
+      action: 'message.send',
+      clientMessageId: randomUUID(),
+      text: 'hello',
+    });
 
     // Assess
     expect(sent).toMatchObject({ channel: 'email', destination: 'c***@example.ru' });
@@ -147,6 +152,9 @@ describe('identifying a guest by a one-time code', () => {
       subject: 'Your sign-in code for the support chat',
     });
     expect(verified).toMatchObject({ type: 'auth.verified' });
+    expect(await getItem('CONVERSATIONS_TABLE', { conversationId: ack.conversationId })).toMatchObject({
+      citizenId: verified.citizenId,
+    });
   });
 
   it('stores neither the destination nor the code: only keyed hashes', async () => {

@@ -159,6 +159,7 @@ async function findConversation(deps: RequestOperatorDeps, caller: Caller): Prom
   return newConversationTarget({
     conversationId: deps.ids.newId(),
     sessionId: caller.sessionId,
+    citizenId: session.citizenId,
     now,
     expiresAt: expiresAfterDays(now, deps.retentionDays),
     replacing: openId,

@@ -160,6 +160,7 @@ async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise
   return newConversationTarget({
     conversationId: deps.ids.newId(),
     sessionId: caller.sessionId,
+    citizenId: session.citizenId,
     now,
     expiresAt: expiresAfterDays(now, deps.retentionDays),
     replacing: openId,
