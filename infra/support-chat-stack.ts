@@ -196,6 +196,7 @@ export class SupportChatStack extends Stack {
       settings,
       tables: this.tables,
       realtime: this.realtime,
+      dispatchQueues: this.dispatchQueues,
       citizenIdKey: identificationKeys.hmacKey,
       portalOrigins: props.portalOrigins,
       feedbackRateLimit: props.feedbackRateLimit,

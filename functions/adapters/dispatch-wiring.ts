@@ -11,14 +11,22 @@ import { moveConversation } from '#domain/use-cases/move-conversation.ts';
 import { releaseAssignment } from '#domain/use-cases/release-assignment.ts';
 import type { ConversationMover } from '#domain/use-cases/transfer-conversation.ts';
 import { config } from '#shared/config.ts';
+import { dispatchMetrics } from '#shared/observability.ts';
+import { ApiGatewayConnectionNotifier } from './connection-notifier.ts';
+import { DispatchTicketDesk, SessionCitizenDirectory } from './dispatch-tickets.ts';
+import { DynamoCitizenSessionLookup } from './dynamodb/citizen-session-lookup.ts';
+import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
+import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
 import {
   DynamoDispatchStore,
   DynamoOperatorRepository,
   DynamoWaitingLine,
 } from './dynamodb/operator-repository.ts';
+import { DynamoSessionRepository } from './dynamodb/session-repository.ts';
+import { DynamoTicketRepository } from './dynamodb/ticket-repository.ts';
 import { SqsDispatchTimers, SqsOperatorQueues } from './operator-queues.ts';
-import { randomIds } from './system.ts';
+import { randomIds, systemClock } from './system.ts';
 
 /** The operator queues' URLs from their settings (`OPERATOR_QUEUE_URL_<NAME>`). */
 export function operatorQueueUrls(): Record<OperatorQueueName, string> {
@@ -82,4 +90,54 @@ export class DispatchConversationMover implements ConversationMover {
       etaSeconds: result.etaSeconds,
     };
   }
+}
+
+/**
+ * Everything the dispatcher's own functions need (the escalation consumer, the timer consumer,
+ * `operator.status`, `operator.next`, `queue.stats`), wired once per Lambda at module scope.
+ */
+export function dispatchDeps() {
+  const connections = new DynamoConnectionRepository(config.connectionsTable);
+  const conversations = new DynamoConversationRepository(config.conversationsTable);
+  const notifier = new ApiGatewayConnectionNotifier({
+    endpoint: config.wsConnectionsEndpoint,
+    timeoutMs: config.postTimeoutMs,
+  });
+  const tickets = new DispatchTicketDesk({
+    tickets: new DynamoTicketRepository({
+      ticketsTable: config.ticketsTable,
+      conversationsTable: config.conversationsTable,
+    }),
+    conversations,
+    citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
+    connections,
+    notifier,
+    releaser: new DispatchAssignmentReleaser(),
+    clock: systemClock,
+    retentionDays: config.messageRetentionDays,
+  });
+  return {
+    operators: new DynamoOperatorRepository(config.operatorsTable),
+    store: dispatchStore(),
+    line: new DynamoWaitingLine(config.conversationsTable),
+    queues: new SqsOperatorQueues(operatorQueueUrls()),
+    timers: new SqsDispatchTimers(config.dispatchQueueUrl),
+    conversations,
+    messages: new DynamoMessageRepository(config.messagesTable),
+    connections,
+    notifier,
+    tickets,
+    citizens: new SessionCitizenDirectory(new DynamoSessionRepository(config.sessionsTable)),
+    metrics: dispatchMetrics,
+    clock: systemClock,
+    ids: randomIds,
+    settings: {
+      slaAssignSeconds: config.slaAssignSeconds,
+      operatorGraceSeconds: config.operatorGraceSeconds,
+      averageHandleSeconds: config.averageHandleSeconds,
+      dispatchVisibilitySeconds: config.dispatchVisibilitySeconds,
+      queuePositionUpdates: config.queuePositionUpdates,
+      operatorMaxChats: config.operatorMaxChats,
+    },
+  };
 }

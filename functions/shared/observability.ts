@@ -68,3 +68,19 @@ export const dispatchMetrics = {
     metric.addMetric('SlaBreaches', MetricUnit.Count, 1);
   },
 };
+
+/**
+ * Identification metrics (C2): `OneTimeCodes` per code handed to SNS/SES (channel as metadata; a
+ * surge without `Identifications` following is SMS pumping or a guessing attack, and SMS costs
+ * money) and `Identifications` per verified session. Never a destination, code or token.
+ */
+export const identificationMetrics = {
+  codeSent(channel: string): void {
+    const metric = metrics.singleMetric();
+    metric.addMetadata('channel', channel);
+    metric.addMetric('OneTimeCodes', MetricUnit.Count, 1);
+  },
+  verified(): void {
+    metrics.singleMetric().addMetric('Identifications', MetricUnit.Count, 1);
+  },
+};

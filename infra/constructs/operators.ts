@@ -5,13 +5,15 @@
  * by category to the operator queues, will consume it. Until then messages wait here (14 days).
  */
 import { Duration } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OPERATOR_QUEUES, type OperatorQueueName } from '../../functions/domain/operators.ts';
 import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
 import { conversationQueue } from './conversation-queue.ts';
 import type { ChatTables } from './data.ts';
-import type { HouseFunction } from './house-function.ts';
+import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import type { Realtime } from './realtime.ts';
 
 /** Receives before an escalation goes to the dead-letter queue. */
 export const ESCALATION_MAX_RECEIVE_COUNT = 5;
@@ -155,5 +157,112 @@ export class DispatchQueues extends Construct {
       this.operatorQueues[name].grantSendMessages(fn);
     }
     return fn;
+  }
+}
+
+/** Run-time limit of the escalation consumer: a batch of 10 escalations, each a ticket and a dispatch. */
+export const ESCALATION_CONSUMER_TIMEOUT = Duration.seconds(30);
+
+/** Properties of {@link OperatorDispatch}. */
+export interface OperatorDispatchProps {
+  readonly settings: FunctionSettings;
+  readonly tables: ChatTables;
+  /** Where escalations arrive (consumed here). */
+  readonly escalationQueues: EscalationQueues;
+  /** The operator queues and the timer queue. */
+  readonly dispatchQueues: DispatchQueues;
+  /** The WebSocket API: the routes are added to it, the functions push through its `@connections`. */
+  readonly realtime: Realtime;
+}
+
+/**
+ * The dispatcher (stateless): the escalation consumer, the timer consumer, and the routes
+ * `operator.status`, `operator.next`, `queue.stats`; `$disconnect` starts an operator's grace timer.
+ */
+export class OperatorDispatch extends Construct {
+  readonly escalationConsumer: HouseFunction;
+  readonly timerConsumer: HouseFunction;
+  /** The functions that are not routes (routes are in `Realtime.functions`), for the alarms. */
+  readonly functions: HouseFunction[];
+
+  constructor(scope: Construct, id: string, props: OperatorDispatchProps) {
+    super(scope, id);
+    const { settings, tables, dispatchQueues, realtime } = props;
+    // Everything `dispatchDeps()` (functions/adapters/dispatch-wiring.ts) uses.
+    const dispatcher = (
+      fnId: string,
+      file: string,
+      description: string,
+      timeout?: Duration,
+    ): HouseFunction => {
+      const fn = new HouseFunction(this, fnId, {
+        entry: `functions/handlers/${file}.ts`,
+        description,
+        settings,
+        ...(timeout ? { timeout } : {}),
+      })
+        .useTable('MESSAGES_TABLE', tables.messages, 'read')
+        // Lists the operators' and citizens' connections; deletes those that answer 410 Gone.
+        .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+        // The citizen's verified flag, and their other sessions for ticket updates.
+        .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+        .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
+        .useConnectionsApi(realtime.api, realtime.stage);
+      return dispatchQueues.allowDispatch(fn);
+    };
+
+    this.escalationConsumer = dispatcher(
+      'EscalationConsumer',
+      'escalation-consumer',
+      'Opens the ticket of each escalation, queues it for operators with its SLA timer, dispatches',
+      ESCALATION_CONSUMER_TIMEOUT,
+    );
+    this.escalationConsumer.addEventSource(
+      new SqsEventSource(props.escalationQueues.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    this.timerConsumer = dispatcher(
+      'DispatchTimers',
+      'dispatch-timers',
+      'SLA and grace timers, and dispatch signals: moves breaches to seniors, requeues a lost operator',
+      DISPATCH_TIMER_TIMEOUT,
+    );
+    this.timerConsumer.addEventSource(
+      new SqsEventSource(dispatchQueues.timerQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    this.functions = [this.escalationConsumer, this.timerConsumer];
+
+    realtime.addRoute(
+      'operator.status',
+      dispatcher(
+        'OperatorStatus',
+        'operator-status',
+        'operator.status: availability, skills, capacity; dispatches',
+      ),
+    );
+    realtime.addRoute(
+      'operator.next',
+      dispatcher(
+        'OperatorNext',
+        'operator-next',
+        'operator.next: takes the longest-waiting conversation by hand',
+      ),
+    );
+    realtime.addRoute(
+      'queue.stats',
+      new HouseFunction(this, 'QueueStats', {
+        entry: 'functions/handlers/queue-stats.ts',
+        description: 'queue.stats: how many wait in each operator queue, and for how long',
+        settings,
+      }).useTable('CONVERSATIONS_TABLE', tables.conversations, 'read'),
+    );
+
+    // $disconnect: an operator's last connection starts their grace timer.
+    const disconnect = realtime.functions.find((fn) => fn.node.id === 'Disconnect');
+    if (!disconnect) throw new Error('the Disconnect function of Realtime is missing');
+    disconnect
+      .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+      .useTable('OPERATORS_TABLE', tables.operators, 'write')
+      .useQueue('DISPATCH_QUEUE_URL', dispatchQueues.timerQueue, 'send');
   }
 }

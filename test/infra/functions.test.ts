@@ -151,6 +151,16 @@ describe('every Lambda function', () => {
   });
 });
 
+/** What every dispatcher (functions/adapters/dispatch-wiring.ts `dispatchDeps`) reads and writes. */
+const DISPATCHER_TABLES = {
+  Conversations: 'readWrite',
+  Operators: 'readWrite',
+  Messages: 'read',
+  Connections: 'readWrite',
+  Sessions: 'read',
+  Tickets: 'readWrite',
+};
+
 describe('least privilege on the tables', () => {
   const accessByTable = (entry: string) =>
     Object.fromEntries(
@@ -196,7 +206,7 @@ describe('least privilege on the tables', () => {
       {
         Tickets: 'readWrite',
         Conversations: 'readWrite',
-        Operators: 'write',
+        Operators: 'readWrite',
         Sessions: 'read',
         Connections: 'readWrite',
       },
@@ -205,20 +215,10 @@ describe('least privilege on the tables', () => {
     ['portal-feedback', { Tickets: 'readWrite' }],
     ['auth-request-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite' }],
     ['auth-verify-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite', Conversations: 'write' }],
-    ...(['escalation-consumer', 'dispatch-timers', 'operator-status', 'operator-next'] as const).map(
-      (dispatcher) =>
-        [
-          dispatcher,
-          {
-            Conversations: 'readWrite',
-            Operators: 'readWrite',
-            Messages: 'read',
-            Connections: 'readWrite',
-            Sessions: 'read',
-            Tickets: 'readWrite',
-          },
-        ] as const,
-    ),
+    ['escalation-consumer', DISPATCHER_TABLES],
+    ['dispatch-timers', DISPATCHER_TABLES],
+    ['operator-status', DISPATCHER_TABLES],
+    ['operator-next', DISPATCHER_TABLES],
     ['queue-stats', { Conversations: 'read' }],
   ])('grants %s %o', (handler, expected) => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);

@@ -13,7 +13,11 @@ const { template } = synthesizeStack();
 const [queueId, queue] = resourceByPath(template, 'AWS::SQS::Queue', 'EscalationQueuesEscalationQueue');
 const [dlqId, dlq] = resourceByPath(template, 'AWS::SQS::Queue', 'EscalationQueuesEscalationDeadLetterQueue');
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
-const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+// A large role policy overflows into managed policies (CDK splits it): both count.
+const policies = [
+  ...Object.values(resourcesOf(template, 'AWS::IAM::Policy')),
+  ...Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')),
+];
 
 /** Entries of the functions whose role may call `action` on the escalation queue. */
 function entriesAllowed(action: string): string[] {
@@ -56,12 +60,17 @@ describe('the escalation queue', () => {
     });
   });
 
-  it('has no consumer yet: no event source mapping reads it (the dispatcher is issue 6)', () => {
-    const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
-    expect(mappings.map((m) => JSON.stringify(m.Properties.EventSourceArn))).not.toContain(
-      JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }),
+  it('is consumed by the escalation consumer only, in batches of 10 reporting partial failures', () => {
+    const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) =>
+        JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }),
     );
-    expect(entriesAllowed('sqs:ReceiveMessage')).toEqual([]);
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toMatchObject({
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(entriesAllowed('sqs:ReceiveMessage')).toEqual(['functions/handlers/escalation-consumer.ts']);
   });
 
   it('is sent to by the bot worker and operator.request only, send-only, with its URL in ESCALATION_QUEUE_URL', () => {
@@ -92,5 +101,69 @@ describe('the escalation queue', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 120,
     });
+  });
+});
+
+describe('the operator queues and the timer queue', () => {
+  const queues = resourcesOf(template, 'AWS::SQS::Queue');
+  const operatorQueue = (name: string) =>
+    resourceByPath(template, 'AWS::SQS::Queue', `DispatchOperator${name}Queue`);
+
+  it.each(['Auth', 'Applications', 'Documents', 'Legal', 'Mfc', 'General', 'Senior'])(
+    'has a FIFO %s queue keeping a waiting conversation 14 days, dead-lettered after 50 receives',
+    (name) => {
+      const [, queue] = operatorQueue(name);
+      const [dlqId, dlq] = resourceByPath(
+        template,
+        'AWS::SQS::Queue',
+        `DispatchOperator${name}DeadLetterQueue`,
+      );
+      expect(queue.Properties).toMatchObject({
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        MessageRetentionPeriod: 14 * 24 * 60 * 60,
+        VisibilityTimeout: 30,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 50 },
+      });
+      expect(dlq.Properties.FifoQueue).toBe(true);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `SupportChat-Operator${name}DeadLetterQueueNotEmpty`,
+      });
+    },
+  );
+
+  it('has a standard timer queue (delayed messages) with a dead-letter queue, consumed by DispatchTimers', () => {
+    const [timerId, timer] = resourceByPath(template, 'AWS::SQS::Queue', 'DispatchDispatchTimerQueue');
+    expect(timer.Properties.FifoQueue).toBeUndefined();
+    expect(timer.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
+    const mapping = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).find(
+      (m) =>
+        JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [timerId, 'Arn'] }),
+    );
+    expect(mapping?.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(Object.keys(queues).length).toBeGreaterThan(16);
+  });
+
+  it('gives the dispatchers every operator queue URL and the timer queue URL', () => {
+    for (const prefix of [
+      'DispatcherEscalationConsumer',
+      'DispatcherDispatchTimers',
+      'DispatcherOperatorStatus',
+      'DispatcherOperatorNext',
+    ]) {
+      const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', prefix);
+      const env = environmentOf(fn);
+      for (const name of ['AUTH', 'APPLICATIONS', 'DOCUMENTS', 'LEGAL', 'MFC', 'GENERAL', 'SENIOR']) {
+        expect(env[`OPERATOR_QUEUE_URL_${name}`]).toBeDefined();
+      }
+      expect(env.DISPATCH_QUEUE_URL).toBeDefined();
+      expect(env.OPERATORS_TABLE).toBeDefined();
+    }
+  });
+
+  it('lets $disconnect start an operator grace timer (the timer queue, send only)', () => {
+    const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', 'RealtimeDisconnect');
+    const [timerId] = resourceByPath(template, 'AWS::SQS::Queue', 'DispatchDispatchTimerQueue');
+    expect(environmentOf(fn).DISPATCH_QUEUE_URL).toEqual({ Ref: timerId });
   });
 });

@@ -66,6 +66,9 @@ describe('the WebSocket API', () => {
         'ticket.list',
         'ticket.setStatus',
         'feedback.submit',
+        'operator.status',
+        'operator.next',
+        'queue.stats',
       ].sort(),
     );
   });

@@ -1,0 +1,128 @@
+/**
+ * Use case: an escalation arrives from the escalation queue (the bot or `operator.request` queued
+ * the conversation). Idempotent on (conversationId, attempt): a redelivery finds what the first
+ * delivery did and only repeats its harmless steps.
+ *
+ * Primary course:
+ *  1. Read the conversation; gone, closed or already past this attempt: nothing to do.
+ *  2. Open the ticket (E3's `openTicket`, idempotent on (conversationId, attempt)): `received`,
+ *     its readable number.
+ *  3. Admit the conversation to its category's queue in one conditional write: the ticket, `queue`,
+ *     `queuedAt`, a new `queueEntryId`, `dispatchedAttempt`. A redelivery finds them stored and
+ *     reuses them.
+ *  4. Put the entry on the category's SQS operator queue (FIFO deduplicates a repeat by entry id)
+ *     and start the SLA timer (a delayed message; a duplicate timer finds nothing to do).
+ *  5. Offer the queue to the online operators with that skill and free slots (`offerQueue`) and
+ *     announce what was assigned.
+ *  6. If still waiting: tell the citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
+ */
+import type { EscalationEvent } from '#events/escalation.ts';
+import type { DispatchTimers, TicketDesk } from '../dispatch-ports.ts';
+import { queueOfCategory, SENIOR_QUEUE } from '../operators.ts';
+import type { IdGenerator } from '../ports.ts';
+import { postToAll } from './bot-turns.ts';
+import {
+  announceRun,
+  type DispatchDeps,
+  offerQueue,
+  queuedUpdate,
+  queueNamed,
+} from './dispatch-conversations.ts';
+import { estimateWait } from './queue-estimate.ts';
+
+export interface AdmitEscalationDeps extends DispatchDeps {
+  tickets: TicketDesk;
+  timers: DispatchTimers;
+  ids: IdGenerator;
+}
+
+export type AdmitOutcome =
+  | { status: 'skipped'; why: 'unknown_conversation' | 'not_waiting' | 'later_attempt' }
+  | { status: 'queued'; queue: string; ticketNumber: string; queuePosition: number; etaSeconds: number }
+  | { status: 'assigned'; queue: string; ticketNumber: string; operatorId: string };
+
+export async function admitEscalation(
+  deps: AdmitEscalationDeps,
+  event: EscalationEvent,
+): Promise<AdmitOutcome> {
+  const conversation = await deps.conversations.get(event.conversationId);
+  if (!conversation) return { status: 'skipped', why: 'unknown_conversation' };
+  if ((conversation.dispatchedAttempt ?? 0) > event.attempt)
+    return { status: 'skipped', why: 'later_attempt' };
+  if (conversation.state !== 'queued' && conversation.dispatchedAttempt !== event.attempt) {
+    return { status: 'skipped', why: 'not_waiting' };
+  }
+
+  const ticket = await deps.tickets.open({
+    conversationId: event.conversationId,
+    sessionId: event.sessionId,
+    ...(conversation.citizenId ? { citizenId: conversation.citizenId } : {}),
+    category: event.category,
+    ...(event.intent ? { intent: event.intent } : {}),
+    intake: event.intake,
+    lang: event.lang,
+    attempt: event.attempt,
+  });
+  const now = deps.clock.now();
+  const admitted = await deps.store.admit(event.conversationId, event.attempt, {
+    ticketId: ticket.ticketId,
+    ticketNumber: ticket.number,
+    placement: {
+      queue: queueOfCategory(event.category),
+      entryId: deps.ids.newId(),
+      queuedAt: now.toISOString(),
+      now,
+    },
+  });
+  if (!admitted || admitted.dispatchedAttempt !== event.attempt)
+    return { status: 'skipped', why: 'not_waiting' };
+  if (admitted.state === 'operator' && admitted.operatorId) {
+    // A redelivery after the first delivery had it assigned: everything was done.
+    return {
+      status: 'assigned',
+      queue: queueNamed(admitted.assignedQueue),
+      ticketNumber: ticket.number,
+      operatorId: admitted.operatorId,
+    };
+  }
+  if (admitted.state !== 'queued' || !admitted.queue || !admitted.queueEntryId || !admitted.queuedAt) {
+    return { status: 'skipped', why: 'not_waiting' };
+  }
+  const queue = queueNamed(admitted.queue);
+  const entry = {
+    conversationId: admitted.conversationId,
+    queue,
+    entryId: admitted.queueEntryId,
+    queuedAt: admitted.queuedAt,
+  };
+  await deps.queues.put(entry);
+  if (queue !== SENIOR_QUEUE) {
+    const sla = deps.settings.slaAssignSeconds;
+    const dueAt = new Date(Date.parse(admitted.queuedAt) + sla * 1000);
+    await deps.timers.schedule(
+      {
+        kind: 'sla.assign',
+        conversationId: entry.conversationId,
+        entryId: entry.entryId,
+        dueAt: dueAt.toISOString(),
+      },
+      Math.max(0, (dueAt.getTime() - now.getTime()) / 1000),
+    );
+  }
+
+  const run = await offerQueue(deps, queue);
+  await announceRun(deps, run, { touchedQueues: [queue] });
+  const mine = run.assignments.find((a) => a.conversation.conversationId === entry.conversationId);
+  if (mine) {
+    return { status: 'assigned', queue, ticketNumber: ticket.number, operatorId: mine.operator.operatorId };
+  }
+  // Its position went out with the queue's (if among the first few); said here again for one further back.
+  const estimate = await estimateWait(deps, queue, entry);
+  const connections = await deps.connections.listByPrincipal(admitted.sessionId);
+  await postToAll(
+    deps,
+    connections.filter((c) => c.role === 'guest' || c.role === 'citizen'),
+    queuedUpdate(admitted, estimate.queuePosition, estimate.etaSeconds),
+  );
+  return { status: 'queued', queue, ticketNumber: ticket.number, ...estimate };
+}

@@ -1,0 +1,66 @@
+/**
+ * Use case: an operator is gone (they said `offline`, or their grace period after a lost connection
+ * ran out): every conversation they hold goes back to the front of the queue it was taken from, and
+ * its citizen is told where they stand.
+ *
+ * Primary course:
+ *  1. List the conversations the operator holds (their set, each read consistently).
+ *  2. For each, `moveConversation` back to its queue (`assignedQueue`): one transaction releases the
+ *     slot and queues it as a new entry with its first `queuedAt` (the front); its SQS entry, SLA
+ *     timer and the dispatcher's signal follow.
+ *  3. Tell each citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
+ */
+import type {
+  DispatchStore,
+  DispatchTimers,
+  OperatorQueues,
+  OperatorRepository,
+  WaitingLine,
+} from '../dispatch-ports.ts';
+import type {
+  Clock,
+  ConnectionNotifier,
+  ConnectionRepository,
+  ConversationRepository,
+  IdGenerator,
+} from '../ports.ts';
+import { postToAll } from './bot-turns.ts';
+import { queuedUpdate, queueNamed } from './dispatch-conversations.ts';
+import { moveConversation } from './move-conversation.ts';
+
+export interface RequeueHeldDeps {
+  conversations: ConversationRepository;
+  store: Pick<DispatchStore, 'place' | 'heldBy'>;
+  queues: Pick<OperatorQueues, 'put'>;
+  timers: DispatchTimers;
+  line: WaitingLine;
+  operators: Pick<OperatorRepository, 'listOnline'>;
+  connections: ConnectionRepository;
+  notifier: ConnectionNotifier;
+  clock: Clock;
+  ids: IdGenerator;
+  settings: { slaAssignSeconds: number; averageHandleSeconds: number };
+}
+
+/** How many conversations went back. */
+export async function requeueHeld(deps: RequeueHeldDeps, operatorId: string): Promise<number> {
+  const held = await deps.store.heldBy(operatorId);
+  let requeued = 0;
+  for (const conversation of held) {
+    const moved = await moveConversation(deps, {
+      conversationId: conversation.conversationId,
+      to: queueNamed(conversation.assignedQueue ?? conversation.category),
+      fromOperatorId: operatorId,
+      now: deps.clock.now(),
+    });
+    if (moved.status !== 'moved') continue;
+    requeued++;
+    const connections = await deps.connections.listByPrincipal(moved.conversation.sessionId);
+    await postToAll(
+      deps,
+      connections.filter((c) => c.role === 'guest' || c.role === 'citizen'),
+      queuedUpdate(moved.conversation, moved.queuePosition, moved.etaSeconds),
+    );
+  }
+  return requeued;
+}

@@ -1,0 +1,82 @@
+/**
+ * Use case: an operator says whether they take conversations (`operator.status`).
+ *
+ * Primary course:
+ *  1. Store the status, and the skills and `maxChats` if given (first time: every category, seniors
+ *     also `senior`; OPERATOR_MAX_CHATS). A first-line operator's `senior` skill is dropped; no
+ *     skill left → BAD_REQUEST. Saying anything clears a pending disconnect (the grace timer).
+ *  2. `online`: take the waiting conversations their free slots allow, longest wait first
+ *     (`fillOperator`), and announce them (`conversation.assigned` arrives before the answer).
+ *     `away`: keep what they hold, get nothing new. `offline`: what they hold goes back to the
+ *     front of its queue for someone else (the citizen is told), as after a lost connection.
+ *  3. Answer `operator.state` {status, skills, maxChats, activeChats} as stored after all that.
+ */
+import type { Caller } from '#events/authorizer-context.ts';
+import type { OperatorStateFrame } from '#events/operator-frames.ts';
+import type { DispatchTimers } from '../dispatch-ports.ts';
+import { badRequest } from '../errors.ts';
+import {
+  defaultSkills,
+  effectiveSkills,
+  type Operator,
+  type OperatorQueueName,
+  type OperatorStatus,
+} from '../operators.ts';
+import type { IdGenerator } from '../ports.ts';
+import { announceRun, type DispatchDeps, fillOperator } from './dispatch-conversations.ts';
+import { requeueHeld } from './requeue-held.ts';
+
+export interface SetOperatorStatusDeps extends DispatchDeps {
+  timers: DispatchTimers;
+  ids: IdGenerator;
+}
+
+export interface OperatorStatusInput {
+  caller: Caller;
+  status: OperatorStatus;
+  skills?: OperatorQueueName[];
+  maxChats?: number;
+}
+
+export async function setOperatorStatus(
+  deps: SetOperatorStatusDeps,
+  input: OperatorStatusInput,
+): Promise<Omit<OperatorStateFrame, 'requestId'>> {
+  const { caller } = input;
+  const role: Operator['role'] = caller.role === 'senior' ? 'senior' : 'operator';
+  const skills = input.skills ? effectiveSkills(role, input.skills) : undefined;
+  if (skills?.length === 0) {
+    throw badRequest([
+      { field: 'skills', problem: 'the senior queue is served by seniors only; name a category' },
+    ]);
+  }
+  let operator = await deps.operators.saveStatus({
+    operatorId: caller.principalId,
+    displayName: caller.displayName ?? caller.principalId,
+    role,
+    status: input.status,
+    ...(skills ? { skills } : {}),
+    ...(input.maxChats ? { maxChats: input.maxChats } : {}),
+    defaultSkills: defaultSkills(role),
+    defaultMaxChats: deps.settings.operatorMaxChats,
+    now: deps.clock.now(),
+  });
+  if (operator.status === 'online') {
+    await announceRun(deps, await fillOperator(deps, operator.operatorId), { touchedQueues: [] });
+    operator = (await deps.operators.get(operator.operatorId)) ?? operator;
+  } else if (operator.status === 'offline' && operator.activeChats > 0) {
+    await requeueHeld(deps, operator.operatorId);
+    operator = (await deps.operators.get(operator.operatorId)) ?? operator;
+  }
+  return stateFrame(operator);
+}
+
+export function stateFrame(operator: Operator): Omit<OperatorStateFrame, 'requestId'> {
+  return {
+    type: 'operator.state',
+    status: operator.status,
+    skills: operator.skills,
+    maxChats: operator.maxChats,
+    activeChats: operator.activeChats,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * EscalationConsumer: drains the escalation FIFO queue. Each escalation opens its ticket, joins its
+ * category's operator queue with its SLA timer, is offered to the online operators with that skill,
+ * and the citizen hears their ticket number, place and wait (`admit-escalation.ts`). Records of one
+ * conversation run in order; a failed one fails the rest of its group (`skipGroupOnError`) and comes
+ * back, and the use case's idempotency on (conversationId, attempt) absorbs the repeat.
+ */
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dispatchDeps } from '#adapters/dispatch-wiring.ts';
+import { admitEscalation } from '#domain/use-cases/admit-escalation.ts';
+import { escalationEventSchema } from '#events/escalation.ts';
+import { logger, metrics } from '#shared/observability.ts';
+
+const deps = dispatchDeps();
+
+async function admit(record: SQSRecord): Promise<void> {
+  const event = escalationEventSchema.parse(JSON.parse(record.body));
+  const outcome = await admitEscalation(deps, event);
+  // Ids and outcomes only: the intake is the citizen's words.
+  logger.info('escalation admitted', {
+    conversationId: event.conversationId,
+    attempt: event.attempt,
+    ...outcome,
+  });
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (event, context) => {
+    // One processor per invocation: it holds the batch's state.
+    const processor = new SqsFifoPartialProcessorAsync();
+    return processPartialResponse(event, admit, processor, { context, skipGroupOnError: true });
+  });
