@@ -8,10 +8,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
+import { DispatchAssignmentReleaser } from '#adapters/dispatch-wiring.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
-import { DynamoDispatchStore } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { systemClock } from '#adapters/system.ts';
 import { ticketView } from '#domain/tickets.ts';
@@ -21,11 +21,6 @@ import { config } from '#shared/config.ts';
 import { logger, metrics, recordTicketResolution } from '#shared/observability.ts';
 import { frameRoute } from '#shared/websocket/frame-route.ts';
 import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
-
-const dispatch = new DynamoDispatchStore({
-  conversationsTable: config.conversationsTable,
-  operatorsTable: config.operatorsTable,
-});
 
 const deps = {
   tickets: new DynamoTicketRepository({
@@ -39,11 +34,8 @@ const deps = {
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,
   }),
-  releaser: {
-    releaseAssignment: async (conversationId: string, operatorId: string) => {
-      await dispatch.release(conversationId, operatorId);
-    },
-  },
+  // Frees the operator's slot once and wakes the dispatcher to give them the next conversation.
+  releaser: new DispatchAssignmentReleaser(),
   clock: systemClock,
   retentionDays: config.messageRetentionDays,
 };
