@@ -23,6 +23,7 @@ async function main() {
       `  Health        ${stack.httpUrl}/health`,
       `  Config        ${stack.httpUrl}/config.json`,
       `  Outbox        ${stack.httpUrl}/local/outbox`,
+      `  Feedback form ${stack.httpUrl}/feedback (POST)`,
       `  DynamoDB      ${stack.functionEnv.AWS_ENDPOINT_URL_DYNAMODB}`,
       `  SQS/SNS/S3    ${stack.functionEnv.AWS_ENDPOINT_URL_SQS}`,
       `  Cognito       ${stack.cognito.endpoint} (pool ${stack.cognito.userPoolId}, client ${stack.cognito.clientId})`,
