@@ -14,6 +14,7 @@ import {
   operatorRequestFrameSchema,
   suggestFrameSchema,
 } from './client-frames.ts';
+import { authRequestCodeFrameSchema, authVerifyCodeFrameSchema } from './identification.ts';
 import { messageStreamRecordSchema } from './message-stream-record.ts';
 
 const sample = (name: string): Record<string, unknown> & { requestContext: Record<string, unknown> } =>
@@ -29,6 +30,8 @@ describe('sample events', () => {
     'history-get.json',
     'suggest.json',
     'operator-request.json',
+    'auth-request-code.json',
+    'auth-verify-code.json',
   ])('carries a valid authorizer context in %s', (name) => {
     // Prepare
     const event = sample(name);
@@ -53,6 +56,8 @@ describe('sample events', () => {
     ['history-get.json', historyGetFrameSchema],
     ['suggest.json', suggestFrameSchema],
     ['operator-request.json', operatorRequestFrameSchema],
+    ['auth-request-code.json', authRequestCodeFrameSchema],
+    ['auth-verify-code.json', authVerifyCodeFrameSchema],
   ] as const)('holds a frame that its route accepts in %s', (name, schema) => {
     // Prepare
     const event = sample(name);

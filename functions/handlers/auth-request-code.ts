@@ -3,6 +3,7 @@
  * `auth.codeSent` with the masked destination. Never logs the destination or the code.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
@@ -13,7 +14,7 @@ import { requestCode } from '#domain/use-cases/request-code.ts';
 import { authRequestCodeFrameSchema } from '#events/identification.ts';
 import { config } from '#shared/config.ts';
 import { identificationPolicy } from '#shared/identification-policy.ts';
-import { logger } from '#shared/observability.ts';
+import { identificationMetrics, logger, metrics } from '#shared/observability.ts';
 import { frameRoute } from '#shared/websocket/frame-route.ts';
 import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
 
@@ -33,10 +34,12 @@ const route = frameRoute(authRequestCodeFrameSchema);
 
 export const handler = middy<WebSocketRouteEvent, RouteResponse>()
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
   .use(route.middleware)
   .handler(async (event) => {
     const { frame, caller } = route.input(event);
     const sent = await requestCode(deps, { caller, frame });
+    identificationMetrics.codeSent(sent.channel);
     logger.info('one-time code sent', { sessionId: caller.sessionId, channel: sent.channel });
     return route.answer(event, sent);
   });

@@ -4,6 +4,7 @@
  * the citizen id and a fresh resume token. Never logs the code or the token.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
@@ -15,7 +16,7 @@ import { verifyCode } from '#domain/use-cases/verify-code.ts';
 import { authVerifyCodeFrameSchema } from '#events/identification.ts';
 import { config } from '#shared/config.ts';
 import { identificationPolicy } from '#shared/identification-policy.ts';
-import { logger } from '#shared/observability.ts';
+import { identificationMetrics, logger, metrics } from '#shared/observability.ts';
 import { frameRoute } from '#shared/websocket/frame-route.ts';
 import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
 
@@ -39,10 +40,12 @@ const route = frameRoute(authVerifyCodeFrameSchema);
 
 export const handler = middy<WebSocketRouteEvent, RouteResponse>()
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
   .use(route.middleware)
   .handler(async (event) => {
     const { frame, caller } = route.input(event);
     const verified = await verifyCode(deps, { caller, frame });
+    identificationMetrics.verified();
     logger.info('session verified', { sessionId: caller.sessionId });
     return route.answer(event, verified);
   });
