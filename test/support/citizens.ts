@@ -28,7 +28,12 @@ export async function codeFromOutbox(httpUrl: string, to: string, timeoutMs = 50
     if (code) return code;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error('no code reached the outbox in time');
+  const { items } = (await (await fetch(`${httpUrl}/local/outbox`)).json()) as { items: OutboxEntry[] };
+  const mine = items.filter((item) => item.to === to);
+  throw new Error(
+    `no code reached the outbox in time: ${items.length} entries, ${mine.length} to this destination` +
+      (mine.length > 0 ? ` (last text has no 6-digit code: ${JSON.stringify(mine.at(-1)?.text)})` : ''),
+  );
 }
 
 /** Identifies the session of `client` by e-mail; answers `auth.verified` {citizenId, resumeToken}. */

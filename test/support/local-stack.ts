@@ -26,6 +26,14 @@ export async function startLocalStackProcess(options: {
   env?: Record<string, string>;
   timeoutMs?: number;
   logFile?: string;
+  /**
+   * The environment the stack inherits (default: this process's). A second stack started from a
+   * test worker must not inherit the first one's function variables (table names, outbox URL…),
+   * which would win over its own.
+   */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Every chunk the stack prints (stdout and stderr), for tests that read all of its logs. */
+  onOutput?: (chunk: string) => void;
 }): Promise<RunningLocalStack> {
   const dir = mkdtempSync(join(tmpdir(), 'support-chat-local-'));
   const infoFile = join(dir, 'info.json');
@@ -36,7 +44,7 @@ export async function startLocalStackProcess(options: {
     {
       cwd: join(import.meta.dirname, '..', '..'),
       env: {
-        ...process.env,
+        ...(options.baseEnv ?? process.env),
         HTTP_PORT: '0',
         WS_PORT: '0',
         DYNAMODB_PORT: '0',
@@ -50,6 +58,7 @@ export async function startLocalStackProcess(options: {
     },
   );
   const keep = (chunk: Buffer) => {
+    options.onOutput?.(chunk.toString());
     output.push(chunk.toString());
     if (output.length > 400) output.shift();
   };
