@@ -5,8 +5,8 @@
  * set) every message is recorded in the local outbox instead (`GET /local/outbox`), which has no
  * AWS counterpart to emulate: nothing leaves the machine.
  *
- * A failure throws (the caller decides whether it matters); the log names the channel and the
- * error's class only, never the destination or the text.
+ * A failure throws `OutOfBandDeliveryError` (the caller decides whether it matters), which, like
+ * the log, names the channel and the error's class only, never the destination or the text.
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -67,12 +67,23 @@ export class AwsOutOfBandNotifier implements OutOfBandNotifier {
           return;
       }
     } catch (error) {
-      logger.warn('out-of-band message not sent', {
-        channel: message.channel,
-        errorName: error instanceof Error ? error.name : typeof error,
-      });
-      throw error;
+      const errorName = error instanceof Error ? error.name : typeof error;
+      logger.warn('out-of-band message not sent', { channel: message.channel, errorName });
+      // Not rethrown as is: SNS and SES quote the phone or address in some error messages, and the
+      // caller's error log must not carry them.
+      throw new OutOfBandDeliveryError(message.channel, errorName);
     }
+  }
+}
+
+/** A message SNS/SES did not take; says which channel and which error class, nothing more. */
+export class OutOfBandDeliveryError extends Error {
+  constructor(
+    readonly channel: OutOfBandMessage['channel'],
+    readonly errorName: string,
+  ) {
+    super(`${channel} message not sent: ${errorName}`);
+    this.name = 'OutOfBandDeliveryError';
   }
 }
 
@@ -112,7 +123,7 @@ export class LocalOutboxNotifier implements OutOfBandNotifier {
         channel: message.channel,
         status: response.status,
       });
-      throw new Error(`local outbox answered ${response.status}`);
+      throw new OutOfBandDeliveryError(message.channel, `HTTP ${response.status}`);
     }
   }
 }
