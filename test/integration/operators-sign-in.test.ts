@@ -80,6 +80,20 @@ describe('operators signing in', () => {
     },
   );
 
+  it('gives an operator no chat session: hello answers no resume token, so none can reconnect without Cognito', async () => {
+    const { idToken, sub } = await signInAs(httpUrl, 'operator');
+    const client = await connect({ token: idToken });
+
+    const welcome = await client.request({ action: 'hello' });
+
+    expect(welcome).toMatchObject({
+      type: 'welcome',
+      sessionId: sub,
+      resumeToken: null,
+      conversationId: null,
+    });
+  });
+
   it('refuses the access token in place of the ID token', async () => {
     const { accessToken } = await signInAs(httpUrl, 'operator');
 
