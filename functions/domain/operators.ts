@@ -15,6 +15,9 @@ import { type EscalationCategory, escalationCategorySchema } from '#events/escal
 
 export const SENIOR_QUEUE = 'senior';
 
+/** The category queues (first line). */
+export const ESCALATION_CATEGORIES: readonly OperatorQueueName[] = escalationCategorySchema.options;
+
 /** Every operator queue: one per category, and the seniors' own. */
 export const OPERATOR_QUEUES = [...escalationCategorySchema.options, SENIOR_QUEUE] as const;
 export const operatorQueueSchema = z.enum(OPERATOR_QUEUES);

@@ -107,8 +107,10 @@ export interface Assignment {
 
 export interface DispatchRun {
   assignments: Assignment[];
-  /** Queues a receive found (nearly) empty: asking them again in this run is pointless. */
+  /** Queues a receive found empty: asking them again in this run is pointless. */
   drained: Set<OperatorQueueName>;
+  /** Queues whose entries this run received and gave back (its operator filled up meanwhile). */
+  returned: Set<OperatorQueueName>;
   /** What stopped the run early; the assignments before it are committed and must be announced. */
   failure?: unknown;
 }
@@ -116,13 +118,46 @@ export interface DispatchRun {
 /** Rounds of one operator's run: each round assigns at least one conversation or ends the run. */
 const MAX_ROUNDS = 20;
 
-/** Assigns waiting conversations to `operatorId` until their free slots (or `max`) or the queues run out. */
+/** Offers of given-back entries after a run: each is rarer than the last (a race on one operator). */
+const SETTLE_ROUNDS = 3;
+
+const emptyRun = (): DispatchRun => ({ assignments: [], drained: new Set(), returned: new Set() });
+
+/**
+ * Assigns waiting conversations to `operatorId` until their free slots (or `max`) or the queues run
+ * out. Entries it had to give back (another run filled the operator first) are offered to the
+ * others at once, so nothing waits while someone has a free slot.
+ */
 export async function fillOperator(
   deps: AssignDeps,
   operatorId: string,
   options: { max?: number; queue?: OperatorQueueName } = {},
 ): Promise<DispatchRun> {
-  const run: DispatchRun = { assignments: [], drained: new Set() };
+  return settle(deps, await fillOnce(deps, operatorId, options));
+}
+
+/** Offers a queue's waiting conversations to every online operator with the skill, least loaded first. */
+export async function offerQueue(deps: AssignDeps, queue: OperatorQueueName): Promise<DispatchRun> {
+  return settle(deps, await offerOnce(deps, queue));
+}
+
+async function settle(deps: AssignDeps, first: DispatchRun): Promise<DispatchRun> {
+  const runs = [first];
+  let returned = first.returned;
+  for (let round = 0; round < SETTLE_ROUNDS && returned.size > 0 && first.failure === undefined; round++) {
+    const again = await Promise.all([...returned].map((queue) => offerOnce(deps, queue)));
+    runs.push(...again);
+    returned = new Set(again.flatMap((run) => [...run.returned]));
+  }
+  return mergeRuns(...runs);
+}
+
+async function fillOnce(
+  deps: AssignDeps,
+  operatorId: string,
+  options: { max?: number; queue?: OperatorQueueName },
+): Promise<DispatchRun> {
+  const run = emptyRun();
   const limit = options.max ?? Number.POSITIVE_INFINITY;
   try {
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -140,6 +175,7 @@ export async function fillOperator(
         const taken = await takeFrom(deps, operator, queue, wanted);
         run.assignments.push(...taken.assignments);
         if (taken.drained) run.drained.add(queue);
+        if (taken.gaveBack) run.returned.add(queue);
         if (taken.full) return run;
         if (taken.assignments.length > 0 || taken.stale > 0) {
           progressed = true;
@@ -154,9 +190,8 @@ export async function fillOperator(
   return run;
 }
 
-/** Offers a queue's waiting conversations to every online operator with the skill, least loaded first. */
-export async function offerQueue(deps: AssignDeps, queue: OperatorQueueName): Promise<DispatchRun> {
-  const run: DispatchRun = { assignments: [], drained: new Set() };
+async function offerOnce(deps: AssignDeps, queue: OperatorQueueName): Promise<DispatchRun> {
+  const run = emptyRun();
   let online: Operator[];
   try {
     online = await deps.operators.listOnline();
@@ -165,13 +200,16 @@ export async function offerQueue(deps: AssignDeps, queue: OperatorQueueName): Pr
   }
   const candidates = online.filter((o) => serves(o, queue) && freeSlots(o) > 0).sort(byLoad);
   for (const operator of candidates) {
-    const taken = await fillOperator(deps, operator.operatorId, { queue });
+    const taken = await fillOnce(deps, operator.operatorId, { queue });
     run.assignments.push(...taken.assignments);
     if (taken.failure !== undefined) return { ...run, failure: taken.failure };
     if (taken.drained.has(queue)) {
       run.drained.add(queue);
-      break;
+      // Given back by an earlier candidate of this very loop and drained for the next: the settle
+      // pass offers them again.
+      return run;
     }
+    for (const q of taken.returned) run.returned.add(q);
   }
   return run;
 }
@@ -204,6 +242,7 @@ interface Taken {
   stale: number;
   full: boolean;
   drained: boolean;
+  gaveBack: boolean;
 }
 
 async function takeFrom(
@@ -214,13 +253,22 @@ async function takeFrom(
 ): Promise<Taken> {
   const received = await deps.queues.receive(queue, wanted, deps.settings.dispatchVisibilitySeconds);
   received.sort((a, b) => a.entry.queuedAt.localeCompare(b.entry.queuedAt));
-  const taken: Taken = { assignments: [], stale: 0, full: false, drained: received.length < wanted };
+  // Only an empty receive says the queue is drained: fewer than asked may mean the rest is in
+  // another dispatcher's hands, which gives back what its operator cannot take.
+  const taken: Taken = {
+    assignments: [],
+    stale: 0,
+    full: false,
+    drained: received.length === 0,
+    gaveBack: false,
+  };
   const assignee = { operatorId: operator.operatorId, displayName: operator.displayName };
   // Message deletes and give-backs are best effort: a message that stays comes back after its
   // visibility timeout and is then found stale or still waiting, never assigned twice.
   const quietly = (work: Promise<void>) => work.catch(() => undefined);
   for (const [index, { entry, receipt }] of received.entries()) {
     if (taken.full) {
+      taken.gaveBack = true;
       await quietly(deps.queues.giveBack(queue, receipt));
       continue;
     }
@@ -244,6 +292,7 @@ async function takeFrom(
       await quietly(deps.queues.remove(queue, receipt));
     } else {
       if (outcome.status === 'operator_full') taken.full = true;
+      taken.gaveBack = true;
       await quietly(deps.queues.giveBack(queue, receipt));
     }
   }
@@ -269,10 +318,11 @@ export function committedAssignments(run: DispatchRun): Assignment[] {
 
 /** Merges runs (several queues, several operators) into one. */
 export function mergeRuns(...runs: DispatchRun[]): DispatchRun {
-  const merged: DispatchRun = { assignments: [], drained: new Set() };
+  const merged = emptyRun();
   for (const run of runs) {
     merged.assignments.push(...committedAssignments(run));
     for (const queue of run.drained) merged.drained.add(queue);
+    for (const queue of run.returned) merged.returned.add(queue);
     if (run.failure !== undefined && merged.failure === undefined) {
       merged.failure = run.failure instanceof AssignRunError ? run.failure.failure : run.failure;
     }
