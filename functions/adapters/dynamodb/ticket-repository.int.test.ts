@@ -31,7 +31,7 @@ function scriptedRandom(...fills: number[]) {
   return (size: number) => new Uint8Array(size).fill(fills[Math.min(call++, fills.length - 1)] ?? 0);
 }
 
-async function storedConversation(): Promise<string> {
+async function storedConversation(fields: Record<string, unknown> = {}): Promise<string> {
   const conversationId = randomUUID();
   const now = new Date().toISOString();
   await documents.send(
@@ -45,6 +45,7 @@ async function storedConversation(): Promise<string> {
         createdAt: now,
         updatedAt: now,
         expiresAt: expiresAfterDays(new Date(), 1),
+        ...fields,
       },
     }),
   );
@@ -209,6 +210,40 @@ describe('changing a ticket’s status (DynamoDB Local)', () => {
       status: 'rejected',
       rejectReason: { reason: 'не наша услуга', alternatives: ['МФЦ'] },
     });
+  });
+
+  it('frees the operator slot on a repeat of a final move whose first try failed after the commit', async () => {
+    // Prepare
+    const conversationId = await storedConversation({ state: 'operator', operatorId: 'op-7' });
+    const { ticket } = await openTicket({ tickets, clock, retentionDays: 1 }, escalation(conversationId));
+    await transitionTicket(changeDeps(), {
+      ticketId: ticket.ticketId,
+      to: 'in_progress',
+      actor: { kind: 'system' },
+    });
+    const released: string[][] = [];
+    const failing = { releaseAssignment: async () => Promise.reject(new Error('dispatch unavailable')) };
+    const working = { releaseAssignment: async (c: string, o: string) => void released.push([c, o]) };
+
+    // Act
+    const first = transitionTicket(
+      { ...changeDeps(), releaser: failing },
+      { ticketId: ticket.ticketId, to: 'completed', actor: { kind: 'operator', id: 'op-7' } },
+    );
+    await expect(first).rejects.toThrow('dispatch unavailable');
+    const repeat = transitionTicket(
+      { ...changeDeps(), releaser: working },
+      { ticketId: ticket.ticketId, to: 'completed', actor: { kind: 'operator', id: 'op-7' } },
+    );
+
+    // Assess
+    await expect(repeat).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(released).toEqual([[conversationId, 'op-7']]);
+    expect((await tickets.get(ticket.ticketId))?.history.map((h) => h.status)).toEqual([
+      'received',
+      'in_progress',
+      'completed',
+    ]);
   });
 
   it('records a rating once, and only on a completed ticket', async () => {

@@ -14,7 +14,8 @@
  *  4. Write it on the condition that the version and status are still those read, so of two
  *     concurrent changes exactly one is stored; the other → CONFLICT, and nothing of it is stored.
  *     A final status closes the ticket's conversation in the same transaction.
- *  5. A final status frees the operator's capacity (the dispatcher's `releaseAssignment`).
+ *  5. A final status frees the operator's capacity (the dispatcher's `releaseAssignment`, idempotent).
+ *     Repeating a final move (after a failure past the commit) frees it then, and answers CONFLICT.
  *  6. Push to the citizen's open connections, labelled in each connection's language:
  *     `ticket.updated`; on `completed` also `feedback.request`; on a final status
  *     `conversation.updated` (closed).
@@ -126,6 +127,11 @@ async function commitTransition(
   ticket: Ticket,
   conversation: Conversation | undefined,
 ): Promise<TicketChange> {
+  if (ticket.status === transition.to && isFinal(ticket.status) && conversation?.operatorId !== undefined) {
+    // A repeat of the final move (its first try failed after the commit): the slot it should have
+    // freed is freed now — once, as release is idempotent — and the repeat is CONFLICT as ever.
+    await deps.releaser.releaseAssignment(conversation.conversationId, conversation.operatorId);
+  }
   const now = deps.clock.now();
   const next = applyTransition(ticket, {
     to: transition.to,
