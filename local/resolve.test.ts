@@ -9,6 +9,8 @@ const template = parseTemplate({
     MessagesTableXYZ: { Type: 'AWS::DynamoDB::GlobalTable', Properties: {} },
     Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'WEBSOCKET' } },
     Stage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { StageName: 'v1' } },
+    OperatorsUserPool2FFA6CED: { Type: 'AWS::Cognito::UserPool', Properties: {} },
+    OperatorsUserPoolConsoleClient5E86E261: { Type: 'AWS::Cognito::UserPoolClient', Properties: {} },
   },
 });
 
@@ -92,5 +94,17 @@ describe('intrinsic functions', () => {
 
   it('refuses a Ref to a resource the template does not have', () => {
     expect(() => resolveValue({ Ref: 'Missing' }, template, account)).toThrow(/unknown resource Missing/);
+  });
+});
+
+describe('the local Cognito ids', () => {
+  it('gives Ref of the user pool an AWS-shaped pool id (aws-jwt-verify accepts it) and of the client a Cognito-like id', () => {
+    const poolId = resolveValue({ Ref: 'OperatorsUserPool2FFA6CED' }, template, account);
+    const clientId = resolveValue({ Ref: 'OperatorsUserPoolConsoleClient5E86E261' }, template, account);
+
+    expect(poolId).toBe('eu-central-1_OperatorsUserPool2FFA6CED');
+    expect(poolId).toMatch(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/);
+    expect(clientId).toMatch(/^[0-9a-z]{26}$/);
+    expect(clientId).toBe(resolveValue({ Ref: 'OperatorsUserPoolConsoleClient5E86E261' }, template, account));
   });
 });
