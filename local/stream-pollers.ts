@@ -134,12 +134,15 @@ async function readShard(
         if (signal.aborted) return;
         options.log(`reading ${options.streamArn} failed: ${String(error)}`);
         await sleep(1000);
-        // An expired iterator is replaced by one right after the last record read.
+        // An expired iterator is replaced by one right after the last record read. Before any record
+        // was read, the shard's start: DynamoDB Local invalidates a LATEST iterator taken on an empty
+        // shard once the first records arrive (TrimmedDataAccessException), and a new LATEST would
+        // skip them. The local stack's tables are created at start-up, so the start holds nothing older.
         iterator = await shardIterator(
           client,
           options.streamArn,
           shardId,
-          lastRead ? { after: lastRead } : 'LATEST',
+          lastRead ? { after: lastRead } : 'TRIM_HORIZON',
         ).catch(() => iterator);
         continue;
       }
