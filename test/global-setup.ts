@@ -9,7 +9,14 @@ import { type RunningLocalStack, startLocalStackProcess } from './support/local-
 let stack: RunningLocalStack | undefined;
 
 export async function setup(project: TestProject) {
-  stack = await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR' } });
+  stack = await startLocalStackProcess({
+    env: {
+      LOG_LEVEL: 'ERROR',
+      // C13: the SLA and the operator grace shortened, so the tests of dispatch need not wait minutes.
+      SLA_ASSIGN_SECONDS: '3',
+      OPERATOR_GRACE_SECONDS: '2',
+    },
+  });
   Object.assign(process.env, stack.functionEnv, {
     LOCAL_HTTP_URL: stack.httpUrl,
     LOCAL_WS_URL: stack.wsUrl,

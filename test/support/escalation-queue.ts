@@ -1,58 +1,42 @@
 /**
- * Reads the escalation queue of the local stack (ESCALATION_QUEUE_URL and the SQS emulator's
- * endpoint come from the global setup), for tests that check what was handed to the operators' side.
- * Nothing consumes that queue yet (issue 6), so a test takes its own conversation's messages and
- * leaves every other one visible again at once.
+ * What the operators' side took from the escalation queue, for tests of the handover. The
+ * escalation consumer (issue 6) drains the queue, so a test no longer reads it: it waits until the
+ * consumer has admitted the conversation (`dispatchedAttempt` and the ticket on the conversation
+ * item) and returns the escalation the conversation carries — the very event the queue delivered.
+ * A second escalation of the same attempt would open nothing new (the consumer is idempotent on
+ * (conversationId, attempt)), so "one escalation" is "attempt 1 admitted, once".
  */
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type EscalationEvent, escalationEventSchema } from '#events/escalation.ts';
 
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
-function queueUrl(): string {
-  const url = process.env.ESCALATION_QUEUE_URL;
-  if (!url) throw new Error('ESCALATION_QUEUE_URL is not set: is the global setup running?');
-  return url;
+function conversationsTable(): string {
+  const name = process.env.CONVERSATIONS_TABLE;
+  if (!name) throw new Error('CONVERSATIONS_TABLE is not set: is the global setup running?');
+  return name;
 }
 
 /**
- * Every escalation of `conversationId` on the queue, taken off it. Polls until `quietMs` pass with
- * nothing new for that conversation after at least one was found (or `timeoutMs` without any).
+ * The escalations of `conversationId` the consumer admitted (one per attempt; the latest is on the
+ * item). Polls until the consumer has taken it, or `timeoutMs` without (then none).
  */
 export async function takeEscalations(
   conversationId: string,
-  { timeoutMs = 5000, quietMs = 1000 } = {},
+  { timeoutMs = 8000 } = {},
 ): Promise<EscalationEvent[]> {
-  const found: EscalationEvent[] = [];
   const deadline = Date.now() + timeoutMs;
-  let lastFound = Date.now();
-  while (Date.now() < deadline && (found.length === 0 || Date.now() - lastFound < quietMs)) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+  while (Date.now() < deadline) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: conversationsTable(), Key: { conversationId }, ConsistentRead: true }),
     );
-    for (const message of Messages) {
-      const event = escalationEventSchema.parse(JSON.parse(message.Body ?? ''));
-      if (event.conversationId === conversationId) {
-        found.push(event);
-        lastFound = Date.now();
-        await sqs.send(
-          new DeleteMessageCommand({ QueueUrl: queueUrl(), ReceiptHandle: message.ReceiptHandle }),
-        );
-      } else {
-        await sqs.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: queueUrl(),
-            ReceiptHandle: message.ReceiptHandle,
-            VisibilityTimeout: 0,
-          }),
-        );
-      }
+    const attempt = Item?.dispatchedAttempt;
+    if (typeof attempt === 'number' && Item?.ticketId) {
+      const event = escalationEventSchema.parse((Item.escalation as { event?: unknown } | undefined)?.event);
+      return event.attempt === attempt ? [event] : [];
     }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return found;
+  return [];
 }

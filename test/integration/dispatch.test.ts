@@ -1,0 +1,254 @@
+/**
+ * Dispatch end to end on the local stack (issue 6's acceptance; the stack runs with
+ * SLA_ASSIGN_SECONDS=3 and OPERATOR_GRACE_SECONDS=2, test/global-setup.ts): a citizen who asks for
+ * a person is queued with a ticket number and a place in line; an operator who goes online gets the
+ * conversation with the whole transcript, and the citizen sees the operator and the ticket in
+ * progress; a ticket nobody picks up moves to the senior queue and goes to the senior who comes
+ * online; an operator who disconnects for good gives the conversation back to the queue.
+ *
+ * Operators are fresh users of the local Cognito, so no other test's operator is involved; each
+ * test's operator takes the oldest conversations of its queue (maxChats 20), which may include
+ * other tests' waiting ones, so the assertions look for this test's conversation among them.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { useClients } from '../support/clients.ts';
+import { createAndSignIn } from '../support/operators.ts';
+import type { ChatClient, Frame } from '../support/ws-client.ts';
+
+const httpUrl = inject('localHttpUrl');
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+async function conversationItem(conversationId: string): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({
+      TableName: process.env.CONVERSATIONS_TABLE,
+      Key: { conversationId },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+/** Polls the conversation item until `match` holds. */
+async function conversationWhen(
+  conversationId: string,
+  match: (item: Record<string, unknown>) => boolean,
+  timeoutMs = 10_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const item = await conversationItem(conversationId);
+    if (item && match(item)) return item;
+    if (Date.now() > deadline) throw new Error(`conversation never matched: ${JSON.stringify(item)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The first frame, received so far or later, that matches. */
+async function frameWith(
+  client: ChatClient,
+  match: (f: Frame) => boolean,
+  timeoutMs = 10_000,
+): Promise<Frame> {
+  const found = client.frames.find(match);
+  return found ?? client.waitFor(match, timeoutMs);
+}
+
+describe('dispatch (local stack)', () => {
+  const clients = useClients();
+
+  /** A guest who asks for a person and skips the intake: queued with a ticket, told its place. */
+  async function queuedCitizen(): Promise<{ citizen: ChatClient; conversationId: string; update: Frame }> {
+    const citizen = await clients.connect({ lang: 'ru' });
+    await citizen.request({
+      action: 'message.send',
+      clientMessageId: 'c-1',
+      text: 'не могу войти в личный кабинет',
+    });
+    await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot');
+    const requested = await citizen.request({ action: 'operator.request' });
+    const conversationId = String(requested.conversationId);
+    if (requested.state === 'bot') {
+      // The intake's first question (a bot message without an intent), then skip the rest.
+      await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot' && f.intent === undefined);
+      await citizen.request({ action: 'message.send', clientMessageId: 'c-2', text: 'пропустить всё' });
+    }
+    const update = await frameWith(
+      citizen,
+      (f) =>
+        f.type === 'conversation.updated' && f.conversationId === conversationId && f.ticket !== undefined,
+    );
+    return { citizen, conversationId, update };
+  }
+
+  async function staff(
+    role: 'operator' | 'senior',
+  ): Promise<{ client: ChatClient; sub: string; username: string }> {
+    const username = `${role}-${randomUUID().slice(0, 8)}`;
+    const signed = await createAndSignIn(httpUrl, username, [role]);
+    return {
+      client: await clients.connect({ token: signed.idToken, lang: 'ru' }),
+      sub: signed.sub,
+      username,
+    };
+  }
+
+  const assignedFor = (conversationId: string) => (f: Frame) =>
+    f.type === 'conversation.assigned' &&
+    (f.conversation as { conversationId?: unknown } | undefined)?.conversationId === conversationId;
+
+  it('queues a citizen with a ticket number and a place; the operator who goes online gets it with the whole transcript; the citizen sees the operator and the ticket in progress', async () => {
+    // Prepare
+    const operator = await staff('operator');
+    const { citizen, conversationId, update } = await queuedCitizen();
+
+    // Act
+    const state = await operator.client.request({
+      action: 'operator.status',
+      status: 'online',
+      skills: ['general', 'auth'],
+      maxChats: 20,
+    });
+    const assigned = await frameWith(operator.client, assignedFor(conversationId));
+    const withOperator = await frameWith(
+      citizen,
+      (f) =>
+        f.type === 'conversation.updated' && f.conversationId === conversationId && f.state === 'operator',
+    );
+    const inProgress = await frameWith(
+      citizen,
+      (f) => f.type === 'ticket.updated' && (f.ticket as { status?: string }).status === 'in_progress',
+    );
+    const history = await citizen.request({ action: 'history.get', conversationId, limit: 100 });
+    const stats = await operator.client.request({ action: 'queue.stats' });
+    await operator.client.request({ action: 'operator.status', status: 'offline' });
+
+    // Assess
+    expect(update).toMatchObject({
+      state: 'queued',
+      ticket: { ticketId: expect.any(String), number: expect.stringMatching(/^GU-\d{8}-[0-9A-Z]{6}$/) },
+      queuePosition: expect.any(Number),
+      etaSeconds: expect.any(Number),
+    });
+    expect(Number(update.queuePosition)).toBeGreaterThanOrEqual(1);
+    expect(state).toMatchObject({
+      type: 'operator.state',
+      status: 'online',
+      skills: ['auth', 'general'],
+      maxChats: 20,
+    });
+    expect(Number(state.activeChats)).toBeGreaterThanOrEqual(1);
+    expect(assigned).toMatchObject({
+      conversation: { conversationId, state: 'operator', lang: 'ru', reason: 'citizen_request' },
+      ticket: { ticketId: (update.ticket as { ticketId: string }).ticketId, status: 'in_progress' },
+      intake: { problem: expect.any(String) },
+      citizen: { verified: false },
+    });
+    expect(assigned.transcript).toEqual(history.messages);
+    expect((assigned.transcript as unknown[]).length).toBeGreaterThanOrEqual(5);
+    expect(withOperator).toMatchObject({ state: 'operator', operator: { displayName: operator.username } });
+    expect(
+      (inProgress.ticket as { history: { status: string; actor: string }[] }).history.at(-1),
+    ).toMatchObject({
+      status: 'in_progress',
+      actor: 'operator',
+    });
+    expect(stats).toMatchObject({
+      type: 'queue.stats',
+      byQueue: { general: { waiting: expect.any(Number) } },
+    });
+    expect(Object.keys(stats.byQueue as object).sort()).toEqual(
+      ['applications', 'auth', 'documents', 'general', 'legal', 'mfc', 'senior'].sort(),
+    );
+  });
+
+  it('moves a ticket nobody picks up within SLA_ASSIGN_SECONDS (3 s) to the senior queue; the senior who goes online gets it', async () => {
+    // Prepare
+    const { citizen, conversationId } = await queuedCitizen();
+
+    // Act
+    const breached = await conversationWhen(conversationId, (c) => c.queue === 'senior');
+    // The second place in line it is told: the one in the senior queue.
+    const placesTold = () =>
+      citizen.frames.filter(
+        (f) =>
+          f.type === 'conversation.updated' &&
+          f.conversationId === conversationId &&
+          f.queuePosition !== undefined,
+      );
+    const deadline = Date.now() + 5000;
+    while (placesTold().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const toldSenior = placesTold()[1];
+    const senior = await staff('senior');
+    const state = await senior.client.request({ action: 'operator.status', status: 'online', maxChats: 20 });
+    const assigned = await frameWith(senior.client, assignedFor(conversationId));
+    const stored = await conversationWhen(conversationId, (c) => c.state === 'operator');
+    await senior.client.request({ action: 'operator.status', status: 'offline' });
+
+    // Assess
+    expect(breached).toMatchObject({ state: 'queued', slaBreachedAt: expect.any(String) });
+    expect(toldSenior).toMatchObject({ state: 'queued', ticket: expect.any(Object) });
+    expect(state.skills).toContain('senior');
+    expect(assigned).toMatchObject({ conversation: { queue: 'senior', slaBreached: true } });
+    expect(
+      (assigned.ticket as { history: { status: string; actor: string; note?: string }[] }).history.at(-1),
+    ).toMatchObject({ status: 'in_progress', actor: 'senior', note: expect.stringContaining('SLA') });
+    expect(stored).toMatchObject({ operatorId: senior.sub, assignedQueue: 'senior' });
+  });
+
+  it('puts the conversation of an operator who does not come back within the grace period back at the front of its queue', async () => {
+    // Prepare
+    const operator = await staff('operator');
+    const { citizen, conversationId } = await queuedCitizen();
+    await operator.client.request({
+      action: 'operator.status',
+      status: 'online',
+      skills: ['general', 'auth'],
+      maxChats: 20,
+    });
+    await frameWith(operator.client, assignedFor(conversationId));
+    const assignedAt = await conversationWhen(conversationId, (c) => c.state === 'operator');
+
+    // Act
+    await operator.client.close();
+    const requeued = await conversationWhen(conversationId, (c) => c.state !== 'operator', 8000);
+    const told = await frameWith(
+      citizen,
+      (f) =>
+        f.type === 'conversation.updated' &&
+        f.conversationId === conversationId &&
+        f.state === 'queued' &&
+        citizen.frames.indexOf(f) > citizen.frames.findIndex((g) => g.state === 'operator'),
+    );
+
+    // Assess
+    expect(assignedAt.operatorId).toBe(operator.sub);
+    expect(requeued).toMatchObject({ state: 'queued', queuedAt: assignedAt.queuedAt });
+    expect(requeued.operatorId).toBeUndefined();
+    expect(told).toMatchObject({ state: 'queued', queuePosition: expect.any(Number) });
+  });
+
+  it('operator.next: CONFLICT until online; queue.empty when nothing waits in the operator’s queues', async () => {
+    // Prepare
+    const operator = await staff('operator');
+
+    // Act
+    const offline = await operator.client.request({ action: 'operator.next' });
+    await operator.client.request({
+      action: 'operator.status',
+      status: 'online',
+      skills: ['mfc'],
+      maxChats: 20,
+    });
+    // Whatever waited in mfc was just assigned to them; now nothing does.
+    const next = await operator.client.request({ action: 'operator.next' });
+    await operator.client.request({ action: 'operator.status', status: 'away' });
+
+    // Assess
+    expect(offline).toMatchObject({ type: 'error', code: 'CONFLICT' });
+    expect(next).toEqual({ type: 'queue.empty', requestId: expect.any(String) });
+  });
+});
