@@ -14,8 +14,10 @@ import {
   operatorRequestFrameSchema,
   suggestFrameSchema,
 } from './client-frames.ts';
+import { dispatchTimerSchema } from './dispatch.ts';
 import { authRequestCodeFrameSchema, authVerifyCodeFrameSchema } from './identification.ts';
 import { messageStreamRecordSchema } from './message-stream-record.ts';
+import { operatorStatusFrameSchema } from './operator-frames.ts';
 
 const sample = (name: string): Record<string, unknown> & { requestContext: Record<string, unknown> } =>
   JSON.parse(readFileSync(join(import.meta.dirname, 'samples', name), 'utf8'));
@@ -32,6 +34,7 @@ describe('sample events', () => {
     'operator-request.json',
     'auth-request-code.json',
     'auth-verify-code.json',
+    'operator-status.json',
   ])('carries a valid authorizer context in %s', (name) => {
     // Prepare
     const event = sample(name);
@@ -58,6 +61,7 @@ describe('sample events', () => {
     ['operator-request.json', operatorRequestFrameSchema],
     ['auth-request-code.json', authRequestCodeFrameSchema],
     ['auth-verify-code.json', authVerifyCodeFrameSchema],
+    ['operator-status.json', operatorStatusFrameSchema],
   ] as const)('holds a frame that its route accepts in %s', (name, schema) => {
     // Prepare
     const event = sample(name);
@@ -85,6 +89,22 @@ describe('sample events', () => {
       expect(record.attributes.SequenceNumber).toMatch(/^\d+$/);
       expect(record.attributes.ApproximateReceiveCount).toBe('1');
     }
+  });
+
+  it('holds every kind of dispatch timer and signal in the SQS batch DispatchTimers receives', () => {
+    // Prepare
+    const { Records } = sample('dispatch-timers-sqs.json') as unknown as { Records: { body: string }[] };
+
+    // Act
+    const timers = Records.map((record) => dispatchTimerSchema.parse(JSON.parse(record.body)));
+
+    // Assess
+    expect(timers.map((timer) => timer.kind)).toEqual([
+      'sla.assign',
+      'operator.grace',
+      'operator.freed',
+      'queue.arrival',
+    ]);
   });
 
   it('asks the authorizer about an upgrade with its methodArn and query parameters', () => {
