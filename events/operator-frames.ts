@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { frameEnvelopeSchema } from './client-frames.ts';
+import type { InternalNote } from './desk-frames.ts';
 import type { CollectedIntake } from './escalation.ts';
 import type { Lang } from './lang.ts';
 import type { ChatMessage } from './server-frames.ts';
@@ -67,6 +68,11 @@ export interface ConversationAssignedFrame {
   intake: CollectedIntake | null;
   /** Every message of the conversation, oldest first. */
   transcript: ChatMessage[];
+  /**
+   * The conversation's internal notes (`operator.note`, transfer reasons), oldest first: for
+   * operators only, never in a citizen's history.
+   */
+  notes?: InternalNote[];
   citizen: { verified: boolean; maskedPhone?: string };
 }
 

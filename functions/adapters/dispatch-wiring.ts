@@ -18,6 +18,7 @@ import { DynamoCitizenSessionLookup } from './dynamodb/citizen-session-lookup.ts
 import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
+import { DynamoNoteRepository } from './dynamodb/note-repository.ts';
 import {
   DynamoDispatchStore,
   DynamoOperatorRepository,
@@ -128,6 +129,7 @@ export function dispatchDeps() {
     notifier,
     tickets,
     citizens: new SessionCitizenDirectory(new DynamoSessionRepository(config.sessionsTable)),
+    notes: new DynamoNoteRepository(config.notesTable),
     metrics: dispatchMetrics,
     clock: systemClock,
     ids: randomIds,

@@ -207,6 +207,8 @@ export class OperatorDispatch extends Construct {
         // The citizen's verified flag, and their other sessions for ticket updates.
         .useTable('SESSIONS_TABLE', tables.sessions, 'read')
         .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
+        // The conversation's internal notes (desk), in `conversation.assigned`.
+        .useTable('NOTES_TABLE', tables.notes, 'read')
         .useConnectionsApi(realtime.api, realtime.stage);
       return dispatchQueues.allowDispatch(fn);
     };

@@ -54,6 +54,7 @@ import type {
   ConnectionRepository,
   ConversationRepository,
   MessageRepository,
+  NoteRepository,
   PushedFrame,
 } from '../ports.ts';
 import type { Connection } from '../sessions.ts';
@@ -89,6 +90,8 @@ export interface AnnounceDeps {
   notifier: ConnectionNotifier;
   tickets: TicketDesk;
   citizens: CitizenDirectory;
+  /** The conversation's internal notes (E5's desk), shown to whoever is assigned it next. */
+  notes?: Pick<NoteRepository, 'list'>;
   metrics: DispatchMetrics;
   clock: Clock;
   settings: Pick<DispatchSettings, 'averageHandleSeconds' | 'queuePositionUpdates'>;
@@ -402,16 +405,17 @@ async function announceAssignment(
 
 /** The operator's view of an assigned conversation: the whole transcript, the intake, the ticket, the citizen. */
 export async function assignedFrame(
-  deps: Pick<AnnounceDeps, 'messages' | 'tickets' | 'citizens'>,
+  deps: Pick<AnnounceDeps, 'messages' | 'tickets' | 'citizens' | 'notes'>,
   conversation: Conversation,
   queue: OperatorQueueName,
   lang: Lang,
 ): Promise<ConversationAssignedFrame> {
   const event = conversation.escalation?.event;
-  const [messages, ticket, citizen] = await Promise.all([
+  const [messages, ticket, citizen, notes] = await Promise.all([
     transcript(deps.messages, conversation.conversationId),
     conversation.ticketId ? deps.tickets.view(conversation.ticketId, lang) : undefined,
     deps.citizens.describe(conversation.sessionId),
+    deps.notes?.list(conversation.conversationId),
   ]);
   const view: AssignedConversation = {
     conversationId: conversation.conversationId,
@@ -432,6 +436,7 @@ export async function assignedFrame(
     ticket: ticket ?? null,
     intake: event?.intake ?? null,
     transcript: messages.map(toChatMessage),
+    ...(notes === undefined ? {} : { notes }),
     citizen,
   };
 }
