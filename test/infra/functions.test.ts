@@ -51,7 +51,11 @@ function tableAccessOf(fn: TemplateResource): Record<string, string> {
 }
 
 /** The functions that send SMS (`useNotifier({ sms: true })`), and so may publish to SNS on Resource *. */
-const SMS_SENDERS = ['functions/handlers/auth-request-code.ts'];
+const SMS_SENDERS = [
+  'functions/handlers/auth-request-code.ts',
+  'functions/handlers/desk-relay.ts',
+  'functions/handlers/ticket-notices.ts',
+];
 
 const functionByEntry = (entry: string): TemplateResource => {
   const fn = Object.values(functions).find((f) => f.Metadata?.['local:entry'] === entry);
@@ -130,16 +134,20 @@ describe('every Lambda function', () => {
     '%s uses Resource * for X-Ray only (and ListStreams if it consumes a stream, sns:Publish if it sends SMS)',
     (_, fn) => {
       // dynamodb:ListStreams has no resource-level permission; the event source mapping needs it.
-      const consumesStream = fn.Metadata?.['local:entry'] === 'functions/handlers/bot-dispatch.ts';
+      const consumesStream = statementsOf(fn).some((statement) =>
+        JSON.stringify(statement.Resource).includes('StreamArn'),
+      );
       // SNS has no resource for a phone number: publishing an SMS cannot be scoped.
       const sendsSms = SMS_SENDERS.includes(fn.Metadata?.['local:entry'] as string);
       const unscoped = statementsOf(fn).filter((statement) => statement.Resource === '*');
-      expect(unscoped.flatMap((statement) => [statement.Action].flat())).toEqual([
-        'xray:PutTraceSegments',
-        'xray:PutTelemetryRecords',
-        ...(consumesStream ? ['dynamodb:ListStreams'] : []),
-        ...(sendsSms ? ['sns:Publish'] : []),
-      ]);
+      expect(unscoped.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(
+        [
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          ...(consumesStream ? ['dynamodb:ListStreams'] : []),
+          ...(sendsSms ? ['sns:Publish'] : []),
+        ].sort(),
+      );
     },
   );
 
