@@ -90,10 +90,8 @@ const SETTINGS = {
   /** Set by the local stack only: SMS, e-mail and push are recorded there instead of sent. */
   localOutboxUrl: setting('LOCAL_OUTBOX_URL', z.url().optional()),
   // Operators' sign-in (docs/architecture.md, "Access"): the pool whose ID tokens the authorizer accepts.
-  cognitoUserPoolId: setting(
-    'COGNITO_USER_POOL_ID',
-    z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/),
-  ),
+  // Its shape (`<region>_<id>`) is checked by aws-jwt-verify when the verifier is created, at init.
+  cognitoUserPoolId: setting('COGNITO_USER_POOL_ID', name),
   /** The operator console's app client: the only `aud` accepted. */
   cognitoClientId: setting('COGNITO_CLIENT_ID', name),
   /**

@@ -189,7 +189,8 @@ describe('least privilege on the tables', () => {
       'message-send',
       { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'write', Idempotency: 'readWrite' },
     ],
-    ['history-get', { Conversations: 'read', Messages: 'read' }],
+    // Sessions: the frame middleware resolves a guest who verified on its connection (authorization.ts).
+    ['history-get', { Conversations: 'read', Messages: 'read', Sessions: 'read' }],
     ['suggest', {}],
     // The stream carries the message: no table read at all (its stream grant is asserted in bot.test.ts).
     ['bot-dispatch', {}],
