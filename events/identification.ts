@@ -13,16 +13,25 @@ export type CodeChannel = z.infer<typeof codeChannelSchema>;
 /** Digits of a one-time code. */
 export const CODE_LENGTH = 6;
 
-/** Exactly one of `phone` (E.164, or a Russian number without `+`) and `email`. */
+/**
+ * Exactly one of `phone` (E.164, or a Russian number without `+`) and `email`. `smsOptIn` (with a
+ * phone only): the citizen agrees to get ticket updates by SMS on this phone while offline; the
+ * phone is kept on the session for that once it is verified, and not otherwise.
+ */
 export const authRequestCodeFrameSchema = frameEnvelopeSchema
   .extend({
     action: z.literal('auth.requestCode'),
     phone: z.string().min(1).max(32).optional(),
     email: z.string().min(1).max(254).optional(),
+    smsOptIn: z.boolean().optional(),
   })
   .refine((frame) => (frame.phone === undefined) !== (frame.email === undefined), {
     message: 'give exactly one of phone and email',
     path: ['phone'],
+  })
+  .refine((frame) => frame.smsOptIn === undefined || frame.phone !== undefined, {
+    message: 'only with a phone',
+    path: ['smsOptIn'],
   });
 export type AuthRequestCodeFrame = z.infer<typeof authRequestCodeFrameSchema>;
 

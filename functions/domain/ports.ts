@@ -5,8 +5,8 @@
 import type { BotJob } from '#events/bot-job.ts';
 import type { InternalNote, PushPlatform, TypingEventFrame } from '#events/desk-frames.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
-import type { ConversationAssignedFrame, QueueStatsFrame } from '#events/operator-frames.ts';
 import type { Lang } from '#events/lang.ts';
+import type { ConversationAssignedFrame, QueueStatsFrame } from '#events/operator-frames.ts';
 import type { ConversationUpdatedFrame, MessageFrame, Suggestion } from '#events/server-frames.ts';
 import type { FeedbackRequestFrame, TicketUpdatedFrame } from '#events/tickets.ts';
 import type { EscalationReason as BotEscalationReason } from './bot/index.ts';
@@ -16,7 +16,7 @@ import type { SendWindow, VerificationRecord } from './identification.ts';
 import type { StoredMessage } from './messages.ts';
 import type { ResumableSession, ResumeTokenSlots } from './resume-tokens.ts';
 import type { Connection, Session } from './sessions.ts';
-import type { Ticket, TicketFeedback } from './tickets.ts';
+import type { Ticket, TicketFeedback, TicketStatus } from './tickets.ts';
 
 export interface SessionRepository {
   /** Stores the session unless one with its id exists; an existing session is left untouched. */
@@ -238,6 +238,8 @@ export interface SessionIdentity {
   identityVersion: number;
   /** The destination whose code this session asked for last. */
   pendingDestinationKey?: string;
+  /** The phone of that request, when the citizen opted in to SMS (E.164; personal data). */
+  pendingSmsPhone?: string;
 }
 
 /** A stored record and the version it was read at (0: none was ever written, or it expired). */
@@ -261,6 +263,8 @@ export interface IdentificationRepository {
     sessionId: string;
     codeSends: SendWindow;
     identityVersion: number;
+    /** The phone to keep for status SMS once verified (opted in); absent: none is kept. */
+    smsPhone: string | undefined;
   }): Promise<'saved' | 'conflict'>;
   /** A wrong code was counted (or locked the destination), under the record's version. */
   saveAttempt(record: VerificationRecord, version: number, expiresAt: number): Promise<'saved' | 'conflict'>;
@@ -278,6 +282,8 @@ export interface IdentificationRepository {
     citizenId: string;
     slots: ResumeTokenSlots;
     openConversationId: string | undefined;
+    /** The opted-in phone of the request: the session gets `smsOptIn` and `smsPhone`. */
+    smsPhone: string | undefined;
   }): Promise<'verified' | 'conflict'>;
 }
 
@@ -322,6 +328,8 @@ export interface TicketRepository {
   listByCitizen(citizenId: string): Promise<Ticket[]>;
   /** Tickets opened in a session (index `bySession`), also before it was verified. */
   listBySession(sessionId: string): Promise<Ticket[]>;
+  /** The newest `limit` tickets in `status` (index `byStatus`), for staff. */
+  listByStatus(status: TicketStatus, limit: number): Promise<Ticket[]>;
   /**
    * Writes `next` (with `effects`) only if the stored ticket is still at `expected`'s version and
    * status. `conflict`: someone else changed it first (or the conversation to close is gone);

@@ -12,6 +12,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
 import { identityHmacKey } from '#adapters/secret-keys.ts';
+import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
 import { readConfig } from '#shared/config.ts';
 import { useClients } from '../support/clients.ts';
 import { type ChatClient, UpgradeRefusedError } from '../support/ws-client.ts';
@@ -174,6 +175,28 @@ describe('identifying a guest by a one-time code', () => {
     expect(stored).not.toContain(code);
   });
 
+  it('keeps the phone for status SMS only for a citizen who opted in, once verified', async () => {
+    // Prepare
+    const [optedIn, notOptedIn] = [await connect(), await connect()];
+    const [phone, otherPhone] = [newPhone(), newPhone()];
+
+    // Act
+    await optedIn.request({ action: 'auth.requestCode', phone, smsOptIn: true });
+    const pendingSession = await getItem('SESSIONS_TABLE', {
+      sessionId: String((await optedIn.request({ action: 'hello' })).sessionId),
+    });
+    const a = await optedIn.request({ action: 'auth.verifyCode', code: await codeSentTo(phone) });
+    const b = await requestAndReadCode(notOptedIn, otherPhone).then((code) =>
+      notOptedIn.request({ action: 'auth.verifyCode', code }),
+    );
+    const contacts = new DynamoSmsContactReader(config.sessionsTable);
+
+    // Assess
+    expect(pendingSession?.smsPhone).toBeUndefined();
+    expect(await contacts.smsPhoneOf(String(a.citizenId))).toBe(phone);
+    expect(await contacts.smsPhoneOf(String(b.citizenId))).toBeUndefined();
+  });
+
   it('answers a replayed code with NOT_FOUND: a code verifies once', async () => {
     // Prepare
     const client = await connect();
@@ -298,6 +321,7 @@ describe('bad input changes nothing', () => {
     ['a malformed e-mail', { email: 'not-an-address' }, 'email'],
     ['both a phone and an e-mail', { phone: '+79160000000', email: 'a@example.ru' }, 'phone'],
     ['neither', {}, 'phone'],
+    ['an SMS opt-in with an e-mail', { email: 'a@example.ru', smsOptIn: true }, 'smsOptIn'],
   ])('answers %s with BAD_REQUEST and stores nothing', async (_, fields, field) => {
     // Prepare
     const client = await connect();

@@ -63,6 +63,7 @@ const sessionIdentityItem = z.object({
   codeSends: sendWindowItem.optional(),
   identityVersion: z.number().int().min(0).default(0),
   pendingDestinationKey: z.string().optional(),
+  pendingSmsPhone: z.string().optional(),
 });
 
 function toRecord(item: z.infer<typeof recordItem>): VerificationRecord {
@@ -137,6 +138,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
       identityVersion: identity.identityVersion,
       ...(identity.codeSends ? { codeSends: identity.codeSends } : {}),
       ...(identity.pendingDestinationKey ? { pendingDestinationKey: identity.pendingDestinationKey } : {}),
+      ...(identity.pendingSmsPhone ? { pendingSmsPhone: identity.pendingSmsPhone } : {}),
     };
   }
 
@@ -147,6 +149,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
     sessionId: string;
     codeSends: SendWindow;
     identityVersion: number;
+    smsPhone: string | undefined;
   }): Promise<'saved' | 'conflict'> {
     const identityMatches =
       input.identityVersion === 0
@@ -158,8 +161,11 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
         Update: {
           TableName: this.tables.sessionsTable,
           Key: { sessionId: input.sessionId },
+          // The phone is kept only for a citizen who opted in to SMS, and replaced or dropped by
+          // every later request.
           UpdateExpression:
-            'SET codeSends = :sends, pendingDestinationKey = :destinationKey, identityVersion = :nextIdentity',
+            'SET codeSends = :sends, pendingDestinationKey = :destinationKey, identityVersion = :nextIdentity' +
+            (input.smsPhone === undefined ? ' REMOVE pendingSmsPhone' : ', pendingSmsPhone = :smsPhone'),
           ConditionExpression: `attribute_exists(sessionId) AND expiresAt >= :now AND ${identityMatches}`,
           ExpressionAttributeValues: {
             ':sends': input.codeSends,
@@ -167,6 +173,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
             ':nextIdentity': input.identityVersion + 1,
             ':now': nowSeconds(),
             ...(input.identityVersion === 0 ? {} : { ':expectedIdentity': input.identityVersion }),
+            ...(input.smsPhone === undefined ? {} : { ':smsPhone': input.smsPhone }),
           },
         },
       },
@@ -196,6 +203,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
     citizenId: string;
     slots: ResumeTokenSlots;
     openConversationId: string | undefined;
+    smsPhone: string | undefined;
   }): Promise<'verified' | 'conflict'> {
     const { session, version: slotsVersion } = input.session;
     const slotsMatch =
@@ -213,8 +221,10 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
           TableName: this.tables.sessionsTable,
           Key: { sessionId: session.sessionId },
           UpdateExpression:
-            'SET verified = :true, citizenId = :citizenId, resumeTokens = :slots, resumeTokensVersion = :nextSlots ' +
-            'REMOVE pendingDestinationKey',
+            'SET verified = :true, citizenId = :citizenId, resumeTokens = :slots, resumeTokensVersion = :nextSlots' +
+            // The opted-in phone becomes the session's SMS contact (DynamoSmsContactReader reads it).
+            (input.smsPhone === undefined ? '' : ', smsOptIn = :true, smsPhone = :smsPhone') +
+            ' REMOVE pendingDestinationKey, pendingSmsPhone',
           ConditionExpression:
             `attribute_exists(sessionId) AND expiresAt >= :now AND pendingDestinationKey = :destinationKey ` +
             `AND ${slotsMatch} AND ${openMatches}`,
@@ -227,6 +237,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
             ':destinationKey': input.record.destinationKey,
             ...(slotsVersion === 0 ? {} : { ':expectedSlots': slotsVersion }),
             ...(input.openConversationId === undefined ? {} : { ':open': input.openConversationId }),
+            ...(input.smsPhone === undefined ? {} : { ':smsPhone': input.smsPhone }),
           },
         },
       },

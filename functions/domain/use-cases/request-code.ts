@@ -11,7 +11,8 @@
  *     with `retryAfter`.
  *  4. Draw a fresh 6-digit code, and store only its keyed hash, bound to this session, with the
  *     counters, in one transaction under the versions read; when another request came first, read
- *     again and decide again, so the limits hold exactly under concurrency.
+ *     again and decide again, so the limits hold exactly under concurrency. The phone itself is
+ *     kept on the session only when the citizen opted in to status SMS (`smsOptIn`).
  *  5. Send the code by SMS or e-mail in the session language; answer `auth.codeSent` with the
  *     masked destination, the code's lifetime and when another may be asked for.
  *
@@ -97,6 +98,7 @@ export async function requestCode(
       sessionId: caller.sessionId,
       codeSends: sessionSend.next,
       identityVersion: identity.identityVersion,
+      smsPhone: destination.channel === 'sms' && frame.smsOptIn === true ? destination.address : undefined,
     });
     if (saved === 'conflict') continue;
 

@@ -9,8 +9,9 @@
  *     version, INVALID_CODE with `attemptsLeft`, or LOCKED when it was the last allowed one.
  *  3. The right code: in one transaction, under the versions read, use the code up and reset the
  *     failures; make the session verified with the destination's `citizenId`; replace its resume
- *     token slots with one fresh slot (tokens handed to the guest do not carry over); and carry the
- *     session's open conversation over to the citizen (`citizenId` on it).
+ *     token slots with one fresh slot (tokens handed to the guest do not carry over); keep the phone
+ *     of a citizen who opted in to status SMS (`smsOptIn`, `smsPhone`); and carry the session's open
+ *     conversation over to the citizen (`citizenId` on it).
  *  4. Answer `auth.verified` with the citizen id and the new resume token (signed after the commit).
  *
  * Whenever another writer came first (a racing attempt, a hello, a first message opening a
@@ -110,6 +111,7 @@ export async function verifyCode(
           citizenId: decision.citizenId,
           slots: issue.slots,
           openConversationId: resumable.session.openConversationId,
+          smsPhone: identity.pendingSmsPhone,
         });
         if (outcome === 'conflict') continue;
         return {
