@@ -184,4 +184,6 @@ export interface CitizenDirectory {
 export interface DispatchMetrics {
   assigned(queue: OperatorQueueName, waitedMs: number): void;
   slaBreached(queue: OperatorQueueName): void;
+  /** A step after a committed assignment failed (the assignment stands): logged for on-call. */
+  announcementFailed(step: string, conversationId: string, error: unknown): void;
 }

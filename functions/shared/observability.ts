@@ -67,6 +67,9 @@ export const dispatchMetrics = {
     metric.addMetadata('queue', queue);
     metric.addMetric('SlaBreaches', MetricUnit.Count, 1);
   },
+  announcementFailed(step: string, conversationId: string, error: unknown): void {
+    logger.error('a step after an assignment failed; the assignment stands', { step, conversationId, error });
+  },
 };
 
 /**

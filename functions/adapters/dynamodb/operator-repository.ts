@@ -45,6 +45,9 @@ export const BY_QUEUE_INDEX = 'byQueue';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** Tries of a move that met other transactions (each one re-checks its conditions). */
+const MAX_PLACE_ATTEMPTS = 5;
+
 export interface DispatchTables {
   conversationsTable: string;
   operatorsTable: string;
@@ -222,6 +225,7 @@ export class DynamoDispatchStore implements DispatchStore {
     conversationId: string,
     placement: QueuePlacement,
     from: { fromOperatorId?: string; slaBreachedAt?: string },
+    attempt = 1,
   ): Promise<MoveOutcome> {
     const values: Record<string, unknown> = {
       ':queued': 'queued',
@@ -273,7 +277,13 @@ export class DynamoDispatchStore implements DispatchStore {
       },
       { Update: this.releaseUpdate(conversationId, fromOperatorId) },
     ]);
-    if (outcome === 'contended') return this.place(conversationId, placement, from);
+    if (outcome === 'contended') {
+      // Another transaction touched the conversation or the operator: the conditions decide again.
+      if (attempt >= MAX_PLACE_ATTEMPTS)
+        throw new Error('moving the conversation kept meeting other transactions');
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      return this.place(conversationId, placement, from, attempt + 1);
+    }
     if (outcome !== 'committed') return { status: 'not_movable' };
     const conversation = await this.conversation(conversationId);
     if (!conversation) throw new Error('a moved conversation vanished');

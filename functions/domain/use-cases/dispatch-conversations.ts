@@ -333,9 +333,17 @@ export function mergeRuns(...runs: DispatchRun[]): DispatchRun {
   return merged;
 }
 
+/** A step after a commit that failed without undoing it (the handler logs it). */
+export interface AnnouncementProblem {
+  conversationId: string;
+  step: 'ticket_in_progress';
+  error: unknown;
+}
+
 export interface Announcement {
   /** The `conversation.assigned` frame of each assignment, by conversation id. */
   frames: Map<string, ConversationAssignedFrame>;
+  problems: AnnouncementProblem[];
 }
 
 /**
@@ -351,33 +359,45 @@ export async function announceRun(
 ): Promise<Announcement> {
   const run = mergeRuns(runOrRuns);
   const frames = new Map<string, ConversationAssignedFrame>();
+  const problems: AnnouncementProblem[] = [];
   await Promise.all(
     run.assignments.map(async (assignment) => {
-      frames.set(assignment.conversation.conversationId, await announceAssignment(deps, assignment, options));
+      frames.set(
+        assignment.conversation.conversationId,
+        await announceAssignment(deps, assignment, options, problems),
+      );
     }),
   );
   // Positions move only where someone left the line; the stats change wherever anyone came or went.
   const moved = new Set(run.assignments.map((a) => a.queue));
   if (moved.size > 0 || (options.touchedQueues?.length ?? 0) > 0) await announceQueues(deps, moved);
   if (run.failure !== undefined) throw run.failure;
-  return { frames };
+  return { frames, problems };
 }
 
 async function announceAssignment(
   deps: AnnounceDeps,
   { conversation, operator, queue, queuedAt }: Assignment,
   options: { answeredConnectionId?: string },
+  problems: AnnouncementProblem[],
 ): Promise<ConversationAssignedFrame> {
   const now = deps.clock.now();
   deps.metrics.assigned(queue, Math.max(0, now.getTime() - Date.parse(queuedAt)));
   if (conversation.ticketId) {
     const waited = Math.round((now.getTime() - Date.parse(queuedAt)) / 1000);
     const note = conversation.slaBreachedAt ? `SLA breach: taken by a senior after ${waited} s` : undefined;
-    await deps.tickets.startWork(
-      conversation.ticketId,
-      { kind: operator.role === 'senior' ? 'senior' : 'operator', id: operator.operatorId },
-      note,
-    );
+    try {
+      await deps.tickets.startWork(
+        conversation.ticketId,
+        { kind: operator.role === 'senior' ? 'senior' : 'operator', id: operator.operatorId },
+        note,
+      );
+    } catch (error) {
+      // The assignment is committed and must reach the operator and the citizen whatever the
+      // ticket does; the operator can still move the ticket by hand. Reported to the caller.
+      problems.push({ conversationId: conversation.conversationId, step: 'ticket_in_progress', error });
+      deps.metrics.announcementFailed('ticket_in_progress', conversation.conversationId, error);
+    }
   }
   const [operatorConnections, citizenConnections] = await Promise.all([
     deps.connections.listByPrincipal(operator.operatorId),
