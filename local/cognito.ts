@@ -73,7 +73,14 @@ export async function startLocalCognito(options: {
   const cli = join(dirname(require.resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
   const stderr: string[] = [];
   // Its own log names request targets and may carry bodies (passwords, tokens): never forwarded.
-  const child: ChildProcess = spawn(process.execPath, [cli], {
+  // A watchdog in the child ends it when this process is gone (killed without a chance to stop it),
+  // so no orphan keeps the port.
+  const bootstrap = [
+    `const parent = ${process.pid};`,
+    'setInterval(() => { try { process.kill(parent, 0); } catch { process.exit(0); } }, 1000).unref();',
+    `require(${JSON.stringify(cli)});`,
+  ].join(' ');
+  const child: ChildProcess = spawn(process.execPath, ['-e', bootstrap], {
     cwd: dataDir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_NO_WARNINGS: '1', DEBUG: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
