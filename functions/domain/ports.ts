@@ -240,6 +240,8 @@ export interface SessionIdentity {
   pendingDestinationKey?: string;
   /** The phone of that request, when the citizen opted in to SMS (E.164; personal data). */
   pendingSmsPhone?: string;
+  /** The masked phone of that request (`+7 ********67`), shown to operators once verified. */
+  pendingMaskedPhone?: string;
 }
 
 /** A stored record and the version it was read at (0: none was ever written, or it expired). */
@@ -265,6 +267,8 @@ export interface IdentificationRepository {
     identityVersion: number;
     /** The phone to keep for status SMS once verified (opted in); absent: none is kept. */
     smsPhone: string | undefined;
+    /** The masked phone of an SMS request, for operators once verified. */
+    maskedPhone: string | undefined;
   }): Promise<'saved' | 'conflict'>;
   /** A wrong code was counted (or locked the destination), under the record's version. */
   saveAttempt(record: VerificationRecord, version: number, expiresAt: number): Promise<'saved' | 'conflict'>;
@@ -284,6 +288,8 @@ export interface IdentificationRepository {
     openConversationId: string | undefined;
     /** The opted-in phone of the request: the session gets `smsOptIn` and `smsPhone`. */
     smsPhone: string | undefined;
+    /** The masked phone of the request: the session gets `maskedPhone` (for operators). */
+    maskedPhone: string | undefined;
   }): Promise<'verified' | 'conflict'>;
 }
 

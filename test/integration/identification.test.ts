@@ -122,10 +122,14 @@ describe('identifying a guest by a one-time code', () => {
       sessionId,
       citizenId: verified.citizenId,
     });
-    expect(await getItem('SESSIONS_TABLE', { sessionId })).toMatchObject({
+    const session = await getItem('SESSIONS_TABLE', { sessionId });
+    expect(session).toMatchObject({
       verified: true,
       citizenId: verified.citizenId,
+      maskedPhone: `+7 ********${phone.slice(-2)}`,
     });
+    expect(session?.smsPhone).toBeUndefined();
+    expect(JSON.stringify(session)).not.toContain(phone.slice(2));
     // The guest's token does not carry over into the verified session.
     await expect(connect({ token: guestToken })).rejects.toEqual(new UpgradeRefusedError(401));
   });

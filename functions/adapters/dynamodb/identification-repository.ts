@@ -64,6 +64,7 @@ const sessionIdentityItem = z.object({
   identityVersion: z.number().int().min(0).default(0),
   pendingDestinationKey: z.string().optional(),
   pendingSmsPhone: z.string().optional(),
+  pendingMaskedPhone: z.string().optional(),
 });
 
 function toRecord(item: z.infer<typeof recordItem>): VerificationRecord {
@@ -139,6 +140,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
       ...(identity.codeSends ? { codeSends: identity.codeSends } : {}),
       ...(identity.pendingDestinationKey ? { pendingDestinationKey: identity.pendingDestinationKey } : {}),
       ...(identity.pendingSmsPhone ? { pendingSmsPhone: identity.pendingSmsPhone } : {}),
+      ...(identity.pendingMaskedPhone ? { pendingMaskedPhone: identity.pendingMaskedPhone } : {}),
     };
   }
 
@@ -150,6 +152,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
     codeSends: SendWindow;
     identityVersion: number;
     smsPhone: string | undefined;
+    maskedPhone: string | undefined;
   }): Promise<'saved' | 'conflict'> {
     const identityMatches =
       input.identityVersion === 0
@@ -165,7 +168,12 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
           // every later request.
           UpdateExpression:
             'SET codeSends = :sends, pendingDestinationKey = :destinationKey, identityVersion = :nextIdentity' +
-            (input.smsPhone === undefined ? ' REMOVE pendingSmsPhone' : ', pendingSmsPhone = :smsPhone'),
+            (input.smsPhone === undefined ? '' : ', pendingSmsPhone = :smsPhone') +
+            (input.maskedPhone === undefined ? '' : ', pendingMaskedPhone = :maskedPhone') +
+            removals([
+              input.smsPhone === undefined && 'pendingSmsPhone',
+              input.maskedPhone === undefined && 'pendingMaskedPhone',
+            ]),
           ConditionExpression: `attribute_exists(sessionId) AND expiresAt >= :now AND ${identityMatches}`,
           ExpressionAttributeValues: {
             ':sends': input.codeSends,
@@ -174,6 +182,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
             ':now': nowSeconds(),
             ...(input.identityVersion === 0 ? {} : { ':expectedIdentity': input.identityVersion }),
             ...(input.smsPhone === undefined ? {} : { ':smsPhone': input.smsPhone }),
+            ...(input.maskedPhone === undefined ? {} : { ':maskedPhone': input.maskedPhone }),
           },
         },
       },
@@ -204,6 +213,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
     slots: ResumeTokenSlots;
     openConversationId: string | undefined;
     smsPhone: string | undefined;
+    maskedPhone: string | undefined;
   }): Promise<'verified' | 'conflict'> {
     const { session, version: slotsVersion } = input.session;
     const slotsMatch =
@@ -224,7 +234,9 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
             'SET verified = :true, citizenId = :citizenId, resumeTokens = :slots, resumeTokensVersion = :nextSlots' +
             // The opted-in phone becomes the session's SMS contact (DynamoSmsContactReader reads it).
             (input.smsPhone === undefined ? '' : ', smsOptIn = :true, smsPhone = :smsPhone') +
-            ' REMOVE pendingDestinationKey, pendingSmsPhone',
+            // What operators see of a citizen identified by phone (conversation.assigned).
+            (input.maskedPhone === undefined ? '' : ', maskedPhone = :maskedPhone') +
+            ' REMOVE pendingDestinationKey, pendingSmsPhone, pendingMaskedPhone',
           ConditionExpression:
             `attribute_exists(sessionId) AND expiresAt >= :now AND pendingDestinationKey = :destinationKey ` +
             `AND ${slotsMatch} AND ${openMatches}`,
@@ -238,6 +250,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
             ...(slotsVersion === 0 ? {} : { ':expectedSlots': slotsVersion }),
             ...(input.openConversationId === undefined ? {} : { ':open': input.openConversationId }),
             ...(input.smsPhone === undefined ? {} : { ':smsPhone': input.smsPhone }),
+            ...(input.maskedPhone === undefined ? {} : { ':maskedPhone': input.maskedPhone }),
           },
         },
       },
@@ -285,6 +298,12 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
       throw error;
     }
   }
+}
+
+/** ` REMOVE a, b` for the attribute names given (falsy entries skipped), or nothing. */
+function removals(names: (string | false)[]): string {
+  const kept = names.filter((name): name is string => name !== false);
+  return kept.length === 0 ? '' : ` REMOVE ${kept.join(', ')}`;
 }
 
 /** A failed condition or a conflict with a concurrent transaction: another writer came first. */

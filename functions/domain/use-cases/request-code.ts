@@ -99,6 +99,7 @@ export async function requestCode(
       codeSends: sessionSend.next,
       identityVersion: identity.identityVersion,
       smsPhone: destination.channel === 'sms' && frame.smsOptIn === true ? destination.address : undefined,
+      maskedPhone: destination.channel === 'sms' ? maskDestination(destination) : undefined,
     });
     if (saved === 'conflict') continue;
 

@@ -112,6 +112,7 @@ export async function verifyCode(
           slots: issue.slots,
           openConversationId: resumable.session.openConversationId,
           smsPhone: identity.pendingSmsPhone,
+          maskedPhone: identity.pendingMaskedPhone,
         });
         if (outcome === 'conflict') continue;
         return {
