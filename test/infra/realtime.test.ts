@@ -69,6 +69,12 @@ describe('the WebSocket API', () => {
         'operator.status',
         'operator.next',
         'queue.stats',
+        'operator.reply',
+        'operator.note',
+        'operator.transfer',
+        'canned.list',
+        'typing',
+        'push.register',
       ].sort(),
     );
   });

@@ -1,0 +1,133 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { stackPropsFromContext } from '../../infra/context.ts';
+import { environmentOf, resourcesOf, synthesizeStack } from './synth.ts';
+
+// Prepare
+const { stack, template } = synthesizeStack();
+const functions = resourcesOf(template, 'AWS::Lambda::Function');
+const idOf = (element: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(element.node.defaultChild as CfnElement);
+const byEntry = (entry: string) => {
+  const found = Object.entries(functions).find(([, fn]) => fn.Metadata?.['local:entry'] === entry);
+  if (!found) throw new Error(`no function for ${entry}`);
+  return found;
+};
+/** Every statement of the policies attached to a function's role. */
+function statementsOf(functionId: string): { Action: string | string[]; Resource: unknown }[] {
+  const role = JSON.stringify(
+    (functions[functionId]?.Properties.Role as { 'Fn::GetAtt': [string] } | undefined)?.['Fn::GetAtt'][0],
+  );
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: never[] }).Statement);
+}
+const actionsOf = (functionId: string) =>
+  statementsOf(functionId).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+describe('the desk', () => {
+  it('keeps notes and push devices in tables of their own, with TTL and point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'conversationId', KeyType: 'HASH' },
+        { AttributeName: 'noteKey', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'ownerKey', KeyType: 'HASH' },
+        { AttributeName: 'deviceKey', KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it('relays citizen messages to operators and operator replies to offline citizens from the messages stream, filtered', () => {
+    const [relayId] = byEntry('functions/handlers/desk-relay.ts');
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: relayId },
+      EventSourceArn: { 'Fn::GetAtt': [idOf(stack.tables.messages), 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { from: { S: ['citizen'] }, outbox: { S: ['operator'] } } },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { from: { S: ['operator'] } } },
+            }),
+          },
+        ],
+      },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('tells offline citizens about ticket changes from the tickets stream (both images)', () => {
+    const [noticesId] = byEntry('functions/handlers/ticket-notices.ts');
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'ticketId', KeyType: 'HASH' }],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: noticesId },
+      EventSourceArn: { 'Fn::GetAtt': [idOf(stack.tables.tickets), 'StreamArn'] },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['MODIFY'] }) }] },
+    });
+  });
+
+  it('ships the canned answers with the knowledge-base layer, and canned.list touches no table', () => {
+    const [cannedId, canned] = byEntry('functions/handlers/canned-list.ts');
+    expect(environmentOf(canned).CANNED_ANSWERS_DIR).toBe('/opt/canned');
+    const [layerId] = Object.keys(resourcesOf(template, 'AWS::Lambda::LayerVersion'));
+    expect(canned.Properties.Layers).toEqual([{ Ref: layerId }]);
+    expect(actionsOf(cannedId)).toContain('logs:PutLogEvents');
+    expect(actionsOf(cannedId).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('lets push.register create endpoints only on the configured platform applications', () => {
+    // Prepare
+    const fcm = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/support-chat';
+    const configured = synthesizeStack({ pushFcmApplicationArn: fcm });
+    const entry = Object.entries(resourcesOf(configured.template, 'AWS::Lambda::Function')).find(
+      ([, fn]) => fn.Metadata?.['local:entry'] === 'functions/handlers/push-register.ts',
+    );
+    const [, pushRegister] = entry as [string, (typeof functions)[string]];
+    const policies = JSON.stringify(resourcesOf(configured.template, 'AWS::IAM::Policy'));
+
+    // Assess
+    expect(environmentOf(pushRegister).PUSH_FCM_APPLICATION_ARN).toBe(fcm);
+    expect(environmentOf(pushRegister).PUSH_APNS_APPLICATION_ARN).toBeUndefined();
+    expect(policies).toContain(
+      JSON.stringify({ Action: 'sns:CreatePlatformEndpoint', Effect: 'Allow', Resource: fcm }),
+    );
+    const [defaultId] = byEntry('functions/handlers/push-register.ts');
+    expect(actionsOf(defaultId)).not.toContain('sns:CreatePlatformEndpoint');
+  });
+
+  it('refuses a push application ARN of the wrong platform in the context', () => {
+    const app = new App({
+      context: { pushFcmApplicationArn: 'arn:aws:sns:eu-central-1:123456789012:app/APNS/ios' },
+    });
+    expect(() => stackPropsFromContext(app.node)).toThrow(/GCM/);
+  });
+
+  it('grants operator.note no write to the messages table (notes never take a seq)', () => {
+    const [noteId] = byEntry('functions/handlers/operator-note.ts');
+    const messagesArn = JSON.stringify({ 'Fn::GetAtt': [idOf(stack.tables.messages), 'Arn'] });
+    const notesArn = JSON.stringify({ 'Fn::GetAtt': [idOf(stack.tables.notes), 'Arn'] });
+    expect(JSON.stringify(statementsOf(noteId))).toContain(notesArn);
+    expect(JSON.stringify(statementsOf(noteId))).not.toContain(messagesArn);
+  });
+});
