@@ -2,9 +2,9 @@
  * Privacy of the logs (issue 5, item 6): a local stack of its own, at log level DEBUG, whose every
  * printed line is captured while a full identification runs through the real flows — a code
  * requested by phone and by e-mail, a wrong code, the right code, a resume with the token, a
- * citizen message that quotes the phone and e-mail, an operator's sign-in and connection, and a
+ * citizen message that quotes the phone, e-mail, passport, SNILS and INN, an operator's sign-in and connection, and a
  * forged operator token. Then no line may carry the phone (in any format), the e-mail, a code, a
- * resume token, an ID or access token, or the message text.
+ * resume token, an ID or access token, the message text or any number it quotes.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,11 @@ const subscriber = String(randomInt(1_000_000, 10_000_000));
 const phone = `+7916${subscriber}`;
 const phoneAsTyped = `8 (916) ${subscriber.slice(0, 3)}-${subscriber.slice(3, 5)}-${subscriber.slice(5)}`;
 const email = `privacy.${randomUUID().slice(0, 8)}@example.org`;
-const messageText = `мой номер ${phoneAsTyped}, почта ${email}, паспорт 4510 123456`;
+// C12: passport, SNILS and INN numbers never reach a log either (they are message text).
+const passport = '4510 123456';
+const snils = '112-233-445 95';
+const inn = '500100732259';
+const messageText = `мой номер ${phoneAsTyped}, почта ${email}, паспорт ${passport}, СНИЛС ${snils}, ИНН ${inn}`;
 
 beforeAll(async () => {
   stack = await startLocalStackProcess({
@@ -72,7 +76,10 @@ function phoneFormats(e164: string): string[] {
 async function runIdentification(): Promise<void> {
   secrets.push({ what: 'phone', values: [...phoneFormats(phone), phoneAsTyped] });
   secrets.push({ what: 'e-mail', values: [email, email.toUpperCase(), email.split('@')[0] as string] });
-  secrets.push({ what: 'message text', values: [messageText, 'паспорт 4510 123456'] });
+  secrets.push({
+    what: 'message text',
+    values: [messageText, passport, '4510123456', snils, '11223344595', inn],
+  });
 
   // By phone: a wrong code, then the right one.
   const byPhone = await connect({ lang: 'ru' });
