@@ -31,8 +31,10 @@ export const ticketGetFrameSchema = frameEnvelopeSchema
   });
 export type TicketGetFrame = z.infer<typeof ticketGetFrameSchema>;
 
+/** `status` narrows the list; staff list tickets by status (default `received`, the newest 100). */
 export const ticketListFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('ticket.list'),
+  status: ticketStatusSchema.optional(),
 });
 
 export const waitingForSchema = z.union([
@@ -107,6 +109,22 @@ export interface TicketView {
   history: { status: z.infer<typeof ticketStatusSchema>; at: string; actor: string; note?: string }[];
   /** Set once the citizen rated it. */
   feedback?: { rating: number; comment?: string; at: string };
+  /**
+   * Staff only (operators and seniors; never sent to citizens): where the ticket came from, what the
+   * citizen asked (the intake; the form's text as `problem`), the recognised intent, and — for a
+   * portal ticket, which has no chat to answer in — the contact the form gave.
+   */
+  source?: 'chat' | 'portal';
+  intake?: {
+    service?: string;
+    problem: string;
+    occurredAt?: string;
+    errorCode?: string;
+    desiredResult?: string;
+    attachmentIds?: string[];
+  };
+  intent?: string;
+  contact?: { name?: string; channel: 'sms' | 'email'; address: string };
 }
 
 export interface TicketFrame {

@@ -49,7 +49,9 @@ export const AUTHORIZATION_POLICY = {
   'auth.verifyCode': row(CITIZEN_SIDE),
   // Personal data (152-FZ): verified citizens (their own) and staff (the handler checks ownership).
   'ticket.get': row(['citizen', 'operator', 'senior'], true),
-  'ticket.list': row(VERIFIED_CITIZEN, true),
+  // A citizen lists their own tickets; staff list tickets by status (the portal's form opens
+  // tickets no conversation brings to an operator).
+  'ticket.list': row(['citizen', 'operator', 'senior'], true),
   // Shared: a guest may attach a file to its conversation, an operator to a reply.
   'attachment.create': row(EVERYONE, true),
   'attachment.url': row(EVERYONE, true),

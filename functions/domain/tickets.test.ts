@@ -175,6 +175,31 @@ describe('status labels', () => {
     expect(view).toMatchObject({ status: 'in_progress', statusLabel: 'In progress', conversationId: 'c-1' });
     expect(view.history[1]).toEqual({ status: 'in_progress', at: later.toISOString(), actor: 'operator' });
   });
+
+  it('give staff the request itself (source, intake, intent, contact) and citizens none of it', () => {
+    // Prepare
+    const ticket: Ticket = {
+      ...ticketIn('received'),
+      source: 'portal',
+      intake: { problem: 'не могу записаться' },
+      intent: 'mfc.booking',
+      contact: { channel: 'email', address: 'ivan@example.org' },
+    };
+
+    // Act
+    const staff = ticketView(ticket, 'ru', 'staff');
+    const citizen = ticketView(ticket, 'ru');
+
+    // Assess
+    expect(staff).toMatchObject({
+      source: 'portal',
+      intake: { problem: 'не могу записаться' },
+      intent: 'mfc.booking',
+      contact: { channel: 'email', address: 'ivan@example.org' },
+    });
+    expect(Object.keys(citizen)).not.toEqual(expect.arrayContaining(['source']));
+    expect(JSON.stringify(citizen)).not.toMatch(/ivan@|не могу записаться|mfc\.booking/);
+  });
 });
 
 describe('ticket numbers', () => {

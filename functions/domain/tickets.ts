@@ -306,8 +306,28 @@ export function newestFirst(tickets: Iterable<Ticket>): Ticket[] {
   return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-/** The ticket as a client sees it, labelled in `lang`; operator ids and personal data stay out. */
-export function ticketView(ticket: Ticket, lang: Lang): TicketView {
+/**
+ * The ticket as a client sees it, labelled in `lang`; operator ids stay out. A citizen's view
+ * carries nothing they did not see already; `staff` adds the request itself (source, intake, intent,
+ * a portal ticket's contact), what an operator works from.
+ */
+export function ticketView(
+  ticket: Ticket,
+  lang: Lang,
+  audience: 'citizen' | 'staff' = 'citizen',
+): TicketView {
+  const view = citizenView(ticket, lang);
+  if (audience === 'citizen') return view;
+  return {
+    ...view,
+    source: ticket.source,
+    ...(ticket.intake === undefined ? {} : { intake: ticket.intake }),
+    ...(ticket.intent === undefined ? {} : { intent: ticket.intent }),
+    ...(ticket.contact === undefined ? {} : { contact: ticket.contact }),
+  };
+}
+
+function citizenView(ticket: Ticket, lang: Lang): TicketView {
   return {
     ticketId: ticket.ticketId,
     number: ticket.number,

@@ -1,6 +1,7 @@
 /**
  * Route `ticket.list`: every ticket of the verified citizen (also those opened in their sessions
- * before they identified), newest first, answered as `tickets` labelled in the session language.
+ * before they identified), newest first, answered as `tickets` labelled in the session language;
+ * for staff, the newest tickets in a status (default `received`), with the request itself.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -23,7 +24,7 @@ export const handler = middy<WebSocketRouteEvent, RouteResponse>()
   .use(injectLambdaContext(logger))
   .use(route.middleware)
   .handler(async (event) => {
-    const { caller } = route.input(event);
-    const items = await listTickets(deps, caller);
+    const { caller, frame } = route.input(event);
+    const items = await listTickets(deps, caller, frame.status === undefined ? {} : { status: frame.status });
     return route.answer(event, { type: 'tickets', items });
   });

@@ -68,5 +68,5 @@ export const handler = middy<WebSocketRouteEvent, RouteResponse>()
       to: ticket.status,
       deliveredConnections: change.deliveredConnections,
     });
-    return route.answer(event, { type: 'ticket.updated', ticket: ticketView(ticket, caller.lang) });
+    return route.answer(event, { type: 'ticket.updated', ticket: ticketView(ticket, caller.lang, 'staff') });
   });

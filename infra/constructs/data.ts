@@ -95,12 +95,14 @@ const TABLES = {
   },
   // Tickets (C6, C10), and one claim item per ticket number (`ticketId` = `number#<number>`): the
   // claim's conditional put is what makes numbers unique, and a consistent read of it finds a ticket
-  // by number. Claims carry neither citizenId nor sessionId, so the indexes hold tickets only.
+  // by number. Claims carry no citizenId, sessionId or status, so the indexes hold tickets only.
   TicketsTable: {
     partitionKey: string('ticketId'),
     indexes: [
       { indexName: 'byCitizen', partitionKey: string('citizenId'), sortKey: string('createdAt') },
       { indexName: 'bySession', partitionKey: string('sessionId'), sortKey: string('createdAt') },
+      // Staff's `ticket.list` by status (portal tickets reach no operator through a conversation).
+      { indexName: 'byStatus', partitionKey: string('status'), sortKey: string('createdAt') },
     ],
     retain: true,
     // TicketNotices tells an offline citizen about a status change: it compares the two images.

@@ -34,7 +34,11 @@ describe('the data model of docs/architecture.md', () => {
     [
       'TicketsTable',
       [hash('ticketId')],
-      [index('byCitizen', 'citizenId', 'createdAt'), index('bySession', 'sessionId', 'createdAt')],
+      [
+        index('byCitizen', 'citizenId', 'createdAt'),
+        index('bySession', 'sessionId', 'createdAt'),
+        index('byStatus', 'status', 'createdAt'),
+      ],
     ],
   ])('keys %s as documented', (id, keySchema, indexes) => {
     expect(table(id).Properties.KeySchema).toEqual(keySchema);

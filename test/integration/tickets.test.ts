@@ -381,7 +381,9 @@ describe("the portal's feedback form (POST /feedback)", () => {
     const list = await owner.client.request({ action: 'ticket.list' });
     const byNumber = await owner.client.request({ action: 'ticket.get', number: created.number });
     const operator = await staff('operator');
+    const newTickets = await operator.client.request({ action: 'ticket.list' });
     const taken = await setStatus(operator.client, created.ticketId, 'in_progress');
+    const inProgress = await operator.client.request({ action: 'ticket.list', status: 'in_progress' });
 
     // Assess
     expect(response.status).toBe(201);
@@ -392,6 +394,14 @@ describe("the portal's feedback form (POST /feedback)", () => {
       status: 'received',
       category: 'mfc',
     });
+    expect(JSON.stringify(byNumber.ticket)).not.toContain(email);
+    // Staff find it among the new tickets, with what to answer and where to.
+    expect((newTickets.items as TicketView[]).find((t) => t.ticketId === created.ticketId)).toMatchObject({
+      source: 'portal',
+      intake: { problem: 'Не могу записаться в МФЦ' },
+      contact: { name: 'Иван', channel: 'email', address: email },
+    });
+    expect((inProgress.items as TicketView[]).map((t) => t.ticketId)).toContain(created.ticketId);
     // A portal ticket has no conversation, so no operator is assigned to it: any operator may take it.
     expect(taken).toMatchObject({ type: 'ticket.updated', ticket: { status: 'in_progress' } });
   });

@@ -14,13 +14,14 @@ import {
 import {
   GetCommand,
   paginateQuery,
+  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TicketCreateOutcome, TicketRepository, TransitionEffects } from '#domain/ports.ts';
 import { isExpired } from '#domain/retention.ts';
-import type { Ticket, TicketFeedback } from '#domain/tickets.ts';
+import type { Ticket, TicketFeedback, TicketStatus } from '#domain/tickets.ts';
 import { documentClient } from './document-client.ts';
 import { ticketItem, ticketNumberClaimItem } from './item-schemas.ts';
 
@@ -28,6 +29,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 export const TICKETS_BY_CITIZEN_INDEX = 'byCitizen';
 export const TICKETS_BY_SESSION_INDEX = 'bySession';
+export const TICKETS_BY_STATUS_INDEX = 'byStatus';
 
 /** The key of the claim item on a ticket number. */
 export function numberClaimKey(number: string): string {
@@ -111,6 +113,22 @@ export class DynamoTicketRepository implements TicketRepository {
 
   listBySession(sessionId: string): Promise<Ticket[]> {
     return this.query(TICKETS_BY_SESSION_INDEX, 'sessionId', sessionId);
+  }
+
+  async listByStatus(status: TicketStatus, limit: number): Promise<Ticket[]> {
+    const { Items = [] } = await documentClient.send(
+      new QueryCommand({
+        TableName: this.tables.ticketsTable,
+        IndexName: TICKETS_BY_STATUS_INDEX,
+        KeyConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const now = new Date();
+    return Items.map((item) => ticketItem.parse(item)).filter((ticket) => !isExpired(ticket, now));
   }
 
   async replace(

@@ -9,10 +9,14 @@
  *     opened before they identified — a session that is now theirs. Otherwise → FORBIDDEN.
  *  3. Answer it labelled in the caller's language.
  *
- * Primary course of `ticket.list` (verified citizens; the authorization policy sees to it):
+ * Primary course of `ticket.list` for a verified citizen (the authorization policy sees to it):
  *  1. Collect the citizen's tickets (index `byCitizen`) and those opened in any of their sessions
- *     (index `bySession`, which holds tickets opened before identification).
+ *     (index `bySession`, which holds tickets opened before identification); `status` narrows them.
  *  2. Answer them newest first, each once, labelled in the caller's language.
+ *
+ * For staff, `ticket.list` answers the newest 100 tickets in `status` (default `received`: the new
+ * ones, among them the portal's, which no conversation brings to an operator), with the request
+ * itself (intake, a portal ticket's contact); `ticket.get` answers staff that view too.
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { TicketView } from '#events/tickets.ts';
@@ -24,6 +28,7 @@ import {
   isVisibleTo,
   newestFirst,
   type Ticket,
+  type TicketStatus,
   ticketView,
 } from '../tickets.ts';
 
@@ -42,17 +47,35 @@ export async function getTicket(
   const ticket = await findTicket(deps, reference);
   if (!ticket) throw new ChatError('NOT_FOUND');
   if (!(await isCallersTicket(deps, caller, ticket))) throw new ChatError('FORBIDDEN');
-  return ticketView(ticket, caller.lang);
+  return ticketView(ticket, caller.lang, audienceOf(caller));
 }
 
-export async function listTickets(deps: ReadTicketsDeps, caller: Caller): Promise<TicketView[]> {
+/** How many tickets of one status staff get at once, newest first. */
+export const STAFF_LIST_LIMIT = 100;
+
+export async function listTickets(
+  deps: ReadTicketsDeps,
+  caller: Caller,
+  filter: { status?: TicketStatus } = {},
+): Promise<TicketView[]> {
+  if (isStaff(caller)) {
+    const status = filter.status ?? 'received';
+    const tickets = await deps.tickets.listByStatus(status, STAFF_LIST_LIMIT);
+    // The index lags behind transitions: a ticket that moved on since is not listed under its old status.
+    return tickets
+      .filter((ticket) => ticket.status === status)
+      .map((ticket) => ticketView(ticket, caller.lang, 'staff'));
+  }
   const sessionIds = await sessionsOf(deps, caller);
   const lists = await Promise.all([
     caller.citizenId === undefined ? [] : deps.tickets.listByCitizen(caller.citizenId),
     ...[...sessionIds].map((sessionId) => deps.tickets.listBySession(sessionId)),
   ]);
   // The indexes are eventually consistent and the session list may be stale: check every item again.
-  const own = lists.flat().filter((ticket) => isVisibleTo(ticket, caller, sessionIds));
+  const own = lists
+    .flat()
+    .filter((ticket) => isVisibleTo(ticket, caller, sessionIds))
+    .filter((ticket) => filter.status === undefined || ticket.status === filter.status);
   return newestFirst(own).map((ticket) => ticketView(ticket, caller.lang));
 }
 
@@ -84,4 +107,8 @@ async function sessionsOf(
       sessionIds.add(sessionId);
   }
   return sessionIds;
+}
+
+function audienceOf(caller: Caller): 'citizen' | 'staff' {
+  return isStaff(caller) ? 'staff' : 'citizen';
 }
