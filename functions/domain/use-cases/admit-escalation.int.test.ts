@@ -1,0 +1,225 @@
+/**
+ * The escalation consumer's use case against DynamoDB Local and the SQS emulator (private
+ * conversations/operators tables and operator queues; the stack's TicketsTable, whose tickets are
+ * keyed by these tests' own conversation ids): idempotent on (conversationId, attempt), and an
+ * assignment at once when an operator with the skill is free. The `@connections` API and the timer
+ * queue are in-memory ports, so the frames each side gets and the timers started can be read.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DispatchTicketDesk, SessionCitizenDirectory } from '#adapters/dispatch-tickets.ts';
+import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
+import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
+import {
+  DynamoDispatchStore,
+  DynamoOperatorRepository,
+  DynamoWaitingLine,
+} from '#adapters/dynamodb/operator-repository.ts';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
+import { randomIds, systemClock } from '#adapters/system.ts';
+import type { DispatchTimer } from '#events/dispatch.ts';
+import type { EscalationEvent } from '#events/escalation.ts';
+import {
+  type DispatchFixture,
+  dispatchFixture,
+  messagesIn,
+  onlineOperator,
+  putConversation,
+  putOperator,
+  waitingConversation,
+} from '../../../test/support/dispatch-fixtures.ts';
+import type { Conversation } from '../conversations.ts';
+import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '../ports.ts';
+import { type AdmitEscalationDeps, admitEscalation } from './admit-escalation.ts';
+
+const env = (name: string) => process.env[name] as string;
+
+class RecordingNotifier implements ConnectionNotifier {
+  readonly posts: { connectionId: string; frame: PushedFrame }[] = [];
+  async post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome> {
+    this.posts.push({ connectionId, frame });
+    return 'delivered';
+  }
+  to(connectionId: string): PushedFrame[] {
+    return this.posts.filter((p) => p.connectionId === connectionId).map((p) => p.frame);
+  }
+}
+
+function depsFor(
+  fixture: DispatchFixture,
+  notifier: RecordingNotifier,
+  timers: DispatchTimer[],
+): AdmitEscalationDeps {
+  const conversations = new DynamoConversationRepository(fixture.conversationsTable);
+  const connections = new DynamoConnectionRepository(env('CONNECTIONS_TABLE'));
+  return {
+    operators: new DynamoOperatorRepository(fixture.operatorsTable),
+    store: new DynamoDispatchStore(fixture),
+    line: new DynamoWaitingLine(fixture.conversationsTable),
+    queues: new SqsOperatorQueues(fixture.queueUrls),
+    timers: { schedule: async (timer) => void timers.push(timer) },
+    conversations,
+    messages: new DynamoMessageRepository(env('MESSAGES_TABLE')),
+    connections,
+    notifier,
+    tickets: new DispatchTicketDesk({
+      tickets: new DynamoTicketRepository({
+        ticketsTable: env('TICKETS_TABLE'),
+        conversationsTable: fixture.conversationsTable,
+      }),
+      conversations,
+      citizenSessions: new DynamoCitizenSessionLookup(env('SESSIONS_TABLE')),
+      connections,
+      notifier,
+      releaser: { releaseAssignment: async () => undefined },
+      clock: systemClock,
+      retentionDays: 1,
+    }),
+    citizens: new SessionCitizenDirectory(new DynamoSessionRepository(env('SESSIONS_TABLE'))),
+    metrics: { assigned: () => undefined, slaBreached: () => undefined, announcementFailed: () => undefined },
+    clock: systemClock,
+    ids: randomIds,
+    settings: {
+      slaAssignSeconds: 120,
+      operatorGraceSeconds: 60,
+      averageHandleSeconds: 600,
+      dispatchVisibilitySeconds: 30,
+      queuePositionUpdates: 20,
+      operatorMaxChats: 3,
+    },
+  };
+}
+
+/** A conversation the bot just queued (no dispatch fields yet), its escalation, and a connection of its session. */
+async function queuedByTheBot(fixture: DispatchFixture) {
+  const base = waitingConversation('legal', new Date());
+  const {
+    queue: _q,
+    queuedAt: _at,
+    queueEntryId: _e,
+    dispatchedAttempt: _d,
+    ticketId: _t,
+    ticketNumber: _n,
+    ...rest
+  } = base;
+  const event: EscalationEvent = {
+    conversationId: base.conversationId,
+    sessionId: base.sessionId,
+    attempt: 1,
+    category: 'legal',
+    reason: 'operator_only',
+    intent: 'legal.complaint',
+    intake: { problem: 'отказали в приёме заявления' },
+    lang: 'ru',
+    escalatedAt: new Date().toISOString(),
+  };
+  const conversation: Conversation = { ...rest, escalation: { event, seq: 3 } };
+  await putConversation(fixture.conversationsTable, conversation);
+  const connectionId = `conn-${randomUUID()}`;
+  await new DynamoConnectionRepository(env('CONNECTIONS_TABLE')).save({
+    connectionId,
+    principalId: base.sessionId,
+    sessionId: base.sessionId,
+    role: 'guest',
+    lang: 'ru',
+    connectedAt: new Date().toISOString(),
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  });
+  return { event, connectionId };
+}
+
+describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
+  it('opens one ticket and one queue entry however often the escalation is delivered, and tells the citizen its number and place', async () => {
+    // Prepare
+    const fixture = await dispatchFixture();
+    const notifier = new RecordingNotifier();
+    const timers: DispatchTimer[] = [];
+    const deps = depsFor(fixture, notifier, timers);
+    const { event, connectionId } = await queuedByTheBot(fixture);
+
+    // Act: three deliveries at once, then one more.
+    const outcomes = await Promise.all([
+      admitEscalation(deps, event),
+      admitEscalation(deps, event),
+      admitEscalation(deps, event),
+    ]);
+    outcomes.push(await admitEscalation(deps, event));
+
+    // Assess
+    const numbers = new Set(outcomes.map((o) => ('ticketNumber' in o ? o.ticketNumber : undefined)));
+    expect(numbers.size).toBe(1);
+    expect(outcomes.every((o) => o.status === 'queued' && o.queue === 'legal' && o.queuePosition === 1)).toBe(
+      true,
+    );
+    const stored = await deps.conversations.get(event.conversationId);
+    expect(stored).toMatchObject({
+      state: 'queued',
+      queue: 'legal',
+      dispatchedAttempt: 1,
+      ticketNumber: [...numbers][0],
+    });
+    expect(await messagesIn(fixture.queueUrls.legal)).toEqual({ visible: 1, inFlight: 0 });
+    expect(timers.every((t) => t.kind === 'sla.assign' && t.entryId === stored?.queueEntryId)).toBe(true);
+    expect(notifier.to(connectionId)[0]).toEqual({
+      type: 'conversation.updated',
+      conversationId: event.conversationId,
+      state: 'queued',
+      queuePosition: 1,
+      etaSeconds: 600,
+      ticket: { ticketId: stored?.ticketId, number: stored?.ticketNumber },
+    });
+  });
+
+  it('assigns at once to an online operator with the skill: the operator gets the conversation, the citizen the operator and the ticket in progress', async () => {
+    // Prepare
+    const fixture = await dispatchFixture();
+    const notifier = new RecordingNotifier();
+    const deps = depsFor(fixture, notifier, []);
+    const { event, connectionId } = await queuedByTheBot(fixture);
+    const operator = onlineOperator(randomUUID(), ['legal'], 3);
+    await putOperator(fixture.operatorsTable, operator);
+    const operatorConnection = `conn-${randomUUID()}`;
+    await deps.connections.save({
+      connectionId: operatorConnection,
+      principalId: operator.operatorId,
+      sessionId: operator.operatorId,
+      role: 'operator',
+      lang: 'ru',
+      connectedAt: new Date().toISOString(),
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+
+    // Act
+    const outcome = await admitEscalation(deps, event);
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'assigned', queue: 'legal', operatorId: operator.operatorId });
+    const [assigned] = notifier.to(operatorConnection).filter((f) => f.type === 'conversation.assigned');
+    expect(assigned).toMatchObject({
+      conversation: {
+        conversationId: event.conversationId,
+        queue: 'legal',
+        reason: 'operator_only',
+        intent: 'legal.complaint',
+      },
+      ticket: { status: 'in_progress', statusLabel: 'В работе' },
+      intake: { problem: 'отказали в приёме заявления' },
+      transcript: [],
+      citizen: { verified: false },
+    });
+    const citizenFrames = notifier.to(connectionId).map((f) => f.type);
+    expect(citizenFrames).toContain('ticket.updated');
+    expect(notifier.to(connectionId)).toContainEqual(
+      expect.objectContaining({
+        type: 'conversation.updated',
+        state: 'operator',
+        operator: { displayName: operator.displayName },
+      }),
+    );
+    expect(await messagesIn(fixture.queueUrls.legal)).toEqual({ visible: 0, inFlight: 0 });
+  });
+});
