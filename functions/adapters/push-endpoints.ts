@@ -27,9 +27,11 @@ export interface PushApplications {
 }
 
 export class SnsPushEndpointRegistry implements PushEndpointRegistry {
-  private readonly sns = new SNSClient({});
-
-  constructor(private readonly applications: PushApplications) {}
+  /** One client per Lambda (module scope); its endpoint comes from the environment. */
+  constructor(
+    private readonly applications: PushApplications,
+    private readonly sns: SNSClient = new SNSClient({}),
+  ) {}
 
   async createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string | undefined> {
     const application = this.applications[platform];

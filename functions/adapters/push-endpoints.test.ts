@@ -1,0 +1,120 @@
+/**
+ * SNS platform endpoints. No emulator implements SNS mobile push (fauxqs has no platform
+ * applications), so a local HTTP server answers the real SDK client as SNS documents it: what is
+ * asserted is the request the client really sends, and the "already exists with the same Token, but
+ * different attributes" fault, which only SNS produces.
+ */
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InvalidParameterException, SNSClient } from '@aws-sdk/client-sns';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalPushEndpointRegistry, SnsPushEndpointRegistry } from './push-endpoints.ts';
+
+const FCM_APP = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/support-chat';
+const ENDPOINT = 'arn:aws:sns:eu-central-1:123456789012:endpoint/GCM/support-chat/0b1c';
+
+/**
+ * An SNS client whose requests reach a local HTTP server that answers with `answer` (by action).
+ * Closed after each test.
+ */
+async function snsAnswering(
+  answer: (action: string, body: URLSearchParams) => { status: number; body: string },
+) {
+  const sent: { action: string; body: URLSearchParams }[] = [];
+  const server = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (chunk) => {
+      raw += chunk;
+    });
+    request.on('end', () => {
+      const body = new URLSearchParams(raw);
+      const action = body.get('Action') ?? '';
+      sent.push({ action, body });
+      const reply = answer(action, body);
+      response.writeHead(reply.status, { 'content-type': 'text/xml' }).end(reply.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  const client = new SNSClient({
+    region: 'eu-central-1',
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  return { client, sent };
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+const created = (arn: string) =>
+  `<CreatePlatformEndpointResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><CreatePlatformEndpointResult><EndpointArn>${arn}</EndpointArn></CreatePlatformEndpointResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></CreatePlatformEndpointResponse>`;
+const exists = (arn: string) =>
+  `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Invalid parameter: Token Reason: Endpoint ${arn} already exists with the same Token, but different attributes.</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
+const attributesSet =
+  '<SetEndpointAttributesResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></SetEndpointAttributesResponse>';
+
+describe('SNS push endpoints', () => {
+  it('creates the endpoint of a token on the platform application', async () => {
+    // Prepare
+    const { client, sent } = await snsAnswering(() => ({ status: 200, body: created(ENDPOINT) }));
+    const registry = new SnsPushEndpointRegistry({ fcm: FCM_APP }, client);
+
+    // Act
+    const arn = await registry.createEndpoint('fcm', 'token-1');
+
+    // Assess
+    expect(arn).toBe(ENDPOINT);
+    expect(sent.map((s) => [s.action, s.body.get('PlatformApplicationArn'), s.body.get('Token')])).toEqual([
+      ['CreatePlatformEndpoint', FCM_APP, 'token-1'],
+    ]);
+  });
+
+  it('re-enables the known endpoint of a token SNS had disabled, instead of failing', async () => {
+    // Prepare
+    const { client, sent } = await snsAnswering((action) =>
+      action === 'CreatePlatformEndpoint'
+        ? { status: 400, body: exists(ENDPOINT) }
+        : { status: 200, body: attributesSet },
+    );
+    const registry = new SnsPushEndpointRegistry({ fcm: FCM_APP }, client);
+
+    // Act
+    const arn = await registry.createEndpoint('fcm', 'token-1');
+
+    // Assess
+    expect(arn).toBe(ENDPOINT);
+    const set = sent.find((s) => s.action === 'SetEndpointAttributes');
+    expect(set?.body.get('EndpointArn')).toBe(ENDPOINT);
+    expect(
+      Object.fromEntries(
+        [1, 2].map((i) => [
+          set?.body.get(`Attributes.entry.${i}.key`),
+          set?.body.get(`Attributes.entry.${i}.value`),
+        ]),
+      ),
+    ).toEqual({ Token: 'token-1', Enabled: 'true' });
+  });
+
+  it('answers undefined for a platform without an application, and passes other faults on', async () => {
+    const { client } = await snsAnswering(() => ({
+      status: 400,
+      body: '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Invalid parameter: PlatformApplicationArn</Message></Error><RequestId>r</RequestId></ErrorResponse>',
+    }));
+    const registry = new SnsPushEndpointRegistry({ fcm: FCM_APP }, client);
+    expect(await registry.createEndpoint('apns', 'a'.repeat(64))).toBeUndefined();
+    await expect(registry.createEndpoint('fcm', 'token-1')).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+
+  it('gives the local stack a stable endpoint per token that does not contain the token', async () => {
+    const registry = new LocalPushEndpointRegistry();
+    const first = await registry.createEndpoint('apns', 'secret-token-123');
+    expect(await registry.createEndpoint('apns', 'secret-token-123')).toBe(first);
+    expect(first).toMatch(/^arn:aws:sns:local:000000000000:endpoint\/APNS\/local-apns\/[0-9a-f]{32}$/);
+    expect(first).not.toContain('secret-token');
+  });
+});
