@@ -4,7 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { messageItem } from '#adapters/dynamodb/item-schemas.ts';
 import { callerSchema } from './authorizer-context.ts';
 import { botJobSchema } from './bot-job.ts';
 import {
@@ -14,6 +17,7 @@ import {
   operatorRequestFrameSchema,
   suggestFrameSchema,
 } from './client-frames.ts';
+import { operatorReplyFrameSchema, pushRegisterFrameSchema, typingFrameSchema } from './desk-frames.ts';
 import { dispatchTimerSchema } from './dispatch.ts';
 import { authRequestCodeFrameSchema, authVerifyCodeFrameSchema } from './identification.ts';
 import { messageStreamRecordSchema } from './message-stream-record.ts';
@@ -35,6 +39,9 @@ describe('sample events', () => {
     'auth-request-code.json',
     'auth-verify-code.json',
     'operator-status.json',
+    'operator-reply.json',
+    'typing.json',
+    'push-register.json',
   ])('carries a valid authorizer context in %s', (name) => {
     // Prepare
     const event = sample(name);
@@ -62,6 +69,9 @@ describe('sample events', () => {
     ['auth-request-code.json', authRequestCodeFrameSchema],
     ['auth-verify-code.json', authVerifyCodeFrameSchema],
     ['operator-status.json', operatorStatusFrameSchema],
+    ['operator-reply.json', operatorReplyFrameSchema],
+    ['typing.json', typingFrameSchema],
+    ['push-register.json', pushRegisterFrameSchema],
   ] as const)('holds a frame that its route accepts in %s', (name, schema) => {
     // Prepare
     const event = sample(name);
@@ -130,5 +140,23 @@ describe('sample events', () => {
     // Assess
     expect(parsed).toMatchObject({ seq: 1, from: 'citizen', lang: 'ru', outbox: 'bot' });
     expect(botJobSchema.safeParse(parsed).success).toBe(true);
+  });
+
+  it('holds the MessagesTable stream records DeskRelay receives: a citizen message to the operator, an operator reply', () => {
+    // Prepare
+    const { Records } = sample('desk-relay-stream.json') as unknown as {
+      Records: { dynamodb: { NewImage: Record<string, AttributeValue> } }[];
+    };
+
+    // Act
+    const messages = Records.map((record) => messageItem.parse(unmarshall(record.dynamodb.NewImage)));
+
+    // Assess
+    expect(messages.map((m) => [m.seq, m.from])).toEqual([
+      [7, 'citizen'],
+      [8, 'operator'],
+    ]);
+    expect(Records[0]?.dynamodb.NewImage.outbox).toEqual({ S: 'operator' });
+    expect(messages[1]?.operatorName).toBe('Анна Смирнова');
   });
 });
