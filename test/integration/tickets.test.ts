@@ -384,6 +384,13 @@ describe("the portal's feedback form (POST /feedback)", () => {
     const newTickets = await operator.client.request({ action: 'ticket.list' });
     const taken = await setStatus(operator.client, created.ticketId, 'in_progress');
     const inProgress = await operator.client.request({ action: 'ticket.list', status: 'in_progress' });
+    await setStatus(operator.client, created.ticketId, 'completed', { note: 'Запись открыта' });
+    const pushed = await ticketUpdate(owner.client, 'completed');
+    const rated = await owner.client.request({
+      action: 'feedback.submit',
+      ticketId: created.ticketId,
+      rating: 4,
+    });
 
     // Assess
     expect(response.status).toBe(201);
@@ -404,6 +411,10 @@ describe("the portal's feedback form (POST /feedback)", () => {
     expect((inProgress.items as TicketView[]).map((t) => t.ticketId)).toContain(created.ticketId);
     // A portal ticket has no conversation, so no operator is assigned to it: any operator may take it.
     expect(taken).toMatchObject({ type: 'ticket.updated', ticket: { status: 'in_progress' } });
+    // The citizen of that e-mail is told, and rates it by its id (it has no conversation).
+    expect(pushed.ticket).toMatchObject({ ticketId: created.ticketId, statusLabel: 'Завершено' });
+    expect(owner.client.frames.some((f) => f.type === 'feedback.request')).toBe(false);
+    expect(rated).toMatchObject({ type: 'feedback.ack', ticketId: created.ticketId, rating: 4 });
   });
 
   it('answers a repeated Idempotency-Key with the first ticket, and 422 when the key comes with another request', async () => {
