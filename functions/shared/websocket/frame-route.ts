@@ -9,7 +9,6 @@
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { z } from 'zod';
-import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { authorizeAction, type CitizenSessionReader } from '#domain/authorization.ts';
 import { badRequest, ChatError } from '#domain/errors.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
@@ -61,11 +60,15 @@ export function frameRoute<S extends z.ZodType>(
 ): FrameRoute<z.output<S>> {
   // Keyed by the event object, so concurrent invocations (local gateway) never see each other's state.
   const states = new WeakMap<WebSocketRouteEvent, RouteState>();
-  // Only routes whose policy resolves guests ever read a session, so only they need SESSIONS_TABLE.
+  // Only routes whose policy resolves guests ever read a session, so only they need SESSIONS_TABLE,
+  // and only they load the DynamoDB client for it (imported on first use: no init cost elsewhere).
   let reader = options.sessions;
   const sessions: CitizenSessionReader = {
-    get: (sessionId) => {
-      reader ??= new DynamoSessionRepository(config.sessionsTable);
+    get: async (sessionId) => {
+      if (!reader) {
+        const { DynamoSessionRepository } = await import('#adapters/dynamodb/session-repository.ts');
+        reader = new DynamoSessionRepository(config.sessionsTable);
+      }
       return reader.get(sessionId);
     },
   };
