@@ -124,7 +124,8 @@ describe('dispatch (local stack)', () => {
     );
     const history = await citizen.request({ action: 'history.get', conversationId, limit: 100 });
     const stats = await operator.client.request({ action: 'queue.stats' });
-    await operator.client.request({ action: 'operator.status', status: 'offline' });
+    const offline = await operator.client.request({ action: 'operator.status', status: 'offline' });
+    const handedBack = await conversationWhen(conversationId, (c) => c.state !== 'operator');
 
     // Assess
     expect(update).toMatchObject({
@@ -160,6 +161,9 @@ describe('dispatch (local stack)', () => {
       type: 'queue.stats',
       byQueue: { general: { waiting: expect.any(Number) } },
     });
+    // Going offline hands what they hold back to the line, at its old place.
+    expect(offline).toMatchObject({ status: 'offline', activeChats: 0 });
+    expect(handedBack).toMatchObject({ state: 'queued', queuedAt: expect.any(String) });
     expect(Object.keys(stats.byQueue as object).sort()).toEqual(
       ['applications', 'auth', 'documents', 'general', 'legal', 'mfc', 'senior'].sort(),
     );
@@ -229,6 +233,42 @@ describe('dispatch (local stack)', () => {
     expect(requeued).toMatchObject({ state: 'queued', queuedAt: assignedAt.queuedAt });
     expect(requeued.operatorId).toBeUndefined();
     expect(told).toMatchObject({ state: 'queued', queuePosition: expect.any(Number) });
+  });
+
+  it('gives an operator the next waiting conversation as soon as a ticket they completed frees their slot', async () => {
+    // Prepare: one slot, two citizens waiting.
+    const operator = await staff('operator');
+    await queuedCitizen();
+    await queuedCitizen();
+    await operator.client.request({
+      action: 'operator.status',
+      status: 'online',
+      skills: ['general', 'auth'],
+      maxChats: 1,
+    });
+    const first = await frameWith(operator.client, (f) => f.type === 'conversation.assigned');
+    const firstId = (first.conversation as { conversationId: string }).conversationId;
+
+    // Act
+    const completed = await operator.client.request({
+      action: 'ticket.setStatus',
+      ticketId: (first.ticket as { ticketId: string }).ticketId,
+      status: 'completed',
+    });
+    const next = await frameWith(
+      operator.client,
+      (f) =>
+        f.type === 'conversation.assigned' &&
+        (f.conversation as { conversationId: string }).conversationId !== firstId,
+    );
+    const state = await operator.client.request({ action: 'operator.status', status: 'away' });
+    const closed = await conversationItem(firstId);
+
+    // Assess
+    expect(completed).toMatchObject({ type: 'ticket.updated', ticket: { status: 'completed' } });
+    expect(closed).toMatchObject({ state: 'closed' });
+    expect(next).toMatchObject({ conversation: { state: 'operator' }, ticket: { status: 'in_progress' } });
+    expect(state).toMatchObject({ status: 'away', activeChats: 1, maxChats: 1 });
   });
 
   it('operator.next: CONFLICT until online; queue.empty when nothing waits in the operator’s queues', async () => {
