@@ -433,6 +433,17 @@ describe("the portal's feedback form (POST /feedback)", () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
 
+  it('refuses a body over 32 KB with 413 and answers in the language the form asked for', async () => {
+    // Act
+    const answer = await post({ contact: 'a@example.org', text: 'x', name: 'я'.repeat(17_000), lang: 'en' });
+    const body = (await answer.json()) as { code: string; message: string };
+
+    // Assess
+    expect(answer.status).toBe(413);
+    expect(body.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(body.message).toMatch(/^[\x20-\x7e]+$/);
+  });
+
   it('refuses a bad contact, an empty or missing text, and a body that is not JSON with 400 naming the field', async () => {
     // Act
     const answers = await Promise.all([
