@@ -12,11 +12,13 @@
 import { createHash } from 'node:crypto';
 import {
   CreatePlatformEndpointCommand,
+  EndpointDisabledException,
   InvalidParameterException,
+  NotFoundException,
   SetEndpointAttributesCommand,
   SNSClient,
 } from '@aws-sdk/client-sns';
-import type { PushEndpointRegistry } from '#domain/ports.ts';
+import type { OutOfBandNotifier, PushEndpointRegistry, PushNotice, PushSender } from '#domain/ports.ts';
 import type { PushPlatform } from '#events/desk-frames.ts';
 
 const EXISTING_ENDPOINT = /Endpoint (arn:[^\s]+) already exists with the same [Tt]oken/;
@@ -63,6 +65,25 @@ export class LocalPushEndpointRegistry implements PushEndpointRegistry {
     const id = createHash('sha256').update(deviceToken).digest('hex').slice(0, 32);
     const application = platform === 'fcm' ? 'GCM/local-fcm' : 'APNS/local-apns';
     return `arn:aws:sns:local:000000000000:endpoint/${application}/${id}`;
+  }
+}
+
+/**
+ * Push through the out-of-band notifier (SNS `Publish` to the endpoint, or the local outbox). SNS
+ * refuses an endpoint it disabled (the token expired, the app was removed) or deleted: that device
+ * is `gone`, not a failure to retry.
+ */
+export class NotifierPushSender implements PushSender {
+  constructor(private readonly notifier: OutOfBandNotifier) {}
+
+  async push(endpointArn: string, notice: PushNotice): Promise<'sent' | 'gone'> {
+    try {
+      await this.notifier.send({ channel: 'push', to: endpointArn, ...notice });
+      return 'sent';
+    } catch (error) {
+      if (error instanceof EndpointDisabledException || error instanceof NotFoundException) return 'gone';
+      throw error;
+    }
   }
 }
 

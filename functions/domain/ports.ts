@@ -395,6 +395,19 @@ export interface PushEndpointRegistry {
   createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string | undefined>;
 }
 
+/** What a push to an offline citizen says: a title, a line, and the ids the app opens on tap. */
+export interface PushNotice {
+  title: string;
+  text: string;
+  data: Record<string, string>;
+}
+
+/** Mobile push to one device endpoint. */
+export interface PushSender {
+  /** `gone`: SNS disabled or deleted the endpoint (the app was removed): forget the device. Throws otherwise. */
+  push(endpointArn: string, notice: PushNotice): Promise<'sent' | 'gone'>;
+}
+
 /** Where a verified citizen who opted in to SMS can be reached; undefined when they did not. */
 export interface SmsContactReader {
   smsPhoneOf(citizenId: string): Promise<string | undefined>;

@@ -20,6 +20,7 @@ import { messageItem } from '#adapters/dynamodb/item-schemas.ts';
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { outOfBandNotifier } from '#adapters/notifier.ts';
+import { NotifierPushSender } from '#adapters/push-endpoints.ts';
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
 import type { StoredMessage } from '#domain/messages.ts';
 import { notifyOfflineCitizen } from '#domain/use-cases/notify-offline-citizen.ts';
@@ -27,6 +28,10 @@ import { relayCitizenMessage } from '#domain/use-cases/relay-citizen-message.ts'
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 
+const outOfBand = outOfBandNotifier({
+  localOutboxUrl: config.localOutboxUrl,
+  emailFrom: config.authEmailFrom,
+});
 const connections = new DynamoConnectionRepository(config.connectionsTable);
 const conversations = new DynamoConversationRepository(config.conversationsTable);
 const sessions = new DynamoSessionRepository(config.sessionsTable);
@@ -41,7 +46,8 @@ const relayDeps = {
 const offlineDeps = {
   connections,
   devices: new DynamoPushDeviceRepository(config.pushDevicesTable),
-  outOfBand: outOfBandNotifier({ localOutboxUrl: config.localOutboxUrl, emailFrom: config.authEmailFrom }),
+  outOfBand,
+  pushes: new NotifierPushSender(outOfBand),
   smsContacts: new DynamoSmsContactReader(config.sessionsTable),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
 };

@@ -14,6 +14,7 @@ import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-l
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { outOfBandNotifier } from '#adapters/notifier.ts';
+import { NotifierPushSender } from '#adapters/push-endpoints.ts';
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
 import { STATUS_LABELS } from '#domain/tickets.ts';
 import { notifyOfflineCitizen } from '#domain/use-cases/notify-offline-citizen.ts';
@@ -21,10 +22,15 @@ import { ticketNoticeImageSchema } from '#events/desk-stream-records.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 
+const outOfBand = outOfBandNotifier({
+  localOutboxUrl: config.localOutboxUrl,
+  emailFrom: config.authEmailFrom,
+});
 const deps = {
   connections: new DynamoConnectionRepository(config.connectionsTable),
   devices: new DynamoPushDeviceRepository(config.pushDevicesTable),
-  outOfBand: outOfBandNotifier({ localOutboxUrl: config.localOutboxUrl, emailFrom: config.authEmailFrom }),
+  outOfBand,
+  pushes: new NotifierPushSender(outOfBand),
   smsContacts: new DynamoSmsContactReader(config.sessionsTable),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
 };

@@ -18,7 +18,7 @@ import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.t
 import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { DynamoRelayThrottle } from '#adapters/dynamodb/relay-throttle.ts';
-import { LocalPushEndpointRegistry } from '#adapters/push-endpoints.ts';
+import { LocalPushEndpointRegistry, NotifierPushSender } from '#adapters/push-endpoints.ts';
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import type { Caller } from '#events/authorizer-context.ts';
@@ -466,6 +466,7 @@ describe('push devices and offline notices (DynamoDB Local)', () => {
       connections,
       citizenSessions: new DynamoCitizenSessionLookup(tables.sessionsTable),
       devices,
+      pushes: new NotifierPushSender(outOfBand),
       outOfBand,
       smsContacts: new DynamoSmsContactReader(tables.sessionsTable),
     };
@@ -493,8 +494,8 @@ describe('push devices and offline notices (DynamoDB Local)', () => {
     await connections.delete(connectionId);
 
     // Assess
-    expect(bySms).toEqual({ status: 'sms' });
-    expect(byPush).toEqual({ status: 'push', sent: 1, failed: 0 });
+    expect(bySms).toEqual({ status: 'sms', gone: 0 });
+    expect(byPush).toEqual({ status: 'push', sent: 1, gone: 0, failed: 0 });
     expect(online).toEqual({ status: 'online' });
     expect(outOfBand.sent).toEqual([
       { channel: 'sms', to: '+79161234567', text: expect.stringContaining('GU-20261124-7K3F9Q') },
@@ -505,5 +506,43 @@ describe('push devices and offline notices (DynamoDB Local)', () => {
         data: { ticketId: 't-1' },
       }),
     ]);
+  });
+
+  it('forgets a device whose endpoint SNS disabled, without retrying, and retries when a push failed otherwise', async () => {
+    // Prepare
+    const { devices, connections, outOfBand, tables } = await setUp();
+    const sessionId = randomUUID();
+    const caller: Caller = { principalId: sessionId, sessionId, role: 'guest', lang: 'en' };
+    await registerPushDevice(
+      { registry: new LocalPushEndpointRegistry(), devices, clock: systemClock, retentionDays: 30 },
+      { caller, platform: 'fcm', deviceToken: `fcm-${randomUUID()}` },
+    );
+    const base = {
+      connections,
+      citizenSessions: new DynamoCitizenSessionLookup(tables.sessionsTable),
+      devices,
+      outOfBand,
+      smsContacts: new DynamoSmsContactReader(tables.sessionsTable),
+    };
+    const input = {
+      sessionId,
+      lang: 'en' as const,
+      event: { kind: 'operator_reply' as const, conversationId: 'c-9' },
+    };
+
+    // Act
+    const failing = notifyOfflineCitizen(
+      { ...base, pushes: { push: async () => Promise.reject(new Error('SNS throttled')) } },
+      input,
+    );
+    await expect(failing).rejects.toThrow(/failed/);
+    const gone = await notifyOfflineCitizen(
+      { ...base, pushes: { push: async () => 'gone' as const } },
+      input,
+    );
+
+    // Assess
+    expect(gone).toEqual({ status: 'unreachable', gone: 1 });
+    expect(await devices.listByOwners([`session#${sessionId}`])).toEqual([]);
   });
 });

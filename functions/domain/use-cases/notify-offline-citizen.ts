@@ -8,8 +8,11 @@
  *     client reads history after every reconnect.
  *  2. Otherwise push a short notice to every device registered for the citizen or the session
  *     (SNS platform endpoints; the local outbox on the local stack). The notice never carries the
- *     message text or ticket details, only that something is waiting and the ids the app opens.
+ *     message text or ticket details, only that something is waiting and the ids the app opens. A
+ *     device whose endpoint SNS disabled or deleted (the app was removed) is forgotten.
  *  3. With no device reached, send an SMS if the citizen is verified and opted in to SMS.
+ *  4. Nobody reached although a push failed for another reason: throw, so the stream retries the
+ *     record (a disabled endpoint alone is no reason to retry).
  */
 import type { Lang } from '#events/lang.ts';
 import type {
@@ -17,6 +20,8 @@ import type {
   ConnectionRepository,
   OutOfBandNotifier,
   PushDeviceRepository,
+  PushNotice,
+  PushSender,
   SmsContactReader,
 } from '../ports.ts';
 import { pushOwnerKeys } from './register-push-device.ts';
@@ -26,6 +31,7 @@ export interface NotifyOfflineCitizenDeps {
   connections: ConnectionRepository;
   citizenSessions: CitizenSessionLookup;
   devices: PushDeviceRepository;
+  pushes: PushSender;
   outOfBand: OutOfBandNotifier;
   smsContacts: SmsContactReader;
 }
@@ -43,9 +49,9 @@ export interface NotifyOfflineCitizenInput {
 
 export type OfflineOutcome =
   | { status: 'online' }
-  | { status: 'push'; sent: number; failed: number }
-  | { status: 'sms' }
-  | { status: 'unreachable'; failed: number };
+  | { status: 'push'; sent: number; gone: number; failed: number }
+  | { status: 'sms'; gone: number }
+  | { status: 'unreachable'; gone: number };
 
 export async function notifyOfflineCitizen(
   deps: NotifyOfflineCitizenDeps,
@@ -62,29 +68,32 @@ export async function notifyOfflineCitizen(
     pushOwnerKeys({ sessionId: input.sessionId, ...(input.citizenId ? { citizenId: input.citizenId } : {}) }),
   );
   const results = await Promise.allSettled(
-    devices.map((device) => deps.outOfBand.send({ channel: 'push', to: device.endpointArn, ...notice })),
+    devices.map(async (device) => {
+      const outcome = await deps.pushes.push(device.endpointArn, notice);
+      if (outcome === 'gone') await deps.devices.delete(device);
+      return outcome;
+    }),
   );
-  const sent = results.filter((r) => r.status === 'fulfilled').length;
-  const failed = results.length - sent;
-  if (sent > 0) return { status: 'push', sent, failed };
+  const count = (outcome: 'sent' | 'gone') =>
+    results.filter((r) => r.status === 'fulfilled' && r.value === outcome).length;
+  const sent = count('sent');
+  const gone = count('gone');
+  const failed = results.length - sent - gone;
+  if (sent > 0) return { status: 'push', sent, gone, failed };
 
   if (input.citizenId !== undefined) {
     const phone = await deps.smsContacts.smsPhoneOf(input.citizenId);
     if (phone !== undefined) {
       await deps.outOfBand.send({ channel: 'sms', to: phone, text: `${notice.title}. ${notice.text}` });
-      return { status: 'sms' };
+      return { status: 'sms', gone };
     }
   }
-  // Every push failed and no SMS: throw so the stream retries, unless nothing was there to try.
   if (failed > 0) throw new Error(`offline notice: ${failed} push(es) failed and no SMS contact`);
-  return { status: 'unreachable', failed };
+  return { status: 'unreachable', gone };
 }
 
 /** What the notice says, in the citizen's language; no message text, no personal data. */
-export function offlineNotice(
-  event: OfflineEvent,
-  lang: Lang,
-): { title: string; text: string; data: Record<string, string> } {
+export function offlineNotice(event: OfflineEvent, lang: Lang): PushNotice {
   if (event.kind === 'operator_reply') {
     return lang === 'en'
       ? {
