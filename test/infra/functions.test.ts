@@ -167,6 +167,8 @@ const DISPATCHER_TABLES = {
   Connections: 'readWrite',
   Sessions: 'read',
   Tickets: 'readWrite',
+  // The conversation's internal notes (the desk's), in `conversation.assigned`.
+  Notes: 'read',
 };
 
 describe('least privilege on the tables', () => {
