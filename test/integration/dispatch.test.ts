@@ -271,12 +271,17 @@ describe('dispatch (local stack)', () => {
     expect(state).toMatchObject({ status: 'away', activeChats: 1, maxChats: 1 });
   });
 
-  it('operator.next: CONFLICT until online; queue.empty when nothing waits in the operator’s queues', async () => {
+  it('operator.next: CONFLICT until online; queue.empty when nothing waits in the operator’s queues; the senior queue is not a first-line skill', async () => {
     // Prepare
     const operator = await staff('operator');
 
     // Act
     const offline = await operator.client.request({ action: 'operator.next' });
+    const seniorOnly = await operator.client.request({
+      action: 'operator.status',
+      status: 'online',
+      skills: ['senior'],
+    });
     await operator.client.request({
       action: 'operator.status',
       status: 'online',
@@ -289,6 +294,8 @@ describe('dispatch (local stack)', () => {
 
     // Assess
     expect(offline).toMatchObject({ type: 'error', code: 'CONFLICT' });
+    // The senior queue is for seniors: a first-line operator asking for it alone has no skill left.
+    expect(seniorOnly).toMatchObject({ type: 'error', code: 'BAD_REQUEST', details: [{ field: 'skills' }] });
     expect(next).toEqual({ type: 'queue.empty', requestId: expect.any(String) });
   });
 });
