@@ -321,6 +321,11 @@ export type TicketCreateOutcome =
 export interface TransitionEffects {
   /** Close this conversation (`state = closed`): its ticket reached a final status. */
   closeConversationId?: string;
+  /**
+   * Write only while this conversation is still assigned to this operator (an operator's change of
+   * the ticket of their conversation: a transfer at the same moment wins, or this does).
+   */
+  whileAssigned?: { conversationId: string; operatorId: string };
 }
 
 export interface TicketRepository {
@@ -338,8 +343,8 @@ export interface TicketRepository {
   listByStatus(status: TicketStatus, limit: number): Promise<Ticket[]>;
   /**
    * Writes `next` (with `effects`) only if the stored ticket is still at `expected`'s version and
-   * status. `conflict`: someone else changed it first (or the conversation to close is gone);
-   * nothing was written.
+   * status. `conflict`: someone else changed it first, or the conversation to close is gone or no
+   * longer assigned as `whileAssigned` says; nothing was written.
    */
   replace(next: Ticket, expected: Ticket, effects?: TransitionEffects): Promise<'replaced' | 'conflict'>;
   /** Stores the rating of a completed ticket that has none. `conflict`: rated already, or not completed. */

@@ -185,6 +185,35 @@ describe('changing a ticket’s status (DynamoDB Local)', () => {
     expect(stored?.history).toEqual(winner?.history);
   });
 
+  it('writes an operator’s change only while the conversation is still theirs (a transfer wins)', async () => {
+    // Prepare: the conversation went to op-2 after op-1 read it.
+    const conversationId = await storedConversation({ state: 'operator', operatorId: 'op-2' });
+    const { ticket } = await openTicket({ tickets, clock, retentionDays: 1 }, escalation(conversationId));
+    const change = (to: 'in_progress' | 'rejected') =>
+      applyTransition(ticket, {
+        to,
+        actor: { kind: 'operator', id: 'op-1' },
+        rejectReason: { reason: 'x' },
+        now: new Date(),
+        expiresAt: ticket.expiresAt,
+      });
+    const whileAssigned = { conversationId, operatorId: 'op-1' };
+
+    // Act
+    const moving = await tickets.replace(change('in_progress'), ticket, { whileAssigned });
+    const closing = await tickets.replace(change('rejected'), ticket, {
+      whileAssigned,
+      closeConversationId: conversationId,
+    });
+    const byTheAssigned = await tickets.replace(change('in_progress'), ticket, {
+      whileAssigned: { conversationId, operatorId: 'op-2' },
+    });
+
+    // Assess
+    expect([moving, closing, byTheAssigned]).toEqual(['conflict', 'conflict', 'replaced']);
+    expect(await tickets.get(ticket.ticketId)).toMatchObject({ status: 'in_progress', version: 1 });
+  });
+
   it('lets one of ten concurrent identical moves through the use case; the rest are CONFLICT', async () => {
     // Prepare
     const { ticket } = await openTicket(

@@ -137,16 +137,39 @@ export class DynamoTicketRepository implements TicketRepository {
     effects: TransitionEffects = {},
   ): Promise<'replaced' | 'conflict'> {
     const items: TransactItem[] = [this.transitionUpdate(next, expected)];
-    if (effects.closeConversationId !== undefined) {
+    const { closeConversationId, whileAssigned } = effects;
+    const assigned =
+      whileAssigned === undefined
+        ? undefined
+        : {
+            condition: 'operatorId = :operatorId',
+            values: { ':operatorId': whileAssigned.operatorId },
+          };
+    if (closeConversationId !== undefined) {
+      const checksAssignment = assigned && whileAssigned?.conversationId === closeConversationId;
       items.push({
         Update: {
           TableName: this.conversationsTable(),
-          Key: { conversationId: effects.closeConversationId },
+          Key: { conversationId: closeConversationId },
           // A closed conversation leaves its operator queue (the sparse `byQueue` index) too.
           UpdateExpression: 'SET #state = :closed, updatedAt = :at, closedAt = :at REMOVE #queue, queuedAt',
-          ConditionExpression: 'attribute_exists(conversationId)',
+          ConditionExpression: `attribute_exists(conversationId)${checksAssignment ? ` AND ${assigned.condition}` : ''}`,
           ExpressionAttributeNames: { '#state': 'state', '#queue': 'queue' },
-          ExpressionAttributeValues: { ':closed': 'closed', ':at': next.updatedAt },
+          ExpressionAttributeValues: {
+            ':closed': 'closed',
+            ':at': next.updatedAt,
+            ...(checksAssignment ? assigned.values : {}),
+          },
+        },
+      });
+    }
+    if (assigned && whileAssigned && whileAssigned.conversationId !== closeConversationId) {
+      items.push({
+        ConditionCheck: {
+          TableName: this.conversationsTable(),
+          Key: { conversationId: whileAssigned.conversationId },
+          ConditionExpression: assigned.condition,
+          ExpressionAttributeValues: assigned.values,
         },
       });
     }

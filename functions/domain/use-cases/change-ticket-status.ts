@@ -11,9 +11,11 @@
  *     anyone else → FORBIDDEN.
  *  3. Apply the state machine: a forbidden move → CONFLICT, `waiting` without `waitingFor` or
  *     `rejected` without `rejectReason` → BAD_REQUEST. The transition is appended to the history.
- *  4. Write it on the condition that the version and status are still those read, so of two
- *     concurrent changes exactly one is stored; the other → CONFLICT, and nothing of it is stored.
- *     A final status closes the ticket's conversation in the same transaction.
+ *  4. Write it on the condition that the version and status are still those read (and, for an
+ *     operator, that the conversation is still theirs), so of two concurrent changes exactly one is
+ *     stored; the other → CONFLICT, and nothing of it is stored. A final status closes the ticket's
+ *     conversation in the same transaction. A write that failed only because the conversation
+ *     changed (a transfer, an expiry) is decided again from step 2.
  *  5. A final status frees the operator's capacity (the dispatcher's `releaseAssignment`, idempotent).
  *     Repeating a final move (after a failure past the commit) frees it then, and answers CONFLICT.
  *  6. Push to the citizen's open connections, labelled in each connection's language:
@@ -80,14 +82,11 @@ export async function setTicketStatus(
   caller: Caller,
   request: Omit<TicketTransition, 'actor'>,
 ): Promise<TicketChange> {
-  const ticket = await readTicket(deps, request.ticketId);
-  const conversation = await conversationOf(deps, ticket);
-  if (!mayChange(caller, ticket, conversation)) throw new ChatError('FORBIDDEN');
   const actor: TicketActor = {
     kind: caller.role === 'senior' ? 'senior' : 'operator',
     id: caller.principalId,
   };
-  return commitTransition(deps, { ...request, actor }, ticket, conversation);
+  return commitTransition(deps, { ...request, actor }, caller);
 }
 
 /** The service's own moves (e.g. the dispatcher's assignment): the rules apply, the caller is trusted. */
@@ -95,15 +94,20 @@ export async function transitionTicket(
   deps: ChangeTicketStatusDeps,
   transition: TicketTransition,
 ): Promise<TicketChange> {
-  const ticket = await readTicket(deps, transition.ticketId);
-  return commitTransition(deps, transition, ticket, await conversationOf(deps, ticket));
+  return commitTransition(deps, transition, undefined);
 }
 
+/** Writes that failed on the conversation alone (it changed meanwhile) are decided again this often. */
+const CONVERSATION_RETRIES = 3;
+
+/**
+ * Who may change the ticket: a senior any; an operator a portal ticket (no conversation: it belongs
+ * to no operator) or the ticket of a conversation assigned to them — checked again in the write
+ * (`whileAssigned`), so a transfer at the same moment cannot be overtaken.
+ */
 function mayChange(caller: Caller, ticket: Ticket, conversation: Conversation | undefined): boolean {
   if (caller.role === 'senior') return true;
   if (caller.role !== 'operator') return false;
-  // A portal ticket (no conversation) belongs to no operator: any operator may work on it. A
-  // conversation that expired leaves its ticket to seniors.
   if (ticket.conversationId === undefined) return true;
   return conversation?.operatorId === caller.principalId;
 }
@@ -121,12 +125,34 @@ async function conversationOf(
   return ticket.conversationId === undefined ? undefined : deps.conversations.get(ticket.conversationId);
 }
 
+/** `caller` is the staff member of `ticket.setStatus`, undefined for the service's own moves. */
 async function commitTransition(
+  deps: ChangeTicketStatusDeps,
+  transition: TicketTransition,
+  caller: Caller | undefined,
+): Promise<TicketChange> {
+  const ticket = await readTicket(deps, transition.ticketId);
+  for (let attempt = 1; ; attempt++) {
+    const conversation = await conversationOf(deps, ticket);
+    if (caller && !mayChange(caller, ticket, conversation)) throw new ChatError('FORBIDDEN');
+    const written = await writeTransition(deps, transition, ticket, conversation, caller);
+    if (written) return deliver(deps, ticket, written, conversation);
+    // Nothing written. The ticket moved on → CONFLICT; else only the conversation changed (a
+    // transfer, an expiry): decide again on its new state.
+    const current = await deps.tickets.get(ticket.ticketId);
+    if (current?.version !== ticket.version || attempt >= CONVERSATION_RETRIES)
+      throw new ChatError('CONFLICT');
+  }
+}
+
+/** The ticket as written, or undefined when the conditional write found a changed ticket or conversation. */
+async function writeTransition(
   deps: ChangeTicketStatusDeps,
   transition: TicketTransition,
   ticket: Ticket,
   conversation: Conversation | undefined,
-): Promise<TicketChange> {
+  caller: Caller | undefined,
+): Promise<Ticket | undefined> {
   if (ticket.status === transition.to && isFinal(ticket.status) && conversation?.operatorId !== undefined) {
     // A repeat of the final move (its first try failed after the commit): the slot it should have
     // freed is freed now — once, as release is idempotent — and the repeat is CONFLICT as ever.
@@ -142,35 +168,37 @@ async function commitTransition(
     now,
     expiresAt: expiresAfterDays(now, deps.retentionDays),
   });
-  const final = isFinal(next.status);
-  const closes = final && conversation !== undefined && conversation.state !== 'closed';
-  let outcome = await deps.tickets.replace(
-    next,
-    ticket,
-    closes ? { closeConversationId: conversation.conversationId } : {},
-  );
-  if (outcome === 'conflict' && closes) {
-    // The transaction also failed if the conversation vanished (expired) meanwhile: the ticket must
-    // still move. Another writer's change shows in its version.
-    const current = await deps.tickets.get(ticket.ticketId);
-    if (current?.version === ticket.version && current.status === ticket.status) {
-      outcome = await deps.tickets.replace(next, ticket);
-    }
-  }
-  if (outcome === 'conflict') throw new ChatError('CONFLICT');
+  const closes = isFinal(next.status) && conversation !== undefined && conversation.state !== 'closed';
+  const checksAssignment = caller?.role === 'operator' && conversation?.operatorId !== undefined;
+  const outcome = await deps.tickets.replace(next, ticket, {
+    ...(closes ? { closeConversationId: conversation.conversationId } : {}),
+    ...(checksAssignment
+      ? { whileAssigned: { conversationId: conversation.conversationId, operatorId: caller.principalId } }
+      : {}),
+  });
+  return outcome === 'replaced' ? next : undefined;
+}
 
+/** After the commit: free the operator's slot on a final status, then tell the citizen. */
+async function deliver(
+  deps: ChangeTicketStatusDeps,
+  previous: Ticket,
+  ticket: Ticket,
+  conversation: Conversation | undefined,
+): Promise<TicketChange> {
+  const final = isFinal(ticket.status);
   if (final && conversation?.operatorId !== undefined) {
     await deps.releaser.releaseAssignment(conversation.conversationId, conversation.operatorId);
   }
-  const connections = await citizenConnections(deps, next);
+  const connections = await citizenConnections(deps, ticket);
   const deliveredConnections = await deliverToCitizen(deps, connections, (lang) =>
-    framesFor(next, lang, final),
+    framesFor(ticket, lang, final),
   );
   return {
-    ticket: next,
-    previous: ticket,
+    ticket,
+    previous,
     deliveredConnections,
-    ...(final ? { resolutionSeconds: secondsBetween(ticket.createdAt, next.updatedAt) } : {}),
+    ...(final ? { resolutionSeconds: secondsBetween(previous.createdAt, ticket.updatedAt) } : {}),
   };
 }
 
