@@ -20,7 +20,7 @@ export async function takeNextConversation(
   input: { caller: Caller; connectionId: string },
 ): Promise<Omit<ConversationAssignedFrame, 'requestId'> | Omit<QueueEmptyFrame, 'requestId'>> {
   const operator = await deps.operators.get(input.caller.principalId);
-  if (!operator || operator.status !== 'online' || freeSlots(operator) === 0) {
+  if (operator?.status !== 'online' || freeSlots(operator) === 0) {
     throw new ChatError('CONFLICT', {
       details: [
         {
