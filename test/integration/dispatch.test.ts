@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { useClients } from '../support/clients.ts';
 import { createAndSignIn } from '../support/operators.ts';
@@ -269,6 +269,35 @@ describe('dispatch (local stack)', () => {
     expect(closed).toMatchObject({ state: 'closed' });
     expect(next).toMatchObject({ conversation: { state: 'operator' }, ticket: { status: 'in_progress' } });
     expect(state).toMatchObject({ status: 'away', activeChats: 1, maxChats: 1 });
+  });
+
+  it('frees a slot whose conversation was closed without its release (a release lost after the ticket commit) at the next operator.status', async () => {
+    // Prepare
+    const operator = await staff('operator');
+    const { conversationId } = await queuedCitizen();
+    await operator.client.request({
+      action: 'operator.status',
+      status: 'online',
+      skills: ['general', 'auth'],
+      maxChats: 20,
+    });
+    await frameWith(operator.client, assignedFor(conversationId));
+    const before = await operator.client.request({ action: 'operator.status', status: 'away' });
+    await documents.send(
+      new UpdateCommand({
+        TableName: process.env.CONVERSATIONS_TABLE,
+        Key: { conversationId },
+        UpdateExpression: 'SET #state = :closed',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':closed': 'closed' },
+      }),
+    );
+
+    // Act
+    const after = await operator.client.request({ action: 'operator.status', status: 'away' });
+
+    // Assess
+    expect(Number(after.activeChats)).toBe(Number(before.activeChats) - 1);
   });
 
   it('operator.next: CONFLICT until online; queue.empty when nothing waits in the operator’s queues; the senior queue is not a first-line skill', async () => {

@@ -50,7 +50,7 @@ export async function setOperatorStatus(
       { field: 'skills', problem: 'the senior queue is served by seniors only; name a category' },
     ]);
   }
-  let operator = await deps.operators.saveStatus({
+  let operator: Operator = await deps.operators.saveStatus({
     operatorId: caller.principalId,
     displayName: caller.displayName ?? caller.principalId,
     role,
@@ -61,6 +61,9 @@ export async function setOperatorStatus(
     defaultMaxChats: deps.settings.operatorMaxChats,
     now: deps.clock.now(),
   });
+  if (await releaseLeftovers(deps, operator)) {
+    operator = (await deps.operators.get(operator.operatorId)) ?? operator;
+  }
   if (operator.status === 'online') {
     await announceRun(deps, await fillOperator(deps, operator.operatorId), { touchedQueues: [] });
     operator = (await deps.operators.get(operator.operatorId)) ?? operator;
@@ -69,6 +72,21 @@ export async function setOperatorStatus(
     operator = (await deps.operators.get(operator.operatorId)) ?? operator;
   }
   return stateFrame(operator);
+}
+
+/**
+ * Slots held by conversations that are no longer this operator's (closed by a ticket change whose
+ * release failed after its commit, or moved by hand): freed here, so a lost release never costs an
+ * operator a slot for longer than their next `operator.status`. At most `maxChats` reads.
+ */
+async function releaseLeftovers(deps: SetOperatorStatusDeps, operator: Operator): Promise<boolean> {
+  let released = false;
+  for (const conversationId of operator.conversations) {
+    const conversation = await deps.conversations.get(conversationId);
+    if (conversation?.state === 'operator' && conversation.operatorId === operator.operatorId) continue;
+    released = (await deps.store.release(conversationId, operator.operatorId)) || released;
+  }
+  return released;
 }
 
 export function stateFrame(operator: Operator): Omit<OperatorStateFrame, 'requestId'> {
