@@ -15,6 +15,8 @@ const houseFunctions = [
   stack.bot.function,
   stack.botDispatch.function,
   stack.tickets.portalFeedback,
+  ...stack.dispatch.functions,
+  ...stack.desk.functions,
 ];
 
 interface Statement {
@@ -90,6 +92,14 @@ describe('every Lambda function', () => {
       OperatorStatus: 'functions/handlers/operator-status.ts',
       OperatorNext: 'functions/handlers/operator-next.ts',
       QueueStats: 'functions/handlers/queue-stats.ts',
+      OperatorReply: 'functions/handlers/operator-reply.ts',
+      OperatorNote: 'functions/handlers/operator-note.ts',
+      OperatorTransfer: 'functions/handlers/operator-transfer.ts',
+      CannedList: 'functions/handlers/canned-list.ts',
+      Typing: 'functions/handlers/typing.ts',
+      PushRegister: 'functions/handlers/push-register.ts',
+      DeskRelay: 'functions/handlers/desk-relay.ts',
+      TicketNotices: 'functions/handlers/ticket-notices.ts',
     });
   });
 
@@ -231,6 +241,25 @@ describe('least privilege on the tables', () => {
     ['operator-status', DISPATCHER_TABLES],
     ['operator-next', DISPATCHER_TABLES],
     ['queue-stats', { Conversations: 'read' }],
+    // The desk (docs/architecture.md, "The desk"). push.register needs a verified citizen: the frame
+    // middleware reads the session of a guest who verified on its connection.
+    [
+      'operator-reply',
+      { Conversations: 'readWrite', Messages: 'write', Idempotency: 'readWrite', Connections: 'readWrite' },
+    ],
+    ['operator-note', { Conversations: 'read', Notes: 'write' }],
+    [
+      'operator-transfer',
+      { Conversations: 'readWrite', Operators: 'readWrite', Notes: 'write', Connections: 'readWrite' },
+    ],
+    ['canned-list', {}],
+    ['typing', { Conversations: 'read', Idempotency: 'write', Connections: 'readWrite' }],
+    ['push-register', { PushDevices: 'write', Sessions: 'read' }],
+    [
+      'desk-relay',
+      { Conversations: 'read', Sessions: 'read', Connections: 'readWrite', PushDevices: 'read' },
+    ],
+    ['ticket-notices', { Sessions: 'read', Connections: 'read', PushDevices: 'read' }],
   ])('grants %s %o', (handler, expected) => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
   });
