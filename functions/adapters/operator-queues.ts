@@ -24,9 +24,9 @@ const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 export const MAX_DELAY_SECONDS = 900;
 
 /**
- * A short wait instead of none: a receive without any wait samples only some SQS servers and may
- * answer empty while messages exist. Dispatch asks only queues its index says are not empty, and a
- * long poll returns as soon as one message is there.
+ * A short wait instead of none for a dispatch run's first look at a queue: a receive without any
+ * wait samples only some SQS servers and may answer empty while messages exist, and a long poll
+ * returns as soon as one message is there. Later looks in the same run do not wait (see fillOnce).
  */
 const RECEIVE_WAIT_SECONDS = 1;
 
@@ -44,13 +44,18 @@ export class SqsOperatorQueues implements OperatorQueues {
     );
   }
 
-  async receive(queue: OperatorQueueName, max: number, visibilitySeconds: number): Promise<ReceivedEntry[]> {
+  async receive(
+    queue: OperatorQueueName,
+    max: number,
+    visibilitySeconds: number,
+    patient = true,
+  ): Promise<ReceivedEntry[]> {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.urls[queue],
         MaxNumberOfMessages: Math.max(1, Math.min(10, max)),
         VisibilityTimeout: visibilitySeconds,
-        WaitTimeSeconds: RECEIVE_WAIT_SECONDS,
+        WaitTimeSeconds: patient ? RECEIVE_WAIT_SECONDS : 0,
       }),
     );
     const received: ReceivedEntry[] = [];

@@ -134,8 +134,17 @@ export interface ReceivedEntry {
 export interface OperatorQueues {
   /** Safe to repeat for the same entry (FIFO deduplication by entryId). */
   put(entry: QueueEntry): Promise<void>;
-  /** Up to `max` entries, hidden from other dispatchers for `visibilitySeconds`. */
-  receive(queue: OperatorQueueName, max: number, visibilitySeconds: number): Promise<ReceivedEntry[]>;
+  /**
+   * Up to `max` entries, hidden from other dispatchers for `visibilitySeconds`. `patient`: wait up to
+   * a second for one (a receive that does not wait may miss messages that exist); an impatient
+   * receive answers at once.
+   */
+  receive(
+    queue: OperatorQueueName,
+    max: number,
+    visibilitySeconds: number,
+    patient?: boolean,
+  ): Promise<ReceivedEntry[]>;
   remove(queue: OperatorQueueName, receipt: string): Promise<void>;
   /** Visible again at once: another dispatcher (or this one, later) may take it. */
   giveBack(queue: OperatorQueueName, receipt: string): Promise<void>;

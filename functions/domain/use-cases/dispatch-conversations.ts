@@ -161,6 +161,7 @@ async function fillOnce(
   options: { max?: number; queue?: OperatorQueueName },
 ): Promise<DispatchRun> {
   const run = emptyRun();
+  const looked = new Set<OperatorQueueName>();
   const limit = options.max ?? Number.POSITIVE_INFINITY;
   try {
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -175,7 +176,10 @@ async function fillOnce(
         : await queuesByWait(deps.line, operator.skills);
       let progressed = false;
       for (const queue of candidates.filter((q) => !run.drained.has(q))) {
-        const taken = await takeFrom(deps, operator, queue, wanted);
+        // The first look at a queue waits up to a second; a second look in the same run only picks
+        // up what is there, so finishing a run never costs another second of waiting.
+        const taken = await takeFrom(deps, operator, queue, wanted, !looked.has(queue));
+        looked.add(queue);
         run.assignments.push(...taken.assignments);
         if (taken.drained) run.drained.add(queue);
         if (taken.gaveBack) run.returned.add(queue);
@@ -253,8 +257,9 @@ async function takeFrom(
   operator: Operator,
   queue: OperatorQueueName,
   wanted: number,
+  patient: boolean,
 ): Promise<Taken> {
-  const received = await deps.queues.receive(queue, wanted, deps.settings.dispatchVisibilitySeconds);
+  const received = await deps.queues.receive(queue, wanted, deps.settings.dispatchVisibilitySeconds, patient);
   received.sort((a, b) => a.entry.queuedAt.localeCompare(b.entry.queuedAt));
   // Only an empty receive says the queue is drained: fewer than asked may mean the rest is in
   // another dispatcher's hands, which gives back what its operator cannot take.
