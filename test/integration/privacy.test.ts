@@ -117,12 +117,31 @@ async function runIdentification(): Promise<void> {
   secrets.push({ what: 'resume token', values: [String(welcome.resumeToken)] });
   await resumed.close();
 
+  // The portal's feedback form with the same contact and text, and a name (tickets, issue 6).
+  secrets.push({ what: 'name', values: ['Иван Приватов'] });
+  const form = await fetch(`${stack.httpUrl}/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ name: 'Иван Приватов', contact: phoneAsTyped, text: messageText }),
+  });
+  expect(form.status).toBe(201);
+  const { ticketId } = (await form.json()) as { ticketId: string };
+
   // An operator signs in and connects; a forged token is refused.
   const { idToken, accessToken } = await signInAs(stack.httpUrl, 'operator');
   secrets.push({ what: 'ID token', values: [idToken, idToken.split('.')[2] as string] });
   secrets.push({ what: 'access token', values: [accessToken, accessToken.split('.')[2] as string] });
   const operator = await connect({ token: idToken });
   await operator.request({ action: 'canned.list', query: 'пароль' });
+  // A note on that ticket quoting the text (the citizen reads notes; logs never do).
+  expect(
+    await operator.request({
+      action: 'ticket.setStatus',
+      ticketId,
+      status: 'in_progress',
+      note: messageText,
+    }),
+  ).toMatchObject({ type: 'ticket.updated' });
   await operator.close();
   const [header, payload] = idToken.split('.');
   const forged = `${header}.${payload}.${'A'.repeat(342)}`;
@@ -149,6 +168,8 @@ describe('the logs of a full identification', () => {
       logLines.filter((line) => line.includes(`"message":"${message}"`)).length;
     expect(logged('one-time code sent')).toBe(2);
     expect(logged('session verified')).toBe(2);
+    expect(logged('portal feedback ticket')).toBe(1);
+    expect(logged('ticket status changed')).toBe(1);
     expect(logLines.some((line) => line.includes('"code":"INVALID_CODE"'))).toBe(true);
     expect(logLines.some((line) => line.includes('operator_token_invalid'))).toBe(true);
     // ...and none of them leaks.
