@@ -12,10 +12,11 @@
  *     entry with no operator, and the operator is online below `maxChats` → assigned, +1.
  *     Committed → delete the message. The entry is stale (assigned by a dispatcher that died before
  *     its delete, moved, closed) → delete it. The operator filled up → give the message back at once.
- *  5. Repeat until the operator is full or the queues are drained.
+ *  5. Repeat until the operator is full or the queues are drained (an empty receive); entries
+ *     given back are offered to the other operators at once (`settle`).
  *
- * Then `announceAssignments`: the operator's connections get `conversation.assigned` (the whole
- * transcript, the intake, the ticket, the masked citizen), the citizen `conversation.updated`
+ * Then `announceRun`: the operator's connections get `conversation.assigned` (the whole
+ * transcript, the intake, the ticket, the notes, the citizen), the citizen `conversation.updated`
  * (operator) and, from the ticket's move to `in_progress`, `ticket.updated`; the citizens still
  * waiting in those queues their new positions (the first QUEUE_POSITION_UPDATES of each); online
  * operators `queue.stats`. A failure after commits still announces what was committed, then throws.
