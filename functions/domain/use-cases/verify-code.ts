@@ -26,6 +26,7 @@ import {
   type IdentificationPolicy,
   type IdentityHasher,
   recordExpiresAt,
+  type VerificationRecord,
 } from '../identification.ts';
 import type { Clock, IdentificationRepository } from '../ports.ts';
 import {
@@ -70,29 +71,21 @@ export async function verifyCode(
       policy: deps.policy,
     });
 
+    // A counted attempt is written under the version read; `false`: another attempt came first.
+    const counted = (next: VerificationRecord) =>
+      deps.repository
+        .saveAttempt(next, version, recordExpiresAt(next, deps.policy))
+        .then((saved) => saved === 'saved');
+
     switch (decision.outcome) {
       case 'no_code':
         throw new ChatError('NOT_FOUND');
-      case 'locked': {
-        const { next } = decision;
-        if (
-          next &&
-          (await deps.repository.saveAttempt(next, version, recordExpiresAt(next, deps.policy))) ===
-            'conflict'
-        ) {
-          continue;
-        }
+      case 'locked':
+        if (decision.next && !(await counted(decision.next))) continue;
         throw new ChatError('LOCKED', { retryAfter: decision.retryAfter });
-      }
-      case 'invalid': {
-        const saved = await deps.repository.saveAttempt(
-          decision.next,
-          version,
-          recordExpiresAt(decision.next, deps.policy),
-        );
-        if (saved === 'conflict') continue;
+      case 'invalid':
+        if (!(await counted(decision.next))) continue;
         throw new ChatError('INVALID_CODE', { attemptsLeft: decision.attemptsLeft });
-      }
       case 'verified': {
         const resumable = identity.resumable;
         const issue = issueResumeToken({
