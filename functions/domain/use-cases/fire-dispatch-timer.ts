@@ -19,6 +19,7 @@ import { MAX_TIMER_DELAY_SECONDS, SENIOR_QUEUE } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
 import { postToAll } from './bot-turns.ts';
 import {
+  announceQueues,
   announceRun,
   type DispatchDeps,
   fillOperator,
@@ -87,6 +88,8 @@ async function breachSla(deps: FireDispatchTimerDeps, timer: SlaAssignTimer): Pr
   if (moved.status !== 'moved') return { kind: timer.kind, status: 'stale' };
   deps.metrics.slaBreached(from);
   await sweepStale(deps, from);
+  // Those behind it in the category queue moved up a place.
+  await announceQueues(deps, [from]);
   const connections = await deps.connections.listByPrincipal(moved.conversation.sessionId);
   await postToAll(
     deps,
@@ -125,6 +128,8 @@ async function endGrace(deps: FireDispatchTimerDeps, timer: OperatorGraceTimer):
     deps.clock.now(),
   );
   if (!offline) return { kind: timer.kind, status: 'stale' };
-  const conversations = await requeueHeld(deps, timer.operatorId);
-  return { kind: timer.kind, status: 'requeued', conversations };
+  const queues = await requeueHeld(deps, timer.operatorId);
+  // Those behind them in line moved back a place.
+  if (queues.length > 0) await announceQueues(deps, new Set(queues));
+  return { kind: timer.kind, status: 'requeued', conversations: queues.length };
 }

@@ -17,6 +17,7 @@ import type {
   OperatorRepository,
   WaitingLine,
 } from '../dispatch-ports.ts';
+import type { OperatorQueueName } from '../operators.ts';
 import type {
   Clock,
   ConnectionNotifier,
@@ -42,10 +43,10 @@ export interface RequeueHeldDeps {
   settings: { slaAssignSeconds: number; averageHandleSeconds: number };
 }
 
-/** How many conversations went back. */
-export async function requeueHeld(deps: RequeueHeldDeps, operatorId: string): Promise<number> {
+/** The queues the operator's conversations went back to (one entry per conversation). */
+export async function requeueHeld(deps: RequeueHeldDeps, operatorId: string): Promise<OperatorQueueName[]> {
   const held = await deps.store.heldBy(operatorId);
-  let requeued = 0;
+  const requeued: OperatorQueueName[] = [];
   for (const conversation of held) {
     const moved = await moveConversation(deps, {
       conversationId: conversation.conversationId,
@@ -54,7 +55,7 @@ export async function requeueHeld(deps: RequeueHeldDeps, operatorId: string): Pr
       now: deps.clock.now(),
     });
     if (moved.status !== 'moved') continue;
-    requeued++;
+    requeued.push(queueNamed(moved.conversation.queue));
     const connections = await deps.connections.listByPrincipal(moved.conversation.sessionId);
     await postToAll(
       deps,

@@ -23,7 +23,7 @@ import {
   type OperatorStatus,
 } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
-import { announceRun, type DispatchDeps, fillOperator } from './dispatch-conversations.ts';
+import { announceQueues, announceRun, type DispatchDeps, fillOperator } from './dispatch-conversations.ts';
 import { requeueHeld } from './requeue-held.ts';
 
 export interface SetOperatorStatusDeps extends DispatchDeps {
@@ -68,7 +68,8 @@ export async function setOperatorStatus(
     await announceRun(deps, await fillOperator(deps, operator.operatorId), { touchedQueues: [] });
     operator = (await deps.operators.get(operator.operatorId)) ?? operator;
   } else if (operator.status === 'offline' && operator.activeChats > 0) {
-    await requeueHeld(deps, operator.operatorId);
+    const queues = await requeueHeld(deps, operator.operatorId);
+    if (queues.length > 0) await announceQueues(deps, new Set(queues));
     operator = (await deps.operators.get(operator.operatorId)) ?? operator;
   }
   return stateFrame(operator);
