@@ -1,9 +1,12 @@
 /**
  * Route `operator.transfer`: the assigned operator hands the conversation to the senior queue or
  * another category's queue (dispatch releases their slot and queues it), with the reason as an
- * internal note; the citizen sees `conversation.updated` (queued). Answers `conversation.transferred`.
+ * internal note; the citizen sees `conversation.updated` (queued). Answers `conversation.transferred`
+ * and counts `Transfers` (EMF, the target as metadata).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DispatchConversationMover } from '#adapters/dispatch-wiring.ts';
@@ -14,7 +17,7 @@ import { randomIds, systemClock } from '#adapters/system.ts';
 import { transferConversation } from '#domain/use-cases/transfer-conversation.ts';
 import { operatorTransferFrameSchema } from '#events/desk-frames.ts';
 import { config } from '#shared/config.ts';
-import { logger } from '#shared/observability.ts';
+import { logger, metrics } from '#shared/observability.ts';
 import { frameRoute } from '#shared/websocket/frame-route.ts';
 import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
 
@@ -35,6 +38,7 @@ const route = frameRoute(operatorTransferFrameSchema);
 
 export const handler = middy<WebSocketRouteEvent, RouteResponse>()
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
   .use(route.middleware)
   .handler(async (event) => {
     const { frame, caller } = route.input(event);
@@ -44,6 +48,10 @@ export const handler = middy<WebSocketRouteEvent, RouteResponse>()
       to: frame.to,
       reason: frame.reason,
     });
+    // `Transfers` (C7 dashboard): to the senior queue is an operator flagging a case complex.
+    const metric = metrics.singleMetric();
+    metric.addMetadata('to', frame.to);
+    metric.addMetric('Transfers', MetricUnit.Count, 1);
     // The reason is the operator's words about a citizen's case: never logged.
     logger.info('conversation transferred', {
       conversationId: transferred.conversationId,

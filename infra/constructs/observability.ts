@@ -376,13 +376,16 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new GraphWidget({
-        title: 'SLA breaches and escalations',
+        title: 'SLA breaches, escalations and transfers',
         left: [
           this.slaMetric('SlaBreaches', { period: fiveMinutes, statistic: 'Sum' }).with({
             label: 'SLA breaches',
           }),
           this.slaMetric('Escalations', { period: fiveMinutes, statistic: 'Sum' }).with({
             label: 'escalations',
+          }),
+          this.slaMetric('Transfers', { period: fiveMinutes, statistic: 'Sum' }).with({
+            label: 'transfers (to seniors: flagged complex)',
           }),
         ],
         width: 8,
