@@ -1,5 +1,5 @@
 /**
- * TicketNotices: the TicketsTable stream (NEW_AND_OLD_IMAGES), filtered to MODIFYs. When a chat
+ * TicketNotices: the TicketsTable stream (NEW_AND_OLD_IMAGES), filtered to MODIFYs. When a
  * ticket's status changed and its citizen has no open connection, they are told by push, else SMS
  * (C11); a connected citizen already got `ticket.updated` from the transition itself. At least once:
  * a failed record is retried from its SequenceNumber.
@@ -43,9 +43,12 @@ async function notify(record: DynamoDBRecord): Promise<void> {
   if (!after.success) return;
   const before = unmarshall(OldImage as Record<string, AttributeValue>);
   const ticket = after.data;
-  if (before.status === ticket.status || ticket.sessionId === undefined) return;
+  // A portal ticket of nobody who identified in the chat has no one to notify here (its contact is
+  // answered by the portal's own channels).
+  if (before.status === ticket.status || (ticket.sessionId === undefined && ticket.citizenId === undefined))
+    return;
   const outcome = await notifyOfflineCitizen(deps, {
-    sessionId: ticket.sessionId,
+    ...(ticket.sessionId === undefined ? {} : { sessionId: ticket.sessionId }),
     ...(ticket.citizenId === undefined ? {} : { citizenId: ticket.citizenId }),
     lang: ticket.lang,
     event: {

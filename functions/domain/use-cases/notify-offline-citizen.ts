@@ -40,8 +40,9 @@ export type OfflineEvent =
   | { kind: 'operator_reply'; conversationId: string }
   | { kind: 'ticket_update'; ticketId: string; number: string; statusLabel: string };
 
+/** Whom to tell: the session that opened the conversation or ticket, and the citizen once verified (at least one). */
 export interface NotifyOfflineCitizenInput {
-  sessionId: string;
+  sessionId?: string;
   citizenId?: string;
   lang: Lang;
   event: OfflineEvent;
@@ -57,16 +58,15 @@ export async function notifyOfflineCitizen(
   deps: NotifyOfflineCitizenDeps,
   input: NotifyOfflineCitizenInput,
 ): Promise<OfflineOutcome> {
-  const open = await citizenConnections(deps, {
-    sessionId: input.sessionId,
+  const owner = {
+    ...(input.sessionId === undefined ? {} : { sessionId: input.sessionId }),
     ...(input.citizenId === undefined ? {} : { citizenId: input.citizenId }),
-  });
+  };
+  const open = await citizenConnections(deps, owner);
   if (open.length > 0) return { status: 'online' };
 
   const notice = offlineNotice(input.event, input.lang);
-  const devices = await deps.devices.listByOwners(
-    pushOwnerKeys({ sessionId: input.sessionId, ...(input.citizenId ? { citizenId: input.citizenId } : {}) }),
-  );
+  const devices = await deps.devices.listByOwners(pushOwnerKeys(owner));
   const results = await Promise.allSettled(
     devices.map(async (device) => {
       const outcome = await deps.pushes.push(device.endpointArn, notice);

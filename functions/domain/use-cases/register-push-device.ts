@@ -27,10 +27,10 @@ export interface RegisterPushDeviceDeps {
 }
 
 /** The owners whose devices reach a citizen: theirs once verified, and their session's. */
-export function pushOwnerKeys(owner: { sessionId: string; citizenId?: string }): string[] {
+export function pushOwnerKeys(owner: { sessionId?: string; citizenId?: string }): string[] {
   return [
     ...(owner.citizenId === undefined ? [] : [`citizen#${owner.citizenId}`]),
-    `session#${owner.sessionId}`,
+    ...(owner.sessionId === undefined ? [] : [`session#${owner.sessionId}`]),
   ];
 }
 
@@ -48,7 +48,10 @@ export async function registerPushDevice(
     throw badRequest([{ field: 'platform', problem: 'push is not available for this platform' }]);
   }
   const now = deps.clock.now();
-  const [ownerKey] = pushOwnerKeys(caller) as [string];
+  const [ownerKey] = pushOwnerKeys({
+    sessionId: caller.sessionId,
+    ...(caller.citizenId === undefined ? {} : { citizenId: caller.citizenId }),
+  }) as [string];
   const device: PushDevice = {
     ownerKey,
     deviceKey: deviceKeyOf(input.platform, input.deviceToken),
