@@ -44,12 +44,13 @@ export class EscalationQueues extends Construct {
 }
 
 /**
- * Receives of one waiting conversation's message before it is dead-lettered. A message is received
- * whenever a dispatcher with a free slot looks at the queue and given back when that slot went to
- * someone else meanwhile, so it is received many times without anything being wrong; fifty
- * receives that end in neither an assignment nor a give-back mean the dispatcher keeps failing on it.
+ * Receives of one waiting conversation's message before it is dead-lettered: SQS's maximum. A
+ * waiting entry is received by every dispatcher that looks at the head of its queue (up to 10
+ * entries) and given back unless it is the oldest, so it is received many times without anything
+ * being wrong; a category queue's entry waits at most SLA_ASSIGN_SECONDS. A thousand receives that
+ * never ended in an assignment mean a dispatcher keeps failing on it.
  */
-export const OPERATOR_QUEUE_MAX_RECEIVE_COUNT = 50;
+export const OPERATOR_QUEUE_MAX_RECEIVE_COUNT = 1000;
 
 /** The dispatcher holds a received entry only while it commits one assignment. */
 export const OPERATOR_QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(30);

@@ -110,7 +110,7 @@ describe('the operator queues and the timer queue', () => {
     resourceByPath(template, 'AWS::SQS::Queue', `DispatchOperator${name}Queue`);
 
   it.each(['Auth', 'Applications', 'Documents', 'Legal', 'Mfc', 'General', 'Senior'])(
-    'has a FIFO %s queue keeping a waiting conversation 14 days, dead-lettered after 50 receives',
+    'has a FIFO %s queue keeping a waiting conversation 14 days, dead-lettered after 1000 receives (the most SQS allows)',
     (name) => {
       const [, queue] = operatorQueue(name);
       const [dlqId, dlq] = resourceByPath(
@@ -123,7 +123,7 @@ describe('the operator queues and the timer queue', () => {
         ContentBasedDeduplication: false,
         MessageRetentionPeriod: 14 * 24 * 60 * 60,
         VisibilityTimeout: 30,
-        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 50 },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 1000 },
       });
       expect(dlq.Properties.FifoQueue).toBe(true);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -9,6 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import {
   DynamoDispatchStore,
   DynamoOperatorRepository,
@@ -28,7 +31,14 @@ import {
 } from '../../../test/support/dispatch-fixtures.ts';
 import type { OperatorQueues } from '../dispatch-ports.ts';
 import type { OperatorQueueName } from '../operators.ts';
-import { type AssignDeps, fillOperator, offerQueue } from './dispatch-conversations.ts';
+import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '../ports.ts';
+import {
+  type AnnounceDeps,
+  type AssignDeps,
+  announceRun,
+  fillOperator,
+  offerQueue,
+} from './dispatch-conversations.ts';
 
 const dynamo = new DynamoDBClient({});
 
@@ -75,6 +85,35 @@ async function enqueue(fixture: DispatchFixture, queues: readonly OperatorQueueN
     }),
   );
   return conversations;
+}
+
+class RecordingNotifier implements ConnectionNotifier {
+  readonly posts: { connectionId: string; frame: PushedFrame }[] = [];
+  async post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome> {
+    this.posts.push({ connectionId, frame });
+    return 'delivered';
+  }
+}
+
+/** What announcing needs, on the fixture's tables; tickets and citizens are in-memory (none here). */
+function announceDeps(fixture: DispatchFixture, notifier: RecordingNotifier): AnnounceDeps {
+  return {
+    operators: new DynamoOperatorRepository(fixture.operatorsTable),
+    line: new DynamoWaitingLine(fixture.conversationsTable),
+    conversations: new DynamoConversationRepository(fixture.conversationsTable),
+    messages: new DynamoMessageRepository(process.env.MESSAGES_TABLE as string),
+    connections: new DynamoConnectionRepository(process.env.CONNECTIONS_TABLE as string),
+    notifier,
+    tickets: {
+      open: async () => ({ ticketId: '', number: '' }),
+      view: async () => undefined,
+      startWork: async () => undefined,
+    },
+    citizens: { describe: async () => ({ verified: false }) },
+    metrics: { assigned: () => undefined, slaBreached: () => undefined, announcementFailed: () => undefined },
+    clock: systemClock,
+    settings: { averageHandleSeconds: 600, queuePositionUpdates: 20 },
+  };
 }
 
 describe('exactly-once dispatch (DynamoDB Local + SQS emulator)', () => {
@@ -170,6 +209,51 @@ describe('exactly-once dispatch (DynamoDB Local + SQS emulator)', () => {
     const left = await Promise.all(ESCALATION_CATEGORIES.map((q) => messagesIn(fixture.queueUrls[q])));
     expect(left.reduce((sum, c) => sum + c.visible + c.inFlight, 0)).toBe(0);
   }, 120_000);
+
+  it('tells the citizens still waiting their new places (and the wait) when the one ahead of them is assigned', async () => {
+    // Prepare: three citizens waiting in mfc, each with a connection; an operator with one slot
+    // (tables and queues of its own: no operator of another test may take them).
+    const fixture = await dispatchFixture();
+    const waiting = await enqueue(fixture, ['mfc'], 3);
+    const connections = new DynamoConnectionRepository(process.env.CONNECTIONS_TABLE as string);
+    const connectionOf = new Map<string, string>();
+    for (const conversation of waiting) {
+      const connectionId = `conn-${randomUUID()}`;
+      connectionOf.set(conversation.conversationId, connectionId);
+      await connections.save({
+        connectionId,
+        principalId: conversation.sessionId,
+        sessionId: conversation.sessionId,
+        role: 'guest',
+        lang: 'ru',
+        connectedAt: new Date().toISOString(),
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      });
+    }
+    const operator = onlineOperator(randomUUID(), ['mfc'], 1);
+    await putOperator(fixture.operatorsTable, operator);
+    const notifier = new RecordingNotifier();
+
+    // Act
+    const run = await offerQueue(assignDeps(fixture), 'mfc');
+    await announceRun(announceDeps(fixture, notifier), run);
+
+    // Assess: the first is with the operator; the second is next, the third after it. One operator
+    // of one slot, ten minutes a conversation: 600 s and 1200 s.
+    const framesOf = (index: number) =>
+      notifier.posts
+        .filter((p) => p.connectionId === connectionOf.get(waiting[index]?.conversationId ?? ''))
+        .map((p) => p.frame);
+    expect(framesOf(0)).toContainEqual(
+      expect.objectContaining({ type: 'conversation.updated', state: 'operator' }),
+    );
+    expect(framesOf(1)).toEqual([
+      expect.objectContaining({ state: 'queued', queuePosition: 1, etaSeconds: 600 }),
+    ]);
+    expect(framesOf(2)).toEqual([
+      expect.objectContaining({ state: 'queued', queuePosition: 2, etaSeconds: 1200 }),
+    ]);
+  });
 
   it('a dispatcher that dies between the commit and the SQS delete: the redelivery finds it assigned and only deletes', async () => {
     // Prepare: one conversation, two operators; the first dispatcher "dies" before its delete

@@ -6,8 +6,9 @@
  * Primary course of one dispatch run (`fillOperator` for one operator, `offerQueue` for one queue):
  *  1. Read the operator (consistently): nothing to do unless online with free slots.
  *  2. Pick the queue: the one of their skills whose first in line has waited longest (`byQueue`).
- *  3. Receive up to "free slots" entries of that queue from SQS (hidden from other dispatchers for
- *     DISPATCH_VISIBILITY_SECONDS), oldest first.
+ *  3. Receive the head of that queue from SQS (up to 10 entries, hidden from other dispatchers for
+ *     DISPATCH_VISIBILITY_SECONDS) and take the oldest by `queuedAt`, as many as the free slots;
+ *     the rest is given back at once.
  *  4. For each, one transaction (`DispatchStore.assign`): the conversation still waits in that very
  *     entry with no operator, and the operator is online below `maxChats` → assigned, +1.
  *     Committed → delete the message. The entry is stale (assigned by a dispatcher that died before
@@ -118,6 +119,9 @@ export interface DispatchRun {
   /** What stopped the run early; the assignments before it are committed and must be announced. */
   failure?: unknown;
 }
+
+/** Entries received per look at a queue (SQS's maximum): the head of the line, ordered by `queuedAt`. */
+const RECEIVE_WINDOW = 10;
 
 /** Rounds of one operator's run: each round assigns at least one conversation or ends the run. */
 const MAX_ROUNDS = 20;
@@ -260,7 +264,15 @@ async function takeFrom(
   wanted: number,
   patient: boolean,
 ): Promise<Taken> {
-  const received = await deps.queues.receive(queue, wanted, deps.settings.dispatchVisibilitySeconds, patient);
+  // A window of the queue's head, not just `wanted`: SQS hands entries out in the order they were
+  // put, while the line's order is `queuedAt` (a conversation put back keeps its place). Within the
+  // window the oldest go first; the rest is given back at once.
+  const received = await deps.queues.receive(
+    queue,
+    RECEIVE_WINDOW,
+    deps.settings.dispatchVisibilitySeconds,
+    patient,
+  );
   received.sort((a, b) => a.entry.queuedAt.localeCompare(b.entry.queuedAt));
   // Only an empty receive says the queue is drained: fewer than asked may mean the rest is in
   // another dispatcher's hands, which gives back what its operator cannot take.
@@ -276,8 +288,9 @@ async function takeFrom(
   // visibility timeout and is then found stale or still waiting, never assigned twice.
   const quietly = (work: Promise<void>) => work.catch(() => undefined);
   for (const [index, { entry, receipt }] of received.entries()) {
-    if (taken.full) {
-      taken.gaveBack = true;
+    if (taken.full || taken.assignments.length >= wanted) {
+      // Given back because the operator filled up under another run: others should be offered it.
+      if (taken.full) taken.gaveBack = true;
       await quietly(deps.queues.giveBack(queue, receipt));
       continue;
     }
