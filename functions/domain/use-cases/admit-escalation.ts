@@ -20,13 +20,12 @@ import type { EscalationEvent } from '#events/escalation.ts';
 import type { DispatchTimers, TicketDesk } from '../dispatch-ports.ts';
 import { queueOfCategory, SENIOR_QUEUE } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
-import { postToAll } from './bot-turns.ts';
 import {
   announceRun,
   type DispatchDeps,
   offerQueue,
-  queuedUpdate,
   queueNamed,
+  tellWaitingCitizen,
 } from './dispatch-conversations.ts';
 import { estimateWait } from './queue-estimate.ts';
 
@@ -118,11 +117,6 @@ export async function admitEscalation(
   }
   // Its position went out with the queue's (if among the first few); said here again for one further back.
   const estimate = await estimateWait(deps, queue, entry);
-  const connections = await deps.connections.listByPrincipal(admitted.sessionId);
-  await postToAll(
-    deps,
-    connections.filter((c) => c.role === 'guest' || c.role === 'citizen'),
-    queuedUpdate(admitted, estimate.queuePosition, estimate.etaSeconds),
-  );
+  await tellWaitingCitizen(deps, entry, estimate);
   return { status: 'queued', queue, ticketNumber: ticket.number, ...estimate };
 }

@@ -528,6 +528,21 @@ async function tellPositions(
   );
 }
 
+/**
+ * Tells a waiting citizen their place, unless (read consistently) the conversation left that queue
+ * entry meanwhile — an operator took it in between — so a late "queued" never follows "operator".
+ */
+export async function tellWaitingCitizen(
+  deps: Pick<AnnounceDeps, 'conversations' | 'connections' | 'notifier'>,
+  waiting: { conversationId: string; entryId: string },
+  place: { queuePosition: number; etaSeconds: number },
+): Promise<void> {
+  const current = await deps.conversations.get(waiting.conversationId);
+  if (current?.state !== 'queued' || current.queueEntryId !== waiting.entryId) return;
+  const connections = citizenSide(await deps.connections.listByPrincipal(current.sessionId));
+  await postToAll(deps, connections, queuedUpdate(current, place.queuePosition, place.etaSeconds));
+}
+
 /** `conversation.updated` for a waiting citizen. */
 export function queuedUpdate(
   conversation: Pick<Conversation, 'conversationId' | 'ticketId' | 'ticketNumber'>,

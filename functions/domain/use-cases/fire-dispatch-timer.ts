@@ -17,15 +17,14 @@ import type { DispatchTimer, OperatorGraceTimer, SlaAssignTimer } from '#events/
 import type { DispatchTimers } from '../dispatch-ports.ts';
 import { MAX_TIMER_DELAY_SECONDS, SENIOR_QUEUE } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
-import { postToAll } from './bot-turns.ts';
 import {
   announceQueues,
   announceRun,
   type DispatchDeps,
   fillOperator,
   offerQueue,
-  queuedUpdate,
   queueNamed,
+  tellWaitingCitizen,
 } from './dispatch-conversations.ts';
 import { moveConversation } from './move-conversation.ts';
 import { requeueHeld } from './requeue-held.ts';
@@ -90,11 +89,10 @@ async function breachSla(deps: FireDispatchTimerDeps, timer: SlaAssignTimer): Pr
   await sweepStale(deps, from);
   // Those behind it in the category queue moved up a place.
   await announceQueues(deps, [from]);
-  const connections = await deps.connections.listByPrincipal(moved.conversation.sessionId);
-  await postToAll(
+  await tellWaitingCitizen(
     deps,
-    connections.filter((c) => c.role === 'guest' || c.role === 'citizen'),
-    queuedUpdate(moved.conversation, moved.queuePosition, moved.etaSeconds),
+    { conversationId: moved.conversation.conversationId, entryId: moved.conversation.queueEntryId ?? '' },
+    moved,
   );
   return { kind: timer.kind, status: 'breached', from };
 }

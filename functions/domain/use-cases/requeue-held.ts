@@ -25,8 +25,7 @@ import type {
   ConversationRepository,
   IdGenerator,
 } from '../ports.ts';
-import { postToAll } from './bot-turns.ts';
-import { queuedUpdate, queueNamed } from './dispatch-conversations.ts';
+import { queueNamed, tellWaitingCitizen } from './dispatch-conversations.ts';
 import { moveConversation } from './move-conversation.ts';
 
 export interface RequeueHeldDeps {
@@ -56,11 +55,10 @@ export async function requeueHeld(deps: RequeueHeldDeps, operatorId: string): Pr
     });
     if (moved.status !== 'moved') continue;
     requeued.push(queueNamed(moved.conversation.queue));
-    const connections = await deps.connections.listByPrincipal(moved.conversation.sessionId);
-    await postToAll(
+    await tellWaitingCitizen(
       deps,
-      connections.filter((c) => c.role === 'guest' || c.role === 'citizen'),
-      queuedUpdate(moved.conversation, moved.queuePosition, moved.etaSeconds),
+      { conversationId: moved.conversation.conversationId, entryId: moved.conversation.queueEntryId ?? '' },
+      moved,
     );
   }
   return requeued;
