@@ -1,8 +1,9 @@
 /**
- * The operators' side of the handover (C5), as far as it exists: the FIFO queue a conversation is
- * put on when the bot hands it over (stateful, {@link EscalationQueues}). The bot worker and the
- * `operator.request` route send to it; the dispatcher of issue 6, which creates the ticket and routes
- * by category to the operator queues, will consume it. Until then messages wait here (14 days).
+ * The operators' side of the handover (C5, C7): the FIFO queue a conversation is put on when the bot
+ * hands it over ({@link EscalationQueues}), the operator queues and the timer queue
+ * ({@link DispatchQueues}) — all stateful — and the dispatcher that consumes them
+ * ({@link OperatorDispatch}: the escalation consumer, the timer consumer, `operator.status`,
+ * `operator.next`, `queue.stats`, and the grace timer on `$disconnect`). docs/architecture.md, "Dispatch".
  */
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -20,7 +21,7 @@ export const ESCALATION_MAX_RECEIVE_COUNT = 5;
 
 /**
  * How long a received escalation stays hidden: 6 times the 30 s a consumer may take, the rule the bot
- * queue follows (AWS guidance for Lambda event sources). Issue 6's dispatcher keeps within it.
+ * queue follows (AWS guidance for Lambda event sources); the escalation consumer's timeout is 30 s.
  */
 export const ESCALATION_VISIBILITY_TIMEOUT = Duration.seconds(6 * 30);
 
