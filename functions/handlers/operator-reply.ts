@@ -48,9 +48,10 @@ export const handler = middy<WebSocketRouteEvent, RouteResponse>()
   .use(logMetrics(metrics))
   .use(route.middleware)
   .handler(async (event) => {
-    const { frame, caller } = route.input(event);
+    const { frame, caller, connectionId } = route.input(event);
     const outcome = await replyAsOperator(deps, {
       caller,
+      connectionId,
       conversationId: frame.conversationId,
       clientMessageId: frame.clientMessageId,
       text: frame.text,

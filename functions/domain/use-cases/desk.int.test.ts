@@ -144,10 +144,13 @@ describe('operator.reply (DynamoDB Local)', () => {
     // Prepare
     const { replyDeps, operator, conversation, connect, notifier, messages, citizen } = await setUp();
     const citizenConnection = await connect(citizen.sessionId, 'guest');
+    const callerConsole = await connect(operator.principalId, 'operator');
+    const otherConsole = await connect(operator.principalId, 'operator');
 
     // Act
     const first = await replyAsOperator(replyDeps, {
       caller: operator,
+      connectionId: callerConsole,
       conversationId: conversation.conversationId,
       clientMessageId: 'r-1',
       text: '  Здравствуйте, разбираюсь.  ',
@@ -171,14 +174,13 @@ describe('operator.reply (DynamoDB Local)', () => {
       text: 'Здравствуйте, разбираюсь.',
       operatorName: 'Анна',
     });
-    expect(notifier.posts[0]).toEqual({
-      connectionId: citizenConnection,
-      frame: expect.objectContaining({
-        type: 'message',
-        seq: 1,
-        from: 'operator',
-        operator: { displayName: 'Анна' },
-      }),
+    const firstPosts = notifier.posts.filter((p) => p.frame.type === 'message' && p.frame.seq === 1);
+    expect(firstPosts.map((p) => p.connectionId).sort()).toEqual([citizenConnection, otherConsole].sort());
+    expect(firstPosts[0]?.frame).toMatchObject({
+      type: 'message',
+      seq: 1,
+      from: 'operator',
+      operator: { displayName: 'Анна' },
     });
   });
 

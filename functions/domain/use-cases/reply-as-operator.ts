@@ -10,8 +10,9 @@
  *     with the caller, the message (`from: operator`, the caller's display name) with that `seq`, and
  *     the idempotency key `msg#{operatorId}#{clientMessageId}` holding the ack. The first reply of the
  *     conversation also stamps `firstOperatorReplyAt`.
- *  4. Push the `message` to every connection of the citizen's session (a gone one is removed). A
- *     citizen with none is told out of band by the desk relay, from the stored message's stream record.
+ *  4. Push the `message` to every connection of the citizen's session (a gone one is removed), and
+ *     to the operator's other connections (another tab or device). A citizen with none is told out of
+ *     band by the desk relay, from the stored message's stream record.
  *  5. Answer the ack, and on the first reply the first-response time (from the assignment).
  *
  * Repeated clientMessageId: step 3 finds the key, nothing is written, the stored ack is answered
@@ -58,6 +59,8 @@ export interface ReplyAsOperatorDeps {
 
 export interface ReplyAsOperatorInput {
   caller: Caller;
+  /** The caller's connection: it gets the ack, not the pushed copy its other consoles get. */
+  connectionId?: string;
   conversationId: string;
   clientMessageId: string;
   text: string;
@@ -124,9 +127,20 @@ export async function replyAsOperator(
     if (outcome.status === 'duplicate') return { ack: outcome.previous, stored: false };
     if (outcome.status === 'conflict') return LOST_RACE;
 
-    const connections = await deps.connections.listByPrincipal(conversation.sessionId);
+    const [citizenConnections, operatorConnections] = await Promise.all([
+      deps.connections.listByPrincipal(conversation.sessionId),
+      deps.connections.listByPrincipal(operatorId),
+    ]);
     const frame: MessageFrame = { type: 'message', ...toChatMessage(message) };
-    const [delivery] = await postToAll(deps, connections, frame);
+    const [[delivery]] = await Promise.all([
+      postToAll(deps, citizenConnections, frame),
+      // The operator's other consoles (tabs, devices) show the reply too; the caller has the ack.
+      postToAll(
+        deps,
+        operatorConnections.filter((c) => c.connectionId !== input.connectionId),
+        frame,
+      ),
+    ]);
     const assignedAt =
       conversation.assignedAt === undefined ? undefined : Date.parse(conversation.assignedAt);
     return {
