@@ -242,6 +242,7 @@ export class SupportChatStack extends Stack {
       stage: this.realtime.stage,
       tables: this.tables.all(),
       operatorQueues: Object.values(this.dispatchQueues.operatorQueues),
+      httpStages: [this.tickets.feedbackStage],
       runbookUrl: props.runbookUrl,
     });
 

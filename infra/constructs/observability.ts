@@ -4,7 +4,7 @@
  * names its runbook section in docs/runbooks.md.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpStage, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -42,6 +42,7 @@ export const RUNBOOK_ANCHORS = {
   slaBreach: 'sla-breach',
   firstResponse: 'first-response-p90',
   operatorQueueBacklog: 'operator-queue-backlog',
+  httpApiServerErrors: 'feedback-api-server-errors',
 } as const;
 
 /** Properties of {@link OnCallTopic}. */
@@ -100,6 +101,11 @@ export interface MonitoringProps {
    * @default - none
    */
   readonly operatorQueues?: readonly Queue[];
+  /**
+   * HTTP API stages (the portal's `POST /feedback`): any 5xx answer is an integration failure.
+   * @default - none
+   */
+  readonly httpStages?: readonly HttpStage[];
   /**
    * The functions' EMF namespace and `service` dimension (Powertools), where the SLA metrics are:
    * `FirstResponseTime`, `TimeToAssignment`, `ResolutionTime`, `SlaBreaches`, `Escalations`, `CSAT`.
@@ -241,6 +247,13 @@ export class Monitoring extends Construct {
         runbook: RUNBOOK_ANCHORS.firstResponse,
       },
     );
+    for (const stage of props.httpStages ?? []) {
+      const name = stage.node.id;
+      this.alarmAbove(`${name}ServerErrors`, stage.metricServerError({ ...every(5), statistic: 'Sum' }), 0, {
+        what: `The HTTP API stage ${name} answered 5xx (its function failed or timed out)`,
+        runbook: RUNBOOK_ANCHORS.httpApiServerErrors,
+      });
+    }
     const operatorQueues = props.operatorQueues ?? [];
     if (operatorQueues.length > 0) {
       this.alarmAbove('OperatorQueueBacklog', oldestOf(operatorQueues), OPERATOR_QUEUE_BACKLOG_SECONDS, {

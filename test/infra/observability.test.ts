@@ -142,6 +142,15 @@ describe('the alarms of SPEC C8', () => {
     for (const queueId of queues) expect(watched).toContain(queueId);
   });
 
+  it("fires on any 5xx of the portal's feedback API (API Gateway integration errors of the HTTP API)", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'SupportChat-FeedbackStageServerErrors',
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Threshold: 0,
+    });
+  });
+
   it('fires on a message in every dead-letter queue of the stack', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
     const deadLetterIds = new Set(
