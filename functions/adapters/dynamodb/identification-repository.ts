@@ -108,6 +108,12 @@ function toItem(record: VerificationRecord, version: number, expiresAt: number):
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/**
+ * A session is identified once: every write of a code request or a verification is conditioned on
+ * it, so two racing connections of one session can never verify it as two citizens.
+ */
+const NOT_VERIFIED = '(attribute_not_exists(verified) OR verified = :false)';
+
 export class DynamoIdentificationRepository implements IdentificationRepository {
   constructor(private readonly tables: IdentificationTables) {}
 
@@ -174,8 +180,10 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
               input.smsPhone === undefined && 'pendingSmsPhone',
               input.maskedPhone === undefined && 'pendingMaskedPhone',
             ]),
-          ConditionExpression: `attribute_exists(sessionId) AND expiresAt >= :now AND ${identityMatches}`,
+          // Never for a session verified meanwhile: it would let a second destination re-identify it.
+          ConditionExpression: `attribute_exists(sessionId) AND expiresAt >= :now AND ${NOT_VERIFIED} AND ${identityMatches}`,
           ExpressionAttributeValues: {
+            ':false': false,
             ':sends': input.codeSends,
             ':destinationKey': input.record.destinationKey,
             ':nextIdentity': input.identityVersion + 1,
@@ -238,10 +246,11 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
             (input.maskedPhone === undefined ? '' : ', maskedPhone = :maskedPhone') +
             ' REMOVE pendingDestinationKey, pendingSmsPhone, pendingMaskedPhone',
           ConditionExpression:
-            `attribute_exists(sessionId) AND expiresAt >= :now AND pendingDestinationKey = :destinationKey ` +
-            `AND ${slotsMatch} AND ${openMatches}`,
+            `attribute_exists(sessionId) AND expiresAt >= :now AND ${NOT_VERIFIED} ` +
+            `AND pendingDestinationKey = :destinationKey AND ${slotsMatch} AND ${openMatches}`,
           ExpressionAttributeValues: {
             ':true': true,
+            ':false': false,
             ':citizenId': input.citizenId,
             ':slots': input.slots,
             ':nextSlots': slotsVersion + 1,

@@ -201,4 +201,36 @@ describe('identification over time', () => {
     // Assess
     expect(again.code).toBe('CONFLICT');
   });
+
+  it('verifies a session once even when a second destination races the verification', async () => {
+    // A verification and a code request for another phone, on two connections of one session, at
+    // once: whichever commits first, the session ends identified as exactly one citizen.
+    for (let round = 0; round < 8; round += 1) {
+      // Prepare
+      const h = harness();
+      const caller = await h.session();
+      await h.ask(caller, newPhone());
+      const firstCode = h.lastCode();
+      h.advance(policy.session.intervalSeconds);
+
+      // Act
+      const [first, second] = await Promise.allSettled([
+        h.verify(caller, firstCode),
+        h.ask(caller, newPhone()),
+      ]);
+      const verifications = [first];
+      if (second.status === 'fulfilled')
+        verifications.push(...(await Promise.allSettled([h.verify(caller, h.lastCode())])));
+
+      // Assess
+      const verified = verifications.flatMap((outcome) =>
+        outcome.status === 'fulfilled' ? [outcome.value] : [],
+      );
+      expect(verified).toHaveLength(1);
+      const stored = await sessions.get(caller.sessionId);
+      expect(stored?.citizenId).toBe(
+        verified[0]?.type === 'auth.verified' ? verified[0].citizenId : undefined,
+      );
+    }
+  });
 });
