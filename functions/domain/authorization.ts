@@ -44,7 +44,8 @@ export const AUTHORIZATION_POLICY = {
   'history.get': row(EVERYONE, true),
   suggest: row(CITIZEN_SIDE),
   'operator.request': row(CITIZEN_SIDE),
-  // A verified citizen may identify again (another phone or e-mail); an operator never.
+  // Citizens' side; an operator never. A session already verified gets CONFLICT from the use case:
+  // a session is one citizen (functions/domain/use-cases/request-code.ts).
   'auth.requestCode': row(CITIZEN_SIDE),
   'auth.verifyCode': row(CITIZEN_SIDE),
   // Personal data (152-FZ): verified citizens (their own) and staff (the handler checks ownership).
