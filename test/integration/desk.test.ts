@@ -4,14 +4,14 @@
  * dispatcher writes it (state `operator`, operatorId, operatorName, assignedAt, ticketId) with a
  * ticket opened by `openTicket`, so these tests do not depend on who is online in other tests.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { systemClock } from '#adapters/system.ts';
 import { openTicket } from '#domain/use-cases/open-ticket.ts';
-import { verifyByEmail } from '../support/citizens.ts';
+import { codeFromOutbox, verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { createAndSignIn } from '../support/operators.ts';
 import { connectionIdsOfSession, storedMessages } from '../support/tables.ts';
@@ -49,10 +49,12 @@ describe('the operator desk (local stack)', () => {
   const clients = useClients();
 
   /** A verified citizen with an open conversation, assigned to a fresh operator who is connected. */
-  async function assignedConversation() {
+  async function assignedConversation(
+    verify: (citizen: ChatClient) => Promise<Frame> = (c) => verifyByEmail(c, httpUrl),
+  ) {
     const citizen = await clients.connect({ lang: 'ru' });
     await citizen.request({ action: 'hello' });
-    const { citizenId } = await verifyByEmail(citizen, httpUrl);
+    const { citizenId } = await verify(citizen);
     const ack = await citizen.request({
       action: 'message.send',
       clientMessageId: 'c-1',
@@ -228,6 +230,32 @@ describe('the operator desk (local stack)', () => {
     expect(replyNotice.text).not.toContain('Ответ\n');
     expect(ticketNotice.text).toContain(ticket.number);
     expect(ticketNotice.text).toContain('В работе');
+  });
+
+  it('texts an offline citizen without a device who opted in to status SMS when verifying by phone', async () => {
+    // Prepare
+    const phone = `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+    const { citizen, operator, conversationId, sessionId } = await assignedConversation(async (c) => {
+      const sent = await c.request({ action: 'auth.requestCode', phone, smsOptIn: true });
+      if (sent.type !== 'auth.codeSent') throw new Error(JSON.stringify(sent));
+      return c.request({ action: 'auth.verifyCode', code: await codeFromOutbox(httpUrl, phone) });
+    });
+    await citizen.close();
+    await waitUntilOffline(sessionId);
+
+    // Act
+    await operator.request({
+      action: 'operator.reply',
+      conversationId,
+      clientMessageId: 'op-sms',
+      text: 'Готово',
+    });
+
+    // Assess
+    const sms = await outboxEntry(
+      (e) => e.channel === 'sms' && e.to === phone && e.text.includes('Ответ поддержки'),
+    );
+    expect(sms.text).not.toContain('Готово');
   });
 
   it('transfers a conversation to the senior queue; the senior gets it with the notes and the reason, the citizen never sees them', async () => {
