@@ -52,8 +52,10 @@ export class DispatchTicketDesk implements TicketDesk {
 export class SessionCitizenDirectory implements CitizenDirectory {
   constructor(private readonly sessions: Pick<SessionRepository, 'get'>) {}
 
-  async describe(sessionId: string): Promise<{ verified: boolean }> {
+  async describe(sessionId: string): Promise<{ verified: boolean; maskedPhone?: string }> {
     const session = await this.sessions.get(sessionId);
-    return { verified: session?.verified ?? false };
+    const verified = session?.verified ?? false;
+    // Only a verified session's phone is shown: a pending one is not proven to be the citizen's.
+    return verified && session?.maskedPhone ? { verified, maskedPhone: session.maskedPhone } : { verified };
   }
 }

@@ -10,6 +10,8 @@ export interface Session {
   lang: Lang;
   verified: boolean;
   citizenId?: string;
+  /** A citizen identified by phone: the phone masked (`+7 ********67`), what operators are shown. */
+  maskedPhone?: string;
   openConversationId?: string;
   createdAt: string;
   expiresAt: number;

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { codeFromOutbox } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { createAndSignIn } from '../support/operators.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
@@ -60,9 +61,20 @@ async function frameWith(
 describe('dispatch (local stack)', () => {
   const clients = useClients();
 
-  /** A guest who asks for a person and skips the intake: queued with a ticket, told its place. */
-  async function queuedCitizen(): Promise<{ citizen: ChatClient; conversationId: string; update: Frame }> {
+  /**
+   * A guest (or, given a phone, a citizen who identifies with it first) who asks for a person and
+   * skips the intake: queued with a ticket, told its place.
+   */
+  async function queuedCitizen(
+    phone?: string,
+  ): Promise<{ citizen: ChatClient; conversationId: string; update: Frame }> {
     const citizen = await clients.connect({ lang: 'ru' });
+    if (phone !== undefined) {
+      await citizen.request({ action: 'auth.requestCode', phone });
+      const code = await codeFromOutbox(httpUrl, phone);
+      const verified = await citizen.request({ action: 'auth.verifyCode', code });
+      if (verified.type !== 'auth.verified') throw new Error(`not verified: ${JSON.stringify(verified)}`);
+    }
     await citizen.request({
       action: 'message.send',
       clientMessageId: 'c-1',
@@ -167,6 +179,27 @@ describe('dispatch (local stack)', () => {
     expect(Object.keys(stats.byQueue as object).sort()).toEqual(
       ['applications', 'auth', 'documents', 'general', 'legal', 'mfc', 'senior'].sort(),
     );
+  });
+
+  it('shows the operator a citizen identified by phone as verified, with the phone masked and never whole', async () => {
+    // Prepare
+    const phone = `+7916${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const operator = await staff('operator');
+    const { conversationId } = await queuedCitizen(phone);
+
+    // Act
+    await operator.client.request({
+      action: 'operator.status',
+      status: 'online',
+      skills: ['general', 'auth'],
+      maxChats: 20,
+    });
+    const assigned = await frameWith(operator.client, assignedFor(conversationId));
+    await operator.client.request({ action: 'operator.status', status: 'offline' });
+
+    // Assess
+    expect(assigned.citizen).toEqual({ verified: true, maskedPhone: `+7 ********${phone.slice(-2)}` });
+    expect(JSON.stringify(assigned)).not.toContain(phone.slice(2));
   });
 
   it('moves a ticket nobody picks up within SLA_ASSIGN_SECONDS (3 s) to the senior queue; the senior who goes online gets it', async () => {

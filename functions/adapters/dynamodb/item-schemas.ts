@@ -26,6 +26,7 @@ export const sessionItem: z.ZodType<Session> = z.object({
   lang: langSchema,
   verified: z.boolean(),
   citizenId: z.string().optional(),
+  maskedPhone: z.string().optional(),
   openConversationId: z.string().optional(),
   createdAt: z.string(),
   expiresAt,
