@@ -36,6 +36,19 @@ export function sentMessageKey(senderId: string, clientMessageId: string): strin
   return `msg#${senderId}#${clientMessageId}`;
 }
 
+/**
+ * The key of an operator's reply. Scoped to the conversation as well as the operator: an operator
+ * works several conversations at once, and a console that numbers its messages per conversation
+ * must not have a reply in one taken for a resend of a reply in another.
+ */
+export function operatorReplyKey(
+  operatorId: string,
+  conversationId: string,
+  clientMessageId: string,
+): string {
+  return `reply#${operatorId}#${conversationId}#${clientMessageId}`;
+}
+
 export function botReplyKey(citizenMessageId: string): string {
   return `bot#${citizenMessageId}`;
 }

@@ -206,6 +206,30 @@ describe('operator.reply (DynamoDB Local)', () => {
     expect((await messages.listAfter(conversation.conversationId, 0, 10)).messages).toHaveLength(1);
   });
 
+  it('stores a reply whose clientMessageId the same operator used in another conversation', async () => {
+    // Prepare: the operator's second conversation (a console numbers its messages per conversation).
+    const { replyDeps, operator, conversation, messages, tables } = await setUp();
+    const other: Conversation = { ...conversation, conversationId: randomUUID(), sessionId: randomUUID() };
+    await documents.send(new PutCommand({ TableName: tables.conversationsTable, Item: other }));
+    const reply = (conversationId: string) =>
+      replyAsOperator(replyDeps, {
+        caller: operator,
+        conversationId,
+        clientMessageId: 'o1',
+        text: 'Здравствуйте',
+      });
+
+    // Act
+    const first = await reply(conversation.conversationId);
+    const second = await reply(other.conversationId);
+
+    // Assess
+    expect(second.stored).toBe(true);
+    expect(second.ack).toMatchObject({ conversationId: other.conversationId, seq: 1 });
+    expect((await messages.listAfter(other.conversationId, 0, 10)).messages).toHaveLength(1);
+    expect(first.ack.conversationId).toBe(conversation.conversationId);
+  });
+
   it('numbers 10 concurrent replies 1..10 with no gap', async () => {
     // Prepare
     const { replyDeps, operator, conversation } = await setUp();

@@ -8,7 +8,7 @@
  *     caller (another operator's, queued, transferred) → FORBIDDEN.
  *  3. Commit, in one transaction: the conversation's `lastSeq + 1` on the condition that it is still
  *     with the caller, the message (`from: operator`, the caller's display name) with that `seq`, and
- *     the idempotency key `msg#{operatorId}#{clientMessageId}` holding the ack. The first reply of the
+ *     the idempotency key `reply#{operatorId}#{conversationId}#{clientMessageId}` holding the ack. The first reply of the
  *     conversation also stamps `firstOperatorReplyAt`.
  *  4. Push the `message` to every connection of the citizen's session (a gone one is removed), and
  *     to the operator's other connections (another tab or device). A citizen with none is told out of
@@ -25,7 +25,7 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { MessageFrame } from '#events/server-frames.ts';
 import { nextSeq } from '../conversations.ts';
 import { displayNameOf, requireAssignedTo } from '../desk.ts';
-import { type MessageAck, sentMessageKey } from '../idempotency.ts';
+import { type MessageAck, operatorReplyKey } from '../idempotency.ts';
 import {
   normalizeMessageText,
   refuseUnknownAttachments,
@@ -85,7 +85,7 @@ export async function replyAsOperator(
   refuseUnknownAttachments(input.attachmentIds);
   const { caller } = input;
   const operatorId = caller.principalId;
-  const idempotencyKey = sentMessageKey(operatorId, input.clientMessageId);
+  const idempotencyKey = operatorReplyKey(operatorId, input.conversationId, input.clientMessageId);
   const messageId = deps.ids.newId();
 
   return withSeqRetry(deps.sleeper, deps.retry ?? SEQ_CONFLICT_RETRY, async () => {
