@@ -6,7 +6,9 @@
  *  1. Find the ticket by id, or by number (as typed: case and O/0, I/L/1 do not matter).
  *     Unknown (or not a ticket number at all) → NOT_FOUND.
  *  2. Staff see it. A citizen sees it when it is theirs: the same citizenId, the same session, or —
- *     opened before they identified — a session that is now theirs. Otherwise → FORBIDDEN.
+ *     opened before they identified — a session that is now theirs. Otherwise → FORBIDDEN by id
+ *     (an opaque id says nothing), NOT_FOUND by number: numbers are short and dated, and "exists
+ *     but not yours" would let anyone probe which numbers were issued.
  *  3. Answer it labelled in the caller's language.
  *
  * Primary course of `ticket.list` for a verified citizen (the authorization policy sees to it):
@@ -46,7 +48,9 @@ export async function getTicket(
 ): Promise<TicketView> {
   const ticket = await findTicket(deps, reference);
   if (!ticket) throw new ChatError('NOT_FOUND');
-  if (!(await isCallersTicket(deps, caller, ticket))) throw new ChatError('FORBIDDEN');
+  if (!(await isCallersTicket(deps, caller, ticket))) {
+    throw new ChatError('number' in reference ? 'NOT_FOUND' : 'FORBIDDEN');
+  }
   return ticketView(ticket, caller.lang, audienceOf(caller));
 }
 
