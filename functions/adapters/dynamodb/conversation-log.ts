@@ -4,11 +4,6 @@
  * n+1 and its idempotency key, in one TransactWriteItems. The outcome tells the domain whether it
  * won, lost the `lastSeq` race, or met a key written before.
  */
-import {
-  type CancellationReason,
-  TransactionCanceledException,
-  TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
@@ -21,6 +16,7 @@ import type {
 } from '#domain/ports.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
+import { cancellationReasons, conditionFailedAt, isLostRace } from './transactions.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -292,31 +288,13 @@ export class DynamoConversationLog implements ConversationLog {
       await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
       return 'appended';
     } catch (error) {
-      if (error instanceof TransactionConflictException) return 'conflict';
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const outcome = classifyCancellation(error.CancellationReasons ?? [], keyIndex);
-      if (outcome === 'failed') throw error;
-      return outcome;
+      // A failed condition on the idempotency key means the message was stored before, whatever else
+      // failed with it. A failed condition anywhere else, or a conflict with a concurrent
+      // transaction, means another writer got there first. Anything else (throttling, validation)
+      // is a real error.
+      if (conditionFailedAt(cancellationReasons(error), keyIndex)) return 'duplicate';
+      if (isLostRace(error)) return 'conflict';
+      throw error;
     }
   }
-}
-
-/**
- * A failed condition on the idempotency key means the message was stored before, whatever else
- * failed with it. A failed condition anywhere else, or a conflict with a concurrent transaction,
- * means another writer got there first. Anything else (throttling, validation) is a real error.
- */
-function classifyCancellation(
-  reasons: CancellationReason[],
-  keyIndex: number,
-): 'conflict' | 'duplicate' | 'failed' {
-  if (reasons[keyIndex]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-  const retryable = reasons.every(
-    (reason) =>
-      reason.Code === undefined ||
-      reason.Code === 'None' ||
-      reason.Code === 'ConditionalCheckFailed' ||
-      reason.Code === 'TransactionConflict',
-  );
-  return retryable ? 'conflict' : 'failed';
 }

@@ -8,12 +8,7 @@
  *
  * Items hold hashes and counters only, never a phone, an e-mail or a code; nothing here logs an item.
  */
-import {
-  type CancellationReason,
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-  TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -29,6 +24,7 @@ import { codeChannelSchema } from '#events/identification.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { sessionItem } from './item-schemas.ts';
 import { resumeTokensItem } from './session-repository.ts';
+import { isLostRace } from './transactions.ts';
 
 export interface IdentificationTables {
   verificationCodesTable: string;
@@ -300,10 +296,8 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
       await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
       return 'committed';
     } catch (error) {
-      if (error instanceof TransactionConflictException) return 'conflict';
-      if (error instanceof TransactionCanceledException && lostRace(error.CancellationReasons ?? [])) {
-        return 'conflict';
-      }
+      // A failed condition or a conflict with a concurrent transaction: another writer came first.
+      if (isLostRace(error)) return 'conflict';
       throw error;
     }
   }
@@ -313,15 +307,4 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
 function removals(names: (string | false)[]): string {
   const kept = names.filter((name): name is string => name !== false);
   return kept.length === 0 ? '' : ` REMOVE ${kept.join(', ')}`;
-}
-
-/** A failed condition or a conflict with a concurrent transaction: another writer came first. */
-function lostRace(reasons: CancellationReason[]): boolean {
-  return reasons.every(
-    (reason) =>
-      reason.Code === undefined ||
-      reason.Code === 'None' ||
-      reason.Code === 'ConditionalCheckFailed' ||
-      reason.Code === 'TransactionConflict',
-  );
 }

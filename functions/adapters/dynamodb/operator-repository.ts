@@ -39,6 +39,7 @@ import type { Operator, OperatorQueueName } from '#domain/operators.ts';
 import type { QueueEntry } from '#events/dispatch.ts';
 import { documentClient } from './document-client.ts';
 import { conversationItem, operatorItem } from './item-schemas.ts';
+import { cancellationReasons, conditionFailedAt } from './transactions.ts';
 
 export const BY_STATUS_INDEX = 'byStatus';
 export const BY_QUEUE_INDEX = 'byQueue';
@@ -207,7 +208,7 @@ export class DynamoDispatchStore implements DispatchStore {
       return { status: 'assigned', conversation };
     }
     if (outcome === 'contended') return { status: 'contended' };
-    if (failedAt(outcome, 0)) return { status: 'stale' };
+    if (conditionFailedAt(outcome, 0)) return { status: 'stale' };
     return { status: 'operator_full' };
   }
 
@@ -432,13 +433,9 @@ async function commit(items: TransactItem[]): Promise<CommitOutcome> {
   } catch (error) {
     if (error instanceof TransactionConflictException) return 'contended';
     if (!(error instanceof TransactionCanceledException)) throw error;
-    const reasons = error.CancellationReasons ?? [];
+    const reasons = cancellationReasons(error);
     if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return reasons;
     if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'contended';
     throw error;
   }
-}
-
-function failedAt(reasons: CancellationReason[], index: number): boolean {
-  return reasons[index]?.Code === 'ConditionalCheckFailed';
 }

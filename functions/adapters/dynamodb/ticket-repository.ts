@@ -5,12 +5,7 @@
  * number (uniqueness) can be taken twice. Transitions are conditional on the version and status
  * read, so of two concurrent changes exactly one is written.
  */
-import {
-  type CancellationReason,
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-  TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   paginateQuery,
@@ -24,6 +19,7 @@ import { isExpired } from '#domain/retention.ts';
 import type { Ticket, TicketFeedback, TicketStatus } from '#domain/tickets.ts';
 import { documentClient } from './document-client.ts';
 import { ticketItem, ticketNumberClaimItem } from './item-schemas.ts';
+import { cancellationReasons, conditionFailedAt, isLostRaceReason } from './transactions.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -74,13 +70,13 @@ export class DynamoTicketRepository implements TicketRepository {
       return { status: 'created' };
     } catch (error) {
       const reasons = cancellationReasons(error);
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      if (conditionFailedAt(reasons, 0)) {
         const existing = await this.get(ticket.ticketId);
         // Gone between the failed put and this read only if it expired: then it is a new ticket's turn.
         if (existing) return { status: 'exists', existing };
         throw error;
       }
-      if (reasons[1]?.Code === 'ConditionalCheckFailed') return { status: 'number_taken' };
+      if (conditionFailedAt(reasons, 1)) return { status: 'number_taken' };
       throw error;
     }
   }
@@ -179,7 +175,8 @@ export class DynamoTicketRepository implements TicketRepository {
     } catch (error) {
       if (error instanceof TransactionConflictException) return 'conflict';
       const reasons = cancellationReasons(error);
-      if (reasons.length > 0 && reasons.every(isRetryableReason)) return 'conflict';
+      // A cancellation that names no reason at all is not taken for a lost race here.
+      if (reasons.length > 0 && reasons.every(isLostRaceReason)) return 'conflict';
       throw error;
     }
   }
@@ -299,18 +296,4 @@ export class DynamoTicketRepository implements TicketRepository {
     }
     return tickets;
   }
-}
-
-function cancellationReasons(error: unknown): CancellationReason[] {
-  return error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-}
-
-/** A failed condition, or a concurrent transaction on the same items: another writer came first. */
-function isRetryableReason(reason: CancellationReason): boolean {
-  return (
-    reason.Code === undefined ||
-    reason.Code === 'None' ||
-    reason.Code === 'ConditionalCheckFailed' ||
-    reason.Code === 'TransactionConflict'
-  );
 }
