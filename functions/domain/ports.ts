@@ -210,9 +210,12 @@ export interface Responder {
   reply(input: { text: string; lang: Lang; context?: BotContext }): BotAnswer;
 }
 
-/** The bot's handover message for a citizen who asked for a person with `operator.request`. */
+/**
+ * The bot's handover message for a citizen who asked for a person with `operator.request`; its
+ * `category` is that of `about` (the conversation's last recognised intent) when that names a problem.
+ */
 export interface HandoverSpeaker {
-  handOver(lang: Lang): BotAnswer;
+  handOver(lang: Lang, about?: string): BotAnswer;
 }
 
 /**

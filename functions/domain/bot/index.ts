@@ -66,8 +66,13 @@ export interface Bot {
   reply(input: { text: string; lang: Lang; context?: BotContext }): BotReply;
   /** Up to 3 intents for a prefix the citizen is typing. */
   suggest(prefix: string, lang: Lang): Suggestion[];
-  /** What the bot says when the citizen asks for a person with the `operator.request` action. */
-  handOver(lang: Lang): BotReply;
+  /**
+   * What the bot says when the citizen asks for a person with the `operator.request` action.
+   * `about`: the conversation's last recognised intent; when it names a problem (not a greeting,
+   * thanks, a fallback or the handover itself), the escalation goes to that problem's category, as
+   * when the bot hands over on its own.
+   */
+  handOver(lang: Lang, about?: string): BotReply;
 }
 
 /** Intents that name no service or problem, so they cannot pre-fill the intake's `service`. */
@@ -125,15 +130,16 @@ export function createBot(kb: KnowledgeBase): Bot {
       };
     },
     suggest: (prefix, lang) => suggester.suggest(prefix, lang),
-    handOver(lang) {
+    handOver(lang, about) {
       const entry = entryOf(OPERATOR);
+      const topic = about !== undefined && !NO_SERVICE.has(about) ? entries.get(about) : undefined;
       return {
         intent: OPERATOR,
         confidence: 1,
         text: composeText(entry.answer[lang], 'asked_for_person', kb, lang),
         suggestions: [],
         escalate: true,
-        category: entry.category,
+        category: (topic ?? entry).category,
         needsIdentification: false,
         lang,
         escalationReason: 'asked_for_person',

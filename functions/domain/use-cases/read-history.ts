@@ -3,13 +3,16 @@
  * client catches up this way).
  *
  * Primary course:
- *  1. Read the conversation; absent or expired → NOT_FOUND; another session's → FORBIDDEN.
+ *  1. Read the conversation; absent or expired → NOT_FOUND. A citizen reads their own session's
+ *     conversations; an operator or senior the conversations assigned to them (a reconnecting
+ *     console catches up this way). Anything else → FORBIDDEN. Internal notes are never part of
+ *     the history (they come with `conversation.assigned`).
  *  2. Read at most `limit` messages with `seq > afterSeq`, oldest first, and whether more follow.
  *  3. Answer `history` with the messages in the PROTOCOL `message` shape.
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { HistoryFrame } from '#events/server-frames.ts';
-import { belongsToSession } from '../conversations.ts';
+import { belongsToSession, type Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
 import { toChatMessage } from '../messages.ts';
 import type { ConversationRepository, MessageRepository } from '../ports.ts';
@@ -29,7 +32,7 @@ export interface ReadHistoryInput {
 export async function readHistory(deps: ReadHistoryDeps, input: ReadHistoryInput): Promise<HistoryFrame> {
   const conversation = await deps.conversations.get(input.conversationId);
   if (!conversation) throw new ChatError('NOT_FOUND');
-  if (!belongsToSession(conversation, input.caller.sessionId)) throw new ChatError('FORBIDDEN');
+  if (!mayReadHistory(conversation, input.caller)) throw new ChatError('FORBIDDEN');
 
   const page = await deps.messages.listAfter(conversation.conversationId, input.afterSeq, input.limit);
   return {
@@ -38,4 +41,15 @@ export async function readHistory(deps: ReadHistoryDeps, input: ReadHistoryInput
     messages: page.messages.map(toChatMessage),
     hasMore: page.hasMore,
   };
+}
+
+/** Whose history it is: the citizen's session, or the operator (or senior) it is assigned to. */
+export function mayReadHistory(
+  conversation: Conversation,
+  caller: Pick<Caller, 'role' | 'sessionId' | 'principalId'>,
+): boolean {
+  if (caller.role === 'operator' || caller.role === 'senior') {
+    return conversation.operatorId !== undefined && conversation.operatorId === caller.principalId;
+  }
+  return belongsToSession(conversation, caller.sessionId);
 }

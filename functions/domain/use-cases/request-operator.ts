@@ -8,8 +8,10 @@
  *     queues twice.
  *  3. With the bot and already collecting the intake: answer state `bot`; the pending question stands.
  *  4. Otherwise hand over as the bot worker does (functions/domain/escalations.ts): the bot's
- *     handover message (`support.operator`), then the first intake question, pre-filled from the
- *     citizen's recent messages and the `reason` given — or, with nothing to ask, queued at once.
+ *     handover message (`support.operator`), to the category of the conversation's topic (the last
+ *     recognised intent, else a previous escalation's, else `general`), then the first intake
+ *     question, pre-filled from the citizen's recent messages and the `reason` given — or, with
+ *     nothing to ask, queued at once.
  *     No open conversation: a new one is opened with these messages.
  *  5. Commit in one transaction (conditional on `lastSeq` and state `bot`, or on creation); a lost
  *     race backs off and starts again from 1.
@@ -19,7 +21,7 @@
  *     messages, then `queued` is pushed when it ends), `queued` when nothing had to be asked.
  */
 import type { Caller } from '#events/authorizer-context.ts';
-import type { EscalationEvent } from '#events/escalation.ts';
+import type { EscalationCategory, EscalationEvent } from '#events/escalation.ts';
 import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
 import type { Dialogue } from '../bot/index.ts';
 import {
@@ -96,7 +98,8 @@ export async function requestOperator(
     }
     const now = deps.clock.now();
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
-    const handover = deps.speaker.handOver(caller.lang);
+    // The conversation's topic decides the queue, as when the bot hands over on its own.
+    const handover = deps.speaker.handOver(caller.lang, conversation.lastBotIntent);
     const recent = await recentCitizenMessages(deps.messages, conversation);
     const reason = input.reason?.trim();
     const turn = startEscalation(
@@ -110,7 +113,7 @@ export async function requestOperator(
           category: handover.category,
         },
         reason: 'citizen_request',
-        category: categoryOf(handover.category),
+        category: requestCategory(categoryOf(handover.category), conversation),
         intent: handover.intent,
         lang: caller.lang,
         citizenMessages: reason ? [...recent.texts, reason] : recent.texts,
@@ -140,6 +143,19 @@ export async function requestOperator(
     }
     return LOST_RACE;
   });
+}
+
+/**
+ * The category of a handover asked for with the button: the topic's (the bot's last recognised
+ * intent, already in `fromTopic`); without one, that of the conversation's previous escalation (an
+ * operator handed it back to the bot); else `general`.
+ */
+export function requestCategory(
+  fromTopic: EscalationCategory,
+  conversation: Pick<Conversation, 'escalation'>,
+): EscalationCategory {
+  if (fromTopic !== 'general') return fromTopic;
+  return conversation.escalation?.event.category ?? 'general';
 }
 
 function updated(conversationId: string, state: Conversation['state']): OperatorRequestOutcome['frame'] {

@@ -5,8 +5,11 @@
  *  1. Store the status, and the skills and `maxChats` if given (first time: every category, seniors
  *     also `senior`; OPERATOR_MAX_CHATS). A first-line operator's `senior` skill is dropped; no
  *     skill left → BAD_REQUEST. Saying anything clears a pending disconnect (the grace timer).
- *  2. `online`: take the waiting conversations their free slots allow, longest wait first
- *     (`fillOperator`), and announce them (`conversation.assigned` arrives before the answer).
+ *  2. `online`: first `conversation.assigned` again for every conversation they already hold
+ *     (a console that reconnected gets back what it had: transcript, ticket, intake, notes,
+ *     citizen; at most `maxChats`), then take the waiting conversations their free slots allow,
+ *     longest wait first (`fillOperator`), and announce them (`conversation.assigned` arrives
+ *     before the answer).
  *     `away`: keep what they hold, get nothing new. `offline`: what they hold goes back to the
  *     front of its queue for someone else (the citizen is told), as after a lost connection.
  *  3. Answer `operator.state` {status, skills, maxChats, activeChats} as stored after all that.
@@ -23,7 +26,15 @@ import {
   type OperatorStatus,
 } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
-import { announceQueues, announceRun, type DispatchDeps, fillOperator } from './dispatch-conversations.ts';
+import { postToAll } from './bot-turns.ts';
+import {
+  announceQueues,
+  announceRun,
+  assignedFrame,
+  type DispatchDeps,
+  fillOperator,
+  queueNamed,
+} from './dispatch-conversations.ts';
 import { requeueHeld } from './requeue-held.ts';
 
 export interface SetOperatorStatusDeps extends DispatchDeps {
@@ -65,6 +76,7 @@ export async function setOperatorStatus(
     operator = (await deps.operators.get(operator.operatorId)) ?? operator;
   }
   if (operator.status === 'online') {
+    await reannounceHeld(deps, operator.operatorId);
     await announceRun(deps, await fillOperator(deps, operator.operatorId), { touchedQueues: [] });
     operator = (await deps.operators.get(operator.operatorId)) ?? operator;
   } else if (operator.status === 'offline' && operator.activeChats > 0) {
@@ -88,6 +100,27 @@ async function releaseLeftovers(deps: SetOperatorStatusDeps, operator: Operator)
     released = (await deps.store.release(conversationId, operator.operatorId)) || released;
   }
   return released;
+}
+
+/**
+ * `conversation.assigned` again, to every console of the operator, for each conversation they hold
+ * (read consistently: state `operator` with their id). Nothing else is told: the citizen and the
+ * ticket saw the assignment when it happened.
+ */
+async function reannounceHeld(deps: SetOperatorStatusDeps, operatorId: string): Promise<void> {
+  const held = await deps.store.heldBy(operatorId);
+  if (held.length === 0) return;
+  const consoles = (await deps.connections.listByPrincipal(operatorId)).filter(
+    (c) => c.role === 'operator' || c.role === 'senior',
+  );
+  if (consoles.length === 0) return;
+  const lang = consoles[0]?.lang ?? 'ru';
+  await Promise.all(
+    held.map(async (conversation) => {
+      const queue = queueNamed(conversation.assignedQueue ?? conversation.category);
+      await postToAll(deps, consoles, await assignedFrame(deps, conversation, queue, lang));
+    }),
+  );
 }
 
 export function stateFrame(operator: Operator): Omit<OperatorStateFrame, 'requestId'> {

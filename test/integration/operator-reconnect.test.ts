@@ -1,0 +1,175 @@
+/**
+ * An operator's console that reconnects gets back what it held, on the local stack (the stack runs
+ * with SLA_ASSIGN_SECONDS=3 and OPERATOR_GRACE_SECONDS=2, test/global-setup.ts, so operators go
+ * online right after the citizen is queued and come back within the grace): `operator.status`
+ * online re-sends `conversation.assigned` for every conversation they hold, and `history.get`
+ * answers the operator it is assigned to (never the notes). Also: `operator.request` after the bot
+ * answered about signing in waits in the `auth` queue, not `general`.
+ *
+ * Operators are fresh users of the local Cognito; each may take other tests' waiting conversations
+ * too, so the assertions look for this test's conversation among them.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { useClients } from '../support/clients.ts';
+import { takeEscalations } from '../support/escalation-queue.ts';
+import { createAndSignIn } from '../support/operators.ts';
+import type { ChatClient, Frame } from '../support/ws-client.ts';
+
+const httpUrl = inject('localHttpUrl');
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+/** Polls the item of `table` (an env variable naming it) under `key` until `match` holds. */
+async function itemWhen(
+  table: 'CONVERSATIONS_TABLE' | 'OPERATORS_TABLE',
+  key: Record<string, string>,
+  match: (item: Record<string, unknown>) => boolean,
+  timeoutMs = 10_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: process.env[table], Key: key, ConsistentRead: true }),
+    );
+    if (Item && match(Item)) return Item;
+    if (Date.now() > deadline) throw new Error(`${table} item never matched: ${JSON.stringify(Item)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The first frame, received so far or later, that matches. */
+async function frameWith(
+  client: ChatClient,
+  match: (f: Frame) => boolean,
+  timeoutMs = 10_000,
+): Promise<Frame> {
+  return client.frames.find(match) ?? client.waitFor(match, timeoutMs);
+}
+
+const assignedFor = (conversationId: string) => (f: Frame) =>
+  f.type === 'conversation.assigned' &&
+  (f.conversation as { conversationId?: unknown } | undefined)?.conversationId === conversationId;
+
+describe('operator reconnect and the queue of operator.request (local stack)', () => {
+  const clients = useClients();
+
+  /** A guest who asked the bot about signing in, then pressed "operator" and skipped the intake. */
+  async function queuedAboutSignIn(): Promise<{
+    citizen: ChatClient;
+    conversationId: string;
+    answer: Frame;
+  }> {
+    const citizen = await clients.connect({ lang: 'ru' });
+    await citizen.request({
+      action: 'message.send',
+      clientMessageId: 'c-1',
+      text: 'не могу войти в личный кабинет',
+    });
+    const answer = await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot');
+    const requested = await citizen.request({ action: 'operator.request' });
+    const conversationId = String(requested.conversationId);
+    if (requested.state === 'bot') {
+      await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot' && f.intent === undefined);
+      await citizen.request({ action: 'message.send', clientMessageId: 'c-2', text: 'пропустить всё' });
+    }
+    await frameWith(
+      citizen,
+      (f) =>
+        f.type === 'conversation.updated' && f.conversationId === conversationId && f.ticket !== undefined,
+    );
+    return { citizen, conversationId, answer };
+  }
+
+  async function staff(): Promise<{ token: string; sub: string; client: ChatClient }> {
+    const signed = await createAndSignIn(httpUrl, `operator-${randomUUID().slice(0, 8)}`, ['operator']);
+    return {
+      token: signed.idToken,
+      sub: signed.sub,
+      client: await clients.connect({ token: signed.idToken, lang: 'ru' }),
+    };
+  }
+
+  it('operator.request after the bot answered about signing in queues the conversation in auth, where an auth-only operator takes it', async () => {
+    // Prepare
+    const operator = await staff();
+
+    // Act
+    const { conversationId, answer } = await queuedAboutSignIn();
+    await operator.client.request({
+      action: 'operator.status',
+      status: 'online',
+      skills: ['auth'],
+      maxChats: 20,
+    });
+    const assigned = await frameWith(operator.client, assignedFor(conversationId));
+    const [escalation] = await takeEscalations(conversationId);
+    await operator.client.request({ action: 'operator.status', status: 'offline' });
+
+    // Assess
+    expect(String(answer.intent)).toMatch(/^auth\./);
+    expect(escalation).toMatchObject({
+      category: 'auth',
+      reason: 'citizen_request',
+      intent: 'support.operator',
+    });
+    expect(assigned).toMatchObject({ conversation: { conversationId, queue: 'auth', category: 'auth' } });
+  });
+
+  it('an operator who reconnects and goes online gets conversation.assigned again for what they hold, and may read its history (without the notes); another operator may not', async () => {
+    // Prepare
+    const operator = await staff();
+    const other = await staff();
+    const { citizen, conversationId } = await queuedAboutSignIn();
+    await operator.client.request({
+      action: 'operator.status',
+      status: 'online',
+      skills: ['general', 'auth'],
+      maxChats: 20,
+    });
+    const first = await frameWith(operator.client, assignedFor(conversationId));
+    const note = await operator.client.request({
+      action: 'operator.note',
+      conversationId,
+      text: 'Проверить номер в профиле',
+    });
+    await citizen.request({ action: 'message.send', clientMessageId: 'c-3', text: 'Жду ответа' });
+    await frameWith(operator.client, (f) => f.type === 'message' && f.conversationId === conversationId);
+
+    // Act: the console loses its connection and comes back within the grace period.
+    await operator.client.close();
+    await itemWhen('OPERATORS_TABLE', { operatorId: operator.sub }, (o) => o.disconnectedAt !== undefined);
+    const back = await clients.connect({ token: operator.token, lang: 'ru' });
+    const state = await back.request({ action: 'operator.status', status: 'online' });
+    const again = back.frames.find(assignedFor(conversationId));
+    const history = await back.request({ action: 'history.get', conversationId, limit: 100 });
+    const foreign = await other.client.request({ action: 'history.get', conversationId, limit: 100 });
+    const stored = await itemWhen('CONVERSATIONS_TABLE', { conversationId }, () => true);
+    await back.request({ action: 'operator.status', status: 'offline' });
+
+    // Assess
+    expect(note).toMatchObject({ type: 'note.ack', conversationId });
+    expect(state).toMatchObject({ type: 'operator.state', status: 'online' });
+    expect(Number(state.activeChats)).toBeGreaterThanOrEqual(1);
+    expect(stored).toMatchObject({ state: 'operator', operatorId: operator.sub });
+    // Arrives before the answer, with what the first one had and what came since.
+    expect(again).toMatchObject({
+      conversation: {
+        conversationId,
+        state: 'operator',
+        queue: 'auth',
+        assignedAt: (first.conversation as { assignedAt: string }).assignedAt,
+      },
+      ticket: { ticketId: (first.ticket as { ticketId: string }).ticketId, status: 'in_progress' },
+      intake: { problem: expect.any(String) },
+      citizen: { verified: false },
+      notes: [expect.objectContaining({ kind: 'note', text: 'Проверить номер в профиле' })],
+    });
+    expect(((again?.transcript ?? []) as { text: string }[]).map((m) => m.text)).toContain('Жду ответа');
+    expect(history).toMatchObject({ type: 'history', conversationId, hasMore: false });
+    expect(history.messages).toEqual(again?.transcript);
+    expect(JSON.stringify(history)).not.toContain('Проверить номер в профиле');
+    expect(foreign).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+  });
+});
