@@ -117,7 +117,7 @@ export interface BotTurnAppend {
 /**
  * An operator's message (`operator.reply`): the conversation's `lastSeq` moves from the value read
  * only while the conversation is still with that operator (state `operator`, `operatorId`), together
- * with the message and its idempotency key `msg#{operatorId}#{clientMessageId}`.
+ * with the message and its idempotency key `reply#{operatorId}#{conversationId}#{clientMessageId}`.
  */
 export interface OperatorMessageAppend {
   /** The conversation as read; `lastSeq` is the expected value. */
