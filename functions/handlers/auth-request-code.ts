@@ -2,9 +2,6 @@
  * Route `auth.requestCode`: sends a one-time code to a phone (SMS) or e-mail and answers
  * `auth.codeSent` with the masked destination. Never logs the destination or the code.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
 import { outOfBandNotifier } from '#adapters/notifier.ts';
@@ -14,9 +11,8 @@ import { requestCode } from '#domain/use-cases/request-code.ts';
 import { authRequestCodeFrameSchema } from '#events/identification.ts';
 import { config } from '#shared/config.ts';
 import { identificationPolicy } from '#shared/identification-policy.ts';
-import { identificationMetrics, logger, metrics } from '#shared/observability.ts';
-import { frameRoute } from '#shared/websocket/frame-route.ts';
-import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+import { identificationMetrics, logger } from '#shared/observability.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = {
   repository: new DynamoIdentificationRepository({
@@ -30,16 +26,14 @@ const deps = {
   clock: systemClock,
   policy: identificationPolicy(config),
 };
-const route = frameRoute(authRequestCodeFrameSchema);
 
-export const handler = middy<WebSocketRouteEvent, RouteResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(route.middleware)
-  .handler(async (event) => {
-    const { frame, caller } = route.input(event);
+export const handler = routeHandler(
+  authRequestCodeFrameSchema,
+  async ({ frame, caller }) => {
     const sent = await requestCode(deps, { caller, frame });
     identificationMetrics.codeSent(sent.channel);
     logger.info('one-time code sent', { sessionId: caller.sessionId, channel: sent.channel });
-    return route.answer(event, sent);
-  });
+    return sent;
+  },
+  { metrics: true },
+);

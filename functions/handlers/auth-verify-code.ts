@@ -3,9 +3,6 @@
  * verified, its open conversation carried over to the citizen, and the answer `auth.verified` holds
  * the citizen id and a fresh resume token. Never logs the code or the token.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
@@ -16,9 +13,8 @@ import { verifyCode } from '#domain/use-cases/verify-code.ts';
 import { authVerifyCodeFrameSchema } from '#events/identification.ts';
 import { config } from '#shared/config.ts';
 import { identificationPolicy } from '#shared/identification-policy.ts';
-import { identificationMetrics, logger, metrics } from '#shared/observability.ts';
-import { frameRoute } from '#shared/websocket/frame-route.ts';
-import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+import { identificationMetrics, logger } from '#shared/observability.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = {
   repository: new DynamoIdentificationRepository({
@@ -36,16 +32,14 @@ const deps = {
   },
   tokenSource: randomResumeTokenSource,
 };
-const route = frameRoute(authVerifyCodeFrameSchema);
 
-export const handler = middy<WebSocketRouteEvent, RouteResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(route.middleware)
-  .handler(async (event) => {
-    const { frame, caller } = route.input(event);
+export const handler = routeHandler(
+  authVerifyCodeFrameSchema,
+  async ({ frame, caller }) => {
     const verified = await verifyCode(deps, { caller, frame });
     identificationMetrics.verified();
     logger.info('session verified', { sessionId: caller.sessionId });
-    return route.answer(event, verified);
-  });
+    return verified;
+  },
+  { metrics: true },
+);

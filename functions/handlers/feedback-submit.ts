@@ -2,9 +2,6 @@
  * Route `feedback.submit`: the citizen rates their completed ticket (1–5 and a comment), once;
  * answered `feedback.ack`. Records the rating as the `CSAT` metric. The comment is never logged.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
@@ -12,9 +9,8 @@ import { systemClock } from '#adapters/system.ts';
 import { submitFeedback } from '#domain/use-cases/submit-feedback.ts';
 import { feedbackSubmitFrameSchema } from '#events/tickets.ts';
 import { config } from '#shared/config.ts';
-import { logger, metrics, recordCsat } from '#shared/observability.ts';
-import { frameRoute } from '#shared/websocket/frame-route.ts';
-import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+import { logger, recordCsat } from '#shared/observability.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = {
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
@@ -22,14 +18,10 @@ const deps = {
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
   clock: systemClock,
 };
-const route = frameRoute(feedbackSubmitFrameSchema);
 
-export const handler = middy<WebSocketRouteEvent, RouteResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(route.middleware)
-  .handler(async (event) => {
-    const { frame, caller } = route.input(event);
+export const handler = routeHandler(
+  feedbackSubmitFrameSchema,
+  async ({ frame, caller }) => {
     const { frame: ack, ticket } = await submitFeedback(deps, caller, {
       ...(frame.conversationId === undefined ? {} : { conversationId: frame.conversationId }),
       ...(frame.ticketId === undefined ? {} : { ticketId: frame.ticketId }),
@@ -38,5 +30,7 @@ export const handler = middy<WebSocketRouteEvent, RouteResponse>()
     });
     recordCsat({ rating: ack.rating, category: ticket.category });
     logger.info('feedback recorded', { ticketId: ack.ticketId, rating: ack.rating });
-    return route.answer(event, ack);
-  });
+    return ack;
+  },
+  { metrics: true },
+);

@@ -2,8 +2,6 @@
  * Route `message.send`: stores the citizen's message with the next `seq` of their conversation
  * (idempotent on `clientMessageId`), queues it for the bot, and answers `message.ack`.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
@@ -14,9 +12,7 @@ import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
 import { sendCitizenMessage } from '#domain/use-cases/send-citizen-message.ts';
 import { messageSendFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
-import { logger } from '#shared/observability.ts';
-import { frameRoute } from '#shared/websocket/frame-route.ts';
-import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const tables = {
   sessionsTable: config.sessionsTable,
@@ -37,18 +33,13 @@ const deps = {
   sleeper: timerSleeper,
   retentionDays: config.messageRetentionDays,
 };
-const route = frameRoute(messageSendFrameSchema);
 
-export const handler = middy<WebSocketRouteEvent, RouteResponse>()
-  .use(injectLambdaContext(logger))
-  .use(route.middleware)
-  .handler(async (event) => {
-    const { frame, caller } = route.input(event);
-    const ack = await sendCitizenMessage(deps, {
-      caller,
-      clientMessageId: frame.clientMessageId,
-      text: frame.text,
-      ...(frame.attachmentIds ? { attachmentIds: frame.attachmentIds } : {}),
-    });
-    return route.answer(event, { type: 'message.ack', ...ack });
+export const handler = routeHandler(messageSendFrameSchema, async ({ frame, caller }) => {
+  const ack = await sendCitizenMessage(deps, {
+    caller,
+    clientMessageId: frame.clientMessageId,
+    text: frame.text,
+    ...(frame.attachmentIds ? { attachmentIds: frame.attachmentIds } : {}),
   });
+  return { type: 'message.ack', ...ack };
+});

@@ -4,10 +4,7 @@
  * The conversation's first operator reply is a first response (C7): `FirstResponseTime`, measured
  * from the assignment.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
@@ -17,8 +14,7 @@ import { replyAsOperator } from '#domain/use-cases/reply-as-operator.ts';
 import { operatorReplyFrameSchema } from '#events/desk-frames.ts';
 import { config } from '#shared/config.ts';
 import { logger, metrics } from '#shared/observability.ts';
-import { frameRoute } from '#shared/websocket/frame-route.ts';
-import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = {
   conversations: new DynamoConversationRepository(config.conversationsTable),
@@ -41,14 +37,10 @@ const deps = {
   sleeper: timerSleeper,
   retentionDays: config.messageRetentionDays,
 };
-const route = frameRoute(operatorReplyFrameSchema);
 
-export const handler = middy<WebSocketRouteEvent, RouteResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(route.middleware)
-  .handler(async (event) => {
-    const { frame, caller, connectionId } = route.input(event);
+export const handler = routeHandler(
+  operatorReplyFrameSchema,
+  async ({ frame, caller, connectionId }) => {
     const outcome = await replyAsOperator(deps, {
       caller,
       connectionId,
@@ -70,5 +62,7 @@ export const handler = middy<WebSocketRouteEvent, RouteResponse>()
       stored: outcome.stored,
       ...outcome.delivery,
     });
-    return route.answer(event, { type: 'message.ack', ...outcome.ack });
-  });
+    return { type: 'message.ack', ...outcome.ack };
+  },
+  { metrics: true },
+);

@@ -4,9 +4,6 @@
  * or the escalation queue when nothing is left to ask — and answers `conversation.updated`.
  * Idempotent: a conversation already collecting the intake or queued answers its state.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
@@ -21,9 +18,8 @@ import { createBot } from '#domain/bot/index.ts';
 import { requestOperator } from '#domain/use-cases/request-operator.ts';
 import { operatorRequestFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
-import { countEscalation, logger, metrics } from '#shared/observability.ts';
-import { frameRoute } from '#shared/websocket/frame-route.ts';
-import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+import { countEscalation, logger } from '#shared/observability.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 // Loaded once per Lambda instance: what the bot says at a handover and the intake questions.
 const knowledgeBase = loadKnowledgeBase(config.knowledgeBaseDir);
@@ -56,14 +52,10 @@ const deps = {
   sleeper: timerSleeper,
   retentionDays: config.messageRetentionDays,
 };
-const route = frameRoute(operatorRequestFrameSchema);
 
-export const handler = middy<WebSocketRouteEvent, RouteResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(route.middleware)
-  .handler(async (event) => {
-    const { frame, caller, connectionId } = route.input(event);
+export const handler = routeHandler(
+  operatorRequestFrameSchema,
+  async ({ frame, caller, connectionId }) => {
     const outcome = await requestOperator(deps, {
       caller,
       connectionId,
@@ -75,5 +67,7 @@ export const handler = middy<WebSocketRouteEvent, RouteResponse>()
       state: outcome.frame.state,
       started: outcome.started,
     });
-    return route.answer(event, outcome.frame);
-  });
+    return outcome.frame;
+  },
+  { metrics: true },
+);

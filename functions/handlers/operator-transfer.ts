@@ -4,10 +4,7 @@
  * internal note; the citizen sees `conversation.updated` (queued). Answers `conversation.transferred`
  * and counts `Transfers` (EMF, the target as metadata).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DispatchConversationMover } from '#adapters/dispatch-wiring.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
@@ -18,8 +15,7 @@ import { transferConversation } from '#domain/use-cases/transfer-conversation.ts
 import { operatorTransferFrameSchema } from '#events/desk-frames.ts';
 import { config } from '#shared/config.ts';
 import { logger, metrics } from '#shared/observability.ts';
-import { frameRoute } from '#shared/websocket/frame-route.ts';
-import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = {
   conversations: new DynamoConversationRepository(config.conversationsTable),
@@ -34,14 +30,10 @@ const deps = {
   ids: randomIds,
   retentionDays: config.messageRetentionDays,
 };
-const route = frameRoute(operatorTransferFrameSchema);
 
-export const handler = middy<WebSocketRouteEvent, RouteResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(route.middleware)
-  .handler(async (event) => {
-    const { frame, caller } = route.input(event);
+export const handler = routeHandler(
+  operatorTransferFrameSchema,
+  async ({ frame, caller }) => {
     const { frame: transferred, delivery } = await transferConversation(deps, {
       caller,
       conversationId: frame.conversationId,
@@ -58,5 +50,7 @@ export const handler = middy<WebSocketRouteEvent, RouteResponse>()
       to: frame.to,
       ...delivery,
     });
-    return route.answer(event, transferred);
-  });
+    return transferred;
+  },
+  { metrics: true },
+);

@@ -2,8 +2,6 @@
  * Route `push.register`: stores the caller's device (an SNS platform endpoint of FCM or APNs) for
  * offline notifications; answers `push.registered`. The device token is never logged.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { pushEndpointRegistry } from '#adapters/push-endpoints.ts';
 import { systemClock } from '#adapters/system.ts';
@@ -11,8 +9,7 @@ import { registerPushDevice } from '#domain/use-cases/register-push-device.ts';
 import { pushRegisterFrameSchema } from '#events/desk-frames.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
-import { frameRoute } from '#shared/websocket/frame-route.ts';
-import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = {
   registry: pushEndpointRegistry({
@@ -26,21 +23,16 @@ const deps = {
   clock: systemClock,
   retentionDays: config.pushDeviceRetentionDays,
 };
-const route = frameRoute(pushRegisterFrameSchema);
 
-export const handler = middy<WebSocketRouteEvent, RouteResponse>()
-  .use(injectLambdaContext(logger))
-  .use(route.middleware)
-  .handler(async (event) => {
-    const { frame, caller } = route.input(event);
-    const registered = await registerPushDevice(deps, {
-      caller,
-      platform: frame.platform,
-      deviceToken: frame.deviceToken,
-    });
-    logger.info('push device registered', {
-      platform: frame.platform,
-      verified: caller.citizenId !== undefined,
-    });
-    return route.answer(event, registered);
+export const handler = routeHandler(pushRegisterFrameSchema, async ({ frame, caller }) => {
+  const registered = await registerPushDevice(deps, {
+    caller,
+    platform: frame.platform,
+    deviceToken: frame.deviceToken,
   });
+  logger.info('push device registered', {
+    platform: frame.platform,
+    verified: caller.citizenId !== undefined,
+  });
+  return registered;
+});

@@ -4,9 +4,6 @@
  * `feedback.request`); a final status closes the conversation and frees the operator's slot.
  * Records the resolution time of a ticket that reaches a final status. Notes are never logged.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DispatchAssignmentReleaser } from '#adapters/dispatch-wiring.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
@@ -18,9 +15,8 @@ import { ticketView } from '#domain/tickets.ts';
 import { setTicketStatus } from '#domain/use-cases/change-ticket-status.ts';
 import { ticketSetStatusFrameSchema } from '#events/tickets.ts';
 import { config } from '#shared/config.ts';
-import { logger, metrics, recordTicketResolution } from '#shared/observability.ts';
-import { frameRoute } from '#shared/websocket/frame-route.ts';
-import type { RouteResponse, WebSocketRouteEvent } from '#shared/websocket/route-event.ts';
+import { logger, recordTicketResolution } from '#shared/observability.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = {
   tickets: new DynamoTicketRepository({
@@ -39,14 +35,10 @@ const deps = {
   clock: systemClock,
   retentionDays: config.messageRetentionDays,
 };
-const route = frameRoute(ticketSetStatusFrameSchema);
 
-export const handler = middy<WebSocketRouteEvent, RouteResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .use(route.middleware)
-  .handler(async (event) => {
-    const { frame, caller } = route.input(event);
+export const handler = routeHandler(
+  ticketSetStatusFrameSchema,
+  async ({ frame, caller }) => {
     const change = await setTicketStatus(deps, caller, {
       ticketId: frame.ticketId,
       to: frame.status,
@@ -68,5 +60,7 @@ export const handler = middy<WebSocketRouteEvent, RouteResponse>()
       to: ticket.status,
       deliveredConnections: change.deliveredConnections,
     });
-    return route.answer(event, { type: 'ticket.updated', ticket: ticketView(ticket, caller.lang, 'staff') });
-  });
+    return { type: 'ticket.updated', ticket: ticketView(ticket, caller.lang, 'staff') };
+  },
+  { metrics: true },
+);

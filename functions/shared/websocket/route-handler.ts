@@ -1,0 +1,52 @@
+/**
+ * The Lambda handler of a request/response WebSocket route, built once for every route: the
+ * Powertools logger context, then (for routes that record metrics) the EMF flush, then the frame
+ * middleware of frameRoute (caller, size, JSON, authorization, schema, and the `error` frame on any
+ * failure). The route's function gets what the middleware parsed and returns the frame to answer,
+ * which is sent with the request's `requestId` echoed, or `noAnswer` to send nothing (`typing`).
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { RouteAnswer } from '#events/server-frames.ts';
+import { logger, metrics } from '../observability.ts';
+import { type FrameRouteOptions, frameRoute, type RouteInput } from './frame-route.ts';
+import type { NoAnswer, RouteResponse, WebSocketRouteEvent } from './route-event.ts';
+
+export interface RouteHandlerOptions extends FrameRouteOptions {
+  /**
+   * Flush the metrics the route records (Powertools `logMetrics`, after the logger context).
+   * @default false: a route that records none would only log "no metrics to publish"
+   */
+  metrics?: boolean;
+}
+
+/** What a route that answers nothing on success returns: the response carries no frame. */
+export const noAnswer: NoAnswer = { statusCode: 200 };
+
+/** The response of a route: a frame for an answer; none for `noAnswer`; a frame for a route that only throws. */
+type ResponseOf<A> = [A] extends [never] ? RouteResponse : A extends NoAnswer ? NoAnswer : RouteResponse;
+
+export type RouteHandler<A> = MiddyfiedHandler<WebSocketRouteEvent, ResponseOf<A>, Error, Context>;
+
+export function routeHandler<S extends z.ZodType, A extends RouteAnswer | NoAnswer>(
+  schema: S,
+  handle: (input: RouteInput<z.output<S>>, event: WebSocketRouteEvent) => Promise<A>,
+  options: RouteHandlerOptions = {},
+): RouteHandler<A> {
+  const { metrics: recordsMetrics = false, ...frameOptions } = options;
+  const route = frameRoute(schema, frameOptions);
+  const base = middy<WebSocketRouteEvent, RouteResponse | NoAnswer>().use(injectLambdaContext(logger));
+  const withMetrics = recordsMetrics ? base.use(logMetrics(metrics)) : base;
+  const handler = withMetrics.use(route.middleware).handler(async (event) => {
+    const answer = await handle(route.input(event), event);
+    return isNoAnswer(answer) ? { statusCode: 200 } : route.answer(event, answer);
+  });
+  return handler as RouteHandler<A>;
+}
+
+function isNoAnswer(answer: RouteAnswer | NoAnswer): answer is NoAnswer {
+  return !('type' in answer);
+}
