@@ -139,6 +139,8 @@ export interface ConversationLog {
   appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>>;
   appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>>;
   appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>>;
+  /** The ack stored under a message's idempotency key, while the key lives. */
+  findAck(idempotencyKey: string): Promise<MessageAck | undefined>;
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
 }
 

@@ -162,6 +162,11 @@ export class DynamoConversationLog implements ConversationLog {
       : { status: 'conflict' };
   }
 
+  async findAck(idempotencyKey: string): Promise<MessageAck | undefined> {
+    const item = await this.readKey(idempotencyKey);
+    return item ? messageAck(ackItem.parse(item)) : undefined;
+  }
+
   async findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
     const item = await this.readKey(botReplyKey(citizenMessageId));
     return item ? botReplyItem.parse(item) : undefined;

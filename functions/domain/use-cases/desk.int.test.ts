@@ -230,6 +230,30 @@ describe('operator.reply (DynamoDB Local)', () => {
     expect(first.ack.conversationId).toBe(conversation.conversationId);
   });
 
+  it('answers a resend of a stored reply with its ack after the conversation closed, and refuses a new one', async () => {
+    // Prepare
+    const { replyDeps, operator, conversation, messages, tables } = await setUp();
+    const reply = (clientMessageId: string) =>
+      replyAsOperator(replyDeps, {
+        caller: operator,
+        conversationId: conversation.conversationId,
+        clientMessageId,
+        text: 'Готово',
+      });
+    const first = await reply('last');
+    await setState(tables.conversationsTable, conversation.conversationId, 'closed');
+
+    // Act
+    const resent = await reply('last');
+    const fresh = await reply('after-close').catch((error: unknown) => error);
+
+    // Assess
+    expect(JSON.stringify(resent.ack)).toBe(JSON.stringify(first.ack));
+    expect(resent.stored).toBe(false);
+    expect(fresh).toMatchObject({ code: 'CONFLICT' });
+    expect((await messages.listAfter(conversation.conversationId, 0, 10)).messages).toHaveLength(1);
+  });
+
   it('numbers 10 concurrent replies 1..10 with no gap', async () => {
     // Prepare
     const { replyDeps, operator, conversation } = await setUp();

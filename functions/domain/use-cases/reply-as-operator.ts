@@ -5,11 +5,12 @@
  *  1. Normalise the text (trimmed, 1–4000 characters, else BAD_REQUEST / PAYLOAD_TOO_LARGE); refuse
  *     attachment ids that name no verified upload (as `message.send` does).
  *  2. Read the conversation (consistently): unknown → NOT_FOUND, closed → CONFLICT, not with the
- *     caller (another operator's, queued, transferred) → FORBIDDEN.
+ *     caller (another operator's, queued, transferred) → FORBIDDEN — unless the key below already
+ *     holds an ack: a resend of a reply stored before the conversation closed or moved on answers it.
  *  3. Commit, in one transaction: the conversation's `lastSeq + 1` on the condition that it is still
  *     with the caller, the message (`from: operator`, the caller's display name) with that `seq`, and
- *     the idempotency key `reply#{operatorId}#{conversationId}#{clientMessageId}` holding the ack. The first reply of the
- *     conversation also stamps `firstOperatorReplyAt`.
+ *     the idempotency key `reply#{operatorId}#{conversationId}#{clientMessageId}` holding the ack.
+ *     The first reply of the conversation also stamps `firstOperatorReplyAt`.
  *  4. Push the `message` to every connection of the citizen's session (a gone one is removed), and
  *     to the operator's other connections (another tab or device). A citizen with none is told out of
  *     band by the desk relay, from the stored message's stream record.
@@ -24,7 +25,7 @@
 import type { Caller } from '#events/authorizer-context.ts';
 import type { MessageFrame } from '#events/server-frames.ts';
 import { nextSeq } from '../conversations.ts';
-import { displayNameOf, requireAssignedTo } from '../desk.ts';
+import { displayNameOf, isAssignedTo, requireAssignedTo } from '../desk.ts';
 import { type MessageAck, operatorReplyKey } from '../idempotency.ts';
 import {
   normalizeMessageText,
@@ -89,7 +90,13 @@ export async function replyAsOperator(
   const messageId = deps.ids.newId();
 
   return withSeqRetry(deps.sleeper, deps.retry ?? SEQ_CONFLICT_RETRY, async () => {
-    const conversation = requireAssignedTo(await deps.conversations.get(input.conversationId), caller);
+    const read = await deps.conversations.get(input.conversationId);
+    if (read && !isAssignedTo(read, operatorId)) {
+      // A resend of a reply stored before the conversation closed or moved on answers its ack.
+      const previous = await deps.log.findAck(idempotencyKey);
+      if (previous) return { ack: previous, stored: false };
+    }
+    const conversation = requireAssignedTo(read, caller);
     const now = deps.clock.now();
     const ts = now.toISOString();
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
