@@ -1,4 +1,4 @@
-/** Route `history.get`: the caller's own conversation's messages after `afterSeq`, with `hasMore`. */
+/** Route `history.get`: the messages of the caller's conversation (a citizen's own, or one assigned to the calling operator) after `afterSeq`, with `hasMore`. */
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { readHistory } from '#domain/use-cases/read-history.ts';
