@@ -2,8 +2,10 @@
  * Route `feedback.submit`: the citizen rates their completed ticket (1–5 and a comment), once;
  * answered `feedback.ack`. Records the rating as the `CSAT` metric. The comment is never logged.
  */
+
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { systemClock } from '#adapters/system.ts';
 import { submitFeedback } from '#domain/use-cases/submit-feedback.ts';
@@ -19,6 +21,10 @@ const deps = {
   clock: systemClock,
 };
 
+// A guest verified on this connection is resolved to the citizen from its session (the policy's
+// resolveCitizen), which this route reads.
+const sessionResolution = { sessions: new DynamoSessionRepository(config.sessionsTable) };
+
 export const handler = routeHandler(
   feedbackSubmitFrameSchema,
   async ({ frame, caller }) => {
@@ -32,5 +38,5 @@ export const handler = routeHandler(
     logger.info('feedback recorded', { ticketId: ack.ticketId, rating: ack.rating });
     return ack;
   },
-  { metrics: true },
+  { metrics: true, ...sessionResolution },
 );

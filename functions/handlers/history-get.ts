@@ -1,6 +1,8 @@
 /** Route `history.get`: the messages of the caller's conversation (a citizen's own, or one assigned to the calling operator) after `afterSeq`, with `hasMore`. */
+
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { readHistory } from '#domain/use-cases/read-history.ts';
 import { historyGetFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
@@ -11,11 +13,15 @@ const deps = {
   messages: new DynamoMessageRepository(config.messagesTable),
 };
 
-export const handler = routeHandler(historyGetFrameSchema, async ({ frame, caller }) =>
-  readHistory(deps, {
-    caller,
-    conversationId: frame.conversationId,
-    afterSeq: frame.afterSeq,
-    limit: frame.limit,
-  }),
+export const handler = routeHandler(
+  historyGetFrameSchema,
+  async ({ frame, caller }) =>
+    readHistory(deps, {
+      caller,
+      conversationId: frame.conversationId,
+      afterSeq: frame.afterSeq,
+      limit: frame.limit,
+    }),
+  // A conversation may be the caller's by citizenId: a guest verified on this connection is resolved.
+  { sessions: new DynamoSessionRepository(config.sessionsTable) },
 );

@@ -2,7 +2,9 @@
  * Route `push.register`: stores the caller's device (an SNS platform endpoint of FCM or APNs) for
  * offline notifications; answers `push.registered`. The device token is never logged.
  */
+
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { pushEndpointRegistry } from '#adapters/push-endpoints.ts';
 import { systemClock } from '#adapters/system.ts';
 import { registerPushDevice } from '#domain/use-cases/register-push-device.ts';
@@ -24,15 +26,23 @@ const deps = {
   retentionDays: config.pushDeviceRetentionDays,
 };
 
-export const handler = routeHandler(pushRegisterFrameSchema, async ({ frame, caller }) => {
-  const registered = await registerPushDevice(deps, {
-    caller,
-    platform: frame.platform,
-    deviceToken: frame.deviceToken,
-  });
-  logger.info('push device registered', {
-    platform: frame.platform,
-    verified: caller.citizenId !== undefined,
-  });
-  return registered;
-});
+// A guest verified on this connection is resolved to the citizen from its session (the policy's
+// resolveCitizen), which this route reads.
+const sessionResolution = { sessions: new DynamoSessionRepository(config.sessionsTable) };
+
+export const handler = routeHandler(
+  pushRegisterFrameSchema,
+  async ({ frame, caller }) => {
+    const registered = await registerPushDevice(deps, {
+      caller,
+      platform: frame.platform,
+      deviceToken: frame.deviceToken,
+    });
+    logger.info('push device registered', {
+      platform: frame.platform,
+      verified: caller.citizenId !== undefined,
+    });
+    return registered;
+  },
+  sessionResolution,
+);

@@ -2,7 +2,9 @@
  * Route `ticket.get`: one ticket by `ticketId` or `number`, for its citizen (or staff), answered as
  * `ticket` labelled in the session language. Not the caller's → FORBIDDEN, unknown → NOT_FOUND.
  */
+
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { getTicket } from '#domain/use-cases/read-tickets.ts';
 import { ticketGetFrameSchema } from '#events/tickets.ts';
@@ -14,9 +16,17 @@ const deps = {
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
 };
 
-export const handler = routeHandler(ticketGetFrameSchema, async ({ frame, caller }) => {
-  const reference =
-    frame.ticketId === undefined ? { number: frame.number ?? '' } : { ticketId: frame.ticketId };
-  const ticket = await getTicket(deps, caller, reference);
-  return { type: 'ticket', ticket };
-});
+// A guest verified on this connection is resolved to the citizen from its session (the policy's
+// resolveCitizen), which this route reads.
+const sessionResolution = { sessions: new DynamoSessionRepository(config.sessionsTable) };
+
+export const handler = routeHandler(
+  ticketGetFrameSchema,
+  async ({ frame, caller }) => {
+    const reference =
+      frame.ticketId === undefined ? { number: frame.number ?? '' } : { ticketId: frame.ticketId };
+    const ticket = await getTicket(deps, caller, reference);
+    return { type: 'ticket', ticket };
+  },
+  sessionResolution,
+);

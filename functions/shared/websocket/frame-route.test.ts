@@ -364,6 +364,26 @@ describe('the authorization of the middleware (functions/domain/authorization.ts
     );
   });
 
+  it('fails closed (INTERNAL) on a route that resolves guests but was given no session reader', async () => {
+    // Prepare: a wiring mistake, the guest must not be let through as it stands.
+    const route = frameRoute(frameEnvelopeSchema);
+    const useCase = vi.fn();
+    const handler = middy<WebSocketRouteEvent, RouteResponse>()
+      .use(route.middleware)
+      .handler(async (event) => {
+        useCase(route.input(event).caller);
+        return route.answer(event, { type: 'suggestions', items: [] });
+      });
+    const guest = sampleEvent.requestContext.authorizer as Record<string, unknown>;
+
+    // Act
+    const response = await handler(routeEvent('ticket.list', '{"action":"ticket.list"}', guest), context);
+
+    // Assess
+    expect(frameOf(response)).toMatchObject({ type: 'error', code: 'INTERNAL' });
+    expect(useCase).not.toHaveBeenCalled();
+  });
+
   it('refuses a route key the policy has no row for', async () => {
     const { handler, useCase } = probeRoute(undefined);
 

@@ -14,7 +14,6 @@ import { badRequest, ChatError } from '#domain/errors.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
 import { DEFAULT_LANG, type Lang } from '#events/lang.ts';
 import type { ErrorDetail, RouteAnswer } from '#events/server-frames.ts';
-import { config } from '../config.ts';
 import { logger } from '../observability.ts';
 import { toErrorFrame } from './error-frame.ts';
 import { MAX_FRAME_BYTES, type RouteResponse, type WebSocketRouteEvent } from './route-event.ts';
@@ -45,8 +44,11 @@ export interface FrameRoute<F> {
 
 export interface FrameRouteOptions {
   /**
-   * Where a guest caller's session is read when the policy resolves it (tests inject one).
-   * @default DynamoDB SessionsTable (`SESSIONS_TABLE`), created on first use
+   * Where a guest caller's session is read: required by the routes whose policy resolves guests
+   * (`resolveCitizen` in functions/domain/authorization.ts). It is passed in rather than created
+   * here so that the other routes never bundle the DynamoDB client: esbuild hoists an external
+   * package's import to the top of an ESM bundle even behind a dynamic `import()`, and loading the
+   * SDK is most of a function's cold start (docs/benchmarks.md).
    */
   sessions?: CitizenSessionReader;
 }
@@ -60,16 +62,11 @@ export function frameRoute<S extends z.ZodType>(
 ): FrameRoute<z.output<S>> {
   // Keyed by the event object, so concurrent invocations (local gateway) never see each other's state.
   const states = new WeakMap<WebSocketRouteEvent, RouteState>();
-  // Only routes whose policy resolves guests ever read a session, so only they need SESSIONS_TABLE,
-  // and only they load the DynamoDB client for it (imported on first use: no init cost elsewhere).
-  let reader = options.sessions;
-  const sessions: CitizenSessionReader = {
-    get: async (sessionId) => {
-      if (!reader) {
-        const { DynamoSessionRepository } = await import('#adapters/dynamodb/session-repository.ts');
-        reader = new DynamoSessionRepository(config.sessionsTable);
-      }
-      return reader.get(sessionId);
+  // Only routes whose policy resolves guests ever read a session. One that does without a reader
+  // is a wiring mistake: it fails closed (INTERNAL), never admitting the guest as it stands.
+  const sessions: CitizenSessionReader = options.sessions ?? {
+    get: async () => {
+      throw new Error('this route resolves guests from their session but was given no session reader');
     },
   };
 
