@@ -132,8 +132,10 @@ async function readShard(
         pending.push(...records.filter((r) => matchesAny(mapping.filters, r)));
       } catch (error) {
         if (signal.aborted) return;
-        options.log(`reading ${options.streamArn} failed: ${String(error)}`);
-        await sleep(1000);
+        // Expected once per shard, before its first record (below): restart at once, say nothing.
+        const expected = lastRead === undefined && (error as Error).name === 'TrimmedDataAccessException';
+        if (!expected) options.log(`reading ${options.streamArn} failed: ${String(error)}`);
+        await sleep(expected ? 50 : 1000);
         // An expired iterator is replaced by one right after the last record read. Before any record
         // was read, the shard's start: DynamoDB Local invalidates a LATEST iterator taken on an empty
         // shard once the first records arrive (TrimmedDataAccessException), and a new LATEST would
