@@ -105,15 +105,15 @@ export function frameRoute<S extends z.ZodType>(
     };
   };
 
-  const errorFrameOnError = (
-    request: Request<WebSocketRouteEvent, RouteResponse>,
-  ): RouteResponse | undefined => {
+  const errorFrameOnError = (request: Request<WebSocketRouteEvent, RouteResponse>): void => {
     // Never clobber a response another layer produced.
-    if (request.response !== undefined) return undefined;
+    if (request.response !== undefined) return;
     const state = states.get(request.event) ?? { lang: DEFAULT_LANG };
     logFailure(request.error, request.event);
     const frame = toErrorFrame(request.error, state.lang, state.requestId);
-    return { statusCode: 200, body: JSON.stringify(frame) };
+    // Set, not returned: middy stops the onError chain at a returned value, and the middlewares
+    // before this one (the metrics flush, the logger's context) must still run.
+    request.response = { statusCode: 200, body: JSON.stringify(frame) };
   };
 
   return {

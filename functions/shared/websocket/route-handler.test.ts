@@ -2,7 +2,7 @@
  * The handler factory of request/response routes: what the route's function returns is the route
  * response (the requestId echoed after `type`), `noAnswer` sends no frame, a failure or a malformed
  * frame is an `error` frame (the function never runs on the latter), and only routes that ask for it
- * flush metrics after answering.
+ * flush metrics after answering, also when the route failed.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -122,6 +122,25 @@ describe('routeHandler', () => {
 
     // Assess
     expect(flushesWithout).toBe(0);
+    expect(flushes).toHaveBeenCalledTimes(1);
+  });
+
+  it('flushes the metrics a route recorded before it failed, and still answers the error frame', async () => {
+    // Prepare
+    const flushes = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
+    const handler = routeHandler(
+      messageSendFrameSchema,
+      async () => {
+        throw new ChatError('CONFLICT');
+      },
+      { metrics: true },
+    );
+
+    // Act
+    const response = await handler(eventWith(validBody), context);
+
+    // Assess
+    expect(JSON.parse(response.body)).toMatchObject({ type: 'error', requestId: 'r1', code: 'CONFLICT' });
     expect(flushes).toHaveBeenCalledTimes(1);
   });
 });
