@@ -13,6 +13,8 @@ import { systemClock } from '#adapters/system.ts';
 import { openTicket } from '#domain/use-cases/open-ticket.ts';
 import { codeFromOutbox, verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
+import { askForPerson, assignedFor, goOnline, staffMember } from '../support/dispatch.ts';
+import { frameWith } from '../support/frames.ts';
 import { createAndSignIn } from '../support/operators.ts';
 import { connectionIdsOfSession, storedMessages } from '../support/tables.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
@@ -108,6 +110,9 @@ describe('the operator desk (local stack)', () => {
     return { citizen, operator, conversationId, ticket, username, sessionId };
   }
 
+  const replyAs = (operator: ChatClient, conversationId: string, clientMessageId: string, text: string) =>
+    operator.request({ action: 'operator.reply', conversationId, clientMessageId, text });
+
   const isMessage = (conversationId: string, from: string) => (f: Frame) =>
     f.type === 'message' && f.conversationId === conversationId && f.from === from;
 
@@ -117,12 +122,7 @@ describe('the operator desk (local stack)', () => {
 
     // Act: the operator answers, the citizen writes back, both type, the operator notes.
     const replyPushed = citizen.waitFor(isMessage(conversationId, 'operator'));
-    const reply = await operator.request({
-      action: 'operator.reply',
-      conversationId,
-      clientMessageId: 'op-1',
-      text: 'Здравствуйте! Проверяю.',
-    });
+    const reply = await replyAs(operator, conversationId, 'op-1', 'Здравствуйте! Проверяю.');
     const pushedReply = await replyPushed;
     const relayed = operator.waitFor(isMessage(conversationId, 'citizen'));
     const citizenAck = await citizen.request({
@@ -140,12 +140,7 @@ describe('the operator desk (local stack)', () => {
       conversationId,
       text: 'Проверить номер в профиле',
     });
-    const again = await operator.request({
-      action: 'operator.reply',
-      conversationId,
-      clientMessageId: 'op-1',
-      text: 'Здравствуйте! Проверяю.',
-    });
+    const again = await replyAs(operator, conversationId, 'op-1', 'Здравствуйте! Проверяю.');
     const history = await citizen.request({ action: 'history.get', conversationId });
 
     // Assess
@@ -202,12 +197,7 @@ describe('the operator desk (local stack)', () => {
     await waitUntilOffline(sessionId);
 
     // Act
-    await operator.request({
-      action: 'operator.reply',
-      conversationId,
-      clientMessageId: 'op-off',
-      text: 'Ответ',
-    });
+    await replyAs(operator, conversationId, 'op-off', 'Ответ');
     const changed = await operator.request({
       action: 'ticket.setStatus',
       ticketId: ticket.ticketId,
@@ -244,12 +234,7 @@ describe('the operator desk (local stack)', () => {
     await waitUntilOffline(sessionId);
 
     // Act
-    await operator.request({
-      action: 'operator.reply',
-      conversationId,
-      clientMessageId: 'op-sms',
-      text: 'Готово',
-    });
+    await replyAs(operator, conversationId, 'op-sms', 'Готово');
 
     // Assess
     const sms = await outboxEntry(
@@ -260,26 +245,10 @@ describe('the operator desk (local stack)', () => {
 
   it('transfers a conversation to the senior queue; the senior gets it with the notes and the reason, the citizen never sees them', async () => {
     // Prepare: the real dispatch — a citizen asks for a person, an operator goes online and gets it.
-    const operator = await staffMember(clients, 'operator');
+    const operator = await staffMember(clients, 'operator', 'desk-');
     const citizen = await clients.connect({ lang: 'ru' });
-    await citizen.request({
-      action: 'message.send',
-      clientMessageId: 'c-1',
-      text: 'не могу войти в личный кабинет',
-    });
-    await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot');
-    const requested = await citizen.request({ action: 'operator.request' });
-    const conversationId = String(requested.conversationId);
-    if (requested.state === 'bot') {
-      await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot' && f.intent === undefined);
-      await citizen.request({ action: 'message.send', clientMessageId: 'c-2', text: 'пропустить всё' });
-    }
-    await operator.client.request({
-      action: 'operator.status',
-      status: 'online',
-      skills: ['general', 'auth'],
-      maxChats: 20,
-    });
+    const { conversationId } = await askForPerson(citizen);
+    await goOnline(operator.client);
     await frameWith(operator.client, assignedFor(conversationId));
     await frameWith(
       citizen,
@@ -302,13 +271,8 @@ describe('the operator desk (local stack)', () => {
       to: 'senior',
       reason: 'Сложный случай с правами доступа',
     });
-    const afterwards = await operator.client.request({
-      action: 'operator.reply',
-      conversationId,
-      clientMessageId: 'late',
-      text: 'ещё ответ',
-    });
-    const senior = await staffMember(clients, 'senior');
+    const afterwards = await replyAs(operator.client, conversationId, 'late', 'ещё ответ');
+    const senior = await staffMember(clients, 'senior', 'desk-');
     await senior.client.request({ action: 'operator.status', status: 'online', maxChats: 20 });
     const seniorGets = await frameWith(senior.client, assignedFor(conversationId));
 
@@ -325,24 +289,6 @@ describe('the operator desk (local stack)', () => {
     expect(JSON.stringify(citizen.frames)).not.toMatch(/Сложный случай|Профиль проверен/);
   });
 });
-
-async function staffMember(clients: ReturnType<typeof useClients>, role: 'operator' | 'senior') {
-  const signed = await createAndSignIn(httpUrl, `desk-${role}-${randomUUID().slice(0, 8)}`, [role]);
-  return { client: await clients.connect({ token: signed.idToken, lang: 'ru' }), sub: signed.sub };
-}
-
-const assignedFor = (conversationId: string) => (f: Frame) =>
-  f.type === 'conversation.assigned' &&
-  (f.conversation as { conversationId?: unknown } | undefined)?.conversationId === conversationId;
-
-/** The first frame, received so far or later, that matches. */
-async function frameWith(
-  client: ChatClient,
-  match: (f: Frame) => boolean,
-  timeoutMs = 10_000,
-): Promise<Frame> {
-  return client.frames.find(match) ?? client.waitFor(match, timeoutMs);
-}
 
 /** `$disconnect` removes the citizen's connection record asynchronously: wait until it is gone. */
 async function waitUntilOffline(sessionId: string): Promise<void> {

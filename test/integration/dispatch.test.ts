@@ -1,22 +1,10 @@
-/**
- * Dispatch end to end on the local stack (issue 6's acceptance; the stack runs with
- * SLA_ASSIGN_SECONDS=3 and OPERATOR_GRACE_SECONDS=2, test/global-setup.ts): a citizen who asks for
- * a person is queued with a ticket number and a place in line; an operator who goes online gets the
- * conversation with the whole transcript, and the citizen sees the operator and the ticket in
- * progress; a ticket nobody picks up moves to the senior queue and goes to the senior who comes
- * online; an operator who disconnects for good gives the conversation back to the queue.
- *
- * Operators are fresh users of the local Cognito, so no other test's operator is involved; each
- * test's operator takes the oldest conversations of its queue (maxChats 20), which may include
- * other tests' waiting ones, so the assertions look for this test's conversation among them.
- */
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { codeFromOutbox } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
-import { createAndSignIn } from '../support/operators.ts';
+import { assignedFor, goOnline, queuedCitizen, staffMember } from '../support/dispatch.ts';
+import { frameWith } from '../support/frames.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');
@@ -48,16 +36,6 @@ async function conversationWhen(
   }
 }
 
-/** The first frame, received so far or later, that matches. */
-async function frameWith(
-  client: ChatClient,
-  match: (f: Frame) => boolean,
-  timeoutMs = 10_000,
-): Promise<Frame> {
-  const found = client.frames.find(match);
-  return found ?? client.waitFor(match, timeoutMs);
-}
-
 describe('dispatch (local stack)', () => {
   const clients = useClients();
 
@@ -65,7 +43,7 @@ describe('dispatch (local stack)', () => {
    * A guest (or, given a phone, a citizen who identifies with it first) who asks for a person and
    * skips the intake: queued with a ticket, told its place.
    */
-  async function queuedCitizen(
+  async function queuedGuest(
     phone?: string,
   ): Promise<{ citizen: ChatClient; conversationId: string; update: Frame }> {
     const citizen = await clients.connect({ lang: 'ru' });
@@ -75,55 +53,19 @@ describe('dispatch (local stack)', () => {
       const verified = await citizen.request({ action: 'auth.verifyCode', code });
       if (verified.type !== 'auth.verified') throw new Error(`not verified: ${JSON.stringify(verified)}`);
     }
-    await citizen.request({
-      action: 'message.send',
-      clientMessageId: 'c-1',
-      text: 'не могу войти в личный кабинет',
-    });
-    await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot');
-    const requested = await citizen.request({ action: 'operator.request' });
-    const conversationId = String(requested.conversationId);
-    if (requested.state === 'bot') {
-      // The intake's first question (a bot message without an intent), then skip the rest.
-      await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot' && f.intent === undefined);
-      await citizen.request({ action: 'message.send', clientMessageId: 'c-2', text: 'пропустить всё' });
-    }
-    const update = await frameWith(
-      citizen,
-      (f) =>
-        f.type === 'conversation.updated' && f.conversationId === conversationId && f.ticket !== undefined,
-    );
+    const { conversationId, update } = await queuedCitizen(citizen);
     return { citizen, conversationId, update };
   }
 
-  async function staff(
-    role: 'operator' | 'senior',
-  ): Promise<{ client: ChatClient; sub: string; username: string }> {
-    const username = `${role}-${randomUUID().slice(0, 8)}`;
-    const signed = await createAndSignIn(httpUrl, username, [role]);
-    return {
-      client: await clients.connect({ token: signed.idToken, lang: 'ru' }),
-      sub: signed.sub,
-      username,
-    };
-  }
-
-  const assignedFor = (conversationId: string) => (f: Frame) =>
-    f.type === 'conversation.assigned' &&
-    (f.conversation as { conversationId?: unknown } | undefined)?.conversationId === conversationId;
+  const staff = (role: 'operator' | 'senior') => staffMember(clients, role);
 
   it('queues a citizen with a ticket number and a place; the operator who goes online gets it with the whole transcript; the citizen sees the operator and the ticket in progress', async () => {
     // Prepare
     const operator = await staff('operator');
-    const { citizen, conversationId, update } = await queuedCitizen();
+    const { citizen, conversationId, update } = await queuedGuest();
 
     // Act
-    const state = await operator.client.request({
-      action: 'operator.status',
-      status: 'online',
-      skills: ['general', 'auth'],
-      maxChats: 20,
-    });
+    const state = await goOnline(operator.client);
     const assigned = await frameWith(operator.client, assignedFor(conversationId));
     const withOperator = await frameWith(
       citizen,
@@ -185,15 +127,10 @@ describe('dispatch (local stack)', () => {
     // Prepare
     const phone = `+7916${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
     const operator = await staff('operator');
-    const { conversationId } = await queuedCitizen(phone);
+    const { conversationId } = await queuedGuest(phone);
 
     // Act
-    await operator.client.request({
-      action: 'operator.status',
-      status: 'online',
-      skills: ['general', 'auth'],
-      maxChats: 20,
-    });
+    await goOnline(operator.client);
     const assigned = await frameWith(operator.client, assignedFor(conversationId));
     await operator.client.request({ action: 'operator.status', status: 'offline' });
 
@@ -204,7 +141,7 @@ describe('dispatch (local stack)', () => {
 
   it('moves a ticket nobody picks up within SLA_ASSIGN_SECONDS (3 s) to the senior queue; the senior who goes online gets it', async () => {
     // Prepare
-    const { citizen, conversationId } = await queuedCitizen();
+    const { citizen, conversationId } = await queuedGuest();
 
     // Act
     const breached = await conversationWhen(conversationId, (c) => c.queue === 'senior');
@@ -239,13 +176,8 @@ describe('dispatch (local stack)', () => {
   it('puts the conversation of an operator who does not come back within the grace period back at the front of its queue', async () => {
     // Prepare
     const operator = await staff('operator');
-    const { citizen, conversationId } = await queuedCitizen();
-    await operator.client.request({
-      action: 'operator.status',
-      status: 'online',
-      skills: ['general', 'auth'],
-      maxChats: 20,
-    });
+    const { citizen, conversationId } = await queuedGuest();
+    await goOnline(operator.client);
     await frameWith(operator.client, assignedFor(conversationId));
     const assignedAt = await conversationWhen(conversationId, (c) => c.state === 'operator');
 
@@ -271,14 +203,9 @@ describe('dispatch (local stack)', () => {
   it('gives an operator the next waiting conversation as soon as a ticket they completed frees their slot', async () => {
     // Prepare: one slot, two citizens waiting.
     const operator = await staff('operator');
-    await queuedCitizen();
-    await queuedCitizen();
-    await operator.client.request({
-      action: 'operator.status',
-      status: 'online',
-      skills: ['general', 'auth'],
-      maxChats: 1,
-    });
+    await queuedGuest();
+    await queuedGuest();
+    await goOnline(operator.client, ['general', 'auth'], 1);
     const first = await frameWith(operator.client, (f) => f.type === 'conversation.assigned');
     const firstId = (first.conversation as { conversationId: string }).conversationId;
 
@@ -307,13 +234,8 @@ describe('dispatch (local stack)', () => {
   it('frees a slot whose conversation was closed without its release (a release lost after the ticket commit) at the next operator.status', async () => {
     // Prepare
     const operator = await staff('operator');
-    const { conversationId } = await queuedCitizen();
-    await operator.client.request({
-      action: 'operator.status',
-      status: 'online',
-      skills: ['general', 'auth'],
-      maxChats: 20,
-    });
+    const { conversationId } = await queuedGuest();
+    await goOnline(operator.client);
     await frameWith(operator.client, assignedFor(conversationId));
     const before = await operator.client.request({ action: 'operator.status', status: 'away' });
     await documents.send(
@@ -344,12 +266,7 @@ describe('dispatch (local stack)', () => {
       status: 'online',
       skills: ['senior'],
     });
-    await operator.client.request({
-      action: 'operator.status',
-      status: 'online',
-      skills: ['mfc'],
-      maxChats: 20,
-    });
+    await goOnline(operator.client, ['mfc']);
     // Whatever waited in mfc was just assigned to them; now nothing does.
     const next = await operator.client.request({ action: 'operator.next' });
     await operator.client.request({ action: 'operator.status', status: 'away' });

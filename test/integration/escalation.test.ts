@@ -12,6 +12,7 @@ import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { repoPath } from '../../infra/paths.ts';
 import { useClients } from '../support/clients.ts';
 import { takeEscalations } from '../support/escalation-queue.ts';
+import { polledFrameWith } from '../support/frames.ts';
 import { storedMessages } from '../support/tables.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
 
@@ -19,24 +20,8 @@ const { connect } = useClients();
 const { dialogue, intents } = loadKnowledgeBase(repoPath('layers/knowledge-base/kb'));
 const titleOf = (intent: string, lang: 'ru' | 'en') => intents.find((e) => e.intent === intent)?.title[lang];
 
-/** The first frame, received so far or later, that matches. */
-async function frameWith(
-  client: ChatClient,
-  match: (f: Frame) => boolean,
-  timeoutMs = 10_000,
-): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = client.frames.find(match);
-    if (found) return found;
-    if (Date.now() > deadline)
-      throw new Error(`no matching frame; received: ${JSON.stringify(client.frames)}`);
-    await delay(20);
-  }
-}
-
 const botAt = (client: ChatClient, seq: number) =>
-  frameWith(client, (f) => f.type === 'message' && f.from === 'bot' && f.seq === seq);
+  polledFrameWith(client, (f) => f.type === 'message' && f.from === 'bot' && f.seq === seq);
 
 const send = (client: ChatClient, text: string) =>
   client.request({ action: 'message.send', clientMessageId: randomUUID(), text });
@@ -48,7 +33,7 @@ async function ask(client: ChatClient, text: string): Promise<Frame> {
 }
 
 const queued = (client: ChatClient, conversationId: unknown) =>
-  frameWith(client, (f) => f.type === 'conversation.updated' && f.conversationId === conversationId);
+  polledFrameWith(client, (f) => f.type === 'conversation.updated' && f.conversationId === conversationId);
 
 describe('handing a conversation over to a person', () => {
   it('«позовите оператора»: the bot’s message, the short intake with a date and a skip, then queued with the intake', async () => {

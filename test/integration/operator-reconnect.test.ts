@@ -1,24 +1,13 @@
-/**
- * An operator's console that reconnects gets back what it held, on the local stack (the stack runs
- * with SLA_ASSIGN_SECONDS=3 and OPERATOR_GRACE_SECONDS=2, test/global-setup.ts, so operators go
- * online right after the citizen is queued and come back within the grace): `operator.status`
- * online re-sends `conversation.assigned` for every conversation they hold, and `history.get`
- * answers the operator it is assigned to (never the notes). Also: `operator.request` after the bot
- * answered about signing in waits in the `auth` queue, not `general`.
- *
- * Operators are fresh users of the local Cognito; each may take other tests' waiting conversations
- * too, so the assertions look for this test's conversation among them.
- */
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { useClients } from '../support/clients.ts';
+import { assignedFor, goOnline, queuedCitizen, staffMember } from '../support/dispatch.ts';
 import { takeEscalations } from '../support/escalation-queue.ts';
-import { createAndSignIn } from '../support/operators.ts';
+import { frameWith } from '../support/frames.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
 
-const httpUrl = inject('localHttpUrl');
+const _httpUrl = inject('localHttpUrl');
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 /** Polls the item of `table` (an env variable naming it) under `key` until `match` holds. */
@@ -39,19 +28,6 @@ async function itemWhen(
   }
 }
 
-/** The first frame, received so far or later, that matches. */
-async function frameWith(
-  client: ChatClient,
-  match: (f: Frame) => boolean,
-  timeoutMs = 10_000,
-): Promise<Frame> {
-  return client.frames.find(match) ?? client.waitFor(match, timeoutMs);
-}
-
-const assignedFor = (conversationId: string) => (f: Frame) =>
-  f.type === 'conversation.assigned' &&
-  (f.conversation as { conversationId?: unknown } | undefined)?.conversationId === conversationId;
-
 describe('operator reconnect and the queue of operator.request (local stack)', () => {
   const clients = useClients();
 
@@ -62,34 +38,11 @@ describe('operator reconnect and the queue of operator.request (local stack)', (
     answer: Frame;
   }> {
     const citizen = await clients.connect({ lang: 'ru' });
-    await citizen.request({
-      action: 'message.send',
-      clientMessageId: 'c-1',
-      text: 'не могу войти в личный кабинет',
-    });
-    const answer = await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot');
-    const requested = await citizen.request({ action: 'operator.request' });
-    const conversationId = String(requested.conversationId);
-    if (requested.state === 'bot') {
-      await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot' && f.intent === undefined);
-      await citizen.request({ action: 'message.send', clientMessageId: 'c-2', text: 'пропустить всё' });
-    }
-    await frameWith(
-      citizen,
-      (f) =>
-        f.type === 'conversation.updated' && f.conversationId === conversationId && f.ticket !== undefined,
-    );
+    const { conversationId, answer } = await queuedCitizen(citizen);
     return { citizen, conversationId, answer };
   }
 
-  async function staff(): Promise<{ token: string; sub: string; client: ChatClient }> {
-    const signed = await createAndSignIn(httpUrl, `operator-${randomUUID().slice(0, 8)}`, ['operator']);
-    return {
-      token: signed.idToken,
-      sub: signed.sub,
-      client: await clients.connect({ token: signed.idToken, lang: 'ru' }),
-    };
-  }
+  const staff = () => staffMember(clients, 'operator');
 
   it('operator.request after the bot answered about signing in queues the conversation in auth, where an auth-only operator takes it', async () => {
     // Prepare
@@ -97,12 +50,7 @@ describe('operator reconnect and the queue of operator.request (local stack)', (
 
     // Act
     const { conversationId, answer } = await queuedAboutSignIn();
-    await operator.client.request({
-      action: 'operator.status',
-      status: 'online',
-      skills: ['auth'],
-      maxChats: 20,
-    });
+    await goOnline(operator.client, ['auth']);
     const assigned = await frameWith(operator.client, assignedFor(conversationId));
     const [escalation] = await takeEscalations(conversationId);
     await operator.client.request({ action: 'operator.status', status: 'offline' });
@@ -122,12 +70,7 @@ describe('operator reconnect and the queue of operator.request (local stack)', (
     const operator = await staff();
     const other = await staff();
     const { citizen, conversationId } = await queuedAboutSignIn();
-    await operator.client.request({
-      action: 'operator.status',
-      status: 'online',
-      skills: ['general', 'auth'],
-      maxChats: 20,
-    });
+    await goOnline(operator.client);
     const first = await frameWith(operator.client, assignedFor(conversationId));
     const note = await operator.client.request({
       action: 'operator.note',

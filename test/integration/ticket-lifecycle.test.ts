@@ -14,17 +14,12 @@ import { describe, expect, inject, it } from 'vitest';
 import type { TicketView } from '#events/tickets.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
+import { frameWith } from '../support/frames.ts';
 import { createAndSignIn } from '../support/operators.ts';
-import type { ChatClient, Frame } from '../support/ws-client.ts';
+import type { Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');
 const { connect } = useClients();
-
-/** The first frame, received so far or later, that matches. */
-function frameWith(client: ChatClient, match: (f: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
-  const found = client.frames.find(match);
-  return found ? Promise.resolve(found) : client.waitFor(match, timeoutMs);
-}
 
 const ticketOf = (frame: Frame) => frame.ticket as TicketView;
 

@@ -8,7 +8,6 @@
  * on nothing but the ticket routes.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
@@ -18,8 +17,9 @@ import { openTicket } from '#domain/use-cases/open-ticket.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
+import { polledFrameWith } from '../support/frames.ts';
 import { createAndSignIn, signInAs } from '../support/operators.ts';
-import type { ChatClient, Frame } from '../support/ws-client.ts';
+import type { ChatClient } from '../support/ws-client.ts';
 
 const { connect } = useClients();
 const httpUrl = inject('localHttpUrl');
@@ -30,23 +30,12 @@ const tickets = () =>
     conversationsTable: String(process.env.CONVERSATIONS_TABLE),
   });
 
-/** The first frame, received so far or later, that matches. */
-async function frameWith(client: ChatClient, match: (f: Frame) => boolean, timeoutMs = 5000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = client.frames.find(match);
-    if (found) return found;
-    if (Date.now() > deadline)
-      throw new Error(`no matching frame; received: ${JSON.stringify(client.frames)}`);
-    await delay(20);
-  }
-}
-
 const ticketUpdate = (client: ChatClient, status: string) =>
-  frameWith(
+  polledFrameWith(
     client,
     (f) =>
       f.type === 'ticket.updated' && f.requestId === undefined && (f.ticket as TicketView).status === status,
+    5000,
   );
 
 interface Citizen {
@@ -141,10 +130,11 @@ describe('the life of a ticket', () => {
     const back = await setStatus(operator.client, ticket.ticketId, 'in_progress');
     const done = await setStatus(operator.client, ticket.ticketId, 'completed', { note: 'Пароль сброшен' });
     const pushedDone = await ticketUpdate(owner.client, 'completed');
-    const feedbackRequest = await frameWith(owner.client, (f) => f.type === 'feedback.request');
-    const closed = await frameWith(
+    const feedbackRequest = await polledFrameWith(owner.client, (f) => f.type === 'feedback.request', 5000);
+    const closed = await polledFrameWith(
       owner.client,
       (f) => f.type === 'conversation.updated' && f.state === 'closed',
+      5000,
     );
     const read = await owner.client.request({ action: 'ticket.get', number: ticket.number.toLowerCase() });
 

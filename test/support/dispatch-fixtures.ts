@@ -9,8 +9,17 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import {
+  DynamoDispatchStore,
+  DynamoOperatorRepository,
+  DynamoWaitingLine,
+} from '#adapters/dynamodb/operator-repository.ts';
+import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import type { Conversation } from '#domain/conversations.ts';
 import { OPERATOR_QUEUES, type Operator, type OperatorQueueName } from '#domain/operators.ts';
+import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports.ts';
+import type { Connection } from '#domain/sessions.ts';
 
 const dynamo = new DynamoDBClient({});
 const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
@@ -143,4 +152,52 @@ export function onlineOperator(operatorId: string, skills: OperatorQueueName[], 
     conversations: [],
     updatedAt: new Date().toISOString(),
   };
+}
+
+/** The dispatch adapters on a fixture's tables and queues. */
+export function dispatchAdapters(fixture: DispatchFixture) {
+  return {
+    operators: new DynamoOperatorRepository(fixture.operatorsTable),
+    store: new DynamoDispatchStore(fixture),
+    line: new DynamoWaitingLine(fixture.conversationsTable),
+    queues: new SqsOperatorQueues(fixture.queueUrls),
+  };
+}
+
+/**
+ * Saves an open connection (ru) of a session (guest or citizen) or an operator, by default in the
+ * stack's ConnectionsTable with an id `conn-…` and an hour to live; returns its id.
+ */
+export async function saveConnection(
+  principalId: string,
+  role: Connection['role'],
+  {
+    table = env('CONNECTIONS_TABLE'),
+    connectionId = `conn-${randomUUID()}`,
+    lifetimeSeconds = 3600,
+  }: { table?: string; connectionId?: string; lifetimeSeconds?: number } = {},
+): Promise<string> {
+  await new DynamoConnectionRepository(table).save({
+    connectionId,
+    principalId,
+    sessionId: principalId,
+    role,
+    lang: 'ru',
+    connectedAt: new Date().toISOString(),
+    expiresAt: Math.floor(Date.now() / 1000) + lifetimeSeconds,
+  });
+  return connectionId;
+}
+
+/** A `@connections` API in memory: every frame posted is delivered and kept. */
+export class RecordingNotifier implements ConnectionNotifier {
+  readonly posts: { connectionId: string; frame: PushedFrame }[] = [];
+  async post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome> {
+    this.posts.push({ connectionId, frame });
+    return 'delivered';
+  }
+  /** The frames posted to `connectionId`, in order. */
+  to(connectionId: string): PushedFrame[] {
+    return this.posts.filter((p) => p.connectionId === connectionId).map((p) => p.frame);
+  }
 }

@@ -12,42 +12,27 @@ import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-l
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
-import {
-  DynamoDispatchStore,
-  DynamoOperatorRepository,
-  DynamoWaitingLine,
-} from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
-import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import type { DispatchTimer } from '#events/dispatch.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
 import {
   type DispatchFixture,
+  dispatchAdapters,
   dispatchFixture,
   messagesIn,
   onlineOperator,
   putConversation,
   putOperator,
+  RecordingNotifier,
+  saveConnection,
   waitingConversation,
 } from '../../../test/support/dispatch-fixtures.ts';
 import type { Conversation } from '../conversations.ts';
-import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '../ports.ts';
 import { type AdmitEscalationDeps, admitEscalation } from './admit-escalation.ts';
 
 const env = (name: string) => process.env[name] as string;
-
-class RecordingNotifier implements ConnectionNotifier {
-  readonly posts: { connectionId: string; frame: PushedFrame }[] = [];
-  async post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome> {
-    this.posts.push({ connectionId, frame });
-    return 'delivered';
-  }
-  to(connectionId: string): PushedFrame[] {
-    return this.posts.filter((p) => p.connectionId === connectionId).map((p) => p.frame);
-  }
-}
 
 function depsFor(
   fixture: DispatchFixture,
@@ -57,10 +42,7 @@ function depsFor(
   const conversations = new DynamoConversationRepository(fixture.conversationsTable);
   const connections = new DynamoConnectionRepository(env('CONNECTIONS_TABLE'));
   return {
-    operators: new DynamoOperatorRepository(fixture.operatorsTable),
-    store: new DynamoDispatchStore(fixture),
-    line: new DynamoWaitingLine(fixture.conversationsTable),
-    queues: new SqsOperatorQueues(fixture.queueUrls),
+    ...dispatchAdapters(fixture),
     timers: { schedule: async (timer) => void timers.push(timer) },
     conversations,
     messages: new DynamoMessageRepository(env('MESSAGES_TABLE')),
@@ -119,16 +101,7 @@ async function queuedByTheBot(fixture: DispatchFixture) {
   };
   const conversation: Conversation = { ...rest, escalation: { event, seq: 3 } };
   await putConversation(fixture.conversationsTable, conversation);
-  const connectionId = `conn-${randomUUID()}`;
-  await new DynamoConnectionRepository(env('CONNECTIONS_TABLE')).save({
-    connectionId,
-    principalId: base.sessionId,
-    sessionId: base.sessionId,
-    role: 'guest',
-    lang: 'ru',
-    connectedAt: new Date().toISOString(),
-    expiresAt: Math.floor(Date.now() / 1000) + 3600,
-  });
+  const connectionId = await saveConnection(base.sessionId, 'guest');
   return { event, connectionId };
 }
 
@@ -182,16 +155,7 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
     const { event, connectionId } = await queuedByTheBot(fixture);
     const operator = onlineOperator(randomUUID(), ['legal'], 3);
     await putOperator(fixture.operatorsTable, operator);
-    const operatorConnection = `conn-${randomUUID()}`;
-    await deps.connections.save({
-      connectionId: operatorConnection,
-      principalId: operator.operatorId,
-      sessionId: operator.operatorId,
-      role: 'operator',
-      lang: 'ru',
-      connectedAt: new Date().toISOString(),
-      expiresAt: Math.floor(Date.now() / 1000) + 3600,
-    });
+    const operatorConnection = await saveConnection(operator.operatorId, 'operator');
 
     // Act
     const outcome = await admitEscalation(deps, event);

@@ -22,15 +22,10 @@ import { LocalPushEndpointRegistry, NotifierPushSender } from '#adapters/push-en
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import type { Caller } from '#events/authorizer-context.ts';
+import { RecordingNotifier, saveConnection } from '../../../test/support/dispatch-fixtures.ts';
 import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
 import type { Conversation } from '../conversations.ts';
-import type {
-  ConnectionNotifier,
-  DeliveryOutcome,
-  OutOfBandMessage,
-  OutOfBandNotifier,
-  PushedFrame,
-} from '../ports.ts';
+import type { OutOfBandMessage, OutOfBandNotifier } from '../ports.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { CONNECTION_LIFETIME_SECONDS } from '../sessions.ts';
 import { addInternalNote } from './add-internal-note.ts';
@@ -42,14 +37,6 @@ import { relayTyping } from './relay-typing.ts';
 import { replyAsOperator } from './reply-as-operator.ts';
 
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-
-class RecordingNotifier implements ConnectionNotifier {
-  readonly posts: { connectionId: string; frame: PushedFrame }[] = [];
-  async post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome> {
-    this.posts.push({ connectionId, frame });
-    return 'delivered';
-  }
-}
 
 class RecordingOutOfBand implements OutOfBandNotifier {
   readonly sent: OutOfBandMessage[] = [];
@@ -90,19 +77,12 @@ async function setUp() {
   };
   await documents.send(new PutCommand({ TableName: tables.conversationsTable, Item: conversation }));
   const connections = new DynamoConnectionRepository(tables.connectionsTable);
-  const connect = async (principalId: string, role: Caller['role']) => {
-    const connectionId = randomUUID();
-    await connections.save({
-      connectionId,
-      principalId,
-      sessionId: principalId,
-      role,
-      lang: 'ru',
-      connectedAt: new Date().toISOString(),
-      expiresAt: Math.floor(Date.now() / 1000) + CONNECTION_LIFETIME_SECONDS,
+  const connect = (principalId: string, role: Caller['role']) =>
+    saveConnection(principalId, role, {
+      table: tables.connectionsTable,
+      connectionId: randomUUID(),
+      lifetimeSeconds: CONNECTION_LIFETIME_SECONDS,
     });
-    return connectionId;
-  };
   const conversations = new DynamoConversationRepository(tables.conversationsTable);
   const common = { conversations, connections, notifier, clock: systemClock, ids: randomIds };
   return {

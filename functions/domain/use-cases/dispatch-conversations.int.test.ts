@@ -22,16 +22,18 @@ import { systemClock } from '#adapters/system.ts';
 import { ESCALATION_CATEGORIES } from '#domain/operators.ts';
 import {
   type DispatchFixture,
+  dispatchAdapters,
   dispatchFixture,
   messagesIn,
   onlineOperator,
   putConversation,
   putOperator,
+  RecordingNotifier,
+  saveConnection,
   waitingConversation,
 } from '../../../test/support/dispatch-fixtures.ts';
 import type { OperatorQueues } from '../dispatch-ports.ts';
 import type { OperatorQueueName } from '../operators.ts';
-import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '../ports.ts';
 import {
   type AnnounceDeps,
   type AssignDeps,
@@ -56,11 +58,10 @@ async function scan(table: string): Promise<Record<string, unknown>[]> {
 }
 
 function assignDeps(fixture: DispatchFixture, queues?: OperatorQueues, visibilitySeconds = 30): AssignDeps {
+  const adapters = dispatchAdapters(fixture);
   return {
-    operators: new DynamoOperatorRepository(fixture.operatorsTable),
-    store: new DynamoDispatchStore(fixture),
-    line: new DynamoWaitingLine(fixture.conversationsTable),
-    queues: queues ?? new SqsOperatorQueues(fixture.queueUrls),
+    ...adapters,
+    queues: queues ?? adapters.queues,
     clock: systemClock,
     settings: { dispatchVisibilitySeconds: visibilitySeconds },
   };
@@ -85,14 +86,6 @@ async function enqueue(fixture: DispatchFixture, queues: readonly OperatorQueueN
     }),
   );
   return conversations;
-}
-
-class RecordingNotifier implements ConnectionNotifier {
-  readonly posts: { connectionId: string; frame: PushedFrame }[] = [];
-  async post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome> {
-    this.posts.push({ connectionId, frame });
-    return 'delivered';
-  }
 }
 
 /** What announcing needs, on the fixture's tables; tickets and citizens are in-memory (none here). */
@@ -215,20 +208,9 @@ describe('exactly-once dispatch (DynamoDB Local + SQS emulator)', () => {
     // (tables and queues of its own: no operator of another test may take them).
     const fixture = await dispatchFixture();
     const waiting = await enqueue(fixture, ['mfc'], 3);
-    const connections = new DynamoConnectionRepository(process.env.CONNECTIONS_TABLE as string);
     const connectionOf = new Map<string, string>();
     for (const conversation of waiting) {
-      const connectionId = `conn-${randomUUID()}`;
-      connectionOf.set(conversation.conversationId, connectionId);
-      await connections.save({
-        connectionId,
-        principalId: conversation.sessionId,
-        sessionId: conversation.sessionId,
-        role: 'guest',
-        lang: 'ru',
-        connectedAt: new Date().toISOString(),
-        expiresAt: Math.floor(Date.now() / 1000) + 3600,
-      });
+      connectionOf.set(conversation.conversationId, await saveConnection(conversation.sessionId, 'guest'));
     }
     const operator = onlineOperator(randomUUID(), ['mfc'], 1);
     await putOperator(fixture.operatorsTable, operator);
