@@ -233,7 +233,7 @@ export class Monitoring extends Construct {
       this.slaMetric('SlaBreaches', { period: SLA_BREACH_WINDOW.period, statistic: 'Sum' }),
       0,
       {
-        what: 'A ticket waited past SLA_ASSIGN_SECONDS for an operator (or was flagged complex) in the last hour',
+        what: 'A ticket waited past SLA_ASSIGN_SECONDS for an operator in the last hour (moved to the senior queue)',
         runbook: RUNBOOK_ANCHORS.slaBreach,
       },
       { evaluationPeriods: SLA_BREACH_WINDOW.periods, datapointsToAlarm: 1 },

@@ -28,6 +28,15 @@ describe('who may read a conversation’s history', () => {
     expect(mayReadHistory(conversation(), caller('citizen', 'session-2'))).toBe(false);
   });
 
+  it('lets a verified citizen read their conversation from another session, and no other citizen', () => {
+    const theirs = conversation({ citizenId: 'cit-1' });
+    expect(mayReadHistory(theirs, { ...caller('citizen', 'session-2'), citizenId: 'cit-1' })).toBe(true);
+    expect(mayReadHistory(theirs, { ...caller('citizen', 'session-3'), citizenId: 'cit-2' })).toBe(false);
+    expect(mayReadHistory(conversation(), { ...caller('citizen', 'session-2'), citizenId: 'cit-1' })).toBe(
+      false,
+    );
+  });
+
   it('lets an operator or senior read the conversation assigned to them, and no other', () => {
     const assigned = conversation({ operatorId: 'op-1', operatorName: 'Анна' });
     expect(mayReadHistory(assigned, caller('operator', 'op-1'))).toBe(true);

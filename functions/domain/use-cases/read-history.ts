@@ -3,8 +3,9 @@
  * client catches up this way).
  *
  * Primary course:
- *  1. Read the conversation; absent or expired → NOT_FOUND. A citizen reads their own session's
- *     conversations; an operator or senior the conversations assigned to them (a reconnecting
+ *  1. Read the conversation; absent or expired → NOT_FOUND. A citizen reads their own: of their
+ *     session, or (verified) with their citizenId, e.g. a ticket's conversation read on another
+ *     device; an operator or senior the conversations assigned to them (a reconnecting
  *     console catches up this way). Anything else → FORBIDDEN. Internal notes are never part of
  *     the history (they come with `conversation.assigned`).
  *  2. Read at most `limit` messages with `seq > afterSeq`, oldest first, and whether more follow.
@@ -43,13 +44,17 @@ export async function readHistory(deps: ReadHistoryDeps, input: ReadHistoryInput
   };
 }
 
-/** Whose history it is: the citizen's session, or the operator (or senior) it is assigned to. */
+/**
+ * Whose history it is: the citizen's (their session's, or theirs by citizenId once verified), or
+ * the operator's (or senior's) it is assigned to.
+ */
 export function mayReadHistory(
   conversation: Conversation,
-  caller: Pick<Caller, 'role' | 'sessionId' | 'principalId'>,
+  caller: Pick<Caller, 'role' | 'sessionId' | 'principalId' | 'citizenId'>,
 ): boolean {
   if (caller.role === 'operator' || caller.role === 'senior') {
     return conversation.operatorId !== undefined && conversation.operatorId === caller.principalId;
   }
-  return belongsToSession(conversation, caller.sessionId);
+  const byCitizen = caller.citizenId !== undefined && conversation.citizenId === caller.citizenId;
+  return byCitizen || belongsToSession(conversation, caller.sessionId);
 }
