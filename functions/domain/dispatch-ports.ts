@@ -4,12 +4,13 @@
  * (`functions/adapters/dynamodb/operator-repository.ts`, `functions/adapters/operator-queues.ts`,
  * `functions/adapters/dispatch-wiring.ts`); the use cases in `use-cases/dispatch-*.ts` use them.
  */
+
 import type { DispatchTimer, QueueEntry } from '#events/dispatch.ts';
-import type { CollectedIntake, EscalationCategory } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
 import type { TicketView } from '#events/tickets.ts';
 import type { Conversation } from './conversations.ts';
 import type { Operator, OperatorQueueName, OperatorStatus } from './operators.ts';
+import type { OpenTicketInput } from './use-cases/open-ticket.ts';
 
 export interface OperatorStatusChange {
   operatorId: string;
@@ -155,16 +156,8 @@ export interface DispatchTimers {
   schedule(timer: DispatchTimer, delaySeconds: number): Promise<void>;
 }
 
-export interface TicketOpening {
-  conversationId: string;
-  sessionId: string;
-  citizenId?: string;
-  category: EscalationCategory;
-  intent?: string;
-  intake: CollectedIntake;
-  lang: Lang;
-  attempt: number;
-}
+/** What the escalation consumer hands tickets: exactly the input of the `openTicket` use case. */
+export type TicketOpening = OpenTicketInput;
 
 /** What dispatch needs from tickets (E3's use cases behind an adapter). */
 export interface TicketDesk {

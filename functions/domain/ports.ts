@@ -283,19 +283,22 @@ export interface IdentificationRepository {
    * token slots replaced, under the slots' version and only while `openConversationId` is as read;
    * the open conversation (if any) carried over to the citizen. `conflict`: something moved.
    */
-  completeVerification(input: {
-    record: VerificationRecord;
-    recordVersion: number;
-    recordExpiresAt: number;
-    session: ResumableSession;
-    citizenId: string;
-    slots: ResumeTokenSlots;
-    openConversationId: string | undefined;
-    /** The opted-in phone of the request: the session gets `smsOptIn` and `smsPhone`. */
-    smsPhone: string | undefined;
-    /** The masked phone of the request: the session gets `maskedPhone` (for operators). */
-    maskedPhone: string | undefined;
-  }): Promise<'verified' | 'conflict'>;
+  completeVerification(input: VerificationCompletion): Promise<'verified' | 'conflict'>;
+}
+
+/** What a successful verification writes (`IdentificationRepository.completeVerification`). */
+export interface VerificationCompletion {
+  record: VerificationRecord;
+  recordVersion: number;
+  recordExpiresAt: number;
+  session: ResumableSession;
+  citizenId: string;
+  slots: ResumeTokenSlots;
+  openConversationId: string | undefined;
+  /** The opted-in phone of the request: the session gets `smsOptIn` and `smsPhone`. */
+  smsPhone: string | undefined;
+  /** The masked phone of the request: the session gets `maskedPhone` (for operators). */
+  maskedPhone: string | undefined;
 }
 
 export interface Clock {

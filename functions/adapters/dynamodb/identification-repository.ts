@@ -17,8 +17,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { SendWindow, VerificationRecord } from '#domain/identification.ts';
-import type { IdentificationRepository, SessionIdentity, VersionedRecord } from '#domain/ports.ts';
-import type { ResumableSession, ResumeTokenSlots } from '#domain/resume-tokens.ts';
+import type {
+  IdentificationRepository,
+  SessionIdentity,
+  VerificationCompletion,
+  VersionedRecord,
+} from '#domain/ports.ts';
 import { isExpired } from '#domain/retention.ts';
 import { codeChannelSchema } from '#events/identification.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
@@ -208,17 +212,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
     }
   }
 
-  async completeVerification(input: {
-    record: VerificationRecord;
-    recordVersion: number;
-    recordExpiresAt: number;
-    session: ResumableSession;
-    citizenId: string;
-    slots: ResumeTokenSlots;
-    openConversationId: string | undefined;
-    smsPhone: string | undefined;
-    maskedPhone: string | undefined;
-  }): Promise<'verified' | 'conflict'> {
+  async completeVerification(input: VerificationCompletion): Promise<'verified' | 'conflict'> {
     const { session, version: slotsVersion } = input.session;
     const slotsMatch =
       slotsVersion === 0
