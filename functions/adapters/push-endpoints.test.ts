@@ -7,8 +7,9 @@
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidParameterException, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ChatError } from '#domain/errors.ts';
 import { LocalPushEndpointRegistry, SnsPushEndpointRegistry } from './push-endpoints.ts';
 
 const FCM_APP = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/support-chat';
@@ -100,14 +101,31 @@ describe('SNS push endpoints', () => {
     ).toEqual({ Token: 'token-1', Enabled: 'true' });
   });
 
-  it('answers undefined for a platform without an application, and passes other faults on', async () => {
+  it('answers undefined for a platform without an application, and passes other faults on without the SNS message', async () => {
     const { client } = await snsAnswering(() => ({
       status: 400,
       body: '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Invalid parameter: PlatformApplicationArn</Message></Error><RequestId>r</RequestId></ErrorResponse>',
     }));
     const registry = new SnsPushEndpointRegistry({ fcm: FCM_APP }, client);
     expect(await registry.createEndpoint('apns', 'a'.repeat(64))).toBeUndefined();
-    await expect(registry.createEndpoint('fcm', 'token-1')).rejects.toBeInstanceOf(InvalidParameterException);
+    const failure = await registry.createEndpoint('fcm', 'token-1').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toBeInstanceOf(ChatError);
+    expect(String(failure)).toContain('InvalidParameterException');
+    expect(String(failure)).not.toContain('PlatformApplicationArn');
+  });
+
+  it('answers a token SNS calls malformed with BAD_REQUEST on deviceToken, never quoting it', async () => {
+    const { client } = await snsAnswering(() => ({
+      status: 400,
+      body: '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Invalid parameter: Token Reason: iOS device tokens must be no more than 400 hexadecimal characters: zz-token</Message></Error><RequestId>r</RequestId></ErrorResponse>',
+    }));
+    const registry = new SnsPushEndpointRegistry({ apns: FCM_APP }, client);
+
+    const failure = await registry.createEndpoint('apns', 'zz-token').catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ code: 'BAD_REQUEST', details: [{ field: 'deviceToken' }] });
+    expect(JSON.stringify(failure)).not.toContain('zz-token');
   });
 
   it('gives the local stack a stable endpoint per token that does not contain the token', async () => {

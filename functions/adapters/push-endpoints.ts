@@ -18,6 +18,7 @@ import {
   SetEndpointAttributesCommand,
   SNSClient,
 } from '@aws-sdk/client-sns';
+import { badRequest } from '#domain/errors.ts';
 import type { OutOfBandNotifier, PushEndpointRegistry, PushNotice, PushSender } from '#domain/ports.ts';
 import type { PushPlatform } from '#events/desk-frames.ts';
 
@@ -47,7 +48,7 @@ export class SnsPushEndpointRegistry implements PushEndpointRegistry {
     } catch (error) {
       const existing =
         error instanceof InvalidParameterException ? EXISTING_ENDPOINT.exec(error.message)?.[1] : undefined;
-      if (existing === undefined) throw error;
+      if (existing === undefined) throw refusal(error);
       await this.sns.send(
         new SetEndpointAttributesCommand({
           EndpointArn: existing,
@@ -57,6 +58,18 @@ export class SnsPushEndpointRegistry implements PushEndpointRegistry {
       return existing;
     }
   }
+}
+
+/**
+ * What a failed CreatePlatformEndpoint becomes: a token SNS calls malformed is the client's mistake
+ * (BAD_REQUEST on `deviceToken`); anything else is ours, named by its error class only, since SNS
+ * messages quote the token.
+ */
+function refusal(error: unknown): Error {
+  if (error instanceof InvalidParameterException && error.message.startsWith('Invalid parameter: Token')) {
+    return badRequest([{ field: 'deviceToken', problem: 'not a device token of this platform' }]);
+  }
+  return new Error(`CreatePlatformEndpoint failed: ${error instanceof Error ? error.name : 'unknown error'}`);
 }
 
 /** The local stack's endpoints: stable per token, and pushes to them go to the local outbox. */
