@@ -66,13 +66,21 @@ export interface ConversationAssignedFrame {
   conversation: AssignedConversation;
   ticket: TicketView | null;
   intake: CollectedIntake | null;
-  /** Every message of the conversation, oldest first. */
+  /**
+   * Every message of the conversation, oldest first — or, when they would not fit in one WebSocket
+   * frame, the newest that do, and `transcriptFromSeq` says where they start: the console reads the
+   * earlier ones with `history.get`.
+   */
   transcript: ChatMessage[];
+  /** Set only when the transcript leaves out the messages before this seq (frame size). */
+  transcriptFromSeq?: number;
   /**
    * The conversation's internal notes (`operator.note`, transfer reasons), oldest first: for
    * operators only, never in a citizen's history.
    */
   notes?: InternalNote[];
+  /** Set only when the oldest notes were left out to fit the frame: how many. */
+  notesOmitted?: number;
   citizen: { verified: boolean; maskedPhone?: string };
 }
 
