@@ -7,6 +7,7 @@ import {
   escalationTicketId,
   isFinal,
   isVisibleTo,
+  MAX_TICKET_TRANSITIONS,
   newTicketNumber,
   openNewTicket,
   portalTicketId,
@@ -143,6 +144,29 @@ describe('the ticket state machine (SPEC.md C6)', () => {
     expect(back.waitingFor).toBeUndefined();
     expect(rejected).toMatchObject({ rejectReason: complete.rejectReason });
     expect(rejected.waitingFor).toBeUndefined();
+  });
+});
+
+describe('a ticket that keeps moving', () => {
+  it('accepts only a final move once its history holds MAX_TICKET_TRANSITIONS entries', () => {
+    // Prepare: back and forth between in_progress and waiting until the cap.
+    let ticket = ticketIn('in_progress');
+    while (ticket.history.length < MAX_TICKET_TRANSITIONS) {
+      ticket = applyTransition(ticket, {
+        ...complete,
+        to: ticket.status === 'waiting' ? 'in_progress' : 'waiting',
+      });
+    }
+    const next = ticket.status === 'waiting' ? 'in_progress' : 'waiting';
+
+    // Act
+    const moveOn = codeOf(() => applyTransition(ticket, { ...complete, to: next }));
+    const closed = applyTransition(ticket, { ...complete, to: 'rejected' });
+
+    // Assess
+    expect(moveOn).toBe('CONFLICT');
+    expect(closed.status).toBe('rejected');
+    expect(closed.history).toHaveLength(MAX_TICKET_TRANSITIONS + 1);
   });
 });
 

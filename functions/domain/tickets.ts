@@ -134,6 +134,14 @@ export interface TransitionRequest {
 }
 
 /**
+ * How many entries a ticket's history may reach before only a final move is accepted. The whole
+ * history is kept for the regulator (C12) on the one ticket item, which DynamoDB caps at 400 KB; at
+ * about 3 KB per entry (a note and what the citizen is waiting for) this keeps it well under, and
+ * no real request goes back and forth between `in_progress` and `waiting` this often.
+ */
+export const MAX_TICKET_TRANSITIONS = 100;
+
+/**
  * The ticket after one transition, or a ChatError: CONFLICT for a move the machine forbids (final
  * statuses included), BAD_REQUEST when `waiting` lacks `waitingFor` or `rejected` lacks
  * `rejectReason`. `waitingFor` is kept only while waiting, `rejectReason` only on a rejected ticket.
@@ -141,6 +149,11 @@ export interface TransitionRequest {
 export function applyTransition(ticket: Ticket, request: TransitionRequest): Ticket {
   const { to } = request;
   if (!canMove(ticket.status, to)) throw new ChatError('CONFLICT');
+  if (!isFinal(to) && ticket.history.length >= MAX_TICKET_TRANSITIONS) {
+    throw new ChatError('CONFLICT', {
+      details: [{ field: 'status', problem: `moved ${MAX_TICKET_TRANSITIONS} times: complete or reject it` }],
+    });
+  }
   if (to === 'waiting' && !request.waitingFor) {
     throw badRequest([{ field: 'waitingFor', problem: 'required when the status is waiting' }]);
   }
