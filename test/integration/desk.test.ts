@@ -285,6 +285,7 @@ describe('the operator desk (local stack)', () => {
       expect.objectContaining({ kind: 'transfer', to: 'senior', text: 'Сложный случай с правами доступа' }),
     ]);
     const history = await citizen.request({ action: 'history.get', conversationId });
+    expect(history.type).toBe('history');
     expect(JSON.stringify(history)).not.toMatch(/Сложный случай|Профиль проверен/);
     expect(JSON.stringify(citizen.frames)).not.toMatch(/Сложный случай|Профиль проверен/);
   });

@@ -97,6 +97,12 @@ async function runIdentification(): Promise<void> {
   const resumeToken = String(verified.resumeToken);
   secrets.push({ what: 'resume token', values: [resumeToken, resumeToken.split('.')[2] as string] });
   await byPhone.request({ action: 'message.send', clientMessageId: randomUUID(), text: messageText });
+  // A device of the verified citizen: its token is a secret of the device (desk, issue 6).
+  const deviceToken = `fcm-${randomUUID()}-privacy-device-token`;
+  secrets.push({ what: 'device token', values: [deviceToken] });
+  expect(await byPhone.request({ action: 'push.register', platform: 'fcm', deviceToken })).toMatchObject({
+    type: 'push.registered',
+  });
   await byPhone.close();
 
   // By e-mail, on another session.
