@@ -1,13 +1,14 @@
 /**
  * CDK entry point (`cdk.json`: `node --import tsx infra/app.ts`). Configuration comes from context
- * (see `infra/context.ts`); every resource is checked by cdk-nag's AWS Solutions rules.
+ * (infra/context.ts; `-c stage=dev|prod` picks the defaults); the app is the three stacks of that
+ * stage (infra/support-chat.ts), every resource checked by cdk-nag's AWS Solutions rules.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { stackPropsFromContext } from './context.ts';
-import { SupportChatStack } from './support-chat-stack.ts';
+import { configFromContext } from './context.ts';
+import { SupportChat } from './support-chat.ts';
 
 const app = new App();
-new SupportChatStack(app, 'SupportChat', stackPropsFromContext(app.node));
+new SupportChat(app, configFromContext(app.node));
 // cdk-nag 3 is a policy-validation plugin: any unacknowledged finding stops `cdk synth`.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

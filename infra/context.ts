@@ -1,18 +1,21 @@
 /**
- * Reads the stack's configuration from CDK context (`cdk.json` or `cdk deploy -c key=value`),
- * parsed once: values given on the command line arrive as strings and are coerced here.
+ * Reads the app's configuration from CDK context (`cdk.json` or `cdk deploy -c key=value`), parsed
+ * once: values given on the command line arrive as strings and are coerced here. `stage` picks the
+ * defaults (infra/stage.ts); any other key given overrides its stage default.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
-import type { SupportChatStackProps } from './support-chat-stack.ts';
+import { STAGE_DEFAULTS, STAGES } from './stage.ts';
+import type { SupportChatConfig } from './support-chat.ts';
 
 const retentionDays = new Set<number>(Object.values(RetentionDays).filter((v) => typeof v === 'number'));
 
 const positiveInt = z.coerce.number().int().positive();
 
-/** The context keys the app understands; all optional, the stack has the defaults. */
+/** The context keys the app understands; all optional. */
 const contextSchema = z.object({
+  stage: z.enum(STAGES).default('dev'),
   stageName: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
@@ -31,6 +34,12 @@ const contextSchema = z.object({
   authEmailFrom: z.email().optional(),
   throttlingRateLimit: positiveInt.optional(),
   throttlingBurstLimit: positiveInt.optional(),
+  slaAssignSeconds: positiveInt.optional(),
+  // SNS: 1-11 characters, letters and digits, at least one letter.
+  smsSenderId: z
+    .string()
+    .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, '1-11 letters or digits, at least one letter')
+    .optional(),
   runbookUrl: z.string().min(1).optional(),
   // `-c portalOrigins=https://a.example,https://b.example` or a JSON array in cdk.json.
   portalOrigins: z
@@ -54,27 +63,37 @@ const contextSchema = z.object({
   configureApiGatewayAccountLogsRole: z.union([z.boolean(), z.stringbool()]).optional(),
 });
 
-/** Stack props from the context of `node` (usually the app's). Throws on an invalid value. */
-export function stackPropsFromContext(node: Node): SupportChatStackProps {
+/** The whole configuration of one stage from the context of `node` (usually the app's). Throws on an invalid value. */
+export function configFromContext(node: Node): SupportChatConfig {
   const raw = Object.fromEntries(
     Object.keys(contextSchema.shape).map((key) => [key, node.tryGetContext(key)]),
   );
   const context = contextSchema.parse(raw);
+  const defaults = STAGE_DEFAULTS[context.stage];
+  if (defaults.requireAlarmEmail && !context.alarmEmail) {
+    throw new Error(
+      `stage ${context.stage} pages on-call: give alarmEmail (-c alarmEmail=oncall@example.org)`,
+    );
+  }
   return {
-    stageName: context.stageName,
-    logRetention: context.logRetentionDays as RetentionDays | undefined,
-    logLevel: context.logLevel,
-    messageRetentionDays: context.messageRetentionDays,
-    postTimeoutMs: context.postTimeoutMs,
+    stage: context.stage,
+    stageName: context.stageName ?? 'v1',
+    logRetention: (context.logRetentionDays as RetentionDays | undefined) ?? defaults.logRetention,
+    logLevel: context.logLevel ?? 'INFO',
+    messageRetentionDays: context.messageRetentionDays ?? defaults.messageRetentionDays,
+    postTimeoutMs: context.postTimeoutMs ?? 3000,
     alarmEmail: context.alarmEmail,
-    authEmailFrom: context.authEmailFrom,
-    throttlingRateLimit: context.throttlingRateLimit,
-    throttlingBurstLimit: context.throttlingBurstLimit,
-    runbookUrl: context.runbookUrl,
-    portalOrigins: context.portalOrigins,
-    feedbackRateLimit: context.feedbackRateLimit,
-    feedbackBurstLimit: context.feedbackBurstLimit,
-    configureApiGatewayAccountLogsRole: context.configureApiGatewayAccountLogsRole,
+    authEmailFrom: context.authEmailFrom ?? 'no-reply@gosuslugi.example',
+    throttlingRateLimit: context.throttlingRateLimit ?? defaults.throttlingRateLimit,
+    throttlingBurstLimit: context.throttlingBurstLimit ?? defaults.throttlingBurstLimit,
+    slaAssignSeconds: context.slaAssignSeconds ?? defaults.slaAssignSeconds,
+    smsSenderId: context.smsSenderId ?? defaults.smsSenderId,
+    retainData: defaults.retainData,
+    runbookUrl: context.runbookUrl ?? 'docs/runbooks.md',
+    portalOrigins: context.portalOrigins ?? [],
+    feedbackRateLimit: context.feedbackRateLimit ?? defaults.feedbackRateLimit,
+    feedbackBurstLimit: context.feedbackBurstLimit ?? defaults.feedbackBurstLimit,
+    configureApiGatewayAccountLogsRole: context.configureApiGatewayAccountLogsRole ?? true,
     pushFcmApplicationArn: context.pushFcmApplicationArn,
     pushApnsApplicationArn: context.pushApnsApplicationArn,
   };

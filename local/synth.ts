@@ -1,24 +1,30 @@
 /**
- * Synthesizes the CDK stack in this process as `cdk synth` would (the context of cdk.json), but
- * without bundling (the local stack runs the sources), and returns its CloudFormation template: the one description of resources local and cloud share.
+ * Synthesizes the CDK app in this process as `cdk synth` would (the context of cdk.json), but
+ * without bundling (the local stack runs the sources), and returns the stage's stacks as one
+ * CloudFormation template: the one description of resources local and cloud share.
+ *
+ * The stacks reference each other through exports (`Fn::ImportValue`); on one machine there is one
+ * "account", so each import is replaced by the value its producer exports, and the resources of all
+ * stacks are resolved together (logical ids are unique across the stacks: checked here).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { cdkJsonContext } from '../infra/cdk-json.ts';
-import { stackPropsFromContext } from '../infra/context.ts';
-import { SupportChatStack } from '../infra/support-chat-stack.ts';
-import { parseTemplate, type Template } from './template.ts';
-
-export const LOCAL_STACK_NAME = 'SupportChat';
+import { configFromContext } from '../infra/context.ts';
+import { SupportChat } from '../infra/support-chat.ts';
+import { mergeStackTemplates, parseTemplate, type Template } from './template.ts';
 
 export function synthesizeTemplate(): Template {
   const outdir = mkdtempSync(join(tmpdir(), 'support-chat-synth-'));
   try {
     const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
-    new SupportChatStack(app, LOCAL_STACK_NAME, stackPropsFromContext(app.node));
-    return parseTemplate(app.synth().getStackByName(LOCAL_STACK_NAME).template);
+    const chat = new SupportChat(app, configFromContext(app.node));
+    const assembly = app.synth();
+    return parseTemplate(
+      mergeStackTemplates(chat.stacks.map((stack) => assembly.getStackByName(stack.stackName).template)),
+    );
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -23,6 +23,63 @@ export function parseTemplate(raw: unknown): Template {
   return templateSchema.parse(raw);
 }
 
+const stackTemplateSchema = z.object({
+  Resources: z.record(z.string(), z.unknown()),
+  Outputs: z
+    .record(z.string(), z.object({ Value: z.unknown(), Export: z.object({ Name: z.string() }).optional() }))
+    .optional(),
+});
+
+/**
+ * The templates of several stacks that reference each other through exports, as one template: the
+ * resources and outputs of all, each `Fn::ImportValue` replaced by the value its producer exports (a
+ * `Ref` or `Fn::GetAtt` of a resource that is now in the same template). Throws when two stacks use one
+ * logical id, or an import names no export of these stacks.
+ */
+export function mergeStackTemplates(templates: readonly unknown[]): {
+  Resources: Record<string, unknown>;
+  Outputs: Record<string, unknown>;
+} {
+  const parsed = templates.map((raw) => stackTemplateSchema.parse(raw));
+  const exports = new Map<string, unknown>();
+  for (const template of parsed) {
+    for (const output of Object.values(template.Outputs ?? {})) {
+      if (output.Export) exports.set(output.Export.Name, output.Value);
+    }
+  }
+  const resolveImports = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolveImports);
+    if (typeof value !== 'object' || value === null) return value;
+    const entries = Object.entries(value);
+    const [first] = entries;
+    if (entries.length === 1 && first?.[0] === 'Fn::ImportValue') {
+      const name = first[1];
+      if (typeof name !== 'string' || !exports.has(name)) {
+        throw new Error(`Fn::ImportValue ${JSON.stringify(name)} names no export of the synthesized stacks`);
+      }
+      return resolveImports(exports.get(name));
+    }
+    return Object.fromEntries(entries.map(([key, nested]) => [key, resolveImports(nested)]));
+  };
+  const resources: Record<string, unknown> = {};
+  for (const template of parsed) {
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      // CDK's version report, one per stack: nothing to run.
+      if ((resource as { Type?: unknown }).Type === 'AWS::CDK::Metadata') continue;
+      if (logicalId in resources) throw new Error(`two stacks define the logical id ${logicalId}`);
+      resources[logicalId] = resolveImports(resource);
+    }
+  }
+  // The outputs a person reads (URLs, ids); the exports were only the stacks' wiring.
+  const outputs: Record<string, unknown> = {};
+  for (const template of parsed) {
+    for (const [outputId, output] of Object.entries(template.Outputs ?? {})) {
+      if (!output.Export) outputs[outputId] = resolveImports(output);
+    }
+  }
+  return { Resources: resources, Outputs: outputs };
+}
+
 /** Logical ids of the resources of one CloudFormation type, in template order. */
 export function resourcesOfType(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);

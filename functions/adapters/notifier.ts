@@ -11,6 +11,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { OutOfBandMessage, OutOfBandNotifier } from '#domain/ports.ts';
+import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 
 /** Deadline of one send: an SMS or e-mail that cannot be handed over in this time is reported failed. */
@@ -20,8 +21,14 @@ export class AwsOutOfBandNotifier implements OutOfBandNotifier {
   private readonly sns = new SNSClient({});
   private readonly ses = new SESv2Client({});
 
-  /** `emailFrom`: a verified SES identity of the account (`AUTH_EMAIL_FROM`). */
-  constructor(private readonly emailFrom: string) {}
+  /**
+   * `emailFrom`: a verified SES identity of the account (`AUTH_EMAIL_FROM`); `smsSenderId`: the
+   * alphanumeric sender of SMS (`SMS_SENDER_ID`), where the destination country allows one.
+   */
+  constructor(
+    private readonly emailFrom: string,
+    private readonly smsSenderId?: string,
+  ) {}
 
   async send(message: OutOfBandMessage): Promise<void> {
     const abortSignal = AbortSignal.timeout(SEND_TIMEOUT_MS);
@@ -35,6 +42,9 @@ export class AwsOutOfBandNotifier implements OutOfBandNotifier {
               MessageAttributes: {
                 // One-time codes and status updates must arrive now, not at the cheapest rate.
                 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+                ...(this.smsSenderId
+                  ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.smsSenderId } }
+                  : {}),
               },
             }),
             { abortSignal },
@@ -132,8 +142,9 @@ export class LocalOutboxNotifier implements OutOfBandNotifier {
 export function outOfBandNotifier(settings: {
   localOutboxUrl: string | undefined;
   emailFrom: string;
+  smsSenderId?: string;
 }): OutOfBandNotifier {
   return settings.localOutboxUrl === undefined
-    ? new AwsOutOfBandNotifier(settings.emailFrom)
+    ? new AwsOutOfBandNotifier(settings.emailFrom, settings.smsSenderId ?? config.smsSenderId)
     : new LocalOutboxNotifier(settings.localOutboxUrl);
 }

@@ -50,7 +50,7 @@ const SETTINGS = {
   operatorQueueUrlMfc: setting('OPERATOR_QUEUE_URL_MFC', z.url()),
   operatorQueueUrlGeneral: setting('OPERATOR_QUEUE_URL_GENERAL', z.url()),
   operatorQueueUrlSenior: setting('OPERATOR_QUEUE_URL_SENIOR', z.url()),
-  /** C7: a ticket nobody picked up within this goes to the senior queue (an SLA breach). */
+  /** A ticket nobody picked up within this goes to the senior queue (an SLA breach; docs/requirements.md). */
   slaAssignSeconds: setting('SLA_ASSIGN_SECONDS', positiveInt.default(120)),
   /** Chats an operator holds at once unless they ask for another number (`operator.status`). */
   operatorMaxChats: setting('OPERATOR_MAX_CHATS', positiveInt.max(20).default(3)),
@@ -87,6 +87,14 @@ const SETTINGS = {
   authLockSeconds: setting('AUTH_LOCK_SECONDS', positiveInt.default(15 * 60)),
   /** Sender of the one-time codes by e-mail (an SES identity of the account). */
   authEmailFrom: setting('AUTH_EMAIL_FROM', z.email().default('no-reply@gosuslugi.example')),
+  /** Sender id of SMS where the destination country allows one (`AWS.SNS.SMS.SenderID`); unset: SNS's default. */
+  smsSenderId: setting(
+    'SMS_SENDER_ID',
+    z
+      .string()
+      .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/)
+      .optional(),
+  ),
   /** Set by the local stack only: SMS, e-mail and push are recorded there instead of sent. */
   localOutboxUrl: setting('LOCAL_OUTBOX_URL', z.url().optional()),
   // Operators' sign-in (docs/architecture.md, "Access"): the pool whose ID tokens the authorizer accepts.

@@ -19,6 +19,11 @@ export interface AttachmentStoreProps {
   /** Days an attachment is kept, the same as the messages that refer to it. */
   readonly retentionDays: number;
   /**
+   * Whether the buckets and the key outlive their stack (production). Off (a dev stage): they are
+   * emptied and deleted with it.
+   */
+  readonly retainData: boolean;
+  /**
    * Days server access logs are kept.
    * @default 365
    */
@@ -36,6 +41,9 @@ export class AttachmentStore extends Construct {
     // Log delivery authorized by a bucket policy instead of the legacy LogDeliveryWrite ACL, so both
     // buckets can disable ACLs (BucketOwnerEnforced). Set here so it holds without cdk.json too.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const lifecycle = props.retainData
+      ? { removalPolicy: RemovalPolicy.RETAIN }
+      : { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true };
     this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
       // S3 server access logging cannot deliver to a bucket encrypted with a customer-managed key.
       encryption: BucketEncryption.S3_MANAGED,
@@ -44,7 +52,7 @@ export class AttachmentStore extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays ?? 365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...lifecycle,
     });
     Validations.of(this.accessLogsBucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -54,7 +62,7 @@ export class AttachmentStore extends Construct {
     this.key = new Key(this, 'AttachmentsKey', {
       description: 'Encrypts citizen attachments',
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.bucket = new Bucket(this, 'AttachmentsBucket', {
       encryption: BucketEncryption.KMS,
@@ -74,7 +82,7 @@ export class AttachmentStore extends Construct {
         // Uploads the citizen abandoned half-way (presigned POSTs are single-part, but be safe).
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...lifecycle,
     });
   }
 }

@@ -1,8 +1,7 @@
 /**
- * The bot pipeline: the FIFO queue `message.send` feeds (stateful, {@link BotQueues}), the
- * worker that drains it with the knowledge-base layer mounted (stateless, {@link BotWorker}), and
- * the outbox dispatcher that queues, from the MessagesTable stream, any job `message.send` committed
- * but did not get to queue ({@link BotDispatch}).
+ * The bot pipeline's functions: the worker that drains the bot queue with the knowledge-base layer
+ * mounted ({@link BotWorker}), and the outbox that queues, from the MessagesTable stream, any job
+ * `message.send` committed but did not get to queue ({@link BotOutbox}). The queues are in ./queues.ts.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -11,36 +10,10 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
-import { conversationQueue } from './conversation-queue.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
-import type { EscalationQueues } from './operators.ts';
-
-/** Run-time limit of one bot-worker invocation (a batch of up to 10 messages). */
-export const BOT_WORKER_TIMEOUT = Duration.seconds(30);
-
-/** Receives before a bot job goes to the dead-letter queue. */
-export const BOT_MAX_RECEIVE_COUNT = 5;
-
-/** The bot's FIFO queue and its FIFO dead-letter queue. */
-export class BotQueues extends Construct {
-  /** Jobs for the bot: message group = conversationId, deduplication id = messageId (set by the producer). */
-  readonly queue: Queue;
-  /** Jobs that failed {@link BOT_MAX_RECEIVE_COUNT} times. */
-  readonly deadLetterQueue: Queue;
-
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = conversationQueue(this, {
-      name: 'Bot',
-      // AWS guidance for Lambda event sources: at least 6x the function timeout, so retries
-      // of a throttled batch do not make a message visible while it is still being worked on.
-      visibilityTimeout: Duration.seconds(BOT_WORKER_TIMEOUT.toSeconds() * 6),
-      maxReceiveCount: BOT_MAX_RECEIVE_COUNT,
-    }));
-  }
-}
+import { BOT_WORKER_TIMEOUT, type BotQueues, type EscalationQueues } from './queues.ts';
 
 /** Properties of {@link BotWorker}. */
 export interface BotWorkerProps {
@@ -91,19 +64,19 @@ export class BotWorker extends Construct {
   }
 }
 
-/** Records of the MessagesTable stream BotDispatch reads per invocation. */
-export const BOT_DISPATCH_BATCH_SIZE = 50;
+/** Records of the MessagesTable stream the outbox reads per invocation. */
+export const BOT_OUTBOX_BATCH_SIZE = 50;
 
 /** Retries of a failed stream batch (halved each time by bisection) before it goes to the failure queue. */
-export const BOT_DISPATCH_RETRY_ATTEMPTS = 10;
+export const BOT_OUTBOX_RETRY_ATTEMPTS = 10;
 
-/** Properties of {@link BotDispatch}. */
-export interface BotDispatchProps {
+/** Properties of {@link BotOutbox}. */
+export interface BotOutboxProps {
   /** Settings shared by all functions. */
   readonly settings: FunctionSettings;
   /** The tables of the data model; the messages table's stream is the outbox. */
   readonly tables: ChatTables;
-  /** The queue the dispatcher puts jobs on (the same one `message.send` uses). */
+  /** The queue the outbox puts jobs on (the same one `message.send` uses). */
   readonly queues: BotQueues;
 }
 
@@ -112,17 +85,17 @@ export interface BotDispatchProps {
  * the MessagesTable stream, invoked only for INSERTs of citizen messages marked `outbox = bot`,
  * that queues their bot jobs with the same group and deduplication ids as the fast path.
  */
-export class BotDispatch extends Construct {
+export class BotOutbox extends Construct {
   readonly function: HouseFunction;
   /**
    * Where Lambda puts the description (shard, sequence numbers) of a stream batch that failed every
-   * retry: the messages it names were not queued by the outbox (runbook: bot-dispatch-failures).
+   * retry: the messages it names were not queued by the outbox (runbook: bot-outbox-failures).
    */
   readonly failureQueue: Queue;
 
-  constructor(scope: Construct, id: string, props: BotDispatchProps) {
+  constructor(scope: Construct, id: string, props: BotOutboxProps) {
     super(scope, id);
-    this.failureQueue = new Queue(this, 'BotDispatchFailureQueue', {
+    this.failureQueue = new Queue(this, 'OutboxFailureQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // Long enough for on-call to read the failed ranges after a long weekend.
@@ -131,10 +104,10 @@ export class BotDispatch extends Construct {
     Validations.of(this.failureQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'It is the on-failure destination of the BotDispatch stream mapping, the end of the line: ' +
-        'on-call reads it (alarm BotDispatchFailures); nothing consumes it that could fail again.',
+        'It is the on-failure destination of the BotOutbox stream mapping, the end of the line: ' +
+        'on-call reads it (alarm BotOutboxFailures); nothing consumes it that could fail again.',
     });
-    this.function = new HouseFunction(this, 'BotDispatch', {
+    this.function = new HouseFunction(this, 'BotOutbox', {
       entry: 'functions/handlers/bot-dispatch.ts',
       description: 'Queues the bot job of every citizen message to the bot from the messages stream (outbox)',
       settings: props.settings,
@@ -146,8 +119,8 @@ export class BotDispatch extends Construct {
         // older to miss on the first deploy, and a mapping replaced later must not replay a day of
         // messages the bot answered long ago (each would re-post its stored reply).
         startingPosition: StartingPosition.LATEST,
-        batchSize: BOT_DISPATCH_BATCH_SIZE,
-        // A dispatch delayed by batching would hold back the first response (30 s SLA): no window.
+        batchSize: BOT_OUTBOX_BATCH_SIZE,
+        // A job delayed by batching would hold back the first response (30 s SLA): no window.
         maxBatchingWindow: Duration.seconds(0),
         filters: [
           FilterCriteria.filter({
@@ -162,7 +135,7 @@ export class BotDispatch extends Construct {
         ],
         reportBatchItemFailures: true,
         bisectBatchOnError: true,
-        retryAttempts: BOT_DISPATCH_RETRY_ATTEMPTS,
+        retryAttempts: BOT_OUTBOX_RETRY_ATTEMPTS,
         onFailure: new SqsDlq(this.failureQueue),
       }),
     );

@@ -1,6 +1,6 @@
 /**
  * The chat's DynamoDB tables (stateful; docs/architecture.md, "Data model"). Keys and indexes are
- * designed for every access pattern of PROTOCOL.md, not only the foundation's.
+ * designed for every access pattern of docs/protocol.md.
  *
  * `Table` (AWS::DynamoDB::Table), not `TableV2` (AWS::DynamoDB::GlobalTable): the chat runs in one
  * region, and the local stack creates DynamoDB Local tables straight from the template, where a
@@ -38,7 +38,10 @@ interface TableDefinition {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly indexes: readonly IndexDefinition[];
-  /** Citizen and conversation data is kept for the regulator (C12): retained and deletion-protected. */
+  /**
+   * Citizen and conversation data is kept for the regulator (docs/requirements.md, "Privacy"):
+   * retained and deletion-protected where the stage keeps data ({@link ChatTablesProps.retainData}).
+   */
   readonly retain: boolean;
   /** What the table's stream carries, for a table whose writes something else reacts to. */
   readonly stream?: StreamViewType;
@@ -135,7 +138,16 @@ const TABLES = {
 /** Construct id of a table of the data model. */
 export type TableId = keyof typeof TABLES;
 
-/** The five tables of the foundation, on demand, with PITR, AWS-managed KMS encryption and TTL. */
+/** Properties of {@link ChatTables}. */
+export interface ChatTablesProps {
+  /**
+   * Whether the tables that hold citizen data are retained and deletion-protected (production).
+   * Off (a dev stage): every table is deleted with its stack.
+   */
+  readonly retainData: boolean;
+}
+
+/** The tables of the data model, on demand, with PITR, AWS-managed KMS encryption and TTL. */
 export class ChatTables extends Construct {
   readonly connections: Table;
   readonly sessions: Table;
@@ -148,10 +160,11 @@ export class ChatTables extends Construct {
   readonly pushDevices: Table;
   readonly verificationCodes: Table;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ChatTablesProps) {
     super(scope, id);
     const table = (tableId: TableId): Table => {
       const definition: TableDefinition = TABLES[tableId];
+      const retain = definition.retain && props.retainData;
       const created = new Table(this, tableId, {
         partitionKey: definition.partitionKey,
         sortKey: definition.sortKey,
@@ -159,9 +172,9 @@ export class ChatTables extends Construct {
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: TableEncryption.AWS_MANAGED,
         timeToLiveAttribute: TTL_ATTRIBUTE,
-        deletionProtection: definition.retain,
+        deletionProtection: retain,
         ...(definition.stream ? { stream: definition.stream } : {}),
-        removalPolicy: definition.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
       for (const index of definition.indexes) {
         created.addGlobalSecondaryIndex({ ...index, projectionType: ProjectionType.ALL });

@@ -17,7 +17,7 @@ import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts'
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
-import type { DispatchQueues } from './operators.ts';
+import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
 /** SNS platform applications of mobile push (created by the platform team with the FCM key / APNs certificate). */
@@ -38,8 +38,8 @@ export interface DeskProps {
   readonly realtime: Realtime;
   /** Where the canned answers ship (`canned/` of the knowledge-base layer). */
   readonly knowledgeBase: KnowledgeBaseLayer;
-  /** Dispatch: `operator.transfer` moves a conversation through it. */
-  readonly dispatch: DispatchQueues;
+  /** Assignment: `operator.transfer` moves a conversation through its queues. */
+  readonly assignmentQueues: AssignmentQueues;
   /**
    * The push platform applications `push.register` creates endpoints on.
    * @default - none: `push.register` answers BAD_REQUEST for a platform without an application
@@ -77,7 +77,7 @@ export class Desk extends Construct {
     const operatorNote = fn('OperatorNote', 'operator-note', 'Stores an internal note on a conversation')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
       .useTable('NOTES_TABLE', tables.notes, 'write');
-    const operatorTransfer = props.dispatch
+    const operatorTransfer = props.assignmentQueues
       .allowMove(
         fn(
           'OperatorTransfer',

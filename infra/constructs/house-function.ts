@@ -31,6 +31,10 @@ export interface FunctionSettings {
   readonly messageRetentionDays: number;
   /** `POST_TIMEOUT_MS`: deadline of one `PostToConnection` call. */
   readonly postTimeoutMs: number;
+  /** `SLA_ASSIGN_SECONDS`: a ticket nobody took within this moves to the senior queue. */
+  readonly slaAssignSeconds: number;
+  /** `SMS_SENDER_ID` of the functions that send SMS (`AWS.SNS.SMS.SenderID`). */
+  readonly smsSenderId: string;
 }
 
 /** Properties of a {@link HouseFunction}. */
@@ -114,6 +118,7 @@ const CONNECTION_METHODS = ['POST'] as const;
 export class HouseFunction extends NodejsFunction {
   /** Repo-relative handler path, as recorded in `local:entry`. */
   readonly entry: string;
+  private readonly settings: FunctionSettings;
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     // A role of our own instead of the default one, which would attach the AWS-managed
@@ -146,6 +151,7 @@ export class HouseFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: props.settings.logLevel,
         MESSAGE_RETENTION_DAYS: String(props.settings.messageRetentionDays),
         POST_TIMEOUT_MS: String(props.settings.postTimeoutMs),
+        SLA_ASSIGN_SECONDS: String(props.settings.slaAssignSeconds),
       },
       bundling: {
         minify: true,
@@ -159,6 +165,7 @@ export class HouseFunction extends NodejsFunction {
       },
     });
     this.entry = props.entry;
+    this.settings = props.settings;
     (this.node.defaultChild as CfnFunction).addMetadata(LOCAL_ENTRY_METADATA, props.entry);
 
     // Acknowledgments on the role cover its DefaultPolicy, where CDK puts every grant; test/infra
@@ -183,12 +190,27 @@ export class HouseFunction extends NodejsFunction {
     if (access === 'write') table.grantWriteData(this);
     if (access === 'readWrite') table.grantReadWriteData(this);
     // Grants on a table with indexes name `<table arn>/index/*`: every index of this one table.
-    const tableLogicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnTable);
     Validations.of(this.role ?? this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
+      id: `AwsSolutions-IAM5[Resource::${this.nagNameOfTableArn(table)}/index/*]`,
       reason: `Queries the indexes of ${table.node.id} only; the wildcard is limited to that table's index/*.`,
     });
     return this;
+  }
+
+  /**
+   * How cdk-nag names the table's ARN in a finding: `<LogicalId.Arn>` in the same stack; for a table
+   * of another stack (the data stack), the name of the export the ARN arrives through. The export is
+   * the one CloudFormation references use anyway (`exportValue` is idempotent and shares it).
+   */
+  private nagNameOfTableArn(table: Table): string {
+    const tableStack = Stack.of(table);
+    if (tableStack === Stack.of(this)) {
+      return `<${tableStack.getLogicalId(table.node.defaultChild as CfnTable)}.Arn>`;
+    }
+    const imported = tableStack.resolve(tableStack.exportValue(table.tableArn)) as {
+      'Fn::ImportValue': string;
+    };
+    return imported['Fn::ImportValue'];
   }
 
   /** Sets `envName` to the queue's URL (for senders) and grants send or consume on it. */
@@ -210,11 +232,12 @@ export class HouseFunction extends NodejsFunction {
    * Allows sending on `channels`: SMS (`sns:Publish` on `*`: SNS has no resource for a phone number,
    * so publishing to a number cannot be scoped), e-mail (`ses:SendEmail` on the sender's SES
    * identities only: its domain and its address) and push (`sns:Publish` on the account's platform
-   * endpoints only). Sets `AUTH_EMAIL_FROM` for e-mail.
+   * endpoints only). Sets `SMS_SENDER_ID` for SMS and `AUTH_EMAIL_FROM` for e-mail.
    */
   useNotifier(channels: NotifierChannels): this {
     const stack = Stack.of(this);
     if (channels.sms) {
+      this.addEnvironment('SMS_SENDER_ID', this.settings.smsSenderId);
       this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     }
     if (channels.emailFrom !== undefined) {

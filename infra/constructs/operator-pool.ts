@@ -1,11 +1,11 @@
 /**
- * Operators' sign-in (C2): a Cognito user pool with the groups `operator` and `senior`, and the app
+ * Operators' sign-in (docs/requirements.md, "Identification"): a Cognito user pool with the groups `operator` and `senior`, and the app
  * client of the operator console. The console signs in (SRP, or USER_PASSWORD_AUTH over TLS) and
  * connects to the WebSocket with the ID token as `?token=`; the `$connect` authorizer verifies it
  * against this pool's JWKS (aws-jwt-verify) and takes the role from `cognito:groups`.
  *
  * Operators are created by an administrator (`admin-create-user` + `admin-add-user-to-group`,
- * README "Deploy"): no self sign-up. TOTP MFA is required (set up at the first sign-in through the
+ * docs/deploy.md): no self sign-up. TOTP MFA is required (set up at the first sign-in through the
  * `MFA_SETUP` challenge); no SMS factor (SIM swap, cost). Plus feature plan with threat protection
  * enforced: compromised-credential and risky sign-in detection block an attacker who has a password.
  */
@@ -28,16 +28,24 @@ export const OPERATOR_GROUPS = {
   senior: 'Senior operators: everything an operator does, plus transfers to the senior queue',
 } as const;
 
+/** Properties of {@link OperatorPool}. */
+export interface OperatorPoolProps {
+  /** Name of the pool, e.g. `support-chat-prod-operators`. */
+  readonly userPoolName: string;
+  /** Whether the pool (every operator's account) is retained and deletion-protected (production). */
+  readonly retainData: boolean;
+}
+
 /** The operators' user pool and the console's app client. */
 export class OperatorPool extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: OperatorPoolProps) {
     super(scope, id);
 
     this.userPool = new UserPool(this, 'UserPool', {
-      userPoolName: 'support-chat-operators',
+      userPoolName: props.userPoolName,
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
       signInCaseSensitive: false,
@@ -60,9 +68,9 @@ export class OperatorPool extends Construct {
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      deletionProtection: true,
+      deletionProtection: props.retainData,
       // Operators' accounts outlive a stack replacement; deleting them is an administrator's decision.
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
     for (const [groupName, description] of Object.entries(OPERATOR_GROUPS)) {
@@ -87,7 +95,7 @@ export class OperatorPool extends Construct {
     });
 
     new CfnOutput(scope, 'UserPoolId', {
-      description: "Operators' Cognito user pool (create operators here: README, Deploy)",
+      description: "Operators' Cognito user pool (create operators here: docs/deploy.md)",
       value: this.userPool.userPoolId,
     });
     new CfnOutput(scope, 'UserPoolClientId', {

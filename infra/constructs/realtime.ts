@@ -13,11 +13,11 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { policyOf } from '../../functions/domain/authorization.ts';
 import { ApiGatewayAccountLogging } from './api-gateway-account-logging.ts';
-import type { BotQueues } from './bot.ts';
+
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
-import type { EscalationQueues } from './operators.ts';
+import type { BotQueues, EscalationQueues } from './queues.ts';
 
 /** Properties of {@link Realtime}. */
 export interface RealtimeProps {

@@ -19,7 +19,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
-import type { DispatchQueues } from './operators.ts';
+import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
 /** Properties of {@link Tickets}. */
@@ -30,8 +30,8 @@ export interface TicketsProps {
   readonly tables: ChatTables;
   /** The WebSocket API the ticket routes are added to; pushes go through its `@connections`. */
   readonly realtime: Realtime;
-  /** Dispatch: a ticket that reaches a final status frees its operator's slot (`allowRelease`). */
-  readonly dispatchQueues: DispatchQueues;
+  /** Assignment: a ticket that reaches a final status frees its operator's slot (`allowRelease`). */
+  readonly assignmentQueues: AssignmentQueues;
   /**
    * The HMAC key of citizen ids (identification's): a portal ticket carries its contact's citizen
    * id, so the citizen who identifies with that phone or e-mail sees it in `ticket.list`.
@@ -104,8 +104,8 @@ export class Tickets extends Construct {
       .useTable('SESSIONS_TABLE', tables.sessions, 'read')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(realtime.api, realtime.stage);
-    // ConversationsTable and OperatorsTable read/write, and the dispatch queue (wake the dispatcher).
-    props.dispatchQueues.allowRelease(ticketSetStatus);
+    // ConversationsTable and OperatorsTable read/write, and the timer queue (wakes assignment: a slot is free).
+    props.assignmentQueues.allowRelease(ticketSetStatus);
     const feedbackSubmit = fn('FeedbackSubmit', 'feedback-submit', 'Stores the rating of a completed ticket')
       .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')

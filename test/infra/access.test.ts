@@ -6,13 +6,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { policyOf } from '../../functions/domain/authorization.ts';
-import { environmentOf, resourcesOf, synthesizeStack, type TemplateResource } from './synth.ts';
+import { environmentOf, resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
 
 // Prepare
-const { stack, template } = synthesizeStack();
+const { chat, data, template } = synthesizeApp();
 const json = template.toJSON() as { Outputs: Record<string, unknown> };
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
-const webSocketApiId = stack.getLogicalId(stack.realtime.api.node.defaultChild as never);
+const webSocketApiId = chat.getLogicalId(chat.realtime.api.node.defaultChild as never);
 // The WebSocket API's routes only: the feedback form's HTTP API (POST /feedback) has no actions.
 const routes = Object.fromEntries(
   Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).filter(
@@ -23,7 +23,7 @@ const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
 const policies = resourcesOf(template, 'AWS::IAM::Policy');
 const [poolId] = Object.keys(resourcesOf(template, 'AWS::Cognito::UserPool'));
 const [clientId] = Object.keys(resourcesOf(template, 'AWS::Cognito::UserPoolClient'));
-const sessionsTableId = stack.getLogicalId(stack.tables.sessions.node.defaultChild as never);
+const sessionsTableId = data.getLogicalId(data.tables.sessions.node.defaultChild as never);
 
 function functionBehind(routeTarget: unknown): string {
   const target = JSON.stringify(routeTarget);

@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { resourceByPath, resourcesOf, synthesizeStack } from './synth.ts';
+import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeStack();
+const { template } = synthesizeApp();
 const [bucketId, bucket] = resourceByPath(template, 'AWS::S3::Bucket', 'AttachmentsAttachmentsBucket');
 const [logsId, logs] = resourceByPath(template, 'AWS::S3::Bucket', 'AttachmentsAccessLogsBucket');
 

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from '../../infra/paths.ts';
-import { environmentOf, resourceByPath, resourcesOf, synthesizeStack } from './synth.ts';
+import { environmentOf, resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeStack();
+const { template } = synthesizeApp();
 const [queueId, queue] = resourceByPath(template, 'AWS::SQS::Queue', 'BotQueuesBotQueue');
 const [dlqId, dlq] = resourceByPath(template, 'AWS::SQS::Queue', 'BotQueuesBotDeadLetterQueue');
 const [workerId, worker] = resourceByPath(template, 'AWS::Lambda::Function', 'BotBotWorker');
@@ -52,14 +52,10 @@ describe('the bot worker', () => {
   });
 });
 
-describe('the outbox (BotDispatch on the messages stream)', () => {
+describe('the outbox (BotOutbox on the messages stream)', () => {
   const [messagesId, messages] = resourceByPath(template, 'AWS::DynamoDB::Table', 'DataMessagesTable');
-  const [dispatchId, dispatch] = resourceByPath(template, 'AWS::Lambda::Function', 'BotOutboxBotDispatch');
-  const [failuresId, failures] = resourceByPath(
-    template,
-    'AWS::SQS::Queue',
-    'BotOutboxBotDispatchFailureQueue',
-  );
+  const [dispatchId, dispatch] = resourceByPath(template, 'AWS::Lambda::Function', 'OutboxBotOutbox');
+  const [failuresId, failures] = resourceByPath(template, 'AWS::SQS::Queue', 'OutboxOutboxFailureQueue');
   const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).filter(
     (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: dispatchId }),
   );
@@ -132,7 +128,7 @@ describe('the outbox (BotDispatch on the messages stream)', () => {
 
   it('alarms on-call when the failure queue holds anything', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'SupportChat-BotDispatchFailures',
+      AlarmName: 'SupportChat-prod-BotOutboxFailures',
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [failuresId, 'QueueName'] } }],
@@ -142,7 +138,7 @@ describe('the outbox (BotDispatch on the messages stream)', () => {
 
   it('alarms on-call when the outbox lags the stream by more than the first-response SLA', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'SupportChat-BotDispatchLag',
+      AlarmName: 'SupportChat-prod-BotOutboxLag',
       Namespace: 'AWS/Lambda',
       MetricName: 'IteratorAge',
       Threshold: 30_000,

@@ -1,24 +1,53 @@
 import { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { stackPropsFromContext } from '../../infra/context.ts';
+import { configFromContext } from '../../infra/context.ts';
+import { STAGE_DEFAULTS } from '../../infra/stage.ts';
 
-const propsFor = (context: Record<string, unknown>) => stackPropsFromContext(new App({ context }).node);
+const configFor = (context: Record<string, unknown>) => configFromContext(new App({ context }).node);
 
 describe('configuration from CDK context', () => {
-  it('leaves every setting to the stack defaults when no context is given', () => {
-    expect(Object.values(propsFor({})).every((value) => value === undefined)).toBe(true);
+  it('is the dev stage with its defaults when no context is given', () => {
+    const config = configFor({});
+    expect(config).toMatchObject({
+      stage: 'dev',
+      stageName: 'v1',
+      throttlingRateLimit: STAGE_DEFAULTS.dev.throttlingRateLimit,
+      logRetention: STAGE_DEFAULTS.dev.logRetention,
+      messageRetentionDays: STAGE_DEFAULTS.dev.messageRetentionDays,
+      smsSenderId: STAGE_DEFAULTS.dev.smsSenderId,
+      retainData: false,
+    });
+    expect(config.alarmEmail).toBeUndefined();
   });
 
-  it('reads `cdk -c key=value` strings as the numbers they mean', () => {
+  it("takes prod's defaults for -c stage=prod: data retained, a year of logs, higher throttles", () => {
+    expect(configFor({ stage: 'prod', alarmEmail: 'oncall@example.org' })).toMatchObject({
+      stage: 'prod',
+      retainData: true,
+      logRetention: RetentionDays.ONE_YEAR,
+      messageRetentionDays: 365,
+      throttlingRateLimit: 500,
+      throttlingBurstLimit: 1000,
+      smsSenderId: 'Gosuslugi',
+    });
+  });
+
+  it('refuses a prod stage that would page nobody', () => {
+    expect(() => configFor({ stage: 'prod' })).toThrow(/alarmEmail/);
+  });
+
+  it("reads `cdk -c key=value` strings as the numbers they mean, over the stage's defaults", () => {
     expect(
-      propsFor({
+      configFor({
         stageName: 'beta',
         logRetentionDays: '30',
         messageRetentionDays: '730',
         postTimeoutMs: '2000',
         throttlingRateLimit: '50',
         throttlingBurstLimit: '100',
+        slaAssignSeconds: '90',
+        smsSenderId: 'Portal',
         alarmEmail: 'oncall@example.org',
         logLevel: 'DEBUG',
         configureApiGatewayAccountLogsRole: 'false',
@@ -30,6 +59,8 @@ describe('configuration from CDK context', () => {
       postTimeoutMs: 2000,
       throttlingRateLimit: 50,
       throttlingBurstLimit: 100,
+      slaAssignSeconds: 90,
+      smsSenderId: 'Portal',
       alarmEmail: 'oncall@example.org',
       logLevel: 'DEBUG',
       configureApiGatewayAccountLogsRole: false,
@@ -37,12 +68,15 @@ describe('configuration from CDK context', () => {
   });
 
   it.each([
+    ['stage', 'staging'],
     ['logRetentionDays', '42'],
     ['messageRetentionDays', '-1'],
     ['alarmEmail', 'not-an-address'],
     ['stageName', 'v1/../x'],
     ['logLevel', 'VERBOSE'],
+    ['slaAssignSeconds', '0'],
+    ['smsSenderId', 'Gosuslugi-Portal'],
   ])('refuses %s=%s', (key, value) => {
-    expect(() => propsFor({ [key]: value })).toThrow(key);
+    expect(() => configFor({ [key]: value })).toThrow(key);
   });
 });

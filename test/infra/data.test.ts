@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { resourceByPath, synthesizeStack } from './synth.ts';
+import { resourceByPath, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeStack();
+const { template } = synthesizeApp();
 const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `Data${id}`)[1];
 
 const hash = (name: string) => ({ AttributeName: name, KeyType: 'HASH' });

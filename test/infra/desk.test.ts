@@ -1,15 +1,14 @@
-import type { CfnElement } from 'aws-cdk-lib';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { stackPropsFromContext } from '../../infra/context.ts';
-import { environmentOf, resourcesOf, synthesizeStack } from './synth.ts';
+import { configFromContext } from '../../infra/context.ts';
+import { environmentOf, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { stack, template } = synthesizeStack();
+const { chat, data, template } = synthesizeApp();
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
-const idOf = (element: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(element.node.defaultChild as CfnElement);
+const idOf = (element: Construct) => Stack.of(element).getLogicalId(element.node.defaultChild as CfnElement);
 const byEntry = (entry: string) => {
   const found = Object.entries(functions).find(([, fn]) => fn.Metadata?.['local:entry'] === entry);
   if (!found) throw new Error(`no function for ${entry}`);
@@ -49,7 +48,7 @@ describe('the desk', () => {
     const [relayId] = byEntry('functions/handlers/desk-relay.ts');
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: relayId },
-      EventSourceArn: { 'Fn::GetAtt': [idOf(stack.tables.messages), 'StreamArn'] },
+      EventSourceArn: { 'Fn::GetAtt': [idOf(data.tables.messages), 'StreamArn'] },
       StartingPosition: 'LATEST',
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
@@ -82,7 +81,7 @@ describe('the desk', () => {
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: noticesId },
-      EventSourceArn: { 'Fn::GetAtt': [idOf(stack.tables.tickets), 'StreamArn'] },
+      EventSourceArn: { 'Fn::GetAtt': [idOf(data.tables.tickets), 'StreamArn'] },
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['MODIFY'] }) }] },
     });
   });
@@ -99,7 +98,7 @@ describe('the desk', () => {
   it('lets push.register create endpoints only on the configured platform applications', () => {
     // Prepare
     const fcm = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/support-chat';
-    const configured = synthesizeStack({ pushFcmApplicationArn: fcm });
+    const configured = synthesizeApp({ pushFcmApplicationArn: fcm });
     const entry = Object.entries(resourcesOf(configured.template, 'AWS::Lambda::Function')).find(
       ([, fn]) => fn.Metadata?.['local:entry'] === 'functions/handlers/push-register.ts',
     );
@@ -120,13 +119,13 @@ describe('the desk', () => {
     const app = new App({
       context: { pushFcmApplicationArn: 'arn:aws:sns:eu-central-1:123456789012:app/APNS/ios' },
     });
-    expect(() => stackPropsFromContext(app.node)).toThrow(/GCM/);
+    expect(() => configFromContext(app.node)).toThrow(/GCM/);
   });
 
   it('grants operator.note no write to the messages table (notes never take a seq)', () => {
     const [noteId] = byEntry('functions/handlers/operator-note.ts');
-    const messagesArn = JSON.stringify({ 'Fn::GetAtt': [idOf(stack.tables.messages), 'Arn'] });
-    const notesArn = JSON.stringify({ 'Fn::GetAtt': [idOf(stack.tables.notes), 'Arn'] });
+    const messagesArn = JSON.stringify({ 'Fn::GetAtt': [idOf(data.tables.messages), 'Arn'] });
+    const notesArn = JSON.stringify({ 'Fn::GetAtt': [idOf(data.tables.notes), 'Arn'] });
     expect(JSON.stringify(statementsOf(noteId))).toContain(notesArn);
     expect(JSON.stringify(statementsOf(noteId))).not.toContain(messagesArn);
   });

@@ -2,21 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../functions/shared/config.ts';
 import { repoPath } from '../../infra/paths.ts';
-import { environmentOf, resourcesOf, synthesizeStack, type TemplateResource } from './synth.ts';
+import { environmentOf, resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
 
 // Prepare
-const { stack, template } = synthesizeStack();
+const { chat, data, template } = synthesizeApp();
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
 const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
 const roles = resourcesOf(template, 'AWS::IAM::Role');
 const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
 const houseFunctions = [
-  ...stack.realtime.functions,
-  stack.bot.function,
-  stack.botDispatch.function,
-  stack.tickets.portalFeedback,
-  ...stack.dispatch.functions,
-  ...stack.desk.functions,
+  ...chat.realtime.functions,
+  chat.bot.function,
+  chat.outbox.function,
+  chat.tickets.portalFeedback,
+  ...chat.assignment.functions,
+  ...chat.desk.functions,
 ];
 
 interface Statement {
@@ -79,7 +79,7 @@ describe('every Lambda function', () => {
       Suggest: 'functions/handlers/suggest.ts',
       OperatorRequest: 'functions/handlers/operator-request.ts',
       BotWorker: 'functions/handlers/bot-worker.ts',
-      BotDispatch: 'functions/handlers/bot-dispatch.ts',
+      BotOutbox: 'functions/handlers/bot-dispatch.ts',
       AuthRequestCode: 'functions/handlers/auth-request-code.ts',
       AuthVerifyCode: 'functions/handlers/auth-verify-code.ts',
       TicketGet: 'functions/handlers/ticket-get.ts',
@@ -88,7 +88,7 @@ describe('every Lambda function', () => {
       FeedbackSubmit: 'functions/handlers/feedback-submit.ts',
       PortalFeedback: 'functions/handlers/portal-feedback.ts',
       EscalationConsumer: 'functions/handlers/escalation-consumer.ts',
-      DispatchTimers: 'functions/handlers/dispatch-timers.ts',
+      TimerConsumer: 'functions/handlers/dispatch-timers.ts',
       OperatorStatus: 'functions/handlers/operator-status.ts',
       OperatorNext: 'functions/handlers/operator-next.ts',
       QueueStats: 'functions/handlers/queue-stats.ts',
@@ -119,7 +119,7 @@ describe('every Lambda function', () => {
 
   it.each(Object.entries(functions))('%s logs to its own log group with a retention', (_, fn) => {
     const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-    expect(logGroups[logGroupId]?.Properties.RetentionInDays).toBe(90);
+    expect(logGroups[logGroupId]?.Properties.RetentionInDays).toBe(365);
   });
 
   it.each(Object.entries(functions))('%s has the house environment', (_, fn) => {
@@ -130,6 +130,7 @@ describe('every Lambda function', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       MESSAGE_RETENTION_DAYS: '365',
       POST_TIMEOUT_MS: '3000',
+      SLA_ASSIGN_SECONDS: '120',
     });
   });
 
@@ -160,6 +161,11 @@ describe('every Lambda function', () => {
       );
     },
   );
+
+  it.each(Object.entries(functions))('%s has the SMS sender id exactly when it sends SMS', (_, fn) => {
+    const sendsSms = SMS_SENDERS.includes(fn.Metadata?.['local:entry'] as string);
+    expect(environmentOf(fn).SMS_SENDER_ID).toBe(sendsSms ? 'Gosuslugi' : undefined);
+  });
 
   it.each(Object.entries(functions))('%s may access exactly the tables its environment names', (_, fn) => {
     const named = Object.entries(environmentOf(fn))

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from '../../infra/paths.ts';
-import { resourceByPath, resourcesOf, synthesizeStack } from './synth.ts';
+import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { stack, template } = synthesizeStack();
+const { chat, data, template } = synthesizeApp();
 const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
 const alarmNames = Object.values(alarms).map((alarm) => alarm.Properties.AlarmName as string);
 const [topicId, topic] = resourceByPath(template, 'AWS::SNS::Topic', 'OnCallOnCallTopic');
@@ -40,8 +40,8 @@ describe('the on-call topic', () => {
   });
 
   it('subscribes the alarm e-mail only when one is configured', () => {
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
-    const withEmail = synthesizeStack({ alarmEmail: 'oncall@example.org' }).template;
+    synthesizeApp({ stage: 'dev' }).template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = synthesizeApp({ stage: 'dev', alarmEmail: 'oncall@example.org' }).template;
     withEmail.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'oncall@example.org',
@@ -62,16 +62,16 @@ describe('the alarms', () => {
   });
 
   it('watches errors and throttles of every function', () => {
-    for (const fn of [...stack.realtime.functions, stack.bot.function]) {
-      expect(alarmNames).toContain(`SupportChat-${fn.node.id}Errors`);
-      expect(alarmNames).toContain(`SupportChat-${fn.node.id}Throttles`);
+    for (const fn of [...chat.realtime.functions, chat.bot.function]) {
+      expect(alarmNames).toContain(`SupportChat-prod-${fn.node.id}Errors`);
+      expect(alarmNames).toContain(`SupportChat-prod-${fn.node.id}Throttles`);
     }
   });
 
   it('fires on the first message in the dead-letter queue', () => {
     const [dlqId] = resourceByPath(template, 'AWS::SQS::Queue', 'BotQueuesBotDeadLetterQueue');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'SupportChat-BotDeadLetterQueueNotEmpty',
+      AlarmName: 'SupportChat-prod-BotDeadLetterQueueNotEmpty',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
       ComparisonOperator: 'GreaterThanThreshold',
@@ -81,7 +81,7 @@ describe('the alarms', () => {
 
   it('fires when the bot falls behind the 30 s first-response SLA', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'SupportChat-BotQueueBacklog',
+      AlarmName: 'SupportChat-prod-BotQueueBacklog',
       MetricName: 'ApproximateAgeOfOldestMessage',
       Threshold: 30,
     });
@@ -97,8 +97,8 @@ describe('the alarms', () => {
   });
 
   it('fires on throttling of every table', () => {
-    for (const table of stack.tables.all()) {
-      expect(alarmNames).toContain(`SupportChat-${table.node.id}Throttling`);
+    for (const table of data.tables.all()) {
+      expect(alarmNames).toContain(`SupportChat-prod-${table.node.id}Throttling`);
     }
   });
 });
@@ -106,7 +106,7 @@ describe('the alarms', () => {
 describe('the alarms of SPEC C8', () => {
   it('fires on any SLA breach in the last hour', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'SupportChat-SlaBreach',
+      AlarmName: 'SupportChat-prod-SlaBreach',
       Namespace: 'SupportChat',
       MetricName: 'SlaBreaches',
       Dimensions: [{ Name: 'service', Value: 'support-chat' }],
@@ -120,7 +120,7 @@ describe('the alarms of SPEC C8', () => {
 
   it('fires when the p90 first response is over 30 s', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'SupportChat-FirstResponseP90',
+      AlarmName: 'SupportChat-prod-FirstResponseP90',
       Namespace: 'SupportChat',
       MetricName: 'FirstResponseTime',
       ExtendedStatistic: 'p90',
@@ -130,12 +130,12 @@ describe('the alarms of SPEC C8', () => {
 
   it('fires when the oldest message of any operator queue is over 120 s', () => {
     const alarm = Object.values(alarms).find(
-      (a) => a.Properties.AlarmName === 'SupportChat-OperatorQueueBacklog',
+      (a) => a.Properties.AlarmName === 'SupportChat-prod-OperatorQueueBacklog',
     );
     expect(alarm?.Properties.Threshold).toBe(120);
     const metrics = alarm?.Properties.Metrics as { MetricStat?: { Metric: { Dimensions: unknown } } }[];
-    const queues = Object.values(stack.dispatchQueues.operatorQueues).map((queue) =>
-      stack.getLogicalId(queue.node.defaultChild as never),
+    const queues = Object.values(chat.assignmentQueues.operatorQueues).map((queue) =>
+      chat.getLogicalId(queue.node.defaultChild as never),
     );
     const watched = JSON.stringify(metrics.map((m) => m.MetricStat?.Metric.Dimensions));
     expect(queues).toHaveLength(7);
@@ -144,7 +144,7 @@ describe('the alarms of SPEC C8', () => {
 
   it("fires on any 5xx of the portal's feedback API (API Gateway integration errors of the HTTP API)", () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'SupportChat-FeedbackStageServerErrors',
+      AlarmName: 'SupportChat-prod-FeedbackStageServerErrors',
       Namespace: 'AWS/ApiGateway',
       MetricName: '5xx',
       Threshold: 0,
@@ -164,7 +164,7 @@ describe('the alarms of SPEC C8', () => {
     const watched = JSON.stringify(Object.values(alarms).map((a) => a.Properties.Dimensions ?? null));
     expect(deadLetterIds.size).toBeGreaterThan(2);
     for (const id of deadLetterIds) expect(watched).toContain(id);
-    expect(alarmNames).toContain('SupportChat-DeskStreamFailureQueueNotEmpty');
+    expect(alarmNames).toContain('SupportChat-prod-DeskStreamFailureQueueNotEmpty');
   });
 
   it('watches errors and throttles of every Lambda function of the template', () => {

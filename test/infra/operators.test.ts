@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ESCALATION_MAX_RECEIVE_COUNT } from '../../infra/constructs/operators.ts';
-import {
-  environmentOf,
-  resourceByPath,
-  resourcesOf,
-  synthesizeStack,
-  type TemplateResource,
-} from './synth.ts';
+import { ESCALATION_MAX_RECEIVE_COUNT } from '../../infra/constructs/queues.ts';
+import { environmentOf, resourceByPath, resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeStack();
+const { template } = synthesizeApp();
 const [queueId, queue] = resourceByPath(template, 'AWS::SQS::Queue', 'EscalationQueuesEscalationQueue');
 const [dlqId, dlq] = resourceByPath(template, 'AWS::SQS::Queue', 'EscalationQueuesEscalationDeadLetterQueue');
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
@@ -86,7 +80,7 @@ describe('the escalation queue', () => {
 
   it('alarms on the first escalation in the dead-letter queue', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'SupportChat-EscalationDeadLetterQueueNotEmpty',
+      AlarmName: 'SupportChat-prod-EscalationDeadLetterQueueNotEmpty',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
       Threshold: 0,
@@ -95,7 +89,7 @@ describe('the escalation queue', () => {
 
   it('alarms when the oldest escalation waited over 120 s', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'SupportChat-EscalationQueueBacklog',
+      AlarmName: 'SupportChat-prod-EscalationQueueBacklog',
       MetricName: 'ApproximateAgeOfOldestMessage',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
       ComparisonOperator: 'GreaterThanThreshold',
@@ -107,7 +101,7 @@ describe('the escalation queue', () => {
 describe('the operator queues and the timer queue', () => {
   const queues = resourcesOf(template, 'AWS::SQS::Queue');
   const operatorQueue = (name: string) =>
-    resourceByPath(template, 'AWS::SQS::Queue', `DispatchOperator${name}Queue`);
+    resourceByPath(template, 'AWS::SQS::Queue', `AssignmentQueuesOperator${name}Queue`);
 
   it.each(['Auth', 'Applications', 'Documents', 'Legal', 'Mfc', 'General', 'Senior'])(
     'has a FIFO %s queue keeping a waiting conversation 14 days, dead-lettered after 1000 receives (the most SQS allows)',
@@ -116,7 +110,7 @@ describe('the operator queues and the timer queue', () => {
       const [dlqId, dlq] = resourceByPath(
         template,
         'AWS::SQS::Queue',
-        `DispatchOperator${name}DeadLetterQueue`,
+        `AssignmentQueuesOperator${name}DeadLetterQueue`,
       );
       expect(queue.Properties).toMatchObject({
         FifoQueue: true,
@@ -127,13 +121,13 @@ describe('the operator queues and the timer queue', () => {
       });
       expect(dlq.Properties.FifoQueue).toBe(true);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmName: `SupportChat-Operator${name}DeadLetterQueueNotEmpty`,
+        AlarmName: `SupportChat-prod-Operator${name}DeadLetterQueueNotEmpty`,
       });
     },
   );
 
-  it('has a standard timer queue (delayed messages) with a dead-letter queue, consumed by DispatchTimers', () => {
-    const [timerId, timer] = resourceByPath(template, 'AWS::SQS::Queue', 'DispatchDispatchTimerQueue');
+  it('has a standard timer queue (delayed messages) with a dead-letter queue, consumed by TimerConsumer', () => {
+    const [timerId, timer] = resourceByPath(template, 'AWS::SQS::Queue', 'AssignmentQueuesTimerQueue');
     expect(timer.Properties.FifoQueue).toBeUndefined();
     expect(timer.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
     const mapping = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).find(
@@ -146,10 +140,10 @@ describe('the operator queues and the timer queue', () => {
 
   it('gives the dispatchers every operator queue URL and the timer queue URL', () => {
     for (const prefix of [
-      'DispatcherEscalationConsumer',
-      'DispatcherDispatchTimers',
-      'DispatcherOperatorStatus',
-      'DispatcherOperatorNext',
+      'AssignmentEscalationConsumer',
+      'AssignmentTimerConsumer',
+      'AssignmentOperatorStatus',
+      'AssignmentOperatorNext',
     ]) {
       const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', prefix);
       const env = environmentOf(fn);
@@ -163,7 +157,7 @@ describe('the operator queues and the timer queue', () => {
 
   it('lets $disconnect start an operator grace timer (the timer queue, send only)', () => {
     const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', 'RealtimeDisconnect');
-    const [timerId] = resourceByPath(template, 'AWS::SQS::Queue', 'DispatchDispatchTimerQueue');
+    const [timerId] = resourceByPath(template, 'AWS::SQS::Queue', 'AssignmentQueuesTimerQueue');
     expect(environmentOf(fn).DISPATCH_QUEUE_URL).toEqual({ Ref: timerId });
   });
 });

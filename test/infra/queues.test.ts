@@ -4,10 +4,10 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { resourcesOf, synthesizeStack } from './synth.ts';
+import { resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeStack();
+const { template } = synthesizeApp();
 const queues = Object.entries(resourcesOf(template, 'AWS::SQS::Queue'));
 const deadLetterTargets = new Set(
   queues.flatMap(([, q]) => {

@@ -1,11 +1,11 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { environmentOf, resourcesOf, synthesizeStack } from './synth.ts';
+import { environmentOf, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { stack, template } = synthesizeStack();
-const webSocketApiId = stack.getLogicalId(stack.realtime.api.node.defaultChild as CfnElement);
+const { chat, data, template } = synthesizeApp();
+const webSocketApiId = chat.getLogicalId(chat.realtime.api.node.defaultChild as CfnElement);
 // The WebSocket API's routes only (the feedback form's HTTP API has routes of its own).
 const routes = Object.fromEntries(
   Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).filter(
@@ -137,7 +137,7 @@ describe('the WebSocket API', () => {
 describe('the WebSocket stage', () => {
   it('deploys automatically under the configured name, v1 by default', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'v1', AutoDeploy: true });
-    const custom = synthesizeStack({ stageName: 'beta' }).template;
+    const custom = synthesizeApp({ stageName: 'beta' }).template;
     custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'beta' });
   });
 
@@ -149,7 +149,7 @@ describe('the WebSocket stage', () => {
   });
 
   it('leaves the account logging role alone where the platform team manages it', () => {
-    const managedElsewhere = synthesizeStack({ configureApiGatewayAccountLogsRole: false }).template;
+    const managedElsewhere = synthesizeApp({ configureApiGatewayAccountLogsRole: false }).template;
     managedElsewhere.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 
@@ -179,7 +179,7 @@ describe('the @connections management API', () => {
   const postingFunctions = Object.entries(functions).filter(
     ([, fn]) => environmentOf(fn).WS_CONNECTIONS_ENDPOINT !== undefined,
   );
-  const apiId = stack.getLogicalId(stack.realtime.api.node.defaultChild as CfnElement);
+  const apiId = chat.getLogicalId(chat.realtime.api.node.defaultChild as CfnElement);
 
   it('is used by the bot worker', () => {
     expect(postingFunctions.map(([, fn]) => fn.Metadata?.['local:entry'])).toContain(

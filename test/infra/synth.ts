@@ -1,23 +1,58 @@
 /**
- * Builds the stack the way `cdk synth` does (the context of cdk.json), but without bundling, so
- * that assertion tests take a second, not a minute. Shared by the tests of this folder.
+ * Builds the app the way `cdk synth` does (the context of cdk.json, plus the test's own context),
+ * but without bundling, so that assertion tests take a second, not a minute. Shared by the tests
+ * of this folder.
+ *
+ * `template` is the stage's three stacks as one template, with every cross-stack import replaced by
+ * what its producer exports (local/template.ts, the merge the local stack runs on), so a test can
+ * follow a reference from a function in the chat stack to a table in the data stack; `templates`
+ * are the stacks' own, as CloudFormation gets them.
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { cdkJsonContext } from '../../infra/cdk-json.ts';
-import { SupportChatStack, type SupportChatStackProps } from '../../infra/support-chat-stack.ts';
+import { configFromContext } from '../../infra/context.ts';
+import type { ChatStack } from '../../infra/stacks/chat-stack.ts';
+import type { DataStack } from '../../infra/stacks/data-stack.ts';
+import type { MonitoringStack } from '../../infra/stacks/monitoring-stack.ts';
+import { SupportChat, type SupportChatConfig } from '../../infra/support-chat.ts';
+import { mergeStackTemplates } from '../../local/template.ts';
 
-export interface SynthesizedStack {
+export interface SynthesizedApp {
   readonly app: App;
-  readonly stack: SupportChatStack;
+  readonly data: DataStack;
+  readonly chat: ChatStack;
+  readonly monitoring: MonitoringStack;
+  /** The three stacks as one template (imports resolved). */
   readonly template: Template;
+  /** Each stack's own template, by stack name. */
+  readonly templates: Readonly<Record<string, Template>>;
 }
 
-/** A SupportChat stack, not bundled, with its template. */
-export function synthesizeStack(props: SupportChatStackProps = {}): SynthesizedStack {
-  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
-  const stack = new SupportChatStack(app, 'SupportChat', props);
-  return { app, stack, template: Template.fromStack(stack) };
+/** What the tests synthesize unless they say otherwise: production, as the platform team deploys it. */
+export const PROD_CONTEXT = { stage: 'prod', alarmEmail: 'oncall@example.org' } as const;
+
+/**
+ * The app of one stage, not bundled: production unless `context` names another stage (a dev stage
+ * differs in retention and throttles, test/infra/stacks.test.ts). `context` is what `-c key=value` would give; `overrides`
+ * replace parts of the resulting configuration that no context key reaches (e.g. the knowledge base's folder).
+ */
+export function synthesizeApp(
+  context: Record<string, unknown> = {},
+  overrides: Partial<SupportChatConfig> = {},
+): SynthesizedApp {
+  const stage = context.stage === undefined ? PROD_CONTEXT : {};
+  const app = new App({
+    context: { ...cdkJsonContext(), ...stage, ...context, 'aws:cdk:bundling-stacks': [] },
+  });
+  const support = new SupportChat(app, { ...configFromContext(app.node), ...overrides });
+  const templates = Object.fromEntries(
+    support.stacks.map((stack) => [stack.stackName, Template.fromStack(stack)]),
+  );
+  const template = Template.fromJSON(
+    mergeStackTemplates(support.stacks.map((stack) => templates[stack.stackName]?.toJSON())),
+  );
+  return { app, data: support.data, chat: support.chat, monitoring: support.monitoring, template, templates };
 }
 
 /** A resource of the template, as JSON. */
@@ -26,6 +61,7 @@ export interface TemplateResource {
   readonly Properties: Record<string, unknown>;
   readonly Metadata?: Record<string, unknown>;
   readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
 }
 
 /** Resources of one type, keyed by logical id. */

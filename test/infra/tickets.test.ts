@@ -1,15 +1,15 @@
 import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { stackPropsFromContext } from '../../infra/context.ts';
-import { resourceByPath, resourcesOf, synthesizeStack } from './synth.ts';
+import { configFromContext } from '../../infra/context.ts';
+import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { stack, template } = synthesizeStack();
+const { chat, data, template } = synthesizeApp();
 const httpApis = Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Api')).filter(
   ([, api]) => api.Properties.ProtocolType === 'HTTP',
 );
-const feedbackFunctionId = stack.getLogicalId(stack.tickets.portalFeedback.node.defaultChild as never);
+const feedbackFunctionId = chat.getLogicalId(chat.tickets.portalFeedback.node.defaultChild as never);
 
 describe("the portal's feedback API", () => {
   it('is one HTTP API with the single route POST /feedback, a Lambda proxy to PortalFeedback', () => {
@@ -50,7 +50,7 @@ describe("the portal's feedback API", () => {
   it('sends no CORS headers unless the portal origins are configured, then allows exactly those', () => {
     // Prepare
     const [, api] = httpApis[0] as [string, { Properties: Record<string, unknown> }];
-    const configured = synthesizeStack({ portalOrigins: ['https://www.gosuslugi.ru'] }).template;
+    const configured = synthesizeApp({ portalOrigins: ['https://www.gosuslugi.ru'] }).template;
 
     // Assess
     expect(api.Properties.CorsConfiguration).toBeUndefined();
@@ -66,7 +66,7 @@ describe("the portal's feedback API", () => {
 
   it('reads the portal origins from context, as a list or comma-separated, and refuses a URL with a path', () => {
     const props = (value: unknown) =>
-      stackPropsFromContext(new App({ context: { portalOrigins: value } }).node).portalOrigins;
+      configFromContext(new App({ context: { portalOrigins: value } }).node).portalOrigins;
     expect(props('https://a.example, https://b.example')).toEqual(['https://a.example', 'https://b.example']);
     expect(props(['https://a.example'])).toEqual(['https://a.example']);
     expect(() => props('https://a.example/feedback')).toThrow();
@@ -79,7 +79,7 @@ describe("the portal's feedback API", () => {
   });
 
   it('lets PortalFeedback read the HMAC key of citizen ids and nothing of identification besides', () => {
-    expect(stack.tickets.portalFeedback).toBeDefined();
+    expect(chat.tickets.portalFeedback).toBeDefined();
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ AUTH_HMAC_SECRET_ID: Match.anyValue() }) },
       Description: Match.stringLikeRegexp('feedback form'),

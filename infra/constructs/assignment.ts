@@ -1,0 +1,122 @@
+/**
+ * Assignment of conversations to operators (docs/architecture.md, "Assignment"): the escalation
+ * consumer (a ticket and a place in an operator queue for each handed-over conversation), the timer
+ * consumer (SLA and grace timers), the routes `operator.status`, `operator.next`, `queue.stats`, and
+ * the grace timer an operator's last `$disconnect` starts. The queues are in ./queues.ts.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import type { ChatTables } from './data.ts';
+import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import { type AssignmentQueues, type EscalationQueues, TIMER_CONSUMER_TIMEOUT } from './queues.ts';
+import type { Realtime } from './realtime.ts';
+
+/** Run-time limit of the escalation consumer: a batch of 10 escalations, each a ticket and an assignment. */
+export const ESCALATION_CONSUMER_TIMEOUT = Duration.seconds(30);
+
+/** Properties of {@link Assignment}. */
+export interface AssignmentProps {
+  readonly settings: FunctionSettings;
+  readonly tables: ChatTables;
+  /** Where escalations arrive (consumed here). */
+  readonly escalationQueues: EscalationQueues;
+  /** The operator queues and the timer queue. */
+  readonly assignmentQueues: AssignmentQueues;
+  /** The WebSocket API: the routes are added to it, the functions push through its `@connections`. */
+  readonly realtime: Realtime;
+}
+
+/**
+ * Assignment (stateless): the escalation consumer, the timer consumer, and the routes
+ * `operator.status`, `operator.next`, `queue.stats`; `$disconnect` starts an operator's grace timer.
+ */
+export class Assignment extends Construct {
+  readonly escalationConsumer: HouseFunction;
+  readonly timerConsumer: HouseFunction;
+  /** The functions that are not routes (routes are in `Realtime.functions`), for the alarms. */
+  readonly functions: HouseFunction[];
+
+  constructor(scope: Construct, id: string, props: AssignmentProps) {
+    super(scope, id);
+    const { settings, tables, assignmentQueues, realtime } = props;
+    // Everything `dispatchDeps()` (functions/adapters/dispatch-wiring.ts) uses.
+    const assigning = (
+      fnId: string,
+      file: string,
+      description: string,
+      timeout?: Duration,
+    ): HouseFunction => {
+      const fn = new HouseFunction(this, fnId, {
+        entry: `functions/handlers/${file}.ts`,
+        description,
+        settings,
+        ...(timeout ? { timeout } : {}),
+      })
+        .useTable('MESSAGES_TABLE', tables.messages, 'read')
+        // Lists the operators' and citizens' connections; deletes those that answer 410 Gone.
+        .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+        // The citizen's verified flag, and their other sessions for ticket updates.
+        .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+        .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
+        // The conversation's internal notes (desk), in `conversation.assigned`.
+        .useTable('NOTES_TABLE', tables.notes, 'read')
+        .useConnectionsApi(realtime.api, realtime.stage);
+      return assignmentQueues.allowAssign(fn);
+    };
+
+    this.escalationConsumer = assigning(
+      'EscalationConsumer',
+      'escalation-consumer',
+      'Opens the ticket of each escalation, queues it for operators with its SLA timer, assigns',
+      ESCALATION_CONSUMER_TIMEOUT,
+    );
+    this.escalationConsumer.addEventSource(
+      new SqsEventSource(props.escalationQueues.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    this.timerConsumer = assigning(
+      'TimerConsumer',
+      'dispatch-timers',
+      'SLA and grace timers, and "capacity appeared" signals: moves breaches to seniors, requeues a lost operator',
+      TIMER_CONSUMER_TIMEOUT,
+    );
+    this.timerConsumer.addEventSource(
+      new SqsEventSource(assignmentQueues.timerQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    this.functions = [this.escalationConsumer, this.timerConsumer];
+
+    realtime.addRoute(
+      'operator.status',
+      assigning(
+        'OperatorStatus',
+        'operator-status',
+        'operator.status: availability, skills, capacity; assigns waiting conversations',
+      ),
+    );
+    realtime.addRoute(
+      'operator.next',
+      assigning(
+        'OperatorNext',
+        'operator-next',
+        'operator.next: takes the longest-waiting conversation by hand',
+      ),
+    );
+    realtime.addRoute(
+      'queue.stats',
+      new HouseFunction(this, 'QueueStats', {
+        entry: 'functions/handlers/queue-stats.ts',
+        description: 'queue.stats: how many wait in each operator queue, and for how long',
+        settings,
+      }).useTable('CONVERSATIONS_TABLE', tables.conversations, 'read'),
+    );
+
+    // $disconnect: an operator's last connection starts their grace timer.
+    const disconnect = realtime.functions.find((fn) => fn.node.id === 'Disconnect');
+    if (!disconnect) throw new Error('the Disconnect function of Realtime is missing');
+    disconnect
+      .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+      .useTable('OPERATORS_TABLE', tables.operators, 'write')
+      .useQueue('DISPATCH_QUEUE_URL', assignmentQueues.timerQueue, 'send');
+  }
+}

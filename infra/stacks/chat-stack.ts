@@ -1,0 +1,198 @@
+/**
+ * What runs, and can be replaced at will: the WebSocket API and the portal's feedback API, every
+ * function, the queues between them, and the knowledge-base layer. It reads the data stack's tables,
+ * keys and user pool by reference (CloudFormation exports), so it can be redeployed, rolled back or
+ * deleted without touching a stored byte.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Assignment } from '../constructs/assignment.ts';
+import { BotOutbox, BotWorker } from '../constructs/bot.ts';
+import { Desk } from '../constructs/desk.ts';
+import type { FunctionSettings, HouseFunction } from '../constructs/house-function.ts';
+import { Identification } from '../constructs/identification.ts';
+import { KnowledgeBaseLayer } from '../constructs/knowledge-base.ts';
+import type { WatchedChat } from '../constructs/monitoring/watched.ts';
+import { AssignmentQueues, BotQueues, EscalationQueues } from '../constructs/queues.ts';
+import { Realtime } from '../constructs/realtime.ts';
+import { Tickets } from '../constructs/tickets.ts';
+import type { StageName } from '../stage.ts';
+import type { DataStack } from './data-stack.ts';
+
+/** Properties of {@link ChatStack}. */
+export interface ChatStackProps extends StackProps {
+  readonly stage: StageName;
+  /** The stage's data. */
+  readonly data: DataStack;
+  /** Settings every function shares. */
+  readonly settings: FunctionSettings;
+  /** Name of the WebSocket stage (`wss://<api>/<stageName>`). */
+  readonly stageName: string;
+  /** Requests per second / burst of the WebSocket stage. */
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  /** Whether this stack sets the account's API Gateway CloudWatch Logs role. */
+  readonly configureApiGatewayAccountLogsRole: boolean;
+  /** Sender of one-time codes by e-mail: a verified SES identity. */
+  readonly authEmailFrom: string;
+  /** Origins allowed to post the feedback form from a browser. */
+  readonly portalOrigins: readonly string[];
+  /** Requests per second / burst of the feedback API. */
+  readonly feedbackRateLimit: number;
+  readonly feedbackBurstLimit: number;
+  /** SNS platform applications of mobile push. */
+  readonly pushFcmApplicationArn?: string;
+  readonly pushApnsApplicationArn?: string;
+  /**
+   * Repo-relative folder of the knowledge-base layer (tests may point it elsewhere).
+   * @default 'layers/knowledge-base'
+   */
+  readonly knowledgeBasePath?: string;
+}
+
+export class ChatStack extends Stack {
+  readonly realtime: Realtime;
+  readonly bot: BotWorker;
+  readonly outbox: BotOutbox;
+  readonly tickets: Tickets;
+  readonly desk: Desk;
+  readonly assignment: Assignment;
+  readonly botQueues: BotQueues;
+  readonly escalationQueues: EscalationQueues;
+  readonly assignmentQueues: AssignmentQueues;
+
+  constructor(scope: Construct, id: string, props: ChatStackProps) {
+    const {
+      stage,
+      data,
+      settings,
+      stageName,
+      throttlingRateLimit,
+      throttlingBurstLimit,
+      configureApiGatewayAccountLogsRole,
+      authEmailFrom,
+      portalOrigins,
+      feedbackRateLimit,
+      feedbackBurstLimit,
+      pushFcmApplicationArn,
+      pushApnsApplicationArn,
+      knowledgeBasePath,
+      ...stackProps
+    } = props;
+    super(scope, id, {
+      description: `Support chat (${stage}): WebSocket and feedback APIs, functions, queues`,
+      ...stackProps,
+    });
+    const { tables } = data;
+
+    // The queues between the functions.
+    this.botQueues = new BotQueues(this, 'BotQueues');
+    this.escalationQueues = new EscalationQueues(this, 'EscalationQueues');
+    this.assignmentQueues = new AssignmentQueues(this, 'AssignmentQueues', { tables });
+
+    const knowledgeBase = new KnowledgeBaseLayer(this, 'KnowledgeBase', { path: knowledgeBasePath });
+    this.realtime = new Realtime(this, 'Realtime', {
+      settings,
+      tables,
+      botQueues: this.botQueues,
+      knowledgeBase,
+      escalationQueues: this.escalationQueues,
+      stageName,
+      throttlingRateLimit,
+      throttlingBurstLimit,
+      configureAccountLogsRole: configureApiGatewayAccountLogsRole,
+    });
+    // Operators sign in to Cognito; the $connect authorizer verifies their ID tokens.
+    data.operatorPool.verifiedBy(this.realtime.authorizer);
+    // Citizens identify by one-time code; the authorizer and hello sign and check resume tokens.
+    new Identification(this, 'Identification', {
+      settings,
+      tables,
+      realtime: this.realtime,
+      keys: data.identificationKeys,
+      emailFrom: authEmailFrom,
+    });
+    this.bot = new BotWorker(this, 'Bot', {
+      settings,
+      tables,
+      queues: this.botQueues,
+      api: this.realtime.api,
+      stage: this.realtime.stage,
+      knowledgeBase,
+      escalationQueues: this.escalationQueues,
+    });
+    this.outbox = new BotOutbox(this, 'Outbox', { settings, tables, queues: this.botQueues });
+    // Tickets: ticket.get/list/setStatus, feedback.submit, and the portal's POST /feedback.
+    this.tickets = new Tickets(this, 'Tickets', {
+      settings,
+      tables,
+      realtime: this.realtime,
+      assignmentQueues: this.assignmentQueues,
+      citizenIdKey: data.identificationKeys.hmacKey,
+      portalOrigins,
+      feedbackRateLimit,
+      feedbackBurstLimit,
+    });
+    // The operator's desk: reply, note, transfer, canned answers, typing, push devices, and the relays.
+    this.desk = new Desk(this, 'Desk', {
+      settings,
+      tables,
+      realtime: this.realtime,
+      knowledgeBase,
+      assignmentQueues: this.assignmentQueues,
+      pushApplications: { fcm: pushFcmApplicationArn, apns: pushApnsApplicationArn },
+    });
+    // Assignment: escalations into operator queues, exactly-once assignment, SLA and grace timers.
+    this.assignment = new Assignment(this, 'Assignment', {
+      settings,
+      tables,
+      escalationQueues: this.escalationQueues,
+      assignmentQueues: this.assignmentQueues,
+      realtime: this.realtime,
+    });
+
+    // What the platform team hands on: where clients connect and where the portal's form posts.
+    new CfnOutput(this, 'WebSocketUrl', {
+      description: "The endpoint citizens' and operators' clients connect to",
+      value: this.realtime.stage.url,
+    });
+    new CfnOutput(this, 'FeedbackApiUrl', {
+      description:
+        "Where the portal's feedback form posts (POST, JSON): creates a ticket, answers its number",
+      value: this.tickets.feedbackUrl,
+    });
+  }
+
+  /** Every function of the stack: routes, consumers, stream functions. */
+  get functions(): HouseFunction[] {
+    return [
+      ...this.assignment.functions,
+      ...this.realtime.functions,
+      this.bot.function,
+      this.outbox.function,
+      this.tickets.portalFeedback,
+      ...this.desk.functions,
+    ];
+  }
+
+  /** What the monitoring stack watches, with the data stack's tables. */
+  watched(data: DataStack): WatchedChat {
+    return {
+      functions: this.functions,
+      deadLetterQueues: [
+        this.botQueues.deadLetterQueue,
+        this.escalationQueues.deadLetterQueue,
+        ...this.assignmentQueues.deadLetterQueues(),
+        this.desk.failureQueue,
+      ],
+      botQueue: this.botQueues.queue,
+      escalationQueue: this.escalationQueues.queue,
+      outboxFailureQueue: this.outbox.failureQueue,
+      outbox: this.outbox.function,
+      stage: this.realtime.stage,
+      tables: data.tables.all(),
+      operatorQueues: Object.values(this.assignmentQueues.operatorQueues),
+      httpStages: [this.tickets.feedbackStage],
+    };
+  }
+}

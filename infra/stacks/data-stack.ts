@@ -1,0 +1,49 @@
+/**
+ * What holds data, apart from what can be replaced at will: the tables, the attachments bucket and
+ * its key, the identification secrets and the operators' user pool. Nothing here runs code, so a
+ * deploy of the chat or monitoring stacks can never replace a table. In production every resource
+ * is retained and deletion-protected, and the stack is termination-protected; in a dev stage
+ * `cdk destroy` removes it all.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AttachmentStore } from '../constructs/attachments.ts';
+import { ChatTables } from '../constructs/data.ts';
+import { IdentificationKeys } from '../constructs/identification.ts';
+import { OperatorPool } from '../constructs/operator-pool.ts';
+import type { StageName } from '../stage.ts';
+
+/** Properties of {@link DataStack}. */
+export interface DataStackProps extends StackProps {
+  readonly stage: StageName;
+  /** Whether data outlives the stack (production). */
+  readonly retainData: boolean;
+  /** Days attachments are kept (the same as messages). */
+  readonly messageRetentionDays: number;
+}
+
+export class DataStack extends Stack {
+  readonly tables: ChatTables;
+  readonly attachments: AttachmentStore;
+  readonly identificationKeys: IdentificationKeys;
+  readonly operatorPool: OperatorPool;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    const { stage, retainData, messageRetentionDays, ...stackProps } = props;
+    super(scope, id, {
+      description: `Support chat (${stage}): data: tables, attachments, identification keys, operators' user pool`,
+      terminationProtection: retainData,
+      ...stackProps,
+    });
+    this.tables = new ChatTables(this, 'Data', { retainData });
+    this.attachments = new AttachmentStore(this, 'Attachments', {
+      retentionDays: messageRetentionDays,
+      retainData,
+    });
+    this.identificationKeys = new IdentificationKeys(this, 'IdentificationKeys', { retainData });
+    this.operatorPool = new OperatorPool(this, 'Operators', {
+      userPoolName: `support-chat-${stage}-operators`,
+      retainData,
+    });
+  }
+}

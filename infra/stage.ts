@@ -1,0 +1,67 @@
+/**
+ * Deployment stages. One CDK app deploys one stage (`-c stage=dev|prod`); the stage picks the
+ * defaults that differ between a developer's account and production, and names the stacks
+ * (`SupportChat-<stage>-Data`, `-Chat`, `-Monitoring`), so a dev deploy can never touch prod.
+ * Every default here can still be overridden by its own context key (infra/context.ts).
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export const STAGES = ['dev', 'prod'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** What a stage decides by default. */
+export interface StageDefaults {
+  /** Steady-state requests per second / burst of the WebSocket stage. */
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  /** Requests per second / burst of the portal's feedback API. */
+  readonly feedbackRateLimit: number;
+  readonly feedbackBurstLimit: number;
+  /** `SLA_ASSIGN_SECONDS`: a ticket nobody took within this moves to the senior queue. */
+  readonly slaAssignSeconds: number;
+  /** Retention of every log group. */
+  readonly logRetention: RetentionDays;
+  /** TTL of conversations, messages and attachments. */
+  readonly messageRetentionDays: number;
+  /** Sender id of SMS (`AWS.SNS.SMS.SenderID`; 1–11 letters/digits, where the country allows one). */
+  readonly smsSenderId: string;
+  /**
+   * Whether stateful resources (tables, bucket, keys, user pool, secrets) are retained and
+   * deletion-protected, and the data stack is termination-protected. Off: `cdk destroy` removes all.
+   */
+  readonly retainData: boolean;
+  /** Whether synth refuses to go on without an `alarmEmail` (nobody would be paged). */
+  readonly requireAlarmEmail: boolean;
+}
+
+export const STAGE_DEFAULTS: Readonly<Record<StageName, StageDefaults>> = {
+  dev: {
+    throttlingRateLimit: 50,
+    throttlingBurstLimit: 100,
+    feedbackRateLimit: 5,
+    feedbackBurstLimit: 10,
+    slaAssignSeconds: 120,
+    logRetention: RetentionDays.TWO_WEEKS,
+    messageRetentionDays: 30,
+    smsSenderId: 'GosuslugiT',
+    retainData: false,
+    requireAlarmEmail: false,
+  },
+  prod: {
+    throttlingRateLimit: 500,
+    throttlingBurstLimit: 1000,
+    feedbackRateLimit: 20,
+    feedbackBurstLimit: 50,
+    slaAssignSeconds: 120,
+    logRetention: RetentionDays.ONE_YEAR,
+    messageRetentionDays: 365,
+    smsSenderId: 'Gosuslugi',
+    retainData: true,
+    requireAlarmEmail: true,
+  },
+};
+
+/** The CloudFormation name of one of a stage's stacks. */
+export function stackName(stage: StageName, part: 'Data' | 'Chat' | 'Monitoring'): string {
+  return `SupportChat-${stage}-${part}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * The support chat of one stage, as three stacks split by lifecycle (docs/deploy.md):
+ *
+ * - `SupportChat-<stage>-Data`: what holds data (tables, attachments, keys, the operators' pool);
+ * - `SupportChat-<stage>-Chat`: what runs (APIs, functions, queues), reading the data by reference;
+ * - `SupportChat-<stage>-Monitoring`: alarms, dashboard and the on-call topic over both.
+ *
+ * `cdk deploy --all` deploys them in that order (the references are the dependencies). The stacks
+ * are environment-agnostic (no `env`, no lookups), so `cdk synth` needs no AWS account. The local
+ * stack and the infra tests build the same app in-process, without bundling (local/synth.ts).
+ */
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { LogLevel } from './constructs/house-function.ts';
+import { ChatStack } from './stacks/chat-stack.ts';
+import { DataStack } from './stacks/data-stack.ts';
+import { MonitoringStack } from './stacks/monitoring-stack.ts';
+import { type StageName, stackName } from './stage.ts';
+
+/**
+ * Resources one stack may hold: CloudFormation refuses a stack over 500, and this leaves room for
+ * the next capabilities of each stack (test/infra/stacks.test.ts holds every stack to it).
+ */
+export const MAX_RESOURCES_PER_STACK = 450;
+
+/** The whole configuration of one stage: the stage's defaults with the context's overrides (infra/context.ts). */
+export interface SupportChatConfig {
+  readonly stage: StageName;
+  /** Name of the WebSocket stage, the first path segment of its URL. */
+  readonly stageName: string;
+  readonly logRetention: RetentionDays;
+  readonly logLevel: LogLevel;
+  readonly messageRetentionDays: number;
+  readonly postTimeoutMs: number;
+  readonly alarmEmail?: string;
+  readonly authEmailFrom: string;
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  readonly slaAssignSeconds: number;
+  readonly smsSenderId: string;
+  readonly retainData: boolean;
+  readonly runbookUrl: string;
+  readonly portalOrigins: readonly string[];
+  readonly feedbackRateLimit: number;
+  readonly feedbackBurstLimit: number;
+  readonly configureApiGatewayAccountLogsRole: boolean;
+  readonly pushFcmApplicationArn?: string;
+  readonly pushApnsApplicationArn?: string;
+  /** Repo-relative folder of the knowledge-base layer (tests may point it elsewhere). */
+  readonly knowledgeBasePath?: string;
+}
+
+/** The three stacks of one stage. */
+export class SupportChat {
+  readonly data: DataStack;
+  readonly chat: ChatStack;
+  readonly monitoring: MonitoringStack;
+
+  constructor(scope: Construct, config: SupportChatConfig) {
+    const { stage } = config;
+    this.data = new DataStack(scope, stackName(stage, 'Data'), {
+      stage,
+      retainData: config.retainData,
+      messageRetentionDays: config.messageRetentionDays,
+    });
+    this.chat = new ChatStack(scope, stackName(stage, 'Chat'), {
+      stage,
+      data: this.data,
+      settings: {
+        logRetention: config.logRetention,
+        logLevel: config.logLevel,
+        messageRetentionDays: config.messageRetentionDays,
+        postTimeoutMs: config.postTimeoutMs,
+        slaAssignSeconds: config.slaAssignSeconds,
+        smsSenderId: config.smsSenderId,
+      },
+      stageName: config.stageName,
+      throttlingRateLimit: config.throttlingRateLimit,
+      throttlingBurstLimit: config.throttlingBurstLimit,
+      configureApiGatewayAccountLogsRole: config.configureApiGatewayAccountLogsRole,
+      authEmailFrom: config.authEmailFrom,
+      portalOrigins: config.portalOrigins,
+      feedbackRateLimit: config.feedbackRateLimit,
+      feedbackBurstLimit: config.feedbackBurstLimit,
+      pushFcmApplicationArn: config.pushFcmApplicationArn,
+      pushApnsApplicationArn: config.pushApnsApplicationArn,
+      knowledgeBasePath: config.knowledgeBasePath,
+    });
+    this.monitoring = new MonitoringStack(scope, stackName(stage, 'Monitoring'), {
+      stage,
+      watched: this.chat.watched(this.data),
+      namePrefix: `SupportChat-${stage}`,
+      alarmEmail: config.alarmEmail,
+      runbookUrl: config.runbookUrl,
+    });
+  }
+
+  /** The stacks, in deployment order. */
+  get stacks(): [DataStack, ChatStack, MonitoringStack] {
+    return [this.data, this.chat, this.monitoring];
+  }
+}
