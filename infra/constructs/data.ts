@@ -80,7 +80,7 @@ const TABLES = {
     sortKey: number('seq'),
     indexes: [],
     retain: true,
-    // The outbox of message.send: BotDispatch reads new citizen messages from it. New images only:
+    // The outbox of message.send: BotOutbox reads new citizen messages from it. New images only:
     // messages are never updated in place, and the job needs nothing of an old image.
     stream: StreamViewType.NEW_IMAGE,
   },
