@@ -1,5 +1,5 @@
 /**
- * Where citizens' attachments live (C9; stateful). The handlers that presign uploads and check file
+ * Where citizens' attachments live (docs/requirements.md#attachments; stateful). The handlers that presign uploads and check file
  * types arrive with the attachments issue; the bucket exists from the start so that its policy,
  * key and logging are settled before the first byte lands in it.
  */

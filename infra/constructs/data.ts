@@ -96,7 +96,7 @@ const TABLES = {
     indexes: [],
     retain: false,
   },
-  // Tickets (C6, C10), and one claim item per ticket number (`ticketId` = `number#<number>`): the
+  // Tickets (docs/requirements.md#tickets, docs/requirements.md#feedback), and one claim item per ticket number (`ticketId` = `number#<number>`): the
   // claim's conditional put is what makes numbers unique, and a consistent read of it finds a ticket
   // by number. Claims carry no citizenId, sessionId or status, so the indexes hold tickets only.
   TicketsTable: {

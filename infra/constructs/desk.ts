@@ -1,5 +1,5 @@
 /**
- * The operator's desk and the citizen's side of it (issue 6, items 3 and 6): the routes an operator
+ * The operator's desk and the citizen's side of it (docs/requirements.md#escalation, #offline-notifications): the routes an operator
  * works a conversation with (`operator.reply`, `operator.note`, `operator.transfer`, `canned.list`),
  * `typing` from either side, the citizen's `push.register`, and the two stream functions that keep
  * both sides informed: DeskRelay (MessagesTable stream: a citizen's message to the assigned

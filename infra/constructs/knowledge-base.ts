@@ -1,6 +1,6 @@
 /**
  * The bot's knowledge base as a Lambda layer: content as data, so a new knowledge base is a new
- * layer version and no code change (C4). One layer for the stack, handed as a typed prop to every
+ * layer version and no code change (docs/requirements.md#bot). One layer for the stack, handed as a typed prop to every
  * function that reads it (the bot worker answers from it, `suggest` ranks over it), so they can
  * never mount two different versions of the content.
  */

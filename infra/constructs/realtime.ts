@@ -1,5 +1,5 @@
 /**
- * The realtime channel (C1): the WebSocket API, its `$connect` authorizer, one function per route,
+ * The realtime channel (docs/requirements.md#realtime-channel): the WebSocket API, its `$connect` authorizer, one function per route,
  * and the stage with access logging and throttling. Routes that answer the caller do it through the
  * route response (`returnResponse`), so a request/response action costs one invocation and no
  * `PostToConnection`.
@@ -49,7 +49,7 @@ export interface RealtimeProps {
 
 /**
  * Fields of one access-log line (JSON). No message body and no query string: the token and any
- * personal data stay out of the logs (C12).
+ * personal data stay out of the logs (docs/requirements.md#audit-and-personal-data).
  */
 const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
@@ -219,7 +219,7 @@ export class Realtime extends Construct {
   }
 
   /**
-   * Adds a request/response route for `routeKey` (a PROTOCOL.md action) served by `target`, which
+   * Adds a request/response route for `routeKey` (a docs/protocol.md action) served by `target`, which
    * answers through the route response. Constructs of other capabilities (identification, tickets,
    * operators) add their routes with it, so every route is built the same way and watched by the
    * same alarms (`functions`).

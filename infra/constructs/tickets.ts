@@ -1,5 +1,5 @@
 /**
- * Tickets (C6, C10): the WebSocket routes `ticket.get`, `ticket.list`, `ticket.setStatus` and
+ * Tickets (docs/requirements.md#tickets, docs/requirements.md#feedback): the WebSocket routes `ticket.get`, `ticket.list`, `ticket.setStatus` and
  * `feedback.submit` (added to the realtime API with `Realtime.addRoute`), and the portal's feedback
  * form, `POST /feedback`, on an HTTP API of its own (throttled, access-logged, CORS for the portal's
  * origins only). The TicketsTable itself is stateful and lives in `data.ts`.
@@ -162,7 +162,7 @@ export class Tickets extends Construct {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            "The portal's public feedback form: anyone may write without signing in (C10). Abuse is bounded by stage throttling and the 4,000-character limit.",
+            "The portal's public feedback form: anyone may write without signing in (docs/requirements.md#feedback). Abuse is bounded by stage throttling and the 4,000-character limit.",
         });
       }
     }

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { resourceByPath, synthesizeApp } from './synth.ts';
+import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
 const { template } = synthesizeApp();
+const TABLES = [
+  'ConnectionsTable',
+  'SessionsTable',
+  'ConversationsTable',
+  'MessagesTable',
+  'IdempotencyTable',
+  'VerificationCodesTable',
+  'OperatorsTable',
+  'TicketsTable',
+  'NotesTable',
+  'PushDevicesTable',
+];
 const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `Data${id}`)[1];
 
 const hash = (name: string) => ({ AttributeName: name, KeyType: 'HASH' });
@@ -40,9 +52,18 @@ describe('the data model of docs/architecture.md', () => {
         index('byStatus', 'status', 'createdAt'),
       ],
     ],
+    ['NotesTable', [hash('conversationId'), range('noteKey')], undefined],
+    ['PushDevicesTable', [hash('ownerKey'), range('deviceKey')], undefined],
   ])('keys %s as documented', (id, keySchema, indexes) => {
     expect(table(id).Properties.KeySchema).toEqual(keySchema);
     expect(table(id).Properties.GlobalSecondaryIndexes).toEqual(indexes);
+  });
+
+  it('has exactly the ten tables of the data model, no more', () => {
+    const ids = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).map((id) =>
+      id.replace(/^Data/, '').replace(/[0-9A-F]{8}$/, ''),
+    );
+    expect(ids.sort()).toEqual(TABLES.slice().sort());
   });
 
   it('orders messages by a numeric seq and everything else by ISO-8601 strings', () => {
@@ -56,16 +77,7 @@ describe('the data model of docs/architecture.md', () => {
     }
   });
 
-  it.each([
-    'ConnectionsTable',
-    'SessionsTable',
-    'ConversationsTable',
-    'MessagesTable',
-    'IdempotencyTable',
-    'VerificationCodesTable',
-    'OperatorsTable',
-    'TicketsTable',
-  ])('runs %s on demand, encrypted, with point-in-time recovery and TTL on expiresAt', (id) => {
+  it.each(TABLES)('runs %s on demand, encrypted, with point-in-time recovery and TTL on expiresAt', (id) => {
     expect(table(id).Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -74,11 +86,22 @@ describe('the data model of docs/architecture.md', () => {
     });
   });
 
-  it.each(['SessionsTable', 'ConversationsTable', 'MessagesTable', 'TicketsTable'])(
-    'keeps %s when the stack is deleted (the regulator may ask for it)',
+  it.each(['SessionsTable', 'ConversationsTable', 'MessagesTable', 'TicketsTable', 'NotesTable'])(
+    'keeps %s in production when the stack is deleted (the regulator may ask for it)',
     (id) => {
       expect(table(id).DeletionPolicy).toBe('Retain');
       expect(table(id).Properties.DeletionProtectionEnabled).toBe(true);
     },
   );
+
+  it.each([
+    'ConnectionsTable',
+    'IdempotencyTable',
+    'VerificationCodesTable',
+    'OperatorsTable',
+    'PushDevicesTable',
+  ])('lets %s go with the stack: short-lived, nothing in it is kept for anyone', (id) => {
+    expect(table(id).DeletionPolicy).toBe('Delete');
+    expect(table(id).Properties.DeletionProtectionEnabled).toBe(false);
+  });
 });

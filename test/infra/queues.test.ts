@@ -19,8 +19,25 @@ const deadLetterTargets = new Set(
 );
 
 describe('every queue of the stack', () => {
-  it('is there to be checked (bot, escalation, outbox failures and their dead letters)', () => {
-    expect(queues.length).toBeGreaterThanOrEqual(5);
+  it('is one of the 22 queues of docs/architecture.md, no more, no fewer', () => {
+    const names = queues.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort();
+    const operatorQueues = ['Auth', 'Applications', 'Documents', 'Legal', 'Mfc', 'General', 'Senior'];
+    expect(names).toEqual(
+      [
+        'BotQueuesBotQueue',
+        'BotQueuesBotDeadLetterQueue',
+        'EscalationQueuesEscalationQueue',
+        'EscalationQueuesEscalationDeadLetterQueue',
+        ...operatorQueues.flatMap((name) => [
+          `AssignmentQueuesOperator${name}Queue`,
+          `AssignmentQueuesOperator${name}DeadLetterQueue`,
+        ]),
+        'AssignmentQueuesTimerQueue',
+        'AssignmentQueuesTimerDeadLetterQueue',
+        'OutboxOutboxFailureQueue',
+        'DeskDeskStreamFailureQueue',
+      ].sort(),
+    );
   });
 
   it.each(queues.map(([id]) => [id]))('%s is encrypted and refuses plain HTTP', (id) => {
