@@ -1,10 +1,9 @@
 /**
  * `npm run eval:bot`: the bot's figures, printed. Accuracy on the public samples
- * (../shared/bot-samples.jsonl) and on our own evaluation set (test/bot/eval-set.jsonl, written
+ * (test/bot/public-samples.jsonl, the portal's published examples) and on our own evaluation set (test/bot/eval-set.jsonl, written
  * apart from the knowledge base's example phrasings), per-intent precision/recall, confusions,
  * every miss, and the latency of reply and suggest.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { createBot } from '#domain/bot/index.ts';
@@ -13,9 +12,7 @@ import { type EvalReport, evaluate, measureLatency, readEvalCases } from './eval
 
 const root = join(import.meta.dirname, '..', '..');
 const kbDir = process.env.KNOWLEDGE_BASE_DIR ?? join(root, 'layers', 'knowledge-base', 'kb');
-const samplesPath = [join(root, '..', 'shared', 'bot-samples.jsonl'), '/work/shared/bot-samples.jsonl'].find(
-  existsSync,
-);
+const samplesPath = join(import.meta.dirname, 'public-samples.jsonl');
 
 const loadStart = performance.now();
 const kb = loadKnowledgeBase(kbDir);
@@ -49,8 +46,7 @@ function print(title: string, report: EvalReport, details: boolean): void {
   }
 }
 
-if (samplesPath) print('public samples (bot-samples.jsonl)', evaluate(bot, readEvalCases(samplesPath)), true);
-else console.log('\n(public samples not found next to the repository)');
+print('public samples (test/bot/public-samples.jsonl)', evaluate(bot, readEvalCases(samplesPath)), true);
 const ownCases = readEvalCases(join(import.meta.dirname, 'eval-set.jsonl'));
 print('own evaluation set (test/bot/eval-set.jsonl)', evaluate(bot, ownCases), true);
 
