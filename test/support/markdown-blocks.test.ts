@@ -22,6 +22,10 @@ describe('codeBlocksOf', () => {
       '```',
       '# not a heading inside a block',
       '```',
+      '1. a step:',
+      '   ```sh',
+      '   npm test',
+      '   ```',
     ].join('\n');
 
     // Act
@@ -33,6 +37,7 @@ describe('codeBlocksOf', () => {
       { line: 7, heading: 'Title', lang: 'sh', text: 'npx cdk deploy --all', notRun: 'needs an AWS account' },
       { line: 10, heading: 'Title', lang: 'console', text: '```\noutput' },
       { line: 15, heading: 'Section', lang: '', text: '# not a heading inside a block' },
+      { line: 19, heading: 'Section', lang: 'sh', text: '   npm test' },
     ]);
   });
 

@@ -15,7 +15,8 @@ export interface CodeBlock {
   notRun?: string;
 }
 
-const FENCE = /^(`{3,}|~{3,})\s*([^\s`]*)/;
+/** Also an indented fence (in a list item): none may slip past the test unseen. */
+const FENCE = /^\s*(`{3,}|~{3,})\s*([^\s`]*)/;
 const HEADING = /^#{1,6}\s+(.*?)\s*$/;
 const NOT_RUN = /^<!--\s*not run:\s*(.*?)\s*-->$/;
 
