@@ -11,8 +11,11 @@
  * `npm start` itself reads) when set: this stack runs on free ports and hands them over that way.
  * They run in a reader's environment: no `node_modules/.bin` on the PATH (so `node` is the
  * machine's own, as in a terminal) and none of the test run's variables.
+ *
+ * And every repository path the README names in a code span (`functions/handlers/…`) exists, so a
+ * rename cannot leave the reader a way through the folders that is no longer there.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot, runCommand } from '../support/commands.ts';
@@ -22,7 +25,8 @@ import { codeBlocksOf } from '../support/markdown-blocks.ts';
 const RUN = 'sh';
 const NOT_COMMANDS = ['console', 'mermaid', 'json', 'http'];
 
-const blocks = codeBlocksOf(readFileSync(join(repositoryRoot, 'README.md'), 'utf8'));
+const readme = readFileSync(join(repositoryRoot, 'README.md'), 'utf8');
+const blocks = codeBlocksOf(readme);
 const shellBlocks = blocks.filter((block) => block.lang === RUN);
 
 /** A terminal's environment: the machine's PATH and locale, nothing the test run added. */
@@ -65,6 +69,16 @@ describe('README.md', () => {
     });
     expect(problems).toEqual([]);
     expect(shellBlocks.filter((block) => block.notRun === undefined).length).toBeGreaterThan(0);
+  });
+
+  it('names in code spans only files and folders that are in the repository', () => {
+    // Prepare: `infra/app.ts`, `functions/domain/bot/` and the like, wherever the README names one
+    const named =
+      readme.match(/(?<=`)(?:docs|events|functions|infra|layers|local|test|web)\/[^`\s]*(?=`)/g) ?? [];
+
+    // Assess
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((path) => !existsSync(join(repositoryRoot, path)))).toEqual([]);
   });
 
   for (const block of shellBlocks) {
