@@ -1,16 +1,16 @@
 /**
- * Frames of dispatch (PROTOCOL.md, operator actions): an operator's availability (`operator.status`
+ * Frames of assignment (PROTOCOL.md, operator actions): an operator's availability (`operator.status`
  * → `operator.state`), taking the next conversation by hand (`operator.next` →
  * `conversation.assigned` or `queue.empty`), the queues at a glance (`queue.stats`), and what the
  * dispatcher pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.
  * Client frames are zod schemas each route parses once; server frames are in wire order.
  */
 import * as z from 'zod';
+import type { ChatMessage } from './chat-message.ts';
 import { frameEnvelopeSchema } from './client-frames.ts';
 import type { InternalNote } from './desk-frames.ts';
 import type { CollectedIntake } from './escalation.ts';
 import type { Lang } from './lang.ts';
-import type { ChatMessage } from './server-frames.ts';
 import type { TicketView } from './tickets.ts';
 
 const queueName = z.enum(['auth', 'applications', 'documents', 'legal', 'mfc', 'general', 'senior']);

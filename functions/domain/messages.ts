@@ -3,8 +3,9 @@
  * the mapping to the PROTOCOL `message` shape. Sequence numbers are allocated by the conversation
  * (`functions/domain/conversations.ts`), never here.
  */
+
+import type { ChatMessage, MessageAuthor, Suggestion } from '#events/chat-message.ts';
 import type { Lang } from '#events/lang.ts';
-import type { ChatMessage, MessageAuthor, Suggestion } from '#events/server-frames.ts';
 import { exceedsCharacters } from './characters.ts';
 import { badRequest, ChatError } from './errors.ts';
 

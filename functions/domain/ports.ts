@@ -3,11 +3,12 @@
  * as interfaces. Adapters (`functions/adapters/`) implement them; handlers wire them once.
  */
 import type { BotJob } from '#events/bot-job.ts';
+import type { Suggestion } from '#events/chat-message.ts';
 import type { InternalNote, PushPlatform, TypingEventFrame } from '#events/desk-frames.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
 import type { ConversationAssignedFrame, QueueStatsFrame } from '#events/operator-frames.ts';
-import type { ConversationUpdatedFrame, MessageFrame, Suggestion } from '#events/server-frames.ts';
+import type { ConversationUpdatedFrame, MessageFrame } from '#events/server-frames.ts';
 import type { FeedbackRequestFrame, TicketUpdatedFrame } from '#events/tickets.ts';
 import type { EscalationReason as BotEscalationReason } from './bot/index.ts';
 import type { Conversation } from './conversations.ts';
