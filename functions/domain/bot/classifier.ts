@@ -3,7 +3,7 @@
  * language), normalise, stem and correct typos, rank the intents with the model, and turn the top
  * scores into a probability-like confidence. Below the threshold the intent is `fallback`.
  */
-import { compileBot, fingerprintOf } from './compiled.ts';
+import { compileBot, fingerprintOf } from './compile-bot.ts';
 import { FALLBACK } from './decisions.ts';
 import type { KnowledgeBase } from './knowledge-base-schema.ts';
 import { type Lang, readMessage } from './language.ts';

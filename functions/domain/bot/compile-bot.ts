@@ -6,20 +6,14 @@
  * matches the content: if an editor changed the examples and did not recompile, the bot builds
  * the model itself (slower start, same answers) and a test fails until the file is regenerated.
  */
+import type { CompiledBot } from './compiled-bot.ts';
 import type { KnowledgeBase } from './knowledge-base-schema.ts';
-import { compileIntentModel, type IntentModelData } from './model.ts';
+import { compileIntentModel } from './model.ts';
 import { normalizeText } from './normalize.ts';
-import { analyze, compileVocabulary, createVocabulary, type VocabularyData } from './vocabulary.ts';
+import { analyze, compileVocabulary, createVocabulary } from './vocabulary.ts';
 
 /** Bump when features, weights, stop words or normalisation change what compiling produces. */
 export const MODEL_REVISION = 'tfidf-knn-4';
-
-export interface CompiledBot {
-  revision: string;
-  fingerprint: string;
-  vocabulary: VocabularyData;
-  model: IntentModelData;
-}
 
 /** FNV-1a over the examples and the revision: cheap, deterministic, no crypto needed. */
 export function fingerprintOf(kb: Pick<KnowledgeBase, 'intents'>): string {
@@ -42,18 +36,4 @@ export function compileBot(kb: Pick<KnowledgeBase, 'intents'>): CompiledBot {
     phrases.map(({ intent, text }) => ({ intent, tokens: analyze(normalizeText(text), vocabulary) })),
   );
   return { revision: MODEL_REVISION, fingerprint: fingerprintOf(kb), vocabulary: vocabularyData, model };
-}
-
-/** A cheap shape check (the file is machine-written; a full zod pass over its arrays costs ms). */
-export function isCompiledBot(value: unknown): value is CompiledBot {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<CompiledBot>;
-  return (
-    typeof v.revision === 'string' &&
-    typeof v.fingerprint === 'string' &&
-    Array.isArray(v.vocabulary?.words) &&
-    Array.isArray(v.model?.exampleIntent) &&
-    Array.isArray(v.model?.words?.offsets) &&
-    Array.isArray(v.model?.chars?.offsets)
-  );
 }

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { escalationCategorySchema } from '#events/escalation.ts';
-import { type CompiledBot, isCompiledBot } from './compiled.ts';
+import { type CompiledBot, isCompiledBot } from './compiled-bot.ts';
 
 /** The categories (operator queues) an intent escalates to: the escalation event's own. */
 export { escalationCategorySchema };
