@@ -130,9 +130,9 @@ describe('sample events', () => {
     expect(queryStringParameters).toEqual({ lang: 'ru' });
   });
 
-  it('parses the MessagesTable stream record BotDispatch receives into the fields of a bot job', () => {
+  it('parses the MessagesTable stream record the bot outbox receives into the fields of a bot job', () => {
     // Prepare
-    const [record] = (sample('bot-dispatch-stream.json') as unknown as { Records: unknown[] }).Records;
+    const [record] = (sample('bot-outbox-stream.json') as unknown as { Records: unknown[] }).Records;
 
     // Act
     const parsed = messageStreamRecordSchema.parse(record).dynamodb.NewImage;

@@ -135,7 +135,7 @@ export class BotDispatch extends Construct {
         'on-call reads it (alarm BotDispatchFailures); nothing consumes it that could fail again.',
     });
     this.function = new HouseFunction(this, 'BotDispatch', {
-      entry: 'functions/handlers/bot-dispatch.ts',
+      entry: 'functions/handlers/bot-outbox.ts',
       description: 'Queues the bot job of every citizen message to the bot from the messages stream (outbox)',
       settings: props.settings,
       memorySize: 256,

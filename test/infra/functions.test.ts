@@ -79,7 +79,7 @@ describe('every Lambda function', () => {
       Suggest: 'functions/handlers/suggest.ts',
       OperatorRequest: 'functions/handlers/operator-request.ts',
       BotWorker: 'functions/handlers/bot-worker.ts',
-      BotDispatch: 'functions/handlers/bot-dispatch.ts',
+      BotDispatch: 'functions/handlers/bot-outbox.ts',
       AuthRequestCode: 'functions/handlers/auth-request-code.ts',
       AuthVerifyCode: 'functions/handlers/auth-verify-code.ts',
       TicketGet: 'functions/handlers/ticket-get.ts',
@@ -205,7 +205,7 @@ describe('least privilege on the tables', () => {
     ['history-get', { Conversations: 'read', Messages: 'read', Sessions: 'read' }],
     ['suggest', {}],
     // The stream carries the message: no table read at all (its stream grant is asserted in bot.test.ts).
-    ['bot-dispatch', {}],
+    ['bot-outbox', {}],
     [
       'operator-request',
       { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'readWrite', Connections: 'readWrite' },
@@ -283,7 +283,7 @@ describe('least privilege on the tables', () => {
       ),
     );
     expect(senders.map((fn) => fn.Metadata?.['local:entry']).sort()).toEqual([
-      'functions/handlers/bot-dispatch.ts',
+      'functions/handlers/bot-outbox.ts',
       'functions/handlers/message-send.ts',
     ]);
     for (const sender of senders) expect(environmentOf(sender).BOT_QUEUE_URL).toBeDefined();

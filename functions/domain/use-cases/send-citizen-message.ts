@@ -18,7 +18,7 @@
  *     message always reaches the bot.
  *
  * Crash between step 3 and step 4 (the function dies, SQS fails): the stored message's stream
- * record makes BotDispatch queue the same job (same group and deduplication id), so the message is
+ * record makes the bot outbox queue the same job (same group and deduplication id), so the message is
  * answered even if the client never resends. When both paths fire, FIFO deduplication keeps one
  * job, and the worker's `bot#{messageId}` answers it once beyond the 5-minute window.
  *

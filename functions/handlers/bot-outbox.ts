@@ -1,7 +1,7 @@
 /**
- * BotDispatch: the transactional outbox of `message.send`. Triggered by the MessagesTable stream,
- * filtered to INSERTs of citizen messages committed while their conversation was with the bot
- * (`outbox = bot`), it queues the same bot job `message.send` queues right after its commit — same
+ * The bot outbox (the function BotDispatch): the transactional outbox of `message.send`. Triggered
+ * by the MessagesTable stream, filtered to INSERTs of citizen messages committed while their
+ * conversation was with the bot (`outbox = bot`), it queues the same bot job `message.send` queues right after its commit — same
  * message group (conversation) and deduplication id (message id) — so a message whose sender died
  * between commit and `SendMessage` is still answered, and one whose job made it is answered once
  * (FIFO deduplication within 5 minutes, the worker's `bot#{messageId}` after that).
@@ -22,7 +22,7 @@ import { logger } from '#shared/observability.ts';
 
 const botJobs = new SqsBotJobQueue(config.botQueueUrl);
 
-async function dispatch(record: DynamoDBRecord): Promise<void> {
+async function queueBotJob(record: DynamoDBRecord): Promise<void> {
   const message = messageStreamRecordSchema.parse(record).dynamodb.NewImage;
   await botJobs.enqueue(botJobFor(message, message));
 }
@@ -32,12 +32,12 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .handler(async (event, context) => {
     // One processor per invocation: it holds the batch's state.
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
-    const response = await processPartialResponse(event, dispatch, processor, {
+    const response = await processPartialResponse(event, queueBotJob, processor, {
       context,
       processInParallel: false,
     });
     if (response.batchItemFailures.length > 0) {
-      logger.warn('bot jobs not dispatched', { failed: response.batchItemFailures.length });
+      logger.warn('bot jobs not queued', { failed: response.batchItemFailures.length });
     }
     return response;
   });
