@@ -11,15 +11,14 @@ import { frameEnvelopeSchema } from './client-frames.ts';
 import type { InternalNote } from './desk-frames.ts';
 import type { CollectedIntake } from './escalation.ts';
 import type { Lang } from './lang.ts';
+import { operatorQueueNameSchema } from './queue-entry.ts';
 import type { TicketView } from './tickets.ts';
-
-const queueName = z.enum(['auth', 'applications', 'documents', 'legal', 'mfc', 'general', 'senior']);
 
 export const operatorStatusFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('operator.status'),
   status: z.enum(['online', 'away', 'offline']),
   /** The queues to serve; omitted: what was set before (first time: every category, seniors also `senior`). */
-  skills: z.array(queueName).min(1).max(7).optional(),
+  skills: z.array(operatorQueueNameSchema).min(1).max(7).optional(),
   /** Chats at once; omitted: what was set before (first time: OPERATOR_MAX_CHATS). */
   maxChats: z.number().int().min(1).max(20).optional(),
 });

@@ -26,8 +26,9 @@ import {
 } from './dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from './dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from './dynamodb/ticket-repository.ts';
-import { SqsDispatchTimers, SqsOperatorQueues } from './operator-queues.ts';
+import { SqsOperatorQueues } from './operator-queues.ts';
 import { randomIds, systemClock } from './system.ts';
+import { SqsTimerQueue } from './timer-queue.ts';
 
 /** The operator queues' URLs from their settings (`OPERATOR_QUEUE_URL_<NAME>`). */
 export function operatorQueueUrls(): Record<OperatorQueueName, string> {
@@ -51,7 +52,7 @@ export function dispatchStore(): DynamoDispatchStore {
 
 /** `releaseAssignment` for the ticket routes: needs CONVERSATIONS_TABLE, OPERATORS_TABLE, DISPATCH_QUEUE_URL. */
 export class DispatchAssignmentReleaser implements AssignmentReleaser {
-  private readonly deps = { store: dispatchStore(), timers: new SqsDispatchTimers(config.dispatchQueueUrl) };
+  private readonly deps = { store: dispatchStore(), timers: new SqsTimerQueue(config.timerQueueUrl) };
 
   async releaseAssignment(conversationId: string, operatorId: string): Promise<void> {
     await releaseAssignment(this.deps, conversationId, operatorId);
@@ -64,7 +65,7 @@ export class DispatchConversationMover implements ConversationMover {
     conversations: new DynamoConversationRepository(config.conversationsTable),
     store: dispatchStore(),
     queues: new SqsOperatorQueues(operatorQueueUrls()),
-    timers: new SqsDispatchTimers(config.dispatchQueueUrl),
+    timers: new SqsTimerQueue(config.timerQueueUrl),
     line: new DynamoWaitingLine(config.conversationsTable),
     operators: new DynamoOperatorRepository(config.operatorsTable),
     ids: randomIds,
@@ -122,7 +123,7 @@ export function dispatchDeps() {
     store: dispatchStore(),
     line: new DynamoWaitingLine(config.conversationsTable),
     queues: new SqsOperatorQueues(operatorQueueUrls()),
-    timers: new SqsDispatchTimers(config.dispatchQueueUrl),
+    timers: new SqsTimerQueue(config.timerQueueUrl),
     conversations,
     messages: new DynamoMessageRepository(config.messagesTable),
     connections,

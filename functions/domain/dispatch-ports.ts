@@ -5,9 +5,10 @@
  * `functions/adapters/dispatch-wiring.ts`); the use cases in `use-cases/dispatch-*.ts` use them.
  */
 
-import type { DispatchTimer, QueueEntry } from '#events/dispatch.ts';
 import type { Lang } from '#events/lang.ts';
+import type { QueueEntry } from '#events/queue-entry.ts';
 import type { TicketView } from '#events/tickets.ts';
+import type { TimerMessage } from '#events/timers.ts';
 import type { Conversation } from './conversations.ts';
 import type { Operator, OperatorQueueName, OperatorStatus } from './operators.ts';
 import type { OpenTicketInput } from './use-cases/open-ticket.ts';
@@ -151,9 +152,9 @@ export interface OperatorQueues {
   giveBack(queue: OperatorQueueName, receipt: string): Promise<void>;
 }
 
-/** The dispatch queue: delayed messages are the timers, undelayed ones wake the dispatcher. */
-export interface DispatchTimers {
-  schedule(timer: DispatchTimer, delaySeconds: number): Promise<void>;
+/** The timer queue: delayed messages are the timers, undelayed ones wake the dispatcher. */
+export interface TimerQueue {
+  schedule(timer: TimerMessage, delaySeconds: number): Promise<void>;
 }
 
 /** What the escalation consumer hands tickets: exactly the input of the `openTicket` use case. */

@@ -42,7 +42,7 @@ const SETTINGS = {
   // Dispatch (docs/architecture.md, "Dispatch"): operators, their queues and the timers.
   operatorsTable: setting('OPERATORS_TABLE', name),
   /** Timers (SLA, operator grace) and "capacity appeared" signals for the dispatcher. */
-  dispatchQueueUrl: setting('DISPATCH_QUEUE_URL', z.url()),
+  timerQueueUrl: setting('DISPATCH_QUEUE_URL', z.url()),
   operatorQueueUrlAuth: setting('OPERATOR_QUEUE_URL_AUTH', z.url()),
   operatorQueueUrlApplications: setting('OPERATOR_QUEUE_URL_APPLICATIONS', z.url()),
   operatorQueueUrlDocuments: setting('OPERATOR_QUEUE_URL_DOCUMENTS', z.url()),

@@ -227,7 +227,7 @@ export class OperatorDispatch extends Construct {
 
     this.timerConsumer = dispatcher(
       'DispatchTimers',
-      'dispatch-timers',
+      'timer-consumer',
       'SLA and grace timers, and dispatch signals: moves breaches to seniors, requeues a lost operator',
       DISPATCH_TIMER_TIMEOUT,
     );

@@ -36,7 +36,7 @@ import type {
   WaitingLine,
 } from '#domain/dispatch-ports.ts';
 import type { Operator, OperatorQueueName } from '#domain/operators.ts';
-import type { QueueEntry } from '#events/dispatch.ts';
+import type { QueueEntry } from '#events/queue-entry.ts';
 import { documentClient } from './document-client.ts';
 import { conversationItem, operatorItem } from './item-schemas.ts';
 import { cancellationReasons, conditionFailedAt } from './transactions.ts';

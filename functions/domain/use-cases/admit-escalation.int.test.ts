@@ -15,8 +15,8 @@ import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.t
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
-import type { DispatchTimer } from '#events/dispatch.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
+import type { TimerMessage } from '#events/timers.ts';
 import {
   type DispatchFixture,
   dispatchAdapters,
@@ -37,7 +37,7 @@ const env = (name: string) => process.env[name] as string;
 function depsFor(
   fixture: DispatchFixture,
   notifier: RecordingNotifier,
-  timers: DispatchTimer[],
+  timers: TimerMessage[],
 ): AdmitEscalationDeps {
   const conversations = new DynamoConversationRepository(fixture.conversationsTable);
   const connections = new DynamoConnectionRepository(env('CONNECTIONS_TABLE'));
@@ -110,7 +110,7 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
     // Prepare
     const fixture = await dispatchFixture();
     const notifier = new RecordingNotifier();
-    const timers: DispatchTimer[] = [];
+    const timers: TimerMessage[] = [];
     const deps = depsFor(fixture, notifier, timers);
     const { event, connectionId } = await queuedByTheBot(fixture);
 

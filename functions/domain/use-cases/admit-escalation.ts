@@ -17,7 +17,7 @@
  *  6. If still waiting: tell the citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
 import type { EscalationEvent } from '#events/escalation.ts';
-import type { DispatchTimers, TicketDesk } from '../dispatch-ports.ts';
+import type { TicketDesk, TimerQueue } from '../dispatch-ports.ts';
 import { queueOfCategory, SENIOR_QUEUE } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
 import {
@@ -31,7 +31,7 @@ import { estimateWait } from './queue-estimate.ts';
 
 export interface AdmitEscalationDeps extends DispatchDeps {
   tickets: TicketDesk;
-  timers: DispatchTimers;
+  timers: TimerQueue;
   ids: IdGenerator;
 }
 

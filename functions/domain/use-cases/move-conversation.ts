@@ -16,9 +16,9 @@
 import type { Conversation } from '../conversations.ts';
 import type {
   DispatchStore,
-  DispatchTimers,
   OperatorQueues,
   OperatorRepository,
+  TimerQueue,
   WaitingLine,
 } from '../dispatch-ports.ts';
 import { type OperatorQueueName, SENIOR_QUEUE } from '../operators.ts';
@@ -29,7 +29,7 @@ export interface MoveConversationDeps {
   conversations: ConversationRepository;
   store: Pick<DispatchStore, 'place'>;
   queues: Pick<OperatorQueues, 'put'>;
-  timers: DispatchTimers;
+  timers: TimerQueue;
   line: WaitingLine;
   operators: Pick<OperatorRepository, 'listOnline'>;
   ids: IdGenerator;

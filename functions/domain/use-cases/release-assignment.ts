@@ -9,11 +9,11 @@
  *  2. When a slot was freed: signal the dispatcher (`operator.freed`, no delay), which assigns the
  *     operator the oldest conversation waiting in their queues.
  */
-import type { DispatchStore, DispatchTimers } from '../dispatch-ports.ts';
+import type { DispatchStore, TimerQueue } from '../dispatch-ports.ts';
 
 export interface ReleaseAssignmentDeps {
   store: Pick<DispatchStore, 'release'>;
-  timers: DispatchTimers;
+  timers: TimerQueue;
 }
 
 /** True when this call freed the slot; false when it was free already. */

@@ -12,9 +12,9 @@
  */
 import type {
   DispatchStore,
-  DispatchTimers,
   OperatorQueues,
   OperatorRepository,
+  TimerQueue,
   WaitingLine,
 } from '../dispatch-ports.ts';
 import type { OperatorQueueName } from '../operators.ts';
@@ -32,7 +32,7 @@ export interface RequeueHeldDeps {
   conversations: ConversationRepository;
   store: Pick<DispatchStore, 'place' | 'heldBy'>;
   queues: Pick<OperatorQueues, 'put'>;
-  timers: DispatchTimers;
+  timers: TimerQueue;
   line: WaitingLine;
   operators: Pick<OperatorRepository, 'listOnline'>;
   connections: ConnectionRepository;

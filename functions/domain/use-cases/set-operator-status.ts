@@ -16,7 +16,7 @@
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { OperatorStateFrame } from '#events/operator-frames.ts';
-import type { DispatchTimers } from '../dispatch-ports.ts';
+import type { TimerQueue } from '../dispatch-ports.ts';
 import { badRequest } from '../errors.ts';
 import {
   defaultSkills,
@@ -38,7 +38,7 @@ import {
 import { requeueHeld } from './requeue-held.ts';
 
 export interface SetOperatorStatusDeps extends DispatchDeps {
-  timers: DispatchTimers;
+  timers: TimerQueue;
   ids: IdGenerator;
 }
 

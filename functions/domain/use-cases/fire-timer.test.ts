@@ -4,20 +4,20 @@
  * changes nothing. In-memory ports; the storage side is covered by the integration tests.
  */
 import { describe, expect, it } from 'vitest';
-import type { DispatchTimer } from '#events/dispatch.ts';
+import type { TimerMessage } from '#events/timers.ts';
 import type { Conversation } from '../conversations.ts';
-import type { FireDispatchTimerDeps } from './fire-dispatch-timer.ts';
-import { fireDispatchTimer } from './fire-dispatch-timer.ts';
+import type { FireTimerDeps } from './fire-timer.ts';
+import { fireTimer } from './fire-timer.ts';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 
 function fakeDeps(state: { conversation?: Partial<Conversation>; connections?: number }) {
-  const scheduled: { timer: DispatchTimer; delaySeconds: number }[] = [];
+  const scheduled: { timer: TimerMessage; delaySeconds: number }[] = [];
   const touched: string[] = [];
   const deps = {
     clock: { now: () => NOW },
     timers: {
-      schedule: async (timer: DispatchTimer, delaySeconds: number) => {
+      schedule: async (timer: TimerMessage, delaySeconds: number) => {
         scheduled.push({ timer, delaySeconds });
       },
     },
@@ -43,15 +43,15 @@ function fakeDeps(state: { conversation?: Partial<Conversation>; connections?: n
         return { status: 'not_movable' as const };
       },
     },
-  } as unknown as FireDispatchTimerDeps;
+  } as unknown as FireTimerDeps;
   return { deps, scheduled, touched };
 }
 
-describe('dispatch timers', () => {
+describe('the timer queue', () => {
   it('sends a timer due in 2000 s again for 900 s (SQS delays stop at 15 minutes), doing nothing else', async () => {
     // Prepare
     const { deps, scheduled, touched } = fakeDeps({});
-    const timer: DispatchTimer = {
+    const timer: TimerMessage = {
       kind: 'sla.assign',
       conversationId: 'c-1',
       entryId: 'e-1',
@@ -59,7 +59,7 @@ describe('dispatch timers', () => {
     };
 
     // Act
-    const outcome = await fireDispatchTimer(deps, timer);
+    const outcome = await fireTimer(deps, timer);
 
     // Assess
     expect(outcome).toEqual({ kind: 'sla.assign', status: 'rescheduled' });
@@ -74,7 +74,7 @@ describe('dispatch timers', () => {
     });
 
     // Act
-    const outcome = await fireDispatchTimer(deps, {
+    const outcome = await fireTimer(deps, {
       kind: 'sla.assign',
       conversationId: 'c-1',
       entryId: 'e-1',
@@ -92,7 +92,7 @@ describe('dispatch timers', () => {
     const { deps, touched } = fakeDeps({ connections: 1 });
 
     // Act
-    const outcome = await fireDispatchTimer(deps, {
+    const outcome = await fireTimer(deps, {
       kind: 'operator.grace',
       operatorId: 'op-1',
       disconnectedAt: new Date(NOW.getTime() - 60_000).toISOString(),

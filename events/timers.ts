@@ -1,24 +1,11 @@
 /**
- * The dispatcher's queue messages (docs/architecture.md, "Dispatch").
- *
- * - {@link queueEntrySchema}: a conversation waiting in an operator queue (one SQS FIFO queue per
- *   category and `senior`; group = conversationId, dedup = `entryId`). It stays in the queue until
- *   the conversation is assigned, so the queue's oldest message is the longest real wait.
- * - {@link dispatchTimerSchema}: the dispatch queue (standard, delayed messages): SLA and grace
- *   timers, and "capacity appeared" signals (no delay) from functions that free an operator's slot.
+ * The timer queue's messages (docs/architecture.md, "Dispatch"): one SQS standard queue whose
+ * delayed messages are the SLA and grace timers, and whose undelayed ones are "capacity appeared"
+ * signals from functions that free an operator's slot or queue a conversation. The timer consumer
+ * (`functions/handlers/timer-consumer.ts`) parses each once with {@link timerMessageSchema}.
  */
 import * as z from 'zod';
-
-const queueName = z.enum(['auth', 'applications', 'documents', 'legal', 'mfc', 'general', 'senior']);
-
-export const queueEntrySchema = z.object({
-  conversationId: z.string().min(1),
-  queue: queueName,
-  /** The conversation's `queueEntryId` when it was put here; any other value makes this message stale. */
-  entryId: z.string().min(1),
-  queuedAt: z.iso.datetime(),
-});
-export type QueueEntry = z.infer<typeof queueEntrySchema>;
+import { operatorQueueNameSchema } from './queue-entry.ts';
 
 /** C7: fires SLA_ASSIGN_SECONDS after the conversation started waiting in a category queue. */
 export const slaAssignTimerSchema = z.object({
@@ -44,18 +31,18 @@ export const operatorFreedSignalSchema = z.object({
   operatorId: z.string().min(1),
 });
 
-/** A conversation arrived in a queue outside the dispatcher (a transfer): offer it to whoever is free. */
+/** A conversation arrived in a queue outside the assignment (a transfer): offer it to whoever is free. */
 export const queueArrivalSignalSchema = z.object({
   kind: z.literal('queue.arrival'),
-  queue: queueName,
+  queue: operatorQueueNameSchema,
 });
 
-export const dispatchTimerSchema = z.discriminatedUnion('kind', [
+export const timerMessageSchema = z.discriminatedUnion('kind', [
   slaAssignTimerSchema,
   operatorGraceTimerSchema,
   operatorFreedSignalSchema,
   queueArrivalSignalSchema,
 ]);
-export type DispatchTimer = z.infer<typeof dispatchTimerSchema>;
+export type TimerMessage = z.infer<typeof timerMessageSchema>;
 export type SlaAssignTimer = z.infer<typeof slaAssignTimerSchema>;
 export type OperatorGraceTimer = z.infer<typeof operatorGraceTimerSchema>;

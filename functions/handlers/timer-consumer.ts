@@ -1,7 +1,7 @@
 /**
- * DispatchTimers: drains the dispatch queue, whose delayed messages are the SLA and grace timers and
- * whose undelayed ones are "a slot was freed" / "a conversation arrived" signals
- * (`fire-dispatch-timer.ts`). A failed record comes back after the visibility timeout; each timer
+ * The timer consumer (the function DispatchTimers): drains the timer queue, whose delayed messages
+ * are the SLA and grace timers and whose undelayed ones are "a slot was freed" / "a conversation
+ * arrived" signals (`fire-timer.ts`). A failed record comes back after the visibility timeout; each timer
  * re-reads the state it acts on, so a repeat does nothing twice.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -10,16 +10,16 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dispatchDeps } from '#adapters/dispatch-wiring.ts';
-import { fireDispatchTimer } from '#domain/use-cases/fire-dispatch-timer.ts';
-import { dispatchTimerSchema } from '#events/dispatch.ts';
+import { fireTimer } from '#domain/use-cases/fire-timer.ts';
+import { timerMessageSchema } from '#events/timers.ts';
 import { logger, metrics } from '#shared/observability.ts';
 
 const deps = dispatchDeps();
 
 async function fire(record: SQSRecord): Promise<void> {
-  const timer = dispatchTimerSchema.parse(JSON.parse(record.body));
-  const outcome = await fireDispatchTimer(deps, timer);
-  logger.info('dispatch timer fired', {
+  const timer = timerMessageSchema.parse(JSON.parse(record.body));
+  const outcome = await fireTimer(deps, timer);
+  logger.info('timer fired', {
     ...outcome,
     ...('conversationId' in timer ? { conversationId: timer.conversationId } : {}),
   });

@@ -1,5 +1,5 @@
 /**
- * Use case: a message of the dispatch queue arrives — a timer that ran out or a signal.
+ * Use case: a message of the timer queue arrives — a timer that ran out or a signal.
  *
  * - `sla.assign` (C7): SLA_ASSIGN_SECONDS after a conversation started waiting in a category queue.
  *   Longer than SQS's 15-minute delay: sent again for the rest. Still waiting in that very entry →
@@ -13,8 +13,8 @@
  * - `operator.freed`: a slot was freed (a ticket done, a transfer) → `fillOperator`.
  * - `queue.arrival`: a conversation was queued outside the dispatcher → `offerQueue`.
  */
-import type { DispatchTimer, OperatorGraceTimer, SlaAssignTimer } from '#events/dispatch.ts';
-import type { DispatchTimers } from '../dispatch-ports.ts';
+import type { OperatorGraceTimer, SlaAssignTimer, TimerMessage } from '#events/timers.ts';
+import type { TimerQueue } from '../dispatch-ports.ts';
 import { MAX_TIMER_DELAY_SECONDS, SENIOR_QUEUE } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
 import {
@@ -29,21 +29,18 @@ import {
 import { moveConversation } from './move-conversation.ts';
 import { requeueHeld } from './requeue-held.ts';
 
-export interface FireDispatchTimerDeps extends DispatchDeps {
-  timers: DispatchTimers;
+export interface FireTimerDeps extends DispatchDeps {
+  timers: TimerQueue;
   ids: IdGenerator;
 }
 
 export type TimerOutcome =
-  | { kind: DispatchTimer['kind']; status: 'rescheduled' | 'stale' }
+  | { kind: TimerMessage['kind']; status: 'rescheduled' | 'stale' }
   | { kind: 'sla.assign'; status: 'breached'; from: string }
   | { kind: 'operator.grace'; status: 'requeued'; conversations: number }
   | { kind: 'operator.freed' | 'queue.arrival'; status: 'dispatched'; assigned: number };
 
-export async function fireDispatchTimer(
-  deps: FireDispatchTimerDeps,
-  timer: DispatchTimer,
-): Promise<TimerOutcome> {
+export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promise<TimerOutcome> {
   if ('dueAt' in timer) {
     const remaining = (Date.parse(timer.dueAt) - deps.clock.now().getTime()) / 1000;
     // SQS delays top out at 15 minutes: a longer timer is chained. Under a second early is on time.
@@ -70,7 +67,7 @@ export async function fireDispatchTimer(
   }
 }
 
-async function breachSla(deps: FireDispatchTimerDeps, timer: SlaAssignTimer): Promise<TimerOutcome> {
+async function breachSla(deps: FireTimerDeps, timer: SlaAssignTimer): Promise<TimerOutcome> {
   const conversation = await deps.conversations.get(timer.conversationId);
   if (conversation?.state !== 'queued' || conversation.queueEntryId !== timer.entryId) {
     return { kind: timer.kind, status: 'stale' };
@@ -102,7 +99,7 @@ async function breachSla(deps: FireDispatchTimerDeps, timer: SlaAssignTimer): Pr
  * up until a dispatcher happened to receive it: one receive of the queue's head deletes what is
  * stale and gives the rest back at once. Best effort: a miss is deleted by the next dispatcher.
  */
-async function sweepStale(deps: FireDispatchTimerDeps, queue: ReturnType<typeof queueNamed>): Promise<void> {
+async function sweepStale(deps: FireTimerDeps, queue: ReturnType<typeof queueNamed>): Promise<void> {
   try {
     const received = await deps.queues.receive(queue, 10, deps.settings.dispatchVisibilitySeconds);
     await Promise.all(
@@ -117,7 +114,7 @@ async function sweepStale(deps: FireDispatchTimerDeps, queue: ReturnType<typeof 
   }
 }
 
-async function endGrace(deps: FireDispatchTimerDeps, timer: OperatorGraceTimer): Promise<TimerOutcome> {
+async function endGrace(deps: FireTimerDeps, timer: OperatorGraceTimer): Promise<TimerOutcome> {
   const connections = await deps.connections.listByPrincipal(timer.operatorId);
   if (connections.length > 0) return { kind: timer.kind, status: 'stale' };
   const offline = await deps.operators.markOfflineAfterGrace(
