@@ -2,7 +2,7 @@
  * Frames of assignment (PROTOCOL.md, operator actions): an operator's availability (`operator.status`
  * → `operator.state`), taking the next conversation by hand (`operator.next` →
  * `conversation.assigned` or `queue.empty`), the queues at a glance (`queue.stats`), and what the
- * dispatcher pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.
+ * assignment pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.
  * Client frames are zod schemas each route parses once; server frames are in wire order.
  */
 import * as z from 'zod';

@@ -10,7 +10,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { OperatorQueues, ReceivedEntry } from '#domain/dispatch-ports.ts';
+import type { OperatorQueues, ReceivedEntry } from '#domain/assignment-ports.ts';
 import type { OperatorQueueName } from '#domain/operators.ts';
 import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';
 import { logger } from '#shared/observability.ts';
@@ -19,7 +19,7 @@ import { logger } from '#shared/observability.ts';
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
 /**
- * A short wait instead of none for a dispatch run's first look at a queue: a receive without any
+ * A short wait instead of none for a assignment run's first look at a queue: a receive without any
  * wait samples only some SQS servers and may answer empty while messages exist, and a long poll
  * returns as soon as one message is there. Later looks in the same run do not wait (see fillOnce).
  */

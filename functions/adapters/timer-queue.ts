@@ -4,7 +4,7 @@
  * delays top out at 15 minutes: a longer timer is sent again by its consumer for the rest.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { TimerQueue } from '#domain/dispatch-ports.ts';
+import type { TimerQueue } from '#domain/assignment-ports.ts';
 import { MAX_TIMER_DELAY_SECONDS } from '#domain/operators.ts';
 import type { TimerMessage } from '#events/timers.ts';
 

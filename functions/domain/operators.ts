@@ -1,7 +1,7 @@
 /**
  * Operators and the queues they serve (SPEC.md C5): who may take what, how many at once, and what a
- * waiting citizen is told about their wait. Plain rules, no I/O: the dispatch use cases
- * (`use-cases/dispatch-*.ts`) store and push what these decide.
+ * waiting citizen is told about their wait. Plain rules, no I/O: the assignment use cases
+ * (`use-cases/assign-conversations.ts` and those it serves) store and push what these decide.
  *
  * An operator serves the queues named by their `skills`: the six categories, and `senior` for
  * seniors only. A conversation waits in exactly one queue; an operator takes it only while `online`

@@ -372,7 +372,7 @@ export interface CitizenSessionLookup {
 
 /**
  * Frees the operator's capacity when their conversation's ticket reaches a final status (E4's
- * dispatcher implements it: `releaseAssignment`). Idempotent: calling it twice frees one slot.
+ * assignment implements it: `releaseAssignment`). Idempotent: calling it twice frees one slot.
  */
 export interface AssignmentReleaser {
   releaseAssignment(conversationId: string, operatorId: string): Promise<void>;

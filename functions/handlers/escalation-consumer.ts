@@ -10,12 +10,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dispatchDeps } from '#adapters/dispatch-wiring.ts';
+import { assignmentDeps } from '#adapters/assignment-wiring.ts';
 import { admitEscalation } from '#domain/use-cases/admit-escalation.ts';
 import { escalationEventSchema } from '#events/escalation.ts';
 import { logger, metrics } from '#shared/observability.ts';
 
-const deps = dispatchDeps();
+const deps = assignmentDeps();
 
 async function admit(record: SQSRecord): Promise<void> {
   const event = escalationEventSchema.parse(JSON.parse(record.body));

@@ -9,12 +9,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dispatchDeps } from '#adapters/dispatch-wiring.ts';
+import { assignmentDeps } from '#adapters/assignment-wiring.ts';
 import { fireTimer } from '#domain/use-cases/fire-timer.ts';
 import { timerMessageSchema } from '#events/timers.ts';
 import { logger, metrics } from '#shared/observability.ts';
 
-const deps = dispatchDeps();
+const deps = assignmentDeps();
 
 async function fire(record: SQSRecord): Promise<void> {
   const timer = timerMessageSchema.parse(JSON.parse(record.body));

@@ -169,7 +169,7 @@ describe('every Lambda function', () => {
   });
 });
 
-/** What every dispatcher (functions/adapters/dispatch-wiring.ts `dispatchDeps`) reads and writes. */
+/** What every assigning function (functions/adapters/assignment-wiring.ts `assignmentDeps`) reads and writes. */
 const DISPATCHER_TABLES = {
   Conversations: 'readWrite',
   Operators: 'readWrite',

@@ -121,7 +121,7 @@ const WELL_FORMED: Partial<Record<Action, WellFormed>> = {
     fields: async () => ({ clientMessageId: randomUUID(), text: 'как записаться к врачу' }),
     answer: { type: 'message.ack' },
   },
-  // A citizen's own conversation; staff own none here (assignment is the dispatcher's): an unknown one.
+  // A citizen's own conversation; staff own none here (assignment is the assignment's): an unknown one.
   'history.get': {
     fields: async (client, column) => {
       if (isStaff(column)) return { conversationId: randomUUID() };

@@ -1,6 +1,6 @@
 /**
  * Operators in OperatorsTable (key `operatorId`, index `byStatus`), the exactly-once writes of
- * dispatch over ConversationsTable and OperatorsTable together, and the waiting line of each queue
+ * assignment over ConversationsTable and OperatorsTable together, and the waiting line of each queue
  * (ConversationsTable index `byQueue`, sparse: only waiting conversations carry `queue`).
  *
  * Every assignment and release is one TransactWriteItems whose conditions are the rules
@@ -23,18 +23,18 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Conversation } from '#domain/conversations.ts';
 import type {
   Assignee,
+  AssignmentStore,
   AssignOutcome,
-  DispatchStore,
   MoveOutcome,
   OperatorRepository,
   OperatorStatusChange,
   QueuePlacement,
   WaitingConversation,
   WaitingLine,
-} from '#domain/dispatch-ports.ts';
+} from '#domain/assignment-ports.ts';
+import type { Conversation } from '#domain/conversations.ts';
 import type { Operator, OperatorQueueName } from '#domain/operators.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
 import { documentClient } from './document-client.ts';
@@ -49,7 +49,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** Tries of a move that met other transactions (each one re-checks its conditions). */
 const MAX_PLACE_ATTEMPTS = 5;
 
-export interface DispatchTables {
+export interface AssignmentTables {
   conversationsTable: string;
   operatorsTable: string;
 }
@@ -157,8 +157,8 @@ export class DynamoOperatorRepository implements OperatorRepository {
   }
 }
 
-export class DynamoDispatchStore implements DispatchStore {
-  constructor(private readonly tables: DispatchTables) {}
+export class DynamoAssignmentStore implements AssignmentStore {
+  constructor(private readonly tables: AssignmentTables) {}
 
   async assign(entry: QueueEntry, assignee: Assignee, now: Date): Promise<AssignOutcome> {
     const at = now.toISOString();

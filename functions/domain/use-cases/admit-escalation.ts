@@ -17,20 +17,20 @@
  *  6. If still waiting: tell the citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
 import type { EscalationEvent } from '#events/escalation.ts';
-import type { TicketDesk, TimerQueue } from '../dispatch-ports.ts';
+import type { AssignmentTickets, TimerQueue } from '../assignment-ports.ts';
 import { queueOfCategory, SENIOR_QUEUE } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
 import {
+  type AssignmentDeps,
   announceRun,
-  type DispatchDeps,
   offerQueue,
   queueNamed,
   tellWaitingCitizen,
-} from './dispatch-conversations.ts';
+} from './assign-conversations.ts';
 import { estimateWait } from './queue-estimate.ts';
 
-export interface AdmitEscalationDeps extends DispatchDeps {
-  tickets: TicketDesk;
+export interface AdmitEscalationDeps extends AssignmentDeps {
+  tickets: AssignmentTickets;
   timers: TimerQueue;
   ids: IdGenerator;
 }

@@ -11,25 +11,25 @@
  *   back (a connection, or any `operator.status` since) → nothing. Else they go `offline` and
  *   what they hold goes back to the front of its queue (`requeueHeld`).
  * - `operator.freed`: a slot was freed (a ticket done, a transfer) → `fillOperator`.
- * - `queue.arrival`: a conversation was queued outside the dispatcher → `offerQueue`.
+ * - `queue.arrival`: a conversation was queued outside the assignment → `offerQueue`.
  */
 import type { OperatorGraceTimer, SlaAssignTimer, TimerMessage } from '#events/timers.ts';
-import type { TimerQueue } from '../dispatch-ports.ts';
+import type { TimerQueue } from '../assignment-ports.ts';
 import { MAX_TIMER_DELAY_SECONDS, SENIOR_QUEUE } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
 import {
+  type AssignmentDeps,
   announceQueues,
   announceRun,
-  type DispatchDeps,
   fillOperator,
   offerQueue,
   queueNamed,
   tellWaitingCitizen,
-} from './dispatch-conversations.ts';
+} from './assign-conversations.ts';
 import { moveConversation } from './move-conversation.ts';
 import { requeueHeld } from './requeue-held.ts';
 
-export interface FireTimerDeps extends DispatchDeps {
+export interface FireTimerDeps extends AssignmentDeps {
   timers: TimerQueue;
   ids: IdGenerator;
 }
@@ -38,7 +38,7 @@ export type TimerOutcome =
   | { kind: TimerMessage['kind']; status: 'rescheduled' | 'stale' }
   | { kind: 'sla.assign'; status: 'breached'; from: string }
   | { kind: 'operator.grace'; status: 'requeued'; conversations: number }
-  | { kind: 'operator.freed' | 'queue.arrival'; status: 'dispatched'; assigned: number };
+  | { kind: 'operator.freed' | 'queue.arrival'; status: 'offered'; assigned: number };
 
 export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promise<TimerOutcome> {
   if ('dueAt' in timer) {
@@ -57,12 +57,12 @@ export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promi
     case 'operator.freed': {
       const run = await fillOperator(deps, timer.operatorId);
       await announceRun(deps, run);
-      return { kind: timer.kind, status: 'dispatched', assigned: run.assignments.length };
+      return { kind: timer.kind, status: 'offered', assigned: run.assignments.length };
     }
     case 'queue.arrival': {
       const run = await offerQueue(deps, timer.queue);
       await announceRun(deps, run, { touchedQueues: [timer.queue] });
-      return { kind: timer.kind, status: 'dispatched', assigned: run.assignments.length };
+      return { kind: timer.kind, status: 'offered', assigned: run.assignments.length };
     }
   }
 }
@@ -96,12 +96,12 @@ async function breachSla(deps: FireTimerDeps, timer: SlaAssignTimer): Promise<Ti
 
 /**
  * The entry a breach leaves in the category queue would keep its oldest-message age (the C8 alarm)
- * up until a dispatcher happened to receive it: one receive of the queue's head deletes what is
- * stale and gives the rest back at once. Best effort: a miss is deleted by the next dispatcher.
+ * up until an assigning function happened to receive it: one receive of the queue's head deletes what is
+ * stale and gives the rest back at once. Best effort: a miss is deleted by the next assigning function.
  */
 async function sweepStale(deps: FireTimerDeps, queue: ReturnType<typeof queueNamed>): Promise<void> {
   try {
-    const received = await deps.queues.receive(queue, 10, deps.settings.dispatchVisibilitySeconds);
+    const received = await deps.queues.receive(queue, 10, deps.settings.assignmentVisibilitySeconds);
     await Promise.all(
       received.map(async ({ entry, receipt }) => {
         const conversation = await deps.conversations.get(entry.conversationId);
@@ -110,7 +110,7 @@ async function sweepStale(deps: FireTimerDeps, queue: ReturnType<typeof queueNam
       }),
     );
   } catch {
-    // Left for the next dispatcher: a stale entry it receives is deleted then.
+    // Left for the next assigning function: a stale entry it receives is deleted then.
   }
 }
 

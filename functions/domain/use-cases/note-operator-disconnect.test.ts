@@ -1,6 +1,6 @@
 /**
  * `$disconnect` of an operator: only the last connection starts the grace timer, with the
- * disconnect it is for. In-memory ports; the grace itself runs end to end in test/integration/dispatch.test.ts.
+ * disconnect it is for. In-memory ports; the grace itself runs end to end in test/integration/assignment.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { TimerMessage } from '#events/timers.ts';

@@ -11,7 +11,7 @@
  *     they held goes back to the front of its queue.
  */
 
-import type { OperatorRepository, TimerQueue } from '../dispatch-ports.ts';
+import type { OperatorRepository, TimerQueue } from '../assignment-ports.ts';
 import type { Clock, ConnectionRepository } from '../ports.ts';
 import type { Connection } from '../sessions.ts';
 

@@ -4,7 +4,7 @@
  * are the chats of the online operators with that skill). Shared by every use case that tells a
  * citizen `conversation.updated` {queued, queuePosition, etaSeconds}.
  */
-import type { OperatorRepository, WaitingLine } from '../dispatch-ports.ts';
+import type { OperatorRepository, WaitingLine } from '../assignment-ports.ts';
 import { estimatedWaitSeconds, type Operator, type OperatorQueueName, serves } from '../operators.ts';
 
 export interface QueueEstimateDeps {

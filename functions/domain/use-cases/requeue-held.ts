@@ -7,16 +7,16 @@
  *  1. List the conversations the operator holds (their set, each read consistently).
  *  2. For each, `moveConversation` back to its queue (`assignedQueue`): one transaction releases the
  *     slot and queues it as a new entry with its first `queuedAt` (the front); its SQS entry, SLA
- *     timer and the dispatcher's signal follow.
+ *     timer and the assignment's signal follow.
  *  3. Tell each citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
 import type {
-  DispatchStore,
+  AssignmentStore,
   OperatorQueues,
   OperatorRepository,
   TimerQueue,
   WaitingLine,
-} from '../dispatch-ports.ts';
+} from '../assignment-ports.ts';
 import type { OperatorQueueName } from '../operators.ts';
 import type {
   Clock,
@@ -25,12 +25,12 @@ import type {
   ConversationRepository,
   IdGenerator,
 } from '../ports.ts';
-import { queueNamed, tellWaitingCitizen } from './dispatch-conversations.ts';
+import { queueNamed, tellWaitingCitizen } from './assign-conversations.ts';
 import { moveConversation } from './move-conversation.ts';
 
 export interface RequeueHeldDeps {
   conversations: ConversationRepository;
-  store: Pick<DispatchStore, 'place' | 'heldBy'>;
+  store: Pick<AssignmentStore, 'place' | 'heldBy'>;
   queues: Pick<OperatorQueues, 'put'>;
   timers: TimerQueue;
   line: WaitingLine;

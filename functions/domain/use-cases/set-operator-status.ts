@@ -16,7 +16,7 @@
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { OperatorStateFrame } from '#events/operator-frames.ts';
-import type { TimerQueue } from '../dispatch-ports.ts';
+import type { TimerQueue } from '../assignment-ports.ts';
 import { badRequest } from '../errors.ts';
 import {
   defaultSkills,
@@ -26,18 +26,18 @@ import {
   type OperatorStatus,
 } from '../operators.ts';
 import type { IdGenerator } from '../ports.ts';
-import { postToAll } from './bot-turns.ts';
 import {
+  type AssignmentDeps,
   announceQueues,
   announceRun,
   assignedFrame,
-  type DispatchDeps,
   fillOperator,
   queueNamed,
-} from './dispatch-conversations.ts';
+} from './assign-conversations.ts';
+import { postToAll } from './bot-turns.ts';
 import { requeueHeld } from './requeue-held.ts';
 
-export interface SetOperatorStatusDeps extends DispatchDeps {
+export interface SetOperatorStatusDeps extends AssignmentDeps {
   timers: TimerQueue;
   ids: IdGenerator;
 }

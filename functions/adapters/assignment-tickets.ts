@@ -1,10 +1,10 @@
 /**
- * Dispatch's view of tickets (`TicketDesk`), over E3's use cases: `openTicket` for an escalation,
+ * Assignment's view of tickets (`AssignmentTickets`), over E3's use cases: `openTicket` for an escalation,
  * `transitionTicket` for the move to `in_progress` when an operator takes the conversation (which
  * pushes `ticket.updated` to the citizen), `ticketView` for the operator's `conversation.assigned`.
  * And the citizen as an operator sees them (`CitizenDirectory`): verified or not, nothing personal.
  */
-import type { CitizenDirectory, TicketDesk, TicketOpening } from '#domain/dispatch-ports.ts';
+import type { AssignmentTickets, CitizenDirectory, TicketOpening } from '#domain/assignment-ports.ts';
 import { ChatError } from '#domain/errors.ts';
 import type { SessionRepository } from '#domain/ports.ts';
 import { ticketView } from '#domain/tickets.ts';
@@ -13,7 +13,7 @@ import { openTicket } from '#domain/use-cases/open-ticket.ts';
 import type { Lang } from '#events/lang.ts';
 import type { TicketView } from '#events/tickets.ts';
 
-export class DispatchTicketDesk implements TicketDesk {
+export class UseCaseAssignmentTickets implements AssignmentTickets {
   constructor(private readonly deps: ChangeTicketStatusDeps) {}
 
   async open(opening: TicketOpening): Promise<{ ticketId: string; number: string }> {

@@ -1,17 +1,17 @@
 /**
- * The dispatcher: gives waiting conversations to operators with the skill and a free slot, exactly
- * once, and tells everyone concerned. Every entry point of dispatch (an escalation arriving, an
+ * The assignment: gives waiting conversations to operators with the skill and a free slot, exactly
+ * once, and tells everyone concerned. Every entry point of assignment (an escalation arriving, an
  * operator going online, `operator.next`, a slot freed, a timer) runs these.
  *
- * Primary course of one dispatch run (`fillOperator` for one operator, `offerQueue` for one queue):
+ * Primary course of one assignment run (`fillOperator` for one operator, `offerQueue` for one queue):
  *  1. Read the operator (consistently): nothing to do unless online with free slots.
  *  2. Pick the queue: the one of their skills whose first in line has waited longest (`byQueue`).
- *  3. Receive the head of that queue from SQS (up to 10 entries, hidden from other dispatchers for
+ *  3. Receive the head of that queue from SQS (up to 10 entries, hidden from other assigning functions for
  *     DISPATCH_VISIBILITY_SECONDS) and take the oldest by `queuedAt`, as many as the free slots;
  *     the rest is given back at once.
- *  4. For each, one transaction (`DispatchStore.assign`): the conversation still waits in that very
+ *  4. For each, one transaction (`AssignmentStore.assign`): the conversation still waits in that very
  *     entry with no operator, and the operator is online below `maxChats` → assigned, +1.
- *     Committed → delete the message. The entry is stale (assigned by a dispatcher that died before
+ *     Committed → delete the message. The entry is stale (assigned by an assigning function that died before
  *     its delete, moved, closed) → delete it. The operator filled up → give the message back at once.
  *  5. Repeat until the operator is full or the queues are drained (an empty receive); entries
  *     given back are offered to the other operators at once (`settle`).
@@ -30,16 +30,16 @@ import type {
   QueueStatsFrame,
 } from '#events/operator-frames.ts';
 import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
-import type { Conversation } from '../conversations.ts';
 import type {
+  AssignmentMetrics,
+  AssignmentStore,
+  AssignmentTickets,
   CitizenDirectory,
-  DispatchMetrics,
-  DispatchStore,
   OperatorQueues,
   OperatorRepository,
-  TicketDesk,
   WaitingLine,
-} from '../dispatch-ports.ts';
+} from '../assignment-ports.ts';
+import type { Conversation } from '../conversations.ts';
 import { type StoredMessage, toChatMessage } from '../messages.ts';
 import {
   estimatedWaitSeconds,
@@ -63,11 +63,11 @@ import type { Connection } from '../sessions.ts';
 import { postToAll } from './bot-turns.ts';
 import { servingSlots } from './queue-estimate.ts';
 
-export interface DispatchSettings {
+export interface AssignmentSettings {
   slaAssignSeconds: number;
   operatorGraceSeconds: number;
   averageHandleSeconds: number;
-  dispatchVisibilitySeconds: number;
+  assignmentVisibilitySeconds: number;
   queuePositionUpdates: number;
   operatorMaxChats: number;
 }
@@ -75,11 +75,11 @@ export interface DispatchSettings {
 /** What assigning needs: operators, the exactly-once store, the waiting line and the SQS queues. */
 export interface AssignDeps {
   operators: OperatorRepository;
-  store: DispatchStore;
+  store: AssignmentStore;
   line: WaitingLine;
   queues: OperatorQueues;
   clock: Clock;
-  settings: Pick<DispatchSettings, 'dispatchVisibilitySeconds'>;
+  settings: Pick<AssignmentSettings, 'assignmentVisibilitySeconds'>;
 }
 
 /** What telling about it needs besides. */
@@ -90,16 +90,16 @@ export interface AnnounceDeps {
   messages: MessageRepository;
   connections: ConnectionRepository;
   notifier: ConnectionNotifier;
-  tickets: TicketDesk;
+  tickets: AssignmentTickets;
   citizens: CitizenDirectory;
   /** The conversation's internal notes (E5's desk), shown to whoever is assigned it next. */
   notes?: Pick<NoteRepository, 'list'>;
-  metrics: DispatchMetrics;
+  metrics: AssignmentMetrics;
   clock: Clock;
-  settings: Pick<DispatchSettings, 'averageHandleSeconds' | 'queuePositionUpdates'>;
+  settings: Pick<AssignmentSettings, 'averageHandleSeconds' | 'queuePositionUpdates'>;
 }
 
-export type DispatchDeps = AssignDeps & AnnounceDeps & { settings: DispatchSettings };
+export type AssignmentDeps = AssignDeps & AnnounceDeps & { settings: AssignmentSettings };
 
 export interface Assignment {
   /** The conversation as stored after the assignment. */
@@ -110,7 +110,7 @@ export interface Assignment {
   queuedAt: string;
 }
 
-export interface DispatchRun {
+export interface AssignmentRun {
   assignments: Assignment[];
   /** Queues a receive found empty: asking them again in this run is pointless. */
   drained: Set<OperatorQueueName>;
@@ -129,7 +129,7 @@ const MAX_ROUNDS = 20;
 /** Offers of given-back entries after a run: each is rarer than the last (a race on one operator). */
 const SETTLE_ROUNDS = 3;
 
-const emptyRun = (): DispatchRun => ({ assignments: [], drained: new Set(), returned: new Set() });
+const emptyRun = (): AssignmentRun => ({ assignments: [], drained: new Set(), returned: new Set() });
 
 /**
  * Assigns waiting conversations to `operatorId` until their free slots (or `max`) or the queues run
@@ -140,16 +140,16 @@ export async function fillOperator(
   deps: AssignDeps,
   operatorId: string,
   options: { max?: number; queue?: OperatorQueueName } = {},
-): Promise<DispatchRun> {
+): Promise<AssignmentRun> {
   return settle(deps, await fillOnce(deps, operatorId, options));
 }
 
 /** Offers a queue's waiting conversations to every online operator with the skill, least loaded first. */
-export async function offerQueue(deps: AssignDeps, queue: OperatorQueueName): Promise<DispatchRun> {
+export async function offerQueue(deps: AssignDeps, queue: OperatorQueueName): Promise<AssignmentRun> {
   return settle(deps, await offerOnce(deps, queue));
 }
 
-async function settle(deps: AssignDeps, first: DispatchRun): Promise<DispatchRun> {
+async function settle(deps: AssignDeps, first: AssignmentRun): Promise<AssignmentRun> {
   const runs = [first];
   let returned = first.returned;
   for (let round = 0; round < SETTLE_ROUNDS && returned.size > 0 && first.failure === undefined; round++) {
@@ -164,7 +164,7 @@ async function fillOnce(
   deps: AssignDeps,
   operatorId: string,
   options: { max?: number; queue?: OperatorQueueName },
-): Promise<DispatchRun> {
+): Promise<AssignmentRun> {
   const run = emptyRun();
   const looked = new Set<OperatorQueueName>();
   const limit = options.max ?? Number.POSITIVE_INFINITY;
@@ -202,7 +202,7 @@ async function fillOnce(
   return run;
 }
 
-async function offerOnce(deps: AssignDeps, queue: OperatorQueueName): Promise<DispatchRun> {
+async function offerOnce(deps: AssignDeps, queue: OperatorQueueName): Promise<AssignmentRun> {
   const run = emptyRun();
   let online: Operator[];
   try {
@@ -270,12 +270,12 @@ async function takeFrom(
   const received = await deps.queues.receive(
     queue,
     RECEIVE_WINDOW,
-    deps.settings.dispatchVisibilitySeconds,
+    deps.settings.assignmentVisibilitySeconds,
     patient,
   );
   received.sort((a, b) => a.entry.queuedAt.localeCompare(b.entry.queuedAt));
   // Only an empty receive says the queue is drained: fewer than asked may mean the rest is in
-  // another dispatcher's hands, which gives back what its operator cannot take.
+  // another assigning function's hands, which gives back what its operator cannot take.
   const taken: Taken = {
     assignments: [],
     stale: 0,
@@ -294,7 +294,7 @@ async function takeFrom(
       await quietly(deps.queues.giveBack(queue, receipt));
       continue;
     }
-    let outcome: Awaited<ReturnType<DispatchStore['assign']>>;
+    let outcome: Awaited<ReturnType<AssignmentStore['assign']>>;
     try {
       outcome = await deps.store.assign(entry, assignee, deps.clock.now());
     } catch (error) {
@@ -327,19 +327,19 @@ class AssignRunError extends Error {
     readonly failure: unknown,
     readonly committed: Assignment[],
   ) {
-    super('dispatch failed mid-batch', { cause: failure });
+    super('assignment failed mid-batch', { cause: failure });
     this.name = 'AssignRunError';
   }
 }
 
 /** Every assignment of runs, including those committed before a failure. */
-export function committedAssignments(run: DispatchRun): Assignment[] {
+export function committedAssignments(run: AssignmentRun): Assignment[] {
   const extra = run.failure instanceof AssignRunError ? run.failure.committed : [];
   return [...run.assignments, ...extra];
 }
 
 /** Merges runs (several queues, several operators) into one. */
-export function mergeRuns(...runs: DispatchRun[]): DispatchRun {
+export function mergeRuns(...runs: AssignmentRun[]): AssignmentRun {
   const merged = emptyRun();
   for (const run of runs) {
     merged.assignments.push(...committedAssignments(run));
@@ -372,7 +372,7 @@ export interface Announcement {
  */
 export async function announceRun(
   deps: AnnounceDeps,
-  runOrRuns: DispatchRun,
+  runOrRuns: AssignmentRun,
   /** `touchedQueues`: queues that changed besides the assignments (an arrival): `queue.stats` goes out. */
   options: { answeredConnectionId?: string; touchedQueues?: readonly OperatorQueueName[] } = {},
 ): Promise<Announcement> {

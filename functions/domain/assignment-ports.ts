@@ -1,8 +1,8 @@
 /**
- * The ports of dispatch (SPEC.md C5, C7): operators, the waiting line, the operator queues, the
- * timers, and what dispatch needs from tickets. Adapters implement them
+ * The ports of assignment (SPEC.md C5, C7): operators, the waiting line, the operator queues, the
+ * timers, and what assignment needs from tickets. Adapters implement them
  * (`functions/adapters/dynamodb/operator-repository.ts`, `functions/adapters/operator-queues.ts`,
- * `functions/adapters/dispatch-wiring.ts`); the use cases in `use-cases/dispatch-*.ts` use them.
+ * `functions/adapters/assignment-wiring.ts`); the assignment use cases (`use-cases/assign-conversations.ts` and those it serves) use them.
  */
 
 import type { Lang } from '#events/lang.ts';
@@ -70,10 +70,10 @@ export type MoveOutcome =
   | { status: 'not_movable' };
 
 /**
- * The exactly-once writes of dispatch: each is one DynamoDB transaction over the conversation and
+ * The exactly-once writes of assignment: each is one DynamoDB transaction over the conversation and
  * the operator (docs/architecture.md, "Dispatch: exactly once").
  */
-export interface DispatchStore {
+export interface AssignmentStore {
   /**
    * Conversation `queued` in `entry.queue` with `queueEntryId = entry.entryId` and no operator →
    * `operator`; operator `online` with `activeChats < maxChats` → +1, the conversation in its set.
@@ -95,7 +95,7 @@ export interface DispatchStore {
     from: { fromOperatorId?: string; slaBreachedAt?: string },
   ): Promise<MoveOutcome>;
   /**
-   * The escalation's first entry: from `queued` with no dispatched attempt below `attempt`, the
+   * The escalation's first entry: from `queued` with no admitted attempt below `attempt`, the
    * ticket and queue fields. Returns the conversation as stored (also when a redelivery finds it done).
    */
   admit(
@@ -137,7 +137,7 @@ export interface OperatorQueues {
   /** Safe to repeat for the same entry (FIFO deduplication by entryId). */
   put(entry: QueueEntry): Promise<void>;
   /**
-   * Up to `max` entries, hidden from other dispatchers for `visibilitySeconds`. `patient`: wait up to
+   * Up to `max` entries, hidden from other assigning functions for `visibilitySeconds`. `patient`: wait up to
    * a second for one (a receive that does not wait may miss messages that exist); an impatient
    * receive answers at once.
    */
@@ -148,11 +148,11 @@ export interface OperatorQueues {
     patient?: boolean,
   ): Promise<ReceivedEntry[]>;
   remove(queue: OperatorQueueName, receipt: string): Promise<void>;
-  /** Visible again at once: another dispatcher (or this one, later) may take it. */
+  /** Visible again at once: another assigning function (or this one, later) may take it. */
   giveBack(queue: OperatorQueueName, receipt: string): Promise<void>;
 }
 
-/** The timer queue: delayed messages are the timers, undelayed ones wake the dispatcher. */
+/** The timer queue: delayed messages are the timers, undelayed ones wake the assignment. */
 export interface TimerQueue {
   schedule(timer: TimerMessage, delaySeconds: number): Promise<void>;
 }
@@ -160,8 +160,8 @@ export interface TimerQueue {
 /** What the escalation consumer hands tickets: exactly the input of the `openTicket` use case. */
 export type TicketOpening = OpenTicketInput;
 
-/** What dispatch needs from tickets (E3's use cases behind an adapter). */
-export interface TicketDesk {
+/** What assignment needs from tickets (E3's use cases behind an adapter). */
+export interface AssignmentTickets {
   /** Idempotent on (conversationId, attempt): the same ticket every time. */
   open(opening: TicketOpening): Promise<{ ticketId: string; number: string }>;
   /** The ticket as a client in `lang` sees it. */
@@ -183,8 +183,8 @@ export interface CitizenDirectory {
   describe(sessionId: string): Promise<{ verified: boolean; maskedPhone?: string }>;
 }
 
-/** Dispatch metrics (EMF): C7's time to assignment and SLA breaches. */
-export interface DispatchMetrics {
+/** Assignment metrics (EMF): C7's time to assignment and SLA breaches. */
+export interface AssignmentMetrics {
   assigned(queue: OperatorQueueName, waitedMs: number): void;
   slaBreached(queue: OperatorQueueName): void;
   /** A step after a committed assignment failed (the assignment stands): logged for on-call. */

@@ -1,8 +1,8 @@
 /**
- * The dispatcher's promise under concurrency, against DynamoDB Local and the SQS emulator (private
- * tables and queues, test/support/dispatch-fixtures.ts): many waiting conversations, several
- * operators with mixed skills, several dispatchers at once → no conversation assigned twice, no
- * operator over capacity, nothing left behind; and a dispatcher that dies between its commit and
+ * The assignment's promise under concurrency, against DynamoDB Local and the SQS emulator (private
+ * tables and queues, test/support/assignment-fixtures.ts): many waiting conversations, several
+ * operators with mixed skills, several assigning functions at once → no conversation assigned twice, no
+ * operator over capacity, nothing left behind; and an assigning function that dies between its commit and
  * its SQS delete does not make the redelivery assign twice.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,7 +13,7 @@ import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-reposi
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import {
-  DynamoDispatchStore,
+  DynamoAssignmentStore,
   DynamoOperatorRepository,
   DynamoWaitingLine,
 } from '#adapters/dynamodb/operator-repository.ts';
@@ -21,9 +21,9 @@ import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import { systemClock } from '#adapters/system.ts';
 import { ESCALATION_CATEGORIES } from '#domain/operators.ts';
 import {
-  type DispatchFixture,
-  dispatchAdapters,
-  dispatchFixture,
+  type AssignmentFixture,
+  assignmentAdapters,
+  assignmentFixture,
   messagesIn,
   onlineOperator,
   putConversation,
@@ -31,8 +31,8 @@ import {
   RecordingNotifier,
   saveConnection,
   waitingConversation,
-} from '../../../test/support/dispatch-fixtures.ts';
-import type { OperatorQueues } from '../dispatch-ports.ts';
+} from '../../../test/support/assignment-fixtures.ts';
+import type { OperatorQueues } from '../assignment-ports.ts';
 import type { OperatorQueueName } from '../operators.ts';
 import {
   type AnnounceDeps,
@@ -40,7 +40,7 @@ import {
   announceRun,
   fillOperator,
   offerQueue,
-} from './dispatch-conversations.ts';
+} from './assign-conversations.ts';
 
 const dynamo = new DynamoDBClient({});
 
@@ -57,18 +57,18 @@ async function scan(table: string): Promise<Record<string, unknown>[]> {
   return items;
 }
 
-function assignDeps(fixture: DispatchFixture, queues?: OperatorQueues, visibilitySeconds = 30): AssignDeps {
-  const adapters = dispatchAdapters(fixture);
+function assignDeps(fixture: AssignmentFixture, queues?: OperatorQueues, visibilitySeconds = 30): AssignDeps {
+  const adapters = assignmentAdapters(fixture);
   return {
     ...adapters,
     queues: queues ?? adapters.queues,
     clock: systemClock,
-    settings: { dispatchVisibilitySeconds: visibilitySeconds },
+    settings: { assignmentVisibilitySeconds: visibilitySeconds },
   };
 }
 
 /** Puts `count` conversations per queue in the line (DynamoDB and SQS), a millisecond apart. */
-async function enqueue(fixture: DispatchFixture, queues: readonly OperatorQueueName[], count: number) {
+async function enqueue(fixture: AssignmentFixture, queues: readonly OperatorQueueName[], count: number) {
   const start = Date.now() - 60_000;
   const conversations = queues.flatMap((queue, q) =>
     Array.from({ length: count }, (_, i) => waitingConversation(queue, new Date(start + q * count + i))),
@@ -89,7 +89,7 @@ async function enqueue(fixture: DispatchFixture, queues: readonly OperatorQueueN
 }
 
 /** What announcing needs, on the fixture's tables; tickets and citizens are in-memory (none here). */
-function announceDeps(fixture: DispatchFixture, notifier: RecordingNotifier): AnnounceDeps {
+function announceDeps(fixture: AssignmentFixture, notifier: RecordingNotifier): AnnounceDeps {
   return {
     operators: new DynamoOperatorRepository(fixture.operatorsTable),
     line: new DynamoWaitingLine(fixture.conversationsTable),
@@ -109,13 +109,13 @@ function announceDeps(fixture: DispatchFixture, notifier: RecordingNotifier): An
   };
 }
 
-describe('exactly-once dispatch (DynamoDB Local + SQS emulator)', () => {
-  let fixture: DispatchFixture;
+describe('exactly-once assignment (DynamoDB Local + SQS emulator)', () => {
+  let fixture: AssignmentFixture;
   beforeAll(async () => {
-    fixture = await dispatchFixture();
+    fixture = await assignmentFixture();
   });
 
-  it('assigns 60 conversations to 5 operators of mixed skills with 14 dispatchers at once: none twice, nobody over capacity, the rest still queued with its message; released capacity takes the rest', async () => {
+  it('assigns 60 conversations to 5 operators of mixed skills with 14 assigning functions at once: none twice, nobody over capacity, the rest still queued with its message; released capacity takes the rest', async () => {
     // Prepare
     const conversations = await enqueue(fixture, ESCALATION_CATEGORIES, 10);
     const skills: OperatorQueueName[][] = [
@@ -173,7 +173,7 @@ describe('exactly-once dispatch (DynamoDB Local + SQS emulator)', () => {
     }
 
     // Act: every operator finishes everything and is filled again, then again, concurrently.
-    const store = new DynamoDispatchStore(fixture);
+    const store = new DynamoAssignmentStore(fixture);
     for (let round = 0; round < 10; round++) {
       const held = (await scan(fixture.operatorsTable)).flatMap((o) =>
         [...((o.conversations as Set<string> | undefined) ?? [])].map(
@@ -206,7 +206,7 @@ describe('exactly-once dispatch (DynamoDB Local + SQS emulator)', () => {
   it('tells the citizens still waiting their new places (and the wait) when the one ahead of them is assigned', async () => {
     // Prepare: three citizens waiting in mfc, each with a connection; an operator with one slot
     // (tables and queues of its own: no operator of another test may take them).
-    const fixture = await dispatchFixture();
+    const fixture = await assignmentFixture();
     const waiting = await enqueue(fixture, ['mfc'], 3);
     const connectionOf = new Map<string, string>();
     for (const conversation of waiting) {
@@ -237,8 +237,8 @@ describe('exactly-once dispatch (DynamoDB Local + SQS emulator)', () => {
     ]);
   });
 
-  it('a dispatcher that dies between the commit and the SQS delete: the redelivery finds it assigned and only deletes', async () => {
-    // Prepare: one conversation, two operators; the first dispatcher "dies" before its delete
+  it('an assigning function that dies between the commit and the SQS delete: the redelivery finds it assigned and only deletes', async () => {
+    // Prepare: one conversation, two operators; the first assigning function "dies" before its delete
     // (a fault injected in the queue adapter: the delete never happens), and holds the message 1 s.
     const [conversation] = await enqueue(fixture, ['legal'], 1);
     const first = onlineOperator(randomUUID(), ['legal'], 3);
@@ -254,7 +254,7 @@ describe('exactly-once dispatch (DynamoDB Local + SQS emulator)', () => {
       receive: async (queue, max) => (dead ? [] : sqs.receive(queue, max, 1)),
       remove: async () => {
         dead = true;
-        throw new Error('the dispatcher died before its delete');
+        throw new Error('the assignment died before its delete');
       },
       giveBack: (queue, receipt) => sqs.giveBack(queue, receipt),
     };

@@ -1,5 +1,5 @@
 /**
- * Dispatch as other capabilities use it, wired from the configuration once per Lambda: the ticket
+ * Assignment as other capabilities use it, wired from the configuration once per Lambda: the ticket
  * routes free an operator's slot when a ticket is done (`AssignmentReleaser`, E3), the desk moves
  * a conversation to another queue on `operator.transfer` (`ConversationMover`, E5). A function that
  * uses them gets the variables and grants from `OperatorDispatch.allowRelease` / `allowMove`
@@ -11,16 +11,16 @@ import { moveConversation } from '#domain/use-cases/move-conversation.ts';
 import { releaseAssignment } from '#domain/use-cases/release-assignment.ts';
 import type { ConversationMover } from '#domain/use-cases/transfer-conversation.ts';
 import { config } from '#shared/config.ts';
-import { dispatchMetrics } from '#shared/observability.ts';
+import { assignmentMetrics } from '#shared/observability.ts';
+import { SessionCitizenDirectory, UseCaseAssignmentTickets } from './assignment-tickets.ts';
 import { ApiGatewayConnectionNotifier } from './connection-notifier.ts';
-import { DispatchTicketDesk, SessionCitizenDirectory } from './dispatch-tickets.ts';
 import { DynamoCitizenSessionLookup } from './dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
 import { DynamoNoteRepository } from './dynamodb/note-repository.ts';
 import {
-  DynamoDispatchStore,
+  DynamoAssignmentStore,
   DynamoOperatorRepository,
   DynamoWaitingLine,
 } from './dynamodb/operator-repository.ts';
@@ -43,27 +43,27 @@ export function operatorQueueUrls(): Record<OperatorQueueName, string> {
   };
 }
 
-export function dispatchStore(): DynamoDispatchStore {
-  return new DynamoDispatchStore({
+export function assignmentStore(): DynamoAssignmentStore {
+  return new DynamoAssignmentStore({
     conversationsTable: config.conversationsTable,
     operatorsTable: config.operatorsTable,
   });
 }
 
 /** `releaseAssignment` for the ticket routes: needs CONVERSATIONS_TABLE, OPERATORS_TABLE, DISPATCH_QUEUE_URL. */
-export class DispatchAssignmentReleaser implements AssignmentReleaser {
-  private readonly deps = { store: dispatchStore(), timers: new SqsTimerQueue(config.timerQueueUrl) };
+export class UseCaseAssignmentReleaser implements AssignmentReleaser {
+  private readonly deps = { store: assignmentStore(), timers: new SqsTimerQueue(config.timerQueueUrl) };
 
   async releaseAssignment(conversationId: string, operatorId: string): Promise<void> {
     await releaseAssignment(this.deps, conversationId, operatorId);
   }
 }
 
-/** `moveToQueue` for `operator.transfer`: the move, its queue entry, timers and dispatch signals. */
-export class DispatchConversationMover implements ConversationMover {
+/** `moveToQueue` for `operator.transfer`: the move, its queue entry, timers and timer-queue signal. */
+export class UseCaseConversationMover implements ConversationMover {
   private readonly deps = {
     conversations: new DynamoConversationRepository(config.conversationsTable),
-    store: dispatchStore(),
+    store: assignmentStore(),
     queues: new SqsOperatorQueues(operatorQueueUrls()),
     timers: new SqsTimerQueue(config.timerQueueUrl),
     line: new DynamoWaitingLine(config.conversationsTable),
@@ -95,17 +95,17 @@ export class DispatchConversationMover implements ConversationMover {
 }
 
 /**
- * Everything the dispatcher's own functions need (the escalation consumer, the timer consumer,
+ * Everything the assignment's own functions need (the escalation consumer, the timer consumer,
  * `operator.status`, `operator.next`, `queue.stats`), wired once per Lambda at module scope.
  */
-export function dispatchDeps() {
+export function assignmentDeps() {
   const connections = new DynamoConnectionRepository(config.connectionsTable);
   const conversations = new DynamoConversationRepository(config.conversationsTable);
   const notifier = new ApiGatewayConnectionNotifier({
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,
   });
-  const tickets = new DispatchTicketDesk({
+  const tickets = new UseCaseAssignmentTickets({
     tickets: new DynamoTicketRepository({
       ticketsTable: config.ticketsTable,
       conversationsTable: config.conversationsTable,
@@ -114,13 +114,13 @@ export function dispatchDeps() {
     citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
     connections,
     notifier,
-    releaser: new DispatchAssignmentReleaser(),
+    releaser: new UseCaseAssignmentReleaser(),
     clock: systemClock,
     retentionDays: config.messageRetentionDays,
   });
   return {
     operators: new DynamoOperatorRepository(config.operatorsTable),
-    store: dispatchStore(),
+    store: assignmentStore(),
     line: new DynamoWaitingLine(config.conversationsTable),
     queues: new SqsOperatorQueues(operatorQueueUrls()),
     timers: new SqsTimerQueue(config.timerQueueUrl),
@@ -131,14 +131,14 @@ export function dispatchDeps() {
     tickets,
     citizens: new SessionCitizenDirectory(new DynamoSessionRepository(config.sessionsTable)),
     notes: new DynamoNoteRepository(config.notesTable),
-    metrics: dispatchMetrics,
+    metrics: assignmentMetrics,
     clock: systemClock,
     ids: randomIds,
     settings: {
       slaAssignSeconds: config.slaAssignSeconds,
       operatorGraceSeconds: config.operatorGraceSeconds,
       averageHandleSeconds: config.averageHandleSeconds,
-      dispatchVisibilitySeconds: config.dispatchVisibilitySeconds,
+      assignmentVisibilitySeconds: config.assignmentVisibilitySeconds,
       queuePositionUpdates: config.queuePositionUpdates,
       operatorMaxChats: config.operatorMaxChats,
     },

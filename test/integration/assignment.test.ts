@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { assignedFor, goOnline, queuedCitizen, staffMember } from '../support/assignment.ts';
 import { codeFromOutbox } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
-import { assignedFor, goOnline, queuedCitizen, staffMember } from '../support/dispatch.ts';
 import { frameWith } from '../support/frames.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
 
@@ -36,7 +36,7 @@ async function conversationWhen(
   }
 }
 
-describe('dispatch (local stack)', () => {
+describe('assignment (local stack)', () => {
   const clients = useClients();
 
   /**

@@ -1,5 +1,5 @@
 /**
- * The dispatch flow as integration tests drive it on the local stack: a citizen who asks for a
+ * The assignment flow as integration tests drive it on the local stack: a citizen who asks for a
  * person and skips the intake, staff signed in through the local Cognito, and the frames that
  * tell an operator a conversation is theirs.
  */

@@ -1,8 +1,8 @@
 /**
- * Private copies of what dispatch runs on, for tests of the dispatch use cases against DynamoDB
+ * Private copies of what assignment runs on, for tests of the assignment use cases against DynamoDB
  * Local and the SQS emulator: a ConversationsTable and an OperatorsTable with the stack's keys and
  * indexes, and the seven operator FIFO queues, all under fresh names. On the stack's own tables and
- * queues, the running dispatchers (woken by other test files) would take these tests' conversations
+ * queues, the running assigning functions (woken by other test files) would take these tests' conversations
  * for their operators, and these tests' operators would take theirs.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import {
-  DynamoDispatchStore,
+  DynamoAssignmentStore,
   DynamoOperatorRepository,
   DynamoWaitingLine,
 } from '#adapters/dynamodb/operator-repository.ts';
@@ -55,14 +55,14 @@ async function copyTable(variable: string): Promise<string> {
   return TableName;
 }
 
-export interface DispatchFixture {
+export interface AssignmentFixture {
   conversationsTable: string;
   operatorsTable: string;
   queueUrls: Record<OperatorQueueName, string>;
 }
 
 /** Fresh tables and queues (visibility timeout 30 s, as the stack's). */
-export async function dispatchFixture(): Promise<DispatchFixture> {
+export async function assignmentFixture(): Promise<AssignmentFixture> {
   const [conversationsTable, operatorsTable] = await Promise.all([
     copyTable('CONVERSATIONS_TABLE'),
     copyTable('OPERATORS_TABLE'),
@@ -154,11 +154,11 @@ export function onlineOperator(operatorId: string, skills: OperatorQueueName[], 
   };
 }
 
-/** The dispatch adapters on a fixture's tables and queues. */
-export function dispatchAdapters(fixture: DispatchFixture) {
+/** The assignment adapters on a fixture's tables and queues. */
+export function assignmentAdapters(fixture: AssignmentFixture) {
   return {
     operators: new DynamoOperatorRepository(fixture.operatorsTable),
-    store: new DynamoDispatchStore(fixture),
+    store: new DynamoAssignmentStore(fixture),
     line: new DynamoWaitingLine(fixture.conversationsTable),
     queues: new SqsOperatorQueues(fixture.queueUrls),
   };
