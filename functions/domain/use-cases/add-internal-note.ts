@@ -11,8 +11,8 @@
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { InternalNote, NoteAckFrame } from '#events/desk-frames.ts';
-import { displayNameOf, requireAssignedTo } from '../desk.ts';
 import { normalizeMessageText } from '../messages.ts';
+import { displayNameOf, requireAssignedTo } from '../ownership.ts';
 import type { Clock, ConversationRepository, IdGenerator, NoteRepository } from '../ports.ts';
 import { expiresAfterDays } from '../retention.ts';
 

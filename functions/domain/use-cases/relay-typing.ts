@@ -13,7 +13,7 @@
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { TypingEventFrame } from '#events/desk-frames.ts';
-import { isStaff, requireAssignedTo, requireCitizensOwn } from '../desk.ts';
+import { isStaff, requireAssignedTo, requireCitizensOwn } from '../ownership.ts';
 import type {
   Clock,
   ConnectionNotifier,

@@ -25,7 +25,6 @@
 import type { Caller } from '#events/authorizer-context.ts';
 import type { MessageFrame } from '#events/server-frames.ts';
 import { nextSeq } from '../conversations.ts';
-import { displayNameOf, isAssignedTo, requireAssignedTo } from '../desk.ts';
 import { type MessageAck, operatorReplyKey } from '../idempotency.ts';
 import {
   normalizeMessageText,
@@ -33,6 +32,7 @@ import {
   type StoredMessage,
   toChatMessage,
 } from '../messages.ts';
+import { displayNameOf, isAssignedTo, requireAssignedTo } from '../ownership.ts';
 import type {
   Clock,
   ConnectionNotifier,

@@ -17,8 +17,8 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { ConversationTransferredFrame, InternalNote, TransferTarget } from '#events/desk-frames.ts';
 import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
 import type { Conversation } from '../conversations.ts';
-import { displayNameOf, requireAssignedTo } from '../desk.ts';
 import { ChatError } from '../errors.ts';
+import { displayNameOf, requireAssignedTo } from '../ownership.ts';
 import type {
   Clock,
   ConnectionNotifier,

@@ -1,5 +1,5 @@
 /**
- * The operator's desk: whose conversation is whose. An operator works only on a conversation the
+ * Ownership: whose conversation is whose. An operator works only on a conversation the
  * assignment gave them (state `operator`, `operatorId` = their Cognito `sub`); a citizen
  * only on their own (their `citizenId`, or as a guest their session). Roles are the central
  * policy's business (frameRoute); these rules check ownership only.
