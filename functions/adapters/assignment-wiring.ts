@@ -5,7 +5,7 @@
  * uses them gets the variables and grants from `OperatorDispatch.allowRelease` / `allowMove`
  * (infra/constructs/operators.ts).
  */
-import type { OperatorQueueName } from '#domain/operators.ts';
+import type { OperatorQueueName } from '#domain/operator-roster.ts';
 import type { AssignmentReleaser } from '#domain/ports.ts';
 import { moveConversation } from '#domain/use-cases/move-conversation.ts';
 import { releaseAssignment } from '#domain/use-cases/release-assignment.ts';

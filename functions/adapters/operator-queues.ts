@@ -11,7 +11,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { OperatorQueues, ReceivedEntry } from '#domain/assignment-ports.ts';
-import type { OperatorQueueName } from '#domain/operators.ts';
+import type { OperatorQueueName } from '#domain/operator-roster.ts';
 import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';
 import { logger } from '#shared/observability.ts';
 

@@ -5,7 +5,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { TimerQueue } from '#domain/assignment-ports.ts';
-import { MAX_TIMER_DELAY_SECONDS } from '#domain/operators.ts';
+import { MAX_TIMER_DELAY_SECONDS } from '#domain/operator-roster.ts';
 import type { TimerMessage } from '#events/timers.ts';
 
 // The client's own endpoint, not the queue URL's host (see bot-job-queue.ts).

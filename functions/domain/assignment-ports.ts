@@ -10,7 +10,7 @@ import type { QueueEntry } from '#events/queue-entry.ts';
 import type { TicketView } from '#events/tickets.ts';
 import type { TimerMessage } from '#events/timers.ts';
 import type { Conversation } from './conversations.ts';
-import type { Operator, OperatorQueueName, OperatorStatus } from './operators.ts';
+import type { Operator, OperatorQueueName, OperatorStatus } from './operator-roster.ts';
 import type { OpenTicketInput } from './use-cases/open-ticket.ts';
 
 export interface OperatorStatusChange {

@@ -9,7 +9,7 @@ import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { OPERATOR_QUEUES, type OperatorQueueName } from '../../functions/domain/operators.ts';
+import { OPERATOR_QUEUES, type OperatorQueueName } from '../../functions/domain/operator-roster.ts';
 import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
 import { conversationQueue } from './conversation-queue.ts';
 import type { ChatTables } from './data.ts';

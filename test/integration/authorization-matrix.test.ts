@@ -18,7 +18,7 @@ import { synthesizeTemplate } from '../../local/synth.ts';
 import { webSocketApi } from '../../local/template.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
-import { signInAs } from '../support/operators.ts';
+import { signInAs } from '../support/operator-sign-in.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
 
 const { connect } = useClients();

@@ -15,7 +15,7 @@ import { askForPerson, assignedFor, goOnline, staffMember } from '../support/ass
 import { codeFromOutbox, verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { frameWith } from '../support/frames.ts';
-import { createAndSignIn } from '../support/operators.ts';
+import { createAndSignIn } from '../support/operator-sign-in.ts';
 import { connectionIdsOfSession, storedMessages } from '../support/tables.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
 

@@ -15,7 +15,7 @@ import type { TicketView } from '#events/tickets.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { frameWith } from '../support/frames.ts';
-import { createAndSignIn } from '../support/operators.ts';
+import { createAndSignIn } from '../support/operator-sign-in.ts';
 import type { Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');

@@ -18,7 +18,7 @@ import type { TicketView } from '#events/tickets.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { polledFrameWith } from '../support/frames.ts';
-import { createAndSignIn, signInAs } from '../support/operators.ts';
+import { createAndSignIn, signInAs } from '../support/operator-sign-in.ts';
 import type { ChatClient } from '../support/ws-client.ts';
 
 const { connect } = useClients();

@@ -17,7 +17,7 @@ import {
 } from '#adapters/dynamodb/operator-repository.ts';
 import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import type { Conversation } from '#domain/conversations.ts';
-import { OPERATOR_QUEUES, type Operator, type OperatorQueueName } from '#domain/operators.ts';
+import { OPERATOR_QUEUES, type Operator, type OperatorQueueName } from '#domain/operator-roster.ts';
 import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports.ts';
 import type { Connection } from '#domain/sessions.ts';
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { useClients } from './clients.ts';
 import { frameWith } from './frames.ts';
-import { createAndSignIn } from './operators.ts';
+import { createAndSignIn } from './operator-sign-in.ts';
 import type { ChatClient, Frame } from './ws-client.ts';
 
 /**

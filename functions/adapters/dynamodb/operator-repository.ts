@@ -35,7 +35,7 @@ import type {
   WaitingLine,
 } from '#domain/assignment-ports.ts';
 import type { Conversation } from '#domain/conversations.ts';
-import type { Operator, OperatorQueueName } from '#domain/operators.ts';
+import type { Operator, OperatorQueueName } from '#domain/operator-roster.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
 import { documentClient } from './document-client.ts';
 import { conversationItem, operatorItem } from './item-schemas.ts';

@@ -18,7 +18,7 @@
  */
 import type { EscalationEvent } from '#events/escalation.ts';
 import type { AssignmentTickets, TimerQueue } from '../assignment-ports.ts';
-import { queueOfCategory, SENIOR_QUEUE } from '../operators.ts';
+import { queueOfCategory, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { IdGenerator } from '../ports.ts';
 import {
   type AssignmentDeps,

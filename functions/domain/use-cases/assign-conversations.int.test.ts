@@ -19,7 +19,7 @@ import {
 } from '#adapters/dynamodb/operator-repository.ts';
 import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import { systemClock } from '#adapters/system.ts';
-import { ESCALATION_CATEGORIES } from '#domain/operators.ts';
+import { ESCALATION_CATEGORIES } from '#domain/operator-roster.ts';
 import {
   type AssignmentFixture,
   assignmentAdapters,
@@ -33,7 +33,7 @@ import {
   waitingConversation,
 } from '../../../test/support/assignment-fixtures.ts';
 import type { OperatorQueues } from '../assignment-ports.ts';
-import type { OperatorQueueName } from '../operators.ts';
+import type { OperatorQueueName } from '../operator-roster.ts';
 import {
   type AnnounceDeps,
   type AssignDeps,

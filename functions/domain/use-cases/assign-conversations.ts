@@ -49,7 +49,7 @@ import {
   type OperatorQueueName,
   operatorQueueSchema,
   serves,
-} from '../operators.ts';
+} from '../operator-roster.ts';
 import type {
   Clock,
   ConnectionNotifier,

@@ -15,7 +15,7 @@
  */
 import type { OperatorGraceTimer, SlaAssignTimer, TimerMessage } from '#events/timers.ts';
 import type { TimerQueue } from '../assignment-ports.ts';
-import { MAX_TIMER_DELAY_SECONDS, SENIOR_QUEUE } from '../operators.ts';
+import { MAX_TIMER_DELAY_SECONDS, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { IdGenerator } from '../ports.ts';
 import {
   type AssignmentDeps,

@@ -22,7 +22,7 @@ import type {
   WaitingLine,
 } from '../assignment-ports.ts';
 import type { Conversation } from '../conversations.ts';
-import { type OperatorQueueName, SENIOR_QUEUE } from '../operators.ts';
+import { type OperatorQueueName, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { ConversationRepository, IdGenerator } from '../ports.ts';
 import { estimateWait, type QueueEstimate } from './queue-estimate.ts';
 

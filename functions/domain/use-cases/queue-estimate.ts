@@ -5,7 +5,7 @@
  * citizen `conversation.updated` {queued, queuePosition, etaSeconds}.
  */
 import type { OperatorRepository, WaitingLine } from '../assignment-ports.ts';
-import { estimatedWaitSeconds, type Operator, type OperatorQueueName, serves } from '../operators.ts';
+import { estimatedWaitSeconds, type Operator, type OperatorQueueName, serves } from '../operator-roster.ts';
 
 export interface QueueEstimateDeps {
   line: WaitingLine;

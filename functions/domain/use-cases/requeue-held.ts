@@ -17,7 +17,7 @@ import type {
   TimerQueue,
   WaitingLine,
 } from '../assignment-ports.ts';
-import type { OperatorQueueName } from '../operators.ts';
+import type { OperatorQueueName } from '../operator-roster.ts';
 import type {
   Clock,
   ConnectionNotifier,

@@ -24,7 +24,7 @@ import {
   type Operator,
   type OperatorQueueName,
   type OperatorStatus,
-} from '../operators.ts';
+} from '../operator-roster.ts';
 import type { IdGenerator } from '../ports.ts';
 import {
   type AssignmentDeps,

@@ -12,7 +12,7 @@
 import type { Caller } from '#events/authorizer-context.ts';
 import type { ConversationAssignedFrame, QueueEmptyFrame } from '#events/operator-frames.ts';
 import { ChatError } from '../errors.ts';
-import { freeSlots } from '../operators.ts';
+import { freeSlots } from '../operator-roster.ts';
 import { type AssignmentDeps, announceRun, fillOperator } from './assign-conversations.ts';
 
 export async function takeNextConversation(

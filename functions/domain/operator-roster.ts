@@ -1,6 +1,6 @@
 /**
- * Operators and the queues they serve (SPEC.md C5): who may take what, how many at once, and what a
- * waiting citizen is told about their wait. Plain rules, no I/O: the assignment use cases
+ * The operator roster (SPEC.md C5): each operator's status, the queues they serve and how many
+ * chats they hold at once, and what a waiting citizen is told about their wait. Plain rules, no I/O: the assignment use cases
  * (`use-cases/assign-conversations.ts` and those it serves) store and push what these decide.
  *
  * An operator serves the queues named by their `skills`: the six categories, and `senior` for

@@ -6,7 +6,7 @@ import {
   freeSlots,
   queueOfCategory,
   serves,
-} from './operators.ts';
+} from './operator-roster.ts';
 
 describe('operators and their queues', () => {
   it('gives a first-line operator every category by default, and a senior also the senior queue', () => {

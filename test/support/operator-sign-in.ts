@@ -1,5 +1,5 @@
 /**
- * Operators in integration tests: the local Cognito and its seeded accounts from `/config.json`,
+ * Operators' sign-in in integration tests: the local Cognito and its seeded accounts from `/config.json`,
  * and a real `USER_PASSWORD_AUTH` sign-in that returns the ID token the WebSocket accepts.
  * `connectAs('operator' | 'senior')` is what tests of operator actions use.
  */
