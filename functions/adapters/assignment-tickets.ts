@@ -4,9 +4,10 @@
  * pushes `ticket.updated` to the citizen), `ticketView` for the operator's `conversation.assigned`.
  * And the citizen as an operator sees them (`CitizenDirectory`): verified or not, nothing personal.
  */
-import type { AssignmentTickets, CitizenDirectory, TicketOpening } from '#domain/assignment-ports.ts';
+
 import { ChatError } from '#domain/errors.ts';
-import type { SessionRepository } from '#domain/ports.ts';
+import type { AssignmentTickets, CitizenDirectory, TicketOpening } from '#domain/ports/assignment.ts';
+import type { SessionRepository } from '#domain/ports/sessions.ts';
 import { ticketView } from '#domain/tickets.ts';
 import { type ChangeTicketStatusDeps, transitionTicket } from '#domain/use-cases/change-ticket-status.ts';
 import { openTicket } from '#domain/use-cases/open-ticket.ts';

@@ -6,7 +6,7 @@
  * (infra/constructs/operators.ts).
  */
 import type { OperatorQueueName } from '#domain/operator-roster.ts';
-import type { AssignmentReleaser } from '#domain/ports.ts';
+import type { AssignmentReleaser } from '#domain/ports/tickets.ts';
 import { moveConversation } from '#domain/use-cases/move-conversation.ts';
 import { releaseAssignment } from '#domain/use-cases/release-assignment.ts';
 import type { ConversationMover } from '#domain/use-cases/transfer-conversation.ts';

@@ -10,8 +10,8 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { OperatorQueues, ReceivedEntry } from '#domain/assignment-ports.ts';
 import type { OperatorQueueName } from '#domain/operator-roster.ts';
+import type { OperatorQueues, ReceivedEntry } from '#domain/ports/assignment.ts';
 import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';
 import { logger } from '#shared/observability.ts';
 

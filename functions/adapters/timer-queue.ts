@@ -4,8 +4,7 @@
  * delays top out at 15 minutes: a longer timer is sent again by its consumer for the rest.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { TimerQueue } from '#domain/assignment-ports.ts';
-import { MAX_TIMER_DELAY_SECONDS } from '#domain/operator-roster.ts';
+import { MAX_TIMER_DELAY_SECONDS, type TimerQueue } from '#domain/ports/timers.ts';
 import type { TimerMessage } from '#events/timers.ts';
 
 // The client's own endpoint, not the queue URL's host (see bot-job-queue.ts).

@@ -27,9 +27,6 @@ export const OPERATOR_STATUSES = ['online', 'away', 'offline'] as const;
 export const operatorStatusSchema = z.enum(OPERATOR_STATUSES);
 export type OperatorStatus = z.infer<typeof operatorStatusSchema>;
 
-/** SQS's longest message delay: a timer due later is sent again for the rest. */
-export const MAX_TIMER_DELAY_SECONDS = 900;
-
 /** The most chats anyone may hold at once, whatever they ask for. */
 export const MAX_CHATS_CEILING = 20;
 

@@ -12,7 +12,7 @@ import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.t
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
-import type { BotJobQueue } from '#domain/ports.ts';
+import type { BotJobQueue } from '#domain/ports/bot.ts';
 import { sendCitizenMessage } from '#domain/use-cases/send-citizen-message.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import { useClients } from '../support/clients.ts';

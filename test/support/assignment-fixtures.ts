@@ -18,7 +18,7 @@ import {
 import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import type { Conversation } from '#domain/conversations.ts';
 import { OPERATOR_QUEUES, type Operator, type OperatorQueueName } from '#domain/operator-roster.ts';
-import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports.ts';
+import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports/delivery.ts';
 import type { Connection } from '#domain/sessions.ts';
 
 const dynamo = new DynamoDBClient({});

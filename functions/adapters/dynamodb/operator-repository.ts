@@ -23,19 +23,18 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Conversation } from '#domain/conversations.ts';
+import type { Operator, OperatorQueueName } from '#domain/operator-roster.ts';
 import type {
   Assignee,
   AssignmentStore,
   AssignOutcome,
   MoveOutcome,
-  OperatorRepository,
-  OperatorStatusChange,
   QueuePlacement,
   WaitingConversation,
   WaitingLine,
-} from '#domain/assignment-ports.ts';
-import type { Conversation } from '#domain/conversations.ts';
-import type { Operator, OperatorQueueName } from '#domain/operator-roster.ts';
+} from '#domain/ports/assignment.ts';
+import type { OperatorRepository, OperatorStatusChange } from '#domain/ports/operator-roster.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
 import { documentClient } from './document-client.ts';
 import { conversationItem, operatorItem } from './item-schemas.ts';

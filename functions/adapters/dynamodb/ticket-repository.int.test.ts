@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { ChatError } from '#domain/errors.ts';
-import type { ConnectionNotifier, PushedFrame } from '#domain/ports.ts';
+import type { ConnectionNotifier, PushedFrame } from '#domain/ports/delivery.ts';
 import { expiresAfterDays } from '#domain/retention.ts';
 import { applyTransition } from '#domain/tickets.ts';
 import { transitionTicket } from '#domain/use-cases/change-ticket-status.ts';

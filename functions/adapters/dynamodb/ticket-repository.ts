@@ -14,7 +14,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { TicketCreateOutcome, TicketRepository, TransitionEffects } from '#domain/ports.ts';
+import type { TicketCreateOutcome, TicketRepository, TransitionEffects } from '#domain/ports/tickets.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { Ticket, TicketFeedback, TicketStatus } from '#domain/tickets.ts';
 import { documentClient } from './document-client.ts';

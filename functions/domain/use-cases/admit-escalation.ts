@@ -17,9 +17,10 @@
  *  6. If still waiting: tell the citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
 import type { EscalationEvent } from '#events/escalation.ts';
-import type { AssignmentTickets, TimerQueue } from '../assignment-ports.ts';
 import { queueOfCategory, SENIOR_QUEUE } from '../operator-roster.ts';
-import type { IdGenerator } from '../ports.ts';
+import type { AssignmentTickets } from '../ports/assignment.ts';
+import type { IdGenerator } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import {
   type AssignmentDeps,
   announceRun,

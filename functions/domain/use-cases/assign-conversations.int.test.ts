@@ -32,8 +32,8 @@ import {
   saveConnection,
   waitingConversation,
 } from '../../../test/support/assignment-fixtures.ts';
-import type { OperatorQueues } from '../assignment-ports.ts';
 import type { OperatorQueueName } from '../operator-roster.ts';
+import type { OperatorQueues } from '../ports/assignment.ts';
 import {
   type AnnounceDeps,
   type AssignDeps,

@@ -30,15 +30,6 @@ import type {
   QueueStatsFrame,
 } from '#events/operator-frames.ts';
 import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
-import type {
-  AssignmentMetrics,
-  AssignmentStore,
-  AssignmentTickets,
-  CitizenDirectory,
-  OperatorQueues,
-  OperatorRepository,
-  WaitingLine,
-} from '../assignment-ports.ts';
 import type { Conversation } from '../conversations.ts';
 import { type StoredMessage, toChatMessage } from '../messages.ts';
 import {
@@ -51,14 +42,18 @@ import {
   serves,
 } from '../operator-roster.ts';
 import type {
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationRepository,
-  MessageRepository,
-  NoteRepository,
-  PushedFrame,
-} from '../ports.ts';
+  AssignmentMetrics,
+  AssignmentStore,
+  AssignmentTickets,
+  CitizenDirectory,
+  OperatorQueues,
+  WaitingLine,
+} from '../ports/assignment.ts';
+import type { ConversationRepository, MessageRepository, NoteRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock } from '../ports/system.ts';
 import type { Connection } from '../sessions.ts';
 import { postToAll } from './bot-turns.ts';
 import { servingSlots } from './queue-estimate.ts';

@@ -28,13 +28,10 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { Lang } from '#events/lang.ts';
 import type { Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
-import type {
-  AssignmentReleaser,
-  Clock,
-  ConversationRepository,
-  PushedFrame,
-  TicketRepository,
-} from '../ports.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { PushedFrame } from '../ports/delivery.ts';
+import type { Clock } from '../ports/system.ts';
+import type { AssignmentReleaser, TicketRepository } from '../ports/tickets.ts';
 import { expiresAfterDays } from '../retention.ts';
 import {
   applyTransition,

@@ -25,7 +25,7 @@ import type { Caller } from '#events/authorizer-context.ts';
 import { RecordingNotifier, saveConnection } from '../../../test/support/assignment-fixtures.ts';
 import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
 import type { Conversation } from '../conversations.ts';
-import type { OutOfBandMessage, OutOfBandNotifier } from '../ports.ts';
+import type { OutOfBandMessage, OutOfBandNotifier } from '../ports/out-of-band.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { CONNECTION_LIFETIME_SECONDS } from '../sessions.ts';
 import { addInternalNote } from './add-internal-note.ts';

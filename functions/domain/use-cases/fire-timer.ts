@@ -14,9 +14,10 @@
  * - `queue.arrival`: a conversation was queued outside the assignment → `offerQueue`.
  */
 import type { OperatorGraceTimer, SlaAssignTimer, TimerMessage } from '#events/timers.ts';
-import type { TimerQueue } from '../assignment-ports.ts';
-import { MAX_TIMER_DELAY_SECONDS, SENIOR_QUEUE } from '../operator-roster.ts';
-import type { IdGenerator } from '../ports.ts';
+import { SENIOR_QUEUE } from '../operator-roster.ts';
+import type { IdGenerator } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
+import { MAX_TIMER_DELAY_SECONDS } from '../ports/timers.ts';
 import {
   type AssignmentDeps,
   announceQueues,

@@ -14,16 +14,13 @@
  *     tells the citizen).
  */
 
-import type {
-  AssignmentStore,
-  OperatorQueues,
-  OperatorRepository,
-  TimerQueue,
-  WaitingLine,
-} from '../assignment-ports.ts';
 import type { Conversation } from '../conversations.ts';
 import { type OperatorQueueName, SENIOR_QUEUE } from '../operator-roster.ts';
-import type { ConversationRepository, IdGenerator } from '../ports.ts';
+import type { AssignmentStore, OperatorQueues, WaitingLine } from '../ports/assignment.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
+import type { IdGenerator } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import { estimateWait, type QueueEstimate } from './queue-estimate.ts';
 
 export interface MoveConversationDeps {

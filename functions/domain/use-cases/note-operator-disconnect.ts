@@ -11,8 +11,10 @@
  *     they held goes back to the front of its queue.
  */
 
-import type { OperatorRepository, TimerQueue } from '../assignment-ports.ts';
-import type { Clock, ConnectionRepository } from '../ports.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import type { Connection } from '../sessions.ts';
 
 export interface NoteOperatorDisconnectDeps {

@@ -9,7 +9,8 @@
  *  2. When a slot was freed: signal the assignment (`operator.freed`, no delay), which assigns the
  *     operator the oldest conversation waiting in their queues.
  */
-import type { AssignmentStore, TimerQueue } from '../assignment-ports.ts';
+import type { AssignmentStore } from '../ports/assignment.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 
 export interface ReleaseAssignmentDeps {
   store: Pick<AssignmentStore, 'release'>;

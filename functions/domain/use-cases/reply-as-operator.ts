@@ -33,15 +33,10 @@ import {
   toChatMessage,
 } from '../messages.ts';
 import { displayNameOf, isAssignedTo, requireAssignedTo } from '../ownership.ts';
-import type {
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationLog,
-  ConversationRepository,
-  IdGenerator,
-  Sleeper,
-} from '../ports.ts';
+import type { ConversationLog, ConversationRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import { type Delivery, postToAll } from './bot-turns.ts';

@@ -10,21 +10,15 @@
  *     timer and the assignment's signal follow.
  *  3. Tell each citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
-import type {
-  AssignmentStore,
-  OperatorQueues,
-  OperatorRepository,
-  TimerQueue,
-  WaitingLine,
-} from '../assignment-ports.ts';
+
 import type { OperatorQueueName } from '../operator-roster.ts';
-import type {
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationRepository,
-  IdGenerator,
-} from '../ports.ts';
+import type { AssignmentStore, OperatorQueues, WaitingLine } from '../ports/assignment.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock, IdGenerator } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import { queueNamed, tellWaitingCitizen } from './assign-conversations.ts';
 import { moveConversation } from './move-conversation.ts';
 

@@ -43,16 +43,10 @@ import {
 import { type MessageAck, sentMessageKey } from '../idempotency.ts';
 import { normalizeMessageText, refuseUnknownAttachments, type StoredMessage } from '../messages.ts';
 import type { OpenConversationHints } from '../open-conversation-hints.ts';
-import type {
-  BotJobQueue,
-  Clock,
-  ConversationLog,
-  ConversationRepository,
-  IdGenerator,
-  SessionRepository,
-  SessionTargetReader,
-  Sleeper,
-} from '../ports.ts';
+import type { BotJobQueue } from '../ports/bot.ts';
+import type { ConversationLog, ConversationRepository } from '../ports/conversations.ts';
+import type { SessionRepository, SessionTargetReader } from '../ports/sessions.ts';
+import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import { recreateSession } from './recreate-session.ts';

@@ -16,7 +16,6 @@
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { OperatorStateFrame } from '#events/operator-frames.ts';
-import type { TimerQueue } from '../assignment-ports.ts';
 import { badRequest } from '../errors.ts';
 import {
   defaultSkills,
@@ -25,7 +24,8 @@ import {
   type OperatorQueueName,
   type OperatorStatus,
 } from '../operator-roster.ts';
-import type { IdGenerator } from '../ports.ts';
+import type { IdGenerator } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import {
   type AssignmentDeps,
   announceQueues,

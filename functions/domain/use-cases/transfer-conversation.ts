@@ -19,14 +19,10 @@ import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
 import type { Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
 import { displayNameOf, requireAssignedTo } from '../ownership.ts';
-import type {
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationRepository,
-  IdGenerator,
-  NoteRepository,
-} from '../ports.ts';
+import type { ConversationRepository, NoteRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock, IdGenerator } from '../ports/system.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { type Delivery, postToAll } from './bot-turns.ts';
 

@@ -1,44 +1,16 @@
 /**
- * The ports of assignment (SPEC.md C5, C7): operators, the waiting line, the operator queues, the
- * timers, and what assignment needs from tickets. Adapters implement them
+ * The ports of assignment (SPEC.md C5, C7): the exactly-once store, the waiting line, the operator
+ * queues, and what assignment needs from tickets and citizens. Adapters implement them
  * (`functions/adapters/dynamodb/operator-repository.ts`, `functions/adapters/operator-queues.ts`,
- * `functions/adapters/assignment-wiring.ts`); the assignment use cases (`use-cases/assign-conversations.ts` and those it serves) use them.
+ * `functions/adapters/assignment-tickets.ts`); the assignment use cases
+ * (`use-cases/assign-conversations.ts` and those it serves) use them.
  */
-
 import type { Lang } from '#events/lang.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
 import type { TicketView } from '#events/tickets.ts';
-import type { TimerMessage } from '#events/timers.ts';
-import type { Conversation } from './conversations.ts';
-import type { Operator, OperatorQueueName, OperatorStatus } from './operator-roster.ts';
-import type { OpenTicketInput } from './use-cases/open-ticket.ts';
-
-export interface OperatorStatusChange {
-  operatorId: string;
-  displayName: string;
-  role: Operator['role'];
-  status: OperatorStatus;
-  /** Stored as given; absent: kept (first time: `defaultSkills`). */
-  skills?: OperatorQueueName[];
-  /** Absent: kept (first time: `defaultMaxChats`). */
-  maxChats?: number;
-  defaultSkills: OperatorQueueName[];
-  defaultMaxChats: number;
-  now: Date;
-}
-
-export interface OperatorRepository {
-  /** Read consistently; undefined for an operator who never said `operator.status`. */
-  get(operatorId: string): Promise<Operator | undefined>;
-  /** Operators whose status is `online` (an index: eventually consistent; conditions decide). */
-  listOnline(): Promise<Operator[]>;
-  /** Creates or updates the operator's status, skills and capacity; returns the stored operator. */
-  saveStatus(change: OperatorStatusChange): Promise<Operator>;
-  /** Records that the operator's last connection closed at `at`; false for an unknown operator. */
-  markDisconnected(operatorId: string, at: string): Promise<boolean>;
-  /** `offline`, only if the last disconnect is still `disconnectedAt` (nobody came back meanwhile). */
-  markOfflineAfterGrace(operatorId: string, disconnectedAt: string, now: Date): Promise<Operator | undefined>;
-}
+import type { Conversation } from '../conversations.ts';
+import type { OperatorQueueName } from '../operator-roster.ts';
+import type { OpenTicketInput } from '../use-cases/open-ticket.ts';
 
 /** Who takes a conversation, as the assignment stores it. */
 export interface Assignee {
@@ -150,11 +122,6 @@ export interface OperatorQueues {
   remove(queue: OperatorQueueName, receipt: string): Promise<void>;
   /** Visible again at once: another assigning function (or this one, later) may take it. */
   giveBack(queue: OperatorQueueName, receipt: string): Promise<void>;
-}
-
-/** The timer queue: delayed messages are the timers, undelayed ones wake the assignment. */
-export interface TimerQueue {
-  schedule(timer: TimerMessage, delaySeconds: number): Promise<void>;
 }
 
 /** What the escalation consumer hands tickets: exactly the input of the `openTicket` use case. */
