@@ -4,10 +4,10 @@
  * durations, and `$disconnect` with the close code.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatClient, UpgradeRefusedError } from '../test/support/ws-client.ts';
-import type { LocalFunction } from './functions.ts';
+import { ChatClient, UpgradeRefusedError } from '../../test/support/ws-client.ts';
+import type { LocalFunction } from '../functions.ts';
+import type { WebSocketApiSpec } from '../template.ts';
 import { type Gateway, startGateway } from './gateway.ts';
-import type { WebSocketApiSpec } from './template.ts';
 
 type Invoke = (event: unknown) => Promise<unknown>;
 
