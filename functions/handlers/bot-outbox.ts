@@ -10,15 +10,12 @@
  * in seq order. A failed record is reported (itemIdentifier = its SequenceNumber), and Lambda
  * resumes the shard from it; records after it are sent again, which deduplication absorbs.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
 import { botJobFor } from '#domain/bot-jobs.ts';
 import { messageStreamRecordSchema } from '#events/message-stream-record.ts';
 import { config } from '#shared/config.ts';
-import { logger } from '#shared/observability.ts';
+import { streamHandler } from '#shared/stream-handler.ts';
 
 const botJobs = new SqsBotJobQueue(config.botQueueUrl);
 
@@ -27,17 +24,6 @@ async function queueBotJob(record: DynamoDBRecord): Promise<void> {
   await botJobs.enqueue(botJobFor(message, message));
 }
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .handler(async (event, context) => {
-    // One processor per invocation: it holds the batch's state.
-    const processor = new BatchProcessor(EventType.DynamoDBStreams);
-    const response = await processPartialResponse(event, queueBotJob, processor, {
-      context,
-      processInParallel: false,
-    });
-    if (response.batchItemFailures.length > 0) {
-      logger.warn('bot jobs not queued', { failed: response.batchItemFailures.length });
-    }
-    return response;
-  });
+export const handler = streamHandler('dynamodb-stream', queueBotJob, {
+  failureMessage: 'bot jobs not queued',
+});

@@ -4,15 +4,12 @@
  * arrived" signals (`fire-timer.ts`). A failed record comes back after the visibility timeout; each timer
  * re-reads the state it acts on, so a repeat does nothing twice.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { assignmentDeps } from '#adapters/assignment-wiring.ts';
 import { fireTimer } from '#domain/use-cases/fire-timer.ts';
 import { timerMessageSchema } from '#events/timers.ts';
-import { logger, metrics } from '#shared/observability.ts';
+import { logger } from '#shared/observability.ts';
+import { streamHandler } from '#shared/stream-handler.ts';
 
 const deps = assignmentDeps();
 
@@ -25,10 +22,4 @@ async function fire(record: SQSRecord): Promise<void> {
   });
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .handler(async (event, context) => {
-    const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, fire, processor, { context });
-  });
+export const handler = streamHandler('sqs', fire, { metrics: true });
