@@ -10,7 +10,7 @@ import { langSchema } from './lang.ts';
 const string = z.object({ S: z.string().min(1) }).transform((v) => v.S);
 const number = z.object({ N: z.string() }).transform((v) => Number(v.N));
 
-export const outboxImageSchema = z.object({
+const outboxImageSchema = z.object({
   conversationId: string,
   seq: number.pipe(z.number().int().positive()),
   messageId: string,

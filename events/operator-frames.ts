@@ -22,7 +22,6 @@ export const operatorStatusFrameSchema = frameEnvelopeSchema.extend({
   /** Chats at once; omitted: what was set before (first time: OPERATOR_MAX_CHATS). */
   maxChats: z.number().int().min(1).max(20).optional(),
 });
-export type OperatorStatusFrame = z.infer<typeof operatorStatusFrameSchema>;
 
 export const operatorNextFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('operator.next'),

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { operatorQueueNameSchema } from './queue-entry.ts';
 
 /** C7: fires SLA_ASSIGN_SECONDS after the conversation started waiting in a category queue. */
-export const slaAssignTimerSchema = z.object({
+const slaAssignTimerSchema = z.object({
   kind: z.literal('sla.assign'),
   conversationId: z.string().min(1),
   entryId: z.string().min(1),
@@ -17,7 +17,7 @@ export const slaAssignTimerSchema = z.object({
 });
 
 /** Fires OPERATOR_GRACE_SECONDS after an operator's last connection closed. */
-export const operatorGraceTimerSchema = z.object({
+const operatorGraceTimerSchema = z.object({
   kind: z.literal('operator.grace'),
   operatorId: z.string().min(1),
   /** The disconnect this timer is for: a later reconnect (and disconnect) makes it stale. */
@@ -26,13 +26,13 @@ export const operatorGraceTimerSchema = z.object({
 });
 
 /** An operator's slot was freed (a ticket completed, a transfer): give them the next conversation. */
-export const operatorFreedSignalSchema = z.object({
+const operatorFreedSignalSchema = z.object({
   kind: z.literal('operator.freed'),
   operatorId: z.string().min(1),
 });
 
 /** A conversation arrived in a queue outside the assignment (a transfer): offer it to whoever is free. */
-export const queueArrivalSignalSchema = z.object({
+const queueArrivalSignalSchema = z.object({
   kind: z.literal('queue.arrival'),
   queue: operatorQueueNameSchema,
 });

@@ -11,7 +11,7 @@ import { stackPropsFromContext } from '../infra/context.ts';
 import { SupportChatStack } from '../infra/support-chat-stack.ts';
 import { parseTemplate, type Template } from './template.ts';
 
-export const LOCAL_STACK_NAME = 'SupportChat';
+const LOCAL_STACK_NAME = 'SupportChat';
 
 export function synthesizeTemplate(): Template {
   const outdir = mkdtempSync(join(tmpdir(), 'support-chat-synth-'));

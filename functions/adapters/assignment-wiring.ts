@@ -31,7 +31,7 @@ import { randomIds, systemClock } from './system.ts';
 import { SqsTimerQueue } from './timer-queue.ts';
 
 /** The operator queues' URLs from their settings (`OPERATOR_QUEUE_URL_<NAME>`). */
-export function operatorQueueUrls(): Record<OperatorQueueName, string> {
+function operatorQueueUrls(): Record<OperatorQueueName, string> {
   return {
     auth: config.operatorQueueUrlAuth,
     applications: config.operatorQueueUrlApplications,
@@ -43,7 +43,7 @@ export function operatorQueueUrls(): Record<OperatorQueueName, string> {
   };
 }
 
-export function assignmentStore(): DynamoAssignmentStore {
+function assignmentStore(): DynamoAssignmentStore {
   return new DynamoAssignmentStore({
     conversationsTable: config.conversationsTable,
     operatorsTable: config.operatorsTable,

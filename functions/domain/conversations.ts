@@ -62,11 +62,6 @@ export function isWithBot(conversation: Conversation): boolean {
   return conversation.state === 'bot';
 }
 
-/** With the bot, which is collecting the intake before a handover. */
-export function isCollectingIntake(conversation: Conversation): boolean {
-  return conversation.state === 'bot' && conversation.intake !== undefined;
-}
-
 export function nextSeq(conversation: Pick<Conversation, 'lastSeq'>): number {
   return conversation.lastSeq + 1;
 }
@@ -81,7 +76,7 @@ export interface NewConversation {
 }
 
 /** A conversation starts with the bot and holds no message yet. */
-export function startConversation(input: NewConversation): Conversation {
+function startConversation(input: NewConversation): Conversation {
   const at = input.now.toISOString();
   return {
     conversationId: input.conversationId,

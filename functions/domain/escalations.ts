@@ -92,7 +92,7 @@ export type EscalationDraft = Pick<EscalationEvent, 'category' | 'reason' | 'int
  * intake, since the operator starts from scratch. Attachments are asked only there: uploading
  * (`attachment.create`) is a later issue, and a question the citizen cannot act on is noise.
  */
-export const INTAKE_BY_REASON: Record<EscalationReason, readonly IntakeField[]> = {
+const INTAKE_BY_REASON: Record<EscalationReason, readonly IntakeField[]> = {
   citizen_request: ['service', 'problem', 'occurredAt', 'errorCode'],
   operator_only: ['service', 'problem', 'occurredAt', 'desiredResult'],
   not_helped: ['service', 'problem', 'occurredAt', 'errorCode', 'desiredResult', 'attachments'],

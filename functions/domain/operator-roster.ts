@@ -23,12 +23,9 @@ export const OPERATOR_QUEUES = [...escalationCategorySchema.options, SENIOR_QUEU
 export const operatorQueueSchema = z.enum(OPERATOR_QUEUES);
 export type OperatorQueueName = z.infer<typeof operatorQueueSchema>;
 
-export const OPERATOR_STATUSES = ['online', 'away', 'offline'] as const;
+const OPERATOR_STATUSES = ['online', 'away', 'offline'] as const;
 export const operatorStatusSchema = z.enum(OPERATOR_STATUSES);
 export type OperatorStatus = z.infer<typeof operatorStatusSchema>;
-
-/** The most chats anyone may hold at once, whatever they ask for. */
-export const MAX_CHATS_CEILING = 20;
 
 export interface Operator {
   /** Cognito `sub`. */

@@ -6,7 +6,7 @@ import type { Connection } from '#domain/sessions.ts';
 import { documentClient } from './document-client.ts';
 import { connectionItem } from './item-schemas.ts';
 
-export const BY_PRINCIPAL_INDEX = 'byPrincipal';
+const BY_PRINCIPAL_INDEX = 'byPrincipal';
 
 export class DynamoConnectionRepository implements ConnectionRepository {
   constructor(private readonly tableName: string) {}

@@ -40,8 +40,8 @@ import { documentClient } from './document-client.ts';
 import { conversationItem, operatorItem } from './item-schemas.ts';
 import { cancellationReasons, conditionFailedAt } from './transactions.ts';
 
-export const BY_STATUS_INDEX = 'byStatus';
-export const BY_QUEUE_INDEX = 'byQueue';
+const BY_STATUS_INDEX = 'byStatus';
+const BY_QUEUE_INDEX = 'byQueue';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

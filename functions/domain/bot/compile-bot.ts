@@ -13,7 +13,7 @@ import { normalizeText } from './normalize.ts';
 import { analyze, compileVocabulary, createVocabulary } from './vocabulary.ts';
 
 /** Bump when features, weights, stop words or normalisation change what compiling produces. */
-export const MODEL_REVISION = 'tfidf-knn-4';
+const MODEL_REVISION = 'tfidf-knn-4';
 
 /** FNV-1a over the examples and the revision: cheap, deterministic, no crypto needed. */
 export function fingerprintOf(kb: Pick<KnowledgeBase, 'intents'>): string {

@@ -55,7 +55,7 @@ import { type Delivery, planTurn, publishAndDeliver, recentCitizenMessages } fro
 export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
 /** The intent of INTENTS.md the bot answers when the knowledge base does not cover a question. */
-export const FALLBACK_INTENT = 'fallback';
+const FALLBACK_INTENT = 'fallback';
 
 export interface AnswerCitizenMessageDeps {
   jobContext: BotJobContextReader;

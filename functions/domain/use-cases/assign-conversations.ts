@@ -328,13 +328,13 @@ class AssignRunError extends Error {
 }
 
 /** Every assignment of runs, including those committed before a failure. */
-export function committedAssignments(run: AssignmentRun): Assignment[] {
+function committedAssignments(run: AssignmentRun): Assignment[] {
   const extra = run.failure instanceof AssignRunError ? run.failure.committed : [];
   return [...run.assignments, ...extra];
 }
 
 /** Merges runs (several queues, several operators) into one. */
-export function mergeRuns(...runs: AssignmentRun[]): AssignmentRun {
+function mergeRuns(...runs: AssignmentRun[]): AssignmentRun {
   const merged = emptyRun();
   for (const run of runs) {
     merged.assignments.push(...committedAssignments(run));
@@ -590,7 +590,7 @@ export async function tellWaitingCitizen(
 }
 
 /** `conversation.updated` for a waiting citizen. */
-export function queuedUpdate(
+function queuedUpdate(
   conversation: Pick<Conversation, 'conversationId' | 'ticketId' | 'ticketNumber'>,
   queuePosition: number,
   etaSeconds: number,
@@ -634,7 +634,7 @@ export async function readQueueStats(
 }
 
 /** Pushes `queue.stats` to every connection of every online operator. */
-export async function broadcastStats(deps: AnnounceDeps, online: readonly Operator[]): Promise<void> {
+async function broadcastStats(deps: AnnounceDeps, online: readonly Operator[]): Promise<void> {
   if (online.length === 0) return;
   const frame: PushedFrame = await readQueueStats(deps);
   const lists = await Promise.all(online.map((o) => deps.connections.listByPrincipal(o.operatorId)));

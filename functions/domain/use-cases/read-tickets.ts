@@ -56,7 +56,7 @@ export async function getTicket(
 }
 
 /** How many tickets of one status staff get at once, newest first. */
-export const STAFF_LIST_LIMIT = 100;
+const STAFF_LIST_LIMIT = 100;
 
 export async function listTickets(
   deps: ReadTicketsDeps,

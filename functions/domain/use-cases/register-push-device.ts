@@ -35,7 +35,7 @@ export function pushOwnerKeys(owner: { sessionId?: string; citizenId?: string })
   ];
 }
 
-export function deviceKeyOf(platform: PushPlatform, deviceToken: string): string {
+function deviceKeyOf(platform: PushPlatform, deviceToken: string): string {
   return `${platform}#${createHash('sha256').update(deviceToken).digest('hex')}`;
 }
 

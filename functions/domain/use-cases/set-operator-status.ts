@@ -123,7 +123,7 @@ async function reannounceHeld(deps: SetOperatorStatusDeps, operatorId: string): 
   );
 }
 
-export function stateFrame(operator: Operator): Omit<OperatorStateFrame, 'requestId'> {
+function stateFrame(operator: Operator): Omit<OperatorStateFrame, 'requestId'> {
   return {
     type: 'operator.state',
     status: operator.status,
