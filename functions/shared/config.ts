@@ -39,7 +39,7 @@ const SETTINGS = {
   resumeTokenTtlSeconds: setting('RESUME_TOKEN_TTL_SECONDS', positiveInt.default(24 * 60 * 60)),
   /** How long the token a connection resumed with stays valid after that connection's hello. */
   resumeTokenGraceSeconds: setting('RESUME_TOKEN_GRACE_SECONDS', positiveInt.default(5 * 60)),
-  // Dispatch (docs/architecture.md, "Dispatch"): operators, their queues and the timers.
+  // Assignment (docs/architecture.md, "Dispatch"): operators, their queues and the timer queue.
   operatorsTable: setting('OPERATORS_TABLE', name),
   /** Timers (SLA, operator grace) and "capacity appeared" signals for the assignment. */
   timerQueueUrl: setting('DISPATCH_QUEUE_URL', z.url()),
