@@ -13,7 +13,7 @@ export type Role = z.infer<typeof roleSchema>;
 const contextBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 /** The context the authorizer returns (the `context` of its policy document). */
-export const authorizerContextSchema = z.object({
+const authorizerContextSchema = z.object({
   sessionId: z.string().min(1),
   role: roleSchema,
   lang: langSchema,

@@ -13,7 +13,6 @@ export const frameEnvelopeSchema = z.object({
 export const helloFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('hello'),
 });
-export type HelloFrame = z.infer<typeof helloFrameSchema>;
 
 /**
  * `text` is only typed here: trimming and the 1–4000 limit are message rules of the domain
@@ -26,10 +25,9 @@ export const messageSendFrameSchema = frameEnvelopeSchema.extend({
   text: z.string(),
   attachmentIds: z.array(z.string().min(1).max(64)).max(10).optional(),
 });
-export type MessageSendFrame = z.infer<typeof messageSendFrameSchema>;
 
-export const HISTORY_DEFAULT_LIMIT = 50;
-export const HISTORY_MAX_LIMIT = 100;
+const HISTORY_DEFAULT_LIMIT = 50;
+const HISTORY_MAX_LIMIT = 100;
 
 export const historyGetFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('history.get'),
@@ -37,7 +35,6 @@ export const historyGetFrameSchema = frameEnvelopeSchema.extend({
   afterSeq: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(HISTORY_MAX_LIMIT).default(HISTORY_DEFAULT_LIMIT),
 });
-export type HistoryGetFrame = z.infer<typeof historyGetFrameSchema>;
 
 /**
  * `text` is the prefix the citizen is typing. As for `message.send`, it is only typed here: the
@@ -48,7 +45,6 @@ export const suggestFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('suggest'),
   text: z.string(),
 });
-export type SuggestFrame = z.infer<typeof suggestFrameSchema>;
 
 /**
  * The citizen asks for a person. `reason` is their own words, if the client asks for them; it is
@@ -58,7 +54,6 @@ export const operatorRequestFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('operator.request'),
   reason: z.string().max(4000).optional(),
 });
-export type OperatorRequestFrame = z.infer<typeof operatorRequestFrameSchema>;
 
 /**
  * A frame that selected no route (`$default`): only the envelope is read, so the answer can echo

@@ -22,7 +22,6 @@ export const operatorReplyFrameSchema = frameEnvelopeSchema.extend({
   text: z.string(),
   attachmentIds: z.array(z.string().min(1).max(64)).max(10).optional(),
 });
-export type OperatorReplyFrame = z.infer<typeof operatorReplyFrameSchema>;
 
 /** An internal note on a conversation: operators see it, the citizen never does. Same text rules. */
 export const operatorNoteFrameSchema = frameEnvelopeSchema.extend({
@@ -30,14 +29,13 @@ export const operatorNoteFrameSchema = frameEnvelopeSchema.extend({
   conversationId,
   text: z.string(),
 });
-export type OperatorNoteFrame = z.infer<typeof operatorNoteFrameSchema>;
 
 /** Where a conversation may be transferred: the senior queue or a category's queue. */
 export const transferTargetSchema = z.union([z.literal('senior'), escalationCategorySchema]);
 export type TransferTarget = z.infer<typeof transferTargetSchema>;
 
 /** Why a transfer is made, for the next operator (an internal note; never shown to the citizen). */
-export const MAX_TRANSFER_REASON_LENGTH = 1000;
+const MAX_TRANSFER_REASON_LENGTH = 1000;
 
 export const operatorTransferFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('operator.transfer'),
@@ -45,21 +43,18 @@ export const operatorTransferFrameSchema = frameEnvelopeSchema.extend({
   to: transferTargetSchema,
   reason: z.string().trim().min(1).max(MAX_TRANSFER_REASON_LENGTH),
 });
-export type OperatorTransferFrame = z.infer<typeof operatorTransferFrameSchema>;
 
 /** Canned answers matching `query` (all of them, by title, without one), in the operator's language. */
 export const cannedListFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('canned.list'),
   query: z.string().max(200).optional(),
 });
-export type CannedListFrame = z.infer<typeof cannedListFrameSchema>;
 
 /** "I am typing" in a conversation, relayed to the other side (throttled). */
 export const typingFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('typing'),
   conversationId,
 });
-export type TypingFrame = z.infer<typeof typingFrameSchema>;
 
 export const pushPlatformSchema = z.enum(['fcm', 'apns']);
 export type PushPlatform = z.infer<typeof pushPlatformSchema>;
@@ -78,7 +73,6 @@ export const pushRegisterFrameSchema = frameEnvelopeSchema.extend({
     .max(4096)
     .regex(/^[A-Za-z0-9:_\-.]+$/, 'letters, digits and : _ - . only'),
 });
-export type PushRegisterFrame = z.infer<typeof pushRegisterFrameSchema>;
 
 // Server → client.
 

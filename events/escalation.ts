@@ -1,7 +1,7 @@
 /**
  * The escalation queue message: one conversation handed from the bot to the operators' side, with
  * the intake the bot collected. Produced by the bot worker (and `operator.request`) when a
- * conversation becomes `queued`; consumed by the dispatcher of issue 6, which creates the ticket and
+ * conversation becomes `queued`; consumed by the assignment of issue 6, which creates the ticket and
  * routes by `category`. FIFO message group = conversationId, deduplication id =
  * `{conversationId}#{attempt}` ({@link escalationDeduplicationId}), so a re-sent event is dropped
  * and a later escalation of the same conversation is not.
@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { langSchema } from './lang.ts';
 
-/** The operator queues of SPEC.md C5 (seniors have their own, chosen by the dispatcher). */
+/** The operator queues of SPEC.md C5 (seniors have their own, chosen by the assignment). */
 export const escalationCategorySchema = z.enum([
   'auth',
   'applications',

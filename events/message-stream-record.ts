@@ -1,5 +1,5 @@
 /**
- * The MessagesTable stream record BotDispatch receives (NEW_IMAGE, AttributeValue form), parsed to
+ * The MessagesTable stream record the bot outbox receives (NEW_IMAGE, AttributeValue form), parsed to
  * the stored message's fields a bot job needs. The mapping's filter lets only INSERTs of citizen
  * messages with the outbox mark through; the schema says so again, so a record of any other shape
  * fails loudly (and ends in the on-failure queue) instead of queueing a wrong job.
@@ -10,7 +10,7 @@ import { langSchema } from './lang.ts';
 const string = z.object({ S: z.string().min(1) }).transform((v) => v.S);
 const number = z.object({ N: z.string() }).transform((v) => Number(v.N));
 
-export const outboxImageSchema = z.object({
+const outboxImageSchema = z.object({
   conversationId: string,
   seq: number.pipe(z.number().int().positive()),
   messageId: string,

@@ -1,29 +1,27 @@
 /**
- * Frames of dispatch (PROTOCOL.md, operator actions): an operator's availability (`operator.status`
+ * Frames of assignment (PROTOCOL.md, operator actions): an operator's availability (`operator.status`
  * → `operator.state`), taking the next conversation by hand (`operator.next` →
  * `conversation.assigned` or `queue.empty`), the queues at a glance (`queue.stats`), and what the
- * dispatcher pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.
+ * assignment pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.
  * Client frames are zod schemas each route parses once; server frames are in wire order.
  */
 import * as z from 'zod';
+import type { ChatMessage } from './chat-message.ts';
 import { frameEnvelopeSchema } from './client-frames.ts';
 import type { InternalNote } from './desk-frames.ts';
 import type { CollectedIntake } from './escalation.ts';
 import type { Lang } from './lang.ts';
-import type { ChatMessage } from './server-frames.ts';
+import { operatorQueueNameSchema } from './queue-entry.ts';
 import type { TicketView } from './tickets.ts';
-
-const queueName = z.enum(['auth', 'applications', 'documents', 'legal', 'mfc', 'general', 'senior']);
 
 export const operatorStatusFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('operator.status'),
   status: z.enum(['online', 'away', 'offline']),
   /** The queues to serve; omitted: what was set before (first time: every category, seniors also `senior`). */
-  skills: z.array(queueName).min(1).max(7).optional(),
+  skills: z.array(operatorQueueNameSchema).min(1).max(7).optional(),
   /** Chats at once; omitted: what was set before (first time: OPERATOR_MAX_CHATS). */
   maxChats: z.number().int().min(1).max(20).optional(),
 });
-export type OperatorStatusFrame = z.infer<typeof operatorStatusFrameSchema>;
 
 export const operatorNextFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('operator.next'),

@@ -18,10 +18,10 @@ import {
   suggestFrameSchema,
 } from './client-frames.ts';
 import { operatorReplyFrameSchema, pushRegisterFrameSchema, typingFrameSchema } from './desk-frames.ts';
-import { dispatchTimerSchema } from './dispatch.ts';
 import { authRequestCodeFrameSchema, authVerifyCodeFrameSchema } from './identification.ts';
 import { messageStreamRecordSchema } from './message-stream-record.ts';
 import { operatorStatusFrameSchema } from './operator-frames.ts';
+import { timerMessageSchema } from './timers.ts';
 
 const sample = (name: string): Record<string, unknown> & { requestContext: Record<string, unknown> } =>
   JSON.parse(readFileSync(join(import.meta.dirname, 'samples', name), 'utf8'));
@@ -101,12 +101,12 @@ describe('sample events', () => {
     }
   });
 
-  it('holds every kind of dispatch timer and signal in the SQS batch DispatchTimers receives', () => {
+  it('holds every kind of timer and signal in the SQS batch the timer consumer receives', () => {
     // Prepare
-    const { Records } = sample('dispatch-timers-sqs.json') as unknown as { Records: { body: string }[] };
+    const { Records } = sample('timer-consumer-sqs.json') as unknown as { Records: { body: string }[] };
 
     // Act
-    const timers = Records.map((record) => dispatchTimerSchema.parse(JSON.parse(record.body)));
+    const timers = Records.map((record) => timerMessageSchema.parse(JSON.parse(record.body)));
 
     // Assess
     expect(timers.map((timer) => timer.kind)).toEqual([
@@ -130,9 +130,9 @@ describe('sample events', () => {
     expect(queryStringParameters).toEqual({ lang: 'ru' });
   });
 
-  it('parses the MessagesTable stream record BotDispatch receives into the fields of a bot job', () => {
+  it('parses the MessagesTable stream record the bot outbox receives into the fields of a bot job', () => {
     // Prepare
-    const [record] = (sample('bot-dispatch-stream.json') as unknown as { Records: unknown[] }).Records;
+    const [record] = (sample('bot-outbox-stream.json') as unknown as { Records: unknown[] }).Records;
 
     // Act
     const parsed = messageStreamRecordSchema.parse(record).dynamodb.NewImage;

@@ -2,6 +2,8 @@
  * Server → client frames of PROTOCOL.md v1 implemented so far. Field order here is the order on
  * the wire: a repeated `message.send` must answer a byte-identical ack.
  */
+
+import type { ChatMessage, Suggestion } from './chat-message.ts';
 import type {
   CannedFrame,
   ConversationTransferredFrame,
@@ -41,12 +43,6 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type ConversationState = 'bot' | 'queued' | 'operator' | 'closed';
-export type MessageAuthor = 'citizen' | 'bot' | 'operator' | 'system';
-
-export interface Suggestion {
-  intent: string;
-  title: string;
-}
 
 export interface WelcomeFrame {
   type: 'welcome';
@@ -70,21 +66,6 @@ export interface MessageAckFrame {
   conversationId: string;
   seq: number;
   ts: string;
-}
-
-/** A message as clients see it, pushed alone or inside `history`. */
-export interface ChatMessage {
-  conversationId: string;
-  messageId: string;
-  seq: number;
-  from: MessageAuthor;
-  text: string;
-  ts: string;
-  attachments?: string[];
-  intent?: string;
-  confidence?: number;
-  suggestions?: Suggestion[];
-  operator?: { displayName: string };
 }
 
 export interface MessageFrame extends ChatMessage {

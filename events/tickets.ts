@@ -13,7 +13,7 @@ import { frameEnvelopeSchema } from './client-frames.ts';
 import { escalationCategorySchema } from './escalation.ts';
 import { langSchema } from './lang.ts';
 
-export const ticketStatusSchema = z.enum(['received', 'in_progress', 'waiting', 'completed', 'rejected']);
+const ticketStatusSchema = z.enum(['received', 'in_progress', 'waiting', 'completed', 'rejected']);
 
 const ticketIdSchema = z.string().min(1).max(64);
 /** A ticket number as typed: canonicalised (upper case, O→0, I/L→1) by the domain. */
@@ -29,7 +29,6 @@ export const ticketGetFrameSchema = frameEnvelopeSchema
     message: 'give exactly one of ticketId and number',
     path: ['ticketId'],
   });
-export type TicketGetFrame = z.infer<typeof ticketGetFrameSchema>;
 
 /** `status` narrows the list; staff list tickets by status (default `received`, the newest 100). */
 export const ticketListFrameSchema = frameEnvelopeSchema.extend({
@@ -37,7 +36,7 @@ export const ticketListFrameSchema = frameEnvelopeSchema.extend({
   status: ticketStatusSchema.optional(),
 });
 
-export const waitingForSchema = z.union([
+const waitingForSchema = z.union([
   z
     .string()
     .trim()
@@ -50,7 +49,7 @@ export const waitingForSchema = z.union([
   }),
 ]);
 
-export const rejectReasonSchema = z.union([
+const rejectReasonSchema = z.union([
   z
     .string()
     .trim()
@@ -71,7 +70,6 @@ export const ticketSetStatusFrameSchema = frameEnvelopeSchema.extend({
   waitingFor: waitingForSchema.optional(),
   rejectReason: rejectReasonSchema.optional(),
 });
-export type TicketSetStatusFrame = z.infer<typeof ticketSetStatusFrameSchema>;
 
 /**
  * The citizen rates a completed ticket, once. PROTOCOL.md names the conversation; a ticket with no
@@ -89,7 +87,6 @@ export const feedbackSubmitFrameSchema = frameEnvelopeSchema
     message: 'give exactly one of conversationId and ticketId',
     path: ['conversationId'],
   });
-export type FeedbackSubmitFrame = z.infer<typeof feedbackSubmitFrameSchema>;
 
 // Server → client ----------------------------------------------------------------------------------
 
@@ -167,7 +164,7 @@ export interface FeedbackAckFrame {
  * code) or an e-mail address. Validated by the domain (`functions/domain/identification.ts`), so the
  * same person gets the same citizen id here as when they identify in the chat.
  */
-export const portalContactSchema = z.string().trim().min(3).max(254);
+const portalContactSchema = z.string().trim().min(3).max(254);
 
 export const portalFeedbackRequestSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),

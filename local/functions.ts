@@ -24,7 +24,7 @@ export interface LocalFunction {
   invoke(event: unknown): Promise<unknown>;
 }
 
-export class FunctionTimeoutError extends Error {
+class FunctionTimeoutError extends Error {
   constructor(name: string, seconds: number) {
     super(`${name}: Task timed out after ${seconds.toFixed(2)} seconds`);
   }

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as z from 'zod';
-import { listen } from './gateway.ts';
+import { listen } from './http-server.ts';
 
 const outboxEntrySchema = z.object({
   channel: z.enum(['sms', 'push', 'email']),

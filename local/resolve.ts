@@ -22,7 +22,7 @@ export interface LocalAccount {
   streamArns?: Map<string, string>;
 }
 
-export const LOCAL_API_ID = 'local';
+const LOCAL_API_ID = 'local';
 
 export function physicalName(logicalId: string, resource: Resource): string {
   const p = resource.Properties;

@@ -10,7 +10,7 @@ import { type LocalCognito, startLocalCognito } from './cognito.ts';
 import type { LocalConfig } from './config.ts';
 import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.ts';
 import { functionEnvironment, type LocalFunction, loadFunctions } from './functions.ts';
-import { type Gateway, startGateway } from './gateway.ts';
+import { type Gateway, startGateway } from './gateway/gateway.ts';
 import { type LocalHttp, startHttp } from './http.ts';
 import { httpApiRouteHandler } from './http-api.ts';
 import { type Poller, startPoller } from './pollers.ts';

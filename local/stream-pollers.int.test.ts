@@ -63,7 +63,7 @@ const put = (tableName: string, seq: number, from: string, text: string) =>
   );
 
 const mapping = (overrides: Partial<StreamEventSourceMappingSpec>): StreamEventSourceMappingSpec => ({
-  functionId: 'Dispatch',
+  functionId: 'Outbox',
   tableId: 'Table',
   batchSize: 10,
   startingPosition: 'LATEST',
@@ -77,8 +77,8 @@ const mapping = (overrides: Partial<StreamEventSourceMappingSpec>): StreamEventS
 function recordingFunction(respond: (records: DynamoDBRecord[], call: number) => DynamoDBBatchResponse) {
   const batches: DynamoDBRecord[][] = [];
   const fn: LocalFunction = {
-    logicalId: 'Dispatch',
-    name: 'Dispatch',
+    logicalId: 'Outbox',
+    name: 'Outbox',
     entry: 'test',
     initMs: 0,
     async invoke(event) {
@@ -205,8 +205,8 @@ describe('the DynamoDB stream event source mapping', () => {
     const given: string[] = [];
     const seen: string[] = [];
     const fn: LocalFunction = {
-      logicalId: 'Dispatch',
-      name: 'Dispatch',
+      logicalId: 'Outbox',
+      name: 'Outbox',
       entry: 'test',
       initMs: 0,
       async invoke(event) {

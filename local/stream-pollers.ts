@@ -228,7 +228,7 @@ function firstFailed(result: unknown, records: DynamoDBRecord[]): number | undef
  * match; a nested object matches the nested value; an array lists the allowed values, compared
  * exactly (strings, numbers, booleans, null) or `{ "exists": true|false }`. Filters are OR-ed.
  */
-export function matchesAny(filters: FilterPattern[], record: DynamoDBRecord): boolean {
+function matchesAny(filters: FilterPattern[], record: DynamoDBRecord): boolean {
   if (filters.length === 0) return true;
   return filters.some((pattern) => matches(pattern, record));
 }

@@ -100,7 +100,7 @@ export function referencedId(value: unknown): string | undefined {
  * The logical id of the function behind an API Gateway integration URI or a mapping's FunctionName:
  * a `Fn::Join` that contains `Fn::GetAtt [fn, 'Arn']`, or a plain Ref/GetAtt.
  */
-export function functionIdIn(value: unknown, template: Template): string | undefined {
+function functionIdIn(value: unknown, template: Template): string | undefined {
   const direct = referencedId(value);
   if (direct && template.Resources[direct]?.Type === 'AWS::Lambda::Function') return direct;
   if (typeof value !== 'object' || value === null) return undefined;

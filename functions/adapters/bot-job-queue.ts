@@ -4,7 +4,7 @@
  * The endpoint comes from `AWS_ENDPOINT_URL_SQS` when set (the local stack).
  */
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { BotJobQueue } from '#domain/ports.ts';
+import type { BotJobQueue } from '#domain/ports/bot.ts';
 import type { BotJob } from '#events/bot-job.ts';
 
 // The client's own endpoint, not the queue URL's host: emulators hand out queue URLs with hosts

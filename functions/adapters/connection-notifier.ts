@@ -8,7 +8,7 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports.ts';
+import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports/delivery.ts';
 import { logger } from '#shared/observability.ts';
 
 export interface NotifierSettings {

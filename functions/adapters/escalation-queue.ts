@@ -5,7 +5,7 @@
  * The event carries the intake (the citizen's words): it is never logged here.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { EscalationQueue } from '#domain/ports.ts';
+import type { EscalationQueue } from '#domain/ports/bot.ts';
 import { type EscalationEvent, escalationDeduplicationId } from '#events/escalation.ts';
 
 // The client's own endpoint, not the queue URL's host (see bot-job-queue.ts).

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileBot } from '#domain/bot/compiled.ts';
+import { compileBot } from '#domain/bot/compile-bot.ts';
 import { loadKnowledgeBase } from './knowledge-base.ts';
 
 const KB_DIR = join(import.meta.dirname, '..', '..', 'layers', 'knowledge-base', 'kb');

@@ -10,7 +10,7 @@
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { OutOfBandMessage, OutOfBandNotifier } from '#domain/ports.ts';
+import type { OutOfBandMessage, OutOfBandNotifier } from '#domain/ports/out-of-band.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 

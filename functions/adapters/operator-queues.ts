@@ -1,8 +1,7 @@
 /**
- * The SQS side of dispatch: the operator queues (FIFO, one per category and `senior`; group =
- * conversationId, dedup = the entry id) that hold one message per waiting conversation until it is
- * assigned, and the dispatch queue (standard) whose delayed messages are the SLA and grace timers.
- * Entries carry ids and times only, never the citizen's words.
+ * The operator queues (SQS FIFO, one per category and `senior`; group = conversationId, dedup = the
+ * entry id): one message per waiting conversation until it is assigned. Entries carry ids and times
+ * only, never the citizen's words. The timer queue is `timer-queue.ts`.
  */
 import {
   ChangeMessageVisibilityCommand,
@@ -11,20 +10,16 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { DispatchTimers, OperatorQueues, ReceivedEntry } from '#domain/dispatch-ports.ts';
-import type { OperatorQueueName } from '#domain/operators.ts';
-import type { DispatchTimer } from '#events/dispatch.ts';
-import { type QueueEntry, queueEntrySchema } from '#events/dispatch.ts';
+import type { OperatorQueueName } from '#domain/operator-roster.ts';
+import type { OperatorQueues, ReceivedEntry } from '#domain/ports/assignment.ts';
+import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';
 import { logger } from '#shared/observability.ts';
 
 // The client's own endpoint, not the queue URL's host (see bot-job-queue.ts).
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
-/** SQS's longest DelaySeconds. */
-export const MAX_DELAY_SECONDS = 900;
-
 /**
- * A short wait instead of none for a dispatch run's first look at a queue: a receive without any
+ * A short wait instead of none for a assignment run's first look at a queue: a receive without any
  * wait samples only some SQS servers and may answer empty while messages exist, and a long poll
  * returns as soon as one message is there. Later looks in the same run do not wait (see fillOnce).
  */
@@ -82,20 +77,6 @@ export class SqsOperatorQueues implements OperatorQueues {
         QueueUrl: this.urls[queue],
         ReceiptHandle: receipt,
         VisibilityTimeout: 0,
-      }),
-    );
-  }
-}
-
-export class SqsDispatchTimers implements DispatchTimers {
-  constructor(private readonly queueUrl: string) {}
-
-  async schedule(timer: DispatchTimer, delaySeconds: number): Promise<void> {
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(timer),
-        DelaySeconds: Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds))),
       }),
     );
   }

@@ -19,7 +19,12 @@ import {
   SNSClient,
 } from '@aws-sdk/client-sns';
 import { badRequest } from '#domain/errors.ts';
-import type { OutOfBandNotifier, PushEndpointRegistry, PushNotice, PushSender } from '#domain/ports.ts';
+import type {
+  OutOfBandNotifier,
+  PushEndpointRegistry,
+  PushNotice,
+  PushSender,
+} from '#domain/ports/out-of-band.ts';
 import type { PushPlatform } from '#events/desk-frames.ts';
 
 const EXISTING_ENDPOINT = /Endpoint (arn:[^\s]+) already exists with the same [Tt]oken/;

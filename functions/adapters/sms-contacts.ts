@@ -5,7 +5,7 @@
  * such session of the citizen (SessionsTable, index `byCitizen`). Personal data: never logged.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { SmsContactReader } from '#domain/ports.ts';
+import type { SmsContactReader } from '#domain/ports/out-of-band.ts';
 import { documentClient } from './dynamodb/document-client.ts';
 
 const SESSIONS_BY_CITIZEN_INDEX = 'byCitizen';

@@ -1,7 +1,7 @@
 /** The process's clock, id source and timer, behind the domain's ports so use cases stay testable. */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Clock, IdGenerator, Sleeper } from '#domain/ports.ts';
+import type { Clock, IdGenerator, Sleeper } from '#domain/ports/system.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 

@@ -36,7 +36,7 @@ const EVERYONE: readonly Role[] = ['guest', 'citizen', 'operator', 'senior'];
 const row = (roles: readonly Role[], resolveCitizen = false): ActionPolicy => ({ roles, resolveCitizen });
 
 /** Every action of PROTOCOL.md (and this backend's additions), in the order of PROTOCOL.md. */
-export const AUTHORIZATION_POLICY = {
+const AUTHORIZATION_POLICY = {
   // Citizen actions.
   hello: row(EVERYONE),
   'message.send': row(CITIZEN_SIDE),
@@ -76,7 +76,7 @@ export type Action = keyof typeof AUTHORIZATION_POLICY;
 
 export const ACTIONS = Object.keys(AUTHORIZATION_POLICY) as Action[];
 
-export function isAction(value: string): value is Action {
+function isAction(value: string): value is Action {
   return Object.hasOwn(AUTHORIZATION_POLICY, value);
 }
 

@@ -1,6 +1,6 @@
 /**
  * The one place a bot job is built, for both of its producers: `message.send` right after the
- * commit (the fast path) and the stream dispatcher from the stored message (the outbox). Both build
+ * commit (the fast path) and the bot outbox from the stored message. Both build
  * the same job from the same facts, so SQS FIFO deduplication (group = conversation, deduplication
  * id = message id) makes the two sends one job.
  */

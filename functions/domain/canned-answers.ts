@@ -12,7 +12,7 @@ import { isStopWord, stemWord } from './bot/stem.ts';
 
 const localized = z.object({ ru: z.string().trim().min(1), en: z.string().trim().min(1) });
 
-export const cannedAnswerSchema = z.object({
+const cannedAnswerSchema = z.object({
   id: z.string().regex(/^[a-z0-9_.]+$/, 'lower-case id with dots'),
   category: escalationCategorySchema,
   title: localized,
@@ -28,7 +28,7 @@ export const cannedFileSchema = z.array(cannedAnswerSchema).min(1);
 const OPERATOR_PLACEHOLDER = /\{operator\}/g;
 
 /** At most this many answers are listed for one query (the console shows a short pick list). */
-export const CANNED_LIST_LIMIT = 20;
+const CANNED_LIST_LIMIT = 20;
 
 interface IndexedAnswer {
   entry: CannedAnswerEntry;

@@ -27,7 +27,7 @@ export interface Conversation {
   escalation?: EscalationRecord;
   /** The operator queue it was escalated to. */
   category?: string;
-  /** Set by the dispatcher while an operator has it (state `operator`): who, shown how, since when. */
+  /** Set by the assignment while an operator has it (state `operator`): who, shown how, since when. */
   operatorId?: string;
   operatorName?: string;
   assignedAt?: string;
@@ -38,7 +38,7 @@ export interface Conversation {
   /** The ticket's readable number (`GU-…`), shown to the citizen with the queue position. */
   ticketNumber?: string;
   /**
-   * Set by the dispatcher while the conversation waits for an operator (state `queued`): the operator
+   * Set by the assignment while the conversation waits for an operator (state `queued`): the operator
    * queue, when it started waiting (the queue's order, kept when it is put back to the front), and the
    * id of this stay in the queue (its SQS message and timers name it; any other is stale). `queue`
    * is removed on assignment, so only waiting conversations are in the `byQueue` index.
@@ -48,7 +48,7 @@ export interface Conversation {
   queueEntryId?: string;
   /** The queue the operator took it from: where it goes back if they disconnect for good. */
   assignedQueue?: string;
-  /** The escalation attempt the dispatcher took in (idempotency of the escalation consumer). */
+  /** The escalation attempt the assignment took in (idempotency of the escalation consumer). */
   dispatchedAttempt?: number;
   /** When it waited past SLA_ASSIGN_SECONDS and went to the senior queue (C7). */
   slaBreachedAt?: string;
@@ -60,11 +60,6 @@ export function isOpen(conversation: Conversation): boolean {
 
 export function isWithBot(conversation: Conversation): boolean {
   return conversation.state === 'bot';
-}
-
-/** With the bot, which is collecting the intake before a handover. */
-export function isCollectingIntake(conversation: Conversation): boolean {
-  return conversation.state === 'bot' && conversation.intake !== undefined;
 }
 
 export function nextSeq(conversation: Pick<Conversation, 'lastSeq'>): number {
@@ -81,7 +76,7 @@ export interface NewConversation {
 }
 
 /** A conversation starts with the bot and holds no message yet. */
-export function startConversation(input: NewConversation): Conversation {
+function startConversation(input: NewConversation): Conversation {
   const at = input.now.toISOString();
   return {
     conversationId: input.conversationId,

@@ -15,6 +15,8 @@
  * How much is asked depends on why (INTAKE_BY_REASON): the intake collects what an operator needs,
  * lets the citizen skip any question, and never asks for what the conversation already contains.
  */
+
+import type { Suggestion } from '#events/chat-message.ts';
 import {
   type CollectedIntake,
   type EscalationCategory,
@@ -23,7 +25,6 @@ import {
   escalationCategorySchema,
 } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
-import type { Suggestion } from '#events/server-frames.ts';
 import {
   answerIntake,
   type EscalationReason as BotEscalationReason,
@@ -33,7 +34,6 @@ import {
   nextIntakeQuestion,
   startIntake,
 } from './bot/index.ts';
-import type { Conversation } from './conversations.ts';
 
 /** An intake in progress, stored on the conversation between the citizen's answers. */
 export interface IntakeProgress {
@@ -53,6 +53,13 @@ export interface EscalationRecord {
   event: EscalationEvent;
   /** The bot message stored with the change to `queued`: a redelivery of it publishes again. */
   seq: number;
+}
+
+/** What an escalation is recorded against: a conversation, with the escalation it carries if any. */
+export interface EscalatingConversation {
+  conversationId: string;
+  sessionId: string;
+  escalation?: EscalationRecord;
 }
 
 /** One message the bot says in a turn; the use case gives it its seq. */
@@ -85,7 +92,7 @@ export type EscalationDraft = Pick<EscalationEvent, 'category' | 'reason' | 'int
  * intake, since the operator starts from scratch. Attachments are asked only there: uploading
  * (`attachment.create`) is a later issue, and a question the citizen cannot act on is noise.
  */
-export const INTAKE_BY_REASON: Record<EscalationReason, readonly IntakeField[]> = {
+const INTAKE_BY_REASON: Record<EscalationReason, readonly IntakeField[]> = {
   citizen_request: ['service', 'problem', 'occurredAt', 'errorCode'],
   operator_only: ['service', 'problem', 'occurredAt', 'desiredResult'],
   not_helped: ['service', 'problem', 'occurredAt', 'errorCode', 'desiredResult', 'attachments'],
@@ -206,7 +213,7 @@ function collected(progress: IntakeProgress): CollectedIntake {
  */
 export function escalationRecord(
   draft: EscalationDraft,
-  conversation: Pick<Conversation, 'conversationId' | 'sessionId' | 'escalation'>,
+  conversation: EscalatingConversation,
   seq: number,
   now: Date,
 ): EscalationRecord {

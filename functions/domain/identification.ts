@@ -95,7 +95,7 @@ export interface IdentityHasher {
 }
 
 /** Two hashes of the same kind compared in constant time. */
-export function sameHash(a: string, b: string): boolean {
+function sameHash(a: string, b: string): boolean {
   const left = Buffer.from(a, 'base64url');
   const right = Buffer.from(b, 'base64url');
   return left.length === right.length && timingSafeEqual(left, right);

@@ -3,8 +3,9 @@
  * the mapping to the PROTOCOL `message` shape. Sequence numbers are allocated by the conversation
  * (`functions/domain/conversations.ts`), never here.
  */
+
+import type { ChatMessage, MessageAuthor, Suggestion } from '#events/chat-message.ts';
 import type { Lang } from '#events/lang.ts';
-import type { ChatMessage, MessageAuthor, Suggestion } from '#events/server-frames.ts';
 import { exceedsCharacters } from './characters.ts';
 import { badRequest, ChatError } from './errors.ts';
 
@@ -27,7 +28,7 @@ export interface StoredMessage {
   /**
    * `bot` on a citizen message committed while its conversation was with the bot: the message is
    * its own outbox entry, and its stream record makes sure the bot gets the job even if
-   * `message.send` died before queueing it (functions/handlers/bot-dispatch.ts). `operator` on a
+   * `message.send` died before queueing it (functions/handlers/bot-outbox.ts). `operator` on a
    * citizen message committed while the conversation was queued or with an operator: its stream
    * record makes the desk relay push it to the assigned operator (functions/handlers/desk-relay.ts).
    * Never sent to clients.

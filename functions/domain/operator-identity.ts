@@ -24,7 +24,7 @@ export interface OperatorTokenVerifier {
 }
 
 /** Longest token considered at all: Cognito ID tokens are 1–2 KB, more with many groups. */
-export const MAX_ID_TOKEN_LENGTH = 8192;
+const MAX_ID_TOKEN_LENGTH = 8192;
 
 const COGNITO_ISSUER =
   /^https:\/\/cognito-idp\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com\/[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/;

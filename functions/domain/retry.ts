@@ -1,4 +1,4 @@
-import type { Sleeper } from './ports.ts';
+import type { Sleeper } from './ports/system.ts';
 
 /**
  * How a writer that lost the `lastSeq` race tries again: bounded attempts, exponential backoff with

@@ -113,7 +113,7 @@ export function isFinal(status: TicketStatus): boolean {
   return TRANSITIONS[status].length === 0;
 }
 
-export function canMove(from: TicketStatus, to: TicketStatus): boolean {
+function canMove(from: TicketStatus, to: TicketStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 

@@ -4,11 +4,7 @@
  * conversations go on. Each job is answered once however often it is delivered. It also runs the
  * intake before a handover and puts queued conversations on the escalation queue.
  */
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SqsRedelivery } from '#adapters/bot-job-queue.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
@@ -26,6 +22,7 @@ import { type AnswerOutcome, answerCitizenMessage } from '#domain/use-cases/answ
 import { botJobSchema } from '#events/bot-job.ts';
 import { config } from '#shared/config.ts';
 import { countEscalation, logger, metrics } from '#shared/observability.ts';
+import { streamHandler } from '#shared/stream-handler.ts';
 
 // Loaded once per Lambda instance: the knowledge base ships in a layer and is validated on load.
 const knowledgeBase = loadKnowledgeBase(config.knowledgeBaseDir);
@@ -91,20 +88,10 @@ function report(outcome: AnswerOutcome, ids: { conversationId: string; messageId
   logger.info('bot job settled without a new answer', { ...ids, ...outcome });
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .handler(async (event, context) => {
-    // One processor per invocation: it holds the batch's state, and instances that serve
-    // invocations concurrently (the local stack's) must not see each other's records.
-    const processor = new SqsFifoPartialProcessorAsync();
-    const response = await processPartialResponse(event, answerJob, processor, {
-      context,
-      skipGroupOnError: true,
-    });
-    await scheduleRedelivery(event, response);
-    return response;
-  });
+export const handler = streamHandler('sqs-fifo', answerJob, {
+  metrics: true,
+  afterBatch: scheduleRedelivery,
+});
 
 /** Failed jobs (and the rest of their group) come back in seconds, not after the visibility timeout. */
 async function scheduleRedelivery(event: SQSEvent, response: SQSBatchResponse): Promise<void> {

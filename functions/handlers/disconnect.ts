@@ -7,8 +7,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
-import { SqsDispatchTimers } from '#adapters/operator-queues.ts';
 import { systemClock } from '#adapters/system.ts';
+import { SqsTimerQueue } from '#adapters/timer-queue.ts';
 import { closeConnection } from '#domain/use-cases/close-connection.ts';
 import { noteOperatorDisconnect } from '#domain/use-cases/note-operator-disconnect.ts';
 import { callerSchema } from '#events/authorizer-context.ts';
@@ -21,7 +21,7 @@ const deps = { connections };
 const operatorDeps = {
   connections,
   operators: new DynamoOperatorRepository(config.operatorsTable),
-  timers: new SqsDispatchTimers(config.dispatchQueueUrl),
+  timers: new SqsTimerQueue(config.timerQueueUrl),
   clock: systemClock,
   graceSeconds: config.operatorGraceSeconds,
 };

@@ -5,17 +5,14 @@
  * conversation run in order; a failed one fails the rest of its group (`skipGroupOnError`) and comes
  * back, and the use case's idempotency on (conversationId, attempt) absorbs the repeat.
  */
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dispatchDeps } from '#adapters/dispatch-wiring.ts';
+import type { SQSRecord } from 'aws-lambda';
+import { assignmentDeps } from '#adapters/assignment-wiring.ts';
 import { admitEscalation } from '#domain/use-cases/admit-escalation.ts';
 import { escalationEventSchema } from '#events/escalation.ts';
-import { logger, metrics } from '#shared/observability.ts';
+import { logger } from '#shared/observability.ts';
+import { streamHandler } from '#shared/stream-handler.ts';
 
-const deps = dispatchDeps();
+const deps = assignmentDeps();
 
 async function admit(record: SQSRecord): Promise<void> {
   const event = escalationEventSchema.parse(JSON.parse(record.body));
@@ -28,11 +25,4 @@ async function admit(record: SQSRecord): Promise<void> {
   });
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  .handler(async (event, context) => {
-    // One processor per invocation: it holds the batch's state.
-    const processor = new SqsFifoPartialProcessorAsync();
-    return processPartialResponse(event, admit, processor, { context, skipGroupOnError: true });
-  });
+export const handler = streamHandler('sqs-fifo', admit, { metrics: true });

@@ -1,15 +1,15 @@
 /**
  * Route `operator.next` (operators, seniors): takes the longest-waiting conversation of the caller's
- * queues by hand, with the same exactly-once assignment as automatic dispatch. Answers
+ * queues by hand, with the same exactly-once assignment as automatic assignment. Answers
  * `conversation.assigned`, or `queue.empty` when nobody waits.
  */
-import { dispatchDeps } from '#adapters/dispatch-wiring.ts';
+import { assignmentDeps } from '#adapters/assignment-wiring.ts';
 import { takeNextConversation } from '#domain/use-cases/take-next-conversation.ts';
 import { operatorNextFrameSchema } from '#events/operator-frames.ts';
 import { logger } from '#shared/observability.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
-const deps = dispatchDeps();
+const deps = assignmentDeps();
 
 export const handler = routeHandler(
   operatorNextFrameSchema,

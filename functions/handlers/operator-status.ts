@@ -3,13 +3,13 @@
  * Going online takes the waiting conversations the free slots allow (`conversation.assigned` is
  * pushed first); offline hands back what the operator holds. Answers `operator.state`.
  */
-import { dispatchDeps } from '#adapters/dispatch-wiring.ts';
+import { assignmentDeps } from '#adapters/assignment-wiring.ts';
 import { setOperatorStatus } from '#domain/use-cases/set-operator-status.ts';
 import { operatorStatusFrameSchema } from '#events/operator-frames.ts';
 import { logger } from '#shared/observability.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
-const deps = dispatchDeps();
+const deps = assignmentDeps();
 
 export const handler = routeHandler(
   operatorStatusFrameSchema,

@@ -1,12 +1,12 @@
 /**
  * Route `operator.transfer`: the assigned operator hands the conversation to the senior queue or
- * another category's queue (dispatch releases their slot and queues it), with the reason as an
+ * another category's queue (assignment releases their slot and queues it), with the reason as an
  * internal note; the citizen sees `conversation.updated` (queued). Answers `conversation.transferred`
  * and counts `Transfers` (EMF, the target as metadata).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { UseCaseConversationMover } from '#adapters/assignment-wiring.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
-import { DispatchConversationMover } from '#adapters/dispatch-wiring.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
@@ -19,7 +19,7 @@ import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = {
   conversations: new DynamoConversationRepository(config.conversationsTable),
-  mover: new DispatchConversationMover(),
+  mover: new UseCaseConversationMover(),
   notes: new DynamoNoteRepository(config.notesTable),
   connections: new DynamoConnectionRepository(config.connectionsTable),
   notifier: new ApiGatewayConnectionNotifier({

@@ -4,8 +4,9 @@
  * `feedback.request`); a final status closes the conversation and frees the operator's slot.
  * Records the resolution time of a ticket that reaches a final status. Notes are never logged.
  */
+
+import { UseCaseAssignmentReleaser } from '#adapters/assignment-wiring.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
-import { DispatchAssignmentReleaser } from '#adapters/dispatch-wiring.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
@@ -30,8 +31,8 @@ const deps = {
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,
   }),
-  // Frees the operator's slot once and wakes the dispatcher to give them the next conversation.
-  releaser: new DispatchAssignmentReleaser(),
+  // Frees the operator's slot once and wakes the assignment to give them the next conversation.
+  releaser: new UseCaseAssignmentReleaser(),
   clock: systemClock,
   retentionDays: config.messageRetentionDays,
 };

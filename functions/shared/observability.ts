@@ -52,11 +52,11 @@ export function recordCsat(feedback: { rating: number; category: string }): void
 }
 
 /**
- * Dispatch metrics (C7): `TimeToAssignment` (ms from joining the waiting line to an operator taking
+ * Assignment metrics (C7): `TimeToAssignment` (ms from joining the waiting line to an operator taking
  * it) and `SlaBreaches` (a conversation nobody took within SLA_ASSIGN_SECONDS; the C8 alarm watches
  * it). The queue rides along as metadata, so each metric stays one series.
  */
-export const dispatchMetrics = {
+export const assignmentMetrics = {
   assigned(queue: string, waitedMs: number): void {
     const metric = metrics.singleMetric();
     metric.addMetadata('queue', queue);

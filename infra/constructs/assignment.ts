@@ -40,7 +40,7 @@ export class Assignment extends Construct {
   constructor(scope: Construct, id: string, props: AssignmentProps) {
     super(scope, id);
     const { settings, tables, assignmentQueues, realtime } = props;
-    // Everything `dispatchDeps()` (functions/adapters/dispatch-wiring.ts) uses.
+    // Everything `assignmentDeps()` (functions/adapters/assignment-wiring.ts) uses.
     const assigning = (
       fnId: string,
       file: string,
@@ -77,7 +77,7 @@ export class Assignment extends Construct {
 
     this.timerConsumer = assigning(
       'TimerConsumer',
-      'dispatch-timers',
+      'timer-consumer',
       'SLA and grace timers, and "capacity appeared" signals: moves breaches to seniors, requeues a lost operator',
       TIMER_CONSUMER_TIMEOUT,
     );

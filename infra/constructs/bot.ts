@@ -108,7 +108,7 @@ export class BotOutbox extends Construct {
         'on-call reads it (alarm BotOutboxFailures); nothing consumes it that could fail again.',
     });
     this.function = new HouseFunction(this, 'BotOutbox', {
-      entry: 'functions/handlers/bot-dispatch.ts',
+      entry: 'functions/handlers/bot-outbox.ts',
       description: 'Queues the bot job of every citizen message to the bot from the messages stream (outbox)',
       settings: props.settings,
       memorySize: 256,

@@ -13,7 +13,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { OperatorQueueName } from '../../functions/domain/operators.ts';
+import type { OperatorQueueName } from '../../functions/domain/operator-roster.ts';
 import { repoPath, repoRoot } from '../paths.ts';
 import { esmRequireBanner, externalModules, mainFields, nodeTarget, sourcesContent } from './bundling.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';

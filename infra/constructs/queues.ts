@@ -12,7 +12,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { OPERATOR_QUEUES, type OperatorQueueName } from '../../functions/domain/operators.ts';
+import { OPERATOR_QUEUES, type OperatorQueueName } from '../../functions/domain/operator-roster.ts';
 import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
 import { conversationQueue } from './conversation-queue.ts';
 import type { ChatTables } from './data.ts';
@@ -109,7 +109,7 @@ export function operatorQueueEnvName(queue: OperatorQueueName) {
 export class AssignmentQueues extends Construct {
   readonly operatorQueues: Record<OperatorQueueName, Queue>;
   readonly operatorDeadLetterQueues: Record<OperatorQueueName, Queue>;
-  /** SLA and grace timers (delayed messages) and "capacity appeared" signals: `events/dispatch.ts`. */
+  /** SLA and grace timers (delayed messages) and "capacity appeared" signals: `events/timers.ts`. */
   readonly timerQueue: Queue;
   readonly timerDeadLetterQueue: Queue;
   private readonly tables: ChatTables;

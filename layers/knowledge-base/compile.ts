@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
-import { compileBot } from '#domain/bot/compiled.ts';
+import { compileBot } from '#domain/bot/compile-bot.ts';
 
 const dir = process.argv[2] ?? join(import.meta.dirname, 'kb');
 const compiled = compileBot(loadKnowledgeBase(dir));

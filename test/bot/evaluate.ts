@@ -54,7 +54,7 @@ export interface EvalReport {
   confusions: Map<string, number>;
 }
 
-export function isRight(testCase: EvalCase, reply: BotReply): boolean {
+function isRight(testCase: EvalCase, reply: BotReply): boolean {
   if (!testCase.expect.includes(reply.intent)) return false;
   return testCase.escalate === undefined || testCase.escalate === reply.escalate;
 }

@@ -6,7 +6,7 @@ import { configFromContext } from '../../infra/context.ts';
 import { environmentOf, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { chat, data, template } = synthesizeApp();
+const { data, template } = synthesizeApp();
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
 const idOf = (element: Construct) => Stack.of(element).getLogicalId(element.node.defaultChild as CfnElement);
 const byEntry = (entry: string) => {

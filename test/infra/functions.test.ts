@@ -5,7 +5,7 @@ import { repoPath } from '../../infra/paths.ts';
 import { environmentOf, resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
 
 // Prepare
-const { chat, data, template } = synthesizeApp();
+const { chat, template } = synthesizeApp();
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
 const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
 const roles = resourcesOf(template, 'AWS::IAM::Role');
@@ -79,7 +79,7 @@ describe('every Lambda function', () => {
       Suggest: 'functions/handlers/suggest.ts',
       OperatorRequest: 'functions/handlers/operator-request.ts',
       BotWorker: 'functions/handlers/bot-worker.ts',
-      BotOutbox: 'functions/handlers/bot-dispatch.ts',
+      BotOutbox: 'functions/handlers/bot-outbox.ts',
       AuthRequestCode: 'functions/handlers/auth-request-code.ts',
       AuthVerifyCode: 'functions/handlers/auth-verify-code.ts',
       TicketGet: 'functions/handlers/ticket-get.ts',
@@ -88,7 +88,7 @@ describe('every Lambda function', () => {
       FeedbackSubmit: 'functions/handlers/feedback-submit.ts',
       PortalFeedback: 'functions/handlers/portal-feedback.ts',
       EscalationConsumer: 'functions/handlers/escalation-consumer.ts',
-      TimerConsumer: 'functions/handlers/dispatch-timers.ts',
+      TimerConsumer: 'functions/handlers/timer-consumer.ts',
       OperatorStatus: 'functions/handlers/operator-status.ts',
       OperatorNext: 'functions/handlers/operator-next.ts',
       QueueStats: 'functions/handlers/queue-stats.ts',
@@ -175,7 +175,7 @@ describe('every Lambda function', () => {
   });
 });
 
-/** What every dispatcher (functions/adapters/dispatch-wiring.ts `dispatchDeps`) reads and writes. */
+/** What every assigning function (functions/adapters/assignment-wiring.ts `assignmentDeps`) reads and writes. */
 const DISPATCHER_TABLES = {
   Conversations: 'readWrite',
   Operators: 'readWrite',
@@ -211,7 +211,7 @@ describe('least privilege on the tables', () => {
     ['history-get', { Conversations: 'read', Messages: 'read', Sessions: 'read' }],
     ['suggest', {}],
     // The stream carries the message: no table read at all (its stream grant is asserted in bot.test.ts).
-    ['bot-dispatch', {}],
+    ['bot-outbox', {}],
     [
       'operator-request',
       { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'readWrite', Connections: 'readWrite' },
@@ -243,7 +243,7 @@ describe('least privilege on the tables', () => {
     ['auth-request-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite' }],
     ['auth-verify-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite', Conversations: 'write' }],
     ['escalation-consumer', DISPATCHER_TABLES],
-    ['dispatch-timers', DISPATCHER_TABLES],
+    ['timer-consumer', DISPATCHER_TABLES],
     ['operator-status', DISPATCHER_TABLES],
     ['operator-next', DISPATCHER_TABLES],
     ['queue-stats', { Conversations: 'read' }],
@@ -289,7 +289,7 @@ describe('least privilege on the tables', () => {
       ),
     );
     expect(senders.map((fn) => fn.Metadata?.['local:entry']).sort()).toEqual([
-      'functions/handlers/bot-dispatch.ts',
+      'functions/handlers/bot-outbox.ts',
       'functions/handlers/message-send.ts',
     ]);
     for (const sender of senders) expect(environmentOf(sender).BOT_QUEUE_URL).toBeDefined();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { environmentOf, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { chat, data, template } = synthesizeApp();
+const { chat, template } = synthesizeApp();
 const webSocketApiId = chat.getLogicalId(chat.realtime.api.node.defaultChild as CfnElement);
 // The WebSocket API's routes only (the feedback form's HTTP API has routes of its own).
 const routes = Object.fromEntries(

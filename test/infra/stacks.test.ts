@@ -2,13 +2,22 @@
  * The app is split by lifecycle: what holds data apart from what can be replaced, each stack well
  * inside CloudFormation's limits, data retained and protected in production and destroyable in dev.
  */
+
+import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { MAX_RESOURCES_PER_STACK } from '../../infra/support-chat.ts';
-import { resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
+import { resourcesOf, type SynthesizedApp, synthesizeApp, type TemplateResource } from './synth.ts';
 
 // Prepare
 const dev = synthesizeApp({ stage: 'dev' });
 const prod = synthesizeApp({ stage: 'prod', alarmEmail: 'oncall@example.org' });
+
+/** One stack's template, by name. */
+function templateOf(synthesized: SynthesizedApp, name: string): Template {
+  const template = synthesized.templates[name];
+  if (!template) throw new Error(`no stack ${name}`);
+  return template;
+}
 
 /** Types whose resources hold data a citizen or an operator would miss. */
 const STATEFUL_TYPES = [
@@ -50,20 +59,20 @@ describe('the stacks of a stage', () => {
 
   it('keep every stateful resource in the data stack, and none in the others', () => {
     for (const type of STATEFUL_TYPES) {
-      const data = Object.keys(resourcesOf(prod.templates['SupportChat-prod-Data']!, type));
-      const chat = Object.keys(resourcesOf(prod.templates['SupportChat-prod-Chat']!, type));
+      const data = Object.keys(resourcesOf(templateOf(prod, 'SupportChat-prod-Data'), type));
+      const chat = Object.keys(resourcesOf(templateOf(prod, 'SupportChat-prod-Chat'), type));
       expect(data.length, type).toBeGreaterThan(0);
       expect(chat, type).toEqual([]);
     }
     // The monitoring stack's one key encrypts the on-call topic, which holds no data.
     expect(
-      Object.keys(resourcesOf(prod.templates['SupportChat-prod-Monitoring']!, 'AWS::DynamoDB::Table')),
+      Object.keys(resourcesOf(templateOf(prod, 'SupportChat-prod-Monitoring'), 'AWS::DynamoDB::Table')),
     ).toEqual([]);
   });
 });
 
 describe('in production', () => {
-  const data = prod.templates['SupportChat-prod-Data']!;
+  const data = templateOf(prod, 'SupportChat-prod-Data');
 
   it('the data stack is termination-protected', () => {
     expect(prod.data.terminationProtection).toBe(true);
@@ -105,7 +114,7 @@ describe('in production', () => {
 });
 
 describe('in a dev stage', () => {
-  const data = dev.templates['SupportChat-dev-Data']!;
+  const data = templateOf(dev, 'SupportChat-dev-Data');
 
   it('nothing is retained or protected: `cdk destroy --all` removes the stage', () => {
     expect(dev.data.terminationProtection).toBe(false);

@@ -5,7 +5,7 @@ import { configFromContext } from '../../infra/context.ts';
 import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { chat, data, template } = synthesizeApp();
+const { chat, template } = synthesizeApp();
 const httpApis = Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Api')).filter(
   ([, api]) => api.Properties.ProtocolType === 'HTTP',
 );

@@ -18,7 +18,7 @@ import { synthesizeTemplate } from '../../local/synth.ts';
 import { webSocketApi } from '../../local/template.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
-import { signInAs } from '../support/operators.ts';
+import { signInAs } from '../support/operator-sign-in.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
 
 const { connect } = useClients();
@@ -121,7 +121,7 @@ const WELL_FORMED: Partial<Record<Action, WellFormed>> = {
     fields: async () => ({ clientMessageId: randomUUID(), text: 'как записаться к врачу' }),
     answer: { type: 'message.ack' },
   },
-  // A citizen's own conversation; staff own none here (assignment is the dispatcher's): an unknown one.
+  // A citizen's own conversation; staff own none here (assignment is the assignment's): an unknown one.
   'history.get': {
     fields: async (client, column) => {
       if (isStaff(column)) return { conversationId: randomUUID() };

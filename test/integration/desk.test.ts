@@ -1,7 +1,7 @@
 /**
  * The operator's desk over a real WebSocket on the local stack: an operator signed in through the
  * local Cognito works a verified citizen's conversation. The assignment itself is written as the
- * dispatcher writes it (state `operator`, operatorId, operatorName, assignedAt, ticketId) with a
+ * assignment writes it (state `operator`, operatorId, operatorName, assignedAt, ticketId) with a
  * ticket opened by `openTicket`, so these tests do not depend on who is online in other tests.
  */
 import { randomInt, randomUUID } from 'node:crypto';
@@ -11,11 +11,11 @@ import { describe, expect, inject, it } from 'vitest';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { systemClock } from '#adapters/system.ts';
 import { openTicket } from '#domain/use-cases/open-ticket.ts';
+import { askForPerson, assignedFor, goOnline, staffMember } from '../support/assignment.ts';
 import { codeFromOutbox, verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
-import { askForPerson, assignedFor, goOnline, staffMember } from '../support/dispatch.ts';
 import { frameWith } from '../support/frames.ts';
-import { createAndSignIn } from '../support/operators.ts';
+import { createAndSignIn } from '../support/operator-sign-in.ts';
 import { connectionIdsOfSession, storedMessages } from '../support/tables.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
 
@@ -244,7 +244,7 @@ describe('the operator desk (local stack)', () => {
   });
 
   it('transfers a conversation to the senior queue; the senior gets it with the notes and the reason, the citizen never sees them', async () => {
-    // Prepare: the real dispatch — a citizen asks for a person, an operator goes online and gets it.
+    // Prepare: the real assignment — a citizen asks for a person, an operator goes online and gets it.
     const operator = await staffMember(clients, 'operator', 'desk-');
     const citizen = await clients.connect({ lang: 'ru' });
     const { conversationId } = await askForPerson(citizen);

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { assignedFor, goOnline, queuedCitizen, staffMember } from '../support/assignment.ts';
 import { useClients } from '../support/clients.ts';
-import { assignedFor, goOnline, queuedCitizen, staffMember } from '../support/dispatch.ts';
 import { takeEscalations } from '../support/escalation-queue.ts';
 import { frameWith } from '../support/frames.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';

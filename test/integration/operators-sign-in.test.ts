@@ -9,7 +9,7 @@ import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { useClients } from '../support/clients.ts';
-import { claimsOf, createAndSignIn, publicConfig, signInAs } from '../support/operators.ts';
+import { claimsOf, createAndSignIn, publicConfig, signInAs } from '../support/operator-sign-in.ts';
 import { UpgradeRefusedError } from '../support/ws-client.ts';
 
 const { connect } = useClients();

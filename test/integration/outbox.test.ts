@@ -1,7 +1,7 @@
 /**
  * The outbox end to end on the local stack: a citizen message that was committed but whose bot job
  * `message.send` never queued (the crash window between the transaction and `SendMessage`) is still
- * answered, through the MessagesTable stream and BotDispatch; and a message whose job *was* queued
+ * answered, through the MessagesTable stream and the bot outbox; and a message whose job *was* queued
  * is answered exactly once although both paths send its job.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,7 @@ import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.t
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
-import type { BotJobQueue } from '#domain/ports.ts';
+import type { BotJobQueue } from '#domain/ports/bot.ts';
 import { sendCitizenMessage } from '#domain/use-cases/send-citizen-message.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import { useClients } from '../support/clients.ts';
@@ -25,7 +25,7 @@ const { connect } = useClients();
 /**
  * The one fault injected by hand: SQS failing (or the function dying) right after the commit. No
  * emulator produces it on demand, so `message.send`'s use case runs here with a queue adapter that
- * throws; everything after it (stream, BotDispatch, bot queue, worker, gateway) is the local stack.
+ * throws; everything after it (stream, the bot outbox, bot queue, worker, gateway) is the local stack.
  */
 class QueueThatDies implements BotJobQueue {
   async enqueue(): Promise<void> {

@@ -10,7 +10,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeFromOutbox } from '../support/citizens.ts';
 import { type RunningLocalStack, startLocalStackProcess } from '../support/local-stack.ts';
-import { signInAs } from '../support/operators.ts';
+import { signInAs } from '../support/operator-sign-in.ts';
 import { ChatClient, UpgradeRefusedError } from '../support/ws-client.ts';
 
 const lines: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * Issue 6's acceptance, end to end on the local stack, through the real dispatch: a citizen asks
+ * Issue 6's acceptance, end to end on the local stack, through the real assignment: a citizen asks
  * for a person → queued with a ticket number → an operator who goes online gets the conversation →
  * replies reach the citizen → `waiting` (with what is needed) → `in_progress` → `completed` → the
  * feedback request and the rating; forbidden moves are CONFLICT, `completed` is final, the ticket's
@@ -15,7 +15,7 @@ import type { TicketView } from '#events/tickets.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { frameWith } from '../support/frames.ts';
-import { createAndSignIn } from '../support/operators.ts';
+import { createAndSignIn } from '../support/operator-sign-in.ts';
 import type { Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');

@@ -4,7 +4,7 @@
  * history; forbidden moves are CONFLICT and change nothing; a citizen sees only their own tickets;
  * two staff changing one ticket at once: one wins, one CONFLICT; the rating is asked for once the
  * ticket is completed and taken once. Tickets are opened with `openTicket` (what the escalation
- * consumer calls) and the assignment is written as the dispatcher writes it, so these tests depend
+ * consumer calls) and the assignment is written as the assignment writes it, so these tests depend
  * on nothing but the ticket routes.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,7 +18,7 @@ import type { TicketView } from '#events/tickets.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { polledFrameWith } from '../support/frames.ts';
-import { createAndSignIn, signInAs } from '../support/operators.ts';
+import { createAndSignIn, signInAs } from '../support/operator-sign-in.ts';
 import type { ChatClient } from '../support/ws-client.ts';
 
 const { connect } = useClients();
@@ -83,7 +83,7 @@ async function ticketOf(owner: Citizen): Promise<Ticket> {
   return ticket;
 }
 
-/** What the dispatcher writes when it gives the conversation to an operator. */
+/** What the assignment writes when it gives the conversation to an operator. */
 async function assign(conversationId: string, operatorId: string): Promise<void> {
   await documents.send(
     new UpdateCommand({

@@ -25,7 +25,7 @@ let withoutOutbox: Promise<ReturnType<typeof tableNames>> | undefined;
 
 /**
  * The same tables, except a private copy of MessagesTable without its stream, for tests of one use
- * case with in-memory queues: on the stack's own MessagesTable, the running BotDispatch would queue
+ * case with in-memory queues: on the stack's own MessagesTable, the running bot outbox would queue
  * the test's citizen messages and the running bot worker would answer them in between, taking seqs
  * the test counts as the citizen's. Created once per test file.
  */

@@ -6,7 +6,7 @@
  * of the append that follows, and `bot#` decides whether the job was answered before.
  */
 import { botReplyKey } from '#domain/idempotency.ts';
-import type { BotJobContext, BotJobContextReader } from '#domain/ports.ts';
+import type { BotJobContext, BotJobContextReader } from '#domain/ports/bot.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import { batchGetOnePerTable, liveItem } from './batch-get.ts';
 import { botReplyItem, conversationItem, messageItem, sessionItem } from './item-schemas.ts';

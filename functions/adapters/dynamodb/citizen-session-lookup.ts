@@ -1,6 +1,6 @@
 /** The sessions a verified citizen has used: SessionsTable index `byCitizen` (sparse: verified sessions only). */
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
-import type { CitizenSessionLookup } from '#domain/ports.ts';
+import type { CitizenSessionLookup } from '#domain/ports/sessions.ts';
 import { documentClient } from './document-client.ts';
 
 export const SESSIONS_BY_CITIZEN_INDEX = 'byCitizen';

@@ -1,12 +1,12 @@
 /** Open WebSocket connections in ConnectionsTable (key `connectionId`, index `byPrincipal`). */
 import { DeleteCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import type { ConnectionRepository } from '#domain/ports.ts';
+import type { ConnectionRepository } from '#domain/ports/sessions.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { Connection } from '#domain/sessions.ts';
 import { documentClient } from './document-client.ts';
 import { connectionItem } from './item-schemas.ts';
 
-export const BY_PRINCIPAL_INDEX = 'byPrincipal';
+const BY_PRINCIPAL_INDEX = 'byPrincipal';
 
 export class DynamoConnectionRepository implements ConnectionRepository {
   constructor(private readonly tableName: string) {}

@@ -13,7 +13,7 @@ import type {
   CitizenMessageAppend,
   ConversationLog,
   OperatorMessageAppend,
-} from '#domain/ports.ts';
+} from '#domain/ports/conversations.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
 import { cancellationReasons, conditionFailedAt, isLostRace } from './transactions.ts';

@@ -3,7 +3,7 @@
  * boundary like the items of `item-schemas.ts`; they live apart only because no other part reads them.
  */
 import * as z from 'zod';
-import type { PushDevice } from '#domain/ports.ts';
+import type { PushDevice } from '#domain/ports/out-of-band.ts';
 import { type InternalNote, pushPlatformSchema, transferTargetSchema } from '#events/desk-frames.ts';
 
 const expiresAt = z.number().int();

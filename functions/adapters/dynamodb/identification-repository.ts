@@ -22,7 +22,7 @@ import type {
   SessionIdentity,
   VerificationCompletion,
   VersionedRecord,
-} from '#domain/ports.ts';
+} from '#domain/ports/identification.ts';
 import { isExpired } from '#domain/retention.ts';
 import { codeChannelSchema } from '#events/identification.ts';
 import { documentClient, nowSeconds } from './document-client.ts';

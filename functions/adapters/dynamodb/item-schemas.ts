@@ -7,7 +7,7 @@ import type { Conversation } from '#domain/conversations.ts';
 import type { EscalationRecord, IntakeProgress } from '#domain/escalations.ts';
 import type { BotReplyRef, MessageAck } from '#domain/idempotency.ts';
 import type { StoredMessage } from '#domain/messages.ts';
-import { type Operator, operatorQueueSchema, operatorStatusSchema } from '#domain/operators.ts';
+import { type Operator, operatorQueueSchema, operatorStatusSchema } from '#domain/operator-roster.ts';
 import type { Connection, Session } from '#domain/sessions.ts';
 import { TICKET_ACTORS, TICKET_STATUSES, type Ticket } from '#domain/tickets.ts';
 import { roleSchema } from '#events/authorizer-context.ts';

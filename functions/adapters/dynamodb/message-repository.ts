@@ -1,7 +1,7 @@
 /** Messages in MessagesTable (key `conversationId` + `seq`), read in `seq` order. */
 import { GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { StoredMessage } from '#domain/messages.ts';
-import type { MessagePage, MessageRepository } from '#domain/ports.ts';
+import type { MessagePage, MessageRepository } from '#domain/ports/conversations.ts';
 import { isExpired } from '#domain/retention.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { messageItem } from './item-schemas.ts';

@@ -4,7 +4,7 @@
  * history can neither contain one nor show a gap where one was.
  */
 import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import type { NoteRepository } from '#domain/ports.ts';
+import type { NoteRepository } from '#domain/ports/conversations.ts';
 import type { InternalNote } from '#events/desk-frames.ts';
 import { noteItem } from './desk-items.ts';
 import { documentClient, nowSeconds } from './document-client.ts';

@@ -1,6 +1,6 @@
 /**
  * Operators in OperatorsTable (key `operatorId`, index `byStatus`), the exactly-once writes of
- * dispatch over ConversationsTable and OperatorsTable together, and the waiting line of each queue
+ * assignment over ConversationsTable and OperatorsTable together, and the waiting line of each queue
  * (ConversationsTable index `byQueue`, sparse: only waiting conversations carry `queue`).
  *
  * Every assignment and release is one TransactWriteItems whose conditions are the rules
@@ -24,32 +24,31 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/conversations.ts';
+import type { Operator, OperatorQueueName } from '#domain/operator-roster.ts';
 import type {
   Assignee,
+  AssignmentStore,
   AssignOutcome,
-  DispatchStore,
   MoveOutcome,
-  OperatorRepository,
-  OperatorStatusChange,
   QueuePlacement,
   WaitingConversation,
   WaitingLine,
-} from '#domain/dispatch-ports.ts';
-import type { Operator, OperatorQueueName } from '#domain/operators.ts';
-import type { QueueEntry } from '#events/dispatch.ts';
+} from '#domain/ports/assignment.ts';
+import type { OperatorRepository, OperatorStatusChange } from '#domain/ports/operator-roster.ts';
+import type { QueueEntry } from '#events/queue-entry.ts';
 import { documentClient } from './document-client.ts';
 import { conversationItem, operatorItem } from './item-schemas.ts';
 import { cancellationReasons, conditionFailedAt } from './transactions.ts';
 
-export const BY_STATUS_INDEX = 'byStatus';
-export const BY_QUEUE_INDEX = 'byQueue';
+const BY_STATUS_INDEX = 'byStatus';
+const BY_QUEUE_INDEX = 'byQueue';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Tries of a move that met other transactions (each one re-checks its conditions). */
 const MAX_PLACE_ATTEMPTS = 5;
 
-export interface DispatchTables {
+export interface AssignmentTables {
   conversationsTable: string;
   operatorsTable: string;
 }
@@ -157,8 +156,8 @@ export class DynamoOperatorRepository implements OperatorRepository {
   }
 }
 
-export class DynamoDispatchStore implements DispatchStore {
-  constructor(private readonly tables: DispatchTables) {}
+export class DynamoAssignmentStore implements AssignmentStore {
+  constructor(private readonly tables: AssignmentTables) {}
 
   async assign(entry: QueueEntry, assignee: Assignee, now: Date): Promise<AssignOutcome> {
     const at = now.toISOString();

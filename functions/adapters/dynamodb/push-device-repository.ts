@@ -3,7 +3,7 @@
  * `session#{sessionId}`, sort key `deviceKey` = `{platform}#{SHA-256 of the token}`).
  */
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { PushDevice, PushDeviceRepository } from '#domain/ports.ts';
+import type { PushDevice, PushDeviceRepository } from '#domain/ports/out-of-band.ts';
 import { pushDeviceItem } from './desk-items.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 

@@ -6,7 +6,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { RelayThrottle } from '#domain/ports.ts';
+import type { RelayThrottle } from '#domain/ports/delivery.ts';
 import { epochSeconds } from '#domain/retention.ts';
 import { documentClient } from './document-client.ts';
 

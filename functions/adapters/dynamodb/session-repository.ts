@@ -6,7 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { ResumeTokenRepository, SessionRepository } from '#domain/ports.ts';
+import type { ResumeTokenRepository, SessionRepository } from '#domain/ports/sessions.ts';
 import type { ResumableSession, ResumeTokenSlots } from '#domain/resume-tokens.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { Session } from '#domain/sessions.ts';

@@ -3,7 +3,7 @@
  * and, when the caller can guess that id, the conversation itself, both consistent, in one
  * BatchGetItem. The session stays the authority: a wrong guess only costs the read it meant to save.
  */
-import type { SessionTarget, SessionTargetReader } from '#domain/ports.ts';
+import type { SessionTarget, SessionTargetReader } from '#domain/ports/sessions.ts';
 import { batchGetOnePerTable, liveItem } from './batch-get.ts';
 import { conversationItem, sessionItem } from './item-schemas.ts';
 

@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { ChatError } from '#domain/errors.ts';
-import type { ConnectionNotifier, PushedFrame } from '#domain/ports.ts';
+import type { ConnectionNotifier, PushedFrame } from '#domain/ports/delivery.ts';
 import { expiresAfterDays } from '#domain/retention.ts';
 import { applyTransition } from '#domain/tickets.ts';
 import { transitionTicket } from '#domain/use-cases/change-ticket-status.ts';
@@ -272,7 +272,7 @@ describe('changing a ticket’s status (DynamoDB Local)', () => {
       actor: { kind: 'system' },
     });
     const released: string[][] = [];
-    const failing = { releaseAssignment: async () => Promise.reject(new Error('dispatch unavailable')) };
+    const failing = { releaseAssignment: async () => Promise.reject(new Error('assignment unavailable')) };
     const working = { releaseAssignment: async (c: string, o: string) => void released.push([c, o]) };
 
     // Act
@@ -280,7 +280,7 @@ describe('changing a ticket’s status (DynamoDB Local)', () => {
       { ...changeDeps(), releaser: failing },
       { ticketId: ticket.ticketId, to: 'completed', actor: { kind: 'operator', id: 'op-7' } },
     );
-    await expect(first).rejects.toThrow('dispatch unavailable');
+    await expect(first).rejects.toThrow('assignment unavailable');
     const repeat = transitionTicket(
       { ...changeDeps(), releaser: working },
       { ticketId: ticket.ticketId, to: 'completed', actor: { kind: 'operator', id: 'op-7' } },

@@ -14,7 +14,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { TicketCreateOutcome, TicketRepository, TransitionEffects } from '#domain/ports.ts';
+import type { TicketCreateOutcome, TicketRepository, TransitionEffects } from '#domain/ports/tickets.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { Ticket, TicketFeedback, TicketStatus } from '#domain/tickets.ts';
 import { documentClient } from './document-client.ts';
@@ -23,9 +23,9 @@ import { cancellationReasons, conditionFailedAt, isLostRaceReason } from './tran
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export const TICKETS_BY_CITIZEN_INDEX = 'byCitizen';
-export const TICKETS_BY_SESSION_INDEX = 'bySession';
-export const TICKETS_BY_STATUS_INDEX = 'byStatus';
+const TICKETS_BY_CITIZEN_INDEX = 'byCitizen';
+const TICKETS_BY_SESSION_INDEX = 'bySession';
+const TICKETS_BY_STATUS_INDEX = 'byStatus';
 
 /** The key of the claim item on a ticket number. */
 export function numberClaimKey(number: string): string {

@@ -3,7 +3,7 @@
  * language), normalise, stem and correct typos, rank the intents with the model, and turn the top
  * scores into a probability-like confidence. Below the threshold the intent is `fallback`.
  */
-import { compileBot, fingerprintOf } from './compiled.ts';
+import { compileBot, fingerprintOf } from './compile-bot.ts';
 import { FALLBACK } from './decisions.ts';
 import type { KnowledgeBase } from './knowledge-base-schema.ts';
 import { type Lang, readMessage } from './language.ts';
@@ -17,7 +17,7 @@ import { analyze, createVocabulary, type Vocabulary } from './vocabulary.ts';
  */
 const CALIBRATION = { best: 10, margin: 8, bias: -4 };
 /** Below this confidence the bot says it does not know rather than guess. */
-export const CONFIDENCE_THRESHOLD = 0.5;
+const CONFIDENCE_THRESHOLD = 0.5;
 
 export interface Classification {
   /** Best intent, or `fallback` below the threshold. */
@@ -31,7 +31,7 @@ export interface Classification {
   normalized: string;
 }
 
-export function confidenceOf(ranked: readonly RankedIntent[]): number {
+function confidenceOf(ranked: readonly RankedIntent[]): number {
   const best = ranked[0]?.score ?? 0;
   const second = ranked[1]?.score ?? 0;
   const z = CALIBRATION.best * best + CALIBRATION.margin * (best - second) + CALIBRATION.bias;

@@ -107,7 +107,7 @@ function isSkip(text: string): boolean {
 }
 
 /** The citizen wants no more questions: the rest of the intake is skipped. */
-export function isSkipRest(text: string): boolean {
+function isSkipRest(text: string): boolean {
   return SKIP_REST.test(normalizeAnswer(text));
 }
 

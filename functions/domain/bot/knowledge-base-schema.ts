@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { escalationCategorySchema } from '#events/escalation.ts';
-import { type CompiledBot, isCompiledBot } from './compiled.ts';
+import { type CompiledBot, isCompiledBot } from './compiled-bot.ts';
 
 /** The categories (operator queues) an intent escalates to: the escalation event's own. */
 export { escalationCategorySchema };
@@ -21,7 +21,7 @@ const localizedExamples = z
   })
   .strict();
 
-export const intentEntrySchema = z
+const intentEntrySchema = z
   .object({
     intent: z.string().regex(/^[a-z]+(\.[a-z_]+)?$/, 'intent id like "auth.password_reset"'),
     category: escalationCategorySchema,
@@ -40,7 +40,7 @@ export const intentEntrySchema = z
   .strict();
 
 /** What the bot says around a handover and during intake; not tied to one intent. */
-export const dialogueSchema = z
+const dialogueSchema = z
   .object({
     /** Appended to an answer when the bot hands over to an operator. */
     handover: localizedText,
@@ -110,4 +110,3 @@ export type KnowledgeBase = z.infer<typeof knowledgeBaseSchema>;
 export type IntentEntry = z.infer<typeof intentEntrySchema>;
 export type Dialogue = z.infer<typeof dialogueSchema>;
 export type EscalationCategory = z.infer<typeof escalationCategorySchema>;
-export type LocalizedText = z.infer<typeof localizedText>;

@@ -11,9 +11,10 @@
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { InternalNote, NoteAckFrame } from '#events/desk-frames.ts';
-import { displayNameOf, requireAssignedTo } from '../desk.ts';
 import { normalizeMessageText } from '../messages.ts';
-import type { Clock, ConversationRepository, IdGenerator, NoteRepository } from '../ports.ts';
+import { displayNameOf, requireAssignedTo } from '../ownership.ts';
+import type { ConversationRepository, NoteRepository } from '../ports/conversations.ts';
+import type { Clock, IdGenerator } from '../ports/system.ts';
 import { expiresAfterDays } from '../retention.ts';
 
 export interface AddInternalNoteDeps {

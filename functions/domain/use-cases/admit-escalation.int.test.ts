@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DispatchTicketDesk, SessionCitizenDirectory } from '#adapters/dispatch-tickets.ts';
+import { SessionCitizenDirectory, UseCaseAssignmentTickets } from '#adapters/assignment-tickets.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
@@ -15,12 +15,12 @@ import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.t
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
-import type { DispatchTimer } from '#events/dispatch.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
+import type { TimerMessage } from '#events/timers.ts';
 import {
-  type DispatchFixture,
-  dispatchAdapters,
-  dispatchFixture,
+  type AssignmentFixture,
+  assignmentAdapters,
+  assignmentFixture,
   messagesIn,
   onlineOperator,
   putConversation,
@@ -28,27 +28,27 @@ import {
   RecordingNotifier,
   saveConnection,
   waitingConversation,
-} from '../../../test/support/dispatch-fixtures.ts';
+} from '../../../test/support/assignment-fixtures.ts';
 import type { Conversation } from '../conversations.ts';
 import { type AdmitEscalationDeps, admitEscalation } from './admit-escalation.ts';
 
 const env = (name: string) => process.env[name] as string;
 
 function depsFor(
-  fixture: DispatchFixture,
+  fixture: AssignmentFixture,
   notifier: RecordingNotifier,
-  timers: DispatchTimer[],
+  timers: TimerMessage[],
 ): AdmitEscalationDeps {
   const conversations = new DynamoConversationRepository(fixture.conversationsTable);
   const connections = new DynamoConnectionRepository(env('CONNECTIONS_TABLE'));
   return {
-    ...dispatchAdapters(fixture),
+    ...assignmentAdapters(fixture),
     timers: { schedule: async (timer) => void timers.push(timer) },
     conversations,
     messages: new DynamoMessageRepository(env('MESSAGES_TABLE')),
     connections,
     notifier,
-    tickets: new DispatchTicketDesk({
+    tickets: new UseCaseAssignmentTickets({
       tickets: new DynamoTicketRepository({
         ticketsTable: env('TICKETS_TABLE'),
         conversationsTable: fixture.conversationsTable,
@@ -69,15 +69,15 @@ function depsFor(
       slaAssignSeconds: 120,
       operatorGraceSeconds: 60,
       averageHandleSeconds: 600,
-      dispatchVisibilitySeconds: 30,
+      assignmentVisibilitySeconds: 30,
       queuePositionUpdates: 20,
       operatorMaxChats: 3,
     },
   };
 }
 
-/** A conversation the bot just queued (no dispatch fields yet), its escalation, and a connection of its session. */
-async function queuedByTheBot(fixture: DispatchFixture) {
+/** A conversation the bot just queued (no assignment fields yet), its escalation, and a connection of its session. */
+async function queuedByTheBot(fixture: AssignmentFixture) {
   const base = waitingConversation('legal', new Date());
   const {
     queue: _q,
@@ -108,9 +108,9 @@ async function queuedByTheBot(fixture: DispatchFixture) {
 describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
   it('opens one ticket and one queue entry however often the escalation is delivered, and tells the citizen its number and place', async () => {
     // Prepare
-    const fixture = await dispatchFixture();
+    const fixture = await assignmentFixture();
     const notifier = new RecordingNotifier();
-    const timers: DispatchTimer[] = [];
+    const timers: TimerMessage[] = [];
     const deps = depsFor(fixture, notifier, timers);
     const { event, connectionId } = await queuedByTheBot(fixture);
 
@@ -149,7 +149,7 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
 
   it('assigns at once to an online operator with the skill: the operator gets the conversation, the citizen the operator and the ticket in progress', async () => {
     // Prepare
-    const fixture = await dispatchFixture();
+    const fixture = await assignmentFixture();
     const notifier = new RecordingNotifier();
     const deps = depsFor(fixture, notifier, []);
     const { event, connectionId } = await queuedByTheBot(fixture);

@@ -17,21 +17,22 @@
  *  6. If still waiting: tell the citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
 import type { EscalationEvent } from '#events/escalation.ts';
-import type { DispatchTimers, TicketDesk } from '../dispatch-ports.ts';
-import { queueOfCategory, SENIOR_QUEUE } from '../operators.ts';
-import type { IdGenerator } from '../ports.ts';
+import { queueOfCategory, SENIOR_QUEUE } from '../operator-roster.ts';
+import type { AssignmentTickets } from '../ports/assignment.ts';
+import type { IdGenerator } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import {
+  type AssignmentDeps,
   announceRun,
-  type DispatchDeps,
   offerQueue,
   queueNamed,
   tellWaitingCitizen,
-} from './dispatch-conversations.ts';
+} from './assign-conversations.ts';
 import { estimateWait } from './queue-estimate.ts';
 
-export interface AdmitEscalationDeps extends DispatchDeps {
-  tickets: TicketDesk;
-  timers: DispatchTimers;
+export interface AdmitEscalationDeps extends AssignmentDeps {
+  tickets: AssignmentTickets;
+  timers: TimerQueue;
   ids: IdGenerator;
 }
 

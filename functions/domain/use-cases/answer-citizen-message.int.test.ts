@@ -21,15 +21,8 @@ import type { BotJob } from '#events/bot-job.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
 import { repoPath } from '../../../infra/paths.ts';
 import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
-import type {
-  BotAnswer,
-  BotJobQueue,
-  ConnectionNotifier,
-  DeliveryOutcome,
-  EscalationQueue,
-  PushedFrame,
-  Responder,
-} from '../ports.ts';
+import type { BotAnswer, BotJobQueue, EscalationQueue, Responder } from '../ports/bot.ts';
+import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '../ports/delivery.ts';
 import { expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
 import { startSession } from '../sessions.ts';
 import { answerCitizenMessage } from './answer-citizen-message.ts';

@@ -42,19 +42,11 @@ import {
 } from '../escalations.ts';
 import { type BotReplyRef, botReplyKey } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
-import type {
-  BotJobContextReader,
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationLog,
-  ConversationRepository,
-  EscalationQueue,
-  IdGenerator,
-  MessageRepository,
-  Responder,
-  Sleeper,
-} from '../ports.ts';
+import type { BotJobContextReader, EscalationQueue, Responder } from '../ports/bot.ts';
+import type { ConversationLog, ConversationRepository, MessageRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { BOT_REPLY_KEY_TTL_SECONDS, expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import type { Connection } from '../sessions.ts';
@@ -63,7 +55,7 @@ import { type Delivery, planTurn, publishAndDeliver, recentCitizenMessages } fro
 export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
 /** The intent of INTENTS.md the bot answers when the knowledge base does not cover a question. */
-export const FALLBACK_INTENT = 'fallback';
+const FALLBACK_INTENT = 'fallback';
 
 export interface AnswerCitizenMessageDeps {
   jobContext: BotJobContextReader;

@@ -34,7 +34,8 @@ import {
   type OperatorTokenVerifier,
   staffRole,
 } from '../operator-identity.ts';
-import type { Clock, IdGenerator, ResumeTokenRepository } from '../ports.ts';
+import type { ResumeTokenRepository } from '../ports/sessions.ts';
+import type { Clock, IdGenerator } from '../ports/system.ts';
 import {
   looksLikeResumeToken,
   type ResumeRefusal,

@@ -10,14 +10,11 @@ import type { ConversationUpdatedFrame, MessageFrame } from '#events/server-fram
 import type { Conversation } from '../conversations.ts';
 import { type BotSaying, type EscalationTurn, escalationRecord } from '../escalations.ts';
 import { type StoredMessage, toChatMessage } from '../messages.ts';
-import type {
-  ConnectionNotifier,
-  ConnectionRepository,
-  EscalationQueue,
-  IdGenerator,
-  MessageRepository,
-  PushedFrame,
-} from '../ports.ts';
+import type { EscalationQueue } from '../ports/bot.ts';
+import type { MessageRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { IdGenerator } from '../ports/system.ts';
 import type { Connection } from '../sessions.ts';
 
 /** The bot's own sender id on stored messages. */

@@ -1,7 +1,7 @@
 /**
  * Use case: move a ticket to another status (SPEC.md C6). Two entry points: `setTicketStatus` for
  * the `ticket.setStatus` route (checks that the operator may change this ticket), and
- * `transitionTicket` for the service's own moves (the dispatcher's assignment → `in_progress`,
+ * `transitionTicket` for the service's own moves (the assignment's assignment → `in_progress`,
  * actor `operator`), which checks the rules but not who asks.
  *
  * Primary course:
@@ -16,7 +16,7 @@
  *     stored; the other → CONFLICT, and nothing of it is stored. A final status closes the ticket's
  *     conversation in the same transaction. A write that failed only because the conversation
  *     changed (a transfer, an expiry) is decided again from step 2.
- *  5. A final status frees the operator's capacity (the dispatcher's `releaseAssignment`, idempotent).
+ *  5. A final status frees the operator's capacity (the assignment's `releaseAssignment`, idempotent).
  *     Repeating a final move (after a failure past the commit) frees it then, and answers CONFLICT.
  *  6. Push to the citizen's open connections, labelled in each connection's language:
  *     `ticket.updated`; on `completed` also `feedback.request`; on a final status
@@ -28,13 +28,10 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { Lang } from '#events/lang.ts';
 import type { Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
-import type {
-  AssignmentReleaser,
-  Clock,
-  ConversationRepository,
-  PushedFrame,
-  TicketRepository,
-} from '../ports.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { PushedFrame } from '../ports/delivery.ts';
+import type { Clock } from '../ports/system.ts';
+import type { AssignmentReleaser, TicketRepository } from '../ports/tickets.ts';
 import { expiresAfterDays } from '../retention.ts';
 import {
   applyTransition,
@@ -89,7 +86,7 @@ export async function setTicketStatus(
   return commitTransition(deps, { ...request, actor }, caller);
 }
 
-/** The service's own moves (e.g. the dispatcher's assignment): the rules apply, the caller is trusted. */
+/** The service's own moves (e.g. the assignment's assignment): the rules apply, the caller is trusted. */
 export async function transitionTicket(
   deps: ChangeTicketStatusDeps,
   transition: TicketTransition,

@@ -5,7 +5,7 @@
  *  1. Forget the connection. Doing it twice is harmless: API Gateway may deliver `$disconnect`
  *     after a 410 already removed it.
  */
-import type { ConnectionRepository } from '../ports.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
 
 export async function closeConnection(
   deps: { connections: ConnectionRepository },

@@ -2,7 +2,7 @@
  * The operator's desk against DynamoDB Local (started by the test run's global setup): replies in the
  * conversation's seq (idempotent, only by the assigned operator), internal notes that never reach the
  * citizen's history, the typing throttle, the relay of citizen messages to the operator, push devices
- * and the offline notice. The conversation is put in state `operator` directly, as the dispatcher
+ * and the offline notice. The conversation is put in state `operator` directly, as the assignment
  * would; pushes go to a recording ConnectionNotifier and out-of-band messages to a recording
  * OutOfBandNotifier (our own ports: what they record is what the adapters would be asked to send).
  */
@@ -22,10 +22,10 @@ import { LocalPushEndpointRegistry, NotifierPushSender } from '#adapters/push-en
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import type { Caller } from '#events/authorizer-context.ts';
-import { RecordingNotifier, saveConnection } from '../../../test/support/dispatch-fixtures.ts';
+import { RecordingNotifier, saveConnection } from '../../../test/support/assignment-fixtures.ts';
 import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
 import type { Conversation } from '../conversations.ts';
-import type { OutOfBandMessage, OutOfBandNotifier } from '../ports.ts';
+import type { OutOfBandMessage, OutOfBandNotifier } from '../ports/out-of-band.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { CONNECTION_LIFETIME_SECONDS } from '../sessions.ts';
 import { addInternalNote } from './add-internal-note.ts';

@@ -3,10 +3,10 @@
  * conversation sends its newest messages and notes and says where the transcript starts.
  */
 import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '#events/chat-message.ts';
 import type { InternalNote } from '#events/desk-frames.ts';
 import type { ConversationAssignedFrame } from '#events/operator-frames.ts';
-import type { ChatMessage } from '#events/server-frames.ts';
-import { ASSIGNED_FRAME_BUDGET_BYTES, fitAssignedFrame } from './dispatch-conversations.ts';
+import { ASSIGNED_FRAME_BUDGET_BYTES, fitAssignedFrame } from './assign-conversations.ts';
 
 const message = (seq: number, length = 4000): ChatMessage => ({
   conversationId: 'c1',

@@ -15,7 +15,9 @@
 import type { Caller } from '#events/authorizer-context.ts';
 import type { WelcomeFrame } from '#events/server-frames.ts';
 import { isOpen } from '../conversations.ts';
-import type { Clock, ConversationRepository, ResumeTokenRepository } from '../ports.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { ResumeTokenRepository } from '../ports/sessions.ts';
+import type { Clock } from '../ports/system.ts';
 import {
   issueResumeToken,
   type ResumableSession,

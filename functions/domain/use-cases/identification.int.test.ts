@@ -15,7 +15,7 @@ import type { Caller } from '#events/authorizer-context.ts';
 import { readConfig } from '#shared/config.ts';
 import { identificationPolicy } from '#shared/identification-policy.ts';
 import { ChatError } from '../errors.ts';
-import type { OutOfBandMessage } from '../ports.ts';
+import type { OutOfBandMessage } from '../ports/out-of-band.ts';
 import { randomResumeTokenSource } from '../resume-tokens.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { startSession } from '../sessions.ts';

@@ -9,7 +9,7 @@
 import type { Caller } from '#events/authorizer-context.ts';
 import type { CannedFrame } from '#events/desk-frames.ts';
 import { type CannedIndex, searchCannedAnswers } from '../canned-answers.ts';
-import { displayNameOf } from '../desk.ts';
+import { displayNameOf } from '../ownership.ts';
 
 export function listCannedAnswers(
   index: CannedIndex,

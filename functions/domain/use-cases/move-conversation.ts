@@ -9,27 +9,25 @@
  *     stale), or from `operator` together with the release of that operator's slot (one transaction).
  *     It keeps its first `queuedAt`, so it goes ahead of everyone who came later.
  *  3. Put the entry on the target's SQS queue; in a category queue, start its SLA timer.
- *  4. Signal the dispatcher: the target queue has an arrival; a released operator has a free slot.
+ *  4. Signal the assignment: the target queue has an arrival; a released operator has a free slot.
  *  5. Answer the conversation and its position and estimated wait in the new queue (the caller
  *     tells the citizen).
  */
+
 import type { Conversation } from '../conversations.ts';
-import type {
-  DispatchStore,
-  DispatchTimers,
-  OperatorQueues,
-  OperatorRepository,
-  WaitingLine,
-} from '../dispatch-ports.ts';
-import { type OperatorQueueName, SENIOR_QUEUE } from '../operators.ts';
-import type { ConversationRepository, IdGenerator } from '../ports.ts';
+import { type OperatorQueueName, SENIOR_QUEUE } from '../operator-roster.ts';
+import type { AssignmentStore, OperatorQueues, WaitingLine } from '../ports/assignment.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
+import type { IdGenerator } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import { estimateWait, type QueueEstimate } from './queue-estimate.ts';
 
 export interface MoveConversationDeps {
   conversations: ConversationRepository;
-  store: Pick<DispatchStore, 'place'>;
+  store: Pick<AssignmentStore, 'place'>;
   queues: Pick<OperatorQueues, 'put'>;
-  timers: DispatchTimers;
+  timers: TimerQueue;
   line: WaitingLine;
   operators: Pick<OperatorRepository, 'listOnline'>;
   ids: IdGenerator;

@@ -1,16 +1,16 @@
 /**
  * `$disconnect` of an operator: only the last connection starts the grace timer, with the
- * disconnect it is for. In-memory ports; the grace itself runs end to end in test/integration/dispatch.test.ts.
+ * disconnect it is for. In-memory ports; the grace itself runs end to end in test/integration/assignment.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { DispatchTimer } from '#events/dispatch.ts';
+import type { TimerMessage } from '#events/timers.ts';
 import type { Connection } from '../sessions.ts';
 import { noteOperatorDisconnect } from './note-operator-disconnect.ts';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 
 function fakeDeps(open: string[], known = true) {
-  const timers: { timer: DispatchTimer; delaySeconds: number }[] = [];
+  const timers: { timer: TimerMessage; delaySeconds: number }[] = [];
   const marked: string[] = [];
   return {
     timers,
@@ -29,7 +29,7 @@ function fakeDeps(open: string[], known = true) {
         },
       },
       timers: {
-        schedule: async (timer: DispatchTimer, delaySeconds: number) =>
+        schedule: async (timer: TimerMessage, delaySeconds: number) =>
           void timers.push({ timer, delaySeconds }),
       },
       clock: { now: () => NOW },

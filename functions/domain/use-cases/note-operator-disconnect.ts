@@ -7,18 +7,20 @@
  *  1. Forget the connection (as for every client).
  *  2. An operator or senior with no other open connection: record the disconnect on the operator
  *     (`disconnectedAt`) and start the grace timer (OPERATOR_GRACE_SECONDS, a delayed message).
- *     When it fires (`fireDispatchTimer`), an operator who has not come back goes offline and what
+ *     When it fires (`fireTimer`), an operator who has not come back goes offline and what
  *     they held goes back to the front of its queue.
  */
 
-import type { DispatchTimers, OperatorRepository } from '../dispatch-ports.ts';
-import type { Clock, ConnectionRepository } from '../ports.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import type { Connection } from '../sessions.ts';
 
 export interface NoteOperatorDisconnectDeps {
   connections: ConnectionRepository;
   operators: Pick<OperatorRepository, 'markDisconnected'>;
-  timers: DispatchTimers;
+  timers: TimerQueue;
   clock: Clock;
   graceSeconds: number;
 }

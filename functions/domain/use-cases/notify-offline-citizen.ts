@@ -16,14 +16,13 @@
  */
 import type { Lang } from '#events/lang.ts';
 import type {
-  CitizenSessionLookup,
-  ConnectionRepository,
   OutOfBandNotifier,
   PushDeviceRepository,
   PushNotice,
   PushSender,
   SmsContactReader,
-} from '../ports.ts';
+} from '../ports/out-of-band.ts';
+import type { CitizenSessionLookup, ConnectionRepository } from '../ports/sessions.ts';
 import { pushOwnerKeys } from './register-push-device.ts';
 import { citizenConnections } from './ticket-delivery.ts';
 

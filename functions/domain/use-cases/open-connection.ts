@@ -9,7 +9,8 @@
  *     API Gateway's 2-hour maximum in case `$disconnect` never arrives.
  */
 import type { Caller } from '#events/authorizer-context.ts';
-import type { Clock, ConnectionRepository, SessionRepository } from '../ports.ts';
+import type { ConnectionRepository, SessionRepository } from '../ports/sessions.ts';
+import type { Clock } from '../ports/system.ts';
 import { expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
 import { CONNECTION_LIFETIME_SECONDS, startSession } from '../sessions.ts';
 

@@ -14,7 +14,8 @@
  */
 import type { CollectedIntake, EscalationCategory } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
-import type { Clock, TicketRepository } from '../ports.ts';
+import type { Clock } from '../ports/system.ts';
+import type { TicketRepository } from '../ports/tickets.ts';
 import { expiresAfterDays } from '../retention.ts';
 import {
   escalationTicketId,

@@ -4,8 +4,10 @@
  * are the chats of the online operators with that skill). Shared by every use case that tells a
  * citizen `conversation.updated` {queued, queuePosition, etaSeconds}.
  */
-import type { OperatorRepository, WaitingLine } from '../dispatch-ports.ts';
-import { estimatedWaitSeconds, type Operator, type OperatorQueueName, serves } from '../operators.ts';
+
+import { estimatedWaitSeconds, type Operator, type OperatorQueueName, serves } from '../operator-roster.ts';
+import type { WaitingLine } from '../ports/assignment.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
 
 export interface QueueEstimateDeps {
   line: WaitingLine;

@@ -16,7 +16,7 @@ import type { HistoryFrame } from '#events/server-frames.ts';
 import { belongsToSession, type Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
 import { toChatMessage } from '../messages.ts';
-import type { ConversationRepository, MessageRepository } from '../ports.ts';
+import type { ConversationRepository, MessageRepository } from '../ports/conversations.ts';
 
 export interface ReadHistoryDeps {
   conversations: ConversationRepository;

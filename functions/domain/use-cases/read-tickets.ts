@@ -23,7 +23,8 @@
 import type { Caller } from '#events/authorizer-context.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { ChatError } from '../errors.ts';
-import type { CitizenSessionLookup, TicketRepository } from '../ports.ts';
+import type { CitizenSessionLookup } from '../ports/sessions.ts';
+import type { TicketRepository } from '../ports/tickets.ts';
 import {
   canonicalTicketNumber,
   isStaff,
@@ -55,7 +56,7 @@ export async function getTicket(
 }
 
 /** How many tickets of one status staff get at once, newest first. */
-export const STAFF_LIST_LIMIT = 100;
+const STAFF_LIST_LIMIT = 100;
 
 export async function listTickets(
   deps: ReadTicketsDeps,

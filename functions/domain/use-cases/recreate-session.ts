@@ -4,7 +4,8 @@
  * action (a message, a request for a person) starts a fresh one rather than failing.
  */
 import type { Caller } from '#events/authorizer-context.ts';
-import type { Clock, SessionRepository } from '../ports.ts';
+import type { SessionRepository } from '../ports/sessions.ts';
+import type { Clock } from '../ports/system.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { type Session, startSession } from '../sessions.ts';
 

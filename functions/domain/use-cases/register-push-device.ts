@@ -15,7 +15,8 @@ import { createHash } from 'node:crypto';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { PushPlatform, PushRegisteredFrame } from '#events/desk-frames.ts';
 import { badRequest } from '../errors.ts';
-import type { Clock, PushDevice, PushDeviceRepository, PushEndpointRegistry } from '../ports.ts';
+import type { PushDevice, PushDeviceRepository, PushEndpointRegistry } from '../ports/out-of-band.ts';
+import type { Clock } from '../ports/system.ts';
 import { expiresAfterDays } from '../retention.ts';
 
 export interface RegisterPushDeviceDeps {
@@ -34,7 +35,7 @@ export function pushOwnerKeys(owner: { sessionId?: string; citizenId?: string })
   ];
 }
 
-export function deviceKeyOf(platform: PushPlatform, deviceToken: string): string {
+function deviceKeyOf(platform: PushPlatform, deviceToken: string): string {
   return `${platform}#${createHash('sha256').update(deviceToken).digest('hex')}`;
 }
 

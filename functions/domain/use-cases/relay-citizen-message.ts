@@ -15,7 +15,9 @@
  */
 import type { MessageFrame } from '#events/server-frames.ts';
 import { type StoredMessage, toChatMessage } from '../messages.ts';
-import type { ConnectionNotifier, ConnectionRepository, ConversationRepository } from '../ports.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
 import { type Delivery, postToAll } from './bot-turns.ts';
 
 export interface RelayCitizenMessageDeps {

@@ -13,14 +13,11 @@
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { TypingEventFrame } from '#events/desk-frames.ts';
-import { isStaff, requireAssignedTo, requireCitizensOwn } from '../desk.ts';
-import type {
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationRepository,
-  RelayThrottle,
-} from '../ports.ts';
+import { isStaff, requireAssignedTo, requireCitizensOwn } from '../ownership.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier, RelayThrottle } from '../ports/delivery.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock } from '../ports/system.ts';
 import { type Delivery, postToAll } from './bot-turns.ts';
 
 export interface RelayTypingDeps {

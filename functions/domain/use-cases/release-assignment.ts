@@ -1,19 +1,20 @@
 /**
  * Use case: an operator's conversation is done with them (its ticket completed or rejected, so E3
- * closed it): free the operator's slot, once, and wake the dispatcher to give them the next one.
+ * closed it): free the operator's slot, once, and wake the assignment to give them the next one.
  *
  * Primary course:
  *  1. Release the slot in one conditional write: `activeChats − 1` and the conversation out of the
  *     operator's set, only if it is in the set. A repeat (a retried ticket change) finds it gone
  *     and changes nothing, so capacity is never freed twice.
- *  2. When a slot was freed: signal the dispatcher (`operator.freed`, no delay), which assigns the
+ *  2. When a slot was freed: signal the assignment (`operator.freed`, no delay), which assigns the
  *     operator the oldest conversation waiting in their queues.
  */
-import type { DispatchStore, DispatchTimers } from '../dispatch-ports.ts';
+import type { AssignmentStore } from '../ports/assignment.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 
 export interface ReleaseAssignmentDeps {
-  store: Pick<DispatchStore, 'release'>;
-  timers: DispatchTimers;
+  store: Pick<AssignmentStore, 'release'>;
+  timers: TimerQueue;
 }
 
 /** True when this call freed the slot; false when it was free already. */

@@ -25,7 +25,6 @@
 import type { Caller } from '#events/authorizer-context.ts';
 import type { MessageFrame } from '#events/server-frames.ts';
 import { nextSeq } from '../conversations.ts';
-import { displayNameOf, isAssignedTo, requireAssignedTo } from '../desk.ts';
 import { type MessageAck, operatorReplyKey } from '../idempotency.ts';
 import {
   normalizeMessageText,
@@ -33,15 +32,11 @@ import {
   type StoredMessage,
   toChatMessage,
 } from '../messages.ts';
-import type {
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationLog,
-  ConversationRepository,
-  IdGenerator,
-  Sleeper,
-} from '../ports.ts';
+import { displayNameOf, isAssignedTo, requireAssignedTo } from '../ownership.ts';
+import type { ConversationLog, ConversationRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import { type Delivery, postToAll } from './bot-turns.ts';

@@ -34,7 +34,9 @@ import {
   parseDestination,
   recordExpiresAt,
 } from '../identification.ts';
-import type { Clock, IdentificationRepository, OutOfBandNotifier } from '../ports.ts';
+import type { IdentificationRepository } from '../ports/identification.ts';
+import type { OutOfBandNotifier } from '../ports/out-of-band.ts';
+import type { Clock } from '../ports/system.ts';
 import { epochSeconds } from '../retention.ts';
 
 export interface RequestCodeDeps {

@@ -31,20 +31,11 @@ import {
   newConversationTarget,
 } from '../conversations.ts';
 import { categoryOf, startEscalation } from '../escalations.ts';
-import type {
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationLog,
-  ConversationRepository,
-  EscalationQueue,
-  HandoverSpeaker,
-  IdGenerator,
-  MessageRepository,
-  SessionRepository,
-  SessionTargetReader,
-  Sleeper,
-} from '../ports.ts';
+import type { EscalationQueue, HandoverSpeaker } from '../ports/bot.ts';
+import type { ConversationLog, ConversationRepository, MessageRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { ConnectionRepository, SessionRepository, SessionTargetReader } from '../ports/sessions.ts';
+import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import { planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';

@@ -7,32 +7,26 @@
  *  1. List the conversations the operator holds (their set, each read consistently).
  *  2. For each, `moveConversation` back to its queue (`assignedQueue`): one transaction releases the
  *     slot and queues it as a new entry with its first `queuedAt` (the front); its SQS entry, SLA
- *     timer and the dispatcher's signal follow.
+ *     timer and the assignment's signal follow.
  *  3. Tell each citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
-import type {
-  DispatchStore,
-  DispatchTimers,
-  OperatorQueues,
-  OperatorRepository,
-  WaitingLine,
-} from '../dispatch-ports.ts';
-import type { OperatorQueueName } from '../operators.ts';
-import type {
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationRepository,
-  IdGenerator,
-} from '../ports.ts';
-import { queueNamed, tellWaitingCitizen } from './dispatch-conversations.ts';
+
+import type { OperatorQueueName } from '../operator-roster.ts';
+import type { AssignmentStore, OperatorQueues, WaitingLine } from '../ports/assignment.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock, IdGenerator } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
+import { queueNamed, tellWaitingCitizen } from './assign-conversations.ts';
 import { moveConversation } from './move-conversation.ts';
 
 export interface RequeueHeldDeps {
   conversations: ConversationRepository;
-  store: Pick<DispatchStore, 'place' | 'heldBy'>;
+  store: Pick<AssignmentStore, 'place' | 'heldBy'>;
   queues: Pick<OperatorQueues, 'put'>;
-  timers: DispatchTimers;
+  timers: TimerQueue;
   line: WaitingLine;
   operators: Pick<OperatorRepository, 'listOnline'>;
   connections: ConnectionRepository;

@@ -16,7 +16,7 @@ import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
-import type { BotJobQueue } from '../ports.ts';
+import type { BotJobQueue } from '../ports/bot.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { startSession } from '../sessions.ts';
 import { sendCitizenMessage } from './send-citizen-message.ts';

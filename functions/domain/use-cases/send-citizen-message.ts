@@ -18,7 +18,7 @@
  *     message always reaches the bot.
  *
  * Crash between step 3 and step 4 (the function dies, SQS fails): the stored message's stream
- * record makes BotDispatch queue the same job (same group and deduplication id), so the message is
+ * record makes the bot outbox queue the same job (same group and deduplication id), so the message is
  * answered even if the client never resends. When both paths fire, FIFO deduplication keeps one
  * job, and the worker's `bot#{messageId}` answers it once beyond the 5-minute window.
  *
@@ -43,16 +43,10 @@ import {
 import { type MessageAck, sentMessageKey } from '../idempotency.ts';
 import { normalizeMessageText, refuseUnknownAttachments, type StoredMessage } from '../messages.ts';
 import type { OpenConversationHints } from '../open-conversation-hints.ts';
-import type {
-  BotJobQueue,
-  Clock,
-  ConversationLog,
-  ConversationRepository,
-  IdGenerator,
-  SessionRepository,
-  SessionTargetReader,
-  Sleeper,
-} from '../ports.ts';
+import type { BotJobQueue } from '../ports/bot.ts';
+import type { ConversationLog, ConversationRepository } from '../ports/conversations.ts';
+import type { SessionRepository, SessionTargetReader } from '../ports/sessions.ts';
+import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import { recreateSession } from './recreate-session.ts';

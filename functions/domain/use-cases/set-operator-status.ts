@@ -16,7 +16,6 @@
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { OperatorStateFrame } from '#events/operator-frames.ts';
-import type { DispatchTimers } from '../dispatch-ports.ts';
 import { badRequest } from '../errors.ts';
 import {
   defaultSkills,
@@ -24,21 +23,22 @@ import {
   type Operator,
   type OperatorQueueName,
   type OperatorStatus,
-} from '../operators.ts';
-import type { IdGenerator } from '../ports.ts';
-import { postToAll } from './bot-turns.ts';
+} from '../operator-roster.ts';
+import type { IdGenerator } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import {
+  type AssignmentDeps,
   announceQueues,
   announceRun,
   assignedFrame,
-  type DispatchDeps,
   fillOperator,
   queueNamed,
-} from './dispatch-conversations.ts';
+} from './assign-conversations.ts';
+import { postToAll } from './bot-turns.ts';
 import { requeueHeld } from './requeue-held.ts';
 
-export interface SetOperatorStatusDeps extends DispatchDeps {
-  timers: DispatchTimers;
+export interface SetOperatorStatusDeps extends AssignmentDeps {
+  timers: TimerQueue;
   ids: IdGenerator;
 }
 
@@ -123,7 +123,7 @@ async function reannounceHeld(deps: SetOperatorStatusDeps, operatorId: string): 
   );
 }
 
-export function stateFrame(operator: Operator): Omit<OperatorStateFrame, 'requestId'> {
+function stateFrame(operator: Operator): Omit<OperatorStateFrame, 'requestId'> {
   return {
     type: 'operator.state',
     status: operator.status,

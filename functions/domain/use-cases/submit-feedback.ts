@@ -13,7 +13,9 @@
 import type { Caller } from '#events/authorizer-context.ts';
 import type { FeedbackAckFrame } from '#events/tickets.ts';
 import { ChatError } from '../errors.ts';
-import type { Clock, ConversationRepository, TicketRepository } from '../ports.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
+import type { Clock } from '../ports/system.ts';
+import type { TicketRepository } from '../ports/tickets.ts';
 import type { Ticket } from '../tickets.ts';
 import { isCallersTicket, type ReadTicketsDeps } from './read-tickets.ts';
 

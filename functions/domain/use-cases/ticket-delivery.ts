@@ -5,12 +5,8 @@
  * status label reads in the language the citizen is using there.
  */
 import type { Lang } from '#events/lang.ts';
-import type {
-  CitizenSessionLookup,
-  ConnectionNotifier,
-  ConnectionRepository,
-  PushedFrame,
-} from '../ports.ts';
+import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
+import type { CitizenSessionLookup, ConnectionRepository } from '../ports/sessions.ts';
 import type { Connection } from '../sessions.ts';
 import type { Ticket } from '../tickets.ts';
 import { postToAll } from './bot-turns.ts';

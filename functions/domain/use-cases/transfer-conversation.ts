@@ -4,12 +4,12 @@
  *
  * Primary course:
  *  1. Read the conversation: unknown → NOT_FOUND, closed → CONFLICT, not with the caller → FORBIDDEN.
- *  2. Move it (dispatch's one transaction): the caller's slot is released and the conversation is
- *     queued in the target queue as a new entry, with the queue's timers and a dispatch signal. A
+ *  2. Move it (assignment's one transaction): the caller's slot is released and the conversation is
+ *     queued in the target queue as a new entry, with the queue's timers and a timer-queue signal. A
  *     conversation that left the caller meanwhile is not movable: read again and answer as step 1.
  *  3. Store the reason as an internal note (kind `transfer`): the next operator reads it with the
  *     transcript; the citizen never sees it.
- *  4. Push `conversation.updated` (queued, with the ticket and, when dispatch knows them, the queue
+ *  4. Push `conversation.updated` (queued, with the ticket and, when assignment knows them, the queue
  *     position and wait) to the citizen's connections.
  *  5. Answer `conversation.transferred`.
  */
@@ -17,20 +17,16 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { ConversationTransferredFrame, InternalNote, TransferTarget } from '#events/desk-frames.ts';
 import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
 import type { Conversation } from '../conversations.ts';
-import { displayNameOf, requireAssignedTo } from '../desk.ts';
 import { ChatError } from '../errors.ts';
-import type {
-  Clock,
-  ConnectionNotifier,
-  ConnectionRepository,
-  ConversationRepository,
-  IdGenerator,
-  NoteRepository,
-} from '../ports.ts';
+import { displayNameOf, requireAssignedTo } from '../ownership.ts';
+import type { ConversationRepository, NoteRepository } from '../ports/conversations.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Clock, IdGenerator } from '../ports/system.ts';
 import { expiresAfterDays } from '../retention.ts';
 import { type Delivery, postToAll } from './bot-turns.ts';
 
-/** Dispatch's side of a transfer (the dispatcher's store, queues and timers behind an adapter). */
+/** Assignment's side of a transfer (the assignment's store, queues and timers behind an adapter). */
 export interface ConversationMover {
   moveToQueue(move: {
     conversationId: string;

@@ -28,7 +28,8 @@ import {
   recordExpiresAt,
   type VerificationRecord,
 } from '../identification.ts';
-import type { Clock, IdentificationRepository } from '../ports.ts';
+import type { IdentificationRepository } from '../ports/identification.ts';
+import type { Clock } from '../ports/system.ts';
 import {
   issueResumeToken,
   type ResumeTokenPolicy,

@@ -1,0 +1,62 @@
+/**
+ * Assignment's view of tickets (`AssignmentTickets`), over E3's use cases: `openTicket` for an escalation,
+ * `transitionTicket` for the move to `in_progress` when an operator takes the conversation (which
+ * pushes `ticket.updated` to the citizen), `ticketView` for the operator's `conversation.assigned`.
+ * And the citizen as an operator sees them (`CitizenDirectory`): verified or not, nothing personal.
+ */
+
+import { ChatError } from '#domain/errors.ts';
+import type { AssignmentTickets, CitizenDirectory, TicketOpening } from '#domain/ports/assignment.ts';
+import type { SessionRepository } from '#domain/ports/sessions.ts';
+import { ticketView } from '#domain/tickets.ts';
+import { type ChangeTicketStatusDeps, transitionTicket } from '#domain/use-cases/change-ticket-status.ts';
+import { openTicket } from '#domain/use-cases/open-ticket.ts';
+import type { Lang } from '#events/lang.ts';
+import type { TicketView } from '#events/tickets.ts';
+
+export class UseCaseAssignmentTickets implements AssignmentTickets {
+  constructor(private readonly deps: ChangeTicketStatusDeps) {}
+
+  async open(opening: TicketOpening): Promise<{ ticketId: string; number: string }> {
+    const { ticket } = await openTicket(this.deps, opening);
+    return { ticketId: ticket.ticketId, number: ticket.number };
+  }
+
+  async view(ticketId: string, lang: Lang): Promise<TicketView | undefined> {
+    const ticket = await this.deps.tickets.get(ticketId);
+    return ticket ? ticketView(ticket, lang) : undefined;
+  }
+
+  async startWork(
+    ticketId: string,
+    actor: { kind: 'operator' | 'senior'; id: string },
+    note?: string,
+  ): Promise<void> {
+    const ticket = await this.deps.tickets.get(ticketId);
+    // Taken again (after a transfer or a lost operator): its status is the operators' business now.
+    if (ticket?.status !== 'received') return;
+    try {
+      await transitionTicket(this.deps, {
+        ticketId,
+        to: 'in_progress',
+        actor,
+        ...(note === undefined ? {} : { note }),
+      });
+    } catch (error) {
+      // Someone moved it first (a concurrent ticket.setStatus): theirs stands.
+      if (error instanceof ChatError && error.code === 'CONFLICT') return;
+      throw error;
+    }
+  }
+}
+
+export class SessionCitizenDirectory implements CitizenDirectory {
+  constructor(private readonly sessions: Pick<SessionRepository, 'get'>) {}
+
+  async describe(sessionId: string): Promise<{ verified: boolean; maskedPhone?: string }> {
+    const session = await this.sessions.get(sessionId);
+    const verified = session?.verified ?? false;
+    // Only a verified session's phone is shown: a pending one is not proven to be the citizen's.
+    return verified && session?.maskedPhone ? { verified, maskedPhone: session.maskedPhone } : { verified };
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Assignment as other capabilities use it, wired from the configuration once per Lambda: the ticket
+ * routes free an operator's slot when a ticket is done (`AssignmentReleaser`, E3), the desk moves
+ * a conversation to another queue on `operator.transfer` (`ConversationMover`, E5). A function that
+ * uses them gets the variables and grants from `OperatorDispatch.allowRelease` / `allowMove`
+ * (infra/constructs/operators.ts).
+ */
+import type { OperatorQueueName } from '#domain/operator-roster.ts';
+import type { AssignmentReleaser } from '#domain/ports/tickets.ts';
+import { moveConversation } from '#domain/use-cases/move-conversation.ts';
+import { releaseAssignment } from '#domain/use-cases/release-assignment.ts';
+import type { ConversationMover } from '#domain/use-cases/transfer-conversation.ts';
+import { config } from '#shared/config.ts';
+import { assignmentMetrics } from '#shared/observability.ts';
+import { SessionCitizenDirectory, UseCaseAssignmentTickets } from './assignment-tickets.ts';
+import { ApiGatewayConnectionNotifier } from './connection-notifier.ts';
+import { DynamoCitizenSessionLookup } from './dynamodb/citizen-session-lookup.ts';
+import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
+import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
+import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
+import { DynamoNoteRepository } from './dynamodb/note-repository.ts';
+import {
+  DynamoAssignmentStore,
+  DynamoOperatorRepository,
+  DynamoWaitingLine,
+} from './dynamodb/operator-repository.ts';
+import { DynamoSessionRepository } from './dynamodb/session-repository.ts';
+import { DynamoTicketRepository } from './dynamodb/ticket-repository.ts';
+import { SqsOperatorQueues } from './operator-queues.ts';
+import { randomIds, systemClock } from './system.ts';
+import { SqsTimerQueue } from './timer-queue.ts';
+
+/** The operator queues' URLs from their settings (`OPERATOR_QUEUE_URL_<NAME>`). */
+function operatorQueueUrls(): Record<OperatorQueueName, string> {
+  return {
+    auth: config.operatorQueueUrlAuth,
+    applications: config.operatorQueueUrlApplications,
+    documents: config.operatorQueueUrlDocuments,
+    legal: config.operatorQueueUrlLegal,
+    mfc: config.operatorQueueUrlMfc,
+    general: config.operatorQueueUrlGeneral,
+    senior: config.operatorQueueUrlSenior,
+  };
+}
+
+function assignmentStore(): DynamoAssignmentStore {
+  return new DynamoAssignmentStore({
+    conversationsTable: config.conversationsTable,
+    operatorsTable: config.operatorsTable,
+  });
+}
+
+/** `releaseAssignment` for the ticket routes: needs CONVERSATIONS_TABLE, OPERATORS_TABLE, DISPATCH_QUEUE_URL. */
+export class UseCaseAssignmentReleaser implements AssignmentReleaser {
+  private readonly deps = { store: assignmentStore(), timers: new SqsTimerQueue(config.timerQueueUrl) };
+
+  async releaseAssignment(conversationId: string, operatorId: string): Promise<void> {
+    await releaseAssignment(this.deps, conversationId, operatorId);
+  }
+}
+
+/** `moveToQueue` for `operator.transfer`: the move, its queue entry, timers and timer-queue signal. */
+export class UseCaseConversationMover implements ConversationMover {
+  private readonly deps = {
+    conversations: new DynamoConversationRepository(config.conversationsTable),
+    store: assignmentStore(),
+    queues: new SqsOperatorQueues(operatorQueueUrls()),
+    timers: new SqsTimerQueue(config.timerQueueUrl),
+    line: new DynamoWaitingLine(config.conversationsTable),
+    operators: new DynamoOperatorRepository(config.operatorsTable),
+    ids: randomIds,
+    settings: {
+      slaAssignSeconds: config.slaAssignSeconds,
+      averageHandleSeconds: config.averageHandleSeconds,
+    },
+  };
+
+  async moveToQueue(
+    move: Parameters<ConversationMover['moveToQueue']>[0],
+  ): ReturnType<ConversationMover['moveToQueue']> {
+    const result = await moveConversation(this.deps, {
+      conversationId: move.conversationId,
+      to: move.to,
+      fromOperatorId: move.fromOperatorId,
+      now: move.now,
+    });
+    if (result.status === 'not_movable') return result;
+    return {
+      status: 'moved',
+      conversation: result.conversation,
+      queuePosition: result.queuePosition,
+      etaSeconds: result.etaSeconds,
+    };
+  }
+}
+
+/**
+ * Everything the assignment's own functions need (the escalation consumer, the timer consumer,
+ * `operator.status`, `operator.next`, `queue.stats`), wired once per Lambda at module scope.
+ */
+export function assignmentDeps() {
+  const connections = new DynamoConnectionRepository(config.connectionsTable);
+  const conversations = new DynamoConversationRepository(config.conversationsTable);
+  const notifier = new ApiGatewayConnectionNotifier({
+    endpoint: config.wsConnectionsEndpoint,
+    timeoutMs: config.postTimeoutMs,
+  });
+  const tickets = new UseCaseAssignmentTickets({
+    tickets: new DynamoTicketRepository({
+      ticketsTable: config.ticketsTable,
+      conversationsTable: config.conversationsTable,
+    }),
+    conversations,
+    citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
+    connections,
+    notifier,
+    releaser: new UseCaseAssignmentReleaser(),
+    clock: systemClock,
+    retentionDays: config.messageRetentionDays,
+  });
+  return {
+    operators: new DynamoOperatorRepository(config.operatorsTable),
+    store: assignmentStore(),
+    line: new DynamoWaitingLine(config.conversationsTable),
+    queues: new SqsOperatorQueues(operatorQueueUrls()),
+    timers: new SqsTimerQueue(config.timerQueueUrl),
+    conversations,
+    messages: new DynamoMessageRepository(config.messagesTable),
+    connections,
+    notifier,
+    tickets,
+    citizens: new SessionCitizenDirectory(new DynamoSessionRepository(config.sessionsTable)),
+    notes: new DynamoNoteRepository(config.notesTable),
+    metrics: assignmentMetrics,
+    clock: systemClock,
+    ids: randomIds,
+    settings: {
+      slaAssignSeconds: config.slaAssignSeconds,
+      operatorGraceSeconds: config.operatorGraceSeconds,
+      averageHandleSeconds: config.averageHandleSeconds,
+      assignmentVisibilitySeconds: config.assignmentVisibilitySeconds,
+      queuePositionUpdates: config.queuePositionUpdates,
+      operatorMaxChats: config.operatorMaxChats,
+    },
+  };
+}

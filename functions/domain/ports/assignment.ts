@@ -1,0 +1,159 @@
+/**
+ * The ports of assignment (SPEC.md C5, C7): the exactly-once store, the waiting line, the operator
+ * queues, and what assignment needs from tickets and citizens. Adapters implement them
+ * (`functions/adapters/dynamodb/operator-repository.ts`, `functions/adapters/operator-queues.ts`,
+ * `functions/adapters/assignment-tickets.ts`); the assignment use cases
+ * (`use-cases/assign-conversations.ts` and those it serves) use them.
+ */
+import type { Lang } from '#events/lang.ts';
+import type { QueueEntry } from '#events/queue-entry.ts';
+import type { TicketView } from '#events/tickets.ts';
+import type { Conversation } from '../conversations.ts';
+import type { OperatorQueueName } from '../operator-roster.ts';
+import type { OpenTicketInput } from '../use-cases/open-ticket.ts';
+
+/** Who takes a conversation, as the assignment stores it. */
+export interface Assignee {
+  operatorId: string;
+  displayName: string;
+}
+
+export type AssignOutcome =
+  /** Committed: the conversation is the operator's, their activeChats went up by one. */
+  | { status: 'assigned'; conversation: Conversation }
+  /** The entry no longer waits (assigned, moved, closed): its message can go. */
+  | { status: 'stale' }
+  /** The operator is not online or has no free slot: the entry waits on. */
+  | { status: 'operator_full' }
+  /** Another transaction touched the same items: try again later. */
+  | { status: 'contended' };
+
+/** Where a conversation goes next when it leaves an operator or a queue. */
+export interface QueuePlacement {
+  queue: OperatorQueueName;
+  entryId: string;
+  /** The waiting line's order: the original time keeps a conversation at the front. */
+  queuedAt: string;
+  now: Date;
+}
+
+export type MoveOutcome =
+  | { status: 'moved'; conversation: Conversation; releasedOperatorId?: string }
+  | { status: 'not_movable' };
+
+/**
+ * The exactly-once writes of assignment: each is one DynamoDB transaction over the conversation and
+ * the operator (docs/architecture.md, "Dispatch: exactly once").
+ */
+export interface AssignmentStore {
+  /**
+   * Conversation `queued` in `entry.queue` with `queueEntryId = entry.entryId` and no operator →
+   * `operator`; operator `online` with `activeChats < maxChats` → +1, the conversation in its set.
+   */
+  assign(entry: QueueEntry, assignee: Assignee, now: Date): Promise<AssignOutcome>;
+  /**
+   * Frees the operator's slot held by the conversation: −1 and out of the set, only if it is in
+   * the set (so twice is once). False when it was not held (already released).
+   */
+  release(conversationId: string, operatorId: string): Promise<boolean>;
+  /**
+   * Puts a waiting or assigned conversation into `placement.queue` as a new entry. From `queued`
+   * (any other entry); or from `operator` when `fromOperatorId` holds it, releasing that slot in
+   * the same transaction. Anything else (closed, another operator's) is `not_movable`.
+   */
+  place(
+    conversationId: string,
+    placement: QueuePlacement,
+    from: { fromOperatorId?: string; slaBreachedAt?: string },
+  ): Promise<MoveOutcome>;
+  /**
+   * The escalation's first entry: from `queued` with no admitted attempt below `attempt`, the
+   * ticket and queue fields. Returns the conversation as stored (also when a redelivery finds it done).
+   */
+  admit(
+    conversationId: string,
+    attempt: number,
+    fields: { ticketId: string; ticketNumber: string; placement: QueuePlacement },
+  ): Promise<Conversation | undefined>;
+  /** Conversations an operator holds now (state `operator`, their id), for a grace expiry. */
+  heldBy(operatorId: string): Promise<Conversation[]>;
+}
+
+/** A conversation waiting in a queue, as the `byQueue` index lists it. */
+export interface WaitingConversation {
+  conversationId: string;
+  sessionId: string;
+  queuedAt: string;
+  ticketId?: string;
+  ticketNumber?: string;
+}
+
+/** The waiting line of each queue, from the `byQueue` index (oldest first). */
+export interface WaitingLine {
+  /** The first `limit` waiting, oldest first. */
+  first(queue: OperatorQueueName, limit: number): Promise<WaitingConversation[]>;
+  /** How many wait, and since when the oldest. */
+  stat(queue: OperatorQueueName): Promise<{ waiting: number; oldestQueuedAt?: string }>;
+  /** 1 + how many wait ahead of a conversation queued at `queuedAt`. */
+  position(queue: OperatorQueueName, queuedAt: string, conversationId: string): Promise<number>;
+}
+
+export interface ReceivedEntry {
+  entry: QueueEntry;
+  /** SQS receipt handle: only the receiver may delete or give back the message. */
+  receipt: string;
+}
+
+/** The SQS operator queues: a message per waiting conversation, deleted once it is assigned. */
+export interface OperatorQueues {
+  /** Safe to repeat for the same entry (FIFO deduplication by entryId). */
+  put(entry: QueueEntry): Promise<void>;
+  /**
+   * Up to `max` entries, hidden from other assigning functions for `visibilitySeconds`. `patient`: wait up to
+   * a second for one (a receive that does not wait may miss messages that exist); an impatient
+   * receive answers at once.
+   */
+  receive(
+    queue: OperatorQueueName,
+    max: number,
+    visibilitySeconds: number,
+    patient?: boolean,
+  ): Promise<ReceivedEntry[]>;
+  remove(queue: OperatorQueueName, receipt: string): Promise<void>;
+  /** Visible again at once: another assigning function (or this one, later) may take it. */
+  giveBack(queue: OperatorQueueName, receipt: string): Promise<void>;
+}
+
+/** What the escalation consumer hands tickets: exactly the input of the `openTicket` use case. */
+export type TicketOpening = OpenTicketInput;
+
+/** What assignment needs from tickets (E3's use cases behind an adapter). */
+export interface AssignmentTickets {
+  /** Idempotent on (conversationId, attempt): the same ticket every time. */
+  open(opening: TicketOpening): Promise<{ ticketId: string; number: string }>;
+  /** The ticket as a client in `lang` sees it. */
+  view(ticketId: string, lang: Lang): Promise<TicketView | undefined>;
+  /**
+   * `received → in_progress` by the operator who took it, with `note` in the history (an SLA breach
+   * says so there), pushing `ticket.updated` to the citizen. A ticket already past `received` (taken
+   * again after a transfer or a disconnect) is left as it is.
+   */
+  startWork(
+    ticketId: string,
+    actor: { kind: 'operator' | 'senior'; id: string },
+    note?: string,
+  ): Promise<void>;
+}
+
+/** What the citizen's side of an assignment shows an operator. */
+export interface CitizenDirectory {
+  describe(sessionId: string): Promise<{ verified: boolean; maskedPhone?: string }>;
+}
+
+/** Assignment metrics (EMF): C7's time to assignment and SLA breaches. */
+export interface AssignmentMetrics {
+  assigned(queue: OperatorQueueName, waitedMs: number): void;
+  slaBreached(queue: OperatorQueueName): void;
+  /** A step after a committed assignment failed (the assignment stands): logged for on-call. */
+  announcementFailed(step: string, conversationId: string, error: unknown): void;
+}

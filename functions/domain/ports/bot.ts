@@ -1,0 +1,73 @@
+/**
+ * The ports of the bot: what the bot worker reads before answering a job, the bot queue, the
+ * responder and the handover speaker (`functions/domain/bot`), and the escalation queue a
+ * conversation goes to when the bot hands it to a person.
+ */
+import type { BotJob } from '#events/bot-job.ts';
+import type { Suggestion } from '#events/chat-message.ts';
+import type { EscalationEvent } from '#events/escalation.ts';
+import type { Lang } from '#events/lang.ts';
+import type { EscalationReason as BotEscalationReason } from '../bot/index.ts';
+import type { Conversation } from '../conversations.ts';
+import type { BotReplyRef } from '../idempotency.ts';
+import type { StoredMessage } from '../messages.ts';
+import type { Session } from '../sessions.ts';
+
+/** What the bot worker needs to know before answering a job; an absent or expired item is undefined. */
+export interface BotJobContext {
+  /** The citizen message at the job's `seq`. */
+  citizen?: StoredMessage;
+  /** The bot's reply to that message, if one was stored already (`bot#{messageId}`). */
+  earlierReply?: BotReplyRef;
+  session?: Session;
+  conversation?: Conversation;
+}
+
+export interface BotJobContextReader {
+  /** Reads the whole context at once, consistently: one round trip instead of one per item. */
+  read(job: BotJob): Promise<BotJobContext>;
+}
+
+export interface BotJobQueue {
+  /** Safe to call again for the same job: the queue drops a duplicate (FIFO deduplication). */
+  enqueue(job: BotJob): Promise<void>;
+}
+
+/** Where a conversation goes when the bot hands it to a person (events/escalation.ts). */
+export interface EscalationQueue {
+  /** Safe to call again for the same event: the queue drops a duplicate (conversationId#attempt). */
+  publish(event: EscalationEvent): Promise<void>;
+}
+
+export interface BotContext {
+  lastBotIntent?: string;
+  consecutiveFallbacks?: number;
+  verified?: boolean;
+}
+
+export interface BotAnswer {
+  intent: string;
+  confidence: number;
+  text: string;
+  suggestions: Suggestion[];
+  escalate: boolean;
+  category: string;
+  needsIdentification: boolean;
+  /** Why the bot hands over, when `escalate` is true. */
+  escalationReason?: BotEscalationReason;
+  /** The recognised problem's title, to pre-fill the intake's `service`. */
+  intakeService?: string;
+}
+
+/** The part of the bot (`functions/domain/bot`) that answers a citizen's message. */
+export interface Responder {
+  reply(input: { text: string; lang: Lang; context?: BotContext }): BotAnswer;
+}
+
+/**
+ * The bot's handover message for a citizen who asked for a person with `operator.request`; its
+ * `category` is that of `about` (the conversation's last recognised intent) when that names a problem.
+ */
+export interface HandoverSpeaker {
+  handOver(lang: Lang, about?: string): BotAnswer;
+}

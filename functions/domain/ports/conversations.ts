@@ -1,0 +1,103 @@
+/**
+ * The ports of conversations and their messages: the conversation and message stores, the one
+ * transactional log every message is written through (citizen, bot and operator appends), and the
+ * internal notes operators keep on a conversation.
+ */
+import type { InternalNote } from '#events/desk-frames.ts';
+import type { Conversation } from '../conversations.ts';
+import type { BotReplyRef, MessageAck } from '../idempotency.ts';
+import type { StoredMessage } from '../messages.ts';
+
+export interface ConversationRepository {
+  get(conversationId: string): Promise<Conversation | undefined>;
+}
+
+export interface MessagePage {
+  messages: StoredMessage[];
+  hasMore: boolean;
+}
+
+export interface MessageRepository {
+  get(conversationId: string, seq: number): Promise<StoredMessage | undefined>;
+  /** Messages with `seq > afterSeq`, oldest first, at most `limit`. */
+  listAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessagePage>;
+}
+
+/**
+ * The outcome of one atomic append. `conflict`: another writer moved `lastSeq` (or the session's
+ * open conversation) first, nothing was written. `duplicate`: the idempotency key exists, nothing
+ * was written, `previous` is what the first writer stored.
+ */
+export type AppendOutcome<T> =
+  | { status: 'appended' }
+  | { status: 'conflict' }
+  | { status: 'duplicate'; previous: T };
+
+export interface CitizenMessageAppend {
+  /** The conversation as read; `lastSeq` is the expected value. A new one has `lastSeq` 0. */
+  conversation: Conversation;
+  /** True when the conversation is created by this append (and becomes the session's open one). */
+  isNewConversation: boolean;
+  /** The session's open conversation id that the new conversation replaces, if any. */
+  replacesConversationId?: string;
+  message: StoredMessage;
+  idempotencyKey: string;
+  ack: MessageAck;
+  idempotencyExpiresAt: number;
+}
+
+/**
+ * One turn of the bot: its messages (consecutive seqs after `expected.lastSeq`) and what the
+ * conversation becomes, written together. Conditions: `lastSeq` and state `bot` as read (or, for a
+ * new conversation, that it does not exist and the session's open one is as read).
+ */
+export interface BotTurnAppend {
+  /** The conversation as read; a new one has `lastSeq` 0. */
+  expected: Conversation;
+  /** The conversation after the turn: `lastSeq` of the last message, bot memory, intake, state. */
+  next: Conversation;
+  /** True when the turn creates the conversation (`operator.request` with none open). */
+  isNewConversation?: boolean;
+  /** The session's open conversation id that the new conversation replaces, if any. */
+  replacesConversationId?: string;
+  messages: StoredMessage[];
+  /** `bot#{citizen messageId}` for a turn that answers a citizen message. */
+  idempotency?: { key: string; reply: BotReplyRef; expiresAt: number };
+}
+
+/**
+ * An operator's message (`operator.reply`): the conversation's `lastSeq` moves from the value read
+ * only while the conversation is still with that operator (state `operator`, `operatorId`), together
+ * with the message and its idempotency key `reply#{operatorId}#{conversationId}#{clientMessageId}`.
+ */
+export interface OperatorMessageAppend {
+  /** The conversation as read; `lastSeq` is the expected value. */
+  conversation: Conversation;
+  operatorId: string;
+  message: StoredMessage;
+  idempotencyKey: string;
+  ack: MessageAck;
+  idempotencyExpiresAt: number;
+  /** Set on the first operator reply of the conversation: stored as `firstOperatorReplyAt`. */
+  firstReplyAt?: string;
+}
+
+/**
+ * The one place where messages are written: conversation counter, message and idempotency key in
+ * a single transaction (docs/architecture.md, "Gap-free seq under concurrency").
+ */
+export interface ConversationLog {
+  appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>>;
+  appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>>;
+  appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>>;
+  /** The ack stored under a message's idempotency key, while the key lives. */
+  findAck(idempotencyKey: string): Promise<MessageAck | undefined>;
+  findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
+}
+
+/** Internal notes of conversations (`operator.note`, transfers): never shown to citizens. */
+export interface NoteRepository {
+  add(note: InternalNote & { expiresAt: number }): Promise<void>;
+  /** Every live note of the conversation, oldest first. */
+  list(conversationId: string): Promise<InternalNote[]>;
+}

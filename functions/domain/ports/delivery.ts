@@ -1,0 +1,31 @@
+/**
+ * The ports of delivery over the WebSocket: pushing frames to a connection (`@connections`) and
+ * throttling relays such as typing indicators.
+ */
+import type { TypingEventFrame } from '#events/desk-frames.ts';
+import type { ConversationAssignedFrame, QueueStatsFrame } from '#events/operator-frames.ts';
+import type { ConversationUpdatedFrame, MessageFrame } from '#events/server-frames.ts';
+import type { FeedbackRequestFrame, TicketUpdatedFrame } from '#events/tickets.ts';
+
+export type DeliveryOutcome = 'delivered' | 'gone' | 'failed';
+
+/** Frames pushed to a connection, outside any request/response. */
+export type PushedFrame =
+  | MessageFrame
+  | ConversationUpdatedFrame
+  | TypingEventFrame
+  | TicketUpdatedFrame
+  | FeedbackRequestFrame
+  | ConversationAssignedFrame
+  | QueueStatsFrame;
+
+export interface ConnectionNotifier {
+  /** Never throws: a failure is an outcome, each call bounded by its own deadline. */
+  post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome>;
+}
+
+/** At most one relay per key and interval (typing indicators). */
+export interface RelayThrottle {
+  /** True when `key` may relay now (and claims the interval); false while an earlier claim holds. */
+  claim(key: string, intervalMs: number, now: Date): Promise<boolean>;
+}

@@ -1,0 +1,70 @@
+/**
+ * The assignment flow as integration tests drive it on the local stack: a citizen who asks for a
+ * person and skips the intake, staff signed in through the local Cognito, and the frames that
+ * tell an operator a conversation is theirs.
+ */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import type { useClients } from './clients.ts';
+import { frameWith } from './frames.ts';
+import { createAndSignIn } from './operator-sign-in.ts';
+import type { ChatClient, Frame } from './ws-client.ts';
+
+/**
+ * The citizen writes about signing in, waits for the bot's answer, presses "operator" and, if the
+ * bot asks the intake questions, skips them all. Returns the conversation and the bot's answer.
+ */
+export async function askForPerson(citizen: ChatClient): Promise<{ conversationId: string; answer: Frame }> {
+  await citizen.request({
+    action: 'message.send',
+    clientMessageId: 'c-1',
+    text: 'не могу войти в личный кабинет',
+  });
+  const answer = await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot');
+  const requested = await citizen.request({ action: 'operator.request' });
+  const conversationId = String(requested.conversationId);
+  if (requested.state === 'bot') {
+    // The intake's first question (a bot message without an intent), then skip the rest.
+    await frameWith(citizen, (f) => f.type === 'message' && f.from === 'bot' && f.intent === undefined);
+    await citizen.request({ action: 'message.send', clientMessageId: 'c-2', text: 'пропустить всё' });
+  }
+  return { conversationId, answer };
+}
+
+/** `askForPerson`, then the `conversation.updated` that tells the citizen its ticket (queued). */
+export async function queuedCitizen(
+  citizen: ChatClient,
+): Promise<{ conversationId: string; answer: Frame; update: Frame }> {
+  const { conversationId, answer } = await askForPerson(citizen);
+  const update = await frameWith(
+    citizen,
+    (f) => f.type === 'conversation.updated' && f.conversationId === conversationId && f.ticket !== undefined,
+  );
+  return { conversationId, answer, update };
+}
+
+/** A fresh operator or senior of the local Cognito (user name `<prefix><role>-<random>`), connected. */
+export async function staffMember(
+  clients: ReturnType<typeof useClients>,
+  role: 'operator' | 'senior',
+  prefix = '',
+): Promise<{ client: ChatClient; sub: string; username: string; token: string }> {
+  const username = `${prefix}${role}-${randomUUID().slice(0, 8)}`;
+  const signed = await createAndSignIn(inject('localHttpUrl'), username, [role]);
+  return {
+    client: await clients.connect({ token: signed.idToken, lang: 'ru' }),
+    sub: signed.sub,
+    username,
+    token: signed.idToken,
+  };
+}
+
+/** The operator's `operator.status` online with these skills and room for `maxChats`; its answer. */
+export function goOnline(operator: ChatClient, skills: string[] = ['general', 'auth'], maxChats = 20) {
+  return operator.request({ action: 'operator.status', status: 'online', skills, maxChats });
+}
+
+/** Matches the `conversation.assigned` of this conversation. */
+export const assignedFor = (conversationId: string) => (f: Frame) =>
+  f.type === 'conversation.assigned' &&
+  (f.conversation as { conversationId?: unknown } | undefined)?.conversationId === conversationId;
