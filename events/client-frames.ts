@@ -1,5 +1,5 @@
 /**
- * Client → server frames of PROTOCOL.md v1 implemented so far. Each route parses its frame with
+ * Client → server frames of docs/protocol.md v1 implemented so far. Each route parses its frame with
  * its schema once; the handler and the domain only see the parsed type.
  */
 import * as z from 'zod';

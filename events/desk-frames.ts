@@ -1,5 +1,5 @@
 /**
- * Frames of the operator's desk and of the citizen's side of it (PROTOCOL.md): what an operator does
+ * Frames of the operator's desk and of the citizen's side of it (docs/protocol.md): what an operator does
  * with an assigned conversation (`operator.reply`, `operator.note`, `operator.transfer`,
  * `canned.list`), `typing` from either side, and `push.register` (a citizen's device for offline
  * notifications). Client frames are zod schemas each route parses once; server frames are the

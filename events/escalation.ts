@@ -1,7 +1,7 @@
 /**
  * The escalation queue message: one conversation handed from the bot to the operators' side, with
  * the intake the bot collected. Produced by the bot worker (and `operator.request`) when a
- * conversation becomes `queued`; consumed by the assignment of issue 6, which creates the ticket and
+ * conversation becomes `queued`; consumed by the assignment, which creates the ticket and
  * routes by `category`. FIFO message group = conversationId, deduplication id =
  * `{conversationId}#{attempt}` ({@link escalationDeduplicationId}), so a re-sent event is dropped
  * and a later escalation of the same conversation is not.
@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { langSchema } from './lang.ts';
 
-/** The operator queues of SPEC.md C5 (seniors have their own, chosen by the assignment). */
+/** The operator queues of docs/requirements.md#escalation (seniors have their own, chosen by the assignment). */
 export const escalationCategorySchema = z.enum([
   'auth',
   'applications',
@@ -33,7 +33,7 @@ export const escalationReasonSchema = z.enum([
 ]);
 export type EscalationReason = z.infer<typeof escalationReasonSchema>;
 
-/** PROTOCOL.md intake: what the operator needs. `problem` is always there (the citizen's words). */
+/** docs/protocol.md intake: what the operator needs. `problem` is always there (the citizen's words). */
 export const intakeSchema = z.object({
   service: z.string().min(1).optional(),
   problem: z.string().min(1),
@@ -52,7 +52,7 @@ export const escalationEventSchema = z.object({
   attempt: z.number().int().positive(),
   category: escalationCategorySchema,
   reason: escalationReasonSchema,
-  /** The intent the bot recognised (INTENTS.md), when there was one. */
+  /** The intent the bot recognised (docs/requirements.md#intent-catalogue), when there was one. */
   intent: z.string().min(1).optional(),
   intake: intakeSchema,
   lang: langSchema,

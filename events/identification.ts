@@ -1,5 +1,5 @@
 /**
- * Frames of identification by one-time code (PROTOCOL.md, `auth.requestCode`, `auth.verifyCode`).
+ * Frames of identification by one-time code (docs/protocol.md, `auth.requestCode`, `auth.verifyCode`).
  * The schemas only type the fields: what a valid phone or e-mail is, and how it is normalised, is
  * the domain's (`functions/domain/identification.ts`), which answers BAD_REQUEST naming the field.
  */

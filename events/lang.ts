@@ -1,5 +1,5 @@
 /**
- * The session languages of PROTOCOL.md. Every part that speaks to a citizen (error messages, the
+ * The session languages of docs/protocol.md. Every part that speaks to a citizen (error messages, the
  * bot) picks its text by this value.
  */
 import * as z from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Frames of assignment (PROTOCOL.md, operator actions): an operator's availability (`operator.status`
+ * Frames of assignment (docs/protocol.md, operator actions): an operator's availability (`operator.status`
  * → `operator.state`), taking the next conversation by hand (`operator.next` →
  * `conversation.assigned` or `queue.empty`), the queues at a glance (`queue.stats`), and what the
  * assignment pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.

@@ -1,5 +1,5 @@
 /**
- * Server → client frames of PROTOCOL.md v1 implemented so far. Field order here is the order on
+ * Server → client frames of docs/protocol.md v1 implemented so far. Field order here is the order on
  * the wire: a repeated `message.send` must answer a byte-identical ack.
  */
 

@@ -1,10 +1,10 @@
 /**
- * Frames of tickets and feedback (PROTOCOL.md: `ticket.get`, `ticket.list`, `ticket.setStatus`,
+ * Frames of tickets and feedback (docs/protocol.md: `ticket.get`, `ticket.list`, `ticket.setStatus`,
  * `feedback.submit`; events `ticket`, `tickets`, `ticket.updated`, `feedback.request`,
- * `feedback.ack`) and the body of the portal's HTTP feedback form (`POST /feedback`, C10).
+ * `feedback.ack`) and the body of the portal's HTTP feedback form (`POST /feedback`, docs/requirements.md#feedback).
  *
  * `waitingFor` and `rejectReason` are objects on the wire ({what, until?}, {reason, alternatives?}):
- * SPEC.md C6 asks for "what is needed and by when" and "the reason and alternatives", which one
+ * docs/requirements.md#tickets asks for "what is needed and by when" and "the reason and alternatives", which one
  * string cannot carry. `ticket.setStatus` also accepts a plain string for either (= `what` /
  * `reason`), so a client that sends text only is understood.
  */
@@ -72,7 +72,7 @@ export const ticketSetStatusFrameSchema = frameEnvelopeSchema.extend({
 });
 
 /**
- * The citizen rates a completed ticket, once. PROTOCOL.md names the conversation; a ticket with no
+ * The citizen rates a completed ticket, once. docs/protocol.md names the conversation; a ticket with no
  * conversation (the portal's form) is named by `ticketId` instead.
  */
 export const feedbackSubmitFrameSchema = frameEnvelopeSchema
@@ -90,7 +90,7 @@ export const feedbackSubmitFrameSchema = frameEnvelopeSchema
 
 // Server → client ----------------------------------------------------------------------------------
 
-/** A ticket as clients see it (PROTOCOL.md), labelled in the receiving session's language. */
+/** A ticket as clients see it (docs/protocol.md), labelled in the receiving session's language. */
 export interface TicketView {
   ticketId: string;
   number: string;

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { operatorQueueNameSchema } from './queue-entry.ts';
 
-/** C7: fires SLA_ASSIGN_SECONDS after the conversation started waiting in a category queue. */
+/** docs/requirements.md#sla: fires SLA_ASSIGN_SECONDS after the conversation started waiting in a category queue. */
 const slaAssignTimerSchema = z.object({
   kind: z.literal('sla.assign'),
   conversationId: z.string().min(1),

@@ -54,8 +54,8 @@ export async function startEmulators(options: {
 }
 
 /**
- * DynamoDB Local shares a laptop (and CI's 2 cores) with everything else. The JVM's defaults (C2
- * JIT compiler threads, parallel GC) spent more CPU than the requests themselves in a short run:
+ * DynamoDB Local shares a laptop (and CI's 2 cores) with everything else. The JVM's defaults
+ * (the C2 JIT compiler threads, parallel GC) spent more CPU than the requests themselves in a short run:
  * with 50 paced clients Java used 1.3 cores. The C1 compiler alone and the serial collector cut its
  * CPU per request by a third to a half (GetItem 0.8 -> 0.45 ms, TransactWriteItems 3.4 -> 2.3 ms
  * warm) at the same latency, which moved the benchmark's reply p99 from 218 to 137 ms.

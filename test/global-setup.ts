@@ -12,7 +12,7 @@ export async function setup(project: TestProject) {
   stack = await startLocalStackProcess({
     env: {
       LOG_LEVEL: 'ERROR',
-      // C13: the SLA and the operator grace shortened, so the tests of assignment need not wait minutes.
+      // docs/requirements.md#local-stack: the SLA and the operator grace shortened, so the tests of assignment need not wait minutes.
       SLA_ASSIGN_SECONDS: '3',
       OPERATOR_GRACE_SECONDS: '2',
     },

@@ -1,5 +1,5 @@
 /**
- * Assignment's view of tickets (`AssignmentTickets`), over E3's use cases: `openTicket` for an escalation,
+ * Assignment's view of tickets (`AssignmentTickets`), over the ticket use cases: `openTicket` for an escalation,
  * `transitionTicket` for the move to `in_progress` when an operator takes the conversation (which
  * pushes `ticket.updated` to the citizen), `ticketView` for the operator's `conversation.assigned`.
  * And the citizen as an operator sees them (`CitizenDirectory`): verified or not, nothing personal.

@@ -1,7 +1,7 @@
 /**
  * Assignment as other capabilities use it, wired from the configuration once per Lambda: the ticket
- * routes free an operator's slot when a ticket is done (`AssignmentReleaser`, E3), the desk moves
- * a conversation to another queue on `operator.transfer` (`ConversationMover`, E5). A function that
+ * routes free an operator's slot when a ticket is done (`AssignmentReleaser`, the ticket use cases), the desk moves
+ * a conversation to another queue on `operator.transfer` (`ConversationMover`, the desk). A function that
  * uses them gets the variables and grants from `OperatorDispatch.allowRelease` / `allowMove`
  * (infra/constructs/operators.ts).
  */

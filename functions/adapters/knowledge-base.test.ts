@@ -7,7 +7,7 @@ import { loadKnowledgeBase } from './knowledge-base.ts';
 
 const KB_DIR = join(import.meta.dirname, '..', '..', 'layers', 'knowledge-base', 'kb');
 
-/** The fixed intent ids of the catalogue (shared/INTENTS.md). */
+/** The fixed intent ids of the catalogue (docs/requirements.md#intent-catalogue). */
 const CATALOGUE = [
   'greeting',
   'thanks',

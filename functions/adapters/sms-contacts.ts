@@ -1,5 +1,5 @@
 /**
- * Where an offline citizen may be sent an SMS (C6, C11: only citizens who opted in). Identification
+ * Where an offline citizen may be sent an SMS (docs/requirements.md#tickets, docs/requirements.md#offline-notifications: only citizens who opted in). Identification
  * stores no destination by default (only keyed hashes); a citizen who verified by SMS and agreed to
  * status SMS has `smsOptIn = true` and `smsPhone` (E.164) on that session. This reads the most recent
  * such session of the citizen (SessionsTable, index `byCitizen`). Personal data: never logged.

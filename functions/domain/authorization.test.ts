@@ -1,5 +1,5 @@
 /**
- * The authorization matrix: guest / citizen / operator / senior × every action of PROTOCOL.md,
+ * The authorization matrix: guest / citizen / operator / senior × every action of docs/protocol.md,
  * against an expected table written from the rules (not from the policy), plus the resolution of a
  * guest who verified on its open connection.
  */
@@ -8,7 +8,7 @@ import type { Caller, Role } from '#events/authorizer-context.ts';
 import { ACTIONS, authorizeAction, type CitizenSessionReader } from './authorization.ts';
 import { ChatError } from './errors.ts';
 
-/** Every client → server action of PROTOCOL.md (citizen actions, then operator actions). */
+/** Every client → server action of docs/protocol.md (citizen actions, then operator actions). */
 const PROTOCOL_ACTIONS = [
   'hello',
   'message.send',
@@ -106,7 +106,7 @@ async function outcomeOf(routeKey: string, caller: Caller, sessions: CitizenSess
 }
 
 describe('the authorization policy', () => {
-  it('has a row for exactly the actions of PROTOCOL.md', () => {
+  it('has a row for exactly the actions of docs/protocol.md', () => {
     expect([...ACTIONS].sort()).toEqual([...PROTOCOL_ACTIONS].sort());
   });
 

@@ -1,11 +1,11 @@
 /**
- * Who may do what: the ONE authorization policy of the chat. Every action of PROTOCOL.md has a row;
+ * Who may do what: the ONE authorization policy of the chat. Every action of docs/protocol.md has a row;
  * `frameRoute` (functions/shared/websocket/frame-route.ts) applies it to every request/response
  * route after parsing the JSON (so the requestId is echoed) and before validating the frame, so a
  * frame the caller may not send is refused whatever its fields. Handlers never check roles again;
  * they check ownership only (not yours → FORBIDDEN, unknown → NOT_FOUND).
  *
- * Codes (PROTOCOL.md): UNAUTHORIZED = "identify first" (a guest asking for something personal);
+ * Codes (docs/protocol.md): UNAUTHORIZED = "identify first" (a guest asking for something personal);
  * FORBIDDEN = "not for your role" (a citizen sending an operator action, an operator a citizen-only
  * one). A route with no row is refused (FORBIDDEN), never admitted: fail closed.
  *
@@ -35,7 +35,7 @@ const EVERYONE: readonly Role[] = ['guest', 'citizen', 'operator', 'senior'];
 
 const row = (roles: readonly Role[], resolveCitizen = false): ActionPolicy => ({ roles, resolveCitizen });
 
-/** Every action of PROTOCOL.md (and this backend's additions), in the order of PROTOCOL.md. */
+/** Every action of docs/protocol.md (and this backend's additions), in the order of docs/protocol.md. */
 const AUTHORIZATION_POLICY = {
   // Citizen actions.
   hello: row(EVERYONE),

@@ -50,7 +50,7 @@ export interface Conversation {
   assignedQueue?: string;
   /** The escalation attempt the assignment took in (idempotency of the escalation consumer). */
   dispatchedAttempt?: number;
-  /** When it waited past SLA_ASSIGN_SECONDS and went to the senior queue (C7). */
+  /** When it waited past SLA_ASSIGN_SECONDS and went to the senior queue (docs/requirements.md#sla). */
   slaBreachedAt?: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The client-facing text of every PROTOCOL.md error code, in each session language. Messages are
+ * The client-facing text of every docs/protocol.md error code, in each session language. Messages are
  * fixed sentences: they never quote what the client sent or what failed inside.
  */
 import type { Lang } from '#events/lang.ts';

@@ -1,5 +1,5 @@
 /**
- * Errors as values with the codes of PROTOCOL.md. The domain throws a `ChatError`; one place, the
+ * Errors as values with the codes of docs/protocol.md. The domain throws a `ChatError`; one place, the
  * WebSocket middleware, turns it into an `error` frame. Anything that is not a `ChatError` is an
  * internal failure and reaches the client only as `INTERNAL`.
  */

@@ -1,6 +1,6 @@
 /**
  * Handing a conversation from the bot to a person: why, to which category, and the intake the bot
- * collects first (PROTOCOL.md intake). Pure: it plans what the bot says and what the conversation
+ * collects first (docs/protocol.md intake). Pure: it plans what the bot says and what the conversation
  * becomes; the use cases store the plan in one transaction and then publish the escalation.
  *
  * Primary course of an escalation:

@@ -1,5 +1,5 @@
 /**
- * Identification by one-time code (SPEC C2): what a destination is, how a code is made, and the
+ * Identification by one-time code (docs/requirements.md#identification): what a destination is, how a code is made, and the
  * rules of the per-destination record that counts sends and wrong codes.
  *
  * A destination (a mobile phone in E.164, or an e-mail address) is never stored: its record in

@@ -82,7 +82,7 @@ export function toChatMessage(message: StoredMessage): ChatMessage {
 
 /**
  * An attachment id must name a file this session uploaded and that passed the type check
- * (`attachment.create`, SPEC C9). Until attachments exist no id can, and storing unverified ids
+ * (`attachment.create`, docs/requirements.md#attachments). Until attachments exist no id can, and storing unverified ids
  * would later let one citizen's message point at another's file.
  */
 export function refuseUnknownAttachments(attachmentIds: string[] | undefined): void {

@@ -1,5 +1,5 @@
 /**
- * The operator roster (SPEC.md C5): each operator's status, the queues they serve and how many
+ * The operator roster (docs/requirements.md#escalation): each operator's status, the queues they serve and how many
  * chats they hold at once, and what a waiting citizen is told about their wait. Plain rules, no I/O: the assignment use cases
  * (`use-cases/assign-conversations.ts` and those it serves) store and push what these decide.
  *

@@ -4,7 +4,7 @@
  * be a mobile number: an SMS can reach it) cut down to `PHONE_COUNTRIES`.
  *
  * Why a subset: the whole mobile metadata (~100 KB) would put the handlers over the 250 KB bundle
- * budget (SPEC). The portal's citizens use Russian numbers and those of neighbouring countries;
+ * budget (docs/requirements.md#numbers). The portal's citizens use Russian numbers and those of neighbouring countries;
  * a number of another country is refused (BAD_REQUEST) and can be identified by e-mail. To add a
  * country, add it here and run `node --import tsx test/support/generate-phone-metadata.ts`;
  * `phone-numbers.test.ts` fails when the committed subset drifts from the installed library.

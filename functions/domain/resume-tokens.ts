@@ -1,5 +1,5 @@
 /**
- * Resume tokens: how a citizen who reconnects gets the same session back (PROTOCOL.md, Connecting).
+ * Resume tokens: how a citizen who reconnects gets the same session back (docs/protocol.md, Connecting).
  *
  * A token is a signed, expiring JWT (HS256; `functions/adapters/resume-token-signer.ts`):
  * `sub` = sessionId, `jti` = the id of the token's slot on the session, `iat`, `exp`, fixed `iss`

@@ -47,7 +47,7 @@ const complete = {
   expiresAt: 2_000,
 };
 
-/** SPEC.md C6, written out independently of the implementation's table. */
+/** docs/requirements.md#tickets, written out independently of the implementation's table. */
 const ALLOWED = new Set([
   'received>in_progress',
   'received>rejected',
@@ -70,7 +70,7 @@ function codeOf(action: () => unknown): string | undefined {
   }
 }
 
-describe('the ticket state machine (SPEC.md C6)', () => {
+describe('the ticket state machine (docs/requirements.md#tickets)', () => {
   it.each(everyPair.filter(([from, to]) => ALLOWED.has(`${from}>${to}`)))('allows %s → %s', (from, to) => {
     // Act
     const next = applyTransition(ticketIn(from), { ...complete, to });
@@ -171,7 +171,7 @@ describe('a ticket that keeps moving', () => {
 });
 
 describe('status labels', () => {
-  it('are SPEC.md C6’s in Russian, and English for English sessions', () => {
+  it('are docs/requirements.md#tickets’s in Russian, and English for English sessions', () => {
     expect(TICKET_STATUSES.map((s) => STATUS_LABELS[s].ru)).toEqual([
       'Получено',
       'В работе',

@@ -1,5 +1,5 @@
 /**
- * Tickets (SPEC.md C6, C10): what a citizen's request is, the only status changes the rules allow,
+ * Tickets (docs/requirements.md#tickets, docs/requirements.md#feedback): what a citizen's request is, the only status changes the rules allow,
  * the readable number, and how a ticket looks to clients. Plain rules, no I/O: the use cases
  * (`use-cases/open-ticket.ts`, `use-cases/change-ticket-status.ts`) store and push what these decide.
  *
@@ -27,7 +27,7 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_ACTORS = ['system', 'operator', 'senior', 'citizen'] as const;
 export type TicketActorKind = (typeof TICKET_ACTORS)[number];
 
-/** SPEC.md C6, exactly. */
+/** docs/requirements.md#tickets, exactly. */
 const TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
   received: ['in_progress', 'rejected'],
   in_progress: ['waiting', 'completed', 'rejected'],
@@ -36,7 +36,7 @@ const TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
   rejected: [],
 };
 
-/** Status labels in the session language; the Russian ones are SPEC.md C6's. */
+/** Status labels in the session language; the Russian ones are docs/requirements.md#tickets's. */
 export const STATUS_LABELS: Readonly<Record<TicketStatus, Readonly<Record<Lang, string>>>> = {
   received: { ru: 'Получено', en: 'Received' },
   in_progress: { ru: 'В работе', en: 'In progress' },
@@ -72,7 +72,7 @@ export interface TicketFeedback {
   at: string;
 }
 
-/** The portal's feedback form (C10): who wrote, and how to answer them. Personal data: never logged. */
+/** The portal's feedback form (docs/requirements.md#feedback): who wrote, and how to answer them. Personal data: never logged. */
 export interface PortalContact {
   name?: string;
   /** As identification names them (functions/domain/identification.ts): `sms` for a phone. */
@@ -135,7 +135,7 @@ export interface TransitionRequest {
 
 /**
  * How many entries a ticket's history may reach before only a final move is accepted. The whole
- * history is kept for the regulator (C12) on the one ticket item, which DynamoDB caps at 400 KB; at
+ * history is kept for the regulator (docs/requirements.md#audit-and-personal-data) on the one ticket item, which DynamoDB caps at 400 KB; at
  * about 3 KB per entry (a note and what the citizen is waiting for) this keeps it well under, and
  * no real request goes back and forth between `in_progress` and `waiting` this often.
  */

@@ -2,7 +2,7 @@
  * DeskRelay: the MessagesTable stream (NEW_IMAGE), filtered to INSERTs of
  *  - citizen messages marked `outbox = operator` (committed while the conversation was queued or
  *    with an operator): pushed to the assigned operator's connections, as the bot never answers them;
- *  - operator messages: a citizen with no open connection is told by push, else SMS (C11).
+ *  - operator messages: a citizen with no open connection is told by push, else SMS (docs/requirements.md#offline-notifications).
  * The use case `relay-desk-message.ts` decides which; this handler parses and logs. At least once:
  * a failed record is reported (its SequenceNumber) and Lambda resumes the shard from it; the
  * operator's console and the citizen's app drop what they already show.

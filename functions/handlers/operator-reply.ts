@@ -1,7 +1,7 @@
 /**
  * Route `operator.reply`: the assigned operator's message to the citizen, stored in the conversation's
  * seq (idempotent on clientMessageId) and pushed to the citizen's connections; answers `message.ack`.
- * The conversation's first operator reply is a first response (C7): `FirstResponseTime`, measured
+ * The conversation's first operator reply is a first response (docs/requirements.md#sla): `FirstResponseTime`, measured
  * from the assignment.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -50,7 +50,7 @@ export const handler = routeHandler(
       ...(frame.attachmentIds === undefined ? {} : { attachmentIds: frame.attachmentIds }),
     });
     if (outcome.firstResponseMs !== undefined) {
-      // The same metric as the bot's first answers, so one p90 alarm covers both (C7, C8).
+      // The same metric as the bot's first answers, so one p90 alarm covers both (docs/requirements.md#sla, docs/requirements.md#alarms).
       const metric = metrics.singleMetric();
       metric.addMetadata('responder', 'operator');
       if (outcome.ticketId !== undefined) metric.addMetadata('ticketId', outcome.ticketId);

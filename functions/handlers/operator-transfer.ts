@@ -40,7 +40,7 @@ export const handler = routeHandler(
       to: frame.to,
       reason: frame.reason,
     });
-    // `Transfers` (C7 dashboard): to the senior queue is an operator flagging a case complex.
+    // `Transfers` (docs/requirements.md#sla dashboard): to the senior queue is an operator flagging a case complex.
     const metric = metrics.singleMetric();
     metric.addMetadata('to', frame.to);
     metric.addMetric('Transfers', MetricUnit.Count, 1);

@@ -2,7 +2,7 @@
  * `POST /feedback` (HTTP API, payload v2): the portal's feedback form creates a ticket and answers
  * `201 {ticketId, number}`. JSON body {name?, contact, category?, text, lang?}; an optional
  * `Idempotency-Key` header makes a double submit answer the first ticket again (and a different body
- * under a used key 422). Errors: `{code, message, details?}` with PROTOCOL.md's codes (400
+ * under a used key 422). Errors: `{code, message, details?}` with docs/protocol.md's codes (400
  * BAD_REQUEST, 413 PAYLOAD_TOO_LARGE, 422 for a reused key, 500 INTERNAL). Neither the contact nor
  * the text is ever logged.
  */

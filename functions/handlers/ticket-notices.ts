@@ -1,7 +1,7 @@
 /**
  * TicketNotices: the TicketsTable stream (NEW_AND_OLD_IMAGES), filtered to MODIFYs. When a
  * ticket's status changed and its citizen has no open connection, they are told by push, else SMS
- * (C11; the use case `notice-ticket-update.ts` decides); a connected citizen already got
+ * (docs/requirements.md#offline-notifications; the use case `notice-ticket-update.ts` decides); a connected citizen already got
  * `ticket.updated` from the transition itself. At least once: a failed record is retried from its
  * SequenceNumber.
  */

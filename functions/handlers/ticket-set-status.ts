@@ -1,5 +1,5 @@
 /**
- * Route `ticket.setStatus` (operators, seniors): moves a ticket by the rules of SPEC.md C6 and
+ * Route `ticket.setStatus` (operators, seniors): moves a ticket by the rules of docs/requirements.md#tickets and
  * answers `ticket.updated`. The citizen's connections get `ticket.updated` (and, on `completed`,
  * `feedback.request`); a final status closes the conversation and frees the operator's slot.
  * Records the resolution time of a ticket that reaches a final status. Notes are never logged.

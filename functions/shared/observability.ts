@@ -19,7 +19,7 @@ export const metrics = new Metrics({
 });
 
 /**
- * `Escalations` (C7): one per conversation queued for a person. Reason and category ride along as
+ * `Escalations` (docs/requirements.md#sla): one per conversation queued for a person. Reason and category ride along as
  * metadata in their own EMF document, not as dimensions, so the metric stays one series.
  */
 export function countEscalation(escalation: Pick<EscalationEvent, 'reason' | 'category'>): void {
@@ -30,7 +30,7 @@ export function countEscalation(escalation: Pick<EscalationEvent, 'reason' | 'ca
 }
 
 /**
- * `ResolutionTime` (C7): seconds from a ticket's creation to its final status (completed or
+ * `ResolutionTime` (docs/requirements.md#sla): seconds from a ticket's creation to its final status (completed or
  * rejected). Status and category ride along as metadata, so the metric stays one series.
  */
 export function recordTicketResolution(resolution: {
@@ -44,7 +44,7 @@ export function recordTicketResolution(resolution: {
   metric.addMetric('ResolutionTime', MetricUnit.Seconds, resolution.seconds);
 }
 
-/** `CSAT` (C7, C10): one citizen's rating of a completed ticket, 1–5 (average it over a period). */
+/** `CSAT` (docs/requirements.md#sla, docs/requirements.md#feedback): one citizen's rating of a completed ticket, 1–5 (average it over a period). */
 export function recordCsat(feedback: { rating: number; category: string }): void {
   const metric = metrics.singleMetric();
   metric.addMetadata('category', feedback.category);
@@ -52,8 +52,8 @@ export function recordCsat(feedback: { rating: number; category: string }): void
 }
 
 /**
- * Assignment metrics (C7): `TimeToAssignment` (ms from joining the waiting line to an operator taking
- * it) and `SlaBreaches` (a conversation nobody took within SLA_ASSIGN_SECONDS; the C8 alarm watches
+ * Assignment metrics (docs/requirements.md#sla): `TimeToAssignment` (ms from joining the waiting line to an operator taking
+ * it) and `SlaBreaches` (a conversation nobody took within SLA_ASSIGN_SECONDS; the docs/requirements.md#alarms alarm watches
  * it). The queue rides along as metadata, so each metric stays one series.
  */
 export const assignmentMetrics = {
@@ -73,7 +73,7 @@ export const assignmentMetrics = {
 };
 
 /**
- * Identification metrics (C2): `OneTimeCodes` per code handed to SNS/SES (channel as metadata; a
+ * Identification metrics (docs/requirements.md#identification): `OneTimeCodes` per code handed to SNS/SES (channel as metadata; a
  * surge without `Identifications` following is SMS pumping or a guessing attack, and SMS costs
  * money) and `Identifications` per verified session. Never a destination, code or token.
  */

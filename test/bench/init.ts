@@ -1,7 +1,7 @@
 /**
  * `npm run bench:init`: for every function of the stack, the size of its production bundle (esbuild
  * with the house options, as `cdk synth` builds it) and its module init time — a fresh Node.js
- * process importing the bundle, as a Lambda cold start does. SPEC: ≤ 250 KB each, init ≤ 40 ms.
+ * process importing the bundle, as a Lambda cold start does. docs/requirements.md#numbers: ≤ 250 KB each, init ≤ 40 ms.
  *
  * BENCH_INIT_RUNS (default 7) fresh processes per function; the median is reported.
  */

@@ -4,7 +4,7 @@ import { houseEsbuildOptions } from '../../infra/constructs/bundling.ts';
 import { repoPath } from '../../infra/paths.ts';
 import { resourcesOf, synthesizeApp } from './synth.ts';
 
-/** SPEC: every handler bundle is at most 250 KB minified. */
+/** docs/requirements.md#numbers: every handler bundle is at most 250 KB minified. */
 const MAX_BUNDLE_BYTES = 250 * 1024;
 
 /** The packages (or source folders) that weigh most in a bundle, for the failure message. */

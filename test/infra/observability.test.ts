@@ -103,7 +103,7 @@ describe('the alarms', () => {
   });
 });
 
-describe('the alarms of SPEC C8', () => {
+describe('the alarms of docs/requirements.md#alarms', () => {
   it('fires on any SLA breach in the last hour', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'SupportChat-prod-SlaBreach',

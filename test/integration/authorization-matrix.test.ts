@@ -78,7 +78,7 @@ async function probe(client: ChatClient, action: string): Promise<string> {
 }
 
 describe('the authorization matrix over every route of the template', () => {
-  it('walks the routes of the template (including the ones of PROTOCOL.md implemented so far)', () => {
+  it('walks the routes of the template (including the ones of docs/protocol.md implemented so far)', () => {
     expect(actionRoutes).toEqual(
       expect.arrayContaining(['hello', 'message.send', 'history.get', 'auth.verifyCode']),
     );

@@ -1,5 +1,5 @@
 /**
- * Handing over to a person, end to end on the local stack (issue 4's acceptance): asking for a
+ * Handing over to a person, end to end on the local stack (docs/requirements.md#escalation): asking for a
  * person, «не помогло» after an answer, and an operator-only intent each give the bot's message
  * (with its intent), then the intake questions in the session language, then `conversation.updated`
  * (queued) and one escalation with the intake on the EscalationQueue, which the assignment takes

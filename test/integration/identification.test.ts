@@ -1,5 +1,5 @@
 /**
- * Identification by one-time code on the local stack (issue 5's acceptance): a code sent by SMS or
+ * Identification by one-time code on the local stack (docs/requirements.md#identification): a code sent by SMS or
  * e-mail lands in the local outbox, verifying it makes the session a citizen with a resume token that
  * resumes the same session and conversation; resends are limited, three wrong codes lock the
  * destination across sessions, racing attempts and requests are counted exactly, and bad input

@@ -1,7 +1,7 @@
 /**
  * Messages end to end on the local stack: acks, bot replies, idempotent resends, gap-free `seq`
  * under concurrency, history paging, recovery after a reconnect, and every malformed frame of
- * PROTOCOL.md answered with an error frame, nothing stored, the connection still usable.
+ * docs/protocol.md answered with an error frame, nothing stored, the connection still usable.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Privacy of the logs (issue 5, item 6): a local stack of its own, at log level DEBUG, whose every
+ * Privacy of the logs (docs/requirements.md#audit-and-personal-data): a local stack of its own, at log level DEBUG, whose every
  * printed line is captured while a full identification runs through the real flows — a code
  * requested by phone and by e-mail, a wrong code, the right code, a resume with the token, a
  * citizen message that quotes the phone, e-mail, passport, SNILS and INN, an operator's sign-in and connection, and a
@@ -24,7 +24,7 @@ const subscriber = String(randomInt(1_000_000, 10_000_000));
 const phone = `+7916${subscriber}`;
 const phoneAsTyped = `8 (916) ${subscriber.slice(0, 3)}-${subscriber.slice(3, 5)}-${subscriber.slice(5)}`;
 const email = `privacy.${randomUUID().slice(0, 8)}@example.org`;
-// C12: passport, SNILS and INN numbers never reach a log either (they are message text).
+// docs/requirements.md#audit-and-personal-data: passport, SNILS and INN numbers never reach a log either (they are message text).
 const passport = '4510 123456';
 const snils = '112-233-445 95';
 const inn = '500100732259';
@@ -97,7 +97,7 @@ async function runIdentification(): Promise<void> {
   const resumeToken = String(verified.resumeToken);
   secrets.push({ what: 'resume token', values: [resumeToken, resumeToken.split('.')[2] as string] });
   await byPhone.request({ action: 'message.send', clientMessageId: randomUUID(), text: messageText });
-  // A device of the verified citizen: its token is a secret of the device (desk, issue 6).
+  // A device of the verified citizen: its token is a secret of the device (the desk).
   const deviceToken = `fcm-${randomUUID()}-privacy-device-token`;
   secrets.push({ what: 'device token', values: [deviceToken] });
   expect(await byPhone.request({ action: 'push.register', platform: 'fcm', deviceToken })).toMatchObject({
@@ -123,7 +123,7 @@ async function runIdentification(): Promise<void> {
   secrets.push({ what: 'resume token', values: [String(welcome.resumeToken)] });
   await resumed.close();
 
-  // The portal's feedback form with the same contact and text, and a name (tickets, issue 6).
+  // The portal's feedback form with the same contact and text, and a name (tickets).
   secrets.push({ what: 'name', values: ['Иван Приватов'] });
   const form = await fetch(`${stack.httpUrl}/feedback`, {
     method: 'POST',

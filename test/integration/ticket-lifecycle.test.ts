@@ -1,5 +1,5 @@
 /**
- * Issue 6's acceptance, end to end on the local stack, through the real assignment: a citizen asks
+ * Tickets and assignment, end to end on the local stack, through the real assignment: a citizen asks
  * for a person → queued with a ticket number → an operator who goes online gets the conversation →
  * replies reach the citizen → `waiting` (with what is needed) → `in_progress` → `completed` → the
  * feedback request and the rating; forbidden moves are CONFLICT, `completed` is final, the ticket's

@@ -1,5 +1,5 @@
 /**
- * Tickets end to end on the local stack (issue 6, item 4; SPEC.md C6, C10): an operator moves a
+ * Tickets end to end on the local stack (docs/requirements.md#tickets, docs/requirements.md#feedback): an operator moves a
  * ticket through its whole life and the citizen sees every step in their language, with the
  * history; forbidden moves are CONFLICT and change nothing; a citizen sees only their own tickets;
  * two staff changing one ticket at once: one wins, one CONFLICT; the rating is asked for once the

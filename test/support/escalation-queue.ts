@@ -1,6 +1,6 @@
 /**
  * What the operators' side took from the escalation queue, for tests of the handover. The
- * escalation consumer (issue 6) drains the queue, so a test no longer reads it: it waits until the
+ * escalation consumer drains the queue, so a test no longer reads it: it waits until the
  * consumer has admitted the conversation (`dispatchedAttempt` and the ticket on the conversation
  * item) and returns the escalation the conversation carries — the very event the queue delivered.
  * A second escalation of the same attempt would open nothing new (the consumer is idempotent on

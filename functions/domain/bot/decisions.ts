@@ -8,7 +8,7 @@ export interface BotContext {
   lastBotIntent?: string;
   /** How many `fallback` answers in a row came just before this message. */
   consecutiveFallbacks?: number;
-  /** The citizen has identified in this session (PROTOCOL.md auth.verifyCode). */
+  /** The citizen has identified in this session (docs/protocol.md auth.verifyCode). */
   verified?: boolean;
 }
 

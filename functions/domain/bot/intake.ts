@@ -1,6 +1,6 @@
 /**
  * Intake before a handover, as a pure state machine: the bot asks, in the session language, for
- * what an operator needs (PROTOCOL.md, intake: service, problem, when, error code, desired result,
+ * what an operator needs (docs/protocol.md, intake: service, problem, when, error code, desired result,
  * attachments), accepts free text and «дд.мм.гггг чч:мм» dates, lets the citizen skip any
  * question, and never asks for what the conversation already contains.
  *
@@ -25,7 +25,7 @@ export const INTAKE_FIELDS = [
 ] as const;
 export type IntakeField = (typeof INTAKE_FIELDS)[number];
 
-/** What the operator receives (PROTOCOL.md intake). */
+/** What the operator receives (docs/protocol.md intake). */
 export interface Intake {
   service?: string;
   problem?: string;

@@ -48,7 +48,7 @@ const dialogueSchema = z
     repeatProblem: localizedText,
     /** The bot failed to understand twice in a row. */
     repeatedFallback: localizedText,
-    /** Questions of the intake, asked before an operator takes over (PROTOCOL.md, intake). */
+    /** Questions of the intake, asked before an operator takes over (docs/protocol.md, intake). */
     intake: z
       .object({
         service: localizedText,

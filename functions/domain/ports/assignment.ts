@@ -1,5 +1,5 @@
 /**
- * The ports of assignment (SPEC.md C5, C7): the exactly-once store, the waiting line, the operator
+ * The ports of assignment (docs/requirements.md#escalation, docs/requirements.md#sla): the exactly-once store, the waiting line, the operator
  * queues, and what assignment needs from tickets and citizens. Adapters implement them
  * (`functions/adapters/dynamodb/operator-repository.ts`, `functions/adapters/operator-queues.ts`,
  * `functions/adapters/assignment-tickets.ts`); the assignment use cases
@@ -127,7 +127,7 @@ export interface OperatorQueues {
 /** What the escalation consumer hands tickets: exactly the input of the `openTicket` use case. */
 export type TicketOpening = OpenTicketInput;
 
-/** What assignment needs from tickets (E3's use cases behind an adapter). */
+/** What assignment needs from tickets (the ticket use cases behind an adapter). */
 export interface AssignmentTickets {
   /** Idempotent on (conversationId, attempt): the same ticket every time. */
   open(opening: TicketOpening): Promise<{ ticketId: string; number: string }>;
@@ -150,7 +150,7 @@ export interface CitizenDirectory {
   describe(sessionId: string): Promise<{ verified: boolean; maskedPhone?: string }>;
 }
 
-/** Assignment metrics (EMF): C7's time to assignment and SLA breaches. */
+/** Assignment metrics (EMF): docs/requirements.md#sla's time to assignment and SLA breaches. */
 export interface AssignmentMetrics {
   assigned(queue: OperatorQueueName, waitedMs: number): void;
   slaBreached(queue: OperatorQueueName): void;

@@ -54,7 +54,7 @@ export interface TicketRepository {
 }
 
 /**
- * Frees the operator's capacity when their conversation's ticket reaches a final status (E4's
+ * Frees the operator's capacity when their conversation's ticket reaches a final status (the ticket routes'
  * assignment implements it: `releaseAssignment`). Idempotent: calling it twice frees one slot.
  */
 export interface AssignmentReleaser {

@@ -5,7 +5,7 @@
  *
  * Primary course:
  *  1. Read the conversation; gone, closed or already past this attempt: nothing to do.
- *  2. Open the ticket (E3's `openTicket`, idempotent on (conversationId, attempt)): `received`,
+ *  2. Open the ticket (the ticket use case `openTicket`, idempotent on (conversationId, attempt)): `received`,
  *     its readable number.
  *  3. Admit the conversation to its category's queue in one conditional write: the ticket, `queue`,
  *     `queuedAt`, a new `queueEntryId`, `dispatchedAttempt`. A redelivery finds them stored and

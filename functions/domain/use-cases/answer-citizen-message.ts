@@ -54,7 +54,7 @@ import { type Delivery, planTurn, publishAndDeliver, recentCitizenMessages } fro
 
 export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
-/** The intent of INTENTS.md the bot answers when the knowledge base does not cover a question. */
+/** The intent of the catalogue (docs/requirements.md#intent-catalogue) the bot answers when the knowledge base does not cover a question. */
 const FALLBACK_INTENT = 'fallback';
 
 export interface AnswerCitizenMessageDeps {

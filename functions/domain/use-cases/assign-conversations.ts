@@ -87,7 +87,7 @@ export interface AnnounceDeps {
   notifier: ConnectionNotifier;
   tickets: AssignmentTickets;
   citizens: CitizenDirectory;
-  /** The conversation's internal notes (E5's desk), shown to whoever is assigned it next. */
+  /** The conversation's internal notes (the desk's), shown to whoever is assigned it next. */
   notes?: Pick<NoteRepository, 'list'>;
   metrics: AssignmentMetrics;
   clock: Clock;

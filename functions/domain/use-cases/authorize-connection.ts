@@ -24,7 +24,7 @@
  *  3. Admit: principal = sessionId = the Cognito `sub`; `displayName` from `name`, `given_name` or
  *     the username; the `lang` parameter if supported, else Russian.
  *
- * Anything that cannot be verified is refused, never downgraded to a guest (PROTOCOL.md).
+ * Anything that cannot be verified is refused, never downgraded to a guest (docs/protocol.md).
  */
 import type { AuthorizerContext } from '#events/authorizer-context.ts';
 import { langOrDefault, langSchema } from '#events/lang.ts';

@@ -1,5 +1,5 @@
 /**
- * Use case: move a ticket to another status (SPEC.md C6). Two entry points: `setTicketStatus` for
+ * Use case: move a ticket to another status (docs/requirements.md#tickets). Two entry points: `setTicketStatus` for
  * the `ticket.setStatus` route (checks that the operator may change this ticket), and
  * `transitionTicket` for the service's own moves (the assignment's assignment → `in_progress`,
  * actor `operator`), which checks the rules but not who asks.
@@ -69,7 +69,7 @@ export interface TicketChange {
   previous: Ticket;
   /** How many of the citizen's connections received `ticket.updated`. */
   deliveredConnections: number;
-  /** Seconds from creation to a final status: the resolution time (C7), on final moves only. */
+  /** Seconds from creation to a final status: the resolution time (docs/requirements.md#sla), on final moves only. */
   resolutionSeconds?: number;
 }
 

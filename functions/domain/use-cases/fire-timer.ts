@@ -1,7 +1,7 @@
 /**
  * Use case: a message of the timer queue arrives — a timer that ran out or a signal.
  *
- * - `sla.assign` (C7): SLA_ASSIGN_SECONDS after a conversation started waiting in a category queue.
+ * - `sla.assign` (docs/requirements.md#sla): SLA_ASSIGN_SECONDS after a conversation started waiting in a category queue.
  *   Longer than SQS's 15-minute delay: sent again for the rest. Still waiting in that very entry →
  *   an SLA breach: it moves to the senior queue (keeping its place by its first `queuedAt`), the
  *   breach is recorded on the conversation (the ticket's history says so when a senior takes it)
@@ -96,7 +96,7 @@ async function breachSla(deps: FireTimerDeps, timer: SlaAssignTimer): Promise<Ti
 }
 
 /**
- * The entry a breach leaves in the category queue would keep its oldest-message age (the C8 alarm)
+ * The entry a breach leaves in the category queue would keep its oldest-message age (the docs/requirements.md#alarms alarm)
  * up until an assigning function happened to receive it: one receive of the queue's head deletes what is
  * stale and gives the rest back at once. Best effort: a miss is deleted by the next assigning function.
  */

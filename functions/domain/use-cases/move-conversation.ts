@@ -1,5 +1,5 @@
 /**
- * Use case: a conversation changes queues — transferred by its operator (`operator.transfer`, E5's
+ * Use case: a conversation changes queues — transferred by its operator (`operator.transfer`, the desk's
  * route calls this through `ConversationMover`), moved to the senior queue when nobody took it
  * within SLA_ASSIGN_SECONDS, or put back after its operator disconnected for good.
  *

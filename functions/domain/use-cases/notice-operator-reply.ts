@@ -1,6 +1,6 @@
 /**
  * Use case: an operator replied in a conversation (the desk relay reads the stored reply from the
- * MessagesTable stream), and the citizen may not be on the WebSocket to see it (C11).
+ * MessagesTable stream), and the citizen may not be on the WebSocket to see it (docs/requirements.md#offline-notifications).
  *
  * Primary course:
  *  1. Read the conversation; gone (expired) → nobody to tell.

@@ -1,7 +1,7 @@
 /**
  * Use case: a ticket was written (the ticket notices function reads it from the TicketsTable
  * stream), and its citizen may not be on the WebSocket; a connected one already got
- * `ticket.updated` from the transition itself (C11).
+ * `ticket.updated` from the transition itself (docs/requirements.md#offline-notifications).
  *
  * Primary course:
  *  1. Its status did not change (a note, a rating) → nothing to tell.

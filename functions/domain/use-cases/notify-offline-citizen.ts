@@ -1,6 +1,6 @@
 /**
  * Use case: something happened that a citizen must learn (an operator's reply, a ticket status
- * change), and they may not be on the WebSocket (C11).
+ * change), and they may not be on the WebSocket (docs/requirements.md#offline-notifications).
  *
  * Primary course:
  *  1. If the citizen has an open connection (the session's, or once verified any of their sessions':

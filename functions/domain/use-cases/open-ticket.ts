@@ -29,7 +29,7 @@ import {
 export interface OpenTicketDeps {
   tickets: TicketRepository;
   clock: Clock;
-  /** Days the ticket is kept (TTL, C12): the conversations' retention. */
+  /** Days the ticket is kept (TTL, docs/requirements.md#audit-and-personal-data): the conversations' retention. */
   retentionDays: number;
   /** Random bytes of ticket numbers (a CSPRNG unless a test fixes them). */
   random?: RandomBytes;

@@ -1,5 +1,5 @@
 /**
- * Use case: a citizen's app registers its device for offline notifications (`push.register`, C11).
+ * Use case: a citizen's app registers its device for offline notifications (`push.register`, docs/requirements.md#offline-notifications).
  *
  * Primary course:
  *  1. Create (or find: SNS answers the same endpoint for the same token) the SNS platform endpoint

@@ -1,5 +1,5 @@
 /**
- * Use case: an operator's conversation is done with them (its ticket completed or rejected, so E3
+ * Use case: an operator's conversation is done with them (its ticket completed or rejected, so the ticket routes
  * closed it): free the operator's slot, once, and wake the assignment to give them the next one.
  *
  * Primary course:

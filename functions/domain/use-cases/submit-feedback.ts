@@ -1,5 +1,5 @@
 /**
- * Use case: `feedback.submit`, the citizen rates a completed ticket (CSAT, C10), once.
+ * Use case: `feedback.submit`, the citizen rates a completed ticket (CSAT, docs/requirements.md#feedback), once.
  *
  * Primary course:
  *  1. Find the ticket: through the conversation named (its `ticketId`), or by `ticketId` for a

@@ -1,5 +1,5 @@
 /**
- * Use case: the portal's feedback form (`POST /feedback`, C10) opens a ticket and answers its number.
+ * Use case: the portal's feedback form (`POST /feedback`, docs/requirements.md#feedback) opens a ticket and answers its number.
  *
  * Primary course:
  *  1. Normalise the contact as identification does (a phone to E.164, an e-mail's domain lower-cased);
