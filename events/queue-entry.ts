@@ -1,5 +1,5 @@
 /**
- * An operator queue's message (docs/architecture.md, "Dispatch"): a conversation waiting in one SQS
+ * An operator queue's message (docs/architecture.md, "Assignment"): a conversation waiting in one SQS
  * FIFO queue per category and `senior` (group = conversationId, dedup = `entryId`). It stays in the
  * queue until the conversation is assigned, so the queue's oldest message is the longest real wait.
  */

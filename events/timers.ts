@@ -1,5 +1,5 @@
 /**
- * The timer queue's messages (docs/architecture.md, "Dispatch"): one SQS standard queue whose
+ * The timer queue's messages (docs/architecture.md, "Assignment"): one SQS standard queue whose
  * delayed messages are the SLA and grace timers, and whose undelayed ones are "capacity appeared"
  * signals from functions that free an operator's slot or queue a conversation. The timer consumer
  * (`functions/handlers/timer-consumer.ts`) parses each once with {@link timerMessageSchema}.

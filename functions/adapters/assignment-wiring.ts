@@ -50,7 +50,7 @@ function assignmentStore(): DynamoAssignmentStore {
   });
 }
 
-/** `releaseAssignment` for the ticket routes: needs CONVERSATIONS_TABLE, OPERATORS_TABLE, DISPATCH_QUEUE_URL. */
+/** `releaseAssignment` for the ticket routes: needs CONVERSATIONS_TABLE, OPERATORS_TABLE, TIMER_QUEUE_URL. */
 export class UseCaseAssignmentReleaser implements AssignmentReleaser {
   private readonly deps = { store: assignmentStore(), timers: new SqsTimerQueue(config.timerQueueUrl) };
 

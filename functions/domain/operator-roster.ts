@@ -6,7 +6,7 @@
  * An operator serves the queues named by their `skills`: the six categories, and `senior` for
  * seniors only. A conversation waits in exactly one queue; an operator takes it only while `online`
  * with `activeChats < maxChats`, and that rule is enforced by the assignment's own condition
- * (docs/architecture.md, "Dispatch"), never by a read before it.
+ * (docs/architecture.md, "Assignment"), never by a read before it.
  */
 
 import * as z from 'zod';

@@ -39,10 +39,10 @@ const SETTINGS = {
   resumeTokenTtlSeconds: setting('RESUME_TOKEN_TTL_SECONDS', positiveInt.default(24 * 60 * 60)),
   /** How long the token a connection resumed with stays valid after that connection's hello. */
   resumeTokenGraceSeconds: setting('RESUME_TOKEN_GRACE_SECONDS', positiveInt.default(5 * 60)),
-  // Assignment (docs/architecture.md, "Dispatch"): operators, their queues and the timer queue.
+  // Assignment (docs/architecture.md, "Assignment"): operators, their queues and the timer queue.
   operatorsTable: setting('OPERATORS_TABLE', name),
   /** Timers (SLA, operator grace) and "capacity appeared" signals for the assignment. */
-  timerQueueUrl: setting('DISPATCH_QUEUE_URL', z.url()),
+  timerQueueUrl: setting('TIMER_QUEUE_URL', z.url()),
   operatorQueueUrlAuth: setting('OPERATOR_QUEUE_URL_AUTH', z.url()),
   operatorQueueUrlApplications: setting('OPERATOR_QUEUE_URL_APPLICATIONS', z.url()),
   operatorQueueUrlDocuments: setting('OPERATOR_QUEUE_URL_DOCUMENTS', z.url()),
@@ -59,7 +59,7 @@ const SETTINGS = {
   /** The average time an operator spends on a conversation: the basis of the citizen's ETA. */
   averageHandleSeconds: setting('AVERAGE_HANDLE_SECONDS', positiveInt.default(600)),
   /** How long an assigning function holds a received queue message: an assigning function that died gives it back after this. */
-  assignmentVisibilitySeconds: setting('DISPATCH_VISIBILITY_SECONDS', positiveInt.max(300).default(30)),
+  assignmentVisibilitySeconds: setting('ASSIGNMENT_VISIBILITY_SECONDS', positiveInt.max(300).default(30)),
   /** How many waiting citizens of a queue are told their new position when it moves (bounded work). */
   queuePositionUpdates: setting('QUEUE_POSITION_UPDATES', positiveInt.max(100).default(20)),
   // Identification (docs/architecture.md, "Identification"). Keys: the raw key from the environment

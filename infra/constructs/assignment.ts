@@ -117,6 +117,6 @@ export class Assignment extends Construct {
     disconnect
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useTable('OPERATORS_TABLE', tables.operators, 'write')
-      .useQueue('DISPATCH_QUEUE_URL', assignmentQueues.timerQueue, 'send');
+      .useQueue('TIMER_QUEUE_URL', assignmentQueues.timerQueue, 'send');
   }
 }

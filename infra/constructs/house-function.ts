@@ -88,7 +88,7 @@ export type QueueAccess = 'send' | 'consume';
 export type QueueEnvName =
   | 'BOT_QUEUE_URL'
   | 'ESCALATION_QUEUE_URL'
-  | 'DISPATCH_QUEUE_URL'
+  | 'TIMER_QUEUE_URL'
   | `OPERATOR_QUEUE_URL_${Uppercase<OperatorQueueName>}`;
 
 /** Environment variables that carry the id (ARN) of a Secrets Manager secret the function reads. */

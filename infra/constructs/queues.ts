@@ -161,7 +161,7 @@ export class AssignmentQueues extends Construct {
     return fn
       .useTable('CONVERSATIONS_TABLE', this.tables.conversations, 'readWrite')
       .useTable('OPERATORS_TABLE', this.tables.operators, 'readWrite')
-      .useQueue('DISPATCH_QUEUE_URL', this.timerQueue, 'send');
+      .useQueue('TIMER_QUEUE_URL', this.timerQueue, 'send');
   }
 
   /**

@@ -150,7 +150,7 @@ describe('the operator queues and the timer queue', () => {
       for (const name of ['AUTH', 'APPLICATIONS', 'DOCUMENTS', 'LEGAL', 'MFC', 'GENERAL', 'SENIOR']) {
         expect(env[`OPERATOR_QUEUE_URL_${name}`]).toBeDefined();
       }
-      expect(env.DISPATCH_QUEUE_URL).toBeDefined();
+      expect(env.TIMER_QUEUE_URL).toBeDefined();
       expect(env.OPERATORS_TABLE).toBeDefined();
     }
   });
@@ -158,6 +158,6 @@ describe('the operator queues and the timer queue', () => {
   it('lets $disconnect start an operator grace timer (the timer queue, send only)', () => {
     const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', 'RealtimeDisconnect');
     const [timerId] = resourceByPath(template, 'AWS::SQS::Queue', 'AssignmentQueuesTimerQueue');
-    expect(environmentOf(fn).DISPATCH_QUEUE_URL).toEqual({ Ref: timerId });
+    expect(environmentOf(fn).TIMER_QUEUE_URL).toEqual({ Ref: timerId });
   });
 });

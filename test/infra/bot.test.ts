@@ -54,10 +54,10 @@ describe('the bot worker', () => {
 
 describe('the outbox (BotOutbox on the messages stream)', () => {
   const [messagesId, messages] = resourceByPath(template, 'AWS::DynamoDB::Table', 'DataMessagesTable');
-  const [dispatchId, dispatch] = resourceByPath(template, 'AWS::Lambda::Function', 'OutboxBotOutbox');
+  const [outboxId, dispatch] = resourceByPath(template, 'AWS::Lambda::Function', 'OutboxBotOutbox');
   const [failuresId, failures] = resourceByPath(template, 'AWS::SQS::Queue', 'OutboxOutboxFailureQueue');
   const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).filter(
-    (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: dispatchId }),
+    (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: outboxId }),
   );
 
   it('streams the new image of every message; the only other stream is the tickets one (the desk, both images)', () => {

@@ -176,7 +176,7 @@ describe('every Lambda function', () => {
 });
 
 /** What every assigning function (functions/adapters/assignment-wiring.ts `assignmentDeps`) reads and writes. */
-const DISPATCHER_TABLES = {
+const ASSIGNING_TABLES = {
   Conversations: 'readWrite',
   Operators: 'readWrite',
   Messages: 'read',
@@ -199,7 +199,7 @@ describe('least privilege on the tables', () => {
   it.each([
     ['authorize', { Sessions: 'read' }],
     ['connect', { Connections: 'write', Sessions: 'write' }],
-    // An operator's last connection: the grace timer starts (docs/architecture.md, "Dispatch").
+    // An operator's last connection: the grace timer starts (docs/architecture.md, "Assignment").
     ['disconnect', { Connections: 'readWrite', Operators: 'write' }],
     ['default-route', {}],
     ['hello', { Sessions: 'readWrite', Conversations: 'read' }],
@@ -242,10 +242,10 @@ describe('least privilege on the tables', () => {
     ['portal-feedback', { Tickets: 'readWrite' }],
     ['auth-request-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite' }],
     ['auth-verify-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite', Conversations: 'write' }],
-    ['escalation-consumer', DISPATCHER_TABLES],
-    ['timer-consumer', DISPATCHER_TABLES],
-    ['operator-status', DISPATCHER_TABLES],
-    ['operator-next', DISPATCHER_TABLES],
+    ['escalation-consumer', ASSIGNING_TABLES],
+    ['timer-consumer', ASSIGNING_TABLES],
+    ['operator-status', ASSIGNING_TABLES],
+    ['operator-next', ASSIGNING_TABLES],
     ['queue-stats', { Conversations: 'read' }],
     // The desk (docs/architecture.md, "The desk"). push.register needs a verified citizen: the frame
     // middleware reads the session of a guest who verified on its connection.

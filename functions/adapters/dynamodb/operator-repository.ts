@@ -4,7 +4,7 @@
  * (ConversationsTable index `byQueue`, sparse: only waiting conversations carry `queue`).
  *
  * Every assignment and release is one TransactWriteItems whose conditions are the rules
- * (docs/architecture.md, "Dispatch: exactly once"): the conversation must still wait in that very
+ * (docs/architecture.md, "Assignment"): the conversation must still wait in that very
  * queue entry with no operator, the operator must be online with a free slot, and the counter
  * `activeChats` moves only together with the set `conversations` of what the operator holds, so a
  * release of a conversation that is not in the set (a repeat) changes nothing.

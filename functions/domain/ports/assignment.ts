@@ -43,7 +43,7 @@ export type MoveOutcome =
 
 /**
  * The exactly-once writes of assignment: each is one DynamoDB transaction over the conversation and
- * the operator (docs/architecture.md, "Dispatch: exactly once").
+ * the operator (docs/architecture.md, "Assignment").
  */
 export interface AssignmentStore {
   /**

@@ -7,7 +7,7 @@
  *  1. Read the operator (consistently): nothing to do unless online with free slots.
  *  2. Pick the queue: the one of their skills whose first in line has waited longest (`byQueue`).
  *  3. Receive the head of that queue from SQS (up to 10 entries, hidden from other assigning functions for
- *     DISPATCH_VISIBILITY_SECONDS) and take the oldest by `queuedAt`, as many as the free slots;
+ *     ASSIGNMENT_VISIBILITY_SECONDS) and take the oldest by `queuedAt`, as many as the free slots;
  *     the rest is given back at once.
  *  4. For each, one transaction (`AssignmentStore.assign`): the conversation still waits in that very
  *     entry with no operator, and the operator is online below `maxChats` → assigned, +1.
