@@ -4,17 +4,10 @@
  * queue until the conversation is assigned, so the queue's oldest message is the longest real wait.
  */
 import * as z from 'zod';
+import { escalationCategorySchema } from './escalation.ts';
 
 /** The operator queues: one per escalation category, and the seniors' own. */
-export const operatorQueueNameSchema = z.enum([
-  'auth',
-  'applications',
-  'documents',
-  'legal',
-  'mfc',
-  'general',
-  'senior',
-]);
+export const operatorQueueNameSchema = z.enum([...escalationCategorySchema.options, 'senior']);
 
 export const queueEntrySchema = z.object({
   conversationId: z.string().min(1),
