@@ -62,7 +62,13 @@ function depsFor(
       retentionDays: 1,
     }),
     citizens: new SessionCitizenDirectory(new DynamoSessionRepository(env('SESSIONS_TABLE'))),
-    metrics: { assigned: () => undefined, slaBreached: () => undefined, announcementFailed: () => undefined },
+    metrics: {
+      assigned: () => undefined,
+      slaBreached: () => undefined,
+      missedAssignment: () => undefined,
+      missedFirstReply: () => undefined,
+      announcementFailed: () => undefined,
+    },
     clock: systemClock,
     ids: randomIds,
     settings: {
@@ -72,6 +78,9 @@ function depsFor(
       assignmentVisibilitySeconds: 30,
       queuePositionUpdates: 20,
       operatorMaxChats: 3,
+      presenceLeaseSeconds: 45,
+      acceptSeconds: 20,
+      firstReplySeconds: 60,
     },
   };
 }

@@ -103,9 +103,16 @@ function announceDeps(fixture: AssignmentFixture, notifier: RecordingNotifier): 
       startWork: async () => undefined,
     },
     citizens: { describe: async () => ({ verified: false }) },
-    metrics: { assigned: () => undefined, slaBreached: () => undefined, announcementFailed: () => undefined },
+    metrics: {
+      assigned: () => undefined,
+      slaBreached: () => undefined,
+      missedAssignment: () => undefined,
+      missedFirstReply: () => undefined,
+      announcementFailed: () => undefined,
+    },
+    timers: { schedule: async () => undefined },
     clock: systemClock,
-    settings: { averageHandleSeconds: 600, queuePositionUpdates: 20 },
+    settings: { averageHandleSeconds: 600, queuePositionUpdates: 20, acceptSeconds: 20 },
   };
 }
 
