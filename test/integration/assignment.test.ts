@@ -178,7 +178,7 @@ describe('assignment (local stack)', () => {
     const operator = await staff('operator');
     const { citizen, conversationId } = await queuedGuest();
     await goOnline(operator.client);
-    await frameWith(operator.client, assignedFor(conversationId));
+    await takeAssigned(operator.client, conversationId);
     const assignedAt = await conversationWhen(conversationId, (c) => c.state === 'operator');
 
     // Act

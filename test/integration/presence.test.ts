@@ -4,12 +4,14 @@
  * assignment nobody accepts goes back to the front of its queue, and the citizen hears of an
  * operator only once one accepts. The tests run with ACCEPT_SECONDS 5 and OPERATOR_GRACE_SECONDS 2
  * (test/global-setup.ts); citizens ask about signing in, so their conversations wait in `auth`.
+ * An operator is online before each citizen asks, so the citizen's first word after the bot's is
+ * the ticket's `in_progress`, not a place in line: `askForPerson`, then the operator's frames.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { SqsTimerQueue } from '#adapters/timer-queue.ts';
-import { assignedFor, goOnline, queuedCitizen, staffMember, takeAssigned } from '../support/assignment.ts';
+import { askForPerson, assignedFor, goOnline, staffMember, takeAssigned } from '../support/assignment.ts';
 import { useClients } from '../support/clients.ts';
 import { frameWith } from '../support/frames.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
@@ -61,7 +63,7 @@ describe('operator presence and accepted assignments (local stack)', () => {
 
     // Act: a citizen asks for a person through the bot's intake.
     const citizen = await clients.connect({ lang: 'ru' });
-    const { conversationId } = await queuedCitizen(citizen);
+    const { conversationId } = await askForPerson(citizen);
     const assigned = await takeAssigned(present.client, conversationId);
     const told = await frameWith(
       citizen,
@@ -84,7 +86,7 @@ describe('operator presence and accepted assignments (local stack)', () => {
     const ghost = await staffMember(clients, 'operator', 'silent-');
     await goOnline(ghost.client, ['auth']);
     const first = await clients.connect({ lang: 'ru' });
-    const held = await queuedCitizen(first);
+    const held = await askForPerson(first);
     await takeAssigned(ghost.client, held.conversationId);
     const before = await conversationItem(held.conversationId, (c) => c.acceptedAt !== undefined);
 
@@ -101,7 +103,7 @@ describe('operator presence and accepted assignments (local stack)', () => {
     const present = await staffMember(clients, 'operator', 'present-');
     await goOnline(present.client, ['auth']);
     const second = await clients.connect({ lang: 'ru' });
-    const asked = await queuedCitizen(second);
+    const asked = await askForPerson(second);
     await takeAssigned(present.client, asked.conversationId);
     // The lease watch's next timer, sent now: its chain would send it 47 s after the ghost's status.
     const { leaseWatch } = await operatorItem(ghost.sub);
@@ -131,7 +133,7 @@ describe('operator presence and accepted assignments (local stack)', () => {
     const present = await staffMember(clients, 'operator', 'present-');
     await goOnline(idle.client, ['auth']);
     const citizen = await clients.connect({ lang: 'ru' });
-    const { conversationId } = await queuedCitizen(citizen);
+    const { conversationId } = await askForPerson(citizen);
     await frameWith(idle.client, assignedFor(conversationId));
     const offered = await conversationItem(conversationId, (c) => c.state === 'operator');
 
@@ -153,7 +155,7 @@ describe('operator presence and accepted assignments (local stack)', () => {
 
     // Assess
     expect(offered.operatorId).toBe(idle.sub);
-    expect(away).toMatchObject({ status: 'away', activeChats: 0 });
+    expect(away).toMatchObject({ type: 'operator.state', status: 'away' });
     expect(back).toMatchObject({ queue: 'auth', queuedAt: offered.queuedAt });
     expect(back.acceptedAt).toBeUndefined();
     expect(toldBeforeAccept).toBe(0);
@@ -168,7 +170,7 @@ describe('operator presence and accepted assignments (local stack)', () => {
     const other = await staffMember(clients, 'operator', 'accept-');
     await goOnline(operator.client, ['auth']);
     const citizen = await clients.connect({ lang: 'ru' });
-    const { conversationId } = await queuedCitizen(citizen);
+    const { conversationId } = await askForPerson(citizen);
     await frameWith(operator.client, assignedFor(conversationId));
 
     // Act
@@ -207,7 +209,7 @@ describe('operator presence and accepted assignments (local stack)', () => {
     const operator = await staffMember(clients, 'operator', 'reply-');
     await goOnline(operator.client, ['auth']);
     const citizen = await clients.connect({ lang: 'ru' });
-    const { conversationId } = await queuedCitizen(citizen);
+    const { conversationId } = await askForPerson(citizen);
     await frameWith(operator.client, assignedFor(conversationId));
 
     // Act
