@@ -8,12 +8,13 @@
  *  2. Already accepted → the same answer again (idempotent), nothing is told twice.
  *  3. Stamp `acceptedAt`, on the condition that it is still the caller's and not accepted: the
  *     accept timer's move back to the queue has the opposite condition, so exactly one of them wins.
- *  4. Start the first-reply timer (FIRST_REPLY_SECONDS) and tell the citizen `conversation.updated`
- *     {state `operator`, operator {displayName}}.
+ *  4. Tell the citizen `conversation.updated` {state `operator`, operator {displayName}}, then start
+ *     the first-reply timer (FIRST_REPLY_SECONDS).
  *  5. Answer when it was accepted.
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { Conversation } from '../conversations.ts';
+import { ChatError } from '../errors.ts';
 import { displayNameOf, isAssignedTo, requireAssignedTo } from '../ownership.ts';
 import type { AssignmentStore } from '../ports/assignment.ts';
 import type { ConversationRepository } from '../ports/conversations.ts';
@@ -49,15 +50,18 @@ export async function acceptAssignment(deps: AcceptAssignmentDeps, input: Accept
   const { caller, conversationId } = input;
   const read = requireAssignedTo(await deps.conversations.get(conversationId), caller);
   if (read.acceptedAt !== undefined) return { conversationId, acceptedAt: read.acceptedAt, accepted: false };
-  const accepted = await deps.store.accept(conversationId, caller.principalId, deps.clock.now());
+  const now = deps.clock.now();
+  const accepted = await deps.store.accept(conversationId, caller.principalId, now);
   if (!accepted) {
     // Another accept won, or the accept timer gave it back in between: read again to tell which.
     const again = requireAssignedTo(await deps.conversations.get(conversationId), caller);
-    return { conversationId, acceptedAt: again.acceptedAt ?? again.updatedAt, accepted: false };
+    if (again.acceptedAt === undefined) throw new ChatError('CONFLICT');
+    return { conversationId, acceptedAt: again.acceptedAt, accepted: false };
   }
-  await startFirstReplyTimer(deps, accepted, caller.principalId);
+  // The citizen first: a failed timer send answers INTERNAL, and the retry finds it accepted and told.
   await tellCitizenOperator(deps, accepted, accepted.operatorName ?? displayNameOf(caller));
-  return { conversationId, acceptedAt: accepted.acceptedAt ?? accepted.updatedAt, accepted: true };
+  await startFirstReplyTimer(deps, accepted, caller.principalId);
+  return { conversationId, acceptedAt: now.toISOString(), accepted: true };
 }
 
 /**
