@@ -1,7 +1,8 @@
 /**
  * Frames of assignment (docs/protocol.md, operator actions): an operator's availability (`operator.status`
  * → `operator.state`), taking the next conversation by hand (`operator.next` →
- * `conversation.assigned` or `queue.empty`), the queues at a glance (`queue.stats`), and what the
+ * `conversation.assigned` or `queue.empty`), presence (`operator.heartbeat`), accepting an
+ * assignment (`conversation.accept` → `conversation.accepted`), the queues at a glance (`queue.stats`), and what the
  * assignment pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.
  * Client frames are zod schemas each route parses once; server frames are in wire order.
  */
@@ -27,6 +28,17 @@ export const operatorNextFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('operator.next'),
 });
 
+/** The console is alive: renews the presence lease (send it at least every 20 s). */
+export const operatorHeartbeatFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('operator.heartbeat'),
+});
+
+/** The operator takes the conversation `conversation.assigned` offered them. */
+export const conversationAcceptFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('conversation.accept'),
+  conversationId: z.string().min(1).max(64),
+});
+
 export const queueStatsFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('queue.stats'),
 });
@@ -38,6 +50,22 @@ export interface OperatorStateFrame {
   skills: string[];
   maxChats: number;
   activeChats: number;
+}
+
+/** The answer of `operator.heartbeat`: the operator's status as stored, and until when they count as present. */
+export interface OperatorHeartbeatFrame {
+  type: 'operator.heartbeat';
+  requestId?: string;
+  status: 'online' | 'away' | 'offline';
+  leaseUntil: string;
+}
+
+/** The answer of `conversation.accept`: the conversation is the caller's, and the citizen is told. */
+export interface ConversationAcceptedFrame {
+  type: 'conversation.accepted';
+  requestId?: string;
+  conversationId: string;
+  acceptedAt: string;
 }
 
 /** The conversation as the operator's console needs it (no session id, no citizen id). */

@@ -14,7 +14,9 @@ import type {
 import type { AuthCodeSentFrame, AuthVerifiedFrame } from './identification.ts';
 import type { Lang } from './lang.ts';
 import type {
+  ConversationAcceptedFrame,
   ConversationAssignedFrame,
+  OperatorHeartbeatFrame,
   OperatorStateFrame,
   QueueEmptyFrame,
   QueueStatsFrame,
@@ -117,6 +119,8 @@ export interface ConversationUpdatedFrame {
 export type ServerFrame =
   | OperatorStateFrame
   | ConversationAssignedFrame
+  | ConversationAcceptedFrame
+  | OperatorHeartbeatFrame
   | QueueEmptyFrame
   | QueueStatsFrame
   | TicketFrame

@@ -1,6 +1,6 @@
 /**
  * The timer queue's messages (docs/architecture.md, "Assignment"): one SQS standard queue whose
- * delayed messages are the SLA and grace timers, and whose undelayed ones are "capacity appeared"
+ * delayed messages are the SLA, grace, presence-lease, accept and first-reply timers, and whose undelayed ones are "capacity appeared"
  * signals from functions that free an operator's slot or queue a conversation. The timer consumer
  * (`functions/handlers/timer-consumer.ts`) parses each once with {@link timerMessageSchema}.
  */
@@ -25,6 +25,37 @@ const operatorGraceTimerSchema = z.object({
   dueAt: z.iso.datetime(),
 });
 
+/**
+ * Watches an operator's presence lease: fires at the lease's end plus OPERATOR_GRACE_SECONDS. Renewed
+ * meanwhile → sent again for the new end; lapsed → the operator goes offline and what they hold goes
+ * back to the front of its queue. `watchId` names the one chain of the operator's last `operator.status`.
+ */
+const operatorLeaseTimerSchema = z.object({
+  kind: z.literal('operator.lease'),
+  operatorId: z.string().min(1),
+  watchId: z.string().min(1),
+  dueAt: z.iso.datetime(),
+});
+
+/** Fires ACCEPT_SECONDS after an assignment: still not accepted → back to the front of its queue. */
+const assignmentAcceptTimerSchema = z.object({
+  kind: z.literal('assignment.accept'),
+  conversationId: z.string().min(1),
+  operatorId: z.string().min(1),
+  /** The assignment this timer is for: a later one (after a requeue) makes it stale. */
+  assignedAt: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
+});
+
+/** Fires FIRST_REPLY_SECONDS after an acceptance: no operator reply since → a missed first reply. */
+const firstReplyTimerSchema = z.object({
+  kind: z.literal('assignment.firstReply'),
+  conversationId: z.string().min(1),
+  operatorId: z.string().min(1),
+  acceptedAt: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
+});
+
 /** An operator's slot was freed (a ticket completed, a transfer): give them the next conversation. */
 const operatorFreedSignalSchema = z.object({
   kind: z.literal('operator.freed'),
@@ -40,9 +71,15 @@ const queueArrivalSignalSchema = z.object({
 export const timerMessageSchema = z.discriminatedUnion('kind', [
   slaAssignTimerSchema,
   operatorGraceTimerSchema,
+  operatorLeaseTimerSchema,
+  assignmentAcceptTimerSchema,
+  firstReplyTimerSchema,
   operatorFreedSignalSchema,
   queueArrivalSignalSchema,
 ]);
 export type TimerMessage = z.infer<typeof timerMessageSchema>;
 export type SlaAssignTimer = z.infer<typeof slaAssignTimerSchema>;
 export type OperatorGraceTimer = z.infer<typeof operatorGraceTimerSchema>;
+export type OperatorLeaseTimer = z.infer<typeof operatorLeaseTimerSchema>;
+export type AssignmentAcceptTimer = z.infer<typeof assignmentAcceptTimerSchema>;
+export type FirstReplyTimer = z.infer<typeof firstReplyTimerSchema>;

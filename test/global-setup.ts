@@ -15,6 +15,8 @@ export async function setup(project: TestProject) {
       // docs/requirements.md#local-stack: the SLA and the operator grace shortened, so the tests of assignment need not wait minutes.
       SLA_ASSIGN_SECONDS: '3',
       OPERATOR_GRACE_SECONDS: '2',
+      // An assignment must be accepted within 5 s (test/support/assignment.ts `takeAssigned` does what a console does).
+      ACCEPT_SECONDS: '5',
     },
   });
   Object.assign(process.env, stack.functionEnv, {

@@ -141,6 +141,30 @@ export function assignmentDeps() {
       assignmentVisibilitySeconds: config.assignmentVisibilitySeconds,
       queuePositionUpdates: config.queuePositionUpdates,
       operatorMaxChats: config.operatorMaxChats,
+      presenceLeaseSeconds: config.presenceLeaseSeconds,
+      acceptSeconds: config.acceptSeconds,
+      firstReplySeconds: config.firstReplySeconds,
     },
+  };
+}
+
+/**
+ * What accepting an assignment needs (`conversation.accept`, and `operator.reply`, whose first reply
+ * accepts): CONVERSATIONS_TABLE, CONNECTIONS_TABLE, TIMER_QUEUE_URL and the `@connections` API
+ * (`AssignmentQueues.allowAccept`, infra/constructs/queues.ts).
+ */
+export function acceptanceDeps() {
+  const connections = new DynamoConnectionRepository(config.connectionsTable);
+  return {
+    conversations: new DynamoConversationRepository(config.conversationsTable),
+    store: assignmentStore(),
+    connections,
+    notifier: new ApiGatewayConnectionNotifier({
+      endpoint: config.wsConnectionsEndpoint,
+      timeoutMs: config.postTimeoutMs,
+    }),
+    timers: new SqsTimerQueue(config.timerQueueUrl),
+    clock: systemClock,
+    settings: { firstReplySeconds: config.firstReplySeconds },
   };
 }

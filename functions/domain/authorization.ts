@@ -63,6 +63,8 @@ const AUTHORIZATION_POLICY = {
   // Operator actions (roles operator, senior).
   'operator.status': row(STAFF),
   'operator.next': row(STAFF),
+  'operator.heartbeat': row(STAFF),
+  'conversation.accept': row(STAFF),
   'operator.reply': row(STAFF),
   'operator.note': row(STAFF),
   'operator.transfer': row(STAFF),

@@ -52,6 +52,13 @@ export interface Conversation {
   dispatchedAttempt?: number;
   /** When it waited past SLA_ASSIGN_SECONDS and went to the senior queue (docs/requirements.md#sla). */
   slaBreachedAt?: string;
+  /**
+   * When its operator accepted it (`conversation.accept`, or their first reply): only then is the
+   * citizen told "operator". Removed whenever it leaves the operator, so each assignment is accepted anew.
+   */
+  acceptedAt?: string;
+  /** When an operator last replied: the first-reply timer's measure. */
+  lastOperatorReplyAt?: string;
 }
 
 export function isOpen(conversation: Conversation): boolean {

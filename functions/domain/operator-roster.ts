@@ -42,6 +42,13 @@ export interface Operator {
   updatedAt: string;
   /** When the operator's last connection closed; the grace timer acts only on this very disconnect. */
   disconnectedAt?: string;
+  /**
+   * The presence lease: the operator is available until then (renewed by every frame they send, a
+   * heartbeat at least every 20 s). No lease, or a lapsed one, takes nothing new.
+   */
+  leaseUntil?: string;
+  /** The id of the one lease timer chain watching this operator (each `operator.status` starts a new one). */
+  leaseWatch?: string;
 }
 
 /** Skills of an operator who never said: every category; a senior also the senior queue. */
@@ -66,6 +73,28 @@ export function effectiveSkills(
 
 export function freeSlots(operator: Pick<Operator, 'status' | 'activeChats' | 'maxChats'>): number {
   return operator.status === 'online' ? Math.max(0, operator.maxChats - operator.activeChats) : 0;
+}
+
+/**
+ * Whether the operator may be offered a conversation now: online, with a console connected (no
+ * pending disconnect) and a live lease. A hint for choosing whom to offer to: the assignment's own
+ * condition decides (a read may be stale).
+ */
+export function isPresent(
+  operator: Pick<Operator, 'status' | 'disconnectedAt' | 'leaseUntil'>,
+  now: Date,
+): boolean {
+  return (
+    operator.status === 'online' &&
+    operator.disconnectedAt === undefined &&
+    operator.leaseUntil !== undefined &&
+    Date.parse(operator.leaseUntil) > now.getTime()
+  );
+}
+
+/** When a lease renewed at `now` runs out. */
+export function leaseUntil(now: Date, leaseSeconds: number): string {
+  return new Date(now.getTime() + leaseSeconds * 1000).toISOString();
 }
 
 export function serves(operator: Pick<Operator, 'skills'>, queue: OperatorQueueName): boolean {

@@ -3,6 +3,7 @@
  * the knowledge-base layer (`canned/`) and are indexed once per instance; no table, no queue.
  */
 import { loadCannedAnswers } from '#adapters/canned-answers.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { indexCannedAnswers } from '#domain/canned-answers.ts';
 import { listCannedAnswers } from '#domain/use-cases/list-canned-answers.ts';
 import { cannedListFrameSchema } from '#events/desk-frames.ts';
@@ -11,6 +12,9 @@ import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const index = indexCannedAnswers(loadCannedAnswers(config.cannedAnswersDir));
 
-export const handler = routeHandler(cannedListFrameSchema, async ({ frame, caller }) =>
-  listCannedAnswers(index, { caller, ...(frame.query === undefined ? {} : { query: frame.query }) }),
+export const handler = routeHandler(
+  cannedListFrameSchema,
+  async ({ frame, caller }) =>
+    listCannedAnswers(index, { caller, ...(frame.query === undefined ? {} : { query: frame.query }) }),
+  { presence: operatorPresence() },
 );

@@ -4,6 +4,7 @@
  */
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
 import { resumeTokenKey } from '#adapters/secret-keys.ts';
 import { systemClock } from '#adapters/system.ts';
@@ -25,4 +26,6 @@ const deps = {
   signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
 };
 
-export const handler = routeHandler(helloFrameSchema, async ({ caller }) => greetSession(deps, caller));
+export const handler = routeHandler(helloFrameSchema, async ({ caller }) => greetSession(deps, caller), {
+  presence: operatorPresence(),
+});

@@ -3,6 +3,7 @@
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { readHistory } from '#domain/use-cases/read-history.ts';
 import { historyGetFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
@@ -23,5 +24,5 @@ export const handler = routeHandler(
       limit: frame.limit,
     }),
   // A conversation may be the caller's by citizenId: a guest verified on this connection is resolved.
-  { sessions: new DynamoSessionRepository(config.sessionsTable) },
+  { sessions: new DynamoSessionRepository(config.sessionsTable), presence: operatorPresence() },
 );

@@ -4,6 +4,7 @@
  * `conversation.assigned`, or `queue.empty` when nobody waits.
  */
 import { assignmentDeps } from '#adapters/assignment-wiring.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { takeNextConversation } from '#domain/use-cases/take-next-conversation.ts';
 import { operatorNextFrameSchema } from '#events/operator-frames.ts';
 import { logger } from '#shared/observability.ts';
@@ -23,5 +24,5 @@ export const handler = routeHandler(
     });
     return frame;
   },
-  { metrics: true },
+  { metrics: true, presence: operatorPresence() },
 );

@@ -1,6 +1,7 @@
 /** Route `operator.note`: an internal note on the caller's assigned conversation; answers `note.ack`. */
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import { addInternalNote } from '#domain/use-cases/add-internal-note.ts';
 import { operatorNoteFrameSchema } from '#events/desk-frames.ts';
@@ -16,12 +17,16 @@ const deps = {
   retentionDays: config.messageRetentionDays,
 };
 
-export const handler = routeHandler(operatorNoteFrameSchema, async ({ frame, caller }) => {
-  const ack = await addInternalNote(deps, {
-    caller,
-    conversationId: frame.conversationId,
-    text: frame.text,
-  });
-  logger.info('note added', { conversationId: ack.conversationId, noteId: ack.noteId });
-  return ack;
-});
+export const handler = routeHandler(
+  operatorNoteFrameSchema,
+  async ({ frame, caller }) => {
+    const ack = await addInternalNote(deps, {
+      caller,
+      conversationId: frame.conversationId,
+      text: frame.text,
+    });
+    logger.info('note added', { conversationId: ack.conversationId, noteId: ack.noteId });
+    return ack;
+  },
+  { presence: operatorPresence() },
+);

@@ -1,15 +1,19 @@
 /**
  * Route `operator.reply`: the assigned operator's message to the citizen, stored in the conversation's
  * seq (idempotent on clientMessageId) and pushed to the citizen's connections; answers `message.ack`.
+ * A reply to a conversation not accepted yet accepts it first (`accept-assignment.ts`).
  * The conversation's first operator reply is a first response (docs/requirements.md#sla): `FirstResponseTime`, measured
  * from the assignment.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { acceptanceDeps } from '#adapters/assignment-wiring.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
+import { acceptOnReply } from '#domain/use-cases/accept-assignment.ts';
 import { replyAsOperator } from '#domain/use-cases/reply-as-operator.ts';
 import { operatorReplyFrameSchema } from '#events/desk-frames.ts';
 import { config } from '#shared/config.ts';
@@ -38,9 +42,13 @@ const deps = {
   retentionDays: config.messageRetentionDays,
 };
 
+const acceptance = acceptanceDeps();
+
 export const handler = routeHandler(
   operatorReplyFrameSchema,
   async ({ frame, caller, connectionId }) => {
+    // A reply before `conversation.accept` accepts (consoles that predate it keep working).
+    await acceptOnReply(acceptance, { caller, conversationId: frame.conversationId });
     const outcome = await replyAsOperator(deps, {
       caller,
       connectionId,
@@ -64,5 +72,5 @@ export const handler = routeHandler(
     });
     return { type: 'message.ack', ...outcome.ack };
   },
-  { metrics: true },
+  { metrics: true, presence: operatorPresence() },
 );

@@ -10,6 +10,7 @@ import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import { transferConversation } from '#domain/use-cases/transfer-conversation.ts';
 import { operatorTransferFrameSchema } from '#events/desk-frames.ts';
@@ -52,5 +53,5 @@ export const handler = routeHandler(
     });
     return transferred;
   },
-  { metrics: true },
+  { metrics: true, presence: operatorPresence() },
 );

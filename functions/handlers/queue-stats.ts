@@ -3,6 +3,7 @@
  * the first in line has waited (the same frame is pushed to online operators when the queues move).
  */
 import { DynamoWaitingLine } from '#adapters/dynamodb/operator-repository.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { systemClock } from '#adapters/system.ts';
 import { readQueueStats } from '#domain/use-cases/assign-conversations.ts';
 import { queueStatsFrameSchema } from '#events/operator-frames.ts';
@@ -11,4 +12,6 @@ import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = { line: new DynamoWaitingLine(config.conversationsTable), clock: systemClock };
 
-export const handler = routeHandler(queueStatsFrameSchema, async () => readQueueStats(deps));
+export const handler = routeHandler(queueStatsFrameSchema, async () => readQueueStats(deps), {
+  presence: operatorPresence(),
+});

@@ -6,6 +6,7 @@
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { getTicket } from '#domain/use-cases/read-tickets.ts';
 import { ticketGetFrameSchema } from '#events/tickets.ts';
 import { config } from '#shared/config.ts';
@@ -28,5 +29,5 @@ export const handler = routeHandler(
     const ticket = await getTicket(deps, caller, reference);
     return { type: 'ticket', ticket };
   },
-  sessionResolution,
+  { ...sessionResolution, presence: operatorPresence() },
 );

@@ -7,6 +7,7 @@
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { listTickets } from '#domain/use-cases/read-tickets.ts';
 import { ticketListFrameSchema } from '#events/tickets.ts';
 import { config } from '#shared/config.ts';
@@ -27,5 +28,5 @@ export const handler = routeHandler(
     const items = await listTickets(deps, caller, frame.status === undefined ? {} : { status: frame.status });
     return { type: 'tickets', items };
   },
-  sessionResolution,
+  { ...sessionResolution, presence: operatorPresence() },
 );

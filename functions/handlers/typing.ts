@@ -7,6 +7,7 @@ import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoRelayThrottle } from '#adapters/dynamodb/relay-throttle.ts';
+import { operatorPresence } from '#adapters/operator-presence.ts';
 import { systemClock } from '#adapters/system.ts';
 import { relayTyping } from '#domain/use-cases/relay-typing.ts';
 import { typingFrameSchema } from '#events/desk-frames.ts';
@@ -26,8 +27,12 @@ const deps = {
   intervalMs: config.typingRelayIntervalMs,
 };
 
-export const handler = routeHandler(typingFrameSchema, async ({ frame, caller }) => {
-  const outcome = await relayTyping(deps, { caller, conversationId: frame.conversationId });
-  logger.debug('typing', { conversationId: frame.conversationId, status: outcome.status });
-  return noAnswer;
-});
+export const handler = routeHandler(
+  typingFrameSchema,
+  async ({ frame, caller }) => {
+    const outcome = await relayTyping(deps, { caller, conversationId: frame.conversationId });
+    logger.debug('typing', { conversationId: frame.conversationId, status: outcome.status });
+    return noAnswer;
+  },
+  { presence: operatorPresence() },
+);

@@ -56,6 +56,12 @@ const SETTINGS = {
   operatorMaxChats: setting('OPERATOR_MAX_CHATS', positiveInt.max(20).default(3)),
   /** How long a disconnected operator keeps their conversations before they go back to the queue. */
   operatorGraceSeconds: setting('OPERATOR_GRACE_SECONDS', positiveInt.default(60)),
+  /** An operator is available only while their presence lease runs: renewed by any frame they send (heartbeats every ≤ 20 s). */
+  presenceLeaseSeconds: setting('PRESENCE_LEASE_SECONDS', positiveInt.default(45)),
+  /** How long an operator has to answer `conversation.assigned` with `conversation.accept`. */
+  acceptSeconds: setting('ACCEPT_SECONDS', positiveInt.default(20)),
+  /** An accepted conversation without an operator reply within this counts as a missed first reply. */
+  firstReplySeconds: setting('FIRST_REPLY_SECONDS', positiveInt.default(60)),
   /** The average time an operator spends on a conversation: the basis of the citizen's ETA. */
   averageHandleSeconds: setting('AVERAGE_HANDLE_SECONDS', positiveInt.default(600)),
   /** How long an assigning function holds a received queue message: an assigning function that died gives it back after this. */

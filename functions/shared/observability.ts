@@ -54,7 +54,9 @@ export function recordCsat(feedback: { rating: number; category: string }): void
 /**
  * Assignment metrics (docs/requirements.md#sla): `TimeToAssignment` (ms from joining the waiting line to an operator taking
  * it) and `SlaBreaches` (a conversation nobody took within SLA_ASSIGN_SECONDS; the docs/requirements.md#alarms alarm watches
- * it). The queue rides along as metadata, so each metric stays one series.
+ * it), `MissedAssignments` (an assignment not accepted within ACCEPT_SECONDS) and `MissedFirstReplies`
+ * (an accepted conversation without an operator reply within FIRST_REPLY_SECONDS). The queue rides
+ * along as metadata, so each metric stays one series.
  */
 export const assignmentMetrics = {
   assigned(queue: string, waitedMs: number): void {
@@ -66,6 +68,16 @@ export const assignmentMetrics = {
     const metric = metrics.singleMetric();
     metric.addMetadata('queue', queue);
     metric.addMetric('SlaBreaches', MetricUnit.Count, 1);
+  },
+  missedAssignment(queue: string): void {
+    const metric = metrics.singleMetric();
+    metric.addMetadata('queue', queue);
+    metric.addMetric('MissedAssignments', MetricUnit.Count, 1);
+  },
+  missedFirstReply(queue: string): void {
+    const metric = metrics.singleMetric();
+    metric.addMetadata('queue', queue);
+    metric.addMetric('MissedFirstReplies', MetricUnit.Count, 1);
   },
   announcementFailed(step: string, conversationId: string, error: unknown): void {
     logger.error('a step after an assignment failed; the assignment stands', { step, conversationId, error });

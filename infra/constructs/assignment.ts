@@ -1,8 +1,9 @@
 /**
  * Assignment of conversations to operators (docs/architecture.md, "Assignment"): the escalation
  * consumer (a ticket and a place in an operator queue for each handed-over conversation), the timer
- * consumer (SLA and grace timers), the routes `operator.status`, `operator.next`, `queue.stats`, and
- * the grace timer an operator's last `$disconnect` starts. The queues are in ./queues.ts.
+ * consumer (SLA, grace, presence-lease, accept and first-reply timers), the routes `operator.status`,
+ * `operator.next`, `operator.heartbeat`, `conversation.accept`, `queue.stats`, and the grace timer an
+ * operator's last `$disconnect` starts. The queues are in ./queues.ts.
  */
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -29,7 +30,8 @@ export interface AssignmentProps {
 
 /**
  * Assignment (stateless): the escalation consumer, the timer consumer, and the routes
- * `operator.status`, `operator.next`, `queue.stats`; `$disconnect` starts an operator's grace timer.
+ * `operator.status`, `operator.next`, `operator.heartbeat`, `conversation.accept`, `queue.stats`;
+ * `$disconnect` starts an operator's grace timer.
  */
 export class Assignment extends Construct {
   readonly escalationConsumer: HouseFunction;
@@ -100,6 +102,26 @@ export class Assignment extends Construct {
         'OperatorNext',
         'operator-next',
         'operator.next: takes the longest-waiting conversation by hand',
+      ),
+    );
+    realtime.addRoute(
+      'operator.heartbeat',
+      // OperatorsTable: granted by addRoute to every route staff may send (the lease's one write).
+      new HouseFunction(this, 'OperatorHeartbeat', {
+        entry: 'functions/handlers/operator-heartbeat.ts',
+        description: "operator.heartbeat: renews the operator's presence lease",
+        settings,
+      }),
+    );
+    realtime.addRoute(
+      'conversation.accept',
+      assignmentQueues.allowAccept(
+        new HouseFunction(this, 'ConversationAccept', {
+          entry: 'functions/handlers/conversation-accept.ts',
+          description:
+            'conversation.accept: the operator takes an assigned conversation; the citizen is told',
+          settings,
+        }).useConnectionsApi(realtime.api, realtime.stage),
       ),
     );
     realtime.addRoute(

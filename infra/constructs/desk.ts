@@ -68,7 +68,9 @@ export class Desk extends Construct {
 
     // One transaction: the conversation's lastSeq (only while it is the caller's), the message and
     // its idempotency key (read back on a repeat); then the citizen's connections (410 → deleted).
-    const operatorReply = fn('OperatorReply', 'operator-reply', "Stores an operator's reply and pushes it")
+    // A reply to a conversation not accepted yet accepts it: the grants of `conversation.accept`.
+    const operatorReply = props.assignmentQueues
+      .allowAccept(fn('OperatorReply', 'operator-reply', "Stores an operator's reply and pushes it"))
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
       .useTable('MESSAGES_TABLE', tables.messages, 'write')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')

@@ -176,6 +176,18 @@ export class AssignmentQueues extends Construct {
   }
 
   /** Receives, deletes and gives back entries of every operator queue (the functions that assign). */
+  /**
+   * What accepting an assignment needs (`acceptanceDeps`, functions/adapters/assignment-wiring.ts:
+   * `conversation.accept`, and `operator.reply`, whose first reply accepts): the conversation, the
+   * citizen's connections, the first-reply timer. The function also needs the `@connections` API.
+   */
+  allowAccept(fn: HouseFunction): HouseFunction {
+    return fn
+      .useTable('CONVERSATIONS_TABLE', this.tables.conversations, 'readWrite')
+      .useTable('CONNECTIONS_TABLE', this.tables.connections, 'readWrite')
+      .useQueue('TIMER_QUEUE_URL', this.timerQueue, 'send');
+  }
+
   allowAssign(fn: HouseFunction): HouseFunction {
     this.allowRelease(fn);
     for (const name of OPERATOR_QUEUES) {

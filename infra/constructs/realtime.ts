@@ -225,10 +225,15 @@ export class Realtime extends Construct {
    * same alarms (`functions`).
    *
    * Where the authorization policy (functions/domain/authorization.ts) resolves a guest caller from
-   * its session, `target` is granted read on SessionsTable: the frame middleware reads it.
+   * its session, `target` is granted read on SessionsTable: the frame middleware reads it. Where
+   * staff may send the action, `target` may write OperatorsTable: every frame of an operator renews
+   * their presence lease (`routeHandler`'s `presence`).
    */
   addRoute(routeKey: string, target: HouseFunction): void {
-    if (policyOf(routeKey)?.resolveCitizen) target.useTable('SESSIONS_TABLE', this.tables.sessions, 'read');
+    const policy = policyOf(routeKey);
+    if (policy?.resolveCitizen) target.useTable('SESSIONS_TABLE', this.tables.sessions, 'read');
+    if (policy?.roles.includes('operator'))
+      target.useTable('OPERATORS_TABLE', this.tables.operators, 'write');
     const route = this.api.addRoute(routeKey, {
       integration: new WebSocketLambdaIntegration(`${target.node.id}${routeKey}Integration`, target),
       returnResponse: true,

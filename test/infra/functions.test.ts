@@ -91,6 +91,8 @@ describe('every Lambda function', () => {
       TimerConsumer: 'functions/handlers/timer-consumer.ts',
       OperatorStatus: 'functions/handlers/operator-status.ts',
       OperatorNext: 'functions/handlers/operator-next.ts',
+      OperatorHeartbeat: 'functions/handlers/operator-heartbeat.ts',
+      ConversationAccept: 'functions/handlers/conversation-accept.ts',
       QueueStats: 'functions/handlers/queue-stats.ts',
       OperatorReply: 'functions/handlers/operator-reply.ts',
       OperatorNote: 'functions/handlers/operator-note.ts',
@@ -202,13 +204,14 @@ describe('least privilege on the tables', () => {
     // An operator's last connection: the grace timer starts (docs/architecture.md, "Assignment").
     ['disconnect', { Connections: 'readWrite', Operators: 'write' }],
     ['default-route', {}],
-    ['hello', { Sessions: 'readWrite', Conversations: 'read' }],
+    // Operators: every frame staff send renews their presence lease (Realtime.addRoute).
+    ['hello', { Sessions: 'readWrite', Conversations: 'read', Operators: 'write' }],
     [
       'message-send',
       { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'write', Idempotency: 'readWrite' },
     ],
     // Sessions: the frame middleware resolves a guest who verified on its connection (authorization.ts).
-    ['history-get', { Conversations: 'read', Messages: 'read', Sessions: 'read' }],
+    ['history-get', { Conversations: 'read', Messages: 'read', Sessions: 'read', Operators: 'write' }],
     ['suggest', {}],
     // The stream carries the message: no table read at all (its stream grant is asserted in bot.test.ts).
     ['bot-outbox', {}],
@@ -226,8 +229,8 @@ describe('least privilege on the tables', () => {
         Idempotency: 'readWrite',
       },
     ],
-    ['ticket-get', { Tickets: 'read', Sessions: 'read' }],
-    ['ticket-list', { Tickets: 'read', Sessions: 'read' }],
+    ['ticket-get', { Tickets: 'read', Sessions: 'read', Operators: 'write' }],
+    ['ticket-list', { Tickets: 'read', Sessions: 'read', Operators: 'write' }],
     [
       'ticket-set-status',
       {
@@ -246,20 +249,28 @@ describe('least privilege on the tables', () => {
     ['timer-consumer', ASSIGNING_TABLES],
     ['operator-status', ASSIGNING_TABLES],
     ['operator-next', ASSIGNING_TABLES],
-    ['queue-stats', { Conversations: 'read' }],
+    ['queue-stats', { Conversations: 'read', Operators: 'write' }],
+    ['operator-heartbeat', { Operators: 'write' }],
+    ['conversation-accept', { Conversations: 'readWrite', Connections: 'readWrite', Operators: 'write' }],
     // The desk (docs/architecture.md, "The desk"). push.register needs a verified citizen: the frame
     // middleware reads the session of a guest who verified on its connection.
     [
       'operator-reply',
-      { Conversations: 'readWrite', Messages: 'write', Idempotency: 'readWrite', Connections: 'readWrite' },
+      {
+        Conversations: 'readWrite',
+        Messages: 'write',
+        Idempotency: 'readWrite',
+        Connections: 'readWrite',
+        Operators: 'write',
+      },
     ],
-    ['operator-note', { Conversations: 'read', Notes: 'write' }],
+    ['operator-note', { Conversations: 'read', Notes: 'write', Operators: 'write' }],
     [
       'operator-transfer',
       { Conversations: 'readWrite', Operators: 'readWrite', Notes: 'write', Connections: 'readWrite' },
     ],
-    ['canned-list', {}],
-    ['typing', { Conversations: 'read', Idempotency: 'write', Connections: 'readWrite' }],
+    ['canned-list', { Operators: 'write' }],
+    ['typing', { Conversations: 'read', Idempotency: 'write', Connections: 'readWrite', Operators: 'write' }],
     ['push-register', { PushDevices: 'write', Sessions: 'read' }],
     [
       'desk-relay',

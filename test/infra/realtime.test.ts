@@ -68,6 +68,8 @@ describe('the WebSocket API', () => {
         'feedback.submit',
         'operator.status',
         'operator.next',
+        'operator.heartbeat',
+        'conversation.accept',
         'queue.stats',
         'operator.reply',
         'operator.note',

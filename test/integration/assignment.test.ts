@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { assignedFor, goOnline, queuedCitizen, staffMember } from '../support/assignment.ts';
+import { assignedFor, goOnline, queuedCitizen, staffMember, takeAssigned } from '../support/assignment.ts';
 import { codeFromOutbox } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { frameWith } from '../support/frames.ts';
@@ -59,14 +59,14 @@ describe('assignment (local stack)', () => {
 
   const staff = (role: 'operator' | 'senior') => staffMember(clients, role);
 
-  it('queues a citizen with a ticket number and a place; the operator who goes online gets it with the whole transcript; the citizen sees the operator and the ticket in progress', async () => {
+  it('queues a citizen with a ticket number and a place; the operator who goes online gets it with the whole transcript and accepts it; the citizen sees the operator and the ticket in progress', async () => {
     // Prepare
     const operator = await staff('operator');
     const { citizen, conversationId, update } = await queuedGuest();
 
     // Act
     const state = await goOnline(operator.client);
-    const assigned = await frameWith(operator.client, assignedFor(conversationId));
+    const assigned = await takeAssigned(operator.client, conversationId);
     const withOperator = await frameWith(
       citizen,
       (f) =>
@@ -178,7 +178,7 @@ describe('assignment (local stack)', () => {
     const operator = await staff('operator');
     const { citizen, conversationId } = await queuedGuest();
     await goOnline(operator.client);
-    await frameWith(operator.client, assignedFor(conversationId));
+    await takeAssigned(operator.client, conversationId);
     const assignedAt = await conversationWhen(conversationId, (c) => c.state === 'operator');
 
     // Act
@@ -206,8 +206,9 @@ describe('assignment (local stack)', () => {
     await queuedGuest();
     await queuedGuest();
     await goOnline(operator.client, ['general', 'auth'], 1);
-    const first = await frameWith(operator.client, (f) => f.type === 'conversation.assigned');
-    const firstId = (first.conversation as { conversationId: string }).conversationId;
+    const offered = await frameWith(operator.client, (f) => f.type === 'conversation.assigned');
+    const firstId = (offered.conversation as { conversationId: string }).conversationId;
+    const first = await takeAssigned(operator.client, firstId);
 
     // Act
     const completed = await operator.client.request({
@@ -236,7 +237,7 @@ describe('assignment (local stack)', () => {
     const operator = await staff('operator');
     const { conversationId } = await queuedGuest();
     await goOnline(operator.client);
-    await frameWith(operator.client, assignedFor(conversationId));
+    await takeAssigned(operator.client, conversationId);
     const before = await operator.client.request({ action: 'operator.status', status: 'away' });
     await documents.send(
       new UpdateCommand({

@@ -141,6 +141,11 @@ const WELL_FORMED: Partial<Record<Action, WellFormed>> = {
     answer: { type: 'error', code: 'NOT_FOUND' },
   },
   'canned.list': { fields: async () => ({ query: 'пароль' }), answer: { type: 'canned' } },
+  'operator.heartbeat': { fields: async () => ({}), answer: { type: 'operator.heartbeat' } },
+  'conversation.accept': {
+    fields: async () => ({ conversationId: randomUUID() }),
+    answer: { type: 'error', code: 'NOT_FOUND' },
+  },
 };
 
 const wellFormedCases = COLUMNS.flatMap((column) =>

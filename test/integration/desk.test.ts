@@ -11,7 +11,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { systemClock } from '#adapters/system.ts';
 import { openTicket } from '#domain/use-cases/open-ticket.ts';
-import { askForPerson, assignedFor, goOnline, staffMember } from '../support/assignment.ts';
+import { askForPerson, assignedFor, goOnline, staffMember, takeAssigned } from '../support/assignment.ts';
 import { codeFromOutbox, verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { frameWith } from '../support/frames.ts';
@@ -249,7 +249,7 @@ describe('the operator desk (local stack)', () => {
     const citizen = await clients.connect({ lang: 'ru' });
     const { conversationId } = await askForPerson(citizen);
     await goOnline(operator.client);
-    await frameWith(operator.client, assignedFor(conversationId));
+    await takeAssigned(operator.client, conversationId);
     await frameWith(
       citizen,
       (f) =>

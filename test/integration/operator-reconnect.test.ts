@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { assignedFor, goOnline, queuedCitizen, staffMember } from '../support/assignment.ts';
+import { assignedFor, goOnline, queuedCitizen, staffMember, takeAssigned } from '../support/assignment.ts';
 import { useClients } from '../support/clients.ts';
 import { takeEscalations } from '../support/escalation-queue.ts';
 import { frameWith } from '../support/frames.ts';
@@ -71,7 +71,7 @@ describe('operator reconnect and the queue of operator.request (local stack)', (
     const other = await staff();
     const { citizen, conversationId } = await queuedAboutSignIn();
     await goOnline(operator.client);
-    const first = await frameWith(operator.client, assignedFor(conversationId));
+    const first = await takeAssigned(operator.client, conversationId);
     const note = await operator.client.request({
       action: 'operator.note',
       conversationId,

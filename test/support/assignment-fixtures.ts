@@ -151,6 +151,9 @@ export function onlineOperator(operatorId: string, skills: OperatorQueueName[], 
     activeChats: 0,
     conversations: [],
     updatedAt: new Date().toISOString(),
+    // A console connected and alive: the presence lease runs for the length of any test.
+    leaseUntil: new Date(Date.now() + 3_600_000).toISOString(),
+    leaseWatch: `watch-${operatorId}`,
   };
 }
 

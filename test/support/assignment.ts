@@ -68,3 +68,17 @@ export function goOnline(operator: ChatClient, skills: string[] = ['general', 'a
 export const assignedFor = (conversationId: string) => (f: Frame) =>
   f.type === 'conversation.assigned' &&
   (f.conversation as { conversationId?: unknown } | undefined)?.conversationId === conversationId;
+
+/**
+ * What a console does on `conversation.assigned`: waits for this conversation's frame and answers it
+ * with `conversation.accept` (within ACCEPT_SECONDS, else it goes back to the line and the operator
+ * is set away). Returns the assigned frame; the acceptance must be `conversation.accepted`.
+ */
+export async function takeAssigned(operator: ChatClient, conversationId: string): Promise<Frame> {
+  const assigned = await frameWith(operator, assignedFor(conversationId));
+  const accepted = await operator.request({ action: 'conversation.accept', conversationId });
+  if (accepted.type !== 'conversation.accepted') {
+    throw new Error(`conversation.accept was not accepted: ${JSON.stringify(accepted)}`);
+  }
+  return assigned;
+}

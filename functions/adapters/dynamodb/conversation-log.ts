@@ -80,7 +80,8 @@ export class DynamoConversationLog implements ConversationLog {
 
   /**
    * `lastSeq` n → n+1 on the condition that the conversation is still with this operator, with the
-   * message and its key; the first reply also stamps `firstOperatorReplyAt` (once).
+   * message and its key; the first reply also stamps `firstOperatorReplyAt` (once), every reply
+   * `lastOperatorReplyAt` (what the first-reply timer reads).
    */
   async appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>> {
     const { conversation, message } = append;
@@ -93,7 +94,7 @@ export class DynamoConversationLog implements ConversationLog {
         Update: {
           TableName: this.tables.conversationsTable,
           Key: { conversationId: conversation.conversationId },
-          UpdateExpression: `SET lastSeq = :next, updatedAt = :updatedAt, expiresAt = :expiresAt${first}`,
+          UpdateExpression: `SET lastSeq = :next, updatedAt = :updatedAt, expiresAt = :expiresAt, lastOperatorReplyAt = :updatedAt${first}`,
           ConditionExpression: 'lastSeq = :expected AND #state = :operator AND operatorId = :operatorId',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {

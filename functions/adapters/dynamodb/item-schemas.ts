@@ -104,6 +104,8 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   dispatchedAttempt: z.number().int().positive().optional(),
   slaBreachedAt: z.string().optional(),
   firstOperatorReplyAt: z.string().optional(),
+  acceptedAt: z.string().optional(),
+  lastOperatorReplyAt: z.string().optional(),
 });
 
 export const messageItem: z.ZodType<StoredMessage> = z.object({
@@ -202,4 +204,6 @@ export const operatorItem: z.ZodType<Operator, unknown> = z.object({
     .transform((ids) => [...(ids ?? [])].sort()),
   updatedAt: z.string(),
   disconnectedAt: z.string().optional(),
+  leaseUntil: z.string().optional(),
+  leaseWatch: z.string().optional(),
 });

@@ -30,6 +30,7 @@ import type {
   AssignmentStore,
   AssignOutcome,
   MoveOutcome,
+  PlacementSource,
   QueuePlacement,
   WaitingConversation,
   WaitingLine,
@@ -90,7 +91,8 @@ export class DynamoOperatorRepository implements OperatorRepository {
           'SET displayName = :name, #role = :role, #status = :status, updatedAt = :now,',
           change.skills ? 'skills = :skills,' : 'skills = if_not_exists(skills, :skills),',
           change.maxChats ? 'maxChats = :maxChats,' : 'maxChats = if_not_exists(maxChats, :maxChats),',
-          'activeChats = if_not_exists(activeChats, :zero)',
+          'activeChats = if_not_exists(activeChats, :zero),',
+          'leaseUntil = :lease, leaseWatch = :watch',
           'REMOVE disconnectedAt',
         ].join(' '),
         ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
@@ -102,11 +104,67 @@ export class DynamoOperatorRepository implements OperatorRepository {
           ':skills': change.skills ?? change.defaultSkills,
           ':maxChats': change.maxChats ?? change.defaultMaxChats,
           ':zero': 0,
+          ':lease': change.leaseUntil,
+          ':watch': change.leaseWatch,
         },
         ReturnValues: 'ALL_NEW',
       }),
     );
     return operatorItem.parse(Attributes);
+  }
+
+  async renewLease(operatorId: string, leaseUntil: string): Promise<Operator | undefined> {
+    return this.updateIf({
+      Key: { operatorId },
+      // A frame comes from a live connection: a pending disconnect no longer applies.
+      UpdateExpression: 'SET leaseUntil = :lease REMOVE disconnectedAt',
+      ConditionExpression: 'attribute_exists(operatorId)',
+      ExpressionAttributeValues: { ':lease': leaseUntil },
+    });
+  }
+
+  async markOfflineAfterLapse(
+    operatorId: string,
+    lapsed: { watchId: string; leaseUntil: string },
+    now: Date,
+  ): Promise<Operator | undefined> {
+    return this.updateIf({
+      Key: { operatorId },
+      UpdateExpression: 'SET #status = :offline, updatedAt = :now',
+      ConditionExpression: 'leaseWatch = :watch AND leaseUntil = :lease AND #status <> :offline',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':offline': 'offline',
+        ':now': now.toISOString(),
+        ':watch': lapsed.watchId,
+        ':lease': lapsed.leaseUntil,
+      },
+    });
+  }
+
+  async setAway(operatorId: string, now: Date): Promise<Operator | undefined> {
+    return this.updateIf({
+      Key: { operatorId },
+      UpdateExpression: 'SET #status = :away, updatedAt = :now',
+      ConditionExpression: '#status = :online',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':away': 'away', ':online': 'online', ':now': now.toISOString() },
+    });
+  }
+
+  /** One conditional update of an operator: the item as stored after it, or undefined when the condition failed. */
+  private async updateIf(
+    update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'ReturnValues'>,
+  ): Promise<Operator | undefined> {
+    try {
+      const { Attributes } = await documentClient.send(
+        new UpdateCommand({ TableName: this.tableName, ...update, ReturnValues: 'ALL_NEW' }),
+      );
+      return operatorItem.parse(Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   async markDisconnected(operatorId: string, at: string): Promise<boolean> {
@@ -187,8 +245,9 @@ export class DynamoAssignmentStore implements AssignmentStore {
           TableName: this.tables.operatorsTable,
           Key: { operatorId: assignee.operatorId },
           UpdateExpression: 'SET activeChats = activeChats + :one, updatedAt = :now ADD conversations :held',
+          // Present: online, a console connected (no pending disconnect) and the lease still running.
           ConditionExpression:
-            '#status = :online AND activeChats < maxChats AND NOT contains(conversations, :conversationId)',
+            '#status = :online AND attribute_not_exists(disconnectedAt) AND leaseUntil > :now AND activeChats < maxChats AND NOT contains(conversations, :conversationId)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':one': 1,
@@ -211,6 +270,31 @@ export class DynamoAssignmentStore implements AssignmentStore {
     return { status: 'operator_full' };
   }
 
+  async accept(conversationId: string, operatorId: string, now: Date): Promise<Conversation | undefined> {
+    try {
+      const { Attributes } = await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tables.conversationsTable,
+          Key: { conversationId },
+          UpdateExpression: 'SET acceptedAt = :now, updatedAt = :now',
+          ConditionExpression:
+            '#state = :operator AND operatorId = :operatorId AND attribute_not_exists(acceptedAt)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':operator': 'operator',
+            ':operatorId': operatorId,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return conversationItem.parse(Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
   async release(conversationId: string, operatorId: string): Promise<boolean> {
     try {
       await documentClient.send(new UpdateCommand(this.releaseUpdate(conversationId, operatorId)));
@@ -224,7 +308,7 @@ export class DynamoAssignmentStore implements AssignmentStore {
   async place(
     conversationId: string,
     placement: QueuePlacement,
-    from: { fromOperatorId?: string; slaBreachedAt?: string },
+    from: PlacementSource,
     attempt = 1,
   ): Promise<MoveOutcome> {
     const values: Record<string, unknown> = {
@@ -269,10 +353,19 @@ export class DynamoAssignmentStore implements AssignmentStore {
         Update: {
           TableName: this.tables.conversationsTable,
           Key: { conversationId },
-          UpdateExpression: `SET ${set.join(', ')} REMOVE operatorId, operatorName, assignedAt`,
-          ConditionExpression: '#state = :operator AND operatorId = :operatorId',
+          // Whoever takes it next accepts it anew.
+          UpdateExpression: `SET ${set.join(', ')} REMOVE operatorId, operatorName, assignedAt, acceptedAt`,
+          ConditionExpression:
+            from.unacceptedAssignedAt === undefined
+              ? '#state = :operator AND operatorId = :operatorId'
+              : '#state = :operator AND operatorId = :operatorId AND assignedAt = :assignedAt AND attribute_not_exists(acceptedAt)',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':operator': 'operator', ':operatorId': fromOperatorId },
+          ExpressionAttributeValues: {
+            ...values,
+            ':operator': 'operator',
+            ':operatorId': fromOperatorId,
+            ...(from.unacceptedAssignedAt === undefined ? {} : { ':assignedAt': from.unacceptedAssignedAt }),
+          },
         },
       },
       { Update: this.releaseUpdate(conversationId, fromOperatorId) },

@@ -37,6 +37,14 @@ export interface QueuePlacement {
   now: Date;
 }
 
+/** Where a move comes from, and what it records. */
+export interface PlacementSource {
+  fromOperatorId?: string;
+  slaBreachedAt?: string;
+  /** Only if still unaccepted, and still the assignment made at this time (an accept timer's move). */
+  unacceptedAssignedAt?: string;
+}
+
 export type MoveOutcome =
   | { status: 'moved'; conversation: Conversation; releasedOperatorId?: string }
   | { status: 'not_movable' };
@@ -48,9 +56,15 @@ export type MoveOutcome =
 export interface AssignmentStore {
   /**
    * Conversation `queued` in `entry.queue` with `queueEntryId = entry.entryId` and no operator →
-   * `operator`; operator `online` with `activeChats < maxChats` → +1, the conversation in its set.
+   * `operator`; operator `online`, connected (no pending disconnect), with a presence lease running
+   * past `now` and `activeChats < maxChats` → +1, the conversation in its set.
    */
   assign(entry: QueueEntry, assignee: Assignee, now: Date): Promise<AssignOutcome>;
+  /**
+   * Stamps `acceptedAt` on a conversation with this operator that was not accepted yet; the stored
+   * conversation, or undefined when it is not (or no longer) theirs, or already accepted.
+   */
+  accept(conversationId: string, operatorId: string, now: Date): Promise<Conversation | undefined>;
   /**
    * Frees the operator's slot held by the conversation: −1 and out of the set, only if it is in
    * the set (so twice is once). False when it was not held (already released).
@@ -61,11 +75,7 @@ export interface AssignmentStore {
    * (any other entry); or from `operator` when `fromOperatorId` holds it, releasing that slot in
    * the same transaction. Anything else (closed, another operator's) is `not_movable`.
    */
-  place(
-    conversationId: string,
-    placement: QueuePlacement,
-    from: { fromOperatorId?: string; slaBreachedAt?: string },
-  ): Promise<MoveOutcome>;
+  place(conversationId: string, placement: QueuePlacement, from: PlacementSource): Promise<MoveOutcome>;
   /**
    * The escalation's first entry: from `queued` with no admitted attempt below `attempt`, the
    * ticket and queue fields. Returns the conversation as stored (also when a redelivery finds it done).
@@ -154,6 +164,10 @@ export interface CitizenDirectory {
 export interface AssignmentMetrics {
   assigned(queue: OperatorQueueName, waitedMs: number): void;
   slaBreached(queue: OperatorQueueName): void;
+  /** An assignment its operator did not accept within ACCEPT_SECONDS (`MissedAssignments`). */
+  missedAssignment(queue: OperatorQueueName): void;
+  /** An accepted conversation without an operator reply within FIRST_REPLY_SECONDS (`MissedFirstReplies`). */
+  missedFirstReply(queue: OperatorQueueName): void;
   /** A step after a committed assignment failed (the assignment stands): logged for on-call. */
   announcementFailed(step: string, conversationId: string, error: unknown): void;
 }

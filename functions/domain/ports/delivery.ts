@@ -3,7 +3,11 @@
  * throttling relays such as typing indicators.
  */
 import type { TypingEventFrame } from '#events/desk-frames.ts';
-import type { ConversationAssignedFrame, QueueStatsFrame } from '#events/operator-frames.ts';
+import type {
+  ConversationAssignedFrame,
+  OperatorStateFrame,
+  QueueStatsFrame,
+} from '#events/operator-frames.ts';
 import type { ConversationUpdatedFrame, MessageFrame } from '#events/server-frames.ts';
 import type { FeedbackRequestFrame, TicketUpdatedFrame } from '#events/tickets.ts';
 
@@ -17,6 +21,7 @@ export type PushedFrame =
   | TicketUpdatedFrame
   | FeedbackRequestFrame
   | ConversationAssignedFrame
+  | OperatorStateFrame
   | QueueStatsFrame;
 
 export interface ConnectionNotifier {

@@ -16,6 +16,10 @@ export interface OperatorStatusChange {
   defaultSkills: OperatorQueueName[];
   defaultMaxChats: number;
   now: Date;
+  /** The presence lease this status change grants (saying anything is a sign of life). */
+  leaseUntil: string;
+  /** The id of the lease timer chain this change starts (the older chains become stale). */
+  leaseWatch: string;
 }
 
 export interface OperatorRepository {
@@ -29,4 +33,20 @@ export interface OperatorRepository {
   markDisconnected(operatorId: string, at: string): Promise<boolean>;
   /** `offline`, only if the last disconnect is still `disconnectedAt` (nobody came back meanwhile). */
   markOfflineAfterGrace(operatorId: string, disconnectedAt: string, now: Date): Promise<Operator | undefined>;
+  /**
+   * A sign of life from a connected console: the lease runs until `leaseUntil`, and a pending
+   * disconnect is cleared. Undefined for an operator who never said `operator.status`.
+   */
+  renewLease(operatorId: string, leaseUntil: string): Promise<Operator | undefined>;
+  /**
+   * `offline`, only if the lease watched by `watchId` is still the one that lapsed (`leaseUntil`
+   * unchanged: no frame came since) and the operator is not offline already.
+   */
+  markOfflineAfterLapse(
+    operatorId: string,
+    lapsed: { watchId: string; leaseUntil: string },
+    now: Date,
+  ): Promise<Operator | undefined>;
+  /** `online` → `away` (an assignment left unaccepted); undefined when they were not online. */
+  setAway(operatorId: string, now: Date): Promise<Operator | undefined>;
 }

@@ -62,7 +62,13 @@ function depsFor(
       retentionDays: 1,
     }),
     citizens: new SessionCitizenDirectory(new DynamoSessionRepository(env('SESSIONS_TABLE'))),
-    metrics: { assigned: () => undefined, slaBreached: () => undefined, announcementFailed: () => undefined },
+    metrics: {
+      assigned: () => undefined,
+      slaBreached: () => undefined,
+      missedAssignment: () => undefined,
+      missedFirstReply: () => undefined,
+      announcementFailed: () => undefined,
+    },
     clock: systemClock,
     ids: randomIds,
     settings: {
@@ -72,6 +78,9 @@ function depsFor(
       assignmentVisibilitySeconds: 30,
       queuePositionUpdates: 20,
       operatorMaxChats: 3,
+      presenceLeaseSeconds: 45,
+      acceptSeconds: 20,
+      firstReplySeconds: 60,
     },
   };
 }
@@ -147,11 +156,12 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
     });
   });
 
-  it('assigns at once to an online operator with the skill: the operator gets the conversation, the citizen the operator and the ticket in progress', async () => {
+  it('assigns at once to an online operator with the skill: the operator gets the conversation and ACCEPT_SECONDS to accept it, the citizen the ticket in progress (and the operator only once accepted)', async () => {
     // Prepare
     const fixture = await assignmentFixture();
     const notifier = new RecordingNotifier();
-    const deps = depsFor(fixture, notifier, []);
+    const timers: TimerMessage[] = [];
+    const deps = depsFor(fixture, notifier, timers);
     const { event, connectionId } = await queuedByTheBot(fixture);
     const operator = onlineOperator(randomUUID(), ['legal'], 3);
     await putOperator(fixture.operatorsTable, operator);
@@ -177,13 +187,17 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
     });
     const citizenFrames = notifier.to(connectionId).map((f) => f.type);
     expect(citizenFrames).toContain('ticket.updated');
-    expect(notifier.to(connectionId)).toContainEqual(
-      expect.objectContaining({
-        type: 'conversation.updated',
-        state: 'operator',
-        operator: { displayName: operator.displayName },
-      }),
+    expect(notifier.to(connectionId)).not.toContainEqual(
+      expect.objectContaining({ type: 'conversation.updated', state: 'operator' }),
     );
+    const stored = await deps.conversations.get(event.conversationId);
+    expect(timers).toContainEqual({
+      kind: 'assignment.accept',
+      conversationId: event.conversationId,
+      operatorId: operator.operatorId,
+      assignedAt: stored?.assignedAt,
+      dueAt: new Date(Date.parse(stored?.assignedAt ?? '') + 20_000).toISOString(),
+    });
     expect(await messagesIn(fixture.queueUrls.legal)).toEqual({ visible: 0, inFlight: 0 });
   });
 });

@@ -10,15 +10,17 @@
  *     ASSIGNMENT_VISIBILITY_SECONDS) and take the oldest by `queuedAt`, as many as the free slots;
  *     the rest is given back at once.
  *  4. For each, one transaction (`AssignmentStore.assign`): the conversation still waits in that very
- *     entry with no operator, and the operator is online below `maxChats` → assigned, +1.
+ *     entry with no operator, and the operator is present (online, connected, presence lease running)
+ *     below `maxChats` → assigned, +1. Nobody is read as present before it: the condition decides.
  *     Committed → delete the message. The entry is stale (assigned by an assigning function that died before
  *     its delete, moved, closed) → delete it. The operator filled up → give the message back at once.
  *  5. Repeat until the operator is full or the queues are drained (an empty receive); entries
  *     given back are offered to the other operators at once (`settle`).
  *
- * Then `announceRun`: the operator's connections get `conversation.assigned` (the whole
- * transcript, the intake, the ticket, the notes, the citizen), the citizen `conversation.updated`
- * (operator) and, from the ticket's move to `in_progress`, `ticket.updated`; the citizens still
+ * Then `announceRun`: the accept timer starts (ACCEPT_SECONDS), the operator's connections get
+ * `conversation.assigned` (the whole transcript, the intake, the ticket, the notes, the citizen),
+ * the citizen, from the ticket's move to `in_progress`, `ticket.updated` (and `conversation.updated`
+ * (operator) only once the operator accepts: `accept-assignment.ts`); the citizens still
  * waiting in those queues their new positions (the first QUEUE_POSITION_UPDATES of each); online
  * operators `queue.stats`. A failure after commits still announces what was committed, then throws.
  */
@@ -35,6 +37,7 @@ import { type StoredMessage, toChatMessage } from '../messages.ts';
 import {
   estimatedWaitSeconds,
   freeSlots,
+  isPresent,
   OPERATOR_QUEUES,
   type Operator,
   type OperatorQueueName,
@@ -54,6 +57,7 @@ import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock } from '../ports/system.ts';
+import type { TimerQueue } from '../ports/timers.ts';
 import type { Connection } from '../sessions.ts';
 import { postToAll } from './bot-turns.ts';
 import { servingSlots } from './queue-estimate.ts';
@@ -65,6 +69,9 @@ export interface AssignmentSettings {
   assignmentVisibilitySeconds: number;
   queuePositionUpdates: number;
   operatorMaxChats: number;
+  presenceLeaseSeconds: number;
+  acceptSeconds: number;
+  firstReplySeconds: number;
 }
 
 /** What assigning needs: operators, the exactly-once store, the waiting line and the SQS queues. */
@@ -90,8 +97,10 @@ export interface AnnounceDeps {
   /** The conversation's internal notes (the desk's), shown to whoever is assigned it next. */
   notes?: Pick<NoteRepository, 'list'>;
   metrics: AssignmentMetrics;
+  /** Where each assignment's accept timer goes. */
+  timers: TimerQueue;
   clock: Clock;
-  settings: Pick<AssignmentSettings, 'averageHandleSeconds' | 'queuePositionUpdates'>;
+  settings: Pick<AssignmentSettings, 'averageHandleSeconds' | 'queuePositionUpdates' | 'acceptSeconds'>;
 }
 
 export type AssignmentDeps = AssignDeps & AnnounceDeps & { settings: AssignmentSettings };
@@ -205,7 +214,11 @@ async function offerOnce(deps: AssignDeps, queue: OperatorQueueName): Promise<As
   } catch (error) {
     return { ...run, failure: error };
   }
-  const candidates = online.filter((o) => serves(o, queue) && freeSlots(o) > 0).sort(byLoad);
+  // A ghost (lease lapsed, console gone) would only fail the assignment's condition: not offered at all.
+  const now = deps.clock.now();
+  const candidates = online
+    .filter((o) => serves(o, queue) && freeSlots(o) > 0 && isPresent(o, now))
+    .sort(byLoad);
   for (const operator of candidates) {
     const taken = await fillOnce(deps, operator.operatorId, { queue });
     run.assignments.push(...taken.assignments);
@@ -350,7 +363,7 @@ function mergeRuns(...runs: AssignmentRun[]): AssignmentRun {
 /** A step after a commit that failed without undoing it (the handler logs it). */
 export interface AnnouncementProblem {
   conversationId: string;
-  step: 'ticket_in_progress';
+  step: 'ticket_in_progress' | 'accept_timer';
   error: unknown;
 }
 
@@ -413,28 +426,66 @@ async function announceAssignment(
       deps.metrics.announcementFailed('ticket_in_progress', conversation.conversationId, error);
     }
   }
-  const [operatorConnections, citizenConnections] = await Promise.all([
-    deps.connections.listByPrincipal(operator.operatorId),
-    deps.connections.listByPrincipal(conversation.sessionId),
-  ]);
+  await startAcceptTimer(deps, conversation, operator, problems);
+  const operatorConnections = await deps.connections.listByPrincipal(operator.operatorId);
   const lang: Lang = operatorConnections[0]?.lang ?? conversation.escalation?.event.lang ?? 'ru';
   const frame = await assignedFrame(deps, conversation, queue, lang);
-  const citizenFrame: ConversationUpdatedFrame = {
+  // The citizen is told "operator" once the operator accepts (`accept-assignment.ts`), not now.
+  await postToAll(
+    deps,
+    operatorConnections.filter((c) => c.connectionId !== options.answeredConnectionId),
+    frame,
+  );
+  return frame;
+}
+
+/**
+ * ACCEPT_SECONDS from now the assignment must have been accepted, else it goes back to the front of
+ * its queue (`fire-timer.ts`). Started before the frame goes out, so an operator who never sees it
+ * still gives it back.
+ */
+async function startAcceptTimer(
+  deps: AnnounceDeps,
+  conversation: Conversation,
+  operator: Operator,
+  problems: AnnouncementProblem[],
+): Promise<void> {
+  const assignedAt = conversation.assignedAt;
+  if (assignedAt === undefined) return;
+  const seconds = deps.settings.acceptSeconds;
+  const dueAt = new Date(Date.parse(assignedAt) + seconds * 1000).toISOString();
+  try {
+    await deps.timers.schedule(
+      {
+        kind: 'assignment.accept',
+        conversationId: conversation.conversationId,
+        operatorId: operator.operatorId,
+        assignedAt,
+        dueAt,
+      },
+      seconds,
+    );
+  } catch (error) {
+    // The assignment stands and is announced; accepting it still works. Reported to the caller.
+    problems.push({ conversationId: conversation.conversationId, step: 'accept_timer', error });
+    deps.metrics.announcementFailed('accept_timer', conversation.conversationId, error);
+  }
+}
+
+/** `conversation.updated` {state `operator`, operator} to the citizen's connections: someone took it. */
+export async function tellCitizenOperator(
+  deps: Pick<AnnounceDeps, 'connections' | 'notifier'>,
+  conversation: Conversation,
+  displayName: string,
+): Promise<void> {
+  const frame: ConversationUpdatedFrame = {
     type: 'conversation.updated',
     conversationId: conversation.conversationId,
     state: 'operator',
     ...ticketRef(conversation),
-    operator: { displayName: operator.displayName },
+    operator: { displayName },
   };
-  await Promise.all([
-    postToAll(
-      deps,
-      operatorConnections.filter((c) => c.connectionId !== options.answeredConnectionId),
-      frame,
-    ),
-    postToAll(deps, citizenSide(citizenConnections), citizenFrame),
-  ]);
-  return frame;
+  await postToAll(deps, citizenSide(await deps.connections.listByPrincipal(conversation.sessionId)), frame);
 }
 
 /** The operator's view of an assigned conversation: the whole transcript, the intake, the ticket, the citizen. */

@@ -10,6 +10,11 @@
  * - `operator.grace`: OPERATOR_GRACE_SECONDS after an operator's last connection closed. They came
  *   back (a connection, or any `operator.status` since) → nothing. Else they go `offline` and
  *   what they hold goes back to the front of its queue (`requeueHeld`).
+ * - `operator.lease`: a presence lease's end plus OPERATOR_GRACE_SECONDS (`watch-presence.ts`): renewed
+ *   → sent again; lapsed → `offline`, and what they hold goes back to the front of its queue.
+ * - `assignment.accept`, `assignment.firstReply` (`miss-assignment.ts`): an assignment not accepted
+ *   within ACCEPT_SECONDS goes back to the front of its queue and its operator is set `away`; an
+ *   accepted one without a reply within FIRST_REPLY_SECONDS is counted.
  * - `operator.freed`: a slot was freed (a ticket done, a transfer) → `fillOperator`.
  * - `queue.arrival`: a conversation was queued outside the assignment → `offerQueue`.
  */
@@ -27,8 +32,10 @@ import {
   queueNamed,
   tellWaitingCitizen,
 } from './assign-conversations.ts';
+import { checkFirstReply, giveBackUnaccepted } from './miss-assignment.ts';
 import { moveConversation } from './move-conversation.ts';
 import { requeueHeld } from './requeue-held.ts';
+import { endLapsedLease } from './watch-presence.ts';
 
 export interface FireTimerDeps extends AssignmentDeps {
   timers: TimerQueue;
@@ -38,7 +45,9 @@ export interface FireTimerDeps extends AssignmentDeps {
 export type TimerOutcome =
   | { kind: TimerMessage['kind']; status: 'rescheduled' | 'stale' }
   | { kind: 'sla.assign'; status: 'breached'; from: string }
-  | { kind: 'operator.grace'; status: 'requeued'; conversations: number }
+  | { kind: 'operator.grace' | 'operator.lease'; status: 'requeued'; conversations: number }
+  | { kind: 'assignment.accept'; status: 'requeued' }
+  | { kind: 'assignment.firstReply'; status: 'replied' | 'missed' }
   | { kind: 'operator.freed' | 'queue.arrival'; status: 'offered'; assigned: number };
 
 export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promise<TimerOutcome> {
@@ -55,6 +64,16 @@ export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promi
       return breachSla(deps, timer);
     case 'operator.grace':
       return endGrace(deps, timer);
+    case 'operator.lease': {
+      const outcome = await endLapsedLease(deps, timer);
+      return typeof outcome === 'string'
+        ? { kind: timer.kind, status: outcome }
+        : { kind: timer.kind, status: 'requeued', conversations: outcome.requeued };
+    }
+    case 'assignment.accept':
+      return { kind: timer.kind, status: await giveBackUnaccepted(deps, timer) };
+    case 'assignment.firstReply':
+      return { kind: timer.kind, status: await checkFirstReply(deps, timer) };
     case 'operator.freed': {
       const run = await fillOperator(deps, timer.operatorId);
       await announceRun(deps, run);

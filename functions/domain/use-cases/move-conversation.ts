@@ -42,6 +42,8 @@ export interface ConversationMove {
   now: Date;
   /** Set when the move is an SLA breach: recorded on the conversation. */
   slaBreachedAt?: string;
+  /** Set when an accept timer moves it: only if that assignment is still unaccepted. */
+  unacceptedAssignedAt?: string;
 }
 
 export type MoveResult =
@@ -76,6 +78,7 @@ export async function moveConversation(
     {
       ...(withOperator ? { fromOperatorId: move.fromOperatorId } : {}),
       ...(move.slaBreachedAt ? { slaBreachedAt: move.slaBreachedAt } : {}),
+      ...(move.unacceptedAssignedAt ? { unacceptedAssignedAt: move.unacceptedAssignedAt } : {}),
     },
   );
   if (placed.status === 'not_movable') return placed;

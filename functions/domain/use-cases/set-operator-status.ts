@@ -4,7 +4,9 @@
  * Primary course:
  *  1. Store the status, and the skills and `maxChats` if given (first time: every category, seniors
  *     also `senior`; OPERATOR_MAX_CHATS). A first-line operator's `senior` skill is dropped; no
- *     skill left → BAD_REQUEST. Saying anything clears a pending disconnect (the grace timer).
+ *     skill left → BAD_REQUEST. Saying anything clears a pending disconnect (the grace timer) and
+ *     renews the presence lease (PRESENCE_LEASE_SECONDS); unless `offline`, a new lease watch starts
+ *     (`watch-presence.ts`: a lease that lapses hands back what they hold after the grace period).
  *  2. `online`: first `conversation.assigned` again for every conversation they already hold
  *     (a console that reconnected gets back what it had: transcript, ticket, intake, notes,
  *     citizen; at most `maxChats`), then take the waiting conversations their free slots allow,
@@ -20,6 +22,7 @@ import { badRequest } from '../errors.ts';
 import {
   defaultSkills,
   effectiveSkills,
+  leaseUntil,
   type Operator,
   type OperatorQueueName,
   type OperatorStatus,
@@ -36,6 +39,7 @@ import {
 } from './assign-conversations.ts';
 import { postToAll } from './bot-turns.ts';
 import { requeueHeld } from './requeue-held.ts';
+import { scheduleLeaseWatch } from './watch-presence.ts';
 
 export interface SetOperatorStatusDeps extends AssignmentDeps {
   timers: TimerQueue;
@@ -61,6 +65,9 @@ export async function setOperatorStatus(
       { field: 'skills', problem: 'the senior queue is served by seniors only; name a category' },
     ]);
   }
+  const now = deps.clock.now();
+  const lease = leaseUntil(now, deps.settings.presenceLeaseSeconds);
+  const leaseWatch = deps.ids.newId();
   let operator: Operator = await deps.operators.saveStatus({
     operatorId: caller.principalId,
     displayName: caller.displayName ?? caller.principalId,
@@ -70,8 +77,17 @@ export async function setOperatorStatus(
     ...(input.maxChats ? { maxChats: input.maxChats } : {}),
     defaultSkills: defaultSkills(role),
     defaultMaxChats: deps.settings.operatorMaxChats,
-    now: deps.clock.now(),
+    now,
+    leaseUntil: lease,
+    leaseWatch,
   });
+  if (operator.status !== 'offline') {
+    await scheduleLeaseWatch(deps, {
+      operatorId: operator.operatorId,
+      watchId: leaseWatch,
+      leaseUntil: lease,
+    });
+  }
   if (await releaseLeftovers(deps, operator)) {
     operator = (await deps.operators.get(operator.operatorId)) ?? operator;
   }
@@ -84,7 +100,7 @@ export async function setOperatorStatus(
     if (queues.length > 0) await announceQueues(deps, new Set(queues));
     operator = (await deps.operators.get(operator.operatorId)) ?? operator;
   }
-  return stateFrame(operator);
+  return operatorStateFrame(operator);
 }
 
 /**
@@ -123,7 +139,7 @@ async function reannounceHeld(deps: SetOperatorStatusDeps, operatorId: string): 
   );
 }
 
-function stateFrame(operator: Operator): Omit<OperatorStateFrame, 'requestId'> {
+export function operatorStateFrame(operator: Operator): Omit<OperatorStateFrame, 'requestId'> {
   return {
     type: 'operator.state',
     status: operator.status,

@@ -10,6 +10,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { PresenceRenewer } from '#domain/use-cases/renew-presence.ts';
+import type { Caller } from '#events/authorizer-context.ts';
 import type { RouteAnswer } from '#events/server-frames.ts';
 import { logger, metrics } from '../observability.ts';
 import { type FrameRouteOptions, frameRoute, type RouteInput } from './frame-route.ts';
@@ -21,6 +23,12 @@ export interface RouteHandlerOptions extends FrameRouteOptions {
    * @default false: a route that records none would only log "no metrics to publish"
    */
   metrics?: boolean;
+  /**
+   * Renews the presence lease of a staff caller with each frame the route takes (docs/protocol.md,
+   * "Presence"), alongside the route's own work; a failed renewal is logged, never the frame's error.
+   * @default undefined: the route renews nothing (citizens' routes, and those that renew themselves)
+   */
+  presence?: PresenceRenewer;
 }
 
 /** What a route that answers nothing on success returns: the response carries no frame. */
@@ -36,15 +44,28 @@ export function routeHandler<S extends z.ZodType, A extends RouteAnswer | NoAnsw
   handle: (input: RouteInput<z.output<S>>, event: WebSocketRouteEvent) => Promise<A>,
   options: RouteHandlerOptions = {},
 ): RouteHandler<A> {
-  const { metrics: recordsMetrics = false, ...frameOptions } = options;
+  const { metrics: recordsMetrics = false, presence, ...frameOptions } = options;
   const route = frameRoute(schema, frameOptions);
   const base = middy<WebSocketRouteEvent, RouteResponse | NoAnswer>().use(injectLambdaContext(logger));
   const withMetrics = recordsMetrics ? base.use(logMetrics(metrics)) : base;
   const handler = withMetrics.use(route.middleware).handler(async (event) => {
-    const answer = await handle(route.input(event), event);
+    const input = route.input(event);
+    const renewal = renewPresenceOf(presence, input.caller);
+    const answer = await handle(input, event);
+    await renewal;
     return isNoAnswer(answer) ? { statusCode: 200 } : route.answer(event, answer);
   });
   return handler as RouteHandler<A>;
+}
+
+/** The renewal for a staff caller, settled whatever happens: a lease is a hint, not the frame's business. */
+async function renewPresenceOf(presence: PresenceRenewer | undefined, caller: Caller): Promise<void> {
+  if (!presence || (caller.role !== 'operator' && caller.role !== 'senior')) return;
+  try {
+    await presence.renew(caller.principalId);
+  } catch (error) {
+    logger.warn('presence lease not renewed', { operatorId: caller.principalId, error });
+  }
 }
 
 function isNoAnswer(answer: RouteAnswer | NoAnswer): answer is NoAnswer {

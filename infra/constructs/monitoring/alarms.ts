@@ -16,6 +16,8 @@ import {
   BOT_OUTBOX_LAG_MS,
   ESCALATION_BACKLOG_SECONDS,
   FIRST_RESPONSE_P90_MS,
+  MISSED_ASSIGNMENTS_PER_15_MIN,
+  MISSED_FIRST_REPLIES_PER_15_MIN,
   OPERATOR_QUEUE_BACKLOG_SECONDS,
   SLA_BREACH_WINDOW,
 } from './thresholds.ts';
@@ -152,7 +154,10 @@ export function tableAlarms(scope: Construct, alarms: AlarmFactory, tables: read
   }
 }
 
-/** The service levels: any SLA breach in the last hour, and the first response's p90 over 30 s. */
+/**
+ * The service levels: any SLA breach in the last hour, the first response's p90 over 30 s, and
+ * operators who leave assignments unaccepted or accepted conversations unanswered.
+ */
 export function serviceLevelAlarms(scope: Construct, alarms: AlarmFactory): void {
   alarms.above(
     scope,
@@ -176,6 +181,26 @@ export function serviceLevelAlarms(scope: Construct, alarms: AlarmFactory): void
     {
       what: `p90 of the first response to citizens (bot answers, first operator replies) is over ${FIRST_RESPONSE_P90_MS / 1000} s`,
       runbook: RUNBOOK_ANCHORS.firstResponse,
+    },
+  );
+  alarms.above(
+    scope,
+    'MissedAssignments',
+    alarms.slaMetric('MissedAssignments', { ...every(15), statistic: 'Sum' }),
+    MISSED_ASSIGNMENTS_PER_15_MIN,
+    {
+      what: `Over ${MISSED_ASSIGNMENTS_PER_15_MIN} assignments in 15 minutes were not accepted within ACCEPT_SECONDS (back in line, their operators set away)`,
+      runbook: RUNBOOK_ANCHORS.missedAssignments,
+    },
+  );
+  alarms.above(
+    scope,
+    'MissedFirstReplies',
+    alarms.slaMetric('MissedFirstReplies', { ...every(15), statistic: 'Sum' }),
+    MISSED_FIRST_REPLIES_PER_15_MIN,
+    {
+      what: `Over ${MISSED_FIRST_REPLIES_PER_15_MIN} accepted conversations in 15 minutes got no operator reply within FIRST_REPLY_SECONDS`,
+      runbook: RUNBOOK_ANCHORS.missedFirstReplies,
     },
   );
 }

@@ -13,6 +13,8 @@ export const RUNBOOK_ANCHORS = {
   slaBreach: 'sla-breach',
   firstResponse: 'first-response-p90',
   operatorQueueBacklog: 'operator-queue-backlog',
+  missedAssignments: 'missed-assignments',
+  missedFirstReplies: 'missed-first-replies',
   httpApiServerErrors: 'feedback-api-server-errors',
 } as const;
 

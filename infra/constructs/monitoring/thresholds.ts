@@ -26,3 +26,11 @@ export const TYPICAL_RESOLUTION_SECONDS = 15 * 60;
 
 /** "Any SLA breach in the last hour": 12 periods of 5 minutes, one breaching is enough. */
 export const SLA_BREACH_WINDOW = { periodMinutes: 5, periods: 12 } as const;
+
+/**
+ * Assignments left unaccepted (`MissedAssignments`) and accepted conversations left without a first
+ * reply (`MissedFirstReplies`) tolerated in a 15-minute period: one is an operator stepping away,
+ * more is a pattern (consoles that do not accept, a shift that is not at its desks).
+ */
+export const MISSED_ASSIGNMENTS_PER_15_MIN = 2;
+export const MISSED_FIRST_REPLIES_PER_15_MIN = 2;

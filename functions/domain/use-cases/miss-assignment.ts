@@ -1,0 +1,85 @@
+/**
+ * Use case: the timers of an assignment's first minute (docs/architecture.md, "Assignment").
+ *
+ * - `assignment.accept`, ACCEPT_SECONDS after the assignment. Still with that operator, from that
+ *   very assignment, and not accepted → the operator is set `away` first (so the assignment does not
+ *   hand it straight back to them), then the conversation goes back to the front of the queue it came
+ *   from, in its original place (its first `queuedAt`), on the condition that it is still unaccepted:
+ *   an accept racing the timer wins or loses as a whole. `MissedAssignments` counts it; the citizen is
+ *   told their place, the operator's consoles their new `operator.state`.
+ * - `assignment.firstReply`, FIRST_REPLY_SECONDS after an acceptance. Still with that operator from
+ *   that acceptance and no operator reply since → `MissedFirstReplies` counts it (the conversation
+ *   stays where it is: the operator is there, only slow).
+ */
+import type { AssignmentAcceptTimer, FirstReplyTimer } from '#events/timers.ts';
+import {
+  type AssignmentDeps,
+  announceQueues,
+  queueNamed,
+  tellWaitingCitizen,
+} from './assign-conversations.ts';
+import { postToAll } from './bot-turns.ts';
+import { moveConversation } from './move-conversation.ts';
+import { operatorStateFrame, type SetOperatorStatusDeps } from './set-operator-status.ts';
+
+export type MissAssignmentDeps = SetOperatorStatusDeps & AssignmentDeps;
+
+export async function giveBackUnaccepted(
+  deps: MissAssignmentDeps,
+  timer: AssignmentAcceptTimer,
+): Promise<'stale' | 'requeued'> {
+  const conversation = await deps.conversations.get(timer.conversationId);
+  if (
+    conversation?.state !== 'operator' ||
+    conversation.operatorId !== timer.operatorId ||
+    conversation.assignedAt !== timer.assignedAt ||
+    conversation.acceptedAt !== undefined
+  ) {
+    return 'stale';
+  }
+  const now = deps.clock.now();
+  const away = await deps.operators.setAway(timer.operatorId, now);
+  const moved = await moveConversation(deps, {
+    conversationId: timer.conversationId,
+    to: queueNamed(conversation.assignedQueue ?? conversation.category),
+    fromOperatorId: timer.operatorId,
+    now,
+    unacceptedAssignedAt: timer.assignedAt,
+  });
+  if (away) {
+    const consoles = (await deps.connections.listByPrincipal(timer.operatorId)).filter(
+      (c) => c.role === 'operator' || c.role === 'senior',
+    );
+    const current = (await deps.operators.get(timer.operatorId)) ?? away;
+    await postToAll(deps, consoles, operatorStateFrame(current));
+  }
+  if (moved.status !== 'moved') return 'stale';
+  const queue = queueNamed(moved.conversation.queue);
+  deps.metrics.missedAssignment(queue);
+  await tellWaitingCitizen(
+    deps,
+    { conversationId: moved.conversation.conversationId, entryId: moved.conversation.queueEntryId ?? '' },
+    moved,
+  );
+  // Those behind it in line moved back a place.
+  await announceQueues(deps, [queue]);
+  return 'requeued';
+}
+
+export async function checkFirstReply(
+  deps: Pick<AssignmentDeps, 'conversations' | 'metrics'>,
+  timer: FirstReplyTimer,
+): Promise<'stale' | 'replied' | 'missed'> {
+  const conversation = await deps.conversations.get(timer.conversationId);
+  if (
+    conversation?.state !== 'operator' ||
+    conversation.operatorId !== timer.operatorId ||
+    conversation.acceptedAt !== timer.acceptedAt
+  ) {
+    return 'stale';
+  }
+  const replied = conversation.lastOperatorReplyAt;
+  if (replied !== undefined && replied >= timer.acceptedAt) return 'replied';
+  deps.metrics.missedFirstReply(queueNamed(conversation.assignedQueue ?? conversation.category));
+  return 'missed';
+}

@@ -1,0 +1,38 @@
+/**
+ * Use case: a sign of life from an operator's console (`operator.heartbeat`, and every other frame
+ * an operator sends). An operator is offered conversations only while their presence lease runs
+ * (PRESENCE_LEASE_SECONDS from their last frame); the lease timer (`fire-timer.ts`) hands back what
+ * a console that went quiet holds.
+ *
+ * Primary course:
+ *  1. Renew the lease: it runs PRESENCE_LEASE_SECONDS from now; a pending disconnect is cleared
+ *     (a frame comes from a live connection).
+ *  2. Answer the operator's status as stored and the lease's end (`offline` for an operator who
+ *     never said `operator.status`, or whose lease lapsed before: the console then says
+ *     `operator.status` again).
+ */
+import { leaseUntil } from '../operator-roster.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
+import type { Clock } from '../ports/system.ts';
+
+export interface RenewPresenceDeps {
+  operators: Pick<OperatorRepository, 'renewLease'>;
+  clock: Clock;
+  settings: { presenceLeaseSeconds: number };
+}
+
+export interface Presence {
+  status: 'online' | 'away' | 'offline';
+  leaseUntil: string;
+}
+
+export async function renewPresence(deps: RenewPresenceDeps, operatorId: string): Promise<Presence> {
+  const until = leaseUntil(deps.clock.now(), deps.settings.presenceLeaseSeconds);
+  const operator = await deps.operators.renewLease(operatorId, until);
+  return { status: operator?.status ?? 'offline', leaseUntil: until };
+}
+
+/** What a route renews the lease with, for a staff caller (`routeHandler`'s `presence`). */
+export interface PresenceRenewer {
+  renew(operatorId: string): Promise<Presence>;
+}

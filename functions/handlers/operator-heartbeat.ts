@@ -1,0 +1,15 @@
+/**
+ * Route `operator.heartbeat` (operators, seniors): the console is alive. Renews the presence lease
+ * (PRESENCE_LEASE_SECONDS) with one write and answers `operator.heartbeat` {status, leaseUntil}: a
+ * console that reads `offline` lost its lease and says `operator.status` again.
+ */
+import { operatorPresence } from '#adapters/operator-presence.ts';
+import { operatorHeartbeatFrameSchema } from '#events/operator-frames.ts';
+import { routeHandler } from '#shared/websocket/route-handler.ts';
+
+const presence = operatorPresence();
+
+export const handler = routeHandler(operatorHeartbeatFrameSchema, async ({ caller }) => {
+  const { status, leaseUntil } = await presence.renew(caller.principalId);
+  return { type: 'operator.heartbeat', status, leaseUntil };
+});
