@@ -79,6 +79,11 @@ export async function createAndSignIn(
   username: string,
   groups: string[],
 ): Promise<SignedIn> {
+  return signIn(httpUrl, username, await createStaffUser(httpUrl, username, groups));
+}
+
+/** Creates a user of the local pool in `groups` with a permanent password, and answers the password. */
+export async function createStaffUser(httpUrl: string, username: string, groups: string[]): Promise<string> {
   const config = await publicConfig(httpUrl);
   const cognito = cognitoClient(config);
   const UserPoolId = config.cognito.userPoolId;
@@ -107,7 +112,7 @@ export async function createAndSignIn(
   } finally {
     cognito.destroy();
   }
-  return signIn(httpUrl, username, password);
+  return password;
 }
 
 /** The payload of a JWT, unverified (tests only). */
