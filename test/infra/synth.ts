@@ -3,7 +3,7 @@
  * but without bundling, so that assertion tests take a second, not a minute. Shared by the tests
  * of this folder.
  *
- * `template` is the stage's three stacks as one template, with every cross-stack import replaced by
+ * `template` is the stage's four stacks as one template, with every cross-stack import replaced by
  * what its producer exports (local/template.ts, the merge the local stack runs on), so a test can
  * follow a reference from a function in the chat stack to a table in the data stack; `templates`
  * are the stacks' own, as CloudFormation gets them.
@@ -15,6 +15,7 @@ import { configFromContext } from '../../infra/context.ts';
 import type { ChatStack } from '../../infra/stacks/chat-stack.ts';
 import type { DataStack } from '../../infra/stacks/data-stack.ts';
 import type { MonitoringStack } from '../../infra/stacks/monitoring-stack.ts';
+import type { WebStack } from '../../infra/stacks/web-stack.ts';
 import { SupportChat, type SupportChatConfig } from '../../infra/support-chat.ts';
 import { mergeStackTemplates } from '../../local/template.ts';
 
@@ -23,7 +24,8 @@ export interface SynthesizedApp {
   readonly data: DataStack;
   readonly chat: ChatStack;
   readonly monitoring: MonitoringStack;
-  /** The three stacks as one template (imports resolved). */
+  readonly web: WebStack;
+  /** The four stacks as one template (imports resolved). */
   readonly template: Template;
   /** Each stack's own template, by stack name. */
   readonly templates: Readonly<Record<string, Template>>;
@@ -52,7 +54,15 @@ export function synthesizeApp(
   const template = Template.fromJSON(
     mergeStackTemplates(support.stacks.map((stack) => templates[stack.stackName]?.toJSON())),
   );
-  return { app, data: support.data, chat: support.chat, monitoring: support.monitoring, template, templates };
+  return {
+    app,
+    data: support.data,
+    chat: support.chat,
+    monitoring: support.monitoring,
+    web: support.web,
+    template,
+    templates,
+  };
 }
 
 /** A resource of the template, as JSON. */
