@@ -18,6 +18,8 @@ describe('the web build', () => {
       'console/console.css',
       'console/console.js',
       'console/index.html',
+      'feedback.html',
+      'feedback.js',
       'index.html',
       'portal.css',
       'widget.js',
@@ -25,13 +27,13 @@ describe('the web build', () => {
   });
 
   it('ships no HTML parsing of data and no eval, so the pages run under the strict CSP', () => {
-    for (const path of ['widget.js', 'console/console.js']) {
+    for (const path of ['widget.js', 'feedback.js', 'console/console.js']) {
       const code = Buffer.from(files.get(path)?.body ?? []).toString('utf8');
       expect(code, path).not.toMatch(
         /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/,
       );
     }
-    for (const path of ['index.html', 'console/index.html']) {
+    for (const path of ['index.html', 'feedback.html', 'console/index.html']) {
       const html = Buffer.from(files.get(path)?.body ?? []).toString('utf8');
       expect(html, path).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>|<style|\bon[a-z]+=/);
     }

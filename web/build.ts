@@ -31,6 +31,7 @@ export function buildWebFiles(): Map<string, WebFile> {
   const bundled = buildSync({
     entryPoints: {
       widget: join(WEB_DIR, 'widget/index.ts'),
+      feedback: join(WEB_DIR, 'portal/feedback.ts'),
       'console/console': join(WEB_DIR, 'console/console.ts'),
     },
     bundle: true,
@@ -58,6 +59,10 @@ export function buildWebFiles(): Map<string, WebFile> {
   });
   files.set('index.html', {
     body: readFileSync(join(WEB_DIR, 'portal/index.html')),
+    contentType: contentTypeOf('.html'),
+  });
+  files.set('feedback.html', {
+    body: readFileSync(join(WEB_DIR, 'portal/feedback.html')),
     contentType: contentTypeOf('.html'),
   });
   files.set('console/index.html', {

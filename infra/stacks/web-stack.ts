@@ -89,7 +89,7 @@ export class WebStack extends Stack {
       comment: 'CSP, HSTS and the other security headers of the support pages',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy([webSocketUrl, cognitoOrigin]),
+          contentSecurityPolicy: contentSecurityPolicy([webSocketUrl, cognitoOrigin, feedbackUrl]),
           override: true,
         },
         strictTransportSecurity: {

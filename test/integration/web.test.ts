@@ -183,6 +183,47 @@ describe('the web pages', () => {
     expect([...citizenWatch.errors, ...operatorWatch.errors]).toEqual([]);
   }, 90_000);
 
+  it('switch the widget to English, names and all, and the session with it', async () => {
+    // Prepare
+    const { page } = await newPage(360, 740);
+    await openWidget(page);
+
+    // Act
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('textbox', { name: 'Message' }).fill('I forgot my password');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await atLeast(botMessages(page), 1);
+    const answer = await botMessages(page).first().textContent();
+    const launcher = await page.getByRole('button', { name: 'Support', exact: true }).count();
+    const violations = await axeViolations(page);
+
+    // Assess
+    expect(launcher).toBe(1);
+    expect(answer).toMatch(/[a-z]{4}/i);
+    expect(answer).not.toMatch(/[а-я]{4}/i);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('send the portal feedback form and show the ticket number it returns', async () => {
+    // Prepare
+    const { page } = await newPage(360, 740);
+    await page.goto(`${httpUrl}/feedback.html`);
+
+    // Act
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(uniqueEmail('portal'));
+    await page.getByRole('textbox', { name: 'Текст обращения' }).fill('Не могу записаться в МФЦ');
+    await page.getByRole('button', { name: 'Отправить обращение' }).click();
+    const result = await page
+      .getByRole('status')
+      .filter({ hasText: 'Номер обращения' })
+      .textContent({ timeout: TIMEOUT });
+    const violations = await axeViolations(page);
+
+    // Assess
+    expect(result).toMatch(/GU-\d{8}-[0-9A-HJKMNP-TV-Z]{6}/);
+    expect(violations).toEqual([]);
+  });
+
   it('keeps messages typed offline and delivers each exactly once after the reconnect, with no gap in the log', async () => {
     // Prepare: a conversation with the bot.
     const { context, page } = await newPage();
