@@ -3,8 +3,8 @@
  * but without bundling, so that assertion tests take a second, not a minute. Shared by the tests
  * of this folder.
  *
- * `template` is the stage's four stacks as one template, with every cross-stack import replaced by
- * what its producer exports (local/template.ts, the merge the local stack runs on), so a test can
+ * `template` is the stage's data, chat and monitoring stacks as one template, with every cross-stack
+ * import replaced by what its producer exports (local/template.ts, the merge the local stack runs on), so a test can
  * follow a reference from a function in the chat stack to a table in the data stack; `templates`
  * are the stacks' own, as CloudFormation gets them.
  */
@@ -25,7 +25,7 @@ export interface SynthesizedApp {
   readonly chat: ChatStack;
   readonly monitoring: MonitoringStack;
   readonly web: WebStack;
-  /** The four stacks as one template (imports resolved). */
+  /** The data, chat and monitoring stacks as one template (imports resolved). */
   readonly template: Template;
   /** Each stack's own template, by stack name. */
   readonly templates: Readonly<Record<string, Template>>;
@@ -51,8 +51,13 @@ export function synthesizeApp(
   const templates = Object.fromEntries(
     support.stacks.map((stack) => [stack.stackName, Template.fromStack(stack)]),
   );
+  // The chat's own stacks: the web stack holds no house function (only CDK's BucketDeployment
+  // handler, whose runtime, role and logs are CDK's) and nothing the others refer to; its tests
+  // read `templates` (test/infra/web.test.ts).
   const template = Template.fromJSON(
-    mergeStackTemplates(support.stacks.map((stack) => templates[stack.stackName]?.toJSON())),
+    mergeStackTemplates(
+      [support.data, support.chat, support.monitoring].map((stack) => templates[stack.stackName]?.toJSON()),
+    ),
   );
   return {
     app,

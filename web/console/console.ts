@@ -59,6 +59,13 @@ class OperatorConsole {
     this.cognito = new CognitoClient(this.config.cognito);
     this.renderSignIn();
     setInterval(() => this.tick(), 1000);
+    // Back in the tab: the open conversation has been read.
+    document.addEventListener('visibilitychange', () => {
+      const open = this.selected ? this.conversations.get(this.selected) : undefined;
+      if (document.hidden || !open || open.unread === 0) return;
+      open.unread = 0;
+      this.renderList();
+    });
   }
 
   // ——— sign-in ———
@@ -277,7 +284,7 @@ class OperatorConsole {
     if (message.from === 'citizen') {
       if (this.selected !== message.conversationId || document.hidden) conversation.unread++;
       this.hideTyping();
-      this.notify(message.text.slice(0, 80));
+      this.notify(this.s.newMessage);
     }
     if (conversation.hasGap()) void this.catchUp(conversation);
     this.renderList();
@@ -352,6 +359,17 @@ class OperatorConsole {
         h('h1', {}, s.title),
         h('span', { class: 'who-am-i' }, this.displayName),
         h('span', { class: 'connection', role: 'status' }),
+        typeof Notification !== 'undefined' && Notification.permission === 'default'
+          ? h(
+              'button',
+              {
+                type: 'button',
+                onclick: (event: Event) =>
+                  void Notification.requestPermission().then(() => (event.target as HTMLElement).remove()),
+              },
+              s.enableNotifications,
+            )
+          : null,
         this.languageButton(),
         h('button', { type: 'button', onclick: () => this.signOut() }, s.signOut),
       ),
