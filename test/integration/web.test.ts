@@ -88,7 +88,7 @@ describe('the web pages', () => {
     const citizenWatch = watchPage(citizen);
     const username = `web-${randomUUID().slice(0, 8)}`;
     const password = await createStaffUser(httpUrl, username, ['operator']);
-    const { page: operator } = await newPage(1280, 900);
+    const { context: operatorNetwork, page: operator } = await newPage(1280, 900);
     const operatorWatch = watchPage(operator);
     const violations: Record<string, string[]> = {};
 
@@ -142,6 +142,7 @@ describe('the web pages', () => {
     const titleAccepted = await operator.title();
     const reply = `Здравствуйте! Жалобу по обращению ${number} приняли, передаём руководителю.`;
     await operator.getByRole('textbox', { name: 'Ответ' }).fill(reply);
+    const operatorTyping = await citizen.getByText(/печатает…/).textContent({ timeout: TIMEOUT });
     await operator.getByRole('button', { name: 'Отправить', exact: true }).click();
     await operator.getByRole('log').getByText(reply).waitFor({ timeout: TIMEOUT });
     violations.desk = await axeViolations(operator);
@@ -150,6 +151,16 @@ describe('the web pages', () => {
     // Act 4: the citizen sees the operator's name and the reply; the operator completes the ticket.
     await citizen.getByRole('log').getByText(reply).waitFor({ timeout: TIMEOUT });
     const withOperator = await citizen.getByRole('status').filter({ hasText: 'Вам отвечает' }).textContent();
+    await citizen.getByRole('textbox', { name: 'Сообщение' }).fill('Спасибо, жду');
+    const citizenTyping = await operator.getByText('Гражданин печатает…').textContent({ timeout: TIMEOUT });
+    await citizen.getByRole('button', { name: 'Отправить', exact: true }).click();
+    await operator.getByRole('log').getByText('Спасибо, жду').waitFor({ timeout: TIMEOUT });
+    // The console's network drops and comes back: it holds the conversation again.
+    await operatorNetwork.setOffline(true);
+    await operator.getByRole('status').filter({ hasText: 'Подключение…' }).waitFor({ timeout: TIMEOUT });
+    await operatorNetwork.setOffline(false);
+    await operator.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+    await operator.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
     await screenshot(citizen, 'widget');
     await operator.getByLabel('Статус обращения', { exact: true }).selectOption('completed');
     await operator.getByRole('button', { name: 'Изменить статус' }).click();
@@ -170,6 +181,8 @@ describe('the web pages', () => {
     expect(titleWhileNew).toMatch(/^\(\d+\) Консоль оператора$/);
     expect(titleAccepted).toBe('Консоль оператора');
     expect(withOperator).toContain('Вам отвечает');
+    expect(operatorTyping).toBe(`${username} печатает…`);
+    expect(citizenTyping).toBe('Гражданин печатает…');
     expect(violations).toEqual({
       portal: [],
       chat: [],
@@ -182,6 +195,48 @@ describe('the web pages', () => {
     expect([...citizenWatch.cspViolations, ...operatorWatch.cspViolations]).toEqual([]);
     expect([...citizenWatch.errors, ...operatorWatch.errors]).toEqual([]);
   }, 90_000);
+
+  it('say every identification error in words, the lock with its countdown', async () => {
+    // Prepare
+    const { page } = await newPage(360, 740);
+    await openWidget(page);
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(uniqueEmail('locked'));
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
+    const alert = page.getByRole('alert').filter({ hasText: /\S/ });
+    const wrong = async () => {
+      await page.getByRole('textbox', { name: 'Код из сообщения' }).fill('000000');
+      await page.getByRole('button', { name: 'Подтвердить' }).click();
+    };
+
+    // Act
+    await wrong();
+    const first = await page
+      .getByRole('alert')
+      .filter({ hasText: 'Осталось попыток: 2' })
+      .textContent({ timeout: TIMEOUT });
+    await wrong();
+    const second = await page
+      .getByRole('alert')
+      .filter({ hasText: 'Осталось попыток: 1' })
+      .textContent({ timeout: TIMEOUT });
+    await wrong();
+    const locked = await page
+      .getByRole('alert')
+      .filter({ hasText: 'Слишком много' })
+      .textContent({ timeout: TIMEOUT });
+    await page.waitForTimeout(2100);
+    const later = await alert.textContent();
+    const violations = await axeViolations(page);
+
+    // Assess
+    expect(first).toBe('Неверный код. Осталось попыток: 2.');
+    expect(second).toBe('Неверный код. Осталось попыток: 1.');
+    expect(locked).toMatch(/^Слишком много неверных кодов\. Попробуйте через 1[45] мин \d+ с\.$/);
+    expect(later).not.toBe(locked);
+    expect(violations).toEqual([]);
+  });
 
   it('switch the widget to English, names and all, and the session with it', async () => {
     // Prepare

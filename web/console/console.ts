@@ -599,6 +599,12 @@ class OperatorConsole {
     );
     const cannedSearch = h('input', { id: 'canned-search', type: 'search', autocomplete: 'off' });
     cannedSearch.addEventListener('input', () => void this.loadCanned(cannedSearch.value.trim()));
+    // Enter takes the best match into the reply, without leaving the keyboard.
+    cannedSearch.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      this.app.querySelector<HTMLButtonElement>('.canned-item')?.click();
+    });
     const note = h('textarea', { id: 'note', rows: 2, maxlength: 4000 });
     const noteForm = h(
       'form',

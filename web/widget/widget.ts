@@ -88,6 +88,9 @@ export class SupportChatElement extends HTMLElement {
     this.language = wanted?.startsWith('en') ? 'en' : 'ru';
     this.token = localStorage.getItem(TOKEN_KEY);
     this.launcher.addEventListener('click', () => this.toggle());
+    this.panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.toggle(false);
+    });
     this.render();
     // A session to resume is resumed at once; a new visitor connects when opening the chat.
     if (this.token) this.connectionFor().start();
