@@ -140,6 +140,19 @@ describe('the web pages', () => {
     const titleWhileNew = await operator.title();
     await accept.click();
     const titleAccepted = await operator.title();
+    // A canned answer taken with the keyboard, and an internal note the citizen never sees.
+    await operator.getByRole('searchbox', { name: 'Поиск готового ответа' }).fill('паролем');
+    await operator.getByRole('button', { name: 'Восстановление пароля' }).waitFor({ timeout: TIMEOUT });
+    await operator.getByRole('searchbox', { name: 'Поиск готового ответа' }).press('Enter');
+    const canned = await operator.getByRole('textbox', { name: 'Ответ' }).inputValue();
+    const note = `Проверить жалобу ${randomUUID().slice(0, 6)}`;
+    await operator.getByRole('textbox', { name: 'Внутренняя заметка' }).fill(note);
+    await operator.getByRole('button', { name: 'Добавить заметку' }).click();
+    const noteShown = await operator
+      .getByRole('log')
+      .locator('.note')
+      .filter({ hasText: note })
+      .textContent({ timeout: TIMEOUT });
     const reply = `Здравствуйте! Жалобу по обращению ${number} приняли, передаём руководителю.`;
     await operator.getByRole('textbox', { name: 'Ответ' }).fill(reply);
     const operatorTyping = await citizen.getByText(/печатает…/).textContent({ timeout: TIMEOUT });
@@ -181,6 +194,9 @@ describe('the web pages', () => {
     expect(titleWhileNew).toMatch(/^\(\d+\) Консоль оператора$/);
     expect(titleAccepted).toBe('Консоль оператора');
     expect(withOperator).toContain('Вам отвечает');
+    expect(canned.length).toBeGreaterThan(20);
+    expect(noteShown).toContain('Внутренняя заметка — гражданин её не видит');
+    expect(await citizen.getByRole('log').getByText(note).count()).toBe(0);
     expect(operatorTyping).toBe(`${username} печатает…`);
     expect(citizenTyping).toBe('Гражданин печатает…');
     expect(violations).toEqual({
