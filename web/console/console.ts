@@ -18,6 +18,7 @@ import { ChatConnection, type ConnectionState, type Frame } from '../shared/conn
 import { h, replace, uuid } from '../shared/dom.ts';
 import { CognitoClient, CognitoError, claimsOf, type SignInStep, type Tokens } from './cognito.ts';
 import { DeskConversation } from './conversation.ts';
+import { qrCanvas } from './qr.ts';
 import { CONSOLE_STRINGS, type ConsoleLang, type ConsoleStrings } from './strings.ts';
 
 const SKILLS = ['auth', 'applications', 'documents', 'legal', 'mfc', 'general', 'senior'] as const;
@@ -124,8 +125,8 @@ class OperatorConsole {
           }),
         },
         h('p', {}, s.totpSetup),
+        qrCanvas(uri, s.totpQr),
         h('p', {}, `${s.totpSecret}: `, h('code', {}, secret)),
-        h('p', {}, h('code', { class: 'uri' }, uri)),
         field('totp', s.totpCode, 'text', 'one-time-code'),
         h('button', { type: 'submit' }, s.confirm),
       );
