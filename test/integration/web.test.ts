@@ -212,6 +212,29 @@ describe('the web pages', () => {
     expect([...citizenWatch.errors, ...operatorWatch.errors]).toEqual([]);
   }, 90_000);
 
+  it('sign in an operator whose account is new: the new password is set on the way, then the desk', async () => {
+    // Prepare
+    const username = `web-new-${randomUUID().slice(0, 8)}`;
+    const temporary = await createStaffUser(httpUrl, username, ['operator'], { temporary: true });
+    const { page } = await newPage();
+    await page.goto(`${httpUrl}/console/`);
+
+    // Act
+    await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+    await page.getByLabel('Пароль').fill(temporary);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByLabel('Новый пароль').fill(`New-${randomUUID()}-9bQ!`);
+    const violations = await axeViolations(page);
+    await page.getByRole('button', { name: 'Сохранить пароль' }).click();
+    await page.getByRole('radio', { name: 'На линии' }).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('button', { name: 'English' }).click();
+    const online = await page.getByRole('radio', { name: 'Online' }).count();
+
+    // Assess
+    expect(violations).toEqual([]);
+    expect(online).toBe(1);
+  });
+
   it('say every identification error in words, the lock with its countdown', async () => {
     // Prepare
     const { page } = await newPage(360, 740);

@@ -82,8 +82,17 @@ export async function createAndSignIn(
   return signIn(httpUrl, username, await createStaffUser(httpUrl, username, groups));
 }
 
-/** Creates a user of the local pool in `groups` with a permanent password, and answers the password. */
-export async function createStaffUser(httpUrl: string, username: string, groups: string[]): Promise<string> {
+/**
+ * Creates a user of the local pool in `groups` and answers its password: permanent, or temporary
+ * (`{ temporary: true }`: the first sign-in is challenged with NEW_PASSWORD_REQUIRED, as an account
+ * an administrator just created).
+ */
+export async function createStaffUser(
+  httpUrl: string,
+  username: string,
+  groups: string[],
+  options: { temporary?: boolean } = {},
+): Promise<string> {
   const config = await publicConfig(httpUrl);
   const cognito = cognitoClient(config);
   const UserPoolId = config.cognito.userPoolId;
@@ -98,14 +107,16 @@ export async function createStaffUser(httpUrl: string, username: string, groups:
         UserAttributes: [{ Name: 'email', Value: `${username}@support-chat.local` }],
       }),
     );
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId,
-        Username: username,
-        Password: password,
-        Permanent: true,
-      }),
-    );
+    if (!options.temporary) {
+      await cognito.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId,
+          Username: username,
+          Password: password,
+          Permanent: true,
+        }),
+      );
+    }
     for (const GroupName of groups) {
       await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: username, GroupName }));
     }
