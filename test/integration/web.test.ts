@@ -96,6 +96,9 @@ describe('the web pages', () => {
     await citizen.goto(`${httpUrl}/`);
     violations.portal = await axeViolations(citizen);
     await openWidget(citizen);
+    await citizen.getByRole('textbox', { name: 'Сообщение' }).fill('не могу вспомнить пароль');
+    const suggestion = citizen.getByRole('group', { name: 'Подсказки' }).getByRole('button').first();
+    const suggested = await suggestion.textContent({ timeout: TIMEOUT });
     await send(citizen, 'не могу вспомнить пароль от личного кабинета');
     await atLeast(botMessages(citizen), 1);
     violations.chat = await axeViolations(citizen);
@@ -177,6 +180,9 @@ describe('the web pages', () => {
     await screenshot(citizen, 'widget');
     await operator.getByLabel('Статус обращения', { exact: true }).selectOption('completed');
     await operator.getByRole('button', { name: 'Изменить статус' }).click();
+    await operator
+      .getByRole('heading', { name: 'Статус обращения: Завершено' })
+      .waitFor({ timeout: TIMEOUT });
     await citizen.getByRole('radio', { name: '5 из 5' }).check({ timeout: TIMEOUT });
     violations.rating = await axeViolations(citizen);
     await citizen.getByRole('textbox', { name: 'Комментарий (необязательно)' }).fill('Быстро и по делу');
@@ -188,6 +194,7 @@ describe('the web pages', () => {
     violations.requests = await axeViolations(citizen);
 
     // Assess
+    expect(suggested?.length).toBeGreaterThan(3);
     expect(wrongCode).toContain('Осталось попыток: 2');
     expect(number).toMatch(/^GU-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/);
     expect(queuedText).toContain('Вы в очереди');

@@ -276,7 +276,11 @@ class OperatorConsole {
       this.notify(this.s.newAssignment);
     }
     this.renderList();
-    if (this.selected === id) this.renderDetail();
+    // Given again after a reconnect: only the transcript is redrawn, so nothing being typed is lost.
+    if (this.selected === id) {
+      if (existing) this.renderTranscript();
+      else this.renderDetail();
+    }
   }
 
   private onMessage(message: ChatMessage): void {
