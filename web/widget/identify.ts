@@ -4,7 +4,7 @@
  * its countdown where it has one.
  */
 import type { AuthCodeSentFrame, AuthVerifiedFrame } from '#events/identification.ts';
-import type { ChatConnection, Frame } from '../shared/connection.ts';
+import type { Frame } from '../shared/connection.ts';
 import { h, replace } from '../shared/dom.ts';
 import type { Strings } from './strings.ts';
 
@@ -14,7 +14,7 @@ export class IdentifyView {
   private codeSent: AuthCodeSentFrame | undefined;
 
   constructor(
-    private readonly connection: () => ChatConnection,
+    private readonly send: (frame: Record<string, unknown>) => Promise<Frame>,
     private readonly strings: () => Strings,
     private readonly onVerified: (frame: AuthVerifiedFrame) => void,
   ) {}
@@ -98,7 +98,7 @@ export class IdentifyView {
 
   private async ask(frame: Record<string, unknown>): Promise<Frame> {
     try {
-      return await this.connection().request(frame);
+      return await this.send(frame);
     } catch {
       return { type: 'error', code: 'offline' };
     }

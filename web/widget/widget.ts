@@ -50,6 +50,9 @@ export class SupportChatElement extends HTMLElement {
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private feedback: FeedbackRequestFrame | undefined;
   private connectionState: ConnectionState = 'closed';
+  /** The session of the current socket said `welcome`: frames may go (its token is stored). */
+  private ready = false;
+  private readonly readyWaiters = new Set<() => void>();
 
   private readonly launcher = h('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false' });
   private readonly panel = h('section', { class: 'panel', hidden: true, role: 'dialog' });
@@ -71,7 +74,7 @@ export class SupportChatElement extends HTMLElement {
       (title) => this.sendText(title),
     );
     this.identify = new IdentifyView(
-      () => this.connectionFor(),
+      (frame) => this.ask(frame),
       () => this.s,
       (frame) => this.verifiedNow(frame),
     );
@@ -133,14 +136,18 @@ export class SupportChatElement extends HTMLElement {
       const welcome = (await connection.request({ action: 'hello' })) as WelcomeFrame;
       if (welcome.type !== 'welcome') return;
       this.storeToken(welcome.resumeToken);
+      const verifiedChanged = this.verified !== welcome.verified;
       this.verified = welcome.verified;
+      this.ready = true;
+      for (const wake of this.readyWaiters) wake();
       if (welcome.conversationId) {
         this.transcript.switchTo(welcome.conversationId);
         await this.catchUp();
       }
       await this.flush();
       if (this.view === 'requests') void this.loadRequests();
-      if (this.view === 'identify') this.identify.render(this.verified);
+      // Redrawn only when it changes: a code being asked for or typed is not wiped by a reconnect.
+      if (this.view === 'identify' && verifiedChanged) this.identify.render(this.verified);
     } catch {
       // The socket closed meanwhile: the next open starts over.
     }
@@ -171,6 +178,7 @@ export class SupportChatElement extends HTMLElement {
 
   private onConnectionState(state: ConnectionState): void {
     this.connectionState = state;
+    if (state !== 'open') this.ready = false;
     this.renderStatus();
   }
 
@@ -184,6 +192,27 @@ export class SupportChatElement extends HTMLElement {
     } catch {
       // the site is unreachable too: keep the token
     }
+  }
+
+  /**
+   * Sends a frame once the session is ready (connecting first if needed), so that a click made
+   * while the socket opens is not lost and never races `hello` for the stored token.
+   */
+  private async ask(frame: Record<string, unknown>, waitMs = 10_000): Promise<Frame> {
+    const connection = this.connectionFor();
+    if (!this.ready) {
+      connection.start();
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.readyWaiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, waitMs);
+        this.readyWaiters.add(wake);
+      });
+    }
+    return connection.request(frame);
   }
 
   private storeToken(token: string | null): void {
@@ -252,7 +281,7 @@ export class SupportChatElement extends HTMLElement {
   /** Sends the waiting messages one after another, each until it is acknowledged or refused. */
   private async flush(): Promise<void> {
     const connection = this.connectionFor();
-    if (this.flushing || !connection.isOpen) return;
+    if (this.flushing || !connection.isOpen || !this.ready) return;
     this.flushing = true;
     try {
       for (;;) {
@@ -326,9 +355,8 @@ export class SupportChatElement extends HTMLElement {
   }
 
   private async askOperator(): Promise<void> {
-    this.connectionFor().start();
     try {
-      const answer = await this.connectionFor().request({ action: 'operator.request' });
+      const answer = await this.ask({ action: 'operator.request' });
       if (answer.type === 'conversation.updated') this.onFrame(answer);
     } catch {
       this.announce(this.s.errors.offline?.() ?? '');
@@ -348,7 +376,7 @@ export class SupportChatElement extends HTMLElement {
   private async loadRequests(): Promise<void> {
     if (!this.verified) return this.requests.show([]);
     try {
-      const answer = await this.connectionFor().request({ action: 'ticket.list' });
+      const answer = await this.ask({ action: 'ticket.list' });
       if (answer.type === 'tickets') this.requests.show((answer as TicketsFrame).items);
     } catch {
       // shown again after the reconnect
@@ -376,7 +404,7 @@ export class SupportChatElement extends HTMLElement {
           );
           if (!rating) return;
           try {
-            const answer = await this.connectionFor().request({
+            const answer = await this.ask({
               action: 'feedback.submit',
               conversationId: feedback.conversationId,
               rating,
