@@ -13,15 +13,16 @@ const FIELD_LABELS: Record<string, string> = {
   text: 'Текст обращения',
 };
 
-async function start(): Promise<void> {
+function start(): void {
   const form = document.getElementById('feedback') as HTMLFormElement | null;
   const result = document.getElementById('result');
   if (!form || !result) return;
-  const config = await loadConfig(location.href);
-  const endpoint = config.feedbackUrl ?? new URL('/feedback', location.href).toString();
+  // Listening before the configuration arrives: a quick submit is never the browser's own.
+  const config = loadConfig(location.href);
   let idempotencyKey = uuid();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const endpoint = (await config).feedbackUrl ?? new URL('/feedback', location.href).toString();
     const data = new FormData(form);
     const body = Object.fromEntries(
       ['name', 'contact', 'category', 'text']
@@ -61,4 +62,4 @@ async function start(): Promise<void> {
   });
 }
 
-void start();
+start();

@@ -27,6 +27,7 @@ import css from './widget.css';
 const TOKEN_KEY = 'support-chat.resumeToken';
 const LANG_KEY = 'support-chat.lang';
 const SUGGEST_DEBOUNCE_MS = 250;
+const SUGGEST_WAIT_MS = 5000;
 const TYPING_SHOWN_MS = 4000;
 const scriptOrigin = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
 
@@ -326,9 +327,10 @@ export class SupportChatElement extends HTMLElement {
     this.latestSuggest = text;
     const box = this.root.querySelector('.suggest');
     if (!box) return;
-    if (text.trim().length < 2 || !this.connectionFor().isOpen) return replace(box);
+    if (text.trim().length < 2) return replace(box);
     try {
-      const answer = await this.connectionFor().request({ action: 'suggest', text: text.slice(0, 200) });
+      // Typed while the socket opens: asked as soon as the session is there (a few seconds at most).
+      const answer = await this.ask({ action: 'suggest', text: text.slice(0, 200) }, SUGGEST_WAIT_MS);
       // A later keystroke's answer wins: an older one is dropped.
       if (this.latestSuggest !== text || answer.type !== 'suggestions') return;
       replace(
