@@ -62,6 +62,6 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageDefaults>> = {
 };
 
 /** The CloudFormation name of one of a stage's stacks. */
-export function stackName(stage: StageName, part: 'Data' | 'Chat' | 'Monitoring'): string {
+export function stackName(stage: StageName, part: 'Data' | 'Chat' | 'Monitoring' | 'Web'): string {
   return `SupportChat-${stage}-${part}`;
 }

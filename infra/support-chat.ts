@@ -1,9 +1,11 @@
 /**
- * The support chat of one stage, as three stacks split by lifecycle (docs/deploy.md):
+ * The support chat of one stage, as four stacks split by lifecycle (docs/deploy.md):
  *
  * - `SupportChat-<stage>-Data`: what holds data (tables, attachments, keys, the operators' pool);
  * - `SupportChat-<stage>-Chat`: what runs (APIs, functions, queues), reading the data by reference;
- * - `SupportChat-<stage>-Monitoring`: alarms, dashboard and the on-call topic over both.
+ * - `SupportChat-<stage>-Monitoring`: alarms, dashboard and the on-call topic over both;
+ * - `SupportChat-<stage>-Web`: the widget and the operator console behind CloudFront, with the
+ *   `config.json` written from the other stacks' outputs.
  *
  * `cdk deploy --all` deploys them in that order (the references are the dependencies). The stacks
  * are environment-agnostic (no `env`, no lookups), so `cdk synth` needs no AWS account. The local
@@ -15,6 +17,7 @@ import type { LogLevel } from './constructs/house-function.ts';
 import { ChatStack } from './stacks/chat-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
+import { WebStack } from './stacks/web-stack.ts';
 import { type StageName, stackName } from './stage.ts';
 
 /**
@@ -50,11 +53,12 @@ export interface SupportChatConfig {
   readonly knowledgeBasePath?: string;
 }
 
-/** The three stacks of one stage. */
+/** The four stacks of one stage. */
 export class SupportChat {
   readonly data: DataStack;
   readonly chat: ChatStack;
   readonly monitoring: MonitoringStack;
+  readonly web: WebStack;
 
   constructor(scope: Construct, config: SupportChatConfig) {
     const { stage } = config;
@@ -93,10 +97,18 @@ export class SupportChat {
       alarmEmail: config.alarmEmail,
       runbookUrl: config.runbookUrl,
     });
+    this.web = new WebStack(scope, stackName(stage, 'Web'), {
+      stage,
+      webSocketUrl: this.chat.realtime.stage.url,
+      feedbackUrl: this.chat.tickets.feedbackUrl,
+      userPoolId: this.data.operatorPool.userPool.userPoolId,
+      userPoolClientId: this.data.operatorPool.client.userPoolClientId,
+      portalOrigins: config.portalOrigins,
+    });
   }
 
   /** The stacks, in deployment order. */
-  get stacks(): [DataStack, ChatStack, MonitoringStack] {
-    return [this.data, this.chat, this.monitoring];
+  get stacks(): [DataStack, ChatStack, MonitoringStack, WebStack] {
+    return [this.data, this.chat, this.monitoring, this.web];
   }
 }

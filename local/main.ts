@@ -20,6 +20,8 @@ async function main() {
       '',
       `  Support chat is running (ready in ${(stack.startupMs / 1000).toFixed(1)} s)`,
       `  WebSocket     ${stack.wsUrl}?lang=ru`,
+      `  Portal+widget ${stack.httpUrl}/`,
+      `  Console       ${stack.httpUrl}/console/`,
       `  Health        ${stack.httpUrl}/health`,
       `  Config        ${stack.httpUrl}/config.json`,
       `  Outbox        ${stack.httpUrl}/local/outbox`,

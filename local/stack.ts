@@ -26,6 +26,7 @@ import {
   type Template,
   webSocketApi,
 } from './template.ts';
+import { serveWebPages } from './web.ts';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ACCOUNT_ID = '000000000000';
@@ -169,6 +170,7 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
 
     const httpUrl = `http://127.0.0.1:${http.port}`;
     const wsUrl = `ws://127.0.0.1:${gateway.port}/`;
+    serveWebPages(http, { connectSources: [wsUrl, cognito.endpoint] });
     http.markReady({
       wsUrl,
       region: config.AWS_REGION,

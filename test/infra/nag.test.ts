@@ -17,7 +17,9 @@ describe('cdk-nag AwsSolutions', () => {
     ['prod', synthesizeApp({ stage: 'prod', alarmEmail: 'oncall@example.org' })],
   ] as const;
   const stacks = stages.flatMap(([stage, synthesized]) =>
-    [synthesized.data, synthesized.chat, synthesized.monitoring].map((stack) => [stage, stack] as const),
+    [synthesized.data, synthesized.chat, synthesized.monitoring, synthesized.web].map(
+      (stack) => [stage, stack] as const,
+    ),
   );
 
   it.each(stacks.map(([stage, stack]) => [stack.stackName, stage, stack] as const))(

@@ -34,11 +34,13 @@ describe('the stacks of a stage', () => {
       'SupportChat-dev-Data',
       'SupportChat-dev-Chat',
       'SupportChat-dev-Monitoring',
+      'SupportChat-dev-Web',
     ]);
     expect(Object.keys(prod.templates)).toEqual([
       'SupportChat-prod-Data',
       'SupportChat-prod-Chat',
       'SupportChat-prod-Monitoring',
+      'SupportChat-prod-Web',
     ]);
   });
 
@@ -55,6 +57,7 @@ describe('the stacks of a stage', () => {
     expect(prod.chat.dependencies).toEqual([prod.data]);
     expect(new Set(prod.monitoring.dependencies)).toEqual(new Set([prod.data, prod.chat]));
     expect(prod.data.dependencies).toEqual([]);
+    expect(new Set(prod.web.dependencies)).toEqual(new Set([prod.data, prod.chat]));
   });
 
   it('keep every stateful resource in the data stack, and none in the others', () => {

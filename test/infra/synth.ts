@@ -3,8 +3,8 @@
  * but without bundling, so that assertion tests take a second, not a minute. Shared by the tests
  * of this folder.
  *
- * `template` is the stage's three stacks as one template, with every cross-stack import replaced by
- * what its producer exports (local/template.ts, the merge the local stack runs on), so a test can
+ * `template` is the stage's data, chat and monitoring stacks as one template, with every cross-stack
+ * import replaced by what its producer exports (local/template.ts, the merge the local stack runs on), so a test can
  * follow a reference from a function in the chat stack to a table in the data stack; `templates`
  * are the stacks' own, as CloudFormation gets them.
  */
@@ -15,6 +15,7 @@ import { configFromContext } from '../../infra/context.ts';
 import type { ChatStack } from '../../infra/stacks/chat-stack.ts';
 import type { DataStack } from '../../infra/stacks/data-stack.ts';
 import type { MonitoringStack } from '../../infra/stacks/monitoring-stack.ts';
+import type { WebStack } from '../../infra/stacks/web-stack.ts';
 import { SupportChat, type SupportChatConfig } from '../../infra/support-chat.ts';
 import { mergeStackTemplates } from '../../local/template.ts';
 
@@ -23,7 +24,8 @@ export interface SynthesizedApp {
   readonly data: DataStack;
   readonly chat: ChatStack;
   readonly monitoring: MonitoringStack;
-  /** The three stacks as one template (imports resolved). */
+  readonly web: WebStack;
+  /** The data, chat and monitoring stacks as one template (imports resolved). */
   readonly template: Template;
   /** Each stack's own template, by stack name. */
   readonly templates: Readonly<Record<string, Template>>;
@@ -49,10 +51,23 @@ export function synthesizeApp(
   const templates = Object.fromEntries(
     support.stacks.map((stack) => [stack.stackName, Template.fromStack(stack)]),
   );
+  // The chat's own stacks: the web stack holds no house function (only CDK's BucketDeployment
+  // handler, whose runtime, role and logs are CDK's) and nothing the others refer to; its tests
+  // read `templates` (test/infra/web.test.ts).
   const template = Template.fromJSON(
-    mergeStackTemplates(support.stacks.map((stack) => templates[stack.stackName]?.toJSON())),
+    mergeStackTemplates(
+      [support.data, support.chat, support.monitoring].map((stack) => templates[stack.stackName]?.toJSON()),
+    ),
   );
-  return { app, data: support.data, chat: support.chat, monitoring: support.monitoring, template, templates };
+  return {
+    app,
+    data: support.data,
+    chat: support.chat,
+    monitoring: support.monitoring,
+    web: support.web,
+    template,
+    templates,
+  };
 }
 
 /** A resource of the template, as JSON. */

@@ -14,7 +14,7 @@ interface OutboxEntry {
 }
 
 /** A destination no other test uses (codes are rate-limited per destination). */
-function uniqueEmail(prefix = 'citizen'): string {
+export function uniqueEmail(prefix = 'citizen'): string {
   return `${prefix}-${randomUUID()}@example.org`;
 }
 

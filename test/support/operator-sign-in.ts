@@ -79,6 +79,20 @@ export async function createAndSignIn(
   username: string,
   groups: string[],
 ): Promise<SignedIn> {
+  return signIn(httpUrl, username, await createStaffUser(httpUrl, username, groups));
+}
+
+/**
+ * Creates a user of the local pool in `groups` and answers its password: permanent, or temporary
+ * (`{ temporary: true }`: the first sign-in is challenged with NEW_PASSWORD_REQUIRED, as an account
+ * an administrator just created).
+ */
+export async function createStaffUser(
+  httpUrl: string,
+  username: string,
+  groups: string[],
+  options: { temporary?: boolean } = {},
+): Promise<string> {
   const config = await publicConfig(httpUrl);
   const cognito = cognitoClient(config);
   const UserPoolId = config.cognito.userPoolId;
@@ -93,21 +107,23 @@ export async function createAndSignIn(
         UserAttributes: [{ Name: 'email', Value: `${username}@support-chat.local` }],
       }),
     );
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId,
-        Username: username,
-        Password: password,
-        Permanent: true,
-      }),
-    );
+    if (!options.temporary) {
+      await cognito.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId,
+          Username: username,
+          Password: password,
+          Permanent: true,
+        }),
+      );
+    }
     for (const GroupName of groups) {
       await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: username, GroupName }));
     }
   } finally {
     cognito.destroy();
   }
-  return signIn(httpUrl, username, password);
+  return password;
 }
 
 /** The payload of a JWT, unverified (tests only). */

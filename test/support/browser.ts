@@ -1,0 +1,68 @@
+/**
+ * Browser tests: Debian's Chromium (/usr/bin/chromium, installed by .ci/run) driven by
+ * playwright-core — nothing downloads a browser. Pages are driven by roles and accessible names.
+ * `axeViolations` runs axe-core in the page (also inside the widget's open Shadow DOM) against WCAG
+ * 2.1 A/AA; `cspViolations` collects what the page's Content-Security-Policy refused.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS_DIR = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The axe violations of the page as it is now (WCAG 2.0/2.1 A and AA), one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // evaluate() is not subject to the page's CSP (a <script> tag would be refused, as it should).
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResults> } }
+    ).axe;
+    const results = await axe.run('html', {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return results.violations.map(
+      (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+    );
+  });
+}
+
+interface AxeResults {
+  violations: { id: string; help: string; nodes: { target: unknown }[] }[];
+}
+
+/** Collects the page's CSP violations (and page errors) from now on. */
+export function watchPage(page: Page): { cspViolations: string[]; errors: string[] } {
+  const watched = { cspViolations: [] as string[], errors: [] as string[] };
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+      watched.cspViolations.push(message.text());
+  });
+  page.on('pageerror', (error) => watched.errors.push(error.message));
+  return watched;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`) });
+}

@@ -1,0 +1,54 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { buildWebFiles, contentSecurityPolicy } from './build.ts';
+
+const WIDGET_BUDGET_GZIP_BYTES = 60 * 1024;
+
+describe('the web build', () => {
+  const files = buildWebFiles();
+
+  it('keeps the widget (its JS with its CSS inside) within 60 KB gzipped', () => {
+    const widget = files.get('widget.js');
+    const gzipped = widget ? gzipSync(widget.body).byteLength : Number.POSITIVE_INFINITY;
+    expect(gzipped).toBeLessThanOrEqual(WIDGET_BUDGET_GZIP_BYTES);
+  });
+
+  it('builds every page and asset the site serves', () => {
+    expect([...files.keys()].sort()).toEqual([
+      'console/console.css',
+      'console/console.js',
+      'console/index.html',
+      'feedback.html',
+      'feedback.js',
+      'index.html',
+      'portal.css',
+      'widget.js',
+    ]);
+  });
+
+  it('ships no HTML parsing of data and no eval, so the pages run under the strict CSP', () => {
+    for (const path of ['widget.js', 'feedback.js', 'console/console.js']) {
+      const code = Buffer.from(files.get(path)?.body ?? []).toString('utf8');
+      expect(code, path).not.toMatch(
+        /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/,
+      );
+    }
+    for (const path of ['index.html', 'feedback.html', 'console/index.html']) {
+      const html = Buffer.from(files.get(path)?.body ?? []).toString('utf8');
+      expect(html, path).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>|<style|\bon[a-z]+=/);
+    }
+  });
+
+  it('allows scripts and styles from the site only and connections only to the given origins', () => {
+    const csp = contentSecurityPolicy([
+      'wss://chat.example',
+      'https://cognito-idp.eu-central-1.amazonaws.com',
+    ]);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain(
+      "connect-src 'self' wss://chat.example https://cognito-idp.eu-central-1.amazonaws.com",
+    );
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+  });
+});

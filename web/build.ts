@@ -1,0 +1,96 @@
+/**
+ * Builds the web pages with esbuild: the widget (`widget.js`, its CSS inside), the console
+ * (`console/console.js`, `console/console.css`) and the two HTML pages. The same files are served
+ * by the local stack (from memory, built at start) and uploaded to the hosting bucket (written to a
+ * folder at synth). Paths are the URL paths, without the leading slash.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildSync, transformSync } from 'esbuild';
+
+const WEB_DIR = import.meta.dirname;
+
+export interface WebFile {
+  body: Uint8Array;
+  contentType: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+export function contentTypeOf(path: string): string {
+  return TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream';
+}
+
+/** Every file of the site, keyed by its path (`index.html`, `widget.js`, `console/index.html`, …). */
+export function buildWebFiles(): Map<string, WebFile> {
+  const files = new Map<string, WebFile>();
+  const bundled = buildSync({
+    entryPoints: {
+      widget: join(WEB_DIR, 'widget/index.ts'),
+      feedback: join(WEB_DIR, 'portal/feedback.ts'),
+      'console/console': join(WEB_DIR, 'console/console.ts'),
+    },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2022'],
+    loader: { '.css': 'text' },
+    outdir: join(WEB_DIR, 'dist'),
+    write: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  for (const output of bundled.outputFiles) {
+    const path = output.path.slice(join(WEB_DIR, 'dist').length + 1);
+    files.set(path, { body: output.contents, contentType: contentTypeOf(path) });
+  }
+  const css = transformSync(readFileSync(join(WEB_DIR, 'console/console.css'), 'utf8'), {
+    loader: 'css',
+    minify: true,
+  });
+  files.set('console/console.css', { body: Buffer.from(css.code), contentType: contentTypeOf('.css') });
+  files.set('portal.css', {
+    body: readFileSync(join(WEB_DIR, 'portal/portal.css')),
+    contentType: contentTypeOf('.css'),
+  });
+  files.set('index.html', {
+    body: readFileSync(join(WEB_DIR, 'portal/index.html')),
+    contentType: contentTypeOf('.html'),
+  });
+  files.set('feedback.html', {
+    body: readFileSync(join(WEB_DIR, 'portal/feedback.html')),
+    contentType: contentTypeOf('.html'),
+  });
+  files.set('console/index.html', {
+    body: readFileSync(join(WEB_DIR, 'console/index.html')),
+    contentType: contentTypeOf('.html'),
+  });
+  return files;
+}
+
+/** Writes the site into `outDir` (the hosting stack's asset). */
+export function writeWebFiles(outDir: string): void {
+  for (const [path, file] of buildWebFiles()) {
+    mkdirSync(dirname(join(outDir, path)), { recursive: true });
+    writeFileSync(join(outDir, path), file.body);
+  }
+}
+
+/** The Content-Security-Policy of the pages: nothing inline, no eval, connections only where the chat and sign-in are. */
+export function contentSecurityPolicy(connectSources: string[]): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${connectSources.join(' ')}`.trim(),
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "manifest-src 'self'",
+  ].join('; ');
+}

@@ -1,0 +1,859 @@
+/**
+ * The operator console (`/console/`): sign-in to the operators' user pool, then one socket with the
+ * ID token; presence and skills, the queues' statistics, the conversations assigned (with unread
+ * counts, the wait so far and an «Принять» for new ones), and the desk of the open one: reply with
+ * canned answers, internal notes, transfer, ticket status, typing. A reconnect (also with a renewed
+ * token) says `hello` and the presence again, which brings back every conversation held.
+ */
+import type { CannedFrame } from '#events/desk-frames.ts';
+import type {
+  ConversationAssignedFrame,
+  OperatorStateFrame,
+  QueueStatsFrame,
+} from '#events/operator-frames.ts';
+import type { ChatMessage, HistoryFrame, MessageAckFrame } from '#events/server-frames.ts';
+import type { TicketView } from '#events/tickets.ts';
+import { loadConfig, type PublicConfig } from '../shared/config.ts';
+import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
+import { h, replace, uuid } from '../shared/dom.ts';
+import { CognitoClient, CognitoError, claimsOf, type SignInStep, type Tokens } from './cognito.ts';
+import { DeskConversation } from './conversation.ts';
+import { qrCanvas } from './qr.ts';
+import { CONSOLE_STRINGS, type ConsoleLang, type ConsoleStrings } from './strings.ts';
+
+const SKILLS = ['auth', 'applications', 'documents', 'legal', 'mfc', 'general', 'senior'] as const;
+const TRANSFER_TARGETS = ['senior', 'auth', 'applications', 'documents', 'legal', 'mfc', 'general'] as const;
+const REFRESH_BEFORE_MS = 5 * 60_000;
+type Presence = 'online' | 'away' | 'offline';
+
+class OperatorConsole {
+  private lang: ConsoleLang = localStorage.getItem('support-console.lang') === 'en' ? 'en' : 'ru';
+  private config!: PublicConfig;
+  private cognito!: CognitoClient;
+  private tokens: Tokens | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private connection: ChatConnection | undefined;
+  private connectionState: ConnectionState = 'closed';
+  private presence: Presence = 'offline';
+  private skills: string[] = [];
+  private maxChats = 3;
+  private isSenior = false;
+  private displayName = '';
+  private stats: QueueStatsFrame['byQueue'] = {};
+  private readonly conversations = new Map<string, DeskConversation>();
+  private selected: string | undefined;
+  private citizenTyping: ReturnType<typeof setTimeout> | undefined;
+  private lastTypingSent = 0;
+  private draft = '';
+  private canned: CannedFrame['items'] = [];
+  private readonly app = document.getElementById('app') as HTMLElement;
+  private readonly announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+
+  private get s(): ConsoleStrings {
+    return CONSOLE_STRINGS[this.lang];
+  }
+
+  async start(): Promise<void> {
+    document.documentElement.lang = this.lang;
+    this.config = await loadConfig(location.href);
+    if (!this.config.cognito) throw new Error('config.json has no cognito');
+    this.cognito = new CognitoClient(this.config.cognito);
+    this.renderSignIn();
+    setInterval(() => this.tick(), 1000);
+    // Back in the tab: the open conversation has been read.
+    document.addEventListener('visibilitychange', () => {
+      const open = this.selected ? this.conversations.get(this.selected) : undefined;
+      if (document.hidden || !open || open.unread === 0) return;
+      open.unread = 0;
+      this.renderList();
+    });
+  }
+
+  // ——— sign-in ———
+
+  private renderSignIn(step?: Extract<SignInStep, { session: string }>, secret?: string): void {
+    const s = this.s;
+    const error = h('p', { class: 'error', role: 'alert' });
+    const field = (id: string, label: string, type: string, autocomplete: string) => [
+      h('label', { for: id }, label),
+      h('input', { id, name: id, type, autocomplete, required: true }),
+    ];
+    const value = (form: HTMLFormElement, id: string) =>
+      (form.elements.namedItem(id) as HTMLInputElement).value;
+    const submit = (run: (form: HTMLFormElement) => Promise<SignInStep>) => async (event: Event) => {
+      event.preventDefault();
+      error.textContent = '';
+      try {
+        await this.afterStep(await run(event.target as HTMLFormElement));
+      } catch (failure) {
+        error.textContent =
+          failure instanceof CognitoError && failure.code !== 'NotAuthorizedException'
+            ? failure.message
+            : s.signInFailed;
+      }
+    };
+    let form: HTMLFormElement;
+    if (!step) {
+      form = h(
+        'form',
+        { onsubmit: submit((f) => this.cognito.signIn(value(f, 'username'), value(f, 'password'))) },
+        field('username', s.username, 'text', 'username'),
+        field('password', s.password, 'password', 'current-password'),
+        h('button', { type: 'submit' }, s.signIn),
+      );
+    } else if (step.kind === 'NEW_PASSWORD_REQUIRED') {
+      form = h(
+        'form',
+        { onsubmit: submit((f) => this.cognito.answer(step, { NEW_PASSWORD: value(f, 'new-password') })) },
+        field('new-password', s.newPassword, 'password', 'new-password'),
+        h('button', { type: 'submit' }, s.savePassword),
+      );
+    } else if (step.kind === 'MFA_SETUP' && !secret) {
+      void this.cognito.associateTotp(step.session).then(
+        (associated) => this.renderSignIn({ ...step, session: associated.session }, associated.secret),
+        () => this.renderSignIn(),
+      );
+      return;
+    } else if (step.kind === 'MFA_SETUP' && secret) {
+      const uri = `otpauth://totp/SupportChat:${encodeURIComponent(step.username)}?secret=${secret}&issuer=SupportChat`;
+      form = h(
+        'form',
+        {
+          onsubmit: submit(async (f) => {
+            const session = await this.cognito.verifyTotp(step.session, value(f, 'totp'));
+            return this.cognito.answer({ ...step, session }, {});
+          }),
+        },
+        h('p', {}, s.totpSetup),
+        qrCanvas(uri, s.totpQr),
+        h('p', {}, `${s.totpSecret}: `, h('code', {}, secret)),
+        field('totp', s.totpCode, 'text', 'one-time-code'),
+        h('button', { type: 'submit' }, s.confirm),
+      );
+    } else {
+      form = h(
+        'form',
+        { onsubmit: submit((f) => this.cognito.answer(step, { SOFTWARE_TOKEN_MFA_CODE: value(f, 'totp') })) },
+        field('totp', s.totpCode, 'text', 'one-time-code'),
+        h('button', { type: 'submit' }, s.confirm),
+      );
+    }
+    replace(
+      this.app,
+      h('header', { class: 'top' }, h('h1', {}, s.title), this.languageButton()),
+      h('main', { class: 'sign-in' }, h('h2', {}, s.signInTitle), form, error),
+    );
+    form.querySelector('input')?.focus();
+  }
+
+  private async afterStep(step: SignInStep): Promise<void> {
+    if (step.kind !== 'signedIn') return this.renderSignIn(step);
+    this.useTokens(step.tokens);
+    const claims = claimsOf(step.tokens.idToken);
+    const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as string[]) : [];
+    this.isSenior = groups.includes('senior');
+    this.displayName = String(claims.given_name ?? claims.name ?? claims['cognito:username'] ?? '');
+    this.renderDesk();
+    this.connect();
+  }
+
+  /** Keeps the tokens and renews them before they expire; a renewed token means a new connection. */
+  private useTokens(tokens: Tokens): void {
+    this.tokens = tokens;
+    clearTimeout(this.refreshTimer);
+    const wait = Math.max(10_000, tokens.expiresAt - Date.now() - REFRESH_BEFORE_MS);
+    this.refreshTimer = setTimeout(async () => {
+      if (!this.tokens) return;
+      try {
+        this.useTokens(await this.cognito.refresh(this.tokens));
+        this.connection?.reconnectNow();
+      } catch {
+        this.signOut();
+      }
+    }, wait);
+  }
+
+  private signOut(): void {
+    clearTimeout(this.refreshTimer);
+    this.connection?.stop();
+    this.connection = undefined;
+    this.tokens = undefined;
+    this.conversations.clear();
+    this.selected = undefined;
+    this.presence = 'offline';
+    this.updateTitle();
+    this.renderSignIn();
+  }
+
+  // ——— socket ———
+
+  private connect(): void {
+    this.connection = new ChatConnection({
+      url: () => {
+        const url = new URL(this.config.wsUrl);
+        url.searchParams.set('lang', this.lang);
+        url.searchParams.set('token', this.tokens?.idToken ?? '');
+        return url.toString();
+      },
+      onOpen: () => void this.afterOpen(),
+      onFrame: (frame) => this.onFrame(frame),
+      onState: (state) => {
+        this.connectionState = state;
+        this.renderConnection();
+      },
+    });
+    this.connection.start();
+  }
+
+  private async afterOpen(): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return;
+    try {
+      await connection.request({ action: 'hello' });
+      if (this.presence !== 'offline') await this.setPresence(this.presence);
+      void this.loadCanned('');
+    } catch {
+      // closed meanwhile: the next open does it again
+    }
+  }
+
+  private async setPresence(status: Presence): Promise<void> {
+    this.presence = status;
+    const answer = await this.request({
+      action: 'operator.status',
+      status,
+      ...(this.skills.length > 0 ? { skills: this.skills } : {}),
+      maxChats: this.maxChats,
+    });
+    if (answer.type === 'operator.state') {
+      const state = answer as OperatorStateFrame;
+      this.skills = state.skills;
+      this.renderPresence();
+    }
+    if (status === 'online') {
+      const stats = await this.request({ action: 'queue.stats' });
+      if (stats.type === 'queue.stats') this.onFrame(stats);
+    }
+  }
+
+  private async request(frame: Record<string, unknown>): Promise<Frame> {
+    try {
+      return (await this.connection?.request(frame)) ?? { type: 'error', code: 'offline' };
+    } catch {
+      return { type: 'error', code: 'offline' };
+    }
+  }
+
+  private onFrame(frame: Frame): void {
+    switch (frame.type) {
+      case 'conversation.assigned':
+        this.onAssigned(frame as ConversationAssignedFrame);
+        break;
+      case 'message':
+        this.onMessage(frame as unknown as ChatMessage);
+        break;
+      case 'queue.stats':
+        this.stats = (frame as QueueStatsFrame).byQueue;
+        this.renderStats();
+        break;
+      case 'typing':
+        if ((frame as { conversationId?: string }).conversationId === this.selected) this.showTyping();
+        break;
+      case 'ticket.updated':
+        this.onTicket((frame as { ticket: TicketView }).ticket);
+        break;
+    }
+  }
+
+  private onAssigned(frame: ConversationAssignedFrame): void {
+    const id = frame.conversation.conversationId;
+    const existing = this.conversations.get(id);
+    if (existing) existing.reassigned(frame);
+    else {
+      const conversation = new DeskConversation(frame);
+      this.conversations.set(id, conversation);
+      this.announce(`${this.s.newAssignment}${frame.ticket ? ` ${frame.ticket.number}` : ''}`);
+      this.notify(this.s.newAssignment);
+    }
+    this.renderList();
+    // Given again after a reconnect: only the transcript is redrawn, so nothing being typed is lost.
+    if (this.selected === id) {
+      if (existing) this.renderTranscript();
+      else this.renderDetail();
+    }
+  }
+
+  private onMessage(message: ChatMessage): void {
+    const conversation = this.conversations.get(message.conversationId);
+    if (!conversation?.add(message)) return;
+    if (message.from === 'citizen') {
+      if (this.selected !== message.conversationId || document.hidden) conversation.unread++;
+      this.hideTyping();
+      this.notify(this.s.newMessage);
+    }
+    if (conversation.hasGap()) void this.catchUp(conversation);
+    this.renderList();
+    if (this.selected === conversation.id) this.renderTranscript();
+  }
+
+  private async catchUp(conversation: DeskConversation): Promise<void> {
+    for (;;) {
+      const answer = await this.request({
+        action: 'history.get',
+        conversationId: conversation.id,
+        afterSeq: conversation.lastContiguousSeq,
+        limit: 100,
+      });
+      if (answer.type !== 'history') return;
+      const history = answer as HistoryFrame;
+      for (const message of history.messages) conversation.add(message);
+      if (this.selected === conversation.id) this.renderTranscript();
+      if (!history.hasMore || history.messages.length === 0) return;
+    }
+  }
+
+  private onTicket(ticket: TicketView): void {
+    for (const conversation of this.conversations.values()) {
+      if (conversation.ticket?.ticketId !== ticket.ticketId) continue;
+      conversation.ticket = ticket;
+      conversation.closed = ticket.status === 'completed' || ticket.status === 'rejected';
+      if (this.selected === conversation.id) this.renderDetail();
+    }
+    this.renderList();
+  }
+
+  private async loadCanned(query: string): Promise<void> {
+    const answer = await this.request({ action: 'canned.list', ...(query ? { query } : {}) });
+    if (answer.type === 'canned') {
+      this.canned = (answer as CannedFrame).items;
+      this.renderCanned();
+    }
+  }
+
+  // ——— rendering ———
+
+  private languageButton(): HTMLElement {
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'lang',
+        lang: this.lang === 'ru' ? 'en' : 'ru',
+        'aria-label': this.s.languageLabel,
+        onclick: () => {
+          this.lang = this.lang === 'ru' ? 'en' : 'ru';
+          localStorage.setItem('support-console.lang', this.lang);
+          document.documentElement.lang = this.lang;
+          if (this.tokens) {
+            this.renderDesk();
+            this.connection?.reconnectNow();
+          } else this.renderSignIn();
+        },
+      },
+      this.s.language,
+    );
+  }
+
+  private renderDesk(): void {
+    const s = this.s;
+    replace(
+      this.app,
+      h(
+        'header',
+        { class: 'top' },
+        h('h1', {}, s.title),
+        h('span', { class: 'who-am-i' }, this.displayName),
+        h('span', { class: 'connection', role: 'status' }),
+        typeof Notification !== 'undefined' && Notification.permission === 'default'
+          ? h(
+              'button',
+              {
+                type: 'button',
+                onclick: (event: Event) =>
+                  void Notification.requestPermission().then(() => (event.target as HTMLElement).remove()),
+              },
+              s.enableNotifications,
+            )
+          : null,
+        this.languageButton(),
+        h('button', { type: 'button', onclick: () => this.signOut() }, s.signOut),
+      ),
+      h(
+        'div',
+        { class: 'desk' },
+        h(
+          'aside',
+          { class: 'side' },
+          h('section', { class: 'presence', 'aria-label': s.presence }),
+          h('section', { class: 'stats', 'aria-label': s.queues }),
+          h('section', { class: 'list', 'aria-label': s.conversations }),
+        ),
+        h('main', { class: 'detail' }),
+      ),
+      this.announcer,
+    );
+    this.renderConnection();
+    this.renderPresence();
+    this.renderStats();
+    this.renderList();
+    this.renderDetail();
+  }
+
+  private renderConnection(): void {
+    const element = this.app.querySelector('.connection');
+    if (element) element.textContent = this.connectionState === 'open' ? this.s.connected : this.s.connecting;
+  }
+
+  private renderPresence(): void {
+    const element = this.app.querySelector('.presence');
+    if (!element) return;
+    const s = this.s;
+    const radios = (['online', 'away', 'offline'] as const).map((status) =>
+      h(
+        'label',
+        { class: 'radio' },
+        h('input', {
+          type: 'radio',
+          name: 'presence',
+          value: status,
+          checked: this.presence === status,
+          onchange: () => void this.setPresence(status),
+        }),
+        s[status],
+      ),
+    );
+    const skills = SKILLS.filter((skill) => skill !== 'senior' || this.isSenior).map((skill) =>
+      h(
+        'label',
+        { class: 'check' },
+        h('input', {
+          type: 'checkbox',
+          value: skill,
+          checked: this.skills.length === 0 || this.skills.includes(skill),
+          onchange: (event: Event) => {
+            const box = event.target as HTMLInputElement;
+            const all =
+              this.skills.length === 0 ? SKILLS.filter((k) => k !== 'senior' || this.isSenior) : this.skills;
+            this.skills = box.checked ? [...new Set([...all, skill])] : all.filter((k) => k !== skill);
+            if (this.presence !== 'offline' && this.skills.length > 0) void this.setPresence(this.presence);
+          },
+        }),
+        s.skillNames[skill] ?? skill,
+      ),
+    );
+    replace(
+      element,
+      h('fieldset', {}, h('legend', {}, s.presence), radios),
+      h('fieldset', { class: 'skills' }, h('legend', {}, s.skills), skills),
+    );
+  }
+
+  private renderStats(): void {
+    const element = this.app.querySelector('.stats');
+    if (!element) return;
+    const s = this.s;
+    const queues = Object.entries(this.stats).filter(([queue]) => queue !== 'senior' || this.isSenior);
+    replace(
+      element,
+      h('h2', {}, s.queues),
+      queues.length === 0
+        ? null
+        : h(
+            'table',
+            {},
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, s.queue),
+                h('th', { scope: 'col' }, s.waiting),
+                h('th', { scope: 'col' }, s.oldest),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              queues.map(([queue, stat]) =>
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'row' }, s.skillNames[queue] ?? queue),
+                  h('td', {}, stat.waiting),
+                  h('td', {}, stat.oldestSeconds),
+                ),
+              ),
+            ),
+          ),
+    );
+  }
+
+  private renderList(): void {
+    this.updateTitle();
+    const element = this.app.querySelector('.list');
+    if (!element) return;
+    const s = this.s;
+    const items = [...this.conversations.values()];
+    replace(
+      element,
+      h('h2', {}, s.conversations),
+      items.length === 0
+        ? h('p', {}, s.none)
+        : h(
+            'ul',
+            {},
+            items.map((conversation) => {
+              const label = conversation.ticket?.number ?? conversation.id.slice(0, 8);
+              return h(
+                'li',
+                { class: conversation.id === this.selected ? 'current' : '' },
+                h('span', { class: 'name' }, label),
+                h(
+                  'span',
+                  { class: 'sla', 'data-id': conversation.id },
+                  conversation.closed ? s.closed : s.slaWaited(conversation.waitedSeconds()),
+                ),
+                conversation.unread > 0
+                  ? h('span', { class: 'unread' }, s.unread(conversation.unread))
+                  : null,
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    'aria-label': `${conversation.accepted ? s.open : s.accept} ${label}`,
+                    onclick: () => this.select(conversation.id),
+                  },
+                  conversation.accepted ? s.open : s.accept,
+                ),
+              );
+            }),
+          ),
+    );
+  }
+
+  private select(id: string): void {
+    const conversation = this.conversations.get(id);
+    if (!conversation) return;
+    conversation.accepted = true;
+    conversation.unread = 0;
+    this.selected = id;
+    this.renderList();
+    this.renderDetail();
+    (this.app.querySelector('#reply') as HTMLElement | null)?.focus();
+  }
+
+  private renderDetail(): void {
+    const element = this.app.querySelector('.detail');
+    if (!element) return;
+    const conversation = this.selected ? this.conversations.get(this.selected) : undefined;
+    if (!conversation) {
+      replace(element);
+      return;
+    }
+    const s = this.s;
+    const reply = h('textarea', { id: 'reply', rows: 3, maxlength: 4000 });
+    reply.value = this.draft;
+    reply.addEventListener('input', () => {
+      this.draft = reply.value;
+      if (Date.now() - this.lastTypingSent > 2000) {
+        this.lastTypingSent = Date.now();
+        this.connection?.send({ action: 'typing', conversationId: conversation.id });
+      }
+    });
+    reply.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) reply.form?.requestSubmit();
+    });
+    const replyError = h('p', { class: 'error', role: 'alert' });
+    const replyForm = h(
+      'form',
+      {
+        class: 'reply',
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          const text = reply.value.trim();
+          if (!text) return;
+          const answer = await this.request({
+            action: 'operator.reply',
+            conversationId: conversation.id,
+            clientMessageId: uuid(),
+            text,
+          });
+          if (answer.type === 'message.ack') {
+            const ack = answer as MessageAckFrame;
+            conversation.add({
+              conversationId: ack.conversationId,
+              messageId: ack.messageId,
+              seq: ack.seq,
+              from: 'operator',
+              text,
+              ts: ack.ts,
+              operator: { displayName: this.displayName },
+            });
+            this.draft = '';
+            reply.value = '';
+            replyError.textContent = '';
+            this.renderTranscript();
+          } else replyError.textContent = s.error(String((answer as { code?: string }).code));
+        },
+      },
+      h('label', { for: 'reply' }, s.reply),
+      reply,
+      h('button', { type: 'submit' }, s.send),
+      replyError,
+    );
+    const cannedSearch = h('input', { id: 'canned-search', type: 'search', autocomplete: 'off' });
+    cannedSearch.addEventListener('input', () => void this.loadCanned(cannedSearch.value.trim()));
+    // Enter takes the best match into the reply, without leaving the keyboard.
+    cannedSearch.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      this.app.querySelector<HTMLButtonElement>('.canned-item')?.click();
+    });
+    const note = h('textarea', { id: 'note', rows: 2, maxlength: 4000 });
+    const noteForm = h(
+      'form',
+      {
+        class: 'note-form',
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          const text = note.value.trim();
+          if (!text) return;
+          const answer = await this.request({
+            action: 'operator.note',
+            conversationId: conversation.id,
+            text,
+          });
+          if (answer.type === 'note.ack') {
+            const ack = answer as { noteId: string; ts: string };
+            conversation.notes.push({
+              conversationId: conversation.id,
+              noteId: ack.noteId,
+              kind: 'note',
+              text,
+              ts: ack.ts,
+              operator: { operatorId: '', displayName: this.displayName },
+            });
+            note.value = '';
+            this.renderTranscript();
+          }
+        },
+      },
+      h('label', { for: 'note' }, s.note),
+      note,
+      h('button', { type: 'submit' }, s.addNote),
+    );
+    const target = h(
+      'select',
+      { id: 'transfer-to' },
+      TRANSFER_TARGETS.map((t) => h('option', { value: t }, s.skillNames[t] ?? t)),
+    );
+    const reason = h('input', { id: 'transfer-reason', type: 'text', maxlength: 1000, required: true });
+    const transferForm = h(
+      'form',
+      {
+        class: 'transfer',
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          const answer = await this.request({
+            action: 'operator.transfer',
+            conversationId: conversation.id,
+            to: target.value,
+            reason: reason.value.trim(),
+          });
+          if (answer.type === 'conversation.transferred') {
+            this.conversations.delete(conversation.id);
+            this.selected = undefined;
+            this.renderList();
+            this.renderDetail();
+          }
+        },
+      },
+      h('label', { for: 'transfer-to' }, s.transferTo),
+      target,
+      h('label', { for: 'transfer-reason' }, s.reason),
+      reason,
+      h('button', { type: 'submit' }, s.transfer),
+    );
+    replace(
+      element,
+      h('h2', {}, `${s.ticket} ${conversation.ticket?.number ?? ''}`),
+      h(
+        'div',
+        { class: 'columns' },
+        h(
+          'div',
+          { class: 'talk' },
+          h('div', { role: 'log', class: 'log', 'aria-label': s.transcript, tabindex: 0 }),
+          h('p', { class: 'typing', 'aria-live': 'polite' }),
+          replyForm,
+          h(
+            'section',
+            { class: 'canned', 'aria-label': s.canned },
+            h('label', { for: 'canned-search' }, s.cannedSearch),
+            cannedSearch,
+            h('ul', { class: 'canned-list' }),
+          ),
+          noteForm,
+        ),
+        h('div', { class: 'aside' }, conversation.renderCard(s), this.ticketForm(conversation), transferForm),
+      ),
+    );
+    this.renderTranscript();
+    this.renderCanned();
+  }
+
+  private ticketForm(conversation: DeskConversation): HTMLElement | null {
+    const ticket = conversation.ticket;
+    if (!ticket) return null;
+    const s = this.s;
+    const status = h(
+      'select',
+      { id: 'ticket-status' },
+      Object.entries(s.statusNames).map(([value, label]) =>
+        h('option', { value, selected: value === ticket.status }, label),
+      ),
+    );
+    const what = h('input', { id: 'waiting-what', type: 'text', maxlength: 1000 });
+    const until = h('input', { id: 'waiting-until', type: 'datetime-local' });
+    const reason = h('input', { id: 'reject-reason', type: 'text', maxlength: 1000 });
+    const alternatives = h('textarea', { id: 'reject-alternatives', rows: 2 });
+    const note = h('input', { id: 'status-note', type: 'text', maxlength: 2000 });
+    const error = h('p', { class: 'error', role: 'alert' });
+    return h(
+      'form',
+      {
+        class: 'ticket-form',
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          const frame: Record<string, unknown> = {
+            action: 'ticket.setStatus',
+            ticketId: ticket.ticketId,
+            status: status.value,
+          };
+          if (note.value.trim()) frame.note = note.value.trim();
+          if (status.value === 'waiting')
+            frame.waitingFor = {
+              what: what.value.trim(),
+              ...(until.value ? { until: new Date(until.value).toISOString() } : {}),
+            };
+          if (status.value === 'rejected') {
+            const list = alternatives.value
+              .split('\n')
+              .map((a) => a.trim())
+              .filter(Boolean)
+              .slice(0, 5);
+            frame.rejectReason = {
+              reason: reason.value.trim(),
+              ...(list.length ? { alternatives: list } : {}),
+            };
+          }
+          const answer = await this.request(frame);
+          if (answer.type === 'ticket.updated') this.onTicket((answer as { ticket: TicketView }).ticket);
+          else error.textContent = s.error(String((answer as { code?: string }).code));
+        },
+      },
+      h('h3', {}, `${s.status}: ${ticket.statusLabel}`),
+      h('label', { for: 'ticket-status' }, s.status),
+      status,
+      h('label', { for: 'waiting-what' }, s.waitingWhat),
+      what,
+      h('label', { for: 'waiting-until' }, s.waitingUntil),
+      until,
+      h('label', { for: 'reject-reason' }, s.rejectReason),
+      reason,
+      h('label', { for: 'reject-alternatives' }, s.alternatives),
+      alternatives,
+      h('label', { for: 'status-note' }, s.statusNote),
+      note,
+      h('button', { type: 'submit' }, s.setStatus),
+      error,
+    );
+  }
+
+  private renderTranscript(): void {
+    const log = this.app.querySelector('.detail .log');
+    const conversation = this.selected ? this.conversations.get(this.selected) : undefined;
+    if (!log || !conversation) return;
+    // Only what is new is appended, so that the live log announces new messages and nothing twice.
+    const fresh = conversation.renderTranscript(this.s, this.lang);
+    const shown = log.children.length;
+    if (
+      fresh.length >= shown &&
+      [...log.children].every((child, i) => child.textContent === fresh[i]?.textContent)
+    ) {
+      for (const element of fresh.slice(shown)) log.appendChild(element);
+    } else replace(log, fresh);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  private renderCanned(): void {
+    const list = this.app.querySelector('.canned-list');
+    if (!list) return;
+    replace(
+      list,
+      this.canned.slice(0, 8).map((item) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'canned-item',
+              onclick: () => {
+                const reply = this.app.querySelector<HTMLTextAreaElement>('#reply');
+                if (!reply) return;
+                reply.value = item.text;
+                this.draft = item.text;
+                reply.focus();
+              },
+            },
+            item.title,
+          ),
+        ),
+      ),
+    );
+  }
+
+  private showTyping(): void {
+    const typing = this.app.querySelector('.detail .typing');
+    if (typing) typing.textContent = this.s.typing;
+    clearTimeout(this.citizenTyping);
+    this.citizenTyping = setTimeout(() => this.hideTyping(), 4000);
+  }
+
+  private hideTyping(): void {
+    const typing = this.app.querySelector('.detail .typing');
+    if (typing) typing.textContent = '';
+  }
+
+  /** The waits shown in the list count up every second. */
+  private tick(): void {
+    for (const element of this.app.querySelectorAll<HTMLElement>('.sla[data-id]')) {
+      const conversation = this.conversations.get(element.dataset.id ?? '');
+      if (conversation && !conversation.closed)
+        element.textContent = this.s.slaWaited(conversation.waitedSeconds());
+    }
+  }
+
+  /** The tab's title counts what waits for the operator, so it shows in a background tab. */
+  private updateTitle(): void {
+    let waiting = 0;
+    for (const conversation of this.conversations.values())
+      waiting += conversation.unread + (conversation.accepted ? 0 : 1);
+    document.title = waiting > 0 ? `(${waiting}) ${this.s.title}` : this.s.title;
+  }
+
+  private notify(text: string): void {
+    if (!document.hidden || typeof Notification === 'undefined' || Notification.permission !== 'granted')
+      return;
+    new Notification(this.s.title, { body: text });
+  }
+
+  private announce(text: string): void {
+    this.announcer.textContent = text;
+  }
+}
+
+void new OperatorConsole().start();

@@ -1,0 +1,126 @@
+/**
+ * One conversation on the operator's desk: the transcript in `seq` order (no gap, no duplicate),
+ * the internal notes (unmistakably internal), the intake, the citizen card and the ticket. It
+ * renders the detail pane; the console owns the socket and hands frames in.
+ */
+import type { InternalNote } from '#events/desk-frames.ts';
+import type { ConversationAssignedFrame } from '#events/operator-frames.ts';
+import type { ChatMessage } from '#events/server-frames.ts';
+import type { TicketView } from '#events/tickets.ts';
+import { formatTime, h } from '../shared/dom.ts';
+import type { ConsoleLang, ConsoleStrings } from './strings.ts';
+
+export class DeskConversation {
+  readonly id: string;
+  readonly messages = new Map<number, ChatMessage>();
+  notes: InternalNote[] = [];
+  ticket: TicketView | null;
+  unread = 0;
+  accepted = false;
+  closed = false;
+  lastContiguousSeq = 0;
+
+  constructor(public assigned: ConversationAssignedFrame) {
+    this.id = assigned.conversation.conversationId;
+    this.ticket = assigned.ticket;
+    this.reassigned(assigned);
+  }
+
+  /** The same conversation assigned again (after a reconnect): everything it carries is current. */
+  reassigned(assigned: ConversationAssignedFrame): void {
+    this.assigned = assigned;
+    this.ticket = assigned.ticket ?? this.ticket;
+    this.notes = assigned.notes ?? [];
+    if (assigned.transcriptFromSeq)
+      this.lastContiguousSeq = Math.max(this.lastContiguousSeq, assigned.transcriptFromSeq - 1);
+    for (const message of assigned.transcript) this.add(message);
+  }
+
+  /** True when the message is new here. */
+  add(message: ChatMessage): boolean {
+    if (this.messages.has(message.seq)) return false;
+    this.messages.set(message.seq, message);
+    while (this.messages.has(this.lastContiguousSeq + 1)) this.lastContiguousSeq++;
+    return true;
+  }
+
+  hasGap(): boolean {
+    for (const seq of this.messages.keys()) if (seq > this.lastContiguousSeq) return true;
+    return false;
+  }
+
+  /** Seconds the citizen has waited since the handover (or since the assignment when not known). */
+  waitedSeconds(now = Date.now()): number {
+    const since = this.assigned.conversation.queuedAt ?? this.assigned.conversation.assignedAt;
+    return Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  }
+
+  renderTranscript(s: ConsoleStrings, lang: ConsoleLang): HTMLElement[] {
+    const items: { ts: string; seq: number; element: HTMLElement }[] = [];
+    for (const message of this.messages.values()) {
+      const who =
+        message.from === 'operator'
+          ? (message.operator?.displayName ?? s.from.operator)
+          : (s.from[message.from] ?? message.from);
+      items.push({
+        ts: message.ts,
+        seq: message.seq,
+        element: h(
+          'div',
+          { class: `msg ${message.from}`, 'data-seq': message.seq },
+          h('span', { class: 'who' }, who ?? ''),
+          h('p', { class: 'text' }, message.text),
+          h('span', { class: 'meta' }, formatTime(message.ts, lang)),
+        ),
+      });
+    }
+    for (const note of this.notes) {
+      items.push({
+        ts: note.ts,
+        seq: Number.POSITIVE_INFINITY,
+        element: h(
+          'div',
+          { class: 'msg note' },
+          h('span', { class: 'who' }, `${s.internal} · ${note.operator.displayName}`),
+          h(
+            'p',
+            { class: 'text' },
+            note.kind === 'transfer' ? `${s.transferred} → ${note.to ?? ''}: ${note.text}` : note.text,
+          ),
+          h('span', { class: 'meta' }, formatTime(note.ts, lang)),
+        ),
+      });
+    }
+    items.sort((a, b) => (a.ts === b.ts ? a.seq - b.seq : a.ts < b.ts ? -1 : 1));
+    return items.map((item) => item.element);
+  }
+
+  renderCard(s: ConsoleStrings): HTMLElement {
+    const { intake, citizen } = this.assigned;
+    const row = (label: string, value?: string) => (value ? [h('dt', {}, label), h('dd', {}, value)] : []);
+    return h(
+      'section',
+      { class: 'card', 'aria-label': s.citizen },
+      h('h3', {}, s.citizen),
+      h('p', {}, citizen.verified ? s.verified : s.notVerified),
+      citizen.maskedPhone ? h('p', {}, `${s.phone}: ${citizen.maskedPhone}`) : null,
+      this.ticket ? h('p', {}, `${s.ticket} ${this.ticket.number} — ${this.ticket.statusLabel}`) : null,
+      intake
+        ? h(
+            'div',
+            {},
+            h('h3', {}, s.intake),
+            h(
+              'dl',
+              {},
+              row(s.service, intake.service),
+              row(s.problem, intake.problem),
+              row(s.occurredAt, intake.occurredAt),
+              row(s.errorCode, intake.errorCode),
+              row(s.desiredResult, intake.desiredResult),
+            ),
+          )
+        : null,
+    );
+  }
+}

@@ -1,0 +1,95 @@
+/** "My requests": the citizen's tickets with their status, what is awaited, a refusal's reason and the history. */
+import type { TicketView } from '#events/tickets.ts';
+import { formatTime, h, replace } from '../shared/dom.ts';
+import type { Strings, WidgetLang } from './strings.ts';
+
+export class RequestsView {
+  readonly element = h('div', { class: 'view requests' });
+  private tickets: TicketView[] = [];
+
+  constructor(private readonly strings: () => { s: Strings; lang: WidgetLang }) {}
+
+  show(tickets: TicketView[]): void {
+    this.tickets = tickets;
+    this.render();
+  }
+
+  /** A live `ticket.updated`: replaces the ticket, or adds it first. */
+  update(ticket: TicketView): void {
+    const index = this.tickets.findIndex((t) => t.ticketId === ticket.ticketId);
+    if (index >= 0) this.tickets[index] = ticket;
+    else this.tickets.unshift(ticket);
+    this.render();
+  }
+
+  render(): void {
+    const { s, lang } = this.strings();
+    if (this.tickets.length === 0) {
+      replace(this.element, h('h3', {}, s.myRequests), h('p', {}, s.noRequests));
+      return;
+    }
+    replace(
+      this.element,
+      h('h3', {}, s.myRequests),
+      h(
+        'ul',
+        { class: 'tickets' },
+        this.tickets.map((ticket) =>
+          h(
+            'li',
+            { class: 'ticket' },
+            h(
+              'p',
+              {},
+              h('strong', {}, ticket.number),
+              ' ',
+              h('span', { class: `badge ${ticket.status}` }, ticket.statusLabel),
+            ),
+            ticket.waitingFor
+              ? h(
+                  'p',
+                  {},
+                  s.waitingFor(
+                    ticket.waitingFor.what,
+                    ticket.waitingFor.until && formatTime(ticket.waitingFor.until, lang),
+                  ),
+                )
+              : null,
+            ticket.rejectReason ? h('p', {}, s.rejectReason(ticket.rejectReason.reason)) : null,
+            ticket.rejectReason?.alternatives?.length
+              ? h(
+                  'div',
+                  {},
+                  h('p', {}, s.alternatives),
+                  h(
+                    'ul',
+                    {},
+                    ticket.rejectReason.alternatives.map((a) => h('li', {}, a)),
+                  ),
+                )
+              : null,
+            h(
+              'details',
+              {},
+              h('summary', {}, s.history),
+              h(
+                'ol',
+                {},
+                ticket.history.map((entry) =>
+                  h(
+                    'li',
+                    {},
+                    formatTime(entry.at, lang),
+                    ' — ',
+                    s.statuses[entry.status] ?? entry.status,
+                    entry.note ? ` — ${entry.note}` : '',
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The conversation as the citizen sees it: messages in `seq` order without gaps or duplicates,
+ * and the citizen's own messages that have no `seq` yet (sending, waiting for the network, failed).
+ * It owns the `role="log"` element; nothing else writes into it.
+ */
+import type { ChatMessage, MessageAckFrame } from '#events/server-frames.ts';
+import { formatTime, h, replace } from '../shared/dom.ts';
+import type { Strings, WidgetLang } from './strings.ts';
+
+export type OutgoingStatus = 'sending' | 'failed';
+
+interface Outgoing {
+  clientMessageId: string;
+  text: string;
+  status: OutgoingStatus;
+  element: HTMLElement;
+}
+
+export class Transcript {
+  /** The conversation whose messages the log is keyed by. */
+  conversationId: string | null = null;
+  private readonly bySeq = new Map<number, { message: ChatMessage; element: HTMLElement }>();
+  private readonly outgoing = new Map<string, Outgoing>();
+  /** Every seq from 1 to this one is shown. */
+  lastContiguousSeq = 0;
+
+  constructor(
+    readonly element: HTMLElement,
+    private strings: () => { s: Strings; lang: WidgetLang },
+    private readonly onRetry: (clientMessageId: string) => void,
+    private readonly onSuggestion: (title: string) => void,
+  ) {}
+
+  /** Starts over for another conversation (a new one after the last was closed). */
+  switchTo(conversationId: string | null): void {
+    if (conversationId === this.conversationId) return;
+    if (this.conversationId !== null && conversationId !== null) {
+      for (const { element } of this.bySeq.values()) element.removeAttribute('data-seq');
+    }
+    this.conversationId = conversationId;
+    this.bySeq.clear();
+    this.lastContiguousSeq = 0;
+  }
+
+  /** Adds a message (pushed or from `history`); one already shown is ignored. True when new. */
+  add(message: ChatMessage): boolean {
+    if (this.conversationId === null) this.conversationId = message.conversationId;
+    if (message.conversationId !== this.conversationId || this.bySeq.has(message.seq)) return false;
+    const element = this.render(message);
+    this.bySeq.set(message.seq, { message, element });
+    this.insertInOrder(message.seq, element);
+    while (this.bySeq.has(this.lastContiguousSeq + 1)) this.lastContiguousSeq++;
+    this.showSuggestionsOfLast();
+    return true;
+  }
+
+  /** True when a seq higher than the contiguous run is shown: something was missed. */
+  hasGap(): boolean {
+    for (const seq of this.bySeq.keys()) if (seq > this.lastContiguousSeq) return true;
+    return false;
+  }
+
+  queue(clientMessageId: string, text: string): void {
+    const element = h('div', { class: 'msg citizen', 'data-client-id': clientMessageId });
+    const entry: Outgoing = { clientMessageId, text, status: 'sending', element };
+    this.outgoing.set(clientMessageId, entry);
+    this.renderOutgoing(entry);
+    this.element.appendChild(element);
+    this.scroll();
+  }
+
+  pending(): { clientMessageId: string; text: string; status: OutgoingStatus }[] {
+    return [...this.outgoing.values()];
+  }
+
+  setStatus(clientMessageId: string, status: OutgoingStatus): void {
+    const entry = this.outgoing.get(clientMessageId);
+    if (!entry) return;
+    entry.status = status;
+    this.renderOutgoing(entry);
+  }
+
+  /** The server stored the message: it takes its place by `seq` (once, whatever came first). */
+  acknowledge(ack: MessageAckFrame): void {
+    const entry = this.outgoing.get(ack.clientMessageId);
+    if (!entry) return;
+    this.outgoing.delete(ack.clientMessageId);
+    entry.element.remove();
+    if (this.conversationId !== ack.conversationId) this.switchTo(ack.conversationId);
+    this.add({
+      conversationId: ack.conversationId,
+      messageId: ack.messageId,
+      seq: ack.seq,
+      from: 'citizen',
+      text: entry.text,
+      ts: ack.ts,
+    });
+  }
+
+  /** Redraws every message in another language (labels only; texts stay as sent). */
+  relabel(): void {
+    for (const entry of this.bySeq.values()) {
+      const fresh = this.render(entry.message);
+      entry.element.replaceWith(fresh);
+      entry.element = fresh;
+    }
+    for (const entry of this.outgoing.values()) this.renderOutgoing(entry);
+    this.showSuggestionsOfLast();
+  }
+
+  private render(message: ChatMessage): HTMLElement {
+    const { s, lang } = this.strings();
+    const author =
+      message.from === 'citizen'
+        ? s.you
+        : message.from === 'operator'
+          ? (message.operator?.displayName ?? s.operator)
+          : message.from === 'bot'
+            ? s.bot
+            : s.system;
+    return h(
+      'div',
+      { class: `msg ${message.from}`, 'data-seq': message.seq },
+      h('span', { class: 'who' }, author),
+      h('p', { class: 'text' }, message.text),
+      h(
+        'span',
+        { class: 'meta' },
+        formatTime(message.ts, lang),
+        message.from === 'citizen' ? ` · ${s.delivered}` : '',
+      ),
+      h('div', { class: 'chips' }),
+    );
+  }
+
+  private renderOutgoing(entry: Outgoing): void {
+    const { s } = this.strings();
+    replace(
+      entry.element,
+      h('span', { class: 'who' }, s.you),
+      h('p', { class: 'text' }, entry.text),
+      h(
+        'span',
+        { class: `meta ${entry.status}` },
+        entry.status === 'failed' ? s.failed : s.sending,
+        entry.status === 'failed'
+          ? h(
+              'button',
+              { type: 'button', class: 'link', onclick: () => this.onRetry(entry.clientMessageId) },
+              s.retry,
+            )
+          : null,
+      ),
+    );
+  }
+
+  /** Only the latest bot answer offers its suggestions as buttons. */
+  private showSuggestionsOfLast(): void {
+    for (const { element } of this.bySeq.values()) {
+      const chips = element.querySelector('.chips');
+      if (chips) replace(chips);
+    }
+    const last = [...this.bySeq.values()].sort((a, b) => b.message.seq - a.message.seq)[0];
+    const suggestions = last?.message.from === 'bot' ? (last.message.suggestions ?? []) : [];
+    const chips = last?.element.querySelector('.chips');
+    if (!chips) return;
+    replace(
+      chips,
+      suggestions.map((suggestion) =>
+        h(
+          'button',
+          { type: 'button', class: 'chip', onclick: () => this.onSuggestion(suggestion.title) },
+          suggestion.title,
+        ),
+      ),
+    );
+  }
+
+  private insertInOrder(seq: number, element: HTMLElement): void {
+    const after = [...this.element.querySelectorAll<HTMLElement>('[data-seq]')].find(
+      (other) => Number(other.dataset.seq) > seq,
+    );
+    const firstOutgoing = this.element.querySelector('[data-client-id]');
+    this.element.insertBefore(element, after ?? firstOutgoing ?? null);
+    this.scroll();
+  }
+
+  private scroll(): void {
+    this.element.scrollTop = this.element.scrollHeight;
+  }
+}

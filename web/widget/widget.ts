@@ -1,0 +1,612 @@
+/**
+ * The citizen's chat widget: `<support-chat>`, a custom element with its own Shadow DOM, added by
+ * one script tag (the element is created if the page has none). It owns the session on this
+ * device: the resume token in localStorage, the socket and its reconnection, the messages typed
+ * while offline (sent once, in order, with their `clientMessageId`), and the screens: the chat,
+ * identification, "My requests" and the rating.
+ */
+import type { AuthVerifiedFrame } from '#events/identification.ts';
+import type {
+  ChatMessage,
+  ConversationUpdatedFrame,
+  HistoryFrame,
+  MessageAckFrame,
+  SuggestionsFrame,
+  WelcomeFrame,
+} from '#events/server-frames.ts';
+import type { FeedbackRequestFrame, TicketsFrame, TicketView } from '#events/tickets.ts';
+import { loadConfig, type PublicConfig } from '../shared/config.ts';
+import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
+import { h, replace, uuid } from '../shared/dom.ts';
+import { IdentifyView } from './identify.ts';
+import { RequestsView } from './requests.ts';
+import { STRINGS, type Strings, type WidgetLang } from './strings.ts';
+import { Transcript } from './transcript.ts';
+import css from './widget.css';
+
+const TOKEN_KEY = 'support-chat.resumeToken';
+const LANG_KEY = 'support-chat.lang';
+const SUGGEST_DEBOUNCE_MS = 250;
+const SUGGEST_WAIT_MS = 5000;
+const TYPING_SHOWN_MS = 4000;
+const scriptOrigin = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
+
+type View = 'chat' | 'identify' | 'requests';
+
+export class SupportChatElement extends HTMLElement {
+  private readonly root = this.attachShadow({ mode: 'open' });
+  private language: WidgetLang = 'ru';
+  private config: Promise<PublicConfig> | undefined;
+  private connection: ChatConnection | undefined;
+  private token: string | null = null;
+  private refusals = 0;
+  private verified = false;
+  private view: View = 'chat';
+  private state: ConversationUpdatedFrame | undefined;
+  private flushing = false;
+  private catchingUp = false;
+  private suggestTimer: ReturnType<typeof setTimeout> | undefined;
+  private latestSuggest = '';
+  private lastTypingSent = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private feedback: FeedbackRequestFrame | undefined;
+  private connectionState: ConnectionState = 'closed';
+  /** The session of the current socket said `welcome`: frames may go (its token is stored). */
+  private ready = false;
+  private readonly readyWaiters = new Set<() => void>();
+
+  private readonly launcher = h('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false' });
+  private readonly panel = h('section', { class: 'panel', hidden: true, role: 'dialog' });
+  private readonly log = h('div', { role: 'log', class: 'log', tabindex: 0 });
+  private readonly transcript: Transcript;
+  private readonly identify: IdentifyView;
+  private readonly requests: RequestsView;
+  private readonly announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+
+  constructor() {
+    super();
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    this.root.adoptedStyleSheets = [sheet];
+    this.transcript = new Transcript(
+      this.log,
+      () => ({ s: this.s, lang: this.language }),
+      (id) => this.retry(id),
+      (title) => this.sendText(title),
+    );
+    this.identify = new IdentifyView(
+      (frame) => this.ask(frame),
+      () => this.s,
+      (frame) => this.verifiedNow(frame),
+    );
+    this.requests = new RequestsView(() => ({ s: this.s, lang: this.language }));
+  }
+
+  private get s(): Strings {
+    return STRINGS[this.language];
+  }
+
+  connectedCallback(): void {
+    const stored = localStorage.getItem(LANG_KEY);
+    const wanted = this.getAttribute('lang') ?? stored ?? document.documentElement.lang;
+    this.language = wanted?.startsWith('en') ? 'en' : 'ru';
+    this.token = localStorage.getItem(TOKEN_KEY);
+    this.launcher.addEventListener('click', () => this.toggle());
+    this.panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.toggle(false);
+    });
+    this.render();
+    // A session to resume is resumed at once; a new visitor connects when opening the chat.
+    if (this.token) this.connectionFor().start();
+  }
+
+  disconnectedCallback(): void {
+    this.connection?.stop();
+  }
+
+  private connectionFor(): ChatConnection {
+    if (this.connection) return this.connection;
+    this.config ??= loadConfig(this.getAttribute('config-origin') ?? scriptOrigin);
+    let wsUrl = '';
+    void this.config.then((config) => {
+      wsUrl = config.wsUrl;
+    });
+    this.connection = new ChatConnection({
+      url: () => {
+        const url = new URL(wsUrl || 'ws://invalid.invalid/');
+        url.searchParams.set('lang', this.language);
+        if (this.token) url.searchParams.set('token', this.token);
+        return url.toString();
+      },
+      onOpen: () => void this.afterOpen(),
+      onFrame: (frame) => this.onFrame(frame),
+      onState: (state) => this.onConnectionState(state),
+      onRefused: () => void this.onRefused(),
+    });
+    const start = this.connection.start.bind(this.connection);
+    this.connection.start = () => void this.config?.then(start);
+    return this.connection;
+  }
+
+  // ——— connection ———
+
+  private async afterOpen(): Promise<void> {
+    const connection = this.connectionFor();
+    this.refusals = 0;
+    try {
+      const welcome = (await connection.request({ action: 'hello' })) as WelcomeFrame;
+      if (welcome.type !== 'welcome') return;
+      this.storeToken(welcome.resumeToken);
+      const verifiedChanged = this.verified !== welcome.verified;
+      this.verified = welcome.verified;
+      this.ready = true;
+      for (const wake of this.readyWaiters) wake();
+      if (welcome.conversationId) {
+        this.transcript.switchTo(welcome.conversationId);
+        await this.catchUp();
+      }
+      await this.flush();
+      if (this.view === 'requests') void this.loadRequests();
+      // Redrawn only when it changes: a code being asked for or typed is not wiped by a reconnect.
+      if (this.view === 'identify' && verifiedChanged) this.identify.render(this.verified);
+    } catch {
+      // The socket closed meanwhile: the next open starts over.
+    }
+  }
+
+  /** Reads what was missed (`history.get` after the last contiguous seq) until nothing is left. */
+  private async catchUp(): Promise<void> {
+    const conversationId = this.transcript.conversationId;
+    if (!conversationId || this.catchingUp) return;
+    this.catchingUp = true;
+    try {
+      for (;;) {
+        const answer = await this.connectionFor().request({
+          action: 'history.get',
+          conversationId,
+          afterSeq: this.transcript.lastContiguousSeq,
+          limit: 100,
+        });
+        if (answer.type !== 'history') return;
+        const history = answer as HistoryFrame;
+        for (const message of history.messages) this.showMessage(message, false);
+        if (!history.hasMore || history.messages.length === 0) return;
+      }
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  private onConnectionState(state: ConnectionState): void {
+    this.connectionState = state;
+    if (state !== 'open') this.ready = false;
+    this.renderStatus();
+  }
+
+  /** A socket refused before opening: after three refusals while the site answers, the token is dropped. */
+  private async onRefused(): Promise<void> {
+    if (!this.token || !navigator.onLine) return;
+    if (++this.refusals < 3) return;
+    try {
+      const response = await fetch(new URL('/config.json', scriptOrigin), { cache: 'no-store' });
+      if (response.ok) this.storeToken(null);
+    } catch {
+      // the site is unreachable too: keep the token
+    }
+  }
+
+  /**
+   * Sends a frame once the session is ready (connecting first if needed), so that a click made
+   * while the socket opens is not lost and never races `hello` for the stored token.
+   */
+  private async ask(frame: Record<string, unknown>, waitMs = 10_000): Promise<Frame> {
+    const connection = this.connectionFor();
+    if (!this.ready) {
+      connection.start();
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.readyWaiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, waitMs);
+        this.readyWaiters.add(wake);
+      });
+    }
+    return connection.request(frame);
+  }
+
+  private storeToken(token: string | null): void {
+    this.token = token;
+    if (token) localStorage.setItem(TOKEN_KEY, token);
+    else localStorage.removeItem(TOKEN_KEY);
+  }
+
+  private onFrame(frame: Frame): void {
+    switch (frame.type) {
+      case 'message':
+        this.showMessage(frame as unknown as ChatMessage, true);
+        break;
+      case 'conversation.updated':
+        this.state = frame as ConversationUpdatedFrame;
+        if (this.state.state !== 'closed') this.transcript.switchTo(this.state.conversationId);
+        this.renderStatus();
+        this.announce(this.statusText());
+        break;
+      case 'typing':
+        this.showTyping();
+        break;
+      case 'ticket.updated':
+        this.requests.update((frame as { ticket: TicketView }).ticket);
+        this.announce(
+          `${(frame as { ticket: TicketView }).ticket.number}: ${(frame as { ticket: TicketView }).ticket.statusLabel}`,
+        );
+        break;
+      case 'feedback.request':
+        this.feedback = frame as FeedbackRequestFrame;
+        this.renderFeedback();
+        break;
+    }
+  }
+
+  private showMessage(message: ChatMessage, live: boolean): void {
+    if (
+      message.conversationId !== this.transcript.conversationId &&
+      this.transcript.conversationId !== null
+    ) {
+      if (this.state?.state !== 'closed') return;
+      this.transcript.switchTo(message.conversationId);
+    }
+    const added = this.transcript.add(message);
+    // The log (role="log") announces new messages itself.
+    if (added && live && message.from !== 'citizen') this.hideTyping();
+    // A jump in seq means something was missed — unless our own send is still waiting for its ack.
+    if (live && this.transcript.hasGap() && !this.flushing) void this.catchUp();
+  }
+
+  // ——— sending ———
+
+  private sendText(text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    this.transcript.queue(uuid(), trimmed);
+    this.connectionFor().start();
+    void this.flush();
+  }
+
+  private retry(clientMessageId: string): void {
+    this.transcript.setStatus(clientMessageId, 'sending');
+    void this.flush();
+  }
+
+  /** Sends the waiting messages one after another, each until it is acknowledged or refused. */
+  private async flush(): Promise<void> {
+    const connection = this.connectionFor();
+    if (this.flushing || !connection.isOpen || !this.ready) return;
+    this.flushing = true;
+    try {
+      for (;;) {
+        const next = this.transcript.pending().find((p) => p.status === 'sending');
+        if (!next) break;
+        let answer: Frame;
+        try {
+          answer = await connection.request({
+            action: 'message.send',
+            clientMessageId: next.clientMessageId,
+            text: next.text,
+          });
+        } catch (error) {
+          // Closed: it stays `sending` and goes again after the reconnect, with the same id.
+          if (error instanceof Error && error.message === 'timeout')
+            this.transcript.setStatus(next.clientMessageId, 'failed');
+          break;
+        }
+        if (answer.type === 'message.ack') {
+          this.transcript.acknowledge(answer as MessageAckFrame);
+        } else {
+          this.transcript.setStatus(next.clientMessageId, 'failed');
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+    if (this.transcript.hasGap()) void this.catchUp();
+  }
+
+  private onInput(text: string): void {
+    clearTimeout(this.suggestTimer);
+    this.suggestTimer = setTimeout(() => void this.suggest(text), SUGGEST_DEBOUNCE_MS);
+    const conversationId = this.transcript.conversationId;
+    if (this.state?.state === 'operator' && conversationId && Date.now() - this.lastTypingSent > 2000) {
+      this.lastTypingSent = Date.now();
+      this.connectionFor().send({ action: 'typing', conversationId });
+    }
+  }
+
+  private async suggest(text: string): Promise<void> {
+    this.latestSuggest = text;
+    const box = this.root.querySelector('.suggest');
+    if (!box) return;
+    if (text.trim().length < 2) return replace(box);
+    try {
+      // Typed while the socket opens: asked as soon as the session is there (a few seconds at most).
+      const answer = await this.ask({ action: 'suggest', text: text.slice(0, 200) }, SUGGEST_WAIT_MS);
+      // A later keystroke's answer wins: an older one is dropped.
+      if (this.latestSuggest !== text || answer.type !== 'suggestions') return;
+      replace(
+        box,
+        (answer as SuggestionsFrame).items.map((item) =>
+          h(
+            'button',
+            { type: 'button', class: 'chip', onclick: () => this.pickSuggestion(item.title) },
+            item.title,
+          ),
+        ),
+      );
+    } catch {
+      replace(box);
+    }
+  }
+
+  private pickSuggestion(title: string): void {
+    const input = this.root.querySelector('textarea');
+    if (input) input.value = '';
+    const box = this.root.querySelector('.suggest');
+    if (box) replace(box);
+    this.sendText(title);
+  }
+
+  private async askOperator(): Promise<void> {
+    try {
+      const answer = await this.ask({ action: 'operator.request' });
+      if (answer.type === 'conversation.updated') this.onFrame(answer);
+    } catch {
+      this.announce(this.s.errors.offline?.() ?? '');
+    }
+  }
+
+  // ——— identification, requests, rating ———
+
+  private verifiedNow(frame: AuthVerifiedFrame): void {
+    this.storeToken(frame.resumeToken);
+    this.verified = true;
+    this.identify.render(true);
+    this.announce(this.s.verified);
+    this.show('requests');
+  }
+
+  private async loadRequests(): Promise<void> {
+    if (!this.verified) return this.requests.show([]);
+    try {
+      const answer = await this.ask({ action: 'ticket.list' });
+      if (answer.type === 'tickets') this.requests.show((answer as TicketsFrame).items);
+    } catch {
+      // shown again after the reconnect
+    }
+  }
+
+  private renderFeedback(): void {
+    const box = this.root.querySelector('.csat');
+    if (!box) return;
+    const feedback = this.feedback;
+    if (!feedback) {
+      replace(box);
+      return;
+    }
+    const s = this.s;
+    const comment = h('textarea', { id: 'sc-comment', rows: 2, maxlength: 2000 });
+    const error = h('p', { class: 'error', role: 'alert' });
+    const form = h(
+      'form',
+      {
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          const rating = Number(
+            (form.querySelector('input[name="rating"]:checked') as HTMLInputElement | null)?.value,
+          );
+          if (!rating) return;
+          try {
+            const answer = await this.ask({
+              action: 'feedback.submit',
+              conversationId: feedback.conversationId,
+              rating,
+              ...(comment.value.trim() ? { comment: comment.value.trim() } : {}),
+            });
+            if (answer.type === 'feedback.ack' || (answer as { code?: string }).code === 'CONFLICT') {
+              this.feedback = undefined;
+              replace(box, h('p', { role: 'status' }, s.thanks));
+            } else error.textContent = s.errors[(answer as { code?: string }).code ?? 'INTERNAL']?.() ?? '';
+          } catch {
+            error.textContent = s.errors.offline?.() ?? '';
+          }
+        },
+      },
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, s.rateTitle),
+        [1, 2, 3, 4, 5].map((n) =>
+          h(
+            'label',
+            { class: 'star' },
+            h('input', { type: 'radio', name: 'rating', value: n, required: true }),
+            s.stars(n),
+          ),
+        ),
+      ),
+      h('label', { for: 'sc-comment' }, s.comment),
+      comment,
+      h('button', { type: 'submit' }, s.submitRating),
+      error,
+    );
+    replace(box, form);
+  }
+
+  // ——— rendering ———
+
+  private toggle(open = this.panel.hidden): void {
+    this.panel.hidden = !open;
+    this.launcher.setAttribute('aria-expanded', String(open));
+    if (open) {
+      this.connectionFor().start();
+      this.root.querySelector('textarea')?.focus();
+    } else this.launcher.focus();
+  }
+
+  private show(view: View): void {
+    this.view = view;
+    for (const name of ['chat', 'identify', 'requests'] as const) {
+      const element = this.root.querySelector<HTMLElement>(`[data-view="${name}"]`);
+      if (element) element.hidden = name !== view;
+      this.root.querySelector(`[data-tab="${name}"]`)?.setAttribute('aria-pressed', String(name === view));
+    }
+    if (view === 'identify') this.identify.render(this.verified);
+    if (view === 'requests') {
+      if (this.verified) void this.loadRequests();
+      else this.show('identify');
+    }
+  }
+
+  private switchLanguage(): void {
+    this.language = this.language === 'ru' ? 'en' : 'ru';
+    localStorage.setItem(LANG_KEY, this.language);
+    this.render();
+    this.transcript.relabel();
+    // The session's language follows: `hello` on the new connection takes the new `lang`.
+    if (this.connection?.isOpen) this.connection.reconnectNow();
+  }
+
+  private render(): void {
+    const s = this.s;
+    this.launcher.textContent = s.launcher;
+    this.launcher.setAttribute('aria-controls', 'sc-panel');
+    this.log.setAttribute('aria-label', s.conversation);
+    this.panel.id = 'sc-panel';
+    this.panel.setAttribute('aria-label', s.title);
+    this.panel.setAttribute('lang', this.language);
+    const input = h('textarea', { id: 'sc-message', rows: 2, maxlength: 4000 });
+    input.addEventListener('input', () => this.onInput(input.value));
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        input.form?.requestSubmit();
+      }
+    });
+    const composer = h(
+      'form',
+      {
+        class: 'composer',
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          const text = input.value;
+          input.value = '';
+          const box = this.root.querySelector('.suggest');
+          if (box) replace(box);
+          this.sendText(text);
+        },
+      },
+      h('label', { for: 'sc-message', class: 'sr-only' }, s.message),
+      input,
+      h('button', { type: 'submit' }, s.send),
+    );
+    const tab = (view: View, label: string) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          'data-tab': view,
+          'aria-pressed': String(this.view === view),
+          onclick: () => this.show(view),
+        },
+        label,
+      );
+    replace(
+      this.panel,
+      h(
+        'header',
+        {},
+        h('h2', {}, s.title),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'lang',
+            lang: this.language === 'ru' ? 'en' : 'ru',
+            'aria-label': s.languageLabel,
+            onclick: () => this.switchLanguage(),
+          },
+          s.language,
+        ),
+        h('button', { type: 'button', class: 'close', onclick: () => this.toggle(false) }, s.close),
+      ),
+      h('nav', {}, tab('chat', s.conversation), tab('requests', s.myRequests), tab('identify', s.identify)),
+      h('p', { class: 'status', role: 'status' }),
+      h(
+        'div',
+        { 'data-view': 'chat', class: 'view chat', hidden: this.view !== 'chat' },
+        this.log,
+        h('p', { class: 'typing', 'aria-live': 'polite' }),
+        h('div', { class: 'csat' }),
+        h('div', { class: 'suggest', role: 'group', 'aria-label': s.suggestions }),
+        composer,
+        h('button', { type: 'button', class: 'ask', onclick: () => void this.askOperator() }, s.askOperator),
+      ),
+      h('div', { 'data-view': 'identify', hidden: this.view !== 'identify' }, this.identify.element),
+      h('div', { 'data-view': 'requests', hidden: this.view !== 'requests' }, this.requests.element),
+      this.announcer,
+    );
+    if (!this.launcher.isConnected) replace(this.root, this.launcher, this.panel);
+    this.renderStatus();
+    this.renderFeedback();
+    this.requests.render();
+    if (this.view === 'identify') this.identify.render(this.verified);
+  }
+
+  private statusText(): string {
+    const s = this.s;
+    const state = this.state;
+    if (!state) return '';
+    if (state.state === 'queued')
+      return [
+        s.queued(state.queuePosition, state.etaSeconds),
+        state.ticket ? s.ticket(state.ticket.number) : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+    if (state.state === 'operator') return s.withOperator(state.operator?.displayName ?? s.operator);
+    if (state.state === 'closed') return s.closed;
+    return '';
+  }
+
+  private renderStatus(): void {
+    const status = this.root.querySelector('.status');
+    if (!status) return;
+    const s = this.s;
+    const connection =
+      this.connectionState === 'open'
+        ? ''
+        : this.connection && !navigator.onLine
+          ? s.offline
+          : this.connection
+            ? s.connecting
+            : '';
+    status.textContent = [connection, this.statusText()].filter(Boolean).join(' ');
+  }
+
+  private showTyping(): void {
+    const typing = this.root.querySelector('.typing');
+    if (!typing) return;
+    typing.textContent = this.s.typing(this.state?.operator?.displayName ?? this.s.operator);
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.hideTyping(), TYPING_SHOWN_MS);
+  }
+
+  private hideTyping(): void {
+    const typing = this.root.querySelector('.typing');
+    if (typing) typing.textContent = '';
+  }
+
+  private announce(text: string): void {
+    this.announcer.textContent = text;
+  }
+}
