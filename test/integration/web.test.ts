@@ -143,6 +143,8 @@ describe('the web pages', () => {
     const titleWhileNew = await operator.title();
     await accept.click();
     const titleAccepted = await operator.title();
+    // Accepting (conversation.accept) is what tells the citizen an operator has joined, before any reply.
+    await citizen.getByRole('status').filter({ hasText: 'Вам отвечает' }).waitFor({ timeout: TIMEOUT });
     // A canned answer taken with the keyboard, and an internal note the citizen never sees.
     await operator.getByRole('searchbox', { name: 'Поиск готового ответа' }).fill('паролем');
     await operator.getByRole('button', { name: 'Восстановление пароля' }).waitFor({ timeout: TIMEOUT });

@@ -24,6 +24,8 @@ import { CONSOLE_STRINGS, type ConsoleLang, type ConsoleStrings } from './string
 const SKILLS = ['auth', 'applications', 'documents', 'legal', 'mfc', 'general', 'senior'] as const;
 const TRANSFER_TARGETS = ['senior', 'auth', 'applications', 'documents', 'legal', 'mfc', 'general'] as const;
 const REFRESH_BEFORE_MS = 5 * 60_000;
+/** `operator.heartbeat` this often: well inside the 45 s presence lease (docs/protocol.md, "Presence"). */
+const HEARTBEAT_SECONDS = 15;
 type Presence = 'online' | 'away' | 'offline';
 
 class OperatorConsole {
@@ -44,6 +46,8 @@ class OperatorConsole {
   private selected: string | undefined;
   private citizenTyping: ReturnType<typeof setTimeout> | undefined;
   private lastTypingSent = 0;
+  /** Seconds since the console started, for the heartbeat. */
+  private ticks = 0;
   private draft = '';
   private canned: CannedFrame['items'] = [];
   private readonly app = document.getElementById('app') as HTMLElement;
@@ -252,6 +256,9 @@ class OperatorConsole {
       case 'message':
         this.onMessage(frame as unknown as ChatMessage);
         break;
+      case 'operator.state':
+        this.onOperatorState(frame as OperatorStateFrame);
+        break;
       case 'queue.stats':
         this.stats = (frame as QueueStatsFrame).byQueue;
         this.renderStats();
@@ -265,9 +272,25 @@ class OperatorConsole {
     }
   }
 
+  /**
+   * A status the backend set: `away` after an assignment was not accepted in time. What was offered
+   * and not accepted is no longer the operator's.
+   */
+  private onOperatorState(state: OperatorStateFrame): void {
+    if (state.status === this.presence) return;
+    this.presence = state.status;
+    this.renderPresence();
+    if (state.status !== 'away') return;
+    for (const conversation of [...this.conversations.values()])
+      if (!conversation.accepted) this.drop(conversation.id, this.s.missedAccept);
+    this.announce(this.s.missedAccept);
+  }
+
   private onAssigned(frame: ConversationAssignedFrame): void {
     const id = frame.conversation.conversationId;
     const existing = this.conversations.get(id);
+    // Announced again after a reconnect: one accepted here is accepted again (a repeat is harmless).
+    if (existing?.accepted) void this.accept(existing);
     if (existing) existing.reassigned(frame);
     else {
       const conversation = new DeskConversation(frame);
@@ -532,9 +555,41 @@ class OperatorConsole {
     );
   }
 
+  /**
+   * Answers an assignment with `conversation.accept` (docs/protocol.md, "Accepting an assignment"):
+   * only then is the citizen told an operator has joined. An assignment taken back meanwhile (not
+   * accepted in time, or the conversation closed) is dropped from the list.
+   */
+  private async accept(conversation: DeskConversation): Promise<void> {
+    const answer = await this.request({ action: 'conversation.accept', conversationId: conversation.id });
+    if (answer.type === 'error' && answer.code !== 'offline') this.drop(conversation.id, this.s.acceptLost);
+  }
+
+  /** Removes a conversation that is no longer the operator's, and says so. */
+  private drop(id: string, why: string): void {
+    if (!this.conversations.delete(id)) return;
+    if (this.selected === id) this.selected = undefined;
+    this.announce(why);
+    this.renderList();
+    this.renderDetail();
+  }
+
+  /**
+   * Keeps the presence lease (docs/protocol.md, "Presence"): a heartbeat every
+   * {@link HEARTBEAT_SECONDS} while online or away; a lease the backend lost is taken again.
+   */
+  private async heartbeat(): Promise<void> {
+    if (this.presence === 'offline' || this.connectionState !== 'open') return;
+    const answer = await this.request({ action: 'operator.heartbeat' });
+    if (answer.type !== 'operator.heartbeat') return;
+    const status = (answer as { status?: string }).status;
+    if (status === 'offline' && this.presence !== 'offline') await this.setPresence(this.presence);
+  }
+
   private select(id: string): void {
     const conversation = this.conversations.get(id);
     if (!conversation) return;
+    if (!conversation.accepted) void this.accept(conversation);
     conversation.accepted = true;
     conversation.unread = 0;
     this.selected = id;
@@ -830,6 +885,7 @@ class OperatorConsole {
 
   /** The waits shown in the list count up every second. */
   private tick(): void {
+    if (++this.ticks % HEARTBEAT_SECONDS === 0) void this.heartbeat();
     for (const element of this.app.querySelectorAll<HTMLElement>('.sla[data-id]')) {
       const conversation = this.conversations.get(element.dataset.id ?? '');
       if (conversation && !conversation.closed)
