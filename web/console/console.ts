@@ -5,13 +5,15 @@
  * canned answers, internal notes, transfer, ticket status, typing. A reconnect (also with a renewed
  * token) says `hello` and the presence again, which brings back every conversation held.
  */
+
+import type { ChatMessage } from '#events/chat-message.ts';
 import type { CannedFrame } from '#events/desk-frames.ts';
 import type {
   ConversationAssignedFrame,
   OperatorStateFrame,
   QueueStatsFrame,
 } from '#events/operator-frames.ts';
-import type { ChatMessage, HistoryFrame, MessageAckFrame } from '#events/server-frames.ts';
+import type { HistoryFrame, MessageAckFrame } from '#events/server-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { loadConfig, type PublicConfig } from '../shared/config.ts';
 import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
@@ -583,7 +585,7 @@ class OperatorConsole {
     const answer = await this.request({ action: 'operator.heartbeat' });
     if (answer.type !== 'operator.heartbeat') return;
     const status = (answer as { status?: string }).status;
-    if (status === 'offline' && this.presence !== 'offline') await this.setPresence(this.presence);
+    if (status === 'offline') await this.setPresence(this.presence);
   }
 
   private select(id: string): void {

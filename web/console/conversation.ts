@@ -3,9 +3,10 @@
  * the internal notes (unmistakably internal), the intake, the citizen card and the ticket. It
  * renders the detail pane; the console owns the socket and hands frames in.
  */
+
+import type { ChatMessage } from '#events/chat-message.ts';
 import type { InternalNote } from '#events/desk-frames.ts';
 import type { ConversationAssignedFrame } from '#events/operator-frames.ts';
-import type { ChatMessage } from '#events/server-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { formatTime, h } from '../shared/dom.ts';
 import type { ConsoleLang, ConsoleStrings } from './strings.ts';

@@ -3,7 +3,8 @@
  * and the citizen's own messages that have no `seq` yet (sending, waiting for the network, failed).
  * It owns the `role="log"` element; nothing else writes into it.
  */
-import type { ChatMessage, MessageAckFrame } from '#events/server-frames.ts';
+import type { ChatMessage } from '#events/chat-message.ts';
+import type { MessageAckFrame } from '#events/server-frames.ts';
 import { formatTime, h, replace } from '../shared/dom.ts';
 import type { Strings, WidgetLang } from './strings.ts';
 

@@ -5,9 +5,10 @@
  * while offline (sent once, in order, with their `clientMessageId`), and the screens: the chat,
  * identification, "My requests" and the rating.
  */
+
+import type { ChatMessage } from '#events/chat-message.ts';
 import type { AuthVerifiedFrame } from '#events/identification.ts';
 import type {
-  ChatMessage,
   ConversationUpdatedFrame,
   HistoryFrame,
   MessageAckFrame,
