@@ -325,6 +325,49 @@ describe('the web pages', () => {
     expect(violations).toEqual([]);
   });
 
+  it('shows a message never acknowledged as not sent, and its retry delivers it once with the same id', async () => {
+    // Prepare: the page's socket goes through a relay that loses the server's acks until told not to.
+    const { page } = await newPage();
+    const gatewayPort = new URL(wsUrl).port;
+    let loseAcks = true;
+    const lost: string[] = [];
+    const sent: string[] = [];
+    await page.routeWebSocket(
+      (url) => url.port === gatewayPort,
+      (socket) => {
+        const server = socket.connectToServer();
+        socket.onMessage((message) => {
+          const frame = JSON.parse(String(message)) as Frame;
+          if (frame.action === 'message.send') sent.push(String(frame.clientMessageId));
+          server.send(message);
+        });
+        server.onMessage((message) => {
+          const frame = JSON.parse(String(message)) as Frame;
+          if (loseAcks && frame.type === 'message.ack') return void lost.push(String(frame.clientMessageId));
+          socket.send(message);
+        });
+      },
+    );
+    const text = 'Сообщение, чьё подтверждение потерялось';
+
+    // Act
+    await openWidget(page);
+    await send(page, text);
+    await page.getByRole('button', { name: 'Повторить' }).waitFor({ timeout: TIMEOUT });
+    const failed = await page.getByText('Не отправлено').count();
+    loseAcks = false;
+    await page.getByRole('button', { name: 'Повторить' }).click();
+    await page.getByRole('button', { name: 'Повторить' }).waitFor({ state: 'detached', timeout: TIMEOUT });
+    await page.getByText('Отправляется…').waitFor({ state: 'detached', timeout: TIMEOUT });
+    const shown = await page.getByRole('log').getByText(text).count();
+
+    // Assess
+    expect(failed).toBe(1);
+    expect(lost).toHaveLength(1);
+    expect(sent).toEqual([lost[0], lost[0]]);
+    expect(shown).toBe(1);
+  }, 60_000);
+
   it('keeps messages typed offline and delivers each exactly once after the reconnect, with no gap in the log', async () => {
     // Prepare: a conversation with the bot.
     const { context, page } = await newPage();
