@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, launchChromium, screenshot, watchPage } from '../support/browser.ts';
 import { codeFromOutbox, uniqueEmail } from '../support/citizens.ts';
-import { createStaffUser } from '../support/operators.ts';
+import { createAndSignIn, createStaffUser } from '../support/operators.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');
@@ -240,6 +240,43 @@ describe('the web pages', () => {
     // Assess
     expect(violations).toEqual([]);
     expect(online).toBe(1);
+  });
+
+  it('lets the citizen rate a completed ticket of the portal form from «Мои обращения»', async () => {
+    // Prepare: a ticket from the portal's form, completed by an operator.
+    const email = uniqueEmail('portal-rate');
+    const created = (await (
+      await fetch(`${httpUrl}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contact: email, text: 'Не пришла справка', category: 'documents' }),
+      })
+    ).json()) as { ticketId: string; number: string };
+    const signed = await createAndSignIn(httpUrl, `web-portal-${randomUUID().slice(0, 8)}`, ['operator']);
+    const staff = await ChatClient.connect(wsUrl, { token: signed.idToken });
+    for (const status of ['in_progress', 'completed'])
+      await staff.request({ action: 'ticket.setStatus', ticketId: created.ticketId, status });
+    const { page } = await newPage(360, 740);
+
+    // Act: the citizen identifies with the same e-mail and rates it from the list.
+    await openWidget(page);
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(email);
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('textbox', { name: 'Код из сообщения' }).fill(await codeFromOutbox(httpUrl, email));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    await page
+      .getByRole('button', { name: `Оценить обращение ${created.number}` })
+      .click({ timeout: TIMEOUT });
+    await page.getByRole('radio', { name: '4 из 5' }).check();
+    await page.getByRole('button', { name: 'Отправить оценку' }).click();
+    await page.getByText('Спасибо за оценку!').waitFor({ timeout: TIMEOUT });
+    const read = await staff.request({ action: 'ticket.get', ticketId: created.ticketId });
+    await staff.close();
+
+    // Assess
+    expect(read).toMatchObject({ type: 'ticket', ticket: { status: 'completed', feedback: { rating: 4 } } });
   });
 
   it('say every identification error in words, the lock with its countdown', async () => {
