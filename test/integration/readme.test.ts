@@ -4,7 +4,7 @@
  *
  * Which blocks run: every ```sh block, unless the line above its fence says
  * `<!-- not run: reason -->` (then a test checks it only installs, starts or tests the whole system, or deploys). Blocks tagged
- * `console` (sample output), `mermaid`, `json` or `http` are not commands and never run; a block
+ * `console` (sample output), `mermaid`, `json`, `http` or `html` (an embed snippet) are not commands and never run; a block
  * with no tag or another tag fails the test, so nothing slips through untried.
  *
  * The snippets are written for the default ports and read `WS_PORT` / `HTTP_PORT` (the variables
@@ -23,7 +23,7 @@ import { type RunningLocalStack, startLocalStackProcess } from '../support/local
 import { codeBlocksOf } from '../support/markdown-blocks.ts';
 
 const RUN = 'sh';
-const NOT_COMMANDS = ['console', 'mermaid', 'json', 'http'];
+const NOT_COMMANDS = ['console', 'mermaid', 'json', 'http', 'html'];
 
 const readme = readFileSync(join(repositoryRoot, 'README.md'), 'utf8');
 const blocks = codeBlocksOf(readme);

@@ -1,5 +1,5 @@
 /**
- * Issue 11's acceptance in a real browser (Debian's Chromium through playwright-core) against the
+ * The widget and the console (docs/requirements.md#clients) in a real browser (Debian's Chromium through playwright-core) against the
  * local stack: the demo portal page with the widget at `/` and the operator console at `/console/`,
  * driven by roles and accessible names. The citizen's whole journey across widget and console, a
  * connection dropped mid-conversation (browser offline) with messages typed meanwhile, two tabs
@@ -11,7 +11,9 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, launchChromium, screenshot, watchPage } from '../support/browser.ts';
 import { codeFromOutbox, uniqueEmail } from '../support/citizens.ts';
-import { createStaffUser } from '../support/operator-sign-in.ts';
+
+import { createAndSignIn, createStaffUser } from '../support/operator-sign-in.ts';
+
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');
@@ -244,6 +246,43 @@ describe('the web pages', () => {
     expect(online).toBe(1);
   });
 
+  it('lets the citizen rate a completed ticket of the portal form from «Мои обращения»', async () => {
+    // Prepare: a ticket from the portal's form, completed by an operator.
+    const email = uniqueEmail('portal-rate');
+    const created = (await (
+      await fetch(`${httpUrl}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contact: email, text: 'Не пришла справка', category: 'documents' }),
+      })
+    ).json()) as { ticketId: string; number: string };
+    const signed = await createAndSignIn(httpUrl, `web-portal-${randomUUID().slice(0, 8)}`, ['operator']);
+    const staff = await ChatClient.connect(wsUrl, { token: signed.idToken });
+    for (const status of ['in_progress', 'completed'])
+      await staff.request({ action: 'ticket.setStatus', ticketId: created.ticketId, status });
+    const { page } = await newPage(360, 740);
+
+    // Act: the citizen identifies with the same e-mail and rates it from the list.
+    await openWidget(page);
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(email);
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('textbox', { name: 'Код из сообщения' }).fill(await codeFromOutbox(httpUrl, email));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    await page
+      .getByRole('button', { name: `Оценить обращение ${created.number}` })
+      .click({ timeout: TIMEOUT });
+    await page.getByRole('radio', { name: '4 из 5' }).check();
+    await page.getByRole('button', { name: 'Отправить оценку' }).click();
+    await page.getByText('Спасибо за оценку!').waitFor({ timeout: TIMEOUT });
+    const read = await staff.request({ action: 'ticket.get', ticketId: created.ticketId });
+    await staff.close();
+
+    // Assess
+    expect(read).toMatchObject({ type: 'ticket', ticket: { status: 'completed', feedback: { rating: 4 } } });
+  });
+
   it('say every identification error in words, the lock with its countdown', async () => {
     // Prepare
     const { page } = await newPage(360, 740);
@@ -326,6 +365,49 @@ describe('the web pages', () => {
     expect(result).toMatch(/GU-\d{8}-[0-9A-HJKMNP-TV-Z]{6}/);
     expect(violations).toEqual([]);
   });
+
+  it('shows a message never acknowledged as not sent, and its retry delivers it once with the same id', async () => {
+    // Prepare: the page's socket goes through a relay that loses the server's acks until told not to.
+    const { page } = await newPage();
+    const gatewayPort = new URL(wsUrl).port;
+    let loseAcks = true;
+    const lost: string[] = [];
+    const sent: string[] = [];
+    await page.routeWebSocket(
+      (url) => url.port === gatewayPort,
+      (socket) => {
+        const server = socket.connectToServer();
+        socket.onMessage((message) => {
+          const frame = JSON.parse(String(message)) as Frame;
+          if (frame.action === 'message.send') sent.push(String(frame.clientMessageId));
+          server.send(message);
+        });
+        server.onMessage((message) => {
+          const frame = JSON.parse(String(message)) as Frame;
+          if (loseAcks && frame.type === 'message.ack') return void lost.push(String(frame.clientMessageId));
+          socket.send(message);
+        });
+      },
+    );
+    const text = 'Сообщение, чьё подтверждение потерялось';
+
+    // Act
+    await openWidget(page);
+    await send(page, text);
+    await page.getByRole('button', { name: 'Повторить' }).waitFor({ timeout: TIMEOUT });
+    const failed = await page.getByText('Не отправлено').count();
+    loseAcks = false;
+    await page.getByRole('button', { name: 'Повторить' }).click();
+    await page.getByRole('button', { name: 'Повторить' }).waitFor({ state: 'detached', timeout: TIMEOUT });
+    await page.getByText('Отправляется…').waitFor({ state: 'detached', timeout: TIMEOUT });
+    const shown = await page.getByRole('log').getByText(text).count();
+
+    // Assess
+    expect(failed).toBe(1);
+    expect(lost).toHaveLength(1);
+    expect(sent).toEqual([lost[0], lost[0]]);
+    expect(shown).toBe(1);
+  }, 60_000);
 
   it('keeps messages typed offline and delivers each exactly once after the reconnect, with no gap in the log', async () => {
     // Prepare: a conversation with the bot.

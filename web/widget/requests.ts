@@ -7,7 +7,11 @@ export class RequestsView {
   readonly element = h('div', { class: 'view requests' });
   private tickets: TicketView[] = [];
 
-  constructor(private readonly strings: () => { s: Strings; lang: WidgetLang }) {}
+  constructor(
+    private readonly strings: () => { s: Strings; lang: WidgetLang },
+    /** A completed ticket not rated yet (the portal's form brings no rating prompt): rate it. */
+    private readonly onRate: (ticket: TicketView) => void,
+  ) {}
 
   show(tickets: TicketView[]): void {
     this.tickets = tickets;
@@ -66,6 +70,13 @@ export class RequestsView {
                     {},
                     ticket.rejectReason.alternatives.map((a) => h('li', {}, a)),
                   ),
+                )
+              : null,
+            ticket.status === 'completed' && !ticket.feedback
+              ? h(
+                  'button',
+                  { type: 'button', class: 'link', onclick: () => this.onRate(ticket) },
+                  s.rateTicket(ticket.number),
                 )
               : null,
             h(

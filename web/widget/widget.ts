@@ -50,7 +50,8 @@ export class SupportChatElement extends HTMLElement {
   private latestSuggest = '';
   private lastTypingSent = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
-  private feedback: FeedbackRequestFrame | undefined;
+  /** What the rating form rates: the conversation's ticket (`feedback.request`) or a ticket chosen in "My requests". */
+  private feedback: { conversationId?: string; ticketId: string } | undefined;
   private connectionState: ConnectionState = 'closed';
   /** The session of the current socket said `welcome`: frames may go (its token is stored). */
   private ready = false;
@@ -80,7 +81,15 @@ export class SupportChatElement extends HTMLElement {
       () => this.s,
       (frame) => this.verifiedNow(frame),
     );
-    this.requests = new RequestsView(() => ({ s: this.s, lang: this.language }));
+    this.requests = new RequestsView(
+      () => ({ s: this.s, lang: this.language }),
+      (ticket) => {
+        this.feedback = { ticketId: ticket.ticketId };
+        this.show('chat');
+        this.renderFeedback();
+        this.root.querySelector<HTMLInputElement>('input[name="rating"]')?.focus();
+      },
+    );
   }
 
   private get s(): Strings {
@@ -409,13 +418,17 @@ export class SupportChatElement extends HTMLElement {
           try {
             const answer = await this.ask({
               action: 'feedback.submit',
-              conversationId: feedback.conversationId,
+              // A portal ticket has no conversation: it is rated by its id.
+              ...(feedback.conversationId
+                ? { conversationId: feedback.conversationId }
+                : { ticketId: feedback.ticketId }),
               rating,
               ...(comment.value.trim() ? { comment: comment.value.trim() } : {}),
             });
             if (answer.type === 'feedback.ack' || (answer as { code?: string }).code === 'CONFLICT') {
               this.feedback = undefined;
               replace(box, h('p', { role: 'status' }, s.thanks));
+              void this.loadRequests();
             } else error.textContent = s.errors[(answer as { code?: string }).code ?? 'INTERNAL']?.() ?? '';
           } catch {
             error.textContent = s.errors.offline?.() ?? '';
