@@ -1,6 +1,6 @@
 /**
  * CDK entry point (`cdk.json`: `node --import tsx infra/app.ts`). Configuration comes from context
- * (infra/context.ts; `-c stage=dev|prod` picks the defaults); the app is the three stacks of that
+ * (infra/context.ts; `-c stage=dev|prod` picks the defaults); the app is the four stacks of that
  * stage (infra/support-chat.ts), every resource checked by cdk-nag's AWS Solutions rules.
  */
 import { App, Validations } from 'aws-cdk-lib';
