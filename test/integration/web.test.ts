@@ -147,6 +147,9 @@ describe('the web pages', () => {
     const titleAccepted = await operator.title();
     // Accepting (conversation.accept) is what tells the citizen an operator has joined, before any reply.
     await citizen.getByRole('status').filter({ hasText: 'Вам отвечает' }).waitFor({ timeout: TIMEOUT });
+    // The first reply's countdown runs from the accept until the operator replies.
+    const firstReplyDue = operator.getByText(/^ответить в течение \d/);
+    await firstReplyDue.waitFor({ timeout: TIMEOUT });
     // A canned answer taken with the keyboard, and an internal note the citizen never sees.
     await operator.getByRole('searchbox', { name: 'Поиск готового ответа' }).fill('паролем');
     await operator.getByRole('button', { name: 'Восстановление пароля' }).waitFor({ timeout: TIMEOUT });
@@ -165,6 +168,7 @@ describe('the web pages', () => {
     const operatorTyping = await citizen.getByText(/печатает…/).textContent({ timeout: TIMEOUT });
     await operator.getByRole('button', { name: 'Отправить', exact: true }).click();
     await operator.getByRole('log').getByText(reply).waitFor({ timeout: TIMEOUT });
+    await firstReplyDue.waitFor({ state: 'detached', timeout: TIMEOUT });
     violations.desk = await axeViolations(operator);
     await screenshot(operator, 'console');
 

@@ -534,11 +534,7 @@ class OperatorConsole {
                 'li',
                 { class: conversation.id === this.selected ? 'current' : '' },
                 h('span', { class: 'name' }, label),
-                h(
-                  'span',
-                  { class: 'sla', 'data-id': conversation.id },
-                  conversation.closed ? s.closed : s.slaWaited(conversation.waitedSeconds()),
-                ),
+                h('span', { class: 'sla', 'data-id': conversation.id }, this.slaText(conversation)),
                 conversation.unread > 0
                   ? h('span', { class: 'unread' }, s.unread(conversation.unread))
                   : null,
@@ -591,7 +587,10 @@ class OperatorConsole {
   private select(id: string): void {
     const conversation = this.conversations.get(id);
     if (!conversation) return;
-    if (!conversation.accepted) void this.accept(conversation);
+    if (!conversation.accepted) {
+      conversation.acceptedAt = Date.now();
+      void this.accept(conversation);
+    }
     conversation.accepted = true;
     conversation.unread = 0;
     this.selected = id;
@@ -890,9 +889,16 @@ class OperatorConsole {
     if (++this.ticks % HEARTBEAT_SECONDS === 0) void this.heartbeat();
     for (const element of this.app.querySelectorAll<HTMLElement>('.sla[data-id]')) {
       const conversation = this.conversations.get(element.dataset.id ?? '');
-      if (conversation && !conversation.closed)
-        element.textContent = this.s.slaWaited(conversation.waitedSeconds());
+      if (conversation && !conversation.closed) element.textContent = this.slaText(conversation);
     }
+  }
+
+  /** The SLA line of a conversation: the first reply's countdown once accepted, else the wait so far. */
+  private slaText(conversation: DeskConversation): string {
+    if (conversation.closed) return this.s.closed;
+    const due = conversation.firstReplyDueSeconds();
+    if (due === undefined) return this.s.slaWaited(conversation.waitedSeconds());
+    return due >= 0 ? this.s.slaReplyDue(due) : this.s.slaReplyOverdue(-due);
   }
 
   /** The tab's title counts what waits for the operator, so it shows in a background tab. */

@@ -11,6 +11,9 @@ import type { TicketView } from '#events/tickets.ts';
 import { formatTime, h } from '../shared/dom.ts';
 import type { ConsoleLang, ConsoleStrings } from './strings.ts';
 
+/** The backend's default time from accepting to the first reply (`FIRST_REPLY_SECONDS`). */
+const FIRST_REPLY_SECONDS = 60;
+
 export class DeskConversation {
   readonly id: string;
   readonly messages = new Map<number, ChatMessage>();
@@ -18,6 +21,10 @@ export class DeskConversation {
   ticket: TicketView | null;
   unread = 0;
   accepted = false;
+  /** When the operator accepted it here (ms), for the first-reply countdown. */
+  acceptedAt: number | undefined;
+  /** Whether the operator has replied since the assignment. */
+  replied = false;
   closed = false;
   lastContiguousSeq = 0;
 
@@ -41,6 +48,8 @@ export class DeskConversation {
   add(message: ChatMessage): boolean {
     if (this.messages.has(message.seq)) return false;
     this.messages.set(message.seq, message);
+    if (message.from === 'operator' && message.ts >= this.assigned.conversation.assignedAt)
+      this.replied = true;
     while (this.messages.has(this.lastContiguousSeq + 1)) this.lastContiguousSeq++;
     return true;
   }
@@ -54,6 +63,16 @@ export class DeskConversation {
   waitedSeconds(now = Date.now()): number {
     const since = this.assigned.conversation.queuedAt ?? this.assigned.conversation.assignedAt;
     return Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  }
+
+  /**
+   * Seconds left before the first reply is due (negative: overdue), while the operator has accepted
+   * and not replied yet; undefined otherwise. `FIRST_REPLY_SECONDS` of the backend: 60 by default
+   * (docs/protocol.md, "Accepting an assignment").
+   */
+  firstReplyDueSeconds(now = Date.now()): number | undefined {
+    if (this.acceptedAt === undefined || this.replied || this.closed) return undefined;
+    return FIRST_REPLY_SECONDS - Math.floor((now - this.acceptedAt) / 1000);
   }
 
   renderTranscript(s: ConsoleStrings, lang: ConsoleLang): HTMLElement[] {
