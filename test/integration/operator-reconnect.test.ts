@@ -1,32 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assignedFor, goOnline, queuedCitizen, staffMember, takeAssigned } from '../support/assignment.ts';
 import { useClients } from '../support/clients.ts';
 import { takeEscalations } from '../support/escalation-queue.ts';
 import { frameWith } from '../support/frames.ts';
+import { itemWhen } from '../support/tables.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
-
-const _httpUrl = inject('localHttpUrl');
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-
-/** Polls the item of `table` (an env variable naming it) under `key` until `match` holds. */
-async function itemWhen(
-  table: 'CONVERSATIONS_TABLE' | 'OPERATORS_TABLE',
-  key: Record<string, string>,
-  match: (item: Record<string, unknown>) => boolean,
-  timeoutMs = 10_000,
-): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { Item } = await documents.send(
-      new GetCommand({ TableName: process.env[table], Key: key, ConsistentRead: true }),
-    );
-    if (Item && match(Item)) return Item;
-    if (Date.now() > deadline) throw new Error(`${table} item never matched: ${JSON.stringify(Item)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('operator reconnect and the queue of operator.request (local stack)', () => {
   const clients = useClients();

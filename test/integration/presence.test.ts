@@ -8,33 +8,16 @@
  * the ticket's `in_progress`, not a place in line: `askForPerson`, then the operator's frames.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { SqsTimerQueue } from '#adapters/timer-queue.ts';
 import { askForPerson, assignedFor, goOnline, staffMember, takeAssigned } from '../support/assignment.ts';
 import { useClients } from '../support/clients.ts';
 import { frameWith } from '../support/frames.ts';
+import { itemWhen } from '../support/tables.ts';
 import type { ChatClient, Frame } from '../support/ws-client.ts';
 
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-
-/** Polls the item of `table` (an env variable naming it) under `key` until `match` holds. */
-async function itemWhen(
-  table: 'CONVERSATIONS_TABLE' | 'OPERATORS_TABLE',
-  key: Record<string, string>,
-  match: (item: Record<string, unknown>) => boolean,
-  timeoutMs = 10_000,
-): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { Item } = await documents.send(
-      new GetCommand({ TableName: process.env[table], Key: key, ConsistentRead: true }),
-    );
-    if (Item && match(Item)) return Item;
-    if (Date.now() > deadline) throw new Error(`${table} item never matched: ${JSON.stringify(Item)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const operatorItem = (operatorId: string, match: (item: Record<string, unknown>) => boolean = () => true) =>
   itemWhen('OPERATORS_TABLE', { operatorId }, match);

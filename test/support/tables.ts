@@ -3,7 +3,7 @@
  * Uses the same table names and DynamoDB Local endpoint the functions use (from the global setup).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
@@ -43,4 +43,22 @@ export async function storedMessages(conversationId: string): Promise<Record<str
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** Polls the item of `table` (an env variable naming it) under `key` until `match` holds. */
+export async function itemWhen(
+  table: 'CONVERSATIONS_TABLE' | 'OPERATORS_TABLE',
+  key: Record<string, string>,
+  match: (item: Record<string, unknown>) => boolean,
+  timeoutMs = 10_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName(table), Key: key, ConsistentRead: true }),
+    );
+    if (Item && match(Item)) return Item;
+    if (Date.now() > deadline) throw new Error(`${table} item never matched: ${JSON.stringify(Item)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
