@@ -53,22 +53,19 @@ export function buildWebFiles(): Map<string, WebFile> {
     minify: true,
   });
   files.set('console/console.css', { body: Buffer.from(css.code), contentType: contentTypeOf('.css') });
-  files.set('portal.css', {
-    body: readFileSync(join(WEB_DIR, 'portal/portal.css')),
-    contentType: contentTypeOf('.css'),
-  });
-  files.set('index.html', {
-    body: readFileSync(join(WEB_DIR, 'portal/index.html')),
-    contentType: contentTypeOf('.html'),
-  });
-  files.set('feedback.html', {
-    body: readFileSync(join(WEB_DIR, 'portal/feedback.html')),
-    contentType: contentTypeOf('.html'),
-  });
-  files.set('console/index.html', {
-    body: readFileSync(join(WEB_DIR, 'console/index.html')),
-    contentType: contentTypeOf('.html'),
-  });
+  // Served as they are: the site path and the source under web/.
+  const asIs: [site: string, source: string][] = [
+    ['portal.css', 'portal/portal.css'],
+    ['index.html', 'portal/index.html'],
+    ['feedback.html', 'portal/feedback.html'],
+    ['console/index.html', 'console/index.html'],
+  ];
+  for (const [site, source] of asIs) {
+    files.set(site, {
+      body: readFileSync(join(WEB_DIR, source)),
+      contentType: contentTypeOf(source),
+    });
+  }
   return files;
 }
 
