@@ -18,6 +18,7 @@ import {
 import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import type { Conversation } from '#domain/conversations.ts';
 import { OPERATOR_QUEUES, type Operator, type OperatorQueueName } from '#domain/operator-roster.ts';
+import type { AssignmentMetrics } from '#domain/ports/assignment.ts';
 import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports/delivery.ts';
 import type { Connection } from '#domain/sessions.ts';
 
@@ -193,6 +194,15 @@ export async function saveConnection(
 }
 
 /** A `@connections` API in memory: every frame posted is delivered and kept. */
+/** Metrics that record nothing: these tests assert on storage and frames, not on EMF. */
+export const silentAssignmentMetrics: AssignmentMetrics = {
+  assigned: () => undefined,
+  slaBreached: () => undefined,
+  missedAssignment: () => undefined,
+  missedFirstReply: () => undefined,
+  announcementFailed: () => undefined,
+};
+
 export class RecordingNotifier implements ConnectionNotifier {
   readonly posts: { connectionId: string; frame: PushedFrame }[] = [];
   async post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome> {

@@ -27,6 +27,7 @@ import {
   putOperator,
   RecordingNotifier,
   saveConnection,
+  silentAssignmentMetrics,
   waitingConversation,
 } from '../../../test/support/assignment-fixtures.ts';
 import type { Conversation } from '../conversations.ts';
@@ -62,13 +63,7 @@ function depsFor(
       retentionDays: 1,
     }),
     citizens: new SessionCitizenDirectory(new DynamoSessionRepository(env('SESSIONS_TABLE'))),
-    metrics: {
-      assigned: () => undefined,
-      slaBreached: () => undefined,
-      missedAssignment: () => undefined,
-      missedFirstReply: () => undefined,
-      announcementFailed: () => undefined,
-    },
+    metrics: silentAssignmentMetrics,
     clock: systemClock,
     ids: randomIds,
     settings: {

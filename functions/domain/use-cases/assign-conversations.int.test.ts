@@ -30,6 +30,7 @@ import {
   putOperator,
   RecordingNotifier,
   saveConnection,
+  silentAssignmentMetrics,
   waitingConversation,
 } from '../../../test/support/assignment-fixtures.ts';
 import type { OperatorQueueName } from '../operator-roster.ts';
@@ -103,13 +104,7 @@ function announceDeps(fixture: AssignmentFixture, notifier: RecordingNotifier): 
       startWork: async () => undefined,
     },
     citizens: { describe: async () => ({ verified: false }) },
-    metrics: {
-      assigned: () => undefined,
-      slaBreached: () => undefined,
-      missedAssignment: () => undefined,
-      missedFirstReply: () => undefined,
-      announcementFailed: () => undefined,
-    },
+    metrics: silentAssignmentMetrics,
     timers: { schedule: async () => undefined },
     clock: systemClock,
     settings: { averageHandleSeconds: 600, queuePositionUpdates: 20, acceptSeconds: 20 },
