@@ -5,7 +5,7 @@
 import { DynamoWaitingLine } from '#adapters/dynamodb/operator-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { systemClock } from '#adapters/system.ts';
-import { readQueueStats } from '#domain/use-cases/assign-conversations.ts';
+import { readQueueStats } from '#domain/use-cases/places-in-line.ts';
 import { queueStatsFrameSchema } from '#events/operator-frames.ts';
 import { config } from '#shared/config.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';

@@ -3,7 +3,8 @@
  * queues, and what assignment needs from tickets and citizens. Adapters implement them
  * (`functions/adapters/dynamodb/operator-repository.ts`, `functions/adapters/operator-queues.ts`,
  * `functions/adapters/assignment-tickets.ts`); the assignment use cases
- * (`use-cases/assign-conversations.ts` and those it serves) use them.
+ * (`use-cases/assign-conversations.ts`, `announce-assignments.ts`, `places-in-line.ts` and those
+ * they serve) use them.
  */
 import type { Lang } from '#events/lang.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';

@@ -35,13 +35,8 @@ import {
 } from '../../../test/support/assignment-fixtures.ts';
 import type { OperatorQueueName } from '../operator-roster.ts';
 import type { OperatorQueues } from '../ports/assignment.ts';
-import {
-  type AnnounceDeps,
-  type AssignDeps,
-  announceRun,
-  fillOperator,
-  offerQueue,
-} from './assign-conversations.ts';
+import { type AnnounceDeps, announceRun } from './announce-assignments.ts';
+import { type AssignDeps, fillOperator, offerQueue } from './assign-conversations.ts';
 
 const dynamo = new DynamoDBClient({});
 
