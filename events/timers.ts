@@ -1,7 +1,8 @@
 /**
  * The timer queue's messages (docs/architecture.md, "Assignment"): one SQS standard queue whose
- * delayed messages are the SLA, grace, presence-lease, accept and first-reply timers, and whose undelayed ones are "capacity appeared"
- * signals from functions that free an operator's slot or queue a conversation. The timer consumer
+ * delayed messages are the SLA, grace, presence-lease, accept and first-reply timers and the line
+ * ticks, and whose undelayed ones are "capacity appeared" signals from functions that free an
+ * operator's slot or queue a conversation. The timer consumer
  * (`functions/handlers/timer-consumer.ts`) parses each once with {@link timerMessageSchema}.
  */
 import * as z from 'zod';
@@ -68,6 +69,18 @@ const queueArrivalSignalSchema = z.object({
   queue: operatorQueueNameSchema,
 });
 
+/**
+ * The line tick of one period (LINE_TICK_SECONDS): once per period at most, while anyone waits or
+ * the line changed, `queue.stats` to the online operators and places in line to the waiting
+ * citizens, each only when theirs changed (`places-in-line.ts`). `periodStart` names the period:
+ * its tick item is claimed once to schedule it and once to run it.
+ */
+const lineTickSchema = z.object({
+  kind: z.literal('line.tick'),
+  periodStart: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
+});
+
 export const timerMessageSchema = z.discriminatedUnion('kind', [
   slaAssignTimerSchema,
   operatorGraceTimerSchema,
@@ -76,6 +89,7 @@ export const timerMessageSchema = z.discriminatedUnion('kind', [
   firstReplyTimerSchema,
   operatorFreedSignalSchema,
   queueArrivalSignalSchema,
+  lineTickSchema,
 ]);
 export type TimerMessage = z.infer<typeof timerMessageSchema>;
 export type SlaAssignTimer = z.infer<typeof slaAssignTimerSchema>;
@@ -83,3 +97,4 @@ export type OperatorGraceTimer = z.infer<typeof operatorGraceTimerSchema>;
 export type OperatorLeaseTimer = z.infer<typeof operatorLeaseTimerSchema>;
 export type AssignmentAcceptTimer = z.infer<typeof assignmentAcceptTimerSchema>;
 export type FirstReplyTimer = z.infer<typeof firstReplyTimerSchema>;
+export type LineTick = z.infer<typeof lineTickSchema>;

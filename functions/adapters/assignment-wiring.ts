@@ -18,6 +18,7 @@ import { DynamoAssignmentStore } from './dynamodb/assignment-store.ts';
 import { DynamoCitizenSessionLookup } from './dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
+import { DynamoLineTicks } from './dynamodb/line-ticks.ts';
 import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
 import { DynamoNoteRepository } from './dynamodb/note-repository.ts';
 import { DynamoOperatorRepository } from './dynamodb/operator-repository.ts';
@@ -129,6 +130,7 @@ export function assignmentDeps() {
     tickets,
     citizens: new SessionCitizenDirectory(new DynamoSessionRepository(config.sessionsTable)),
     notes: new DynamoNoteRepository(config.notesTable),
+    ticks: new DynamoLineTicks(config.idempotencyTable),
     metrics: assignmentMetrics,
     clock: systemClock,
     ids: randomIds,
@@ -142,6 +144,7 @@ export function assignmentDeps() {
       presenceLeaseSeconds: config.presenceLeaseSeconds,
       acceptSeconds: config.acceptSeconds,
       firstReplySeconds: config.firstReplySeconds,
+      lineTickSeconds: config.lineTickSeconds,
     },
   };
 }

@@ -1,21 +1,17 @@
 /**
  * The bot FIFO queue (SQS). One message group per conversation keeps a conversation's jobs in
  * order; the message id as deduplication id makes re-sending a job after a crash harmless.
- * The endpoint comes from `AWS_ENDPOINT_URL_SQS` when set (the local stack).
  */
-import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { BotJobQueue } from '#domain/ports/bot.ts';
 import type { BotJob } from '#events/bot-job.ts';
-
-// The client's own endpoint, not the queue URL's host: emulators hand out queue URLs with hosts
-// such as `sqs.<region>.localhost` that do not resolve; in AWS both are the regional endpoint.
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+import { sqsClient } from './sqs-client.ts';
 
 export class SqsBotJobQueue implements BotJobQueue {
   constructor(private readonly queueUrl: string) {}
 
   async enqueue(job: BotJob): Promise<void> {
-    await sqs.send(
+    await sqsClient.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: JSON.stringify(job),
@@ -34,7 +30,7 @@ export class SqsRedelivery {
   constructor(private readonly queueUrl: string) {}
 
   async retryAfter(receiptHandle: string, seconds: number): Promise<void> {
-    await sqs.send(
+    await sqsClient.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: this.queueUrl,
         ReceiptHandle: receiptHandle,

@@ -8,15 +8,12 @@ import {
   DeleteMessageCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { OperatorQueueName } from '#domain/operator-roster.ts';
 import type { OperatorQueues, ReceivedEntry } from '#domain/ports/assignment.ts';
 import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';
 import { logger } from '#shared/observability.ts';
-
-// The client's own endpoint, not the queue URL's host (see bot-job-queue.ts).
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+import { sqsClient } from './sqs-client.ts';
 
 /**
  * A short wait instead of none for a assignment run's first look at a queue: a receive without any
@@ -29,7 +26,7 @@ export class SqsOperatorQueues implements OperatorQueues {
   constructor(private readonly urls: Readonly<Record<OperatorQueueName, string>>) {}
 
   async put(entry: QueueEntry): Promise<void> {
-    await sqs.send(
+    await sqsClient.send(
       new SendMessageCommand({
         QueueUrl: this.urls[entry.queue],
         MessageBody: JSON.stringify(entry),
@@ -45,7 +42,7 @@ export class SqsOperatorQueues implements OperatorQueues {
     visibilitySeconds: number,
     patient = true,
   ): Promise<ReceivedEntry[]> {
-    const { Messages = [] } = await sqs.send(
+    const { Messages = [] } = await sqsClient.send(
       new ReceiveMessageCommand({
         QueueUrl: this.urls[queue],
         MaxNumberOfMessages: Math.max(1, Math.min(10, max)),
@@ -68,11 +65,11 @@ export class SqsOperatorQueues implements OperatorQueues {
   }
 
   async remove(queue: OperatorQueueName, receipt: string): Promise<void> {
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: this.urls[queue], ReceiptHandle: receipt }));
+    await sqsClient.send(new DeleteMessageCommand({ QueueUrl: this.urls[queue], ReceiptHandle: receipt }));
   }
 
   async giveBack(queue: OperatorQueueName, receipt: string): Promise<void> {
-    await sqs.send(
+    await sqsClient.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: this.urls[queue],
         ReceiptHandle: receipt,

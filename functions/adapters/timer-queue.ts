@@ -3,18 +3,16 @@
  * without delay; the timer consumer (`functions/handlers/timer-consumer.ts`) receives both. SQS
  * delays top out at 15 minutes: a longer timer is sent again by its consumer for the rest.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { MAX_TIMER_DELAY_SECONDS, type TimerQueue } from '#domain/ports/timers.ts';
 import type { TimerMessage } from '#events/timers.ts';
-
-// The client's own endpoint, not the queue URL's host (see bot-job-queue.ts).
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+import { sqsClient } from './sqs-client.ts';
 
 export class SqsTimerQueue implements TimerQueue {
   constructor(private readonly queueUrl: string) {}
 
   async schedule(timer: TimerMessage, delaySeconds: number): Promise<void> {
-    await sqs.send(
+    await sqsClient.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: JSON.stringify(timer),

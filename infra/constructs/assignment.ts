@@ -63,6 +63,8 @@ export class Assignment extends Construct {
         .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
         // The conversation's internal notes (desk), in `conversation.assigned`.
         .useTable('NOTES_TABLE', tables.notes, 'read')
+        // The line tick's claims and what it last told (`line-tick#…` items, short TTL).
+        .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
         .useConnectionsApi(realtime.api, realtime.stage);
       return assignmentQueues.allowAssign(fn);
     };

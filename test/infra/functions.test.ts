@@ -187,6 +187,8 @@ const ASSIGNING_TABLES = {
   Tickets: 'readWrite',
   // The conversation's internal notes (the desk's), in `conversation.assigned`.
   Notes: 'read',
+  // The line tick's claims and what it last told.
+  Idempotency: 'readWrite',
 };
 
 describe('least privilege on the tables', () => {

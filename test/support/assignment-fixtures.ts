@@ -11,6 +11,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAssignmentStore } from '#adapters/dynamodb/assignment-store.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoLineTicks } from '#adapters/dynamodb/line-ticks.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoWaitingLine } from '#adapters/dynamodb/waiting-line.ts';
 import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
@@ -57,14 +58,17 @@ async function copyTable(variable: string): Promise<string> {
 export interface AssignmentFixture {
   conversationsTable: string;
   operatorsTable: string;
+  /** A copy of IdempotencyTable: the line tick's items of this fixture only. */
+  idempotencyTable: string;
   queueUrls: Record<OperatorQueueName, string>;
 }
 
 /** Fresh tables and queues (visibility timeout 30 s, as the stack's). */
 export async function assignmentFixture(): Promise<AssignmentFixture> {
-  const [conversationsTable, operatorsTable] = await Promise.all([
+  const [conversationsTable, operatorsTable, idempotencyTable] = await Promise.all([
     copyTable('CONVERSATIONS_TABLE'),
     copyTable('OPERATORS_TABLE'),
+    copyTable('IDEMPOTENCY_TABLE'),
   ]);
   const suffix = randomUUID().slice(0, 8);
   const urls = await Promise.all(
@@ -82,6 +86,7 @@ export async function assignmentFixture(): Promise<AssignmentFixture> {
   return {
     conversationsTable,
     operatorsTable,
+    idempotencyTable,
     queueUrls: Object.fromEntries(urls) as Record<OperatorQueueName, string>,
   };
 }
@@ -163,6 +168,7 @@ export function assignmentAdapters(fixture: AssignmentFixture) {
     store: new DynamoAssignmentStore(fixture),
     line: new DynamoWaitingLine(fixture.conversationsTable),
     queues: new SqsOperatorQueues(fixture.queueUrls),
+    ticks: new DynamoLineTicks(fixture.idempotencyTable),
   };
 }
 

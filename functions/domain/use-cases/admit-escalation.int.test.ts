@@ -4,6 +4,7 @@
  * keyed by these tests' own conversation ids): idempotent on (conversationId, attempt), and an
  * assignment at once when an operator with the skill is free. The `@connections` API and the timer
  * queue are in-memory ports, so the frames each side gets and the timers started can be read.
+ * The cost of one escalation is counted with a middleware on the real DynamoDB and SQS clients.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -11,9 +12,11 @@ import { SessionCitizenDirectory, UseCaseAssignmentTickets } from '#adapters/ass
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { documentClient } from '#adapters/dynamodb/document-client.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sqsClient } from '#adapters/sqs-client.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
 import type { TimerMessage } from '#events/timers.ts';
@@ -76,6 +79,7 @@ function depsFor(
       presenceLeaseSeconds: 45,
       acceptSeconds: 20,
       firstReplySeconds: 60,
+      lineTickSeconds: 5,
     },
   };
 }
@@ -140,7 +144,9 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
       ticketNumber: [...numbers][0],
     });
     expect(await messagesIn(fixture.queueUrls.legal)).toEqual({ visible: 1, inFlight: 0 });
-    expect(timers.every((t) => t.kind === 'sla.assign' && t.entryId === stored?.queueEntryId)).toBe(true);
+    const slaTimers = timers.filter((t) => t.kind === 'sla.assign');
+    expect(slaTimers.length).toBeGreaterThan(0);
+    expect(slaTimers.every((t) => t.entryId === stored?.queueEntryId)).toBe(true);
     expect(notifier.to(connectionId)[0]).toEqual({
       type: 'conversation.updated',
       conversationId: event.conversationId,
@@ -194,5 +200,65 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
       dueAt: new Date(Date.parse(stored?.assignedAt ?? '') + 20_000).toISOString(),
     });
     expect(await messagesIn(fixture.queueUrls.legal)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it('costs the same AWS calls per escalation with 2 or 25 operators online: no call per online operator', async () => {
+    // Prepare: the calls of one escalation (assigned at once), counted on the real clients.
+    const counted = { dynamodb: 0, sqs: 0 };
+    let counting = false;
+    documentClient.middlewareStack.add(
+      (next) => async (args) => {
+        if (counting) counted.dynamodb++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countDynamoDbCalls' },
+    );
+    sqsClient.middlewareStack.add(
+      (next) => async (args) => {
+        if (counting) counted.sqs++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countSqsCalls' },
+    );
+    const costWith = async (online: number) => {
+      const fixture = await assignmentFixture();
+      const notifier = new RecordingNotifier();
+      const timers: TimerMessage[] = [];
+      const deps = depsFor(fixture, notifier, timers);
+      const { event } = await queuedByTheBot(fixture);
+      await Promise.all(
+        Array.from({ length: online }, async () => {
+          const operator = onlineOperator(randomUUID(), ['legal'], 3);
+          await putOperator(fixture.operatorsTable, operator);
+          await saveConnection(operator.operatorId, 'operator');
+        }),
+      );
+      counted.dynamodb = 0;
+      counted.sqs = 0;
+      counting = true;
+      const outcome = await admitEscalation(deps, event);
+      counting = false;
+      return {
+        outcome,
+        dynamodb: counted.dynamodb,
+        sqs: counted.sqs,
+        timers: timers.length,
+        frames: notifier.posts.length,
+      };
+    };
+
+    // Act
+    const few = await costWith(2);
+    const many = await costWith(25);
+
+    // Assess: both assigned; what they cost does not grow with the 23 operators more (before the
+    // line tick it was a connection lookup and a `queue.stats` frame per online operator). A call or
+    // two of slack: SQS may answer a receive empty while a message is in flight.
+    expect(few.outcome.status).toBe('assigned');
+    expect(many.outcome.status).toBe('assigned');
+    expect(many.dynamodb).toBeLessThanOrEqual(few.dynamodb + 2);
+    expect(many.sqs).toBeLessThanOrEqual(few.sqs + 2);
+    expect(many.timers).toBe(few.timers);
+    expect(many.frames).toBe(few.frames);
   });
 });

@@ -39,7 +39,10 @@ export interface AnnounceDeps extends PlacesInLineDeps, AssignedFrameDeps {
   /** Where each assignment's accept timer goes. */
   timers: TimerQueue;
   clock: Clock;
-  settings: Pick<AssignmentSettings, 'averageHandleSeconds' | 'queuePositionUpdates' | 'acceptSeconds'>;
+  settings: Pick<
+    AssignmentSettings,
+    'averageHandleSeconds' | 'queuePositionUpdates' | 'acceptSeconds' | 'lineTickSeconds'
+  >;
 }
 
 export type AssignmentDeps = AssignDeps & AnnounceDeps & { settings: AssignmentSettings };

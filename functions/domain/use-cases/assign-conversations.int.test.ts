@@ -12,12 +12,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAssignmentStore } from '#adapters/dynamodb/assignment-store.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoLineTicks } from '#adapters/dynamodb/line-ticks.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoWaitingLine } from '#adapters/dynamodb/waiting-line.ts';
 import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import { systemClock } from '#adapters/system.ts';
 import { ESCALATION_CATEGORIES } from '#domain/operator-roster.ts';
+import type { TimerMessage } from '#events/timers.ts';
 import {
   type AssignmentFixture,
   assignmentAdapters,
@@ -35,6 +37,7 @@ import type { OperatorQueueName } from '../operator-roster.ts';
 import type { OperatorQueues } from '../ports/assignment.ts';
 import { type AnnounceDeps, announceRun } from './announce-assignments.ts';
 import { type AssignDeps, fillOperator, offerQueue } from './assign-conversations.ts';
+import { runLineTick } from './places-in-line.ts';
 
 const dynamo = new DynamoDBClient({});
 
@@ -83,7 +86,11 @@ async function enqueue(fixture: AssignmentFixture, queues: readonly OperatorQueu
 }
 
 /** What announcing needs, on the fixture's tables; tickets and citizens are in-memory (none here). */
-function announceDeps(fixture: AssignmentFixture, notifier: RecordingNotifier): AnnounceDeps {
+function announceDeps(
+  fixture: AssignmentFixture,
+  notifier: RecordingNotifier,
+  timers: TimerMessage[] = [],
+): AnnounceDeps {
   return {
     operators: new DynamoOperatorRepository(fixture.operatorsTable),
     line: new DynamoWaitingLine(fixture.conversationsTable),
@@ -98,9 +105,10 @@ function announceDeps(fixture: AssignmentFixture, notifier: RecordingNotifier): 
     },
     citizens: { describe: async () => ({ verified: false }) },
     metrics: silentAssignmentMetrics,
-    timers: { schedule: async () => undefined },
+    timers: { schedule: async (timer) => void timers.push(timer) },
+    ticks: new DynamoLineTicks(fixture.idempotencyTable),
     clock: systemClock,
-    settings: { averageHandleSeconds: 600, queuePositionUpdates: 20, acceptSeconds: 20 },
+    settings: { averageHandleSeconds: 600, queuePositionUpdates: 20, acceptSeconds: 20, lineTickSeconds: 5 },
   };
 }
 
@@ -211,9 +219,13 @@ describe('exactly-once assignment (DynamoDB Local + SQS emulator)', () => {
     await putOperator(fixture.operatorsTable, operator);
     const notifier = new RecordingNotifier();
 
-    // Act
+    // Act: the run asks for the line tick; the tick tells the places.
+    const timers: TimerMessage[] = [];
+    const deps = announceDeps(fixture, notifier, timers);
     const run = await offerQueue(assignDeps(fixture), 'mfc');
-    await announceRun(announceDeps(fixture, notifier), run);
+    await announceRun(deps, run);
+    const [tick] = timers.filter((t) => t.kind === 'line.tick');
+    const tickOutcome = tick?.kind === 'line.tick' ? await runLineTick(deps, tick.periodStart) : undefined;
 
     // Assess: the first is with the operator (its citizen is told once the operator accepts); the
     // second is next, the third after it. One operator of one slot, ten minutes a conversation:
@@ -222,6 +234,7 @@ describe('exactly-once assignment (DynamoDB Local + SQS emulator)', () => {
       notifier.posts
         .filter((p) => p.connectionId === connectionOf.get(waiting[index]?.conversationId ?? ''))
         .map((p) => p.frame);
+    expect(tickOutcome).toMatchObject({ status: 'ticked', placesTold: 2 });
     expect(framesOf(0)).toEqual([]);
     expect(framesOf(1)).toEqual([
       expect.objectContaining({ state: 'queued', queuePosition: 1, etaSeconds: 600 }),

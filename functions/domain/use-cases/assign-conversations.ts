@@ -38,6 +38,8 @@ export interface AssignmentSettings {
   presenceLeaseSeconds: number;
   acceptSeconds: number;
   firstReplySeconds: number;
+  /** The period of the line tick (`places-in-line.ts`): stats and places go out at most once per period. */
+  lineTickSeconds: number;
 }
 
 /** What assigning needs: operators, the exactly-once store, the waiting line and the SQS queues. */

@@ -17,6 +17,8 @@
  *   accepted one without a reply within FIRST_REPLY_SECONDS is counted.
  * - `operator.freed`: a slot was freed (a ticket done, a transfer) → `fillOperator`.
  * - `queue.arrival`: a conversation was queued outside the assignment → `offerQueue`.
+ * - `line.tick`: the period's line tick (`places-in-line.ts`): `queue.stats` and places in line,
+ *   each only when changed, once per period.
  */
 import type { OperatorGraceTimer, SlaAssignTimer, TimerMessage } from '#events/timers.ts';
 import { queueNamed, SENIOR_QUEUE } from '../operator-roster.ts';
@@ -27,7 +29,7 @@ import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
 import { fillOperator, offerQueue } from './assign-conversations.ts';
 import { checkFirstReply, giveBackUnaccepted } from './miss-assignment.ts';
 import { moveConversation } from './move-conversation.ts';
-import { announceQueues, tellWaitingCitizen } from './places-in-line.ts';
+import { announceQueues, type LineTickOutcome, runLineTick, tellWaitingCitizen } from './places-in-line.ts';
 import { requeueHeld } from './requeue-held.ts';
 import { endLapsedLease } from './watch-presence.ts';
 
@@ -42,7 +44,8 @@ export type TimerOutcome =
   | { kind: 'operator.grace' | 'operator.lease'; status: 'requeued'; conversations: number }
   | { kind: 'assignment.accept'; status: 'requeued' }
   | { kind: 'assignment.firstReply'; status: 'replied' | 'missed' }
-  | { kind: 'operator.freed' | 'queue.arrival'; status: 'offered'; assigned: number };
+  | { kind: 'operator.freed' | 'queue.arrival'; status: 'offered'; assigned: number }
+  | ({ kind: 'line.tick' } & LineTickOutcome);
 
 export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promise<TimerOutcome> {
   if ('dueAt' in timer) {
@@ -78,6 +81,8 @@ export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promi
       await announceRun(deps, run, { touchedQueues: [timer.queue] });
       return { kind: timer.kind, status: 'offered', assigned: run.assignments.length };
     }
+    case 'line.tick':
+      return { kind: timer.kind, ...(await runLineTick(deps, timer.periodStart)) };
   }
 }
 
