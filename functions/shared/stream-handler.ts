@@ -9,13 +9,17 @@
  *   its SequenceNumber and Lambda resumes the shard from it.
  * - `sqs`: records of a standard queue, in parallel; a failed one comes back after its visibility.
  * - `sqs-fifo`: records in order; a failed record fails the rest of its message group
- *   (`skipGroupOnError`), so a group's order holds while the other groups go on.
+ *   (`skipGroupOnError`), so a group's order holds while the other groups go on. With
+ *   `concurrentGroups`, the batch's message groups run concurrently, each group's records one after
+ *   another in order (Powertools' FIFO processor, one per group: version 2.35 has no parallel FIFO
+ *   mode), and their failures are reported together.
  *
  * The sibling of `websocket/route-handler.ts`, which does the same for request/response routes.
  */
 import {
   BatchProcessor,
   EventType,
+  FullBatchFailureError,
   processPartialResponse,
   SqsFifoPartialProcessorAsync,
 } from '@aws-lambda-powertools/batch';
@@ -48,6 +52,11 @@ export interface StreamHandlerOptions<S extends StreamSource> {
   metrics?: boolean;
   /** Logged as a warning, with how many records failed, when any did. @default none */
   failureMessage?: string;
+  /**
+   * `sqs-fifo` only: the batch's message groups run concurrently (in order within each group), so a
+   * batch of ten conversations costs the longest group's time, not the sum. @default false
+   */
+  concurrentGroups?: boolean;
   /** Runs after the batch with its partial failures (e.g. to shorten their redelivery). */
   afterBatch?: (event: Sources[S]['event'], response: Sources[S]['response']) => Promise<void>;
 }
@@ -67,7 +76,14 @@ export function streamHandler<S extends StreamSource>(
   const base = middy<Sources[S]['event'], Sources[S]['response']>().use(injectLambdaContext(logger));
   const withMetrics = options.metrics ? base.use(logMetrics(metrics)) : base;
   return withMetrics.handler(async (event, context) => {
-    const response = await processBatch(source, event, processRecord, context);
+    const response =
+      source === 'sqs-fifo' && options.concurrentGroups
+        ? await processFifoGroups(
+            event as SQSEvent,
+            processRecord as (record: SQSRecord) => Promise<void>,
+            context,
+          )
+        : await processBatch(source, event, processRecord, context);
     if (options.failureMessage && response.batchItemFailures.length > 0) {
       logger.warn(options.failureMessage, { failed: response.batchItemFailures.length });
     }
@@ -96,4 +112,45 @@ function processBatch<S extends StreamSource>(
         skipGroupOnError: true,
       });
   }
+}
+
+/**
+ * A FIFO batch, its message groups concurrently: each group goes through its own FIFO processor
+ * (records in order, a failure fails the rest of that group only), the failures of every group are
+ * reported together, and a batch whose every record failed throws as Powertools does
+ * (`FullBatchFailureError`), so the whole batch comes back.
+ */
+async function processFifoGroups(
+  event: SQSEvent,
+  processRecord: (record: SQSRecord) => Promise<void>,
+  context: Context,
+): Promise<SQSBatchResponse> {
+  const groups = new Map<string, SQSRecord[]>();
+  for (const record of event.Records) {
+    const group = record.attributes.MessageGroupId ?? record.messageId;
+    groups.set(group, [...(groups.get(group) ?? []), record]);
+  }
+  const errors: Error[] = [];
+  const recording = async (record: SQSRecord) => {
+    try {
+      await processRecord(record);
+    } catch (error) {
+      errors.push(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+  };
+  const responses = await Promise.all(
+    [...groups.values()].map((Records) =>
+      processPartialResponse({ Records }, recording, new SqsFifoPartialProcessorAsync(), {
+        context,
+        skipGroupOnError: true,
+        throwOnFullBatchFailure: false,
+      }),
+    ),
+  );
+  const batchItemFailures = responses.flatMap((response) => response.batchItemFailures);
+  if (event.Records.length > 0 && batchItemFailures.length === event.Records.length) {
+    throw new FullBatchFailureError(errors);
+  }
+  return { batchItemFailures };
 }
