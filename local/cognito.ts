@@ -22,6 +22,7 @@ import {
   CognitoIdentityProviderClient,
   CreateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { reachableHost } from './config.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
 import { localUserPoolClientId, localUserPoolId } from './resolve.ts';
 import { resourcesOfType, type Template } from './template.ts';
@@ -31,7 +32,7 @@ export interface LocalCognito {
   region: string;
   userPoolId: string;
   clientId: string;
-  /** The Cognito API endpoint (InitiateAuth, …): `http://127.0.0.1:<COGNITO_PORT>`. */
+  /** The Cognito API endpoint (InitiateAuth, …): `http://<LOCAL_HOST>:<COGNITO_PORT>`. */
   endpoint: string;
   jwksUrl: string;
   /** Local only: the seeded accounts, to sign in with. */
@@ -57,15 +58,17 @@ const require = createRequire(import.meta.url);
 export async function startLocalCognito(options: {
   template: Template;
   port: number;
+  /** The address it binds to (`LOCAL_HOST`). */
+  host: string;
   region: string;
 }): Promise<LocalCognito> {
-  const { template, port, region } = options;
+  const { template, port, host, region } = options;
   const [pool] = resourcesOfType(template, 'AWS::Cognito::UserPool');
   const [client] = resourcesOfType(template, 'AWS::Cognito::UserPoolClient');
   if (!pool || !client) throw new Error('the template has no Cognito user pool and app client');
   const userPoolId = localUserPoolId(pool[0], region);
   const clientId = localUserPoolClientId(client[0]);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${reachableHost(host)}:${port}`;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'support-chat-cognito-'));
   writeSeedFiles(dataDir, { userPoolId, clientId, region, template, clientLogicalId: client[0] });
@@ -82,7 +85,7 @@ export async function startLocalCognito(options: {
   ].join(' ');
   const child: ChildProcess = spawn(process.execPath, ['-e', bootstrap], {
     cwd: dataDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_NO_WARNINGS: '1', DEBUG: '' },
+    env: { ...process.env, PORT: String(port), HOST: host, NODE_NO_WARNINGS: '1', DEBUG: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr?.on('data', (chunk: Buffer) => {
