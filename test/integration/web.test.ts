@@ -785,6 +785,7 @@ describe('the operator console', () => {
     });
     await page.getByRole('log').getByText('Есть новости по жалобе?').waitFor({ timeout: TIMEOUT });
     const titleMessage = await page.title();
+    const unreadWhileHidden = await page.getByText(/^непрочитанных: \d+$/).textContent();
     const announced = await notifications(page);
     await setHidden(page, false);
     const titleBack = await page.title();
@@ -809,8 +810,116 @@ describe('the operator console', () => {
     expect(refreshes).toEqual(['USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH']);
     expect(transcript).toContain('хочу подать жалобу на сотрудника');
     expect(titleMessage).toBe('(1) Консоль оператора');
+    expect(unreadWhileHidden).toBe('непрочитанных: 1');
     expect(announced.at(-1)).toEqual({ title: 'Консоль оператора', body: 'Новое сообщение гражданина' });
     expect(titleBack).toBe('Консоль оператора');
     expect(watch.errors).toEqual([]);
+  }, 90_000);
+  it('transfers to a senior with a reason; the senior sees the senior queue live, takes it, sets what is awaited and by when, then refuses with a reason and alternatives', async () => {
+    // Prepare: an operator for complaints with a citizen's conversation; a senior, online for complaints too.
+    const signIn = async (page: Page, role: 'operator' | 'senior') => {
+      const username = `web-${role}-${randomUUID().slice(0, 8)}`;
+      const password = await createStaffUser(httpUrl, username, [role]);
+      await page.goto(`${httpUrl}/console/`);
+      await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+      await page.getByLabel('Пароль', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Войти' }).click();
+      for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
+        await page.getByRole('checkbox', { name: skill }).uncheck();
+      if (role === 'senior') await page.getByRole('checkbox', { name: 'Старший' }).uncheck();
+      await page.getByRole('radio', { name: 'На линии' }).check();
+      await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+    };
+    const { page: operator } = await newPage(1280, 900);
+    const { page: senior } = await newPage(1280, 900);
+    const watches = [watchPage(operator), watchPage(senior)];
+    await signIn(operator, 'operator');
+    const { citizen, number } = await complainingCitizen(
+      `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`,
+    );
+    await operator.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    await signIn(senior, 'senior');
+    const seniorRow = senior
+      .getByRole('row')
+      .filter({ has: senior.getByRole('rowheader', { name: 'Старший' }) });
+    const operatorSeniorRows = await operator.getByRole('rowheader', { name: 'Старший' }).count();
+    const operatorSeniorSkill = await operator.getByRole('checkbox', { name: 'Старший' }).count();
+
+    // Act 1: the operator transfers it to a senior, saying why; the senior's queue shows it waiting, live.
+    const reason = `Гражданин просит руководителя ${randomUUID().slice(0, 6)}`;
+    await operator.getByLabel('Куда передать').selectOption('senior');
+    await operator.getByLabel('Причина', { exact: true }).fill(reason);
+    await operator.getByRole('button', { name: 'Передать' }).click();
+    await operator.getByText('Разговоров пока нет').waitFor({ timeout: TIMEOUT });
+    await seniorRow
+      .getByRole('cell')
+      .first()
+      .filter({ hasText: /^[1-9]\d*$/ })
+      .waitFor({ timeout: TIMEOUT });
+    const waitingForSenior = await seniorRow.textContent();
+
+    // Act 2: the senior serves the senior queue too, gets it with the transfer's reason, and works the ticket.
+    await senior.getByRole('checkbox', { name: 'Старший' }).check();
+    await senior.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    const transferNote = await senior
+      .getByRole('log')
+      .locator('.note')
+      .filter({ hasText: reason })
+      .textContent({ timeout: TIMEOUT });
+    const status = senior.getByLabel('Статус обращения', { exact: true });
+    const change = senior.getByRole('button', { name: 'Изменить статус' });
+    await status.selectOption('waiting');
+    await change.click();
+    const missingWhat = await senior
+      .getByRole('alert')
+      .filter({ hasText: 'Заполните' })
+      .textContent({ timeout: TIMEOUT });
+    await senior.getByLabel('Что ожидается').fill('скан паспорта');
+    await senior.getByLabel('До какого срока').fill('2027-01-15T12:00');
+    await change.click();
+    await senior.getByRole('heading', { name: 'Статус обращения: Ожидание' }).waitFor({ timeout: TIMEOUT });
+    const waiting = await frameWith(
+      citizen,
+      (f) => f.type === 'ticket.updated' && (f.ticket as { status: string }).status === 'waiting',
+      TIMEOUT,
+    );
+    await senior.getByLabel('Статус обращения', { exact: true }).selectOption('rejected');
+    await senior.getByLabel('Причина отказа').fill('Жалобы на сотрудников принимает ведомство');
+    await senior
+      .getByLabel('Альтернативы (по одной в строке)')
+      .fill('Подать жалобу в ведомство\nОбратиться в МФЦ');
+    await senior.getByRole('button', { name: 'Изменить статус' }).click();
+    await senior.getByRole('heading', { name: 'Статус обращения: Отказ' }).waitFor({ timeout: TIMEOUT });
+    const rejected = await frameWith(
+      citizen,
+      (f) => f.type === 'ticket.updated' && (f.ticket as { status: string }).status === 'rejected',
+      TIMEOUT,
+    );
+    const violations = await axeViolations(senior);
+    for (const page of [operator, senior]) await page.getByRole('radio', { name: 'Не в сети' }).check();
+    await citizen.close();
+
+    // Assess
+    expect(operatorSeniorRows).toBe(0);
+    expect(operatorSeniorSkill).toBe(0);
+    expect(waitingForSenior).toMatch(/^Старший[1-9]/);
+    expect(transferNote).toContain(`${reason}`);
+    expect(transferNote).toContain('Внутренняя заметка');
+    expect(missingWhat).toBe('Заполните поле «Что ожидается».');
+    expect(waiting.ticket).toMatchObject({
+      number,
+      statusLabel: 'Ожидание',
+      waitingFor: { what: 'скан паспорта', until: expect.stringMatching(/^2027-01-15T/) },
+    });
+    expect(rejected.ticket).toMatchObject({
+      number,
+      statusLabel: 'Отказ',
+      rejectReason: {
+        reason: 'Жалобы на сотрудников принимает ведомство',
+        alternatives: ['Подать жалобу в ведомство', 'Обратиться в МФЦ'],
+      },
+    });
+    expect(violations).toEqual([]);
+    expect(watches.flatMap((w) => [...w.errors, ...w.cspViolations])).toEqual([]);
   }, 90_000);
 });

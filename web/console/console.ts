@@ -160,6 +160,17 @@ class OperatorConsole {
     form.querySelector('input')?.focus();
   }
 
+  /** A refused request in words: the field to fill in for a BAD_REQUEST that names one. */
+  private errorText(answer: Frame): string {
+    const s = this.s;
+    const code = String((answer as { code?: string }).code ?? 'INTERNAL');
+    const details = (answer as { details?: { field?: string }[] }).details;
+    const field = details?.[0]?.field?.split('.')[0];
+    const label = field ? s.fieldNames[field] : undefined;
+    if (code === 'BAD_REQUEST' && label) return s.missingField(label);
+    return s.errors[code] ?? s.errors.INTERNAL ?? code;
+  }
+
   /** What went wrong with a sign-in step, in words. */
   private signInError(failure: unknown): string {
     const s = this.s;
@@ -665,7 +676,7 @@ class OperatorConsole {
             reply.value = '';
             replyError.textContent = '';
             this.renderTranscript();
-          } else replyError.textContent = s.error(String((answer as { code?: string }).code));
+          } else replyError.textContent = this.errorText(answer);
         },
       },
       h('label', { for: 'reply' }, s.reply),
@@ -720,6 +731,7 @@ class OperatorConsole {
       TRANSFER_TARGETS.map((t) => h('option', { value: t }, s.skillNames[t] ?? t)),
     );
     const reason = h('input', { id: 'transfer-reason', type: 'text', maxlength: 1000, required: true });
+    const transferError = h('p', { class: 'error', role: 'alert' });
     const transferForm = h(
       'form',
       {
@@ -735,9 +747,10 @@ class OperatorConsole {
           if (answer.type === 'conversation.transferred') {
             this.conversations.delete(conversation.id);
             this.selected = undefined;
+            this.announce(`${s.transferred}: ${conversation.ticket?.number ?? ''}`);
             this.renderList();
             this.renderDetail();
-          }
+          } else transferError.textContent = this.errorText(answer);
         },
       },
       h('label', { for: 'transfer-to' }, s.transferTo),
@@ -745,6 +758,7 @@ class OperatorConsole {
       h('label', { for: 'transfer-reason' }, s.reason),
       reason,
       h('button', { type: 'submit' }, s.transfer),
+      transferError,
     );
     replace(
       element,
@@ -827,7 +841,7 @@ class OperatorConsole {
           }
           const answer = await this.request(frame);
           if (answer.type === 'ticket.updated') this.onTicket((answer as { ticket: TicketView }).ticket);
-          else error.textContent = s.error(String((answer as { code?: string }).code));
+          else error.textContent = this.errorText(answer);
         },
       },
       h('h3', {}, `${s.status}: ${ticket.statusLabel}`),

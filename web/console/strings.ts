@@ -117,7 +117,24 @@ const ru = {
   >,
   connecting: 'Подключение…',
   connected: 'Подключено',
-  error: (code: string) => `Ошибка: ${code}`,
+  errors: {
+    BAD_REQUEST: 'Проверьте заполненные поля.',
+    FORBIDDEN: 'Это действие вам недоступно.',
+    NOT_FOUND: 'Не найдено: возможно, разговор уже закрыт или передан.',
+    CONFLICT: 'Так изменить нельзя: статус уже другой или такой переход не разрешён.',
+    RATE_LIMITED: 'Слишком часто. Подождите немного и повторите.',
+    PAYLOAD_TOO_LARGE: 'Слишком длинный текст.',
+    offline: 'Нет связи: не выполнено. Повторите после подключения.',
+    INTERNAL: 'Сбой на сервере. Повторите ещё раз.',
+  } as Record<string, string>,
+  fieldNames: {
+    waitingFor: 'Что ожидается',
+    rejectReason: 'Причина отказа',
+    reason: 'Причина',
+    text: 'Текст',
+    note: 'Комментарий для гражданина',
+  } as Record<string, string>,
+  missingField: (field: string) => `Заполните поле «${field}».`,
   transferred: 'Передано',
 };
 
@@ -236,7 +253,24 @@ const en: ConsoleStrings = {
   from: { citizen: 'Citizen', bot: 'Bot', operator: 'Operator', system: 'System' },
   connecting: 'Connecting…',
   connected: 'Connected',
-  error: (code: string) => `Error: ${code}`,
+  errors: {
+    BAD_REQUEST: 'Check the fields.',
+    FORBIDDEN: 'This action is not available to you.',
+    NOT_FOUND: 'Not found: the conversation may be closed or transferred already.',
+    CONFLICT: 'This change is not possible: the status has changed or the transition is not allowed.',
+    RATE_LIMITED: 'Too often. Wait a little and try again.',
+    PAYLOAD_TOO_LARGE: 'The text is too long.',
+    offline: 'No connection: not done. Try again once connected.',
+    INTERNAL: 'A server failure. Try again.',
+  },
+  fieldNames: {
+    waitingFor: 'What is awaited',
+    rejectReason: 'Reason for refusal',
+    reason: 'Reason',
+    text: 'Text',
+    note: 'Comment for the citizen',
+  },
+  missingField: (field: string) => `Fill in "${field}".`,
   transferred: 'Transferred',
 };
 
