@@ -296,6 +296,65 @@ describe('the web pages', () => {
     expect(read).toMatchObject({ type: 'ticket', ticket: { status: 'completed', feedback: { rating: 4 } } });
   });
 
+  it('shows in «Мои обращения» what is awaited and by when, then a refusal with its reason and alternatives, live', async () => {
+    // Prepare: a ticket of the portal form, which an operator moves to waiting.
+    const email = uniqueEmail('portal-wait');
+    const created = (await (
+      await fetch(`${httpUrl}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contact: email,
+          text: 'Не проходит оплата пошлины',
+          category: 'applications',
+        }),
+      })
+    ).json()) as { ticketId: string; number: string };
+    const signed = await createAndSignIn(httpUrl, `web-wait-${randomUUID().slice(0, 8)}`, ['operator']);
+    const staff = await ChatClient.connect(wsUrl, { token: signed.idToken });
+    const setStatus = (frame: Record<string, unknown>) =>
+      staff.request({ action: 'ticket.setStatus', ticketId: created.ticketId, ...frame });
+    await setStatus({ status: 'in_progress' });
+    await setStatus({
+      status: 'waiting',
+      waitingFor: { what: 'скан квитанции', until: '2027-01-15T12:00:00Z' },
+    });
+    const { page } = await newPage(360, 740);
+
+    // Act: the citizen identifies with the same e-mail; meanwhile the operator refuses.
+    await openWidget(page);
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(email);
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('textbox', { name: 'Код из сообщения' }).fill(await codeFromOutbox(httpUrl, email));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    const ticket = page.getByRole('listitem').filter({ hasText: created.number });
+    await ticket.getByText('Ожидается:').waitFor({ timeout: TIMEOUT });
+    const waiting = await ticket.textContent();
+    await setStatus({
+      status: 'rejected',
+      rejectReason: {
+        reason: 'Оплата проходит на портале банка',
+        alternatives: ['Оплатить в банке', 'Оплатить в МФЦ'],
+      },
+    });
+    await ticket.getByText('Причина отказа:').waitFor({ timeout: TIMEOUT });
+    const refused = await ticket.textContent();
+    const alternatives = await ticket.getByRole('list').first().getByRole('listitem').allTextContents();
+    const violations = await axeViolations(page);
+    await staff.close();
+
+    // Assess
+    expect(waiting).toContain('Ожидание');
+    expect(waiting).toMatch(/Ожидается: скан квитанции до 15\.01\.2027/);
+    expect(refused).toContain('Отказ');
+    expect(refused).toContain('Причина отказа: Оплата проходит на портале банка');
+    expect(refused).toContain('Что можно сделать');
+    expect(alternatives).toEqual(['Оплатить в банке', 'Оплатить в МФЦ']);
+    expect(violations).toEqual([]);
+  });
+
   it('say every identification error in words, the lock with its countdown', async () => {
     // Prepare
     const { page } = await newPage(360, 740);
