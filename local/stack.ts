@@ -1,7 +1,8 @@
 /**
  * The whole system on one machine: synthesizes the CDK stack, starts the emulators, creates the
  * template's resources on them, loads the template's functions with their environments, and serves
- * the WebSocket gateway, the SQS and DynamoDB stream event source mappings and the HTTP side. `stop()` undoes it all.
+ * the WebSocket gateway, the SQS and DynamoDB stream event source mappings, the EventBridge
+ * Scheduler schedules and the HTTP side. `stop()` undoes it all.
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -17,10 +18,12 @@ import { type Poller, startPoller } from './pollers.ts';
 import { claimPort } from './ports.ts';
 import { arnOf, type LocalAccount } from './resolve.ts';
 import { createResources } from './resources.ts';
+import { type LocalSchedules, startSchedules } from './schedules.ts';
 import { startStreamPoller } from './stream-pollers.ts';
 import { synthesizeTemplate } from './synth.ts';
 import {
   httpApiRoutes,
+  scheduleSpecs,
   sqsEventSourceMappings,
   streamEventSourceMappings,
   type Template,
@@ -37,6 +40,8 @@ export interface LocalStack {
   /** The environment the functions run with (table names, queue URLs, endpoints, credentials). */
   functionEnv: Record<string, string>;
   functions: Map<string, LocalFunction>;
+  /** The EventBridge Scheduler schedules of the template, run here: their period in seconds by logical id. */
+  schedulePeriods: ReadonlyMap<string, number>;
   /** The local Cognito of the operators, with its seeded accounts. */
   cognito: LocalCognito;
   startupMs: number;
@@ -174,6 +179,18 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       );
     }
 
+    // EventBridge Scheduler's schedules, at the template's rate or the `local:rateEnv` override.
+    const schedules: LocalSchedules = startSchedules({
+      specs: scheduleSpecs(template),
+      template,
+      functions,
+      env: process.env,
+      region: config.AWS_REGION,
+      accountId: ACCOUNT_ID,
+      log,
+    });
+    cleanups.push(() => schedules.stop());
+
     const httpUrl = `http://${host}:${http.port}`;
     const wsUrl = `ws://${host}:${gateway.port}/`;
     serveWebPages(http, { connectSources: [wsUrl, cognito.endpoint] });
@@ -195,6 +212,7 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       wsUrl,
       functionEnv: { ...functionEnv, ...awsEnvironment(config, emulators) },
       functions,
+      schedulePeriods: schedules.periods,
       cognito,
       startupMs: performance.now() - started,
       stop,
