@@ -60,10 +60,11 @@ describe('the emulators started by a process that is killed', () => {
     );
     expect(jvms).toHaveLength(1);
     leftovers.push(...jvms);
+    const [jvm] = jvms as [number];
 
     starter.kill('SIGKILL');
     const deadline = Date.now() + 15_000;
-    while (alive(jvms[0]) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(alive(jvms[0])).toBe(false);
+    while (alive(jvm) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(alive(jvm)).toBe(false);
   }, 90_000);
 });

@@ -5,7 +5,7 @@
  */
 import { startEmulators } from '../../local/emulators.ts';
 
-const [dynamoDbPort, awsPort] = process.argv.slice(2).map(Number);
+const [dynamoDbPort = 0, awsPort = 0] = process.argv.slice(2).map(Number);
 const emulators = await startEmulators({ dynamoDbPort, awsPort, host: '127.0.0.1', region: 'eu-central-1' });
 process.stdout.write(`ready ${emulators.dynamoDbEndpoint}\n`);
 setInterval(() => {}, 60_000);
