@@ -104,11 +104,12 @@ export function assignmentDeps() {
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,
   });
+  const ticketRepository = new DynamoTicketRepository({
+    ticketsTable: config.ticketsTable,
+    conversationsTable: config.conversationsTable,
+  });
   const tickets = new UseCaseAssignmentTickets({
-    tickets: new DynamoTicketRepository({
-      ticketsTable: config.ticketsTable,
-      conversationsTable: config.conversationsTable,
-    }),
+    tickets: ticketRepository,
     conversations,
     citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
     connections,
@@ -128,7 +129,10 @@ export function assignmentDeps() {
     connections,
     notifier,
     tickets,
-    citizens: new SessionCitizenDirectory(new DynamoSessionRepository(config.sessionsTable)),
+    citizens: new SessionCitizenDirectory(
+      new DynamoSessionRepository(config.sessionsTable),
+      ticketRepository,
+    ),
     notes: new DynamoNoteRepository(config.notesTable),
     ticks: new DynamoLineTicks(config.idempotencyTable),
     metrics: assignmentMetrics,
