@@ -39,10 +39,20 @@ export async function startEmulators(options: {
   const stderr: string[] = [];
   dynamo.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const dynamoDbEndpoint = `http://127.0.0.1:${options.dynamoDbPort}`;
-  const [fauxqs] = await Promise.all([
+  const started = await Promise.allSettled([
     startFauxqs({ port: options.awsPort, logger: false, defaultRegion: options.region }),
     waitForDynamoDb(dynamoDbEndpoint, options.region, dynamo, stderr),
   ]);
+  const [fauxqsStarted, dynamoAnswered] = started;
+  if (fauxqsStarted.status === 'rejected' || dynamoAnswered.status === 'rejected') {
+    // A start that failed half-way leaves no JVM behind (it would load the machine for nothing).
+    if (fauxqsStarted.status === 'fulfilled') await fauxqsStarted.value.stop();
+    await stopChild(dynamo);
+    throw fauxqsStarted.status === 'rejected'
+      ? fauxqsStarted.reason
+      : (dynamoAnswered as PromiseRejectedResult).reason;
+  }
+  const fauxqs = fauxqsStarted.value;
   return {
     dynamoDbEndpoint,
     awsEndpoint: `http://127.0.0.1:${fauxqs.port}`,

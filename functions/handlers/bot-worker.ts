@@ -13,6 +13,7 @@ import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-reposi
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
+import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
@@ -46,6 +47,7 @@ const deps = {
     timeoutMs: config.postTimeoutMs,
   }),
   escalations: new SqsEscalationQueue(config.escalationQueueUrl),
+  ledger: new DynamoFollowUpLedger(config.conversationsTable),
   responder: bot,
   dialogue: knowledgeBase.dialogue,
   clock: systemClock,

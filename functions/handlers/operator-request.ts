@@ -11,6 +11,7 @@ import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-re
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
+import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
@@ -45,6 +46,7 @@ const deps = {
     timeoutMs: config.postTimeoutMs,
   }),
   escalations: new SqsEscalationQueue(config.escalationQueueUrl),
+  ledger: new DynamoFollowUpLedger(config.conversationsTable),
   speaker: createBot(knowledgeBase),
   dialogue: knowledgeBase.dialogue,
   clock: systemClock,

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
@@ -119,6 +120,7 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
       log,
       notifier,
       escalations,
+      ledger: new DynamoFollowUpLedger(tables.conversationsTable),
       responder: bot,
       dialogue,
       ...common,
