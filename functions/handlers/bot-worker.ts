@@ -12,8 +12,8 @@ import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-re
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
-import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
+import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';

@@ -107,9 +107,11 @@ export class Assignment extends Construct {
       .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send');
     new FunctionSchedule(this, 'ReconcilerSchedule', {
       target: this.reconciler,
-      every: props.reconcileEvery ?? Duration.minutes(1),
+      rate: props.reconcileEvery ?? Duration.minutes(1),
       description: 'Runs the reconciler of the waiting line',
-      localPeriodVariable: 'RECONCILE_SECONDS',
+      localRateEnv: 'RECONCILE_SECONDS',
+      // A missed run is not worth repeating: the next one comes a period later and does it all.
+      retryAttempts: 0,
     });
     this.functions = [this.escalationConsumer, this.timerConsumer, this.reconciler];
 

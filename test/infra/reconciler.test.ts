@@ -4,7 +4,7 @@
  * that function and nothing else; the ledger's index; the repairs' alarm.
  */
 import { describe, expect, it } from 'vitest';
-import { schedules } from '../../local/template.ts';
+import { scheduleSpecs } from '../../local/template.ts';
 import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
@@ -24,13 +24,15 @@ describe('the reconciler schedule', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: { Arn: { 'Fn::GetAtt': [functionId, 'Arn'] } },
     });
-    expect(schedule.Metadata?.['local:periodVariable']).toBe('RECONCILE_SECONDS');
-    expect(schedules(template.toJSON() as never)).toContainEqual({
-      logicalId: scheduleId,
-      functionId,
-      rateSeconds: 60,
-      periodVariable: 'RECONCILE_SECONDS',
-    });
+    expect(schedule.Metadata?.['local:rateEnv']).toBe('RECONCILE_SECONDS');
+    expect(scheduleSpecs(template.toJSON() as never)).toContainEqual(
+      expect.objectContaining({
+        logicalId: scheduleId,
+        functionId,
+        rateSeconds: 60,
+        rateEnv: 'RECONCILE_SECONDS',
+      }),
+    );
   });
 
   it('runs at the rate of the reconcileMinutes context key', () => {
@@ -39,7 +41,7 @@ describe('the reconciler schedule', () => {
     expect(five.Properties.ScheduleExpression).toBe('rate(5 minutes)');
   });
 
-  it("gives the schedule a role that Scheduler of this account only may assume and that may only invoke the reconciler", () => {
+  it('gives the schedule a role that Scheduler of this account only may assume and that may only invoke the reconciler', () => {
     const roleId = (schedule.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn[
       'Fn::GetAtt'
     ][0];

@@ -14,8 +14,8 @@ import type {
   ConversationLog,
   OperatorMessageAppend,
 } from '#domain/ports/conversations.ts';
-import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
+import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
 import { cancellationReasons, conditionFailedAt, isLostRace } from './transactions.ts';
 

@@ -25,8 +25,8 @@ import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
 import { offerQueue } from './assign-conversations.ts';
-import { tellWaitingCitizen } from './places-in-line.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
+import { tellWaitingCitizen } from './places-in-line.ts';
 import { estimateWait } from './queue-estimate.ts';
 
 export interface AdmitEscalationDeps extends AssignmentDeps {

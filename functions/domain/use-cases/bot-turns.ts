@@ -12,8 +12,8 @@ import { type BotSaying, type EscalationTurn, escalationRecord } from '../escala
 import { type StoredMessage, toChatMessage } from '../messages.ts';
 import type { EscalationQueue } from '../ports/bot.ts';
 import type { MessageRepository } from '../ports/conversations.ts';
-import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { Connection } from '../sessions.ts';

@@ -15,7 +15,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SessionCitizenDirectory, UseCaseAssignmentTickets } from '#adapters/assignment-tickets.ts';
@@ -53,6 +59,7 @@ import { type ReconcileDeps, type RepairKind, reconcile } from './reconcile.ts';
 
 const env = (name: string) => process.env[name] as string;
 const dynamo = new DynamoDBClient({});
+const dynamoDocuments = DynamoDBDocumentClient.from(dynamo);
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
 /** The process died here: nothing after it runs. */
@@ -135,14 +142,20 @@ async function scanItems(table: string): Promise<Record<string, unknown>[]> {
   return Items.map((item) => unmarshall(item));
 }
 
-/** Every visible message of the fixture's operator queues (hidden afterwards: each case looks once). */
-async function entriesOf(fixture: AssignmentFixture, conversationId: string): Promise<QueueEntry[]> {
+/**
+ * The live entries of a conversation in the fixture's operator queues: every visible message is
+ * received (and stays hidden: each case looks once); a stale entry of this conversation is deleted
+ * on the way, as an assigning function does, since FIFO hands out nothing more of its group while
+ * it is in flight.
+ */
+async function liveEntriesOf(fixture: AssignmentFixture, conversation: Conversation): Promise<QueueEntry[]> {
   const found: QueueEntry[] = [];
   for (const queue of OPERATOR_QUEUES) {
+    const url = fixture.queueUrls[queue];
     for (;;) {
       const { Messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
-          QueueUrl: fixture.queueUrls[queue],
+          QueueUrl: url,
           MaxNumberOfMessages: 10,
           VisibilityTimeout: 60,
           WaitTimeSeconds: 0,
@@ -151,7 +164,10 @@ async function entriesOf(fixture: AssignmentFixture, conversationId: string): Pr
       if (Messages.length === 0) break;
       for (const message of Messages) {
         const entry = queueEntrySchema.parse(JSON.parse(message.Body ?? ''));
-        if (entry.conversationId === conversationId) found.push(entry);
+        if (entry.conversationId !== conversation.conversationId) continue;
+        if (entry.entryId === conversation.queueEntryId) found.push(entry);
+        else
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
       }
     }
   }
@@ -160,6 +176,7 @@ async function entriesOf(fixture: AssignmentFixture, conversationId: string): Pr
 
 interface Harness {
   fixture: AssignmentFixture;
+  escalationQueueUrl: string;
   faults: FaultInjector;
   deps: ReconcileDeps;
   notifier: RecordingNotifier;
@@ -248,7 +265,7 @@ async function harness(settings: Partial<ReconcileDeps['settings']> = {}): Promi
       ...settings,
     },
   };
-  return { fixture, faults, deps, notifier, timers, breaches, repairs };
+  return { fixture, escalationQueueUrl, faults, deps, notifier, timers, breaches, repairs };
 }
 
 /** How a case ends: assigned exactly once and announced, or waiting in exactly one queue with its timer. */
@@ -298,9 +315,7 @@ async function expectSettled(
   }
   expect(conversation, context).toMatchObject({ state: 'queued', queue: expected.queue });
   expect(holders, `${context}: still held`).toEqual([]);
-  const live = (await entriesOf(h.fixture, conversationId)).filter(
-    (e) => e.entryId === conversation.queueEntryId,
-  );
+  const live = await liveEntriesOf(h.fixture, conversation);
   expect(
     live.map((e) => e.queue),
     `${context}: live queue entries`,
@@ -318,7 +333,9 @@ interface Flow<S> {
   prepare(h: Harness): Promise<S>;
   /** What the function does (the same call is the redelivery). */
   run(h: Harness, state: S): Promise<unknown>;
-  expected(state: S): { state: 'operator'; operatorId?: string } | { state: 'queued'; queue: OperatorQueueName };
+  expected(
+    state: S,
+  ): { state: 'operator'; operatorId?: string } | { state: 'queued'; queue: OperatorQueueName };
   /** Further checks once settled. */
   alsoCheck?(h: Harness, state: S, context: string): Promise<void>;
 }
@@ -425,8 +442,15 @@ describe('the waiting line under crashes: every flow, every crash point, then re
     const flow: Flow<{ conversation: Conversation; event: EscalationEvent }> = {
       async prepare() {
         const base = waitingConversation('legal', new Date());
-        const { queue: _q, queuedAt: _a, queueEntryId: _e, dispatchedAttempt: _d, ticketId: _t, ticketNumber: _n, ...rest } =
-          base;
+        const {
+          queue: _q,
+          queuedAt: _a,
+          queueEntryId: _e,
+          dispatchedAttempt: _d,
+          ticketId: _t,
+          ticketNumber: _n,
+          ...rest
+        } = base;
         const event: EscalationEvent = {
           conversationId: base.conversationId,
           sessionId: base.sessionId,
@@ -554,5 +578,108 @@ describe('the waiting line under crashes: every flow, every crash point, then re
       },
     };
     crashPoints.accept = await crashEverywhere(h, flow);
+  });
+});
+
+describe('the reconciler finishes what no retry reaches (DynamoDB Local + SQS emulator)', () => {
+  it('publishes the escalation of a conversation queued by operator.request whose publish never happened, and the consumer admits it once', async () => {
+    // Prepare: the conversation as the turn's commit left it — queued, its escalation and the
+    // follow-up "publish attempt 1" — and then nothing (the route died, or SQS refused).
+    const h = await harness();
+    const base = waitingConversation('auth', new Date());
+    const {
+      queue: _q,
+      queuedAt: _a,
+      queueEntryId: _e,
+      dispatchedAttempt: _d,
+      ticketId: _t,
+      ticketNumber: _n,
+      ...rest
+    } = base;
+    const event: EscalationEvent = {
+      conversationId: base.conversationId,
+      sessionId: base.sessionId,
+      attempt: 1,
+      category: 'auth',
+      reason: 'citizen_request',
+      intake: { problem: 'не приходит код' },
+      lang: 'ru',
+      escalatedAt: new Date().toISOString(),
+    };
+    const writtenAt = new Date(Date.now() - 2_000).toISOString();
+    await dynamoDocuments.send(
+      new PutCommand({
+        TableName: h.fixture.conversationsTable,
+        Item: {
+          ...rest,
+          escalation: { event, seq: 3 },
+          followUps: { escalation: { attempt: 1 } },
+          followUpsAt: writtenAt,
+          followUpsDue: 'due',
+        },
+      }),
+    );
+
+    // Act
+    const repairs = await reconcile(h.deps);
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: h.escalationQueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+      }),
+    );
+    const published = Messages.map((m) => JSON.parse(m.Body ?? '') as EscalationEvent);
+    const again = await reconcile(h.deps);
+    await admitEscalation(h.deps, published[0] as EscalationEvent);
+
+    // Assess
+    expect(repairs.escalation).toBe(1);
+    expect(again.escalation).toBeUndefined();
+    expect(published).toEqual([event]);
+    await expectSettled(h, base.conversationId, { state: 'queued', queue: 'auth' }, 'after the admission');
+  });
+
+  it('records the disconnect of an operator online with no connection (a $disconnect that never ran) and starts the grace timer', async () => {
+    // Prepare: online, lease running, but no connection anywhere and no disconnect recorded.
+    const h = await harness();
+    const ghost = onlineOperator(randomUUID(), ['general'], 3);
+    await putOperator(h.fixture.operatorsTable, ghost);
+
+    // Act
+    const repairs = await reconcile(h.deps);
+    const stored = await h.deps.operators.get(ghost.operatorId);
+
+    // Assess
+    expect(repairs.ghost_operator).toBe(1);
+    expect(stored?.disconnectedAt).toBeDefined();
+    expect(h.timers).toContainEqual(
+      expect.objectContaining({
+        kind: 'operator.grace',
+        operatorId: ghost.operatorId,
+        disconnectedAt: stored?.disconnectedAt,
+      }),
+    );
+  });
+
+  it('does the work of an SLA timer that never fired: a conversation waiting past SLA_ASSIGN_SECONDS moves to the senior queue, counted once', async () => {
+    // Prepare: waiting in `legal` for 10 s with an SLA of 2 s, and no timer anywhere.
+    const h = await harness({ slaAssignSeconds: 2 });
+    const conversation = await waiting(h, 'legal', 10);
+
+    // Act
+    const repairs = await reconcile(h.deps);
+    const again = await reconcile(h.deps);
+
+    // Assess
+    expect(repairs.sla_timer).toBe(1);
+    expect(again.sla_timer).toBeUndefined();
+    expect(h.breaches).toEqual(['legal']);
+    await expectSettled(
+      h,
+      conversation.conversationId,
+      { state: 'queued', queue: SENIOR_QUEUE },
+      'after the repair',
+    );
   });
 });

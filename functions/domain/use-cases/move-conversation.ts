@@ -22,8 +22,8 @@ import type { Conversation } from '../conversations.ts';
 import { type OperatorQueueName, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { AssignmentStore, OperatorQueues, WaitingLine } from '../ports/assignment.ts';
 import type { ConversationRepository } from '../ports/conversations.ts';
-import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
@@ -70,12 +70,12 @@ export async function moveConversation(
   const conversation = await deps.conversations.get(move.conversationId);
   if (!conversation) return { status: 'not_movable' };
   const withOperator = conversation.state === 'operator';
-  if (
-    withOperator &&
-    (move.fromOperatorId === undefined || conversation.operatorId !== move.fromOperatorId)
-  ) {
+  // A move from an operator (a transfer, a requeue) only while they hold it: a repeat after it
+  // left them (a retried transfer, a redelivered timer) moves nothing again.
+  if (move.fromOperatorId !== undefined && conversation.operatorId !== move.fromOperatorId) {
     return { status: 'not_movable' };
   }
+  if (withOperator && move.fromOperatorId === undefined) return { status: 'not_movable' };
   if (!withOperator && conversation.state !== 'queued') return { status: 'not_movable' };
   const from = withOperator ? conversation.assignedQueue : conversation.queue;
   const queuedAt = conversation.queuedAt ?? move.now.toISOString();
@@ -116,7 +116,9 @@ function moveFollowUps(
   return {
     entry: { conversationId, queue: to, entryId: entry.entryId, queuedAt: entry.queuedAt },
     timers: [
-      ...(to === SENIOR_QUEUE ? [] : [{ kind: 'sla.assign' as const, conversationId, entryId: entry.entryId, dueAt }]),
+      ...(to === SENIOR_QUEUE
+        ? []
+        : [{ kind: 'sla.assign' as const, conversationId, entryId: entry.entryId, dueAt }]),
       { kind: 'queue.arrival', queue: to },
       ...(withOperator && move.fromOperatorId
         ? [{ kind: 'operator.freed' as const, operatorId: move.fromOperatorId }]

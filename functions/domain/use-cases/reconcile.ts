@@ -22,19 +22,14 @@
  */
 import type { FollowUpKind } from '#events/follow-ups.ts';
 import type { Conversation } from '../conversations.ts';
-import { isPresent, OPERATOR_QUEUES, type Operator, SENIOR_QUEUE } from '../operator-roster.ts';
+import { isPresent, OPERATOR_QUEUES, type Operator, queueNamed, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { EscalationQueue } from '../ports/bot.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
-import {
-  type Assignment,
-  type AssignmentSettings,
-  announceRun,
-  offerQueue,
-  queueNamed,
-} from './assign-conversations.ts';
-import { type FireTimerDeps, fireTimer } from './fire-timer.ts';
+import { announceRun } from './announce-assignments.ts';
+import { type Assignment, type AssignmentSettings, offerQueue } from './assign-conversations.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
+import { type FireTimerDeps, fireTimer } from './fire-timer.ts';
 import { requeueHeld } from './requeue-held.ts';
 
 export const REPAIR_KINDS = [
@@ -131,9 +126,11 @@ async function announceAgain(deps: ReconcileDeps, conversation: Conversation, op
 async function reconcileOperators(deps: ReconcileDeps, count: Count): Promise<void> {
   const { operatorGraceSeconds, reconcileAfterSeconds } = deps.settings;
   const overdue = secondsAgo(deps, operatorGraceSeconds + reconcileAfterSeconds);
-  const [online, away, offline] = await Promise.all(
-    (['online', 'away', 'offline'] as const).map((status) => deps.operators.listWithStatus(status)),
-  );
+  const [online, away, offline] = await Promise.all([
+    deps.operators.listWithStatus('online'),
+    deps.operators.listWithStatus('away'),
+    deps.operators.listWithStatus('offline'),
+  ]);
   for (const listed of [...online, ...away]) {
     const operator = await deps.operators.get(listed.operatorId);
     if (!operator || operator.status === 'offline') continue;
