@@ -107,11 +107,12 @@ export function assignmentDeps() {
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,
   });
+  const ticketRepository = new DynamoTicketRepository({
+    ticketsTable: config.ticketsTable,
+    conversationsTable: config.conversationsTable,
+  });
   const tickets = new UseCaseAssignmentTickets({
-    tickets: new DynamoTicketRepository({
-      ticketsTable: config.ticketsTable,
-      conversationsTable: config.conversationsTable,
-    }),
+    tickets: ticketRepository,
     conversations,
     citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
     connections,
@@ -131,7 +132,10 @@ export function assignmentDeps() {
     connections,
     notifier,
     tickets,
-    citizens: new SessionCitizenDirectory(new DynamoSessionRepository(config.sessionsTable)),
+    citizens: new SessionCitizenDirectory(
+      new DynamoSessionRepository(config.sessionsTable),
+      ticketRepository,
+    ),
     notes: new DynamoNoteRepository(config.notesTable),
     ledger: new DynamoFollowUpLedger(config.conversationsTable),
     metrics: assignmentMetrics,

@@ -8,13 +8,8 @@
  * `activeChats` moves only together with the set `conversations` of what the operator holds, so a
  * release of a conversation that is not in the set (a repeat) changes nothing.
  */
-import {
-  type CancellationReason,
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-  TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/conversations.ts';
 import type {
   Assignee,
@@ -24,17 +19,15 @@ import type {
   PlacementSource,
   QueuePlacement,
 } from '#domain/ports/assignment.ts';
+import type { Sleeper } from '#domain/ports/system.ts';
+import { CONTENDED_MOVE_RETRY, LOST_RACE, type RetryPolicy, withRetry } from '#domain/retry.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
+import { timerSleeper } from '../system.ts';
 import { readConversation, readOperator } from './assignment-items.ts';
 import { documentClient } from './document-client.ts';
 import { followUpsWrite } from './follow-up-ledger.ts';
 import { conversationItem } from './item-schemas.ts';
-import { cancellationReasons, conditionFailedAt } from './transactions.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** Tries of a move that met other transactions (each one re-checks its conditions). */
-const MAX_PLACE_ATTEMPTS = 5;
+import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
 
 export interface AssignmentTables {
   conversationsTable: string;
@@ -42,7 +35,14 @@ export interface AssignmentTables {
 }
 
 export class DynamoAssignmentStore implements AssignmentStore {
-  constructor(private readonly tables: AssignmentTables) {}
+  constructor(
+    private readonly tables: AssignmentTables,
+    /** How a move that met other transactions tries again (each try re-checks its conditions). */
+    private readonly retry: { sleeper: Sleeper; policy: RetryPolicy } = {
+      sleeper: timerSleeper,
+      policy: CONTENDED_MOVE_RETRY,
+    },
+  ) {}
 
   async assign(entry: QueueEntry, assignee: Assignee, now: Date): Promise<AssignOutcome> {
     const at = now.toISOString();
@@ -88,13 +88,13 @@ export class DynamoAssignmentStore implements AssignmentStore {
         },
       },
     ];
-    const outcome = await commit(items);
-    if (outcome === 'committed') {
+    const outcome = await transactWrite(items);
+    if (outcome.status === 'committed') {
       const conversation = await this.conversation(entry.conversationId);
       if (!conversation) throw new Error('an assigned conversation vanished');
       return { status: 'assigned', conversation };
     }
-    if (outcome === 'contended') return { status: 'contended' };
+    if (outcome.status === 'contended') return { status: 'contended' };
     if (conditionFailedAt(outcome, 0)) return { status: 'stale' };
     return { status: 'operator_full' };
   }
@@ -138,7 +138,6 @@ export class DynamoAssignmentStore implements AssignmentStore {
     conversationId: string,
     placement: QueuePlacement,
     from: PlacementSource,
-    attempt = 1,
   ): Promise<MoveOutcome> {
     const followUps = followUpsWrite(placement.followUps, placement.now.toISOString());
     const values: Record<string, unknown> = {
@@ -189,7 +188,7 @@ export class DynamoAssignmentStore implements AssignmentStore {
         throw error;
       }
     }
-    const outcome = await commit([
+    const moveItems: TransactItem[] = [
       {
         Update: {
           TableName: this.tables.conversationsTable,
@@ -210,15 +209,18 @@ export class DynamoAssignmentStore implements AssignmentStore {
         },
       },
       { Update: this.releaseUpdate(conversationId, fromOperatorId) },
-    ]);
-    if (outcome === 'contended') {
-      // Another transaction touched the conversation or the operator: the conditions decide again.
-      if (attempt >= MAX_PLACE_ATTEMPTS)
-        throw new Error('moving the conversation kept meeting other transactions');
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
-      return this.place(conversationId, placement, from, attempt + 1);
-    }
-    if (outcome !== 'committed') return { status: 'not_movable' };
+    ];
+    // Another transaction touched the conversation or the operator: the conditions decide again.
+    const outcome = await withRetry(
+      this.retry.sleeper,
+      this.retry.policy,
+      async () => {
+        const tried = await transactWrite(moveItems);
+        return tried.status === 'contended' ? LOST_RACE : tried;
+      },
+      () => new Error('moving the conversation kept meeting other transactions'),
+    );
+    if (outcome.status !== 'committed') return { status: 'not_movable' };
     const conversation = await this.conversation(conversationId);
     if (!conversation) throw new Error('a moved conversation vanished');
     return { status: 'moved', conversation, releasedOperatorId: fromOperatorId };
@@ -289,25 +291,5 @@ export class DynamoAssignmentStore implements AssignmentStore {
 
   private async conversation(conversationId: string): Promise<Conversation | undefined> {
     return readConversation(this.tables.conversationsTable, conversationId);
-  }
-}
-
-type CommitOutcome = 'committed' | 'contended' | CancellationReason[];
-
-/**
- * Commits the transaction. A conflict with another transaction is `contended` (nothing written);
- * a failed condition returns the reasons by item; anything else (throttling, validation) throws.
- */
-async function commit(items: TransactItem[]): Promise<CommitOutcome> {
-  try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
-    return 'committed';
-  } catch (error) {
-    if (error instanceof TransactionConflictException) return 'contended';
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const reasons = cancellationReasons(error);
-    if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return reasons;
-    if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'contended';
-    throw error;
   }
 }

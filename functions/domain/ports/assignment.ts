@@ -8,6 +8,7 @@
  */
 import type { FollowUps } from '#events/follow-ups.ts';
 import type { Lang } from '#events/lang.ts';
+import type { AssignedCitizen } from '#events/operator-frames.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
 import type { TicketView } from '#events/tickets.ts';
 import type { Conversation } from '../conversations.ts';
@@ -165,7 +166,7 @@ export interface AssignmentTickets {
 
 /** What the citizen's side of an assignment shows an operator. */
 export interface CitizenDirectory {
-  describe(sessionId: string): Promise<{ verified: boolean; maskedPhone?: string }>;
+  describe(sessionId: string): Promise<AssignedCitizen>;
 }
 
 /** Assignment metrics (EMF): docs/requirements.md#sla's time to assignment and SLA breaches. */

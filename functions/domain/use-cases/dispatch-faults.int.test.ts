@@ -208,11 +208,12 @@ async function harness(settings: Partial<ReconcileDeps['settings']> = {}): Promi
   const adapters = assignmentAdapters(fixture);
   const conversations = new DynamoConversationRepository(fixture.conversationsTable);
   const connections = new DynamoConnectionRepository(env('CONNECTIONS_TABLE'));
+  const ticketRepository = new DynamoTicketRepository({
+    ticketsTable: env('TICKETS_TABLE'),
+    conversationsTable: fixture.conversationsTable,
+  });
   const tickets = new UseCaseAssignmentTickets({
-    tickets: new DynamoTicketRepository({
-      ticketsTable: env('TICKETS_TABLE'),
-      conversationsTable: fixture.conversationsTable,
-    }),
+    tickets: ticketRepository,
     conversations,
     citizenSessions: new DynamoCitizenSessionLookup(env('SESSIONS_TABLE')),
     connections,
@@ -241,7 +242,10 @@ async function harness(settings: Partial<ReconcileDeps['settings']> = {}): Promi
     conversations,
     messages: new DynamoMessageRepository(env('MESSAGES_TABLE')),
     connections,
-    citizens: new SessionCitizenDirectory(new DynamoSessionRepository(env('SESSIONS_TABLE'))),
+    citizens: new SessionCitizenDirectory(
+      new DynamoSessionRepository(env('SESSIONS_TABLE')),
+      ticketRepository,
+    ),
     metrics: { ...silentAssignmentMetrics, slaBreached: (queue) => void breaches.push(queue) },
     repairs: {
       repaired: (kind, n) => {
