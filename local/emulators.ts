@@ -39,10 +39,19 @@ export async function startEmulators(options: {
   const stderr: string[] = [];
   dynamo.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const dynamoDbEndpoint = `http://127.0.0.1:${options.dynamoDbPort}`;
-  const [fauxqs] = await Promise.all([
+  const [fauxqsStarted, dynamoReady] = await Promise.allSettled([
     startFauxqs({ port: options.awsPort, logger: false, defaultRegion: options.region }),
     waitForDynamoDb(dynamoDbEndpoint, options.region, dynamo, stderr),
   ]);
+  if (fauxqsStarted.status === 'rejected' || dynamoReady.status === 'rejected') {
+    // Nothing is handed back to stop: stop what did start, or the JVM outlives this process.
+    if (fauxqsStarted.status === 'fulfilled') await fauxqsStarted.value.stop();
+    await stopChild(dynamo);
+    throw fauxqsStarted.status === 'rejected'
+      ? fauxqsStarted.reason
+      : (dynamoReady as PromiseRejectedResult).reason;
+  }
+  const fauxqs = fauxqsStarted.value;
   return {
     dynamoDbEndpoint,
     awsEndpoint: `http://127.0.0.1:${fauxqs.port}`,
@@ -104,9 +113,17 @@ export function javaMajorVersion(versionText: string): number | undefined {
 
 async function waitForDynamoDb(endpoint: string, region: string, child: ChildProcess, stderr: string[]) {
   const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  let deadline = Date.now() + 30_000;
+  // The synth runs in this thread meanwhile (local/stack.ts): on a loaded machine it holds the event
+  // loop for longer than the whole wait. Time the loop could not look does not count (up to 2 min).
+  const latest = deadline + 120_000;
+  let lastLook = Date.now();
   try {
-    while (Date.now() < deadline) {
+    for (;;) {
+      const sinceLastLook = Date.now() - lastLook;
+      if (sinceLastLook > 1000) deadline = Math.min(latest, deadline + sinceLastLook);
+      lastLook = Date.now();
+      if (lastLook >= deadline) break;
       if (child.exitCode !== null) {
         throw new Error(
           `DynamoDB Local exited with code ${child.exitCode}: ${stderr.join('').slice(0, 500)}`,
