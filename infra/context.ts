@@ -46,6 +46,11 @@ const contextSchema = z.object({
     .union([z.array(z.url()), z.string().transform((list) => list.split(',').map((o) => o.trim()))])
     .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme and host, no path')))
     .optional(),
+  // The Web stack's origin (its WebUrl output, or a custom domain): the console's pages connect from it.
+  webOrigin: z
+    .url()
+    .regex(/^https?:\/\/[^/]+$/, 'an origin: scheme and host, no path')
+    .optional(),
   feedbackRateLimit: positiveInt.optional(),
   feedbackBurstLimit: positiveInt.optional(),
   pushFcmApplicationArn: z
@@ -91,6 +96,7 @@ export function configFromContext(node: Node): SupportChatConfig {
     retainData: defaults.retainData,
     runbookUrl: context.runbookUrl ?? 'docs/runbooks.md',
     portalOrigins: context.portalOrigins ?? [],
+    webOrigin: context.webOrigin,
     feedbackRateLimit: context.feedbackRateLimit ?? defaults.feedbackRateLimit,
     feedbackBurstLimit: context.feedbackBurstLimit ?? defaults.feedbackBurstLimit,
     configureApiGatewayAccountLogsRole: context.configureApiGatewayAccountLogsRole ?? true,

@@ -44,6 +44,8 @@ export interface SupportChatConfig {
   readonly retainData: boolean;
   readonly runbookUrl: string;
   readonly portalOrigins: readonly string[];
+  /** The Web stack's origin, once known (context `webOrigin`): the console connects from it. */
+  readonly webOrigin?: string;
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
   readonly configureApiGatewayAccountLogsRole: boolean;
@@ -84,6 +86,7 @@ export class SupportChat {
       configureApiGatewayAccountLogsRole: config.configureApiGatewayAccountLogsRole,
       authEmailFrom: config.authEmailFrom,
       portalOrigins: config.portalOrigins,
+      webOrigin: config.webOrigin,
       feedbackRateLimit: config.feedbackRateLimit,
       feedbackBurstLimit: config.feedbackBurstLimit,
       pushFcmApplicationArn: config.pushFcmApplicationArn,

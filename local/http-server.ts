@@ -1,14 +1,14 @@
 /**
- * Node HTTP helpers the local stack's servers share: binding a server to a port on 127.0.0.1,
+ * Node HTTP helpers the local stack's servers share: binding a server to a port on the stack's address (`LOCAL_HOST`),
  * reading a request body up to a limit, and answering with an AWS-style JSON error.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
-/** Listens on 127.0.0.1; port 0 picks a free one. Resolves with the port bound. */
-export function listen(server: Server, port: number): Promise<number> {
+/** Listens on `host` (loopback unless told otherwise); port 0 picks a free one. Resolves with the port bound. */
+export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);
     });

@@ -29,7 +29,7 @@ export interface LocalHttp {
 
 const OUTBOX_LIMIT = 1000;
 
-export async function startHttp(port: number): Promise<LocalHttp> {
+export async function startHttp(port: number, host: string): Promise<LocalHttp> {
   let ready = false;
   let publicConfig: Record<string, unknown> = {};
   const outbox: OutboxEntry[] = [];
@@ -59,7 +59,7 @@ export async function startHttp(port: number): Promise<LocalHttp> {
     if (!route) return json(response, 404, { code: 'NOT_FOUND' });
     Promise.resolve(route(request, response)).catch(() => json(response, 500, { code: 'INTERNAL' }));
   });
-  const bound = await listen(server, port);
+  const bound = await listen(server, port, host);
   return {
     port: bound,
     addRoute(routeKey, handler) {

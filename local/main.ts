@@ -34,6 +34,9 @@ async function main() {
           `  Dev ${account.role.padEnd(9)} ${account.username} / ${account.password}   (local only)`,
       ),
       `  Functions     ${stack.functions.size} loaded${slowest ? ` (slowest init ${slowest.name}: ${slowest.initMs.toFixed(0)} ms)` : ''}`,
+      ...[...stack.schedulePeriods].map(
+        ([logicalId, seconds]) => `  Schedule      ${logicalId} every ${seconds} s`,
+      ),
       '',
       '  Ctrl-C stops everything.',
       '',

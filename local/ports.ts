@@ -11,12 +11,12 @@ export class PortTakenError extends Error {
   }
 }
 
-/** Resolves to `port` if it can be bound on 127.0.0.1, or to a free port when `port` is 0. */
-export function claimPort(port: number, what: string, variable: string): Promise<number> {
+/** Resolves to `port` if it can be bound on `host`, or to a free port when `port` is 0. */
+export function claimPort(port: number, host: string, what: string, variable: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', () => reject(new PortTakenError(port, what, variable)));
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       const address = server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
       server.close(() => resolve(bound));

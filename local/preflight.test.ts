@@ -12,7 +12,7 @@ describe('the start-up checks', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
 
     // Act
-    const claim = claimPort(port, 'WebSocket', 'WS_PORT');
+    const claim = claimPort(port, '127.0.0.1', 'WebSocket', 'WS_PORT');
 
     // Assess
     await expect(claim).rejects.toBeInstanceOf(PortTakenError);
@@ -22,7 +22,7 @@ describe('the start-up checks', () => {
   });
 
   it('hands out a free port for port 0', async () => {
-    await expect(claimPort(0, 'HTTP', 'HTTP_PORT')).resolves.toBeGreaterThan(0);
+    await expect(claimPort(0, '127.0.0.1', 'HTTP', 'HTTP_PORT')).resolves.toBeGreaterThan(0);
   });
 
   it.each([

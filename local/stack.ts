@@ -1,13 +1,14 @@
 /**
  * The whole system on one machine: synthesizes the CDK stack, starts the emulators, creates the
  * template's resources on them, loads the template's functions with their environments, and serves
- * the WebSocket gateway, the SQS and DynamoDB stream event source mappings and the HTTP side. `stop()` undoes it all.
+ * the WebSocket gateway, the SQS and DynamoDB stream event source mappings, the EventBridge
+ * Scheduler schedules and the HTTP side. `stop()` undoes it all.
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LocalCognito, startLocalCognito } from './cognito.ts';
-import type { LocalConfig } from './config.ts';
+import { type LocalConfig, reachableHost } from './config.ts';
 import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.ts';
 import { functionEnvironment, type LocalFunction, loadFunctions } from './functions.ts';
 import { type Gateway, startGateway } from './gateway/gateway.ts';
@@ -17,10 +18,12 @@ import { type Poller, startPoller } from './pollers.ts';
 import { claimPort } from './ports.ts';
 import { arnOf, type LocalAccount } from './resolve.ts';
 import { createResources } from './resources.ts';
+import { type LocalSchedules, startSchedules } from './schedules.ts';
 import { startStreamPoller } from './stream-pollers.ts';
 import { synthesizeTemplate } from './synth.ts';
 import {
   httpApiRoutes,
+  scheduleSpecs,
   sqsEventSourceMappings,
   streamEventSourceMappings,
   type Template,
@@ -37,6 +40,8 @@ export interface LocalStack {
   /** The environment the functions run with (table names, queue URLs, endpoints, credentials). */
   functionEnv: Record<string, string>;
   functions: Map<string, LocalFunction>;
+  /** The EventBridge Scheduler schedules of the template, run here: their period in seconds by logical id. */
+  schedulePeriods: ReadonlyMap<string, number>;
   /** The local Cognito of the operators, with its seeded accounts. */
   cognito: LocalCognito;
   startupMs: number;
@@ -50,20 +55,23 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
     for (const cleanup of cleanups.reverse())
       await cleanup().catch((e: unknown) => log(`stop: ${String(e)}`));
   };
+  // Every listener binds here (loopback unless LOCAL_HOST says otherwise); clients use `host`.
+  const bindHost = config.LOCAL_HOST;
+  const host = reachableHost(bindHost);
   try {
     const [httpPort, wsPort, dynamoDbPort, awsPort, cognitoPort] = await Promise.all([
-      claimPort(config.HTTP_PORT, 'HTTP', 'HTTP_PORT'),
-      claimPort(config.WS_PORT, 'WebSocket', 'WS_PORT'),
-      claimPort(config.DYNAMODB_PORT, 'DynamoDB Local', 'DYNAMODB_PORT'),
-      claimPort(config.AWS_EMULATOR_PORT, 'SQS/SNS/S3 emulator', 'AWS_EMULATOR_PORT'),
-      claimPort(config.COGNITO_PORT, 'local Cognito', 'COGNITO_PORT'),
+      claimPort(config.HTTP_PORT, bindHost, 'HTTP', 'HTTP_PORT'),
+      claimPort(config.WS_PORT, bindHost, 'WebSocket', 'WS_PORT'),
+      claimPort(config.DYNAMODB_PORT, bindHost, 'DynamoDB Local', 'DYNAMODB_PORT'),
+      claimPort(config.AWS_EMULATOR_PORT, bindHost, 'SQS/SNS/S3 emulator', 'AWS_EMULATOR_PORT'),
+      claimPort(config.COGNITO_PORT, bindHost, 'local Cognito', 'COGNITO_PORT'),
     ]);
-    const http: LocalHttp = await startHttp(httpPort);
+    const http: LocalHttp = await startHttp(httpPort, bindHost);
     cleanups.push(() => http.close());
 
     // Java takes seconds to start: synthesize meanwhile.
     const [emulatorsStarted, synthesized] = await Promise.allSettled([
-      startEmulators({ dynamoDbPort, awsPort, region: config.AWS_REGION }),
+      startEmulators({ dynamoDbPort, awsPort, host: bindHost, region: config.AWS_REGION }),
       new Promise<Template>((resolve) => setImmediate(() => resolve(synthesizeTemplate()))),
     ]);
     if (emulatorsStarted.status === 'fulfilled') cleanups.push(() => emulatorsStarted.value.stop());
@@ -76,12 +84,12 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
     const account: LocalAccount = {
       region: config.AWS_REGION,
       accountId: ACCOUNT_ID,
-      connectionsEndpoint: `http://127.0.0.1:${wsPort}/${api.stageName}`,
+      connectionsEndpoint: `http://${host}:${wsPort}/${api.stageName}`,
       queueUrls: new Map(),
     };
     // The local Cognito starts (a child process, ~0.6 s) while the resources are created.
     const [cognitoStarted, resourcesCreated] = await Promise.allSettled([
-      startLocalCognito({ template, port: cognitoPort, region: config.AWS_REGION }),
+      startLocalCognito({ template, port: cognitoPort, host: bindHost, region: config.AWS_REGION }),
       createResources(template, account, {
         dynamoDb: emulators.dynamoDbEndpoint,
         aws: emulators.awsEndpoint,
@@ -95,7 +103,9 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
     const functionEnv = {
       ...functionEnvironment(template, account, REPO_ROOT),
       ...awsEnvironment(config, emulators),
-      ...localOnlyEnvironment(http.port),
+      ...localOnlyEnvironment(host, http.port),
+      // The authorizer admits browsers from the stack's own pages and the listed ones only.
+      ALLOWED_ORIGINS: localPageOrigins(config, host, http.port).join(','),
       // The authorizer fetches the pool's JWKS from the local Cognito (functions/adapters/cognito-verifier.ts).
       COGNITO_JWKS_URL: cognito.jwksUrl,
       ...(config.LOG_LEVEL === 'SILENT'
@@ -111,6 +121,7 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       api,
       functions,
       port: wsPort,
+      host: bindHost,
       region: config.AWS_REGION,
       accountId: ACCOUNT_ID,
       idleTimeoutSeconds: config.WS_IDLE_TIMEOUT_SECONDS,
@@ -168,8 +179,20 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       );
     }
 
-    const httpUrl = `http://127.0.0.1:${http.port}`;
-    const wsUrl = `ws://127.0.0.1:${gateway.port}/`;
+    // EventBridge Scheduler's schedules, at the template's rate or the `local:rateEnv` override.
+    const schedules: LocalSchedules = startSchedules({
+      specs: scheduleSpecs(template),
+      template,
+      functions,
+      env: process.env,
+      region: config.AWS_REGION,
+      accountId: ACCOUNT_ID,
+      log,
+    });
+    cleanups.push(() => schedules.stop());
+
+    const httpUrl = `http://${host}:${http.port}`;
+    const wsUrl = `ws://${host}:${gateway.port}/`;
     serveWebPages(http, { connectSources: [wsUrl, cognito.endpoint] });
     http.markReady({
       wsUrl,
@@ -180,6 +203,8 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
         userPoolId: cognito.userPoolId,
         clientId: cognito.clientId,
         endpoint: cognito.endpoint,
+        // cognito-local has no SRP: the console signs in with USER_PASSWORD_AUTH here only.
+        local: true,
       },
       // Local only: the seeded operator and senior (passwords generated at each start).
       devAccounts: cognito.devAccounts,
@@ -189,6 +214,7 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       wsUrl,
       functionEnv: { ...functionEnv, ...awsEnvironment(config, emulators) },
       functions,
+      schedulePeriods: schedules.periods,
       cognito,
       startupMs: performance.now() - started,
       stop,
@@ -203,12 +229,22 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
  * What AWS has and this machine does not: keys (Secrets Manager there; fresh random ones for each
  * start here, unless exported before `npm start`) and SNS/SES (the local outbox records instead).
  */
-function localOnlyEnvironment(httpPort: number): Record<string, string> {
+function localOnlyEnvironment(host: string, httpPort: number): Record<string, string> {
   return {
-    LOCAL_OUTBOX_URL: `http://127.0.0.1:${httpPort}/local/outbox`,
+    LOCAL_OUTBOX_URL: `http://${host}:${httpPort}/local/outbox`,
     AUTH_HMAC_KEY: randomBytes(32).toString('base64url'),
     RESUME_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),
   };
+}
+
+/**
+ * The origins of the pages the stack serves itself on HTTP_PORT (by address and as `localhost`),
+ * and those listed in LOCAL_ALLOWED_ORIGINS: the only browser pages the gateway admits, so that
+ * another site the developer opens cannot connect as a guest or with a token it got hold of.
+ */
+export function localPageOrigins(config: LocalConfig, host: string, httpPort: number): string[] {
+  const own = [`http://${host}:${httpPort}`, `http://localhost:${httpPort}`];
+  return [...new Set([...own, ...config.LOCAL_ALLOWED_ORIGINS])];
 }
 
 /** The standard SDK variables that point every client at the emulators; the code has no local branch. */

@@ -330,3 +330,60 @@ export function httpApiRoutes(template: Template): HttpApiRouteSpec[] {
     return [{ routeKey, functionId }];
   });
 }
+
+/** Seconds in one unit of a `rate()` expression of EventBridge Scheduler. */
+const RATE_UNIT_SECONDS: Record<string, number> = { minute: 60, hour: 3600, day: 86_400 };
+
+/** The period of `rate(N unit)` in seconds; anything else (cron, at) is not run by the local stack. */
+export function rateSeconds(expression: string): number {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression.trim());
+  if (!match) {
+    throw new Error(
+      `schedule expression ${expression}: the local stack runs rate(N minutes|hours|days) only`,
+    );
+  }
+  const [, count, unit] = match as unknown as [string, string, string];
+  return Number(count) * (RATE_UNIT_SECONDS[unit] ?? Number.NaN);
+}
+
+export interface ScheduleSpec {
+  logicalId: string;
+  functionId: string;
+  /** The template's rate. */
+  rateSeconds: number;
+  /** The variable that overrides the rate locally, in seconds (metadata `local:rateEnv`). */
+  rateEnv?: string;
+  /** The target's input as the template has it, context-attribute placeholders unfilled. */
+  input?: string;
+}
+
+const scheduleSchema = z.object({
+  Properties: z.object({
+    ScheduleExpression: z.string(),
+    State: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
+    Target: z.object({ Arn: z.unknown(), Input: z.string().optional() }),
+  }),
+  Metadata: z.object({ 'local:rateEnv': z.string().optional() }).optional(),
+});
+
+/** The enabled EventBridge Scheduler schedules whose target is a function of the template. */
+export function scheduleSpecs(template: Template): ScheduleSpec[] {
+  return resourcesOfType(template, 'AWS::Scheduler::Schedule').flatMap(([logicalId, resource]) => {
+    const { Properties, Metadata } = scheduleSchema.parse(resource);
+    if (Properties.State === 'DISABLED') return [];
+    const functionId = referencedId(Properties.Target.Arn);
+    if (!functionId || template.Resources[functionId]?.Type !== 'AWS::Lambda::Function') {
+      throw new Error(`schedule ${logicalId}: its target is no function of the template`);
+    }
+    const rateEnv = Metadata?.['local:rateEnv'];
+    return [
+      {
+        logicalId,
+        functionId,
+        rateSeconds: rateSeconds(Properties.ScheduleExpression),
+        ...(rateEnv ? { rateEnv } : {}),
+        ...(Properties.Target.Input !== undefined ? { input: Properties.Target.Input } : {}),
+      },
+    ];
+  });
+}

@@ -26,6 +26,7 @@ export async function setup(project: TestProject) {
   });
   project.provide('localHttpUrl', stack.httpUrl);
   project.provide('localWsUrl', stack.wsUrl);
+  project.provide('localStackPid', stack.pid);
 }
 
 export async function teardown() {
@@ -36,5 +37,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     localHttpUrl: string;
     localWsUrl: string;
+    /** The process of `npm start` (its children are the emulators'). */
+    localStackPid: number;
   }
 }

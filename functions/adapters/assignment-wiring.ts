@@ -14,18 +14,16 @@ import { config } from '#shared/config.ts';
 import { assignmentMetrics } from '#shared/observability.ts';
 import { SessionCitizenDirectory, UseCaseAssignmentTickets } from './assignment-tickets.ts';
 import { ApiGatewayConnectionNotifier } from './connection-notifier.ts';
+import { DynamoAssignmentStore } from './dynamodb/assignment-store.ts';
 import { DynamoCitizenSessionLookup } from './dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
 import { DynamoNoteRepository } from './dynamodb/note-repository.ts';
-import {
-  DynamoAssignmentStore,
-  DynamoOperatorRepository,
-  DynamoWaitingLine,
-} from './dynamodb/operator-repository.ts';
+import { DynamoOperatorRepository } from './dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from './dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from './dynamodb/ticket-repository.ts';
+import { DynamoWaitingLine } from './dynamodb/waiting-line.ts';
 import { SqsOperatorQueues } from './operator-queues.ts';
 import { randomIds, systemClock } from './system.ts';
 import { SqsTimerQueue } from './timer-queue.ts';
@@ -105,11 +103,12 @@ export function assignmentDeps() {
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,
   });
+  const ticketRepository = new DynamoTicketRepository({
+    ticketsTable: config.ticketsTable,
+    conversationsTable: config.conversationsTable,
+  });
   const tickets = new UseCaseAssignmentTickets({
-    tickets: new DynamoTicketRepository({
-      ticketsTable: config.ticketsTable,
-      conversationsTable: config.conversationsTable,
-    }),
+    tickets: ticketRepository,
     conversations,
     citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
     connections,
@@ -129,7 +128,10 @@ export function assignmentDeps() {
     connections,
     notifier,
     tickets,
-    citizens: new SessionCitizenDirectory(new DynamoSessionRepository(config.sessionsTable)),
+    citizens: new SessionCitizenDirectory(
+      new DynamoSessionRepository(config.sessionsTable),
+      ticketRepository,
+    ),
     notes: new DynamoNoteRepository(config.notesTable),
     metrics: assignmentMetrics,
     clock: systemClock,

@@ -1,7 +1,7 @@
 /**
  * The operator roster (docs/requirements.md#escalation): each operator's status, the queues they serve and how many
  * chats they hold at once, and what a waiting citizen is told about their wait. Plain rules, no I/O: the assignment use cases
- * (`use-cases/assign-conversations.ts` and those it serves) store and push what these decide.
+ * (`use-cases/assign-conversations.ts`, `announce-assignments.ts`, `places-in-line.ts` and those they serve) store and push what these decide.
  *
  * An operator serves the queues named by their `skills`: the six categories, and `senior` for
  * seniors only. A conversation waits in exactly one queue; an operator takes it only while `online`
@@ -22,6 +22,12 @@ export const ESCALATION_CATEGORIES: readonly OperatorQueueName[] = escalationCat
 export const OPERATOR_QUEUES = [...escalationCategorySchema.options, SENIOR_QUEUE] as const;
 export const operatorQueueSchema = z.enum(OPERATOR_QUEUES);
 export type OperatorQueueName = z.infer<typeof operatorQueueSchema>;
+
+/** Parses a queue name from storage (a conversation's `queue`/`assignedQueue`), falling back to `general`. */
+export function queueNamed(value: string | undefined): OperatorQueueName {
+  const parsed = operatorQueueSchema.safeParse(value);
+  return parsed.success ? parsed.data : 'general';
+}
 
 const OPERATOR_STATUSES = ['online', 'away', 'offline'] as const;
 export const operatorStatusSchema = z.enum(OPERATOR_STATUSES);

@@ -5,6 +5,7 @@ import {
   type RetryPolicy,
   redeliveryDelaySeconds,
   SeqContentionError,
+  withRetry,
   withSeqRetry,
 } from './retry.ts';
 
@@ -77,5 +78,31 @@ describe('a writer that loses the seq race', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(SeqContentionError);
     expect(calls).toBe(policy.maxAttempts);
+  });
+});
+
+describe('a transaction that keeps meeting others', () => {
+  it('backs off between attempts and, exhausted, throws the error the caller names', async () => {
+    // Prepare
+    const sleeps: number[] = [];
+    const sleeper = { sleep: async (ms: number) => void sleeps.push(ms) };
+    let calls = 0;
+
+    // Act
+    const attempt = withRetry(
+      sleeper,
+      { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 160 },
+      async () => {
+        calls++;
+        return LOST_RACE;
+      },
+      (attempts) => new Error(`contended ${attempts} times`),
+    );
+
+    // Assess
+    await expect(attempt).rejects.toThrow('contended 3 times');
+    expect(calls).toBe(3);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps.every((ms) => ms >= 0 && ms <= 40)).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
 import type { Sleeper } from './ports/system.ts';
 
 /**
- * How a writer that lost the `lastSeq` race tries again: bounded attempts, exponential backoff with
- * full jitter so that concurrent losers spread out instead of colliding again in lockstep.
+ * How a writer that lost a race (the `lastSeq` race, a transaction that met another) tries again:
+ * bounded attempts, exponential backoff with full jitter so that concurrent losers spread out
+ * instead of colliding again in lockstep.
  */
 export interface RetryPolicy {
   maxAttempts: number;
@@ -15,6 +16,12 @@ export interface RetryPolicy {
  * a handful of writers; the budget still lets 20 simultaneous sends on one conversation all land.
  */
 export const SEQ_CONFLICT_RETRY: RetryPolicy = { maxAttempts: 40, baseDelayMs: 4, maxDelayMs: 120 };
+
+/**
+ * A dispatch move (a conversation leaving an operator for a queue) whose transaction met another on
+ * the conversation or the operator: a handful of writers at most, each try re-checks the conditions.
+ */
+export const CONTENDED_MOVE_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 160 };
 
 /** Delay before attempt `attempt + 1` (attempt counts from 1), in milliseconds. */
 export function backoffDelay(
@@ -46,23 +53,36 @@ export class SeqContentionError extends Error {
   }
 }
 
-/** What an attempt returns when another writer moved `lastSeq` first and nothing was written. */
-export const LOST_RACE: unique symbol = Symbol('lost the seq race');
+/** What an attempt returns when another writer came first and nothing was written. */
+export const LOST_RACE: unique symbol = Symbol('lost the race');
 
 /**
  * Runs `attempt` (1, 2, …) until it returns something other than {@link LOST_RACE}, backing off
- * with jitter between attempts, at most `policy.maxAttempts` times; then throws
- * {@link SeqContentionError}. Every writer of a conversation's seq goes through here.
+ * with jitter between attempts, at most `policy.maxAttempts` times; then throws what
+ * `exhausted(attempts)` makes. Every retry of a lost race goes through here.
  */
-export async function withSeqRetry<T>(
+export async function withRetry<T>(
   sleeper: Sleeper,
   policy: RetryPolicy,
   attempt: (attemptNumber: number) => Promise<T | typeof LOST_RACE>,
+  exhausted: (attempts: number) => Error,
 ): Promise<T> {
   for (let n = 1; n <= policy.maxAttempts; n++) {
     const result = await attempt(n);
     if (result !== LOST_RACE) return result;
     if (n < policy.maxAttempts) await sleeper.sleep(backoffDelay(policy, n));
   }
-  throw new SeqContentionError(policy.maxAttempts);
+  throw exhausted(policy.maxAttempts);
+}
+
+/**
+ * {@link withRetry} for the writers of a conversation's seq; exhausted, it throws
+ * {@link SeqContentionError}.
+ */
+export async function withSeqRetry<T>(
+  sleeper: Sleeper,
+  policy: RetryPolicy,
+  attempt: (attemptNumber: number) => Promise<T | typeof LOST_RACE>,
+): Promise<T> {
+  return withRetry(sleeper, policy, attempt, (attempts) => new SeqContentionError(attempts));
 }

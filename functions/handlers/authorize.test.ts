@@ -16,6 +16,7 @@ const SIGNING_KEY = vi.hoisted(() => {
   process.env.COGNITO_USER_POOL_ID ??= 'eu-central-1_UnitTest';
   process.env.COGNITO_CLIENT_ID ??= 'unittestclient000000000000';
   process.env.RESUME_TOKEN_SIGNING_KEY = key;
+  process.env.ALLOWED_ORIGINS = 'https://www.gosuslugi.ru,https://console.example';
   return key;
 });
 
@@ -113,5 +114,30 @@ describe('the $connect authorizer', () => {
 
     // Assess
     await expect(authorizing).rejects.toThrow(new Error('Unauthorized'));
+  });
+
+  it('denies (HTTP 403) a browser page whose Origin is not allowed, whatever the header case', async () => {
+    // Act
+    const result = await handler(
+      { ...withQuery({ lang: 'ru' }), headers: { ...sample.headers, origin: 'https://evil.example' } },
+      {} as Context,
+    );
+
+    // Assess
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: sample.methodArn },
+    ]);
+    expect(result.context).toBeUndefined();
+  });
+
+  it('admits a page of an allowed origin as API Gateway spells the header (Origin)', async () => {
+    // Act
+    const result = await handler(
+      { ...withQuery({ lang: 'ru' }), headers: { ...sample.headers, Origin: 'https://console.example' } },
+      {} as Context,
+    );
+
+    // Assess
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
   });
 });

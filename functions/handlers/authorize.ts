@@ -1,7 +1,8 @@
 /**
  * `$connect` REQUEST authorizer. Admits guests, citizens resuming their session with a valid
  * resume token, and operators/seniors with a valid Cognito ID token of our pool; anything else is refused with `Unauthorized`, the one error message API Gateway
- * turns into HTTP 401 on the upgrade. The token is never logged, nor anything derived from it.
+ * turns into HTTP 401 on the upgrade. A browser page from an origin not in `ALLOWED_ORIGINS` gets a
+ * Deny policy (HTTP 403). The token is never logged, nor anything derived from it.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -25,16 +26,35 @@ const deps = {
     clientId: config.cognitoClientId,
     ...(config.cognitoJwksUrl === undefined ? {} : { jwksUrl: config.cognitoJwksUrl }),
   }),
+  allowedOrigins: new Set(config.allowedOrigins),
 };
+
+/** A header by name, whatever its case (API Gateway passes them as the client spelled them). */
+function headerOf(headers: APIGatewayRequestAuthorizerEvent['headers'], name: string): string | undefined {
+  const found = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return found?.[1] ?? undefined;
+}
 
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
     const query = event.queryStringParameters ?? {};
+    const origin = headerOf(event.headers, 'origin');
     const decision = await authorizeConnection(deps, {
       ...(query.token === undefined || query.token === null ? {} : { token: query.token }),
       ...(query.lang ? { lang: query.lang } : {}),
+      ...(origin === undefined ? {} : { origin }),
     });
+    if (!decision.admitted && decision.reason === 'origin_not_allowed') {
+      logger.info('connection refused: page origin not allowed');
+      return {
+        principalId: 'refused',
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: event.methodArn }],
+        },
+      };
+    }
     if (!decision.admitted) {
       logger.info('connection refused: token cannot be verified', { reason: decision.reason });
       throw new Error('Unauthorized');

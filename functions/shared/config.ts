@@ -113,6 +113,24 @@ const SETTINGS = {
    * of `https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json`.
    */
   cognitoJwksUrl: setting('COGNITO_JWKS_URL', z.url().optional()),
+  /**
+   * The origins of the pages that may open the WebSocket from a browser, comma-separated: the
+   * portal's and the console's in AWS (context `portalOrigins` and `webOrigin`), the stack's own
+   * pages locally. Unset or empty: no browser page may connect; clients without `Origin` still can.
+   */
+  allowedOrigins: setting(
+    'ALLOWED_ORIGINS',
+    z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/))),
+  ),
   // The operator's desk and offline notifications (docs/architecture.md, "The desk").
   /** Internal notes of conversations (`operator.note`, transfers): never shown to citizens. */
   notesTable: setting('NOTES_TABLE', name),

@@ -38,6 +38,13 @@ export interface RealtimeProps {
   /** Burst of the stage's default route settings. */
   readonly throttlingBurstLimit: number;
   /**
+   * Origins of the pages that may open the socket from a browser (the portal's pages with the
+   * widget, the console's). A browser page of any other origin is denied at `$connect`; clients
+   * that send no `Origin` (apps, the smoke test) are not affected.
+   * @default [] (no browser page may connect)
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
    * Whether to set the account's API Gateway CloudWatch Logs role (`AWS::ApiGateway::Account`).
    * WebSocket stages cannot log without it ("CloudWatch Logs role ARN must be set in account
    * settings"). It is one setting per account and region: turn this off where the platform team
@@ -103,6 +110,7 @@ export class Realtime extends Construct {
       'REQUEST authorizer of $connect: guest, resumed citizen session or operator',
       Duration.seconds(5),
     ).useTable('SESSIONS_TABLE', tables.sessions, 'read');
+    authorize.addEnvironment('ALLOWED_ORIGINS', (props.allowedOrigins ?? []).join(','));
     this.authorizer = authorize;
     const connect = fn('Connect', 'connect', 'Stores a new connection and its session')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'write')

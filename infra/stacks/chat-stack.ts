@@ -37,6 +37,11 @@ export interface ChatStackProps extends StackProps {
   readonly authEmailFrom: string;
   /** Origins allowed to post the feedback form from a browser. */
   readonly portalOrigins: readonly string[];
+  /**
+   * The origin of the Web stack's pages (its `WebUrl`, or the custom domain in front of it): with
+   * `portalOrigins`, the browser pages the `$connect` authorizer admits.
+   */
+  readonly webOrigin?: string;
   /** Requests per second / burst of the feedback API. */
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
@@ -72,6 +77,7 @@ export class ChatStack extends Stack {
       configureApiGatewayAccountLogsRole,
       authEmailFrom,
       portalOrigins,
+      webOrigin,
       feedbackRateLimit,
       feedbackBurstLimit,
       pushFcmApplicationArn,
@@ -101,6 +107,7 @@ export class ChatStack extends Stack {
       throttlingRateLimit,
       throttlingBurstLimit,
       configureAccountLogsRole: configureApiGatewayAccountLogsRole,
+      allowedOrigins: [...portalOrigins, ...(webOrigin === undefined ? [] : [webOrigin])],
     });
     // Operators sign in to Cognito; the $connect authorizer verifies their ID tokens.
     data.operatorPool.verifiedBy(this.realtime.authorizer);

@@ -71,6 +71,7 @@ async function start(options: {
     api,
     functions,
     port: 0,
+    host: '127.0.0.1',
     region: 'eu-central-1',
     accountId: '000000000000',
     idleTimeoutSeconds: options.idleTimeoutSeconds ?? 600,

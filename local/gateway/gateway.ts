@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { reachableHost } from '../config.ts';
 import type { LocalFunction } from '../functions.ts';
 import { awsError, listen } from '../http-server.ts';
 import type { WebSocketApiSpec } from '../template.ts';
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   api: WebSocketApiSpec;
   functions: Map<string, LocalFunction>;
   port: number;
+  /** The address to bind (`LOCAL_HOST`). */
+  host: string;
   region: string;
   accountId: string;
   idleTimeoutSeconds: number;
@@ -42,7 +45,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { api, functions } = options;
   const connections = new Map<string, Connection>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const domainName = `127.0.0.1:${options.port}`;
+  const domainName = `${reachableHost(options.host)}:${options.port}`;
 
   const fn = (id: string): LocalFunction => {
     const found = functions.get(id);
@@ -181,7 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     );
   });
   server.on('upgrade', (request, socket, head) => void onUpgrade(request, socket, head));
-  const port = await listen(server, options.port);
+  const port = await listen(server, options.port, options.host);
 
   return {
     port,

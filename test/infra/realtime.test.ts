@@ -134,6 +134,25 @@ describe('the WebSocket API', () => {
       }
     }
   });
+
+  it('tells the authorizer the browser origins it admits: the portal origins and the Web stack origin', () => {
+    const origins = (context: Record<string, unknown>) => {
+      const fns = resourcesOf(synthesizeApp(context).template, 'AWS::Lambda::Function');
+      const authorize = Object.values(fns).find(
+        (fn) => fn.Metadata?.['local:entry'] === 'functions/handlers/authorize.ts',
+      );
+      return authorize ? environmentOf(authorize).ALLOWED_ORIGINS : undefined;
+    };
+
+    expect(origins({})).toBe('');
+    expect(
+      origins({
+        portalOrigins: 'https://www.gosuslugi.ru,https://m.gosuslugi.ru',
+        webOrigin: 'https://d111111abcdef8.cloudfront.net',
+      }),
+    ).toBe('https://www.gosuslugi.ru,https://m.gosuslugi.ru,https://d111111abcdef8.cloudfront.net');
+    expect(() => origins({ webOrigin: 'https://d111111abcdef8.cloudfront.net/console/' })).toThrow(/origin/);
+  });
 });
 
 describe('the WebSocket stage', () => {

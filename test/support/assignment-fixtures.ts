@@ -9,12 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoAssignmentStore } from '#adapters/dynamodb/assignment-store.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
-import {
-  DynamoAssignmentStore,
-  DynamoOperatorRepository,
-  DynamoWaitingLine,
-} from '#adapters/dynamodb/operator-repository.ts';
+import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
+import { DynamoWaitingLine } from '#adapters/dynamodb/waiting-line.ts';
 import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import type { Conversation } from '#domain/conversations.ts';
 import { OPERATOR_QUEUES, type Operator, type OperatorQueueName } from '#domain/operator-roster.ts';

@@ -24,10 +24,15 @@ export class ChatClient {
     });
   }
 
-  static connect(wsUrl: string, query: Record<string, string> = {}): Promise<ChatClient> {
+  /** `origin`: the `Origin` header a browser page would send (none by default, as an app). */
+  static connect(
+    wsUrl: string,
+    query: Record<string, string> = {},
+    options: { origin?: string } = {},
+  ): Promise<ChatClient> {
     const url = new URL(wsUrl);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, options.origin === undefined ? {} : { origin: options.origin });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new ChatClient(socket)));
       socket.once('unexpected-response', (_, response) =>

@@ -4,7 +4,7 @@
  * n+1 and its idempotency key, in one TransactWriteItems. The outcome tells the domain whether it
  * won, lost the `lastSeq` race, or met a key written before.
  */
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
 import type {
@@ -16,9 +16,7 @@ import type {
 } from '#domain/ports/conversations.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
-import { cancellationReasons, conditionFailedAt, isLostRace } from './transactions.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
 
 /**
  * What a bot turn writes besides the counter and the state: its memory, the intake in progress,
@@ -290,17 +288,12 @@ export class DynamoConversationLog implements ConversationLog {
     items: TransactItem[],
     keyIndex: number,
   ): Promise<'appended' | 'conflict' | 'duplicate'> {
-    try {
-      await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
-      return 'appended';
-    } catch (error) {
-      // A failed condition on the idempotency key means the message was stored before, whatever else
-      // failed with it. A failed condition anywhere else, or a conflict with a concurrent
-      // transaction, means another writer got there first. Anything else (throttling, validation)
-      // is a real error.
-      if (conditionFailedAt(cancellationReasons(error), keyIndex)) return 'duplicate';
-      if (isLostRace(error)) return 'conflict';
-      throw error;
-    }
+    const outcome = await transactWrite(items);
+    if (outcome.status === 'committed') return 'appended';
+    // A failed condition on the idempotency key means the message was stored before, whatever else
+    // failed with it. A failed condition anywhere else, or a conflict with a concurrent
+    // transaction, means another writer got there first. Anything else (throttling, validation)
+    // was thrown as a real error.
+    return conditionFailedAt(outcome, keyIndex) ? 'duplicate' : 'conflict';
   }
 }

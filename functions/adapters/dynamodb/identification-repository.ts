@@ -9,12 +9,7 @@
  * Items hold hashes and counters only, never a phone, an e-mail or a code; nothing here logs an item.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { SendWindow, VerificationRecord } from '#domain/identification.ts';
 import type {
@@ -28,7 +23,7 @@ import { codeChannelSchema } from '#events/identification.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { sessionItem } from './item-schemas.ts';
 import { resumeTokensItem } from './session-repository.ts';
-import { isLostRace } from './transactions.ts';
+import { type TransactItem, transactWrite } from './transactions.ts';
 
 export interface IdentificationTables {
   verificationCodesTable: string;
@@ -105,8 +100,6 @@ function toItem(record: VerificationRecord, version: number, expiresAt: number):
     expiresAt,
   };
 }
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * A session is identified once: every write of a code request or a verification is conditioned on
@@ -286,14 +279,8 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
   }
 
   private async commit(items: TransactItem[]): Promise<'committed' | 'conflict'> {
-    try {
-      await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
-      return 'committed';
-    } catch (error) {
-      // A failed condition or a conflict with a concurrent transaction: another writer came first.
-      if (isLostRace(error)) return 'conflict';
-      throw error;
-    }
+    // A failed condition or a conflict with a concurrent transaction: another writer came first.
+    return (await transactWrite(items)).status === 'committed' ? 'committed' : 'conflict';
   }
 }
 

@@ -5,13 +5,12 @@
  * number (uniqueness) can be taken twice. Transitions are conditional on the version and status
  * read, so of two concurrent changes exactly one is written.
  */
-import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   paginateQuery,
   QueryCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TicketCreateOutcome, TicketRepository, TransitionEffects } from '#domain/ports/tickets.ts';
@@ -19,9 +18,7 @@ import { isExpired } from '#domain/retention.ts';
 import type { Ticket, TicketFeedback, TicketStatus } from '#domain/tickets.ts';
 import { documentClient } from './document-client.ts';
 import { ticketItem, ticketNumberClaimItem } from './item-schemas.ts';
-import { cancellationReasons, conditionFailedAt, isLostRaceReason } from './transactions.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { conditionFailedAt, readCancellation, type TransactItem } from './transactions.ts';
 
 const TICKETS_BY_CITIZEN_INDEX = 'byCitizen';
 const TICKETS_BY_SESSION_INDEX = 'bySession';
@@ -69,14 +66,14 @@ export class DynamoTicketRepository implements TicketRepository {
       await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
       return { status: 'created' };
     } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (conditionFailedAt(reasons, 0)) {
+      const cancellation = readCancellation(error);
+      if (conditionFailedAt(cancellation, 0)) {
         const existing = await this.get(ticket.ticketId);
         // Gone between the failed put and this read only if it expired: then it is a new ticket's turn.
         if (existing) return { status: 'exists', existing };
         throw error;
       }
-      if (conditionFailedAt(reasons, 1)) return { status: 'number_taken' };
+      if (conditionFailedAt(cancellation, 1)) return { status: 'number_taken' };
       throw error;
     }
   }
@@ -173,10 +170,8 @@ export class DynamoTicketRepository implements TicketRepository {
       await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
       return 'replaced';
     } catch (error) {
-      if (error instanceof TransactionConflictException) return 'conflict';
-      const reasons = cancellationReasons(error);
-      // A cancellation that names no reason at all is not taken for a lost race here.
-      if (reasons.length > 0 && reasons.every(isLostRaceReason)) return 'conflict';
+      // A failed condition or a concurrent transaction: the ticket or the conversation changed.
+      if (readCancellation(error) !== undefined) return 'conflict';
       throw error;
     }
   }

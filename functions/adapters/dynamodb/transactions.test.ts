@@ -1,6 +1,6 @@
 /**
- * The classification of transactions that did not commit, on the SDK's own exception classes as
- * DynamoDB (and DynamoDB Local) raise them: no client is involved.
+ * The reading of transactions that did not commit, on the SDK's own exception classes as DynamoDB
+ * (and DynamoDB Local) raise them: no client is involved.
  */
 import {
   type CancellationReason,
@@ -9,7 +9,7 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { cancellationReasons, conditionFailedAt, isLostRace } from './transactions.ts';
+import { conditionFailedAt, readCancellation } from './transactions.ts';
 
 const cancelled = (codes: (string | undefined)[]) =>
   new TransactionCanceledException({
@@ -19,41 +19,43 @@ const cancelled = (codes: (string | undefined)[]) =>
   });
 
 describe('cancelled DynamoDB transactions', () => {
-  it('reads the reasons by item of a cancellation, and none of any other error', () => {
-    // Prepare
-    const error = cancelled(['None', 'ConditionalCheckFailed']);
-
+  it('reads failed conditions by item, whatever the other items say', () => {
     // Act
-    const reasons = cancellationReasons(error);
+    const one = readCancellation(cancelled(['None', 'ConditionalCheckFailed']));
+    const withThrottling = readCancellation(cancelled(['ConditionalCheckFailed', 'ThrottlingError']));
 
     // Assess
-    expect(reasons.map((reason) => reason.Code)).toEqual(['None', 'ConditionalCheckFailed']);
-    expect(cancellationReasons(new Error('boom'))).toEqual([]);
-    expect(cancellationReasons(new TransactionConflictException({ message: 'x', $metadata: {} }))).toEqual(
-      [],
-    );
+    expect(one).toEqual({ status: 'conditions_failed', failed: new Set([1]) });
+    expect(withThrottling).toEqual({ status: 'conditions_failed', failed: new Set([0]) });
   });
 
-  it('takes failed conditions, conflicts and untouched items for a lost race', () => {
-    expect(isLostRace(cancelled(['None', 'ConditionalCheckFailed']))).toBe(true);
-    expect(isLostRace(cancelled(['TransactionConflict', undefined]))).toBe(true);
-    expect(isLostRace(new TransactionConflictException({ message: 'x', $metadata: {} }))).toBe(true);
+  it('takes conflicts with concurrent transactions, and untouched items, for contention', () => {
+    expect(readCancellation(cancelled(['TransactionConflict', undefined]))).toEqual({ status: 'contended' });
+    expect(readCancellation(cancelled(['None', 'TransactionConflict']))).toEqual({ status: 'contended' });
+    expect(readCancellation(new TransactionConflictException({ message: 'x', $metadata: {} }))).toEqual({
+      status: 'contended',
+    });
   });
 
-  it('does not take throttling, validation or any other error for a lost race', () => {
-    expect(isLostRace(cancelled(['ConditionalCheckFailed', 'ThrottlingError']))).toBe(false);
-    expect(isLostRace(cancelled(['ValidationError']))).toBe(false);
-    expect(isLostRace(new ConditionalCheckFailedException({ message: 'x', $metadata: {} }))).toBe(false);
-    expect(isLostRace(new Error('boom'))).toBe(false);
+  it('does not take throttling, validation, an empty cancellation or any other error for a cancellation', () => {
+    expect(readCancellation(cancelled(['TransactionConflict', 'ThrottlingError']))).toBeUndefined();
+    expect(readCancellation(cancelled(['ValidationError']))).toBeUndefined();
+    expect(readCancellation(cancelled([]))).toBeUndefined();
+    expect(
+      readCancellation(new ConditionalCheckFailedException({ message: 'x', $metadata: {} })),
+    ).toBeUndefined();
+    expect(readCancellation(new Error('boom'))).toBeUndefined();
   });
 
   it('tells which item failed its condition', () => {
     // Prepare
-    const reasons = cancellationReasons(cancelled(['None', 'ConditionalCheckFailed']));
+    const cancellation = readCancellation(cancelled(['None', 'ConditionalCheckFailed']));
 
     // Assess
-    expect(conditionFailedAt(reasons, 1)).toBe(true);
-    expect(conditionFailedAt(reasons, 0)).toBe(false);
-    expect(conditionFailedAt(reasons, 2)).toBe(false);
+    expect(conditionFailedAt(cancellation, 1)).toBe(true);
+    expect(conditionFailedAt(cancellation, 0)).toBe(false);
+    expect(conditionFailedAt(cancellation, 2)).toBe(false);
+    expect(conditionFailedAt(readCancellation(cancelled(['TransactionConflict'])), 0)).toBe(false);
+    expect(conditionFailedAt(undefined, 0)).toBe(false);
   });
 });

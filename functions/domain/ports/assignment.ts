@@ -1,11 +1,13 @@
 /**
  * The ports of assignment (docs/requirements.md#escalation, docs/requirements.md#sla): the exactly-once store, the waiting line, the operator
  * queues, and what assignment needs from tickets and citizens. Adapters implement them
- * (`functions/adapters/dynamodb/operator-repository.ts`, `functions/adapters/operator-queues.ts`,
+ * (`functions/adapters/dynamodb/assignment-store.ts`, `waiting-line.ts`, `functions/adapters/operator-queues.ts`,
  * `functions/adapters/assignment-tickets.ts`); the assignment use cases
- * (`use-cases/assign-conversations.ts` and those it serves) use them.
+ * (`use-cases/assign-conversations.ts`, `announce-assignments.ts`, `places-in-line.ts` and those
+ * they serve) use them.
  */
 import type { Lang } from '#events/lang.ts';
+import type { AssignedCitizen } from '#events/operator-frames.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
 import type { TicketView } from '#events/tickets.ts';
 import type { Conversation } from '../conversations.ts';
@@ -157,7 +159,7 @@ export interface AssignmentTickets {
 
 /** What the citizen's side of an assignment shows an operator. */
 export interface CitizenDirectory {
-  describe(sessionId: string): Promise<{ verified: boolean; maskedPhone?: string }>;
+  describe(sessionId: string): Promise<AssignedCitizen>;
 }
 
 /** Assignment metrics (EMF): docs/requirements.md#sla's time to assignment and SLA breaches. */

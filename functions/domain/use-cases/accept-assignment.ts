@@ -22,7 +22,7 @@ import type { ConnectionNotifier } from '../ports/delivery.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
-import { tellCitizenOperator } from './assign-conversations.ts';
+import { tellCitizenOperator } from './announce-assignments.ts';
 
 export interface AcceptAssignmentDeps {
   conversations: ConversationRepository;

@@ -17,17 +17,13 @@
  *  6. If still waiting: tell the citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
 import type { EscalationEvent } from '#events/escalation.ts';
-import { queueOfCategory, SENIOR_QUEUE } from '../operator-roster.ts';
+import { queueNamed, queueOfCategory, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { AssignmentTickets } from '../ports/assignment.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
-import {
-  type AssignmentDeps,
-  announceRun,
-  offerQueue,
-  queueNamed,
-  tellWaitingCitizen,
-} from './assign-conversations.ts';
+import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
+import { offerQueue } from './assign-conversations.ts';
+import { tellWaitingCitizen } from './places-in-line.ts';
 import { estimateWait } from './queue-estimate.ts';
 
 export interface AdmitEscalationDeps extends AssignmentDeps {

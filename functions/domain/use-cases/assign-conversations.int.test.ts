@@ -9,14 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAssignmentStore } from '#adapters/dynamodb/assignment-store.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
-import {
-  DynamoAssignmentStore,
-  DynamoOperatorRepository,
-  DynamoWaitingLine,
-} from '#adapters/dynamodb/operator-repository.ts';
+import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
+import { DynamoWaitingLine } from '#adapters/dynamodb/waiting-line.ts';
 import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
 import { systemClock } from '#adapters/system.ts';
 import { ESCALATION_CATEGORIES } from '#domain/operator-roster.ts';
@@ -35,13 +33,8 @@ import {
 } from '../../../test/support/assignment-fixtures.ts';
 import type { OperatorQueueName } from '../operator-roster.ts';
 import type { OperatorQueues } from '../ports/assignment.ts';
-import {
-  type AnnounceDeps,
-  type AssignDeps,
-  announceRun,
-  fillOperator,
-  offerQueue,
-} from './assign-conversations.ts';
+import { type AnnounceDeps, announceRun } from './announce-assignments.ts';
+import { type AssignDeps, fillOperator, offerQueue } from './assign-conversations.ts';
 
 const dynamo = new DynamoDBClient({});
 

@@ -46,6 +46,7 @@ function depsWith(outcome: OperatorClaims | 'expired' | 'invalid') {
     clock: { now: () => new Date('2026-11-25T10:00:00Z') },
     signer,
     operators,
+    allowedOrigins: new Set(['https://www.gosuslugi.ru']),
   };
   return { deps, verified, resumeVerified };
 }
@@ -134,5 +135,42 @@ describe('the $connect authorizer with an operator ID token', () => {
       expect(await authorizeConnection(deps, { token })).toMatchObject({ admitted: false });
     }
     expect(verified).toEqual([]);
+  });
+});
+
+describe('the $connect authorizer and the page origin', () => {
+  it('refuses a browser page of another origin before it looks at the token', async () => {
+    const { deps, verified } = depsWith(claims());
+
+    const decision = await authorizeConnection(deps, { token: cognitoToken, origin: 'https://evil.example' });
+
+    expect(decision).toEqual({ admitted: false, reason: 'origin_not_allowed' });
+    expect(verified).toEqual([]);
+  });
+
+  it('admits a page of an allowed origin and a client that sends no Origin (not a browser)', async () => {
+    const { deps } = depsWith(claims());
+
+    const fromPortal = await authorizeConnection(deps, { origin: 'https://www.gosuslugi.ru' });
+    const noOrigin = await authorizeConnection(deps, {});
+
+    expect(fromPortal).toMatchObject({ admitted: true, context: { role: 'guest' } });
+    expect(noOrigin).toMatchObject({ admitted: true, context: { role: 'guest' } });
+  });
+
+  it('compares whole origins: another scheme, port or a look-alike host is another origin', async () => {
+    const { deps } = depsWith(claims());
+
+    for (const origin of [
+      'http://www.gosuslugi.ru',
+      'https://www.gosuslugi.ru:8443',
+      'https://www.gosuslugi.ru.evil.example',
+      'null',
+    ]) {
+      expect(await authorizeConnection(deps, { origin })).toEqual({
+        admitted: false,
+        reason: 'origin_not_allowed',
+      });
+    }
   });
 });

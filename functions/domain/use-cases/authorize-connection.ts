@@ -1,6 +1,11 @@
 /**
  * Use case: decide whether a WebSocket upgrade may connect, and as whom (the `$connect` authorizer).
  *
+ * First, for every upgrade: a browser says where the page that opens the socket came from
+ * (`Origin`); one from a page not in `allowedOrigins` (the portal's pages and the console's) is
+ * refused, so that another site a citizen or an operator has open cannot connect as them or with
+ * a token it got hold of. A client without `Origin` is not a browser page and goes on.
+ *
  * Primary course (no `token`):
  *  1. Admit a new guest: a fresh random session id is both the principal and the session.
  *  2. The session language is the `lang` query parameter when it is supported, else Russian.
@@ -49,15 +54,19 @@ export interface AuthorizeConnectionDeps {
   clock: Clock;
   signer: ResumeTokenSigner;
   operators: OperatorTokenVerifier;
+  /** The origins of the pages that may open the socket from a browser (exact, `https://host[:port]`). */
+  allowedOrigins: ReadonlySet<string>;
 }
 
 export interface ConnectionRequest {
   token?: string;
   lang?: string;
+  /** The `Origin` header of the upgrade, when the client sent one (browsers always do). */
+  origin?: string;
 }
 
 /** Why a connection was refused; safe to log (it names a rule, never the token). */
-export type RefusalReason = 'malformed_token' | ResumeRefusal | OperatorRefusal;
+export type RefusalReason = 'origin_not_allowed' | 'malformed_token' | ResumeRefusal | OperatorRefusal;
 
 /** Why an operator's ID token was refused. */
 export type OperatorRefusal = 'operator_token_invalid' | 'operator_token_expired' | 'not_staff';
@@ -70,6 +79,8 @@ export async function authorizeConnection(
   deps: AuthorizeConnectionDeps,
   request: ConnectionRequest,
 ): Promise<AuthorizationDecision> {
+  if (request.origin !== undefined && !deps.allowedOrigins.has(request.origin))
+    return { admitted: false, reason: 'origin_not_allowed' };
   if (request.token === undefined) {
     const sessionId = deps.ids.newId();
     return {

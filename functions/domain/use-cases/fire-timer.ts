@@ -19,21 +19,15 @@
  * - `queue.arrival`: a conversation was queued outside the assignment → `offerQueue`.
  */
 import type { OperatorGraceTimer, SlaAssignTimer, TimerMessage } from '#events/timers.ts';
-import { SENIOR_QUEUE } from '../operator-roster.ts';
+import { queueNamed, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { MAX_TIMER_DELAY_SECONDS } from '../ports/timers.ts';
-import {
-  type AssignmentDeps,
-  announceQueues,
-  announceRun,
-  fillOperator,
-  offerQueue,
-  queueNamed,
-  tellWaitingCitizen,
-} from './assign-conversations.ts';
+import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
+import { fillOperator, offerQueue } from './assign-conversations.ts';
 import { checkFirstReply, giveBackUnaccepted } from './miss-assignment.ts';
 import { moveConversation } from './move-conversation.ts';
+import { announceQueues, tellWaitingCitizen } from './places-in-line.ts';
 import { requeueHeld } from './requeue-held.ts';
 import { endLapsedLease } from './watch-presence.ts';
 

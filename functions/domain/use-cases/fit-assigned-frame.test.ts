@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '#events/chat-message.ts';
 import type { InternalNote } from '#events/desk-frames.ts';
 import type { ConversationAssignedFrame } from '#events/operator-frames.ts';
-import { ASSIGNED_FRAME_BUDGET_BYTES, fitAssignedFrame } from './assign-conversations.ts';
+import { ASSIGNED_FRAME_BUDGET_BYTES, fitAssignedFrame } from './assigned-frame.ts';
 
 const message = (seq: number, length = 4000): ChatMessage => ({
   conversationId: 'c1',

@@ -12,14 +12,11 @@
  *   stays where it is: the operator is there, only slow).
  */
 import type { AssignmentAcceptTimer, FirstReplyTimer } from '#events/timers.ts';
-import {
-  type AssignmentDeps,
-  announceQueues,
-  queueNamed,
-  tellWaitingCitizen,
-} from './assign-conversations.ts';
+import { queueNamed } from '../operator-roster.ts';
+import type { AssignmentDeps } from './announce-assignments.ts';
 import { postToAll } from './bot-turns.ts';
 import { moveConversation } from './move-conversation.ts';
+import { announceQueues, tellWaitingCitizen } from './places-in-line.ts';
 import { operatorStateFrame, type SetOperatorStatusDeps } from './set-operator-status.ts';
 
 export type MissAssignmentDeps = SetOperatorStatusDeps & AssignmentDeps;

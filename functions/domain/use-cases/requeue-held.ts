@@ -11,7 +11,7 @@
  *  3. Tell each citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
 
-import type { OperatorQueueName } from '../operator-roster.ts';
+import { type OperatorQueueName, queueNamed } from '../operator-roster.ts';
 import type { AssignmentStore, OperatorQueues, WaitingLine } from '../ports/assignment.ts';
 import type { ConversationRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier } from '../ports/delivery.ts';
@@ -19,8 +19,8 @@ import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
-import { queueNamed, tellWaitingCitizen } from './assign-conversations.ts';
 import { moveConversation } from './move-conversation.ts';
+import { tellWaitingCitizen } from './places-in-line.ts';
 
 export interface RequeueHeldDeps {
   conversations: ConversationRepository;

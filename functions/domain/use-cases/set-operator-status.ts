@@ -26,18 +26,15 @@ import {
   type Operator,
   type OperatorQueueName,
   type OperatorStatus,
+  queueNamed,
 } from '../operator-roster.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
-import {
-  type AssignmentDeps,
-  announceQueues,
-  announceRun,
-  assignedFrame,
-  fillOperator,
-  queueNamed,
-} from './assign-conversations.ts';
+import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
+import { fillOperator } from './assign-conversations.ts';
+import { assignedFrame } from './assigned-frame.ts';
 import { postToAll } from './bot-turns.ts';
+import { announceQueues } from './places-in-line.ts';
 import { requeueHeld } from './requeue-held.ts';
 import { scheduleLeaseWatch } from './watch-presence.ts';
 

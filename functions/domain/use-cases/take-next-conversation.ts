@@ -13,7 +13,8 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { ConversationAssignedFrame, QueueEmptyFrame } from '#events/operator-frames.ts';
 import { ChatError } from '../errors.ts';
 import { freeSlots } from '../operator-roster.ts';
-import { type AssignmentDeps, announceRun, fillOperator } from './assign-conversations.ts';
+import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
+import { fillOperator } from './assign-conversations.ts';
 
 export async function takeNextConversation(
   deps: AssignmentDeps,

@@ -19,7 +19,7 @@ import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { Clock } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { MAX_TIMER_DELAY_SECONDS } from '../ports/timers.ts';
-import { type AnnounceDeps, announceQueues } from './assign-conversations.ts';
+import { announceQueues, type PlacesInLineDeps } from './places-in-line.ts';
 import { type RequeueHeldDeps, requeueHeld } from './requeue-held.ts';
 
 export interface LeaseWatchDeps {
@@ -48,7 +48,7 @@ export async function scheduleLeaseWatch(
 
 export type EndLeaseDeps = LeaseWatchDeps &
   RequeueHeldDeps &
-  AnnounceDeps & {
+  PlacesInLineDeps & {
     operators: Pick<OperatorRepository, 'get' | 'markOfflineAfterLapse' | 'listOnline'>;
   };
 

@@ -1,0 +1,46 @@
+/**
+ * The items the dispatch adapters share (`operator-repository.ts`, `assignment-store.ts`,
+ * `waiting-line.ts`), read and mapped in one place: an operator and a conversation read
+ * consistently (the assignment's conditions were decided on what is stored now), and a waiting
+ * conversation as the `byQueue` index lists it.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Conversation } from '#domain/conversations.ts';
+import type { Operator } from '#domain/operator-roster.ts';
+import type { WaitingConversation } from '#domain/ports/assignment.ts';
+import { documentClient } from './document-client.ts';
+import { conversationItem, operatorItem } from './item-schemas.ts';
+
+/** The operator item of OperatorsTable, read consistently. */
+export async function readOperator(
+  operatorsTable: string,
+  operatorId: string,
+): Promise<Operator | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: operatorsTable, Key: { operatorId }, ConsistentRead: true }),
+  );
+  return Item ? operatorItem.parse(Item) : undefined;
+}
+
+/** The conversation item of ConversationsTable, read consistently. */
+export async function readConversation(
+  conversationsTable: string,
+  conversationId: string,
+): Promise<Conversation | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: conversationsTable, Key: { conversationId }, ConsistentRead: true }),
+  );
+  return Item ? conversationItem.parse(Item) : undefined;
+}
+
+/** A `byQueue` item as the waiting line lists it. */
+export function waitingConversation(item: Record<string, unknown>): WaitingConversation {
+  const c = conversationItem.parse(item);
+  return {
+    conversationId: c.conversationId,
+    sessionId: c.sessionId,
+    queuedAt: c.queuedAt ?? c.updatedAt,
+    ...(c.ticketId ? { ticketId: c.ticketId } : {}),
+    ...(c.ticketNumber ? { ticketNumber: c.ticketNumber } : {}),
+  };
+}
