@@ -70,6 +70,8 @@ const SETTINGS = {
   queuePositionUpdates: setting('QUEUE_POSITION_UPDATES', positiveInt.max(100).default(20)),
   /** The line tick's period: `queue.stats` and places in line go out at most once per this many seconds. */
   lineTickSeconds: setting('LINE_TICK_SECONDS', positiveInt.max(60).default(5)),
+  /** How late a follow-up or a timer must be before the reconciler does its work (docs/architecture.md, "The reconciler"). */
+  reconcileAfterSeconds: setting('RECONCILE_AFTER_SECONDS', positiveInt.default(15)),
   // Identification (docs/architecture.md, "Identification"). Keys: the raw key from the environment
   // (local stack) wins; else the Secrets Manager secret the stack created (AWS). Never logged.
   verificationCodesTable: setting('VERIFICATION_CODES_TABLE', name),

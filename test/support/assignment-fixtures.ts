@@ -11,6 +11,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAssignmentStore } from '#adapters/dynamodb/assignment-store.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoLineTicks } from '#adapters/dynamodb/line-ticks.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoWaitingLine } from '#adapters/dynamodb/waiting-line.ts';
@@ -169,6 +170,7 @@ export function assignmentAdapters(fixture: AssignmentFixture) {
     line: new DynamoWaitingLine(fixture.conversationsTable),
     queues: new SqsOperatorQueues(fixture.queueUrls),
     ticks: new DynamoLineTicks(fixture.idempotencyTable),
+    ledger: new DynamoFollowUpLedger(fixture.conversationsTable),
   };
 }
 
