@@ -360,7 +360,8 @@ describe('the web pages', () => {
     const { page } = await newPage(360, 740);
     await openWidget(page);
     await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
-    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(uniqueEmail('locked'));
+    const contact = uniqueEmail('locked');
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(contact);
     await page.getByRole('button', { name: 'Получить код' }).click();
     await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
     const alert = page.getByRole('alert').filter({ hasText: /\S/ });
@@ -369,7 +370,17 @@ describe('the web pages', () => {
       await page.getByRole('button', { name: 'Подтвердить' }).click();
     };
 
-    // Act
+    // Act: a reload forgets the resend countdown, not the limit: asking again at once is refused, in
+    // words; then three wrong codes (the refusal's countdown does not cover their answers).
+    await page.reload();
+    await page.getByRole('button', { name: 'Поддержка', exact: true }).click();
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(contact);
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    const tooOften = await page
+      .getByRole('alert')
+      .filter({ hasText: 'Слишком часто' })
+      .textContent({ timeout: TIMEOUT });
     await wrong();
     const first = await page
       .getByRole('alert')
@@ -394,6 +405,7 @@ describe('the web pages', () => {
     expect(second).toBe('Неверный код. Осталось попыток: 1.');
     expect(locked).toMatch(/^Слишком много неверных кодов\. Попробуйте через 1[45] мин \d+ с\.$/);
     expect(later).not.toBe(locked);
+    expect(tooOften).toMatch(/^Слишком часто\. Попробуйте через \d+ с\.$/);
     expect(violations).toEqual([]);
   });
 
