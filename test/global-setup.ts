@@ -17,8 +17,11 @@ export async function setup(project: TestProject) {
       OPERATOR_GRACE_SECONDS: '2',
       // An assignment must be accepted within 5 s (test/support/assignment.ts `takeAssigned` does what a console does).
       ACCEPT_SECONDS: '5',
-      // The reconciler of the waiting line (docs/architecture.md, "The reconciler") every 5 s, not every minute.
-      RECONCILE_SECONDS: '5',
+      // The reconciler of the waiting line (docs/architecture.md, "The reconciler") does not run on the
+      // shared stack: its repairs (e.g. handing back what operators left offline by earlier tests hold)
+      // would change queues other tests assume still. Its own tests call it on private tables
+      // (functions/domain/use-cases/dispatch-faults.int.test.ts).
+      RECONCILE_SECONDS: '86400',
     },
   });
   Object.assign(process.env, stack.functionEnv, {

@@ -156,7 +156,7 @@ describe('the timer queue', () => {
     expect(touched).toEqual([]);
   });
 
-  it('ends a lease watch that a later operator.status replaced, or of an operator already offline', async () => {
+  it('ends a lease watch that a later operator.status replaced, or of an operator already offline holding nothing', async () => {
     // Prepare
     const lapsed = new Date(NOW.getTime() - 120_000).toISOString();
     const replaced = fakeDeps({

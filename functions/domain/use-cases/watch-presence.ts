@@ -61,7 +61,7 @@ export async function endLapsedLease(deps: EndLeaseDeps, timer: OperatorLeaseTim
   if (!operator || operator.leaseWatch !== timer.watchId || operator.leaseUntil === undefined) return 'stale';
   if (operator.status === 'offline') {
     // This watch set them offline and died handing back what they hold (a redelivery): go on.
-    if (operator.activeChats === 0) return 'stale';
+    if (!(operator.activeChats > 0)) return 'stale';
     return requeueLapsed(deps, operator.operatorId);
   }
   const now = deps.clock.now();
