@@ -43,6 +43,8 @@ export interface SupportChatConfig {
   readonly slaAssignSeconds: number;
   /** Minutes between two runs of the SLA report (each reports the last full clock hour). */
   readonly slaReportRateMinutes: number;
+  /** How often the reconciler of the waiting line runs, in minutes (docs/architecture.md, "The reconciler"). */
+  readonly reconcileMinutes: number;
   readonly smsSenderId: string;
   readonly retainData: boolean;
   readonly runbookUrl: string;
@@ -96,6 +98,7 @@ export class SupportChat {
       pushFcmApplicationArn: config.pushFcmApplicationArn,
       pushApnsApplicationArn: config.pushApnsApplicationArn,
       knowledgeBasePath: config.knowledgeBasePath,
+      reconcileMinutes: config.reconcileMinutes,
     });
     this.monitoring = new MonitoringStack(scope, stackName(stage, 'Monitoring'), {
       stage,

@@ -19,6 +19,8 @@ export async function setup(project: TestProject) {
       ACCEPT_SECONDS: '5',
       // The hourly SLA report's schedule runs every 5 s (each run reports the last full hour; reruns change nothing).
       SLA_REPORT_PERIOD_SECONDS: '5',
+      // The reconciler of the waiting line (docs/architecture.md, "The reconciler") every 5 s, not every minute.
+      RECONCILE_SECONDS: '5',
     },
   });
   Object.assign(process.env, stack.functionEnv, {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { parseDestination } from '#domain/identification.ts';
 import { HmacIdentityHasher } from './identity-hasher.ts';
 import { secretKey } from './secret-keys.ts';
 
 const hasher = new HmacIdentityHasher(secretKey('test key', 'k'.repeat(48), undefined));
 const other = new HmacIdentityHasher(secretKey('other key', 'o'.repeat(48), undefined));
-const phone = { channel: 'sms', address: '+79161234567' } as const;
+const phone = { channel: 'sms', address: '+79161234567', identity: '+79161234567' } as const;
 
 describe('keyed hashes of identification', () => {
   it('gives the same destination the same citizen id every time, and never the destination itself', async () => {
@@ -31,10 +32,29 @@ describe('keyed hashes of identification', () => {
   it('hashes a code per destination: the same code of two destinations differs', async () => {
     const a = await hasher.codeHash(await hasher.destinationKey(phone), '123456');
     const b = await hasher.codeHash(
-      await hasher.destinationKey({ ...phone, address: '+79161234568' }),
+      await hasher.destinationKey({ ...phone, address: '+79161234568', identity: '+79161234568' }),
       '123456',
     );
     expect(a).not.toBe(b);
+  });
+});
+
+describe('one mailbox, one identity', () => {
+  it('gives every spelling of one mailbox the same destination key and citizen id', async () => {
+    const spellings = ['Ivan.Petrov+chat@GMail.com', ' ivanpetrov@googlemail.com', 'IVANPETROV@gmail.com'];
+    const destinations = spellings.map((email) => parseDestination({ email }));
+
+    const keys = await Promise.all(destinations.map((d) => hasher.destinationKey(d)));
+    const citizens = await Promise.all(destinations.map((d) => hasher.citizenId(d)));
+
+    expect(new Set(keys).size).toBe(1);
+    expect(new Set(citizens).size).toBe(1);
+  });
+
+  it('keeps two Mail.ru mailboxes that differ by a dot apart', async () => {
+    const [a, b] = ['ivan.petrov@mail.ru', 'ivanpetrov@mail.ru'].map((email) => parseDestination({ email }));
+
+    expect(await hasher.citizenId(a ?? phone)).not.toBe(await hasher.citizenId(b ?? phone));
   });
 });
 

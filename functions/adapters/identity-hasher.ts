@@ -11,16 +11,19 @@ export class HmacIdentityHasher implements IdentityHasher {
   constructor(private readonly key: KeySource) {}
 
   async destinationKey(destination: Destination): Promise<string> {
-    return this.hmac(`destination:${destination.channel}:${destination.address}`);
+    return this.hmac(`destination:${destination.channel}:${destination.identity}`);
   }
 
   async codeHash(destinationKey: string, code: string): Promise<string> {
     return this.hmac(`code:${destinationKey}:${code}`);
   }
 
-  /** Stable: the same phone (or e-mail) is the same citizen in every session, for as long as the key. */
+  /**
+   * Stable: the same phone (or mailbox, however spelled) is the same citizen in every session, for
+   * as long as the key.
+   */
   async citizenId(destination: Destination): Promise<string> {
-    return this.hmac(`citizen:${destination.address}`);
+    return this.hmac(`citizen:${destination.identity}`);
   }
 
   private async hmac(input: string): Promise<string> {

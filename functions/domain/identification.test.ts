@@ -60,10 +60,12 @@ describe('destinations', () => {
     expect(parseDestination({ phone: '8 (916) 123-45-67' })).toEqual({
       channel: 'sms',
       address: '+79161234567',
+      identity: '+79161234567',
     });
     expect(parseDestination({ email: ' Ivan.Petrov@Example.RU ' })).toEqual({
       channel: 'email',
       address: 'Ivan.Petrov@example.ru',
+      identity: 'ivan.petrov@example.ru',
     });
   });
 

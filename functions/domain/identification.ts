@@ -3,8 +3,10 @@
  * rules of the per-destination record that counts sends and wrong codes.
  *
  * A destination (a mobile phone in E.164, or an e-mail address) is never stored: its record in
- * VerificationCodesTable is keyed by `destinationKey` = HMAC(key, normalised destination), the code
- * by HMAC(key, destinationKey + code), the citizen by HMAC(key, 'citizen:' + destination). The
+ * VerificationCodesTable is keyed by `destinationKey` = HMAC(key, its identity), the code by
+ * HMAC(key, destinationKey + code), the citizen by HMAC(key, 'citizen:' + identity), where the
+ * identity is the E.164 phone or the canonical e-mail (`email-addresses.ts`: one mailbox, one
+ * identity, whatever its spelling). The
  * record is one item per destination; every change is a conditional write on its `version`, so the
  * limits hold exactly however many requests race (the loser reads again and decides again):
  *  - sends: at most one per `resendIntervalSeconds` and `maxPerWindow` per `windowSeconds`, counted
@@ -20,6 +22,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { CODE_LENGTH, type CodeChannel } from '#events/identification.ts';
 import type { Lang } from '#events/lang.ts';
+import { canonicalEmail } from './email-addresses.ts';
 import { badRequest } from './errors.ts';
 import { callingCodeOf, normaliseMobileNumber } from './phone-numbers.ts';
 import { epochSeconds } from './retention.ts';
@@ -27,8 +30,13 @@ import { epochSeconds } from './retention.ts';
 /** A normalised destination: where a code goes. Holds personal data: never log or store it. */
 export interface Destination {
   channel: CodeChannel;
-  /** E.164 phone (`+79161234567`) or e-mail with a lower-cased domain. */
+  /** Where to send: E.164 phone (`+79161234567`) or e-mail as typed, with a lower-cased domain. */
   address: string;
+  /**
+   * Who it is: the E.164 phone, or the canonical e-mail (`canonicalEmail`). Limits count by it and
+   * the citizen id is derived from it, so spellings of one mailbox are one destination.
+   */
+  identity: string;
 }
 
 const emailSchema = z.email();
@@ -42,18 +50,22 @@ export function parseDestination(frame: { phone?: string; email?: string }): Des
     const phone = normaliseMobileNumber(frame.phone);
     if (phone === undefined)
       throw badRequest([{ field: 'phone', problem: 'not a valid mobile phone number' }]);
-    return { channel: 'sms', address: phone };
+    return { channel: 'sms', address: phone, identity: phone };
   }
   const email = (frame.email ?? '').trim();
   if (!emailSchema.safeParse(email).success) {
     throw badRequest([{ field: 'email', problem: 'not a valid e-mail address' }]);
   }
   const at = email.lastIndexOf('@');
-  return { channel: 'email', address: `${email.slice(0, at)}@${email.slice(at + 1).toLowerCase()}` };
+  return {
+    channel: 'email',
+    address: `${email.slice(0, at)}@${email.slice(at + 1).toLowerCase()}`,
+    identity: canonicalEmail(email),
+  };
 }
 
 /** What `auth.codeSent` shows: enough to recognise one's own phone or mailbox, not to learn it. */
-export function maskDestination(destination: Destination): string {
+export function maskDestination(destination: Pick<Destination, 'channel' | 'address'>): string {
   const { address } = destination;
   if (destination.channel === 'sms') {
     const country = callingCodeOf(address);
@@ -86,11 +98,11 @@ export function codeMessage(code: string, lang: Lang, ttlSeconds: number): { sub
 
 /** Keyed hashes of identification; the key never leaves the implementation (an adapter). */
 export interface IdentityHasher {
-  /** HMAC of the normalised destination: the key of its record. */
+  /** HMAC of the destination's identity: the key of its record. */
   destinationKey(destination: Destination): Promise<string>;
   /** HMAC of a code for one destination: what is stored instead of the code. */
   codeHash(destinationKey: string, code: string): Promise<string>;
-  /** The stable pseudonymous citizen id of a destination. */
+  /** The stable pseudonymous citizen id of a destination (of its identity). */
   citizenId(destination: Destination): Promise<string>;
 }
 

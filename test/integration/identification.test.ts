@@ -169,7 +169,7 @@ describe('identifying a guest by a one-time code', () => {
 
     // Act
     const code = await requestAndReadCode(client, phone);
-    const destinationKey = await hasher.destinationKey({ channel: 'sms', address: phone });
+    const destinationKey = await hasher.destinationKey({ channel: 'sms', address: phone, identity: phone });
     const item = await getItem('VERIFICATION_CODES_TABLE', { destinationKey });
 
     // Assess
@@ -233,6 +233,33 @@ describe('limits', () => {
     expect(await outboxFor(phone)).toHaveLength(1);
   });
 
+  it('counts the spellings of one mailbox as one destination: case, dots and +tags of Gmail', async () => {
+    // Prepare
+    const login = `ivan.${randomUUID().slice(0, 8)}`;
+    const spellings = [
+      `${login.toUpperCase()}@GMail.com`,
+      `${login}+chat@gmail.com`,
+      `${login.replace('.', '')}@googlemail.com`,
+    ];
+    const first = await connect();
+    const sent = await first.request({ action: 'auth.requestCode', email: `${login}@gmail.com` });
+    expect(sent).toMatchObject({ type: 'auth.codeSent' });
+
+    // Act: the same mailbox, spelled three other ways, from other sessions.
+    const answers = [];
+    for (const email of spellings) {
+      const other = await connect();
+      answers.push(await other.request({ action: 'auth.requestCode', email }));
+    }
+
+    // Assess: every one waits for the resend interval of the first; one code went out in all.
+    for (const answer of answers) expect(answer).toMatchObject({ type: 'error', code: 'RATE_LIMITED' });
+    // (The outbox has each address as it was sent to: as typed, the domain lower-cased.)
+    const sentTo = [`${login}@gmail.com`, ...spellings].map((e) => e.replace(/@.*/, (d) => d.toLowerCase()));
+    const codes = await Promise.all(sentTo.map((email) => outboxFor(email)));
+    expect(codes.flat()).toHaveLength(1);
+  });
+
   it('locks a destination after three wrong codes, for the right code too and from another session', async () => {
     // Prepare
     const { client, token } = await guest();
@@ -277,7 +304,7 @@ describe('limits', () => {
     const invalid = answers.filter((a) => a.code === 'INVALID_CODE').map((a) => a.attemptsLeft);
     expect(invalid.sort()).toEqual([1, 2]);
     expect(answers.filter((a) => a.code === 'LOCKED')).toHaveLength(8);
-    const destinationKey = await hasher.destinationKey({ channel: 'sms', address: phone });
+    const destinationKey = await hasher.destinationKey({ channel: 'sms', address: phone, identity: phone });
     expect(await getItem('VERIFICATION_CODES_TABLE', { destinationKey })).toMatchObject({
       failures: 0,
       lockedUntil: expect.any(Number),

@@ -6,7 +6,8 @@
  *   an SLA breach: recorded on the conversation and for the hourly report in one transaction, so
  *   it is counted (`SlaBreaches`) once per entry (a repeated timer counts nothing); the entry stays
  *   at the head of its category queue and is offered to the seniors first, then to everyone with
- *   the skill (`offerBreached`). Anything else (taken, moved, closed): nothing to do.
+ *   the skill (`offerBreached`). Anything else (taken, moved, closed): nothing to do but finish
+ *   the follow-ups that change may have left pending (the ledger).
  * - `operator.grace`: OPERATOR_GRACE_SECONDS after an operator's last connection closed. They came
  *   back (a connection, or any `operator.status` since) → nothing. Else they go `offline` and
  *   what they hold goes back to the front of its queue (`requeueHeld`).
@@ -20,12 +21,14 @@
  */
 import type { OperatorGraceTimer, SlaAssignTimer, TimerMessage } from '#events/timers.ts';
 import { queueNamed, SENIOR_QUEUE } from '../operator-roster.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { SlaRecords } from '../ports/sla.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { MAX_TIMER_DELAY_SECONDS } from '../ports/timers.ts';
 import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
 import { fillOperator, offerBreached, offerQueue } from './assign-conversations.ts';
+import { finishFollowUps } from './finish-follow-ups.ts';
 import { checkFirstReply, giveBackUnaccepted } from './miss-assignment.ts';
 import { announceQueues } from './places-in-line.ts';
 import { requeueHeld } from './requeue-held.ts';
@@ -36,6 +39,7 @@ export interface FireTimerDeps extends AssignmentDeps {
   ids: IdGenerator;
   /** Where an SLA breach is recorded (on the conversation and for the hourly report). */
   sla: Pick<SlaRecords, 'recordBreach' | 'recordAssignment'>;
+  ledger: FollowUpLedger;
 }
 
 export type TimerOutcome =
@@ -87,6 +91,8 @@ export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promi
 async function breachSla(deps: FireTimerDeps, timer: SlaAssignTimer): Promise<TimerOutcome> {
   const conversation = await deps.conversations.get(timer.conversationId);
   if (conversation?.state !== 'queued' || conversation.queueEntryId !== timer.entryId) {
+    // It left this entry (taken, moved, put back): what that change left pending is finished here.
+    if (conversation) await finishFollowUps(deps, conversation);
     return { kind: timer.kind, status: 'stale' };
   }
   const from = queueNamed(conversation.queue);
