@@ -35,6 +35,8 @@ const contextSchema = z.object({
   throttlingRateLimit: positiveInt.optional(),
   throttlingBurstLimit: positiveInt.optional(),
   slaAssignSeconds: positiveInt.optional(),
+  // EventBridge Scheduler's rate: whole minutes, 1 minute to a day.
+  slaReportRateMinutes: positiveInt.max(1440).optional(),
   // How often the reconciler of the waiting line runs (EventBridge Scheduler: whole minutes).
   reconcileMinutes: positiveInt.optional(),
   // SNS: 1-11 characters, letters and digits, at least one letter.
@@ -94,6 +96,7 @@ export function configFromContext(node: Node): SupportChatConfig {
     throttlingRateLimit: context.throttlingRateLimit ?? defaults.throttlingRateLimit,
     throttlingBurstLimit: context.throttlingBurstLimit ?? defaults.throttlingBurstLimit,
     slaAssignSeconds: context.slaAssignSeconds ?? defaults.slaAssignSeconds,
+    slaReportRateMinutes: context.slaReportRateMinutes ?? 60,
     reconcileMinutes: context.reconcileMinutes ?? 1,
     smsSenderId: context.smsSenderId ?? defaults.smsSenderId,
     retainData: defaults.retainData,

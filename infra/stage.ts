@@ -17,7 +17,7 @@ export interface StageDefaults {
   /** Requests per second / burst of the portal's feedback API. */
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
-  /** `SLA_ASSIGN_SECONDS`: a ticket nobody took within this moves to the senior queue. */
+  /** `SLA_ASSIGN_SECONDS`: a ticket nobody took within this is an SLA breach, offered to seniors first. */
   readonly slaAssignSeconds: number;
   /** Retention of every log group. */
   readonly logRetention: RetentionDays;

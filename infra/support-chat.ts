@@ -11,6 +11,7 @@
  * are environment-agnostic (no `env`, no lookups), so `cdk synth` needs no AWS account. The local
  * stack and the infra tests build the same app in-process, without bundling (local/synth.ts).
  */
+import { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { LogLevel } from './constructs/house-function.ts';
@@ -40,6 +41,8 @@ export interface SupportChatConfig {
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
   readonly slaAssignSeconds: number;
+  /** Minutes between two runs of the SLA report (each reports the last full clock hour). */
+  readonly slaReportRateMinutes: number;
   /** How often the reconciler of the waiting line runs, in minutes (docs/architecture.md, "The reconciler"). */
   readonly reconcileMinutes: number;
   readonly smsSenderId: string;
@@ -71,17 +74,18 @@ export class SupportChat {
       retainData: config.retainData,
       messageRetentionDays: config.messageRetentionDays,
     });
+    const settings = {
+      logRetention: config.logRetention,
+      logLevel: config.logLevel,
+      messageRetentionDays: config.messageRetentionDays,
+      postTimeoutMs: config.postTimeoutMs,
+      slaAssignSeconds: config.slaAssignSeconds,
+      smsSenderId: config.smsSenderId,
+    };
     this.chat = new ChatStack(scope, stackName(stage, 'Chat'), {
       stage,
       data: this.data,
-      settings: {
-        logRetention: config.logRetention,
-        logLevel: config.logLevel,
-        messageRetentionDays: config.messageRetentionDays,
-        postTimeoutMs: config.postTimeoutMs,
-        slaAssignSeconds: config.slaAssignSeconds,
-        smsSenderId: config.smsSenderId,
-      },
+      settings,
       stageName: config.stageName,
       throttlingRateLimit: config.throttlingRateLimit,
       throttlingBurstLimit: config.throttlingBurstLimit,
@@ -102,6 +106,9 @@ export class SupportChat {
       namePrefix: `SupportChat-${stage}`,
       alarmEmail: config.alarmEmail,
       runbookUrl: config.runbookUrl,
+      settings,
+      slaTable: this.data.tables.sla,
+      slaReportRate: Duration.minutes(config.slaReportRateMinutes),
     });
     this.web = new WebStack(scope, stackName(stage, 'Web'), {
       stage,

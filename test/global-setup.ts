@@ -17,6 +17,8 @@ export async function setup(project: TestProject) {
       OPERATOR_GRACE_SECONDS: '2',
       // An assignment must be accepted within 5 s (test/support/assignment.ts `takeAssigned` does what a console does).
       ACCEPT_SECONDS: '5',
+      // The hourly SLA report's schedule runs every 5 s (each run reports the last full hour; reruns change nothing).
+      SLA_REPORT_PERIOD_SECONDS: '5',
       // The reconciler of the waiting line (docs/architecture.md, "The reconciler") does not run on the
       // shared stack: its repairs (e.g. handing back what operators left offline by earlier tests hold)
       // would change queues other tests assume still. Its own tests call it on private tables

@@ -24,6 +24,7 @@ import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
 import { DynamoNoteRepository } from './dynamodb/note-repository.ts';
 import { DynamoOperatorRepository } from './dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from './dynamodb/session-repository.ts';
+import { DynamoSlaRecords } from './dynamodb/sla-records.ts';
 import { DynamoTicketRepository } from './dynamodb/ticket-repository.ts';
 import { DynamoWaitingLine } from './dynamodb/waiting-line.ts';
 import { SqsEscalationQueue } from './escalation-queue.ts';
@@ -141,6 +142,12 @@ export function assignmentDeps() {
     ticks: new DynamoLineTicks(config.idempotencyTable),
     ledger: new DynamoFollowUpLedger(config.conversationsTable),
     metrics: assignmentMetrics,
+    // Breaches (the timer consumer) and assignments, for the hourly SLA report.
+    sla: new DynamoSlaRecords({
+      slaTable: config.slaTable,
+      conversationsTable: config.conversationsTable,
+      retentionDays: config.messageRetentionDays,
+    }),
     clock: systemClock,
     ids: randomIds,
     settings: {

@@ -25,10 +25,10 @@ const RECEIVE_WAIT_SECONDS = 1;
 export class SqsOperatorQueues implements OperatorQueues {
   constructor(private readonly urls: Readonly<Record<OperatorQueueName, string>>) {}
 
-  async put(entry: QueueEntry): Promise<void> {
+  async put(entry: QueueEntry, into: OperatorQueueName = entry.queue): Promise<void> {
     await sqsClient.send(
       new SendMessageCommand({
-        QueueUrl: this.urls[entry.queue],
+        QueueUrl: this.urls[into],
         MessageBody: JSON.stringify(entry),
         MessageGroupId: entry.conversationId,
         MessageDeduplicationId: entry.entryId,

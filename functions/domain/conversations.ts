@@ -51,8 +51,12 @@ export interface Conversation {
   assignedQueue?: string;
   /** The escalation attempt the assignment took in (idempotency of the escalation consumer). */
   dispatchedAttempt?: number;
-  /** When it waited past SLA_ASSIGN_SECONDS and went to the senior queue (docs/requirements.md#sla). */
+  /**
+   * When a stay in a category queue last waited past SLA_ASSIGN_SECONDS (docs/requirements.md#sla),
+   * and which stay (queue entry) that was: each entry breaches at most once.
+   */
   slaBreachedAt?: string;
+  slaBreachedEntryId?: string;
   /**
    * When its operator accepted it (`conversation.accept`, or their first reply): only then is the
    * citizen told "operator". Removed whenever it leaves the operator, so each assignment is accepted anew.

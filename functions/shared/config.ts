@@ -50,8 +50,20 @@ const SETTINGS = {
   operatorQueueUrlMfc: setting('OPERATOR_QUEUE_URL_MFC', z.url()),
   operatorQueueUrlGeneral: setting('OPERATOR_QUEUE_URL_GENERAL', z.url()),
   operatorQueueUrlSenior: setting('OPERATOR_QUEUE_URL_SENIOR', z.url()),
-  /** A ticket nobody picked up within this goes to the senior queue (an SLA breach; docs/requirements.md). */
+  /**
+   * A stay in a category queue not taken within this is an SLA breach: offered to seniors first,
+   * and still at the head of its queue for first-line operators (docs/requirements.md#sla).
+   */
   slaAssignSeconds: setting('SLA_ASSIGN_SECONDS', positiveInt.default(120)),
+  /** The SLA records (breaches, assignments) and the hourly reports, by clock hour. */
+  slaTable: setting('SLA_TABLE', name),
+  /** The on-call SNS topic (the Monitoring stack's): the SLA report below 100 % is published there. */
+  onCallTopicArn: setting('ON_CALL_TOPIC_ARN', name),
+  /** Where on-call reads what to do with an SLA report below 100 % (docs/runbooks.md). */
+  slaReportRunbookUrl: setting(
+    'SLA_REPORT_RUNBOOK_URL',
+    name.default('docs/runbooks.md#sla-report-below-target'),
+  ),
   /** Chats an operator holds at once unless they ask for another number (`operator.status`). */
   operatorMaxChats: setting('OPERATOR_MAX_CHATS', positiveInt.max(20).default(3)),
   /** How long a disconnected operator keeps their conversations before they go back to the queue. */

@@ -93,7 +93,7 @@ export class Assignment extends Construct {
     this.timerConsumer = assigning(
       'TimerConsumer',
       'timer-consumer',
-      'SLA and grace timers, and "capacity appeared" signals: moves breaches to seniors, requeues a lost operator',
+      'SLA and grace timers, and "capacity appeared" signals: records breaches, offers them to seniors first, requeues a lost operator',
       TIMER_CONSUMER_TIMEOUT,
     );
     this.timerConsumer.addEventSource(

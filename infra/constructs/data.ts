@@ -135,6 +135,15 @@ const TABLES = {
     indexes: [{ indexName: 'byStatus', partitionKey: string('status'), sortKey: string('operatorId') }],
     retain: false,
   },
+  // The SLA of assignment (docs/requirements.md#sla), one partition per clock hour: `hour` =
+  // `YYYY-MM-DDTHH` (UTC), `record` = `breach#…` / `assigned#…` (ids, queues, times, ticket numbers)
+  // or `report` (the hourly report). Kept: the service level's history.
+  SlaTable: {
+    partitionKey: string('hour'),
+    sortKey: string('record'),
+    indexes: [],
+    retain: true,
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 /** Construct id of a table of the data model. */
@@ -161,6 +170,7 @@ export class ChatTables extends Construct {
   readonly notes: Table;
   readonly pushDevices: Table;
   readonly verificationCodes: Table;
+  readonly sla: Table;
 
   constructor(scope: Construct, id: string, props: ChatTablesProps) {
     super(scope, id);
@@ -193,6 +203,7 @@ export class ChatTables extends Construct {
     this.notes = table('NotesTable');
     this.pushDevices = table('PushDevicesTable');
     this.verificationCodes = table('VerificationCodesTable');
+    this.sla = table('SlaTable');
   }
 
   /** Every table, for alarms and dashboards. */
@@ -208,6 +219,7 @@ export class ChatTables extends Construct {
       this.verificationCodes,
       this.notes,
       this.pushDevices,
+      this.sla,
     ];
   }
 }

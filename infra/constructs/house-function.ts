@@ -7,10 +7,12 @@ import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { OperatorQueueName } from '../../functions/domain/operator-roster.ts';
@@ -31,7 +33,7 @@ export interface FunctionSettings {
   readonly messageRetentionDays: number;
   /** `POST_TIMEOUT_MS`: deadline of one `PostToConnection` call. */
   readonly postTimeoutMs: number;
-  /** `SLA_ASSIGN_SECONDS`: a ticket nobody took within this moves to the senior queue. */
+  /** `SLA_ASSIGN_SECONDS`: a ticket nobody took within this is an SLA breach, offered to seniors first. */
   readonly slaAssignSeconds: number;
   /** `SMS_SENDER_ID` of the functions that send SMS (`AWS.SNS.SMS.SenderID`). */
   readonly smsSenderId: string;
@@ -79,7 +81,8 @@ export type TableEnvName =
   | 'OPERATORS_TABLE'
   | 'VERIFICATION_CODES_TABLE'
   | 'NOTES_TABLE'
-  | 'PUSH_DEVICES_TABLE';
+  | 'PUSH_DEVICES_TABLE'
+  | 'SLA_TABLE';
 
 /** How a function uses a queue. */
 export type QueueAccess = 'send' | 'consume';
@@ -261,6 +264,20 @@ export class HouseFunction extends NodejsFunction {
           "Device endpoints are created at run time (push.register); the wildcard is limited to this account's SNS platform endpoints.",
       });
     }
+    return this;
+  }
+
+  /**
+   * Sets `ON_CALL_TOPIC_ARN` and allows `sns:Publish` on that topic only, with what publishing to a
+   * KMS-encrypted topic needs of its key (`kms:GenerateDataKey`, `kms:Decrypt` on that key only;
+   * not CDK's `grantPublish`, which grants `kms:GenerateDataKey*`).
+   */
+  useOnCallTopic(topic: ITopic, key: IKey): this {
+    this.addEnvironment('ON_CALL_TOPIC_ARN', topic.topicArn);
+    this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+    );
     return this;
   }
 

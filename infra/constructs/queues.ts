@@ -190,6 +190,8 @@ export class AssignmentQueues extends Construct {
 
   allowAssign(fn: HouseFunction): HouseFunction {
     this.allowRelease(fn);
+    // The SLA records (docs/requirements.md#sla): each assignment, and each breach (the timer consumer).
+    fn.useTable('SLA_TABLE', this.tables.sla, 'write');
     for (const name of OPERATOR_QUEUES) {
       fn.useQueue(operatorQueueEnvName(name), this.operatorQueues[name], 'consume');
       this.operatorQueues[name].grantSendMessages(fn);

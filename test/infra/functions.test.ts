@@ -5,7 +5,7 @@ import { repoPath } from '../../infra/paths.ts';
 import { environmentOf, resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
 
 // Prepare
-const { chat, template } = synthesizeApp();
+const { chat, monitoring, template } = synthesizeApp();
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
 const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
 const roles = resourcesOf(template, 'AWS::IAM::Role');
@@ -17,6 +17,7 @@ const houseFunctions = [
   chat.tickets.portalFeedback,
   ...chat.assignment.functions,
   ...chat.desk.functions,
+  monitoring.slaReport.function,
 ];
 
 interface Statement {
@@ -103,6 +104,7 @@ describe('every Lambda function', () => {
       PushRegister: 'functions/handlers/push-register.ts',
       DeskRelay: 'functions/handlers/desk-relay.ts',
       TicketNotices: 'functions/handlers/ticket-notices.ts',
+      SlaReport: 'functions/handlers/sla-report.ts',
     });
   });
 
@@ -190,6 +192,8 @@ const ASSIGNING_TABLES = {
   Notes: 'read',
   // The line tick's claims and what it last told.
   Idempotency: 'readWrite',
+  // The SLA records: each assignment, each breach (docs/requirements.md#sla).
+  Sla: 'write',
 };
 
 describe('least privilege on the tables', () => {
@@ -256,6 +260,8 @@ describe('least privilege on the tables', () => {
     ['operator-status', ASSIGNING_TABLES],
     ['operator-next', ASSIGNING_TABLES],
     ['queue-stats', { Conversations: 'read', Operators: 'write' }],
+    // The hourly SLA report (monitoring stack): its records and reports only.
+    ['sla-report', { Sla: 'readWrite' }],
     ['operator-heartbeat', { Operators: 'write' }],
     ['conversation-accept', { Conversations: 'readWrite', Connections: 'readWrite', Operators: 'write' }],
     // The desk (docs/architecture.md, "The desk"). push.register needs a verified citizen: the frame

@@ -99,7 +99,7 @@ describe('in production', () => {
     },
   );
 
-  it('the tables of citizen data and the user pool are deletion-protected', () => {
+  it('the tables of citizen data, the SLA history and the user pool are deletion-protected', () => {
     const tables = Object.entries(resourcesOf(data, 'AWS::DynamoDB::Table'));
     const protectedTables = tables.filter(([, t]) => t.Properties.DeletionProtectionEnabled === true);
     expect(protectedTables.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
@@ -108,6 +108,7 @@ describe('in production', () => {
         'DataMessagesTable',
         'DataNotesTable',
         'DataSessionsTable',
+        'DataSlaTable',
         'DataTicketsTable',
       ].sort(),
     );

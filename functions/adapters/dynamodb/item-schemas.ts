@@ -104,6 +104,7 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   assignedQueue: z.string().optional(),
   dispatchedAttempt: z.number().int().positive().optional(),
   slaBreachedAt: z.string().optional(),
+  slaBreachedEntryId: z.string().optional(),
   firstOperatorReplyAt: z.string().optional(),
   acceptedAt: z.string().optional(),
   lastOperatorReplyAt: z.string().optional(),

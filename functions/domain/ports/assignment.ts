@@ -125,8 +125,12 @@ export interface ReceivedEntry {
 
 /** The SQS operator queues: a message per waiting conversation, deleted once it is assigned. */
 export interface OperatorQueues {
-  /** Safe to repeat for the same entry (FIFO deduplication by entryId). */
-  put(entry: QueueEntry): Promise<void>;
+  /**
+   * Puts the entry on its queue, or on `into` (a breached entry's copy in the senior queue: the same
+   * entry, so whichever copy is taken first wins and the other is stale). Safe to repeat for the
+   * same entry and queue (FIFO deduplication by entryId).
+   */
+  put(entry: QueueEntry, into?: OperatorQueueName): Promise<void>;
   /**
    * Up to `max` entries, hidden from other assigning functions for `visibilitySeconds`. `patient`: wait up to
    * a second for one (a receive that does not wait may miss messages that exist); an impatient

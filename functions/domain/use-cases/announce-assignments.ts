@@ -1,8 +1,9 @@
 /**
  * Telling about an assignment run (`assign-conversations.ts`), once its transactions committed:
  * `announceRun` does, for each assignment,
- *  - the metric (`Assigned`, the wait), the ticket's move to `in_progress` (with the SLA note when
- *    the conversation had breached);
+ *  - the metric (`Assigned`, the wait), the record for the hourly SLA report (`sla.ts`: on time, or
+ *    taken after its breach), the ticket's move to `in_progress` (with the SLA note when this stay
+ *    in line had breached);
  *  - the accept timer (ACCEPT_SECONDS, `assignment.accept`), started before the frame goes out;
  *  - `conversation.assigned` (`assigned-frame.ts`: the whole transcript, the intake, the ticket, the
  *    notes, the citizen) to the operator's connections;
@@ -23,8 +24,10 @@ import type { Conversation } from '../conversations.ts';
 import type { Operator, OperatorQueueName } from '../operator-roster.ts';
 import type { AssignmentMetrics, AssignmentTickets } from '../ports/assignment.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
+import type { SlaRecords } from '../ports/sla.ts';
 import type { Clock } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
+import { breachedThisStay } from '../sla.ts';
 import {
   type AssignDeps,
   type Assignment,
@@ -44,6 +47,8 @@ export interface AnnounceDeps extends PlacesInLineDeps, AssignedFrameDeps {
   metrics: AssignmentMetrics;
   /** Where each assignment's accept timer goes. */
   timers: TimerQueue;
+  /** Where each assignment is recorded for the hourly SLA report (the assigning functions have it). */
+  sla?: Pick<SlaRecords, 'recordAssignment'>;
   clock: Clock;
   settings: Pick<
     AssignmentSettings,
@@ -56,7 +61,7 @@ export type AssignmentDeps = AssignDeps & AnnounceDeps & { settings: AssignmentS
 /** A step after a commit that failed without undoing it (the handler logs it). */
 export interface AnnouncementProblem {
   conversationId: string;
-  step: 'ticket_in_progress' | 'accept_timer';
+  step: 'ticket_in_progress' | 'accept_timer' | 'sla_record';
   error: unknown;
 }
 
@@ -103,9 +108,12 @@ async function announceAssignment(
 ): Promise<ConversationAssignedFrame> {
   const now = deps.clock.now();
   deps.metrics.assigned(queue, Math.max(0, now.getTime() - Date.parse(queuedAt)));
+  const breached = breachedThisStay(conversation);
+  await recordForSla(deps, conversation, breached, problems);
   if (conversation.ticketId) {
     const waited = Math.round((now.getTime() - Date.parse(queuedAt)) / 1000);
-    const note = conversation.slaBreachedAt ? `SLA breach: taken by a senior after ${waited} s` : undefined;
+    const taker = operator.role === 'senior' ? 'a senior' : 'an operator';
+    const note = breached ? `SLA breach: taken by ${taker} after ${waited} s` : undefined;
     try {
       await deps.tickets.startWork(
         conversation.ticketId,
@@ -134,6 +142,36 @@ async function announceAssignment(
     await deps.ledger.clear(conversation.conversationId, conversation.followUpsAt);
   }
   return frame;
+}
+
+/**
+ * The assignment in the hourly SLA report's records (docs/requirements.md#sla): its entry, its queue
+ * (the category a breached entry waited in, even when taken through the senior queue) and whether
+ * that stay had breached. Repeating it writes the same record. A failure is reported, not thrown:
+ * the assignment stands.
+ */
+async function recordForSla(
+  deps: AnnounceDeps,
+  conversation: Conversation,
+  breached: boolean,
+  problems: AnnouncementProblem[],
+): Promise<void> {
+  const { queueEntryId, queuedAt, assignedAt, assignedQueue } = conversation;
+  if (!deps.sla || !queueEntryId || !queuedAt || !assignedAt || !assignedQueue) return;
+  try {
+    await deps.sla.recordAssignment({
+      conversationId: conversation.conversationId,
+      entryId: queueEntryId,
+      queue: assignedQueue,
+      ...(conversation.ticketNumber ? { ticketNumber: conversation.ticketNumber } : {}),
+      queuedAt,
+      assignedAt,
+      breached,
+    });
+  } catch (error) {
+    problems.push({ conversationId: conversation.conversationId, step: 'sla_record', error });
+    deps.metrics.announcementFailed('sla_record', conversation.conversationId, error);
+  }
 }
 
 /**

@@ -18,12 +18,27 @@
  *  5. Repeat until the operator is full or the queues are drained (an empty receive); entries
  *     given back are offered to the other operators at once (`settle`).
  *
+ * An entry that waited past SLA_ASSIGN_SECONDS (docs/requirements.md#sla, `offerBreached`) is put a
+ * second time, into the senior queue, and offered to the seniors first, then to everyone with the
+ * skill: it stays in its category queue, where its first `queuedAt` keeps it at the head of the line
+ * (step 3 takes the oldest first). Both messages name the same entry, so the condition of step 4
+ * lets exactly one of them be taken; the other is stale and is dropped right after (best effort:
+ * else by whoever receives it next). Seniors look at the senior queue before their other skills.
+ *
  * A store failure ends the run early: the run carries it (`failure`) with what it had committed
  * before, so that the announcement still tells about every commit, then throws it.
  */
 
+import type { QueueEntry } from '#events/queue-entry.ts';
 import type { Conversation } from '../conversations.ts';
-import { freeSlots, isPresent, type Operator, type OperatorQueueName, serves } from '../operator-roster.ts';
+import {
+  freeSlots,
+  isPresent,
+  type Operator,
+  type OperatorQueueName,
+  SENIOR_QUEUE,
+  serves,
+} from '../operator-roster.ts';
 import type { AssignmentStore, OperatorQueues, WaitingLine } from '../ports/assignment.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { Clock } from '../ports/system.ts';
@@ -100,6 +115,19 @@ export async function offerQueue(deps: AssignDeps, queue: OperatorQueueName): Pr
   return settle(deps, await offerOnce(deps, queue));
 }
 
+/**
+ * An entry whose SLA breached: offered to the seniors first (the same entry put into the senior
+ * queue), then, if no senior took it, to everyone with the skill of its category queue, where it
+ * still waits at the head of the line. Whoever is free first later takes it from either queue.
+ */
+export async function offerBreached(deps: AssignDeps, entry: QueueEntry): Promise<AssignmentRun> {
+  await deps.queues.put(entry, SENIOR_QUEUE);
+  const seniors = await offerQueue(deps, SENIOR_QUEUE);
+  const taken = seniors.assignments.some((a) => a.conversation.conversationId === entry.conversationId);
+  if (taken || seniors.failure !== undefined) return seniors;
+  return mergeRuns(seniors, await offerQueue(deps, entry.queue));
+}
+
 async function settle(deps: AssignDeps, first: AssignmentRun): Promise<AssignmentRun> {
   const runs = [first];
   let returned = first.returned;
@@ -125,16 +153,25 @@ async function fillOnce(
       if (!operator) break;
       const wanted = Math.min(freeSlots(operator), limit - run.assignments.length);
       if (wanted <= 0) break;
-      const candidates = options.queue
+      const byWait = options.queue
         ? serves(operator, options.queue)
           ? [options.queue]
           : []
         : await queuesByWait(deps.line, operator.skills);
+      // A senior looks at the senior queue first: besides the cases flagged complex (which the
+      // index lists) it holds the breached entries of every category (which the index lists under
+      // their category, so that look does not wait when the index shows nobody there).
+      const seniorFirst = !options.queue && serves(operator, SENIOR_QUEUE);
+      const candidates: OperatorQueueName[] = seniorFirst
+        ? [SENIOR_QUEUE, ...byWait.filter((q) => q !== SENIOR_QUEUE)]
+        : byWait;
       let progressed = false;
       for (const queue of candidates.filter((q) => !run.drained.has(q))) {
         // The first look at a queue waits up to a second; a second look in the same run only picks
         // up what is there, so finishing a run never costs another second of waiting.
-        const taken = await takeFrom(deps, operator, queue, wanted, !looked.has(queue));
+        const patient =
+          !looked.has(queue) && (!seniorFirst || queue !== SENIOR_QUEUE || byWait.includes(queue));
+        const taken = await takeFrom(deps, operator, queue, wanted, patient);
         looked.add(queue);
         run.assignments.push(...taken.assignments);
         if (taken.drained) run.drained.add(queue);
@@ -264,6 +301,10 @@ async function takeFrom(
         queuedAt: entry.queuedAt,
       });
       await quietly(deps.queues.remove(queue, receipt));
+      // A breached entry has a copy in the other queue (its category's, or the senior one): stale now.
+      if (outcome.conversation.slaBreachedEntryId === entry.entryId) {
+        await quietly(dropCopy(deps, queue === SENIOR_QUEUE ? entry.queue : SENIOR_QUEUE, entry.entryId));
+      }
     } else if (outcome.status === 'stale') {
       taken.stale++;
       await quietly(deps.queues.remove(queue, receipt));
@@ -274,6 +315,24 @@ async function takeFrom(
     }
   }
   return taken;
+}
+
+/**
+ * Deletes the other copy of an entry just taken from the head of `queue` (one look, no wait) and
+ * gives the rest back at once. A copy not in that window is deleted as stale by whoever receives it.
+ */
+async function dropCopy(deps: AssignDeps, queue: OperatorQueueName, entryId: string): Promise<void> {
+  const received = await deps.queues.receive(
+    queue,
+    RECEIVE_WINDOW,
+    deps.settings.assignmentVisibilitySeconds,
+    false,
+  );
+  await Promise.all(
+    received.map(({ entry, receipt }) =>
+      entry.entryId === entryId ? deps.queues.remove(queue, receipt) : deps.queues.giveBack(queue, receipt),
+    ),
+  );
 }
 
 /** A store failure in the middle of a batch, carrying what the batch had committed before it. */

@@ -12,6 +12,7 @@ import { type StoredMessage, toChatMessage } from '../messages.ts';
 import type { OperatorQueueName } from '../operator-roster.ts';
 import type { AssignmentTickets, CitizenDirectory } from '../ports/assignment.ts';
 import type { MessageRepository, NoteRepository } from '../ports/conversations.ts';
+import { breachedThisStay } from '../sla.ts';
 
 /** What building the frame reads. */
 export interface AssignedFrameDeps {
@@ -47,7 +48,7 @@ export async function assignedFrame(
     createdAt: conversation.createdAt,
     ...(conversation.queuedAt ? { queuedAt: conversation.queuedAt } : {}),
     assignedAt: conversation.assignedAt ?? conversation.updatedAt,
-    ...(conversation.slaBreachedAt ? { slaBreached: true } : {}),
+    ...(breachedThisStay(conversation) ? { slaBreached: true } : {}),
   };
   return fitAssignedFrame({
     type: 'conversation.assigned',

@@ -30,6 +30,7 @@ import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-reposi
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { DynamoSlaRecords } from '#adapters/dynamodb/sla-records.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
@@ -236,6 +237,15 @@ async function harness(settings: Partial<ReconcileDeps['settings']> = {}): Promi
     ticks: adapters.ticks,
     queues: faults.wrap('queues', adapters.queues, ['put', 'receive', 'remove', 'giveBack']),
     ledger: faults.wrap('ledger', adapters.ledger, ['clear']),
+    sla: faults.wrap(
+      'sla',
+      new DynamoSlaRecords({
+        slaTable: env('SLA_TABLE'),
+        conversationsTable: fixture.conversationsTable,
+        retentionDays: 1,
+      }),
+      ['recordBreach', 'recordAssignment'],
+    ),
     timers: faults.wrap('timers', recordingTimers, ['schedule']),
     escalations: faults.wrap('escalations', new SqsEscalationQueue(escalationQueueUrl), ['publish']),
     tickets: faults.wrap('tickets', tickets, ['open', 'startWork']),
@@ -278,7 +288,9 @@ async function harness(settings: Partial<ReconcileDeps['settings']> = {}): Promi
 async function expectSettled(
   h: Harness,
   conversationId: string,
-  expected: { state: 'operator'; operatorId?: string } | { state: 'queued'; queue: OperatorQueueName },
+  expected:
+    | { state: 'operator'; operatorId?: string }
+    | { state: 'queued'; queue: OperatorQueueName; alsoIn?: OperatorQueueName[] },
   context: string,
 ): Promise<void> {
   const conversation = (await h.deps.conversations.get(conversationId)) as Conversation;
@@ -322,11 +334,14 @@ async function expectSettled(
   expect(conversation, context).toMatchObject({ state: 'queued', queue: expected.queue });
   expect(holders, `${context}: still held`).toEqual([]);
   const live = await liveEntriesOf(h.fixture, conversation);
+  // A breached entry also has its copy in the senior queue: the same entry, naming its category
+  // (docs/requirements.md#sla), so one live message per queue it is in.
   expect(
     live.map((e) => e.queue),
     `${context}: live queue entries`,
-  ).toEqual([expected.queue]);
-  if (expected.queue !== SENIOR_QUEUE) {
+  ).toEqual([expected.queue, ...(expected.alsoIn ?? [])].map(() => expected.queue));
+  // A stay whose SLA breached needs no timer any more: it fired.
+  if (expected.queue !== SENIOR_QUEUE && conversation.slaBreachedEntryId !== conversation.queueEntryId) {
     expect(
       h.timers.some((t) => t.kind === 'sla.assign' && t.entryId === conversation.queueEntryId),
       `${context}: SLA timer of the entry`,
@@ -491,7 +506,7 @@ describe('the waiting line under crashes: every flow, every crash point, then re
     crashPoints.assign = await crashEverywhere(h, flow);
   });
 
-  it('move on breach: the SLA timer moves a conversation nobody took to the senior queue, and the breach counts at most once', async () => {
+  it('breach: the SLA timer finds a conversation nobody took; it ends waiting at the head of its queue with its copy in the senior queue, and the breach counts at most once', async () => {
     const h = await harness();
     const flow: Flow<{ conversation: Conversation; timer: TimerMessage }> = {
       async prepare() {
@@ -506,7 +521,7 @@ describe('the waiting line under crashes: every flow, every crash point, then re
         return { conversation, timer };
       },
       run: (_, s) => fireTimer(h.deps, s.timer),
-      expected: () => ({ state: 'queued', queue: SENIOR_QUEUE }),
+      expected: () => ({ state: 'queued', queue: 'auth', alsoIn: [SENIOR_QUEUE] }),
       async alsoCheck(_, s, context) {
         expect(h.breaches.length, `${context}: breaches counted`).toBeLessThanOrEqual(1);
         const stored = await h.deps.conversations.get(s.conversation.conversationId);
@@ -668,7 +683,7 @@ describe('the reconciler finishes what no retry reaches (DynamoDB Local + SQS em
     );
   });
 
-  it('does the work of an SLA timer that never fired: a conversation waiting past SLA_ASSIGN_SECONDS moves to the senior queue, counted once', async () => {
+  it('does the work of an SLA timer that never fired: a conversation waiting past SLA_ASSIGN_SECONDS is a breach offered to seniors, counted once', async () => {
     // Prepare: waiting in `legal` for 10 s with an SLA of 2 s, and no timer anywhere.
     const h = await harness({ slaAssignSeconds: 2 });
     const conversation = await waiting(h, 'legal', 10);
@@ -684,7 +699,7 @@ describe('the reconciler finishes what no retry reaches (DynamoDB Local + SQS em
     await expectSettled(
       h,
       conversation.conversationId,
-      { state: 'queued', queue: SENIOR_QUEUE },
+      { state: 'queued', queue: 'legal', alsoIn: [SENIOR_QUEUE] },
       'after the repair',
     );
   });

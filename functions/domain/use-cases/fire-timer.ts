@@ -2,13 +2,12 @@
  * Use case: a message of the timer queue arrives — a timer that ran out or a signal.
  *
  * - `sla.assign` (docs/requirements.md#sla): SLA_ASSIGN_SECONDS after a conversation started waiting in a category queue.
- *   Longer than SQS's 15-minute delay: sent again for the rest. A copy of a timer that already
- *   moved it (a duplicate, a redelivery) moves nothing: the move is conditional on the entry, and it
- *   finishes the follow-ups the first copy may have left pending. Still waiting in that very entry →
- *   an SLA breach: it moves to the senior queue (keeping its place by its first `queuedAt`), the
- *   breach is recorded on the conversation (the ticket's history says so when a senior takes it)
- *   and counted (`SlaBreaches`), its stale entry is swept from the category queue, the citizen is
- *   told their place in the senior queue. Anything else (taken, moved, closed): nothing to do.
+ *   Longer than SQS's 15-minute delay: sent again for the rest. Still waiting in that very entry →
+ *   an SLA breach: recorded on the conversation and for the hourly report in one transaction, so
+ *   it is counted (`SlaBreaches`) once per entry (a repeated timer counts nothing); the entry stays
+ *   at the head of its category queue and is offered to the seniors first, then to everyone with
+ *   the skill (`offerBreached`). Anything else (taken, moved, closed): nothing to do but finish
+ *   the follow-ups that change may have left pending (the ledger).
  * - `operator.grace`: OPERATOR_GRACE_SECONDS after an operator's last connection closed. They came
  *   back (a connection, or any `operator.status` since) → nothing. Else they go `offline` and
  *   what they hold goes back to the front of its queue (`requeueHeld`).
@@ -25,11 +24,12 @@
 import type { OperatorGraceTimer, SlaAssignTimer, TimerMessage } from '#events/timers.ts';
 import { queueNamed, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
+import type { SlaRecords } from '../ports/sla.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { MAX_TIMER_DELAY_SECONDS } from '../ports/timers.ts';
 import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
-import { fillOperator, offerQueue } from './assign-conversations.ts';
+import { fillOperator, offerBreached, offerQueue } from './assign-conversations.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
 import { checkFirstReply, giveBackUnaccepted } from './miss-assignment.ts';
 import { moveConversation } from './move-conversation.ts';
@@ -40,12 +40,15 @@ import { endLapsedLease } from './watch-presence.ts';
 export interface FireTimerDeps extends AssignmentDeps {
   timers: TimerQueue;
   ids: IdGenerator;
+  /** Where an SLA breach is recorded (on the conversation and for the hourly report). */
+  sla: Pick<SlaRecords, 'recordBreach' | 'recordAssignment'>;
   ledger: FollowUpLedger;
 }
 
 export type TimerOutcome =
   | { kind: TimerMessage['kind']; status: 'rescheduled' | 'stale' }
-  | { kind: 'sla.assign'; status: 'breached'; from: string }
+  /** `repeated`: this entry's breach was recorded by an earlier copy of the timer (not counted again). */
+  | { kind: 'sla.assign'; status: 'breached' | 'repeated'; from: string }
   | { kind: 'operator.grace' | 'operator.lease'; status: 'requeued'; conversations: number }
   | { kind: 'assignment.accept'; status: 'requeued' }
   | { kind: 'assignment.firstReply'; status: 'replied' | 'missed' }
@@ -94,50 +97,26 @@ export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promi
 async function breachSla(deps: FireTimerDeps, timer: SlaAssignTimer): Promise<TimerOutcome> {
   const conversation = await deps.conversations.get(timer.conversationId);
   if (conversation?.state !== 'queued' || conversation.queueEntryId !== timer.entryId) {
-    // A redelivery after this timer's move committed and its follow-ups did not: finished here.
+    // It left this entry (taken, moved, put back): what that change left pending is finished here.
     if (conversation) await finishFollowUps(deps, conversation);
     return { kind: timer.kind, status: 'stale' };
   }
   const from = queueNamed(conversation.queue);
-  if (from === SENIOR_QUEUE) return { kind: timer.kind, status: 'stale' };
-  const now = deps.clock.now();
-  const moved = await moveConversation(deps, {
-    conversationId: timer.conversationId,
-    to: SENIOR_QUEUE,
-    now,
-    slaBreachedAt: now.toISOString(),
+  if (from === SENIOR_QUEUE || conversation.queuedAt === undefined)
+    return { kind: timer.kind, status: 'stale' };
+  const breach = await deps.sla.recordBreach(conversation, deps.clock.now());
+  if (breach.status === 'stale') return { kind: timer.kind, status: 'stale' };
+  if (breach.status === 'breached') deps.metrics.slaBreached(from);
+  // A repeated timer offers again (its put into the senior queue is deduplicated): a first copy
+  // that failed after recording the breach is finished by the next.
+  const run = await offerBreached(deps, {
+    conversationId: conversation.conversationId,
+    queue: from,
+    entryId: timer.entryId,
+    queuedAt: conversation.queuedAt,
   });
-  if (moved.status !== 'moved') return { kind: timer.kind, status: 'stale' };
-  deps.metrics.slaBreached(from);
-  await sweepStale(deps, from);
-  // Those behind it in the category queue moved up a place.
-  await announceQueues(deps, [from]);
-  await tellWaitingCitizen(
-    deps,
-    { conversationId: moved.conversation.conversationId, entryId: moved.conversation.queueEntryId ?? '' },
-    moved,
-  );
-  return { kind: timer.kind, status: 'breached', from };
-}
-
-/**
- * The entry a breach leaves in the category queue would keep its oldest-message age (the docs/requirements.md#alarms alarm)
- * up until an assigning function happened to receive it: one receive of the queue's head deletes what is
- * stale and gives the rest back at once. Best effort: a miss is deleted by the next assigning function.
- */
-async function sweepStale(deps: FireTimerDeps, queue: ReturnType<typeof queueNamed>): Promise<void> {
-  try {
-    const received = await deps.queues.receive(queue, 10, deps.settings.assignmentVisibilitySeconds);
-    await Promise.all(
-      received.map(async ({ entry, receipt }) => {
-        const conversation = await deps.conversations.get(entry.conversationId);
-        const waiting = conversation?.state === 'queued' && conversation.queueEntryId === entry.entryId;
-        await (waiting ? deps.queues.giveBack(queue, receipt) : deps.queues.remove(queue, receipt));
-      }),
-    );
-  } catch {
-    // Left for the next assigning function: a stale entry it receives is deleted then.
-  }
+  await announceRun(deps, run, { touchedQueues: [SENIOR_QUEUE] });
+  return { kind: timer.kind, status: breach.status === 'breached' ? 'breached' : 'repeated', from };
 }
 
 async function endGrace(deps: FireTimerDeps, timer: OperatorGraceTimer): Promise<TimerOutcome> {

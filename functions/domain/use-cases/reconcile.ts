@@ -26,6 +26,7 @@ import { isPresent, OPERATOR_QUEUES, type Operator, queueNamed, SENIOR_QUEUE } f
 import type { EscalationQueue } from '../ports/bot.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
+import { breachedThisStay } from '../sla.ts';
 import { announceRun } from './announce-assignments.ts';
 import { type Assignment, type AssignmentSettings, offerQueue } from './assign-conversations.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
@@ -213,6 +214,8 @@ async function reconcileWaiting(deps: ReconcileDeps, count: Count): Promise<void
       if (conversation?.state !== 'queued' || conversation.queue !== queue) continue;
       const { queueEntryId, queueEnteredAt } = conversation;
       if (!queueEntryId || !queueEnteredAt || Date.parse(queueEnteredAt) >= late) continue;
+      // Its timer did fire: a breached stay waits on at the head of its queue (docs/requirements.md#sla).
+      if (breachedThisStay(conversation)) continue;
       const outcome = await fireTimer(deps, {
         kind: 'sla.assign',
         conversationId: conversation.conversationId,

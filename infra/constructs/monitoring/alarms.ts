@@ -169,7 +169,7 @@ export function serviceLevelAlarms(scope: Construct, alarms: AlarmFactory): void
     }),
     0,
     {
-      what: 'A ticket waited past SLA_ASSIGN_SECONDS for an operator in the last hour (moved to the senior queue)',
+      what: 'A ticket waited past SLA_ASSIGN_SECONDS for an operator in the last hour (offered to seniors first)',
       runbook: RUNBOOK_ANCHORS.slaBreach,
     },
     { evaluationPeriods: SLA_BREACH_WINDOW.periods, datapointsToAlarm: 1 },

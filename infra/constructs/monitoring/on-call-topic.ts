@@ -17,6 +17,8 @@ export interface OnCallTopicProps {
 /** The SNS topic every alarm notifies, encrypted with a key CloudWatch may use. */
 export class OnCallTopic extends Construct {
   readonly topic: Topic;
+  /** The topic's key: a function that publishes needs it too (`HouseFunction.useOnCallTopic`). */
+  readonly key: Key;
 
   constructor(scope: Construct, id: string, props: OnCallTopicProps = {}) {
     super(scope, id);
@@ -31,6 +33,7 @@ export class OnCallTopic extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
+    this.key = key;
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
   }
 }

@@ -11,6 +11,7 @@ export const RUNBOOK_ANCHORS = {
   executionErrors: 'websocket-execution-errors',
   dynamoDbThrottling: 'dynamodb-throttling',
   slaBreach: 'sla-breach',
+  slaReport: 'sla-report-below-target',
   firstResponse: 'first-response-p90',
   operatorQueueBacklog: 'operator-queue-backlog',
   missedAssignments: 'missed-assignments',
