@@ -89,6 +89,7 @@ describe('every Lambda function', () => {
       PortalFeedback: 'functions/handlers/portal-feedback.ts',
       EscalationConsumer: 'functions/handlers/escalation-consumer.ts',
       TimerConsumer: 'functions/handlers/timer-consumer.ts',
+      Reconciler: 'functions/handlers/reconciler.ts',
       OperatorStatus: 'functions/handlers/operator-status.ts',
       OperatorNext: 'functions/handlers/operator-next.ts',
       OperatorHeartbeat: 'functions/handlers/operator-heartbeat.ts',

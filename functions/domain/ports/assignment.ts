@@ -6,6 +6,7 @@
  * (`use-cases/assign-conversations.ts`, `announce-assignments.ts`, `places-in-line.ts` and those
  * they serve) use them.
  */
+import type { FollowUps } from '#events/follow-ups.ts';
 import type { Lang } from '#events/lang.ts';
 import type { AssignedCitizen } from '#events/operator-frames.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
@@ -37,11 +38,15 @@ export interface QueuePlacement {
   /** The waiting line's order: the original time keeps a conversation at the front. */
   queuedAt: string;
   now: Date;
+  /** What must follow (the entry, its SLA timer, the signals): written in the same transaction (the ledger). */
+  followUps: FollowUps;
 }
 
 /** Where a move comes from, and what it records. */
 export interface PlacementSource {
   fromOperatorId?: string;
+  /** From `queued`: only if it still waits in this entry (a second copy of a timer moves nothing). */
+  fromEntryId?: string;
   slaBreachedAt?: string;
   /** Only if still unaccepted, and still the assignment made at this time (an accept timer's move). */
   unacceptedAssignedAt?: string;
@@ -59,7 +64,8 @@ export interface AssignmentStore {
   /**
    * Conversation `queued` in `entry.queue` with `queueEntryId = entry.entryId` and no operator →
    * `operator`; operator `online`, connected (no pending disconnect), with a presence lease running
-   * past `now` and `activeChats < maxChats` → +1, the conversation in its set.
+   * past `now` and `activeChats < maxChats` → +1, the conversation in its set. The announcement is
+   * written as the conversation's follow-up in the same transaction (the ledger), cleared once told.
    */
   assign(entry: QueueEntry, assignee: Assignee, now: Date): Promise<AssignOutcome>;
   /**
@@ -80,7 +86,8 @@ export interface AssignmentStore {
   place(conversationId: string, placement: QueuePlacement, from: PlacementSource): Promise<MoveOutcome>;
   /**
    * The escalation's first entry: from `queued` with no admitted attempt below `attempt`, the
-   * ticket and queue fields. Returns the conversation as stored (also when a redelivery finds it done).
+   * ticket and queue fields and the placement's follow-ups. Returns the conversation as stored (also
+   * when a redelivery finds it done).
    */
   admit(
     conversationId: string,
