@@ -146,7 +146,9 @@ async function runOperator(wsUrl: string, httpUrl: string, index: number, ledger
   client.socket.on('message', (data) => {
     const frame = JSON.parse(data.toString()) as Frame;
     if (frame.type === 'conversation.assigned') {
-      work(frame).catch((error: unknown) => ledger.problems.push(`operator ${username}: ${String(error)}`));
+      work(frame).catch((error: unknown) =>
+        ledger.problems.push(`operator ${username}: ${String(error).slice(0, 300)}`),
+      );
     }
   });
   const heartbeat = setInterval(() => client.send({ action: 'operator.heartbeat' }), HEARTBEAT_MS);
@@ -207,6 +209,8 @@ function byFunction(counts: CallCounts): Map<string, number> {
 
 async function main() {
   const log = (line: string) => process.stderr.write(`[local] ${line}\n`);
+  // The functions share this process's stdout with the report: no EMF lines in it.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const stack = await startLocalStack(
     readLocalConfig({
       ...process.env,
