@@ -11,8 +11,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
-import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
-import { identityHmacKey } from '#adapters/secret-keys.ts';
+import { HmacCitizenIds } from '#adapters/identity-hasher.ts';
+import { citizenIdKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import { errorMessage } from '#domain/error-messages.ts';
 import { ChatError } from '#domain/errors.ts';
@@ -29,7 +29,7 @@ import { logger } from '#shared/observability.ts';
 
 const deps = {
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
-  identities: new HmacIdentityHasher(identityHmacKey(config)),
+  identities: new HmacCitizenIds(citizenIdKey(config)),
   clock: systemClock,
   ids: randomIds,
   retentionDays: config.messageRetentionDays,

@@ -10,7 +10,7 @@ import { DynamoIdentificationRepository } from '#adapters/dynamodb/identificatio
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
-import { identityHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
+import { citizenIdKey, codeHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import { readConfig } from '#shared/config.ts';
 import { identificationPolicy } from '#shared/identification-policy.ts';
@@ -35,7 +35,7 @@ function harness() {
       sessionsTable: config.sessionsTable,
       conversationsTable: config.conversationsTable,
     }),
-    hasher: new HmacIdentityHasher(identityHmacKey(config)),
+    hasher: new HmacIdentityHasher({ codeKey: codeHmacKey(config), citizenKey: citizenIdKey(config) }),
     clock: { now: () => now },
     policy,
   };
