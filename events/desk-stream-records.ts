@@ -15,6 +15,8 @@ export const ticketNoticeImageSchema = z.object({
   ticketId: z.string().min(1),
   number: z.string().min(1),
   status: z.enum(['received', 'in_progress', 'waiting', 'completed', 'rejected']),
+  /** Goes up by one with every write of the ticket: a status change and its replays share one. */
+  version: z.number().int().nonnegative(),
   sessionId: z.string().min(1).optional(),
   citizenId: z.string().min(1).optional(),
   lang: langSchema,

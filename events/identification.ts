@@ -46,17 +46,18 @@ export const authVerifyCodeFrameSchema = frameEnvelopeSchema.extend({
 export type AuthVerifyCodeFrame = z.infer<typeof authVerifyCodeFrameSchema>;
 
 /** A code was sent: where (masked), how long it is valid, when another may be asked for. */
-export interface AuthCodeSentFrame {
-  type: 'auth.codeSent';
-  requestId?: string;
-  channel: CodeChannel;
+export const authCodeSentFrameSchema = z.object({
+  type: z.literal('auth.codeSent'),
+  requestId: z.string().optional(),
+  channel: codeChannelSchema,
   /** The destination masked, e.g. `+7 *** ***-**-67` or `i***@example.ru`. */
-  destination: string;
+  destination: z.string(),
   /** Seconds the code is valid. */
-  expiresIn: number;
+  expiresIn: z.number().int().nonnegative(),
   /** Seconds until another code may be requested for this destination. */
-  resendIn: number;
-}
+  resendIn: z.number().int().nonnegative(),
+});
+export type AuthCodeSentFrame = z.infer<typeof authCodeSentFrameSchema>;
 
 /** The session is verified: its citizen id and a resume token that resumes it as that citizen. */
 export interface AuthVerifiedFrame {

@@ -107,8 +107,31 @@ export interface ConversationAssignedFrame {
   notes?: InternalNote[];
   /** Set only when the oldest notes were left out to fit the frame: how many. */
   notesOmitted?: number;
-  citizen: { verified: boolean; maskedPhone?: string };
+  citizen: AssignedCitizen;
 }
+
+/**
+ * The citizen as an operator sees them: verified or not, the masked phone of a session verified by
+ * phone, and (an extension) `tickets`: their tickets, newest first, at most
+ * {@link CITIZEN_TICKETS_SHOWN} — this conversation's among them — so the operator sees what else
+ * they asked. Nothing personal beyond the masked phone.
+ */
+export interface AssignedCitizen {
+  verified: boolean;
+  maskedPhone?: string;
+  tickets?: CitizenTicketSummary[];
+}
+
+/** One of the citizen's tickets on the operator's card: the console labels the status in its language. */
+export interface CitizenTicketSummary {
+  ticketId: string;
+  number: string;
+  status: TicketView['status'];
+  createdAt: string;
+}
+
+/** How many of the citizen's tickets `conversation.assigned` carries. */
+export const CITIZEN_TICKETS_SHOWN = 10;
 
 export interface QueueEmptyFrame {
   type: 'queue.empty';

@@ -35,6 +35,8 @@ const contextSchema = z.object({
   throttlingRateLimit: positiveInt.optional(),
   throttlingBurstLimit: positiveInt.optional(),
   slaAssignSeconds: positiveInt.optional(),
+  // How often the reconciler of the waiting line runs (EventBridge Scheduler: whole minutes).
+  reconcileMinutes: positiveInt.optional(),
   // SNS: 1-11 characters, letters and digits, at least one letter.
   smsSenderId: z
     .string()
@@ -92,6 +94,7 @@ export function configFromContext(node: Node): SupportChatConfig {
     throttlingRateLimit: context.throttlingRateLimit ?? defaults.throttlingRateLimit,
     throttlingBurstLimit: context.throttlingBurstLimit ?? defaults.throttlingBurstLimit,
     slaAssignSeconds: context.slaAssignSeconds ?? defaults.slaAssignSeconds,
+    reconcileMinutes: context.reconcileMinutes ?? 1,
     smsSenderId: context.smsSenderId ?? defaults.smsSenderId,
     retainData: defaults.retainData,
     runbookUrl: context.runbookUrl ?? 'docs/runbooks.md',

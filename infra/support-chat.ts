@@ -40,6 +40,8 @@ export interface SupportChatConfig {
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
   readonly slaAssignSeconds: number;
+  /** How often the reconciler of the waiting line runs, in minutes (docs/architecture.md, "The reconciler"). */
+  readonly reconcileMinutes: number;
   readonly smsSenderId: string;
   readonly retainData: boolean;
   readonly runbookUrl: string;
@@ -92,6 +94,7 @@ export class SupportChat {
       pushFcmApplicationArn: config.pushFcmApplicationArn,
       pushApnsApplicationArn: config.pushApnsApplicationArn,
       knowledgeBasePath: config.knowledgeBasePath,
+      reconcileMinutes: config.reconcileMinutes,
     });
     this.monitoring = new MonitoringStack(scope, stackName(stage, 'Monitoring'), {
       stage,

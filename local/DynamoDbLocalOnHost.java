@@ -4,6 +4,11 @@
  * main does (createServerFromCommandLineArgs, start) and sets the host of the Jetty connector in
  * between. Run by Java's source launcher: `java -cp DynamoDBLocal.jar DynamoDbLocalOnHost.java
  * <host> <the jar's own arguments>` (local/emulators.ts).
+ *
+ * It also ends with the process that started it: the local stack holds this process's stdin open
+ * (a pipe) for as long as it lives, so end-of-file on stdin means the stack is gone — stopped, or
+ * killed without a chance to stop its children (a test worker killed on a timeout) — and a JVM
+ * left behind would hold its memory and port for nothing.
  */
 import java.util.Arrays;
 import org.eclipse.jetty.server.Connector;
@@ -23,5 +28,20 @@ public class DynamoDbLocalOnHost {
     Server server = (Server) field.get(proxy);
     for (Connector connector : server.getConnectors()) ((ServerConnector) connector).setHost(host);
     proxy.start();
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() != -1) {
+                  // Nothing is ever written: only the end of the stream matters.
+                }
+              } catch (java.io.IOException closed) {
+                // A broken pipe is the same news as end-of-file.
+              }
+              Runtime.getRuntime().halt(0);
+            },
+            "parent-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 }

@@ -119,7 +119,9 @@ export async function startLocalCognito(options: {
 
 /**
  * The pool and client as cognito-local stores them (its data folder is read at start). The pool
- * takes cognito-local's AWS defaults with the template's password policy; MFA is off locally.
+ * takes cognito-local's AWS defaults with the template's password policy; MFA is off locally (and
+ * SRP is missing there: the console signs in with USER_PASSWORD_AUTH locally, config.json `local`).
+ * The client takes the template's token lifetimes.
  */
 function writeSeedFiles(
   dataDir: string,
@@ -130,6 +132,14 @@ function writeSeedFiles(
   };
   const [, poolResource] = resourcesOfType(seed.template, 'AWS::Cognito::UserPool')[0] ?? [];
   const templatePolicies = poolResource?.Properties.Policies as Record<string, unknown> | undefined;
+  const [, clientResource] = resourcesOfType(seed.template, 'AWS::Cognito::UserPoolClient')[0] ?? [];
+  // The template's token lifetimes (ID and access 1 h, refresh 12 h), so the console renews its
+  // tokens locally as it does in AWS; cognito-local would otherwise issue them for 24 h.
+  const validity = Object.fromEntries(
+    ['IdTokenValidity', 'AccessTokenValidity', 'RefreshTokenValidity', 'TokenValidityUnits']
+      .map((key) => [key, clientResource?.Properties[key]])
+      .filter(([, value]) => value !== undefined),
+  );
   const configDir = join(dataDir, '.cognito');
   mkdirSync(join(configDir, 'db'), { recursive: true });
   writeFileSync(
@@ -166,6 +176,7 @@ function writeSeedFiles(
           ClientName: 'operator-console',
           UserPoolId: seed.userPoolId,
           ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          ...validity,
           CreationDate: now,
           LastModifiedDate: now,
         },

@@ -174,9 +174,17 @@ export function javaMajorVersion(versionText: string): number | undefined {
 
 async function waitForDynamoDb(endpoint: string, region: string, child: ChildProcess, stderr: string[]) {
   const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  let deadline = Date.now() + 30_000;
+  // The synth runs in this thread meanwhile (local/stack.ts): on a loaded machine it holds the event
+  // loop for longer than the whole wait. Time the loop could not look does not count (up to 2 min).
+  const latest = deadline + 120_000;
+  let lastLook = Date.now();
   try {
-    while (Date.now() < deadline) {
+    for (;;) {
+      const sinceLastLook = Date.now() - lastLook;
+      if (sinceLastLook > 1000) deadline = Math.min(latest, deadline + sinceLastLook);
+      lastLook = Date.now();
+      if (lastLook >= deadline) break;
       if (child.exitCode !== null) {
         throw new Error(
           `DynamoDB Local exited with code ${child.exitCode}: ${stderr.join('').slice(0, 500)}`,

@@ -203,6 +203,8 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
         userPoolId: cognito.userPoolId,
         clientId: cognito.clientId,
         endpoint: cognito.endpoint,
+        // cognito-local has no SRP: the console signs in with USER_PASSWORD_AUTH here only.
+        local: true,
       },
       // Local only: the seeded operator and senior (passwords generated at each start).
       devAccounts: cognito.devAccounts,

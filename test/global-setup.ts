@@ -17,6 +17,8 @@ export async function setup(project: TestProject) {
       OPERATOR_GRACE_SECONDS: '2',
       // An assignment must be accepted within 5 s (test/support/assignment.ts `takeAssigned` does what a console does).
       ACCEPT_SECONDS: '5',
+      // The reconciler of the waiting line (docs/architecture.md, "The reconciler") every 5 s, not every minute.
+      RECONCILE_SECONDS: '5',
     },
   });
   Object.assign(process.env, stack.functionEnv, {

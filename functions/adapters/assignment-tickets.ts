@@ -2,16 +2,19 @@
  * Assignment's view of tickets (`AssignmentTickets`), over the ticket use cases: `openTicket` for an escalation,
  * `transitionTicket` for the move to `in_progress` when an operator takes the conversation (which
  * pushes `ticket.updated` to the citizen), `ticketView` for the operator's `conversation.assigned`.
- * And the citizen as an operator sees them (`CitizenDirectory`): verified or not, nothing personal.
+ * And the citizen as an operator sees them (`CitizenDirectory`): verified or not, the masked phone,
+ * and their tickets (number, status, date); nothing else personal.
  */
 
 import { ChatError } from '#domain/errors.ts';
 import type { AssignmentTickets, CitizenDirectory, TicketOpening } from '#domain/ports/assignment.ts';
 import type { SessionRepository } from '#domain/ports/sessions.ts';
-import { ticketView } from '#domain/tickets.ts';
+import type { TicketRepository } from '#domain/ports/tickets.ts';
+import { newestFirst, ticketView } from '#domain/tickets.ts';
 import { type ChangeTicketStatusDeps, transitionTicket } from '#domain/use-cases/change-ticket-status.ts';
 import { openTicket } from '#domain/use-cases/open-ticket.ts';
 import type { Lang } from '#events/lang.ts';
+import { type AssignedCitizen, CITIZEN_TICKETS_SHOWN } from '#events/operator-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
 
 export class UseCaseAssignmentTickets implements AssignmentTickets {
@@ -51,12 +54,28 @@ export class UseCaseAssignmentTickets implements AssignmentTickets {
 }
 
 export class SessionCitizenDirectory implements CitizenDirectory {
-  constructor(private readonly sessions: Pick<SessionRepository, 'get'>) {}
+  constructor(
+    private readonly sessions: Pick<SessionRepository, 'get'>,
+    private readonly tickets: Pick<TicketRepository, 'listByCitizen' | 'listBySession'>,
+  ) {}
 
-  async describe(sessionId: string): Promise<{ verified: boolean; maskedPhone?: string }> {
+  async describe(sessionId: string): Promise<AssignedCitizen> {
     const session = await this.sessions.get(sessionId);
     const verified = session?.verified ?? false;
+    // A verified citizen's tickets from any session, and those opened in this one (also before it was verified).
+    const citizenId = verified ? session?.citizenId : undefined;
+    const lists = await Promise.all([
+      citizenId === undefined ? [] : this.tickets.listByCitizen(citizenId),
+      this.tickets.listBySession(sessionId),
+    ]);
+    const tickets = newestFirst(lists.flat())
+      .slice(0, CITIZEN_TICKETS_SHOWN)
+      .map(({ ticketId, number, status, createdAt }) => ({ ticketId, number, status, createdAt }));
     // Only a verified session's phone is shown: a pending one is not proven to be the citizen's.
-    return verified && session?.maskedPhone ? { verified, maskedPhone: session.maskedPhone } : { verified };
+    return {
+      verified,
+      ...(verified && session?.maskedPhone ? { maskedPhone: session.maskedPhone } : {}),
+      ...(tickets.length > 0 ? { tickets } : {}),
+    };
   }
 }

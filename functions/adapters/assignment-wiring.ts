@@ -11,19 +11,21 @@ import { moveConversation } from '#domain/use-cases/move-conversation.ts';
 import { releaseAssignment } from '#domain/use-cases/release-assignment.ts';
 import type { ConversationMover } from '#domain/use-cases/transfer-conversation.ts';
 import { config } from '#shared/config.ts';
-import { assignmentMetrics } from '#shared/observability.ts';
+import { assignmentMetrics, reconcilerMetrics } from '#shared/observability.ts';
 import { SessionCitizenDirectory, UseCaseAssignmentTickets } from './assignment-tickets.ts';
 import { ApiGatewayConnectionNotifier } from './connection-notifier.ts';
 import { DynamoAssignmentStore } from './dynamodb/assignment-store.ts';
 import { DynamoCitizenSessionLookup } from './dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
+import { DynamoFollowUpLedger } from './dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
 import { DynamoNoteRepository } from './dynamodb/note-repository.ts';
 import { DynamoOperatorRepository } from './dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from './dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from './dynamodb/ticket-repository.ts';
 import { DynamoWaitingLine } from './dynamodb/waiting-line.ts';
+import { SqsEscalationQueue } from './escalation-queue.ts';
 import { SqsOperatorQueues } from './operator-queues.ts';
 import { randomIds, systemClock } from './system.ts';
 import { SqsTimerQueue } from './timer-queue.ts';
@@ -66,6 +68,8 @@ export class UseCaseConversationMover implements ConversationMover {
     timers: new SqsTimerQueue(config.timerQueueUrl),
     line: new DynamoWaitingLine(config.conversationsTable),
     operators: new DynamoOperatorRepository(config.operatorsTable),
+    ledger: new DynamoFollowUpLedger(config.conversationsTable),
+    clock: systemClock,
     ids: randomIds,
     settings: {
       slaAssignSeconds: config.slaAssignSeconds,
@@ -103,11 +107,12 @@ export function assignmentDeps() {
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,
   });
+  const ticketRepository = new DynamoTicketRepository({
+    ticketsTable: config.ticketsTable,
+    conversationsTable: config.conversationsTable,
+  });
   const tickets = new UseCaseAssignmentTickets({
-    tickets: new DynamoTicketRepository({
-      ticketsTable: config.ticketsTable,
-      conversationsTable: config.conversationsTable,
-    }),
+    tickets: ticketRepository,
     conversations,
     citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
     connections,
@@ -127,8 +132,12 @@ export function assignmentDeps() {
     connections,
     notifier,
     tickets,
-    citizens: new SessionCitizenDirectory(new DynamoSessionRepository(config.sessionsTable)),
+    citizens: new SessionCitizenDirectory(
+      new DynamoSessionRepository(config.sessionsTable),
+      ticketRepository,
+    ),
     notes: new DynamoNoteRepository(config.notesTable),
+    ledger: new DynamoFollowUpLedger(config.conversationsTable),
     metrics: assignmentMetrics,
     clock: systemClock,
     ids: randomIds,
@@ -143,6 +152,18 @@ export function assignmentDeps() {
       acceptSeconds: config.acceptSeconds,
       firstReplySeconds: config.firstReplySeconds,
     },
+  };
+}
+
+/** What the reconciler needs: everything the assignment's functions do, the ledger, and the escalation queue. */
+export function reconcilerDeps() {
+  const deps = assignmentDeps();
+  return {
+    ...deps,
+    ledger: new DynamoFollowUpLedger(config.conversationsTable),
+    escalations: new SqsEscalationQueue(config.escalationQueueUrl),
+    repairs: reconcilerMetrics,
+    settings: { ...deps.settings, reconcileAfterSeconds: config.reconcileAfterSeconds },
   };
 }
 

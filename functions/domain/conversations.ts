@@ -6,6 +6,7 @@
  * `lastSeq = n + 1` on the condition that `lastSeq` is still `n`. A writer that loses the race
  * stores nothing and starts over with a fresh read, so no number is ever skipped or taken twice.
  */
+import type { FollowUps } from '#events/follow-ups.ts';
 import type { ConversationState } from '#events/server-frames.ts';
 import type { EscalationRecord, IntakeProgress } from './escalations.ts';
 
@@ -59,6 +60,14 @@ export interface Conversation {
   acceptedAt?: string;
   /** When an operator last replied: the first-reply timer's measure. */
   lastOperatorReplyAt?: string;
+  /** When the current queue entry (`queueEntryId`) was made: its SLA timer is due SLA_ASSIGN_SECONDS later. */
+  queueEnteredAt?: string;
+  /**
+   * The ledger (docs/architecture.md, "The ledger"): what must follow the last change of the waiting
+   * line, written in its transaction and removed once performed; `followUpsAt` is when it was written.
+   */
+  followUps?: FollowUps;
+  followUpsAt?: string;
 }
 
 export function isOpen(conversation: Conversation): boolean {

@@ -52,3 +52,11 @@ export function operatorReplyKey(
 export function botReplyKey(citizenMessageId: string): string {
   return `bot#${citizenMessageId}`;
 }
+
+/**
+ * The key of one `auth.requestCode`: the session's own requestId, for that destination (its keyed
+ * hash, never the phone or e-mail), so a client's requestId never meets another session's.
+ */
+export function codeRequestKey(sessionId: string, requestId: string, destinationKey: string): string {
+  return `request#${sessionId}#${requestId}#${destinationKey}`;
+}

@@ -27,6 +27,12 @@ export const IDEMPOTENCY_TTL_SECONDS = SECONDS_PER_DAY;
 export const DEAD_LETTER_RETENTION_DAYS = 14;
 export const BOT_REPLY_KEY_TTL_SECONDS = (DEAD_LETTER_RETENTION_DAYS + 2) * SECONDS_PER_DAY;
 
+/**
+ * A DynamoDB stream keeps a record 24 hours: nothing replays a notice later than that, so its key
+ * (functions/domain/ports/once-per-key.ts) is kept a day longer, never forever.
+ */
+export const NOTICE_KEY_TTL_SECONDS = 2 * SECONDS_PER_DAY;
+
 export function isExpired(item: { expiresAt?: number }, now: Date): boolean {
   return item.expiresAt !== undefined && item.expiresAt < epochSeconds(now);
 }

@@ -1,8 +1,10 @@
 /**
  * Route `auth.requestCode`: sends a one-time code to a phone (SMS) or e-mail and answers
- * `auth.codeSent` with the masked destination. Never logs the destination or the code.
+ * `auth.codeSent` with the masked destination; a resent frame (same requestId) gets the same answer
+ * and no second code. Never logs the destination or the code.
  */
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
+import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
 import { outOfBandNotifier } from '#adapters/notifier.ts';
 import { citizenIdKey, codeHmacKey } from '#adapters/secret-keys.ts';
@@ -26,11 +28,17 @@ const deps = {
   clock: systemClock,
   policy: identificationPolicy(config),
 };
+// One code per request (a resent frame is answered again, not sent again), remembered while the code lives.
+const codeRequests = new DynamoOncePerKey({
+  tableName: config.idempotencyTable,
+  keyPrefix: 'code',
+  expiresAfterSeconds: deps.policy.codeTtlSeconds,
+});
 
 export const handler = routeHandler(
   authRequestCodeFrameSchema,
-  async ({ frame, caller }) => {
-    const sent = await requestCode(deps, { caller, frame });
+  async ({ frame, caller }, _event, context) => {
+    const sent = await requestCode({ ...deps, once: codeRequests.within(context) }, { caller, frame });
     identificationMetrics.codeSent(sent.channel);
     logger.info('one-time code sent', { sessionId: caller.sessionId, channel: sent.channel });
     return sent;

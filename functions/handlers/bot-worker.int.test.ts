@@ -4,26 +4,10 @@
  * two batches are processed at the same time by one instance.
  */
 import { randomUUID } from 'node:crypto';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../test/support/lambda-context.ts';
 import { handler } from './bot-worker.ts';
-
-function context(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'BotWorker',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:BotWorker',
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/BotWorker',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /** A job for a message that does not exist: the worker drops it, which counts as done. */
 function jobFor(group: string): string {
@@ -69,7 +53,10 @@ describe('the bot worker handler', () => {
     const batchB: SQSEvent = { Records: [record('b1', g3, jobFor(g3)), record('b2', g3, jobFor(g3))] };
 
     // Act
-    const [a, b] = await Promise.all([handler(batchA, context()), handler(batchB, context())]);
+    const [a, b] = await Promise.all([
+      handler(batchA, lambdaContext('BotWorker')),
+      handler(batchB, lambdaContext('BotWorker')),
+    ]);
 
     // Assess
     expect(a.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a1', 'a2']);

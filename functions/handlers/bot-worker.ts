@@ -12,6 +12,7 @@ import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-re
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
@@ -46,6 +47,7 @@ const deps = {
     timeoutMs: config.postTimeoutMs,
   }),
   escalations: new SqsEscalationQueue(config.escalationQueueUrl),
+  ledger: new DynamoFollowUpLedger(config.conversationsTable),
   responder: bot,
   dialogue: knowledgeBase.dialogue,
   clock: systemClock,

@@ -9,17 +9,19 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { messageItem } from '#adapters/dynamodb/item-schemas.ts';
+import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { outOfBandNotifier } from '#adapters/notifier.ts';
 import { NotifierPushSender } from '#adapters/push-endpoints.ts';
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
+import { NOTICE_KEY_TTL_SECONDS } from '#domain/retention.ts';
 import type { RelayOutcome } from '#domain/use-cases/relay-citizen-message.ts';
 import { relayDeskMessage } from '#domain/use-cases/relay-desk-message.ts';
 import { config } from '#shared/config.ts';
@@ -44,12 +46,20 @@ const deps = {
   smsContacts: new DynamoSmsContactReader(config.sessionsTable),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
 };
+// Each notice once (docs/architecture.md, "Notifications"), remembered longer than the stream keeps
+// the record that could replay it.
+const notices = new DynamoOncePerKey({
+  tableName: config.idempotencyTable,
+  keyPrefix: 'notice',
+  expiresAfterSeconds: NOTICE_KEY_TTL_SECONDS,
+  waitForLease: true,
+});
 
-async function relay(record: DynamoDBRecord): Promise<void> {
+async function relay(record: DynamoDBRecord, context: Context): Promise<void> {
   const image = record.dynamodb?.NewImage;
   if (!image) throw new Error('stream record without NewImage');
   const message = messageItem.parse(unmarshall(image as Record<string, AttributeValue>));
-  const outcome = await relayDeskMessage(deps, message);
+  const outcome = await relayDeskMessage({ ...deps, once: notices.within(context) }, message);
   const ids = { conversationId: message.conversationId, seq: message.seq };
   if (outcome.kind === 'citizen_message')
     logger.info('citizen message relayed', { ...ids, ...flat(outcome.relay) });

@@ -8,6 +8,7 @@ import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
@@ -45,6 +46,7 @@ const deps = {
     timeoutMs: config.postTimeoutMs,
   }),
   escalations: new SqsEscalationQueue(config.escalationQueueUrl),
+  ledger: new DynamoFollowUpLedger(config.conversationsTable),
   speaker: createBot(knowledgeBase),
   dialogue: knowledgeBase.dialogue,
   clock: systemClock,

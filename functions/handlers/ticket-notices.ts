@@ -7,13 +7,15 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { outOfBandNotifier } from '#adapters/notifier.ts';
 import { NotifierPushSender } from '#adapters/push-endpoints.ts';
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
+import { NOTICE_KEY_TTL_SECONDS } from '#domain/retention.ts';
 import { noticeTicketUpdate } from '#domain/use-cases/notice-ticket-update.ts';
 import { ticketNoticeImageSchema } from '#events/desk-stream-records.ts';
 import { config } from '#shared/config.ts';
@@ -32,8 +34,16 @@ const deps = {
   smsContacts: new DynamoSmsContactReader(config.sessionsTable),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
 };
+// Each notice once (docs/architecture.md, "Notifications"), remembered longer than the stream keeps
+// the record that could replay it.
+const notices = new DynamoOncePerKey({
+  tableName: config.idempotencyTable,
+  keyPrefix: 'notice',
+  expiresAfterSeconds: NOTICE_KEY_TTL_SECONDS,
+  waitForLease: true,
+});
 
-async function notify(record: DynamoDBRecord): Promise<void> {
+async function notify(record: DynamoDBRecord, context: Context): Promise<void> {
   const { NewImage, OldImage } = record.dynamodb ?? {};
   if (!NewImage || !OldImage) return;
   const after = ticketNoticeImageSchema.safeParse(unmarshall(NewImage as Record<string, AttributeValue>));
@@ -41,7 +51,10 @@ async function notify(record: DynamoDBRecord): Promise<void> {
   if (!after.success) return;
   const ticket = after.data;
   const before = unmarshall(OldImage as Record<string, AttributeValue>);
-  const outcome = await noticeTicketUpdate(deps, { previousStatus: before.status, ticket });
+  const outcome = await noticeTicketUpdate(
+    { ...deps, once: notices.within(context) },
+    { previousStatus: before.status, ticket },
+  );
   if (outcome)
     logger.info('ticket update notice', {
       ticketId: ticket.ticketId,

@@ -68,6 +68,8 @@ const SETTINGS = {
   assignmentVisibilitySeconds: setting('ASSIGNMENT_VISIBILITY_SECONDS', positiveInt.max(300).default(30)),
   /** How many waiting citizens of a queue are told their new position when it moves (bounded work). */
   queuePositionUpdates: setting('QUEUE_POSITION_UPDATES', positiveInt.max(100).default(20)),
+  /** How late a follow-up or a timer must be before the reconciler does its work (docs/architecture.md, "The reconciler"). */
+  reconcileAfterSeconds: setting('RECONCILE_AFTER_SECONDS', positiveInt.default(15)),
   // Identification (docs/architecture.md, "Identification"). Keys: the raw key from the environment
   // (local stack) wins; else the Secrets Manager secret the stack created (AWS). Never logged.
   verificationCodesTable: setting('VERIFICATION_CODES_TABLE', name),

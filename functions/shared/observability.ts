@@ -85,6 +85,20 @@ export const assignmentMetrics = {
 };
 
 /**
+ * `ReconcilerRepairs` (docs/architecture.md, "The reconciler"): what the reconciler had to finish,
+ * each a fault that happened. Emitted twice: with the dimension `kind` (which repair: the dashboard
+ * and the runbook) and without it (the total, one series for the alarm).
+ */
+export const reconcilerMetrics = {
+  repaired(kind: string, count: number): void {
+    const byKind = metrics.singleMetric();
+    byKind.addDimension('kind', kind);
+    byKind.addMetric('ReconcilerRepairs', MetricUnit.Count, count);
+    metrics.singleMetric().addMetric('ReconcilerRepairs', MetricUnit.Count, count);
+  },
+};
+
+/**
  * Identification metrics (docs/requirements.md#identification): `OneTimeCodes` per code handed to SNS/SES (channel as metadata; a
  * surge without `Identifications` following is SMS pumping or a guessing attack, and SMS costs
  * money) and `Identifications` per verified session. Never a destination, code or token.

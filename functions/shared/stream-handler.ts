@@ -3,7 +3,8 @@
  * Powertools logger context, then (for consumers that record metrics) the EMF flush, then the
  * Powertools batch processor that reports partial failures, with a fresh processor per invocation
  * (it holds the batch's state, and the local stack serves invocations of one instance concurrently).
- * The record function does the work of one record; a record it throws on is reported as failed.
+ * The record function does the work of one record (with the invocation's context, e.g. for the
+ * leases of functions/adapters/dynamodb/once-per-key.ts); a record it throws on is reported as failed.
  *
  * - `dynamodb-stream`: records one after another, in stream order; a failed record is reported by
  *   its SequenceNumber and Lambda resumes the shard from it.
@@ -61,7 +62,7 @@ export type StreamHandler<S extends StreamSource> = MiddyfiedHandler<
 
 export function streamHandler<S extends StreamSource>(
   source: S,
-  processRecord: (record: Sources[S]['record']) => Promise<void>,
+  processRecord: (record: Sources[S]['record'], context: Context) => Promise<void>,
   options: StreamHandlerOptions<S> = {},
 ): StreamHandler<S> {
   const base = middy<Sources[S]['event'], Sources[S]['response']>().use(injectLambdaContext(logger));
@@ -79,7 +80,7 @@ export function streamHandler<S extends StreamSource>(
 function processBatch<S extends StreamSource>(
   source: S,
   event: Sources[S]['event'],
-  processRecord: (record: Sources[S]['record']) => Promise<void>,
+  processRecord: (record: Sources[S]['record'], context: Context) => Promise<void>,
   context: Context,
 ): Promise<Sources[S]['response']> {
   switch (source) {

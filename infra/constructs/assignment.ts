@@ -12,6 +12,7 @@ import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction } from './house-function.ts';
 import { type AssignmentQueues, type EscalationQueues, TIMER_CONSUMER_TIMEOUT } from './queues.ts';
 import type { Realtime } from './realtime.ts';
+import { FunctionSchedule } from './schedule.ts';
 
 /** Run-time limit of the escalation consumer: a batch of 10 escalations, each a ticket and an assignment. */
 export const ESCALATION_CONSUMER_TIMEOUT = Duration.seconds(30);
@@ -26,7 +27,15 @@ export interface AssignmentProps {
   readonly assignmentQueues: AssignmentQueues;
   /** The WebSocket API: the routes are added to it, the functions push through its `@connections`. */
   readonly realtime: Realtime;
+  /**
+   * How often the reconciler runs (context `reconcileMinutes`).
+   * @default Duration.minutes(1)
+   */
+  readonly reconcileEvery?: Duration;
 }
+
+/** Run-time limit of the reconciler: a page of pending follow-ups, the operators, the queues' heads. */
+export const RECONCILER_TIMEOUT = Duration.seconds(60);
 
 /**
  * Assignment (stateless): the escalation consumer, the timer consumer, and the routes
@@ -36,6 +45,8 @@ export interface AssignmentProps {
 export class Assignment extends Construct {
   readonly escalationConsumer: HouseFunction;
   readonly timerConsumer: HouseFunction;
+  /** Finishes what crashes left undone around the ledger, on a schedule (docs/architecture.md, "The reconciler"). */
+  readonly reconciler: HouseFunction;
   /** The functions that are not routes (routes are in `Realtime.functions`), for the alarms. */
   readonly functions: HouseFunction[];
 
@@ -86,7 +97,23 @@ export class Assignment extends Construct {
     this.timerConsumer.addEventSource(
       new SqsEventSource(assignmentQueues.timerQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
-    this.functions = [this.escalationConsumer, this.timerConsumer];
+    this.reconciler = assigning(
+      'Reconciler',
+      'reconciler',
+      'Finishes follow-ups a crash left pending, late timers, ghost operators; counts every repair',
+      RECONCILER_TIMEOUT,
+    )
+      // A queued conversation whose escalation was never published is published again.
+      .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send');
+    new FunctionSchedule(this, 'ReconcilerSchedule', {
+      target: this.reconciler,
+      rate: props.reconcileEvery ?? Duration.minutes(1),
+      description: 'Runs the reconciler of the waiting line',
+      localRateEnv: 'RECONCILE_SECONDS',
+      // A missed run is not worth repeating: the next one comes a period later and does it all.
+      retryAttempts: 0,
+    });
+    this.functions = [this.escalationConsumer, this.timerConsumer, this.reconciler];
 
     realtime.addRoute(
       'operator.status',

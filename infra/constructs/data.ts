@@ -72,6 +72,8 @@ const TABLES = {
       { indexName: 'byCitizen', partitionKey: string('citizenId'), sortKey: string('createdAt') },
       // Sparse: `queue` is set only while the conversation waits for an operator (position, ETA, queue.stats).
       { indexName: 'byQueue', partitionKey: string('queue'), sortKey: string('queuedAt') },
+      // Sparse: `followUpsDue` is set only while a change's follow-ups are pending (the reconciler's list).
+      { indexName: 'byFollowUp', partitionKey: string('followUpsDue'), sortKey: string('followUpsAt') },
     ],
     retain: true,
   },

@@ -89,7 +89,8 @@ export class Identification extends Construct {
   constructor(scope: Construct, id: string, props: IdentificationProps) {
     super(scope, id);
     const { settings, tables, realtime, keys } = props;
-    // Counts the send on the destination's record and the session in one transaction, then sends.
+    // Counts the send on the destination's record and the session in one transaction, then sends;
+    // a frame with a requestId claims and completes its key in IdempotencyTable around that.
     this.requestCode = new HouseFunction(this, 'AuthRequestCode', {
       entry: 'functions/handlers/auth-request-code.ts',
       description: 'Sends a one-time code by SMS or e-mail (auth.requestCode)',
@@ -97,6 +98,7 @@ export class Identification extends Construct {
     })
       .useTable('VERIFICATION_CODES_TABLE', tables.verificationCodes, 'readWrite')
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
+      .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
       .useSecret('AUTH_CODE_SECRET_ID', keys.codeKey)
       .useSecret('AUTH_HMAC_SECRET_ID', keys.hmacKey)
       .useNotifier({ sms: true, emailFrom: props.emailFrom });

@@ -4,7 +4,7 @@
  * keys and user pool by reference (CloudFormation exports), so it can be redeployed, rolled back or
  * deleted without touching a stored byte.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Assignment } from '../constructs/assignment.ts';
 import { BotOutbox, BotWorker } from '../constructs/bot.ts';
@@ -53,6 +53,11 @@ export interface ChatStackProps extends StackProps {
    * @default 'layers/knowledge-base'
    */
   readonly knowledgeBasePath?: string;
+  /**
+   * How often the reconciler of the waiting line runs, in minutes.
+   * @default 1
+   */
+  readonly reconcileMinutes?: number;
 }
 
 export class ChatStack extends Stack {
@@ -83,6 +88,7 @@ export class ChatStack extends Stack {
       pushFcmApplicationArn,
       pushApnsApplicationArn,
       knowledgeBasePath,
+      reconcileMinutes,
       ...stackProps
     } = props;
     super(scope, id, {
@@ -156,6 +162,7 @@ export class ChatStack extends Stack {
       escalationQueues: this.escalationQueues,
       assignmentQueues: this.assignmentQueues,
       realtime: this.realtime,
+      reconcileEvery: Duration.minutes(reconcileMinutes ?? 1),
     });
 
     // What the platform team hands on: where clients connect and where the portal's form posts.

@@ -67,12 +67,13 @@ describe('the escalation queue', () => {
     expect(entriesAllowed('sqs:ReceiveMessage')).toEqual(['functions/handlers/escalation-consumer.ts']);
   });
 
-  it('is sent to by the bot worker and operator.request only, send-only, with its URL in ESCALATION_QUEUE_URL', () => {
+  it('is sent to by the bot worker, operator.request and the reconciler (an escalation never published) only, send-only, with its URL in ESCALATION_QUEUE_URL', () => {
     expect(entriesAllowed('sqs:SendMessage')).toEqual([
       'functions/handlers/bot-worker.ts',
       'functions/handlers/operator-request.ts',
+      'functions/handlers/reconciler.ts',
     ]);
-    for (const prefix of ['BotBotWorker', 'RealtimeOperatorRequest']) {
+    for (const prefix of ['BotBotWorker', 'RealtimeOperatorRequest', 'AssignmentReconciler']) {
       const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', prefix);
       expect(environmentOf(fn as TemplateResource).ESCALATION_QUEUE_URL).toEqual({ Ref: queueId });
     }

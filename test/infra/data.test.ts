@@ -37,6 +37,7 @@ describe('the data model of docs/architecture.md', () => {
         index('byOperator', 'operatorId', 'updatedAt'),
         index('byCitizen', 'citizenId', 'createdAt'),
         index('byQueue', 'queue', 'queuedAt'),
+        index('byFollowUp', 'followUpsDue', 'followUpsAt'),
       ],
     ],
     ['MessagesTable', [hash('conversationId'), range('seq')], undefined],

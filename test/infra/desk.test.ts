@@ -125,6 +125,25 @@ describe('the desk', () => {
     expect(() => configFromContext(app.node)).toThrow(/GCM/);
   });
 
+  it('lets both notice functions claim, complete and release notice keys in the idempotency table', () => {
+    const idempotencyArn = { 'Fn::GetAtt': [idOf(data.tables.idempotency), 'Arn'] };
+    for (const entry of ['functions/handlers/desk-relay.ts', 'functions/handlers/ticket-notices.ts']) {
+      const [id, fn] = byEntry(entry);
+      expect(environmentOf(fn).IDEMPOTENCY_TABLE).toEqual({ Ref: idOf(data.tables.idempotency) });
+      const actions = statementsOf(id)
+        .filter((s) => JSON.stringify(s.Resource) === JSON.stringify([idempotencyArn]))
+        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ]),
+      );
+    }
+  });
+
   it('grants operator.note no write to the messages table (notes never take a seq)', () => {
     const [noteId] = byEntry('functions/handlers/operator-note.ts');
     const messagesArn = JSON.stringify({ 'Fn::GetAtt': [idOf(data.tables.messages), 'Arn'] });

@@ -93,6 +93,7 @@ describe('every Lambda function', () => {
       PortalFeedback: 'functions/handlers/portal-feedback.ts',
       EscalationConsumer: 'functions/handlers/escalation-consumer.ts',
       TimerConsumer: 'functions/handlers/timer-consumer.ts',
+      Reconciler: 'functions/handlers/reconciler.ts',
       OperatorStatus: 'functions/handlers/operator-status.ts',
       OperatorNext: 'functions/handlers/operator-next.ts',
       OperatorHeartbeat: 'functions/handlers/operator-heartbeat.ts',
@@ -277,7 +278,10 @@ describe('least privilege on the tables', () => {
     ],
     ['feedback-submit', { Tickets: 'readWrite', Conversations: 'read', Sessions: 'read' }],
     ['portal-feedback', { Tickets: 'readWrite' }],
-    ['auth-request-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite' }],
+    [
+      'auth-request-code',
+      { VerificationCodes: 'readWrite', Sessions: 'readWrite', Idempotency: 'readWrite' },
+    ],
     ['auth-verify-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite', Conversations: 'write' }],
     ['escalation-consumer', ASSIGNING_TABLES],
     ['timer-consumer', ASSIGNING_TABLES],
@@ -308,9 +312,18 @@ describe('least privilege on the tables', () => {
     ['push-register', { PushDevices: 'write', Sessions: 'read' }],
     [
       'desk-relay',
-      { Conversations: 'read', Sessions: 'read', Connections: 'readWrite', PushDevices: 'read' },
+      {
+        Conversations: 'read',
+        Sessions: 'read',
+        Connections: 'readWrite',
+        PushDevices: 'read',
+        Idempotency: 'readWrite',
+      },
     ],
-    ['ticket-notices', { Sessions: 'read', Connections: 'read', PushDevices: 'read' }],
+    [
+      'ticket-notices',
+      { Sessions: 'read', Connections: 'read', PushDevices: 'read', Idempotency: 'readWrite' },
+    ],
   ])('grants %s %o', (handler, expected) => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
   });

@@ -135,7 +135,20 @@ describe('assignment (local stack)', () => {
     await operator.client.request({ action: 'operator.status', status: 'offline' });
 
     // Assess
-    expect(assigned.citizen).toEqual({ verified: true, maskedPhone: `+7 ********${phone.slice(-2)}` });
+    // Their tickets (an extension): here the one this conversation opened.
+    const ticket = assigned.ticket as { ticketId: string; number: string };
+    expect(assigned.citizen).toEqual({
+      verified: true,
+      maskedPhone: `+7 ********${phone.slice(-2)}`,
+      tickets: [
+        {
+          ticketId: ticket.ticketId,
+          number: ticket.number,
+          status: expect.any(String),
+          createdAt: expect.any(String),
+        },
+      ],
+    });
     expect(JSON.stringify(assigned)).not.toContain(phone.slice(2));
   });
 

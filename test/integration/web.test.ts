@@ -6,14 +6,23 @@
  * of one citizen, a message that looks like HTML, axe on every screen, 360 px wide, and the
  * screenshots the README shows.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { encode } from 'uqr';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launchChromium, screenshot, watchPage } from '../support/browser.ts';
+import {
+  axeViolations,
+  launchChromium,
+  notifications,
+  screenshot,
+  setHidden,
+  watchBackground,
+  watchPage,
+} from '../support/browser.ts';
 import { codeFromOutbox, uniqueEmail } from '../support/citizens.ts';
-
-import { createAndSignIn, createStaffUser } from '../support/operator-sign-in.ts';
-
+import { ChallengingCognito, totp } from '../support/fake-cognito.ts';
+import { frameWith } from '../support/frames.ts';
+import { claimsOf, createAndSignIn, createStaffUser, publicConfig } from '../support/operator-sign-in.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');
@@ -287,12 +296,72 @@ describe('the web pages', () => {
     expect(read).toMatchObject({ type: 'ticket', ticket: { status: 'completed', feedback: { rating: 4 } } });
   });
 
+  it('shows in «Мои обращения» what is awaited and by when, then a refusal with its reason and alternatives, live', async () => {
+    // Prepare: a ticket of the portal form, which an operator moves to waiting.
+    const email = uniqueEmail('portal-wait');
+    const created = (await (
+      await fetch(`${httpUrl}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contact: email,
+          text: 'Не проходит оплата пошлины',
+          category: 'applications',
+        }),
+      })
+    ).json()) as { ticketId: string; number: string };
+    const signed = await createAndSignIn(httpUrl, `web-wait-${randomUUID().slice(0, 8)}`, ['operator']);
+    const staff = await ChatClient.connect(wsUrl, { token: signed.idToken });
+    const setStatus = (frame: Record<string, unknown>) =>
+      staff.request({ action: 'ticket.setStatus', ticketId: created.ticketId, ...frame });
+    await setStatus({ status: 'in_progress' });
+    await setStatus({
+      status: 'waiting',
+      waitingFor: { what: 'скан квитанции', until: '2027-01-15T12:00:00Z' },
+    });
+    const { page } = await newPage(360, 740);
+
+    // Act: the citizen identifies with the same e-mail; meanwhile the operator refuses.
+    await openWidget(page);
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(email);
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('textbox', { name: 'Код из сообщения' }).fill(await codeFromOutbox(httpUrl, email));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    const ticket = page.getByRole('listitem').filter({ hasText: created.number });
+    await ticket.getByText('Ожидается:').waitFor({ timeout: TIMEOUT });
+    const waiting = await ticket.textContent();
+    await setStatus({
+      status: 'rejected',
+      rejectReason: {
+        reason: 'Оплата проходит на портале банка',
+        alternatives: ['Оплатить в банке', 'Оплатить в МФЦ'],
+      },
+    });
+    await ticket.getByText('Причина отказа:').waitFor({ timeout: TIMEOUT });
+    const refused = await ticket.textContent();
+    const alternatives = await ticket.getByRole('list').first().getByRole('listitem').allTextContents();
+    const violations = await axeViolations(page);
+    await staff.close();
+
+    // Assess
+    expect(waiting).toContain('Ожидание');
+    expect(waiting).toMatch(/Ожидается: скан квитанции до 15\.01\.2027/);
+    expect(refused).toContain('Отказ');
+    expect(refused).toContain('Причина отказа: Оплата проходит на портале банка');
+    expect(refused).toContain('Что можно сделать');
+    expect(alternatives).toEqual(['Оплатить в банке', 'Оплатить в МФЦ']);
+    expect(violations).toEqual([]);
+  });
+
   it('say every identification error in words, the lock with its countdown', async () => {
     // Prepare
     const { page } = await newPage(360, 740);
     await openWidget(page);
     await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
-    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(uniqueEmail('locked'));
+    const contact = uniqueEmail('locked');
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(contact);
     await page.getByRole('button', { name: 'Получить код' }).click();
     await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
     const alert = page.getByRole('alert').filter({ hasText: /\S/ });
@@ -301,7 +370,17 @@ describe('the web pages', () => {
       await page.getByRole('button', { name: 'Подтвердить' }).click();
     };
 
-    // Act
+    // Act: a reload forgets the resend countdown, not the limit: asking again at once is refused, in
+    // words; then three wrong codes (the refusal's countdown does not cover their answers).
+    await page.reload();
+    await page.getByRole('button', { name: 'Поддержка', exact: true }).click();
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(contact);
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    const tooOften = await page
+      .getByRole('alert')
+      .filter({ hasText: 'Слишком часто' })
+      .textContent({ timeout: TIMEOUT });
     await wrong();
     const first = await page
       .getByRole('alert')
@@ -326,6 +405,7 @@ describe('the web pages', () => {
     expect(second).toBe('Неверный код. Осталось попыток: 1.');
     expect(locked).toMatch(/^Слишком много неверных кодов\. Попробуйте через 1[45] мин \d+ с\.$/);
     expect(later).not.toBe(locked);
+    expect(tooOften).toMatch(/^Слишком часто\. Попробуйте через \d+ с\.$/);
     expect(violations).toEqual([]);
   });
 
@@ -483,4 +563,434 @@ describe('the web pages', () => {
     expect(seqsFirst).toEqual(seqsFirst.map((_, i) => i + 1));
     expect(seqsSecond.slice(0, seqsFirst.length)).toEqual(seqsFirst.slice(0, seqsSecond.length));
   }, 60_000);
+});
+
+/** Real tokens of the local pool for `username`: what the stand-in for Cognito hands out at the end. */
+async function localTokens(username: string, password: string): Promise<Record<string, unknown>> {
+  const { cognito } = await publicConfig(httpUrl);
+  const response = await fetch(cognito.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+    },
+    body: JSON.stringify({
+      ClientId: cognito.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  });
+  const answer = (await response.json()) as { AuthenticationResult?: Record<string, unknown> };
+  if (!answer.AuthenticationResult) throw new Error(`the local pool did not sign ${username} in`);
+  return answer.AuthenticationResult;
+}
+
+/**
+ * The console of `page` signs in as in AWS: config.json without `local` (so SRP), and Cognito's
+ * origin answered by `fake` (CORS as Cognito answers it); a refresh goes on to the local pool.
+ */
+async function useChallengingCognito(page: Page, fake: ChallengingCognito): Promise<void> {
+  const config = (await (await fetch(`${httpUrl}/config.json`)).json()) as {
+    cognito: { endpoint: string; local?: boolean };
+    devAccounts?: unknown;
+  };
+  delete config.cognito.local;
+  delete config.devAccounts;
+  await page.route(`${httpUrl}/config.json`, (route) => route.fulfill({ json: config }));
+  const origin = new URL(config.cognito.endpoint).origin;
+  const cors = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-headers': 'content-type, x-amz-target, x-amz-user-agent',
+    'access-control-allow-methods': 'POST',
+  };
+  await page.route(
+    (url) => url.origin === origin,
+    async (route) => {
+      const request = route.request();
+      if (request.method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+      const target = String(request.headers()['x-amz-target']).split('.').pop() ?? '';
+      const answer = await fake.handle(target, request.postDataJSON() as Record<string, unknown>);
+      if (answer === 'forward') return route.continue();
+      await route.fulfill({
+        status: answer.status,
+        headers: cors,
+        contentType: 'application/x-amz-json-1.1',
+        body: JSON.stringify(answer.body),
+      });
+    },
+  );
+}
+
+/** A code `secret` does not give now (nor 30 s either side). */
+function wrongTotp(secret: string): string {
+  const near = [-30_000, 0, 30_000].map((skew) => totp(secret, Date.now() + skew));
+  for (let n = 0; ; n++) {
+    const code = String(n).padStart(6, '0');
+    if (!near.includes(code)) return code;
+  }
+}
+
+/**
+ * A citizen (a socket of their own) identified by phone, who complains about an employee (the
+ * `legal` queue, operators only) and skips the intake: the conversation and its ticket's number.
+ */
+async function complainingCitizen(phone: string): Promise<{ citizen: ChatClient; number: string }> {
+  const citizen = await ChatClient.connect(wsUrl, { lang: 'ru' });
+  await citizen.request({ action: 'auth.requestCode', phone });
+  const verified = await citizen.request({
+    action: 'auth.verifyCode',
+    code: await codeFromOutbox(httpUrl, phone),
+  });
+  if (verified.type !== 'auth.verified') throw new Error(`not verified: ${JSON.stringify(verified)}`);
+  await citizen.request({
+    action: 'message.send',
+    clientMessageId: randomUUID(),
+    text: 'хочу подать жалобу на сотрудника',
+  });
+  await frameWith(
+    citizen,
+    (f) => f.type === 'message' && f.from === 'bot' && f.intent === undefined,
+    TIMEOUT,
+  );
+  await citizen.request({ action: 'message.send', clientMessageId: randomUUID(), text: 'пропустить всё' });
+  // The ticket's number comes with the place in line, or with the ticket's move to an operator who was free.
+  const queued = await frameWith(
+    citizen,
+    (f) => (f.ticket as { number?: string } | undefined)?.number !== undefined,
+    TIMEOUT,
+  );
+  return { citizen, number: String((queued.ticket as { number: string }).number) };
+}
+
+describe('the operator console', () => {
+  it('signs in with SRP through a new password, the TOTP set-up with its QR code and a TOTP code, each error in words', async () => {
+    // Prepare: a real operator of the local pool (whose tokens end the sign-in) and the stand-in for
+    // Cognito's SRP and MFA challenges, which the local Cognito does not raise (fake-cognito.ts).
+    const username = `web-mfa-${randomUUID().slice(0, 8)}`;
+    const realPassword = await createStaffUser(httpUrl, username, ['operator']);
+    const { cognito: pool } = await publicConfig(httpUrl);
+    const temporary = `Temp-${randomUUID()}-1aA!`;
+    const newPassword = `New-${randomUUID()}-9bQ!`;
+    const fake = new ChallengingCognito({
+      userPoolId: pool.userPoolId,
+      login: username,
+      userId: randomUUID(),
+      temporaryPassword: temporary,
+      tokens: () => localTokens(username, realPassword),
+    });
+    const { page } = await newPage();
+    const watch = watchPage(page);
+    await useChallengingCognito(page, fake);
+    const violations: Record<string, string[]> = {};
+    const alertText = (text: string | RegExp) =>
+      page.getByRole('alert').filter({ hasText: text }).textContent({ timeout: TIMEOUT });
+    const signIn = async (password: string) => {
+      await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+      await page.getByLabel('Пароль', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Войти' }).click();
+    };
+
+    // Act 1: a wrong password, then the temporary one; a new password the policy refuses, then one it takes.
+    await page.goto(`${httpUrl}/console/`);
+    await signIn(`${temporary}x`);
+    const wrongPassword = await alertText('Не удалось войти');
+    await signIn(temporary);
+    await page.getByLabel('Новый пароль').fill('short-1A!');
+    await page.getByRole('button', { name: 'Сохранить пароль' }).click();
+    const weakPassword = await alertText('Пароль не подходит');
+    violations.newPassword = await axeViolations(page);
+    await page.getByLabel('Новый пароль').fill(newPassword);
+    await page.getByRole('button', { name: 'Сохранить пароль' }).click();
+
+    // Act 2: the TOTP set-up: the QR code and the key as text; a wrong code, then the right one.
+    const qr = page.getByRole('img', { name: 'QR-код ключа для приложения-аутентификатора' });
+    await qr.waitFor({ timeout: TIMEOUT });
+    violations.mfaSetup = await axeViolations(page);
+    const secretShown = await page.locator('.totp-secret').textContent();
+    const link = await page.getByRole('link', { name: /Открыть ключ в приложении/ }).getAttribute('href');
+    const modules = await qr.evaluate((canvas) => {
+      const c = canvas as unknown as {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): { getImageData(...a: number[]): { data: Uint8ClampedArray } };
+      };
+      const px = 4;
+      const size = c.width / px;
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      return Array.from({ length: size }, (_, y) =>
+        Array.from(
+          { length: size },
+          (_, x) => (data[((y * px + 2) * c.width + x * px + 2) * 4] ?? 255) < 128,
+        ),
+      );
+    });
+    const secret = fake.secret ?? '';
+    await page.getByRole('textbox', { name: 'Код из приложения' }).fill(wrongTotp(secret));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    const wrongSetupCode = await alertText('Неверный код');
+    await page.getByRole('textbox', { name: 'Код из приложения' }).fill(totp(secret));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    await page.getByRole('radio', { name: 'На линии' }).waitFor({ timeout: TIMEOUT });
+
+    // Act 3: signed out, in again: password (SRP), then the code from the app.
+    await page.getByRole('button', { name: 'Выйти' }).click();
+    await signIn(newPassword);
+    await page.getByRole('textbox', { name: 'Код из приложения' }).fill(wrongTotp(secret));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    const wrongCode = await alertText('Неверный код');
+    violations.totp = await axeViolations(page);
+    await page.getByRole('textbox', { name: 'Код из приложения' }).fill(totp(secret));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    await page.getByRole('radio', { name: 'На линии' }).waitFor({ timeout: TIMEOUT });
+    const connected = await page
+      .getByRole('status')
+      .filter({ hasText: 'Подключено' })
+      .textContent({ timeout: TIMEOUT });
+
+    // Assess
+    const expectedUri = `otpauth://totp/SupportChat:${encodeURIComponent(username)}?secret=${secret}&issuer=SupportChat`;
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(secretShown).toBe(secret);
+    expect(link).toBe(expectedUri);
+    expect(modules).toEqual(encode(expectedUri, { ecc: 'M', border: 4 }).data);
+    expect(wrongPassword).toBe('Не удалось войти: проверьте имя пользователя и пароль.');
+    expect(weakPassword).toMatch(/^Пароль не подходит: не короче 14 символов/);
+    expect(wrongSetupCode).toBe(
+      'Неверный код из приложения. Проверьте время на телефоне и введите новый код.',
+    );
+    expect(wrongCode).toBe(wrongSetupCode);
+    expect(connected).toBe('Подключено');
+    expect(
+      fake.calls.map((c) => `${c.target} ${c.body.AuthFlow ?? c.body.ChallengeName ?? ''}`.trim()),
+    ).toEqual([
+      'InitiateAuth USER_SRP_AUTH',
+      'RespondToAuthChallenge PASSWORD_VERIFIER',
+      'InitiateAuth USER_SRP_AUTH',
+      'RespondToAuthChallenge PASSWORD_VERIFIER',
+      'RespondToAuthChallenge NEW_PASSWORD_REQUIRED',
+      'RespondToAuthChallenge NEW_PASSWORD_REQUIRED',
+      'AssociateSoftwareToken',
+      'VerifySoftwareToken',
+      'VerifySoftwareToken',
+      'RespondToAuthChallenge MFA_SETUP',
+      'InitiateAuth USER_SRP_AUTH',
+      'RespondToAuthChallenge PASSWORD_VERIFIER',
+      'RespondToAuthChallenge SOFTWARE_TOKEN_MFA',
+      'RespondToAuthChallenge SOFTWARE_TOKEN_MFA',
+    ]);
+    expect(fake.unexpected).toEqual([]);
+    // SRP: no password ever goes to Cognito, only the new one where the protocol sends it.
+    const sent = JSON.stringify(fake.calls);
+    expect(sent).not.toContain(temporary);
+    expect(sent.split(newPassword)).toHaveLength(2);
+    expect(violations).toEqual({ newPassword: [], mfaSetup: [], totp: [] });
+    expect(watch.errors).toEqual([]);
+    expect(watch.cspViolations).toEqual([]);
+  }, 60_000);
+
+  it('keeps what the operator holds across a token refresh, announces in the background, and shows the citizen card with their other tickets', async () => {
+    // Prepare: a citizen (by phone) with an earlier ticket of the portal form; an operator for complaints
+    // whose page clock the test moves, in a tab that can be put in the background, notifications allowed.
+    const phone = `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+    const earlier = (await (
+      await fetch(`${httpUrl}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contact: phone, text: 'Не пришла справка', category: 'documents' }),
+      })
+    ).json()) as { ticketId: string; number: string };
+    const username = `web-bg-${randomUUID().slice(0, 8)}`;
+    const password = await createStaffUser(httpUrl, username, ['operator']);
+    const { context, page } = await newPage(1280, 900);
+    await context.grantPermissions(['notifications'], { origin: httpUrl });
+    await watchBackground(page);
+    await page.clock.install();
+    const watch = watchPage(page);
+    const socketTokens: string[] = [];
+    page.on('websocket', (socket) =>
+      socketTokens.push(new URL(socket.url()).searchParams.get('token') ?? ''),
+    );
+    const refreshes: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && /InitiateAuth$/.test(request.headers()['x-amz-target'] ?? ''))
+        refreshes.push(String((request.postDataJSON() as { AuthFlow?: string }).AuthFlow));
+    });
+    await page.goto(`${httpUrl}/console/`);
+    await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+    await page.getByLabel('Пароль', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
+      await page.getByRole('checkbox', { name: skill }).uncheck();
+    await page.getByRole('radio', { name: 'На линии' }).check();
+    await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+
+    // Act 1: in the background, a conversation is assigned.
+    await setHidden(page, true);
+    const { citizen, number } = await complainingCitizen(phone);
+    const accept = page.getByRole('button', { name: `Принять ${number}` });
+    await accept.waitFor({ timeout: TIMEOUT });
+    const titleNew = await page.title();
+    const announcedNew = await notifications(page);
+    await setHidden(page, false);
+    await accept.click();
+    const card = page.getByRole('region', { name: 'Гражданин' });
+    await card.getByText(earlier.number).waitFor({ timeout: TIMEOUT });
+    const cardText = await card.textContent();
+    const otherTickets = await card.getByRole('listitem').allTextContents();
+    const deskViolations = await axeViolations(page);
+
+    // Act 2: the ID token nears its end (the page's clock runs ahead to 4 minutes before it): renewed, reconnected.
+    const first = claimsOf(socketTokens[0] ?? '');
+    await page.clock.fastForward((Number(first.exp) - Number(first.iat) - 4 * 60) * 1000);
+    const deadline = Date.now() + TIMEOUT;
+    while (socketTokens.length < 2 && Date.now() < deadline) await page.waitForTimeout(100);
+    await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
+
+    // Act 3: in the background again, the citizen writes: over the new connection, badge and notification.
+    await setHidden(page, true);
+    await citizen.request({
+      action: 'message.send',
+      clientMessageId: randomUUID(),
+      text: 'Есть новости по жалобе?',
+    });
+    await page.getByRole('log').getByText('Есть новости по жалобе?').waitFor({ timeout: TIMEOUT });
+    const titleMessage = await page.title();
+    const unreadWhileHidden = await page.getByText(/^непрочитанных: \d+$/).textContent();
+    const announced = await notifications(page);
+    await setHidden(page, false);
+    const titleBack = await page.title();
+    const transcript = await page.getByRole('log').textContent();
+    await page.getByRole('radio', { name: 'Не в сети' }).check();
+    await citizen.close();
+
+    // Assess
+    expect(titleNew).toBe('(1) Консоль оператора');
+    expect(announcedNew).toEqual([{ title: 'Консоль оператора', body: 'Новое обращение' }]);
+    expect(cardText).toContain('Личность подтверждена');
+    expect(cardText).toContain(`+7 ********${phone.slice(-2)}`);
+    expect(cardText).not.toContain(phone.slice(2));
+    // Their other tickets: the earlier one of the portal form, not this conversation's.
+    expect(otherTickets).toEqual([
+      expect.stringMatching(new RegExp(`^${earlier.number} — Получено — \\d{2}\\.\\d{2}\\.\\d{4}`)),
+    ]);
+    expect(deskViolations).toEqual([]);
+    expect(socketTokens).toHaveLength(2);
+    expect(socketTokens[1]).not.toBe(socketTokens[0]);
+    expect(claimsOf(socketTokens[1] ?? '').sub).toBe(first.sub);
+    expect(refreshes).toEqual(['USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH']);
+    expect(transcript).toContain('хочу подать жалобу на сотрудника');
+    expect(titleMessage).toBe('(1) Консоль оператора');
+    expect(unreadWhileHidden).toBe('непрочитанных: 1');
+    expect(announced.at(-1)).toEqual({ title: 'Консоль оператора', body: 'Новое сообщение гражданина' });
+    expect(titleBack).toBe('Консоль оператора');
+    expect(watch.errors).toEqual([]);
+  }, 90_000);
+  it('transfers to a senior with a reason; the senior sees the senior queue live, takes it, sets what is awaited and by when, then refuses with a reason and alternatives', async () => {
+    // Prepare: an operator for complaints with a citizen's conversation; a senior, online for complaints too.
+    const signIn = async (page: Page, role: 'operator' | 'senior') => {
+      const username = `web-${role}-${randomUUID().slice(0, 8)}`;
+      const password = await createStaffUser(httpUrl, username, [role]);
+      await page.goto(`${httpUrl}/console/`);
+      await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+      await page.getByLabel('Пароль', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Войти' }).click();
+      for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
+        await page.getByRole('checkbox', { name: skill }).uncheck();
+      if (role === 'senior') await page.getByRole('checkbox', { name: 'Старший' }).uncheck();
+      await page.getByRole('radio', { name: 'На линии' }).check();
+      await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+    };
+    const { page: operator } = await newPage(1280, 900);
+    const { page: senior } = await newPage(1280, 900);
+    const watches = [watchPage(operator), watchPage(senior)];
+    await signIn(operator, 'operator');
+    const { citizen, number } = await complainingCitizen(
+      `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`,
+    );
+    await operator.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    await signIn(senior, 'senior');
+    const seniorRow = senior
+      .getByRole('row')
+      .filter({ has: senior.getByRole('rowheader', { name: 'Старший' }) });
+    const operatorSeniorRows = await operator.getByRole('rowheader', { name: 'Старший' }).count();
+    const operatorSeniorSkill = await operator.getByRole('checkbox', { name: 'Старший' }).count();
+
+    // Act 1: the operator transfers it to a senior, saying why; the senior's queue shows it waiting, live.
+    const reason = `Гражданин просит руководителя ${randomUUID().slice(0, 6)}`;
+    await operator.getByLabel('Куда передать').selectOption('senior');
+    await operator.getByLabel('Причина', { exact: true }).fill(reason);
+    await operator.getByRole('button', { name: 'Передать' }).click();
+    await operator.getByText('Разговоров пока нет').waitFor({ timeout: TIMEOUT });
+    await seniorRow
+      .getByRole('cell')
+      .first()
+      .filter({ hasText: /^[1-9]\d*$/ })
+      .waitFor({ timeout: TIMEOUT });
+    const waitingForSenior = await seniorRow.textContent();
+
+    // Act 2: the senior serves the senior queue too, gets it with the transfer's reason, and works the ticket.
+    await senior.getByRole('checkbox', { name: 'Старший' }).check();
+    await senior.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    const transferNote = await senior
+      .getByRole('log')
+      .locator('.note')
+      .filter({ hasText: reason })
+      .textContent({ timeout: TIMEOUT });
+    const status = senior.getByLabel('Статус обращения', { exact: true });
+    const change = senior.getByRole('button', { name: 'Изменить статус' });
+    await status.selectOption('waiting');
+    await change.click();
+    const missingWhat = await senior
+      .getByRole('alert')
+      .filter({ hasText: 'Заполните' })
+      .textContent({ timeout: TIMEOUT });
+    await senior.getByLabel('Что ожидается').fill('скан паспорта');
+    await senior.getByLabel('До какого срока').fill('2027-01-15T12:00');
+    await change.click();
+    await senior.getByRole('heading', { name: 'Статус обращения: Ожидание' }).waitFor({ timeout: TIMEOUT });
+    const waiting = await frameWith(
+      citizen,
+      (f) => f.type === 'ticket.updated' && (f.ticket as { status: string }).status === 'waiting',
+      TIMEOUT,
+    );
+    await senior.getByLabel('Статус обращения', { exact: true }).selectOption('rejected');
+    await senior.getByLabel('Причина отказа').fill('Жалобы на сотрудников принимает ведомство');
+    await senior
+      .getByLabel('Альтернативы (по одной в строке)')
+      .fill('Подать жалобу в ведомство\nОбратиться в МФЦ');
+    await senior.getByRole('button', { name: 'Изменить статус' }).click();
+    await senior.getByRole('heading', { name: 'Статус обращения: Отказ' }).waitFor({ timeout: TIMEOUT });
+    const rejected = await frameWith(
+      citizen,
+      (f) => f.type === 'ticket.updated' && (f.ticket as { status: string }).status === 'rejected',
+      TIMEOUT,
+    );
+    const violations = await axeViolations(senior);
+    for (const page of [operator, senior]) await page.getByRole('radio', { name: 'Не в сети' }).check();
+    await citizen.close();
+
+    // Assess
+    expect(operatorSeniorRows).toBe(0);
+    expect(operatorSeniorSkill).toBe(0);
+    expect(waitingForSenior).toMatch(/^Старший[1-9]/);
+    expect(transferNote).toContain(`${reason}`);
+    expect(transferNote).toContain('Внутренняя заметка');
+    expect(missingWhat).toBe('Заполните поле «Что ожидается».');
+    expect(waiting.ticket).toMatchObject({
+      number,
+      statusLabel: 'Ожидание',
+      waitingFor: { what: 'скан паспорта', until: expect.stringMatching(/^2027-01-15T/) },
+    });
+    expect(rejected.ticket).toMatchObject({
+      number,
+      statusLabel: 'Отказ',
+      rejectReason: {
+        reason: 'Жалобы на сотрудников принимает ведомство',
+        alternatives: ['Подать жалобу в ведомство', 'Обратиться в МФЦ'],
+      },
+    });
+    expect(violations).toEqual([]);
+    expect(watches.flatMap((w) => [...w.errors, ...w.cspViolations])).toEqual([]);
+  }, 90_000);
 });

@@ -11,6 +11,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAssignmentStore } from '#adapters/dynamodb/assignment-store.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoWaitingLine } from '#adapters/dynamodb/waiting-line.ts';
 import { SqsOperatorQueues } from '#adapters/operator-queues.ts';
@@ -163,6 +164,7 @@ export function assignmentAdapters(fixture: AssignmentFixture) {
     store: new DynamoAssignmentStore(fixture),
     line: new DynamoWaitingLine(fixture.conversationsTable),
     queues: new SqsOperatorQueues(fixture.queueUrls),
+    ledger: new DynamoFollowUpLedger(fixture.conversationsTable),
   };
 }
 

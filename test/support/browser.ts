@@ -66,3 +66,50 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`) });
 }
+
+/**
+ * In the page (no DOM types here): `document.hidden` and `visibilityState` follow
+ * `__setHidden(hidden)`, which fires `visibilitychange` as switching tabs does; every
+ * `new Notification(…)` is recorded in `__notifications` before the real one is made.
+ */
+const BACKGROUND_SCRIPT = `(() => {
+  let hidden = false;
+  Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => hidden });
+  Object.defineProperty(Document.prototype, 'visibilityState', {
+    configurable: true,
+    get: () => (hidden ? 'hidden' : 'visible'),
+  });
+  window.__setHidden = (value) => {
+    hidden = value;
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+  const Native = window.Notification;
+  window.__notifications = [];
+  function Recorded(title, options) {
+    window.__notifications.push({ title, body: (options && options.body) || '' });
+    return new Native(title, options);
+  }
+  Object.defineProperty(Recorded, 'permission', { get: () => Native.permission });
+  Recorded.requestPermission = (...args) => Native.requestPermission(...args);
+  Recorded.prototype = Native.prototype;
+  window.Notification = Recorded;
+})();`;
+
+/**
+ * Lets a test put the page "in the background" ({@link setHidden}) and see its desktop
+ * notifications ({@link notifications}). Call before the page loads; grant `notifications` on the
+ * context for `Notification.permission` to be `granted`.
+ */
+export async function watchBackground(page: Page): Promise<void> {
+  await page.addInitScript({ content: BACKGROUND_SCRIPT });
+}
+
+/** Puts the page (prepared by {@link watchBackground}) in the background, or back in front. */
+export async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate(`window.__setHidden(${hidden})`);
+}
+
+/** The notifications the page made so far (prepared by {@link watchBackground}). */
+export function notifications(page: Page): Promise<{ title: string; body: string }[]> {
+  return page.evaluate('window.__notifications') as Promise<{ title: string; body: string }[]>;
+}

@@ -1,27 +1,41 @@
 /**
  * Signing in to the operators' user pool from the browser, with Cognito's JSON API over fetch (no
- * SDK in the bundle): `USER_PASSWORD_AUTH` (the app client allows it, locally and in AWS), the
- * challenges the pool raises (new password required, TOTP set-up, TOTP code) and the refresh of
- * the tokens. Tokens stay in memory: a reload signs in again.
+ * SDK in the bundle): SRP (`USER_SRP_AUTH`, then `PASSWORD_VERIFIER`: the password never leaves the
+ * page, web/console/srp.ts) — or, only where config.json says the pool is the local one
+ * (cognito-local has no SRP), `USER_PASSWORD_AUTH` — then the challenges the pool raises (new
+ * password required, TOTP set-up, TOTP code) and the refresh of the tokens. Tokens stay in memory:
+ * a reload signs in again.
  */
+import { type PasswordVerifierParameters, SrpClient } from './srp.ts';
+
 export interface CognitoSettings {
   region: string;
+  userPoolId: string;
   clientId: string;
   /** Locally the local Cognito; in AWS `https://cognito-idp.<region>.amazonaws.com/`. */
   endpoint?: string;
+  /** The local stack's Cognito (cognito-local), which has no SRP: sign in with USER_PASSWORD_AUTH. */
+  local?: boolean;
 }
 
 export interface Tokens {
   idToken: string;
   refreshToken?: string;
   accessToken: string;
-  /** When the ID token expires (ms since the epoch). */
+  /** When the ID token expires (ms since the epoch, by this page's clock). */
   expiresAt: number;
 }
 
 export type SignInStep =
   | { kind: 'signedIn'; tokens: Tokens }
-  | { kind: 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP'; session: string; username: string };
+  | {
+      kind: 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP';
+      session: string;
+      /** The pool's name for the user (`USER_ID_FOR_SRP`), which every answer names. */
+      username: string;
+      /** What the operator typed to sign in: the label of the authenticator's entry. */
+      login: string;
+    };
 
 export class CognitoError extends Error {
   constructor(
@@ -33,8 +47,9 @@ export class CognitoError extends Error {
 }
 
 interface AuthAnswer {
-  AuthenticationResult?: { IdToken: string; AccessToken: string; RefreshToken?: string; ExpiresIn: number };
+  AuthenticationResult?: { IdToken: string; AccessToken: string; RefreshToken?: string; ExpiresIn?: number };
   ChallengeName?: string;
+  ChallengeParameters?: Record<string, string>;
   Session?: string;
 }
 
@@ -63,10 +78,27 @@ export class CognitoClient {
   }
 
   async signIn(username: string, password: string): Promise<SignInStep> {
-    const answer = await this.call<AuthAnswer>('InitiateAuth', {
+    if (this.settings.local) {
+      const answer = await this.call<AuthAnswer>('InitiateAuth', {
+        ClientId: this.settings.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      });
+      return this.step(answer, username);
+    }
+    const srp = SrpClient.create(this.settings.userPoolId);
+    const started = await this.call<AuthAnswer>('InitiateAuth', {
       ClientId: this.settings.clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: username, PASSWORD: password },
+      AuthFlow: 'USER_SRP_AUTH',
+      AuthParameters: { USERNAME: username, SRP_A: srp.srpA },
+    });
+    const challenge = verifierParameters(started);
+    const claim = await srp.claim(challenge, password);
+    const answer = await this.call<AuthAnswer>('RespondToAuthChallenge', {
+      ClientId: this.settings.clientId,
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ...(started.Session ? { Session: started.Session } : {}),
+      ChallengeResponses: { USERNAME: challenge.USER_ID_FOR_SRP, ...claim },
     });
     return this.step(answer, username);
   }
@@ -81,7 +113,7 @@ export class CognitoClient {
       Session: step.session,
       ChallengeResponses: { USERNAME: step.username, ...response },
     });
-    return this.step(answer, step.username);
+    return this.step(answer, step.login);
   }
 
   /** TOTP set-up: the secret to type (or scan) into an authenticator app, and the session to verify it with. */
@@ -112,27 +144,54 @@ export class CognitoClient {
     return { ...toTokens(result), refreshToken: result.RefreshToken ?? tokens.refreshToken };
   }
 
-  private step(answer: AuthAnswer, username: string): SignInStep {
+  private step(answer: AuthAnswer, login: string): SignInStep {
     if (answer.AuthenticationResult)
       return { kind: 'signedIn', tokens: toTokens(answer.AuthenticationResult) };
     const kind = answer.ChallengeName;
+    const username = answer.ChallengeParameters?.USER_ID_FOR_SRP ?? login;
     if (
       (kind === 'NEW_PASSWORD_REQUIRED' || kind === 'SOFTWARE_TOKEN_MFA' || kind === 'MFA_SETUP') &&
       answer.Session
     )
-      return { kind, session: answer.Session, username };
+      return { kind, session: answer.Session, username, login };
     throw new CognitoError('UnsupportedChallenge', String(kind));
   }
 }
 
+/** The `PASSWORD_VERIFIER` challenge that answers `USER_SRP_AUTH`, checked before it is used. */
+function verifierParameters(answer: AuthAnswer): PasswordVerifierParameters {
+  const p = answer.ChallengeParameters ?? {};
+  const hex = /^[0-9a-f]+$/i;
+  if (
+    answer.ChallengeName !== 'PASSWORD_VERIFIER' ||
+    !p.SALT ||
+    !hex.test(p.SALT) ||
+    !p.SRP_B ||
+    !hex.test(p.SRP_B) ||
+    !p.SECRET_BLOCK ||
+    !p.USER_ID_FOR_SRP
+  )
+    throw new CognitoError('UnexpectedChallenge', String(answer.ChallengeName));
+  return { SALT: p.SALT, SRP_B: p.SRP_B, SECRET_BLOCK: p.SECRET_BLOCK, USER_ID_FOR_SRP: p.USER_ID_FOR_SRP };
+}
+
+/**
+ * The tokens, with when they expire by this page's clock: their lifetime (`ExpiresIn`, else the ID
+ * token's exp − iat) from now, so that a page clock that is off does not renew too early or late.
+ */
 function toTokens(result: NonNullable<AuthAnswer['AuthenticationResult']>): Tokens {
   const claims = claimsOf(result.IdToken);
-  const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : Date.now() + result.ExpiresIn * 1000;
+  const lifetime =
+    typeof result.ExpiresIn === 'number'
+      ? result.ExpiresIn
+      : typeof claims.exp === 'number' && typeof claims.iat === 'number'
+        ? claims.exp - claims.iat
+        : 3600;
   return {
     idToken: result.IdToken,
     accessToken: result.AccessToken,
     ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
-    expiresAt: exp,
+    expiresAt: Date.now() + lifetime * 1000,
   };
 }
 

@@ -77,9 +77,9 @@ class OperatorConsole {
 
   // ——— sign-in ———
 
-  private renderSignIn(step?: Extract<SignInStep, { session: string }>, secret?: string): void {
+  private renderSignIn(step?: Extract<SignInStep, { session: string }>, secret?: string, notice = ''): void {
     const s = this.s;
-    const error = h('p', { class: 'error', role: 'alert' });
+    const error = h('p', { class: 'error', role: 'alert' }, notice);
     const field = (id: string, label: string, type: string, autocomplete: string) => [
       h('label', { for: id }, label),
       h('input', { id, name: id, type, autocomplete, required: true }),
@@ -92,10 +92,10 @@ class OperatorConsole {
       try {
         await this.afterStep(await run(event.target as HTMLFormElement));
       } catch (failure) {
-        error.textContent =
-          failure instanceof CognitoError && failure.code !== 'NotAuthorizedException'
-            ? failure.message
-            : s.signInFailed;
+        // A challenge's session that is no longer valid: back to the start, saying why.
+        if (step && failure instanceof CognitoError && failure.code === 'NotAuthorizedException')
+          return this.renderSignIn(undefined, undefined, s.sessionExpired);
+        error.textContent = this.signInError(failure);
       }
     };
     let form: HTMLFormElement;
@@ -117,11 +117,18 @@ class OperatorConsole {
     } else if (step.kind === 'MFA_SETUP' && !secret) {
       void this.cognito.associateTotp(step.session).then(
         (associated) => this.renderSignIn({ ...step, session: associated.session }, associated.secret),
-        () => this.renderSignIn(),
+        (failure) =>
+          this.renderSignIn(
+            undefined,
+            undefined,
+            failure instanceof CognitoError && failure.code === 'NotAuthorizedException'
+              ? s.sessionExpired
+              : this.signInError(failure),
+          ),
       );
       return;
     } else if (step.kind === 'MFA_SETUP' && secret) {
-      const uri = `otpauth://totp/SupportChat:${encodeURIComponent(step.username)}?secret=${secret}&issuer=SupportChat`;
+      const uri = totpUri(step.login, secret);
       form = h(
         'form',
         {
@@ -132,7 +139,8 @@ class OperatorConsole {
         },
         h('p', {}, s.totpSetup),
         qrCanvas(uri, s.totpQr),
-        h('p', {}, `${s.totpSecret}: `, h('code', {}, secret)),
+        h('p', {}, `${s.totpSecret}: `, h('code', { class: 'totp-secret' }, secret)),
+        h('p', {}, h('a', { href: uri }, s.totpOpenApp)),
         field('totp', s.totpCode, 'text', 'one-time-code'),
         h('button', { type: 'submit' }, s.confirm),
       );
@@ -150,6 +158,24 @@ class OperatorConsole {
       h('main', { class: 'sign-in' }, h('h2', {}, s.signInTitle), form, error),
     );
     form.querySelector('input')?.focus();
+  }
+
+  /** A refused request in words: the field to fill in for a BAD_REQUEST that names one. */
+  private errorText(answer: Frame): string {
+    const s = this.s;
+    const code = String((answer as { code?: string }).code ?? 'INTERNAL');
+    const details = (answer as { details?: { field?: string }[] }).details;
+    const field = details?.[0]?.field?.split('.')[0];
+    const label = field ? s.fieldNames[field] : undefined;
+    if (code === 'BAD_REQUEST' && label) return s.missingField(label);
+    return s.errors[code] ?? s.errors.INTERNAL ?? code;
+  }
+
+  /** What went wrong with a sign-in step, in words. */
+  private signInError(failure: unknown): string {
+    const s = this.s;
+    if (!(failure instanceof CognitoError)) return s.signInUnavailable;
+    return s.signInErrors[failure.code] ?? s.signInFailed;
   }
 
   private async afterStep(step: SignInStep): Promise<void> {
@@ -650,7 +676,7 @@ class OperatorConsole {
             reply.value = '';
             replyError.textContent = '';
             this.renderTranscript();
-          } else replyError.textContent = s.error(String((answer as { code?: string }).code));
+          } else replyError.textContent = this.errorText(answer);
         },
       },
       h('label', { for: 'reply' }, s.reply),
@@ -705,6 +731,7 @@ class OperatorConsole {
       TRANSFER_TARGETS.map((t) => h('option', { value: t }, s.skillNames[t] ?? t)),
     );
     const reason = h('input', { id: 'transfer-reason', type: 'text', maxlength: 1000, required: true });
+    const transferError = h('p', { class: 'error', role: 'alert' });
     const transferForm = h(
       'form',
       {
@@ -720,9 +747,10 @@ class OperatorConsole {
           if (answer.type === 'conversation.transferred') {
             this.conversations.delete(conversation.id);
             this.selected = undefined;
+            this.announce(`${s.transferred}: ${conversation.ticket?.number ?? ''}`);
             this.renderList();
             this.renderDetail();
-          }
+          } else transferError.textContent = this.errorText(answer);
         },
       },
       h('label', { for: 'transfer-to' }, s.transferTo),
@@ -730,6 +758,7 @@ class OperatorConsole {
       h('label', { for: 'transfer-reason' }, s.reason),
       reason,
       h('button', { type: 'submit' }, s.transfer),
+      transferError,
     );
     replace(
       element,
@@ -752,7 +781,13 @@ class OperatorConsole {
           ),
           noteForm,
         ),
-        h('div', { class: 'aside' }, conversation.renderCard(s), this.ticketForm(conversation), transferForm),
+        h(
+          'div',
+          { class: 'aside' },
+          conversation.renderCard(s, this.lang),
+          this.ticketForm(conversation),
+          transferForm,
+        ),
       ),
     );
     this.renderTranscript();
@@ -806,7 +841,7 @@ class OperatorConsole {
           }
           const answer = await this.request(frame);
           if (answer.type === 'ticket.updated') this.onTicket((answer as { ticket: TicketView }).ticket);
-          else error.textContent = s.error(String((answer as { code?: string }).code));
+          else error.textContent = this.errorText(answer);
         },
       },
       h('h3', {}, `${s.status}: ${ticket.statusLabel}`),
@@ -912,12 +947,25 @@ class OperatorConsole {
   private notify(text: string): void {
     if (!document.hidden || typeof Notification === 'undefined' || Notification.permission !== 'granted')
       return;
-    new Notification(this.s.title, { body: text });
+    try {
+      new Notification(this.s.title, { body: text });
+    } catch {
+      // Where pages may not construct notifications (Chrome on Android): the title badge still shows.
+    }
   }
 
   private announce(text: string): void {
     this.announcer.textContent = text;
   }
+}
+
+/**
+ * The key as authenticator apps take it (Google's Key Uri Format): the account is what the
+ * operator signs in with, the issuer names the service.
+ */
+function totpUri(login: string, secret: string): string {
+  const issuer = 'SupportChat';
+  return `otpauth://totp/${issuer}:${encodeURIComponent(login)}?secret=${secret}&issuer=${issuer}`;
 }
 
 void new OperatorConsole().start();

@@ -115,8 +115,9 @@ export class DeskConversation {
     return items.map((item) => item.element);
   }
 
-  renderCard(s: ConsoleStrings): HTMLElement {
+  renderCard(s: ConsoleStrings, lang: ConsoleLang): HTMLElement {
     const { intake, citizen } = this.assigned;
+    const others = (citizen.tickets ?? []).filter((t) => t.ticketId !== this.ticket?.ticketId);
     const row = (label: string, value?: string) => (value ? [h('dt', {}, label), h('dd', {}, value)] : []);
     return h(
       'section',
@@ -125,6 +126,21 @@ export class DeskConversation {
       h('p', {}, citizen.verified ? s.verified : s.notVerified),
       citizen.maskedPhone ? h('p', {}, `${s.phone}: ${citizen.maskedPhone}`) : null,
       this.ticket ? h('p', {}, `${s.ticket} ${this.ticket.number} — ${this.ticket.statusLabel}`) : null,
+      h('h4', {}, s.otherTickets),
+      others.length === 0
+        ? h('p', {}, s.noOtherTickets)
+        : h(
+            'ul',
+            { class: 'other-tickets' },
+            others.map((t) =>
+              h(
+                'li',
+                {},
+                `${t.number} — ${s.statusLabels[t.status] ?? t.status} — `,
+                h('time', { datetime: t.createdAt }, formatTime(t.createdAt, lang)),
+              ),
+            ),
+          ),
       intake
         ? h(
             'div',

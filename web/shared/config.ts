@@ -1,7 +1,14 @@
 /** What the pages read from `/config.json` (written by the local stack, or at deploy time in AWS). */
 export interface PublicConfig {
   wsUrl: string;
-  cognito?: { region: string; userPoolId: string; clientId: string; endpoint?: string };
+  cognito?: {
+    region: string;
+    userPoolId: string;
+    clientId: string;
+    endpoint?: string;
+    /** The local stack's Cognito (cognito-local, no SRP): the console signs in with USER_PASSWORD_AUTH. */
+    local?: boolean;
+  };
   /** Local only: the seeded accounts. */
   devAccounts?: { username: string; password: string; role: string }[];
   /** Where the portal's feedback form posts (`POST /feedback`). */

@@ -10,7 +10,9 @@ import type { Strings } from './strings.ts';
 
 export class IdentifyView {
   readonly element = h('div', { class: 'view identify' });
+  /** The request button's wait (resend, or a refusal's), and the error line's own countdown. */
   private countdown: ReturnType<typeof setInterval> | undefined;
+  private errorCountdown: ReturnType<typeof setInterval> | undefined;
   private codeSent: AuthCodeSentFrame | undefined;
 
   constructor(
@@ -22,6 +24,7 @@ export class IdentifyView {
   render(verified: boolean): void {
     const s = this.strings();
     clearInterval(this.countdown);
+    clearInterval(this.errorCountdown);
     if (verified) {
       replace(this.element, h('p', { role: 'status' }, s.verified));
       return;
@@ -72,7 +75,7 @@ export class IdentifyView {
     button: HTMLButtonElement,
   ): Promise<void> {
     const s = this.strings();
-    error.textContent = '';
+    this.clearError(error);
     const destination = contact.includes('@') ? { email: contact } : { phone: contact };
     const answer = await this.ask({ action: 'auth.requestCode', ...destination });
     if (answer.type === 'auth.codeSent') {
@@ -85,7 +88,7 @@ export class IdentifyView {
   }
 
   private async verifyCode(code: string, error: HTMLElement, info: HTMLElement): Promise<void> {
-    error.textContent = '';
+    this.clearError(error);
     const answer = await this.ask({ action: 'auth.verifyCode', code });
     if (answer.type === 'auth.verified') {
       info.textContent = '';
@@ -112,27 +115,38 @@ export class IdentifyView {
     const retryAfter = (answer as { retryAfter?: number }).retryAfter;
     const attemptsLeft = (answer as { attemptsLeft?: number }).attemptsLeft;
     if ((code === 'LOCKED' || code === 'RATE_LIMITED') && retryAfter !== undefined && words) {
-      this.count(retryAfter, button, (left) => words(left), s.getCode, error);
+      if (button) this.count(retryAfter, button, undefined, s.getCode);
+      clearInterval(this.errorCountdown);
+      let left = Math.ceil(retryAfter);
+      const tick = () => {
+        error.textContent = words(Math.max(0, left));
+        if (left-- <= 0) this.clearError(error);
+      };
+      tick();
+      this.errorCountdown = setInterval(tick, 1000);
       return;
     }
     error.textContent = words?.(code === 'INVALID_CODE' ? attemptsLeft : retryAfter) ?? code;
   }
 
+  /** Empties the error line and stops its countdown (a new attempt's answer replaces it). */
+  private clearError(error: HTMLElement): void {
+    clearInterval(this.errorCountdown);
+    error.textContent = '';
+  }
+
+  /** Disables `button` for `seconds`, its label counting down (`label`) or unchanged, then `done`. */
   private count(
     seconds: number,
-    button: HTMLButtonElement | undefined,
-    text: (left: number) => string,
+    button: HTMLButtonElement,
+    label: ((left: number) => string) | undefined,
     done: string,
-    target?: HTMLElement,
   ): void {
     clearInterval(this.countdown);
     let left = Math.ceil(seconds);
     const tick = () => {
-      if (target) target.textContent = text(left);
-      if (button) {
-        button.disabled = left > 0;
-        button.textContent = left > 0 && !target ? text(left) : done;
-      }
+      button.disabled = left > 0;
+      button.textContent = left > 0 && label ? label(left) : done;
       if (left-- <= 0) clearInterval(this.countdown);
     };
     tick();

@@ -25,6 +25,7 @@ import type { QueueEntry } from '#events/queue-entry.ts';
 import { timerSleeper } from '../system.ts';
 import { readConversation, readOperator } from './assignment-items.ts';
 import { documentClient } from './document-client.ts';
+import { followUpsWrite } from './follow-up-ledger.ts';
 import { conversationItem } from './item-schemas.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
 
@@ -45,13 +46,14 @@ export class DynamoAssignmentStore implements AssignmentStore {
 
   async assign(entry: QueueEntry, assignee: Assignee, now: Date): Promise<AssignOutcome> {
     const at = now.toISOString();
+    const announce = followUpsWrite({ announce: { operatorId: assignee.operatorId } }, at);
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.tables.conversationsTable,
           Key: { conversationId: entry.conversationId },
-          UpdateExpression:
-            'SET #state = :operator, operatorId = :operatorId, operatorName = :name, assignedAt = :now, updatedAt = :now, assignedQueue = :queue REMOVE #queue',
+          // The ledger: the announcement must follow, written with the assignment (cleared once told).
+          UpdateExpression: `SET #state = :operator, operatorId = :operatorId, operatorName = :name, assignedAt = :now, updatedAt = :now, assignedQueue = :queue, ${announce.set} REMOVE #queue`,
           ConditionExpression:
             '#state = :queued AND #queue = :queue AND queueEntryId = :entryId AND attribute_not_exists(operatorId)',
           ExpressionAttributeNames: { '#state': 'state', '#queue': 'queue' },
@@ -63,6 +65,7 @@ export class DynamoAssignmentStore implements AssignmentStore {
             ':operatorId': assignee.operatorId,
             ':name': assignee.displayName,
             ':now': at,
+            ...announce.values,
           },
         },
       },
@@ -136,6 +139,7 @@ export class DynamoAssignmentStore implements AssignmentStore {
     placement: QueuePlacement,
     from: PlacementSource,
   ): Promise<MoveOutcome> {
+    const followUps = followUpsWrite(placement.followUps, placement.now.toISOString());
     const values: Record<string, unknown> = {
       ':queued': 'queued',
       ':queue': placement.queue,
@@ -143,14 +147,18 @@ export class DynamoAssignmentStore implements AssignmentStore {
       ':entryId': placement.entryId,
       ':now': placement.now.toISOString(),
       ...(from.slaBreachedAt ? { ':breachedAt': from.slaBreachedAt } : {}),
+      ...followUps.values,
     };
     const set = [
       '#state = :queued',
       '#queue = :queue',
       'queuedAt = :queuedAt',
       'queueEntryId = :entryId',
+      'queueEnteredAt = :now',
       'updatedAt = :now',
       ...(from.slaBreachedAt ? ['slaBreachedAt = :breachedAt'] : []),
+      // The ledger: the entry, its timer and the signals, written with the move.
+      followUps.set,
     ];
     const names = { '#state': 'state', '#queue': 'queue' };
     const { fromOperatorId } = from;
@@ -161,9 +169,16 @@ export class DynamoAssignmentStore implements AssignmentStore {
             TableName: this.tables.conversationsTable,
             Key: { conversationId },
             UpdateExpression: `SET ${set.join(', ')}`,
-            ConditionExpression: '#state = :queued AND attribute_not_exists(operatorId)',
+            // Only from the entry the mover read: a second copy of a timer moves (and counts) nothing.
+            ConditionExpression:
+              from.fromEntryId === undefined
+                ? '#state = :queued AND attribute_not_exists(operatorId)'
+                : '#state = :queued AND attribute_not_exists(operatorId) AND queueEntryId = :fromEntryId',
             ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
+            ExpressionAttributeValues: {
+              ...values,
+              ...(from.fromEntryId === undefined ? {} : { ':fromEntryId': from.fromEntryId }),
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -217,13 +232,16 @@ export class DynamoAssignmentStore implements AssignmentStore {
     fields: { ticketId: string; ticketNumber: string; placement: QueuePlacement },
   ): Promise<Conversation | undefined> {
     const { placement } = fields;
+    const at = placement.now.toISOString();
+    const followUps = followUpsWrite(placement.followUps, at);
     try {
       const { Attributes } = await documentClient.send(
         new UpdateCommand({
           TableName: this.tables.conversationsTable,
           Key: { conversationId },
           UpdateExpression:
-            'SET ticketId = :ticketId, ticketNumber = :number, #queue = :queue, queuedAt = :queuedAt, queueEntryId = :entryId, dispatchedAttempt = :attempt, updatedAt = :now',
+            // The ledger: the entry and its SLA timer, written with the admission.
+            `SET ticketId = :ticketId, ticketNumber = :number, #queue = :queue, queuedAt = :queuedAt, queueEntryId = :entryId, queueEnteredAt = :now, dispatchedAttempt = :attempt, updatedAt = :now, ${followUps.set}`,
           ConditionExpression:
             '#state = :queued AND attribute_not_exists(operatorId) AND (attribute_not_exists(dispatchedAttempt) OR dispatchedAttempt < :attempt)',
           ExpressionAttributeNames: { '#state': 'state', '#queue': 'queue' },
@@ -234,8 +252,9 @@ export class DynamoAssignmentStore implements AssignmentStore {
             ':queuedAt': placement.queuedAt,
             ':entryId': placement.entryId,
             ':attempt': attempt,
-            ':now': placement.now.toISOString(),
+            ':now': at,
             ':queued': 'queued',
+            ...followUps.values,
           },
           ReturnValues: 'ALL_NEW',
         }),

@@ -15,6 +15,7 @@ import type {
   OperatorMessageAppend,
 } from '#domain/ports/conversations.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
+import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
 
@@ -32,6 +33,9 @@ const BOT_OWNED_FIELDS = [
   'intake',
   'escalation',
   'category',
+  // The ledger: an escalating turn's follow-up (publish the escalation); any other turn has none.
+  'followUps',
+  'followUpsAt',
 ] as const satisfies readonly (keyof Conversation)[];
 
 export interface ConversationLogTables {
@@ -135,7 +139,7 @@ export class DynamoConversationLog implements ConversationLog {
       items.push({
         Put: {
           TableName: this.tables.conversationsTable,
-          Item: next,
+          Item: next.followUps ? { ...next, followUpsDue: FOLLOW_UPS_DUE } : next,
           ConditionExpression: 'attribute_not_exists(conversationId)',
         },
       });
@@ -183,11 +187,17 @@ export class DynamoConversationLog implements ConversationLog {
         TableName: this.tables.conversationsTable,
         Key: { conversationId },
         UpdateExpression: `SET lastSeq = :next, ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
-        ConditionExpression: 'lastSeq = :expected',
-        ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
+        // A ticket that closed the conversation since the read (it moves no `lastSeq`) wins: the
+        // message is not acknowledged into a closed conversation; the retry opens a new one.
+        ConditionExpression: 'lastSeq = :expected AND #state <> :closed',
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(names.map((n) => [`#${n}`, n])),
+          '#state': 'state',
+        },
         ExpressionAttributeValues: {
           ':next': next,
           ':expected': expected,
+          ':closed': 'closed',
           ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
         },
       },
@@ -206,7 +216,10 @@ export class DynamoConversationLog implements ConversationLog {
       expiresAt: next.expiresAt,
     };
     for (const field of BOT_OWNED_FIELDS) if (next[field] !== undefined) set[field] = next[field];
-    const remove = BOT_OWNED_FIELDS.filter((field) => next[field] === undefined);
+    const remove: string[] = BOT_OWNED_FIELDS.filter((field) => next[field] === undefined);
+    // The ledger's index key goes with its follow-ups (docs/architecture.md, "The ledger").
+    if (next.followUps) set.followUpsDue = FOLLOW_UPS_DUE;
+    else remove.push('followUpsDue');
     const names = [...Object.keys(set), ...remove];
     return {
       Update: {

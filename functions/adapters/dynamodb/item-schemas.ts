@@ -17,6 +17,7 @@ import {
   escalationReasonSchema,
   intakeSchema,
 } from '#events/escalation.ts';
+import { followUpsSchema } from '#events/follow-ups.ts';
 import { langSchema } from '#events/lang.ts';
 
 const expiresAt = z.number().int();
@@ -106,6 +107,9 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   firstOperatorReplyAt: z.string().optional(),
   acceptedAt: z.string().optional(),
   lastOperatorReplyAt: z.string().optional(),
+  queueEnteredAt: z.string().optional(),
+  followUps: followUpsSchema.optional(),
+  followUpsAt: z.string().optional(),
 });
 
 export const messageItem: z.ZodType<StoredMessage> = z.object({

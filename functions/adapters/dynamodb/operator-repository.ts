@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Operator } from '#domain/operator-roster.ts';
+import type { Operator, OperatorStatus } from '#domain/operator-roster.ts';
 import type { OperatorRepository, OperatorStatusChange } from '#domain/ports/operator-roster.ts';
 import { readOperator } from './assignment-items.ts';
 import { documentClient } from './document-client.ts';
@@ -21,15 +21,19 @@ export class DynamoOperatorRepository implements OperatorRepository {
   }
 
   async listOnline(): Promise<Operator[]> {
+    return this.listWithStatus('online');
+  }
+
+  async listWithStatus(status: OperatorStatus): Promise<Operator[]> {
     const operators: Operator[] = [];
     const pages = paginateQuery(
       { client: documentClient },
       {
         TableName: this.tableName,
         IndexName: BY_STATUS_INDEX,
-        KeyConditionExpression: '#status = :online',
+        KeyConditionExpression: '#status = :status',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':online': 'online' },
+        ExpressionAttributeValues: { ':status': status },
       },
     );
     for await (const page of pages)
@@ -87,7 +91,9 @@ export class DynamoOperatorRepository implements OperatorRepository {
     return this.updateIf({
       Key: { operatorId },
       UpdateExpression: 'SET #status = :offline, updatedAt = :now',
-      ConditionExpression: 'leaseWatch = :watch AND leaseUntil = :lease AND #status <> :offline',
+      // Offline already by this very watch (a redelivery after a crash half-way) is no change: the
+      // caller goes on handing back what they still hold.
+      ConditionExpression: 'leaseWatch = :watch AND leaseUntil = :lease',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':offline': 'offline',

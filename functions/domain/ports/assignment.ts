@@ -6,7 +6,9 @@
  * (`use-cases/assign-conversations.ts`, `announce-assignments.ts`, `places-in-line.ts` and those
  * they serve) use them.
  */
+import type { FollowUps } from '#events/follow-ups.ts';
 import type { Lang } from '#events/lang.ts';
+import type { AssignedCitizen } from '#events/operator-frames.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
 import type { TicketView } from '#events/tickets.ts';
 import type { Conversation } from '../conversations.ts';
@@ -36,11 +38,15 @@ export interface QueuePlacement {
   /** The waiting line's order: the original time keeps a conversation at the front. */
   queuedAt: string;
   now: Date;
+  /** What must follow (the entry, its SLA timer, the signals): written in the same transaction (the ledger). */
+  followUps: FollowUps;
 }
 
 /** Where a move comes from, and what it records. */
 export interface PlacementSource {
   fromOperatorId?: string;
+  /** From `queued`: only if it still waits in this entry (a second copy of a timer moves nothing). */
+  fromEntryId?: string;
   slaBreachedAt?: string;
   /** Only if still unaccepted, and still the assignment made at this time (an accept timer's move). */
   unacceptedAssignedAt?: string;
@@ -58,7 +64,8 @@ export interface AssignmentStore {
   /**
    * Conversation `queued` in `entry.queue` with `queueEntryId = entry.entryId` and no operator →
    * `operator`; operator `online`, connected (no pending disconnect), with a presence lease running
-   * past `now` and `activeChats < maxChats` → +1, the conversation in its set.
+   * past `now` and `activeChats < maxChats` → +1, the conversation in its set. The announcement is
+   * written as the conversation's follow-up in the same transaction (the ledger), cleared once told.
    */
   assign(entry: QueueEntry, assignee: Assignee, now: Date): Promise<AssignOutcome>;
   /**
@@ -79,7 +86,8 @@ export interface AssignmentStore {
   place(conversationId: string, placement: QueuePlacement, from: PlacementSource): Promise<MoveOutcome>;
   /**
    * The escalation's first entry: from `queued` with no admitted attempt below `attempt`, the
-   * ticket and queue fields. Returns the conversation as stored (also when a redelivery finds it done).
+   * ticket and queue fields and the placement's follow-ups. Returns the conversation as stored (also
+   * when a redelivery finds it done).
    */
   admit(
     conversationId: string,
@@ -158,7 +166,7 @@ export interface AssignmentTickets {
 
 /** What the citizen's side of an assignment shows an operator. */
 export interface CitizenDirectory {
-  describe(sessionId: string): Promise<{ verified: boolean; maskedPhone?: string }>;
+  describe(sessionId: string): Promise<AssignedCitizen>;
 }
 
 /** Assignment metrics (EMF): docs/requirements.md#sla's time to assignment and SLA breaches. */

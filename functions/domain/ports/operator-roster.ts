@@ -27,6 +27,8 @@ export interface OperatorRepository {
   get(operatorId: string): Promise<Operator | undefined>;
   /** Operators whose status is `online` (an index: eventually consistent; conditions decide). */
   listOnline(): Promise<Operator[]>;
+  /** Operators of any one status (the reconciler: `away` and `offline` ones may still hold conversations). */
+  listWithStatus(status: OperatorStatus): Promise<Operator[]>;
   /** Creates or updates the operator's status, skills and capacity; returns the stored operator. */
   saveStatus(change: OperatorStatusChange): Promise<Operator>;
   /** Records that the operator's last connection closed at `at`; false for an unknown operator. */
@@ -40,7 +42,7 @@ export interface OperatorRepository {
   renewLease(operatorId: string, leaseUntil: string): Promise<Operator | undefined>;
   /**
    * `offline`, only if the lease watched by `watchId` is still the one that lapsed (`leaseUntil`
-   * unchanged: no frame came since) and the operator is not offline already.
+   * unchanged: no frame came since; offline by this very watch already counts, so a redelivery goes on).
    */
   markOfflineAfterLapse(
     operatorId: string,

@@ -42,6 +42,10 @@ function depsFor(
 ): AdmitEscalationDeps {
   const conversations = new DynamoConversationRepository(fixture.conversationsTable);
   const connections = new DynamoConnectionRepository(env('CONNECTIONS_TABLE'));
+  const ticketRepository = new DynamoTicketRepository({
+    ticketsTable: env('TICKETS_TABLE'),
+    conversationsTable: fixture.conversationsTable,
+  });
   return {
     ...assignmentAdapters(fixture),
     timers: { schedule: async (timer) => void timers.push(timer) },
@@ -50,10 +54,7 @@ function depsFor(
     connections,
     notifier,
     tickets: new UseCaseAssignmentTickets({
-      tickets: new DynamoTicketRepository({
-        ticketsTable: env('TICKETS_TABLE'),
-        conversationsTable: fixture.conversationsTable,
-      }),
+      tickets: ticketRepository,
       conversations,
       citizenSessions: new DynamoCitizenSessionLookup(env('SESSIONS_TABLE')),
       connections,
@@ -62,7 +63,10 @@ function depsFor(
       clock: systemClock,
       retentionDays: 1,
     }),
-    citizens: new SessionCitizenDirectory(new DynamoSessionRepository(env('SESSIONS_TABLE'))),
+    citizens: new SessionCitizenDirectory(
+      new DynamoSessionRepository(env('SESSIONS_TABLE')),
+      ticketRepository,
+    ),
     metrics: silentAssignmentMetrics,
     clock: systemClock,
     ids: randomIds,

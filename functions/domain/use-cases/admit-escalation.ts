@@ -8,10 +8,11 @@
  *  2. Open the ticket (the ticket use case `openTicket`, idempotent on (conversationId, attempt)): `received`,
  *     its readable number.
  *  3. Admit the conversation to its category's queue in one conditional write: the ticket, `queue`,
- *     `queuedAt`, a new `queueEntryId`, `dispatchedAttempt`. A redelivery finds them stored and
- *     reuses them.
- *  4. Put the entry on the category's SQS operator queue (FIFO deduplicates a repeat by entry id)
- *     and start the SLA timer (a delayed message; a duplicate timer finds nothing to do).
+ *     `queuedAt`, a new `queueEntryId`, `dispatchedAttempt`, and what must follow (the ledger): the
+ *     entry and, in a category queue, its SLA timer. A redelivery finds them stored and reuses them.
+ *  4. Perform the follow-ups (`finishFollowUps`): the entry on the category's SQS operator queue
+ *     (FIFO deduplicates a repeat by entry id), the SLA timer; then clear them. A redelivery finds
+ *     them pending only if this crashed before the clear, and performs them again.
  *  5. Offer the queue to the online operators with that skill and free slots (`offerQueue`) and
  *     announce what was assigned.
  *  6. If still waiting: tell the citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
@@ -19,10 +20,12 @@
 import type { EscalationEvent } from '#events/escalation.ts';
 import { queueNamed, queueOfCategory, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { AssignmentTickets } from '../ports/assignment.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
 import { offerQueue } from './assign-conversations.ts';
+import { finishFollowUps } from './finish-follow-ups.ts';
 import { tellWaitingCitizen } from './places-in-line.ts';
 import { estimateWait } from './queue-estimate.ts';
 
@@ -30,6 +33,7 @@ export interface AdmitEscalationDeps extends AssignmentDeps {
   tickets: AssignmentTickets;
   timers: TimerQueue;
   ids: IdGenerator;
+  ledger: FollowUpLedger;
 }
 
 export type AdmitOutcome =
@@ -60,14 +64,37 @@ export async function admitEscalation(
     attempt: event.attempt,
   });
   const now = deps.clock.now();
+  const queueOfEvent = queueOfCategory(event.category);
+  const entry = {
+    conversationId: event.conversationId,
+    queue: queueOfEvent,
+    entryId: deps.ids.newId(),
+    queuedAt: now.toISOString(),
+  };
+  const slaDueAt = new Date(now.getTime() + deps.settings.slaAssignSeconds * 1000).toISOString();
   const admitted = await deps.store.admit(event.conversationId, event.attempt, {
     ticketId: ticket.ticketId,
     ticketNumber: ticket.number,
     placement: {
-      queue: queueOfCategory(event.category),
-      entryId: deps.ids.newId(),
-      queuedAt: now.toISOString(),
+      queue: queueOfEvent,
+      entryId: entry.entryId,
+      queuedAt: entry.queuedAt,
       now,
+      followUps: {
+        entry,
+        ...(queueOfEvent === SENIOR_QUEUE
+          ? {}
+          : {
+              timers: [
+                {
+                  kind: 'sla.assign' as const,
+                  conversationId: entry.conversationId,
+                  entryId: entry.entryId,
+                  dueAt: slaDueAt,
+                },
+              ],
+            }),
+      },
     },
   });
   if (!admitted || admitted.dispatchedAttempt !== event.attempt)
@@ -85,35 +112,23 @@ export async function admitEscalation(
     return { status: 'skipped', why: 'not_waiting' };
   }
   const queue = queueNamed(admitted.queue);
-  const entry = {
+  const waiting = {
     conversationId: admitted.conversationId,
     queue,
     entryId: admitted.queueEntryId,
     queuedAt: admitted.queuedAt,
   };
-  await deps.queues.put(entry);
-  if (queue !== SENIOR_QUEUE) {
-    const sla = deps.settings.slaAssignSeconds;
-    const dueAt = new Date(Date.parse(admitted.queuedAt) + sla * 1000);
-    await deps.timers.schedule(
-      {
-        kind: 'sla.assign',
-        conversationId: entry.conversationId,
-        entryId: entry.entryId,
-        dueAt: dueAt.toISOString(),
-      },
-      Math.max(0, (dueAt.getTime() - now.getTime()) / 1000),
-    );
-  }
+  // The first delivery's own follow-ups, or those a crashed delivery left pending (a redelivery).
+  await finishFollowUps(deps, admitted);
 
   const run = await offerQueue(deps, queue);
   await announceRun(deps, run, { touchedQueues: [queue] });
-  const mine = run.assignments.find((a) => a.conversation.conversationId === entry.conversationId);
+  const mine = run.assignments.find((a) => a.conversation.conversationId === waiting.conversationId);
   if (mine) {
     return { status: 'assigned', queue, ticketNumber: ticket.number, operatorId: mine.operator.operatorId };
   }
   // Its position went out with the queue's (if among the first few); said here again for one further back.
-  const estimate = await estimateWait(deps, queue, entry);
-  await tellWaitingCitizen(deps, entry, estimate);
+  const estimate = await estimateWait(deps, queue, waiting);
+  await tellWaitingCitizen(deps, waiting, estimate);
   return { status: 'queued', queue, ticketNumber: ticket.number, ...estimate };
 }

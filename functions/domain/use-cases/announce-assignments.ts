@@ -8,6 +8,9 @@
  *    notes, the citizen) to the operator's connections;
  *  - the citizen gets `ticket.updated` from the ticket's move, and `conversation.updated`
  *    (operator) only once the operator accepts (`accept-assignment.ts`, `tellCitizenOperator`);
+ *  - the ledger: the announcement's follow-up, written by the assignment's transaction, is cleared
+ *    once the ticket moved and the timer was sent (a step that failed leaves it pending: the
+ *    reconciler announces again);
  * then, once for the run, the citizens still waiting in those queues their new positions and
  * online operators `queue.stats` (`places-in-line.ts`). A failure after commits still announces
  * what was committed, then throws.
@@ -19,6 +22,7 @@ import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
 import type { Conversation } from '../conversations.ts';
 import type { Operator, OperatorQueueName } from '../operator-roster.ts';
 import type { AssignmentMetrics, AssignmentTickets } from '../ports/assignment.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { Clock } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import {
@@ -35,6 +39,8 @@ import { announceQueues, citizenSide, type PlacesInLineDeps, ticketRef } from '.
 /** What telling about it needs besides assigning. */
 export interface AnnounceDeps extends PlacesInLineDeps, AssignedFrameDeps {
   tickets: AssignmentTickets;
+  /** Clears each announcement's follow-up once it is told (docs/architecture.md, "The ledger"). */
+  ledger: Pick<FollowUpLedger, 'clear'>;
   metrics: AssignmentMetrics;
   /** Where each assignment's accept timer goes. */
   timers: TimerQueue;
@@ -120,6 +126,10 @@ async function announceAssignment(
     operatorConnections.filter((c) => c.connectionId !== options.answeredConnectionId),
     frame,
   );
+  const failed = problems.some((p) => p.conversationId === conversation.conversationId);
+  if (!failed && conversation.followUps?.announce && conversation.followUpsAt) {
+    await deps.ledger.clear(conversation.conversationId, conversation.followUpsAt);
+  }
   return frame;
 }
 
@@ -136,8 +146,7 @@ async function startAcceptTimer(
 ): Promise<void> {
   const assignedAt = conversation.assignedAt;
   if (assignedAt === undefined) return;
-  const seconds = deps.settings.acceptSeconds;
-  const dueAt = new Date(Date.parse(assignedAt) + seconds * 1000).toISOString();
+  const due = Date.parse(assignedAt) + deps.settings.acceptSeconds * 1000;
   try {
     await deps.timers.schedule(
       {
@@ -145,9 +154,10 @@ async function startAcceptTimer(
         conversationId: conversation.conversationId,
         operatorId: operator.operatorId,
         assignedAt,
-        dueAt,
+        dueAt: new Date(due).toISOString(),
       },
-      seconds,
+      // From the assignment, not from now: an announcement made late (the reconciler's) is due as planned.
+      Math.max(0, (due - deps.clock.now().getTime()) / 1000),
     );
   } catch (error) {
     // The assignment stands and is announced; accepting it still works. Reported to the caller.

@@ -10,6 +10,7 @@ import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-re
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
@@ -119,6 +120,7 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
       log,
       notifier,
       escalations,
+      ledger: new DynamoFollowUpLedger(tables.conversationsTable),
       responder: bot,
       dialogue,
       ...common,

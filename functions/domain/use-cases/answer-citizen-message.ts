@@ -45,6 +45,7 @@ import type { StoredMessage } from '../messages.ts';
 import type { BotJobContextReader, EscalationQueue, Responder } from '../ports/bot.ts';
 import type { ConversationLog, ConversationRepository, MessageRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { BOT_REPLY_KEY_TTL_SECONDS, expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
@@ -65,6 +66,7 @@ export interface AnswerCitizenMessageDeps {
   log: ConversationLog;
   notifier: ConnectionNotifier;
   escalations: EscalationQueue;
+  ledger: Pick<FollowUpLedger, 'clear'>;
   responder: Responder;
   /** What the bot says during the intake (the knowledge base's `dialogue.json`). */
   dialogue: Dialogue;
@@ -141,7 +143,10 @@ export async function answerCitizenMessage(
     });
 
     if (outcome.status === 'appended') {
-      const delivery = await publishAndDeliver(deps, await connections, planned);
+      const delivery = await publishAndDeliver(deps, await connections, {
+        ...planned,
+        ...(planned.next.followUpsAt ? { followUpsAt: planned.next.followUpsAt } : {}),
+      });
       const firstResponseMs = now.getTime() - Date.parse(citizen.ts);
       return {
         status: 'answered',
@@ -239,6 +244,9 @@ async function redeliver(
   const delivery = await publishAndDeliver(deps, connections, {
     messages,
     ...(escalation ? { escalation } : {}),
+    ...(escalation && conversation?.followUps?.escalation && conversation.followUpsAt
+      ? { followUpsAt: conversation.followUpsAt }
+      : {}),
   });
   return { status: 'redelivered', delivery };
 }

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAssignmentStore } from '#adapters/dynamodb/assignment-store.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoWaitingLine } from '#adapters/dynamodb/waiting-line.ts';
@@ -88,6 +89,7 @@ function announceDeps(fixture: AssignmentFixture, notifier: RecordingNotifier): 
     operators: new DynamoOperatorRepository(fixture.operatorsTable),
     line: new DynamoWaitingLine(fixture.conversationsTable),
     conversations: new DynamoConversationRepository(fixture.conversationsTable),
+    ledger: new DynamoFollowUpLedger(fixture.conversationsTable),
     messages: new DynamoMessageRepository(process.env.MESSAGES_TABLE as string),
     connections: new DynamoConnectionRepository(process.env.CONNECTIONS_TABLE as string),
     notifier,

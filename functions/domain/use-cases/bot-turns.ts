@@ -13,6 +13,7 @@ import { type StoredMessage, toChatMessage } from '../messages.ts';
 import type { EscalationQueue } from '../ports/bot.ts';
 import type { MessageRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { Connection } from '../sessions.ts';
@@ -68,7 +69,15 @@ export function planTurn(
   const record = escalationRecord(turn.escalation, conversation, lastSeq, clock.now);
   return {
     messages,
-    next: { ...next, state: 'queued', escalation: record, category: record.event.category },
+    next: {
+      ...next,
+      state: 'queued',
+      escalation: record,
+      category: record.event.category,
+      // The ledger: the escalation must be published; written with the turn, cleared once it is.
+      followUps: { escalation: { attempt: record.event.attempt } },
+      followUpsAt: ts,
+    },
     escalation: record.event,
   };
 }
@@ -126,6 +135,8 @@ export interface AfterCommitDeps {
   connections: ConnectionRepository;
   notifier: ConnectionNotifier;
   escalations: EscalationQueue;
+  /** Clears the escalation's follow-up once published (a crash before leaves it to the reconciler). */
+  ledger: Pick<FollowUpLedger, 'clear'>;
 }
 
 /**
@@ -137,10 +148,14 @@ export interface AfterCommitDeps {
 export async function publishAndDeliver(
   deps: AfterCommitDeps,
   connections: Connection[],
-  turn: { messages: StoredMessage[]; escalation?: EscalationEvent },
+  /** `followUpsAt`: when the turn's escalation follow-up was written (cleared once published). */
+  turn: { messages: StoredMessage[]; escalation?: EscalationEvent; followUpsAt?: string },
   except?: string,
 ): Promise<Delivery> {
-  if (turn.escalation) await deps.escalations.publish(turn.escalation);
+  if (turn.escalation) {
+    await deps.escalations.publish(turn.escalation);
+    if (turn.followUpsAt) await deps.ledger.clear(turn.escalation.conversationId, turn.followUpsAt);
+  }
   const total: Delivery = { delivered: 0, gone: 0, failed: 0 };
   let live = connections;
   const add = (delivery: Delivery, gone: Set<string>) => {

@@ -5,6 +5,8 @@
  * and the offline notice. The conversation is put in state `operator` directly, as the assignment
  * would; pushes go to a recording ConnectionNotifier and out-of-band messages to a recording
  * OutOfBandNotifier (our own ports: what they record is what the adapters would be asked to send).
+ * Notices are sent once per key through the real IdempotencyTable (DynamoOncePerKey), with a
+ * one-second lease so a crash's lapse can be waited for.
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,6 +18,7 @@ import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
+import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { DynamoRelayThrottle } from '#adapters/dynamodb/relay-throttle.ts';
 import { LocalPushEndpointRegistry, NotifierPushSender } from '#adapters/push-endpoints.ts';
@@ -24,9 +27,11 @@ import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import { RecordingNotifier, saveConnection } from '../../../test/support/assignment-fixtures.ts';
 import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
+import { lambdaContext } from '../../../test/support/lambda-context.ts';
 import type { Conversation } from '../conversations.ts';
+import { WorkInProgressError } from '../ports/once-per-key.ts';
 import type { OutOfBandMessage, OutOfBandNotifier } from '../ports/out-of-band.ts';
-import { expiresAfterDays } from '../retention.ts';
+import { expiresAfterDays, NOTICE_KEY_TTL_SECONDS } from '../retention.ts';
 import { CONNECTION_LIFETIME_SECONDS } from '../sessions.ts';
 import { addInternalNote } from './add-internal-note.ts';
 import { notifyOfflineCitizen } from './notify-offline-citizen.ts';
@@ -44,6 +49,8 @@ class RecordingOutOfBand implements OutOfBandNotifier {
     this.sent.push(message);
   }
 }
+
+const NOTICE_LEASE_MS_IN_TESTS = 1000;
 
 async function setUp() {
   const tables = await tablesWithoutOutbox();
@@ -97,6 +104,12 @@ async function setUp() {
     messages: new DynamoMessageRepository(tables.messagesTable),
     notes: new DynamoNoteRepository(notesTable),
     devices: new DynamoPushDeviceRepository(pushDevicesTable),
+    notices: new DynamoOncePerKey({
+      tableName: tables.idempotencyTable,
+      keyPrefix: 'notice',
+      expiresAfterSeconds: NOTICE_KEY_TTL_SECONDS,
+      leaseMs: NOTICE_LEASE_MS_IN_TESTS,
+    }),
     replyDeps: {
       ...common,
       log: new DynamoConversationLog({ ...tables, sessionsTable: 'unused' }),
@@ -473,7 +486,7 @@ describe('push devices and offline notices (DynamoDB Local)', () => {
 
   it('tells an online citizen nothing, an offline one by push, and one without a device by SMS when opted in', async () => {
     // Prepare
-    const { tables, devices, outOfBand, connect, connections } = await setUp();
+    const { tables, devices, outOfBand, connect, connections, notices } = await setUp();
     const citizenId = `cit-${randomUUID()}`;
     const sessionId = randomUUID();
     const now = new Date();
@@ -499,10 +512,13 @@ describe('push devices and offline notices (DynamoDB Local)', () => {
       pushes: new NotifierPushSender(outOfBand),
       outOfBand,
       smsContacts: new DynamoSmsContactReader(tables.sessionsTable),
+      once: notices.within(lambdaContext('TicketNotices')),
     };
+    const ticketId = randomUUID();
     const event = {
       kind: 'ticket_update' as const,
-      ticketId: 't-1',
+      ticketId,
+      version: 1,
       number: 'GU-20261124-7K3F9Q',
       statusLabel: 'В работе',
     };
@@ -533,14 +549,14 @@ describe('push devices and offline notices (DynamoDB Local)', () => {
         channel: 'push',
         to: expect.stringContaining(':endpoint/APNS/'),
         title: 'Обращение GU-20261124-7K3F9Q',
-        data: { ticketId: 't-1' },
+        data: { ticketId },
       }),
     ]);
   });
 
   it('forgets a device whose endpoint SNS disabled, without retrying, and retries when a push failed otherwise', async () => {
     // Prepare
-    const { devices, connections, outOfBand, tables } = await setUp();
+    const { devices, connections, outOfBand, tables, notices } = await setUp();
     const sessionId = randomUUID();
     const caller: Caller = { principalId: sessionId, sessionId, role: 'guest', lang: 'en' };
     await registerPushDevice(
@@ -553,11 +569,12 @@ describe('push devices and offline notices (DynamoDB Local)', () => {
       devices,
       outOfBand,
       smsContacts: new DynamoSmsContactReader(tables.sessionsTable),
+      once: notices.within(lambdaContext('DeskRelay')),
     };
     const input = {
       sessionId,
       lang: 'en' as const,
-      event: { kind: 'operator_reply' as const, conversationId: 'c-9' },
+      event: { kind: 'operator_reply' as const, conversationId: randomUUID(), seq: 2 },
     };
 
     // Act
@@ -574,5 +591,208 @@ describe('push devices and offline notices (DynamoDB Local)', () => {
     // Assess
     expect(gone).toEqual({ status: 'unreachable', gone: 1 });
     expect(await devices.listByOwners([`session#${sessionId}`])).toEqual([]);
+  });
+});
+
+/** A message provider that refuses the first `failures` sends (a timeout, a throttle), then takes them. */
+class FlakyOutOfBand implements OutOfBandNotifier {
+  readonly sent: OutOfBandMessage[] = [];
+  constructor(private failures: number) {}
+  async send(message: OutOfBandMessage): Promise<void> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('SNS did not take the message');
+    }
+    this.sent.push(message);
+  }
+}
+
+describe('each notice once (IdempotencyTable, DynamoDB Local)', () => {
+  /** An offline verified citizen who opted in to SMS, and (`withDevice`) one with a push device. */
+  async function offlineCitizens(outOfBand: OutOfBandNotifier) {
+    const { tables, devices, connections, notices } = await setUp();
+    const now = new Date();
+    const texted = { sessionId: randomUUID(), citizenId: `cit-${randomUUID()}` };
+    const phone = `+7916${String(Date.now() % 10_000_000).padStart(7, '0')}`;
+    await documents.send(
+      new PutCommand({
+        TableName: tables.sessionsTable,
+        Item: {
+          ...texted,
+          lang: 'ru',
+          verified: true,
+          createdAt: now.toISOString(),
+          expiresAt: expiresAfterDays(now, 1),
+          smsOptIn: true,
+          smsPhone: phone,
+        },
+      }),
+    );
+    const pushed = { sessionId: randomUUID() };
+    await registerPushDevice(
+      { registry: new LocalPushEndpointRegistry(), devices, clock: systemClock, retentionDays: 30 },
+      {
+        caller: { principalId: pushed.sessionId, sessionId: pushed.sessionId, role: 'guest', lang: 'ru' },
+        platform: 'fcm',
+        deviceToken: `fcm-${randomUUID()}`,
+      },
+    );
+    const deps = {
+      connections,
+      citizenSessions: new DynamoCitizenSessionLookup(tables.sessionsTable),
+      devices,
+      pushes: new NotifierPushSender(outOfBand),
+      outOfBand,
+      smsContacts: new DynamoSmsContactReader(tables.sessionsTable),
+    };
+    const ticketUpdate = {
+      ...texted,
+      lang: 'ru' as const,
+      event: {
+        kind: 'ticket_update' as const,
+        ticketId: randomUUID(),
+        version: 2,
+        number: 'GU-20261202-5T7WQX',
+        statusLabel: 'В работе',
+      },
+    };
+    const reply = {
+      ...pushed,
+      lang: 'ru' as const,
+      event: { kind: 'operator_reply' as const, conversationId: randomUUID(), seq: 3 },
+    };
+    return { deps, notices, ticketUpdate, reply, phone };
+  }
+
+  it('sends one push and one SMS when the same two events come twice, and answers the replay as sent', async () => {
+    // Prepare
+    const outOfBand = new RecordingOutOfBand();
+    const { deps, notices, ticketUpdate, reply, phone } = await offlineCitizens(outOfBand);
+    const once = notices.within(lambdaContext('DeskRelay'));
+
+    // Act
+    const first = [
+      await notifyOfflineCitizen({ ...deps, once }, reply),
+      await notifyOfflineCitizen({ ...deps, once }, ticketUpdate),
+    ];
+    const replayed = [
+      await notifyOfflineCitizen({ ...deps, once: notices.within(lambdaContext('DeskRelay')) }, reply),
+      await notifyOfflineCitizen({ ...deps, once: notices.within(lambdaContext('DeskRelay')) }, ticketUpdate),
+    ];
+    const nextVersion = await notifyOfflineCitizen(
+      { ...deps, once },
+      { ...ticketUpdate, event: { ...ticketUpdate.event, version: 3, statusLabel: 'Ожидание' } },
+    );
+
+    // Assess
+    expect(first).toEqual([
+      { status: 'push', sent: 1, gone: 0, failed: 0 },
+      { status: 'sms', gone: 0 },
+    ]);
+    expect(replayed).toEqual(first);
+    expect(nextVersion).toEqual({ status: 'sms', gone: 0 });
+    expect(outOfBand.sent.map((m) => m.channel)).toEqual(['push', 'sms', 'sms']);
+    expect(outOfBand.sent.filter((m) => m.to === phone).map((m) => m.text)).toEqual([
+      expect.stringContaining('В работе'),
+      expect.stringContaining('Ожидание'),
+    ]);
+  });
+
+  it('sends a notice whose send failed on the retry, once', async () => {
+    // Prepare: the provider refuses the first SMS and the first push.
+    const outOfBand = new FlakyOutOfBand(2);
+    const { deps, notices, ticketUpdate, reply } = await offlineCitizens(outOfBand);
+    const once = notices.within(lambdaContext('TicketNotices'));
+
+    // Act
+    const failedSms = await notifyOfflineCitizen({ ...deps, once }, ticketUpdate).catch((e: unknown) => e);
+    const failedPush = await notifyOfflineCitizen({ ...deps, once }, reply).catch((e: unknown) => e);
+    const retried = [
+      await notifyOfflineCitizen({ ...deps, once }, ticketUpdate),
+      await notifyOfflineCitizen({ ...deps, once }, reply),
+    ];
+    const replayed = [
+      await notifyOfflineCitizen({ ...deps, once }, ticketUpdate),
+      await notifyOfflineCitizen({ ...deps, once }, reply),
+    ];
+
+    // Assess
+    expect(failedSms).toBeInstanceOf(Error);
+    expect(failedPush).toBeInstanceOf(Error);
+    expect(retried).toEqual([
+      { status: 'sms', gone: 0 },
+      { status: 'push', sent: 1, gone: 0, failed: 0 },
+    ]);
+    expect(replayed).toEqual(retried);
+    expect(outOfBand.sent.map((m) => m.channel)).toEqual(['sms', 'push']);
+  });
+
+  it('finishes a notice whose run died after the claim on the first retry after its lease, and not before', async () => {
+    // Prepare: a run claims the SMS and dies before sending (its work never ends, as a crashed Lambda's).
+    const outOfBand = new RecordingOutOfBand();
+    const { deps, notices, ticketUpdate } = await offlineCitizens(outOfBand);
+    void notifyOfflineCitizen(
+      {
+        ...deps,
+        once: notices.within(lambdaContext('TicketNotices')),
+        outOfBand: { send: () => new Promise<void>(() => undefined) },
+      },
+      ticketUpdate,
+    );
+    const waiting = new DynamoOncePerKey({
+      tableName: (await tablesWithoutOutbox()).idempotencyTable,
+      keyPrefix: 'notice',
+      expiresAfterSeconds: NOTICE_KEY_TTL_SECONDS,
+      leaseMs: NOTICE_LEASE_MS_IN_TESTS,
+      waitForLease: true,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // Act
+    const duringLease = await notifyOfflineCitizen(
+      { ...deps, once: notices.within(lambdaContext('TicketNotices')) },
+      ticketUpdate,
+    ).catch((e: unknown) => e);
+    const startedAt = Date.now();
+    const retried = await notifyOfflineCitizen(
+      { ...deps, once: waiting.within(lambdaContext('TicketNotices')) },
+      ticketUpdate,
+    );
+
+    // Assess
+    expect(duringLease).toBeInstanceOf(WorkInProgressError);
+    expect(retried).toEqual({ status: 'sms', gone: 0 });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(NOTICE_LEASE_MS_IN_TESTS / 2);
+    expect(outOfBand.sent.map((m) => m.channel)).toEqual(['sms']);
+  });
+
+  it('sends again after the lease when the run died between the send and marking it sent (at least once)', async () => {
+    // Prepare: the provider takes the SMS, then the run dies before the key is marked sent.
+    const outOfBand = new RecordingOutOfBand();
+    const { deps, notices, ticketUpdate } = await offlineCitizens(outOfBand);
+    void notifyOfflineCitizen(
+      {
+        ...deps,
+        once: notices.within(lambdaContext('TicketNotices')),
+        outOfBand: {
+          send: async (message) => {
+            await outOfBand.send(message);
+            await new Promise<void>(() => undefined);
+          },
+        },
+      },
+      ticketUpdate,
+    );
+    await new Promise((resolve) => setTimeout(resolve, NOTICE_LEASE_MS_IN_TESTS + 200));
+
+    // Act
+    const retried = await notifyOfflineCitizen(
+      { ...deps, once: notices.within(lambdaContext('TicketNotices')) },
+      ticketUpdate,
+    );
+
+    // Assess: the one duplicate the design allows (docs/architecture.md, "Notifications").
+    expect(retried).toEqual({ status: 'sms', gone: 0 });
+    expect(outOfBand.sent.map((m) => m.channel)).toEqual(['sms', 'sms']);
   });
 });

@@ -2,7 +2,9 @@
  * Use case: a message of the timer queue arrives — a timer that ran out or a signal.
  *
  * - `sla.assign` (docs/requirements.md#sla): SLA_ASSIGN_SECONDS after a conversation started waiting in a category queue.
- *   Longer than SQS's 15-minute delay: sent again for the rest. Still waiting in that very entry →
+ *   Longer than SQS's 15-minute delay: sent again for the rest. A copy of a timer that already
+ *   moved it (a duplicate, a redelivery) moves nothing: the move is conditional on the entry, and it
+ *   finishes the follow-ups the first copy may have left pending. Still waiting in that very entry →
  *   an SLA breach: it moves to the senior queue (keeping its place by its first `queuedAt`), the
  *   breach is recorded on the conversation (the ticket's history says so when a senior takes it)
  *   and counted (`SlaBreaches`), its stale entry is swept from the category queue, the citizen is
@@ -20,11 +22,13 @@
  */
 import type { OperatorGraceTimer, SlaAssignTimer, TimerMessage } from '#events/timers.ts';
 import { queueNamed, SENIOR_QUEUE } from '../operator-roster.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { MAX_TIMER_DELAY_SECONDS } from '../ports/timers.ts';
 import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
 import { fillOperator, offerQueue } from './assign-conversations.ts';
+import { finishFollowUps } from './finish-follow-ups.ts';
 import { checkFirstReply, giveBackUnaccepted } from './miss-assignment.ts';
 import { moveConversation } from './move-conversation.ts';
 import { announceQueues, tellWaitingCitizen } from './places-in-line.ts';
@@ -34,6 +38,7 @@ import { endLapsedLease } from './watch-presence.ts';
 export interface FireTimerDeps extends AssignmentDeps {
   timers: TimerQueue;
   ids: IdGenerator;
+  ledger: FollowUpLedger;
 }
 
 export type TimerOutcome =
@@ -84,6 +89,8 @@ export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promi
 async function breachSla(deps: FireTimerDeps, timer: SlaAssignTimer): Promise<TimerOutcome> {
   const conversation = await deps.conversations.get(timer.conversationId);
   if (conversation?.state !== 'queued' || conversation.queueEntryId !== timer.entryId) {
+    // A redelivery after this timer's move committed and its follow-ups did not: finished here.
+    if (conversation) await finishFollowUps(deps, conversation);
     return { kind: timer.kind, status: 'stale' };
   }
   const from = queueNamed(conversation.queue);

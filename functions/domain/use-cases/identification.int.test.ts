@@ -7,6 +7,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
+import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
@@ -14,6 +15,7 @@ import { citizenIdKey, codeHmacKey, resumeTokenKey } from '#adapters/secret-keys
 import type { Caller } from '#events/authorizer-context.ts';
 import { readConfig } from '#shared/config.ts';
 import { identificationPolicy } from '#shared/identification-policy.ts';
+import { lambdaContext } from '../../../test/support/lambda-context.ts';
 import { ChatError } from '../errors.ts';
 import type { OutOfBandMessage } from '../ports/out-of-band.ts';
 import { randomResumeTokenSource } from '../resume-tokens.ts';
@@ -25,6 +27,11 @@ import { verifyCode } from './verify-code.ts';
 const config = readConfig();
 const policy = identificationPolicy(readConfig({}));
 const sessions = new DynamoSessionRepository(config.sessionsTable);
+const codeRequests = new DynamoOncePerKey({
+  tableName: config.idempotencyTable,
+  keyPrefix: 'code',
+  expiresAfterSeconds: policy.codeTtlSeconds,
+});
 
 function harness() {
   let now = new Date();
@@ -40,7 +47,11 @@ function harness() {
     policy,
   };
   const deps = {
-    request: { ...shared, notifier: { send: async (message: OutOfBandMessage) => void sent.push(message) } },
+    request: {
+      ...shared,
+      notifier: { send: async (message: OutOfBandMessage) => void sent.push(message) },
+      once: codeRequests.within(lambdaContext('AuthRequestCode')),
+    },
     verify: {
       ...shared,
       signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
@@ -59,8 +70,12 @@ function harness() {
       );
       return { sessionId, principalId: sessionId, role: 'guest', lang: 'en' };
     },
-    ask: (caller: Caller, phone: string) =>
-      requestCode(deps.request, { caller, frame: { action: 'auth.requestCode', phone } }),
+    ask: (caller: Caller, phone: string, requestId?: string) =>
+      requestCode(deps.request, {
+        caller,
+        frame: { action: 'auth.requestCode', phone, ...(requestId === undefined ? {} : { requestId }) },
+      }),
+    sent,
     verify: (caller: Caller, code: string) =>
       verifyCode(deps.verify, { caller, frame: { action: 'auth.verifyCode', code } }),
     lastCode: () => /\b(\d{6})\b/.exec(sent.at(-1)?.text ?? '')?.[1] ?? '',
@@ -101,6 +116,27 @@ describe('identification over time', () => {
     // Assess
     expect(b.citizenId).toBe(a.citizenId);
     expect(c.citizenId).not.toBe(a.citizenId);
+  });
+
+  it('sends one code for a request however often its frame comes, and a new code for a new request', async () => {
+    // Prepare
+    const h = harness();
+    const caller = await h.session();
+    const phone = newPhone();
+
+    // Act
+    const first = await h.ask(caller, phone, 'r-1');
+    const firstCode = h.lastCode();
+    const resent = await h.ask(caller, phone, 'r-1');
+    h.advance(policy.destination.intervalSeconds);
+    const next = await h.ask(caller, phone, 'r-2');
+
+    // Assess
+    expect(resent).toEqual(first);
+    expect(h.sent.map((m) => m.to)).toEqual([phone, phone]);
+    expect(h.lastCode()).not.toBe(firstCode);
+    expect(next).toMatchObject({ type: 'auth.codeSent', channel: 'sms' });
+    expect(await h.verify(caller, h.lastCode())).toMatchObject({ type: 'auth.verified' });
   });
 
   it('lets a code expire after its lifetime', async () => {

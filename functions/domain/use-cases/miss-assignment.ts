@@ -15,6 +15,7 @@ import type { AssignmentAcceptTimer, FirstReplyTimer } from '#events/timers.ts';
 import { queueNamed } from '../operator-roster.ts';
 import type { AssignmentDeps } from './announce-assignments.ts';
 import { postToAll } from './bot-turns.ts';
+import { finishFollowUps } from './finish-follow-ups.ts';
 import { moveConversation } from './move-conversation.ts';
 import { announceQueues, tellWaitingCitizen } from './places-in-line.ts';
 import { operatorStateFrame, type SetOperatorStatusDeps } from './set-operator-status.ts';
@@ -32,6 +33,8 @@ export async function giveBackUnaccepted(
     conversation.assignedAt !== timer.assignedAt ||
     conversation.acceptedAt !== undefined
   ) {
+    // A redelivery after this timer's move committed and its follow-ups did not: finished here.
+    if (conversation) await finishFollowUps(deps, conversation);
     return 'stale';
   }
   const now = deps.clock.now();

@@ -5,22 +5,28 @@
  *
  * Primary course:
  *  1. Read the conversation. Closed, gone, or with another operator than the one moving it: not movable.
- *  2. Place it in the target queue as a new entry, in one write: from `queued` (its old entry becomes
- *     stale), or from `operator` together with the release of that operator's slot (one transaction).
- *     It keeps its first `queuedAt`, so it goes ahead of everyone who came later.
- *  3. Put the entry on the target's SQS queue; in a category queue, start its SLA timer.
- *  4. Signal the assignment: the target queue has an arrival; a released operator has a free slot.
- *  5. Answer the conversation and its position and estimated wait in the new queue (the caller
+ *  2. Place it in the target queue as a new entry, in one write: from `queued` only while it still
+ *     waits in the entry read (its old entry becomes stale; a second copy of a timer moves nothing),
+ *     or from `operator` together with the release of that operator's slot (one transaction).
+ *     It keeps its first `queuedAt`, so it goes ahead of everyone who came later. The same write
+ *     records what must follow (the ledger): the entry, the SLA timer in a category queue, and the
+ *     signals (the target queue has an arrival; a released operator has a free slot).
+ *  3. Perform them (`finishFollowUps`): put the entry on the target's SQS queue, send the timer and
+ *     the signals, and clear them. A crash before the clear leaves them to a retry or the reconciler.
+ *  4. Answer the conversation and its position and estimated wait in the new queue (the caller
  *     tells the citizen).
  */
 
+import type { FollowUps } from '#events/follow-ups.ts';
 import type { Conversation } from '../conversations.ts';
 import { type OperatorQueueName, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { AssignmentStore, OperatorQueues, WaitingLine } from '../ports/assignment.ts';
 import type { ConversationRepository } from '../ports/conversations.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
-import type { IdGenerator } from '../ports/system.ts';
+import type { Clock, IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
+import { finishFollowUps } from './finish-follow-ups.ts';
 import { estimateWait, type QueueEstimate } from './queue-estimate.ts';
 
 export interface MoveConversationDeps {
@@ -30,6 +36,8 @@ export interface MoveConversationDeps {
   timers: TimerQueue;
   line: WaitingLine;
   operators: Pick<OperatorRepository, 'listOnline'>;
+  ledger: FollowUpLedger;
+  clock: Clock;
   ids: IdGenerator;
   settings: { slaAssignSeconds: number; averageHandleSeconds: number };
 }
@@ -62,39 +70,30 @@ export async function moveConversation(
   const conversation = await deps.conversations.get(move.conversationId);
   if (!conversation) return { status: 'not_movable' };
   const withOperator = conversation.state === 'operator';
-  if (
-    withOperator &&
-    (move.fromOperatorId === undefined || conversation.operatorId !== move.fromOperatorId)
-  ) {
+  // A move from an operator (a transfer, a requeue) only while they hold it: a repeat after it
+  // left them (a retried transfer, a redelivered timer) moves nothing again.
+  if (move.fromOperatorId !== undefined && conversation.operatorId !== move.fromOperatorId) {
     return { status: 'not_movable' };
   }
+  if (withOperator && move.fromOperatorId === undefined) return { status: 'not_movable' };
   if (!withOperator && conversation.state !== 'queued') return { status: 'not_movable' };
   const from = withOperator ? conversation.assignedQueue : conversation.queue;
   const queuedAt = conversation.queuedAt ?? move.now.toISOString();
   const entryId = deps.ids.newId();
+  const followUps = moveFollowUps(deps, move, { entryId, queuedAt }, withOperator);
   const placed = await deps.store.place(
     move.conversationId,
-    { queue: move.to, entryId, queuedAt, now: move.now },
+    { queue: move.to, entryId, queuedAt, now: move.now, followUps },
     {
       ...(withOperator ? { fromOperatorId: move.fromOperatorId } : {}),
+      ...(!withOperator && conversation.queueEntryId ? { fromEntryId: conversation.queueEntryId } : {}),
       ...(move.slaBreachedAt ? { slaBreachedAt: move.slaBreachedAt } : {}),
       ...(move.unacceptedAssignedAt ? { unacceptedAssignedAt: move.unacceptedAssignedAt } : {}),
     },
   );
   if (placed.status === 'not_movable') return placed;
 
-  await deps.queues.put({ conversationId: move.conversationId, queue: move.to, entryId, queuedAt });
-  if (move.to !== SENIOR_QUEUE) {
-    const dueAt = new Date(move.now.getTime() + deps.settings.slaAssignSeconds * 1000).toISOString();
-    await deps.timers.schedule(
-      { kind: 'sla.assign', conversationId: move.conversationId, entryId, dueAt },
-      deps.settings.slaAssignSeconds,
-    );
-  }
-  await deps.timers.schedule({ kind: 'queue.arrival', queue: move.to }, 0);
-  if (placed.releasedOperatorId) {
-    await deps.timers.schedule({ kind: 'operator.freed', operatorId: placed.releasedOperatorId }, 0);
-  }
+  await finishFollowUps(deps, placed.conversation);
   const estimate = await estimateWait(deps, move.to, { conversationId: move.conversationId, queuedAt });
   return {
     status: 'moved',
@@ -102,5 +101,28 @@ export async function moveConversation(
     ...(from ? { from } : {}),
     ...(placed.releasedOperatorId ? { releasedOperatorId: placed.releasedOperatorId } : {}),
     ...estimate,
+  };
+}
+
+/** What follows a move: the new entry, its SLA timer in a category queue, the assignment's signals. */
+function moveFollowUps(
+  deps: Pick<MoveConversationDeps, 'settings'>,
+  move: ConversationMove,
+  entry: { entryId: string; queuedAt: string },
+  withOperator: boolean,
+): FollowUps {
+  const { conversationId, to } = move;
+  const dueAt = new Date(move.now.getTime() + deps.settings.slaAssignSeconds * 1000).toISOString();
+  return {
+    entry: { conversationId, queue: to, entryId: entry.entryId, queuedAt: entry.queuedAt },
+    timers: [
+      ...(to === SENIOR_QUEUE
+        ? []
+        : [{ kind: 'sla.assign' as const, conversationId, entryId: entry.entryId, dueAt }]),
+      { kind: 'queue.arrival', queue: to },
+      ...(withOperator && move.fromOperatorId
+        ? [{ kind: 'operator.freed' as const, operatorId: move.fromOperatorId }]
+        : []),
+    ],
   };
 }

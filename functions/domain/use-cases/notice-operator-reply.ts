@@ -25,9 +25,9 @@ export interface NoticeOperatorReplyDeps extends NotifyOfflineCitizenDeps {
 /** How the citizen was told, or undefined when the conversation is gone. */
 export async function noticeOperatorReply(
   deps: NoticeOperatorReplyDeps,
-  conversationId: string,
+  reply: { conversationId: string; seq: number },
 ): Promise<OfflineOutcome | undefined> {
-  const conversation = await deps.conversations.get(conversationId);
+  const conversation = await deps.conversations.get(reply.conversationId);
   if (!conversation) return undefined;
   const session = await deps.sessions.get(conversation.sessionId);
   const citizenId = session?.citizenId ?? conversation.citizenId;
@@ -35,6 +35,6 @@ export async function noticeOperatorReply(
     sessionId: conversation.sessionId,
     ...(citizenId === undefined ? {} : { citizenId }),
     lang: session?.lang ?? 'ru',
-    event: { kind: 'operator_reply', conversationId: conversation.conversationId },
+    event: { kind: 'operator_reply', conversationId: conversation.conversationId, seq: reply.seq },
   });
 }

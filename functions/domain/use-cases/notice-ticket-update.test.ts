@@ -15,6 +15,10 @@ function offlineCitizen() {
     devices: { listByOwners: async () => [], delete: async () => undefined },
     pushes: { push: async () => 'sent' as const },
     smsContacts: { smsPhoneOf: async () => '+79990000000' },
+    // Every notice a first one (replays are tested against DynamoDB Local in desk.int.test.ts).
+    once: {
+      run: async (_key: string, work: () => Promise<unknown>) => ({ result: await work(), repeated: false }),
+    },
     outOfBand: {
       send: async (message: { text: string }) => {
         sms.push(message.text);
@@ -28,6 +32,7 @@ const ticket: TicketNoticeImage = {
   ticketId: 't-1',
   number: 'GU-20261124-7K3F9Q',
   status: 'waiting',
+  version: 3,
   sessionId: 's-1',
   citizenId: 'cit-1',
   lang: 'ru',

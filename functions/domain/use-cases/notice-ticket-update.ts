@@ -38,6 +38,7 @@ export async function noticeTicketUpdate(
     event: {
       kind: 'ticket_update',
       ticketId: ticket.ticketId,
+      version: ticket.version,
       number: ticket.number,
       statusLabel: STATUS_LABELS[ticket.status][ticket.lang],
     },

@@ -13,8 +13,15 @@
  *  3. With no device reached, send an SMS if the citizen is verified and opted in to SMS.
  *  4. Nobody reached although a push failed for another reason: throw, so the stream retries the
  *     record (a disabled endpoint alone is no reason to retry).
+ *
+ * Each push and the SMS is sent once per notice (`deps.once`, keyed by what the notice is about and
+ * the channel: `reply#{conversationId}#{seq}#push#{deviceKey}`, `ticket#{ticketId}#v{version}#sms`),
+ * so a replayed stream record, a retried batch or a second delivery sends nothing twice: a push
+ * already sent counts as sent again, and so still stops the SMS.
  */
+import * as z from 'zod';
 import type { Lang } from '#events/lang.ts';
+import type { OncePerKey } from '../ports/once-per-key.ts';
 import type {
   OutOfBandNotifier,
   PushDeviceRepository,
@@ -33,11 +40,13 @@ export interface NotifyOfflineCitizenDeps {
   pushes: PushSender;
   outOfBand: OutOfBandNotifier;
   smsContacts: SmsContactReader;
+  once: OncePerKey;
 }
 
+/** What happened, with what makes it one event: the reply's seq, the ticket's version. */
 export type OfflineEvent =
-  | { kind: 'operator_reply'; conversationId: string }
-  | { kind: 'ticket_update'; ticketId: string; number: string; statusLabel: string };
+  | { kind: 'operator_reply'; conversationId: string; seq: number }
+  | { kind: 'ticket_update'; ticketId: string; version: number; number: string; statusLabel: string };
 
 /** Whom to tell: the session that opened the conversation or ticket, and the citizen once verified (at least one). */
 export interface NotifyOfflineCitizenInput {
@@ -68,7 +77,11 @@ export async function notifyOfflineCitizen(
   const devices = await deps.devices.listByOwners(pushOwnerKeys(owner));
   const results = await Promise.allSettled(
     devices.map(async (device) => {
-      const outcome = await deps.pushes.push(device.endpointArn, notice);
+      const { result: outcome } = await deps.once.run(
+        offlineNoticeKey(input.event, `push#${device.deviceKey}`),
+        () => deps.pushes.push(device.endpointArn, notice),
+        (stored) => pushOutcomeSchema.parse(stored),
+      );
       if (outcome === 'gone') await deps.devices.delete(device);
       return outcome;
     }),
@@ -83,12 +96,30 @@ export async function notifyOfflineCitizen(
   if (input.citizenId !== undefined) {
     const phone = await deps.smsContacts.smsPhoneOf(input.citizenId);
     if (phone !== undefined) {
-      await deps.outOfBand.send({ channel: 'sms', to: phone, text: `${notice.title}. ${notice.text}` });
+      await deps.once.run(
+        offlineNoticeKey(input.event, 'sms'),
+        async () => {
+          await deps.outOfBand.send({ channel: 'sms', to: phone, text: `${notice.title}. ${notice.text}` });
+          return 'sent' as const;
+        },
+        (stored) => z.literal('sent').parse(stored),
+      );
       return { status: 'sms', gone };
     }
   }
   if (failed > 0) throw new Error(`offline notice: ${failed} push(es) failed and no SMS contact`);
   return { status: 'unreachable', gone };
+}
+
+const pushOutcomeSchema = z.enum(['sent', 'gone']);
+
+/** The key of one notice by one channel: what the notice is about, then the channel (no personal data). */
+export function offlineNoticeKey(event: OfflineEvent, channel: string): string {
+  const about =
+    event.kind === 'operator_reply'
+      ? `reply#${event.conversationId}#${event.seq}`
+      : `ticket#${event.ticketId}#v${event.version}`;
+  return `${about}#${channel}`;
 }
 
 /** What the notice says, in the citizen's language; no message text, no personal data. */

@@ -34,7 +34,7 @@ export async function relayDeskMessage(
     return { kind: 'citizen_message', relay: await relayCitizenMessage(deps, message) };
   }
   if (message.from === 'operator') {
-    const notice = await noticeOperatorReply(deps, message.conversationId);
+    const notice = await noticeOperatorReply(deps, message);
     if (notice) return { kind: 'operator_reply', notice };
   }
   return { kind: 'nothing_to_relay' };

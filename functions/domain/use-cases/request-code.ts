@@ -19,12 +19,24 @@
  * A session that is already verified is answered CONFLICT: identification happens once per
  * session (a different identity is a new session). A code that could not be handed to SNS/SES is
  * still counted: the failure is INTERNAL, and the client asks again after `resendIn`.
+ *
+ * One request, one code: a frame that carries a `requestId` is done once per (session, requestId,
+ * destination) while its code lives (`deps.once`). The same frame again (a client resending what it
+ * got no answer to) is answered the first `auth.codeSent`, and no second code is drawn, counted or
+ * sent; while the first is still being handled, RATE_LIMITED. Another request (another requestId, or
+ * none) is a new request: a new code, within the limits.
  */
 import type { Caller } from '#events/authorizer-context.ts';
-import type { AuthCodeSentFrame, AuthRequestCodeFrame } from '#events/identification.ts';
+import {
+  type AuthCodeSentFrame,
+  type AuthRequestCodeFrame,
+  authCodeSentFrameSchema,
+} from '#events/identification.ts';
 import { ChatError } from '../errors.ts';
+import { codeRequestKey } from '../idempotency.ts';
 import {
   codeMessage,
+  type Destination,
   decideCodeRequest,
   decideSend,
   type IdentificationPolicy,
@@ -35,6 +47,7 @@ import {
   recordExpiresAt,
 } from '../identification.ts';
 import type { IdentificationRepository } from '../ports/identification.ts';
+import { type OncePerKey, WorkInProgressError } from '../ports/once-per-key.ts';
 import type { OutOfBandNotifier } from '../ports/out-of-band.ts';
 import type { Clock } from '../ports/system.ts';
 import { epochSeconds } from '../retention.ts';
@@ -45,6 +58,7 @@ export interface RequestCodeDeps {
   notifier: OutOfBandNotifier;
   clock: Clock;
   policy: IdentificationPolicy;
+  once: OncePerKey;
   /** Where codes come from (the CSPRNG; fixed in tests). */
   newCode?: () => string;
 }
@@ -62,7 +76,32 @@ export async function requestCode(
     deps.hasher.destinationKey(destination),
     deps.hasher.citizenId(destination),
   ]);
+  const request: CodeRequest = { caller, frame, destination, destinationKey, citizenId };
+  if (frame.requestId === undefined) return sendNewCode(deps, request);
+  try {
+    const { result } = await deps.once.run(
+      codeRequestKey(caller.sessionId, frame.requestId, destinationKey),
+      () => sendNewCode(deps, request),
+      (stored) => authCodeSentFrameSchema.parse(stored),
+    );
+    return result;
+  } catch (error) {
+    // The first of the two frames is answered in a moment; this one only needs telling so.
+    if (error instanceof WorkInProgressError) throw new ChatError('RATE_LIMITED', { retryAfter: 1 });
+    throw error;
+  }
+}
 
+interface CodeRequest {
+  caller: Caller;
+  frame: AuthRequestCodeFrame;
+  destination: Destination;
+  destinationKey: string;
+  citizenId: string;
+}
+
+async function sendNewCode(deps: RequestCodeDeps, request: CodeRequest): Promise<AuthCodeSentFrame> {
+  const { caller, frame, destination, destinationKey, citizenId } = request;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const [identity, { record, version }] = await Promise.all([
       deps.repository.getSessionIdentity(caller.sessionId),

@@ -34,6 +34,7 @@ import { categoryOf, startEscalation } from '../escalations.ts';
 import type { EscalationQueue, HandoverSpeaker } from '../ports/bot.ts';
 import type { ConversationLog, ConversationRepository, MessageRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { ConnectionRepository, SessionRepository, SessionTargetReader } from '../ports/sessions.ts';
 import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { expiresAfterDays } from '../retention.ts';
@@ -50,6 +51,7 @@ export interface RequestOperatorDeps {
   connections: ConnectionRepository;
   notifier: ConnectionNotifier;
   escalations: EscalationQueue;
+  ledger: Pick<FollowUpLedger, 'clear'>;
   speaker: HandoverSpeaker;
   dialogue: Dialogue;
   clock: Clock;
@@ -125,7 +127,12 @@ export async function requestOperator(
       ...(target.replacesConversationId ? { replacesConversationId: target.replacesConversationId } : {}),
     });
     if (outcome.status === 'appended') {
-      await publishAndDeliver(deps, await connections, planned, input.connectionId);
+      await publishAndDeliver(
+        deps,
+        await connections,
+        { ...planned, ...(planned.next.followUpsAt ? { followUpsAt: planned.next.followUpsAt } : {}) },
+        input.connectionId,
+      );
       return {
         frame: updated(conversation.conversationId, planned.next.state),
         ...(planned.escalation ? { escalation: planned.escalation } : {}),

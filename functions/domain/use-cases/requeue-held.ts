@@ -15,6 +15,7 @@ import { type OperatorQueueName, queueNamed } from '../operator-roster.ts';
 import type { AssignmentStore, OperatorQueues, WaitingLine } from '../ports/assignment.ts';
 import type { ConversationRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier } from '../ports/delivery.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
@@ -31,6 +32,7 @@ export interface RequeueHeldDeps {
   operators: Pick<OperatorRepository, 'listOnline'>;
   connections: ConnectionRepository;
   notifier: ConnectionNotifier;
+  ledger: FollowUpLedger;
   clock: Clock;
   ids: IdGenerator;
   settings: { slaAssignSeconds: number; averageHandleSeconds: number };

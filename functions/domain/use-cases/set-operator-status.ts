@@ -28,6 +28,7 @@ import {
   type OperatorStatus,
   queueNamed,
 } from '../operator-roster.ts';
+import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
@@ -40,6 +41,7 @@ import { scheduleLeaseWatch } from './watch-presence.ts';
 
 export interface SetOperatorStatusDeps extends AssignmentDeps {
   timers: TimerQueue;
+  ledger: FollowUpLedger;
   ids: IdGenerator;
 }
 

@@ -4,7 +4,9 @@
  * due when the lease as last seen ends plus OPERATOR_GRACE_SECONDS.
  *
  * Primary course when it fires:
- *  1. Read the operator: gone, offline, or watched by a newer chain → nothing (the chain ends).
+ *  1. Read the operator: gone, or watched by a newer chain → nothing (the chain ends). Offline by
+ *     this very watch and still holding conversations (a redelivery after a crash half-way) → 3's
+ *     hand-back goes on.
  *  2. The lease was renewed meanwhile (it ends later than the grace allows) → send the timer again,
  *     due at the new end plus the grace.
  *  3. Lapsed for the whole grace period → `offline`, on the condition that the lease is still the one
@@ -56,8 +58,12 @@ export type LeaseOutcome = 'stale' | 'rescheduled' | { requeued: number };
 
 export async function endLapsedLease(deps: EndLeaseDeps, timer: OperatorLeaseTimer): Promise<LeaseOutcome> {
   const operator = await deps.operators.get(timer.operatorId);
-  if (!operator || operator.status === 'offline' || operator.leaseWatch !== timer.watchId) return 'stale';
-  if (operator.leaseUntil === undefined) return 'stale';
+  if (!operator || operator.leaseWatch !== timer.watchId || operator.leaseUntil === undefined) return 'stale';
+  if (operator.status === 'offline') {
+    // This watch set them offline and died handing back what they hold (a redelivery): go on.
+    if (operator.activeChats === 0) return 'stale';
+    return requeueLapsed(deps, operator.operatorId);
+  }
   const now = deps.clock.now();
   const graceEnds = Date.parse(operator.leaseUntil) + deps.settings.operatorGraceSeconds * 1000;
   // Under a second early is on time, as for every timer.
@@ -75,7 +81,11 @@ export async function endLapsedLease(deps: EndLeaseDeps, timer: OperatorLeaseTim
     now,
   );
   if (!offline) return 'stale';
-  const queues = await requeueHeld(deps, operator.operatorId);
+  return requeueLapsed(deps, operator.operatorId);
+}
+
+async function requeueLapsed(deps: EndLeaseDeps, operatorId: string): Promise<LeaseOutcome> {
+  const queues = await requeueHeld(deps, operatorId);
   // Those behind them in line moved back a place.
   if (queues.length > 0) await announceQueues(deps, new Set(queues));
   return { requeued: queues.length };

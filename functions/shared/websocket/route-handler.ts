@@ -41,17 +41,17 @@ export type RouteHandler<A> = MiddyfiedHandler<WebSocketRouteEvent, ResponseOf<A
 
 export function routeHandler<S extends z.ZodType, A extends RouteAnswer | NoAnswer>(
   schema: S,
-  handle: (input: RouteInput<z.output<S>>, event: WebSocketRouteEvent) => Promise<A>,
+  handle: (input: RouteInput<z.output<S>>, event: WebSocketRouteEvent, context: Context) => Promise<A>,
   options: RouteHandlerOptions = {},
 ): RouteHandler<A> {
   const { metrics: recordsMetrics = false, presence, ...frameOptions } = options;
   const route = frameRoute(schema, frameOptions);
   const base = middy<WebSocketRouteEvent, RouteResponse | NoAnswer>().use(injectLambdaContext(logger));
   const withMetrics = recordsMetrics ? base.use(logMetrics(metrics)) : base;
-  const handler = withMetrics.use(route.middleware).handler(async (event) => {
+  const handler = withMetrics.use(route.middleware).handler(async (event, context) => {
     const input = route.input(event);
     const renewal = renewPresenceOf(presence, input.caller);
-    const answer = await handle(input, event);
+    const answer = await handle(input, event, context);
     await renewal;
     return isNoAnswer(answer) ? { statusCode: 200 } : route.answer(event, answer);
   });

@@ -19,6 +19,7 @@ import {
   MISSED_ASSIGNMENTS_PER_15_MIN,
   MISSED_FIRST_REPLIES_PER_15_MIN,
   OPERATOR_QUEUE_BACKLOG_SECONDS,
+  RECONCILER_REPAIRS_PER_15_MIN,
   SLA_BREACH_WINDOW,
 } from './thresholds.ts';
 import type { WatchedChat } from './watched.ts';
@@ -201,6 +202,17 @@ export function serviceLevelAlarms(scope: Construct, alarms: AlarmFactory): void
     {
       what: `Over ${MISSED_FIRST_REPLIES_PER_15_MIN} accepted conversations in 15 minutes got no operator reply within FIRST_REPLY_SECONDS`,
       runbook: RUNBOOK_ANCHORS.missedFirstReplies,
+    },
+  );
+  alarms.above(
+    scope,
+    'ReconcilerRepairs',
+    // The total (the series without `kind`); the dashboard and the runbook split it by kind.
+    alarms.slaMetric('ReconcilerRepairs', { ...every(15), statistic: 'Sum' }),
+    RECONCILER_REPAIRS_PER_15_MIN,
+    {
+      what: 'The reconciler finished work a crash or a lost message had left undone (a queue entry, a timer, an announcement, an escalation, a ghost operator)',
+      runbook: RUNBOOK_ANCHORS.reconcilerRepairs,
     },
   );
 }

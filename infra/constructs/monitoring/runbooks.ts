@@ -15,6 +15,7 @@ export const RUNBOOK_ANCHORS = {
   operatorQueueBacklog: 'operator-queue-backlog',
   missedAssignments: 'missed-assignments',
   missedFirstReplies: 'missed-first-replies',
+  reconcilerRepairs: 'reconciler-repairs',
   httpApiServerErrors: 'feedback-api-server-errors',
 } as const;
 

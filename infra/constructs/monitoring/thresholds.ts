@@ -34,3 +34,10 @@ export const SLA_BREACH_WINDOW = { periodMinutes: 5, periods: 12 } as const;
  */
 export const MISSED_ASSIGNMENTS_PER_15_MIN = 2;
 export const MISSED_FIRST_REPLIES_PER_15_MIN = 2;
+
+/**
+ * Repairs of the reconciler (`ReconcilerRepairs`) tolerated in 15 minutes: none. Each one is a fault
+ * that happened (a function that died between a commit and its follow-ups, a timer or a `$disconnect`
+ * that never came); the reconciler finished it, but on-call should know it happens.
+ */
+export const RECONCILER_REPAIRS_PER_15_MIN = 0;

@@ -1,0 +1,64 @@
+/**
+ * The ledger's follow-ups on ConversationsTable (docs/architecture.md, "The ledger"). A conversation
+ * with follow-ups pending also carries `followUpsDue = 'due'`, the partition key of the sparse index
+ * `byFollowUp` (sort key `followUpsAt`): the reconciler reads the oldest pending ones from it, and
+ * clearing removes the item from the index. Only conversations between a change and its follow-ups
+ * (milliseconds, unless something crashed) are in it, so its one partition stays small.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Conversation } from '#domain/conversations.ts';
+import type { FollowUpLedger } from '#domain/ports/ledger.ts';
+import { documentClient } from './document-client.ts';
+import { conversationItem } from './item-schemas.ts';
+
+export const BY_FOLLOW_UP_INDEX = 'byFollowUp';
+/** The one value of the index's partition key: present while follow-ups are pending. */
+export const FOLLOW_UPS_DUE = 'due';
+
+/** The SET clause and values that write `followUps` in a change's own update (the same transaction). */
+export function followUpsWrite(
+  followUps: NonNullable<Conversation['followUps']>,
+  at: string,
+): { set: string; values: Record<string, unknown> } {
+  return {
+    set: 'followUps = :followUps, followUpsAt = :followUpsAt, followUpsDue = :followUpsDue',
+    values: { ':followUps': followUps, ':followUpsAt': at, ':followUpsDue': FOLLOW_UPS_DUE },
+  };
+}
+
+export class DynamoFollowUpLedger implements FollowUpLedger {
+  constructor(private readonly conversationsTable: string) {}
+
+  async clear(conversationId: string, writtenAt: string): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.conversationsTable,
+          Key: { conversationId },
+          UpdateExpression: 'REMOVE followUps, followUpsAt, followUpsDue',
+          ConditionExpression: 'followUpsAt = :at',
+          ExpressionAttributeValues: { ':at': writtenAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async pending(before: string, limit: number): Promise<Conversation[]> {
+    const { Items = [] } = await documentClient.send(
+      new QueryCommand({
+        TableName: this.conversationsTable,
+        IndexName: BY_FOLLOW_UP_INDEX,
+        KeyConditionExpression: 'followUpsDue = :due AND followUpsAt < :before',
+        ExpressionAttributeValues: { ':due': FOLLOW_UPS_DUE, ':before': before },
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => conversationItem.parse(item));
+  }
+}

@@ -1,0 +1,385 @@
+/**
+ * `npm run bench:dispatch`: operators online and conversations arriving on the local stack, started
+ * in this process so that every AWS SDK call of its functions is counted (test/bench/aws-calls.ts).
+ *
+ * Operators are created in the local Cognito, sign in, connect, go online (skill `general`, room for
+ * `--max-chats`) and do what a console does: answer `conversation.assigned` with `conversation.accept`,
+ * hold the conversation for a while (`--hold-ms`, ±50 %), then set its ticket `in_progress` and
+ * `completed`, which frees the slot; `operator.heartbeat` every 15 s. Citizens arrive paced at
+ * `--rate` per second (0: all at once, a burst), each a new WebSocket connection that asks for a
+ * person with `operator.request` and a reason (the escalation path of the widget's button).
+ *
+ * Checked: every conversation assigned exactly once (one `conversation.assigned` frame over all
+ * operators, and the conversation item names that operator), nobody over `--max-chats` (from the
+ * frames, and OperatorsTable sampled every second), every slot free at the end. Reported: the time
+ * to assign them all, the wait from `operator.request` to `conversation.assigned` (p50/p99), and
+ * the AWS calls per assignment, by service and operation and by function.
+ *
+ * Flags (or environment): --operators (DISPATCH_OPERATORS, 100), --conversations
+ * (DISPATCH_CONVERSATIONS, 1000), --max-chats (DISPATCH_MAX_CHATS, 5), --rate
+ * (DISPATCH_RATE, 25 per second), --hold-ms (DISPATCH_HOLD_MS, 3000), --timeout-s (DISPATCH_TIMEOUT_S, 270).
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { readLocalConfig } from '../../local/config.ts';
+import { startLocalStack } from '../../local/stack.ts';
+import { createAndSignIn } from '../support/operator-sign-in.ts';
+import { ChatClient, type Frame } from '../support/ws-client.ts';
+import {
+  AwsCallCounter,
+  byOperation,
+  type CallCounts,
+  functionCalls,
+  outsideCalls,
+  total,
+} from './aws-calls.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    operators: { type: 'string' },
+    conversations: { type: 'string' },
+    'max-chats': { type: 'string' },
+    rate: { type: 'string' },
+    'hold-ms': { type: 'string' },
+    'timeout-s': { type: 'string' },
+  },
+});
+const settings = z
+  .object({
+    operators: z.coerce.number().int().positive().default(100),
+    conversations: z.coerce.number().int().positive().default(1000),
+    maxChats: z.coerce.number().int().min(1).max(20).default(5),
+    rate: z.coerce.number().min(0).default(25),
+    holdMs: z.coerce.number().min(0).default(3000),
+    timeoutS: z.coerce.number().positive().default(270),
+  })
+  .parse({
+    operators: flags.operators ?? process.env.DISPATCH_OPERATORS,
+    conversations: flags.conversations ?? process.env.DISPATCH_CONVERSATIONS,
+    maxChats: flags['max-chats'] ?? process.env.DISPATCH_MAX_CHATS,
+    rate: flags.rate ?? process.env.DISPATCH_RATE,
+    holdMs: flags['hold-ms'] ?? process.env.DISPATCH_HOLD_MS,
+    timeoutS: flags['timeout-s'] ?? process.env.DISPATCH_TIMEOUT_S,
+  });
+
+const HEARTBEAT_MS = 15_000;
+/** The citizen's connection, `operator.request`, the intake skipped (and the bot's turn on it), and leaving. */
+const ARRIVAL_FUNCTIONS = [
+  'authorize',
+  'connect',
+  'operator-request',
+  'message-send',
+  'bot-outbox',
+  'bot-worker',
+  'disconnect',
+];
+const SIGN_IN_CONCURRENCY = 8;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Assignment {
+  operator: string;
+  at: number;
+}
+
+/** What the run saw, shared by the operators' and the citizens' callbacks. */
+class Ledger {
+  readonly requestedAt = new Map<string, number>();
+  readonly assignments = new Map<string, Assignment[]>();
+  readonly completed = new Set<string>();
+  readonly problems: string[] = [];
+  overCapacityFrames = 0;
+  maxHeldSeen = 0;
+  maxActiveChatsInTable = 0;
+  lastAssignedAt = 0;
+
+  assigned(conversationId: string, operator: string): number {
+    const list = this.assignments.get(conversationId) ?? [];
+    list.push({ operator, at: performance.now() });
+    this.assignments.set(conversationId, list);
+    this.lastAssignedAt = performance.now();
+    return list.length;
+  }
+}
+
+/** One operator's console: accept, hold, work the ticket to `completed`, heartbeat. */
+async function runOperator(wsUrl: string, httpUrl: string, index: number, ledger: Ledger) {
+  const username = `bench-${index}-${randomUUID().slice(0, 6)}`;
+  const signed = await createAndSignIn(httpUrl, username, ['operator']);
+  const client = await ChatClient.connect(wsUrl, { token: signed.idToken, lang: 'ru' });
+  const online = await client.request(
+    { action: 'operator.status', status: 'online', skills: ['general'], maxChats: settings.maxChats },
+    30_000,
+  );
+  if (online.type !== 'operator.state') throw new Error(`operator.status: ${JSON.stringify(online)}`);
+  let held = 0;
+  const work = async (frame: Frame) => {
+    const conversationId = String((frame.conversation as { conversationId: string }).conversationId);
+    const ticketId = (frame.ticket as { ticketId?: string } | null)?.ticketId;
+    held += 1;
+    ledger.maxHeldSeen = Math.max(ledger.maxHeldSeen, held);
+    if (held > settings.maxChats) ledger.overCapacityFrames += 1;
+    if (ledger.assigned(conversationId, signed.sub) > 1)
+      ledger.problems.push(`${conversationId} assigned again`);
+    const accepted = await client.request({ action: 'conversation.accept', conversationId }, 30_000);
+    if (accepted.type !== 'conversation.accepted') {
+      ledger.problems.push(`accept of ${conversationId}: ${JSON.stringify(accepted)}`);
+    }
+    await sleep(settings.holdMs * (0.5 + Math.random()));
+    if (!ticketId) throw new Error(`conversation.assigned without a ticket: ${conversationId}`);
+    // Accepting put the ticket `in_progress`. The slot is counted free from the moment `completed`
+    // is sent: the server cannot free it sooner, so a frame that finds more than maxChats held is a
+    // real over-assignment.
+    held -= 1;
+    const answer = await client.request(
+      { action: 'ticket.setStatus', ticketId, status: 'completed' },
+      30_000,
+    );
+    if (answer.type !== 'ticket.updated') {
+      ledger.problems.push(`ticket of ${conversationId} not completed: ${JSON.stringify(answer)}`);
+    }
+    ledger.completed.add(conversationId);
+  };
+  client.socket.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as Frame;
+    if (frame.type === 'conversation.assigned') {
+      work(frame).catch((error: unknown) => ledger.problems.push(`operator ${username}: ${String(error)}`));
+    }
+  });
+  const heartbeat = setInterval(() => client.send({ action: 'operator.heartbeat' }), HEARTBEAT_MS);
+  return {
+    async stop() {
+      clearInterval(heartbeat);
+      await client.close();
+    },
+  };
+}
+
+/** One citizen: connects, asks for a person with a reason, skips an intake if one is asked. */
+async function runCitizen(wsUrl: string, ledger: Ledger): Promise<ChatClient> {
+  const client = await ChatClient.connect(wsUrl, { lang: 'ru' });
+  const started = performance.now();
+  const answer = await client.request(
+    { action: 'operator.request', reason: 'не могу войти в личный кабинет, код не приходит' },
+    30_000,
+  );
+  const conversationId = String(answer.conversationId);
+  ledger.requestedAt.set(conversationId, started);
+  // The intake's first question came with the answer; the citizen skips the intake, and the
+  // conversation is queued.
+  if (answer.state === 'bot') {
+    await client.request({ action: 'message.send', clientMessageId: 'skip', text: 'пропустить всё' }, 30_000);
+  }
+  return client;
+}
+
+async function inBatches<T>(count: number, size: number, make: (index: number) => Promise<T>): Promise<T[]> {
+  const made: T[] = [];
+  for (let start = 0; start < count; start += size) {
+    const batch = Array.from({ length: Math.min(size, count - start) }, (_, i) => make(start + i));
+    made.push(...(await Promise.all(batch)));
+  }
+  return made;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
+  );
+}
+
+function callsTable(title: string, calls: Map<string, number>, assignments: number): string[] {
+  const rows = [...calls].sort((a, b) => b[1] - a[1]);
+  return [
+    `| ${title} | calls | per assignment |`,
+    '|---|--:|--:|',
+    ...rows.map(([name, n]) => `| ${name} | ${n} | ${(n / assignments).toFixed(2)} |`),
+    `| **total** | **${total(calls)}** | **${(total(calls) / assignments).toFixed(2)}** |`,
+  ];
+}
+
+function byFunction(counts: CallCounts): Map<string, number> {
+  return new Map([...counts].map(([fn, calls]) => [fn, total(calls)]));
+}
+
+async function main() {
+  const log = (line: string) => process.stderr.write(`[local] ${line}\n`);
+  const stack = await startLocalStack(
+    readLocalConfig({
+      ...process.env,
+      HTTP_PORT: process.env.HTTP_PORT ?? '0',
+      WS_PORT: process.env.WS_PORT ?? '0',
+      DYNAMODB_PORT: process.env.DYNAMODB_PORT ?? '0',
+      AWS_EMULATOR_PORT: process.env.AWS_EMULATOR_PORT ?? '0',
+      COGNITO_PORT: process.env.COGNITO_PORT ?? '0',
+      LOG_LEVEL: 'SILENT',
+    }),
+    log,
+  );
+  const counter = new AwsCallCounter();
+  counter.install(stack.functions.values());
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const ledger = new Ledger();
+  const operators: { stop(): Promise<void> }[] = [];
+  const citizens: ChatClient[] = [];
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    process.stderr.write(`signing in ${settings.operators} operators…\n`);
+    operators.push(
+      ...(await inBatches(settings.operators, SIGN_IN_CONCURRENCY, (i) =>
+        runOperator(stack.wsUrl, stack.httpUrl, i, ledger),
+      )),
+    );
+    const setUpCalls = counter.reset();
+    sampler = setInterval(() => {
+      documents
+        .send(
+          new ScanCommand({
+            TableName: stack.functionEnv.OPERATORS_TABLE,
+            ProjectionExpression: 'activeChats, maxChats',
+          }),
+        )
+        .then(({ Items = [] }) => {
+          for (const item of Items) {
+            const active = Number(item.activeChats ?? 0);
+            ledger.maxActiveChatsInTable = Math.max(ledger.maxActiveChatsInTable, active);
+            if (active > Number(item.maxChats))
+              ledger.problems.push(`OperatorsTable: ${active} > ${item.maxChats}`);
+          }
+        })
+        .catch(() => undefined);
+    }, 1000);
+
+    process.stderr.write(`${settings.conversations} citizens arriving…\n`);
+    const started = performance.now();
+    const arrivals = Array.from({ length: settings.conversations }, async (_, i) => {
+      if (settings.rate > 0) await sleep((i * 1000) / settings.rate);
+      citizens.push(await runCitizen(stack.wsUrl, ledger));
+    });
+    let settled = 0;
+    let failed = 0;
+    const arrived = Promise.allSettled(
+      arrivals.map((arrival) =>
+        arrival.then(
+          () => {
+            settled += 1;
+          },
+          (error: unknown) => {
+            settled += 1;
+            failed += 1;
+            throw error;
+          },
+        ),
+      ),
+    );
+    const deadline = Date.now() + settings.timeoutS * 1000;
+    const expected = () => settings.conversations - failed;
+    while (
+      Date.now() < deadline &&
+      (settled < settings.conversations ||
+        ledger.completed.size < expected() ||
+        ledger.assignments.size < expected())
+    ) {
+      await sleep(250);
+      if (Date.now() % 10_000 < 250) {
+        process.stderr.write(
+          `  ${settled} arrived, ${ledger.assignments.size} assigned, ${ledger.completed.size} completed\n`,
+        );
+      }
+    }
+    const failedArrivals = (await arrived).filter((r) => r.status === 'rejected');
+    const calls = counter.snapshot();
+    const assignSeconds = (ledger.lastAssignedAt - started) / 1000;
+
+    // Tables: every conversation names the operator whose frame it was; no slot held at the end.
+    const conversationIds = [...ledger.requestedAt.keys()];
+    const stored = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < conversationIds.length; i += 100) {
+      const keys = conversationIds.slice(i, i + 100).map((conversationId) => ({ conversationId }));
+      const { Responses } = await documents.send(
+        new BatchGetCommand({
+          RequestItems: { [stack.functionEnv.CONVERSATIONS_TABLE as string]: { Keys: keys } },
+        }),
+      );
+      for (const item of Object.values(Responses ?? {}).flat()) stored.set(String(item.conversationId), item);
+    }
+    let tableMismatches = 0;
+    for (const [conversationId, list] of ledger.assignments) {
+      if (stored.get(conversationId)?.operatorId !== list[0]?.operator) tableMismatches += 1;
+    }
+    const { Items: operatorItems = [] } = await documents.send(
+      new ScanCommand({ TableName: stack.functionEnv.OPERATORS_TABLE }),
+    );
+    const stillHeld = operatorItems.filter((item) => Number(item.activeChats ?? 0) > 0).length;
+
+    const waits = conversationIds
+      .map((id) => {
+        const first = ledger.assignments.get(id)?.[0];
+        const asked = ledger.requestedAt.get(id);
+        return first && asked !== undefined ? first.at - asked : undefined;
+      })
+      .filter((w): w is number => w !== undefined)
+      .sort((a, b) => a - b);
+    const assignedOnce = [...ledger.assignments.values()].filter((list) => list.length === 1).length;
+    const assignedMore = [...ledger.assignments.values()].filter((list) => list.length > 1).length;
+    const neverAssigned = settings.conversations - ledger.assignments.size;
+    const handlerCalls = functionCalls(calls);
+    const dispatchCalls = new Map([...handlerCalls].filter(([fn]) => !ARRIVAL_FUNCTIONS.includes(fn)));
+    const arrivalCalls = total(byOperation(handlerCalls)) - total(byOperation(dispatchCalls));
+    const assignments = Math.max(1, ledger.assignments.size);
+    const arrival = settings.rate > 0 ? `paced, ${settings.rate} per second` : 'a burst: all at once';
+    const lines = [
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; load average at the end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+      `Operators: ${settings.operators} online (skill general, maxChats ${settings.maxChats}, each holds a conversation ${settings.holdMs} ms ±50 % then completes its ticket)`,
+      `Conversations: ${settings.conversations} (operator.request on a new connection), arriving ${arrival}`,
+      '',
+      `Assigned: ${ledger.assignments.size} of ${settings.conversations} (exactly once: ${assignedOnce}, more than once: ${assignedMore}, never: ${neverAssigned}); completed ${ledger.completed.size}`,
+      `Time to assign them all: ${assignSeconds.toFixed(1)} s from the first arrival; wait (operator.request → conversation.assigned) p50 ${percentile(waits, 50).toFixed(0)} ms, p99 ${percentile(waits, 99).toFixed(0)} ms, max ${(waits.at(-1) ?? Number.NaN).toFixed(0)} ms`,
+      `Capacity: most held by one operator (frames) ${ledger.maxHeldSeen}, over maxChats ${ledger.overCapacityFrames}; highest activeChats in OperatorsTable ${ledger.maxActiveChatsInTable}; operators still holding at the end ${stillHeld}`,
+      `Tables: conversations without their operator ${tableMismatches}; failed arrivals ${failedArrivals.length}; problems ${ledger.problems.length}`,
+      '',
+      `AWS calls of the functions from the first arrival to the last completion (set-up: ${total(byOperation(functionCalls(setUpCalls)))} calls for ${settings.operators} operators to sign in and go online, not counted):`,
+      '',
+      ...callsTable('service:operation', byOperation(handlerCalls), assignments),
+      '',
+      ...callsTable('function', byFunction(handlerCalls), assignments),
+      '',
+      `Of these, the citizens' side before the escalation (${ARRIVAL_FUNCTIONS.join(', ')}): ${arrivalCalls} calls; the rest, from the escalation to the completed ticket: **${total(byOperation(dispatchCalls))} calls, ${(total(byOperation(dispatchCalls)) / assignments).toFixed(2)} per assignment**:`,
+      '',
+      ...callsTable('service:operation (from the escalation on)', byOperation(dispatchCalls), assignments),
+      '',
+      `Not counted above: the local event source mappings' polling (Lambda's in AWS) and this benchmark's checks: ${total(outsideCalls(calls))} calls (${[
+        ...outsideCalls(calls),
+      ]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ')}).`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    for (const problem of ledger.problems.slice(0, 10)) process.stderr.write(`problem: ${problem}\n`);
+    for (const failure of failedArrivals.slice(0, 5))
+      process.stderr.write(`arrival failed: ${String(failure.reason)}\n`);
+    const ok =
+      assignedOnce === settings.conversations &&
+      ledger.overCapacityFrames === 0 &&
+      tableMismatches === 0 &&
+      stillHeld === 0 &&
+      ledger.problems.length === 0 &&
+      failedArrivals.length === 0;
+    if (!ok) process.exitCode = 1;
+  } finally {
+    clearInterval(sampler);
+    await Promise.allSettled([...operators.map((o) => o.stop()), ...citizens.map((c) => c.close())]);
+    // The gateway runs $disconnect after the sockets closed: let it, before the tables go.
+    await sleep(2000);
+    await stack.stop();
+  }
+}
+
+await main();
