@@ -233,6 +233,7 @@ function localOnlyEnvironment(host: string, httpPort: number): Record<string, st
   return {
     LOCAL_OUTBOX_URL: `http://${host}:${httpPort}/local/outbox`,
     AUTH_HMAC_KEY: randomBytes(32).toString('base64url'),
+    AUTH_CODE_KEY: randomBytes(32).toString('base64url'),
     RESUME_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),
   };
 }

@@ -3,8 +3,14 @@ import { parseDestination } from '#domain/identification.ts';
 import { HmacIdentityHasher } from './identity-hasher.ts';
 import { secretKey } from './secret-keys.ts';
 
-const hasher = new HmacIdentityHasher(secretKey('test key', 'k'.repeat(48), undefined));
-const other = new HmacIdentityHasher(secretKey('other key', 'o'.repeat(48), undefined));
+const hasher = new HmacIdentityHasher({
+  codeKey: secretKey('code key', 'c'.repeat(48), undefined),
+  citizenKey: secretKey('citizen key', 'k'.repeat(48), undefined),
+});
+const other = new HmacIdentityHasher({
+  codeKey: secretKey('other code key', 'd'.repeat(48), undefined),
+  citizenKey: secretKey('other citizen key', 'o'.repeat(48), undefined),
+});
 const phone = { channel: 'sms', address: '+79161234567', identity: '+79161234567' } as const;
 
 describe('keyed hashes of identification', () => {
@@ -27,6 +33,16 @@ describe('keyed hashes of identification', () => {
 
   it('depends on the key: another key gives other ids', async () => {
     expect(await other.citizenId(phone)).not.toBe(await hasher.citizenId(phone));
+  });
+
+  it('hashes citizen ids under the citizen-id key only, codes under the code key only', async () => {
+    const sameCitizenKey = new HmacIdentityHasher({
+      codeKey: secretKey('another code key', 'x'.repeat(48), undefined),
+      citizenKey: secretKey('citizen key', 'k'.repeat(48), undefined),
+    });
+
+    expect(await sameCitizenKey.citizenId(phone)).toBe(await hasher.citizenId(phone));
+    expect(await sameCitizenKey.destinationKey(phone)).not.toBe(await hasher.destinationKey(phone));
   });
 
   it('hashes a code per destination: the same code of two destinations differs', async () => {

@@ -1,6 +1,6 @@
 /**
- * The keys of identification: the HMAC key (destinations, codes, citizen ids) and the signing key of
- * resume tokens. In AWS each is a Secrets Manager secret the stack generates (KMS-encrypted), read
+ * The keys of identification: the code key (HMAC of destinations and codes), the citizen-id key
+ * (HMAC of citizen ids) and the signing key of resume tokens. In AWS each is a Secrets Manager secret the stack generates (KMS-encrypted), read
  * with Powertools Parameters `getSecret` and cached for the life of the instance's cache window;
  * on the local stack, which has no Secrets Manager, the raw key comes from the environment (a
  * random one generated at start-up). The key wins when both are set. Keys are never logged.
@@ -42,10 +42,21 @@ export function resumeTokenKey(settings: {
   return secretKey('resume-token signing key', settings.resumeTokenSigningKey, settings.resumeTokenSecretId);
 }
 
-/** The HMAC key of destinations, codes and citizen ids, from the function's settings. */
-export function identityHmacKey(settings: {
+/**
+ * The HMAC key of citizen ids, from the function's settings (`AUTH_HMAC_*`: the key that hashed
+ * destinations, codes and citizen ids alike until the code key was split off, so citizen ids stay).
+ */
+export function citizenIdKey(settings: {
   authHmacKey: string | undefined;
   authHmacSecretId: string | undefined;
 }): KeySource {
-  return secretKey('identification HMAC key', settings.authHmacKey, settings.authHmacSecretId);
+  return secretKey('citizen-id HMAC key', settings.authHmacKey, settings.authHmacSecretId);
+}
+
+/** The HMAC key of destinations and codes, from the function's settings (`AUTH_CODE_*`). */
+export function codeHmacKey(settings: {
+  authCodeKey: string | undefined;
+  authCodeSecretId: string | undefined;
+}): KeySource {
+  return secretKey('one-time-code HMAC key', settings.authCodeKey, settings.authCodeSecretId);
 }

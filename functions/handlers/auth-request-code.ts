@@ -7,7 +7,7 @@ import { DynamoIdentificationRepository } from '#adapters/dynamodb/identificatio
 import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
 import { outOfBandNotifier } from '#adapters/notifier.ts';
-import { identityHmacKey } from '#adapters/secret-keys.ts';
+import { citizenIdKey, codeHmacKey } from '#adapters/secret-keys.ts';
 import { systemClock } from '#adapters/system.ts';
 import { requestCode } from '#domain/use-cases/request-code.ts';
 import { authRequestCodeFrameSchema } from '#events/identification.ts';
@@ -23,7 +23,7 @@ const deps = {
     // Never written by this route (only auth.verifyCode carries a conversation over).
     conversationsTable: 'unused',
   }),
-  hasher: new HmacIdentityHasher(identityHmacKey(config)),
+  hasher: new HmacIdentityHasher({ codeKey: codeHmacKey(config), citizenKey: citizenIdKey(config) }),
   notifier: outOfBandNotifier({ localOutboxUrl: config.localOutboxUrl, emailFrom: config.authEmailFrom }),
   clock: systemClock,
   policy: identificationPolicy(config),

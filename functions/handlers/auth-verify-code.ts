@@ -4,9 +4,9 @@
  * the citizen id and a fresh resume token. Never logs the code or the token.
  */
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
-import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
+import { HmacCodeHashes } from '#adapters/identity-hasher.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
-import { identityHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
+import { codeHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
 import { systemClock } from '#adapters/system.ts';
 import { randomResumeTokenSource } from '#domain/resume-tokens.ts';
 import { verifyCode } from '#domain/use-cases/verify-code.ts';
@@ -22,7 +22,7 @@ const deps = {
     sessionsTable: config.sessionsTable,
     conversationsTable: config.conversationsTable,
   }),
-  hasher: new HmacIdentityHasher(identityHmacKey(config)),
+  hasher: new HmacCodeHashes(codeHmacKey(config)),
   signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
   clock: systemClock,
   policy: identificationPolicy(config),

@@ -2,7 +2,7 @@
  * `POST /feedback` (HTTP API, payload v2): the portal's feedback form creates a ticket and answers
  * `201 {ticketId, number}`. JSON body {name?, contact, category?, text, lang?}; an optional
  * `Idempotency-Key` header makes a double submit answer the first ticket again (and a different body
- * under a used key 422). Errors: `{code, message, details?}` with docs/protocol.md's codes (400
+ * under a used key 422). A body over 32 KB is refused by its size before it is decoded or parsed. Errors: `{code, message, details?}` with docs/protocol.md's codes (400
  * BAD_REQUEST, 413 PAYLOAD_TOO_LARGE, 422 for a reused key, 500 INTERNAL). Neither the contact nor
  * the text is ever logged.
  */
@@ -11,8 +11,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
-import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
-import { identityHmacKey } from '#adapters/secret-keys.ts';
+import { HmacCitizenIds } from '#adapters/identity-hasher.ts';
+import { citizenIdKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import { errorMessage } from '#domain/error-messages.ts';
 import { ChatError } from '#domain/errors.ts';
@@ -29,7 +29,7 @@ import { logger } from '#shared/observability.ts';
 
 const deps = {
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
-  identities: new HmacIdentityHasher(identityHmacKey(config)),
+  identities: new HmacCitizenIds(citizenIdKey(config)),
   clock: systemClock,
   ids: randomIds,
   retentionDays: config.messageRetentionDays,
@@ -44,15 +44,19 @@ export const handler = middy<APIGatewayProxyEventV2, Result>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
     const raw = event.body ?? '';
+    // The size first, before the body is decoded or parsed: an oversized body is never read, so
+    // its answer is in the language of `Accept-Language` (the form's `lang` is in the body).
+    const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');
+    if (size > MAX_BODY_BYTES) {
+      const tooLarge = new ChatError('PAYLOAD_TOO_LARGE', {
+        details: [{ field: 'body', problem: `larger than ${MAX_BODY_BYTES} bytes` }],
+      });
+      return errorResult(tooLarge, acceptedLang(headerOf(event, 'accept-language')));
+    }
     const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
     const body = parseJson(text);
     const lang = langOrDefault((body as { lang?: unknown } | undefined)?.lang);
     try {
-      if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-        throw new ChatError('PAYLOAD_TOO_LARGE', {
-          details: [{ field: 'body', problem: `larger than ${MAX_BODY_BYTES} bytes` }],
-        });
-      }
       if (body === undefined) throw badRequestOf([{ field: 'body', problem: 'not a JSON object' }]);
       const request = portalFeedbackRequestSchema.safeParse(body);
       if (!request.success) throw badRequestOf(detailsOf(request.error));
@@ -95,6 +99,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   CONFLICT: 409,
 };
+
+/** English when `Accept-Language` prefers it over Russian, else Russian (the portal's default). */
+function acceptedLang(header: string | undefined): Lang {
+  const first = header?.split(',')[0]?.trim().toLowerCase() ?? '';
+  return langOrDefault(first.startsWith('en') ? 'en' : 'ru');
+}
 
 function badRequestOf(details: ErrorDetail[]): ChatError {
   return new ChatError('BAD_REQUEST', { details });

@@ -87,8 +87,12 @@ const SETTINGS = {
   // Identification (docs/architecture.md, "Identification"). Keys: the raw key from the environment
   // (local stack) wins; else the Secrets Manager secret the stack created (AWS). Never logged.
   verificationCodesTable: setting('VERIFICATION_CODES_TABLE', name),
+  /** Citizen ids (HMAC). */
   authHmacKey: setting('AUTH_HMAC_KEY', z.string().min(32).optional()),
   authHmacSecretId: setting('AUTH_HMAC_SECRET_ID', name.optional()),
+  /** Destination keys and code hashes (HMAC): not given to the portal's public form. */
+  authCodeKey: setting('AUTH_CODE_KEY', z.string().min(32).optional()),
+  authCodeSecretId: setting('AUTH_CODE_SECRET_ID', name.optional()),
   resumeTokenSigningKey: setting('RESUME_TOKEN_SIGNING_KEY', z.string().min(32).optional()),
   resumeTokenSecretId: setting('RESUME_TOKEN_SECRET_ID', name.optional()),
   /** How long a one-time code is valid. */

@@ -6,7 +6,7 @@
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -70,6 +70,50 @@ export interface HouseFunctionProps {
 /** How a function uses a table. */
 export type TableAccess = 'read' | 'write' | 'readWrite';
 
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+/** The DynamoDB actions of each access: no `Scan`, no `DescribeTable`, nothing the code does not call. */
+const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  read: READ_ACTIONS,
+  write: WRITE_ACTIONS,
+  readWrite: [...READ_ACTIONS, ...WRITE_ACTIONS],
+};
+
+/**
+ * The other half of `sns:Publish` on `*` for SMS (a phone number is no resource): an explicit Deny
+ * of publishing to any SNS resource — every topic, platform application and endpoint, of any
+ * account — so the Allow reaches phone numbers only. A function that also pushes keeps this
+ * account's platform endpoints (its own Allow on `endpoint/*`): there the Deny is written with
+ * `NotResource` and applies only to requests that name a resource (`aws:ResourceAccount` present),
+ * so an SMS, which names none, is never denied by it.
+ */
+function smsOnly(stack: Stack, alsoPushes: boolean): PolicyStatement {
+  const anySnsResource = `arn:${stack.partition}:sns:*:*:*`;
+  if (!alsoPushes) {
+    return new PolicyStatement({
+      effect: Effect.DENY,
+      actions: ['sns:Publish'],
+      resources: [anySnsResource],
+    });
+  }
+  return new PolicyStatement({
+    effect: Effect.DENY,
+    actions: ['sns:Publish'],
+    notResources: [stack.formatArn({ service: 'sns', resource: 'endpoint', resourceName: '*' })],
+    conditions: { Null: { 'aws:ResourceAccount': 'false' } },
+  });
+}
+
 /** Environment variables that carry table names (docs/architecture.md). */
 export type TableEnvName =
   | 'CONNECTIONS_TABLE'
@@ -95,7 +139,7 @@ export type QueueEnvName =
   | `OPERATOR_QUEUE_URL_${Uppercase<OperatorQueueName>}`;
 
 /** Environment variables that carry the id (ARN) of a Secrets Manager secret the function reads. */
-export type SecretEnvName = 'AUTH_HMAC_SECRET_ID' | 'RESUME_TOKEN_SECRET_ID';
+export type SecretEnvName = 'AUTH_HMAC_SECRET_ID' | 'AUTH_CODE_SECRET_ID' | 'RESUME_TOKEN_SECRET_ID';
 
 /** Which out-of-band channels a function sends on (`functions/adapters/notifier.ts`). */
 export interface NotifierChannels {
@@ -186,12 +230,14 @@ export class HouseFunction extends NodejsFunction {
     });
   }
 
-  /** Sets `envName` to the table's name and grants exactly `access` on it (and its indexes). */
+  /**
+   * Sets `envName` to the table's name and grants exactly `access` on it (and its indexes): the
+   * item reads and writes the code makes, never `Scan` (CDK's `grantReadData` includes it; no
+   * function reads a whole table, every read is a key or a Query).
+   */
   useTable(envName: TableEnvName, table: Table, access: TableAccess): this {
     this.addEnvironment(envName, table.tableName);
-    if (access === 'read') table.grantReadData(this);
-    if (access === 'write') table.grantWriteData(this);
-    if (access === 'readWrite') table.grantReadWriteData(this);
+    table.grant(this, ...TABLE_ACTIONS[access]);
     // Grants on a table with indexes name `<table arn>/index/*`: every index of this one table.
     Validations.of(this.role ?? this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.nagNameOfTableArn(table)}/index/*]`,
@@ -242,6 +288,7 @@ export class HouseFunction extends NodejsFunction {
     if (channels.sms) {
       this.addEnvironment('SMS_SENDER_ID', this.settings.smsSenderId);
       this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      this.addToRolePolicy(smsOnly(stack, channels.push === true));
     }
     if (channels.emailFrom !== undefined) {
       this.addEnvironment('AUTH_EMAIL_FROM', channels.emailFrom);

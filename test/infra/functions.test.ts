@@ -21,16 +21,20 @@ const houseFunctions = [
 ];
 
 interface Statement {
+  readonly Effect: 'Allow' | 'Deny';
   readonly Action: string | string[];
-  readonly Resource: unknown;
+  readonly Resource?: unknown;
+  readonly NotResource?: unknown;
+  readonly Condition?: unknown;
 }
 
-/** The role policy statements of a function. */
-function statementsOf(fn: TemplateResource): Statement[] {
+/** The role policy statements of a function: what it is allowed (the Deny statements apart). */
+function statementsOf(fn: TemplateResource, effect: Statement['Effect'] = 'Allow'): Statement[] {
   const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   return policies
     .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
-    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+    .filter((statement) => statement.Effect === effect);
 }
 
 /** 'read' / 'write' / 'readWrite' per table logical id, from the DynamoDB actions a function may call. */
@@ -164,6 +168,36 @@ describe('every Lambda function', () => {
           ...(sendsSms ? ['sns:Publish'] : []),
         ].sort(),
       );
+    },
+  );
+
+  it.each(Object.entries(functions))(
+    '%s pairs sns:Publish on * (SMS) with a Deny of every topic, application and endpoint it does not push to',
+    (_, fn) => {
+      const sendsSms = SMS_SENDERS.includes(fn.Metadata?.['local:entry'] as string);
+      const pushes = JSON.stringify(statementsOf(fn)).includes(':endpoint/*');
+      const denied = statementsOf(fn, 'Deny');
+      if (!sendsSms) return expect(denied).toEqual([]);
+      const anySnsResource = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] };
+      expect(denied).toEqual([
+        pushes
+          ? {
+              Effect: 'Deny',
+              Action: 'sns:Publish',
+              NotResource: expect.objectContaining({}),
+              Condition: { Null: { 'aws:ResourceAccount': 'false' } },
+            }
+          : { Effect: 'Deny', Action: 'sns:Publish', Resource: anySnsResource },
+      ]);
+      if (pushes) expect(JSON.stringify(denied[0]?.NotResource)).toContain(':endpoint/*');
+    },
+  );
+
+  it.each(Object.entries(functions))(
+    '%s may not Scan any table (every read is a key or a Query)',
+    (_, fn) => {
+      const actions = statementsOf(fn).flatMap((statement) => [statement.Action].flat());
+      expect(actions.filter((action) => action === 'dynamodb:Scan' || action === 'dynamodb:*')).toEqual([]);
     },
   );
 

@@ -85,4 +85,33 @@ describe("the portal's feedback API", () => {
       Description: Match.stringLikeRegexp('feedback form'),
     });
   });
+
+  it('gives the public form no key that hashes one-time codes: the secrets it reads are not the code key', () => {
+    // Prepare: the secrets each function's role may read (GetSecretValue on an imported ARN).
+    const secretsReadBy = (fnId: string) => {
+      const fn = resourcesOf(template, 'AWS::Lambda::Function')[fnId];
+      const roleId = JSON.stringify(fn?.Properties.Role).match(/"([A-Za-z0-9]+Role[A-Za-z0-9]*)"/)?.[1] ?? '';
+      return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+        .flatMap(
+          (p) =>
+            (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+              .Statement,
+        )
+        .filter((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'))
+        .map((s) => JSON.stringify(s.Resource));
+    };
+    const verifyCodeId = chat.getLogicalId(
+      chat.node.findChild('Identification').node.findChild('AuthVerifyCode').node.defaultChild as never,
+    );
+
+    // Act
+    const formSecrets = secretsReadBy(feedbackFunctionId);
+    const codeSecrets = secretsReadBy(verifyCodeId);
+
+    // Assess: one secret (citizen ids), and none that auth.verifyCode hashes codes with.
+    expect(formSecrets).toHaveLength(1);
+    expect(codeSecrets.length).toBeGreaterThan(0);
+    for (const secret of formSecrets) expect(codeSecrets).not.toContain(secret);
+  });
 });

@@ -11,7 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
-import { identityHmacKey } from '#adapters/secret-keys.ts';
+import { citizenIdKey, codeHmacKey } from '#adapters/secret-keys.ts';
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
 import { readConfig } from '#shared/config.ts';
 import { useClients } from '../support/clients.ts';
@@ -22,7 +22,7 @@ const httpUrl = inject('localHttpUrl');
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 // The test process has the functions' environment (global setup): the same key and table names.
 const config = readConfig();
-const hasher = new HmacIdentityHasher(identityHmacKey(config));
+const hasher = new HmacIdentityHasher({ codeKey: codeHmacKey(config), citizenKey: citizenIdKey(config) });
 
 /** A Russian mobile number nobody else in this run uses. */
 const newPhone = () => `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;

@@ -11,7 +11,7 @@ import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
-import { identityHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
+import { citizenIdKey, codeHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import { readConfig } from '#shared/config.ts';
 import { identificationPolicy } from '#shared/identification-policy.ts';
@@ -42,7 +42,7 @@ function harness() {
       sessionsTable: config.sessionsTable,
       conversationsTable: config.conversationsTable,
     }),
-    hasher: new HmacIdentityHasher(identityHmacKey(config)),
+    hasher: new HmacIdentityHasher({ codeKey: codeHmacKey(config), citizenKey: citizenIdKey(config) }),
     clock: { now: () => now },
     policy,
   };

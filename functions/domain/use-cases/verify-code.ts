@@ -39,7 +39,8 @@ import {
 
 export interface VerifyCodeDeps {
   repository: IdentificationRepository;
-  hasher: IdentityHasher;
+  /** Only the code hash: the citizen id was fixed when the code was asked for. */
+  hasher: Pick<IdentityHasher, 'codeHash'>;
   signer: ResumeTokenSigner;
   clock: Clock;
   policy: IdentificationPolicy;
