@@ -21,6 +21,8 @@ import { OPERATOR_QUEUES, type Operator, type OperatorQueueName } from '#domain/
 import type { AssignmentMetrics } from '#domain/ports/assignment.ts';
 import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports/delivery.ts';
 import type { Connection } from '#domain/sessions.ts';
+import type { AssignmentSettings } from '#domain/use-cases/assign-conversations.ts';
+import type { EscalationEvent } from '#events/escalation.ts';
 
 const dynamo = new DynamoDBClient({});
 const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
@@ -143,6 +145,49 @@ export function waitingConversation(
     ticketId: `t-${randomUUID()}`,
     ticketNumber: 'GU-20261125-7K3F9Q',
   };
+}
+
+/** The dispatch settings of the emulator tests: the stack's defaults, the tick at 5 s. */
+export const TEST_ASSIGNMENT_SETTINGS: AssignmentSettings = {
+  slaAssignSeconds: 120,
+  operatorGraceSeconds: 60,
+  averageHandleSeconds: 600,
+  assignmentVisibilitySeconds: 30,
+  queuePositionUpdates: 20,
+  operatorMaxChats: 3,
+  presenceLeaseSeconds: 45,
+  acceptSeconds: 20,
+  firstReplySeconds: 60,
+  lineTickSeconds: 5,
+};
+
+/**
+ * A conversation the bot just queued in `legal` (no assignment fields yet, its escalation recorded
+ * on it) and that escalation, as the escalation consumer receives it.
+ */
+export function queuedByTheBot(): { conversation: Conversation; event: EscalationEvent } {
+  const base = waitingConversation('legal', new Date());
+  const {
+    queue: _q,
+    queuedAt: _at,
+    queueEntryId: _e,
+    dispatchedAttempt: _d,
+    ticketId: _t,
+    ticketNumber: _n,
+    ...rest
+  } = base;
+  const event: EscalationEvent = {
+    conversationId: base.conversationId,
+    sessionId: base.sessionId,
+    attempt: 1,
+    category: 'legal',
+    reason: 'operator_only',
+    intent: 'legal.complaint',
+    intake: { problem: 'отказали в приёме заявления' },
+    lang: 'ru',
+    escalatedAt: new Date().toISOString(),
+  };
+  return { conversation: { ...rest, escalation: { event, seq: 3 } }, event };
 }
 
 export function onlineOperator(operatorId: string, skills: OperatorQueueName[], maxChats: number): Operator {

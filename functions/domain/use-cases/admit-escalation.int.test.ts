@@ -18,7 +18,6 @@ import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.t
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { sqsClient } from '#adapters/sqs-client.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
-import type { EscalationEvent } from '#events/escalation.ts';
 import type { TimerMessage } from '#events/timers.ts';
 import {
   type AssignmentFixture,
@@ -28,12 +27,12 @@ import {
   onlineOperator,
   putConversation,
   putOperator,
+  queuedByTheBot,
   RecordingNotifier,
   saveConnection,
   silentAssignmentMetrics,
-  waitingConversation,
+  TEST_ASSIGNMENT_SETTINGS,
 } from '../../../test/support/assignment-fixtures.ts';
-import type { Conversation } from '../conversations.ts';
 import { type AdmitEscalationDeps, admitEscalation } from './admit-escalation.ts';
 
 const env = (name: string) => process.env[name] as string;
@@ -73,47 +72,15 @@ function depsFor(
     metrics: silentAssignmentMetrics,
     clock: systemClock,
     ids: randomIds,
-    settings: {
-      slaAssignSeconds: 120,
-      operatorGraceSeconds: 60,
-      averageHandleSeconds: 600,
-      assignmentVisibilitySeconds: 30,
-      queuePositionUpdates: 20,
-      operatorMaxChats: 3,
-      presenceLeaseSeconds: 45,
-      acceptSeconds: 20,
-      firstReplySeconds: 60,
-      lineTickSeconds: 5,
-    },
+    settings: TEST_ASSIGNMENT_SETTINGS,
   };
 }
 
 /** A conversation the bot just queued (no assignment fields yet), its escalation, and a connection of its session. */
-async function queuedByTheBot(fixture: AssignmentFixture) {
-  const base = waitingConversation('legal', new Date());
-  const {
-    queue: _q,
-    queuedAt: _at,
-    queueEntryId: _e,
-    dispatchedAttempt: _d,
-    ticketId: _t,
-    ticketNumber: _n,
-    ...rest
-  } = base;
-  const event: EscalationEvent = {
-    conversationId: base.conversationId,
-    sessionId: base.sessionId,
-    attempt: 1,
-    category: 'legal',
-    reason: 'operator_only',
-    intent: 'legal.complaint',
-    intake: { problem: 'отказали в приёме заявления' },
-    lang: 'ru',
-    escalatedAt: new Date().toISOString(),
-  };
-  const conversation: Conversation = { ...rest, escalation: { event, seq: 3 } };
+async function queuedByTheBotWithConnection(fixture: AssignmentFixture) {
+  const { conversation, event } = queuedByTheBot();
   await putConversation(fixture.conversationsTable, conversation);
-  const connectionId = await saveConnection(base.sessionId, 'guest');
+  const connectionId = await saveConnection(conversation.sessionId, 'guest');
   return { event, connectionId };
 }
 
@@ -124,7 +91,7 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
     const notifier = new RecordingNotifier();
     const timers: TimerMessage[] = [];
     const deps = depsFor(fixture, notifier, timers);
-    const { event, connectionId } = await queuedByTheBot(fixture);
+    const { event, connectionId } = await queuedByTheBotWithConnection(fixture);
 
     // Act: three deliveries at once, then one more.
     const outcomes = await Promise.all([
@@ -167,7 +134,7 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
     const notifier = new RecordingNotifier();
     const timers: TimerMessage[] = [];
     const deps = depsFor(fixture, notifier, timers);
-    const { event, connectionId } = await queuedByTheBot(fixture);
+    const { event, connectionId } = await queuedByTheBotWithConnection(fixture);
     const operator = onlineOperator(randomUUID(), ['legal'], 3);
     await putOperator(fixture.operatorsTable, operator);
     const operatorConnection = await saveConnection(operator.operatorId, 'operator');
@@ -229,7 +196,7 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
       const notifier = new RecordingNotifier();
       const timers: TimerMessage[] = [];
       const deps = depsFor(fixture, notifier, timers);
-      const { event } = await queuedByTheBot(fixture);
+      const { event } = await queuedByTheBotWithConnection(fixture);
       await Promise.all(
         Array.from({ length: online }, async () => {
           const operator = onlineOperator(randomUUID(), ['legal'], 3);

@@ -45,9 +45,11 @@ import {
   onlineOperator,
   putConversation,
   putOperator,
+  queuedByTheBot,
   RecordingNotifier,
   saveConnection,
   silentAssignmentMetrics,
+  TEST_ASSIGNMENT_SETTINGS,
   waitingConversation,
 } from '../../../test/support/assignment-fixtures.ts';
 import type { Conversation } from '../conversations.ts';
@@ -266,16 +268,9 @@ async function harness(settings: Partial<ReconcileDeps['settings']> = {}): Promi
     clock: systemClock,
     ids: randomIds,
     settings: {
-      slaAssignSeconds: 120,
+      ...TEST_ASSIGNMENT_SETTINGS,
       operatorGraceSeconds: 1,
-      averageHandleSeconds: 600,
       assignmentVisibilitySeconds: 1,
-      queuePositionUpdates: 20,
-      operatorMaxChats: 3,
-      presenceLeaseSeconds: 45,
-      acceptSeconds: 20,
-      firstReplySeconds: 60,
-      lineTickSeconds: 5,
       // The reconciler takes whatever is pending: the test plays "later" at once.
       reconcileAfterSeconds: 0,
       ...settings,
@@ -462,27 +457,7 @@ describe('the waiting line under crashes: every flow, every crash point, then re
     const h = await harness();
     const flow: Flow<{ conversation: Conversation; event: EscalationEvent }> = {
       async prepare() {
-        const base = waitingConversation('legal', new Date());
-        const {
-          queue: _q,
-          queuedAt: _a,
-          queueEntryId: _e,
-          dispatchedAttempt: _d,
-          ticketId: _t,
-          ticketNumber: _n,
-          ...rest
-        } = base;
-        const event: EscalationEvent = {
-          conversationId: base.conversationId,
-          sessionId: base.sessionId,
-          attempt: 1,
-          category: 'legal',
-          reason: 'operator_only',
-          intake: { problem: 'отказали в приёме заявления' },
-          lang: 'ru',
-          escalatedAt: new Date().toISOString(),
-        };
-        const conversation: Conversation = { ...rest, escalation: { event, seq: 3 } };
+        const { conversation, event } = queuedByTheBot();
         await putConversation(h.fixture.conversationsTable, conversation);
         return { conversation, event };
       },

@@ -26,6 +26,7 @@ import {
   putOperator,
   RecordingNotifier,
   silentAssignmentMetrics,
+  TEST_ASSIGNMENT_SETTINGS,
   waitingConversation,
 } from '../../../test/support/assignment-fixtures.ts';
 import type { Conversation } from '../conversations.ts';
@@ -74,18 +75,7 @@ beforeEach(async () => {
     sla,
     clock: systemClock,
     ids: randomIds,
-    settings: {
-      slaAssignSeconds: 120,
-      operatorGraceSeconds: 60,
-      averageHandleSeconds: 600,
-      assignmentVisibilitySeconds: 30,
-      queuePositionUpdates: 20,
-      operatorMaxChats: 3,
-      presenceLeaseSeconds: 45,
-      acceptSeconds: 20,
-      firstReplySeconds: 60,
-      lineTickSeconds: 5,
-    },
+    settings: TEST_ASSIGNMENT_SETTINGS,
   };
 });
 
