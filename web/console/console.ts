@@ -319,7 +319,7 @@ class OperatorConsole {
     const existing = this.conversations.get(id);
     // Announced again after a reconnect: one accepted here is accepted again (a repeat is harmless).
     if (existing?.accepted) void this.accept(existing);
-    if (existing) existing.reassigned(frame);
+    if (existing) this.countUnread(existing, existing.reassigned(frame));
     else {
       const conversation = new DeskConversation(frame);
       this.conversations.set(id, conversation);
@@ -347,6 +347,14 @@ class OperatorConsole {
     if (this.selected === conversation.id) this.renderTranscript();
   }
 
+  /** Citizen messages caught up after a reconnect count as unread like pushed ones. */
+  private countUnread(conversation: DeskConversation, fromCitizen: number): void {
+    if (fromCitizen === 0) return;
+    if (this.selected !== conversation.id || document.hidden) conversation.unread += fromCitizen;
+    this.notify(this.s.newMessage);
+    this.renderList();
+  }
+
   private async catchUp(conversation: DeskConversation): Promise<void> {
     for (;;) {
       const answer = await this.request({
@@ -357,7 +365,10 @@ class OperatorConsole {
       });
       if (answer.type !== 'history') return;
       const history = answer as HistoryFrame;
-      for (const message of history.messages) conversation.add(message);
+      let fromCitizen = 0;
+      for (const message of history.messages)
+        if (conversation.add(message) && message.from === 'citizen') fromCitizen++;
+      this.countUnread(conversation, fromCitizen);
       if (this.selected === conversation.id) this.renderTranscript();
       if (!history.hasMore || history.messages.length === 0) return;
     }

@@ -34,14 +34,20 @@ export class DeskConversation {
     this.reassigned(assigned);
   }
 
-  /** The same conversation assigned again (after a reconnect): everything it carries is current. */
-  reassigned(assigned: ConversationAssignedFrame): void {
+  /**
+   * The same conversation assigned again (after a reconnect): everything it carries is current.
+   * Answers the citizen's messages that were new here (caught up by the frame, not pushed).
+   */
+  reassigned(assigned: ConversationAssignedFrame): number {
     this.assigned = assigned;
     this.ticket = assigned.ticket ?? this.ticket;
     this.notes = assigned.notes ?? [];
     if (assigned.transcriptFromSeq)
       this.lastContiguousSeq = Math.max(this.lastContiguousSeq, assigned.transcriptFromSeq - 1);
-    for (const message of assigned.transcript) this.add(message);
+    let fromCitizen = 0;
+    for (const message of assigned.transcript)
+      if (this.add(message) && message.from === 'citizen') fromCitizen++;
+    return fromCitizen;
   }
 
   /** True when the message is new here. */
