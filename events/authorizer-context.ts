@@ -34,6 +34,11 @@ const authorizerContextSchema = z.object({
    * `given_name` or `cognito:username`). For them `principalId` = `sessionId` = the Cognito `sub`.
    */
   displayName: z.string().min(1).max(128).optional(),
+  /**
+   * Set for an operator or senior: `cognito:username`, what every frame of theirs is checked against
+   * the user pool by (functions/domain/use-cases/confirm-staff.ts).
+   */
+  username: z.string().min(1).max(128).optional(),
 });
 export type AuthorizerContext = z.infer<typeof authorizerContextSchema>;
 

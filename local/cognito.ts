@@ -134,9 +134,16 @@ function writeSeedFiles(
   const templatePolicies = poolResource?.Properties.Policies as Record<string, unknown> | undefined;
   const [, clientResource] = resourcesOfType(seed.template, 'AWS::Cognito::UserPoolClient')[0] ?? [];
   // The template's token lifetimes (ID and access 1 h, refresh 12 h), so the console renews its
-  // tokens locally as it does in AWS; cognito-local would otherwise issue them for 24 h.
+  // tokens locally as it does in AWS; cognito-local would otherwise issue them for 24 h. Its
+  // WriteAttributes too, though cognito-local does not enforce them (docs/local-stack.md).
   const validity = Object.fromEntries(
-    ['IdTokenValidity', 'AccessTokenValidity', 'RefreshTokenValidity', 'TokenValidityUnits']
+    [
+      'IdTokenValidity',
+      'AccessTokenValidity',
+      'RefreshTokenValidity',
+      'TokenValidityUnits',
+      'WriteAttributes',
+    ]
       .map((key) => [key, clientResource?.Properties[key]])
       .filter(([, value]) => value !== undefined),
   );

@@ -108,6 +108,8 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       ALLOWED_ORIGINS: localPageOrigins(config, host, http.port).join(','),
       // The authorizer fetches the pool's JWKS from the local Cognito (functions/adapters/cognito-verifier.ts).
       COGNITO_JWKS_URL: cognito.jwksUrl,
+      // Staff routes check every operator's frame against the pool (AdminGetUser, AdminListGroupsForUser).
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
       ...(config.LOG_LEVEL === 'SILENT'
         ? { POWERTOOLS_LOG_LEVEL: 'SILENT' }
         : { POWERTOOLS_LOG_LEVEL: config.LOG_LEVEL }),

@@ -24,6 +24,9 @@ export async function setup(project: TestProject) {
       // would change queues other tests assume still. Its own tests call it on private tables
       // (functions/domain/use-cases/dispatch-faults.int.test.ts).
       RECONCILE_SECONDS: '86400',
+      // A staff caller is checked against the local Cognito at least every second (default 30 s), so
+      // the tests of a removal or demotion taking effect wait a second, not half a minute.
+      STAFF_RECHECK_SECONDS: '1',
     },
   });
   Object.assign(process.env, stack.functionEnv, {

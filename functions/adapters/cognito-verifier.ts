@@ -56,7 +56,6 @@ export class CognitoOperatorVerifier implements OperatorTokenVerifier {
     return {
       sub: payload.sub,
       groups: Array.isArray(groups) ? groups.filter((group) => typeof group === 'string') : [],
-      ...optionalString('name', payload.name),
       ...optionalString('givenName', payload.given_name),
       ...optionalString('username', payload['cognito:username']),
     };

@@ -14,5 +14,5 @@ export function operatorPresence(): PresenceRenewer {
     clock: systemClock,
     settings: { presenceLeaseSeconds: config.presenceLeaseSeconds },
   };
-  return { renew: (operatorId) => renewPresence(deps, operatorId) };
+  return { renew: (operatorId, role) => renewPresence(deps, operatorId, role) };
 }

@@ -6,13 +6,16 @@
  */
 import type { Role } from '#events/authorizer-context.ts';
 
-/** The claims of a verified ID token that the chat uses. Never logged: `name` is personal data. */
+/** The claims of a verified ID token that the chat uses. Never logged: `given_name` is personal data. */
 export interface OperatorClaims {
   /** Cognito `sub`: the operator's stable id (principal and session of their connections). */
   sub: string;
   /** `cognito:groups`. */
   groups: readonly string[];
-  name?: string;
+  /**
+   * `given_name`: the name citizens see. Set by an administrator; the console's app client may not
+   * write it (`infra/constructs/operator-pool.ts`, `writeAttributes`).
+   */
   givenName?: string;
   /** `cognito:username`. */
   username?: string;
@@ -54,9 +57,12 @@ export function staffRole(groups: readonly string[]): Extract<Role, 'operator' |
   return undefined;
 }
 
-/** The name citizens and colleagues see: `name`, else `given_name`, else the username (max 128). */
+/**
+ * The name citizens and colleagues see: `given_name`, else the username (max 128). Not `name`: an
+ * operator must not choose what citizens are shown, and only `given_name` is the administrator's.
+ */
 export function displayNameOf(claims: OperatorClaims): string {
-  const candidates = [claims.name, claims.givenName, claims.username, 'Operator'];
+  const candidates = [claims.givenName, claims.username, 'Operator'];
   const chosen = candidates
     .map((value) => value?.trim())
     .find((value) => value !== undefined && value !== '');

@@ -34,8 +34,14 @@ describe('operators and their queues', () => {
   it('routes a category to its queue, and anything unknown to general', () => {
     expect(queueOfCategory('legal')).toBe('legal');
     expect(queueOfCategory('payments')).toBe('general');
-    expect(serves({ skills: ['legal'] }, 'legal')).toBe(true);
-    expect(serves({ skills: ['legal'] }, 'senior')).toBe(false);
+    expect(serves({ skills: ['legal'], role: 'operator' }, 'legal')).toBe(true);
+    expect(serves({ skills: ['legal'], role: 'operator' }, 'senior')).toBe(false);
+  });
+
+  it('gives the senior queue to a senior only, even one whose stored skills still name it (a demoted senior)', () => {
+    expect(serves({ skills: ['legal', 'senior'], role: 'senior' }, 'senior')).toBe(true);
+    expect(serves({ skills: ['legal', 'senior'], role: 'operator' }, 'senior')).toBe(false);
+    expect(serves({ skills: ['legal', 'senior'], role: 'operator' }, 'legal')).toBe(true);
   });
 
   it('estimates the wait from the position, the serving slots and the average handling time', () => {

@@ -103,8 +103,9 @@ export function leaseUntil(now: Date, leaseSeconds: number): string {
   return new Date(now.getTime() + leaseSeconds * 1000).toISOString();
 }
 
-export function serves(operator: Pick<Operator, 'skills'>, queue: OperatorQueueName): boolean {
-  return operator.skills.includes(queue);
+/** Whether the operator takes conversations of `queue`: a skill of theirs; the senior queue a senior's only. */
+export function serves(operator: Pick<Operator, 'skills' | 'role'>, queue: OperatorQueueName): boolean {
+  return operator.skills.includes(queue) && (queue !== SENIOR_QUEUE || operator.role === 'senior');
 }
 
 /** The category queue of an escalation; anything unknown waits in `general`. */

@@ -4,6 +4,7 @@
  */
 import { loadCannedAnswers } from '#adapters/canned-answers.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { indexCannedAnswers } from '#domain/canned-answers.ts';
 import { listCannedAnswers } from '#domain/use-cases/list-canned-answers.ts';
 import { cannedListFrameSchema } from '#events/desk-frames.ts';
@@ -16,5 +17,5 @@ export const handler = routeHandler(
   cannedListFrameSchema,
   async ({ frame, caller }) =>
     listCannedAnswers(index, { caller, ...(frame.query === undefined ? {} : { query: frame.query }) }),
-  { presence: operatorPresence() },
+  { presence: operatorPresence(), staff: staffConfirmation() },
 );

@@ -5,6 +5,7 @@
  */
 import { acceptanceDeps } from '#adapters/assignment-wiring.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { acceptAssignment } from '#domain/use-cases/accept-assignment.ts';
 import { conversationAcceptFrameSchema } from '#events/operator-frames.ts';
 import { logger } from '#shared/observability.ts';
@@ -27,5 +28,5 @@ export const handler = routeHandler(
       acceptedAt: acceptance.acceptedAt,
     };
   },
-  { presence: operatorPresence() },
+  { presence: operatorPresence(), staff: staffConfirmation() },
 );

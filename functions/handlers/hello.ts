@@ -7,6 +7,7 @@ import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.t
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
 import { resumeTokenKey } from '#adapters/secret-keys.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { systemClock } from '#adapters/system.ts';
 import { randomResumeTokenSource } from '#domain/resume-tokens.ts';
 import { greetSession } from '#domain/use-cases/greet-session.ts';
@@ -31,5 +32,6 @@ export const handler = routeHandler(
   async ({ caller, connectionId }) => greetSession(deps, caller, connectionId),
   {
     presence: operatorPresence(),
+    staff: staffConfirmation(),
   },
 );

@@ -4,6 +4,7 @@ import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-re
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { readHistory } from '#domain/use-cases/read-history.ts';
 import { historyGetFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
@@ -24,5 +25,9 @@ export const handler = routeHandler(
       limit: frame.limit,
     }),
   // A conversation may be the caller's by citizenId: a guest verified on this connection is resolved.
-  { sessions: new DynamoSessionRepository(config.sessionsTable), presence: operatorPresence() },
+  {
+    sessions: new DynamoSessionRepository(config.sessionsTable),
+    presence: operatorPresence(),
+    staff: staffConfirmation(),
+  },
 );

@@ -4,12 +4,20 @@
  * console that reads `offline` lost its lease and says `operator.status` again.
  */
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { operatorHeartbeatFrameSchema } from '#events/operator-frames.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const presence = operatorPresence();
 
-export const handler = routeHandler(operatorHeartbeatFrameSchema, async ({ caller }) => {
-  const { status, leaseUntil } = await presence.renew(caller.principalId);
-  return { type: 'operator.heartbeat', status, leaseUntil };
-});
+export const handler = routeHandler(
+  operatorHeartbeatFrameSchema,
+  async ({ caller }) => {
+    const { status, leaseUntil } = await presence.renew(
+      caller.principalId,
+      caller.role === 'senior' ? 'senior' : 'operator',
+    );
+    return { type: 'operator.heartbeat', status, leaseUntil };
+  },
+  { staff: staffConfirmation() },
+);

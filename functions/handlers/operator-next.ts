@@ -5,6 +5,7 @@
  */
 import { assignmentDeps } from '#adapters/assignment-wiring.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { takeNextConversation } from '#domain/use-cases/take-next-conversation.ts';
 import { operatorNextFrameSchema } from '#events/operator-frames.ts';
 import { logger } from '#shared/observability.ts';
@@ -24,5 +25,5 @@ export const handler = routeHandler(
     });
     return frame;
   },
-  { metrics: true, presence: operatorPresence() },
+  { metrics: true, presence: operatorPresence(), staff: staffConfirmation() },
 );

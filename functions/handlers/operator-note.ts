@@ -2,6 +2,7 @@
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import { addInternalNote } from '#domain/use-cases/add-internal-note.ts';
 import { operatorNoteFrameSchema } from '#events/desk-frames.ts';
@@ -28,5 +29,5 @@ export const handler = routeHandler(
     logger.info('note added', { conversationId: ack.conversationId, noteId: ack.noteId });
     return ack;
   },
-  { presence: operatorPresence() },
+  { presence: operatorPresence(), staff: staffConfirmation() },
 );

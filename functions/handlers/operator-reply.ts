@@ -12,6 +12,7 @@ import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-reposi
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { acceptOnReply } from '#domain/use-cases/accept-assignment.ts';
 import { replyAsOperator } from '#domain/use-cases/reply-as-operator.ts';
@@ -72,5 +73,5 @@ export const handler = routeHandler(
     });
     return { type: 'message.ack', ...outcome.ack };
   },
-  { metrics: true, presence: operatorPresence() },
+  { metrics: true, presence: operatorPresence(), staff: staffConfirmation() },
 );

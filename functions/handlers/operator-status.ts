@@ -4,6 +4,7 @@
  * pushed first); offline hands back what the operator holds. Answers `operator.state`.
  */
 import { assignmentDeps } from '#adapters/assignment-wiring.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { setOperatorStatus } from '#domain/use-cases/set-operator-status.ts';
 import { operatorStatusFrameSchema } from '#events/operator-frames.ts';
 import { logger } from '#shared/observability.ts';
@@ -27,5 +28,5 @@ export const handler = routeHandler(
     });
     return state;
   },
-  { metrics: true },
+  { metrics: true, staff: staffConfirmation() },
 );

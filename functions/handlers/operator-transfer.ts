@@ -11,6 +11,7 @@ import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-reposi
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import { transferConversation } from '#domain/use-cases/transfer-conversation.ts';
 import { operatorTransferFrameSchema } from '#events/desk-frames.ts';
@@ -53,5 +54,5 @@ export const handler = routeHandler(
     });
     return transferred;
   },
-  { metrics: true, presence: operatorPresence() },
+  { metrics: true, presence: operatorPresence(), staff: staffConfirmation() },
 );

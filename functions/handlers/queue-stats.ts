@@ -4,6 +4,7 @@
  */
 import { DynamoWaitingLine } from '#adapters/dynamodb/waiting-line.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { systemClock } from '#adapters/system.ts';
 import { readQueueStats } from '#domain/use-cases/places-in-line.ts';
 import { queueStatsFrameSchema } from '#events/operator-frames.ts';
@@ -14,4 +15,5 @@ const deps = { line: new DynamoWaitingLine(config.conversationsTable), clock: sy
 
 export const handler = routeHandler(queueStatsFrameSchema, async () => readQueueStats(deps), {
   presence: operatorPresence(),
+  staff: staffConfirmation(),
 });

@@ -7,6 +7,7 @@ import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-l
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { getTicket } from '#domain/use-cases/read-tickets.ts';
 import { ticketGetFrameSchema } from '#events/tickets.ts';
 import { config } from '#shared/config.ts';
@@ -29,5 +30,5 @@ export const handler = routeHandler(
     const ticket = await getTicket(deps, caller, reference);
     return { type: 'ticket', ticket };
   },
-  { ...sessionResolution, presence: operatorPresence() },
+  { ...sessionResolution, presence: operatorPresence(), staff: staffConfirmation() },
 );

@@ -8,6 +8,7 @@ import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-l
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { listTickets } from '#domain/use-cases/read-tickets.ts';
 import { ticketListFrameSchema } from '#events/tickets.ts';
 import { config } from '#shared/config.ts';
@@ -28,5 +29,5 @@ export const handler = routeHandler(
     const items = await listTickets(deps, caller, frame.status === undefined ? {} : { status: frame.status });
     return { type: 'tickets', items };
   },
-  { ...sessionResolution, presence: operatorPresence() },
+  { ...sessionResolution, presence: operatorPresence(), staff: staffConfirmation() },
 );

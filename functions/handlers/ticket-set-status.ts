@@ -12,6 +12,7 @@ import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-reposi
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { systemClock } from '#adapters/system.ts';
 import { ticketView } from '#domain/tickets.ts';
 import { setTicketStatus } from '#domain/use-cases/change-ticket-status.ts';
@@ -64,5 +65,5 @@ export const handler = routeHandler(
     });
     return { type: 'ticket.updated', ticket: ticketView(ticket, caller.lang, 'staff') };
   },
-  { metrics: true, presence: operatorPresence() },
+  { metrics: true, presence: operatorPresence(), staff: staffConfirmation() },
 );

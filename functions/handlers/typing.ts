@@ -8,6 +8,7 @@ import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-reposi
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoRelayThrottle } from '#adapters/dynamodb/relay-throttle.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { systemClock } from '#adapters/system.ts';
 import { relayTyping } from '#domain/use-cases/relay-typing.ts';
 import { typingFrameSchema } from '#events/desk-frames.ts';
@@ -34,5 +35,5 @@ export const handler = routeHandler(
     logger.debug('typing', { conversationId: frame.conversationId, status: outcome.status });
     return noAnswer;
   },
-  { presence: operatorPresence() },
+  { presence: operatorPresence(), staff: staffConfirmation() },
 );

@@ -134,6 +134,11 @@ const SETTINGS = {
    */
   cognitoJwksUrl: setting('COGNITO_JWKS_URL', z.url().optional()),
   /**
+   * How long a function instance reuses the pool's answer on a staff caller (enabled, groups, name):
+   * a removal, disablement or demotion takes effect at the first frame after it (docs/architecture.md, "Access").
+   */
+  staffRecheckSeconds: setting('STAFF_RECHECK_SECONDS', positiveInt.max(300).default(30)),
+  /**
    * The origins of the pages that may open the WebSocket from a browser, comma-separated: the
    * portal's and the console's in AWS (context `portalOrigins` and `webOrigin`), the stack's own
    * pages locally. Unset or empty: no browser page may connect; clients without `Origin` still can.

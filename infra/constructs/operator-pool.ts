@@ -13,12 +13,14 @@ import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { HouseFunction } from './house-function.ts';
 
@@ -51,7 +53,8 @@ export class OperatorPool extends Construct {
       signInCaseSensitive: false,
       standardAttributes: {
         email: { required: true, mutable: true },
-        // Shown to citizens as the operator's display name.
+        // Shown to citizens as the operator's display name. Mutable by an administrator only: the
+        // console's client may not write it (`writeAttributes` below).
         givenName: { required: true, mutable: true },
       },
       passwordPolicy: {
@@ -87,6 +90,10 @@ export class OperatorPool extends Construct {
       generateSecret: false,
       authFlows: { userSrp: true, userPassword: true },
       preventUserExistenceErrors: true,
+      // What an operator may change about themselves with their own token (UpdateUserAttributes):
+      // the console's locale only. Not `given_name` (or `name`): citizens are shown the name an
+      // administrator set. Never empty: Cognito reads an empty list as "every attribute".
+      writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true }),
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
@@ -111,5 +118,20 @@ export class OperatorPool extends Construct {
   verifiedBy(fn: HouseFunction): void {
     fn.addEnvironment('COGNITO_USER_POOL_ID', this.userPool.userPoolId);
     fn.addEnvironment('COGNITO_CLIENT_ID', this.client.userPoolClientId);
+  }
+
+  /**
+   * Lets `fn` check a staff caller against this pool at every frame (removed, disabled, demoted:
+   * functions/domain/use-cases/confirm-staff.ts): sets `COGNITO_USER_POOL_ID` and allows
+   * `cognito-idp:AdminGetUser` and `cognito-idp:AdminListGroupsForUser` on this pool only.
+   */
+  checkedBy(fn: HouseFunction): void {
+    fn.addEnvironment('COGNITO_USER_POOL_ID', this.userPool.userPoolId);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
   }
 }

@@ -89,6 +89,11 @@ export class Realtime extends Construct {
   readonly authorizer: HouseFunction;
   /** Route `hello` (identification gives it the resume-token signing key). */
   readonly hello: HouseFunction;
+  /**
+   * The functions of every route staff may send ({@link addRoute} adds to it): each checks a staff
+   * caller against the operators' pool at every frame (`OperatorPool.checkedBy`).
+   */
+  readonly staffFunctions: HouseFunction[] = [];
   private readonly tables: ChatTables;
 
   constructor(scope: Construct, id: string, props: RealtimeProps) {
@@ -235,13 +240,15 @@ export class Realtime extends Construct {
    * Where the authorization policy (functions/domain/authorization.ts) resolves a guest caller from
    * its session, `target` is granted read on SessionsTable: the frame middleware reads it. Where
    * staff may send the action, `target` may write OperatorsTable: every frame of an operator renews
-   * their presence lease (`routeHandler`'s `presence`).
+   * their presence lease (`routeHandler`'s `presence`); and it joins {@link staffFunctions}.
    */
   addRoute(routeKey: string, target: HouseFunction): void {
     const policy = policyOf(routeKey);
     if (policy?.resolveCitizen) target.useTable('SESSIONS_TABLE', this.tables.sessions, 'read');
-    if (policy?.roles.includes('operator'))
+    if (policy?.roles.includes('operator')) {
       target.useTable('OPERATORS_TABLE', this.tables.operators, 'write');
+      if (!this.staffFunctions.includes(target)) this.staffFunctions.push(target);
+    }
     const route = this.api.addRoute(routeKey, {
       integration: new WebSocketLambdaIntegration(`${target.node.id}${routeKey}Integration`, target),
       returnResponse: true,

@@ -165,6 +165,9 @@ export class ChatStack extends Stack {
       reconcileEvery: Duration.minutes(reconcileMinutes ?? 1),
     });
 
+    // Every frame of an operator is checked against the pool (removal, disablement, demotion).
+    for (const fn of this.realtime.staffFunctions) data.operatorPool.checkedBy(fn);
+
     // What the platform team hands on: where clients connect and where the portal's form posts.
     new CfnOutput(this, 'WebSocketUrl', {
       description: "The endpoint citizens' and operators' clients connect to",

@@ -99,16 +99,55 @@ describe("the operators' user pool", () => {
     expect(json.Outputs.UserPoolClientId).toMatchObject({ Value: { Ref: clientId } });
   });
 
-  it('gives the $connect authorizer the pool and client ids, and only the authorizer', () => {
-    const withPool = Object.entries(functions).filter(
-      ([, fn]) => 'COGNITO_USER_POOL_ID' in environmentOf(fn),
-    );
-    expect(withPool.map(([, fn]) => fn.Metadata?.['local:entry'])).toEqual([
+  it("lets the console's app client write the locale only: never the name citizens are shown", () => {
+    const client = resourcesOf(template, 'AWS::Cognito::UserPoolClient')[clientId as string];
+    // An empty or absent list would let the client write every attribute.
+    expect(client?.Properties.WriteAttributes).toEqual(['locale']);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'given_name', Required: true, Mutable: true })]),
+    });
+  });
+
+  it('gives the $connect authorizer the pool and client ids, and only the authorizer the client id', () => {
+    const withClient = Object.entries(functions).filter(([, fn]) => 'COGNITO_CLIENT_ID' in environmentOf(fn));
+    expect(withClient.map(([, fn]) => fn.Metadata?.['local:entry'])).toEqual([
       'functions/handlers/authorize.ts',
     ]);
-    const env = environmentOf(withPool[0]?.[1] as never);
+    const env = environmentOf(withClient[0]?.[1] as never);
     expect(env.COGNITO_USER_POOL_ID).toEqual({ Ref: poolId });
     expect(env.COGNITO_CLIENT_ID).toEqual({ Ref: clientId });
+  });
+
+  it('lets the function of every route staff may send read the pool (AdminGetUser, AdminListGroupsForUser) on that pool only, and no other function', () => {
+    const staffFunctions = [
+      ...new Set(
+        Object.values(routes)
+          .filter((route) => policyOf(String(route.Properties.RouteKey))?.roles.includes('operator'))
+          .map((route) => functionBehind(route.Properties.Target)),
+      ),
+    ];
+    const statements = Object.values(policies).flatMap((policy) =>
+      (
+        policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+      ).Statement.map((statement) => ({ statement, roles: JSON.stringify(policy.Properties.Roles) })),
+    );
+    const cognito = statements.filter(({ statement }) =>
+      JSON.stringify(statement.Action).includes('cognito-idp:'),
+    );
+    const roleOf = (id: string) =>
+      ((functions[id] as TemplateResource).Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+
+    expect(staffFunctions.length).toBeGreaterThanOrEqual(15);
+    for (const id of staffFunctions) {
+      expect(environmentOf(functions[id] as never).COGNITO_USER_POOL_ID).toEqual({ Ref: poolId });
+      expect(cognito.some(({ roles }) => roles.includes(`"${roleOf(id)}"`))).toBe(true);
+    }
+    expect(cognito).toHaveLength(staffFunctions.length);
+    for (const { statement } of cognito) {
+      expect(statement.Action).toEqual(['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']);
+      expect(JSON.stringify(statement.Resource)).toContain(poolId);
+      expect(JSON.stringify(statement.Resource)).not.toContain('*');
+    }
   });
 });
 

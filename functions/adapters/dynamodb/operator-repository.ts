@@ -73,13 +73,19 @@ export class DynamoOperatorRepository implements OperatorRepository {
     return operatorItem.parse(Attributes);
   }
 
-  async renewLease(operatorId: string, leaseUntil: string): Promise<Operator | undefined> {
+  async renewLease(
+    operatorId: string,
+    leaseUntil: string,
+    role: Operator['role'],
+  ): Promise<Operator | undefined> {
     return this.updateIf({
       Key: { operatorId },
-      // A frame comes from a live connection: a pending disconnect no longer applies.
-      UpdateExpression: 'SET leaseUntil = :lease REMOVE disconnectedAt',
+      // A frame comes from a live connection: a pending disconnect no longer applies. The role is
+      // the pool's as of this frame (a demotion takes effect here).
+      UpdateExpression: 'SET leaseUntil = :lease, #role = :role REMOVE disconnectedAt',
       ConditionExpression: 'attribute_exists(operatorId)',
-      ExpressionAttributeValues: { ':lease': leaseUntil },
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ':lease': leaseUntil, ':role': role },
     });
   }
 

@@ -39,7 +39,7 @@ export interface OperatorRepository {
    * A sign of life from a connected console: the lease runs until `leaseUntil`, and a pending
    * disconnect is cleared. Undefined for an operator who never said `operator.status`.
    */
-  renewLease(operatorId: string, leaseUntil: string): Promise<Operator | undefined>;
+  renewLease(operatorId: string, leaseUntil: string, role: Operator['role']): Promise<Operator | undefined>;
   /**
    * `offline`, only if the lease watched by `watchId` is still the one that lapsed (`leaseUntil`
    * unchanged: no frame came since; offline by this very watch already counts, so a redelivery goes on).

@@ -68,7 +68,7 @@ describe('the $connect authorizer with an operator ID token', () => {
     expect(decision).toEqual({
       admitted: true,
       principalId: SUB,
-      context: { sessionId: SUB, role: 'operator', lang: 'en', displayName: 'Анна' },
+      context: { sessionId: SUB, role: 'operator', lang: 'en', displayName: 'Анна', username: 'anna.k' },
     });
     expect(verified).toEqual([cognitoToken]);
     expect(resumeVerified).toEqual([]);
@@ -109,18 +109,21 @@ describe('the $connect authorizer with an operator ID token', () => {
   });
 
   it.each([
-    [{ name: 'Anna Karenina', givenName: 'Anna' }, 'Anna Karenina'],
-    [{ name: '  ', givenName: 'Anna' }, 'Anna'],
+    [{ givenName: 'Anna' }, 'Anna'],
+    [{ givenName: '  ' }, 'anna.k'],
     [{ givenName: undefined }, 'anna.k'],
     [{ givenName: undefined, username: undefined }, 'Operator'],
-    [{ name: 'Я'.repeat(300) }, 'Я'.repeat(128)],
-  ])('shows the operator as %j → %s', async (overrides, displayName) => {
-    const { deps } = depsWith(claims(overrides));
+    [{ givenName: 'Я'.repeat(300) }, 'Я'.repeat(128)],
+  ])(
+    'shows the operator as %j → %s (the administrator’s given_name, never a name the operator set)',
+    async (overrides, displayName) => {
+      const { deps } = depsWith(claims(overrides));
 
-    expect(await authorizeConnection(deps, { token: cognitoToken })).toMatchObject({
-      context: { displayName },
-    });
-  });
+      expect(await authorizeConnection(deps, { token: cognitoToken })).toMatchObject({
+        context: { displayName },
+      });
+    },
+  );
 
   it('leaves a token of another issuer to the resume-token branch, never to the Cognito verifier', async () => {
     const { deps, verified } = depsWith(claims());

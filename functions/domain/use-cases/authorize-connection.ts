@@ -26,8 +26,9 @@
  *     client, an access token, forged, tampered, expired).
  *  2. Take the role from `cognito:groups` (`senior` wins over `operator`); a member of neither is
  *     refused.
- *  3. Admit: principal = sessionId = the Cognito `sub`; `displayName` from `name`, `given_name` or
- *     the username; the `lang` parameter if supported, else Russian.
+ *  3. Admit: principal = sessionId = the Cognito `sub`; `displayName` from `given_name` (the
+ *     administrator's) or the username; `username` (what every frame is checked against the pool
+ *     by); the `lang` parameter if supported, else Russian.
  *
  * Anything that cannot be verified is refused, never downgraded to a guest (docs/protocol.md).
  */
@@ -129,6 +130,12 @@ async function authorizeOperator(
   return {
     admitted: true,
     principalId: claims.sub,
-    context: { sessionId: claims.sub, role, lang: langOrDefault(lang), displayName: displayNameOf(claims) },
+    context: {
+      sessionId: claims.sub,
+      role,
+      lang: langOrDefault(lang),
+      displayName: displayNameOf(claims),
+      ...(claims.username === undefined ? {} : { username: claims.username }),
+    },
   };
 }

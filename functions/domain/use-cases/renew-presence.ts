@@ -6,12 +6,13 @@
  *
  * Primary course:
  *  1. Renew the lease: it runs PRESENCE_LEASE_SECONDS from now; a pending disconnect is cleared
- *     (a frame comes from a live connection).
+ *     (a frame comes from a live connection); the role is stored as the user pool gives it now (a
+ *     demoted senior no longer serves the senior queue: `serves`).
  *  2. Answer the operator's status as stored and the lease's end (`offline` for an operator who
  *     never said `operator.status`, or whose lease lapsed before: the console then says
  *     `operator.status` again).
  */
-import { leaseUntil } from '../operator-roster.ts';
+import { leaseUntil, type Operator } from '../operator-roster.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { Clock } from '../ports/system.ts';
 
@@ -26,13 +27,18 @@ export interface Presence {
   leaseUntil: string;
 }
 
-export async function renewPresence(deps: RenewPresenceDeps, operatorId: string): Promise<Presence> {
+export async function renewPresence(
+  deps: RenewPresenceDeps,
+  operatorId: string,
+  role: Operator['role'],
+): Promise<Presence> {
   const until = leaseUntil(deps.clock.now(), deps.settings.presenceLeaseSeconds);
-  const operator = await deps.operators.renewLease(operatorId, until);
+  const operator = await deps.operators.renewLease(operatorId, until, role);
   return { status: operator?.status ?? 'offline', leaseUntil: until };
 }
 
 /** What a route renews the lease with, for a staff caller (`routeHandler`'s `presence`). */
 export interface PresenceRenewer {
-  renew(operatorId: string): Promise<Presence>;
+  /** `role`: as the user pool says now — a demoted senior stops serving the senior queue with it. */
+  renew(operatorId: string, role: Operator['role']): Promise<Presence>;
 }

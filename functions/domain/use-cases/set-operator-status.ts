@@ -142,7 +142,8 @@ export function operatorStateFrame(operator: Operator): Omit<OperatorStateFrame,
   return {
     type: 'operator.state',
     status: operator.status,
-    skills: operator.skills,
+    // As served: a demoted senior's stored `senior` skill is not theirs any more.
+    skills: effectiveSkills(operator.role, operator.skills),
     maxChats: operator.maxChats,
     activeChats: operator.activeChats,
   };

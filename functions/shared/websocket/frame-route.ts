@@ -3,7 +3,8 @@
  * parsed. Before the handler: read the caller from the authorizer context, refuse an oversized
  * body, parse the JSON frame, apply the authorization policy of the route key
  * (functions/domain/authorization.ts: UNAUTHORIZED/FORBIDDEN, and the caller resolved from its
- * session where the policy says so), validate it with the route's zod schema (BAD_REQUEST with `details`).
+ * session where the policy says so), check a staff caller against the user pool (removed,
+ * disabled, demoted), validate it with the route's zod schema (BAD_REQUEST with `details`).
  * On any error: answer an `error` frame in the session language with the echoed `requestId`
  * as the route response, so the connection stays usable and nothing is stored.
  */
@@ -11,6 +12,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { z } from 'zod';
 import { authorizeAction, type CitizenSessionReader } from '#domain/authorization.ts';
 import { badRequest, ChatError } from '#domain/errors.ts';
+import type { StaffConfirmer } from '#domain/use-cases/confirm-staff.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
 import { DEFAULT_LANG, type Lang } from '#events/lang.ts';
 import type { ErrorDetail, RouteAnswer } from '#events/server-frames.ts';
@@ -51,6 +53,12 @@ export interface FrameRouteOptions {
    * SDK is most of a function's cold start (docs/benchmarks.md).
    */
   sessions?: CitizenSessionReader;
+  /**
+   * Checks a staff caller against the user pool (functions/domain/use-cases/confirm-staff.ts):
+   * required by every route staff may send. Passed in for the reason `sessions` is: only those
+   * routes bundle the Cognito client.
+   */
+  staff?: StaffConfirmer;
 }
 
 /** `$default` answers frames of no route (UNKNOWN_ACTION): there is no action to authorize. */
@@ -67,6 +75,13 @@ export function frameRoute<S extends z.ZodType>(
   const sessions: CitizenSessionReader = options.sessions ?? {
     get: async () => {
       throw new Error('this route resolves guests from their session but was given no session reader');
+    },
+  };
+
+  // A staff caller on a route wired without the check fails closed (INTERNAL), never unchecked.
+  const staff: StaffConfirmer = options.staff ?? {
+    confirm: async () => {
+      throw new Error('this route admits staff but was given no staff check');
     },
   };
 
@@ -94,10 +109,13 @@ export function frameRoute<S extends z.ZodType>(
     }
     if (body.parsed === undefined) throw badRequest([{ field: 'frame', problem: body.problem }]);
     const { routeKey } = event.requestContext;
-    const actingCaller =
+    const authorized =
       routeKey === UNROUTED_KEY
         ? caller.data
         : await authorizeAction({ sessions }, routeKey, caller.data, event.requestContext.connectionId);
+    // Staff as the pool says now: removed or disabled → refused, demoted → the lower role.
+    const isStaff = authorized.role === 'operator' || authorized.role === 'senior';
+    const actingCaller = isStaff && routeKey !== UNROUTED_KEY ? await staff.confirm(authorized) : authorized;
     const frame = schema.safeParse(body.parsed);
     if (!frame.success) throw badRequest(toDetails(frame.error));
     state.input = {

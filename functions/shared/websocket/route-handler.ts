@@ -62,7 +62,7 @@ export function routeHandler<S extends z.ZodType, A extends RouteAnswer | NoAnsw
 async function renewPresenceOf(presence: PresenceRenewer | undefined, caller: Caller): Promise<void> {
   if (!presence || (caller.role !== 'operator' && caller.role !== 'senior')) return;
   try {
-    await presence.renew(caller.principalId);
+    await presence.renew(caller.principalId, caller.role);
   } catch (error) {
     logger.warn('presence lease not renewed', { operatorId: caller.principalId, error });
   }
