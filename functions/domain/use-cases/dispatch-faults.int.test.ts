@@ -232,6 +232,7 @@ async function harness(settings: Partial<ReconcileDeps['settings']> = {}): Promi
       'markOfflineAfterGrace',
       'markOfflineAfterLapse',
       'setAway',
+      'undoAway',
       'renewLease',
     ]),
     store: faults.wrap('store', adapters.store, ['assign', 'accept', 'release', 'place', 'admit']),

@@ -28,12 +28,11 @@ import type { SlaRecords } from '../ports/sla.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { MAX_TIMER_DELAY_SECONDS } from '../ports/timers.ts';
-import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
+import { type AssignmentDeps, assignAndAnnounce } from './announce-assignments.ts';
 import { fillOperator, offerBreached, offerQueue } from './assign-conversations.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
 import { checkFirstReply, giveBackUnaccepted } from './miss-assignment.ts';
-import { moveConversation } from './move-conversation.ts';
-import { announceQueues, type LineTickOutcome, runLineTick, tellWaitingCitizen } from './places-in-line.ts';
+import { announceQueues, type LineTickOutcome, runLineTick } from './places-in-line.ts';
 import { requeueHeld } from './requeue-held.ts';
 import { endLapsedLease } from './watch-presence.ts';
 
@@ -80,13 +79,13 @@ export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promi
     case 'assignment.firstReply':
       return { kind: timer.kind, status: await checkFirstReply(deps, timer) };
     case 'operator.freed': {
-      const run = await fillOperator(deps, timer.operatorId);
-      await announceRun(deps, run);
+      const { run } = await assignAndAnnounce(deps, (d) => fillOperator(d, timer.operatorId));
       return { kind: timer.kind, status: 'offered', assigned: run.assignments.length };
     }
     case 'queue.arrival': {
-      const run = await offerQueue(deps, timer.queue);
-      await announceRun(deps, run, { touchedQueues: [timer.queue] });
+      const { run } = await assignAndAnnounce(deps, (d) => offerQueue(d, timer.queue), {
+        touchedQueues: [timer.queue],
+      });
       return { kind: timer.kind, status: 'offered', assigned: run.assignments.length };
     }
     case 'line.tick':
@@ -109,13 +108,13 @@ async function breachSla(deps: FireTimerDeps, timer: SlaAssignTimer): Promise<Ti
   if (breach.status === 'breached') deps.metrics.slaBreached(from);
   // A repeated timer offers again (its put into the senior queue is deduplicated): a first copy
   // that failed after recording the breach is finished by the next.
-  const run = await offerBreached(deps, {
+  const entry = {
     conversationId: conversation.conversationId,
     queue: from,
     entryId: timer.entryId,
     queuedAt: conversation.queuedAt,
-  });
-  await announceRun(deps, run, { touchedQueues: [SENIOR_QUEUE] });
+  };
+  await assignAndAnnounce(deps, (d) => offerBreached(d, entry), { touchedQueues: [SENIOR_QUEUE] });
   return { kind: timer.kind, status: breach.status === 'breached' ? 'breached' : 'repeated', from };
 }
 

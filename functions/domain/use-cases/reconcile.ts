@@ -13,7 +13,7 @@
  *       the disconnect is recorded and the grace timer started (`ghost_operator`);
  *     - a disconnect older than the grace period plus the margin: the grace timer's work (`grace_timer`);
  *     - a lease lapsed longer ago than the grace period plus the margin: the lease watch's work (`lease_timer`);
- *     - offline or away, still holding conversations they never accepted past ACCEPT_SECONDS, or
+ *     - offline or away, still holding conversations announced and never accepted past ACCEPT_SECONDS, or
  *       offline holding any: put back at the front of their queues (`accept_timer`, `held_by_absent`).
  *  3. Waiting conversations (`byQueue`): in a category queue past SLA_ASSIGN_SECONDS plus the margin
  *     since their entry was made: the SLA timer's work (`sla_timer`).
@@ -27,7 +27,7 @@ import type { EscalationQueue } from '../ports/bot.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
 import { breachedThisStay } from '../sla.ts';
-import { announceRun } from './announce-assignments.ts';
+import { announceRun, assignAndAnnounce } from './announce-assignments.ts';
 import { type Assignment, type AssignmentSettings, offerQueue } from './assign-conversations.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
 import { type FireTimerDeps, fireTimer } from './fire-timer.ts';
@@ -192,6 +192,8 @@ async function reconcileHeld(deps: ReconcileDeps, operator: Operator, count: Cou
   for (const conversation of await deps.store.heldBy(operator.operatorId)) {
     const { assignedAt } = conversation;
     if (assignedAt === undefined || conversation.acceptedAt !== undefined) continue;
+    // Not announced yet: step 1 announces it, and its accept timer runs from that frame.
+    if (conversation.followUps?.announce) continue;
     if (Date.parse(assignedAt) >= late) continue;
     const outcome = await fireTimer(deps, {
       kind: 'assignment.accept',
@@ -235,8 +237,7 @@ async function offerIdleCapacity(deps: ReconcileDeps, count: Count): Promise<voi
   for (const queue of OPERATOR_QUEUES) {
     const [head] = await deps.line.first(queue, 1);
     if (!head) continue;
-    const run = await offerQueue(deps, queue);
-    await announceRun(deps, run, { touchedQueues: [queue] });
+    const { run } = await assignAndAnnounce(deps, (d) => offerQueue(d, queue), { touchedQueues: [queue] });
     const waitedLong = run.assignments.filter((a) => {
       const entered = a.conversation.queueEnteredAt ?? a.queuedAt;
       return Date.parse(entered) < late;
