@@ -13,6 +13,7 @@ import type { QueueEntry } from '#events/queue-entry.ts';
 import type { TicketView } from '#events/tickets.ts';
 import type { Conversation } from '../conversations.ts';
 import type { OperatorQueueName } from '../operator-roster.ts';
+import type { Ticket } from '../tickets.ts';
 import type { OpenTicketInput } from '../use-cases/open-ticket.ts';
 
 /** Who takes a conversation, as the assignment stores it. */
@@ -159,13 +160,14 @@ export interface AssignmentTickets {
   /**
    * `received → in_progress` by the operator who took it, with `note` in the history (an SLA breach
    * says so there), pushing `ticket.updated` to the citizen. A ticket already past `received` (taken
-   * again after a transfer or a disconnect) is left as it is.
+   * again after a transfer or a disconnect) is left as it is. Answers the ticket as it stands after
+   * (the operator's frame shows it without reading it again); undefined when there is none.
    */
   startWork(
     ticketId: string,
     actor: { kind: 'operator' | 'senior'; id: string },
     note?: string,
-  ): Promise<void>;
+  ): Promise<Ticket | undefined>;
 }
 
 /** What the citizen's side of an assignment shows an operator. */

@@ -122,7 +122,13 @@ describe('the accept window under load (DynamoDB Local + SQS emulator)', () => {
     const fixture = await assignmentFixture();
     const clock = new JumpingClock();
     const { deps, notifier, scheduled } = depsFor(fixture, clock);
-    deps.tickets = { ...deps.tickets, startWork: async () => clock.jump(30) };
+    deps.tickets = {
+      ...deps.tickets,
+      startWork: async () => {
+        clock.jump(30);
+        return undefined;
+      },
+    };
     const { operator, connectionId } = await presentOperator(fixture);
     const conversation = await waitingInLegal(fixture, deps);
 

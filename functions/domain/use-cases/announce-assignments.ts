@@ -31,6 +31,7 @@ import type { SlaRecords } from '../ports/sla.ts';
 import type { Clock } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { breachedThisStay } from '../sla.ts';
+import type { Ticket } from '../tickets.ts';
 import {
   type AssignDeps,
   type Assignment,
@@ -147,14 +148,14 @@ async function announceAssignment(
   const now = deps.clock.now();
   deps.metrics.assigned(queue, Math.max(0, now.getTime() - Date.parse(queuedAt)));
   const breached = breachedThisStay(conversation);
-  const [operatorConnections] = await Promise.all([
+  const [operatorConnections, , ticket] = await Promise.all([
     deps.connections.listByPrincipal(operator.operatorId),
     recordForSla(deps, conversation, breached, problems),
     startWork(deps, conversation, operator, { queuedAt, breached, now }, problems),
   ]);
   const lang: Lang = operatorConnections[0]?.lang ?? conversation.escalation?.event.lang ?? 'ru';
   // Built once the ticket is `in_progress`: the frame shows it so.
-  const frame = await assignedFrame(deps, conversation, queue, lang);
+  const frame = await assignedFrame(deps, conversation, queue, lang, ticket);
   await startAcceptTimer(deps, conversation, operator, problems);
   // The citizen is told "operator" once the operator accepts (`accept-assignment.ts`), not now.
   await postToAll(
@@ -180,13 +181,13 @@ async function startWork(
   operator: Operator,
   stay: { queuedAt: string; breached: boolean; now: Date },
   problems: AnnouncementProblem[],
-): Promise<void> {
-  if (!conversation.ticketId) return;
+): Promise<Ticket | undefined> {
+  if (!conversation.ticketId) return undefined;
   const waited = Math.round((stay.now.getTime() - Date.parse(stay.queuedAt)) / 1000);
   const taker = operator.role === 'senior' ? 'a senior' : 'an operator';
   const note = stay.breached ? `SLA breach: taken by ${taker} after ${waited} s` : undefined;
   try {
-    await deps.tickets.startWork(
+    return await deps.tickets.startWork(
       conversation.ticketId,
       { kind: operator.role === 'senior' ? 'senior' : 'operator', id: operator.operatorId },
       note,
@@ -194,6 +195,7 @@ async function startWork(
   } catch (error) {
     problems.push({ conversationId: conversation.conversationId, step: 'ticket_in_progress', error });
     deps.metrics.announcementFailed('ticket_in_progress', conversation.conversationId, error);
+    return undefined;
   }
 }
 

@@ -181,7 +181,9 @@ async function fillOnce(
         run.assignments.push(...taken.assignments);
         if (taken.drained) run.drained.add(queue);
         if (taken.gaveBack) run.returned.add(queue);
-        if (taken.full) return run;
+        // Full (or at the limit) as read: a slot freed since sends its own `operator.freed`, so
+        // reading the operator again only to find that costs a read per run.
+        if (taken.full || taken.assignments.length >= wanted) return run;
         if (taken.assignments.length > 0 || taken.stale > 0) {
           progressed = true;
           break;
