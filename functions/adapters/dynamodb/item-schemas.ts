@@ -105,6 +105,8 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   dispatchedAttempt: z.number().int().positive().optional(),
   slaBreachedAt: z.string().optional(),
   slaBreachedEntryId: z.string().optional(),
+  slaBreachCountedEntryId: z.string().optional(),
+  firstReplyCheckedFor: z.string().optional(),
   firstOperatorReplyAt: z.string().optional(),
   acceptedAt: z.string().optional(),
   lastOperatorReplyAt: z.string().optional(),

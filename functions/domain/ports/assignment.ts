@@ -75,6 +75,12 @@ export interface AssignmentStore {
    */
   accept(conversationId: string, operatorId: string, now: Date): Promise<Conversation | undefined>;
   /**
+   * Marks the first-reply check of the acceptance made at `acceptedAt` done (`firstReplyCheckedFor`),
+   * only while that acceptance stands and its check was not made: true for exactly one caller (the
+   * first-reply timer, a second copy of it, or the reconciler doing its work late).
+   */
+  markFirstReplyChecked(conversationId: string, acceptedAt: string): Promise<boolean>;
+  /**
    * Frees the operator's slot held by the conversation: −1 and out of the set, only if it is in
    * the set (so twice is once). False when it was not held (already released).
    */

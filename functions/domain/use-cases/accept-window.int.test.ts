@@ -75,7 +75,11 @@ function depsFor(fixture: AssignmentFixture, clock: Clock = { now: () => new Dat
       startWork: async () => undefined,
     },
     citizens: { describe: async () => ({ verified: false }) },
-    sla: { recordBreach: async () => ({ status: 'stale' }), recordAssignment: async () => undefined },
+    sla: {
+      recordBreach: async () => ({ status: 'stale' }),
+      recordAssignment: async () => undefined,
+      markBreachCounted: async () => false,
+    },
     metrics: silentAssignmentMetrics,
     clock,
     ids: randomIds,

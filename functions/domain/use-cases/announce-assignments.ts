@@ -24,7 +24,7 @@ import type { Lang } from '#events/lang.ts';
 import type { ConversationAssignedFrame } from '#events/operator-frames.ts';
 import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
 import type { Conversation } from '../conversations.ts';
-import type { Operator, OperatorQueueName } from '../operator-roster.ts';
+import { type Operator, type OperatorQueueName, queueNamed } from '../operator-roster.ts';
 import type { AssignmentMetrics, AssignmentTickets } from '../ports/assignment.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { SlaRecords } from '../ports/sla.ts';
@@ -41,6 +41,7 @@ import {
 } from './assign-conversations.ts';
 import { type AssignedFrameDeps, assignedFrame } from './assigned-frame.ts';
 import { postToAll } from './bot-turns.ts';
+import { countBreach } from './count-breach.ts';
 import { announceQueues, citizenSide, type PlacesInLineDeps, ticketRef } from './places-in-line.ts';
 
 /** What telling about it needs besides assigning. */
@@ -51,8 +52,11 @@ export interface AnnounceDeps extends PlacesInLineDeps, AssignedFrameDeps {
   metrics: AssignmentMetrics;
   /** Where each assignment's accept timer goes. */
   timers: TimerQueue;
-  /** Where each assignment is recorded for the hourly SLA report (the assigning functions have it). */
-  sla?: Pick<SlaRecords, 'recordAssignment'>;
+  /**
+   * Where each assignment is recorded for the hourly SLA report, and the breach of a breached stay
+   * counted if nobody did (the assigning functions have it).
+   */
+  sla?: Pick<SlaRecords, 'recordAssignment' | 'markBreachCounted'>;
   clock: Clock;
   settings: Pick<
     AssignmentSettings,
@@ -223,6 +227,9 @@ async function recordForSla(
       assignedAt,
       breached,
     });
+    // A breach whose timer died between recording and counting it is counted here.
+    if (breached)
+      await countBreach({ sla: deps.sla, metrics: deps.metrics }, conversation, queueNamed(assignedQueue));
   } catch (error) {
     problems.push({ conversationId: conversation.conversationId, step: 'sla_record', error });
     deps.metrics.announcementFailed('sla_record', conversation.conversationId, error);

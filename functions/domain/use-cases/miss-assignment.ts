@@ -9,8 +9,10 @@
  *   `MissedAssignments` counts it; the citizen is told their place, the operator's consoles their
  *   new `operator.state`.
  * - `assignment.firstReply`, FIRST_REPLY_SECONDS after an acceptance. Still with that operator from
- *   that acceptance and no operator reply since → `MissedFirstReplies` counts it (the conversation
- *   stays where it is: the operator is there, only slow).
+ *   that acceptance and no operator reply since → `MissedFirstReplies` counts it, once per acceptance
+ *   (`firstReplyCheckedFor`, claimed by one conditional write: a second copy of the timer, or the
+ *   reconciler doing its work, counts nothing more); the conversation stays where it is: the
+ *   operator is there, only slow.
  */
 import type { AssignmentAcceptTimer, FirstReplyTimer } from '#events/timers.ts';
 import { queueNamed } from '../operator-roster.ts';
@@ -74,7 +76,7 @@ export async function giveBackUnaccepted(
 }
 
 export async function checkFirstReply(
-  deps: Pick<AssignmentDeps, 'conversations' | 'metrics'>,
+  deps: Pick<AssignmentDeps, 'conversations' | 'metrics' | 'store'>,
   timer: FirstReplyTimer,
 ): Promise<'stale' | 'replied' | 'missed'> {
   const conversation = await deps.conversations.get(timer.conversationId);
@@ -87,6 +89,9 @@ export async function checkFirstReply(
   }
   const replied = conversation.lastOperatorReplyAt;
   if (replied !== undefined && replied >= timer.acceptedAt) return 'replied';
+  // Counted once per acceptance: a second copy of the timer, or the reconciler after it, finds it marked.
+  if (conversation.firstReplyCheckedFor === timer.acceptedAt) return 'stale';
+  if (!(await deps.store.markFirstReplyChecked(timer.conversationId, timer.acceptedAt))) return 'stale';
   deps.metrics.missedFirstReply(queueNamed(conversation.assignedQueue ?? conversation.category));
   return 'missed';
 }
