@@ -415,7 +415,19 @@ async function main() {
         .join(', ')}).`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    for (const problem of ledger.problems.slice(0, 40)) process.stderr.write(`problem: ${problem}\n`);
+    // Problems by kind (ids and numbers left out), then the first few as they were.
+    const kinds = new Map<string, number>();
+    for (const problem of ledger.problems) {
+      const kind = problem
+        .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '…')
+        .replace(/bench-\d+-\w+/g, 'bench-…')
+        .replace(/\d+/g, 'N')
+        .slice(0, 120);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]))
+      process.stderr.write(`problems: ${n} × ${kind}\n`);
+    for (const problem of ledger.problems.slice(0, 10)) process.stderr.write(`problem: ${problem}\n`);
     for (const failure of failedArrivals.slice(0, 5))
       process.stderr.write(`arrival failed: ${String(failure.reason)}\n`);
     const ok =
