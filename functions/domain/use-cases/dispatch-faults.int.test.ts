@@ -1,7 +1,7 @@
 /**
  * The ledger's promise under crashes (docs/dispatch-faults.md), against DynamoDB Local and the SQS
- * emulator: for each flow of the waiting line (escalate, assign, move on breach, transfer, grace
- * expiry, accept timeout) and each crash point in turn, the function dies right after its k-th call
+ * emulator: for each flow of the waiting line (escalate, escalate after `operator.request`, assign,
+ * move on breach, transfer, grace expiry, accept timeout) and each crash point in turn, the function dies right after its k-th call
  * that changes something (a DynamoDB write, an SQS send/receive/delete, a frame posted); then the
  * message that started it is delivered again, then the reconciler runs. Each case must end with the
  * conversation either assigned exactly once and announced, or waiting in exactly one queue with its
@@ -25,19 +25,26 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SessionCitizenDirectory, UseCaseAssignmentTickets } from '#adapters/assignment-tickets.ts';
+import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { DynamoSlaRecords } from '#adapters/dynamodb/sla-records.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
-import { randomIds, systemClock } from '#adapters/system.ts';
+import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { SqsTimerQueue } from '#adapters/timer-queue.ts';
-import type { EscalationEvent } from '#events/escalation.ts';
+import type { Caller } from '#events/authorizer-context.ts';
+import type { BotJob } from '#events/bot-job.ts';
+import { type EscalationEvent, escalationEventSchema } from '#events/escalation.ts';
 import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';
 import type { TimerMessage } from '#events/timers.ts';
+import { repoPath } from '../../../infra/paths.ts';
 import {
   type AssignmentFixture,
   assignmentAdapters,
@@ -52,14 +59,19 @@ import {
   TEST_ASSIGNMENT_SETTINGS,
   waitingConversation,
 } from '../../../test/support/assignment-fixtures.ts';
+import { createBot } from '../bot/index.ts';
 import type { Conversation } from '../conversations.ts';
+import { OpenConversationHints } from '../open-conversation-hints.ts';
 import { OPERATOR_QUEUES, type OperatorQueueName, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { admitEscalation } from './admit-escalation.ts';
+import { answerCitizenMessage } from './answer-citizen-message.ts';
 import { fireTimer } from './fire-timer.ts';
 import { moveConversation } from './move-conversation.ts';
 import { runLineTick } from './places-in-line.ts';
 import { type ReconcileDeps, type RepairKind, reconcile } from './reconcile.ts';
+import { requestOperator } from './request-operator.ts';
+import { sendCitizenMessage } from './send-citizen-message.ts';
 
 const env = (name: string) => process.env[name] as string;
 const dynamo = new DynamoDBClient({});
@@ -176,6 +188,27 @@ async function liveEntriesOf(fixture: AssignmentFixture, conversation: Conversat
     }
   }
   return found;
+}
+
+/** Every escalation published to the harness's queue since the last drain (received and deleted). */
+async function drainEscalations(h: Harness): Promise<EscalationEvent[]> {
+  const events: EscalationEvent[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: h.escalationQueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    if (Messages.length === 0) return events;
+    for (const message of Messages) {
+      events.push(escalationEventSchema.parse(JSON.parse(message.Body ?? '')));
+      await sqs.send(
+        new DeleteMessageCommand({ QueueUrl: h.escalationQueueUrl, ReceiptHandle: message.ReceiptHandle }),
+      );
+    }
+  }
 }
 
 interface Harness {
@@ -377,6 +410,8 @@ interface Flow<S> {
   expected(
     state: S,
   ): { state: 'operator'; operatorId?: string } | { state: 'queued'; queue: OperatorQueueName };
+  /** What the next function does with what the flow left (the escalation consumer): after the reconciler. */
+  thenNext?(h: Harness, state: S): Promise<void>;
   /** Further checks once settled. */
   alsoCheck?(h: Harness, state: S, context: string): Promise<void>;
 }
@@ -391,6 +426,7 @@ async function crashEverywhere<S>(h: Harness, flow: Flow<S>): Promise<string[]> 
   await flow.run(h, clean);
   const points = [...h.faults.trace];
   expect(points.length).toBeGreaterThan(0);
+  await flow.thenNext?.(h, clean);
   await expectSettled(h, conversationIdOf(clean), flow.expected(clean), 'clean run');
   for (let k = 1; k <= points.length; k++) {
     const state = await flow.prepare(h);
@@ -406,6 +442,7 @@ async function crashEverywhere<S>(h: Harness, flow: Flow<S>): Promise<string[]> 
     // Redelivery: the same message again, then the reconciler for what a retry cannot reach.
     await flow.run(h, state).catch(() => undefined);
     await reconcile(h.deps);
+    await flow.thenNext?.(h, state);
     await expectSettled(h, conversationIdOf(state), flow.expected(state), context);
     await flow.alsoCheck?.(h, state, context);
   }
@@ -504,6 +541,80 @@ describe('the waiting line under crashes: every flow, every crash point, then re
       expected: () => ({ state: 'operator' }),
     };
     crashPoints.assign = await crashEverywhere(h, flow);
+  });
+
+  it('escalate after operator.request: the bot worker’s turn that ends the intake queues the conversation and publishes its escalation; it ends waiting in its category queue with its SLA timer', async () => {
+    // `operator.request` itself publishes only when the intake has nothing to ask, and for a
+    // citizen's request it always asks the service first: the publish that follows it is this turn's.
+    const h = await harness();
+    const tables = {
+      sessionsTable: env('SESSIONS_TABLE'),
+      conversationsTable: h.fixture.conversationsTable,
+      messagesTable: env('MESSAGES_TABLE'),
+      idempotencyTable: h.fixture.idempotencyTable,
+    };
+    const knowledgeBase = loadKnowledgeBase(repoPath('layers/knowledge-base/kb'));
+    const bot = createBot(knowledgeBase);
+    const common = {
+      sessions: new DynamoSessionRepository(env('SESSIONS_TABLE')),
+      targets: new DynamoSessionTargetReader(tables),
+      conversations: h.deps.conversations,
+      messages: new DynamoMessageRepository(env('MESSAGES_TABLE')),
+      log: new DynamoConversationLog(tables),
+      connections: h.deps.connections,
+      notifier: h.notifier,
+      escalations: new SqsEscalationQueue(h.escalationQueueUrl),
+      ledger: assignmentAdapters(h.fixture).ledger,
+      clock: systemClock,
+      ids: randomIds,
+      sleeper: timerSleeper,
+      retentionDays: 1,
+    };
+    // The worker as it runs in BotWorker, its writes, publish, clear and posts crashed one by one.
+    const worker = {
+      ...common,
+      jobContext: new DynamoBotJobContextReader(tables),
+      log: h.faults.wrap('log', common.log, ['appendBotTurn']),
+      notifier: h.deps.notifier,
+      escalations: h.deps.escalations,
+      ledger: h.deps.ledger,
+      responder: bot,
+      dialogue: knowledgeBase.dialogue,
+    };
+    const flow: Flow<{ conversation: { conversationId: string }; job: BotJob }> = {
+      async prepare() {
+        // The citizen presses "operator" with a reason, then skips the rest of the intake.
+        const sessionId = randomUUID();
+        const caller: Caller = { principalId: sessionId, sessionId, role: 'guest', lang: 'ru' };
+        const asked = await requestOperator(
+          { ...common, speaker: bot, dialogue: knowledgeBase.dialogue },
+          { caller, connectionId: `conn-${sessionId}`, reason: 'не приходит код подтверждения на телефон' },
+        );
+        expect(asked.frame.state).toBe('bot');
+        const jobs: BotJob[] = [];
+        await sendCitizenMessage(
+          {
+            ...common,
+            hints: new OpenConversationHints(),
+            botJobs: { enqueue: async (job) => void jobs.push(job) },
+          },
+          { caller, clientMessageId: `skip-${sessionId}`, text: 'пропустить всё' },
+        );
+        const [job] = jobs;
+        if (!job) throw new Error('no bot job');
+        return { conversation: { conversationId: asked.frame.conversationId }, job };
+      },
+      run: (_, s) => answerCitizenMessage(worker, s.job),
+      async thenNext(_, s) {
+        // The escalation consumer admits what was published (nobody is online in this harness).
+        for (const event of await drainEscalations(h)) await admitEscalation(h.deps, event);
+        const stored = await h.deps.conversations.get(s.conversation.conversationId);
+        expect(stored?.escalation?.event.reason).toBe('citizen_request');
+      },
+      // No topic recognised before the button: `general` (`requestCategory`).
+      expected: () => ({ state: 'queued', queue: 'general' }),
+    };
+    crashPoints.request = await crashEverywhere(h, flow);
   });
 
   it('breach: the SLA timer finds a conversation nobody took; it ends waiting at the head of its queue with its copy in the senior queue, and the breach counts once', async () => {
