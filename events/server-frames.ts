@@ -21,6 +21,7 @@ import type {
   QueueEmptyFrame,
   QueueStatsFrame,
 } from './operator-frames.ts';
+import type { ConnectionClosedFrame, SessionEndedFrame } from './session-frames.ts';
 import type {
   FeedbackAckFrame,
   FeedbackRequestFrame,
@@ -141,7 +142,9 @@ export type ServerFrame =
   | HistoryFrame
   | SuggestionsFrame
   | ErrorFrame
-  | ConversationUpdatedFrame;
+  | ConversationUpdatedFrame
+  | SessionEndedFrame
+  | ConnectionClosedFrame;
 
 /** A frame a route answers with, before the transport adds the echoed `requestId`. */
 export type RouteAnswer = Exclude<ServerFrame, MessageFrame>;

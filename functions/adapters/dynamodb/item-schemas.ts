@@ -29,6 +29,8 @@ export const sessionItem: z.ZodType<Session> = z.object({
   citizenId: z.string().optional(),
   maskedPhone: z.string().optional(),
   openConversationId: z.string().optional(),
+  verifiedConnectionId: z.string().optional(),
+  endedAt: z.string().optional(),
   createdAt: z.string(),
   expiresAt,
 });
