@@ -288,7 +288,11 @@ describe('least privilege on the tables', () => {
       'auth-request-code',
       { VerificationCodes: 'readWrite', Sessions: 'readWrite', Idempotency: 'readWrite' },
     ],
-    ['auth-verify-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite', Conversations: 'write' }],
+    [
+      'auth-verify-code',
+      // Tickets: the portal tickets filed under the proven contact become the citizen's (index byContact).
+      { VerificationCodes: 'readWrite', Sessions: 'readWrite', Conversations: 'write', Tickets: 'readWrite' },
+    ],
     ['escalation-consumer', ASSIGNING_TABLES],
     ['timer-consumer', ASSIGNING_TABLES],
     ['operator-status', ASSIGNING_TABLES],
