@@ -81,6 +81,8 @@ export interface HistoryFrame {
   conversationId: string;
   messages: ChatMessage[];
   hasMore: boolean;
+  /** With `hasMore`: send `history.get` again with this as `cursor` for the next page (extension). */
+  nextCursor?: string;
 }
 
 /** Up to 3 intents for the prefix of a `suggest` frame; empty when the prefix says nothing yet. */

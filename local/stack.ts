@@ -235,6 +235,7 @@ function localOnlyEnvironment(host: string, httpPort: number): Record<string, st
     AUTH_HMAC_KEY: randomBytes(32).toString('base64url'),
     AUTH_CODE_KEY: randomBytes(32).toString('base64url'),
     RESUME_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),
+    CURSOR_KEY: randomBytes(32).toString('base64url'),
   };
 }
 

@@ -108,6 +108,8 @@ const TABLES = {
       { indexName: 'bySession', partitionKey: string('sessionId'), sortKey: string('createdAt') },
       // Staff's `ticket.list` by status (portal tickets reach no operator through a conversation).
       { indexName: 'byStatus', partitionKey: string('status'), sortKey: string('createdAt') },
+      // Sparse: `contactId` is set only on a portal ticket whose contact nobody proved yet (claimed at `auth.verifyCode`).
+      { indexName: 'byContact', partitionKey: string('contactId'), sortKey: string('createdAt') },
     ],
     retain: true,
     // TicketNotices tells an offline citizen about a status change: it compares the two images.

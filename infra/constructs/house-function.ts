@@ -139,7 +139,11 @@ export type QueueEnvName =
   | `OPERATOR_QUEUE_URL_${Uppercase<OperatorQueueName>}`;
 
 /** Environment variables that carry the id (ARN) of a Secrets Manager secret the function reads. */
-export type SecretEnvName = 'AUTH_HMAC_SECRET_ID' | 'AUTH_CODE_SECRET_ID' | 'RESUME_TOKEN_SECRET_ID';
+export type SecretEnvName =
+  | 'AUTH_HMAC_SECRET_ID'
+  | 'AUTH_CODE_SECRET_ID'
+  | 'RESUME_TOKEN_SECRET_ID'
+  | 'CURSOR_SECRET_ID';
 
 /** Which out-of-band channels a function sends on (`functions/adapters/notifier.ts`). */
 export interface NotifierChannels {

@@ -52,6 +52,7 @@ describe('the data model of docs/architecture.md', () => {
         index('byCitizen', 'citizenId', 'createdAt'),
         index('bySession', 'sessionId', 'createdAt'),
         index('byStatus', 'status', 'createdAt'),
+        index('byContact', 'contactId', 'createdAt'),
       ],
     ],
     ['NotesTable', [hash('conversationId'), range('noteKey')], undefined],

@@ -289,7 +289,8 @@ describe('least privilege on the tables', () => {
       'auth-request-code',
       { VerificationCodes: 'readWrite', Sessions: 'readWrite', Idempotency: 'readWrite' },
     ],
-    // It closes the session's other connections once it is identified (forgets them first).
+    // It closes the session's other connections once it is identified (forgets them first); the
+    // portal tickets filed under the proven contact become the citizen's (index byContact).
     [
       'auth-verify-code',
       {
@@ -297,6 +298,7 @@ describe('least privilege on the tables', () => {
         Sessions: 'readWrite',
         Conversations: 'write',
         Connections: 'readWrite',
+        Tickets: 'readWrite',
       },
     ],
     // Signing out: the session ended, the devices registered in it forgotten, its connections closed.

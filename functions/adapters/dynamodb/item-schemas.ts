@@ -164,6 +164,7 @@ export const ticketItem: z.ZodType<Ticket> = z.object({
   conversationId: z.string().optional(),
   sessionId: z.string().optional(),
   citizenId: z.string().optional(),
+  contactId: z.string().optional(),
   lang: langSchema,
   intake: intakeSchema.optional(),
   intent: z.string().optional(),
