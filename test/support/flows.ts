@@ -44,6 +44,7 @@ export const BOT_QUESTIONS = 6;
 /** Operator replies, each answered by the citizen, in an escalated conversation. */
 export const DESK_EXCHANGES = 3;
 const QUIET_MS = 1500;
+const CLOSE_GRACE_MS = 500;
 const FLOW_TIMEOUT_MS = 30_000;
 /** The timers of an escalation (SLA, accept, first reply), shortened so a flow can wait for them. */
 const TIMER_SECONDS = 15;
@@ -189,6 +190,8 @@ class FlowCounter {
   }
 
   async finish(): Promise<FlowFigures> {
+    // A closed connection's `$disconnect` is invoked after the close: give it time to begin.
+    await delay(CLOSE_GRACE_MS);
     const report = await this.quiet();
     this.counting = false;
     return figuresOf(report, this.frames);
