@@ -32,8 +32,7 @@ import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
 import { fillOperator, offerBreached, offerQueue } from './assign-conversations.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
 import { checkFirstReply, giveBackUnaccepted } from './miss-assignment.ts';
-import { moveConversation } from './move-conversation.ts';
-import { announceQueues, type LineTickOutcome, runLineTick, tellWaitingCitizen } from './places-in-line.ts';
+import { announceQueues, type LineTickOutcome, runLineTick } from './places-in-line.ts';
 import { requeueHeld } from './requeue-held.ts';
 import { endLapsedLease } from './watch-presence.ts';
 
