@@ -14,8 +14,7 @@
  * (its batches as they fell), then each counted flow of test/support/flows.ts driven alone — a bot
  * turn, a bot conversation, an escalated conversation, an operator reply, a citizen message to an
  * operator — the figures test/budgets.ts holds and `npm run cost` prices. A stack given by
- * BENCH_WS_URL is counted only if it was started with `LOCAL_COUNT_AWS_CALLS=true` (BENCH_HTTP_URL
- * then names its HTTP side).
+ * BENCH_WS_URL is not counted.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -38,7 +37,6 @@ const settings = z
     BENCH_WARMUP: z.coerce.number().int().min(0).default(3),
     BENCH_THINK_MS: z.coerce.number().min(0).default(1000),
     BENCH_WS_URL: z.string().optional(),
-    BENCH_HTTP_URL: z.string().optional(),
   })
   .parse(process.env);
 
@@ -152,7 +150,7 @@ async function main() {
     ? undefined
     : await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR', ...COUNTING_STACK_ENV } });
   const wsUrl = settings.BENCH_WS_URL ?? stack?.wsUrl ?? '';
-  const httpUrl = settings.BENCH_HTTP_URL ?? stack?.httpUrl;
+  const httpUrl = stack?.httpUrl;
   try {
     const counting = await resetCounts(httpUrl);
     const started = performance.now();
@@ -192,9 +190,9 @@ async function main() {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     ];
-    if (counting && httpUrl) {
-      const load = (await (await fetch(`${httpUrl}/local/aws-calls`)).json()) as AwsCallsReport;
-      const flows = await measureFlows({ httpUrl, wsUrl });
+    if (counting && stack) {
+      const load = (await (await fetch(`${stack.httpUrl}/local/aws-calls`)).json()) as AwsCallsReport;
+      const flows = await measureFlows(stack);
       lines.push(
         '',
         'AWS requests, counted (local/aws-calls.ts): the load above per citizen message (with its history reads), then each flow alone (test/support/flows.ts, the figures of test/budgets.ts):',

@@ -35,7 +35,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const CEILINGS_ONLY: ReadonlySet<keyof FlowBudget> = new Set(['dynamodbReads', 'dynamodbReadUnits']);
+const CEILINGS_ONLY: ReadonlySet<keyof FlowBudget> = new Set([
+  'dynamodbReads',
+  'dynamodbReadUnits',
+  'storedBytes',
+]);
 
 describe.each(FLOW_NAMES)('the request budget of %s', (flow) => {
   it('is not exceeded', () => {

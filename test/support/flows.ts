@@ -28,6 +28,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
 import type { AwsCallsReport, Tally } from '../../local/aws-calls.ts';
 import { createAndSignIn } from './operator-sign-in.ts';
+import { StoredBytes } from './stored-bytes.ts';
 import { ChatClient, type Frame } from './ws-client.ts';
 
 export const FLOW_NAMES = [
@@ -102,6 +103,11 @@ export interface FlowFigures {
   notifications: number;
   /** `Service:Operation → calls`, every function and the event source mappings, streams included. */
   operations: Record<string, number>;
+  /**
+   * What a whole conversation keeps in DynamoDB at its end, in billed bytes (test/support/stored-bytes.ts):
+   * messages, conversation, session, ticket, with their index copies; 0 for the other flows.
+   */
+  storedBytes: number;
 }
 
 const DYNAMODB_READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
@@ -124,6 +130,8 @@ const reportSchema = z.object({
 export interface CountingStack {
   httpUrl: string;
   wsUrl: string;
+  /** Its functions' environment (DynamoDB endpoint, table names): to weigh what conversations keep. */
+  functionEnv: Record<string, string>;
 }
 
 /** Sums a flow's counts into {@link FlowFigures}. */
@@ -137,6 +145,7 @@ export function figuresOf(report: AwsCallsReport, websocketMessages: number): Fl
     websocketMessages,
     notifications: 0,
     operations: {},
+    storedBytes: 0,
   };
   for (const ops of Object.values(report.calls)) {
     for (const [name, tally] of Object.entries(ops) as [string, Tally][]) {
@@ -236,16 +245,17 @@ async function say(client: ChatClient, text: string): Promise<void> {
   if (ack.type !== 'message.ack') throw new Error(`message.send answered ${JSON.stringify(ack)}`);
 }
 
-async function citizen(counter: FlowCounter, wsUrl: string): Promise<ChatClient> {
+async function citizen(counter: FlowCounter, wsUrl: string): Promise<ChatClient & { sessionId: string }> {
   const client = counter.watch(await ChatClient.connect(wsUrl, { lang: 'ru' }));
   const welcome = await client.request({ action: 'hello' });
   if (welcome.type !== 'welcome') throw new Error(`hello answered ${JSON.stringify(welcome)}`);
-  return client;
+  return Object.assign(client, { sessionId: String(welcome.sessionId) });
 }
 
 /** Drives every flow of {@link FLOW_NAMES} once on `stack`, one after the other, and counts each. */
 export async function measureFlows(stack: CountingStack): Promise<Record<FlowName, FlowFigures>> {
   const counter = new FlowCounter(stack);
+  const stored = new StoredBytes(stack.functionEnv);
   const signed = await createAndSignIn(stack.httpUrl, `flows-${randomUUID().slice(0, 8)}`, ['operator']);
   const operator = counter.watch(
     await ChatClient.connect(stack.wsUrl, { token: signed.idToken, lang: 'ru' }),
@@ -264,12 +274,16 @@ export async function measureFlows(stack: CountingStack): Promise<Record<FlowNam
     // A whole conversation with the bot.
     await counter.start();
     const botOnly = await citizen(counter, stack.wsUrl);
+    let botConversationId = '';
     for (const question of QUESTIONS.slice(0, BOT_QUESTIONS)) {
-      await ask(botOnly, question, isBotAnswer);
+      botConversationId = String((await ask(botOnly, question, isBotAnswer)).ack.conversationId);
       await counter.settle();
     }
     await botOnly.close();
-    const botConversation = await counter.finish();
+    const botConversation = {
+      ...(await counter.finish()),
+      storedBytes: await stored.ofConversation(botConversationId, botOnly.sessionId),
+    };
 
     // One more turn in a conversation already with the bot.
     const regular = await citizen(counter, stack.wsUrl);
@@ -343,7 +357,10 @@ export async function measureFlows(stack: CountingStack): Promise<Record<FlowNam
     await escalating.close();
     // The SLA, accept and first-reply timers fire (and find nothing to do) within the flow.
     await delay(Math.max(0, timersDue - Date.now()));
-    const escalatedConversation = await counter.finish();
+    const escalatedConversation = {
+      ...(await counter.finish()),
+      storedBytes: await stored.ofConversation(conversationId, escalating.sessionId, ticketId),
+    };
 
     // One operator reply, and one citizen message to the operator, in a conversation held.
     const held = await citizen(counter, stack.wsUrl);
@@ -388,5 +405,6 @@ export async function measureFlows(stack: CountingStack): Promise<Record<FlowNam
     return { botTurn, botConversation, escalatedConversation, operatorReply, citizenToOperator };
   } finally {
     await Promise.allSettled(opened.map((c) => c.close()));
+    stored.destroy();
   }
 }
