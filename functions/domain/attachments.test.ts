@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../test/support/chat-errors.ts';
 import { judgeUpload, requireAttachableFile } from './attachments.ts';
-import type { ChatError } from './errors.ts';
 
 const declared = { contentType: 'image/png' as const, size: 1000 };
 
@@ -32,16 +32,10 @@ describe('the verdict on an upload', () => {
 
 describe('what attachment.create accepts', () => {
   it('refuses a type other than PDF, JPEG or PNG (BAD_REQUEST) and over 10 MB (PAYLOAD_TOO_LARGE)', () => {
-    const codeOf = (run: () => unknown) => {
-      try {
-        run();
-        return undefined;
-      } catch (error) {
-        return (error as ChatError).code;
-      }
-    };
-    expect(codeOf(() => requireAttachableFile('image/gif', 10))).toBe('BAD_REQUEST');
-    expect(codeOf(() => requireAttachableFile('image/png', 10 * 1024 * 1024 + 1))).toBe('PAYLOAD_TOO_LARGE');
+    expect(thrownBy(() => requireAttachableFile('image/gif', 10)).code).toBe('BAD_REQUEST');
+    expect(thrownBy(() => requireAttachableFile('image/png', 10 * 1024 * 1024 + 1)).code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
     expect(requireAttachableFile('application/pdf', 10 * 1024 * 1024)).toBe('application/pdf');
   });
 });
