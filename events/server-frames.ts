@@ -3,6 +3,12 @@
  * the wire: a repeated `message.send` must answer a byte-identical ack.
  */
 
+import type {
+  AttachmentDownloadFrame,
+  AttachmentReadyFrame,
+  AttachmentRejectedFrame,
+  AttachmentUploadFrame,
+} from './attachments.ts';
 import type { ChatMessage, Suggestion } from './chat-message.ts';
 import type {
   CannedFrame,
@@ -120,6 +126,10 @@ export interface ConversationUpdatedFrame {
 }
 
 export type ServerFrame =
+  | AttachmentUploadFrame
+  | AttachmentDownloadFrame
+  | AttachmentReadyFrame
+  | AttachmentRejectedFrame
   | OperatorStateFrame
   | ConversationAssignedFrame
   | ConversationAcceptedFrame

@@ -159,6 +159,13 @@ const TABLES = {
     indexes: [],
     retain: false,
   },
+  // Citizens' attachments (`attachment.create`): pending → ready/rejected, with the key of their
+  // bytes in the attachments bucket. Kept with the messages that name them (TTL: message retention).
+  AttachmentsTable: {
+    partitionKey: string('attachmentId'),
+    indexes: [],
+    retain: true,
+  },
   // One item per operator: status, skills, capacity and the conversations they hold (dispatch).
   OperatorsTable: {
     partitionKey: string('operatorId'),
@@ -201,6 +208,7 @@ export class ChatTables extends Construct {
   readonly pushDevices: Table;
   readonly verificationCodes: Table;
   readonly sla: Table;
+  readonly attachments: Table;
 
   constructor(scope: Construct, id: string, props: ChatTablesProps) {
     super(scope, id);
@@ -241,6 +249,7 @@ export class ChatTables extends Construct {
     this.pushDevices = table('PushDevicesTable');
     this.verificationCodes = table('VerificationCodesTable');
     this.sla = table('SlaTable');
+    this.attachments = table('AttachmentsTable');
   }
 
   /** Every table, for alarms and dashboards. */
@@ -257,6 +266,7 @@ export class ChatTables extends Construct {
       this.notes,
       this.pushDevices,
       this.sla,
+      this.attachments,
     ];
   }
 }
