@@ -3,6 +3,12 @@
  * the wire: a repeated `message.send` must answer a byte-identical ack.
  */
 
+import type {
+  AttachmentDownloadFrame,
+  AttachmentReadyFrame,
+  AttachmentRejectedFrame,
+  AttachmentUploadFrame,
+} from './attachments.ts';
 import type { ChatMessage, Suggestion } from './chat-message.ts';
 import type {
   CannedFrame,
@@ -81,6 +87,8 @@ export interface HistoryFrame {
   conversationId: string;
   messages: ChatMessage[];
   hasMore: boolean;
+  /** With `hasMore`: send `history.get` again with this as `cursor` for the next page (extension). */
+  nextCursor?: string;
 }
 
 /** Up to 3 intents for the prefix of a `suggest` frame; empty when the prefix says nothing yet. */
@@ -118,6 +126,10 @@ export interface ConversationUpdatedFrame {
 }
 
 export type ServerFrame =
+  | AttachmentUploadFrame
+  | AttachmentDownloadFrame
+  | AttachmentReadyFrame
+  | AttachmentRejectedFrame
   | OperatorStateFrame
   | ConversationAssignedFrame
   | ConversationAcceptedFrame

@@ -64,7 +64,7 @@ const EXPECTED: Record<(typeof PROTOCOL_ACTIONS)[number], Row> = {
   'auth.verifyCode': CITIZEN_ONLY,
   'ticket.get': ['UNAUTHORIZED', 'admit', 'admit', 'admit'],
   'ticket.list': ['UNAUTHORIZED', 'admit', 'admit', 'admit'],
-  'attachment.create': SHARED,
+  'attachment.create': CITIZEN_ONLY,
   'attachment.url': SHARED,
   'feedback.submit': CITIZEN_ONLY,
   'push.register': VERIFIED_ONLY,

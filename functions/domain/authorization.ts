@@ -53,8 +53,9 @@ const AUTHORIZATION_POLICY = {
   // A citizen lists their own tickets; staff list tickets by status (the portal's form opens
   // tickets no conversation brings to an operator).
   'ticket.list': row(['citizen', 'operator', 'senior'], true),
-  // Shared: a guest may attach a file to its conversation, an operator to a reply.
-  'attachment.create': row(EVERYONE, true),
+  // A citizen (or guest) attaches a file to their own conversation; operators do not upload (yet).
+  'attachment.create': row(CITIZEN_SIDE),
+  // Shared: the conversation's citizen and its assigned operator open its attachments.
   'attachment.url': row(EVERYONE, true),
   // A guest's conversation may have had a ticket too: its feedback is by session ownership.
   'feedback.submit': row(CITIZEN_SIDE, true),

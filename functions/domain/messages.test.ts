@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChatError } from './errors.ts';
+import { thrownBy } from '../../test/support/chat-errors.ts';
 import { MAX_TEXT_LENGTH, normalizeMessageText, type StoredMessage, toChatMessage } from './messages.ts';
-
-function thrownBy(act: () => unknown): ChatError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ChatError) return error;
-    throw error;
-  }
-  throw new Error('expected a ChatError');
-}
 
 describe('message text', () => {
   it('trims the spaces and line breaks around the text', () => {

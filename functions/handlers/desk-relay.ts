@@ -11,49 +11,26 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
-import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
-import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { messageItem } from '#adapters/dynamodb/item-schemas.ts';
-import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
-import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
-import { outOfBandNotifier } from '#adapters/notifier.ts';
-import { NotifierPushSender } from '#adapters/push-endpoints.ts';
-import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
-import { NOTICE_KEY_TTL_SECONDS } from '#domain/retention.ts';
+import { offlineNoticeWiring } from '#adapters/offline-notice-wiring.ts';
 import type { RelayOutcome } from '#domain/use-cases/relay-citizen-message.ts';
 import { relayDeskMessage } from '#domain/use-cases/relay-desk-message.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 import { streamHandler } from '#shared/stream-handler.ts';
 
-const outOfBand = outOfBandNotifier({
-  localOutboxUrl: config.localOutboxUrl,
-  emailFrom: config.authEmailFrom,
-});
+const { deps: noticeDeps, notices } = offlineNoticeWiring();
 const deps = {
+  ...noticeDeps,
   conversations: new DynamoConversationRepository(config.conversationsTable),
-  connections: new DynamoConnectionRepository(config.connectionsTable),
   sessions: new DynamoSessionRepository(config.sessionsTable),
   notifier: new ApiGatewayConnectionNotifier({
     endpoint: config.wsConnectionsEndpoint,
     timeoutMs: config.postTimeoutMs,
   }),
-  devices: new DynamoPushDeviceRepository(config.pushDevicesTable),
-  outOfBand,
-  pushes: new NotifierPushSender(outOfBand),
-  smsContacts: new DynamoSmsContactReader(config.sessionsTable),
-  citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
 };
-// Each notice once (docs/architecture.md, "Notifications"), remembered longer than the stream keeps
-// the record that could replay it.
-const notices = new DynamoOncePerKey({
-  tableName: config.idempotencyTable,
-  keyPrefix: 'notice',
-  expiresAfterSeconds: NOTICE_KEY_TTL_SECONDS,
-  waitForLease: true,
-});
 
 async function relay(record: DynamoDBRecord, context: Context): Promise<void> {
   const image = record.dynamodb?.NewImage;

@@ -8,40 +8,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
-import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
-import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
-import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
-import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
-import { outOfBandNotifier } from '#adapters/notifier.ts';
-import { NotifierPushSender } from '#adapters/push-endpoints.ts';
-import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
-import { NOTICE_KEY_TTL_SECONDS } from '#domain/retention.ts';
+import { offlineNoticeWiring } from '#adapters/offline-notice-wiring.ts';
 import { noticeTicketUpdate } from '#domain/use-cases/notice-ticket-update.ts';
 import { ticketNoticeImageSchema } from '#events/desk-stream-records.ts';
-import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 import { streamHandler } from '#shared/stream-handler.ts';
 
-const outOfBand = outOfBandNotifier({
-  localOutboxUrl: config.localOutboxUrl,
-  emailFrom: config.authEmailFrom,
-});
-const deps = {
-  connections: new DynamoConnectionRepository(config.connectionsTable),
-  devices: new DynamoPushDeviceRepository(config.pushDevicesTable),
-  outOfBand,
-  pushes: new NotifierPushSender(outOfBand),
-  smsContacts: new DynamoSmsContactReader(config.sessionsTable),
-  citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
-};
-// Each notice once (docs/architecture.md, "Notifications"), remembered longer than the stream keeps
-// the record that could replay it.
-const notices = new DynamoOncePerKey({
-  tableName: config.idempotencyTable,
-  keyPrefix: 'notice',
-  expiresAfterSeconds: NOTICE_KEY_TTL_SECONDS,
-  waitForLease: true,
-});
+const { deps, notices } = offlineNoticeWiring();
 
 async function notify(record: DynamoDBRecord, context: Context): Promise<void> {
   const { NewImage, OldImage } = record.dynamodb ?? {};

@@ -35,6 +35,11 @@ export class IdentificationKeys extends Construct {
   readonly codeKey: Secret;
   /** HS256 key of resume tokens (`RESUME_TOKEN_SECRET_ID`). */
   readonly resumeTokenKey: Secret;
+  /**
+   * HMAC key of paging cursors (`CURSOR_SECRET_ID`: `ticket.list`, `history.get`), so the routes
+   * that page hold no key that signs a token or hashes an identity.
+   */
+  readonly cursorKey: Secret;
 
   constructor(scope: Construct, id: string, props: IdentificationKeysProps) {
     super(scope, id);
@@ -65,6 +70,12 @@ export class IdentificationKeys extends Construct {
       'Support chat: HS256 signing key of resume tokens',
       'Rotation signs every citizen out (tokens live 24 h); it is a manual, announced operation ' +
         '(docs/runbooks.md, "Rotating the resume-token key"), not a schedule.',
+    );
+    this.cursorKey = key(
+      'CursorKey',
+      'Support chat: HMAC key of paging cursors',
+      'Rotating it only turns the paging cursors handed out (valid a day) into BAD_REQUEST: a client starts ' +
+        'again from the newest page. Nothing stored depends on it, so no schedule is needed.',
     );
   }
 }
@@ -117,6 +128,8 @@ export class Identification extends Construct {
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'write')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+      // The portal tickets filed under the proven contact (index byContact) become the citizen's.
+      .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
       .useSecret('AUTH_CODE_SECRET_ID', keys.codeKey)
       .useSecret('RESUME_TOKEN_SECRET_ID', keys.resumeTokenKey)
       .useConnectionsApi(realtime.api, realtime.stage, { close: true });

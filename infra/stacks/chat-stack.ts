@@ -7,6 +7,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Assignment } from '../constructs/assignment.ts';
+import { AttachmentChecks } from '../constructs/attachment-checks.ts';
 import { BotOutbox, BotWorker } from '../constructs/bot.ts';
 import { Desk } from '../constructs/desk.ts';
 import type { FunctionSettings, HouseFunction } from '../constructs/house-function.ts';
@@ -67,6 +68,7 @@ export class ChatStack extends Stack {
   readonly tickets: Tickets;
   readonly desk: Desk;
   readonly assignment: Assignment;
+  readonly attachments: AttachmentChecks;
   readonly botQueues: BotQueues;
   readonly escalationQueues: EscalationQueues;
   readonly assignmentQueues: AssignmentQueues;
@@ -114,6 +116,7 @@ export class ChatStack extends Stack {
       throttlingBurstLimit,
       configureAccountLogsRole: configureApiGatewayAccountLogsRole,
       allowedOrigins: [...portalOrigins, ...(webOrigin === undefined ? [] : [webOrigin])],
+      cursorKey: data.identificationKeys.cursorKey,
     });
     // Operators sign in to Cognito; the $connect authorizer verifies their ID tokens.
     data.operatorPool.verifiedBy(this.realtime.authorizer);
@@ -142,6 +145,7 @@ export class ChatStack extends Stack {
       realtime: this.realtime,
       assignmentQueues: this.assignmentQueues,
       citizenIdKey: data.identificationKeys.hmacKey,
+      cursorKey: data.identificationKeys.cursorKey,
       portalOrigins,
       feedbackRateLimit,
       feedbackBurstLimit,
@@ -163,6 +167,14 @@ export class ChatStack extends Stack {
       assignmentQueues: this.assignmentQueues,
       realtime: this.realtime,
       reconcileEvery: Duration.minutes(reconcileMinutes ?? 1),
+    });
+
+    // Attachments: presigned uploads and downloads, and the check of every upload.
+    this.attachments = new AttachmentChecks(this, 'Attachments', {
+      settings,
+      tables,
+      realtime: this.realtime,
+      store: data.attachments,
     });
 
     // Every frame of an operator is checked against the pool (removal, disablement, demotion).
@@ -189,6 +201,7 @@ export class ChatStack extends Stack {
       this.outbox.function,
       this.tickets.portalFeedback,
       ...this.desk.functions,
+      this.attachments.check,
     ];
   }
 
@@ -201,6 +214,7 @@ export class ChatStack extends Stack {
         this.escalationQueues.deadLetterQueue,
         ...this.assignmentQueues.deadLetterQueues(),
         this.desk.failureQueue,
+        this.attachments.deadLetterQueue,
       ],
       botQueue: this.botQueues.queue,
       escalationQueue: this.escalationQueues.queue,

@@ -47,6 +47,8 @@ export class SupportChatElement extends HTMLElement {
   private token: string | null = null;
   private refusals = 0;
   private verified = false;
+  /** The `nextCursor` of the last page of "My requests" shown: "Show more" asks for the page after it. */
+  private requestsCursor: string | undefined;
   private view: View = 'chat';
   private state: ConversationUpdatedFrame | undefined;
   private flushing = false;
@@ -95,6 +97,7 @@ export class SupportChatElement extends HTMLElement {
         this.renderFeedback();
         this.root.querySelector<HTMLInputElement>('input[name="rating"]')?.focus();
       },
+      () => void this.loadMoreRequests(),
     );
   }
 
@@ -441,12 +444,31 @@ export class SupportChatElement extends HTMLElement {
   }
 
   private async loadRequests(): Promise<void> {
+    this.requestsCursor = undefined;
     if (!this.verified) return this.requests.show([]);
     try {
       const answer = await this.ask({ action: 'ticket.list' });
-      if (answer.type === 'tickets') this.requests.show((answer as TicketsFrame).items);
+      if (answer.type !== 'tickets') return;
+      const page = answer as TicketsFrame;
+      this.requestsCursor = page.nextCursor;
+      this.requests.show(page.items, page.nextCursor !== undefined);
     } catch {
       // shown again after the reconnect
+    }
+  }
+
+  /** "Show more": the page after the last one shown. */
+  private async loadMoreRequests(): Promise<void> {
+    const cursor = this.requestsCursor;
+    if (cursor === undefined) return;
+    try {
+      const answer = await this.ask({ action: 'ticket.list', cursor });
+      if (answer.type !== 'tickets') return;
+      const page = answer as TicketsFrame;
+      this.requestsCursor = page.nextCursor;
+      this.requests.append(page.items, page.nextCursor !== undefined);
+    } catch {
+      // the button stays: the citizen may ask again
     }
   }
 

@@ -13,6 +13,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { SendWindow, VerificationRecord } from '#domain/identification.ts';
 import type {
+  CodeRequestSave,
   IdentificationRepository,
   SessionIdentity,
   VerificationCompletion,
@@ -143,16 +144,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
     };
   }
 
-  async saveCodeRequest(input: {
-    record: VerificationRecord;
-    recordVersion: number;
-    recordExpiresAt: number;
-    sessionId: string;
-    codeSends: SendWindow;
-    identityVersion: number;
-    smsPhone: string | undefined;
-    maskedPhone: string | undefined;
-  }): Promise<'saved' | 'conflict'> {
+  async saveCodeRequest(input: CodeRequestSave): Promise<'saved' | 'conflict'> {
     const identityMatches =
       input.identityVersion === 0
         ? 'attribute_not_exists(identityVersion)'

@@ -2,6 +2,7 @@
  * The ports of delivery over the WebSocket: pushing frames to a connection (`@connections`) and
  * throttling relays such as typing indicators.
  */
+import type { AttachmentReadyFrame, AttachmentRejectedFrame } from '#events/attachments.ts';
 import type { TypingEventFrame } from '#events/desk-frames.ts';
 import type {
   ConversationAssignedFrame,
@@ -16,6 +17,8 @@ export type DeliveryOutcome = 'delivered' | 'gone' | 'failed';
 
 /** Frames pushed to a connection, outside any request/response. */
 export type PushedFrame =
+  | AttachmentReadyFrame
+  | AttachmentRejectedFrame
   | MessageFrame
   | ConversationUpdatedFrame
   | TypingEventFrame

@@ -26,6 +26,20 @@ export interface VersionedRecord {
   version: number;
 }
 
+/** What `saveCodeRequest` writes: the destination's record and the session's side, each under its version. */
+export interface CodeRequestSave {
+  record: VerificationRecord;
+  recordVersion: number;
+  recordExpiresAt: number;
+  sessionId: string;
+  codeSends: SendWindow;
+  identityVersion: number;
+  /** The phone to keep for status SMS once verified (opted in); absent: none is kept. */
+  smsPhone: string | undefined;
+  /** The masked phone of an SMS request, for operators once verified. */
+  maskedPhone: string | undefined;
+}
+
 /** VerificationCodesTable and the identification fields of sessions (`identification.ts`). */
 export interface IdentificationRepository {
   getRecord(destinationKey: string): Promise<VersionedRecord>;
@@ -34,18 +48,7 @@ export interface IdentificationRepository {
    * A code was decided: the destination's record and the session's sends and pending destination,
    * in one transaction, each under its version. `conflict`: another writer came first.
    */
-  saveCodeRequest(input: {
-    record: VerificationRecord;
-    recordVersion: number;
-    recordExpiresAt: number;
-    sessionId: string;
-    codeSends: SendWindow;
-    identityVersion: number;
-    /** The phone to keep for status SMS once verified (opted in); absent: none is kept. */
-    smsPhone: string | undefined;
-    /** The masked phone of an SMS request, for operators once verified. */
-    maskedPhone: string | undefined;
-  }): Promise<'saved' | 'conflict'>;
+  saveCodeRequest(input: CodeRequestSave): Promise<'saved' | 'conflict'>;
   /** A wrong code was counted (or locked the destination), under the record's version. */
   saveAttempt(record: VerificationRecord, version: number, expiresAt: number): Promise<'saved' | 'conflict'>;
   /**

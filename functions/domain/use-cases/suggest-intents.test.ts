@@ -1,23 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { thrownBy } from '../../../test/support/chat-errors.ts';
 import { createBot } from '../bot/index.ts';
-import { ChatError } from '../errors.ts';
 import { MAX_SUGGEST_PREFIX_LENGTH, suggestIntents } from './suggest-intents.ts';
 
 // Prepare (shared): the shipped knowledge base, as the Suggest function loads it.
 const kb = loadKnowledgeBase(join(import.meta.dirname, '..', '..', '..', 'layers', 'knowledge-base', 'kb'));
 const deps = { bot: createBot(kb) };
-
-function thrownBy(act: () => unknown): ChatError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ChatError) return error;
-    throw error;
-  }
-  throw new Error('expected a ChatError');
-}
 
 describe('suggestions while the citizen types', () => {
   it('offers at most 3 intents, the password reset first, for «забыл па»', () => {
