@@ -95,6 +95,18 @@ export class AttachmentChecks extends Construct {
       },
       targets: [new SqsQueue(this.queue)],
     });
+    // The scan finished (its tag is on): the check runs now instead of on the first event's retry.
+    new Rule(this, 'UploadScanned', {
+      description: 'GuardDuty Malware Protection scan results of attachments',
+      eventPattern: {
+        source: ['aws.guardduty'],
+        detailType: ['GuardDuty Malware Protection Object Scan Result'],
+        detail: {
+          s3ObjectDetails: { bucketName: [store.bucket.bucketName], objectKey: [{ prefix: 'attachments/' }] },
+        },
+      },
+      targets: [new SqsQueue(this.queue)],
+    });
 
     const check = fn(
       'AttachmentCheck',

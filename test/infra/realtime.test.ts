@@ -55,6 +55,8 @@ describe('the WebSocket API', () => {
         '$connect',
         '$default',
         '$disconnect',
+        'attachment.create',
+        'attachment.url',
         'hello',
         'history.get',
         'message.send',
