@@ -71,6 +71,8 @@ export class AttachmentChecks extends Construct {
       .useAttachmentBucket(store.bucket, store.key, 'download');
     realtime.addRoute('attachment.create', create);
     realtime.addRoute('attachment.url', url);
+    // The same request under the name the attachments issue gives it (docs/protocol.md).
+    realtime.addRoute('attachment.get', url);
 
     this.deadLetterQueue = new Queue(this, 'AttachmentCheckDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -91,6 +93,18 @@ export class AttachmentChecks extends Construct {
         detail: {
           bucket: { name: [store.bucket.bucketName] },
           object: { key: [{ prefix: 'attachments/' }] },
+        },
+      },
+      targets: [new SqsQueue(this.queue)],
+    });
+    // The scan finished (its tag is on): the check runs now instead of on the first event's retry.
+    new Rule(this, 'UploadScanned', {
+      description: 'GuardDuty Malware Protection scan results of attachments',
+      eventPattern: {
+        source: ['aws.guardduty'],
+        detailType: ['GuardDuty Malware Protection Object Scan Result'],
+        detail: {
+          s3ObjectDetails: { bucketName: [store.bucket.bucketName], objectKey: [{ prefix: 'attachments/' }] },
         },
       },
       targets: [new SqsQueue(this.queue)],

@@ -1,6 +1,6 @@
 /**
- * Use case: an upload landed in the attachments bucket (its S3 `Object Created` event) and is
- * judged before anyone may use it.
+ * Use case: an upload landed in the attachments bucket (its S3 `Object Created` event, or in AWS
+ * GuardDuty's scan result for it, whichever comes first) and is judged before anyone may use it.
  *
  * Primary course:
  *  1. Find the attachment of the key. A key no `attachment.create` granted is deleted. An
@@ -8,18 +8,15 @@
  *     same ETag) is left alone; other bytes sent again with the same presigned POST are deleted
  *     (that version), so what was judged is what stays.
  *  2. Ask the malware scan for its verdict: GuardDuty's tag in AWS, the local scanner here. Not
- *     finished yet → throw: the event comes back after its visibility timeout and asks again.
+ *     finished yet → throw: the event comes back after its visibility timeout and asks again (in
+ *     AWS the scan-result event usually comes first and finds the tag on).
  *  3. Read the stored size and the first bytes; the real type is read from the bytes.
  *  4. Judge (functions/domain/attachments.ts): infected or unscannable, larger than declared, or
  *     of another type than declared → rejected, the object (that version) deleted; else ready.
  *  5. Move the attachment from pending to its verdict (conditional), and only then tell the
  *     uploader's connections: `attachment.ready` or `attachment.rejected` {attachmentId, reason}.
  */
-import type {
-  AttachmentReadyFrame,
-  AttachmentRejectedFrame,
-  ObjectCreatedEvent,
-} from '#events/attachments.ts';
+import type { AttachmentReadyFrame, AttachmentRejectedFrame, UploadedObject } from '#events/attachments.ts';
 import { attachmentIdOfKey, attachmentView, judgeUpload } from '../attachments.ts';
 import type {
   AttachmentBucket,
@@ -53,8 +50,8 @@ export type CheckOutcome =
   | { outcome: 'ready' | 'rejected'; attachmentId: string; reason?: string }
   | { outcome: 'ungranted' | 'decided_already' | 'gone' };
 
-export async function checkUpload(deps: CheckUploadDeps, event: ObjectCreatedEvent): Promise<CheckOutcome> {
-  const { key, 'version-id': versionId } = event.detail.object;
+export async function checkUpload(deps: CheckUploadDeps, object: UploadedObject): Promise<CheckOutcome> {
+  const { key, versionId } = object;
   const granted = attachmentIdOfKey(key);
   const attachment = granted ? await deps.attachments.get(granted.attachmentId) : undefined;
   if (!attachment || attachment.key !== key) {
@@ -62,7 +59,7 @@ export async function checkUpload(deps: CheckUploadDeps, event: ObjectCreatedEve
     return { outcome: 'ungranted' };
   }
   if (attachment.status !== 'pending') {
-    const replayed = attachment.etag !== undefined && attachment.etag === event.detail.object.etag;
+    const replayed = attachment.etag !== undefined && attachment.etag === object.etag;
     if (!replayed && attachment.status === 'ready') await deps.bucket.remove(key, versionId);
     return { outcome: 'decided_already' };
   }
@@ -77,7 +74,7 @@ export async function checkUpload(deps: CheckUploadDeps, event: ObjectCreatedEve
 
   const moved = await deps.attachments.decide(attachment.attachmentId, verdict, {
     decidedAt: deps.clock.now().toISOString(),
-    ...(event.detail.object.etag === undefined ? {} : { etag: event.detail.object.etag }),
+    ...(object.etag === undefined ? {} : { etag: object.etag }),
   });
   if (!moved) return { outcome: 'decided_already' };
 
