@@ -308,6 +308,23 @@ export function isStaff(reader: Pick<TicketReader, 'role'>): boolean {
 }
 
 /**
+ * What tickets a member of staff works with: a senior every ticket; an operator the tickets of the
+ * queues they serve (their skills: the ticket's category) and those of the conversations they hold.
+ */
+export type StaffScope =
+  | { senior: true }
+  | { senior: false; queues: ReadonlySet<string>; holds: ReadonlySet<string> };
+
+export function isInStaffScope(
+  ticket: Pick<Ticket, 'category' | 'conversationId'>,
+  scope: StaffScope,
+): boolean {
+  if (scope.senior) return true;
+  if (scope.queues.has(ticket.category)) return true;
+  return ticket.conversationId !== undefined && scope.holds.has(ticket.conversationId);
+}
+
+/**
  * A citizen's own ticket: the same verified citizen, or (a ticket opened before identification,
  * or by a guest) the same session. Staff read every ticket.
  */

@@ -4,6 +4,7 @@
  */
 
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
+import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
@@ -16,6 +17,7 @@ import { routeHandler } from '#shared/websocket/route-handler.ts';
 const deps = {
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
+  operators: new DynamoOperatorRepository(config.operatorsTable),
 };
 
 // A guest verified on this connection is resolved to the citizen from its session (the policy's

@@ -6,6 +6,7 @@
  */
 
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
+import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
@@ -21,6 +22,7 @@ import { routeHandler } from '#shared/websocket/route-handler.ts';
 const deps = {
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
+  operators: new DynamoOperatorRepository(config.operatorsTable),
   cursors: new HmacPagingCursors(cursorKey(config), systemClock),
 };
 

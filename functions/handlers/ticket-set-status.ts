@@ -10,6 +10,7 @@ import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
@@ -28,6 +29,7 @@ const deps = {
   }),
   conversations: new DynamoConversationRepository(config.conversationsTable),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
+  operators: new DynamoOperatorRepository(config.operatorsTable),
   connections: new DynamoConnectionRepository(config.connectionsTable),
   notifier: new ApiGatewayConnectionNotifier({
     endpoint: config.wsConnectionsEndpoint,

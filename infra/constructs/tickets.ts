@@ -89,9 +89,11 @@ export class Tickets extends Construct {
 
     // Reads only: the ticket by id or by its number's claim; a citizen's tickets by the indexes of
     // TicketsTable, over the sessions the citizen verified in (SessionsTable index byCitizen).
+    // Staff read the tickets of their queues: an operator's skills and held conversations (OperatorsTable).
     const ticketGet = fn('TicketGet', 'ticket-get', 'Answers one ticket to its citizen or to staff')
       .useTable('TICKETS_TABLE', tables.tickets, 'read')
-      .useTable('SESSIONS_TABLE', tables.sessions, 'read');
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      .useTable('OPERATORS_TABLE', tables.operators, 'read');
     const ticketList = fn(
       'TicketList',
       'ticket-list',
@@ -99,6 +101,7 @@ export class Tickets extends Construct {
     )
       .useTable('TICKETS_TABLE', tables.tickets, 'read')
       .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      .useTable('OPERATORS_TABLE', tables.operators, 'read')
       .useSecret('CURSOR_SECRET_ID', props.cursorKey);
     // One transaction moves the ticket (and closes its conversation on a final status); the
     // operator's slot is freed on OperatorsTable; the citizen's connections are found and pushed to.

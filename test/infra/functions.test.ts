@@ -281,8 +281,8 @@ describe('least privilege on the tables', () => {
         Idempotency: 'readWrite',
       },
     ],
-    ['ticket-get', { Tickets: 'read', Sessions: 'read', Operators: 'write' }],
-    ['ticket-list', { Tickets: 'read', Sessions: 'read', Operators: 'write' }],
+    ['ticket-get', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite' }],
+    ['ticket-list', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite' }],
     [
       'ticket-set-status',
       {

@@ -30,19 +30,23 @@ import type { Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
 import type { ConversationRepository } from '../ports/conversations.ts';
 import type { PushedFrame } from '../ports/delivery.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { Clock } from '../ports/system.ts';
 import type { AssignmentReleaser, TicketRepository } from '../ports/tickets.ts';
 import { expiresAfterDays } from '../retention.ts';
 import {
   applyTransition,
   isFinal,
+  isInStaffScope,
   type RejectReason,
+  type StaffScope,
   type Ticket,
   type TicketActor,
   type TicketStatus,
   ticketView,
   type WaitingFor,
 } from '../tickets.ts';
+import { staffScopeOf } from './staff-scope.ts';
 import { citizenConnections, deliverToCitizen, type TicketDeliveryDeps } from './ticket-delivery.ts';
 
 export interface ChangeTicketStatusDeps extends TicketDeliveryDeps {
@@ -75,7 +79,8 @@ export interface TicketChange {
 
 /** `ticket.setStatus`: the caller (operator or senior) changes a ticket they may change. */
 export async function setTicketStatus(
-  deps: ChangeTicketStatusDeps,
+  // Whose skills an operator's scope of portal tickets is read from.
+  deps: ChangeTicketStatusDeps & { operators: Pick<OperatorRepository, 'get'> },
   caller: Caller,
   request: Omit<TicketTransition, 'actor'>,
 ): Promise<TicketChange> {
@@ -83,7 +88,8 @@ export async function setTicketStatus(
     kind: caller.role === 'senior' ? 'senior' : 'operator',
     id: caller.principalId,
   };
-  return commitTransition(deps, { ...request, actor }, caller);
+  const scope = await staffScopeOf(deps, caller);
+  return commitTransition(deps, { ...request, actor }, { caller, scope });
 }
 
 /**
@@ -103,14 +109,24 @@ const CONVERSATION_RETRIES = 3;
 
 /**
  * Who may change the ticket: a senior any; an operator a portal ticket (no conversation: it belongs
- * to no operator) or the ticket of a conversation assigned to them — checked again in the write
- * (`whileAssigned`), so a transfer at the same moment cannot be overtaken.
+ * to no operator) of a queue they serve, or the ticket of a conversation assigned to them — checked
+ * again in the write (`whileAssigned`), so a transfer at the same moment cannot be overtaken.
  */
-function mayChange(caller: Caller, ticket: Ticket, conversation: Conversation | undefined): boolean {
+function mayChange(
+  { caller, scope }: ChangingStaff,
+  ticket: Ticket,
+  conversation: Conversation | undefined,
+): boolean {
   if (caller.role === 'senior') return true;
   if (caller.role !== 'operator') return false;
-  if (ticket.conversationId === undefined) return true;
+  if (ticket.conversationId === undefined) return isInStaffScope(ticket, scope);
   return conversation?.operatorId === caller.principalId;
+}
+
+/** The member of staff who asks for a change, and the tickets they work with. */
+interface ChangingStaff {
+  caller: Caller;
+  scope: StaffScope;
 }
 
 async function readTicket(deps: ChangeTicketStatusDeps, ticketId: string): Promise<Ticket> {
@@ -126,20 +142,21 @@ async function conversationOf(
   return ticket.conversationId === undefined ? undefined : deps.conversations.get(ticket.conversationId);
 }
 
-/** `caller` is the staff member of `ticket.setStatus`, undefined for the service's own moves. */
+/** `staff`: who asks for `ticket.setStatus`, undefined for the service's own moves. */
 async function commitTransition(
   deps: ChangeTicketStatusDeps,
   transition: TicketTransition,
-  caller: Caller | undefined,
+  staff: ChangingStaff | undefined,
   read?: Ticket,
 ): Promise<TicketChange> {
+  const caller = staff?.caller;
   const ticket = read?.ticketId === transition.ticketId ? read : await readTicket(deps, transition.ticketId);
   // The conversation decides who may change it and what a final status closes and frees: a
   // service's move to a status that is not final needs neither.
   const needsConversation = caller !== undefined || isFinal(transition.to);
   for (let attempt = 1; ; attempt++) {
     const conversation = needsConversation ? await conversationOf(deps, ticket) : undefined;
-    if (caller && !mayChange(caller, ticket, conversation)) throw new ChatError('FORBIDDEN');
+    if (staff && !mayChange(staff, ticket, conversation)) throw new ChatError('FORBIDDEN');
     const written = await writeTransition(deps, transition, ticket, conversation, caller);
     if (written) return deliver(deps, ticket, written, conversation);
     // Nothing written. The ticket moved on → CONFLICT; else only the conversation changed (a

@@ -1,11 +1,12 @@
 /**
- * Use cases: `ticket.get` and `ticket.list`, a citizen's view of their own tickets (staff read any
- * one ticket).
+ * Use cases: `ticket.get` and `ticket.list`, a citizen's view of their own tickets, and staff's of
+ * the tickets they work with (`StaffScope`: a senior all; an operator those of the queues they serve
+ * and the conversations they hold).
  *
  * Primary course of `ticket.get`:
  *  1. Find the ticket by id, or by number (as typed: case and O/0, I/L/1 do not matter).
  *     Unknown (or not a ticket number at all) → NOT_FOUND.
- *  2. Staff see it. A citizen sees it when it is theirs: the same citizenId, the same session, or —
+ *  2. A senior sees it; an operator when it is in their scope. A citizen sees it when it is theirs: the same citizenId, the same session, or —
  *     opened before they identified — a session that is now theirs. Otherwise → FORBIDDEN by id
  *     (an opaque id says nothing), NOT_FOUND by number: numbers are short and dated, and "exists
  *     but not yours" would let anyone probe which numbers were issued.
@@ -21,8 +22,9 @@
  *     at most what fits the frame's budget, with `nextCursor` when more are left.
  *
  * For staff, `ticket.list` pages the same way through the tickets in `status` (default `received`:
- * the new ones, among them the portal's, which no conversation brings to an operator), with the
- * request itself (intake, a portal ticket's contact); `ticket.get` answers staff that view too.
+ * the new ones, among them the portal's, which no conversation brings to an operator) that are in
+ * their scope, with the request itself (intake, a portal ticket's contact); `ticket.get` answers
+ * staff that view too.
  */
 
 import * as z from 'zod';
@@ -30,34 +32,46 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { ChatError } from '../errors.ts';
 import { cursorScope, jsonBytes, openCursor, PAGE_BUDGET_BYTES } from '../paging.ts';
+import type { OperatorRepository } from '../ports/operator-roster.ts';
 import type { PagingCursors } from '../ports/paging.ts';
 import type { CitizenSessionLookup } from '../ports/sessions.ts';
 import type { TicketPage, TicketPosition, TicketRepository } from '../ports/tickets.ts';
 import {
   canonicalTicketNumber,
+  isInStaffScope,
   isStaff,
   isVisibleTo,
   newestFirst,
+  type StaffScope,
   type Ticket,
   type TicketStatus,
   ticketView,
 } from '../tickets.ts';
+import { staffScopeOf } from './staff-scope.ts';
 
 export interface ReadTicketsDeps {
   tickets: TicketRepository;
   citizenSessions: CitizenSessionLookup;
 }
 
+/** Whose skills and held conversations an operator's scope is read from. */
+export interface StaffScopeDeps {
+  operators: Pick<OperatorRepository, 'get'>;
+}
+
 export type TicketReference = { ticketId: string } | { number: string };
 
 export async function getTicket(
-  deps: ReadTicketsDeps,
+  deps: ReadTicketsDeps & StaffScopeDeps,
   caller: Caller,
   reference: TicketReference,
 ): Promise<TicketView> {
   const ticket = await findTicket(deps, reference);
   if (!ticket) throw new ChatError('NOT_FOUND');
-  if (!(await isCallersTicket(deps, caller, ticket))) {
+  const mine = isStaff(caller)
+    ? isInStaffScope(ticket, await staffScopeOf(deps, caller))
+    : await isCallersTicket(deps, caller, ticket);
+  if (!mine) {
     throw new ChatError('number' in reference ? 'NOT_FOUND' : 'FORBIDDEN');
   }
   return ticketView(ticket, caller.lang, audienceOf(caller));
@@ -83,7 +97,7 @@ export interface TicketListPage {
 }
 
 export async function listTickets(
-  deps: ReadTicketsDeps & { cursors: PagingCursors },
+  deps: ReadTicketsDeps & StaffScopeDeps & { cursors: PagingCursors },
   caller: Caller,
   request: ListTicketsRequest,
 ): Promise<TicketListPage> {
@@ -96,6 +110,7 @@ export async function listTickets(
       : await openCursor(deps.cursors, scope, request.cursor, positionSchema);
   const query = { limit: request.limit, ...(before ? { before } : {}), ...(status ? { status } : {}) };
   const sessionIds = staff ? new Set<string>() : await sessionsOf(deps, caller);
+  const staffScope: StaffScope | undefined = staff ? await staffScopeOf(deps, caller) : undefined;
   const pages = staff
     ? [await deps.tickets.pageByStatus(status ?? 'received', query)]
     : await Promise.all([
@@ -108,7 +123,8 @@ export async function listTickets(
   let cut = false;
   for (const ticket of tickets) {
     // The indexes are eventually consistent and the session list may be stale: check every item again.
-    const view = isVisibleTo(ticket, caller, sessionIds)
+    const visible = staffScope ? isInStaffScope(ticket, staffScope) : isVisibleTo(ticket, caller, sessionIds);
+    const view = visible
       ? ticketView(ticket, caller.lang, staff ? 'staff' : 'citizen', LIST_ITEM_BUDGET_BYTES)
       : undefined;
     if (
