@@ -28,8 +28,9 @@ export const attachmentCreateFrameSchema = frameEnvelopeSchema.extend({
 });
 export type AttachmentCreateFrame = z.infer<typeof attachmentCreateFrameSchema>;
 
+/** `attachment.get` is the same request under the name the attachments issue gives it (an alias). */
 export const attachmentUrlFrameSchema = frameEnvelopeSchema.extend({
-  action: z.literal('attachment.url'),
+  action: z.enum(['attachment.url', 'attachment.get']),
   attachmentId: z.string().min(1).max(64),
 });
 

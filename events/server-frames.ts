@@ -27,6 +27,7 @@ import type {
   QueueEmptyFrame,
   QueueStatsFrame,
 } from './operator-frames.ts';
+import type { ConnectionClosedFrame, SessionEndedFrame } from './session-frames.ts';
 import type {
   FeedbackAckFrame,
   FeedbackRequestFrame,
@@ -86,6 +87,8 @@ export interface HistoryFrame {
   conversationId: string;
   messages: ChatMessage[];
   hasMore: boolean;
+  /** With `hasMore`: send `history.get` again with this as `cursor` for the next page (extension). */
+  nextCursor?: string;
 }
 
 /** Up to 3 intents for the prefix of a `suggest` frame; empty when the prefix says nothing yet. */
@@ -151,7 +154,9 @@ export type ServerFrame =
   | HistoryFrame
   | SuggestionsFrame
   | ErrorFrame
-  | ConversationUpdatedFrame;
+  | ConversationUpdatedFrame
+  | SessionEndedFrame
+  | ConnectionClosedFrame;
 
 /** A frame a route answers with, before the transport adds the echoed `requestId`. */
 export type RouteAnswer = Exclude<ServerFrame, MessageFrame>;

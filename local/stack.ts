@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AwsCallCounter } from './aws-calls.ts';
 import { type LocalCognito, startLocalCognito } from './cognito.ts';
 import { type LocalConfig, reachableHost } from './config.ts';
 import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.ts';
@@ -122,6 +123,7 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
     for (const [name, value] of Object.entries(functionEnv)) process.env[name] ??= value;
     Object.assign(process.env, awsEnvironment(config, emulators));
     const functions = await loadFunctions(template, account, REPO_ROOT);
+    if (config.LOCAL_COUNT_AWS_CALLS) serveAwsCallCounts(http, functions.values());
 
     const gateway: Gateway = await startGateway({
       api,
@@ -234,6 +236,23 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
   }
 }
 
+/** `LOCAL_COUNT_AWS_CALLS`: every AWS call of the functions counted, the counts on the HTTP side. */
+function serveAwsCallCounts(http: LocalHttp, functions: Iterable<LocalFunction>): void {
+  const counter = new AwsCallCounter();
+  counter.install(functions);
+  http.addRoute('GET /local/aws-calls', (_, response) => {
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    response.end(JSON.stringify(counter.report()));
+  });
+  http.addRoute('DELETE /local/aws-calls', (_, response) => {
+    counter.reset();
+    response.writeHead(204).end();
+  });
+}
+
 const UPLOADS_PATH = '/local/s3';
 
 /**
@@ -286,6 +305,7 @@ function localOnlyEnvironment(host: string, httpPort: number): Record<string, st
     AUTH_HMAC_KEY: randomBytes(32).toString('base64url'),
     AUTH_CODE_KEY: randomBytes(32).toString('base64url'),
     RESUME_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),
+    CURSOR_KEY: randomBytes(32).toString('base64url'),
   };
 }
 

@@ -93,6 +93,9 @@ const SETTINGS = {
   /** Destination keys and code hashes (HMAC): not given to the portal's public form. */
   authCodeKey: setting('AUTH_CODE_KEY', z.string().min(32).optional()),
   authCodeSecretId: setting('AUTH_CODE_SECRET_ID', name.optional()),
+  /** Paging cursors of `ticket.list` and `history.get` (HMAC): a key of their own. */
+  cursorKey: setting('CURSOR_KEY', z.string().min(32).optional()),
+  cursorSecretId: setting('CURSOR_SECRET_ID', name.optional()),
   resumeTokenSigningKey: setting('RESUME_TOKEN_SIGNING_KEY', z.string().min(32).optional()),
   resumeTokenSecretId: setting('RESUME_TOKEN_SECRET_ID', name.optional()),
   /** How long a one-time code is valid. */

@@ -71,6 +71,8 @@ export class AttachmentChecks extends Construct {
       .useAttachmentBucket(store.bucket, store.key, 'download');
     realtime.addRoute('attachment.create', create);
     realtime.addRoute('attachment.url', url);
+    // The same request under the name the attachments issue gives it (docs/protocol.md).
+    realtime.addRoute('attachment.get', url);
 
     this.deadLetterQueue = new Queue(this, 'AttachmentCheckDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

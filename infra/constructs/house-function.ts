@@ -160,7 +160,11 @@ export type QueueEnvName =
   | `OPERATOR_QUEUE_URL_${Uppercase<OperatorQueueName>}`;
 
 /** Environment variables that carry the id (ARN) of a Secrets Manager secret the function reads. */
-export type SecretEnvName = 'AUTH_HMAC_SECRET_ID' | 'AUTH_CODE_SECRET_ID' | 'RESUME_TOKEN_SECRET_ID';
+export type SecretEnvName =
+  | 'AUTH_HMAC_SECRET_ID'
+  | 'AUTH_CODE_SECRET_ID'
+  | 'RESUME_TOKEN_SECRET_ID'
+  | 'CURSOR_SECRET_ID';
 
 /** Which out-of-band channels a function sends on (`functions/adapters/notifier.ts`). */
 export interface NotifierChannels {
@@ -396,10 +400,12 @@ export class HouseFunction extends NodejsFunction {
 
   /**
    * Sets `WS_CONNECTIONS_ENDPOINT` to the stage's `@connections` endpoint and allows
-   * `execute-api:ManageConnections` on exactly that API and stage, for POST only.
+   * `execute-api:ManageConnections` on exactly that API and stage, for POST only — and DELETE
+   * (closing a connection) where `close` is asked for: only what ends or binds a session closes one.
    */
-  useConnectionsApi(api: WebSocketApi, stage: WebSocketStage): this {
+  useConnectionsApi(api: WebSocketApi, stage: WebSocketStage, options: { close?: boolean } = {}): this {
     this.addEnvironment('WS_CONNECTIONS_ENDPOINT', stage.callbackUrl);
+    const methods = options.close ? [...CONNECTION_METHODS, 'DELETE'] : CONNECTION_METHODS;
     const stack = Stack.of(this);
     const connectionsArn = (method: string): string =>
       stack.formatArn({
@@ -410,11 +416,11 @@ export class HouseFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({
         actions: ['execute-api:ManageConnections'],
-        resources: CONNECTION_METHODS.map(connectionsArn),
+        resources: methods.map(connectionsArn),
       }),
     );
     const apiLogicalId = stack.getLogicalId(api.node.defaultChild as CfnElement);
-    for (const method of CONNECTION_METHODS) {
+    for (const method of methods) {
       Validations.of(this.role ?? this).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${stage.stageName}/${method}/@connections/*]`,
         reason:

@@ -116,6 +116,7 @@ export class ChatStack extends Stack {
       throttlingBurstLimit,
       configureAccountLogsRole: configureApiGatewayAccountLogsRole,
       allowedOrigins: [...portalOrigins, ...(webOrigin === undefined ? [] : [webOrigin])],
+      cursorKey: data.identificationKeys.cursorKey,
     });
     // Operators sign in to Cognito; the $connect authorizer verifies their ID tokens.
     data.operatorPool.verifiedBy(this.realtime.authorizer);
@@ -144,6 +145,7 @@ export class ChatStack extends Stack {
       realtime: this.realtime,
       assignmentQueues: this.assignmentQueues,
       citizenIdKey: data.identificationKeys.hmacKey,
+      cursorKey: data.identificationKeys.cursorKey,
       portalOrigins,
       feedbackRateLimit,
       feedbackBurstLimit,

@@ -21,25 +21,32 @@ const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `
 
 const hash = (name: string) => ({ AttributeName: name, KeyType: 'HASH' });
 const range = (name: string) => ({ AttributeName: name, KeyType: 'RANGE' });
-const index = (name: string, pk: string, sk: string) => ({
+/** An index projecting every attribute, or (`include`) the keys and these only (`[]`: keys only). */
+const index = (name: string, pk: string, sk: string, include?: string[]) => ({
   IndexName: name,
   KeySchema: [hash(pk), range(sk)],
-  Projection: { ProjectionType: 'ALL' },
+  Projection:
+    include === undefined
+      ? { ProjectionType: 'ALL' }
+      : include.length === 0
+        ? { ProjectionType: 'KEYS_ONLY' }
+        : { ProjectionType: 'INCLUDE', NonKeyAttributes: include },
 });
 
 describe('the data model of docs/architecture.md', () => {
   it.each([
     ['ConnectionsTable', [hash('connectionId')], [index('byPrincipal', 'principalId', 'connectedAt')]],
-    ['SessionsTable', [hash('sessionId')], [index('byCitizen', 'citizenId', 'createdAt')]],
+    [
+      'SessionsTable',
+      [hash('sessionId')],
+      [index('byCitizen', 'citizenId', 'createdAt', ['smsOptIn', 'smsPhone'])],
+    ],
     [
       'ConversationsTable',
       [hash('conversationId')],
       [
-        index('bySession', 'sessionId', 'createdAt'),
-        index('byOperator', 'operatorId', 'updatedAt'),
-        index('byCitizen', 'citizenId', 'createdAt'),
-        index('byQueue', 'queue', 'queuedAt'),
-        index('byFollowUp', 'followUpsDue', 'followUpsAt'),
+        index('byQueue', 'queue', 'queuedAt', ['sessionId', 'ticketId', 'ticketNumber']),
+        index('byFollowUp', 'followUpsDue', 'followUpsAt', []),
       ],
     ],
     ['MessagesTable', [hash('conversationId'), range('seq')], undefined],
@@ -53,6 +60,7 @@ describe('the data model of docs/architecture.md', () => {
         index('byCitizen', 'citizenId', 'createdAt'),
         index('bySession', 'sessionId', 'createdAt'),
         index('byStatus', 'status', 'createdAt'),
+        index('byContact', 'contactId', 'createdAt'),
       ],
     ],
     ['NotesTable', [hash('conversationId'), range('noteKey')], undefined],

@@ -88,6 +88,7 @@ describe('every Lambda function', () => {
       BotOutbox: 'functions/handlers/bot-outbox.ts',
       AuthRequestCode: 'functions/handlers/auth-request-code.ts',
       AuthVerifyCode: 'functions/handlers/auth-verify-code.ts',
+      SessionEnd: 'functions/handlers/session-end.ts',
       TicketGet: 'functions/handlers/ticket-get.ts',
       TicketList: 'functions/handlers/ticket-list.ts',
       TicketSetStatus: 'functions/handlers/ticket-set-status.ts',
@@ -298,7 +299,20 @@ describe('least privilege on the tables', () => {
       'auth-request-code',
       { VerificationCodes: 'readWrite', Sessions: 'readWrite', Idempotency: 'readWrite' },
     ],
-    ['auth-verify-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite', Conversations: 'write' }],
+    // It closes the session's other connections once it is identified (forgets them first); the
+    // portal tickets filed under the proven contact become the citizen's (index byContact).
+    [
+      'auth-verify-code',
+      {
+        VerificationCodes: 'readWrite',
+        Sessions: 'readWrite',
+        Conversations: 'write',
+        Connections: 'readWrite',
+        Tickets: 'readWrite',
+      },
+    ],
+    // Signing out: the session ended, the devices registered in it forgotten, its connections closed.
+    ['session-end', { Sessions: 'write', PushDevices: 'readWrite', Connections: 'readWrite' }],
     ['escalation-consumer', ASSIGNING_TABLES],
     ['timer-consumer', ASSIGNING_TABLES],
     ['operator-status', ASSIGNING_TABLES],

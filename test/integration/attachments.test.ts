@@ -136,6 +136,7 @@ describe('attachments (local stack)', () => {
     });
     const message = await relayed;
     const download = await operator.request({ action: 'attachment.url', attachmentId: grant.attachmentId });
+    const alias = await citizen.request({ action: 'attachment.get', attachmentId: grant.attachmentId });
     const stranger = await clients.connect({ lang: 'ru' });
     const strangerAnswer = await stranger.request({
       action: 'attachment.url',
@@ -163,6 +164,9 @@ describe('attachments (local stack)', () => {
     expect(Number(download.expiresIn)).toBeLessThanOrEqual(300);
     const bytes = Buffer.from(await (await fetch(String(download.url))).arrayBuffer());
     expect(bytes.equals(PNG)).toBe(true);
+    // The citizen opens it too, under the alias `attachment.get`.
+    expect(alias).toMatchObject({ type: 'attachment.download', attachmentId: grant.attachmentId });
+    expect(Buffer.from(await (await fetch(String(alias.url))).arrayBuffer()).equals(PNG)).toBe(true);
     expect(strangerAnswer).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     expect(otherOperatorAnswer).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     expect(JSON.stringify(strangerAnswer)).not.toContain('http');
