@@ -390,6 +390,32 @@ describe('the authorization of the middleware (functions/domain/authorization.ts
     expect(useCase).not.toHaveBeenCalled();
   });
 
+  it('fails closed (INTERNAL) on a route that admits staff but was given no staff check, and acts for the role the check gives', async () => {
+    // Prepare: one route wired without the check, one with a check that says "demoted to operator".
+    const useCase = vi.fn();
+    const build = (options: Parameters<typeof frameRoute>[1]) => {
+      const route = frameRoute(frameEnvelopeSchema, options);
+      return middy<WebSocketRouteEvent, RouteResponse>()
+        .use(route.middleware)
+        .handler(async (event) => {
+          useCase(route.input(event).caller);
+          return route.answer(event, { type: 'suggestions', items: [] });
+        });
+    };
+    const unchecked = build({});
+    const checked = build({ staff: { confirm: async (caller) => ({ ...caller, role: 'operator' }) } });
+    const senior = { ...operator, role: 'senior' };
+
+    // Act
+    const refused = await unchecked(routeEvent('queue.stats', '{"action":"queue.stats"}', senior), context);
+    await checked(routeEvent('queue.stats', '{"action":"queue.stats"}', senior), context);
+
+    // Assess
+    expect(frameOf(refused)).toMatchObject({ type: 'error', code: 'INTERNAL' });
+    expect(useCase).toHaveBeenCalledTimes(1);
+    expect(useCase).toHaveBeenCalledWith(expect.objectContaining({ role: 'operator' }));
+  });
+
   it('refuses a route key the policy has no row for', async () => {
     const { handler, useCase } = probeRoute(undefined);
 
