@@ -13,6 +13,23 @@ const retentionDays = new Set<number>(Object.values(RetentionDays).filter((v) =>
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** The per-client limits a stage may set (docs/protocol.md, "Limits per client"); each becomes `LIMIT_<NAME>`. */
+const clientLimitsSchema = z
+  .object({
+    connectsPerIp: positiveInt,
+    connectsPerSession: positiveInt,
+    framesPerConnection: positiveInt,
+    framesPerSession: positiveInt,
+    framesPerIp: positiveInt,
+    operatorRequestsPerSession: positiveInt,
+    operatorRequestsPerIp: positiveInt,
+    codeRequestsPerIp: positiveInt,
+    formPostsPerIp: positiveInt,
+    formPostsPerContact: positiveInt,
+  })
+  .partial()
+  .strict();
+
 /** The context keys the app understands; all optional. */
 const contextSchema = z.object({
   stage: z.enum(STAGES).default('dev'),
@@ -54,6 +71,11 @@ const contextSchema = z.object({
   webOrigin: z
     .url()
     .regex(/^https?:\/\/[^/]+$/, 'an origin: scheme and host, no path')
+    .optional(),
+  // `-c clientLimits='{"connectsPerIp":120}'` or an object in cdk.json: the limits to change.
+  clientLimits: z
+    .union([clientLimitsSchema, z.string().transform((json) => JSON.parse(json) as unknown)])
+    .pipe(clientLimitsSchema)
     .optional(),
   feedbackRateLimit: positiveInt.optional(),
   feedbackBurstLimit: positiveInt.optional(),
@@ -103,6 +125,7 @@ export function configFromContext(node: Node): SupportChatConfig {
     runbookUrl: context.runbookUrl ?? 'docs/runbooks.md',
     portalOrigins: context.portalOrigins ?? [],
     webOrigin: context.webOrigin,
+    clientLimits: context.clientLimits ?? {},
     feedbackRateLimit: context.feedbackRateLimit ?? defaults.feedbackRateLimit,
     feedbackBurstLimit: context.feedbackBurstLimit ?? defaults.feedbackBurstLimit,
     configureApiGatewayAccountLogsRole: context.configureApiGatewayAccountLogsRole ?? true,

@@ -51,6 +51,8 @@ export interface SupportChatConfig {
   readonly portalOrigins: readonly string[];
   /** The Web stack's origin, once known (context `webOrigin`): the console connects from it. */
   readonly webOrigin?: string;
+  /** Per-client limits changed from their defaults (`LIMIT_*`, docs/protocol.md "Limits per client"). */
+  readonly clientLimits?: Readonly<Record<string, number>>;
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
   readonly configureApiGatewayAccountLogsRole: boolean;
@@ -81,6 +83,7 @@ export class SupportChat {
       postTimeoutMs: config.postTimeoutMs,
       slaAssignSeconds: config.slaAssignSeconds,
       smsSenderId: config.smsSenderId,
+      clientLimits: config.clientLimits ?? {},
     };
     this.chat = new ChatStack(scope, stackName(stage, 'Chat'), {
       stage,

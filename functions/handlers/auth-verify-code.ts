@@ -4,8 +4,10 @@
  * proven contact become the citizen's, and the answer `auth.verified` holds the citizen id and a
  * fresh resume token. Never logs the code or the token.
  */
+
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { HmacCodeHashes } from '#adapters/identity-hasher.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
 import { codeHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
@@ -50,5 +52,5 @@ export const handler = routeHandler(
     logger.info('session verified', { sessionId: caller.sessionId, claimedTickets });
     return verified;
   },
-  { metrics: true },
+  { metrics: true, limits: sharedFrameLimits() },
 );

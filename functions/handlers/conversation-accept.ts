@@ -3,7 +3,9 @@
  * `conversation.assigned` offered them, within ACCEPT_SECONDS; the citizen is then told "operator".
  * Answers `conversation.accepted` (again, unchanged, for a repeat).
  */
+
 import { acceptanceDeps } from '#adapters/assignment-wiring.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { acceptAssignment } from '#domain/use-cases/accept-assignment.ts';
 import { conversationAcceptFrameSchema } from '#events/operator-frames.ts';
@@ -27,5 +29,5 @@ export const handler = routeHandler(
       acceptedAt: acceptance.acceptedAt,
     };
   },
-  { presence: operatorPresence() },
+  { presence: operatorPresence(), limits: sharedFrameLimits() },
 );

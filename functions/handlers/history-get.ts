@@ -3,6 +3,7 @@
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
 import { cursorKey } from '#adapters/secret-keys.ts';
@@ -29,5 +30,9 @@ export const handler = routeHandler(
       ...(frame.cursor === undefined ? {} : { cursor: frame.cursor }),
     }),
   // A conversation may be the caller's by citizenId: a guest verified on this connection is resolved.
-  { sessions: new DynamoSessionRepository(config.sessionsTable), presence: operatorPresence() },
+  {
+    sessions: new DynamoSessionRepository(config.sessionsTable),
+    presence: operatorPresence(),
+    limits: sharedFrameLimits(),
+  },
 );

@@ -3,13 +3,18 @@
  * (PRESENCE_LEASE_SECONDS) with one write and answers `operator.heartbeat` {status, leaseUntil}: a
  * console that reads `offline` lost its lease and says `operator.status` again.
  */
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { operatorHeartbeatFrameSchema } from '#events/operator-frames.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const presence = operatorPresence();
 
-export const handler = routeHandler(operatorHeartbeatFrameSchema, async ({ caller }) => {
-  const { status, leaseUntil } = await presence.renew(caller.principalId);
-  return { type: 'operator.heartbeat', status, leaseUntil };
-});
+export const handler = routeHandler(
+  operatorHeartbeatFrameSchema,
+  async ({ caller }) => {
+    const { status, leaseUntil } = await presence.renew(caller.principalId);
+    return { type: 'operator.heartbeat', status, leaseUntil };
+  },
+  { limits: sharedFrameLimits() },
+);

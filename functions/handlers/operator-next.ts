@@ -3,7 +3,9 @@
  * queues by hand, with the same exactly-once assignment as automatic assignment. Answers
  * `conversation.assigned`, or `queue.empty` when nobody waits.
  */
+
 import { assignmentDeps } from '#adapters/assignment-wiring.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { takeNextConversation } from '#domain/use-cases/take-next-conversation.ts';
 import { operatorNextFrameSchema } from '#events/operator-frames.ts';
@@ -24,5 +26,5 @@ export const handler = routeHandler(
     });
     return frame;
   },
-  { metrics: true, presence: operatorPresence() },
+  { metrics: true, presence: operatorPresence(), limits: sharedFrameLimits() },
 );

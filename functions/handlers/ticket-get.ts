@@ -6,6 +6,7 @@
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { getTicket } from '#domain/use-cases/read-tickets.ts';
 import { ticketGetFrameSchema } from '#events/tickets.ts';
@@ -29,5 +30,5 @@ export const handler = routeHandler(
     const ticket = await getTicket(deps, caller, reference);
     return { type: 'ticket', ticket };
   },
-  { ...sessionResolution, presence: operatorPresence() },
+  { ...sessionResolution, presence: operatorPresence(), limits: sharedFrameLimits() },
 );

@@ -8,6 +8,7 @@
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
 import { cursorKey } from '#adapters/secret-keys.ts';
@@ -37,5 +38,5 @@ export const handler = routeHandler(
     });
     return { type: 'tickets', ...page };
   },
-  { ...sessionResolution, presence: operatorPresence() },
+  { ...sessionResolution, presence: operatorPresence(), limits: sharedFrameLimits() },
 );

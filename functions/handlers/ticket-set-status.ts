@@ -11,6 +11,7 @@ import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-l
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { systemClock } from '#adapters/system.ts';
 import { ticketView } from '#domain/tickets.ts';
@@ -64,5 +65,5 @@ export const handler = routeHandler(
     });
     return { type: 'ticket.updated', ticket: ticketView(ticket, caller.lang, 'staff') };
   },
-  { metrics: true, presence: operatorPresence() },
+  { metrics: true, presence: operatorPresence(), limits: sharedFrameLimits() },
 );

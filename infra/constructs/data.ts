@@ -146,6 +146,13 @@ const TABLES = {
     indexes: [],
     retain: true,
   },
+  // The shared counters of per-client limits (functions/domain/client-limits.ts): `key` =
+  // `<scope>#<id>#<window start>`, the counts as attributes, expiring a minute after their window.
+  LimitsTable: {
+    partitionKey: string('key'),
+    indexes: [],
+    retain: false,
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 /** Construct id of a table of the data model. */
@@ -173,6 +180,7 @@ export class ChatTables extends Construct {
   readonly pushDevices: Table;
   readonly verificationCodes: Table;
   readonly sla: Table;
+  readonly limits: Table;
 
   constructor(scope: Construct, id: string, props: ChatTablesProps) {
     super(scope, id);
@@ -206,6 +214,7 @@ export class ChatTables extends Construct {
     this.pushDevices = table('PushDevicesTable');
     this.verificationCodes = table('VerificationCodesTable');
     this.sla = table('SlaTable');
+    this.limits = table('LimitsTable');
   }
 
   /** Every table, for alarms and dashboards. */
@@ -222,6 +231,7 @@ export class ChatTables extends Construct {
       this.notes,
       this.pushDevices,
       this.sla,
+      this.limits,
     ];
   }
 }

@@ -37,6 +37,12 @@ export interface FunctionSettings {
   readonly slaAssignSeconds: number;
   /** `SMS_SENDER_ID` of the functions that send SMS (`AWS.SNS.SMS.SenderID`). */
   readonly smsSenderId: string;
+  /**
+   * The per-client limits given by context (`clientLimits`): `LIMIT_<NAME>` of the functions that
+   * count them ({@link HouseFunction.useClientLimits}); a limit not given keeps its code default.
+   * @default {} (every limit at its default, docs/protocol.md "Limits per client")
+   */
+  readonly clientLimits?: Readonly<Record<string, number>>;
 }
 
 /** Properties of a {@link HouseFunction}. */
@@ -126,7 +132,8 @@ export type TableEnvName =
   | 'VERIFICATION_CODES_TABLE'
   | 'NOTES_TABLE'
   | 'PUSH_DEVICES_TABLE'
-  | 'SLA_TABLE';
+  | 'SLA_TABLE'
+  | 'LIMITS_TABLE';
 
 /** How a function uses a queue. */
 export type QueueAccess = 'send' | 'consume';
@@ -232,6 +239,21 @@ export class HouseFunction extends NodejsFunction {
       reason:
         'Node.js 22 is pinned on purpose: the local stack runs these handlers on Node 22 (package.json).',
     });
+  }
+
+  /**
+   * Counts the per-client limits: the `LIMIT_*` settings of the stage, and with `counters` (the
+   * limits table) `LIMITS_TABLE` and `dynamodb:UpdateItem` on it, the one call a counting makes
+   * (functions/adapters/dynamodb/rate-counter.ts). Without it the function counts in memory only.
+   */
+  useClientLimits(counters?: Table): this {
+    for (const [name, max] of Object.entries(this.settings.clientLimits ?? {})) {
+      this.addEnvironment(`LIMIT_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, String(max));
+    }
+    if (counters === undefined) return this;
+    this.addEnvironment('LIMITS_TABLE', counters.tableName);
+    counters.grant(this, 'dynamodb:UpdateItem');
+    return this;
   }
 
   /**

@@ -15,6 +15,7 @@ const TABLES = [
   'NotesTable',
   'PushDevicesTable',
   'SlaTable',
+  'LimitsTable',
 ];
 const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `Data${id}`)[1];
 
@@ -58,12 +59,13 @@ describe('the data model of docs/architecture.md', () => {
     ['NotesTable', [hash('conversationId'), range('noteKey')], undefined],
     ['PushDevicesTable', [hash('ownerKey'), range('deviceKey')], undefined],
     ['SlaTable', [hash('hour'), range('record')], undefined],
+    ['LimitsTable', [hash('key')], undefined],
   ])('keys %s as documented', (id, keySchema, indexes) => {
     expect(table(id).Properties.KeySchema).toEqual(keySchema);
     expect(table(id).Properties.GlobalSecondaryIndexes).toEqual(indexes);
   });
 
-  it('has exactly the eleven tables of the data model, no more', () => {
+  it('has exactly the twelve tables of the data model, no more', () => {
     const ids = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).map((id) =>
       id.replace(/^Data/, '').replace(/[0-9A-F]{8}$/, ''),
     );
@@ -104,6 +106,7 @@ describe('the data model of docs/architecture.md', () => {
     'VerificationCodesTable',
     'OperatorsTable',
     'PushDevicesTable',
+    'LimitsTable',
   ])('lets %s go with the stack: short-lived, nothing in it is kept for anyone', (id) => {
     expect(table(id).DeletionPolicy).toBe('Delete');
     expect(table(id).Properties.DeletionProtectionEnabled).toBe(false);

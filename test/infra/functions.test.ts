@@ -50,6 +50,9 @@ function tableAccessOf(fn: TemplateResource): Record<string, string> {
       access[tableId] ??= new Set();
       if (actions.includes('dynamodb:GetItem')) access[tableId].add('read');
       if (actions.includes('dynamodb:PutItem')) access[tableId].add('write');
+      // The per-client limits' counters: one UpdateItem per counting, nothing else.
+      if (actions.includes('dynamodb:UpdateItem') && !actions.includes('dynamodb:PutItem'))
+        access[tableId].add('count');
     }
   }
   return Object.fromEntries(
@@ -231,13 +234,39 @@ const ASSIGNING_TABLES = {
 };
 
 describe('least privilege on the tables', () => {
-  const accessByTable = (entry: string) =>
+  const accessWithLimits = (entry: string) =>
     Object.fromEntries(
       Object.entries(tableAccessOf(functionByEntry(entry))).map(([id, access]) => [
         id.replace(/^Data(\w+?)Table[0-9A-F]{8}$/, '$1'),
         access,
       ]),
     );
+  // The limits' counters are asserted apart (below): every WebSocket route but suggest, the
+  // authorizer and the form count on them.
+  const accessByTable = (entry: string) =>
+    Object.fromEntries(Object.entries(accessWithLimits(entry)).filter(([table]) => table !== 'Limits'));
+
+  it.each([
+    'authorize',
+    'hello',
+    'message-send',
+    'history-get',
+    'operator-request',
+    'ticket-list',
+    'auth-request-code',
+    'operator-reply',
+    'typing',
+    'portal-feedback',
+  ])('lets %s only add to the per-client limit counters (UpdateItem on LimitsTable)', (handler) => {
+    expect(accessWithLimits(`functions/handlers/${handler}.ts`).Limits).toBe('count');
+  });
+
+  it.each(['suggest', 'default-route', 'bot-worker', 'desk-relay'])(
+    'gives %s no access to the limit counters (counted in memory, or not a client frame)',
+    (handler) => {
+      expect(accessWithLimits(`functions/handlers/${handler}.ts`).Limits).toBeUndefined();
+    },
+  );
 
   it.each([
     ['authorize', { Sessions: 'read' }],
