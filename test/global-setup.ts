@@ -4,7 +4,11 @@
  * tests reach the same DynamoDB Local and SQS emulator, with the same table names and queue URLs.
  */
 import type { TestProject } from 'vitest/node';
-import { type RunningLocalStack, startLocalStackProcess } from './support/local-stack.ts';
+import {
+  PER_ADDRESS_LIMITS_LIFTED,
+  type RunningLocalStack,
+  startLocalStackProcess,
+} from './support/local-stack.ts';
 
 let stack: RunningLocalStack | undefined;
 
@@ -24,14 +28,9 @@ export async function setup(project: TestProject) {
       // would change queues other tests assume still. Its own tests call it on private tables
       // (functions/domain/use-cases/dispatch-faults.int.test.ts).
       RECONCILE_SECONDS: '86400',
-      // Every test connects from 127.0.0.1: the per-address limits would count the whole suite as
-      // one client. The per-session, per-connection and per-contact limits stay at their defaults;
-      // test/integration/client-limits.test.ts runs a stack of its own with small limits.
-      LIMIT_CONNECTS_PER_IP: '1000000',
-      LIMIT_FRAMES_PER_IP: '1000000',
-      LIMIT_OPERATOR_REQUESTS_PER_IP: '1000000',
-      LIMIT_CODE_REQUESTS_PER_IP: '1000000',
-      LIMIT_FORM_POSTS_PER_IP: '1000000',
+      // Every test connects from 127.0.0.1; test/integration/client-limits.test.ts runs a stack of
+      // its own with small limits.
+      ...PER_ADDRESS_LIMITS_LIFTED,
     },
   });
   Object.assign(process.env, stack.functionEnv, {

@@ -27,6 +27,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/l
 import * as z from 'zod';
 import { readLocalConfig } from '../../local/config.ts';
 import { startLocalStack } from '../../local/stack.ts';
+import { PER_ADDRESS_LIMITS_LIFTED } from '../support/local-stack.ts';
 import { createAndSignIn } from '../support/operator-sign-in.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 import {
@@ -211,6 +212,9 @@ async function main() {
   const log = (line: string) => process.stderr.write(`[local] ${line}\n`);
   // The functions share this process's stdout with the report: no EMF lines in it.
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  // Every operator and citizen of the run connects from 127.0.0.1: one client per address otherwise
+  // (the functions run in this process and read these settings from its environment).
+  for (const [name, value] of Object.entries(PER_ADDRESS_LIMITS_LIFTED)) process.env[name] ??= value;
   const stack = await startLocalStack(
     readLocalConfig({
       ...process.env,

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import * as z from 'zod';
-import { startLocalStackProcess } from '../support/local-stack.ts';
+import { PER_ADDRESS_LIMITS_LIFTED, startLocalStackProcess } from '../support/local-stack.ts';
 import { ChatClient } from '../support/ws-client.ts';
 
 const settings = z
@@ -116,7 +116,7 @@ function summary(name: string, values: number[]): string {
 async function main() {
   const stack = settings.BENCH_WS_URL
     ? undefined
-    : await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR' } });
+    : await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR', ...PER_ADDRESS_LIMITS_LIFTED } });
   const wsUrl = settings.BENCH_WS_URL ?? stack?.wsUrl ?? '';
   try {
     const started = performance.now();
