@@ -2,9 +2,11 @@
  * Route `auth.verifyCode`: checks the one-time code of the session; on success the session is
  * verified, its open conversation carried over to the citizen, the portal tickets filed under the
  * proven contact become the citizen's, and the answer `auth.verified` holds the citizen id and a
- * fresh resume token. Never logs the code or the token.
+ * fresh resume token; the session's other connections are closed (they reconnect with the new
+ * token). Never logs the code or the token.
  */
-
+import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
+import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
@@ -21,7 +23,15 @@ import { identificationPolicy } from '#shared/identification-policy.ts';
 import { identificationMetrics, logger } from '#shared/observability.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
+const notifier = new ApiGatewayConnectionNotifier({
+  endpoint: config.wsConnectionsEndpoint,
+  timeoutMs: config.postTimeoutMs,
+});
+
 const deps = {
+  connections: new DynamoConnectionRepository(config.connectionsTable),
+  notifier,
+  closer: notifier,
   repository: new DynamoIdentificationRepository({
     verificationCodesTable: config.verificationCodesTable,
     sessionsTable: config.sessionsTable,
@@ -41,8 +51,8 @@ const deps = {
 
 export const handler = routeHandler(
   authVerifyCodeFrameSchema,
-  async ({ frame, caller }) => {
-    const verified = await verifyCode(deps, { caller, frame });
+  async ({ frame, caller, connectionId }) => {
+    const verified = await verifyCode(deps, { caller, frame, connectionId });
     identificationMetrics.verified();
     // After the commit: a failure here leaves the tickets under the contact until the next proof.
     const claimedTickets = await claimContactTickets(deps, verified.citizenId).catch((error: unknown) => {

@@ -28,7 +28,11 @@ const deps = {
   signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
 };
 
-export const handler = routeHandler(helloFrameSchema, async ({ caller }) => greetSession(deps, caller), {
-  presence: operatorPresence(),
-  limits: sharedFrameLimits(),
-});
+export const handler = routeHandler(
+  helloFrameSchema,
+  async ({ caller, connectionId }) => greetSession(deps, caller, connectionId),
+  {
+    presence: operatorPresence(),
+    limits: sharedFrameLimits(),
+  },
+);

@@ -4,6 +4,7 @@
  */
 
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
+import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
@@ -30,6 +31,7 @@ const deps = {
   conversations: new DynamoConversationRepository(config.conversationsTable),
   log: new DynamoConversationLog(tables),
   botJobs: new SqsBotJobQueue(config.botQueueUrl),
+  attachments: new DynamoAttachmentRepository({ attachmentsTable: config.attachmentsTable }),
   clock: systemClock,
   ids: randomIds,
   sleeper: timerSleeper,

@@ -149,6 +149,8 @@ export class Realtime extends Construct {
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
       .useTable('MESSAGES_TABLE', tables.messages, 'write')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
+      // `attachmentIds` must name ready attachments of the conversation (functions/domain/attachments.ts).
+      .useTable('ATTACHMENTS_TABLE', tables.attachments, 'read')
       .useQueue('BOT_QUEUE_URL', props.botQueues.queue, 'send');
     // Ownership is checked against the conversation's sessionId (the caller comes from the authorizer).
     const historyGet = fn('HistoryGet', 'history-get', 'Pages through the messages of a conversation')

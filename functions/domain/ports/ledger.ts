@@ -12,6 +12,9 @@ export interface FollowUpLedger {
    * follow-ups stay). False when they were not (already cleared, or replaced).
    */
   clear(conversationId: string, writtenAt: string): Promise<boolean>;
-  /** Conversations whose follow-ups were written before `before`, oldest first (an index: may lag). */
-  pending(before: string, limit: number): Promise<Conversation[]>;
+  /**
+   * The ids of conversations whose follow-ups were written before `before`, oldest first (an index
+   * of keys only, which may lag: the conversation as it is now decides).
+   */
+  pending(before: string, limit: number): Promise<Pick<Conversation, 'conversationId'>[]>;
 }

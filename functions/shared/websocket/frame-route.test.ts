@@ -292,7 +292,9 @@ describe('the authorization of the middleware (functions/domain/authorization.ts
   }
 
   /** A route that answers the resolved caller's role; `sessions` holds one session. */
-  function probeRoute(session: { verified: boolean; citizenId?: string } | undefined) {
+  function probeRoute(
+    session: { verified: boolean; citizenId?: string; verifiedConnectionId?: string } | undefined,
+  ) {
     const reads: string[] = [];
     const route = frameRoute(frameEnvelopeSchema, {
       sessions: {
@@ -352,7 +354,12 @@ describe('the authorization of the middleware (functions/domain/authorization.ts
 
   it('hands the handler a guest who verified on this connection as a citizen with its citizenId', async () => {
     // Prepare
-    const { handler, useCase } = probeRoute({ verified: true, citizenId: 'cit-9' });
+    // Identified on this very connection (sessionStanding): the sample event's.
+    const { handler, useCase } = probeRoute({
+      verified: true,
+      citizenId: 'cit-9',
+      verifiedConnectionId: sampleEvent.requestContext.connectionId,
+    });
     const guest = sampleEvent.requestContext.authorizer as Record<string, unknown>;
 
     // Act
