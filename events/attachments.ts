@@ -28,8 +28,9 @@ export const attachmentCreateFrameSchema = frameEnvelopeSchema.extend({
 });
 export type AttachmentCreateFrame = z.infer<typeof attachmentCreateFrameSchema>;
 
+/** `attachment.get` is the same request under the name the attachments issue gives it (an alias). */
 export const attachmentUrlFrameSchema = frameEnvelopeSchema.extend({
-  action: z.literal('attachment.url'),
+  action: z.enum(['attachment.url', 'attachment.get']),
   attachmentId: z.string().min(1).max(64),
 });
 
@@ -82,6 +83,14 @@ export interface AttachmentRejectedFrame {
   reason: AttachmentRejection;
 }
 
+/** An object of the attachments bucket an event is about: what the check reads. */
+export interface UploadedObject {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag?: string;
+}
+
 /**
  * The S3 `Object Created` event as EventBridge delivers it (the bucket sends its events to
  * EventBridge; a rule puts them on the upload-check queue). Only what the check reads.
@@ -99,4 +108,43 @@ export const objectCreatedEventSchema = z.object({
     }),
   }),
 });
-export type ObjectCreatedEvent = z.infer<typeof objectCreatedEventSchema>;
+
+/**
+ * GuardDuty's `Object Scan Result` event (AWS only): the scan of an object finished and its tag is
+ * on, so the check need not wait for the `Object Created` event's retry.
+ */
+export const scanResultEventSchema = z.object({
+  source: z.literal('aws.guardduty'),
+  'detail-type': z.literal('GuardDuty Malware Protection Object Scan Result'),
+  detail: z.object({
+    s3ObjectDetails: z.object({
+      bucketName: z.string().min(1),
+      objectKey: z.string().min(1),
+      eTag: z.string().min(1).optional(),
+      versionId: z.string().min(1).optional(),
+    }),
+  }),
+});
+
+/** S3 quotes an ETag in some places and not in others: compared without the quotes. */
+const unquoted = (etag: string) => etag.replaceAll('"', '');
+
+/** Either event, as the object it is about. */
+export const uploadEventSchema = z.union([
+  objectCreatedEventSchema.transform(
+    ({ detail: { bucket, object } }): UploadedObject => ({
+      bucket: bucket.name,
+      key: object.key,
+      ...(object['version-id'] === undefined ? {} : { versionId: object['version-id'] }),
+      ...(object.etag === undefined ? {} : { etag: unquoted(object.etag) }),
+    }),
+  ),
+  scanResultEventSchema.transform(
+    ({ detail: { s3ObjectDetails: o } }): UploadedObject => ({
+      bucket: o.bucketName,
+      key: o.objectKey,
+      ...(o.versionId === undefined ? {} : { versionId: o.versionId }),
+      ...(o.eTag === undefined ? {} : { etag: unquoted(o.eTag) }),
+    }),
+  ),
+]);

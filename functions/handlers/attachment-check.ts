@@ -1,7 +1,7 @@
 /**
- * AttachmentCheck: drains the upload-check queue, where an EventBridge rule puts the attachments
- * bucket's `Object Created` events (on the local stack, the upload endpoint puts the same event
- * there). Each upload is judged by its bytes, size and malware scan (check-upload.ts); a record
+ * AttachmentCheck: drains the upload-check queue, where EventBridge rules put the attachments
+ * bucket's `Object Created` events and GuardDuty's scan results for its objects (on the local
+ * stack, the upload endpoint puts the same `Object Created` event there). Each upload is judged by its bytes, size and malware scan (check-upload.ts); a record
  * whose scan has not finished fails alone and comes back after its visibility timeout.
  */
 import type { SQSRecord } from 'aws-lambda';
@@ -13,7 +13,7 @@ import { magicNumberFileTypes } from '#adapters/file-types.ts';
 import { malwareScanner } from '#adapters/malware-scanner.ts';
 import { systemClock } from '#adapters/system.ts';
 import { checkUpload } from '#domain/use-cases/check-upload.ts';
-import { objectCreatedEventSchema } from '#events/attachments.ts';
+import { uploadEventSchema } from '#events/attachments.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 import { streamHandler } from '#shared/stream-handler.ts';
@@ -39,8 +39,8 @@ const deps = {
 };
 
 async function check(record: SQSRecord): Promise<void> {
-  const event = objectCreatedEventSchema.parse(JSON.parse(record.body));
-  const outcome = await checkUpload(deps, event);
+  const object = uploadEventSchema.parse(JSON.parse(record.body));
+  const outcome = await checkUpload(deps, object);
   // Ids and verdicts only: the file's name is the citizen's.
   logger.info('upload checked', outcome);
 }

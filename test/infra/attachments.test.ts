@@ -84,6 +84,18 @@ describe('the attachments bucket, for uploads', () => {
     });
   });
 
+  it("puts GuardDuty's scan results of uploads on the same queue", () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.guardduty'],
+        'detail-type': ['GuardDuty Malware Protection Object Scan Result'],
+      },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AttachmentCheckQueue'), 'Arn'] } }),
+      ],
+    });
+  });
+
   it('is scanned by GuardDuty Malware Protection, which tags what it scanned', () => {
     template.hasResourceProperties('AWS::GuardDuty::MalwareProtectionPlan', {
       ProtectedResource: { S3Bucket: { BucketName: { Ref: bucketId } } },
