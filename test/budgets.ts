@@ -17,6 +17,8 @@ import type { FlowFigures, FlowName } from './support/flows.ts';
 export interface FlowBudget {
   /** Lambda invocations, every function. */
   invocations: number;
+  /** The same by function (handler file name): what X-Ray traces, where tracing is on. */
+  invocationsByFunction: Record<string, number>;
   /** DynamoDB read requests (ceiling). */
   dynamodbReads: number;
   /** DynamoDB read capacity units (ceiling). */
@@ -40,6 +42,7 @@ export interface FlowBudget {
 export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
   botTurn: {
     invocations: 3,
+    invocationsByFunction: { 'bot-outbox': 1, 'bot-worker': 1, 'message-send': 1 },
     dynamodbReads: 3,
     dynamodbReadUnits: 5.5,
     dynamodbWrites: 2,
@@ -52,6 +55,15 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
   },
   botConversation: {
     invocations: 22,
+    invocationsByFunction: {
+      authorize: 1,
+      'bot-outbox': 6,
+      'bot-worker': 6,
+      connect: 1,
+      disconnect: 1,
+      hello: 1,
+      'message-send': 6,
+    },
     dynamodbReads: 19,
     dynamodbReadUnits: 33,
     dynamodbWrites: 16,
@@ -64,6 +76,23 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
   },
   escalatedConversation: {
     invocations: 33,
+    invocationsByFunction: {
+      authorize: 1,
+      'bot-outbox': 2,
+      'bot-worker': 2,
+      connect: 1,
+      'conversation-accept': 1,
+      'desk-relay': 6,
+      disconnect: 1,
+      'escalation-consumer': 1,
+      hello: 1,
+      'message-send': 5,
+      'operator-reply': 3,
+      'operator-request': 1,
+      'ticket-notices': 2,
+      'ticket-set-status': 1,
+      'timer-consumer': 5,
+    },
     dynamodbReads: 91,
     dynamodbReadUnits: 65,
     dynamodbWrites: 35,
@@ -76,6 +105,7 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
   },
   operatorReply: {
     invocations: 2,
+    invocationsByFunction: { 'desk-relay': 1, 'operator-reply': 1 },
     dynamodbReads: 7,
     dynamodbReadUnits: 5.5,
     dynamodbWrites: 2,
@@ -88,6 +118,7 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
   },
   citizenToOperator: {
     invocations: 2,
+    invocationsByFunction: { 'desk-relay': 1, 'message-send': 1 },
     dynamodbReads: 3,
     dynamodbReadUnits: 3.5,
     dynamodbWrites: 1,
@@ -104,6 +135,7 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
 export function asBudget(figures: FlowFigures): FlowBudget {
   return {
     invocations: figures.invocations,
+    invocationsByFunction: figures.invocationsByFunction,
     dynamodbReads: figures.dynamodb.reads,
     dynamodbReadUnits: figures.dynamodb.readUnits,
     dynamodbWrites: figures.dynamodb.writes,
