@@ -17,12 +17,14 @@ import { type LocalHttp, startHttp } from './http.ts';
 import { httpApiRouteHandler } from './http-api.ts';
 import { type Poller, startPoller } from './pollers.ts';
 import { claimPort } from './ports.ts';
-import { arnOf, type LocalAccount } from './resolve.ts';
+import { arnOf, type LocalAccount, physicalName } from './resolve.ts';
 import { createResources } from './resources.ts';
+import { s3UploadEndpoint } from './s3-uploads.ts';
 import { type LocalSchedules, startSchedules } from './schedules.ts';
 import { startStreamPoller } from './stream-pollers.ts';
 import { synthesizeTemplate } from './synth.ts';
 import {
+  bucketEventRules,
   httpApiRoutes,
   scheduleSpecs,
   sqsEventSourceMappings,
@@ -105,6 +107,10 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       ...functionEnvironment(template, account, REPO_ROOT),
       ...awsEnvironment(config, emulators),
       ...localOnlyEnvironment(host, http.port),
+      // Uploads are presigned for the policy-checking endpoint in front of the emulator (local/s3-uploads.ts).
+      ATTACHMENT_UPLOAD_ENDPOINT: `http://${host}:${http.port}${UPLOADS_PATH}`,
+      // No GuardDuty here: the local scanner flags the EICAR test file (functions/adapters/malware-scanner.ts).
+      ATTACHMENT_SCANNER: 'local-eicar',
       // The authorizer admits browsers from the stack's own pages and the listed ones only.
       ALLOWED_ORIGINS: localPageOrigins(config, host, http.port).join(','),
       // The authorizer fetches the pool's JWKS from the local Cognito (functions/adapters/cognito-verifier.ts).
@@ -138,6 +144,9 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       if (!fn) throw new Error(`HTTP route ${route.routeKey} → ${route.functionId}`);
       http.addRoute(route.routeKey, httpApiRouteHandler(route.routeKey, fn, ACCOUNT_ID));
     }
+
+    // S3's presigned POST and its `Object Created` events, which the emulator has neither of.
+    serveUploads(http, template, account, emulators, config);
 
     const pollers: Poller[] = sqsEventSourceMappings(template).map((mapping) => {
       const fn = functions.get(mapping.functionId);
@@ -244,6 +253,48 @@ function serveAwsCallCounts(http: LocalHttp, functions: Iterable<LocalFunction>)
   });
 }
 
+const UPLOADS_PATH = '/local/s3';
+
+/**
+ * `POST /local/s3/{bucket}` for every bucket whose `Object Created` events a rule of the template
+ * sends to a queue: the upload is checked against its policy as S3 does, stored in the emulator,
+ * and its event put on those queues (local/s3-uploads.ts).
+ */
+function serveUploads(
+  http: LocalHttp,
+  template: Template,
+  account: LocalAccount,
+  emulators: Emulators,
+  config: LocalConfig,
+): void {
+  const byBucket = new Map<string, { queueUrl: string; keyPrefix: string }[]>();
+  for (const rule of bucketEventRules(template)) {
+    const queueUrl = account.queueUrls.get(rule.queueId);
+    if (!queueUrl) throw new Error(`bucket event rule ${rule.ruleId} → ${rule.queueId}`);
+    byBucket.set(rule.bucketId, [
+      ...(byBucket.get(rule.bucketId) ?? []),
+      { queueUrl, keyPrefix: rule.keyPrefix },
+    ]);
+  }
+  for (const [bucketId, eventQueues] of byBucket) {
+    const bucket = template.Resources[bucketId];
+    if (!bucket) continue;
+    const bucketName = physicalName(bucketId, bucket);
+    http.addRoute(
+      `POST ${UPLOADS_PATH}/${bucketName}`,
+      s3UploadEndpoint(
+        { bucketName, eventQueues },
+        {
+          region: config.AWS_REGION,
+          accountId: ACCOUNT_ID,
+          credentials: LOCAL_CREDENTIALS,
+          endpoint: emulators.awsEndpoint,
+        },
+      ),
+    );
+  }
+}
+
 /**
  * What AWS has and this machine does not: keys (Secrets Manager there; fresh random ones for each
  * start here, unless exported before `npm start`) and SNS/SES (the local outbox records instead).
@@ -254,6 +305,7 @@ function localOnlyEnvironment(host: string, httpPort: number): Record<string, st
     AUTH_HMAC_KEY: randomBytes(32).toString('base64url'),
     AUTH_CODE_KEY: randomBytes(32).toString('base64url'),
     RESUME_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),
+    CURSOR_KEY: randomBytes(32).toString('base64url'),
   };
 }
 

@@ -10,7 +10,7 @@ import { ChatError } from '#domain/errors.ts';
 import type { AssignmentTickets, CitizenDirectory, TicketOpening } from '#domain/ports/assignment.ts';
 import type { SessionRepository } from '#domain/ports/sessions.ts';
 import type { TicketRepository } from '#domain/ports/tickets.ts';
-import { newestFirst, ticketView } from '#domain/tickets.ts';
+import { newestFirst, type Ticket, ticketView } from '#domain/tickets.ts';
 import { type ChangeTicketStatusDeps, transitionTicket } from '#domain/use-cases/change-ticket-status.ts';
 import { openTicket } from '#domain/use-cases/open-ticket.ts';
 import type { Lang } from '#events/lang.ts';
@@ -34,20 +34,20 @@ export class UseCaseAssignmentTickets implements AssignmentTickets {
     ticketId: string,
     actor: { kind: 'operator' | 'senior'; id: string },
     note?: string,
-  ): Promise<void> {
+  ): Promise<Ticket | undefined> {
     const ticket = await this.deps.tickets.get(ticketId);
     // Taken again (after a transfer or a lost operator): its status is the operators' business now.
-    if (ticket?.status !== 'received') return;
+    if (ticket?.status !== 'received') return ticket;
     try {
-      await transitionTicket(this.deps, {
-        ticketId,
-        to: 'in_progress',
-        actor,
-        ...(note === undefined ? {} : { note }),
-      });
+      const change = await transitionTicket(
+        this.deps,
+        { ticketId, to: 'in_progress', actor, ...(note === undefined ? {} : { note }) },
+        ticket,
+      );
+      return change.ticket;
     } catch (error) {
       // Someone moved it first (a concurrent ticket.setStatus): theirs stands.
-      if (error instanceof ChatError && error.code === 'CONFLICT') return;
+      if (error instanceof ChatError && error.code === 'CONFLICT') return this.deps.tickets.get(ticketId);
       throw error;
     }
   }
@@ -56,7 +56,7 @@ export class UseCaseAssignmentTickets implements AssignmentTickets {
 export class SessionCitizenDirectory implements CitizenDirectory {
   constructor(
     private readonly sessions: Pick<SessionRepository, 'get'>,
-    private readonly tickets: Pick<TicketRepository, 'listByCitizen' | 'listBySession'>,
+    private readonly tickets: Pick<TicketRepository, 'pageByCitizen' | 'pageBySession'>,
   ) {}
 
   async describe(sessionId: string): Promise<AssignedCitizen> {
@@ -64,11 +64,12 @@ export class SessionCitizenDirectory implements CitizenDirectory {
     const verified = session?.verified ?? false;
     // A verified citizen's tickets from any session, and those opened in this one (also before it was verified).
     const citizenId = verified ? session?.citizenId : undefined;
-    const lists = await Promise.all([
-      citizenId === undefined ? [] : this.tickets.listByCitizen(citizenId),
-      this.tickets.listBySession(sessionId),
+    const newest = { limit: CITIZEN_TICKETS_SHOWN };
+    const pages = await Promise.all([
+      citizenId === undefined ? { tickets: [] } : this.tickets.pageByCitizen(citizenId, newest),
+      this.tickets.pageBySession(sessionId, newest),
     ]);
-    const tickets = newestFirst(lists.flat())
+    const tickets = newestFirst(pages.flatMap((page) => page.tickets))
       .slice(0, CITIZEN_TICKETS_SHOWN)
       .map(({ ticketId, number, status, createdAt }) => ({ ticketId, number, status, createdAt }));
     // Only a verified session's phone is shown: a pending one is not proven to be the citizen's.

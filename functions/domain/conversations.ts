@@ -58,6 +58,16 @@ export interface Conversation {
   slaBreachedAt?: string;
   slaBreachedEntryId?: string;
   /**
+   * The stay whose breach `SlaBreaches` counted: set by the one caller whose conditional write
+   * claims the count (`countBreach`), so a breach recorded is counted once whoever finds it first.
+   */
+  slaBreachCountedEntryId?: string;
+  /**
+   * The acceptance (its `acceptedAt`) whose first-reply check was made: a missed first reply is
+   * counted once per acceptance, by the timer or by the reconciler that does its work late.
+   */
+  firstReplyCheckedFor?: string;
+  /**
    * When its operator accepted it (`conversation.accept`, or their first reply): only then is the
    * citizen told "operator". Removed whenever it leaves the operator, so each assignment is accepted anew.
    */

@@ -136,6 +136,8 @@ const TABLES = {
       { indexName: 'bySession', partitionKey: string('sessionId'), sortKey: string('createdAt') },
       // Staff's `ticket.list` by status (portal tickets reach no operator through a conversation).
       { indexName: 'byStatus', partitionKey: string('status'), sortKey: string('createdAt') },
+      // Sparse: `contactId` is set only on a portal ticket whose contact nobody proved yet (claimed at `auth.verifyCode`).
+      { indexName: 'byContact', partitionKey: string('contactId'), sortKey: string('createdAt') },
     ],
     retain: true,
     // TicketNotices tells an offline citizen about a status change: it compares the two images.
@@ -156,6 +158,13 @@ const TABLES = {
     sortKey: string('deviceKey'),
     indexes: [],
     retain: false,
+  },
+  // Citizens' attachments (`attachment.create`): pending → ready/rejected, with the key of their
+  // bytes in the attachments bucket. Kept with the messages that name them (TTL: message retention).
+  AttachmentsTable: {
+    partitionKey: string('attachmentId'),
+    indexes: [],
+    retain: true,
   },
   // One item per operator: status, skills, capacity and the conversations they hold (dispatch).
   OperatorsTable: {
@@ -199,6 +208,7 @@ export class ChatTables extends Construct {
   readonly pushDevices: Table;
   readonly verificationCodes: Table;
   readonly sla: Table;
+  readonly attachments: Table;
 
   constructor(scope: Construct, id: string, props: ChatTablesProps) {
     super(scope, id);
@@ -239,6 +249,7 @@ export class ChatTables extends Construct {
     this.pushDevices = table('PushDevicesTable');
     this.verificationCodes = table('VerificationCodesTable');
     this.sla = table('SlaTable');
+    this.attachments = table('AttachmentsTable');
   }
 
   /** Every table, for alarms and dashboards. */
@@ -255,6 +266,7 @@ export class ChatTables extends Construct {
       this.notes,
       this.pushDevices,
       this.sla,
+      this.attachments,
     ];
   }
 }

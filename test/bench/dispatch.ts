@@ -3,24 +3,29 @@
  * in this process so that every AWS SDK call of its functions is counted (local/aws-calls.ts).
  *
  * Operators are created in the local Cognito, sign in, connect, go online (skill `general`, room for
- * `--max-chats`) and do what a console does: answer `conversation.assigned` with `conversation.accept`,
- * hold the conversation for a while (`--hold-ms`, ±50 %), then set its ticket `in_progress` and
- * `completed`, which frees the slot; `operator.heartbeat` every 15 s. Citizens arrive paced at
+ * `--max-chats`) and do what an attentive console does: answer `conversation.assigned` with
+ * `conversation.accept` at once, hold the conversation for a while (`--hold-ms`, ±50 %), then set its
+ * ticket `completed`, which frees the slot; `operator.heartbeat` every 15 s. An accept refused (the
+ * offer was taken back) drops the conversation, as the console does, and is a problem of the run. Citizens arrive paced at
  * `--rate` per second (0: all at once, a burst), each a new WebSocket connection that asks for a
  * person with `operator.request` and a reason (the escalation path of the widget's button).
  *
  * Checked: every conversation assigned exactly once (one `conversation.assigned` frame over all
  * operators, and the conversation item names that operator), nobody over `--max-chats` (from the
  * frames, and OperatorsTable sampled every second), every slot free at the end. Reported: the time
- * to assign them all, the wait from `operator.request` to `conversation.assigned` (p50/p99), and
- * the AWS calls per assignment, by service and operation and by function.
+ * to assign them all, the wait from `operator.request` to `conversation.assigned` (p50/p99), the
+ * time from the assignment's commit to its frame and from the frame to the accept's answer, the delay
+ * of this process's event loop (everything runs on it: how far behind the stack is), and the AWS
+ * calls per assignment, by service and operation, by function, and by both.
  *
  * Flags (or environment): --operators (DISPATCH_OPERATORS, 100), --conversations
  * (DISPATCH_CONVERSATIONS, 1000), --max-chats (DISPATCH_MAX_CHATS, 5), --rate
  * (DISPATCH_RATE, 25 per second), --hold-ms (DISPATCH_HOLD_MS, 3000), --timeout-s (DISPATCH_TIMEOUT_S, 270).
+ * DISPATCH_LOG_LEVEL (SILENT): the functions' log level (their JSON lines go to stdout with the report).
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -95,6 +100,10 @@ class Ledger {
   maxHeldSeen = 0;
   maxActiveChatsInTable = 0;
   lastAssignedAt = 0;
+  /** From the assignment's commit (`assignedAt`) to its frame at the operator, ms. */
+  readonly frameLags: number[] = [];
+  /** From the frame to the answer of its `conversation.accept`, ms. */
+  readonly acceptTimes: number[] = [];
 
   assigned(conversationId: string, operator: string): number {
     const list = this.assignments.get(conversationId) ?? [];
@@ -117,16 +126,28 @@ async function runOperator(wsUrl: string, httpUrl: string, index: number, ledger
   if (online.type !== 'operator.state') throw new Error(`operator.status: ${JSON.stringify(online)}`);
   let held = 0;
   const work = async (frame: Frame) => {
-    const conversationId = String((frame.conversation as { conversationId: string }).conversationId);
+    const receivedAt = Date.now();
+    const view = frame.conversation as { conversationId: string; assignedAt: string };
+    const conversationId = String(view.conversationId);
     const ticketId = (frame.ticket as { ticketId?: string } | null)?.ticketId;
     held += 1;
     ledger.maxHeldSeen = Math.max(ledger.maxHeldSeen, held);
     if (held > settings.maxChats) ledger.overCapacityFrames += 1;
-    if (ledger.assigned(conversationId, signed.sub) > 1)
-      ledger.problems.push(`${conversationId} assigned again`);
+    // The stack runs in this process: one clock for the assignment's commit and the frame.
+    const frameLag = receivedAt - Date.parse(view.assignedAt);
+    ledger.frameLags.push(frameLag);
+    const times = ledger.assigned(conversationId, signed.sub);
+    if (times > 1) ledger.problems.push(`${conversationId} assigned again (${times} times)`);
+    // As the console does: accept at once; an accept refused (given back meanwhile) drops it.
     const accepted = await client.request({ action: 'conversation.accept', conversationId }, 30_000);
+    const acceptMs = Date.now() - receivedAt;
+    ledger.acceptTimes.push(acceptMs);
     if (accepted.type !== 'conversation.accepted') {
-      ledger.problems.push(`accept of ${conversationId}: ${JSON.stringify(accepted)}`);
+      held -= 1;
+      ledger.problems.push(
+        `accept of ${conversationId} refused ${String(accepted.code)}: the frame came ${frameLag} ms after the assignment, the answer ${acceptMs} ms after the frame`,
+      );
+      return;
     }
     await sleep(settings.holdMs * (0.5 + Math.random()));
     if (!ticketId) throw new Error(`conversation.assigned without a ticket: ${conversationId}`);
@@ -149,6 +170,9 @@ async function runOperator(wsUrl: string, httpUrl: string, index: number, ledger
       work(frame).catch((error: unknown) =>
         ledger.problems.push(`operator ${username}: ${String(error).slice(0, 300)}`),
       );
+    } else if (frame.type === 'operator.state' && frame.status !== 'online') {
+      // Only a missed accept sets an operator away on its own: it gets nothing new after it.
+      ledger.problems.push(`operator ${username} set ${String(frame.status)} by the backend`);
     }
   });
   const heartbeat = setInterval(() => client.send({ action: 'operator.heartbeat' }), HEARTBEAT_MS);
@@ -193,6 +217,8 @@ function percentile(sorted: number[], p: number): number {
   );
 }
 
+const sortedOf = (values: readonly number[]) => [...values].sort((a, b) => a - b);
+
 function callsTable(title: string, calls: Map<string, number>, assignments: number): string[] {
   const rows = [...calls].sort((a, b) => b[1] - a[1]);
   return [
@@ -200,6 +226,18 @@ function callsTable(title: string, calls: Map<string, number>, assignments: numb
     '|---|--:|--:|',
     ...rows.map(([name, n]) => `| ${name} | ${n} | ${(n / assignments).toFixed(2)} |`),
     `| **total** | **${total(calls)}** | **${(total(calls) / assignments).toFixed(2)}** |`,
+  ];
+}
+
+/** Function × operation, the most calls first: where the dispatch path's calls go. */
+function perFunctionTable(counts: CallCounts, assignments: number): string[] {
+  const rows = [...counts]
+    .flatMap(([fn, calls]) => [...calls].map(([op, n]) => [fn, op, n] as const))
+    .sort((a, b) => b[2] - a[2]);
+  return [
+    '| function | service:operation | calls | per assignment |',
+    '|---|---|--:|--:|',
+    ...rows.map(([fn, op, n]) => `| ${fn} | ${op} | ${n} | ${(n / assignments).toFixed(2)} |`),
   ];
 }
 
@@ -219,7 +257,7 @@ async function main() {
       DYNAMODB_PORT: process.env.DYNAMODB_PORT ?? '0',
       AWS_EMULATOR_PORT: process.env.AWS_EMULATOR_PORT ?? '0',
       COGNITO_PORT: process.env.COGNITO_PORT ?? '0',
-      LOG_LEVEL: 'SILENT',
+      LOG_LEVEL: process.env.DISPATCH_LOG_LEVEL ?? 'SILENT',
     }),
     log,
   );
@@ -259,6 +297,10 @@ async function main() {
 
     process.stderr.write(`${settings.conversations} citizens arriving…\n`);
     const started = performance.now();
+    // Everything runs on this one event loop (the functions, the gateway, fauxqs, the clients):
+    // its delay is how far behind the whole stack is.
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
     const arrivals = Array.from({ length: settings.conversations }, async (_, i) => {
       if (settings.rate > 0) await sleep((i * 1000) / settings.rate);
       citizens.push(await runCitizen(stack.wsUrl, ledger));
@@ -295,6 +337,7 @@ async function main() {
       }
     }
     const failedArrivals = (await arrived).filter((r) => r.status === 'rejected');
+    loopDelay.disable();
     const calls = counter.snapshot();
     const assignSeconds = (ledger.lastAssignedAt - started) / 1000;
 
@@ -310,9 +353,11 @@ async function main() {
       );
       for (const item of Object.values(Responses ?? {}).flat()) stored.set(String(item.conversationId), item);
     }
+    // The operator of its last frame: one given back for want of an accept (a problem of its own)
+    // is the next one's.
     let tableMismatches = 0;
     for (const [conversationId, list] of ledger.assignments) {
-      if (stored.get(conversationId)?.operatorId !== list[0]?.operator) tableMismatches += 1;
+      if (stored.get(conversationId)?.operatorId !== list.at(-1)?.operator) tableMismatches += 1;
     }
     const { Items: operatorItems = [] } = await documents.send(
       new ScanCommand({ TableName: stack.functionEnv.OPERATORS_TABLE }),
@@ -344,6 +389,8 @@ async function main() {
       '',
       `Assigned: ${ledger.assignments.size} of ${settings.conversations} (exactly once: ${assignedOnce}, more than once: ${assignedMore}, never: ${neverAssigned}); completed ${ledger.completed.size}`,
       `Time to assign them all: ${assignSeconds.toFixed(1)} s from the first arrival; wait (operator.request → conversation.assigned) p50 ${percentile(waits, 50).toFixed(0)} ms, p99 ${percentile(waits, 99).toFixed(0)} ms, max ${(waits.at(-1) ?? Number.NaN).toFixed(0)} ms`,
+      `Accepting: the frame at the operator after the assignment's commit p50 ${percentile(sortedOf(ledger.frameLags), 50)} ms, p99 ${percentile(sortedOf(ledger.frameLags), 99)} ms, max ${Math.max(...ledger.frameLags)} ms; conversation.accept answered after the frame p50 ${percentile(sortedOf(ledger.acceptTimes), 50)} ms, p99 ${percentile(sortedOf(ledger.acceptTimes), 99)} ms, max ${Math.max(...ledger.acceptTimes)} ms`,
+      `Event loop of this process (functions, gateway, fauxqs, clients): delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
       `Capacity: most held by one operator (frames) ${ledger.maxHeldSeen}, over maxChats ${ledger.overCapacityFrames}; highest activeChats in OperatorsTable ${ledger.maxActiveChatsInTable}; operators still holding at the end ${stillHeld}`,
       `Tables: conversations without their operator ${tableMismatches}; failed arrivals ${failedArrivals.length}; problems ${ledger.problems.length}`,
       '',
@@ -357,6 +404,8 @@ async function main() {
       '',
       ...callsTable('service:operation (from the escalation on)', byOperation(dispatchCalls), assignments),
       '',
+      ...perFunctionTable(dispatchCalls, assignments),
+      '',
       `Not counted above: the local event source mappings' polling (Lambda's in AWS) and this benchmark's checks: ${total(outsideCalls(calls))} calls (${[
         ...outsideCalls(calls),
       ]
@@ -366,6 +415,18 @@ async function main() {
         .join(', ')}).`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    // Problems by kind (ids and numbers left out), then the first few as they were.
+    const kinds = new Map<string, number>();
+    for (const problem of ledger.problems) {
+      const kind = problem
+        .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '…')
+        .replace(/bench-\d+-\w+/g, 'bench-…')
+        .replace(/\d+/g, 'N')
+        .slice(0, 120);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]))
+      process.stderr.write(`problems: ${n} × ${kind}\n`);
     for (const problem of ledger.problems.slice(0, 10)) process.stderr.write(`problem: ${problem}\n`);
     for (const failure of failedArrivals.slice(0, 5))
       process.stderr.write(`arrival failed: ${String(failure.reason)}\n`);

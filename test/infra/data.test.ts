@@ -15,6 +15,7 @@ const TABLES = [
   'NotesTable',
   'PushDevicesTable',
   'SlaTable',
+  'AttachmentsTable',
 ];
 const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `Data${id}`)[1];
 
@@ -59,17 +60,19 @@ describe('the data model of docs/architecture.md', () => {
         index('byCitizen', 'citizenId', 'createdAt'),
         index('bySession', 'sessionId', 'createdAt'),
         index('byStatus', 'status', 'createdAt'),
+        index('byContact', 'contactId', 'createdAt'),
       ],
     ],
     ['NotesTable', [hash('conversationId'), range('noteKey')], undefined],
     ['PushDevicesTable', [hash('ownerKey'), range('deviceKey')], undefined],
     ['SlaTable', [hash('hour'), range('record')], undefined],
+    ['AttachmentsTable', [hash('attachmentId')], undefined],
   ])('keys %s as documented', (id, keySchema, indexes) => {
     expect(table(id).Properties.KeySchema).toEqual(keySchema);
     expect(table(id).Properties.GlobalSecondaryIndexes).toEqual(indexes);
   });
 
-  it('has exactly the eleven tables of the data model, no more', () => {
+  it('has exactly the twelve tables of the data model, no more', () => {
     const ids = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).map((id) =>
       id.replace(/^Data/, '').replace(/[0-9A-F]{8}$/, ''),
     );

@@ -161,12 +161,21 @@ export const TEST_ASSIGNMENT_SETTINGS: AssignmentSettings = {
   lineTickSeconds: 5,
 };
 
+/** What of a queued escalation a test may choose; `undefined` leaves it out (`intent`). */
+export type EscalationChoice = Partial<Pick<EscalationEvent, 'category' | 'reason' | 'intent' | 'intake'>>;
+
 /**
- * A conversation the bot just queued in `legal` (no assignment fields yet, its escalation recorded
- * on it) and that escalation, as the escalation consumer receives it.
+ * A conversation the bot just queued (no assignment fields yet, its escalation recorded on it) and
+ * that escalation, as the escalation consumer receives it: by default a complaint in `legal`
+ * (`operator_only`); `choice` changes the category, reason, intent or intake (e.g. a citizen's own
+ * request in `auth`, with no intent).
  */
-export function queuedByTheBot(): { conversation: Conversation; event: EscalationEvent } {
-  const base = waitingConversation('legal', new Date());
+export function queuedByTheBot(choice: EscalationChoice = {}): {
+  conversation: Conversation;
+  event: EscalationEvent;
+} {
+  const category = choice.category ?? 'legal';
+  const base = waitingConversation(category, new Date());
   const {
     queue: _q,
     queuedAt: _at,
@@ -176,17 +185,22 @@ export function queuedByTheBot(): { conversation: Conversation; event: Escalatio
     ticketNumber: _n,
     ...rest
   } = base;
-  const event: EscalationEvent = {
+  const chosen: EscalationEvent = {
     conversationId: base.conversationId,
     sessionId: base.sessionId,
     attempt: 1,
-    category: 'legal',
+    category,
     reason: 'operator_only',
     intent: 'legal.complaint',
     intake: { problem: 'отказали в приёме заявления' },
     lang: 'ru',
     escalatedAt: new Date().toISOString(),
+    ...choice,
   };
+  // A choice of `undefined` leaves the field out, as the bot does when it has none.
+  const event = Object.fromEntries(
+    Object.entries(chosen).filter(([, value]) => value !== undefined),
+  ) as EscalationEvent;
   return { conversation: { ...rest, escalation: { event, seq: 3 } }, event };
 }
 

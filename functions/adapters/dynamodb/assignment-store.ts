@@ -124,6 +124,25 @@ export class DynamoAssignmentStore implements AssignmentStore {
     }
   }
 
+  async markFirstReplyChecked(conversationId: string, acceptedAt: string): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tables.conversationsTable,
+          Key: { conversationId },
+          UpdateExpression: 'SET firstReplyCheckedFor = :acceptedAt',
+          ConditionExpression:
+            'acceptedAt = :acceptedAt AND (attribute_not_exists(firstReplyCheckedFor) OR firstReplyCheckedFor <> :acceptedAt)',
+          ExpressionAttributeValues: { ':acceptedAt': acceptedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async release(conversationId: string, operatorId: string): Promise<boolean> {
     try {
       await documentClient.send(new UpdateCommand(this.releaseUpdate(conversationId, operatorId)));

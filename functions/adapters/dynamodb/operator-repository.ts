@@ -114,6 +114,18 @@ export class DynamoOperatorRepository implements OperatorRepository {
     });
   }
 
+  async undoAway(operatorId: string, awayAt: Date): Promise<boolean> {
+    const undone = await this.updateIf({
+      Key: { operatorId },
+      UpdateExpression: 'SET #status = :online',
+      // Still away by that change: whatever came since (their own `operator.status`) stands.
+      ConditionExpression: '#status = :away AND updatedAt = :awayAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':away': 'away', ':online': 'online', ':awayAt': awayAt.toISOString() },
+    });
+    return undone !== undefined;
+  }
+
   /** One conditional update of an operator: the item as stored after it, or undefined when the condition failed. */
   private async updateIf(
     update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'ReturnValues'>,

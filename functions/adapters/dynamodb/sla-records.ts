@@ -141,6 +141,27 @@ export class DynamoSlaRecords implements SlaRecords {
     };
   }
 
+  async markBreachCounted(conversationId: string, entryId: string): Promise<boolean> {
+    const conversationsTable = this.tables.conversationsTable;
+    if (!conversationsTable) throw new Error('counting a breach needs the conversations table');
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: conversationsTable,
+          Key: { conversationId },
+          UpdateExpression: 'SET slaBreachCountedEntryId = :entryId',
+          ConditionExpression:
+            'slaBreachedEntryId = :entryId AND (attribute_not_exists(slaBreachCountedEntryId) OR slaBreachCountedEntryId <> :entryId)',
+          ExpressionAttributeValues: { ':entryId': entryId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async recordAssignment(record: SlaAssignmentRecord): Promise<void> {
     const at = new Date(record.assignedAt);
     await documentClient.send(

@@ -13,6 +13,7 @@ import type { QueueEntry } from '#events/queue-entry.ts';
 import type { TicketView } from '#events/tickets.ts';
 import type { Conversation } from '../conversations.ts';
 import type { OperatorQueueName } from '../operator-roster.ts';
+import type { Ticket } from '../tickets.ts';
 import type { OpenTicketInput } from '../use-cases/open-ticket.ts';
 
 /** Who takes a conversation, as the assignment stores it. */
@@ -73,6 +74,12 @@ export interface AssignmentStore {
    * conversation, or undefined when it is not (or no longer) theirs, or already accepted.
    */
   accept(conversationId: string, operatorId: string, now: Date): Promise<Conversation | undefined>;
+  /**
+   * Marks the first-reply check of the acceptance made at `acceptedAt` done (`firstReplyCheckedFor`),
+   * only while that acceptance stands and its check was not made: true for exactly one caller (the
+   * first-reply timer, a second copy of it, or the reconciler doing its work late).
+   */
+  markFirstReplyChecked(conversationId: string, acceptedAt: string): Promise<boolean>;
   /**
    * Frees the operator's slot held by the conversation: −1 and out of the set, only if it is in
    * the set (so twice is once). False when it was not held (already released).
@@ -159,13 +166,14 @@ export interface AssignmentTickets {
   /**
    * `received → in_progress` by the operator who took it, with `note` in the history (an SLA breach
    * says so there), pushing `ticket.updated` to the citizen. A ticket already past `received` (taken
-   * again after a transfer or a disconnect) is left as it is.
+   * again after a transfer or a disconnect) is left as it is. Answers the ticket as it stands after
+   * (the operator's frame shows it without reading it again); undefined when there is none.
    */
   startWork(
     ticketId: string,
     actor: { kind: 'operator' | 'senior'; id: string },
     note?: string,
-  ): Promise<void>;
+  ): Promise<Ticket | undefined>;
 }
 
 /** What the citizen's side of an assignment shows an operator. */

@@ -51,4 +51,9 @@ export interface OperatorRepository {
   ): Promise<Operator | undefined>;
   /** `online` → `away` (an assignment left unaccepted); undefined when they were not online. */
   setAway(operatorId: string, now: Date): Promise<Operator | undefined>;
+  /**
+   * `away` → `online` again, only if still away by the very change made at `awayAt` (`setAway`'s
+   * `now`): the assignment it was for was accepted after all. False when anything changed since.
+   */
+  undoAway(operatorId: string, awayAt: Date): Promise<boolean>;
 }

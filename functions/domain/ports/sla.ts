@@ -25,6 +25,12 @@ export interface SlaRecords {
    * (`slaBreachedAt`, `slaBreachedEntryId`) and recorded for its hour, with its ticket number.
    */
   recordBreach(waiting: Conversation, breachedAt: Date): Promise<BreachOutcome>;
+  /**
+   * Claims the count of the breach of `entryId` (stamped on the conversation by `recordBreach`):
+   * true for exactly one caller, whoever comes first — the timer that recorded it, its redelivery,
+   * the assignment of the breached stay, or the reconciler.
+   */
+  markBreachCounted(conversationId: string, entryId: string): Promise<boolean>;
   /** Records an assignment for its hour; repeating it changes nothing. */
   recordAssignment(record: SlaAssignmentRecord): Promise<void>;
   /** What was recorded for the hour (`YYYY-MM-DDTHH`). */

@@ -3,14 +3,16 @@
  * (`conversation.accept`, or implicitly their first `operator.reply`).
  *
  * Primary course:
- *  1. Read the conversation (consistently): unknown → NOT_FOUND, closed → CONFLICT, not with the
- *     caller (another operator's, or already given back because the accept came too late) → FORBIDDEN.
- *  2. Already accepted → the same answer again (idempotent), nothing is told twice.
- *  3. Stamp `acceptedAt`, on the condition that it is still the caller's and not accepted: the
+ *  1. Stamp `acceptedAt`, on the condition that it is still the caller's and not accepted: the
  *     accept timer's move back to the queue has the opposite condition, so exactly one of them wins.
- *  4. Tell the citizen `conversation.updated` {state `operator`, operator {displayName}}, then start
+ *     (No read before it: the condition decides, and the usual accept costs one write.)
+ *  2. Not stamped → read the conversation (consistently) to say why: unknown → NOT_FOUND, closed →
+ *     CONFLICT, not with the caller (another operator's, or already given back because the accept
+ *     came too late) → FORBIDDEN; already accepted → the same answer again (idempotent), nothing is
+ *     told twice.
+ *  3. Tell the citizen `conversation.updated` {state `operator`, operator {displayName}}, then start
  *     the first-reply timer (FIRST_REPLY_SECONDS).
- *  5. Answer when it was accepted.
+ *  4. Answer when it was accepted.
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { Conversation } from '../conversations.ts';
@@ -48,15 +50,15 @@ export interface Acceptance {
 
 export async function acceptAssignment(deps: AcceptAssignmentDeps, input: AcceptInput): Promise<Acceptance> {
   const { caller, conversationId } = input;
-  const read = requireAssignedTo(await deps.conversations.get(conversationId), caller);
-  if (read.acceptedAt !== undefined) return { conversationId, acceptedAt: read.acceptedAt, accepted: false };
   const now = deps.clock.now();
   const accepted = await deps.store.accept(conversationId, caller.principalId, now);
   if (!accepted) {
-    // Another accept won, or the accept timer gave it back in between: read again to tell which.
-    const again = requireAssignedTo(await deps.conversations.get(conversationId), caller);
-    if (again.acceptedAt === undefined) throw new ChatError('CONFLICT');
-    return { conversationId, acceptedAt: again.acceptedAt, accepted: false };
+    // Accepted before (a repeat), or not the caller's to accept: the conversation says which.
+    const read = requireAssignedTo(await deps.conversations.get(conversationId), caller);
+    // Still theirs and unaccepted after a refused accept: it changed in between (given back and
+    // taken again by them); the console may try again.
+    if (read.acceptedAt === undefined) throw new ChatError('CONFLICT');
+    return { conversationId, acceptedAt: read.acceptedAt, accepted: false };
   }
   // The citizen first: a failed timer send answers INTERNAL, and the retry finds it accepted and told.
   await tellCitizenOperator(deps, accepted, accepted.operatorName ?? displayNameOf(caller));

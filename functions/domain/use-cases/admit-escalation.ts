@@ -23,7 +23,7 @@ import type { AssignmentTickets } from '../ports/assignment.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
-import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
+import { type AssignmentDeps, assignAndAnnounce } from './announce-assignments.ts';
 import { offerQueue } from './assign-conversations.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
 import { tellWaitingCitizen } from './places-in-line.ts';
@@ -121,8 +121,7 @@ export async function admitEscalation(
   // The first delivery's own follow-ups, or those a crashed delivery left pending (a redelivery).
   await finishFollowUps(deps, admitted);
 
-  const run = await offerQueue(deps, queue);
-  await announceRun(deps, run, { touchedQueues: [queue] });
+  const { run } = await assignAndAnnounce(deps, (d) => offerQueue(d, queue), { touchedQueues: [queue] });
   const mine = run.assignments.find((a) => a.conversation.conversationId === waiting.conversationId);
   if (mine) {
     return { status: 'assigned', queue, ticketNumber: ticket.number, operatorId: mine.operator.operatorId };

@@ -1,12 +1,15 @@
 /**
- * Telling about an assignment run (`assign-conversations.ts`), once its transactions committed:
- * `announceRun` does, for each assignment,
+ * Telling about an assignment run (`assign-conversations.ts`): `assignAndAnnounce` runs the
+ * assignment and starts telling about each assignment the moment its transaction commits, while the
+ * run goes on (a run that fills a hundred operators does not keep the first of them waiting for the
+ * last); `announceRun` tells about a run already made. For each assignment:
  *  - the metric (`Assigned`, the wait), the record for the hourly SLA report (`sla.ts`: on time, or
  *    taken after its breach), the ticket's move to `in_progress` (with the SLA note when this stay
  *    in line had breached);
- *  - the accept timer (ACCEPT_SECONDS, `assignment.accept`), started before the frame goes out;
  *  - `conversation.assigned` (`assigned-frame.ts`: the whole transcript, the intake, the ticket, the
- *    notes, the citizen) to the operator's connections;
+ *    notes, the citizen) to the operator's connections, and right before it the accept timer
+ *    (`assignment.accept`), due ACCEPT_SECONDS after the frame goes out: the operator has that long
+ *    from the moment they can see the offer, however long the steps before it took;
  *  - the citizen gets `ticket.updated` from the ticket's move, and `conversation.updated`
  *    (operator) only once the operator accepts (`accept-assignment.ts`, `tellCitizenOperator`);
  *  - the ledger: the announcement's follow-up, written by the assignment's transaction, is cleared
@@ -21,13 +24,14 @@ import type { Lang } from '#events/lang.ts';
 import type { ConversationAssignedFrame } from '#events/operator-frames.ts';
 import type { ConversationUpdatedFrame } from '#events/server-frames.ts';
 import type { Conversation } from '../conversations.ts';
-import type { Operator, OperatorQueueName } from '../operator-roster.ts';
+import { type Operator, type OperatorQueueName, queueNamed } from '../operator-roster.ts';
 import type { AssignmentMetrics, AssignmentTickets } from '../ports/assignment.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { SlaRecords } from '../ports/sla.ts';
 import type { Clock } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { breachedThisStay } from '../sla.ts';
+import type { Ticket } from '../tickets.ts';
 import {
   type AssignDeps,
   type Assignment,
@@ -37,6 +41,7 @@ import {
 } from './assign-conversations.ts';
 import { type AssignedFrameDeps, assignedFrame } from './assigned-frame.ts';
 import { postToAll } from './bot-turns.ts';
+import { countBreach } from './count-breach.ts';
 import { announceQueues, citizenSide, type PlacesInLineDeps, ticketRef } from './places-in-line.ts';
 
 /** What telling about it needs besides assigning. */
@@ -47,8 +52,11 @@ export interface AnnounceDeps extends PlacesInLineDeps, AssignedFrameDeps {
   metrics: AssignmentMetrics;
   /** Where each assignment's accept timer goes. */
   timers: TimerQueue;
-  /** Where each assignment is recorded for the hourly SLA report (the assigning functions have it). */
-  sla?: Pick<SlaRecords, 'recordAssignment'>;
+  /**
+   * Where each assignment is recorded for the hourly SLA report, and the breach of a breached stay
+   * counted if nobody did (the assigning functions have it).
+   */
+  sla?: Pick<SlaRecords, 'recordAssignment' | 'markBreachCounted'>;
   clock: Clock;
   settings: Pick<
     AssignmentSettings,
@@ -71,32 +79,67 @@ export interface Announcement {
   problems: AnnouncementProblem[];
 }
 
+/** Where an announcement goes, besides the assignment's own operator. */
+export interface AnnounceOptions {
+  /** The connection that gets its frame as a route answer (`operator.next`) and is not pushed it again. */
+  answeredConnectionId?: string;
+  /** Queues that changed besides the assignments (an arrival): `queue.stats` goes out. */
+  touchedQueues?: readonly OperatorQueueName[];
+}
+
 /**
- * Tells everyone about a run's assignments (see the module header), then throws the run's failure
- * if it had one. `answeredConnectionId`: the connection that gets its frame as a route answer
- * (`operator.next`) and is not pushed it again.
+ * Runs `assign` (`fillOperator`, `offerQueue`, `offerBreached` with the deps it is given) and tells
+ * about each of its assignments as soon as it commits (see the module header); once the run is over
+ * and every announcement made, the queues' news, then the run's failure if it had one.
  */
-export async function announceRun(
-  deps: AnnounceDeps,
-  runOrRuns: AssignmentRun,
-  /** `touchedQueues`: queues that changed besides the assignments (an arrival): `queue.stats` goes out. */
-  options: { answeredConnectionId?: string; touchedQueues?: readonly OperatorQueueName[] } = {},
-): Promise<Announcement> {
-  const run = mergeRuns(runOrRuns);
-  const frames = new Map<string, ConversationAssignedFrame>();
+export async function assignAndAnnounce(
+  deps: AssignmentDeps,
+  assign: (deps: AssignmentDeps) => Promise<AssignmentRun>,
+  options: AnnounceOptions = {},
+): Promise<Announcement & { run: AssignmentRun }> {
   const problems: AnnouncementProblem[] = [];
+  const telling = new Map<string, Promise<ConversationAssignedFrame>>();
+  const tell = (assignment: Assignment) => {
+    const id = assignment.conversation.conversationId;
+    if (telling.has(id)) return;
+    const told = announceAssignment(deps, assignment, options, problems);
+    // Awaited below, with the others; a rejection is not unhandled meanwhile.
+    told.catch(() => undefined);
+    telling.set(id, told);
+  };
+  let run: AssignmentRun;
+  try {
+    run = mergeRuns(await assign({ ...deps, onAssigned: tell }));
+  } catch (error) {
+    await Promise.allSettled(telling.values());
+    throw error;
+  }
+  // Those the run did not report as it went (a run made by hand).
+  for (const assignment of run.assignments) tell(assignment);
+  const frames = new Map<string, ConversationAssignedFrame>();
   await Promise.all(
-    run.assignments.map(async (assignment) => {
-      frames.set(
-        assignment.conversation.conversationId,
-        await announceAssignment(deps, assignment, options, problems),
-      );
+    [...telling].map(async ([id, told]) => {
+      frames.set(id, await told);
     }),
   );
   // Positions move only where someone left the line; the stats change wherever anyone came or went.
   const moved = new Set(run.assignments.map((a) => a.queue));
   if (moved.size > 0 || (options.touchedQueues?.length ?? 0) > 0) await announceQueues(deps, moved);
   if (run.failure !== undefined) throw run.failure;
+  return { frames, problems, run };
+}
+
+/** Tells everyone about a run already made (the reconciler's announcement again): as `assignAndAnnounce`. */
+export async function announceRun(
+  deps: AnnounceDeps,
+  runOrRuns: AssignmentRun,
+  options: AnnounceOptions = {},
+): Promise<Announcement> {
+  const { frames, problems } = await assignAndAnnounce(
+    deps as AssignmentDeps,
+    async () => runOrRuns,
+    options,
+  );
   return { frames, problems };
 }
 
@@ -109,28 +152,15 @@ async function announceAssignment(
   const now = deps.clock.now();
   deps.metrics.assigned(queue, Math.max(0, now.getTime() - Date.parse(queuedAt)));
   const breached = breachedThisStay(conversation);
-  await recordForSla(deps, conversation, breached, problems);
-  if (conversation.ticketId) {
-    const waited = Math.round((now.getTime() - Date.parse(queuedAt)) / 1000);
-    const taker = operator.role === 'senior' ? 'a senior' : 'an operator';
-    const note = breached ? `SLA breach: taken by ${taker} after ${waited} s` : undefined;
-    try {
-      await deps.tickets.startWork(
-        conversation.ticketId,
-        { kind: operator.role === 'senior' ? 'senior' : 'operator', id: operator.operatorId },
-        note,
-      );
-    } catch (error) {
-      // The assignment is committed and must reach the operator and the citizen whatever the
-      // ticket does; the operator can still move the ticket by hand. Reported to the caller.
-      problems.push({ conversationId: conversation.conversationId, step: 'ticket_in_progress', error });
-      deps.metrics.announcementFailed('ticket_in_progress', conversation.conversationId, error);
-    }
-  }
-  await startAcceptTimer(deps, conversation, operator, problems);
-  const operatorConnections = await deps.connections.listByPrincipal(operator.operatorId);
+  const [operatorConnections, , ticket] = await Promise.all([
+    deps.connections.listByPrincipal(operator.operatorId),
+    recordForSla(deps, conversation, breached, problems),
+    startWork(deps, conversation, operator, { queuedAt, breached, now }, problems),
+  ]);
   const lang: Lang = operatorConnections[0]?.lang ?? conversation.escalation?.event.lang ?? 'ru';
-  const frame = await assignedFrame(deps, conversation, queue, lang);
+  // Built once the ticket is `in_progress`: the frame shows it so.
+  const frame = await assignedFrame(deps, conversation, queue, lang, ticket);
+  await startAcceptTimer(deps, conversation, operator, problems);
   // The citizen is told "operator" once the operator accepts (`accept-assignment.ts`), not now.
   await postToAll(
     deps,
@@ -142,6 +172,35 @@ async function announceAssignment(
     await deps.ledger.clear(conversation.conversationId, conversation.followUpsAt);
   }
   return frame;
+}
+
+/**
+ * The ticket to `in_progress` by whoever took it (with the SLA note when this stay had breached). A
+ * failure is reported, not thrown: the assignment is committed and must reach the operator and the
+ * citizen whatever the ticket does; the operator can still move the ticket by hand.
+ */
+async function startWork(
+  deps: AnnounceDeps,
+  conversation: Conversation,
+  operator: Operator,
+  stay: { queuedAt: string; breached: boolean; now: Date },
+  problems: AnnouncementProblem[],
+): Promise<Ticket | undefined> {
+  if (!conversation.ticketId) return undefined;
+  const waited = Math.round((stay.now.getTime() - Date.parse(stay.queuedAt)) / 1000);
+  const taker = operator.role === 'senior' ? 'a senior' : 'an operator';
+  const note = stay.breached ? `SLA breach: taken by ${taker} after ${waited} s` : undefined;
+  try {
+    return await deps.tickets.startWork(
+      conversation.ticketId,
+      { kind: operator.role === 'senior' ? 'senior' : 'operator', id: operator.operatorId },
+      note,
+    );
+  } catch (error) {
+    problems.push({ conversationId: conversation.conversationId, step: 'ticket_in_progress', error });
+    deps.metrics.announcementFailed('ticket_in_progress', conversation.conversationId, error);
+    return undefined;
+  }
 }
 
 /**
@@ -168,6 +227,9 @@ async function recordForSla(
       assignedAt,
       breached,
     });
+    // A breach whose timer died between recording and counting it is counted here.
+    if (breached)
+      await countBreach({ sla: deps.sla, metrics: deps.metrics }, conversation, queueNamed(assignedQueue));
   } catch (error) {
     problems.push({ conversationId: conversation.conversationId, step: 'sla_record', error });
     deps.metrics.announcementFailed('sla_record', conversation.conversationId, error);
@@ -176,8 +238,10 @@ async function recordForSla(
 
 /**
  * ACCEPT_SECONDS from now the assignment must have been accepted, else it goes back to the front of
- * its queue (`fire-timer.ts`). Started before the frame goes out, so an operator who never sees it
- * still gives it back.
+ * its queue (`fire-timer.ts`). Sent right before the frame goes out, so the window is the operator's
+ * whole ACCEPT_SECONDS from the moment the offer can reach them — counted from the commit, an
+ * announcement slowed down by a busy moment (or made again by the reconciler) would leave them less,
+ * or nothing — and an operator who never sees the frame still gives it back.
  */
 async function startAcceptTimer(
   deps: AnnounceDeps,
@@ -187,7 +251,7 @@ async function startAcceptTimer(
 ): Promise<void> {
   const assignedAt = conversation.assignedAt;
   if (assignedAt === undefined) return;
-  const due = Date.parse(assignedAt) + deps.settings.acceptSeconds * 1000;
+  const seconds = deps.settings.acceptSeconds;
   try {
     await deps.timers.schedule(
       {
@@ -195,10 +259,9 @@ async function startAcceptTimer(
         conversationId: conversation.conversationId,
         operatorId: operator.operatorId,
         assignedAt,
-        dueAt: new Date(due).toISOString(),
+        dueAt: new Date(deps.clock.now().getTime() + seconds * 1000).toISOString(),
       },
-      // From the assignment, not from now: an announcement made late (the reconciler's) is due as planned.
-      Math.max(0, (due - deps.clock.now().getTime()) / 1000),
+      seconds,
     );
   } catch (error) {
     // The assignment stands and is announced; accepting it still works. Reported to the caller.

@@ -1,8 +1,8 @@
 /**
  * The assignment: gives waiting conversations to operators with the skill and a free slot, exactly
  * once. Every entry point of assignment (an escalation arriving, an operator going online,
- * `operator.next`, a slot freed, a timer) runs these, then tells everyone concerned with
- * `announceRun` (`announce-assignments.ts`).
+ * `operator.next`, a slot freed, a timer) runs these through `assignAndAnnounce`
+ * (`announce-assignments.ts`), which tells everyone concerned of each assignment as it commits.
  *
  * Primary course of one assignment run (`fillOperator` for one operator, `offerQueue` for one queue):
  *  1. Read the operator (consistently): nothing to do unless online with free slots.
@@ -65,6 +65,11 @@ export interface AssignDeps {
   queues: OperatorQueues;
   clock: Clock;
   settings: Pick<AssignmentSettings, 'assignmentVisibilitySeconds'>;
+  /**
+   * Told of each assignment the moment its transaction commits, while the run goes on
+   * (`assignAndAnnounce` starts its announcement then). @default none: the run's result says it all
+   */
+  onAssigned?: (assignment: Assignment) => void;
 }
 
 export interface Assignment {
@@ -176,7 +181,9 @@ async function fillOnce(
         run.assignments.push(...taken.assignments);
         if (taken.drained) run.drained.add(queue);
         if (taken.gaveBack) run.returned.add(queue);
-        if (taken.full) return run;
+        // Full (or at the limit) as read: a slot freed since sends its own `operator.freed`, so
+        // reading the operator again only to find that costs a read per run.
+        if (taken.full || taken.assignments.length >= wanted) return run;
         if (taken.assignments.length > 0 || taken.stale > 0) {
           progressed = true;
           break;
@@ -294,12 +301,9 @@ async function takeFrom(
       throw new AssignRunError(error, taken.assignments);
     }
     if (outcome.status === 'assigned') {
-      taken.assignments.push({
-        conversation: outcome.conversation,
-        operator,
-        queue,
-        queuedAt: entry.queuedAt,
-      });
+      const assignment = { conversation: outcome.conversation, operator, queue, queuedAt: entry.queuedAt };
+      taken.assignments.push(assignment);
+      deps.onAssigned?.(assignment);
       await quietly(deps.queues.remove(queue, receipt));
       // A breached entry has a copy in the other queue (its category's, or the senior one): stale now.
       if (outcome.conversation.slaBreachedEntryId === entry.entryId) {

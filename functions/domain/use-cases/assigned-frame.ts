@@ -13,6 +13,7 @@ import type { OperatorQueueName } from '../operator-roster.ts';
 import type { AssignmentTickets, CitizenDirectory } from '../ports/assignment.ts';
 import type { MessageRepository, NoteRepository } from '../ports/conversations.ts';
 import { breachedThisStay } from '../sla.ts';
+import { type Ticket, ticketView } from '../tickets.ts';
 
 /** What building the frame reads. */
 export interface AssignedFrameDeps {
@@ -29,11 +30,18 @@ export async function assignedFrame(
   conversation: Conversation,
   queue: OperatorQueueName,
   lang: Lang,
+  /** The conversation's ticket as the caller just had it (the assignment's move): not read again. */
+  known?: Ticket,
 ): Promise<ConversationAssignedFrame> {
   const event = conversation.escalation?.event;
+  const ticketId = conversation.ticketId;
   const [messages, ticket, citizen, notes] = await Promise.all([
     transcript(deps.messages, conversation.conversationId),
-    conversation.ticketId ? deps.tickets.view(conversation.ticketId, lang) : undefined,
+    known !== undefined && known.ticketId === ticketId
+      ? ticketView(known, lang)
+      : ticketId
+        ? deps.tickets.view(ticketId, lang)
+        : undefined,
     deps.citizens.describe(conversation.sessionId),
     deps.notes?.list(conversation.conversationId),
   ]);

@@ -86,12 +86,16 @@ export async function setTicketStatus(
   return commitTransition(deps, { ...request, actor }, caller);
 }
 
-/** The service's own moves (e.g. the assignment's assignment): the rules apply, the caller is trusted. */
+/**
+ * The service's own moves (e.g. the assignment's move to `in_progress`): the rules apply, the caller
+ * is trusted. `read`: the ticket as the caller just read it (consistently), not read again.
+ */
 export async function transitionTicket(
   deps: ChangeTicketStatusDeps,
   transition: TicketTransition,
+  read?: Ticket,
 ): Promise<TicketChange> {
-  return commitTransition(deps, transition, undefined);
+  return commitTransition(deps, transition, undefined, read);
 }
 
 /** Writes that failed on the conversation alone (it changed meanwhile) are decided again this often. */
@@ -127,10 +131,14 @@ async function commitTransition(
   deps: ChangeTicketStatusDeps,
   transition: TicketTransition,
   caller: Caller | undefined,
+  read?: Ticket,
 ): Promise<TicketChange> {
-  const ticket = await readTicket(deps, transition.ticketId);
+  const ticket = read?.ticketId === transition.ticketId ? read : await readTicket(deps, transition.ticketId);
+  // The conversation decides who may change it and what a final status closes and frees: a
+  // service's move to a status that is not final needs neither.
+  const needsConversation = caller !== undefined || isFinal(transition.to);
   for (let attempt = 1; ; attempt++) {
-    const conversation = await conversationOf(deps, ticket);
+    const conversation = needsConversation ? await conversationOf(deps, ticket) : undefined;
     if (caller && !mayChange(caller, ticket, conversation)) throw new ChatError('FORBIDDEN');
     const written = await writeTransition(deps, transition, ticket, conversation, caller);
     if (written) return deliver(deps, ticket, written, conversation);

@@ -63,6 +63,10 @@ function fakeDeps(state: {
         touched.push('place');
         return { status: 'not_movable' as const };
       },
+      markFirstReplyChecked: async () => {
+        touched.push('markFirstReplyChecked');
+        return true;
+      },
     },
   } as unknown as FireTimerDeps;
   return { deps, scheduled, touched };
@@ -246,7 +250,7 @@ describe('the timer queue', () => {
       { kind: 'assignment.firstReply', status: 'missed' },
       { kind: 'assignment.firstReply', status: 'replied' },
     ]);
-    expect(silent.touched).toEqual(['missedFirstReply:auth']);
+    expect(silent.touched).toEqual(['markFirstReplyChecked', 'missedFirstReply:auth']);
     expect(replied.touched).toEqual([]);
   });
 });

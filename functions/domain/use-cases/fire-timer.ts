@@ -3,8 +3,9 @@
  *
  * - `sla.assign` (docs/requirements.md#sla): SLA_ASSIGN_SECONDS after a conversation started waiting in a category queue.
  *   Longer than SQS's 15-minute delay: sent again for the rest. Still waiting in that very entry →
- *   an SLA breach: recorded on the conversation and for the hourly report in one transaction, so
- *   it is counted (`SlaBreaches`) once per entry (a repeated timer counts nothing); the entry stays
+ *   an SLA breach: recorded on the conversation and for the hourly report in one transaction, and
+ *   counted (`SlaBreaches`) from that record once per entry (`count-breach.ts`: a repeated timer
+ *   counts what a first copy recorded and did not count, never twice); the entry stays
  *   at the head of its category queue and is offered to the seniors first, then to everyone with
  *   the skill (`offerBreached`). Anything else (taken, moved, closed): nothing to do but finish
  *   the follow-ups that change may have left pending (the ledger).
@@ -28,8 +29,9 @@ import type { SlaRecords } from '../ports/sla.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import { MAX_TIMER_DELAY_SECONDS } from '../ports/timers.ts';
-import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
+import { type AssignmentDeps, assignAndAnnounce } from './announce-assignments.ts';
 import { fillOperator, offerBreached, offerQueue } from './assign-conversations.ts';
+import { countBreach } from './count-breach.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
 import { checkFirstReply, giveBackUnaccepted } from './miss-assignment.ts';
 import { announceQueues, type LineTickOutcome, runLineTick } from './places-in-line.ts';
@@ -39,8 +41,8 @@ import { endLapsedLease } from './watch-presence.ts';
 export interface FireTimerDeps extends AssignmentDeps {
   timers: TimerQueue;
   ids: IdGenerator;
-  /** Where an SLA breach is recorded (on the conversation and for the hourly report). */
-  sla: Pick<SlaRecords, 'recordBreach' | 'recordAssignment'>;
+  /** Where an SLA breach is recorded (on the conversation and for the hourly report) and counted. */
+  sla: Pick<SlaRecords, 'recordBreach' | 'recordAssignment' | 'markBreachCounted'>;
   ledger: FollowUpLedger;
 }
 
@@ -79,13 +81,13 @@ export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promi
     case 'assignment.firstReply':
       return { kind: timer.kind, status: await checkFirstReply(deps, timer) };
     case 'operator.freed': {
-      const run = await fillOperator(deps, timer.operatorId);
-      await announceRun(deps, run);
+      const { run } = await assignAndAnnounce(deps, (d) => fillOperator(d, timer.operatorId));
       return { kind: timer.kind, status: 'offered', assigned: run.assignments.length };
     }
     case 'queue.arrival': {
-      const run = await offerQueue(deps, timer.queue);
-      await announceRun(deps, run, { touchedQueues: [timer.queue] });
+      const { run } = await assignAndAnnounce(deps, (d) => offerQueue(d, timer.queue), {
+        touchedQueues: [timer.queue],
+      });
       return { kind: timer.kind, status: 'offered', assigned: run.assignments.length };
     }
     case 'line.tick':
@@ -96,8 +98,13 @@ export async function fireTimer(deps: FireTimerDeps, timer: TimerMessage): Promi
 async function breachSla(deps: FireTimerDeps, timer: SlaAssignTimer): Promise<TimerOutcome> {
   const conversation = await deps.conversations.get(timer.conversationId);
   if (conversation?.state !== 'queued' || conversation.queueEntryId !== timer.entryId) {
-    // It left this entry (taken, moved, put back): what that change left pending is finished here.
-    if (conversation) await finishFollowUps(deps, conversation);
+    // It left this entry (taken, moved, put back): what that change left pending is finished here,
+    // and a breach of this entry recorded by a first copy that died before counting it is counted.
+    if (conversation) {
+      await finishFollowUps(deps, conversation);
+      if (conversation.slaBreachedEntryId === timer.entryId)
+        await countBreach(deps, conversation, queueNamed(conversation.assignedQueue ?? conversation.queue));
+    }
     return { kind: timer.kind, status: 'stale' };
   }
   const from = queueNamed(conversation.queue);
@@ -105,16 +112,17 @@ async function breachSla(deps: FireTimerDeps, timer: SlaAssignTimer): Promise<Ti
     return { kind: timer.kind, status: 'stale' };
   const breach = await deps.sla.recordBreach(conversation, deps.clock.now());
   if (breach.status === 'stale') return { kind: timer.kind, status: 'stale' };
-  if (breach.status === 'breached') deps.metrics.slaBreached(from);
+  // Counted from the record (`count-breach.ts`): by this copy, or by the next one if this one dies here.
+  await countBreach(deps, breach.status === 'breached' ? breach.conversation : conversation, from);
   // A repeated timer offers again (its put into the senior queue is deduplicated): a first copy
   // that failed after recording the breach is finished by the next.
-  const run = await offerBreached(deps, {
+  const entry = {
     conversationId: conversation.conversationId,
     queue: from,
     entryId: timer.entryId,
     queuedAt: conversation.queuedAt,
-  });
-  await announceRun(deps, run, { touchedQueues: [SENIOR_QUEUE] });
+  };
+  await assignAndAnnounce(deps, (d) => offerBreached(d, entry), { touchedQueues: [SENIOR_QUEUE] });
   return { kind: timer.kind, status: breach.status === 'breached' ? 'breached' : 'repeated', from };
 }
 

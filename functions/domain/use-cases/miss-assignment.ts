@@ -5,11 +5,14 @@
  *   very assignment, and not accepted → the operator is set `away` first (so the assignment does not
  *   hand it straight back to them), then the conversation goes back to the front of the queue it came
  *   from, in its original place (its first `queuedAt`), on the condition that it is still unaccepted:
- *   an accept racing the timer wins or loses as a whole. `MissedAssignments` counts it; the citizen is
- *   told their place, the operator's consoles their new `operator.state`.
+ *   an accept racing the timer wins or loses as a whole (an accept that wins undoes the `away`).
+ *   `MissedAssignments` counts it; the citizen is told their place, the operator's consoles their
+ *   new `operator.state`.
  * - `assignment.firstReply`, FIRST_REPLY_SECONDS after an acceptance. Still with that operator from
- *   that acceptance and no operator reply since → `MissedFirstReplies` counts it (the conversation
- *   stays where it is: the operator is there, only slow).
+ *   that acceptance and no operator reply since → `MissedFirstReplies` counts it, once per acceptance
+ *   (`firstReplyCheckedFor`, claimed by one conditional write: a second copy of the timer, or the
+ *   reconciler doing its work, counts nothing more); the conversation stays where it is: the
+ *   operator is there, only slow.
  */
 import type { AssignmentAcceptTimer, FirstReplyTimer } from '#events/timers.ts';
 import { queueNamed } from '../operator-roster.ts';
@@ -46,14 +49,20 @@ export async function giveBackUnaccepted(
     now,
     unacceptedAssignedAt: timer.assignedAt,
   });
-  if (away) {
+  if (moved.status !== 'moved') {
+    // The accept committed between the read and the move (it won the race): the operator is at
+    // work, not away. A crash right here leaves them away; their next `operator.status` ends it.
+    if (away) await deps.operators.undoAway(timer.operatorId, now);
+    return 'stale';
+  }
+  // Away by this timer, or by its first copy that crashed before telling them.
+  const current = await deps.operators.get(timer.operatorId);
+  if (current?.status === 'away') {
     const consoles = (await deps.connections.listByPrincipal(timer.operatorId)).filter(
       (c) => c.role === 'operator' || c.role === 'senior',
     );
-    const current = (await deps.operators.get(timer.operatorId)) ?? away;
     await postToAll(deps, consoles, operatorStateFrame(current));
   }
-  if (moved.status !== 'moved') return 'stale';
   const queue = queueNamed(moved.conversation.queue);
   deps.metrics.missedAssignment(queue);
   await tellWaitingCitizen(
@@ -67,7 +76,7 @@ export async function giveBackUnaccepted(
 }
 
 export async function checkFirstReply(
-  deps: Pick<AssignmentDeps, 'conversations' | 'metrics'>,
+  deps: Pick<AssignmentDeps, 'conversations' | 'metrics' | 'store'>,
   timer: FirstReplyTimer,
 ): Promise<'stale' | 'replied' | 'missed'> {
   const conversation = await deps.conversations.get(timer.conversationId);
@@ -80,6 +89,9 @@ export async function checkFirstReply(
   }
   const replied = conversation.lastOperatorReplyAt;
   if (replied !== undefined && replied >= timer.acceptedAt) return 'replied';
+  // Counted once per acceptance: a second copy of the timer, or the reconciler after it, finds it marked.
+  if (conversation.firstReplyCheckedFor === timer.acceptedAt) return 'stale';
+  if (!(await deps.store.markFirstReplyChecked(timer.conversationId, timer.acceptedAt))) return 'stale';
   deps.metrics.missedFirstReply(queueNamed(conversation.assignedQueue ?? conversation.category));
   return 'missed';
 }

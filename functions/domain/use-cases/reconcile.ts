@@ -13,24 +13,41 @@
  *       the disconnect is recorded and the grace timer started (`ghost_operator`);
  *     - a disconnect older than the grace period plus the margin: the grace timer's work (`grace_timer`);
  *     - a lease lapsed longer ago than the grace period plus the margin: the lease watch's work (`lease_timer`);
- *     - offline or away, still holding conversations they never accepted past ACCEPT_SECONDS, or
- *       offline holding any: put back at the front of their queues (`accept_timer`, `held_by_absent`).
+ *     - offline or away, still holding conversations announced and never accepted past ACCEPT_SECONDS, or
+ *       offline holding any: put back at the front of their queues (`accept_timer`, `held_by_absent`);
+ *     - holding a conversation accepted longer ago than FIRST_REPLY_SECONDS plus the margin, with
+ *       no reply since and its check not made: the first-reply timer's work (`first_reply_timer`).
  *  3. Waiting conversations (`byQueue`): in a category queue past SLA_ASSIGN_SECONDS plus the margin
- *     since their entry was made: the SLA timer's work (`sla_timer`).
+ *     since their entry was made: the SLA timer's work (`sla_timer`); a breached stay whose breach
+ *     was recorded and never counted: counted (`sla_count`, `count-breach.ts`).
  *  4. Capacity meets work: each queue with someone waiting is offered to the present operators with
  *     the skill; a conversation assigned here that had waited longer than the margin counts (`idle_capacity`).
+ *  5. The line tick: someone waits (or the last tick told someone did) and no tick has run for two
+ *     periods plus the margin — a `line.tick` lost between its claim and its send broke the chain —
+ *     the next period's tick is asked for (`line_tick`).
  */
+import * as z from 'zod';
 import type { FollowUpKind } from '#events/follow-ups.ts';
 import type { Conversation } from '../conversations.ts';
-import { isPresent, OPERATOR_QUEUES, type Operator, queueNamed, SENIOR_QUEUE } from '../operator-roster.ts';
+import {
+  isPresent,
+  OPERATOR_QUEUES,
+  type Operator,
+  type OperatorQueueName,
+  queueNamed,
+  SENIOR_QUEUE,
+} from '../operator-roster.ts';
 import type { EscalationQueue } from '../ports/bot.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
+import type { LineTold } from '../ports/line-ticks.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
 import { breachedThisStay } from '../sla.ts';
-import { announceRun } from './announce-assignments.ts';
+import { announceRun, assignAndAnnounce } from './announce-assignments.ts';
 import { type Assignment, type AssignmentSettings, offerQueue } from './assign-conversations.ts';
+import { countBreach } from './count-breach.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
 import { type FireTimerDeps, fireTimer } from './fire-timer.ts';
+import { requestLineTick } from './places-in-line.ts';
 import { requeueHeld } from './requeue-held.ts';
 
 export const REPAIR_KINDS = [
@@ -44,7 +61,10 @@ export const REPAIR_KINDS = [
   'accept_timer',
   'held_by_absent',
   'sla_timer',
+  'sla_count',
+  'first_reply_timer',
   'idle_capacity',
+  'line_tick',
 ] as const;
 export type RepairKind = (typeof REPAIR_KINDS)[number];
 
@@ -86,7 +106,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<Repairs> {
   await finishPendingFollowUps(deps, count);
   await reconcileOperators(deps, count);
   await reconcileWaiting(deps, count);
-  await offerIdleCapacity(deps, count);
+  const waitingIn = await offerIdleCapacity(deps, count);
+  await reconcileLineTick(deps, waitingIn, count);
   for (const [kind, n] of Object.entries(repairs)) deps.repairs.repaired(kind as RepairKind, n);
   return repairs;
 }
@@ -185,13 +206,33 @@ async function reconcileOperators(deps: ReconcileDeps, count: Count): Promise<vo
   }
 }
 
-/** An assignment left unaccepted past ACCEPT_SECONDS plus the margin: the accept timer's work. */
+/**
+ * An assignment left unaccepted past ACCEPT_SECONDS plus the margin: the accept timer's work; one
+ * accepted and not answered past FIRST_REPLY_SECONDS plus the margin: the first-reply timer's.
+ */
 async function reconcileHeld(deps: ReconcileDeps, operator: Operator, count: Count): Promise<void> {
   if (operator.activeChats === 0) return;
   const late = secondsAgo(deps, deps.settings.acceptSeconds + deps.settings.reconcileAfterSeconds);
+  const silent = secondsAgo(deps, deps.settings.firstReplySeconds + deps.settings.reconcileAfterSeconds);
   for (const conversation of await deps.store.heldBy(operator.operatorId)) {
-    const { assignedAt } = conversation;
-    if (assignedAt === undefined || conversation.acceptedAt !== undefined) continue;
+    const { assignedAt, acceptedAt } = conversation;
+    if (acceptedAt !== undefined) {
+      const answered = (conversation.lastOperatorReplyAt ?? '') >= acceptedAt;
+      if (answered || conversation.firstReplyCheckedFor === acceptedAt || Date.parse(acceptedAt) >= silent)
+        continue;
+      const outcome = await fireTimer(deps, {
+        kind: 'assignment.firstReply',
+        conversationId: conversation.conversationId,
+        operatorId: operator.operatorId,
+        acceptedAt,
+        dueAt: acceptedAt,
+      });
+      if (outcome.status === 'missed') count('first_reply_timer');
+      continue;
+    }
+    if (assignedAt === undefined) continue;
+    // Not announced yet: step 1 announces it, and its accept timer runs from that frame.
+    if (conversation.followUps?.announce) continue;
     if (Date.parse(assignedAt) >= late) continue;
     const outcome = await fireTimer(deps, {
       kind: 'assignment.accept',
@@ -214,8 +255,12 @@ async function reconcileWaiting(deps: ReconcileDeps, count: Count): Promise<void
       if (conversation?.state !== 'queued' || conversation.queue !== queue) continue;
       const { queueEntryId, queueEnteredAt } = conversation;
       if (!queueEntryId || !queueEnteredAt || Date.parse(queueEnteredAt) >= late) continue;
-      // Its timer did fire: a breached stay waits on at the head of its queue (docs/requirements.md#sla).
-      if (breachedThisStay(conversation)) continue;
+      // Its timer did fire: a breached stay waits on at the head of its queue (docs/requirements.md#sla),
+      // counted unless the timer died between recording the breach and counting it.
+      if (breachedThisStay(conversation)) {
+        if (await countBreach(deps, conversation, queue)) count('sla_count');
+        continue;
+      }
       const outcome = await fireTimer(deps, {
         kind: 'sla.assign',
         conversationId: conversation.conversationId,
@@ -227,20 +272,47 @@ async function reconcileWaiting(deps: ReconcileDeps, count: Count): Promise<void
   }
 }
 
-async function offerIdleCapacity(deps: ReconcileDeps, count: Count): Promise<void> {
+/** Offers every queue with someone waiting to the present operators; answers those queues. */
+async function offerIdleCapacity(deps: ReconcileDeps, count: Count): Promise<OperatorQueueName[]> {
+  const waitingIn: OperatorQueueName[] = [];
+  for (const queue of OPERATOR_QUEUES)
+    if ((await deps.line.first(queue, 1)).length > 0) waitingIn.push(queue);
   const now = deps.clock.now();
   const present = (await deps.operators.listOnline()).filter((o) => isPresent(o, now));
-  if (present.length === 0) return;
+  if (present.length === 0) return waitingIn;
   const late = secondsAgo(deps, deps.settings.reconcileAfterSeconds);
-  for (const queue of OPERATOR_QUEUES) {
-    const [head] = await deps.line.first(queue, 1);
-    if (!head) continue;
-    const run = await offerQueue(deps, queue);
-    await announceRun(deps, run, { touchedQueues: [queue] });
+  for (const queue of waitingIn) {
+    const { run } = await assignAndAnnounce(deps, (d) => offerQueue(d, queue), { touchedQueues: [queue] });
     const waitedLong = run.assignments.filter((a) => {
       const entered = a.conversation.queueEnteredAt ?? a.queuedAt;
       return Date.parse(entered) < late;
     });
     count('idle_capacity', waitedLong.length);
   }
+  return waitingIn;
 }
+
+/**
+ * A line tick chain that broke (step 5 of the header): asked for again, at most once per period
+ * (`requestLineTick`'s claim), counted when this run scheduled it.
+ */
+async function reconcileLineTick(
+  deps: ReconcileDeps,
+  waitingIn: readonly OperatorQueueName[],
+  count: Count,
+): Promise<void> {
+  const last = await deps.ticks.lastTold();
+  const overdue = secondsAgo(deps, 2 * deps.settings.lineTickSeconds + deps.settings.reconcileAfterSeconds);
+  if (last !== undefined && Date.parse(last.periodStart) >= overdue) return;
+  if (waitingIn.length === 0 && !toldSomeoneWaiting(last)) return;
+  if (await requestLineTick(deps)) count('line_tick');
+}
+
+/** Whether the last tick's `queue.stats` showed anyone waiting (operators still see that). */
+function toldSomeoneWaiting(last: LineTold | undefined): boolean {
+  if (last === undefined) return false;
+  const told = toldStatsSchema.safeParse(JSON.parse(last.stats));
+  return told.success && Object.values(told.data).some((q) => q.waiting > 0);
+}
+
+const toldStatsSchema = z.record(z.string(), z.object({ waiting: z.number() }));

@@ -31,7 +31,7 @@ import {
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
-import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
+import { type AssignmentDeps, assignAndAnnounce } from './announce-assignments.ts';
 import { fillOperator } from './assign-conversations.ts';
 import { assignedFrame } from './assigned-frame.ts';
 import { postToAll } from './bot-turns.ts';
@@ -92,7 +92,7 @@ export async function setOperatorStatus(
   }
   if (operator.status === 'online') {
     await reannounceHeld(deps, operator.operatorId);
-    await announceRun(deps, await fillOperator(deps, operator.operatorId), { touchedQueues: [] });
+    await assignAndAnnounce(deps, (d) => fillOperator(d, operator.operatorId), { touchedQueues: [] });
     operator = (await deps.operators.get(operator.operatorId)) ?? operator;
   } else if (operator.status === 'offline' && operator.activeChats > 0) {
     const queues = await requeueHeld(deps, operator.operatorId);

@@ -13,7 +13,7 @@ import type { Caller } from '#events/authorizer-context.ts';
 import type { ConversationAssignedFrame, QueueEmptyFrame } from '#events/operator-frames.ts';
 import { ChatError } from '../errors.ts';
 import { freeSlots } from '../operator-roster.ts';
-import { type AssignmentDeps, announceRun } from './announce-assignments.ts';
+import { type AssignmentDeps, assignAndAnnounce } from './announce-assignments.ts';
 import { fillOperator } from './assign-conversations.ts';
 
 export async function takeNextConversation(
@@ -32,8 +32,9 @@ export async function takeNextConversation(
       ],
     });
   }
-  const run = await fillOperator(deps, operator.operatorId, { max: 1 });
-  const { frames } = await announceRun(deps, run, { answeredConnectionId: input.connectionId });
+  const { frames } = await assignAndAnnounce(deps, (d) => fillOperator(d, operator.operatorId, { max: 1 }), {
+    answeredConnectionId: input.connectionId,
+  });
   const [frame] = frames.values();
   return frame ?? { type: 'queue.empty' };
 }
