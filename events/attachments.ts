@@ -28,8 +28,9 @@ export const attachmentCreateFrameSchema = frameEnvelopeSchema.extend({
 });
 export type AttachmentCreateFrame = z.infer<typeof attachmentCreateFrameSchema>;
 
+/** `attachment.get` is the same request under the name the attachments issue gives it (an alias). */
 export const attachmentUrlFrameSchema = frameEnvelopeSchema.extend({
-  action: z.literal('attachment.url'),
+  action: z.enum(['attachment.url', 'attachment.get']),
   attachmentId: z.string().min(1).max(64),
 });
 
@@ -125,6 +126,9 @@ export const scanResultEventSchema = z.object({
   }),
 });
 
+/** S3 quotes an ETag in some places and not in others: compared without the quotes. */
+const unquoted = (etag: string) => etag.replaceAll('"', '');
+
 /** Either event, as the object it is about. */
 export const uploadEventSchema = z.union([
   objectCreatedEventSchema.transform(
@@ -132,7 +136,7 @@ export const uploadEventSchema = z.union([
       bucket: bucket.name,
       key: object.key,
       ...(object['version-id'] === undefined ? {} : { versionId: object['version-id'] }),
-      ...(object.etag === undefined ? {} : { etag: object.etag }),
+      ...(object.etag === undefined ? {} : { etag: unquoted(object.etag) }),
     }),
   ),
   scanResultEventSchema.transform(
@@ -140,7 +144,7 @@ export const uploadEventSchema = z.union([
       bucket: o.bucketName,
       key: o.objectKey,
       ...(o.versionId === undefined ? {} : { versionId: o.versionId }),
-      ...(o.eTag === undefined ? {} : { etag: o.eTag }),
+      ...(o.eTag === undefined ? {} : { etag: unquoted(o.eTag) }),
     }),
   ),
 ]);

@@ -57,6 +57,7 @@ const AUTHORIZATION_POLICY = {
   'attachment.create': row(CITIZEN_SIDE),
   // Shared: the conversation's citizen and its assigned operator open its attachments.
   'attachment.url': row(EVERYONE, true),
+  'attachment.get': row(EVERYONE, true),
   // A guest's conversation may have had a ticket too: its feedback is by session ownership.
   'feedback.submit': row(CITIZEN_SIDE, true),
   'push.register': row(VERIFIED_CITIZEN, true),

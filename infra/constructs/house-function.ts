@@ -72,6 +72,13 @@ export interface HouseFunctionProps {
    * @default 'support-chat'
    */
   readonly serviceName?: string;
+  /**
+   * X-Ray active tracing. On only where a trace pays for itself (docs/architecture.md, "Tracing"):
+   * a trace costs as much as several DynamoDB writes, and no function records subsegments, so on
+   * the per-message path it would show what the Lambda metrics and REPORT lines already do.
+   * @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /** How a function uses a table. */
@@ -193,7 +200,22 @@ export const LOCAL_ENTRY_METADATA = 'local:entry';
  */
 const CONNECTION_METHODS = ['POST'] as const;
 
-/** A `NodejsFunction` with the house defaults (Node.js 22, arm64, ESM, X-Ray, own log group and role). */
+/**
+ * The house functions of one construct, by handler file: `make('Hello', 'hello', '…')` builds
+ * `functions/handlers/hello.ts` as `Hello` under `scope`, with the stack's settings. Constructs
+ * that wire several routes or consumers use it instead of spelling the props each time.
+ */
+export function handlerFunctions(scope: Construct, settings: FunctionSettings) {
+  return (fnId: string, file: string, description: string, timeout?: Duration): HouseFunction =>
+    new HouseFunction(scope, fnId, {
+      entry: `functions/handlers/${file}.ts`,
+      description,
+      settings,
+      ...(timeout ? { timeout } : {}),
+    });
+}
+
+/** A `NodejsFunction` with the house defaults (Node.js 22, arm64, ESM, own log group and role; X-Ray where asked). */
 export class HouseFunction extends NodejsFunction {
   /** Repo-relative handler path, as recorded in `local:entry`. */
   readonly entry: string;
@@ -220,7 +242,7 @@ export class HouseFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       role,
       logGroup,
       environment: {

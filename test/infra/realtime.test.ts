@@ -57,6 +57,7 @@ describe('the WebSocket API', () => {
         '$disconnect',
         'attachment.create',
         'attachment.url',
+        'attachment.get',
         'hello',
         'history.get',
         'message.send',

@@ -136,6 +136,7 @@ describe('attachments (local stack)', () => {
     });
     const message = await relayed;
     const download = await operator.request({ action: 'attachment.url', attachmentId: grant.attachmentId });
+    const alias = await citizen.request({ action: 'attachment.get', attachmentId: grant.attachmentId });
     const stranger = await clients.connect({ lang: 'ru' });
     const strangerAnswer = await stranger.request({
       action: 'attachment.url',
@@ -163,6 +164,9 @@ describe('attachments (local stack)', () => {
     expect(Number(download.expiresIn)).toBeLessThanOrEqual(300);
     const bytes = Buffer.from(await (await fetch(String(download.url))).arrayBuffer());
     expect(bytes.equals(PNG)).toBe(true);
+    // The citizen opens it too, under the alias `attachment.get`.
+    expect(alias).toMatchObject({ type: 'attachment.download', attachmentId: grant.attachmentId });
+    expect(Buffer.from(await (await fetch(String(alias.url))).arrayBuffer()).equals(PNG)).toBe(true);
     expect(strangerAnswer).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     expect(otherOperatorAnswer).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     expect(JSON.stringify(strangerAnswer)).not.toContain('http');
@@ -207,6 +211,25 @@ describe('attachments (local stack)', () => {
       status: 'rejected',
       rejection: 'malware',
     });
+  });
+
+  it('deletes other bytes posted again with the presigned POST of an attachment already judged', async () => {
+    // Prepare
+    const { citizen, conversationId } = await citizenWithConversation();
+    const { grant, verdict } = await uploaded(citizen, 'image/png', PNG);
+    const key = `attachments/${conversationId}/${grant.attachmentId}`;
+
+    // Act: the same policy (still valid) used again, with the EICAR file.
+    const again = await upload(grant, EICAR);
+
+    // Assess: the check deletes it (locally the emulator keeps no versions, so the key is empty;
+    // in AWS the deleted version leaves the judged one current).
+    expect(verdict.type).toBe('attachment.ready');
+    expect(again.status).toBe(204);
+    const deadline = Date.now() + 15_000;
+    while ((await objectExists(key)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await objectExists(key)).toBe(false);
+    expect(await storedAttachment(grant.attachmentId)).toMatchObject({ status: 'ready' });
   });
 
   it('refuses 10 MB + 1 byte by the policy, as S3 does, and stores nothing', async () => {
