@@ -12,6 +12,11 @@ export interface FollowUpLedger {
    * follow-ups stay). False when they were not (already cleared, or replaced).
    */
   clear(conversationId: string, writtenAt: string): Promise<boolean>;
+  /**
+   * `clear` of an assignment's announcement, recording in the same write when its accept window
+   * ends (`acceptDueAt`, the accept timer's due).
+   */
+  clearAnnouncement(conversationId: string, writtenAt: string, acceptDueAt: string): Promise<boolean>;
   /** Conversations whose follow-ups were written before `before`, oldest first (an index: may lag). */
   pending(before: string, limit: number): Promise<Conversation[]>;
 }

@@ -47,8 +47,11 @@ import { announceQueues, citizenSide, type PlacesInLineDeps, ticketRef } from '.
 /** What telling about it needs besides assigning. */
 export interface AnnounceDeps extends PlacesInLineDeps, AssignedFrameDeps {
   tickets: AssignmentTickets;
-  /** Clears each announcement's follow-up once it is told (docs/architecture.md, "The ledger"). */
-  ledger: Pick<FollowUpLedger, 'clear'>;
+  /**
+   * Clears each announcement's follow-up once it is told, with the end of its accept window
+   * (docs/architecture.md, "The ledger").
+   */
+  ledger: Pick<FollowUpLedger, 'clear' | 'clearAnnouncement'>;
   metrics: AssignmentMetrics;
   /** Where each assignment's accept timer goes. */
   timers: TimerQueue;
@@ -160,7 +163,7 @@ async function announceAssignment(
   const lang: Lang = operatorConnections[0]?.lang ?? conversation.escalation?.event.lang ?? 'ru';
   // Built once the ticket is `in_progress`: the frame shows it so.
   const frame = await assignedFrame(deps, conversation, queue, lang, ticket);
-  await startAcceptTimer(deps, conversation, operator, problems);
+  const acceptDueAt = await startAcceptTimer(deps, conversation, operator, problems);
   // The citizen is told "operator" once the operator accepts (`accept-assignment.ts`), not now.
   await postToAll(
     deps,
@@ -168,8 +171,8 @@ async function announceAssignment(
     frame,
   );
   const failed = problems.some((p) => p.conversationId === conversation.conversationId);
-  if (!failed && conversation.followUps?.announce && conversation.followUpsAt) {
-    await deps.ledger.clear(conversation.conversationId, conversation.followUpsAt);
+  if (!failed && acceptDueAt && conversation.followUps?.announce && conversation.followUpsAt) {
+    await deps.ledger.clearAnnouncement(conversation.conversationId, conversation.followUpsAt, acceptDueAt);
   }
   return frame;
 }
@@ -248,10 +251,11 @@ async function startAcceptTimer(
   conversation: Conversation,
   operator: Operator,
   problems: AnnouncementProblem[],
-): Promise<void> {
+): Promise<string | undefined> {
   const assignedAt = conversation.assignedAt;
-  if (assignedAt === undefined) return;
+  if (assignedAt === undefined) return undefined;
   const seconds = deps.settings.acceptSeconds;
+  const dueAt = new Date(deps.clock.now().getTime() + seconds * 1000).toISOString();
   try {
     await deps.timers.schedule(
       {
@@ -259,14 +263,16 @@ async function startAcceptTimer(
         conversationId: conversation.conversationId,
         operatorId: operator.operatorId,
         assignedAt,
-        dueAt: new Date(deps.clock.now().getTime() + seconds * 1000).toISOString(),
+        dueAt,
       },
       seconds,
     );
+    return dueAt;
   } catch (error) {
     // The assignment stands and is announced; accepting it still works. Reported to the caller.
     problems.push({ conversationId: conversation.conversationId, step: 'accept_timer', error });
     deps.metrics.announcementFailed('accept_timer', conversation.conversationId, error);
+    return undefined;
   }
 }
 
