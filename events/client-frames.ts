@@ -26,6 +26,17 @@ export const messageSendFrameSchema = frameEnvelopeSchema.extend({
   attachmentIds: z.array(z.string().min(1).max(64)).max(10).optional(),
 });
 
+/**
+ * A paging cursor as the client got it (`nextCursor` of `history`, `tickets`): opaque, sent back as
+ * is. Its seal is checked by the domain (BAD_REQUEST on `cursor` when it was forged, changed,
+ * another caller's or expired).
+ */
+export const pagingCursorSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'the nextCursor of an earlier answer, unchanged');
+
 const HISTORY_DEFAULT_LIMIT = 50;
 const HISTORY_MAX_LIMIT = 100;
 
@@ -34,6 +45,11 @@ export const historyGetFrameSchema = frameEnvelopeSchema.extend({
   conversationId: z.string().min(1).max(64),
   afterSeq: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(HISTORY_MAX_LIMIT).default(HISTORY_DEFAULT_LIMIT),
+  /**
+   * The `nextCursor` of the previous page (extension): the page after it, in place of `afterSeq`.
+   * Opaque; its seal is checked by the domain (BAD_REQUEST on `cursor`).
+   */
+  cursor: pagingCursorSchema.optional(),
 });
 
 /**

@@ -3,6 +3,12 @@
  * the wire: a repeated `message.send` must answer a byte-identical ack.
  */
 
+import type {
+  AttachmentDownloadFrame,
+  AttachmentReadyFrame,
+  AttachmentRejectedFrame,
+  AttachmentUploadFrame,
+} from './attachments.ts';
 import type { ChatMessage, Suggestion } from './chat-message.ts';
 import type {
   CannedFrame,
@@ -21,6 +27,7 @@ import type {
   QueueEmptyFrame,
   QueueStatsFrame,
 } from './operator-frames.ts';
+import type { ConnectionClosedFrame, SessionEndedFrame } from './session-frames.ts';
 import type {
   FeedbackAckFrame,
   FeedbackRequestFrame,
@@ -80,6 +87,8 @@ export interface HistoryFrame {
   conversationId: string;
   messages: ChatMessage[];
   hasMore: boolean;
+  /** With `hasMore`: send `history.get` again with this as `cursor` for the next page (extension). */
+  nextCursor?: string;
 }
 
 /** Up to 3 intents for the prefix of a `suggest` frame; empty when the prefix says nothing yet. */
@@ -117,6 +126,10 @@ export interface ConversationUpdatedFrame {
 }
 
 export type ServerFrame =
+  | AttachmentUploadFrame
+  | AttachmentDownloadFrame
+  | AttachmentReadyFrame
+  | AttachmentRejectedFrame
   | OperatorStateFrame
   | ConversationAssignedFrame
   | ConversationAcceptedFrame
@@ -141,7 +154,9 @@ export type ServerFrame =
   | HistoryFrame
   | SuggestionsFrame
   | ErrorFrame
-  | ConversationUpdatedFrame;
+  | ConversationUpdatedFrame
+  | SessionEndedFrame
+  | ConnectionClosedFrame;
 
 /** A frame a route answers with, before the transport adds the echoed `requestId`. */
 export type RouteAnswer = Exclude<ServerFrame, MessageFrame>;

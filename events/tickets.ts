@@ -9,7 +9,7 @@
  * `reason`), so a client that sends text only is understood.
  */
 import * as z from 'zod';
-import { frameEnvelopeSchema } from './client-frames.ts';
+import { frameEnvelopeSchema, pagingCursorSchema } from './client-frames.ts';
 import { escalationCategorySchema } from './escalation.ts';
 import { langSchema } from './lang.ts';
 
@@ -31,9 +31,17 @@ export const ticketGetFrameSchema = frameEnvelopeSchema
   });
 
 /** `status` narrows the list; staff list tickets by status (default `received`, the newest 100). */
+/** Tickets per `ticket.list` page unless `limit` says otherwise, and at most. */
+export const TICKET_LIST_DEFAULT_LIMIT = 20;
+const TICKET_LIST_MAX_LIMIT = 50;
+
 export const ticketListFrameSchema = frameEnvelopeSchema.extend({
   action: z.literal('ticket.list'),
   status: ticketStatusSchema.optional(),
+  /** Page size (extension): 1–50, default 20; an answer near the frame limit is cut shorter. */
+  limit: z.number().int().min(1).max(TICKET_LIST_MAX_LIMIT).default(TICKET_LIST_DEFAULT_LIMIT),
+  /** The `nextCursor` of the previous page (extension); absent: the newest page. */
+  cursor: pagingCursorSchema.optional(),
 });
 
 const waitingForSchema = z.union([
@@ -122,6 +130,11 @@ export interface TicketView {
   };
   intent?: string;
   contact?: { name?: string; channel: 'sms' | 'email'; address: string };
+  /**
+   * How many of the oldest `history` entries were left out to keep the frame within its size budget
+   * (extension; absent when the history is whole).
+   */
+  historyOmitted?: number;
 }
 
 export interface TicketFrame {
@@ -134,6 +147,8 @@ export interface TicketsFrame {
   type: 'tickets';
   requestId?: string;
   items: TicketView[];
+  /** There is an older page: send `ticket.list` again with this as `cursor` (extension). */
+  nextCursor?: string;
 }
 
 export interface TicketUpdatedFrame {

@@ -73,6 +73,7 @@ export class SupportChat {
       stage,
       retainData: config.retainData,
       messageRetentionDays: config.messageRetentionDays,
+      uploadOrigins: [...config.portalOrigins, ...(config.webOrigin === undefined ? [] : [config.webOrigin])],
     });
     const settings = {
       logRetention: config.logRetention,

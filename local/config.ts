@@ -40,6 +40,12 @@ const schema = z.object({
   WS_IDLE_TIMEOUT_SECONDS: seconds.default(600),
   WS_MAX_CONNECTION_SECONDS: seconds.default(7200),
   SQS_POLLERS_PER_QUEUE: z.coerce.number().int().min(1).max(50).default(5),
+  /**
+   * Count every AWS call of the functions (by function, service and operation, with DynamoDB's
+   * capacity units) and serve the counts at `GET /local/aws-calls` (`DELETE` starts afresh):
+   * local/aws-calls.ts, what `npm run bench`, `npm run cost` and the request budgets read.
+   */
+  LOCAL_COUNT_AWS_CALLS: z.stringbool().default(false),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 

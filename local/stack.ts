@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AwsCallCounter } from './aws-calls.ts';
 import { type LocalCognito, startLocalCognito } from './cognito.ts';
 import { type LocalConfig, reachableHost } from './config.ts';
 import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.ts';
@@ -16,12 +17,14 @@ import { type LocalHttp, startHttp } from './http.ts';
 import { httpApiRouteHandler } from './http-api.ts';
 import { type Poller, startPoller } from './pollers.ts';
 import { claimPort } from './ports.ts';
-import { arnOf, type LocalAccount } from './resolve.ts';
+import { arnOf, type LocalAccount, physicalName } from './resolve.ts';
 import { createResources } from './resources.ts';
+import { s3UploadEndpoint } from './s3-uploads.ts';
 import { type LocalSchedules, startSchedules } from './schedules.ts';
 import { startStreamPoller } from './stream-pollers.ts';
 import { synthesizeTemplate } from './synth.ts';
 import {
+  bucketEventRules,
   httpApiRoutes,
   scheduleSpecs,
   sqsEventSourceMappings,
@@ -104,6 +107,10 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       ...functionEnvironment(template, account, REPO_ROOT),
       ...awsEnvironment(config, emulators),
       ...localOnlyEnvironment(host, http.port),
+      // Uploads are presigned for the policy-checking endpoint in front of the emulator (local/s3-uploads.ts).
+      ATTACHMENT_UPLOAD_ENDPOINT: `http://${host}:${http.port}${UPLOADS_PATH}`,
+      // No GuardDuty here: the local scanner flags the EICAR test file (functions/adapters/malware-scanner.ts).
+      ATTACHMENT_SCANNER: 'local-eicar',
       // The authorizer admits browsers from the stack's own pages and the listed ones only.
       ALLOWED_ORIGINS: localPageOrigins(config, host, http.port).join(','),
       // The authorizer fetches the pool's JWKS from the local Cognito (functions/adapters/cognito-verifier.ts).
@@ -116,6 +123,7 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
     for (const [name, value] of Object.entries(functionEnv)) process.env[name] ??= value;
     Object.assign(process.env, awsEnvironment(config, emulators));
     const functions = await loadFunctions(template, account, REPO_ROOT);
+    if (config.LOCAL_COUNT_AWS_CALLS) serveAwsCallCounts(http, functions.values());
 
     const gateway: Gateway = await startGateway({
       api,
@@ -136,6 +144,9 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       if (!fn) throw new Error(`HTTP route ${route.routeKey} → ${route.functionId}`);
       http.addRoute(route.routeKey, httpApiRouteHandler(route.routeKey, fn, ACCOUNT_ID));
     }
+
+    // S3's presigned POST and its `Object Created` events, which the emulator has neither of.
+    serveUploads(http, template, account, emulators, config);
 
     const pollers: Poller[] = sqsEventSourceMappings(template).map((mapping) => {
       const fn = functions.get(mapping.functionId);
@@ -225,6 +236,65 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
   }
 }
 
+/** `LOCAL_COUNT_AWS_CALLS`: every AWS call of the functions counted, the counts on the HTTP side. */
+function serveAwsCallCounts(http: LocalHttp, functions: Iterable<LocalFunction>): void {
+  const counter = new AwsCallCounter();
+  counter.install(functions);
+  http.addRoute('GET /local/aws-calls', (_, response) => {
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    response.end(JSON.stringify(counter.report()));
+  });
+  http.addRoute('DELETE /local/aws-calls', (_, response) => {
+    counter.reset();
+    response.writeHead(204).end();
+  });
+}
+
+const UPLOADS_PATH = '/local/s3';
+
+/**
+ * `POST /local/s3/{bucket}` for every bucket whose `Object Created` events a rule of the template
+ * sends to a queue: the upload is checked against its policy as S3 does, stored in the emulator,
+ * and its event put on those queues (local/s3-uploads.ts).
+ */
+function serveUploads(
+  http: LocalHttp,
+  template: Template,
+  account: LocalAccount,
+  emulators: Emulators,
+  config: LocalConfig,
+): void {
+  const byBucket = new Map<string, { queueUrl: string; keyPrefix: string }[]>();
+  for (const rule of bucketEventRules(template)) {
+    const queueUrl = account.queueUrls.get(rule.queueId);
+    if (!queueUrl) throw new Error(`bucket event rule ${rule.ruleId} → ${rule.queueId}`);
+    byBucket.set(rule.bucketId, [
+      ...(byBucket.get(rule.bucketId) ?? []),
+      { queueUrl, keyPrefix: rule.keyPrefix },
+    ]);
+  }
+  for (const [bucketId, eventQueues] of byBucket) {
+    const bucket = template.Resources[bucketId];
+    if (!bucket) continue;
+    const bucketName = physicalName(bucketId, bucket);
+    http.addRoute(
+      `POST ${UPLOADS_PATH}/${bucketName}`,
+      s3UploadEndpoint(
+        { bucketName, eventQueues },
+        {
+          region: config.AWS_REGION,
+          accountId: ACCOUNT_ID,
+          credentials: LOCAL_CREDENTIALS,
+          endpoint: emulators.awsEndpoint,
+        },
+      ),
+    );
+  }
+}
+
 /**
  * What AWS has and this machine does not: keys (Secrets Manager there; fresh random ones for each
  * start here, unless exported before `npm start`) and SNS/SES (the local outbox records instead).
@@ -235,6 +305,7 @@ function localOnlyEnvironment(host: string, httpPort: number): Record<string, st
     AUTH_HMAC_KEY: randomBytes(32).toString('base64url'),
     AUTH_CODE_KEY: randomBytes(32).toString('base64url'),
     RESUME_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),
+    CURSOR_KEY: randomBytes(32).toString('base64url'),
   };
 }
 

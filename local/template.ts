@@ -387,3 +387,40 @@ export function scheduleSpecs(template: Template): ScheduleSpec[] {
     ];
   });
 }
+
+/** An EventBridge rule that puts a bucket's `Object Created` events on a queue. */
+export interface BucketEventRuleSpec {
+  ruleId: string;
+  bucketId: string;
+  /** Only keys under this prefix (the pattern's `detail.object.key[].prefix`), or every key. */
+  keyPrefix: string;
+  queueId: string;
+}
+
+/**
+ * The rules whose pattern is S3's `Object Created` for one of the template's buckets, with an SQS
+ * target: the local stack has no EventBridge, so whoever stores an object (local/s3-uploads.ts)
+ * puts the event on those queues itself.
+ */
+export function bucketEventRules(template: Template): BucketEventRuleSpec[] {
+  return resourcesOfType(template, 'AWS::Events::Rule').flatMap(([ruleId, r]) => {
+    const pattern = r.Properties.EventPattern as
+      | {
+          source?: string[];
+          'detail-type'?: string[];
+          detail?: { bucket?: { name?: unknown[] }; object?: { key?: { prefix?: string }[] } };
+        }
+      | undefined;
+    if (!pattern?.source?.includes('aws.s3') || !pattern['detail-type']?.includes('Object Created'))
+      return [];
+    const bucketId = referencedId(pattern.detail?.bucket?.name?.[0]);
+    if (!bucketId || template.Resources[bucketId]?.Type !== 'AWS::S3::Bucket') return [];
+    const keyPrefix = pattern.detail?.object?.key?.[0]?.prefix ?? '';
+    const targets = (r.Properties.Targets as { Arn?: unknown }[] | undefined) ?? [];
+    return targets.flatMap((target) => {
+      const queueId = referencedId(target.Arn);
+      if (!queueId || template.Resources[queueId]?.Type !== 'AWS::SQS::Queue') return [];
+      return [{ ruleId, bucketId, keyPrefix, queueId }];
+    });
+  });
+}

@@ -56,7 +56,7 @@ export class UseCaseAssignmentTickets implements AssignmentTickets {
 export class SessionCitizenDirectory implements CitizenDirectory {
   constructor(
     private readonly sessions: Pick<SessionRepository, 'get'>,
-    private readonly tickets: Pick<TicketRepository, 'listByCitizen' | 'listBySession'>,
+    private readonly tickets: Pick<TicketRepository, 'pageByCitizen' | 'pageBySession'>,
   ) {}
 
   async describe(sessionId: string): Promise<AssignedCitizen> {
@@ -64,11 +64,12 @@ export class SessionCitizenDirectory implements CitizenDirectory {
     const verified = session?.verified ?? false;
     // A verified citizen's tickets from any session, and those opened in this one (also before it was verified).
     const citizenId = verified ? session?.citizenId : undefined;
-    const lists = await Promise.all([
-      citizenId === undefined ? [] : this.tickets.listByCitizen(citizenId),
-      this.tickets.listBySession(sessionId),
+    const newest = { limit: CITIZEN_TICKETS_SHOWN };
+    const pages = await Promise.all([
+      citizenId === undefined ? { tickets: [] } : this.tickets.pageByCitizen(citizenId, newest),
+      this.tickets.pageBySession(sessionId, newest),
     ]);
-    const tickets = newestFirst(lists.flat())
+    const tickets = newestFirst(pages.flatMap((page) => page.tickets))
       .slice(0, CITIZEN_TICKETS_SHOWN)
       .map(({ ticketId, number, status, createdAt }) => ({ ticketId, number, status, createdAt }));
     // Only a verified session's phone is shown: a pending one is not proven to be the citizen's.

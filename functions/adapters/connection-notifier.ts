@@ -5,10 +5,16 @@
  */
 import {
   ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '#domain/ports/delivery.ts';
+import type {
+  ConnectionCloser,
+  ConnectionNotifier,
+  DeliveryOutcome,
+  PushedFrame,
+} from '#domain/ports/delivery.ts';
 import { logger } from '#shared/observability.ts';
 
 export interface NotifierSettings {
@@ -17,7 +23,7 @@ export interface NotifierSettings {
   timeoutMs: number;
 }
 
-export class ApiGatewayConnectionNotifier implements ConnectionNotifier {
+export class ApiGatewayConnectionNotifier implements ConnectionNotifier, ConnectionCloser {
   private readonly client: ApiGatewayManagementApiClient;
 
   /** Create one per Lambda, at module scope: the client keeps its connections alive. */
@@ -40,6 +46,23 @@ export class ApiGatewayConnectionNotifier implements ConnectionNotifier {
     } catch (error) {
       if (error instanceof GoneException) return 'gone';
       logger.warn('post to connection failed', {
+        connectionId,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+      return 'failed';
+    }
+  }
+
+  /** `DeleteConnection`: API Gateway closes the socket (code 1000) and invokes `$disconnect`. */
+  async close(connectionId: string): Promise<DeliveryOutcome> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }), {
+        abortSignal: AbortSignal.timeout(this.settings.timeoutMs),
+      });
+      return 'delivered';
+    } catch (error) {
+      if (error instanceof GoneException) return 'gone';
+      logger.warn('closing a connection failed', {
         connectionId,
         errorName: error instanceof Error ? error.name : typeof error,
       });

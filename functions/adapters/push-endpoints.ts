@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import {
   CreatePlatformEndpointCommand,
+  DeleteEndpointCommand,
   EndpointDisabledException,
   InvalidParameterException,
   NotFoundException,
@@ -63,6 +64,11 @@ export class SnsPushEndpointRegistry implements PushEndpointRegistry {
       return existing;
     }
   }
+
+  async deleteEndpoint(endpointArn: string): Promise<void> {
+    // SNS answers success for an endpoint that is already gone.
+    await this.sns.send(new DeleteEndpointCommand({ EndpointArn: endpointArn }));
+  }
 }
 
 /**
@@ -84,6 +90,9 @@ export class LocalPushEndpointRegistry implements PushEndpointRegistry {
     const application = platform === 'fcm' ? 'GCM/local-fcm' : 'APNS/local-apns';
     return `arn:aws:sns:local:000000000000:endpoint/${application}/${id}`;
   }
+
+  /** A local endpoint is only a name: forgetting the device (its item) is what stops its pushes. */
+  async deleteEndpoint(): Promise<void> {}
 }
 
 /**

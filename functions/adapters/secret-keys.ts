@@ -60,3 +60,14 @@ export function codeHmacKey(settings: {
 }): KeySource {
   return secretKey('one-time-code HMAC key', settings.authCodeKey, settings.authCodeSecretId);
 }
+
+/**
+ * The HMAC key of paging cursors (`CURSOR_*`): its own key, so the functions that page
+ * (`ticket.list`, `history.get`) hold none that signs tokens or hashes identities.
+ */
+export function cursorKey(settings: {
+  cursorKey: string | undefined;
+  cursorSecretId: string | undefined;
+}): KeySource {
+  return secretKey('paging-cursor HMAC key', settings.cursorKey, settings.cursorSecretId);
+}

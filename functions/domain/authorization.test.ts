@@ -5,8 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Caller, Role } from '#events/authorizer-context.ts';
-import { ACTIONS, authorizeAction, type CitizenSessionReader } from './authorization.ts';
+import {
+  ACTIONS,
+  authorizeAction,
+  type CitizenSessionReader,
+  type SessionStandingFacts,
+} from './authorization.ts';
 import { ChatError } from './errors.ts';
+
+/** The connection every frame of these tests comes on. */
+const CONNECTION = 'conn-1';
 
 /** Every client → server action of docs/protocol.md (citizen actions, then operator actions). */
 const PROTOCOL_ACTIONS = [
@@ -21,9 +29,11 @@ const PROTOCOL_ACTIONS = [
   'ticket.list',
   'attachment.create',
   'attachment.url',
+  'attachment.get',
   'feedback.submit',
   'push.register',
   'typing',
+  'session.end',
   'operator.status',
   'operator.next',
   'operator.heartbeat',
@@ -55,11 +65,13 @@ const EXPECTED: Record<(typeof PROTOCOL_ACTIONS)[number], Row> = {
   'auth.verifyCode': CITIZEN_ONLY,
   'ticket.get': ['UNAUTHORIZED', 'admit', 'admit', 'admit'],
   'ticket.list': ['UNAUTHORIZED', 'admit', 'admit', 'admit'],
-  'attachment.create': SHARED,
+  'attachment.create': CITIZEN_ONLY,
   'attachment.url': SHARED,
+  'attachment.get': SHARED,
   'feedback.submit': CITIZEN_ONLY,
   'push.register': VERIFIED_ONLY,
   typing: SHARED,
+  'session.end': CITIZEN_ONLY,
   'operator.status': STAFF_ONLY,
   'operator.next': STAFF_ONLY,
   'operator.heartbeat': STAFF_ONLY,
@@ -86,7 +98,7 @@ function callerAs(role: Role): Caller {
 }
 
 /** A session store holding one session, counting its reads. */
-function sessionsWith(session: { verified: boolean; citizenId?: string } | undefined) {
+function sessionsWith(session: SessionStandingFacts | undefined) {
   const reads: string[] = [];
   const sessions: CitizenSessionReader = {
     get: async (sessionId) => {
@@ -99,7 +111,7 @@ function sessionsWith(session: { verified: boolean; citizenId?: string } | undef
 
 async function outcomeOf(routeKey: string, caller: Caller, sessions: CitizenSessionReader): Promise<Outcome> {
   try {
-    await authorizeAction({ sessions }, routeKey, caller);
+    await authorizeAction({ sessions }, routeKey, caller, CONNECTION);
     return 'admit';
   } catch (error) {
     if (error instanceof ChatError && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) {
@@ -139,11 +151,15 @@ describe('the authorization policy', () => {
 
   it('admits a guest who verified on this connection as a citizen, with its citizenId', async () => {
     // Prepare
-    const { sessions, reads } = sessionsWith({ verified: true, citizenId: 'cit-42' });
+    const { sessions, reads } = sessionsWith({
+      verified: true,
+      citizenId: 'cit-42',
+      verifiedConnectionId: CONNECTION,
+    });
     const guest = callerAs('guest');
 
     // Act
-    const caller = await authorizeAction({ sessions }, 'ticket.list', guest);
+    const caller = await authorizeAction({ sessions }, 'ticket.list', guest, CONNECTION);
 
     // Assess
     expect(caller).toEqual({ ...guest, role: 'citizen', verified: true, citizenId: 'cit-42' });
@@ -161,26 +177,60 @@ describe('the authorization policy', () => {
   );
 
   it('resolves a verified guest where ownership may be by citizen, and leaves an unverified one a guest', async () => {
-    const verified = sessionsWith({ verified: true, citizenId: 'cit-7' });
+    const verified = sessionsWith({ verified: true, citizenId: 'cit-7', verifiedConnectionId: CONNECTION });
     const unverified = sessionsWith({ verified: false });
 
-    const asCitizen = await authorizeAction(verified, 'history.get', callerAs('guest'));
-    const asGuest = await authorizeAction(unverified, 'history.get', callerAs('guest'));
+    const asCitizen = await authorizeAction(verified, 'history.get', callerAs('guest'), CONNECTION);
+    const asGuest = await authorizeAction(unverified, 'history.get', callerAs('guest'), CONNECTION);
 
     expect(asCitizen).toMatchObject({ role: 'citizen', citizenId: 'cit-7' });
     expect(asGuest).toEqual(callerAs('guest'));
   });
 
-  it('reads no session for callers whose context decides (citizens, staff, guests on plain actions)', async () => {
+  it('reads no session for callers whose context decides (staff, guests and citizens on plain actions)', async () => {
     const { sessions, reads } = sessionsWith({ verified: true, citizenId: 'cit-1' });
 
-    await authorizeAction({ sessions }, 'ticket.list', callerAs('citizen'));
-    await authorizeAction({ sessions }, 'ticket.get', callerAs('operator'));
-    await authorizeAction({ sessions }, 'message.send', callerAs('guest'));
+    await authorizeAction({ sessions }, 'ticket.get', callerAs('operator'), CONNECTION);
+    await authorizeAction({ sessions }, 'message.send', callerAs('guest'), CONNECTION);
+    await authorizeAction({ sessions }, 'message.send', callerAs('citizen'), CONNECTION);
     await outcomeOf('operator.next', callerAs('guest'), sessions);
 
     expect(reads).toEqual([]);
   });
+
+  it.each(['history.get', 'ticket.get', 'ticket.list', 'push.register', 'feedback.submit'])(
+    'refuses (UNAUTHORIZED) a guest connection of a session identified on another connection: a copied guest token (%s)',
+    async (action) => {
+      // Prepare: the session was identified on conn-2; this guest connection is conn-1.
+      const { sessions } = sessionsWith({
+        verified: true,
+        citizenId: 'cit-9',
+        verifiedConnectionId: 'conn-2',
+      });
+
+      // Act
+      const outcome = await outcomeOf(action, callerAs('guest'), sessions);
+
+      // Assess
+      expect(outcome).toBe('UNAUTHORIZED');
+    },
+  );
+
+  it.each(['history.get', 'ticket.get', 'ticket.list'])(
+    'refuses (UNAUTHORIZED) a citizen connection of a signed-out session (%s), reading the session to know',
+    async (action) => {
+      const { sessions, reads } = sessionsWith({
+        verified: true,
+        citizenId: 'cit-3',
+        endedAt: '2026-12-02T10:00:00.000Z',
+      });
+
+      const outcome = await outcomeOf(action, callerAs('citizen'), sessions);
+
+      expect(outcome).toBe('UNAUTHORIZED');
+      expect(reads).toHaveLength(1);
+    },
+  );
 
   it('never turns an operator into a citizen, even on a citizen-only action', async () => {
     const { sessions } = sessionsWith({ verified: true, citizenId: 'cit-1' });

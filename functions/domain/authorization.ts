@@ -53,13 +53,17 @@ const AUTHORIZATION_POLICY = {
   // A citizen lists their own tickets; staff list tickets by status (the portal's form opens
   // tickets no conversation brings to an operator).
   'ticket.list': row(['citizen', 'operator', 'senior'], true),
-  // Shared: a guest may attach a file to its conversation, an operator to a reply.
-  'attachment.create': row(EVERYONE, true),
+  // A citizen (or guest) attaches a file to their own conversation; operators do not upload (yet).
+  'attachment.create': row(CITIZEN_SIDE),
+  // Shared: the conversation's citizen and its assigned operator open its attachments.
   'attachment.url': row(EVERYONE, true),
+  'attachment.get': row(EVERYONE, true),
   // A guest's conversation may have had a ticket too: its feedback is by session ownership.
   'feedback.submit': row(CITIZEN_SIDE, true),
   'push.register': row(VERIFIED_CITIZEN, true),
   typing: row(EVERYONE),
+  // Signing out ends the caller's own session (a guest's too: a shared device); staff have none.
+  'session.end': row(CITIZEN_SIDE),
   // Operator actions (roles operator, senior).
   'operator.status': row(STAFF),
   'operator.next': row(STAFF),
@@ -112,7 +116,34 @@ export function refusalFor(policy: ActionPolicy, role: Role): 'UNAUTHORIZED' | '
 
 /** What resolving a guest needs: its session, read consistently (it may have verified a moment ago). */
 export interface CitizenSessionReader {
-  get(sessionId: string): Promise<{ verified: boolean; citizenId?: string } | undefined>;
+  get(sessionId: string): Promise<SessionStandingFacts | undefined>;
+}
+
+/** What a session says about who may act for it (functions/domain/sessions.ts). */
+export interface SessionStandingFacts {
+  verified: boolean;
+  citizenId?: string;
+  verifiedConnectionId?: string;
+  endedAt?: string;
+}
+
+/**
+ * How a guest's or citizen's connection stands with its session, as stored now:
+ *  - `refused`: the session was signed out (`endedAt`), or it was identified on another connection
+ *    while this one stayed a guest — a connection opened with a copied guest token must not become
+ *    the citizen (that connection was closed; this covers a frame that raced the close);
+ *  - `citizen`: connected as the citizen, or the guest connection the session was identified on;
+ *  - `guest`: a session not identified.
+ */
+export function sessionStanding(
+  session: SessionStandingFacts,
+  caller: Pick<Caller, 'role'>,
+  connectionId: string,
+): 'guest' | 'citizen' | 'refused' {
+  if (session.endedAt !== undefined) return 'refused';
+  if (caller.role === 'citizen') return 'citizen';
+  if (!session.verified || session.citizenId === undefined) return 'guest';
+  return session.verifiedConnectionId === connectionId ? 'citizen' : 'refused';
 }
 
 /**
@@ -121,27 +152,38 @@ export interface CitizenSessionReader {
  * Primary course:
  *  1. Look up the action's row; no row → FORBIDDEN.
  *  2. A role the row admits → the caller as it came.
- *  3. A guest on a `resolveCitizen` row → read its session; verified with a citizenId → the caller
- *     as `citizen` with that citizenId, else the guest.
+ *  3. On a `resolveCitizen` row, a guest or a citizen → read the session (`sessionStanding`): signed
+ *     out, or identified on another connection than this guest's → UNAUTHORIZED; the guest
+ *     connection it was identified on → the caller as `citizen` with its citizenId.
  *  4. The resolved role not admitted → UNAUTHORIZED (a guest where a citizen would be) or FORBIDDEN.
  */
 export async function authorizeAction(
   deps: { sessions: CitizenSessionReader },
   routeKey: string,
   caller: Caller,
+  connectionId: string,
 ): Promise<Caller> {
   const policy = policyOf(routeKey);
   const verdict = verdictFor(policy, caller.role);
-  if (verdict === 'admit') return caller;
-  if (verdict !== 'resolve' || !policy) throw new ChatError(verdict === 'resolve' ? 'FORBIDDEN' : verdict);
+  if (verdict !== 'admit' && verdict !== 'resolve') throw new ChatError(verdict);
+  if (!policy) throw new ChatError('FORBIDDEN');
+  if (!policy.resolveCitizen || (caller.role !== 'guest' && caller.role !== 'citizen')) return caller;
 
-  const resolved = await resolveGuest(deps.sessions, caller);
+  const resolved = await resolveFromSession(deps.sessions, caller, connectionId);
   if (policy.roles.includes(resolved.role)) return resolved;
   throw new ChatError(refusalFor(policy, resolved.role));
 }
 
-async function resolveGuest(sessions: CitizenSessionReader, caller: Caller): Promise<Caller> {
+async function resolveFromSession(
+  sessions: CitizenSessionReader,
+  caller: Caller,
+  connectionId: string,
+): Promise<Caller> {
   const session = await sessions.get(caller.sessionId);
-  if (!session?.verified || session.citizenId === undefined) return caller;
-  return { ...caller, role: 'citizen', verified: true, citizenId: session.citizenId };
+  // Gone (expired): as the connection came; what it may touch is still checked per resource.
+  if (!session) return caller;
+  const standing = sessionStanding(session, caller, connectionId);
+  if (standing === 'refused') throw new ChatError('UNAUTHORIZED');
+  if (standing === 'guest' || caller.role === 'citizen') return caller;
+  return { ...caller, role: 'citizen', verified: true, citizenId: session.citizenId as string };
 }

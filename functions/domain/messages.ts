@@ -81,16 +81,16 @@ export function toChatMessage(message: StoredMessage): ChatMessage {
 }
 
 /**
- * An attachment id must name a file this session uploaded and that passed the type check
- * (`attachment.create`, docs/requirements.md#attachments). Until attachments exist no id can, and storing unverified ids
- * would later let one citizen's message point at another's file.
+ * Operators do not upload attachments (only citizens do: `attachment.create`,
+ * docs/requirements.md#attachments), so an `operator.reply` naming any attachment id is refused;
+ * storing ids nobody checked would let a reply point at a citizen's file of another conversation.
  */
 export function refuseUnknownAttachments(attachmentIds: string[] | undefined): void {
   if (!attachmentIds?.length) return;
   throw badRequest(
     attachmentIds.map((_, i) => ({
       field: `attachmentIds.${i}`,
-      problem: 'no such attachment of this session',
+      problem: 'operators do not attach files',
     })),
   );
 }

@@ -13,6 +13,13 @@ export interface Session {
   /** A citizen identified by phone: the phone masked (`+7 ********67`), what operators are shown. */
   maskedPhone?: string;
   openConversationId?: string;
+  /**
+   * The connection the session was identified on (`auth.verifyCode`): the only guest connection of
+   * the session that may act as the citizen. The session's other connections were closed then.
+   */
+  verifiedConnectionId?: string;
+  /** When the citizen signed out (`session.end`): the session is over, nothing resumes it. */
+  endedAt?: string;
   createdAt: string;
   expiresAt: number;
 }

@@ -14,11 +14,13 @@
  * `waiting` needs `waitingFor` (what is needed from the citizen, and by when), `rejected` needs
  * `rejectReason` (the reason, and alternatives): missing → BAD_REQUEST. Any other move → CONFLICT.
  */
+
 import { createHash, randomBytes } from 'node:crypto';
 import type { CollectedIntake, EscalationCategory } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { badRequest, ChatError } from './errors.ts';
+import { jsonBytes } from './paging.ts';
 
 export const TICKET_STATUSES = ['received', 'in_progress', 'waiting', 'completed', 'rejected'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -91,6 +93,13 @@ export interface Ticket {
   conversationId?: string;
   sessionId?: string;
   citizenId?: string;
+  /**
+   * A portal ticket whose contact nobody proved yet: the citizen id that contact will have (the same
+   * keyed hash). The ticket is filed under the contact, not the citizen, until a citizen verifies
+   * that phone or e-mail in the chat after it was filed; then `citizenId` replaces it
+   * (`claimContactTickets`). Never shown to anyone.
+   */
+  contactId?: string;
   /** The language the citizen wrote in (labels on pushes use each connection's own language). */
   lang: Lang;
   intake?: CollectedIntake;
@@ -192,6 +201,7 @@ export interface NewTicket {
   conversationId?: string;
   sessionId?: string;
   citizenId?: string;
+  contactId?: string;
   intake?: CollectedIntake;
   intent?: string;
   contact?: PortalContact;
@@ -312,11 +322,18 @@ export function isVisibleTo(
   return ticket.sessionId === reader.sessionId || citizenSessions.has(ticket.sessionId);
 }
 
-/** Newest first, one per ticket id. */
+/** Newest first (as old: the greater id first, the order pages follow), one per ticket id. */
 export function newestFirst(tickets: Iterable<Ticket>): Ticket[] {
   const byId = new Map<string, Ticket>();
   for (const ticket of tickets) byId.set(ticket.ticketId, ticket);
-  return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return [...byId.values()].sort(
+    (a, b) => codeOrder(b.createdAt, a.createdAt) || codeOrder(b.ticketId, a.ticketId),
+  );
+}
+
+/** Plain code-unit order (ISO times, ticket ids), the order DynamoDB sorts strings in. */
+function codeOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -328,16 +345,42 @@ export function ticketView(
   ticket: Ticket,
   lang: Lang,
   audience: 'citizen' | 'staff' = 'citizen',
+  budgetBytes = TICKET_BUDGET_BYTES,
 ): TicketView {
   const view = citizenView(ticket, lang);
-  if (audience === 'citizen') return view;
-  return {
-    ...view,
-    source: ticket.source,
-    ...(ticket.intake === undefined ? {} : { intake: ticket.intake }),
-    ...(ticket.intent === undefined ? {} : { intent: ticket.intent }),
-    ...(ticket.contact === undefined ? {} : { contact: ticket.contact }),
-  };
+  const whole =
+    audience === 'citizen'
+      ? view
+      : {
+          ...view,
+          source: ticket.source,
+          ...(ticket.intake === undefined ? {} : { intake: ticket.intake }),
+          ...(ticket.intent === undefined ? {} : { intent: ticket.intent }),
+          ...(ticket.contact === undefined ? {} : { contact: ticket.contact }),
+        };
+  return withinBudget(whole, budgetBytes);
+}
+
+/**
+ * The most one ticket may take in a frame (`ticket`, `ticket.updated`): API Gateway refuses a frame
+ * over 128 KB, and a ticket's history may hold 100 entries with notes of 2,000 characters.
+ */
+export const TICKET_BUDGET_BYTES = 96 * 1024;
+
+/**
+ * The view as is when it fits `budgetBytes`; else with the oldest history entries left out, as
+ * many as it takes (counted in `historyOmitted`), the newest kept.
+ */
+function withinBudget(view: TicketView, budgetBytes: number): TicketView {
+  if (jsonBytes(view) <= budgetBytes) return view;
+  const history = [...view.history];
+  let omitted = 0;
+  const fitted = () => ({ ...view, history, historyOmitted: omitted });
+  while (history.length > 0 && jsonBytes(fitted()) > budgetBytes) {
+    history.shift();
+    omitted++;
+  }
+  return fitted();
 }
 
 function citizenView(ticket: Ticket, lang: Lang): TicketView {

@@ -1,14 +1,20 @@
 /**
  * Route `auth.verifyCode`: checks the one-time code of the session; on success the session is
- * verified, its open conversation carried over to the citizen, and the answer `auth.verified` holds
- * the citizen id and a fresh resume token. Never logs the code or the token.
+ * verified, its open conversation carried over to the citizen, the portal tickets filed under the
+ * proven contact become the citizen's, and the answer `auth.verified` holds the citizen id and a
+ * fresh resume token; the session's other connections are closed (they reconnect with the new
+ * token). Never logs the code or the token.
  */
+import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
+import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
+import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { HmacCodeHashes } from '#adapters/identity-hasher.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
 import { codeHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
 import { systemClock } from '#adapters/system.ts';
 import { randomResumeTokenSource } from '#domain/resume-tokens.ts';
+import { claimContactTickets } from '#domain/use-cases/claim-contact-tickets.ts';
 import { verifyCode } from '#domain/use-cases/verify-code.ts';
 import { authVerifyCodeFrameSchema } from '#events/identification.ts';
 import { config } from '#shared/config.ts';
@@ -16,7 +22,15 @@ import { identificationPolicy } from '#shared/identification-policy.ts';
 import { identificationMetrics, logger } from '#shared/observability.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
+const notifier = new ApiGatewayConnectionNotifier({
+  endpoint: config.wsConnectionsEndpoint,
+  timeoutMs: config.postTimeoutMs,
+});
+
 const deps = {
+  connections: new DynamoConnectionRepository(config.connectionsTable),
+  notifier,
+  closer: notifier,
   repository: new DynamoIdentificationRepository({
     verificationCodesTable: config.verificationCodesTable,
     sessionsTable: config.sessionsTable,
@@ -31,14 +45,20 @@ const deps = {
     graceSeconds: config.resumeTokenGraceSeconds,
   },
   tokenSource: randomResumeTokenSource,
+  tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
 };
 
 export const handler = routeHandler(
   authVerifyCodeFrameSchema,
-  async ({ frame, caller }) => {
-    const verified = await verifyCode(deps, { caller, frame });
+  async ({ frame, caller, connectionId }) => {
+    const verified = await verifyCode(deps, { caller, frame, connectionId });
     identificationMetrics.verified();
-    logger.info('session verified', { sessionId: caller.sessionId });
+    // After the commit: a failure here leaves the tickets under the contact until the next proof.
+    const claimedTickets = await claimContactTickets(deps, verified.citizenId).catch((error: unknown) => {
+      logger.error('portal tickets of the contact not claimed', { error });
+      return 0;
+    });
+    logger.info('session verified', { sessionId: caller.sessionId, claimedTickets });
     return verified;
   },
   { metrics: true },

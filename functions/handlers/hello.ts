@@ -26,6 +26,10 @@ const deps = {
   signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
 };
 
-export const handler = routeHandler(helloFrameSchema, async ({ caller }) => greetSession(deps, caller), {
-  presence: operatorPresence(),
-});
+export const handler = routeHandler(
+  helloFrameSchema,
+  async ({ caller, connectionId }) => greetSession(deps, caller, connectionId),
+  {
+    presence: operatorPresence(),
+  },
+);

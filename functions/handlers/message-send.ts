@@ -3,6 +3,7 @@
  * (idempotent on `clientMessageId`), queues it for the bot, and answers `message.ack`.
  */
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
+import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
@@ -28,6 +29,7 @@ const deps = {
   conversations: new DynamoConversationRepository(config.conversationsTable),
   log: new DynamoConversationLog(tables),
   botJobs: new SqsBotJobQueue(config.botQueueUrl),
+  attachments: new DynamoAttachmentRepository({ attachmentsTable: config.attachmentsTable }),
   clock: systemClock,
   ids: randomIds,
   sleeper: timerSleeper,

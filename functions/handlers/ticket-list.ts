@@ -1,13 +1,17 @@
 /**
- * Route `ticket.list`: every ticket of the verified citizen (also those opened in their sessions
- * before they identified), newest first, answered as `tickets` labelled in the session language;
- * for staff, the newest tickets in a status (default `received`), with the request itself.
+ * Route `ticket.list`: a page of the verified citizen's tickets (also those opened in their sessions
+ * before they identified), newest first, answered as `tickets` labelled in the session language
+ * with `nextCursor` when more are left; for staff, a page of the tickets in a status (default
+ * `received`), with the request itself.
  */
 
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
+import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
+import { cursorKey } from '#adapters/secret-keys.ts';
+import { systemClock } from '#adapters/system.ts';
 import { listTickets } from '#domain/use-cases/read-tickets.ts';
 import { ticketListFrameSchema } from '#events/tickets.ts';
 import { config } from '#shared/config.ts';
@@ -16,6 +20,7 @@ import { routeHandler } from '#shared/websocket/route-handler.ts';
 const deps = {
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
+  cursors: new HmacPagingCursors(cursorKey(config), systemClock),
 };
 
 // A guest verified on this connection is resolved to the citizen from its session (the policy's
@@ -25,8 +30,12 @@ const sessionResolution = { sessions: new DynamoSessionRepository(config.session
 export const handler = routeHandler(
   ticketListFrameSchema,
   async ({ caller, frame }) => {
-    const items = await listTickets(deps, caller, frame.status === undefined ? {} : { status: frame.status });
-    return { type: 'tickets', items };
+    const page = await listTickets(deps, caller, {
+      limit: frame.limit,
+      ...(frame.status === undefined ? {} : { status: frame.status }),
+      ...(frame.cursor === undefined ? {} : { cursor: frame.cursor }),
+    });
+    return { type: 'tickets', ...page };
   },
   { ...sessionResolution, presence: operatorPresence() },
 );

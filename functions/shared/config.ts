@@ -93,6 +93,9 @@ const SETTINGS = {
   /** Destination keys and code hashes (HMAC): not given to the portal's public form. */
   authCodeKey: setting('AUTH_CODE_KEY', z.string().min(32).optional()),
   authCodeSecretId: setting('AUTH_CODE_SECRET_ID', name.optional()),
+  /** Paging cursors of `ticket.list` and `history.get` (HMAC): a key of their own. */
+  cursorKey: setting('CURSOR_KEY', z.string().min(32).optional()),
+  cursorSecretId: setting('CURSOR_SECRET_ID', name.optional()),
   resumeTokenSigningKey: setting('RESUME_TOKEN_SIGNING_KEY', z.string().min(32).optional()),
   resumeTokenSecretId: setting('RESUME_TOKEN_SECRET_ID', name.optional()),
   /** How long a one-time code is valid. */
@@ -164,6 +167,26 @@ const SETTINGS = {
   pushDeviceRetentionDays: setting('PUSH_DEVICE_RETENTION_DAYS', positiveInt.default(180)),
   /** The canned answers' folder (`/opt/canned` from the knowledge-base layer). */
   cannedAnswersDir: setting('CANNED_ANSWERS_DIR', name),
+  /** Attachments (pending → ready/rejected) by attachmentId. */
+  attachmentsTable: setting('ATTACHMENTS_TABLE', name),
+  /** The private bucket citizens upload attachments to. */
+  attachmentsBucket: setting('ATTACHMENTS_BUCKET', name),
+  /** How long the presigned POST of `attachment.create` is valid. */
+  attachmentUploadSeconds: setting('ATTACHMENT_UPLOAD_SECONDS', positiveInt.max(3600).default(300)),
+  /** How long the presigned GET of `attachment.url` is valid: at most 5 minutes. */
+  attachmentDownloadSeconds: setting('ATTACHMENT_DOWNLOAD_SECONDS', positiveInt.max(300).default(300)),
+  /** At most this many `attachment.create` per conversation and clock hour. */
+  attachmentUploadsPerHour: setting('ATTACHMENT_UPLOADS_PER_HOUR', positiveInt.max(100).default(5)),
+  /** The malware scan: GuardDuty's tag in AWS (the template says so); the EICAR scanner locally. */
+  attachmentScanner: setting(
+    'ATTACHMENT_SCANNER',
+    z.enum(['guardduty', 'local-eicar']).default('local-eicar'),
+  ),
+  /**
+   * Set by the local stack only: where browsers post uploads, its policy-checking endpoint in front
+   * of the emulator (local/s3-uploads.ts); also makes the S3 client path-style, as the emulator needs.
+   */
+  attachmentUploadEndpoint: setting('ATTACHMENT_UPLOAD_ENDPOINT', z.url().optional()),
   /** At most one `typing` relayed per conversation and side per this many milliseconds. */
   typingRelayIntervalMs: setting('TYPING_RELAY_INTERVAL_MS', positiveInt.default(2000)),
 };

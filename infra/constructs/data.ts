@@ -26,11 +26,20 @@ interface KeyAttribute {
   readonly type: AttributeType;
 }
 
-/** A global secondary index, projecting all attributes. */
+/**
+ * A global secondary index. Every write of an item projected into an index is a write of the index
+ * too, billed by the size of what is projected: an index projects only what its queries read
+ * (docs/architecture.md, "Data model"), and a write that changes none of it costs the index nothing.
+ */
 interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  /**
+   * The attributes besides the keys that its queries read; `[]` projects the keys only.
+   * @default every attribute (the queries parse whole items)
+   */
+  readonly include?: readonly string[];
 }
 
 /** A table of the data model. */
@@ -61,19 +70,38 @@ const TABLES = {
   },
   SessionsTable: {
     partitionKey: string('sessionId'),
-    indexes: [{ indexName: 'byCitizen', partitionKey: string('citizenId'), sortKey: string('createdAt') }],
+    // Sparse: verified sessions only. Read for their ids and the status-SMS contact, not for the
+    // resume tokens and identification state that every `hello` and code request rewrite.
+    indexes: [
+      {
+        indexName: 'byCitizen',
+        partitionKey: string('citizenId'),
+        sortKey: string('createdAt'),
+        include: ['smsOptIn', 'smsPhone'],
+      },
+    ],
     retain: true,
   },
   ConversationsTable: {
     partitionKey: string('conversationId'),
     indexes: [
-      { indexName: 'bySession', partitionKey: string('sessionId'), sortKey: string('createdAt') },
-      { indexName: 'byOperator', partitionKey: string('operatorId'), sortKey: string('updatedAt') },
-      { indexName: 'byCitizen', partitionKey: string('citizenId'), sortKey: string('createdAt') },
-      // Sparse: `queue` is set only while the conversation waits for an operator (position, ETA, queue.stats).
-      { indexName: 'byQueue', partitionKey: string('queue'), sortKey: string('queuedAt') },
-      // Sparse: `followUpsDue` is set only while a change's follow-ups are pending (the reconciler's list).
-      { indexName: 'byFollowUp', partitionKey: string('followUpsDue'), sortKey: string('followUpsAt') },
+      // Sparse: `queue` is set only while the conversation waits for an operator (position, ETA,
+      // queue.stats). The waiting line reads who waits and their ticket, nothing that changes while
+      // they wait, so a citizen's message in the queue does not rewrite the index.
+      {
+        indexName: 'byQueue',
+        partitionKey: string('queue'),
+        sortKey: string('queuedAt'),
+        include: ['sessionId', 'ticketId', 'ticketNumber'],
+      },
+      // Sparse: `followUpsDue` is set only while a change's follow-ups are pending (the reconciler's
+      // list). The reconciler reads each listed conversation again (the index lags): keys only.
+      {
+        indexName: 'byFollowUp',
+        partitionKey: string('followUpsDue'),
+        sortKey: string('followUpsAt'),
+        include: [],
+      },
     ],
     retain: true,
   },
@@ -108,6 +136,8 @@ const TABLES = {
       { indexName: 'bySession', partitionKey: string('sessionId'), sortKey: string('createdAt') },
       // Staff's `ticket.list` by status (portal tickets reach no operator through a conversation).
       { indexName: 'byStatus', partitionKey: string('status'), sortKey: string('createdAt') },
+      // Sparse: `contactId` is set only on a portal ticket whose contact nobody proved yet (claimed at `auth.verifyCode`).
+      { indexName: 'byContact', partitionKey: string('contactId'), sortKey: string('createdAt') },
     ],
     retain: true,
     // TicketNotices tells an offline citizen about a status change: it compares the two images.
@@ -128,6 +158,13 @@ const TABLES = {
     sortKey: string('deviceKey'),
     indexes: [],
     retain: false,
+  },
+  // Citizens' attachments (`attachment.create`): pending → ready/rejected, with the key of their
+  // bytes in the attachments bucket. Kept with the messages that name them (TTL: message retention).
+  AttachmentsTable: {
+    partitionKey: string('attachmentId'),
+    indexes: [],
+    retain: true,
   },
   // One item per operator: status, skills, capacity and the conversations they hold (dispatch).
   OperatorsTable: {
@@ -171,6 +208,7 @@ export class ChatTables extends Construct {
   readonly pushDevices: Table;
   readonly verificationCodes: Table;
   readonly sla: Table;
+  readonly attachments: Table;
 
   constructor(scope: Construct, id: string, props: ChatTablesProps) {
     super(scope, id);
@@ -188,8 +226,15 @@ export class ChatTables extends Construct {
         ...(definition.stream ? { stream: definition.stream } : {}),
         removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
-      for (const index of definition.indexes) {
-        created.addGlobalSecondaryIndex({ ...index, projectionType: ProjectionType.ALL });
+      for (const { include, ...index } of definition.indexes as readonly IndexDefinition[]) {
+        created.addGlobalSecondaryIndex({
+          ...index,
+          ...(include === undefined
+            ? { projectionType: ProjectionType.ALL }
+            : include.length === 0
+              ? { projectionType: ProjectionType.KEYS_ONLY }
+              : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...include] }),
+        });
       }
       return created;
     };
@@ -204,6 +249,7 @@ export class ChatTables extends Construct {
     this.pushDevices = table('PushDevicesTable');
     this.verificationCodes = table('VerificationCodesTable');
     this.sla = table('SlaTable');
+    this.attachments = table('AttachmentsTable');
   }
 
   /** Every table, for alarms and dashboards. */
@@ -220,6 +266,7 @@ export class ChatTables extends Construct {
       this.notes,
       this.pushDevices,
       this.sla,
+      this.attachments,
     ];
   }
 }

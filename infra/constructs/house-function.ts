@@ -5,16 +5,17 @@
  */
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import type { OperatorQueueName } from '../../functions/domain/operator-roster.ts';
 import { repoPath, repoRoot } from '../paths.ts';
 import { esmRequireBanner, externalModules, mainFields, nodeTarget, sourcesContent } from './bundling.ts';
@@ -126,7 +127,27 @@ export type TableEnvName =
   | 'VERIFICATION_CODES_TABLE'
   | 'NOTES_TABLE'
   | 'PUSH_DEVICES_TABLE'
-  | 'SLA_TABLE';
+  | 'SLA_TABLE'
+  | 'ATTACHMENTS_TABLE';
+
+/** How a function uses the attachments bucket (useAttachmentBucket). */
+export type AttachmentAccess = 'upload' | 'download' | 'check';
+
+/** Where uploads land in the attachments bucket (functions/domain/attachments.ts `attachmentKey`). */
+const ATTACHMENT_PREFIX = 'attachments/';
+
+const ATTACHMENT_ACTIONS: Record<AttachmentAccess, readonly string[]> = {
+  upload: ['s3:PutObject'],
+  download: ['s3:GetObject'],
+  check: [
+    's3:GetObject',
+    's3:GetObjectVersion',
+    's3:GetObjectTagging',
+    's3:GetObjectVersionTagging',
+    's3:DeleteObject',
+    's3:DeleteObjectVersion',
+  ],
+};
 
 /** How a function uses a queue. */
 export type QueueAccess = 'send' | 'consume';
@@ -139,7 +160,11 @@ export type QueueEnvName =
   | `OPERATOR_QUEUE_URL_${Uppercase<OperatorQueueName>}`;
 
 /** Environment variables that carry the id (ARN) of a Secrets Manager secret the function reads. */
-export type SecretEnvName = 'AUTH_HMAC_SECRET_ID' | 'AUTH_CODE_SECRET_ID' | 'RESUME_TOKEN_SECRET_ID';
+export type SecretEnvName =
+  | 'AUTH_HMAC_SECRET_ID'
+  | 'AUTH_CODE_SECRET_ID'
+  | 'RESUME_TOKEN_SECRET_ID'
+  | 'CURSOR_SECRET_ID';
 
 /** Which out-of-band channels a function sends on (`functions/adapters/notifier.ts`). */
 export interface NotifierChannels {
@@ -252,11 +277,16 @@ export class HouseFunction extends NodejsFunction {
    * the one CloudFormation references use anyway (`exportValue` is idempotent and shares it).
    */
   private nagNameOfTableArn(table: Table): string {
-    const tableStack = Stack.of(table);
-    if (tableStack === Stack.of(this)) {
-      return `<${tableStack.getLogicalId(table.node.defaultChild as CfnTable)}.Arn>`;
+    return this.nagNameOfArn(table, table.tableArn);
+  }
+
+  /** {@link nagNameOfTableArn} for any resource whose L1 has an `Arn` attribute. */
+  private nagNameOfArn(resource: IConstruct, arn: string): string {
+    const resourceStack = Stack.of(resource);
+    if (resourceStack === Stack.of(this)) {
+      return `<${resourceStack.getLogicalId(resource.node.defaultChild as CfnElement)}.Arn>`;
     }
-    const imported = tableStack.resolve(tableStack.exportValue(table.tableArn)) as {
+    const imported = resourceStack.resolve(resourceStack.exportValue(arn)) as {
       'Fn::ImportValue': string;
     };
     return imported['Fn::ImportValue'];
@@ -328,6 +358,32 @@ export class HouseFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Sets `ATTACHMENTS_BUCKET` and grants exactly what `access` needs on the uploads under
+   * `attachments/` of the bucket, with its key: `upload` signs presigned POSTs (the upload runs with
+   * this role: `s3:PutObject`, `kms:GenerateDataKey`), `download` signs presigned GETs, `check`
+   * reads, reads the scan's tag of, and deletes an upload (any version of it).
+   */
+  useAttachmentBucket(bucket: IBucket, key: IKey, access: AttachmentAccess): this {
+    this.addEnvironment('ATTACHMENTS_BUCKET', bucket.bucketName);
+    const objects = bucket.arnForObjects(`${ATTACHMENT_PREFIX}*`);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...ATTACHMENT_ACTIONS[access]], resources: [objects] }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access === 'upload' ? ['kms:GenerateDataKey'] : ['kms:Decrypt'],
+        resources: [key.keyArn],
+      }),
+    );
+    Validations.of(this.role ?? this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.nagNameOfArn(bucket, bucket.bucketArn)}/${ATTACHMENT_PREFIX}*]`,
+      reason:
+        'Attachment keys are created at run time (attachments/{conversationId}/{attachmentId}); the wildcard is limited to the attachments prefix of this one bucket.',
+    });
+    return this;
+  }
+
   /** Mounts the knowledge-base layer and sets `KNOWLEDGE_BASE_DIR` to where it appears. */
   useKnowledgeBase(knowledgeBase: KnowledgeBaseLayer): this {
     this.addLayers(knowledgeBase.layer);
@@ -344,10 +400,12 @@ export class HouseFunction extends NodejsFunction {
 
   /**
    * Sets `WS_CONNECTIONS_ENDPOINT` to the stage's `@connections` endpoint and allows
-   * `execute-api:ManageConnections` on exactly that API and stage, for POST only.
+   * `execute-api:ManageConnections` on exactly that API and stage, for POST only — and DELETE
+   * (closing a connection) where `close` is asked for: only what ends or binds a session closes one.
    */
-  useConnectionsApi(api: WebSocketApi, stage: WebSocketStage): this {
+  useConnectionsApi(api: WebSocketApi, stage: WebSocketStage, options: { close?: boolean } = {}): this {
     this.addEnvironment('WS_CONNECTIONS_ENDPOINT', stage.callbackUrl);
+    const methods = options.close ? [...CONNECTION_METHODS, 'DELETE'] : CONNECTION_METHODS;
     const stack = Stack.of(this);
     const connectionsArn = (method: string): string =>
       stack.formatArn({
@@ -358,11 +416,11 @@ export class HouseFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({
         actions: ['execute-api:ManageConnections'],
-        resources: CONNECTION_METHODS.map(connectionsArn),
+        resources: methods.map(connectionsArn),
       }),
     );
     const apiLogicalId = stack.getLogicalId(api.node.defaultChild as CfnElement);
-    for (const method of CONNECTION_METHODS) {
+    for (const method of methods) {
       Validations.of(this.role ?? this).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${stage.stageName}/${method}/@connections/*]`,
         reason:

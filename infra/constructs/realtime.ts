@@ -10,6 +10,7 @@ import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-li
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
 import { policyOf } from '../../functions/domain/authorization.ts';
 import { ApiGatewayAccountLogging } from './api-gateway-account-logging.ts';
@@ -44,6 +45,8 @@ export interface RealtimeProps {
    * @default [] (no browser page may connect)
    */
   readonly allowedOrigins?: readonly string[];
+  /** The HMAC key of paging cursors (`history.get`'s `nextCursor`). */
+  readonly cursorKey: ISecret;
   /**
    * Whether to set the account's API Gateway CloudWatch Logs role (`AWS::ApiGateway::Account`).
    * WebSocket stages cannot log without it ("CloudWatch Logs role ARN must be set in account
@@ -138,11 +141,14 @@ export class Realtime extends Construct {
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
       .useTable('MESSAGES_TABLE', tables.messages, 'write')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
+      // `attachmentIds` must name ready attachments of the conversation (functions/domain/attachments.ts).
+      .useTable('ATTACHMENTS_TABLE', tables.attachments, 'read')
       .useQueue('BOT_QUEUE_URL', props.botQueues.queue, 'send');
     // Ownership is checked against the conversation's sessionId (the caller comes from the authorizer).
     const historyGet = fn('HistoryGet', 'history-get', 'Pages through the messages of a conversation')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
-      .useTable('MESSAGES_TABLE', tables.messages, 'read');
+      .useTable('MESSAGES_TABLE', tables.messages, 'read')
+      .useSecret('CURSOR_SECRET_ID', props.cursorKey);
     // Stateless: ranks the prefix over the knowledge base in memory, so no table and no queue.
     const suggest = fn(
       'Suggest',

@@ -37,6 +37,8 @@ export interface TicketsProps {
    * id, so the citizen who identifies with that phone or e-mail sees it in `ticket.list`.
    */
   readonly citizenIdKey: ISecret;
+  /** The HMAC key of paging cursors (`ticket.list`'s `nextCursor`). */
+  readonly cursorKey: ISecret;
   /**
    * Origins allowed to call `POST /feedback` from a browser (CORS), e.g. `https://www.gosuslugi.ru`.
    * @default - none: no CORS headers, so only servers (or same-origin pages) can post
@@ -90,9 +92,14 @@ export class Tickets extends Construct {
     const ticketGet = fn('TicketGet', 'ticket-get', 'Answers one ticket to its citizen or to staff')
       .useTable('TICKETS_TABLE', tables.tickets, 'read')
       .useTable('SESSIONS_TABLE', tables.sessions, 'read');
-    const ticketList = fn('TicketList', 'ticket-list', "Lists a verified citizen's tickets")
+    const ticketList = fn(
+      'TicketList',
+      'ticket-list',
+      "Pages through a citizen's tickets, or staff's by status",
+    )
       .useTable('TICKETS_TABLE', tables.tickets, 'read')
-      .useTable('SESSIONS_TABLE', tables.sessions, 'read');
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      .useSecret('CURSOR_SECRET_ID', props.cursorKey);
     // One transaction moves the ticket (and closes its conversation on a final status); the
     // operator's slot is freed on OperatorsTable; the citizen's connections are found and pushed to.
     const ticketSetStatus = fn(

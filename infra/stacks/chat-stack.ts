@@ -7,6 +7,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Assignment } from '../constructs/assignment.ts';
+import { AttachmentChecks } from '../constructs/attachment-checks.ts';
 import { BotOutbox, BotWorker } from '../constructs/bot.ts';
 import { Desk } from '../constructs/desk.ts';
 import type { FunctionSettings, HouseFunction } from '../constructs/house-function.ts';
@@ -67,6 +68,7 @@ export class ChatStack extends Stack {
   readonly tickets: Tickets;
   readonly desk: Desk;
   readonly assignment: Assignment;
+  readonly attachments: AttachmentChecks;
   readonly botQueues: BotQueues;
   readonly escalationQueues: EscalationQueues;
   readonly assignmentQueues: AssignmentQueues;
@@ -114,6 +116,7 @@ export class ChatStack extends Stack {
       throttlingBurstLimit,
       configureAccountLogsRole: configureApiGatewayAccountLogsRole,
       allowedOrigins: [...portalOrigins, ...(webOrigin === undefined ? [] : [webOrigin])],
+      cursorKey: data.identificationKeys.cursorKey,
     });
     // Operators sign in to Cognito; the $connect authorizer verifies their ID tokens.
     data.operatorPool.verifiedBy(this.realtime.authorizer);
@@ -142,6 +145,7 @@ export class ChatStack extends Stack {
       realtime: this.realtime,
       assignmentQueues: this.assignmentQueues,
       citizenIdKey: data.identificationKeys.hmacKey,
+      cursorKey: data.identificationKeys.cursorKey,
       portalOrigins,
       feedbackRateLimit,
       feedbackBurstLimit,
@@ -165,6 +169,14 @@ export class ChatStack extends Stack {
       reconcileEvery: Duration.minutes(reconcileMinutes ?? 1),
     });
 
+    // Attachments: presigned uploads and downloads, and the check of every upload.
+    this.attachments = new AttachmentChecks(this, 'Attachments', {
+      settings,
+      tables,
+      realtime: this.realtime,
+      store: data.attachments,
+    });
+
     // What the platform team hands on: where clients connect and where the portal's form posts.
     new CfnOutput(this, 'WebSocketUrl', {
       description: "The endpoint citizens' and operators' clients connect to",
@@ -186,6 +198,7 @@ export class ChatStack extends Stack {
       this.outbox.function,
       this.tickets.portalFeedback,
       ...this.desk.functions,
+      this.attachments.check,
     ];
   }
 
@@ -198,6 +211,7 @@ export class ChatStack extends Stack {
         this.escalationQueues.deadLetterQueue,
         ...this.assignmentQueues.deadLetterQueues(),
         this.desk.failureQueue,
+        this.attachments.deadLetterQueue,
       ],
       botQueue: this.botQueues.queue,
       escalationQueue: this.escalationQueues.queue,

@@ -20,6 +20,8 @@ export interface DataStackProps extends StackProps {
   readonly retainData: boolean;
   /** Days attachments are kept (the same as messages). */
   readonly messageRetentionDays: number;
+  /** Origins whose pages post attachments straight to the bucket (the portal's, the web stack's). */
+  readonly uploadOrigins?: readonly string[];
 }
 
 export class DataStack extends Stack {
@@ -29,7 +31,7 @@ export class DataStack extends Stack {
   readonly operatorPool: OperatorPool;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
-    const { stage, retainData, messageRetentionDays, ...stackProps } = props;
+    const { stage, retainData, messageRetentionDays, uploadOrigins, ...stackProps } = props;
     super(scope, id, {
       description: `Support chat (${stage}): data: tables, attachments, identification keys, operators' user pool`,
       terminationProtection: retainData,
@@ -39,6 +41,7 @@ export class DataStack extends Stack {
     this.attachments = new AttachmentStore(this, 'Attachments', {
       retentionDays: messageRetentionDays,
       retainData,
+      ...(uploadOrigins === undefined ? {} : { uploadOrigins }),
     });
     this.identificationKeys = new IdentificationKeys(this, 'IdentificationKeys', { retainData });
     this.operatorPool = new OperatorPool(this, 'Operators', {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:dispatch`: operators online and conversations arriving on the local stack, started
- * in this process so that every AWS SDK call of its functions is counted (test/bench/aws-calls.ts).
+ * in this process so that every AWS SDK call of its functions is counted (local/aws-calls.ts).
  *
  * Operators are created in the local Cognito, sign in, connect, go online (skill `general`, room for
  * `--max-chats`) and do what an attentive console does: answer `conversation.assigned` with
@@ -30,10 +30,6 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { readLocalConfig } from '../../local/config.ts';
-import { startLocalStack } from '../../local/stack.ts';
-import { createAndSignIn } from '../support/operator-sign-in.ts';
-import { ChatClient, type Frame } from '../support/ws-client.ts';
 import {
   AwsCallCounter,
   byOperation,
@@ -41,7 +37,11 @@ import {
   functionCalls,
   outsideCalls,
   total,
-} from './aws-calls.ts';
+} from '../../local/aws-calls.ts';
+import { readLocalConfig } from '../../local/config.ts';
+import { startLocalStack } from '../../local/stack.ts';
+import { createAndSignIn } from '../support/operator-sign-in.ts';
+import { ChatClient, type Frame } from '../support/ws-client.ts';
 
 const { values: flags } = parseArgs({
   options: {

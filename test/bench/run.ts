@@ -8,10 +8,25 @@
  * reading and typing, so the load is paced and the figures are latencies. 0 sends the next message
  * as soon as the reply arrives (closed loop): that measures saturation, not latency.
  * BENCH_WS_URL: measure a stack that is already running instead of starting one.
+ *
+ * AWS calls: the stack the benchmark starts counts every call of its functions
+ * (`LOCAL_COUNT_AWS_CALLS`, local/aws-calls.ts). Printed: what the load cost per citizen message
+ * (its batches as they fell), then each counted flow of test/support/flows.ts driven alone — a bot
+ * turn, a bot conversation, an escalated conversation, an operator reply, a citizen message to an
+ * operator — the figures test/budgets.ts holds and `npm run cost` prices. A stack given by
+ * BENCH_WS_URL is not counted.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import * as z from 'zod';
+import type { AwsCallsReport } from '../../local/aws-calls.ts';
+import {
+  COUNTING_STACK_ENV,
+  FLOW_NAMES,
+  type FlowFigures,
+  figuresOf,
+  measureFlows,
+} from '../support/flows.ts';
 import { startLocalStackProcess } from '../support/local-stack.ts';
 import { ChatClient } from '../support/ws-client.ts';
 
@@ -113,12 +128,31 @@ function summary(name: string, values: number[]): string {
   return `| ${name.padEnd(16)} | ${f(50)} | ${f(95)} | ${f(99)} | ${sorted.at(-1)?.toFixed(1).padStart(7)} |`;
 }
 
+/** Resets the stack's AWS call counts; false when it does not count them. */
+async function resetCounts(httpUrl: string | undefined): Promise<boolean> {
+  if (!httpUrl) return false;
+  const response = await fetch(`${httpUrl}/local/aws-calls`, { method: 'DELETE' }).catch(() => undefined);
+  return response?.status === 204;
+}
+
+const flowRow = (name: string, f: FlowFigures, per = 1) => {
+  const n = (value: number) => (value / per).toFixed(per === 1 ? 1 : 2).replace(/\.0+$/, '');
+  return `| ${name} | ${n(f.invocations)} | ${n(f.dynamodb.reads)} | ${n(f.dynamodb.readUnits)} | ${n(f.dynamodb.writes)} | ${n(f.dynamodb.writeUnits)} | ${n(f.sqs)} | ${n(f.connectionsApi)} | ${per === 1 ? n(f.websocketMessages) : '—'} |`;
+};
+
+const FLOW_TABLE_HEAD = [
+  '| AWS requests | invocations | DynamoDB reads | read units | DynamoDB writes | write units | SQS | @connections | WebSocket messages |',
+  '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+];
+
 async function main() {
   const stack = settings.BENCH_WS_URL
     ? undefined
-    : await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR' } });
+    : await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR', ...COUNTING_STACK_ENV } });
   const wsUrl = settings.BENCH_WS_URL ?? stack?.wsUrl ?? '';
+  const httpUrl = stack?.httpUrl;
   try {
+    const counting = await resetCounts(httpUrl);
     const started = performance.now();
     const results = await Promise.all(
       Array.from({ length: settings.BENCH_CLIENTS }, (_, i) => runClient(wsUrl, i)),
@@ -152,7 +186,22 @@ async function main() {
       ),
       '',
       `Lost: ${lost}, duplicated: ${duplicated}`,
+      `Load average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
     ];
+    if (counting && stack) {
+      const load = (await (await fetch(`${stack.httpUrl}/local/aws-calls`)).json()) as AwsCallsReport;
+      const flows = await measureFlows(stack);
+      lines.push(
+        '',
+        'AWS requests, counted (local/aws-calls.ts): the load above per citizen message (with its history reads), then each flow alone (test/support/flows.ts, the figures of test/budgets.ts):',
+        '',
+        ...FLOW_TABLE_HEAD,
+        flowRow('the load, per citizen message', figuresOf(load, 0), sent),
+        ...FLOW_NAMES.map((name) => flowRow(name, flows[name])),
+      );
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
     if (lost > 0 || duplicated > 0) process.exitCode = 1;
   } finally {

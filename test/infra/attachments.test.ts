@@ -56,3 +56,67 @@ describe('the attachments bucket', () => {
     });
   });
 });
+
+describe('the attachments bucket, for uploads', () => {
+  it('keeps objects as long as messages and cleans up abandoned uploads', () => {
+    const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ExpirationInDays: 365, Status: 'Enabled' }),
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      ]),
+    );
+  });
+
+  it('sends its events to EventBridge, where a rule puts uploads on the check queue', () => {
+    expect(bucket.Properties.NotificationConfiguration).toEqual({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { object: { key: [{ prefix: 'attachments/' }] } },
+      },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AttachmentCheckQueue'), 'Arn'] } }),
+      ],
+    });
+  });
+
+  it("puts GuardDuty's scan results of uploads on the same queue", () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.guardduty'],
+        'detail-type': ['GuardDuty Malware Protection Object Scan Result'],
+      },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AttachmentCheckQueue'), 'Arn'] } }),
+      ],
+    });
+  });
+
+  it('is scanned by GuardDuty Malware Protection, which tags what it scanned', () => {
+    template.hasResourceProperties('AWS::GuardDuty::MalwareProtectionPlan', {
+      ProtectedResource: { S3Bucket: { BucketName: { Ref: bucketId } } },
+      Actions: { Tagging: { Status: 'ENABLED' } },
+    });
+  });
+
+  it('hands out no object that GuardDuty has not tagged clean', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Condition: Match.objectLike({
+              StringNotEquals: { 's3:ExistingObjectTag/GuardDutyMalwareScanStatus': 'NO_THREATS_FOUND' },
+            }),
+          }),
+        ]),
+      },
+    });
+  });
+});

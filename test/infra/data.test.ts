@@ -15,30 +15,38 @@ const TABLES = [
   'NotesTable',
   'PushDevicesTable',
   'SlaTable',
+  'AttachmentsTable',
 ];
 const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `Data${id}`)[1];
 
 const hash = (name: string) => ({ AttributeName: name, KeyType: 'HASH' });
 const range = (name: string) => ({ AttributeName: name, KeyType: 'RANGE' });
-const index = (name: string, pk: string, sk: string) => ({
+/** An index projecting every attribute, or (`include`) the keys and these only (`[]`: keys only). */
+const index = (name: string, pk: string, sk: string, include?: string[]) => ({
   IndexName: name,
   KeySchema: [hash(pk), range(sk)],
-  Projection: { ProjectionType: 'ALL' },
+  Projection:
+    include === undefined
+      ? { ProjectionType: 'ALL' }
+      : include.length === 0
+        ? { ProjectionType: 'KEYS_ONLY' }
+        : { ProjectionType: 'INCLUDE', NonKeyAttributes: include },
 });
 
 describe('the data model of docs/architecture.md', () => {
   it.each([
     ['ConnectionsTable', [hash('connectionId')], [index('byPrincipal', 'principalId', 'connectedAt')]],
-    ['SessionsTable', [hash('sessionId')], [index('byCitizen', 'citizenId', 'createdAt')]],
+    [
+      'SessionsTable',
+      [hash('sessionId')],
+      [index('byCitizen', 'citizenId', 'createdAt', ['smsOptIn', 'smsPhone'])],
+    ],
     [
       'ConversationsTable',
       [hash('conversationId')],
       [
-        index('bySession', 'sessionId', 'createdAt'),
-        index('byOperator', 'operatorId', 'updatedAt'),
-        index('byCitizen', 'citizenId', 'createdAt'),
-        index('byQueue', 'queue', 'queuedAt'),
-        index('byFollowUp', 'followUpsDue', 'followUpsAt'),
+        index('byQueue', 'queue', 'queuedAt', ['sessionId', 'ticketId', 'ticketNumber']),
+        index('byFollowUp', 'followUpsDue', 'followUpsAt', []),
       ],
     ],
     ['MessagesTable', [hash('conversationId'), range('seq')], undefined],
@@ -52,17 +60,19 @@ describe('the data model of docs/architecture.md', () => {
         index('byCitizen', 'citizenId', 'createdAt'),
         index('bySession', 'sessionId', 'createdAt'),
         index('byStatus', 'status', 'createdAt'),
+        index('byContact', 'contactId', 'createdAt'),
       ],
     ],
     ['NotesTable', [hash('conversationId'), range('noteKey')], undefined],
     ['PushDevicesTable', [hash('ownerKey'), range('deviceKey')], undefined],
     ['SlaTable', [hash('hour'), range('record')], undefined],
+    ['AttachmentsTable', [hash('attachmentId')], undefined],
   ])('keys %s as documented', (id, keySchema, indexes) => {
     expect(table(id).Properties.KeySchema).toEqual(keySchema);
     expect(table(id).Properties.GlobalSecondaryIndexes).toEqual(indexes);
   });
 
-  it('has exactly the eleven tables of the data model, no more', () => {
+  it('has exactly the twelve tables of the data model, no more', () => {
     const ids = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).map((id) =>
       id.replace(/^Data/, '').replace(/[0-9A-F]{8}$/, ''),
     );

@@ -17,6 +17,7 @@ const houseFunctions = [
   chat.tickets.portalFeedback,
   ...chat.assignment.functions,
   ...chat.desk.functions,
+  chat.attachments.check,
   monitoring.slaReport.function,
 ];
 
@@ -87,6 +88,7 @@ describe('every Lambda function', () => {
       BotOutbox: 'functions/handlers/bot-outbox.ts',
       AuthRequestCode: 'functions/handlers/auth-request-code.ts',
       AuthVerifyCode: 'functions/handlers/auth-verify-code.ts',
+      SessionEnd: 'functions/handlers/session-end.ts',
       TicketGet: 'functions/handlers/ticket-get.ts',
       TicketList: 'functions/handlers/ticket-list.ts',
       TicketSetStatus: 'functions/handlers/ticket-set-status.ts',
@@ -108,6 +110,9 @@ describe('every Lambda function', () => {
       PushRegister: 'functions/handlers/push-register.ts',
       DeskRelay: 'functions/handlers/desk-relay.ts',
       TicketNotices: 'functions/handlers/ticket-notices.ts',
+      AttachmentCreate: 'functions/handlers/attachment-create.ts',
+      AttachmentUrl: 'functions/handlers/attachment-url.ts',
+      AttachmentCheck: 'functions/handlers/attachment-check.ts',
       SlaReport: 'functions/handlers/sla-report.ts',
     });
   });
@@ -249,7 +254,13 @@ describe('least privilege on the tables', () => {
     ['hello', { Sessions: 'readWrite', Conversations: 'read', Operators: 'write' }],
     [
       'message-send',
-      { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'write', Idempotency: 'readWrite' },
+      {
+        Sessions: 'readWrite',
+        Conversations: 'readWrite',
+        Messages: 'write',
+        Idempotency: 'readWrite',
+        Attachments: 'read',
+      },
     ],
     // Sessions: the frame middleware resolves a guest who verified on its connection (authorization.ts).
     ['history-get', { Conversations: 'read', Messages: 'read', Sessions: 'read', Operators: 'write' }],
@@ -288,7 +299,20 @@ describe('least privilege on the tables', () => {
       'auth-request-code',
       { VerificationCodes: 'readWrite', Sessions: 'readWrite', Idempotency: 'readWrite' },
     ],
-    ['auth-verify-code', { VerificationCodes: 'readWrite', Sessions: 'readWrite', Conversations: 'write' }],
+    // It closes the session's other connections once it is identified (forgets them first); the
+    // portal tickets filed under the proven contact become the citizen's (index byContact).
+    [
+      'auth-verify-code',
+      {
+        VerificationCodes: 'readWrite',
+        Sessions: 'readWrite',
+        Conversations: 'write',
+        Connections: 'readWrite',
+        Tickets: 'readWrite',
+      },
+    ],
+    // Signing out: the session ended, the devices registered in it forgotten, its connections closed.
+    ['session-end', { Sessions: 'write', PushDevices: 'readWrite', Connections: 'readWrite' }],
     ['escalation-consumer', ASSIGNING_TABLES],
     ['timer-consumer', ASSIGNING_TABLES],
     ['operator-status', ASSIGNING_TABLES],
@@ -332,6 +356,13 @@ describe('least privilege on the tables', () => {
       'ticket-notices',
       { Sessions: 'read', Connections: 'read', PushDevices: 'read', Idempotency: 'readWrite' },
     ],
+    // Attachments (docs/architecture.md, "Attachments").
+    [
+      'attachment-create',
+      { Sessions: 'read', Conversations: 'read', Attachments: 'write', Idempotency: 'write' },
+    ],
+    ['attachment-url', { Attachments: 'read', Conversations: 'read', Sessions: 'read', Operators: 'write' }],
+    ['attachment-check', { Attachments: 'readWrite', Connections: 'readWrite' }],
   ])('grants %s %o', (handler, expected) => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
   });

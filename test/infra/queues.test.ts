@@ -19,7 +19,7 @@ const deadLetterTargets = new Set(
 );
 
 describe('every queue of the stack', () => {
-  it('is one of the 22 queues of docs/architecture.md, no more, no fewer', () => {
+  it('is one of the 24 queues of docs/architecture.md, no more, no fewer', () => {
     const names = queues.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort();
     const operatorQueues = ['Auth', 'Applications', 'Documents', 'Legal', 'Mfc', 'General', 'Senior'];
     expect(names).toEqual(
@@ -36,6 +36,8 @@ describe('every queue of the stack', () => {
         'AssignmentQueuesTimerDeadLetterQueue',
         'OutboxOutboxFailureQueue',
         'DeskDeskStreamFailureQueue',
+        'AttachmentsAttachmentCheckQueue',
+        'AttachmentsAttachmentCheckDeadLetterQueue',
       ].sort(),
     );
   });

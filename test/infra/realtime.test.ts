@@ -55,6 +55,9 @@ describe('the WebSocket API', () => {
         '$connect',
         '$default',
         '$disconnect',
+        'attachment.create',
+        'attachment.url',
+        'attachment.get',
         'hello',
         'history.get',
         'message.send',
@@ -77,6 +80,7 @@ describe('the WebSocket API', () => {
         'canned.list',
         'typing',
         'push.register',
+        'session.end',
       ].sort(),
     );
   });
@@ -238,12 +242,27 @@ describe('the @connections management API', () => {
     );
     expect(manage).toHaveLength(postingFunctions.length);
     for (const statement of manage) {
-      // POST only, one resource (CloudFormation takes a single ARN as itself, not as a list).
-      expect(Array.isArray(statement.Resource)).toBe(false);
-      const text = JSON.stringify(statement.Resource);
-      expect(text).toContain(`{"Ref":"${apiId}"}`);
-      expect(text).toContain('/v1/POST/@connections/*');
+      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+      for (const resource of resources) expect(JSON.stringify(resource)).toContain(`{"Ref":"${apiId}"}`);
+      // POST, and DELETE (closing a connection) only where it is the pair [POST, DELETE].
+      const methods = resources.map(
+        (resource) => /\/v1\/([A-Z]+)\/@connections\/\*/.exec(JSON.stringify(resource))?.[1],
+      );
+      expect([['POST'], ['POST', 'DELETE']]).toContainEqual(methods);
     }
+  });
+
+  it('lets only auth.verifyCode and session.end close connections (DELETE)', () => {
+    const roleOf = (fn: (typeof functions)[string]) =>
+      (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const closingRoles = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes('/DELETE/@connections/*'))
+      .flatMap((policy) => (policy.Properties.Roles as { Ref: string }[]).map((role) => role.Ref));
+    const closing = Object.values(functions)
+      .filter((fn) => closingRoles.includes(roleOf(fn)))
+      .map((fn) => fn.Metadata?.['local:entry'])
+      .sort();
+    expect(closing).toEqual(['functions/handlers/auth-verify-code.ts', 'functions/handlers/session-end.ts']);
   });
 });
 

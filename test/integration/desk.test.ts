@@ -118,7 +118,7 @@ describe('the operator desk (local stack)', () => {
 
   it('carries replies both ways, keeps the bot silent, relays typing and keeps notes from the citizen', async () => {
     // Prepare
-    const { citizen, operator, conversationId, username } = await assignedConversation();
+    const { citizen, operator, conversationId, username, ticket } = await assignedConversation();
 
     // Act: the operator answers, the citizen writes back, both type, the operator notes.
     const replyPushed = citizen.waitFor(isMessage(conversationId, 'operator'));
@@ -142,6 +142,14 @@ describe('the operator desk (local stack)', () => {
     });
     const again = await replyAs(operator, conversationId, 'op-1', 'Здравствуйте! Проверяю.');
     const history = await citizen.request({ action: 'history.get', conversationId });
+    // Every answer a citizen can ask for, and the ticket change pushed to them: none carries the note.
+    const changed = await operator.request({
+      action: 'ticket.setStatus',
+      ticketId: ticket.ticketId,
+      status: 'in_progress',
+    });
+    await citizen.request({ action: 'ticket.get', ticketId: ticket.ticketId });
+    await citizen.request({ action: 'ticket.list' });
 
     // Assess
     expect(reply).toMatchObject({ type: 'message.ack', conversationId, clientMessageId: 'op-1' });
@@ -154,6 +162,9 @@ describe('the operator desk (local stack)', () => {
     const messages = history.messages as Frame[];
     expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i + 1));
     expect(JSON.stringify(history)).not.toContain('Проверить номер');
+    expect(changed).toMatchObject({ type: 'ticket.updated' });
+    expect(citizen.frames.some((f) => f.type === 'ticket.updated' && f.requestId === undefined)).toBe(true);
+    expect(JSON.stringify(citizen.frames)).not.toContain('Проверить номер');
     // The bot said nothing after the handover: the last two messages are the operator's and the citizen's.
     expect(messages.slice(-2).map((m) => m.from)).toEqual(['operator', 'citizen']);
     const stored = await storedMessages(conversationId);

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
@@ -44,6 +45,7 @@ function sendCommittingButNeverQueueing(caller: Caller, text: string) {
       conversations: new DynamoConversationRepository(tables.conversationsTable),
       log: new DynamoConversationLog(tables),
       botJobs: new QueueThatDies(),
+      attachments: new DynamoAttachmentRepository(tables),
       clock: systemClock,
       ids: randomIds,
       sleeper: timerSleeper,

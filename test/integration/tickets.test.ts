@@ -372,9 +372,13 @@ describe("the portal's feedback form (POST /feedback)", () => {
     const list = await owner.client.request({ action: 'ticket.list' });
     const byNumber = await owner.client.request({ action: 'ticket.get', number: created.number });
     const operator = await staff('operator');
-    const newTickets = await operator.client.request({ action: 'ticket.list' });
+    const newTickets = await operator.client.request({ action: 'ticket.list', limit: 50 });
     const taken = await setStatus(operator.client, created.ticketId, 'in_progress');
-    const inProgress = await operator.client.request({ action: 'ticket.list', status: 'in_progress' });
+    const inProgress = await operator.client.request({
+      action: 'ticket.list',
+      status: 'in_progress',
+      limit: 50,
+    });
     await setStatus(operator.client, created.ticketId, 'completed', { note: 'Запись открыта' });
     const pushed = await ticketUpdate(owner.client, 'completed');
     const rated = await owner.client.request({
@@ -406,6 +410,36 @@ describe("the portal's feedback form (POST /feedback)", () => {
     expect(pushed.ticket).toMatchObject({ ticketId: created.ticketId, statusLabel: 'Завершено' });
     expect(owner.client.frames.some((f) => f.type === 'feedback.request')).toBe(false);
     expect(rated).toMatchObject({ type: 'feedback.ack', ticketId: created.ticketId, rating: 4 });
+  });
+
+  // The other half, a contact proven after the post, is the test above: that citizen sees it.
+  it("files a form posted with someone else's contact under that contact, not under the citizen who proved it before: no ticket, no push, no note reaches them", async () => {
+    // Prepare: the victim identified with their e-mail earlier; a stranger then posts the form with it.
+    const email = `victim-${randomUUID()}@example.org`;
+    const victim = await citizen({ email });
+    const operator = await staff('operator');
+
+    // Act
+    const response = await post({ contact: email.toUpperCase(), text: 'Чужое обращение' });
+    const posted = (await response.json()) as { ticketId: string; number: string };
+    const victimList = await victim.client.request({ action: 'ticket.list' });
+    const victimByNumber = await victim.client.request({ action: 'ticket.get', number: posted.number });
+    const victimById = await victim.client.request({ action: 'ticket.get', ticketId: posted.ticketId });
+    const taken = await setStatus(operator.client, posted.ticketId, 'in_progress', {
+      note: 'Записка для заявителя',
+    });
+    // A push to the victim would have come by now: the ticket notices run within a second.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    // Assess
+    expect(response.status).toBe(201);
+    expect((victimList.items as TicketView[]).map((t) => t.ticketId)).not.toContain(posted.ticketId);
+    expect(victimByNumber).toMatchObject({ type: 'error', code: 'NOT_FOUND' });
+    expect(victimById).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    // Nothing of it reached the open connection of the earlier proof: no push, no note.
+    expect(taken).toMatchObject({ type: 'ticket.updated', ticket: { status: 'in_progress' } });
+    expect(JSON.stringify(victim.client.frames)).not.toContain(posted.ticketId);
+    expect(JSON.stringify(victim.client.frames)).not.toContain('Записка для заявителя');
   });
 
   it('answers a repeated Idempotency-Key with the first ticket, and 422 when the key comes with another request', async () => {

@@ -563,6 +563,45 @@ describe('the web pages', () => {
     expect(seqsFirst).toEqual(seqsFirst.map((_, i) => i + 1));
     expect(seqsSecond.slice(0, seqsFirst.length)).toEqual(seqsFirst.slice(0, seqsSecond.length));
   }, 60_000);
+
+  it('brings the other tab along when one tab identifies, and signs both out with «Выйти»', async () => {
+    // Prepare: one citizen's conversation open in two tabs of one browser.
+    const { context, page: first } = await newPage();
+    await openWidget(first);
+    await send(first, 'Здравствуйте, войду и выйду');
+    await atLeast(botMessages(first), 1);
+    const second = await context.newPage();
+    await openWidget(second);
+    await second.getByRole('log').getByText('Здравствуйте, войду и выйду').waitFor({ timeout: TIMEOUT });
+
+    // Act 1: the first tab identifies. The server closes the second tab's connection, which comes
+    // back with the token the first tab stored.
+    await first.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    const email = uniqueEmail('tabs');
+    await first.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(email);
+    await first.getByRole('button', { name: 'Получить код' }).click();
+    await first.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
+    await first.getByRole('textbox', { name: 'Код из сообщения' }).fill(await codeFromOutbox(httpUrl, email));
+    await first.getByRole('button', { name: 'Подтвердить' }).click();
+    await first.getByRole('heading', { name: 'Мои обращения' }).waitFor({ timeout: TIMEOUT });
+    await second.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await second.getByText('Вы подтвердили личность.').waitFor({ timeout: TIMEOUT });
+
+    // Act 2: the second tab signs out.
+    await second.getByRole('button', { name: 'Выйти', exact: true }).click();
+    await second.getByText('Вы вышли. Переписка на этом устройстве закрыта.').waitFor({ timeout: TIMEOUT });
+
+    // Assess: both tabs show nothing of the conversation and hold no token; the first is a guest again.
+    for (const page of [first, second]) {
+      await page
+        .getByRole('log')
+        .getByText('Здравствуйте, войду и выйду')
+        .waitFor({ state: 'detached', timeout: TIMEOUT });
+      expect(await page.evaluate(() => localStorage.getItem('support-chat.resumeToken'))).toBeNull();
+    }
+    await first.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await first.getByRole('button', { name: 'Получить код' }).waitFor({ timeout: TIMEOUT });
+  }, 60_000);
 });
 
 /** Real tokens of the local pool for `username`: what the stand-in for Cognito hands out at the end. */

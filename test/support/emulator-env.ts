@@ -18,6 +18,7 @@ export function tableNames() {
     conversationsTable: read('CONVERSATIONS_TABLE'),
     messagesTable: read('MESSAGES_TABLE'),
     idempotencyTable: read('IDEMPOTENCY_TABLE'),
+    attachmentsTable: read('ATTACHMENTS_TABLE'),
   };
 }
 

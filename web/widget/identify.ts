@@ -19,6 +19,7 @@ export class IdentifyView {
     private readonly send: (frame: Record<string, unknown>) => Promise<Frame>,
     private readonly strings: () => Strings,
     private readonly onVerified: (frame: AuthVerifiedFrame) => void,
+    private readonly onSignOut: () => Promise<boolean>,
   ) {}
 
   render(verified: boolean): void {
@@ -26,7 +27,18 @@ export class IdentifyView {
     clearInterval(this.countdown);
     clearInterval(this.errorCountdown);
     if (verified) {
-      replace(this.element, h('p', { role: 'status' }, s.verified));
+      const error = h('p', { class: 'error', role: 'alert' });
+      const signOut = h(
+        'button',
+        {
+          type: 'button',
+          onclick: async () => {
+            if (!(await this.onSignOut())) error.textContent = s.errors.offline?.() ?? '';
+          },
+        },
+        s.signOut,
+      );
+      replace(this.element, h('p', { role: 'status' }, s.verified), signOut, error);
       return;
     }
     const error = h('p', { class: 'error', role: 'alert' });

@@ -1,4 +1,7 @@
-/** "My requests": the citizen's tickets with their status, what is awaited, a refusal's reason and the history. */
+/**
+ * "My requests": the citizen's tickets with their status, what is awaited, a refusal's reason and
+ * the history; a page at a time (`ticket.list` pages), "Show more" for the next one.
+ */
 import type { TicketView } from '#events/tickets.ts';
 import { formatTime, h, replace } from '../shared/dom.ts';
 import type { Strings, WidgetLang } from './strings.ts';
@@ -6,15 +9,28 @@ import type { Strings, WidgetLang } from './strings.ts';
 export class RequestsView {
   readonly element = h('div', { class: 'view requests' });
   private tickets: TicketView[] = [];
+  private hasMore = false;
 
   constructor(
     private readonly strings: () => { s: Strings; lang: WidgetLang },
     /** A completed ticket not rated yet (the portal's form brings no rating prompt): rate it. */
     private readonly onRate: (ticket: TicketView) => void,
+    /** The citizen asks for the next page. */
+    private readonly onMore: () => void,
   ) {}
 
-  show(tickets: TicketView[]): void {
+  /** The first page; `hasMore`: an older page is left. */
+  show(tickets: TicketView[], hasMore = false): void {
     this.tickets = tickets;
+    this.hasMore = hasMore;
+    this.render();
+  }
+
+  /** The next page, after those shown (a ticket shown already is kept once). */
+  append(tickets: TicketView[], hasMore: boolean): void {
+    const shown = new Set(this.tickets.map((t) => t.ticketId));
+    this.tickets.push(...tickets.filter((t) => !shown.has(t.ticketId)));
+    this.hasMore = hasMore;
     this.render();
   }
 
@@ -101,6 +117,9 @@ export class RequestsView {
           ),
         ),
       ),
+      this.hasMore
+        ? h('button', { type: 'button', class: 'link', onclick: () => this.onMore() }, s.moreRequests)
+        : null,
     );
   }
 }

@@ -43,6 +43,15 @@ export class Transcript {
     this.lastContiguousSeq = 0;
   }
 
+  /** Empties the log: after signing out, nothing of the conversation stays on a shared screen. */
+  clear(): void {
+    this.element.replaceChildren();
+    this.bySeq.clear();
+    this.outgoing.clear();
+    this.conversationId = null;
+    this.lastContiguousSeq = 0;
+  }
+
   /** Adds a message (pushed or from `history`); one already shown is ignored. True when new. */
   add(message: ChatMessage): boolean {
     if (this.conversationId === null) this.conversationId = message.conversationId;

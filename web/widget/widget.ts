@@ -1,8 +1,10 @@
 /**
  * The citizen's chat widget: `<support-chat>`, a custom element with its own Shadow DOM, added by
  * one script tag (the element is created if the page has none). It owns the session on this
- * device: the resume token in localStorage, the socket and its reconnection, the messages typed
- * while offline (sent once, in order, with their `clientMessageId`), and the screens: the chat,
+ * device: the resume token in localStorage (shared by the page's tabs: each reconnect takes the
+ * newest, so a tab whose connection the server closed because another tab identified comes back
+ * with that tab's token), the socket and its reconnection, the messages typed while offline (sent
+ * once, in order, with their `clientMessageId`), signing out, and the screens: the chat,
  * identification, "My requests" and the rating.
  */
 
@@ -15,6 +17,7 @@ import type {
   SuggestionsFrame,
   WelcomeFrame,
 } from '#events/server-frames.ts';
+import type { ConnectionClosedFrame } from '#events/session-frames.ts';
 import type { FeedbackRequestFrame, TicketsFrame, TicketView } from '#events/tickets.ts';
 import { loadConfig, type PublicConfig } from '../shared/config.ts';
 import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
@@ -26,6 +29,8 @@ import { Transcript } from './transcript.ts';
 import css from './widget.css';
 
 const TOKEN_KEY = 'support-chat.resumeToken';
+/** The session the stored token resumes: a tab told that session was signed out drops only its token. */
+const SESSION_KEY = 'support-chat.sessionId';
 const LANG_KEY = 'support-chat.lang';
 const SUGGEST_DEBOUNCE_MS = 250;
 const SUGGEST_WAIT_MS = 5000;
@@ -42,6 +47,8 @@ export class SupportChatElement extends HTMLElement {
   private token: string | null = null;
   private refusals = 0;
   private verified = false;
+  /** The `nextCursor` of the last page of "My requests" shown: "Show more" asks for the page after it. */
+  private requestsCursor: string | undefined;
   private view: View = 'chat';
   private state: ConversationUpdatedFrame | undefined;
   private flushing = false;
@@ -80,6 +87,7 @@ export class SupportChatElement extends HTMLElement {
       (frame) => this.ask(frame),
       () => this.s,
       (frame) => this.verifiedNow(frame),
+      () => this.signOut(),
     );
     this.requests = new RequestsView(
       () => ({ s: this.s, lang: this.language }),
@@ -89,6 +97,7 @@ export class SupportChatElement extends HTMLElement {
         this.renderFeedback();
         this.root.querySelector<HTMLInputElement>('input[name="rating"]')?.focus();
       },
+      () => void this.loadMoreRequests(),
     );
   }
 
@@ -125,6 +134,8 @@ export class SupportChatElement extends HTMLElement {
       url: () => {
         const url = new URL(wsUrl || 'ws://invalid.invalid/');
         url.searchParams.set('lang', this.language);
+        // The newest token of any tab: after another tab identified, only its token resumes the session.
+        this.token = localStorage.getItem(TOKEN_KEY) ?? this.token;
         if (this.token) url.searchParams.set('token', this.token);
         return url.toString();
       },
@@ -146,7 +157,7 @@ export class SupportChatElement extends HTMLElement {
     try {
       const welcome = (await connection.request({ action: 'hello' })) as WelcomeFrame;
       if (welcome.type !== 'welcome') return;
-      this.storeToken(welcome.resumeToken);
+      this.storeToken(welcome.resumeToken, welcome.sessionId);
       const verifiedChanged = this.verified !== welcome.verified;
       this.verified = welcome.verified;
       this.ready = true;
@@ -226,10 +237,12 @@ export class SupportChatElement extends HTMLElement {
     return connection.request(frame);
   }
 
-  private storeToken(token: string | null): void {
+  private storeToken(token: string | null, sessionId?: string): void {
     this.token = token;
     if (token) localStorage.setItem(TOKEN_KEY, token);
     else localStorage.removeItem(TOKEN_KEY);
+    if (token && sessionId) localStorage.setItem(SESSION_KEY, sessionId);
+    else if (!token) localStorage.removeItem(SESSION_KEY);
   }
 
   private onFrame(frame: Frame): void {
@@ -255,6 +268,12 @@ export class SupportChatElement extends HTMLElement {
       case 'feedback.request':
         this.feedback = frame as FeedbackRequestFrame;
         this.renderFeedback();
+        break;
+      case 'connection.closed':
+        // `identified`: nothing to do — the socket closes and the reconnect takes the token the
+        // identifying tab stored. `session_ended`: another tab signed out.
+        if ((frame as ConnectionClosedFrame).reason === 'session_ended')
+          this.signedOut((frame as ConnectionClosedFrame).sessionId);
         break;
     }
   }
@@ -385,13 +404,71 @@ export class SupportChatElement extends HTMLElement {
     this.show('requests');
   }
 
+  /** `session.end`: false when it could not be sent or answered (offline), so nothing changed here. */
+  private async signOut(): Promise<boolean> {
+    try {
+      const answer = await this.ask({ action: 'session.end' });
+      if (answer.type !== 'session.ended') return false;
+      this.signedOut((answer as { sessionId: string }).sessionId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The session is over (signed out here or in another tab): its token dropped (unless the storage
+   * already holds another session's), the socket left closed until the person writes again (then a
+   * new guest session), and nothing of the conversation left on the screen.
+   */
+  private signedOut(sessionId: string): void {
+    // A new connection (and with it a new guest session) only when the person writes again.
+    this.connection?.stop();
+    this.connection = undefined;
+    this.ready = false;
+    this.connectionState = 'closed';
+    if (localStorage.getItem(SESSION_KEY) === sessionId || !localStorage.getItem(SESSION_KEY)) {
+      localStorage.removeItem(TOKEN_KEY);
+      localStorage.removeItem(SESSION_KEY);
+    }
+    this.token = null;
+    this.verified = false;
+    this.state = undefined;
+    this.feedback = undefined;
+    this.transcript.clear();
+    this.requests.show([]);
+    this.show('chat');
+    this.renderStatus();
+    this.renderFeedback();
+    this.announce(this.s.signedOut);
+  }
+
   private async loadRequests(): Promise<void> {
+    this.requestsCursor = undefined;
     if (!this.verified) return this.requests.show([]);
     try {
       const answer = await this.ask({ action: 'ticket.list' });
-      if (answer.type === 'tickets') this.requests.show((answer as TicketsFrame).items);
+      if (answer.type !== 'tickets') return;
+      const page = answer as TicketsFrame;
+      this.requestsCursor = page.nextCursor;
+      this.requests.show(page.items, page.nextCursor !== undefined);
     } catch {
       // shown again after the reconnect
+    }
+  }
+
+  /** "Show more": the page after the last one shown. */
+  private async loadMoreRequests(): Promise<void> {
+    const cursor = this.requestsCursor;
+    if (cursor === undefined) return;
+    try {
+      const answer = await this.ask({ action: 'ticket.list', cursor });
+      if (answer.type !== 'tickets') return;
+      const page = answer as TicketsFrame;
+      this.requestsCursor = page.nextCursor;
+      this.requests.append(page.items, page.nextCursor !== undefined);
+    } catch {
+      // the button stays: the citizen may ask again
     }
   }
 

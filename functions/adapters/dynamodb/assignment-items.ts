@@ -5,6 +5,7 @@
  * conversation as the `byQueue` index lists it.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { Conversation } from '#domain/conversations.ts';
 import type { Operator } from '#domain/operator-roster.ts';
 import type { WaitingConversation } from '#domain/ports/assignment.ts';
@@ -33,13 +34,24 @@ export async function readConversation(
   return Item ? conversationItem.parse(Item) : undefined;
 }
 
-/** A `byQueue` item as the waiting line lists it. */
+/**
+ * A `byQueue` item as the waiting line lists it: the index projects the keys, `sessionId`,
+ * `ticketId` and `ticketNumber` only (infra/constructs/data.ts).
+ */
+const waitingItem = z.object({
+  conversationId: z.string(),
+  sessionId: z.string(),
+  queuedAt: z.string(),
+  ticketId: z.string().optional(),
+  ticketNumber: z.string().optional(),
+});
+
 export function waitingConversation(item: Record<string, unknown>): WaitingConversation {
-  const c = conversationItem.parse(item);
+  const c = waitingItem.parse(item);
   return {
     conversationId: c.conversationId,
     sessionId: c.sessionId,
-    queuedAt: c.queuedAt ?? c.updatedAt,
+    queuedAt: c.queuedAt,
     ...(c.ticketId ? { ticketId: c.ticketId } : {}),
     ...(c.ticketNumber ? { ticketNumber: c.ticketNumber } : {}),
   };

@@ -7,10 +7,10 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { Conversation } from '#domain/conversations.ts';
 import type { FollowUpLedger } from '#domain/ports/ledger.ts';
 import { documentClient } from './document-client.ts';
-import { conversationItem } from './item-schemas.ts';
 
 export const BY_FOLLOW_UP_INDEX = 'byFollowUp';
 /** The one value of the index's partition key: present while follow-ups are pending. */
@@ -59,7 +59,7 @@ export class DynamoFollowUpLedger implements FollowUpLedger {
     }
   }
 
-  async pending(before: string, limit: number): Promise<Conversation[]> {
+  async pending(before: string, limit: number): Promise<Pick<Conversation, 'conversationId'>[]> {
     const { Items = [] } = await documentClient.send(
       new QueryCommand({
         TableName: this.conversationsTable,
@@ -70,6 +70,6 @@ export class DynamoFollowUpLedger implements FollowUpLedger {
         Limit: limit,
       }),
     );
-    return Items.map((item) => conversationItem.parse(item));
+    return Items.map((item) => ({ conversationId: z.string().parse(item.conversationId) }));
   }
 }

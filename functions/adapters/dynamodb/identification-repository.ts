@@ -214,7 +214,8 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
           TableName: this.tables.sessionsTable,
           Key: { sessionId: session.sessionId },
           UpdateExpression:
-            'SET verified = :true, citizenId = :citizenId, resumeTokens = :slots, resumeTokensVersion = :nextSlots' +
+            'SET verified = :true, citizenId = :citizenId, resumeTokens = :slots, resumeTokensVersion = :nextSlots, ' +
+            'verifiedConnectionId = :connectionId' +
             // The opted-in phone becomes the session's SMS contact (DynamoSmsContactReader reads it).
             (input.smsPhone === undefined ? '' : ', smsOptIn = :true, smsPhone = :smsPhone') +
             // What operators see of a citizen identified by phone (conversation.assigned).
@@ -227,6 +228,7 @@ export class DynamoIdentificationRepository implements IdentificationRepository 
             ':true': true,
             ':false': false,
             ':citizenId': input.citizenId,
+            ':connectionId': input.connectionId,
             ':slots': input.slots,
             ':nextSlots': slotsVersion + 1,
             ':now': nowSeconds(),

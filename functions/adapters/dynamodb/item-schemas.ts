@@ -3,6 +3,7 @@
  * hold the domain objects' own field names, so each schema mirrors a domain type.
  */
 import * as z from 'zod';
+import type { Attachment } from '#domain/attachments.ts';
 import type { Conversation } from '#domain/conversations.ts';
 import type { EscalationRecord, IntakeProgress } from '#domain/escalations.ts';
 import type { BotReplyRef, MessageAck } from '#domain/idempotency.ts';
@@ -10,6 +11,7 @@ import type { StoredMessage } from '#domain/messages.ts';
 import { type Operator, operatorQueueSchema, operatorStatusSchema } from '#domain/operator-roster.ts';
 import type { Connection, Session } from '#domain/sessions.ts';
 import { TICKET_ACTORS, TICKET_STATUSES, type Ticket } from '#domain/tickets.ts';
+import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_REJECTIONS } from '#events/attachments.ts';
 import { roleSchema } from '#events/authorizer-context.ts';
 import {
   escalationCategorySchema,
@@ -29,6 +31,8 @@ export const sessionItem: z.ZodType<Session> = z.object({
   citizenId: z.string().optional(),
   maskedPhone: z.string().optional(),
   openConversationId: z.string().optional(),
+  verifiedConnectionId: z.string().optional(),
+  endedAt: z.string().optional(),
   createdAt: z.string(),
   expiresAt,
 });
@@ -163,6 +167,7 @@ export const ticketItem: z.ZodType<Ticket> = z.object({
   conversationId: z.string().optional(),
   sessionId: z.string().optional(),
   citizenId: z.string().optional(),
+  contactId: z.string().optional(),
   lang: langSchema,
   intake: intakeSchema.optional(),
   intent: z.string().optional(),
@@ -214,4 +219,20 @@ export const operatorItem: z.ZodType<Operator, unknown> = z.object({
   disconnectedAt: z.string().optional(),
   leaseUntil: z.string().optional(),
   leaseWatch: z.string().optional(),
+});
+
+export const attachmentItem: z.ZodType<Attachment> = z.object({
+  attachmentId: z.string(),
+  conversationId: z.string(),
+  uploaderId: z.string(),
+  key: z.string(),
+  fileName: z.string(),
+  contentType: z.enum(ATTACHMENT_CONTENT_TYPES),
+  size: z.number().int(),
+  status: z.enum(['pending', 'ready', 'rejected']),
+  createdAt: z.string(),
+  decidedAt: z.string().optional(),
+  rejection: z.enum(ATTACHMENT_REJECTIONS).optional(),
+  etag: z.string().optional(),
+  expiresAt,
 });

@@ -65,7 +65,8 @@ export class DynamoSessionRepository implements SessionRepository, ResumeTokenRe
           TableName: this.tableName,
           Key: { sessionId },
           UpdateExpression: 'SET resumeTokens = :slots, resumeTokensVersion = :next',
-          ConditionExpression: `attribute_exists(sessionId) AND expiresAt >= :now AND ${versionMatches}`,
+          // An ended session (`session.end`) is never given a token again.
+          ConditionExpression: `attribute_exists(sessionId) AND expiresAt >= :now AND attribute_not_exists(endedAt) AND ${versionMatches}`,
           ExpressionAttributeValues: {
             ':slots': slots,
             ':next': expectedVersion + 1,
@@ -77,6 +78,28 @@ export class DynamoSessionRepository implements SessionRepository, ResumeTokenRe
       return 'replaced';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw error;
+    }
+  }
+
+  async end(sessionId: string, now: Date): Promise<Session | undefined> {
+    try {
+      const { Attributes } = await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { sessionId },
+          // Every slot goes (no token resumes it); the version moves, so a hello that read the slots
+          // before cannot write them back. Ending twice keeps the first time.
+          UpdateExpression:
+            'SET endedAt = if_not_exists(endedAt, :now), resumeTokens = :none ADD resumeTokensVersion :one',
+          ConditionExpression: 'attribute_exists(sessionId)',
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':none': {}, ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return sessionItem.parse(Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
   }

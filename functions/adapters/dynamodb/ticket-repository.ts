@@ -6,16 +6,16 @@
  * read, so of two concurrent changes exactly one is written.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  paginateQuery,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { TicketCreateOutcome, TicketRepository, TransitionEffects } from '#domain/ports/tickets.ts';
+import { GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  TicketCreateOutcome,
+  TicketPage,
+  TicketPageQuery,
+  TicketRepository,
+  TransitionEffects,
+} from '#domain/ports/tickets.ts';
 import { isExpired } from '#domain/retention.ts';
-import type { Ticket, TicketFeedback, TicketStatus } from '#domain/tickets.ts';
+import { newestFirst, type Ticket, type TicketFeedback, type TicketStatus } from '#domain/tickets.ts';
 import { documentClient } from './document-client.ts';
 import { ticketItem, ticketNumberClaimItem } from './item-schemas.ts';
 import { conditionFailedAt, readCancellation, type TransactItem } from './transactions.ts';
@@ -23,6 +23,7 @@ import { conditionFailedAt, readCancellation, type TransactItem } from './transa
 const TICKETS_BY_CITIZEN_INDEX = 'byCitizen';
 const TICKETS_BY_SESSION_INDEX = 'bySession';
 const TICKETS_BY_STATUS_INDEX = 'byStatus';
+const TICKETS_BY_CONTACT_INDEX = 'byContact';
 
 /** The key of the claim item on a ticket number. */
 export function numberClaimKey(number: string): string {
@@ -100,28 +101,56 @@ export class DynamoTicketRepository implements TicketRepository {
     return this.get(ticketNumberClaimItem.parse(Item).claimOf);
   }
 
-  listByCitizen(citizenId: string): Promise<Ticket[]> {
-    return this.query(TICKETS_BY_CITIZEN_INDEX, 'citizenId', citizenId);
+  pageByCitizen(citizenId: string, query: TicketPageQuery): Promise<TicketPage> {
+    return this.page(TICKETS_BY_CITIZEN_INDEX, 'citizenId', citizenId, query);
   }
 
-  listBySession(sessionId: string): Promise<Ticket[]> {
-    return this.query(TICKETS_BY_SESSION_INDEX, 'sessionId', sessionId);
+  pageBySession(sessionId: string, query: TicketPageQuery): Promise<TicketPage> {
+    return this.page(TICKETS_BY_SESSION_INDEX, 'sessionId', sessionId, query);
   }
 
-  async listByStatus(status: TicketStatus, limit: number): Promise<Ticket[]> {
-    const { Items = [] } = await documentClient.send(
-      new QueryCommand({
-        TableName: this.tables.ticketsTable,
-        IndexName: TICKETS_BY_STATUS_INDEX,
-        KeyConditionExpression: '#status = :status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
+  pageByStatus(status: TicketStatus, query: Omit<TicketPageQuery, 'status'>): Promise<TicketPage> {
+    // The index lags behind transitions: a ticket that moved on since is not listed under its old status.
+    return this.page(TICKETS_BY_STATUS_INDEX, 'status', status, { ...query, status });
+  }
+
+  async listByContact(contactId: string): Promise<Ticket[]> {
     const now = new Date();
-    return Items.map((item) => ticketItem.parse(item)).filter((ticket) => !isExpired(ticket, now));
+    const tickets: Ticket[] = [];
+    const pages = paginateQuery(
+      { client: documentClient },
+      {
+        TableName: this.tables.ticketsTable,
+        IndexName: TICKETS_BY_CONTACT_INDEX,
+        KeyConditionExpression: 'contactId = :contactId',
+        ExpressionAttributeValues: { ':contactId': contactId },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const ticket = ticketItem.parse(item);
+        if (!isExpired(ticket, now)) tickets.push(ticket);
+      }
+    }
+    return tickets;
+  }
+
+  async claimForCitizen(ticketId: string, citizenId: string): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tables.ticketsTable,
+          Key: { ticketId },
+          UpdateExpression: 'SET citizenId = :citizenId, version = version + :one REMOVE contactId',
+          ConditionExpression: 'contactId = :citizenId',
+          ExpressionAttributeValues: { ':citizenId': citizenId, ':one': 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async replace(
@@ -270,25 +299,55 @@ export class DynamoTicketRepository implements TicketRepository {
     };
   }
 
-  private async query(indexName: string, attribute: string, value: string): Promise<Ticket[]> {
+  /**
+   * Up to `limit` tickets of one index partition, newest first, older than `before` (by creation,
+   * then id: two tickets created in the same millisecond are both listed, once). Reads DynamoDB
+   * pages of `limit + 1` until the page is full or the partition ends.
+   */
+  private async page(
+    indexName: string,
+    attribute: string,
+    value: string,
+    query: TicketPageQuery,
+  ): Promise<TicketPage> {
+    const { before, limit, status } = query;
     const now = new Date();
     const tickets: Ticket[] = [];
     const pages = paginateQuery(
-      { client: documentClient },
+      { client: documentClient, pageSize: limit + 1 },
       {
         TableName: this.tables.ticketsTable,
         IndexName: indexName,
-        KeyConditionExpression: `${attribute} = :value`,
-        ExpressionAttributeValues: { ':value': value },
+        KeyConditionExpression: `#key = :value${before === undefined ? '' : ' AND createdAt <= :before'}`,
+        ExpressionAttributeNames: { '#key': attribute },
+        ExpressionAttributeValues: {
+          ':value': value,
+          ...(before === undefined ? {} : { ':before': before.createdAt }),
+        },
         ScanIndexForward: false,
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const ticket = ticketItem.parse(item);
-        if (!isExpired(ticket, now)) tickets.push(ticket);
+        if (isExpired(ticket, now)) continue;
+        if (status !== undefined && ticket.status !== status) continue;
+        if (before !== undefined && !isOlderThan(ticket, before)) continue;
+        // Full: the page ends here unless this one is as old as the last taken (the index does not
+        // order those by id), so every ticket of the boundary millisecond is sorted before the cut.
+        if (tickets.length >= limit && ticket.createdAt !== tickets.at(-1)?.createdAt) {
+          return { tickets: newestFirst(tickets).slice(0, limit), exhausted: false };
+        }
+        tickets.push(ticket);
       }
     }
-    return tickets;
+    const sorted = newestFirst(tickets);
+    return { tickets: sorted.slice(0, limit), exhausted: sorted.length <= limit };
   }
+}
+
+/** Whether `ticket` comes after `position` in newest-first order (older, or as old with a smaller id). */
+function isOlderThan(ticket: Ticket, position: { createdAt: string; ticketId: string }): boolean {
+  if (ticket.createdAt !== position.createdAt) return ticket.createdAt < position.createdAt;
+  return ticket.ticketId < position.ticketId;
 }

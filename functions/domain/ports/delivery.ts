@@ -2,6 +2,7 @@
  * The ports of delivery over the WebSocket: pushing frames to a connection (`@connections`) and
  * throttling relays such as typing indicators.
  */
+import type { AttachmentReadyFrame, AttachmentRejectedFrame } from '#events/attachments.ts';
 import type { TypingEventFrame } from '#events/desk-frames.ts';
 import type {
   ConversationAssignedFrame,
@@ -9,12 +10,15 @@ import type {
   QueueStatsFrame,
 } from '#events/operator-frames.ts';
 import type { ConversationUpdatedFrame, MessageFrame } from '#events/server-frames.ts';
+import type { ConnectionClosedFrame, SessionEndedFrame } from '#events/session-frames.ts';
 import type { FeedbackRequestFrame, TicketUpdatedFrame } from '#events/tickets.ts';
 
 export type DeliveryOutcome = 'delivered' | 'gone' | 'failed';
 
 /** Frames pushed to a connection, outside any request/response. */
 export type PushedFrame =
+  | AttachmentReadyFrame
+  | AttachmentRejectedFrame
   | MessageFrame
   | ConversationUpdatedFrame
   | TypingEventFrame
@@ -22,11 +26,19 @@ export type PushedFrame =
   | FeedbackRequestFrame
   | ConversationAssignedFrame
   | OperatorStateFrame
-  | QueueStatsFrame;
+  | QueueStatsFrame
+  | ConnectionClosedFrame
+  | SessionEndedFrame;
 
 export interface ConnectionNotifier {
   /** Never throws: a failure is an outcome, each call bounded by its own deadline. */
   post(connectionId: string, frame: PushedFrame): Promise<DeliveryOutcome>;
+}
+
+/** Closing a connection from the server (`DeleteConnection` on `@connections`; the client sees code 1000). */
+export interface ConnectionCloser {
+  /** Never throws: `gone` when the connection was closed already. */
+  close(connectionId: string): Promise<DeliveryOutcome>;
 }
 
 /** At most one relay per key and interval (typing indicators). */

@@ -69,6 +69,8 @@ export interface VerificationCompletion {
   citizenId: string;
   slots: ResumeTokenSlots;
   openConversationId: string | undefined;
+  /** The connection that presented the code: the session is bound to it (`verifiedConnectionId`). */
+  connectionId: string;
   /** The opted-in phone of the request: the session gets `smsOptIn` and `smsPhone`. */
   smsPhone: string | undefined;
   /** The masked phone of the request: the session gets `maskedPhone` (for operators). */

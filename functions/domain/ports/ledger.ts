@@ -17,6 +17,9 @@ export interface FollowUpLedger {
    * ends (`acceptDueAt`, the accept timer's due).
    */
   clearAnnouncement(conversationId: string, writtenAt: string, acceptDueAt: string): Promise<boolean>;
-  /** Conversations whose follow-ups were written before `before`, oldest first (an index: may lag). */
-  pending(before: string, limit: number): Promise<Conversation[]>;
+  /**
+   * The ids of conversations whose follow-ups were written before `before`, oldest first (an index
+   * of keys only, which may lag: the conversation as it is now decides).
+   */
+  pending(before: string, limit: number): Promise<Pick<Conversation, 'conversationId'>[]>;
 }

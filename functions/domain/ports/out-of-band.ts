@@ -47,6 +47,8 @@ export interface PushEndpointRegistry {
    * endpoint (re-enabled if SNS had disabled it). Undefined when the platform has no application here.
    */
   createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string | undefined>;
+  /** `DeleteEndpoint`: the device gets no push through it again. Deleting a deleted one succeeds. */
+  deleteEndpoint(endpointArn: string): Promise<void>;
 }
 
 /** What a push to an offline citizen says: a title, a line, and the ids the app opens on tap. */

@@ -13,6 +13,15 @@ export interface SessionRepository {
   get(sessionId: string): Promise<Session | undefined>;
 }
 
+/** Signing out (`session.end`). */
+export interface SessionEnder {
+  /**
+   * Marks the session ended (`endedAt`, kept from the first time) and drops every resume-token slot.
+   * Undefined when there is no such session.
+   */
+  end(sessionId: string, now: Date): Promise<Session | undefined>;
+}
+
 /** The resume-token slots stored on a session (`functions/domain/resume-tokens.ts`). */
 export interface ResumeTokenRepository {
   /** The live session with its slots, read consistently; undefined when absent or expired. */

@@ -25,6 +25,27 @@ export interface TransitionEffects {
   whileAssigned?: { conversationId: string; operatorId: string };
 }
 
+/** Where a page of tickets (newest first) ends: the last ticket's creation and id. */
+export interface TicketPosition {
+  createdAt: string;
+  ticketId: string;
+}
+
+/** One index query's part of a page: newest first, older than `before`. */
+export interface TicketPageQuery {
+  before?: TicketPosition;
+  /** At most this many tickets (after `status`, when given). */
+  limit: number;
+  /** Only tickets in this status. */
+  status?: TicketStatus;
+}
+
+/** `exhausted`: nothing older than the last ticket is left in that index. */
+export interface TicketPage {
+  tickets: Ticket[];
+  exhausted: boolean;
+}
+
 export interface TicketRepository {
   /** Stores a new ticket and claims its number, atomically (uniqueness is the claim's condition). */
   create(ticket: Ticket): Promise<TicketCreateOutcome>;
@@ -32,12 +53,19 @@ export interface TicketRepository {
   get(ticketId: string): Promise<Ticket | undefined>;
   /** Follows the number's claim to its ticket, consistently. */
   getByNumber(number: string): Promise<Ticket | undefined>;
-  /** A verified citizen's tickets (index `byCitizen`). */
-  listByCitizen(citizenId: string): Promise<Ticket[]>;
-  /** Tickets opened in a session (index `bySession`), also before it was verified. */
-  listBySession(sessionId: string): Promise<Ticket[]>;
-  /** The newest `limit` tickets in `status` (index `byStatus`), for staff. */
-  listByStatus(status: TicketStatus, limit: number): Promise<Ticket[]>;
+  /** A page of a verified citizen's tickets (index `byCitizen`). */
+  pageByCitizen(citizenId: string, query: TicketPageQuery): Promise<TicketPage>;
+  /** A page of the tickets opened in a session (index `bySession`), also before it was verified. */
+  pageBySession(sessionId: string, query: TicketPageQuery): Promise<TicketPage>;
+  /** A page of the tickets in `status` (index `byStatus`), for staff. */
+  pageByStatus(status: TicketStatus, query: Omit<TicketPageQuery, 'status'>): Promise<TicketPage>;
+  /** Portal tickets filed under a contact nobody proved yet (index `byContact`, sparse), oldest first. */
+  listByContact(contactId: string): Promise<Ticket[]>;
+  /**
+   * Files a portal ticket under the citizen who proved its contact (`citizenId` = the `contactId`),
+   * if it is still under that contact. `false`: it was claimed already, or is gone.
+   */
+  claimForCitizen(ticketId: string, citizenId: string): Promise<boolean>;
   /**
    * Writes `next` (with `effects`) only if the stored ticket is still at `expected`'s version and
    * status. `conflict`: someone else changed it first, or the conversation to close is gone or no

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
@@ -108,7 +109,16 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
     const hints = new OpenConversationHints();
     const send = (text: string) =>
       sendCitizenMessage(
-        { sessions, targets, hints, conversations, log, botJobs: queue, ...common },
+        {
+          sessions,
+          targets,
+          hints,
+          conversations,
+          log,
+          botJobs: queue,
+          attachments: new DynamoAttachmentRepository(tables),
+          ...common,
+        },
         { caller, clientMessageId: randomUUID(), text },
       );
     const jobContext = new DynamoBotJobContextReader(tables);

@@ -21,6 +21,7 @@ import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
 import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { DynamoRelayThrottle } from '#adapters/dynamodb/relay-throttle.ts';
+import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
 import { LocalPushEndpointRegistry, NotifierPushSender } from '#adapters/push-endpoints.ts';
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
@@ -325,7 +326,11 @@ describe('operator.note (DynamoDB Local)', () => {
       }),
     ]);
     const history = await readHistory(
-      { conversations: common.conversations, messages },
+      {
+        conversations: common.conversations,
+        messages,
+        cursors: new HmacPagingCursors(async () => new TextEncoder().encode('k'.repeat(32)), systemClock),
+      },
       { caller: citizen, conversationId: conversation.conversationId, afterSeq: 0, limit: 50 },
     );
     expect(history.messages.map((m) => [m.seq, m.from])).toEqual([

@@ -25,6 +25,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SessionCitizenDirectory, UseCaseAssignmentTickets } from '#adapters/assignment-tickets.ts';
+import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
@@ -597,6 +598,7 @@ describe('the waiting line under crashes: every flow, every crash point, then re
             ...common,
             hints: new OpenConversationHints(),
             botJobs: { enqueue: async (job) => void jobs.push(job) },
+            attachments: new DynamoAttachmentRepository({ attachmentsTable: env('ATTACHMENTS_TABLE') }),
           },
           { caller, clientMessageId: `skip-${sessionId}`, text: 'пропустить всё' },
         );

@@ -10,11 +10,15 @@
  *  3. Answer `welcome` with the session id, whether it is verified, the connection's language, the
  *     open conversation (null when there is none, or it is closed or expired) and the token.
  *
- * A session that is absent or expired gets no token (null): there is nothing to resume.
+ * A session that is absent or expired gets no token (null): there is nothing to resume. A session
+ * signed out (`session.end`), or identified on another connection while this one stayed a guest (a
+ * copied guest token), is refused (UNAUTHORIZED): no token, least of all a citizen's.
  */
 import type { Caller } from '#events/authorizer-context.ts';
 import type { WelcomeFrame } from '#events/server-frames.ts';
+import { sessionStanding } from '../authorization.ts';
 import { isOpen } from '../conversations.ts';
+import { ChatError } from '../errors.ts';
 import type { ConversationRepository } from '../ports/conversations.ts';
 import type { ResumeTokenRepository } from '../ports/sessions.ts';
 import type { Clock } from '../ports/system.ts';
@@ -38,8 +42,12 @@ export interface GreetSessionDeps {
 /** Concurrent hellos of one session are a handful of tabs at most; each retry re-reads. */
 const MAX_ISSUE_ATTEMPTS = 5;
 
-export async function greetSession(deps: GreetSessionDeps, caller: Caller): Promise<WelcomeFrame> {
-  const issued = await issueToken(deps, caller);
+export async function greetSession(
+  deps: GreetSessionDeps,
+  caller: Caller,
+  connectionId: string,
+): Promise<WelcomeFrame> {
+  const issued = await issueToken(deps, caller, connectionId);
   const session = issued?.stored.session;
   const openId = session?.openConversationId;
   const conversation = openId === undefined ? undefined : await deps.conversations.get(openId);
@@ -56,10 +64,13 @@ export async function greetSession(deps: GreetSessionDeps, caller: Caller): Prom
 async function issueToken(
   deps: GreetSessionDeps,
   caller: Caller,
+  connectionId: string,
 ): Promise<{ stored: ResumableSession; token: string | null } | undefined> {
   for (let attempt = 1; attempt <= MAX_ISSUE_ATTEMPTS; attempt++) {
     const stored = await deps.sessions.getResumable(caller.sessionId);
     if (!stored) return undefined;
+    if (sessionStanding(stored.session, caller, connectionId) === 'refused')
+      throw new ChatError('UNAUTHORIZED');
     const issue = issueResumeToken({
       stored,
       ...(caller.resumeTokenId === undefined ? {} : { resumedWith: caller.resumeTokenId }),

@@ -6,6 +6,8 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
+import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
@@ -27,6 +29,10 @@ import { verifyCode } from './verify-code.ts';
 const config = readConfig();
 const policy = identificationPolicy(readConfig({}));
 const sessions = new DynamoSessionRepository(config.sessionsTable);
+const gateway = new ApiGatewayConnectionNotifier({
+  endpoint: config.wsConnectionsEndpoint,
+  timeoutMs: config.postTimeoutMs,
+});
 const codeRequests = new DynamoOncePerKey({
   tableName: config.idempotencyTable,
   keyPrefix: 'code',
@@ -57,6 +63,9 @@ function harness() {
       signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
       tokenPolicy: { ttlSeconds: 3600, graceSeconds: 60 },
       tokenSource: randomResumeTokenSource,
+      connections: new DynamoConnectionRepository(config.connectionsTable),
+      notifier: gateway,
+      closer: gateway,
     },
   };
   return {
@@ -77,7 +86,11 @@ function harness() {
       }),
     sent,
     verify: (caller: Caller, code: string) =>
-      verifyCode(deps.verify, { caller, frame: { action: 'auth.verifyCode', code } }),
+      verifyCode(deps.verify, {
+        caller,
+        frame: { action: 'auth.verifyCode', code },
+        connectionId: `conn-${randomUUID()}`,
+      }),
     lastCode: () => /\b(\d{6})\b/.exec(sent.at(-1)?.text ?? '')?.[1] ?? '',
   };
 }

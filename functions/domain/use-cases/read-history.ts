@@ -8,19 +8,28 @@
  *     device; an operator or senior the conversations assigned to them (a reconnecting
  *     console catches up this way). Anything else → FORBIDDEN. Internal notes are never part of
  *     the history (they come with `conversation.assigned`).
- *  2. Read at most `limit` messages with `seq > afterSeq`, oldest first, and whether more follow.
- *  3. Answer `history` with the messages in the PROTOCOL `message` shape.
+ *  2. Where the page starts: after the `cursor`'s seq when one is given (sealed for this
+ *     conversation and this caller, else BAD_REQUEST on `cursor`), else after `afterSeq`.
+ *  3. Read at most `limit` messages after it, oldest first, and whether more follow.
+ *  4. Answer `history` with the messages in the PROTOCOL `message` shape, as many as fit the
+ *     frame's budget (a page of long messages is cut short), and `nextCursor` when more follow.
  */
+
+import * as z from 'zod';
 import type { Caller } from '#events/authorizer-context.ts';
+import type { ChatMessage } from '#events/chat-message.ts';
 import type { HistoryFrame } from '#events/server-frames.ts';
 import { belongsToSession, type Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
 import { toChatMessage } from '../messages.ts';
+import { cursorScope, jsonBytes, openCursor, PAGE_BUDGET_BYTES } from '../paging.ts';
 import type { ConversationRepository, MessageRepository } from '../ports/conversations.ts';
+import type { PagingCursors } from '../ports/paging.ts';
 
 export interface ReadHistoryDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
+  cursors: PagingCursors;
 }
 
 export interface ReadHistoryInput {
@@ -28,19 +37,41 @@ export interface ReadHistoryInput {
   conversationId: string;
   afterSeq: number;
   limit: number;
+  cursor?: string;
 }
+
+const positionSchema = z.object({ afterSeq: z.number().int().min(0) });
 
 export async function readHistory(deps: ReadHistoryDeps, input: ReadHistoryInput): Promise<HistoryFrame> {
   const conversation = await deps.conversations.get(input.conversationId);
   if (!conversation) throw new ChatError('NOT_FOUND');
   if (!mayReadHistory(conversation, input.caller)) throw new ChatError('FORBIDDEN');
 
-  const page = await deps.messages.listAfter(conversation.conversationId, input.afterSeq, input.limit);
+  const scope = cursorScope(`history.get:${conversation.conversationId}`, input.caller);
+  const { afterSeq } =
+    input.cursor === undefined
+      ? { afterSeq: input.afterSeq }
+      : await openCursor(deps.cursors, scope, input.cursor, positionSchema);
+  const page = await deps.messages.listAfter(conversation.conversationId, afterSeq, input.limit);
+  const messages: ChatMessage[] = [];
+  for (const message of page.messages.map(toChatMessage)) {
+    const answer = {
+      type: 'history',
+      conversationId: conversation.conversationId,
+      messages: [...messages, message],
+    };
+    if (messages.length > 0 && jsonBytes(answer) > PAGE_BUDGET_BYTES) break;
+    messages.push(message);
+  }
+  const hasMore = page.hasMore || messages.length < page.messages.length;
+  const last = messages.at(-1);
+  const nextCursor = hasMore && last ? await deps.cursors.seal(scope, { afterSeq: last.seq }) : undefined;
   return {
     type: 'history',
     conversationId: conversation.conversationId,
-    messages: page.messages.map(toChatMessage),
-    hasMore: page.hasMore,
+    messages,
+    hasMore,
+    ...(nextCursor === undefined ? {} : { nextCursor }),
   };
 }
 

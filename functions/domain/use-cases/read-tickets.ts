@@ -12,19 +12,27 @@
  *  3. Answer it labelled in the caller's language.
  *
  * Primary course of `ticket.list` for a verified citizen (the authorization policy sees to it):
- *  1. Collect the citizen's tickets (index `byCitizen`) and those opened in any of their sessions
- *     (index `bySession`, which holds tickets opened before identification); `status` narrows them.
- *  2. Answer them newest first, each once, labelled in the caller's language.
+ *  1. Open the `cursor`, if given: sealed for this list and this caller, else BAD_REQUEST (`cursor`).
+ *  2. Read a page, older than the cursor's position, of the citizen's tickets (index `byCitizen`)
+ *     and of those opened in any of their sessions (index `bySession`, which holds tickets opened
+ *     before identification); `status` narrows them. A portal ticket filed under a contact nobody
+ *     proved yet is in neither (`contactId`, `claimContactTickets`).
+ *  3. Answer them newest first, each once, labelled in the caller's language, at most `limit` and
+ *     at most what fits the frame's budget, with `nextCursor` when more are left.
  *
- * For staff, `ticket.list` answers the newest 100 tickets in `status` (default `received`: the new
- * ones, among them the portal's, which no conversation brings to an operator), with the request
- * itself (intake, a portal ticket's contact); `ticket.get` answers staff that view too.
+ * For staff, `ticket.list` pages the same way through the tickets in `status` (default `received`:
+ * the new ones, among them the portal's, which no conversation brings to an operator), with the
+ * request itself (intake, a portal ticket's contact); `ticket.get` answers staff that view too.
  */
+
+import * as z from 'zod';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { ChatError } from '../errors.ts';
+import { cursorScope, jsonBytes, openCursor, PAGE_BUDGET_BYTES } from '../paging.ts';
+import type { PagingCursors } from '../ports/paging.ts';
 import type { CitizenSessionLookup } from '../ports/sessions.ts';
-import type { TicketRepository } from '../ports/tickets.ts';
+import type { TicketPage, TicketPosition, TicketRepository } from '../ports/tickets.ts';
 import {
   canonicalTicketNumber,
   isStaff,
@@ -55,33 +63,85 @@ export async function getTicket(
   return ticketView(ticket, caller.lang, audienceOf(caller));
 }
 
-/** How many tickets of one status staff get at once, newest first. */
-const STAFF_LIST_LIMIT = 100;
+/** What one ticket may take in a list: a long history is cut there; `ticket.get` answers more of it. */
+const LIST_ITEM_BUDGET_BYTES = 24 * 1024;
+
+const positionSchema = z.object({
+  createdAt: z.string().min(1).max(64),
+  ticketId: z.string().min(1).max(64),
+});
+
+export interface ListTicketsRequest {
+  status?: TicketStatus;
+  limit: number;
+  cursor?: string;
+}
+
+export interface TicketListPage {
+  items: TicketView[];
+  nextCursor?: string;
+}
 
 export async function listTickets(
-  deps: ReadTicketsDeps,
+  deps: ReadTicketsDeps & { cursors: PagingCursors },
   caller: Caller,
-  filter: { status?: TicketStatus } = {},
-): Promise<TicketView[]> {
-  if (isStaff(caller)) {
-    const status = filter.status ?? 'received';
-    const tickets = await deps.tickets.listByStatus(status, STAFF_LIST_LIMIT);
-    // The index lags behind transitions: a ticket that moved on since is not listed under its old status.
-    return tickets
-      .filter((ticket) => ticket.status === status)
-      .map((ticket) => ticketView(ticket, caller.lang, 'staff'));
+  request: ListTicketsRequest,
+): Promise<TicketListPage> {
+  const staff = isStaff(caller);
+  const status = staff ? (request.status ?? 'received') : request.status;
+  const scope = cursorScope(`ticket.list:${status ?? 'any'}`, caller);
+  const before =
+    request.cursor === undefined
+      ? undefined
+      : await openCursor(deps.cursors, scope, request.cursor, positionSchema);
+  const query = { limit: request.limit, ...(before ? { before } : {}), ...(status ? { status } : {}) };
+  const sessionIds = staff ? new Set<string>() : await sessionsOf(deps, caller);
+  const pages = staff
+    ? [await deps.tickets.pageByStatus(status ?? 'received', query)]
+    : await Promise.all([
+        ...(caller.citizenId === undefined ? [] : [deps.tickets.pageByCitizen(caller.citizenId, query)]),
+        ...[...sessionIds].map((sessionId) => deps.tickets.pageBySession(sessionId, query)),
+      ]);
+  const { tickets, more } = mergePages(pages, request.limit);
+  const items: TicketView[] = [];
+  let last: TicketPosition | undefined;
+  let cut = false;
+  for (const ticket of tickets) {
+    // The indexes are eventually consistent and the session list may be stale: check every item again.
+    const view = isVisibleTo(ticket, caller, sessionIds)
+      ? ticketView(ticket, caller.lang, staff ? 'staff' : 'citizen', LIST_ITEM_BUDGET_BYTES)
+      : undefined;
+    if (
+      view &&
+      items.length > 0 &&
+      jsonBytes({ type: 'tickets', items: [...items, view] }) > PAGE_BUDGET_BYTES
+    ) {
+      cut = true;
+      break;
+    }
+    if (view) items.push(view);
+    last = { createdAt: ticket.createdAt, ticketId: ticket.ticketId };
   }
-  const sessionIds = await sessionsOf(deps, caller);
-  const lists = await Promise.all([
-    caller.citizenId === undefined ? [] : deps.tickets.listByCitizen(caller.citizenId),
-    ...[...sessionIds].map((sessionId) => deps.tickets.listBySession(sessionId)),
-  ]);
-  // The indexes are eventually consistent and the session list may be stale: check every item again.
-  const own = lists
-    .flat()
-    .filter((ticket) => isVisibleTo(ticket, caller, sessionIds))
-    .filter((ticket) => filter.status === undefined || ticket.status === filter.status);
-  return newestFirst(own).map((ticket) => ticketView(ticket, caller.lang));
+  const nextCursor = (more || cut) && last ? await deps.cursors.seal(scope, last) : undefined;
+  return { items, ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/**
+ * The newest `limit` tickets of several index pages, each newest first. An index that has more
+ * than it gave may hold tickets newer than another's last: the merge stops at the oldest ticket
+ * every such index has passed, so nothing is skipped; the next page starts after what was taken.
+ */
+function mergePages(pages: TicketPage[], limit: number): { tickets: Ticket[]; more: boolean } {
+  const unfinished = pages.filter((page) => !page.exhausted);
+  const horizons = unfinished.map((page) => page.tickets.at(-1)).filter((t): t is Ticket => t !== undefined);
+  const horizon = newestFirst(horizons)[0];
+  const merged = newestFirst(pages.flatMap((page) => page.tickets));
+  const safe =
+    horizon === undefined
+      ? merged
+      : merged.slice(0, merged.findIndex((ticket) => ticket.ticketId === horizon.ticketId) + 1);
+  const tickets = safe.slice(0, limit);
+  return { tickets, more: unfinished.length > 0 || merged.length > tickets.length };
 }
 
 async function findTicket(deps: ReadTicketsDeps, reference: TicketReference): Promise<Ticket | undefined> {

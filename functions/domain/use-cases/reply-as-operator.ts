@@ -3,7 +3,7 @@
  *
  * Primary course:
  *  1. Normalise the text (trimmed, 1–4000 characters, else BAD_REQUEST / PAYLOAD_TOO_LARGE); refuse
- *     attachment ids that name no verified upload (as `message.send` does).
+ *     any attachment id: operators do not upload files (only citizens do, `attachment.create`).
  *  2. Read the conversation (consistently): unknown → NOT_FOUND, closed → CONFLICT, not with the
  *     caller (another operator's, queued, transferred) → FORBIDDEN — unless the key below already
  *     holds an ack: a resend of a reply stored before the conversation closed or moved on answers it.

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
@@ -46,6 +47,7 @@ describe('sending a citizen message (DynamoDB Local)', () => {
       conversations: new DynamoConversationRepository(tables.conversationsTable),
       log: new DynamoConversationLog(tables),
       botJobs,
+      attachments: new DynamoAttachmentRepository(tables),
       clock: systemClock,
       ids: randomIds,
       sleeper: timerSleeper,

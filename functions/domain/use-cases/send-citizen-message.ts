@@ -3,6 +3,8 @@
  *
  * Primary course:
  *  1. Normalise the text: trimmed, 1–4000 characters (else BAD_REQUEST / PAYLOAD_TOO_LARGE).
+ *     `attachmentIds`, if any, must name ready attachments this session uploaded to the target
+ *     conversation (checked once the target is known, step 2; else BAD_REQUEST, nothing stored).
  *  2. Find the target: the session's open conversation, or a new conversation with the bot that
  *     becomes the session's open one. The session is read (consistently) together with the
  *     conversation this process last saw open for it, in one round trip; only if the session names
@@ -31,6 +33,7 @@
  * back off with jitter and start again from step 2, within a bounded number of attempts.
  */
 import type { Caller } from '#events/authorizer-context.ts';
+import { requireReadyAttachments } from '../attachments.ts';
 import { botJobFor } from '../bot-jobs.ts';
 import {
   type Conversation,
@@ -41,8 +44,9 @@ import {
   nextSeq,
 } from '../conversations.ts';
 import { type MessageAck, sentMessageKey } from '../idempotency.ts';
-import { normalizeMessageText, refuseUnknownAttachments, type StoredMessage } from '../messages.ts';
+import { normalizeMessageText, type StoredMessage } from '../messages.ts';
 import type { OpenConversationHints } from '../open-conversation-hints.ts';
+import type { AttachmentRepository } from '../ports/attachments.ts';
 import type { BotJobQueue } from '../ports/bot.ts';
 import type { ConversationLog, ConversationRepository } from '../ports/conversations.ts';
 import type { SessionRepository, SessionTargetReader } from '../ports/sessions.ts';
@@ -59,6 +63,8 @@ export interface SendCitizenMessageDeps {
   conversations: ConversationRepository;
   log: ConversationLog;
   botJobs: BotJobQueue;
+  /** Where `attachmentIds` are checked (read only when a message names some). */
+  attachments: Pick<AttachmentRepository, 'getMany'>;
   clock: Clock;
   ids: IdGenerator;
   sleeper: Sleeper;
@@ -78,7 +84,6 @@ export async function sendCitizenMessage(
   input: SendCitizenMessageInput,
 ): Promise<MessageAck> {
   const text = normalizeMessageText(input.text);
-  refuseUnknownAttachments(input.attachmentIds);
   const { caller } = input;
   const idempotencyKey = sentMessageKey(caller.principalId, input.clientMessageId);
   const messageId = deps.ids.newId();
@@ -86,6 +91,11 @@ export async function sendCitizenMessage(
 
   return withSeqRetry(deps.sleeper, policy, async () => {
     const target = await findTarget(deps, caller);
+    await requireReadyAttachments(
+      deps.attachments,
+      { conversationId: target.conversation.conversationId, uploaderId: caller.principalId },
+      input.attachmentIds,
+    );
     const now = deps.clock.now();
     const ts = now.toISOString();
     const expiresAt = expiresAfterDays(now, deps.retentionDays);

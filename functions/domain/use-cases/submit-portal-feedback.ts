@@ -7,8 +7,10 @@
  *  2. The ticket id: derived from the `Idempotency-Key` when one is given (a double submit finds the
  *     first ticket), else random.
  *  3. Build the ticket: status `received`, the category (default `general`), the text as the intake's
- *     problem, the contact (personal data, kept for the reply only), and the citizen id of that
- *     contact, so the citizen who identifies with it in the chat sees the ticket in `ticket.list`.
+ *     problem, the contact (personal data, kept for the reply only), and filed under that contact
+ *     (`contactId`, the citizen id the contact will have), not under its citizen: anyone can type
+ *     anyone's phone into the form, so the ticket reaches a citizen's `ticket.list` only once a
+ *     citizen proves that contact in the chat after it was filed (`claimContactTickets`).
  *  4. Store it with the claim on a fresh number (a number taken → another).
  *  5. A stored ticket under the same key: the same request → that ticket again (`created: false`);
  *     a different request under a used key → IdempotencyKeyReusedError (HTTP 422), nothing stored.
@@ -47,7 +49,7 @@ export async function submitPortalFeedback(
   idempotencyKey: string | undefined,
 ): Promise<OpenedTicket> {
   const destination = contactOf(request.contact);
-  const citizenId = await deps.identities.citizenId(destination);
+  const contactId = await deps.identities.citizenId(destination);
   const requestHash = fingerprint(request);
   const ticketId = portalTicketId(
     idempotencyKey === undefined ? `random:${deps.ids.newId()}` : `key:${idempotencyKey}`,
@@ -62,7 +64,7 @@ export async function submitPortalFeedback(
       lang: request.lang,
       now,
       expiresAt: expiresAfterDays(now, deps.retentionDays),
-      citizenId,
+      contactId,
       intake: { problem: request.text },
       contact: {
         ...(request.name === undefined ? {} : { name: request.name }),

@@ -11,8 +11,12 @@
  *     failures; make the session verified with the destination's `citizenId`; replace its resume
  *     token slots with one fresh slot (tokens handed to the guest do not carry over); keep the phone
  *     of a citizen who opted in to status SMS (`smsOptIn`, `smsPhone`); and carry the session's open
- *     conversation over to the citizen (`citizenId` on it).
- *  4. Answer `auth.verified` with the citizen id and the new resume token (signed after the commit).
+ *     conversation over to the citizen (`citizenId` on it); and bind the session to this connection
+ *     (`verifiedConnectionId`): it is the only guest connection that may act as the citizen.
+ *  4. Close the session's other open connections (`connection.closed` {reason `identified`}): one
+ *     opened with a copied guest token must not read on as the citizen; the citizen's own other tabs
+ *     reconnect with the token this connection gets (docs/protocol.md).
+ *  5. Answer `auth.verified` with the citizen id and the new resume token (signed after the commit).
  *
  * Whenever another writer came first (a racing attempt, a hello, a first message opening a
  * conversation), nothing was written: read again and decide again. So N wrong codes racing each
@@ -36,8 +40,9 @@ import {
   type ResumeTokenSigner,
   type ResumeTokenSource,
 } from '../resume-tokens.ts';
+import { type CloseSessionConnectionsDeps, closeSessionConnections } from './close-session-connections.ts';
 
-export interface VerifyCodeDeps {
+export interface VerifyCodeDeps extends CloseSessionConnectionsDeps {
   repository: IdentificationRepository;
   /** Only the code hash: the citizen id was fixed when the code was asked for. */
   hasher: Pick<IdentityHasher, 'codeHash'>;
@@ -53,9 +58,9 @@ const MAX_ROUNDS = 20;
 
 export async function verifyCode(
   deps: VerifyCodeDeps,
-  input: { caller: Caller; frame: AuthVerifyCodeFrame },
+  input: { caller: Caller; frame: AuthVerifyCodeFrame; connectionId: string },
 ): Promise<AuthVerifiedFrame> {
-  const { caller, frame } = input;
+  const { caller, frame, connectionId } = input;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const identity = await deps.repository.getSessionIdentity(caller.sessionId);
     const destinationKey = identity?.pendingDestinationKey;
@@ -106,10 +111,16 @@ export async function verifyCode(
           citizenId: decision.citizenId,
           slots: issue.slots,
           openConversationId: resumable.session.openConversationId,
+          connectionId,
           smsPhone: identity.pendingSmsPhone,
           maskedPhone: identity.pendingMaskedPhone,
         });
         if (outcome === 'conflict') continue;
+        await closeSessionConnections(deps, {
+          sessionId: caller.sessionId,
+          reason: 'identified',
+          except: connectionId,
+        });
         return {
           type: 'auth.verified',
           citizenId: decision.citizenId,

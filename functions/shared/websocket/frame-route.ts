@@ -95,7 +95,9 @@ export function frameRoute<S extends z.ZodType>(
     if (body.parsed === undefined) throw badRequest([{ field: 'frame', problem: body.problem }]);
     const { routeKey } = event.requestContext;
     const actingCaller =
-      routeKey === UNROUTED_KEY ? caller.data : await authorizeAction({ sessions }, routeKey, caller.data);
+      routeKey === UNROUTED_KEY
+        ? caller.data
+        : await authorizeAction({ sessions }, routeKey, caller.data, event.requestContext.connectionId);
     const frame = schema.safeParse(body.parsed);
     if (!frame.success) throw badRequest(toDetails(frame.error));
     state.input = {

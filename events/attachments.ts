@@ -1,0 +1,147 @@
+/**
+ * Attachments on the wire (docs/protocol.md#attachments): `attachment.create` and `attachment.url`
+ * with their answers, the pushed `attachment.ready` / `attachment.rejected`, and the S3
+ * `Object Created` event (as EventBridge delivers it, through the upload-check queue) that starts
+ * the check of an upload.
+ */
+import * as z from 'zod';
+import { frameEnvelopeSchema } from './client-frames.ts';
+
+/** The types a citizen may attach: documents scanned or photographed. */
+export const ATTACHMENT_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type AttachmentContentType = (typeof ATTACHMENT_CONTENT_TYPES)[number];
+
+/** 10 MB (docs/requirements.md#attachments): the largest file `attachment.create` presigns. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * `contentType` and `size` are only typed here: an unlisted type is BAD_REQUEST and a size over
+ * 10 MB PAYLOAD_TOO_LARGE, the domain's rules (functions/domain/attachments.ts).
+ */
+export const attachmentCreateFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('attachment.create'),
+  /** This backend's extension: the session's open conversation when left out. */
+  conversationId: z.string().min(1).max(64).optional(),
+  fileName: z.string().trim().min(1).max(255),
+  contentType: z.string().min(1).max(100),
+  size: z.number().int().min(1),
+});
+export type AttachmentCreateFrame = z.infer<typeof attachmentCreateFrameSchema>;
+
+/** `attachment.get` is the same request under the name the attachments issue gives it (an alias). */
+export const attachmentUrlFrameSchema = frameEnvelopeSchema.extend({
+  action: z.enum(['attachment.url', 'attachment.get']),
+  attachmentId: z.string().min(1).max(64),
+});
+
+/** What S3 needs in the browser's multipart POST: `url`, then every field of `fields`, then `file`. */
+export interface AttachmentUpload {
+  url: string;
+  fields: Record<string, string>;
+}
+
+export interface AttachmentUploadFrame {
+  type: 'attachment.upload';
+  requestId?: string;
+  attachmentId: string;
+  url: string;
+  fields: Record<string, string>;
+  /** The same `{url, fields}` grouped (this backend's extension; the flat fields are PROTOCOL's). */
+  upload: AttachmentUpload;
+  expiresIn: number;
+}
+
+/** What a client shows of an attachment: enough for a thumbnail or a link. */
+export interface AttachmentView {
+  attachmentId: string;
+  fileName: string;
+  contentType: AttachmentContentType;
+  size: number;
+}
+
+export interface AttachmentDownloadFrame extends AttachmentView {
+  type: 'attachment.download';
+  requestId?: string;
+  url: string;
+  expiresIn: number;
+}
+
+/** Pushed to the uploader when the check passed: the id may now go into `message.send`. */
+export interface AttachmentReadyFrame extends AttachmentView {
+  type: 'attachment.ready';
+  conversationId: string;
+}
+
+export const ATTACHMENT_REJECTIONS = ['type_mismatch', 'too_large', 'malware', 'unscannable'] as const;
+export type AttachmentRejection = (typeof ATTACHMENT_REJECTIONS)[number];
+
+/** Pushed to the uploader when the check failed: the file is deleted and the id refused. */
+export interface AttachmentRejectedFrame {
+  type: 'attachment.rejected';
+  attachmentId: string;
+  conversationId: string;
+  reason: AttachmentRejection;
+}
+
+/** An object of the attachments bucket an event is about: what the check reads. */
+export interface UploadedObject {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag?: string;
+}
+
+/**
+ * The S3 `Object Created` event as EventBridge delivers it (the bucket sends its events to
+ * EventBridge; a rule puts them on the upload-check queue). Only what the check reads.
+ */
+export const objectCreatedEventSchema = z.object({
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+  detail: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().int().min(0),
+      etag: z.string().min(1).optional(),
+      'version-id': z.string().min(1).optional(),
+    }),
+  }),
+});
+
+/**
+ * GuardDuty's `Object Scan Result` event (AWS only): the scan of an object finished and its tag is
+ * on, so the check need not wait for the `Object Created` event's retry.
+ */
+export const scanResultEventSchema = z.object({
+  source: z.literal('aws.guardduty'),
+  'detail-type': z.literal('GuardDuty Malware Protection Object Scan Result'),
+  detail: z.object({
+    s3ObjectDetails: z.object({
+      bucketName: z.string().min(1),
+      objectKey: z.string().min(1),
+      eTag: z.string().min(1).optional(),
+      versionId: z.string().min(1).optional(),
+    }),
+  }),
+});
+
+/** Either event, as the object it is about. */
+export const uploadEventSchema = z.union([
+  objectCreatedEventSchema.transform(
+    ({ detail: { bucket, object } }): UploadedObject => ({
+      bucket: bucket.name,
+      key: object.key,
+      ...(object['version-id'] === undefined ? {} : { versionId: object['version-id'] }),
+      ...(object.etag === undefined ? {} : { etag: object.etag }),
+    }),
+  ),
+  scanResultEventSchema.transform(
+    ({ detail: { s3ObjectDetails: o } }): UploadedObject => ({
+      bucket: o.bucketName,
+      key: o.objectKey,
+      ...(o.versionId === undefined ? {} : { versionId: o.versionId }),
+      ...(o.eTag === undefined ? {} : { etag: o.eTag }),
+    }),
+  ),
+]);

@@ -1,0 +1,117 @@
+/**
+ * The request budgets: what each counted flow (test/support/flows.ts) may cost in AWS requests
+ * and DynamoDB capacity units, one flow at a time on the local stack, counted by
+ * local/aws-calls.ts. `test/integration/budgets.test.ts` drives the flows and fails when a flow
+ * costs more than its budget. It also fails when an exact figure (every one but the reads) costs
+ * less: lower the budget to the count it prints, then run `npm run cost`, which computes
+ * docs/cost.md from these figures (and `test/docs/cost.test.ts` fails until it has). So the budgets
+ * are the counts of the code as it is, and the cost model moves when the code moves.
+ *
+ * The reads and the stored bytes are a ceiling only: the line tick's queries depend on where its
+ * one-second period falls (±1 request, ±0.5 read unit between runs), and ids, times and numbers
+ * stored differ in length by a few bytes from run to run.
+ */
+import type { FlowFigures, FlowName } from './support/flows.ts';
+
+/** What one flow may cost. */
+export interface FlowBudget {
+  /** Lambda invocations, every function. */
+  invocations: number;
+  /** DynamoDB read requests (ceiling). */
+  dynamodbReads: number;
+  /** DynamoDB read capacity units (ceiling). */
+  dynamodbReadUnits: number;
+  /** DynamoDB write requests (a transaction is one). */
+  dynamodbWrites: number;
+  /** DynamoDB write capacity units, indexes included (a transaction's items count twice). */
+  dynamodbWriteUnits: number;
+  /** SQS requests: the functions' sends, the event source mappings' receives and deletes. */
+  sqsRequests: number;
+  /** `@connections` requests (PostToConnection). */
+  connectionsApiRequests: number;
+  /** WebSocket frames sent and received by the flow's clients (API Gateway messages). */
+  websocketMessages: number;
+  /** SNS and SES requests. */
+  notificationRequests: number;
+  /** Bytes a whole conversation keeps in DynamoDB, index copies included (ceiling; 0: not a conversation). */
+  storedBytes: number;
+}
+
+export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
+  botTurn: {
+    invocations: 3,
+    dynamodbReads: 3,
+    dynamodbReadUnits: 5.5,
+    dynamodbWrites: 2,
+    dynamodbWriteUnits: 14,
+    sqsRequests: 4,
+    connectionsApiRequests: 1,
+    websocketMessages: 3,
+    notificationRequests: 0,
+    storedBytes: 0,
+  },
+  botConversation: {
+    invocations: 22,
+    dynamodbReads: 19,
+    dynamodbReadUnits: 33,
+    dynamodbWrites: 16,
+    dynamodbWriteUnits: 90,
+    sqsRequests: 24,
+    connectionsApiRequests: 6,
+    websocketMessages: 20,
+    notificationRequests: 0,
+    storedBytes: 11800,
+  },
+  escalatedConversation: {
+    invocations: 33,
+    dynamodbReads: 91,
+    dynamodbReadUnits: 65,
+    dynamodbWrites: 35,
+    dynamodbWriteUnits: 158,
+    sqsRequests: 29,
+    connectionsApiRequests: 18,
+    websocketMessages: 42,
+    notificationRequests: 0,
+    storedBytes: 10450,
+  },
+  operatorReply: {
+    invocations: 2,
+    dynamodbReads: 7,
+    dynamodbReadUnits: 5.5,
+    dynamodbWrites: 2,
+    dynamodbWriteUnits: 10,
+    sqsRequests: 0,
+    connectionsApiRequests: 1,
+    websocketMessages: 3,
+    notificationRequests: 0,
+    storedBytes: 0,
+  },
+  citizenToOperator: {
+    invocations: 2,
+    dynamodbReads: 3,
+    dynamodbReadUnits: 3.5,
+    dynamodbWrites: 1,
+    dynamodbWriteUnits: 8,
+    sqsRequests: 0,
+    connectionsApiRequests: 1,
+    websocketMessages: 3,
+    notificationRequests: 0,
+    storedBytes: 0,
+  },
+};
+
+/** A flow's counted figures in the shape of its budget (a refused conditional write: 1 write unit). */
+export function asBudget(figures: FlowFigures): FlowBudget {
+  return {
+    invocations: figures.invocations,
+    dynamodbReads: figures.dynamodb.reads,
+    dynamodbReadUnits: figures.dynamodb.readUnits,
+    dynamodbWrites: figures.dynamodb.writes,
+    dynamodbWriteUnits: figures.dynamodb.writeUnits + figures.dynamodb.refusedWrites,
+    sqsRequests: figures.sqs,
+    connectionsApiRequests: figures.connectionsApi,
+    websocketMessages: figures.websocketMessages,
+    notificationRequests: figures.notifications,
+    storedBytes: figures.storedBytes,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The request budgets (test/budgets.ts): one bot turn, one whole bot conversation, one escalated
+ * conversation, one operator reply and one citizen message to an operator, each driven alone on a
+ * stack of its own (so that no other test's traffic is counted) and counted call by call.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asBudget, FLOW_BUDGETS, type FlowBudget } from '../budgets.ts';
+import {
+  COUNTING_STACK_ENV,
+  FLOW_NAMES,
+  type FlowFigures,
+  type FlowName,
+  measureFlows,
+} from '../support/flows.ts';
+import { type RunningLocalStack, startLocalStackProcess } from '../support/local-stack.ts';
+
+let stack: RunningLocalStack;
+let counted: Record<FlowName, FlowFigures>;
+
+beforeAll(async () => {
+  stack = await startLocalStackProcess({
+    env: { LOG_LEVEL: 'ERROR', ...COUNTING_STACK_ENV },
+    // Not the shared stack's function variables (the global setup put them in this process).
+    baseEnv: Object.fromEntries(
+      ['PATH', 'HOME', 'TMPDIR', 'JAVA_HOME', 'LANG'].flatMap((name) =>
+        process.env[name] === undefined ? [] : [[name, process.env[name]]],
+      ),
+    ),
+    timeoutMs: 120_000,
+  });
+  counted = await measureFlows(stack);
+}, 300_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const CEILINGS_ONLY: ReadonlySet<keyof FlowBudget> = new Set([
+  'dynamodbReads',
+  'dynamodbReadUnits',
+  'storedBytes',
+]);
+
+describe.each(FLOW_NAMES)('the request budget of %s', (flow) => {
+  it('is not exceeded', () => {
+    // Prepare
+    const budget = FLOW_BUDGETS[flow];
+    // Act
+    const figures = asBudget(counted[flow]);
+    // Assess
+    const over = Object.entries(figures).filter(([name, n]) => n > budget[name as keyof FlowBudget]);
+    expect(Object.fromEntries(over), `counted: ${JSON.stringify(counted[flow])}`).toEqual({});
+  });
+
+  it('is the count of the code as it is (a cheaper flow lowers its budget, and docs/cost.md follows)', () => {
+    // Prepare
+    const budget = FLOW_BUDGETS[flow];
+    // Act
+    const figures = asBudget(counted[flow]);
+    // Assess
+    const under = Object.entries(figures).filter(
+      ([name, n]) => !CEILINGS_ONLY.has(name as keyof FlowBudget) && n < budget[name as keyof FlowBudget],
+    );
+    expect(
+      Object.fromEntries(under),
+      `lower test/budgets.ts to these, then npm run cost (counted: ${JSON.stringify(figures)})`,
+    ).toEqual({});
+  });
+});
