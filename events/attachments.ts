@@ -126,6 +126,9 @@ export const scanResultEventSchema = z.object({
   }),
 });
 
+/** S3 quotes an ETag in some places and not in others: compared without the quotes. */
+const unquoted = (etag: string) => etag.replaceAll('"', '');
+
 /** Either event, as the object it is about. */
 export const uploadEventSchema = z.union([
   objectCreatedEventSchema.transform(
@@ -133,7 +136,7 @@ export const uploadEventSchema = z.union([
       bucket: bucket.name,
       key: object.key,
       ...(object['version-id'] === undefined ? {} : { versionId: object['version-id'] }),
-      ...(object.etag === undefined ? {} : { etag: object.etag }),
+      ...(object.etag === undefined ? {} : { etag: unquoted(object.etag) }),
     }),
   ),
   scanResultEventSchema.transform(
@@ -141,7 +144,7 @@ export const uploadEventSchema = z.union([
       bucket: o.bucketName,
       key: o.objectKey,
       ...(o.versionId === undefined ? {} : { versionId: o.versionId }),
-      ...(o.eTag === undefined ? {} : { etag: o.eTag }),
+      ...(o.eTag === undefined ? {} : { etag: unquoted(o.eTag) }),
     }),
   ),
 ]);

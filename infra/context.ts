@@ -6,6 +6,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { INDEX_UPGRADE } from './constructs/data.ts';
 import { STAGE_DEFAULTS, STAGES } from './stage.ts';
 import type { SupportChatConfig } from './support-chat.ts';
 
@@ -70,6 +71,8 @@ const contextSchema = z.object({
     .optional(),
   // `-c configureApiGatewayAccountLogsRole=false` arrives as a string, cdk.json as a boolean.
   configureApiGatewayAccountLogsRole: z.union([z.boolean(), z.stringbool()]).optional(),
+  // The step of the staged upgrade of the tables' indexes (docs/deploy.md, "Upgrade"); 0 is the last release's.
+  dataIndexStep: z.coerce.number().int().min(0).max(INDEX_UPGRADE.steps.length).optional(),
 });
 
 /** The whole configuration of one stage from the context of `node` (usually the app's). Throws on an invalid value. */
@@ -108,5 +111,6 @@ export function configFromContext(node: Node): SupportChatConfig {
     configureApiGatewayAccountLogsRole: context.configureApiGatewayAccountLogsRole ?? true,
     pushFcmApplicationArn: context.pushFcmApplicationArn,
     pushApnsApplicationArn: context.pushApnsApplicationArn,
+    dataIndexStep: context.dataIndexStep,
   };
 }

@@ -56,6 +56,8 @@ export interface SupportChatConfig {
   readonly configureApiGatewayAccountLogsRole: boolean;
   readonly pushFcmApplicationArn?: string;
   readonly pushApnsApplicationArn?: string;
+  /** The tables' indexes as after this step of the upgrade from the last release's (infra/constructs/data.ts); by default the last. */
+  readonly dataIndexStep?: number;
   /** Repo-relative folder of the knowledge-base layer (tests may point it elsewhere). */
   readonly knowledgeBasePath?: string;
 }
@@ -73,6 +75,7 @@ export class SupportChat {
       stage,
       retainData: config.retainData,
       messageRetentionDays: config.messageRetentionDays,
+      ...(config.dataIndexStep === undefined ? {} : { indexStep: config.dataIndexStep }),
       uploadOrigins: [...config.portalOrigins, ...(config.webOrigin === undefined ? [] : [config.webOrigin])],
     });
     const settings = {

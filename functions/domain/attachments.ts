@@ -31,8 +31,9 @@ export interface Attachment {
   createdAt: string;
   decidedAt?: string;
   rejection?: AttachmentRejection;
-  /** The ETag of the object that was judged: a replayed event is told from bytes sent again. */
+  /** The ETag and version of the object that was judged: a replayed event is told from bytes sent again. */
   etag?: string;
+  versionId?: string;
   /** TTL: the message retention, so the item goes with the bytes (bucket lifecycle). */
   expiresAt: number;
 }
@@ -73,14 +74,14 @@ export function attachmentIdOfKey(key: string): { conversationId: string; attach
 /** What the malware scan says about an object: GuardDuty's tag in AWS, the local scanner here. */
 export type ScanVerdict = 'clean' | 'infected' | 'unscannable' | 'pending';
 
-/** What the check found in the bucket. */
-export interface UploadFindings {
-  /** Bytes stored. */
-  size: number;
-  /** The type read from the bytes (magic numbers), undefined when none is recognised. */
-  detectedType: string | undefined;
-  scan: Exclude<ScanVerdict, 'pending'>;
-}
+/**
+ * What the check found in the bucket: the scan's verdict, and for a clean object its stored size
+ * and the type read from its bytes (magic numbers; undefined when none is recognised). An object
+ * not tagged clean is never read: in AWS the bucket policy refuses it.
+ */
+export type UploadFindings =
+  | { scan: 'infected' | 'unscannable' }
+  | { scan: 'clean'; size: number; detectedType: string | undefined };
 
 /**
  * The verdict on an upload: the scan first (an infected file is rejected whatever it claims), then
@@ -90,8 +91,9 @@ export function judgeUpload(
   attachment: Pick<Attachment, 'contentType' | 'size'>,
   findings: UploadFindings,
 ): { status: 'ready' } | { status: 'rejected'; reason: AttachmentRejection } {
-  if (findings.scan === 'infected') return { status: 'rejected', reason: 'malware' };
-  if (findings.scan === 'unscannable') return { status: 'rejected', reason: 'unscannable' };
+  if (findings.scan !== 'clean') {
+    return { status: 'rejected', reason: findings.scan === 'infected' ? 'malware' : 'unscannable' };
+  }
   if (findings.size > attachment.size || findings.size > MAX_ATTACHMENT_BYTES) {
     return { status: 'rejected', reason: 'too_large' };
   }

@@ -42,7 +42,7 @@ export interface Conversation {
    * Set by the assignment while the conversation waits for an operator (state `queued`): the operator
    * queue, when it started waiting (the queue's order, kept when it is put back to the front), and the
    * id of this stay in the queue (its SQS message and timers name it; any other is stale). `queue`
-   * is removed on assignment, so only waiting conversations are in the `byQueue` index.
+   * is removed on assignment, so only waiting conversations are in the `byQueueLine` index.
    */
   queue?: string;
   queuedAt?: string;

@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
 import type { AttachmentStore } from './attachments.ts';
 import type { ChatTables } from './data.ts';
-import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
 import type { Realtime } from './realtime.ts';
 
 /** Run-time limit of one check (a batch of up to 10 uploads, each two reads and a write). */
@@ -50,13 +50,7 @@ export class AttachmentChecks extends Construct {
   constructor(scope: Construct, id: string, props: AttachmentChecksProps) {
     super(scope, id);
     const { settings, tables, realtime, store } = props;
-    const fn = (fnId: string, file: string, description: string, timeout?: Duration): HouseFunction =>
-      new HouseFunction(this, fnId, {
-        entry: `functions/handlers/${file}.ts`,
-        description,
-        settings,
-        timeout,
-      });
+    const fn = handlerFunctions(this, settings);
 
     // The pending item and its hourly count in one transaction; the POST is signed with this role.
     const create = fn('AttachmentCreate', 'attachment-create', 'Presigns the upload of one attachment')

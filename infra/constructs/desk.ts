@@ -15,7 +15,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
 import type { ChatTables } from './data.ts';
-import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
 import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
@@ -63,8 +63,7 @@ export class Desk extends Construct {
   constructor(scope: Construct, id: string, props: DeskProps) {
     super(scope, id);
     const { settings, tables, realtime } = props;
-    const fn = (fnId: string, file: string, description: string): HouseFunction =>
-      new HouseFunction(this, fnId, { entry: `functions/handlers/${file}.ts`, description, settings });
+    const fn = handlerFunctions(this, settings);
 
     // One transaction: the conversation's lastSeq (only while it is the caller's), the message and
     // its idempotency key (read back on a repeat); then the citizen's connections (410 → deleted).

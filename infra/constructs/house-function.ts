@@ -186,6 +186,21 @@ export const LOCAL_ENTRY_METADATA = 'local:entry';
  */
 const CONNECTION_METHODS = ['POST'] as const;
 
+/**
+ * The house functions of one construct, by handler file: `make('Hello', 'hello', '…')` builds
+ * `functions/handlers/hello.ts` as `Hello` under `scope`, with the stack's settings. Constructs
+ * that wire several routes or consumers use it instead of spelling the props each time.
+ */
+export function handlerFunctions(scope: Construct, settings: FunctionSettings) {
+  return (fnId: string, file: string, description: string, timeout?: Duration): HouseFunction =>
+    new HouseFunction(scope, fnId, {
+      entry: `functions/handlers/${file}.ts`,
+      description,
+      settings,
+      ...(timeout ? { timeout } : {}),
+    });
+}
+
 /** A `NodejsFunction` with the house defaults (Node.js 22, arm64, ESM, X-Ray, own log group and role). */
 export class HouseFunction extends NodejsFunction {
   /** Repo-relative handler path, as recorded in `local:entry`. */

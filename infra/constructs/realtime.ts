@@ -16,7 +16,7 @@ import { policyOf } from '../../functions/domain/authorization.ts';
 import { ApiGatewayAccountLogging } from './api-gateway-account-logging.ts';
 
 import type { ChatTables } from './data.ts';
-import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
 import type { BotQueues, EscalationQueues } from './queues.ts';
 
@@ -98,13 +98,7 @@ export class Realtime extends Construct {
     super(scope, id);
     const { settings, tables } = props;
     this.tables = tables;
-    const fn = (fnId: string, file: string, description: string, timeout?: Duration): HouseFunction =>
-      new HouseFunction(this, fnId, {
-        entry: `functions/handlers/${file}.ts`,
-        description,
-        settings,
-        timeout,
-      });
+    const fn = handlerFunctions(this, settings);
 
     // Verifies a resume token's signature, then that its slot is still on its session (one GetItem).
     const authorize = fn(

@@ -18,7 +18,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ChatTables } from './data.ts';
-import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import { type FunctionSettings, HouseFunction, handlerFunctions } from './house-function.ts';
 import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
@@ -84,8 +84,7 @@ export class Tickets extends Construct {
   constructor(scope: Construct, id: string, props: TicketsProps) {
     super(scope, id);
     const { settings, tables, realtime } = props;
-    const fn = (fnId: string, file: string, description: string): HouseFunction =>
-      new HouseFunction(this, fnId, { entry: `functions/handlers/${file}.ts`, description, settings });
+    const fn = handlerFunctions(this, settings);
 
     // Reads only: the ticket by id or by its number's claim; a citizen's tickets by the indexes of
     // TicketsTable, over the sessions the citizen verified in (SessionsTable index byCitizen).

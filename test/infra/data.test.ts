@@ -39,14 +39,14 @@ describe('the data model of docs/architecture.md', () => {
     [
       'SessionsTable',
       [hash('sessionId')],
-      [index('byCitizen', 'citizenId', 'createdAt', ['smsOptIn', 'smsPhone'])],
+      [index('byCitizenSms', 'citizenId', 'createdAt', ['smsOptIn', 'smsPhone'])],
     ],
     [
       'ConversationsTable',
       [hash('conversationId')],
       [
-        index('byQueue', 'queue', 'queuedAt', ['sessionId', 'ticketId', 'ticketNumber']),
-        index('byFollowUp', 'followUpsDue', 'followUpsAt', []),
+        index('byQueueLine', 'queue', 'queuedAt', ['sessionId', 'ticketId', 'ticketNumber']),
+        index('byFollowUpKeys', 'followUpsDue', 'followUpsAt', []),
       ],
     ],
     ['MessagesTable', [hash('conversationId'), range('seq')], undefined],

@@ -213,6 +213,25 @@ describe('attachments (local stack)', () => {
     });
   });
 
+  it('deletes other bytes posted again with the presigned POST of an attachment already judged', async () => {
+    // Prepare
+    const { citizen, conversationId } = await citizenWithConversation();
+    const { grant, verdict } = await uploaded(citizen, 'image/png', PNG);
+    const key = `attachments/${conversationId}/${grant.attachmentId}`;
+
+    // Act: the same policy (still valid) used again, with the EICAR file.
+    const again = await upload(grant, EICAR);
+
+    // Assess: the check deletes it (locally the emulator keeps no versions, so the key is empty;
+    // in AWS the deleted version leaves the judged one current).
+    expect(verdict.type).toBe('attachment.ready');
+    expect(again.status).toBe(204);
+    const deadline = Date.now() + 15_000;
+    while ((await objectExists(key)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await objectExists(key)).toBe(false);
+    expect(await storedAttachment(grant.attachmentId)).toMatchObject({ status: 'ready' });
+  });
+
   it('refuses 10 MB + 1 byte by the policy, as S3 does, and stores nothing', async () => {
     // Prepare
     const { citizen, conversationId } = await citizenWithConversation();

@@ -79,7 +79,7 @@ export class DynamoAttachmentRepository implements AttachmentRepository {
   async decide(
     attachmentId: string,
     verdict: { status: 'ready' } | { status: 'rejected'; reason: AttachmentRejection },
-    decision: { decidedAt: string; etag?: string },
+    decision: { decidedAt: string; etag?: string; versionId?: string },
   ): Promise<boolean> {
     try {
       await documentClient.send(
@@ -88,7 +88,9 @@ export class DynamoAttachmentRepository implements AttachmentRepository {
           Key: { attachmentId },
           UpdateExpression: `SET #status = :status, decidedAt = :decidedAt${
             verdict.status === 'rejected' ? ', rejection = :reason' : ''
-          }${decision.etag === undefined ? '' : ', etag = :etag'}`,
+          }${decision.etag === undefined ? '' : ', etag = :etag'}${
+            decision.versionId === undefined ? '' : ', versionId = :versionId'
+          }`,
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -97,6 +99,7 @@ export class DynamoAttachmentRepository implements AttachmentRepository {
             ':pending': 'pending',
             ...(verdict.status === 'rejected' ? { ':reason': verdict.reason } : {}),
             ...(decision.etag === undefined ? {} : { ':etag': decision.etag }),
+            ...(decision.versionId === undefined ? {} : { ':versionId': decision.versionId }),
           },
         }),
       );

@@ -234,5 +234,6 @@ export const attachmentItem: z.ZodType<Attachment> = z.object({
   decidedAt: z.string().optional(),
   rejection: z.enum(ATTACHMENT_REJECTIONS).optional(),
   etag: z.string().optional(),
+  versionId: z.string().optional(),
   expiresAt,
 });

@@ -30,7 +30,7 @@ export interface AttachmentRepository {
   decide(
     attachmentId: string,
     verdict: { status: 'ready' } | { status: 'rejected'; reason: AttachmentRejection },
-    decision: { decidedAt: string; etag?: string },
+    decision: { decidedAt: string; etag?: string; versionId?: string },
   ): Promise<boolean>;
 }
 

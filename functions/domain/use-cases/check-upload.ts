@@ -10,14 +10,22 @@
  *  2. Ask the malware scan for its verdict: GuardDuty's tag in AWS, the local scanner here. Not
  *     finished yet → throw: the event comes back after its visibility timeout and asks again (in
  *     AWS the scan-result event usually comes first and finds the tag on).
- *  3. Read the stored size and the first bytes; the real type is read from the bytes.
+ *  3. Only if the scan says clean (in AWS nothing else may be read): the stored size and the first
+ *     bytes, from which the real type is read.
  *  4. Judge (functions/domain/attachments.ts): infected or unscannable, larger than declared, or
  *     of another type than declared → rejected, the object (that version) deleted; else ready.
  *  5. Move the attachment from pending to its verdict (conditional), and only then tell the
  *     uploader's connections: `attachment.ready` or `attachment.rejected` {attachmentId, reason}.
  */
 import type { AttachmentReadyFrame, AttachmentRejectedFrame, UploadedObject } from '#events/attachments.ts';
-import { attachmentIdOfKey, attachmentView, judgeUpload } from '../attachments.ts';
+import {
+  type Attachment,
+  attachmentIdOfKey,
+  attachmentView,
+  judgeUpload,
+  type ScanVerdict,
+  type UploadFindings,
+} from '../attachments.ts';
 import type {
   AttachmentBucket,
   AttachmentRepository,
@@ -59,22 +67,22 @@ export async function checkUpload(deps: CheckUploadDeps, object: UploadedObject)
     return { outcome: 'ungranted' };
   }
   if (attachment.status !== 'pending') {
-    const replayed = attachment.etag !== undefined && attachment.etag === object.etag;
+    const replayed = isJudgedObject(attachment, object);
     if (!replayed && attachment.status === 'ready') await deps.bucket.remove(key, versionId);
     return { outcome: 'decided_already' };
   }
 
   const scan = await deps.scanner.verdict(key, versionId);
   if (scan === 'pending') throw new ScanPendingError();
-  const stored = await deps.bucket.head(key, versionId);
-  if (!stored) return { outcome: 'gone' };
-  const detectedType = await deps.fileTypes.mimeOf(stored.firstBytes);
-  const verdict = judgeUpload(attachment, { size: stored.size, detectedType, scan });
+  const findings = await findingsOf(deps, scan, object);
+  if (!findings) return { outcome: 'gone' };
+  const verdict = judgeUpload(attachment, findings);
   if (verdict.status === 'rejected') await deps.bucket.remove(key, versionId);
 
   const moved = await deps.attachments.decide(attachment.attachmentId, verdict, {
     decidedAt: deps.clock.now().toISOString(),
     ...(object.etag === undefined ? {} : { etag: object.etag }),
+    ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
   });
   if (!moved) return { outcome: 'decided_already' };
 
@@ -97,4 +105,27 @@ export async function checkUpload(deps: CheckUploadDeps, object: UploadedObject)
   return verdict.status === 'ready'
     ? { outcome: 'ready', attachmentId: attachment.attachmentId }
     : { outcome: 'rejected', attachmentId: attachment.attachmentId, reason: verdict.reason };
+}
+
+/** The scan's verdict, and for a clean object what its bytes say; undefined when it is gone. */
+async function findingsOf(
+  deps: Pick<CheckUploadDeps, 'bucket' | 'fileTypes'>,
+  scan: Exclude<ScanVerdict, 'pending'>,
+  object: UploadedObject,
+): Promise<UploadFindings | undefined> {
+  if (scan !== 'clean') return { scan };
+  const stored = await deps.bucket.head(object.key, object.versionId);
+  if (!stored) return undefined;
+  return { scan, size: stored.size, detectedType: await deps.fileTypes.mimeOf(stored.firstBytes) };
+}
+
+/**
+ * Whether the event is about the very object that was judged (a replay, or the other of its two
+ * events in AWS): the same version where the bucket keeps versions, else the same ETag.
+ */
+function isJudgedObject(attachment: Attachment, object: UploadedObject): boolean {
+  if (attachment.versionId !== undefined && object.versionId !== undefined) {
+    return attachment.versionId === object.versionId;
+  }
+  return attachment.etag !== undefined && attachment.etag === object.etag;
 }

@@ -6,7 +6,7 @@
  * done, through the same idempotent use cases, so running it while they run changes nothing twice.
  *
  * One run:
- *  1. Follow-ups pending for longer than RECONCILE_AFTER_SECONDS (`byFollowUp`): performed and
+ *  1. Follow-ups pending for longer than RECONCILE_AFTER_SECONDS (`byFollowUpKeys`): performed and
  *     cleared (`finishFollowUps`) — a queue entry never sent, a timer, an announcement, an escalation.
  *  2. Operators:
  *     - online, with no connection and no disconnect recorded (a `$disconnect` that never ran):
@@ -18,7 +18,7 @@
  *       offline holding any: put back at the front of their queues (`accept_timer`, `held_by_absent`);
  *     - holding a conversation accepted longer ago than FIRST_REPLY_SECONDS plus the margin, with
  *       no reply since and its check not made: the first-reply timer's work (`first_reply_timer`).
- *  3. Waiting conversations (`byQueue`): in a category queue past SLA_ASSIGN_SECONDS plus the margin
+ *  3. Waiting conversations (`byQueueLine`): in a category queue past SLA_ASSIGN_SECONDS plus the margin
  *     since their entry was made: the SLA timer's work (`sla_timer`); a breached stay whose breach
  *     was recorded and never counted: counted (`sla_count`, `count-breach.ts`).
  *  4. Capacity meets work: each queue with someone waiting is offered to the present operators with
