@@ -66,6 +66,13 @@ export interface HouseFunctionProps {
    * @default 'support-chat'
    */
   readonly serviceName?: string;
+  /**
+   * X-Ray active tracing. On only where a trace pays for itself (docs/architecture.md, "Tracing"):
+   * a trace costs as much as several DynamoDB writes, and no function records subsegments, so on
+   * the per-message path it would show what the Lambda metrics and REPORT lines already do.
+   * @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /** How a function uses a table. */
@@ -201,7 +208,7 @@ export function handlerFunctions(scope: Construct, settings: FunctionSettings) {
     });
 }
 
-/** A `NodejsFunction` with the house defaults (Node.js 22, arm64, ESM, X-Ray, own log group and role). */
+/** A `NodejsFunction` with the house defaults (Node.js 22, arm64, ESM, own log group and role; X-Ray where asked). */
 export class HouseFunction extends NodejsFunction {
   /** Repo-relative handler path, as recorded in `local:entry`. */
   readonly entry: string;
@@ -228,7 +235,7 @@ export class HouseFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       role,
       logGroup,
       environment: {
