@@ -68,6 +68,12 @@ export interface Conversation {
    */
   firstReplyCheckedFor?: string;
   /**
+   * When the accept window of the current assignment ends (its accept timer's due, ACCEPT_SECONDS
+   * after the frame went out), recorded as its announcement is cleared: the reconciler counts from
+   * it, not from `assignedAt`, so an announcement made late does not shorten the window.
+   */
+  acceptDueAt?: string;
+  /**
    * When its operator accepted it (`conversation.accept`, or their first reply): only then is the
    * citizen told "operator". Removed whenever it leaves the operator, so each assignment is accepted anew.
    */

@@ -419,19 +419,20 @@ async function main() {
         .join(', ')}).`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    // Problems by kind (ids and numbers left out), then the first few as they were.
-    const kinds = new Map<string, number>();
+    // Problems by kind (ids and numbers left out), each with its first three as they were.
+    const kinds = new Map<string, string[]>();
     for (const problem of ledger.problems) {
       const kind = problem
         .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '…')
         .replace(/bench-\d+-\w+/g, 'bench-…')
         .replace(/\d+/g, 'N')
         .slice(0, 120);
-      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      kinds.set(kind, [...(kinds.get(kind) ?? []), problem]);
     }
-    for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]))
-      process.stderr.write(`problems: ${n} × ${kind}\n`);
-    for (const problem of ledger.problems.slice(0, 10)) process.stderr.write(`problem: ${problem}\n`);
+    for (const [kind, all] of [...kinds].sort((a, b) => b[1].length - a[1].length)) {
+      process.stderr.write(`problems: ${all.length} × ${kind}\n`);
+      for (const problem of all.slice(0, 3)) process.stderr.write(`  problem: ${problem.slice(0, 300)}\n`);
+    }
     for (const failure of failedArrivals.slice(0, 5))
       process.stderr.write(`arrival failed: ${String(failure.reason)}\n`);
     const ok =

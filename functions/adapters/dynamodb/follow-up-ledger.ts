@@ -31,14 +31,25 @@ export class DynamoFollowUpLedger implements FollowUpLedger {
   constructor(private readonly conversationsTable: string) {}
 
   async clear(conversationId: string, writtenAt: string): Promise<boolean> {
+    return this.clearWith(conversationId, writtenAt);
+  }
+
+  async clearAnnouncement(conversationId: string, writtenAt: string, acceptDueAt: string): Promise<boolean> {
+    return this.clearWith(conversationId, writtenAt, acceptDueAt);
+  }
+
+  private async clearWith(conversationId: string, writtenAt: string, acceptDueAt?: string): Promise<boolean> {
     try {
       await documentClient.send(
         new UpdateCommand({
           TableName: this.conversationsTable,
           Key: { conversationId },
-          UpdateExpression: 'REMOVE followUps, followUpsAt, followUpsDue',
+          UpdateExpression: `${acceptDueAt === undefined ? '' : 'SET acceptDueAt = :due '}REMOVE followUps, followUpsAt, followUpsDue`,
           ConditionExpression: 'followUpsAt = :at',
-          ExpressionAttributeValues: { ':at': writtenAt },
+          ExpressionAttributeValues: {
+            ':at': writtenAt,
+            ...(acceptDueAt === undefined ? {} : { ':due': acceptDueAt }),
+          },
         }),
       );
       return true;
