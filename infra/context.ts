@@ -6,12 +6,30 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { INDEX_UPGRADE } from './constructs/data.ts';
 import { STAGE_DEFAULTS, STAGES } from './stage.ts';
 import type { SupportChatConfig } from './support-chat.ts';
 
 const retentionDays = new Set<number>(Object.values(RetentionDays).filter((v) => typeof v === 'number'));
 
 const positiveInt = z.coerce.number().int().positive();
+
+/** The per-client limits a stage may set (docs/protocol.md, "Limits per client"); each becomes `LIMIT_<NAME>`. */
+const clientLimitsSchema = z
+  .object({
+    connectsPerIp: positiveInt,
+    connectsPerSession: positiveInt,
+    framesPerConnection: positiveInt,
+    framesPerSession: positiveInt,
+    framesPerIp: positiveInt,
+    operatorRequestsPerSession: positiveInt,
+    operatorRequestsPerIp: positiveInt,
+    codeRequestsPerIp: positiveInt,
+    formPostsPerIp: positiveInt,
+    formPostsPerContact: positiveInt,
+  })
+  .partial()
+  .strict();
 
 /** The context keys the app understands; all optional. */
 const contextSchema = z.object({
@@ -55,6 +73,11 @@ const contextSchema = z.object({
     .url()
     .regex(/^https?:\/\/[^/]+$/, 'an origin: scheme and host, no path')
     .optional(),
+  // `-c clientLimits='{"connectsPerIp":120}'` or an object in cdk.json: the limits to change.
+  clientLimits: z
+    .union([clientLimitsSchema, z.string().transform((json) => JSON.parse(json) as unknown)])
+    .pipe(clientLimitsSchema)
+    .optional(),
   feedbackRateLimit: positiveInt.optional(),
   feedbackBurstLimit: positiveInt.optional(),
   pushFcmApplicationArn: z
@@ -70,6 +93,8 @@ const contextSchema = z.object({
     .optional(),
   // `-c configureApiGatewayAccountLogsRole=false` arrives as a string, cdk.json as a boolean.
   configureApiGatewayAccountLogsRole: z.union([z.boolean(), z.stringbool()]).optional(),
+  // The step of the staged upgrade of the tables' indexes (docs/deploy.md, "Upgrade"); 0 is the last release's.
+  dataIndexStep: z.coerce.number().int().min(0).max(INDEX_UPGRADE.steps.length).optional(),
 });
 
 /** The whole configuration of one stage from the context of `node` (usually the app's). Throws on an invalid value. */
@@ -103,10 +128,12 @@ export function configFromContext(node: Node): SupportChatConfig {
     runbookUrl: context.runbookUrl ?? 'docs/runbooks.md',
     portalOrigins: context.portalOrigins ?? [],
     webOrigin: context.webOrigin,
+    clientLimits: context.clientLimits ?? {},
     feedbackRateLimit: context.feedbackRateLimit ?? defaults.feedbackRateLimit,
     feedbackBurstLimit: context.feedbackBurstLimit ?? defaults.feedbackBurstLimit,
     configureApiGatewayAccountLogsRole: context.configureApiGatewayAccountLogsRole ?? true,
     pushFcmApplicationArn: context.pushFcmApplicationArn,
     pushApnsApplicationArn: context.pushApnsApplicationArn,
+    dataIndexStep: context.dataIndexStep,
   };
 }

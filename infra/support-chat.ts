@@ -51,11 +51,15 @@ export interface SupportChatConfig {
   readonly portalOrigins: readonly string[];
   /** The Web stack's origin, once known (context `webOrigin`): the console connects from it. */
   readonly webOrigin?: string;
+  /** Per-client limits changed from their defaults (`LIMIT_*`, docs/protocol.md "Limits per client"). */
+  readonly clientLimits?: Readonly<Record<string, number>>;
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
   readonly configureApiGatewayAccountLogsRole: boolean;
   readonly pushFcmApplicationArn?: string;
   readonly pushApnsApplicationArn?: string;
+  /** The tables' indexes as after this step of the upgrade from the last release's (infra/constructs/data.ts); by default the last. */
+  readonly dataIndexStep?: number;
   /** Repo-relative folder of the knowledge-base layer (tests may point it elsewhere). */
   readonly knowledgeBasePath?: string;
 }
@@ -73,6 +77,7 @@ export class SupportChat {
       stage,
       retainData: config.retainData,
       messageRetentionDays: config.messageRetentionDays,
+      ...(config.dataIndexStep === undefined ? {} : { indexStep: config.dataIndexStep }),
       uploadOrigins: [...config.portalOrigins, ...(config.webOrigin === undefined ? [] : [config.webOrigin])],
     });
     const settings = {
@@ -82,6 +87,7 @@ export class SupportChat {
       postTimeoutMs: config.postTimeoutMs,
       slaAssignSeconds: config.slaAssignSeconds,
       smsSenderId: config.smsSenderId,
+      clientLimits: config.clientLimits ?? {},
     };
     this.chat = new ChatStack(scope, stackName(stage, 'Chat'), {
       stage,

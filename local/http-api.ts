@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { LocalFunction } from './functions.ts';
+import { peerAddress } from './gateway/gateway.ts';
 import type { HttpRouteHandler } from './http.ts';
 
 /** HTTP APIs refuse a payload over 10 MB; a local client gets the same answer. */
@@ -61,7 +62,7 @@ function proxyEvent(
         method,
         path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp: peerAddress(request),
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),

@@ -4,7 +4,11 @@
  * tests reach the same DynamoDB Local and SQS emulator, with the same table names and queue URLs.
  */
 import type { TestProject } from 'vitest/node';
-import { type RunningLocalStack, startLocalStackProcess } from './support/local-stack.ts';
+import {
+  PER_ADDRESS_LIMITS_LIFTED,
+  type RunningLocalStack,
+  startLocalStackProcess,
+} from './support/local-stack.ts';
 
 let stack: RunningLocalStack | undefined;
 
@@ -27,6 +31,9 @@ export async function setup(project: TestProject) {
       // A staff caller is checked against the local Cognito at least every second (default 30 s), so
       // the tests of a removal or demotion taking effect wait a second, not half a minute.
       STAFF_RECHECK_SECONDS: '1',
+      // Every test connects from 127.0.0.1; test/integration/client-limits.test.ts runs a stack of
+      // its own with small limits.
+      ...PER_ADDRESS_LIMITS_LIFTED,
     },
   });
   Object.assign(process.env, stack.functionEnv, {

@@ -31,8 +31,10 @@ export class HmacPagingCursors implements PagingCursors {
     if (cursor.length > MAX_CURSOR_LENGTH) return undefined;
     const [payload, mac, ...rest] = cursor.split('.');
     if (payload === undefined || mac === undefined || rest.length > 0) return undefined;
-    const expected = Buffer.from(await this.mac(scope, payload), 'base64url');
-    const given = Buffer.from(mac, 'base64url');
+    // Compared as written, not as decoded: base64url's last character has bits no byte keeps,
+    // and a cursor is valid only exactly as it was handed out.
+    const expected = Buffer.from(await this.mac(scope, payload), 'utf8');
+    const given = Buffer.from(mac, 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
       const { p, e } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {

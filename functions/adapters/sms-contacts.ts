@@ -2,13 +2,13 @@
  * Where an offline citizen may be sent an SMS (docs/requirements.md#tickets, docs/requirements.md#offline-notifications: only citizens who opted in). Identification
  * stores no destination by default (only keyed hashes); a citizen who verified by SMS and agreed to
  * status SMS has `smsOptIn = true` and `smsPhone` (E.164) on that session. This reads the most recent
- * such session of the citizen (SessionsTable, index `byCitizen`). Personal data: never logged.
+ * such session of the citizen (SessionsTable, index `byCitizenSms`). Personal data: never logged.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SmsContactReader } from '#domain/ports/out-of-band.ts';
 import { documentClient } from './dynamodb/document-client.ts';
 
-const SESSIONS_BY_CITIZEN_INDEX = 'byCitizen';
+const SESSIONS_BY_CITIZEN_INDEX = 'byCitizenSms';
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 export class DynamoSmsContactReader implements SmsContactReader {

@@ -42,7 +42,7 @@ export interface Conversation {
    * Set by the assignment while the conversation waits for an operator (state `queued`): the operator
    * queue, when it started waiting (the queue's order, kept when it is put back to the front), and the
    * id of this stay in the queue (its SQS message and timers name it; any other is stale). `queue`
-   * is removed on assignment, so only waiting conversations are in the `byQueue` index.
+   * is removed on assignment, so only waiting conversations are in the `byQueueLine` index.
    */
   queue?: string;
   queuedAt?: string;
@@ -67,6 +67,12 @@ export interface Conversation {
    * counted once per acceptance, by the timer or by the reconciler that does its work late.
    */
   firstReplyCheckedFor?: string;
+  /**
+   * When the accept window of the current assignment ends (its accept timer's due, ACCEPT_SECONDS
+   * after the frame went out), recorded as its announcement is cleared: the reconciler counts from
+   * it, not from `assignedAt`, so an announcement made late does not shorten the window.
+   */
+  acceptDueAt?: string;
   /**
    * When its operator accepted it (`conversation.accept`, or their first reply): only then is the
    * citizen told "operator". Removed whenever it leaves the operator, so each assignment is accepted anew.

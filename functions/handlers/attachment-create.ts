@@ -2,10 +2,12 @@
  * Route `attachment.create`: stores a pending attachment of the caller's conversation (within its
  * hourly window) and answers `attachment.upload` with a presigned POST for exactly that file.
  */
+
 import { S3AttachmentBucket } from '#adapters/attachment-bucket.ts';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
 import { createAttachment } from '#domain/use-cases/create-attachment.ts';
 import { attachmentCreateFrameSchema } from '#events/attachments.ts';
@@ -30,6 +32,8 @@ const deps = {
   uploadsPerHour: config.attachmentUploadsPerHour,
 };
 
-export const handler = routeHandler(attachmentCreateFrameSchema, async ({ frame, caller }) =>
-  createAttachment(deps, caller, frame),
+export const handler = routeHandler(
+  attachmentCreateFrameSchema,
+  async ({ frame, caller }) => createAttachment(deps, caller, frame),
+  { limits: sharedFrameLimits() },
 );

@@ -2,10 +2,12 @@
  * Route `attachment.url`: a presigned GET (≤ 5 minutes) of a ready attachment, for the
  * conversation's citizen and the operator or senior it is assigned to only.
  */
+
 import { S3AttachmentBucket } from '#adapters/attachment-bucket.ts';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { getAttachmentUrl } from '#domain/use-cases/get-attachment-url.ts';
@@ -31,5 +33,6 @@ export const handler = routeHandler(
     sessions: new DynamoSessionRepository(config.sessionsTable),
     presence: operatorPresence(),
     staff: staffConfirmation(),
+    limits: sharedFrameLimits(),
   },
 );

@@ -3,8 +3,10 @@
  * `auth.codeSent` with the masked destination; a resent frame (same requestId) gets the same answer
  * and no second code. Never logs the destination or the code.
  */
+
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { DynamoOncePerKey } from '#adapters/dynamodb/once-per-key.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
 import { outOfBandNotifier } from '#adapters/notifier.ts';
 import { citizenIdKey, codeHmacKey } from '#adapters/secret-keys.ts';
@@ -43,5 +45,5 @@ export const handler = routeHandler(
     logger.info('one-time code sent', { sessionId: caller.sessionId, channel: sent.channel });
     return sent;
   },
-  { metrics: true },
+  { metrics: true, limits: sharedFrameLimits() },
 );

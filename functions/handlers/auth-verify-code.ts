@@ -9,6 +9,7 @@ import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { HmacCodeHashes } from '#adapters/identity-hasher.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
 import { codeHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
@@ -61,5 +62,5 @@ export const handler = routeHandler(
     logger.info('session verified', { sessionId: caller.sessionId, claimedTickets });
     return verified;
   },
-  { metrics: true },
+  { metrics: true, limits: sharedFrameLimits() },
 );

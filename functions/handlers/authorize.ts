@@ -1,18 +1,22 @@
 /**
  * `$connect` REQUEST authorizer. Admits guests, citizens resuming their session with a valid
  * resume token, and operators/seniors with a valid Cognito ID token of our pool; anything else is refused with `Unauthorized`, the one error message API Gateway
- * turns into HTTP 401 on the upgrade. A browser page from an origin not in `ALLOWED_ORIGINS` gets a
- * Deny policy (HTTP 403). The token is never logged, nor anything derived from it.
+ * turns into HTTP 401 on the upgrade. A browser page from an origin not in `ALLOWED_ORIGINS`, and a
+ * connect over the per-client limits (per source address, per resumed session), get a Deny policy
+ * (HTTP 403). The token is never logged, nor anything derived from it, nor the address.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { CognitoOperatorVerifier } from '#adapters/cognito-verifier.ts';
+import { DynamoRateCounter } from '#adapters/dynamodb/rate-counter.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
 import { resumeTokenKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
+import { InstanceCounters } from '#domain/client-limits.ts';
 import { authorizeConnection } from '#domain/use-cases/authorize-connection.ts';
+import { clientLimits } from '#shared/client-limits.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 
@@ -27,6 +31,11 @@ const deps = {
     ...(config.cognitoJwksUrl === undefined ? {} : { jwksUrl: config.cognitoJwksUrl }),
   }),
   allowedOrigins: new Set(config.allowedOrigins),
+  connectLimits: {
+    limits: clientLimits(config),
+    counter: new DynamoRateCounter(config.limitsTable),
+    instance: new InstanceCounters(),
+  },
 };
 
 /** A header by name, whatever its case (API Gateway passes them as the client spelled them). */
@@ -40,13 +49,18 @@ export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthori
   .handler(async (event) => {
     const query = event.queryStringParameters ?? {};
     const origin = headerOf(event.headers, 'origin');
+    const sourceIp = event.requestContext.identity?.sourceIp;
     const decision = await authorizeConnection(deps, {
       ...(query.token === undefined || query.token === null ? {} : { token: query.token }),
       ...(query.lang ? { lang: query.lang } : {}),
       ...(origin === undefined ? {} : { origin }),
+      ...(sourceIp ? { sourceIp } : {}),
     });
-    if (!decision.admitted && decision.reason === 'origin_not_allowed') {
-      logger.info('connection refused: page origin not allowed');
+    if (
+      !decision.admitted &&
+      (decision.reason === 'origin_not_allowed' || decision.reason === 'too_many_connects')
+    ) {
+      logger.info('connection refused', { reason: decision.reason });
       return {
         principalId: 'refused',
         policyDocument: {

@@ -2,7 +2,9 @@
  * Route `canned.list`: canned answers for the query in the operator's language. The answers ship in
  * the knowledge-base layer (`canned/`) and are indexed once per instance; no table, no queue.
  */
+
 import { loadCannedAnswers } from '#adapters/canned-answers.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { indexCannedAnswers } from '#domain/canned-answers.ts';
@@ -17,5 +19,5 @@ export const handler = routeHandler(
   cannedListFrameSchema,
   async ({ frame, caller }) =>
     listCannedAnswers(index, { caller, ...(frame.query === undefined ? {} : { query: frame.query }) }),
-  { presence: operatorPresence(), staff: staffConfirmation() },
+  { presence: operatorPresence(), staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

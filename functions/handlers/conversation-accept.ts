@@ -3,7 +3,9 @@
  * `conversation.assigned` offered them, within ACCEPT_SECONDS; the citizen is then told "operator".
  * Answers `conversation.accepted` (again, unchanged, for a repeat).
  */
+
 import { acceptanceDeps } from '#adapters/assignment-wiring.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { acceptAssignment } from '#domain/use-cases/accept-assignment.ts';
@@ -28,5 +30,5 @@ export const handler = routeHandler(
       acceptedAt: acceptance.acceptedAt,
     };
   },
-  { presence: operatorPresence(), staff: staffConfirmation() },
+  { presence: operatorPresence(), staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

@@ -7,6 +7,7 @@ import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-l
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { systemClock } from '#adapters/system.ts';
 import { submitFeedback } from '#domain/use-cases/submit-feedback.ts';
 import { feedbackSubmitFrameSchema } from '#events/tickets.ts';
@@ -38,5 +39,5 @@ export const handler = routeHandler(
     logger.info('feedback recorded', { ticketId: ack.ticketId, rating: ack.rating });
     return ack;
   },
-  { metrics: true, ...sessionResolution },
+  { metrics: true, ...sessionResolution, limits: sharedFrameLimits() },
 );

@@ -2,8 +2,10 @@
  * Route `hello`: answers `welcome` with the session, its language, its open conversation and a
  * fresh resume token.
  */
+
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
 import { resumeTokenKey } from '#adapters/secret-keys.ts';
@@ -33,5 +35,6 @@ export const handler = routeHandler(
   {
     presence: operatorPresence(),
     staff: staffConfirmation(),
+    limits: sharedFrameLimits(),
   },
 );

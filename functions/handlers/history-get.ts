@@ -3,6 +3,7 @@
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
 import { cursorKey } from '#adapters/secret-keys.ts';
@@ -34,5 +35,6 @@ export const handler = routeHandler(
     sessions: new DynamoSessionRepository(config.sessionsTable),
     presence: operatorPresence(),
     staff: staffConfirmation(),
+    limits: sharedFrameLimits(),
   },
 );

@@ -2,12 +2,14 @@
  * Route `message.send`: stores the citizen's message with the next `seq` of their conversation
  * (idempotent on `clientMessageId`), queues it for the bot, and answers `message.ack`.
  */
+
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
 import { sendCitizenMessage } from '#domain/use-cases/send-citizen-message.ts';
@@ -36,12 +38,16 @@ const deps = {
   retentionDays: config.messageRetentionDays,
 };
 
-export const handler = routeHandler(messageSendFrameSchema, async ({ frame, caller }) => {
-  const ack = await sendCitizenMessage(deps, {
-    caller,
-    clientMessageId: frame.clientMessageId,
-    text: frame.text,
-    ...(frame.attachmentIds ? { attachmentIds: frame.attachmentIds } : {}),
-  });
-  return { type: 'message.ack', ...ack };
-});
+export const handler = routeHandler(
+  messageSendFrameSchema,
+  async ({ frame, caller }) => {
+    const ack = await sendCitizenMessage(deps, {
+      caller,
+      clientMessageId: frame.clientMessageId,
+      text: frame.text,
+      ...(frame.attachmentIds ? { attachmentIds: frame.attachmentIds } : {}),
+    });
+    return { type: 'message.ack', ...ack };
+  },
+  { limits: sharedFrameLimits() },
+);

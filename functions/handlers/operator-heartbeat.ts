@@ -3,6 +3,7 @@
  * (PRESENCE_LEASE_SECONDS) with one write and answers `operator.heartbeat` {status, leaseUntil}: a
  * console that reads `offline` lost its lease and says `operator.status` again.
  */
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { operatorHeartbeatFrameSchema } from '#events/operator-frames.ts';
@@ -19,5 +20,5 @@ export const handler = routeHandler(
     );
     return { type: 'operator.heartbeat', status, leaseUntil };
   },
-  { staff: staffConfirmation() },
+  { staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

@@ -3,7 +3,9 @@
  * queues by hand, with the same exactly-once assignment as automatic assignment. Answers
  * `conversation.assigned`, or `queue.empty` when nobody waits.
  */
+
 import { assignmentDeps } from '#adapters/assignment-wiring.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { takeNextConversation } from '#domain/use-cases/take-next-conversation.ts';
@@ -25,5 +27,5 @@ export const handler = routeHandler(
     });
     return frame;
   },
-  { metrics: true, presence: operatorPresence(), staff: staffConfirmation() },
+  { metrics: true, presence: operatorPresence(), staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

@@ -1,6 +1,8 @@
 /** Route `operator.note`: an internal note on the caller's assigned conversation; answers `note.ack`. */
+
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
@@ -29,5 +31,5 @@ export const handler = routeHandler(
     logger.info('note added', { conversationId: ack.conversationId, noteId: ack.noteId });
     return ack;
   },
-  { presence: operatorPresence(), staff: staffConfirmation() },
+  { presence: operatorPresence(), staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

@@ -5,12 +5,14 @@
  * The conversation's first operator reply is a first response (docs/requirements.md#sla): `FirstResponseTime`, measured
  * from the assignment.
  */
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { acceptanceDeps } from '#adapters/assignment-wiring.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
@@ -73,5 +75,5 @@ export const handler = routeHandler(
     });
     return { type: 'message.ack', ...outcome.ack };
   },
-  { metrics: true, presence: operatorPresence(), staff: staffConfirmation() },
+  { metrics: true, presence: operatorPresence(), staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

@@ -4,6 +4,7 @@
  * or the escalation queue when nothing is left to ask — and answers `conversation.updated`.
  * Idempotent: a conversation already collecting the intake or queued answers its state.
  */
+
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
@@ -13,6 +14,7 @@ import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.t
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
@@ -71,5 +73,5 @@ export const handler = routeHandler(
     });
     return outcome.frame;
   },
-  { metrics: true },
+  { metrics: true, limits: sharedFrameLimits() },
 );

@@ -3,7 +3,10 @@
  * Going online takes the waiting conversations the free slots allow (`conversation.assigned` is
  * pushed first); offline hands back what the operator holds. Answers `operator.state`.
  */
+
 import { assignmentDeps } from '#adapters/assignment-wiring.ts';
+
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { setOperatorStatus } from '#domain/use-cases/set-operator-status.ts';
 import { operatorStatusFrameSchema } from '#events/operator-frames.ts';
@@ -28,5 +31,5 @@ export const handler = routeHandler(
     });
     return state;
   },
-  { metrics: true, staff: staffConfirmation() },
+  { metrics: true, staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

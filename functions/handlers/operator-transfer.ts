@@ -4,12 +4,14 @@
  * internal note; the citizen sees `conversation.updated` (queued). Answers `conversation.transferred`
  * and counts `Transfers` (EMF, the target as metadata).
  */
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { UseCaseConversationMover } from '#adapters/assignment-wiring.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoNoteRepository } from '#adapters/dynamodb/note-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
@@ -54,5 +56,5 @@ export const handler = routeHandler(
     });
     return transferred;
   },
-  { metrics: true, presence: operatorPresence(), staff: staffConfirmation() },
+  { metrics: true, presence: operatorPresence(), staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

@@ -9,6 +9,7 @@ import { handler } from './portal-feedback.ts';
 
 vi.hoisted(() => {
   process.env.TICKETS_TABLE ??= 'unit-test-tickets';
+  process.env.LIMITS_TABLE ??= 'unit-test-limits';
   process.env.AUTH_HMAC_KEY ??= 'unit-test-citizen-id-key-0123456789abcdef';
 });
 

@@ -2,18 +2,23 @@
  * `POST /feedback` (HTTP API, payload v2): the portal's feedback form creates a ticket and answers
  * `201 {ticketId, number}`. JSON body {name?, contact, category?, text, lang?}; an optional
  * `Idempotency-Key` header makes a double submit answer the first ticket again (and a different body
- * under a used key 422). A body over 32 KB is refused by its size before it is decoded or parsed. Errors: `{code, message, details?}` with docs/protocol.md's codes (400
- * BAD_REQUEST, 413 PAYLOAD_TOO_LARGE, 422 for a reused key, 500 INTERNAL). Neither the contact nor
+ * under a used key 422). A body over 32 KB is refused by its size before it is decoded or parsed;
+ * posts are counted per source address before the body is read, and per contact before anything
+ * is stored (429 RATE_LIMITED with `retryAfter` and `Retry-After`). Errors: `{code, message,
+ * details?}` with docs/protocol.md's codes (400 BAD_REQUEST, 413 PAYLOAD_TOO_LARGE, 422 for a
+ * reused key, 429 RATE_LIMITED, 500 INTERNAL). Neither the contact nor
  * the text is ever logged.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
+import { DynamoRateCounter } from '#adapters/dynamodb/rate-counter.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { HmacCitizenIds } from '#adapters/identity-hasher.ts';
 import { citizenIdKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
+import { countShared, formPostCountingByIp, InstanceCounters, rateLimited } from '#domain/client-limits.ts';
 import { errorMessage } from '#domain/error-messages.ts';
 import { ChatError } from '#domain/errors.ts';
 import { IdempotencyKeyReusedError, submitPortalFeedback } from '#domain/use-cases/submit-portal-feedback.ts';
@@ -24,6 +29,7 @@ import {
   type PortalFeedbackCreated,
   portalFeedbackRequestSchema,
 } from '#events/tickets.ts';
+import { clientLimits } from '#shared/client-limits.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 
@@ -33,6 +39,11 @@ const deps = {
   clock: systemClock,
   ids: randomIds,
   retentionDays: config.messageRetentionDays,
+  postLimits: {
+    limits: clientLimits(config),
+    counter: new DynamoRateCounter(config.limitsTable),
+    instance: new InstanceCounters(),
+  },
 };
 
 /** Far above a 4,000-character text with a name and a contact; refused before parsing. */
@@ -53,6 +64,16 @@ export const handler = middy<APIGatewayProxyEventV2, Result>()
       });
       return errorResult(tooLarge, acceptedLang(headerOf(event, 'accept-language')));
     }
+    // Then the address's count, still before the body is read: a flood costs one write a post.
+    const { limits, counter, instance } = deps.postLimits;
+    const byIp = await countShared(
+      counter,
+      instance,
+      formPostCountingByIp(limits, event.requestContext.http.sourceIp),
+      new Date(),
+    );
+    if (!byIp.allowed)
+      return errorResult(rateLimited(byIp.retryAfter), acceptedLang(headerOf(event, 'accept-language')));
     const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
     const body = parseJson(text);
     const lang = langOrDefault((body as { lang?: unknown } | undefined)?.lang);
@@ -84,11 +105,16 @@ function errorResult(error: unknown, lang: Lang): Result {
   }
   if (error instanceof ChatError) {
     logger.info('portal feedback refused', { code: error.code, fields: error.details?.map((d) => d.field) });
-    return json(STATUS[error.code] ?? 400, {
-      code: error.code,
-      message: errorMessage(error.code, lang),
-      ...(error.details?.length ? { details: error.details } : {}),
-    });
+    return json(
+      STATUS[error.code] ?? 400,
+      {
+        code: error.code,
+        message: errorMessage(error.code, lang),
+        ...(error.details?.length ? { details: error.details } : {}),
+        ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+      },
+      error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) },
+    );
   }
   logger.error('portal feedback failed', { error });
   return json(500, { code: 'INTERNAL', message: errorMessage('INTERNAL', lang) });
@@ -98,6 +124,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
   PAYLOAD_TOO_LARGE: 413,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
 };
 
 /** English when `Accept-Language` prefers it over Russian, else Russian (the portal's default). */

@@ -5,6 +5,7 @@
 
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { pushEndpointRegistry } from '#adapters/push-endpoints.ts';
 import { systemClock } from '#adapters/system.ts';
 import { registerPushDevice } from '#domain/use-cases/register-push-device.ts';
@@ -44,5 +45,5 @@ export const handler = routeHandler(
     });
     return registered;
   },
-  sessionResolution,
+  { ...sessionResolution, limits: sharedFrameLimits() },
 );

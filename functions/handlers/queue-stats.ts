@@ -2,7 +2,9 @@
  * Route `queue.stats` (operators, seniors): how many wait in each operator queue and for how long
  * the first in line has waited (the same frame is pushed to online operators when the queues move).
  */
+
 import { DynamoWaitingLine } from '#adapters/dynamodb/waiting-line.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { systemClock } from '#adapters/system.ts';
@@ -16,4 +18,5 @@ const deps = { line: new DynamoWaitingLine(config.conversationsTable), clock: sy
 export const handler = routeHandler(queueStatsFrameSchema, async () => readQueueStats(deps), {
   presence: operatorPresence(),
   staff: staffConfirmation(),
+  limits: sharedFrameLimits(),
 });

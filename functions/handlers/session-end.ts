@@ -2,10 +2,12 @@
  * Route `session.end`: signs the caller's session out — its resume tokens and the push devices
  * registered in it revoked, `session.ended` answered, every connection of the session closed.
  */
+
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { pushEndpointRegistry } from '#adapters/push-endpoints.ts';
 import { systemClock } from '#adapters/system.ts';
 import { endSession } from '#domain/use-cases/end-session.ts';
@@ -30,13 +32,17 @@ const deps = {
   clock: systemClock,
 };
 
-export const handler = routeHandler(sessionEndFrameSchema, async ({ frame, caller, connectionId }) => {
-  const ending = await endSession(deps, {
-    caller,
-    connectionId,
-    ...(frame.requestId === undefined ? {} : { requestId: frame.requestId }),
-  });
-  logger.info('session ended', { sessionId: caller.sessionId, ...ending });
-  // Answered through @connections before the connection was closed.
-  return noAnswer;
-});
+export const handler = routeHandler(
+  sessionEndFrameSchema,
+  async ({ frame, caller, connectionId }) => {
+    const ending = await endSession(deps, {
+      caller,
+      connectionId,
+      ...(frame.requestId === undefined ? {} : { requestId: frame.requestId }),
+    });
+    logger.info('session ended', { sessionId: caller.sessionId, ...ending });
+    // Answered through @connections before the connection was closed.
+    return noAnswer;
+  },
+  { limits: sharedFrameLimits() },
+);

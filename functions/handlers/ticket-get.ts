@@ -7,6 +7,7 @@ import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-l
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { getTicket } from '#domain/use-cases/read-tickets.ts';
@@ -32,5 +33,10 @@ export const handler = routeHandler(
     const ticket = await getTicket(deps, caller, reference);
     return { type: 'ticket', ticket };
   },
-  { ...sessionResolution, presence: operatorPresence(), staff: staffConfirmation() },
+  {
+    ...sessionResolution,
+    presence: operatorPresence(),
+    staff: staffConfirmation(),
+    limits: sharedFrameLimits(),
+  },
 );

@@ -9,6 +9,7 @@ import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-l
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
 import { cursorKey } from '#adapters/secret-keys.ts';
@@ -40,5 +41,10 @@ export const handler = routeHandler(
     });
     return { type: 'tickets', ...page };
   },
-  { ...sessionResolution, presence: operatorPresence(), staff: staffConfirmation() },
+  {
+    ...sessionResolution,
+    presence: operatorPresence(),
+    staff: staffConfirmation(),
+    limits: sharedFrameLimits(),
+  },
 );

@@ -12,6 +12,7 @@ import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-reposi
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { systemClock } from '#adapters/system.ts';
@@ -67,5 +68,5 @@ export const handler = routeHandler(
     });
     return { type: 'ticket.updated', ticket: ticketView(ticket, caller.lang, 'staff') };
   },
-  { metrics: true, presence: operatorPresence(), staff: staffConfirmation() },
+  { metrics: true, presence: operatorPresence(), staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

@@ -3,10 +3,12 @@
  * operator), at most once per conversation and side per TYPING_RELAY_INTERVAL_MS. Answers nothing on
  * success; a frame about someone else's conversation answers its error.
  */
+
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoRelayThrottle } from '#adapters/dynamodb/relay-throttle.ts';
+import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { systemClock } from '#adapters/system.ts';
@@ -35,5 +37,5 @@ export const handler = routeHandler(
     logger.debug('typing', { conversationId: frame.conversationId, status: outcome.status });
     return noAnswer;
   },
-  { presence: operatorPresence(), staff: staffConfirmation() },
+  { presence: operatorPresence(), staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

@@ -159,6 +159,29 @@ const SETTINGS = {
       )
       .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/))),
   ),
+  // Per-client limits (docs/protocol.md, "Limits per client"): the most per window of each scope.
+  /** The shared counters of the limits (one item per key and window, TTL). */
+  limitsTable: setting('LIMITS_TABLE', name),
+  /** Connects per source address per minute (the `$connect` authorizer refuses more: HTTP 403). */
+  limitConnectsPerIp: setting('LIMIT_CONNECTS_PER_IP', positiveInt.default(60)),
+  /** Connects of one session (resume token, operator) per minute. */
+  limitConnectsPerSession: setting('LIMIT_CONNECTS_PER_SESSION', positiveInt.default(20)),
+  /** Frames per connection per minute. */
+  limitFramesPerConnection: setting('LIMIT_FRAMES_PER_CONNECTION', positiveInt.default(120)),
+  /** Frames per session (all its connections) per minute. */
+  limitFramesPerSession: setting('LIMIT_FRAMES_PER_SESSION', positiveInt.default(240)),
+  /** Frames per source address per minute, counted in memory by each function instance. */
+  limitFramesPerIp: setting('LIMIT_FRAMES_PER_IP', positiveInt.default(1200)),
+  /** `operator.request` per session per hour. */
+  limitOperatorRequestsPerSession: setting('LIMIT_OPERATOR_REQUESTS_PER_SESSION', positiveInt.default(10)),
+  /** `operator.request` per source address per hour. */
+  limitOperatorRequestsPerIp: setting('LIMIT_OPERATOR_REQUESTS_PER_IP', positiveInt.default(30)),
+  /** `auth.requestCode` per source address per hour (per session and destination: the `AUTH_*` limits). */
+  limitCodeRequestsPerIp: setting('LIMIT_CODE_REQUESTS_PER_IP', positiveInt.default(30)),
+  /** `POST /feedback` per source address per hour. */
+  limitFormPostsPerIp: setting('LIMIT_FORM_POSTS_PER_IP', positiveInt.default(10)),
+  /** `POST /feedback` per contact (phone or mailbox) per day. */
+  limitFormPostsPerContact: setting('LIMIT_FORM_POSTS_PER_CONTACT', positiveInt.default(3)),
   // The operator's desk and offline notifications (docs/architecture.md, "The desk").
   /** Internal notes of conversations (`operator.note`, transfers): never shown to citizens. */
   notesTable: setting('NOTES_TABLE', name),

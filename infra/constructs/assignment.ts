@@ -65,6 +65,8 @@ export class Assignment extends Construct {
         description,
         settings,
         ...(timeout ? { timeout } : {}),
+        // One conversation's assignment crosses queues, timers and these functions: worth following.
+        tracing: true,
       })
         .useTable('MESSAGES_TABLE', tables.messages, 'read')
         // Lists the operators' and citizens' connections; deletes those that answer 410 Gone.

@@ -16,6 +16,7 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import LAST_RELEASE from './data-indexes.last-release.json' with { type: 'json' };
 
 /** Name of the TTL attribute on every table (epoch seconds). */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -74,7 +75,7 @@ const TABLES = {
     // resume tokens and identification state that every `hello` and code request rewrite.
     indexes: [
       {
-        indexName: 'byCitizen',
+        indexName: 'byCitizenSms',
         partitionKey: string('citizenId'),
         sortKey: string('createdAt'),
         include: ['smsOptIn', 'smsPhone'],
@@ -89,7 +90,7 @@ const TABLES = {
       // queue.stats). The waiting line reads who waits and their ticket, nothing that changes while
       // they wait, so a citizen's message in the queue does not rewrite the index.
       {
-        indexName: 'byQueue',
+        indexName: 'byQueueLine',
         partitionKey: string('queue'),
         sortKey: string('queuedAt'),
         include: ['sessionId', 'ticketId', 'ticketNumber'],
@@ -97,7 +98,7 @@ const TABLES = {
       // Sparse: `followUpsDue` is set only while a change's follow-ups are pending (the reconciler's
       // list). The reconciler reads each listed conversation again (the index lags): keys only.
       {
-        indexName: 'byFollowUp',
+        indexName: 'byFollowUpKeys',
         partitionKey: string('followUpsDue'),
         sortKey: string('followUpsAt'),
         include: [],
@@ -181,6 +182,13 @@ const TABLES = {
     indexes: [],
     retain: true,
   },
+  // The shared counters of per-client limits (functions/domain/client-limits.ts): `key` =
+  // `<scope>#<id>#<window start>`, the counts as attributes, expiring a minute after their window.
+  LimitsTable: {
+    partitionKey: string('key'),
+    indexes: [],
+    retain: false,
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 /** Construct id of a table of the data model. */
@@ -193,6 +201,12 @@ export interface ChatTablesProps {
    * Off (a dev stage): every table is deleted with its stack.
    */
   readonly retainData: boolean;
+  /**
+   * The tables' indexes as after this step of the upgrade from the last release's
+   * ({@link INDEX_UPGRADE}; context `dataIndexStep`).
+   * @default the last step: the indexes of {@link TABLES}
+   */
+  readonly indexStep?: number;
 }
 
 /** The tables of the data model, on demand, with PITR, AWS-managed KMS encryption and TTL. */
@@ -208,6 +222,7 @@ export class ChatTables extends Construct {
   readonly pushDevices: Table;
   readonly verificationCodes: Table;
   readonly sla: Table;
+  readonly limits: Table;
   readonly attachments: Table;
 
   constructor(scope: Construct, id: string, props: ChatTablesProps) {
@@ -226,7 +241,10 @@ export class ChatTables extends Construct {
         ...(definition.stream ? { stream: definition.stream } : {}),
         removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
-      for (const { include, ...index } of definition.indexes as readonly IndexDefinition[]) {
+      for (const { include, ...index } of indexesAtStep(
+        tableId,
+        props.indexStep ?? INDEX_UPGRADE.steps.length,
+      )) {
         created.addGlobalSecondaryIndex({
           ...index,
           ...(include === undefined
@@ -249,6 +267,7 @@ export class ChatTables extends Construct {
     this.pushDevices = table('PushDevicesTable');
     this.verificationCodes = table('VerificationCodesTable');
     this.sla = table('SlaTable');
+    this.limits = table('LimitsTable');
     this.attachments = table('AttachmentsTable');
   }
 
@@ -266,7 +285,130 @@ export class ChatTables extends Construct {
       this.notes,
       this.pushDevices,
       this.sla,
+      this.limits,
       this.attachments,
     ];
   }
+}
+
+/*
+ * The staged upgrade of the indexes (docs/deploy.md, "Upgrade"). DynamoDB creates or deletes one
+ * global secondary index per table and update ("Cannot perform more than one GSI creation or
+ * deletion in a single update"), and an index's keys and projection never change in place: an
+ * index that projects something else is a new index under a new name, created while the old one
+ * still serves. So a stack deployed with the last release's indexes (the committed snapshot
+ * data-indexes.last-release.json) reaches those of TABLES in steps, each at most one creation or
+ * deletion per table: first every creation (the last release's functions keep querying the old
+ * indexes), then the new functions are deployed, then every deletion. A table the last release did
+ * not have is created whole, with all its indexes (CreateTable takes them at once).
+ */
+
+interface CfnIndex {
+  readonly IndexName: string;
+  readonly KeySchema: readonly { readonly AttributeName: string; readonly KeyType: string }[];
+  readonly Projection: { readonly ProjectionType: string; readonly NonKeyAttributes?: readonly string[] };
+}
+interface CfnTable {
+  readonly AttributeDefinitions: readonly {
+    readonly AttributeName: string;
+    readonly AttributeType: string;
+  }[];
+  readonly GlobalSecondaryIndexes: readonly CfnIndex[];
+}
+
+/** An index of the last release's template as an {@link IndexDefinition}. */
+function fromTemplate(table: CfnTable, index: CfnIndex): IndexDefinition {
+  const key = (keyType: string): KeyAttribute | undefined => {
+    const name = index.KeySchema.find((k) => k.KeyType === keyType)?.AttributeName;
+    const type = table.AttributeDefinitions.find((a) => a.AttributeName === name)?.AttributeType;
+    return name === undefined ? undefined : { name, type: type as AttributeType };
+  };
+  const { ProjectionType, NonKeyAttributes = [] } = index.Projection;
+  return {
+    indexName: index.IndexName,
+    partitionKey: key('HASH') as KeyAttribute,
+    ...(key('RANGE') === undefined ? {} : { sortKey: key('RANGE') }),
+    ...(ProjectionType === 'ALL' ? {} : { include: ProjectionType === 'KEYS_ONLY' ? [] : NonKeyAttributes }),
+  };
+}
+
+/** What makes two indexes the same index: keys, their types and projection. */
+const signature = (index: IndexDefinition): string =>
+  JSON.stringify([index.partitionKey, index.sortKey ?? null, index.include ?? null]);
+
+/** The last release's indexes of a table, or `undefined` for a table it did not have. */
+function lastReleaseIndexes(tableId: TableId): IndexDefinition[] | undefined {
+  const table = (LAST_RELEASE.tables as Partial<Record<TableId, CfnTable>>)[tableId];
+  return table?.GlobalSecondaryIndexes.map((index) => fromTemplate(table, index));
+}
+
+/** One change of one step: an index created on a table, or deleted from it. */
+export interface IndexChange {
+  readonly table: TableId;
+  readonly change: 'create' | 'delete';
+  readonly indexName: string;
+}
+
+/** Per table of the last release: the indexes to create and to delete, in order. */
+function tableChanges(tableId: TableId): { created: IndexDefinition[]; deleted: IndexDefinition[] } {
+  const last = lastReleaseIndexes(tableId) ?? [];
+  const final: readonly IndexDefinition[] = TABLES[tableId].indexes;
+  for (const index of final) {
+    const before = last.find((old) => old.indexName === index.indexName);
+    if (before !== undefined && signature(before) !== signature(index)) {
+      throw new Error(
+        `${tableId} index ${index.indexName} changes its keys or projection: DynamoDB cannot change an index in place; give it a new name (docs/deploy.md, "Upgrade")`,
+      );
+    }
+  }
+  if (lastReleaseIndexes(tableId) === undefined) return { created: [], deleted: [] };
+  return {
+    created: final.filter((index) => !last.some((old) => old.indexName === index.indexName)),
+    deleted: last.filter((old) => !final.some((index) => index.indexName === old.indexName)),
+  };
+}
+
+/**
+ * The upgrade from the last release's indexes: `steps[n - 1]` are the changes of step n (context
+ * `dataIndexStep=n`), step 0 being the last release's indexes. Steps 1 to `createSteps` create,
+ * the later ones delete; the new functions (the Chat stack) are deployed after step `createSteps`.
+ */
+export const INDEX_UPGRADE: {
+  readonly release: string;
+  readonly createSteps: number;
+  readonly steps: IndexChange[][];
+} = (() => {
+  const changes = (Object.keys(TABLES) as TableId[]).map((table) => ({ table, ...tableChanges(table) }));
+  const createSteps = Math.max(0, ...changes.map((c) => c.created.length));
+  const deleteSteps = Math.max(0, ...changes.map((c) => c.deleted.length));
+  const steps = Array.from({ length: createSteps + deleteSteps }, (_, i) =>
+    changes.flatMap(({ table, created, deleted }): IndexChange[] => {
+      const index = i < createSteps ? created[i] : deleted[i - createSteps];
+      if (index === undefined) return [];
+      return [{ table, change: i < createSteps ? 'create' : 'delete', indexName: index.indexName }];
+    }),
+  );
+  return { release: LAST_RELEASE.release, createSteps, steps };
+})();
+
+/**
+ * A table's indexes as after step `step` of {@link INDEX_UPGRADE}: the last release's that are not
+ * deleted yet, in their order, then those of TABLES created so far, in theirs.
+ */
+export function indexesAtStep(tableId: TableId, step: number): IndexDefinition[] {
+  const final: readonly IndexDefinition[] = TABLES[tableId].indexes;
+  const last = lastReleaseIndexes(tableId);
+  if (last === undefined) return [...final];
+  const done = INDEX_UPGRADE.steps
+    .slice(0, step)
+    .flat()
+    .filter((c) => c.table === tableId);
+  const isDone = (change: IndexChange['change'], indexName: string) =>
+    done.some((c) => c.change === change && c.indexName === indexName);
+  return [
+    ...last.filter((old) => !isDone('delete', old.indexName)),
+    ...final.filter(
+      (index) => !last.some((old) => old.indexName === index.indexName) && isDone('create', index.indexName),
+    ),
+  ];
 }

@@ -38,6 +38,12 @@ export interface FunctionSettings {
   readonly slaAssignSeconds: number;
   /** `SMS_SENDER_ID` of the functions that send SMS (`AWS.SNS.SMS.SenderID`). */
   readonly smsSenderId: string;
+  /**
+   * The per-client limits given by context (`clientLimits`): `LIMIT_<NAME>` of the functions that
+   * count them ({@link HouseFunction.useClientLimits}); a limit not given keeps its code default.
+   * @default {} (every limit at its default, docs/protocol.md "Limits per client")
+   */
+  readonly clientLimits?: Readonly<Record<string, number>>;
 }
 
 /** Properties of a {@link HouseFunction}. */
@@ -66,6 +72,13 @@ export interface HouseFunctionProps {
    * @default 'support-chat'
    */
   readonly serviceName?: string;
+  /**
+   * X-Ray active tracing. On only where a trace pays for itself (docs/architecture.md, "Tracing"):
+   * a trace costs as much as several DynamoDB writes, and no function records subsegments, so on
+   * the per-message path it would show what the Lambda metrics and REPORT lines already do.
+   * @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /** How a function uses a table. */
@@ -128,6 +141,7 @@ export type TableEnvName =
   | 'NOTES_TABLE'
   | 'PUSH_DEVICES_TABLE'
   | 'SLA_TABLE'
+  | 'LIMITS_TABLE'
   | 'ATTACHMENTS_TABLE';
 
 /** How a function uses the attachments bucket (useAttachmentBucket). */
@@ -201,7 +215,7 @@ export function handlerFunctions(scope: Construct, settings: FunctionSettings) {
     });
 }
 
-/** A `NodejsFunction` with the house defaults (Node.js 22, arm64, ESM, X-Ray, own log group and role). */
+/** A `NodejsFunction` with the house defaults (Node.js 22, arm64, ESM, own log group and role; X-Ray where asked). */
 export class HouseFunction extends NodejsFunction {
   /** Repo-relative handler path, as recorded in `local:entry`. */
   readonly entry: string;
@@ -228,7 +242,7 @@ export class HouseFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       role,
       logGroup,
       environment: {
@@ -268,6 +282,21 @@ export class HouseFunction extends NodejsFunction {
       reason:
         'Node.js 22 is pinned on purpose: the local stack runs these handlers on Node 22 (package.json).',
     });
+  }
+
+  /**
+   * Counts the per-client limits: the `LIMIT_*` settings of the stage, and with `counters` (the
+   * limits table) `LIMITS_TABLE` and `dynamodb:UpdateItem` on it, the one call a counting makes
+   * (functions/adapters/dynamodb/rate-counter.ts). Without it the function counts in memory only.
+   */
+  useClientLimits(counters?: Table): this {
+    for (const [name, max] of Object.entries(this.settings.clientLimits ?? {})) {
+      this.addEnvironment(`LIMIT_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, String(max));
+    }
+    if (counters === undefined) return this;
+    this.addEnvironment('LIMITS_TABLE', counters.tableName);
+    counters.grant(this, 'dynamodb:UpdateItem');
+    return this;
   }
 
   /**

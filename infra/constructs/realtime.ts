@@ -111,7 +111,10 @@ export class Realtime extends Construct {
       'authorize',
       'REQUEST authorizer of $connect: guest, resumed citizen session or operator',
       Duration.seconds(5),
-    ).useTable('SESSIONS_TABLE', tables.sessions, 'read');
+    )
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      // Connects per source address and per resumed session.
+      .useClientLimits(tables.limits);
     authorize.addEnvironment('ALLOWED_ORIGINS', (props.allowedOrigins ?? []).join(','));
     this.authorizer = authorize;
     const connect = fn('Connect', 'connect', 'Stores a new connection and its session')
@@ -122,7 +125,12 @@ export class Realtime extends Construct {
       tables.connections,
       'write',
     );
-    const defaultRoute = fn('DefaultRoute', 'default-route', 'Answers unknown actions and bad frames');
+    // Counts its frames in memory only: it stores and reads nothing.
+    const defaultRoute = fn(
+      'DefaultRoute',
+      'default-route',
+      'Answers unknown actions and bad frames',
+    ).useClientLimits();
     // Each hello stores the slot (id and expiry) of the fresh resume token it answers with.
     const hello = fn('Hello', 'hello', 'Answers hello with the welcome frame')
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
@@ -149,11 +157,9 @@ export class Realtime extends Construct {
       .useTable('MESSAGES_TABLE', tables.messages, 'read')
       .useSecret('CURSOR_SECRET_ID', props.cursorKey);
     // Stateless: ranks the prefix over the knowledge base in memory, so no table and no queue.
-    const suggest = fn(
-      'Suggest',
-      'suggest',
-      'Suggests up to 3 intents for the prefix being typed',
-    ).useKnowledgeBase(props.knowledgeBase);
+    const suggest = fn('Suggest', 'suggest', 'Suggests up to 3 intents for the prefix being typed')
+      .useKnowledgeBase(props.knowledgeBase)
+      .useClientLimits();
     // Escalates the caller's conversation as the bot worker does: reads the citizen's messages to
     // pre-fill the intake, appends the bot's handover and first question (a new conversation sets the
     // session's open one), pushes them to the session's connections, queues it when nothing is left to ask.
@@ -240,10 +246,13 @@ export class Realtime extends Construct {
    * Where the authorization policy (functions/domain/authorization.ts) resolves a guest caller from
    * its session, `target` is granted read on SessionsTable: the frame middleware reads it. Where
    * staff may send the action, `target` may write OperatorsTable: every frame of an operator renews
-   * their presence lease (`routeHandler`'s `presence`); and it joins {@link staffFunctions}.
+   * their presence lease (`routeHandler`'s `presence`). Every frame is counted against the
+   * per-client limits on LimitsTable (`sharedFrameLimits`), except `suggest`'s, counted in memory;
+   * a route staff may send joins {@link staffFunctions}.
    */
   addRoute(routeKey: string, target: HouseFunction): void {
     const policy = policyOf(routeKey);
+    if (routeKey !== 'suggest') target.useClientLimits(this.tables.limits);
     if (policy?.resolveCitizen) target.useTable('SESSIONS_TABLE', this.tables.sessions, 'read');
     if (policy?.roles.includes('operator')) {
       target.useTable('OPERATORS_TABLE', this.tables.operators, 'write');

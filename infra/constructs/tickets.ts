@@ -133,7 +133,9 @@ export class Tickets extends Construct {
       timeout: Duration.seconds(5),
     })
       .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
-      .useSecret('AUTH_HMAC_SECRET_ID', props.citizenIdKey);
+      .useSecret('AUTH_HMAC_SECRET_ID', props.citizenIdKey)
+      // Posts per source address and per contact.
+      .useClientLimits(tables.limits);
 
     const origins = props.portalOrigins ?? [];
     this.feedbackApi = new HttpApi(this, 'FeedbackApi', {

@@ -8,7 +8,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AttachmentStore } from '../constructs/attachments.ts';
-import { ChatTables } from '../constructs/data.ts';
+import { ChatTables, type ChatTablesProps } from '../constructs/data.ts';
 import { IdentificationKeys } from '../constructs/identification.ts';
 import { OperatorPool } from '../constructs/operator-pool.ts';
 import type { StageName } from '../stage.ts';
@@ -22,6 +22,8 @@ export interface DataStackProps extends StackProps {
   readonly messageRetentionDays: number;
   /** Origins whose pages post attachments straight to the bucket (the portal's, the web stack's). */
   readonly uploadOrigins?: readonly string[];
+  /** The tables' indexes as after this step of their upgrade ({@link ChatTablesProps.indexStep}). */
+  readonly indexStep?: number;
 }
 
 export class DataStack extends Stack {
@@ -31,13 +33,14 @@ export class DataStack extends Stack {
   readonly operatorPool: OperatorPool;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
-    const { stage, retainData, messageRetentionDays, uploadOrigins, ...stackProps } = props;
+    const { stage, retainData, messageRetentionDays, uploadOrigins, indexStep, ...stackProps } = props;
     super(scope, id, {
       description: `Support chat (${stage}): data: tables, attachments, identification keys, operators' user pool`,
       terminationProtection: retainData,
       ...stackProps,
     });
-    this.tables = new ChatTables(this, 'Data', { retainData });
+    const tables: ChatTablesProps = { retainData, ...(indexStep === undefined ? {} : { indexStep }) };
+    this.tables = new ChatTables(this, 'Data', tables);
     this.attachments = new AttachmentStore(this, 'Attachments', {
       retentionDays: messageRetentionDays,
       retainData,

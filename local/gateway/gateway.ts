@@ -87,7 +87,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       id: newConnectionId(),
       connectedAt: Date.now(),
       lastActiveAt: Date.now(),
-      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      // As API Gateway passes it: the peer's address, IPv4 without the IPv6-mapped prefix.
+      sourceIp: peerAddress(request),
       userAgent: headers['user-agent'] ?? '',
       headers,
       authorizer: {},
@@ -196,6 +197,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The address of the peer, as API Gateway's `identity.sourceIp` gives it (`::ffff:1.2.3.4` → `1.2.3.4`). */
+export function peerAddress(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
 function rejectUpgrade(socket: Duplex, status: number) {

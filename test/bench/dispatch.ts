@@ -40,6 +40,7 @@ import {
 } from '../../local/aws-calls.ts';
 import { readLocalConfig } from '../../local/config.ts';
 import { startLocalStack } from '../../local/stack.ts';
+import { PER_ADDRESS_LIMITS_LIFTED } from '../support/local-stack.ts';
 import { createAndSignIn } from '../support/operator-sign-in.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 
@@ -249,6 +250,9 @@ async function main() {
   const log = (line: string) => process.stderr.write(`[local] ${line}\n`);
   // The functions share this process's stdout with the report: no EMF lines in it.
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  // Every operator and citizen of the run connects from 127.0.0.1: one client per address otherwise
+  // (the functions run in this process and read these settings from its environment).
+  for (const [name, value] of Object.entries(PER_ADDRESS_LIMITS_LIFTED)) process.env[name] ??= value;
   const stack = await startLocalStack(
     readLocalConfig({
       ...process.env,
@@ -415,19 +419,20 @@ async function main() {
         .join(', ')}).`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    // Problems by kind (ids and numbers left out), then the first few as they were.
-    const kinds = new Map<string, number>();
+    // Problems by kind (ids and numbers left out), each with its first three as they were.
+    const kinds = new Map<string, string[]>();
     for (const problem of ledger.problems) {
       const kind = problem
         .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '…')
         .replace(/bench-\d+-\w+/g, 'bench-…')
         .replace(/\d+/g, 'N')
         .slice(0, 120);
-      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      kinds.set(kind, [...(kinds.get(kind) ?? []), problem]);
     }
-    for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]))
-      process.stderr.write(`problems: ${n} × ${kind}\n`);
-    for (const problem of ledger.problems.slice(0, 10)) process.stderr.write(`problem: ${problem}\n`);
+    for (const [kind, all] of [...kinds].sort((a, b) => b[1].length - a[1].length)) {
+      process.stderr.write(`problems: ${all.length} × ${kind}\n`);
+      for (const problem of all.slice(0, 3)) process.stderr.write(`  problem: ${problem.slice(0, 300)}\n`);
+    }
     for (const failure of failedArrivals.slice(0, 5))
       process.stderr.write(`arrival failed: ${String(failure.reason)}\n`);
     const ok =

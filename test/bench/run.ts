@@ -27,7 +27,7 @@ import {
   figuresOf,
   measureFlows,
 } from '../support/flows.ts';
-import { startLocalStackProcess } from '../support/local-stack.ts';
+import { PER_ADDRESS_LIMITS_LIFTED, startLocalStackProcess } from '../support/local-stack.ts';
 import { ChatClient } from '../support/ws-client.ts';
 
 const settings = z
@@ -148,7 +148,9 @@ const FLOW_TABLE_HEAD = [
 async function main() {
   const stack = settings.BENCH_WS_URL
     ? undefined
-    : await startLocalStackProcess({ env: { LOG_LEVEL: 'ERROR', ...COUNTING_STACK_ENV } });
+    : await startLocalStackProcess({
+        env: { LOG_LEVEL: 'ERROR', ...COUNTING_STACK_ENV, ...PER_ADDRESS_LIMITS_LIFTED },
+      });
   const wsUrl = settings.BENCH_WS_URL ?? stack?.wsUrl ?? '';
   const httpUrl = stack?.httpUrl;
   try {

@@ -64,6 +64,10 @@ export interface FixedResources {
   sqsEventSourceMappings: number;
   /** Runs a month of every EventBridge Scheduler schedule (the reconciler each minute, the SLA report hourly). */
   scheduledRunsPerMonth: number;
+  /** Of those, the runs of a traced function. */
+  tracedScheduledRunsPerMonth: number;
+  /** The functions with X-Ray active tracing, by handler file name (`escalation-consumer`). */
+  tracedFunctions: string[];
 }
 
 const MONTHS_PER_YEAR = 12;
@@ -72,7 +76,10 @@ const GB = 1024 ** 3;
 /** Dollars by service for one conversation of a flow. */
 type Breakdown = Record<string, number>;
 
-function perConversation(flow: FlowBudget, minutes: number): Breakdown {
+function perConversation(flow: FlowBudget, minutes: number, traced: readonly string[]): Breakdown {
+  const traces = Object.entries(flow.invocationsByFunction)
+    .filter(([fn]) => traced.includes(fn))
+    .reduce((n, [, count]) => n + count, 0);
   const monthsKept = ASSUMPTIONS.retentionDays / (365 / MONTHS_PER_YEAR);
   const gbMonths = (flow.storedBytes / GB) * monthsKept;
   return {
@@ -90,7 +97,7 @@ function perConversation(flow: FlowBudget, minutes: number): Breakdown {
     'API Gateway WebSocket (messages, connection minutes)':
       (flow.websocketMessages * PRICES.websocketMessagesPerMillion) / 1e6 +
       (minutes * PRICES.websocketConnectionMinutesPerMillion) / 1e6,
-    'X-Ray (every invocation traced)': (flow.invocations * PRICES.xrayTracesPerMillion) / 1e6,
+    'X-Ray (invocations of traced functions)': (traces * PRICES.xrayTracesPerMillion) / 1e6,
     'CloudWatch Logs':
       ((flow.invocations * ASSUMPTIONS.logBytesPerInvocation) / GB) * PRICES.cloudwatchLogsIngestedGb,
   };
@@ -106,9 +113,11 @@ function fixedPerMonth(fixed: FixedResources): Breakdown {
     'SQS idle polls of the event source mappings':
       (fixed.sqsEventSourceMappings * ASSUMPTIONS.idlePollsPerMappingMonth * PRICES.sqsRequestsPerMillion) /
       1e6,
-    'Scheduled runs (invocation, reads, trace)':
-      (scheduledInvocations * (PRICES.lambdaRequestsPerMillion + PRICES.xrayTracesPerMillion)) / 1e6 +
-      (scheduledInvocations * ASSUMPTIONS.readsPerScheduledRun * PRICES.dynamodbReadUnitsPerMillion) / 1e6,
+    'Scheduled runs (invocation, reads, trace where traced)':
+      (scheduledInvocations * PRICES.lambdaRequestsPerMillion +
+        fixed.tracedScheduledRunsPerMonth * PRICES.xrayTracesPerMillion +
+        scheduledInvocations * ASSUMPTIONS.readsPerScheduledRun * PRICES.dynamodbReadUnitsPerMillion) /
+      1e6,
   };
 }
 
@@ -127,9 +136,10 @@ export interface CostResult {
 }
 
 export function computeCost(flows: Record<FlowName, FlowBudget>, fixed: FixedResources): CostResult {
-  const bot = sum(perConversation(flows.botConversation, ASSUMPTIONS.botConversationMinutes));
+  const traced = fixed.tracedFunctions;
+  const bot = sum(perConversation(flows.botConversation, ASSUMPTIONS.botConversationMinutes, traced));
   const escalated = sum(
-    perConversation(flows.escalatedConversation, ASSUMPTIONS.escalatedConversationMinutes),
+    perConversation(flows.escalatedConversation, ASSUMPTIONS.escalatedConversationMinutes, traced),
   );
   const blended = (1 - ASSUMPTIONS.escalatedShare) * bot + ASSUMPTIONS.escalatedShare * escalated;
   const monthly = sum(fixedPerMonth(fixed));
@@ -155,10 +165,19 @@ const FLOW_TITLES: Record<FlowName, string> = {
 /** docs/cost.md. */
 export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: FixedResources): string {
   const result = computeCost(flows, fixed);
-  const bot = perConversation(flows.botConversation, ASSUMPTIONS.botConversationMinutes);
-  const escalated = perConversation(flows.escalatedConversation, ASSUMPTIONS.escalatedConversationMinutes);
-  const monthly = fixedPerMonth(fixed);
+  const traced = fixed.tracedFunctions;
   const share = ASSUMPTIONS.escalatedShare;
+  const bot = perConversation(flows.botConversation, ASSUMPTIONS.botConversationMinutes, traced);
+  const escalated = perConversation(
+    flows.escalatedConversation,
+    ASSUMPTIONS.escalatedConversationMinutes,
+    traced,
+  );
+  const tracedEverywhere =
+    (((1 - share) * flows.botConversation.invocations + share * flows.escalatedConversation.invocations) *
+      PRICES.xrayTracesPerMillion) /
+    1000;
+  const monthly = fixedPerMonth(fixed);
   const [today = 0, tenTimes = 0] = ASSUMPTIONS.volumesPerYear;
   const [todayAllIn = 0, tenTimesAllIn = 0] = result.blendedAllInPer1000;
   const flowRows = (Object.keys(FLOW_TITLES) as FlowName[]).map((name) => {
@@ -213,7 +232,7 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
     `- Lambda: ${ASSUMPTIONS.lambdaMsPerInvocation} ms billed per invocation at ${ASSUMPTIONS.lambdaMemoryGb * 1024} MB (the house function's memory); the local stack does not run on Lambda's hardware.`,
     `- A citizen's connection stays open ${ASSUMPTIONS.botConversationMinutes} minutes in a bot-only conversation, ${ASSUMPTIONS.escalatedConversationMinutes} in an escalated one.`,
     `- CloudWatch Logs: ${int(ASSUMPTIONS.logBytesPerInvocation)} bytes per invocation (Lambda's START/END/REPORT lines and the functions' own at INFO).`,
-    "- X-Ray: every function has active tracing and Lambda samples the first request each second and 5 % of the rest, per function; at these volumes (a few invocations a second over 33 functions) that is every invocation, each counted as a trace: an upper bound (an SQS-triggered invocation joins its sender's trace).",
+    `- X-Ray: active tracing is on for ${traced.map((f) => `\`${f}\``).join(', ')} only (docs/architecture.md, "Tracing"). Lambda samples the first request each second and 5 % of the rest, per function: at these volumes that is every invocation of a traced function, each counted as a trace (an upper bound: an SQS-triggered invocation joins its sender's trace). With tracing on everywhere, as before, X-Ray would be the largest item: ${usd(tracedEverywhere)} per 1,000 blended conversations.`,
     `- Storage: what a conversation keeps at its end (messages, conversation, session, ticket, with the copies in the indexes that hold them, and DynamoDB's 100 bytes per item), kept ${ASSUMPTIONS.retentionDays} days (\`messageRetentionDays\` of stage prod), with PITR on every table. Idempotency keys, connections and timers expire within days and are left out.`,
     `- The blend: ${(share * 100).toFixed(1)} % of conversations are escalated (the seed), the rest bot-only.`,
     `- Lambda's SQS event source mappings poll whether messages come or not: ${int(ASSUMPTIONS.idlePollsPerMappingMonth)} long polls a month per mapping (5 pollers, 20 s each).`,
@@ -248,7 +267,5 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
     '|---|--:|--:|--:|---|',
     `| today: ${int(today)} a year | ${usd(todayAllIn - result.blendedPer1000)} | ${usd(todayAllIn)} | $${target.toFixed(2)} | ${todayAllIn <= target ? 'yes' : '**no**'} |`,
     `| ten times: ${int(tenTimes)} a year | ${usd(tenTimesAllIn - result.blendedPer1000)} | ${usd(tenTimesAllIn)} | $${target.toFixed(2)} | ${tenTimesAllIn <= target ? 'yes' : '**no**'} |`,
-    '',
-    `Without X-Ray (tracing off, or sampled to a small fixed rate) the blended figure would be ${usd(result.blendedPer1000 - ((1 - share) * (bot['X-Ray (every invocation traced)'] ?? 0) + share * (escalated['X-Ray (every invocation traced)'] ?? 0)) * 1000)} per 1,000 before fixed costs.`,
   ].join('\n')}\n`;
 }

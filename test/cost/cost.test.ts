@@ -10,11 +10,11 @@ import { computeCost, renderCostModel } from './cost-model.ts';
 import { countFixedResources } from './fixed-resources.ts';
 
 const COST_DOC = join(import.meta.dirname, '..', '..', 'docs', 'cost.md');
+// Prepare (once: synthesizing takes seconds, as for test/infra)
+const fixed = countFixedResources();
 
 describe('docs/cost.md', () => {
   it('is what npm run cost computes from the counted flows and the synthesized app', () => {
-    // Prepare
-    const fixed = countFixedResources();
     // Act
     const expected = renderCostModel(FLOW_BUDGETS, fixed);
     // Assess
@@ -23,7 +23,6 @@ describe('docs/cost.md', () => {
 
   it('prices more work higher: one more write unit per bot turn raises the bot-only figure', () => {
     // Prepare
-    const fixed = countFixedResources();
     const heavier = {
       ...FLOW_BUDGETS,
       botConversation: {

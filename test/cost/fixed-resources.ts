@@ -3,6 +3,7 @@
  * (every stack): what docs/cost.md prices as fixed costs. Synthesized without bundling
  * (test/infra/synth.ts), as the infrastructure tests do.
  */
+import { basename } from 'node:path';
 import { synthesizeApp } from '../infra/synth.ts';
 import type { FixedResources } from './cost-model.ts';
 
@@ -35,12 +36,35 @@ export function countFixedResources(): FixedResources {
       Number(match[1]) * (match[2]?.startsWith('hour') ? 60 : match[2]?.startsWith('day') ? 1440 : 1);
     return MINUTES_PER_MONTH / minutes;
   };
+  const entries = Object.values(templates).flatMap((template) =>
+    Object.entries(
+      (template.toJSON() as { Resources?: Record<string, Resource & { Metadata?: Record<string, unknown> }> })
+        .Resources ?? {},
+    ),
+  );
+  const tracedIds = new Set(
+    entries
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .filter(([, r]) => (r.Properties?.TracingConfig as { Mode?: string } | undefined)?.Mode === 'Active')
+      .map(([id]) => id),
+  );
+  const tracedFunctions = entries
+    .filter(([id]) => tracedIds.has(id))
+    .map(([, r]) => basename(String(r.Metadata?.['local:entry'] ?? ''), '.ts'))
+    .sort();
+  const targetsTraced = (schedule: Resource) => {
+    const target = schedule.Properties?.Target as { Arn?: { 'Fn::GetAtt'?: [string, string] } } | undefined;
+    return tracedIds.has(target?.Arn?.['Fn::GetAtt']?.[0] ?? '');
+  };
+  const schedules = ofType('AWS::Scheduler::Schedule');
   return {
+    tracedFunctions,
+    tracedScheduledRunsPerMonth: schedules.filter(targetsTraced).reduce((n, s) => n + runsPerMonth(s), 0),
     alarms: ofType('AWS::CloudWatch::Alarm').length,
     dashboards: ofType('AWS::CloudWatch::Dashboard').length,
     kmsKeys: ofType('AWS::KMS::Key').length,
     secrets: ofType('AWS::SecretsManager::Secret').length,
     sqsEventSourceMappings: ofType('AWS::Lambda::EventSourceMapping').filter(fromQueue).length,
-    scheduledRunsPerMonth: ofType('AWS::Scheduler::Schedule').reduce((n, s) => n + runsPerMonth(s), 0),
+    scheduledRunsPerMonth: schedules.reduce((n, s) => n + runsPerMonth(s), 0),
   };
 }

@@ -76,6 +76,8 @@ describe('configuration from CDK context', () => {
     ['logLevel', 'VERBOSE'],
     ['slaAssignSeconds', '0'],
     ['smsSenderId', 'Gosuslugi-Portal'],
+    ['dataIndexStep', '99'],
+    ['dataIndexStep', '-1'],
   ])('refuses %s=%s', (key, value) => {
     expect(() => configFor({ [key]: value })).toThrow(key);
   });

@@ -15,6 +15,7 @@ const TABLES = [
   'NotesTable',
   'PushDevicesTable',
   'SlaTable',
+  'LimitsTable',
   'AttachmentsTable',
 ];
 const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `Data${id}`)[1];
@@ -39,14 +40,14 @@ describe('the data model of docs/architecture.md', () => {
     [
       'SessionsTable',
       [hash('sessionId')],
-      [index('byCitizen', 'citizenId', 'createdAt', ['smsOptIn', 'smsPhone'])],
+      [index('byCitizenSms', 'citizenId', 'createdAt', ['smsOptIn', 'smsPhone'])],
     ],
     [
       'ConversationsTable',
       [hash('conversationId')],
       [
-        index('byQueue', 'queue', 'queuedAt', ['sessionId', 'ticketId', 'ticketNumber']),
-        index('byFollowUp', 'followUpsDue', 'followUpsAt', []),
+        index('byQueueLine', 'queue', 'queuedAt', ['sessionId', 'ticketId', 'ticketNumber']),
+        index('byFollowUpKeys', 'followUpsDue', 'followUpsAt', []),
       ],
     ],
     ['MessagesTable', [hash('conversationId'), range('seq')], undefined],
@@ -66,13 +67,14 @@ describe('the data model of docs/architecture.md', () => {
     ['NotesTable', [hash('conversationId'), range('noteKey')], undefined],
     ['PushDevicesTable', [hash('ownerKey'), range('deviceKey')], undefined],
     ['SlaTable', [hash('hour'), range('record')], undefined],
+    ['LimitsTable', [hash('key')], undefined],
     ['AttachmentsTable', [hash('attachmentId')], undefined],
   ])('keys %s as documented', (id, keySchema, indexes) => {
     expect(table(id).Properties.KeySchema).toEqual(keySchema);
     expect(table(id).Properties.GlobalSecondaryIndexes).toEqual(indexes);
   });
 
-  it('has exactly the twelve tables of the data model, no more', () => {
+  it('has exactly the thirteen tables of the data model, no more', () => {
     const ids = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).map((id) =>
       id.replace(/^Data/, '').replace(/[0-9A-F]{8}$/, ''),
     );
@@ -113,6 +115,7 @@ describe('the data model of docs/architecture.md', () => {
     'VerificationCodesTable',
     'OperatorsTable',
     'PushDevicesTable',
+    'LimitsTable',
   ])('lets %s go with the stack: short-lived, nothing in it is kept for anyone', (id) => {
     expect(table(id).DeletionPolicy).toBe('Delete');
     expect(table(id).Properties.DeletionProtectionEnabled).toBe(false);

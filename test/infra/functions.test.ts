@@ -51,6 +51,9 @@ function tableAccessOf(fn: TemplateResource): Record<string, string> {
       access[tableId] ??= new Set();
       if (actions.includes('dynamodb:GetItem')) access[tableId].add('read');
       if (actions.includes('dynamodb:PutItem')) access[tableId].add('write');
+      // The per-client limits' counters: one UpdateItem per counting, nothing else.
+      if (actions.includes('dynamodb:UpdateItem') && !actions.includes('dynamodb:PutItem'))
+        access[tableId].add('count');
     }
   }
   return Object.fromEntries(
@@ -117,12 +120,20 @@ describe('every Lambda function', () => {
     });
   });
 
-  it.each(Object.entries(functions))('%s runs Node.js 22 on arm64 with X-Ray tracing', (_, fn) => {
-    expect(fn.Properties).toMatchObject({
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      TracingConfig: { Mode: 'Active' },
-    });
+  it.each(Object.entries(functions))('%s runs Node.js 22 on arm64', (_, fn) => {
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+  });
+
+  it('traces with X-Ray the dispatcher only (docs/architecture.md, "Tracing")', () => {
+    const traced = Object.values(functions)
+      .filter((fn) => (fn.Properties.TracingConfig as { Mode?: string } | undefined)?.Mode === 'Active')
+      .map((fn) => fn.Metadata?.['local:entry'])
+      .sort();
+    expect(traced).toEqual(
+      ['escalation-consumer', 'operator-next', 'operator-status', 'reconciler', 'timer-consumer'].map(
+        (name) => `functions/handlers/${name}.ts`,
+      ),
+    );
   });
 
   it.each(Object.entries(functions))('%s records an existing handler file as local:entry', (_, fn) => {
@@ -156,7 +167,7 @@ describe('every Lambda function', () => {
   });
 
   it.each(Object.entries(functions))(
-    '%s uses Resource * for X-Ray only (and ListStreams if it consumes a stream, sns:Publish if it sends SMS)',
+    '%s uses Resource * for X-Ray only where traced (and ListStreams if it consumes a stream, sns:Publish if it sends SMS)',
     (_, fn) => {
       // dynamodb:ListStreams has no resource-level permission; the event source mapping needs it.
       const consumesStream = statementsOf(fn).some((statement) =>
@@ -164,11 +175,11 @@ describe('every Lambda function', () => {
       );
       // SNS has no resource for a phone number: publishing an SMS cannot be scoped.
       const sendsSms = SMS_SENDERS.includes(fn.Metadata?.['local:entry'] as string);
+      const traced = (fn.Properties.TracingConfig as { Mode?: string } | undefined)?.Mode === 'Active';
       const unscoped = statementsOf(fn).filter((statement) => statement.Resource === '*');
       expect(unscoped.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(
         [
-          'xray:PutTraceSegments',
-          'xray:PutTelemetryRecords',
+          ...(traced ? ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] : []),
           ...(consumesStream ? ['dynamodb:ListStreams'] : []),
           ...(sendsSms ? ['sns:Publish'] : []),
         ].sort(),
@@ -236,13 +247,39 @@ const ASSIGNING_TABLES = {
 };
 
 describe('least privilege on the tables', () => {
-  const accessByTable = (entry: string) =>
+  const accessWithLimits = (entry: string) =>
     Object.fromEntries(
       Object.entries(tableAccessOf(functionByEntry(entry))).map(([id, access]) => [
         id.replace(/^Data(\w+?)Table[0-9A-F]{8}$/, '$1'),
         access,
       ]),
     );
+  // The limits' counters are asserted apart (below): every WebSocket route but suggest, the
+  // authorizer and the form count on them.
+  const accessByTable = (entry: string) =>
+    Object.fromEntries(Object.entries(accessWithLimits(entry)).filter(([table]) => table !== 'Limits'));
+
+  it.each([
+    'authorize',
+    'hello',
+    'message-send',
+    'history-get',
+    'operator-request',
+    'ticket-list',
+    'auth-request-code',
+    'operator-reply',
+    'typing',
+    'portal-feedback',
+  ])('lets %s only add to the per-client limit counters (UpdateItem on LimitsTable)', (handler) => {
+    expect(accessWithLimits(`functions/handlers/${handler}.ts`).Limits).toBe('count');
+  });
+
+  it.each(['suggest', 'default-route', 'bot-worker', 'desk-relay'])(
+    'gives %s no access to the limit counters (counted in memory, or not a client frame)',
+    (handler) => {
+      expect(accessWithLimits(`functions/handlers/${handler}.ts`).Limits).toBeUndefined();
+    },
+  );
 
   it.each([
     ['authorize', { Sessions: 'read' }],
@@ -367,14 +404,14 @@ describe('least privilege on the tables', () => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
   });
 
-  it('gives suggest only its own logs and X-Ray: no DynamoDB, SQS or @connections (it computes in memory)', () => {
+  it('gives suggest only its own logs: no DynamoDB, SQS, @connections or X-Ray (it computes in memory)', () => {
     // Act
     const services = statementsOf(functionByEntry('functions/handlers/suggest.ts')).flatMap((s) =>
       [s.Action].flat().map((action) => action.split(':')[0]),
     );
 
     // Assess
-    expect([...new Set(services)].sort()).toEqual(['logs', 'xray']);
+    expect([...new Set(services)].sort()).toEqual(['logs']);
   });
 
   it('lets only message-send and the outbox dispatcher put jobs on the bot queue, with its URL in BOT_QUEUE_URL', () => {

@@ -61,14 +61,14 @@ describe('the reconciler schedule', () => {
     ]);
   });
 
-  it('has the ledger index byFollowUp on ConversationsTable (sparse: pending follow-ups only)', () => {
+  it('has the ledger index byFollowUpKeys on ConversationsTable (sparse: pending follow-ups only)', () => {
     const tables = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table'));
     const indexes = tables.flatMap(
       (t) => (t.Properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[]) ?? [],
     );
     expect(indexes).toContainEqual(
       expect.objectContaining({
-        IndexName: 'byFollowUp',
+        IndexName: 'byFollowUpKeys',
         KeySchema: [
           { AttributeName: 'followUpsDue', KeyType: 'HASH' },
           { AttributeName: 'followUpsAt', KeyType: 'RANGE' },

@@ -82,9 +82,9 @@ describe('in production', () => {
     expect(prod.chat.terminationProtection).toBe(false);
   });
 
-  // Short-lived tables (connections, idempotency keys, codes, operators' presence, push devices) are
-  // re-created empty: nothing in them is kept for anyone (infra/constructs/data.ts says which).
-  const shortLived = /^Data(Connections|Idempotency|VerificationCodes|Operators|PushDevices)Table/;
+  // Short-lived tables (connections, idempotency keys, codes, operators' presence, push devices, the
+  // limits' counters) are re-created empty: nothing in them is kept for anyone (infra/constructs/data.ts says which).
+  const shortLived = /^Data(Connections|Idempotency|VerificationCodes|Operators|PushDevices|Limits)Table/;
   it.each(
     STATEFUL_TYPES.flatMap((type) =>
       Object.entries(resourcesOf(data, type))

@@ -22,6 +22,19 @@ export interface RunningLocalStack extends LocalStackInfo {
   stop(): Promise<void>;
 }
 
+/**
+ * The per-address limits lifted (docs/protocol.md, "Limits per client"), for a stack that every
+ * client reaches from 127.0.0.1 (the shared test stack, the benchmarks): otherwise the whole run
+ * would be counted as one client. The per-connection, per-session and per-contact limits stay.
+ */
+export const PER_ADDRESS_LIMITS_LIFTED: Record<string, string> = {
+  LIMIT_CONNECTS_PER_IP: '1000000',
+  LIMIT_FRAMES_PER_IP: '1000000',
+  LIMIT_OPERATOR_REQUESTS_PER_IP: '1000000',
+  LIMIT_CODE_REQUESTS_PER_IP: '1000000',
+  LIMIT_FORM_POSTS_PER_IP: '1000000',
+};
+
 export async function startLocalStackProcess(options: {
   env?: Record<string, string>;
   timeoutMs?: number;

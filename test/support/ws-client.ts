@@ -24,15 +24,21 @@ export class ChatClient {
     });
   }
 
-  /** `origin`: the `Origin` header a browser page would send (none by default, as an app). */
+  /**
+   * `origin`: the `Origin` header a browser page would send (none by default, as an app);
+   * `localAddress`: the address to connect from (another loopback address is another client).
+   */
   static connect(
     wsUrl: string,
     query: Record<string, string> = {},
-    options: { origin?: string } = {},
+    options: { origin?: string; localAddress?: string } = {},
   ): Promise<ChatClient> {
     const url = new URL(wsUrl);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const socket = new WebSocket(url, options.origin === undefined ? {} : { origin: options.origin });
+    const socket = new WebSocket(url, {
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+    });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new ChatClient(socket)));
       socket.once('unexpected-response', (_, response) =>

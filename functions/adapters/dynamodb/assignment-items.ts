@@ -2,7 +2,7 @@
  * The items the dispatch adapters share (`operator-repository.ts`, `assignment-store.ts`,
  * `waiting-line.ts`), read and mapped in one place: an operator and a conversation read
  * consistently (the assignment's conditions were decided on what is stored now), and a waiting
- * conversation as the `byQueue` index lists it.
+ * conversation as the `byQueueLine` index lists it.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -35,7 +35,7 @@ export async function readConversation(
 }
 
 /**
- * A `byQueue` item as the waiting line lists it: the index projects the keys, `sessionId`,
+ * A `byQueueLine` item as the waiting line lists it: the index projects the keys, `sessionId`,
  * `ticketId` and `ticketNumber` only (infra/constructs/data.ts).
  */
 const waitingItem = z.object({

@@ -213,7 +213,7 @@ export class DynamoAssignmentStore implements AssignmentStore {
           TableName: this.tables.conversationsTable,
           Key: { conversationId },
           // Whoever takes it next accepts it anew.
-          UpdateExpression: `SET ${set.join(', ')} REMOVE operatorId, operatorName, assignedAt, acceptedAt`,
+          UpdateExpression: `SET ${set.join(', ')} REMOVE operatorId, operatorName, assignedAt, acceptedAt, acceptDueAt`,
           ConditionExpression:
             from.unacceptedAssignedAt === undefined
               ? '#state = :operator AND operatorId = :operatorId'

@@ -1,9 +1,9 @@
-/** The sessions a verified citizen has used: SessionsTable index `byCitizen` (sparse: verified sessions only). */
+/** The sessions a verified citizen has used: SessionsTable index `byCitizenSms` (sparse: verified sessions only). */
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { CitizenSessionLookup } from '#domain/ports/sessions.ts';
 import { documentClient } from './document-client.ts';
 
-export const SESSIONS_BY_CITIZEN_INDEX = 'byCitizen';
+export const SESSIONS_BY_CITIZEN_INDEX = 'byCitizenSms';
 
 export class DynamoCitizenSessionLookup implements CitizenSessionLookup {
   constructor(private readonly sessionsTable: string) {}

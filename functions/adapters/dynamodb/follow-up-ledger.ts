@@ -1,7 +1,7 @@
 /**
  * The ledger's follow-ups on ConversationsTable (docs/architecture.md, "The ledger"). A conversation
  * with follow-ups pending also carries `followUpsDue = 'due'`, the partition key of the sparse index
- * `byFollowUp` (sort key `followUpsAt`): the reconciler reads the oldest pending ones from it, and
+ * `byFollowUpKeys` (sort key `followUpsAt`): the reconciler reads the oldest pending ones from it, and
  * clearing removes the item from the index. Only conversations between a change and its follow-ups
  * (milliseconds, unless something crashed) are in it, so its one partition stays small.
  */
@@ -12,7 +12,7 @@ import type { Conversation } from '#domain/conversations.ts';
 import type { FollowUpLedger } from '#domain/ports/ledger.ts';
 import { documentClient } from './document-client.ts';
 
-export const BY_FOLLOW_UP_INDEX = 'byFollowUp';
+export const BY_FOLLOW_UP_INDEX = 'byFollowUpKeys';
 /** The one value of the index's partition key: present while follow-ups are pending. */
 export const FOLLOW_UPS_DUE = 'due';
 
@@ -31,14 +31,25 @@ export class DynamoFollowUpLedger implements FollowUpLedger {
   constructor(private readonly conversationsTable: string) {}
 
   async clear(conversationId: string, writtenAt: string): Promise<boolean> {
+    return this.clearWith(conversationId, writtenAt);
+  }
+
+  async clearAnnouncement(conversationId: string, writtenAt: string, acceptDueAt: string): Promise<boolean> {
+    return this.clearWith(conversationId, writtenAt, acceptDueAt);
+  }
+
+  private async clearWith(conversationId: string, writtenAt: string, acceptDueAt?: string): Promise<boolean> {
     try {
       await documentClient.send(
         new UpdateCommand({
           TableName: this.conversationsTable,
           Key: { conversationId },
-          UpdateExpression: 'REMOVE followUps, followUpsAt, followUpsDue',
+          UpdateExpression: `${acceptDueAt === undefined ? '' : 'SET acceptDueAt = :due '}REMOVE followUps, followUpsAt, followUpsDue`,
           ConditionExpression: 'followUpsAt = :at',
-          ExpressionAttributeValues: { ':at': writtenAt },
+          ExpressionAttributeValues: {
+            ':at': writtenAt,
+            ...(acceptDueAt === undefined ? {} : { ':due': acceptDueAt }),
+          },
         }),
       );
       return true;

@@ -113,6 +113,7 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   firstReplyCheckedFor: z.string().optional(),
   firstOperatorReplyAt: z.string().optional(),
   acceptedAt: z.string().optional(),
+  acceptDueAt: z.string().optional(),
   lastOperatorReplyAt: z.string().optional(),
   queueEnteredAt: z.string().optional(),
   followUps: followUpsSchema.optional(),

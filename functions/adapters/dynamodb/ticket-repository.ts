@@ -173,7 +173,7 @@ export class DynamoTicketRepository implements TicketRepository {
         Update: {
           TableName: this.conversationsTable(),
           Key: { conversationId: closeConversationId },
-          // A closed conversation leaves its operator queue (the sparse `byQueue` index) too.
+          // A closed conversation leaves its operator queue (the sparse `byQueueLine` index) too.
           UpdateExpression: 'SET #state = :closed, updatedAt = :at, closedAt = :at REMOVE #queue, queuedAt',
           ConditionExpression: `attribute_exists(conversationId)${checksAssignment ? ` AND ${assigned.condition}` : ''}`,
           ExpressionAttributeNames: { '#state': 'state', '#queue': 'queue' },

@@ -1,5 +1,5 @@
 /**
- * The waiting line of each queue: ConversationsTable's index `byQueue` (sparse: only waiting
+ * The waiting line of each queue: ConversationsTable's index `byQueueLine` (sparse: only waiting
  * conversations carry `queue`, sorted by `queuedAt`), the `WaitingLine` port.
  */
 import { paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -8,7 +8,7 @@ import type { WaitingConversation, WaitingLine } from '#domain/ports/assignment.
 import { waitingConversation } from './assignment-items.ts';
 import { documentClient } from './document-client.ts';
 
-const BY_QUEUE_INDEX = 'byQueue';
+const BY_QUEUE_INDEX = 'byQueueLine';
 
 export class DynamoWaitingLine implements WaitingLine {
   constructor(private readonly conversationsTable: string) {}

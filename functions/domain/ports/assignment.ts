@@ -105,7 +105,7 @@ export interface AssignmentStore {
   heldBy(operatorId: string): Promise<Conversation[]>;
 }
 
-/** A conversation waiting in a queue, as the `byQueue` index lists it. */
+/** A conversation waiting in a queue, as the `byQueueLine` index lists it. */
 export interface WaitingConversation {
   conversationId: string;
   sessionId: string;
@@ -114,7 +114,7 @@ export interface WaitingConversation {
   ticketNumber?: string;
 }
 
-/** The waiting line of each queue, from the `byQueue` index (oldest first). */
+/** The waiting line of each queue, from the `byQueueLine` index (oldest first). */
 export interface WaitingLine {
   /** The first `limit` waiting, oldest first. */
   first(queue: OperatorQueueName, limit: number): Promise<WaitingConversation[]>;

@@ -13,6 +13,11 @@ export interface FollowUpLedger {
    */
   clear(conversationId: string, writtenAt: string): Promise<boolean>;
   /**
+   * `clear` of an assignment's announcement, recording in the same write when its accept window
+   * ends (`acceptDueAt`, the accept timer's due).
+   */
+  clearAnnouncement(conversationId: string, writtenAt: string, acceptDueAt: string): Promise<boolean>;
+  /**
    * The ids of conversations whose follow-ups were written before `before`, oldest first (an index
    * of keys only, which may lag: the conversation as it is now decides).
    */

@@ -55,7 +55,7 @@ export interface ConnectionRepository {
   listByPrincipal(principalId: string): Promise<Connection[]>;
 }
 
-/** The sessions a verified citizen has used (SessionsTable index `byCitizen`). */
+/** The sessions a verified citizen has used (SessionsTable index `byCitizenSms`). */
 export interface CitizenSessionLookup {
   sessionIdsOf(citizenId: string): Promise<string[]>;
 }

@@ -7,9 +7,9 @@
  *    taken after its breach), the ticket's move to `in_progress` (with the SLA note when this stay
  *    in line had breached);
  *  - `conversation.assigned` (`assigned-frame.ts`: the whole transcript, the intake, the ticket, the
- *    notes, the citizen) to the operator's connections, and right before it the accept timer
- *    (`assignment.accept`), due ACCEPT_SECONDS after the frame goes out: the operator has that long
- *    from the moment they can see the offer, however long the steps before it took;
+ *    notes, the citizen) to the operator's connections, and once it is handed over the accept timer
+ *    (`assignment.accept`), due ACCEPT_SECONDS from then: the operator has that long from the moment
+ *    they can see the offer, however long the steps before it (or the post itself) took;
  *  - the citizen gets `ticket.updated` from the ticket's move, and `conversation.updated`
  *    (operator) only once the operator accepts (`accept-assignment.ts`, `tellCitizenOperator`);
  *  - the ledger: the announcement's follow-up, written by the assignment's transaction, is cleared
@@ -47,8 +47,11 @@ import { announceQueues, citizenSide, type PlacesInLineDeps, ticketRef } from '.
 /** What telling about it needs besides assigning. */
 export interface AnnounceDeps extends PlacesInLineDeps, AssignedFrameDeps {
   tickets: AssignmentTickets;
-  /** Clears each announcement's follow-up once it is told (docs/architecture.md, "The ledger"). */
-  ledger: Pick<FollowUpLedger, 'clear'>;
+  /**
+   * Clears each announcement's follow-up once it is told, with the end of its accept window
+   * (docs/architecture.md, "The ledger").
+   */
+  ledger: Pick<FollowUpLedger, 'clear' | 'clearAnnouncement'>;
   metrics: AssignmentMetrics;
   /** Where each assignment's accept timer goes. */
   timers: TimerQueue;
@@ -160,16 +163,16 @@ async function announceAssignment(
   const lang: Lang = operatorConnections[0]?.lang ?? conversation.escalation?.event.lang ?? 'ru';
   // Built once the ticket is `in_progress`: the frame shows it so.
   const frame = await assignedFrame(deps, conversation, queue, lang, ticket);
-  await startAcceptTimer(deps, conversation, operator, problems);
   // The citizen is told "operator" once the operator accepts (`accept-assignment.ts`), not now.
   await postToAll(
     deps,
     operatorConnections.filter((c) => c.connectionId !== options.answeredConnectionId),
     frame,
   );
+  const acceptDueAt = await startAcceptTimer(deps, conversation, operator, problems);
   const failed = problems.some((p) => p.conversationId === conversation.conversationId);
-  if (!failed && conversation.followUps?.announce && conversation.followUpsAt) {
-    await deps.ledger.clear(conversation.conversationId, conversation.followUpsAt);
+  if (!failed && acceptDueAt && conversation.followUps?.announce && conversation.followUpsAt) {
+    await deps.ledger.clearAnnouncement(conversation.conversationId, conversation.followUpsAt, acceptDueAt);
   }
   return frame;
 }
@@ -238,20 +241,22 @@ async function recordForSla(
 
 /**
  * ACCEPT_SECONDS from now the assignment must have been accepted, else it goes back to the front of
- * its queue (`fire-timer.ts`). Sent right before the frame goes out, so the window is the operator's
- * whole ACCEPT_SECONDS from the moment the offer can reach them — counted from the commit, an
- * announcement slowed down by a busy moment (or made again by the reconciler) would leave them less,
- * or nothing — and an operator who never sees the frame still gives it back.
+ * its queue (`fire-timer.ts`). Sent once the frame is handed over, so the window is the operator's
+ * whole ACCEPT_SECONDS from the moment the offer can reach them — counted from the commit, or from
+ * before a post that waited on a busy stack, it left them less, or nothing (docs/benchmarks.md) —
+ * and an operator who never sees the frame still gives it back. A death between the post and this
+ * send leaves the announcement's follow-up pending: the reconciler announces again, timer included.
  */
 async function startAcceptTimer(
   deps: AnnounceDeps,
   conversation: Conversation,
   operator: Operator,
   problems: AnnouncementProblem[],
-): Promise<void> {
+): Promise<string | undefined> {
   const assignedAt = conversation.assignedAt;
-  if (assignedAt === undefined) return;
+  if (assignedAt === undefined) return undefined;
   const seconds = deps.settings.acceptSeconds;
+  const dueAt = new Date(deps.clock.now().getTime() + seconds * 1000).toISOString();
   try {
     await deps.timers.schedule(
       {
@@ -259,14 +264,16 @@ async function startAcceptTimer(
         conversationId: conversation.conversationId,
         operatorId: operator.operatorId,
         assignedAt,
-        dueAt: new Date(deps.clock.now().getTime() + seconds * 1000).toISOString(),
+        dueAt,
       },
       seconds,
     );
+    return dueAt;
   } catch (error) {
     // The assignment stands and is announced; accepting it still works. Reported to the caller.
     problems.push({ conversationId: conversation.conversationId, step: 'accept_timer', error });
     deps.metrics.announcementFailed('accept_timer', conversation.conversationId, error);
+    return undefined;
   }
 }
 

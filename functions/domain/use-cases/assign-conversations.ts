@@ -6,7 +6,7 @@
  *
  * Primary course of one assignment run (`fillOperator` for one operator, `offerQueue` for one queue):
  *  1. Read the operator (consistently): nothing to do unless online with free slots.
- *  2. Pick the queue: the one of their skills whose first in line has waited longest (`byQueue`).
+ *  2. Pick the queue: the one of their skills whose first in line has waited longest (`byQueueLine`).
  *  3. Receive the head of that queue from SQS (up to 10 entries, hidden from other assigning functions for
  *     ASSIGNMENT_VISIBILITY_SECONDS) and take the oldest by `queuedAt`, as many as the free slots;
  *     the rest is given back at once.

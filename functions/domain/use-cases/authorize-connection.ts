@@ -30,10 +30,21 @@
  *     administrator's) or the username; `username` (what every frame is checked against the pool
  *     by); the `lang` parameter if supported, else Russian.
  *
+ * Last, for every upgrade it admits: count the connect per source address, and per session when
+ * it resumes one (`connectCounting`, one conditional write); over a limit it is refused
+ * (`too_many_connects`, HTTP 403 like a page origin: the client keeps its token and retries later).
+ *
  * Anything that cannot be verified is refused, never downgraded to a guest (docs/protocol.md).
  */
 import type { AuthorizerContext } from '#events/authorizer-context.ts';
 import { langOrDefault, langSchema } from '#events/lang.ts';
+import {
+  type ClientLimits,
+  connectCounting,
+  countShared,
+  type InstanceCounters,
+  type RateCounter,
+} from '../client-limits.ts';
 import {
   claimsCognitoIssuer,
   displayNameOf,
@@ -57,6 +68,8 @@ export interface AuthorizeConnectionDeps {
   operators: OperatorTokenVerifier;
   /** The origins of the pages that may open the socket from a browser (exact, `https://host[:port]`). */
   allowedOrigins: ReadonlySet<string>;
+  /** The connect limits and their shared counter; without them connects are not counted (unit tests). */
+  connectLimits?: { limits: ClientLimits; counter: RateCounter; instance: InstanceCounters };
 }
 
 export interface ConnectionRequest {
@@ -64,10 +77,17 @@ export interface ConnectionRequest {
   lang?: string;
   /** The `Origin` header of the upgrade, when the client sent one (browsers always do). */
   origin?: string;
+  /** `requestContext.identity.sourceIp` of the upgrade. */
+  sourceIp?: string;
 }
 
 /** Why a connection was refused; safe to log (it names a rule, never the token). */
-export type RefusalReason = 'origin_not_allowed' | 'malformed_token' | ResumeRefusal | OperatorRefusal;
+export type RefusalReason =
+  | 'origin_not_allowed'
+  | 'too_many_connects'
+  | 'malformed_token'
+  | ResumeRefusal
+  | OperatorRefusal;
 
 /** Why an operator's ID token was refused. */
 export type OperatorRefusal = 'operator_token_invalid' | 'operator_token_expired' | 'not_staff';
@@ -77,6 +97,23 @@ export type AuthorizationDecision =
   | { admitted: false; reason: RefusalReason };
 
 export async function authorizeConnection(
+  deps: AuthorizeConnectionDeps,
+  request: ConnectionRequest,
+): Promise<AuthorizationDecision> {
+  const decision = await decide(deps, request);
+  if (!decision.admitted || deps.connectLimits === undefined) return decision;
+  const { limits, counter, instance } = deps.connectLimits;
+  const resumed = request.token === undefined ? undefined : decision.context.sessionId;
+  const counted = await countShared(
+    counter,
+    instance,
+    connectCounting(limits, request.sourceIp ?? 'unknown', resumed),
+    deps.clock.now(),
+  );
+  return counted.allowed ? decision : { admitted: false, reason: 'too_many_connects' };
+}
+
+async function decide(
   deps: AuthorizeConnectionDeps,
   request: ConnectionRequest,
 ): Promise<AuthorizationDecision> {

@@ -16,8 +16,9 @@
  *     stored; the other → CONFLICT, and nothing of it is stored. A final status closes the ticket's
  *     conversation in the same transaction. A write that failed only because the conversation
  *     changed (a transfer, an expiry) is decided again from step 2.
- *  5. A final status frees the operator's capacity (the assignment's `releaseAssignment`, idempotent).
- *     Repeating a final move (after a failure past the commit) frees it then, and answers CONFLICT.
+ *  5. A final status frees the operator's capacity (the assignment's `releaseAssignment`, idempotent),
+ *     while the citizen's connections are looked up. Repeating a final move (after a failure past
+ *     the commit) frees it then, and answers CONFLICT.
  *  6. Push to the citizen's open connections, labelled in each connection's language:
  *     `ticket.updated`; on `completed` also `feedback.request`; on a final status
  *     `conversation.updated` (closed).
@@ -209,10 +210,14 @@ async function deliver(
   conversation: Conversation | undefined,
 ): Promise<TicketChange> {
   const final = isFinal(ticket.status);
-  if (final && conversation?.operatorId !== undefined) {
-    await deps.releaser.releaseAssignment(conversation.conversationId, conversation.operatorId);
-  }
-  const connections = await citizenConnections(deps, ticket);
+  // Freeing the slot and finding the citizen's connections do not wait for each other: a route
+  // answers within its timeout on a busy stack only with its calls overlapped where they can be.
+  const [, connections] = await Promise.all([
+    final && conversation?.operatorId !== undefined
+      ? deps.releaser.releaseAssignment(conversation.conversationId, conversation.operatorId)
+      : undefined,
+    citizenConnections(deps, ticket),
+  ]);
   const deliveredConnections = await deliverToCitizen(deps, connections, (lang) =>
     framesFor(ticket, lang, final),
   );

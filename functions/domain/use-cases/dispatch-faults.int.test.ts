@@ -283,7 +283,7 @@ async function harness(settings: Partial<ReconcileDeps['settings']> = {}): Promi
     line: adapters.line,
     ticks: adapters.ticks,
     queues: faults.wrap('queues', adapters.queues, ['put', 'receive', 'remove', 'giveBack']),
-    ledger: faults.wrap('ledger', adapters.ledger, ['clear']),
+    ledger: faults.wrap('ledger', adapters.ledger, ['clear', 'clearAnnouncement']),
     sla: faults.wrap(
       'sla',
       new DynamoSlaRecords({
@@ -804,6 +804,28 @@ describe('the reconciler finishes what no retry reaches (DynamoDB Local + SQS em
       'after the repair',
     );
   });
+  it('leaves an assignment whose frame went out late to its operator until its own accept window ends, not ACCEPT_SECONDS after the commit', async () => {
+    // Prepare: committed 60 s ago (ACCEPT_SECONDS 20), announced late: its window ends in 10 s.
+    const h = await harness();
+    const operator = await presentOperator(h, ['documents']);
+    const base = await held(h, operator, 'documents', { accepted: false, assignedSecondsAgo: 60 });
+    await putConversation(h.fixture.conversationsTable, {
+      ...base,
+      acceptDueAt: new Date(Date.now() + 10_000).toISOString(),
+    });
+
+    // Act
+    const repairs = await reconcile(h.deps);
+
+    // Assess
+    expect(repairs.accept_timer).toBeUndefined();
+    expect(await h.deps.conversations.get(base.conversationId)).toMatchObject({
+      state: 'operator',
+      operatorId: operator.operatorId,
+    });
+    expect((await h.deps.operators.get(operator.operatorId))?.status).toBe('online');
+  });
+
   it('counts a breach whose SLA timer recorded it and died before counting it: once, however often it runs', async () => {
     // Prepare: waiting in `legal` past the SLA, its breach recorded (the timer's transaction) and no more.
     const h = await harness();

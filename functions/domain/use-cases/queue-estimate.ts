@@ -1,5 +1,5 @@
 /**
- * Where a waiting conversation stands: its position in the queue's waiting line (the `byQueue`
+ * Where a waiting conversation stands: its position in the queue's waiting line (the `byQueueLine`
  * index, ordered by `queuedAt`) and the estimated wait (`estimatedWaitSeconds`: the serving slots
  * are the chats of the online operators with that skill). Shared by every use case that tells a
  * citizen `conversation.updated` {queued, queuePosition, etaSeconds}.

@@ -6,18 +6,19 @@
  * done, through the same idempotent use cases, so running it while they run changes nothing twice.
  *
  * One run:
- *  1. Follow-ups pending for longer than RECONCILE_AFTER_SECONDS (`byFollowUp`): performed and
+ *  1. Follow-ups pending for longer than RECONCILE_AFTER_SECONDS (`byFollowUpKeys`): performed and
  *     cleared (`finishFollowUps`) — a queue entry never sent, a timer, an announcement, an escalation.
  *  2. Operators:
  *     - online, with no connection and no disconnect recorded (a `$disconnect` that never ran):
  *       the disconnect is recorded and the grace timer started (`ghost_operator`);
  *     - a disconnect older than the grace period plus the margin: the grace timer's work (`grace_timer`);
  *     - a lease lapsed longer ago than the grace period plus the margin: the lease watch's work (`lease_timer`);
- *     - offline or away, still holding conversations announced and never accepted past ACCEPT_SECONDS, or
+ *     - offline or away, still holding conversations announced and never accepted past their accept
+ *       window (`acceptDueAt`: ACCEPT_SECONDS from the frame), or
  *       offline holding any: put back at the front of their queues (`accept_timer`, `held_by_absent`);
  *     - holding a conversation accepted longer ago than FIRST_REPLY_SECONDS plus the margin, with
  *       no reply since and its check not made: the first-reply timer's work (`first_reply_timer`).
- *  3. Waiting conversations (`byQueue`): in a category queue past SLA_ASSIGN_SECONDS plus the margin
+ *  3. Waiting conversations (`byQueueLine`): in a category queue past SLA_ASSIGN_SECONDS plus the margin
  *     since their entry was made: the SLA timer's work (`sla_timer`); a breached stay whose breach
  *     was recorded and never counted: counted (`sla_count`, `count-breach.ts`).
  *  4. Capacity meets work: each queue with someone waiting is offered to the present operators with
@@ -207,12 +208,11 @@ async function reconcileOperators(deps: ReconcileDeps, count: Count): Promise<vo
 }
 
 /**
- * An assignment left unaccepted past ACCEPT_SECONDS plus the margin: the accept timer's work; one
+ * An assignment left unaccepted past its accept window plus the margin: the accept timer's work; one
  * accepted and not answered past FIRST_REPLY_SECONDS plus the margin: the first-reply timer's.
  */
 async function reconcileHeld(deps: ReconcileDeps, operator: Operator, count: Count): Promise<void> {
   if (operator.activeChats === 0) return;
-  const late = secondsAgo(deps, deps.settings.acceptSeconds + deps.settings.reconcileAfterSeconds);
   const silent = secondsAgo(deps, deps.settings.firstReplySeconds + deps.settings.reconcileAfterSeconds);
   for (const conversation of await deps.store.heldBy(operator.operatorId)) {
     const { assignedAt, acceptedAt } = conversation;
@@ -231,9 +231,16 @@ async function reconcileHeld(deps: ReconcileDeps, operator: Operator, count: Cou
       continue;
     }
     if (assignedAt === undefined) continue;
+    // Its window ends ACCEPT_SECONDS after its frame went out (recorded with the announcement);
+    // counted from the commit only when that was not recorded.
+    const { acceptDueAt } = conversation;
+    const due =
+      acceptDueAt !== undefined && acceptDueAt > assignedAt
+        ? Date.parse(acceptDueAt)
+        : Date.parse(assignedAt) + deps.settings.acceptSeconds * 1000;
+    if (due > secondsAgo(deps, deps.settings.reconcileAfterSeconds)) continue;
     // Not announced yet: step 1 announces it, and its accept timer runs from that frame.
     if (conversation.followUps?.announce) continue;
-    if (Date.parse(assignedAt) >= late) continue;
     const outcome = await fireTimer(deps, {
       kind: 'assignment.accept',
       conversationId: conversation.conversationId,

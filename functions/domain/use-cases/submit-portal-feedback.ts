@@ -4,19 +4,30 @@
  * Primary course:
  *  1. Normalise the contact as identification does (a phone to E.164, an e-mail's domain lower-cased);
  *     neither → BAD_REQUEST on `contact`.
- *  2. The ticket id: derived from the `Idempotency-Key` when one is given (a double submit finds the
+ *  2. Count the post against the contact's limit (`formPostsPerContact`, on its keyed hash): over
+ *     it → RATE_LIMITED with `retryAfter`, nothing stored. One client cannot fill the staff's view
+ *     or a contact's list; the per-address limit is counted before the body is read (the handler).
+ *  3. The ticket id: derived from the `Idempotency-Key` when one is given (a double submit finds the
  *     first ticket), else random.
- *  3. Build the ticket: status `received`, the category (default `general`), the text as the intake's
+ *  4. Build the ticket: status `received`, the category (default `general`), the text as the intake's
  *     problem, the contact (personal data, kept for the reply only), and filed under that contact
  *     (`contactId`, the citizen id the contact will have), not under its citizen: anyone can type
  *     anyone's phone into the form, so the ticket reaches a citizen's `ticket.list` only once a
  *     citizen proves that contact in the chat after it was filed (`claimContactTickets`).
- *  4. Store it with the claim on a fresh number (a number taken → another).
- *  5. A stored ticket under the same key: the same request → that ticket again (`created: false`);
+ *  5. Store it with the claim on a fresh number (a number taken → another).
+ *  6. A stored ticket under the same key: the same request → that ticket again (`created: false`);
  *     a different request under a used key → IdempotencyKeyReusedError (HTTP 422), nothing stored.
  */
 import { createHash } from 'node:crypto';
 import type { PortalFeedbackRequest } from '#events/tickets.ts';
+import {
+  type ClientLimits,
+  countShared,
+  formPostCountingByContact,
+  type InstanceCounters,
+  type RateCounter,
+  rateLimited,
+} from '../client-limits.ts';
 import { badRequest, ChatError } from '../errors.ts';
 import { type Destination, type IdentityHasher, parseDestination } from '../identification.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
@@ -33,6 +44,8 @@ export interface PortalFeedbackDeps {
   ids: IdGenerator;
   retentionDays: number;
   random?: RandomBytes;
+  /** The per-contact limit of posts and its shared counter. */
+  postLimits: { limits: ClientLimits; counter: RateCounter; instance: InstanceCounters };
 }
 
 /** The key was used before for a different request: nothing was stored (HTTP 422). */
@@ -50,6 +63,14 @@ export async function submitPortalFeedback(
 ): Promise<OpenedTicket> {
   const destination = contactOf(request.contact);
   const contactId = await deps.identities.citizenId(destination);
+  const { limits, counter, instance } = deps.postLimits;
+  const counted = await countShared(
+    counter,
+    instance,
+    formPostCountingByContact(limits, contactId),
+    deps.clock.now(),
+  );
+  if (!counted.allowed) throw rateLimited(counted.retryAfter);
   const requestHash = fingerprint(request);
   const ticketId = portalTicketId(
     idempotencyKey === undefined ? `random:${deps.ids.newId()}` : `key:${idempotencyKey}`,

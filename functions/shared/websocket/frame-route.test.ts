@@ -354,6 +354,7 @@ describe('the authorization of the middleware (functions/domain/authorization.ts
 
   it('hands the handler a guest who verified on this connection as a citizen with its citizenId', async () => {
     // Prepare
+    // Identified on this very connection (sessionStanding): the sample event's.
     const { handler, useCase } = probeRoute({
       verified: true,
       citizenId: 'cit-9',

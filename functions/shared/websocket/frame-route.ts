@@ -11,11 +11,14 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { z } from 'zod';
 import { authorizeAction, type CitizenSessionReader } from '#domain/authorization.ts';
+import { FrameLimiter } from '#domain/client-limits.ts';
 import { badRequest, ChatError } from '#domain/errors.ts';
 import type { StaffConfirmer } from '#domain/use-cases/confirm-staff.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
 import { DEFAULT_LANG, type Lang } from '#events/lang.ts';
 import type { ErrorDetail, RouteAnswer } from '#events/server-frames.ts';
+import { clientLimits } from '../client-limits.ts';
+import { config } from '../config.ts';
 import { logger } from '../observability.ts';
 import { toErrorFrame } from './error-frame.ts';
 import { MAX_FRAME_BYTES, type RouteResponse, type WebSocketRouteEvent } from './route-event.ts';
@@ -59,6 +62,13 @@ export interface FrameRouteOptions {
    * routes bundle the Cognito client.
    */
   staff?: StaffConfirmer;
+  /**
+   * The per-client limits every frame is counted against before it is read (docs/protocol.md,
+   * "Limits per client"): `sharedFrameLimits()` (functions/adapters/frame-limits.ts) for a route
+   * that talks to DynamoDB anyway; passed in for the same reason as `sessions`.
+   * @default the limits counted in this instance's memory only
+   */
+  limits?: FrameLimiter;
 }
 
 /** `$default` answers frames of no route (UNKNOWN_ACTION): there is no action to authorize. */
@@ -84,6 +94,7 @@ export function frameRoute<S extends z.ZodType>(
       throw new Error('this route admits staff but was given no staff check');
     },
   };
+  const limits = options.limits ?? new FrameLimiter(clientLimits(config), undefined);
 
   const stateOf = (event: WebSocketRouteEvent): RouteState => {
     const state = states.get(event);
@@ -102,6 +113,16 @@ export function frameRoute<S extends z.ZodType>(
 
     const body = readFrameBody(event.body);
     state.requestId = echoableRequestId(body.parsed);
+    // Before anything else is read or checked: a flood of malformed frames is counted too.
+    await limits.admit(
+      {
+        routeKey: event.requestContext.routeKey,
+        sessionId: caller.data.sessionId,
+        connectionId: event.requestContext.connectionId,
+        sourceIp: sourceIpOf(event),
+      },
+      new Date(),
+    );
     if (body.oversized) {
       throw new ChatError('PAYLOAD_TOO_LARGE', {
         details: [{ field: 'frame', problem: `larger than ${MAX_FRAME_BYTES} bytes` }],
@@ -178,6 +199,14 @@ function readFrameBody(body: string | undefined | null): FrameBody {
     problem: 'not a JSON object',
     oversized,
   };
+}
+
+/** The client's address as API Gateway (and the local gateway) sees it. */
+function sourceIpOf(event: WebSocketRouteEvent): string {
+  const identity = (event.requestContext as { identity?: { sourceIp?: unknown } }).identity;
+  return typeof identity?.sourceIp === 'string' && identity.sourceIp.length > 0
+    ? identity.sourceIp
+    : 'unknown';
 }
 
 /** Only a well-formed requestId is echoed, even on a BAD_REQUEST about another field. */

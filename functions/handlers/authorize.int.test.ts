@@ -7,8 +7,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { RESUME_TOKEN_AUDIENCE, RESUME_TOKEN_ISSUER } from '#adapters/resume-token-signer.ts';
 import { handler } from './authorize.ts';
 
-// The handler names its table at init; these cases never reach it (no token, or one refused
-// before any I/O), so no table has to exist: a read would fail with another error than Unauthorized.
+// Against the local stack's DynamoDB Local (the integration project's environment): an admitted
+// connect is counted on LimitsTable (per source address). The token cases are refused before any
+// read, so the sessions table is never reached.
 const SIGNING_KEY = vi.hoisted(() => {
   const key = 'unit-test-resume-token-signing-key-0123456789';
   process.env.SESSIONS_TABLE ??= 'unit-test-sessions';
