@@ -15,7 +15,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ChatTables } from './data.ts';
-import { type FunctionSettings, HouseFunction } from './house-function.ts';
+import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
 import type { Realtime } from './realtime.ts';
 
 /** Properties of {@link IdentificationKeys}. */
@@ -103,13 +103,14 @@ export class Identification extends Construct {
   constructor(scope: Construct, id: string, props: IdentificationProps) {
     super(scope, id);
     const { settings, tables, realtime, keys } = props;
+    const fn = handlerFunctions(this, settings);
     // Counts the send on the destination's record and the session in one transaction, then sends;
     // a frame with a requestId claims and completes its key in IdempotencyTable around that.
-    this.requestCode = new HouseFunction(this, 'AuthRequestCode', {
-      entry: 'functions/handlers/auth-request-code.ts',
-      description: 'Sends a one-time code by SMS or e-mail (auth.requestCode)',
-      settings,
-    })
+    this.requestCode = fn(
+      'AuthRequestCode',
+      'auth-request-code',
+      'Sends a one-time code by SMS or e-mail (auth.requestCode)',
+    )
       .useTable('VERIFICATION_CODES_TABLE', tables.verificationCodes, 'readWrite')
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
@@ -119,11 +120,11 @@ export class Identification extends Construct {
     // One transaction: the code used up, the session verified with new token slots and bound to this
     // connection, the open conversation carried over to the citizen (an update of its citizenId,
     // never a read); then the session's other connections are forgotten and closed (DELETE).
-    this.verifyCode = new HouseFunction(this, 'AuthVerifyCode', {
-      entry: 'functions/handlers/auth-verify-code.ts',
-      description: 'Verifies a one-time code and makes the session a citizen (auth.verifyCode)',
-      settings,
-    })
+    this.verifyCode = fn(
+      'AuthVerifyCode',
+      'auth-verify-code',
+      'Verifies a one-time code and makes the session a citizen (auth.verifyCode)',
+    )
       .useTable('VERIFICATION_CODES_TABLE', tables.verificationCodes, 'readWrite')
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'write')
@@ -135,11 +136,11 @@ export class Identification extends Construct {
       .useConnectionsApi(realtime.api, realtime.stage, { close: true });
     // Ends the session (an update), forgets the devices registered in it (Query, DeleteItem) and
     // deletes their SNS endpoints, answers through @connections and closes the session's connections.
-    this.sessionEnd = new HouseFunction(this, 'SessionEnd', {
-      entry: 'functions/handlers/session-end.ts',
-      description: "Signs a citizen's session out: tokens, push devices, connections (session.end)",
-      settings,
-    })
+    this.sessionEnd = fn(
+      'SessionEnd',
+      'session-end',
+      "Signs a citizen's session out: tokens, push devices, connections (session.end)",
+    )
       .useTable('SESSIONS_TABLE', tables.sessions, 'write')
       .useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'readWrite')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
