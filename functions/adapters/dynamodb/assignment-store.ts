@@ -24,7 +24,7 @@ import { CONTENDED_MOVE_RETRY, LOST_RACE, type RetryPolicy, withRetry } from '#d
 import type { QueueEntry } from '#events/queue-entry.ts';
 import { timerSleeper } from '../system.ts';
 import { readConversation, readOperator } from './assignment-items.ts';
-import { documentClient } from './document-client.ts';
+import { conditionally, documentClient } from './document-client.ts';
 import { followUpsWrite } from './follow-up-ledger.ts';
 import { conversationItem } from './item-schemas.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
@@ -125,8 +125,8 @@ export class DynamoAssignmentStore implements AssignmentStore {
   }
 
   async markFirstReplyChecked(conversationId: string, acceptedAt: string): Promise<boolean> {
-    try {
-      await documentClient.send(
+    return conditionally(() =>
+      documentClient.send(
         new UpdateCommand({
           TableName: this.tables.conversationsTable,
           Key: { conversationId },
@@ -135,22 +135,14 @@ export class DynamoAssignmentStore implements AssignmentStore {
             'acceptedAt = :acceptedAt AND (attribute_not_exists(firstReplyCheckedFor) OR firstReplyCheckedFor <> :acceptedAt)',
           ExpressionAttributeValues: { ':acceptedAt': acceptedAt },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async release(conversationId: string, operatorId: string): Promise<boolean> {
-    try {
-      await documentClient.send(new UpdateCommand(this.releaseUpdate(conversationId, operatorId)));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionally(() =>
+      documentClient.send(new UpdateCommand(this.releaseUpdate(conversationId, operatorId))),
+    );
   }
 
   async place(

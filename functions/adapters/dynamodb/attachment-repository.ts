@@ -4,13 +4,12 @@
  * A pending attachment and its count are written in one transaction, each conditionally: a new
  * id, and a window below its limit. A verdict moves a pending attachment only.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Attachment } from '#domain/attachments.ts';
 import type { AttachmentRepository, AttachmentUploadWindow } from '#domain/ports/attachments.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { AttachmentRejection } from '#events/attachments.ts';
-import { documentClient } from './document-client.ts';
+import { conditionally, documentClient } from './document-client.ts';
 import { attachmentItem } from './item-schemas.ts';
 import { conditionFailedAt, transactWrite } from './transactions.ts';
 
@@ -81,8 +80,8 @@ export class DynamoAttachmentRepository implements AttachmentRepository {
     verdict: { status: 'ready' } | { status: 'rejected'; reason: AttachmentRejection },
     decision: { decidedAt: string; etag?: string; versionId?: string },
   ): Promise<boolean> {
-    try {
-      await documentClient.send(
+    return conditionally(() =>
+      documentClient.send(
         new UpdateCommand({
           TableName: this.tables.attachmentsTable,
           Key: { attachmentId },
@@ -102,12 +101,8 @@ export class DynamoAttachmentRepository implements AttachmentRepository {
             ...(decision.versionId === undefined ? {} : { ':versionId': decision.versionId }),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   private live(item: Record<string, unknown> | undefined): Attachment | undefined {

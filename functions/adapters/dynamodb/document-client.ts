@@ -3,7 +3,7 @@
  * its connections. Its endpoint comes from the standard `AWS_ENDPOINT_URL_DYNAMODB` when set (the
  * local stack), so the code has no local branch.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -14,4 +14,19 @@ export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({})
 /** `expiresAt` (epoch seconds) of an item that is still live at `now`; used in conditions and filters. */
 export function nowSeconds(now: Date = new Date()): number {
   return Math.floor(now.getTime() / 1000);
+}
+
+/**
+ * A conditional write: true when it was written, false when its condition failed; any other error
+ * is thrown. The one reading of `ConditionalCheckFailedException` for single-item writes (a
+ * transaction's cancellation is `transactions.ts`'s).
+ */
+export async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }

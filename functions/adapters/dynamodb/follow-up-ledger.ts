@@ -5,12 +5,11 @@
  * clearing removes the item from the index. Only conversations between a change and its follow-ups
  * (milliseconds, unless something crashed) are in it, so its one partition stays small.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Conversation } from '#domain/conversations.ts';
 import type { FollowUpLedger } from '#domain/ports/ledger.ts';
-import { documentClient } from './document-client.ts';
+import { conditionally, documentClient } from './document-client.ts';
 
 export const BY_FOLLOW_UP_INDEX = 'byFollowUpKeys';
 /** The one value of the index's partition key: present while follow-ups are pending. */
@@ -39,8 +38,8 @@ export class DynamoFollowUpLedger implements FollowUpLedger {
   }
 
   private async clearWith(conversationId: string, writtenAt: string, acceptDueAt?: string): Promise<boolean> {
-    try {
-      await documentClient.send(
+    return conditionally(() =>
+      documentClient.send(
         new UpdateCommand({
           TableName: this.conversationsTable,
           Key: { conversationId },
@@ -51,12 +50,8 @@ export class DynamoFollowUpLedger implements FollowUpLedger {
             ...(acceptDueAt === undefined ? {} : { ':due': acceptDueAt }),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async pending(before: string, limit: number): Promise<Pick<Conversation, 'conversationId'>[]> {

@@ -5,12 +5,11 @@
  * the last tick told, replaced only by a later period's. Items expire by TTL (an hour; the last told
  * a day after its tick), so nothing accumulates.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { LineTicks, LineTold } from '#domain/ports/line-ticks.ts';
 import { epochSeconds } from '#domain/retention.ts';
-import { documentClient } from './document-client.ts';
+import { conditionally, documentClient } from './document-client.ts';
 
 const TICK_TTL_SECONDS = 60 * 60;
 const TOLD_TTL_SECONDS = 24 * 60 * 60;
@@ -23,17 +22,6 @@ const toldItem: z.ZodType<LineTold> = z.object({
   stats: z.string(),
   places: z.record(z.string(), z.string()),
 });
-
-/** A conditional write: false when its condition failed. */
-async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
 
 export class DynamoLineTicks implements LineTicks {
   constructor(private readonly tableName: string) {}

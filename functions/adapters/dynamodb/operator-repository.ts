@@ -8,7 +8,7 @@ import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Operator, OperatorStatus } from '#domain/operator-roster.ts';
 import type { OperatorRepository, OperatorStatusChange } from '#domain/ports/operator-roster.ts';
 import { readOperator } from './assignment-items.ts';
-import { documentClient } from './document-client.ts';
+import { conditionally, documentClient } from './document-client.ts';
 import { operatorItem } from './item-schemas.ts';
 
 const BY_STATUS_INDEX = 'byStatus';
@@ -148,8 +148,8 @@ export class DynamoOperatorRepository implements OperatorRepository {
   }
 
   async markDisconnected(operatorId: string, at: string): Promise<boolean> {
-    try {
-      await documentClient.send(
+    return conditionally(() =>
+      documentClient.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { operatorId },
@@ -157,12 +157,8 @@ export class DynamoOperatorRepository implements OperatorRepository {
           ConditionExpression: 'attribute_exists(operatorId)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markOfflineAfterGrace(

@@ -4,19 +4,18 @@
  * passed, so concurrent claims (two instances, a flood of frames) let exactly one relay through per
  * interval. Items expire by TTL a minute later.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RelayThrottle } from '#domain/ports/delivery.ts';
 import { epochSeconds } from '#domain/retention.ts';
-import { documentClient } from './document-client.ts';
+import { conditionally, documentClient } from './document-client.ts';
 
 export class DynamoRelayThrottle implements RelayThrottle {
   constructor(private readonly tableName: string) {}
 
   async claim(key: string, intervalMs: number, now: Date): Promise<boolean> {
     const nowMs = now.getTime();
-    try {
-      await documentClient.send(
+    return conditionally(() =>
+      documentClient.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { key, relayUntil: nowMs + intervalMs, expiresAt: epochSeconds(now) + 60 },
@@ -24,11 +23,7 @@ export class DynamoRelayThrottle implements RelayThrottle {
           ExpressionAttributeNames: { '#key': 'key' },
           ExpressionAttributeValues: { ':now': nowMs },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

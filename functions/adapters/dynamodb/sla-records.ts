@@ -17,7 +17,7 @@ import * as z from 'zod';
 import type { Conversation } from '#domain/conversations.ts';
 import type { BreachOutcome, SlaRecords, StoredSlaReport } from '#domain/ports/sla.ts';
 import { hourKey, type SlaAssignmentRecord, type SlaBreachRecord, type SlaReport } from '#domain/sla.ts';
-import { documentClient } from './document-client.ts';
+import { conditionally, documentClient } from './document-client.ts';
 import { conversationItem } from './item-schemas.ts';
 import { conditionFailedAt, transactWrite } from './transactions.ts';
 
@@ -144,8 +144,8 @@ export class DynamoSlaRecords implements SlaRecords {
   async markBreachCounted(conversationId: string, entryId: string): Promise<boolean> {
     const conversationsTable = this.tables.conversationsTable;
     if (!conversationsTable) throw new Error('counting a breach needs the conversations table');
-    try {
-      await documentClient.send(
+    return conditionally(() =>
+      documentClient.send(
         new UpdateCommand({
           TableName: conversationsTable,
           Key: { conversationId },
@@ -154,12 +154,8 @@ export class DynamoSlaRecords implements SlaRecords {
             'slaBreachedEntryId = :entryId AND (attribute_not_exists(slaBreachCountedEntryId) OR slaBreachCountedEntryId <> :entryId)',
           ExpressionAttributeValues: { ':entryId': entryId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async recordAssignment(record: SlaAssignmentRecord): Promise<void> {
@@ -237,8 +233,8 @@ export class DynamoSlaRecords implements SlaRecords {
   }
 
   async markPublished(hour: string, at: Date): Promise<boolean> {
-    try {
-      await documentClient.send(
+    return conditionally(() =>
+      documentClient.send(
         new UpdateCommand({
           TableName: this.tables.slaTable,
           Key: { hour, record: REPORT },
@@ -247,12 +243,8 @@ export class DynamoSlaRecords implements SlaRecords {
           ExpressionAttributeNames: { '#record': 'record' },
           ExpressionAttributeValues: { ':at': at.toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   private expiresAt(from: Date): number {

@@ -16,7 +16,7 @@ import type {
 } from '#domain/ports/tickets.ts';
 import { isExpired } from '#domain/retention.ts';
 import { newestFirst, type Ticket, type TicketFeedback, type TicketStatus } from '#domain/tickets.ts';
-import { documentClient } from './document-client.ts';
+import { conditionally, documentClient } from './document-client.ts';
 import { ticketItem, ticketNumberClaimItem } from './item-schemas.ts';
 import { conditionFailedAt, readCancellation, type TransactItem } from './transactions.ts';
 
@@ -136,8 +136,8 @@ export class DynamoTicketRepository implements TicketRepository {
   }
 
   async claimForCitizen(ticketId: string, citizenId: string): Promise<boolean> {
-    try {
-      await documentClient.send(
+    return conditionally(() =>
+      documentClient.send(
         new UpdateCommand({
           TableName: this.tables.ticketsTable,
           Key: { ticketId },
@@ -145,12 +145,8 @@ export class DynamoTicketRepository implements TicketRepository {
           ConditionExpression: 'contactId = :citizenId',
           ExpressionAttributeValues: { ':citizenId': citizenId, ':one': 1 },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async replace(
