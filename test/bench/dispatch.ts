@@ -21,9 +21,9 @@
  * Flags (or environment): --operators (DISPATCH_OPERATORS, 100), --conversations
  * (DISPATCH_CONVERSATIONS, 1000), --max-chats (DISPATCH_MAX_CHATS, 5), --rate
  * (DISPATCH_RATE, 5 per second), --hold-ms (DISPATCH_HOLD_MS, 3000), --timeout-s (DISPATCH_TIMEOUT_S: the
- * arrivals' span plus 150 s). Five a second is what this stack, everything in one process against
- * DynamoDB Local on two cores, keeps up with at ~80 calls per assignment (docs/benchmarks.md);
- * `--rate 25` is the saturation run.
+ * arrivals' span plus 150 s). Five a second keeps the calls (~80–100 per assignment) within what
+ * DynamoDB Local did on two cores in the yardsticks; `--rate 25` is the saturation run
+ * (docs/benchmarks.md: neither passes yet on a loaded machine).
  * DISPATCH_LOG_LEVEL (SILENT): the functions' log level (their JSON lines go to stdout with the report).
  */
 import { randomUUID } from 'node:crypto';
