@@ -8,6 +8,7 @@
  */
 import {
   ATTACHMENT_CONTENT_TYPES,
+  ATTACHMENT_REJECTIONS,
   type AttachmentContentType,
   MAX_ATTACHMENT_BYTES,
 } from '#events/attachment-rules.ts';
@@ -112,11 +113,11 @@ export class AttachmentTray {
         {
           type: 'button',
           class: 'attach',
-          'aria-label': s.attach,
-          title: `${s.attach}: ${s.attachHint}`,
+          title: s.attachHint,
           onclick: () => this.input.click(),
         },
-        h('span', { 'aria-hidden': 'true' }, '📎'),
+        paperclip(),
+        s.attach,
       ),
       this.input,
     ];
@@ -244,26 +245,25 @@ export class AttachmentTray {
 
   /**
    * After a reconnect, or when a verdict is late: `attachment.url` says whether a file being
-   * checked is ready (a link), still being checked (`CONFLICT`) or gone (`NOT_FOUND`: rejected and
-   * deleted — the reason went with the missed push, so it is told as a failed upload).
+   * checked is ready (a link), still being checked (`CONFLICT`) or was rejected (`CONFLICT` naming
+   * `rejected: <reason>` in its details: the push that said so was missed).
    */
   async recheck(): Promise<void> {
     for (const file of this.byAttachmentId.values()) {
       if (file.status !== 'checking' || !file.attachmentId) continue;
-      const answer = await this.deps
-        .ask({ action: 'attachment.url', attachmentId: file.attachmentId })
-        .catch(() => undefined);
+      const attachmentId = file.attachmentId;
+      const answer = await this.deps.ask({ action: 'attachment.url', attachmentId }).catch(() => undefined);
       if (answer?.type === 'attachment.download') {
         this.onReady({
           ...(answer as AttachmentDownloadFrame),
           type: 'attachment.ready',
           conversationId: '',
         });
-      } else if (answer?.type === 'error' && (answer as { code: string }).code === 'NOT_FOUND') {
-        file.status = 'failed';
-        file.problem = 'upload_failed';
-        this.changed(file);
+        continue;
       }
+      const problem = (answer as { details?: { problem?: string }[] } | undefined)?.details?.[0]?.problem;
+      const reason = ATTACHMENT_REJECTIONS.find((known) => problem === `rejected: ${known}`);
+      if (reason) this.onRejected({ type: 'attachment.rejected', attachmentId, conversationId: '', reason });
     }
   }
 
@@ -441,6 +441,31 @@ export class AttachmentTray {
     if (this.files.includes(file)) this.render();
     this.deps.onChange(file);
   }
+}
+
+/** A paperclip drawn in SVG (no icon font, no emoji font needed), hidden from screen readers. */
+function paperclip(): SVGSVGElement {
+  const SVG = 'http://www.w3.org/2000/svg';
+  const icon = document.createElementNS(SVG, 'svg');
+  const path = document.createElementNS(SVG, 'path');
+  for (const [name, value] of Object.entries({
+    viewBox: '0 0 24 24',
+    width: '18',
+    height: '18',
+    'aria-hidden': 'true',
+    focusable: 'false',
+  }))
+    icon.setAttribute(name, value);
+  for (const [name, value] of Object.entries({
+    d: 'M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5',
+    fill: 'none',
+    stroke: 'currentColor',
+    'stroke-width': '2',
+    'stroke-linecap': 'round',
+  }))
+    path.setAttribute(name, value);
+  icon.appendChild(path);
+  return icon;
 }
 
 /** What the widget can tell before asking for anything: the type the browser gives and the size. */
