@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_ATTACHMENT_BYTES } from '#events/attachments.ts';
-import { axeViolations, launchChromium, watchPage } from '../support/browser.ts';
+import { axeViolations, launchChromium, screenshot, watchPage } from '../support/browser.ts';
 import { createStaffUser } from '../support/operator-sign-in.ts';
 import { atLeast, botMessages, openWidget, send, TIMEOUT } from '../support/widget-page.ts';
 
@@ -68,8 +68,15 @@ describe('attachments in the web pages', () => {
     const citizenWatch = watchPage(citizen);
     const operator = await newPage(1280, 900);
     const operatorWatch = watchPage(operator);
+    const operatorFrames: string[] = [];
+    operator.on('websocket', (socket) =>
+      socket.on('framesent', (frame) => operatorFrames.push(String(frame.payload))),
+    );
     const username = `web-files-${randomUUID().slice(0, 8)}`;
     const password = await createStaffUser(httpUrl, username, ['operator']);
+    // The "photo of a document": a real PNG of 320×200, made by the browser from the portal page.
+    await citizen.goto(`${httpUrl}/`);
+    const photo = await citizen.screenshot({ clip: { x: 0, y: 0, width: 320, height: 200 } });
     await openWidget(citizen, httpUrl);
     await send(citizen, 'хочу подать жалобу на сотрудника');
     await atLeast(botMessages(citizen), 2);
@@ -87,11 +94,26 @@ describe('attachments in the web pages', () => {
     await operator.getByRole('radio', { name: 'На линии' }).check();
     await operator.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
     await citizen.getByRole('status').filter({ hasText: 'Вам отвечает' }).waitFor({ timeout: TIMEOUT });
+    // The operator's first link has expired by the time the thumbnail is fetched: S3's 403 for an
+    // expired presigned GET, injected here (the emulator would give it only after 5 minutes).
+    let expiredOnce = false;
+    await operator.route(
+      (url) => url.pathname.includes('/attachments/') && url.searchParams.has('X-Amz-Signature'),
+      (route) => {
+        if (expiredOnce) return route.continue();
+        expiredOnce = true;
+        return route.fulfill({
+          status: 403,
+          contentType: 'application/xml',
+          body: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+        });
+      },
+    );
     const violations: Record<string, string[]> = {};
 
     // Act 1: the citizen attaches a photo of a document and a PDF; both are checked.
     await attach(citizen, [
-      { name: 'заявление.png', mimeType: 'image/png', buffer: PNG },
+      { name: 'заявление.png', mimeType: 'image/png', buffer: photo },
       { name: 'квитанция.pdf', mimeType: 'application/pdf', buffer: PDF },
     ]);
     const tray = citizen.getByRole('list', { name: 'Файлы к сообщению' });
@@ -111,6 +133,7 @@ describe('attachments in the web pages', () => {
     await citizenPdf.waitFor({ timeout: TIMEOUT });
     const trayAfterSending = await tray.count();
     violations.sent = await axeViolations(citizen);
+    await screenshot(citizen, 'widget-attachments');
 
     // Act 3: the operator's transcript shows them with the message.
     const shown = operator
@@ -124,12 +147,22 @@ describe('attachments in the web pages', () => {
     const pdfHref = await operatorPdf.getAttribute('href', { timeout: TIMEOUT });
     const pdf = await fetch(String(pdfHref));
     violations.desk = await axeViolations(operator);
+    const imageId = await operatorImage.evaluate((image) =>
+      (image as unknown as { closest(s: string): { getAttribute(a: string): string } })
+        .closest('li')
+        .getAttribute('data-attachment-id'),
+    );
+    const linksAsked = operatorFrames.filter(
+      (frame) => frame.includes('"attachment.url"') && frame.includes(imageId),
+    ).length;
 
     // Assess
     expect(number).toMatch(/^GU-/);
-    expect(trayThumbnailWidth).toBe(1);
-    expect(citizenImageWidth).toBe(1);
-    expect(operatorImageWidth).toBe(1);
+    expect(trayThumbnailWidth).toBe(320);
+    expect(citizenImageWidth).toBe(320);
+    expect(expiredOnce).toBe(true);
+    expect(operatorImageWidth).toBe(320);
+    expect(linksAsked).toBe(2);
     expect(trayAfterSending).toBe(0);
     expect(await citizenPdf.getAttribute('target')).toBe('_blank');
     expect(pdf.status).toBe(200);

@@ -15,7 +15,7 @@ import type {
 } from '#events/operator-frames.ts';
 import type { HistoryFrame, MessageAckFrame } from '#events/server-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
-import { AttachmentLinks } from '../shared/attachment-links.ts';
+import { AttachmentLinks, keepAtEndWhileImagesLoad } from '../shared/attachment-links.ts';
 import { loadConfig, type PublicConfig } from '../shared/config.ts';
 import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
 import { h, replace, uuid } from '../shared/dom.ts';
@@ -804,6 +804,8 @@ class OperatorConsole {
         ),
       ),
     );
+    const log = element.querySelector<HTMLElement>('.log');
+    if (log) keepAtEndWhileImagesLoad(log);
     this.renderTranscript();
     this.renderCanned();
   }

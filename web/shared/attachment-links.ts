@@ -37,6 +37,25 @@ export function formatFileSize(bytes: number, lang: string): string {
   }).format(value);
 }
 
+/**
+ * A log that was scrolled to its end stays there when a thumbnail in it finishes loading and grows
+ * (a reader who scrolled up to read is left where they are).
+ */
+export function keepAtEndWhileImagesLoad(log: HTMLElement): void {
+  let atEnd = true;
+  log.addEventListener('scroll', () => {
+    atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  });
+  // `load` does not bubble: caught on the way down.
+  log.addEventListener(
+    'load',
+    () => {
+      if (atEnd) log.scrollTop = log.scrollHeight;
+    },
+    true,
+  );
+}
+
 export class AttachmentLinks {
   private readonly links = new Map<string, Link>();
   private readonly asking = new Map<string, Promise<Link | undefined>>();

@@ -655,6 +655,9 @@ export class SupportChatElement extends HTMLElement {
           event.preventDefault();
           const text = input.value;
           input.value = '';
+          // A suggestion still on its way is for a text already sent: it is dropped.
+          clearTimeout(this.suggestTimer);
+          this.latestSuggest = '';
           const box = this.root.querySelector('.suggest');
           if (box) replace(box);
           this.sendText(text, true);
