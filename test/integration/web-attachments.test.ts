@@ -212,6 +212,49 @@ describe('attachments in the web pages', () => {
     expect(watch.cspViolations).toEqual([]);
   }, 60_000);
 
+  it('says when the time to upload ran out, and «Загрузить ещё раз» uploads it with a new grant', async () => {
+    // Prepare: the first POST is answered as S3 answers a presigned POST past its expiry (injected
+    // with page.route: the local endpoint would say so only after the policy's 5 minutes).
+    const page = await newPage();
+    const watch = watchPage(page);
+    const grants: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framesent', (frame) => {
+        if (String(frame.payload).includes('"attachment.create"')) grants.push(String(frame.payload));
+      }),
+    );
+    let expired = 0;
+    await page.route(
+      (url) => url.pathname.startsWith('/local/s3/'),
+      (route) => {
+        if (expired++ > 0) return route.continue();
+        return route.fulfill({
+          status: 403,
+          contentType: 'application/xml',
+          body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Invalid according to Policy: Policy expired.</Message></Error>',
+        });
+      },
+    );
+    await openWidget(page, httpUrl);
+    await send(page, 'Здравствуйте, пришлю фото');
+    await atLeast(botMessages(page), 1);
+
+    // Act
+    await attach(page, [{ name: 'фото.jpg.png', mimeType: 'image/png', buffer: PNG }]);
+    const tray = page.getByRole('list', { name: 'Файлы к сообщению' });
+    const failed = await tray.getByText(/фото\.jpg\.png не загружен/).textContent({ timeout: TIMEOUT });
+    const violations = await axeViolations(page);
+    await page.getByRole('button', { name: 'Загрузить фото.jpg.png ещё раз' }).click();
+    await tray.getByRole('img', { name: 'фото.jpg.png' }).waitFor({ timeout: TIMEOUT });
+
+    // Assess
+    expect(failed).toBe('Файл фото.jpg.png не загружен: время на загрузку истекло. Загрузите его ещё раз.');
+    expect(grants).toHaveLength(2);
+    expect(expired).toBe(2);
+    expect(violations).toEqual([]);
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
   it('refuses a file over 10 MB before uploading anything, in Russian and in English', async () => {
     // Prepare: every frame the widget sends and every request the page makes, recorded.
     const page = await newPage();
