@@ -255,6 +255,42 @@ describe('attachments in the web pages', () => {
     expect(watch.errors).toEqual([]);
   }, 60_000);
 
+  it('holds a file chosen before the conversation began: words first, then the file follows on its own', async () => {
+    // Prepare: a new visitor, no conversation yet.
+    const page = await newPage();
+    const watch = watchPage(page);
+    await openWidget(page, httpUrl);
+
+    // Act
+    await attach(page, [{ name: 'скан.png', mimeType: 'image/png', buffer: PNG }]);
+    const tray = page.getByRole('list', { name: 'Файлы к сообщению' });
+    const waiting = await tray.getByText('скан.png — Загрузится, когда начнётся переписка').count();
+    await page.getByRole('button', { name: 'Отправить', exact: true }).click();
+    const hint = await page
+      .getByRole('alert')
+      .filter({ hasText: 'Напишите' })
+      .textContent({ timeout: TIMEOUT });
+    await send(page, 'Здравствуйте, отправляю скан заявления');
+    const followUp = page
+      .getByRole('log')
+      .locator('[data-seq]')
+      .filter({ hasText: /^Вы\s*скан\.png/ });
+    await followUp.getByRole('img', { name: 'скан.png' }).waitFor({ timeout: TIMEOUT });
+    const words = page.getByRole('log').locator('[data-seq]').filter({ hasText: 'отправляю скан заявления' });
+    const seqs = [
+      Number(await words.getAttribute('data-seq')),
+      Number(await followUp.getAttribute('data-seq')),
+    ];
+
+    // Assess
+    expect(waiting).toBe(1);
+    expect(hint).toBe('Напишите, с чем нужна помощь: файл уйдёт вместе с сообщением.');
+    expect(await words.getByRole('img').count()).toBe(0);
+    expect(seqs[1]).toBeGreaterThan(seqs[0] ?? Number.POSITIVE_INFINITY);
+    expect(await tray.count()).toBe(0);
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
   it('refuses a file over 10 MB before uploading anything, in Russian and in English', async () => {
     // Prepare: every frame the widget sends and every request the page makes, recorded.
     const page = await newPage();
