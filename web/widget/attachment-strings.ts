@@ -14,7 +14,9 @@ export type AttachmentProblem =
   /** Five files per conversation and hour (`RATE_LIMITED`). */
   | 'limit'
   /** The network or the storage failed: worth another try. */
-  | 'upload_failed';
+  | 'upload_failed'
+  /** No verdict after two minutes: the message went without it. */
+  | 'slow_check';
 
 const ru = {
   attach: 'Прикрепить файл',
@@ -45,6 +47,7 @@ const ru = {
     expired: 'время на загрузку истекло. Загрузите его ещё раз.',
     limit: 'в этой переписке уже загружено 5 файлов за час. Попробуйте позже.',
     upload_failed: 'не удалось загрузить. Проверьте связь и попробуйте ещё раз.',
+    slow_check: 'проверка файла затянулась. Попробуйте загрузить его ещё раз.',
   } satisfies Record<AttachmentProblem, string>,
 };
 
@@ -78,6 +81,7 @@ const en: AttachmentStrings = {
     expired: 'the time to upload it ran out. Please upload it again.',
     limit: 'this conversation already has 5 files uploaded this hour. Please try later.',
     upload_failed: 'the upload failed. Check your connection and try again.',
+    slow_check: 'checking the file is taking too long. Please upload it again.',
   },
 };
 

@@ -43,6 +43,8 @@ export interface PendingFile {
   problem?: AttachmentProblem;
   /** The conversation `attachment.create` was last asked for (a file that waits is not asked twice for one). */
   triedConversation?: string;
+  /** When the upload went through (ms): a verdict awaited too long lets the message go without it. */
+  checkingSince?: number;
   /** The upload in flight (aborted when the file is removed). */
   request?: XMLHttpRequest;
 }
@@ -66,6 +68,13 @@ export interface AttachmentTrayDeps {
 
 /** Files whose verdict has not come after this long are asked about (the push may have been missed). */
 const VERDICT_POLL_MS = 15_000;
+/**
+ * A verdict not in after this long stops holding the message back: the file goes back to the tray
+ * as not uploaded (a late `attachment.ready` still makes it ready there, for the next message).
+ */
+const VERDICT_PATIENCE_MS = 120_000;
+/** An upload that has not finished in this long is given up (the citizen may try again). */
+const UPLOAD_TIMEOUT_MS = 180_000;
 
 export class AttachmentTray {
   /** The list under the conversation (files not yet handed to a message). */
@@ -227,7 +236,8 @@ export class AttachmentTray {
 
   onReady(frame: AttachmentReadyFrame): void {
     const file = this.byAttachmentId.get(frame.attachmentId);
-    if (!file || file.status === 'ready') return;
+    // A verdict on an earlier upload of a file tried again since is not this upload's.
+    if (!file || file.status === 'ready' || file.attachmentId !== frame.attachmentId) return;
     file.status = 'ready';
     file.progress = 1;
     this.deps.announce(this.s.readyAnnounced(file.file.name));
@@ -236,7 +246,7 @@ export class AttachmentTray {
 
   onRejected(frame: AttachmentRejectedFrame): void {
     const file = this.byAttachmentId.get(frame.attachmentId);
-    if (!file || file.status === 'rejected') return;
+    if (!file || file.status === 'rejected' || file.attachmentId !== frame.attachmentId) return;
     file.status = 'rejected';
     file.problem = frame.reason;
     this.deps.announce(this.s.rejected(file.file.name, this.s.problems[frame.reason]));
@@ -394,6 +404,7 @@ export class AttachmentTray {
       // The verdict may come before the POST's answer does: it is not undone.
       if (file.status !== 'uploading') return;
       if (request.status >= 200 && request.status < 300) {
+        file.checkingSince = Date.now();
         this.set(file, 'checking', 1);
         this.pollVerdicts();
         return;
@@ -401,6 +412,7 @@ export class AttachmentTray {
       this.set(file, ...refusalOf(request));
     });
     request.open('POST', grant.upload.url);
+    request.timeout = UPLOAD_TIMEOUT_MS;
     request.send(form);
   }
 
@@ -413,8 +425,14 @@ export class AttachmentTray {
         this.poll = undefined;
         return;
       }
-      void this.recheck();
+      void this.recheck().then(() => this.giveUpWaiting());
     }, VERDICT_POLL_MS);
+  }
+
+  private giveUpWaiting(): void {
+    for (const file of this.byAttachmentId.values())
+      if (file.status === 'checking' && Date.now() - (file.checkingSince ?? Date.now()) > VERDICT_PATIENCE_MS)
+        this.set(file, 'failed', 0, 'slow_check');
   }
 
   private set(
