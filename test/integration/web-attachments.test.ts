@@ -291,6 +291,54 @@ describe('attachments in the web pages', () => {
     expect(watch.errors).toEqual([]);
   }, 60_000);
 
+  it('opens a PDF whose 5-minute link has expired through a fresh attachment.url', async () => {
+    // Prepare: the page's clock is Playwright's, so that five minutes pass at once.
+    const page = await newPage();
+    const watch = watchPage(page);
+    const asked: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framesent', (frame) => {
+        if (String(frame.payload).includes('"attachment.url"')) asked.push(String(frame.payload));
+      }),
+    );
+    await page.clock.install();
+    await openWidget(page, httpUrl);
+    await send(page, 'Здравствуйте, вот квитанция');
+    await atLeast(botMessages(page), 1);
+    await attach(page, [{ name: 'квитанция.pdf', mimeType: 'application/pdf', buffer: PDF }]);
+    await page
+      .getByRole('list', { name: 'Файлы к сообщению' })
+      .getByText('квитанция.pdf — Готов к отправке')
+      .waitFor({ timeout: TIMEOUT });
+    await send(page, 'Квитанция об оплате');
+    const link = page
+      .getByRole('log')
+      .locator('[data-seq]')
+      .filter({ hasText: 'Квитанция об оплате' })
+      .getByRole('link', { name: /^квитанция\.pdf, \d/ });
+    await link.waitFor({ timeout: TIMEOUT });
+    const askedBefore = asked.length;
+
+    // Act
+    await page.clock.fastForward('05:00');
+    const popup = page.waitForEvent('popup', { timeout: TIMEOUT });
+    await link.click();
+    await popup;
+    // The click asked for a fresh link (signed now: the same URL when signed within the same second).
+    const deadline = Date.now() + TIMEOUT;
+    while (asked.length === askedBefore && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const freshHref = await link.getAttribute('href');
+    const pdf = await fetch(String(freshHref));
+
+    // Assess
+    expect(asked.length).toBe(askedBefore + 1);
+    expect(freshHref).toMatch(/X-Amz-Signature=/);
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).equals(PDF)).toBe(true);
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
+
   it('refuses a file over 10 MB before uploading anything, in Russian and in English', async () => {
     // Prepare: every frame the widget sends and every request the page makes, recorded.
     const page = await newPage();
