@@ -94,6 +94,9 @@ describe('attachments in the web pages', () => {
     await operator.getByRole('radio', { name: 'На линии' }).check();
     await operator.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
     await citizen.getByRole('status').filter({ hasText: 'Вам отвечает' }).waitFor({ timeout: TIMEOUT });
+    // Away keeps the conversation and takes nothing new: no complaint of another test (the shared
+    // stack runs the browser tests side by side) is assigned to this operator.
+    await operator.getByRole('radio', { name: 'Отошёл' }).check();
     // The operator's first link has expired by the time the thumbnail is fetched: S3's 403 for an
     // expired presigned GET, injected here (the emulator would give it only after 5 minutes).
     let expiredOnce = false;
