@@ -124,6 +124,7 @@ export class SupportChat {
       userPoolId: this.data.operatorPool.userPool.userPoolId,
       userPoolClientId: this.data.operatorPool.client.userPoolClientId,
       portalOrigins: config.portalOrigins,
+      attachmentsBucketName: this.data.attachments.bucket.bucketName,
     });
   }
 

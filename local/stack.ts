@@ -206,7 +206,11 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
 
     const httpUrl = `http://${host}:${http.port}`;
     const wsUrl = `ws://${host}:${gateway.port}/`;
-    serveWebPages(http, { connectSources: [wsUrl, cognito.endpoint] });
+    serveWebPages(http, {
+      connectSources: [wsUrl, cognito.endpoint],
+      // Uploads go to the policy-checking endpoint, thumbnails come from the emulator (presigned GETs).
+      attachments: { uploads: [functionEnv.ATTACHMENT_UPLOAD_ENDPOINT], downloads: [emulators.awsEndpoint] },
+    });
     http.markReady({
       wsUrl,
       region: config.AWS_REGION,

@@ -51,4 +51,17 @@ describe('the web build', () => {
     );
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
   });
+
+  it('admits the attachments: uploads by XMLHttpRequest to their origin, thumbnails from theirs, no form posts', () => {
+    const csp = contentSecurityPolicy(['wss://chat.example'], {
+      uploads: ['https://files.s3.eu-central-1.amazonaws.com'],
+      downloads: ['https://files.s3.eu-central-1.amazonaws.com'],
+    });
+    expect(csp).toContain("img-src 'self' data: https://files.s3.eu-central-1.amazonaws.com;");
+    expect(csp).toContain(
+      "connect-src 'self' wss://chat.example https://files.s3.eu-central-1.amazonaws.com;",
+    );
+    expect(csp).toContain("form-action 'self';");
+    expect(contentSecurityPolicy(['wss://chat.example'])).toContain("img-src 'self' data:;");
+  });
 });

@@ -77,14 +77,30 @@ export function writeWebFiles(outDir: string): void {
   }
 }
 
-/** The Content-Security-Policy of the pages: nothing inline, no eval, connections only where the chat and sign-in are. */
-export function contentSecurityPolicy(connectSources: string[]): string {
+/** Where citizens' attachments travel: the POST of an upload, the presigned GET of a thumbnail. */
+export interface AttachmentOrigins {
+  /** Origins the widget posts uploads to (`connect-src`: XMLHttpRequest). */
+  uploads: string[];
+  /** Origins of the presigned GETs shown as thumbnails (`img-src`). */
+  downloads: string[];
+}
+
+/**
+ * The Content-Security-Policy of the pages: nothing inline, no eval, connections only where the
+ * chat, sign-in and uploads are, images only from the site and the attachments' origin. Uploads
+ * go by XMLHttpRequest, not by a form, so `form-action` stays `'self'`.
+ */
+export function contentSecurityPolicy(
+  connectSources: string[],
+  attachments: AttachmentOrigins = { uploads: [], downloads: [] },
+): string {
+  const unique = (sources: string[]) => [...new Set(sources)].join(' ');
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self' ${connectSources.join(' ')}`.trim(),
+    `img-src 'self' data: ${unique(attachments.downloads)}`.trim(),
+    `connect-src 'self' ${unique([...connectSources, ...attachments.uploads])}`.trim(),
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",

@@ -184,8 +184,14 @@ describe('attachments (local stack)', () => {
       text: 'вот скан',
       attachmentIds: [grant.attachmentId],
     });
+    const asked = await citizen.request({ action: 'attachment.url', attachmentId: grant.attachmentId });
 
     // Assess
+    expect(asked).toMatchObject({
+      type: 'error',
+      code: 'CONFLICT',
+      details: [{ field: 'attachmentId', problem: 'rejected: type_mismatch' }],
+    });
     expect(verdict).toEqual({
       type: 'attachment.rejected',
       attachmentId: grant.attachmentId,

@@ -6,7 +6,8 @@
  *  2. Only the conversation's citizen (their session, or theirs by citizenId once verified) and the
  *     operator or senior it is assigned to may read it (the rule of `history.get`); anyone else →
  *     FORBIDDEN.
- *  3. Not ready (still pending, or rejected and deleted) → CONFLICT.
+ *  3. Not ready (still pending, or rejected and deleted) → CONFLICT; a rejected one names its reason
+ *     in `details` (`rejected: <reason>`), so that a client that missed `attachment.rejected` can say why.
  *  4. Answer a presigned GET valid at most 5 minutes, with what a client shows of the file.
  */
 
@@ -37,6 +38,10 @@ export async function getAttachmentUrl(
   const conversation = attachment ? await deps.conversations.get(attachment.conversationId) : undefined;
   if (!attachment || !conversation) throw new ChatError('NOT_FOUND');
   if (!mayReadHistory(conversation, caller)) throw new ChatError('FORBIDDEN');
+  if (attachment.status === 'rejected')
+    throw new ChatError('CONFLICT', {
+      details: [{ field: 'attachmentId', problem: `rejected: ${attachment.rejection ?? 'unscannable'}` }],
+    });
   if (attachment.status !== 'ready') throw new ChatError('CONFLICT');
 
   const expiresIn = Math.min(deps.downloadExpirySeconds, MAX_DOWNLOAD_SECONDS);
