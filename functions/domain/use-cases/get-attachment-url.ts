@@ -7,11 +7,13 @@
  *     operator or senior it is assigned to may read it (the rule of `history.get`); anyone else →
  *     FORBIDDEN.
  *  3. Not ready (still pending, or rejected and deleted) → CONFLICT.
- *  4. Answer a presigned GET valid at most 5 minutes, with what a client shows of the file.
+ *  4. A staff caller's read is recorded in the access journal.
+ *  5. Answer a presigned GET valid at most 5 minutes, with what a client shows of the file.
  */
 
 import type { AttachmentDownloadFrame } from '#events/attachments.ts';
 import type { Caller } from '#events/authorizer-context.ts';
+import { journalStaffRead, type StaffReadJournal } from '../access-journal.ts';
 import { attachmentView } from '../attachments.ts';
 import { ChatError } from '../errors.ts';
 import type { AttachmentBucket, AttachmentRepository } from '../ports/attachments.ts';
@@ -21,7 +23,7 @@ import { mayReadHistory } from './read-history.ts';
 /** The longest a download link lives (docs/requirements.md#attachments). */
 export const MAX_DOWNLOAD_SECONDS = 5 * 60;
 
-export interface GetAttachmentUrlDeps {
+export interface GetAttachmentUrlDeps extends StaffReadJournal {
   attachments: AttachmentRepository;
   conversations: ConversationRepository;
   bucket: AttachmentBucket;
@@ -38,6 +40,10 @@ export async function getAttachmentUrl(
   if (!attachment || !conversation) throw new ChatError('NOT_FOUND');
   if (!mayReadHistory(conversation, caller)) throw new ChatError('FORBIDDEN');
   if (attachment.status !== 'ready') throw new ChatError('CONFLICT');
+  await journalStaffRead(deps, caller, 'attachment.url', {
+    attachmentId: attachment.attachmentId,
+    conversationId: attachment.conversationId,
+  });
 
   const expiresIn = Math.min(deps.downloadExpirySeconds, MAX_DOWNLOAD_SECONDS);
   const url = await deps.bucket.presignDownload(attachment.key, attachment.fileName, expiresIn);
