@@ -2,7 +2,8 @@
  * Audit and personal data, the running half (docs/architecture.md, "Audit and personal data"): the
  * functions the platform team invokes with IAM (no route, no trigger: `aws lambda invoke`, see
  * docs/runbooks.md) — AuditExport (an export for a regulator, written to the audit bucket) and
- * PrivacyErase (a citizen's erasure) — both recording themselves in the access journal. The audit
+ * PrivacyErase (a citizen's erasure) — both recording themselves in the access journal; and the
+ * citizens' own download, the route `transcript.get`. The audit
  * bucket, its key and the journal table are the data stack's.
  */
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
@@ -31,6 +32,8 @@ export interface AuditProps {
 export class Audit extends Construct {
   readonly export: HouseFunction;
   readonly erase: HouseFunction;
+  /** Route `transcript.get`: a verified citizen's own conversations and tickets. */
+  readonly transcript: HouseFunction;
 
   constructor(scope: Construct, id: string, props: AuditProps) {
     super(scope, id);
@@ -78,6 +81,20 @@ export class Audit extends Construct {
       .useSecret('AUTH_HMAC_SECRET_ID', keys.hmacKey)
       .useAttachmentErasure(attachments.bucket)
       .useConnectionsApi(realtime.api, realtime.stage, { close: true });
+    // A citizen's own transcript: their tickets and conversations read, the page put for a day.
+    this.transcript = fn(
+      'TranscriptGet',
+      'transcript-get',
+      'Hands a verified citizen their own conversations and tickets',
+    )
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
+      .useTable('MESSAGES_TABLE', tables.messages, 'read')
+      .useTable('TICKETS_TABLE', tables.tickets, 'read')
+      .useTable('ATTACHMENTS_TABLE', tables.attachments, 'read')
+      .useTranscripts(attachments.bucket, attachments.key);
+    realtime.addRoute('transcript.get', this.transcript);
+
     const endpoints = Stack.of(this).formatArn({ service: 'sns', resource: 'endpoint', resourceName: '*' });
     this.erase.addToRolePolicy(
       new PolicyStatement({ actions: ['sns:DeleteEndpoint'], resources: [endpoints] }),
@@ -90,6 +107,7 @@ export class Audit extends Construct {
   }
 
   get functions(): HouseFunction[] {
+    // The transcript route is one of `realtime.functions` (addRoute).
     return [this.export, this.erase];
   }
 }

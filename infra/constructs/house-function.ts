@@ -500,6 +500,29 @@ export class HouseFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Sets `ATTACHMENTS_BUCKET` and grants writing and reading citizens' transcripts under
+   * `transcripts/` (`transcript.get`: the page is put, then handed out by a presigned GET signed
+   * with this role), with the bucket's key.
+   */
+  useTranscripts(bucket: IBucket, key: IKey): this {
+    this.addEnvironment('ATTACHMENTS_BUCKET', bucket.bucketName);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [bucket.arnForObjects(`${TRANSCRIPT_PREFIX}*`)],
+      }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+    );
+    Validations.of(this.role ?? this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.nagNameOfArn(bucket, bucket.bucketArn)}/${TRANSCRIPT_PREFIX}*]`,
+      reason: `Transcripts are named at run time (${TRANSCRIPT_PREFIX}{citizenId}/{id}.html); the wildcard is limited to that prefix of this one bucket.`,
+    });
+    return this;
+  }
+
   /** Mounts the knowledge-base layer and sets `KNOWLEDGE_BASE_DIR` to where it appears. */
   useKnowledgeBase(knowledgeBase: KnowledgeBaseLayer): this {
     this.addLayers(knowledgeBase.layer);

@@ -126,6 +126,7 @@ describe('every Lambda function', () => {
       SlaReport: 'functions/handlers/sla-report.ts',
       AuditExport: 'functions/handlers/audit-export.ts',
       PrivacyErase: 'functions/handlers/privacy-erase.ts',
+      TranscriptGet: 'functions/handlers/transcript-get.ts',
     });
   });
 

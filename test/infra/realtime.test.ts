@@ -81,6 +81,7 @@ describe('the WebSocket API', () => {
         'typing',
         'push.register',
         'session.end',
+        'transcript.get',
       ].sort(),
     );
   });

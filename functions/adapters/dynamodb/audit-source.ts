@@ -24,10 +24,12 @@ import { DynamoTicketRepository } from './ticket-repository.ts';
 export interface AuditTables {
   conversationsTable: string;
   messagesTable: string;
-  notesTable: string;
   ticketsTable: string;
   attachmentsTable: string;
-  slaTable: string;
+  /** Needed for internal notes and transfers (an export; a citizen's own transcript has none). */
+  notesTable?: string;
+  /** Needed for assignments (an export; a citizen's own transcript has none). */
+  slaTable?: string;
 }
 
 /** Messages read per query: a conversation of thousands is read in a few round trips. */
@@ -40,19 +42,14 @@ const TICKET_PAGE = 100;
 export class DynamoAuditSource implements AuditSource {
   private readonly conversations: DynamoConversationRepository;
   private readonly messageRepository: DynamoMessageRepository;
-  private readonly noteRepository: DynamoNoteRepository;
   private readonly tickets: DynamoTicketRepository;
   private readonly attachmentRepository: DynamoAttachmentRepository;
-  private readonly sla: DynamoSlaRecords;
 
   constructor(private readonly tables: AuditTables) {
     this.conversations = new DynamoConversationRepository(tables.conversationsTable);
     this.messageRepository = new DynamoMessageRepository(tables.messagesTable);
-    this.noteRepository = new DynamoNoteRepository(tables.notesTable);
     this.tickets = new DynamoTicketRepository({ ticketsTable: tables.ticketsTable });
     this.attachmentRepository = new DynamoAttachmentRepository({ attachmentsTable: tables.attachmentsTable });
-    // Only read here: the retention applies to what it writes.
-    this.sla = new DynamoSlaRecords({ slaTable: tables.slaTable, retentionDays: 1 });
   }
 
   conversation(conversationId: string): Promise<Conversation | undefined> {
@@ -89,7 +86,7 @@ export class DynamoAuditSource implements AuditSource {
   }
 
   notes(conversationId: string): Promise<InternalNote[]> {
-    return this.noteRepository.list(conversationId);
+    return new DynamoNoteRepository(this.required('notesTable')).list(conversationId);
   }
 
   async ticketsOf(conversation: Conversation): Promise<Ticket[]> {
@@ -122,7 +119,9 @@ export class DynamoAuditSource implements AuditSource {
   }
 
   async assignmentsOf(conversation: Conversation): Promise<AssignmentRecord[]> {
-    const records = await this.sla.assignmentsOf(
+    // Only read here: the retention applies to what it writes.
+    const sla = new DynamoSlaRecords({ slaTable: this.required('slaTable'), retentionDays: 1 });
+    const records = await sla.assignmentsOf(
       conversation.conversationId,
       new Date(conversation.createdAt),
       new Date(conversation.updatedAt),
@@ -134,6 +133,12 @@ export class DynamoAuditSource implements AuditSource {
       breached,
       ...(operatorId === undefined ? {} : { operatorId }),
     }));
+  }
+
+  private required(table: 'notesTable' | 'slaTable'): string {
+    const name = this.tables[table];
+    if (name === undefined) throw new Error(`DynamoAuditSource: ${table} is not configured`);
+    return name;
   }
 
   private async scanCreatedBetween(table: string, from: Date, to: Date): Promise<Record<string, unknown>[]> {

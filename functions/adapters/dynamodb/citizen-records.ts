@@ -9,6 +9,7 @@
 import { DeleteObjectsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   paginateQuery,
@@ -202,11 +203,11 @@ export class DynamoCitizenRecords implements CitizenRecords {
         this.tables.connectionsTable,
         connectionIds.map((connectionId) => ({ connectionId })),
       );
-      counts.sessions += await this.deleteKeys(this.tables.sessionsTable, [{ sessionId }]);
+      counts.sessions += await this.deleteIfPresent(this.tables.sessionsTable, { sessionId });
     }
-    counts.verificationRecords += await this.deleteKeys(this.tables.verificationCodesTable, [
-      { destinationKey: identity.destinationKey },
-    ]);
+    counts.verificationRecords += await this.deleteIfPresent(this.tables.verificationCodesTable, {
+      destinationKey: identity.destinationKey,
+    });
     const named = [
       ...footprint.sessionIds,
       ...footprint.conversationIds,
@@ -349,6 +350,14 @@ export class DynamoCitizenRecords implements CitizenRecords {
       },
     ))
       yield page.Items ?? [];
+  }
+
+  /** Deletes one item: 1 when it was there, 0 when it was not (a second run counts nothing). */
+  private async deleteIfPresent(table: string, key: Key): Promise<number> {
+    const { Attributes } = await documentClient.send(
+      new DeleteCommand({ TableName: table, Key: key, ReturnValues: 'ALL_OLD' }),
+    );
+    return Attributes ? 1 : 0;
   }
 
   /** Deletes the items, 25 per request, until DynamoDB has processed them all. */

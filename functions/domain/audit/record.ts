@@ -17,7 +17,9 @@ export type AuditScope =
   | { kind: 'ticket'; number: string }
   | { kind: 'conversation'; conversationId: string }
   | { kind: 'period'; from: string; to: string }
-  | { kind: 'journal'; from: string; to: string };
+  | { kind: 'journal'; from: string; to: string }
+  /** A verified citizen's own download (`transcript.get`). */
+  | { kind: 'citizen' };
 
 /** The scope in words, with ids and times only (it goes into the access journal). */
 export function describeScope(scope: AuditScope): string {
@@ -30,6 +32,8 @@ export function describeScope(scope: AuditScope): string {
       return `conversations and tickets created ${scope.from} – ${scope.to}`;
     case 'journal':
       return `access journal ${scope.from} – ${scope.to}`;
+    case 'citizen':
+      return "a citizen's own conversations and tickets";
   }
 }
 

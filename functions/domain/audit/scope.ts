@@ -2,10 +2,10 @@
 import type { AuditExportRequest } from '#events/audit.ts';
 import { badRequest } from '../errors.ts';
 import { canonicalTicketNumber } from '../tickets.ts';
-import type { AuditScope } from './record.ts';
+import type { ExportScope } from '../use-cases/export-audit.ts';
 
 /** A ticket number that is not one → BAD_REQUEST on `ticket`. */
-export function auditScopeOf(request: AuditExportRequest): AuditScope {
+export function auditScopeOf(request: AuditExportRequest): ExportScope {
   if ('ticket' in request) {
     const number = canonicalTicketNumber(request.ticket);
     if (!number) throw badRequest([{ field: 'ticket', problem: 'not a ticket number GU-YYYYMMDD-XXXXXX' }]);

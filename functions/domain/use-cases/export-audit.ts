@@ -39,8 +39,11 @@ export interface ExportAuditDeps {
   ids: IdGenerator;
 }
 
+/** What the platform team may export (a citizen's own download is `transcript.get`'s). */
+export type ExportScope = Exclude<AuditScope, { kind: 'citizen' }>;
+
 export interface ExportAuditRequest {
-  scope: AuditScope;
+  scope: ExportScope;
   requestedBy: string;
   reason: string;
 }
@@ -108,7 +111,7 @@ type ConversationContent = Pick<
 /** The conversations and the tickets without one that the scope covers. */
 export async function recordsOf(
   source: AuditSource,
-  scope: Exclude<AuditScope, { kind: 'journal' }>,
+  scope: Exclude<AuditScope, { kind: 'journal' } | { kind: 'citizen' }>,
 ): Promise<ConversationContent> {
   const conversations: Conversation[] = [];
   const loneTickets: Ticket[] = [];
