@@ -50,7 +50,14 @@ export class IdentifyView {
               error.textContent = s.downloadFailed;
               return;
             }
-            const link = h('a', { href: String(answer.url), download: String(answer.fileName) });
+            // S3 answers it as a download (Content-Disposition: attachment); a new tab either way,
+            // so the chat itself never navigates away.
+            const link = h('a', {
+              href: String(answer.url),
+              download: String(answer.fileName),
+              target: '_blank',
+              rel: 'noopener',
+            });
             link.click();
           },
         },
