@@ -253,7 +253,7 @@ describe('the @connections management API', () => {
     }
   });
 
-  it('lets only auth.verifyCode, session.end and a citizen\'s erasure close connections (DELETE)', () => {
+  it("lets only auth.verifyCode, session.end and a citizen's erasure close connections (DELETE)", () => {
     const roleOf = (fn: (typeof functions)[string]) =>
       (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const closingRoles = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
