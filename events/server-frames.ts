@@ -35,6 +35,7 @@ import type {
   TicketsFrame,
   TicketUpdatedFrame,
 } from './tickets.ts';
+import type { TranscriptDownloadFrame } from './transcripts.ts';
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -126,6 +127,7 @@ export interface ConversationUpdatedFrame {
 }
 
 export type ServerFrame =
+  | TranscriptDownloadFrame
   | AttachmentUploadFrame
   | AttachmentDownloadFrame
   | AttachmentReadyFrame

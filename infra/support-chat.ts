@@ -19,7 +19,7 @@ import { ChatStack } from './stacks/chat-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
 import { WebStack } from './stacks/web-stack.ts';
-import { type StageName, stackName } from './stage.ts';
+import { type AuditLockMode, type StageName, stackName } from './stage.ts';
 
 /**
  * Resources one stack may hold: CloudFormation refuses a stack over 500, and this leaves room for
@@ -35,6 +35,11 @@ export interface SupportChatConfig {
   readonly logRetention: RetentionDays;
   readonly logLevel: LogLevel;
   readonly messageRetentionDays: number;
+  readonly ticketRetentionDays: number;
+  readonly attachmentRetentionDays: number;
+  readonly journalRetentionDays: number;
+  readonly auditExportRetentionDays: number;
+  readonly auditLockMode: AuditLockMode;
   readonly postTimeoutMs: number;
   readonly alarmEmail?: string;
   readonly authEmailFrom: string;
@@ -76,7 +81,9 @@ export class SupportChat {
     this.data = new DataStack(scope, stackName(stage, 'Data'), {
       stage,
       retainData: config.retainData,
-      messageRetentionDays: config.messageRetentionDays,
+      attachmentRetentionDays: config.attachmentRetentionDays,
+      auditExportRetentionDays: config.auditExportRetentionDays,
+      auditLockMode: config.auditLockMode,
       ...(config.dataIndexStep === undefined ? {} : { indexStep: config.dataIndexStep }),
       uploadOrigins: [...config.portalOrigins, ...(config.webOrigin === undefined ? [] : [config.webOrigin])],
     });
@@ -84,6 +91,9 @@ export class SupportChat {
       logRetention: config.logRetention,
       logLevel: config.logLevel,
       messageRetentionDays: config.messageRetentionDays,
+      ticketRetentionDays: config.ticketRetentionDays,
+      attachmentRetentionDays: config.attachmentRetentionDays,
+      journalRetentionDays: config.journalRetentionDays,
       postTimeoutMs: config.postTimeoutMs,
       slaAssignSeconds: config.slaAssignSeconds,
       smsSenderId: config.smsSenderId,

@@ -61,6 +61,8 @@ const AUTHORIZATION_POLICY = {
   // A guest's conversation may have had a ticket too: its feedback is by session ownership.
   'feedback.submit': row(CITIZEN_SIDE, true),
   'push.register': row(VERIFIED_CITIZEN, true),
+  // A verified citizen's own conversations and tickets as one transcript (152-FZ: the right to see them).
+  'transcript.get': row(VERIFIED_CITIZEN, true),
   typing: row(EVERYONE),
   // Signing out ends the caller's own session (a guest's too: a shared device); staff have none.
   'session.end': row(CITIZEN_SIDE),

@@ -32,7 +32,20 @@ const SETTINGS = {
   /** The `@connections` API: `https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}`. */
   wsConnectionsEndpoint: setting('WS_CONNECTIONS_ENDPOINT', z.url()),
   knowledgeBaseDir: setting('KNOWLEDGE_BASE_DIR', name),
+  // Retention, one period per kind of data (docs/architecture.md, "Retention"): the TTL written on
+  // each item; the buckets' lifecycle rules are set from the same stage settings (infra/stage.ts).
+  /** Messages, conversations, internal notes, SLA records. */
   messageRetentionDays: setting('MESSAGE_RETENTION_DAYS', positiveInt.default(365)),
+  /** Tickets, from their last change. */
+  ticketRetentionDays: setting('TICKET_RETENTION_DAYS', positiveInt.default(365 * 3)),
+  /** Attachments' items (their bytes: the attachments bucket's lifecycle, the same period). */
+  attachmentRetentionDays: setting('ATTACHMENT_RETENTION_DAYS', positiveInt.default(365)),
+  /** Access-journal entries. */
+  journalRetentionDays: setting('JOURNAL_RETENTION_DAYS', positiveInt.default(365 * 3)),
+  /** The access journal: who of the staff read which citizen's data, exports and erasures. */
+  accessJournalTable: setting('ACCESS_JOURNAL_TABLE', name),
+  /** The audit bucket exports are written to (Object Lock in AWS). */
+  auditBucket: setting('AUDIT_BUCKET', name),
   /** Deadline of one PostToConnection: the SDK call is known to hang past its own timeouts. */
   postTimeoutMs: setting('POST_TIMEOUT_MS', positiveInt.default(3000)),
   /** Lifetime of a resume token from its issue; every hello issues a fresh one (sliding). */

@@ -189,6 +189,15 @@ const TABLES = {
     indexes: [],
     retain: false,
   },
+  // The access journal (functions/domain/access-journal.ts): one partition per UTC day, `entryKey` =
+  // `{at}#{entryId}`; who of the staff read which citizen's data, exports and erasures. Ids only.
+  // Kept for the regulator (TTL: the journal retention).
+  AccessJournalTable: {
+    partitionKey: string('day'),
+    sortKey: string('entryKey'),
+    indexes: [],
+    retain: true,
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 /** Construct id of a table of the data model. */
@@ -224,6 +233,7 @@ export class ChatTables extends Construct {
   readonly sla: Table;
   readonly limits: Table;
   readonly attachments: Table;
+  readonly accessJournal: Table;
 
   constructor(scope: Construct, id: string, props: ChatTablesProps) {
     super(scope, id);
@@ -269,6 +279,7 @@ export class ChatTables extends Construct {
     this.sla = table('SlaTable');
     this.limits = table('LimitsTable');
     this.attachments = table('AttachmentsTable');
+    this.accessJournal = table('AccessJournalTable');
   }
 
   /** Every table, for alarms and dashboards. */
@@ -287,6 +298,7 @@ export class ChatTables extends Construct {
       this.sla,
       this.limits,
       this.attachments,
+      this.accessJournal,
     ];
   }
 }

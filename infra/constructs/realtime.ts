@@ -155,7 +155,9 @@ export class Realtime extends Construct {
     const historyGet = fn('HistoryGet', 'history-get', 'Pages through the messages of a conversation')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
       .useTable('MESSAGES_TABLE', tables.messages, 'read')
-      .useSecret('CURSOR_SECRET_ID', props.cursorKey);
+      .useSecret('CURSOR_SECRET_ID', props.cursorKey)
+      // Staff reads are journaled (functions/domain/access-journal.ts).
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'write');
     // Stateless: ranks the prefix over the knowledge base in memory, so no table and no queue.
     const suggest = fn('Suggest', 'suggest', 'Suggests up to 3 intents for the prefix being typed')
       .useKnowledgeBase(props.knowledgeBase)

@@ -8,6 +8,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Assignment } from '../constructs/assignment.ts';
 import { AttachmentChecks } from '../constructs/attachment-checks.ts';
+import { Audit } from '../constructs/audit.ts';
 import { BotOutbox, BotWorker } from '../constructs/bot.ts';
 import { Desk } from '../constructs/desk.ts';
 import type { FunctionSettings, HouseFunction } from '../constructs/house-function.ts';
@@ -69,6 +70,7 @@ export class ChatStack extends Stack {
   readonly desk: Desk;
   readonly assignment: Assignment;
   readonly attachments: AttachmentChecks;
+  readonly audit: Audit;
   readonly botQueues: BotQueues;
   readonly escalationQueues: EscalationQueues;
   readonly assignmentQueues: AssignmentQueues;
@@ -177,6 +179,16 @@ export class ChatStack extends Stack {
       store: data.attachments,
     });
 
+    // Audit and personal data: the platform team's export and erasure functions.
+    this.audit = new Audit(this, 'Audit', {
+      settings,
+      tables,
+      store: data.audit,
+      attachments: data.attachments,
+      keys: data.identificationKeys,
+      realtime: this.realtime,
+    });
+
     // Every frame of an operator is checked against the pool (removal, disablement, demotion).
     for (const fn of this.realtime.staffFunctions) data.operatorPool.checkedBy(fn);
 
@@ -202,6 +214,7 @@ export class ChatStack extends Stack {
       this.tickets.portalFeedback,
       ...this.desk.functions,
       this.attachments.check,
+      ...this.audit.functions,
     ];
   }
 

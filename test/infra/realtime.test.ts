@@ -81,6 +81,7 @@ describe('the WebSocket API', () => {
         'typing',
         'push.register',
         'session.end',
+        'transcript.get',
       ].sort(),
     );
   });
@@ -252,7 +253,7 @@ describe('the @connections management API', () => {
     }
   });
 
-  it('lets only auth.verifyCode and session.end close connections (DELETE)', () => {
+  it("lets only auth.verifyCode, session.end and a citizen's erasure close connections (DELETE)", () => {
     const roleOf = (fn: (typeof functions)[string]) =>
       (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const closingRoles = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
@@ -262,7 +263,11 @@ describe('the @connections management API', () => {
       .filter((fn) => closingRoles.includes(roleOf(fn)))
       .map((fn) => fn.Metadata?.['local:entry'])
       .sort();
-    expect(closing).toEqual(['functions/handlers/auth-verify-code.ts', 'functions/handlers/session-end.ts']);
+    expect(closing).toEqual([
+      'functions/handlers/auth-verify-code.ts',
+      'functions/handlers/privacy-erase.ts',
+      'functions/handlers/session-end.ts',
+    ]);
   });
 });
 

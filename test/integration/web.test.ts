@@ -544,6 +544,34 @@ describe('the web pages', () => {
     expect(seqsSecond.slice(0, seqsFirst.length)).toEqual(seqsFirst.slice(0, seqsSecond.length));
   }, 60_000);
 
+  it('gives a verified citizen their conversation as a file with «Скачать переписку»', async () => {
+    // Prepare: a verified citizen who wrote something that looks like markup.
+    const { context, page } = await newPage();
+    await openWidget(page);
+    const text = `<b>моя переписка</b> ${randomUUID().slice(0, 8)}`;
+    await send(page, text);
+    await atLeast(botMessages(page), 1);
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    const email = uniqueEmail('transcript');
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(email);
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('textbox', { name: 'Код из сообщения' }).fill(await codeFromOutbox(httpUrl, email));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    await page.getByRole('heading', { name: 'Мои обращения' }).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+
+    // Act: the button, found by its name (S3 sends the file as a download; the emulator shows it in a new tab).
+    const opened = context.waitForEvent('page', { timeout: TIMEOUT });
+    await page.getByRole('button', { name: 'Скачать переписку' }).click();
+    const transcript = await opened;
+    await transcript.waitForLoadState();
+
+    // Assess: the citizen's own words, as text; the chat stayed where it was.
+    expect(await transcript.content()).toContain(`&lt;b&gt;моя переписка&lt;/b&gt; ${text.slice(-8)}`);
+    expect(page.url()).toContain(httpUrl);
+  }, 60_000);
+
   it('brings the other tab along when one tab identifies, and signs both out with «Выйти»', async () => {
     // Prepare: one citizen's conversation open in two tabs of one browser.
     const { context, page: first } = await newPage();
