@@ -304,6 +304,8 @@ function serveUploads(
 function localOnlyEnvironment(host: string, httpPort: number): Record<string, string> {
   return {
     LOCAL_OUTBOX_URL: `http://${host}:${httpPort}/local/outbox`,
+    // The stack serves the web pages itself, the printable MFC checklists among them (web/build.ts).
+    CHECKLIST_PAGES_URL: `http://${host}:${httpPort}`,
     AUTH_HMAC_KEY: randomBytes(32).toString('base64url'),
     AUTH_CODE_KEY: randomBytes(32).toString('base64url'),
     RESUME_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),

@@ -16,8 +16,11 @@ import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
+import { checklistPath } from '#domain/mfc/checklist-page.ts';
+import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
 import { redeliveryDelaySeconds } from '#domain/retry.ts';
 import { type AnswerOutcome, answerCitizenMessage } from '#domain/use-cases/answer-citizen-message.ts';
 import { botJobSchema } from '#events/bot-job.ts';
@@ -25,9 +28,14 @@ import { config } from '#shared/config.ts';
 import { countEscalation, logger, metrics } from '#shared/observability.ts';
 import { streamHandler } from '#shared/stream-handler.ts';
 
-// Loaded once per Lambda instance: the knowledge base ships in a layer and is validated on load.
+// Loaded once per Lambda instance: the knowledge base and the MFC directory ship in a layer and
+// are validated on load.
 const knowledgeBase = loadKnowledgeBase(config.knowledgeBaseDir);
-const bot = createBot(knowledgeBase);
+const pages = config.checklistPagesUrl;
+const bot = createMfcBot(createBot(knowledgeBase), loadMfcDirectory(config.mfcDirectoryDir), {
+  clock: systemClock,
+  ...(pages ? { checklistUrl: (service, lang) => new URL(checklistPath(service.id, lang), pages).href } : {}),
+});
 
 const tables = {
   sessionsTable: config.sessionsTable,

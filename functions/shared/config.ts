@@ -32,6 +32,13 @@ const SETTINGS = {
   /** The `@connections` API: `https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}`. */
   wsConnectionsEndpoint: setting('WS_CONNECTIONS_ENDPOINT', z.url()),
   knowledgeBaseDir: setting('KNOWLEDGE_BASE_DIR', name),
+  /** The MFC directory (offices.json, services.json) in the knowledge-base layer. */
+  mfcDirectoryDir: setting('MFC_DIRECTORY_DIR', name),
+  /**
+   * Where the web pages are served (the Web stack's origin): the bot links a service's printable
+   * checklist there (`/mfc/checklist/{service}.{lang}.html`). Unset: the list is in the chat only.
+   */
+  checklistPagesUrl: setting('CHECKLIST_PAGES_URL', z.url().optional()),
   messageRetentionDays: setting('MESSAGE_RETENTION_DAYS', positiveInt.default(365)),
   /** Deadline of one PostToConnection: the SDK call is known to hang past its own timeouts. */
   postTimeoutMs: setting('POST_TIMEOUT_MS', positiveInt.default(3000)),

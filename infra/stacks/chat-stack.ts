@@ -136,6 +136,7 @@ export class ChatStack extends Stack {
       stage: this.realtime.stage,
       knowledgeBase,
       escalationQueues: this.escalationQueues,
+      ...(webOrigin === undefined ? {} : { webOrigin }),
     });
     this.outbox = new BotOutbox(this, 'Outbox', { settings, tables, queues: this.botQueues });
     // Tickets: ticket.get/list/setStatus, feedback.submit, and the portal's POST /feedback.

@@ -41,6 +41,9 @@ describe('the bot worker', () => {
     const [layerId, layer] = resourceByPath(template, 'AWS::Lambda::LayerVersion', 'KnowledgeBaseLayer');
     expect(worker.Properties.Layers).toEqual([{ Ref: layerId }]);
     expect(environmentOf(worker).KNOWLEDGE_BASE_DIR).toBe('/opt/kb');
+    // The MFC directory ships in the same layer; without the Web stack's origin no checklist link.
+    expect(environmentOf(worker).MFC_DIRECTORY_DIR).toBe('/opt/mfc');
+    expect(environmentOf(worker).CHECKLIST_PAGES_URL).toBeUndefined();
     expect(layer.Metadata?.['local:path']).toBe('layers/knowledge-base');
     expect(existsSync(repoPath('layers/knowledge-base/kb'))).toBe(true);
   });
