@@ -32,6 +32,10 @@ const SETTINGS = {
   /** The `@connections` API: `https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}`. */
   wsConnectionsEndpoint: setting('WS_CONNECTIONS_ENDPOINT', z.url()),
   knowledgeBaseDir: setting('KNOWLEDGE_BASE_DIR', name),
+  /** MFC visits: bookings, places per slot, quotas, reminders due (functions/adapters/dynamodb/visit-repository.ts). */
+  visitsTable: setting('VISITS_TABLE', name),
+  /** How long before a visit its reminder goes out: a day; shorter in tests. */
+  visitReminderLeadSeconds: setting('VISIT_REMINDER_LEAD_SECONDS', positiveInt.default(24 * 60 * 60)),
   /** The MFC directory (offices.json, services.json) in the knowledge-base layer. */
   mfcDirectoryDir: setting('MFC_DIRECTORY_DIR', name),
   /**

@@ -142,7 +142,8 @@ export type TableEnvName =
   | 'PUSH_DEVICES_TABLE'
   | 'SLA_TABLE'
   | 'LIMITS_TABLE'
-  | 'ATTACHMENTS_TABLE';
+  | 'ATTACHMENTS_TABLE'
+  | 'VISITS_TABLE';
 
 /** How a function uses the attachments bucket (useAttachmentBucket). */
 export type AttachmentAccess = 'upload' | 'download' | 'check';

@@ -17,6 +17,7 @@ import type { WatchedChat } from '../constructs/monitoring/watched.ts';
 import { AssignmentQueues, BotQueues, EscalationQueues } from '../constructs/queues.ts';
 import { Realtime } from '../constructs/realtime.ts';
 import { Tickets } from '../constructs/tickets.ts';
+import { Visits } from '../constructs/visits.ts';
 import type { StageName } from '../stage.ts';
 import type { DataStack } from './data-stack.ts';
 
@@ -67,6 +68,7 @@ export class ChatStack extends Stack {
   readonly outbox: BotOutbox;
   readonly tickets: Tickets;
   readonly desk: Desk;
+  readonly visits: Visits;
   readonly assignment: Assignment;
   readonly attachments: AttachmentChecks;
   readonly botQueues: BotQueues;
@@ -151,6 +153,8 @@ export class ChatStack extends Stack {
       feedbackRateLimit,
       feedbackBurstLimit,
     });
+    // MFC offices and visits: the mfc.* routes and the reminders of visits.
+    this.visits = new Visits(this, 'Visits', { settings, tables, realtime: this.realtime, knowledgeBase });
     // The operator's desk: reply, note, transfer, canned answers, typing, push devices, and the relays.
     this.desk = new Desk(this, 'Desk', {
       settings,
@@ -203,6 +207,7 @@ export class ChatStack extends Stack {
       this.tickets.portalFeedback,
       ...this.desk.functions,
       this.attachments.check,
+      this.visits.reminders,
     ];
   }
 

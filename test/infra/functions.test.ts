@@ -18,6 +18,7 @@ const houseFunctions = [
   ...chat.assignment.functions,
   ...chat.desk.functions,
   chat.attachments.check,
+  chat.visits.reminders,
   monitoring.slaReport.function,
 ];
 
@@ -66,6 +67,7 @@ const SMS_SENDERS = [
   'functions/handlers/auth-request-code.ts',
   'functions/handlers/desk-relay.ts',
   'functions/handlers/ticket-notices.ts',
+  'functions/handlers/visit-reminders.ts',
 ];
 
 const functionByEntry = (entry: string): TemplateResource => {
@@ -117,6 +119,8 @@ describe('every Lambda function', () => {
       AttachmentUrl: 'functions/handlers/attachment-url.ts',
       AttachmentCheck: 'functions/handlers/attachment-check.ts',
       SlaReport: 'functions/handlers/sla-report.ts',
+      MfcVisits: 'functions/handlers/mfc-visits.ts',
+      VisitReminders: 'functions/handlers/visit-reminders.ts',
     });
   });
 

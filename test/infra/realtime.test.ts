@@ -81,6 +81,12 @@ describe('the WebSocket API', () => {
         'typing',
         'push.register',
         'session.end',
+        'mfc.offices',
+        'mfc.slots',
+        'mfc.book',
+        'mfc.cancel',
+        'mfc.reschedule',
+        'mfc.visits',
       ].sort(),
     );
   });
