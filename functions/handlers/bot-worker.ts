@@ -15,12 +15,18 @@ import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-re
 import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
+import { HmacCitizenIds } from '#adapters/identity-hasher.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
+import { HttpPortalRegistry, SampleDataPortalRegistry } from '#adapters/portal-registry.ts';
+import { citizenIdKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
 import { checklistPath } from '#domain/mfc/checklist-page.ts';
+import { createMentionReader } from '#domain/mfc/mentions.ts';
 import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
+import { answerApplications } from '#domain/portal/application-answers.ts';
+import type { PortalRegistry } from '#domain/ports/portal-registry.ts';
 import { redeliveryDelaySeconds } from '#domain/retry.ts';
 import { type AnswerOutcome, answerCitizenMessage } from '#domain/use-cases/answer-citizen-message.ts';
 import { botJobSchema } from '#events/bot-job.ts';
@@ -32,10 +38,23 @@ import { streamHandler } from '#shared/stream-handler.ts';
 // are validated on load.
 const knowledgeBase = loadKnowledgeBase(config.knowledgeBaseDir);
 const pages = config.checklistPagesUrl;
-const bot = createMfcBot(createBot(knowledgeBase), loadMfcDirectory(config.mfcDirectoryDir), {
+const directory = loadMfcDirectory(config.mfcDirectoryDir);
+const bot = createMfcBot(createBot(knowledgeBase), directory, {
   clock: systemClock,
   ...(pages ? { checklistUrl: (service, lang) => new URL(checklistPath(service.id, lang), pages).href } : {}),
 });
+
+/** The portal's registry: its HTTPS API when configured, the sample dataset on the local stack, or none. */
+function portalRegistry(): PortalRegistry | undefined {
+  const url = config.portalRegistryUrl;
+  if (url) return new HttpPortalRegistry({ baseUrl: url, timeoutMs: config.portalRegistryTimeoutMs });
+  const sample = config.portalRegistrySampleFile;
+  if (!sample) return undefined;
+  const citizenIds = new HmacCitizenIds(citizenIdKey(config));
+  return new SampleDataPortalRegistry(sample, (destination) => citizenIds.citizenId(destination));
+}
+const registry = portalRegistry();
+const mentions = createMentionReader(directory);
 
 const tables = {
   sessionsTable: config.sessionsTable,
@@ -58,6 +77,12 @@ const deps = {
   ledger: new DynamoFollowUpLedger(config.conversationsTable),
   responder: bot,
   dialogue: knowledgeBase.dialogue,
+  ...(registry
+    ? {
+        applicationAnswers: (citizenId: string, text: string, lang: 'ru' | 'en') =>
+          answerApplications({ registry, mentions }, citizenId, text, lang),
+      }
+    : {}),
   clock: systemClock,
   ids: randomIds,
   sleeper: timerSleeper,

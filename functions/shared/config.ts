@@ -36,6 +36,14 @@ const SETTINGS = {
   visitsTable: setting('VISITS_TABLE', name),
   /** How long before a visit its reminder goes out: a day; shorter in tests. */
   visitReminderLeadSeconds: setting('VISIT_REMINDER_LEAD_SECONDS', positiveInt.default(24 * 60 * 60)),
+  /**
+   * The portal's registry of applications (HTTPS; docs/architecture.md, "The portal's registry").
+   * Unset: the sample dataset below, or none (the bot's own answer stands).
+   */
+  portalRegistryUrl: setting('PORTAL_REGISTRY_URL', z.url().startsWith('https://').optional()),
+  portalRegistryTimeoutMs: setting('PORTAL_REGISTRY_TIMEOUT_MS', positiveInt.default(2000)),
+  /** The local stack's sample applications (local/portal-registry/applications.json). */
+  portalRegistrySampleFile: setting('PORTAL_REGISTRY_SAMPLE_FILE', name.optional()),
   /** The MFC directory (offices.json, services.json) in the knowledge-base layer. */
   mfcDirectoryDir: setting('MFC_DIRECTORY_DIR', name),
   /**

@@ -36,6 +36,11 @@ export interface BotWorkerProps {
    * @default none: the bot gives the checklist in the chat only
    */
   readonly webOrigin?: string;
+  /**
+   * The portal's registry of applications (`PORTAL_REGISTRY_URL`, HTTPS).
+   * @default none: the bot's own answer to "where is my application" stands
+   */
+  readonly portalRegistryUrl?: string;
 }
 
 /** The bot worker function and its SQS trigger. */
@@ -65,6 +70,7 @@ export class BotWorker extends Construct {
       // Its own queue: to bring a failed job back in seconds (ChangeMessageVisibility).
       .useQueue('BOT_QUEUE_URL', props.queues.queue, 'consume');
     if (props.webOrigin) this.function.addEnvironment('CHECKLIST_PAGES_URL', props.webOrigin);
+    if (props.portalRegistryUrl) this.function.addEnvironment('PORTAL_REGISTRY_URL', props.portalRegistryUrl);
     this.function.addEventSource(
       new SqsEventSource(props.queues.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );

@@ -44,6 +44,11 @@ export interface ChatStackProps extends StackProps {
    * `portalOrigins`, the browser pages the `$connect` authorizer admits.
    */
   readonly webOrigin?: string;
+  /**
+   * The portal's registry of applications (HTTPS), the bot's source for a verified citizen's applications.
+   * @default none: the bot's own answer to "where is my application" stands
+   */
+  readonly portalRegistryUrl?: string;
   /** Requests per second / burst of the feedback API. */
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
@@ -87,6 +92,7 @@ export class ChatStack extends Stack {
       authEmailFrom,
       portalOrigins,
       webOrigin,
+      portalRegistryUrl,
       feedbackRateLimit,
       feedbackBurstLimit,
       pushFcmApplicationArn,
@@ -139,6 +145,7 @@ export class ChatStack extends Stack {
       knowledgeBase,
       escalationQueues: this.escalationQueues,
       ...(webOrigin === undefined ? {} : { webOrigin }),
+      ...(portalRegistryUrl === undefined ? {} : { portalRegistryUrl }),
     });
     this.outbox = new BotOutbox(this, 'Outbox', { settings, tables, queues: this.botQueues });
     // Tickets: ticket.get/list/setStatus, feedback.submit, and the portal's POST /feedback.
