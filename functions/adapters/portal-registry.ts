@@ -4,26 +4,18 @@
  * - {@link HttpPortalRegistry}, in AWS: `GET {PORTAL_REGISTRY_URL}/citizens/{citizenId}/applications`
  *   over HTTPS (the contract: docs/architecture.md, "The portal's registry"), each attempt cut at
  *   `timeoutMs`, a failed or timed-out attempt retried twice with exponential backoff, and a circuit
- *   breaker (cockatiel) that, after 5 failures in a row, answers "unavailable" at once for 30 s instead
- *   of making every citizen wait for timeouts; one probe then closes it again. Every way of not
- *   answering becomes {@link RegistryUnavailableError}, which the bot turns into an honest message.
+ *   breaker that, after 5 failed questions in a row, answers "unavailable" at once for 30 s instead
+ *   of making every citizen wait for timeouts; one probe then closes it again. Written here rather
+ *   than with a resilience library (cockatiel was tried): the bot worker's bundle has a 250 KB budget
+ *   and these few lines are all of it that is used. Every way of not answering becomes
+ *   {@link RegistryUnavailableError}, which the bot turns into an honest message.
  * - {@link SampleDataPortalRegistry}, on the local stack: a sample dataset of applications of a few
  *   seeded test citizens (local/portal-registry/applications.json), matched by their phone or e-mail
  *   hashed into citizen ids with identification's key, as the real registry would match them.
  */
 import { readFileSync } from 'node:fs';
-import {
-  ConsecutiveBreaker,
-  circuitBreaker,
-  ExponentialBackoff,
-  handleAll,
-  retry,
-  TimeoutStrategy,
-  timeout,
-  wrap,
-} from 'cockatiel';
 import * as z from 'zod';
-import { type Destination, parseDestination } from '#domain/identification.ts';
+import type { Destination } from '#domain/identification.ts';
 import {
   type PortalApplication,
   type PortalRegistry,
@@ -57,27 +49,40 @@ export interface HttpPortalRegistryOptions {
 }
 
 export class HttpPortalRegistry implements PortalRegistry {
-  private readonly policy;
+  /** Questions in a row that failed (after their retries); the circuit opens at `breakAfter`. */
+  private failures = 0;
+  /** Until when (epoch ms) the circuit is open: no call is made. */
+  private openUntil = 0;
 
-  constructor(private readonly options: HttpPortalRegistryOptions) {
-    const breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: options.halfOpenAfterMs ?? 30_000,
-      breaker: new ConsecutiveBreaker(options.breakAfter ?? 5),
-    });
-    const retries = retry(handleAll, {
-      maxAttempts: options.retries ?? 2,
-      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),
-    });
-    // The breaker outside the retries: one citizen's question counts once, however often it was tried.
-    this.policy = wrap(breaker, retries, timeout(options.timeoutMs ?? 2000, TimeoutStrategy.Aggressive));
-  }
+  constructor(private readonly options: HttpPortalRegistryOptions) {}
 
   async applicationsOf(citizenId: string): Promise<PortalApplication[]> {
-    try {
-      return await this.policy.execute(({ signal }) => this.fetchOnce(citizenId, signal));
-    } catch (error) {
-      throw new RegistryUnavailableError(error);
+    if (Date.now() < this.openUntil) throw new RegistryUnavailableError(new Error('circuit open'));
+    const attempts = 1 + (this.options.retries ?? 2);
+    let last: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** (attempt - 1))));
+      try {
+        const applications = await this.fetchOnce(
+          citizenId,
+          AbortSignal.timeout(this.options.timeoutMs ?? 2000),
+        );
+        this.failures = 0;
+        return applications;
+      } catch (error) {
+        last = error;
+      }
     }
+    // One citizen's question counts once, however often it was tried. Once open, the circuit lets
+    // one probe through after `halfOpenAfterMs`; a failed probe opens it again at once.
+    this.failures++;
+    const breakAfter = this.options.breakAfter ?? 5;
+    if (this.failures >= breakAfter) {
+      this.openUntil = Date.now() + (this.options.halfOpenAfterMs ?? 30_000);
+      this.failures = breakAfter - 1;
+    }
+    throw new RegistryUnavailableError(last);
   }
 
   private async fetchOnce(citizenId: string, signal: AbortSignal): Promise<PortalApplication[]> {
@@ -101,13 +106,14 @@ export class HttpPortalRegistry implements PortalRegistry {
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
+// Contacts written as identification normalises them (E.164, the canonical lower-case mailbox), so
+// they hash to the same citizen ids without the phone and e-mail rules in the bot worker's bundle.
 const sampleSchema = z.object({
   citizens: z.array(
-    z.object({
-      phone: z.string().optional(),
-      email: z.string().optional(),
-      applications: z.array(applicationSchema),
-    }),
+    z.union([
+      z.object({ phone: z.string().regex(/^\+[1-9]\d{6,14}$/), applications: z.array(applicationSchema) }),
+      z.object({ email: z.email().toLowerCase(), applications: z.array(applicationSchema) }),
+    ]),
   ),
 });
 
@@ -127,9 +133,12 @@ export class SampleDataPortalRegistry implements PortalRegistry {
   private async load(): Promise<Map<string, PortalApplication[]>> {
     const sample = sampleSchema.parse(JSON.parse(readFileSync(this.file, 'utf8')));
     const entries = await Promise.all(
-      sample.citizens.map(async ({ phone, email, applications }) => {
-        const destination = parseDestination(phone ? { phone } : { email: email ?? '' });
-        return [await this.citizenIdOf(destination), applications] as const;
+      sample.citizens.map(async (citizen) => {
+        const destination: Destination =
+          'phone' in citizen
+            ? { channel: 'sms', address: citizen.phone, identity: citizen.phone }
+            : { channel: 'email', address: citizen.email, identity: citizen.email };
+        return [await this.citizenIdOf(destination), citizen.applications] as const;
       }),
     );
     return new Map(entries);

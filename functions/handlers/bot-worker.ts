@@ -19,10 +19,9 @@ import { HmacCitizenIds } from '#adapters/identity-hasher.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { HttpPortalRegistry, SampleDataPortalRegistry } from '#adapters/portal-registry.ts';
-import { citizenIdKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
-import { checklistPath } from '#domain/mfc/checklist-page.ts';
+import { checklistPath } from '#domain/mfc/checklist-path.ts';
 import { createMentionReader } from '#domain/mfc/mentions.ts';
 import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
 import { answerApplications } from '#domain/portal/application-answers.ts';
@@ -50,7 +49,12 @@ function portalRegistry(): PortalRegistry | undefined {
   if (url) return new HttpPortalRegistry({ baseUrl: url, timeoutMs: config.portalRegistryTimeoutMs });
   const sample = config.portalRegistrySampleFile;
   if (!sample) return undefined;
-  const citizenIds = new HmacCitizenIds(citizenIdKey(config));
+  // The sample is the local stack's, where the citizen-id key is in the environment (AUTH_HMAC_KEY);
+  // read as secret-keys.ts reads it, without bundling the Secrets Manager client it would need in AWS.
+  const key = config.authHmacKey;
+  if (!key) throw new Error('the portal registry sample needs AUTH_HMAC_KEY');
+  const bytes = new TextEncoder().encode(key);
+  const citizenIds = new HmacCitizenIds(async () => bytes);
   return new SampleDataPortalRegistry(sample, (destination) => citizenIds.citizenId(destination));
 }
 const registry = portalRegistry();

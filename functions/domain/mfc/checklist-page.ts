@@ -7,12 +7,10 @@
  */
 import type { Lang } from '../bot/language.ts';
 import type { MfcDirectory, MfcService } from './directory.ts';
-import { documentLines, feeText, visitText, weekText } from './wording.ts';
 
-/** The page's path on the web pages' origin, without the leading slash. */
-export function checklistPath(serviceId: string, lang: Lang): string {
-  return `mfc/checklist/${serviceId}.${lang}.html`;
-}
+export { checklistPath } from './checklist-path.ts';
+
+import { documentLines, feeText, visitText, weekText } from './wording.ts';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',

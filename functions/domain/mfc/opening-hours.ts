@@ -1,10 +1,9 @@
 /**
  * When an office is open: its weekly hours in its own time zone, less the region's holidays and
  * the office's own closures, with pre-holiday days shortened. Everything is computed on the
- * office's wall clock (`@date-fns/tz` turns an instant into that clock and back), so "open now?"
+ * office's wall clock (Intl's time-zone data turns an instant into that clock and back), so "open now?"
  * in Vladivostok at 09:00 Moscow time is answered for 16:00 there.
  */
-import { TZDate } from '@date-fns/tz';
 import { type DayIntervals, type MfcDirectory, type Office, WEEKDAYS, type Weekday } from './directory.ts';
 
 /** One calendar day of one office, as it will really be. */
@@ -31,30 +30,42 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const toMinutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 const toTime = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 
-/** The wall clock of `timeZone` at `instant`. */
-export function localMoment(instant: Date, timeZone: string): LocalMoment {
-  const local = new TZDate(instant.getTime(), timeZone);
-  return {
-    date: `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`,
-    weekday: WEEKDAYS[local.getDay()] ?? 'mon',
-    time: `${pad(local.getHours())}:${pad(local.getMinutes())}`,
-  };
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock of `timeZone` at `instant`, as UTC milliseconds of the same reading. */
+function wallClockMs(instant: number, timeZone: string): number {
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    clocks.set(timeZone, clock);
+  }
+  const part = Object.fromEntries(
+    clock.formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]),
+  );
+  return Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0);
 }
 
-/** The instant at which the wall clock of `timeZone` shows `date` `time`. */
+/** The wall clock of `timeZone` at `instant`. */
+export function localMoment(instant: Date, timeZone: string): LocalMoment {
+  const wall = new Date(wallClockMs(instant.getTime(), timeZone)).toISOString();
+  const date = wall.slice(0, 10);
+  return { date, weekday: weekdayOf(date), time: wall.slice(11, 16) };
+}
+
+/** The instant at which the wall clock of `timeZone` shows `date` `time` (no DST in Russia; settled twice for zones that have it). */
 export function instantOf(date: string, time: string, timeZone: string): Date {
-  const [year, month, day] = date.split('-').map(Number);
-  const minutes = toMinutes(time);
-  return new Date(
-    new TZDate(
-      year ?? 0,
-      (month ?? 1) - 1,
-      day ?? 1,
-      Math.floor(minutes / 60),
-      minutes % 60,
-      timeZone,
-    ).getTime(),
-  );
+  const wall = Date.parse(`${date}T${time}:00Z`);
+  const first = wall - (wallClockMs(wall, timeZone) - wall);
+  const settled = wall - (wallClockMs(first, timeZone) - first);
+  return new Date(settled);
 }
 
 /** `date` plus `days` calendar days (dates only: no time zone involved). */

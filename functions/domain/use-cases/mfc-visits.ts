@@ -15,7 +15,7 @@
 import type { Lang } from '#events/lang.ts';
 import type { MfcOfficeSummary, MfcVisitView } from '#events/mfc-frames.ts';
 import { ChatError } from '../errors.ts';
-import { checklistPath } from '../mfc/checklist-page.ts';
+import { checklistPath } from '../mfc/checklist-path.ts';
 import type { MfcDirectory } from '../mfc/directory.ts';
 import { officeDay, slotTimes } from '../mfc/opening-hours.ts';
 import {
