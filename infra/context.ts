@@ -77,6 +77,8 @@ const contextSchema = z.object({
     .url()
     .regex(/^https?:\/\/[^/]+$/, 'an origin: scheme and host, no path')
     .optional(),
+  // The portal's registry of applications (docs/architecture.md, "The portal's registry of applications").
+  portalRegistryUrl: z.url().startsWith('https://').optional(),
   // `-c clientLimits='{"connectsPerIp":120}'` or an object in cdk.json: the limits to change.
   clientLimits: z
     .union([clientLimitsSchema, z.string().transform((json) => JSON.parse(json) as unknown)])
@@ -137,6 +139,7 @@ export function configFromContext(node: Node): SupportChatConfig {
     runbookUrl: context.runbookUrl ?? 'docs/runbooks.md',
     portalOrigins: context.portalOrigins ?? [],
     webOrigin: context.webOrigin,
+    portalRegistryUrl: context.portalRegistryUrl,
     clientLimits: context.clientLimits ?? {},
     feedbackRateLimit: context.feedbackRateLimit ?? defaults.feedbackRateLimit,
     feedbackBurstLimit: context.feedbackBurstLimit ?? defaults.feedbackBurstLimit,

@@ -56,6 +56,8 @@ export interface SupportChatConfig {
   readonly portalOrigins: readonly string[];
   /** The Web stack's origin, once known (context `webOrigin`): the console connects from it. */
   readonly webOrigin?: string;
+  /** The portal's registry of applications (context `portalRegistryUrl`, HTTPS), read by the bot worker. */
+  readonly portalRegistryUrl?: string;
   /** Per-client limits changed from their defaults (`LIMIT_*`, docs/protocol.md "Limits per client"). */
   readonly clientLimits?: Readonly<Record<string, number>>;
   readonly feedbackRateLimit: number;
@@ -110,6 +112,7 @@ export class SupportChat {
       authEmailFrom: config.authEmailFrom,
       portalOrigins: config.portalOrigins,
       webOrigin: config.webOrigin,
+      ...(config.portalRegistryUrl === undefined ? {} : { portalRegistryUrl: config.portalRegistryUrl }),
       feedbackRateLimit: config.feedbackRateLimit,
       feedbackBurstLimit: config.feedbackBurstLimit,
       pushFcmApplicationArn: config.pushFcmApplicationArn,

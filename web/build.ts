@@ -7,8 +7,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildSync, transformSync } from 'esbuild';
+import { loadMfcDirectory } from '../functions/adapters/mfc-directory.ts';
+import { checklistPath, renderChecklistPage } from '../functions/domain/mfc/checklist-page.ts';
 
 const WEB_DIR = import.meta.dirname;
+/** The MFC directory the printable checklists are built from: the knowledge-base layer's. */
+const MFC_DIR = join(WEB_DIR, '..', 'layers', 'knowledge-base', 'mfc');
 
 export interface WebFile {
   body: Uint8Array;
@@ -65,6 +69,16 @@ export function buildWebFiles(): Map<string, WebFile> {
       body: readFileSync(join(WEB_DIR, source)),
       contentType: contentTypeOf(source),
     });
+  }
+  // The printable checklist of every MFC service, in both languages (the bot links them).
+  const directory = loadMfcDirectory(MFC_DIR);
+  for (const service of directory.services) {
+    for (const lang of ['ru', 'en'] as const) {
+      files.set(checklistPath(service.id, lang), {
+        body: Buffer.from(renderChecklistPage(directory, service, lang)),
+        contentType: contentTypeOf('.html'),
+      });
+    }
   }
   return files;
 }

@@ -66,6 +66,14 @@ const AUTHORIZATION_POLICY = {
   typing: row(EVERYONE),
   // Signing out ends the caller's own session (a guest's too: a shared device); staff have none.
   'session.end': row(CITIZEN_SIDE),
+  // MFC offices and visits (this backend's extension): anyone on the citizens' side looks at the
+  // offices and free slots; booking, cancelling, moving and listing visits are a verified citizen's.
+  'mfc.offices': row(CITIZEN_SIDE),
+  'mfc.slots': row(CITIZEN_SIDE),
+  'mfc.book': row(VERIFIED_CITIZEN, true),
+  'mfc.cancel': row(VERIFIED_CITIZEN, true),
+  'mfc.reschedule': row(VERIFIED_CITIZEN, true),
+  'mfc.visits': row(VERIFIED_CITIZEN, true),
   // Operator actions (roles operator, senior).
   'operator.status': row(STAFF),
   'operator.next': row(STAFF),

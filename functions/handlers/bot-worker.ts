@@ -15,9 +15,17 @@ import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-re
 import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { SqsEscalationQueue } from '#adapters/escalation-queue.ts';
+import { HmacCitizenIds } from '#adapters/identity-hasher.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
+import { HttpPortalRegistry, SampleDataPortalRegistry } from '#adapters/portal-registry.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
+import { checklistPath } from '#domain/mfc/checklist-path.ts';
+import { createMentionReader } from '#domain/mfc/mentions.ts';
+import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
+import { answerApplications } from '#domain/portal/application-answers.ts';
+import type { PortalRegistry } from '#domain/ports/portal-registry.ts';
 import { redeliveryDelaySeconds } from '#domain/retry.ts';
 import { type AnswerOutcome, answerCitizenMessage } from '#domain/use-cases/answer-citizen-message.ts';
 import { botJobSchema } from '#events/bot-job.ts';
@@ -25,9 +33,32 @@ import { config } from '#shared/config.ts';
 import { countEscalation, logger, metrics } from '#shared/observability.ts';
 import { streamHandler } from '#shared/stream-handler.ts';
 
-// Loaded once per Lambda instance: the knowledge base ships in a layer and is validated on load.
+// Loaded once per Lambda instance: the knowledge base and the MFC directory ship in a layer and
+// are validated on load.
 const knowledgeBase = loadKnowledgeBase(config.knowledgeBaseDir);
-const bot = createBot(knowledgeBase);
+const pages = config.checklistPagesUrl;
+const directory = loadMfcDirectory(config.mfcDirectoryDir);
+const bot = createMfcBot(createBot(knowledgeBase), directory, {
+  clock: systemClock,
+  ...(pages ? { checklistUrl: (service, lang) => new URL(checklistPath(service.id, lang), pages).href } : {}),
+});
+
+/** The portal's registry: its HTTPS API when configured, the sample dataset on the local stack, or none. */
+function portalRegistry(): PortalRegistry | undefined {
+  const url = config.portalRegistryUrl;
+  if (url) return new HttpPortalRegistry({ baseUrl: url, timeoutMs: config.portalRegistryTimeoutMs });
+  const sample = config.portalRegistrySampleFile;
+  if (!sample) return undefined;
+  // The sample is the local stack's, where the citizen-id key is in the environment (AUTH_HMAC_KEY);
+  // read as secret-keys.ts reads it, without bundling the Secrets Manager client it would need in AWS.
+  const key = config.authHmacKey;
+  if (!key) throw new Error('the portal registry sample needs AUTH_HMAC_KEY');
+  const bytes = new TextEncoder().encode(key);
+  const citizenIds = new HmacCitizenIds(async () => bytes);
+  return new SampleDataPortalRegistry(sample, (destination) => citizenIds.citizenId(destination));
+}
+const registry = portalRegistry();
+const mentions = createMentionReader(directory);
 
 const tables = {
   sessionsTable: config.sessionsTable,
@@ -50,6 +81,12 @@ const deps = {
   ledger: new DynamoFollowUpLedger(config.conversationsTable),
   responder: bot,
   dialogue: knowledgeBase.dialogue,
+  ...(registry
+    ? {
+        applicationAnswers: (citizenId: string, text: string, lang: 'ru' | 'en') =>
+          answerApplications({ registry, mentions }, citizenId, text, lang),
+      }
+    : {}),
   clock: systemClock,
   ids: randomIds,
   sleeper: timerSleeper,

@@ -149,7 +149,8 @@ export type TableEnvName =
   | 'SLA_TABLE'
   | 'LIMITS_TABLE'
   | 'ATTACHMENTS_TABLE'
-  | 'ACCESS_JOURNAL_TABLE';
+  | 'ACCESS_JOURNAL_TABLE'
+  | 'VISITS_TABLE';
 
 /** How a function uses the attachments bucket (useAttachmentBucket). */
 export type AttachmentAccess = 'upload' | 'download' | 'check';
@@ -523,16 +524,32 @@ export class HouseFunction extends NodejsFunction {
     return this;
   }
 
+  /** Layers mounted through the `use…` methods: several of them share the knowledge-base layer. */
+  private readonly mountedLayers = new Set<KnowledgeBaseLayer>();
+
+  private mount(knowledgeBase: KnowledgeBaseLayer): void {
+    if (this.mountedLayers.has(knowledgeBase)) return;
+    this.mountedLayers.add(knowledgeBase);
+    this.addLayers(knowledgeBase.layer);
+  }
+
   /** Mounts the knowledge-base layer and sets `KNOWLEDGE_BASE_DIR` to where it appears. */
   useKnowledgeBase(knowledgeBase: KnowledgeBaseLayer): this {
-    this.addLayers(knowledgeBase.layer);
+    this.mount(knowledgeBase);
     this.addEnvironment('KNOWLEDGE_BASE_DIR', knowledgeBase.mountDir);
+    return this;
+  }
+
+  /** Mounts the knowledge-base layer and sets `MFC_DIRECTORY_DIR` to its MFC offices and services. */
+  useMfcDirectory(knowledgeBase: KnowledgeBaseLayer): this {
+    this.mount(knowledgeBase);
+    this.addEnvironment('MFC_DIRECTORY_DIR', knowledgeBase.mfcDir);
     return this;
   }
 
   /** Mounts the knowledge-base layer and sets `CANNED_ANSWERS_DIR` to its canned answers. */
   useCannedAnswers(knowledgeBase: KnowledgeBaseLayer): this {
-    this.addLayers(knowledgeBase.layer);
+    this.mount(knowledgeBase);
     this.addEnvironment('CANNED_ANSWERS_DIR', knowledgeBase.cannedDir);
     return this;
   }

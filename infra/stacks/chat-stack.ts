@@ -18,6 +18,7 @@ import type { WatchedChat } from '../constructs/monitoring/watched.ts';
 import { AssignmentQueues, BotQueues, EscalationQueues } from '../constructs/queues.ts';
 import { Realtime } from '../constructs/realtime.ts';
 import { Tickets } from '../constructs/tickets.ts';
+import { Visits } from '../constructs/visits.ts';
 import type { StageName } from '../stage.ts';
 import type { DataStack } from './data-stack.ts';
 
@@ -44,6 +45,11 @@ export interface ChatStackProps extends StackProps {
    * `portalOrigins`, the browser pages the `$connect` authorizer admits.
    */
   readonly webOrigin?: string;
+  /**
+   * The portal's registry of applications (HTTPS), the bot's source for a verified citizen's applications.
+   * @default none: the bot's own answer to "where is my application" stands
+   */
+  readonly portalRegistryUrl?: string;
   /** Requests per second / burst of the feedback API. */
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
@@ -68,6 +74,7 @@ export class ChatStack extends Stack {
   readonly outbox: BotOutbox;
   readonly tickets: Tickets;
   readonly desk: Desk;
+  readonly visits: Visits;
   readonly assignment: Assignment;
   readonly attachments: AttachmentChecks;
   readonly audit: Audit;
@@ -87,6 +94,7 @@ export class ChatStack extends Stack {
       authEmailFrom,
       portalOrigins,
       webOrigin,
+      portalRegistryUrl,
       feedbackRateLimit,
       feedbackBurstLimit,
       pushFcmApplicationArn,
@@ -138,6 +146,8 @@ export class ChatStack extends Stack {
       stage: this.realtime.stage,
       knowledgeBase,
       escalationQueues: this.escalationQueues,
+      ...(webOrigin === undefined ? {} : { webOrigin }),
+      ...(portalRegistryUrl === undefined ? {} : { portalRegistryUrl }),
     });
     this.outbox = new BotOutbox(this, 'Outbox', { settings, tables, queues: this.botQueues });
     // Tickets: ticket.get/list/setStatus, feedback.submit, and the portal's POST /feedback.
@@ -152,6 +162,8 @@ export class ChatStack extends Stack {
       feedbackRateLimit,
       feedbackBurstLimit,
     });
+    // MFC offices and visits: the mfc.* routes and the reminders of visits.
+    this.visits = new Visits(this, 'Visits', { settings, tables, realtime: this.realtime, knowledgeBase });
     // The operator's desk: reply, note, transfer, canned answers, typing, push devices, and the relays.
     this.desk = new Desk(this, 'Desk', {
       settings,
@@ -215,6 +227,7 @@ export class ChatStack extends Stack {
       ...this.desk.functions,
       this.attachments.check,
       ...this.audit.functions,
+      this.visits.reminders,
     ];
   }
 

@@ -18,6 +18,7 @@ const TABLES = [
   'LimitsTable',
   'AttachmentsTable',
   'AccessJournalTable',
+  'VisitsTable',
 ];
 const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `Data${id}`)[1];
 

@@ -19,6 +19,7 @@ const houseFunctions = [
   ...chat.desk.functions,
   chat.attachments.check,
   ...chat.audit.functions,
+  chat.visits.reminders,
   monitoring.slaReport.function,
 ];
 
@@ -73,6 +74,7 @@ const SMS_SENDERS = [
   'functions/handlers/auth-request-code.ts',
   'functions/handlers/desk-relay.ts',
   'functions/handlers/ticket-notices.ts',
+  'functions/handlers/visit-reminders.ts',
 ];
 
 const functionByEntry = (entry: string): TemplateResource => {
@@ -127,6 +129,8 @@ describe('every Lambda function', () => {
       AuditExport: 'functions/handlers/audit-export.ts',
       PrivacyErase: 'functions/handlers/privacy-erase.ts',
       TranscriptGet: 'functions/handlers/transcript-get.ts',
+      MfcVisits: 'functions/handlers/mfc-visits.ts',
+      VisitReminders: 'functions/handlers/visit-reminders.ts',
     });
   });
 

@@ -99,7 +99,7 @@ describe('the upgrade of the indexes from the last release', () => {
       Object.keys(start)
         .filter((id) => !(id in snapshot))
         .sort(),
-    ).toEqual(['AccessJournalTable', 'AttachmentsTable', 'LimitsTable']);
+    ).toEqual(['AccessJournalTable', 'AttachmentsTable', 'LimitsTable', 'VisitsTable']);
   });
 
   it('cannot be deployed in one step: the guard refuses the last release → the final indexes', () => {

@@ -82,6 +82,12 @@ describe('the WebSocket API', () => {
         'push.register',
         'session.end',
         'transcript.get',
+        'mfc.offices',
+        'mfc.slots',
+        'mfc.book',
+        'mfc.cancel',
+        'mfc.reschedule',
+        'mfc.visits',
       ].sort(),
     );
   });

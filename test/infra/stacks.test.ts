@@ -112,6 +112,7 @@ describe('in production', () => {
         'DataSessionsTable',
         'DataSlaTable',
         'DataTicketsTable',
+        'DataVisitsTable',
       ].sort(),
     );
     const [pool] = Object.values(resourcesOf(data, 'AWS::Cognito::UserPool'));

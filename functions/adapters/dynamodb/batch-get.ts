@@ -37,6 +37,33 @@ export async function batchGetOnePerTable(request: BatchGetRequest): Promise<Map
   return found;
 }
 
+/** The items of many keys of one table (any number: read 100 at a time), as found; absent keys are left out. */
+export async function batchGetKeys(
+  table: string,
+  keys: readonly Item[],
+  projection?: string,
+): Promise<Item[]> {
+  const found: Item[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending: BatchGetRequest | undefined = {
+      [table]: {
+        Keys: keys.slice(start, start + 100),
+        ...(projection ? { ProjectionExpression: projection } : {}),
+      },
+    };
+    for (let round = 1; pending && Object.keys(pending).length > 0; round++) {
+      if (round > MAX_ROUNDS) throw new Error(`BatchGetItem left keys unprocessed ${MAX_ROUNDS} times`);
+      if (round > 1) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_BACKOFF_MS * round));
+      const output: BatchGetCommandOutput = await documentClient.send(
+        new BatchGetCommand({ RequestItems: pending }),
+      );
+      found.push(...(output.Responses?.[table] ?? []));
+      pending = output.UnprocessedKeys;
+    }
+  }
+  return found;
+}
+
 /** The item read from `table`, unless its `expiresAt` has passed (DynamoDB deletes it up to 48 h late). */
 export function liveItem(found: Map<string, Item>, table: string, now: Date): Item | undefined {
   const item = found.get(table);

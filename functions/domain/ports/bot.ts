@@ -53,6 +53,8 @@ export interface BotAnswer {
   escalate: boolean;
   category: string;
   needsIdentification: boolean;
+  /** The language of `text`: the one the citizen wrote in. */
+  lang?: Lang;
   /** Why the bot hands over, when `escalate` is true. */
   escalationReason?: BotEscalationReason;
   /** The recognised problem's title, to pre-fill the intake's `service`. */

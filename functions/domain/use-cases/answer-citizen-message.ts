@@ -31,6 +31,7 @@
  */
 import type { BotJob } from '#events/bot-job.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
+import type { Lang } from '#events/lang.ts';
 import type { Dialogue } from '../bot/index.ts';
 import { type Conversation, isWithBot } from '../conversations.ts';
 import {
@@ -57,6 +58,8 @@ export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
 /** The intent of the catalogue (docs/requirements.md#intent-catalogue) the bot answers when the knowledge base does not cover a question. */
 const FALLBACK_INTENT = 'fallback';
+/** The intent whose answer, for a verified citizen, is their applications in the portal's registry. */
+const APPLICATION_STATUS_INTENT = 'application.status';
 
 export interface AnswerCitizenMessageDeps {
   jobContext: BotJobContextReader;
@@ -70,6 +73,11 @@ export interface AnswerCitizenMessageDeps {
   responder: Responder;
   /** What the bot says during the intake (the knowledge base's `dialogue.json`). */
   dialogue: Dialogue;
+  /**
+   * A verified citizen's applications in words, from the portal's registry
+   * (functions/domain/portal/application-answers.ts); unset: the bot's own answer stands.
+   */
+  applicationAnswers?: (citizenId: string, text: string, lang: Lang) => Promise<string>;
   clock: Clock;
   ids: IdGenerator;
   sleeper: Sleeper;
@@ -115,7 +123,7 @@ export async function answerCitizenMessage(
       conversation,
       citizen,
       job,
-      session?.verified ?? false,
+      session?.verified === true ? session.citizenId : undefined,
       now,
     );
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
@@ -169,7 +177,8 @@ async function decideTurn(
   conversation: Conversation,
   citizen: StoredMessage,
   job: BotJob,
-  verified: boolean,
+  /** The verified citizen's id; undefined for a guest. */
+  citizenId: string | undefined,
   now: Date,
 ): Promise<{ turn: EscalationTurn; memory: Pick<Conversation, 'lastBotIntent' | 'consecutiveFallbacks'> }> {
   if (conversation.intake) {
@@ -184,11 +193,16 @@ async function decideTurn(
     context: {
       lastBotIntent: conversation.lastBotIntent,
       consecutiveFallbacks: conversation.consecutiveFallbacks ?? 0,
-      verified,
+      verified: citizenId !== undefined,
     },
   });
+  // "Где мой загранпаспорт" from a verified citizen: their applications, from the portal's registry.
+  const text =
+    answer.intent === APPLICATION_STATUS_INTENT && !answer.escalate && citizenId && deps.applicationAnswers
+      ? await deps.applicationAnswers(citizenId, citizen.text, answer.lang ?? job.lang)
+      : answer.text;
   const saying = {
-    text: answer.text,
+    text,
     intent: answer.intent,
     confidence: answer.confidence,
     suggestions: answer.suggestions,
