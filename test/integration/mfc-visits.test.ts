@@ -238,7 +238,11 @@ describe('the reminder of a visit', () => {
     expect(texts).toHaveLength(1);
     expect(texts[0]).toContain(visit.number);
     expect(texts[0]).toContain(time);
-    expect(texts[0]).toContain('Визит в МФЦ завтра');
+    // Worded from the real day: three working days ahead is a date, not «завтра».
+    const { dayName } = await import('#domain/mfc/wording.ts');
+    const { weekdayOf } = await import('#domain/mfc/opening-hours.ts');
+    expect(texts[0]).toContain(dayName({ date, weekday: weekdayOf(date) }, 'ru'));
+    expect(texts[0]).not.toContain('завтра');
     // Sent once: the next runs find nothing due for it.
     await new Promise((resolve) => setTimeout(resolve, 4500));
     const { items } = (await (await fetch(`${httpUrl}/local/outbox`)).json()) as {
