@@ -163,7 +163,13 @@ export class ChatStack extends Stack {
       feedbackBurstLimit,
     });
     // MFC offices and visits: the mfc.* routes and the reminders of visits.
-    this.visits = new Visits(this, 'Visits', { settings, tables, realtime: this.realtime, knowledgeBase });
+    this.visits = new Visits(this, 'Visits', {
+      settings,
+      tables,
+      realtime: this.realtime,
+      knowledgeBase,
+      ...(webOrigin === undefined ? {} : { webOrigin }),
+    });
     // The operator's desk: reply, note, transfer, canned answers, typing, push devices, and the relays.
     this.desk = new Desk(this, 'Desk', {
       settings,

@@ -12,6 +12,7 @@ import type {
   BotTurnAppend,
   CitizenMessageAppend,
   ConversationLog,
+  NoticeAppend,
   OperatorMessageAppend,
 } from '#domain/ports/conversations.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
@@ -155,6 +156,41 @@ export class DynamoConversationLog implements ConversationLog {
         ? { status: 'appended' }
         : { status: 'conflict' };
     }
+    const keyIndex = items.length;
+    items.push(this.putIdempotencyKey(idempotency.key, { ...idempotency.reply }, idempotency.expiresAt));
+    const outcome = await this.commit(items, keyIndex);
+    if (outcome !== 'duplicate') return { status: outcome };
+    const previous = await this.readKey(idempotency.key);
+    return previous
+      ? { status: 'duplicate', previous: botReplyItem.parse(previous) }
+      : { status: 'conflict' };
+  }
+
+  /** The notice's message and key with `lastSeq` n → n+1 of any open state (or the new conversation). */
+  async appendNotice(append: NoticeAppend): Promise<AppendOutcome<BotReplyRef>> {
+    const { conversation, message, idempotency } = append;
+    const items: TransactItem[] = append.isNewConversation
+      ? [
+          {
+            Put: {
+              TableName: this.tables.conversationsTable,
+              Item: { ...conversation, lastSeq: message.seq },
+              ConditionExpression: 'attribute_not_exists(conversationId)',
+            },
+          },
+          this.openOnSession(
+            conversation.sessionId,
+            conversation.conversationId,
+            append.replacesConversationId,
+          ),
+        ]
+      : [
+          this.advanceLastSeq(conversation.conversationId, conversation.lastSeq, message.seq, {
+            updatedAt: conversation.updatedAt,
+            expiresAt: conversation.expiresAt,
+          }),
+        ];
+    items.push(this.putMessage(message));
     const keyIndex = items.length;
     items.push(this.putIdempotencyKey(idempotency.key, { ...idempotency.reply }, idempotency.expiresAt));
     const outcome = await this.commit(items, keyIndex);

@@ -66,6 +66,23 @@ export interface BotTurnAppend {
 }
 
 /**
+ * A notice of the bot outside any turn (the confirmation of an MFC visit booked, moved or cancelled):
+ * one bot message at `lastSeq + 1` of the session's open conversation in whatever open state it is
+ * (with the bot, queued, with an operator; never a closed one), or of a new conversation with the
+ * bot, with its key: written once whatever replays the change.
+ */
+export interface NoticeAppend {
+  /** The conversation as read; `lastSeq` is the expected value. A new one has `lastSeq` 0. */
+  conversation: Conversation;
+  /** True when the notice creates the conversation (and it becomes the session's open one). */
+  isNewConversation: boolean;
+  /** The session's open conversation id that the new conversation replaces, if any. */
+  replacesConversationId?: string;
+  message: StoredMessage;
+  idempotency: { key: string; reply: BotReplyRef; expiresAt: number };
+}
+
+/**
  * An operator's message (`operator.reply`): the conversation's `lastSeq` moves from the value read
  * only while the conversation is still with that operator (state `operator`, `operatorId`), together
  * with the message and its idempotency key `reply#{operatorId}#{conversationId}#{clientMessageId}`.
@@ -90,6 +107,7 @@ export interface ConversationLog {
   appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>>;
   appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>>;
   appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>>;
+  appendNotice(append: NoticeAppend): Promise<AppendOutcome<BotReplyRef>>;
   /** The ack stored under a message's idempotency key, while the key lives. */
   findAck(idempotencyKey: string): Promise<MessageAck | undefined>;
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
