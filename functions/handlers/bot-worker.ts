@@ -91,6 +91,7 @@ const deps = {
   ids: randomIds,
   sleeper: timerSleeper,
   retentionDays: config.messageRetentionDays,
+  pendingQuestionTtlSeconds: config.pendingQuestionTtlSeconds,
 };
 
 const redelivery = new SqsRedelivery(config.botQueueUrl);
@@ -104,7 +105,8 @@ async function answerJob(record: SQSRecord): Promise<void> {
 function report(outcome: AnswerOutcome, ids: { conversationId: string; messageId: string }): void {
   if (outcome.status === 'answered') {
     const { reply, firstResponseMs, delivery, escalation } = outcome;
-    metrics.addMetric('FirstResponseTime', MetricUnit.Milliseconds, firstResponseMs);
+    if (firstResponseMs !== undefined)
+      metrics.addMetric('FirstResponseTime', MetricUnit.Milliseconds, firstResponseMs);
     // An intake question has no intent: only the bot's own answers count as its understanding.
     if (reply.intent !== undefined) {
       metrics.addMetric('BotConfidence', MetricUnit.NoUnit, reply.confidence ?? 0);

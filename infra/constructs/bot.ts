@@ -60,7 +60,9 @@ export class BotWorker extends Construct {
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
       .useTable('MESSAGES_TABLE', tables.messages, 'readWrite')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
-      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      // Reads the session; a guest's question that needs identification is remembered on it (and
+      // forgotten once answered), in the turn's transaction.
+      .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       // Reads the connections of a session; deletes those that answer 410 Gone.
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(props.api, props.stage)

@@ -137,6 +137,7 @@ export class ChatStack extends Stack {
       realtime: this.realtime,
       keys: data.identificationKeys,
       emailFrom: authEmailFrom,
+      botQueues: this.botQueues,
     });
     this.bot = new BotWorker(this, 'Bot', {
       settings,

@@ -149,6 +149,7 @@ export class DynamoConversationLog implements ConversationLog {
       items.push(this.advanceBotTurn(expected, next));
     }
     for (const message of messages) items.push(this.putMessage(message));
+    if (append.pendingQuestion) items.push(this.pendingQuestionUpdate(append.pendingQuestion));
     const { idempotency } = append;
     if (!idempotency) {
       // No key to collide with: a cancelled transaction is a lost race.
@@ -274,6 +275,23 @@ export class DynamoConversationLog implements ConversationLog {
           ':expected': expected.lastSeq,
           ':bot': 'bot',
         },
+      },
+    };
+  }
+
+  /** The session's pending question set or removed with the turn (the session must still exist). */
+  private pendingQuestionUpdate(change: NonNullable<BotTurnAppend['pendingQuestion']>): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.sessionsTable,
+        Key: { sessionId: change.sessionId },
+        ...('remember' in change
+          ? {
+              UpdateExpression: 'SET pendingQuestion = :question',
+              ExpressionAttributeValues: { ':question': change.remember },
+            }
+          : { UpdateExpression: 'REMOVE pendingQuestion' }),
+        ConditionExpression: 'attribute_exists(sessionId)',
       },
     };
   }

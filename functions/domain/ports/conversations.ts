@@ -7,6 +7,7 @@ import type { InternalNote } from '#events/desk-frames.ts';
 import type { Conversation } from '../conversations.ts';
 import type { BotReplyRef, MessageAck } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
+import type { PendingQuestion } from '../sessions.ts';
 
 export interface ConversationRepository {
   get(conversationId: string): Promise<Conversation | undefined>;
@@ -63,6 +64,11 @@ export interface BotTurnAppend {
   messages: StoredMessage[];
   /** `bot#{citizen messageId}` for a turn that answers a citizen message. */
   idempotency?: { key: string; reply: BotReplyRef; expiresAt: number };
+  /**
+   * The session's pending question, written with the turn: `remember` the question a guest was asked
+   * to identify for; `forget` it once answered after identification.
+   */
+  pendingQuestion?: { sessionId: string } & ({ remember: PendingQuestion } | { forget: true });
 }
 
 /**
