@@ -9,6 +9,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SqsRedelivery } from '#adapters/bot-job-queue.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
+import { DynamoCitizenVisits } from '#adapters/dynamodb/citizen-visits.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
@@ -59,6 +60,8 @@ function portalRegistry(): PortalRegistry | undefined {
 }
 const registry = portalRegistry();
 const mentions = createMentionReader(directory);
+// The citizen's MFC visits, mentioned with their applications.
+const visits = { citizenVisits: new DynamoCitizenVisits(config.visitsTable), directory, clock: systemClock };
 
 const tables = {
   sessionsTable: config.sessionsTable,
@@ -84,7 +87,7 @@ const deps = {
   ...(registry
     ? {
         applicationAnswers: (citizenId: string, text: string, lang: 'ru' | 'en') =>
-          answerApplications({ registry, mentions }, citizenId, text, lang),
+          answerApplications({ registry, mentions, visits }, citizenId, text, lang),
       }
     : {}),
   clock: systemClock,

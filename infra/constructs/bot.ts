@@ -60,6 +60,8 @@ export class BotWorker extends Construct {
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
       .useTable('MESSAGES_TABLE', tables.messages, 'readWrite')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
+      // The citizen's MFC visits (index byCitizen), mentioned with their applications.
+      .useTable('VISITS_TABLE', tables.visits, 'read')
       // Reads the session; a guest's question that needs identification is remembered on it (and
       // forgotten once answered), in the turn's transaction.
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')

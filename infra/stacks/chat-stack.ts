@@ -159,6 +159,7 @@ export class ChatStack extends Stack {
       assignmentQueues: this.assignmentQueues,
       citizenIdKey: data.identificationKeys.hmacKey,
       cursorKey: data.identificationKeys.cursorKey,
+      knowledgeBase,
       portalOrigins,
       feedbackRateLimit,
       feedbackBurstLimit,

@@ -342,10 +342,12 @@ describe('least privilege on the tables', () => {
         Conversations: 'readWrite',
         Messages: 'readWrite',
         Idempotency: 'readWrite',
+        // The citizen's MFC visits, mentioned with their applications.
+        Visits: 'read',
       },
     ],
     ['ticket-get', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite', AccessJournal: 'write' }],
-    ['ticket-list', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite' }],
+    ['ticket-list', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite', Visits: 'read' }],
     [
       'ticket-set-status',
       {

@@ -241,6 +241,52 @@ describe('the visit confirmed in the chat', () => {
   });
 });
 
+describe('visits with the citizen’s tickets', () => {
+  const { connect } = useClients();
+  const httpUrl = inject('localHttpUrl');
+
+  it('lists the visits to come in ticket.list’s first page and in the bot’s answer about the citizen’s requests', async () => {
+    // Prepare: a verified citizen with two visits, one of them cancelled.
+    const client = await connect({ lang: 'ru' });
+    await verifyByEmail(client, httpUrl);
+    const { date, times } = workingDay('nsk-krasny', 'snils', 2);
+    const slot = { action: 'mfc.book', officeId: 'nsk-krasny', serviceId: 'snils', date };
+    const kept = await client.request({ ...slot, time: times[1] });
+    const dropped = await client.request({ ...slot, time: times[2] });
+    const keptNumber = (kept.visit as { number: string }).number;
+    const droppedNumber = (dropped.visit as { number: string }).number;
+    await client.request({ action: 'mfc.cancel', number: droppedNumber });
+
+    // Act
+    const list = await client.request({ action: 'ticket.list' });
+    const filtered = await client.request({ action: 'ticket.list', status: 'received' });
+    const before = client.frames.length;
+    await client.request({
+      action: 'message.send',
+      clientMessageId: randomUUID(),
+      text: 'какой статус моих заявлений?',
+    });
+    const answer = await client.waitFor(
+      (f) =>
+        f.type === 'message' &&
+        f.from === 'bot' &&
+        client.frames.indexOf(f) >= before &&
+        f.intent !== undefined,
+      10_000,
+    );
+
+    // Assess: the booked visit, as mfc.visit shows it; the cancelled one is not there.
+    expect(list).toMatchObject({ type: 'tickets', items: [], visits: [kept.visit] });
+    expect(filtered).not.toHaveProperty('visits');
+    expect(answer).toMatchObject({ intent: 'application.status' });
+    expect(String(answer.text)).toContain('Ваши записи в МФЦ:');
+    expect(String(answer.text)).toContain(
+      `• Запись ${keptNumber}: «${directory.service('snils')?.title.ru}»`,
+    );
+    expect(String(answer.text)).not.toContain(droppedNumber);
+  });
+});
+
 describe('MFC visits under concurrency (VisitsTable on DynamoDB Local)', () => {
   it('gives the last place of a slot to exactly one of 20 citizens racing for it', async () => {
     const officeId = 'nakhodka';

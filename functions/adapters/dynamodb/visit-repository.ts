@@ -21,22 +21,9 @@ import * as z from 'zod';
 import type { Visit } from '#domain/mfc/visits.ts';
 import type { BookOutcome, DueReminders, RescheduleOutcome, VisitRepository } from '#domain/ports/visits.ts';
 import { batchGetKeys } from './batch-get.ts';
+import { DynamoCitizenVisits, visitItemSchema } from './citizen-visits.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
-
-const visitItemSchema = z.object({
-  number: z.string(),
-  citizenId: z.string(),
-  officeId: z.string(),
-  serviceId: z.string(),
-  date: z.string(),
-  time: z.string(),
-  startsAt: z.string(),
-  status: z.enum(['booked', 'cancelled']),
-  bookedAt: z.string(),
-  lang: z.enum(['ru', 'en']),
-  remindAt: z.string().optional(),
-});
 
 const quotaSchema = z.object({
   visits: z.record(z.string(), z.string()).default({}),
@@ -228,16 +215,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
   }
 
   async listByCitizen(citizenId: string): Promise<Visit[]> {
-    const { Items = [] } = await documentClient.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'byCitizen',
-        KeyConditionExpression: 'citizenId = :citizenId',
-        ExpressionAttributeValues: { ':citizenId': citizenId },
-        Limit: 100,
-      }),
-    );
-    return Items.map((item) => visitItemSchema.parse(item));
+    return new DynamoCitizenVisits(this.table).listByCitizen(citizenId);
   }
 
   async due(now: Date): Promise<Visit[]> {

@@ -1,7 +1,8 @@
 /**
  * What the bot writes in the citizen's conversation when a visit is booked, moved or cancelled, in
  * Russian or English: the number, the service, the office and its address, the day and time on the
- * office's clock (with its UTC offset, for a citizen in another zone), and the printable checklist.
+ * office's clock (with its UTC offset, for a citizen in another zone), and the printable checklist;
+ * and one line per visit where the bot lists a citizen's visits with their applications.
  */
 import type { Lang } from '../bot/language.ts';
 import type { MfcDirectory } from './directory.ts';
@@ -55,4 +56,15 @@ export function visitConfirmation(
       ? `Вы записаны в МФЦ. Запись ${visit.number}: ${what}.`
       : `Запись ${visit.number} в МФЦ перенесена: ${what}.`;
   return `${head} ${where}, ${when}. Что взять с собой (список для печати): ${checklistUrl}. Накануне придёт напоминание; чтобы отменить или перенести визит, назовите номер ${visit.number}.`;
+}
+
+/** «• Запись V-…: «Замена паспорта», 10 декабря, четверг, в 10:00 по местному времени, МФЦ … (адрес).» */
+export function visitLine(directory: MfcDirectory, visit: Visit, lang: Lang): string {
+  const office = directory.office(visit.officeId);
+  const what = directory.service(visit.serviceId)?.title[lang] ?? visit.serviceId;
+  const where = office ? `${office.name[lang]} (${office.address[lang]})` : visit.officeId;
+  const day = dayName({ date: visit.date, weekday: weekdayOf(visit.date) }, lang);
+  return lang === 'ru'
+    ? `• Запись ${visit.number}: «${what}», ${day}, в ${visit.time} по местному времени, ${where}.`
+    : `• Booking ${visit.number}: "${what}", ${day} at ${visit.time} local time, ${where}.`;
 }

@@ -10,7 +10,13 @@ import type { Visit } from '../mfc/visits.ts';
 export type BookOutcome = 'booked' | 'slot_full' | 'limit_reached' | 'number_taken' | 'repeated';
 export type RescheduleOutcome = 'rescheduled' | 'slot_full' | 'not_active';
 
-export interface VisitRepository {
+/** A citizen's visits, as listed to them (`mfc.visits`, `ticket.list`, the bot's answer). */
+export interface CitizenVisits {
+  /** The citizen's visits, soonest first (cancelled and past ones too). */
+  listByCitizen(citizenId: string): Promise<Visit[]>;
+}
+
+export interface VisitRepository extends CitizenVisits {
   /** Places taken in the given slots of a day (time → count); slots nobody booked are absent. */
   takenPlaces(
     officeId: string,
@@ -39,8 +45,6 @@ export interface VisitRepository {
     to: Pick<Visit, 'date' | 'time' | 'startsAt' | 'remindAt'>,
     places: number,
   ): Promise<RescheduleOutcome>;
-  /** The citizen's visits, soonest first. */
-  listByCitizen(citizenId: string): Promise<Visit[]>;
 }
 
 /** The reminders the scheduled job sends (`remindAt` of booked visits). */

@@ -26,6 +26,7 @@ import {
   canonicalVisitNumber,
   type FreeSlot,
   freeSlotsOfDay,
+  isActiveVisit,
   newVisitNumber,
   officeService,
   reminderTime,
@@ -35,7 +36,7 @@ import {
 } from '../mfc/visits.ts';
 import { weekText } from '../mfc/wording.ts';
 import type { Clock } from '../ports/system.ts';
-import type { VisitRepository } from '../ports/visits.ts';
+import type { CitizenVisits, VisitRepository } from '../ports/visits.ts';
 
 export interface MfcVisitDeps {
   directory: MfcDirectory;
@@ -212,6 +213,18 @@ export async function rescheduleVisit(
   if (outcome === 'slot_full') throw new ChatError('SLOT_FULL');
   if (outcome === 'not_active') throw new ChatError('CONFLICT');
   return moved;
+}
+
+/** The citizen's visits still to come, soonest first, as the client shows them (`ticket.list`). */
+export async function listActiveVisits(
+  deps: { directory: MfcDirectory; visits: CitizenVisits; clock: Clock },
+  citizenId: string,
+  lang: Lang,
+): Promise<MfcVisitView[]> {
+  const now = deps.clock.now();
+  return (await deps.visits.listByCitizen(citizenId))
+    .filter((visit) => isActiveVisit(visit, now))
+    .map((visit) => visitView(deps.directory, visit, lang));
 }
 
 export async function listVisits(deps: MfcVisitDeps, citizenId: string): Promise<Visit[]> {
