@@ -5,7 +5,8 @@
  * Operators are created in the local Cognito, sign in, connect, go online (skill `general`, room for
  * `--max-chats`) and do what an attentive console does: answer `conversation.assigned` with
  * `conversation.accept` at once, hold the conversation for a while (`--hold-ms`, ±50 %), then set its
- * ticket `completed`, which frees the slot; `operator.heartbeat` every 15 s. An accept refused (the
+ * ticket `completed`, which frees the slot (sent once more after an `INTERNAL`, as its message asks;
+ * counted and reported); `operator.heartbeat` every 15 s. An accept refused (the
  * offer was taken back) drops the conversation, as the console does, and is a problem of the run. A
  * frame that arrives after its `acceptBy` is an offer that expired in transit (the conversation went
  * back to its queue before the stack delivered it): not accepted and not an assignment, reported
@@ -137,6 +138,8 @@ class Ledger {
   readonly missedUnseen = new Map<string, number>();
   /** Operators set away by the backend, and those of them back online at once, as the console asks. */
   setAway = 0;
+  /** `ticket.setStatus` answered INTERNAL (the route's timeout on a loaded stack) and sent again. */
+  completionRetries = 0;
 
   /** Records the frame; undefined when it repeats an assignment already recorded. */
   assigned(conversationId: string, operator: string, assignedAt: string): number | undefined {
@@ -212,10 +215,16 @@ async function runOperator(
     // is sent: the server cannot free it sooner, so a frame that finds more than maxChats held is a
     // real over-assignment.
     held -= 1;
-    const answer = await client.request(
-      { action: 'ticket.setStatus', ticketId, status: 'completed' },
-      30_000,
-    );
+    const complete = () =>
+      client.request({ action: 'ticket.setStatus', ticketId, status: 'completed' }, 30_000);
+    let answer = await complete();
+    if (answer.type === 'error' && answer.code === 'INTERNAL') {
+      // «Внутренняя ошибка. Повторите попытку»: the operator tries again, as the message asks. The
+      // first try may have been stored past the route's timeout: then the repeat answers CONFLICT.
+      ledger.completionRetries += 1;
+      answer = await complete();
+      if (answer.type === 'error' && answer.code === 'CONFLICT') answer = { type: 'ticket.updated' };
+    }
     if (answer.type !== 'ticket.updated') {
       ledger.problems.push(`ticket of ${conversationId} not completed: ${JSON.stringify(answer)}`);
     }
@@ -486,6 +495,7 @@ async function main() {
       `Offers expired in transit (the frame arrived after its acceptBy; given back, offered again): ${ledger.expiredInTransit.length}${ledger.expiredInTransit.length > 0 ? `, late by p50 ${percentile(sortedOf(ledger.expiredInTransit), 50)} ms, max ${Math.max(...ledger.expiredInTransit)} ms` : ''}; operators set away by the backend ${ledger.setAway} (each back online after ${BACK_ONLINE_MS / 1000} s)`,
       `Capacity: most held by one operator (frames) ${ledger.maxHeldSeen}, over maxChats ${ledger.overCapacityFrames}; highest activeChats in OperatorsTable ${ledger.maxActiveChatsInTable}; operators still holding at the end ${stillHeld}`,
       `Tables: conversations without their operator ${tableMismatches}; failed arrivals ${failedArrivals.length}; problems ${ledger.problems.length}`,
+      `Routes: ticket.setStatus answered INTERNAL and sent again by the operator ${ledger.completionRetries} times (a second failure is a problem)`,
       '',
       `AWS calls of the functions from the first arrival to the last completion (set-up: ${total(byOperation(functionCalls(setUpCalls)))} calls for ${settings.operators} operators to sign in and go online, not counted):`,
       '',
