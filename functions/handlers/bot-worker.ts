@@ -20,6 +20,7 @@ import { HmacCitizenIds } from '#adapters/identity-hasher.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { HttpPortalRegistry, SampleDataPortalRegistry } from '#adapters/portal-registry.ts';
+import { portalRegistryToken } from '#adapters/portal-registry-token.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
 import { checklistPath } from '#domain/mfc/checklist-path.ts';
@@ -47,7 +48,15 @@ const bot = createMfcBot(createBot(knowledgeBase), directory, {
 /** The portal's registry: its HTTPS API when configured, the sample dataset on the local stack, or none. */
 function portalRegistry(): PortalRegistry | undefined {
   const url = config.portalRegistryUrl;
-  if (url) return new HttpPortalRegistry({ baseUrl: url, timeoutMs: config.portalRegistryTimeoutMs });
+  if (url)
+    return new HttpPortalRegistry({
+      baseUrl: url,
+      timeoutMs: config.portalRegistryTimeoutMs,
+      token: portalRegistryToken({
+        token: config.portalRegistryToken,
+        secretId: config.portalRegistryTokenSecretId,
+      }),
+    });
   const sample = config.portalRegistrySampleFile;
   if (!sample) return undefined;
   // The sample is the local stack's, where the citizen-id key is in the environment (AUTH_HMAC_KEY);
