@@ -10,6 +10,7 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AttachmentStore } from './attachments.ts';
+import type { AssignmentQueues } from './queues.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
@@ -27,6 +28,8 @@ export interface AuditProps {
   readonly attachments: AttachmentStore;
   readonly keys: IdentificationKeys;
   readonly realtime: Realtime;
+  /** Assignment: an erased conversation an operator held frees their slot (`allowRelease`). */
+  readonly assignmentQueues: AssignmentQueues;
 }
 
 export class Audit extends Construct {
@@ -37,7 +40,7 @@ export class Audit extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditProps) {
     super(scope, id);
-    const { settings, tables, store, attachments, keys, realtime } = props;
+    const { settings, tables, store, attachments, keys, realtime, assignmentQueues } = props;
     const fn = handlerFunctions(this, settings);
 
     // Reads what an export holds (a period is a Scan of conversations and tickets); writes the
@@ -81,6 +84,9 @@ export class Audit extends Construct {
       .useSecret('AUTH_HMAC_SECRET_ID', keys.hmacKey)
       .useAttachmentErasure(attachments.bucket)
       .useConnectionsApi(realtime.api, realtime.stage, { close: true });
+    // Closes the citizen's open conversations as a ticket's final move does: the slot of the
+    // operator who held one is freed and the assignment told (OperatorsTable, the timer queue).
+    assignmentQueues.allowRelease(this.erase);
     // A citizen's own transcript: their tickets and conversations read, the page put for a day.
     this.transcript = fn(
       'TranscriptGet',
