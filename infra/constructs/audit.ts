@@ -10,11 +10,11 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AttachmentStore } from './attachments.ts';
-import type { AssignmentQueues } from './queues.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
 import type { IdentificationKeys } from './identification.ts';
+import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
 /** An export or an erasure reads whole tables (Scan): minutes, not the routes' seconds. */
