@@ -57,7 +57,8 @@ export class Audit extends Construct {
       .useTable('TICKETS_TABLE', tables.tickets, 'read', { scan: true })
       .useTable('ATTACHMENTS_TABLE', tables.attachments, 'read')
       .useTable('SLA_TABLE', tables.sla, 'read')
-      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'readWrite')
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'read')
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'append')
       .useAuditBucket(store.bucket, store.key);
 
     // Finds a citizen by the keyed hashes of their phone or e-mail, then removes or anonymises
@@ -79,7 +80,7 @@ export class Audit extends Construct {
       .useTable('VERIFICATION_CODES_TABLE', tables.verificationCodes, 'write')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite', { scan: true })
       .useTable('LIMITS_TABLE', tables.limits, 'readWrite', { scan: true })
-      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'write')
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'append')
       .useSecret('AUTH_CODE_SECRET_ID', keys.codeKey)
       .useSecret('AUTH_HMAC_SECRET_ID', keys.hmacKey)
       .useAttachmentErasure(attachments.bucket)
