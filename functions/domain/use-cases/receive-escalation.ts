@@ -23,5 +23,5 @@ export async function receiveEscalation(
   if (!conversation) return { status: 'skipped', why: 'unknown_conversation' };
   const event = conversation.escalation?.event;
   if (event?.attempt !== message.attempt) return { status: 'skipped', why: 'no_escalation' };
-  return admitEscalation(deps, event);
+  return admitEscalation(deps, event, conversation);
 }
