@@ -254,10 +254,12 @@ class OperatorConsole {
 
   private async setPresence(status: Presence): Promise<void> {
     this.presence = status;
+    // The skills ticked on this page are the ones sent, always: with none chosen yet every box shows
+    // ticked, and sending none would have kept whatever an earlier session (or a script) stored.
     const answer = await this.request({
       action: 'operator.status',
       status,
-      ...(this.skills.length > 0 ? { skills: this.skills } : {}),
+      skills: this.skills.length > 0 ? this.skills : this.offeredSkills(),
       maxChats: this.maxChats,
     });
     if (answer.type === 'operator.state') {
@@ -269,6 +271,11 @@ class OperatorConsole {
       const stats = await this.request({ action: 'queue.stats' });
       if (stats.type === 'queue.stats') this.onFrame(stats);
     }
+  }
+
+  /** The skills this operator may tick: every queue's, and `senior` for seniors. */
+  private offeredSkills(): string[] {
+    return SKILLS.filter((skill) => skill !== 'senior' || this.isSenior);
   }
 
   private async request(frame: Record<string, unknown>): Promise<Frame> {
@@ -494,7 +501,7 @@ class OperatorConsole {
         s[status],
       ),
     );
-    const skills = SKILLS.filter((skill) => skill !== 'senior' || this.isSenior).map((skill) =>
+    const skills = this.offeredSkills().map((skill) =>
       h(
         'label',
         { class: 'check' },
@@ -504,8 +511,7 @@ class OperatorConsole {
           checked: this.skills.length === 0 || this.skills.includes(skill),
           onchange: (event: Event) => {
             const box = event.target as HTMLInputElement;
-            const all =
-              this.skills.length === 0 ? SKILLS.filter((k) => k !== 'senior' || this.isSenior) : this.skills;
+            const all = this.skills.length === 0 ? this.offeredSkills() : this.skills;
             this.skills = box.checked ? [...new Set([...all, skill])] : all.filter((k) => k !== skill);
             if (this.presence !== 'offline' && this.skills.length > 0) void this.setPresence(this.presence);
           },
