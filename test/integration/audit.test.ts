@@ -39,7 +39,6 @@ const exportCommand = (args: string[]) =>
     timeoutMs: 60_000,
   });
 
-
 describe('an audit export of an escalated conversation', () => {
   it('holds every message and transition in order, with the assignment; its files match the manifest; the journal has the reads and the export', async () => {
     // Prepare: a complaint escalated, taken, answered, noted, waited on, completed.
