@@ -187,6 +187,11 @@ describe('the web pages', () => {
     await operator
       .getByRole('heading', { name: 'Статус обращения: Завершено' })
       .waitFor({ timeout: TIMEOUT });
+    // Closed: said so, with nothing left to send or change.
+    const closedDesk = {
+      note: await operator.locator('.detail').getByText('Разговор закрыт').count(),
+      forms: await operator.locator('.detail').getByRole('button').allTextContents(),
+    };
     await citizen.getByRole('radio', { name: '5 из 5' }).check({ timeout: TIMEOUT });
     violations.rating = await axeViolations(citizen);
     await citizen.getByRole('textbox', { name: 'Комментарий (необязательно)' }).fill('Быстро и по делу');
@@ -207,6 +212,9 @@ describe('the web pages', () => {
     expect(withOperator).toContain('Вам отвечает');
     expect(canned.length).toBeGreaterThan(20);
     expect(noteShown).toContain('Внутренняя заметка — гражданин её не видит');
+    expect(closedDesk.note).toBeGreaterThan(0);
+    expect(closedDesk.forms).not.toContain('Отправить');
+    expect(closedDesk.forms).not.toContain('Изменить статус');
     expect(await citizen.getByRole('log').getByText(note).count()).toBe(0);
     expect(operatorTyping).toBe(`${username} печатает…`);
     expect(citizenTyping).toBe('Гражданин печатает…');
@@ -1032,6 +1040,10 @@ describe('the operator console', () => {
     const status = senior.getByLabel('Статус обращения', { exact: true });
     const change = senior.getByRole('button', { name: 'Изменить статус' });
     await status.selectOption('waiting');
+    const fieldsWhileWaiting = {
+      what: await senior.getByLabel('Что ожидается').isVisible(),
+      rejectReason: await senior.getByLabel('Причина отказа').isVisible(),
+    };
     await change.click();
     const missingWhat = await senior
       .getByRole('alert')
@@ -1069,6 +1081,8 @@ describe('the operator console', () => {
     expect(transferNote).toContain(`${reason}`);
     expect(transferNote).toContain('Внутренняя заметка');
     expect(missingWhat).toBe('Заполните поле «Что ожидается».');
+    // Only what the chosen status asks for is shown.
+    expect(fieldsWhileWaiting).toEqual({ what: true, rejectReason: false });
     expect(waiting.ticket).toMatchObject({
       number,
       statusLabel: 'Ожидание',
