@@ -75,7 +75,7 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
     connectionsApiRequests: 6,
     websocketMessages: 20,
     notificationRequests: 0,
-    storedBytes: 11802,
+    storedBytes: 11818,
   },
   escalatedConversation: {
     invocations: 33,
