@@ -16,7 +16,14 @@
  * the sparse index `byReminder` is what the reminder job reads.
  * Each change is one transaction: all of it is stored or none.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Visit } from '#domain/mfc/visits.ts';
 import type { BookOutcome, DueReminders, RescheduleOutcome, VisitRepository } from '#domain/ports/visits.ts';
@@ -254,6 +261,75 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
         }),
       ),
     );
+  }
+
+  /**
+   * Every visit of the citizen, past, booked and cancelled, page by page (a citizen's erasure:
+   * functions/adapters/dynamodb/citizen-records.ts). Unlike `listByCitizen`, not capped.
+   */
+  async listAllByCitizen(citizenId: string): Promise<Visit[]> {
+    const visits: Visit[] = [];
+    for await (const page of paginateQuery(
+      { client: documentClient },
+      {
+        TableName: this.table,
+        IndexName: 'byCitizen',
+        KeyConditionExpression: 'citizenId = :citizenId',
+        ExpressionAttributeValues: { ':citizenId': citizenId },
+      },
+    ))
+      for (const item of page.Items ?? []) visits.push(visitItemSchema.parse(item));
+    return visits;
+  }
+
+  /**
+   * Removes a visit for its citizen's erasure: one still booked and ahead gives its place back first
+   * through the path a cancel takes (the visit, the slot's counter and the quota in one conditional
+   * transaction); when the quota is gone already (an erasure run again), the visit and the slot's
+   * counter alone, on the same conditions. Then the item is deleted. True when it was there.
+   */
+  async forget(visit: Visit, now: Date): Promise<boolean> {
+    if (visit.status === 'booked' && visit.startsAt > now.toISOString() && !(await this.cancel(visit)))
+      await this.withContention(() => [
+        {
+          Update: {
+            TableName: this.table,
+            Key: visitKey(visit.number),
+            UpdateExpression: 'SET #status = :cancelled REMOVE remindAt, remindDay',
+            ConditionExpression: '#status = :booked',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':booked': 'booked' },
+          },
+        },
+        this.givePlaceBack(visit),
+      ]);
+    const { Attributes } = await documentClient.send(
+      new DeleteCommand({ TableName: this.table, Key: visitKey(visit.number), ReturnValues: 'ALL_OLD' }),
+    );
+    return Attributes !== undefined;
+  }
+
+  /**
+   * Deletes the citizen's quota items of every service (`quota#{citizenId}#…`): a Scan, as a quota
+   * outlives the visits it counted (it has no TTL) and a service may have left the directory. The
+   * number deleted.
+   */
+  async forgetQuotas(citizenId: string): Promise<number> {
+    const keys: string[] = [];
+    for await (const page of paginateScan(
+      { client: documentClient },
+      {
+        TableName: this.table,
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': `quota#${citizenId}#` },
+        ProjectionExpression: 'pk',
+        ConsistentRead: true,
+      },
+    ))
+      for (const item of page.Items ?? []) keys.push(String(item.pk));
+    for (const pk of keys)
+      await documentClient.send(new DeleteCommand({ TableName: this.table, Key: { pk } }));
+    return keys.length;
   }
 
   private async readQuota(citizenId: string, serviceId: string): Promise<z.infer<typeof quotaSchema>> {
