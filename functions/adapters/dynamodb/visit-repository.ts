@@ -9,6 +9,9 @@
  *   startsAt) and a `version`. A booking rewrites it with the visits still ahead plus the new one,
  *   on the condition that the version is the one read, so two bookings of one citizen cannot both
  *   pass the limit, and visits in the past stop counting without any sweeper.
+ * - `request#{citizenId}#{requestId}`: the visit a booking frame's `requestId` booked (`number`), written
+ *   in the booking's transaction on the condition that it is new, kept a day: a retried frame finds it
+ *   and books nothing.
  * A booked visit whose reminder is still to go carries `remindAt` and `remindDay` (its UTC date):
  * the sparse index `byReminder` is what the reminder job reads.
  * Each change is one transaction: all of it is stored or none.
@@ -25,22 +28,9 @@ import * as z from 'zod';
 import type { Visit } from '#domain/mfc/visits.ts';
 import type { BookOutcome, DueReminders, RescheduleOutcome, VisitRepository } from '#domain/ports/visits.ts';
 import { batchGetKeys } from './batch-get.ts';
+import { DynamoCitizenVisits, visitItemSchema } from './citizen-visits.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
-
-const visitItemSchema = z.object({
-  number: z.string(),
-  citizenId: z.string(),
-  officeId: z.string(),
-  serviceId: z.string(),
-  date: z.string(),
-  time: z.string(),
-  startsAt: z.string(),
-  status: z.enum(['booked', 'cancelled']),
-  bookedAt: z.string(),
-  lang: z.enum(['ru', 'en']),
-  remindAt: z.string().optional(),
-});
 
 const quotaSchema = z.object({
   visits: z.record(z.string(), z.string()).default({}),
@@ -59,6 +49,9 @@ const slotKey = (v: Pick<Visit, 'officeId' | 'serviceId' | 'date' | 'time'>) => 
   pk: `slot#${v.officeId}#${v.serviceId}#${v.date}#${v.time}`,
 });
 const quotaKey = (citizenId: string, serviceId: string) => ({ pk: `quota#${citizenId}#${serviceId}` });
+const requestKey = (citizenId: string, requestId: string) => ({ pk: `request#${citizenId}#${requestId}` });
+/** How long a booking frame's `requestId` is remembered (as a message's `clientMessageId`). */
+const REQUEST_RETENTION_SECONDS = 86_400;
 const epochAfterDays = (iso: string, days: number) => Math.floor(Date.parse(iso) / 1000) + days * 86_400;
 
 const pause = (attempt: number) =>
@@ -88,9 +81,17 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
     return taken;
   }
 
-  async book(visit: Visit, limits: { places: number; perCitizen: number }): Promise<BookOutcome> {
+  async book(
+    visit: Visit,
+    limits: { places: number; perCitizen: number },
+    requestId?: string,
+  ): Promise<BookOutcome> {
     for (let attempt = 1; attempt <= CONTENDED_ATTEMPTS; attempt++) {
-      const quota = await this.readQuota(visit.citizenId, visit.serviceId);
+      const [quota, earlier] = await Promise.all([
+        this.readQuota(visit.citizenId, visit.serviceId),
+        requestId === undefined ? undefined : this.requestedNumber(visit.citizenId, requestId),
+      ]);
+      if (earlier !== undefined) return 'repeated';
       const ahead = Object.fromEntries(Object.entries(quota.visits).filter(([, at]) => at > visit.bookedAt));
       if (Object.keys(ahead).length >= limits.perCitizen) return 'limit_reached';
       const items: TransactItem[] = [
@@ -120,8 +121,22 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
           },
         },
       ];
+      if (requestId !== undefined)
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...requestKey(visit.citizenId, requestId),
+              number: visit.number,
+              expiresAt: Math.floor(Date.parse(visit.bookedAt) / 1000) + REQUEST_RETENTION_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
       const outcome = await transactWrite(items);
       if (outcome.status === 'committed') return 'booked';
+      // The same request committed by a copy of the frame racing this one: whatever else failed with it.
+      if (conditionFailedAt(outcome, 3)) return 'repeated';
       if (conditionFailedAt(outcome, 0)) return 'number_taken';
       if (conditionFailedAt(outcome, 1)) return 'slot_full';
       // The quota changed since it was read (another booking of this citizen), or a concurrent
@@ -129,6 +144,20 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
       await pause(attempt);
     }
     throw new Error('visit booking: too much contention');
+  }
+
+  async bookedByRequest(citizenId: string, requestId: string): Promise<Visit | undefined> {
+    const number = await this.requestedNumber(citizenId, requestId);
+    return number === undefined ? undefined : this.get(number);
+  }
+
+  private async requestedNumber(citizenId: string, requestId: string): Promise<string | undefined> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: this.table, Key: requestKey(citizenId, requestId), ConsistentRead: true }),
+    );
+    // An expired item TTL has not removed yet is an absent one.
+    if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt * 1000 < Date.now())) return undefined;
+    return z.object({ number: z.string() }).parse(Item).number;
   }
 
   async get(number: string): Promise<Visit | undefined> {
@@ -193,16 +222,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
   }
 
   async listByCitizen(citizenId: string): Promise<Visit[]> {
-    const { Items = [] } = await documentClient.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'byCitizen',
-        KeyConditionExpression: 'citizenId = :citizenId',
-        ExpressionAttributeValues: { ':citizenId': citizenId },
-        Limit: 100,
-      }),
-    );
-    return Items.map((item) => visitItemSchema.parse(item));
+    return new DynamoCitizenVisits(this.table).listByCitizen(citizenId);
   }
 
   async due(now: Date): Promise<Visit[]> {
