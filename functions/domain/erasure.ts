@@ -42,6 +42,8 @@ export interface ErasureCounts {
   visits: number;
   /** The citizen's per-service visit quotas. */
   visitQuotas: number;
+  /** Booking requests (`mfc.book`'s `requestId`, naming the visit booked). */
+  visitRequests: number;
 }
 
 /**

@@ -178,6 +178,7 @@ export class DynamoCitizenRecords implements CitizenRecords {
       limitCounters: 0,
       visits: 0,
       visitQuotas: 0,
+      visitRequests: 0,
     };
     for (const sessionId of footprint.sessionIds) {
       const connectionIds: string[] = [];
@@ -254,7 +255,9 @@ export class DynamoCitizenRecords implements CitizenRecords {
     counts.limitCounters += await this.deleteNaming(this.tables.limitsTable, 'key', named);
     counts.limitCounters += await this.forgetSessionsInCounters(footprint.sessionIds);
     for (const visit of visits) if (await this.visits.forget(visit, erasedAt)) counts.visits += 1;
-    counts.visitQuotas += await this.visits.forgetQuotas(identity.citizenId);
+    const forgotten = await this.visits.forgetQuotas(identity.citizenId);
+    counts.visitQuotas += forgotten.quotas;
+    counts.visitRequests += forgotten.requests;
 
     const owners = [`citizen#${identity.citizenId}`, ...footprint.sessionIds.map((id) => `session#${id}`)];
     for (const ownerKey of owners) {

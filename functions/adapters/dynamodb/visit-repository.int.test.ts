@@ -122,7 +122,7 @@ describe('a citizen’s visits erased', () => {
     const deleted = await visits.forgetQuotas(citizenId);
 
     // Assess
-    expect(deleted).toBe(2);
+    expect(deleted).toEqual({ quotas: 2, requests: 0 });
     expect(await quota(citizenId, 'snils')).toBeUndefined();
     expect(await quota(citizenId, 'passport.replace')).toBeUndefined();
     expect(await quota(other, 'snils')).toBeDefined();

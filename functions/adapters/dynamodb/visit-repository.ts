@@ -310,18 +310,19 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
   }
 
   /**
-   * Deletes the citizen's quota items of every service (`quota#{citizenId}#…`): a Scan, as a quota
-   * outlives the visits it counted (it has no TTL) and a service may have left the directory. The
-   * number deleted.
+   * Deletes the citizen's quota items of every service (`quota#{citizenId}#…`) and their booking
+   * requests (`request#{citizenId}#…`, which name a visit's number): a Scan, as a quota outlives the
+   * visits it counted (it has no TTL), a service may have left the directory, and a request's
+   * `requestId` is the client's. How many of each were deleted.
    */
-  async forgetQuotas(citizenId: string): Promise<number> {
+  async forgetQuotas(citizenId: string): Promise<{ quotas: number; requests: number }> {
     const keys: string[] = [];
     for await (const page of paginateScan(
       { client: documentClient },
       {
         TableName: this.table,
-        FilterExpression: 'begins_with(pk, :prefix)',
-        ExpressionAttributeValues: { ':prefix': `quota#${citizenId}#` },
+        FilterExpression: 'begins_with(pk, :quota) OR begins_with(pk, :request)',
+        ExpressionAttributeValues: { ':quota': `quota#${citizenId}#`, ':request': `request#${citizenId}#` },
         ProjectionExpression: 'pk',
         ConsistentRead: true,
       },
@@ -329,7 +330,8 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
       for (const item of page.Items ?? []) keys.push(String(item.pk));
     for (const pk of keys)
       await documentClient.send(new DeleteCommand({ TableName: this.table, Key: { pk } }));
-    return keys.length;
+    const requests = keys.filter((pk) => pk.startsWith('request#')).length;
+    return { quotas: keys.length - requests, requests };
   }
 
   private async readQuota(citizenId: string, serviceId: string): Promise<z.infer<typeof quotaSchema>> {
