@@ -23,7 +23,8 @@ import type { ConnectionRepository, SessionRepository, SessionTargetReader } fro
 import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
-import { BOT_SENDER_ID, postToAll } from './bot-turns.ts';
+import { BOT_SENDER_ID } from './bot-turns.ts';
+import { postToAll } from './post-frames.ts';
 import { recreateSession } from './recreate-session.ts';
 
 export interface ConfirmVisitDeps {

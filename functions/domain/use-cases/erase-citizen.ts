@@ -31,7 +31,7 @@ import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
 import type { CitizenRecords } from '../ports/erasure.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
-import { postToAll } from './bot-turns.ts';
+import { postToAll } from './post-frames.ts';
 import { type ReleaseAssignmentDeps, releaseAssignment } from './release-assignment.ts';
 
 export interface EraseCitizenDeps {
