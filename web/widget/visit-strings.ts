@@ -20,8 +20,10 @@ const ru = {
   dateHint: (days: number) => `Запись открыта на ${days} дней вперёд.`,
   slots: 'Свободное время',
   localTime: (office: string, offset: string) => `Время местное для отделения «${office}» (${offset}).`,
-  slotLabel: (time: string, free: number) =>
-    free > 0 ? `${time}, свободно мест: ${free}` : `${time}, мест нет`,
+  /** Shown under the time. */
+  slotPlaces: (free: number) => (free > 0 ? `свободно мест: ${free}` : 'мест нет'),
+  /** The radio's name: «09:30, свободно мест: 2». */
+  slotLabel: (time: string, free: number) => `${time}, ${free > 0 ? `свободно мест: ${free}` : 'мест нет'}`,
   noSlots: 'На этот день свободного времени нет: выберите другой день.',
   pickFirst: 'Выберите услугу и отделение, чтобы увидеть свободное время.',
   book: 'Записаться',
@@ -86,8 +88,9 @@ const en: VisitStrings = {
   dateHint: (days: number) => `Bookings open ${days} days ahead.`,
   slots: 'Free times',
   localTime: (office: string, offset: string) => `Times are local to "${office}" (${offset}).`,
+  slotPlaces: (free: number) => (free > 0 ? `${free} ${free === 1 ? 'place' : 'places'} left` : 'full'),
   slotLabel: (time: string, free: number) =>
-    free > 0 ? `${time}, ${free} ${free === 1 ? 'place' : 'places'} left` : `${time}, full`,
+    `${time}, ${free > 0 ? `${free} ${free === 1 ? 'place' : 'places'} left` : 'full'}`,
   noSlots: 'No free time on this day: choose another day.',
   pickFirst: 'Choose a service and an office to see the free times.',
   book: 'Book',

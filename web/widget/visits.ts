@@ -90,6 +90,9 @@ export class VisitsView {
   /** A booking refused `UNAUTHORIZED`, sent again once the citizen has identified. */
   private pending: Record<string, unknown> | undefined;
   private loading = false;
+  /** The newest office list and slot list asked for: an older answer arriving late is dropped. */
+  private officesAsked = 0;
+  private slotsAsked = 0;
   private busy = false;
   private error = '';
   private errorTimer: ReturnType<typeof setInterval> | undefined;
@@ -162,11 +165,13 @@ export class VisitsView {
 
   /** The offices of the chosen city and service, asked of the server (which matches the city in either language). */
   private async filterOffices(): Promise<void> {
+    const mine = ++this.officesAsked;
     const answer = await this.request({
       action: 'mfc.offices',
       ...(this.city ? { city: this.city } : {}),
       ...(this.serviceId ? { serviceId: this.serviceId } : {}),
     });
+    if (mine !== this.officesAsked) return;
     if (answer?.type !== 'mfc.offices') return this.refused(answer);
     this.offices = answer.offices;
     if (!this.offices.some((office) => office.officeId === this.officeId)) this.chooseNoOffice();
@@ -183,12 +188,15 @@ export class VisitsView {
 
   /** The free times of `date` at the chosen office for the chosen service. */
   private async loadSlots(date: string): Promise<Slot[] | undefined> {
+    const mine = ++this.slotsAsked;
     const answer = await this.request({
       action: 'mfc.slots',
       officeId: this.officeId,
       serviceId: this.serviceId,
       date,
     });
+    // A newer question (another day, office or service) was asked meanwhile: this answer is stale.
+    if (mine !== this.slotsAsked) return undefined;
     if (answer?.type !== 'mfc.slots') {
       this.refused(answer);
       return undefined;
@@ -208,7 +216,7 @@ export class VisitsView {
     for (let ahead = 0; ahead < LOOKAHEAD_DAYS; ahead++) {
       const officeId = this.officeId;
       const slots = await this.loadSlots(addDays(first, ahead));
-      // The citizen chose something else meanwhile, or the server refused: stop looking.
+      // The citizen chose a day or something else meanwhile, or the server refused: stop looking.
       if (!slots || officeId !== this.officeId) return;
       if (slots.some((slot) => slot.free > 0)) return;
     }
@@ -236,6 +244,8 @@ export class VisitsView {
       this.moving = undefined;
       this.time = '';
       this.host.announce(`${moved ? v.moved : v.booked}: ${answer.visit.number}`);
+      // The place just taken (and, after a move, the one given back) shows in the picker's next use.
+      if (this.date) void this.loadSlots(this.date);
       await this.loadVisits();
       this.render();
       this.element.querySelector<HTMLElement>('#sc-visit-confirmed')?.focus();
@@ -399,7 +409,24 @@ export class VisitsView {
       h('p', { id: 'sc-visits-error', class: 'error', role: 'alert' }, this.error),
       this.myVisits(),
     );
-    if (focusedId) this.element.querySelector<HTMLElement>(`#${CSS.escape(focusedId)}`)?.focus();
+    if (focusedId) this.refocus(focusedId);
+  }
+
+  /**
+   * Gives the focus back to the control that had it, or — when the list it was in changed under
+   * it (another city's offices arrived, a time was taken) — to the same list's chosen or first
+   * entry, else to the title: never to the page's body.
+   */
+  private refocus(id: string): void {
+    const find = (selector: string) => this.element.querySelector<HTMLElement>(selector);
+    const group = id.startsWith('sc-office-') ? 'office' : id.startsWith('sc-slot-') ? 'slot' : '';
+    const target =
+      find(`#${CSS.escape(id)}`) ??
+      (group
+        ? (find(`input[name="${group}"]:checked`) ?? find(`input[name="${group}"]:not(:disabled)`))
+        : null) ??
+      find('#sc-visits-title');
+    target?.focus();
   }
 
   private confirmation({ visit, moved }: { visit: MfcVisitView; moved: boolean }): HTMLElement {
@@ -510,7 +537,11 @@ export class VisitsView {
       ),
       this.officeList(),
       this.slotPicker(),
-      h('button', { type: 'submit', disabled: this.busy || !this.time }, moving ? v.moveHere : v.book),
+      h(
+        'button',
+        { type: 'submit', id: 'sc-visit-submit', disabled: this.busy || !this.time },
+        moving ? v.moveHere : v.book,
+      ),
       this.pending ? h('p', { class: 'info' }, v.identifyFirst) : null,
     );
   }
@@ -607,13 +638,22 @@ export class VisitsView {
                         value: slot.time,
                         checked: slot.time === this.time,
                         disabled: slot.free === 0,
+                        // One name with its comma, whatever the layout of the two lines shown.
+                        'aria-label': v.slotLabel(slot.time, slot.free),
+                        // Not redrawn: the radio keeps its focus and the arrow keys their place.
                         onchange: () => {
                           this.time = slot.time;
                           this.setError('');
-                          this.render();
+                          const submit = this.element.querySelector<HTMLButtonElement>('#sc-visit-submit');
+                          if (submit) submit.disabled = this.busy;
                         },
                       }),
-                      h('label', { for: id }, v.slotLabel(slot.time, slot.free)),
+                      h(
+                        'label',
+                        { for: id },
+                        h('strong', {}, slot.time),
+                        h('span', { class: 'places' }, v.slotPlaces(slot.free)),
+                      ),
                     );
                   }),
                 )

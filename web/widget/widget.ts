@@ -128,7 +128,10 @@ export class SupportChatElement extends HTMLElement {
       ask: (frame) => this.ask(frame),
       strings: () => ({ v: VISIT_STRINGS[this.language], lang: this.language }),
       verified: () => this.verified,
-      identify: () => this.show('identify'),
+      identify: () => {
+        this.show('identify');
+        this.root.querySelector<HTMLInputElement>('#sc-contact')?.focus();
+      },
       announce: (text) => this.announce(text),
       pageUrl: (path) => new URL(path, this.getAttribute('config-origin') ?? scriptOrigin).toString(),
       leave: () => {
