@@ -264,6 +264,75 @@ describe('MFC visits in the widget', () => {
     expect(violations).toEqual([]);
   }, 90_000);
 
+  it('says a lost connection in words, and books once the widget has reconnected by itself', async () => {
+    // Prepare: a verified citizen with a time chosen.
+    const page = await newPage(1280, 900);
+    const context = page.context();
+    const officeId = 'nsk-krasny';
+    const serviceId = 'inn';
+    const { date, times } = workingDay(officeId, serviceId, 4);
+    const time = times[5] ?? '';
+    await openWidget(page, httpUrl);
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    await identify(page, uniqueEmail('offline'));
+    await page.getByRole('heading', { name: 'Мои обращения' }).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('button', { name: 'Записаться в МФЦ' }).click();
+    await pickSlot(page, officeId, serviceId, date, time);
+    const before = await freePlaces(officeId, serviceId, date, time);
+
+    // Act 1: the network goes; «Записаться» cannot reach the server.
+    await context.setOffline(true);
+    await booking(page).getByRole('button', { name: 'Записаться', exact: true }).click();
+    const offline = await booking(page)
+      .getByRole('alert')
+      .filter({ hasText: 'Нет связи' })
+      .textContent({ timeout: 20_000 });
+    const whileOffline = await freePlaces(officeId, serviceId, date, time);
+
+    // Act 2: the network is back; the widget reconnects by itself and the same press books.
+    await context.setOffline(false);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Подключение|Нет связи/ })
+      .waitFor({ state: 'detached', timeout: TIMEOUT });
+    await booking(page).getByRole('button', { name: 'Записаться', exact: true }).click();
+    await booking(page).getByRole('region', { name: 'Вы записаны' }).waitFor({ timeout: TIMEOUT });
+
+    // Assess
+    expect(offline).toMatch(/переподключится сам/);
+    expect(whileOffline).toBe(before);
+    expect(await freePlaces(officeId, serviceId, date, time)).toBe(before - 1);
+  }, 90_000);
+
+  it('speaks English when switched, names and all', async () => {
+    // Prepare
+    const page = await newPage();
+    await openWidget(page, httpUrl);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+
+    // Act
+    await page.getByRole('button', { name: 'Book an MFC visit' }).click();
+    const region = page.getByRole('region', { name: 'MFC visit booking' });
+    await region
+      .getByRole('combobox', { name: 'City' })
+      .getByRole('option', { name: 'Yekaterinburg' })
+      .waitFor({ state: 'attached', timeout: TIMEOUT });
+    await region.getByRole('combobox', { name: 'City' }).selectOption({ label: 'Yekaterinburg' });
+    const office = directory.office('ekb-lenina')?.name.en ?? '';
+    const entry = region.getByRole('listitem').filter({ hasText: office });
+    await entry.getByText(/^Today: /).waitFor({ timeout: TIMEOUT });
+    const entryText = await entry.textContent();
+    const violations = await axeViolations(page);
+
+    // Assess
+    expect(entryText).toMatch(/Open now|Closed now/);
+    expect(entryText).not.toMatch(/[а-яё]{4}/i);
+    expect(await region.getByRole('region', { name: 'My visits' }).textContent()).toContain(
+      'Identify yourself',
+    );
+    expect(violations).toEqual([]);
+  }, 60_000);
+
   it('goes the whole way by keyboard alone: open, choose, identify, book; Esc leaves the booking', async () => {
     // Prepare
     const page = await newPage(1280, 900);

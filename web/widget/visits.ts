@@ -153,13 +153,15 @@ export class VisitsView {
   }
 
   private async loadDirectory(): Promise<void> {
+    const { lang } = this.host.strings();
     this.loading = true;
     this.render();
     const answer = await this.request({ action: 'mfc.offices' });
     this.loading = false;
     if (answer?.type !== 'mfc.offices') return this.refused(answer);
     this.directory = answer.offices;
-    this.directoryLang = this.host.strings().lang;
+    // The language it was asked in: a switch meanwhile asks again (refresh after the reconnect).
+    this.directoryLang = lang;
     await this.filterOffices();
   }
 

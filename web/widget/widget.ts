@@ -650,8 +650,12 @@ export class SupportChatElement extends HTMLElement {
     localStorage.setItem(LANG_KEY, this.language);
     this.render();
     this.transcript.relabel();
-    // The session's language follows: `hello` on the new connection takes the new `lang`.
-    if (this.connection?.isOpen) this.connection.reconnectNow();
+    // The session's language follows: `hello` on the new connection takes the new `lang`. Frames
+    // asked meanwhile wait for it, so that they are answered in the new language.
+    if (this.connection?.isOpen) {
+      this.ready = false;
+      this.connection.reconnectNow();
+    }
   }
 
   private render(): void {
