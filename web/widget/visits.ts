@@ -89,6 +89,8 @@ export class VisitsView {
   private confirmingCancel: string | undefined;
   /** A booking refused `UNAUTHORIZED`, sent again once the citizen has identified. */
   private pending: Record<string, unknown> | undefined;
+  /** Identification was asked for from here (a booking, or «Мои визиты»): once done, back here. */
+  private identityAsked = false;
   private loading = false;
   /** The newest office list and slot list asked for: an older answer arriving late is dropped. */
   private officesAsked = 0;
@@ -126,19 +128,29 @@ export class VisitsView {
   reset(): void {
     this.visits = undefined;
     this.pending = undefined;
+    this.identityAsked = false;
     this.moving = undefined;
     this.confirmed = undefined;
     this.confirmingCancel = undefined;
     this.setError('');
   }
 
-  /** After identification: the booking that waited for it goes now. True when there was one. */
+  /**
+   * After identification: the booking that waited for it goes now. True when identification was
+   * asked for from here, so that the widget comes back to the booking.
+   */
   resumeAfterIdentification(): boolean {
     const frame = this.pending;
-    if (!frame) return false;
+    const asked = this.identityAsked;
     this.pending = undefined;
-    void this.submit(frame);
-    return true;
+    this.identityAsked = false;
+    if (frame) void this.submit(frame);
+    return asked;
+  }
+
+  private askIdentity(): void {
+    this.identityAsked = true;
+    this.host.identify();
   }
 
   // ——— the server ———
@@ -257,7 +269,7 @@ export class VisitsView {
       this.pending = frame;
       this.render();
       this.host.announce(v.identifyFirst);
-      this.host.identify();
+      this.askIdentity();
       return;
     }
     this.refused(answer);
@@ -673,7 +685,7 @@ export class VisitsView {
         { class: 'my-visits', 'aria-labelledby': 'sc-my-visits' },
         heading,
         h('p', {}, v.visitsNeedIdentity),
-        h('button', { type: 'button', class: 'link', onclick: () => this.host.identify() }, v.identify),
+        h('button', { type: 'button', class: 'link', onclick: () => this.askIdentity() }, v.identify),
       );
     const visits = this.visits ?? [];
     return h(

@@ -53,6 +53,8 @@ export class SupportChatElement extends HTMLElement {
   private connection: ChatConnection | undefined;
   private token: string | null = null;
   private refusals = 0;
+  /** The language was switched while a socket was opening: its session may still speak the old one. */
+  private languageToConfirm = false;
   private verified = false;
   /** The `nextCursor` of the last page of "My requests" shown: "Show more" asks for the page after it. */
   private requestsCursor: string | undefined;
@@ -202,6 +204,14 @@ export class SupportChatElement extends HTMLElement {
       const welcome = (await connection.request({ action: 'hello' })) as WelcomeFrame;
       if (welcome.type !== 'welcome') return;
       this.storeToken(welcome.resumeToken, welcome.sessionId);
+      // Opened before a language switch, with the old `lang`: once more with the new one.
+      if (this.languageToConfirm) {
+        this.languageToConfirm = false;
+        if (welcome.lang !== this.language) {
+          connection.reconnectNow();
+          return;
+        }
+      }
       const verifiedChanged = this.verified !== welcome.verified;
       this.verified = welcome.verified;
       this.ready = true;
@@ -655,6 +665,10 @@ export class SupportChatElement extends HTMLElement {
     if (this.connection?.isOpen) {
       this.ready = false;
       this.connection.reconnectNow();
+    } else if (this.connection) {
+      // Still connecting with the old `lang`: `hello` says which one the session took.
+      this.ready = false;
+      this.languageToConfirm = true;
     }
   }
 
