@@ -119,6 +119,17 @@ function focused(page: Page): Promise<{ id: string; text: string }> {
   return page.evaluate(FOCUSED) as Promise<{ id: string; text: string }>;
 }
 
+/** Where the focus is once it has reached `id` (or after the usual wait, wherever it is then). */
+async function focusSettles(page: Page, id: string): Promise<{ id: string; text: string }> {
+  const deadline = Date.now() + TIMEOUT;
+  let now = await focused(page);
+  while (now.id !== id && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    now = await focused(page);
+  }
+  return now;
+}
+
 /** Presses Tab until the focus is on a control whose id or text matches (at most `limit` presses). */
 async function tabTo(page: Page, match: RegExp, limit = 60): Promise<void> {
   for (let i = 0; i < limit; i++) {
@@ -394,7 +405,7 @@ describe('MFC visits in the widget', () => {
     await page.keyboard.type(await codeFromOutbox(httpUrl, email));
     await page.keyboard.press('Enter');
     await booking(page).getByRole('region', { name: 'Вы записаны' }).waitFor({ timeout: TIMEOUT });
-    const onBooked = await focused(page);
+    const onBooked = await focusSettles(page, 'sc-visit-confirmed');
 
     // Act 4: Esc leaves the booking for the conversation, the focus back on its button.
     await page.keyboard.press('Escape');

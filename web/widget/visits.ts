@@ -258,11 +258,13 @@ export class VisitsView {
       this.moving = undefined;
       this.time = '';
       this.host.announce(`${moved ? v.moved : v.booked}: ${answer.visit.number}`);
+      // The card and the focus on it at once; the visits list follows (the focus stays).
+      this.render();
+      this.element.querySelector<HTMLElement>('#sc-visit-confirmed')?.focus();
       // The place just taken (and, after a move, the one given back) shows in the picker's next use.
       if (this.date) void this.loadSlots(this.date);
       await this.loadVisits();
       this.render();
-      this.element.querySelector<HTMLElement>('#sc-visit-confirmed')?.focus();
       return;
     }
     if (answer?.type === 'error' && answer.code === 'UNAUTHORIZED') {
@@ -446,6 +448,7 @@ export class VisitsView {
   private confirmation({ visit, moved }: { visit: MfcVisitView; moved: boolean }): HTMLElement {
     const { v, lang } = this.host.strings();
     const row = (label: string, value: string) => [h('dt', {}, label), h('dd', {}, value)];
+    const checklist = visit.checklistPath ? this.host.pageUrl(visit.checklistPath) : '';
     return h(
       'section',
       { class: 'visit-card', 'aria-labelledby': 'sc-visit-confirmed' },
@@ -459,13 +462,7 @@ export class VisitsView {
         row(v.service, visit.serviceTitle),
         row(v.when, v.whenText(dayText(visit.date, lang), visit.time)),
       ),
-      visit.checklistPath
-        ? h(
-            'a',
-            { href: this.host.pageUrl(visit.checklistPath), target: '_blank', rel: 'noopener' },
-            v.checklist,
-          )
-        : null,
+      checklist ? h('a', { href: checklist, target: '_blank', rel: 'noopener' }, v.checklist) : null,
       h(
         'button',
         {

@@ -135,7 +135,11 @@ export class SupportChatElement extends HTMLElement {
         this.root.querySelector<HTMLInputElement>('#sc-contact')?.focus();
       },
       announce: (text) => this.announce(text),
-      pageUrl: (path) => new URL(path, this.getAttribute('config-origin') ?? scriptOrigin).toString(),
+      // Only a page of the widget's own site: a path, never another scheme.
+      pageUrl: (path) => {
+        const url = new URL(path, this.getAttribute('config-origin') ?? scriptOrigin);
+        return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : '';
+      },
       leave: () => {
         this.show('chat');
         this.root.querySelector<HTMLElement>('[data-tab="visits"]')?.focus();
