@@ -587,7 +587,7 @@ export class VisitsView {
             h(
               'div',
               { id: `${id}-about`, class: 'office-about' },
-              h('p', {}, `${office.city}, ${office.address}`),
+              h('p', {}, office.address),
               today ? h('p', {}, v.today(today.hours)) : null,
               today
                 ? h(
