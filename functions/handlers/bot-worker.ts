@@ -9,6 +9,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SqsRedelivery } from '#adapters/bot-job-queue.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
+import { DynamoCitizenVisits } from '#adapters/dynamodb/citizen-visits.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
@@ -19,6 +20,7 @@ import { HmacCitizenIds } from '#adapters/identity-hasher.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { HttpPortalRegistry, SampleDataPortalRegistry } from '#adapters/portal-registry.ts';
+import { portalRegistryToken } from '#adapters/portal-registry-token.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { createBot } from '#domain/bot/index.ts';
 import { checklistPath } from '#domain/mfc/checklist-path.ts';
@@ -46,7 +48,15 @@ const bot = createMfcBot(createBot(knowledgeBase), directory, {
 /** The portal's registry: its HTTPS API when configured, the sample dataset on the local stack, or none. */
 function portalRegistry(): PortalRegistry | undefined {
   const url = config.portalRegistryUrl;
-  if (url) return new HttpPortalRegistry({ baseUrl: url, timeoutMs: config.portalRegistryTimeoutMs });
+  if (url)
+    return new HttpPortalRegistry({
+      baseUrl: url,
+      timeoutMs: config.portalRegistryTimeoutMs,
+      token: portalRegistryToken({
+        token: config.portalRegistryToken,
+        secretId: config.portalRegistryTokenSecretId,
+      }),
+    });
   const sample = config.portalRegistrySampleFile;
   if (!sample) return undefined;
   // The sample is the local stack's, where the citizen-id key is in the environment (AUTH_HMAC_KEY);
@@ -59,6 +69,8 @@ function portalRegistry(): PortalRegistry | undefined {
 }
 const registry = portalRegistry();
 const mentions = createMentionReader(directory);
+// The citizen's MFC visits, mentioned with their applications.
+const visits = { citizenVisits: new DynamoCitizenVisits(config.visitsTable), directory, clock: systemClock };
 
 const tables = {
   sessionsTable: config.sessionsTable,
@@ -84,13 +96,14 @@ const deps = {
   ...(registry
     ? {
         applicationAnswers: (citizenId: string, text: string, lang: 'ru' | 'en') =>
-          answerApplications({ registry, mentions }, citizenId, text, lang),
+          answerApplications({ registry, mentions, visits }, citizenId, text, lang),
       }
     : {}),
   clock: systemClock,
   ids: randomIds,
   sleeper: timerSleeper,
   retentionDays: config.messageRetentionDays,
+  pendingQuestionTtlSeconds: config.pendingQuestionTtlSeconds,
 };
 
 const redelivery = new SqsRedelivery(config.botQueueUrl);
@@ -104,7 +117,8 @@ async function answerJob(record: SQSRecord): Promise<void> {
 function report(outcome: AnswerOutcome, ids: { conversationId: string; messageId: string }): void {
   if (outcome.status === 'answered') {
     const { reply, firstResponseMs, delivery, escalation } = outcome;
-    metrics.addMetric('FirstResponseTime', MetricUnit.Milliseconds, firstResponseMs);
+    if (firstResponseMs !== undefined)
+      metrics.addMetric('FirstResponseTime', MetricUnit.Milliseconds, firstResponseMs);
     // An intake question has no intent: only the bot's own answers count as its understanding.
     if (reply.intent !== undefined) {
       metrics.addMetric('BotConfidence', MetricUnit.NoUnit, reply.confidence ?? 0);

@@ -929,6 +929,13 @@ describe('the operator console', () => {
     const titleNew = await page.title();
     const announcedNew = await notifications(page);
     const offerLine = await page.getByRole('listitem').filter({ has: accept }).textContent();
+    // The offer read before it is taken: the intake and the citizen, and a way to take it.
+    await page.getByRole('button', { name: `Посмотреть ${number}` }).click();
+    const previewed = {
+      card: await page.getByRole('region', { name: 'Гражданин' }).isVisible(),
+      take: await page.getByRole('button', { name: 'Принять и ответить' }).isVisible(),
+      reply: await page.getByRole('textbox', { name: 'Ответ' }).count(),
+    };
     await setHidden(page, false);
     await accept.click();
     const card = page.getByRole('region', { name: 'Гражданин' });
@@ -966,6 +973,7 @@ describe('the operator console', () => {
     expect(titleNew).toBe('(1) Консоль оператора');
     // The offer counts down to its `acceptBy`.
     expect(offerLine).toMatch(/принять в течение 0:[0-5]\d/);
+    expect(previewed).toEqual({ card: true, take: true, reply: 0 });
     expect(announcedNew).toEqual([{ title: 'Консоль оператора', body: 'Новое обращение' }]);
     expect(cardText).toContain('Личность подтверждена');
     expect(cardText).toContain(`+7 ********${phone.slice(-2)}`);

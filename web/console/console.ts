@@ -602,6 +602,19 @@ class OperatorConsole {
                   },
                   conversation.accepted ? s.open : s.accept,
                 ),
+                // An offer can be read before it is taken: the transcript, the intake, the citizen.
+                conversation.accepted || conversation.id === this.selected
+                  ? null
+                  : h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'secondary',
+                        'aria-label': `${s.preview} ${label}`,
+                        onclick: () => this.preview(conversation.id),
+                      },
+                      s.preview,
+                    ),
               );
             }),
           ),
@@ -637,6 +650,14 @@ class OperatorConsole {
     if (answer.type !== 'operator.heartbeat') return;
     const status = (answer as { status?: string }).status;
     if (status === 'offline') await this.setPresence(this.presence);
+  }
+
+  /** Shows an offer without taking it: the citizen is told nothing, the countdown goes on. */
+  private preview(id: string): void {
+    if (!this.conversations.has(id)) return;
+    this.selected = id;
+    this.renderList();
+    this.renderDetail();
   }
 
   private select(id: string): void {
@@ -800,27 +821,41 @@ class OperatorConsole {
           { class: 'talk' },
           h('div', { role: 'log', class: 'log', 'aria-label': s.transcript, tabindex: 0 }),
           h('p', { class: 'typing', 'aria-live': 'polite' }),
-          // A closed conversation takes no reply, note or transfer: say so instead of offering them.
+          // A closed conversation takes no reply, note or transfer: say so instead of offering them;
+          // an offer being previewed, the way to take it.
           ...(conversation.closed
             ? [h('p', { class: 'closed-note' }, s.closed)]
-            : [
-                replyForm,
-                h(
-                  'section',
-                  { class: 'canned', 'aria-label': s.canned },
-                  h('label', { for: 'canned-search' }, s.cannedSearch),
-                  cannedSearch,
-                  h('ul', { class: 'canned-list' }),
-                ),
-                noteForm,
-              ]),
+            : !conversation.accepted
+              ? [
+                  h(
+                    'div',
+                    { class: 'offer' },
+                    h('p', {}, s.offered),
+                    h(
+                      'button',
+                      { type: 'button', onclick: () => this.select(conversation.id) },
+                      s.acceptAndReply,
+                    ),
+                  ),
+                ]
+              : [
+                  replyForm,
+                  h(
+                    'section',
+                    { class: 'canned', 'aria-label': s.canned },
+                    h('label', { for: 'canned-search' }, s.cannedSearch),
+                    cannedSearch,
+                    h('ul', { class: 'canned-list' }),
+                  ),
+                  noteForm,
+                ]),
         ),
         h(
           'div',
           { class: 'aside' },
           conversation.renderCard(s, this.lang),
-          this.ticketForm(conversation),
-          conversation.closed ? null : transferForm,
+          conversation.accepted ? this.ticketForm(conversation) : null,
+          conversation.closed || !conversation.accepted ? null : transferForm,
         ),
       ),
     );

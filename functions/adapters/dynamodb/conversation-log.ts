@@ -12,6 +12,7 @@ import type {
   BotTurnAppend,
   CitizenMessageAppend,
   ConversationLog,
+  NoticeAppend,
   OperatorMessageAppend,
 } from '#domain/ports/conversations.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
@@ -148,6 +149,7 @@ export class DynamoConversationLog implements ConversationLog {
       items.push(this.advanceBotTurn(expected, next));
     }
     for (const message of messages) items.push(this.putMessage(message));
+    if (append.pendingQuestion) items.push(this.pendingQuestionUpdate(append.pendingQuestion));
     const { idempotency } = append;
     if (!idempotency) {
       // No key to collide with: a cancelled transaction is a lost race.
@@ -155,6 +157,41 @@ export class DynamoConversationLog implements ConversationLog {
         ? { status: 'appended' }
         : { status: 'conflict' };
     }
+    const keyIndex = items.length;
+    items.push(this.putIdempotencyKey(idempotency.key, { ...idempotency.reply }, idempotency.expiresAt));
+    const outcome = await this.commit(items, keyIndex);
+    if (outcome !== 'duplicate') return { status: outcome };
+    const previous = await this.readKey(idempotency.key);
+    return previous
+      ? { status: 'duplicate', previous: botReplyItem.parse(previous) }
+      : { status: 'conflict' };
+  }
+
+  /** The notice's message and key with `lastSeq` n → n+1 of any open state (or the new conversation). */
+  async appendNotice(append: NoticeAppend): Promise<AppendOutcome<BotReplyRef>> {
+    const { conversation, message, idempotency } = append;
+    const items: TransactItem[] = append.isNewConversation
+      ? [
+          {
+            Put: {
+              TableName: this.tables.conversationsTable,
+              Item: { ...conversation, lastSeq: message.seq },
+              ConditionExpression: 'attribute_not_exists(conversationId)',
+            },
+          },
+          this.openOnSession(
+            conversation.sessionId,
+            conversation.conversationId,
+            append.replacesConversationId,
+          ),
+        ]
+      : [
+          this.advanceLastSeq(conversation.conversationId, conversation.lastSeq, message.seq, {
+            updatedAt: conversation.updatedAt,
+            expiresAt: conversation.expiresAt,
+          }),
+        ];
+    items.push(this.putMessage(message));
     const keyIndex = items.length;
     items.push(this.putIdempotencyKey(idempotency.key, { ...idempotency.reply }, idempotency.expiresAt));
     const outcome = await this.commit(items, keyIndex);
@@ -238,6 +275,23 @@ export class DynamoConversationLog implements ConversationLog {
           ':expected': expected.lastSeq,
           ':bot': 'bot',
         },
+      },
+    };
+  }
+
+  /** The session's pending question set or removed with the turn (the session must still exist). */
+  private pendingQuestionUpdate(change: NonNullable<BotTurnAppend['pendingQuestion']>): TransactItem {
+    return {
+      Update: {
+        TableName: this.tables.sessionsTable,
+        Key: { sessionId: change.sessionId },
+        ...('remember' in change
+          ? {
+              UpdateExpression: 'SET pendingQuestion = :question',
+              ExpressionAttributeValues: { ':question': change.remember },
+            }
+          : { UpdateExpression: 'REMOVE pendingQuestion' }),
+        ConditionExpression: 'attribute_exists(sessionId)',
       },
     };
   }

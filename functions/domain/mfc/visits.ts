@@ -49,6 +49,11 @@ export interface Visit {
   remindAt?: string;
 }
 
+/** A visit still to come: booked, and not yet started. */
+export function isActiveVisit(visit: Pick<Visit, 'status' | 'startsAt'>, now: Date): boolean {
+  return visit.status === 'booked' && Date.parse(visit.startsAt) > now.getTime();
+}
+
 export interface SlotRequest {
   officeId: string;
   serviceId: string;
