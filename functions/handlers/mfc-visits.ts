@@ -91,7 +91,12 @@ async function answer(caller: Caller, frame: MfcFrame): Promise<MfcAnswerFrame> 
     case 'mfc.offices':
       return {
         type: 'mfc.offices',
-        offices: listOffices(directory, { city: frame.city, serviceId: frame.serviceId }, lang),
+        offices: listOffices(
+          directory,
+          { city: frame.city, serviceId: frame.serviceId },
+          lang,
+          systemClock.now(),
+        ),
       };
     case 'mfc.slots': {
       const { timeZone, slots } = await listFreeSlots(deps, frame);

@@ -20,7 +20,7 @@ import type { MfcOfficeSummary, MfcVisitView } from '#events/mfc-frames.ts';
 import { ChatError } from '../errors.ts';
 import { checklistPath } from '../mfc/checklist-path.ts';
 import type { MfcDirectory } from '../mfc/directory.ts';
-import { officeDay, slotTimes } from '../mfc/opening-hours.ts';
+import { officeDay, openStateAt, slotTimes } from '../mfc/opening-hours.ts';
 import {
   ACTIVE_VISITS_PER_SERVICE,
   canonicalVisitNumber,
@@ -34,7 +34,7 @@ import {
   type SlotRequest,
   type Visit,
 } from '../mfc/visits.ts';
-import { weekText } from '../mfc/wording.ts';
+import { officeDayText, weekText } from '../mfc/wording.ts';
 import type { Clock } from '../ports/system.ts';
 import type { CitizenVisits, VisitRepository } from '../ports/visits.ts';
 
@@ -56,6 +56,7 @@ export function listOffices(
   directory: MfcDirectory,
   filter: { city?: string; serviceId?: string },
   lang: Lang,
+  now: Date,
 ): MfcOfficeSummary[] {
   if (filter.serviceId !== undefined && !directory.service(filter.serviceId))
     throw new ChatError('NOT_FOUND', { details: [{ field: 'serviceId', problem: 'no such service' }] });
@@ -67,19 +68,27 @@ export function listOffices(
         sameCity(office.city.en, filter.city),
     )
     .filter((office) => filter.serviceId === undefined || filter.serviceId in office.services)
-    .map((office) => ({
-      officeId: office.id,
-      name: office.name[lang],
-      city: office.city[lang],
-      address: office.address[lang],
-      timeZone: directory.regionOf(office).timeZone,
-      hours: weekText(office, lang),
-      services: Object.entries(office.services).map(([serviceId, windows]) => ({
-        serviceId,
-        title: directory.service(serviceId)?.title[lang] ?? serviceId,
-        windows,
-      })),
-    }));
+    .map((office) => {
+      const state = openStateAt(directory, office, now);
+      return {
+        officeId: office.id,
+        name: office.name[lang],
+        city: office.city[lang],
+        address: office.address[lang],
+        timeZone: directory.regionOf(office).timeZone,
+        hours: weekText(office, lang),
+        today: {
+          date: state.today.date,
+          hours: officeDayText(state.today, lang),
+          openNow: state.status === 'open',
+        },
+        services: Object.entries(office.services).map(([serviceId, windows]) => ({
+          serviceId,
+          title: directory.service(serviceId)?.title[lang] ?? serviceId,
+          windows,
+        })),
+      };
+    });
 }
 
 export async function listFreeSlots(
