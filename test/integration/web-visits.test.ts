@@ -8,13 +8,13 @@
  * accessible names; axe on every new screen; the screenshot README shows.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { DynamoVisitRepository } from '#adapters/dynamodb/visit-repository.ts';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { addDays, localMoment, officeDay, slotTimes } from '#domain/mfc/opening-hours.ts';
 import { listFreeSlots } from '#domain/use-cases/mfc-visits.ts';
-import { axeViolations, launchChromium, screenshot, watchPage } from '../support/browser.ts';
+import { axeViolations, screenshot, useChromium, watchPage } from '../support/browser.ts';
 import { codeFromOutbox, uniqueEmail, verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { openWidget, TIMEOUT } from '../support/widget-page.ts';
@@ -27,22 +27,10 @@ const deps = {
   clock: { now: () => new Date() },
 };
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-});
+const openPage = useChromium();
 
 async function newPage(width = 360, height = 740): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU' });
-  contexts.push(context);
-  return context.newPage();
+  return (await openPage(width, height)).page;
 }
 
 function names(officeId: string, serviceId: string) {
