@@ -169,16 +169,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
 
   async cancel(visit: Visit): Promise<boolean> {
     const outcome = await this.withContention(() => [
-      {
-        Update: {
-          TableName: this.table,
-          Key: visitKey(visit.number),
-          UpdateExpression: 'SET #status = :cancelled REMOVE remindAt, remindDay',
-          ConditionExpression: '#status = :booked',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':cancelled': 'cancelled', ':booked': 'booked' },
-        },
-      },
+      this.markCancelled(visit),
       this.givePlaceBack(visit),
       this.quotaUpdate(visit, 'REMOVE visits.#number'),
     ]);
@@ -290,19 +281,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
    */
   async forget(visit: Visit, now: Date): Promise<boolean> {
     if (visit.status === 'booked' && visit.startsAt > now.toISOString() && !(await this.cancel(visit)))
-      await this.withContention(() => [
-        {
-          Update: {
-            TableName: this.table,
-            Key: visitKey(visit.number),
-            UpdateExpression: 'SET #status = :cancelled REMOVE remindAt, remindDay',
-            ConditionExpression: '#status = :booked',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':booked': 'booked' },
-          },
-        },
-        this.givePlaceBack(visit),
-      ]);
+      await this.withContention(() => [this.markCancelled(visit), this.givePlaceBack(visit)]);
     const { Attributes } = await documentClient.send(
       new DeleteCommand({ TableName: this.table, Key: visitKey(visit.number), ReturnValues: 'ALL_OLD' }),
     );
@@ -339,6 +318,20 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
       new GetCommand({ TableName: this.table, Key: quotaKey(citizenId, serviceId), ConsistentRead: true }),
     );
     return quotaSchema.parse(Item ?? {});
+  }
+
+  /** The visit `cancelled` (and out of the reminder index), on the condition that it is still booked. */
+  private markCancelled(visit: Visit): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: visitKey(visit.number),
+        UpdateExpression: 'SET #status = :cancelled REMOVE remindAt, remindDay',
+        ConditionExpression: '#status = :booked',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':booked': 'booked' },
+      },
+    };
   }
 
   private takePlace(visit: Visit, places: number): TransactItem {
