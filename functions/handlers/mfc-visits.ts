@@ -73,8 +73,8 @@ const confirmDeps = {
 
 /** The visit as answered, once the bot has confirmed its change in the chat (once per change). */
 async function confirmed(caller: Caller, visit: Visit, change: VisitChange): Promise<MfcAnswerFrame> {
-  // A repeated booking request may find its visit cancelled since: that change was confirmed then.
-  if (change !== 'booked' || visit.status === 'booked')
+  // A repeated booking or move may find its visit cancelled since: that change was confirmed then.
+  if (change === 'cancelled' || visit.status === 'booked')
     await confirmVisitInChat(confirmDeps, caller, visit, change);
   return { type: 'mfc.visit', visit: visitView(directory, visit, caller.lang) };
 }
@@ -114,9 +114,17 @@ async function answer(caller: Caller, frame: MfcFrame): Promise<MfcAnswerFrame> 
       return confirmed(caller, await bookVisit(deps, citizenOf(caller), slot, lang, requestId), 'booked');
     }
     case 'mfc.cancel':
-      return confirmed(caller, await cancelVisit(deps, citizenOf(caller), frame.number), 'cancelled');
+      return confirmed(
+        caller,
+        await cancelVisit(deps, citizenOf(caller), frame.number, frame.requestId),
+        'cancelled',
+      );
     case 'mfc.reschedule':
-      return confirmed(caller, await rescheduleVisit(deps, citizenOf(caller), frame.number, frame), 'moved');
+      return confirmed(
+        caller,
+        await rescheduleVisit(deps, citizenOf(caller), frame.number, frame, frame.requestId),
+        'moved',
+      );
     case 'mfc.visits': {
       const visits = await listVisits(deps, citizenOf(caller));
       return { type: 'mfc.visits', visits: visits.map((visit) => visitView(directory, visit, lang)) };

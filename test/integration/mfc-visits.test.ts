@@ -2,7 +2,8 @@
  * MFC visits on the local stack (docs/protocol.md, "MFC offices and visits"): offices and free slots
  * for anyone, booking, moving and cancelling for a verified citizen, the bad input refused with
  * nothing stored, the race of 20 citizens for the last place of a slot (exactly one gets it), the
- * limit of two active visits per service under concurrency, and the reminder sent by the running
+ * limit of two active visits per service under concurrency, a retried move or cancellation (the same
+ * `requestId`) answered alike and done once, and the reminder sent by the running
  * VisitReminders schedule (every 2 s here) to a citizen opted in to SMS.
  */
 import { randomUUID } from 'node:crypto';
@@ -216,6 +217,66 @@ describe('the visit confirmed in the chat', () => {
     const download = await client.request({ action: 'transcript.get' });
     const html = await (await fetch(String(download.url))).text();
     expect(html.split(number).length - 1).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers a retried move or cancellation (the same requestId) as the first did, changes and confirms it once', async () => {
+    // Prepare: a verified citizen with a booked visit.
+    const client = await connect({ lang: 'ru' });
+    await verifyByEmail(client, httpUrl);
+    const { date, times } = workingDay('vvo-svetlanskaya', 'inn', 3);
+    const [from, to] = [String(times[1]), String(times[5])];
+    const slot = { officeId: 'vvo-svetlanskaya', serviceId: 'inn', date };
+    const booked = await client.request({ action: 'mfc.book', ...slot, time: from });
+    const number = (booked.visit as { number: string }).number;
+    const answersTo = (requestId: string) => client.waitFor((f) => f.requestId === requestId);
+    const freeAt = async (time: string) =>
+      (await listFreeSlots(deps, slot)).slots.find((s) => s.time === time)?.free;
+    const freeBefore = { from: await freeAt(from), to: await freeAt(to) };
+
+    // Act: the move sent again after its answer came (as after a lost answer); two copies of the
+    // cancellation racing; then the cancellation's requestId given to another move.
+    const move = { action: 'mfc.reschedule', requestId: `move-${randomUUID()}`, number, date, time: to };
+    client.send(move);
+    const moved = await answersTo(move.requestId);
+    client.send(move);
+    const movedAgain = await answersTo(move.requestId);
+    const cancel = {
+      action: 'mfc.cancel',
+      requestId: `cancel-${randomUUID()}`,
+      number: number.toLowerCase(),
+    };
+    let copies = 0;
+    const bothAnswered = client.waitFor((f) => f.requestId === cancel.requestId && ++copies === 2);
+    client.send(cancel);
+    client.send(cancel);
+    await bothAnswered;
+    const [cancelled, cancelledAgain] = client.frames.filter((f) => f.requestId === cancel.requestId);
+    const reused = answersTo(cancel.requestId);
+    client.send({ ...move, requestId: cancel.requestId });
+
+    // Assess: the same answers; the place of each slot given back once; one confirmation each; the
+    // reused requestId refused on its field.
+    expect(moved).toMatchObject({ type: 'mfc.visit', visit: { number, status: 'booked', time: to } });
+    expect(movedAgain).toEqual(moved);
+    expect(cancelled).toMatchObject({ type: 'mfc.visit', visit: { number, status: 'cancelled' } });
+    expect(cancelledAgain).toEqual(cancelled);
+    expect(await reused).toMatchObject({
+      type: 'error',
+      code: 'BAD_REQUEST',
+      details: [{ field: 'requestId' }],
+    });
+    expect(await freeAt(from)).toBe((freeBefore.from ?? 0) + 1);
+    expect(await freeAt(to)).toBe(freeBefore.to);
+    const pushed = client.frames.filter((f) => f.type === 'message');
+    expect(pushed).toHaveLength(3);
+    const conversationId = String(pushed[0]?.conversationId);
+    const history = await client.request({ action: 'history.get', conversationId });
+    const texts = (history.messages as Array<{ text: string }>).map((m) => m.text.split(/[.:]/)[0]);
+    expect(texts).toEqual([
+      'Вы записаны в МФЦ',
+      `Запись ${number} в МФЦ перенесена`,
+      `Запись ${number} в МФЦ отменена`,
+    ]);
   });
 
   it('confirms in English in an English session, in the conversation the citizen already has', async () => {
