@@ -16,6 +16,8 @@ import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-rea
 import { DynamoVisitRepository } from '#adapters/dynamodb/visit-repository.ts';
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
+import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
+import { cursorKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { ChatError } from '#domain/errors.ts';
 import { checklistPath } from '#domain/mfc/checklist-path.ts';
@@ -44,6 +46,8 @@ const deps = {
   clock: systemClock,
   reminderLeadMs: config.visitReminderLeadSeconds * 1000,
 };
+// `mfc.visits` pages with sealed cursors (docs/protocol.md "Paging").
+const cursors = new HmacPagingCursors(cursorKey(config), systemClock);
 const tables = {
   sessionsTable: config.sessionsTable,
   conversationsTable: config.conversationsTable,
@@ -126,8 +130,12 @@ async function answer(caller: Caller, frame: MfcFrame): Promise<MfcAnswerFrame> 
         'moved',
       );
     case 'mfc.visits': {
-      const visits = await listVisits(deps, citizenOf(caller));
-      return { type: 'mfc.visits', visits: visits.map((visit) => visitView(directory, visit, lang)) };
+      const page = await listVisits(
+        { ...deps, cursors },
+        { ...caller, citizenId: citizenOf(caller) },
+        { limit: frame.limit, ...(frame.cursor === undefined ? {} : { cursor: frame.cursor }) },
+      );
+      return { type: 'mfc.visits', ...page };
     }
   }
 }

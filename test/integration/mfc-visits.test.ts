@@ -348,6 +348,79 @@ describe('visits with the citizen’s tickets', () => {
   });
 });
 
+describe('a citizen’s visits paged (mfc.visits)', () => {
+  const { connect } = useClients();
+  const httpUrl = inject('localHttpUrl');
+
+  it('pages a history of more than 100 visits with a cursor, soonest first, each once; the visit to come is still in ticket.list', async () => {
+    // Prepare: a verified citizen with 101 visits of the past year (cancelled, as a long history
+    // of changes leaves them) and one booked ahead; another verified citizen.
+    const client = await connect({ lang: 'ru' });
+    const citizenId = String((await verifyByEmail(client, httpUrl)).citizenId);
+    const other = await connect({ lang: 'ru' });
+    await verifyByEmail(other, httpUrl);
+    const dayMs = 86_400_000;
+    for (let i = 0; i < 101; i++) {
+      const startsAt = new Date(Date.now() - (i + 1) * 3 * 3_600_000);
+      const number = `V-P${randomUUID().replace(/-/g, '').slice(0, 7).toUpperCase()}`;
+      await documentClient.send(
+        new PutCommand({
+          TableName: String(process.env.VISITS_TABLE),
+          Item: {
+            pk: `visit#${number}`,
+            number,
+            citizenId,
+            officeId: 'msk-tverskoy',
+            serviceId: 'snils',
+            date: startsAt.toISOString().slice(0, 10),
+            time: '10:00',
+            startsAt: startsAt.toISOString(),
+            status: 'cancelled',
+            bookedAt: new Date(startsAt.getTime() - dayMs).toISOString(),
+            lang: 'ru',
+            expiresAt: Math.floor(Date.now() / 1000) + 3600,
+          },
+        }),
+      );
+    }
+    const { date, times } = workingDay('msk-tverskoy', 'snils', 2);
+    const booked = await client.request({
+      action: 'mfc.book',
+      officeId: 'msk-tverskoy',
+      serviceId: 'snils',
+      date,
+      time: times[0],
+    });
+
+    // Act
+    const first = await client.request({ action: 'mfc.visits' });
+    const second = await client.request({ action: 'mfc.visits', cursor: first.nextCursor });
+    const one = await client.request({ action: 'mfc.visits', limit: 1, cursor: first.nextCursor });
+    const othersCursor = await other.request({ action: 'mfc.visits', cursor: first.nextCursor });
+    const tooMany = await client.request({ action: 'mfc.visits', limit: 101 });
+    const list = await client.request({ action: 'ticket.list' });
+
+    // Assess: 100, then the rest without a cursor; soonest first, nothing twice; the booked one last.
+    type View = { number: string; startsAt: string; status: string };
+    const pages = [first.visits as View[], second.visits as View[]];
+    expect(pages.map((page) => page.length)).toEqual([100, 2]);
+    expect(typeof first.nextCursor).toBe('string');
+    expect(second).not.toHaveProperty('nextCursor');
+    expect(one).toMatchObject({ visits: [(second.visits as View[])[0]], nextCursor: expect.any(String) });
+    const all = pages.flat();
+    expect(new Set(all.map((visit) => visit.number)).size).toBe(102);
+    expect(all.map((visit) => visit.startsAt)).toEqual(all.map((visit) => visit.startsAt).sort());
+    expect(all.at(-1)).toEqual(booked.visit);
+    expect(othersCursor).toMatchObject({
+      type: 'error',
+      code: 'BAD_REQUEST',
+      details: [{ field: 'cursor' }],
+    });
+    expect(tooMany).toMatchObject({ type: 'error', code: 'BAD_REQUEST', details: [{ field: 'limit' }] });
+    expect(list).toMatchObject({ type: 'tickets', visits: [booked.visit] });
+  });
+});
+
 describe('MFC visits under concurrency (VisitsTable on DynamoDB Local)', () => {
   it('gives the last place of a slot to exactly one of 20 citizens racing for it', async () => {
     const officeId = 'nakhodka';
@@ -380,7 +453,7 @@ describe('MFC visits under concurrency (VisitsTable on DynamoDB Local)', () => {
         ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
-    expect((await visits.listByCitizen(citizenId)).filter((v) => v.status === 'booked')).toHaveLength(2);
+    expect(await visits.upcoming(citizenId, new Date())).toHaveLength(2);
   });
 });
 

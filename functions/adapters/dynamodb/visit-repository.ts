@@ -32,6 +32,7 @@ import type {
   CancelOutcome,
   DueReminders,
   RescheduleOutcome,
+  VisitPosition,
   VisitRepository,
   VisitRequest,
 } from '#domain/ports/visits.ts';
@@ -72,7 +73,11 @@ const pause = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
 
 export class DynamoVisitRepository implements VisitRepository, DueReminders {
-  constructor(private readonly table: string) {}
+  private readonly citizenVisits: DynamoCitizenVisits;
+
+  constructor(private readonly table: string) {
+    this.citizenVisits = new DynamoCitizenVisits(table);
+  }
 
   async takenPlaces(
     officeId: string,
@@ -225,8 +230,15 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
     return Math.min(...outcome) === 2 ? 'slot_full' : 'not_active';
   }
 
-  async listByCitizen(citizenId: string): Promise<Visit[]> {
-    return new DynamoCitizenVisits(this.table).listByCitizen(citizenId);
+  async upcoming(citizenId: string, now: Date): Promise<Visit[]> {
+    return this.citizenVisits.upcoming(citizenId, now);
+  }
+
+  async pageByCitizen(
+    citizenId: string,
+    query: { limit: number; after?: VisitPosition },
+  ): Promise<{ visits: Visit[]; more: boolean }> {
+    return this.citizenVisits.pageByCitizen(citizenId, query);
   }
 
   async due(now: Date): Promise<Visit[]> {
@@ -269,7 +281,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
 
   /**
    * Every visit of the citizen, past, booked and cancelled, page by page (a citizen's erasure:
-   * functions/adapters/dynamodb/citizen-records.ts). Unlike `listByCitizen`, not capped.
+   * functions/adapters/dynamodb/citizen-records.ts), not a page.
    */
   async listAllByCitizen(citizenId: string): Promise<Visit[]> {
     const visits: Visit[] = [];

@@ -20,13 +20,30 @@ export type VisitRequest =
   | { action: 'book' | 'cancel'; number: string }
   | { action: 'reschedule'; number: string; date: string; time: string };
 
-/** A citizen's visits, as listed to them (`mfc.visits`, `ticket.list`, the bot's answer). */
+/** A citizen's visits still to come, as mentioned to them (`ticket.list`'s `visits`, the bot's answer). */
 export interface CitizenVisits {
-  /** The citizen's visits, soonest first (cancelled and past ones too). */
-  listByCitizen(citizenId: string): Promise<Visit[]>;
+  /**
+   * The citizen's booked visits starting after `now`, soonest first: all of them (at most
+   * `ACTIVE_VISITS_PER_SERVICE` per service; the past and cancelled ones are not read).
+   */
+  upcoming(citizenId: string, now: Date): Promise<Visit[]>;
+}
+
+/** Where a page of a citizen's visits ended (the next starts after it). */
+export interface VisitPosition {
+  startsAt: string;
+  number: string;
 }
 
 export interface VisitRepository extends CitizenVisits {
+  /**
+   * A page of the citizen's visits, soonest first (cancelled and past ones too), after `after`:
+   * at most `limit`; `more` when some are left.
+   */
+  pageByCitizen(
+    citizenId: string,
+    query: { limit: number; after?: VisitPosition },
+  ): Promise<{ visits: Visit[]; more: boolean }>;
   /** Places taken in the given slots of a day (time → count); slots nobody booked are absent. */
   takenPlaces(
     officeId: string,

@@ -18,6 +18,8 @@
  * the visit as it stands now and changes nothing. A `requestId` that did something else (another
  * action, visit or slot) → BAD_REQUEST on `requestId`.
  */
+import * as z from 'zod';
+import type { Caller } from '#events/authorizer-context.ts';
 import type { Lang } from '#events/lang.ts';
 import type { MfcOfficeSummary, MfcVisitView } from '#events/mfc-frames.ts';
 import { ChatError } from '../errors.ts';
@@ -38,8 +40,10 @@ import {
   type Visit,
 } from '../mfc/visits.ts';
 import { officeDayText, weekText } from '../mfc/wording.ts';
+import { cursorScope, jsonBytes, openCursor, PAGE_BUDGET_BYTES } from '../paging.ts';
+import type { PagingCursors } from '../ports/paging.ts';
 import type { Clock } from '../ports/system.ts';
-import type { CitizenVisits, VisitRepository, VisitRequest } from '../ports/visits.ts';
+import type { CitizenVisits, VisitPosition, VisitRepository, VisitRequest } from '../ports/visits.ts';
 
 export interface MfcVisitDeps {
   directory: MfcDirectory;
@@ -283,11 +287,51 @@ export async function listActiveVisits(
   lang: Lang,
 ): Promise<MfcVisitView[]> {
   const now = deps.clock.now();
-  return (await deps.visits.listByCitizen(citizenId))
+  return (await deps.visits.upcoming(citizenId, now))
     .filter((visit) => isActiveVisit(visit, now))
     .map((visit) => visitView(deps.directory, visit, lang));
 }
 
-export async function listVisits(deps: MfcVisitDeps, citizenId: string): Promise<Visit[]> {
-  return deps.visits.listByCitizen(citizenId);
+const visitPositionSchema = z.object({
+  startsAt: z.string().min(1).max(64),
+  number: z.string().min(1).max(16),
+});
+
+/**
+ * `mfc.visits`: a page of the citizen's visits, soonest first (past and cancelled ones too), at most
+ * `limit` and at most what fits the frame's budget, with `nextCursor` when more are left. The
+ * cursor is sealed for this citizen and this list (docs/protocol.md "Paging"): any other is
+ * BAD_REQUEST on `cursor`.
+ */
+export async function listVisits(
+  deps: MfcVisitDeps & { cursors: PagingCursors },
+  caller: Caller & { citizenId: string },
+  request: { limit: number; cursor?: string },
+): Promise<{ visits: MfcVisitView[]; nextCursor?: string }> {
+  const scope = cursorScope('mfc.visits', caller);
+  const after =
+    request.cursor === undefined
+      ? undefined
+      : await openCursor(deps.cursors, scope, request.cursor, visitPositionSchema);
+  const page = await deps.visits.pageByCitizen(caller.citizenId, {
+    limit: request.limit,
+    ...(after ? { after } : {}),
+  });
+  const visits: MfcVisitView[] = [];
+  let last: VisitPosition | undefined;
+  let cut = false;
+  for (const visit of page.visits) {
+    const view = visitView(deps.directory, visit, caller.lang);
+    if (
+      visits.length > 0 &&
+      jsonBytes({ type: 'mfc.visits', visits: [...visits, view] }) > PAGE_BUDGET_BYTES
+    ) {
+      cut = true;
+      break;
+    }
+    visits.push(view);
+    last = { startsAt: visit.startsAt, number: visit.number };
+  }
+  const nextCursor = (page.more || cut) && last ? await deps.cursors.seal(scope, last) : undefined;
+  return { visits, ...(nextCursor ? { nextCursor } : {}) };
 }
