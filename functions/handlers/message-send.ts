@@ -1,9 +1,15 @@
 /**
  * Route `message.send`: stores the citizen's message with the next `seq` of their conversation
- * (idempotent on `clientMessageId`), queues it for the bot, and answers `message.ack`.
+ * (idempotent on `clientMessageId`), has the bot answer it in this invocation (queued for the bot
+ * worker if that fails), and answers `message.ack`.
  */
 
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
+import {
+  botTurnWiring,
+  conversationTables,
+  ReportingFreshMessageAnswerer,
+} from '#adapters/bot-turn-wiring.ts';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
@@ -17,12 +23,7 @@ import { messageSendFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
-const tables = {
-  sessionsTable: config.sessionsTable,
-  conversationsTable: config.conversationsTable,
-  messagesTable: config.messagesTable,
-  idempotencyTable: config.idempotencyTable,
-};
+const tables = conversationTables();
 
 const deps = {
   sessions: new DynamoSessionRepository(config.sessionsTable),
@@ -31,6 +32,8 @@ const deps = {
   conversations: new DynamoConversationRepository(config.conversationsTable),
   log: new DynamoConversationLog(tables),
   botJobs: new SqsBotJobQueue(config.botQueueUrl),
+  // Built once per Lambda instance: the knowledge base ships in a layer and is validated on load.
+  bot: new ReportingFreshMessageAnswerer(botTurnWiring()),
   attachments: new DynamoAttachmentRepository({ attachmentsTable: config.attachmentsTable }),
   clock: systemClock,
   ids: randomIds,
@@ -49,5 +52,6 @@ export const handler = routeHandler(
     });
     return { type: 'message.ack', ...ack };
   },
-  { limits: sharedFrameLimits() },
+  // The bot's metrics (first response time, confidence, intent, escalations) are recorded here now.
+  { limits: sharedFrameLimits(), metrics: true },
 );

@@ -138,18 +138,24 @@ export class Realtime extends Construct {
     this.hello = hello;
     // One transaction moves the conversation's lastSeq, puts the message and its idempotency key,
     // and (for a new conversation) sets the session's open conversation; it reads lastSeq and a
-    // stored ack first. Messages are only ever put here, never read.
+    // stored ack first. Then the bot answers it here, as the bot worker would (its reply in a
+    // second transaction, pushed to the session's connections; an intake reads the citizen's recent
+    // messages; a handover goes on the escalation queue); the job is queued only if that fails.
     const messageSend = fn(
       'MessageSend',
       'message-send',
-      'Stores a citizen message and queues it for the bot',
+      'Stores a citizen message and has the bot answer it (queued for the bot worker on failure)',
     )
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
-      .useTable('MESSAGES_TABLE', tables.messages, 'write')
+      .useTable('MESSAGES_TABLE', tables.messages, 'readWrite')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
       // `attachmentIds` must name ready attachments of the conversation (functions/domain/attachments.ts).
       .useTable('ATTACHMENTS_TABLE', tables.attachments, 'read')
+      // Reads the connections of a session; deletes those that answer 410 Gone.
+      .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+      .useKnowledgeBase(props.knowledgeBase)
+      .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send')
       .useQueue('BOT_QUEUE_URL', props.botQueues.queue, 'send');
     // Ownership is checked against the conversation's sessionId (the caller comes from the authorizer).
     const historyGet = fn('HistoryGet', 'history-get', 'Pages through the messages of a conversation')
@@ -221,8 +227,10 @@ export class Realtime extends Construct {
       },
     });
 
-    // Its handover and first question reach every connection of the session, not only the caller.
+    // Its handover and first question reach every connection of the session, not only the caller;
+    // the bot's reply to a message, too.
     operatorRequest.useConnectionsApi(this.api, this.stage);
+    messageSend.useConnectionsApi(this.api, this.stage);
 
     if (props.configureAccountLogsRole !== false) {
       this.stage.node.addDependency(new ApiGatewayAccountLogging(this, 'AccountLogging'));

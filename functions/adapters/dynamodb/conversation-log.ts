@@ -288,13 +288,8 @@ export class DynamoConversationLog implements ConversationLog {
     };
   }
 
-  private async readKey(key: string): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await documentClient.send(
-      new GetCommand({ TableName: this.tables.idempotencyTable, Key: { key }, ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const expiresAt = Item.expiresAt;
-    return typeof expiresAt === 'number' && expiresAt < nowSeconds() ? undefined : Item;
+  private readKey(key: string): Promise<Record<string, unknown> | undefined> {
+    return readIdempotencyKey(this.tables.idempotencyTable, key);
   }
 
   private async commit(
@@ -308,5 +303,25 @@ export class DynamoConversationLog implements ConversationLog {
     // transaction, means another writer got there first. Anything else (throttling, validation)
     // was thrown as a real error.
     return conditionFailedAt(outcome, keyIndex) ? 'duplicate' : 'conflict';
+  }
+}
+
+/** A live idempotency key, read consistently (an expired one is an absent one). */
+async function readIdempotencyKey(table: string, key: string): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: table, Key: { key }, ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const expiresAt = Item.expiresAt;
+  return typeof expiresAt === 'number' && expiresAt < nowSeconds() ? undefined : Item;
+}
+
+/** The bot's reply to a citizen message, for a function that needs nothing else of the log (the bot outbox). */
+export class DynamoBotReplies implements Pick<ConversationLog, 'findBotReply'> {
+  constructor(private readonly idempotencyTable: string) {}
+
+  async findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
+    const item = await readIdempotencyKey(this.idempotencyTable, botReplyKey(citizenMessageId));
+    return item ? botReplyItem.parse(item) : undefined;
   }
 }

@@ -25,6 +25,10 @@
  *     the session. A gone connection is removed; any other failure is left to the client, which
  *     recovers it with `history.get`.
  *
+ * `message.send` answers the message it has just stored with `answerFreshMessage`: steps 4–8, the
+ * context being what it committed (step 1 would read it back; steps 2 and 3 cannot apply to a message
+ * stored a moment ago). The worker answers the jobs it could not (a failure there, or a resend).
+ *
  * Redelivered job whose turn queued the conversation: step 3 also publishes the escalation again
  * (deduplicated on `{conversationId}#{attempt}`), since the first delivery may have crashed between
  * the commit and the publish.
@@ -42,14 +46,20 @@ import {
 } from '../escalations.ts';
 import { type BotReplyRef, botReplyKey } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
-import type { BotJobContextReader, EscalationQueue, Responder } from '../ports/bot.ts';
+import type { BotJobContextReader, EscalationQueue, FreshMessage, Responder } from '../ports/bot.ts';
 import type { ConversationLog, ConversationRepository, MessageRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier } from '../ports/delivery.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { BOT_REPLY_KEY_TTL_SECONDS, expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
-import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
+import {
+  FRESH_ANSWER_RETRY,
+  LOST_RACE,
+  type RetryPolicy,
+  SEQ_CONFLICT_RETRY,
+  withSeqRetry,
+} from '../retry.ts';
 import type { Connection } from '../sessions.ts';
 import { type Delivery, planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';
 
@@ -77,6 +87,9 @@ export interface AnswerCitizenMessageDeps {
   retry?: RetryPolicy;
 }
 
+/** What answering a message needs once its context is known (`answerFreshMessage`). */
+export type AnswerTurnDeps = Omit<AnswerCitizenMessageDeps, 'jobContext'>;
+
 export type AnswerOutcome =
   | {
       status: 'answered';
@@ -99,7 +112,30 @@ export async function answerCitizenMessage(
   const { citizen, earlierReply, session, conversation: firstRead } = await deps.jobContext.read(job);
   if (!citizen || citizen.messageId !== job.messageId) return { status: 'dropped', reason: 'message-gone' };
   if (earlierReply) return redeliver(deps, job, earlierReply, firstRead);
+  return answerTurn(deps, job, { citizen, verified: session?.verified ?? false, conversation: firstRead });
+}
 
+/**
+ * `message.send` answering the message it has just committed, in the same invocation (docs/architecture.md,
+ * "The outbox"): steps 4–8, without the reads of step 1, the conversation being the committed one.
+ * Tried once: a turn that loses the race throws `SeqContentionError`, and the job is queued for the
+ * worker (`FRESH_ANSWER_RETRY`).
+ */
+export async function answerFreshMessage(
+  deps: AnswerTurnDeps,
+  job: BotJob,
+  fresh: FreshMessage,
+): Promise<AnswerOutcome> {
+  return answerTurn({ ...deps, retry: FRESH_ANSWER_RETRY }, job, fresh);
+}
+
+/** Steps 4–8: decide, commit (with `bot#{messageId}`), publish and deliver; a lost race starts again. */
+async function answerTurn(
+  deps: AnswerTurnDeps,
+  job: BotJob,
+  known: { citizen: StoredMessage; verified: boolean; conversation: Conversation | undefined },
+): Promise<AnswerOutcome> {
+  const { citizen, verified, conversation: firstRead } = known;
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
   const messageId = deps.ids.newId();
   let connections: Promise<Connection[]> | undefined;
@@ -110,14 +146,7 @@ export async function answerCitizenMessage(
     if (!isWithBot(conversation)) return { status: 'dropped', reason: 'not-with-bot' };
 
     const now = deps.clock.now();
-    const { turn, memory } = await decideTurn(
-      deps,
-      conversation,
-      citizen,
-      job,
-      session?.verified ?? false,
-      now,
-    );
+    const { turn, memory } = await decideTurn(deps, conversation, citizen, job, verified, now);
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
     const planned = planTurn(conversation, turn, memory, messageId, deps.ids, { now, expiresAt });
     const [first] = planned.messages;
@@ -165,7 +194,7 @@ export async function answerCitizenMessage(
 
 /** Step 5: an intake answer, the bot's answer, or the bot's handover and the intake's start. */
 async function decideTurn(
-  deps: AnswerCitizenMessageDeps,
+  deps: Pick<AnswerCitizenMessageDeps, 'responder' | 'dialogue' | 'messages'>,
   conversation: Conversation,
   citizen: StoredMessage,
   job: BotJob,

@@ -14,15 +14,20 @@
  *     conversation with the bot carries the outbox mark (`outbox: 'bot'`, session, language); one
  *     to a conversation queued or with an operator `outbox: 'operator'`: its stream record makes
  *     the desk relay push it to the assigned operator (functions/handlers/desk-relay.ts).
- *  4. If the conversation is with the bot, queue the bot job (group = conversation,
- *     deduplication = message id): the fast path.
- *  5. Answer the ack. It is never answered before step 4 has succeeded, so an acknowledged
- *     message always reaches the bot.
+ *  4. If the conversation is with the bot, answer it here, from what step 3 committed
+ *     (`answerFreshMessage`: no queue hop, no reads of the job's context). If that fails (or loses
+ *     a race), or if step 3 itself lost a race first (other messages of the conversation are being
+ *     sent at the same time), queue the bot job instead (group = conversation, deduplication =
+ *     message id): the bot worker takes a conversation's jobs one at a time.
+ *  5. Answer the ack. It is never answered before step 4 has succeeded (the reply committed, or
+ *     the job queued), so an acknowledged message always reaches the bot. The reply may arrive
+ *     before the ack (docs/protocol.md).
  *
  * Crash between step 3 and step 4 (the function dies, SQS fails): the stored message's stream
- * record makes the bot outbox queue the same job (same group and deduplication id), so the message is
- * answered even if the client never resends. When both paths fire, FIFO deduplication keeps one
- * job, and the worker's `bot#{messageId}` answers it once beyond the 5-minute window.
+ * record makes the bot outbox queue the same job (same group and deduplication id) unless the
+ * message has been answered by then (its `bot#{messageId}` key), so the message is answered even if
+ * the client never resends. When two paths fire, FIFO deduplication keeps one job, and the
+ * `bot#{messageId}` key stores one reply whoever answers.
  *
  * Repeated clientMessageId (a resend, or a copy racing the first): step 3 finds the key, nothing is
  * written, and the stored ack is answered. If the bot has not answered that message yet, its job is
@@ -47,7 +52,7 @@ import { type MessageAck, sentMessageKey } from '../idempotency.ts';
 import { normalizeMessageText, type StoredMessage } from '../messages.ts';
 import type { OpenConversationHints } from '../open-conversation-hints.ts';
 import type { AttachmentRepository } from '../ports/attachments.ts';
-import type { BotJobQueue } from '../ports/bot.ts';
+import type { BotJobQueue, FreshMessage, FreshMessageAnswerer } from '../ports/bot.ts';
 import type { ConversationLog, ConversationRepository } from '../ports/conversations.ts';
 import type { SessionRepository, SessionTargetReader } from '../ports/sessions.ts';
 import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
@@ -63,6 +68,11 @@ export interface SendCitizenMessageDeps {
   conversations: ConversationRepository;
   log: ConversationLog;
   botJobs: BotJobQueue;
+  /**
+   * Answers the stored message in this invocation (step 4).
+   * @default none: every message to the bot is queued for the bot worker
+   */
+  bot?: FreshMessageAnswerer;
   /** Where `attachmentIds` are checked (read only when a message names some). */
   attachments: Pick<AttachmentRepository, 'getMany'>;
   clock: Clock;
@@ -89,8 +99,8 @@ export async function sendCitizenMessage(
   const messageId = deps.ids.newId();
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
 
-  return withSeqRetry(deps.sleeper, policy, async () => {
-    const target = await findTarget(deps, caller);
+  return withSeqRetry(deps.sleeper, policy, async (attempt) => {
+    const { verified, ...target } = await findTarget(deps, caller);
     await requireReadyAttachments(
       deps.attachments,
       { conversationId: target.conversation.conversationId, uploaderId: caller.principalId },
@@ -137,7 +147,20 @@ export async function sendCitizenMessage(
 
     if (outcome.status === 'appended') {
       deps.hints.remember(caller.sessionId, conversation.conversationId);
-      if (isWithBot(conversation)) await queueForBot(deps, caller, ack);
+      if (isWithBot(conversation)) {
+        const committed = { ...conversation, lastSeq: seq };
+        // A commit that lost a race was sent alongside other messages of the conversation: its turn
+        // is queued, so a burst's turns go through the worker's FIFO group one at a time instead of
+        // racing the burst's own commits (and each other) here.
+        const contended = attempt > 1;
+        await handToBot(
+          deps,
+          caller,
+          ack,
+          { citizen: message, conversation: committed, verified },
+          contended,
+        );
+      }
       return ack;
     }
     if (outcome.status === 'duplicate') {
@@ -148,7 +171,11 @@ export async function sendCitizenMessage(
   });
 }
 
-async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise<ConversationTarget> {
+/** The target, and whether the session is verified (what the bot is told). */
+async function findTarget(
+  deps: SendCitizenMessageDeps,
+  caller: Caller,
+): Promise<ConversationTarget & { verified: boolean }> {
   const read = await deps.targets.read(caller.sessionId, deps.hints.guess(caller.sessionId));
   const session = read.session ?? (await recreateSession(deps, caller));
   const openId = session.openConversationId;
@@ -157,11 +184,11 @@ async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise
       read.conversation?.conversationId === openId ? read.conversation : await deps.conversations.get(openId);
     if (open && isOpen(open)) {
       deps.hints.remember(caller.sessionId, openId);
-      return { conversation: open, isNew: false };
+      return { conversation: open, isNew: false, verified: session.verified };
     }
   }
   const now = deps.clock.now();
-  return newConversationTarget({
+  const target = newConversationTarget({
     conversationId: deps.ids.newId(),
     sessionId: caller.sessionId,
     citizenId: session.citizenId,
@@ -169,6 +196,20 @@ async function findTarget(deps: SendCitizenMessageDeps, caller: Caller): Promise
     expiresAt: expiresAfterDays(now, deps.retentionDays),
     replacing: openId,
   });
+  return { ...target, verified: session.verified };
+}
+
+/** Step 4: answered here, or queued for the bot worker when that fails. */
+async function handToBot(
+  deps: SendCitizenMessageDeps,
+  caller: Caller,
+  ack: MessageAck,
+  fresh: FreshMessage,
+  contended: boolean,
+): Promise<void> {
+  const job = botJobFor(ack, caller);
+  if (deps.bot && !contended && (await deps.bot.answer(job, fresh))) return;
+  await deps.botJobs.enqueue(job);
 }
 
 async function queueForBot(deps: SendCitizenMessageDeps, caller: Caller, ack: MessageAck): Promise<void> {
