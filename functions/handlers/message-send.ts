@@ -23,7 +23,7 @@ import { messageSendFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
-const tables = conversationTables();
+const tables = { ...conversationTables(), limitsTable: config.limitsTable };
 
 const deps = {
   sessions: new DynamoSessionRepository(config.sessionsTable),
@@ -43,9 +43,10 @@ const deps = {
 
 export const handler = routeHandler(
   messageSendFrameSchema,
-  async ({ frame, caller }) => {
+  async ({ frame, caller, frameCount }) => {
     const ack = await sendCitizenMessage(deps, {
       caller,
+      ...(frameCount ? { frameCount } : {}),
       clientMessageId: frame.clientMessageId,
       text: frame.text,
       ...(frame.attachmentIds ? { attachmentIds: frame.attachmentIds } : {}),
@@ -53,5 +54,6 @@ export const handler = routeHandler(
     return { type: 'message.ack', ...ack };
   },
   // The bot's metrics (first response time, confidence, intent, escalations) are recorded here now.
-  { limits: sharedFrameLimits(), metrics: true },
+  // The frame is counted in the message's transaction: one write per message, not two.
+  { limits: sharedFrameLimits(), countFrameInWrite: true, metrics: true },
 );
