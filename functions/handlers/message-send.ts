@@ -1,7 +1,8 @@
 /**
  * Route `message.send`: stores the citizen's message with the next `seq` of their conversation
- * (idempotent on `clientMessageId`), has the bot answer it in this invocation (queued for the bot
- * worker if that fails), and answers `message.ack`.
+ * (idempotent on `clientMessageId`), answers `message.ack` (through `@connections` as soon as the
+ * message is stored, when it goes to the bot), and has the bot answer it in this invocation
+ * (queued for the bot worker if that fails).
  */
 
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
@@ -17,6 +18,7 @@ import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.t
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
+import type { MessageAck } from '#domain/idempotency.ts';
 import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
 import { sendCitizenMessage } from '#domain/use-cases/send-citizen-message.ts';
 import { messageSendFrameSchema } from '#events/client-frames.ts';
@@ -24,6 +26,8 @@ import { config } from '#shared/config.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const tables = { ...conversationTables(), limitsTable: config.limitsTable };
+
+const botTurn = botTurnWiring();
 
 const deps = {
   sessions: new DynamoSessionRepository(config.sessionsTable),
@@ -33,7 +37,7 @@ const deps = {
   log: new DynamoConversationLog(tables),
   botJobs: new SqsBotJobQueue(config.botQueueUrl),
   // Built once per Lambda instance: the knowledge base ships in a layer and is validated on load.
-  bot: new ReportingFreshMessageAnswerer(botTurnWiring()),
+  bot: new ReportingFreshMessageAnswerer(botTurn),
   attachments: new DynamoAttachmentRepository({ attachmentsTable: config.attachmentsTable }),
   clock: systemClock,
   ids: randomIds,
@@ -43,10 +47,13 @@ const deps = {
 
 export const handler = routeHandler(
   messageSendFrameSchema,
-  async ({ frame, caller, frameCount }) => {
+  async ({ frame, caller, frameCount, answerNow }) => {
     const ack = await sendCitizenMessage(deps, {
       caller,
       ...(frameCount ? { frameCount } : {}),
+      ...(answerNow
+        ? { acknowledge: (stored: MessageAck) => answerNow({ type: 'message.ack', ...stored }) }
+        : {}),
       clientMessageId: frame.clientMessageId,
       text: frame.text,
       ...(frame.attachmentIds ? { attachmentIds: frame.attachmentIds } : {}),
@@ -55,5 +62,6 @@ export const handler = routeHandler(
   },
   // The bot's metrics (first response time, confidence, intent, escalations) are recorded here now.
   // The frame is counted in the message's transaction: one write per message, not two.
-  { limits: sharedFrameLimits(), countFrameInWrite: true, metrics: true },
+  // The ack goes out through `@connections` once the message is stored, before the bot's turn.
+  { limits: sharedFrameLimits(), countFrameInWrite: true, metrics: true, answerEarly: botTurn.notifier },
 );

@@ -16,14 +16,15 @@
  *     conversation with the bot carries the outbox mark (`outbox: 'bot'`, session, language); one
  *     to a conversation queued or with an operator `outbox: 'operator'`: its stream record makes
  *     the desk relay push it to the assigned operator (functions/handlers/desk-relay.ts).
- *  4. If the conversation is with the bot, answer it here, from what step 3 committed
+ *  4. If the conversation is with the bot, send the ack now (`acknowledge`: the message is stored
+ *     and its outbox mark guarantees it an answer), then answer it here, from what step 3 committed
  *     (`answerFreshMessage`: no queue hop, no reads of the job's context). If that fails (or loses
  *     a race), or if step 3 itself lost a race first (other messages of the conversation are being
  *     sent at the same time), queue the bot job instead (group = conversation, deduplication =
  *     message id): the bot worker takes a conversation's jobs one at a time.
- *  5. Answer the ack. It is never answered before step 4 has succeeded (the reply committed, or
- *     the job queued), so an acknowledged message always reaches the bot. The reply may arrive
- *     before the ack (docs/protocol.md).
+ *  5. Answer the ack, unless step 4 sent it already. It is never answered before step 3 has
+ *     committed the message with its outbox mark, so an acknowledged message always reaches the bot:
+ *     answered here, queued, or queued by the outbox if this function dies.
  *
  * Crash between step 3 and step 4 (the function dies, SQS fails): the stored message's stream
  * record makes the bot outbox queue the same job (same group and deduplication id) unless the
@@ -92,6 +93,11 @@ export interface SendCitizenMessageInput {
   attachmentIds?: string[];
   /** The frame's count on the per-client limits, to write with the message (step 3). */
   frameCount?: FrameCountInWrite;
+  /**
+   * Sends the ack now, before the bot's turn (step 4); true once delivered. Without it (or when it
+   * fails) the ack is what the use case returns.
+   */
+  acknowledge?: (ack: MessageAck) => Promise<boolean>;
 }
 
 /** What the use case needs of a `DeferredFrameCount` (functions/domain/client-limits.ts). */
@@ -171,6 +177,9 @@ export async function sendCitizenMessage(
         // is queued, so a burst's turns go through the worker's FIFO group one at a time instead of
         // racing the burst's own commits (and each other) here.
         const contended = attempt > 1;
+        // Stored with its outbox mark: from here the message reaches the bot whatever happens (the
+        // outbox), so the citizen need not wait for the turn to see it acknowledged.
+        await input.acknowledge?.(ack);
         await handToBot(
           deps,
           caller,
