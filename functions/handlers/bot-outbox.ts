@@ -10,7 +10,7 @@
  * in seq order. A failed record is reported (itemIdentifier = its SequenceNumber), and Lambda
  * resumes the shard from it; records after it are handled again, which deduplication absorbs.
  */
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
 import { DynamoBotReplies } from '#adapters/dynamodb/conversation-log.ts';
 import { queueUnansweredMessage } from '#domain/use-cases/queue-unanswered-message.ts';
@@ -27,6 +27,16 @@ async function queueIfUnanswered(record: DynamoDBRecord): Promise<void> {
   await queueUnansweredMessage(deps, messageStreamRecordSchema.parse(record).dynamodb.NewImage);
 }
 
+/** The batch's `bot#` keys in one read, not one per record (a record that does not parse fails alone, later). */
+async function readBatchKeys(event: DynamoDBStreamEvent): Promise<void> {
+  const ids = event.Records.flatMap((record) => {
+    const parsed = messageStreamRecordSchema.safeParse(record);
+    return parsed.success ? [parsed.data.dynamodb.NewImage.messageId] : [];
+  });
+  await deps.log.prefetch(ids);
+}
+
 export const handler = streamHandler('dynamodb-stream', queueIfUnanswered, {
   failureMessage: 'bot jobs not queued',
+  beforeBatch: readBatchKeys,
 });

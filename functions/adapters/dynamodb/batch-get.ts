@@ -42,3 +42,26 @@ export function liveItem(found: Map<string, Item>, table: string, now: Date): It
   const item = found.get(table);
   return item && !isExpired(item as { expiresAt?: number }, now) ? item : undefined;
 }
+
+/** BatchGetItem's limit of keys per request. */
+const MAX_KEYS_PER_REQUEST = 100;
+
+/** The items found under `keys` of one table (consistent reads), in requests of up to 100 keys. */
+export async function batchGetKeys(table: string, keys: Item[]): Promise<Item[]> {
+  const found: Item[] = [];
+  for (let from = 0; from < keys.length; from += MAX_KEYS_PER_REQUEST) {
+    let pending: BatchGetRequest | undefined = {
+      [table]: { Keys: keys.slice(from, from + MAX_KEYS_PER_REQUEST), ConsistentRead: true },
+    };
+    for (let round = 1; pending && Object.keys(pending).length > 0; round++) {
+      if (round > MAX_ROUNDS) throw new Error(`BatchGetItem left keys unprocessed ${MAX_ROUNDS} times`);
+      if (round > 1) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_BACKOFF_MS * round));
+      const output: BatchGetCommandOutput = await documentClient.send(
+        new BatchGetCommand({ RequestItems: pending }),
+      );
+      found.push(...(output.Responses?.[table] ?? []));
+      pending = output.UnprocessedKeys;
+    }
+  }
+  return found;
+}

@@ -15,6 +15,7 @@ import type {
   ConversationLog,
   OperatorMessageAppend,
 } from '#domain/ports/conversations.ts';
+import { batchGetKeys } from './batch-get.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
@@ -340,11 +341,34 @@ async function readIdempotencyKey(table: string, key: string): Promise<Record<st
   return typeof expiresAt === 'number' && expiresAt < nowSeconds() ? undefined : Item;
 }
 
-/** The bot's reply to a citizen message, for a function that needs nothing else of the log (the bot outbox). */
+/**
+ * The bot's reply to a citizen message, for a function that needs nothing else of the log (the bot
+ * outbox). `prefetch` reads the keys of a whole batch of messages in one BatchGetItem (consistent);
+ * `findBotReply` answers a prefetched message from it, any other with its own GetItem.
+ */
 export class DynamoBotReplies implements Pick<ConversationLog, 'findBotReply'> {
+  private readonly prefetched = new Map<string, BotReplyRef | undefined>();
+
   constructor(private readonly idempotencyTable: string) {}
 
+  async prefetch(citizenMessageIds: string[]): Promise<void> {
+    const keys = [...new Set(citizenMessageIds)].map((id) => ({ key: botReplyKey(id) }));
+    const found = new Map<string, Record<string, unknown>>();
+    for (const item of await batchGetKeys(this.idempotencyTable, keys)) found.set(String(item.key), item);
+    const now = nowSeconds();
+    for (const id of citizenMessageIds) {
+      const item = found.get(botReplyKey(id));
+      const live = item && !(typeof item.expiresAt === 'number' && item.expiresAt < now);
+      this.prefetched.set(id, live ? botReplyItem.parse(item) : undefined);
+    }
+  }
+
   async findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
+    if (this.prefetched.has(citizenMessageId)) {
+      const reply = this.prefetched.get(citizenMessageId);
+      this.prefetched.delete(citizenMessageId);
+      return reply;
+    }
     const item = await readIdempotencyKey(this.idempotencyTable, botReplyKey(citizenMessageId));
     return item ? botReplyItem.parse(item) : undefined;
   }
