@@ -194,6 +194,8 @@ async function main() {
     ];
     if (counting && stack) {
       const load = (await (await fetch(`${stack.httpUrl}/local/aws-calls`)).json()) as AwsCallsReport;
+      // The load's figures first: a flow that fails afterwards must not take them with it.
+      process.stdout.write(`${lines.splice(0).join('\n')}\n`);
       const flows = await measureFlows(stack);
       lines.push(
         '',
