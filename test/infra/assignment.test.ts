@@ -74,7 +74,12 @@ describe('the escalation queue', () => {
       'functions/handlers/operator-request.ts',
       'functions/handlers/reconciler.ts',
     ]);
-    for (const prefix of ['BotBotWorker', 'RealtimeMessageSend', 'RealtimeOperatorRequest', 'AssignmentReconciler']) {
+    for (const prefix of [
+      'BotBotWorker',
+      'RealtimeMessageSend',
+      'RealtimeOperatorRequest',
+      'AssignmentReconciler',
+    ]) {
       const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', prefix);
       expect(environmentOf(fn as TemplateResource).ESCALATION_QUEUE_URL).toEqual({ Ref: queueId });
     }
