@@ -5,14 +5,16 @@
  * the check of an upload.
  */
 import * as z from 'zod';
+import type { AttachmentContentType, AttachmentRejection } from './attachment-rules.ts';
 import { frameEnvelopeSchema } from './client-frames.ts';
 
-/** The types a citizen may attach: documents scanned or photographed. */
-export const ATTACHMENT_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
-export type AttachmentContentType = (typeof ATTACHMENT_CONTENT_TYPES)[number];
-
-/** 10 MB (docs/requirements.md#attachments): the largest file `attachment.create` presigns. */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export {
+  ATTACHMENT_CONTENT_TYPES,
+  ATTACHMENT_REJECTIONS,
+  type AttachmentContentType,
+  type AttachmentRejection,
+  MAX_ATTACHMENT_BYTES,
+} from './attachment-rules.ts';
 
 /**
  * `contentType` and `size` are only typed here: an unlisted type is BAD_REQUEST and a size over
@@ -71,9 +73,6 @@ export interface AttachmentReadyFrame extends AttachmentView {
   type: 'attachment.ready';
   conversationId: string;
 }
-
-export const ATTACHMENT_REJECTIONS = ['type_mismatch', 'too_large', 'malware', 'unscannable'] as const;
-export type AttachmentRejection = (typeof ATTACHMENT_REJECTIONS)[number];
 
 /** Pushed to the uploader when the check failed: the file is deleted and the id refused. */
 export interface AttachmentRejectedFrame {

@@ -19,6 +19,7 @@ import type {
 } from './desk-frames.ts';
 import type { AuthCodeSentFrame, AuthVerifiedFrame } from './identification.ts';
 import type { Lang } from './lang.ts';
+import type { MfcAnswerFrame } from './mfc-frames.ts';
 import type {
   ConversationAcceptedFrame,
   ConversationAssignedFrame,
@@ -35,6 +36,7 @@ import type {
   TicketsFrame,
   TicketUpdatedFrame,
 } from './tickets.ts';
+import type { TranscriptDownloadFrame } from './transcripts.ts';
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -48,6 +50,9 @@ export const ERROR_CODES = [
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'INTERNAL',
+  // MFC visits (docs/protocol.md, "MFC offices and visits"): this backend's extensions.
+  'SLOT_FULL',
+  'VISIT_LIMIT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -126,6 +131,7 @@ export interface ConversationUpdatedFrame {
 }
 
 export type ServerFrame =
+  | TranscriptDownloadFrame
   | AttachmentUploadFrame
   | AttachmentDownloadFrame
   | AttachmentReadyFrame
@@ -156,7 +162,8 @@ export type ServerFrame =
   | ErrorFrame
   | ConversationUpdatedFrame
   | SessionEndedFrame
-  | ConnectionClosedFrame;
+  | ConnectionClosedFrame
+  | MfcAnswerFrame;
 
 /** A frame a route answers with, before the transport adds the echoed `requestId`. */
 export type RouteAnswer = Exclude<ServerFrame, MessageFrame>;

@@ -47,6 +47,10 @@ const contextSchema = z.object({
     .optional(),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).optional(),
   messageRetentionDays: positiveInt.optional(),
+  ticketRetentionDays: positiveInt.optional(),
+  attachmentRetentionDays: positiveInt.optional(),
+  journalRetentionDays: positiveInt.optional(),
+  auditExportRetentionDays: positiveInt.optional(),
   postTimeoutMs: positiveInt.optional(),
   alarmEmail: z.email().optional(),
   authEmailFrom: z.email().optional(),
@@ -73,6 +77,8 @@ const contextSchema = z.object({
     .url()
     .regex(/^https?:\/\/[^/]+$/, 'an origin: scheme and host, no path')
     .optional(),
+  // The portal's registry of applications (docs/architecture.md, "The portal's registry of applications").
+  portalRegistryUrl: z.url().startsWith('https://').optional(),
   // `-c clientLimits='{"connectsPerIp":120}'` or an object in cdk.json: the limits to change.
   clientLimits: z
     .union([clientLimitsSchema, z.string().transform((json) => JSON.parse(json) as unknown)])
@@ -115,6 +121,11 @@ export function configFromContext(node: Node): SupportChatConfig {
     logRetention: (context.logRetentionDays as RetentionDays | undefined) ?? defaults.logRetention,
     logLevel: context.logLevel ?? 'INFO',
     messageRetentionDays: context.messageRetentionDays ?? defaults.messageRetentionDays,
+    ticketRetentionDays: context.ticketRetentionDays ?? defaults.ticketRetentionDays,
+    attachmentRetentionDays: context.attachmentRetentionDays ?? defaults.attachmentRetentionDays,
+    journalRetentionDays: context.journalRetentionDays ?? defaults.journalRetentionDays,
+    auditExportRetentionDays: context.auditExportRetentionDays ?? defaults.auditExportRetentionDays,
+    auditLockMode: defaults.auditLockMode,
     postTimeoutMs: context.postTimeoutMs ?? 3000,
     alarmEmail: context.alarmEmail,
     authEmailFrom: context.authEmailFrom ?? 'no-reply@gosuslugi.example',
@@ -128,6 +139,7 @@ export function configFromContext(node: Node): SupportChatConfig {
     runbookUrl: context.runbookUrl ?? 'docs/runbooks.md',
     portalOrigins: context.portalOrigins ?? [],
     webOrigin: context.webOrigin,
+    portalRegistryUrl: context.portalRegistryUrl,
     clientLimits: context.clientLimits ?? {},
     feedbackRateLimit: context.feedbackRateLimit ?? defaults.feedbackRateLimit,
     feedbackBurstLimit: context.feedbackBurstLimit ?? defaults.feedbackBurstLimit,

@@ -9,6 +9,13 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 export const STAGES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGES)[number];
 
+/**
+ * Object Lock default retention of the audit bucket: `COMPLIANCE` (nobody, root included, can delete
+ * an export before it ends), `GOVERNANCE` (a holder of `s3:BypassGovernanceRetention` can), `OFF`
+ * (the bucket has Object Lock on but no default retention: a dev stage, which `cdk destroy` empties).
+ */
+export type AuditLockMode = 'COMPLIANCE' | 'GOVERNANCE' | 'OFF';
+
 /** What a stage decides by default. */
 export interface StageDefaults {
   /** Steady-state requests per second / burst of the WebSocket stage. */
@@ -21,8 +28,18 @@ export interface StageDefaults {
   readonly slaAssignSeconds: number;
   /** Retention of every log group. */
   readonly logRetention: RetentionDays;
-  /** TTL of conversations, messages and attachments. */
+  /** TTL of conversations, messages, internal notes and SLA records. */
   readonly messageRetentionDays: number;
+  /** TTL of tickets, from their last change. */
+  readonly ticketRetentionDays: number;
+  /** TTL of attachments' items and the attachments bucket's lifecycle (their bytes). */
+  readonly attachmentRetentionDays: number;
+  /** TTL of the access journal's entries. */
+  readonly journalRetentionDays: number;
+  /** Object Lock retention of audit exports, and then their lifecycle expiry. */
+  readonly auditExportRetentionDays: number;
+  /** Object Lock default retention of the audit bucket ({@link AuditLockMode}). */
+  readonly auditLockMode: AuditLockMode;
   /** Sender id of SMS (`AWS.SNS.SMS.SenderID`; 1–11 letters/digits, where the country allows one). */
   readonly smsSenderId: string;
   /**
@@ -43,6 +60,11 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageDefaults>> = {
     slaAssignSeconds: 120,
     logRetention: RetentionDays.TWO_WEEKS,
     messageRetentionDays: 30,
+    ticketRetentionDays: 30,
+    attachmentRetentionDays: 30,
+    journalRetentionDays: 90,
+    auditExportRetentionDays: 7,
+    auditLockMode: 'OFF',
     smsSenderId: 'GosuslugiT',
     retainData: false,
     requireAlarmEmail: false,
@@ -55,6 +77,11 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageDefaults>> = {
     slaAssignSeconds: 120,
     logRetention: RetentionDays.ONE_YEAR,
     messageRetentionDays: 365,
+    ticketRetentionDays: 3 * 365,
+    attachmentRetentionDays: 365,
+    journalRetentionDays: 3 * 365,
+    auditExportRetentionDays: 5 * 365,
+    auditLockMode: 'COMPLIANCE',
     smsSenderId: 'Gosuslugi',
     retainData: true,
     requireAlarmEmail: true,

@@ -19,7 +19,7 @@ import { ChatStack } from './stacks/chat-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
 import { WebStack } from './stacks/web-stack.ts';
-import { type StageName, stackName } from './stage.ts';
+import { type AuditLockMode, type StageName, stackName } from './stage.ts';
 
 /**
  * Resources one stack may hold: CloudFormation refuses a stack over 500, and this leaves room for
@@ -35,6 +35,11 @@ export interface SupportChatConfig {
   readonly logRetention: RetentionDays;
   readonly logLevel: LogLevel;
   readonly messageRetentionDays: number;
+  readonly ticketRetentionDays: number;
+  readonly attachmentRetentionDays: number;
+  readonly journalRetentionDays: number;
+  readonly auditExportRetentionDays: number;
+  readonly auditLockMode: AuditLockMode;
   readonly postTimeoutMs: number;
   readonly alarmEmail?: string;
   readonly authEmailFrom: string;
@@ -51,6 +56,8 @@ export interface SupportChatConfig {
   readonly portalOrigins: readonly string[];
   /** The Web stack's origin, once known (context `webOrigin`): the console connects from it. */
   readonly webOrigin?: string;
+  /** The portal's registry of applications (context `portalRegistryUrl`, HTTPS), read by the bot worker. */
+  readonly portalRegistryUrl?: string;
   /** Per-client limits changed from their defaults (`LIMIT_*`, docs/protocol.md "Limits per client"). */
   readonly clientLimits?: Readonly<Record<string, number>>;
   readonly feedbackRateLimit: number;
@@ -76,7 +83,9 @@ export class SupportChat {
     this.data = new DataStack(scope, stackName(stage, 'Data'), {
       stage,
       retainData: config.retainData,
-      messageRetentionDays: config.messageRetentionDays,
+      attachmentRetentionDays: config.attachmentRetentionDays,
+      auditExportRetentionDays: config.auditExportRetentionDays,
+      auditLockMode: config.auditLockMode,
       ...(config.dataIndexStep === undefined ? {} : { indexStep: config.dataIndexStep }),
       uploadOrigins: [...config.portalOrigins, ...(config.webOrigin === undefined ? [] : [config.webOrigin])],
     });
@@ -84,6 +93,9 @@ export class SupportChat {
       logRetention: config.logRetention,
       logLevel: config.logLevel,
       messageRetentionDays: config.messageRetentionDays,
+      ticketRetentionDays: config.ticketRetentionDays,
+      attachmentRetentionDays: config.attachmentRetentionDays,
+      journalRetentionDays: config.journalRetentionDays,
       postTimeoutMs: config.postTimeoutMs,
       slaAssignSeconds: config.slaAssignSeconds,
       smsSenderId: config.smsSenderId,
@@ -100,6 +112,7 @@ export class SupportChat {
       authEmailFrom: config.authEmailFrom,
       portalOrigins: config.portalOrigins,
       webOrigin: config.webOrigin,
+      ...(config.portalRegistryUrl === undefined ? {} : { portalRegistryUrl: config.portalRegistryUrl }),
       feedbackRateLimit: config.feedbackRateLimit,
       feedbackBurstLimit: config.feedbackBurstLimit,
       pushFcmApplicationArn: config.pushFcmApplicationArn,
@@ -124,6 +137,7 @@ export class SupportChat {
       userPoolId: this.data.operatorPool.userPool.userPoolId,
       userPoolClientId: this.data.operatorPool.client.userPoolClientId,
       portalOrigins: config.portalOrigins,
+      attachmentsBucketName: this.data.attachments.bucket.bucketName,
     });
   }
 

@@ -115,7 +115,8 @@ async function loadFunction(
   };
 }
 
-function lambdaContext(functionName: string, arn: string, deadline: number): Context {
+/** A Lambda-shaped context for one invocation of `functionName` that must end by `deadline` (epoch ms). */
+export function lambdaContext(functionName: string, arn: string, deadline: number): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

@@ -3,6 +3,7 @@
  * process on Ctrl-C, and says clearly what is wrong when it cannot start (no Java, a port taken).
  */
 import { writeFileSync } from 'node:fs';
+import { forgetRunningStack, recordRunningStack } from './cli/running-stack.ts';
 import { readLocalConfig } from './config.ts';
 import { JavaMissingError } from './emulators.ts';
 import { PortTakenError } from './ports.ts';
@@ -55,11 +56,16 @@ async function main() {
     writeFileSync(infoFile, JSON.stringify(info));
   }
 
+  // For the platform team's commands (npm run audit:export, privacy:erase): this stack's environment.
+  const httpPort = Number(new URL(stack.httpUrl).port);
+  recordRunningStack(httpPort, { httpUrl: stack.httpUrl, functionEnv: stack.functionEnv });
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
+    forgetRunningStack(httpPort);
     await stack.stop();
     process.exit(0);
   };

@@ -206,7 +206,11 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
 
     const httpUrl = `http://${host}:${http.port}`;
     const wsUrl = `ws://${host}:${gateway.port}/`;
-    serveWebPages(http, { connectSources: [wsUrl, cognito.endpoint] });
+    serveWebPages(http, {
+      connectSources: [wsUrl, cognito.endpoint],
+      // Uploads go to the policy-checking endpoint, thumbnails come from the emulator (presigned GETs).
+      attachments: { uploads: [functionEnv.ATTACHMENT_UPLOAD_ENDPOINT], downloads: [emulators.awsEndpoint] },
+    });
     http.markReady({
       wsUrl,
       region: config.AWS_REGION,
@@ -304,6 +308,10 @@ function serveUploads(
 function localOnlyEnvironment(host: string, httpPort: number): Record<string, string> {
   return {
     LOCAL_OUTBOX_URL: `http://${host}:${httpPort}/local/outbox`,
+    // The portal's registry of applications is a sample dataset here (functions/adapters/portal-registry.ts).
+    PORTAL_REGISTRY_SAMPLE_FILE: join(REPO_ROOT, 'local', 'portal-registry', 'applications.json'),
+    // The stack serves the web pages itself, the printable MFC checklists among them (web/build.ts).
+    CHECKLIST_PAGES_URL: `http://${host}:${httpPort}`,
     AUTH_HMAC_KEY: randomBytes(32).toString('base64url'),
     AUTH_CODE_KEY: randomBytes(32).toString('base64url'),
     RESUME_TOKEN_SIGNING_KEY: randomBytes(32).toString('base64url'),

@@ -2,11 +2,11 @@
  * The web pages on the local stack's HTTP side: the demo portal page with the widget at `GET /`,
  * the operator console at `GET /console/`, and their scripts and styles — built by esbuild when
  * the stack starts (web/build.ts), served from memory with the same strict Content-Security-Policy
- * the hosting stack sets in AWS (no inline script, no eval; connections to the gateway and to
- * the local Cognito only).
+ * the hosting stack sets in AWS (no inline script, no eval; connections to the gateway, the local
+ * Cognito and the upload endpoint only; images from the site and the emulator's presigned GETs).
  */
 import type { ServerResponse } from 'node:http';
-import { buildWebFiles, contentSecurityPolicy, type WebFile } from '../web/build.ts';
+import { type AttachmentOrigins, buildWebFiles, contentSecurityPolicy, type WebFile } from '../web/build.ts';
 import type { LocalHttp } from './http.ts';
 
 /** URL path → the built file's path. */
@@ -19,8 +19,15 @@ function routesOf(files: Map<string, WebFile>): Map<string, WebFile> {
   return routes;
 }
 
-export function serveWebPages(http: LocalHttp, options: { connectSources: string[] }): void {
-  const csp = contentSecurityPolicy(options.connectSources.map((url) => new URL(url).origin));
+export function serveWebPages(
+  http: LocalHttp,
+  options: { connectSources: string[]; attachments: AttachmentOrigins },
+): void {
+  const origin = (url: string) => new URL(url).origin;
+  const csp = contentSecurityPolicy(options.connectSources.map(origin), {
+    uploads: options.attachments.uploads.map(origin),
+    downloads: options.attachments.downloads.map(origin),
+  });
   for (const [path, file] of routesOf(buildWebFiles())) {
     http.addRoute(`GET ${path}`, (_, response) => send(response, file, csp));
   }

@@ -23,6 +23,8 @@ export async function setup(project: TestProject) {
       ACCEPT_SECONDS: '5',
       // The hourly SLA report's schedule runs every 5 s (each run reports the last full hour; reruns change nothing).
       SLA_REPORT_PERIOD_SECONDS: '5',
+      // The reminders of MFC visits are looked for every 2 s (every 5 minutes in AWS).
+      VISIT_REMINDER_PERIOD_SECONDS: '2',
       // The reconciler of the waiting line (docs/architecture.md, "The reconciler") does not run on the
       // shared stack: its repairs (e.g. handing back what operators left offline by earlier tests hold)
       // would change queues other tests assume still. Its own tests call it on private tables

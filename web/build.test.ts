@@ -14,7 +14,7 @@ describe('the web build', () => {
   });
 
   it('builds every page and asset the site serves', () => {
-    expect([...files.keys()].sort()).toEqual([
+    expect([...files.keys()].filter((path) => !path.startsWith('mfc/checklist/')).sort()).toEqual([
       'console/console.css',
       'console/console.js',
       'console/index.html',
@@ -24,6 +24,23 @@ describe('the web build', () => {
       'portal.css',
       'widget.js',
     ]);
+  });
+
+  it('builds the printable MFC checklist of every service in Russian and English, under the strict CSP', () => {
+    const checklists = [...files.keys()].filter((path) => path.startsWith('mfc/checklist/'));
+    expect(checklists.length).toBeGreaterThanOrEqual(30);
+    const page = Buffer.from(files.get('mfc/checklist/passport.replace.ru.html')?.body ?? []).toString(
+      'utf8',
+    );
+    expect(page).toContain('<html lang="ru">');
+    expect(page).toContain('Две фотографии 35×45 мм — оригинал');
+    expect(page).toContain('Госпошлина: 300 ₽');
+    expect(page).toContain('Владивосток');
+    expect(page).not.toMatch(/<script|<style|\bon[a-z]+=/);
+    const english = Buffer.from(files.get('mfc/checklist/passport.replace.en.html')?.body ?? []).toString(
+      'utf8',
+    );
+    expect(english).toContain('Two photos, 35×45 mm — original');
   });
 
   it('ships no HTML parsing of data and no eval, so the pages run under the strict CSP', () => {
@@ -50,5 +67,18 @@ describe('the web build', () => {
       "connect-src 'self' wss://chat.example https://cognito-idp.eu-central-1.amazonaws.com",
     );
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+  });
+
+  it('admits the attachments: uploads by XMLHttpRequest to their origin, thumbnails from theirs, no form posts', () => {
+    const csp = contentSecurityPolicy(['wss://chat.example'], {
+      uploads: ['https://files.s3.eu-central-1.amazonaws.com'],
+      downloads: ['https://files.s3.eu-central-1.amazonaws.com'],
+    });
+    expect(csp).toContain("img-src 'self' data: https://files.s3.eu-central-1.amazonaws.com;");
+    expect(csp).toContain(
+      "connect-src 'self' wss://chat.example https://files.s3.eu-central-1.amazonaws.com;",
+    );
+    expect(csp).toContain("form-action 'self';");
+    expect(contentSecurityPolicy(['wss://chat.example'])).toContain("img-src 'self' data:;");
   });
 });

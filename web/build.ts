@@ -7,8 +7,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildSync, transformSync } from 'esbuild';
+import { loadMfcDirectory } from '../functions/adapters/mfc-directory.ts';
+import { checklistPath, renderChecklistPage } from '../functions/domain/mfc/checklist-page.ts';
 
 const WEB_DIR = import.meta.dirname;
+/** The MFC directory the printable checklists are built from: the knowledge-base layer's. */
+const MFC_DIR = join(WEB_DIR, '..', 'layers', 'knowledge-base', 'mfc');
 
 export interface WebFile {
   body: Uint8Array;
@@ -66,6 +70,16 @@ export function buildWebFiles(): Map<string, WebFile> {
       contentType: contentTypeOf(source),
     });
   }
+  // The printable checklist of every MFC service, in both languages (the bot links them).
+  const directory = loadMfcDirectory(MFC_DIR);
+  for (const service of directory.services) {
+    for (const lang of ['ru', 'en'] as const) {
+      files.set(checklistPath(service.id, lang), {
+        body: Buffer.from(renderChecklistPage(directory, service, lang)),
+        contentType: contentTypeOf('.html'),
+      });
+    }
+  }
   return files;
 }
 
@@ -77,14 +91,30 @@ export function writeWebFiles(outDir: string): void {
   }
 }
 
-/** The Content-Security-Policy of the pages: nothing inline, no eval, connections only where the chat and sign-in are. */
-export function contentSecurityPolicy(connectSources: string[]): string {
+/** Where citizens' attachments travel: the POST of an upload, the presigned GET of a thumbnail. */
+export interface AttachmentOrigins {
+  /** Origins the widget posts uploads to (`connect-src`: XMLHttpRequest). */
+  uploads: string[];
+  /** Origins of the presigned GETs shown as thumbnails (`img-src`). */
+  downloads: string[];
+}
+
+/**
+ * The Content-Security-Policy of the pages: nothing inline, no eval, connections only where the
+ * chat, sign-in and uploads are, images only from the site and the attachments' origin. Uploads
+ * go by XMLHttpRequest, not by a form, so `form-action` stays `'self'`.
+ */
+export function contentSecurityPolicy(
+  connectSources: string[],
+  attachments: AttachmentOrigins = { uploads: [], downloads: [] },
+): string {
+  const unique = (sources: string[]) => [...new Set(sources)].join(' ');
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self' ${connectSources.join(' ')}`.trim(),
+    `img-src 'self' data: ${unique(attachments.downloads)}`.trim(),
+    `connect-src 'self' ${unique([...connectSources, ...attachments.uploads])}`.trim(),
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",

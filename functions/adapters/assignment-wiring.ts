@@ -121,7 +121,7 @@ export function assignmentDeps() {
     notifier,
     releaser: new UseCaseAssignmentReleaser(),
     clock: systemClock,
-    retentionDays: config.messageRetentionDays,
+    retentionDays: config.ticketRetentionDays,
   });
   return {
     operators: new DynamoOperatorRepository(config.operatorsTable),

@@ -7,7 +7,12 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createBot } from '#domain/bot/index.ts';
+import { checklistPath } from '#domain/mfc/checklist-path.ts';
+import { createMentionReader } from '#domain/mfc/mentions.ts';
+import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
+import { answerApplications } from '#domain/portal/application-answers.ts';
 import type { FreshMessage, FreshMessageAnswerer } from '#domain/ports/bot.ts';
+import type { PortalRegistry } from '#domain/ports/portal-registry.ts';
 import { SeqContentionError } from '#domain/retry.ts';
 import {
   type AnswerOutcome,
@@ -24,7 +29,10 @@ import { DynamoConversationRepository } from './dynamodb/conversation-repository
 import { DynamoFollowUpLedger } from './dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
 import { SqsEscalationQueue } from './escalation-queue.ts';
+import { HmacCitizenIds } from './identity-hasher.ts';
 import { loadKnowledgeBase } from './knowledge-base.ts';
+import { loadMfcDirectory } from './mfc-directory.ts';
+import { HttpPortalRegistry, SampleDataPortalRegistry } from './portal-registry.ts';
 import { randomIds, systemClock, timerSleeper } from './system.ts';
 
 export const conversationTables = () => ({
@@ -34,9 +42,22 @@ export const conversationTables = () => ({
   idempotencyTable: config.idempotencyTable,
 });
 
-/** What a bot turn needs, with the bot built over the knowledge base: call once per Lambda instance. */
+/**
+ * What a bot turn needs, with the bot built over the knowledge base and the MFC directory (both ship
+ * in a layer and are validated on load): call once per Lambda instance.
+ */
 export function botTurnWiring(): AnswerTurnDeps {
   const knowledgeBase = loadKnowledgeBase(config.knowledgeBaseDir);
+  const pages = config.checklistPagesUrl;
+  const directory = loadMfcDirectory(config.mfcDirectoryDir);
+  const bot = createMfcBot(createBot(knowledgeBase), directory, {
+    clock: systemClock,
+    ...(pages
+      ? { checklistUrl: (service, lang) => new URL(checklistPath(service.id, lang), pages).href }
+      : {}),
+  });
+  const registry = portalRegistry();
+  const mentions = createMentionReader(directory);
   return {
     messages: new DynamoMessageRepository(config.messagesTable),
     conversations: new DynamoConversationRepository(config.conversationsTable),
@@ -48,13 +69,34 @@ export function botTurnWiring(): AnswerTurnDeps {
     }),
     escalations: new SqsEscalationQueue(config.escalationQueueUrl),
     ledger: new DynamoFollowUpLedger(config.conversationsTable),
-    responder: createBot(knowledgeBase),
+    responder: bot,
     dialogue: knowledgeBase.dialogue,
+    ...(registry
+      ? {
+          applicationAnswers: (citizenId: string, text: string, lang: 'ru' | 'en') =>
+            answerApplications({ registry, mentions }, citizenId, text, lang),
+        }
+      : {}),
     clock: systemClock,
     ids: randomIds,
     sleeper: timerSleeper,
     retentionDays: config.messageRetentionDays,
   };
+}
+
+/** The portal's registry: its HTTPS API when configured, the sample dataset on the local stack, or none. */
+function portalRegistry(): PortalRegistry | undefined {
+  const url = config.portalRegistryUrl;
+  if (url) return new HttpPortalRegistry({ baseUrl: url, timeoutMs: config.portalRegistryTimeoutMs });
+  const sample = config.portalRegistrySampleFile;
+  if (!sample) return undefined;
+  // The sample is the local stack's, where the citizen-id key is in the environment (AUTH_HMAC_KEY);
+  // read as secret-keys.ts reads it, without bundling the Secrets Manager client it would need in AWS.
+  const key = config.authHmacKey;
+  if (!key) throw new Error('the portal registry sample needs AUTH_HMAC_KEY');
+  const bytes = new TextEncoder().encode(key);
+  const citizenIds = new HmacCitizenIds(async () => bytes);
+  return new SampleDataPortalRegistry(sample, (destination) => citizenIds.citizenId(destination));
 }
 
 /** Metrics and the log line of one answered job (never the text: ids, intent, counts). */

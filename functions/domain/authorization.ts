@@ -61,9 +61,19 @@ const AUTHORIZATION_POLICY = {
   // A guest's conversation may have had a ticket too: its feedback is by session ownership.
   'feedback.submit': row(CITIZEN_SIDE, true),
   'push.register': row(VERIFIED_CITIZEN, true),
+  // A verified citizen's own conversations and tickets as one transcript (152-FZ: the right to see them).
+  'transcript.get': row(VERIFIED_CITIZEN, true),
   typing: row(EVERYONE),
   // Signing out ends the caller's own session (a guest's too: a shared device); staff have none.
   'session.end': row(CITIZEN_SIDE),
+  // MFC offices and visits (this backend's extension): anyone on the citizens' side looks at the
+  // offices and free slots; booking, cancelling, moving and listing visits are a verified citizen's.
+  'mfc.offices': row(CITIZEN_SIDE),
+  'mfc.slots': row(CITIZEN_SIDE),
+  'mfc.book': row(VERIFIED_CITIZEN, true),
+  'mfc.cancel': row(VERIFIED_CITIZEN, true),
+  'mfc.reschedule': row(VERIFIED_CITIZEN, true),
+  'mfc.visits': row(VERIFIED_CITIZEN, true),
   // Operator actions (roles operator, senior).
   'operator.status': row(STAFF),
   'operator.next': row(STAFF),

@@ -50,6 +50,14 @@ const MESSAGES: Record<ErrorCode, Record<Lang, string>> = {
     ru: 'Внутренняя ошибка. Повторите попытку.',
     en: 'Internal error. Please try again.',
   },
+  SLOT_FULL: {
+    ru: 'На это время мест нет: выберите другое.',
+    en: 'This time is fully booked: choose another.',
+  },
+  VISIT_LIMIT: {
+    ru: 'На эту услугу у вас уже две активные записи: отмените одну, чтобы записаться снова.',
+    en: 'You already have two active bookings for this service: cancel one to book again.',
+  },
 };
 
 export function errorMessage(code: ErrorCode, lang: Lang): string {

@@ -38,6 +38,8 @@ export interface SlaAssignmentRecord {
   assignedAt: string;
   /** Whether that entry had breached before it was taken. */
   breached: boolean;
+  /** Who took it (Cognito `sub`): the assignment's actor in an audit export. */
+  operatorId?: string;
 }
 
 export interface SlaReport {

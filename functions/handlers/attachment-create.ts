@@ -27,7 +27,7 @@ const deps = {
   }),
   clock: systemClock,
   ids: randomIds,
-  retentionDays: config.messageRetentionDays,
+  retentionDays: config.attachmentRetentionDays,
   uploadExpirySeconds: config.attachmentUploadSeconds,
   uploadsPerHour: config.attachmentUploadsPerHour,
 };

@@ -4,12 +4,14 @@
  */
 
 import { S3AttachmentBucket } from '#adapters/attachment-bucket.ts';
+import { DynamoAccessJournal } from '#adapters/dynamodb/access-journal.ts';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
+import { randomIds, systemClock } from '#adapters/system.ts';
 import { getAttachmentUrl } from '#domain/use-cases/get-attachment-url.ts';
 import { attachmentUrlFrameSchema } from '#events/attachments.ts';
 import { config } from '#shared/config.ts';
@@ -23,6 +25,12 @@ const deps = {
     uploadEndpoint: config.attachmentUploadEndpoint,
   }),
   downloadExpirySeconds: config.attachmentDownloadSeconds,
+  journal: new DynamoAccessJournal({
+    accessJournalTable: config.accessJournalTable,
+    retentionDays: config.journalRetentionDays,
+  }),
+  clock: systemClock,
+  ids: randomIds,
 };
 
 export const handler = routeHandler(

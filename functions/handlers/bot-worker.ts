@@ -15,7 +15,8 @@ import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 import { streamHandler } from '#shared/stream-handler.ts';
 
-// Built once per Lambda instance: the knowledge base ships in a layer and is validated on load.
+// Built once per Lambda instance: the knowledge base and the MFC directory ship in a layer and are
+// validated on load.
 const deps = {
   ...botTurnWiring(),
   jobContext: new DynamoBotJobContextReader(conversationTables()),

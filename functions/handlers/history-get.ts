@@ -1,5 +1,6 @@
 /** Route `history.get`: the messages of the caller's conversation (a citizen's own, or one assigned to the calling operator) after `afterSeq` or the `cursor`, with `hasMore` and `nextCursor`. */
 
+import { DynamoAccessJournal } from '#adapters/dynamodb/access-journal.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
@@ -8,7 +9,7 @@ import { operatorPresence } from '#adapters/operator-presence.ts';
 import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
 import { cursorKey } from '#adapters/secret-keys.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
-import { systemClock } from '#adapters/system.ts';
+import { randomIds, systemClock } from '#adapters/system.ts';
 import { readHistory } from '#domain/use-cases/read-history.ts';
 import { historyGetFrameSchema } from '#events/client-frames.ts';
 import { config } from '#shared/config.ts';
@@ -18,6 +19,12 @@ const deps = {
   conversations: new DynamoConversationRepository(config.conversationsTable),
   messages: new DynamoMessageRepository(config.messagesTable),
   cursors: new HmacPagingCursors(cursorKey(config), systemClock),
+  journal: new DynamoAccessJournal({
+    accessJournalTable: config.accessJournalTable,
+    retentionDays: config.journalRetentionDays,
+  }),
+  clock: systemClock,
+  ids: randomIds,
 };
 
 export const handler = routeHandler(

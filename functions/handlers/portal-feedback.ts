@@ -38,7 +38,7 @@ const deps = {
   identities: new HmacCitizenIds(citizenIdKey(config)),
   clock: systemClock,
   ids: randomIds,
-  retentionDays: config.messageRetentionDays,
+  retentionDays: config.ticketRetentionDays,
   postLimits: {
     limits: clientLimits(config),
     counter: new DynamoRateCounter(config.limitsTable),

@@ -3,6 +3,7 @@
  * `ticket` labelled in the session language. Not the caller's → FORBIDDEN, unknown → NOT_FOUND.
  */
 
+import { DynamoAccessJournal } from '#adapters/dynamodb/access-journal.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
@@ -10,6 +11,7 @@ import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts'
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
+import { randomIds, systemClock } from '#adapters/system.ts';
 import { getTicket } from '#domain/use-cases/read-tickets.ts';
 import { ticketGetFrameSchema } from '#events/tickets.ts';
 import { config } from '#shared/config.ts';
@@ -19,6 +21,12 @@ const deps = {
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
   operators: new DynamoOperatorRepository(config.operatorsTable),
+  journal: new DynamoAccessJournal({
+    accessJournalTable: config.accessJournalTable,
+    retentionDays: config.journalRetentionDays,
+  }),
+  clock: systemClock,
+  ids: randomIds,
 };
 
 // A guest verified on this connection is resolved to the citizen from its session (the policy's

@@ -39,7 +39,7 @@ const deps = {
   // Frees the operator's slot once and wakes the assignment to give them the next conversation.
   releaser: new UseCaseAssignmentReleaser(),
   clock: systemClock,
-  retentionDays: config.messageRetentionDays,
+  retentionDays: config.ticketRetentionDays,
 };
 
 export const handler = routeHandler(

@@ -32,7 +32,39 @@ const SETTINGS = {
   /** The `@connections` API: `https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}`. */
   wsConnectionsEndpoint: setting('WS_CONNECTIONS_ENDPOINT', z.url()),
   knowledgeBaseDir: setting('KNOWLEDGE_BASE_DIR', name),
+  /** MFC visits: bookings, places per slot, quotas, reminders due (functions/adapters/dynamodb/visit-repository.ts). */
+  visitsTable: setting('VISITS_TABLE', name),
+  /** How long before a visit its reminder goes out: a day; shorter in tests. */
+  visitReminderLeadSeconds: setting('VISIT_REMINDER_LEAD_SECONDS', positiveInt.default(24 * 60 * 60)),
+  /**
+   * The portal's registry of applications (HTTPS; docs/architecture.md, "The portal's registry").
+   * Unset: the sample dataset below, or none (the bot's own answer stands).
+   */
+  portalRegistryUrl: setting('PORTAL_REGISTRY_URL', z.url().startsWith('https://').optional()),
+  portalRegistryTimeoutMs: setting('PORTAL_REGISTRY_TIMEOUT_MS', positiveInt.default(2000)),
+  /** The local stack's sample applications (local/portal-registry/applications.json). */
+  portalRegistrySampleFile: setting('PORTAL_REGISTRY_SAMPLE_FILE', name.optional()),
+  /** The MFC directory (offices.json, services.json) in the knowledge-base layer. */
+  mfcDirectoryDir: setting('MFC_DIRECTORY_DIR', name),
+  /**
+   * Where the web pages are served (the Web stack's origin): the bot links a service's printable
+   * checklist there (`/mfc/checklist/{service}.{lang}.html`). Unset: the list is in the chat only.
+   */
+  checklistPagesUrl: setting('CHECKLIST_PAGES_URL', z.url().optional()),
+  // Retention, one period per kind of data (docs/architecture.md, "Retention"): the TTL written on
+  // each item; the buckets' lifecycle rules are set from the same stage settings (infra/stage.ts).
+  /** Messages, conversations, internal notes, SLA records. */
   messageRetentionDays: setting('MESSAGE_RETENTION_DAYS', positiveInt.default(365)),
+  /** Tickets, from their last change. */
+  ticketRetentionDays: setting('TICKET_RETENTION_DAYS', positiveInt.default(365 * 3)),
+  /** Attachments' items (their bytes: the attachments bucket's lifecycle, the same period). */
+  attachmentRetentionDays: setting('ATTACHMENT_RETENTION_DAYS', positiveInt.default(365)),
+  /** Access-journal entries. */
+  journalRetentionDays: setting('JOURNAL_RETENTION_DAYS', positiveInt.default(365 * 3)),
+  /** The access journal: who of the staff read which citizen's data, exports and erasures. */
+  accessJournalTable: setting('ACCESS_JOURNAL_TABLE', name),
+  /** The audit bucket exports are written to (Object Lock in AWS). */
+  auditBucket: setting('AUDIT_BUCKET', name),
   /** Deadline of one PostToConnection: the SDK call is known to hang past its own timeouts. */
   postTimeoutMs: setting('POST_TIMEOUT_MS', positiveInt.default(3000)),
   /** Lifetime of a resume token from its issue; every hello issues a fresh one (sliding). */

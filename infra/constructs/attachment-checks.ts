@@ -62,7 +62,9 @@ export class AttachmentChecks extends Construct {
     const url = fn('AttachmentUrl', 'attachment-url', 'Presigns a short-lived download of a ready attachment')
       .useTable('ATTACHMENTS_TABLE', tables.attachments, 'read')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
-      .useAttachmentBucket(store.bucket, store.key, 'download');
+      .useAttachmentBucket(store.bucket, store.key, 'download')
+      // Staff reads are journaled (functions/domain/access-journal.ts).
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'write');
     realtime.addRoute('attachment.create', create);
     realtime.addRoute('attachment.url', url);
     // The same request under the name the attachments issue gives it (docs/protocol.md).

@@ -116,6 +116,12 @@ export class AttachmentStore extends Construct {
           noncurrentVersionExpiration: Duration.days(1),
           expiredObjectDeleteMarker: false,
         },
+        // Citizens' own transcripts (`transcript.get`): generated on request, kept a day.
+        {
+          prefix: 'transcripts/',
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
         // Uploads the citizen abandoned half-way (presigned POSTs are single-part, but be safe).
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],

@@ -31,6 +31,16 @@ export interface BotWorkerProps {
   readonly knowledgeBase: KnowledgeBaseLayer;
   /** Where the worker puts a conversation whose intake is complete. */
   readonly escalationQueues: EscalationQueues;
+  /**
+   * The Web stack's origin, where the printable MFC checklists are (`CHECKLIST_PAGES_URL`).
+   * @default none: the bot gives the checklist in the chat only
+   */
+  readonly webOrigin?: string;
+  /**
+   * The portal's registry of applications (`PORTAL_REGISTRY_URL`, HTTPS).
+   * @default none: the bot's own answer to "where is my application" stands
+   */
+  readonly portalRegistryUrl?: string;
 }
 
 /** The bot worker function and its SQS trigger. */
@@ -55,9 +65,12 @@ export class BotWorker extends Construct {
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(props.api, props.stage)
       .useKnowledgeBase(props.knowledgeBase)
+      .useMfcDirectory(props.knowledgeBase)
       .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send')
       // Its own queue: to bring a failed job back in seconds (ChangeMessageVisibility).
       .useQueue('BOT_QUEUE_URL', props.queues.queue, 'consume');
+    if (props.webOrigin) this.function.addEnvironment('CHECKLIST_PAGES_URL', props.webOrigin);
+    if (props.portalRegistryUrl) this.function.addEnvironment('PORTAL_REGISTRY_URL', props.portalRegistryUrl);
     this.function.addEventSource(
       new SqsEventSource(props.queues.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );

@@ -144,6 +144,18 @@ const TABLES = {
     // TicketNotices tells an offline citizen about a status change: it compares the two images.
     stream: StreamViewType.NEW_AND_OLD_IMAGES,
   },
+  // MFC visits (docs/architecture.md, "MFC visits"): `visit#{number}` (the visit), `slot#…` (places
+  // taken in a slot, the conditional counter no booking passes when full), `quota#{citizenId}#{service}`
+  // (a citizen's visits ahead, versioned). Only visits carry `citizenId`: the index lists them alone.
+  VisitsTable: {
+    partitionKey: string('pk'),
+    indexes: [
+      { indexName: 'byCitizen', partitionKey: string('citizenId'), sortKey: string('startsAt') },
+      // Sparse: a booked visit whose reminder is still to go (remindDay = the UTC date of remindAt).
+      { indexName: 'byReminder', partitionKey: string('remindDay'), sortKey: string('remindAt') },
+    ],
+    retain: true,
+  },
   // Internal notes of conversations (`operator.note`, transfer reasons), oldest first by
   // `noteKey` = `{ts}#{noteId}`. Apart from MessagesTable: a note takes no seq and never reaches a citizen.
   NotesTable: {
@@ -189,6 +201,15 @@ const TABLES = {
     indexes: [],
     retain: false,
   },
+  // The access journal (functions/domain/access-journal.ts): one partition per UTC day, `entryKey` =
+  // `{at}#{entryId}`; who of the staff read which citizen's data, exports and erasures. Ids only.
+  // Kept for the regulator (TTL: the journal retention).
+  AccessJournalTable: {
+    partitionKey: string('day'),
+    sortKey: string('entryKey'),
+    indexes: [],
+    retain: true,
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 /** Construct id of a table of the data model. */
@@ -224,6 +245,9 @@ export class ChatTables extends Construct {
   readonly sla: Table;
   readonly limits: Table;
   readonly attachments: Table;
+  readonly accessJournal: Table;
+  /** MFC visits: bookings, places taken per slot, citizens' quotas. */
+  readonly visits: Table;
 
   constructor(scope: Construct, id: string, props: ChatTablesProps) {
     super(scope, id);
@@ -269,6 +293,8 @@ export class ChatTables extends Construct {
     this.sla = table('SlaTable');
     this.limits = table('LimitsTable');
     this.attachments = table('AttachmentsTable');
+    this.accessJournal = table('AccessJournalTable');
+    this.visits = table('VisitsTable');
   }
 
   /** Every table, for alarms and dashboards. */
@@ -287,6 +313,8 @@ export class ChatTables extends Construct {
       this.sla,
       this.limits,
       this.attachments,
+      this.accessJournal,
+      this.visits,
     ];
   }
 }

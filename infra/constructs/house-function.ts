@@ -30,8 +30,14 @@ export interface FunctionSettings {
   readonly logRetention: RetentionDays;
   /** `POWERTOOLS_LOG_LEVEL`. */
   readonly logLevel: LogLevel;
-  /** `MESSAGE_RETENTION_DAYS`: TTL the handlers put on messages and conversations. */
+  /** `MESSAGE_RETENTION_DAYS`: TTL the handlers put on messages, conversations, notes, SLA records. */
   readonly messageRetentionDays: number;
+  /** `TICKET_RETENTION_DAYS`: TTL of tickets (from their last change). */
+  readonly ticketRetentionDays: number;
+  /** `ATTACHMENT_RETENTION_DAYS`: TTL of attachments' items (the bucket's lifecycle is the same). */
+  readonly attachmentRetentionDays: number;
+  /** `JOURNAL_RETENTION_DAYS`: TTL of the access journal's entries. */
+  readonly journalRetentionDays: number;
   /** `POST_TIMEOUT_MS`: deadline of one `PostToConnection` call. */
   readonly postTimeoutMs: number;
   /** `SLA_ASSIGN_SECONDS`: a ticket nobody took within this is an SLA breach, offered to seniors first. */
@@ -142,13 +148,17 @@ export type TableEnvName =
   | 'PUSH_DEVICES_TABLE'
   | 'SLA_TABLE'
   | 'LIMITS_TABLE'
-  | 'ATTACHMENTS_TABLE';
+  | 'ATTACHMENTS_TABLE'
+  | 'ACCESS_JOURNAL_TABLE'
+  | 'VISITS_TABLE';
 
 /** How a function uses the attachments bucket (useAttachmentBucket). */
 export type AttachmentAccess = 'upload' | 'download' | 'check';
 
 /** Where uploads land in the attachments bucket (functions/domain/attachments.ts `attachmentKey`). */
 const ATTACHMENT_PREFIX = 'attachments/';
+/** Where citizens' own transcripts are generated (`transcript.get`), in the same bucket. */
+const TRANSCRIPT_PREFIX = 'transcripts/';
 
 const ATTACHMENT_ACTIONS: Record<AttachmentAccess, readonly string[]> = {
   upload: ['s3:PutObject'],
@@ -251,6 +261,9 @@ export class HouseFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: 'SupportChat',
         POWERTOOLS_LOG_LEVEL: props.settings.logLevel,
         MESSAGE_RETENTION_DAYS: String(props.settings.messageRetentionDays),
+        TICKET_RETENTION_DAYS: String(props.settings.ticketRetentionDays),
+        ATTACHMENT_RETENTION_DAYS: String(props.settings.attachmentRetentionDays),
+        JOURNAL_RETENTION_DAYS: String(props.settings.journalRetentionDays),
         POST_TIMEOUT_MS: String(props.settings.postTimeoutMs),
         SLA_ASSIGN_SECONDS: String(props.settings.slaAssignSeconds),
       },
@@ -304,9 +317,21 @@ export class HouseFunction extends NodejsFunction {
    * item reads and writes the code makes, never `Scan` (CDK's `grantReadData` includes it; no
    * function reads a whole table, every read is a key or a Query).
    */
-  useTable(envName: TableEnvName, table: Table, access: TableAccess): this {
+  useTable(
+    envName: TableEnvName,
+    table: Table,
+    access: TableAccess,
+    options: {
+      /**
+       * Also `dynamodb:Scan`: only for the platform team's functions that must read a whole table
+       * (an audit export of a period, a citizen's erasure), never for a route.
+       * @default false
+       */
+      scan?: boolean;
+    } = {},
+  ): this {
     this.addEnvironment(envName, table.tableName);
-    table.grant(this, ...TABLE_ACTIONS[access]);
+    table.grant(this, ...TABLE_ACTIONS[access], ...(options.scan ? ['dynamodb:Scan'] : []));
     // Grants on a table with indexes name `<table arn>/index/*`: every index of this one table.
     Validations.of(this.role ?? this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.nagNameOfTableArn(table)}/index/*]`,
@@ -428,16 +453,103 @@ export class HouseFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Sets `AUDIT_BUCKET` and grants writing new exports under `exports/` of the audit bucket (with
+   * `kms:GenerateDataKey` on its key): no read, no delete, no bypass of its Object Lock.
+   */
+  useAuditBucket(bucket: IBucket, key: IKey): this {
+    this.addEnvironment('AUDIT_BUCKET', bucket.bucketName);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects('exports/*')] }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [key.keyArn] }));
+    Validations.of(this.role ?? this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.nagNameOfArn(bucket, bucket.bucketArn)}/exports/*]`,
+      reason:
+        'Each export is a new folder exports/{exportId}/ named at run time; the wildcard is limited to the exports prefix of this one bucket, write only.',
+    });
+    return this;
+  }
+
+  /**
+   * Sets `ATTACHMENTS_BUCKET` and grants a citizen's erasure what it needs there: list the
+   * uploads of their conversations (`s3:ListBucket` limited to the `attachments/` and
+   * `transcripts/` prefixes) and delete them, every version.
+   */
+  useAttachmentErasure(bucket: IBucket): this {
+    this.addEnvironment('ATTACHMENTS_BUCKET', bucket.bucketName);
+    const prefixes = [ATTACHMENT_PREFIX, TRANSCRIPT_PREFIX];
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+      }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)),
+      }),
+    );
+    for (const prefix of prefixes) {
+      Validations.of(this.role ?? this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${this.nagNameOfArn(bucket, bucket.bucketArn)}/${prefix}*]`,
+        reason: `Objects under ${prefix} are named at run time by conversation or citizen; the wildcard is limited to that prefix of this one bucket.`,
+      });
+    }
+    return this;
+  }
+
+  /**
+   * Sets `ATTACHMENTS_BUCKET` and grants writing and reading citizens' transcripts under
+   * `transcripts/` (`transcript.get`: the page is put, then handed out by a presigned GET signed
+   * with this role), with the bucket's key.
+   */
+  useTranscripts(bucket: IBucket, key: IKey): this {
+    this.addEnvironment('ATTACHMENTS_BUCKET', bucket.bucketName);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [bucket.arnForObjects(`${TRANSCRIPT_PREFIX}*`)],
+      }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+    );
+    Validations.of(this.role ?? this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.nagNameOfArn(bucket, bucket.bucketArn)}/${TRANSCRIPT_PREFIX}*]`,
+      reason: `Transcripts are named at run time (${TRANSCRIPT_PREFIX}{citizenId}/{id}.html); the wildcard is limited to that prefix of this one bucket.`,
+    });
+    return this;
+  }
+
+  /** Layers mounted through the `use…` methods: several of them share the knowledge-base layer. */
+  private readonly mountedLayers = new Set<KnowledgeBaseLayer>();
+
+  private mount(knowledgeBase: KnowledgeBaseLayer): void {
+    if (this.mountedLayers.has(knowledgeBase)) return;
+    this.mountedLayers.add(knowledgeBase);
+    this.addLayers(knowledgeBase.layer);
+  }
+
   /** Mounts the knowledge-base layer and sets `KNOWLEDGE_BASE_DIR` to where it appears. */
   useKnowledgeBase(knowledgeBase: KnowledgeBaseLayer): this {
-    this.addLayers(knowledgeBase.layer);
+    this.mount(knowledgeBase);
     this.addEnvironment('KNOWLEDGE_BASE_DIR', knowledgeBase.mountDir);
+    return this;
+  }
+
+  /** Mounts the knowledge-base layer and sets `MFC_DIRECTORY_DIR` to its MFC offices and services. */
+  useMfcDirectory(knowledgeBase: KnowledgeBaseLayer): this {
+    this.mount(knowledgeBase);
+    this.addEnvironment('MFC_DIRECTORY_DIR', knowledgeBase.mfcDir);
     return this;
   }
 
   /** Mounts the knowledge-base layer and sets `CANNED_ANSWERS_DIR` to its canned answers. */
   useCannedAnswers(knowledgeBase: KnowledgeBaseLayer): this {
-    this.addLayers(knowledgeBase.layer);
+    this.mount(knowledgeBase);
     this.addEnvironment('CANNED_ANSWERS_DIR', knowledgeBase.cannedDir);
     return this;
   }

@@ -28,6 +28,8 @@ export class KnowledgeBaseLayer extends Construct {
   readonly layer: LayerVersion;
   /** `KNOWLEDGE_BASE_DIR` of a function with the layer: the layer's `kb/` under `/opt`. */
   readonly mountDir = '/opt/kb';
+  /** `MFC_DIRECTORY_DIR` of a function with the layer: the MFC offices and services (`mfc/`). */
+  readonly mfcDir = '/opt/mfc';
   /** `CANNED_ANSWERS_DIR` of a function with the layer: the operators' canned answers (`canned/`). */
   readonly cannedDir = '/opt/canned';
 

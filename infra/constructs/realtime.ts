@@ -48,6 +48,17 @@ export interface RealtimeProps {
   /** The HMAC key of paging cursors (`history.get`'s `nextCursor`). */
   readonly cursorKey: ISecret;
   /**
+   * The Web stack's origin, where the printable MFC checklists are (`CHECKLIST_PAGES_URL` of
+   * `message.send`, which answers as the bot worker does).
+   * @default none: the bot gives the checklist in the chat only
+   */
+  readonly webOrigin?: string;
+  /**
+   * The portal's registry of applications (`PORTAL_REGISTRY_URL` of `message.send`, HTTPS).
+   * @default none: the bot's own answer to "where is my application" stands
+   */
+  readonly portalRegistryUrl?: string;
+  /**
    * Whether to set the account's API Gateway CloudWatch Logs role (`AWS::ApiGateway::Account`).
    * WebSocket stages cannot log without it ("CloudWatch Logs role ARN must be set in account
    * settings"). It is one setting per account and region: turn this off where the platform team
@@ -155,13 +166,18 @@ export class Realtime extends Construct {
       // Reads the connections of a session; deletes those that answer 410 Gone.
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useKnowledgeBase(props.knowledgeBase)
+      .useMfcDirectory(props.knowledgeBase)
       .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send')
       .useQueue('BOT_QUEUE_URL', props.botQueues.queue, 'send');
+    if (props.webOrigin) messageSend.addEnvironment('CHECKLIST_PAGES_URL', props.webOrigin);
+    if (props.portalRegistryUrl) messageSend.addEnvironment('PORTAL_REGISTRY_URL', props.portalRegistryUrl);
     // Ownership is checked against the conversation's sessionId (the caller comes from the authorizer).
     const historyGet = fn('HistoryGet', 'history-get', 'Pages through the messages of a conversation')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
       .useTable('MESSAGES_TABLE', tables.messages, 'read')
-      .useSecret('CURSOR_SECRET_ID', props.cursorKey);
+      .useSecret('CURSOR_SECRET_ID', props.cursorKey)
+      // Staff reads are journaled (functions/domain/access-journal.ts).
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'write');
     // Stateless: ranks the prefix over the knowledge base in memory, so no table and no queue.
     const suggest = fn('Suggest', 'suggest', 'Suggests up to 3 intents for the prefix being typed')
       .useKnowledgeBase(props.knowledgeBase)

@@ -92,7 +92,9 @@ export class Tickets extends Construct {
     const ticketGet = fn('TicketGet', 'ticket-get', 'Answers one ticket to its citizen or to staff')
       .useTable('TICKETS_TABLE', tables.tickets, 'read')
       .useTable('SESSIONS_TABLE', tables.sessions, 'read')
-      .useTable('OPERATORS_TABLE', tables.operators, 'read');
+      .useTable('OPERATORS_TABLE', tables.operators, 'read')
+      // Staff reads are journaled (functions/domain/access-journal.ts).
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'write');
     const ticketList = fn(
       'TicketList',
       'ticket-list',

@@ -8,6 +8,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Assignment } from '../constructs/assignment.ts';
 import { AttachmentChecks } from '../constructs/attachment-checks.ts';
+import { Audit } from '../constructs/audit.ts';
 import { BotOutbox, BotWorker } from '../constructs/bot.ts';
 import { Desk } from '../constructs/desk.ts';
 import type { FunctionSettings, HouseFunction } from '../constructs/house-function.ts';
@@ -17,6 +18,7 @@ import type { WatchedChat } from '../constructs/monitoring/watched.ts';
 import { AssignmentQueues, BotQueues, EscalationQueues } from '../constructs/queues.ts';
 import { Realtime } from '../constructs/realtime.ts';
 import { Tickets } from '../constructs/tickets.ts';
+import { Visits } from '../constructs/visits.ts';
 import type { StageName } from '../stage.ts';
 import type { DataStack } from './data-stack.ts';
 
@@ -43,6 +45,11 @@ export interface ChatStackProps extends StackProps {
    * `portalOrigins`, the browser pages the `$connect` authorizer admits.
    */
   readonly webOrigin?: string;
+  /**
+   * The portal's registry of applications (HTTPS), the bot's source for a verified citizen's applications.
+   * @default none: the bot's own answer to "where is my application" stands
+   */
+  readonly portalRegistryUrl?: string;
   /** Requests per second / burst of the feedback API. */
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
@@ -67,8 +74,10 @@ export class ChatStack extends Stack {
   readonly outbox: BotOutbox;
   readonly tickets: Tickets;
   readonly desk: Desk;
+  readonly visits: Visits;
   readonly assignment: Assignment;
   readonly attachments: AttachmentChecks;
+  readonly audit: Audit;
   readonly botQueues: BotQueues;
   readonly escalationQueues: EscalationQueues;
   readonly assignmentQueues: AssignmentQueues;
@@ -85,6 +94,7 @@ export class ChatStack extends Stack {
       authEmailFrom,
       portalOrigins,
       webOrigin,
+      portalRegistryUrl,
       feedbackRateLimit,
       feedbackBurstLimit,
       pushFcmApplicationArn,
@@ -117,6 +127,8 @@ export class ChatStack extends Stack {
       configureAccountLogsRole: configureApiGatewayAccountLogsRole,
       allowedOrigins: [...portalOrigins, ...(webOrigin === undefined ? [] : [webOrigin])],
       cursorKey: data.identificationKeys.cursorKey,
+      ...(webOrigin === undefined ? {} : { webOrigin }),
+      ...(portalRegistryUrl === undefined ? {} : { portalRegistryUrl }),
     });
     // Operators sign in to Cognito; the $connect authorizer verifies their ID tokens.
     data.operatorPool.verifiedBy(this.realtime.authorizer);
@@ -136,6 +148,8 @@ export class ChatStack extends Stack {
       stage: this.realtime.stage,
       knowledgeBase,
       escalationQueues: this.escalationQueues,
+      ...(webOrigin === undefined ? {} : { webOrigin }),
+      ...(portalRegistryUrl === undefined ? {} : { portalRegistryUrl }),
     });
     this.outbox = new BotOutbox(this, 'Outbox', { settings, tables, queues: this.botQueues });
     // Tickets: ticket.get/list/setStatus, feedback.submit, and the portal's POST /feedback.
@@ -150,6 +164,8 @@ export class ChatStack extends Stack {
       feedbackRateLimit,
       feedbackBurstLimit,
     });
+    // MFC offices and visits: the mfc.* routes and the reminders of visits.
+    this.visits = new Visits(this, 'Visits', { settings, tables, realtime: this.realtime, knowledgeBase });
     // The operator's desk: reply, note, transfer, canned answers, typing, push devices, and the relays.
     this.desk = new Desk(this, 'Desk', {
       settings,
@@ -177,6 +193,16 @@ export class ChatStack extends Stack {
       store: data.attachments,
     });
 
+    // Audit and personal data: the platform team's export and erasure functions.
+    this.audit = new Audit(this, 'Audit', {
+      settings,
+      tables,
+      store: data.audit,
+      attachments: data.attachments,
+      keys: data.identificationKeys,
+      realtime: this.realtime,
+    });
+
     // Every frame of an operator is checked against the pool (removal, disablement, demotion).
     for (const fn of this.realtime.staffFunctions) data.operatorPool.checkedBy(fn);
 
@@ -202,6 +228,8 @@ export class ChatStack extends Stack {
       this.tickets.portalFeedback,
       ...this.desk.functions,
       this.attachments.check,
+      ...this.audit.functions,
+      this.visits.reminders,
     ];
   }
 

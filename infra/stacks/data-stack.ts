@@ -8,18 +8,23 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AttachmentStore } from '../constructs/attachments.ts';
+import { AuditStore } from '../constructs/audit-store.ts';
 import { ChatTables, type ChatTablesProps } from '../constructs/data.ts';
 import { IdentificationKeys } from '../constructs/identification.ts';
 import { OperatorPool } from '../constructs/operator-pool.ts';
-import type { StageName } from '../stage.ts';
+import type { AuditLockMode, StageName } from '../stage.ts';
 
 /** Properties of {@link DataStack}. */
 export interface DataStackProps extends StackProps {
   readonly stage: StageName;
   /** Whether data outlives the stack (production). */
   readonly retainData: boolean;
-  /** Days attachments are kept (the same as messages). */
-  readonly messageRetentionDays: number;
+  /** Days attachments are kept (the attachments bucket's lifecycle). */
+  readonly attachmentRetentionDays: number;
+  /** Days an audit export is locked (Object Lock) and then kept. */
+  readonly auditExportRetentionDays: number;
+  /** Object Lock mode of the audit bucket. */
+  readonly auditLockMode: AuditLockMode;
   /** Origins whose pages post attachments straight to the bucket (the portal's, the web stack's). */
   readonly uploadOrigins?: readonly string[];
   /** The tables' indexes as after this step of their upgrade ({@link ChatTablesProps.indexStep}). */
@@ -29,11 +34,21 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   readonly tables: ChatTables;
   readonly attachments: AttachmentStore;
+  readonly audit: AuditStore;
   readonly identificationKeys: IdentificationKeys;
   readonly operatorPool: OperatorPool;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
-    const { stage, retainData, messageRetentionDays, uploadOrigins, indexStep, ...stackProps } = props;
+    const {
+      stage,
+      retainData,
+      attachmentRetentionDays,
+      auditExportRetentionDays,
+      auditLockMode,
+      uploadOrigins,
+      indexStep,
+      ...stackProps
+    } = props;
     super(scope, id, {
       description: `Support chat (${stage}): data: tables, attachments, identification keys, operators' user pool`,
       terminationProtection: retainData,
@@ -42,9 +57,15 @@ export class DataStack extends Stack {
     const tables: ChatTablesProps = { retainData, ...(indexStep === undefined ? {} : { indexStep }) };
     this.tables = new ChatTables(this, 'Data', tables);
     this.attachments = new AttachmentStore(this, 'Attachments', {
-      retentionDays: messageRetentionDays,
+      retentionDays: attachmentRetentionDays,
       retainData,
       ...(uploadOrigins === undefined ? {} : { uploadOrigins }),
+    });
+    this.audit = new AuditStore(this, 'Audit', {
+      retentionDays: auditExportRetentionDays,
+      lockMode: auditLockMode,
+      retainData,
+      accessLogsBucket: this.attachments.accessLogsBucket,
     });
     this.identificationKeys = new IdentificationKeys(this, 'IdentificationKeys', { retainData });
     this.operatorPool = new OperatorPool(this, 'Operators', {

@@ -55,6 +55,12 @@ export interface WebStackProps extends StackProps {
   readonly userPoolClientId: string;
   /** Origins of the portal pages that embed the widget: they may read `config.json` (CORS). */
   readonly portalOrigins: readonly string[];
+  /**
+   * The attachments bucket: the widget posts uploads to it and the pages show thumbnails from it
+   * (presigned, virtual-hosted `https://<bucket>.s3.<region>.amazonaws.com`), so the CSP names its
+   * origin in `connect-src` and `img-src`, and nothing wider.
+   */
+  readonly attachmentsBucketName: string;
 }
 
 export class WebStack extends Stack {
@@ -62,8 +68,16 @@ export class WebStack extends Stack {
   readonly distribution: Distribution;
 
   constructor(scope: Construct, id: string, props: WebStackProps) {
-    const { stage, webSocketUrl, feedbackUrl, userPoolId, userPoolClientId, portalOrigins, ...stackProps } =
-      props;
+    const {
+      stage,
+      webSocketUrl,
+      feedbackUrl,
+      userPoolId,
+      userPoolClientId,
+      portalOrigins,
+      attachmentsBucketName,
+      ...stackProps
+    } = props;
     super(scope, id, {
       description: `Support chat (${stage}): the citizen's widget and the operator console behind CloudFront`,
       ...stackProps,
@@ -85,11 +99,15 @@ export class WebStack extends Stack {
     });
 
     const cognitoOrigin = `https://cognito-idp.${Aws.REGION}.amazonaws.com`;
+    const attachmentsOrigin = `https://${attachmentsBucketName}.s3.${Aws.REGION}.${Aws.URL_SUFFIX}`;
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'CSP, HSTS and the other security headers of the support pages',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy([webSocketUrl, cognitoOrigin, feedbackUrl]),
+          contentSecurityPolicy: contentSecurityPolicy([webSocketUrl, cognitoOrigin, feedbackUrl], {
+            uploads: [attachmentsOrigin],
+            downloads: [attachmentsOrigin],
+          }),
           override: true,
         },
         strictTransportSecurity: {

@@ -20,7 +20,10 @@
  *
  * Flags (or environment): --operators (DISPATCH_OPERATORS, 100), --conversations
  * (DISPATCH_CONVERSATIONS, 1000), --max-chats (DISPATCH_MAX_CHATS, 5), --rate
- * (DISPATCH_RATE, 25 per second), --hold-ms (DISPATCH_HOLD_MS, 3000), --timeout-s (DISPATCH_TIMEOUT_S, 270).
+ * (DISPATCH_RATE, 5 per second), --hold-ms (DISPATCH_HOLD_MS, 3000), --timeout-s (DISPATCH_TIMEOUT_S: the
+ * arrivals' span plus 150 s). Five a second keeps the calls (~80–100 per assignment) within what
+ * DynamoDB Local did on two cores in the yardsticks; `--rate 25` is the saturation run
+ * (docs/benchmarks.md: neither passes yet on a loaded machine).
  * DISPATCH_LOG_LEVEL (SILENT): the functions' log level (their JSON lines go to stdout with the report).
  */
 import { randomUUID } from 'node:crypto';
@@ -28,7 +31,7 @@ import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import {
   AwsCallCounter,
@@ -59,9 +62,9 @@ const settings = z
     operators: z.coerce.number().int().positive().default(100),
     conversations: z.coerce.number().int().positive().default(1000),
     maxChats: z.coerce.number().int().min(1).max(20).default(5),
-    rate: z.coerce.number().min(0).default(25),
+    rate: z.coerce.number().min(0).default(5),
     holdMs: z.coerce.number().min(0).default(3000),
-    timeoutS: z.coerce.number().positive().default(270),
+    timeoutS: z.coerce.number().positive().optional(),
   })
   .parse({
     operators: flags.operators ?? process.env.DISPATCH_OPERATORS,
@@ -71,6 +74,8 @@ const settings = z
     holdMs: flags['hold-ms'] ?? process.env.DISPATCH_HOLD_MS,
     timeoutS: flags['timeout-s'] ?? process.env.DISPATCH_TIMEOUT_S,
   });
+/** The arrivals' span plus 150 s for the last of them to be assigned and completed, unless given. */
+const timeoutS = settings.timeoutS ?? (settings.rate > 0 ? settings.conversations / settings.rate : 0) + 150;
 
 const HEARTBEAT_MS = 15_000;
 /** The citizen's connection, `operator.request`, the intake skipped (and the bot's turn on it), and leaving. */
@@ -89,6 +94,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Assignment {
   operator: string;
   at: number;
+  /** The assignment's commit, as its frame says: a frame repeating it is the same assignment. */
+  assignedAt: string;
 }
 
 /** What the run saw, shared by the operators' and the citizens' callbacks. */
@@ -106,9 +113,21 @@ class Ledger {
   /** From the frame to the answer of its `conversation.accept`, ms. */
   readonly acceptTimes: number[] = [];
 
-  assigned(conversationId: string, operator: string): number {
+  /**
+   * Frames that repeated an assignment already seen (same operator, same `assignedAt`): the
+   * announcement made again (the reconciler's, after a step it found unfinished; a reconnect), which
+   * docs/protocol.md allows — the console treats it as the offer it already has, so does this one.
+   */
+  reannounced = 0;
+
+  /** Records the frame; undefined when it repeats an assignment already recorded. */
+  assigned(conversationId: string, operator: string, assignedAt: string): number | undefined {
     const list = this.assignments.get(conversationId) ?? [];
-    list.push({ operator, at: performance.now() });
+    if (list.some((a) => a.operator === operator && a.assignedAt === assignedAt)) {
+      this.reannounced += 1;
+      return undefined;
+    }
+    list.push({ operator, at: performance.now(), assignedAt });
     this.assignments.set(conversationId, list);
     this.lastAssignedAt = performance.now();
     return list.length;
@@ -116,7 +135,13 @@ class Ledger {
 }
 
 /** One operator's console: accept, hold, work the ticket to `completed`, heartbeat. */
-async function runOperator(wsUrl: string, httpUrl: string, index: number, ledger: Ledger) {
+async function runOperator(
+  wsUrl: string,
+  httpUrl: string,
+  index: number,
+  ledger: Ledger,
+  describe: (conversationId: string) => Promise<string>,
+) {
   const username = `bench-${index}-${randomUUID().slice(0, 6)}`;
   const signed = await createAndSignIn(httpUrl, username, ['operator']);
   const client = await ChatClient.connect(wsUrl, { token: signed.idToken, lang: 'ru' });
@@ -131,14 +156,21 @@ async function runOperator(wsUrl: string, httpUrl: string, index: number, ledger
     const view = frame.conversation as { conversationId: string; assignedAt: string };
     const conversationId = String(view.conversationId);
     const ticketId = (frame.ticket as { ticketId?: string } | null)?.ticketId;
+    const earlier = (ledger.assignments.get(conversationId) ?? []).map(
+      (a) => `${a.operator.slice(0, 8)}@${a.assignedAt.slice(11, 23)}`,
+    );
+    const times = ledger.assigned(conversationId, signed.sub, view.assignedAt);
+    if (times === undefined) return;
     held += 1;
     ledger.maxHeldSeen = Math.max(ledger.maxHeldSeen, held);
     if (held > settings.maxChats) ledger.overCapacityFrames += 1;
     // The stack runs in this process: one clock for the assignment's commit and the frame.
     const frameLag = receivedAt - Date.parse(view.assignedAt);
     ledger.frameLags.push(frameLag);
-    const times = ledger.assigned(conversationId, signed.sub);
-    if (times > 1) ledger.problems.push(`${conversationId} assigned again (${times} times)`);
+    if (times > 1)
+      ledger.problems.push(
+        `${conversationId} assigned again (${times} times): before ${earlier.join(', ')}, now ${signed.sub.slice(0, 8)}@${view.assignedAt.slice(11, 23)}`,
+      );
     // As the console does: accept at once; an accept refused (given back meanwhile) drops it.
     const accepted = await client.request({ action: 'conversation.accept', conversationId }, 30_000);
     const acceptMs = Date.now() - receivedAt;
@@ -146,7 +178,7 @@ async function runOperator(wsUrl: string, httpUrl: string, index: number, ledger
     if (accepted.type !== 'conversation.accepted') {
       held -= 1;
       ledger.problems.push(
-        `accept of ${conversationId} refused ${String(accepted.code)}: the frame came ${frameLag} ms after the assignment, the answer ${acceptMs} ms after the frame`,
+        `accept of ${conversationId} refused ${String(accepted.code)}: the frame came ${frameLag} ms after the assignment, the answer ${acceptMs} ms after the frame; now ${await describe(conversationId)}`,
       );
       return;
     }
@@ -269,6 +301,23 @@ async function main() {
   counter.install(stack.functions.values());
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const ledger = new Ledger();
+  // What a refused accept found: the conversation's dispatch fields as stored (no personal data).
+  const describe = async (conversationId: string) => {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: stack.functionEnv.CONVERSATIONS_TABLE, Key: { conversationId } }),
+    );
+    if (!Item) return 'no conversation';
+    const fields = [
+      'state',
+      'operatorId',
+      'assignedAt',
+      'acceptDueAt',
+      'acceptedAt',
+      'queueEnteredAt',
+      'followUps',
+    ];
+    return JSON.stringify(Object.fromEntries(fields.map((f) => [f, Item[f]]))).slice(0, 400);
+  };
   const operators: { stop(): Promise<void> }[] = [];
   const citizens: ChatClient[] = [];
   let sampler: NodeJS.Timeout | undefined;
@@ -276,7 +325,7 @@ async function main() {
     process.stderr.write(`signing in ${settings.operators} operators…\n`);
     operators.push(
       ...(await inBatches(settings.operators, SIGN_IN_CONCURRENCY, (i) =>
-        runOperator(stack.wsUrl, stack.httpUrl, i, ledger),
+        runOperator(stack.wsUrl, stack.httpUrl, i, ledger, describe),
       )),
     );
     const setUpCalls = counter.reset();
@@ -325,7 +374,7 @@ async function main() {
         ),
       ),
     );
-    const deadline = Date.now() + settings.timeoutS * 1000;
+    const deadline = Date.now() + timeoutS * 1000;
     const expected = () => settings.conversations - failed;
     while (
       Date.now() < deadline &&
@@ -395,6 +444,7 @@ async function main() {
       `Time to assign them all: ${assignSeconds.toFixed(1)} s from the first arrival; wait (operator.request → conversation.assigned) p50 ${percentile(waits, 50).toFixed(0)} ms, p99 ${percentile(waits, 99).toFixed(0)} ms, max ${(waits.at(-1) ?? Number.NaN).toFixed(0)} ms`,
       `Accepting: the frame at the operator after the assignment's commit p50 ${percentile(sortedOf(ledger.frameLags), 50)} ms, p99 ${percentile(sortedOf(ledger.frameLags), 99)} ms, max ${Math.max(...ledger.frameLags)} ms; conversation.accept answered after the frame p50 ${percentile(sortedOf(ledger.acceptTimes), 50)} ms, p99 ${percentile(sortedOf(ledger.acceptTimes), 99)} ms, max ${Math.max(...ledger.acceptTimes)} ms`,
       `Event loop of this process (functions, gateway, fauxqs, clients): delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
+      `Announced again (the same assignment's frame once more, as docs/protocol.md allows): ${ledger.reannounced}`,
       `Capacity: most held by one operator (frames) ${ledger.maxHeldSeen}, over maxChats ${ledger.overCapacityFrames}; highest activeChats in OperatorsTable ${ledger.maxActiveChatsInTable}; operators still holding at the end ${stillHeld}`,
       `Tables: conversations without their operator ${tableMismatches}; failed arrivals ${failedArrivals.length}; problems ${ledger.problems.length}`,
       '',
@@ -424,6 +474,8 @@ async function main() {
     for (const problem of ledger.problems) {
       const kind = problem
         .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '…')
+        .replace(/[0-9a-f]{8}@[\d:.]+/g, '…')
+        .replace(/; now .*/, '')
         .replace(/bench-\d+-\w+/g, 'bench-…')
         .replace(/\d+/g, 'N')
         .slice(0, 120);

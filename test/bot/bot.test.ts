@@ -5,12 +5,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { createBot } from '#domain/bot/index.ts';
+import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
 import { evaluate, readEvalCases } from './evaluate.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const kb = loadKnowledgeBase(join(root, 'layers', 'knowledge-base', 'kb'));
-const bot = createBot(kb);
+const bot = createMfcBot(createBot(kb), loadMfcDirectory(join(root, 'layers', 'knowledge-base', 'mfc')), {
+  clock: { now: () => new Date() },
+});
 
 describe('bot replies', () => {
   it('answers a confident question with intent, confidence, text and suggestions in the session language', () => {

@@ -6,7 +6,9 @@
  */
 import { join } from 'node:path';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { createBot } from '#domain/bot/index.ts';
+import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
 import { measureColdStart } from './cold-start.ts';
 import { type EvalReport, evaluate, measureLatency, readEvalCases } from './evaluate.ts';
 
@@ -17,7 +19,11 @@ const samplesPath = join(import.meta.dirname, 'public-samples.jsonl');
 const loadStart = performance.now();
 const kb = loadKnowledgeBase(kbDir);
 const built = performance.now();
-const bot = createBot(kb);
+// The bot as the worker runs it: the MFC directory behind the knowledge base.
+const bot = createMfcBot(createBot(kb), loadMfcDirectory(join(root, 'layers', 'knowledge-base', 'mfc')), {
+  clock: { now: () => new Date() },
+  checklistUrl: (service, lang) => `https://portal.example/mfc/checklist/${service.id}.${lang}.html`,
+});
 const ready = performance.now();
 
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;

@@ -1,11 +1,14 @@
 /**
  * The bot's quality harness: runs a bot over labelled questions and measures accuracy, per-intent
- * precision and recall, the confusions, and the latency of `reply`. Shared by `npm run eval:bot`
+ * precision and recall, the confusions, and the latency of `reply`. A case may also name the facts
+ * the answer must state (`says`) and the moment it is asked (`at`): the MFC answers are graded on
+ * what they say, not only on the intent. Shared by `npm run eval:bot`
  * (which prints it) and by the vitest specs (which hold the figures to their targets).
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import type { Bot, BotReply } from '#domain/bot/index.ts';
+import type { BotReply } from '#domain/bot/index.ts';
+import type { MfcBot } from '#domain/mfc/mfc-bot.ts';
 
 const evalCaseSchema = z
   .object({
@@ -22,6 +25,10 @@ const evalCaseSchema = z
       .optional(),
     /** When set, the reply must (or must not) hand over to a person. */
     escalate: z.boolean().optional(),
+    /** The moment the question is asked (ISO): answers about "now" and "tomorrow" depend on it. */
+    at: z.iso.datetime().optional(),
+    /** Facts the answer must state (substrings of its text): the office's hours, the documents. */
+    says: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -56,10 +63,21 @@ export interface EvalReport {
 
 function isRight(testCase: EvalCase, reply: BotReply): boolean {
   if (!testCase.expect.includes(reply.intent)) return false;
+  if (testCase.says?.some((fact) => !reply.text.includes(fact))) return false;
   return testCase.escalate === undefined || testCase.escalate === reply.escalate;
 }
 
-export function evaluate(bot: Bot, cases: readonly EvalCase[]): EvalReport {
+/** The bot's reply to one case, at the case's moment when it names one. */
+export function replyTo(bot: MfcBot, testCase: EvalCase): BotReply {
+  return bot.reply({
+    text: testCase.text,
+    lang: testCase.lang,
+    context: testCase.context,
+    ...(testCase.at ? { now: new Date(testCase.at) } : {}),
+  });
+}
+
+export function evaluate(bot: MfcBot, cases: readonly EvalCase[]): EvalReport {
   const misses: Miss[] = [];
   const truePositives = new Map<string, number>();
   const predicted = new Map<string, number>();
@@ -67,7 +85,7 @@ export function evaluate(bot: Bot, cases: readonly EvalCase[]): EvalReport {
   const confusions = new Map<string, number>();
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   for (const testCase of cases) {
-    const reply = bot.reply({ text: testCase.text, lang: testCase.lang, context: testCase.context });
+    const reply = replyTo(bot, testCase);
     const expected = testCase.expect[0] as string;
     bump(actual, expected);
     bump(predicted, reply.intent);
@@ -90,7 +108,7 @@ export function evaluate(bot: Bot, cases: readonly EvalCase[]): EvalReport {
 
 /** Latency of `reply` over the given texts, repeated: p50 and p99 in milliseconds. */
 export function measureLatency(
-  bot: Bot,
+  bot: MfcBot,
   cases: readonly EvalCase[],
   rounds = 5,
 ): { p50: number; p99: number } {
@@ -98,7 +116,7 @@ export function measureLatency(
   for (let round = 0; round < rounds; round++) {
     for (const testCase of cases) {
       const start = performance.now();
-      bot.reply({ text: testCase.text, lang: testCase.lang, context: testCase.context });
+      replyTo(bot, testCase);
       timings.push(performance.now() - start);
     }
   }

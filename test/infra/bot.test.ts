@@ -41,8 +41,27 @@ describe('the bot worker', () => {
     const [layerId, layer] = resourceByPath(template, 'AWS::Lambda::LayerVersion', 'KnowledgeBaseLayer');
     expect(worker.Properties.Layers).toEqual([{ Ref: layerId }]);
     expect(environmentOf(worker).KNOWLEDGE_BASE_DIR).toBe('/opt/kb');
+    // The MFC directory ships in the same layer; without the Web stack's origin no checklist link.
+    expect(environmentOf(worker).MFC_DIRECTORY_DIR).toBe('/opt/mfc');
+    expect(environmentOf(worker).CHECKLIST_PAGES_URL).toBeUndefined();
+    expect(environmentOf(worker).PORTAL_REGISTRY_URL).toBeUndefined();
     expect(layer.Metadata?.['local:path']).toBe('layers/knowledge-base');
     expect(existsSync(repoPath('layers/knowledge-base/kb'))).toBe(true);
+  });
+
+  it('links the checklists on the Web stack and asks the portal registry when the context names them, as message.send does (it answers the bot turn too)', () => {
+    const configured = synthesizeApp({
+      webOrigin: 'https://support.example.org',
+      portalRegistryUrl: 'https://registry.portal.example/api',
+    }).template;
+    for (const path of ['BotBotWorker', 'RealtimeMessageSend']) {
+      const [, fn] = resourceByPath(configured, 'AWS::Lambda::Function', path);
+      expect(environmentOf(fn)).toMatchObject({
+        CHECKLIST_PAGES_URL: 'https://support.example.org',
+        PORTAL_REGISTRY_URL: 'https://registry.portal.example/api',
+      });
+      expect(environmentOf(fn)).toHaveProperty('MFC_DIRECTORY_DIR');
+    }
   });
 
   it('knows its own queue and may change the visibility of its jobs, to retry a failed one in seconds', () => {

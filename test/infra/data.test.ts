@@ -17,6 +17,8 @@ const TABLES = [
   'SlaTable',
   'LimitsTable',
   'AttachmentsTable',
+  'AccessJournalTable',
+  'VisitsTable',
 ];
 const table = (id: string) => resourceByPath(template, 'AWS::DynamoDB::Table', `Data${id}`)[1];
 
@@ -74,7 +76,7 @@ describe('the data model of docs/architecture.md', () => {
     expect(table(id).Properties.GlobalSecondaryIndexes).toEqual(indexes);
   });
 
-  it('has exactly the thirteen tables of the data model, no more', () => {
+  it('has exactly the fourteen tables of the data model, no more', () => {
     const ids = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).map((id) =>
       id.replace(/^Data/, '').replace(/[0-9A-F]{8}$/, ''),
     );

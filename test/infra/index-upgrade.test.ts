@@ -43,7 +43,9 @@ function dataTablesAt(step?: number): Tables {
   const stack = new DataStack(app, 'Data', {
     stage: 'prod',
     retainData: true,
-    messageRetentionDays: 365,
+    attachmentRetentionDays: 365,
+    auditExportRetentionDays: 5 * 365,
+    auditLockMode: 'COMPLIANCE',
     ...(step === undefined ? {} : { indexStep: step }),
   });
   return tablesOf(Template.fromStack(stack));
@@ -97,7 +99,7 @@ describe('the upgrade of the indexes from the last release', () => {
       Object.keys(start)
         .filter((id) => !(id in snapshot))
         .sort(),
-    ).toEqual(['AttachmentsTable', 'LimitsTable']);
+    ).toEqual(['AccessJournalTable', 'AttachmentsTable', 'LimitsTable', 'VisitsTable']);
   });
 
   it('cannot be deployed in one step: the guard refuses the last release → the final indexes', () => {

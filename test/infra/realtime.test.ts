@@ -81,6 +81,13 @@ describe('the WebSocket API', () => {
         'typing',
         'push.register',
         'session.end',
+        'transcript.get',
+        'mfc.offices',
+        'mfc.slots',
+        'mfc.book',
+        'mfc.cancel',
+        'mfc.reschedule',
+        'mfc.visits',
       ].sort(),
     );
   });
@@ -252,7 +259,7 @@ describe('the @connections management API', () => {
     }
   });
 
-  it('lets only auth.verifyCode and session.end close connections (DELETE)', () => {
+  it("lets only auth.verifyCode, session.end and a citizen's erasure close connections (DELETE)", () => {
     const roleOf = (fn: (typeof functions)[string]) =>
       (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const closingRoles = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
@@ -262,7 +269,11 @@ describe('the @connections management API', () => {
       .filter((fn) => closingRoles.includes(roleOf(fn)))
       .map((fn) => fn.Metadata?.['local:entry'])
       .sort();
-    expect(closing).toEqual(['functions/handlers/auth-verify-code.ts', 'functions/handlers/session-end.ts']);
+    expect(closing).toEqual([
+      'functions/handlers/auth-verify-code.ts',
+      'functions/handlers/privacy-erase.ts',
+      'functions/handlers/session-end.ts',
+    ]);
   });
 });
 

@@ -104,6 +104,7 @@ describe('in production', () => {
     const protectedTables = tables.filter(([, t]) => t.Properties.DeletionProtectionEnabled === true);
     expect(protectedTables.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
       [
+        'DataAccessJournalTable',
         'DataAttachmentsTable',
         'DataConversationsTable',
         'DataMessagesTable',
@@ -111,6 +112,7 @@ describe('in production', () => {
         'DataSessionsTable',
         'DataSlaTable',
         'DataTicketsTable',
+        'DataVisitsTable',
       ].sort(),
     );
     const [pool] = Object.values(resourcesOf(data, 'AWS::Cognito::UserPool'));

@@ -1,8 +1,8 @@
 /**
  * The hosting stack of the web pages: a private bucket that only CloudFront reads (origin access
- * control), HTTPS only, the security headers (a CSP that allows exactly the chat's WebSocket and
- * Cognito, HSTS) on every answer, `/console/` served from its index, and `config.json` written at
- * deploy time from the other stacks' outputs.
+ * control), HTTPS only, the security headers (a CSP that allows exactly the chat's WebSocket,
+ * Cognito and the attachments bucket, HSTS) on every answer, `/console/` served from its index,
+ * and `config.json` written at deploy time from the other stacks' outputs.
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +80,38 @@ describe('the web stack', () => {
     });
     expect(config.SecurityHeadersConfig.FrameOptions.FrameOption).toBe('DENY');
     expect(config.CorsConfig.AccessControlAllowOrigins.Items).toEqual(['https://www.gosuslugi.ru']);
+  });
+
+  it('lets the pages post uploads to the attachments bucket and show its thumbnails, and nothing wider', () => {
+    const [policy] = Object.values(resourcesOf(web, 'AWS::CloudFront::ResponseHeadersPolicy'));
+    if (!policy) throw new Error('no response headers policy');
+    const value = (
+      policy.Properties.ResponseHeadersPolicyConfig as {
+        SecurityHeadersConfig: {
+          ContentSecurityPolicy: { ContentSecurityPolicy: { 'Fn::Join': [string, unknown[]] } };
+        };
+      }
+    ).SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
+    // The joined policy with each reference written as its name: {bucket}, {AWS::Region}, …
+    const csp = value['Fn::Join'][1]
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const imported = (part as { 'Fn::ImportValue'?: string })['Fn::ImportValue'];
+        if (imported?.includes('AttachmentsBucket')) return '{bucket}';
+        return `{${(part as { Ref?: string }).Ref ?? JSON.stringify(part)}}`;
+      })
+      .join('');
+    const directive = (name: string) =>
+      csp
+        .split('; ')
+        .find((d) => d.startsWith(`${name} `))
+        ?.split(' ')
+        .slice(1);
+    const bucket = 'https://{bucket}.s3.{AWS::Region}.{AWS::URLSuffix}';
+    expect(directive('img-src')).toEqual(["'self'", 'data:', bucket]);
+    expect(directive('connect-src')).toContain(bucket);
+    expect(directive('form-action')).toEqual(["'self'"]);
+    expect(csp).not.toContain('*');
   });
 
   it('writes config.json at deploy time from the chat and data stacks’ outputs', () => {

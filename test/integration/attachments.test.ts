@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { S3AttachmentBucket } from '#adapters/attachment-bucket.ts';
 import { MAX_ATTACHMENT_BYTES } from '#events/attachments.ts';
@@ -170,6 +170,23 @@ describe('attachments (local stack)', () => {
     expect(strangerAnswer).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     expect(otherOperatorAnswer).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     expect(JSON.stringify(strangerAnswer)).not.toContain('http');
+    // The operator's read is in the access journal; the citizen's own and the refused ones are not.
+    const { Items: journal = [] } = await documents.send(
+      new QueryCommand({
+        TableName: env('ACCESS_JOURNAL_TABLE'),
+        KeyConditionExpression: '#day = :day',
+        FilterExpression: 'subject.attachmentId = :id',
+        ExpressionAttributeNames: { '#day': 'day' },
+        ExpressionAttributeValues: {
+          ':day': new Date().toISOString().slice(0, 10),
+          ':id': grant.attachmentId,
+        },
+        ConsistentRead: true,
+      }),
+    );
+    expect(journal.map((entry) => [entry.action, entry.actor.kind])).toEqual([
+      ['attachment.url', 'operator'],
+    ]);
   });
 
   it('rejects a PNG declared as a PDF, deletes it, and refuses its id in a message', async () => {
@@ -184,8 +201,14 @@ describe('attachments (local stack)', () => {
       text: 'вот скан',
       attachmentIds: [grant.attachmentId],
     });
+    const asked = await citizen.request({ action: 'attachment.url', attachmentId: grant.attachmentId });
 
     // Assess
+    expect(asked).toMatchObject({
+      type: 'error',
+      code: 'CONFLICT',
+      details: [{ field: 'attachmentId', problem: 'rejected: type_mismatch' }],
+    });
     expect(verdict).toEqual({
       type: 'attachment.rejected',
       attachmentId: grant.attachmentId,

@@ -7,7 +7,7 @@
  * screenshots the README shows.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { encode } from 'uqr';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -23,11 +23,11 @@ import { codeFromOutbox, uniqueEmail } from '../support/citizens.ts';
 import { ChallengingCognito, totp } from '../support/fake-cognito.ts';
 import { frameWith } from '../support/frames.ts';
 import { claimsOf, createAndSignIn, createStaffUser, publicConfig } from '../support/operator-sign-in.ts';
+import { atLeast, botMessages, openWidget as openWidgetAt, send, TIMEOUT } from '../support/widget-page.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');
 const wsUrl = inject('localWsUrl');
-const TIMEOUT = 15_000;
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -47,27 +47,7 @@ async function newPage(width = 1280, height = 800): Promise<{ context: BrowserCo
   return { context, page: await context.newPage() };
 }
 
-async function openWidget(page: Page): Promise<void> {
-  await page.goto(`${httpUrl}/`);
-  await page.getByRole('button', { name: 'Поддержка', exact: true }).click();
-  await page.getByRole('textbox', { name: 'Сообщение' }).waitFor();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Сообщение' }).fill(text);
-  await page.getByRole('button', { name: 'Отправить', exact: true }).click();
-}
-
-/** Waits until `locator` matches at least `count` elements. */
-async function atLeast(locator: Locator, count: number): Promise<void> {
-  const deadline = Date.now() + TIMEOUT;
-  while ((await locator.count()) < count) {
-    if (Date.now() > deadline) throw new Error(`fewer than ${count} of ${locator}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const botMessages = (page: Page) => page.getByRole('log').locator('.msg.bot');
+const openWidget = (page: Page) => openWidgetAt(page, httpUrl);
 
 /** The seqs the widget's log shows, in the order it shows them. */
 const shownSeqs = (page: Page) =>
@@ -562,6 +542,34 @@ describe('the web pages', () => {
     expect(dialogs).toEqual([]);
     expect(seqsFirst).toEqual(seqsFirst.map((_, i) => i + 1));
     expect(seqsSecond.slice(0, seqsFirst.length)).toEqual(seqsFirst.slice(0, seqsSecond.length));
+  }, 60_000);
+
+  it('gives a verified citizen their conversation as a file with «Скачать переписку»', async () => {
+    // Prepare: a verified citizen who wrote something that looks like markup.
+    const { context, page } = await newPage();
+    await openWidget(page);
+    const text = `<b>моя переписка</b> ${randomUUID().slice(0, 8)}`;
+    await send(page, text);
+    await atLeast(botMessages(page), 1);
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    const email = uniqueEmail('transcript');
+    await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(email);
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('textbox', { name: 'Код из сообщения' }).fill(await codeFromOutbox(httpUrl, email));
+    await page.getByRole('button', { name: 'Подтвердить' }).click();
+    await page.getByRole('heading', { name: 'Мои обращения' }).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+
+    // Act: the button, found by its name (S3 sends the file as a download; the emulator shows it in a new tab).
+    const opened = context.waitForEvent('page', { timeout: TIMEOUT });
+    await page.getByRole('button', { name: 'Скачать переписку' }).click();
+    const transcript = await opened;
+    await transcript.waitForLoadState();
+
+    // Assess: the citizen's own words, as text; the chat stayed where it was.
+    expect(await transcript.content()).toContain(`&lt;b&gt;моя переписка&lt;/b&gt; ${text.slice(-8)}`);
+    expect(page.url()).toContain(httpUrl);
   }, 60_000);
 
   it('brings the other tab along when one tab identifies, and signs both out with «Выйти»', async () => {

@@ -15,6 +15,7 @@ import type {
 } from '#events/operator-frames.ts';
 import type { HistoryFrame, MessageAckFrame } from '#events/server-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
+import { AttachmentLinks, keepAtEndWhileImagesLoad } from '../shared/attachment-links.ts';
 import { loadConfig, type PublicConfig } from '../shared/config.ts';
 import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
 import { h, replace, uuid } from '../shared/dom.ts';
@@ -54,6 +55,8 @@ class OperatorConsole {
   private canned: CannedFrame['items'] = [];
   private readonly app = document.getElementById('app') as HTMLElement;
   private readonly announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+  /** The citizens' files in the transcripts, opened through `attachment.url` (links of at most 5 minutes). */
+  private readonly attachments = new AttachmentLinks((frame) => this.request(frame));
 
   private get s(): ConsoleStrings {
     return CONSOLE_STRINGS[this.lang];
@@ -801,6 +804,8 @@ class OperatorConsole {
         ),
       ),
     );
+    const log = element.querySelector<HTMLElement>('.log');
+    if (log) keepAtEndWhileImagesLoad(log);
     this.renderTranscript();
     this.renderCanned();
   }
@@ -878,7 +883,9 @@ class OperatorConsole {
     const conversation = this.selected ? this.conversations.get(this.selected) : undefined;
     if (!log || !conversation) return;
     // Only what is new is appended, so that the live log announces new messages and nothing twice.
-    const fresh = conversation.renderTranscript(this.s, this.lang);
+    const fresh = conversation.renderTranscript(this.s, this.lang, (ids) =>
+      this.attachments.render(ids, this.s.attachments, this.lang),
+    );
     const shown = log.children.length;
     if (
       fresh.length >= shown &&

@@ -81,7 +81,12 @@ export class DeskConversation {
     return FIRST_REPLY_SECONDS - Math.floor((now - this.acceptedAt) / 1000);
   }
 
-  renderTranscript(s: ConsoleStrings, lang: ConsoleLang): HTMLElement[] {
+  /** The transcript with the notes, by time; `attachments` draws a message's files (thumbnails, links). */
+  renderTranscript(
+    s: ConsoleStrings,
+    lang: ConsoleLang,
+    attachments: (attachmentIds: string[]) => HTMLElement,
+  ): HTMLElement[] {
     const items: { ts: string; seq: number; element: HTMLElement }[] = [];
     for (const message of this.messages.values()) {
       const who =
@@ -96,6 +101,7 @@ export class DeskConversation {
           { class: `msg ${message.from}`, 'data-seq': message.seq },
           h('span', { class: 'who' }, who ?? ''),
           h('p', { class: 'text' }, message.text),
+          message.attachments?.length ? attachments(message.attachments) : null,
           h('span', { class: 'meta' }, formatTime(message.ts, lang)),
         ),
       });

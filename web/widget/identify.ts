@@ -1,7 +1,7 @@
 /**
  * Identification by phone or e-mail: ask for a code, type it, see when another may be asked for;
  * every error of the protocol (`RATE_LIMITED`, `LOCKED`, `INVALID_CODE`, …) said in words, with
- * its countdown where it has one.
+ * its countdown where it has one. Once verified: download one's own conversations, or sign out.
  */
 import type { AuthCodeSentFrame, AuthVerifiedFrame } from '#events/identification.ts';
 import type { Frame } from '../shared/connection.ts';
@@ -38,7 +38,32 @@ export class IdentifyView {
         },
         s.signOut,
       );
-      replace(this.element, h('p', { role: 'status' }, s.verified), signOut, error);
+      // `transcript.get`: the citizen's own conversations and tickets as one HTML file, saved by the browser.
+      const download = h(
+        'button',
+        {
+          type: 'button',
+          onclick: async () => {
+            error.textContent = '';
+            const answer = await this.send({ action: 'transcript.get' }).catch(() => undefined);
+            if (answer?.type !== 'transcript.download') {
+              error.textContent = s.downloadFailed;
+              return;
+            }
+            // S3 answers it as a download (Content-Disposition: attachment); a new tab either way,
+            // so the chat itself never navigates away.
+            const link = h('a', {
+              href: String(answer.url),
+              download: String(answer.fileName),
+              target: '_blank',
+              rel: 'noopener',
+            });
+            link.click();
+          },
+        },
+        s.downloadTranscript,
+      );
+      replace(this.element, h('p', { role: 'status' }, s.verified), download, signOut, error);
       return;
     }
     const error = h('p', { class: 'error', role: 'alert' });

@@ -1,20 +1,34 @@
 /**
  * The conversation as the citizen sees it: messages in `seq` order without gaps or duplicates,
  * and the citizen's own messages that have no `seq` yet (sending, waiting for the network, failed).
+ * A message's attachments are drawn by the widget's {@link TranscriptParts.attachments} (thumbnails
+ * and links through `attachment.url`); a message still waiting for its files shows each file's state.
  * It owns the `role="log"` element; nothing else writes into it.
  */
 import type { ChatMessage } from '#events/chat-message.ts';
 import type { MessageAckFrame } from '#events/server-frames.ts';
+import { keepAtEndWhileImagesLoad } from '../shared/attachment-links.ts';
 import { formatTime, h, replace } from '../shared/dom.ts';
+import type { PendingFile } from './attachment-tray.ts';
 import type { Strings, WidgetLang } from './strings.ts';
 
 export type OutgoingStatus = 'sending' | 'failed';
 
-interface Outgoing {
+export interface Outgoing {
   clientMessageId: string;
   text: string;
   status: OutgoingStatus;
+  /** The files that go with it: it leaves once each is ready or refused. */
+  files: PendingFile[];
+  /** False when the text stands in for the files' names (a file sent on its own). */
+  typed: boolean;
   element: HTMLElement;
+}
+
+/** How the widget draws what the transcript does not own: attachments and the files' states. */
+export interface TranscriptParts {
+  attachments(attachmentIds: string[]): HTMLElement;
+  describeFile(file: PendingFile): string;
 }
 
 export class Transcript {
@@ -30,7 +44,10 @@ export class Transcript {
     private strings: () => { s: Strings; lang: WidgetLang },
     private readonly onRetry: (clientMessageId: string) => void,
     private readonly onSuggestion: (title: string) => void,
-  ) {}
+    private readonly parts: TranscriptParts,
+  ) {
+    keepAtEndWhileImagesLoad(element);
+  }
 
   /** Starts over for another conversation (a new one after the last was closed). */
   switchTo(conversationId: string | null): void {
@@ -70,17 +87,28 @@ export class Transcript {
     return false;
   }
 
-  queue(clientMessageId: string, text: string): void {
+  queue(clientMessageId: string, text: string, files: PendingFile[] = [], typed = true): void {
     const element = h('div', { class: 'msg citizen', 'data-client-id': clientMessageId });
-    const entry: Outgoing = { clientMessageId, text, status: 'sending', element };
+    const entry: Outgoing = { clientMessageId, text, status: 'sending', files, typed, element };
     this.outgoing.set(clientMessageId, entry);
     this.renderOutgoing(entry);
     this.element.appendChild(element);
     this.scroll();
   }
 
-  pending(): { clientMessageId: string; text: string; status: OutgoingStatus }[] {
+  pending(): Omit<Outgoing, 'element'>[] {
     return [...this.outgoing.values()];
+  }
+
+  /** Takes back a message that has nothing left to say (a file sent on its own that was refused). */
+  drop(clientMessageId: string): void {
+    this.outgoing.get(clientMessageId)?.element.remove();
+    this.outgoing.delete(clientMessageId);
+  }
+
+  /** Redraws the messages waiting for files (a file's state changed). */
+  refreshFiles(): void {
+    for (const entry of this.outgoing.values()) if (entry.files.length > 0) this.renderOutgoing(entry);
   }
 
   setStatus(clientMessageId: string, status: OutgoingStatus): void {
@@ -90,8 +118,8 @@ export class Transcript {
     this.renderOutgoing(entry);
   }
 
-  /** The server stored the message: it takes its place by `seq` (once, whatever came first). */
-  acknowledge(ack: MessageAckFrame): void {
+  /** The server stored the message (with `attachmentIds`): it takes its place by `seq` (once, whatever came first). */
+  acknowledge(ack: MessageAckFrame, attachmentIds: string[] = []): void {
     const entry = this.outgoing.get(ack.clientMessageId);
     if (!entry) return;
     this.outgoing.delete(ack.clientMessageId);
@@ -104,6 +132,7 @@ export class Transcript {
       from: 'citizen',
       text: entry.text,
       ts: ack.ts,
+      ...(attachmentIds.length > 0 ? { attachments: attachmentIds } : {}),
     });
   }
 
@@ -133,6 +162,7 @@ export class Transcript {
       { class: `msg ${message.from}`, 'data-seq': message.seq },
       h('span', { class: 'who' }, author),
       h('p', { class: 'text' }, message.text),
+      message.attachments?.length ? this.parts.attachments(message.attachments) : null,
       h(
         'span',
         { class: 'meta' },
@@ -149,6 +179,15 @@ export class Transcript {
       entry.element,
       h('span', { class: 'who' }, s.you),
       h('p', { class: 'text' }, entry.text),
+      entry.files.length > 0
+        ? h(
+            'ul',
+            { class: 'attachments', role: 'list' },
+            entry.files.map((file) =>
+              h('li', { class: `file-state ${file.status}` }, this.parts.describeFile(file)),
+            ),
+          )
+        : null,
       h(
         'span',
         { class: `meta ${entry.status}` },

@@ -5,9 +5,11 @@
  * newest, so a tab whose connection the server closed because another tab identified comes back
  * with that tab's token), the socket and its reconnection, the messages typed while offline (sent
  * once, in order, with their `clientMessageId`), signing out, and the screens: the chat,
- * identification, "My requests" and the rating.
+ * identification, "My requests" and the rating. Attachments: the tray (./attachment-tray.ts) uploads
+ * the files; a message takes the tray's files and leaves once each has its verdict.
  */
 
+import type { AttachmentReadyFrame, AttachmentRejectedFrame } from '#events/attachments.ts';
 import type { ChatMessage } from '#events/chat-message.ts';
 import type { AuthVerifiedFrame } from '#events/identification.ts';
 import type {
@@ -19,9 +21,12 @@ import type {
 } from '#events/server-frames.ts';
 import type { ConnectionClosedFrame } from '#events/session-frames.ts';
 import type { FeedbackRequestFrame, TicketsFrame, TicketView } from '#events/tickets.ts';
+import { AttachmentLinks } from '../shared/attachment-links.ts';
 import { loadConfig, type PublicConfig } from '../shared/config.ts';
 import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
 import { h, replace, uuid } from '../shared/dom.ts';
+import { ATTACHMENT_STRINGS, type AttachmentStrings } from './attachment-strings.ts';
+import { AttachmentTray, isSettled, type PendingFile } from './attachment-tray.ts';
 import { IdentifyView } from './identify.ts';
 import { RequestsView } from './requests.ts';
 import { STRINGS, type Strings, type WidgetLang } from './strings.ts';
@@ -71,17 +76,34 @@ export class SupportChatElement extends HTMLElement {
   private readonly identify: IdentifyView;
   private readonly requests: RequestsView;
   private readonly announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+  private readonly links = new AttachmentLinks((frame) => this.ask(frame));
+  private readonly tray: AttachmentTray;
 
   constructor() {
     super();
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
     this.root.adoptedStyleSheets = [sheet];
+    this.tray = new AttachmentTray({
+      ask: (frame) => this.ask(frame),
+      conversationId: () => this.transcript.conversationId,
+      language: () => this.language,
+      onChange: () => {
+        this.transcript.refreshFiles();
+        void this.flush();
+      },
+      announce: (text) => this.announce(text),
+      links: this.links,
+    });
     this.transcript = new Transcript(
       this.log,
       () => ({ s: this.s, lang: this.language }),
       (id) => this.retry(id),
       (title) => this.sendText(title),
+      {
+        attachments: (ids) => this.links.render(ids, this.as, this.language),
+        describeFile: (file) => this.tray.describe(file),
+      },
     );
     this.identify = new IdentifyView(
       (frame) => this.ask(frame),
@@ -103,6 +125,10 @@ export class SupportChatElement extends HTMLElement {
 
   private get s(): Strings {
     return STRINGS[this.language];
+  }
+
+  private get as(): AttachmentStrings {
+    return ATTACHMENT_STRINGS[this.language];
   }
 
   connectedCallback(): void {
@@ -167,6 +193,8 @@ export class SupportChatElement extends HTMLElement {
         await this.catchUp();
       }
       await this.flush();
+      // A verdict pushed while the socket was down is asked for.
+      void this.tray.recheck();
       if (this.view === 'requests') void this.loadRequests();
       // Redrawn only when it changes: a code being asked for or typed is not wiped by a reconnect.
       if (this.view === 'identify' && verifiedChanged) this.identify.render(this.verified);
@@ -259,6 +287,12 @@ export class SupportChatElement extends HTMLElement {
       case 'typing':
         this.showTyping();
         break;
+      case 'attachment.ready':
+        this.tray.onReady(frame as AttachmentReadyFrame);
+        break;
+      case 'attachment.rejected':
+        this.tray.onRejected(frame as AttachmentRejectedFrame);
+        break;
       case 'ticket.updated':
         this.requests.update((frame as { ticket: TicketView }).ticket);
         this.announce(
@@ -295,10 +329,21 @@ export class SupportChatElement extends HTMLElement {
 
   // ——— sending ———
 
-  private sendText(text: string): void {
+  /**
+   * Queues a message; from the composer (`withFiles`) it takes the tray's files along. Files
+   * alone go with their names as the text (the protocol requires one). A conversation begins with
+   * words: the first message cannot be files alone.
+   */
+  private sendText(text: string, withFiles = false): void {
     const trimmed = text.trim();
-    if (!trimmed) return;
-    this.transcript.queue(uuid(), trimmed);
+    const hasFiles = withFiles && this.tray.hasFiles();
+    if (!trimmed && !hasFiles) return;
+    if (!trimmed && this.transcript.conversationId === null) {
+      this.tray.askForWords();
+      return;
+    }
+    const files = hasFiles ? this.tray.take() : [];
+    this.transcript.queue(uuid(), trimmed || namesOf(files), files, trimmed !== '');
     this.connectionFor().start();
     void this.flush();
   }
@@ -317,12 +362,29 @@ export class SupportChatElement extends HTMLElement {
       for (;;) {
         const next = this.transcript.pending().find((p) => p.status === 'sending');
         if (!next) break;
+        // Files that waited for a conversation start now that there is one; the message waits for
+        // its files' verdicts (the tray's onChange flushes again).
+        if (this.transcript.conversationId !== null) this.tray.conversationKnown();
+        if (next.files.some((file) => file.status !== 'waiting' && !isSettled(file))) break;
+        const ready = next.files.filter((file) => file.status === 'ready');
+        const attachmentIds = ready.flatMap((file) => (file.attachmentId ? [file.attachmentId] : []));
+        // Refused files go back to the tray, where the reason stays (and a failed one can be tried again).
+        this.tray.giveBack(
+          next.files.filter((file) => file.status === 'rejected' || file.status === 'failed'),
+        );
+        // No conversation to attach to yet: the words go now and open it, the files follow on their own.
+        const later = next.files.filter((file) => file.status === 'waiting');
+        if (!next.typed && attachmentIds.length === 0 && later.length === 0) {
+          this.transcript.drop(next.clientMessageId);
+          continue;
+        }
         let answer: Frame;
         try {
           answer = await connection.request({
             action: 'message.send',
             clientMessageId: next.clientMessageId,
             text: next.text,
+            ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
           });
         } catch (error) {
           // Closed: it stays `sending` and goes again after the reconnect, with the same id.
@@ -331,7 +393,8 @@ export class SupportChatElement extends HTMLElement {
           break;
         }
         if (answer.type === 'message.ack') {
-          this.transcript.acknowledge(answer as MessageAckFrame);
+          this.transcript.acknowledge(answer as MessageAckFrame, attachmentIds);
+          if (later.length > 0) this.transcript.queue(uuid(), namesOf(later), later, false);
         } else {
           this.transcript.setStatus(next.clientMessageId, 'failed');
         }
@@ -436,6 +499,7 @@ export class SupportChatElement extends HTMLElement {
     this.state = undefined;
     this.feedback = undefined;
     this.transcript.clear();
+    this.tray.clear();
     this.requests.show([]);
     this.show('chat');
     this.renderStatus();
@@ -591,12 +655,16 @@ export class SupportChatElement extends HTMLElement {
           event.preventDefault();
           const text = input.value;
           input.value = '';
+          // A suggestion still on its way is for a text already sent: it is dropped.
+          clearTimeout(this.suggestTimer);
+          this.latestSuggest = '';
           const box = this.root.querySelector('.suggest');
           if (box) replace(box);
-          this.sendText(text);
+          this.sendText(text, true);
         },
       },
       h('label', { for: 'sc-message', class: 'sr-only' }, s.message),
+      this.tray.attachButton(),
       input,
       h('button', { type: 'submit' }, s.send),
     );
@@ -639,6 +707,7 @@ export class SupportChatElement extends HTMLElement {
         h('p', { class: 'typing', 'aria-live': 'polite' }),
         h('div', { class: 'csat' }),
         h('div', { class: 'suggest', role: 'group', 'aria-label': s.suggestions }),
+        this.tray.element,
         composer,
         h('button', { type: 'button', class: 'ask', onclick: () => void this.askOperator() }, s.askOperator),
       ),
@@ -647,6 +716,9 @@ export class SupportChatElement extends HTMLElement {
       this.announcer,
     );
     if (!this.launcher.isConnected) replace(this.root, this.launcher, this.panel);
+    const chatView = this.panel.querySelector<HTMLElement>('[data-view="chat"]');
+    if (chatView) this.tray.acceptDrops(chatView);
+    this.tray.render();
     this.renderStatus();
     this.renderFeedback();
     this.requests.render();
@@ -700,4 +772,12 @@ export class SupportChatElement extends HTMLElement {
   private announce(text: string): void {
     this.announcer.textContent = text;
   }
+}
+
+/** The text of files sent on their own: their names. */
+function namesOf(files: PendingFile[]): string {
+  return files
+    .map((file) => file.file.name)
+    .join(', ')
+    .slice(0, 4000);
 }

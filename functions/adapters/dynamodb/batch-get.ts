@@ -46,12 +46,23 @@ export function liveItem(found: Map<string, Item>, table: string, now: Date): It
 /** BatchGetItem's limit of keys per request. */
 const MAX_KEYS_PER_REQUEST = 100;
 
-/** The items found under `keys` of one table (consistent reads), in requests of up to 100 keys. */
-export async function batchGetKeys(table: string, keys: Item[]): Promise<Item[]> {
+/**
+ * The items found under `keys` of one table, in requests of up to 100 keys; absent keys are left out.
+ * `consistent`: read what was committed before the call (the outbox's `bot#` keys).
+ */
+export async function batchGetKeys(
+  table: string,
+  keys: readonly Item[],
+  options: { projection?: string; consistent?: boolean } = {},
+): Promise<Item[]> {
   const found: Item[] = [];
   for (let from = 0; from < keys.length; from += MAX_KEYS_PER_REQUEST) {
     let pending: BatchGetRequest | undefined = {
-      [table]: { Keys: keys.slice(from, from + MAX_KEYS_PER_REQUEST), ConsistentRead: true },
+      [table]: {
+        Keys: keys.slice(from, from + MAX_KEYS_PER_REQUEST),
+        ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+      },
     };
     for (let round = 1; pending && Object.keys(pending).length > 0; round++) {
       if (round > MAX_ROUNDS) throw new Error(`BatchGetItem left keys unprocessed ${MAX_ROUNDS} times`);

@@ -354,7 +354,8 @@ export class DynamoBotReplies implements Pick<ConversationLog, 'findBotReply'> {
   async prefetch(citizenMessageIds: string[]): Promise<void> {
     const keys = [...new Set(citizenMessageIds)].map((id) => ({ key: botReplyKey(id) }));
     const found = new Map<string, Record<string, unknown>>();
-    for (const item of await batchGetKeys(this.idempotencyTable, keys)) found.set(String(item.key), item);
+    for (const item of await batchGetKeys(this.idempotencyTable, keys, { consistent: true }))
+      found.set(String(item.key), item);
     const now = nowSeconds();
     for (const id of citizenMessageIds) {
       const item = found.get(botReplyKey(id));

@@ -30,6 +30,7 @@ export interface SlaTables {
 }
 
 const REPORT = 'report';
+const HOUR_MS = 60 * 60 * 1000;
 
 /** Tries of a breach that keeps meeting concurrent transactions on its conversation. */
 const MAX_BREACH_ATTEMPTS = 3;
@@ -51,6 +52,7 @@ const assignmentRecord = z.object({
   queuedAt: z.string(),
   assignedAt: z.string(),
   breached: z.boolean(),
+  operatorId: z.string().optional(),
 }) satisfies z.ZodType<SlaAssignmentRecord>;
 
 const reportItem = z.object({
@@ -196,6 +198,34 @@ export class DynamoSlaRecords implements SlaRecords {
       }
     }
     return { breaches, assignments };
+  }
+
+  /**
+   * The assignments of one conversation between two instants: one query per clock hour (the
+   * table's partitions), each reading only that conversation's `assigned#` records. For the audit
+   * export, whose conversations span hours, not months.
+   */
+  async assignmentsOf(conversationId: string, from: Date, to: Date): Promise<SlaAssignmentRecord[]> {
+    const hours: string[] = [];
+    for (let at = new Date(`${hourKey(from)}:00:00.000Z`); at <= to; at = new Date(at.getTime() + HOUR_MS)) {
+      hours.push(hourKey(at));
+    }
+    const found: SlaAssignmentRecord[] = [];
+    for (const hour of hours) {
+      const pages = paginateQuery(
+        { client: documentClient },
+        {
+          TableName: this.tables.slaTable,
+          KeyConditionExpression: '#hour = :hour AND begins_with(#record, :prefix)',
+          ExpressionAttributeNames: { '#hour': 'hour', '#record': 'record' },
+          ExpressionAttributeValues: { ':hour': hour, ':prefix': `assigned#${conversationId}#` },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages)
+        for (const item of page.Items ?? []) found.push(assignmentRecord.parse(item));
+    }
+    return found.sort((a, b) => (a.assignedAt < b.assignedAt ? -1 : a.assignedAt > b.assignedAt ? 1 : 0));
   }
 
   async report(hour: string): Promise<StoredSlaReport | undefined> {

@@ -87,6 +87,8 @@ export function decide(
   understood: Understanding,
   context: BotContext,
   isOperatorOnly: (intent: string) => boolean,
+  /** Intents answered from the citizen's own data (their applications): for a verified citizen, asking again is a fair question. */
+  isPersonal: (intent: string) => boolean = () => false,
 ): Decision {
   const last = context.lastBotIntent;
   const answeredBefore = last !== undefined && !NOT_A_SOLUTION.has(last);
@@ -98,7 +100,9 @@ export function decide(
       ? { intent: last, escalate: true, reason: 'repeat_problem' }
       : { intent: OPERATOR, escalate: true, reason: 'asked_for_person' };
   }
-  if (answeredBefore && understood.intent === last) {
+  // The status of one's applications asked again (after identifying, or later) is asked anew, not a failed answer.
+  const asksAgainForData = context.verified === true && isPersonal(understood.intent);
+  if (answeredBefore && understood.intent === last && !asksAgainForData) {
     return { intent: last, escalate: true, reason: 'repeat_problem' };
   }
   if (understood.intent === OPERATOR) return { intent: OPERATOR, escalate: true, reason: 'asked_for_person' };

@@ -108,6 +108,7 @@ export function createBot(kb: KnowledgeBase): Bot {
         { intent: restIntent, saysItDidNotHelp: phrase !== undefined },
         context,
         (intent) => entryOf(intent).operatorOnly,
+        (intent) => entryOf(intent).needsIdentification,
       );
       const entry = entryOf(decision.intent);
       const guest = entry.needsIdentification && context.verified !== true;

@@ -36,7 +36,8 @@ export interface BotJobContextReader {
 export interface FreshMessage {
   citizen: StoredMessage;
   conversation: Conversation;
-  verified: boolean;
+  /** The citizen's id when the session is verified (what the bot is told); undefined for a guest. */
+  verifiedCitizenId: string | undefined;
 }
 
 /**
@@ -73,6 +74,8 @@ export interface BotAnswer {
   escalate: boolean;
   category: string;
   needsIdentification: boolean;
+  /** The language of `text`: the one the citizen wrote in. */
+  lang?: Lang;
   /** Why the bot hands over, when `escalate` is true. */
   escalationReason?: BotEscalationReason;
   /** The recognised problem's title, to pre-fill the intake's `service`. */

@@ -229,6 +229,7 @@ async function recordForSla(
       queuedAt,
       assignedAt,
       breached,
+      ...(conversation.operatorId ? { operatorId: conversation.operatorId } : {}),
     });
     // A breach whose timer died between recording and counting it is counted here.
     if (breached)

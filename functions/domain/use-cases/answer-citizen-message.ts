@@ -35,6 +35,7 @@
  */
 import type { BotJob } from '#events/bot-job.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
+import type { Lang } from '#events/lang.ts';
 import type { Dialogue } from '../bot/index.ts';
 import { type Conversation, isWithBot } from '../conversations.ts';
 import {
@@ -67,6 +68,8 @@ export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
 /** The intent of the catalogue (docs/requirements.md#intent-catalogue) the bot answers when the knowledge base does not cover a question. */
 const FALLBACK_INTENT = 'fallback';
+/** The intent whose answer, for a verified citizen, is their applications in the portal's registry. */
+const APPLICATION_STATUS_INTENT = 'application.status';
 
 export interface AnswerCitizenMessageDeps {
   jobContext: BotJobContextReader;
@@ -80,6 +83,11 @@ export interface AnswerCitizenMessageDeps {
   responder: Responder;
   /** What the bot says during the intake (the knowledge base's `dialogue.json`). */
   dialogue: Dialogue;
+  /**
+   * A verified citizen's applications in words, from the portal's registry
+   * (functions/domain/portal/application-answers.ts); unset: the bot's own answer stands.
+   */
+  applicationAnswers?: (citizenId: string, text: string, lang: Lang) => Promise<string>;
   clock: Clock;
   ids: IdGenerator;
   sleeper: Sleeper;
@@ -112,7 +120,11 @@ export async function answerCitizenMessage(
   const { citizen, earlierReply, session, conversation: firstRead } = await deps.jobContext.read(job);
   if (!citizen || citizen.messageId !== job.messageId) return { status: 'dropped', reason: 'message-gone' };
   if (earlierReply) return redeliver(deps, job, earlierReply, firstRead);
-  return answerTurn(deps, job, { citizen, verified: session?.verified ?? false, conversation: firstRead });
+  return answerTurn(deps, job, {
+    citizen,
+    verifiedCitizenId: session?.verified === true ? session.citizenId : undefined,
+    conversation: firstRead,
+  });
 }
 
 /**
@@ -133,9 +145,9 @@ export async function answerFreshMessage(
 async function answerTurn(
   deps: AnswerTurnDeps,
   job: BotJob,
-  known: { citizen: StoredMessage; verified: boolean; conversation: Conversation | undefined },
+  known: FreshMessage | (Omit<FreshMessage, 'conversation'> & { conversation: Conversation | undefined }),
 ): Promise<AnswerOutcome> {
-  const { citizen, verified, conversation: firstRead } = known;
+  const { citizen, verifiedCitizenId: verifiedCitizen, conversation: firstRead } = known;
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
   const messageId = deps.ids.newId();
   let connections: Promise<Connection[]> | undefined;
@@ -146,7 +158,7 @@ async function answerTurn(
     if (!isWithBot(conversation)) return { status: 'dropped', reason: 'not-with-bot' };
 
     const now = deps.clock.now();
-    const { turn, memory } = await decideTurn(deps, conversation, citizen, job, verified, now);
+    const { turn, memory } = await decideTurn(deps, conversation, citizen, job, verifiedCitizen, now);
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
     const planned = planTurn(conversation, turn, memory, messageId, deps.ids, { now, expiresAt });
     const [first] = planned.messages;
@@ -194,11 +206,12 @@ async function answerTurn(
 
 /** Step 5: an intake answer, the bot's answer, or the bot's handover and the intake's start. */
 async function decideTurn(
-  deps: Pick<AnswerCitizenMessageDeps, 'responder' | 'dialogue' | 'messages'>,
+  deps: Pick<AnswerCitizenMessageDeps, 'responder' | 'dialogue' | 'messages' | 'applicationAnswers'>,
   conversation: Conversation,
   citizen: StoredMessage,
   job: BotJob,
-  verified: boolean,
+  /** The verified citizen's id; undefined for a guest. */
+  citizenId: string | undefined,
   now: Date,
 ): Promise<{ turn: EscalationTurn; memory: Pick<Conversation, 'lastBotIntent' | 'consecutiveFallbacks'> }> {
   if (conversation.intake) {
@@ -213,11 +226,16 @@ async function decideTurn(
     context: {
       lastBotIntent: conversation.lastBotIntent,
       consecutiveFallbacks: conversation.consecutiveFallbacks ?? 0,
-      verified,
+      verified: citizenId !== undefined,
     },
   });
+  // "Где мой загранпаспорт" from a verified citizen: their applications, from the portal's registry.
+  const text =
+    answer.intent === APPLICATION_STATUS_INTENT && !answer.escalate && citizenId && deps.applicationAnswers
+      ? await deps.applicationAnswers(citizenId, citizen.text, answer.lang ?? job.lang)
+      : answer.text;
   const saying = {
-    text: answer.text,
+    text,
     intent: answer.intent,
     confidence: answer.confidence,
     suggestions: answer.suggestions,

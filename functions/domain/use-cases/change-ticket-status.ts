@@ -55,6 +55,7 @@ export interface ChangeTicketStatusDeps extends TicketDeliveryDeps {
   conversations: ConversationRepository;
   releaser: AssignmentReleaser;
   clock: Clock;
+  /** Days a ticket is kept after its last change (TICKET_RETENTION_DAYS). */
   retentionDays: number;
 }
 

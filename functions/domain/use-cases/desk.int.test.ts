@@ -330,6 +330,14 @@ describe('operator.note (DynamoDB Local)', () => {
         conversations: common.conversations,
         messages,
         cursors: new HmacPagingCursors(async () => new TextEncoder().encode('k'.repeat(32)), systemClock),
+        // A citizen reading their own conversation is not journaled: a write here would fail the read.
+        journal: {
+          record: async () => {
+            throw new Error('a citizen read was journaled');
+          },
+        },
+        clock: systemClock,
+        ids: { newId: () => 'unused' },
       },
       { caller: citizen, conversationId: conversation.conversationId, afterSeq: 0, limit: 50 },
     );

@@ -11,7 +11,8 @@
  *  2. Where the page starts: after the `cursor`'s seq when one is given (sealed for this
  *     conversation and this caller, else BAD_REQUEST on `cursor`), else after `afterSeq`.
  *  3. Read at most `limit` messages after it, oldest first, and whether more follow.
- *  4. Answer `history` with the messages in the PROTOCOL `message` shape, as many as fit the
+ *  4. A staff caller's read is recorded in the access journal (functions/domain/access-journal.ts).
+ *  5. Answer `history` with the messages in the PROTOCOL `message` shape, as many as fit the
  *     frame's budget (a page of long messages is cut short), and `nextCursor` when more follow.
  */
 
@@ -19,6 +20,7 @@ import * as z from 'zod';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { ChatMessage } from '#events/chat-message.ts';
 import type { HistoryFrame } from '#events/server-frames.ts';
+import { journalStaffRead, type StaffReadJournal } from '../access-journal.ts';
 import { belongsToSession, type Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
 import { toChatMessage } from '../messages.ts';
@@ -26,7 +28,7 @@ import { cursorScope, jsonBytes, openCursor, PAGE_BUDGET_BYTES } from '../paging
 import type { ConversationRepository, MessageRepository } from '../ports/conversations.ts';
 import type { PagingCursors } from '../ports/paging.ts';
 
-export interface ReadHistoryDeps {
+export interface ReadHistoryDeps extends StaffReadJournal {
   conversations: ConversationRepository;
   messages: MessageRepository;
   cursors: PagingCursors;
@@ -46,6 +48,7 @@ export async function readHistory(deps: ReadHistoryDeps, input: ReadHistoryInput
   const conversation = await deps.conversations.get(input.conversationId);
   if (!conversation) throw new ChatError('NOT_FOUND');
   if (!mayReadHistory(conversation, input.caller)) throw new ChatError('FORBIDDEN');
+  await journalStaffRead(deps, input.caller, 'history.get', { conversationId: conversation.conversationId });
 
   const scope = cursorScope(`history.get:${conversation.conversationId}`, input.caller);
   const { afterSeq } =

@@ -10,7 +10,8 @@
  *     opened before they identified — a session that is now theirs. Otherwise → FORBIDDEN by id
  *     (an opaque id says nothing), NOT_FOUND by number: numbers are short and dated, and "exists
  *     but not yours" would let anyone probe which numbers were issued.
- *  3. Answer it labelled in the caller's language.
+ *  3. A staff caller's read is recorded in the access journal.
+ *  4. Answer it labelled in the caller's language.
  *
  * Primary course of `ticket.list` for a verified citizen (the authorization policy sees to it):
  *  1. Open the `cursor`, if given: sealed for this list and this caller, else BAD_REQUEST (`cursor`).
@@ -30,6 +31,7 @@
 import * as z from 'zod';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { TicketView } from '#events/tickets.ts';
+import { journalStaffRead, type StaffReadJournal } from '../access-journal.ts';
 import { ChatError } from '../errors.ts';
 import { cursorScope, jsonBytes, openCursor, PAGE_BUDGET_BYTES } from '../paging.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
@@ -54,6 +56,9 @@ export interface ReadTicketsDeps {
   citizenSessions: CitizenSessionLookup;
 }
 
+/** `ticket.get` by staff is journaled (functions/domain/access-journal.ts). */
+export type GetTicketDeps = ReadTicketsDeps & StaffScopeDeps & StaffReadJournal;
+
 /** Whose skills and held conversations an operator's scope is read from. */
 export interface StaffScopeDeps {
   operators: Pick<OperatorRepository, 'get'>;
@@ -62,7 +67,7 @@ export interface StaffScopeDeps {
 export type TicketReference = { ticketId: string } | { number: string };
 
 export async function getTicket(
-  deps: ReadTicketsDeps & StaffScopeDeps,
+  deps: GetTicketDeps,
   caller: Caller,
   reference: TicketReference,
 ): Promise<TicketView> {
@@ -74,6 +79,11 @@ export async function getTicket(
   if (!mine) {
     throw new ChatError('number' in reference ? 'NOT_FOUND' : 'FORBIDDEN');
   }
+  await journalStaffRead(deps, caller, 'ticket.get', {
+    ticketId: ticket.ticketId,
+    ticketNumber: ticket.number,
+    ...(ticket.conversationId === undefined ? {} : { conversationId: ticket.conversationId }),
+  });
   return ticketView(ticket, caller.lang, audienceOf(caller));
 }
 

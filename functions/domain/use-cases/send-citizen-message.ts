@@ -62,6 +62,7 @@ import type { SessionRepository, SessionTargetReader } from '../ports/sessions.t
 import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
+import type { Session } from '../sessions.ts';
 import { recreateSession } from './recreate-session.ts';
 
 export interface SendCitizenMessageDeps {
@@ -117,7 +118,7 @@ export async function sendCitizenMessage(
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
 
   return withSeqRetry(deps.sleeper, policy, async (attempt) => {
-    const { verified, ...target } = await findTarget(deps, caller);
+    const { verifiedCitizenId, ...target } = await findTarget(deps, caller);
     await requireReadyAttachments(
       deps.attachments,
       { conversationId: target.conversation.conversationId, uploaderId: caller.principalId },
@@ -184,7 +185,7 @@ export async function sendCitizenMessage(
           deps,
           caller,
           ack,
-          { citizen: message, conversation: committed, verified },
+          { citizen: message, conversation: committed, verifiedCitizenId },
           contended,
         );
       }
@@ -198,11 +199,11 @@ export async function sendCitizenMessage(
   });
 }
 
-/** The target, and whether the session is verified (what the bot is told). */
+/** The target, and the citizen's id if the session is verified (what the bot is told). */
 async function findTarget(
   deps: SendCitizenMessageDeps,
   caller: Caller,
-): Promise<ConversationTarget & { verified: boolean }> {
+): Promise<ConversationTarget & { verifiedCitizenId: string | undefined }> {
   const read = await deps.targets.read(caller.sessionId, deps.hints.guess(caller.sessionId));
   const session = read.session ?? (await recreateSession(deps, caller));
   const openId = session.openConversationId;
@@ -211,7 +212,7 @@ async function findTarget(
       read.conversation?.conversationId === openId ? read.conversation : await deps.conversations.get(openId);
     if (open && isOpen(open)) {
       deps.hints.remember(caller.sessionId, openId);
-      return { conversation: open, isNew: false, verified: session.verified };
+      return { conversation: open, isNew: false, verifiedCitizenId: verifiedCitizenOf(session) };
     }
   }
   const now = deps.clock.now();
@@ -223,7 +224,11 @@ async function findTarget(
     expiresAt: expiresAfterDays(now, deps.retentionDays),
     replacing: openId,
   });
-  return { ...target, verified: session.verified };
+  return { ...target, verifiedCitizenId: verifiedCitizenOf(session) };
+}
+
+function verifiedCitizenOf(session: Session): string | undefined {
+  return session.verified ? session.citizenId : undefined;
 }
 
 /** Step 4: answered here, or queued for the bot worker when that fails. */

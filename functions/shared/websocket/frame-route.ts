@@ -287,7 +287,8 @@ function echoableRequestId(body: Record<string, unknown> | undefined): string | 
     : undefined;
 }
 
-function toDetails(error: z.ZodError): ErrorDetail[] {
+/** A zod error as the protocol's `details`: one {field, problem} per issue. */
+export function toDetails(error: z.ZodError): ErrorDetail[] {
   return error.issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.join('.') : 'frame',
     problem: issue.message,

@@ -1,0 +1,123 @@
+/**
+ * Frames of MFC offices and visits (docs/protocol.md, "MFC offices and visits"; this backend's
+ * extension): `mfc.offices`, `mfc.slots`, `mfc.book`, `mfc.cancel`, `mfc.reschedule`, `mfc.visits`,
+ * and their answers `mfc.offices`, `mfc.slots`, `mfc.visit`, `mfc.visits`.
+ */
+import * as z from 'zod';
+import { frameEnvelopeSchema } from './client-frames.ts';
+
+const officeIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'an office id from mfc.offices');
+const serviceIdSchema = z
+  .string()
+  .regex(/^[a-z_]+(\.[a-z_]+)?$/, 'a service id from mfc.offices')
+  .max(64);
+const dateSchema = z.iso.date();
+const timeSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like "09:30" (the office’s local time)');
+const visitNumberSchema = z.string().trim().min(1).max(16);
+
+export const mfcOfficesFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('mfc.offices'),
+  /** The city's name in either language, any case («казань», "Kazan"). */
+  city: z.string().trim().min(1).max(100).optional(),
+  serviceId: serviceIdSchema.optional(),
+});
+
+export const mfcSlotsFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('mfc.slots'),
+  officeId: officeIdSchema,
+  serviceId: serviceIdSchema,
+  date: dateSchema,
+});
+
+export const mfcBookFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('mfc.book'),
+  officeId: officeIdSchema,
+  serviceId: serviceIdSchema,
+  date: dateSchema,
+  time: timeSchema,
+});
+
+export const mfcCancelFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('mfc.cancel'),
+  number: visitNumberSchema,
+});
+
+export const mfcRescheduleFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('mfc.reschedule'),
+  number: visitNumberSchema,
+  date: dateSchema,
+  time: timeSchema,
+});
+
+export const mfcVisitsFrameSchema = frameEnvelopeSchema.extend({ action: z.literal('mfc.visits') });
+
+/** Every MFC request frame: the one route function parses them as one union. */
+export const mfcFrameSchema = z.discriminatedUnion('action', [
+  mfcOfficesFrameSchema,
+  mfcSlotsFrameSchema,
+  mfcBookFrameSchema,
+  mfcCancelFrameSchema,
+  mfcRescheduleFrameSchema,
+  mfcVisitsFrameSchema,
+]);
+export type MfcFrame = z.infer<typeof mfcFrameSchema>;
+
+export interface MfcOfficeSummary {
+  officeId: string;
+  name: string;
+  city: string;
+  address: string;
+  timeZone: string;
+  /** The weekly hours in words, in the session language. */
+  hours: string;
+  services: Array<{ serviceId: string; title: string; windows: number }>;
+}
+
+export interface MfcOfficesFrame {
+  type: 'mfc.offices';
+  requestId?: string;
+  offices: MfcOfficeSummary[];
+}
+
+export interface MfcSlotsFrame {
+  type: 'mfc.slots';
+  requestId?: string;
+  officeId: string;
+  serviceId: string;
+  date: string;
+  timeZone: string;
+  /** The slots still ahead, each with its free places (0: full). Empty on a closed day. */
+  slots: Array<{ time: string; free: number }>;
+}
+
+export interface MfcVisitView {
+  number: string;
+  status: 'booked' | 'cancelled';
+  officeId: string;
+  officeName: string;
+  address: string;
+  serviceId: string;
+  serviceTitle: string;
+  /** The office's local date and time, and the instant. */
+  date: string;
+  time: string;
+  startsAt: string;
+  /** The path of the service's printable checklist on the web pages' origin. */
+  checklistPath: string;
+}
+
+export interface MfcVisitFrame {
+  type: 'mfc.visit';
+  requestId?: string;
+  visit: MfcVisitView;
+}
+
+export interface MfcVisitsFrame {
+  type: 'mfc.visits';
+  requestId?: string;
+  visits: MfcVisitView[];
+}
+
+export type MfcAnswerFrame = MfcOfficesFrame | MfcSlotsFrame | MfcVisitFrame | MfcVisitsFrame;

@@ -1,0 +1,297 @@
+/**
+ * MFC visits on DynamoDB (VisitsTable, one partition key `pk`), three kinds of item:
+ * - `visit#{number}`: the visit (citizenId, office, service, slot, status); index `byCitizen`
+ *   (citizenId, startsAt) lists a citizen's visits. Its conditional put makes numbers unique.
+ * - `slot#{office}#{service}#{date}#{time}`: `taken`, the places taken. A booking adds one only while
+ *   `taken < places`: that condition, not a read before it, is what gives the last place to exactly one
+ *   of any number of concurrent bookings.
+ * - `quota#{citizenId}#{service}`: the citizen's booked visits of the service (`visits`: number →
+ *   startsAt) and a `version`. A booking rewrites it with the visits still ahead plus the new one,
+ *   on the condition that the version is the one read, so two bookings of one citizen cannot both
+ *   pass the limit, and visits in the past stop counting without any sweeper.
+ * A booked visit whose reminder is still to go carries `remindAt` and `remindDay` (its UTC date):
+ * the sparse index `byReminder` is what the reminder job reads.
+ * Each change is one transaction: all of it is stored or none.
+ */
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { Visit } from '#domain/mfc/visits.ts';
+import type { BookOutcome, DueReminders, RescheduleOutcome, VisitRepository } from '#domain/ports/visits.ts';
+import { batchGetKeys } from './batch-get.ts';
+import { conditionally, documentClient } from './document-client.ts';
+import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
+
+const visitItemSchema = z.object({
+  number: z.string(),
+  citizenId: z.string(),
+  officeId: z.string(),
+  serviceId: z.string(),
+  date: z.string(),
+  time: z.string(),
+  startsAt: z.string(),
+  status: z.enum(['booked', 'cancelled']),
+  bookedAt: z.string(),
+  lang: z.enum(['ru', 'en']),
+  remindAt: z.string().optional(),
+});
+
+const quotaSchema = z.object({
+  visits: z.record(z.string(), z.string()).default({}),
+  version: z.number().int().default(0),
+});
+
+/** Kept this long after the visit (the citizen's history), then removed by TTL. */
+const VISIT_RETENTION_DAYS = 365;
+/** Slot counters are of no use once the day is over. */
+const SLOT_RETENTION_DAYS = 2;
+/** A transaction that met a concurrent one is tried again this many times. */
+const CONTENDED_ATTEMPTS = 8;
+
+const visitKey = (number: string) => ({ pk: `visit#${number}` });
+const slotKey = (v: Pick<Visit, 'officeId' | 'serviceId' | 'date' | 'time'>) => ({
+  pk: `slot#${v.officeId}#${v.serviceId}#${v.date}#${v.time}`,
+});
+const quotaKey = (citizenId: string, serviceId: string) => ({ pk: `quota#${citizenId}#${serviceId}` });
+const epochAfterDays = (iso: string, days: number) => Math.floor(Date.parse(iso) / 1000) + days * 86_400;
+
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+
+export class DynamoVisitRepository implements VisitRepository, DueReminders {
+  constructor(private readonly table: string) {}
+
+  async takenPlaces(
+    officeId: string,
+    serviceId: string,
+    date: string,
+    times: readonly string[],
+  ): Promise<Map<string, number>> {
+    // The day's counters are read by key (a day has a few dozen slots).
+    const byKey = new Map(times.map((time) => [slotKey({ officeId, serviceId, date, time }).pk, time]));
+    const items = await batchGetKeys(
+      this.table,
+      [...byKey.keys()].map((pk) => ({ pk })),
+      { projection: 'pk, taken' },
+    );
+    const taken = new Map<string, number>();
+    for (const item of items) {
+      const time = byKey.get(String(item.pk));
+      if (time !== undefined && typeof item.taken === 'number' && item.taken > 0) taken.set(time, item.taken);
+    }
+    return taken;
+  }
+
+  async book(visit: Visit, limits: { places: number; perCitizen: number }): Promise<BookOutcome> {
+    for (let attempt = 1; attempt <= CONTENDED_ATTEMPTS; attempt++) {
+      const quota = await this.readQuota(visit.citizenId, visit.serviceId);
+      const ahead = Object.fromEntries(Object.entries(quota.visits).filter(([, at]) => at > visit.bookedAt));
+      if (Object.keys(ahead).length >= limits.perCitizen) return 'limit_reached';
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...visitKey(visit.number),
+              ...visit,
+              ...(visit.remindAt ? { remindDay: visit.remindAt.slice(0, 10) } : {}),
+              expiresAt: epochAfterDays(visit.startsAt, VISIT_RETENTION_DAYS),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        this.takePlace(visit, limits.places),
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...quotaKey(visit.citizenId, visit.serviceId),
+              visits: { ...ahead, [visit.number]: visit.startsAt },
+              version: quota.version + 1,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
+            ExpressionAttributeValues: { ':version': quota.version },
+          },
+        },
+      ];
+      const outcome = await transactWrite(items);
+      if (outcome.status === 'committed') return 'booked';
+      if (conditionFailedAt(outcome, 0)) return 'number_taken';
+      if (conditionFailedAt(outcome, 1)) return 'slot_full';
+      // The quota changed since it was read (another booking of this citizen), or a concurrent
+      // transaction held an item: read again and decide again.
+      await pause(attempt);
+    }
+    throw new Error('visit booking: too much contention');
+  }
+
+  async get(number: string): Promise<Visit | undefined> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: this.table, Key: visitKey(number), ConsistentRead: true }),
+    );
+    return Item ? visitItemSchema.parse(Item) : undefined;
+  }
+
+  async cancel(visit: Visit): Promise<boolean> {
+    const outcome = await this.withContention(() => [
+      {
+        Update: {
+          TableName: this.table,
+          Key: visitKey(visit.number),
+          UpdateExpression: 'SET #status = :cancelled REMOVE remindAt, remindDay',
+          ConditionExpression: '#status = :booked',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':cancelled': 'cancelled', ':booked': 'booked' },
+        },
+      },
+      this.givePlaceBack(visit),
+      this.quotaUpdate(visit, 'REMOVE visits.#number'),
+    ]);
+    return outcome === 'committed';
+  }
+
+  async reschedule(
+    visit: Visit,
+    to: Pick<Visit, 'date' | 'time' | 'startsAt' | 'remindAt'>,
+    places: number,
+  ): Promise<RescheduleOutcome> {
+    const moved = { ...visit, ...to };
+    const outcome = await this.withContention(() => [
+      {
+        Update: {
+          TableName: this.table,
+          Key: visitKey(visit.number),
+          UpdateExpression: to.remindAt
+            ? 'SET #date = :date, #time = :time, startsAt = :startsAt, expiresAt = :expiresAt, remindAt = :remindAt, remindDay = :remindDay'
+            : 'SET #date = :date, #time = :time, startsAt = :startsAt, expiresAt = :expiresAt REMOVE remindAt, remindDay',
+          ConditionExpression: '#status = :booked AND #date = :fromDate AND #time = :fromTime',
+          ExpressionAttributeNames: { '#status': 'status', '#date': 'date', '#time': 'time' },
+          ExpressionAttributeValues: {
+            ':booked': 'booked',
+            ':date': to.date,
+            ':time': to.time,
+            ':startsAt': to.startsAt,
+            ':expiresAt': epochAfterDays(to.startsAt, VISIT_RETENTION_DAYS),
+            ':fromDate': visit.date,
+            ':fromTime': visit.time,
+            ...(to.remindAt ? { ':remindAt': to.remindAt, ':remindDay': to.remindAt.slice(0, 10) } : {}),
+          },
+        },
+      },
+      this.givePlaceBack(visit),
+      this.takePlace(moved, places),
+      this.quotaUpdate(visit, 'SET visits.#number = :startsAt', { ':startsAt': to.startsAt }),
+    ]);
+    if (outcome === 'committed') return 'rescheduled';
+    return outcome === 2 ? 'slot_full' : 'not_active';
+  }
+
+  async listByCitizen(citizenId: string): Promise<Visit[]> {
+    const { Items = [] } = await documentClient.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byCitizen',
+        KeyConditionExpression: 'citizenId = :citizenId',
+        ExpressionAttributeValues: { ':citizenId': citizenId },
+        Limit: 100,
+      }),
+    );
+    return Items.map((item) => visitItemSchema.parse(item));
+  }
+
+  async due(now: Date): Promise<Visit[]> {
+    const today = now.toISOString().slice(0, 10);
+    const yesterday = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const due: Visit[] = [];
+    for (const day of [yesterday, today]) {
+      const { Items = [] } = await documentClient.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byReminder',
+          KeyConditionExpression: 'remindDay = :day AND remindAt <= :now',
+          ExpressionAttributeValues: { ':day': day, ':now': now.toISOString() },
+          Limit: 100,
+        }),
+      );
+      due.push(...Items.map((item) => visitItemSchema.parse(item)));
+    }
+    return due;
+  }
+
+  async markSent(visit: Visit, at: Date): Promise<boolean> {
+    return conditionally(() =>
+      documentClient.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: visitKey(visit.number),
+          UpdateExpression: 'SET remindedAt = :at REMOVE remindAt, remindDay',
+          ConditionExpression: 'remindAt = :remindAt AND #status = :booked',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':at': at.toISOString(),
+            ':remindAt': visit.remindAt ?? '',
+            ':booked': 'booked',
+          },
+        }),
+      ),
+    );
+  }
+
+  private async readQuota(citizenId: string, serviceId: string): Promise<z.infer<typeof quotaSchema>> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: this.table, Key: quotaKey(citizenId, serviceId), ConsistentRead: true }),
+    );
+    return quotaSchema.parse(Item ?? {});
+  }
+
+  private takePlace(visit: Visit, places: number): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: slotKey(visit),
+        UpdateExpression: 'ADD taken :one SET expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_not_exists(taken) OR taken < :places',
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':places': places,
+          ':expiresAt': epochAfterDays(visit.startsAt, SLOT_RETENTION_DAYS),
+        },
+      },
+    };
+  }
+
+  private givePlaceBack(visit: Visit): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: slotKey(visit),
+        UpdateExpression: 'ADD taken :minusOne',
+        ConditionExpression: 'taken > :zero',
+        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+      },
+    };
+  }
+
+  private quotaUpdate(visit: Visit, expression: string, values: Record<string, unknown> = {}): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: quotaKey(visit.citizenId, visit.serviceId),
+        UpdateExpression: `${expression} ADD version :one`,
+        ConditionExpression: 'attribute_exists(visits)',
+        ExpressionAttributeNames: { '#number': visit.number },
+        ExpressionAttributeValues: { ':one': 1, ...values },
+      },
+    };
+  }
+
+  /** Commits, retrying a transaction that only met a concurrent one; else the first failed item's index. */
+  private async withContention(items: () => TransactItem[]): Promise<'committed' | number> {
+    for (let attempt = 1; attempt <= CONTENDED_ATTEMPTS; attempt++) {
+      const outcome = await transactWrite(items());
+      if (outcome.status === 'committed') return 'committed';
+      if (outcome.status === 'conditions_failed') return Math.min(...outcome.failed);
+      await pause(attempt);
+    }
+    throw new Error('visit change: too much contention');
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Use cases of MFC offices and visits (docs/protocol.md, "MFC offices and visits").
+ *
+ * Primary course of `bookVisit` (a verified citizen):
+ *   1. resolve the slot against the directory: a known office offering the service, a working day,
+ *      a slot start inside the hours, ahead and within the horizon (functions/domain/mfc/visits.ts);
+ *   2. store it with a fresh number: one transaction takes a place of the slot (never more than the
+ *      office's windows) and one of the citizen's two active visits for the service;
+ *      the visit carries when its reminder is due (the day before; none for a visit less than a
+ *      day away), which the scheduled reminder job reads (remind-visits.ts);
+ *   3. answer the visit, confirmed. Full slot → SLOT_FULL, third visit → VISIT_LIMIT: nothing stored.
+ * `cancelVisit` and `rescheduleVisit` act on the caller's own booked visit only (another's or an
+ * unknown number → NOT_FOUND, not booked any more → CONFLICT); the reminder moves or goes with it.
+ */
+import type { Lang } from '#events/lang.ts';
+import type { MfcOfficeSummary, MfcVisitView } from '#events/mfc-frames.ts';
+import { ChatError } from '../errors.ts';
+import { checklistPath } from '../mfc/checklist-path.ts';
+import type { MfcDirectory } from '../mfc/directory.ts';
+import { officeDay, slotTimes } from '../mfc/opening-hours.ts';
+import {
+  ACTIVE_VISITS_PER_SERVICE,
+  canonicalVisitNumber,
+  type FreeSlot,
+  freeSlotsOfDay,
+  newVisitNumber,
+  officeService,
+  reminderTime,
+  resolveSlot,
+  type SlotRequest,
+  type Visit,
+} from '../mfc/visits.ts';
+import { weekText } from '../mfc/wording.ts';
+import type { Clock } from '../ports/system.ts';
+import type { VisitRepository } from '../ports/visits.ts';
+
+export interface MfcVisitDeps {
+  directory: MfcDirectory;
+  visits: VisitRepository;
+  clock: Clock;
+  /** How long before a visit its reminder goes out (a day; shorter in tests). */
+  reminderLeadMs?: number;
+}
+
+/** Fresh numbers tried when a drawn one is taken (40 random bits: a second draw is already rare). */
+const NUMBER_ATTEMPTS = 3;
+
+const sameCity = (a: string, b: string) =>
+  a.trim().toLowerCase().replace(/ё/g, 'е') === b.trim().toLowerCase().replace(/ё/g, 'е');
+
+export function listOffices(
+  directory: MfcDirectory,
+  filter: { city?: string; serviceId?: string },
+  lang: Lang,
+): MfcOfficeSummary[] {
+  if (filter.serviceId !== undefined && !directory.service(filter.serviceId))
+    throw new ChatError('NOT_FOUND', { details: [{ field: 'serviceId', problem: 'no such service' }] });
+  return directory.offices
+    .filter(
+      (office) =>
+        filter.city === undefined ||
+        sameCity(office.city.ru, filter.city) ||
+        sameCity(office.city.en, filter.city),
+    )
+    .filter((office) => filter.serviceId === undefined || filter.serviceId in office.services)
+    .map((office) => ({
+      officeId: office.id,
+      name: office.name[lang],
+      city: office.city[lang],
+      address: office.address[lang],
+      timeZone: directory.regionOf(office).timeZone,
+      hours: weekText(office, lang),
+      services: Object.entries(office.services).map(([serviceId, windows]) => ({
+        serviceId,
+        title: directory.service(serviceId)?.title[lang] ?? serviceId,
+        windows,
+      })),
+    }));
+}
+
+export async function listFreeSlots(
+  deps: MfcVisitDeps,
+  request: Omit<SlotRequest, 'time'>,
+): Promise<{ timeZone: string; slots: FreeSlot[] }> {
+  const { office, service } = officeService(deps.directory, request.officeId, request.serviceId);
+  const times = slotTimes(officeDay(deps.directory, office, request.date), service.durationMinutes);
+  const taken =
+    times.length === 0
+      ? new Map<string, number>()
+      : await deps.visits.takenPlaces(office.id, service.id, request.date, times);
+  return {
+    timeZone: deps.directory.regionOf(office).timeZone,
+    slots: freeSlotsOfDay(deps.directory, request, taken, deps.clock.now()),
+  };
+}
+
+export function visitView(directory: MfcDirectory, visit: Visit, lang: Lang): MfcVisitView {
+  const office = directory.office(visit.officeId);
+  const service = directory.service(visit.serviceId);
+  return {
+    number: visit.number,
+    status: visit.status,
+    officeId: visit.officeId,
+    officeName: office?.name[lang] ?? visit.officeId,
+    address: office?.address[lang] ?? '',
+    serviceId: visit.serviceId,
+    serviceTitle: service?.title[lang] ?? visit.serviceId,
+    date: visit.date,
+    time: visit.time,
+    startsAt: visit.startsAt,
+    checklistPath: `/${checklistPath(visit.serviceId, lang)}`,
+  };
+}
+
+export async function bookVisit(
+  deps: MfcVisitDeps,
+  citizenId: string,
+  request: SlotRequest,
+  lang: Lang,
+): Promise<Visit> {
+  const now = deps.clock.now();
+  const slot = resolveSlot(deps.directory, request, now);
+  for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt++) {
+    const visit: Visit = {
+      number: newVisitNumber(),
+      citizenId,
+      officeId: slot.office.id,
+      serviceId: slot.service.id,
+      date: request.date,
+      time: request.time,
+      startsAt: slot.startsAt.toISOString(),
+      status: 'booked',
+      bookedAt: now.toISOString(),
+      lang,
+    };
+    const remindAt = reminderTime(visit.startsAt, now, deps.reminderLeadMs);
+    if (remindAt) visit.remindAt = remindAt;
+    const outcome = await deps.visits.book(visit, {
+      places: slot.places,
+      perCitizen: ACTIVE_VISITS_PER_SERVICE,
+    });
+    if (outcome === 'slot_full') throw new ChatError('SLOT_FULL');
+    if (outcome === 'limit_reached') throw new ChatError('VISIT_LIMIT');
+    if (outcome === 'booked') return visit;
+  }
+  throw new Error('no free visit number after several draws');
+}
+
+/** The caller's own visit by its number as typed; NOT_FOUND for a malformed, unknown or another's. */
+async function ownVisit(deps: MfcVisitDeps, citizenId: string, typed: string): Promise<Visit> {
+  const number = canonicalVisitNumber(typed);
+  const visit = number ? await deps.visits.get(number) : undefined;
+  if (!visit || visit.citizenId !== citizenId)
+    throw new ChatError('NOT_FOUND', { details: [{ field: 'number', problem: 'no such visit of yours' }] });
+  return visit;
+}
+
+export async function cancelVisit(deps: MfcVisitDeps, citizenId: string, number: string): Promise<Visit> {
+  const visit = await ownVisit(deps, citizenId, number);
+  if (visit.status !== 'booked' || !(await deps.visits.cancel(visit))) throw new ChatError('CONFLICT');
+  const { remindAt: _dropped, ...cancelled } = visit;
+  return { ...cancelled, status: 'cancelled' };
+}
+
+export async function rescheduleVisit(
+  deps: MfcVisitDeps,
+  citizenId: string,
+  number: string,
+  to: { date: string; time: string },
+): Promise<Visit> {
+  const visit = await ownVisit(deps, citizenId, number);
+  if (visit.status !== 'booked') throw new ChatError('CONFLICT');
+  if (visit.date === to.date && visit.time === to.time)
+    throw new ChatError('BAD_REQUEST', {
+      details: [{ field: 'time', problem: 'the visit is already at this time' }],
+    });
+  const now = deps.clock.now();
+  const slot = resolveSlot(
+    deps.directory,
+    { officeId: visit.officeId, serviceId: visit.serviceId, ...to },
+    now,
+  );
+  const { remindAt: _old, ...rest } = visit;
+  const moved: Visit = { ...rest, ...to, startsAt: slot.startsAt.toISOString() };
+  const remindAt = reminderTime(moved.startsAt, now, deps.reminderLeadMs);
+  if (remindAt) moved.remindAt = remindAt;
+  const outcome = await deps.visits.reschedule(visit, moved, slot.places);
+  if (outcome === 'slot_full') throw new ChatError('SLOT_FULL');
+  if (outcome === 'not_active') throw new ChatError('CONFLICT');
+  return moved;
+}
+
+export async function listVisits(deps: MfcVisitDeps, citizenId: string): Promise<Visit[]> {
+  return deps.visits.listByCitizen(citizenId);
+}

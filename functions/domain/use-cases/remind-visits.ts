@@ -1,0 +1,114 @@
+/**
+ * Use case: the reminders of MFC visits due now (run by the VisitReminders schedule).
+ *
+ * Primary course, for each booked visit whose `remindAt` has come:
+ *  1. push a reminder to every device registered for the citizen;
+ *  2. with no device reached, send it by SMS when the citizen opted in to SMS;
+ *  3. mark it sent (only if the visit did not change meanwhile: a visit rescheduled or cancelled
+ *     since it was read keeps its new reminder, or none).
+ * Each push and SMS goes once per visit and start time (`visit#{number}#{startsAt}#…`), so a run that
+ * dies after sending and before marking sends nothing twice on the next run. The reminder says the
+ * office, the time and the number; never who the citizen is.
+ */
+import * as z from 'zod';
+import type { Lang } from '#events/lang.ts';
+import type { MfcDirectory } from '../mfc/directory.ts';
+import type { Visit } from '../mfc/visits.ts';
+import { dayName } from '../mfc/wording.ts';
+import type { OncePerKey } from '../ports/once-per-key.ts';
+import type {
+  OutOfBandNotifier,
+  PushDeviceRepository,
+  PushNotice,
+  PushSender,
+  SmsContactReader,
+} from '../ports/out-of-band.ts';
+import type { Clock } from '../ports/system.ts';
+import type { DueReminders } from '../ports/visits.ts';
+import { pushOwnerKeys } from './register-push-device.ts';
+
+export interface RemindVisitsDeps {
+  reminders: DueReminders;
+  directory: MfcDirectory;
+  devices: PushDeviceRepository;
+  pushes: PushSender;
+  outOfBand: OutOfBandNotifier;
+  smsContacts: SmsContactReader;
+  once: OncePerKey;
+  clock: Clock;
+}
+
+export interface RemindOutcome {
+  due: number;
+  pushed: number;
+  texted: number;
+  unreachable: number;
+}
+
+const sentSchema = z.enum(['sent', 'gone']);
+
+export function visitReminder(directory: MfcDirectory, visit: Visit, lang: Lang): PushNotice {
+  const office = directory.office(visit.officeId);
+  const service = directory.service(visit.serviceId);
+  const day = dayName({ date: visit.date, weekday: weekdayOf(visit.date) }, lang);
+  const where = office ? `${office.name[lang]}, ${office.address[lang]}` : visit.officeId;
+  const what = service?.title[lang] ?? visit.serviceId;
+  return lang === 'en'
+    ? {
+        title: 'MFC visit tomorrow',
+        text: `${day} at ${visit.time} (local time): ${what}. ${where}. Booking ${visit.number}.`,
+        data: { visitNumber: visit.number },
+      }
+    : {
+        title: 'Визит в МФЦ завтра',
+        text: `${day} в ${visit.time} (время местное): ${what}. ${where}. Запись ${visit.number}.`,
+        data: { visitNumber: visit.number },
+      };
+}
+
+function weekdayOf(date: string) {
+  return (
+    (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[new Date(`${date}T00:00:00Z`).getUTCDay()] ??
+    'mon'
+  );
+}
+
+export async function remindVisits(deps: RemindVisitsDeps): Promise<RemindOutcome> {
+  const now = deps.clock.now();
+  const due = await deps.reminders.due(now);
+  const outcome: RemindOutcome = { due: due.length, pushed: 0, texted: 0, unreachable: 0 };
+  for (const visit of due) {
+    const notice = visitReminder(deps.directory, visit, visit.lang);
+    const key = `visit#${visit.number}#${visit.startsAt}`;
+    const devices = await deps.devices.listByOwners(pushOwnerKeys({ citizenId: visit.citizenId }));
+    const results = await Promise.allSettled(
+      devices.map(async (device) => {
+        const { result } = await deps.once.run(
+          `${key}#push#${device.deviceKey}`,
+          () => deps.pushes.push(device.endpointArn, notice),
+          (stored) => sentSchema.parse(stored),
+        );
+        if (result === 'gone') await deps.devices.delete(device);
+        return result;
+      }),
+    );
+    if (results.some((r) => r.status === 'fulfilled' && r.value === 'sent')) outcome.pushed++;
+    else {
+      const phone = await deps.smsContacts.smsPhoneOf(visit.citizenId);
+      if (phone === undefined) outcome.unreachable++;
+      else {
+        await deps.once.run(
+          `${key}#sms`,
+          async () => {
+            await deps.outOfBand.send({ channel: 'sms', to: phone, text: `${notice.title}. ${notice.text}` });
+            return 'sent' as const;
+          },
+          (stored) => z.literal('sent').parse(stored),
+        );
+        outcome.texted++;
+      }
+    }
+    await deps.reminders.markSent(visit, now);
+  }
+  return outcome;
+}

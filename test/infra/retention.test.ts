@@ -1,0 +1,88 @@
+/**
+ * Retention, one configured period per kind of data (docs/architecture.md, "Retention"): the
+ * context's periods reach every function as the TTLs it writes (messages, tickets, attachments,
+ * journals), the attachments bucket's lifecycle, and the audit bucket's Object Lock and lifecycle;
+ * every table expires items by the same TTL attribute. The audit bucket is locked (COMPLIANCE in
+ * production), encrypted with its own KMS key, private and TLS only.
+ */
+import { describe, expect, it } from 'vitest';
+import { TTL_ATTRIBUTE } from '../../infra/constructs/data.ts';
+import { environmentOf, resourcesOf, synthesizeApp } from './synth.ts';
+
+// Prepare: five different periods, so that each can only have come from its own setting.
+const periods = {
+  messageRetentionDays: 11,
+  ticketRetentionDays: 22,
+  attachmentRetentionDays: 33,
+  journalRetentionDays: 44,
+  auditExportRetentionDays: 55,
+};
+const app = synthesizeApp({ stage: 'prod', alarmEmail: 'oncall@example.org', ...periods });
+const data = app.templates['SupportChat-prod-Data'];
+const chat = app.templates['SupportChat-prod-Chat'];
+if (!data || !chat) throw new Error('no data or chat stack');
+const bucket = (prefix: string) => {
+  const found = Object.entries(resourcesOf(data, 'AWS::S3::Bucket')).find(([id]) => id.startsWith(prefix));
+  if (!found) throw new Error(`no bucket ${prefix}`);
+  return found[1].Properties as Record<string, unknown>;
+};
+
+describe('retention', () => {
+  it('gives every function the TTL of each kind of data from the configuration', () => {
+    const functions = Object.values(resourcesOf(chat, 'AWS::Lambda::Function')).filter(
+      (fn) => fn.Metadata?.['local:entry'] !== undefined,
+    );
+    expect(functions.length).toBeGreaterThan(30);
+    for (const fn of functions) {
+      expect(environmentOf(fn)).toMatchObject({
+        MESSAGE_RETENTION_DAYS: '11',
+        TICKET_RETENTION_DAYS: '22',
+        ATTACHMENT_RETENTION_DAYS: '33',
+        JOURNAL_RETENTION_DAYS: '44',
+      });
+    }
+  });
+
+  it('expires the items of every table by the TTL attribute the functions write', () => {
+    for (const [id, table] of Object.entries(resourcesOf(data, 'AWS::DynamoDB::Table'))) {
+      expect(table.Properties.TimeToLiveSpecification, id).toEqual({
+        AttributeName: TTL_ATTRIBUTE,
+        Enabled: true,
+      });
+    }
+  });
+
+  it('expires attachments’ bytes after the attachments’ period', () => {
+    const rules = (
+      bucket('AttachmentsAttachmentsBucket').LifecycleConfiguration as { Rules: Record<string, unknown>[] }
+    ).Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ ExpirationInDays: 33, Status: 'Enabled' }));
+  });
+
+  it('locks every audit export for its period (COMPLIANCE), then lets it expire', () => {
+    const audit = bucket('AuditAuditBucket');
+    expect(audit.ObjectLockEnabled).toBe(true);
+    expect(audit.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 55 } },
+    });
+    expect(audit.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    const rules = (audit.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ ExpirationInDays: 55, Status: 'Enabled' }));
+  });
+
+  it('keeps the audit bucket private, encrypted with its own key and reachable over TLS only', () => {
+    const audit = bucket('AuditAuditBucket');
+    expect(audit.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(JSON.stringify(audit.BucketEncryption)).toContain('aws:kms');
+    const policies = Object.values(resourcesOf(data, 'AWS::S3::BucketPolicy')).filter((p) =>
+      JSON.stringify(p.Properties.Bucket).includes('AuditAuditBucket'),
+    );
+    expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+  });
+});
