@@ -135,14 +135,21 @@ export class ReportingFreshMessageAnswerer implements FreshMessageAnswerer {
 
   async answer(job: BotJob, fresh: FreshMessage): Promise<boolean> {
     const ids = { conversationId: job.conversationId, messageId: job.messageId };
+    let outcome: AnswerOutcome;
     try {
-      reportAnswer(await answerFreshMessage(this.deps, job, fresh), ids);
-      return true;
+      outcome = await answerFreshMessage(this.deps, job, fresh);
     } catch (error) {
       // Lost to another writer of the conversation (its next message): the worker answers in order.
       if (error instanceof SeqContentionError) logger.info('bot turn contended: the job is queued', ids);
       else logger.warn('bot did not answer in message.send: the job is queued', { ...ids, error });
       return false;
     }
+    // Answered and posted: a failure to report it must not queue the job (the worker would post again).
+    try {
+      reportAnswer(outcome, ids);
+    } catch (error) {
+      logger.warn('bot answer not reported', { ...ids, error });
+    }
+    return true;
   }
 }

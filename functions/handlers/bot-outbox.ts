@@ -1,8 +1,10 @@
 /**
  * The bot outbox (the function BotDispatch): the transactional outbox of `message.send`. Triggered
  * by the MessagesTable stream, filtered to INSERTs of citizen messages committed while their
- * conversation was with the bot (`outbox = bot`), after a batching window, it queues the bot job of
- * each such message the bot has not answered (functions/domain/use-cases/queue-unanswered-message.ts)
+ * conversation was with the bot (`outbox = bot`), after a batching window, it waits for the turns
+ * `message.send` still has under way (until each reply is stored or its invocation's deadline), then
+ * queues the bot job of each message the bot has not answered
+ * (functions/domain/use-cases/queue-unanswered-message.ts)
  * — same message group (conversation) and deduplication id (message id) as any other send of it —
  * so a message whose sender died between its commit and its answer is still answered, and once.
  *
@@ -13,27 +15,29 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
 import { DynamoBotReplies } from '#adapters/dynamodb/conversation-log.ts';
-import { queueUnansweredMessage } from '#domain/use-cases/queue-unanswered-message.ts';
+import { systemClock, timerSleeper } from '#adapters/system.ts';
+import { awaitTurnsOver, queueUnansweredMessage } from '#domain/use-cases/queue-unanswered-message.ts';
 import { messageStreamRecordSchema } from '#events/message-stream-record.ts';
 import { config } from '#shared/config.ts';
 import { streamHandler } from '#shared/stream-handler.ts';
 
-const deps = {
-  log: new DynamoBotReplies(config.idempotencyTable),
-  botJobs: new SqsBotJobQueue(config.botQueueUrl),
-};
+const replies = new DynamoBotReplies(config.idempotencyTable);
+const deps = { log: replies, botJobs: new SqsBotJobQueue(config.botQueueUrl) };
 
 async function queueIfUnanswered(record: DynamoDBRecord): Promise<void> {
   await queueUnansweredMessage(deps, messageStreamRecordSchema.parse(record).dynamodb.NewImage);
 }
 
-/** The batch's `bot#` keys in one read, not one per record (a record that does not parse fails alone, later). */
+/**
+ * The batch's `bot#` keys in one read, not one per record, then again for the turns still under way
+ * in `message.send` until each is over (a record that does not parse fails alone, later).
+ */
 async function readBatchKeys(event: DynamoDBStreamEvent): Promise<void> {
-  const ids = event.Records.flatMap((record) => {
+  const messages = event.Records.flatMap((record) => {
     const parsed = messageStreamRecordSchema.safeParse(record);
-    return parsed.success ? [parsed.data.dynamodb.NewImage.messageId] : [];
+    return parsed.success ? [parsed.data.dynamodb.NewImage] : [];
   });
-  await deps.log.prefetch(ids);
+  await awaitTurnsOver({ replies, clock: systemClock, sleeper: timerSleeper }, messages);
 }
 
 export const handler = streamHandler('dynamodb-stream', queueIfUnanswered, {

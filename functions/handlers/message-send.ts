@@ -39,6 +39,8 @@ const deps = {
   // Built once per Lambda instance: the knowledge base ships in a layer and is validated on load.
   bot: new ReportingFreshMessageAnswerer(botTurn),
   attachments: new DynamoAttachmentRepository({ attachmentsTable: config.attachmentsTable }),
+  // A turn needs its reply's commit and a post (POST_TIMEOUT_MS at most) before the deadline.
+  turnReserveMs: config.postTimeoutMs + 2000,
   clock: systemClock,
   ids: randomIds,
   sleeper: timerSleeper,
@@ -47,9 +49,11 @@ const deps = {
 
 export const handler = routeHandler(
   messageSendFrameSchema,
-  async ({ frame, caller, frameCount, answerNow }) => {
+  async ({ frame, caller, frameCount, answerNow }, _event, context) => {
     const ack = await sendCitizenMessage(deps, {
       caller,
+      // The outbox leaves the message to this invocation's turn until Lambda would stop it.
+      deadline: Date.now() + context.getRemainingTimeInMillis(),
       ...(frameCount ? { frameCount } : {}),
       ...(answerNow
         ? { acknowledge: (stored: MessageAck) => answerNow({ type: 'message.ack', ...stored }) }

@@ -83,6 +83,12 @@ export const BOT_OUTBOX_BATCH_SIZE = 50;
 /** How long the outbox's mapping gathers records before it invokes the outbox. */
 export const BOT_OUTBOX_BATCHING_WINDOW = Duration.seconds(1);
 
+/**
+ * The outbox holds a batch while `message.send` still answers some of its messages, until each reply
+ * is stored or the deadline of that invocation (MessageSend's 10 s timeout) has passed, then queues.
+ */
+export const BOT_OUTBOX_TIMEOUT = Duration.seconds(30);
+
 /** Retries of a failed stream batch (halved each time by bisection) before it goes to the failure queue. */
 export const BOT_OUTBOX_RETRY_ATTEMPTS = 10;
 
@@ -129,6 +135,7 @@ export class BotOutbox extends Construct {
       description: 'Queues the bot job of every citizen message to the bot from the messages stream (outbox)',
       settings: props.settings,
       memorySize: 256,
+      timeout: BOT_OUTBOX_TIMEOUT,
     })
       // `bot#{messageId}`: whether the message was answered (in `message.send`) before queueing it.
       .useTable('IDEMPOTENCY_TABLE', props.tables.idempotency, 'read')

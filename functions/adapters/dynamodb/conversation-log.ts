@@ -4,11 +4,13 @@
  * n+1 and its idempotency key, in one TransactWriteItems. The outcome tells the domain whether it
  * won, lost the `lastSeq` race, or met a key written before.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
 import type {
   AppendOutcome,
+  BotReplyReads,
   BotTurnAppend,
   CitizenAppendOutcome,
   CitizenMessageAppend,
@@ -200,6 +202,25 @@ export class DynamoConversationLog implements ConversationLog {
     return item ? botReplyItem.parse(item) : undefined;
   }
 
+  async claimRedelivery(citizenMessageId: string): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tables.idempotencyTable,
+          Key: { key: botReplyKey(citizenMessageId) },
+          UpdateExpression: 'SET redeliveredAt = :now',
+          ConditionExpression: 'attribute_exists(#key) AND attribute_not_exists(redeliveredAt)',
+          ExpressionAttributeNames: { '#key': 'key' },
+          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   private advanceLastSeq(
     conversationId: string,
     expected: number,
@@ -343,15 +364,17 @@ async function readIdempotencyKey(table: string, key: string): Promise<Record<st
 
 /**
  * The bot's reply to a citizen message, for a function that needs nothing else of the log (the bot
- * outbox). `prefetch` reads the keys of a whole batch of messages in one BatchGetItem (consistent);
- * `findBotReply` answers a prefetched message from it, any other with its own GetItem.
+ * outbox). `readReplies` reads the keys of a whole batch of messages in one BatchGetItem
+ * (consistent), again for those whose turn is under way; `findBotReply` answers a message read so
+ * from the last read, any other with its own GetItem.
  */
-export class DynamoBotReplies implements Pick<ConversationLog, 'findBotReply'> {
+export class DynamoBotReplies implements Pick<ConversationLog, 'findBotReply'>, BotReplyReads {
   private readonly prefetched = new Map<string, BotReplyRef | undefined>();
 
   constructor(private readonly idempotencyTable: string) {}
 
-  async prefetch(citizenMessageIds: string[]): Promise<void> {
+  async readReplies(citizenMessageIds: readonly string[]): Promise<Set<string>> {
+    const unanswered = new Set<string>();
     const keys = [...new Set(citizenMessageIds)].map((id) => ({ key: botReplyKey(id) }));
     const found = new Map<string, Record<string, unknown>>();
     for (const item of await batchGetKeys(this.idempotencyTable, keys, { consistent: true }))
@@ -361,7 +384,9 @@ export class DynamoBotReplies implements Pick<ConversationLog, 'findBotReply'> {
       const item = found.get(botReplyKey(id));
       const live = item && !(typeof item.expiresAt === 'number' && item.expiresAt < now);
       this.prefetched.set(id, live ? botReplyItem.parse(item) : undefined);
+      if (!live) unanswered.add(id);
     }
+    return unanswered;
   }
 
   async findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {

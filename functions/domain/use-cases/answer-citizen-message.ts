@@ -7,8 +7,11 @@
  *  2. If the citizen message is gone (expired) or is not the job's message, drop the job. The job
  *     itself only names the message: it is queued after the commit, but the stored message is what
  *     the bot answers, so a message removed since (expiry, a later erasure) is never answered.
- *  3. If the bot has already answered it (`bot#{messageId}` exists: a redelivered job after a crash),
- *     deliver the stored reply again and stop: nothing is stored twice, no seq is skipped.
+ *  3. If the bot has already answered it (`bot#{messageId}` exists: `message.send`'s turn failed after
+ *     its commit and queued the job, or the outbox found it unanswered only after the turn's
+ *     deadline, or a redelivered job after a crash), deliver the stored reply and stop: nothing is
+ *     stored twice, no seq is skipped. The worker posts a stored reply once at most
+ *     (`claimRedelivery`, a conditional write on the key): a job that comes back again posts nothing.
  *  4. If the conversation is no longer with the bot (an operator took it), drop the job.
  *  5. Decide the turn. With an intake in progress (`conversation.intake`), the message answers the
  *     pending question: the next question is asked, or, with none left, the thank-you message and
@@ -62,7 +65,14 @@ import {
   withSeqRetry,
 } from '../retry.ts';
 import type { Connection } from '../sessions.ts';
-import { type Delivery, planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';
+import {
+  type Delivery,
+  deliverTurn,
+  planTurn,
+  publishAndDeliver,
+  publishEscalation,
+  recentCitizenMessages,
+} from './bot-turns.ts';
 
 export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
@@ -110,6 +120,8 @@ export type AnswerOutcome =
       escalation?: EscalationEvent;
     }
   | { status: 'redelivered'; delivery: Delivery }
+  /** The stored reply was re-delivered by the worker before: nothing is posted again. */
+  | { status: 'delivered-before' }
   | { status: 'answered-elsewhere' }
   | { status: 'dropped'; reason: 'message-gone' | 'conversation-gone' | 'not-with-bot' };
 
@@ -287,14 +299,22 @@ async function redeliver(
     conversation?.state === 'queued' && record && record.seq >= ref.seq && record.seq < ref.seq + count
       ? record.event
       : undefined;
-  const connections = await deps.connections.listByPrincipal(job.sessionId);
-  const delivery = await publishAndDeliver(deps, connections, {
-    messages,
+  const followUpsAt =
+    escalation && conversation?.followUps?.escalation && conversation.followUpsAt
+      ? conversation.followUpsAt
+      : undefined;
+  // The escalation first, whoever delivered the messages: its publish is what the crash may have missed.
+  await publishEscalation(deps, {
     ...(escalation ? { escalation } : {}),
-    ...(escalation && conversation?.followUps?.escalation && conversation.followUpsAt
-      ? { followUpsAt: conversation.followUpsAt }
-      : {}),
+    ...(followUpsAt ? { followUpsAt } : {}),
   });
+  // A reply is posted by the worker once at most: a job that comes back again posts nothing.
+  const [claimed, connections] = await Promise.all([
+    deps.log.claimRedelivery(job.messageId),
+    listConnections(deps, job.sessionId),
+  ]);
+  if (!claimed) return { status: 'delivered-before' };
+  const delivery = await deliverTurn(deps, connections, { messages, ...(escalation ? { escalation } : {}) });
   return { status: 'redelivered', delivery };
 }
 

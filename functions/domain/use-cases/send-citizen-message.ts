@@ -20,8 +20,10 @@
  *     and its outbox mark guarantees it an answer), then answer it here, from what step 3 committed
  *     (`answerFreshMessage`: no queue hop, no reads of the job's context). If that fails (or loses
  *     a race), or if step 3 itself lost a race first (other messages of the conversation are being
- *     sent at the same time), queue the bot job instead (group = conversation, deduplication =
- *     message id): the bot worker takes a conversation's jobs one at a time.
+ *     sent at the same time), or if too little of the invocation is left for a turn
+ *     (`turnReserveMs`), queue the bot job instead (group = conversation, deduplication = message
+ *     id): the bot worker takes a conversation's jobs one at a time. A message this invocation
+ *     answers is stored with its deadline (`turnBy`): the outbox leaves it to this turn until then.
  *  5. Answer the ack, unless step 4 sent it already. It is never answered before step 3 has
  *     committed the message with its outbox mark, so an acknowledged message always reaches the bot:
  *     answered here, queued, or queued by the outbox if this function dies.
@@ -80,6 +82,12 @@ export interface SendCitizenMessageDeps {
   bot?: FreshMessageAnswerer;
   /** Where `attachmentIds` are checked (read only when a message names some). */
   attachments: Pick<AttachmentRepository, 'getMany'>;
+  /**
+   * How long before the invocation's deadline a turn may still start (step 4): time for the reply's
+   * commit and its posts, so the function is never stopped between the two.
+   * @default TURN_RESERVE_MS
+   */
+  turnReserveMs?: number;
   clock: Clock;
   ids: IdGenerator;
   sleeper: Sleeper;
@@ -99,7 +107,16 @@ export interface SendCitizenMessageInput {
    * fails) the ack is what the use case returns.
    */
   acknowledge?: (ack: MessageAck) => Promise<boolean>;
+  /**
+   * When this invocation is stopped (epoch ms; Lambda's deadline). With `deps.bot`, a message to the
+   * bot is stored with it (`turnBy`): the outbox leaves the message to this invocation's turn until
+   * its reply is stored or this deadline has passed.
+   */
+  deadline?: number;
 }
+
+/** A turn starts only this long before the invocation's deadline: the reply's commit, and its posts (3 s each at most). */
+export const TURN_RESERVE_MS = 5000;
 
 /** What the use case needs of a `DeferredFrameCount` (functions/domain/client-limits.ts). */
 export type FrameCountInWrite = Pick<
@@ -128,6 +145,13 @@ export async function sendCitizenMessage(
     const ts = now.toISOString();
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
     const seq = nextSeq(target.conversation);
+    // Step 4 is taken here unless this commit follows a lost race (other messages of the conversation
+    // are being sent at once: their turns go through the worker's FIFO group one at a time instead of
+    // racing the burst's commits) or the invocation is too close to its deadline for a whole turn.
+    const late =
+      input.deadline !== undefined &&
+      now.getTime() + (deps.turnReserveMs ?? TURN_RESERVE_MS) > input.deadline;
+    const answersHere = deps.bot !== undefined && attempt === 1 && !late;
     const conversation: Conversation = { ...target.conversation, updatedAt: ts, expiresAt };
     const message: StoredMessage = {
       conversationId: conversation.conversationId,
@@ -143,6 +167,10 @@ export async function sendCitizenMessage(
       lang: caller.lang,
       // Queued or with an operator: the desk relay pushes it to the operator (once one is assigned).
       outbox: isWithBot(conversation) ? ('bot' as const) : ('operator' as const),
+      // The turn this invocation takes (step 4): the outbox waits for it until the deadline.
+      ...(answersHere && input.deadline !== undefined && isWithBot(conversation)
+        ? { turnBy: input.deadline }
+        : {}),
       ...(input.attachmentIds?.length ? { attachments: input.attachmentIds } : {}),
     };
     const ack: MessageAck = {
@@ -174,10 +202,6 @@ export async function sendCitizenMessage(
       deps.hints.remember(caller.sessionId, conversation.conversationId);
       if (isWithBot(conversation)) {
         const committed = { ...conversation, lastSeq: seq };
-        // A commit that lost a race was sent alongside other messages of the conversation: its turn
-        // is queued, so a burst's turns go through the worker's FIFO group one at a time instead of
-        // racing the burst's own commits (and each other) here.
-        const contended = attempt > 1;
         // Stored with its outbox mark: from here the message reaches the bot whatever happens (the
         // outbox), so the citizen need not wait for the turn to see it acknowledged.
         await input.acknowledge?.(ack);
@@ -186,7 +210,7 @@ export async function sendCitizenMessage(
           caller,
           ack,
           { citizen: message, conversation: committed, verifiedCitizenId },
-          contended,
+          !answersHere,
         );
       }
       return ack;
@@ -231,16 +255,16 @@ function verifiedCitizenOf(session: Session): string | undefined {
   return session.verified ? session.citizenId : undefined;
 }
 
-/** Step 4: answered here, or queued for the bot worker when that fails. */
+/** Step 4: answered here, or queued for the bot worker when that fails (or `queueOnly`). */
 async function handToBot(
   deps: SendCitizenMessageDeps,
   caller: Caller,
   ack: MessageAck,
   fresh: FreshMessage,
-  contended: boolean,
+  queueOnly: boolean,
 ): Promise<void> {
   const job = botJobFor(ack, caller);
-  if (deps.bot && !contended && (await deps.bot.answer(job, fresh))) return;
+  if (deps.bot && !queueOnly && (await deps.bot.answer(job, fresh))) return;
   await deps.botJobs.enqueue(job);
 }
 
