@@ -107,7 +107,7 @@ async function runClient(wsUrl: string, index: number): Promise<ClientResult> {
       if (i >= settings.BENCH_WARMUP) samples.push({ ackMs, replyMs });
     } catch (error) {
       lost++;
-      why.push(lostReason(error));
+      why.push(`${lostReason(error)}${i < settings.BENCH_WARMUP ? ' (warm-up)' : ''}`);
     }
     if (i < total - 1) await thinkTime();
   }
