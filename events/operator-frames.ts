@@ -84,6 +84,13 @@ export interface AssignedConversation {
   assignedAt: string;
   /** True when it waited past the SLA before a person took it. */
   slaBreached?: boolean;
+  /**
+   * An offer not accepted yet: until when `conversation.accept` takes it (the server's clock,
+   * ACCEPT_SECONDS from when the frame went out). Past it the conversation has gone back to its queue
+   * and the accept is refused: a frame that arrives after it is an offer that expired in transit.
+   * Absent once accepted (a reconnect's announcement again) and when the window is not known.
+   */
+  acceptBy?: string;
 }
 
 export interface ConversationAssignedFrame {

@@ -16,6 +16,18 @@ export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({
   serviceName,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SupportChat',
+  // Its messages through the one logger (JSON, its level), not raw to stdout; "no application metrics
+  // to publish" at debug: most invocations of a route that can record a metric record none, and a
+  // warning line for each was noise in the logs (and their bill).
+  logger: {
+    debug: (...content: unknown[]) => logger.debug(String(content[0])),
+    info: (...content: unknown[]) => logger.info(String(content[0])),
+    warn: (...content: unknown[]) =>
+      String(content[0]).startsWith('No application metrics')
+        ? logger.debug(String(content[0]))
+        : logger.warn(String(content[0])),
+    error: (...content: unknown[]) => logger.error(String(content[0])),
+  },
 });
 
 /**

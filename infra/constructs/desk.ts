@@ -138,7 +138,7 @@ export class Desk extends Construct {
       });
 
     // Reads the conversation (its operator, its session) and the session (language, citizen); lists
-    // connections (deleting gone ones); reads devices; pushes through SNS (or SMS to an opted-in citizen),
+    // connections (deleting gone ones); reads devices (deleting those whose endpoint is gone); pushes through SNS (or SMS to an opted-in citizen),
     // each notice once: its key claimed, completed or released in IdempotencyTable (Get/Put/Update/DeleteItem).
     const deskRelay = fn(
       'DeskRelay',
@@ -148,7 +148,7 @@ export class Desk extends Construct {
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
       .useTable('SESSIONS_TABLE', tables.sessions, 'read')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
-      .useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'read')
+      .useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'readWrite')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
       .useConnectionsApi(realtime.api, realtime.stage)
       .useNotifier({ sms: true, push: true });
@@ -176,7 +176,7 @@ export class Desk extends Construct {
     )
       .useTable('SESSIONS_TABLE', tables.sessions, 'read')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'read')
-      .useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'read')
+      .useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'readWrite')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
       .useNotifier({ sms: true, push: true });
     ticketNotices.addEventSource(

@@ -73,7 +73,7 @@ export class Visits extends Construct {
     )
       .useTable('VISITS_TABLE', tables.visits, 'readWrite')
       .useTable('SESSIONS_TABLE', tables.sessions, 'read')
-      .useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'read')
+      .useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'readWrite')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
       .useMfcDirectory(knowledgeBase)
       .useNotifier({ sms: true, push: true });

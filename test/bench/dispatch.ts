@@ -5,13 +5,18 @@
  * Operators are created in the local Cognito, sign in, connect, go online (skill `general`, room for
  * `--max-chats`) and do what an attentive console does: answer `conversation.assigned` with
  * `conversation.accept` at once, hold the conversation for a while (`--hold-ms`, ±50 %), then set its
- * ticket `completed`, which frees the slot; `operator.heartbeat` every 15 s. An accept refused (the
- * offer was taken back) drops the conversation, as the console does, and is a problem of the run. Citizens arrive paced at
+ * ticket `completed`, which frees the slot (sent once more after an `INTERNAL`, as its message asks;
+ * counted and reported); `operator.heartbeat` every 15 s. An accept refused (the
+ * offer was taken back) drops the conversation, as the console does, and is a problem of the run. A
+ * frame that arrives after its `acceptBy` is an offer that expired in transit (the conversation went
+ * back to its queue before the stack delivered it): not accepted and not an assignment, reported
+ * apart; the backend sets that operator away for the miss, and they go back online 2 s later, as
+ * the console asks them to (any other `away` from the backend is a problem). Citizens arrive paced at
  * `--rate` per second (0: all at once, a burst), each a new WebSocket connection that asks for a
  * person with `operator.request` and a reason (the escalation path of the widget's button).
  *
- * Checked: every conversation assigned exactly once (one `conversation.assigned` frame over all
- * operators, and the conversation item names that operator), nobody over `--max-chats` (from the
+ * Checked: every conversation assigned exactly once (one `conversation.assigned` frame received within
+ * its window over all operators, and the conversation item names that operator), nobody over `--max-chats` (from the
  * frames, and OperatorsTable sampled every second), every slot free at the end. Reported: the time
  * to assign them all, the wait from `operator.request` to `conversation.assigned` (p50/p99), the
  * time from the assignment's commit to its frame and from the frame to the accept's answer, the delay
@@ -78,6 +83,8 @@ const settings = z
 const timeoutS = settings.timeoutS ?? (settings.rate > 0 ? settings.conversations / settings.rate : 0) + 150;
 
 const HEARTBEAT_MS = 15_000;
+/** An operator set away by a missed offer switches back to online after this long (the console asks them to). */
+const BACK_ONLINE_MS = 2_000;
 /** The citizen's connection, `operator.request`, the intake skipped (and the bot's turn on it), and leaving. */
 const ARRIVAL_FUNCTIONS = [
   'authorize',
@@ -120,6 +127,20 @@ class Ledger {
    */
   reannounced = 0;
 
+  /**
+   * Offers that reached their operator after their `acceptBy` (docs/protocol.md, "Accepting an
+   * assignment"): the conversation had gone back to its queue before the frame arrived. Not
+   * accepted, not counted as an assignment (the console's accept would be refused); each says the
+   * stack delivered a frame later than the window, and its operator is set away by the miss.
+   */
+  readonly expiredInTransit: number[] = [];
+  /** Operators whose offer expired in transit, by sub: the backend sets them away, as designed. */
+  readonly missedUnseen = new Map<string, number>();
+  /** Operators set away by the backend, and those of them back online at once, as the console asks. */
+  setAway = 0;
+  /** `ticket.setStatus` answered INTERNAL (the route's timeout on a loaded stack) and sent again. */
+  completionRetries = 0;
+
   /** Records the frame; undefined when it repeats an assignment already recorded. */
   assigned(conversationId: string, operator: string, assignedAt: string): number | undefined {
     const list = this.assignments.get(conversationId) ?? [];
@@ -153,8 +174,14 @@ async function runOperator(
   let held = 0;
   const work = async (frame: Frame) => {
     const receivedAt = Date.now();
-    const view = frame.conversation as { conversationId: string; assignedAt: string };
+    const view = frame.conversation as { conversationId: string; assignedAt: string; acceptBy?: string };
     const conversationId = String(view.conversationId);
+    if (view.acceptBy !== undefined && receivedAt > Date.parse(view.acceptBy)) {
+      // The offer expired in transit: the stack runs in this process, one clock for both.
+      ledger.expiredInTransit.push(receivedAt - Date.parse(view.acceptBy));
+      ledger.missedUnseen.set(signed.sub, (ledger.missedUnseen.get(signed.sub) ?? 0) + 1);
+      return;
+    }
     const ticketId = (frame.ticket as { ticketId?: string } | null)?.ticketId;
     const earlier = (ledger.assignments.get(conversationId) ?? []).map(
       (a) => `${a.operator.slice(0, 8)}@${a.assignedAt.slice(11, 23)}`,
@@ -188,10 +215,16 @@ async function runOperator(
     // is sent: the server cannot free it sooner, so a frame that finds more than maxChats held is a
     // real over-assignment.
     held -= 1;
-    const answer = await client.request(
-      { action: 'ticket.setStatus', ticketId, status: 'completed' },
-      30_000,
-    );
+    const complete = () =>
+      client.request({ action: 'ticket.setStatus', ticketId, status: 'completed' }, 30_000);
+    let answer = await complete();
+    if (answer.type === 'error' && answer.code === 'INTERNAL') {
+      // «Внутренняя ошибка. Повторите попытку»: the operator tries again, as the message asks. The
+      // first try may have been stored past the route's timeout: then the repeat answers CONFLICT.
+      ledger.completionRetries += 1;
+      answer = await complete();
+      if (answer.type === 'error' && answer.code === 'CONFLICT') answer = { type: 'ticket.updated' };
+    }
     if (answer.type !== 'ticket.updated') {
       ledger.problems.push(`ticket of ${conversationId} not completed: ${JSON.stringify(answer)}`);
     }
@@ -204,8 +237,22 @@ async function runOperator(
         ledger.problems.push(`operator ${username}: ${String(error).slice(0, 300)}`),
       );
     } else if (frame.type === 'operator.state' && frame.status !== 'online') {
-      // Only a missed accept sets an operator away on its own: it gets nothing new after it.
-      ledger.problems.push(`operator ${username} set ${String(frame.status)} by the backend`);
+      // Only a missed accept sets an operator away on its own. One whose offer expired in transit
+      // never saw it in time: as designed; the console says so and the operator goes back online.
+      ledger.setAway += 1;
+      const unseen = ledger.missedUnseen.get(signed.sub) ?? 0;
+      if (unseen > 0) ledger.missedUnseen.set(signed.sub, unseen - 1);
+      else ledger.problems.push(`operator ${username} set ${String(frame.status)} by the backend`);
+      setTimeout(() => {
+        client
+          .request(
+            { action: 'operator.status', status: 'online', skills: ['general'], maxChats: settings.maxChats },
+            30_000,
+          )
+          .catch((error: unknown) =>
+            ledger.problems.push(`operator ${username} back online: ${String(error).slice(0, 200)}`),
+          );
+      }, BACK_ONLINE_MS);
     }
   });
   const heartbeat = setInterval(() => client.send({ action: 'operator.heartbeat' }), HEARTBEAT_MS);
@@ -445,8 +492,10 @@ async function main() {
       `Accepting: the frame at the operator after the assignment's commit p50 ${percentile(sortedOf(ledger.frameLags), 50)} ms, p99 ${percentile(sortedOf(ledger.frameLags), 99)} ms, max ${Math.max(...ledger.frameLags)} ms; conversation.accept answered after the frame p50 ${percentile(sortedOf(ledger.acceptTimes), 50)} ms, p99 ${percentile(sortedOf(ledger.acceptTimes), 99)} ms, max ${Math.max(...ledger.acceptTimes)} ms`,
       `Event loop of this process (functions, gateway, fauxqs, clients): delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
       `Announced again (the same assignment's frame once more, as docs/protocol.md allows): ${ledger.reannounced}`,
+      `Offers expired in transit (the frame arrived after its acceptBy; given back, offered again): ${ledger.expiredInTransit.length}${ledger.expiredInTransit.length > 0 ? `, late by p50 ${percentile(sortedOf(ledger.expiredInTransit), 50)} ms, max ${Math.max(...ledger.expiredInTransit)} ms` : ''}; operators set away by the backend ${ledger.setAway} (each back online after ${BACK_ONLINE_MS / 1000} s)`,
       `Capacity: most held by one operator (frames) ${ledger.maxHeldSeen}, over maxChats ${ledger.overCapacityFrames}; highest activeChats in OperatorsTable ${ledger.maxActiveChatsInTable}; operators still holding at the end ${stillHeld}`,
       `Tables: conversations without their operator ${tableMismatches}; failed arrivals ${failedArrivals.length}; problems ${ledger.problems.length}`,
+      `Routes: ticket.setStatus answered INTERNAL and sent again by the operator ${ledger.completionRetries} times (a second failure is a problem)`,
       '',
       `AWS calls of the functions from the first arrival to the last completion (set-up: ${total(byOperation(functionCalls(setUpCalls)))} calls for ${settings.operators} operators to sign in and go online, not counted):`,
       '',

@@ -411,13 +411,13 @@ describe('least privilege on the tables', () => {
         Conversations: 'read',
         Sessions: 'read',
         Connections: 'readWrite',
-        PushDevices: 'read',
+        PushDevices: 'readWrite',
         Idempotency: 'readWrite',
       },
     ],
     [
       'ticket-notices',
-      { Sessions: 'read', Connections: 'read', PushDevices: 'read', Idempotency: 'readWrite' },
+      { Sessions: 'read', Connections: 'read', PushDevices: 'readWrite', Idempotency: 'readWrite' },
     ],
     // Attachments (docs/architecture.md, "Attachments").
     [

@@ -87,6 +87,10 @@ describe('operator reconnect and the queue of operator.request (local stack)', (
       citizen: { verified: false },
       notes: [expect.objectContaining({ kind: 'note', text: 'Проверить номер в профиле' })],
     });
+    // The offer named its deadline; accepted since, it is announced again without one.
+    const firstView = first.conversation as { assignedAt: string; acceptBy?: string };
+    expect(Date.parse(firstView.acceptBy ?? '')).toBeGreaterThan(Date.parse(firstView.assignedAt));
+    expect((again?.conversation as { acceptBy?: string } | undefined)?.acceptBy).toBeUndefined();
     expect(((again?.transcript ?? []) as { text: string }[]).map((m) => m.text)).toContain('Жду ответа');
     expect(history).toMatchObject({ type: 'history', conversationId, hasMore: false });
     expect(history.messages).toEqual(again?.transcript);

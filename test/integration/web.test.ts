@@ -878,6 +878,7 @@ describe('the operator console', () => {
     await accept.waitFor({ timeout: TIMEOUT });
     const titleNew = await page.title();
     const announcedNew = await notifications(page);
+    const offerLine = await page.getByRole('listitem').filter({ has: accept }).textContent();
     await setHidden(page, false);
     await accept.click();
     const card = page.getByRole('region', { name: 'Гражданин' });
@@ -913,6 +914,8 @@ describe('the operator console', () => {
 
     // Assess
     expect(titleNew).toBe('(1) Консоль оператора');
+    // The offer counts down to its `acceptBy`.
+    expect(offerLine).toMatch(/принять в течение 0:[0-5]\d/);
     expect(announcedNew).toEqual([{ title: 'Консоль оператора', body: 'Новое обращение' }]);
     expect(cardText).toContain('Личность подтверждена');
     expect(cardText).toContain(`+7 ********${phone.slice(-2)}`);

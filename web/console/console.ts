@@ -946,9 +946,14 @@ class OperatorConsole {
     }
   }
 
-  /** The SLA line of a conversation: the first reply's countdown once accepted, else the wait so far. */
+  /**
+   * The SLA line of a conversation: the time left to accept an offer, the first reply's countdown
+   * once accepted, else the wait so far.
+   */
   private slaText(conversation: DeskConversation): string {
     if (conversation.closed) return this.s.closed;
+    const acceptWithin = conversation.acceptDueSeconds();
+    if (acceptWithin !== undefined) return this.s.acceptDue(acceptWithin);
     const due = conversation.firstReplyDueSeconds();
     if (due === undefined) return this.s.slaWaited(conversation.waitedSeconds());
     return due >= 0 ? this.s.slaReplyDue(due) : this.s.slaReplyOverdue(-due);

@@ -13,6 +13,8 @@ import type { ConsoleLang, ConsoleStrings } from './strings.ts';
 
 /** The backend's default time from accepting to the first reply (`FIRST_REPLY_SECONDS`). */
 const FIRST_REPLY_SECONDS = 60;
+/** The longest accept window the console shows, whatever `acceptBy` says against this page's clock. */
+const MAX_ACCEPT_WINDOW_MS = 120_000;
 
 export class DeskConversation {
   readonly id: string;
@@ -23,6 +25,12 @@ export class DeskConversation {
   accepted = false;
   /** When the operator accepted it here (ms), for the first-reply countdown. */
   acceptedAt: number | undefined;
+  /**
+   * Until when (this page's clock, ms) the offer stands, from the frame's `acceptBy` (the server's
+   * clock) as it arrived, kept within {@link MAX_ACCEPT_WINDOW_MS}: a page whose clock runs late
+   * never shows more than a window. Only shown: the server's answer to the accept decides.
+   */
+  acceptDeadline: number | undefined;
   /** Whether the operator has replied since the assignment. */
   replied = false;
   closed = false;
@@ -40,6 +48,11 @@ export class DeskConversation {
    */
   reassigned(assigned: ConversationAssignedFrame): number {
     this.assigned = assigned;
+    const acceptBy = assigned.conversation.acceptBy;
+    this.acceptDeadline =
+      acceptBy === undefined
+        ? undefined
+        : Date.now() + Math.min(MAX_ACCEPT_WINDOW_MS, Math.max(0, Date.parse(acceptBy) - Date.now()));
     this.ticket = assigned.ticket ?? this.ticket;
     this.notes = assigned.notes ?? [];
     if (assigned.transcriptFromSeq)
@@ -69,6 +82,16 @@ export class DeskConversation {
   waitedSeconds(now = Date.now()): number {
     const since = this.assigned.conversation.queuedAt ?? this.assigned.conversation.assignedAt;
     return Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  }
+
+  /**
+   * Seconds left to accept the offer (docs/protocol.md, "Accepting an assignment"), while it is not
+   * accepted and its deadline is known and not past; undefined otherwise (the server decides then).
+   */
+  acceptDueSeconds(now = Date.now()): number | undefined {
+    if (this.accepted || this.closed || this.acceptDeadline === undefined) return undefined;
+    const left = Math.ceil((this.acceptDeadline - now) / 1000);
+    return left > 0 ? left : undefined;
   }
 
   /**

@@ -5,7 +5,9 @@
  *
  * - The operator has ACCEPT_SECONDS from the moment the frame goes out, however long the
  *   announcement took after the commit (a busy moment is played by a clock that jumps while the
- *   ticket moves to `in_progress`).
+ *   ticket moves to `in_progress`), and the frame says until when (`acceptBy`).
+ * - A post that outlives the window (a clock that jumps while it posts) leaves a timer due at once:
+ *   the offer goes back, and the frame that reaches the operator late names a deadline past.
  * - A run that assigns many conversations tells each operator as soon as their assignment commits,
  *   not once the whole run is over.
  * - An accept that commits between the accept timer's `away` and its move keeps the conversation,
@@ -152,7 +154,10 @@ describe('the accept window under load (DynamoDB Local + SQS emulator)', () => {
     });
 
     // Assess
-    expect(assignedFrames(notifier, connectionId)).toHaveLength(1);
+    const frames = assignedFrames(notifier, connectionId);
+    expect(frames).toHaveLength(1);
+    // The frame names the end of its window: the accept timer's due.
+    expect(frames[0]).toMatchObject({ conversation: { acceptBy: acceptDueAt } });
     expect(accept.delaySeconds).toBe(TEST_ASSIGNMENT_SETTINGS.acceptSeconds);
     const dueAt = Date.parse(acceptDueAt);
     expect(dueAt - Date.parse(stored.assignedAt as string)).toBeGreaterThanOrEqual(50_000);
@@ -163,6 +168,40 @@ describe('the accept window under load (DynamoDB Local + SQS emulator)', () => {
       state: 'operator',
       operatorId: operator.operatorId,
     });
+  });
+
+  it('gives back at once an offer whose post outlived its window, and the frame that arrives late says it expired', async () => {
+    // Prepare: the post to the console takes 25 s of the clock (it timed out on a busy stack, or
+    // waited there), longer than the 20 s window.
+    const fixture = await assignmentFixture();
+    const clock = new JumpingClock();
+    const { deps, notifier, scheduled } = depsFor(fixture, clock);
+    const post = notifier.post.bind(notifier);
+    notifier.post = async (connectionId, frame) => {
+      clock.jump(25);
+      return post(connectionId, frame);
+    };
+    const { operator, connectionId } = await presentOperator(fixture);
+    const conversation = await waitingInLegal(fixture, deps);
+
+    // Act: announce; then the accept timer fires when it is due, and the operator, who saw the
+    // frame only now, accepts.
+    await assignAndAnnounce(deps, (d) => fillOperator(d, operator.operatorId));
+    const accept = scheduled.find((s) => s.timer.kind === 'assignment.accept') as Scheduled;
+    const fired = await fireTimer(deps, accept.timer);
+    const late = acceptAssignment(
+      { ...deps, settings: { firstReplySeconds: 60 } },
+      { caller: callerOf(operator), conversationId: conversation.conversationId },
+    );
+
+    // Assess: the timer was due at once and gave the conversation back; the frame's deadline had
+    // passed by the time the post returned; the late accept is refused.
+    const [frame] = assignedFrames(notifier, connectionId) as { conversation: { acceptBy: string } }[];
+    expect(accept.delaySeconds).toBe(0);
+    expect(Date.parse(frame?.conversation.acceptBy as string)).toBeLessThan(clock.now().getTime());
+    expect(fired).toEqual({ kind: 'assignment.accept', status: 'requeued' });
+    await expect(late).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await deps.conversations.get(conversation.conversationId)).toMatchObject({ state: 'queued' });
   });
 
   it('tells each operator of their assignment as it commits, before a long run is over', async () => {

@@ -7,9 +7,10 @@
  *    taken after its breach), the ticket's move to `in_progress` (with the SLA note when this stay
  *    in line had breached);
  *  - `conversation.assigned` (`assigned-frame.ts`: the whole transcript, the intake, the ticket, the
- *    notes, the citizen) to the operator's connections, and once it is handed over the accept timer
- *    (`assignment.accept`), due ACCEPT_SECONDS from then: the operator has that long from the moment
- *    they can see the offer, however long the steps before it (or the post itself) took;
+ *    notes, the citizen) to the operator's connections, saying until when the offer stands
+ *    (`acceptBy`, ACCEPT_SECONDS from the post), and once it is handed over the accept timer
+ *    (`assignment.accept`) due then: the operator has that long from the moment the offer goes out,
+ *    however long the steps before it took;
  *  - the citizen gets `ticket.updated` from the ticket's move, and `conversation.updated`
  *    (operator) only once the operator accepts (`accept-assignment.ts`, `tellCitizenOperator`);
  *  - the ledger: the announcement's follow-up, written by the assignment's transaction, is cleared
@@ -163,13 +164,16 @@ async function announceAssignment(
   const lang: Lang = operatorConnections[0]?.lang ?? conversation.escalation?.event.lang ?? 'ru';
   // Built once the ticket is `in_progress`: the frame shows it so.
   const frame = await assignedFrame(deps, conversation, queue, lang, ticket);
+  // The offer's window opens as the frame goes out, and the frame says when it closes.
+  const acceptBy = new Date(deps.clock.now().getTime() + deps.settings.acceptSeconds * 1000).toISOString();
+  if (conversation.assignedAt !== undefined) frame.conversation.acceptBy = acceptBy;
   // The citizen is told "operator" once the operator accepts (`accept-assignment.ts`), not now.
   await postToAll(
     deps,
     operatorConnections.filter((c) => c.connectionId !== options.answeredConnectionId),
     frame,
   );
-  const acceptDueAt = await startAcceptTimer(deps, conversation, operator, problems);
+  const acceptDueAt = await startAcceptTimer(deps, conversation, operator, acceptBy, problems);
   const failed = problems.some((p) => p.conversationId === conversation.conversationId);
   if (!failed && acceptDueAt && conversation.followUps?.announce && conversation.followUpsAt) {
     await deps.ledger.clearAnnouncement(conversation.conversationId, conversation.followUpsAt, acceptDueAt);
@@ -241,23 +245,25 @@ async function recordForSla(
 }
 
 /**
- * ACCEPT_SECONDS from now the assignment must have been accepted, else it goes back to the front of
- * its queue (`fire-timer.ts`). Sent once the frame is handed over, so the window is the operator's
- * whole ACCEPT_SECONDS from the moment the offer can reach them — counted from the commit, or from
- * before a post that waited on a busy stack, it left them less, or nothing (docs/benchmarks.md) —
- * and an operator who never sees the frame still gives it back. A death between the post and this
- * send leaves the announcement's follow-up pending: the reconciler announces again, timer included.
+ * At `acceptBy` — ACCEPT_SECONDS from when the frame went out, the time the frame itself names — the
+ * assignment must have been accepted, else it goes back to the front of its queue (`fire-timer.ts`).
+ * The window is counted from the post, not from the commit: the steps before it (or a post that
+ * waited on a busy stack) would otherwise leave the operator less, or nothing (docs/benchmarks.md).
+ * The timer is sent once the post returned, so a death before it leaves the announcement's follow-up
+ * pending and the reconciler announces again, timer included; a post that outlived the window (it
+ * timed out, or waited on a busy stack) gets a timer due at once: the frame, if it ever arrives,
+ * shows a deadline already past, and the operator who never saw the offer in time still gives it back.
  */
 async function startAcceptTimer(
   deps: AnnounceDeps,
   conversation: Conversation,
   operator: Operator,
+  acceptBy: string,
   problems: AnnouncementProblem[],
 ): Promise<string | undefined> {
   const assignedAt = conversation.assignedAt;
   if (assignedAt === undefined) return undefined;
-  const seconds = deps.settings.acceptSeconds;
-  const dueAt = new Date(deps.clock.now().getTime() + seconds * 1000).toISOString();
+  const remaining = Math.max(0, Math.ceil((Date.parse(acceptBy) - deps.clock.now().getTime()) / 1000));
   try {
     await deps.timers.schedule(
       {
@@ -265,11 +271,11 @@ async function startAcceptTimer(
         conversationId: conversation.conversationId,
         operatorId: operator.operatorId,
         assignedAt,
-        dueAt,
+        dueAt: acceptBy,
       },
-      seconds,
+      remaining,
     );
-    return dueAt;
+    return acceptBy;
   } catch (error) {
     // The assignment stands and is announced; accepting it still works. Reported to the caller.
     problems.push({ conversationId: conversation.conversationId, step: 'accept_timer', error });

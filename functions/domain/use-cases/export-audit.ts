@@ -9,9 +9,10 @@
  *  2. For each conversation read its messages, notes and transfers, tickets (with their
  *     transitions), the attachments its messages and intakes name, and its assignments; build one
  *     timeline in the order things happened.
- *  3. Render `export.json`, `transcript.html` and the SHA-256 manifest; store them in the archive.
+ *  3. Render `export.json`, `transcript.html` and the SHA-256 manifest.
  *  4. Record the export in the access journal (who, when, what: the scope, the export id, the
- *     manifest's hash), then answer where it is and what it holds.
+ *     manifest's hash) — first, since the archive keeps what it is given undeletable — then store
+ *     the files in the archive and answer where they are and what they hold.
  */
 import type { AccessJournal, JournalEntry } from '../access-journal.ts';
 import { AUDIT_FORMAT, type AuditCounts, type AuditDocument, countsOf } from '../audit/document.ts';
@@ -79,7 +80,6 @@ export async function exportAudit(
       : { ...header, content: 'conversations', ...(await recordsOf(deps.source, request.scope)) };
 
   const files = exportFiles(document);
-  const archived = await deps.archive.store(exportId, files);
   const manifest = files.find((f) => f.name === MANIFEST_FILE);
   const entry: JournalEntry = {
     entryId: deps.ids.newId(),
@@ -94,7 +94,11 @@ export async function exportAudit(
     },
     reason: request.reason,
   };
+  // Journaled before it is written: files under Object Lock cannot be deleted by anyone, so an
+  // export must never exist without its entry. An entry whose files failed to be written names an
+  // export that is not there; the retry writes another, with its own id and entry.
   await deps.journal.record(entry);
+  const archived = await deps.archive.store(exportId, files);
   return {
     exportId,
     location: archived.location,

@@ -133,7 +133,11 @@ async function reannounceHeld(deps: SetOperatorStatusDeps, operatorId: string): 
   await Promise.all(
     held.map(async (conversation) => {
       const queue = queueNamed(conversation.assignedQueue ?? conversation.category);
-      await postToAll(deps, consoles, await assignedFrame(deps, conversation, queue, lang));
+      const frame = await assignedFrame(deps, conversation, queue, lang);
+      // An offer still open says until when, as it did the first time; an accepted one has no deadline.
+      if (conversation.acceptedAt === undefined && conversation.acceptDueAt !== undefined)
+        frame.conversation.acceptBy = conversation.acceptDueAt;
+      await postToAll(deps, consoles, frame);
     }),
   );
 }
