@@ -111,7 +111,11 @@ async function setUp() {
     ...common,
   });
   /** `message.send` with its turn in this invocation (`turn`), which has `deadline`. */
-  const send = (turn: FreshMessageAnswerer, deadline: number) =>
+  const send = (
+    turn: FreshMessageAnswerer,
+    deadline: number,
+    options: { acknowledge?: () => Promise<boolean>; turnReserveMs?: number } = {},
+  ) =>
     sendCitizenMessage(
       {
         sessions,
@@ -122,10 +126,16 @@ async function setUp() {
         botJobs: queue,
         bot: turn,
         attachments: new DynamoAttachmentRepository(tables),
-        turnReserveMs: 0,
+        turnReserveMs: options.turnReserveMs ?? 0,
         ...common,
       },
-      { caller, clientMessageId: randomUUID(), text: 'забыл пароль', deadline },
+      {
+        caller,
+        clientMessageId: randomUUID(),
+        text: 'забыл пароль',
+        deadline,
+        ...(options.acknowledge ? { acknowledge: options.acknowledge } : {}),
+      },
     );
   const worker = (notifier: Notifier) => ({
     ...turnDeps(notifier),
@@ -231,5 +241,29 @@ describe('a bot turn message.send does not finish (DynamoDB Local)', () => {
     expect(queued).toBe(true);
     expect(Date.now()).toBeGreaterThanOrEqual(deadline);
     expect(queue.jobs).toEqual([expect.objectContaining(job)]);
+  });
+
+  it('queues the turn instead of taking it when the ack could not be posted early, or too little of the invocation is left', async () => {
+    // Prepare
+    const { send, queue } = await setUp();
+    const turns: string[] = [];
+    const turn: FreshMessageAnswerer = {
+      answer: async (job) => {
+        turns.push(job.messageId);
+        return true;
+      },
+    };
+
+    // Act
+    const unacked = await send(turn, Date.now() + 10_000, { acknowledge: async () => false });
+    const late = await send(turn, Date.now() + 3000, { turnReserveMs: 5000 });
+    const inTime = await send(turn, Date.now() + 10_000, {
+      acknowledge: async () => true,
+      turnReserveMs: 5000,
+    });
+
+    // Assess
+    expect(queue.jobs.map((j) => j.messageId)).toEqual([unacked.messageId, late.messageId]);
+    expect(turns).toEqual([inTime.messageId]);
   });
 });

@@ -21,8 +21,9 @@
  *     (`answerFreshMessage`: no queue hop, no reads of the job's context). If that fails (or loses
  *     a race), or if step 3 itself lost a race first (other messages of the conversation are being
  *     sent at the same time), or if too little of the invocation is left for a turn
- *     (`turnReserveMs`), queue the bot job instead (group = conversation, deduplication = message
- *     id): the bot worker takes a conversation's jobs one at a time. A message this invocation
+ *     (`turnReserveMs`), or if the ack could not be sent now (the route answers it at once), queue
+ *     the bot job instead (group = conversation, deduplication = message id): the bot worker takes
+ *     a conversation's jobs one at a time. A message this invocation
  *     answers is stored with its deadline (`turnBy`): the outbox leaves it to this turn until then.
  *  5. Answer the ack, unless step 4 sent it already. It is never answered before step 3 has
  *     committed the message with its outbox mark, so an acknowledged message always reaches the bot:
@@ -204,13 +205,15 @@ export async function sendCitizenMessage(
         const committed = { ...conversation, lastSeq: seq };
         // Stored with its outbox mark: from here the message reaches the bot whatever happens (the
         // outbox), so the citizen need not wait for the turn to see it acknowledged.
-        await input.acknowledge?.(ack);
+        const acked = (await input.acknowledge?.(ack)) ?? true;
+        // An ack that could not go out early (`@connections` slow or failing) is answered at once by
+        // the route instead, and the turn, whose posts would fare no better, is queued.
         await handToBot(
           deps,
           caller,
           ack,
           { citizen: message, conversation: committed, verifiedCitizenId },
-          !answersHere,
+          !answersHere || !acked,
         );
       }
       return ack;
