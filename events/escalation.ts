@@ -60,6 +60,17 @@ export const escalationEventSchema = z.object({
 });
 export type EscalationEvent = z.infer<typeof escalationEventSchema>;
 
+/**
+ * What the escalation queue carries: ids only. The escalation itself — its intake is the citizen's
+ * words — stays on the conversation (`escalation`), where the consumer reads it; so an erasure of the
+ * conversation erases it, and neither the queue nor its dead-letter queue holds what the citizen
+ * wrote. A message whose conversation no longer carries that attempt (erased, or escalated again)
+ * is dropped. A message of the earlier shape (the whole event) parses too: its extra fields are
+ * ignored.
+ */
+export const escalationMessageSchema = escalationEventSchema.pick({ conversationId: true, attempt: true });
+export type EscalationMessage = z.infer<typeof escalationMessageSchema>;
+
 export function escalationDeduplicationId(
   event: Pick<EscalationEvent, 'conversationId' | 'attempt'>,
 ): string {

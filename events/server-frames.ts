@@ -128,6 +128,8 @@ export interface ConversationUpdatedFrame {
   etaSeconds?: number;
   ticket?: { ticketId: string; number: string };
   operator?: { displayName: string };
+  /** With state `closed`, to the operator who held it: the citizen's data was erased at their request. */
+  reason?: 'erased';
 }
 
 export type ServerFrame =

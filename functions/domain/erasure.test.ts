@@ -38,7 +38,7 @@ describe('what an erasure keeps', () => {
     };
 
     // Act
-    const kept = anonymisedTicket(ticket);
+    const kept = anonymisedTicket(ticket, '2026-12-02T09:00:00.000Z');
 
     // Assess
     expect(kept).toEqual({
@@ -56,6 +56,53 @@ describe('what an erasure keeps', () => {
       ],
       feedback: { rating: 5, at: '2026-12-01T11:05:00.000Z' },
       version: 4,
+      expiresAt: 1,
+    });
+  });
+
+  it('ends a ticket still open as rejected by the system at the erasure, keeping its earlier moves', () => {
+    // Prepare
+    const ticket: Ticket = {
+      ticketId: 't-2',
+      number: 'GU-20261201-QWERTY',
+      status: 'in_progress',
+      category: 'auth',
+      source: 'chat',
+      sessionId: 's-1',
+      citizenId: 'c-1',
+      conversationId: 'cv-1',
+      lang: 'en',
+      intake: { problem: 'cannot sign in as ivan@example.org' },
+      createdAt: '2026-12-01T10:00:00.000Z',
+      updatedAt: '2026-12-01T10:05:00.000Z',
+      history: [
+        { status: 'received', at: '2026-12-01T10:00:00.000Z', actor: 'system' },
+        { status: 'in_progress', at: '2026-12-01T10:05:00.000Z', actor: 'operator', actorId: 'op-1' },
+      ],
+      version: 2,
+      expiresAt: 1,
+    };
+
+    // Act
+    const kept = anonymisedTicket(ticket, '2026-12-02T09:00:00.000Z');
+
+    // Assess
+    expect(kept).toEqual({
+      ticketId: 't-2',
+      number: 'GU-20261201-QWERTY',
+      status: 'rejected',
+      category: 'auth',
+      source: 'chat',
+      conversationId: 'cv-1',
+      lang: 'en',
+      createdAt: '2026-12-01T10:00:00.000Z',
+      updatedAt: '2026-12-02T09:00:00.000Z',
+      history: [
+        { status: 'received', at: '2026-12-01T10:00:00.000Z', actor: 'system' },
+        { status: 'in_progress', at: '2026-12-01T10:05:00.000Z', actor: 'operator', actorId: 'op-1' },
+        { status: 'rejected', at: '2026-12-02T09:00:00.000Z', actor: 'system' },
+      ],
+      version: 3,
       expiresAt: 1,
     });
   });

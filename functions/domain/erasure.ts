@@ -10,7 +10,7 @@
  * leads back to the citizen. SLA records and the access journal hold ids and times only: kept.
  */
 import type { Conversation } from './conversations.ts';
-import type { Ticket } from './tickets.ts';
+import { isFinal, type Ticket } from './tickets.ts';
 
 /** What an erased conversation's `sessionId` says (the field is required; no session remains). */
 export const ERASED = 'erased';
@@ -78,25 +78,33 @@ export function anonymisedConversation(conversation: Conversation): Conversation
  * The ticket as kept: number, category, source, status, language, times, rating, and each
  * transition's status, time and actor. Not its session, citizen, contact, intake, request hash,
  * the operators' notes and reasons (free text about the citizen), nor the comment of the rating.
+ *
+ * A ticket still open ends `rejected` by the `system` at `erasedAt`: nobody can work on it any more
+ * (its conversation is closed, its contact and request are gone), and an open ticket would stay on
+ * staff's lists until its TTL. The move is written with the anonymisation, when the ticket no longer
+ * names its citizen, so no notice of it goes to them (TicketNotices tells only a ticket's citizen).
  */
-export function anonymisedTicket(ticket: Ticket): Ticket {
+export function anonymisedTicket(ticket: Ticket, erasedAt: string): Ticket {
+  const history = ticket.history.map(({ status, at, actor, actorId }) => ({
+    status,
+    at,
+    actor,
+    ...(actorId === undefined ? {} : { actorId }),
+  }));
+  const ends = !isFinal(ticket.status);
+  if (ends) history.push({ status: 'rejected', at: erasedAt, actor: 'system' });
   return {
     ticketId: ticket.ticketId,
     number: ticket.number,
-    status: ticket.status,
+    status: ends ? 'rejected' : ticket.status,
     category: ticket.category,
     source: ticket.source,
     ...(ticket.conversationId === undefined ? {} : { conversationId: ticket.conversationId }),
     lang: ticket.lang,
     ...(ticket.intent === undefined ? {} : { intent: ticket.intent }),
     createdAt: ticket.createdAt,
-    updatedAt: ticket.updatedAt,
-    history: ticket.history.map(({ status, at, actor, actorId }) => ({
-      status,
-      at,
-      actor,
-      ...(actorId === undefined ? {} : { actorId }),
-    })),
+    updatedAt: ends ? erasedAt : ticket.updatedAt,
+    history,
     ...(ticket.feedback === undefined
       ? {}
       : { feedback: { rating: ticket.feedback.rating, at: ticket.feedback.at } }),

@@ -1,5 +1,7 @@
 /**
- * EscalationConsumer: drains the escalation FIFO queue. Each escalation opens its ticket, joins its
+ * EscalationConsumer: drains the escalation FIFO queue. Each message names a conversation and an
+ * attempt; the escalation itself is read from the conversation (`receive-escalation.ts`). Each
+ * escalation opens its ticket, joins its
  * category's operator queue with its SLA timer, is offered to the online operators with that skill,
  * and the citizen hears their ticket number, place and wait (`admit-escalation.ts`). The batch's
  * conversations (message groups) run concurrently, so ten of them fit the 30 s timeout as one does;
@@ -9,20 +11,20 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { assignmentDeps } from '#adapters/assignment-wiring.ts';
-import { admitEscalation } from '#domain/use-cases/admit-escalation.ts';
-import { escalationEventSchema } from '#events/escalation.ts';
+import { receiveEscalation } from '#domain/use-cases/receive-escalation.ts';
+import { escalationMessageSchema } from '#events/escalation.ts';
 import { logger } from '#shared/observability.ts';
 import { streamHandler } from '#shared/stream-handler.ts';
 
 const deps = assignmentDeps();
 
 async function admit(record: SQSRecord): Promise<void> {
-  const event = escalationEventSchema.parse(JSON.parse(record.body));
-  const outcome = await admitEscalation(deps, event);
-  // Ids and outcomes only: the intake is the citizen's words.
+  const message = escalationMessageSchema.parse(JSON.parse(record.body));
+  const outcome = await receiveEscalation(deps, message);
+  // Ids and outcomes only (the message holds nothing else).
   logger.info('escalation admitted', {
-    conversationId: event.conversationId,
-    attempt: event.attempt,
+    conversationId: message.conversationId,
+    attempt: message.attempt,
     ...outcome,
   });
 }

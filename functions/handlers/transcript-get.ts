@@ -4,6 +4,7 @@
  * UNAUTHORIZED, staff FORBIDDEN (the authorization policy).
  */
 import { DynamoAuditSource } from '#adapters/dynamodb/audit-source.ts';
+import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
@@ -26,6 +27,7 @@ const deps = {
   }),
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
   sessions,
+  citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
   // Path-style against the emulator, which the local upload endpoint's presence says this is.
   store: new S3TranscriptStore(config.attachmentsBucket, config.attachmentUploadEndpoint !== undefined),
   clock: systemClock,

@@ -64,7 +64,7 @@ export class AttachmentChecks extends Construct {
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
       .useAttachmentBucket(store.bucket, store.key, 'download')
       // Staff reads are journaled (functions/domain/access-journal.ts).
-      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'write');
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'append');
     realtime.addRoute('attachment.create', create);
     realtime.addRoute('attachment.url', url);
     // The same request under the name the attachments issue gives it (docs/protocol.md).

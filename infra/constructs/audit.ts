@@ -14,6 +14,7 @@ import type { AuditStore } from './audit-store.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
 import type { IdentificationKeys } from './identification.ts';
+import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
 /** An export or an erasure reads whole tables (Scan): minutes, not the routes' seconds. */
@@ -27,6 +28,8 @@ export interface AuditProps {
   readonly attachments: AttachmentStore;
   readonly keys: IdentificationKeys;
   readonly realtime: Realtime;
+  /** Assignment: an erased conversation an operator held frees their slot (`allowRelease`). */
+  readonly assignmentQueues: AssignmentQueues;
 }
 
 export class Audit extends Construct {
@@ -37,7 +40,7 @@ export class Audit extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditProps) {
     super(scope, id);
-    const { settings, tables, store, attachments, keys, realtime } = props;
+    const { settings, tables, store, attachments, keys, realtime, assignmentQueues } = props;
     const fn = handlerFunctions(this, settings);
 
     // Reads what an export holds (a period is a Scan of conversations and tickets); writes the
@@ -54,7 +57,8 @@ export class Audit extends Construct {
       .useTable('TICKETS_TABLE', tables.tickets, 'read', { scan: true })
       .useTable('ATTACHMENTS_TABLE', tables.attachments, 'read')
       .useTable('SLA_TABLE', tables.sla, 'read')
-      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'readWrite')
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'read')
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'append')
       .useAuditBucket(store.bucket, store.key);
 
     // Finds a citizen by the keyed hashes of their phone or e-mail, then removes or anonymises
@@ -76,11 +80,14 @@ export class Audit extends Construct {
       .useTable('VERIFICATION_CODES_TABLE', tables.verificationCodes, 'write')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite', { scan: true })
       .useTable('LIMITS_TABLE', tables.limits, 'readWrite', { scan: true })
-      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'write')
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'append')
       .useSecret('AUTH_CODE_SECRET_ID', keys.codeKey)
       .useSecret('AUTH_HMAC_SECRET_ID', keys.hmacKey)
       .useAttachmentErasure(attachments.bucket)
       .useConnectionsApi(realtime.api, realtime.stage, { close: true });
+    // Closes the citizen's open conversations as a ticket's final move does: the slot of the
+    // operator who held one is freed and the assignment told (OperatorsTable, the timer queue).
+    assignmentQueues.allowRelease(this.erase);
     // A citizen's own transcript: their tickets and conversations read, the page put for a day.
     this.transcript = fn(
       'TranscriptGet',

@@ -88,7 +88,8 @@ export interface HouseFunctionProps {
 }
 
 /** How a function uses a table. */
-export type TableAccess = 'read' | 'write' | 'readWrite';
+/** `append`: new items only (PutItem), for a record nobody may change or delete (the access journal). */
+export type TableAccess = 'read' | 'write' | 'readWrite' | 'append';
 
 const READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -107,6 +108,7 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   read: READ_ACTIONS,
   write: WRITE_ACTIONS,
   readWrite: [...READ_ACTIONS, ...WRITE_ACTIONS],
+  append: ['dynamodb:PutItem'],
 };
 
 /**

@@ -177,7 +177,7 @@ export class Realtime extends Construct {
       .useTable('MESSAGES_TABLE', tables.messages, 'read')
       .useSecret('CURSOR_SECRET_ID', props.cursorKey)
       // Staff reads are journaled (functions/domain/access-journal.ts).
-      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'write');
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'append');
     // Stateless: ranks the prefix over the knowledge base in memory, so no table and no queue.
     const suggest = fn('Suggest', 'suggest', 'Suggests up to 3 intents for the prefix being typed')
       .useKnowledgeBase(props.knowledgeBase)

@@ -94,7 +94,7 @@ export class Tickets extends Construct {
       .useTable('SESSIONS_TABLE', tables.sessions, 'read')
       .useTable('OPERATORS_TABLE', tables.operators, 'read')
       // Staff reads are journaled (functions/domain/access-journal.ts).
-      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'write');
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'append');
     const ticketList = fn(
       'TicketList',
       'ticket-list',

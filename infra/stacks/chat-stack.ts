@@ -201,6 +201,7 @@ export class ChatStack extends Stack {
       attachments: data.attachments,
       keys: data.identificationKeys,
       realtime: this.realtime,
+      assignmentQueues: this.assignmentQueues,
     });
 
     // Every frame of an operator is checked against the pool (removal, disablement, demotion).

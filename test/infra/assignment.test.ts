@@ -167,4 +167,12 @@ describe('the operator queues and the timer queue', () => {
     const [timerId] = resourceByPath(template, 'AWS::SQS::Queue', 'AssignmentQueuesTimerQueue');
     expect(environmentOf(fn).TIMER_QUEUE_URL).toEqual({ Ref: timerId });
   });
+
+  it('lets PrivacyErase free the slot of an operator who held an erased conversation (OperatorsTable, the timer queue)', () => {
+    const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', 'AuditPrivacyErase');
+    const [timerId] = resourceByPath(template, 'AWS::SQS::Queue', 'AssignmentQueuesTimerQueue');
+    const env = environmentOf(fn);
+    expect(env.TIMER_QUEUE_URL).toEqual({ Ref: timerId });
+    expect(env.OPERATORS_TABLE).toBeDefined();
+  });
 });

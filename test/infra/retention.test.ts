@@ -86,3 +86,71 @@ describe('retention', () => {
     expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
   });
 });
+
+describe('who may touch the audit exports and the citizens’ transcripts', () => {
+  /** The S3 statements of the role of the chat stack's function whose logical id starts with `prefix`. */
+  function s3Statements(prefix: string): { Action: string[]; Resource: string }[] {
+    if (!chat) throw new Error('no chat stack');
+    const fn = Object.entries(resourcesOf(chat, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith(prefix),
+    );
+    if (!fn) throw new Error(`no function ${prefix}`);
+    const roleId = (fn[1].Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policies = [
+      ...Object.values(resourcesOf(chat, 'AWS::IAM::Policy')),
+      ...Object.values(resourcesOf(chat, 'AWS::IAM::ManagedPolicy')),
+    ].filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`));
+    return policies
+      .flatMap(
+        (p) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+      )
+      .map((s) => ({ Action: [s.Action].flat() as string[], Resource: JSON.stringify(s.Resource) }))
+      .filter((s) => s.Action.some((a) => a.startsWith('s3:')));
+  }
+
+  it('lets no function change or delete an entry of the access journal: new entries only (PutItem), and reads', () => {
+    if (!chat) throw new Error('no chat stack');
+    const statements = [
+      ...Object.values(resourcesOf(chat, 'AWS::IAM::Policy')),
+      ...Object.values(resourcesOf(chat, 'AWS::IAM::ManagedPolicy')),
+    ]
+      .flatMap(
+        (p) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+      )
+      .filter((s) => JSON.stringify(s.Resource ?? null).includes('AccessJournal'));
+    const actions = new Set(statements.flatMap((s) => [s.Action].flat() as string[]));
+    expect(actions.has('dynamodb:PutItem')).toBe(true);
+    for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'])
+      expect(actions.has(forbidden)).toBe(false);
+  });
+
+  it('lets AuditExport only add files under exports/ of the audit bucket: no read, no delete, no lock bypass', () => {
+    const statements = s3Statements('AuditAuditExport');
+    expect(statements.flatMap((s) => s.Action)).toEqual(['s3:PutObject']);
+    expect(
+      statements.every((s) => s.Resource.includes('AuditAuditBucket') && s.Resource.includes('/exports/*')),
+    ).toBe(true);
+  });
+
+  it('deletes a citizen’s transcript a day after it was written (current and replaced versions)', () => {
+    const rules = (
+      bucket('AttachmentsAttachmentsBucket').LifecycleConfiguration as { Rules: Record<string, unknown>[] }
+    ).Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Prefix: 'transcripts/',
+        ExpirationInDays: 1,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        Status: 'Enabled',
+      }),
+    );
+  });
+
+  it('lets TranscriptGet only write and read the citizens’ transcripts (transcripts/ of the attachments bucket)', () => {
+    const statements = s3Statements('AuditTranscriptGet');
+    expect(new Set(statements.flatMap((s) => s.Action))).toEqual(new Set(['s3:PutObject', 's3:GetObject']));
+    expect(statements.every((s) => s.Resource.includes('/transcripts/*'))).toBe(true);
+  });
+});

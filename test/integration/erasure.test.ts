@@ -6,21 +6,26 @@
  * runs it, then leaves nothing of them: a Scan of EVERY table and every object of EVERY bucket finds
  * none of their phone, name, file name, message texts or the scan's bytes. What is kept is
  * anonymous (the ticket's number and statuses, the conversation's state), and the erasure itself is
- * journaled with counts and no personal data.
+ * journaled with counts and no personal data. A conversation an operator holds when its citizen is
+ * erased is closed as a ticket's final move closes one: the operator's slot freed once (a second run
+ * frees nothing), the operator's console told, its timers finding nothing to do.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListBucketsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { codeFromOutbox } from '../support/citizens.ts';
+import { assignedFor, goOnline, staffMember } from '../support/assignment.ts';
+import { codeFromOutbox, uniqueEmail, verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { runCommand } from '../support/commands.ts';
 import { frameWith } from '../support/frames.ts';
 import type { Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');
-const { connect } = useClients();
+const clients = useClients();
+const { connect } = clients;
 const dynamo = new DynamoDBClient({});
 const documents = DynamoDBDocumentClient.from(dynamo);
 const s3 = new S3Client({ forcePathStyle: true });
@@ -59,6 +64,32 @@ async function everyObject(): Promise<{ where: string; bytes: Buffer }[]> {
     }
   }
   return objects;
+}
+
+/** `npm run privacy:erase` as the platform team runs it; its exit code and its answer. */
+async function eraseByEmail(
+  email: string,
+): Promise<{ code: number | null; answer: Record<string, unknown> }> {
+  const erased = await runCommand(
+    'npm',
+    ['run', '--silent', 'privacy:erase', '--', '--email', email, '--requested-by', 'dpo-test'],
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, HTTP_PORT: new URL(httpUrl).port },
+      timeoutMs: 60_000,
+    },
+  );
+  const json = erased.stdout.indexOf('{\n');
+  return { code: erased.code, answer: json < 0 ? {} : JSON.parse(erased.stdout.slice(json)) };
+}
+
+async function item(
+  table: string,
+  key: Record<string, string>,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: env(table), Key: key, ConsistentRead: true }),
+  );
+  return Item;
 }
 
 describe('a citizen’s erasure', () => {
@@ -236,5 +267,85 @@ describe('a citizen’s erasure', () => {
       actor: { kind: 'platform', id: 'dpo-test' },
       reason: 'citizen request 7',
     });
+  });
+
+  it('closes a conversation an operator holds: their slot freed once, their console told, the accept timer finding nothing to do', {
+    timeout: 90_000,
+  }, async () => {
+    // Prepare: an operator of the documents queue with one slot; a verified citizen asks about a
+    // document, then for a person; the conversation is assigned to the operator, not accepted yet.
+    const operator = await staffMember(clients, 'operator', 'erasure-');
+    await goOnline(operator.client, ['documents'], 1);
+    const email = uniqueEmail('erased-held');
+    const citizen = await connect({ lang: 'ru' });
+    await verifyByEmail(citizen, httpUrl, email);
+    const asked = await citizen.request({
+      action: 'message.send',
+      clientMessageId: randomUUID(),
+      text: 'как получить справку через портал',
+    });
+    const conversationId = String(asked.conversationId);
+    await frameWith(
+      citizen,
+      (f) => f.type === 'message' && f.from === 'bot' && f.conversationId === conversationId,
+    );
+    const requested = await citizen.request({ action: 'operator.request' });
+    if (requested.state === 'bot')
+      await citizen.request({
+        action: 'message.send',
+        clientMessageId: randomUUID(),
+        text: 'пропустить всё',
+      });
+    const assigned = await frameWith(operator.client, assignedFor(conversationId), 15_000);
+    const { ticketId } = assigned.ticket as { ticketId: string };
+    expect(await item('OPERATORS_TABLE', { operatorId: operator.sub })).toMatchObject({ activeChats: 1 });
+
+    // Act
+    const first = await eraseByEmail(email);
+    const told = await frameWith(
+      operator.client,
+      (f) => f.type === 'conversation.updated' && f.conversationId === conversationId,
+    );
+    // Past ACCEPT_SECONDS (5 s on the test stack) from the assignment: its accept timer has fired.
+    await delay(6_000);
+    const second = await eraseByEmail(email);
+    const heartbeat = await operator.client.request({ action: 'operator.heartbeat' });
+
+    // Assess: the close, once.
+    expect(first.code).toBe(0);
+    expect(first.answer).toMatchObject({
+      status: 'erased',
+      operatorsReleased: 1,
+      counts: { conversations: 1 },
+    });
+    expect(told).toMatchObject({ state: 'closed', reason: 'erased' });
+    expect(second.code).toBe(0);
+    expect(second.answer).toMatchObject({ operatorsReleased: 0 });
+    const operatorItem = await item('OPERATORS_TABLE', { operatorId: operator.sub });
+    expect(operatorItem?.activeChats).toBe(0);
+    expect([...((operatorItem?.conversations as Set<string> | undefined) ?? [])]).not.toContain(
+      conversationId,
+    );
+    expect(
+      operator.client.frames.filter(
+        (f) => f.type === 'conversation.updated' && f.conversationId === conversationId,
+      ),
+    ).toHaveLength(1);
+    // The accept timer found the conversation closed: the operator was not set away, nothing requeued.
+    expect(heartbeat).toMatchObject({ type: 'operator.heartbeat', status: 'online' });
+    expect(operator.client.frames.some((f) => f.type === 'operator.state' && f.status === 'away')).toBe(
+      false,
+    );
+    const conversation = await item('CONVERSATIONS_TABLE', { conversationId });
+    expect(conversation).toMatchObject({ state: 'closed', sessionId: 'erased' });
+    expect(conversation?.queue).toBeUndefined();
+    // The ticket ended: rejected by the system, naming nobody.
+    const ticket = await item('TICKETS_TABLE', { ticketId });
+    expect(ticket).toMatchObject({ status: 'rejected' });
+    expect((ticket?.history as { status: string; actor: string }[] | undefined)?.at(-1)).toMatchObject({
+      status: 'rejected',
+      actor: 'system',
+    });
+    expect(ticket?.citizenId ?? ticket?.sessionId ?? ticket?.intake).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ import type {
   OperatorStateFrame,
   QueueStatsFrame,
 } from '#events/operator-frames.ts';
-import type { HistoryFrame, MessageAckFrame } from '#events/server-frames.ts';
+import type { ConversationUpdatedFrame, HistoryFrame, MessageAckFrame } from '#events/server-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { AttachmentLinks, keepAtEndWhileImagesLoad } from '../shared/attachment-links.ts';
 import { loadConfig, type PublicConfig } from '../shared/config.ts';
@@ -300,6 +300,13 @@ class OperatorConsole {
       case 'ticket.updated':
         this.onTicket((frame as { ticket: TicketView }).ticket);
         break;
+      case 'conversation.updated': {
+        // The citizen's data was erased at their request: nothing of it stays on this screen.
+        const update = frame as unknown as ConversationUpdatedFrame;
+        if (update.state === 'closed' && update.reason === 'erased')
+          this.drop(update.conversationId, this.s.erased);
+        break;
+      }
     }
   }
 

@@ -6,6 +6,8 @@
  * table with a filter, page by page. Every step is idempotent: an erasure that failed half-way is
  * run again and finishes. Logs nothing of what it reads.
  */
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import {
   BatchWriteCommand,
@@ -23,7 +25,7 @@ import {
   type ErasureCounts,
 } from '#domain/erasure.ts';
 import type { ConnectionCloser } from '#domain/ports/delivery.ts';
-import type { CitizenFootprint, CitizenRecords } from '#domain/ports/erasure.ts';
+import type { CitizenFootprint, CitizenRecords, ClosedConversation } from '#domain/ports/erasure.ts';
 import type { PushEndpointRegistry } from '#domain/ports/out-of-band.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { conversationItem, ticketItem } from './item-schemas.ts';
@@ -109,7 +111,40 @@ export class DynamoCitizenRecords implements CitizenRecords {
     return { sessionIds, conversationIds: [...conversations], ticketIds: [...tickets] };
   }
 
-  async erase(identity: CitizenIdentity, footprint: CitizenFootprint): Promise<ErasureCounts> {
+  /** The same write a ticket's final move makes (ticket-repository.ts), on the condition it is still open. */
+  async close(conversationId: string, at: Date): Promise<ClosedConversation | undefined> {
+    try {
+      const { Attributes } = await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tables.conversationsTable,
+          Key: { conversationId },
+          UpdateExpression: 'SET #state = :closed, updatedAt = :at, closedAt = :at REMOVE #queue, queuedAt',
+          ConditionExpression: 'attribute_exists(conversationId) AND #state <> :closed',
+          ExpressionAttributeNames: { '#state': 'state', '#queue': 'queue' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':at': at.toISOString() },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes ? { before: conversationItem.parse(Attributes), closedNow: true } : undefined;
+    } catch (error) {
+      // Closed already (its ticket's final move, or an earlier run), or no such conversation.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await documentClient.send(
+        new GetCommand({
+          TableName: this.tables.conversationsTable,
+          Key: { conversationId },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? { before: conversationItem.parse(Item), closedNow: false } : undefined;
+    }
+  }
+
+  async erase(
+    identity: CitizenIdentity,
+    footprint: CitizenFootprint,
+    erasedAt: Date,
+  ): Promise<ErasureCounts> {
     const counts: ErasureCounts = {
       sessions: 0,
       connections: 0,
@@ -166,7 +201,8 @@ export class DynamoCitizenRecords implements CitizenRecords {
       counts.notes += await this.deleteKeys(this.tables.notesTable, noteKeys);
       if (await this.anonymiseConversation(conversationId)) counts.conversations += 1;
     }
-    for (const ticketId of footprint.ticketIds) if (await this.anonymiseTicket(ticketId)) counts.tickets += 1;
+    for (const ticketId of footprint.ticketIds)
+      if (await this.anonymiseTicket(ticketId, erasedAt.toISOString())) counts.tickets += 1;
 
     const owners = [`citizen#${identity.citizenId}`, ...footprint.sessionIds.map((id) => `session#${id}`)];
     for (const ownerKey of owners) {
@@ -236,7 +272,7 @@ export class DynamoCitizenRecords implements CitizenRecords {
   }
 
   /** Written only over the version read: a concurrent change is read again and anonymised too. */
-  private async anonymiseTicket(ticketId: string): Promise<boolean> {
+  private async anonymiseTicket(ticketId: string, erasedAt: string): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
       const { Item } = await documentClient.send(
         new GetCommand({ TableName: this.tables.ticketsTable, Key: { ticketId }, ConsistentRead: true }),
@@ -247,7 +283,7 @@ export class DynamoCitizenRecords implements CitizenRecords {
         documentClient.send(
           new PutCommand({
             TableName: this.tables.ticketsTable,
-            Item: anonymisedTicket(ticket),
+            Item: anonymisedTicket(ticket, erasedAt),
             ConditionExpression: 'version = :v',
             ExpressionAttributeValues: { ':v': ticket.version },
           }),

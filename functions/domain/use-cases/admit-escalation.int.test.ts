@@ -33,7 +33,9 @@ import {
   silentAssignmentMetrics,
   TEST_ASSIGNMENT_SETTINGS,
 } from '../../../test/support/assignment-fixtures.ts';
+import { anonymisedConversation } from '../erasure.ts';
 import { type AdmitEscalationDeps, admitEscalation } from './admit-escalation.ts';
+import { receiveEscalation } from './receive-escalation.ts';
 
 const env = (name: string) => process.env[name] as string;
 
@@ -235,5 +237,63 @@ describe('admitting an escalation (DynamoDB Local + SQS emulator)', () => {
     expect(many.sqs).toBeLessThanOrEqual(few.sqs + 2);
     expect(many.timers).toBe(few.timers);
     expect(many.frames).toBe(few.frames);
+  });
+});
+
+describe('a message of the escalation queue: ids only, the escalation read from the conversation', () => {
+  it('admits the escalation the conversation carries, with its intake', async () => {
+    // Prepare
+    const fixture = await assignmentFixture();
+    const deps = depsFor(fixture, new RecordingNotifier(), []);
+    const { event } = await queuedByTheBotWithConnection(fixture);
+
+    // Act
+    const outcome = await receiveEscalation(deps, { conversationId: event.conversationId, attempt: 1 });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'queued', queue: 'legal', queuePosition: 1 });
+    const stored = await deps.conversations.get(event.conversationId);
+    const ticket = await new DynamoTicketRepository({ ticketsTable: env('TICKETS_TABLE') }).get(
+      String(stored?.ticketId),
+    );
+    expect(ticket?.intake).toEqual(event.intake);
+    expect(await messagesIn(fixture.queueUrls.legal)).toEqual({ visible: 1, inFlight: 0 });
+  });
+
+  it('drops the message of a conversation whose citizen was erased (or escalated again since): no ticket, no entry, no timer, nobody told', async () => {
+    // Prepare: the conversation as the erasure leaves it (closed, no escalation), and one escalated
+    // again since the message was sent (attempt 2 on it).
+    const fixture = await assignmentFixture();
+    const notifier = new RecordingNotifier();
+    const timers: TimerMessage[] = [];
+    const deps = depsFor(fixture, notifier, timers);
+    const erased = queuedByTheBot();
+    await putConversation(fixture.conversationsTable, anonymisedConversation(erased.conversation));
+    const again = queuedByTheBot();
+    const escalation = again.conversation.escalation;
+    if (!escalation) throw new Error('queuedByTheBot gives the escalation');
+    await putConversation(fixture.conversationsTable, {
+      ...again.conversation,
+      escalation: { ...escalation, event: { ...escalation.event, attempt: 2 } },
+    });
+
+    // Act
+    const outcomes = [
+      await receiveEscalation(deps, { conversationId: erased.event.conversationId, attempt: 1 }),
+      await receiveEscalation(deps, { conversationId: again.event.conversationId, attempt: 1 }),
+      await receiveEscalation(deps, { conversationId: randomUUID(), attempt: 1 }),
+    ];
+
+    // Assess
+    expect(outcomes).toEqual([
+      { status: 'skipped', why: 'no_escalation' },
+      { status: 'skipped', why: 'no_escalation' },
+      { status: 'skipped', why: 'unknown_conversation' },
+    ]);
+    expect((await deps.conversations.get(erased.event.conversationId))?.ticketId).toBeUndefined();
+    expect((await deps.conversations.get(again.event.conversationId))?.ticketId).toBeUndefined();
+    expect(await messagesIn(fixture.queueUrls.legal)).toEqual({ visible: 0, inFlight: 0 });
+    expect(timers).toEqual([]);
+    expect(notifier.posts).toEqual([]);
   });
 });

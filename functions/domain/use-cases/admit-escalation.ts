@@ -18,6 +18,7 @@
  *  6. If still waiting: tell the citizen `conversation.updated` {queued, ticket, queuePosition, etaSeconds}.
  */
 import type { EscalationEvent } from '#events/escalation.ts';
+import type { Conversation } from '../conversations.ts';
 import { queueNamed, queueOfCategory, SENIOR_QUEUE } from '../operator-roster.ts';
 import type { AssignmentTickets } from '../ports/assignment.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
@@ -44,8 +45,11 @@ export type AdmitOutcome =
 export async function admitEscalation(
   deps: AdmitEscalationDeps,
   event: EscalationEvent,
+  /** The conversation as the caller just read it (consistently): not read again. */
+  read?: Conversation,
 ): Promise<AdmitOutcome> {
-  const conversation = await deps.conversations.get(event.conversationId);
+  const conversation =
+    read?.conversationId === event.conversationId ? read : await deps.conversations.get(event.conversationId);
   if (!conversation) return { status: 'skipped', why: 'unknown_conversation' };
   if ((conversation.dispatchedAttempt ?? 0) > event.attempt)
     return { status: 'skipped', why: 'later_attempt' };

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoAccessJournal } from '#adapters/dynamodb/access-journal.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
@@ -346,6 +347,34 @@ describe('operator.note (DynamoDB Local)', () => {
       [2, 'operator'],
     ]);
     expect(JSON.stringify(history)).not.toContain('СНИЛС');
+  });
+
+  it("answers an operator's history.get only once its read is in the access journal: a journal that cannot be written fails the read", async () => {
+    // Prepare: the journal's table is missing (a real DynamoDB fault), then the stack's own.
+    const { replyDeps, operator, conversation, messages, common } = await setUp();
+    await replyAsOperator(replyDeps, {
+      caller: operator,
+      conversationId: conversation.conversationId,
+      clientMessageId: 'journaled',
+      text: 'Ответ',
+    });
+    const readWith = (accessJournalTable: string) =>
+      readHistory(
+        {
+          conversations: common.conversations,
+          messages,
+          cursors: new HmacPagingCursors(async () => new TextEncoder().encode('k'.repeat(32)), systemClock),
+          journal: new DynamoAccessJournal({ accessJournalTable, retentionDays: 1 }),
+          clock: systemClock,
+          ids: randomIds,
+        },
+        { caller: operator, conversationId: conversation.conversationId, afterSeq: 0, limit: 50 },
+      );
+
+    // Act + Assess
+    await expect(readWith(`missing-${randomUUID()}`)).rejects.toThrow();
+    const history = await readWith(process.env.ACCESS_JOURNAL_TABLE as string);
+    expect(history.messages.map((m) => m.text)).toEqual(['Ответ']);
   });
 
   it("refuses a note on another operator's conversation", async () => {

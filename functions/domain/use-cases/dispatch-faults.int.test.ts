@@ -42,7 +42,7 @@ import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { SqsTimerQueue } from '#adapters/timer-queue.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
-import { type EscalationEvent, escalationEventSchema } from '#events/escalation.ts';
+import { type EscalationEvent, type EscalationMessage, escalationMessageSchema } from '#events/escalation.ts';
 import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';
 import type { TimerMessage } from '#events/timers.ts';
 import { repoPath } from '../../../infra/paths.ts';
@@ -70,6 +70,7 @@ import { answerCitizenMessage } from './answer-citizen-message.ts';
 import { fireTimer } from './fire-timer.ts';
 import { moveConversation } from './move-conversation.ts';
 import { runLineTick } from './places-in-line.ts';
+import { receiveEscalation } from './receive-escalation.ts';
 import { type ReconcileDeps, type RepairKind, reconcile } from './reconcile.ts';
 import { requestOperator } from './request-operator.ts';
 import { sendCitizenMessage } from './send-citizen-message.ts';
@@ -192,8 +193,8 @@ async function liveEntriesOf(fixture: AssignmentFixture, conversation: Conversat
 }
 
 /** Every escalation published to the harness's queue since the last drain (received and deleted). */
-async function drainEscalations(h: Harness): Promise<EscalationEvent[]> {
-  const events: EscalationEvent[] = [];
+async function drainEscalations(h: Harness): Promise<EscalationMessage[]> {
+  const events: EscalationMessage[] = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
@@ -204,7 +205,7 @@ async function drainEscalations(h: Harness): Promise<EscalationEvent[]> {
     );
     if (Messages.length === 0) return events;
     for (const message of Messages) {
-      events.push(escalationEventSchema.parse(JSON.parse(message.Body ?? '')));
+      events.push(escalationMessageSchema.parse(JSON.parse(message.Body ?? '')));
       await sqs.send(
         new DeleteMessageCommand({ QueueUrl: h.escalationQueueUrl, ReceiptHandle: message.ReceiptHandle }),
       );
@@ -609,7 +610,7 @@ describe('the waiting line under crashes: every flow, every crash point, then re
       run: (_, s) => answerCitizenMessage(worker, s.job),
       async thenNext(_, s) {
         // The escalation consumer admits what was published (nobody is online in this harness).
-        for (const event of await drainEscalations(h)) await admitEscalation(h.deps, event);
+        for (const message of await drainEscalations(h)) await receiveEscalation(h.deps, message);
         const stored = await h.deps.conversations.get(s.conversation.conversationId);
         expect(stored?.escalation?.event.reason).toBe('citizen_request');
       },
@@ -751,14 +752,15 @@ describe('the reconciler finishes what no retry reaches (DynamoDB Local + SQS em
         WaitTimeSeconds: 1,
       }),
     );
-    const published = Messages.map((m) => JSON.parse(m.Body ?? '') as EscalationEvent);
+    const published = Messages.map((m) => JSON.parse(m.Body ?? '') as EscalationMessage);
     const again = await reconcile(h.deps);
-    await admitEscalation(h.deps, published[0] as EscalationEvent);
+    await receiveEscalation(h.deps, published[0] as EscalationMessage);
 
     // Assess
     expect(repairs.escalation).toBe(1);
     expect(again.escalation).toBeUndefined();
-    expect(published).toEqual([event]);
+    // Ids only: the intake stays on the conversation, where the consumer reads it.
+    expect(published).toEqual([{ conversationId: event.conversationId, attempt: event.attempt }]);
     await expectSettled(h, base.conversationId, { state: 'queued', queue: 'auth' }, 'after the admission');
   });
 

@@ -4,8 +4,12 @@
  *
  * Primary course:
  *  1. The caller is a verified citizen (the authorization policy: a guest is UNAUTHORIZED, staff
- *     FORBIDDEN). Read their tickets (by citizen id) and the conversations those tickets and their
- *     current session name, keeping only conversations that are theirs.
+ *     FORBIDDEN). Their sessions: this one and every session they verified in (on any device).
+ *     Their tickets: by citizen id, and those opened in any of these sessions (also before they
+ *     identified there), as `ticket.list` has them. Their conversations: those the tickets name and
+ *     each session's open one (a conversation only the bot has answered has no ticket: it is found
+ *     through its session), keeping only conversations of the citizen or of one of these sessions —
+ *     what an erasure of the citizen would remove (functions/domain/erasure.ts).
  *  2. Build each conversation's record (messages with their attachments, ticket transitions) and
  *     each ticket without a conversation; render the transcript in the caller's language without
  *     what only staff see (internal notes, transfers, staff ids).
@@ -17,13 +21,13 @@ import type { TranscriptDownloadFrame } from '#events/transcripts.ts';
 import { AUDIT_FORMAT, type AuditDocument } from '../audit/document.ts';
 import { conversationRecord, inOrder, ticketRecord, ticketTransitions } from '../audit/record.ts';
 import { renderTranscript } from '../audit/transcript-html.ts';
-import { belongsToSession, type Conversation } from '../conversations.ts';
+import type { Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
 import type { AuditSource } from '../ports/audit.ts';
-import type { SessionRepository } from '../ports/sessions.ts';
+import type { CitizenSessionLookup, SessionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
-import type { TicketRepository } from '../ports/tickets.ts';
-import type { Ticket } from '../tickets.ts';
+import type { TicketPage, TicketPageQuery, TicketPosition, TicketRepository } from '../ports/tickets.ts';
+import { isVisibleTo, type Ticket } from '../tickets.ts';
 
 /** The longest a download link lives (the same as an attachment's). */
 export const MAX_TRANSCRIPT_LINK_SECONDS = 5 * 60;
@@ -39,8 +43,9 @@ export interface TranscriptStore {
 
 export interface DownloadTranscriptDeps {
   source: Pick<AuditSource, 'conversation' | 'messages' | 'ticketsOf' | 'attachments'>;
-  tickets: Pick<TicketRepository, 'pageByCitizen'>;
+  tickets: Pick<TicketRepository, 'pageByCitizen' | 'pageBySession'>;
   sessions: Pick<SessionRepository, 'get'>;
+  citizenSessions: CitizenSessionLookup;
   store: TranscriptStore;
   clock: Clock;
   ids: IdGenerator;
@@ -53,19 +58,19 @@ export async function downloadTranscript(
 ): Promise<Omit<TranscriptDownloadFrame, 'requestId'>> {
   const citizenId = caller.citizenId;
   if (caller.role !== 'citizen' || citizenId === undefined) throw new ChatError('UNAUTHORIZED');
-  const tickets = await ticketsOfCitizen(deps, citizenId);
-  const session = await deps.sessions.get(caller.sessionId);
+  const sessionIds = new Set([caller.sessionId, ...(await deps.citizenSessions.sessionIdsOf(citizenId))]);
+  const tickets = await ticketsOfCitizen(deps, caller, sessionIds);
+  const sessions = await Promise.all([...sessionIds].map((id) => deps.sessions.get(id)));
   const conversationIds = new Set([
     ...tickets.flatMap((t) => (t.conversationId ? [t.conversationId] : [])),
-    ...(session?.openConversationId ? [session.openConversationId] : []),
+    ...sessions.flatMap((session) => (session?.openConversationId ? [session.openConversationId] : [])),
   ]);
+  const isTheirs = (conversation: Conversation) =>
+    conversation.citizenId === citizenId || sessionIds.has(conversation.sessionId);
   const conversations: Conversation[] = [];
   for (const id of conversationIds) {
     const conversation = await deps.source.conversation(id);
-    const theirs =
-      conversation !== undefined &&
-      (conversation.citizenId === citizenId || belongsToSession(conversation, caller.sessionId));
-    if (theirs) conversations.push(conversation);
+    if (conversation !== undefined && isTheirs(conversation)) conversations.push(conversation);
   }
   conversations.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
 
@@ -75,7 +80,7 @@ export async function downloadTranscript(
       deps.source.messages(conversation.conversationId),
       deps.source.ticketsOf(conversation),
     ]);
-    const mine = ofConversation.filter((t) => t.citizenId === citizenId || t.sessionId === caller.sessionId);
+    const mine = ofConversation.filter((t) => isVisibleTo(t, caller, sessionIds));
     const attachments = await deps.source.attachments([
       ...new Set(messages.flatMap((m) => m.attachments ?? [])),
     ]);
@@ -116,21 +121,34 @@ export async function downloadTranscript(
   };
 }
 
+/** The citizen's tickets: by citizen id and by each of their sessions, each once, oldest first. */
 async function ticketsOfCitizen(
   deps: Pick<DownloadTranscriptDeps, 'tickets'>,
-  citizenId: string,
+  caller: Caller,
+  sessionIds: ReadonlySet<string>,
 ): Promise<Ticket[]> {
+  const citizenId = caller.citizenId ?? '';
+  const lists = await Promise.all([
+    allPages((query) => deps.tickets.pageByCitizen(citizenId, query)),
+    ...[...sessionIds].map((sessionId) => allPages((query) => deps.tickets.pageBySession(sessionId, query))),
+  ]);
+  const found = new Map<string, Ticket>();
+  // The indexes are eventually consistent: every ticket is checked again against the caller.
+  for (const ticket of lists.flat())
+    if (isVisibleTo(ticket, caller, sessionIds)) found.set(ticket.ticketId, ticket);
+  return [...found.values()].sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+}
+
+/** Every page of one index, newest first. */
+async function allPages(read: (query: TicketPageQuery) => Promise<TicketPage>): Promise<Ticket[]> {
   const found: Ticket[] = [];
-  let before: { createdAt: string; ticketId: string } | undefined;
+  let before: TicketPosition | undefined;
   for (let exhausted = false; !exhausted; ) {
-    const page = await deps.tickets.pageByCitizen(citizenId, {
-      limit: TICKET_PAGE,
-      ...(before ? { before } : {}),
-    });
+    const page = await read({ limit: TICKET_PAGE, ...(before ? { before } : {}) });
     found.push(...page.tickets);
     const last = page.tickets.at(-1);
     before = last ? { createdAt: last.createdAt, ticketId: last.ticketId } : undefined;
     exhausted = page.exhausted || last === undefined;
   }
-  return found.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+  return found;
 }
