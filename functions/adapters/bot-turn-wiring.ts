@@ -8,16 +8,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createBot } from '#domain/bot/index.ts';
 import { checklistPath } from '#domain/mfc/checklist-path.ts';
-import { createMentionReader } from '#domain/mfc/mentions.ts';
 import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
-import { answerApplications } from '#domain/portal/application-answers.ts';
 import type { FreshMessage, FreshMessageAnswerer } from '#domain/ports/bot.ts';
-import type { PortalRegistry } from '#domain/ports/portal-registry.ts';
 import { SeqContentionError } from '#domain/retry.ts';
 import {
   type AnswerOutcome,
   type AnswerTurnDeps,
   answerFreshMessage,
+  LeftToWorker,
 } from '#domain/use-cases/answer-citizen-message.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import { config } from '#shared/config.ts';
@@ -29,10 +27,8 @@ import { DynamoConversationRepository } from './dynamodb/conversation-repository
 import { DynamoFollowUpLedger } from './dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
 import { SqsEscalationQueue } from './escalation-queue.ts';
-import { HmacCitizenIds } from './identity-hasher.ts';
 import { loadKnowledgeBase } from './knowledge-base.ts';
 import { loadMfcDirectory } from './mfc-directory.ts';
-import { HttpPortalRegistry, SampleDataPortalRegistry } from './portal-registry.ts';
 import { randomIds, systemClock, timerSleeper } from './system.ts';
 
 export const conversationTables = () => ({
@@ -44,7 +40,9 @@ export const conversationTables = () => ({
 
 /**
  * What a bot turn needs, with the bot built over the knowledge base and the MFC directory (both ship
- * in a layer and are validated on load): call once per Lambda instance.
+ * in a layer and are validated on load): call once per Lambda instance. The portal's registry is
+ * added by the bot worker alone (portal-answers-wiring.ts), which keeps its HTTPS client out of
+ * `message.send`'s bundle and its 2 s timeout off the citizen's route.
  */
 export function botTurnWiring(): AnswerTurnDeps {
   const knowledgeBase = loadKnowledgeBase(config.knowledgeBaseDir);
@@ -56,8 +54,6 @@ export function botTurnWiring(): AnswerTurnDeps {
       ? { checklistUrl: (service, lang) => new URL(checklistPath(service.id, lang), pages).href }
       : {}),
   });
-  const registry = portalRegistry();
-  const mentions = createMentionReader(directory);
   return {
     messages: new DynamoMessageRepository(config.messagesTable),
     conversations: new DynamoConversationRepository(config.conversationsTable),
@@ -71,32 +67,13 @@ export function botTurnWiring(): AnswerTurnDeps {
     ledger: new DynamoFollowUpLedger(config.conversationsTable),
     responder: bot,
     dialogue: knowledgeBase.dialogue,
-    ...(registry
-      ? {
-          applicationAnswers: (citizenId: string, text: string, lang: 'ru' | 'en') =>
-            answerApplications({ registry, mentions }, citizenId, text, lang),
-        }
-      : {}),
+    // The registry is the worker's (portal-answers-wiring.ts): `message.send` hands it those turns.
+    ...(config.portalRegistryUrl || config.portalRegistrySampleFile ? { registryElsewhere: true } : {}),
     clock: systemClock,
     ids: randomIds,
     sleeper: timerSleeper,
     retentionDays: config.messageRetentionDays,
   };
-}
-
-/** The portal's registry: its HTTPS API when configured, the sample dataset on the local stack, or none. */
-function portalRegistry(): PortalRegistry | undefined {
-  const url = config.portalRegistryUrl;
-  if (url) return new HttpPortalRegistry({ baseUrl: url, timeoutMs: config.portalRegistryTimeoutMs });
-  const sample = config.portalRegistrySampleFile;
-  if (!sample) return undefined;
-  // The sample is the local stack's, where the citizen-id key is in the environment (AUTH_HMAC_KEY);
-  // read as secret-keys.ts reads it, without bundling the Secrets Manager client it would need in AWS.
-  const key = config.authHmacKey;
-  if (!key) throw new Error('the portal registry sample needs AUTH_HMAC_KEY');
-  const bytes = new TextEncoder().encode(key);
-  const citizenIds = new HmacCitizenIds(async () => bytes);
-  return new SampleDataPortalRegistry(sample, (destination) => citizenIds.citizenId(destination));
 }
 
 /** Metrics and the log line of one answered job (never the text: ids, intent, counts). */
@@ -141,6 +118,8 @@ export class ReportingFreshMessageAnswerer implements FreshMessageAnswerer {
     } catch (error) {
       // Lost to another writer of the conversation (its next message): the worker answers in order.
       if (error instanceof SeqContentionError) logger.info('bot turn contended: the job is queued', ids);
+      else if (error instanceof LeftToWorker)
+        logger.info('bot turn needs the portal registry: the job is queued', ids);
       else logger.warn('bot did not answer in message.send: the job is queued', { ...ids, error });
       return false;
     }

@@ -78,6 +78,13 @@ export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
 /** The intent of the catalogue (docs/requirements.md#intent-catalogue) the bot answers when the knowledge base does not cover a question. */
 const FALLBACK_INTENT = 'fallback';
+/** A turn that needs the portal's registry, which this function does not hold: the worker answers it. */
+export class LeftToWorker extends Error {
+  constructor() {
+    super("the turn needs the portal's registry: left to the bot worker");
+  }
+}
+
 /** The intent whose answer, for a verified citizen, is their applications in the portal's registry. */
 const APPLICATION_STATUS_INTENT = 'application.status';
 
@@ -98,6 +105,11 @@ export interface AnswerCitizenMessageDeps {
    * (functions/domain/portal/application-answers.ts); unset: the bot's own answer stands.
    */
   applicationAnswers?: (citizenId: string, text: string, lang: Lang) => Promise<string>;
+  /**
+   * A registry is configured but another function holds it (`message.send`: the bot worker does):
+   * a turn that needs it throws `LeftToWorker`, and the job is queued for the worker.
+   */
+  registryElsewhere?: boolean;
   clock: Clock;
   ids: IdGenerator;
   sleeper: Sleeper;
@@ -218,7 +230,10 @@ async function answerTurn(
 
 /** Step 5: an intake answer, the bot's answer, or the bot's handover and the intake's start. */
 async function decideTurn(
-  deps: Pick<AnswerCitizenMessageDeps, 'responder' | 'dialogue' | 'messages' | 'applicationAnswers'>,
+  deps: Pick<
+    AnswerCitizenMessageDeps,
+    'responder' | 'dialogue' | 'messages' | 'applicationAnswers' | 'registryElsewhere'
+  >,
   conversation: Conversation,
   citizen: StoredMessage,
   job: BotJob,
@@ -242,8 +257,10 @@ async function decideTurn(
     },
   });
   // "Где мой загранпаспорт" from a verified citizen: their applications, from the portal's registry.
+  const fromRegistry = answer.intent === APPLICATION_STATUS_INTENT && !answer.escalate && citizenId;
+  if (fromRegistry && !deps.applicationAnswers && deps.registryElsewhere) throw new LeftToWorker();
   const text =
-    answer.intent === APPLICATION_STATUS_INTENT && !answer.escalate && citizenId && deps.applicationAnswers
+    fromRegistry && deps.applicationAnswers
       ? await deps.applicationAnswers(citizenId, citizen.text, answer.lang ?? job.lang)
       : answer.text;
   const saying = {
