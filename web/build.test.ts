@@ -18,6 +18,7 @@ describe('the web build', () => {
       'console/console.css',
       'console/console.js',
       'console/index.html',
+      'favicon.svg',
       'feedback.html',
       'feedback.js',
       'index.html',
@@ -53,7 +54,10 @@ describe('the web build', () => {
     for (const path of ['index.html', 'feedback.html', 'console/index.html']) {
       const html = Buffer.from(files.get(path)?.body ?? []).toString('utf8');
       expect(html, path).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>|<style|\bon[a-z]+=/);
+      // Each names the site's icon, which is served: no request for a missing /favicon.ico.
+      expect(html, path).toContain('<link rel="icon" href="/favicon.svg"');
     }
+    expect(files.get('favicon.svg')?.contentType).toBe('image/svg+xml');
   });
 
   it('allows scripts and styles from the site only and connections only to the given origins', () => {

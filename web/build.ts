@@ -23,6 +23,7 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
 
 export function contentTypeOf(path: string): string {
@@ -63,6 +64,8 @@ export function buildWebFiles(): Map<string, WebFile> {
     ['index.html', 'portal/index.html'],
     ['feedback.html', 'portal/feedback.html'],
     ['console/index.html', 'console/index.html'],
+    // Named by every page (`<link rel="icon">`), so no browser asks for a /favicon.ico that is not there.
+    ['favicon.svg', 'shared/favicon.svg'],
   ];
   for (const [site, source] of asIs) {
     files.set(site, {

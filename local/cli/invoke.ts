@@ -31,6 +31,7 @@ export async function invokeLocally(
   after?: (answer: unknown) => Promise<void>,
 ): Promise<number> {
   useRunningStackEnvironment();
+  logToStderr();
   const module = (await import(pathToFileURL(join(REPO_ROOT, entry)).href)) as { handler: Handler };
   const name = entry.replace(/^.*\//, '').replace(/\.ts$/, '');
   const context = lambdaContext(
@@ -44,6 +45,21 @@ export async function invokeLocally(
   const refused =
     typeof answer === 'object' && answer !== null && (answer as { status?: unknown }).status === 'error';
   return refused ? EXIT_REFUSED : EXIT_DONE;
+}
+
+/**
+ * The function's own lines (Powertools' logs and metrics) go to stderr, so that stdout carries the
+ * answer alone and can be piped to `jq`. Powertools writes through the global `console` in its dev
+ * mode (`POWERTOOLS_DEV`: also indented, for a person reading), which is then pointed at stderr.
+ */
+function logToStderr(): void {
+  process.env.POWERTOOLS_DEV = 'true';
+  const toStderr = console.error.bind(console);
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+  console.warn = toStderr;
+  console.trace = toStderr;
 }
 
 /** Runs `main`, exiting with its code; an unexpected failure prints its message and exits 1. */

@@ -39,8 +39,6 @@ const exportCommand = (args: string[]) =>
     timeoutMs: 60_000,
   });
 
-const withoutLog = (stdout: string) => stdout.slice(stdout.indexOf('{\n'));
-
 describe('an audit export of an escalated conversation', () => {
   it('holds every message and transition in order, with the assignment; its files match the manifest; the journal has the reads and the export', async () => {
     // Prepare: a complaint escalated, taken, answered, noted, waited on, completed.
@@ -120,7 +118,7 @@ describe('an audit export of an escalated conversation', () => {
     // Assess: the command, the files and the manifest.
     expect([history.type, ticket.type]).toEqual(['history', 'ticket']);
     expect(exported.code, exported.stderr).toBe(0);
-    const answer = JSON.parse(withoutLog(exported.stdout)) as {
+    const answer = JSON.parse(exported.stdout) as {
       exportId: string;
       location: string;
       files: { name: string; sha256: string }[];
@@ -179,7 +177,7 @@ describe('an audit export of an escalated conversation', () => {
 
     // Assess: the journal holds the operator's reads and the export, with who and when.
     expect(journal.code, journal.stderr).toBe(0);
-    const journalAnswer = JSON.parse(withoutLog(journal.stdout)) as { location: string };
+    const journalAnswer = JSON.parse(journal.stdout) as { location: string };
     const [, journalBucket = '', journalPrefix = ''] =
       /^s3:\/\/([^/]+)\/(.*)$/.exec(journalAnswer.location) ?? [];
     const journalObject = await s3.send(
@@ -204,7 +202,7 @@ describe('an audit export of an escalated conversation', () => {
 
     // Assess: refusals.
     expect(unknown.code).toBe(1);
-    expect(JSON.parse(withoutLog(unknown.stdout))).toMatchObject({ status: 'error', code: 'NOT_FOUND' });
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ status: 'error', code: 'NOT_FOUND' });
     expect(usage.code).toBe(2);
   });
 });

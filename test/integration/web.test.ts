@@ -22,7 +22,14 @@ import {
 import { codeFromOutbox, uniqueEmail } from '../support/citizens.ts';
 import { ChallengingCognito, totp } from '../support/fake-cognito.ts';
 import { frameWith } from '../support/frames.ts';
-import { claimsOf, createAndSignIn, createStaffUser, publicConfig } from '../support/operator-sign-in.ts';
+import {
+  claimsOf,
+  createAndSignIn,
+  createStaffUser,
+  publicConfig,
+  signIn,
+} from '../support/operator-sign-in.ts';
+import { itemWhen } from '../support/tables.ts';
 import { atLeast, botMessages, openWidget as openWidgetAt, send, TIMEOUT } from '../support/widget-page.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 
@@ -180,6 +187,11 @@ describe('the web pages', () => {
     await operator
       .getByRole('heading', { name: 'Статус обращения: Завершено' })
       .waitFor({ timeout: TIMEOUT });
+    // Closed: said so, with nothing left to send or change.
+    const closedDesk = {
+      note: await operator.locator('.detail').getByText('Разговор закрыт').count(),
+      forms: await operator.locator('.detail').getByRole('button').allTextContents(),
+    };
     await citizen.getByRole('radio', { name: '5 из 5' }).check({ timeout: TIMEOUT });
     violations.rating = await axeViolations(citizen);
     await citizen.getByRole('textbox', { name: 'Комментарий (необязательно)' }).fill('Быстро и по делу');
@@ -200,6 +212,9 @@ describe('the web pages', () => {
     expect(withOperator).toContain('Вам отвечает');
     expect(canned.length).toBeGreaterThan(20);
     expect(noteShown).toContain('Внутренняя заметка — гражданин её не видит');
+    expect(closedDesk.note).toBeGreaterThan(0);
+    expect(closedDesk.forms).not.toContain('Отправить');
+    expect(closedDesk.forms).not.toContain('Изменить статус');
     expect(await citizen.getByRole('log').getByText(note).count()).toBe(0);
     expect(operatorTyping).toBe(`${username} печатает…`);
     expect(citizenTyping).toBe('Гражданин печатает…');
@@ -710,6 +725,41 @@ async function complainingCitizen(phone: string): Promise<{ citizen: ChatClient;
 }
 
 describe('the operator console', () => {
+  it('goes online with the skills it shows ticked, not those an earlier session stored', async () => {
+    // Prepare: the operator's earlier session (a script, as the README's) stored `general` only.
+    const username = `web-skills-${randomUUID().slice(0, 8)}`;
+    const password = await createStaffUser(httpUrl, username, ['operator']);
+    const signed = await signIn(httpUrl, username, password);
+    const script = await ChatClient.connect(wsUrl, { token: signed.idToken, lang: 'ru' });
+    await script.request({ action: 'operator.status', status: 'online', skills: ['general'] });
+    await script.request({ action: 'operator.status', status: 'offline' });
+    await script.close();
+    const { page } = await newPage();
+    await page.goto(`${httpUrl}/console/`);
+    await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+    await page.getByLabel('Пароль', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+    const shownTicked = await page.getByRole('checkbox', { checked: true }).count();
+
+    // Act: online, no box touched.
+    await page.getByRole('radio', { name: 'На линии' }).check();
+    const stored = await itemWhen(
+      'OPERATORS_TABLE',
+      { operatorId: signed.sub },
+      (o) => o.status === 'online',
+    );
+    const tickedOnline = await page.getByRole('checkbox', { checked: true }).count();
+    await page.getByRole('radio', { name: 'Не в сети' }).check();
+
+    // Assess: every queue the page showed ticked is the operator's.
+    expect(shownTicked).toBe(6);
+    expect([...(stored.skills as Iterable<string>)].sort()).toEqual(
+      ['applications', 'auth', 'documents', 'general', 'legal', 'mfc'].sort(),
+    );
+    expect(tickedOnline).toBe(6);
+  });
+
   it('signs in with SRP through a new password, the TOTP set-up with its QR code and a TOTP code, each error in words', async () => {
     // Prepare: a real operator of the local pool (whose tokens end the sign-in) and the stand-in for
     // Cognito's SRP and MFA challenges, which the local Cognito does not raise (fake-cognito.ts).
@@ -879,6 +929,13 @@ describe('the operator console', () => {
     const titleNew = await page.title();
     const announcedNew = await notifications(page);
     const offerLine = await page.getByRole('listitem').filter({ has: accept }).textContent();
+    // The offer read before it is taken: the intake and the citizen, and a way to take it.
+    await page.getByRole('button', { name: `Посмотреть ${number}` }).click();
+    const previewed = {
+      card: await page.getByRole('region', { name: 'Гражданин' }).isVisible(),
+      take: await page.getByRole('button', { name: 'Принять и ответить' }).isVisible(),
+      reply: await page.getByRole('textbox', { name: 'Ответ' }).count(),
+    };
     await setHidden(page, false);
     await accept.click();
     const card = page.getByRole('region', { name: 'Гражданин' });
@@ -916,6 +973,7 @@ describe('the operator console', () => {
     expect(titleNew).toBe('(1) Консоль оператора');
     // The offer counts down to its `acceptBy`.
     expect(offerLine).toMatch(/принять в течение 0:[0-5]\d/);
+    expect(previewed).toEqual({ card: true, take: true, reply: 0 });
     expect(announcedNew).toEqual([{ title: 'Консоль оператора', body: 'Новое обращение' }]);
     expect(cardText).toContain('Личность подтверждена');
     expect(cardText).toContain(`+7 ********${phone.slice(-2)}`);
@@ -990,6 +1048,10 @@ describe('the operator console', () => {
     const status = senior.getByLabel('Статус обращения', { exact: true });
     const change = senior.getByRole('button', { name: 'Изменить статус' });
     await status.selectOption('waiting');
+    const fieldsWhileWaiting = {
+      what: await senior.getByLabel('Что ожидается').isVisible(),
+      rejectReason: await senior.getByLabel('Причина отказа').isVisible(),
+    };
     await change.click();
     const missingWhat = await senior
       .getByRole('alert')
@@ -1027,6 +1089,8 @@ describe('the operator console', () => {
     expect(transferNote).toContain(`${reason}`);
     expect(transferNote).toContain('Внутренняя заметка');
     expect(missingWhat).toBe('Заполните поле «Что ожидается».');
+    // Only what the chosen status asks for is shown.
+    expect(fieldsWhileWaiting).toEqual({ what: true, rejectReason: false });
     expect(waiting.ticket).toMatchObject({
       number,
       statusLabel: 'Ожидание',

@@ -46,7 +46,7 @@ function cognitoClient(config: PublicConfig): CognitoIdentityProviderClient {
 }
 
 /** Signs in with USER_PASSWORD_AUTH against the local Cognito, as the operator console does. */
-async function signIn(httpUrl: string, username: string, password: string): Promise<SignedIn> {
+export async function signIn(httpUrl: string, username: string, password: string): Promise<SignedIn> {
   const config = await publicConfig(httpUrl);
   const cognito = cognitoClient(config);
   try {

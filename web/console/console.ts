@@ -24,6 +24,8 @@ import { DeskConversation } from './conversation.ts';
 import { qrCanvas } from './qr.ts';
 import { CONSOLE_STRINGS, type ConsoleLang, type ConsoleStrings } from './strings.ts';
 
+/** Ticket statuses with no move left: the console offers no status change on them. */
+const FINAL_STATUSES: readonly string[] = ['completed', 'rejected'];
 const SKILLS = ['auth', 'applications', 'documents', 'legal', 'mfc', 'general', 'senior'] as const;
 const TRANSFER_TARGETS = ['senior', 'auth', 'applications', 'documents', 'legal', 'mfc', 'general'] as const;
 const REFRESH_BEFORE_MS = 5 * 60_000;
@@ -254,10 +256,12 @@ class OperatorConsole {
 
   private async setPresence(status: Presence): Promise<void> {
     this.presence = status;
+    // The skills ticked on this page are the ones sent, always: with none chosen yet every box shows
+    // ticked, and sending none would have kept whatever an earlier session (or a script) stored.
     const answer = await this.request({
       action: 'operator.status',
       status,
-      ...(this.skills.length > 0 ? { skills: this.skills } : {}),
+      skills: this.skills.length > 0 ? this.skills : this.offeredSkills(),
       maxChats: this.maxChats,
     });
     if (answer.type === 'operator.state') {
@@ -269,6 +273,11 @@ class OperatorConsole {
       const stats = await this.request({ action: 'queue.stats' });
       if (stats.type === 'queue.stats') this.onFrame(stats);
     }
+  }
+
+  /** The skills this operator may tick: every queue's, and `senior` for seniors. */
+  private offeredSkills(): string[] {
+    return SKILLS.filter((skill) => skill !== 'senior' || this.isSenior);
   }
 
   private async request(frame: Record<string, unknown>): Promise<Frame> {
@@ -388,7 +397,7 @@ class OperatorConsole {
     for (const conversation of this.conversations.values()) {
       if (conversation.ticket?.ticketId !== ticket.ticketId) continue;
       conversation.ticket = ticket;
-      conversation.closed = ticket.status === 'completed' || ticket.status === 'rejected';
+      conversation.closed = FINAL_STATUSES.includes(ticket.status);
       if (this.selected === conversation.id) this.renderDetail();
     }
     this.renderList();
@@ -494,7 +503,7 @@ class OperatorConsole {
         s[status],
       ),
     );
-    const skills = SKILLS.filter((skill) => skill !== 'senior' || this.isSenior).map((skill) =>
+    const skills = this.offeredSkills().map((skill) =>
       h(
         'label',
         { class: 'check' },
@@ -504,8 +513,7 @@ class OperatorConsole {
           checked: this.skills.length === 0 || this.skills.includes(skill),
           onchange: (event: Event) => {
             const box = event.target as HTMLInputElement;
-            const all =
-              this.skills.length === 0 ? SKILLS.filter((k) => k !== 'senior' || this.isSenior) : this.skills;
+            const all = this.skills.length === 0 ? this.offeredSkills() : this.skills;
             this.skills = box.checked ? [...new Set([...all, skill])] : all.filter((k) => k !== skill);
             if (this.presence !== 'offline' && this.skills.length > 0) void this.setPresence(this.presence);
           },
@@ -594,6 +602,19 @@ class OperatorConsole {
                   },
                   conversation.accepted ? s.open : s.accept,
                 ),
+                // An offer can be read before it is taken: the transcript, the intake, the citizen.
+                conversation.accepted || conversation.id === this.selected
+                  ? null
+                  : h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'secondary',
+                        'aria-label': `${s.preview} ${label}`,
+                        onclick: () => this.preview(conversation.id),
+                      },
+                      s.preview,
+                    ),
               );
             }),
           ),
@@ -629,6 +650,14 @@ class OperatorConsole {
     if (answer.type !== 'operator.heartbeat') return;
     const status = (answer as { status?: string }).status;
     if (status === 'offline') await this.setPresence(this.presence);
+  }
+
+  /** Shows an offer without taking it: the citizen is told nothing, the countdown goes on. */
+  private preview(id: string): void {
+    if (!this.conversations.has(id)) return;
+    this.selected = id;
+    this.renderList();
+    this.renderDetail();
   }
 
   private select(id: string): void {
@@ -792,22 +821,41 @@ class OperatorConsole {
           { class: 'talk' },
           h('div', { role: 'log', class: 'log', 'aria-label': s.transcript, tabindex: 0 }),
           h('p', { class: 'typing', 'aria-live': 'polite' }),
-          replyForm,
-          h(
-            'section',
-            { class: 'canned', 'aria-label': s.canned },
-            h('label', { for: 'canned-search' }, s.cannedSearch),
-            cannedSearch,
-            h('ul', { class: 'canned-list' }),
-          ),
-          noteForm,
+          // A closed conversation takes no reply, note or transfer: say so instead of offering them;
+          // an offer being previewed, the way to take it.
+          ...(conversation.closed
+            ? [h('p', { class: 'closed-note' }, s.closed)]
+            : !conversation.accepted
+              ? [
+                  h(
+                    'div',
+                    { class: 'offer' },
+                    h('p', {}, s.offered),
+                    h(
+                      'button',
+                      { type: 'button', onclick: () => this.select(conversation.id) },
+                      s.acceptAndReply,
+                    ),
+                  ),
+                ]
+              : [
+                  replyForm,
+                  h(
+                    'section',
+                    { class: 'canned', 'aria-label': s.canned },
+                    h('label', { for: 'canned-search' }, s.cannedSearch),
+                    cannedSearch,
+                    h('ul', { class: 'canned-list' }),
+                  ),
+                  noteForm,
+                ]),
         ),
         h(
           'div',
           { class: 'aside' },
           conversation.renderCard(s, this.lang),
-          this.ticketForm(conversation),
-          transferForm,
+          conversation.accepted ? this.ticketForm(conversation) : null,
+          conversation.closed || !conversation.accepted ? null : transferForm,
         ),
       ),
     );
@@ -821,6 +869,8 @@ class OperatorConsole {
     const ticket = conversation.ticket;
     if (!ticket) return null;
     const s = this.s;
+    // A final status has no move left (docs/protocol.md, tickets): the status alone, no form.
+    if (FINAL_STATUSES.includes(ticket.status)) return h('h3', {}, `${s.status}: ${ticket.statusLabel}`);
     const status = h(
       'select',
       { id: 'ticket-status' },
@@ -834,6 +884,29 @@ class OperatorConsole {
     const alternatives = h('textarea', { id: 'reject-alternatives', rows: 2 });
     const note = h('input', { id: 'status-note', type: 'text', maxlength: 2000 });
     const error = h('p', { class: 'error', role: 'alert' });
+    // What a status asks for shows only with that status chosen.
+    const waitingFields = h(
+      'div',
+      { class: 'status-fields' },
+      h('label', { for: 'waiting-what' }, s.waitingWhat),
+      what,
+      h('label', { for: 'waiting-until' }, s.waitingUntil),
+      until,
+    );
+    const rejectFields = h(
+      'div',
+      { class: 'status-fields' },
+      h('label', { for: 'reject-reason' }, s.rejectReason),
+      reason,
+      h('label', { for: 'reject-alternatives' }, s.alternatives),
+      alternatives,
+    );
+    const showFields = () => {
+      waitingFields.hidden = status.value !== 'waiting';
+      rejectFields.hidden = status.value !== 'rejected';
+    };
+    status.addEventListener('change', showFields);
+    showFields();
     return h(
       'form',
       {
@@ -870,14 +943,8 @@ class OperatorConsole {
       h('h3', {}, `${s.status}: ${ticket.statusLabel}`),
       h('label', { for: 'ticket-status' }, s.status),
       status,
-      h('label', { for: 'waiting-what' }, s.waitingWhat),
-      what,
-      h('label', { for: 'waiting-until' }, s.waitingUntil),
-      until,
-      h('label', { for: 'reject-reason' }, s.rejectReason),
-      reason,
-      h('label', { for: 'reject-alternatives' }, s.alternatives),
-      alternatives,
+      waitingFields,
+      rejectFields,
       h('label', { for: 'status-note' }, s.statusNote),
       note,
       h('button', { type: 'submit' }, s.setStatus),
