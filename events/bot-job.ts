@@ -1,6 +1,8 @@
 /**
  * The bot queue message: one citizen message for the bot to answer. FIFO message group is the
  * conversation, deduplication id the message id, so order holds and a re-sent job is dropped.
+ * `afterIdentification`: the same message answered again now that the session is identified (the
+ * guest was asked to identify first); its deduplication id and reply key are its own.
  */
 import * as z from 'zod';
 import { langSchema } from './lang.ts';
@@ -11,5 +13,6 @@ export const botJobSchema = z.object({
   seq: z.number().int().positive(),
   sessionId: z.string().min(1),
   lang: langSchema,
+  afterIdentification: z.literal(true).optional(),
 });
 export type BotJob = z.infer<typeof botJobSchema>;

@@ -72,6 +72,12 @@ export interface MfcOfficeSummary {
   timeZone: string;
   /** The weekly hours in words, in the session language. */
   hours: string;
+  /**
+   * Today on the office's own clock (an extension, for the widget's office list): its date, the
+   * day's hours in words (a holiday or a shortened day said as such), and whether it is open at
+   * the moment of the answer.
+   */
+  today: { date: string; hours: string; openNow: boolean };
   services: Array<{ serviceId: string; title: string; windows: number }>;
 }
 

@@ -8,10 +8,12 @@
  * string cannot carry. `ticket.setStatus` also accepts a plain string for either (= `what` /
  * `reason`), so a client that sends text only is understood.
  */
+
 import * as z from 'zod';
 import { frameEnvelopeSchema, pagingCursorSchema } from './client-frames.ts';
 import { escalationCategorySchema } from './escalation.ts';
 import { langSchema } from './lang.ts';
+import type { MfcVisitView } from './mfc-frames.ts';
 
 const ticketStatusSchema = z.enum(['received', 'in_progress', 'waiting', 'completed', 'rejected']);
 
@@ -147,6 +149,11 @@ export interface TicketsFrame {
   type: 'tickets';
   requestId?: string;
   items: TicketView[];
+  /**
+   * A citizen's MFC visits still to come, soonest first (extension): on the first page of an
+   * unfiltered list (no `cursor`, no `status`) only; empty when there are none.
+   */
+  visits?: MfcVisitView[];
   /** There is an older page: send `ticket.list` again with this as `cursor` (extension). */
   nextCursor?: string;
 }

@@ -79,6 +79,8 @@ const contextSchema = z.object({
     .optional(),
   // The portal's registry of applications (docs/architecture.md, "The portal's registry of applications").
   portalRegistryUrl: z.url().startsWith('https://').optional(),
+  // The secret holding the registry's token, when the portal team keeps it (else the stack creates one).
+  portalRegistryTokenSecretArn: z.string().startsWith('arn:aws:secretsmanager:').optional(),
   // `-c clientLimits='{"connectsPerIp":120}'` or an object in cdk.json: the limits to change.
   clientLimits: z
     .union([clientLimitsSchema, z.string().transform((json) => JSON.parse(json) as unknown)])
@@ -140,6 +142,7 @@ export function configFromContext(node: Node): SupportChatConfig {
     portalOrigins: context.portalOrigins ?? [],
     webOrigin: context.webOrigin,
     portalRegistryUrl: context.portalRegistryUrl,
+    portalRegistryTokenSecretArn: context.portalRegistryTokenSecretArn,
     clientLimits: context.clientLimits ?? {},
     feedbackRateLimit: context.feedbackRateLimit ?? defaults.feedbackRateLimit,
     feedbackBurstLimit: context.feedbackBurstLimit ?? defaults.feedbackBurstLimit,

@@ -58,6 +58,8 @@ export interface SupportChatConfig {
   readonly webOrigin?: string;
   /** The portal's registry of applications (context `portalRegistryUrl`, HTTPS), read by the bot worker. */
   readonly portalRegistryUrl?: string;
+  /** The secret of the registry's token (context `portalRegistryTokenSecretArn`); else the stack creates one. */
+  readonly portalRegistryTokenSecretArn?: string | undefined;
   /** Per-client limits changed from their defaults (`LIMIT_*`, docs/protocol.md "Limits per client"). */
   readonly clientLimits?: Readonly<Record<string, number>>;
   readonly feedbackRateLimit: number;
@@ -113,6 +115,9 @@ export class SupportChat {
       portalOrigins: config.portalOrigins,
       webOrigin: config.webOrigin,
       ...(config.portalRegistryUrl === undefined ? {} : { portalRegistryUrl: config.portalRegistryUrl }),
+      ...(config.portalRegistryTokenSecretArn === undefined
+        ? {}
+        : { portalRegistryTokenSecretArn: config.portalRegistryTokenSecretArn }),
       feedbackRateLimit: config.feedbackRateLimit,
       feedbackBurstLimit: config.feedbackBurstLimit,
       pushFcmApplicationArn: config.pushFcmApplicationArn,

@@ -16,7 +16,7 @@ export class SqsBotJobQueue implements BotJobQueue {
         QueueUrl: this.queueUrl,
         MessageBody: JSON.stringify(job),
         MessageGroupId: job.conversationId,
-        MessageDeduplicationId: job.messageId,
+        MessageDeduplicationId: job.afterIdentification ? `${job.messageId}-identified` : job.messageId,
       }),
     );
   }

@@ -22,7 +22,7 @@ import { config } from '#shared/config.ts';
 import { countEscalation, logger, metrics } from '#shared/observability.ts';
 import { ApiGatewayConnectionNotifier } from './connection-notifier.ts';
 import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
-import { DynamoConversationLog } from './dynamodb/conversation-log.ts';
+import { DynamoBotTurnLog } from './dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
 import { DynamoFollowUpLedger } from './dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
@@ -58,7 +58,7 @@ export function botTurnWiring(): AnswerTurnDeps {
     messages: new DynamoMessageRepository(config.messagesTable),
     conversations: new DynamoConversationRepository(config.conversationsTable),
     connections: new DynamoConnectionRepository(config.connectionsTable),
-    log: new DynamoConversationLog(conversationTables()),
+    log: new DynamoBotTurnLog(conversationTables()),
     notifier: new ApiGatewayConnectionNotifier({
       endpoint: config.wsConnectionsEndpoint,
       timeoutMs: config.postTimeoutMs,
@@ -73,6 +73,7 @@ export function botTurnWiring(): AnswerTurnDeps {
     ids: randomIds,
     sleeper: timerSleeper,
     retentionDays: config.messageRetentionDays,
+    pendingQuestionTtlSeconds: config.pendingQuestionTtlSeconds,
   };
 }
 
@@ -83,7 +84,9 @@ export function reportAnswer(
 ): void {
   if (outcome.status === 'answered') {
     const { reply, firstResponseMs, delivery, escalation } = outcome;
-    metrics.addMetric('FirstResponseTime', MetricUnit.Milliseconds, firstResponseMs);
+    // None for an answer after identification: the citizen asked long before, as a guest.
+    if (firstResponseMs !== undefined)
+      metrics.addMetric('FirstResponseTime', MetricUnit.Milliseconds, firstResponseMs);
     // An intake question has no intent: only the bot's own answers count as its understanding.
     if (reply.intent !== undefined) {
       metrics.addMetric('BotConfidence', MetricUnit.NoUnit, reply.confidence ?? 0);

@@ -8,9 +8,12 @@ import { answerApplications } from '#domain/portal/application-answers.ts';
 import type { PortalRegistry } from '#domain/ports/portal-registry.ts';
 import type { Lang } from '#events/lang.ts';
 import { config } from '#shared/config.ts';
+import { DynamoCitizenVisits } from './dynamodb/citizen-visits.ts';
 import { HmacCitizenIds } from './identity-hasher.ts';
 import { loadMfcDirectory } from './mfc-directory.ts';
 import { HttpPortalRegistry, SampleDataPortalRegistry } from './portal-registry.ts';
+import { portalRegistryToken } from './portal-registry-token.ts';
+import { systemClock } from './system.ts';
 
 /** `applicationAnswers` of a bot turn, when a registry is configured. */
 export function portalAnswersWiring():
@@ -18,17 +21,32 @@ export function portalAnswersWiring():
   | Record<string, never> {
   const registry = portalRegistry();
   if (!registry) return {};
-  const mentions = createMentionReader(loadMfcDirectory(config.mfcDirectoryDir));
+  const directory = loadMfcDirectory(config.mfcDirectoryDir);
+  const mentions = createMentionReader(directory);
+  // The citizen's MFC visits, mentioned with their applications.
+  const visits = {
+    citizenVisits: new DynamoCitizenVisits(config.visitsTable),
+    directory,
+    clock: systemClock,
+  };
   return {
     applicationAnswers: (citizenId, text, lang) =>
-      answerApplications({ registry, mentions }, citizenId, text, lang),
+      answerApplications({ registry, mentions, visits }, citizenId, text, lang),
   };
 }
 
 /** The portal's registry: its HTTPS API when configured, the sample dataset on the local stack, or none. */
 function portalRegistry(): PortalRegistry | undefined {
   const url = config.portalRegistryUrl;
-  if (url) return new HttpPortalRegistry({ baseUrl: url, timeoutMs: config.portalRegistryTimeoutMs });
+  if (url)
+    return new HttpPortalRegistry({
+      baseUrl: url,
+      timeoutMs: config.portalRegistryTimeoutMs,
+      token: portalRegistryToken({
+        token: config.portalRegistryToken,
+        secretId: config.portalRegistryTokenSecretId,
+      }),
+    });
   const sample = config.portalRegistrySampleFile;
   if (!sample) return undefined;
   // The sample is the local stack's, where the citizen-id key is in the environment (AUTH_HMAC_KEY);

@@ -46,7 +46,7 @@ describe('the portal registry over HTTPS', () => {
     const { baseUrl, seen } = await registryServer((path, respond) =>
       path.includes('known') ? respond(200, { applications: [APPLICATION] }) : respond(404),
     );
-    const registry = new HttpPortalRegistry({ baseUrl, token: 't0ken' });
+    const registry = new HttpPortalRegistry({ baseUrl, token: async () => 't0ken' });
     expect(await registry.applicationsOf('known-citizen')).toEqual([APPLICATION]);
     expect(await registry.applicationsOf('stranger')).toEqual([]);
     expect(seen[0]).toBe('/registry/citizens/known-citizen/applications Bearer t0ken');

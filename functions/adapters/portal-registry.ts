@@ -36,8 +36,8 @@ const responseSchema = z.object({ applications: z.array(applicationSchema) });
 
 export interface HttpPortalRegistryOptions {
   baseUrl: string;
-  /** Sent as `Authorization: Bearer …` (the portal's service token). */
-  token?: string;
+  /** Sent as `Authorization: Bearer …` (the portal's service token; functions/adapters/portal-registry-token.ts). */
+  token?: () => Promise<string | undefined>;
   /** @default 2000 per attempt */
   timeoutMs?: number;
   /** @default 2 retries after the first attempt */
@@ -90,11 +90,13 @@ export class HttpPortalRegistry implements PortalRegistry {
       `citizens/${encodeURIComponent(citizenId)}/applications`,
       withSlash(this.options.baseUrl),
     );
+    // A token that cannot be read fails this attempt like an unreachable registry.
+    const token = await this.options.token?.();
     const response = await fetch(url, {
       signal,
       headers: {
         accept: 'application/json',
-        ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
     });
     // A citizen the registry does not know has no applications.

@@ -3,8 +3,9 @@
  * is kept as anonymous statistics, and the shape of what is kept. Removed: sessions (with their
  * masked phone, SMS opt-in and resume slots), connections, messages, internal notes, attachments
  * (items and bytes), push devices (and their SNS endpoints), the destination's verification record,
- * idempotency keys and limit counters that name the citizen's sessions or conversations, and their
- * own transcripts. Kept, anonymised: each conversation (its state, times, queue, category and
+ * idempotency keys and limit counters that name the citizen's sessions, conversations or visits, their
+ * own transcripts, and their MFC visits (a visit still booked ahead gives its place back, as a cancel
+ * does) with their per-service quotas. Kept, anonymised: each conversation (its state, times, queue, category and
  * operator, for the service's statistics) and each ticket (number, category, status and the times
  * and actors of its transitions, for the SLA and the regulator's counts) without anything that
  * leads back to the citizen. SLA records and the access journal hold ids and times only: kept.
@@ -37,6 +38,12 @@ export interface ErasureCounts {
   verificationRecords: number;
   idempotencyKeys: number;
   limitCounters: number;
+  /** MFC visits (a booked one ahead gives its place back first). */
+  visits: number;
+  /** The citizen's per-service visit quotas. */
+  visitQuotas: number;
+  /** Booking requests (`mfc.book`'s `requestId`, naming the visit booked). */
+  visitRequests: number;
 }
 
 /**

@@ -53,6 +53,11 @@ export function botReplyKey(citizenMessageId: string): string {
   return `bot#${citizenMessageId}`;
 }
 
+/** The key of a bot job's reply: a message answered again after identification has its own. */
+export function botJobReplyKey(job: { messageId: string; afterIdentification?: true }): string {
+  return job.afterIdentification ? `${botReplyKey(job.messageId)}#identified` : botReplyKey(job.messageId);
+}
+
 /**
  * The key of one `auth.requestCode`: the session's own requestId, for that destination (its keyed
  * hash, never the phone or e-mail), so a client's requestId never meets another session's.

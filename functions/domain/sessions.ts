@@ -20,8 +20,32 @@ export interface Session {
   verifiedConnectionId?: string;
   /** When the citizen signed out (`session.end`): the session is over, nothing resumes it. */
   endedAt?: string;
+  /**
+   * A guest's question that needs identification (the status of their applications), answered
+   * as soon as the session is identified, once, while it is live.
+   */
+  pendingQuestion?: PendingQuestion;
   createdAt: string;
   expiresAt: number;
+}
+
+/** The citizen message the bot answers again once the session is identified. */
+export interface PendingQuestion {
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  lang: Lang;
+  /** Epoch seconds: after this, identifying answers nothing (the question is old news). */
+  expiresAt: number;
+}
+
+/** The session's pending question still to answer at `now`, if any. */
+export function livePendingQuestion(
+  session: Pick<Session, 'pendingQuestion'>,
+  now: Date,
+): PendingQuestion | undefined {
+  const pending = session.pendingQuestion;
+  return pending && pending.expiresAt * 1000 > now.getTime() ? pending : undefined;
 }
 
 export interface Connection {

@@ -3,11 +3,14 @@
  * verified, its open conversation carried over to the citizen, the portal tickets filed under the
  * proven contact become the citizen's, and the answer `auth.verified` holds the citizen id and a
  * fresh resume token; the session's other connections are closed (they reconnect with the new
- * token). Never logs the code or the token.
+ * token). A question the guest was asked to identify for is queued for the bot again, and answered
+ * (functions/domain/use-cases/queue-pending-question.ts). Never logs the code or the token.
  */
+import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
+import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { HmacCodeHashes } from '#adapters/identity-hasher.ts';
@@ -16,6 +19,7 @@ import { codeHmacKey, resumeTokenKey } from '#adapters/secret-keys.ts';
 import { systemClock } from '#adapters/system.ts';
 import { randomResumeTokenSource } from '#domain/resume-tokens.ts';
 import { claimContactTickets } from '#domain/use-cases/claim-contact-tickets.ts';
+import { queuePendingQuestion } from '#domain/use-cases/queue-pending-question.ts';
 import { verifyCode } from '#domain/use-cases/verify-code.ts';
 import { authVerifyCodeFrameSchema } from '#events/identification.ts';
 import { config } from '#shared/config.ts';
@@ -47,6 +51,8 @@ const deps = {
   },
   tokenSource: randomResumeTokenSource,
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
+  sessions: new DynamoSessionRepository(config.sessionsTable),
+  botJobs: new SqsBotJobQueue(config.botQueueUrl),
 };
 
 export const handler = routeHandler(
@@ -59,7 +65,12 @@ export const handler = routeHandler(
       logger.error('portal tickets of the contact not claimed', { error });
       return 0;
     });
-    logger.info('session verified', { sessionId: caller.sessionId, claimedTickets });
+    // After the commit too: a failure leaves the question unanswered (the citizen asks again).
+    const pendingQuestion = await queuePendingQuestion(deps, caller.sessionId).catch((error: unknown) => {
+      logger.error('pending question not queued', { error });
+      return 'lost' as const;
+    });
+    logger.info('session verified', { sessionId: caller.sessionId, claimedTickets, pendingQuestion });
     return verified;
   },
   { metrics: true, limits: sharedFrameLimits() },

@@ -12,7 +12,7 @@ import {
   ReportingFreshMessageAnswerer,
 } from '#adapters/bot-turn-wiring.ts';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
-import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
+import { DynamoCitizenMessageLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
@@ -34,7 +34,7 @@ const deps = {
   targets: new DynamoSessionTargetReader(tables),
   hints: new OpenConversationHints(),
   conversations: new DynamoConversationRepository(config.conversationsTable),
-  log: new DynamoConversationLog(tables),
+  log: new DynamoCitizenMessageLog(tables),
   botJobs: new SqsBotJobQueue(config.botQueueUrl),
   // Built once per Lambda instance: the knowledge base ships in a layer and is validated on load.
   bot: new ReportingFreshMessageAnswerer(botTurn),

@@ -43,6 +43,7 @@ const deps = {
       verificationCodesTable: config.verificationCodesTable,
       idempotencyTable: config.idempotencyTable,
       limitsTable: config.limitsTable,
+      visitsTable: config.visitsTable,
       attachmentsBucket: config.attachmentsBucket,
     },
     pushEndpointRegistry({ localOutboxUrl: config.localOutboxUrl, applications: {} }),

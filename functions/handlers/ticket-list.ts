@@ -2,29 +2,40 @@
  * Route `ticket.list`: a page of the verified citizen's tickets (also those opened in their sessions
  * before they identified), newest first, answered as `tickets` labelled in the session language
  * with `nextCursor` when more are left; for staff, a page of the tickets in a status (default
- * `received`), with the request itself.
+ * `received`), with the request itself. A citizen's first page also lists their MFC visits to come.
  */
 
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
+import { DynamoCitizenVisits } from '#adapters/dynamodb/citizen-visits.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
+import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
 import { cursorKey } from '#adapters/secret-keys.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
 import { systemClock } from '#adapters/system.ts';
+import { listActiveVisits } from '#domain/use-cases/mfc-visits.ts';
 import { listTickets } from '#domain/use-cases/read-tickets.ts';
 import { ticketListFrameSchema } from '#events/tickets.ts';
 import { config } from '#shared/config.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
+
+// The citizen's MFC visits (VisitsTable, index byCitizen), named from the MFC directory's layer.
+const visits = {
+  directory: loadMfcDirectory(config.mfcDirectoryDir),
+  visits: new DynamoCitizenVisits(config.visitsTable),
+  clock: systemClock,
+};
 
 const deps = {
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
   citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
   operators: new DynamoOperatorRepository(config.operatorsTable),
   cursors: new HmacPagingCursors(cursorKey(config), systemClock),
+  activeVisits: (citizenId: string, lang: 'ru' | 'en') => listActiveVisits(visits, citizenId, lang),
 };
 
 // A guest verified on this connection is resolved to the citizen from its session (the policy's

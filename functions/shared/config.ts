@@ -42,6 +42,11 @@ const SETTINGS = {
    */
   portalRegistryUrl: setting('PORTAL_REGISTRY_URL', z.url().startsWith('https://').optional()),
   portalRegistryTimeoutMs: setting('PORTAL_REGISTRY_TIMEOUT_MS', positiveInt.default(2000)),
+  /** The registry's service token: the raw value (local), or else the secret holding it (AWS). */
+  portalRegistryToken: setting('PORTAL_REGISTRY_TOKEN', z.string().min(1).optional()),
+  portalRegistryTokenSecretId: setting('PORTAL_REGISTRY_TOKEN_SECRET_ID', name.optional()),
+  /** How long a guest's question about their applications waits to be answered once they identify. */
+  pendingQuestionTtlSeconds: setting('PENDING_QUESTION_TTL_SECONDS', positiveInt.default(30 * 60)),
   /** The local stack's sample applications (local/portal-registry/applications.json). */
   portalRegistrySampleFile: setting('PORTAL_REGISTRY_SAMPLE_FILE', name.optional()),
   /** The MFC directory (offices.json, services.json) in the knowledge-base layer. */

@@ -80,6 +80,9 @@ export class Audit extends Construct {
       .useTable('VERIFICATION_CODES_TABLE', tables.verificationCodes, 'write')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite', { scan: true })
       .useTable('LIMITS_TABLE', tables.limits, 'readWrite', { scan: true })
+      // The citizen's MFC visits (index byCitizen; a booked one gives its place back as a cancel
+      // does) and their quotas of every service (a Scan by key prefix: a quota has no index).
+      .useTable('VISITS_TABLE', tables.visits, 'readWrite', { scan: true })
       .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'append')
       .useSecret('AUTH_CODE_SECRET_ID', keys.codeKey)
       .useSecret('AUTH_HMAC_SECRET_ID', keys.hmacKey)

@@ -3,10 +3,11 @@
  * mounted ({@link BotWorker}), and the outbox that queues, from the MessagesTable stream, the job of
  * any message `message.send` committed but did not get to answer ({@link BotOutbox}). The queues are in ./queues.ts.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts';
@@ -41,11 +42,20 @@ export interface BotWorkerProps {
    * @default none: the bot's own answer to "where is my application" stands
    */
   readonly portalRegistryUrl?: string;
+  /**
+   * The Secrets Manager secret (complete ARN) holding the registry's service token, when the portal
+   * team keeps it (context `portalRegistryTokenSecretArn`).
+   * @default with `portalRegistryUrl`, the stack creates the secret `PortalRegistryToken` (retained), into
+   * which the token is put once (docs/deploy.md)
+   */
+  readonly portalRegistryTokenSecretArn?: string;
 }
 
 /** The bot worker function and its SQS trigger. */
 export class BotWorker extends Construct {
   readonly function: HouseFunction;
+  /** The secret of the registry's token, with `portalRegistryUrl`: the worker may read this one only. */
+  readonly portalRegistryToken?: ISecret;
 
   constructor(scope: Construct, id: string, props: BotWorkerProps) {
     super(scope, id);
@@ -60,7 +70,11 @@ export class BotWorker extends Construct {
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
       .useTable('MESSAGES_TABLE', tables.messages, 'readWrite')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
-      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
+      // The citizen's MFC visits (index byCitizen), mentioned with their applications.
+      .useTable('VISITS_TABLE', tables.visits, 'read')
+      // Reads the session; a guest's question that needs identification is remembered on it (and
+      // forgotten once answered), in the turn's transaction.
+      .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       // Reads the connections of a session; deletes those that answer 410 Gone.
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(props.api, props.stage)
@@ -70,10 +84,35 @@ export class BotWorker extends Construct {
       // Its own queue: to bring a failed job back in seconds (ChangeMessageVisibility).
       .useQueue('BOT_QUEUE_URL', props.queues.queue, 'consume');
     if (props.webOrigin) this.function.addEnvironment('CHECKLIST_PAGES_URL', props.webOrigin);
-    if (props.portalRegistryUrl) this.function.addEnvironment('PORTAL_REGISTRY_URL', props.portalRegistryUrl);
+    if (props.portalRegistryUrl) {
+      this.function.addEnvironment('PORTAL_REGISTRY_URL', props.portalRegistryUrl);
+      this.portalRegistryToken = this.registryTokenSecret(props.portalRegistryTokenSecretArn);
+      // GetSecretValue (and DescribeSecret) on that one secret; read once per cold start, cached 15 min.
+      this.function.useSecret('PORTAL_REGISTRY_TOKEN_SECRET_ID', this.portalRegistryToken);
+    }
     this.function.addEventSource(
       new SqsEventSource(props.queues.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
+  }
+
+  /** The referenced secret, or a new one the token is put into after the first deploy. */
+  private registryTokenSecret(arn: string | undefined): ISecret {
+    if (arn) return Secret.fromSecretCompleteArn(this, 'PortalRegistryToken', arn);
+    const secret = new Secret(this, 'PortalRegistryToken', {
+      description:
+        "Support chat: the portal registry's service token (Authorization: Bearer), put in by operators",
+      // A placeholder until the token is put in (aws secretsmanager put-secret-value, docs/deploy.md).
+      generateSecretString: { passwordLength: 32, excludePunctuation: true, includeSpace: false },
+      // The token is the portal team's: deleting the stack must not lose what was put in.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        "The token is issued and rotated by the portal registry's team, who put each new one in (put-secret-value); " +
+        'the bot worker re-reads it within 15 minutes. A Lambda rotation here could only make a token the registry does not know.',
+    });
+    return secret;
   }
 }
 

@@ -190,7 +190,8 @@ export type SecretEnvName =
   | 'AUTH_HMAC_SECRET_ID'
   | 'AUTH_CODE_SECRET_ID'
   | 'RESUME_TOKEN_SECRET_ID'
-  | 'CURSOR_SECRET_ID';
+  | 'CURSOR_SECRET_ID'
+  | 'PORTAL_REGISTRY_TOKEN_SECRET_ID';
 
 /** Which out-of-band channels a function sends on (`functions/adapters/notifier.ts`). */
 export interface NotifierChannels {

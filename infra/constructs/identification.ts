@@ -16,6 +16,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
+import type { BotQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
 /** Properties of {@link IdentificationKeys}. */
@@ -92,6 +93,8 @@ export interface IdentificationProps {
   readonly keys: IdentificationKeys;
   /** Sender of one-time codes by e-mail: a verified SES identity (its domain or itself). */
   readonly emailFrom: string;
+  /** The bot's queue: a question the guest was asked to identify for is answered once they do. */
+  readonly botQueues: BotQueues;
 }
 
 /** The routes of identification by one-time code, and the keys they and the authorizer read. */
@@ -133,7 +136,9 @@ export class Identification extends Construct {
       .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
       .useSecret('AUTH_CODE_SECRET_ID', keys.codeKey)
       .useSecret('RESUME_TOKEN_SECRET_ID', keys.resumeTokenKey)
-      .useConnectionsApi(realtime.api, realtime.stage, { close: true });
+      .useConnectionsApi(realtime.api, realtime.stage, { close: true })
+      // The guest's pending question (on the session), queued for the bot again once verified.
+      .useQueue('BOT_QUEUE_URL', props.botQueues.queue, 'send');
     // Ends the session (an update), forgets the devices registered in it (Query, DeleteItem) and
     // deletes their SNS endpoints, answers through @connections and closes the session's connections.
     this.sessionEnd = fn(

@@ -19,6 +19,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, HouseFunction, handlerFunctions } from './house-function.ts';
+import type { KnowledgeBaseLayer } from './knowledge-base.ts';
 import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
@@ -39,6 +40,8 @@ export interface TicketsProps {
   readonly citizenIdKey: ISecret;
   /** The HMAC key of paging cursors (`ticket.list`'s `nextCursor`). */
   readonly cursorKey: ISecret;
+  /** The layer with the MFC directory (`/opt/mfc`): a citizen's list names their visits' offices. */
+  readonly knowledgeBase: KnowledgeBaseLayer;
   /**
    * Origins allowed to call `POST /feedback` from a browser (CORS), e.g. `https://www.gosuslugi.ru`.
    * @default - none: no CORS headers, so only servers (or same-origin pages) can post
@@ -103,6 +106,9 @@ export class Tickets extends Construct {
       .useTable('TICKETS_TABLE', tables.tickets, 'read')
       .useTable('SESSIONS_TABLE', tables.sessions, 'read')
       .useTable('OPERATORS_TABLE', tables.operators, 'read')
+      // A citizen's first page lists their MFC visits to come (index byCitizen).
+      .useTable('VISITS_TABLE', tables.visits, 'read')
+      .useMfcDirectory(props.knowledgeBase)
       .useSecret('CURSOR_SECRET_ID', props.cursorKey);
     // One transaction moves the ticket (and closes its conversation on a final status); the
     // operator's slot is freed on OperatorsTable; the citizen's connections are found and pushed to.

@@ -28,12 +28,18 @@ export const MFC_ROUTES = [
 export interface VisitsProps {
   /** Settings shared by all functions. */
   readonly settings: FunctionSettings;
-  /** The tables of the data model (visits, sessions, push devices, idempotency). */
+  /** The tables of the data model (visits, sessions, conversations, messages, connections, push devices, idempotency). */
   readonly tables: ChatTables;
   /** The WebSocket API the routes are added to. */
   readonly realtime: Realtime;
   /** The layer with the MFC directory (`/opt/mfc`). */
   readonly knowledgeBase: KnowledgeBaseLayer;
+  /**
+   * The Web stack's origin, where the printable MFC checklists are (`CHECKLIST_PAGES_URL`): the
+   * confirmation of a visit in the chat links the checklist there.
+   * @default none: the confirmation gives the checklist's path
+   */
+  readonly webOrigin?: string;
   /**
    * How often the reminders due are sent.
    * @default 5 minutes
@@ -52,14 +58,24 @@ export class Visits extends Construct {
     const { settings, tables, realtime, knowledgeBase } = props;
     const fn = handlerFunctions(this, settings);
 
-    // Books, moves and cancels visits (transactions on VisitsTable) and reads free places.
+    // Books, moves and cancels visits (transactions on VisitsTable) and reads free places; confirms
+    // each change as a bot message in the session's conversation (the conversation log's transaction:
+    // conversation, message, idempotency key; a new conversation is opened on the session) and pushes
+    // it to the session's connections (deleting those that answer 410 Gone).
     const routes = fn(
       'MfcVisits',
       'mfc-visits',
-      'MFC offices, free slots and visits: book, cancel, reschedule',
+      'MFC offices, free slots and visits: book, cancel, reschedule, confirmed in the chat',
     )
       .useTable('VISITS_TABLE', tables.visits, 'readWrite')
+      .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
+      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
+      .useTable('MESSAGES_TABLE', tables.messages, 'write')
+      .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
+      .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+      .useConnectionsApi(realtime.api, realtime.stage)
       .useMfcDirectory(knowledgeBase);
+    if (props.webOrigin) routes.addEnvironment('CHECKLIST_PAGES_URL', props.webOrigin);
     this.routes = routes;
     for (const routeKey of MFC_ROUTES) realtime.addRoute(routeKey, routes);
 

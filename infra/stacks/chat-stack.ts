@@ -50,6 +50,11 @@ export interface ChatStackProps extends StackProps {
    * @default none: the bot's own answer to "where is my application" stands
    */
   readonly portalRegistryUrl?: string;
+  /**
+   * The secret (complete ARN) holding the registry's service token, when the portal team keeps it.
+   * @default with `portalRegistryUrl`, the stack creates one (retained)
+   */
+  readonly portalRegistryTokenSecretArn?: string;
   /** Requests per second / burst of the feedback API. */
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
@@ -95,6 +100,7 @@ export class ChatStack extends Stack {
       portalOrigins,
       webOrigin,
       portalRegistryUrl,
+      portalRegistryTokenSecretArn,
       feedbackRateLimit,
       feedbackBurstLimit,
       pushFcmApplicationArn,
@@ -139,6 +145,7 @@ export class ChatStack extends Stack {
       realtime: this.realtime,
       keys: data.identificationKeys,
       emailFrom: authEmailFrom,
+      botQueues: this.botQueues,
     });
     this.bot = new BotWorker(this, 'Bot', {
       settings,
@@ -150,6 +157,7 @@ export class ChatStack extends Stack {
       escalationQueues: this.escalationQueues,
       ...(webOrigin === undefined ? {} : { webOrigin }),
       ...(portalRegistryUrl === undefined ? {} : { portalRegistryUrl }),
+      ...(portalRegistryTokenSecretArn === undefined ? {} : { portalRegistryTokenSecretArn }),
     });
     this.outbox = new BotOutbox(this, 'Outbox', { settings, tables, queues: this.botQueues });
     // Tickets: ticket.get/list/setStatus, feedback.submit, and the portal's POST /feedback.
@@ -160,12 +168,19 @@ export class ChatStack extends Stack {
       assignmentQueues: this.assignmentQueues,
       citizenIdKey: data.identificationKeys.hmacKey,
       cursorKey: data.identificationKeys.cursorKey,
+      knowledgeBase,
       portalOrigins,
       feedbackRateLimit,
       feedbackBurstLimit,
     });
     // MFC offices and visits: the mfc.* routes and the reminders of visits.
-    this.visits = new Visits(this, 'Visits', { settings, tables, realtime: this.realtime, knowledgeBase });
+    this.visits = new Visits(this, 'Visits', {
+      settings,
+      tables,
+      realtime: this.realtime,
+      knowledgeBase,
+      ...(webOrigin === undefined ? {} : { webOrigin }),
+    });
     // The operator's desk: reply, note, transfer, canned answers, typing, push devices, and the relays.
     this.desk = new Desk(this, 'Desk', {
       settings,

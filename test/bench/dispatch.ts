@@ -28,7 +28,8 @@
  * (DISPATCH_RATE, 5 per second), --hold-ms (DISPATCH_HOLD_MS, 3000), --timeout-s (DISPATCH_TIMEOUT_S: the
  * arrivals' span plus 150 s). Five a second keeps the calls (~80–100 per assignment) within what
  * DynamoDB Local did on two cores in the yardsticks; `--rate 25` is the saturation run
- * (docs/benchmarks.md: neither passes yet on a loaded machine).
+ * (docs/benchmarks.md: the default passed on a quiet machine, load 2, on 2026-12-03; under load 6–10
+ * it failed on route timeouts only).
  * DISPATCH_LOG_LEVEL (SILENT): the functions' log level (their JSON lines go to stdout with the report).
  */
 import { randomUUID } from 'node:crypto';

@@ -64,6 +64,51 @@ describe('the bot worker', () => {
     }
   });
 
+  it('reads the registry’s token from one secret the stack creates (retained), and may read no other', () => {
+    // Prepare
+    const configured = synthesizeApp({ portalRegistryUrl: 'https://registry.portal.example/api' }).template;
+    const [fnId, fn] = resourceByPath(configured, 'AWS::Lambda::Function', 'BotBotWorker');
+    const [secretId, secret] = resourceByPath(
+      configured,
+      'AWS::SecretsManager::Secret',
+      'BotPortalRegistryToken',
+    );
+    // Act
+    const reads = Object.values(resourcesOf(configured, 'AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(fnId.replace(/[0-9A-F]{8}$/, '')))
+      .flatMap(
+        (policy) =>
+          (policy.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> })
+            .Statement,
+      )
+      .filter((statement) => JSON.stringify(statement.Action).includes('secretsmanager:'));
+    // Assess
+    expect(environmentOf(fn).PORTAL_REGISTRY_TOKEN_SECRET_ID).toEqual({ Ref: secretId });
+    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(reads.map((statement) => statement.Resource)).toEqual([{ Ref: secretId }]);
+    expect(JSON.stringify(reads)).not.toContain('PutSecretValue');
+  });
+
+  it('reads the registry’s token from the portal team’s secret when the context names it, creating none', () => {
+    const arn = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:portal-registry-token-AbCdEf';
+    const configured = synthesizeApp({
+      portalRegistryUrl: 'https://registry.portal.example/api',
+      portalRegistryTokenSecretArn: arn,
+    }).template;
+    const [, fn] = resourceByPath(configured, 'AWS::Lambda::Function', 'BotBotWorker');
+    expect(environmentOf(fn).PORTAL_REGISTRY_TOKEN_SECRET_ID).toBe(arn);
+    expect(
+      Object.keys(resourcesOf(configured, 'AWS::SecretsManager::Secret')).filter((id) =>
+        id.includes('PortalRegistry'),
+      ),
+    ).toEqual([]);
+    expect(JSON.stringify(configured.findResources('AWS::IAM::Policy'))).toContain(arn);
+  });
+
+  it('reads no registry token when no registry is configured', () => {
+    expect(environmentOf(worker).PORTAL_REGISTRY_TOKEN_SECRET_ID).toBeUndefined();
+  });
+
   it('knows its own queue and may change the visibility of its jobs, to retry a failed one in seconds', () => {
     expect(JSON.stringify(environmentOf(worker).BOT_QUEUE_URL)).toContain('BotQueue');
     const statements = JSON.stringify(template.findResources('AWS::IAM::Policy'));

@@ -338,14 +338,17 @@ describe('least privilege on the tables', () => {
       'bot-worker',
       {
         Connections: 'readWrite',
-        Sessions: 'read',
+        // The guest's pending question is remembered on the session with the turn (UpdateItem).
+        Sessions: 'readWrite',
         Conversations: 'readWrite',
         Messages: 'readWrite',
         Idempotency: 'readWrite',
+        // The citizen's MFC visits, mentioned with their applications.
+        Visits: 'read',
       },
     ],
     ['ticket-get', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite', AccessJournal: 'write' }],
-    ['ticket-list', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite' }],
+    ['ticket-list', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite', Visits: 'read' }],
     [
       'ticket-set-status',
       {
@@ -435,6 +438,18 @@ describe('least privilege on the tables', () => {
       },
     ],
     ['attachment-check', { Attachments: 'readWrite', Connections: 'readWrite' }],
+    // MFC visits: the transactions on VisitsTable, and each change confirmed in the conversation.
+    [
+      'mfc-visits',
+      {
+        Visits: 'readWrite',
+        Sessions: 'readWrite',
+        Conversations: 'readWrite',
+        Messages: 'write',
+        Idempotency: 'readWrite',
+        Connections: 'readWrite',
+      },
+    ],
   ])('grants %s %o', (handler, expected) => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
   });
@@ -449,7 +464,7 @@ describe('least privilege on the tables', () => {
     expect([...new Set(services)].sort()).toEqual(['logs']);
   });
 
-  it('lets only message-send and the outbox dispatcher put jobs on the bot queue, with its URL in BOT_QUEUE_URL', () => {
+  it('lets only message-send, the outbox dispatcher and auth-verify-code (a guest’s pending question) put jobs on the bot queue, with its URL in BOT_QUEUE_URL', () => {
     const senders = Object.values(functions).filter((fn) =>
       statementsOf(fn).some(
         (s) =>
@@ -458,6 +473,7 @@ describe('least privilege on the tables', () => {
       ),
     );
     expect(senders.map((fn) => fn.Metadata?.['local:entry']).sort()).toEqual([
+      'functions/handlers/auth-verify-code.ts',
       'functions/handlers/bot-outbox.ts',
       'functions/handlers/message-send.ts',
     ]);

@@ -90,6 +90,11 @@ describe('retention', () => {
 describe('who may touch the audit exports and the citizens’ transcripts', () => {
   /** The S3 statements of the role of the chat stack's function whose logical id starts with `prefix`. */
   function s3Statements(prefix: string): { Action: string[]; Resource: string }[] {
+    return roleStatements(prefix).filter((s) => s.Action.some((a) => a.startsWith('s3:')));
+  }
+
+  /** Every statement of the role of the chat stack's function whose logical id starts with `prefix`. */
+  function roleStatements(prefix: string): { Action: string[]; Resource: string }[] {
     if (!chat) throw new Error('no chat stack');
     const fn = Object.entries(resourcesOf(chat, 'AWS::Lambda::Function')).find(([id]) =>
       id.startsWith(prefix),
@@ -105,8 +110,7 @@ describe('who may touch the audit exports and the citizens’ transcripts', () =
         (p) =>
           (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
       )
-      .map((s) => ({ Action: [s.Action].flat() as string[], Resource: JSON.stringify(s.Resource) }))
-      .filter((s) => s.Action.some((a) => a.startsWith('s3:')));
+      .map((s) => ({ Action: [s.Action].flat() as string[], Resource: JSON.stringify(s.Resource) }));
   }
 
   it('lets no function change or delete an entry of the access journal: new entries only (PutItem), and reads', () => {
@@ -146,6 +150,26 @@ describe('who may touch the audit exports and the citizens’ transcripts', () =
         Status: 'Enabled',
       }),
     );
+  });
+
+  it('lets PrivacyErase find and remove a citizen’s MFC visits and quotas (VisitsTable: its index, Scan, Delete, the cancel’s Update); no route Scans it', () => {
+    const onVisits = (prefix: string) =>
+      new Set(
+        roleStatements(prefix)
+          .filter((s) => s.Resource.includes('VisitsTable'))
+          .flatMap((s) => s.Action),
+      );
+    const erase = onVisits('AuditPrivacyErase');
+    for (const action of ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'])
+      expect(erase.has(action), action).toBe(true);
+    if (!chat) throw new Error('no chat stack');
+    const fn = Object.entries(resourcesOf(chat, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('AuditPrivacyErase'),
+    );
+    if (!fn) throw new Error('no PrivacyErase function');
+    expect(environmentOf(fn[1])).toHaveProperty('VISITS_TABLE');
+    expect(onVisits('VisitsMfcVisits').has('dynamodb:Query')).toBe(true);
+    expect(onVisits('VisitsMfcVisits').has('dynamodb:Scan')).toBe(false);
   });
 
   it('lets TranscriptGet only write and read the citizens’ transcripts (transcripts/ of the attachments bucket)', () => {

@@ -11,16 +11,32 @@
  * frees nothing), the operator's console told, its timers finding nothing to do.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListBucketsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListBucketsCommand,
+  paginateListObjectsV2,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand, paginateScan, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, inject, it, vi } from 'vitest';
+import { documentClient } from '#adapters/dynamodb/document-client.ts';
+import { HmacIdentityHasher } from '#adapters/identity-hasher.ts';
+import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
+import { citizenIdKey, codeHmacKey } from '#adapters/secret-keys.ts';
+import { parseDestination } from '#domain/identification.ts';
+import { addDays, localMoment, officeDay, slotTimes } from '#domain/mfc/opening-hours.ts';
+import { config } from '#shared/config.ts';
+import { handler as privacyErase } from '../../functions/handlers/privacy-erase.ts';
 import { assignedFor, goOnline, staffMember } from '../support/assignment.ts';
 import { codeFromOutbox, uniqueEmail, verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { runCommand } from '../support/commands.ts';
 import { frameWith } from '../support/frames.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 import type { Frame } from '../support/ws-client.ts';
 
 const httpUrl = inject('localHttpUrl');
@@ -36,6 +52,37 @@ const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
 );
+
+/** The keyed hashes a citizen is stored under, derived as PrivacyErase derives them. */
+const hasher = new HmacIdentityHasher({ codeKey: codeHmacKey(config), citizenKey: citizenIdKey(config) });
+async function storedUnder(who: { phone: string } | { email: string }): Promise<[string, string]> {
+  const destination = parseDestination(who);
+  return [await hasher.citizenId(destination), await hasher.destinationKey(destination)];
+}
+
+const directory = loadMfcDirectory(join(import.meta.dirname, '..', '..', 'layers', 'knowledge-base', 'mfc'));
+
+/** Two slots of a working day 10 to 25 days ahead (a random one: the stack is shared). */
+function slotsAhead(officeId: string, serviceId: string): { date: string; times: [string, string] } {
+  const office = directory.office(officeId);
+  const service = directory.service(serviceId);
+  if (!office || !service) throw new Error('unknown office or service');
+  const today = localMoment(new Date(), directory.regionOf(office).timeZone).date;
+  for (let ahead = randomInt(10, 20); ahead < 28; ahead++) {
+    const date = addDays(today, ahead);
+    const times = slotTimes(officeDay(directory, office, date), service.durationMinutes);
+    const first = randomInt(0, Math.max(times.length - 1, 1));
+    const [one, two] = [times[first], times[first + 1]];
+    if (one !== undefined && two !== undefined) return { date, times: [one, two] };
+  }
+  throw new Error('no working day ahead');
+}
+
+/** How many messages the local outbox holds for `to`. */
+async function outboxCount(to: string): Promise<number> {
+  const { items } = (await (await fetch(`${httpUrl}/local/outbox`)).json()) as { items: { to: string }[] };
+  return items.filter((item) => item.to === to).length;
+}
 
 /** Every item of every table of the stack, as JSON, by table. */
 async function everyItem(): Promise<{ table: string; json: string }[]> {
@@ -176,7 +223,37 @@ describe('a citizen’s erasure', () => {
     });
     expect(portal.status).toBe(201);
     const portalTicket = (await portal.json()) as { ticketId: string };
-    const needles = [phone, `916${subscriber}`, name, fileName, marker, ...texts];
+    // Two MFC visits: one booked ahead (its place taken), one booked and cancelled.
+    const { date, times } = slotsAhead('kzn-pobedy', 'passport.replace');
+    const slot = { officeId: 'kzn-pobedy', serviceId: 'passport.replace', date };
+    const freeAt = async (client: typeof citizen, time: string) => {
+      const { slots } = await client.request({ action: 'mfc.slots', ...slot });
+      return (slots as { time: string; free: number }[]).find((s) => s.time === time)?.free;
+    };
+    const freeBefore = await freeAt(citizen, times[0]);
+    const booked = await citizen.request({ action: 'mfc.book', ...slot, time: times[0] });
+    expect(booked).toMatchObject({ type: 'mfc.visit', visit: { status: 'booked' } });
+    const bookedNumber = (booked.visit as { number: string }).number;
+    const other = await citizen.request({ action: 'mfc.book', ...slot, time: times[1] });
+    const cancelledNumber = (other.visit as { number: string }).number;
+    expect(await citizen.request({ action: 'mfc.cancel', number: cancelledNumber })).toMatchObject({
+      visit: { status: 'cancelled' },
+    });
+    expect(await freeAt(citizen, times[0])).toBe((freeBefore ?? 0) - 1);
+    // Pseudonymous leftovers count too: what is stored under the citizen's keyed hashes.
+    const [citizenId, destinationKey] = await storedUnder({ phone });
+    const needles = [
+      phone,
+      `916${subscriber}`,
+      name,
+      fileName,
+      marker,
+      ...texts,
+      citizenId,
+      destinationKey,
+      bookedNumber,
+      cancelledNumber,
+    ];
     // The seeding is real: before the erasure, the tables and the bucket hold them.
     const before = await everyItem();
     expect(needles.filter((needle) => before.some((item) => item.json.includes(needle)))).toEqual(needles);
@@ -219,6 +296,7 @@ describe('a citizen’s erasure', () => {
       verificationRecords: 1,
     });
     expect(answer.counts.messages).toBeGreaterThanOrEqual(4);
+    expect(answer.counts).toMatchObject({ visits: 2, visitQuotas: 1, visitRequests: 2 });
     expect(erased.stdout).not.toContain(subscriber);
 
     // Assess: nothing of them in any table or any bucket.
@@ -237,6 +315,20 @@ describe('a citizen’s erasure', () => {
       (o) => o.bytes.includes(`scan-bytes-${marker}`) || needles.some((needle) => o.bytes.includes(needle)),
     );
     expect(leftBytes.map((o) => o.where)).toEqual([]);
+
+    // Assess: the booked visit's place is free again; the same phone, verified anew (the same
+    // citizen id), sees none of the erased visits.
+    const again = await connect({ lang: 'ru' });
+    expect(await freeAt(again, times[0])).toBe(freeBefore);
+    const earlierCodes = await outboxCount(phone);
+    expect(await again.request({ action: 'auth.requestCode', phone, smsOptIn: false })).toMatchObject({
+      type: 'auth.codeSent',
+    });
+    await vi.waitFor(async () => expect(await outboxCount(phone)).toBeGreaterThan(earlierCodes));
+    expect(
+      await again.request({ action: 'auth.verifyCode', code: await codeFromOutbox(httpUrl, phone) }),
+    ).toMatchObject({ type: 'auth.verified' });
+    expect(await again.request({ action: 'mfc.visits' })).toMatchObject({ type: 'mfc.visits', visits: [] });
 
     // Assess: the anonymous statistics stay: both tickets (number, status, category) and the conversation's state.
     for (const id of [ticketId, portalTicket.ticketId]) {
@@ -347,5 +439,123 @@ describe('a citizen’s erasure', () => {
       actor: 'system',
     });
     expect(ticket?.citizenId ?? ticket?.sessionId ?? ticket?.intake).toBeUndefined();
+  });
+  it('is finished by running it again after a failure late in its course; an object S3 did not delete fails the run', {
+    timeout: 90_000,
+  }, async () => {
+    // Prepare: a verified citizen with a conversation (idempotency keys and limit counters name
+    // their session and conversation), their own transcript in the bucket, and an MFC visit.
+    const email = uniqueEmail('erased-twice');
+    const citizen = await connect({ lang: 'ru' });
+    await verifyByEmail(citizen, httpUrl, email);
+    const marker = randomUUID();
+    const sent = await citizen.request({
+      action: 'message.send',
+      clientMessageId: randomUUID(),
+      text: `моя справка ${marker}`,
+    });
+    const conversationId = String(sent.conversationId);
+    await frameWith(
+      citizen,
+      (f) => f.type === 'message' && f.from === 'bot' && f.conversationId === conversationId,
+    );
+    expect(await citizen.request({ action: 'transcript.get' })).toMatchObject({
+      type: 'transcript.download',
+    });
+    const { date, times } = slotsAhead('kzn-baumana', 'passport.replace');
+    const booked = await citizen.request({
+      action: 'mfc.book',
+      officeId: 'kzn-baumana',
+      serviceId: 'passport.replace',
+      date,
+      time: times[0],
+    });
+    expect(booked).toMatchObject({ type: 'mfc.visit' });
+    const [citizenId, destinationKey] = await storedUnder({ email });
+    const { Items: sessions = [] } = await documents.send(
+      new ScanCommand({
+        TableName: env('SESSIONS_TABLE'),
+        FilterExpression: 'citizenId = :c',
+        ExpressionAttributeValues: { ':c': citizenId },
+        ConsistentRead: true,
+      }),
+    );
+    expect(sessions).toHaveLength(1);
+    const sessionId = String(sessions[0]?.sessionId);
+    // The e-mail itself is stored masked or not at all; what is stored under it, by its hashes.
+    const stored = [marker, citizenId, destinationKey, sessionId];
+    const needles = [email, ...stored];
+    const before = await everyItem();
+    expect(stored.filter((needle) => before.some((i) => i.json.includes(needle)))).toEqual(stored);
+    // The conversation's own counters and keys name the session: the trail a rerun needs.
+    expect(
+      before.some(
+        (i) =>
+          [env('LIMITS_TABLE'), env('IDEMPOTENCY_TABLE')].includes(i.table) && i.json.includes(sessionId),
+      ),
+    ).toBe(true);
+    const transcripts = `transcripts/${citizenId}/`;
+    const transcriptObjects = async () =>
+      (await everyObject()).filter((o) => o.where.startsWith(`${env('ATTACHMENTS_BUCKET')}/${transcripts}`));
+    expect(await transcriptObjects()).toHaveLength(1);
+    const request = { email, requestedBy: 'dpo-test', reason: 'citizen request 9' };
+
+    // Act 1: S3 answers DeleteObjects with an error for the transcript (a partial failure the
+    // emulator cannot produce: the real client's send is wrapped to answer it once, deleting nothing).
+    const realS3Send = S3Client.prototype.send;
+    const s3Fault = vi.spyOn(S3Client.prototype, 'send').mockImplementation(function (
+      this: S3Client,
+      command: unknown,
+      ...rest: unknown[]
+    ) {
+      if (command instanceof DeleteObjectsCommand) {
+        s3Fault.mockRestore();
+        const Key = command.input.Delete?.Objects?.[0]?.Key;
+        return Promise.resolve({ Errors: [{ Key, Code: 'InternalError', Message: 'injected' }] });
+      }
+      return (realS3Send as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    } as never);
+    const first = privacyErase(request, lambdaContext('PrivacyErase'));
+    await expect(first).rejects.toThrow(/1 of 1 objects not deleted \(InternalError\)/);
+    s3Fault.mockRestore();
+
+    // Act 2: DynamoDB fails the Scan for the idempotency keys (the real document client's send
+    // wrapped to throw once): a late step, after the messages and visits' trail is half gone.
+    const realSend = documentClient.send;
+    const dynamoFault = vi.spyOn(documentClient, 'send').mockImplementation(function (
+      this: typeof documentClient,
+      command: unknown,
+      ...rest: unknown[]
+    ) {
+      if (command instanceof ScanCommand && command.input.TableName === env('IDEMPOTENCY_TABLE')) {
+        dynamoFault.mockRestore();
+        return Promise.reject(new Error('injected: ProvisionedThroughputExceededException'));
+      }
+      return (realSend as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    } as never);
+    const second = privacyErase(request, lambdaContext('PrivacyErase'));
+    await expect(second).rejects.toThrow(/injected/);
+    dynamoFault.mockRestore();
+
+    // Act 3: run again, no fault.
+    const third = (await privacyErase(request, lambdaContext('PrivacyErase'))) as {
+      status: string;
+      counts: { limitCounters: number; idempotencyKeys: number };
+    };
+
+    // Assess: the third run finished what the first two left, and nothing of the citizen is left.
+    const after = await everyItem();
+    const left = after.flatMap((i) =>
+      needles.filter((needle) => i.json.includes(needle)).map((needle) => `${i.table}: ${needle}`),
+    );
+    expect(left).toEqual([]);
+    // The sessions (the trail a rerun starts from) were deleted by the last run only.
+    expect(third).toMatchObject({ status: 'erased', counts: { sessions: 1, conversations: 1 } });
+    expect(third.counts.limitCounters + third.counts.idempotencyKeys).toBeGreaterThan(0);
+    expect(await transcriptObjects()).toEqual([]);
+    expect(await item('CONVERSATIONS_TABLE', { conversationId })).toMatchObject({
+      state: 'closed',
+      sessionId: 'erased',
+    });
   });
 });

@@ -16,6 +16,7 @@ import { addDays, localMoment, officeDay, slotTimes } from '#domain/mfc/opening-
 import { bookVisit, listFreeSlots } from '#domain/use-cases/mfc-visits.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
+import type { ChatClient } from '../support/ws-client.ts';
 
 const directory = loadMfcDirectory(join(import.meta.dirname, '..', '..', 'layers', 'knowledge-base', 'mfc'));
 const visits = new DynamoVisitRepository(String(process.env.VISITS_TABLE));
@@ -153,6 +154,139 @@ describe('MFC visits over the protocol', () => {
   });
 });
 
+describe('the visit confirmed in the chat', () => {
+  const { connect } = useClients();
+  const httpUrl = inject('localHttpUrl');
+  type Message = { seq: number; from: string; text: string };
+  const botSays = (client: ChatClient, words: string) =>
+    client.waitFor((f) => f.type === 'message' && f.from === 'bot' && String(f.text).includes(words));
+
+  it('writes the booking, a retried booking frame once, the move and the cancellation in the citizen’s conversation, in the history and the transcript', async () => {
+    // Prepare: a verified citizen in a Russian session who has not written anything yet.
+    const client = await connect({ lang: 'ru' });
+    await verifyByEmail(client, httpUrl);
+    const { date, times } = workingDay('vvo-svetlanskaya', 'passport.foreign', 2);
+    const book = {
+      action: 'mfc.book',
+      requestId: `book-${randomUUID()}`,
+      officeId: 'vvo-svetlanskaya',
+      serviceId: 'passport.foreign',
+      date,
+      time: times[2],
+    };
+
+    // Act: book, the same frame again (its answer lost), move, cancel.
+    const sendWithOwnRequestId = () => {
+      const answer = client.waitFor((f) => f.requestId === book.requestId);
+      client.send(book);
+      return answer;
+    };
+    const confirmation = botSays(client, 'Вы записаны в МФЦ');
+    const booked = await sendWithOwnRequestId();
+    const number = (booked.visit as { number: string }).number;
+    const said = await confirmation;
+    const again = await sendWithOwnRequestId();
+    const moved = botSays(client, 'перенесена');
+    await client.request({ action: 'mfc.reschedule', number, date, time: times[4] });
+    await moved;
+    const cancelled = botSays(client, 'отменена');
+    await client.request({ action: 'mfc.cancel', number });
+    await cancelled;
+
+    // Assess: the booking, confirmed with its facts on the office's clock (Vladivostok, UTC+10).
+    expect(again).toMatchObject({ type: 'mfc.visit', visit: { number, status: 'booked', time: times[2] } });
+    expect((await client.request({ action: 'mfc.visits' })).visits).toHaveLength(1);
+    const { dayName } = await import('#domain/mfc/wording.ts');
+    const { weekdayOf } = await import('#domain/mfc/opening-hours.ts');
+    const office = directory.office('vvo-svetlanskaya');
+    expect(said.text).toContain(number);
+    expect(said.text).toContain(String(office?.address.ru));
+    expect(said.text).toContain(
+      `${dayName({ date, weekday: weekdayOf(date) }, 'ru')}, в ${times[2]} по местному времени (UTC+10)`,
+    );
+    expect(said.text).toContain(`${httpUrl}/mfc/checklist/passport.foreign.ru.html`);
+    const conversationId = String(said.conversationId);
+    const history = await client.request({ action: 'history.get', conversationId });
+    const texts = (history.messages as Message[]).map((m) => `${m.from}: ${m.text.split('.')[0]}`);
+    expect(texts).toEqual([
+      'bot: Вы записаны в МФЦ',
+      `bot: Запись ${number} в МФЦ перенесена: ${directory.service('passport.foreign')?.title.ru}`,
+      `bot: Запись ${number} в МФЦ отменена: ${directory.service('passport.foreign')?.title.ru}, ${office?.name.ru} (${office?.address.ru.split('.')[0]}`,
+    ]);
+    const download = await client.request({ action: 'transcript.get' });
+    const html = await (await fetch(String(download.url))).text();
+    expect(html.split(number).length - 1).toBeGreaterThanOrEqual(3);
+  });
+
+  it('confirms in English in an English session, in the conversation the citizen already has', async () => {
+    const client = await connect({ lang: 'en' });
+    await verifyByEmail(client, httpUrl);
+    await client.request({ action: 'message.send', clientMessageId: 'c-1', text: 'hello' });
+    const { date, times } = workingDay('msk-tverskoy', 'snils', 2);
+    const confirmation = botSays(client, 'You are booked at the MFC');
+    const booked = await client.request({
+      action: 'mfc.book',
+      officeId: 'msk-tverskoy',
+      serviceId: 'snils',
+      date,
+      time: times[1],
+    });
+    const said = await confirmation;
+    const conversationId = String(said.conversationId);
+    const ack = await client.request({ action: 'message.send', clientMessageId: 'c-2', text: 'thanks' });
+    expect(ack.conversationId).toBe(conversationId);
+    expect(said.text).toContain((booked.visit as { number: string }).number);
+    expect(said.text).toContain(`at ${times[1]} local time (UTC+3)`);
+    expect(said.text).toContain('/mfc/checklist/snils.en.html');
+  });
+});
+
+describe('visits with the citizen’s tickets', () => {
+  const { connect } = useClients();
+  const httpUrl = inject('localHttpUrl');
+
+  it('lists the visits to come in ticket.list’s first page and in the bot’s answer about the citizen’s requests', async () => {
+    // Prepare: a verified citizen with two visits, one of them cancelled.
+    const client = await connect({ lang: 'ru' });
+    await verifyByEmail(client, httpUrl);
+    const { date, times } = workingDay('nsk-krasny', 'snils', 2);
+    const slot = { action: 'mfc.book', officeId: 'nsk-krasny', serviceId: 'snils', date };
+    const kept = await client.request({ ...slot, time: times[1] });
+    const dropped = await client.request({ ...slot, time: times[2] });
+    const keptNumber = (kept.visit as { number: string }).number;
+    const droppedNumber = (dropped.visit as { number: string }).number;
+    await client.request({ action: 'mfc.cancel', number: droppedNumber });
+
+    // Act
+    const list = await client.request({ action: 'ticket.list' });
+    const filtered = await client.request({ action: 'ticket.list', status: 'received' });
+    const before = client.frames.length;
+    await client.request({
+      action: 'message.send',
+      clientMessageId: randomUUID(),
+      text: 'какой статус моих заявлений?',
+    });
+    const answer = await client.waitFor(
+      (f) =>
+        f.type === 'message' &&
+        f.from === 'bot' &&
+        client.frames.indexOf(f) >= before &&
+        f.intent !== undefined,
+      10_000,
+    );
+
+    // Assess: the booked visit, as mfc.visit shows it; the cancelled one is not there.
+    expect(list).toMatchObject({ type: 'tickets', items: [], visits: [kept.visit] });
+    expect(filtered).not.toHaveProperty('visits');
+    expect(answer).toMatchObject({ intent: 'application.status' });
+    expect(String(answer.text)).toContain('Ваши записи в МФЦ:');
+    expect(String(answer.text)).toContain(
+      `• Запись ${keptNumber}: «${directory.service('snils')?.title.ru}»`,
+    );
+    expect(String(answer.text)).not.toContain(droppedNumber);
+  });
+});
+
 describe('MFC visits under concurrency (VisitsTable on DynamoDB Local)', () => {
   it('gives the last place of a slot to exactly one of 20 citizens racing for it', async () => {
     const officeId = 'nakhodka';
@@ -238,7 +372,11 @@ describe('the reminder of a visit', () => {
     expect(texts).toHaveLength(1);
     expect(texts[0]).toContain(visit.number);
     expect(texts[0]).toContain(time);
-    expect(texts[0]).toContain('Визит в МФЦ завтра');
+    // Worded from the real day: three working days ahead is a date, not «завтра».
+    const { dayName } = await import('#domain/mfc/wording.ts');
+    const { weekdayOf } = await import('#domain/mfc/opening-hours.ts');
+    expect(texts[0]).toContain(dayName({ date, weekday: weekdayOf(date) }, 'ru'));
+    expect(texts[0]).not.toContain('завтра');
     // Sent once: the next runs find nothing due for it.
     await new Promise((resolve) => setTimeout(resolve, 4500));
     const { items } = (await (await fetch(`${httpUrl}/local/outbox`)).json()) as {

@@ -6,10 +6,10 @@
  * must let the upload and the thumbnails through (no violation reported).
  */
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { MAX_ATTACHMENT_BYTES } from '#events/attachments.ts';
-import { axeViolations, launchChromium, screenshot, watchPage } from '../support/browser.ts';
+import { axeViolations, screenshot, useChromium, watchPage } from '../support/browser.ts';
 import { createStaffUser } from '../support/operator-sign-in.ts';
 import { atLeast, botMessages, openWidget, send, TIMEOUT } from '../support/widget-page.ts';
 
@@ -27,22 +27,10 @@ const PDF = Buffer.from(
   'latin1',
 );
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-});
+const openPage = useChromium();
 
 async function newPage(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU' });
-  contexts.push(context);
-  return context.newPage();
+  return (await openPage(width, height)).page;
 }
 
 /** Chooses files through «Прикрепить файл» (the file chooser the button opens). */

@@ -7,15 +7,15 @@
  * screenshots the README shows.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { encode } from 'uqr';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import {
   axeViolations,
-  launchChromium,
   notifications,
   screenshot,
   setHidden,
+  useChromium,
   watchBackground,
   watchPage,
 } from '../support/browser.ts';
@@ -36,23 +36,7 @@ import { ChatClient, type Frame } from '../support/ws-client.ts';
 const httpUrl = inject('localHttpUrl');
 const wsUrl = inject('localWsUrl');
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-});
-
-async function newPage(width = 1280, height = 800): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU' });
-  contexts.push(context);
-  return { context, page: await context.newPage() };
-}
+const newPage = useChromium();
 
 const openWidget = (page: Page) => openWidgetAt(page, httpUrl);
 

@@ -7,7 +7,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS_DIR = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
@@ -26,6 +27,32 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * One Chromium for a test file: launched before its tests, closed with every context it made after
+ * them. Answers a page opener: a new context (its own cookies and storage, Russian locale) of the
+ * given viewport, and its page.
+ */
+export function useChromium(): (
+  width?: number,
+  height?: number,
+) => Promise<{ context: BrowserContext; page: Page }> {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+  });
+  return async (width = 1280, height = 800) => {
+    if (!browser) throw new Error('useChromium: the browser is not launched yet (call it at module level)');
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU' });
+    contexts.push(context);
+    return { context, page: await context.newPage() };
+  };
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -31,6 +31,8 @@ import { IdentifyView } from './identify.ts';
 import { RequestsView } from './requests.ts';
 import { STRINGS, type Strings, type WidgetLang } from './strings.ts';
 import { Transcript } from './transcript.ts';
+import { VISIT_STRINGS } from './visit-strings.ts';
+import { VisitsView } from './visits.ts';
 import css from './widget.css';
 
 const TOKEN_KEY = 'support-chat.resumeToken';
@@ -42,7 +44,7 @@ const SUGGEST_WAIT_MS = 5000;
 const TYPING_SHOWN_MS = 4000;
 const scriptOrigin = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
 
-type View = 'chat' | 'identify' | 'requests';
+type View = 'chat' | 'identify' | 'requests' | 'visits';
 
 export class SupportChatElement extends HTMLElement {
   private readonly root = this.attachShadow({ mode: 'open' });
@@ -51,6 +53,8 @@ export class SupportChatElement extends HTMLElement {
   private connection: ChatConnection | undefined;
   private token: string | null = null;
   private refusals = 0;
+  /** The language was switched while a socket was opening: its session may still speak the old one. */
+  private languageToConfirm = false;
   private verified = false;
   /** The `nextCursor` of the last page of "My requests" shown: "Show more" asks for the page after it. */
   private requestsCursor: string | undefined;
@@ -75,6 +79,7 @@ export class SupportChatElement extends HTMLElement {
   private readonly transcript: Transcript;
   private readonly identify: IdentifyView;
   private readonly requests: RequestsView;
+  private readonly visits: VisitsView;
   private readonly announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
   private readonly links = new AttachmentLinks((frame) => this.ask(frame));
   private readonly tray: AttachmentTray;
@@ -121,6 +126,25 @@ export class SupportChatElement extends HTMLElement {
       },
       () => void this.loadMoreRequests(),
     );
+    this.visits = new VisitsView({
+      ask: (frame) => this.ask(frame),
+      strings: () => ({ v: VISIT_STRINGS[this.language], lang: this.language }),
+      verified: () => this.verified,
+      identify: () => {
+        this.show('identify');
+        this.root.querySelector<HTMLInputElement>('#sc-contact')?.focus();
+      },
+      announce: (text) => this.announce(text),
+      // Only a page of the widget's own site: a path, never another scheme.
+      pageUrl: (path) => {
+        const url = new URL(path, this.getAttribute('config-origin') ?? scriptOrigin);
+        return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : '';
+      },
+      leave: () => {
+        this.show('chat');
+        this.root.querySelector<HTMLElement>('[data-tab="visits"]')?.focus();
+      },
+    });
   }
 
   private get s(): Strings {
@@ -184,6 +208,14 @@ export class SupportChatElement extends HTMLElement {
       const welcome = (await connection.request({ action: 'hello' })) as WelcomeFrame;
       if (welcome.type !== 'welcome') return;
       this.storeToken(welcome.resumeToken, welcome.sessionId);
+      // Opened before a language switch, with the old `lang`: once more with the new one.
+      if (this.languageToConfirm) {
+        this.languageToConfirm = false;
+        if (welcome.lang !== this.language) {
+          connection.reconnectNow();
+          return;
+        }
+      }
       const verifiedChanged = this.verified !== welcome.verified;
       this.verified = welcome.verified;
       this.ready = true;
@@ -196,6 +228,7 @@ export class SupportChatElement extends HTMLElement {
       // A verdict pushed while the socket was down is asked for.
       void this.tray.recheck();
       if (this.view === 'requests') void this.loadRequests();
+      if (this.view === 'visits') void this.visits.refresh();
       // Redrawn only when it changes: a code being asked for or typed is not wiped by a reconnect.
       if (this.view === 'identify' && verifiedChanged) this.identify.render(this.verified);
     } catch {
@@ -464,7 +497,9 @@ export class SupportChatElement extends HTMLElement {
     this.verified = true;
     this.identify.render(true);
     this.announce(this.s.verified);
-    this.show('requests');
+    // A booking that asked for identification goes on by itself; otherwise "My requests".
+    if (this.visits.resumeAfterIdentification()) this.show('visits');
+    else this.show('requests');
   }
 
   /** `session.end`: false when it could not be sent or answered (offline), so nothing changed here. */
@@ -501,6 +536,7 @@ export class SupportChatElement extends HTMLElement {
     this.transcript.clear();
     this.tray.clear();
     this.requests.show([]);
+    this.visits.reset();
     this.show('chat');
     this.renderStatus();
     this.renderFeedback();
@@ -610,12 +646,13 @@ export class SupportChatElement extends HTMLElement {
 
   private show(view: View): void {
     this.view = view;
-    for (const name of ['chat', 'identify', 'requests'] as const) {
+    for (const name of ['chat', 'identify', 'requests', 'visits'] as const) {
       const element = this.root.querySelector<HTMLElement>(`[data-view="${name}"]`);
       if (element) element.hidden = name !== view;
       this.root.querySelector(`[data-tab="${name}"]`)?.setAttribute('aria-pressed', String(name === view));
     }
     if (view === 'identify') this.identify.render(this.verified);
+    if (view === 'visits') this.visits.open();
     if (view === 'requests') {
       if (this.verified) void this.loadRequests();
       else this.show('identify');
@@ -627,8 +664,16 @@ export class SupportChatElement extends HTMLElement {
     localStorage.setItem(LANG_KEY, this.language);
     this.render();
     this.transcript.relabel();
-    // The session's language follows: `hello` on the new connection takes the new `lang`.
-    if (this.connection?.isOpen) this.connection.reconnectNow();
+    // The session's language follows: `hello` on the new connection takes the new `lang`. Frames
+    // asked meanwhile wait for it, so that they are answered in the new language.
+    if (this.connection?.isOpen) {
+      this.ready = false;
+      this.connection.reconnectNow();
+    } else if (this.connection) {
+      // Still connecting with the old `lang`: `hello` says which one the session took.
+      this.ready = false;
+      this.languageToConfirm = true;
+    }
   }
 
   private render(): void {
@@ -698,7 +743,14 @@ export class SupportChatElement extends HTMLElement {
         ),
         h('button', { type: 'button', class: 'close', onclick: () => this.toggle(false) }, s.close),
       ),
-      h('nav', {}, tab('chat', s.conversation), tab('requests', s.myRequests), tab('identify', s.identify)),
+      h(
+        'nav',
+        {},
+        tab('chat', s.conversation),
+        tab('requests', s.myRequests),
+        tab('visits', VISIT_STRINGS[this.language].open),
+        tab('identify', s.identify),
+      ),
       h('p', { class: 'status', role: 'status' }),
       h(
         'div',
@@ -713,6 +765,7 @@ export class SupportChatElement extends HTMLElement {
       ),
       h('div', { 'data-view': 'identify', hidden: this.view !== 'identify' }, this.identify.element),
       h('div', { 'data-view': 'requests', hidden: this.view !== 'requests' }, this.requests.element),
+      h('div', { 'data-view': 'visits', hidden: this.view !== 'visits' }, this.visits.element),
       this.announcer,
     );
     if (!this.launcher.isConnected) replace(this.root, this.launcher, this.panel);
@@ -722,6 +775,7 @@ export class SupportChatElement extends HTMLElement {
     this.renderStatus();
     this.renderFeedback();
     this.requests.render();
+    this.visits.render();
     if (this.view === 'identify') this.identify.render(this.verified);
   }
 

@@ -1,11 +1,11 @@
 /**
  * The bot worker's reads before it answers a job, as one BatchGetItem across four tables: the
- * citizen message, `bot#{messageId}`, the session and the conversation. They do not depend on each
+ * citizen message, `bot#{messageId}` (`…#identified` for a job after identification), the session and the conversation. They do not depend on each
  * other, and DynamoDB Local serves a GetItem in 2–5 ms, so four sequential reads were a third of the
  * worker's time. Every read is consistent, as the single reads were: `lastSeq` is the expected value
  * of the append that follows, and `bot#` decides whether the job was answered before.
  */
-import { botReplyKey } from '#domain/idempotency.ts';
+import { botJobReplyKey } from '#domain/idempotency.ts';
 import type { BotJobContext, BotJobContextReader } from '#domain/ports/bot.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import { batchGetOnePerTable, liveItem } from './batch-get.ts';
@@ -28,7 +28,7 @@ export class DynamoBotJobContextReader implements BotJobContextReader {
         Keys: [{ conversationId: job.conversationId, seq: job.seq }],
         ConsistentRead: true,
       },
-      [t.idempotencyTable]: { Keys: [{ key: botReplyKey(job.messageId) }], ConsistentRead: true },
+      [t.idempotencyTable]: { Keys: [{ key: botJobReplyKey(job) }], ConsistentRead: true },
       [t.sessionsTable]: { Keys: [{ sessionId: job.sessionId }], ConsistentRead: true },
       [t.conversationsTable]: { Keys: [{ conversationId: job.conversationId }], ConsistentRead: true },
     });

@@ -3,8 +3,8 @@
  * citizen id and destination key, then removed or anonymised as functions/domain/erasure.ts says.
  * Erasure is rare and must miss nothing, so where no index leads to an item (conversations of a
  * session, idempotency keys and limit counters naming a session or conversation) it Scans the
- * table with a filter, page by page. Every step is idempotent: an erasure that failed half-way is
- * run again and finishes. Logs nothing of what it reads.
+ * table with a filter, page by page. Every step is idempotent and the steps are ordered so that an
+ * erasure that failed half-way is run again and finishes (`erase`). Logs nothing of what it reads.
  */
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -29,6 +29,7 @@ import type { CitizenFootprint, CitizenRecords, ClosedConversation } from '#doma
 import type { PushEndpointRegistry } from '#domain/ports/out-of-band.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { conversationItem, ticketItem } from './item-schemas.ts';
+import { DynamoVisitRepository } from './visit-repository.ts';
 
 export interface CitizenTables {
   sessionsTable: string;
@@ -42,6 +43,8 @@ export interface CitizenTables {
   verificationCodesTable: string;
   idempotencyTable: string;
   limitsTable: string;
+  /** MFC visits: the citizen's visits (index `byCitizen`) and quotas (visit-repository.ts). */
+  visitsTable: string;
   attachmentsBucket: string;
 }
 
@@ -59,14 +62,20 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
 
 export class DynamoCitizenRecords implements CitizenRecords {
   private readonly s3: S3Client;
+  private readonly visits: DynamoVisitRepository;
 
   constructor(
     private readonly tables: CitizenTables,
     private readonly endpoints: Pick<PushEndpointRegistry, 'deleteEndpoint'>,
     private readonly connections: ConnectionCloser,
-    options: { pathStyle?: boolean } = {},
+    options: {
+      pathStyle?: boolean;
+      /** The S3 client; a test hands one that answers a fault the emulator cannot produce. */
+      s3?: S3Client;
+    } = {},
   ) {
-    this.s3 = new S3Client({ forcePathStyle: options.pathStyle ?? false });
+    this.s3 = options.s3 ?? new S3Client({ forcePathStyle: options.pathStyle ?? false });
+    this.visits = new DynamoVisitRepository(tables.visitsTable);
   }
 
   async find(identity: CitizenIdentity): Promise<CitizenFootprint> {
@@ -140,6 +149,15 @@ export class DynamoCitizenRecords implements CitizenRecords {
     }
   }
 
+  /**
+   * The order is what lets a failed run be finished by running it again: every step finds its items
+   * from what the later steps remove. First the citizen's sockets are closed (their conversations
+   * were closed before this: nothing new is written); then what is keyed by the ids of their
+   * sessions, conversations and visits (messages, notes, attachments and their bytes, transcripts,
+   * idempotency keys, limit counters), their visits and quotas, push devices and the verification
+   * record; then the conversations and tickets are anonymised (which unlinks them from the sessions);
+   * the sessions, which `find` starts from, are deleted last.
+   */
   async erase(
     identity: CitizenIdentity,
     footprint: CitizenFootprint,
@@ -158,7 +176,29 @@ export class DynamoCitizenRecords implements CitizenRecords {
       verificationRecords: 0,
       idempotencyKeys: 0,
       limitCounters: 0,
+      visits: 0,
+      visitQuotas: 0,
+      visitRequests: 0,
     };
+    for (const sessionId of footprint.sessionIds) {
+      const connectionIds: string[] = [];
+      for await (const page of paginateQuery(
+        { client: documentClient },
+        {
+          TableName: this.tables.connectionsTable,
+          IndexName: 'byPrincipal',
+          KeyConditionExpression: 'principalId = :p',
+          ExpressionAttributeValues: { ':p': sessionId },
+        },
+      ))
+        for (const item of page.Items ?? []) connectionIds.push(String(item.connectionId));
+      // The citizen's open sockets are closed: nothing of theirs stays on a screen it could reach.
+      for (const connectionId of connectionIds) await this.connections.close(connectionId);
+      counts.connections += await this.deleteKeys(
+        this.tables.connectionsTable,
+        connectionIds.map((connectionId) => ({ connectionId })),
+      );
+    }
     for (const conversationId of footprint.conversationIds) {
       const attachmentIds = new Set<string>();
       const messageKeys: Key[] = [];
@@ -192,17 +232,32 @@ export class DynamoCitizenRecords implements CitizenRecords {
       ))
         attachmentIds.add(id);
 
+      // The bytes before the items that name them, the messages (which name the attachments) last.
       counts.objects += await this.deleteObjects(objectKeys);
       counts.attachments += await this.deleteKeys(
         this.tables.attachmentsTable,
         [...attachmentIds].map((attachmentId) => ({ attachmentId })),
       );
-      counts.messages += await this.deleteKeys(this.tables.messagesTable, messageKeys);
       counts.notes += await this.deleteKeys(this.tables.notesTable, noteKeys);
-      if (await this.anonymiseConversation(conversationId)) counts.conversations += 1;
+      counts.messages += await this.deleteKeys(this.tables.messagesTable, messageKeys);
     }
-    for (const ticketId of footprint.ticketIds)
-      if (await this.anonymiseTicket(ticketId, erasedAt.toISOString())) counts.tickets += 1;
+    counts.objects += await this.deleteObjects(await this.listObjects(`transcripts/${identity.citizenId}/`));
+
+    const visits = await this.visits.listAllByCitizen(identity.citizenId);
+    const named = [
+      ...footprint.sessionIds,
+      ...footprint.conversationIds,
+      ...visits.map((visit) => `visit#${visit.number}#`),
+      identity.citizenId,
+      identity.destinationKey,
+    ];
+    counts.idempotencyKeys += await this.deleteNaming(this.tables.idempotencyTable, 'key', named);
+    counts.limitCounters += await this.deleteNaming(this.tables.limitsTable, 'key', named);
+    counts.limitCounters += await this.forgetSessionsInCounters(footprint.sessionIds);
+    for (const visit of visits) if (await this.visits.forget(visit, erasedAt)) counts.visits += 1;
+    const forgotten = await this.visits.forgetQuotas(identity.citizenId);
+    counts.visitQuotas += forgotten.quotas;
+    counts.visitRequests += forgotten.requests;
 
     const owners = [`citizen#${identity.citizenId}`, ...footprint.sessionIds.map((id) => `session#${id}`)];
     for (const ownerKey of owners) {
@@ -221,39 +276,16 @@ export class DynamoCitizenRecords implements CitizenRecords {
         }
       }
     }
-    for (const sessionId of footprint.sessionIds) {
-      const connectionIds: string[] = [];
-      for await (const page of paginateQuery(
-        { client: documentClient },
-        {
-          TableName: this.tables.connectionsTable,
-          IndexName: 'byPrincipal',
-          KeyConditionExpression: 'principalId = :p',
-          ExpressionAttributeValues: { ':p': sessionId },
-        },
-      ))
-        for (const item of page.Items ?? []) connectionIds.push(String(item.connectionId));
-      // The citizen's open sockets are closed: nothing of theirs stays on a screen it could reach.
-      for (const connectionId of connectionIds) await this.connections.close(connectionId);
-      counts.connections += await this.deleteKeys(
-        this.tables.connectionsTable,
-        connectionIds.map((connectionId) => ({ connectionId })),
-      );
-      counts.sessions += await this.deleteIfPresent(this.tables.sessionsTable, { sessionId });
-    }
     counts.verificationRecords += await this.deleteIfPresent(this.tables.verificationCodesTable, {
       destinationKey: identity.destinationKey,
     });
-    const named = [
-      ...footprint.sessionIds,
-      ...footprint.conversationIds,
-      identity.citizenId,
-      identity.destinationKey,
-    ];
-    counts.idempotencyKeys += await this.deleteNaming(this.tables.idempotencyTable, 'key', named);
-    counts.limitCounters += await this.deleteNaming(this.tables.limitsTable, 'key', named);
-    counts.limitCounters += await this.forgetSessionsInCounters(footprint.sessionIds);
-    counts.objects += await this.deleteObjects(await this.listObjects(`transcripts/${identity.citizenId}/`));
+
+    for (const conversationId of footprint.conversationIds)
+      if (await this.anonymiseConversation(conversationId)) counts.conversations += 1;
+    for (const ticketId of footprint.ticketIds)
+      if (await this.anonymiseTicket(ticketId, erasedAt.toISOString())) counts.tickets += 1;
+    for (const sessionId of footprint.sessionIds)
+      counts.sessions += await this.deleteIfPresent(this.tables.sessionsTable, { sessionId });
     return counts;
   }
 
@@ -428,12 +460,18 @@ export class DynamoCitizenRecords implements CitizenRecords {
    */
   private async deleteObjects(keys: readonly string[]): Promise<number> {
     for (const group of chunks(keys, 1000)) {
-      await this.s3.send(
+      // Quiet: the answer lists only the objects S3 failed to delete; one of them fails the erasure
+      // (run again, it lists and deletes what is left).
+      const { Errors = [] } = await this.s3.send(
         new DeleteObjectsCommand({
           Bucket: this.tables.attachmentsBucket,
           Delete: { Objects: group.map((Key) => ({ Key })), Quiet: true },
         }),
       );
+      if (Errors.length > 0)
+        throw new Error(
+          `attachments bucket: ${Errors.length} of ${group.length} objects not deleted (${[...new Set(Errors.map((e) => e.Code))].join(', ')})`,
+        );
     }
     return keys.length;
   }

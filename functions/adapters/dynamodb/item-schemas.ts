@@ -33,6 +33,15 @@ export const sessionItem: z.ZodType<Session> = z.object({
   openConversationId: z.string().optional(),
   verifiedConnectionId: z.string().optional(),
   endedAt: z.string().optional(),
+  pendingQuestion: z
+    .object({
+      conversationId: z.string(),
+      messageId: z.string(),
+      seq: z.number().int().positive(),
+      lang: langSchema,
+      expiresAt: z.number().int(),
+    })
+    .optional(),
   createdAt: z.string(),
   expiresAt,
 });

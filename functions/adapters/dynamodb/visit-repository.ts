@@ -9,31 +9,28 @@
  *   startsAt) and a `version`. A booking rewrites it with the visits still ahead plus the new one,
  *   on the condition that the version is the one read, so two bookings of one citizen cannot both
  *   pass the limit, and visits in the past stop counting without any sweeper.
+ * - `request#{citizenId}#{requestId}`: the visit a booking frame's `requestId` booked (`number`), written
+ *   in the booking's transaction on the condition that it is new, kept a day: a retried frame finds it
+ *   and books nothing.
  * A booked visit whose reminder is still to go carries `remindAt` and `remindDay` (its UTC date):
  * the sparse index `byReminder` is what the reminder job reads.
  * Each change is one transaction: all of it is stored or none.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Visit } from '#domain/mfc/visits.ts';
 import type { BookOutcome, DueReminders, RescheduleOutcome, VisitRepository } from '#domain/ports/visits.ts';
 import { batchGetKeys } from './batch-get.ts';
+import { DynamoCitizenVisits, visitItemSchema } from './citizen-visits.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
-
-const visitItemSchema = z.object({
-  number: z.string(),
-  citizenId: z.string(),
-  officeId: z.string(),
-  serviceId: z.string(),
-  date: z.string(),
-  time: z.string(),
-  startsAt: z.string(),
-  status: z.enum(['booked', 'cancelled']),
-  bookedAt: z.string(),
-  lang: z.enum(['ru', 'en']),
-  remindAt: z.string().optional(),
-});
 
 const quotaSchema = z.object({
   visits: z.record(z.string(), z.string()).default({}),
@@ -52,6 +49,9 @@ const slotKey = (v: Pick<Visit, 'officeId' | 'serviceId' | 'date' | 'time'>) => 
   pk: `slot#${v.officeId}#${v.serviceId}#${v.date}#${v.time}`,
 });
 const quotaKey = (citizenId: string, serviceId: string) => ({ pk: `quota#${citizenId}#${serviceId}` });
+const requestKey = (citizenId: string, requestId: string) => ({ pk: `request#${citizenId}#${requestId}` });
+/** How long a booking frame's `requestId` is remembered (as a message's `clientMessageId`). */
+const REQUEST_RETENTION_SECONDS = 86_400;
 const epochAfterDays = (iso: string, days: number) => Math.floor(Date.parse(iso) / 1000) + days * 86_400;
 
 const pause = (attempt: number) =>
@@ -81,9 +81,17 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
     return taken;
   }
 
-  async book(visit: Visit, limits: { places: number; perCitizen: number }): Promise<BookOutcome> {
+  async book(
+    visit: Visit,
+    limits: { places: number; perCitizen: number },
+    requestId?: string,
+  ): Promise<BookOutcome> {
     for (let attempt = 1; attempt <= CONTENDED_ATTEMPTS; attempt++) {
-      const quota = await this.readQuota(visit.citizenId, visit.serviceId);
+      const [quota, earlier] = await Promise.all([
+        this.readQuota(visit.citizenId, visit.serviceId),
+        requestId === undefined ? undefined : this.requestedNumber(visit.citizenId, requestId),
+      ]);
+      if (earlier !== undefined) return 'repeated';
       const ahead = Object.fromEntries(Object.entries(quota.visits).filter(([, at]) => at > visit.bookedAt));
       if (Object.keys(ahead).length >= limits.perCitizen) return 'limit_reached';
       const items: TransactItem[] = [
@@ -113,8 +121,22 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
           },
         },
       ];
+      if (requestId !== undefined)
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...requestKey(visit.citizenId, requestId),
+              number: visit.number,
+              expiresAt: Math.floor(Date.parse(visit.bookedAt) / 1000) + REQUEST_RETENTION_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
       const outcome = await transactWrite(items);
       if (outcome.status === 'committed') return 'booked';
+      // The same request committed by a copy of the frame racing this one: whatever else failed with it.
+      if (conditionFailedAt(outcome, 3)) return 'repeated';
       if (conditionFailedAt(outcome, 0)) return 'number_taken';
       if (conditionFailedAt(outcome, 1)) return 'slot_full';
       // The quota changed since it was read (another booking of this citizen), or a concurrent
@@ -122,6 +144,20 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
       await pause(attempt);
     }
     throw new Error('visit booking: too much contention');
+  }
+
+  async bookedByRequest(citizenId: string, requestId: string): Promise<Visit | undefined> {
+    const number = await this.requestedNumber(citizenId, requestId);
+    return number === undefined ? undefined : this.get(number);
+  }
+
+  private async requestedNumber(citizenId: string, requestId: string): Promise<string | undefined> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: this.table, Key: requestKey(citizenId, requestId), ConsistentRead: true }),
+    );
+    // An expired item TTL has not removed yet is an absent one.
+    if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt * 1000 < Date.now())) return undefined;
+    return z.object({ number: z.string() }).parse(Item).number;
   }
 
   async get(number: string): Promise<Visit | undefined> {
@@ -133,16 +169,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
 
   async cancel(visit: Visit): Promise<boolean> {
     const outcome = await this.withContention(() => [
-      {
-        Update: {
-          TableName: this.table,
-          Key: visitKey(visit.number),
-          UpdateExpression: 'SET #status = :cancelled REMOVE remindAt, remindDay',
-          ConditionExpression: '#status = :booked',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':cancelled': 'cancelled', ':booked': 'booked' },
-        },
-      },
+      this.markCancelled(visit),
       this.givePlaceBack(visit),
       this.quotaUpdate(visit, 'REMOVE visits.#number'),
     ]);
@@ -186,16 +213,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
   }
 
   async listByCitizen(citizenId: string): Promise<Visit[]> {
-    const { Items = [] } = await documentClient.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'byCitizen',
-        KeyConditionExpression: 'citizenId = :citizenId',
-        ExpressionAttributeValues: { ':citizenId': citizenId },
-        Limit: 100,
-      }),
-    );
-    return Items.map((item) => visitItemSchema.parse(item));
+    return new DynamoCitizenVisits(this.table).listByCitizen(citizenId);
   }
 
   async due(now: Date): Promise<Visit[]> {
@@ -236,11 +254,84 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
     );
   }
 
+  /**
+   * Every visit of the citizen, past, booked and cancelled, page by page (a citizen's erasure:
+   * functions/adapters/dynamodb/citizen-records.ts). Unlike `listByCitizen`, not capped.
+   */
+  async listAllByCitizen(citizenId: string): Promise<Visit[]> {
+    const visits: Visit[] = [];
+    for await (const page of paginateQuery(
+      { client: documentClient },
+      {
+        TableName: this.table,
+        IndexName: 'byCitizen',
+        KeyConditionExpression: 'citizenId = :citizenId',
+        ExpressionAttributeValues: { ':citizenId': citizenId },
+      },
+    ))
+      for (const item of page.Items ?? []) visits.push(visitItemSchema.parse(item));
+    return visits;
+  }
+
+  /**
+   * Removes a visit for its citizen's erasure: one still booked and ahead gives its place back first
+   * through the path a cancel takes (the visit, the slot's counter and the quota in one conditional
+   * transaction); when the quota is gone already (an erasure run again), the visit and the slot's
+   * counter alone, on the same conditions. Then the item is deleted. True when it was there.
+   */
+  async forget(visit: Visit, now: Date): Promise<boolean> {
+    if (visit.status === 'booked' && visit.startsAt > now.toISOString() && !(await this.cancel(visit)))
+      await this.withContention(() => [this.markCancelled(visit), this.givePlaceBack(visit)]);
+    const { Attributes } = await documentClient.send(
+      new DeleteCommand({ TableName: this.table, Key: visitKey(visit.number), ReturnValues: 'ALL_OLD' }),
+    );
+    return Attributes !== undefined;
+  }
+
+  /**
+   * Deletes the citizen's quota items of every service (`quota#{citizenId}#…`) and their booking
+   * requests (`request#{citizenId}#…`, which name a visit's number): a Scan, as a quota outlives the
+   * visits it counted (it has no TTL), a service may have left the directory, and a request's
+   * `requestId` is the client's. How many of each were deleted.
+   */
+  async forgetQuotas(citizenId: string): Promise<{ quotas: number; requests: number }> {
+    const keys: string[] = [];
+    for await (const page of paginateScan(
+      { client: documentClient },
+      {
+        TableName: this.table,
+        FilterExpression: 'begins_with(pk, :quota) OR begins_with(pk, :request)',
+        ExpressionAttributeValues: { ':quota': `quota#${citizenId}#`, ':request': `request#${citizenId}#` },
+        ProjectionExpression: 'pk',
+        ConsistentRead: true,
+      },
+    ))
+      for (const item of page.Items ?? []) keys.push(String(item.pk));
+    for (const pk of keys)
+      await documentClient.send(new DeleteCommand({ TableName: this.table, Key: { pk } }));
+    const requests = keys.filter((pk) => pk.startsWith('request#')).length;
+    return { quotas: keys.length - requests, requests };
+  }
+
   private async readQuota(citizenId: string, serviceId: string): Promise<z.infer<typeof quotaSchema>> {
     const { Item } = await documentClient.send(
       new GetCommand({ TableName: this.table, Key: quotaKey(citizenId, serviceId), ConsistentRead: true }),
     );
     return quotaSchema.parse(Item ?? {});
+  }
+
+  /** The visit `cancelled` (and out of the reminder index), on the condition that it is still booked. */
+  private markCancelled(visit: Visit): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: visitKey(visit.number),
+        UpdateExpression: 'SET #status = :cancelled REMOVE remindAt, remindDay',
+        ConditionExpression: '#status = :booked',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':booked': 'booked' },
+      },
+    };
   }
 
   private takePlace(visit: Visit, places: number): TransactItem {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../conversations.ts';
+import { escapeHtml } from '../html-text.ts';
 import type { StoredMessage } from '../messages.ts';
 import type { Ticket } from '../tickets.ts';
 import { AUDIT_FORMAT, type AuditDocument, countsOf } from './document.ts';
 import { exportFiles, parseManifest, sha256Hex } from './files.ts';
 import { conversationRecord } from './record.ts';
-import { escapeHtml, renderTranscript } from './transcript-html.ts';
+import { renderTranscript } from './transcript-html.ts';
 
 const conversation: Conversation = {
   conversationId: 'c-1',

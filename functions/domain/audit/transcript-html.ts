@@ -7,21 +7,9 @@
  */
 import type { Lang } from '#events/lang.ts';
 import type { JournalEntry } from '../access-journal.ts';
+import { escapeHtml } from '../html-text.ts';
 import type { AuditDocument } from './document.ts';
 import type { AttachmentReference, ConversationRecord, TicketRecord, TimelineEvent } from './record.ts';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text as HTML text or attribute value: the five characters HTML gives meaning to, escaped. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 const LABELS = {
   ru: {

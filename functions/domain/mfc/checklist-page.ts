@@ -10,16 +10,8 @@ import type { MfcDirectory, MfcService } from './directory.ts';
 
 export { checklistPath } from './checklist-path.ts';
 
+import { escapeHtml } from '../html-text.ts';
 import { documentLines, feeText, visitText, weekText } from './wording.ts';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 const WORDS = {
   ru: {

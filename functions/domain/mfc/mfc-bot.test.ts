@@ -72,4 +72,16 @@ describe('the bot answers MFC questions from the directory', () => {
   it('leaves other questions to the knowledge base', () => {
     expect(ask('забыл пароль').intent).toBe('auth.password_reset');
   });
+
+  it('reads a question about the citizen’s own application of a named service as that, not as its checklist', () => {
+    // As written the service's words pull towards what to bring; set aside, the question is the status.
+    expect(ask('what’s the status of my foreign passport application', 'en').intent).toBe(
+      'application.status',
+    );
+    expect(ask('на каком этапе заявление на загранпаспорт').intent).toBe('application.status');
+    // Asking what to bring for the same service is still the checklist.
+    expect(ask('what do i need to bring for a foreign passport', 'en')).toMatchObject({
+      intent: 'mfc.visit',
+    });
+  });
 });

@@ -36,6 +36,20 @@ export interface MfcBot extends Bot {
  * something else («поменять права» looks like changing a password), the reading with the service
  * set aside decides.
  */
+/**
+ * What a message about the citizen's own application of a service asks: its status, what the status
+ * means, a rejection, a mistake in it. The service's words («загранпаспорт», "foreign passport") fill the
+ * examples of what to bring and how to get the service, so as written such a message can read as those;
+ * set aside, the words left («статус моего заявления на …», "status of my … application") are the
+ * question. When that reading is about the citizen's application, it decides.
+ */
+const ABOUT_OWN_APPLICATION = new Set([
+  'application.status',
+  'application.status_meaning',
+  'application.rejected',
+  'application.form_errors',
+]);
+
 const ABOUT_SERVICES = new Set([
   'mfc.visit',
   'mfc.hours',
@@ -58,6 +72,12 @@ export function createMfcBot(bot: Bot, directory: MfcDirectory, options: MfcBotO
     if (asWritten.intent === 'fallback' && template.intent !== 'fallback') return template;
     if (template.intent === 'fallback') return asWritten;
     if (mentions.service && !ABOUT_SERVICES.has(asWritten.intent) && ABOUT_SERVICES.has(template.intent))
+      return template;
+    if (
+      mentions.service &&
+      ABOUT_OWN_APPLICATION.has(template.intent) &&
+      !ABOUT_OWN_APPLICATION.has(asWritten.intent)
+    )
       return template;
     return template.confidence > asWritten.confidence ? template : asWritten;
   };

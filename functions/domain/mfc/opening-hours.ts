@@ -75,7 +75,8 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-function weekdayOf(date: string): Weekday {
+/** The weekday of a calendar date (`YYYY-MM-DD`). */
+export function weekdayOf(date: string): Weekday {
   return WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()] ?? 'mon';
 }
 

@@ -6,14 +6,15 @@
  * the last place is the repository's: conditional writes decide it (ports/visits.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { MFC_BOOKING_HORIZON_DAYS, MFC_VISITS_PER_SERVICE } from '#events/mfc-rules.ts';
 import { ChatError } from '../errors.ts';
 import type { MfcDirectory, MfcService, Office } from './directory.ts';
 import { instantOf, localMoment, officeDay, slotTimes } from './opening-hours.ts';
 
 /** A citizen holds at most this many active visits for one service. */
-export const ACTIVE_VISITS_PER_SERVICE = 2;
+export const ACTIVE_VISITS_PER_SERVICE = MFC_VISITS_PER_SERVICE;
 /** How far ahead a visit can be booked, in days of the office's calendar. */
-export const BOOKING_HORIZON_DAYS = 30;
+export const BOOKING_HORIZON_DAYS = MFC_BOOKING_HORIZON_DAYS;
 /** The reminder goes out this long before the visit ("the day before"). */
 export const REMINDER_BEFORE_MS = 24 * 60 * 60 * 1000;
 
@@ -46,6 +47,11 @@ export interface Visit {
   lang: 'ru' | 'en';
   /** When the reminder is due (ISO); absent once sent, for a cancelled visit, or one booked less than a day ahead. */
   remindAt?: string;
+}
+
+/** A visit still to come: booked, and not yet started. */
+export function isActiveVisit(visit: Pick<Visit, 'status' | 'startsAt'>, now: Date): boolean {
+  return visit.status === 'booked' && Date.parse(visit.startsAt) > now.getTime();
 }
 
 export interface SlotRequest {

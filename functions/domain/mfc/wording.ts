@@ -4,7 +4,7 @@
  */
 import type { Lang } from '../bot/language.ts';
 import type { DayIntervals, MfcService, Office, Weekday } from './directory.ts';
-import type { OfficeDay } from './opening-hours.ts';
+import { addDays, type OfficeDay, weekdayOf } from './opening-hours.ts';
 
 const WEEKDAY_SHORT: Record<Lang, Record<Weekday, string>> = {
   ru: { mon: 'пн', tue: 'вт', wed: 'ср', thu: 'чт', fri: 'пт', sat: 'сб', sun: 'вс' },
@@ -43,6 +43,17 @@ export function dayName(day: Pick<OfficeDay, 'date' | 'weekday'>, lang: Lang): s
   return lang === 'ru'
     ? `${date}, ${WEEKDAY_LONG.ru[day.weekday]}`
     : `${WEEKDAY_LONG.en[day.weekday]} ${date}`;
+}
+
+/**
+ * The day of a visit as the office's calendar has it from `today`: «сегодня» / "today",
+ * «завтра» / "tomorrow", or none (a later day), with its full name («5 декабря, суббота») either way.
+ */
+export function visitDay(date: string, today: string, lang: Lang): { relative?: string; name: string } {
+  const name = dayName({ date, weekday: weekdayOf(date) }, lang);
+  if (date === today) return { relative: lang === 'ru' ? 'сегодня' : 'today', name };
+  if (date === addDays(today, 1)) return { relative: lang === 'ru' ? 'завтра' : 'tomorrow', name };
+  return { name };
 }
 
 /** «08:00–13:00, 14:00–20:00 (перерыв 13:00–14:00)» or «выходной». */

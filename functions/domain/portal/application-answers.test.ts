@@ -2,16 +2,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { createMentionReader } from '../mfc/mentions.ts';
+import type { Visit } from '../mfc/visits.ts';
 import {
   type PortalApplication,
   type PortalRegistry,
   RegistryUnavailableError,
 } from '../ports/portal-registry.ts';
+import type { CitizenVisits } from '../ports/visits.ts';
 import { answerApplications } from './application-answers.ts';
 
-const mentions = createMentionReader(
-  loadMfcDirectory(join(import.meta.dirname, '..', '..', '..', 'layers', 'knowledge-base', 'mfc')),
+const directory = loadMfcDirectory(
+  join(import.meta.dirname, '..', '..', '..', 'layers', 'knowledge-base', 'mfc'),
 );
+const mentions = createMentionReader(directory);
 
 const application = (
   serviceId: string,
@@ -83,5 +86,64 @@ describe('the answer about a verified citizen’s applications', () => {
     const text = await answerApplications({ registry: down, mentions }, 'c', 'где мой загранпаспорт', 'ru');
     expect(text).toContain('не получается связаться с реестром заявлений');
     expect(text).toContain('личном кабинете');
+  });
+
+  describe('with the citizen’s MFC visits', () => {
+    const now = new Date('2026-12-01T06:00:00Z');
+    const visit = (number: string, serviceId: string, startsAt: string, status: Visit['status']): Visit => ({
+      number,
+      citizenId: 'c',
+      officeId: 'msk-tverskoy',
+      serviceId,
+      date: startsAt.slice(0, 10),
+      time: '12:00',
+      startsAt,
+      status,
+      bookedAt: '2026-11-20T09:00:00Z',
+      lang: 'ru',
+    });
+    const citizenVisits: CitizenVisits = {
+      listByCitizen: async () => [
+        visit('V-PAST0001', 'passport.foreign', '2026-11-25T09:00:00Z', 'booked'),
+        visit('V-GONE0002', 'passport.foreign', '2026-12-10T09:00:00Z', 'cancelled'),
+        visit('V-AHEAD003', 'passport.foreign', '2026-12-10T09:00:00Z', 'booked'),
+        visit('V-SNILS004', 'snils', '2026-12-11T09:00:00Z', 'booked'),
+      ],
+    };
+    const visits = { citizenVisits, directory, clock: { now: () => now } };
+
+    it('lists the visits still to come after the applications, with their numbers, days and offices', async () => {
+      const text = await answerApplications(
+        { registry, mentions, visits },
+        'c',
+        'что с моими заявлениями',
+        'ru',
+      );
+      const [applications, ahead] = text.split('Ваши записи в МФЦ:');
+      expect(applications).toContain('A-1');
+      expect(ahead).toContain('• Запись V-AHEAD003: «Загранпаспорт');
+      expect(ahead).toContain('10 декабря, четверг, в 12:00 по местному времени');
+      expect(ahead).toContain(String(directory.office('msk-tverskoy')?.address.ru));
+      expect(ahead).toContain('V-SNILS004');
+      expect(text).not.toContain('V-PAST0001');
+      expect(text).not.toContain('V-GONE0002');
+    });
+
+    it('lists only the visits of the service named, also when the registry is down', async () => {
+      const down: PortalRegistry = {
+        applicationsOf: async () => {
+          throw new RegistryUnavailableError();
+        },
+      };
+      const text = await answerApplications(
+        { registry: down, mentions, visits },
+        'c',
+        'where is my foreign passport',
+        'en',
+      );
+      expect(text).toContain("I cannot reach the portal's registry");
+      expect(text).toContain('Your MFC visits:\n• Booking V-AHEAD003');
+      expect(text).not.toContain('V-SNILS004');
+    });
   });
 });

@@ -3,16 +3,22 @@
  * заявления на замену прав"): the applications of the service the message names (or all, newest
  * first, when it names none), each with its number, date, status and next step in words; an honest
  * "not found" with where to look; and, when the registry is down, that it is and what to do meanwhile.
+ * The citizen's MFC visits still to come (of the service named, if one is) follow, with their numbers.
  * A guest is not answered here: the bot's guest answer asks them to identify first.
  */
 import type { Lang } from '../bot/language.ts';
+import type { MfcDirectory } from '../mfc/directory.ts';
 import type { MfcMentionReader } from '../mfc/mentions.ts';
+import { visitLine } from '../mfc/visit-confirmation.ts';
+import { isActiveVisit } from '../mfc/visits.ts';
 import {
   type ApplicationStatus,
   type PortalApplication,
   type PortalRegistry,
   RegistryUnavailableError,
 } from '../ports/portal-registry.ts';
+import type { Clock } from '../ports/system.ts';
+import type { CitizenVisits } from '../ports/visits.ts';
 
 /** How many applications one answer lists. */
 const LISTED = 3;
@@ -53,6 +59,28 @@ const UNAVAILABLE = {
 export interface ApplicationAnswerDeps {
   registry: PortalRegistry;
   mentions: MfcMentionReader;
+  /** The citizen's MFC visits, listed after the applications; unset: none are mentioned. */
+  visits?: { citizenVisits: CitizenVisits; directory: MfcDirectory; clock: Clock };
+}
+
+/** The citizen's visits still to come, of `serviceId` when given, as lines under a heading; none: []. */
+async function visitLines(
+  deps: ApplicationAnswerDeps,
+  citizenId: string,
+  serviceId: string | undefined,
+  lang: Lang,
+): Promise<string[]> {
+  if (!deps.visits) return [];
+  const { citizenVisits, directory, clock } = deps.visits;
+  const now = clock.now();
+  const ahead = (await citizenVisits.listByCitizen(citizenId)).filter(
+    (visit) => isActiveVisit(visit, now) && (serviceId === undefined || visit.serviceId === serviceId),
+  );
+  if (ahead.length === 0) return [];
+  return [
+    lang === 'ru' ? 'Ваши записи в МФЦ:' : 'Your MFC visits:',
+    ...ahead.map((visit) => visitLine(directory, visit, lang)),
+  ];
 }
 
 /** The answer for a verified citizen asking about their applications. */
@@ -62,20 +90,25 @@ export async function answerApplications(
   text: string,
   lang: Lang,
 ): Promise<string> {
+  const service = deps.mentions.read(text).service;
+  const visits = visitLines(deps, citizenId, service?.id, lang);
+  visits.catch(() => undefined);
+  const withVisits = async (lines: string[]) => [...lines, ...(await visits)].join('\n');
   let applications: PortalApplication[];
   try {
     applications = await deps.registry.applicationsOf(citizenId);
   } catch (error) {
-    if (error instanceof RegistryUnavailableError) return UNAVAILABLE[lang];
+    if (error instanceof RegistryUnavailableError) return withVisits([UNAVAILABLE[lang]]);
     throw error;
   }
-  const service = deps.mentions.read(text).service;
   const matching = service ? applications.filter((a) => a.serviceId === service.id) : applications;
   if (matching.length === 0) {
     const about = service ? (lang === 'ru' ? ` на «${service.title.ru}»` : ` for "${service.title.en}"`) : '';
-    return lang === 'ru'
-      ? `Заявлений${about} в реестре портала на вашу учётную запись не нашлось. Если вы подавали его в МФЦ недавно, оно появится в течение суток; заявления, поданные на другую учётную запись, здесь не видны.`
-      : `I found no applications${about} in the portal's registry for your account. One filed at an MFC recently appears within a day; applications filed under another account are not shown here.`;
+    return withVisits([
+      lang === 'ru'
+        ? `Заявлений${about} в реестре портала на вашу учётную запись не нашлось. Если вы подавали его в МФЦ недавно, оно появится в течение суток; заявления, поданные на другую учётную запись, здесь не видны.`
+        : `I found no applications${about} in the portal's registry for your account. One filed at an MFC recently appears within a day; applications filed under another account are not shown here.`,
+    ]);
   }
   const listed = matching.slice(0, LISTED).map((a) => applicationText(a, lang));
   const more = matching.length - listed.length;
@@ -86,5 +119,5 @@ export async function answerApplications(
         ? `И ещё ${more} — все они в личном кабинете, раздел «Заявления».`
         : `And ${more} more: all of them are in your account under "Applications".`
       : undefined;
-  return [head, ...listed, ...(tail ? [tail] : [])].join('\n');
+  return withVisits([head, ...listed, ...(tail ? [tail] : [])]);
 }

@@ -8,6 +8,7 @@ import type { Counting } from '../client-limits.ts';
 import type { Conversation } from '../conversations.ts';
 import type { BotReplyRef, MessageAck } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
+import type { PendingQuestion } from '../sessions.ts';
 
 export interface ConversationRepository {
   get(conversationId: string): Promise<Conversation | undefined>;
@@ -73,6 +74,28 @@ export interface BotTurnAppend {
   messages: StoredMessage[];
   /** `bot#{citizen messageId}` for a turn that answers a citizen message. */
   idempotency?: { key: string; reply: BotReplyRef; expiresAt: number };
+  /**
+   * The session's pending question, written with the turn: `remember` the question a guest was asked
+   * to identify for; `forget` it once answered after identification.
+   */
+  pendingQuestion?: { sessionId: string } & ({ remember: PendingQuestion } | { forget: true });
+}
+
+/**
+ * A notice of the bot outside any turn (the confirmation of an MFC visit booked, moved or cancelled):
+ * one bot message at `lastSeq + 1` of the session's open conversation in whatever open state it is
+ * (with the bot, queued, with an operator; never a closed one), or of a new conversation with the
+ * bot, with its key: written once whatever replays the change.
+ */
+export interface NoticeAppend {
+  /** The conversation as read; `lastSeq` is the expected value. A new one has `lastSeq` 0. */
+  conversation: Conversation;
+  /** True when the notice creates the conversation (and it becomes the session's open one). */
+  isNewConversation: boolean;
+  /** The session's open conversation id that the new conversation replaces, if any. */
+  replacesConversationId?: string;
+  message: StoredMessage;
+  idempotency: { key: string; reply: BotReplyRef; expiresAt: number };
 }
 
 /**
@@ -100,15 +123,16 @@ export interface ConversationLog {
   appendCitizenMessage(append: CitizenMessageAppend): Promise<CitizenAppendOutcome>;
   appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>>;
   appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>>;
+  appendNotice(append: NoticeAppend): Promise<AppendOutcome<BotReplyRef>>;
   /** The ack stored under a message's idempotency key, while the key lives. */
   findAck(idempotencyKey: string): Promise<MessageAck | undefined>;
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
   /**
-   * Takes the one re-delivery of a stored bot reply the worker may make (a conditional write on
-   * `bot#{citizenMessageId}`): true the first time, false ever after, so a reply is never posted
+   * Takes the one re-delivery of a stored bot reply the worker may make (a conditional write on its
+   * key, `bot#{citizenMessageId}` or `…#identified`: `botJobReplyKey`): true the first time, false ever after, so a reply is never posted
    * twice by the worker however often its job comes back.
    */
-  claimRedelivery(citizenMessageId: string): Promise<boolean>;
+  claimRedelivery(replyKey: string): Promise<boolean>;
 }
 
 /** Internal notes of conversations (`operator.note`, transfers): never shown to citizens. */

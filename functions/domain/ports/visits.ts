@@ -6,10 +6,17 @@
  */
 import type { Visit } from '../mfc/visits.ts';
 
-export type BookOutcome = 'booked' | 'slot_full' | 'limit_reached' | 'number_taken';
+/** `repeated`: the citizen's same booking request (its `requestId`) was booked before. */
+export type BookOutcome = 'booked' | 'slot_full' | 'limit_reached' | 'number_taken' | 'repeated';
 export type RescheduleOutcome = 'rescheduled' | 'slot_full' | 'not_active';
 
-export interface VisitRepository {
+/** A citizen's visits, as listed to them (`mfc.visits`, `ticket.list`, the bot's answer). */
+export interface CitizenVisits {
+  /** The citizen's visits, soonest first (cancelled and past ones too). */
+  listByCitizen(citizenId: string): Promise<Visit[]>;
+}
+
+export interface VisitRepository extends CitizenVisits {
   /** Places taken in the given slots of a day (time → count); slots nobody booked are absent. */
   takenPlaces(
     officeId: string,
@@ -21,7 +28,14 @@ export interface VisitRepository {
    * Stores the visit, takes a place of its slot (at most `places`) and one of the citizen's active
    * visits for the service (at most `perCitizen`), all or nothing.
    */
-  book(visit: Visit, limits: { places: number; perCitizen: number }): Promise<BookOutcome>;
+  book(
+    visit: Visit,
+    limits: { places: number; perCitizen: number },
+    /** The citizen's `requestId` of the frame: remembered with the visit, so a retried frame books nothing. */
+    requestId?: string,
+  ): Promise<BookOutcome>;
+  /** The visit the citizen's booking request `requestId` booked, while that is remembered (a day). */
+  bookedByRequest(citizenId: string, requestId: string): Promise<Visit | undefined>;
   get(number: string): Promise<Visit | undefined>;
   /** Cancels a booked visit and gives its place and the citizen's quota back; false when not booked. */
   cancel(visit: Visit): Promise<boolean>;
@@ -31,8 +45,6 @@ export interface VisitRepository {
     to: Pick<Visit, 'date' | 'time' | 'startsAt' | 'remindAt'>,
     places: number,
   ): Promise<RescheduleOutcome>;
-  /** The citizen's visits, soonest first. */
-  listByCitizen(citizenId: string): Promise<Visit[]>;
 }
 
 /** The reminders the scheduled job sends (`remindAt` of booked visits). */

@@ -41,9 +41,9 @@ import {
   mergeRuns,
 } from './assign-conversations.ts';
 import { type AssignedFrameDeps, assignedFrame } from './assigned-frame.ts';
-import { postToAll } from './bot-turns.ts';
 import { countBreach } from './count-breach.ts';
 import { announceQueues, citizenSide, type PlacesInLineDeps, ticketRef } from './places-in-line.ts';
+import { postToAll } from './post-frames.ts';
 
 /** What telling about it needs besides assigning. */
 export interface AnnounceDeps extends PlacesInLineDeps, AssignedFrameDeps {

@@ -86,7 +86,13 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
     const queue = new RecordingQueue();
     const notifier = new RecordingNotifier();
     const escalations = new RecordingEscalations();
-    const common = { clock: systemClock, ids: randomIds, sleeper: timerSleeper, retentionDays: 30 };
+    const common = {
+      clock: systemClock,
+      ids: randomIds,
+      sleeper: timerSleeper,
+      retentionDays: 30,
+      pendingQuestionTtlSeconds: 1800,
+    };
 
     const sessionId = randomUUID();
     const caller: Caller = { principalId: sessionId, sessionId, role: 'guest', lang: 'ru' };

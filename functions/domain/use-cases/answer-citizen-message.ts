@@ -32,6 +32,13 @@
  * context being what it committed (step 1 would read it back; steps 2 and 3 cannot apply to a message
  * stored a moment ago). The worker answers the jobs it could not (a failure there, or a resend).
  *
+ * A guest's question that needs identification (the status of their applications) is answered with
+ * the invitation to identify, and the turn remembers it on the session (`pendingQuestion`, for
+ * `pendingQuestionTtlSeconds`). Identifying queues it again (`afterIdentification`,
+ * functions/domain/use-cases/queue-pending-question.ts): that job answers the same message for the
+ * now verified citizen, under its own key `bot#{messageId}#identified`, only while the session still
+ * holds that question and is verified, and forgets the question in the same transaction: once.
+ *
  * Redelivered job whose turn queued the conversation: step 3 also publishes the escalation again
  * (deduplicated on `{conversationId}#{attempt}`), since the first delivery may have crashed between
  * the commit and the publish.
@@ -48,7 +55,7 @@ import {
   escalationReasonOf,
   startEscalation,
 } from '../escalations.ts';
-import { type BotReplyRef, botReplyKey } from '../idempotency.ts';
+import { type BotReplyRef, botJobReplyKey } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
 import type { BotJobContextReader, EscalationQueue, FreshMessage, Responder } from '../ports/bot.ts';
 import type { ConversationLog, ConversationRepository, MessageRepository } from '../ports/conversations.ts';
@@ -64,7 +71,7 @@ import {
   SEQ_CONFLICT_RETRY,
   withSeqRetry,
 } from '../retry.ts';
-import type { Connection } from '../sessions.ts';
+import { type Connection, livePendingQuestion, type Session } from '../sessions.ts';
 import {
   type Delivery,
   deliverTurn,
@@ -93,7 +100,7 @@ export interface AnswerCitizenMessageDeps {
   messages: MessageRepository;
   conversations: ConversationRepository;
   connections: ConnectionRepository;
-  log: ConversationLog;
+  log: Pick<ConversationLog, 'appendBotTurn' | 'claimRedelivery'>;
   notifier: ConnectionNotifier;
   escalations: EscalationQueue;
   ledger: Pick<FollowUpLedger, 'clear'>;
@@ -114,6 +121,8 @@ export interface AnswerCitizenMessageDeps {
   ids: IdGenerator;
   sleeper: Sleeper;
   retentionDays: number;
+  /** How long a guest's question waits for them to identify (docs/bot.md). */
+  pendingQuestionTtlSeconds: number;
   retry?: RetryPolicy;
 }
 
@@ -126,7 +135,8 @@ export type AnswerOutcome =
       /** The first message of the turn: the bot's answer, or the next intake question. */
       reply: StoredMessage;
       messages: StoredMessage[];
-      firstResponseMs: number;
+      /** From the citizen's message to the answer; none for an answer after identification. */
+      firstResponseMs?: number;
       delivery: Delivery;
       /** Set when the turn queued the conversation for a person. */
       escalation?: EscalationEvent;
@@ -135,7 +145,10 @@ export type AnswerOutcome =
   /** The stored reply was re-delivered by the worker before: nothing is posted again. */
   | { status: 'delivered-before' }
   | { status: 'answered-elsewhere' }
-  | { status: 'dropped'; reason: 'message-gone' | 'conversation-gone' | 'not-with-bot' };
+  | {
+      status: 'dropped';
+      reason: 'message-gone' | 'conversation-gone' | 'not-with-bot' | 'not-pending';
+    };
 
 export async function answerCitizenMessage(
   deps: AnswerCitizenMessageDeps,
@@ -144,6 +157,9 @@ export async function answerCitizenMessage(
   const { citizen, earlierReply, session, conversation: firstRead } = await deps.jobContext.read(job);
   if (!citizen || citizen.messageId !== job.messageId) return { status: 'dropped', reason: 'message-gone' };
   if (earlierReply) return redeliver(deps, job, earlierReply, firstRead);
+  // After identification: only the question the session still holds, once, for a verified session.
+  if (job.afterIdentification && !stillPending(session, job, deps.clock.now()))
+    return { status: 'dropped', reason: 'not-pending' };
   return answerTurn(deps, job, {
     citizen,
     verifiedCitizenId: session?.verified === true ? session.citizenId : undefined,
@@ -182,7 +198,14 @@ async function answerTurn(
     if (!isWithBot(conversation)) return { status: 'dropped', reason: 'not-with-bot' };
 
     const now = deps.clock.now();
-    const { turn, memory } = await decideTurn(deps, conversation, citizen, job, verifiedCitizen, now);
+    const { turn, memory, askedToIdentify } = await decideTurn(
+      deps,
+      conversation,
+      citizen,
+      job,
+      verifiedCitizen,
+      now,
+    );
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
     const planned = planTurn(conversation, turn, memory, messageId, deps.ids, { now, expiresAt });
     const [first] = planned.messages;
@@ -191,12 +214,27 @@ async function answerTurn(
     // opened meanwhile may miss the push, as one opened just after the listing always could; a
     // client catches up with `history.get` when it (re)connects.
     connections ??= listConnections(deps, job.sessionId);
+    const pendingQuestion = job.afterIdentification
+      ? { sessionId: job.sessionId, forget: true as const }
+      : askedToIdentify
+        ? {
+            sessionId: job.sessionId,
+            remember: {
+              conversationId: job.conversationId,
+              messageId: job.messageId,
+              seq: job.seq,
+              lang: job.lang,
+              expiresAt: expiresAfterSeconds(now, deps.pendingQuestionTtlSeconds),
+            },
+          }
+        : undefined;
     const outcome = await deps.log.appendBotTurn({
       expected: conversation,
       next: planned.next,
       messages: planned.messages,
+      ...(pendingQuestion ? { pendingQuestion } : {}),
       idempotency: {
-        key: botReplyKey(job.messageId),
+        key: botJobReplyKey(job),
         reply: {
           conversationId: first.conversationId,
           seq: first.seq,
@@ -212,12 +250,11 @@ async function answerTurn(
         ...planned,
         ...(planned.next.followUpsAt ? { followUpsAt: planned.next.followUpsAt } : {}),
       });
-      const firstResponseMs = now.getTime() - Date.parse(citizen.ts);
       return {
         status: 'answered',
         reply: first,
         messages: planned.messages,
-        firstResponseMs,
+        ...(job.afterIdentification ? {} : { firstResponseMs: now.getTime() - Date.parse(citizen.ts) }),
         delivery,
         ...(planned.escalation ? { escalation: planned.escalation } : {}),
       };
@@ -240,11 +277,17 @@ async function decideTurn(
   /** The verified citizen's id; undefined for a guest. */
   citizenId: string | undefined,
   now: Date,
-): Promise<{ turn: EscalationTurn; memory: Pick<Conversation, 'lastBotIntent' | 'consecutiveFallbacks'> }> {
+): Promise<{
+  turn: EscalationTurn;
+  memory: Pick<Conversation, 'lastBotIntent' | 'consecutiveFallbacks'>;
+  /** The bot invited a guest to identify to answer this question (it is to be answered after). */
+  askedToIdentify: boolean;
+}> {
   if (conversation.intake) {
     return {
       turn: continueIntake(conversation.intake, citizen.text, citizen.attachments ?? [], deps.dialogue),
       memory: { lastBotIntent: conversation.lastBotIntent, consecutiveFallbacks: 0 },
+      askedToIdentify: false,
     };
   }
   const answer = deps.responder.reply({
@@ -276,7 +319,8 @@ async function decideTurn(
     consecutiveFallbacks:
       answer.intent === FALLBACK_INTENT ? (conversation.consecutiveFallbacks ?? 0) + 1 : 0,
   };
-  if (!answer.escalate) return { turn: { says: [saying] }, memory };
+  if (!answer.escalate)
+    return { turn: { says: [saying] }, memory, askedToIdentify: answer.needsIdentification && !citizenId };
   const reason = escalationReasonOf(answer.escalationReason);
   // Asking for a person or saying it did not help describes no problem; a complaint does.
   const onlyAsks = reason === 'citizen_request' || reason === 'not_helped';
@@ -297,7 +341,14 @@ async function decideTurn(
     },
     deps.dialogue,
   );
-  return { turn, memory };
+  return { turn, memory, askedToIdentify: false };
+}
+
+/** The job's message is the question the session holds, still live, and the session is verified. */
+function stillPending(session: Session | undefined, job: BotJob, now: Date): boolean {
+  if (session?.verified !== true) return false;
+  const pending = livePendingQuestion(session, now);
+  return pending?.messageId === job.messageId && pending.conversationId === job.conversationId;
 }
 
 async function redeliver(
@@ -327,7 +378,7 @@ async function redeliver(
   });
   // A reply is posted by the worker once at most: a job that comes back again posts nothing.
   const [claimed, connections] = await Promise.all([
-    deps.log.claimRedelivery(job.messageId),
+    deps.log.claimRedelivery(botJobReplyKey(job)),
     listConnections(deps, job.sessionId),
   ]);
   if (!claimed) return { status: 'delivered-before' };

@@ -71,7 +71,13 @@ const answer: BotAnswer = {
 };
 const bot: Responder = { reply: () => answer };
 const { dialogue } = loadKnowledgeBase(repoPath('layers/knowledge-base/kb'));
-const common = { clock: systemClock, ids: randomIds, sleeper: timerSleeper, retentionDays: 30 };
+const common = {
+  clock: systemClock,
+  ids: randomIds,
+  sleeper: timerSleeper,
+  retentionDays: 30,
+  pendingQuestionTtlSeconds: 1800,
+};
 
 async function setUp() {
   const tables = await tablesWithoutOutbox();

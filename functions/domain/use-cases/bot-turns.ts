@@ -12,11 +12,14 @@ import { type BotSaying, type EscalationTurn, escalationRecord } from '../escala
 import { type StoredMessage, toChatMessage } from '../messages.ts';
 import type { EscalationQueue } from '../ports/bot.ts';
 import type { MessageRepository } from '../ports/conversations.ts';
-import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
+import type { ConnectionNotifier } from '../ports/delivery.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { IdGenerator } from '../ports/system.ts';
 import type { Connection } from '../sessions.ts';
+import { type Delivery, postToAll } from './post-frames.ts';
+
+export type { Delivery };
 
 /** The bot's own sender id on stored messages. */
 export const BOT_SENDER_ID = 'bot';
@@ -125,12 +128,6 @@ export async function recentCitizenMessages(
   };
 }
 
-export interface Delivery {
-  delivered: number;
-  gone: number;
-  failed: number;
-}
-
 export interface AfterCommitDeps {
   connections: ConnectionRepository;
   notifier: ConnectionNotifier;
@@ -200,25 +197,4 @@ export async function deliverTurn(
     );
   }
   return total;
-}
-
-/**
- * Posts one frame to every listed connection at once; each post has its own deadline. A connection
- * that answers 410 Gone is deleted; the second value names those.
- */
-export async function postToAll(
-  deps: Pick<AfterCommitDeps, 'connections' | 'notifier'>,
-  connections: Connection[],
-  frame: PushedFrame,
-): Promise<[Delivery, Set<string>]> {
-  const outcomes = await Promise.all(
-    connections.map(async ({ connectionId }) => {
-      const outcome = await deps.notifier.post(connectionId, frame);
-      if (outcome === 'gone') await deps.connections.delete(connectionId);
-      return [connectionId, outcome] as const;
-    }),
-  );
-  const count = (kind: string) => outcomes.filter(([, o]) => o === kind).length;
-  const gone = new Set(outcomes.filter(([, o]) => o === 'gone').map(([id]) => id));
-  return [{ delivered: count('delivered'), gone: count('gone'), failed: count('failed') }, gone];
 }

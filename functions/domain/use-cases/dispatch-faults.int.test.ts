@@ -571,6 +571,7 @@ describe('the waiting line under crashes: every flow, every crash point, then re
       ids: randomIds,
       sleeper: timerSleeper,
       retentionDays: 1,
+      pendingQuestionTtlSeconds: 1800,
     };
     // The worker as it runs in BotWorker, its writes, publish, clear and posts crashed one by one.
     const worker = {

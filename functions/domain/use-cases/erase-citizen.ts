@@ -13,13 +13,16 @@
  *     (`releaseAssignment`: once, however often this runs; the assignment then offers them the next
  *     conversation), and the operator's consoles get `conversation.updated` {state `closed`, reason
  *     `erased`}, so its transcript leaves their screen.
- *  4. Remove or anonymise everything of them (functions/domain/erasure.ts); a ticket still open
- *     ends `rejected` by the system.
+ *  4. Remove or anonymise everything of them (functions/domain/erasure.ts): their sockets closed
+ *     first, then what is keyed by their sessions', conversations' and visits' ids (their MFC
+ *     visits among it: a booked one gives its place back), then the conversations and tickets
+ *     anonymised, the sessions deleted last; a ticket still open ends `rejected` by the system.
  *  5. Journal the erasure: who, when, why and the counts, with an erasure id; never the phone,
  *     e-mail or citizen id (the journal outlives the erasure).
  *
- * Run again (after a failure half-way), every step finds its work done: a conversation closed
- * already frees nothing (the release is conditioned on the slot being held) and tells nobody.
+ * Run again (after a failure half-way), every step finds its work done or finds what is left:
+ * the sessions it starts from are deleted last; a conversation closed already frees nothing (the
+ * release is conditioned on the slot being held) and tells nobody.
  */
 import type { AccessJournal } from '../access-journal.ts';
 import type { ErasureCounts } from '../erasure.ts';
@@ -28,7 +31,7 @@ import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
 import type { CitizenRecords } from '../ports/erasure.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
-import { postToAll } from './bot-turns.ts';
+import { postToAll } from './post-frames.ts';
 import { type ReleaseAssignmentDeps, releaseAssignment } from './release-assignment.ts';
 
 export interface EraseCitizenDeps {

@@ -9,6 +9,9 @@
  *      the visit carries when its reminder is due (the day before; none for a visit less than a
  *      day away), which the scheduled reminder job reads (remind-visits.ts);
  *   3. answer the visit, confirmed. Full slot → SLOT_FULL, third visit → VISIT_LIMIT: nothing stored.
+ * A frame with a `requestId` is booked once per citizen and requestId (for a day): the same request
+ * again, after a lost answer or racing the first, answers the visit it booked (checked first, and by
+ * the booking's own transaction).
  * `cancelVisit` and `rescheduleVisit` act on the caller's own booked visit only (another's or an
  * unknown number → NOT_FOUND, not booked any more → CONFLICT); the reminder moves or goes with it.
  */
@@ -17,12 +20,13 @@ import type { MfcOfficeSummary, MfcVisitView } from '#events/mfc-frames.ts';
 import { ChatError } from '../errors.ts';
 import { checklistPath } from '../mfc/checklist-path.ts';
 import type { MfcDirectory } from '../mfc/directory.ts';
-import { officeDay, slotTimes } from '../mfc/opening-hours.ts';
+import { officeDay, openStateAt, slotTimes } from '../mfc/opening-hours.ts';
 import {
   ACTIVE_VISITS_PER_SERVICE,
   canonicalVisitNumber,
   type FreeSlot,
   freeSlotsOfDay,
+  isActiveVisit,
   newVisitNumber,
   officeService,
   reminderTime,
@@ -30,9 +34,9 @@ import {
   type SlotRequest,
   type Visit,
 } from '../mfc/visits.ts';
-import { weekText } from '../mfc/wording.ts';
+import { officeDayText, weekText } from '../mfc/wording.ts';
 import type { Clock } from '../ports/system.ts';
-import type { VisitRepository } from '../ports/visits.ts';
+import type { CitizenVisits, VisitRepository } from '../ports/visits.ts';
 
 export interface MfcVisitDeps {
   directory: MfcDirectory;
@@ -52,6 +56,7 @@ export function listOffices(
   directory: MfcDirectory,
   filter: { city?: string; serviceId?: string },
   lang: Lang,
+  now: Date,
 ): MfcOfficeSummary[] {
   if (filter.serviceId !== undefined && !directory.service(filter.serviceId))
     throw new ChatError('NOT_FOUND', { details: [{ field: 'serviceId', problem: 'no such service' }] });
@@ -63,19 +68,27 @@ export function listOffices(
         sameCity(office.city.en, filter.city),
     )
     .filter((office) => filter.serviceId === undefined || filter.serviceId in office.services)
-    .map((office) => ({
-      officeId: office.id,
-      name: office.name[lang],
-      city: office.city[lang],
-      address: office.address[lang],
-      timeZone: directory.regionOf(office).timeZone,
-      hours: weekText(office, lang),
-      services: Object.entries(office.services).map(([serviceId, windows]) => ({
-        serviceId,
-        title: directory.service(serviceId)?.title[lang] ?? serviceId,
-        windows,
-      })),
-    }));
+    .map((office) => {
+      const state = openStateAt(directory, office, now);
+      return {
+        officeId: office.id,
+        name: office.name[lang],
+        city: office.city[lang],
+        address: office.address[lang],
+        timeZone: directory.regionOf(office).timeZone,
+        hours: weekText(office, lang),
+        today: {
+          date: state.today.date,
+          hours: officeDayText(state.today, lang),
+          openNow: state.status === 'open',
+        },
+        services: Object.entries(office.services).map(([serviceId, windows]) => ({
+          serviceId,
+          title: directory.service(serviceId)?.title[lang] ?? serviceId,
+          windows,
+        })),
+      };
+    });
 }
 
 export async function listFreeSlots(
@@ -117,8 +130,15 @@ export async function bookVisit(
   citizenId: string,
   request: SlotRequest,
   lang: Lang,
+  /** The frame's `requestId`: the same request again answers the visit it booked and books nothing. */
+  requestId?: string,
 ): Promise<Visit> {
   const now = deps.clock.now();
+  const repeated = () => repeatedBooking(deps, citizenId, requestId);
+  if (requestId !== undefined) {
+    const earlier = await deps.visits.bookedByRequest(citizenId, requestId);
+    if (earlier) return earlier;
+  }
   const slot = resolveSlot(deps.directory, request, now);
   for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt++) {
     const visit: Visit = {
@@ -135,15 +155,29 @@ export async function bookVisit(
     };
     const remindAt = reminderTime(visit.startsAt, now, deps.reminderLeadMs);
     if (remindAt) visit.remindAt = remindAt;
-    const outcome = await deps.visits.book(visit, {
-      places: slot.places,
-      perCitizen: ACTIVE_VISITS_PER_SERVICE,
-    });
+    const outcome = await deps.visits.book(
+      visit,
+      { places: slot.places, perCitizen: ACTIVE_VISITS_PER_SERVICE },
+      requestId,
+    );
+    if (outcome === 'repeated') return repeated();
     if (outcome === 'slot_full') throw new ChatError('SLOT_FULL');
     if (outcome === 'limit_reached') throw new ChatError('VISIT_LIMIT');
     if (outcome === 'booked') return visit;
   }
   throw new Error('no free visit number after several draws');
+}
+
+/** The visit an earlier copy of the same booking request booked (it committed while this one ran). */
+async function repeatedBooking(
+  deps: MfcVisitDeps,
+  citizenId: string,
+  requestId: string | undefined,
+): Promise<Visit> {
+  const earlier =
+    requestId === undefined ? undefined : await deps.visits.bookedByRequest(citizenId, requestId);
+  if (!earlier) throw new Error('a repeated booking request without its visit');
+  return earlier;
 }
 
 /** The caller's own visit by its number as typed; NOT_FOUND for a malformed, unknown or another's. */
@@ -188,6 +222,18 @@ export async function rescheduleVisit(
   if (outcome === 'slot_full') throw new ChatError('SLOT_FULL');
   if (outcome === 'not_active') throw new ChatError('CONFLICT');
   return moved;
+}
+
+/** The citizen's visits still to come, soonest first, as the client shows them (`ticket.list`). */
+export async function listActiveVisits(
+  deps: { directory: MfcDirectory; visits: CitizenVisits; clock: Clock },
+  citizenId: string,
+  lang: Lang,
+): Promise<MfcVisitView[]> {
+  const now = deps.clock.now();
+  return (await deps.visits.listByCitizen(citizenId))
+    .filter((visit) => isActiveVisit(visit, now))
+    .map((visit) => visitView(deps.directory, visit, lang));
 }
 
 export async function listVisits(deps: MfcVisitDeps, citizenId: string): Promise<Visit[]> {

@@ -17,10 +17,10 @@
 import type { AssignmentAcceptTimer, FirstReplyTimer } from '#events/timers.ts';
 import { queueNamed } from '../operator-roster.ts';
 import type { AssignmentDeps } from './announce-assignments.ts';
-import { postToAll } from './bot-turns.ts';
 import { finishFollowUps } from './finish-follow-ups.ts';
 import { moveConversation } from './move-conversation.ts';
 import { announceQueues, tellWaitingCitizen } from './places-in-line.ts';
+import { postToAll } from './post-frames.ts';
 import { operatorStateFrame, type SetOperatorStatusDeps } from './set-operator-status.ts';
 
 export type MissAssignmentDeps = SetOperatorStatusDeps & AssignmentDeps;

@@ -40,7 +40,7 @@ import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock } from '../ports/system.ts';
 import type { TimerQueue } from '../ports/timers.ts';
 import type { Connection } from '../sessions.ts';
-import { postToAll } from './bot-turns.ts';
+import { postToAll } from './post-frames.ts';
 import { servingSlots } from './queue-estimate.ts';
 
 /** What asking for the line tick needs. */

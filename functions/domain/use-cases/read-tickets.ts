@@ -20,7 +20,9 @@
  *     before identification); `status` narrows them. A portal ticket filed under a contact nobody
  *     proved yet is in neither (`contactId`, `claimContactTickets`).
  *  3. Answer them newest first, each once, labelled in the caller's language, at most `limit` and
- *     at most what fits the frame's budget, with `nextCursor` when more are left.
+ *     at most what fits the frame's budget, with `nextCursor` when more are left. The first page of
+ *     an unfiltered list (no cursor, no status) also holds the citizen's MFC visits still to come
+ *     (`visits`), read alongside.
  *
  * For staff, `ticket.list` pages the same way through the tickets in `status` (default `received`:
  * the new ones, among them the portal's, which no conversation brings to an operator) that are in
@@ -30,6 +32,7 @@
 
 import * as z from 'zod';
 import type { Caller } from '#events/authorizer-context.ts';
+import type { MfcVisitView } from '#events/mfc-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { journalStaffRead, type StaffReadJournal } from '../access-journal.ts';
 import { ChatError } from '../errors.ts';
@@ -103,15 +106,29 @@ export interface ListTicketsRequest {
 
 export interface TicketListPage {
   items: TicketView[];
+  visits?: MfcVisitView[];
   nextCursor?: string;
 }
 
+export interface ListTicketsDeps extends ReadTicketsDeps, StaffScopeDeps {
+  cursors: PagingCursors;
+  /** A citizen's MFC visits still to come, in their language; unset: the list holds none. */
+  activeVisits?: (citizenId: string, lang: Caller['lang']) => Promise<MfcVisitView[]>;
+}
+
 export async function listTickets(
-  deps: ReadTicketsDeps & StaffScopeDeps & { cursors: PagingCursors },
+  deps: ListTicketsDeps,
   caller: Caller,
   request: ListTicketsRequest,
 ): Promise<TicketListPage> {
   const staff = isStaff(caller);
+  const withVisits =
+    !staff && caller.citizenId !== undefined && request.cursor === undefined && request.status === undefined;
+  const visitsRead =
+    withVisits && deps.activeVisits && caller.citizenId
+      ? deps.activeVisits(caller.citizenId, caller.lang)
+      : undefined;
+  visitsRead?.catch(() => undefined);
   const status = staff ? (request.status ?? 'received') : request.status;
   const scope = cursorScope(`ticket.list:${status ?? 'any'}`, caller);
   const before =
@@ -128,6 +145,7 @@ export async function listTickets(
         ...[...sessionIds].map((sessionId) => deps.tickets.pageBySession(sessionId, query)),
       ]);
   const { tickets, more } = mergePages(pages, request.limit);
+  const visits = await visitsRead;
   const items: TicketView[] = [];
   let last: TicketPosition | undefined;
   let cut = false;
@@ -140,7 +158,7 @@ export async function listTickets(
     if (
       view &&
       items.length > 0 &&
-      jsonBytes({ type: 'tickets', items: [...items, view] }) > PAGE_BUDGET_BYTES
+      jsonBytes({ type: 'tickets', items: [...items, view], visits }) > PAGE_BUDGET_BYTES
     ) {
       cut = true;
       break;
@@ -149,7 +167,7 @@ export async function listTickets(
     last = { createdAt: ticket.createdAt, ticketId: ticket.ticketId };
   }
   const nextCursor = (more || cut) && last ? await deps.cursors.seal(scope, last) : undefined;
-  return { items, ...(nextCursor ? { nextCursor } : {}) };
+  return { items, ...(visits ? { visits } : {}), ...(nextCursor ? { nextCursor } : {}) };
 }
 
 /**

@@ -18,7 +18,7 @@ import { type StoredMessage, toChatMessage } from '../messages.ts';
 import type { ConversationRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier } from '../ports/delivery.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
-import { type Delivery, postToAll } from './bot-turns.ts';
+import { type Delivery, postToAll } from './post-frames.ts';
 
 export interface RelayCitizenMessageDeps {
   conversations: ConversationRepository;

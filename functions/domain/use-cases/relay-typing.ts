@@ -18,7 +18,7 @@ import type { ConversationRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier, RelayThrottle } from '../ports/delivery.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock } from '../ports/system.ts';
-import { type Delivery, postToAll } from './bot-turns.ts';
+import { type Delivery, postToAll } from './post-frames.ts';
 
 export interface RelayTypingDeps {
   conversations: ConversationRepository;

@@ -13,8 +13,9 @@
 import * as z from 'zod';
 import type { Lang } from '#events/lang.ts';
 import type { MfcDirectory } from '../mfc/directory.ts';
+import { localMoment } from '../mfc/opening-hours.ts';
 import type { Visit } from '../mfc/visits.ts';
-import { dayName } from '../mfc/wording.ts';
+import { visitDay } from '../mfc/wording.ts';
 import type { OncePerKey } from '../ports/once-per-key.ts';
 import type {
   OutOfBandNotifier,
@@ -47,38 +48,40 @@ export interface RemindOutcome {
 
 const sentSchema = z.enum(['sent', 'gone']);
 
-export function visitReminder(directory: MfcDirectory, visit: Visit, lang: Lang): PushNotice {
+/**
+ * The reminder of a visit, worded from the real day on the office's calendar at `now`: «сегодня» or
+ * «завтра» when it is, the date otherwise (a reminder lead shortened, or a run that came late).
+ */
+export function visitReminder(directory: MfcDirectory, visit: Visit, lang: Lang, now: Date): PushNotice {
   const office = directory.office(visit.officeId);
   const service = directory.service(visit.serviceId);
-  const day = dayName({ date: visit.date, weekday: weekdayOf(visit.date) }, lang);
+  const today = office ? localMoment(now, directory.regionOf(office).timeZone).date : visit.date;
+  const { relative, name } = visitDay(visit.date, today, lang);
   const where = office ? `${office.name[lang]}, ${office.address[lang]}` : visit.officeId;
   const what = service?.title[lang] ?? visit.serviceId;
-  return lang === 'en'
-    ? {
-        title: 'MFC visit tomorrow',
-        text: `${day} at ${visit.time} (local time): ${what}. ${where}. Booking ${visit.number}.`,
-        data: { visitNumber: visit.number },
-      }
-    : {
-        title: 'Визит в МФЦ завтра',
-        text: `${day} в ${visit.time} (время местное): ${what}. ${where}. Запись ${visit.number}.`,
-        data: { visitNumber: visit.number },
-      };
+  const when = relative ? `${capitalised(relative)}, ${name}` : name;
+  const data = { visitNumber: visit.number };
+  if (lang === 'en')
+    return {
+      title: `MFC visit ${relative ?? `on ${name}`}`,
+      text: `${when}, at ${visit.time} (local time): ${what}. ${where}. Booking ${visit.number}.`,
+      data,
+    };
+  return {
+    title: `Визит в МФЦ ${relative ?? name.split(',')[0]}`,
+    text: `${when}, в ${visit.time} (время местное): ${what}. ${where}. Запись ${visit.number}.`,
+    data,
+  };
 }
 
-function weekdayOf(date: string) {
-  return (
-    (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[new Date(`${date}T00:00:00Z`).getUTCDay()] ??
-    'mon'
-  );
-}
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
 export async function remindVisits(deps: RemindVisitsDeps): Promise<RemindOutcome> {
   const now = deps.clock.now();
   const due = await deps.reminders.due(now);
   const outcome: RemindOutcome = { due: due.length, pushed: 0, texted: 0, unreachable: 0 };
   for (const visit of due) {
-    const notice = visitReminder(deps.directory, visit, visit.lang);
+    const notice = visitReminder(deps.directory, visit, visit.lang, now);
     const key = `visit#${visit.number}#${visit.startsAt}`;
     const devices = await deps.devices.listByOwners(pushOwnerKeys({ citizenId: visit.citizenId }));
     const results = await Promise.allSettled(

@@ -39,7 +39,7 @@ import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { expiresAfterDays, expiresAfterSeconds, IDEMPOTENCY_TTL_SECONDS } from '../retention.ts';
 import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
-import { type Delivery, postToAll } from './bot-turns.ts';
+import { type Delivery, postToAll } from './post-frames.ts';
 
 export interface ReplyAsOperatorDeps {
   conversations: ConversationRepository;

@@ -74,7 +74,7 @@ export interface SendCitizenMessageDeps {
   /** Module-scoped in the handler, so it outlives one invocation. */
   hints: OpenConversationHints;
   conversations: ConversationRepository;
-  log: ConversationLog;
+  log: Pick<ConversationLog, 'appendCitizenMessage' | 'findBotReply'>;
   botJobs: BotJobQueue;
   /**
    * Answers the stored message in this invocation (step 4).

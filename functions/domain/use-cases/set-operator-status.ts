@@ -34,8 +34,8 @@ import type { TimerQueue } from '../ports/timers.ts';
 import { type AssignmentDeps, assignAndAnnounce } from './announce-assignments.ts';
 import { fillOperator } from './assign-conversations.ts';
 import { assignedFrame } from './assigned-frame.ts';
-import { postToAll } from './bot-turns.ts';
 import { announceQueues } from './places-in-line.ts';
+import { postToAll } from './post-frames.ts';
 import { requeueHeld } from './requeue-held.ts';
 import { scheduleLeaseWatch } from './watch-presence.ts';
 

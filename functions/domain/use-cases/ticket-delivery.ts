@@ -9,7 +9,7 @@ import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
 import type { CitizenSessionLookup, ConnectionRepository } from '../ports/sessions.ts';
 import type { Connection } from '../sessions.ts';
 import type { Ticket } from '../tickets.ts';
-import { postToAll } from './bot-turns.ts';
+import { postToAll } from './post-frames.ts';
 
 export interface TicketDeliveryDeps {
   connections: ConnectionRepository;

@@ -24,7 +24,7 @@ import type { ConnectionNotifier } from '../ports/delivery.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator } from '../ports/system.ts';
 import { expiresAfterDays } from '../retention.ts';
-import { type Delivery, postToAll } from './bot-turns.ts';
+import { type Delivery, postToAll } from './post-frames.ts';
 
 /** Assignment's side of a transfer (the assignment's store, queues and timers behind an adapter). */
 export interface ConversationMover {

@@ -1,0 +1,36 @@
+/**
+ * Pushing one frame to a list of connections: each post under its own deadline, a connection that
+ * answers 410 Gone deleted. Apart from the bot's turn (`bot-turns.ts`) so that what only posts frames
+ * (dispatch, the desk, an erasure) does not bundle the bot.
+ */
+import type { ConnectionNotifier, PushedFrame } from '../ports/delivery.ts';
+import type { ConnectionRepository } from '../ports/sessions.ts';
+import type { Connection } from '../sessions.ts';
+
+/** How many posts of a frame were delivered, found their connection gone, or failed. */
+export interface Delivery {
+  delivered: number;
+  gone: number;
+  failed: number;
+}
+
+/**
+ * Posts one frame to every listed connection at once; each post has its own deadline. A connection
+ * that answers 410 Gone is deleted; the second value names those.
+ */
+export async function postToAll(
+  deps: { connections: Pick<ConnectionRepository, 'delete'>; notifier: ConnectionNotifier },
+  connections: Connection[],
+  frame: PushedFrame,
+): Promise<[Delivery, Set<string>]> {
+  const outcomes = await Promise.all(
+    connections.map(async ({ connectionId }) => {
+      const outcome = await deps.notifier.post(connectionId, frame);
+      if (outcome === 'gone') await deps.connections.delete(connectionId);
+      return [connectionId, outcome] as const;
+    }),
+  );
+  const count = (kind: string) => outcomes.filter(([, o]) => o === kind).length;
+  const gone = new Set(outcomes.filter(([, o]) => o === 'gone').map(([id]) => id));
+  return [{ delivered: count('delivered'), gone: count('gone'), failed: count('failed') }, gone];
+}
