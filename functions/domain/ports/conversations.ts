@@ -4,6 +4,7 @@
  * internal notes operators keep on a conversation.
  */
 import type { InternalNote } from '#events/desk-frames.ts';
+import type { Counting } from '../client-limits.ts';
 import type { Conversation } from '../conversations.ts';
 import type { BotReplyRef, MessageAck } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
@@ -45,7 +46,16 @@ export interface CitizenMessageAppend {
   idempotencyKey: string;
   ack: MessageAck;
   idempotencyExpiresAt: number;
+  /**
+   * The frame's count on the per-client limits' counter, written in the same transaction on the
+   * same condition (functions/domain/client-limits.ts, `DeferredFrameCount`). Refused by it:
+   * `rate_limited`, and nothing is written.
+   */
+  frameCount?: { counting: Counting; now: Date };
 }
+
+/** What appending a citizen message came to: a message's outcomes, or over a per-client limit. */
+export type CitizenAppendOutcome = AppendOutcome<MessageAck> | { status: 'rate_limited' };
 
 /**
  * One turn of the bot: its messages (consecutive seqs after `expected.lastSeq`) and what the
@@ -110,13 +120,19 @@ export interface OperatorMessageAppend {
  * a single transaction (docs/architecture.md, "Gap-free seq under concurrency").
  */
 export interface ConversationLog {
-  appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>>;
+  appendCitizenMessage(append: CitizenMessageAppend): Promise<CitizenAppendOutcome>;
   appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>>;
   appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>>;
   appendNotice(append: NoticeAppend): Promise<AppendOutcome<BotReplyRef>>;
   /** The ack stored under a message's idempotency key, while the key lives. */
   findAck(idempotencyKey: string): Promise<MessageAck | undefined>;
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
+  /**
+   * Takes the one re-delivery of a stored bot reply the worker may make (a conditional write on its
+   * key, `bot#{citizenMessageId}` or `…#identified`: `botJobReplyKey`): true the first time, false ever after, so a reply is never posted
+   * twice by the worker however often its job comes back.
+   */
+  claimRedelivery(replyKey: string): Promise<boolean>;
 }
 
 /** Internal notes of conversations (`operator.note`, transfers): never shown to citizens. */
@@ -124,4 +140,10 @@ export interface NoteRepository {
   add(note: InternalNote & { expiresAt: number }): Promise<void>;
   /** Every live note of the conversation, oldest first. */
   list(conversationId: string): Promise<InternalNote[]>;
+}
+
+/** The bot outbox's reads of `bot#` keys for a batch of messages (`DynamoBotReplies`). */
+export interface BotReplyReads {
+  /** Reads the keys of these messages at once; the ids of those still unanswered. */
+  readReplies(citizenMessageIds: readonly string[]): Promise<Set<string>>;
 }

@@ -11,17 +11,22 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { z } from 'zod';
 import { authorizeAction, type CitizenSessionReader } from '#domain/authorization.ts';
-import { FrameLimiter } from '#domain/client-limits.ts';
+import { type DeferredFrameCount, FrameLimiter } from '#domain/client-limits.ts';
 import { badRequest, ChatError } from '#domain/errors.ts';
 import type { StaffConfirmer } from '#domain/use-cases/confirm-staff.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
 import { DEFAULT_LANG, type Lang } from '#events/lang.ts';
-import type { ErrorDetail, RouteAnswer } from '#events/server-frames.ts';
+import type { ErrorDetail, MessageAckFrame, RouteAnswer } from '#events/server-frames.ts';
 import { clientLimits } from '../client-limits.ts';
 import { config } from '../config.ts';
 import { logger } from '../observability.ts';
 import { toErrorFrame } from './error-frame.ts';
-import { MAX_FRAME_BYTES, type RouteResponse, type WebSocketRouteEvent } from './route-event.ts';
+import {
+  MAX_FRAME_BYTES,
+  type NoAnswer,
+  type RouteResponse,
+  type WebSocketRouteEvent,
+} from './route-event.ts';
 
 export interface RouteInput<F> {
   frame: F;
@@ -31,20 +36,42 @@ export interface RouteInput<F> {
    */
   caller: Caller;
   connectionId: string;
+  /**
+   * The frame's count on the per-client limits, for the route's own write to carry
+   * (`countFrameInWrite`); counted on its own after the route if no write did.
+   */
+  frameCount?: DeferredFrameCount;
+  /**
+   * Sends `frame` as this request's answer now, through `@connections` (`routeHandler`'s
+   * `answerEarly`); true once delivered, and the route then answers nothing more.
+   */
+  answerNow?: (frame: MessageAckFrame) => Promise<boolean>;
 }
 
 interface RouteState {
   lang: Lang;
   requestId?: string;
   input?: RouteInput<unknown>;
+  frameCount?: DeferredFrameCount;
+  /** The answer went out through `@connections` already (`answeredEarly`). */
+  answered?: boolean;
 }
 
 export interface FrameRoute<F> {
-  middleware: MiddlewareObj<WebSocketRouteEvent, RouteResponse>;
+  middleware: MiddlewareObj<WebSocketRouteEvent, RouteResponse | NoAnswer>;
   /** What the middleware parsed for this event; only callable from the route's handler. */
   input(event: WebSocketRouteEvent): RouteInput<F>;
   /** The route response carrying `frame`, with the request's `requestId` echoed after `type`. */
   answer(event: WebSocketRouteEvent, frame: RouteAnswer): RouteResponse;
+  /** `frame` with the request's `requestId` echoed after `type`. */
+  echo<F extends RouteAnswer>(event: WebSocketRouteEvent, frame: F): F;
+  /**
+   * The answer was sent through `@connections` before the route finished: the route responds with
+   * no frame, and a failure after it is logged, never answered with an `error` frame.
+   */
+  answeredEarly(event: WebSocketRouteEvent): void;
+  /** Counts the frame on its own if the route's write did not (`countFrameInWrite`); RATE_LIMITED over a limit. */
+  settle(event: WebSocketRouteEvent): Promise<void>;
 }
 
 export interface FrameRouteOptions {
@@ -69,6 +96,13 @@ export interface FrameRouteOptions {
    * @default the limits counted in this instance's memory only
    */
   limits?: FrameLimiter;
+  /**
+   * The route writes the frame's count on the shared counter in its own transaction
+   * (`RouteInput.frameCount`, functions/domain/client-limits.ts `DeferredFrameCount`): one write
+   * per frame instead of two. A frame that stores nothing is counted on its own after the route.
+   * @default false: counted before the frame is read
+   */
+  countFrameInWrite?: boolean;
 }
 
 /** `$default` answers frames of no route (UNKNOWN_ACTION): there is no action to authorize. */
@@ -102,7 +136,9 @@ export function frameRoute<S extends z.ZodType>(
     return state;
   };
 
-  const parseFrameBefore = async (request: Request<WebSocketRouteEvent, RouteResponse>): Promise<void> => {
+  const parseFrameBefore = async (
+    request: Request<WebSocketRouteEvent, RouteResponse | NoAnswer>,
+  ): Promise<void> => {
     const { event } = request;
     const state: RouteState = { lang: DEFAULT_LANG };
     states.set(event, state);
@@ -113,16 +149,18 @@ export function frameRoute<S extends z.ZodType>(
 
     const body = readFrameBody(event.body);
     state.requestId = echoableRequestId(body.parsed);
-    // Before anything else is read or checked: a flood of malformed frames is counted too.
-    await limits.admit(
-      {
-        routeKey: event.requestContext.routeKey,
-        sessionId: caller.data.sessionId,
-        connectionId: event.requestContext.connectionId,
-        sourceIp: sourceIpOf(event),
-      },
-      new Date(),
-    );
+    // Before anything else is read or checked: a flood of malformed frames is counted too (with
+    // `countFrameInWrite`, by the route's write or right after the route, before its answer).
+    const origin = {
+      routeKey: event.requestContext.routeKey,
+      sessionId: caller.data.sessionId,
+      connectionId: event.requestContext.connectionId,
+      sourceIp: sourceIpOf(event),
+    };
+    if (options.countFrameInWrite) {
+      const frameCount = await limits.admitDeferred(origin, new Date());
+      if (frameCount) state.frameCount = frameCount;
+    } else await limits.admit(origin, new Date());
     if (body.oversized) {
       throw new ChatError('PAYLOAD_TOO_LARGE', {
         details: [{ field: 'frame', problem: `larger than ${MAX_FRAME_BYTES} bytes` }],
@@ -143,15 +181,24 @@ export function frameRoute<S extends z.ZodType>(
       frame: frame.data,
       caller: actingCaller,
       connectionId: event.requestContext.connectionId,
+      ...(state.frameCount ? { frameCount: state.frameCount } : {}),
     };
   };
 
-  const errorFrameOnError = (request: Request<WebSocketRouteEvent, RouteResponse>): void => {
+  const errorFrameOnError = async (
+    request: Request<WebSocketRouteEvent, RouteResponse | NoAnswer>,
+  ): Promise<void> => {
     // Never clobber a response another layer produced.
     if (request.response !== undefined) return;
     const state = states.get(request.event) ?? { lang: DEFAULT_LANG };
     logFailure(request.error, request.event);
-    const frame = toErrorFrame(request.error, state.lang, state.requestId);
+    // One answer per request: the client has its answer already.
+    if (state.answered) {
+      request.response = { statusCode: 200 };
+      return;
+    }
+    const error = await settledError(state.frameCount, request.error);
+    const frame = toErrorFrame(error, state.lang, state.requestId);
     // Set, not returned: middy stops the onError chain at a returned value, and the middlewares
     // before this one (the metrics flush, the logger's context) must still run.
     request.response = { statusCode: 200, body: JSON.stringify(frame) };
@@ -164,13 +211,36 @@ export function frameRoute<S extends z.ZodType>(
       if (!input) throw new Error('frame was not parsed for this event');
       return input as RouteInput<z.output<S>>;
     },
-    answer: (event, frame) => {
-      const { requestId } = stateOf(event);
-      const { type, ...fields } = frame;
-      const echoed = requestId === undefined ? { type, ...fields } : { type, requestId, ...fields };
-      return { statusCode: 200, body: JSON.stringify(echoed) };
+    settle: async (event) => {
+      await stateOf(event).frameCount?.settle();
+    },
+    answer: (event, frame) => ({ statusCode: 200, body: JSON.stringify(echo(stateOf(event), frame)) }),
+    echo: (event, frame) => echo(stateOf(event), frame),
+    answeredEarly: (event) => {
+      stateOf(event).answered = true;
     },
   };
+}
+
+function echo<F extends RouteAnswer>(state: RouteState, frame: F): F {
+  const { requestId } = state;
+  const { type, ...fields } = frame;
+  return (requestId === undefined ? { type, ...fields } : { type, requestId, ...fields }) as F;
+}
+
+/**
+ * A failed frame that no write counted is counted now; over a limit, RATE_LIMITED is what it
+ * answers. A counter that cannot be reached leaves the route's own error to answer.
+ */
+async function settledError(frameCount: DeferredFrameCount | undefined, error: unknown): Promise<unknown> {
+  try {
+    await frameCount?.settle();
+    return error;
+  } catch (refused) {
+    if (refused instanceof ChatError) return refused;
+    logger.error('frame not counted', { error: refused });
+    return error;
+  }
 }
 
 interface FrameBody {
