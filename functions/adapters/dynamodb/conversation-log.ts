@@ -18,6 +18,7 @@ import type {
 import { documentClient, nowSeconds } from './document-client.ts';
 import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
+import { toMessageItem } from './message-body.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
 
 /**
@@ -323,7 +324,7 @@ export class DynamoConversationLog implements ConversationLog {
     return {
       Put: {
         TableName: this.tables.messagesTable,
-        Item: message,
+        Item: toMessageItem(message),
         ConditionExpression: 'attribute_not_exists(seq)',
       },
     };

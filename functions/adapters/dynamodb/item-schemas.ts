@@ -129,13 +129,24 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   followUpsAt: z.string().optional(),
 });
 
+/**
+ * A message's long fields: what `message-body.ts` stores compressed as one Binary `body` when they
+ * are long, and plain otherwise.
+ */
+export const messageBodyItem = z.object({
+  text: z.string(),
+  suggestions: z.array(z.object({ intent: z.string(), title: z.string() })).optional(),
+});
+export type MessageBody = z.infer<typeof messageBodyItem>;
+
+/** A message with its body plain: read only through `message-body.ts`, which decodes `body` first. */
 export const messageItem: z.ZodType<StoredMessage> = z.object({
+  ...messageBodyItem.shape,
   conversationId: z.string(),
   seq: z.number().int().positive(),
   messageId: z.string(),
   from: z.enum(['citizen', 'bot', 'operator', 'system']),
   senderId: z.string(),
-  text: z.string(),
   ts: z.string(),
   expiresAt,
   clientMessageId: z.string().optional(),
@@ -143,7 +154,6 @@ export const messageItem: z.ZodType<StoredMessage> = z.object({
   operatorName: z.string().optional(),
   intent: z.string().optional(),
   confidence: z.number().optional(),
-  suggestions: z.array(z.object({ intent: z.string(), title: z.string() })).optional(),
   escalate: z.boolean().optional(),
   category: z.string().optional(),
 });

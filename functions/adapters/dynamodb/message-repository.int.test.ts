@@ -1,6 +1,7 @@
 /**
  * Reading history from DynamoDB Local (started by the test run's global setup): paging by `seq`
- * with `hasMore`, and expired messages treated as absent, since DynamoDB Local never deletes them.
+ * with `hasMore`, expired messages treated as absent, since DynamoDB Local never deletes them, and
+ * long bodies stored compressed (message-body.ts) read beside plain items written before them.
  */
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,6 +10,7 @@ import type { StoredMessage } from '#domain/messages.ts';
 import { epochSeconds } from '#domain/retention.ts';
 import { tableNames } from '../../../test/support/emulator-env.ts';
 import { documentClient } from './document-client.ts';
+import { toMessageItem } from './message-body.ts';
 import { DynamoMessageRepository } from './message-repository.ts';
 
 describe('the message history (DynamoDB Local)', () => {
@@ -74,5 +76,38 @@ describe('the message history (DynamoDB Local)', () => {
     expect(page.messages.map((m) => m.seq)).toEqual([6, 7]);
     expect(page.hasMore).toBe(true);
     expect(single).toBeUndefined();
+  });
+
+  it('reads long bodies stored compressed beside plain items written before the change, in seq order', async () => {
+    // Prepare: seq 1 plain (as every item was written until now), seq 2 a long answer compressed.
+    const conversationId = randomUUID();
+    await store(conversationId, 1);
+    const answer: StoredMessage = {
+      conversationId,
+      seq: 2,
+      messageId: 'm2',
+      from: 'bot',
+      senderId: 'bot',
+      text: 'Чтобы восстановить пароль, нажмите «Забыли пароль?» на странице входа. '.repeat(8),
+      ts: new Date().toISOString(),
+      expiresAt: live,
+      intent: 'auth.password_reset',
+      confidence: 0.93,
+      suggestions: [{ intent: 'auth.account_locked', title: 'Учётная запись заблокирована' }],
+    };
+    const item = toMessageItem(answer);
+    expect(item.body).toBeInstanceOf(Uint8Array);
+    await documentClient.send(new PutCommand({ TableName: table, Item: item }));
+
+    // Act
+    const page = await repository.listAfter(conversationId, 0, 10);
+    const single = await repository.get(conversationId, 2);
+
+    // Assess
+    expect(page.messages.map((m) => [m.seq, m.text])).toEqual([
+      [1, 'text 1'],
+      [2, answer.text],
+    ]);
+    expect(single).toEqual(answer);
   });
 });
