@@ -9,13 +9,15 @@ import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
 import { createBot, type Lang } from '#domain/bot/index.ts';
 import type { StoredMessage } from '#domain/messages.ts';
 import { repoPath } from '../../../infra/paths.ts';
+import { itemBytes } from '../../../test/support/stored-bytes.ts';
 import { COMPRESS_ABOVE_BYTES, fromMessageItem, MessageBodyError, toMessageItem } from './message-body.ts';
 
-const bot = createBot(loadKnowledgeBase(repoPath('layers/knowledge-base/kb')));
+const knowledgeBase = loadKnowledgeBase(repoPath('layers/knowledge-base/kb'));
+const bot = createBot(knowledgeBase);
 
 /** The bot's reply to `question` as the worker stores it. */
-function botMessage(question: string, lang: Lang): StoredMessage {
-  const reply = bot.reply({ text: question, lang });
+function botMessage(question: string, lang: Lang, verified = false): StoredMessage {
+  const reply = bot.reply({ text: question, lang, context: { verified } });
   return {
     conversationId: 'c0ffee00-0000-4000-8000-000000000001',
     seq: 4,
@@ -80,6 +82,25 @@ describe('message bodies in MessagesTable', () => {
       expect(fromMessageItem(item)).toEqual(message);
     },
   );
+
+  it('stores every knowledge-base reply, RU and EN, guest or identified, in under 1 KB: one write unit (two in a transaction)', () => {
+    // Prepare: each intent's example phrasings as the citizen would type them.
+    const questions = knowledgeBase.intents.flatMap((intent) =>
+      (['ru', 'en'] as const).flatMap((lang) => intent.examples[lang].map((text) => ({ text, lang }))),
+    );
+    const replies = questions.flatMap(({ text, lang }) => [
+      botMessage(text, lang, false),
+      botMessage(text, lang, true),
+    ]);
+
+    // Act
+    const largest = Math.max(...replies.map((reply) => itemBytes(toMessageItem(reply))));
+    const largestPlain = Math.max(...replies.map((reply) => itemBytes({ ...reply })));
+
+    // Assess: the plain form of the longest ones takes two units.
+    expect(largestPlain).toBeGreaterThan(1024);
+    expect(largest).toBeLessThan(1024);
+  });
 
   it('keeps a short citizen message plain, as every item was before', () => {
     // Prepare
