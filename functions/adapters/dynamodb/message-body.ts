@@ -69,11 +69,16 @@ export function toMessageItem(message: StoredMessage): Record<string, unknown> {
  * (`body` base64, as Lambda's JSON event carries Binary).
  */
 export function fromMessageItem(item: Record<string, unknown>): StoredMessage {
+  return messageItem.parse(withPlainBody(item));
+}
+
+/** `item` with a compressed body replaced by its plain fields, every other attribute as it is. */
+export function withPlainBody(item: Record<string, unknown>): Record<string, unknown> {
   const { body, ...rest } = item;
-  if (body === undefined) return messageItem.parse(item);
+  if (body === undefined) return item;
   if ('text' in rest || 'suggestions' in rest)
     throw new MessageBodyError(item, 'plain text or suggestions beside body');
-  return messageItem.parse({ ...rest, ...decodeBody(item, body) });
+  return { ...rest, ...decodeBody(item, body) };
 }
 
 function decodeBody(item: Record<string, unknown>, body: unknown): MessageBody {
