@@ -102,6 +102,20 @@ describe('message bodies in MessagesTable', () => {
     expect(largest).toBeLessThan(1024);
   });
 
+  it('round-trips any text exactly: quotes, backslashes, line breaks, emoji and a lone surrogate', () => {
+    // Prepare
+    const message = citizenMessage(
+      `«Заявление» "№ 12\\34"\n\tне отправляется 😡🇷🇺 \ud800 ${'ещё раз пробую, '.repeat(20)}`,
+    );
+
+    // Act
+    const item = toMessageItem(message);
+
+    // Assess
+    expect(item.body).toBeInstanceOf(Uint8Array);
+    expect(fromMessageItem(item)).toEqual(message);
+  });
+
   it('keeps a short citizen message plain, as every item was before', () => {
     // Prepare
     const message = citizenMessage('Код так и не пришёл');
