@@ -2,7 +2,7 @@
  * How a message's long fields — its text and the bot's suggestions — are kept in MessagesTable, for
  * every writer and reader of a message item. DynamoDB bills storage (and PITR) by the byte for the
  * whole retention, and a write unit per started kilobyte; a bot's answer with its suggestions is
- * 0.5–1.6 KB of plain text. So, as DynamoDB's best practices advise for large attribute values,
+ * up to 1.6 KB of plain text. So, as DynamoDB's best practices advise for large attribute values,
  * those fields are stored compressed when they are long: one Binary attribute `body` holding a
  * format byte and the fields' JSON compressed with Brotli (node:zlib). A short body (a citizen's
  * question, a short notice) stays plain, as every item was before: compressing it saves a few bytes
