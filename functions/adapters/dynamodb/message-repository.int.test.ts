@@ -78,10 +78,24 @@ describe('the message history (DynamoDB Local)', () => {
     expect(single).toBeUndefined();
   });
 
-  it('reads long bodies stored compressed beside plain items written before the change, in seq order', async () => {
-    // Prepare: seq 1 plain (as every item was written until now), seq 2 a long answer compressed.
+  it('reads long bodies stored compressed beside long plain items written before the change and short ones, in seq order', async () => {
+    // Prepare: seq 1 a long answer as every item was written until now (plain text and
+    // suggestions), seq 2 a long answer written now (compressed), seq 3 a short citizen message.
     const conversationId = randomUUID();
-    await store(conversationId, 1);
+    const oldAnswer: StoredMessage = {
+      conversationId,
+      seq: 1,
+      messageId: 'm1',
+      from: 'bot',
+      senderId: 'bot',
+      text: 'Статус заявления виден в разделе «Заявления» личного кабинета. '.repeat(8),
+      ts: new Date().toISOString(),
+      expiresAt: live,
+      intent: 'application.status',
+      confidence: 0.9,
+      suggestions: [{ intent: 'mfc.booking', title: 'Запись в МФЦ' }],
+    };
+    await documentClient.send(new PutCommand({ TableName: table, Item: oldAnswer }));
     const answer: StoredMessage = {
       conversationId,
       seq: 2,
@@ -98,6 +112,7 @@ describe('the message history (DynamoDB Local)', () => {
     const item = toMessageItem(answer);
     expect(item.body).toBeInstanceOf(Uint8Array);
     await documentClient.send(new PutCommand({ TableName: table, Item: item }));
+    await store(conversationId, 3);
 
     // Act
     const page = await repository.listAfter(conversationId, 0, 10);
@@ -105,9 +120,11 @@ describe('the message history (DynamoDB Local)', () => {
 
     // Assess
     expect(page.messages.map((m) => [m.seq, m.text])).toEqual([
-      [1, 'text 1'],
+      [1, oldAnswer.text],
       [2, answer.text],
+      [3, 'text 3'],
     ]);
+    expect(page.messages[0]).toEqual(oldAnswer);
     expect(single).toEqual(answer);
   });
 });
