@@ -187,6 +187,11 @@ export class InstanceCounters {
   }
 }
 
+/** How an instance remembers a refused counting. */
+function memoryKeyOf(counting: Counting): string {
+  return `${counting.key}|${counting.checks.map((c) => c.attribute).join('|')}`;
+}
+
 /**
  * A counting on the shared counter, with this instance's memory of refusals in front: a client
  * refused in this window is refused again without a write.
@@ -197,12 +202,51 @@ export async function countShared(
   counting: Counting,
   now: Date,
 ): Promise<CountOutcome> {
-  const memoryKey = `${counting.key}|${counting.checks.map((c) => c.attribute).join('|')}`;
+  const memoryKey = memoryKeyOf(counting);
   const left = instance.blockedFor(memoryKey, now);
   if (left !== undefined) return { allowed: false, retryAfter: left };
   const outcome = await counter.count(counting, now);
   if (!outcome.allowed) instance.block(memoryKey, outcome.retryAfter, now);
   return outcome;
+}
+
+/**
+ * A frame's count on the shared counter, carried by the route's own write instead of a write of its
+ * own (`message.send`: the counter's `UpdateItem` joins the message's transaction, with the same
+ * condition, so the limit holds across instances exactly as before). Whatever the route does not
+ * count in a write — a bad frame, a resend answered with its stored ack, an error — `settle` counts on
+ * its own afterwards, so every frame is still counted once.
+ */
+export class DeferredFrameCount {
+  private settled = false;
+
+  constructor(
+    private readonly counter: RateCounter,
+    private readonly instance: InstanceCounters,
+    readonly counting: Counting,
+    readonly now: Date,
+  ) {}
+
+  /** The route's write committed with the counter in it. */
+  countedInWrite(): void {
+    this.settled = true;
+  }
+
+  /** The route's write was refused by the counter's condition: `RATE_LIMITED`, remembered as any refusal. */
+  refusedInWrite(): ChatError {
+    this.settled = true;
+    const { secondsLeft } = windowOf(this.now, this.counting.windowSeconds);
+    this.instance.block(memoryKeyOf(this.counting), secondsLeft, this.now);
+    return rateLimited(secondsLeft);
+  }
+
+  /** Counts the frame on its own unless a write did; `RATE_LIMITED` when over a limit. */
+  async settle(): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    const outcome = await countShared(this.counter, this.instance, this.counting, this.now);
+    if (!outcome.allowed) throw rateLimited(outcome.retryAfter);
+  }
 }
 
 /** The frame being counted: its route and who sent it from where. */
@@ -228,10 +272,31 @@ export class FrameLimiter {
     private readonly instance = new InstanceCounters(),
   ) {}
 
+  /**
+   * Like `admit` for a route that counts the frame in its own write (see {@link DeferredFrameCount}):
+   * the per-address limit and the refusals this instance remembers are checked now; the count on
+   * the shared counter is what it returns. Without a shared counter, the same as `admit`.
+   */
+  async admitDeferred(frame: FrameOrigin, now: Date): Promise<DeferredFrameCount | undefined> {
+    if (this.counter === undefined || isCountedAction(frame.routeKey)) {
+      await this.admit(frame, now);
+      return undefined;
+    }
+    this.takeByIp(frame, now);
+    const counting = frameCounting(this.limits, frame.sessionId, frame.connectionId);
+    const left = this.instance.blockedFor(memoryKeyOf(counting), now);
+    if (left !== undefined) throw rateLimited(left);
+    return new DeferredFrameCount(this.counter, this.instance, counting, now);
+  }
+
+  private takeByIp(frame: FrameOrigin, now: Date): void {
+    const byIp = this.instance.take(`ip#${frame.sourceIp}`, this.limits.framesPerIp, now);
+    if (!byIp.allowed) throw rateLimited(byIp.retryAfter);
+  }
+
   async admit(frame: FrameOrigin, now: Date): Promise<void> {
     const { limits, instance } = this;
-    const byIp = instance.take(`ip#${frame.sourceIp}`, limits.framesPerIp, now);
-    if (!byIp.allowed) throw rateLimited(byIp.retryAfter);
+    this.takeByIp(frame, now);
     if (this.counter === undefined) {
       for (const [key, limit] of [
         [`session#${frame.sessionId}`, limits.framesPerSession],

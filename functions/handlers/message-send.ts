@@ -22,6 +22,7 @@ const tables = {
   conversationsTable: config.conversationsTable,
   messagesTable: config.messagesTable,
   idempotencyTable: config.idempotencyTable,
+  limitsTable: config.limitsTable,
 };
 
 const deps = {
@@ -40,14 +41,16 @@ const deps = {
 
 export const handler = routeHandler(
   messageSendFrameSchema,
-  async ({ frame, caller }) => {
+  async ({ frame, caller, frameCount }) => {
     const ack = await sendCitizenMessage(deps, {
       caller,
+      ...(frameCount ? { frameCount } : {}),
       clientMessageId: frame.clientMessageId,
       text: frame.text,
       ...(frame.attachmentIds ? { attachmentIds: frame.attachmentIds } : {}),
     });
     return { type: 'message.ack', ...ack };
   },
-  { limits: sharedFrameLimits() },
+  // The frame is counted in the message's transaction: one write per message, not two.
+  { limits: sharedFrameLimits(), countFrameInWrite: true },
 );

@@ -161,6 +161,34 @@ describe('frames', () => {
     expectRateLimited(onSecond[4] as Frame, 60);
   });
 
+  it('counts message.send in the message’s own transaction: a message, a resend and a bad one count alike, and the one past the limit stores nothing', async () => {
+    // Prepare
+    await awayFromMinuteEdge();
+    const address = newAddress();
+    const client = await connectFrom(address);
+    const { resumeToken } = await client.request({ action: 'hello' });
+    const send = (clientMessageId: string, text: string) =>
+      client.request({ action: 'message.send', clientMessageId, text }, 10_000);
+
+    // Act: hello, 5 messages, a resend of the first, an empty one: 8 frames on the connection.
+    const firstId = randomUUID();
+    const acks: Frame[] = [await send(firstId, 'как узнать статус заявления')];
+    for (let i = 1; i < 5; i++) acks.push(await send(randomUUID(), `вопрос ${i}`));
+    const resent = await send(firstId, 'как узнать статус заявления');
+    const empty = await send(randomUUID(), '   ');
+    const over = await send(randomUUID(), 'ещё вопрос');
+
+    // Assess
+    expect(acks.map((a) => a.type)).toEqual(Array(5).fill('message.ack'));
+    expect(resent).toMatchObject({ type: 'message.ack', messageId: acks[0]?.messageId });
+    expect(empty).toMatchObject({ type: 'error', code: 'BAD_REQUEST' });
+    expectRateLimited(over, 60);
+    const other = await connectFrom(address, { token: String(resumeToken) });
+    const history = await other.request({ action: 'history.get', conversationId: acks[0]?.conversationId });
+    const messages = (history.messages ?? []) as { from: string }[];
+    expect(messages.filter((m) => m.from === 'citizen')).toHaveLength(5);
+  });
+
   it('answers RATE_LIMITED past 20 frames a minute from one address, whatever its sessions', async () => {
     // Prepare
     await awayFromMinuteEdge();

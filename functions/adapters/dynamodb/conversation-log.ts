@@ -10,6 +10,7 @@ import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#dom
 import type {
   AppendOutcome,
   BotTurnAppend,
+  CitizenAppendOutcome,
   CitizenMessageAppend,
   ConversationLog,
   NoticeAppend,
@@ -19,6 +20,7 @@ import { documentClient, nowSeconds } from './document-client.ts';
 import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
 import { toMessageItem } from './message-body.ts';
+import { countingUpdate } from './rate-counter.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
 
 /**
@@ -45,12 +47,14 @@ export interface ConversationLogTables {
   conversationsTable: string;
   messagesTable: string;
   idempotencyTable: string;
+  /** Where a frame counted with its message is counted (`CitizenMessageAppend.frameCount`). */
+  limitsTable?: string;
 }
 
 export class DynamoConversationLog implements ConversationLog {
   constructor(private readonly tables: ConversationLogTables) {}
 
-  async appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>> {
+  async appendCitizenMessage(append: CitizenMessageAppend): Promise<CitizenAppendOutcome> {
     const { conversation, message } = append;
     const items: TransactItem[] = [];
     if (append.isNewConversation) {
@@ -79,7 +83,22 @@ export class DynamoConversationLog implements ConversationLog {
     items.push(this.putMessage(message));
     const keyIndex = items.length;
     items.push(this.putIdempotencyKey(append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt));
-    return this.commitWithAck(items, keyIndex, append.idempotencyKey);
+    if (!append.frameCount) return this.commitWithAck(items, keyIndex, append.idempotencyKey);
+    const counterIndex = items.length;
+    items.push({
+      Update: countingUpdate(this.limitsTable(), append.frameCount.counting, append.frameCount.now),
+    });
+    const outcome = await transactWrite(items);
+    if (outcome.status === 'committed') return { status: 'appended' };
+    // A stored message answers its ack whatever the counter says (the route counts a resend itself).
+    if (conditionFailedAt(outcome, keyIndex)) return this.duplicateOf(append.idempotencyKey);
+    if (conditionFailedAt(outcome, counterIndex)) return { status: 'rate_limited' };
+    return { status: 'conflict' };
+  }
+
+  private limitsTable(): string {
+    if (!this.tables.limitsTable) throw new Error('a frame counted with the message needs LimitsTable');
+    return this.tables.limitsTable;
   }
 
   /**
@@ -127,6 +146,11 @@ export class DynamoConversationLog implements ConversationLog {
   ): Promise<AppendOutcome<MessageAck>> {
     const outcome = await this.commit(items, keyIndex);
     if (outcome !== 'duplicate') return { status: outcome };
+    return this.duplicateOf(key);
+  }
+
+  /** The stored ack of a key whose condition failed. */
+  private async duplicateOf(key: string): Promise<AppendOutcome<MessageAck>> {
     const previous = await this.readKey(key);
     // The key vanished between the two reads only if it expired: treat it as a lost race and retry.
     return previous

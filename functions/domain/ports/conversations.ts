@@ -4,6 +4,7 @@
  * internal notes operators keep on a conversation.
  */
 import type { InternalNote } from '#events/desk-frames.ts';
+import type { Counting } from '../client-limits.ts';
 import type { Conversation } from '../conversations.ts';
 import type { BotReplyRef, MessageAck } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
@@ -45,7 +46,16 @@ export interface CitizenMessageAppend {
   idempotencyKey: string;
   ack: MessageAck;
   idempotencyExpiresAt: number;
+  /**
+   * The frame's count on the per-client limits' counter, written in the same transaction on the
+   * same condition (functions/domain/client-limits.ts, `DeferredFrameCount`). Refused by it:
+   * `rate_limited`, and nothing is written.
+   */
+  frameCount?: { counting: Counting; now: Date };
 }
+
+/** What appending a citizen message came to: a message's outcomes, or over a per-client limit. */
+export type CitizenAppendOutcome = AppendOutcome<MessageAck> | { status: 'rate_limited' };
 
 /**
  * One turn of the bot: its messages (consecutive seqs after `expected.lastSeq`) and what the
@@ -110,7 +120,7 @@ export interface OperatorMessageAppend {
  * a single transaction (docs/architecture.md, "Gap-free seq under concurrency").
  */
 export interface ConversationLog {
-  appendCitizenMessage(append: CitizenMessageAppend): Promise<AppendOutcome<MessageAck>>;
+  appendCitizenMessage(append: CitizenMessageAppend): Promise<CitizenAppendOutcome>;
   appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>>;
   appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>>;
   appendNotice(append: NoticeAppend): Promise<AppendOutcome<BotReplyRef>>;

@@ -10,7 +10,9 @@
  *     conversation this process last saw open for it, in one round trip; only if the session names
  *     another one is that one read next.
  *  3. Commit, in one transaction: the conversation's `lastSeq + 1`, the message with that `seq`,
- *     and the idempotency key `msg#{sender}#{clientMessageId}` holding the ack. A message to a
+ *     the idempotency key `msg#{sender}#{clientMessageId}` holding the ack, and (`frameCount`) the
+ *     frame's count on the per-client limits' counter — over a limit, RATE_LIMITED and nothing is
+ *     written; any frame that stores no message is counted by the route on its own. A message to a
  *     conversation with the bot carries the outbox mark (`outbox: 'bot'`, session, language); one
  *     to a conversation queued or with an operator `outbox: 'operator'`: its stream record makes
  *     the desk relay push it to the assigned operator (functions/handlers/desk-relay.ts).
@@ -35,6 +37,7 @@
 import type { Caller } from '#events/authorizer-context.ts';
 import { requireReadyAttachments } from '../attachments.ts';
 import { botJobFor } from '../bot-jobs.ts';
+import type { DeferredFrameCount } from '../client-limits.ts';
 import {
   type Conversation,
   type ConversationTarget,
@@ -77,7 +80,15 @@ export interface SendCitizenMessageInput {
   clientMessageId: string;
   text: string;
   attachmentIds?: string[];
+  /** The frame's count on the per-client limits, to write with the message (step 3). */
+  frameCount?: FrameCountInWrite;
 }
+
+/** What the use case needs of a `DeferredFrameCount` (functions/domain/client-limits.ts). */
+export type FrameCountInWrite = Pick<
+  DeferredFrameCount,
+  'counting' | 'now' | 'countedInWrite' | 'refusedInWrite'
+>;
 
 export async function sendCitizenMessage(
   deps: SendCitizenMessageDeps,
@@ -125,6 +136,7 @@ export async function sendCitizenMessage(
       ts,
     };
 
+    const { frameCount } = input;
     const outcome = await deps.log.appendCitizenMessage({
       conversation,
       isNewConversation: target.isNew,
@@ -133,9 +145,15 @@ export async function sendCitizenMessage(
       idempotencyKey,
       ack,
       idempotencyExpiresAt: expiresAfterSeconds(now, IDEMPOTENCY_TTL_SECONDS),
+      ...(frameCount ? { frameCount: { counting: frameCount.counting, now: frameCount.now } } : {}),
     });
 
+    if (outcome.status === 'rate_limited') {
+      if (!frameCount) throw new Error('refused by a frame counter it did not write');
+      throw frameCount.refusedInWrite();
+    }
     if (outcome.status === 'appended') {
+      frameCount?.countedInWrite();
       deps.hints.remember(caller.sessionId, conversation.conversationId);
       if (isWithBot(conversation)) await queueForBot(deps, caller, ack);
       return ack;

@@ -11,7 +11,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { z } from 'zod';
 import { authorizeAction, type CitizenSessionReader } from '#domain/authorization.ts';
-import { FrameLimiter } from '#domain/client-limits.ts';
+import { type DeferredFrameCount, FrameLimiter } from '#domain/client-limits.ts';
 import { badRequest, ChatError } from '#domain/errors.ts';
 import type { StaffConfirmer } from '#domain/use-cases/confirm-staff.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
@@ -31,12 +31,18 @@ export interface RouteInput<F> {
    */
   caller: Caller;
   connectionId: string;
+  /**
+   * The frame's count on the per-client limits, for the route's own write to carry
+   * (`countFrameInWrite`); counted on its own after the route if no write did.
+   */
+  frameCount?: DeferredFrameCount;
 }
 
 interface RouteState {
   lang: Lang;
   requestId?: string;
   input?: RouteInput<unknown>;
+  frameCount?: DeferredFrameCount;
 }
 
 export interface FrameRoute<F> {
@@ -45,6 +51,8 @@ export interface FrameRoute<F> {
   input(event: WebSocketRouteEvent): RouteInput<F>;
   /** The route response carrying `frame`, with the request's `requestId` echoed after `type`. */
   answer(event: WebSocketRouteEvent, frame: RouteAnswer): RouteResponse;
+  /** Counts the frame on its own if the route's write did not (`countFrameInWrite`); RATE_LIMITED over a limit. */
+  settle(event: WebSocketRouteEvent): Promise<void>;
 }
 
 export interface FrameRouteOptions {
@@ -69,6 +77,13 @@ export interface FrameRouteOptions {
    * @default the limits counted in this instance's memory only
    */
   limits?: FrameLimiter;
+  /**
+   * The route writes the frame's count on the shared counter in its own transaction
+   * (`RouteInput.frameCount`, functions/domain/client-limits.ts `DeferredFrameCount`): one write
+   * per frame instead of two. A frame that stores nothing is counted on its own after the route.
+   * @default false: counted before the frame is read
+   */
+  countFrameInWrite?: boolean;
 }
 
 /** `$default` answers frames of no route (UNKNOWN_ACTION): there is no action to authorize. */
@@ -113,16 +128,18 @@ export function frameRoute<S extends z.ZodType>(
 
     const body = readFrameBody(event.body);
     state.requestId = echoableRequestId(body.parsed);
-    // Before anything else is read or checked: a flood of malformed frames is counted too.
-    await limits.admit(
-      {
-        routeKey: event.requestContext.routeKey,
-        sessionId: caller.data.sessionId,
-        connectionId: event.requestContext.connectionId,
-        sourceIp: sourceIpOf(event),
-      },
-      new Date(),
-    );
+    // Before anything else is read or checked: a flood of malformed frames is counted too (with
+    // `countFrameInWrite`, by the route's write or right after the route, before its answer).
+    const origin = {
+      routeKey: event.requestContext.routeKey,
+      sessionId: caller.data.sessionId,
+      connectionId: event.requestContext.connectionId,
+      sourceIp: sourceIpOf(event),
+    };
+    if (options.countFrameInWrite) {
+      const frameCount = await limits.admitDeferred(origin, new Date());
+      if (frameCount) state.frameCount = frameCount;
+    } else await limits.admit(origin, new Date());
     if (body.oversized) {
       throw new ChatError('PAYLOAD_TOO_LARGE', {
         details: [{ field: 'frame', problem: `larger than ${MAX_FRAME_BYTES} bytes` }],
@@ -143,15 +160,17 @@ export function frameRoute<S extends z.ZodType>(
       frame: frame.data,
       caller: actingCaller,
       connectionId: event.requestContext.connectionId,
+      ...(state.frameCount ? { frameCount: state.frameCount } : {}),
     };
   };
 
-  const errorFrameOnError = (request: Request<WebSocketRouteEvent, RouteResponse>): void => {
+  const errorFrameOnError = async (request: Request<WebSocketRouteEvent, RouteResponse>): Promise<void> => {
     // Never clobber a response another layer produced.
     if (request.response !== undefined) return;
     const state = states.get(request.event) ?? { lang: DEFAULT_LANG };
     logFailure(request.error, request.event);
-    const frame = toErrorFrame(request.error, state.lang, state.requestId);
+    const error = await settledError(state.frameCount, request.error);
+    const frame = toErrorFrame(error, state.lang, state.requestId);
     // Set, not returned: middy stops the onError chain at a returned value, and the middlewares
     // before this one (the metrics flush, the logger's context) must still run.
     request.response = { statusCode: 200, body: JSON.stringify(frame) };
@@ -164,6 +183,9 @@ export function frameRoute<S extends z.ZodType>(
       if (!input) throw new Error('frame was not parsed for this event');
       return input as RouteInput<z.output<S>>;
     },
+    settle: async (event) => {
+      await stateOf(event).frameCount?.settle();
+    },
     answer: (event, frame) => {
       const { requestId } = stateOf(event);
       const { type, ...fields } = frame;
@@ -171,6 +193,21 @@ export function frameRoute<S extends z.ZodType>(
       return { statusCode: 200, body: JSON.stringify(echoed) };
     },
   };
+}
+
+/**
+ * A failed frame that no write counted is counted now; over a limit, RATE_LIMITED is what it
+ * answers. A counter that cannot be reached leaves the route's own error to answer.
+ */
+async function settledError(frameCount: DeferredFrameCount | undefined, error: unknown): Promise<unknown> {
+  try {
+    await frameCount?.settle();
+    return error;
+  } catch (refused) {
+    if (refused instanceof ChatError) return refused;
+    logger.error('frame not counted', { error: refused });
+    return error;
+  }
 }
 
 interface FrameBody {

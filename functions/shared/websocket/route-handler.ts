@@ -52,6 +52,7 @@ export function routeHandler<S extends z.ZodType, A extends RouteAnswer | NoAnsw
     const input = route.input(event);
     const renewal = renewPresenceOf(presence, input.caller);
     const answer = await handle(input, event, context);
+    await route.settle(event);
     await renewal;
     return isNoAnswer(answer) ? { statusCode: 200 } : route.answer(event, answer);
   });
