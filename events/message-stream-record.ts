@@ -18,6 +18,8 @@ const outboxImageSchema = z.object({
   sessionId: string,
   lang: z.object({ S: langSchema }).transform((v) => v.S),
   outbox: z.object({ S: z.literal('bot') }).transform((v) => v.S),
+  // The deadline of the `message.send` invocation answering it (epoch ms); absent: nobody does.
+  turnBy: number.pipe(z.number().int().positive()).optional(),
 });
 
 export const messageStreamRecordSchema = z.object({

@@ -70,6 +70,7 @@ const mapping = (overrides: Partial<StreamEventSourceMappingSpec>): StreamEventS
   filters: [],
   reportBatchItemFailures: true,
   maximumRetryAttempts: -1,
+  maximumBatchingWindowSeconds: 0,
   ...overrides,
 });
 
@@ -151,6 +152,33 @@ describe('the DynamoDB stream event source mapping', () => {
         StreamViewType: 'NEW_IMAGE',
       },
     });
+  });
+
+  it('holds records for MaximumBatchingWindowInSeconds and delivers them in one batch', async () => {
+    // Prepare
+    const { tableName, streamArn } = await tableWithStream();
+    const { fn, batches, texts } = recordingFunction(ok);
+    poller = await startStreamPoller({
+      mapping: mapping({ batchSize: 10, maximumBatchingWindowSeconds: 2 }),
+      fn,
+      streamArn,
+      endpoint,
+      region,
+      log: () => undefined,
+    });
+
+    // Act
+    const written = Date.now();
+    await put(tableName, 1, 'citizen', 'one');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await put(tableName, 2, 'citizen', 'two');
+    await until(() => texts().flat().includes('two'));
+    const delivered = Date.now();
+
+    // Assess
+    expect(texts()).toEqual([['one', 'two']]);
+    expect(batches).toHaveLength(1);
+    expect(delivered - written).toBeGreaterThanOrEqual(2000);
   });
 
   it('resumes from the first record the function reports as failed, not from the start of the batch', async () => {

@@ -3,7 +3,8 @@
  * every shard of the table's stream is read in order (iterators from `StartingPosition` at start-up,
  * so LATEST means "written after the local stack was ready"), records that match none of the
  * mapping's `FilterCriteria` are passed over without an invocation, the rest go to the function in
- * batches of up to `BatchSize` in the `DynamoDBStreamEvent` shape. A batch that throws is retried
+ * batches of up to `BatchSize` in the `DynamoDBStreamEvent` shape, once the batch is full or the
+ * first of its records has waited `MaximumBatchingWindowInSeconds`. A batch that throws is retried
  * whole; with `ReportBatchItemFailures` the function's `batchItemFailures` (itemIdentifier =
  * `SequenceNumber`) make it resume from the first failed record, as Lambda checkpoints before it.
  * After `MaximumRetryAttempts` the batch is given up (logged). Not emulated: bisecting a failed
@@ -120,6 +121,9 @@ async function readShard(
   let iterator = firstIterator;
   let lastRead: string | undefined;
   const pending: DynamoDBRecord[] = [];
+  const windowMs = mapping.maximumBatchingWindowSeconds * 1000;
+  // When the first record of the batch being gathered was read.
+  let gatheringSince: number | undefined;
   while (!signal.aborted && (iterator || pending.length > 0)) {
     if (iterator && pending.length < mapping.batchSize) {
       try {
@@ -153,8 +157,15 @@ async function readShard(
       await sleep(options.idleMs ?? 250);
       continue;
     }
+    gatheringSince ??= Date.now();
+    const waited = Date.now() - gatheringSince;
+    if (pending.length < mapping.batchSize && waited < windowMs) {
+      await sleep(Math.min(options.idleMs ?? 250, windowMs - waited));
+      continue;
+    }
     const delivered = await deliverWithRetries(options, pending.slice(0, mapping.batchSize), signal);
     pending.splice(0, delivered);
+    gatheringSince = pending.length > 0 ? Date.now() : undefined;
   }
 }
 

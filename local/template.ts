@@ -269,6 +269,8 @@ export interface StreamEventSourceMappingSpec {
   reportBatchItemFailures: boolean;
   /** Retries of a failed batch before it is given up; -1 (Lambda's default) until the record expires. */
   maximumRetryAttempts: number;
+  /** How long records are gathered before a batch that is not full is delivered (0: at once). */
+  maximumBatchingWindowSeconds: number;
 }
 
 const streamMappingSchema = z.object({
@@ -277,6 +279,7 @@ const streamMappingSchema = z.object({
   FilterCriteria: z.object({ Filters: z.array(z.object({ Pattern: z.string() })) }).optional(),
   FunctionResponseTypes: z.array(z.string()).default([]),
   MaximumRetryAttempts: z.number().int().default(-1),
+  MaximumBatchingWindowInSeconds: z.number().int().min(0).default(0),
 });
 
 /** DynamoDB stream → Lambda event source mappings: those whose source is a table's `StreamArn`. */
@@ -297,6 +300,7 @@ export function streamEventSourceMappings(template: Template): StreamEventSource
         filters: (p.FilterCriteria?.Filters ?? []).map((f) => JSON.parse(f.Pattern) as FilterPattern),
         reportBatchItemFailures: p.FunctionResponseTypes.includes('ReportBatchItemFailures'),
         maximumRetryAttempts: p.MaximumRetryAttempts,
+        maximumBatchingWindowSeconds: p.MaximumBatchingWindowInSeconds,
       },
     ];
   });

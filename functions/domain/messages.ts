@@ -34,6 +34,13 @@ export interface StoredMessage {
    * Never sent to clients.
    */
   outbox?: 'bot' | 'operator';
+  /**
+   * A citizen message `message.send` answers itself: the deadline (epoch ms) of that invocation. The
+   * bot outbox leaves the message to that turn until its reply is stored or the deadline has passed
+   * (docs/architecture.md, "The outbox"), so it never queues a job for a turn under way. Never sent
+   * to clients.
+   */
+  turnBy?: number;
   attachments?: string[];
   /** An operator's message: the name the citizen sees (`operator.displayName` on the wire). */
   operatorName?: string;

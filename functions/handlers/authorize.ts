@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { CognitoOperatorVerifier } from '#adapters/cognito-verifier.ts';
 import { DynamoRateCounter } from '#adapters/dynamodb/rate-counter.ts';
-import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { DynamoResumableSessions } from '#adapters/dynamodb/resumable-sessions.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
 import { resumeTokenKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock } from '#adapters/system.ts';
@@ -22,7 +22,7 @@ import { logger } from '#shared/observability.ts';
 
 const deps = {
   ids: randomIds,
-  sessions: new DynamoSessionRepository(config.sessionsTable),
+  sessions: new DynamoResumableSessions(config.sessionsTable),
   clock: systemClock,
   signer: new JwtResumeTokenSigner(resumeTokenKey(config)),
   operators: new CognitoOperatorVerifier({

@@ -4,7 +4,7 @@
  */
 
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
-import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
+import { DynamoResumableSessions } from '#adapters/dynamodb/resumable-sessions.ts';
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { operatorPresence } from '#adapters/operator-presence.ts';
 import { JwtResumeTokenSigner } from '#adapters/resume-token-signer.ts';
@@ -18,7 +18,7 @@ import { config } from '#shared/config.ts';
 import { routeHandler } from '#shared/websocket/route-handler.ts';
 
 const deps = {
-  sessions: new DynamoSessionRepository(config.sessionsTable),
+  sessions: new DynamoResumableSessions(config.sessionsTable),
   conversations: new DynamoConversationRepository(config.conversationsTable),
   clock: systemClock,
   tokenSource: randomResumeTokenSource,

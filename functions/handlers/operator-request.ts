@@ -7,7 +7,7 @@
 
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
-import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
+import { DynamoBotTurnLog } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
@@ -41,7 +41,7 @@ const deps = {
   targets: new DynamoSessionTargetReader(tables),
   conversations: new DynamoConversationRepository(config.conversationsTable),
   messages: new DynamoMessageRepository(config.messagesTable),
-  log: new DynamoConversationLog(tables),
+  log: new DynamoBotTurnLog(tables),
   connections: new DynamoConnectionRepository(config.connectionsTable),
   notifier: new ApiGatewayConnectionNotifier({
     endpoint: config.wsConnectionsEndpoint,

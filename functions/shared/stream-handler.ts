@@ -58,6 +58,8 @@ export interface StreamHandlerOptions<S extends StreamSource> {
    * batch of ten conversations costs the longest group's time, not the sum. @default false
    */
   concurrentGroups?: boolean;
+  /** Runs before the batch's records (e.g. one read for all of them); throwing fails the whole batch. */
+  beforeBatch?: (event: Sources[S]['event']) => Promise<void>;
   /** Runs after the batch with its partial failures (e.g. to shorten their redelivery). */
   afterBatch?: (event: Sources[S]['event'], response: Sources[S]['response']) => Promise<void>;
 }
@@ -77,6 +79,7 @@ export function streamHandler<S extends StreamSource>(
   const base = middy<Sources[S]['event'], Sources[S]['response']>().use(injectLambdaContext(logger));
   const withMetrics = options.metrics ? base.use(logMetrics(metrics)) : base;
   return withMetrics.handler(async (event, context) => {
+    await options.beforeBatch?.(event);
     const response =
       source === 'sqs-fifo' && options.concurrentGroups
         ? await processFifoGroups(

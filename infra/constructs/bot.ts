@@ -1,7 +1,7 @@
 /**
  * The bot pipeline's functions: the worker that drains the bot queue with the knowledge-base layer
- * mounted ({@link BotWorker}), and the outbox that queues, from the MessagesTable stream, any job
- * `message.send` committed but did not get to queue ({@link BotOutbox}). The queues are in ./queues.ts.
+ * mounted ({@link BotWorker}), and the outbox that queues, from the MessagesTable stream, the job of
+ * any message `message.send` committed but did not get to answer ({@link BotOutbox}). The queues are in ./queues.ts.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -119,6 +119,15 @@ export class BotWorker extends Construct {
 /** Records of the MessagesTable stream the outbox reads per invocation. */
 export const BOT_OUTBOX_BATCH_SIZE = 50;
 
+/** How long the outbox's mapping gathers records before it invokes the outbox. */
+export const BOT_OUTBOX_BATCHING_WINDOW = Duration.seconds(1);
+
+/**
+ * The outbox holds a batch while `message.send` still answers some of its messages, until each reply
+ * is stored or the deadline of that invocation (MessageSend's 10 s timeout) has passed, then queues.
+ */
+export const BOT_OUTBOX_TIMEOUT = Duration.seconds(30);
+
 /** Retries of a failed stream batch (halved each time by bisection) before it goes to the failure queue. */
 export const BOT_OUTBOX_RETRY_ATTEMPTS = 10;
 
@@ -135,7 +144,8 @@ export interface BotOutboxProps {
 /**
  * The transactional outbox of `message.send` (docs/architecture.md, "The outbox"): a function on
  * the MessagesTable stream, invoked only for INSERTs of citizen messages marked `outbox = bot`,
- * that queues their bot jobs with the same group and deduplication ids as the fast path.
+ * that queues the bot job of each one the bot has not answered, with the same group and
+ * deduplication ids as any other send of it.
  */
 export class BotOutbox extends Construct {
   readonly function: HouseFunction;
@@ -164,7 +174,11 @@ export class BotOutbox extends Construct {
       description: 'Queues the bot job of every citizen message to the bot from the messages stream (outbox)',
       settings: props.settings,
       memorySize: 256,
-    }).useQueue('BOT_QUEUE_URL', props.queues.queue, 'send');
+      timeout: BOT_OUTBOX_TIMEOUT,
+    })
+      // `bot#{messageId}`: whether the message was answered (in `message.send`) before queueing it.
+      .useTable('IDEMPOTENCY_TABLE', props.tables.idempotency, 'read')
+      .useQueue('BOT_QUEUE_URL', props.queues.queue, 'send');
     this.function.addEventSource(
       new DynamoEventSource(props.tables.messages, {
         // LATEST, not TRIM_HORIZON: the stream is created with this mapping, so there is nothing
@@ -172,8 +186,11 @@ export class BotOutbox extends Construct {
         // messages the bot answered long ago (each would re-post its stored reply).
         startingPosition: StartingPosition.LATEST,
         batchSize: BOT_OUTBOX_BATCH_SIZE,
-        // A job delayed by batching would hold back the first response (30 s SLA): no window.
-        maxBatchingWindow: Duration.seconds(0),
+        // `message.send` answers the message it stores; the outbox is for the rare message it did
+        // not. Waiting lets that answer land first, so the outbox reads its key and queues nothing
+        // (docs/architecture.md, "The outbox"). A message left unanswered waits this much more,
+        // well inside the first response's 30 s.
+        maxBatchingWindow: BOT_OUTBOX_BATCHING_WINDOW,
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),

@@ -48,6 +48,17 @@ export interface RealtimeProps {
   /** The HMAC key of paging cursors (`history.get`'s `nextCursor`). */
   readonly cursorKey: ISecret;
   /**
+   * The Web stack's origin, where the printable MFC checklists are (`CHECKLIST_PAGES_URL` of
+   * `message.send`, which answers as the bot worker does).
+   * @default none: the bot gives the checklist in the chat only
+   */
+  readonly webOrigin?: string;
+  /**
+   * The portal's registry of applications (`PORTAL_REGISTRY_URL` of `message.send`, HTTPS).
+   * @default none: the bot's own answer to "where is my application" stands
+   */
+  readonly portalRegistryUrl?: string;
+  /**
    * Whether to set the account's API Gateway CloudWatch Logs role (`AWS::ApiGateway::Account`).
    * WebSocket stages cannot log without it ("CloudWatch Logs role ARN must be set in account
    * settings"). It is one setting per account and region: turn this off where the platform team
@@ -138,19 +149,28 @@ export class Realtime extends Construct {
     this.hello = hello;
     // One transaction moves the conversation's lastSeq, puts the message and its idempotency key,
     // and (for a new conversation) sets the session's open conversation; it reads lastSeq and a
-    // stored ack first. Messages are only ever put here, never read.
+    // stored ack first. Then the bot answers it here, as the bot worker would (its reply in a
+    // second transaction, pushed to the session's connections; an intake reads the citizen's recent
+    // messages; a handover goes on the escalation queue); the job is queued only if that fails.
     const messageSend = fn(
       'MessageSend',
       'message-send',
-      'Stores a citizen message and queues it for the bot',
+      'Stores a citizen message and has the bot answer it (queued for the bot worker on failure)',
     )
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
-      .useTable('MESSAGES_TABLE', tables.messages, 'write')
+      .useTable('MESSAGES_TABLE', tables.messages, 'readWrite')
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
       // `attachmentIds` must name ready attachments of the conversation (functions/domain/attachments.ts).
       .useTable('ATTACHMENTS_TABLE', tables.attachments, 'read')
+      // Reads the connections of a session; deletes those that answer 410 Gone.
+      .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
+      .useKnowledgeBase(props.knowledgeBase)
+      .useMfcDirectory(props.knowledgeBase)
+      .useQueue('ESCALATION_QUEUE_URL', props.escalationQueues.queue, 'send')
       .useQueue('BOT_QUEUE_URL', props.botQueues.queue, 'send');
+    if (props.webOrigin) messageSend.addEnvironment('CHECKLIST_PAGES_URL', props.webOrigin);
+    if (props.portalRegistryUrl) messageSend.addEnvironment('PORTAL_REGISTRY_URL', props.portalRegistryUrl);
     // Ownership is checked against the conversation's sessionId (the caller comes from the authorizer).
     const historyGet = fn('HistoryGet', 'history-get', 'Pages through the messages of a conversation')
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'read')
@@ -223,8 +243,10 @@ export class Realtime extends Construct {
       },
     });
 
-    // Its handover and first question reach every connection of the session, not only the caller.
+    // Its handover and first question reach every connection of the session, not only the caller;
+    // the bot's reply to a message, too.
     operatorRequest.useConnectionsApi(this.api, this.stage);
+    messageSend.useConnectionsApi(this.api, this.stage);
 
     if (props.configureAccountLogsRole !== false) {
       this.stage.node.addDependency(new ApiGatewayAccountLogging(this, 'AccountLogging'));

@@ -133,6 +133,8 @@ export class ChatStack extends Stack {
       configureAccountLogsRole: configureApiGatewayAccountLogsRole,
       allowedOrigins: [...portalOrigins, ...(webOrigin === undefined ? [] : [webOrigin])],
       cursorKey: data.identificationKeys.cursorKey,
+      ...(webOrigin === undefined ? {} : { webOrigin }),
+      ...(portalRegistryUrl === undefined ? {} : { portalRegistryUrl }),
     });
     // Operators sign in to Cognito; the $connect authorizer verifies their ID tokens.
     data.operatorPool.verifiedBy(this.realtime.authorizer);

@@ -28,7 +28,7 @@ import {
   measureFlows,
 } from '../support/flows.ts';
 import { PER_ADDRESS_LIMITS_LIFTED, startLocalStackProcess } from '../support/local-stack.ts';
-import { ChatClient } from '../support/ws-client.ts';
+import { ChatClient, type Frame } from '../support/ws-client.ts';
 
 const settings = z
   .object({
@@ -51,6 +51,14 @@ const QUESTIONS = [
   'как получить выписку',
 ];
 
+/** Resolves once `condition` holds; rejects at `deadline` (a `performance.now()` time). */
+async function until(condition: () => boolean, deadline: number): Promise<void> {
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('no matching frame: no reply (10 s) in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** A person's pause between messages: uniformly 50–150 % of BENCH_THINK_MS (mean BENCH_THINK_MS). */
 function thinkTime(): Promise<void> {
   if (settings.BENCH_THINK_MS === 0) return Promise.resolve();
@@ -67,19 +75,22 @@ interface ClientResult {
   samples: Sample[];
   lost: number;
   duplicated: number;
+  /** Why messages were counted lost: an error frame's code, a deadline, or a gap in history. */
+  why: string[];
 }
 
 async function runClient(wsUrl: string, index: number): Promise<ClientResult> {
   const client = await ChatClient.connect(wsUrl, { lang: index % 5 === 0 ? 'en' : 'ru' });
   const samples: Sample[] = [];
+  const why: string[] = [];
   let lost = 0;
   let conversationId: unknown;
   const total = settings.BENCH_WARMUP + settings.BENCH_MESSAGES;
+  // A message's reply is the first bot message after its seq, among every frame the client received.
+  const isReplyAfter = (seq: unknown) => (f: Frame) =>
+    f.type === 'message' && f.from === 'bot' && Number(f.seq) > Number(seq);
   for (let i = 0; i < total; i++) {
     const started = performance.now();
-    // The reply may overtake the ack (the job is queued before the ack is sent): listen first.
-    const reply = client.waitFor((f) => f.type === 'message' && f.from === 'bot', 10_000);
-    reply.catch(() => undefined);
     try {
       const ack = await client.request({
         action: 'message.send',
@@ -89,11 +100,14 @@ async function runClient(wsUrl: string, index: number): Promise<ClientResult> {
       if (ack.type !== 'message.ack') throw new Error(`ack was ${JSON.stringify(ack)}`);
       conversationId = ack.conversationId;
       const ackMs = performance.now() - started;
-      await reply;
+      // The reply to this message, not a late reply to an earlier one (which a client that gave up
+      // on that one would otherwise take for this one's, and run a message ahead of the bot ever after).
+      await until(() => client.frames.some(isReplyAfter(ack.seq)), started + 10_000);
       const replyMs = performance.now() - started;
       if (i >= settings.BENCH_WARMUP) samples.push({ ackMs, replyMs });
-    } catch {
+    } catch (error) {
       lost++;
+      why.push(`${lostReason(error)}${i < settings.BENCH_WARMUP ? ' (warm-up)' : ''}`);
     }
     if (i < total - 1) await thinkTime();
   }
@@ -101,8 +115,26 @@ async function runClient(wsUrl: string, index: number): Promise<ClientResult> {
   await client.close();
   const seqs = history.map((m) => m.seq);
   const duplicated = seqs.length - new Set(seqs).size + Math.max(0, history.length - 2 * total);
-  lost += Math.max(0, 2 * total - new Set(seqs).size) / 2;
-  return { samples, lost, duplicated };
+  const missing = Math.max(0, 2 * total - new Set(seqs).size);
+  lost += missing / 2;
+  for (let n = 0; n < missing; n++) why.push('a message missing from history');
+  return { samples, lost, duplicated, why };
+}
+
+function lostReason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const code = /"code":"([A-Z_]+)"/.exec(text)?.[1];
+  if (text.startsWith('ack was')) return `an error frame instead of the ack (${code ?? 'no code'})`;
+  if (text.startsWith('no matching frame: no reply')) return 'no reply in 10 s';
+  if (text.startsWith('no matching frame')) return 'no ack in 5 s';
+  return text.slice(0, 80);
+}
+
+/** "3 × reason, 1 × other" */
+function countReasons(reasons: string[]): string {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  return [...counts].map(([reason, n]) => `${n} × ${reason}`).join('; ');
 }
 
 async function readWholeHistory(client: ChatClient, conversationId: string) {
@@ -188,12 +220,15 @@ async function main() {
       ),
       '',
       `Lost: ${lost}, duplicated: ${duplicated}`,
+      ...(lost > 0 ? [`Why lost: ${countReasons(results.flatMap((r) => r.why))}`] : []),
       `Load average at the end: ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     ];
     if (counting && stack) {
       const load = (await (await fetch(`${stack.httpUrl}/local/aws-calls`)).json()) as AwsCallsReport;
+      // The load's figures first: a flow that fails afterwards must not take them with it.
+      process.stdout.write(`${lines.splice(0).join('\n')}\n`);
       const flows = await measureFlows(stack);
       lines.push(
         '',

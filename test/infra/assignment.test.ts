@@ -67,13 +67,19 @@ describe('the escalation queue', () => {
     expect(entriesAllowed('sqs:ReceiveMessage')).toEqual(['functions/handlers/escalation-consumer.ts']);
   });
 
-  it('is sent to by the bot worker, operator.request and the reconciler (an escalation never published) only, send-only, with its URL in ESCALATION_QUEUE_URL', () => {
+  it('is sent to by the bot worker, message.send (its bot turn), operator.request and the reconciler (an escalation never published) only, send-only, with its URL in ESCALATION_QUEUE_URL', () => {
     expect(entriesAllowed('sqs:SendMessage')).toEqual([
       'functions/handlers/bot-worker.ts',
+      'functions/handlers/message-send.ts',
       'functions/handlers/operator-request.ts',
       'functions/handlers/reconciler.ts',
     ]);
-    for (const prefix of ['BotBotWorker', 'RealtimeOperatorRequest', 'AssignmentReconciler']) {
+    for (const prefix of [
+      'BotBotWorker',
+      'RealtimeMessageSend',
+      'RealtimeOperatorRequest',
+      'AssignmentReconciler',
+    ]) {
       const [, fn] = resourceByPath(template, 'AWS::Lambda::Function', prefix);
       expect(environmentOf(fn as TemplateResource).ESCALATION_QUEUE_URL).toEqual({ Ref: queueId });
     }

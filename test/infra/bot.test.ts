@@ -49,16 +49,19 @@ describe('the bot worker', () => {
     expect(existsSync(repoPath('layers/knowledge-base/kb'))).toBe(true);
   });
 
-  it('links the checklists on the Web stack and asks the portal registry when the context names them', () => {
+  it('links the checklists on the Web stack and asks the portal registry when the context names them, as message.send does (it answers the bot turn too)', () => {
     const configured = synthesizeApp({
       webOrigin: 'https://support.example.org',
       portalRegistryUrl: 'https://registry.portal.example/api',
     }).template;
-    const [, fn] = resourceByPath(configured, 'AWS::Lambda::Function', 'BotBotWorker');
-    expect(environmentOf(fn)).toMatchObject({
-      CHECKLIST_PAGES_URL: 'https://support.example.org',
-      PORTAL_REGISTRY_URL: 'https://registry.portal.example/api',
-    });
+    for (const path of ['BotBotWorker', 'RealtimeMessageSend']) {
+      const [, fn] = resourceByPath(configured, 'AWS::Lambda::Function', path);
+      expect(environmentOf(fn)).toMatchObject({
+        CHECKLIST_PAGES_URL: 'https://support.example.org',
+        PORTAL_REGISTRY_URL: 'https://registry.portal.example/api',
+      });
+      expect(environmentOf(fn)).toHaveProperty('MFC_DIRECTORY_DIR');
+    }
   });
 
   it('reads the registry’s token from one secret the stack creates (retained), and may read no other', () => {
@@ -130,12 +133,14 @@ describe('the outbox (BotOutbox on the messages stream)', () => {
     expect(streamed.map(([id]) => id).sort()).toEqual([messagesId, ticketsId].sort());
   });
 
-  it('reads the stream from LATEST, 50 at a time, bisecting, retrying 10 times, reporting partial failures', () => {
+  it('reads the stream from LATEST, 50 at a time after a 1 s window, bisecting, retrying 10 times, reporting partial failures', () => {
     expect(mappings).toHaveLength(1);
     expect(mappings[0]?.Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [messagesId, 'StreamArn'] },
       StartingPosition: 'LATEST',
       BatchSize: 50,
+      // message.send's own answer lands first, so the outbox finds its bot# key and queues nothing.
+      MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -154,7 +159,7 @@ describe('the outbox (BotOutbox on the messages stream)', () => {
     ]);
   });
 
-  it('sends to the bot queue (BOT_QUEUE_URL) and may read only the messages stream, no table', () => {
+  it('sends to the bot queue (BOT_QUEUE_URL), reads the messages stream, and reads (only) the bot# keys of IdempotencyTable', () => {
     // Prepare
     const roleId = (dispatch.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
@@ -175,7 +180,9 @@ describe('the outbox (BotOutbox on the messages stream)', () => {
       expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream']),
     );
     expect(on({ 'Fn::GetAtt': [failuresId, 'Arn'] })).toEqual(expect.arrayContaining(['sqs:SendMessage']));
-    expect(JSON.stringify(statements)).not.toContain('dynamodb:GetItem');
+    // Which table: the grants of test/infra/functions.test.ts (IdempotencyTable, read).
+    expect(JSON.stringify(statements)).toContain('dynamodb:GetItem');
+    expect(JSON.stringify(statements)).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
   });
 
   it('puts what it gave up on a standard queue kept 14 days', () => {

@@ -310,9 +310,10 @@ describe('least privilege on the tables', () => {
       {
         Sessions: 'readWrite',
         Conversations: 'readWrite',
-        Messages: 'write',
+        Messages: 'readWrite',
         Idempotency: 'readWrite',
         Attachments: 'read',
+        Connections: 'readWrite',
       },
     ],
     // Sessions: the frame middleware resolves a guest who verified on its connection (authorization.ts).
@@ -328,7 +329,7 @@ describe('least privilege on the tables', () => {
     ],
     ['suggest', {}],
     // The stream carries the message: no table read at all (its stream grant is asserted in bot.test.ts).
-    ['bot-outbox', {}],
+    ['bot-outbox', { Idempotency: 'read' }],
     [
       'operator-request',
       { Sessions: 'readWrite', Conversations: 'readWrite', Messages: 'readWrite', Connections: 'readWrite' },
@@ -483,13 +484,14 @@ describe('least privilege on the tables', () => {
 describe('the knowledge base', () => {
   const readers = Object.values(functions).filter((fn) => environmentOf(fn).KNOWLEDGE_BASE_DIR !== undefined);
 
-  it('is read by the bot worker, suggest and operator.request, from /opt/kb of one shared layer', () => {
+  it('is read by the bot worker, message.send, suggest and operator.request, from /opt/kb of one shared layer', () => {
     // Prepare
     const [layerId] = Object.keys(resourcesOf(template, 'AWS::Lambda::LayerVersion'));
 
     // Assess
     expect(readers.map((fn) => fn.Metadata?.['local:entry']).sort()).toEqual([
       'functions/handlers/bot-worker.ts',
+      'functions/handlers/message-send.ts',
       'functions/handlers/operator-request.ts',
       'functions/handlers/suggest.ts',
     ]);

@@ -3,7 +3,8 @@
  * test/budgets.test.ts), driven one after the other on a local stack started with
  * {@link COUNTING_STACK_ENV} (local/aws-calls.ts). Each flow starts from counts reset to zero and
  * ends when its last frame has arrived and the stack has run nothing for {@link QUIET_MS} (the
- * stream pollers read every 250 ms, the line tick's period is 1 s). Within a flow, each step waits
+ * stream pollers read every 250 ms, the bot outbox's batching window is 1 s, the line tick's
+ * period is 1 s). Within a flow, each step waits
  * for the same rest before the next, so no two steps share a batch of a stream or a queue: the
  * counts are the same run after run (what the budgets need), and each is what one step costs when
  * steps come seconds apart, as a person's do.
@@ -44,7 +45,7 @@ export type FlowName = (typeof FLOW_NAMES)[number];
 export const BOT_QUESTIONS = 6;
 /** Operator replies, each answered by the citizen, in an escalated conversation. */
 export const DESK_EXCHANGES = 3;
-const QUIET_MS = 1500;
+const QUIET_MS = 2500;
 const CLOSE_GRACE_MS = 500;
 const FLOW_TIMEOUT_MS = 30_000;
 /** The timers of an escalation (SLA, accept, first reply), shortened so a flow can wait for them. */

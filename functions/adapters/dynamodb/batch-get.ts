@@ -37,18 +37,31 @@ export async function batchGetOnePerTable(request: BatchGetRequest): Promise<Map
   return found;
 }
 
-/** The items of many keys of one table (any number: read 100 at a time), as found; absent keys are left out. */
+/** The item read from `table`, unless its `expiresAt` has passed (DynamoDB deletes it up to 48 h late). */
+export function liveItem(found: Map<string, Item>, table: string, now: Date): Item | undefined {
+  const item = found.get(table);
+  return item && !isExpired(item as { expiresAt?: number }, now) ? item : undefined;
+}
+
+/** BatchGetItem's limit of keys per request. */
+const MAX_KEYS_PER_REQUEST = 100;
+
+/**
+ * The items found under `keys` of one table, in requests of up to 100 keys; absent keys are left out.
+ * `consistent`: read what was committed before the call (the outbox's `bot#` keys).
+ */
 export async function batchGetKeys(
   table: string,
   keys: readonly Item[],
-  projection?: string,
+  options: { projection?: string; consistent?: boolean } = {},
 ): Promise<Item[]> {
   const found: Item[] = [];
-  for (let start = 0; start < keys.length; start += 100) {
+  for (let from = 0; from < keys.length; from += MAX_KEYS_PER_REQUEST) {
     let pending: BatchGetRequest | undefined = {
       [table]: {
-        Keys: keys.slice(start, start + 100),
-        ...(projection ? { ProjectionExpression: projection } : {}),
+        Keys: keys.slice(from, from + MAX_KEYS_PER_REQUEST),
+        ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+        ...(options.consistent ? { ConsistentRead: true } : {}),
       },
     };
     for (let round = 1; pending && Object.keys(pending).length > 0; round++) {
@@ -62,10 +75,4 @@ export async function batchGetKeys(
     }
   }
   return found;
-}
-
-/** The item read from `table`, unless its `expiresAt` has passed (DynamoDB deletes it up to 48 h late). */
-export function liveItem(found: Map<string, Item>, table: string, now: Date): Item | undefined {
-  const item = found.get(table);
-  return item && !isExpired(item as { expiresAt?: number }, now) ? item : undefined;
 }

@@ -4,11 +4,13 @@
  * n+1 and its idempotency key, in one TransactWriteItems. The outcome tells the domain whether it
  * won, lost the `lastSeq` race, or met a key written before.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
 import type {
   AppendOutcome,
+  BotReplyReads,
   BotTurnAppend,
   CitizenAppendOutcome,
   CitizenMessageAppend,
@@ -16,6 +18,7 @@ import type {
   NoticeAppend,
   OperatorMessageAppend,
 } from '#domain/ports/conversations.ts';
+import { batchGetKeys } from './batch-get.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
@@ -51,39 +54,23 @@ export interface ConversationLogTables {
   limitsTable?: string;
 }
 
-export class DynamoConversationLog implements ConversationLog {
+/**
+ * What a citizen's message writes (`message.send`): the message, its key holding the ack, and the
+ * frame's count when it is counted with the message. Its own class, like the bot's, so a function
+ * bundles the writers it uses and no other (docs/requirements.md: 250 KB a bundle).
+ */
+export class DynamoCitizenMessageLog
+  implements Pick<ConversationLog, 'appendCitizenMessage' | 'findAck' | 'findBotReply'>
+{
   constructor(private readonly tables: ConversationLogTables) {}
 
   async appendCitizenMessage(append: CitizenMessageAppend): Promise<CitizenAppendOutcome> {
-    const { conversation, message } = append;
-    const items: TransactItem[] = [];
-    if (append.isNewConversation) {
-      items.push({
-        Put: {
-          TableName: this.tables.conversationsTable,
-          Item: { ...conversation, lastSeq: message.seq },
-          ConditionExpression: 'attribute_not_exists(conversationId)',
-        },
-      });
-      items.push(
-        this.openOnSession(
-          conversation.sessionId,
-          conversation.conversationId,
-          append.replacesConversationId,
-        ),
-      );
-    } else {
-      items.push(
-        this.advanceLastSeq(conversation.conversationId, conversation.lastSeq, message.seq, {
-          updatedAt: conversation.updatedAt,
-          expiresAt: conversation.expiresAt,
-        }),
-      );
-    }
-    items.push(this.putMessage(message));
+    const items = openOrAdvance(this.tables, append);
     const keyIndex = items.length;
-    items.push(this.putIdempotencyKey(append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt));
-    if (!append.frameCount) return this.commitWithAck(items, keyIndex, append.idempotencyKey);
+    items.push(
+      putIdempotencyKey(this.tables, append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt),
+    );
+    if (!append.frameCount) return commitWithAck(this.tables, items, keyIndex, append.idempotencyKey);
     const counterIndex = items.length;
     items.push({
       Update: countingUpdate(this.limitsTable(), append.frameCount.counting, append.frameCount.now),
@@ -91,7 +78,7 @@ export class DynamoConversationLog implements ConversationLog {
     const outcome = await transactWrite(items);
     if (outcome.status === 'committed') return { status: 'appended' };
     // A stored message answers its ack whatever the counter says (the route counts a resend itself).
-    if (conditionFailedAt(outcome, keyIndex)) return this.duplicateOf(append.idempotencyKey);
+    if (conditionFailedAt(outcome, keyIndex)) return duplicateAck(this.tables, append.idempotencyKey);
     if (conditionFailedAt(outcome, counterIndex)) return { status: 'rate_limited' };
     return { status: 'conflict' };
   }
@@ -101,62 +88,20 @@ export class DynamoConversationLog implements ConversationLog {
     return this.tables.limitsTable;
   }
 
-  /**
-   * `lastSeq` n → n+1 on the condition that the conversation is still with this operator, with the
-   * message and its key; the first reply also stamps `firstOperatorReplyAt` (once), every reply
-   * `lastOperatorReplyAt` (what the first-reply timer reads).
-   */
-  async appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>> {
-    const { conversation, message } = append;
-    const first =
-      append.firstReplyAt === undefined
-        ? ''
-        : ', firstOperatorReplyAt = if_not_exists(firstOperatorReplyAt, :first)';
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.tables.conversationsTable,
-          Key: { conversationId: conversation.conversationId },
-          UpdateExpression: `SET lastSeq = :next, updatedAt = :updatedAt, expiresAt = :expiresAt, lastOperatorReplyAt = :updatedAt${first}`,
-          ConditionExpression: 'lastSeq = :expected AND #state = :operator AND operatorId = :operatorId',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':next': message.seq,
-            ':expected': conversation.lastSeq,
-            ':updatedAt': message.ts,
-            ':expiresAt': message.expiresAt,
-            ':operator': 'operator',
-            ':operatorId': append.operatorId,
-            ...(append.firstReplyAt === undefined ? {} : { ':first': append.firstReplyAt }),
-          },
-        },
-      },
-      this.putMessage(message),
-    ];
-    const keyIndex = items.length;
-    items.push(this.putIdempotencyKey(append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt));
-    return this.commitWithAck(items, keyIndex, append.idempotencyKey);
+  findAck(idempotencyKey: string): Promise<MessageAck | undefined> {
+    return findAck(this.tables, idempotencyKey);
   }
 
-  /** Commits a message guarded by a key holding its ack; a duplicate answers the stored ack. */
-  private async commitWithAck(
-    items: TransactItem[],
-    keyIndex: number,
-    key: string,
-  ): Promise<AppendOutcome<MessageAck>> {
-    const outcome = await this.commit(items, keyIndex);
-    if (outcome !== 'duplicate') return { status: outcome };
-    return this.duplicateOf(key);
+  findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
+    return findBotReply(this.tables, citizenMessageId);
   }
+}
 
-  /** The stored ack of a key whose condition failed. */
-  private async duplicateOf(key: string): Promise<AppendOutcome<MessageAck>> {
-    const previous = await this.readKey(key);
-    // The key vanished between the two reads only if it expired: treat it as a lost race and retry.
-    return previous
-      ? { status: 'duplicate', previous: messageAck(ackItem.parse(previous)) }
-      : { status: 'conflict' };
-  }
+/** What a bot turn writes (`message.send`'s turn, the bot worker, `operator.request`). */
+export class DynamoBotTurnLog
+  implements Pick<ConversationLog, 'appendBotTurn' | 'findBotReply' | 'claimRedelivery'>
+{
+  constructor(private readonly tables: ConversationLogTables) {}
 
   async appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>> {
     const { expected, next, messages } = append;
@@ -169,101 +114,43 @@ export class DynamoConversationLog implements ConversationLog {
           ConditionExpression: 'attribute_not_exists(conversationId)',
         },
       });
-      items.push(this.openOnSession(next.sessionId, next.conversationId, append.replacesConversationId));
+      items.push(
+        openOnSession(this.tables, next.sessionId, next.conversationId, append.replacesConversationId),
+      );
     } else {
       items.push(this.advanceBotTurn(expected, next));
     }
-    for (const message of messages) items.push(this.putMessage(message));
+    for (const message of messages) items.push(putMessage(this.tables, message));
     if (append.pendingQuestion) items.push(this.pendingQuestionUpdate(append.pendingQuestion));
     const { idempotency } = append;
     if (!idempotency) {
       // No key to collide with: a cancelled transaction is a lost race.
-      return (await this.commit(items, NO_KEY)) === 'appended'
-        ? { status: 'appended' }
-        : { status: 'conflict' };
+      return (await commit(items, NO_KEY)) === 'appended' ? { status: 'appended' } : { status: 'conflict' };
     }
-    const keyIndex = items.length;
-    items.push(this.putIdempotencyKey(idempotency.key, { ...idempotency.reply }, idempotency.expiresAt));
-    const outcome = await this.commit(items, keyIndex);
-    if (outcome !== 'duplicate') return { status: outcome };
-    const previous = await this.readKey(idempotency.key);
-    return previous
-      ? { status: 'duplicate', previous: botReplyItem.parse(previous) }
-      : { status: 'conflict' };
+    return commitWithReply(this.tables, items, idempotency);
   }
 
-  /** The notice's message and key with `lastSeq` n → n+1 of any open state (or the new conversation). */
-  async appendNotice(append: NoticeAppend): Promise<AppendOutcome<BotReplyRef>> {
-    const { conversation, message, idempotency } = append;
-    const items: TransactItem[] = append.isNewConversation
-      ? [
-          {
-            Put: {
-              TableName: this.tables.conversationsTable,
-              Item: { ...conversation, lastSeq: message.seq },
-              ConditionExpression: 'attribute_not_exists(conversationId)',
-            },
-          },
-          this.openOnSession(
-            conversation.sessionId,
-            conversation.conversationId,
-            append.replacesConversationId,
-          ),
-        ]
-      : [
-          this.advanceLastSeq(conversation.conversationId, conversation.lastSeq, message.seq, {
-            updatedAt: conversation.updatedAt,
-            expiresAt: conversation.expiresAt,
-          }),
-        ];
-    items.push(this.putMessage(message));
-    const keyIndex = items.length;
-    items.push(this.putIdempotencyKey(idempotency.key, { ...idempotency.reply }, idempotency.expiresAt));
-    const outcome = await this.commit(items, keyIndex);
-    if (outcome !== 'duplicate') return { status: outcome };
-    const previous = await this.readKey(idempotency.key);
-    return previous
-      ? { status: 'duplicate', previous: botReplyItem.parse(previous) }
-      : { status: 'conflict' };
+  findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
+    return findBotReply(this.tables, citizenMessageId);
   }
 
-  async findAck(idempotencyKey: string): Promise<MessageAck | undefined> {
-    const item = await this.readKey(idempotencyKey);
-    return item ? messageAck(ackItem.parse(item)) : undefined;
-  }
-
-  async findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
-    const item = await this.readKey(botReplyKey(citizenMessageId));
-    return item ? botReplyItem.parse(item) : undefined;
-  }
-
-  private advanceLastSeq(
-    conversationId: string,
-    expected: number,
-    next: number,
-    fields: Record<string, string | number>,
-  ): TransactItem {
-    const names = Object.keys(fields);
-    return {
-      Update: {
-        TableName: this.tables.conversationsTable,
-        Key: { conversationId },
-        UpdateExpression: `SET lastSeq = :next, ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
-        // A ticket that closed the conversation since the read (it moves no `lastSeq`) wins: the
-        // message is not acknowledged into a closed conversation; the retry opens a new one.
-        ConditionExpression: 'lastSeq = :expected AND #state <> :closed',
-        ExpressionAttributeNames: {
-          ...Object.fromEntries(names.map((n) => [`#${n}`, n])),
-          '#state': 'state',
-        },
-        ExpressionAttributeValues: {
-          ':next': next,
-          ':expected': expected,
-          ':closed': 'closed',
-          ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
-        },
-      },
-    };
+  async claimRedelivery(replyKey: string): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tables.idempotencyTable,
+          Key: { key: replyKey },
+          UpdateExpression: 'SET redeliveredAt = :now',
+          ConditionExpression: 'attribute_exists(#key) AND attribute_not_exists(redeliveredAt)',
+          ExpressionAttributeNames: { '#key': 'key' },
+          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /**
@@ -320,72 +207,312 @@ export class DynamoConversationLog implements ConversationLog {
       },
     };
   }
+}
 
-  /** A new conversation becomes the session's open one only if nobody opened another meanwhile. */
-  private openOnSession(
-    sessionId: string,
-    conversationId: string,
-    replaces: string | undefined,
-  ): TransactItem {
-    return {
-      Update: {
-        TableName: this.tables.sessionsTable,
-        Key: { sessionId },
-        UpdateExpression: 'SET openConversationId = :conversationId',
-        ConditionExpression:
-          replaces === undefined
-            ? 'attribute_exists(sessionId) AND attribute_not_exists(openConversationId)'
-            : 'attribute_exists(sessionId) AND openConversationId = :replaces',
-        ExpressionAttributeValues: {
-          ':conversationId': conversationId,
-          ...(replaces === undefined ? {} : { ':replaces': replaces }),
+/** Every writer of a conversation: the citizen's and the bot's, the operator's reply and the notice. */
+export class DynamoConversationLog implements ConversationLog {
+  private readonly citizen: DynamoCitizenMessageLog;
+  private readonly bot: DynamoBotTurnLog;
+
+  constructor(private readonly tables: ConversationLogTables) {
+    this.citizen = new DynamoCitizenMessageLog(tables);
+    this.bot = new DynamoBotTurnLog(tables);
+  }
+
+  appendCitizenMessage(append: CitizenMessageAppend): Promise<CitizenAppendOutcome> {
+    return this.citizen.appendCitizenMessage(append);
+  }
+
+  appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>> {
+    return this.bot.appendBotTurn(append);
+  }
+
+  /**
+   * `lastSeq` n → n+1 on the condition that the conversation is still with this operator, with the
+   * message and its key; the first reply also stamps `firstOperatorReplyAt` (once), every reply
+   * `lastOperatorReplyAt` (what the first-reply timer reads).
+   */
+  async appendOperatorMessage(append: OperatorMessageAppend): Promise<AppendOutcome<MessageAck>> {
+    const { conversation, message } = append;
+    const first =
+      append.firstReplyAt === undefined
+        ? ''
+        : ', firstOperatorReplyAt = if_not_exists(firstOperatorReplyAt, :first)';
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.tables.conversationsTable,
+          Key: { conversationId: conversation.conversationId },
+          UpdateExpression: `SET lastSeq = :next, updatedAt = :updatedAt, expiresAt = :expiresAt, lastOperatorReplyAt = :updatedAt${first}`,
+          ConditionExpression: 'lastSeq = :expected AND #state = :operator AND operatorId = :operatorId',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':next': message.seq,
+            ':expected': conversation.lastSeq,
+            ':updatedAt': message.ts,
+            ':expiresAt': message.expiresAt,
+            ':operator': 'operator',
+            ':operatorId': append.operatorId,
+            ...(append.firstReplyAt === undefined ? {} : { ':first': append.firstReplyAt }),
+          },
         },
       },
-    };
-  }
-
-  private putMessage(message: CitizenMessageAppend['message']): TransactItem {
-    return {
-      Put: {
-        TableName: this.tables.messagesTable,
-        Item: toMessageItem(message),
-        ConditionExpression: 'attribute_not_exists(seq)',
-      },
-    };
-  }
-
-  private putIdempotencyKey(key: string, value: Record<string, unknown>, expiresAt: number): TransactItem {
-    return {
-      Put: {
-        TableName: this.tables.idempotencyTable,
-        Item: { ...value, key, expiresAt },
-        // An expired key is an absent one.
-        ConditionExpression: 'attribute_not_exists(#key) OR expiresAt < :now',
-        ExpressionAttributeNames: { '#key': 'key' },
-        ExpressionAttributeValues: { ':now': nowSeconds() },
-      },
-    };
-  }
-
-  private async readKey(key: string): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await documentClient.send(
-      new GetCommand({ TableName: this.tables.idempotencyTable, Key: { key }, ConsistentRead: true }),
+      putMessage(this.tables, message),
+    ];
+    const keyIndex = items.length;
+    items.push(
+      putIdempotencyKey(this.tables, append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt),
     );
-    if (!Item) return undefined;
-    const expiresAt = Item.expiresAt;
-    return typeof expiresAt === 'number' && expiresAt < nowSeconds() ? undefined : Item;
+    return commitWithAck(this.tables, items, keyIndex, append.idempotencyKey);
   }
 
-  private async commit(
-    items: TransactItem[],
-    keyIndex: number,
-  ): Promise<'appended' | 'conflict' | 'duplicate'> {
-    const outcome = await transactWrite(items);
-    if (outcome.status === 'committed') return 'appended';
-    // A failed condition on the idempotency key means the message was stored before, whatever else
-    // failed with it. A failed condition anywhere else, or a conflict with a concurrent
-    // transaction, means another writer got there first. Anything else (throttling, validation)
-    // was thrown as a real error.
-    return conditionFailedAt(outcome, keyIndex) ? 'duplicate' : 'conflict';
+  /** The notice's message and key with `lastSeq` n → n+1 of any open state (or the new conversation). */
+  appendNotice(append: NoticeAppend): Promise<AppendOutcome<BotReplyRef>> {
+    return commitWithReply(this.tables, openOrAdvance(this.tables, append), append.idempotency);
+  }
+
+  findAck(idempotencyKey: string): Promise<MessageAck | undefined> {
+    return findAck(this.tables, idempotencyKey);
+  }
+
+  findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
+    return findBotReply(this.tables, citizenMessageId);
+  }
+
+  claimRedelivery(replyKey: string): Promise<boolean> {
+    return this.bot.claimRedelivery(replyKey);
+  }
+}
+
+/**
+ * A message of any open state, with `lastSeq` n → n+1 — or the new conversation it opens, made the
+ * session's open one. The message's key is the caller's to add.
+ */
+function openOrAdvance(
+  tables: ConversationLogTables,
+  append: Pick<
+    CitizenMessageAppend,
+    'conversation' | 'message' | 'isNewConversation' | 'replacesConversationId'
+  >,
+): TransactItem[] {
+  const { conversation, message } = append;
+  const items: TransactItem[] = append.isNewConversation
+    ? [
+        {
+          Put: {
+            TableName: tables.conversationsTable,
+            Item: { ...conversation, lastSeq: message.seq },
+            ConditionExpression: 'attribute_not_exists(conversationId)',
+          },
+        },
+        openOnSession(
+          tables,
+          conversation.sessionId,
+          conversation.conversationId,
+          append.replacesConversationId,
+        ),
+      ]
+    : [
+        advanceLastSeq(tables, conversation.conversationId, conversation.lastSeq, message.seq, {
+          updatedAt: conversation.updatedAt,
+          expiresAt: conversation.expiresAt,
+        }),
+      ];
+  items.push(putMessage(tables, message));
+  return items;
+}
+
+function advanceLastSeq(
+  tables: ConversationLogTables,
+  conversationId: string,
+  expected: number,
+  next: number,
+  fields: Record<string, string | number>,
+): TransactItem {
+  const names = Object.keys(fields);
+  return {
+    Update: {
+      TableName: tables.conversationsTable,
+      Key: { conversationId },
+      UpdateExpression: `SET lastSeq = :next, ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
+      // A ticket that closed the conversation since the read (it moves no `lastSeq`) wins: the
+      // message is not acknowledged into a closed conversation; the retry opens a new one.
+      ConditionExpression: 'lastSeq = :expected AND #state <> :closed',
+      ExpressionAttributeNames: {
+        ...Object.fromEntries(names.map((n) => [`#${n}`, n])),
+        '#state': 'state',
+      },
+      ExpressionAttributeValues: {
+        ':next': next,
+        ':expected': expected,
+        ':closed': 'closed',
+        ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
+      },
+    },
+  };
+}
+
+/** A new conversation becomes the session's open one only if nobody opened another meanwhile. */
+function openOnSession(
+  tables: ConversationLogTables,
+  sessionId: string,
+  conversationId: string,
+  replaces: string | undefined,
+): TransactItem {
+  return {
+    Update: {
+      TableName: tables.sessionsTable,
+      Key: { sessionId },
+      UpdateExpression: 'SET openConversationId = :conversationId',
+      ConditionExpression:
+        replaces === undefined
+          ? 'attribute_exists(sessionId) AND attribute_not_exists(openConversationId)'
+          : 'attribute_exists(sessionId) AND openConversationId = :replaces',
+      ExpressionAttributeValues: {
+        ':conversationId': conversationId,
+        ...(replaces === undefined ? {} : { ':replaces': replaces }),
+      },
+    },
+  };
+}
+
+function putMessage(tables: ConversationLogTables, message: CitizenMessageAppend['message']): TransactItem {
+  return {
+    Put: {
+      TableName: tables.messagesTable,
+      Item: toMessageItem(message),
+      ConditionExpression: 'attribute_not_exists(seq)',
+    },
+  };
+}
+
+function putIdempotencyKey(
+  tables: ConversationLogTables,
+  key: string,
+  value: Record<string, unknown>,
+  expiresAt: number,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tables.idempotencyTable,
+      Item: { ...value, key, expiresAt },
+      // An expired key is an absent one.
+      ConditionExpression: 'attribute_not_exists(#key) OR expiresAt < :now',
+      ExpressionAttributeNames: { '#key': 'key' },
+      ExpressionAttributeValues: { ':now': nowSeconds() },
+    },
+  };
+}
+
+async function commit(
+  items: TransactItem[],
+  keyIndex: number,
+): Promise<'appended' | 'conflict' | 'duplicate'> {
+  const outcome = await transactWrite(items);
+  if (outcome.status === 'committed') return 'appended';
+  // A failed condition on the idempotency key means the message was stored before, whatever else
+  // failed with it. A failed condition anywhere else, or a conflict with a concurrent
+  // transaction, means another writer got there first. Anything else (throttling, validation)
+  // was thrown as a real error.
+  return conditionFailedAt(outcome, keyIndex) ? 'duplicate' : 'conflict';
+}
+
+/** Commits a message guarded by a key holding its ack; a duplicate answers the stored ack. */
+async function commitWithAck(
+  tables: ConversationLogTables,
+  items: TransactItem[],
+  keyIndex: number,
+  key: string,
+): Promise<AppendOutcome<MessageAck>> {
+  const outcome = await commit(items, keyIndex);
+  if (outcome !== 'duplicate') return { status: outcome };
+  return duplicateAck(tables, key);
+}
+
+/** Commits the bot's messages with the key holding its reply; a duplicate answers the stored reply. */
+async function commitWithReply(
+  tables: ConversationLogTables,
+  items: TransactItem[],
+  idempotency: { key: string; reply: BotReplyRef; expiresAt: number },
+): Promise<AppendOutcome<BotReplyRef>> {
+  const keyIndex = items.length;
+  items.push(putIdempotencyKey(tables, idempotency.key, { ...idempotency.reply }, idempotency.expiresAt));
+  const outcome = await commit(items, keyIndex);
+  if (outcome !== 'duplicate') return { status: outcome };
+  const previous = await readIdempotencyKey(tables.idempotencyTable, idempotency.key);
+  // The key vanished between the two reads only if it expired: treat it as a lost race and retry.
+  return previous ? { status: 'duplicate', previous: botReplyItem.parse(previous) } : { status: 'conflict' };
+}
+
+/** The stored ack of a key whose condition failed. */
+async function duplicateAck(tables: ConversationLogTables, key: string): Promise<AppendOutcome<MessageAck>> {
+  const previous = await readIdempotencyKey(tables.idempotencyTable, key);
+  // The key vanished between the two reads only if it expired: treat it as a lost race and retry.
+  return previous
+    ? { status: 'duplicate', previous: messageAck(ackItem.parse(previous)) }
+    : { status: 'conflict' };
+}
+
+async function findAck(
+  tables: ConversationLogTables,
+  idempotencyKey: string,
+): Promise<MessageAck | undefined> {
+  const item = await readIdempotencyKey(tables.idempotencyTable, idempotencyKey);
+  return item ? messageAck(ackItem.parse(item)) : undefined;
+}
+
+async function findBotReply(
+  tables: ConversationLogTables,
+  citizenMessageId: string,
+): Promise<BotReplyRef | undefined> {
+  const item = await readIdempotencyKey(tables.idempotencyTable, botReplyKey(citizenMessageId));
+  return item ? botReplyItem.parse(item) : undefined;
+}
+
+/** A live idempotency key, read consistently (an expired one is an absent one). */
+async function readIdempotencyKey(table: string, key: string): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: table, Key: { key }, ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const expiresAt = Item.expiresAt;
+  return typeof expiresAt === 'number' && expiresAt < nowSeconds() ? undefined : Item;
+}
+
+/**
+ * The bot's reply to a citizen message, for a function that needs nothing else of the log (the bot
+ * outbox). `readReplies` reads the keys of a whole batch of messages in one BatchGetItem
+ * (consistent), again for those whose turn is under way; `findBotReply` answers a message read so
+ * from the last read, any other with its own GetItem.
+ */
+export class DynamoBotReplies implements Pick<ConversationLog, 'findBotReply'>, BotReplyReads {
+  private readonly prefetched = new Map<string, BotReplyRef | undefined>();
+
+  constructor(private readonly idempotencyTable: string) {}
+
+  async readReplies(citizenMessageIds: readonly string[]): Promise<Set<string>> {
+    const unanswered = new Set<string>();
+    const keys = [...new Set(citizenMessageIds)].map((id) => ({ key: botReplyKey(id) }));
+    const found = new Map<string, Record<string, unknown>>();
+    for (const item of await batchGetKeys(this.idempotencyTable, keys, { consistent: true }))
+      found.set(String(item.key), item);
+    const now = nowSeconds();
+    for (const id of citizenMessageIds) {
+      const item = found.get(botReplyKey(id));
+      const live = item && !(typeof item.expiresAt === 'number' && item.expiresAt < now);
+      this.prefetched.set(id, live ? botReplyItem.parse(item) : undefined);
+      if (!live) unanswered.add(id);
+    }
+    return unanswered;
+  }
+
+  async findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
+    if (this.prefetched.has(citizenMessageId)) {
+      const reply = this.prefetched.get(citizenMessageId);
+      this.prefetched.delete(citizenMessageId);
+      return reply;
+    }
+    const item = await readIdempotencyKey(this.idempotencyTable, botReplyKey(citizenMessageId));
+    return item ? botReplyItem.parse(item) : undefined;
   }
 }

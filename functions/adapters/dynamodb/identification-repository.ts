@@ -23,7 +23,7 @@ import { isExpired } from '#domain/retention.ts';
 import { codeChannelSchema } from '#events/identification.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { sessionItem } from './item-schemas.ts';
-import { resumeTokensItem } from './session-repository.ts';
+import { resumeTokensItem } from './resumable-sessions.ts';
 import { type TransactItem, transactWrite } from './transactions.ts';
 
 export interface IdentificationTables {

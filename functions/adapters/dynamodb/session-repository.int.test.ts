@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { expiresAfterSeconds } from '#domain/retention.ts';
 import { startSession } from '#domain/sessions.ts';
 import { tableNames } from '../../../test/support/emulator-env.ts';
-import { DynamoSessionRepository } from './session-repository.ts';
+import { DynamoResumableSessions } from './resumable-sessions.ts';
 
 describe('the session repository (DynamoDB Local)', () => {
-  const repository = new DynamoSessionRepository(tableNames().sessionsTable);
+  const repository = new DynamoResumableSessions(tableNames().sessionsTable);
   const slot = { expiresAt: expiresAfterSeconds(new Date(), 3600) };
 
   async function newSession(expiresInSeconds = 3600) {

@@ -71,7 +71,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
     const items = await batchGetKeys(
       this.table,
       [...byKey.keys()].map((pk) => ({ pk })),
-      'pk, taken',
+      { projection: 'pk, taken' },
     );
     const taken = new Map<string, number>();
     for (const item of items) {

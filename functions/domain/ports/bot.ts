@@ -28,6 +28,27 @@ export interface BotJobContextReader {
   read(job: BotJob): Promise<BotJobContext>;
 }
 
+/**
+ * What the sender of a message knows right after committing it, which is a bot job's whole context:
+ * the message as stored, the conversation as the commit left it, and whether the session is
+ * verified. Nobody can have answered a message stored a moment ago: there is no `bot#` key to read.
+ */
+export interface FreshMessage {
+  citizen: StoredMessage;
+  conversation: Conversation;
+  /** The citizen's id when the session is verified (what the bot is told); undefined for a guest. */
+  verifiedCitizenId: string | undefined;
+}
+
+/**
+ * Answers, in the sender's own invocation, a message the sender has just committed
+ * (`functions/shared/fresh-message-answerer.ts`). Never throws: false when the message was not
+ * settled (the failure is logged), and the sender then queues its bot job instead.
+ */
+export interface FreshMessageAnswerer {
+  answer(job: BotJob, fresh: FreshMessage): Promise<boolean>;
+}
+
 export interface BotJobQueue {
   /** Safe to call again for the same job: the queue drops a duplicate (FIFO deduplication). */
   enqueue(job: BotJob): Promise<void>;

@@ -127,6 +127,12 @@ export interface ConversationLog {
   /** The ack stored under a message's idempotency key, while the key lives. */
   findAck(idempotencyKey: string): Promise<MessageAck | undefined>;
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
+  /**
+   * Takes the one re-delivery of a stored bot reply the worker may make (a conditional write on its
+   * key, `bot#{citizenMessageId}` or `…#identified`: `botJobReplyKey`): true the first time, false ever after, so a reply is never posted
+   * twice by the worker however often its job comes back.
+   */
+  claimRedelivery(replyKey: string): Promise<boolean>;
 }
 
 /** Internal notes of conversations (`operator.note`, transfers): never shown to citizens. */
@@ -134,4 +140,10 @@ export interface NoteRepository {
   add(note: InternalNote & { expiresAt: number }): Promise<void>;
   /** Every live note of the conversation, oldest first. */
   list(conversationId: string): Promise<InternalNote[]>;
+}
+
+/** The bot outbox's reads of `bot#` keys for a batch of messages (`DynamoBotReplies`). */
+export interface BotReplyReads {
+  /** Reads the keys of these messages at once; the ids of those still unanswered. */
+  readReplies(citizenMessageIds: readonly string[]): Promise<Set<string>>;
 }

@@ -9,14 +9,18 @@ import type {
   OperatorStateFrame,
   QueueStatsFrame,
 } from '#events/operator-frames.ts';
-import type { ConversationUpdatedFrame, MessageFrame } from '#events/server-frames.ts';
+import type { ConversationUpdatedFrame, MessageAckFrame, MessageFrame } from '#events/server-frames.ts';
 import type { ConnectionClosedFrame, SessionEndedFrame } from '#events/session-frames.ts';
 import type { FeedbackRequestFrame, TicketUpdatedFrame } from '#events/tickets.ts';
 
 export type DeliveryOutcome = 'delivered' | 'gone' | 'failed';
 
-/** Frames pushed to a connection, outside any request/response. */
+/**
+ * Frames pushed to a connection, outside any request/response; and `message.ack`, which
+ * `message.send` answers through `@connections` before the bot's turn (`RouteInput.answerNow`).
+ */
 export type PushedFrame =
+  | MessageAckFrame
   | AttachmentReadyFrame
   | AttachmentRejectedFrame
   | MessageFrame

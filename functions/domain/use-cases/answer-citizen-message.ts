@@ -7,8 +7,11 @@
  *  2. If the citizen message is gone (expired) or is not the job's message, drop the job. The job
  *     itself only names the message: it is queued after the commit, but the stored message is what
  *     the bot answers, so a message removed since (expiry, a later erasure) is never answered.
- *  3. If the bot has already answered it (`bot#{messageId}` exists: a redelivered job after a crash),
- *     deliver the stored reply again and stop: nothing is stored twice, no seq is skipped.
+ *  3. If the bot has already answered it (`bot#{messageId}` exists: `message.send`'s turn failed after
+ *     its commit and queued the job, or the outbox found it unanswered only after the turn's
+ *     deadline, or a redelivered job after a crash), deliver the stored reply and stop: nothing is
+ *     stored twice, no seq is skipped. The worker posts a stored reply once at most
+ *     (`claimRedelivery`, a conditional write on the key): a job that comes back again posts nothing.
  *  4. If the conversation is no longer with the bot (an operator took it), drop the job.
  *  5. Decide the turn. With an intake in progress (`conversation.intake`), the message answers the
  *     pending question: the next question is asked, or, with none left, the thank-you message and
@@ -24,6 +27,10 @@
  *  8. Deliver the messages in seq order, then `conversation.updated` (queued), to every connection of
  *     the session. A gone connection is removed; any other failure is left to the client, which
  *     recovers it with `history.get`.
+ *
+ * `message.send` answers the message it has just stored with `answerFreshMessage`: steps 4–8, the
+ * context being what it committed (step 1 would read it back; steps 2 and 3 cannot apply to a message
+ * stored a moment ago). The worker answers the jobs it could not (a failure there, or a resend).
  *
  * A guest's question that needs identification (the status of their applications) is answered with
  * the invitation to identify, and the turn remembers it on the session (`pendingQuestion`, for
@@ -50,21 +57,41 @@ import {
 } from '../escalations.ts';
 import { type BotReplyRef, botJobReplyKey } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
-import type { BotJobContextReader, EscalationQueue, Responder } from '../ports/bot.ts';
+import type { BotJobContextReader, EscalationQueue, FreshMessage, Responder } from '../ports/bot.ts';
 import type { ConversationLog, ConversationRepository, MessageRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier } from '../ports/delivery.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { BOT_REPLY_KEY_TTL_SECONDS, expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
-import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
+import {
+  FRESH_ANSWER_RETRY,
+  LOST_RACE,
+  type RetryPolicy,
+  SEQ_CONFLICT_RETRY,
+  withSeqRetry,
+} from '../retry.ts';
 import { type Connection, livePendingQuestion, type Session } from '../sessions.ts';
-import { type Delivery, planTurn, publishAndDeliver, recentCitizenMessages } from './bot-turns.ts';
+import {
+  type Delivery,
+  deliverTurn,
+  planTurn,
+  publishAndDeliver,
+  publishEscalation,
+  recentCitizenMessages,
+} from './bot-turns.ts';
 
 export { BOT_SENDER_ID, type Delivery } from './bot-turns.ts';
 
 /** The intent of the catalogue (docs/requirements.md#intent-catalogue) the bot answers when the knowledge base does not cover a question. */
 const FALLBACK_INTENT = 'fallback';
+/** A turn that needs the portal's registry, which this function does not hold: the worker answers it. */
+export class LeftToWorker extends Error {
+  constructor() {
+    super("the turn needs the portal's registry: left to the bot worker");
+  }
+}
+
 /** The intent whose answer, for a verified citizen, is their applications in the portal's registry. */
 const APPLICATION_STATUS_INTENT = 'application.status';
 
@@ -73,7 +100,7 @@ export interface AnswerCitizenMessageDeps {
   messages: MessageRepository;
   conversations: ConversationRepository;
   connections: ConnectionRepository;
-  log: ConversationLog;
+  log: Pick<ConversationLog, 'appendBotTurn' | 'claimRedelivery'>;
   notifier: ConnectionNotifier;
   escalations: EscalationQueue;
   ledger: Pick<FollowUpLedger, 'clear'>;
@@ -85,6 +112,11 @@ export interface AnswerCitizenMessageDeps {
    * (functions/domain/portal/application-answers.ts); unset: the bot's own answer stands.
    */
   applicationAnswers?: (citizenId: string, text: string, lang: Lang) => Promise<string>;
+  /**
+   * A registry is configured but another function holds it (`message.send`: the bot worker does):
+   * a turn that needs it throws `LeftToWorker`, and the job is queued for the worker.
+   */
+  registryElsewhere?: boolean;
   clock: Clock;
   ids: IdGenerator;
   sleeper: Sleeper;
@@ -93,6 +125,9 @@ export interface AnswerCitizenMessageDeps {
   pendingQuestionTtlSeconds: number;
   retry?: RetryPolicy;
 }
+
+/** What answering a message needs once its context is known (`answerFreshMessage`). */
+export type AnswerTurnDeps = Omit<AnswerCitizenMessageDeps, 'jobContext'>;
 
 export type AnswerOutcome =
   | {
@@ -107,6 +142,8 @@ export type AnswerOutcome =
       escalation?: EscalationEvent;
     }
   | { status: 'redelivered'; delivery: Delivery }
+  /** The stored reply was re-delivered by the worker before: nothing is posted again. */
+  | { status: 'delivered-before' }
   | { status: 'answered-elsewhere' }
   | {
       status: 'dropped';
@@ -123,7 +160,34 @@ export async function answerCitizenMessage(
   // After identification: only the question the session still holds, once, for a verified session.
   if (job.afterIdentification && !stillPending(session, job, deps.clock.now()))
     return { status: 'dropped', reason: 'not-pending' };
+  return answerTurn(deps, job, {
+    citizen,
+    verifiedCitizenId: session?.verified === true ? session.citizenId : undefined,
+    conversation: firstRead,
+  });
+}
 
+/**
+ * `message.send` answering the message it has just committed, in the same invocation (docs/architecture.md,
+ * "The outbox"): steps 4–8, without the reads of step 1, the conversation being the committed one.
+ * Tried once: a turn that loses the race throws `SeqContentionError`, and the job is queued for the
+ * worker (`FRESH_ANSWER_RETRY`).
+ */
+export async function answerFreshMessage(
+  deps: AnswerTurnDeps,
+  job: BotJob,
+  fresh: FreshMessage,
+): Promise<AnswerOutcome> {
+  return answerTurn({ ...deps, retry: FRESH_ANSWER_RETRY }, job, fresh);
+}
+
+/** Steps 4–8: decide, commit (with `bot#{messageId}`), publish and deliver; a lost race starts again. */
+async function answerTurn(
+  deps: AnswerTurnDeps,
+  job: BotJob,
+  known: FreshMessage | (Omit<FreshMessage, 'conversation'> & { conversation: Conversation | undefined }),
+): Promise<AnswerOutcome> {
+  const { citizen, verifiedCitizenId: verifiedCitizen, conversation: firstRead } = known;
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
   const messageId = deps.ids.newId();
   let connections: Promise<Connection[]> | undefined;
@@ -139,7 +203,7 @@ export async function answerCitizenMessage(
       conversation,
       citizen,
       job,
-      session?.verified === true ? session.citizenId : undefined,
+      verifiedCitizen,
       now,
     );
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
@@ -203,7 +267,10 @@ export async function answerCitizenMessage(
 
 /** Step 5: an intake answer, the bot's answer, or the bot's handover and the intake's start. */
 async function decideTurn(
-  deps: AnswerCitizenMessageDeps,
+  deps: Pick<
+    AnswerCitizenMessageDeps,
+    'responder' | 'dialogue' | 'messages' | 'applicationAnswers' | 'registryElsewhere'
+  >,
   conversation: Conversation,
   citizen: StoredMessage,
   job: BotJob,
@@ -233,8 +300,10 @@ async function decideTurn(
     },
   });
   // "Где мой загранпаспорт" from a verified citizen: their applications, from the portal's registry.
+  const fromRegistry = answer.intent === APPLICATION_STATUS_INTENT && !answer.escalate && citizenId;
+  if (fromRegistry && !deps.applicationAnswers && deps.registryElsewhere) throw new LeftToWorker();
   const text =
-    answer.intent === APPLICATION_STATUS_INTENT && !answer.escalate && citizenId && deps.applicationAnswers
+    fromRegistry && deps.applicationAnswers
       ? await deps.applicationAnswers(citizenId, citizen.text, answer.lang ?? job.lang)
       : answer.text;
   const saying = {
@@ -298,14 +367,22 @@ async function redeliver(
     conversation?.state === 'queued' && record && record.seq >= ref.seq && record.seq < ref.seq + count
       ? record.event
       : undefined;
-  const connections = await deps.connections.listByPrincipal(job.sessionId);
-  const delivery = await publishAndDeliver(deps, connections, {
-    messages,
+  const followUpsAt =
+    escalation && conversation?.followUps?.escalation && conversation.followUpsAt
+      ? conversation.followUpsAt
+      : undefined;
+  // The escalation first, whoever delivered the messages: its publish is what the crash may have missed.
+  await publishEscalation(deps, {
     ...(escalation ? { escalation } : {}),
-    ...(escalation && conversation?.followUps?.escalation && conversation.followUpsAt
-      ? { followUpsAt: conversation.followUpsAt }
-      : {}),
+    ...(followUpsAt ? { followUpsAt } : {}),
   });
+  // A reply is posted by the worker once at most: a job that comes back again posts nothing.
+  const [claimed, connections] = await Promise.all([
+    deps.log.claimRedelivery(botJobReplyKey(job)),
+    listConnections(deps, job.sessionId),
+  ]);
+  if (!claimed) return { status: 'delivered-before' };
+  const delivery = await deliverTurn(deps, connections, { messages, ...(escalation ? { escalation } : {}) });
   return { status: 'redelivered', delivery };
 }
 

@@ -149,10 +149,27 @@ export async function publishAndDeliver(
   turn: { messages: StoredMessage[]; escalation?: EscalationEvent; followUpsAt?: string },
   except?: string,
 ): Promise<Delivery> {
-  if (turn.escalation) {
-    await deps.escalations.publish(turn.escalation);
-    if (turn.followUpsAt) await deps.ledger.clear(turn.escalation.conversationId, turn.followUpsAt);
-  }
+  await publishEscalation(deps, turn);
+  return deliverTurn(deps, connections, turn, except);
+}
+
+/** The turn's escalation, if any, on the escalation queue (deduplicated), and its follow-up cleared. */
+export async function publishEscalation(
+  deps: Pick<AfterCommitDeps, 'escalations' | 'ledger'>,
+  turn: { escalation?: EscalationEvent; followUpsAt?: string },
+): Promise<void> {
+  if (!turn.escalation) return;
+  await deps.escalations.publish(turn.escalation);
+  if (turn.followUpsAt) await deps.ledger.clear(turn.escalation.conversationId, turn.followUpsAt);
+}
+
+/** The turn's messages in seq order to every connection, then `conversation.updated` if it queued the conversation. */
+export async function deliverTurn(
+  deps: Pick<AfterCommitDeps, 'connections' | 'notifier'>,
+  connections: Connection[],
+  turn: { messages: StoredMessage[]; escalation?: EscalationEvent },
+  except?: string,
+): Promise<Delivery> {
   const total: Delivery = { delivered: 0, gone: 0, failed: 0 };
   let live = connections;
   const add = (delivery: Delivery, gone: Set<string>) => {

@@ -47,7 +47,7 @@ export interface RequestOperatorDeps {
   targets: SessionTargetReader;
   conversations: ConversationRepository;
   messages: MessageRepository;
-  log: ConversationLog;
+  log: Pick<ConversationLog, 'appendBotTurn'>;
   connections: ConnectionRepository;
   notifier: ConnectionNotifier;
   escalations: EscalationQueue;

@@ -16,12 +16,17 @@ import { badRequest, ChatError } from '#domain/errors.ts';
 import type { StaffConfirmer } from '#domain/use-cases/confirm-staff.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
 import { DEFAULT_LANG, type Lang } from '#events/lang.ts';
-import type { ErrorDetail, RouteAnswer } from '#events/server-frames.ts';
+import type { ErrorDetail, MessageAckFrame, RouteAnswer } from '#events/server-frames.ts';
 import { clientLimits } from '../client-limits.ts';
 import { config } from '../config.ts';
 import { logger } from '../observability.ts';
 import { toErrorFrame } from './error-frame.ts';
-import { MAX_FRAME_BYTES, type RouteResponse, type WebSocketRouteEvent } from './route-event.ts';
+import {
+  MAX_FRAME_BYTES,
+  type NoAnswer,
+  type RouteResponse,
+  type WebSocketRouteEvent,
+} from './route-event.ts';
 
 export interface RouteInput<F> {
   frame: F;
@@ -36,6 +41,11 @@ export interface RouteInput<F> {
    * (`countFrameInWrite`); counted on its own after the route if no write did.
    */
   frameCount?: DeferredFrameCount;
+  /**
+   * Sends `frame` as this request's answer now, through `@connections` (`routeHandler`'s
+   * `answerEarly`); true once delivered, and the route then answers nothing more.
+   */
+  answerNow?: (frame: MessageAckFrame) => Promise<boolean>;
 }
 
 interface RouteState {
@@ -43,14 +53,23 @@ interface RouteState {
   requestId?: string;
   input?: RouteInput<unknown>;
   frameCount?: DeferredFrameCount;
+  /** The answer went out through `@connections` already (`answeredEarly`). */
+  answered?: boolean;
 }
 
 export interface FrameRoute<F> {
-  middleware: MiddlewareObj<WebSocketRouteEvent, RouteResponse>;
+  middleware: MiddlewareObj<WebSocketRouteEvent, RouteResponse | NoAnswer>;
   /** What the middleware parsed for this event; only callable from the route's handler. */
   input(event: WebSocketRouteEvent): RouteInput<F>;
   /** The route response carrying `frame`, with the request's `requestId` echoed after `type`. */
   answer(event: WebSocketRouteEvent, frame: RouteAnswer): RouteResponse;
+  /** `frame` with the request's `requestId` echoed after `type`. */
+  echo<F extends RouteAnswer>(event: WebSocketRouteEvent, frame: F): F;
+  /**
+   * The answer was sent through `@connections` before the route finished: the route responds with
+   * no frame, and a failure after it is logged, never answered with an `error` frame.
+   */
+  answeredEarly(event: WebSocketRouteEvent): void;
   /** Counts the frame on its own if the route's write did not (`countFrameInWrite`); RATE_LIMITED over a limit. */
   settle(event: WebSocketRouteEvent): Promise<void>;
 }
@@ -117,7 +136,9 @@ export function frameRoute<S extends z.ZodType>(
     return state;
   };
 
-  const parseFrameBefore = async (request: Request<WebSocketRouteEvent, RouteResponse>): Promise<void> => {
+  const parseFrameBefore = async (
+    request: Request<WebSocketRouteEvent, RouteResponse | NoAnswer>,
+  ): Promise<void> => {
     const { event } = request;
     const state: RouteState = { lang: DEFAULT_LANG };
     states.set(event, state);
@@ -164,11 +185,18 @@ export function frameRoute<S extends z.ZodType>(
     };
   };
 
-  const errorFrameOnError = async (request: Request<WebSocketRouteEvent, RouteResponse>): Promise<void> => {
+  const errorFrameOnError = async (
+    request: Request<WebSocketRouteEvent, RouteResponse | NoAnswer>,
+  ): Promise<void> => {
     // Never clobber a response another layer produced.
     if (request.response !== undefined) return;
     const state = states.get(request.event) ?? { lang: DEFAULT_LANG };
     logFailure(request.error, request.event);
+    // One answer per request: the client has its answer already.
+    if (state.answered) {
+      request.response = { statusCode: 200 };
+      return;
+    }
     const error = await settledError(state.frameCount, request.error);
     const frame = toErrorFrame(error, state.lang, state.requestId);
     // Set, not returned: middy stops the onError chain at a returned value, and the middlewares
@@ -186,13 +214,18 @@ export function frameRoute<S extends z.ZodType>(
     settle: async (event) => {
       await stateOf(event).frameCount?.settle();
     },
-    answer: (event, frame) => {
-      const { requestId } = stateOf(event);
-      const { type, ...fields } = frame;
-      const echoed = requestId === undefined ? { type, ...fields } : { type, requestId, ...fields };
-      return { statusCode: 200, body: JSON.stringify(echoed) };
+    answer: (event, frame) => ({ statusCode: 200, body: JSON.stringify(echo(stateOf(event), frame)) }),
+    echo: (event, frame) => echo(stateOf(event), frame),
+    answeredEarly: (event) => {
+      stateOf(event).answered = true;
     },
   };
+}
+
+function echo<F extends RouteAnswer>(state: RouteState, frame: F): F {
+  const { requestId } = state;
+  const { type, ...fields } = frame;
+  return (requestId === undefined ? { type, ...fields } : { type, requestId, ...fields }) as F;
 }
 
 /**

@@ -10,9 +10,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { ConnectionNotifier } from '#domain/ports/delivery.ts';
 import type { PresenceRenewer } from '#domain/use-cases/renew-presence.ts';
 import type { Caller } from '#events/authorizer-context.ts';
-import type { RouteAnswer } from '#events/server-frames.ts';
+import type { MessageAckFrame, RouteAnswer } from '#events/server-frames.ts';
 import { logger, metrics } from '../observability.ts';
 import { type FrameRouteOptions, frameRoute, type RouteInput } from './frame-route.ts';
 import type { NoAnswer, RouteResponse, WebSocketRouteEvent } from './route-event.ts';
@@ -29,6 +30,12 @@ export interface RouteHandlerOptions extends FrameRouteOptions {
    * @default undefined: the route renews nothing (citizens' routes, and those that renew themselves)
    */
   presence?: PresenceRenewer;
+  /**
+   * Lets the route send its answer before it has finished (`RouteInput.answerNow`), through
+   * `@connections`: `message.send` acks the stored message before the bot's turn.
+   * @default undefined: the answer is the route response
+   */
+  answerEarly?: ConnectionNotifier;
 }
 
 /** What a route that answers nothing on success returns: the response carries no frame. */
@@ -44,17 +51,29 @@ export function routeHandler<S extends z.ZodType, A extends RouteAnswer | NoAnsw
   handle: (input: RouteInput<z.output<S>>, event: WebSocketRouteEvent, context: Context) => Promise<A>,
   options: RouteHandlerOptions = {},
 ): RouteHandler<A> {
-  const { metrics: recordsMetrics = false, presence, ...frameOptions } = options;
+  const { metrics: recordsMetrics = false, presence, answerEarly, ...frameOptions } = options;
   const route = frameRoute(schema, frameOptions);
   const base = middy<WebSocketRouteEvent, RouteResponse | NoAnswer>().use(injectLambdaContext(logger));
   const withMetrics = recordsMetrics ? base.use(logMetrics(metrics)) : base;
   const handler = withMetrics.use(route.middleware).handler(async (event, context) => {
-    const input = route.input(event);
+    const parsed = route.input(event);
+    let answered = false;
+    const input = answerEarly
+      ? {
+          ...parsed,
+          answerNow: async (frame: MessageAckFrame) => {
+            const outcome = await answerEarly.post(parsed.connectionId, route.echo(event, frame));
+            answered = outcome === 'delivered';
+            if (answered) route.answeredEarly(event);
+            return answered;
+          },
+        }
+      : parsed;
     const renewal = renewPresenceOf(presence, input.caller);
     const answer = await handle(input, event, context);
     await route.settle(event);
     await renewal;
-    return isNoAnswer(answer) ? { statusCode: 200 } : route.answer(event, answer);
+    return isNoAnswer(answer) || answered ? { statusCode: 200 } : route.answer(event, answer);
   });
   return handler as RouteHandler<A>;
 }
