@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { messageItem } from '#adapters/dynamodb/item-schemas.ts';
+import { fromMessageItem } from '#adapters/dynamodb/message-body.ts';
 import { callerSchema } from './authorizer-context.ts';
 import { botJobSchema } from './bot-job.ts';
 import {
@@ -142,21 +142,24 @@ describe('sample events', () => {
     expect(botJobSchema.safeParse(parsed).success).toBe(true);
   });
 
-  it('holds the MessagesTable stream records DeskRelay receives: a citizen message to the operator, an operator reply', () => {
+  it('holds the MessagesTable stream records DeskRelay receives: a citizen message to the operator, an operator reply, a long one stored compressed', () => {
     // Prepare
     const { Records } = sample('desk-relay-stream.json') as unknown as {
       Records: { dynamodb: { NewImage: Record<string, AttributeValue> } }[];
     };
 
     // Act
-    const messages = Records.map((record) => messageItem.parse(unmarshall(record.dynamodb.NewImage)));
+    const messages = Records.map((record) => fromMessageItem(unmarshall(record.dynamodb.NewImage)));
 
     // Assess
     expect(messages.map((m) => [m.seq, m.from])).toEqual([
       [7, 'citizen'],
       [8, 'operator'],
+      [9, 'operator'],
     ]);
     expect(Records[0]?.dynamodb.NewImage.outbox).toEqual({ S: 'operator' });
     expect(messages[1]?.operatorName).toBe('Анна Смирнова');
+    expect(Records[2]?.dynamodb.NewImage.text).toBeUndefined();
+    expect(messages[2]?.text).toMatch(/^Проверила вашу учётную запись: .* я останусь в чате\.$/);
   });
 });

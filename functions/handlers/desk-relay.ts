@@ -12,7 +12,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
-import { messageItem } from '#adapters/dynamodb/item-schemas.ts';
+import { fromMessageItem } from '#adapters/dynamodb/message-body.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { offlineNoticeWiring } from '#adapters/offline-notice-wiring.ts';
 import type { RelayOutcome } from '#domain/use-cases/relay-citizen-message.ts';
@@ -35,7 +35,7 @@ const deps = {
 async function relay(record: DynamoDBRecord, context: Context): Promise<void> {
   const image = record.dynamodb?.NewImage;
   if (!image) throw new Error('stream record without NewImage');
-  const message = messageItem.parse(unmarshall(image as Record<string, AttributeValue>));
+  const message = fromMessageItem(unmarshall(image as Record<string, AttributeValue>));
   const outcome = await relayDeskMessage({ ...deps, once: notices.within(context) }, message);
   const ids = { conversationId: message.conversationId, seq: message.seq };
   if (outcome.kind === 'citizen_message')

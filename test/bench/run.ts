@@ -9,6 +9,10 @@
  * as soon as the reply arrives (closed loop): that measures saturation, not latency.
  * BENCH_WS_URL: measure a stack that is already running instead of starting one.
  *
+ * Work: on Linux, the CPU time the load cost per citizen message in the stack's Node process and in
+ * DynamoDB Local (test/bench/cpu-time.ts), and in the bench's own clients: a neighbour's load
+ * stretches the latencies, not the CPU a message costs, so this is the figure to compare run to run.
+ *
  * AWS calls: the stack the benchmark starts counts every call of its functions
  * (`LOCAL_COUNT_AWS_CALLS`, local/aws-calls.ts). Printed: what the load cost per citizen message
  * (its batches as they fell), then each counted flow of test/support/flows.ts driven alone — a bot
@@ -29,6 +33,7 @@ import {
 } from '../support/flows.ts';
 import { PER_ADDRESS_LIMITS_LIFTED, startLocalStackProcess } from '../support/local-stack.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
+import { cpuPerMessage, stackCpu } from './cpu-time.ts';
 
 const settings = z
   .object({
@@ -187,11 +192,15 @@ async function main() {
   const httpUrl = stack?.httpUrl;
   try {
     const counting = await resetCounts(httpUrl);
+    const cpuBefore = stackCpu(stack?.pid);
+    const clientsCpuBefore = process.cpuUsage();
     const started = performance.now();
     const results = await Promise.all(
       Array.from({ length: settings.BENCH_CLIENTS }, (_, i) => runClient(wsUrl, i)),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = stackCpu(stack?.pid);
+    const clientsCpu = process.cpuUsage(clientsCpuBefore);
     const samples = results.flatMap((r) => r.samples);
     const lost = results.reduce((n, r) => n + r.lost, 0);
     const duplicated = results.reduce((n, r) => n + r.duplicated, 0);
@@ -220,6 +229,12 @@ async function main() {
       ),
       '',
       `Lost: ${lost}, duplicated: ${duplicated}`,
+      ...(cpuBefore && cpuAfter
+        ? [
+            `CPU per citizen message (/proc, the load's span, its history reads included): ${cpuPerMessage(cpuBefore, cpuAfter, sent)}, ` +
+              `the bench's clients ${((clientsCpu.user + clientsCpu.system) / 1000 / sent).toFixed(1)} ms`,
+          ]
+        : []),
       ...(lost > 0 ? [`Why lost: ${countReasons(results.flatMap((r) => r.why))}`] : []),
       `Load average at the end: ${loadavg()
         .map((l) => l.toFixed(2))

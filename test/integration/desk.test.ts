@@ -6,7 +6,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { systemClock } from '#adapters/system.ts';
@@ -169,6 +169,43 @@ describe('the operator desk (local stack)', () => {
     expect(messages.slice(-2).map((m) => m.from)).toEqual(['operator', 'citizen']);
     const stored = await storedMessages(conversationId);
     expect(stored.filter((m) => Number(m.seq) > Number(reply.seq)).map((m) => m.from)).toEqual(['citizen']);
+  });
+
+  it('carries long messages both ways as written, though their bodies are stored compressed', async () => {
+    // Prepare: the longest text a citizen may send (4,000 characters), and a long operator reply.
+    const { citizen, operator, conversationId } = await assignedConversation();
+    const longText = Array.from(
+      { length: 80 },
+      (_, i) => `${i + 1}. Код подтверждения не приходит на номер из профиля. `,
+    )
+      .join('')
+      .slice(0, 4000);
+    const longReply = 'Проверила вашу учётную запись: номер в профиле указан с ошибкой. '.repeat(6).trim();
+
+    // Act: the citizen's message reaches the operator through the MessagesTable stream (DeskRelay).
+    const relayed = operator.waitFor(isMessage(conversationId, 'citizen'));
+    const citizenAck = await citizen.request({
+      action: 'message.send',
+      clientMessageId: 'c-long',
+      text: longText,
+    });
+    const relayedMessage = await relayed;
+    const pushed = citizen.waitFor(isMessage(conversationId, 'operator'));
+    const reply = await replyAs(operator, conversationId, 'op-long', longReply);
+    const pushedReply = await pushed;
+    const history = await citizen.request({ action: 'history.get', conversationId });
+    const { Item: storedCitizenMessage } = await documents.send(
+      new GetCommand({ TableName: env('MESSAGES_TABLE'), Key: { conversationId, seq: citizenAck.seq } }),
+    );
+
+    // Assess
+    expect(storedCitizenMessage).not.toHaveProperty('text');
+    const storedBody = storedCitizenMessage?.body as Uint8Array | undefined;
+    expect(storedBody).toBeInstanceOf(Uint8Array);
+    expect(storedBody?.byteLength).toBeLessThan(Buffer.byteLength(longText) / 3);
+    expect(relayedMessage).toMatchObject({ seq: citizenAck.seq, text: longText });
+    expect(pushedReply).toMatchObject({ seq: reply.seq, text: longReply });
+    expect((history.messages as Frame[]).slice(-2).map((m) => m.text)).toEqual([longText, longReply]);
   });
 
   it("refuses another operator's and a citizen's reply, and lists canned answers in the operator's language", async () => {

@@ -16,9 +16,13 @@ const ITEM_OVERHEAD = 100;
 
 type Item = Record<string, unknown>;
 
-/** The size DynamoDB gives a value: strings in UTF-8, numbers by their digits, containers 3 + their contents. */
+/**
+ * The size DynamoDB gives a value: strings in UTF-8, binary by its bytes, numbers by their digits,
+ * containers 3 + their contents.
+ */
 export function valueBytes(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (value instanceof Uint8Array) return value.byteLength;
   if (typeof value === 'number')
     return Math.ceil(String(Math.abs(value)).replace(/[.-]/g, '').length / 2) + 1;
   if (typeof value === 'boolean' || value === null || value === undefined) return 1;

@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { withPlainBody } from '#adapters/dynamodb/message-body.ts';
 
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
@@ -25,7 +26,10 @@ export async function connectionIdsOfSession(sessionId: string): Promise<string[
   return Items.map((item) => String(item.connectionId));
 }
 
-/** Every stored message of a conversation, in seq order, read straight from the table. */
+/**
+ * Every stored message of a conversation, in seq order, read straight from the table; a body stored
+ * compressed is read as its plain `text` and `suggestions` (functions/adapters/dynamodb/message-body.ts).
+ */
 export async function storedMessages(conversationId: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
@@ -39,7 +43,7 @@ export async function storedMessages(conversationId: string): Promise<Record<str
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
-    items.push(...(page.Items ?? []));
+    items.push(...(page.Items ?? []).map(withPlainBody));
     start = page.LastEvaluatedKey;
   } while (start);
   return items;

@@ -10,7 +10,8 @@ import type { Conversation } from '#domain/conversations.ts';
 import type { Operator } from '#domain/operator-roster.ts';
 import type { WaitingConversation } from '#domain/ports/assignment.ts';
 import { documentClient } from './document-client.ts';
-import { conversationItem, operatorItem } from './item-schemas.ts';
+import { conversationItem } from './item-schemas.ts';
+import { operatorItem } from './operator-items.ts';
 
 /** The operator item of OperatorsTable, read consistently. */
 export async function readOperator(

@@ -9,8 +9,8 @@ import type { Attachment } from '#domain/attachments.ts';
 import type { AttachmentRepository, AttachmentUploadWindow } from '#domain/ports/attachments.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { AttachmentRejection } from '#events/attachments.ts';
+import { attachmentItem } from './attachment-items.ts';
 import { conditionally, documentClient } from './document-client.ts';
-import { attachmentItem } from './item-schemas.ts';
 import { conditionFailedAt, transactWrite } from './transactions.ts';
 
 export interface AttachmentTables {

@@ -15,10 +15,11 @@ import type { InternalNote } from '#events/desk-frames.ts';
 import { DynamoAttachmentRepository } from './attachment-repository.ts';
 import { DynamoConversationRepository } from './conversation-repository.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
-import { conversationItem, ticketItem } from './item-schemas.ts';
+import { conversationItem } from './item-schemas.ts';
 import { DynamoMessageRepository } from './message-repository.ts';
 import { DynamoNoteRepository } from './note-repository.ts';
 import { DynamoSlaRecords } from './sla-records.ts';
+import { ticketItem } from './ticket-items.ts';
 import { DynamoTicketRepository } from './ticket-repository.ts';
 
 export interface AuditTables {

@@ -9,7 +9,8 @@ import { botJobReplyKey } from '#domain/idempotency.ts';
 import type { BotJobContext, BotJobContextReader } from '#domain/ports/bot.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import { batchGetOnePerTable, liveItem } from './batch-get.ts';
-import { botReplyItem, conversationItem, messageItem, sessionItem } from './item-schemas.ts';
+import { botReplyItem, conversationItem, sessionItem } from './item-schemas.ts';
+import { fromMessageItem } from './message-body.ts';
 
 export interface BotJobContextTables {
   sessionsTable: string;
@@ -39,7 +40,7 @@ export class DynamoBotJobContextReader implements BotJobContextReader {
     const session = live(t.sessionsTable);
     const conversation = live(t.conversationsTable);
     return {
-      ...(citizen ? { citizen: messageItem.parse(citizen) } : {}),
+      ...(citizen ? { citizen: fromMessageItem(citizen) } : {}),
       ...(earlierReply ? { earlierReply: botReplyItem.parse(earlierReply) } : {}),
       ...(session ? { session: sessionItem.parse(session) } : {}),
       ...(conversation ? { conversation: conversationItem.parse(conversation) } : {}),

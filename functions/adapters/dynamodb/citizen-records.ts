@@ -28,7 +28,8 @@ import type { ConnectionCloser } from '#domain/ports/delivery.ts';
 import type { CitizenFootprint, CitizenRecords, ClosedConversation } from '#domain/ports/erasure.ts';
 import type { PushEndpointRegistry } from '#domain/ports/out-of-band.ts';
 import { conditionally, documentClient } from './document-client.ts';
-import { conversationItem, ticketItem } from './item-schemas.ts';
+import { conversationItem } from './item-schemas.ts';
+import { ticketItem } from './ticket-items.ts';
 import { DynamoVisitRepository } from './visit-repository.ts';
 
 export interface CitizenTables {

@@ -22,6 +22,7 @@ import { batchGetKeys } from './batch-get.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
 import { ackItem, botReplyItem } from './item-schemas.ts';
+import { toMessageItem } from './message-body.ts';
 import { countingUpdate } from './rate-counter.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
 
@@ -379,7 +380,7 @@ function putMessage(tables: ConversationLogTables, message: CitizenMessageAppend
   return {
     Put: {
       TableName: tables.messagesTable,
-      Item: message,
+      Item: toMessageItem(message),
       ConditionExpression: 'attribute_not_exists(seq)',
     },
   };

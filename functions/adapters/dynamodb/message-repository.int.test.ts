@@ -1,6 +1,7 @@
 /**
  * Reading history from DynamoDB Local (started by the test run's global setup): paging by `seq`
- * with `hasMore`, and expired messages treated as absent, since DynamoDB Local never deletes them.
+ * with `hasMore`, expired messages treated as absent, since DynamoDB Local never deletes them, and
+ * long bodies stored compressed (message-body.ts) read beside plain items written before them.
  */
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,6 +10,7 @@ import type { StoredMessage } from '#domain/messages.ts';
 import { epochSeconds } from '#domain/retention.ts';
 import { tableNames } from '../../../test/support/emulator-env.ts';
 import { documentClient } from './document-client.ts';
+import { toMessageItem } from './message-body.ts';
 import { DynamoMessageRepository } from './message-repository.ts';
 
 describe('the message history (DynamoDB Local)', () => {
@@ -74,5 +76,55 @@ describe('the message history (DynamoDB Local)', () => {
     expect(page.messages.map((m) => m.seq)).toEqual([6, 7]);
     expect(page.hasMore).toBe(true);
     expect(single).toBeUndefined();
+  });
+
+  it('reads long bodies stored compressed beside long plain items written before the change and short ones, in seq order', async () => {
+    // Prepare: seq 1 a long answer as every item was written until now (plain text and
+    // suggestions), seq 2 a long answer written now (compressed), seq 3 a short citizen message.
+    const conversationId = randomUUID();
+    const oldAnswer: StoredMessage = {
+      conversationId,
+      seq: 1,
+      messageId: 'm1',
+      from: 'bot',
+      senderId: 'bot',
+      text: 'Статус заявления виден в разделе «Заявления» личного кабинета. '.repeat(8),
+      ts: new Date().toISOString(),
+      expiresAt: live,
+      intent: 'application.status',
+      confidence: 0.9,
+      suggestions: [{ intent: 'mfc.booking', title: 'Запись в МФЦ' }],
+    };
+    await documentClient.send(new PutCommand({ TableName: table, Item: oldAnswer }));
+    const answer: StoredMessage = {
+      conversationId,
+      seq: 2,
+      messageId: 'm2',
+      from: 'bot',
+      senderId: 'bot',
+      text: 'Чтобы восстановить пароль, нажмите «Забыли пароль?» на странице входа. '.repeat(8),
+      ts: new Date().toISOString(),
+      expiresAt: live,
+      intent: 'auth.password_reset',
+      confidence: 0.93,
+      suggestions: [{ intent: 'auth.account_locked', title: 'Учётная запись заблокирована' }],
+    };
+    const item = toMessageItem(answer);
+    expect(item.body).toBeInstanceOf(Uint8Array);
+    await documentClient.send(new PutCommand({ TableName: table, Item: item }));
+    await store(conversationId, 3);
+
+    // Act
+    const page = await repository.listAfter(conversationId, 0, 10);
+    const single = await repository.get(conversationId, 2);
+
+    // Assess
+    expect(page.messages.map((m) => [m.seq, m.text])).toEqual([
+      [1, oldAnswer.text],
+      [2, answer.text],
+      [3, 'text 3'],
+    ]);
+    expect(page.messages[0]).toEqual(oldAnswer);
+    expect(single).toEqual(answer);
   });
 });

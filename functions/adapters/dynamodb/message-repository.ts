@@ -4,7 +4,7 @@ import type { StoredMessage } from '#domain/messages.ts';
 import type { MessagePage, MessageRepository } from '#domain/ports/conversations.ts';
 import { isExpired } from '#domain/retention.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
-import { messageItem } from './item-schemas.ts';
+import { fromMessageItem } from './message-body.ts';
 
 export class DynamoMessageRepository implements MessageRepository {
   constructor(private readonly tableName: string) {}
@@ -14,7 +14,7 @@ export class DynamoMessageRepository implements MessageRepository {
       new GetCommand({ TableName: this.tableName, Key: { conversationId, seq }, ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    const message = messageItem.parse(Item);
+    const message = fromMessageItem(Item);
     return isExpired(message, new Date()) ? undefined : message;
   }
 
@@ -42,7 +42,7 @@ export class DynamoMessageRepository implements MessageRepository {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) messages.push(messageItem.parse(item));
+      for (const item of page.Items ?? []) messages.push(fromMessageItem(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey && messages.length < wanted);
     return { messages: messages.slice(0, limit), hasMore: messages.length > limit };

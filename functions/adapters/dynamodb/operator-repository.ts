@@ -9,7 +9,7 @@ import type { Operator, OperatorStatus } from '#domain/operator-roster.ts';
 import type { OperatorRepository, OperatorStatusChange } from '#domain/ports/operator-roster.ts';
 import { readOperator } from './assignment-items.ts';
 import { conditionally, documentClient } from './document-client.ts';
-import { operatorItem } from './item-schemas.ts';
+import { operatorItem } from './operator-items.ts';
 
 const BY_STATUS_INDEX = 'byStatus';
 

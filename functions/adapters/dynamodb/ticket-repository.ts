@@ -17,7 +17,7 @@ import type {
 import { isExpired } from '#domain/retention.ts';
 import { newestFirst, type Ticket, type TicketFeedback, type TicketStatus } from '#domain/tickets.ts';
 import { conditionally, documentClient } from './document-client.ts';
-import { ticketItem, ticketNumberClaimItem } from './item-schemas.ts';
+import { ticketItem, ticketNumberClaimItem } from './ticket-items.ts';
 import { conditionFailedAt, readCancellation, type TransactItem } from './transactions.ts';
 
 const TICKETS_BY_CITIZEN_INDEX = 'byCitizen';

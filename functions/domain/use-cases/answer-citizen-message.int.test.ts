@@ -8,41 +8,22 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
-import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
-import { DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
-import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
-import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
-import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
-import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
-import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
-import type { EscalationEvent } from '#events/escalation.ts';
 import { repoPath } from '../../../infra/paths.ts';
-import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
-import type { BotAnswer, BotJobQueue, EscalationQueue, Responder } from '../ports/bot.ts';
+import {
+  guestOnTwoDevices,
+  RecordingEscalations,
+  RecordingQueue,
+  TURN_SETTINGS,
+} from '../../../test/support/bot-turn-fixture.ts';
+import type { BotAnswer, Responder } from '../ports/bot.ts';
 import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '../ports/delivery.ts';
-import { expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
-import { startSession } from '../sessions.ts';
 import { answerCitizenMessage } from './answer-citizen-message.ts';
 import { sendCitizenMessage } from './send-citizen-message.ts';
-
-class RecordingQueue implements BotJobQueue {
-  readonly jobs: BotJob[] = [];
-  async enqueue(job: BotJob): Promise<void> {
-    this.jobs.push(job);
-  }
-}
-
-class RecordingEscalations implements EscalationQueue {
-  readonly events: EscalationEvent[] = [];
-  async publish(event: EscalationEvent): Promise<void> {
-    this.events.push(event);
-  }
-}
 
 const { dialogue } = loadKnowledgeBase(repoPath('layers/knowledge-base/kb'));
 
@@ -77,40 +58,12 @@ class FixedBot implements Responder {
 
 describe('the bot answering a citizen message (DynamoDB Local)', () => {
   async function setUp(bot: FixedBot = new FixedBot()) {
-    const tables = await tablesWithoutOutbox();
-    const sessions = new DynamoSessionRepository(tables.sessionsTable);
-    const connections = new DynamoConnectionRepository(tables.connectionsTable);
-    const conversations = new DynamoConversationRepository(tables.conversationsTable);
-    const messages = new DynamoMessageRepository(tables.messagesTable);
-    const log = new DynamoConversationLog(tables);
+    const { tables, sessions, connections, conversations, messages, log, sessionId, caller } =
+      await guestOnTwoDevices();
     const queue = new RecordingQueue();
     const notifier = new RecordingNotifier();
     const escalations = new RecordingEscalations();
-    const common = {
-      clock: systemClock,
-      ids: randomIds,
-      sleeper: timerSleeper,
-      retentionDays: 30,
-      pendingQuestionTtlSeconds: 1800,
-    };
-
-    const sessionId = randomUUID();
-    const caller: Caller = { principalId: sessionId, sessionId, role: 'guest', lang: 'ru' };
-    const now = new Date();
-    await sessions.createIfAbsent(
-      startSession({ sessionId, lang: 'ru', now, expiresAt: expiresAfterDays(now, 1) }),
-    );
-    for (const connectionId of ['phone', 'laptop']) {
-      await connections.save({
-        connectionId: `${connectionId}-${sessionId}`,
-        principalId: sessionId,
-        sessionId,
-        role: 'guest',
-        lang: 'ru',
-        connectedAt: now.toISOString(),
-        expiresAt: expiresAfterSeconds(now, 3600),
-      });
-    }
+    const common = TURN_SETTINGS;
     const targets = new DynamoSessionTargetReader(tables);
     const hints = new OpenConversationHints();
     const send = (text: string) =>

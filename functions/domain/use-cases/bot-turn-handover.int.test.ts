@@ -9,45 +9,25 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
-import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
-import { DynamoBotReplies, DynamoConversationLog } from '#adapters/dynamodb/conversation-log.ts';
-import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
+import { DynamoBotReplies } from '#adapters/dynamodb/conversation-log.ts';
 import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
-import { DynamoMessageRepository } from '#adapters/dynamodb/message-repository.ts';
-import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
-import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
+import { systemClock, timerSleeper } from '#adapters/system.ts';
 import { OpenConversationHints } from '#domain/open-conversation-hints.ts';
-import type { Caller } from '#events/authorizer-context.ts';
 import type { BotJob } from '#events/bot-job.ts';
-import type { EscalationEvent } from '#events/escalation.ts';
 import { repoPath } from '../../../infra/paths.ts';
-import { tablesWithoutOutbox } from '../../../test/support/emulator-env.ts';
-import type {
-  BotAnswer,
-  BotJobQueue,
-  EscalationQueue,
-  FreshMessageAnswerer,
-  Responder,
-} from '../ports/bot.ts';
+import {
+  guestOnTwoDevices,
+  RecordingEscalations,
+  RecordingQueue,
+  TURN_SETTINGS,
+} from '../../../test/support/bot-turn-fixture.ts';
+import type { BotAnswer, FreshMessageAnswerer, Responder } from '../ports/bot.ts';
 import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '../ports/delivery.ts';
-import { expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
-import { startSession } from '../sessions.ts';
 import { answerCitizenMessage, answerFreshMessage } from './answer-citizen-message.ts';
 import { awaitTurnsOver, queueUnansweredMessage } from './queue-unanswered-message.ts';
 import { sendCitizenMessage } from './send-citizen-message.ts';
-
-class RecordingQueue implements BotJobQueue {
-  readonly jobs: BotJob[] = [];
-  async enqueue(job: BotJob): Promise<void> {
-    this.jobs.push(job);
-  }
-}
-
-class RecordingEscalations implements EscalationQueue {
-  async publish(_event: EscalationEvent): Promise<void> {}
-}
 
 /** `@connections`; `crashing`: the function dies at its first post (the reply is stored by then). */
 class Notifier implements ConnectionNotifier {
@@ -71,39 +51,12 @@ const answer: BotAnswer = {
 };
 const bot: Responder = { reply: () => answer };
 const { dialogue } = loadKnowledgeBase(repoPath('layers/knowledge-base/kb'));
-const common = {
-  clock: systemClock,
-  ids: randomIds,
-  sleeper: timerSleeper,
-  retentionDays: 30,
-  pendingQuestionTtlSeconds: 1800,
-};
+const common = TURN_SETTINGS;
 
 async function setUp() {
-  const tables = await tablesWithoutOutbox();
-  const sessions = new DynamoSessionRepository(tables.sessionsTable);
-  const connections = new DynamoConnectionRepository(tables.connectionsTable);
-  const conversations = new DynamoConversationRepository(tables.conversationsTable);
-  const messages = new DynamoMessageRepository(tables.messagesTable);
-  const log = new DynamoConversationLog(tables);
+  const { tables, sessions, connections, conversations, messages, log, sessionId, caller } =
+    await guestOnTwoDevices();
   const queue = new RecordingQueue();
-  const sessionId = randomUUID();
-  const caller: Caller = { principalId: sessionId, sessionId, role: 'guest', lang: 'ru' };
-  const now = new Date();
-  await sessions.createIfAbsent(
-    startSession({ sessionId, lang: 'ru', now, expiresAt: expiresAfterDays(now, 1) }),
-  );
-  for (const device of ['phone', 'laptop']) {
-    await connections.save({
-      connectionId: `${device}-${sessionId}`,
-      principalId: sessionId,
-      sessionId,
-      role: 'guest',
-      lang: 'ru',
-      connectedAt: now.toISOString(),
-      expiresAt: expiresAfterSeconds(now, 3600),
-    });
-  }
   const turnDeps = (notifier: Notifier) => ({
     messages,
     conversations,
