@@ -4,7 +4,7 @@
  * and their answers `mfc.offices`, `mfc.slots`, `mfc.visit`, `mfc.visits`.
  */
 import * as z from 'zod';
-import { frameEnvelopeSchema } from './client-frames.ts';
+import { frameEnvelopeSchema, pagingCursorSchema } from './client-frames.ts';
 
 const officeIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'an office id from mfc.offices');
 const serviceIdSchema = z
@@ -51,7 +51,16 @@ export const mfcRescheduleFrameSchema = frameEnvelopeSchema.extend({
   time: timeSchema,
 });
 
-export const mfcVisitsFrameSchema = frameEnvelopeSchema.extend({ action: z.literal('mfc.visits') });
+/** `mfc.visits` answers at most this many visits a page, and this many when no `limit` is given. */
+export const MFC_VISITS_MAX_LIMIT = 100;
+
+export const mfcVisitsFrameSchema = frameEnvelopeSchema.extend({
+  action: z.literal('mfc.visits'),
+  /** Page size (extension): 1–100, default 100 (what one answer held before paging). */
+  limit: z.number().int().min(1).max(MFC_VISITS_MAX_LIMIT).default(MFC_VISITS_MAX_LIMIT),
+  /** The `nextCursor` of the previous page (extension); absent: the first page. */
+  cursor: pagingCursorSchema.optional(),
+});
 
 /** Every MFC request frame: the one route function parses them as one union. */
 export const mfcFrameSchema = z.discriminatedUnion('action', [
@@ -124,6 +133,8 @@ export interface MfcVisitsFrame {
   type: 'mfc.visits';
   requestId?: string;
   visits: MfcVisitView[];
+  /** When more visits are left (extension): send `mfc.visits` again with `cursor` = this. */
+  nextCursor?: string;
 }
 
 export type MfcAnswerFrame = MfcOfficesFrame | MfcSlotsFrame | MfcVisitFrame | MfcVisitsFrame;

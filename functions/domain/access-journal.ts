@@ -1,8 +1,9 @@
 /**
  * The access journal (docs/requirements.md#audit-and-personal-data): who read which citizen's data,
- * when, and what. Staff reads (`history.get`, `ticket.get`, `attachment.url`/`attachment.get`),
- * the platform team's exports and erasures are each one entry. An entry names ids only (a
- * conversation, a ticket, an attachment, an export), never a phone, an e-mail or a text, so the
+ * when, and what. Staff reads (`history.get`, `ticket.get`, a page of `ticket.list` with the
+ * tickets it showed, `attachment.url`/`attachment.get`), the platform team's exports and erasures
+ * are each one entry. An entry names ids only (a conversation, tickets, an attachment, an export),
+ * never a phone, an e-mail or a text, so the
  * journal survives a citizen's erasure without keeping anything of them.
  */
 import type { Caller } from '#events/authorizer-context.ts';
@@ -11,6 +12,7 @@ import type { Clock, IdGenerator } from './ports/system.ts';
 export const JOURNAL_ACTIONS = [
   'history.get',
   'ticket.get',
+  'ticket.list',
   'attachment.url',
   'audit.export',
   'privacy.erase',
@@ -28,10 +30,13 @@ export interface JournalSubject {
   conversationId?: string;
   ticketId?: string;
   ticketNumber?: string;
+  /** The tickets a page of a list showed (`ticket.list`), in its order. */
+  ticketIds?: string[];
+  ticketNumbers?: string[];
   attachmentId?: string;
   exportId?: string;
   erasureId?: string;
-  /** An export's or erasure's scope in words without personal data (`ticket GU-…`, `period …`). */
+  /** An export's, erasure's or list's scope in words without personal data (`ticket GU-…`, `status received`). */
   scope?: string;
 }
 
@@ -69,7 +74,7 @@ export interface StaffReadJournal {
 export async function journalStaffRead(
   deps: StaffReadJournal,
   caller: Pick<Caller, 'role' | 'principalId'>,
-  action: Extract<JournalAction, 'history.get' | 'ticket.get' | 'attachment.url'>,
+  action: Extract<JournalAction, 'history.get' | 'ticket.get' | 'ticket.list' | 'attachment.url'>,
   subject: JournalSubject,
 ): Promise<void> {
   if (caller.role !== 'operator' && caller.role !== 'senior') return;

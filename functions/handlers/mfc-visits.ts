@@ -16,6 +16,8 @@ import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-rea
 import { DynamoVisitRepository } from '#adapters/dynamodb/visit-repository.ts';
 import { sharedFrameLimits } from '#adapters/frame-limits.ts';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
+import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
+import { cursorKey } from '#adapters/secret-keys.ts';
 import { randomIds, systemClock, timerSleeper } from '#adapters/system.ts';
 import { ChatError } from '#domain/errors.ts';
 import { checklistPath } from '#domain/mfc/checklist-path.ts';
@@ -44,6 +46,8 @@ const deps = {
   clock: systemClock,
   reminderLeadMs: config.visitReminderLeadSeconds * 1000,
 };
+// `mfc.visits` pages with sealed cursors (docs/protocol.md "Paging").
+const cursors = new HmacPagingCursors(cursorKey(config), systemClock);
 const tables = {
   sessionsTable: config.sessionsTable,
   conversationsTable: config.conversationsTable,
@@ -73,8 +77,8 @@ const confirmDeps = {
 
 /** The visit as answered, once the bot has confirmed its change in the chat (once per change). */
 async function confirmed(caller: Caller, visit: Visit, change: VisitChange): Promise<MfcAnswerFrame> {
-  // A repeated booking request may find its visit cancelled since: that change was confirmed then.
-  if (change !== 'booked' || visit.status === 'booked')
+  // A repeated booking or move may find its visit cancelled since: that change was confirmed then.
+  if (change === 'cancelled' || visit.status === 'booked')
     await confirmVisitInChat(confirmDeps, caller, visit, change);
   return { type: 'mfc.visit', visit: visitView(directory, visit, caller.lang) };
 }
@@ -114,12 +118,24 @@ async function answer(caller: Caller, frame: MfcFrame): Promise<MfcAnswerFrame> 
       return confirmed(caller, await bookVisit(deps, citizenOf(caller), slot, lang, requestId), 'booked');
     }
     case 'mfc.cancel':
-      return confirmed(caller, await cancelVisit(deps, citizenOf(caller), frame.number), 'cancelled');
+      return confirmed(
+        caller,
+        await cancelVisit(deps, citizenOf(caller), frame.number, frame.requestId),
+        'cancelled',
+      );
     case 'mfc.reschedule':
-      return confirmed(caller, await rescheduleVisit(deps, citizenOf(caller), frame.number, frame), 'moved');
+      return confirmed(
+        caller,
+        await rescheduleVisit(deps, citizenOf(caller), frame.number, frame, frame.requestId),
+        'moved',
+      );
     case 'mfc.visits': {
-      const visits = await listVisits(deps, citizenOf(caller));
-      return { type: 'mfc.visits', visits: visits.map((visit) => visitView(directory, visit, lang)) };
+      const page = await listVisits(
+        { ...deps, cursors },
+        { ...caller, citizenId: citizenOf(caller) },
+        { limit: frame.limit, ...(frame.cursor === undefined ? {} : { cursor: frame.cursor }) },
+      );
+      return { type: 'mfc.visits', ...page };
     }
   }
 }

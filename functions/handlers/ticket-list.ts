@@ -2,9 +2,11 @@
  * Route `ticket.list`: a page of the verified citizen's tickets (also those opened in their sessions
  * before they identified), newest first, answered as `tickets` labelled in the session language
  * with `nextCursor` when more are left; for staff, a page of the tickets in a status (default
- * `received`), with the request itself. A citizen's first page also lists their MFC visits to come.
+ * `received`), with the request itself, journaled (AccessJournalTable). A citizen's first page also
+ * lists their MFC visits to come.
  */
 
+import { DynamoAccessJournal } from '#adapters/dynamodb/access-journal.ts';
 import { DynamoCitizenSessionLookup } from '#adapters/dynamodb/citizen-session-lookup.ts';
 import { DynamoCitizenVisits } from '#adapters/dynamodb/citizen-visits.ts';
 import { DynamoOperatorRepository } from '#adapters/dynamodb/operator-repository.ts';
@@ -16,7 +18,7 @@ import { operatorPresence } from '#adapters/operator-presence.ts';
 import { HmacPagingCursors } from '#adapters/paging-cursors.ts';
 import { cursorKey } from '#adapters/secret-keys.ts';
 import { staffConfirmation } from '#adapters/staff-confirmation.ts';
-import { systemClock } from '#adapters/system.ts';
+import { randomIds, systemClock } from '#adapters/system.ts';
 import { listActiveVisits } from '#domain/use-cases/mfc-visits.ts';
 import { listTickets } from '#domain/use-cases/read-tickets.ts';
 import { ticketListFrameSchema } from '#events/tickets.ts';
@@ -36,6 +38,12 @@ const deps = {
   operators: new DynamoOperatorRepository(config.operatorsTable),
   cursors: new HmacPagingCursors(cursorKey(config), systemClock),
   activeVisits: (citizenId: string, lang: 'ru' | 'en') => listActiveVisits(visits, citizenId, lang),
+  journal: new DynamoAccessJournal({
+    accessJournalTable: config.accessJournalTable,
+    retentionDays: config.journalRetentionDays,
+  }),
+  clock: systemClock,
+  ids: randomIds,
 };
 
 // A guest verified on this connection is resolved to the citizen from its session (the policy's

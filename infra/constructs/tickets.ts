@@ -109,7 +109,9 @@ export class Tickets extends Construct {
       // A citizen's first page lists their MFC visits to come (index byCitizen).
       .useTable('VISITS_TABLE', tables.visits, 'read')
       .useMfcDirectory(props.knowledgeBase)
-      .useSecret('CURSOR_SECRET_ID', props.cursorKey);
+      .useSecret('CURSOR_SECRET_ID', props.cursorKey)
+      // Staff pages are journaled (functions/domain/access-journal.ts).
+      .useTable('ACCESS_JOURNAL_TABLE', tables.accessJournal, 'append');
     // One transaction moves the ticket (and closes its conversation on a final status); the
     // operator's slot is freed on OperatorsTable; the citizen's connections are found and pushed to.
     const ticketSetStatus = fn(

@@ -7,6 +7,7 @@
  * `data.ts`.
  */
 import { Duration } from 'aws-cdk-lib';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
@@ -34,6 +35,8 @@ export interface VisitsProps {
   readonly realtime: Realtime;
   /** The layer with the MFC directory (`/opt/mfc`). */
   readonly knowledgeBase: KnowledgeBaseLayer;
+  /** The HMAC key of paging cursors (`mfc.visits`'s `nextCursor`). */
+  readonly cursorKey: ISecret;
   /**
    * The Web stack's origin, where the printable MFC checklists are (`CHECKLIST_PAGES_URL`): the
    * confirmation of a visit in the chat links the checklist there.
@@ -74,7 +77,9 @@ export class Visits extends Construct {
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(realtime.api, realtime.stage)
-      .useMfcDirectory(knowledgeBase);
+      .useMfcDirectory(knowledgeBase)
+      // `mfc.visits` pages with sealed cursors (`nextCursor`), as `ticket.list` does.
+      .useSecret('CURSOR_SECRET_ID', props.cursorKey);
     if (props.webOrigin) routes.addEnvironment('CHECKLIST_PAGES_URL', props.webOrigin);
     this.routes = routes;
     for (const routeKey of MFC_ROUTES) realtime.addRoute(routeKey, routes);

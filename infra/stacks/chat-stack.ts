@@ -179,6 +179,7 @@ export class ChatStack extends Stack {
       tables,
       realtime: this.realtime,
       knowledgeBase,
+      cursorKey: data.identificationKeys.cursorKey,
       ...(webOrigin === undefined ? {} : { webOrigin }),
     });
     // The operator's desk: reply, note, transfer, canned answers, typing, push devices, and the relays.

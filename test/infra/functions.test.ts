@@ -348,7 +348,10 @@ describe('least privilege on the tables', () => {
       },
     ],
     ['ticket-get', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite', AccessJournal: 'write' }],
-    ['ticket-list', { Tickets: 'read', Sessions: 'read', Operators: 'readWrite', Visits: 'read' }],
+    [
+      'ticket-list',
+      { Tickets: 'read', Sessions: 'read', Operators: 'readWrite', Visits: 'read', AccessJournal: 'write' },
+    ],
     [
       'ticket-set-status',
       {

@@ -296,7 +296,7 @@ describe('a citizen’s erasure', () => {
       verificationRecords: 1,
     });
     expect(answer.counts.messages).toBeGreaterThanOrEqual(4);
-    expect(answer.counts).toMatchObject({ visits: 2, visitQuotas: 1, visitRequests: 2 });
+    expect(answer.counts).toMatchObject({ visits: 2, visitQuotas: 1, visitRequests: 3 });
     expect(erased.stdout).not.toContain(subscriber);
 
     // Assess: nothing of them in any table or any bucket.

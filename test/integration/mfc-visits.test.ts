@@ -2,7 +2,8 @@
  * MFC visits on the local stack (docs/protocol.md, "MFC offices and visits"): offices and free slots
  * for anyone, booking, moving and cancelling for a verified citizen, the bad input refused with
  * nothing stored, the race of 20 citizens for the last place of a slot (exactly one gets it), the
- * limit of two active visits per service under concurrency, and the reminder sent by the running
+ * limit of two active visits per service under concurrency, a retried move or cancellation (the same
+ * `requestId`) answered alike and done once, and the reminder sent by the running
  * VisitReminders schedule (every 2 s here) to a citizen opted in to SMS.
  */
 import { randomUUID } from 'node:crypto';
@@ -218,6 +219,66 @@ describe('the visit confirmed in the chat', () => {
     expect(html.split(number).length - 1).toBeGreaterThanOrEqual(3);
   });
 
+  it('answers a retried move or cancellation (the same requestId) as the first did, changes and confirms it once', async () => {
+    // Prepare: a verified citizen with a booked visit.
+    const client = await connect({ lang: 'ru' });
+    await verifyByEmail(client, httpUrl);
+    const { date, times } = workingDay('vvo-svetlanskaya', 'inn', 3);
+    const [from, to] = [String(times[1]), String(times[5])];
+    const slot = { officeId: 'vvo-svetlanskaya', serviceId: 'inn', date };
+    const booked = await client.request({ action: 'mfc.book', ...slot, time: from });
+    const number = (booked.visit as { number: string }).number;
+    const answersTo = (requestId: string) => client.waitFor((f) => f.requestId === requestId);
+    const freeAt = async (time: string) =>
+      (await listFreeSlots(deps, slot)).slots.find((s) => s.time === time)?.free;
+    const freeBefore = { from: await freeAt(from), to: await freeAt(to) };
+
+    // Act: the move sent again after its answer came (as after a lost answer); two copies of the
+    // cancellation racing; then the cancellation's requestId given to another move.
+    const move = { action: 'mfc.reschedule', requestId: `move-${randomUUID()}`, number, date, time: to };
+    client.send(move);
+    const moved = await answersTo(move.requestId);
+    client.send(move);
+    const movedAgain = await answersTo(move.requestId);
+    const cancel = {
+      action: 'mfc.cancel',
+      requestId: `cancel-${randomUUID()}`,
+      number: number.toLowerCase(),
+    };
+    let copies = 0;
+    const bothAnswered = client.waitFor((f) => f.requestId === cancel.requestId && ++copies === 2);
+    client.send(cancel);
+    client.send(cancel);
+    await bothAnswered;
+    const [cancelled, cancelledAgain] = client.frames.filter((f) => f.requestId === cancel.requestId);
+    const reused = answersTo(cancel.requestId);
+    client.send({ ...move, requestId: cancel.requestId });
+
+    // Assess: the same answers; the place of each slot given back once; one confirmation each; the
+    // reused requestId refused on its field.
+    expect(moved).toMatchObject({ type: 'mfc.visit', visit: { number, status: 'booked', time: to } });
+    expect(movedAgain).toEqual(moved);
+    expect(cancelled).toMatchObject({ type: 'mfc.visit', visit: { number, status: 'cancelled' } });
+    expect(cancelledAgain).toEqual(cancelled);
+    expect(await reused).toMatchObject({
+      type: 'error',
+      code: 'BAD_REQUEST',
+      details: [{ field: 'requestId' }],
+    });
+    expect(await freeAt(from)).toBe((freeBefore.from ?? 0) + 1);
+    expect(await freeAt(to)).toBe(freeBefore.to);
+    const pushed = client.frames.filter((f) => f.type === 'message');
+    expect(pushed).toHaveLength(3);
+    const conversationId = String(pushed[0]?.conversationId);
+    const history = await client.request({ action: 'history.get', conversationId });
+    const texts = (history.messages as Array<{ text: string }>).map((m) => m.text.split(/[.:]/)[0]);
+    expect(texts).toEqual([
+      'Вы записаны в МФЦ',
+      `Запись ${number} в МФЦ перенесена`,
+      `Запись ${number} в МФЦ отменена`,
+    ]);
+  });
+
   it('confirms in English in an English session, in the conversation the citizen already has', async () => {
     const client = await connect({ lang: 'en' });
     await verifyByEmail(client, httpUrl);
@@ -287,6 +348,79 @@ describe('visits with the citizen’s tickets', () => {
   });
 });
 
+describe('a citizen’s visits paged (mfc.visits)', () => {
+  const { connect } = useClients();
+  const httpUrl = inject('localHttpUrl');
+
+  it('pages a history of more than 100 visits with a cursor, soonest first, each once; the visit to come is still in ticket.list', async () => {
+    // Prepare: a verified citizen with 101 visits of the past year (cancelled, as a long history
+    // of changes leaves them) and one booked ahead; another verified citizen.
+    const client = await connect({ lang: 'ru' });
+    const citizenId = String((await verifyByEmail(client, httpUrl)).citizenId);
+    const other = await connect({ lang: 'ru' });
+    await verifyByEmail(other, httpUrl);
+    const dayMs = 86_400_000;
+    for (let i = 0; i < 101; i++) {
+      const startsAt = new Date(Date.now() - (i + 1) * 3 * 3_600_000);
+      const number = `V-P${randomUUID().replace(/-/g, '').slice(0, 7).toUpperCase()}`;
+      await documentClient.send(
+        new PutCommand({
+          TableName: String(process.env.VISITS_TABLE),
+          Item: {
+            pk: `visit#${number}`,
+            number,
+            citizenId,
+            officeId: 'msk-tverskoy',
+            serviceId: 'snils',
+            date: startsAt.toISOString().slice(0, 10),
+            time: '10:00',
+            startsAt: startsAt.toISOString(),
+            status: 'cancelled',
+            bookedAt: new Date(startsAt.getTime() - dayMs).toISOString(),
+            lang: 'ru',
+            expiresAt: Math.floor(Date.now() / 1000) + 3600,
+          },
+        }),
+      );
+    }
+    const { date, times } = workingDay('msk-tverskoy', 'snils', 2);
+    const booked = await client.request({
+      action: 'mfc.book',
+      officeId: 'msk-tverskoy',
+      serviceId: 'snils',
+      date,
+      time: times[0],
+    });
+
+    // Act
+    const first = await client.request({ action: 'mfc.visits' });
+    const second = await client.request({ action: 'mfc.visits', cursor: first.nextCursor });
+    const one = await client.request({ action: 'mfc.visits', limit: 1, cursor: first.nextCursor });
+    const othersCursor = await other.request({ action: 'mfc.visits', cursor: first.nextCursor });
+    const tooMany = await client.request({ action: 'mfc.visits', limit: 101 });
+    const list = await client.request({ action: 'ticket.list' });
+
+    // Assess: 100, then the rest without a cursor; soonest first, nothing twice; the booked one last.
+    type View = { number: string; startsAt: string; status: string };
+    const pages = [first.visits as View[], second.visits as View[]];
+    expect(pages.map((page) => page.length)).toEqual([100, 2]);
+    expect(typeof first.nextCursor).toBe('string');
+    expect(second).not.toHaveProperty('nextCursor');
+    expect(one).toMatchObject({ visits: [(second.visits as View[])[0]], nextCursor: expect.any(String) });
+    const all = pages.flat();
+    expect(new Set(all.map((visit) => visit.number)).size).toBe(102);
+    expect(all.map((visit) => visit.startsAt)).toEqual(all.map((visit) => visit.startsAt).sort());
+    expect(all.at(-1)).toEqual(booked.visit);
+    expect(othersCursor).toMatchObject({
+      type: 'error',
+      code: 'BAD_REQUEST',
+      details: [{ field: 'cursor' }],
+    });
+    expect(tooMany).toMatchObject({ type: 'error', code: 'BAD_REQUEST', details: [{ field: 'limit' }] });
+    expect(list).toMatchObject({ type: 'tickets', visits: [booked.visit] });
+  });
+});
+
 describe('MFC visits under concurrency (VisitsTable on DynamoDB Local)', () => {
   it('gives the last place of a slot to exactly one of 20 citizens racing for it', async () => {
     const officeId = 'nakhodka';
@@ -319,7 +453,7 @@ describe('MFC visits under concurrency (VisitsTable on DynamoDB Local)', () => {
         ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
-    expect((await visits.listByCitizen(citizenId)).filter((v) => v.status === 'booked')).toHaveLength(2);
+    expect(await visits.upcoming(citizenId, new Date())).toHaveLength(2);
   });
 });
 

@@ -2,10 +2,11 @@
  * Which tickets staff work with, on the local stack: an operator reads, lists and changes only the
  * tickets of the queues they serve (their skills: the ticket's category) and of the conversations
  * they hold; a senior all of them. Portal-form tickets, which no conversation brings to anyone, are
- * the case in point.
+ * the case in point. A staff page of `ticket.list` is recorded in the access journal.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
+import { DynamoAccessJournal } from '#adapters/dynamodb/access-journal.ts';
 import { useClients } from '../support/clients.ts';
 import { createAndSignIn } from '../support/operator-sign-in.ts';
 
@@ -13,12 +14,15 @@ const httpUrl = inject('localHttpUrl');
 const { connect } = useClients();
 
 /** A portal-form ticket of `category`: its id and number. */
-async function portalTicket(category: string): Promise<{ ticketId: string; number: string }> {
+async function portalTicket(
+  category: string,
+  contact = `scope-${randomUUID()}@example.org`,
+): Promise<{ ticketId: string; number: string }> {
   const response = await fetch(`${httpUrl}/feedback`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      contact: `scope-${randomUUID()}@example.org`,
+      contact,
       category,
       text: `Вопрос (${category})`,
     }),
@@ -29,6 +33,11 @@ async function portalTicket(category: string): Promise<{ ticketId: string; numbe
 
 /** A new member of staff in `group`, connected, saying `away` (nothing is assigned to them) with `skills`. */
 async function staffServing(group: 'operator' | 'senior', skills?: string[]) {
+  return (await signedInStaff(group, skills)).console;
+}
+
+/** As `staffServing`, with the Cognito `sub` the journal names them by. */
+async function signedInStaff(group: 'operator' | 'senior', skills?: string[]) {
   const signedIn = await createAndSignIn(httpUrl, `scope-${randomUUID().slice(0, 8)}`, [group]);
   const console = await connect({ token: signedIn.idToken });
   const state = await console.request({
@@ -37,7 +46,7 @@ async function staffServing(group: 'operator' | 'senior', skills?: string[]) {
     ...(skills ? { skills } : {}),
   });
   expect(state.type).toBe('operator.state');
-  return console;
+  return { console, sub: signedIn.sub };
 }
 
 describe('tickets staff see', () => {
@@ -75,5 +84,42 @@ describe('tickets staff see', () => {
       type: 'ticket',
       ticket: { ticketId: mfc.ticketId, status: 'received' },
     });
+  });
+
+  it('journals a page of ticket.list an operator read: who, when, the status and which tickets, no contact', async () => {
+    // Prepare: a legal ticket from the portal's form and an operator for legal questions.
+    const contact = `journal-${randomUUID()}@example.org`;
+    const legal = await portalTicket('legal', contact);
+    const { console: operator, sub } = await signedInStaff('operator', ['legal']);
+    const journal = new DynamoAccessJournal({
+      accessJournalTable: String(process.env.ACCESS_JOURNAL_TABLE),
+      retentionDays: 1,
+    });
+    const before = new Date();
+
+    // Act
+    const listed = await operator.request({ action: 'ticket.list', status: 'received', limit: 50 });
+    const after = new Date(Date.now() + 1);
+
+    // Assess: one entry naming the tickets the page showed, in its order, by ids and numbers only.
+    const items = listed.items as { ticketId: string; number: string }[];
+    expect(items.map((ticket) => ticket.ticketId)).toContain(legal.ticketId);
+    const entries = (await journal.between(before, after)).filter(
+      (entry) => entry.actor.id === sub && entry.action === 'ticket.list',
+    );
+    expect(entries).toEqual([
+      {
+        entryId: expect.any(String),
+        at: expect.any(String),
+        actor: { kind: 'operator', id: sub },
+        action: 'ticket.list',
+        subject: {
+          ticketIds: items.map((ticket) => ticket.ticketId),
+          ticketNumbers: items.map((ticket) => ticket.number),
+          scope: 'status received',
+        },
+      },
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(contact);
   });
 });

@@ -21,6 +21,8 @@ const entryItem = z.object({
     conversationId: z.string().optional(),
     ticketId: z.string().optional(),
     ticketNumber: z.string().optional(),
+    ticketIds: z.array(z.string()).optional(),
+    ticketNumbers: z.array(z.string()).optional(),
     attachmentId: z.string().optional(),
     exportId: z.string().optional(),
     erasureId: z.string().optional(),

@@ -1,12 +1,13 @@
 /**
  * A citizen's MFC visits on VisitsTable (index `byCitizen`: citizenId, startsAt), and the schema of a
  * visit item. Apart from the repository (functions/adapters/dynamodb/visit-repository.ts), which
- * uses both, so that what only lists a citizen's visits (the bot worker, `ticket.list`) bundles this
- * one Query, not the booking transactions.
+ * uses both, so that what only mentions a citizen's visits to come (the bot worker, `ticket.list`)
+ * bundles these Queries, not the booking transactions.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { CitizenVisits } from '#domain/ports/visits.ts';
+import type { Visit } from '#domain/mfc/visits.ts';
+import type { CitizenVisits, VisitPosition } from '#domain/ports/visits.ts';
 import { documentClient } from './document-client.ts';
 
 export const visitItemSchema = z.object({
@@ -26,16 +27,53 @@ export const visitItemSchema = z.object({
 export class DynamoCitizenVisits implements CitizenVisits {
   constructor(private readonly table: string) {}
 
-  async listByCitizen(citizenId: string) {
+  async upcoming(citizenId: string, now: Date): Promise<Visit[]> {
+    // The sort key bounds the read to what is ahead; the booked ones among them are few (the
+    // per-service limit), whatever the citizen's history of past and cancelled visits.
+    const visits: Visit[] = [];
+    for await (const page of paginateQuery(
+      { client: documentClient },
+      {
+        TableName: this.table,
+        IndexName: 'byCitizen',
+        KeyConditionExpression: 'citizenId = :citizenId AND startsAt > :now',
+        FilterExpression: '#status = :booked',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':citizenId': citizenId,
+          ':now': now.toISOString(),
+          ':booked': 'booked',
+        },
+      },
+    ))
+      for (const item of page.Items ?? []) visits.push(visitItemSchema.parse(item));
+    return visits;
+  }
+
+  async pageByCitizen(
+    citizenId: string,
+    query: { limit: number; after?: VisitPosition },
+  ): Promise<{ visits: Visit[]; more: boolean }> {
+    // One item more than the page tells whether another page is there, without an empty last page.
     const { Items = [] } = await documentClient.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'byCitizen',
         KeyConditionExpression: 'citizenId = :citizenId',
         ExpressionAttributeValues: { ':citizenId': citizenId },
-        Limit: 100,
+        Limit: query.limit + 1,
+        ...(query.after
+          ? {
+              ExclusiveStartKey: {
+                citizenId,
+                startsAt: query.after.startsAt,
+                pk: `visit#${query.after.number}`,
+              },
+            }
+          : {}),
       }),
     );
-    return Items.map((item) => visitItemSchema.parse(item));
+    const visits = Items.slice(0, query.limit).map((item) => visitItemSchema.parse(item));
+    return { visits, more: Items.length > query.limit };
   }
 }

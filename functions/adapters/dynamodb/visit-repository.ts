@@ -9,9 +9,10 @@
  *   startsAt) and a `version`. A booking rewrites it with the visits still ahead plus the new one,
  *   on the condition that the version is the one read, so two bookings of one citizen cannot both
  *   pass the limit, and visits in the past stop counting without any sweeper.
- * - `request#{citizenId}#{requestId}`: the visit a booking frame's `requestId` booked (`number`), written
- *   in the booking's transaction on the condition that it is new, kept a day: a retried frame finds it
- *   and books nothing.
+ * - `request#{citizenId}#{requestId}`: what a frame with a `requestId` changed (`action` `book`,
+ *   `cancel` or `reschedule`, the visit's `number`, a move's `date` and `time`; an item without
+ *   `action` is a booking's), written in the change's own transaction on the condition that it is
+ *   new, kept a day: a retried frame finds it and changes nothing.
  * A booked visit whose reminder is still to go carries `remindAt` and `remindDay` (its UTC date):
  * the sparse index `byReminder` is what the reminder job reads.
  * Each change is one transaction: all of it is stored or none.
@@ -26,11 +27,25 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Visit } from '#domain/mfc/visits.ts';
-import type { BookOutcome, DueReminders, RescheduleOutcome, VisitRepository } from '#domain/ports/visits.ts';
+import type {
+  BookOutcome,
+  CancelOutcome,
+  DueReminders,
+  RescheduleOutcome,
+  VisitPosition,
+  VisitRepository,
+  VisitRequest,
+} from '#domain/ports/visits.ts';
 import { batchGetKeys } from './batch-get.ts';
 import { DynamoCitizenVisits, visitItemSchema } from './citizen-visits.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
+
+/** An item stored before `action` was (only bookings were remembered then) is a booking's. */
+const requestSchema = z.union([
+  z.object({ action: z.literal('reschedule'), number: z.string(), date: z.string(), time: z.string() }),
+  z.object({ action: z.enum(['book', 'cancel']).default('book'), number: z.string() }),
+]);
 
 const quotaSchema = z.object({
   visits: z.record(z.string(), z.string()).default({}),
@@ -50,7 +65,7 @@ const slotKey = (v: Pick<Visit, 'officeId' | 'serviceId' | 'date' | 'time'>) => 
 });
 const quotaKey = (citizenId: string, serviceId: string) => ({ pk: `quota#${citizenId}#${serviceId}` });
 const requestKey = (citizenId: string, requestId: string) => ({ pk: `request#${citizenId}#${requestId}` });
-/** How long a booking frame's `requestId` is remembered (as a message's `clientMessageId`). */
+/** How long a frame's `requestId` is remembered (as a message's `clientMessageId`). */
 const REQUEST_RETENTION_SECONDS = 86_400;
 const epochAfterDays = (iso: string, days: number) => Math.floor(Date.parse(iso) / 1000) + days * 86_400;
 
@@ -58,7 +73,11 @@ const pause = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
 
 export class DynamoVisitRepository implements VisitRepository, DueReminders {
-  constructor(private readonly table: string) {}
+  private readonly citizenVisits: DynamoCitizenVisits;
+
+  constructor(private readonly table: string) {
+    this.citizenVisits = new DynamoCitizenVisits(table);
+  }
 
   async takenPlaces(
     officeId: string,
@@ -89,7 +108,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
     for (let attempt = 1; attempt <= CONTENDED_ATTEMPTS; attempt++) {
       const [quota, earlier] = await Promise.all([
         this.readQuota(visit.citizenId, visit.serviceId),
-        requestId === undefined ? undefined : this.requestedNumber(visit.citizenId, requestId),
+        requestId === undefined ? undefined : this.requested(visit.citizenId, requestId),
       ]);
       if (earlier !== undefined) return 'repeated';
       const ahead = Object.fromEntries(Object.entries(quota.visits).filter(([, at]) => at > visit.bookedAt));
@@ -122,17 +141,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
         },
       ];
       if (requestId !== undefined)
-        items.push({
-          Put: {
-            TableName: this.table,
-            Item: {
-              ...requestKey(visit.citizenId, requestId),
-              number: visit.number,
-              expiresAt: Math.floor(Date.parse(visit.bookedAt) / 1000) + REQUEST_RETENTION_SECONDS,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
+        items.push(this.remember(visit.citizenId, requestId, { action: 'book', number: visit.number }));
       const outcome = await transactWrite(items);
       if (outcome.status === 'committed') return 'booked';
       // The same request committed by a copy of the frame racing this one: whatever else failed with it.
@@ -146,18 +155,13 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
     throw new Error('visit booking: too much contention');
   }
 
-  async bookedByRequest(citizenId: string, requestId: string): Promise<Visit | undefined> {
-    const number = await this.requestedNumber(citizenId, requestId);
-    return number === undefined ? undefined : this.get(number);
-  }
-
-  private async requestedNumber(citizenId: string, requestId: string): Promise<string | undefined> {
+  async requested(citizenId: string, requestId: string): Promise<VisitRequest | undefined> {
     const { Item } = await documentClient.send(
       new GetCommand({ TableName: this.table, Key: requestKey(citizenId, requestId), ConsistentRead: true }),
     );
     // An expired item TTL has not removed yet is an absent one.
     if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt * 1000 < Date.now())) return undefined;
-    return z.object({ number: z.string() }).parse(Item).number;
+    return requestSchema.parse(Item);
   }
 
   async get(number: string): Promise<Visit | undefined> {
@@ -167,21 +171,33 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
     return Item ? visitItemSchema.parse(Item) : undefined;
   }
 
-  async cancel(visit: Visit): Promise<boolean> {
+  async cancel(visit: Visit, requestId?: string): Promise<CancelOutcome> {
     const outcome = await this.withContention(() => [
       this.markCancelled(visit),
       this.givePlaceBack(visit),
       this.quotaUpdate(visit, 'REMOVE visits.#number'),
+      ...(requestId === undefined
+        ? []
+        : [this.remember(visit.citizenId, requestId, { action: 'cancel', number: visit.number })]),
     ]);
-    return outcome === 'committed';
+    if (outcome === 'committed') return 'cancelled';
+    // A copy of the same frame committed first: whatever else failed with it.
+    return outcome.has(3) ? 'repeated' : 'not_booked';
   }
 
   async reschedule(
     visit: Visit,
     to: Pick<Visit, 'date' | 'time' | 'startsAt' | 'remindAt'>,
     places: number,
+    requestId?: string,
   ): Promise<RescheduleOutcome> {
     const moved = { ...visit, ...to };
+    const request: VisitRequest = {
+      action: 'reschedule',
+      number: visit.number,
+      date: to.date,
+      time: to.time,
+    };
     const outcome = await this.withContention(() => [
       {
         Update: {
@@ -207,13 +223,22 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
       this.givePlaceBack(visit),
       this.takePlace(moved, places),
       this.quotaUpdate(visit, 'SET visits.#number = :startsAt', { ':startsAt': to.startsAt }),
+      ...(requestId === undefined ? [] : [this.remember(visit.citizenId, requestId, request)]),
     ]);
     if (outcome === 'committed') return 'rescheduled';
-    return outcome === 2 ? 'slot_full' : 'not_active';
+    if (outcome.has(4)) return 'repeated';
+    return Math.min(...outcome) === 2 ? 'slot_full' : 'not_active';
   }
 
-  async listByCitizen(citizenId: string): Promise<Visit[]> {
-    return new DynamoCitizenVisits(this.table).listByCitizen(citizenId);
+  async upcoming(citizenId: string, now: Date): Promise<Visit[]> {
+    return this.citizenVisits.upcoming(citizenId, now);
+  }
+
+  async pageByCitizen(
+    citizenId: string,
+    query: { limit: number; after?: VisitPosition },
+  ): Promise<{ visits: Visit[]; more: boolean }> {
+    return this.citizenVisits.pageByCitizen(citizenId, query);
   }
 
   async due(now: Date): Promise<Visit[]> {
@@ -256,7 +281,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
 
   /**
    * Every visit of the citizen, past, booked and cancelled, page by page (a citizen's erasure:
-   * functions/adapters/dynamodb/citizen-records.ts). Unlike `listByCitizen`, not capped.
+   * functions/adapters/dynamodb/citizen-records.ts), not a page.
    */
   async listAllByCitizen(citizenId: string): Promise<Visit[]> {
     const visits: Visit[] = [];
@@ -280,7 +305,11 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
    * counter alone, on the same conditions. Then the item is deleted. True when it was there.
    */
   async forget(visit: Visit, now: Date): Promise<boolean> {
-    if (visit.status === 'booked' && visit.startsAt > now.toISOString() && !(await this.cancel(visit)))
+    if (
+      visit.status === 'booked' &&
+      visit.startsAt > now.toISOString() &&
+      (await this.cancel(visit)) !== 'cancelled'
+    )
       await this.withContention(() => [this.markCancelled(visit), this.givePlaceBack(visit)]);
     const { Attributes } = await documentClient.send(
       new DeleteCommand({ TableName: this.table, Key: visitKey(visit.number), ReturnValues: 'ALL_OLD' }),
@@ -290,7 +319,8 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
 
   /**
    * Deletes the citizen's quota items of every service (`quota#{citizenId}#…`) and their booking
-   * requests (`request#{citizenId}#…`, which name a visit's number): a Scan, as a quota outlives the
+   * requests (`request#{citizenId}#…` of bookings, cancellations and moves, which name a visit's
+   * number): a Scan, as a quota outlives the
    * visits it counted (it has no TTL), a service may have left the directory, and a request's
    * `requestId` is the client's. How many of each were deleted.
    */
@@ -330,6 +360,21 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
         ConditionExpression: '#status = :booked',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':cancelled': 'cancelled', ':booked': 'booked' },
+      },
+    };
+  }
+
+  /** The request `requestId` of the citizen remembered with its change, on the condition that it is new. */
+  private remember(citizenId: string, requestId: string, request: VisitRequest): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...requestKey(citizenId, requestId),
+          ...request,
+          expiresAt: Math.floor(Date.now() / 1000) + REQUEST_RETENTION_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
   }
@@ -375,12 +420,12 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
     };
   }
 
-  /** Commits, retrying a transaction that only met a concurrent one; else the first failed item's index. */
-  private async withContention(items: () => TransactItem[]): Promise<'committed' | number> {
+  /** Commits, retrying a transaction that only met a concurrent one; else the failed items' indexes. */
+  private async withContention(items: () => TransactItem[]): Promise<'committed' | ReadonlySet<number>> {
     for (let attempt = 1; attempt <= CONTENDED_ATTEMPTS; attempt++) {
       const outcome = await transactWrite(items());
       if (outcome.status === 'committed') return 'committed';
-      if (outcome.status === 'conditions_failed') return Math.min(...outcome.failed);
+      if (outcome.status === 'conditions_failed') return outcome.failed;
       await pause(attempt);
     }
     throw new Error('visit change: too much contention');

@@ -103,7 +103,8 @@ describe('the answer about a verified citizen’s applications', () => {
       lang: 'ru',
     });
     const citizenVisits: CitizenVisits = {
-      listByCitizen: async () => [
+      // As stored: the adapter's Query leaves the past and cancelled ones out; the answer checks again.
+      upcoming: async () => [
         visit('V-PAST0001', 'passport.foreign', '2026-11-25T09:00:00Z', 'booked'),
         visit('V-GONE0002', 'passport.foreign', '2026-12-10T09:00:00Z', 'cancelled'),
         visit('V-AHEAD003', 'passport.foreign', '2026-12-10T09:00:00Z', 'booked'),

@@ -73,7 +73,7 @@ async function visitLines(
   if (!deps.visits) return [];
   const { citizenVisits, directory, clock } = deps.visits;
   const now = clock.now();
-  const ahead = (await citizenVisits.listByCitizen(citizenId)).filter(
+  const ahead = (await citizenVisits.upcoming(citizenId, now)).filter(
     (visit) => isActiveVisit(visit, now) && (serviceId === undefined || visit.serviceId === serviceId),
   );
   if (ahead.length === 0) return [];

@@ -14,7 +14,12 @@
  * the booking's own transaction).
  * `cancelVisit` and `rescheduleVisit` act on the caller's own booked visit only (another's or an
  * unknown number → NOT_FOUND, not booked any more → CONFLICT); the reminder moves or goes with it.
+ * With a `requestId` they too are done once per citizen and requestId: the same frame again answers
+ * the visit as it stands now and changes nothing. A `requestId` that did something else (another
+ * action, visit or slot) → BAD_REQUEST on `requestId`.
  */
+import * as z from 'zod';
+import type { Caller } from '#events/authorizer-context.ts';
 import type { Lang } from '#events/lang.ts';
 import type { MfcOfficeSummary, MfcVisitView } from '#events/mfc-frames.ts';
 import { ChatError } from '../errors.ts';
@@ -35,8 +40,10 @@ import {
   type Visit,
 } from '../mfc/visits.ts';
 import { officeDayText, weekText } from '../mfc/wording.ts';
+import { cursorScope, jsonBytes, openCursor, PAGE_BUDGET_BYTES } from '../paging.ts';
+import type { PagingCursors } from '../ports/paging.ts';
 import type { Clock } from '../ports/system.ts';
-import type { CitizenVisits, VisitRepository } from '../ports/visits.ts';
+import type { CitizenVisits, VisitPosition, VisitRepository, VisitRequest } from '../ports/visits.ts';
 
 export interface MfcVisitDeps {
   directory: MfcDirectory;
@@ -134,11 +141,10 @@ export async function bookVisit(
   requestId?: string,
 ): Promise<Visit> {
   const now = deps.clock.now();
-  const repeated = () => repeatedBooking(deps, citizenId, requestId);
-  if (requestId !== undefined) {
-    const earlier = await deps.visits.bookedByRequest(citizenId, requestId);
-    if (earlier) return earlier;
-  }
+  const earlier = (): Promise<Visit | undefined> =>
+    earlierRequest(deps, citizenId, requestId, (request) => request.action === 'book');
+  const first = await earlier();
+  if (first) return first;
   const slot = resolveSlot(deps.directory, request, now);
   for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt++) {
     const visit: Visit = {
@@ -160,7 +166,7 @@ export async function bookVisit(
       { places: slot.places, perCitizen: ACTIVE_VISITS_PER_SERVICE },
       requestId,
     );
-    if (outcome === 'repeated') return repeated();
+    if (outcome === 'repeated') return repeated(await earlier());
     if (outcome === 'slot_full') throw new ChatError('SLOT_FULL');
     if (outcome === 'limit_reached') throw new ChatError('VISIT_LIMIT');
     if (outcome === 'booked') return visit;
@@ -168,16 +174,32 @@ export async function bookVisit(
   throw new Error('no free visit number after several draws');
 }
 
-/** The visit an earlier copy of the same booking request booked (it committed while this one ran). */
-async function repeatedBooking(
+/**
+ * The visit, as it stands now, that an earlier frame of the citizen with this `requestId` changed;
+ * undefined when there was none (or no `requestId`). One that did something else than `sameFrame`
+ * (the client gave two different frames one id) → BAD_REQUEST: answering the other's visit would
+ * mislead, doing this one would make the id mean two things.
+ */
+async function earlierRequest(
   deps: MfcVisitDeps,
   citizenId: string,
   requestId: string | undefined,
-): Promise<Visit> {
-  const earlier =
-    requestId === undefined ? undefined : await deps.visits.bookedByRequest(citizenId, requestId);
-  if (!earlier) throw new Error('a repeated booking request without its visit');
-  return earlier;
+  sameFrame: (request: VisitRequest) => boolean,
+): Promise<Visit | undefined> {
+  if (requestId === undefined) return undefined;
+  const request = await deps.visits.requested(citizenId, requestId);
+  if (!request) return undefined;
+  if (!sameFrame(request))
+    throw new ChatError('BAD_REQUEST', {
+      details: [{ field: 'requestId', problem: 'already used for another request of yours' }],
+    });
+  return deps.visits.get(request.number);
+}
+
+/** The visit of a copy of the same frame that committed while this one ran (so it must be there). */
+function repeated(visit: Visit | undefined): Visit {
+  if (!visit) throw new Error('a repeated visit request without its visit');
+  return visit;
 }
 
 /** The caller's own visit by its number as typed; NOT_FOUND for a malformed, unknown or another's. */
@@ -189,9 +211,27 @@ async function ownVisit(deps: MfcVisitDeps, citizenId: string, typed: string): P
   return visit;
 }
 
-export async function cancelVisit(deps: MfcVisitDeps, citizenId: string, number: string): Promise<Visit> {
+export async function cancelVisit(
+  deps: MfcVisitDeps,
+  citizenId: string,
+  number: string,
+  /** The frame's `requestId`: the same request again answers the visit as it stands and changes nothing. */
+  requestId?: string,
+): Promise<Visit> {
   const visit = await ownVisit(deps, citizenId, number);
-  if (visit.status !== 'booked' || !(await deps.visits.cancel(visit))) throw new ChatError('CONFLICT');
+  const earlier = (): Promise<Visit | undefined> =>
+    earlierRequest(
+      deps,
+      citizenId,
+      requestId,
+      (request) => request.action === 'cancel' && request.number === visit.number,
+    );
+  const first = await earlier();
+  if (first) return first;
+  if (visit.status !== 'booked') throw new ChatError('CONFLICT');
+  const outcome = await deps.visits.cancel(visit, requestId);
+  if (outcome === 'repeated') return repeated(await earlier());
+  if (outcome === 'not_booked') throw new ChatError('CONFLICT');
   const { remindAt: _dropped, ...cancelled } = visit;
   return { ...cancelled, status: 'cancelled' };
 }
@@ -201,8 +241,23 @@ export async function rescheduleVisit(
   citizenId: string,
   number: string,
   to: { date: string; time: string },
+  /** As `cancelVisit`'s. */
+  requestId?: string,
 ): Promise<Visit> {
   const visit = await ownVisit(deps, citizenId, number);
+  const earlier = (): Promise<Visit | undefined> =>
+    earlierRequest(
+      deps,
+      citizenId,
+      requestId,
+      (request) =>
+        request.action === 'reschedule' &&
+        request.number === visit.number &&
+        request.date === to.date &&
+        request.time === to.time,
+    );
+  const first = await earlier();
+  if (first) return first;
   if (visit.status !== 'booked') throw new ChatError('CONFLICT');
   if (visit.date === to.date && visit.time === to.time)
     throw new ChatError('BAD_REQUEST', {
@@ -218,7 +273,8 @@ export async function rescheduleVisit(
   const moved: Visit = { ...rest, ...to, startsAt: slot.startsAt.toISOString() };
   const remindAt = reminderTime(moved.startsAt, now, deps.reminderLeadMs);
   if (remindAt) moved.remindAt = remindAt;
-  const outcome = await deps.visits.reschedule(visit, moved, slot.places);
+  const outcome = await deps.visits.reschedule(visit, moved, slot.places, requestId);
+  if (outcome === 'repeated') return repeated(await earlier());
   if (outcome === 'slot_full') throw new ChatError('SLOT_FULL');
   if (outcome === 'not_active') throw new ChatError('CONFLICT');
   return moved;
@@ -231,11 +287,51 @@ export async function listActiveVisits(
   lang: Lang,
 ): Promise<MfcVisitView[]> {
   const now = deps.clock.now();
-  return (await deps.visits.listByCitizen(citizenId))
+  return (await deps.visits.upcoming(citizenId, now))
     .filter((visit) => isActiveVisit(visit, now))
     .map((visit) => visitView(deps.directory, visit, lang));
 }
 
-export async function listVisits(deps: MfcVisitDeps, citizenId: string): Promise<Visit[]> {
-  return deps.visits.listByCitizen(citizenId);
+const visitPositionSchema = z.object({
+  startsAt: z.string().min(1).max(64),
+  number: z.string().min(1).max(16),
+});
+
+/**
+ * `mfc.visits`: a page of the citizen's visits, soonest first (past and cancelled ones too), at most
+ * `limit` and at most what fits the frame's budget, with `nextCursor` when more are left. The
+ * cursor is sealed for this citizen and this list (docs/protocol.md "Paging"): any other is
+ * BAD_REQUEST on `cursor`.
+ */
+export async function listVisits(
+  deps: MfcVisitDeps & { cursors: PagingCursors },
+  caller: Caller & { citizenId: string },
+  request: { limit: number; cursor?: string },
+): Promise<{ visits: MfcVisitView[]; nextCursor?: string }> {
+  const scope = cursorScope('mfc.visits', caller);
+  const after =
+    request.cursor === undefined
+      ? undefined
+      : await openCursor(deps.cursors, scope, request.cursor, visitPositionSchema);
+  const page = await deps.visits.pageByCitizen(caller.citizenId, {
+    limit: request.limit,
+    ...(after ? { after } : {}),
+  });
+  const visits: MfcVisitView[] = [];
+  let last: VisitPosition | undefined;
+  let cut = false;
+  for (const visit of page.visits) {
+    const view = visitView(deps.directory, visit, caller.lang);
+    if (
+      visits.length > 0 &&
+      jsonBytes({ type: 'mfc.visits', visits: [...visits, view] }) > PAGE_BUDGET_BYTES
+    ) {
+      cut = true;
+      break;
+    }
+    visits.push(view);
+    last = { startsAt: visit.startsAt, number: visit.number };
+  }
+  const nextCursor = (page.more || cut) && last ? await deps.cursors.seal(scope, last) : undefined;
+  return { visits, ...(nextCursor ? { nextCursor } : {}) };
 }

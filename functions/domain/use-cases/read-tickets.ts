@@ -27,7 +27,8 @@
  * For staff, `ticket.list` pages the same way through the tickets in `status` (default `received`:
  * the new ones, among them the portal's, which no conversation brings to an operator) that are in
  * their scope, with the request itself (intake, a portal ticket's contact); `ticket.get` answers
- * staff that view too.
+ * staff that view too. A staff page that shows tickets is recorded in the access journal (who,
+ * when, the status, which tickets) before it is answered, as `ticket.get` is.
  */
 
 import * as z from 'zod';
@@ -110,7 +111,8 @@ export interface TicketListPage {
   nextCursor?: string;
 }
 
-export interface ListTicketsDeps extends ReadTicketsDeps, StaffScopeDeps {
+/** A staff page is journaled (functions/domain/access-journal.ts). */
+export interface ListTicketsDeps extends ReadTicketsDeps, StaffScopeDeps, StaffReadJournal {
   cursors: PagingCursors;
   /** A citizen's MFC visits still to come, in their language; unset: the list holds none. */
   activeVisits?: (citizenId: string, lang: Caller['lang']) => Promise<MfcVisitView[]>;
@@ -167,6 +169,13 @@ export async function listTickets(
     last = { createdAt: ticket.createdAt, ticketId: ticket.ticketId };
   }
   const nextCursor = (more || cut) && last ? await deps.cursors.seal(scope, last) : undefined;
+  // A page that shows no ticket has read nobody's data.
+  if (items.length > 0)
+    await journalStaffRead(deps, caller, 'ticket.list', {
+      ticketIds: items.map((ticket) => ticket.ticketId),
+      ticketNumbers: items.map((ticket) => ticket.number),
+      scope: `status ${status ?? 'any'}`,
+    });
   return { items, ...(visits ? { visits } : {}), ...(nextCursor ? { nextCursor } : {}) };
 }
 
