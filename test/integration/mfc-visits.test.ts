@@ -17,6 +17,7 @@ import { addDays, localMoment, officeDay, slotTimes } from '#domain/mfc/opening-
 import { bookVisit, listFreeSlots } from '#domain/use-cases/mfc-visits.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
+import { seedPastVisits } from '../support/visits.ts';
 import type { ChatClient } from '../support/ws-client.ts';
 
 const directory = loadMfcDirectory(join(import.meta.dirname, '..', '..', 'layers', 'knowledge-base', 'mfc'));
@@ -359,30 +360,7 @@ describe('a citizen’s visits paged (mfc.visits)', () => {
     const citizenId = String((await verifyByEmail(client, httpUrl)).citizenId);
     const other = await connect({ lang: 'ru' });
     await verifyByEmail(other, httpUrl);
-    const dayMs = 86_400_000;
-    for (let i = 0; i < 101; i++) {
-      const startsAt = new Date(Date.now() - (i + 1) * 3 * 3_600_000);
-      const number = `V-P${randomUUID().replace(/-/g, '').slice(0, 7).toUpperCase()}`;
-      await documentClient.send(
-        new PutCommand({
-          TableName: String(process.env.VISITS_TABLE),
-          Item: {
-            pk: `visit#${number}`,
-            number,
-            citizenId,
-            officeId: 'msk-tverskoy',
-            serviceId: 'snils',
-            date: startsAt.toISOString().slice(0, 10),
-            time: '10:00',
-            startsAt: startsAt.toISOString(),
-            status: 'cancelled',
-            bookedAt: new Date(startsAt.getTime() - dayMs).toISOString(),
-            lang: 'ru',
-            expiresAt: Math.floor(Date.now() / 1000) + 3600,
-          },
-        }),
-      );
-    }
+    await seedPastVisits(citizenId, 101);
     const { date, times } = workingDay('msk-tverskoy', 'snils', 2);
     const booked = await client.request({
       action: 'mfc.book',

@@ -8,15 +8,18 @@
  * accessible names; axe on every new screen; the screenshot README shows.
  */
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
+import { documentClient } from '#adapters/dynamodb/document-client.ts';
 import { DynamoVisitRepository } from '#adapters/dynamodb/visit-repository.ts';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { addDays, localMoment, officeDay, slotTimes } from '#domain/mfc/opening-hours.ts';
-import { listFreeSlots } from '#domain/use-cases/mfc-visits.ts';
+import { bookVisit, listFreeSlots } from '#domain/use-cases/mfc-visits.ts';
 import { axeViolations, screenshot, useChromium, watchPage } from '../support/browser.ts';
 import { codeFromOutbox, uniqueEmail, verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
+import { seedPastVisits } from '../support/visits.ts';
 import { openWidget, TIMEOUT } from '../support/widget-page.ts';
 
 const httpUrl = inject('localHttpUrl');
@@ -85,6 +88,33 @@ async function pickSlot(page: Page, officeId: string, serviceId: string, date: s
 }
 
 /** Identifies in the widget's own form, with the code from the local outbox. */
+/** The citizen the widget's session is verified as: its resume token names the session, which names them. */
+async function citizenOfWidget(page: Page): Promise<string> {
+  const token = String(await page.evaluate(() => localStorage.getItem('support-chat.resumeToken')));
+  const { sub } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    sub: string;
+  };
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: String(process.env.SESSIONS_TABLE),
+      Key: { sessionId: sub },
+      ConsistentRead: true,
+    }),
+  );
+  if (typeof Item?.citizenId !== 'string' || Item.verified !== true)
+    throw new Error('the widget is not verified');
+  return Item.citizenId;
+}
+
+/** A visit booked for `citizenId` a few working days ahead, as `mfc.book` stores it; its number. */
+async function bookAhead(citizenId: string): Promise<string> {
+  const officeId = 'msk-tverskoy';
+  const serviceId = 'snils';
+  const { date, times } = workingDay(officeId, serviceId);
+  const visit = await bookVisit(deps, citizenId, { officeId, serviceId, date, time: times[2] ?? '' }, 'ru');
+  return visit.number;
+}
+
 async function identify(page: Page, email: string) {
   await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(email);
   await page.getByRole('button', { name: 'Получить код' }).click();
@@ -211,6 +241,31 @@ describe('MFC visits in the widget', () => {
     expect(violations).toEqual({ picker: [], confirmation: [] });
     expect(watch.cspViolations).toEqual([]);
     expect(watch.errors).toEqual([]);
+  }, 90_000);
+
+  it('lists the visit to come of a citizen with more than 100 visits (every page of mfc.visits)', async () => {
+    // Prepare: a citizen identified in the widget, with 101 visits of the past and one booked ahead
+    // (the last of 2 pages), written while the booking view is closed.
+    const page = await newPage();
+    await openWidget(page, httpUrl);
+    await page.getByRole('button', { name: 'Записаться в МФЦ' }).click();
+    await booking(page).getByRole('button', { name: 'Подтвердить личность' }).click();
+    await identify(page, uniqueEmail('history'));
+    await booking(page).getByText('Записей пока нет.').waitFor({ timeout: TIMEOUT });
+    const citizenId = await citizenOfWidget(page);
+    await seedPastVisits(citizenId, 101);
+    const number = await bookAhead(citizenId);
+
+    // Act: the citizen comes back (the page again, the session resumed) and opens the booking.
+    await openWidget(page, httpUrl);
+    await page.getByRole('button', { name: 'Записаться в МФЦ' }).click();
+    const myVisits = booking(page).getByRole('region', { name: 'Мои визиты' });
+    const listed = myVisits.getByRole('listitem').filter({ hasText: number });
+    await listed.waitFor({ timeout: TIMEOUT });
+
+    // Assess
+    expect(await listed.getByRole('button', { name: `Отменить визит ${number}` }).count()).toBe(1);
+    expect(await myVisits.getByRole('listitem').count()).toBe(102);
   }, 90_000);
 
   it('says SLOT_FULL in words when another citizen takes the last place, refreshes the times, and VISIT_LIMIT at the third booking', async () => {

@@ -20,6 +20,9 @@ import type { VisitStrings } from './visit-strings.ts';
 /** How many days the picker looks ahead for the first day with a free time, when an office is chosen. */
 const LOOKAHEAD_DAYS = 14;
 
+/** «Мои визиты» reads at most this many pages of `mfc.visits` (1,000 visits: years of a busy citizen). */
+const MAX_VISIT_PAGES = 10;
+
 export interface VisitsHost {
   /** Sends a frame once the session is ready; rejects when there is no connection. */
   ask(frame: Record<string, unknown>): Promise<Frame>;
@@ -238,10 +241,26 @@ export class VisitsView {
     await this.loadSlots(first);
   }
 
+  /**
+   * Every page of `mfc.visits` (oldest first, 100 a page): a citizen with a long history still sees
+   * the visits to come, which are on the last page. At most `MAX_VISIT_PAGES` pages.
+   */
   private async loadVisits(): Promise<void> {
-    const answer = await this.request({ action: 'mfc.visits' });
-    if (answer?.type === 'mfc.visits') this.visits = answer.visits;
-    else if (answer?.type === 'error' && answer.code === 'UNAUTHORIZED') this.visits = undefined;
+    const visits: MfcVisitView[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_VISIT_PAGES; page++) {
+      const answer = await this.request({ action: 'mfc.visits', ...(cursor ? { cursor } : {}) });
+      if (answer?.type === 'error' && answer.code === 'UNAUTHORIZED') {
+        this.visits = undefined;
+        return;
+      }
+      // Another refusal or a lost connection: the list as it was (a reconnect loads it again).
+      if (answer?.type !== 'mfc.visits') return;
+      visits.push(...answer.visits);
+      cursor = answer.nextCursor;
+      if (!cursor) break;
+    }
+    this.visits = visits;
   }
 
   /** Books (or moves) the chosen time; the answer's refusals in words. */
