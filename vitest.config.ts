@@ -1,11 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: `unit` and `infra` need nothing running; `integration` (`*.int.test.ts` and
- * test/integration) runs against the local stack, which the global setup starts once as a child
- * process.
+ * Four projects in two groups, one after the other:
  *
- * `infra` (test/infra: CDK assertions and cdk-nag) runs its files in one module graph
+ * 1. Two files at a time (this machine has two cores; vitest would run one): `unit` and `infra`,
+ *    which need nothing running, and `own-stack`, the integration files that start a local stack
+ *    of their own (their counts, limits, logs or settings must not be the shared stack's). These
+ *    mostly wait on their stack (the request budgets' flows wait for quiet and for timers), so they
+ *    overlap the CPU-bound CDK tests instead of following them.
+ * 2. One file at a time: `integration` (`*.int.test.ts` and test/integration), against the shared
+ *    local stack, which the global setup starts once as a child process. Its files share that
+ *    stack's queues and operators, and some assume no other file's traffic meanwhile.
+ *
+ * `infra` (test/infra: CDK assertions and cdk-nag) runs its files in one module graph per worker
  * (`isolate: false`): each file would otherwise load aws-cdk-lib anew, which was 80 % of their time
  * (541 s → 137 s for the folder on this 2-core machine, same load). They share no state but the
  * modules: each test synthesizes its own App. Every other test keeps its own module graph (some set
@@ -13,7 +20,15 @@ import { defineConfig } from 'vitest/config';
  */
 const integration = ['**/*.int.test.ts', 'test/integration/**/*.test.ts'];
 const infra = ['test/infra/**/*.test.ts'];
+const ownStack = [
+  'test/integration/budgets.test.ts',
+  'test/integration/client-limits.test.ts',
+  'test/integration/privacy.test.ts',
+  'test/integration/readme.test.ts',
+  'test/integration/transcript-devices.test.ts',
+];
 const excluded = ['node_modules/**', 'cdk.out/**'];
+const TWO_AT_A_TIME = { maxWorkers: 2, sequence: { groupOrder: 0 } };
 
 export default defineConfig({
   test: {
@@ -22,19 +37,36 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['**/*.test.ts'], exclude: [...excluded, ...integration, ...infra] },
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: [...excluded, ...integration, ...infra],
+          ...TWO_AT_A_TIME,
+        },
       },
       {
         extends: true,
-        test: { name: 'infra', include: infra, exclude: excluded, isolate: false },
+        test: { name: 'infra', include: infra, exclude: excluded, isolate: false, ...TWO_AT_A_TIME },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'own-stack',
+          include: ownStack,
+          exclude: excluded,
+          globalSetup: ['test/template-setup.ts'],
+          ...TWO_AT_A_TIME,
+        },
       },
       {
         extends: true,
         test: {
           name: 'integration',
           include: integration,
-          exclude: excluded,
-          globalSetup: ['test/global-setup.ts'],
+          exclude: [...excluded, ...ownStack],
+          globalSetup: ['test/template-setup.ts', 'test/global-setup.ts'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

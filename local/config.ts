@@ -46,6 +46,12 @@ const schema = z.object({
    * local/aws-calls.ts, what `npm run bench`, `npm run cost` and the request budgets read.
    */
   LOCAL_COUNT_AWS_CALLS: z.stringbool().default(false),
+  /**
+   * A template this checkout synthesized moments before (`writeSynthesizedTemplate`), used instead
+   * of synthesizing again: the test run synthesizes once for the six stacks it starts
+   * (test/template-setup.ts). Unset, the stack synthesizes its own, from the code as it is now.
+   */
+  LOCAL_TEMPLATE_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 

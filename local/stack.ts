@@ -22,10 +22,10 @@ import { createResources } from './resources.ts';
 import { s3UploadEndpoint } from './s3-uploads.ts';
 import { type LocalSchedules, startSchedules } from './schedules.ts';
 import { startStreamPoller } from './stream-pollers.ts';
-import { synthesizeTemplate } from './synth.ts';
 import {
   bucketEventRules,
   httpApiRoutes,
+  readSynthesizedTemplate,
   scheduleSpecs,
   sqsEventSourceMappings,
   streamEventSourceMappings,
@@ -75,7 +75,7 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
     // Java takes seconds to start: synthesize meanwhile.
     const [emulatorsStarted, synthesized] = await Promise.allSettled([
       startEmulators({ dynamoDbPort, awsPort, host: bindHost, region: config.AWS_REGION }),
-      new Promise<Template>((resolve) => setImmediate(() => resolve(synthesizeTemplate()))),
+      templateOf(config),
     ]);
     if (emulatorsStarted.status === 'fulfilled') cleanups.push(() => emulatorsStarted.value.stop());
     if (emulatorsStarted.status === 'rejected') throw emulatorsStarted.reason;
@@ -341,4 +341,14 @@ function awsEnvironment(config: LocalConfig, emulators: Emulators): Record<strin
     AWS_ENDPOINT_URL_SNS: emulators.awsEndpoint,
     AWS_ENDPOINT_URL_S3: emulators.awsEndpoint,
   };
+}
+
+/**
+ * The template the tests synthesized for all their stacks, or this stack's own: aws-cdk-lib is
+ * loaded (seconds) only to synthesize.
+ */
+async function templateOf(config: LocalConfig): Promise<Template> {
+  if (config.LOCAL_TEMPLATE_FILE) return readSynthesizedTemplate(config.LOCAL_TEMPLATE_FILE);
+  const { synthesizeTemplate } = await import('./synth.ts');
+  return synthesizeTemplate();
 }

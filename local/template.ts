@@ -6,6 +6,7 @@
  *
  * This module owns the only knowledge of the template's shape in `local/`; everything else asks it.
  */
+import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 
 const resourceSchema = z.object({
@@ -21,6 +22,11 @@ export type Template = z.infer<typeof templateSchema>;
 
 export function parseTemplate(raw: unknown): Template {
   return templateSchema.parse(raw);
+}
+
+/** The template `writeSynthesizedTemplate` (local/synth.ts) wrote. */
+export function readSynthesizedTemplate(file: string): Template {
+  return parseTemplate(JSON.parse(readFileSync(file, 'utf8')));
 }
 
 const stackTemplateSchema = z.object({

@@ -12,7 +12,7 @@ import {
   type FlowName,
   measureFlows,
 } from '../support/flows.ts';
-import { type RunningLocalStack, startLocalStackProcess } from '../support/local-stack.ts';
+import { ownStackBaseEnv, type RunningLocalStack, startLocalStackProcess } from '../support/local-stack.ts';
 
 let stack: RunningLocalStack;
 let counted: Record<FlowName, FlowFigures>;
@@ -20,12 +20,7 @@ let counted: Record<FlowName, FlowFigures>;
 beforeAll(async () => {
   stack = await startLocalStackProcess({
     env: { LOG_LEVEL: 'ERROR', ...COUNTING_STACK_ENV },
-    // Not the shared stack's function variables (the global setup put them in this process).
-    baseEnv: Object.fromEntries(
-      ['PATH', 'HOME', 'TMPDIR', 'JAVA_HOME', 'LANG'].flatMap((name) =>
-        process.env[name] === undefined ? [] : [[name, process.env[name]]],
-      ),
-    ),
+    baseEnv: ownStackBaseEnv(),
     timeoutMs: 120_000,
   });
   counted = await measureFlows(stack);

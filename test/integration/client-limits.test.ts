@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningLocalStack, startLocalStackProcess } from '../support/local-stack.ts';
+import { ownStackBaseEnv, type RunningLocalStack, startLocalStackProcess } from '../support/local-stack.ts';
 import { ChatClient, type Frame, UpgradeRefusedError } from '../support/ws-client.ts';
 
 let stack: RunningLocalStack;
@@ -31,12 +31,7 @@ const LIMITS = {
 beforeAll(async () => {
   stack = await startLocalStackProcess({
     env: { LOG_LEVEL: 'ERROR', ...LIMITS },
-    // Not the shared stack's function variables (the global setup put them in this process).
-    baseEnv: Object.fromEntries(
-      ['PATH', 'HOME', 'TMPDIR', 'JAVA_HOME', 'LANG'].flatMap((name) =>
-        process.env[name] === undefined ? [] : [[name, process.env[name]]],
-      ),
-    ),
+    baseEnv: ownStackBaseEnv(),
     timeoutMs: 120_000,
   });
 }, 150_000);

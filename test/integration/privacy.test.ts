@@ -9,7 +9,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeFromOutbox } from '../support/citizens.ts';
-import { type RunningLocalStack, startLocalStackProcess } from '../support/local-stack.ts';
+import { ownStackBaseEnv, type RunningLocalStack, startLocalStackProcess } from '../support/local-stack.ts';
 import { signInAs } from '../support/operator-sign-in.ts';
 import { ChatClient, UpgradeRefusedError } from '../support/ws-client.ts';
 
@@ -33,12 +33,7 @@ const messageText = `мой номер ${phoneAsTyped}, почта ${email}, п�
 beforeAll(async () => {
   stack = await startLocalStackProcess({
     env: { LOG_LEVEL: 'DEBUG' },
-    // Not the shared stack's function variables (the global setup put them in this process).
-    baseEnv: Object.fromEntries(
-      ['PATH', 'HOME', 'TMPDIR', 'JAVA_HOME', 'LANG'].flatMap((name) =>
-        process.env[name] === undefined ? [] : [[name, process.env[name]]],
-      ),
-    ),
+    baseEnv: ownStackBaseEnv(),
     timeoutMs: 120_000,
     onOutput: (chunk) => {
       const text = pending + chunk;

@@ -3,14 +3,12 @@
  * stack: a verified citizen gets a short-lived link to the HTML transcript of their conversations
  * and tickets, which shows what they wrote as text; a guest is told to identify first, an operator
  * is refused, and another citizen's transcript holds nothing of the first one's. A citizen who used
- * two devices (two sessions) finds both in it: the conversation only the bot answered on the one,
- * and the escalated one (its ticket opened before they identified) on the other.
+ * two devices finds both in it: transcript-devices.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, inject, it } from 'vitest';
-import { queuedCitizen } from '../support/assignment.ts';
-import { uniqueEmail, verifyByEmail } from '../support/citizens.ts';
+
+import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
 import { frameWith } from '../support/frames.ts';
 import { signInAs } from '../support/operator-sign-in.ts';
@@ -65,41 +63,5 @@ describe('a citizen downloads their conversations', () => {
     expect(refusedOperator).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     expect(othersDownload).toMatchObject({ type: 'transcript.download', conversations: 0 });
     expect(othersHtml).not.toContain(marker);
-  });
-
-  it('holds every session of the citizen: a bot-only conversation on one device, an escalated one (ticket opened as a guest) on another', {
-    timeout: 120_000,
-  }, async () => {
-    // Prepare: the first device, verified, asks the bot only.
-    const email = uniqueEmail('two-devices');
-    const botOnly = `бот-вопрос ${randomUUID()}`;
-    const phone = await connect({ lang: 'ru' });
-    await verifyByEmail(phone, httpUrl, email);
-    const firstVerifiedAt = Date.now();
-    const asked = await phone.request({
-      action: 'message.send',
-      clientMessageId: randomUUID(),
-      text: botOnly,
-    });
-    await frameWith(
-      phone,
-      (f) => f.type === 'message' && f.from === 'bot' && f.conversationId === asked.conversationId,
-    );
-    // The second device: as a guest it writes and is queued for a person (a ticket of the session
-    // only), then identifies with the same e-mail once a code may be sent to it again (60 s).
-    const laptop = await connect({ lang: 'ru' });
-    const { update } = await queuedCitizen(laptop);
-    await delay(Math.max(0, firstVerifiedAt + 61_000 - Date.now()));
-    await verifyByEmail(laptop, httpUrl, email);
-
-    // Act
-    const download = await laptop.request({ action: 'transcript.get' });
-    const html = await (await fetch(String(download.url))).text();
-
-    // Assess
-    expect(download).toMatchObject({ type: 'transcript.download', conversations: 2, tickets: 1 });
-    expect(html).toContain(botOnly);
-    expect(html).toContain('не могу войти в личный кабинет');
-    expect(html).toContain(String((update.ticket as { number: string }).number));
   });
 });

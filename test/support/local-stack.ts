@@ -35,6 +35,20 @@ export const PER_ADDRESS_LIMITS_LIFTED: Record<string, string> = {
   LIMIT_FORM_POSTS_PER_IP: '1000000',
 };
 
+/**
+ * The environment a stack of a test's own inherits (`startLocalStackProcess`'s `baseEnv`): what a
+ * process needs to run and the run's synthesized template (test/template-setup.ts), and none of
+ * the shared stack's function variables, which the global setup put in every test worker and
+ * which would win over the new stack's own.
+ */
+export function ownStackBaseEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    ['PATH', 'HOME', 'TMPDIR', 'JAVA_HOME', 'LANG', 'LOCAL_TEMPLATE_FILE'].flatMap((name) =>
+      process.env[name] === undefined ? [] : [[name, process.env[name]]],
+    ),
+  );
+}
+
 export async function startLocalStackProcess(options: {
   env?: Record<string, string>;
   timeoutMs?: number;
