@@ -70,15 +70,46 @@ export const assignedFor = (conversationId: string) => (f: Frame) =>
   (f.conversation as { conversationId?: unknown } | undefined)?.conversationId === conversationId;
 
 /**
- * What a console does on `conversation.assigned`: waits for this conversation's frame and answers it
- * with `conversation.accept` (within ACCEPT_SECONDS, else it goes back to the line and the operator
- * is set away). Returns the assigned frame; the acceptance must be `conversation.accepted`.
+ * What a console does on `conversation.assigned`: answers it with `conversation.accept` (within
+ * ACCEPT_SECONDS, else it goes back to the line and the operator is set away). Returns the assigned
+ * frame of this conversation; its acceptance must be `conversation.accepted`.
+ *
+ * The line is shared by the whole run and offers the longest wait first: conversations earlier
+ * tests left waiting come before this one, up to `maxChats` of them. Each is accepted and its
+ * ticket completed at once, which frees the slot for the next offer, until this conversation's
+ * comes; left unanswered, they would fill the slots, expire and set the operator away.
  */
-export async function takeAssigned(operator: ChatClient, conversationId: string): Promise<Frame> {
-  const assigned = await frameWith(operator, assignedFor(conversationId));
-  const accepted = await operator.request({ action: 'conversation.accept', conversationId });
-  if (accepted.type !== 'conversation.accepted') {
-    throw new Error(`conversation.accept was not accepted: ${JSON.stringify(accepted)}`);
+export async function takeAssigned(
+  operator: ChatClient,
+  conversationId: string,
+  timeoutMs = 15_000,
+): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  const handled = new Set<string>();
+  for (;;) {
+    const assigned = await frameWith(
+      operator,
+      (f) => isAssigned(f) && !handled.has(assignedId(f)),
+      Math.max(1, deadline - Date.now()),
+    );
+    const id = assignedId(assigned);
+    handled.add(id);
+    const accepted = await operator.request({ action: 'conversation.accept', conversationId: id });
+    if (id === conversationId) {
+      if (accepted.type !== 'conversation.accepted') {
+        throw new Error(`conversation.accept was not accepted: ${JSON.stringify(accepted)}`);
+      }
+      return assigned;
+    }
+    const ticketId = (assigned.ticket as { ticketId?: unknown } | null | undefined)?.ticketId;
+    if (accepted.type === 'conversation.accepted' && typeof ticketId === 'string') {
+      await operator.request({ action: 'ticket.setStatus', ticketId, status: 'completed' });
+    }
   }
-  return assigned;
+}
+
+const isAssigned = (f: Frame) => f.type === 'conversation.assigned';
+
+function assignedId(f: Frame): string {
+  return String((f.conversation as { conversationId?: unknown } | undefined)?.conversationId);
 }
