@@ -102,6 +102,10 @@ export class SupportChat {
       slaAssignSeconds: config.slaAssignSeconds,
       smsSenderId: config.smsSenderId,
       clientLimits: config.clientLimits ?? {},
+      pushApplications: {
+        ...(config.pushFcmApplicationArn === undefined ? {} : { fcm: config.pushFcmApplicationArn }),
+        ...(config.pushApnsApplicationArn === undefined ? {} : { apns: config.pushApnsApplicationArn }),
+      },
     };
     this.chat = new ChatStack(scope, stackName(stage, 'Chat'), {
       stage,
@@ -120,8 +124,6 @@ export class SupportChat {
         : { portalRegistryTokenSecretArn: config.portalRegistryTokenSecretArn }),
       feedbackRateLimit: config.feedbackRateLimit,
       feedbackBurstLimit: config.feedbackBurstLimit,
-      pushFcmApplicationArn: config.pushFcmApplicationArn,
-      pushApnsApplicationArn: config.pushApnsApplicationArn,
       knowledgeBasePath: config.knowledgeBasePath,
       reconcileMinutes: config.reconcileMinutes,
     });

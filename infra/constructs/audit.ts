@@ -6,14 +6,14 @@
  * citizens' own download, the route `transcript.get`. The audit
  * bucket, its key and the journal table are the data stack's.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { AttachmentStore } from './attachments.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
 import type { IdentificationKeys } from './identification.ts';
+import { grantOnPushEndpoints } from './push-endpoints.ts';
 import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
@@ -105,15 +105,7 @@ export class Audit extends Construct {
       .useTranscripts(attachments.bucket, attachments.key);
     realtime.addRoute('transcript.get', this.transcript);
 
-    const endpoints = Stack.of(this).formatArn({ service: 'sns', resource: 'endpoint', resourceName: '*' });
-    this.erase.addToRolePolicy(
-      new PolicyStatement({ actions: ['sns:DeleteEndpoint'], resources: [endpoints] }),
-    );
-    Validations.of(this.erase.role ?? this.erase).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]',
-      reason:
-        "Device endpoints are created at run time (push.register); the wildcard is limited to this account's SNS platform endpoints.",
-    });
+    grantOnPushEndpoints(this.erase, ['sns:DeleteEndpoint'], settings.pushApplications);
   }
 
   get functions(): HouseFunction[] {

@@ -7,7 +7,7 @@
  * status change to an offline citizen). Routes come in through `Realtime.addRoute`, so they are in
  * `realtime.functions` and watched by the same alarms; the stream functions are in {@link Desk.functions}.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -17,16 +17,9 @@ import { DEAD_LETTER_RETENTION_DAYS } from '../../functions/domain/retention.ts'
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
+import { grantOnPushEndpoints, type PushApplications, pushApplicationArns } from './push-endpoints.ts';
 import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
-
-/** SNS platform applications of mobile push (created by the platform team with the FCM key / APNs certificate). */
-export interface PushApplications {
-  /** ARN of the FCM (Android) platform application. */
-  readonly fcm?: string;
-  /** ARN of the APNs (iOS) platform application. */
-  readonly apns?: string;
-}
 
 /** Properties of {@link Desk}. */
 export interface DeskProps {
@@ -40,11 +33,6 @@ export interface DeskProps {
   readonly knowledgeBase: KnowledgeBaseLayer;
   /** Assignment: `operator.transfer` moves a conversation through its queues. */
   readonly assignmentQueues: AssignmentQueues;
-  /**
-   * The push platform applications `push.register` creates endpoints on.
-   * @default - none: `push.register` answers BAD_REQUEST for a platform without an application
-   */
-  readonly pushApplications?: PushApplications;
 }
 
 /** Records of a stream the desk functions read per invocation. */
@@ -104,7 +92,7 @@ export class Desk extends Construct {
       'push-register',
       "Registers a citizen's device for push",
     ).useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'write');
-    this.allowPushRegistration(pushRegister, props.pushApplications ?? {});
+    this.allowPushRegistration(pushRegister, props.settings.pushApplications);
 
     realtime.addRoute('operator.reply', operatorReply);
     realtime.addRoute('operator.note', operatorNote);
@@ -187,30 +175,19 @@ export class Desk extends Construct {
 
   /**
    * `PUSH_<PLATFORM>_APPLICATION_ARN` and `sns:CreatePlatformEndpoint` on exactly the configured
-   * applications, and `sns:SetEndpointAttributes` (re-enabling a known device) on their endpoints.
+   * applications (`settings.pushApplications`, created by the platform team with the FCM key / APNs
+   * certificate), and `sns:SetEndpointAttributes` (re-enabling a known device) on their endpoints.
+   * None configured: `push.register` answers BAD_REQUEST for a platform without an application.
    */
-  private allowPushRegistration(fn: HouseFunction, applications: PushApplications): void {
-    const stack = Stack.of(this);
+  private allowPushRegistration(fn: HouseFunction, applications: PushApplications | undefined): void {
     const configured = [
-      ['PUSH_FCM_APPLICATION_ARN', applications.fcm],
-      ['PUSH_APNS_APPLICATION_ARN', applications.apns],
+      ['PUSH_FCM_APPLICATION_ARN', applications?.fcm],
+      ['PUSH_APNS_APPLICATION_ARN', applications?.apns],
     ] as const;
-    const arns: string[] = [];
-    for (const [variable, arn] of configured) {
-      if (arn === undefined) continue;
-      fn.addEnvironment(variable, arn);
-      arns.push(arn);
-    }
+    for (const [variable, arn] of configured) if (arn !== undefined) fn.addEnvironment(variable, arn);
+    const arns = pushApplicationArns(applications);
     if (arns.length === 0) return;
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:CreatePlatformEndpoint'], resources: arns }));
-    const endpoints = stack.formatArn({ service: 'sns', resource: 'endpoint', resourceName: '*' });
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['sns:SetEndpointAttributes'], resources: [endpoints] }),
-    );
-    Validations.of(fn.role ?? fn).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]',
-      reason:
-        "Device endpoints are created at run time (push.register); the wildcard is limited to this account's SNS platform endpoints.",
-    });
+    grantOnPushEndpoints(fn, ['sns:SetEndpointAttributes'], applications);
   }
 }

@@ -20,6 +20,7 @@ import type { OperatorQueueName } from '../../functions/domain/operator-roster.t
 import { repoPath, repoRoot } from '../paths.ts';
 import { esmRequireBanner, externalModules, mainFields, nodeTarget, sourcesContent } from './bundling.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
+import { grantOnPushEndpoints, type PushApplications, pushEndpointArns } from './push-endpoints.ts';
 
 /** Powertools log levels accepted by `POWERTOOLS_LOG_LEVEL`. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -44,6 +45,12 @@ export interface FunctionSettings {
   readonly slaAssignSeconds: number;
   /** `SMS_SENDER_ID` of the functions that send SMS (`AWS.SNS.SMS.SenderID`). */
   readonly smsSenderId: string;
+  /**
+   * The push platform applications (context `pushFcmApplicationArn`, `pushApnsApplicationArn`):
+   * a function that pushes may publish to their endpoints only (infra/constructs/push-endpoints.ts).
+   * @default none (nothing is pushed)
+   */
+  readonly pushApplications?: PushApplications;
   /**
    * The per-client limits given by context (`clientLimits`): `LIMIT_<NAME>` of the functions that
    * count them ({@link HouseFunction.useClientLimits}); a limit not given keeps its code default.
@@ -114,14 +121,14 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
 /**
  * The other half of `sns:Publish` on `*` for SMS (a phone number is no resource): an explicit Deny
  * of publishing to any SNS resource — every topic, platform application and endpoint, of any
- * account — so the Allow reaches phone numbers only. A function that also pushes keeps this
- * account's platform endpoints (its own Allow on `endpoint/*`): there the Deny is written with
+ * account — so the Allow reaches phone numbers only. A function that also pushes keeps the
+ * configured applications' endpoints (its own Allow on them): there the Deny is written with
  * `NotResource` and applies only to requests that name a resource (`aws:ResourceAccount` present),
  * so an SMS, which names none, is never denied by it.
  */
-function smsOnly(stack: Stack, alsoPushes: boolean): PolicyStatement {
+function smsOnly(stack: Stack, pushEndpoints: string[]): PolicyStatement {
   const anySnsResource = `arn:${stack.partition}:sns:*:*:*`;
-  if (!alsoPushes) {
+  if (pushEndpoints.length === 0) {
     return new PolicyStatement({
       effect: Effect.DENY,
       actions: ['sns:Publish'],
@@ -131,7 +138,7 @@ function smsOnly(stack: Stack, alsoPushes: boolean): PolicyStatement {
   return new PolicyStatement({
     effect: Effect.DENY,
     actions: ['sns:Publish'],
-    notResources: [stack.formatArn({ service: 'sns', resource: 'endpoint', resourceName: '*' })],
+    notResources: pushEndpoints,
     conditions: { Null: { 'aws:ResourceAccount': 'false' } },
   });
 }
@@ -382,15 +389,17 @@ export class HouseFunction extends NodejsFunction {
   /**
    * Allows sending on `channels`: SMS (`sns:Publish` on `*`: SNS has no resource for a phone number,
    * so publishing to a number cannot be scoped), e-mail (`ses:SendEmail` on the sender's SES
-   * identities only: its domain and its address) and push (`sns:Publish` on the account's platform
-   * endpoints only). Sets `SMS_SENDER_ID` for SMS and `AUTH_EMAIL_FROM` for e-mail.
+   * identities only: its domain and its address) and push (`sns:Publish` on the endpoints of the
+   * configured push applications only, infra/constructs/push-endpoints.ts). Sets `SMS_SENDER_ID` for SMS and `AUTH_EMAIL_FROM` for e-mail.
    */
   useNotifier(channels: NotifierChannels): this {
     const stack = Stack.of(this);
+    // Push goes to the configured applications' endpoints only; none configured, nothing is pushed.
+    const pushEndpoints = channels.push ? pushEndpointArns(this.settings.pushApplications) : [];
     if (channels.sms) {
       this.addEnvironment('SMS_SENDER_ID', this.settings.smsSenderId);
       this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
-      this.addToRolePolicy(smsOnly(stack, channels.push === true));
+      this.addToRolePolicy(smsOnly(stack, pushEndpoints));
     }
     if (channels.emailFrom !== undefined) {
       this.addEnvironment('AUTH_EMAIL_FROM', channels.emailFrom);
@@ -404,15 +413,7 @@ export class HouseFunction extends NodejsFunction {
         }),
       );
     }
-    if (channels.push) {
-      const endpoints = stack.formatArn({ service: 'sns', resource: 'endpoint', resourceName: '*' });
-      this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [endpoints] }));
-      Validations.of(this.role ?? this).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]',
-        reason:
-          "Device endpoints are created at run time (push.register); the wildcard is limited to this account's SNS platform endpoints.",
-      });
-    }
+    if (channels.push) grantOnPushEndpoints(this, ['sns:Publish'], this.settings.pushApplications);
     return this;
   }
 

@@ -10,12 +10,12 @@
  * `auth.verifyCode` the code key and the signing key; the portal's public form (Tickets) the
  * citizen-id key only, so that it cannot compute a code hash.
  */
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
+import { grantOnPushEndpoints } from './push-endpoints.ts';
 import type { BotQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
@@ -150,15 +150,7 @@ export class Identification extends Construct {
       .useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'readWrite')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(realtime.api, realtime.stage, { close: true });
-    const endpoints = Stack.of(this).formatArn({ service: 'sns', resource: 'endpoint', resourceName: '*' });
-    this.sessionEnd.addToRolePolicy(
-      new PolicyStatement({ actions: ['sns:DeleteEndpoint'], resources: [endpoints] }),
-    );
-    Validations.of(this.sessionEnd.role ?? this.sessionEnd).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]',
-      reason:
-        "Device endpoints are created at run time (push.register); the wildcard is limited to this account's SNS platform endpoints.",
-    });
+    grantOnPushEndpoints(this.sessionEnd, ['sns:DeleteEndpoint'], settings.pushApplications);
     realtime.addRoute('auth.requestCode', this.requestCode);
     realtime.addRoute('auth.verifyCode', this.verifyCode);
     realtime.addRoute('session.end', this.sessionEnd);

@@ -58,9 +58,6 @@ export interface ChatStackProps extends StackProps {
   /** Requests per second / burst of the feedback API. */
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
-  /** SNS platform applications of mobile push. */
-  readonly pushFcmApplicationArn?: string;
-  readonly pushApnsApplicationArn?: string;
   /**
    * Repo-relative folder of the knowledge-base layer (tests may point it elsewhere).
    * @default 'layers/knowledge-base'
@@ -103,8 +100,6 @@ export class ChatStack extends Stack {
       portalRegistryTokenSecretArn,
       feedbackRateLimit,
       feedbackBurstLimit,
-      pushFcmApplicationArn,
-      pushApnsApplicationArn,
       knowledgeBasePath,
       reconcileMinutes,
       ...stackProps
@@ -189,7 +184,6 @@ export class ChatStack extends Stack {
       realtime: this.realtime,
       knowledgeBase,
       assignmentQueues: this.assignmentQueues,
-      pushApplications: { fcm: pushFcmApplicationArn, apns: pushApnsApplicationArn },
     });
     // Assignment: escalations into operator queues, exactly-once assignment, SLA and grace timers.
     this.assignment = new Assignment(this, 'Assignment', {

@@ -118,6 +118,30 @@ describe('the desk', () => {
     expect(actionsOf(defaultId)).not.toContain('sns:CreatePlatformEndpoint');
   });
 
+  it('grants push on the endpoints of the configured applications only, and nothing on endpoints without one', () => {
+    // Prepare
+    const fcm = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/support-chat';
+    const apns = 'arn:aws:sns:eu-central-1:123456789012:app/APNS/support-chat-ios';
+    const endpoints = [
+      'arn:aws:sns:eu-central-1:123456789012:endpoint/GCM/support-chat/*',
+      'arn:aws:sns:eu-central-1:123456789012:endpoint/APNS/support-chat-ios/*',
+    ];
+
+    // Act
+    const configured = synthesizeApp({ pushFcmApplicationArn: fcm, pushApnsApplicationArn: apns });
+    const policies = JSON.stringify(resourcesOf(configured.template, 'AWS::IAM::Policy'));
+    const unconfigured = JSON.stringify(resourcesOf(template, 'AWS::IAM::Policy'));
+
+    // Assess: publish (the notifiers), re-enable (push.register), delete (session.end, erasure).
+    for (const action of ['sns:Publish', 'sns:SetEndpointAttributes', 'sns:DeleteEndpoint']) {
+      expect(policies).toContain(JSON.stringify({ Action: action, Effect: 'Allow', Resource: endpoints }));
+    }
+    // The SMS senders' Deny spares the same endpoints, no other.
+    expect(policies).toContain(JSON.stringify({ NotResource: endpoints }).slice(1, -1));
+    expect(policies).not.toContain(':endpoint/*');
+    expect(unconfigured).not.toContain(':endpoint/');
+  });
+
   it('refuses a push application ARN of the wrong platform in the context', () => {
     const app = new App({
       context: { pushFcmApplicationArn: 'arn:aws:sns:eu-central-1:123456789012:app/APNS/ios' },

@@ -205,7 +205,7 @@ describe('every Lambda function', () => {
     '%s pairs sns:Publish on * (SMS) with a Deny of every topic, application and endpoint it does not push to',
     (_, fn) => {
       const sendsSms = SMS_SENDERS.includes(fn.Metadata?.['local:entry'] as string);
-      const pushes = JSON.stringify(statementsOf(fn)).includes(':endpoint/*');
+      const pushes = JSON.stringify(statementsOf(fn)).includes(':endpoint/');
       const denied = statementsOf(fn, 'Deny');
       if (!sendsSms) return expect(denied).toEqual([]);
       const anySnsResource = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] };
@@ -219,7 +219,7 @@ describe('every Lambda function', () => {
             }
           : { Effect: 'Deny', Action: 'sns:Publish', Resource: anySnsResource },
       ]);
-      if (pushes) expect(JSON.stringify(denied[0]?.NotResource)).toContain(':endpoint/*');
+      if (pushes) expect(JSON.stringify(denied[0]?.NotResource)).toContain(':endpoint/');
     },
   );
 

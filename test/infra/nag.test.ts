@@ -11,10 +11,19 @@ import { synthesizeApp } from './synth.ts';
 // cdk-nag 3 is a CDK policy-validation plugin: findings are a validation report that stops
 // `cdk synth`, not annotations. Acknowledgments are `Validations.of(construct).acknowledge(...)`.
 describe('cdk-nag AwsSolutions', () => {
-  // Both stages: prod differs in what it retains and protects, which is what cdk-nag looks at.
+  // Both stages: prod differs in what it retains and protects, which is what cdk-nag looks at;
+  // prod with the push applications configured (their endpoints' grants are acknowledged by ARN).
   const stages = [
     ['dev', synthesizeApp({ stage: 'dev' })],
-    ['prod', synthesizeApp({ stage: 'prod', alarmEmail: 'oncall@example.org' })],
+    [
+      'prod',
+      synthesizeApp({
+        stage: 'prod',
+        alarmEmail: 'oncall@example.org',
+        pushFcmApplicationArn: 'arn:aws:sns:eu-central-1:123456789012:app/GCM/support-chat',
+        pushApnsApplicationArn: 'arn:aws:sns:eu-central-1:123456789012:app/APNS/support-chat-ios',
+      }),
+    ],
   ] as const;
   const stacks = stages.flatMap(([stage, synthesized]) =>
     [synthesized.data, synthesized.chat, synthesized.monitoring, synthesized.web].map(

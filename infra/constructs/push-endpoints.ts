@@ -1,0 +1,56 @@
+/**
+ * The SNS platform endpoints of the configured push applications: what a function may publish to,
+ * re-enable or delete for a citizen's device. SNS names a device endpoint under its application
+ * (`…:app/GCM/<name>` → `…:endpoint/GCM/<name>/<id>`), so the grant names the applications' endpoints,
+ * not every endpoint of the account; with no application configured there is no device to push to
+ * and nothing is granted.
+ */
+import { Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+
+/** The push platform applications given by context (`pushFcmApplicationArn`, `pushApnsApplicationArn`). */
+export interface PushApplications {
+  /** ARN of the FCM (Android) platform application. */
+  readonly fcm?: string;
+  /** ARN of the APNs (iOS) platform application. */
+  readonly apns?: string;
+}
+
+/** The configured applications' ARNs. */
+export function pushApplicationArns(applications: PushApplications | undefined): string[] {
+  return [applications?.fcm, applications?.apns].filter((arn): arn is string => arn !== undefined);
+}
+
+/** `arn:…:endpoint/<platform>/<name>/*` of each configured application. */
+export function pushEndpointArns(applications: PushApplications | undefined): string[] {
+  return pushApplicationArns(applications).map((arn) => `${arn.replace(/:app\//, ':endpoint/')}/*`);
+}
+
+/** Anything with a role policy: a HouseFunction, a Lambda function. */
+interface WithRolePolicy extends Construct {
+  addToRolePolicy(statement: PolicyStatement): unknown;
+  readonly role?: Construct | undefined;
+}
+
+/**
+ * Allows `actions` on the endpoints of the configured applications only (none configured: nothing).
+ * Returns whether anything was granted.
+ */
+export function grantOnPushEndpoints(
+  fn: WithRolePolicy,
+  actions: string[],
+  applications: PushApplications | undefined,
+): boolean {
+  const endpoints = pushEndpointArns(applications);
+  if (endpoints.length === 0) return false;
+  fn.addToRolePolicy(new PolicyStatement({ actions, resources: endpoints }));
+  for (const endpoint of endpoints) {
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${endpoint}]`,
+      reason:
+        'Device endpoints are created at run time (push.register); the wildcard is limited to the endpoints of the configured push application.',
+    });
+  }
+  return true;
+}
