@@ -101,6 +101,9 @@ const contextSchema = z.object({
     .optional(),
   // `-c configureApiGatewayAccountLogsRole=false` arrives as a string, cdk.json as a boolean.
   configureApiGatewayAccountLogsRole: z.union([z.boolean(), z.stringbool()]).optional(),
+  // Long message bodies stored compressed (docs/deploy.md, "Compressed message bodies"): false only
+  // for the first deploy over a release that cannot read them.
+  compressMessageBodies: z.union([z.boolean(), z.stringbool()]).optional(),
   // The step of the staged upgrade of the tables' indexes (docs/deploy.md, "Upgrade"); 0 is the last release's.
   dataIndexStep: z.coerce.number().int().min(0).max(INDEX_UPGRADE.steps.length).optional(),
 });
@@ -147,6 +150,7 @@ export function configFromContext(node: Node): SupportChatConfig {
     feedbackRateLimit: context.feedbackRateLimit ?? defaults.feedbackRateLimit,
     feedbackBurstLimit: context.feedbackBurstLimit ?? defaults.feedbackBurstLimit,
     configureApiGatewayAccountLogsRole: context.configureApiGatewayAccountLogsRole ?? true,
+    compressMessageBodies: context.compressMessageBodies ?? true,
     pushFcmApplicationArn: context.pushFcmApplicationArn,
     pushApnsApplicationArn: context.pushApnsApplicationArn,
     dataIndexStep: context.dataIndexStep,

@@ -65,6 +65,8 @@ export interface SupportChatConfig {
   readonly feedbackRateLimit: number;
   readonly feedbackBurstLimit: number;
   readonly configureApiGatewayAccountLogsRole: boolean;
+  /** Long message bodies written compressed (`MESSAGE_BODY_COMPRESSION` of every writer of messages). */
+  readonly compressMessageBodies: boolean;
   readonly pushFcmApplicationArn?: string;
   readonly pushApnsApplicationArn?: string;
   /** The tables' indexes as after this step of the upgrade from the last release's (infra/constructs/data.ts); by default the last. */
@@ -102,6 +104,7 @@ export class SupportChat {
       slaAssignSeconds: config.slaAssignSeconds,
       smsSenderId: config.smsSenderId,
       clientLimits: config.clientLimits ?? {},
+      compressMessageBodies: config.compressMessageBodies,
       pushApplications: {
         ...(config.pushFcmApplicationArn === undefined ? {} : { fcm: config.pushFcmApplicationArn }),
         ...(config.pushApnsApplicationArn === undefined ? {} : { apns: config.pushApnsApplicationArn }),

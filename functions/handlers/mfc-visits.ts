@@ -53,6 +53,7 @@ const tables = {
   conversationsTable: config.conversationsTable,
   messagesTable: config.messagesTable,
   idempotencyTable: config.idempotencyTable,
+  compressBodies: config.messageBodyCompression === 'on',
 };
 const pages = config.checklistPagesUrl;
 const confirmDeps = {

@@ -32,6 +32,11 @@ const SETTINGS = {
   /** The `@connections` API: `https://{apiId}.execute-api.{region}.{urlSuffix}/{stage}`. */
   wsConnectionsEndpoint: setting('WS_CONNECTIONS_ENDPOINT', z.url()),
   knowledgeBaseDir: setting('KNOWLEDGE_BASE_DIR', name),
+  /**
+   * Long message bodies written compressed (functions/adapters/dynamodb/message-body.ts); `off` only
+   * while a release that cannot read them may still run (docs/deploy.md). Reading takes both forms.
+   */
+  messageBodyCompression: setting('MESSAGE_BODY_COMPRESSION', z.enum(['on', 'off']).default('on')),
   /** MFC visits: bookings, places per slot, quotas, reminders due (functions/adapters/dynamodb/visit-repository.ts). */
   visitsTable: setting('VISITS_TABLE', name),
   /** How long before a visit its reminder goes out: a day; shorter in tests. */

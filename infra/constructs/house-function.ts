@@ -52,6 +52,12 @@ export interface FunctionSettings {
    */
   readonly pushApplications?: PushApplications;
   /**
+   * `MESSAGE_BODY_COMPRESSION` (`on`/`off`) of every function that writes MessagesTable: long
+   * bodies stored compressed (functions/adapters/dynamodb/message-body.ts). Every release reads both.
+   * @default true
+   */
+  readonly compressMessageBodies?: boolean;
+  /**
    * The per-client limits given by context (`clientLimits`): `LIMIT_<NAME>` of the functions that
    * count them ({@link HouseFunction.useClientLimits}); a limit not given keeps its code default.
    * @default {} (every limit at its default, docs/protocol.md "Limits per client")
@@ -341,6 +347,12 @@ export class HouseFunction extends NodejsFunction {
     } = {},
   ): this {
     this.addEnvironment(envName, table.tableName);
+    if (envName === 'MESSAGES_TABLE' && access !== 'read') {
+      this.addEnvironment(
+        'MESSAGE_BODY_COMPRESSION',
+        this.settings.compressMessageBodies === false ? 'off' : 'on',
+      );
+    }
     table.grant(this, ...TABLE_ACTIONS[access], ...(options.scan ? ['dynamodb:Scan'] : []));
     // Grants on a table with indexes name `<table arn>/index/*`: every index of this one table.
     Validations.of(this.role ?? this).acknowledge({

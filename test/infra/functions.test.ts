@@ -457,6 +457,34 @@ describe('least privilege on the tables', () => {
     expect(accessByTable(`functions/handlers/${handler}.ts`)).toEqual(expected);
   });
 
+  it('tells every function that may write MessagesTable whether to compress long bodies (on; off by context), and no other', () => {
+    // Prepare
+    const writesMessages = (fn: TemplateResource) =>
+      environmentOf(fn).MESSAGES_TABLE !== undefined &&
+      statementsOf(fn).some(
+        (s) =>
+          JSON.stringify(s.Resource).includes('MessagesTable') &&
+          [s.Action].flat().some((a) => /PutItem|TransactWriteItems|UpdateItem|BatchWriteItem/.test(a)),
+      );
+    const writers = Object.values(functions).filter(writesMessages);
+    const off = resourcesOf(
+      synthesizeApp({ compressMessageBodies: 'false' }).template,
+      'AWS::Lambda::Function',
+    );
+
+    // Assess
+    expect(writers.map((fn) => fn.Metadata?.['local:entry'])).toEqual(
+      expect.arrayContaining(['functions/handlers/message-send.ts', 'functions/handlers/bot-worker.ts']),
+    );
+    for (const fn of Object.values(functions)) {
+      expect(environmentOf(fn).MESSAGE_BODY_COMPRESSION).toBe(writesMessages(fn) ? 'on' : undefined);
+    }
+    expect(Object.values(off).filter(writesMessages)).toHaveLength(writers.length);
+    for (const fn of Object.values(off).filter(writesMessages)) {
+      expect(environmentOf(fn).MESSAGE_BODY_COMPRESSION).toBe('off');
+    }
+  });
+
   it('gives suggest only its own logs: no DynamoDB, SQS, @connections or X-Ray (it computes in memory)', () => {
     // Act
     const services = statementsOf(functionByEntry('functions/handlers/suggest.ts')).flatMap((s) =>

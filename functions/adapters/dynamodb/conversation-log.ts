@@ -52,6 +52,11 @@ export interface ConversationLogTables {
   idempotencyTable: string;
   /** Where a frame counted with its message is counted (`CitizenMessageAppend.frameCount`). */
   limitsTable?: string;
+  /**
+   * Long bodies written compressed (message-body.ts; `MESSAGE_BODY_COMPRESSION`).
+   * @default true
+   */
+  compressBodies?: boolean;
 }
 
 /**
@@ -380,7 +385,7 @@ function putMessage(tables: ConversationLogTables, message: CitizenMessageAppend
   return {
     Put: {
       TableName: tables.messagesTable,
-      Item: toMessageItem(message),
+      Item: toMessageItem(message, tables.compressBodies ?? true),
       ConditionExpression: 'attribute_not_exists(seq)',
     },
   };

@@ -144,6 +144,20 @@ describe('message bodies in MessagesTable', () => {
     expect(fromMessageItem(compressed)).toEqual(overThreshold);
   });
 
+  it('writes a long body plain when compression is off (MESSAGE_BODY_COMPRESSION=off), readable as any item', () => {
+    // Prepare: a bot answer the default would compress.
+    const message = botMessage('как записаться в МФЦ', 'ru');
+    expect(toMessageItem(message)).not.toHaveProperty('text');
+
+    // Act
+    const item = toMessageItem(message, false);
+
+    // Assess: the item every release before compression wrote and reads.
+    expect(item).toEqual(message);
+    expect(item).not.toHaveProperty('body');
+    expect(fromMessageItem(item)).toEqual(message);
+  });
+
   it('reads an item written before bodies were compressed: a long bot answer with plain text and suggestions', () => {
     // Prepare: the item exactly as the conversation log wrote it until now.
     const message = botMessage('как записаться в МФЦ', 'ru');

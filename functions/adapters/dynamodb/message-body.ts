@@ -51,8 +51,12 @@ export class MessageBodyError extends Error {
   }
 }
 
-/** The item that stores `message`: its body compressed in `body` when long, else as it is. */
-export function toMessageItem(message: StoredMessage): Record<string, unknown> {
+/**
+ * The item that stores `message`: its body compressed in `body` when long (and `compress`), else as
+ * it is.
+ */
+export function toMessageItem(message: StoredMessage, compress = true): Record<string, unknown> {
+  if (!compress) return { ...message };
   const { text, suggestions, ...rest } = message;
   const body: MessageBody = suggestions === undefined ? { text } : { text, suggestions };
   const json = Buffer.from(JSON.stringify(body), 'utf8');
