@@ -27,7 +27,14 @@ import {
 import type { Conversation } from '../conversations.ts';
 import { type PlacesInLineDeps, requestLineTick, runLineTick } from './places-in-line.ts';
 
-const NOW = new Date('2026-12-02T08:00:02.000Z');
+/**
+ * Two seconds into a 5-second period of the real clock, not a fixed date: the items written here
+ * (connections, conversations) expire by the real clock, which the repositories read them with.
+ */
+const PERIOD_START = Math.floor(Date.now() / 5000) * 5000;
+const NOW = new Date(PERIOD_START + 2000);
+/** The period after NOW's. */
+const FIRST_PERIOD = new Date(PERIOD_START + 5000).toISOString();
 
 function depsFor(
   fixture: AssignmentFixture,
@@ -71,9 +78,9 @@ async function operatorsOnline(fixture: AssignmentFixture, count: number) {
   );
 }
 
-const periodAfter = (seconds: number) => new Date(Date.parse('2026-12-02T08:00:05.000Z') + seconds * 1000);
+const periodAfter = (seconds: number) => new Date(Date.parse(FIRST_PERIOD) + seconds * 1000);
 
-/** The tick of the period starting `seconds` after 08:00:05, run half a second into it. */
+/** The tick of the period starting `seconds` after FIRST_PERIOD, run half a second into it. */
 function runTick(
   fixture: AssignmentFixture,
   notifier: RecordingNotifier,
@@ -96,12 +103,12 @@ describe('the line tick (DynamoDB Local)', () => {
     const scheduled = await Promise.all(Array.from({ length: 12 }, () => requestLineTick(deps)));
     const next = await requestLineTick(depsFor(fixture, new RecordingNotifier(), timers, periodAfter(0)));
 
-    // Assess: the period after NOW (08:00:02 → 08:00:05), once; then the one after it.
+    // Assess: the period after NOW (2 s into its own), once; then the one after it.
     expect(scheduled.filter(Boolean)).toHaveLength(1);
     expect(next).toBe(true);
     expect(timers).toEqual([
-      { kind: 'line.tick', periodStart: '2026-12-02T08:00:05.000Z', dueAt: '2026-12-02T08:00:05.000Z' },
-      { kind: 'line.tick', periodStart: '2026-12-02T08:00:10.000Z', dueAt: '2026-12-02T08:00:10.000Z' },
+      { kind: 'line.tick', periodStart: FIRST_PERIOD, dueAt: FIRST_PERIOD },
+      { kind: 'line.tick', periodStart: periodAfter(5).toISOString(), dueAt: periodAfter(5).toISOString() },
     ]);
   });
 
@@ -115,9 +122,9 @@ describe('the line tick (DynamoDB Local)', () => {
 
     // Act: three deliveries at once.
     const outcomes = await Promise.all([
-      runLineTick(deps, '2026-12-02T08:00:05.000Z'),
-      runLineTick(deps, '2026-12-02T08:00:05.000Z'),
-      runLineTick(deps, '2026-12-02T08:00:05.000Z'),
+      runLineTick(deps, FIRST_PERIOD),
+      runLineTick(deps, FIRST_PERIOD),
+      runLineTick(deps, FIRST_PERIOD),
     ]);
 
     // Assess
@@ -175,9 +182,9 @@ describe('the line tick (DynamoDB Local)', () => {
     expect(third).toMatchObject({ status: 'ticked', statsFrames: 8, placesTold: 2, waiting: 2 });
     expect(consoles.map((c) => framesTo(c).length)).toEqual(consoles.map(() => 3));
     expect(timers.map((t) => (t.kind === 'line.tick' ? t.periodStart : t.kind))).toEqual([
-      '2026-12-02T08:00:10.000Z',
-      '2026-12-02T08:00:15.000Z',
-      '2026-12-02T08:00:20.000Z',
+      periodAfter(5).toISOString(),
+      periodAfter(10).toISOString(),
+      periodAfter(15).toISOString(),
     ]);
     expect(framesTo(waiting[0]?.connectionId ?? '')).toHaveLength(1);
     expect(framesTo(waiting[1]?.connectionId ?? '').at(-1)).toMatchObject({
