@@ -17,6 +17,11 @@ export interface Delivery {
 /**
  * Posts one frame to every listed connection at once; each post has its own deadline. A connection
  * that answers 410 Gone is deleted; the second value names those.
+ *
+ * A `message` whose post failed (a timeout, a 5xx: neither delivered nor gone) is posted once more:
+ * a message frame is the only one a live client does not get again by itself — it would show the
+ * message only at its next `history.get` — and delivery is at least once (docs/protocol.md: a
+ * client drops a seq it already shows), so a first post that did arrive late costs nothing.
  */
 export async function postToAll(
   deps: { connections: Pick<ConnectionRepository, 'delete'>; notifier: ConnectionNotifier },
@@ -25,7 +30,9 @@ export async function postToAll(
 ): Promise<[Delivery, Set<string>]> {
   const outcomes = await Promise.all(
     connections.map(async ({ connectionId }) => {
-      const outcome = await deps.notifier.post(connectionId, frame);
+      let outcome = await deps.notifier.post(connectionId, frame);
+      if (outcome === 'failed' && frame.type === 'message')
+        outcome = await deps.notifier.post(connectionId, frame);
       if (outcome === 'gone') await deps.connections.delete(connectionId);
       return [connectionId, outcome] as const;
     }),
