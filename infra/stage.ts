@@ -36,6 +36,8 @@ export interface StageDefaults {
   readonly attachmentRetentionDays: number;
   /** TTL of the access journal's entries. */
   readonly journalRetentionDays: number;
+  /** TTL of MFC visits, from the visit's time. */
+  readonly visitRetentionDays: number;
   /** Object Lock retention of audit exports, and then their lifecycle expiry. */
   readonly auditExportRetentionDays: number;
   /** Object Lock default retention of the audit bucket ({@link AuditLockMode}). */
@@ -63,6 +65,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageDefaults>> = {
     ticketRetentionDays: 30,
     attachmentRetentionDays: 30,
     journalRetentionDays: 90,
+    visitRetentionDays: 30,
     auditExportRetentionDays: 7,
     auditLockMode: 'OFF',
     smsSenderId: 'GosuslugiT',
@@ -80,6 +83,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, StageDefaults>> = {
     ticketRetentionDays: 3 * 365,
     attachmentRetentionDays: 365,
     journalRetentionDays: 3 * 365,
+    visitRetentionDays: 365,
     auditExportRetentionDays: 5 * 365,
     auditLockMode: 'COMPLIANCE',
     smsSenderId: 'Gosuslugi',

@@ -38,6 +38,7 @@ export interface SupportChatConfig {
   readonly ticketRetentionDays: number;
   readonly attachmentRetentionDays: number;
   readonly journalRetentionDays: number;
+  readonly visitRetentionDays: number;
   readonly auditExportRetentionDays: number;
   readonly auditLockMode: AuditLockMode;
   readonly postTimeoutMs: number;
@@ -100,6 +101,7 @@ export class SupportChat {
       ticketRetentionDays: config.ticketRetentionDays,
       attachmentRetentionDays: config.attachmentRetentionDays,
       journalRetentionDays: config.journalRetentionDays,
+      visitRetentionDays: config.visitRetentionDays,
       postTimeoutMs: config.postTimeoutMs,
       slaAssignSeconds: config.slaAssignSeconds,
       smsSenderId: config.smsSenderId,

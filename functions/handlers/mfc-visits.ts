@@ -42,7 +42,7 @@ const directory = loadMfcDirectory(config.mfcDirectoryDir);
 const sessions = new DynamoSessionRepository(config.sessionsTable);
 const deps = {
   directory,
-  visits: new DynamoVisitRepository(config.visitsTable),
+  visits: new DynamoVisitRepository(config.visitsTable, config.visitRetentionDays),
   clock: systemClock,
   reminderLeadMs: config.visitReminderLeadSeconds * 1000,
 };

@@ -71,6 +71,8 @@ const SETTINGS = {
   attachmentRetentionDays: setting('ATTACHMENT_RETENTION_DAYS', positiveInt.default(365)),
   /** Access-journal entries. */
   journalRetentionDays: setting('JOURNAL_RETENTION_DAYS', positiveInt.default(365 * 3)),
+  /** TTL of MFC visits, from the visit's time (functions/adapters/dynamodb/visit-repository.ts). */
+  visitRetentionDays: setting('VISIT_RETENTION_DAYS', positiveInt.default(365)),
   /** The access journal: who of the staff read which citizen's data, exports and erasures. */
   accessJournalTable: setting('ACCESS_JOURNAL_TABLE', name),
   /** The audit bucket exports are written to (Object Lock in AWS). */

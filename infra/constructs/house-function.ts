@@ -39,6 +39,8 @@ export interface FunctionSettings {
   readonly attachmentRetentionDays: number;
   /** `JOURNAL_RETENTION_DAYS`: TTL of the access journal's entries. */
   readonly journalRetentionDays: number;
+  /** `VISIT_RETENTION_DAYS`: TTL of MFC visits, from the visit's time. */
+  readonly visitRetentionDays: number;
   /** `POST_TIMEOUT_MS`: deadline of one `PostToConnection` call. */
   readonly postTimeoutMs: number;
   /** `SLA_ASSIGN_SECONDS`: a ticket nobody took within this is an SLA breach, offered to seniors first. */
@@ -280,6 +282,7 @@ export class HouseFunction extends NodejsFunction {
         TICKET_RETENTION_DAYS: String(props.settings.ticketRetentionDays),
         ATTACHMENT_RETENTION_DAYS: String(props.settings.attachmentRetentionDays),
         JOURNAL_RETENTION_DAYS: String(props.settings.journalRetentionDays),
+        VISIT_RETENTION_DAYS: String(props.settings.visitRetentionDays),
         POST_TIMEOUT_MS: String(props.settings.postTimeoutMs),
         SLA_ASSIGN_SECONDS: String(props.settings.slaAssignSeconds),
       },

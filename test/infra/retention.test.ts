@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { TTL_ATTRIBUTE } from '../../infra/constructs/data.ts';
 import { environmentOf, resourcesOf, synthesizeApp } from './synth.ts';
 
-// Prepare: five different periods, so that each can only have come from its own setting.
+// Prepare: six different periods, so that each can only have come from its own setting.
 const periods = {
   messageRetentionDays: 11,
   ticketRetentionDays: 22,
   attachmentRetentionDays: 33,
   journalRetentionDays: 44,
   auditExportRetentionDays: 55,
+  visitRetentionDays: 66,
 };
 const app = synthesizeApp({ stage: 'prod', alarmEmail: 'oncall@example.org', ...periods });
 const data = app.templates['SupportChat-prod-Data'];
@@ -39,6 +40,7 @@ describe('retention', () => {
         TICKET_RETENTION_DAYS: '22',
         ATTACHMENT_RETENTION_DAYS: '33',
         JOURNAL_RETENTION_DAYS: '44',
+        VISIT_RETENTION_DAYS: '66',
       });
     }
   });

@@ -22,6 +22,7 @@ function scheduledStack(rate = Duration.minutes(5)) {
       ticketRetentionDays: 30,
       attachmentRetentionDays: 30,
       journalRetentionDays: 90,
+      visitRetentionDays: 30,
       postTimeoutMs: 3000,
       slaAssignSeconds: 120,
       smsSenderId: 'Test',

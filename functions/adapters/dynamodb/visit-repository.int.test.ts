@@ -128,3 +128,35 @@ describe('a citizen’s visits erased', () => {
     expect(await quota(other, 'snils')).toBeDefined();
   });
 });
+
+describe('a visit’s retention', () => {
+  it('keeps a booked visit, and a moved one, the stage’s days after its time (TTL), no other', async () => {
+    // Prepare: a stage that keeps visits 40 days.
+    const kept = new DynamoVisitRepository(table, 40);
+    const visit = visitOf(randomUUID());
+    const stored = async (number: string) =>
+      (
+        await documentClient.send(
+          new GetCommand({ TableName: table, Key: { pk: `visit#${number}` }, ConsistentRead: true }),
+        )
+      ).Item;
+    const daysAfter = (iso: string, days: number) => Math.floor(Date.parse(iso) / 1000) + days * 86_400;
+
+    // Act
+    const booked = await kept.book(visit, limits);
+    const afterBooking = await stored(visit.number);
+    const later = new Date(Date.parse(visit.startsAt) + 86_400_000).toISOString();
+    const moved = await kept.reschedule(
+      visit,
+      { date: later.slice(0, 10), time: '10:00', startsAt: later },
+      2,
+    );
+    const afterMove = await stored(visit.number);
+
+    // Assess
+    expect(booked).toBe('booked');
+    expect(afterBooking?.expiresAt).toBe(daysAfter(visit.startsAt, 40));
+    expect(moved).toBe('rescheduled');
+    expect(afterMove?.expiresAt).toBe(daysAfter(later, 40));
+  });
+});

@@ -52,8 +52,11 @@ const quotaSchema = z.object({
   version: z.number().int().default(0),
 });
 
-/** Kept this long after the visit (the citizen's history), then removed by TTL. */
-const VISIT_RETENTION_DAYS = 365;
+/**
+ * A visit is kept this long after its time (the citizen's history), then removed by TTL: the
+ * stage's `visitRetentionDays` (`VISIT_RETENTION_DAYS`); a year when none is given.
+ */
+const DEFAULT_VISIT_RETENTION_DAYS = 365;
 /** Slot counters are of no use once the day is over. */
 const SLOT_RETENTION_DAYS = 2;
 /** A transaction that met a concurrent one is tried again this many times. */
@@ -75,7 +78,10 @@ const pause = (attempt: number) =>
 export class DynamoVisitRepository implements VisitRepository, DueReminders {
   private readonly citizenVisits: DynamoCitizenVisits;
 
-  constructor(private readonly table: string) {
+  constructor(
+    private readonly table: string,
+    private readonly retentionDays = DEFAULT_VISIT_RETENTION_DAYS,
+  ) {
     this.citizenVisits = new DynamoCitizenVisits(table);
   }
 
@@ -121,7 +127,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
               ...visitKey(visit.number),
               ...visit,
               ...(visit.remindAt ? { remindDay: visit.remindAt.slice(0, 10) } : {}),
-              expiresAt: epochAfterDays(visit.startsAt, VISIT_RETENTION_DAYS),
+              expiresAt: epochAfterDays(visit.startsAt, this.retentionDays),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -213,7 +219,7 @@ export class DynamoVisitRepository implements VisitRepository, DueReminders {
             ':date': to.date,
             ':time': to.time,
             ':startsAt': to.startsAt,
-            ':expiresAt': epochAfterDays(to.startsAt, VISIT_RETENTION_DAYS),
+            ':expiresAt': epochAfterDays(to.startsAt, this.retentionDays),
             ':fromDate': visit.date,
             ':fromTime': visit.time,
             ...(to.remindAt ? { ':remindAt': to.remindAt, ':remindDay': to.remindAt.slice(0, 10) } : {}),
