@@ -48,8 +48,9 @@ const schema = z.object({
   LOCAL_COUNT_AWS_CALLS: z.stringbool().default(false),
   /**
    * A template this checkout synthesized moments before (`writeSynthesizedTemplate`), used instead
-   * of synthesizing again: the test run synthesizes once for the six stacks it starts
-   * (test/template-setup.ts). Unset, the stack synthesizes its own, from the code as it is now.
+   * of synthesizing again: a test run synthesizes once for the shared stack and the stacks of the
+   * `own-stack` files (test/template-setup.ts). Unset, the stack synthesizes its own, from the code
+   * as it is now.
    */
   LOCAL_TEMPLATE_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),

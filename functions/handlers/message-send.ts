@@ -39,8 +39,9 @@ const deps = {
   // Built once per Lambda instance: the knowledge base ships in a layer and is validated on load.
   bot: new ReportingFreshMessageAnswerer(botTurn),
   attachments: new DynamoAttachmentRepository({ attachmentsTable: config.attachmentsTable }),
-  // A turn needs its reply's commit and a post (POST_TIMEOUT_MS at most) before the deadline.
-  turnReserveMs: config.postTimeoutMs + 2000,
+  // A turn needs its reply's commit and a post before the deadline: POST_TIMEOUT_MS at most, twice
+  // when the post fails and is tried again (post-frames.ts).
+  turnReserveMs: 2 * config.postTimeoutMs + 2000,
   clock: systemClock,
   ids: randomIds,
   sleeper: timerSleeper,

@@ -13,7 +13,7 @@ import type { AuditStore } from './audit-store.ts';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
 import type { IdentificationKeys } from './identification.ts';
-import { grantOnPushEndpoints } from './push-endpoints.ts';
+import { grantEndpointRevocation } from './push-endpoints.ts';
 import type { AssignmentQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
@@ -105,7 +105,7 @@ export class Audit extends Construct {
       .useTranscripts(attachments.bucket, attachments.key);
     realtime.addRoute('transcript.get', this.transcript);
 
-    grantOnPushEndpoints(this.erase, ['sns:DeleteEndpoint'], settings.pushApplications);
+    grantEndpointRevocation(this.erase);
   }
 
   get functions(): HouseFunction[] {

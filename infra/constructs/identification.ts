@@ -15,7 +15,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ChatTables } from './data.ts';
 import { type FunctionSettings, type HouseFunction, handlerFunctions } from './house-function.ts';
-import { grantOnPushEndpoints } from './push-endpoints.ts';
+import { grantEndpointRevocation } from './push-endpoints.ts';
 import type { BotQueues } from './queues.ts';
 import type { Realtime } from './realtime.ts';
 
@@ -150,7 +150,7 @@ export class Identification extends Construct {
       .useTable('PUSH_DEVICES_TABLE', tables.pushDevices, 'readWrite')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(realtime.api, realtime.stage, { close: true });
-    grantOnPushEndpoints(this.sessionEnd, ['sns:DeleteEndpoint'], settings.pushApplications);
+    grantEndpointRevocation(this.sessionEnd);
     realtime.addRoute('auth.requestCode', this.requestCode);
     realtime.addRoute('auth.verifyCode', this.verifyCode);
     realtime.addRoute('session.end', this.sessionEnd);

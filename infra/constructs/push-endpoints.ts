@@ -1,11 +1,15 @@
 /**
- * The SNS platform endpoints of the configured push applications: what a function may publish to,
- * re-enable or delete for a citizen's device. SNS names a device endpoint under its application
+ * The SNS platform endpoints of the configured push applications: what a function may publish to
+ * or re-enable for a citizen's device. SNS names a device endpoint under its application
  * (`…:app/GCM/<name>` → `…:endpoint/GCM/<name>/<id>`), so the grant names the applications' endpoints,
  * not every endpoint of the account; with no application configured there is no device to push to
  * and nothing is granted.
+ *
+ * Deleting a device's endpoint (sign-out, erasure) is revocation, and must work whatever the
+ * context of the deploy: for a device registered under an application since removed or replaced,
+ * or left out of one deploy's context, too. It stays on the account's endpoints.
  */
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
@@ -53,4 +57,18 @@ export function grantOnPushEndpoints(
     });
   }
   return true;
+}
+
+/**
+ * Allows `sns:DeleteEndpoint` on every platform endpoint of the account: a session's sign-out and a
+ * citizen's erasure revoke their devices under any application, configured now or not.
+ */
+export function grantEndpointRevocation(fn: WithRolePolicy): void {
+  const endpoints = Stack.of(fn).formatArn({ service: 'sns', resource: 'endpoint', resourceName: '*' });
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:DeleteEndpoint'], resources: [endpoints] }));
+  Validations.of(fn.role ?? fn).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]',
+    reason:
+      "Revokes a device's endpoint (sign-out, erasure) under any application, also one since removed from the context; only deletion, only this account's endpoints.",
+  });
 }

@@ -118,7 +118,7 @@ describe('the desk', () => {
     expect(actionsOf(defaultId)).not.toContain('sns:CreatePlatformEndpoint');
   });
 
-  it('grants push on the endpoints of the configured applications only, and nothing on endpoints without one', () => {
+  it('grants push on the endpoints of the configured applications only, and revocation on any endpoint of the account', () => {
     // Prepare
     const fcm = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/support-chat';
     const apns = 'arn:aws:sns:eu-central-1:123456789012:app/APNS/support-chat-ios';
@@ -126,20 +126,46 @@ describe('the desk', () => {
       'arn:aws:sns:eu-central-1:123456789012:endpoint/GCM/support-chat/*',
       'arn:aws:sns:eu-central-1:123456789012:endpoint/APNS/support-chat-ios/*',
     ];
+    // Inline policies and the managed ones CDK moves a large policy's overflow into.
+    const statements = (t: typeof template) =>
+      [
+        ...Object.values(resourcesOf(t, 'AWS::IAM::Policy')),
+        ...Object.values(resourcesOf(t, 'AWS::IAM::ManagedPolicy')),
+      ].flatMap(
+        (policy) =>
+          (policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource?: unknown }[] })
+            .Statement,
+      );
+    const onEndpoints = (t: typeof template) =>
+      statements(t).filter((s) => JSON.stringify(s.Resource ?? '').includes(':endpoint/'));
 
     // Act
-    const configured = synthesizeApp({ pushFcmApplicationArn: fcm, pushApnsApplicationArn: apns });
-    const policies = JSON.stringify(resourcesOf(configured.template, 'AWS::IAM::Policy'));
-    const unconfigured = JSON.stringify(resourcesOf(template, 'AWS::IAM::Policy'));
+    const withApplications = synthesizeApp({
+      pushFcmApplicationArn: fcm,
+      pushApnsApplicationArn: apns,
+    }).template;
+    const configured = onEndpoints(withApplications);
+    const unconfigured = onEndpoints(template);
 
-    // Assess: publish (the notifiers), re-enable (push.register), delete (session.end, erasure).
-    for (const action of ['sns:Publish', 'sns:SetEndpointAttributes', 'sns:DeleteEndpoint']) {
-      expect(policies).toContain(JSON.stringify({ Action: action, Effect: 'Allow', Resource: endpoints }));
+    // Assess: publish (the notifiers) and re-enable (push.register) on the applications' endpoints.
+    for (const action of ['sns:Publish', 'sns:SetEndpointAttributes']) {
+      const granted = configured.filter((s) => s.Action === action);
+      expect(granted.length, action).toBeGreaterThan(0);
+      for (const statement of granted) expect(statement.Resource, action).toEqual(endpoints);
     }
     // The SMS senders' Deny spares the same endpoints, no other.
-    expect(policies).toContain(JSON.stringify({ NotResource: endpoints }).slice(1, -1));
-    expect(policies).not.toContain(':endpoint/*');
-    expect(unconfigured).not.toContain(':endpoint/');
+    expect(JSON.stringify(statements(withApplications))).toContain(
+      JSON.stringify({ NotResource: endpoints }).slice(1, -1),
+    );
+    // Deleting (session.end, erasure) is revocation: any endpoint of the account, configured or not.
+    const revoking = (list: typeof configured) => list.filter((s) => s.Action === 'sns:DeleteEndpoint');
+    expect(revoking(configured)).toHaveLength(2);
+    expect(revoking(unconfigured)).toHaveLength(2);
+    for (const statement of [...revoking(configured), ...revoking(unconfigured)]) {
+      expect(JSON.stringify(statement.Resource)).toContain(':endpoint/*');
+    }
+    // Without an application: nothing but revocation on endpoints.
+    expect(unconfigured.filter((s) => s.Action !== 'sns:DeleteEndpoint')).toEqual([]);
   });
 
   it('refuses a push application ARN of the wrong platform in the context', () => {

@@ -85,7 +85,7 @@ export async function takeAssigned(
   timeoutMs = 15_000,
 ): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
-  const handled = new Set<string>();
+  const handled = takenBy(operator);
   for (;;) {
     const assigned = await frameWith(
       operator,
@@ -106,6 +106,20 @@ export async function takeAssigned(
       await operator.request({ action: 'ticket.setStatus', ticketId, status: 'completed' });
     }
   }
+}
+
+/**
+ * The conversations each client has taken or cleared away: a later `takeAssigned` on the same client
+ * must not take one of them for a leftover (its frames stay in `client.frames`).
+ */
+const taken = new WeakMap<ChatClient, Set<string>>();
+function takenBy(client: ChatClient): Set<string> {
+  let ids = taken.get(client);
+  if (!ids) {
+    ids = new Set();
+    taken.set(client, ids);
+  }
+  return ids;
 }
 
 const isAssigned = (f: Frame) => f.type === 'conversation.assigned';
