@@ -43,7 +43,7 @@ function sendCommittingButNeverQueueing(caller: Caller, text: string) {
       targets: new DynamoSessionTargetReader(tables),
       hints: new OpenConversationHints(),
       conversations: new DynamoConversationRepository(tables.conversationsTable),
-      log: new DynamoConversationLog(tables),
+      log: new DynamoConversationLog({ ...tables, compressBodies: true }),
       botJobs: new QueueThatDies(),
       attachments: new DynamoAttachmentRepository(tables),
       clock: systemClock,

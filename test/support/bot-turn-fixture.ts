@@ -70,7 +70,7 @@ export async function guestOnTwoDevices() {
     connections,
     conversations: new DynamoConversationRepository(tables.conversationsTable),
     messages: new DynamoMessageRepository(tables.messagesTable),
-    log: new DynamoConversationLog(tables),
+    log: new DynamoConversationLog({ ...tables, compressBodies: true }),
     sessionId,
     caller,
   };

@@ -53,10 +53,10 @@ export interface ConversationLogTables {
   /** Where a frame counted with its message is counted (`CitizenMessageAppend.frameCount`). */
   limitsTable?: string;
   /**
-   * Long bodies written compressed (message-body.ts; `MESSAGE_BODY_COMPRESSION`).
-   * @default true
+   * Long bodies written compressed (message-body.ts; `MESSAGE_BODY_COMPRESSION`). Required, so that
+   * no writer of messages can leave the deploy's switch out.
    */
-  compressBodies?: boolean;
+  compressBodies: boolean;
 }
 
 /**
@@ -385,7 +385,7 @@ function putMessage(tables: ConversationLogTables, message: CitizenMessageAppend
   return {
     Put: {
       TableName: tables.messagesTable,
-      Item: toMessageItem(message, tables.compressBodies ?? true),
+      Item: toMessageItem(message, tables.compressBodies),
       ConditionExpression: 'attribute_not_exists(seq)',
     },
   };

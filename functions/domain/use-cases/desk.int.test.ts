@@ -114,7 +114,7 @@ async function setUp() {
     }),
     replyDeps: {
       ...common,
-      log: new DynamoConversationLog({ ...tables, sessionsTable: 'unused' }),
+      log: new DynamoConversationLog({ ...tables, sessionsTable: 'unused', compressBodies: true }),
       sleeper: timerSleeper,
       retentionDays: 1,
     },

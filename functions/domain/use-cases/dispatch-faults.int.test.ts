@@ -562,7 +562,7 @@ describe('the waiting line under crashes: every flow, every crash point, then re
       targets: new DynamoSessionTargetReader(tables),
       conversations: h.deps.conversations,
       messages: new DynamoMessageRepository(env('MESSAGES_TABLE')),
-      log: new DynamoConversationLog(tables),
+      log: new DynamoConversationLog({ ...tables, compressBodies: true }),
       connections: h.deps.connections,
       notifier: h.notifier,
       escalations: new SqsEscalationQueue(h.escalationQueueUrl),

@@ -45,7 +45,7 @@ describe('sending a citizen message (DynamoDB Local)', () => {
       targets: new DynamoSessionTargetReader(tables),
       hints: new OpenConversationHints(),
       conversations: new DynamoConversationRepository(tables.conversationsTable),
-      log: new DynamoConversationLog(tables),
+      log: new DynamoConversationLog({ ...tables, compressBodies: true }),
       botJobs,
       attachments: new DynamoAttachmentRepository(tables),
       clock: systemClock,
