@@ -24,9 +24,16 @@ export function parseTemplate(raw: unknown): Template {
   return templateSchema.parse(raw);
 }
 
-/** The template `writeSynthesizedTemplate` (local/synth.ts) wrote. */
+/** The template `writeSynthesizedTemplate` (local/synth.ts) wrote; anything else stops the start, named. */
 export function readSynthesizedTemplate(file: string): Template {
-  return parseTemplate(JSON.parse(readFileSync(file, 'utf8')));
+  try {
+    return parseTemplate(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new Error(
+      `LOCAL_TEMPLATE_FILE ${file} is not a synthesized template (${why}); unset it to synthesize`,
+    );
+  }
 }
 
 const stackTemplateSchema = z.object({

@@ -36,7 +36,7 @@ export const conversationTables = () => ({
   conversationsTable: config.conversationsTable,
   messagesTable: config.messagesTable,
   idempotencyTable: config.idempotencyTable,
-  compressBodies: config.messageBodyCompression === 'on',
+  compressBodies: config.compressMessageBodies,
 });
 
 /**

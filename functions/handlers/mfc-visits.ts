@@ -53,7 +53,7 @@ const tables = {
   conversationsTable: config.conversationsTable,
   messagesTable: config.messagesTable,
   idempotencyTable: config.idempotencyTable,
-  compressBodies: config.messageBodyCompression === 'on',
+  compressBodies: config.compressMessageBodies,
 };
 const pages = config.checklistPagesUrl;
 const confirmDeps = {

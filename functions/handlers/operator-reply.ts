@@ -33,7 +33,7 @@ const deps = {
     conversationsTable: config.conversationsTable,
     messagesTable: config.messagesTable,
     idempotencyTable: config.idempotencyTable,
-    compressBodies: config.messageBodyCompression === 'on',
+    compressBodies: config.compressMessageBodies,
   }),
   connections: new DynamoConnectionRepository(config.connectionsTable),
   notifier: new ApiGatewayConnectionNotifier({

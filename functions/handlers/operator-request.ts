@@ -34,7 +34,7 @@ const tables = {
   // Bot turns of this route write no idempotency key: the conversation's state is what makes a
   // repeated request harmless. The log's constructor still names the table.
   idempotencyTable: 'unused',
-  compressBodies: config.messageBodyCompression === 'on',
+  compressBodies: config.compressMessageBodies,
 };
 
 const deps = {

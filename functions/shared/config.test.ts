@@ -68,4 +68,16 @@ describe('configuration', () => {
     // Assess
     expect(settings).toEqual({ retention: 30, postTimeout: 1500 });
   });
+
+  it('reads MESSAGE_BODY_COMPRESSION as on (the default) or off, and refuses anything else by name', () => {
+    // Act
+    const unset = readConfig({}).compressMessageBodies;
+    const on = readConfig({ MESSAGE_BODY_COMPRESSION: 'on' }).compressMessageBodies;
+    const off = readConfig({ MESSAGE_BODY_COMPRESSION: 'off' }).compressMessageBodies;
+    const other = () => readConfig({ MESSAGE_BODY_COMPRESSION: 'false' }).compressMessageBodies;
+
+    // Assess
+    expect([unset, on, off]).toEqual([true, true, false]);
+    expect(other).toThrow(/MESSAGE_BODY_COMPRESSION/);
+  });
 });

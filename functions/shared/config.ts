@@ -36,7 +36,13 @@ const SETTINGS = {
    * Long message bodies written compressed (functions/adapters/dynamodb/message-body.ts); `off` only
    * while a release that cannot read them may still run (docs/deploy.md). Reading takes both forms.
    */
-  messageBodyCompression: setting('MESSAGE_BODY_COMPRESSION', z.enum(['on', 'off']).default('on')),
+  compressMessageBodies: setting(
+    'MESSAGE_BODY_COMPRESSION',
+    z
+      .enum(['on', 'off'])
+      .default('on')
+      .transform((value) => value === 'on'),
+  ),
   /** MFC visits: bookings, places per slot, quotas, reminders due (functions/adapters/dynamodb/visit-repository.ts). */
   visitsTable: setting('VISITS_TABLE', name),
   /** How long before a visit its reminder goes out: a day; shorter in tests. */

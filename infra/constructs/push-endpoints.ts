@@ -37,17 +37,14 @@ interface WithRolePolicy extends Construct {
   readonly role?: Construct | undefined;
 }
 
-/**
- * Allows `actions` on the endpoints of the configured applications only (none configured: nothing).
- * Returns whether anything was granted.
- */
+/** Allows `actions` on the endpoints of the configured applications only (none configured: nothing). */
 export function grantOnPushEndpoints(
   fn: WithRolePolicy,
   actions: string[],
   applications: PushApplications | undefined,
-): boolean {
+): void {
   const endpoints = pushEndpointArns(applications);
-  if (endpoints.length === 0) return false;
+  if (endpoints.length === 0) return;
   fn.addToRolePolicy(new PolicyStatement({ actions, resources: endpoints }));
   for (const endpoint of endpoints) {
     Validations.of(fn.role ?? fn).acknowledge({
@@ -56,7 +53,6 @@ export function grantOnPushEndpoints(
         'Device endpoints are created at run time (push.register); the wildcard is limited to the endpoints of the configured push application.',
     });
   }
-  return true;
 }
 
 /**
