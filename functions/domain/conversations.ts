@@ -7,6 +7,7 @@
  * stores nothing and starts over with a fresh read, so no number is ever skipped or taken twice.
  */
 import type { FollowUps } from '#events/follow-ups.ts';
+import type { Lang } from '#events/lang.ts';
 import type { ConversationState } from '#events/server-frames.ts';
 import type { EscalationRecord, IntakeProgress } from './escalations.ts';
 
@@ -88,6 +89,31 @@ export interface Conversation {
    */
   followUps?: FollowUps;
   followUpsAt?: string;
+  /**
+   * A guest's question that needs identification (the status of their applications), answered as
+   * soon as the session is identified, once, while it is live. Written and removed by the bot's
+   * turns, in their own update of the conversation.
+   */
+  pendingQuestion?: PendingQuestion;
+}
+
+/** The citizen message the bot answers again once the session is identified. */
+export interface PendingQuestion {
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  lang: Lang;
+  /** Epoch seconds: after this, identifying answers nothing (the question is old news). */
+  expiresAt: number;
+}
+
+/** The pending question still to answer at `now`, if any. */
+export function livePendingQuestion(
+  holder: { pendingQuestion?: PendingQuestion },
+  now: Date,
+): PendingQuestion | undefined {
+  const pending = holder.pendingQuestion;
+  return pending && pending.expiresAt * 1000 > now.getTime() ? pending : undefined;
 }
 
 export function isOpen(conversation: Conversation): boolean {

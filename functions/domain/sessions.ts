@@ -4,6 +4,7 @@
  */
 import type { Role } from '#events/authorizer-context.ts';
 import type { Lang } from '#events/lang.ts';
+import type { PendingQuestion } from './conversations.ts';
 
 export interface Session {
   sessionId: string;
@@ -21,31 +22,13 @@ export interface Session {
   /** When the citizen signed out (`session.end`): the session is over, nothing resumes it. */
   endedAt?: string;
   /**
-   * A guest's question that needs identification (the status of their applications), answered
-   * as soon as the session is identified, once, while it is live.
+   * A guest's question remembered on the session by versions before it moved to the conversation
+   * (`Conversation.pendingQuestion`): still read until it expires (at most
+   * `PENDING_QUESTION_TTL_SECONDS` after an upgrade), never written.
    */
   pendingQuestion?: PendingQuestion;
   createdAt: string;
   expiresAt: number;
-}
-
-/** The citizen message the bot answers again once the session is identified. */
-export interface PendingQuestion {
-  conversationId: string;
-  messageId: string;
-  seq: number;
-  lang: Lang;
-  /** Epoch seconds: after this, identifying answers nothing (the question is old news). */
-  expiresAt: number;
-}
-
-/** The session's pending question still to answer at `now`, if any. */
-export function livePendingQuestion(
-  session: Pick<Session, 'pendingQuestion'>,
-  now: Date,
-): PendingQuestion | undefined {
-  const pending = session.pendingQuestion;
-  return pending && pending.expiresAt * 1000 > now.getTime() ? pending : undefined;
 }
 
 export interface Connection {

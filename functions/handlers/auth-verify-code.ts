@@ -9,6 +9,7 @@
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
+import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
 import { DynamoIdentificationRepository } from '#adapters/dynamodb/identification-repository.ts';
 import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
@@ -52,6 +53,7 @@ const deps = {
   tokenSource: randomResumeTokenSource,
   tickets: new DynamoTicketRepository({ ticketsTable: config.ticketsTable }),
   sessions: new DynamoSessionRepository(config.sessionsTable),
+  conversations: new DynamoConversationRepository(config.conversationsTable),
   botJobs: new SqsBotJobQueue(config.botQueueUrl),
 };
 

@@ -72,9 +72,9 @@ export class BotWorker extends Construct {
       .useTable('IDEMPOTENCY_TABLE', tables.idempotency, 'readWrite')
       // The citizen's MFC visits (index byCitizen), mentioned with their applications.
       .useTable('VISITS_TABLE', tables.visits, 'read')
-      // Reads the session; a guest's question that needs identification is remembered on it (and
-      // forgotten once answered), in the turn's transaction.
-      .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
+      // Reads the session (verified or not) with the job's message; a guest's question that needs
+      // identification is remembered on the conversation, in the turn's own update of it.
+      .useTable('SESSIONS_TABLE', tables.sessions, 'read')
       // Reads the connections of a session; deletes those that answer 410 Gone.
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       .useConnectionsApi(props.api, props.stage)

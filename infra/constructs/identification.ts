@@ -130,14 +130,15 @@ export class Identification extends Construct {
     )
       .useTable('VERIFICATION_CODES_TABLE', tables.verificationCodes, 'readWrite')
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
-      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'write')
+      // Write: the carry-over; read: the open conversation's pending question, once verified.
+      .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
       // The portal tickets filed under the proven contact (index byContact) become the citizen's.
       .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
       .useSecret('AUTH_CODE_SECRET_ID', keys.codeKey)
       .useSecret('RESUME_TOKEN_SECRET_ID', keys.resumeTokenKey)
       .useConnectionsApi(realtime.api, realtime.stage, { close: true })
-      // The guest's pending question (on the session), queued for the bot again once verified.
+      // The guest's pending question (on the open conversation), queued for the bot again once verified.
       .useQueue('BOT_QUEUE_URL', props.botQueues.queue, 'send');
     // Ends the session (an update), forgets the devices registered in it (Query, DeleteItem) and
     // deletes their SNS endpoints, answers through @connections and closes the session's connections.

@@ -338,8 +338,8 @@ describe('least privilege on the tables', () => {
       'bot-worker',
       {
         Connections: 'readWrite',
-        // The guest's pending question is remembered on the session with the turn (UpdateItem).
-        Sessions: 'readWrite',
+        // Reads the session; the guest's pending question is remembered on the conversation.
+        Sessions: 'read',
         Conversations: 'readWrite',
         Messages: 'readWrite',
         Idempotency: 'readWrite',
@@ -375,7 +375,8 @@ describe('least privilege on the tables', () => {
       {
         VerificationCodes: 'readWrite',
         Sessions: 'readWrite',
-        Conversations: 'write',
+        // Write: the carry-over; read: the open conversation's pending question.
+        Conversations: 'readWrite',
         Connections: 'readWrite',
         Tickets: 'readWrite',
       },

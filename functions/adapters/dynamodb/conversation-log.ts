@@ -112,10 +112,14 @@ export class DynamoBotTurnLog
     const { expected, next, messages } = append;
     const items: TransactItem[] = [];
     if (append.isNewConversation) {
+      const remembered =
+        append.pendingQuestion && 'remember' in append.pendingQuestion
+          ? { pendingQuestion: append.pendingQuestion.remember }
+          : {};
       items.push({
         Put: {
           TableName: this.tables.conversationsTable,
-          Item: next.followUps ? { ...next, followUpsDue: FOLLOW_UPS_DUE } : next,
+          Item: { ...next, ...remembered, ...(next.followUps ? { followUpsDue: FOLLOW_UPS_DUE } : {}) },
           ConditionExpression: 'attribute_not_exists(conversationId)',
         },
       });
@@ -123,10 +127,9 @@ export class DynamoBotTurnLog
         openOnSession(this.tables, next.sessionId, next.conversationId, append.replacesConversationId),
       );
     } else {
-      items.push(this.advanceBotTurn(expected, next));
+      items.push(this.advanceBotTurn(expected, next, append.pendingQuestion));
     }
     for (const message of messages) items.push(putMessage(this.tables, message));
-    if (append.pendingQuestion) items.push(this.pendingQuestionUpdate(append.pendingQuestion));
     const { idempotency } = append;
     if (!idempotency) {
       // No key to collide with: a cancelled transaction is a lost race.
@@ -160,9 +163,14 @@ export class DynamoBotTurnLog
 
   /**
    * The bot's own fields of the conversation after a turn, only if nobody moved `lastSeq` and it is
-   * still with the bot. Fields other writers own (operatorId, ticketId…) are left untouched.
+   * still with the bot. Fields other writers own (operatorId, ticketId…) are left untouched, and
+   * so is the pending question unless the turn remembers or forgets it.
    */
-  private advanceBotTurn(expected: Conversation, next: Conversation): TransactItem {
+  private advanceBotTurn(
+    expected: Conversation,
+    next: Conversation,
+    pendingQuestion: BotTurnAppend['pendingQuestion'],
+  ): TransactItem {
     const set: Record<string, unknown> = {
       lastSeq: next.lastSeq,
       state: next.state,
@@ -171,6 +179,8 @@ export class DynamoBotTurnLog
     };
     for (const field of BOT_OWNED_FIELDS) if (next[field] !== undefined) set[field] = next[field];
     const remove: string[] = BOT_OWNED_FIELDS.filter((field) => next[field] === undefined);
+    if (pendingQuestion && 'remember' in pendingQuestion) set.pendingQuestion = pendingQuestion.remember;
+    else if (pendingQuestion) remove.push('pendingQuestion');
     // The ledger's index key goes with its follow-ups (docs/architecture.md, "The ledger").
     if (next.followUps) set.followUpsDue = FOLLOW_UPS_DUE;
     else remove.push('followUpsDue');
@@ -192,23 +202,6 @@ export class DynamoBotTurnLog
           ':expected': expected.lastSeq,
           ':bot': 'bot',
         },
-      },
-    };
-  }
-
-  /** The session's pending question set or removed with the turn (the session must still exist). */
-  private pendingQuestionUpdate(change: NonNullable<BotTurnAppend['pendingQuestion']>): TransactItem {
-    return {
-      Update: {
-        TableName: this.tables.sessionsTable,
-        Key: { sessionId: change.sessionId },
-        ...('remember' in change
-          ? {
-              UpdateExpression: 'SET pendingQuestion = :question',
-              ExpressionAttributeValues: { ':question': change.remember },
-            }
-          : { UpdateExpression: 'REMOVE pendingQuestion' }),
-        ConditionExpression: 'attribute_exists(sessionId)',
       },
     };
   }

@@ -7,7 +7,7 @@
  * those (the bot worker's bundle is held to 250 KB, docs/requirements.md#numbers).
  */
 import * as z from 'zod';
-import type { Conversation } from '#domain/conversations.ts';
+import type { Conversation, PendingQuestion } from '#domain/conversations.ts';
 import type { EscalationRecord, IntakeProgress } from '#domain/escalations.ts';
 import type { BotReplyRef, MessageAck } from '#domain/idempotency.ts';
 import type { StoredMessage } from '#domain/messages.ts';
@@ -23,6 +23,14 @@ import { langSchema } from '#events/lang.ts';
 
 const expiresAt = z.number().int();
 
+const pendingQuestionItem: z.ZodType<PendingQuestion> = z.object({
+  conversationId: z.string(),
+  messageId: z.string(),
+  seq: z.number().int().positive(),
+  lang: langSchema,
+  expiresAt: z.number().int(),
+});
+
 export const sessionItem: z.ZodType<Session> = z.object({
   sessionId: z.string(),
   lang: langSchema,
@@ -32,15 +40,8 @@ export const sessionItem: z.ZodType<Session> = z.object({
   openConversationId: z.string().optional(),
   verifiedConnectionId: z.string().optional(),
   endedAt: z.string().optional(),
-  pendingQuestion: z
-    .object({
-      conversationId: z.string(),
-      messageId: z.string(),
-      seq: z.number().int().positive(),
-      lang: langSchema,
-      expiresAt: z.number().int(),
-    })
-    .optional(),
+  // Written by versions before the conversation held it: read until it expires.
+  pendingQuestion: pendingQuestionItem.optional(),
   createdAt: z.string(),
   expiresAt,
 });
@@ -126,6 +127,7 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
   queueEnteredAt: z.string().optional(),
   followUps: followUpsSchema.optional(),
   followUpsAt: z.string().optional(),
+  pendingQuestion: pendingQuestionItem.optional(),
 });
 
 /**

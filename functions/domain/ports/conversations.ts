@@ -5,10 +5,9 @@
  */
 import type { InternalNote } from '#events/desk-frames.ts';
 import type { Counting } from '../client-limits.ts';
-import type { Conversation } from '../conversations.ts';
+import type { Conversation, PendingQuestion } from '../conversations.ts';
 import type { BotReplyRef, MessageAck } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
-import type { PendingQuestion } from '../sessions.ts';
 
 export interface ConversationRepository {
   get(conversationId: string): Promise<Conversation | undefined>;
@@ -75,10 +74,11 @@ export interface BotTurnAppend {
   /** `bot#{citizen messageId}` for a turn that answers a citizen message. */
   idempotency?: { key: string; reply: BotReplyRef; expiresAt: number };
   /**
-   * The session's pending question, written with the turn: `remember` the question a guest was asked
-   * to identify for; `forget` it once answered after identification.
+   * The conversation's pending question, written with the turn's own update of the conversation:
+   * `remember` the question a guest was asked to identify for; `forget` it once answered after
+   * identification. Without it the turn leaves the pending question as it is.
    */
-  pendingQuestion?: { sessionId: string } & ({ remember: PendingQuestion } | { forget: true });
+  pendingQuestion?: { remember: PendingQuestion } | { forget: true };
 }
 
 /**

@@ -5,9 +5,11 @@
  * so that answers are fixed, the notifier so that a connection can be made to answer 410 Gone.
  */
 import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
+import { documentClient } from '#adapters/dynamodb/document-client.ts';
 import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
@@ -23,6 +25,7 @@ import {
 import type { BotAnswer, Responder } from '../ports/bot.ts';
 import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '../ports/delivery.ts';
 import { answerCitizenMessage } from './answer-citizen-message.ts';
+import { queuePendingQuestion } from './queue-pending-question.ts';
 import { sendCitizenMessage } from './send-citizen-message.ts';
 
 const { dialogue } = loadKnowledgeBase(repoPath('layers/knowledge-base/kb'));
@@ -94,7 +97,19 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
       dialogue,
       ...common,
     };
-    return { deps, send, queue, notifier, escalations, messages, conversations, connections, sessionId };
+    return {
+      deps,
+      send,
+      queue,
+      notifier,
+      escalations,
+      messages,
+      conversations,
+      connections,
+      sessionId,
+      sessions,
+      tables,
+    };
   }
 
   it('stores the reply with the next seq and delivers it to every connection of the session', async () => {
@@ -204,6 +219,119 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
       { lastBotIntent: undefined, consecutiveFallbacks: 0, verified: false },
       { lastBotIntent: 'fallback', consecutiveFallbacks: 1, verified: false },
     ]);
+  });
+
+  describe('a guest’s question that needs identification', () => {
+    const statusAnswer: BotAnswer = {
+      intent: 'application.status',
+      confidence: 0.9,
+      text: 'Чтобы узнать статус заявления, подтвердите, что это вы.',
+      suggestions: [],
+      escalate: false,
+      category: 'applications',
+      needsIdentification: true,
+    };
+
+    /** The bot answers the status question, then a password question. */
+    class ScriptedBot extends FixedBot {
+      private readonly script: BotAnswer[] = [statusAnswer, passwordAnswer];
+      override reply(input: Parameters<Responder['reply']>[0]): BotAnswer {
+        super.reply(input);
+        return this.script.shift() ?? passwordAnswer;
+      }
+    }
+
+    /** The session identified, as `auth.verifyCode` leaves it (its own transaction is tested elsewhere). */
+    async function verify(sessionId: string, sessionsTable: string): Promise<void> {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: sessionsTable,
+          Key: { sessionId },
+          UpdateExpression: 'SET verified = :true, citizenId = :citizenId',
+          ExpressionAttributeValues: { ':true': true, ':citizenId': `citizen-${sessionId}` },
+        }),
+      );
+    }
+
+    it('remembers it on the conversation (not the session), keeps it through other turns, and answers it once after identification', async () => {
+      // Prepare: the guest asks for their application's status and is invited to identify.
+      const { deps, send, queue, conversations, messages, sessionId, sessions, tables } = await setUp(
+        new ScriptedBot(),
+      );
+      const ack = await send('где мой загранпаспорт?');
+      await answerCitizenMessage(deps, queue.jobs[0] as BotJob);
+      const remembered = (await conversations.get(ack.conversationId))?.pendingQuestion;
+      expect(remembered).toMatchObject({
+        conversationId: ack.conversationId,
+        messageId: ack.messageId,
+        seq: ack.seq,
+        lang: 'ru',
+      });
+      expect(remembered?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 1700);
+      expect((await sessions.get(sessionId))?.pendingQuestion).toBeUndefined();
+      // Another question meanwhile leaves it as it is.
+      await send('забыл пароль');
+      await answerCitizenMessage(deps, queue.jobs[1] as BotJob);
+      expect((await conversations.get(ack.conversationId))?.pendingQuestion).toEqual(remembered);
+
+      // Act: the guest identifies; the question is queued again and answered.
+      await verify(sessionId, tables.sessionsTable);
+      const queueDeps = { sessions, conversations, botJobs: queue, clock: deps.clock };
+      expect(await queuePendingQuestion(queueDeps, sessionId)).toBe('queued');
+      const afterIdentification = queue.jobs[2] as BotJob;
+      const outcome = await answerCitizenMessage(deps, afterIdentification);
+
+      // Assess: answered for the citizen at the next seq, the question forgotten: never twice.
+      expect(afterIdentification).toMatchObject({ messageId: ack.messageId, afterIdentification: true });
+      expect(outcome).toMatchObject({ status: 'answered', reply: { seq: 5 } });
+      expect((await conversations.get(ack.conversationId))?.pendingQuestion).toBeUndefined();
+      expect(await queuePendingQuestion(queueDeps, sessionId)).toBe('none');
+      expect((await answerCitizenMessage(deps, afterIdentification)).status).not.toBe('answered');
+      const stored = (await messages.listAfter(ack.conversationId, 0, 10)).messages;
+      expect(stored.map((m) => [m.seq, m.from])).toEqual([
+        [1, 'citizen'],
+        [2, 'bot'],
+        [3, 'citizen'],
+        [4, 'bot'],
+        [5, 'bot'],
+      ]);
+    });
+
+    it('answers a question an earlier version remembered on the session, once, while it is live', async () => {
+      // Prepare: a question asked, remembered where versions before this one kept it.
+      const { deps, send, queue, conversations, sessionId, sessions, tables } = await setUp();
+      const ack = await send('где мой загранпаспорт?');
+      await answerCitizenMessage(deps, queue.jobs[0] as BotJob);
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: tables.sessionsTable,
+          Key: { sessionId },
+          UpdateExpression: 'SET pendingQuestion = :question',
+          ExpressionAttributeValues: {
+            ':question': {
+              conversationId: ack.conversationId,
+              messageId: ack.messageId,
+              seq: ack.seq,
+              lang: 'ru',
+              expiresAt: Math.floor(Date.now() / 1000) + 600,
+            },
+          },
+        }),
+      );
+      await verify(sessionId, tables.sessionsTable);
+      const queueDeps = { sessions, conversations, botJobs: queue, clock: deps.clock };
+
+      // Act
+      const queued = await queuePendingQuestion(queueDeps, sessionId);
+      const first = await answerCitizenMessage(deps, queue.jobs[1] as BotJob);
+      const again = await answerCitizenMessage(deps, queue.jobs[1] as BotJob);
+
+      // Assess
+      expect(queued).toBe('queued');
+      expect(queue.jobs[1]).toMatchObject({ messageId: ack.messageId, afterIdentification: true });
+      expect(first).toMatchObject({ status: 'answered', reply: { seq: 3 } });
+      expect(again.status).not.toBe('answered');
+    });
   });
 
   describe('handing over to a person', () => {

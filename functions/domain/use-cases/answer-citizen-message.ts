@@ -33,11 +33,13 @@
  * stored a moment ago). The worker answers the jobs it could not (a failure there, or a resend).
  *
  * A guest's question that needs identification (the status of their applications) is answered with
- * the invitation to identify, and the turn remembers it on the session (`pendingQuestion`, for
- * `pendingQuestionTtlSeconds`). Identifying queues it again (`afterIdentification`,
+ * the invitation to identify, and the turn remembers it on the conversation (`pendingQuestion`, for
+ * `pendingQuestionTtlSeconds`), in its own update of the conversation: no other item is written.
+ * Identifying queues it again (`afterIdentification`,
  * functions/domain/use-cases/queue-pending-question.ts): that job answers the same message for the
- * now verified citizen, under its own key `bot#{messageId}#identified`, only while the session still
- * holds that question and is verified, and forgets the question in the same transaction: once.
+ * now verified citizen, under its own key `bot#{messageId}#identified`, only while the conversation
+ * still holds that question and the session is verified, and forgets the question in the same
+ * transaction: once.
  *
  * Redelivered job whose turn queued the conversation: step 3 also publishes the escalation again
  * (deduplicated on `{conversationId}#{attempt}`), since the first delivery may have crashed between
@@ -47,7 +49,7 @@ import type { BotJob } from '#events/bot-job.ts';
 import type { EscalationEvent } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
 import type { Dialogue } from '../bot/index.ts';
-import { type Conversation, isWithBot } from '../conversations.ts';
+import { type Conversation, isWithBot, livePendingQuestion } from '../conversations.ts';
 import {
   categoryOf,
   continueIntake,
@@ -71,7 +73,7 @@ import {
   SEQ_CONFLICT_RETRY,
   withSeqRetry,
 } from '../retry.ts';
-import { type Connection, livePendingQuestion, type Session } from '../sessions.ts';
+import type { Connection, Session } from '../sessions.ts';
 import {
   type Delivery,
   deliverTurn,
@@ -157,8 +159,8 @@ export async function answerCitizenMessage(
   const { citizen, earlierReply, session, conversation: firstRead } = await deps.jobContext.read(job);
   if (!citizen || citizen.messageId !== job.messageId) return { status: 'dropped', reason: 'message-gone' };
   if (earlierReply) return redeliver(deps, job, earlierReply, firstRead);
-  // After identification: only the question the session still holds, once, for a verified session.
-  if (job.afterIdentification && !stillPending(session, job, deps.clock.now()))
+  // After identification: only the question the conversation still holds, once, for a verified session.
+  if (job.afterIdentification && !stillPending(session, firstRead, job, deps.clock.now()))
     return { status: 'dropped', reason: 'not-pending' };
   return answerTurn(deps, job, {
     citizen,
@@ -215,10 +217,9 @@ async function answerTurn(
     // client catches up with `history.get` when it (re)connects.
     connections ??= listConnections(deps, job.sessionId);
     const pendingQuestion = job.afterIdentification
-      ? { sessionId: job.sessionId, forget: true as const }
+      ? { forget: true as const }
       : askedToIdentify
         ? {
-            sessionId: job.sessionId,
             remember: {
               conversationId: job.conversationId,
               messageId: job.messageId,
@@ -344,10 +345,19 @@ async function decideTurn(
   return { turn, memory, askedToIdentify: false };
 }
 
-/** The job's message is the question the session holds, still live, and the session is verified. */
-function stillPending(session: Session | undefined, job: BotJob, now: Date): boolean {
+/**
+ * The job's message is the question its conversation holds (or, remembered by an earlier version,
+ * its session), still live, and the session is verified.
+ */
+function stillPending(
+  session: Session | undefined,
+  conversation: Conversation | undefined,
+  job: BotJob,
+  now: Date,
+): boolean {
   if (session?.verified !== true) return false;
-  const pending = livePendingQuestion(session, now);
+  const pending =
+    (conversation && livePendingQuestion(conversation, now)) ?? livePendingQuestion(session, now);
   return pending?.messageId === job.messageId && pending.conversationId === job.conversationId;
 }
 

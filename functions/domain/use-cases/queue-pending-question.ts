@@ -3,20 +3,24 @@
  * asked to identify for («где мой загранпаспорт»), without asking again.
  *
  * Primary course:
- *  1. Read the session: verified, and holding a live pending question (the bot worker remembered it
- *     when it invited the guest to identify; functions/domain/use-cases/answer-citizen-message.ts).
- *  2. Queue that message for the bot again, marked `afterIdentification`: the worker answers it for
+ *  1. Read the session: verified, with an open conversation.
+ *  2. Read that conversation: holding a live pending question (the bot remembered it with the turn
+ *     that invited the guest to identify; functions/domain/use-cases/answer-citizen-message.ts).
+ *     A question remembered on the session by an earlier version is taken while it is live.
+ *  3. Queue that message for the bot again, marked `afterIdentification`: the bot answers it for
  *     the citizen, once, and forgets the question in the same transaction.
  * Nothing pending (none asked, or older than `PENDING_QUESTION_TTL_SECONDS`): nothing is queued. A job
  * queued twice (a retried verification) is answered once: its reply key is its own.
  */
+import { livePendingQuestion } from '../conversations.ts';
 import type { BotJobQueue } from '../ports/bot.ts';
+import type { ConversationRepository } from '../ports/conversations.ts';
 import type { SessionRepository } from '../ports/sessions.ts';
 import type { Clock } from '../ports/system.ts';
-import { livePendingQuestion } from '../sessions.ts';
 
 export interface QueuePendingQuestionDeps {
   sessions: Pick<SessionRepository, 'get'>;
+  conversations: Pick<ConversationRepository, 'get'>;
   botJobs: BotJobQueue;
   clock: Clock;
 }
@@ -27,7 +31,11 @@ export async function queuePendingQuestion(
 ): Promise<'queued' | 'none'> {
   const session = await deps.sessions.get(sessionId);
   if (session?.verified !== true) return 'none';
-  const pending = livePendingQuestion(session, deps.clock.now());
+  const now = deps.clock.now();
+  const open = session.openConversationId
+    ? await deps.conversations.get(session.openConversationId)
+    : undefined;
+  const pending = (open && livePendingQuestion(open, now)) ?? livePendingQuestion(session, now);
   if (!pending) return 'none';
   await deps.botJobs.enqueue({
     conversationId: pending.conversationId,
