@@ -47,6 +47,12 @@ const schema = z.object({
    */
   LOCAL_COUNT_AWS_CALLS: z.stringbool().default(false),
   /**
+   * At most this many DynamoDB requests of the functions in flight to DynamoDB Local at once, the
+   * others waiting in order (local/dynamodb-gate.ts: it locks whole tables, and convoys past a dozen);
+   * 0 lets every request through.
+   */
+  LOCAL_DYNAMODB_CONCURRENCY: z.coerce.number().int().min(0).max(1000).default(12),
+  /**
    * A template this checkout synthesized moments before (`writeSynthesizedTemplate`), used instead
    * of synthesizing again: a test run synthesizes once for the shared stack and the stacks of the
    * `own-stack` files (test/template-setup.ts). Unset, the stack synthesizes its own, from the code

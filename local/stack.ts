@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { AwsCallCounter } from './aws-calls.ts';
 import { type LocalCognito, startLocalCognito } from './cognito.ts';
 import { type LocalConfig, reachableHost } from './config.ts';
+import { gateDynamoDbRequests } from './dynamodb-gate.ts';
 import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.ts';
 import { functionEnvironment, type LocalFunction, loadFunctions } from './functions.ts';
 import { type Gateway, startGateway } from './gateway/gateway.ts';
@@ -125,6 +126,11 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
     for (const [name, value] of Object.entries(functionEnv)) process.env[name] ??= value;
     Object.assign(process.env, awsEnvironment(config, emulators));
     const functions = await loadFunctions(template, account, REPO_ROOT);
+    // DynamoDB Local locks whole tables: past a dozen requests in flight they only queue inside it.
+    if (config.LOCAL_DYNAMODB_CONCURRENCY > 0) {
+      const ungate = gateDynamoDbRequests(config.LOCAL_DYNAMODB_CONCURRENCY);
+      cleanups.push(async () => ungate());
+    }
     if (config.LOCAL_COUNT_AWS_CALLS) serveAwsCallCounts(http, functions.values());
 
     const gateway: Gateway = await startGateway({
