@@ -47,7 +47,7 @@ const schema = z.object({
    */
   LOCAL_COUNT_AWS_CALLS: z.stringbool().default(false),
   /**
-   * At most this many DynamoDB requests of the functions in flight to DynamoDB Local at once, the
+   * At most this many DynamoDB requests of the stack's process (its functions) in flight to DynamoDB Local at once, the
    * others waiting in order (local/dynamodb-gate.ts: it locks whole tables, and convoys past a dozen);
    * 0 lets every request through.
    */

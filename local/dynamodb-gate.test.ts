@@ -8,7 +8,9 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateDynamoDbRequests, RequestGate } from './dynamodb-gate.ts';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
@@ -27,7 +29,7 @@ beforeAll(async () => {
     request.resume();
     setTimeout(() => {
       holding -= 1;
-      // An empty answer: GetItem of an absent item for DynamoDB, no attributes for SQS.
+      // An empty answer: GetItem of an absent item, no streams, no queue attributes.
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
     }, HOLD_MS);
   });
@@ -92,33 +94,75 @@ describe('the gate in front of DynamoDB Local', () => {
     expect(() => new RequestGate(0)).toThrow(/at least 1/);
   });
 
-  it("holds a DynamoDB client's requests to the limit, answers every one, and lets other services through", async () => {
+  it("holds DynamoDB requests to the limit burst after burst (the functions' DocumentClient too), and lets streams and other services through", async () => {
     // Prepare
     const dynamodb = new DynamoDBClient(clientOptions());
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions()));
+    const streams = new DynamoDBStreamsClient(clientOptions());
     const sqs = new SQSClient(clientOptions());
     await twentyGetItems(dynamodb);
     const ungated = mostHeld;
 
     // Act
     const ungate = gateDynamoDbRequests(3);
+    const held: Record<string, number> = {};
     try {
       await twentyGetItems(dynamodb);
-      const gated = mostHeld;
+      held.first = mostHeld;
+      await twentyGetItems(dynamodb);
+      held.second = mostHeld;
+      mostHeld = 0;
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          documents.send(new GetCommand({ TableName: 'Sessions', Key: { sessionId: `d${i}` } })),
+        ),
+      );
+      held.documents = mostHeld;
+      mostHeld = 0;
+      await Promise.all(Array.from({ length: 10 }, () => streams.send(new ListStreamsCommand({}))));
+      held.streams = mostHeld;
       mostHeld = 0;
       await Promise.all(
         Array.from({ length: 10 }, () =>
           sqs.send(new GetQueueAttributesCommand({ QueueUrl: `${endpoint}/q` })),
         ),
       );
-
-      // Assess
-      expect(ungated).toBeGreaterThan(3);
-      expect(gated).toBe(3);
-      expect(mostHeld).toBeGreaterThan(3);
+      held.sqs = mostHeld;
     } finally {
       ungate();
     }
     await twentyGetItems(dynamodb);
-    expect(mostHeld).toBeGreaterThan(3);
+    held.lifted = mostHeld;
+
+    // Assess
+    expect(ungated).toBeGreaterThan(3);
+    expect(held).toMatchObject({ first: 3, second: 3, documents: 3 });
+    expect(held.streams).toBeGreaterThan(3);
+    expect(held.sqs).toBeGreaterThan(3);
+    expect(held.lifted).toBeGreaterThan(3);
+  });
+
+  it('lets every request through once lifted, even when something wrapped `send` after it', async () => {
+    // Prepare: a wrapper installed after the gate, as the call counter is (local/aws-calls.ts).
+    const dynamodb = new DynamoDBClient(clientOptions());
+    const prototype = Object.getPrototypeOf(DynamoDBClient.prototype) as {
+      send: (...args: unknown[]) => unknown;
+    };
+    const original = prototype.send;
+    const ungate = gateDynamoDbRequests(2);
+    const gated = prototype.send;
+    prototype.send = function wrapped(this: unknown, ...args: unknown[]) {
+      return gated.apply(this, args);
+    };
+    try {
+      // Act
+      ungate();
+      await twentyGetItems(dynamodb);
+
+      // Assess
+      expect(mostHeld).toBeGreaterThan(2);
+    } finally {
+      prototype.send = original;
+    }
   });
 });

@@ -50,19 +50,23 @@ interface Sendable {
 
 /**
  * Gates the `send` of every DynamoDB client of this process (the one Smithy `Client.send` that all
- * SDK v3 clients inherit, as local/aws-calls.ts counts them). Returns what puts `send` back.
+ * SDK v3 clients inherit, as local/aws-calls.ts counts them): the stack's functions, and whatever
+ * else runs in the stack's process (a benchmark that starts the stack in its own). Returns what
+ * lifts the gate: `send` is put back if nothing wrapped it since, and otherwise (a call counter
+ * installed after the gate wraps it) the gate stays in place but lets every request through.
  */
 export function gateDynamoDbRequests(limit: number): () => void {
   const gate = new RequestGate(limit);
   const clientPrototype = Object.getPrototypeOf(DynamoDBClient.prototype) as Sendable;
   const send = clientPrototype.send;
+  let lifted = false;
   const gated = function gatedSend(this: Sendable, command: object, ...rest: unknown[]) {
-    if (this.config?.serviceId !== 'DynamoDB') return send.call(this, command, ...rest);
+    if (lifted || this.config?.serviceId !== 'DynamoDB') return send.call(this, command, ...rest);
     return gate.run(() => send.call(this, command, ...rest));
   };
   clientPrototype.send = gated;
   return () => {
-    // Only if nothing wrapped it since (a counter installed after the gate keeps the gate under it).
+    lifted = true;
     if (clientPrototype.send === gated) clientPrototype.send = send;
   };
 }

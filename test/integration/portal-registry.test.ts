@@ -1,7 +1,7 @@
 /**
  * The citizen's applications in the chat, on the local stack (the portal registry's sample dataset):
  * a guest asking "где мой загранпаспорт" is asked to identify; once verified with the e-mail the
- * sample knows, the answer comes without asking again (the pending question on the session), once:
+ * sample knows, the answer comes without asking again (the pending question on the conversation), once:
  * their application, its status and next step, in words. The registry being down is the adapter's and the
  * answer's (functions/adapters/portal-registry.test.ts, functions/domain/portal/).
  */

@@ -297,6 +297,31 @@ describe('the bot answering a citizen message (DynamoDB Local)', () => {
       ]);
     });
 
+    it('forgets a question nobody identified for once it has expired, with the next turn', async () => {
+      // Prepare: the question remembered, then past its time.
+      const { deps, send, queue, conversations, tables } = await setUp(new ScriptedBot());
+      const ack = await send('где мой загранпаспорт?');
+      await answerCitizenMessage(deps, queue.jobs[0] as BotJob);
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: tables.conversationsTable,
+          Key: { conversationId: ack.conversationId },
+          UpdateExpression: 'SET pendingQuestion.expiresAt = :past',
+          ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 1 },
+        }),
+      );
+      await send('забыл пароль');
+
+      // Act
+      const outcome = await answerCitizenMessage(deps, queue.jobs[1] as BotJob);
+
+      // Assess
+      expect(outcome.status).toBe('answered');
+      const conversation = await conversations.get(ack.conversationId);
+      expect(conversation?.pendingQuestion).toBeUndefined();
+      expect(conversation?.lastBotIntent).toBe('auth.password_reset');
+    });
+
     it('answers a question an earlier version remembered on the session, once, while it is live', async () => {
       // Prepare: a question asked, remembered where versions before this one kept it.
       const { deps, send, queue, conversations, sessionId, sessions, tables } = await setUp();

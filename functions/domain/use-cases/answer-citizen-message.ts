@@ -216,19 +216,17 @@ async function answerTurn(
     // opened meanwhile may miss the push, as one opened just after the listing always could; a
     // client catches up with `history.get` when it (re)connects.
     connections ??= listConnections(deps, job.sessionId);
-    const pendingQuestion = job.afterIdentification
-      ? { forget: true as const }
-      : askedToIdentify
-        ? {
-            remember: {
-              conversationId: job.conversationId,
-              messageId: job.messageId,
-              seq: job.seq,
-              lang: job.lang,
-              expiresAt: expiresAfterSeconds(now, deps.pendingQuestionTtlSeconds),
-            },
-          }
-        : undefined;
+    const pendingQuestion = askedToIdentify
+      ? {
+          remember: {
+            conversationId: job.conversationId,
+            messageId: job.messageId,
+            seq: job.seq,
+            lang: job.lang,
+            expiresAt: expiresAfterSeconds(now, deps.pendingQuestionTtlSeconds),
+          },
+        }
+      : pendingQuestionAfter(conversation, job, now);
     const outcome = await deps.log.appendBotTurn({
       expected: conversation,
       next: planned.next,
@@ -343,6 +341,24 @@ async function decideTurn(
     deps.dialogue,
   );
   return { turn, memory, askedToIdentify: false };
+}
+
+/**
+ * What a turn that asks nobody to identify does with the conversation's pending question: forgets
+ * it once answered (this job answers it after identification), or once it has expired (no
+ * identification answers it any more, and the conversation item, rewritten by every turn, need not
+ * carry it); otherwise leaves it. Read from the conversation as read for this attempt: its
+ * `lastSeq` condition makes that what the turn writes over.
+ */
+function pendingQuestionAfter(
+  conversation: Conversation,
+  job: BotJob,
+  now: Date,
+): { forget: true } | undefined {
+  const pending = conversation.pendingQuestion;
+  if (!pending) return undefined;
+  const answeredNow = job.afterIdentification === true && pending.messageId === job.messageId;
+  return answeredNow || !livePendingQuestion(conversation, now) ? { forget: true } : undefined;
 }
 
 /**
