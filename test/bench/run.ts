@@ -9,6 +9,11 @@
  * as soon as the reply arrives (closed loop): that measures saturation, not latency.
  * BENCH_WS_URL: measure a stack that is already running instead of starting one.
  *
+ * Efficiency: right before the load, the machine's yardstick (test/bench/yardstick.ts, the method of
+ * the brief's calibrate.mjs: 50 raw PutItem writers against the stack's DynamoDB Local for
+ * BENCH_YARDSTICK_SECONDS, 5; 0 skips it), and bot replies per second ÷ its puts per second, the
+ * ratio issue 16 holds to ≥ 0.15. A stack given by BENCH_WS_URL is measured at BENCH_DYNAMODB_URL.
+ *
  * Work: on Linux, the CPU time the load cost per citizen message in the stack's Node process and in
  * DynamoDB Local (test/bench/cpu-time.ts), and in the bench's own clients: a neighbour's load
  * stretches the latencies, not the CPU a message costs, so this is the figure to compare run to run.
@@ -34,6 +39,7 @@ import {
 import { PER_ADDRESS_LIMITS_LIFTED, startLocalStackProcess } from '../support/local-stack.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 import { cpuPerMessage, stackCpu } from './cpu-time.ts';
+import { measureYardstick, type Yardstick } from './yardstick.ts';
 
 const settings = z
   .object({
@@ -42,6 +48,10 @@ const settings = z
     BENCH_WARMUP: z.coerce.number().int().min(0).default(3),
     BENCH_THINK_MS: z.coerce.number().min(0).default(1000),
     BENCH_WS_URL: z.string().optional(),
+    /** DynamoDB Local of a stack given by BENCH_WS_URL, for the yardstick (the bench's own stack: its own). */
+    BENCH_DYNAMODB_URL: z.string().optional(),
+    /** Seconds of the yardstick before the load (0: none). */
+    BENCH_YARDSTICK_SECONDS: z.coerce.number().min(0).default(5),
   })
   .parse(process.env);
 
@@ -182,6 +192,16 @@ const FLOW_TABLE_HEAD = [
   '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
 ];
 
+/** The yardstick and the run's efficiency: bot replies per second (one per citizen message) ÷ its puts per second. */
+function efficiencyLine(yardstick: Yardstick, repliesPerSecond: number): string {
+  return (
+    `Yardstick (${yardstick.writers} raw PutItem writers on this stack's DynamoDB Local, just before the load): ` +
+    `${yardstick.putsPerSecond.toFixed(0)} puts/s, p50 ${yardstick.p50Ms.toFixed(1)} ms, p99 ${yardstick.p99Ms.toFixed(1)} ms; ` +
+    `efficiency ${repliesPerSecond.toFixed(1)} replies/s ÷ ${yardstick.putsPerSecond.toFixed(0)} puts/s = ` +
+    `${(repliesPerSecond / yardstick.putsPerSecond).toFixed(3)} (target ≥ 0.15)`
+  );
+}
+
 async function main() {
   const stack = settings.BENCH_WS_URL
     ? undefined
@@ -191,6 +211,15 @@ async function main() {
   const wsUrl = settings.BENCH_WS_URL ?? stack?.wsUrl ?? '';
   const httpUrl = stack?.httpUrl;
   try {
+    const dynamoDbUrl = settings.BENCH_DYNAMODB_URL ?? stack?.functionEnv.AWS_ENDPOINT_URL_DYNAMODB;
+    const yardstick =
+      dynamoDbUrl && settings.BENCH_YARDSTICK_SECONDS > 0
+        ? await measureYardstick(dynamoDbUrl, {
+            writers: 50,
+            seconds: settings.BENCH_YARDSTICK_SECONDS,
+            region: stack?.functionEnv.AWS_REGION ?? 'eu-central-1',
+          })
+        : undefined;
     const counting = await resetCounts(httpUrl);
     const cpuBefore = stackCpu(stack?.pid);
     const clientsCpuBefore = process.cpuUsage();
@@ -216,6 +245,7 @@ async function main() {
       `Clients: ${settings.BENCH_CLIENTS}, messages per client: ${settings.BENCH_MESSAGES} (+${settings.BENCH_WARMUP} warm-up), ${offered}`,
       `Achieved: ${sent} citizen messages in ${seconds.toFixed(1)} s = ${(sent / seconds).toFixed(1)} messages/s ` +
         `(${((sent * 2) / seconds).toFixed(1)} incl. bot replies), ${samples.length} measured`,
+      ...(yardstick ? [efficiencyLine(yardstick, sent / seconds)] : []),
       '',
       '| latency (ms)     |     p50 |     p95 |     p99 |     max |',
       '|------------------|--------:|--------:|--------:|--------:|',
