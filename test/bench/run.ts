@@ -12,7 +12,7 @@
  * Efficiency: right before the load, the machine's yardstick (test/bench/yardstick.ts, the method of
  * the brief's calibrate.mjs: 50 raw PutItem writers against the stack's DynamoDB Local for
  * BENCH_YARDSTICK_SECONDS, 5; 0 skips it), and bot replies per second ÷ its puts per second, the
- * ratio issue 16 holds to ≥ 0.15. A stack given by BENCH_WS_URL is measured at BENCH_DYNAMODB_URL.
+ * ratio held to ≥ 0.15 (docs/benchmarks.md, "Commands"). A stack given by BENCH_WS_URL is measured at BENCH_DYNAMODB_URL.
  *
  * Work: on Linux, the CPU time the load cost per citizen message in the stack's Node process and in
  * DynamoDB Local (test/bench/cpu-time.ts), and in the bench's own clients: a neighbour's load

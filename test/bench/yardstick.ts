@@ -1,8 +1,8 @@
 /**
- * The machine's yardstick, taken in the benchmark's own run (issue 16: "report each throughput also
- * as an efficiency measured in the same run"): raw DynamoDB Local PutItem round trips from W
- * concurrent writers for S seconds, after a second to warm the JVM, against the DynamoDB Local of
- * the stack under test — no SDK and no project code, the method of the brief's
+ * The machine's yardstick, taken in the benchmark's own run (each throughput is reported also as
+ * an efficiency measured in the same run, docs/benchmarks.md "Commands"): raw DynamoDB Local
+ * PutItem round trips from W concurrent writers for S seconds, after a second to warm the JVM,
+ * against the DynamoDB Local of the stack under test — no SDK and no project code, the method of the brief's
  * `shared/tools/calibrate.mjs`, so the figures compare. These machines differ 2–3× in speed and this
  * one varies within the hour: bot replies per second ÷ these puts per second does not.
  *
