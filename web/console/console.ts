@@ -624,11 +624,15 @@ class OperatorConsole {
   /**
    * Answers an assignment with `conversation.accept` (docs/protocol.md, "Accepting an assignment"):
    * only then is the citizen told an operator has joined. An assignment taken back meanwhile (not
-   * accepted in time, or the conversation closed) is dropped from the list.
+   * accepted in time, or the conversation closed) is dropped from the list — unless this operator
+   * closed its ticket, or is closing it, while the accept was on its way (the accept a reconnect
+   * repeats can be answered after the completion it raced): that one stays on screen, closed.
    */
   private async accept(conversation: DeskConversation): Promise<void> {
     const answer = await this.request({ action: 'conversation.accept', conversationId: conversation.id });
-    if (answer.type === 'error' && answer.code !== 'offline') this.drop(conversation.id, this.s.acceptLost);
+    if (answer.type !== 'error' || answer.code === 'offline') return;
+    if (conversation.closed || conversation.closing) return;
+    this.drop(conversation.id, this.s.acceptLost);
   }
 
   /** Removes a conversation that is no longer the operator's, and says so. */
@@ -935,7 +939,11 @@ class OperatorConsole {
               ...(list.length ? { alternatives: list } : {}),
             };
           }
-          const answer = await this.request(frame);
+          // While a final status is on its way, a repeated accept that fails does not drop it (accept).
+          conversation.closing = FINAL_STATUSES.includes(status.value);
+          const answer = await this.request(frame).finally(() => {
+            conversation.closing = false;
+          });
           if (answer.type === 'ticket.updated') this.onTicket((answer as { ticket: TicketView }).ticket);
           else error.textContent = this.errorText(answer);
         },

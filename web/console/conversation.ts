@@ -34,6 +34,8 @@ export class DeskConversation {
   /** Whether the operator has replied since the assignment. */
   replied = false;
   closed = false;
+  /** A final status (completed, rejected) asked by this operator and not answered yet. */
+  closing = false;
   lastContiguousSeq = 0;
 
   constructor(public assigned: ConversationAssignedFrame) {
