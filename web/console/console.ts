@@ -625,14 +625,15 @@ class OperatorConsole {
    * Answers an assignment with `conversation.accept` (docs/protocol.md, "Accepting an assignment"):
    * only then is the citizen told an operator has joined. An assignment taken back meanwhile (not
    * accepted in time, or the conversation closed) is dropped from the list — unless this operator
-   * closed its ticket, or is closing it, while the accept was on its way (the accept a reconnect
-   * repeats can be answered after the completion it raced): that one stays on screen, closed.
+   * closed its ticket while the accept was on its way (the accept a reconnect repeats can be
+   * answered after the completion it raced): that one stays on screen, closed. Refused while their
+   * final status is still on its way, the status's answer decides (`ticketForm`).
    */
   private async accept(conversation: DeskConversation): Promise<void> {
     const answer = await this.request({ action: 'conversation.accept', conversationId: conversation.id });
-    if (answer.type !== 'error' || answer.code === 'offline') return;
-    if (conversation.closed || conversation.closing) return;
-    this.drop(conversation.id, this.s.acceptLost);
+    if (answer.type !== 'error' || answer.code === 'offline' || conversation.closed) return;
+    if (conversation.closing) conversation.acceptRefusedWhileClosing = true;
+    else this.drop(conversation.id, this.s.acceptLost);
   }
 
   /** Removes a conversation that is no longer the operator's, and says so. */
@@ -939,12 +940,14 @@ class OperatorConsole {
               ...(list.length ? { alternatives: list } : {}),
             };
           }
-          // While a final status is on its way, a repeated accept that fails does not drop it (accept).
+          // While a final status is on its way, a repeated accept refused waits for its answer (accept).
           conversation.closing = FINAL_STATUSES.includes(status.value);
+          conversation.acceptRefusedWhileClosing = false;
           const answer = await this.request(frame).finally(() => {
             conversation.closing = false;
           });
           if (answer.type === 'ticket.updated') this.onTicket((answer as { ticket: TicketView }).ticket);
+          else if (conversation.acceptRefusedWhileClosing) this.drop(conversation.id, s.acceptLost);
           else error.textContent = this.errorText(answer);
         },
       },

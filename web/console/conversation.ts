@@ -36,6 +36,8 @@ export class DeskConversation {
   closed = false;
   /** A final status (completed, rejected) asked by this operator and not answered yet. */
   closing = false;
+  /** A repeated accept refused while `closing`: decided by the status's answer (dropped if it fails). */
+  acceptRefusedWhileClosing = false;
   lastContiguousSeq = 0;
 
   constructor(public assigned: ConversationAssignedFrame) {
