@@ -10,8 +10,9 @@
  *
  * Units: each DynamoDB data-plane request is sent with `ReturnConsumedCapacity: INDEXES`, which
  * changes nothing but the response (it adds `ConsumedCapacity`, which no function reads); DynamoDB
- * Local reports the units as DynamoDB would (a transaction's items twice, the writes into every
- * index the item is projected into). A write refused by its condition reports none (DynamoDB bills
+ * Local reports the units as DynamoDB would (the writes into every index the item is projected
+ * into), but for a transaction with several items in one table, which is counted from its items
+ * (local/item-size.ts: DynamoDB Local's figure is short). A write refused by its condition reports none (DynamoDB bills
  * it at least one unit): those are counted apart, as `refusedWrites`.
  *
  * An SQS `ReceiveMessage` that returned nothing is named `ReceiveMessage(empty)`: an idle poller's
@@ -25,6 +26,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import type { LocalFunction } from './functions.ts';
+import { type TransactionUnits, transactionWriteUnits } from './item-size.ts';
 
 /**
  * Calls counted: `function → "Service:Operation" → n`, a function named by its handler's file
@@ -39,6 +41,11 @@ export interface Tally {
   writeUnits: number;
   /** Conditional writes DynamoDB refused (no units reported; billed ≥ 1 write unit each). */
   refusedWrites: number;
+  /**
+   * Transactions whose units may be short: a table with several items, not all `Put`s, kept at
+   * DynamoDB Local's own figure (local/item-size.ts).
+   */
+  estimatedWrites: number;
 }
 
 /** `function → "Service:Operation" → tally`, as {@link CallCounts}. */
@@ -82,7 +89,9 @@ interface Sendable {
 }
 
 interface ConsumedCapacity {
+  TableName?: string;
   CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
 }
 
 export class AwsCallCounter {
@@ -117,7 +126,11 @@ export class AwsCallCounter {
           const tally = counter.tally(owner, `${service}:${name}`);
           tally.calls += 1;
           if (isRead) tally.readUnits += capacityUnits(output);
-          if (isWrite) tally.writeUnits += capacityUnits(output);
+          if (isWrite) {
+            const { units, estimated } = writeUnits(command, operation, output);
+            tally.writeUnits += units;
+            if (estimated) tally.estimatedWrites += 1;
+          }
           return output;
         },
         (error: unknown) => {
@@ -186,7 +199,13 @@ export class AwsCallCounter {
   private tally(owner: string, operation: string): Tally {
     const ops = this.tallies.get(owner) ?? new Map<string, Tally>();
     this.tallies.set(owner, ops);
-    const tally = ops.get(operation) ?? { calls: 0, readUnits: 0, writeUnits: 0, refusedWrites: 0 };
+    const tally = ops.get(operation) ?? {
+      calls: 0,
+      readUnits: 0,
+      writeUnits: 0,
+      refusedWrites: 0,
+      estimatedWrites: 0,
+    };
     ops.set(operation, tally);
     return tally;
   }
@@ -225,11 +244,26 @@ export function talliesToJson(tallies: Tallies): Record<string, Record<string, T
   );
 }
 
-function capacityUnits(output: unknown): number {
+function consumedCapacity(output: unknown): ConsumedCapacity[] {
   const consumed = (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] } | undefined)
     ?.ConsumedCapacity;
-  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
-  return list.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+  return Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+}
+
+function capacityUnits(output: unknown): number {
+  return consumedCapacity(output).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+}
+
+/**
+ * A write's units: what DynamoDB Local reports, but a transaction's counted from its items where
+ * DynamoDB Local's figure is short (local/item-size.ts).
+ */
+function writeUnits(command: object, operation: string, output: unknown): TransactionUnits {
+  if (operation !== 'TransactWriteItems') return { units: capacityUnits(output), estimated: false };
+  const input = (command as { input?: Parameters<typeof transactionWriteUnits>[0] }).input ?? {};
+  // The client's own command carries AttributeValues; the DocumentClient's, plain values.
+  const marshalled = command.constructor.name === 'TransactWriteItemsCommand';
+  return transactionWriteUnits(input, marshalled, consumedCapacity(output));
 }
 
 function isEmptyReceive(output: unknown): boolean {

@@ -10,7 +10,8 @@
  * The reads, the capacity units and the stored bytes are a ceiling only: the line tick's queries
  * depend on where its one-second period falls (±4 requests between runs), and an item within a few
  * bytes of a kilobyte costs one unit more or less as the lengths of its generated values vary (the
- * escalated conversation: 177 or 178 write units). The budget is the highest count seen.
+ * escalated conversation: 173 seen, 174 allowed). The budget is the highest count seen, with that
+ * margin.
  */
 import type { FlowFigures, FlowName } from './support/flows.ts';
 
@@ -42,16 +43,17 @@ export interface FlowBudget {
 
 export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
   botTurn: {
-    invocations: 2,
-    invocationsByFunction: { 'bot-outbox': 1, 'message-send': 1 },
-    dynamodbReads: 3,
-    dynamodbReadUnits: 3.5,
-    dynamodbWrites: 2,
-    // The flow's second question («как узнать статус заявления») asked by a guest: the turn also
-    // remembers it, to answer it once they identify, in its own update of the conversation (it was
-    // an update of the session in the same transaction: 2 units more). The bot's reply is under
-    // 1 KB with its body compressed (message-body.ts): 2 units, not 4.
-    dynamodbWriteUnits: 14,
+    invocations: 1,
+    invocationsByFunction: { 'message-send': 1 },
+    dynamodbReads: 2,
+    dynamodbReadUnits: 2.5,
+    dynamodbWrites: 1,
+    // One transaction: the conversation after the turn, the citizen's message, the bot's reply (under
+    // 1 KB with its body compressed: message-body.ts), the message's key, `bot#{messageId}` and the
+    // frame's count, 2 units each. The flow's second question («как узнать статус заявления»)
+    // asked by a guest is remembered, to answer it once they identify, in the same update of the
+    // conversation. The bot outbox is not invoked: a message stored answered is no outbox entry.
+    dynamodbWriteUnits: 12,
     sqsRequests: 0,
     connectionsApiRequests: 2,
     websocketMessages: 3,
@@ -59,30 +61,28 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
     storedBytes: 0,
   },
   botConversation: {
-    invocations: 16,
+    invocations: 10,
     invocationsByFunction: {
       authorize: 1,
-      'bot-outbox': 6,
       connect: 1,
       disconnect: 1,
       hello: 1,
       'message-send': 6,
     },
-    dynamodbReads: 19,
-    dynamodbReadUnits: 21,
-    dynamodbWrites: 18,
-    dynamodbWriteUnits: 94,
+    dynamodbReads: 13,
+    dynamodbReadUnits: 15,
+    dynamodbWrites: 12,
+    dynamodbWriteUnits: 82,
     sqsRequests: 0,
     connectionsApiRequests: 12,
     websocketMessages: 20,
     notificationRequests: 0,
-    storedBytes: 8743,
+    storedBytes: 8605,
   },
   escalatedConversation: {
-    invocations: 31,
+    invocations: 29,
     invocationsByFunction: {
       authorize: 1,
-      'bot-outbox': 2,
       connect: 1,
       'conversation-accept': 1,
       'desk-relay': 6,
@@ -96,15 +96,15 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
       'ticket-set-status': 1,
       'timer-consumer': 5,
     },
-    dynamodbReads: 91,
-    dynamodbReadUnits: 65,
-    dynamodbWrites: 44,
-    dynamodbWriteUnits: 175,
+    dynamodbReads: 90,
+    dynamodbReadUnits: 59,
+    dynamodbWrites: 42,
+    dynamodbWriteUnits: 174,
     sqsRequests: 21,
     connectionsApiRequests: 20,
     websocketMessages: 42,
     notificationRequests: 0,
-    storedBytes: 9509,
+    storedBytes: 9463,
   },
   operatorReply: {
     invocations: 2,

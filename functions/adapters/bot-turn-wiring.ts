@@ -9,13 +9,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createBot } from '#domain/bot/index.ts';
 import { checklistPath } from '#domain/mfc/checklist-path.ts';
 import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
-import type { FreshMessage, FreshMessageAnswerer } from '#domain/ports/bot.ts';
-import { SeqContentionError } from '#domain/retry.ts';
+import type { FreshMessage, FreshMessageAnswerer, FreshReply } from '#domain/ports/bot.ts';
 import {
   type AnswerOutcome,
   type AnswerTurnDeps,
-  answerFreshMessage,
+  deliverFreshReply,
   LeftToWorker,
+  planFreshReply,
 } from '#domain/use-cases/answer-citizen-message.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import { config } from '#shared/config.ts';
@@ -110,21 +110,32 @@ export function reportAnswer(
   logger.info('bot job settled without a new answer', { ...ids, ...outcome });
 }
 
-/** `message.send`'s bot (functions/domain/ports/bot.ts): answers and reports; a failure is logged, not thrown. */
+/**
+ * `message.send`'s bot (functions/domain/ports/bot.ts): decides the turn before the message is
+ * stored, delivers and reports it after; a failure is logged, not thrown.
+ */
 export class ReportingFreshMessageAnswerer implements FreshMessageAnswerer {
   constructor(private readonly deps: AnswerTurnDeps) {}
 
-  async answer(job: BotJob, fresh: FreshMessage): Promise<boolean> {
+  async plan(job: BotJob, fresh: FreshMessage): Promise<FreshReply | undefined> {
+    try {
+      return await planFreshReply(this.deps, job, fresh);
+    } catch (error) {
+      const ids = { conversationId: job.conversationId, messageId: job.messageId };
+      if (error instanceof LeftToWorker)
+        logger.info('bot turn needs the portal registry: the job is queued', ids);
+      else logger.warn('bot turn not decided in message.send: the job is queued', { ...ids, error });
+      return undefined;
+    }
+  }
+
+  async deliver(job: BotJob, fresh: FreshMessage, reply: FreshReply): Promise<boolean> {
     const ids = { conversationId: job.conversationId, messageId: job.messageId };
     let outcome: AnswerOutcome;
     try {
-      outcome = await answerFreshMessage(this.deps, job, fresh);
+      outcome = await deliverFreshReply(this.deps, job, fresh, reply);
     } catch (error) {
-      // Lost to another writer of the conversation (its next message): the worker answers in order.
-      if (error instanceof SeqContentionError) logger.info('bot turn contended: the job is queued', ids);
-      else if (error instanceof LeftToWorker)
-        logger.info('bot turn needs the portal registry: the job is queued', ids);
-      else logger.warn('bot did not answer in message.send: the job is queued', { ...ids, error });
+      logger.warn('bot reply stored but not delivered in message.send: the job is queued', { ...ids, error });
       return false;
     }
     // Answered and posted: a failure to report it must not queue the job (the worker would post again).

@@ -26,19 +26,19 @@ export interface StoredMessage {
   sessionId?: string;
   lang?: Lang;
   /**
-   * `bot` on a citizen message committed while its conversation was with the bot: the message is
-   * its own outbox entry, and its stream record makes sure the bot gets the job even if
-   * `message.send` died before queueing it (functions/handlers/bot-outbox.ts). `operator` on a
+   * `bot` on a citizen message stored alone (not with its answer) while its conversation was with
+   * the bot: the message is its own outbox entry, and its stream record makes sure the bot gets the
+   * job even if `message.send` died before queueing it (functions/handlers/bot-outbox.ts). `operator` on a
    * citizen message committed while the conversation was queued or with an operator: its stream
    * record makes the desk relay push it to the assigned operator (functions/handlers/desk-relay.ts).
    * Never sent to clients.
    */
   outbox?: 'bot' | 'operator';
   /**
-   * A citizen message `message.send` answers itself: the deadline (epoch ms) of that invocation. The
-   * bot outbox leaves the message to that turn until its reply is stored or the deadline has passed
-   * (docs/architecture.md, "The outbox"), so it never queues a job for a turn under way. Never sent
-   * to clients.
+   * Written by the previous version only, on a citizen message it answered after storing it: the
+   * deadline (epoch ms) of that invocation. The bot outbox leaves the message to that turn until its
+   * reply is stored or the deadline has passed (docs/architecture.md, "The outbox"). `message.send`
+   * now stores a message it answers together with its answer. Never sent to clients.
    */
   turnBy?: number;
   attachments?: string[];

@@ -21,14 +21,6 @@ export const SEQ_CONFLICT_RETRY: RetryPolicy = { maxAttempts: 40, baseDelayMs: 4
  * A dispatch move (a conversation leaving an operator for a queue) whose transaction met another on
  * the conversation or the operator: a handful of writers at most, each try re-checks the conditions.
  */
-/**
- * `message.send` answering the message it stored (`answerFreshMessage`) tries once: a turn that
- * loses the race to another writer of the conversation (the citizen's next message, sent before the
- * reply) is queued for the bot worker, whose FIFO group takes a conversation's turns one at a time,
- * instead of contending here while the ack waits.
- */
-export const FRESH_ANSWER_RETRY: RetryPolicy = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
-
 export const CONTENDED_MOVE_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 160 };
 
 /** Delay before attempt `attempt + 1` (attempt counts from 1), in milliseconds. */

@@ -41,6 +41,11 @@ const CEILINGS_ONLY: ReadonlySet<Totals> = new Set([
 ]);
 
 describe.each(FLOW_NAMES)('the request budget of %s', (flow) => {
+  it('counts every transaction from its items where DynamoDB Local would not (local/item-size.ts)', () => {
+    // Assess
+    expect(counted[flow].dynamodb.estimatedWrites, `counted: ${JSON.stringify(counted[flow])}`).toBe(0);
+  });
+
   it('is not exceeded', () => {
     // Prepare
     const budget = FLOW_BUDGETS[flow];

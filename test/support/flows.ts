@@ -93,6 +93,8 @@ export interface FlowFigures {
     writeUnits: number;
     /** Conditional writes refused (each billed ≥ 1 write unit, not in `writeUnits`). */
     refusedWrites: number;
+    /** Transactions whose units could not be counted from their items (local/item-size.ts): 0 expected. */
+    estimatedWrites: number;
   };
   /** SQS requests: the functions' sends, and the event source mappings' receives and deletes. */
   sqs: number;
@@ -117,7 +119,13 @@ const talliesSchema = z.record(
   z.string(),
   z.record(
     z.string(),
-    z.object({ calls: z.number(), readUnits: z.number(), writeUnits: z.number(), refusedWrites: z.number() }),
+    z.object({
+      calls: z.number(),
+      readUnits: z.number(),
+      writeUnits: z.number(),
+      refusedWrites: z.number(),
+      estimatedWrites: z.number(),
+    }),
   ),
 );
 const reportSchema = z.object({
@@ -140,7 +148,7 @@ export function figuresOf(report: AwsCallsReport, websocketMessages: number): Fl
   const figures: FlowFigures = {
     invocations: Object.values(report.invocations).reduce((a, b) => a + b, 0),
     invocationsByFunction: report.invocations,
-    dynamodb: { reads: 0, writes: 0, readUnits: 0, writeUnits: 0, refusedWrites: 0 },
+    dynamodb: { reads: 0, writes: 0, readUnits: 0, writeUnits: 0, refusedWrites: 0, estimatedWrites: 0 },
     sqs: 0,
     connectionsApi: 0,
     websocketMessages,
@@ -158,6 +166,7 @@ export function figuresOf(report: AwsCallsReport, websocketMessages: number): Fl
         figures.dynamodb.readUnits += tally.readUnits;
         figures.dynamodb.writeUnits += tally.writeUnits;
         figures.dynamodb.refusedWrites += tally.refusedWrites;
+        figures.dynamodb.estimatedWrites += tally.estimatedWrites;
       } else if (service === 'SQS' && operation !== 'ReceiveMessage(empty)') figures.sqs += tally.calls;
       else if (service === 'ApiGatewayManagementApi') figures.connectionsApi += tally.calls;
       else if (service === 'SNS' || service === 'SESv2') figures.notifications += tally.calls;

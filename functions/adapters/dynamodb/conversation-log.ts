@@ -70,21 +70,43 @@ export class DynamoCitizenMessageLog
   constructor(private readonly tables: ConversationLogTables) {}
 
   async appendCitizenMessage(append: CitizenMessageAppend): Promise<CitizenAppendOutcome> {
-    const items = openOrAdvance(this.tables, append);
+    const { botTurn } = append;
+    const items = botTurn
+      ? [
+          ...botTurnConversation(this.tables, {
+            expected: append.conversation,
+            next: botTurn.next,
+            isNewConversation: append.isNewConversation,
+            ...(append.replacesConversationId
+              ? { replacesConversationId: append.replacesConversationId }
+              : {}),
+            ...(botTurn.pendingQuestion ? { pendingQuestion: botTurn.pendingQuestion } : {}),
+          }),
+          putMessage(this.tables, append.message),
+          ...botTurn.messages.map((message) => putMessage(this.tables, message)),
+        ]
+      : openOrAdvance(this.tables, append);
     const keyIndex = items.length;
     items.push(
       putIdempotencyKey(this.tables, append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt),
     );
-    if (!append.frameCount) return commitWithAck(this.tables, items, keyIndex, append.idempotencyKey);
-    const counterIndex = items.length;
-    items.push({
-      Update: countingUpdate(this.limitsTable(), append.frameCount.counting, append.frameCount.now),
-    });
+    if (botTurn) {
+      const { key, reply, expiresAt } = botTurn.idempotency;
+      items.push(putIdempotencyKey(this.tables, key, { ...reply }, expiresAt));
+    }
+    const counterIndex = append.frameCount ? items.length : NO_KEY;
+    if (append.frameCount) {
+      items.push({
+        Update: countingUpdate(this.limitsTable(), append.frameCount.counting, append.frameCount.now),
+      });
+    }
     const outcome = await transactWrite(items);
     if (outcome.status === 'committed') return { status: 'appended' };
-    // A stored message answers its ack whatever the counter says (the route counts a resend itself).
+    // A stored message answers its ack whatever else failed (the route counts a resend itself).
     if (conditionFailedAt(outcome, keyIndex)) return duplicateAck(this.tables, append.idempotencyKey);
-    if (conditionFailedAt(outcome, counterIndex)) return { status: 'rate_limited' };
+    if (counterIndex !== NO_KEY && conditionFailedAt(outcome, counterIndex))
+      return { status: 'rate_limited' };
+    // Another writer moved `lastSeq`, opened a conversation or took this one from the bot first.
     return { status: 'conflict' };
   }
 
@@ -109,26 +131,8 @@ export class DynamoBotTurnLog
   constructor(private readonly tables: ConversationLogTables) {}
 
   async appendBotTurn(append: BotTurnAppend): Promise<AppendOutcome<BotReplyRef>> {
-    const { expected, next, messages } = append;
-    const items: TransactItem[] = [];
-    if (append.isNewConversation) {
-      const remembered =
-        append.pendingQuestion && 'remember' in append.pendingQuestion
-          ? { pendingQuestion: append.pendingQuestion.remember }
-          : {};
-      items.push({
-        Put: {
-          TableName: this.tables.conversationsTable,
-          Item: { ...next, ...remembered, ...(next.followUps ? { followUpsDue: FOLLOW_UPS_DUE } : {}) },
-          ConditionExpression: 'attribute_not_exists(conversationId)',
-        },
-      });
-      items.push(
-        openOnSession(this.tables, next.sessionId, next.conversationId, append.replacesConversationId),
-      );
-    } else {
-      items.push(this.advanceBotTurn(expected, next, append.pendingQuestion));
-    }
+    const { messages } = append;
+    const items = botTurnConversation(this.tables, append);
     for (const message of messages) items.push(putMessage(this.tables, message));
     const { idempotency } = append;
     if (!idempotency) {
@@ -159,51 +163,6 @@ export class DynamoBotTurnLog
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  }
-
-  /**
-   * The bot's own fields of the conversation after a turn, only if nobody moved `lastSeq` and it is
-   * still with the bot. Fields other writers own (operatorId, ticketId…) are left untouched, and
-   * so is the pending question unless the turn remembers or forgets it.
-   */
-  private advanceBotTurn(
-    expected: Conversation,
-    next: Conversation,
-    pendingQuestion: BotTurnAppend['pendingQuestion'],
-  ): TransactItem {
-    const set: Record<string, unknown> = {
-      lastSeq: next.lastSeq,
-      state: next.state,
-      updatedAt: next.updatedAt,
-      expiresAt: next.expiresAt,
-    };
-    for (const field of BOT_OWNED_FIELDS) if (next[field] !== undefined) set[field] = next[field];
-    const remove: string[] = BOT_OWNED_FIELDS.filter((field) => next[field] === undefined);
-    if (pendingQuestion && 'remember' in pendingQuestion) set.pendingQuestion = pendingQuestion.remember;
-    else if (pendingQuestion) remove.push('pendingQuestion');
-    // The ledger's index key goes with its follow-ups (docs/architecture.md, "The ledger").
-    if (next.followUps) set.followUpsDue = FOLLOW_UPS_DUE;
-    else remove.push('followUpsDue');
-    const names = [...Object.keys(set), ...remove];
-    return {
-      Update: {
-        TableName: this.tables.conversationsTable,
-        Key: { conversationId: expected.conversationId },
-        UpdateExpression: [
-          `SET ${Object.keys(set)
-            .map((n) => `#${n} = :${n}`)
-            .join(', ')}`,
-          ...(remove.length > 0 ? [`REMOVE ${remove.map((n) => `#${n}`).join(', ')}`] : []),
-        ].join(' '),
-        ConditionExpression: 'lastSeq = :expected AND #state = :bot',
-        ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(Object.entries(set).map(([n, value]) => [`:${n}`, value])),
-          ':expected': expected.lastSeq,
-          ':bot': 'bot',
-        },
-      },
-    };
   }
 }
 
@@ -348,6 +307,71 @@ function advanceLastSeq(
       },
     },
   };
+}
+
+/**
+ * The conversation's item of a bot turn: the new conversation it opens (made the session's open one),
+ * or the bot's own fields after the turn, only if nobody moved `lastSeq` and it is still with the
+ * bot. Fields other writers own (operatorId, ticketId…) are left untouched, and so is the pending
+ * question unless the turn remembers or forgets it.
+ */
+function botTurnConversation(
+  tables: ConversationLogTables,
+  append: Pick<
+    BotTurnAppend,
+    'expected' | 'next' | 'isNewConversation' | 'replacesConversationId' | 'pendingQuestion'
+  >,
+): TransactItem[] {
+  const { expected, next, pendingQuestion } = append;
+  if (append.isNewConversation) {
+    const remembered =
+      pendingQuestion && 'remember' in pendingQuestion ? { pendingQuestion: pendingQuestion.remember } : {};
+    return [
+      {
+        Put: {
+          TableName: tables.conversationsTable,
+          Item: { ...next, ...remembered, ...(next.followUps ? { followUpsDue: FOLLOW_UPS_DUE } : {}) },
+          ConditionExpression: 'attribute_not_exists(conversationId)',
+        },
+      },
+      openOnSession(tables, next.sessionId, next.conversationId, append.replacesConversationId),
+    ];
+  }
+  const set: Record<string, unknown> = {
+    lastSeq: next.lastSeq,
+    state: next.state,
+    updatedAt: next.updatedAt,
+    expiresAt: next.expiresAt,
+  };
+  for (const field of BOT_OWNED_FIELDS) if (next[field] !== undefined) set[field] = next[field];
+  const remove: string[] = BOT_OWNED_FIELDS.filter((field) => next[field] === undefined);
+  if (pendingQuestion && 'remember' in pendingQuestion) set.pendingQuestion = pendingQuestion.remember;
+  else if (pendingQuestion) remove.push('pendingQuestion');
+  // The ledger's index key goes with its follow-ups (docs/architecture.md, "The ledger").
+  if (next.followUps) set.followUpsDue = FOLLOW_UPS_DUE;
+  else remove.push('followUpsDue');
+  const names = [...Object.keys(set), ...remove];
+  return [
+    {
+      Update: {
+        TableName: tables.conversationsTable,
+        Key: { conversationId: expected.conversationId },
+        UpdateExpression: [
+          `SET ${Object.keys(set)
+            .map((n) => `#${n} = :${n}`)
+            .join(', ')}`,
+          ...(remove.length > 0 ? [`REMOVE ${remove.map((n) => `#${n}`).join(', ')}`] : []),
+        ].join(' '),
+        ConditionExpression: 'lastSeq = :expected AND #state = :bot',
+        ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(Object.entries(set).map(([n, value]) => [`:${n}`, value])),
+          ':expected': expected.lastSeq,
+          ':bot': 'bot',
+        },
+      },
+    },
+  ];
 }
 
 /** A new conversation becomes the session's open one only if nobody opened another meanwhile. */

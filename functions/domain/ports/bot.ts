@@ -11,7 +11,8 @@ import type { EscalationReason as BotEscalationReason } from '../bot/index.ts';
 import type { Conversation } from '../conversations.ts';
 import type { BotReplyRef } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
-import type { Session } from '../sessions.ts';
+import type { Connection, Session } from '../sessions.ts';
+import type { BotTurnWrite } from './conversations.ts';
 
 /** What the bot worker needs to know before answering a job; an absent or expired item is undefined. */
 export interface BotJobContext {
@@ -29,9 +30,9 @@ export interface BotJobContextReader {
 }
 
 /**
- * What the sender of a message knows right after committing it, which is a bot job's whole context:
- * the message as stored, the conversation as the commit left it, and whether the session is
- * verified. Nobody can have answered a message stored a moment ago: there is no `bot#` key to read.
+ * What the sender of a message knows as it stores it, which is a bot job's whole context: the
+ * message, the conversation as the message leaves it (`lastSeq` = its seq), and whether the session
+ * is verified. Nobody can have answered a message not stored yet: there is no `bot#` key to read.
  */
 export interface FreshMessage {
   citizen: StoredMessage;
@@ -41,12 +42,34 @@ export interface FreshMessage {
 }
 
 /**
- * Answers, in the sender's own invocation, a message the sender has just committed
- * (`functions/shared/fresh-message-answerer.ts`). Never throws: false when the message was not
- * settled (the failure is logged), and the sender then queues its bot job instead.
+ * A bot turn decided but not yet stored: what the conversation becomes, the bot's messages after
+ * its `lastSeq`, the pending question, and the key `bot#{messageId}` that says the citizen message
+ * is answered. `message.send` writes it in the citizen message's own transaction.
+ */
+export interface FreshReply {
+  append: BotTurnWrite;
+  escalation?: EscalationEvent;
+  /** When the turn was decided: the first response is measured to it. */
+  decidedAt: Date;
+  /** The session's connections, listed while the turn commits. */
+  connections: Promise<Connection[]>;
+}
+
+/**
+ * `message.send`'s own bot turn (functions/adapters/bot-turn-wiring.ts): decided before the message
+ * is stored, committed with it, delivered after. Never throws.
  */
 export interface FreshMessageAnswerer {
-  answer(job: BotJob, fresh: FreshMessage): Promise<boolean>;
+  /**
+   * The turn, or undefined when it is not taken here (a turn that needs the portal's registry, a
+   * failed read; logged): the sender then stores the message alone and queues its bot job.
+   */
+  plan(job: BotJob, fresh: FreshMessage): Promise<FreshReply | undefined>;
+  /**
+   * Publishes the committed turn's escalation and posts its messages: false when that failed
+   * (logged), and the sender queues the job, whose worker posts the stored reply once.
+   */
+  deliver(job: BotJob, fresh: FreshMessage, reply: FreshReply): Promise<boolean>;
 }
 
 export interface BotJobQueue {

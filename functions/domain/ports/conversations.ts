@@ -51,7 +51,18 @@ export interface CitizenMessageAppend {
    * `rate_limited`, and nothing is written.
    */
   frameCount?: { counting: Counting; now: Date };
+  /**
+   * The bot's turn that answers the message, written in the same transaction (`message.send`'s own
+   * turn): the conversation becomes `botTurn.next` on the condition that it is still with the bot
+   * at the `lastSeq` read, the bot's messages follow the citizen's, and `bot#{messageId}` says the
+   * message is answered. Without it the message is stored alone, advancing `lastSeq` by one.
+   */
+  botTurn?: BotTurnWrite;
 }
+
+/** A bot turn's writes besides the conversation as read: written with its citizen message, or alone. */
+export type BotTurnWrite = Required<Pick<BotTurnAppend, 'next' | 'messages' | 'idempotency'>> &
+  Pick<BotTurnAppend, 'pendingQuestion'>;
 
 /** What appending a citizen message came to: a message's outcomes, or over a per-client limit. */
 export type CitizenAppendOutcome = AppendOutcome<MessageAck> | { status: 'rate_limited' };

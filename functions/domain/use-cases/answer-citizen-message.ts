@@ -28,9 +28,11 @@
  *     the session. A gone connection is removed; any other failure is left to the client, which
  *     recovers it with `history.get`.
  *
- * `message.send` answers the message it has just stored with `answerFreshMessage`: steps 4–8, the
- * context being what it committed (step 1 would read it back; steps 2 and 3 cannot apply to a message
- * stored a moment ago). The worker answers the jobs it could not (a failure there, or a resend).
+ * `message.send` answers the message it is storing with `planFreshReply` and `deliverFreshReply`:
+ * steps 5–8, the context being what it is about to commit (step 1 would read it back; steps 2 and 3
+ * cannot apply to a message not stored yet), and the turn's writes committed in the citizen message's
+ * own transaction, so the message is stored answered or not at all. The worker answers the jobs it
+ * could not (a turn that needs the portal's registry, a lost race, a failure, a resend).
  *
  * A guest's question that needs identification (the status of their applications) is answered with
  * the invitation to identify, and the turn remembers it on the conversation (`pendingQuestion`, for
@@ -59,20 +61,20 @@ import {
 } from '../escalations.ts';
 import { type BotReplyRef, botJobReplyKey } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
-import type { BotJobContextReader, EscalationQueue, FreshMessage, Responder } from '../ports/bot.ts';
+import type {
+  BotJobContextReader,
+  EscalationQueue,
+  FreshMessage,
+  FreshReply,
+  Responder,
+} from '../ports/bot.ts';
 import type { ConversationLog, ConversationRepository, MessageRepository } from '../ports/conversations.ts';
 import type { ConnectionNotifier } from '../ports/delivery.ts';
 import type { FollowUpLedger } from '../ports/ledger.ts';
 import type { ConnectionRepository } from '../ports/sessions.ts';
 import type { Clock, IdGenerator, Sleeper } from '../ports/system.ts';
 import { BOT_REPLY_KEY_TTL_SECONDS, expiresAfterDays, expiresAfterSeconds } from '../retention.ts';
-import {
-  FRESH_ANSWER_RETRY,
-  LOST_RACE,
-  type RetryPolicy,
-  SEQ_CONFLICT_RETRY,
-  withSeqRetry,
-} from '../retry.ts';
+import { LOST_RACE, type RetryPolicy, SEQ_CONFLICT_RETRY, withSeqRetry } from '../retry.ts';
 import type { Connection, Session } from '../sessions.ts';
 import {
   type Delivery,
@@ -128,7 +130,7 @@ export interface AnswerCitizenMessageDeps {
   retry?: RetryPolicy;
 }
 
-/** What answering a message needs once its context is known (`answerFreshMessage`). */
+/** What answering a message needs once its context is known (`planFreshReply`). */
 export type AnswerTurnDeps = Omit<AnswerCitizenMessageDeps, 'jobContext'>;
 
 export type AnswerOutcome =
@@ -169,27 +171,13 @@ export async function answerCitizenMessage(
   });
 }
 
-/**
- * `message.send` answering the message it has just committed, in the same invocation (docs/architecture.md,
- * "The outbox"): steps 4–8, without the reads of step 1, the conversation being the committed one.
- * Tried once: a turn that loses the race throws `SeqContentionError`, and the job is queued for the
- * worker (`FRESH_ANSWER_RETRY`).
- */
-export async function answerFreshMessage(
-  deps: AnswerTurnDeps,
-  job: BotJob,
-  fresh: FreshMessage,
-): Promise<AnswerOutcome> {
-  return answerTurn({ ...deps, retry: FRESH_ANSWER_RETRY }, job, fresh);
-}
-
 /** Steps 4–8: decide, commit (with `bot#{messageId}`), publish and deliver; a lost race starts again. */
 async function answerTurn(
   deps: AnswerTurnDeps,
   job: BotJob,
   known: FreshMessage | (Omit<FreshMessage, 'conversation'> & { conversation: Conversation | undefined }),
 ): Promise<AnswerOutcome> {
-  const { citizen, verifiedCitizenId: verifiedCitizen, conversation: firstRead } = known;
+  const { citizen, conversation: firstRead } = known;
   const policy = deps.retry ?? SEQ_CONFLICT_RETRY;
   const messageId = deps.ids.newId();
   let connections: Promise<Connection[]> | undefined;
@@ -198,37 +186,76 @@ async function answerTurn(
     const conversation = attempt === 1 ? firstRead : await deps.conversations.get(job.conversationId);
     if (!conversation) return { status: 'dropped', reason: 'conversation-gone' };
     if (!isWithBot(conversation)) return { status: 'dropped', reason: 'not-with-bot' };
-
-    const now = deps.clock.now();
-    const { turn, memory, askedToIdentify } = await decideTurn(
-      deps,
-      conversation,
-      citizen,
-      job,
-      verifiedCitizen,
-      now,
-    );
-    const expiresAt = expiresAfterDays(now, deps.retentionDays);
-    const planned = planTurn(conversation, turn, memory, messageId, deps.ids, { now, expiresAt });
-    const [first] = planned.messages;
-    if (!first) throw new Error('a bot turn says something');
     // Listed while the reply commits, not after: one round trip less before the push. A connection
     // opened meanwhile may miss the push, as one opened just after the listing always could; a
     // client catches up with `history.get` when it (re)connects.
     connections ??= listConnections(deps, job.sessionId);
-    const pendingQuestion = askedToIdentify
-      ? {
-          remember: {
-            conversationId: job.conversationId,
-            messageId: job.messageId,
-            seq: job.seq,
-            lang: job.lang,
-            expiresAt: expiresAfterSeconds(now, deps.pendingQuestionTtlSeconds),
-          },
-        }
-      : pendingQuestionAfter(conversation, job, now);
-    const outcome = await deps.log.appendBotTurn({
-      expected: conversation,
+    const reply = await decideReply(deps, job, { ...known, conversation }, messageId, connections);
+    const outcome = await deps.log.appendBotTurn({ expected: conversation, ...reply.append });
+    if (outcome.status === 'appended') return deliverReply(deps, job, citizen, reply);
+    // Another worker stored the reply (a redelivery racing the first): it also delivers it.
+    if (outcome.status === 'duplicate') return { status: 'answered-elsewhere' };
+    return LOST_RACE;
+  });
+}
+
+/**
+ * `message.send`'s turn, decided before the citizen message is stored (docs/architecture.md, "The
+ * path of a message"): `fresh.conversation` is the conversation as the citizen message will leave
+ * it (`lastSeq` = the message's seq). The sender commits the reply in the message's own transaction
+ * and then calls `deliverFreshReply`. Throws `LeftToWorker` for a turn that needs the portal's
+ * registry, or the failure of a read the turn needed (a handover's recent messages): the sender then
+ * stores the message alone and queues its job.
+ */
+export function planFreshReply(deps: AnswerTurnDeps, job: BotJob, fresh: FreshMessage): Promise<FreshReply> {
+  return decideReply(deps, job, fresh, deps.ids.newId(), listConnections(deps, job.sessionId));
+}
+
+/** After `planFreshReply`'s turn was committed: steps 7 and 8 (publish the escalation, deliver). */
+export function deliverFreshReply(
+  deps: AnswerTurnDeps,
+  job: BotJob,
+  fresh: FreshMessage,
+  reply: FreshReply,
+): Promise<AnswerOutcome> {
+  return deliverReply(deps, job, fresh.citizen, reply);
+}
+
+/** Steps 5 and 6 up to the commit: decide the turn and what it writes. */
+async function decideReply(
+  deps: AnswerTurnDeps,
+  job: BotJob,
+  known: FreshMessage,
+  messageId: string,
+  connections: Promise<Connection[]>,
+): Promise<FreshReply> {
+  const { citizen, verifiedCitizenId, conversation } = known;
+  const now = deps.clock.now();
+  const { turn, memory, askedToIdentify } = await decideTurn(
+    deps,
+    conversation,
+    citizen,
+    job,
+    verifiedCitizenId,
+    now,
+  );
+  const expiresAt = expiresAfterDays(now, deps.retentionDays);
+  const planned = planTurn(conversation, turn, memory, messageId, deps.ids, { now, expiresAt });
+  const [first] = planned.messages;
+  if (!first) throw new Error('a bot turn says something');
+  const pendingQuestion = askedToIdentify
+    ? {
+        remember: {
+          conversationId: job.conversationId,
+          messageId: job.messageId,
+          seq: job.seq,
+          lang: job.lang,
+          expiresAt: expiresAfterSeconds(now, deps.pendingQuestionTtlSeconds),
+        },
+      }
+    : pendingQuestionAfter(conversation, job, now);
+  return {
+    append: {
       next: planned.next,
       messages: planned.messages,
       ...(pendingQuestion ? { pendingQuestion } : {}),
@@ -242,26 +269,38 @@ async function answerTurn(
         },
         expiresAt: expiresAfterSeconds(now, BOT_REPLY_KEY_TTL_SECONDS),
       },
-    });
+    },
+    ...(planned.escalation ? { escalation: planned.escalation } : {}),
+    decidedAt: now,
+    connections,
+  };
+}
 
-    if (outcome.status === 'appended') {
-      const delivery = await publishAndDeliver(deps, await connections, {
-        ...planned,
-        ...(planned.next.followUpsAt ? { followUpsAt: planned.next.followUpsAt } : {}),
-      });
-      return {
-        status: 'answered',
-        reply: first,
-        messages: planned.messages,
-        ...(job.afterIdentification ? {} : { firstResponseMs: now.getTime() - Date.parse(citizen.ts) }),
-        delivery,
-        ...(planned.escalation ? { escalation: planned.escalation } : {}),
-      };
-    }
-    // Another worker stored the reply (a redelivery racing the first): it also delivers it.
-    if (outcome.status === 'duplicate') return { status: 'answered-elsewhere' };
-    return LOST_RACE;
+/** Steps 7 and 8 once the turn is stored: publish its escalation, deliver its messages. */
+async function deliverReply(
+  deps: AnswerTurnDeps,
+  job: BotJob,
+  citizen: StoredMessage,
+  reply: FreshReply,
+): Promise<AnswerOutcome> {
+  const { next, messages } = reply.append;
+  const [first] = messages;
+  if (!first) throw new Error('a bot turn says something');
+  const delivery = await publishAndDeliver(deps, await reply.connections, {
+    messages,
+    ...(reply.escalation ? { escalation: reply.escalation } : {}),
+    ...(next.followUpsAt ? { followUpsAt: next.followUpsAt } : {}),
   });
+  return {
+    status: 'answered',
+    reply: first,
+    messages,
+    ...(job.afterIdentification
+      ? {}
+      : { firstResponseMs: reply.decidedAt.getTime() - Date.parse(citizen.ts) }),
+    delivery,
+    ...(reply.escalation ? { escalation: reply.escalation } : {}),
+  };
 }
 
 /** Step 5: an intake answer, the bot's answer, or the bot's handover and the intake's start. */
@@ -323,7 +362,12 @@ async function decideTurn(
   const reason = escalationReasonOf(answer.escalationReason);
   // Asking for a person or saying it did not help describes no problem; a complaint does.
   const onlyAsks = reason === 'citizen_request' || reason === 'not_helped';
-  const recent = await recentCitizenMessages(deps.messages, conversation, onlyAsks ? citizen.seq : undefined);
+  const recent = await recentCitizenMessages(
+    deps.messages,
+    conversation,
+    onlyAsks ? citizen.seq : undefined,
+    citizen,
+  );
   const turn = startEscalation(
     {
       opening: saying,

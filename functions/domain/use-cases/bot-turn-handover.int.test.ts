@@ -1,15 +1,18 @@
 /**
  * Who answers a citizen message when `message.send`'s own turn does not finish, against DynamoDB
- * Local (the test run's global setup): the turn crashing after its reply is stored and before it is
- * posted, the outbox waiting for a turn under way, and a turn that never ends. The bot and the
+ * Local (the test run's global setup): the turn crashing after its reply is stored with the message
+ * and before it is posted, and the outbox, for a message stored alone, waiting for a turn under way
+ * (a message the previous version stored with `turnBy`) or a turn that never ends. The bot and the
  * `@connections` API are in-memory ports (fixed answers; a notifier that can be made to crash: no
  * emulator crashes a function between two calls on demand).
  */
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoAttachmentRepository } from '#adapters/dynamodb/attachment-repository.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
 import { DynamoBotReplies } from '#adapters/dynamodb/conversation-log.ts';
+import { documentClient } from '#adapters/dynamodb/document-client.ts';
 import { DynamoFollowUpLedger } from '#adapters/dynamodb/follow-up-ledger.ts';
 import { DynamoSessionTargetReader } from '#adapters/dynamodb/session-target-reader.ts';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
@@ -25,7 +28,12 @@ import {
 } from '../../../test/support/bot-turn-fixture.ts';
 import type { BotAnswer, FreshMessageAnswerer, Responder } from '../ports/bot.ts';
 import type { ConnectionNotifier, DeliveryOutcome, PushedFrame } from '../ports/delivery.ts';
-import { answerCitizenMessage, answerFreshMessage } from './answer-citizen-message.ts';
+import {
+  type AnswerTurnDeps,
+  answerCitizenMessage,
+  deliverFreshReply,
+  planFreshReply,
+} from './answer-citizen-message.ts';
 import { awaitTurnsOver, queueUnansweredMessage } from './queue-unanswered-message.ts';
 import { sendCitizenMessage } from './send-citizen-message.ts';
 
@@ -101,17 +109,44 @@ async function setUp() {
     jobContext: new DynamoBotJobContextReader(tables),
   });
   const outbox = { log: new DynamoBotReplies(tables.idempotencyTable), botJobs: queue };
-  return { send, turnDeps, worker, outbox, queue, messages, sessionId };
+  /** The conversation's message items as stored (the repository leaves out the outbox's fields). */
+  const storedItems = async (conversationId: string) => {
+    const { Items = [] } = await documentClient.send(
+      new QueryCommand({
+        TableName: tables.messagesTable,
+        KeyConditionExpression: 'conversationId = :c',
+        ExpressionAttributeValues: { ':c': conversationId },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => [item.seq, item.from, item.outbox, item.turnBy]);
+  };
+  return { send, turnDeps, worker, outbox, queue, messages, sessionId, storedItems };
 }
 
 /** `message.send`'s turn as the handler wires it: a failure is caught and the job queued instead. */
-const turnThatQueuesOnFailure = (deps: Parameters<typeof answerFreshMessage>[0]): FreshMessageAnswerer => ({
-  answer: (job, fresh) =>
-    answerFreshMessage(deps, job, fresh).then(
-      () => true,
+const turnThatQueuesOnFailure = (
+  deps: AnswerTurnDeps,
+  seen: { planned: string[]; delivered: string[] } = { planned: [], delivered: [] },
+): FreshMessageAnswerer => ({
+  plan: (job, fresh) => {
+    seen.planned.push(job.messageId);
+    return planFreshReply(deps, job, fresh).catch(() => undefined);
+  },
+  deliver: (job, fresh, reply) =>
+    deliverFreshReply(deps, job, fresh, reply).then(
+      () => seen.delivered.push(job.messageId) > 0,
       () => false,
     ),
 });
+
+/** A `message.send` that takes no turn itself: the message is stored alone, with its outbox mark. */
+const noTurn: FreshMessageAnswerer = {
+  plan: async () => undefined,
+  deliver: async () => {
+    throw new Error('nothing to deliver without a turn');
+  },
+};
 
 /** The outbox on the message's stream record: waits for its turn, then queues it if unanswered. */
 async function outboxSees(
@@ -125,29 +160,32 @@ async function outboxSees(
 }
 
 describe('a bot turn message.send does not finish (DynamoDB Local)', () => {
-  it('crashing after its reply is stored and before it is posted: the worker posts the stored reply exactly once, the outbox queues nothing more', async () => {
+  it('crashing after its reply is stored with the message and before it is posted: the worker posts the stored reply exactly once, and the message is no outbox entry', async () => {
     // Prepare
-    const { send, turnDeps, worker, outbox, queue, messages } = await setUp();
+    const { send, turnDeps, worker, queue, messages, storedItems } = await setUp();
     const crashing = new Notifier(true);
     const deadline = Date.now() + 10_000;
 
     // Act
     const ack = await send(turnThatQueuesOnFailure(turnDeps(crashing)), deadline);
     const [job] = queue.jobs as [BotJob];
-    const queuedByOutbox = await outboxSees(outbox, job, deadline);
     const notifier = new Notifier();
     const first = await answerCitizenMessage(worker(notifier), job);
     const again = await answerCitizenMessage(worker(notifier), job);
 
     // Assess
     expect(queue.jobs).toHaveLength(1);
-    expect(queuedByOutbox).toBe(false);
     expect(first.status).toBe('redelivered');
     expect(again.status).toBe('delivered-before');
     const page = await messages.listAfter(ack.conversationId, 0, 100);
     expect(page.messages.map((m) => [m.seq, m.from])).toEqual([
       [1, 'citizen'],
       [2, 'bot'],
+    ]);
+    // Stored answered: its stream record does not pass the outbox's filter (outbox = bot).
+    expect(await storedItems(ack.conversationId)).toEqual([
+      [1, 'citizen', undefined, undefined],
+      [2, 'bot', undefined, undefined],
     ]);
     const reply = page.messages[1];
     const posted = notifier.posts.map((p) => [p.connectionId.split('-')[0], p.frame] as const);
@@ -157,12 +195,25 @@ describe('a bot turn message.send does not finish (DynamoDB Local)', () => {
     ]);
   });
 
-  it('leaves a message to the turn under way until its reply is stored, then queues nothing', async () => {
+  it('stores a message whose turn is not taken here alone, with its outbox mark, and queues its job', async () => {
+    // Prepare
+    const { send, queue, storedItems } = await setUp();
+
+    // Act
+    const ack = await send(noTurn, Date.now() + 10_000);
+
+    // Assess
+    expect(await storedItems(ack.conversationId)).toEqual([[1, 'citizen', 'bot', undefined]]);
+    expect(queue.jobs.map((j) => j.messageId)).toEqual([ack.messageId]);
+  });
+
+  it('leaves a message the previous version stored with a turn under way to that turn until its reply is stored, then queues nothing', async () => {
     // Prepare: a turn that has not answered yet (it answers 600 ms later, through the worker's use case).
     const { send, worker, outbox, queue, sessionId } = await setUp();
-    const underWay: FreshMessageAnswerer = { answer: async () => true };
     const deadline = Date.now() + 8000;
-    const ack = await send(underWay, deadline);
+    const ack = await send(noTurn, deadline);
+    // The previous version queued nothing for a turn it took itself.
+    queue.jobs.length = 0;
     const job: BotJob = {
       conversationId: ack.conversationId,
       messageId: ack.messageId,
@@ -186,11 +237,11 @@ describe('a bot turn message.send does not finish (DynamoDB Local)', () => {
   });
 
   it('queues the job of a message whose turn never ended, once the deadline of its invocation has passed', async () => {
-    // Prepare: the function died after its commit, its turn never stored a reply.
+    // Prepare: the function died after its commit, before it queued anything or stored a reply.
     const { send, outbox, queue } = await setUp();
-    const died: FreshMessageAnswerer = { answer: async () => true };
     const deadline = Date.now() + 1500;
-    const ack = await send(died, deadline);
+    const ack = await send(noTurn, deadline);
+    queue.jobs.length = 0;
     const job = { conversationId: ack.conversationId, messageId: ack.messageId, seq: ack.seq } as const;
 
     // Act
@@ -202,16 +253,11 @@ describe('a bot turn message.send does not finish (DynamoDB Local)', () => {
     expect(queue.jobs).toEqual([expect.objectContaining(job)]);
   });
 
-  it('queues the turn instead of taking it when the ack could not be posted early, or too little of the invocation is left', async () => {
+  it('queues the turn when the ack could not be posted early (its reply stored, posted by the worker), and takes none when too little of the invocation is left', async () => {
     // Prepare
-    const { send, queue } = await setUp();
-    const turns: string[] = [];
-    const turn: FreshMessageAnswerer = {
-      answer: async (job) => {
-        turns.push(job.messageId);
-        return true;
-      },
-    };
+    const { send, turnDeps, worker, queue, storedItems } = await setUp();
+    const seen = { planned: [] as string[], delivered: [] as string[] };
+    const turn = turnThatQueuesOnFailure(turnDeps(new Notifier()), seen);
 
     // Act
     const unacked = await send(turn, Date.now() + 10_000, { acknowledge: async () => false });
@@ -220,9 +266,20 @@ describe('a bot turn message.send does not finish (DynamoDB Local)', () => {
       acknowledge: async () => true,
       turnReserveMs: 5000,
     });
+    const notifier = new Notifier();
+    const redelivered = await answerCitizenMessage(worker(notifier), queue.jobs[0] as BotJob);
 
     // Assess
     expect(queue.jobs.map((j) => j.messageId)).toEqual([unacked.messageId, late.messageId]);
-    expect(turns).toEqual([inTime.messageId]);
+    expect(seen.planned).toEqual([unacked.messageId, inTime.messageId]);
+    expect(seen.delivered).toEqual([inTime.messageId]);
+    expect(redelivered.status).toBe('redelivered');
+    expect(await storedItems(unacked.conversationId)).toEqual([
+      [1, 'citizen', undefined, undefined],
+      [2, 'bot', undefined, undefined],
+      [3, 'citizen', 'bot', undefined],
+      [4, 'citizen', undefined, undefined],
+      [5, 'bot', undefined, undefined],
+    ]);
   });
 });

@@ -117,11 +117,15 @@ export async function recentCitizenMessages(
   messages: MessageRepository,
   conversation: Conversation,
   exceptSeq?: number,
+  /** The message being answered, which `message.send` stores only with the turn: read or not, it counts. */
+  answering?: StoredMessage,
 ): Promise<{ texts: string[]; attachmentIds: string[] }> {
   if (conversation.lastSeq === 0) return { texts: [], attachmentIds: [] };
   const from = Math.max(0, conversation.lastSeq - INTAKE_LOOKBACK_MESSAGES);
   const page = await messages.listAfter(conversation.conversationId, from, INTAKE_LOOKBACK_MESSAGES);
-  const citizen = page.messages.filter((m) => m.from === 'citizen' && m.seq !== exceptSeq);
+  const read = page.messages.filter((m) => m.seq !== answering?.seq);
+  const all = answering ? [...read, answering] : read;
+  const citizen = all.filter((m) => m.from === 'citizen' && m.seq !== exceptSeq);
   return {
     texts: citizen.map((m) => m.text),
     attachmentIds: citizen.flatMap((m) => m.attachments ?? []),

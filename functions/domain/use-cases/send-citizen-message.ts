@@ -9,35 +9,41 @@
  *     becomes the session's open one. The session is read (consistently) together with the
  *     conversation this process last saw open for it, in one round trip; only if the session names
  *     another one is that one read next.
- *  3. Commit, in one transaction: the conversation's `lastSeq + 1`, the message with that `seq`,
- *     the idempotency key `msg#{sender}#{clientMessageId}` holding the ack, and (`frameCount`) the
- *     frame's count on the per-client limits' counter — over a limit, RATE_LIMITED and nothing is
- *     written; any frame that stores no message is counted by the route on its own. A message to a
- *     conversation with the bot carries the outbox mark (`outbox: 'bot'`, session, language); one
- *     to a conversation queued or with an operator `outbox: 'operator'`: its stream record makes
- *     the desk relay push it to the assigned operator (functions/handlers/desk-relay.ts).
- *  4. If the conversation is with the bot, send the ack now (`acknowledge`: the message is stored
- *     and its outbox mark guarantees it an answer), then answer it here, from what step 3 committed
- *     (`answerFreshMessage`: no queue hop, no reads of the job's context). If that fails (or loses
- *     a race), or if step 3 itself lost a race first (other messages of the conversation are being
- *     sent at the same time), or if too little of the invocation is left for a turn
- *     (`turnReserveMs`), or if the ack could not be sent now (the route answers it at once), queue
- *     the bot job instead (group = conversation, deduplication = message id): the bot worker takes
- *     a conversation's jobs one at a time. A message this invocation
- *     answers is stored with its deadline (`turnBy`): the outbox leaves it to this turn until then.
- *  5. Answer the ack, unless step 4 sent it already. It is never answered before step 3 has
- *     committed the message with its outbox mark, so an acknowledged message always reaches the bot:
- *     answered here, queued, or queued by the outbox if this function dies.
+ *  3. If the conversation is with the bot, decide the bot's turn now, before anything is stored
+ *     (`deps.bot.plan`: the conversation as the message will leave it, no queue hop, no reads of
+ *     the job's context) — unless this attempt follows a lost race (other messages of the
+ *     conversation are being sent at the same time) or too little of the invocation is left for a
+ *     turn (`turnReserveMs`), or the turn needs what this function does not hold (the portal's
+ *     registry) or a read for it failed: then the message is stored alone and its job queued.
+ *  4. Commit, in one transaction: the message with `seq` = `lastSeq + 1`, the idempotency key
+ *     `msg#{sender}#{clientMessageId}` holding the ack, (`frameCount`) the frame's count on the
+ *     per-client limits' counter — over a limit, RATE_LIMITED and nothing is written; any frame
+ *     that stores no message is counted by the route on its own — and either the bot's turn (the
+ *     conversation after it, on the condition that it is still with the bot at the `lastSeq` read,
+ *     the bot's messages after the citizen's, and `bot#{messageId}`: the message is stored answered
+ *     or not at all, one write for the whole turn), or `lastSeq + 1` alone with the outbox mark:
+ *     `outbox: 'bot'` (session, language) to the bot, `outbox: 'operator'` to a conversation queued
+ *     or with an operator, whose stream record makes the desk relay push it to the assigned
+ *     operator (functions/handlers/desk-relay.ts).
+ *  5. To the bot: send the ack now (`acknowledge`), then publish the turn's escalation and post its
+ *     messages (`deps.bot.deliver`). A message stored alone, a delivery that failed, or an ack that
+ *     could not be sent now (the route answers it at once) queue the bot job (group =
+ *     conversation, deduplication = message id): the bot worker takes a conversation's jobs one at
+ *     a time, answers a message stored alone and posts a stored reply once.
+ *  6. Answer the ack, unless step 5 sent it already. It is never answered before step 4 has
+ *     committed the message answered or with its outbox mark, so an acknowledged message always
+ *     reaches the bot.
  *
- * Crash between step 3 and step 4 (the function dies, SQS fails): the stored message's stream
- * record makes the bot outbox queue the same job (same group and deduplication id) unless the
+ * Crash after step 4 (the function dies, SQS fails): a message stored answered has its reply in
+ * history (a client that reconnects reads it with `history.get`); one stored alone has its stream
+ * record, which makes the bot outbox queue the same job (same group and deduplication id) unless the
  * message has been answered by then (its `bot#{messageId}` key), so the message is answered even if
  * the client never resends. When two paths fire, FIFO deduplication keeps one job, and the
  * `bot#{messageId}` key stores one reply whoever answers.
  *
- * Repeated clientMessageId (a resend, or a copy racing the first): step 3 finds the key, nothing is
+ * Repeated clientMessageId (a resend, or a copy racing the first): step 4 finds the key, nothing is
  * written, and the stored ack is answered. If the bot has not answered that message yet, its job is
- * queued again: the first attempt may have crashed between step 3 and step 4, and FIFO
+ * queued again: the first attempt may have crashed between step 4 and step 5, and FIFO
  * deduplication drops the copy when it did not.
  *
  * Lost race (another writer moved `lastSeq` or opened a conversation first): nothing was written;
@@ -77,15 +83,15 @@ export interface SendCitizenMessageDeps {
   log: Pick<ConversationLog, 'appendCitizenMessage' | 'findBotReply'>;
   botJobs: BotJobQueue;
   /**
-   * Answers the stored message in this invocation (step 4).
+   * Answers the message in this invocation, in its own commit (steps 3–5).
    * @default none: every message to the bot is queued for the bot worker
    */
   bot?: FreshMessageAnswerer;
   /** Where `attachmentIds` are checked (read only when a message names some). */
   attachments: Pick<AttachmentRepository, 'getMany'>;
   /**
-   * How long before the invocation's deadline a turn may still start (step 4): time for the reply's
-   * commit and its posts, so the function is never stopped between the two.
+   * How long before the invocation's deadline a turn may still start (step 3): time for its commit
+   * and its posts, so the function is never stopped between the two.
    * @default TURN_RESERVE_MS
    */
   turnReserveMs?: number;
@@ -101,17 +107,16 @@ export interface SendCitizenMessageInput {
   clientMessageId: string;
   text: string;
   attachmentIds?: string[];
-  /** The frame's count on the per-client limits, to write with the message (step 3). */
+  /** The frame's count on the per-client limits, to write with the message (step 4). */
   frameCount?: FrameCountInWrite;
   /**
-   * Sends the ack now, before the bot's turn (step 4); true once delivered. Without it (or when it
+   * Sends the ack now, before the bot's reply is posted (step 5); true once delivered. Without it (or when it
    * fails) the ack is what the use case returns.
    */
   acknowledge?: (ack: MessageAck) => Promise<boolean>;
   /**
-   * When this invocation is stopped (epoch ms; Lambda's deadline). With `deps.bot`, a message to the
-   * bot is stored with it (`turnBy`): the outbox leaves the message to this invocation's turn until
-   * its reply is stored or this deadline has passed.
+   * When this invocation is stopped (epoch ms; Lambda's deadline): no turn is taken here within
+   * `turnReserveMs` of it.
    */
   deadline?: number;
 }
@@ -146,15 +151,16 @@ export async function sendCitizenMessage(
     const ts = now.toISOString();
     const expiresAt = expiresAfterDays(now, deps.retentionDays);
     const seq = nextSeq(target.conversation);
-    // Step 4 is taken here unless this commit follows a lost race (other messages of the conversation
-    // are being sent at once: their turns go through the worker's FIFO group one at a time instead of
-    // racing the burst's commits) or the invocation is too close to its deadline for a whole turn.
-    const late =
-      input.deadline !== undefined &&
-      now.getTime() + (deps.turnReserveMs ?? TURN_RESERVE_MS) > input.deadline;
-    const answersHere = deps.bot !== undefined && attempt === 1 && !late;
     const conversation: Conversation = { ...target.conversation, updatedAt: ts, expiresAt };
-    const message: StoredMessage = {
+    const toBot = isWithBot(conversation);
+    const ack: MessageAck = {
+      clientMessageId: input.clientMessageId,
+      messageId,
+      conversationId: conversation.conversationId,
+      seq,
+      ts,
+    };
+    const citizen: StoredMessage = {
       conversationId: conversation.conversationId,
       seq,
       messageId,
@@ -166,28 +172,33 @@ export async function sendCitizenMessage(
       clientMessageId: input.clientMessageId,
       sessionId: caller.sessionId,
       lang: caller.lang,
-      // Queued or with an operator: the desk relay pushes it to the operator (once one is assigned).
-      outbox: isWithBot(conversation) ? ('bot' as const) : ('operator' as const),
-      // The turn this invocation takes (step 4): the outbox waits for it until the deadline.
-      ...(answersHere && input.deadline !== undefined && isWithBot(conversation)
-        ? { turnBy: input.deadline }
-        : {}),
       ...(input.attachmentIds?.length ? { attachments: input.attachmentIds } : {}),
     };
-    const ack: MessageAck = {
-      clientMessageId: input.clientMessageId,
-      messageId,
-      conversationId: conversation.conversationId,
-      seq,
-      ts,
+    // Step 3: the turn is decided here unless this commit follows a lost race (other messages of the
+    // conversation are being sent at once: their turns go through the worker's FIFO group one at a
+    // time instead of racing the burst's commits) or the invocation is too close to its deadline for
+    // a whole turn.
+    const late =
+      input.deadline !== undefined &&
+      now.getTime() + (deps.turnReserveMs ?? TURN_RESERVE_MS) > input.deadline;
+    const job = botJobFor(ack, caller);
+    const fresh: FreshMessage = {
+      citizen,
+      conversation: { ...conversation, lastSeq: seq },
+      verifiedCitizenId,
     };
+    const reply = toBot && deps.bot && attempt === 1 && !late ? await deps.bot.plan(job, fresh) : undefined;
 
     const { frameCount } = input;
     const outcome = await deps.log.appendCitizenMessage({
       conversation,
       isNewConversation: target.isNew,
       replacesConversationId: target.replacesConversationId,
-      message,
+      // Answered in its own commit, a message needs no outbox entry; stored alone, it is one: `bot`
+      // (the outbox makes sure its job is queued) or, queued or with an operator, `operator` (the
+      // desk relay pushes it to the operator, once one is assigned).
+      message: reply ? citizen : { ...citizen, outbox: toBot ? 'bot' : 'operator' },
+      ...(reply ? { botTurn: reply.append } : {}),
       idempotencyKey,
       ack,
       idempotencyExpiresAt: expiresAfterSeconds(now, IDEMPOTENCY_TTL_SECONDS),
@@ -201,21 +212,15 @@ export async function sendCitizenMessage(
     if (outcome.status === 'appended') {
       frameCount?.countedInWrite();
       deps.hints.remember(caller.sessionId, conversation.conversationId);
-      if (isWithBot(conversation)) {
-        const committed = { ...conversation, lastSeq: seq };
-        // Stored with its outbox mark: from here the message reaches the bot whatever happens (the
-        // outbox), so the citizen need not wait for the turn to see it acknowledged.
-        const acked = (await input.acknowledge?.(ack)) ?? true;
-        // An ack that could not go out early (`@connections` slow or failing) is answered at once by
-        // the route instead, and the turn, whose posts would fare no better, is queued.
-        await handToBot(
-          deps,
-          caller,
-          ack,
-          { citizen: message, conversation: committed, verifiedCitizenId },
-          !answersHere || !acked,
-        );
-      }
+      if (!toBot) return ack;
+      // Stored answered, or with its outbox mark: from here the message reaches the bot whatever
+      // happens, so the ack goes out before the reply is posted.
+      const acked = (await input.acknowledge?.(ack)) ?? true;
+      // An ack that could not go out early (`@connections` slow or failing) is answered at once by
+      // the route instead, and the reply's posts, which would fare no better, are left to the
+      // worker, which posts a stored reply once.
+      const delivered = reply !== undefined && acked && (await deps.bot?.deliver(job, fresh, reply));
+      if (!delivered) await deps.botJobs.enqueue(job);
       return ack;
     }
     if (outcome.status === 'duplicate') {
@@ -256,19 +261,6 @@ async function findTarget(
 
 function verifiedCitizenOf(session: Session): string | undefined {
   return session.verified ? session.citizenId : undefined;
-}
-
-/** Step 4: answered here, or queued for the bot worker when that fails (or `queueOnly`). */
-async function handToBot(
-  deps: SendCitizenMessageDeps,
-  caller: Caller,
-  ack: MessageAck,
-  fresh: FreshMessage,
-  queueOnly: boolean,
-): Promise<void> {
-  const job = botJobFor(ack, caller);
-  if (deps.bot && !queueOnly && (await deps.bot.answer(job, fresh))) return;
-  await deps.botJobs.enqueue(job);
 }
 
 async function queueForBot(deps: SendCitizenMessageDeps, caller: Caller, ack: MessageAck): Promise<void> {
