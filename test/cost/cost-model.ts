@@ -58,6 +58,11 @@ export const ASSUMPTIONS = {
 /** Resources of the production app that cost by the month, counted in the synthesized templates. */
 export interface FixedResources {
   alarms: number;
+  /**
+   * What the alarms are billed by: one metric each, but an alarm on a metric math expression is
+   * billed for every metric it reads (a table's throttles: reads and writes, 2).
+   */
+  alarmMetrics: number;
   dashboards: number;
   kmsKeys: number;
   secrets: number;
@@ -106,7 +111,7 @@ function perConversation(flow: FlowBudget, minutes: number, traced: readonly str
 function fixedPerMonth(fixed: FixedResources): Breakdown {
   const scheduledInvocations = fixed.scheduledRunsPerMonth;
   return {
-    'CloudWatch alarms': fixed.alarms * PRICES.cloudwatchAlarmMonth,
+    'CloudWatch alarms': fixed.alarmMetrics * PRICES.cloudwatchAlarmMonth,
     'CloudWatch dashboards': fixed.dashboards * PRICES.cloudwatchDashboardMonth,
     'KMS keys': fixed.kmsKeys * PRICES.kmsKeyMonth,
     'Secrets Manager secrets': fixed.secrets * PRICES.secretMonth,
@@ -222,7 +227,7 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
     `| API Gateway WebSocket connection minutes | ${PRICES.websocketConnectionMinutesPerMillion} per million |`,
     `| X-Ray traces recorded | ${PRICES.xrayTracesPerMillion} per million |`,
     `| CloudWatch Logs ingested | ${PRICES.cloudwatchLogsIngestedGb} per GB |`,
-    `| CloudWatch alarm (standard) | ${PRICES.cloudwatchAlarmMonth} per month |`,
+    `| CloudWatch alarm (standard resolution) | ${PRICES.cloudwatchAlarmMonth} per alarm metric per month (a metric math alarm: each metric it reads) |`,
     `| CloudWatch dashboard | ${PRICES.cloudwatchDashboardMonth} per month |`,
     `| KMS customer-managed key | ${PRICES.kmsKeyMonth} per month |`,
     `| Secrets Manager secret | ${PRICES.secretMonth} per month |`,
@@ -249,7 +254,7 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
     '',
     '## Fixed costs (the production app, per month)',
     '',
-    `Counted in the synthesized templates: ${fixed.alarms} alarms, ${fixed.dashboards} dashboard(s), ${fixed.kmsKeys} customer-managed KMS keys, ${fixed.secrets} secrets, ${fixed.sqsEventSourceMappings} SQS event source mappings, ${int(fixed.scheduledRunsPerMonth)} scheduled runs a month.`,
+    `Counted in the synthesized templates: ${fixed.alarms} alarms reading ${fixed.alarmMetrics} metrics, ${fixed.dashboards} dashboard(s), ${fixed.kmsKeys} customer-managed KMS keys, ${fixed.secrets} secrets, ${fixed.sqsEventSourceMappings} SQS event source mappings, ${int(fixed.scheduledRunsPerMonth)} scheduled runs a month.`,
     '',
     '| item | per month |',
     '|---|--:|',

@@ -11,6 +11,12 @@ type Resource = { Type: string; Properties?: Record<string, unknown> };
 
 const MINUTES_PER_MONTH = 60 * 24 * 30;
 
+/** The metrics an alarm reads: its one metric, or each `MetricStat` of its metric math expression. */
+function metricsRead(alarm: Resource): number {
+  const metrics = alarm.Properties?.Metrics as { MetricStat?: unknown }[] | undefined;
+  return metrics ? metrics.filter((query) => query.MetricStat !== undefined).length : 1;
+}
+
 export function countFixedResources(): FixedResources {
   const { templates } = synthesizeApp();
   const resources = Object.values(templates).flatMap((template) =>
@@ -61,6 +67,7 @@ export function countFixedResources(): FixedResources {
     tracedFunctions,
     tracedScheduledRunsPerMonth: schedules.filter(targetsTraced).reduce((n, s) => n + runsPerMonth(s), 0),
     alarms: ofType('AWS::CloudWatch::Alarm').length,
+    alarmMetrics: ofType('AWS::CloudWatch::Alarm').reduce((n, alarm) => n + metricsRead(alarm), 0),
     dashboards: ofType('AWS::CloudWatch::Dashboard').length,
     kmsKeys: ofType('AWS::KMS::Key').length,
     secrets: ofType('AWS::SecretsManager::Secret').length,
