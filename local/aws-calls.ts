@@ -26,7 +26,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import type { LocalFunction } from './functions.ts';
-import { type TransactionUnits, transactionWriteUnits } from './item-size.ts';
+import { type TableSchemas, type TransactionUnits, transactionWriteUnits } from './item-size.ts';
 
 /**
  * Calls counted: `function → "Service:Operation" → n`, a function named by its handler's file
@@ -95,6 +95,9 @@ interface ConsumedCapacity {
 }
 
 export class AwsCallCounter {
+  /** `schemas`: the tables' keys and indexes, to count a transaction's index writes (local/item-size.ts). */
+  constructor(readonly schemas: TableSchemas = new Map()) {}
+
   private readonly invocation = new AsyncLocalStorage<string>();
   private tallies: Tallies = new Map();
   private invocations = new Map<string, number>();
@@ -127,7 +130,7 @@ export class AwsCallCounter {
           tally.calls += 1;
           if (isRead) tally.readUnits += capacityUnits(output);
           if (isWrite) {
-            const { units, estimated } = writeUnits(command, operation, output);
+            const { units, estimated } = writeUnits(command, operation, output, counter.schemas);
             tally.writeUnits += units;
             if (estimated) tally.estimatedWrites += 1;
           }
@@ -258,12 +261,17 @@ function capacityUnits(output: unknown): number {
  * A write's units: what DynamoDB Local reports, but a transaction's counted from its items where
  * DynamoDB Local's figure is short (local/item-size.ts).
  */
-function writeUnits(command: object, operation: string, output: unknown): TransactionUnits {
+function writeUnits(
+  command: object,
+  operation: string,
+  output: unknown,
+  schemas: TableSchemas,
+): TransactionUnits {
   if (operation !== 'TransactWriteItems') return { units: capacityUnits(output), estimated: false };
   const input = (command as { input?: Parameters<typeof transactionWriteUnits>[0] }).input ?? {};
   // The client's own command carries AttributeValues; the DocumentClient's, plain values.
   const marshalled = command.constructor.name === 'TransactWriteItemsCommand';
-  return transactionWriteUnits(input, marshalled, consumedCapacity(output));
+  return transactionWriteUnits(input, marshalled, consumedCapacity(output), schemas);
 }
 
 function isEmptyReceive(output: unknown): boolean {

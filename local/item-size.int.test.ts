@@ -26,6 +26,8 @@ const client = new DynamoDBClient({
 const documents = DynamoDBDocumentClient.from(client);
 const tables = [`item-size-a-${randomUUID()}`, `item-size-b-${randomUUID()}`] as const;
 const [tableA, tableB] = tables;
+/** A table whose items are also written into an index. */
+const indexed = `item-size-indexed-${randomUUID()}`;
 
 beforeAll(async () => {
   for (const TableName of tables) {
@@ -38,10 +40,28 @@ beforeAll(async () => {
       }),
     );
   }
+  await client.send(
+    new CreateTableCommand({
+      TableName: indexed,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'seq', AttributeType: 'N' },
+      ],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'bySeq',
+          KeySchema: [{ AttributeName: 'seq', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
 });
 
 afterAll(async () => {
-  for (const TableName of tables) await client.send(new DeleteTableCommand({ TableName }));
+  for (const TableName of [...tables, indexed]) await client.send(new DeleteTableCommand({ TableName }));
 });
 
 /** An item of the kinds of values the functions write, padded to about `bytes`. */
@@ -67,7 +87,7 @@ describe('the AWS call counter: transaction units from items (DynamoDB Local)', 
   it('sizes items as DynamoDB Local bills single puts, plain or marshalled, exactly at each kilobyte', async () => {
     // Prepare: items padded to exactly a kilobyte boundary, and one byte past it, by our size.
     const targets = [1024, 1025, 2048, 2049, 3072, 3073, 4096, 4097];
-    const seen: { target: number; reported: number; plain: number; marshalled: number }[] = [];
+    const seen: { target: number; reported: number; marshalled: number }[] = [];
     // Act
     for (const target of targets) {
       const base = { ...itemOf(target - 200), pad: '' };
@@ -78,7 +98,6 @@ describe('the AWS call counter: transaction units from items (DynamoDB Local)', 
       seen.push({
         target,
         reported: ConsumedCapacity?.CapacityUnits ?? -1,
-        plain: itemSize(item, false),
         marshalled: itemSize(marshall(item), true),
       });
     }
@@ -87,7 +106,6 @@ describe('the AWS call counter: transaction units from items (DynamoDB Local)', 
       targets.map((target) => ({
         target,
         reported: Math.ceil(target / 1024),
-        plain: target,
         marshalled: target,
       })),
     );
@@ -139,5 +157,54 @@ describe('the AWS call counter: transaction units from items (DynamoDB Local)', 
     // Assess
     const reported = ConsumedCapacity.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
     expect(counted).toEqual({ units: reported, estimated: true });
+  });
+
+  it("counts the index entries of a transaction's items from the table's schema, and says so without it", async () => {
+    // Prepare: two items of the same size in the index (DynamoDB Local reports them as one), one
+    // without the index's key (written into the table only).
+    const { seq: _none, ...unindexed } = itemOf(100);
+    const input = {
+      TransactItems: [
+        { Put: { TableName: indexed, Item: itemOf(100) } },
+        { Put: { TableName: indexed, Item: itemOf(100) } },
+        { Put: { TableName: indexed, Item: unindexed } },
+      ],
+      ReturnConsumedCapacity: 'INDEXES' as const,
+    };
+    const schemas = new Map([
+      [indexed, { keys: ['pk'], indexes: [{ name: 'bySeq', keys: ['seq'], projection: 'ALL' as const }] }],
+    ]);
+    // Act
+    const { ConsumedCapacity = [] } = await documents.send(new TransactWriteCommand(input));
+    const reported = ConsumedCapacity.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+    // Assess: the table 2 × 3 items, the index 2 × 2 entries.
+    expect(transactionWriteUnits(input, false, ConsumedCapacity, schemas)).toEqual({
+      units: 10,
+      estimated: false,
+    });
+    expect(transactionWriteUnits(input, false, ConsumedCapacity).estimated).toBe(true);
+    expect(reported).toBeLessThan(10);
+  });
+
+  it("sizes a single item's index entry as DynamoDB Local reports it, whatever the projection", async () => {
+    // Prepare: an entry just over a kilobyte with everything projected, just under it with keys only.
+    const item = { ...itemOf(1100), pad: '' };
+    const schemaOf = (projection: 'ALL' | 'KEYS_ONLY') =>
+      new Map([[indexed, { keys: ['pk'], indexes: [{ name: 'bySeq', keys: ['seq'], projection }] }]]);
+    const input = {
+      TransactItems: [
+        { Put: { TableName: indexed, Item: item } },
+        { Put: { TableName: indexed, Item: itemOf(100) } },
+      ],
+      ReturnConsumedCapacity: 'INDEXES' as const,
+    };
+    // Act
+    const { ConsumedCapacity = [] } = await documents.send(new TransactWriteCommand(input));
+    const all = transactionWriteUnits(input, false, ConsumedCapacity, schemaOf('ALL'));
+    const keysOnly = transactionWriteUnits(input, false, ConsumedCapacity, schemaOf('KEYS_ONLY'));
+    // Assess: the table 2 × (2 + 1); the index 2 × (2 + 1) with everything, 2 × (1 + 1) with keys only.
+    expect(ConsumedCapacity[0]?.GlobalSecondaryIndexes?.bySeq?.CapacityUnits).toBe(6);
+    expect(all).toEqual({ units: 12, estimated: false });
+    expect(keysOnly).toEqual({ units: 10, estimated: false });
   });
 });

@@ -9,16 +9,18 @@
  * So a table with several items in one transaction is counted here from its items: a `Put`'s size
  * is in the request, computed as DynamoDB sizes items
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html),
- * 2 units per started kilobyte; the index units DynamoDB Local reported for the table are kept. A
- * table with one item, or with an item whose size the request does not hold (an update, a delete,
- * a condition check), keeps DynamoDB Local's figure: right for one item, and reported by
- * {@link TransactionUnits.estimated} for the other case.
+ * 2 units per started kilobyte, and so are their index entries (the items holding the index's keys,
+ * sized by its projection, from the table's schema in the template). A table with one item keeps
+ * DynamoDB Local's figure (right for one item). A table with several items some of which the request
+ * does not size (an update, a delete, a condition check), or with indexes whose schema is not given,
+ * keeps DynamoDB Local's figure and says so ({@link TransactionUnits.estimated}): the request
+ * budgets require that no counted flow has one (test/integration/budgets.test.ts).
  */
 
 /** The units of one transaction, and whether any table's figure may be short (see the module's comment). */
 export interface TransactionUnits {
   units: number;
-  /** A table had several items, some of them not `Put`s: DynamoDB Local's figure was kept for it. */
+  /** A table had several items, some not `Put`s or writing an index: DynamoDB Local's figure was kept for those. */
   estimated: boolean;
 }
 
@@ -26,7 +28,22 @@ interface ReportedTable {
   TableName?: string;
   CapacityUnits?: number;
   Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
 }
+
+/** A table's key attributes and its global secondary indexes, as the template declares them. */
+export interface TableSchema {
+  keys: string[];
+  indexes: {
+    name: string;
+    keys: string[];
+    projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+    include?: string[];
+  }[];
+}
+
+/** The schemas of the stack's tables, by table name (local/resources.ts `tableSchemas`). */
+export type TableSchemas = ReadonlyMap<string, TableSchema>;
 
 type TransactItem = Partial<
   Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck', { TableName?: string; Item?: unknown }>
@@ -41,6 +58,7 @@ export function transactionWriteUnits(
   input: { TransactItems?: TransactItem[] },
   marshalled: boolean,
   reported: ReportedTable[],
+  schemas: TableSchemas = new Map(),
 ): TransactionUnits {
   const byTable = new Map<string, TransactItem[]>();
   for (const item of input.TransactItems ?? []) {
@@ -63,14 +81,61 @@ export function transactionWriteUnits(
       estimated = true;
       continue;
     }
-    const indexUnits = total - (entry.Table?.CapacityUnits ?? total);
     const tableUnits = puts.reduce<number>(
-      (sum, item) => sum + 2 * Math.max(1, Math.ceil(itemSize(item, marshalled) / 1024)),
+      (sum, item) => sum + transactionUnits(itemSize(item, marshalled)),
       0,
     );
+    const indexes = Object.keys(entry.GlobalSecondaryIndexes ?? {});
+    const schema = entry.TableName === undefined ? undefined : schemas.get(entry.TableName);
+    if (indexes.length > 0 && !schema) {
+      // The index writes of several items may be reported as short as the table's.
+      estimated = true;
+      units += total;
+      continue;
+    }
+    const indexUnits = (schema?.indexes ?? [])
+      .filter((index) => indexes.includes(index.name))
+      .reduce(
+        (sum, index) =>
+          sum +
+          puts
+            .filter((item) => index.keys.every((key) => present(item, key)))
+            .reduce<number>(
+              (n, item) => n + transactionUnits(projectedSize(item, schema?.keys ?? [], index, marshalled)),
+              0,
+            ),
+        0,
+      );
     units += tableUnits + indexUnits;
   }
   return { units, estimated };
+}
+
+/** A transaction's write units for one item (or index entry) of `bytes`: twice one per started kilobyte. */
+function transactionUnits(bytes: number): number {
+  return 2 * Math.max(1, Math.ceil(bytes / 1024));
+}
+
+function present(item: unknown, attribute: string): boolean {
+  const value = (item as Record<string, unknown>)[attribute];
+  return value !== undefined && value !== null;
+}
+
+/** What an index entry holds of an item: everything, or the table's and the index's keys (and the included attributes). */
+function projectedSize(
+  item: unknown,
+  tableKeys: string[],
+  index: TableSchema['indexes'][number],
+  marshalled: boolean,
+): number {
+  if (index.projection === 'ALL') return itemSize(item, marshalled);
+  const kept = new Set([
+    ...tableKeys,
+    ...index.keys,
+    ...(index.projection === 'INCLUDE' ? (index.include ?? []) : []),
+  ]);
+  const entries = Object.entries(item as Record<string, unknown>).filter(([name]) => kept.has(name));
+  return itemSize(Object.fromEntries(entries), marshalled);
 }
 
 /** An item's size in bytes as DynamoDB counts it: each attribute's name and value. */

@@ -20,6 +20,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS } from './emulators.ts';
+import type { TableSchema, TableSchemas } from './item-size.ts';
 import { arnOf, type LocalAccount, physicalName, resolveValue } from './resolve.ts';
 import { type Resource, referencedId, resourcesOfType, type Template } from './template.ts';
 
@@ -110,6 +111,33 @@ async function createTables(
         );
       }
       return TableName;
+    }),
+  );
+}
+
+/** Each table's key attributes and global secondary indexes, by its name: what the AWS call counter sizes index writes by. */
+export function tableSchemas(template: Template): TableSchemas {
+  const tables = [
+    ...resourcesOfType(template, 'AWS::DynamoDB::Table'),
+    ...resourcesOfType(template, 'AWS::DynamoDB::GlobalTable'),
+  ];
+  return new Map(
+    tables.map(([logicalId, resource]): [string, TableSchema] => {
+      const p = resource.Properties as unknown as TableProperties;
+      const keysOf = (schema: KeySchemaElement[] | undefined) =>
+        (schema ?? []).map((k) => String(k.AttributeName));
+      return [
+        physicalName(logicalId, resource),
+        {
+          keys: keysOf(p.KeySchema),
+          indexes: (p.GlobalSecondaryIndexes ?? []).map((index) => ({
+            name: String(index.IndexName),
+            keys: keysOf(index.KeySchema),
+            projection: index.Projection?.ProjectionType ?? 'ALL',
+            ...(index.Projection?.NonKeyAttributes ? { include: index.Projection.NonKeyAttributes } : {}),
+          })),
+        },
+      ];
     }),
   );
 }

@@ -16,10 +16,11 @@ import { functionEnvironment, type LocalFunction, loadFunctions } from './functi
 import { type Gateway, startGateway } from './gateway/gateway.ts';
 import { type LocalHttp, startHttp } from './http.ts';
 import { httpApiRouteHandler } from './http-api.ts';
+import type { TableSchemas } from './item-size.ts';
 import { type Poller, startPoller } from './pollers.ts';
 import { claimPort } from './ports.ts';
 import { arnOf, type LocalAccount, physicalName } from './resolve.ts';
-import { createResources } from './resources.ts';
+import { createResources, tableSchemas } from './resources.ts';
 import { s3UploadEndpoint } from './s3-uploads.ts';
 import { type LocalSchedules, startSchedules } from './schedules.ts';
 import { startStreamPoller } from './stream-pollers.ts';
@@ -131,7 +132,7 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
       const ungate = gateDynamoDbRequests(config.LOCAL_DYNAMODB_CONCURRENCY);
       cleanups.push(async () => ungate());
     }
-    if (config.LOCAL_COUNT_AWS_CALLS) serveAwsCallCounts(http, functions.values());
+    if (config.LOCAL_COUNT_AWS_CALLS) serveAwsCallCounts(http, functions.values(), tableSchemas(template));
 
     const gateway: Gateway = await startGateway({
       api,
@@ -249,8 +250,12 @@ export async function startLocalStack(config: LocalConfig, log: (line: string) =
 }
 
 /** `LOCAL_COUNT_AWS_CALLS`: every AWS call of the functions counted, the counts on the HTTP side. */
-function serveAwsCallCounts(http: LocalHttp, functions: Iterable<LocalFunction>): void {
-  const counter = new AwsCallCounter();
+function serveAwsCallCounts(
+  http: LocalHttp,
+  functions: Iterable<LocalFunction>,
+  schemas: TableSchemas,
+): void {
+  const counter = new AwsCallCounter(schemas);
   counter.install(functions);
   http.addRoute('GET /local/aws-calls', (_, response) => {
     response.writeHead(200, {

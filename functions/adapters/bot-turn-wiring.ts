@@ -129,21 +129,39 @@ export class ReportingFreshMessageAnswerer implements FreshMessageAnswerer {
     }
   }
 
-  async deliver(job: BotJob, fresh: FreshMessage, reply: FreshReply): Promise<boolean> {
+  async deliver(job: BotJob, fresh: FreshMessage, reply: FreshReply, acked: boolean): Promise<boolean> {
     const ids = { conversationId: job.conversationId, messageId: job.messageId };
-    let outcome: AnswerOutcome;
+    let outcome: AnswerOutcome | undefined;
+    if (acked) {
+      try {
+        outcome = await deliverFreshReply(this.deps, job, fresh, reply);
+      } catch (error) {
+        logger.warn('bot reply stored but not delivered in message.send: the job is queued', {
+          ...ids,
+          error,
+        });
+      }
+    } else logger.info('ack not posted early: the stored bot reply is left to the worker', ids);
+    // Stored either way: the turn is reported here (the worker's re-post reports nothing new). A
+    // failure to report it must not queue the job (the worker would post again).
     try {
-      outcome = await deliverFreshReply(this.deps, job, fresh, reply);
-    } catch (error) {
-      logger.warn('bot reply stored but not delivered in message.send: the job is queued', { ...ids, error });
-      return false;
-    }
-    // Answered and posted: a failure to report it must not queue the job (the worker would post again).
-    try {
-      reportAnswer(outcome, ids);
+      reportAnswer(outcome ?? storedNotPosted(reply), ids);
     } catch (error) {
       logger.warn('bot answer not reported', { ...ids, error });
     }
-    return true;
+    return outcome !== undefined;
   }
+}
+
+/** A turn stored with its message whose reply was not posted: its metrics but a first response. */
+function storedNotPosted(reply: FreshReply): AnswerOutcome {
+  const [first] = reply.append.messages;
+  if (!first) throw new Error('a bot turn says something');
+  return {
+    status: 'answered',
+    reply: first,
+    messages: reply.append.messages,
+    delivery: { delivered: 0, gone: 0, failed: 0 },
+    ...(reply.escalation ? { escalation: reply.escalation } : {}),
+  };
 }

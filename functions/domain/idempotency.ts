@@ -16,6 +16,8 @@ export interface BotReplyRef {
   seq: number;
   messageId: string;
   count?: number;
+  /** When the bot worker posted the stored reply again (`claimRedelivery`): it does so once at most. */
+  redeliveredAt?: string;
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * The bot outbox (the function BotDispatch): the transactional outbox of `message.send`. Triggered
- * by the MessagesTable stream, filtered to INSERTs of citizen messages committed while their
- * conversation was with the bot (`outbox = bot`), after a batching window, it waits for the turns
- * `message.send` still has under way (until each reply is stored or its invocation's deadline), then
- * queues the bot job of each message the bot has not answered
+ * by the MessagesTable stream, filtered to INSERTs of citizen messages stored alone while their
+ * conversation was with the bot (`outbox = bot`; a message stored with its answer has no mark), after
+ * a batching window, it waits for a turn the previous version still has under way (until its reply
+ * is stored or its invocation's deadline), then queues the bot job of each message the bot has not
+ * answered
  * (functions/domain/use-cases/queue-unanswered-message.ts)
  * — same message group (conversation) and deduplication id (message id) as any other send of it —
  * so a message whose sender died between its commit and its answer is still answered, and once.

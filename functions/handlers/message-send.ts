@@ -53,7 +53,7 @@ export const handler = routeHandler(
   async ({ frame, caller, frameCount, answerNow }, _event, context) => {
     const ack = await sendCitizenMessage(deps, {
       caller,
-      // The outbox leaves the message to this invocation's turn until Lambda would stop it.
+      // No turn is taken here too close to the moment Lambda would stop this invocation.
       deadline: Date.now() + context.getRemainingTimeInMillis(),
       ...(frameCount ? { frameCount } : {}),
       ...(answerNow
@@ -67,6 +67,6 @@ export const handler = routeHandler(
   },
   // The bot's metrics (first response time, confidence, intent, escalations) are recorded here now.
   // The frame is counted in the message's transaction: one write per message, not two.
-  // The ack goes out through `@connections` once the message is stored, before the bot's turn.
+  // The ack goes out through `@connections` once the message is stored, before the bot's reply.
   { limits: sharedFrameLimits(), countFrameInWrite: true, metrics: true, answerEarly: botTurn.notifier },
 );

@@ -123,8 +123,9 @@ export const BOT_OUTBOX_BATCH_SIZE = 50;
 export const BOT_OUTBOX_BATCHING_WINDOW = Duration.seconds(1);
 
 /**
- * The outbox holds a batch while `message.send` still answers some of its messages, until each reply
- * is stored or the deadline of that invocation (MessageSend's 10 s timeout) has passed, then queues.
+ * The outbox holds a batch while a turn of the previous version is still under way (a message it
+ * stored with `turnBy`), until its reply is stored or the deadline of that invocation (MessageSend's
+ * 10 s timeout) has passed, then queues.
  */
 export const BOT_OUTBOX_TIMEOUT = Duration.seconds(30);
 
@@ -186,10 +187,11 @@ export class BotOutbox extends Construct {
         // messages the bot answered long ago (each would re-post its stored reply).
         startingPosition: StartingPosition.LATEST,
         batchSize: BOT_OUTBOX_BATCH_SIZE,
-        // `message.send` answers the message it stores; the outbox is for the rare message it did
-        // not. Waiting lets that answer land first, so the outbox reads its key and queues nothing
-        // (docs/architecture.md, "The outbox"). A message left unanswered waits this much more,
-        // well inside the first response's 30 s.
+        // `message.send` stores most messages with their answer (no outbox mark: they never come
+        // here); a marked message had its job queued by `message.send` unless it died, and the
+        // worker answers it fast. Waiting lets that answer land first, so the outbox reads its key
+        // and queues nothing (docs/architecture.md, "The outbox"). A message left unanswered
+        // waits this much more, well inside the first response's 30 s.
         maxBatchingWindow: BOT_OUTBOX_BATCHING_WINDOW,
         filters: [
           FilterCriteria.filter({

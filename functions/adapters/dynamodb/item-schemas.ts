@@ -172,4 +172,5 @@ export const botReplyItem: z.ZodType<BotReplyRef> = z.object({
   seq: z.number().int().positive(),
   messageId: z.string(),
   count: z.number().int().positive().optional(),
+  redeliveredAt: z.string().optional(),
 });

@@ -11,7 +11,7 @@ import type { EscalationReason as BotEscalationReason } from '../bot/index.ts';
 import type { Conversation } from '../conversations.ts';
 import type { BotReplyRef } from '../idempotency.ts';
 import type { StoredMessage } from '../messages.ts';
-import type { Connection, Session } from '../sessions.ts';
+import type { Session } from '../sessions.ts';
 import type { BotTurnWrite } from './conversations.ts';
 
 /** What the bot worker needs to know before answering a job; an absent or expired item is undefined. */
@@ -49,10 +49,6 @@ export interface FreshMessage {
 export interface FreshReply {
   append: BotTurnWrite;
   escalation?: EscalationEvent;
-  /** When the turn was decided: the first response is measured to it. */
-  decidedAt: Date;
-  /** The session's connections, listed while the turn commits. */
-  connections: Promise<Connection[]>;
 }
 
 /**
@@ -66,10 +62,12 @@ export interface FreshMessageAnswerer {
    */
   plan(job: BotJob, fresh: FreshMessage): Promise<FreshReply | undefined>;
   /**
-   * Publishes the committed turn's escalation and posts its messages: false when that failed
-   * (logged), and the sender queues the job, whose worker posts the stored reply once.
+   * Publishes the committed turn's escalation and posts its messages, and reports the turn (its
+   * metrics and log line): false when that failed (logged), or when `acked` is false (the ack could
+   * not be posted early: nothing is posted, the turn is only reported), and the sender queues the
+   * job, whose worker posts the stored reply once.
    */
-  deliver(job: BotJob, fresh: FreshMessage, reply: FreshReply): Promise<boolean>;
+  deliver(job: BotJob, fresh: FreshMessage, reply: FreshReply, acked: boolean): Promise<boolean>;
 }
 
 export interface BotJobQueue {

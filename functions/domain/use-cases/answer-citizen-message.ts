@@ -190,9 +190,9 @@ async function answerTurn(
     // opened meanwhile may miss the push, as one opened just after the listing always could; a
     // client catches up with `history.get` when it (re)connects.
     connections ??= listConnections(deps, job.sessionId);
-    const reply = await decideReply(deps, job, { ...known, conversation }, messageId, connections);
+    const reply = await decideReply(deps, job, { ...known, conversation }, messageId);
     const outcome = await deps.log.appendBotTurn({ expected: conversation, ...reply.append });
-    if (outcome.status === 'appended') return deliverReply(deps, job, citizen, reply);
+    if (outcome.status === 'appended') return deliverReply(deps, job, citizen, reply, await connections);
     // Another worker stored the reply (a redelivery racing the first): it also delivers it.
     if (outcome.status === 'duplicate') return { status: 'answered-elsewhere' };
     return LOST_RACE;
@@ -208,17 +208,21 @@ async function answerTurn(
  * stores the message alone and queues its job.
  */
 export function planFreshReply(deps: AnswerTurnDeps, job: BotJob, fresh: FreshMessage): Promise<FreshReply> {
-  return decideReply(deps, job, fresh, deps.ids.newId(), listConnections(deps, job.sessionId));
+  return decideReply(deps, job, fresh, deps.ids.newId());
 }
 
-/** After `planFreshReply`'s turn was committed: steps 7 and 8 (publish the escalation, deliver). */
-export function deliverFreshReply(
+/**
+ * After `planFreshReply`'s turn was committed: steps 7 and 8 (publish the escalation, list the
+ * session's connections, deliver). The connections are listed only now: a frame refused by its
+ * commit (a repeat, a limit) costs no read.
+ */
+export async function deliverFreshReply(
   deps: AnswerTurnDeps,
   job: BotJob,
   fresh: FreshMessage,
   reply: FreshReply,
 ): Promise<AnswerOutcome> {
-  return deliverReply(deps, job, fresh.citizen, reply);
+  return deliverReply(deps, job, fresh.citizen, reply, await listConnections(deps, job.sessionId));
 }
 
 /** Steps 5 and 6 up to the commit: decide the turn and what it writes. */
@@ -227,7 +231,6 @@ async function decideReply(
   job: BotJob,
   known: FreshMessage,
   messageId: string,
-  connections: Promise<Connection[]>,
 ): Promise<FreshReply> {
   const { citizen, verifiedCitizenId, conversation } = known;
   const now = deps.clock.now();
@@ -271,8 +274,6 @@ async function decideReply(
       },
     },
     ...(planned.escalation ? { escalation: planned.escalation } : {}),
-    decidedAt: now,
-    connections,
   };
 }
 
@@ -282,22 +283,23 @@ async function deliverReply(
   job: BotJob,
   citizen: StoredMessage,
   reply: FreshReply,
+  connections: Connection[],
 ): Promise<AnswerOutcome> {
   const { next, messages } = reply.append;
   const [first] = messages;
   if (!first) throw new Error('a bot turn says something');
-  const delivery = await publishAndDeliver(deps, await reply.connections, {
+  const delivery = await publishAndDeliver(deps, connections, {
     messages,
     ...(reply.escalation ? { escalation: reply.escalation } : {}),
     ...(next.followUpsAt ? { followUpsAt: next.followUpsAt } : {}),
   });
+  // The first response is measured to the reply's posts: the queue, the commit and the posts in it.
+  const respondedAt = deps.clock.now().getTime();
   return {
     status: 'answered',
     reply: first,
     messages,
-    ...(job.afterIdentification
-      ? {}
-      : { firstResponseMs: reply.decidedAt.getTime() - Date.parse(citizen.ts) }),
+    ...(job.afterIdentification ? {} : { firstResponseMs: respondedAt - Date.parse(citizen.ts) }),
     delivery,
     ...(reply.escalation ? { escalation: reply.escalation } : {}),
   };

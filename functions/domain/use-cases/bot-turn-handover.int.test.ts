@@ -81,7 +81,7 @@ async function setUp() {
   const send = (
     turn: FreshMessageAnswerer,
     deadline: number,
-    options: { acknowledge?: () => Promise<boolean>; turnReserveMs?: number } = {},
+    options: { acknowledge?: () => Promise<boolean>; turnReserveMs?: number; clientMessageId?: string } = {},
   ) =>
     sendCitizenMessage(
       {
@@ -98,7 +98,7 @@ async function setUp() {
       },
       {
         caller,
-        clientMessageId: randomUUID(),
+        clientMessageId: options.clientMessageId ?? randomUUID(),
         text: 'забыл пароль',
         deadline,
         ...(options.acknowledge ? { acknowledge: options.acknowledge } : {}),
@@ -133,7 +133,8 @@ const turnThatQueuesOnFailure = (
     seen.planned.push(job.messageId);
     return planFreshReply(deps, job, fresh).catch(() => undefined);
   },
-  deliver: (job, fresh, reply) =>
+  deliver: async (job, fresh, reply, acked) =>
+    acked &&
     deliverFreshReply(deps, job, fresh, reply).then(
       () => seen.delivered.push(job.messageId) > 0,
       () => false,
@@ -192,6 +193,43 @@ describe('a bot turn message.send does not finish (DynamoDB Local)', () => {
     expect(posted.sort(([a], [b]) => String(a).localeCompare(String(b)))).toEqual([
       ['laptop', expect.objectContaining({ type: 'message', seq: 2, messageId: reply?.messageId })],
       ['phone', expect.objectContaining({ type: 'message', seq: 2, messageId: reply?.messageId })],
+    ]);
+  });
+
+  it('dying after its commit, before the ack and the reply are posted: a resend gets the stored ack, and the worker posts the stored reply once', async () => {
+    // Prepare: the function dies right after the commit (nothing after it runs: no post, no job).
+    const { send, turnDeps, worker, queue, messages } = await setUp();
+    const clientMessageId = randomUUID();
+    const dies: FreshMessageAnswerer = {
+      plan: (job, fresh) => planFreshReply(turnDeps(new Notifier()), job, fresh),
+      deliver: async () => {
+        throw new Error('the function died after its commit');
+      },
+    };
+    await expect(send(dies, Date.now() + 10_000, { clientMessageId })).rejects.toThrow('died');
+    const jobsAfterDeath = queue.jobs.length;
+
+    // Act: the client, never acked, resends; the worker takes the job; the client resends again.
+    const ack = await send(turnThatQueuesOnFailure(turnDeps(new Notifier())), Date.now() + 10_000, {
+      clientMessageId,
+    });
+    const notifier = new Notifier();
+    const reposted = await answerCitizenMessage(worker(notifier), queue.jobs[0] as BotJob);
+    await send(turnThatQueuesOnFailure(turnDeps(new Notifier())), Date.now() + 10_000, { clientMessageId });
+
+    // Assess
+    expect(jobsAfterDeath).toBe(0);
+    expect(ack.seq).toBe(1);
+    expect(reposted.status).toBe('redelivered');
+    expect(queue.jobs.map((j) => j.messageId)).toEqual([ack.messageId]);
+    const page = await messages.listAfter(ack.conversationId, 0, 100);
+    expect(page.messages.map((m) => [m.seq, m.from])).toEqual([
+      [1, 'citizen'],
+      [2, 'bot'],
+    ]);
+    expect(notifier.posts.map((p) => [p.frame.type, 'seq' in p.frame ? p.frame.seq : undefined])).toEqual([
+      ['message', 2],
+      ['message', 2],
     ]);
   });
 

@@ -124,7 +124,7 @@ export async function recentCitizenMessages(
   const from = Math.max(0, conversation.lastSeq - INTAKE_LOOKBACK_MESSAGES);
   const page = await messages.listAfter(conversation.conversationId, from, INTAKE_LOOKBACK_MESSAGES);
   const read = page.messages.filter((m) => m.seq !== answering?.seq);
-  const all = answering ? [...read, answering] : read;
+  const all = answering ? [...read, answering].sort((a, b) => a.seq - b.seq) : read;
   const citizen = all.filter((m) => m.from === 'citizen' && m.seq !== exceptSeq);
   return {
     texts: citizen.map((m) => m.text),

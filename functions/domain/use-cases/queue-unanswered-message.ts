@@ -1,23 +1,23 @@
 /**
- * Use case: the bot outbox sees citizen messages to the bot committed (MessagesTable stream records;
- * docs/architecture.md, "The outbox").
+ * Use case: the bot outbox sees citizen messages to the bot stored alone, with the outbox mark
+ * (MessagesTable stream records; docs/architecture.md, "The outbox"). A message `message.send`
+ * stores together with its answer has no mark and never comes here.
  *
  * Primary course, for a batch of records:
  *  1. Read whether the bot has answered them (`bot#{messageId}`, consistently, one read for the
- *     batch): `message.send` answers the message it stored in the same invocation, so by the time
- *     the records come (the outbox's batching window) it almost always has, and nothing is queued.
- *  2. Wait for the turns still under way (`awaitTurnsOver`): a message stored with `turnBy` is
- *     `message.send`'s to answer until that deadline of its invocation. Its key is read again, with a
- *     growing pause, until the reply is stored or the deadline has passed. The outbox never queues a
- *     job for a turn under way, so the worker never races one (at saturation that race had doubled
- *     the work and re-posted replies already delivered).
+ *     batch): `message.send` queued the job of a message it stored alone, so by the time the records
+ *     come (the outbox's batching window) the worker has often answered it, and nothing is queued.
+ *  2. Wait for the turns still under way (`awaitTurnsOver`): a message the previous version stored
+ *     with `turnBy` was `message.send`'s to answer until that deadline of its invocation. Its key is
+ *     read again, with a growing pause, until the reply is stored or the deadline has passed. The
+ *     outbox never queues a job for a turn under way, so the worker never races one.
  *  3. For each record, in stream order: if the message is still unanswered (the sender died after
  *     its commit, or its answer and its fallback send both failed), queue the bot job — the same group
  *     and deduplication id as any other send of it.
  *
- * A message without `turnBy` (nobody answers it in `message.send`: it was queued there, or stored
- * without a turn) is queued as soon as it is read unanswered: the worker stores one reply whoever
- * queues it (`bot#{messageId}`), and FIFO deduplication keeps one job.
+ * A message without `turnBy` (every message the current `message.send` marks) is queued as soon as it
+ * is read unanswered: the worker stores one reply whoever queues it (`bot#{messageId}`), and FIFO
+ * deduplication keeps one job.
  */
 import { type BotJobCitizen, type BotJobMessage, botJobFor } from '../bot-jobs.ts';
 import type { BotJobQueue } from '../ports/bot.ts';

@@ -42,9 +42,11 @@
  * `bot#{messageId}` key stores one reply whoever answers.
  *
  * Repeated clientMessageId (a resend, or a copy racing the first): step 4 finds the key, nothing is
- * written, and the stored ack is answered. If the bot has not answered that message yet, its job is
- * queued again: the first attempt may have crashed between step 4 and step 5, and FIFO
- * deduplication drops the copy when it did not.
+ * written, and the stored ack is answered. If the bot has not answered that message yet, or the
+ * worker has not posted its stored reply yet, its job is queued again: the first attempt may have
+ * crashed between step 4 and step 5 (before queueing the job, or before posting the reply). FIFO
+ * deduplication drops the copy of a job still queued, and the worker posts a stored reply once at
+ * most (a client drops a seq it already shows).
  *
  * Lost race (another writer moved `lastSeq` or opened a conversation first): nothing was written;
  * back off with jitter and start again from step 2, within a bounded number of attempts.
@@ -219,7 +221,7 @@ export async function sendCitizenMessage(
       // An ack that could not go out early (`@connections` slow or failing) is answered at once by
       // the route instead, and the reply's posts, which would fare no better, are left to the
       // worker, which posts a stored reply once.
-      const delivered = reply !== undefined && acked && (await deps.bot?.deliver(job, fresh, reply));
+      const delivered = reply !== undefined && (await deps.bot?.deliver(job, fresh, reply, acked));
       if (!delivered) await deps.botJobs.enqueue(job);
       return ack;
     }
@@ -267,6 +269,13 @@ async function queueForBot(deps: SendCitizenMessageDeps, caller: Caller, ack: Me
   await deps.botJobs.enqueue(botJobFor(ack, caller));
 }
 
+/**
+ * A repeated message: its job is queued again if the bot has not answered it yet (the first
+ * attempt may have died before queueing it), or if its stored reply has not been posted by the
+ * worker yet (the first attempt may have died after its commit and before its posts: the client
+ * that resends never got the ack, so it may well have missed the reply too). The worker answers
+ * once, and posts a stored reply once at most (`claimRedelivery`); a client drops a seq it shows.
+ */
 async function requeueUnanswered(
   deps: SendCitizenMessageDeps,
   caller: Caller,
@@ -276,6 +285,7 @@ async function requeueUnanswered(
     deps.conversations.get(ack.conversationId),
     deps.log.findBotReply(ack.messageId),
   ]);
-  if (!conversation || !isWithBot(conversation) || botReply) return;
-  await queueForBot(deps, caller, ack);
+  const unanswered = !botReply && conversation !== undefined && isWithBot(conversation);
+  const notReposted = botReply !== undefined && botReply.redeliveredAt === undefined;
+  if (unanswered || notReposted) await queueForBot(deps, caller, ack);
 }
