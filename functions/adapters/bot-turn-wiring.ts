@@ -12,8 +12,8 @@ import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
 import type { FreshMessage, FreshMessageAnswerer, FreshReply } from '#domain/ports/bot.ts';
 import {
   type AnswerOutcome,
-  type AnswerTurnDeps,
   deliverFreshReply,
+  type FreshTurnDeps,
   LeftToWorker,
   planFreshReply,
 } from '#domain/use-cases/answer-citizen-message.ts';
@@ -22,7 +22,6 @@ import { config } from '#shared/config.ts';
 import { countEscalation, logger, metrics } from '#shared/observability.ts';
 import { ApiGatewayConnectionNotifier } from './connection-notifier.ts';
 import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
-import { DynamoBotTurnLog } from './dynamodb/conversation-log.ts';
 import { DynamoConversationRepository } from './dynamodb/conversation-repository.ts';
 import { DynamoFollowUpLedger } from './dynamodb/follow-up-ledger.ts';
 import { DynamoMessageRepository } from './dynamodb/message-repository.ts';
@@ -45,7 +44,7 @@ export const conversationTables = () => ({
  * added by the bot worker alone (portal-answers-wiring.ts), which keeps its HTTPS client out of
  * `message.send`'s bundle and its 2 s timeout off the citizen's route.
  */
-export function botTurnWiring(): AnswerTurnDeps {
+export function botTurnWiring(): FreshTurnDeps {
   const knowledgeBase = loadKnowledgeBase(config.knowledgeBaseDir);
   const pages = config.checklistPagesUrl;
   const directory = loadMfcDirectory(config.mfcDirectoryDir);
@@ -59,7 +58,6 @@ export function botTurnWiring(): AnswerTurnDeps {
     messages: new DynamoMessageRepository(config.messagesTable),
     conversations: new DynamoConversationRepository(config.conversationsTable),
     connections: new DynamoConnectionRepository(config.connectionsTable),
-    log: new DynamoBotTurnLog(conversationTables()),
     notifier: new ApiGatewayConnectionNotifier({
       endpoint: config.wsConnectionsEndpoint,
       timeoutMs: config.postTimeoutMs,
@@ -115,7 +113,7 @@ export function reportAnswer(
  * stored, delivers and reports it after; a failure is logged, not thrown.
  */
 export class ReportingFreshMessageAnswerer implements FreshMessageAnswerer {
-  constructor(private readonly deps: AnswerTurnDeps) {}
+  constructor(private readonly deps: FreshTurnDeps) {}
 
   async plan(job: BotJob, fresh: FreshMessage): Promise<FreshReply | undefined> {
     try {

@@ -14,7 +14,8 @@ export type MessageAck = Omit<MessageAckFrame, 'type' | 'requestId'>;
 export interface BotReplyRef {
   conversationId: string;
   seq: number;
-  messageId: string;
+  /** The reply's first message; not kept on a citizen message that holds its reply's place. */
+  messageId?: string;
   count?: number;
   /** When the bot worker posted the stored reply again (`claimRedelivery`): it does so once at most. */
   redeliveredAt?: string;

@@ -41,6 +41,14 @@ export interface StoredMessage {
    * now stores a message it answers together with its answer. Never sent to clients.
    */
   turnBy?: number;
+  /**
+   * On a citizen message stored together with the bot's answer (`message.send`'s own turn): where
+   * that answer is (its first seq, and how many messages when more than one), and `redeliveredAt`
+   * once the bot worker has posted it again (once at most). It says the message is answered, as
+   * `bot#{messageId}` does for a reply stored on its own; a few bytes, kept as long as the message.
+   * Never sent to clients.
+   */
+  reply?: { seq: number; count?: number; redeliveredAt?: string };
   attachments?: string[];
   /** An operator's message: the name the citizen sees (`operator.displayName` on the wire). */
   operatorName?: string;

@@ -8,6 +8,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SqsRedelivery } from '#adapters/bot-job-queue.ts';
 import { botTurnWiring, conversationTables, reportAnswer } from '#adapters/bot-turn-wiring.ts';
 import { DynamoBotJobContextReader } from '#adapters/dynamodb/bot-job-context-reader.ts';
+import { DynamoBotTurnLog } from '#adapters/dynamodb/conversation-log.ts';
 import { portalAnswersWiring } from '#adapters/portal-answers-wiring.ts';
 import { redeliveryDelaySeconds } from '#domain/retry.ts';
 import { answerCitizenMessage } from '#domain/use-cases/answer-citizen-message.ts';
@@ -20,6 +21,7 @@ import { streamHandler } from '#shared/stream-handler.ts';
 // validated on load.
 const deps = {
   ...botTurnWiring(),
+  log: new DynamoBotTurnLog(conversationTables()),
   ...portalAnswersWiring(),
   jobContext: new DynamoBotJobContextReader(conversationTables()),
 };

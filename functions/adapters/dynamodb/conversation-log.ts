@@ -8,6 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
+import type { StoredMessage } from '#domain/messages.ts';
 import type {
   AppendOutcome,
   BotReplyReads,
@@ -15,13 +16,14 @@ import type {
   CitizenAppendOutcome,
   CitizenMessageAppend,
   ConversationLog,
+  MessageKey,
   NoticeAppend,
   OperatorMessageAppend,
 } from '#domain/ports/conversations.ts';
-import { batchGetKeys } from './batch-get.ts';
+import { batchGetKeys, batchGetOnePerTable, liveItem } from './batch-get.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
-import { ackItem, botReplyItem } from './item-schemas.ts';
+import { ackItem, botReplyItem, replyPlaceItem } from './item-schemas.ts';
 import { toMessageItem } from './message-body.ts';
 import { countingUpdate } from './rate-counter.ts';
 import { conditionFailedAt, type TransactItem, transactWrite } from './transactions.ts';
@@ -65,7 +67,7 @@ export interface ConversationLogTables {
  * bundles the writers it uses and no other (docs/requirements.md: 250 KB a bundle).
  */
 export class DynamoCitizenMessageLog
-  implements Pick<ConversationLog, 'appendCitizenMessage' | 'findAck' | 'findBotReply'>
+  implements Pick<ConversationLog, 'appendCitizenMessage' | 'findAck' | 'findBotReply' | 'findReplyTo'>
 {
   constructor(private readonly tables: ConversationLogTables) {}
 
@@ -82,7 +84,9 @@ export class DynamoCitizenMessageLog
               : {}),
             ...(botTurn.pendingQuestion ? { pendingQuestion: botTurn.pendingQuestion } : {}),
           }),
-          putMessage(this.tables, append.message),
+          // Stored answered: the reply's place on the message itself says so, where a reply
+          // stored on its own has its `bot#` key (one item less in the transaction).
+          putMessage(this.tables, { ...append.message, reply: replyPlace(botTurn.idempotency.reply) }),
           ...botTurn.messages.map((message) => putMessage(this.tables, message)),
         ]
       : openOrAdvance(this.tables, append);
@@ -90,10 +94,6 @@ export class DynamoCitizenMessageLog
     items.push(
       putIdempotencyKey(this.tables, append.idempotencyKey, { ...append.ack }, append.idempotencyExpiresAt),
     );
-    if (botTurn) {
-      const { key, reply, expiresAt } = botTurn.idempotency;
-      items.push(putIdempotencyKey(this.tables, key, { ...reply }, expiresAt));
-    }
     const counterIndex = append.frameCount ? items.length : NO_KEY;
     if (append.frameCount) {
       items.push({
@@ -122,11 +122,16 @@ export class DynamoCitizenMessageLog
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
     return findBotReply(this.tables, citizenMessageId);
   }
+
+  findReplyTo(citizen: MessageKey): Promise<BotReplyRef | undefined> {
+    return findReplyTo(this.tables, citizen);
+  }
 }
 
 /** What a bot turn writes (`message.send`'s turn, the bot worker, `operator.request`). */
 export class DynamoBotTurnLog
-  implements Pick<ConversationLog, 'appendBotTurn' | 'findBotReply' | 'claimRedelivery'>
+  implements
+    Pick<ConversationLog, 'appendBotTurn' | 'findBotReply' | 'claimRedelivery' | 'claimMessageRedelivery'>
 {
   constructor(private readonly tables: ConversationLogTables) {}
 
@@ -144,6 +149,26 @@ export class DynamoBotTurnLog
 
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
     return findBotReply(this.tables, citizenMessageId);
+  }
+
+  async claimMessageRedelivery(citizen: MessageKey): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tables.messagesTable,
+          Key: { conversationId: citizen.conversationId, seq: citizen.seq },
+          UpdateExpression: 'SET #reply.redeliveredAt = :now',
+          ConditionExpression:
+            'attribute_exists(#reply) AND attribute_not_exists(#reply.redeliveredAt) AND #messageId = :messageId',
+          ExpressionAttributeNames: { '#reply': 'reply', '#messageId': 'messageId' },
+          ExpressionAttributeValues: { ':now': new Date().toISOString(), ':messageId': citizen.messageId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async claimRedelivery(replyKey: string): Promise<boolean> {
@@ -238,6 +263,14 @@ export class DynamoConversationLog implements ConversationLog {
 
   claimRedelivery(replyKey: string): Promise<boolean> {
     return this.bot.claimRedelivery(replyKey);
+  }
+
+  claimMessageRedelivery(citizen: MessageKey): Promise<boolean> {
+    return this.bot.claimMessageRedelivery(citizen);
+  }
+
+  findReplyTo(citizen: MessageKey): Promise<BotReplyRef | undefined> {
+    return this.citizen.findReplyTo(citizen);
   }
 }
 
@@ -481,6 +514,40 @@ async function findAck(
 ): Promise<MessageAck | undefined> {
   const item = await readIdempotencyKey(tables.idempotencyTable, idempotencyKey);
   return item ? messageAck(ackItem.parse(item)) : undefined;
+}
+
+/** `bot#{messageId}` and the message, in one consistent read: the key's reply, else the message's. */
+async function findReplyTo(
+  tables: ConversationLogTables,
+  citizen: MessageKey,
+): Promise<BotReplyRef | undefined> {
+  const found = await batchGetOnePerTable({
+    [tables.idempotencyTable]: { Keys: [{ key: botReplyKey(citizen.messageId) }], ConsistentRead: true },
+    [tables.messagesTable]: {
+      Keys: [{ conversationId: citizen.conversationId, seq: citizen.seq }],
+      ConsistentRead: true,
+      // The reply's place only, not the body.
+      ProjectionExpression: 'messageId, #reply, expiresAt',
+      ExpressionAttributeNames: { '#reply': 'reply' },
+    },
+  });
+  const now = new Date();
+  const key = liveItem(found, tables.idempotencyTable, now);
+  if (key) return botReplyItem.parse(key);
+  const message = liveItem(found, tables.messagesTable, now);
+  if (!message?.reply || message.messageId !== citizen.messageId) return undefined;
+  return { conversationId: citizen.conversationId, ...replyPlaceItem.parse(message.reply) };
+}
+
+/** What a citizen message stored with its answer keeps of it: the first seq and the count. */
+function replyPlace(reply: BotReplyRef): NonNullable<StoredMessage['reply']> {
+  return { seq: reply.seq, ...(reply.count !== undefined ? { count: reply.count } : {}) };
+}
+
+/** The reply whose place a citizen message holds, as a `bot#` key would say it. */
+export function replyOf(message: StoredMessage): BotReplyRef | undefined {
+  const { reply } = message;
+  return reply && { conversationId: message.conversationId, ...reply };
 }
 
 async function findBotReply(

@@ -141,6 +141,21 @@ export const messageBodyItem = z.object({
 export type MessageBody = z.infer<typeof messageBodyItem>;
 
 /** A message with its body plain: read only through `message-body.ts`, which decodes `body` first. */
+export const botReplyItem: z.ZodType<BotReplyRef> = z.object({
+  conversationId: z.string(),
+  seq: z.number().int().positive(),
+  messageId: z.string().optional(),
+  count: z.number().int().positive().optional(),
+  redeliveredAt: z.string().optional(),
+});
+
+/** Where the bot's answer to a citizen message stored with it is (`StoredMessage.reply`). */
+export const replyPlaceItem = z.object({
+  seq: z.number().int().positive(),
+  count: z.number().int().positive().optional(),
+  redeliveredAt: z.string().optional(),
+});
+
 export const messageItem: z.ZodType<StoredMessage> = z.object({
   ...messageBodyItem.shape,
   conversationId: z.string(),
@@ -157,6 +172,7 @@ export const messageItem: z.ZodType<StoredMessage> = z.object({
   confidence: z.number().optional(),
   escalate: z.boolean().optional(),
   category: z.string().optional(),
+  reply: replyPlaceItem.optional(),
 });
 
 export const ackItem: z.ZodType<MessageAck> = z.object({
@@ -165,12 +181,4 @@ export const ackItem: z.ZodType<MessageAck> = z.object({
   conversationId: z.string(),
   seq: z.number().int().positive(),
   ts: z.string(),
-});
-
-export const botReplyItem: z.ZodType<BotReplyRef> = z.object({
-  conversationId: z.string(),
-  seq: z.number().int().positive(),
-  messageId: z.string(),
-  count: z.number().int().positive().optional(),
-  redeliveredAt: z.string().optional(),
 });

@@ -18,8 +18,14 @@ import type { BotTurnWrite } from './conversations.ts';
 export interface BotJobContext {
   /** The citizen message at the job's `seq`. */
   citizen?: StoredMessage;
-  /** The bot's reply to that message, if one was stored already (`bot#{messageId}`). */
+  /**
+   * The bot's reply to that message, if one was stored already: `bot#{messageId}` (`…#identified`
+   * for a job after identification), or the place the message itself holds when it was stored
+   * with its answer (`replyOnMessage`).
+   */
   earlierReply?: BotReplyRef;
+  /** `earlierReply` is the message's own (claim its re-post on the message, not on a key). */
+  replyOnMessage?: true;
   session?: Session;
   conversation?: Conversation;
 }

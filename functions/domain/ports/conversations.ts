@@ -54,8 +54,10 @@ export interface CitizenMessageAppend {
   /**
    * The bot's turn that answers the message, written in the same transaction (`message.send`'s own
    * turn): the conversation becomes `botTurn.next` on the condition that it is still with the bot
-   * at the `lastSeq` read, the bot's messages follow the citizen's, and `bot#{messageId}` says the
-   * message is answered. Without it the message is stored alone, advancing `lastSeq` by one.
+   * at the `lastSeq` read, the bot's messages follow the citizen's, and the citizen message holds
+   * the reply's place (`reply`: `botTurn.idempotency.reply`), which says it is answered; no
+   * `bot#{messageId}` key is written. Without it the message is stored alone, advancing `lastSeq`
+   * by one.
    */
   botTurn?: BotTurnWrite;
 }
@@ -137,13 +139,31 @@ export interface ConversationLog {
   appendNotice(append: NoticeAppend): Promise<AppendOutcome<BotReplyRef>>;
   /** The ack stored under a message's idempotency key, while the key lives. */
   findAck(idempotencyKey: string): Promise<MessageAck | undefined>;
+  /** The bot's reply stored on its own under `bot#{citizenMessageId}`, while the key lives. */
   findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined>;
+  /**
+   * The bot's reply to a citizen message however it was stored: its `bot#` key, or the place the
+   * message itself holds when it was stored together with it (one consistent read of both).
+   */
+  findReplyTo(citizen: MessageKey): Promise<BotReplyRef | undefined>;
+  /**
+   * `claimRedelivery` for a reply whose place the citizen message holds (stored together with it):
+   * a conditional write of `reply.redeliveredAt` on the message, true the first time only.
+   */
+  claimMessageRedelivery(citizen: MessageKey): Promise<boolean>;
   /**
    * Takes the one re-delivery of a stored bot reply the worker may make (a conditional write on its
    * key, `bot#{citizenMessageId}` or `…#identified`: `botJobReplyKey`): true the first time, false ever after, so a reply is never posted
    * twice by the worker however often its job comes back.
    */
   claimRedelivery(replyKey: string): Promise<boolean>;
+}
+
+/** Where a citizen message is, and which it is. */
+export interface MessageKey {
+  conversationId: string;
+  seq: number;
+  messageId: string;
 }
 
 /** Internal notes of conversations (`operator.note`, transfers): never shown to citizens. */

@@ -7,11 +7,12 @@
  *  2. If the citizen message is gone (expired) or is not the job's message, drop the job. The job
  *     itself only names the message: it is queued after the commit, but the stored message is what
  *     the bot answers, so a message removed since (expiry, a later erasure) is never answered.
- *  3. If the bot has already answered it (`bot#{messageId}` exists: `message.send`'s turn failed after
- *     its commit and queued the job, or the outbox found it unanswered only after the turn's
- *     deadline, or a redelivered job after a crash), deliver the stored reply and stop: nothing is
+ *  3. If the bot has already answered it (`bot#{messageId}` exists, or the message was stored with
+ *     its answer and holds its place: `message.send` could not post it, or the client resent the
+ *     message, or a redelivered job after a crash), deliver the stored reply and stop: nothing is
  *     stored twice, no seq is skipped. The worker posts a stored reply once at most
- *     (`claimRedelivery`, a conditional write on the key): a job that comes back again posts nothing.
+ *     (`claimRedelivery`, a conditional write on the key, or `claimMessageRedelivery` on the
+ *     message): a job that comes back again posts nothing.
  *  4. If the conversation is no longer with the bot (an operator took it), drop the job.
  *  5. Decide the turn. With an intake in progress (`conversation.intake`), the message answers the
  *     pending question: the next question is asked, or, with none left, the thank-you message and
@@ -104,7 +105,7 @@ export interface AnswerCitizenMessageDeps {
   messages: MessageRepository;
   conversations: ConversationRepository;
   connections: ConnectionRepository;
-  log: Pick<ConversationLog, 'appendBotTurn' | 'claimRedelivery'>;
+  log: Pick<ConversationLog, 'appendBotTurn' | 'claimRedelivery' | 'claimMessageRedelivery'>;
   notifier: ConnectionNotifier;
   escalations: EscalationQueue;
   ledger: Pick<FollowUpLedger, 'clear'>;
@@ -130,8 +131,14 @@ export interface AnswerCitizenMessageDeps {
   retry?: RetryPolicy;
 }
 
-/** What answering a message needs once its context is known (`planFreshReply`). */
+/** What answering a message needs once its context is known. */
 export type AnswerTurnDeps = Omit<AnswerCitizenMessageDeps, 'jobContext'>;
+
+/**
+ * What `message.send`'s own turn needs (`planFreshReply`, `deliverFreshReply`): no log, the citizen
+ * message's own commit writes the turn.
+ */
+export type FreshTurnDeps = Omit<AnswerTurnDeps, 'log'>;
 
 export type AnswerOutcome =
   | {
@@ -158,9 +165,15 @@ export async function answerCitizenMessage(
   deps: AnswerCitizenMessageDeps,
   job: BotJob,
 ): Promise<AnswerOutcome> {
-  const { citizen, earlierReply, session, conversation: firstRead } = await deps.jobContext.read(job);
+  const {
+    citizen,
+    earlierReply,
+    replyOnMessage,
+    session,
+    conversation: firstRead,
+  } = await deps.jobContext.read(job);
   if (!citizen || citizen.messageId !== job.messageId) return { status: 'dropped', reason: 'message-gone' };
-  if (earlierReply) return redeliver(deps, job, earlierReply, firstRead);
+  if (earlierReply) return redeliver(deps, job, earlierReply, firstRead, replyOnMessage === true);
   // After identification: only the question the conversation still holds, once, for a verified session.
   if (job.afterIdentification && !stillPending(session, firstRead, job, deps.clock.now()))
     return { status: 'dropped', reason: 'not-pending' };
@@ -207,7 +220,7 @@ async function answerTurn(
  * registry, or the failure of a read the turn needed (a handover's recent messages): the sender then
  * stores the message alone and queues its job.
  */
-export function planFreshReply(deps: AnswerTurnDeps, job: BotJob, fresh: FreshMessage): Promise<FreshReply> {
+export function planFreshReply(deps: FreshTurnDeps, job: BotJob, fresh: FreshMessage): Promise<FreshReply> {
   return decideReply(deps, job, fresh, deps.ids.newId());
 }
 
@@ -217,7 +230,7 @@ export function planFreshReply(deps: AnswerTurnDeps, job: BotJob, fresh: FreshMe
  * commit (a repeat, a limit) costs no read.
  */
 export async function deliverFreshReply(
-  deps: AnswerTurnDeps,
+  deps: FreshTurnDeps,
   job: BotJob,
   fresh: FreshMessage,
   reply: FreshReply,
@@ -227,7 +240,7 @@ export async function deliverFreshReply(
 
 /** Steps 5 and 6 up to the commit: decide the turn and what it writes. */
 async function decideReply(
-  deps: AnswerTurnDeps,
+  deps: FreshTurnDeps,
   job: BotJob,
   known: FreshMessage,
   messageId: string,
@@ -279,7 +292,7 @@ async function decideReply(
 
 /** Steps 7 and 8 once the turn is stored: publish its escalation, deliver its messages. */
 async function deliverReply(
-  deps: AnswerTurnDeps,
+  deps: FreshTurnDeps,
   job: BotJob,
   citizen: StoredMessage,
   reply: FreshReply,
@@ -428,6 +441,8 @@ async function redeliver(
   job: BotJob,
   ref: BotReplyRef,
   conversation: Conversation | undefined,
+  /** The reply's place is on the citizen message (stored with it), not a `bot#` key. */
+  onMessage: boolean,
 ): Promise<AnswerOutcome> {
   const count = ref.count ?? 1;
   const page = await deps.messages.listAfter(ref.conversationId, ref.seq - 1, count);
@@ -450,7 +465,13 @@ async function redeliver(
   });
   // A reply is posted by the worker once at most: a job that comes back again posts nothing.
   const [claimed, connections] = await Promise.all([
-    deps.log.claimRedelivery(botJobReplyKey(job)),
+    onMessage
+      ? deps.log.claimMessageRedelivery({
+          conversationId: job.conversationId,
+          seq: job.seq,
+          messageId: job.messageId,
+        })
+      : deps.log.claimRedelivery(botJobReplyKey(job)),
     listConnections(deps, job.sessionId),
   ]);
   if (!claimed) return { status: 'delivered-before' };

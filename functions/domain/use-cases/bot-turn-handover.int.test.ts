@@ -121,7 +121,7 @@ async function setUp() {
     );
     return Items.map((item) => [item.seq, item.from, item.outbox, item.turnBy]);
   };
-  return { send, turnDeps, worker, outbox, queue, messages, sessionId, storedItems };
+  return { send, turnDeps, worker, outbox, queue, messages, sessionId, storedItems, log };
 }
 
 /** `message.send`'s turn as the handler wires it: a failure is caught and the job queued instead. */
@@ -163,7 +163,7 @@ async function outboxSees(
 describe('a bot turn message.send does not finish (DynamoDB Local)', () => {
   it('crashing after its reply is stored with the message and before it is posted: the worker posts the stored reply exactly once, and the message is no outbox entry', async () => {
     // Prepare
-    const { send, turnDeps, worker, queue, messages, storedItems } = await setUp();
+    const { send, turnDeps, worker, queue, messages, storedItems, log } = await setUp();
     const crashing = new Notifier(true);
     const deadline = Date.now() + 10_000;
 
@@ -183,7 +183,12 @@ describe('a bot turn message.send does not finish (DynamoDB Local)', () => {
       [1, 'citizen'],
       [2, 'bot'],
     ]);
-    // Stored answered: its stream record does not pass the outbox's filter (outbox = bot).
+    // Stored answered: the message holds its reply's place (no `bot#` key), re-posted once.
+    expect(await log.findBotReply(ack.messageId)).toBeUndefined();
+    expect(await log.findReplyTo(ack)).toEqual(
+      expect.objectContaining({ seq: 2, redeliveredAt: expect.any(String) }),
+    );
+    // Its stream record does not pass the outbox's filter (outbox = bot).
     expect(await storedItems(ack.conversationId)).toEqual([
       [1, 'citizen', undefined, undefined],
       [2, 'bot', undefined, undefined],

@@ -82,7 +82,7 @@ export interface SendCitizenMessageDeps {
   /** Module-scoped in the handler, so it outlives one invocation. */
   hints: OpenConversationHints;
   conversations: ConversationRepository;
-  log: Pick<ConversationLog, 'appendCitizenMessage' | 'findBotReply'>;
+  log: Pick<ConversationLog, 'appendCitizenMessage' | 'findReplyTo'>;
   botJobs: BotJobQueue;
   /**
    * Answers the message in this invocation, in its own commit (steps 3–5).
@@ -271,8 +271,9 @@ async function queueForBot(deps: SendCitizenMessageDeps, caller: Caller, ack: Me
 
 /**
  * A repeated message: its job is queued again if the bot has not answered it yet (the first
- * attempt may have died before queueing it), or if its stored reply has not been posted by the
- * worker yet (the first attempt may have died after its commit and before its posts: the client
+ * attempt may have died before queueing it), or if its stored reply (its `bot#` key, or the place the
+ * message holds when stored with it) has not been posted by the worker yet (the first attempt may
+ * have died after its commit and before its posts: the client
  * that resends never got the ack, so it may well have missed the reply too). The worker answers
  * once, and posts a stored reply once at most (`claimRedelivery`); a client drops a seq it shows.
  */
@@ -283,7 +284,7 @@ async function requeueUnanswered(
 ): Promise<void> {
   const [conversation, botReply] = await Promise.all([
     deps.conversations.get(ack.conversationId),
-    deps.log.findBotReply(ack.messageId),
+    deps.log.findReplyTo(ack),
   ]);
   const unanswered = !botReply && conversation !== undefined && isWithBot(conversation);
   const notReposted = botReply !== undefined && botReply.redeliveredAt === undefined;
