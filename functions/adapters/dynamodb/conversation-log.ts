@@ -4,7 +4,6 @@
  * n+1 and its idempotency key, in one TransactWriteItems. The outcome tells the domain whether it
  * won, lost the `lastSeq` race, or met a key written before.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
@@ -21,7 +20,7 @@ import type {
   OperatorMessageAppend,
 } from '#domain/ports/conversations.ts';
 import { batchGetKeys, batchGetOnePerTable, liveItem } from './batch-get.ts';
-import { documentClient, nowSeconds } from './document-client.ts';
+import { conditionally, documentClient, nowSeconds } from './document-client.ts';
 import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';
 import { ackItem, botReplyItem, replyPlaceItem } from './item-schemas.ts';
 import { toMessageItem } from './message-body.ts';
@@ -151,9 +150,9 @@ export class DynamoBotTurnLog
     return findBotReply(this.tables, citizenMessageId);
   }
 
-  async claimMessageRedelivery(citizen: MessageKey): Promise<boolean> {
-    try {
-      await documentClient.send(
+  claimMessageRedelivery(citizen: MessageKey): Promise<boolean> {
+    return conditionally(() =>
+      documentClient.send(
         new UpdateCommand({
           TableName: this.tables.messagesTable,
           Key: { conversationId: citizen.conversationId, seq: citizen.seq },
@@ -163,17 +162,13 @@ export class DynamoBotTurnLog
           ExpressionAttributeNames: { '#reply': 'reply', '#messageId': 'messageId' },
           ExpressionAttributeValues: { ':now': new Date().toISOString(), ':messageId': citizen.messageId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
-  async claimRedelivery(replyKey: string): Promise<boolean> {
-    try {
-      await documentClient.send(
+  claimRedelivery(replyKey: string): Promise<boolean> {
+    return conditionally(() =>
+      documentClient.send(
         new UpdateCommand({
           TableName: this.tables.idempotencyTable,
           Key: { key: replyKey },
@@ -182,12 +177,8 @@ export class DynamoBotTurnLog
           ExpressionAttributeNames: { '#key': 'key' },
           ExpressionAttributeValues: { ':now': new Date().toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
 

@@ -49,8 +49,9 @@ export interface FreshMessage {
 
 /**
  * A bot turn decided but not yet stored: what the conversation becomes, the bot's messages after
- * its `lastSeq`, the pending question, and the key `bot#{messageId}` that says the citizen message
- * is answered. `message.send` writes it in the citizen message's own transaction.
+ * its `lastSeq`, the pending question, and the reply's place that says the citizen message is
+ * answered (`idempotency.reply`; its `key` is the worker's `bot#{messageId}`). `message.send` writes
+ * it in the citizen message's own transaction, the place on the message itself, no key.
  */
 export interface FreshReply {
   append: BotTurnWrite;

@@ -20,8 +20,9 @@
  *     per-client limits' counter — over a limit, RATE_LIMITED and nothing is written; any frame
  *     that stores no message is counted by the route on its own — and either the bot's turn (the
  *     conversation after it, on the condition that it is still with the bot at the `lastSeq` read,
- *     the bot's messages after the citizen's, and `bot#{messageId}`: the message is stored answered
- *     or not at all, one write for the whole turn), or `lastSeq + 1` alone with the outbox mark:
+ *     the bot's messages after the citizen's, and on the citizen's message its reply's place
+ *     (`reply`, in place of a `bot#{messageId}` key): the message is stored answered or not at all,
+ *     one write for the whole turn), or `lastSeq + 1` alone with the outbox mark:
  *     `outbox: 'bot'` (session, language) to the bot, `outbox: 'operator'` to a conversation queued
  *     or with an operator, whose stream record makes the desk relay push it to the assigned
  *     operator (functions/handlers/desk-relay.ts).
@@ -35,7 +36,8 @@
  *     reaches the bot.
  *
  * Crash after step 4 (the function dies, SQS fails): a message stored answered has its reply in
- * history (a client that reconnects reads it with `history.get`); one stored alone has its stream
+ * history (a client that reconnects reads it with `history.get`; one that resends has it posted
+ * again, below); one stored alone has its stream
  * record, which makes the bot outbox queue the same job (same group and deduplication id) unless the
  * message has been answered by then (its `bot#{messageId}` key), so the message is answered even if
  * the client never resends. When two paths fire, FIFO deduplication keeps one job, and the
