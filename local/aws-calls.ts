@@ -42,8 +42,8 @@ export interface Tally {
   /** Conditional writes DynamoDB refused (no units reported; billed ≥ 1 write unit each). */
   refusedWrites: number;
   /**
-   * Transactions whose units may be short: a table with several items, not all `Put`s, kept at
-   * DynamoDB Local's own figure (local/item-size.ts).
+   * Transactions whose units may be short: a table with several items, not all `Put`s or with
+   * indexes whose schema was not given, kept at DynamoDB Local's own figure (local/item-size.ts).
    */
   estimatedWrites: number;
 }
