@@ -41,10 +41,19 @@ async function attach(page: Page, files: { name: string; mimeType: string; buffe
 }
 
 /** The width the browser decoded the image to, once it is done loading (0: it did not load). */
+/**
+ * The width of the image once it has loaded. `complete` alone is also true of an image whose load
+ * failed: the operator's first link answers 403 (expired), and until the console has put the fresh
+ * link in its place the image is complete with no width. A picture that never loads fails the wait.
+ */
 async function loadedWidth(page: Page, image: Locator): Promise<number> {
   await page.waitForFunction(
-    (element) => (element as unknown as { complete: boolean }).complete,
+    (element) => {
+      const loaded = element as unknown as { complete: boolean; naturalWidth: number };
+      return loaded.complete && loaded.naturalWidth > 0;
+    },
     await image.elementHandle(),
+    { timeout: TIMEOUT },
   );
   return image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth);
 }
