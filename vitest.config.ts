@@ -2,34 +2,51 @@ import { globSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four projects in two groups, one after the other:
+ * Five projects. `npm test` runs them in two vitest processes side by side (package.json), so that
+ * both cores of this machine stay busy without disturbing the tests that wait on timers:
  *
- * 1. Two files at a time (this machine has two cores; vitest would run one): `unit` and `infra`,
- *    which need nothing running, and `own-stack`, the integration files that start a local stack
- *    of their own (their counts, limits, logs or settings must not be the shared stack's). These
- *    mostly wait on their stack (the request budgets' flows wait for quiet and for timers), so they
- *    overlap the CPU-bound CDK tests instead of following them.
- * 2. One file at a time: `integration` (`*.int.test.ts` and test/integration), against the shared
- *    local stack, which the global setup starts once as a child process. Its files share that
- *    stack's queues and operators, and some assume no other file's traffic meanwhile.
+ * - `stacks`: first `integration` (`*.int.test.ts` and test/integration), one file at a time,
+ *   against a shared local stack the global setup starts once as a child process. Its files share
+ *   that stack's queues and operators, and some assume no other file's traffic meanwhile. Then,
+ *   two files at a time, `own-stack`: the integration files that start a local stack of their own
+ *   (their counts, limits, logs or settings must not be the shared stack's).
+ * - `checks`, at the lowest CPU priority (`nice -n 19`): lint, types, then two files at a time
+ *   `unit`, `unit-env` and `infra`, which need nothing running. The integration files mostly wait
+ *   (on SLA, accept and grace timers, the stack, the browser) and leave about a core idle; the
+ *   checks take what they leave. Side by side at the same priority they slowed the shared stack's
+ *   files by a quarter; one after the other `npm test` took 11 minutes (docs/benchmarks.md).
+ *
+ * A plain `vitest run` runs all five in one process: `integration`, then the others two at a time.
  *
  * `infra` (test/infra: CDK assertions and cdk-nag) runs its files in one module graph per worker
  * (`isolate: false`): each file would otherwise load aws-cdk-lib anew, which was 80 % of their time
  * (541 s → 137 s for the folder on this 2-core machine, same load). They share no state but the
- * modules: each test synthesizes its own App. Every other test keeps its own module graph (some set
- * the environment before `#shared/config.ts` reads it).
+ * modules: each test synthesizes its own App. `unit` does the same (49 s → 25 s, 80 → 34 s of CPU),
+ * but for the files that set the environment before `#shared/config.ts` or an SDK client reads it:
+ * those are `unit-env`, each file in its own module graph. The integration files keep theirs too.
  */
 const integration = ['**/*.int.test.ts', 'test/integration/**/*.test.ts'];
 const infra = ['test/infra/**/*.test.ts'];
 const excluded = ['node_modules/**', 'cdk.out/**'];
 /**
  * The integration files that start a stack of their own (test/support/local-stack.ts), found by
- * reading them: a new one joins the first round without anyone listing it.
+ * reading them: a new one joins its project without anyone listing it.
  */
 const ownStack = globSync(integration, { exclude: excluded })
   .filter((file) => readFileSync(file, 'utf8').includes('startLocalStackProcess('))
   .sort();
-const TWO_AT_A_TIME = { maxWorkers: 2, sequence: { groupOrder: 0 } };
+const unitFiles = globSync(['**/*.test.ts'], { exclude: [...excluded, ...integration, ...infra] });
+/**
+ * The unit files that set the environment before the modules they test read it (`vi.hoisted`, an
+ * assignment to `process.env`), found by reading them: each needs a module graph of its own, where
+ * no other file has loaded `#shared/config.ts` first.
+ */
+const settingEnvironment = unitFiles
+  .filter((file) =>
+    /vi\.hoisted\(|process\.env(\.\w+|\[[^\]]+\])\s*(\?\?|\|\|)?=[^=]/.test(readFileSync(file, 'utf8')),
+  )
+  .sort();
+const TWO_AT_A_TIME = { maxWorkers: 2, sequence: { groupOrder: 2 } };
 
 export default defineConfig({
   test: {
@@ -41,9 +58,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: [...excluded, ...integration, ...infra],
+          exclude: [...excluded, ...integration, ...infra, ...settingEnvironment],
+          isolate: false,
           ...TWO_AT_A_TIME,
         },
+      },
+      {
+        extends: true,
+        test: { name: 'unit-env', include: settingEnvironment, exclude: excluded, ...TWO_AT_A_TIME },
       },
       {
         extends: true,
