@@ -326,6 +326,9 @@ describe('MFC visits in the widget', () => {
     const serviceId = 'inn';
     const { date, times } = workingDay(officeId, serviceId, 4);
     const time = times[5] ?? '';
+    // The page's timers run on Playwright's clock, in real time but for the jumps below: the 10 s the
+    // widget waits for an answer pass at once while offline, instead of 10 s of the suite.
+    await page.clock.install();
     await openWidget(page, httpUrl);
     await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
     await identify(page, uniqueEmail('offline'));
@@ -337,10 +340,11 @@ describe('MFC visits in the widget', () => {
     // Act 1: the network goes; «Записаться» cannot reach the server.
     await context.setOffline(true);
     await booking(page).getByRole('button', { name: 'Записаться', exact: true }).click();
-    const offline = await booking(page)
-      .getByRole('alert')
-      .filter({ hasText: 'Нет связи' })
-      .textContent({ timeout: 20_000 });
+    const alert = booking(page).getByRole('alert').filter({ hasText: 'Нет связи' });
+    // A second at a time, whenever the widget's wait began: never past a timer it has not set yet.
+    for (let waited = 0; waited < 20 && !(await alert.isVisible()); waited++)
+      await page.clock.fastForward(1_000);
+    const offline = await alert.textContent({ timeout: TIMEOUT });
     const whileOffline = await freePlaces(officeId, serviceId, date, time);
 
     // Act 2: the network is back; the widget reconnects by itself and the same press books.
