@@ -1,5 +1,6 @@
 import { globSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/longest-first.ts';
 
 /**
  * Five projects. `npm test` runs them in two vitest processes side by side (package.json), so that
@@ -37,14 +38,21 @@ const ownStack = globSync(integration, { exclude: excluded })
   .sort();
 const unitFiles = globSync(['**/*.test.ts'], { exclude: [...excluded, ...integration, ...infra] });
 /**
- * The unit files that set the environment before the modules they test read it (`vi.hoisted`, an
- * assignment to `process.env`), found by reading them: each needs a module graph of its own, where
- * no other file has loaded `#shared/config.ts` first.
+ * The unit files that set the environment before the modules they test read it (`vi.hoisted`,
+ * `vi.stubEnv`, an assignment to `process.env` or to one of its variables), found by reading them:
+ * each needs a module graph of its own, where no other file has loaded `#shared/config.ts` first
+ * and none after it finds the environment it left.
  */
+const ENVIRONMENT_SETTERS = new RegExp(
+  [
+    String.raw`vi\.(hoisted|stubEnv|stubGlobal)\(`,
+    String.raw`Object\.assign\(\s*process\.env\b`,
+    String.raw`\bdelete\s+process\.env\b`,
+    String.raw`process\.env(\.\w+|\[[^\]]+\])?\s*(\?\?|\|\||&&)?=[^=]`,
+  ].join('|'),
+);
 const settingEnvironment = unitFiles
-  .filter((file) =>
-    /vi\.hoisted\(|process\.env(\.\w+|\[[^\]]+\])\s*(\?\?|\|\|)?=[^=]/.test(readFileSync(file, 'utf8')),
-  )
+  .filter((file) => ENVIRONMENT_SETTERS.test(readFileSync(file, 'utf8')))
   .sort();
 const TWO_AT_A_TIME = { maxWorkers: 2, sequence: { groupOrder: 2 } };
 
@@ -52,6 +60,7 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,

@@ -6,8 +6,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logger, metrics } from './observability.ts';
 
 describe('observability', () => {
+  // The shared logger outlives this file (unit tests share a module graph: vitest.config.ts).
+  const levelBefore = logger.getLevelName();
   afterEach(() => {
     vi.restoreAllMocks();
+    logger.setLogLevel(levelBefore);
   });
 
   function written(): string[] {

@@ -40,7 +40,6 @@ async function attach(page: Page, files: { name: string; mimeType: string; buffe
   await (await chooser).setFiles(files);
 }
 
-/** The width the browser decoded the image to, once it is done loading (0: it did not load). */
 /**
  * The width of the image once it has loaded. `complete` alone is also true of an image whose load
  * failed: the operator's first link answers 403 (expired), and until the console has put the fresh
