@@ -6,10 +6,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { policyOf } from '../../functions/domain/authorization.ts';
-import { environmentOf, resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
+import { environmentOf, productionApp, resourcesOf, type TemplateResource } from './synth.ts';
 
 // Prepare
-const { chat, data, template } = synthesizeApp();
+const { chat, data, template } = productionApp();
 const json = template.toJSON() as { Outputs: Record<string, unknown> };
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
 const webSocketApiId = chat.getLogicalId(chat.realtime.api.node.defaultChild as never);

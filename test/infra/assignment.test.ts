@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ESCALATION_MAX_RECEIVE_COUNT } from '../../infra/constructs/queues.ts';
-import { environmentOf, resourceByPath, resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
+import { environmentOf, productionApp, resourceByPath, resourcesOf, type TemplateResource } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeApp();
+const { template } = productionApp();
 const [queueId, queue] = resourceByPath(template, 'AWS::SQS::Queue', 'EscalationQueuesEscalationQueue');
 const [dlqId, dlq] = resourceByPath(template, 'AWS::SQS::Queue', 'EscalationQueuesEscalationDeadLetterQueue');
 const functions = resourcesOf(template, 'AWS::Lambda::Function');

@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
+import { productionApp, resourceByPath, resourcesOf } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeApp();
+const { template } = productionApp();
 const [bucketId, bucket] = resourceByPath(template, 'AWS::S3::Bucket', 'AttachmentsAttachmentsBucket');
 const [logsId, logs] = resourceByPath(template, 'AWS::S3::Bucket', 'AttachmentsAccessLogsBucket');
 

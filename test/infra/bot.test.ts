@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from '../../infra/paths.ts';
-import { environmentOf, resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
+import { environmentOf, productionApp, resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeApp();
+const { template } = productionApp();
 const [queueId, queue] = resourceByPath(template, 'AWS::SQS::Queue', 'BotQueuesBotQueue');
 const [dlqId, dlq] = resourceByPath(template, 'AWS::SQS::Queue', 'BotQueuesBotDeadLetterQueue');
 const [workerId, worker] = resourceByPath(template, 'AWS::Lambda::Function', 'BotBotWorker');

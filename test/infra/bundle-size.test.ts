@@ -2,7 +2,7 @@ import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { houseEsbuildOptions } from '../../infra/constructs/bundling.ts';
 import { repoPath } from '../../infra/paths.ts';
-import { resourcesOf, synthesizeApp } from './synth.ts';
+import { productionApp, resourcesOf } from './synth.ts';
 
 /** docs/requirements.md#numbers: every handler bundle is at most 250 KB minified. */
 const MAX_BUNDLE_BYTES = 250 * 1024;
@@ -25,7 +25,7 @@ function heaviestInputs(metafile: Metafile): string {
 }
 
 // Prepare
-const { template } = synthesizeApp();
+const { template } = productionApp();
 const entries = [
   ...new Set(
     Object.values(resourcesOf(template, 'AWS::Lambda::Function')).map(

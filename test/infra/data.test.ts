@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
+import { productionApp, resourceByPath, resourcesOf } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeApp();
+const { template } = productionApp();
 const TABLES = [
   'ConnectionsTable',
   'SessionsTable',

@@ -3,10 +3,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { configFromContext } from '../../infra/context.ts';
-import { environmentOf, resourcesOf, synthesizeApp } from './synth.ts';
+import { environmentOf, productionApp, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { data, template } = synthesizeApp();
+const { data, template } = productionApp();
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
 const idOf = (element: Construct) => Stack.of(element).getLogicalId(element.node.defaultChild as CfnElement);
 const byEntry = (entry: string) => {

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../functions/shared/config.ts';
 import { repoPath } from '../../infra/paths.ts';
-import { environmentOf, resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
+import { environmentOf, productionApp, resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
 
 // Prepare
-const { chat, monitoring, template } = synthesizeApp();
+const { chat, monitoring, template } = productionApp();
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
 const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
 const roles = resourcesOf(template, 'AWS::IAM::Role');

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from '../../infra/paths.ts';
-import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
+import { productionApp, resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { chat, data, template } = synthesizeApp();
+const { chat, data, template } = productionApp();
 const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
 const alarmNames = Object.values(alarms).map((alarm) => alarm.Properties.AlarmName as string);
 const [topicId, topic] = resourceByPath(template, 'AWS::SNS::Topic', 'OnCallOnCallTopic');

@@ -4,10 +4,10 @@
  * would first show in AWS, with dead endpoints pushed to for ever.
  */
 import { describe, expect, it } from 'vitest';
-import { resourcesOf, synthesizeApp, type TemplateResource } from './synth.ts';
+import { productionApp, resourcesOf, type TemplateResource } from './synth.ts';
 
 // Prepare
-const { data, template } = synthesizeApp();
+const { data, template } = productionApp();
 const devicesTableId = data.getLogicalId(data.tables.pushDevices.node.defaultChild as never);
 const functions = resourcesOf(template, 'AWS::Lambda::Function');
 // A large role policy overflows into managed policies (CDK splits it): both count.

@@ -4,10 +4,10 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { resourcesOf, synthesizeApp } from './synth.ts';
+import { productionApp, resourcesOf } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeApp();
+const { template } = productionApp();
 const queues = Object.entries(resourcesOf(template, 'AWS::SQS::Queue'));
 const deadLetterTargets = new Set(
   queues.flatMap(([, q]) => {

@@ -1,10 +1,10 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { environmentOf, resourcesOf, synthesizeApp } from './synth.ts';
+import { environmentOf, productionApp, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { chat, template } = synthesizeApp();
+const { chat, template } = productionApp();
 const webSocketApiId = chat.getLogicalId(chat.realtime.api.node.defaultChild as CfnElement);
 // The WebSocket API's routes only (the feedback form's HTTP API has routes of its own).
 const routes = Object.fromEntries(

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { scheduleSpecs } from '../../local/template.ts';
-import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
+import { productionApp, resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { template } = synthesizeApp();
+const { template } = productionApp();
 const [scheduleId, schedule] = resourceByPath(
   template,
   'AWS::Scheduler::Schedule',

@@ -2,10 +2,10 @@ import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { configFromContext } from '../../infra/context.ts';
-import { resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
+import { productionApp, resourceByPath, resourcesOf, synthesizeApp } from './synth.ts';
 
 // Prepare
-const { chat, template } = synthesizeApp();
+const { chat, template } = productionApp();
 const httpApis = Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Api')).filter(
   ([, api]) => api.Properties.ProtocolType === 'HTTP',
 );
