@@ -78,7 +78,16 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'infra', include: infra, exclude: excluded, isolate: false, ...TWO_AT_A_TIME },
+        test: {
+          name: 'infra',
+          include: infra,
+          exclude: excluded,
+          isolate: false,
+          // Synthesis only computes; at `npm test`'s lowest priority, beside the shared stack's files,
+          // a test of two apps took 23 s. The timeout is there for a hang, not for speed.
+          testTimeout: 120_000,
+          ...TWO_AT_A_TIME,
+        },
       },
       {
         extends: true,
