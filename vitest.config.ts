@@ -11,10 +11,11 @@ import { LongestFirst } from './test/longest-first.ts';
  *   that stack's queues and operators, and some assume no other file's traffic meanwhile. Then,
  *   two files at a time, `own-stack`: the integration files that start a local stack of their own
  *   (their counts, limits, logs or settings must not be the shared stack's).
- * - `checks`, at the lowest CPU priority (`nice -n 19`): lint, types, then two files at a time
- *   `unit`, `unit-env` and `infra`, which need nothing running. The integration files mostly wait
- *   (on SLA, accept and grace timers, the stack, the browser) and leave about a core idle; the
- *   checks take what they leave. Side by side at the same priority they slowed the shared stack's
+ * - `checks`: two files at a time `unit` and `unit-env`, which need nothing running, while the
+ *   shared stack starts (some time what they prove: a schedule's runs, a post's deadline); then at
+ *   the lowest CPU priority (`nice -n 19`) lint, types and `infra`. The integration files mostly
+ *   wait (on SLA, accept and grace timers, the stack, the browser) and leave about a core idle;
+ *   the checks take what they leave. Side by side at the same priority they slowed the shared stack's
  *   files by a quarter; one after the other `npm test` took 11 minutes (docs/benchmarks.md).
  *
  * A plain `vitest run` runs all five in one process: `integration`, then the others two at a time.
