@@ -1,8 +1,8 @@
 /**
  * The bot worker's reads before it answers a job, as one BatchGetItem across four tables: the
- * citizen message, `bot#{messageId}` (`…#identified` for a job after identification), the session and the conversation.
- * A message stored together with its answer (`message.send`'s own turn) has no `bot#` key: the
- * message itself holds its reply's place. They do not depend on each
+ * citizen message, `bot#{messageId}` (`…#identified` for a job after identification), the session
+ * and the conversation. A message stored together with its answer (`message.send`'s own turn) has
+ * no `bot#` key: the message itself holds its reply's place. They do not depend on each
  * other, and DynamoDB Local serves a GetItem in 2–5 ms, so four sequential reads were a third of the
  * worker's time. Every read is consistent, as the single reads were: `lastSeq` is the expected value
  * of the append that follows, and `bot#` decides whether the job was answered before.

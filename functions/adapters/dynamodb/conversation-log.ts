@@ -66,7 +66,7 @@ export interface ConversationLogTables {
  * bundles the writers it uses and no other (docs/requirements.md: 250 KB a bundle).
  */
 export class DynamoCitizenMessageLog
-  implements Pick<ConversationLog, 'appendCitizenMessage' | 'findAck' | 'findBotReply' | 'findReplyTo'>
+  implements Pick<ConversationLog, 'appendCitizenMessage' | 'findReplyTo'>
 {
   constructor(private readonly tables: ConversationLogTables) {}
 
@@ -112,14 +112,6 @@ export class DynamoCitizenMessageLog
   private limitsTable(): string {
     if (!this.tables.limitsTable) throw new Error('a frame counted with the message needs LimitsTable');
     return this.tables.limitsTable;
-  }
-
-  findAck(idempotencyKey: string): Promise<MessageAck | undefined> {
-    return findAck(this.tables, idempotencyKey);
-  }
-
-  findBotReply(citizenMessageId: string): Promise<BotReplyRef | undefined> {
-    return findBotReply(this.tables, citizenMessageId);
   }
 
   findReplyTo(citizen: MessageKey): Promise<BotReplyRef | undefined> {

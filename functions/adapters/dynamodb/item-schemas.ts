@@ -140,15 +140,6 @@ export const messageBodyItem = z.object({
 });
 export type MessageBody = z.infer<typeof messageBodyItem>;
 
-/** A message with its body plain: read only through `message-body.ts`, which decodes `body` first. */
-export const botReplyItem: z.ZodType<BotReplyRef> = z.object({
-  conversationId: z.string(),
-  seq: z.number().int().positive(),
-  messageId: z.string().optional(),
-  count: z.number().int().positive().optional(),
-  redeliveredAt: z.string().optional(),
-});
-
 /** Where the bot's answer to a citizen message stored with it is (`StoredMessage.reply`). */
 export const replyPlaceItem = z.object({
   seq: z.number().int().positive(),
@@ -156,6 +147,13 @@ export const replyPlaceItem = z.object({
   redeliveredAt: z.string().optional(),
 });
 
+/** `bot#{messageId}`: the bot's reply stored on its own, the same place with its conversation. */
+export const botReplyItem: z.ZodType<BotReplyRef> = replyPlaceItem.extend({
+  conversationId: z.string(),
+  messageId: z.string().optional(),
+});
+
+/** A message with its body plain: read only through `message-body.ts`, which decodes `body` first. */
 export const messageItem: z.ZodType<StoredMessage> = z.object({
   ...messageBodyItem.shape,
   conversationId: z.string(),
