@@ -61,11 +61,29 @@ describe('the alarms', () => {
     expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
   });
 
-  it('watches errors and throttles of every function', () => {
+  it('watches errors of every function', () => {
     for (const fn of [...chat.realtime.functions, chat.bot.function]) {
       expect(alarmNames).toContain(`SupportChat-prod-${fn.node.id}Errors`);
-      expect(alarmNames).toContain(`SupportChat-prod-${fn.node.id}Throttles`);
     }
+  });
+
+  it('watches throttles once, for the whole concurrency pool the functions share', () => {
+    // No function reserves concurrency, so a throttle is the account's pool running out: one page.
+    const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(40);
+    for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    const throttleAlarms = Object.values(alarms).filter(
+      (alarm) => alarm.Properties.MetricName === 'Throttles',
+    );
+    expect(throttleAlarms).toHaveLength(1);
+    expect(throttleAlarms[0]?.Properties).toMatchObject({
+      AlarmName: 'SupportChat-prod-LambdaThrottles',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(throttleAlarms[0]?.Properties.Dimensions).toBeUndefined();
   });
 
   it('fires on the first message in the dead-letter queue', () => {

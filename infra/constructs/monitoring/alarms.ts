@@ -4,7 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { HttpStage, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
+import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -24,7 +24,14 @@ import {
 } from './thresholds.ts';
 import type { WatchedChat } from './watched.ts';
 
-/** Errors and throttles of every function, named by the function's construct id. */
+/**
+ * Errors of every function, named by the function's construct id, and one alarm on Lambda's
+ * throttles in the account and region. No function has reserved concurrency: they all draw on the
+ * account's pool, so a throttle means that pool (or a function's scaling rate) ran out, every
+ * function at once, and the page is one incident, not one per function. The dashboard's
+ * `Lambda throttles` widget names the functions. An alarm per function cost $0.10 a month each
+ * (44) to page the same incident 44 times (docs/cost.md).
+ */
 export function functionAlarms(
   scope: Construct,
   alarms: AlarmFactory,
@@ -36,11 +43,18 @@ export function functionAlarms(
       what: `${name} failed an invocation`,
       runbook: RUNBOOK_ANCHORS.lambdaErrors,
     });
-    alarms.above(scope, `${name}Throttles`, fn.metricThrottles({ ...every(5), statistic: 'Sum' }), 0, {
-      what: `${name} was throttled`,
-      runbook: RUNBOOK_ANCHORS.lambdaThrottles,
-    });
   }
+  // Without dimensions: the sum over every function of the account in this region.
+  const throttles = new Metric({
+    namespace: 'AWS/Lambda',
+    metricName: 'Throttles',
+    statistic: 'Sum',
+    ...every(5),
+  });
+  alarms.above(scope, 'LambdaThrottles', throttles, 0, {
+    what: 'Lambda refused invocations in this account and region for lack of concurrency',
+    runbook: RUNBOOK_ANCHORS.lambdaThrottles,
+  });
 }
 
 /** Dead letters, the bot and escalation backlogs, the outbox's failures and lag, the operator queues' oldest wait. */
