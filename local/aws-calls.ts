@@ -39,6 +39,9 @@ export interface Tally {
   calls: number;
   readUnits: number;
   writeUnits: number;
+  /** Of the units, those of tables in the Infrequent Access class (priced apart: docs/cost.md). */
+  infrequentAccessReadUnits: number;
+  infrequentAccessWriteUnits: number;
   /** Conditional writes DynamoDB refused (no units reported; billed ≥ 1 write unit each). */
   refusedWrites: number;
   /**
@@ -61,6 +64,8 @@ export interface AwsCallsReport {
   quietMs: number;
   /** `function → "Service:Operation" → tally`, `-` for calls outside any invocation. */
   calls: Record<string, Record<string, Tally>>;
+  /** The tables of the Infrequent Access class, by name (their stored bytes are priced apart). */
+  infrequentAccessTables: string[];
 }
 
 export const OUTSIDE = '-';
@@ -128,10 +133,19 @@ export class AwsCallCounter {
               : operation;
           const tally = counter.tally(owner, `${service}:${name}`);
           tally.calls += 1;
-          if (isRead) tally.readUnits += capacityUnits(output);
+          if (isRead) {
+            tally.readUnits += capacityUnits(output);
+            tally.infrequentAccessReadUnits += capacityUnits(output, counter.schemas);
+          }
           if (isWrite) {
-            const { units, estimated } = writeUnits(command, operation, output, counter.schemas);
+            const { units, infrequentAccessUnits, estimated } = writeUnits(
+              command,
+              operation,
+              output,
+              counter.schemas,
+            );
             tally.writeUnits += units;
+            tally.infrequentAccessWriteUnits += infrequentAccessUnits;
             if (estimated) tally.estimatedWrites += 1;
           }
           return output;
@@ -196,6 +210,9 @@ export class AwsCallCounter {
       inFlight,
       quietMs: Math.round(quietMs),
       calls: talliesToJson(this.tallies),
+      infrequentAccessTables: [...this.schemas]
+        .filter(([, schema]) => schema.infrequentAccess)
+        .map(([name]) => name),
     };
   }
 
@@ -206,6 +223,8 @@ export class AwsCallCounter {
       calls: 0,
       readUnits: 0,
       writeUnits: 0,
+      infrequentAccessReadUnits: 0,
+      infrequentAccessWriteUnits: 0,
       refusedWrites: 0,
       estimatedWrites: 0,
     };
@@ -253,8 +272,13 @@ function consumedCapacity(output: unknown): ConsumedCapacity[] {
   return Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
 }
 
-function capacityUnits(output: unknown): number {
-  return consumedCapacity(output).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+/** The units DynamoDB reported; given `infrequentAccessOf`, only those of its Infrequent Access tables. */
+function capacityUnits(output: unknown, infrequentAccessOf?: TableSchemas): number {
+  return consumedCapacity(output)
+    .filter(
+      (c) => !infrequentAccessOf || infrequentAccessOf.get(c.TableName ?? '')?.infrequentAccess === true,
+    )
+    .reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
 }
 
 /**
@@ -267,7 +291,12 @@ function writeUnits(
   output: unknown,
   schemas: TableSchemas,
 ): TransactionUnits {
-  if (operation !== 'TransactWriteItems') return { units: capacityUnits(output), estimated: false };
+  if (operation !== 'TransactWriteItems')
+    return {
+      units: capacityUnits(output),
+      infrequentAccessUnits: capacityUnits(output, schemas),
+      estimated: false,
+    };
   const input = (command as { input?: Parameters<typeof transactionWriteUnits>[0] }).input ?? {};
   // The client's own command carries AttributeValues; the DocumentClient's, plain values.
   const marshalled = command.constructor.name === 'TransactWriteItemsCommand';

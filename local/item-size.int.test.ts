@@ -125,8 +125,15 @@ describe('the AWS call counter: transaction units from items (DynamoDB Local)', 
     const { ConsumedCapacity = [] } = await documents.send(new TransactWriteCommand(input));
     const reported = ConsumedCapacity.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
     const counted = transactionWriteUnits(input, false, ConsumedCapacity);
-    // Assess: 2 × (2 + 2) + 2 × 1 in AWS.
-    expect(counted).toEqual({ units: 10, estimated: false });
+    const tableAInfrequent = transactionWriteUnits(
+      input,
+      false,
+      ConsumedCapacity,
+      new Map([[tableA, { keys: ['pk'], indexes: [], infrequentAccess: true }]]),
+    );
+    // Assess: 2 × (2 + 2) + 2 × 1 in AWS, of which table A's 8 if it is of the Infrequent Access class.
+    expect(counted).toEqual({ units: 10, infrequentAccessUnits: 0, estimated: false });
+    expect(tableAInfrequent).toEqual({ units: 10, infrequentAccessUnits: 8, estimated: false });
     expect(reported).toBeLessThan(10);
   });
 
@@ -156,7 +163,7 @@ describe('the AWS call counter: transaction units from items (DynamoDB Local)', 
     const counted = transactionWriteUnits(input, true, ConsumedCapacity);
     // Assess
     const reported = ConsumedCapacity.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-    expect(counted).toEqual({ units: reported, estimated: true });
+    expect(counted).toEqual({ units: reported, infrequentAccessUnits: 0, estimated: true });
   });
 
   it("counts the index entries of a transaction's items from the table's schema, and says so without it", async () => {
@@ -180,6 +187,7 @@ describe('the AWS call counter: transaction units from items (DynamoDB Local)', 
     // Assess: the table 2 × 3 items, the index 2 × 2 entries.
     expect(transactionWriteUnits(input, false, ConsumedCapacity, schemas)).toEqual({
       units: 10,
+      infrequentAccessUnits: 0,
       estimated: false,
     });
     expect(transactionWriteUnits(input, false, ConsumedCapacity).estimated).toBe(true);
@@ -204,7 +212,7 @@ describe('the AWS call counter: transaction units from items (DynamoDB Local)', 
     const keysOnly = transactionWriteUnits(input, false, ConsumedCapacity, schemaOf('KEYS_ONLY'));
     // Assess: the table 2 × (2 + 1); the index 2 × (2 + 1) with everything, 2 × (1 + 1) with keys only.
     expect(ConsumedCapacity[0]?.GlobalSecondaryIndexes?.bySeq?.CapacityUnits).toBe(6);
-    expect(all).toEqual({ units: 12, estimated: false });
-    expect(keysOnly).toEqual({ units: 10, estimated: false });
+    expect(all).toEqual({ units: 12, infrequentAccessUnits: 0, estimated: false });
+    expect(keysOnly).toEqual({ units: 10, infrequentAccessUnits: 0, estimated: false });
   });
 });

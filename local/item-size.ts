@@ -20,6 +20,8 @@
 /** The units of one transaction, and whether any table's figure may be short (see the module's comment). */
 export interface TransactionUnits {
   units: number;
+  /** Of {@link units}, those written to tables of the Infrequent Access class (priced apart). */
+  infrequentAccessUnits: number;
   /** A table had several items, some not `Put`s or writing an index: DynamoDB Local's figure was kept for those. */
   estimated: boolean;
 }
@@ -40,6 +42,8 @@ export interface TableSchema {
     projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
     include?: string[];
   }[];
+  /** The table is of the Standard-IA class (`TableClass` STANDARD_INFREQUENT_ACCESS): its units cost more. */
+  infrequentAccess?: boolean;
 }
 
 /** The schemas of the stack's tables, by table name (local/resources.ts `tableSchemas`). */
@@ -67,48 +71,48 @@ export function transactionWriteUnits(
     byTable.set(table, [...(byTable.get(table) ?? []), item]);
   }
   let units = 0;
+  let infrequentAccessUnits = 0;
   let estimated = false;
   for (const entry of reported) {
-    const total = entry.CapacityUnits ?? 0;
-    const items = entry.TableName === undefined ? undefined : byTable.get(entry.TableName);
-    if (!items || items.length < 2) {
-      units += total;
-      continue;
-    }
-    const puts = items.map((item) => item.Put?.Item).filter((item) => item !== undefined);
-    if (puts.length < items.length) {
-      units += total;
-      estimated = true;
-      continue;
-    }
-    const tableUnits = puts.reduce<number>(
-      (sum, item) => sum + transactionUnits(itemSize(item, marshalled)),
+    const schema = entry.TableName === undefined ? undefined : schemas.get(entry.TableName);
+    const counted = tableUnits(entry, byTable, schema, marshalled);
+    units += counted.units;
+    if (schema?.infrequentAccess) infrequentAccessUnits += counted.units;
+    estimated ||= counted.estimated;
+  }
+  return { units, infrequentAccessUnits, estimated };
+}
+
+/** One table's units of a transaction: DynamoDB Local's figure, or counted from its items (see the module's comment). */
+function tableUnits(
+  entry: ReportedTable,
+  byTable: ReadonlyMap<string, TransactItem[]>,
+  schema: TableSchema | undefined,
+  marshalled: boolean,
+): { units: number; estimated: boolean } {
+  const total = entry.CapacityUnits ?? 0;
+  const items = entry.TableName === undefined ? undefined : byTable.get(entry.TableName);
+  if (!items || items.length < 2) return { units: total, estimated: false };
+  const puts = items.map((item) => item.Put?.Item).filter((item) => item !== undefined);
+  if (puts.length < items.length) return { units: total, estimated: true };
+  const itemUnits = puts.reduce<number>((sum, item) => sum + transactionUnits(itemSize(item, marshalled)), 0);
+  const indexes = Object.keys(entry.GlobalSecondaryIndexes ?? {});
+  // The index writes of several items may be reported as short as the table's.
+  if (indexes.length > 0 && !schema) return { units: total, estimated: true };
+  const indexUnits = (schema?.indexes ?? [])
+    .filter((index) => indexes.includes(index.name))
+    .reduce(
+      (sum, index) =>
+        sum +
+        puts
+          .filter((item) => index.keys.every((key) => present(item, key)))
+          .reduce<number>(
+            (n, item) => n + transactionUnits(projectedSize(item, schema?.keys ?? [], index, marshalled)),
+            0,
+          ),
       0,
     );
-    const indexes = Object.keys(entry.GlobalSecondaryIndexes ?? {});
-    const schema = entry.TableName === undefined ? undefined : schemas.get(entry.TableName);
-    if (indexes.length > 0 && !schema) {
-      // The index writes of several items may be reported as short as the table's.
-      estimated = true;
-      units += total;
-      continue;
-    }
-    const indexUnits = (schema?.indexes ?? [])
-      .filter((index) => indexes.includes(index.name))
-      .reduce(
-        (sum, index) =>
-          sum +
-          puts
-            .filter((item) => index.keys.every((key) => present(item, key)))
-            .reduce<number>(
-              (n, item) => n + transactionUnits(projectedSize(item, schema?.keys ?? [], index, marshalled)),
-              0,
-            ),
-        0,
-      );
-    units += tableUnits + indexUnits;
-  }
-  return { units, estimated };
+  return { units: itemUnits + indexUnits, estimated: false };
 }
 
 /** A transaction's write units for one item (or index entry) of `bytes`: twice one per started kilobyte. */

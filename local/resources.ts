@@ -14,6 +14,7 @@ import {
   type KeySchemaElement,
   type LocalSecondaryIndex,
   type StreamViewType,
+  type TableClass,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -61,6 +62,7 @@ interface TableProperties {
   LocalSecondaryIndexes?: LocalSecondaryIndex[];
   TimeToLiveSpecification?: { AttributeName?: string; Enabled?: boolean };
   StreamSpecification?: { StreamViewType?: StreamViewType };
+  TableClass?: TableClass;
 }
 
 async function createTables(
@@ -82,6 +84,8 @@ async function createTables(
           KeySchema: p.KeySchema,
           AttributeDefinitions: p.AttributeDefinitions,
           BillingMode: 'PAY_PER_REQUEST',
+          // DynamoDB Local accepts the class and ignores it; the AWS call counter prices by it.
+          ...(p.TableClass ? { TableClass: p.TableClass } : {}),
           ...(p.GlobalSecondaryIndexes?.length
             ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes.map(stripThroughput) }
             : {}),
@@ -136,6 +140,7 @@ export function tableSchemas(template: Template): TableSchemas {
             projection: index.Projection?.ProjectionType ?? 'ALL',
             ...(index.Projection?.NonKeyAttributes ? { include: index.Projection.NonKeyAttributes } : {}),
           })),
+          ...(p.TableClass === 'STANDARD_INFREQUENT_ACCESS' ? { infrequentAccess: true } : {}),
         },
       ];
     }),

@@ -29,6 +29,12 @@ export interface FlowBudget {
   dynamodbWrites: number;
   /** DynamoDB write capacity units, indexes included (a transaction's items count twice). */
   dynamodbWriteUnits: number;
+  /**
+   * Of the read and write units, those of the tables in the Infrequent Access class (MessagesTable),
+   * whose requests cost a quarter more (ceilings, as the units).
+   */
+  dynamodbReadUnitsInfrequentAccess: number;
+  dynamodbWriteUnitsInfrequentAccess: number;
   /** SQS requests: the functions' sends, the event source mappings' receives and deletes. */
   sqsRequests: number;
   /** `@connections` requests (PostToConnection). */
@@ -39,6 +45,8 @@ export interface FlowBudget {
   notificationRequests: number;
   /** Bytes a whole conversation keeps in DynamoDB, index copies included (ceiling; 0: not a conversation). */
   storedBytes: number;
+  /** Of those, the bytes in the Infrequent Access tables (the messages), kept at 40 % of the price (ceiling). */
+  storedBytesInfrequentAccess: number;
 }
 
 export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
@@ -54,11 +62,14 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
     // asked by a guest is remembered, to answer it once they identify, in the same update of the
     // conversation. The bot outbox is not invoked: a message stored answered is no outbox entry.
     dynamodbWriteUnits: 10,
+    dynamodbReadUnitsInfrequentAccess: 0,
+    dynamodbWriteUnitsInfrequentAccess: 4,
     sqsRequests: 0,
     connectionsApiRequests: 2,
     websocketMessages: 3,
     notificationRequests: 0,
     storedBytes: 0,
+    storedBytesInfrequentAccess: 0,
   },
   botConversation: {
     invocations: 10,
@@ -73,11 +84,14 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
     dynamodbReadUnits: 15,
     dynamodbWrites: 12,
     dynamodbWriteUnits: 70,
+    dynamodbReadUnitsInfrequentAccess: 0,
+    dynamodbWriteUnitsInfrequentAccess: 24,
     sqsRequests: 0,
     connectionsApiRequests: 12,
     websocketMessages: 20,
     notificationRequests: 0,
     storedBytes: 8689,
+    storedBytesInfrequentAccess: 7863,
   },
   escalatedConversation: {
     invocations: 29,
@@ -100,11 +114,14 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
     dynamodbReadUnits: 59,
     dynamodbWrites: 42,
     dynamodbWriteUnits: 170,
+    dynamodbReadUnitsInfrequentAccess: 2,
+    dynamodbWriteUnitsInfrequentAccess: 24,
     sqsRequests: 21,
     connectionsApiRequests: 20,
     websocketMessages: 42,
     notificationRequests: 0,
     storedBytes: 9491,
+    storedBytesInfrequentAccess: 5590,
   },
   operatorReply: {
     invocations: 2,
@@ -113,11 +130,14 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
     dynamodbReadUnits: 5.5,
     dynamodbWrites: 3,
     dynamodbWriteUnits: 11,
+    dynamodbReadUnitsInfrequentAccess: 0,
+    dynamodbWriteUnitsInfrequentAccess: 2,
     sqsRequests: 0,
     connectionsApiRequests: 1,
     websocketMessages: 3,
     notificationRequests: 0,
     storedBytes: 0,
+    storedBytesInfrequentAccess: 0,
   },
   citizenToOperator: {
     invocations: 2,
@@ -126,11 +146,14 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
     dynamodbReadUnits: 3.5,
     dynamodbWrites: 1,
     dynamodbWriteUnits: 10,
+    dynamodbReadUnitsInfrequentAccess: 0,
+    dynamodbWriteUnitsInfrequentAccess: 2,
     sqsRequests: 0,
     connectionsApiRequests: 1,
     websocketMessages: 3,
     notificationRequests: 0,
     storedBytes: 0,
+    storedBytesInfrequentAccess: 0,
   },
 };
 
@@ -143,10 +166,13 @@ export function asBudget(figures: FlowFigures): FlowBudget {
     dynamodbReadUnits: figures.dynamodb.readUnits,
     dynamodbWrites: figures.dynamodb.writes,
     dynamodbWriteUnits: figures.dynamodb.writeUnits + figures.dynamodb.refusedWrites,
+    dynamodbReadUnitsInfrequentAccess: figures.dynamodb.infrequentAccessReadUnits,
+    dynamodbWriteUnitsInfrequentAccess: figures.dynamodb.infrequentAccessWriteUnits,
     sqsRequests: figures.sqs,
     connectionsApiRequests: figures.connectionsApi,
     websocketMessages: figures.websocketMessages,
     notificationRequests: figures.notifications,
     storedBytes: figures.storedBytes,
+    storedBytesInfrequentAccess: figures.storedBytesInfrequentAccess,
   };
 }

@@ -13,6 +13,7 @@ import {
   ProjectionType,
   StreamViewType,
   Table,
+  TableClass,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
@@ -55,6 +56,12 @@ interface TableDefinition {
   readonly retain: boolean;
   /** What the table's stream carries, for a table whose writes something else reacts to. */
   readonly stream?: StreamViewType;
+  /**
+   * Standard-IA for a table whose storage costs more than its requests: its bytes cost 40 % of
+   * Standard's, its requests 25 % more (docs/cost.md prices both classes).
+   * @default TableClass.STANDARD
+   */
+  readonly tableClass?: TableClass;
 }
 
 const string = (name: string): KeyAttribute => ({ name, type: AttributeType.STRING });
@@ -111,6 +118,11 @@ const TABLES = {
     sortKey: number('seq'),
     indexes: [],
     retain: true,
+    // Written once, read mostly while the conversation lasts, then kept for the retention (365 days
+    // in production) for history, transcripts and the regulator: a bot-only conversation's messages
+    // cost more to keep for a year (storage and PITR) than to write, so they are kept in the
+    // Infrequent Access class (docs/cost.md). Its requests cost a quarter more; reads answer as fast.
+    tableClass: TableClass.STANDARD_INFREQUENT_ACCESS,
     // The outbox of message.send: BotOutbox reads new citizen messages from it. New images only:
     // messages are never updated in place, and the job needs nothing of an old image.
     stream: StreamViewType.NEW_IMAGE,
@@ -263,6 +275,7 @@ export class ChatTables extends Construct {
         timeToLiveAttribute: TTL_ATTRIBUTE,
         deletionProtection: retain,
         ...(definition.stream ? { stream: definition.stream } : {}),
+        ...(definition.tableClass ? { tableClass: definition.tableClass } : {}),
         removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
       for (const { include, ...index } of indexesAtStep(

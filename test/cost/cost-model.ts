@@ -18,6 +18,13 @@ export const PRICES = {
   dynamodbWriteUnitsPerMillion: 0.7625,
   dynamodbReadUnitsPerMillion: 0.1525,
   dynamodbStorageGbMonth: 0.306,
+  /**
+   * The Standard-IA table class: requests at 1.25 times, storage at 0.4 times Standard's (AWS's
+   * ratios for the class: us-east-1 $0.10 against $0.25 a GB-month), PITR priced by size alike.
+   */
+  dynamodbInfrequentAccessWriteUnitsPerMillion: 0.953,
+  dynamodbInfrequentAccessReadUnitsPerMillion: 0.1906,
+  dynamodbInfrequentAccessStorageGbMonth: 0.1224,
   dynamodbPitrGbMonth: 0.2448,
   /** FIFO queues' price, for every request (the standard queues' $0.40 is lower). */
   sqsRequestsPerMillion: 0.5,
@@ -86,7 +93,7 @@ function perConversation(flow: FlowBudget, minutes: number, traced: readonly str
     .filter(([fn]) => traced.includes(fn))
     .reduce((n, [, count]) => n + count, 0);
   const monthsKept = ASSUMPTIONS.retentionDays / (365 / MONTHS_PER_YEAR);
-  const gbMonths = (flow.storedBytes / GB) * monthsKept;
+  const gbMonths = (bytes: number) => (bytes / GB) * monthsKept;
   return {
     'Lambda (requests, duration)':
       (flow.invocations * PRICES.lambdaRequestsPerMillion) / 1e6 +
@@ -94,10 +101,21 @@ function perConversation(flow: FlowBudget, minutes: number, traced: readonly str
         (ASSUMPTIONS.lambdaMsPerInvocation / 1000) *
         ASSUMPTIONS.lambdaMemoryGb *
         PRICES.lambdaArmGbSecond,
-    'DynamoDB writes': (flow.dynamodbWriteUnits * PRICES.dynamodbWriteUnitsPerMillion) / 1e6,
-    'DynamoDB reads': (flow.dynamodbReadUnits * PRICES.dynamodbReadUnitsPerMillion) / 1e6,
+    'DynamoDB writes':
+      ((flow.dynamodbWriteUnits - flow.dynamodbWriteUnitsInfrequentAccess) *
+        PRICES.dynamodbWriteUnitsPerMillion +
+        flow.dynamodbWriteUnitsInfrequentAccess * PRICES.dynamodbInfrequentAccessWriteUnitsPerMillion) /
+      1e6,
+    'DynamoDB reads':
+      ((flow.dynamodbReadUnits - flow.dynamodbReadUnitsInfrequentAccess) *
+        PRICES.dynamodbReadUnitsPerMillion +
+        flow.dynamodbReadUnitsInfrequentAccess * PRICES.dynamodbInfrequentAccessReadUnitsPerMillion) /
+      1e6,
     'DynamoDB storage and PITR, for the retention':
-      gbMonths * (PRICES.dynamodbStorageGbMonth + PRICES.dynamodbPitrGbMonth),
+      gbMonths(flow.storedBytes - flow.storedBytesInfrequentAccess) *
+        (PRICES.dynamodbStorageGbMonth + PRICES.dynamodbPitrGbMonth) +
+      gbMonths(flow.storedBytesInfrequentAccess) *
+        (PRICES.dynamodbInfrequentAccessStorageGbMonth + PRICES.dynamodbPitrGbMonth),
     SQS: (flow.sqsRequests * PRICES.sqsRequestsPerMillion) / 1e6,
     'API Gateway WebSocket (messages, connection minutes)':
       (flow.websocketMessages * PRICES.websocketMessagesPerMillion) / 1e6 +
@@ -187,7 +205,8 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
   const [todayAllIn = 0, tenTimesAllIn = 0] = result.blendedAllInPer1000;
   const flowRows = (Object.keys(FLOW_TITLES) as FlowName[]).map((name) => {
     const f = flows[name];
-    return `| ${FLOW_TITLES[name]} | ${f.invocations} | ${f.dynamodbReads} | ${f.dynamodbReadUnits} | ${f.dynamodbWrites} | ${f.dynamodbWriteUnits} | ${f.sqsRequests} | ${f.connectionsApiRequests} | ${f.websocketMessages} | ${f.storedBytes ? int(f.storedBytes) : '—'} |`;
+    const stored = f.storedBytes ? `${int(f.storedBytes)} (${int(f.storedBytesInfrequentAccess)})` : '—';
+    return `| ${FLOW_TITLES[name]} | ${f.invocations} | ${f.dynamodbReads} | ${f.dynamodbReadUnits} (${f.dynamodbReadUnitsInfrequentAccess}) | ${f.dynamodbWrites} | ${f.dynamodbWriteUnits} (${f.dynamodbWriteUnitsInfrequentAccess}) | ${f.sqsRequests} | ${f.connectionsApiRequests} | ${f.websocketMessages} | ${stored} |`;
   });
   const breakdownRows = Object.keys(bot).map((service) => {
     const b = bot[service] ?? 0;
@@ -220,6 +239,7 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
     `| DynamoDB on-demand writes | ${PRICES.dynamodbWriteUnitsPerMillion} per million write request units |`,
     `| DynamoDB on-demand reads | ${PRICES.dynamodbReadUnitsPerMillion} per million read request units |`,
     `| DynamoDB storage (Standard) | ${PRICES.dynamodbStorageGbMonth} per GB-month |`,
+    `| DynamoDB Standard-IA class (MessagesTable): writes, reads, storage | ${PRICES.dynamodbInfrequentAccessWriteUnitsPerMillion} per million write units, ${PRICES.dynamodbInfrequentAccessReadUnitsPerMillion} per million read units, ${PRICES.dynamodbInfrequentAccessStorageGbMonth} per GB-month (1.25 and 0.4 times Standard's) |`,
     `| DynamoDB point-in-time recovery | ${PRICES.dynamodbPitrGbMonth} per GB-month |`,
     '| DynamoDB Streams read by Lambda | free |',
     `| SQS requests (FIFO price for all) | ${PRICES.sqsRequestsPerMillion} per million |`,
@@ -238,7 +258,7 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
     `- A citizen's connection stays open ${ASSUMPTIONS.botConversationMinutes} minutes in a bot-only conversation, ${ASSUMPTIONS.escalatedConversationMinutes} in an escalated one.`,
     `- CloudWatch Logs: ${int(ASSUMPTIONS.logBytesPerInvocation)} bytes per invocation (Lambda's START/END/REPORT lines and the functions' own at INFO).`,
     `- X-Ray: active tracing is on for ${traced.map((f) => `\`${f}\``).join(', ')} only (docs/architecture.md, "Tracing"). Lambda samples the first request each second and 5 % of the rest, per function: at these volumes that is every invocation of a traced function, each counted as a trace (an upper bound: an SQS-triggered invocation joins its sender's trace). With tracing on everywhere, as before, X-Ray would cost ${usd(tracedEverywhere)} per 1,000 blended conversations.`,
-    `- Storage: what a conversation keeps at its end (messages, conversation, session, ticket, with the copies in the indexes that hold them, and DynamoDB's 100 bytes per item), kept ${ASSUMPTIONS.retentionDays} days (\`messageRetentionDays\` of stage prod), with PITR on every table. Idempotency keys, connections and timers expire within days and are left out.`,
+    `- Storage: what a conversation keeps at its end (messages, conversation, session, ticket, with the copies in the indexes that hold them, and DynamoDB's 100 bytes per item), kept ${ASSUMPTIONS.retentionDays} days (\`messageRetentionDays\` of stage prod), with PITR on every table; the messages in the Standard-IA class, their requests priced as such (counted apart, by the table's class in the template). Idempotency keys, connections and timers expire within days and are left out.`,
     `- The blend: ${(share * 100).toFixed(1)} % of conversations are escalated (the seed), the rest bot-only.`,
     `- Lambda's SQS event source mappings poll whether messages come or not: ${int(ASSUMPTIONS.idlePollsPerMappingMonth)} long polls a month per mapping (5 pollers, 20 s each).`,
     `- A scheduled run that finds nothing to do: one invocation, one trace and ${ASSUMPTIONS.readsPerScheduledRun} reads.`,
@@ -248,7 +268,7 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
     '',
     "One flow at a time on the local stack (test/support/flows.ts), from test/budgets.ts. SQS counts the functions' sends and the event source mappings' receives and deletes; WebSocket messages are the frames the clients sent and received; stored bytes are what the conversation keeps at its end.",
     '',
-    '| flow | invocations | DynamoDB reads | read units | DynamoDB writes | write units | SQS | @connections | WebSocket messages | stored bytes |',
+    '| flow | invocations | DynamoDB reads | read units (Standard-IA) | DynamoDB writes | write units (Standard-IA) | SQS | @connections | WebSocket messages | stored bytes (Standard-IA) |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...flowRows,
     '',

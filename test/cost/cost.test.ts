@@ -36,4 +36,31 @@ describe('docs/cost.md', () => {
     // Assess
     expect(after.botPer1000 - before.botPer1000).toBeCloseTo((6 * 0.7625) / 1000, 9);
   });
+
+  it('prices what the Standard-IA class keeps at 0.4 times and its write units at 1.25 times Standard', () => {
+    // Prepare: the same bot-only conversation with none of its bytes or units in the Standard-IA class.
+    const bot = FLOW_BUDGETS.botConversation;
+    const allStandard = {
+      ...FLOW_BUDGETS,
+      botConversation: {
+        ...bot,
+        dynamodbReadUnitsInfrequentAccess: 0,
+        dynamodbWriteUnitsInfrequentAccess: 0,
+        storedBytesInfrequentAccess: 0,
+      },
+    };
+    // Act
+    const asIs = computeCost(FLOW_BUDGETS, fixed).botPer1000;
+    const standard = computeCost(allStandard, fixed).botPer1000;
+    // Assess: a year of storage cheaper by (0.306 - 0.1224) a GB-month, requests a quarter dearer.
+    const gbYear = (bot.storedBytesInfrequentAccess / 1024 ** 3) * 12;
+    const saved =
+      gbYear * (0.306 - 0.1224) -
+      (bot.dynamodbWriteUnitsInfrequentAccess * (0.953 - 0.7625) +
+        bot.dynamodbReadUnitsInfrequentAccess * (0.1906 - 0.1525)) /
+        1e6;
+    expect(bot.storedBytesInfrequentAccess).toBeGreaterThan(0);
+    expect(standard - asIs).toBeCloseTo(saved * 1000, 9);
+    expect(asIs).toBeLessThan(standard);
+  });
 });

@@ -103,6 +103,15 @@ describe('the data model of docs/architecture.md', () => {
     });
   });
 
+  it('keeps messages, written once and kept a year, in the Infrequent Access class, and only them', () => {
+    const classes = Object.fromEntries(TABLES.map((id) => [id, table(id).Properties.TableClass]));
+    expect(classes).toEqual(
+      Object.fromEntries(
+        TABLES.map((id) => [id, id === 'MessagesTable' ? 'STANDARD_INFREQUENT_ACCESS' : undefined]),
+      ),
+    );
+  });
+
   it.each(['SessionsTable', 'ConversationsTable', 'MessagesTable', 'TicketsTable', 'NotesTable'])(
     'keeps %s in production when the stack is deleted (the regulator may ask for it)',
     (id) => {

@@ -37,7 +37,10 @@ const CEILINGS_ONLY: ReadonlySet<Totals> = new Set([
   'dynamodbReads',
   'dynamodbReadUnits',
   'dynamodbWriteUnits',
+  'dynamodbReadUnitsInfrequentAccess',
+  'dynamodbWriteUnitsInfrequentAccess',
   'storedBytes',
+  'storedBytesInfrequentAccess',
 ]);
 
 describe.each(FLOW_NAMES)('the request budget of %s', (flow) => {

@@ -91,6 +91,9 @@ export interface FlowFigures {
     readUnits: number;
     /** Write capacity units DynamoDB reported (1 per KB written, twice in a transaction, indexes included). */
     writeUnits: number;
+    /** Of {@link readUnits} and {@link writeUnits}, those of the Infrequent Access tables (priced apart). */
+    infrequentAccessReadUnits: number;
+    infrequentAccessWriteUnits: number;
     /** Conditional writes refused (each billed ≥ 1 write unit, not in `writeUnits`). */
     refusedWrites: number;
     /** Transactions whose units could not be counted from their items (local/item-size.ts): 0 expected. */
@@ -111,6 +114,8 @@ export interface FlowFigures {
    * messages, conversation, session, ticket, with their index copies; 0 for the other flows.
    */
   storedBytes: number;
+  /** Of {@link storedBytes}, those in the Infrequent Access tables (the messages). */
+  storedBytesInfrequentAccess: number;
 }
 
 const DYNAMODB_READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
@@ -123,6 +128,8 @@ const talliesSchema = z.record(
       calls: z.number(),
       readUnits: z.number(),
       writeUnits: z.number(),
+      infrequentAccessReadUnits: z.number(),
+      infrequentAccessWriteUnits: z.number(),
       refusedWrites: z.number(),
       estimatedWrites: z.number(),
     }),
@@ -133,6 +140,7 @@ const reportSchema = z.object({
   inFlight: z.number(),
   quietMs: z.number(),
   calls: talliesSchema,
+  infrequentAccessTables: z.array(z.string()),
 }) satisfies z.ZodType<AwsCallsReport>;
 
 /** A local stack started with `LOCAL_COUNT_AWS_CALLS=true`. */
@@ -148,13 +156,23 @@ export function figuresOf(report: AwsCallsReport, websocketMessages: number): Fl
   const figures: FlowFigures = {
     invocations: Object.values(report.invocations).reduce((a, b) => a + b, 0),
     invocationsByFunction: report.invocations,
-    dynamodb: { reads: 0, writes: 0, readUnits: 0, writeUnits: 0, refusedWrites: 0, estimatedWrites: 0 },
+    dynamodb: {
+      reads: 0,
+      writes: 0,
+      readUnits: 0,
+      writeUnits: 0,
+      infrequentAccessReadUnits: 0,
+      infrequentAccessWriteUnits: 0,
+      refusedWrites: 0,
+      estimatedWrites: 0,
+    },
     sqs: 0,
     connectionsApi: 0,
     websocketMessages,
     notifications: 0,
     operations: {},
     storedBytes: 0,
+    storedBytesInfrequentAccess: 0,
   };
   for (const ops of Object.values(report.calls)) {
     for (const [name, tally] of Object.entries(ops) as [string, Tally][]) {
@@ -165,6 +183,8 @@ export function figuresOf(report: AwsCallsReport, websocketMessages: number): Fl
         else figures.dynamodb.writes += tally.calls;
         figures.dynamodb.readUnits += tally.readUnits;
         figures.dynamodb.writeUnits += tally.writeUnits;
+        figures.dynamodb.infrequentAccessReadUnits += tally.infrequentAccessReadUnits;
+        figures.dynamodb.infrequentAccessWriteUnits += tally.infrequentAccessWriteUnits;
         figures.dynamodb.refusedWrites += tally.refusedWrites;
         figures.dynamodb.estimatedWrites += tally.estimatedWrites;
       } else if (service === 'SQS' && operation !== 'ReceiveMessage(empty)') figures.sqs += tally.calls;
@@ -201,6 +221,12 @@ class FlowCounter {
     }
     this.frames = 0;
     this.counting = true;
+  }
+
+  /** The stack's tables of the Infrequent Access class (what their stored bytes are priced by). */
+  async infrequentAccessTables(): Promise<ReadonlySet<string>> {
+    const response = await fetch(`${this.stack.httpUrl}/local/aws-calls`);
+    return new Set(reportSchema.parse(await response.json()).infrequentAccessTables);
   }
 
   /** Waits until the stack has come to rest (between the steps of a flow). */
@@ -265,7 +291,7 @@ async function citizen(counter: FlowCounter, wsUrl: string): Promise<ChatClient 
 /** Drives every flow of {@link FLOW_NAMES} once on `stack`, one after the other, and counts each. */
 export async function measureFlows(stack: CountingStack): Promise<Record<FlowName, FlowFigures>> {
   const counter = new FlowCounter(stack);
-  const stored = new StoredBytes(stack.functionEnv);
+  const stored = new StoredBytes(stack.functionEnv, await counter.infrequentAccessTables());
   const signed = await createAndSignIn(stack.httpUrl, `flows-${randomUUID().slice(0, 8)}`, ['operator']);
   const operator = counter.watch(
     await ChatClient.connect(stack.wsUrl, { token: signed.idToken, lang: 'ru' }),
@@ -292,7 +318,7 @@ export async function measureFlows(stack: CountingStack): Promise<Record<FlowNam
     await botOnly.close();
     const botConversation = {
       ...(await counter.finish()),
-      storedBytes: await stored.ofConversation(botConversationId, botOnly.sessionId),
+      ...(await stored.ofConversation(botConversationId, botOnly.sessionId)),
     };
 
     // One more turn in a conversation already with the bot.
@@ -369,7 +395,7 @@ export async function measureFlows(stack: CountingStack): Promise<Record<FlowNam
     await delay(Math.max(0, timersDue - Date.now()));
     const escalatedConversation = {
       ...(await counter.finish()),
-      storedBytes: await stored.ofConversation(conversationId, escalating.sessionId, ticketId),
+      ...(await stored.ofConversation(conversationId, escalating.sessionId, ticketId)),
     };
 
     // One operator reply, and one citizen message to the operator, in a conversation held.

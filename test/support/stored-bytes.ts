@@ -47,8 +47,14 @@ export class StoredBytes {
     { keys: string[]; indexes: GlobalSecondaryIndexDescription[] }
   >();
 
-  /** `env`: the stack's function environment (endpoint, table names). */
-  constructor(private readonly env: Record<string, string>) {
+  /**
+   * `env`: the stack's function environment (endpoint, table names); `infrequentAccessTables`: the
+   * names of its tables of the Infrequent Access class, whose bytes are counted apart as well.
+   */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly infrequentAccessTables: ReadonlySet<string> = new Set(),
+  ) {
     this.documents = DynamoDBDocumentClient.from(
       new DynamoDBClient({
         endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
@@ -61,10 +67,17 @@ export class StoredBytes {
     );
   }
 
-  /** The bytes a conversation keeps: its messages, the conversation, its session and its ticket. */
-  async ofConversation(conversationId: string, sessionId: string, ticketId?: string): Promise<number> {
+  /**
+   * The bytes a conversation keeps: its messages, the conversation, its session and its ticket; and
+   * of those, the bytes in tables of the Infrequent Access class.
+   */
+  async ofConversation(
+    conversationId: string,
+    sessionId: string,
+    ticketId?: string,
+  ): Promise<{ storedBytes: number; storedBytesInfrequentAccess: number }> {
     const messagesTable = this.table('MESSAGES_TABLE');
-    let bytes = 0;
+    const kept: [table: string, bytes: number][] = [];
     for await (const page of paginateQuery(
       { client: this.documents },
       {
@@ -73,12 +86,16 @@ export class StoredBytes {
         ExpressionAttributeValues: { ':c': conversationId },
       },
     )) {
-      for (const item of page.Items ?? []) bytes += await this.stored(messagesTable, item);
+      for (const item of page.Items ?? []) kept.push([messagesTable, await this.stored(messagesTable, item)]);
     }
-    bytes += await this.storedAt('CONVERSATIONS_TABLE', { conversationId });
-    bytes += await this.storedAt('SESSIONS_TABLE', { sessionId });
-    if (ticketId) bytes += await this.storedAt('TICKETS_TABLE', { ticketId });
-    return bytes;
+    kept.push(await this.storedAt('CONVERSATIONS_TABLE', { conversationId }));
+    kept.push(await this.storedAt('SESSIONS_TABLE', { sessionId }));
+    if (ticketId) kept.push(await this.storedAt('TICKETS_TABLE', { ticketId }));
+    const sum = (entries: [string, number][]) => entries.reduce((n, [, bytes]) => n + bytes, 0);
+    return {
+      storedBytes: sum(kept),
+      storedBytesInfrequentAccess: sum(kept.filter(([table]) => this.infrequentAccessTables.has(table))),
+    };
   }
 
   destroy(): void {
@@ -91,12 +108,12 @@ export class StoredBytes {
     return name;
   }
 
-  private async storedAt(variable: string, key: Item): Promise<number> {
+  private async storedAt(variable: string, key: Item): Promise<[table: string, bytes: number]> {
     const table = this.table(variable);
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: table, Key: key, ConsistentRead: true }),
     );
-    return Item ? this.stored(table, Item) : 0;
+    return [table, Item ? await this.stored(table, Item) : 0];
   }
 
   /** The item in its table and in each index that holds it. */
