@@ -226,6 +226,7 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
     '`test/integration/budgets.test.ts` holds equal to what the code does: when the code changes what',
     'a flow costs, that test fails until the budget is changed, and `test/cost/cost.test.ts` fails until',
     'this file is generated again. The monthly resources are counted in the synthesized production app.',
+    `The same test fails when the blended figure, all in, passes the target ($${ASSUMPTIONS.targetPer1000.toFixed(2)} per 1,000) at either volume below.`,
     '',
     `## Prices assumed (${PRICES.region}, list prices as of ${PRICES.date}, USD)`,
     '',

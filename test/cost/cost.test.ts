@@ -21,6 +21,14 @@ describe('docs/cost.md', () => {
     expect(readFileSync(COST_DOC, 'utf8'), 'run npm run cost').toBe(expected);
   });
 
+  it("holds the product's target: $0.20 per 1,000 blended conversations, all in, at today's volume and ten times it", () => {
+    // Act
+    const { blendedAllInPer1000 } = computeCost(FLOW_BUDGETS, fixed);
+    // Assess: more work per conversation or more monthly resources than the target allows fail here.
+    expect(blendedAllInPer1000).toHaveLength(2);
+    for (const perThousand of blendedAllInPer1000) expect(perThousand).toBeLessThanOrEqual(0.2);
+  });
+
   it('prices more work higher: one more write unit per bot turn raises the bot-only figure', () => {
     // Prepare
     const heavier = {
