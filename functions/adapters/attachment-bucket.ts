@@ -5,17 +5,18 @@
  * `ATTACHMENT_UPLOAD_ENDPOINT`, the local stack's policy-checking endpoint in front of the emulator
  * (local/s3-uploads.ts): the policy and its signature are the same as for S3 itself.
  */
+
+import type { AttachmentBucket, PresignedUploadRequest } from '#domain/ports/attachments.ts';
+import type { AttachmentUpload } from '#events/attachments.ts';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
   NoSuchKey,
   S3Client,
   S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { AttachmentBucket, PresignedUploadRequest } from '#domain/ports/attachments.ts';
-import type { AttachmentUpload } from '#events/attachments.ts';
+} from '#shared/aws-sdk/client-s3.ts';
+import { createPresignedPost } from '#shared/aws-sdk/s3-presigned-post.ts';
+import { getSignedUrl } from '#shared/aws-sdk/s3-request-presigner.ts';
 
 /** Enough of the file to read its type from the magic numbers (file-type reads at most 4,100 bytes). */
 const FIRST_BYTES = 4100;

@@ -4,13 +4,14 @@
  * calls and the only resource the functions' role allows (`OperatorPool.checkedBy`). Locally the
  * same calls go to the local Cognito (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`).
  */
+
+import type { StaffAccount, StaffDirectory } from '#domain/ports/staff-directory.ts';
 import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
   UserNotFoundException,
-} from '@aws-sdk/client-cognito-identity-provider';
-import type { StaffAccount, StaffDirectory } from '#domain/ports/staff-directory.ts';
+} from '#shared/aws-sdk/client-cognito-identity-provider.ts';
 
 /** An operator is in two groups at most; one page holds them. */
 const GROUPS_PAGE = 10;

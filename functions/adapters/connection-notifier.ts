@@ -3,18 +3,19 @@
  * own deadline twice over: the request handler's socket timeouts, and an abort signal, because the
  * SDK call is known to hang past its own timeout. A 410 (`GoneException`) means the client has gone.
  */
-import {
-  ApiGatewayManagementApiClient,
-  DeleteConnectionCommand,
-  GoneException,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
+
 import type {
   ConnectionCloser,
   ConnectionNotifier,
   DeliveryOutcome,
   PushedFrame,
 } from '#domain/ports/delivery.ts';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '#shared/aws-sdk/client-apigatewaymanagementapi.ts';
 import { logger } from '#shared/observability.ts';
 
 export interface NotifierSettings {

@@ -5,13 +5,14 @@
  * The message is the ids alone (`EscalationMessage`): the intake, the citizen's words, stays on the
  * conversation, where the consumer reads it (events/escalation.ts).
  */
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+
 import type { EscalationQueue } from '#domain/ports/bot.ts';
 import {
   type EscalationEvent,
   type EscalationMessage,
   escalationDeduplicationId,
 } from '#events/escalation.ts';
+import { SendMessageCommand } from '#shared/aws-sdk/client-sqs.ts';
 import { sqsClient } from './sqs-client.ts';
 
 export class SqsEscalationQueue implements EscalationQueue {

@@ -8,9 +8,10 @@
  * A failure throws `OutOfBandDeliveryError` (the caller decides whether it matters), which, like
  * the log, names the channel and the error's class only, never the destination or the text.
  */
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+
 import type { OutOfBandMessage, OutOfBandNotifier } from '#domain/ports/out-of-band.ts';
+import { SESv2Client, SendEmailCommand } from '#shared/aws-sdk/client-sesv2.ts';
+import { PublishCommand, SNSClient } from '#shared/aws-sdk/client-sns.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 

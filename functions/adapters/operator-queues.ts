@@ -3,15 +3,16 @@
  * entry id): one message per waiting conversation until it is assigned. Entries carry ids and times
  * only, never the citizen's words. The timer queue is `timer-queue.ts`.
  */
+
+import type { OperatorQueueName } from '#domain/operator-roster.ts';
+import type { OperatorQueues, ReceivedEntry } from '#domain/ports/assignment.ts';
+import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-} from '@aws-sdk/client-sqs';
-import type { OperatorQueueName } from '#domain/operator-roster.ts';
-import type { OperatorQueues, ReceivedEntry } from '#domain/ports/assignment.ts';
-import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';
+} from '#shared/aws-sdk/client-sqs.ts';
 import { logger } from '#shared/observability.ts';
 import { sqsClient } from './sqs-client.ts';
 

@@ -7,7 +7,7 @@
  * Parameters, whose ~6 KB would take the bot worker over its 250 KB bundle budget
  * (test/infra/bundle-size.test.ts); the caching is the few lines below. Never logged.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '#shared/aws-sdk/client-secrets-manager.ts';
 
 /** How long a token read from Secrets Manager is reused before it is read again. */
 export const TOKEN_CACHE_MS = 15 * 60 * 1000;

@@ -10,15 +10,6 @@
  * outbox (functions/adapters/notifier.ts). The token is never logged.
  */
 import { createHash } from 'node:crypto';
-import {
-  CreatePlatformEndpointCommand,
-  DeleteEndpointCommand,
-  EndpointDisabledException,
-  InvalidParameterException,
-  NotFoundException,
-  SetEndpointAttributesCommand,
-  SNSClient,
-} from '@aws-sdk/client-sns';
 import { badRequest } from '#domain/errors.ts';
 import type {
   OutOfBandNotifier,
@@ -27,6 +18,15 @@ import type {
   PushSender,
 } from '#domain/ports/out-of-band.ts';
 import type { PushPlatform } from '#events/desk-frames.ts';
+import {
+  CreatePlatformEndpointCommand,
+  DeleteEndpointCommand,
+  EndpointDisabledException,
+  InvalidParameterException,
+  NotFoundException,
+  SetEndpointAttributesCommand,
+  SNSClient,
+} from '#shared/aws-sdk/client-sns.ts';
 
 const EXISTING_ENDPOINT = /Endpoint (arn:[^\s]+) already exists with the same [Tt]oken/;
 

@@ -4,8 +4,9 @@
  * status SMS has `smsOptIn = true` and `smsPhone` (E.164) on that session. This reads the most recent
  * such session of the citizen (SessionsTable, index `byCitizenSms`). Personal data: never logged.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { SmsContactReader } from '#domain/ports/out-of-band.ts';
+import { QueryCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './dynamodb/document-client.ts';
 
 const SESSIONS_BY_CITIZEN_INDEX = 'byCitizenSms';

@@ -5,6 +5,6 @@
  * `sqs.<region>.localhost` that do not resolve; in AWS both are the regional endpoint. The endpoint
  * comes from `AWS_ENDPOINT_URL_SQS` when set (the local stack).
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '#shared/aws-sdk/client-sqs.ts';
 
 export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });

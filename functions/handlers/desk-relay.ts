@@ -8,7 +8,6 @@
  * operator's console and the citizen's app drop what they already show.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConversationRepository } from '#adapters/dynamodb/conversation-repository.ts';
@@ -17,6 +16,7 @@ import { DynamoSessionRepository } from '#adapters/dynamodb/session-repository.t
 import { offlineNoticeWiring } from '#adapters/offline-notice-wiring.ts';
 import type { RelayOutcome } from '#domain/use-cases/relay-citizen-message.ts';
 import { relayDeskMessage } from '#domain/use-cases/relay-desk-message.ts';
+import { unmarshall } from '#shared/aws-sdk/util-dynamodb.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 import { streamHandler } from '#shared/stream-handler.ts';

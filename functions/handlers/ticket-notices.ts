@@ -6,11 +6,11 @@
  * SequenceNumber.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { offlineNoticeWiring } from '#adapters/offline-notice-wiring.ts';
 import { noticeTicketUpdate } from '#domain/use-cases/notice-ticket-update.ts';
 import { ticketNoticeImageSchema } from '#events/desk-stream-records.ts';
+import { unmarshall } from '#shared/aws-sdk/util-dynamodb.ts';
 import { logger } from '#shared/observability.ts';
 import { streamHandler } from '#shared/stream-handler.ts';
 

@@ -10,6 +10,9 @@
  *
  * `@aws-sdk/*` stays external: the Node.js 22 runtime ships SDK v3, and bundling the DynamoDB,
  * SQS and API Gateway management clients would put the busiest handlers over the 250 KB budget.
+ * The functions load it with `require` (functions/shared/aws-sdk/load.ts): an `import` of the
+ * runtime's CommonJS packages costs every cold start the ESM loader's format detection and export
+ * lexing.
  */
 import type { BuildOptions } from 'esbuild';
 

@@ -4,10 +4,11 @@
  * Each entry expires after the journal retention (JOURNAL_RETENTION_DAYS). Ids only, never a
  * phone, an e-mail or a text (functions/domain/access-journal.ts).
  */
-import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import { type AccessJournal, JOURNAL_ACTIONS, type JournalEntry } from '#domain/access-journal.ts';
 import { expiresAfterDays } from '#domain/retention.ts';
+import { PutCommand, paginateQuery } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

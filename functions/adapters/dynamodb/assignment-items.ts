@@ -4,11 +4,12 @@
  * consistently (the assignment's conditions were decided on what is stored now), and a waiting
  * conversation as the `byQueueLine` index lists it.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import type { Conversation } from '#domain/conversations.ts';
 import type { Operator } from '#domain/operator-roster.ts';
 import type { WaitingConversation } from '#domain/ports/assignment.ts';
+import { GetCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 import { conversationItem } from './item-schemas.ts';
 import { operatorItem } from './operator-items.ts';

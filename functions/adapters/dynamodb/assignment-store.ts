@@ -8,8 +8,7 @@
  * `activeChats` moves only together with the set `conversations` of what the operator holds, so a
  * release of a conversation that is not in the set (a repeat) changes nothing.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Conversation } from '#domain/conversations.ts';
 import type {
   Assignee,
@@ -22,6 +21,8 @@ import type {
 import type { Sleeper } from '#domain/ports/system.ts';
 import { CONTENDED_MOVE_RETRY, LOST_RACE, type RetryPolicy, withRetry } from '#domain/retry.ts';
 import type { QueueEntry } from '#events/queue-entry.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import { UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { timerSleeper } from '../system.ts';
 import { readConversation, readOperator } from './assignment-items.ts';
 import { conditionally, documentClient } from './document-client.ts';

@@ -4,11 +4,12 @@
  * A pending attachment and its count are written in one transaction, each conditionally: a new
  * id, and a window below its limit. A verdict moves a pending attachment only.
  */
-import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Attachment } from '#domain/attachments.ts';
 import type { AttachmentRepository, AttachmentUploadWindow } from '#domain/ports/attachments.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { AttachmentRejection } from '#events/attachments.ts';
+import { BatchGetCommand, GetCommand, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { attachmentItem } from './attachment-items.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { conditionFailedAt, transactWrite } from './transactions.ts';

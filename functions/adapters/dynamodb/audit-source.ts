@@ -4,7 +4,7 @@
  * filter on `createdAt`: no index serves "created between" and an export is rare; it reads the
  * table once, page by page), every message of a conversation, and its assignments (SlaTable).
  */
-import { paginateScan } from '@aws-sdk/lib-dynamodb';
+
 import type { Attachment } from '#domain/attachments.ts';
 import type { AssignmentRecord } from '#domain/audit/record.ts';
 import type { Conversation } from '#domain/conversations.ts';
@@ -12,6 +12,7 @@ import type { StoredMessage } from '#domain/messages.ts';
 import type { AuditSource } from '#domain/ports/audit.ts';
 import type { Ticket } from '#domain/tickets.ts';
 import type { InternalNote } from '#events/desk-frames.ts';
+import { paginateScan } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { DynamoAttachmentRepository } from './attachment-repository.ts';
 import { DynamoConversationRepository } from './conversation-repository.ts';
 import { documentClient, nowSeconds } from './document-client.ts';

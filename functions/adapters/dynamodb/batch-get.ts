@@ -3,12 +3,9 @@
  * item. On the local stack every request costs CPU on both sides (about 1 ms in the SDK, 0.5–3 ms in
  * DynamoDB Local), so fewer requests matter as much as fewer round trips.
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandInput,
-  type BatchGetCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import type { BatchGetCommandInput, BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { isExpired } from '#domain/retention.ts';
+import { BatchGetCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 
 export type Item = Record<string, unknown>;

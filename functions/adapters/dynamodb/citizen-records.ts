@@ -7,17 +7,6 @@
  * erasure that failed half-way is run again and finishes (`erase`). Logs nothing of what it reads.
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteObjectsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  paginateScan,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import {
   anonymisedConversation,
   anonymisedTicket,
@@ -27,6 +16,17 @@ import {
 import type { ConnectionCloser } from '#domain/ports/delivery.ts';
 import type { CitizenFootprint, CitizenRecords, ClosedConversation } from '#domain/ports/erasure.ts';
 import type { PushEndpointRegistry } from '#domain/ports/out-of-band.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import { DeleteObjectsCommand, paginateListObjectsV2, S3Client } from '#shared/aws-sdk/client-s3.ts';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  paginateScan,
+  UpdateCommand,
+} from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { conversationItem } from './item-schemas.ts';
 import { ticketItem } from './ticket-items.ts';

@@ -1,6 +1,7 @@
 /** The sessions a verified citizen has used: SessionsTable index `byCitizenSms` (sparse: verified sessions only). */
-import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+
 import type { CitizenSessionLookup } from '#domain/ports/sessions.ts';
+import { paginateQuery } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 
 export const SESSIONS_BY_CITIZEN_INDEX = 'byCitizenSms';

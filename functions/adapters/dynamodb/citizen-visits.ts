@@ -4,10 +4,11 @@
  * uses both, so that what only mentions a citizen's visits to come (the bot worker, `ticket.list`)
  * bundles these Queries, not the booking transactions.
  */
-import { paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import type { Visit } from '#domain/mfc/visits.ts';
 import type { CitizenVisits, VisitPosition } from '#domain/ports/visits.ts';
+import { paginateQuery, QueryCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 
 export const visitItemSchema = z.object({

@@ -1,8 +1,9 @@
 /** Open WebSocket connections in ConnectionsTable (key `connectionId`, index `byPrincipal`). */
-import { DeleteCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+
 import type { ConnectionRepository } from '#domain/ports/sessions.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { Connection } from '#domain/sessions.ts';
+import { DeleteCommand, PutCommand, paginateQuery } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 import { connectionItem } from './item-schemas.ts';
 

@@ -4,7 +4,7 @@
  * n+1 and its idempotency key, in one TransactWriteItems. The outcome tells the domain whether it
  * won, lost the `lastSeq` race, or met a key written before.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
 import type { StoredMessage } from '#domain/messages.ts';
@@ -19,6 +19,7 @@ import type {
   NoticeAppend,
   OperatorMessageAppend,
 } from '#domain/ports/conversations.ts';
+import { GetCommand, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { batchGetKeys, batchGetOnePerTable, liveItem } from './batch-get.ts';
 import { conditionally, documentClient, nowSeconds } from './document-client.ts';
 import { FOLLOW_UPS_DUE } from './follow-up-ledger.ts';

@@ -1,8 +1,9 @@
 /** Conversations in ConversationsTable (key `conversationId`). */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Conversation } from '#domain/conversations.ts';
 import type { ConversationRepository } from '#domain/ports/conversations.ts';
 import { isExpired } from '#domain/retention.ts';
+import { GetCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 import { conversationItem } from './item-schemas.ts';
 

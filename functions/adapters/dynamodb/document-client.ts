@@ -3,8 +3,8 @@
  * its connections. Its endpoint comes from the standard `AWS_ENDPOINT_URL_DYNAMODB` when set (the
  * local stack), so the code has no local branch.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '#shared/aws-sdk/client-dynamodb.ts';
+import { DynamoDBDocumentClient } from '#shared/aws-sdk/lib-dynamodb.ts';
 
 export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   // Optional domain fields are `undefined` when absent; they are simply not stored.

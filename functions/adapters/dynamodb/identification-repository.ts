@@ -8,8 +8,7 @@
  *
  * Items hold hashes and counters only, never a phone, an e-mail or a code; nothing here logs an item.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import type { SendWindow, VerificationRecord } from '#domain/identification.ts';
 import type {
@@ -21,6 +20,8 @@ import type {
 } from '#domain/ports/identification.ts';
 import { isExpired } from '#domain/retention.ts';
 import { codeChannelSchema } from '#events/identification.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import { GetCommand, PutCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { sessionItem } from './item-schemas.ts';
 import { resumeTokensItem } from './resumable-sessions.ts';

@@ -5,10 +5,11 @@
  * the last tick told, replaced only by a later period's. Items expire by TTL (an hour; the last told
  * a day after its tick), so nothing accumulates.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import type { LineTicks, LineTold } from '#domain/ports/line-ticks.ts';
 import { epochSeconds } from '#domain/retention.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
 
 const TICK_TTL_SECONDS = 60 * 60;

@@ -1,8 +1,9 @@
 /** Messages in MessagesTable (key `conversationId` + `seq`), read in `seq` order. */
-import { GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { StoredMessage } from '#domain/messages.ts';
 import type { MessagePage, MessageRepository } from '#domain/ports/conversations.ts';
 import { isExpired } from '#domain/retention.ts';
+import { GetCommand, QueryCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { fromMessageItem } from './message-body.ts';
 

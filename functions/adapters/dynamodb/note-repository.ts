@@ -3,9 +3,10 @@
  * them oldest first). Apart from MessagesTable on purpose: a note takes no `seq`, so the citizen's
  * history can neither contain one nor show a gap where one was.
  */
-import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+
 import type { NoteRepository } from '#domain/ports/conversations.ts';
 import type { InternalNote } from '#events/desk-frames.ts';
+import { PutCommand, paginateQuery } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { noteItem } from './desk-items.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 

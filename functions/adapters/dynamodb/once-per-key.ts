@@ -12,9 +12,6 @@
  * bundle over the 250 KB budget (test/infra/bundle-size.test.ts), for three DynamoDB calls.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import {
@@ -24,6 +21,9 @@ import {
   WorkInProgressError,
 } from '#domain/ports/once-per-key.ts';
 import { epochSeconds } from '#domain/retention.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import { DeleteCommand, PutCommand, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
+import { unmarshall } from '#shared/aws-sdk/util-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 
 /** How long a claim stands without being marked done: over the 5-s deadline of a send, with margin. */

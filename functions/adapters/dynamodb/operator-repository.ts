@@ -3,10 +3,11 @@
  * status, skills, slots, the presence lease and the pending disconnect. The writes that move
  * `activeChats` with a conversation are the assignment store's (`assignment-store.ts`).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Operator, OperatorStatus } from '#domain/operator-roster.ts';
 import type { OperatorRepository, OperatorStatusChange } from '#domain/ports/operator-roster.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import { paginateQuery, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { readOperator } from './assignment-items.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { operatorItem } from './operator-items.ts';

@@ -2,8 +2,9 @@
  * Citizens' push devices in PushDevicesTable (key `ownerKey` = `citizen#{citizenId}` or
  * `session#{sessionId}`, sort key `deviceKey` = `{platform}#{SHA-256 of the token}`).
  */
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { PushDevice, PushDeviceRepository } from '#domain/ports/out-of-band.ts';
+import { DeleteCommand, PutCommand, QueryCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { pushDeviceItem } from './desk-items.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 

@@ -5,9 +5,10 @@
  * concurrent frames of one client (two instances, a flood) never count past a limit, and a refused
  * one counts nothing. Items expire by TTL once their window is over.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { type Counting, type CountOutcome, type RateCounter, windowOf } from '#domain/client-limits.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import { UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 
 /**

@@ -4,9 +4,10 @@
  * passed, so concurrent claims (two instances, a flood of frames) let exactly one relay through per
  * interval. Items expire by TTL a minute later.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { RelayThrottle } from '#domain/ports/delivery.ts';
 import { epochSeconds } from '#domain/retention.ts';
+import { PutCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
 
 export class DynamoRelayThrottle implements RelayThrottle {

@@ -3,11 +3,12 @@
  * `resumeTokensVersion`: its write version), for the functions that issue or check resume tokens.
  * No token is stored; nothing here ever logs an item all the same.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import type { ResumeTokenRepository } from '#domain/ports/sessions.ts';
 import type { ResumableSession, ResumeTokenSlots } from '#domain/resume-tokens.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import { UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { DynamoSessionRepository } from './session-repository.ts';
 

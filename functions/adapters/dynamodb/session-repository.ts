@@ -3,11 +3,12 @@
  * written by `DynamoResumableSessions` (resumable-sessions.ts), which only the functions that issue
  * or check tokens bundle. Nothing here ever logs an item.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { SessionEnder, SessionRepository } from '#domain/ports/sessions.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { Session } from '#domain/sessions.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
 import { sessionItem } from './item-schemas.ts';
 

@@ -11,12 +11,13 @@
  * Items expire with the messages (MESSAGE_RETENTION_DAYS). Ids, queues, times and ticket numbers
  * only: nothing a citizen wrote.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import type { Conversation } from '#domain/conversations.ts';
 import type { BreachOutcome, SlaRecords, StoredSlaReport } from '#domain/ports/sla.ts';
 import { hourKey, type SlaAssignmentRecord, type SlaBreachRecord, type SlaReport } from '#domain/sla.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { conversationItem } from './item-schemas.ts';
 import { conditionFailedAt, transactWrite } from './transactions.ts';

@@ -5,8 +5,7 @@
  * number (uniqueness) can be taken twice. Transitions are conditional on the version and status
  * read, so of two concurrent changes exactly one is written.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type {
   TicketCreateOutcome,
   TicketPage,
@@ -16,6 +15,13 @@ import type {
 } from '#domain/ports/tickets.ts';
 import { isExpired } from '#domain/retention.ts';
 import { newestFirst, type Ticket, type TicketFeedback, type TicketStatus } from '#domain/tickets.ts';
+import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
+import {
+  GetCommand,
+  paginateQuery,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
 import { ticketItem, ticketNumberClaimItem } from './ticket-items.ts';
 import { conditionFailedAt, readCancellation, type TransactItem } from './transactions.ts';

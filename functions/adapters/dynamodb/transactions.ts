@@ -12,12 +12,13 @@
  * Anything else (throttling, validation, capacity, a cancellation naming no reason, any other error)
  * is a real error and is not read as a cancellation.
  */
+import type { CancellationReason } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
-  type CancellationReason,
   TransactionCanceledException,
   TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+} from '#shared/aws-sdk/client-dynamodb.ts';
+import { TransactWriteCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -17,14 +17,7 @@
  * the sparse index `byReminder` is what the reminder job reads.
  * Each change is one transaction: all of it is stored or none.
  */
-import {
-  DeleteCommand,
-  GetCommand,
-  paginateQuery,
-  paginateScan,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import type { Visit } from '#domain/mfc/visits.ts';
 import type {
@@ -36,6 +29,14 @@ import type {
   VisitRepository,
   VisitRequest,
 } from '#domain/ports/visits.ts';
+import {
+  DeleteCommand,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  QueryCommand,
+  UpdateCommand,
+} from '#shared/aws-sdk/lib-dynamodb.ts';
 import { batchGetKeys } from './batch-get.ts';
 import { DynamoCitizenVisits, visitItemSchema } from './citizen-visits.ts';
 import { conditionally, documentClient } from './document-client.ts';
