@@ -154,6 +154,13 @@ describe('attachments in the web pages', () => {
     const linksAsked = operatorFrames.filter(
       (frame) => frame.includes('"attachment.url"') && frame.includes(imageId),
     ).length;
+    // Done: the operator completes the ticket, which closes the conversation. Left held, it would go
+    // back to the line once this operator's page is gone and be offered to the next file's operator.
+    await operator.getByLabel('Статус обращения', { exact: true }).selectOption('completed');
+    await operator.getByRole('button', { name: 'Изменить статус' }).click();
+    await operator
+      .getByRole('heading', { name: 'Статус обращения: Завершено' })
+      .waitFor({ timeout: TIMEOUT });
 
     // Assess
     expect(number).toMatch(/^GU-/);
