@@ -175,6 +175,8 @@ const TABLES = {
     sortKey: string('noteKey'),
     indexes: [],
     retain: true,
+    // Written once, kept as long as the conversation's messages: Infrequent Access, as they are.
+    tableClass: TableClass.STANDARD_INFREQUENT_ACCESS,
   },
   // Citizens' push devices (SNS platform endpoints): `ownerKey` = `citizen#{citizenId}` or
   // `session#{sessionId}`, `deviceKey` = `{platform}#{SHA-256 of the token}` (never the token).
@@ -221,6 +223,8 @@ const TABLES = {
     sortKey: string('entryKey'),
     indexes: [],
     retain: true,
+    // Appended, read only for an audit, kept for years (`journalRetentionDays`): Infrequent Access.
+    tableClass: TableClass.STANDARD_INFREQUENT_ACCESS,
   },
 } as const satisfies Record<string, TableDefinition>;
 

@@ -240,7 +240,7 @@ export function renderCostModel(flows: Record<FlowName, FlowBudget>, fixed: Fixe
     `| DynamoDB on-demand writes | ${PRICES.dynamodbWriteUnitsPerMillion} per million write request units |`,
     `| DynamoDB on-demand reads | ${PRICES.dynamodbReadUnitsPerMillion} per million read request units |`,
     `| DynamoDB storage (Standard) | ${PRICES.dynamodbStorageGbMonth} per GB-month |`,
-    `| DynamoDB Standard-IA class (MessagesTable): writes, reads, storage | ${PRICES.dynamodbInfrequentAccessWriteUnitsPerMillion} per million write units, ${PRICES.dynamodbInfrequentAccessReadUnitsPerMillion} per million read units, ${PRICES.dynamodbInfrequentAccessStorageGbMonth} per GB-month (1.25 and 0.4 times Standard's) |`,
+    `| DynamoDB Standard-IA class (messages, notes, access journal): writes, reads, storage | ${PRICES.dynamodbInfrequentAccessWriteUnitsPerMillion} per million write units, ${PRICES.dynamodbInfrequentAccessReadUnitsPerMillion} per million read units, ${PRICES.dynamodbInfrequentAccessStorageGbMonth} per GB-month (1.25 and 0.4 times Standard's) |`,
     `| DynamoDB point-in-time recovery | ${PRICES.dynamodbPitrGbMonth} per GB-month |`,
     '| DynamoDB Streams read by Lambda | free |',
     `| SQS requests (FIFO price for all) | ${PRICES.sqsRequestsPerMillion} per million |`,

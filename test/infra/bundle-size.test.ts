@@ -24,6 +24,27 @@ function heaviestInputs(metafile: Metafile): string {
     .join(', ');
 }
 
+/**
+ * The bundle's inputs that `import` an `@aws-sdk/*` package (functions/shared/aws-sdk/load.ts: the
+ * functions `require` it), with the one known exception: Powertools Parameters' ESM build imports
+ * the Secrets Manager client it reads secrets with (functions/adapters/secret-keys.ts).
+ */
+function sdkImports(metafile: Metafile): string[] {
+  return Object.entries(metafile.inputs).flatMap(([path, input]) =>
+    input.imports
+      .filter((imported) => imported.external && imported.path.startsWith('@aws-sdk/'))
+      .filter((imported) => imported.kind === 'import-statement' || imported.kind === 'dynamic-import')
+      .filter(
+        (imported) =>
+          !(
+            path.includes('node_modules/@aws-lambda-powertools/parameters/') &&
+            imported.path === '@aws-sdk/client-secrets-manager'
+          ),
+      )
+      .map((imported) => `${path} imports ${imported.path}`),
+  );
+}
+
 // Prepare
 const { template } = productionApp();
 const entries = [
@@ -35,7 +56,7 @@ const entries = [
 ];
 
 describe('handler bundles (esbuild with the house options)', () => {
-  it.each(entries)('%s bundles to at most 250 KB minified', async (entry) => {
+  it.each(entries)('%s bundles to at most 250 KB minified, the SDK loaded by require', async (entry) => {
     // Act
     const result = await build({
       ...houseEsbuildOptions(repoPath(entry)),
@@ -52,5 +73,6 @@ describe('handler bundles (esbuild with the house options)', () => {
       code?.contents.byteLength,
       `heaviest inputs: ${heaviestInputs(result.metafile)}`,
     ).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+    expect(sdkImports(result.metafile), 'import it from #shared/aws-sdk/<package>.ts').toEqual([]);
   });
 });

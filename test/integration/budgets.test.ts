@@ -40,8 +40,14 @@ const CEILINGS_ONLY: ReadonlySet<Totals> = new Set([
   'dynamodbReadUnitsInfrequentAccess',
   'dynamodbWriteUnitsInfrequentAccess',
   'storedBytes',
-  'storedBytesInfrequentAccess',
 ]);
+
+/**
+ * Floors: the cost model prices the bytes a conversation keeps outside the Standard-IA class as
+ * Standard (`storedBytes` − `storedBytesInfrequentAccess`), so fewer bytes there than budgeted
+ * would price it low: that fails ("is the count of the code"), more does not.
+ */
+const FLOORS_ONLY: ReadonlySet<Totals> = new Set(['storedBytesInfrequentAccess']);
 
 describe.each(FLOW_NAMES)('the request budget of %s', (flow) => {
   it('counts every transaction from its items where DynamoDB Local would not (local/item-size.ts)', () => {
@@ -55,7 +61,9 @@ describe.each(FLOW_NAMES)('the request budget of %s', (flow) => {
     // Act
     const { invocationsByFunction, ...figures } = asBudget(counted[flow]);
     // Assess
-    const over = Object.entries(figures).filter(([name, n]) => n > budget[name as Totals]);
+    const over = Object.entries(figures).filter(
+      ([name, n]) => !FLOORS_ONLY.has(name as Totals) && n > budget[name as Totals],
+    );
     const overByFunction = Object.entries(invocationsByFunction).filter(
       ([fn, n]) => n > (budget.invocationsByFunction[fn] ?? 0),
     );

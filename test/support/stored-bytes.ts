@@ -53,7 +53,7 @@ export class StoredBytes {
    */
   constructor(
     private readonly env: Record<string, string>,
-    private readonly infrequentAccessTables: ReadonlySet<string> = new Set(),
+    private readonly infrequentAccessTables: ReadonlySet<string>,
   ) {
     this.documents = DynamoDBDocumentClient.from(
       new DynamoDBClient({

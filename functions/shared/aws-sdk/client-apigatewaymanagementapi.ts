@@ -1,8 +1,13 @@
 /** What the functions use of `@aws-sdk/client-apigatewaymanagementapi`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/client-apigatewaymanagementapi';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/client-apigatewaymanagementapi') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-apigatewaymanagementapi', [
+  'ApiGatewayManagementApiClient',
+  'DeleteConnectionCommand',
+  'GoneException',
+  'PostToConnectionCommand',
+]);
 
 export const ApiGatewayManagementApiClient = sdk.ApiGatewayManagementApiClient;
 export type ApiGatewayManagementApiClient = Sdk.ApiGatewayManagementApiClient;

@@ -1,8 +1,13 @@
 /** What the functions use of `@aws-sdk/client-cognito-identity-provider`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/client-cognito-identity-provider';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/client-cognito-identity-provider') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-cognito-identity-provider', [
+  'AdminGetUserCommand',
+  'AdminListGroupsForUserCommand',
+  'CognitoIdentityProviderClient',
+  'UserNotFoundException',
+]);
 
 export const AdminGetUserCommand = sdk.AdminGetUserCommand;
 export type AdminGetUserCommand = Sdk.AdminGetUserCommand;

@@ -1,8 +1,13 @@
 /** What the functions use of `@aws-sdk/client-dynamodb`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/client-dynamodb';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/client-dynamodb') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-dynamodb', [
+  'ConditionalCheckFailedException',
+  'DynamoDBClient',
+  'TransactionCanceledException',
+  'TransactionConflictException',
+]);
 
 export const ConditionalCheckFailedException = sdk.ConditionalCheckFailedException;
 export type ConditionalCheckFailedException = Sdk.ConditionalCheckFailedException;

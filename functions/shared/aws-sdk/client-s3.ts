@@ -1,8 +1,18 @@
 /** What the functions use of `@aws-sdk/client-s3`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/client-s3';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/client-s3') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-s3', [
+  'DeleteObjectCommand',
+  'DeleteObjectsCommand',
+  'GetObjectCommand',
+  'GetObjectTaggingCommand',
+  'NoSuchKey',
+  'PutObjectCommand',
+  'S3Client',
+  'S3ServiceException',
+  'paginateListObjectsV2',
+]);
 
 export const DeleteObjectCommand = sdk.DeleteObjectCommand;
 export type DeleteObjectCommand = Sdk.DeleteObjectCommand;

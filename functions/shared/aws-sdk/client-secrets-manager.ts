@@ -1,8 +1,11 @@
 /** What the functions use of `@aws-sdk/client-secrets-manager`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/client-secrets-manager';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/client-secrets-manager') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-secrets-manager', [
+  'GetSecretValueCommand',
+  'SecretsManagerClient',
+]);
 
 export const GetSecretValueCommand = sdk.GetSecretValueCommand;
 export type GetSecretValueCommand = Sdk.GetSecretValueCommand;

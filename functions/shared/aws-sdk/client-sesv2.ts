@@ -1,8 +1,8 @@
 /** What the functions use of `@aws-sdk/client-sesv2`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/client-sesv2';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/client-sesv2') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-sesv2', ['SESv2Client', 'SendEmailCommand']);
 
 export const SESv2Client = sdk.SESv2Client;
 export type SESv2Client = Sdk.SESv2Client;

@@ -1,8 +1,17 @@
 /** What the functions use of `@aws-sdk/client-sns`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/client-sns';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/client-sns') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-sns', [
+  'CreatePlatformEndpointCommand',
+  'DeleteEndpointCommand',
+  'EndpointDisabledException',
+  'InvalidParameterException',
+  'NotFoundException',
+  'PublishCommand',
+  'SNSClient',
+  'SetEndpointAttributesCommand',
+]);
 
 export const CreatePlatformEndpointCommand = sdk.CreatePlatformEndpointCommand;
 export type CreatePlatformEndpointCommand = Sdk.CreatePlatformEndpointCommand;

@@ -1,8 +1,14 @@
 /** What the functions use of `@aws-sdk/client-sqs`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/client-sqs';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/client-sqs') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-sqs', [
+  'ChangeMessageVisibilityCommand',
+  'DeleteMessageCommand',
+  'ReceiveMessageCommand',
+  'SQSClient',
+  'SendMessageCommand',
+]);
 
 export const ChangeMessageVisibilityCommand = sdk.ChangeMessageVisibilityCommand;
 export type ChangeMessageVisibilityCommand = Sdk.ChangeMessageVisibilityCommand;

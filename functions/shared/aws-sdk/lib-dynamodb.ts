@@ -1,8 +1,20 @@
 /** What the functions use of `@aws-sdk/lib-dynamodb`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/lib-dynamodb';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/lib-dynamodb') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/lib-dynamodb', [
+  'BatchGetCommand',
+  'BatchWriteCommand',
+  'DeleteCommand',
+  'DynamoDBDocumentClient',
+  'GetCommand',
+  'PutCommand',
+  'QueryCommand',
+  'TransactWriteCommand',
+  'UpdateCommand',
+  'paginateQuery',
+  'paginateScan',
+]);
 
 export const BatchGetCommand = sdk.BatchGetCommand;
 export type BatchGetCommand = Sdk.BatchGetCommand;

@@ -5,6 +5,7 @@ import { GetCommand as ImportedGet } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from './client-dynamodb.ts';
 import { GetCommand } from './lib-dynamodb.ts';
+import { loadSdk } from './load.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const HERE = relative(ROOT, import.meta.dirname);
@@ -55,5 +56,14 @@ describe('the AWS SDK in the functions', () => {
     expect(DynamoDBClient).toBe(ImportedClient);
     expect(GetCommand).toBe(ImportedGet);
     expect(new GetCommand({ TableName: 't', Key: { k: 'v' } })).toBeInstanceOf(ImportedGet);
+  });
+
+  it('fails at load, naming them, when the package lacks a name the functions use (an older runtime SDK)', () => {
+    expect(() =>
+      loadSdk<Record<string, unknown>>('@aws-sdk/client-dynamodb', ['DynamoDBClient', 'NoSuchClient']),
+    ).toThrow('@aws-sdk/client-dynamodb has no NoSuchClient');
+    expect(
+      loadSdk<Record<string, unknown>>('@aws-sdk/client-dynamodb', ['DynamoDBClient']).DynamoDBClient,
+    ).toBe(ImportedClient);
   });
 });

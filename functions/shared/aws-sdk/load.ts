@@ -7,17 +7,36 @@
  * CommonJS package makes Node's ESM loader detect the package's format and lex its whole source
  * for named exports (cjs-module-lexer) before it runs it, package by package, at every cold start.
  * `require` loads the same module without either step. Measured with `npm run bench:init` on the
- * bundles (docs/benchmarks.md, "Cold start: the SDK by require"): 18–60 ms less module init per
- * function, a sixth to a quarter of it. The classes are the same objects either way (the packages
+ * bundles (docs/benchmarks.md, "Cold start: the SDK by require"): the median module init of the
+ * 44 functions fell from 209 to 145 ms on this project's 2-core VM. The classes are the same objects either way (the packages
  * have one CommonJS build), so `instanceof`, the local stack's call counter and the tests' spies on
  * `Client.prototype.send` see no difference.
  *
- * Each module exports what the functions use of its package, as values and, for classes and
- * enum-like objects, as types of the same name: `import { GetCommand } from
- * '#shared/aws-sdk/lib-dynamodb.ts'` reads as the package's own import. Type-only imports still
- * name the package (`import type { … } from '@aws-sdk/…'`): they vanish from the bundle.
+ * Each module exports what the functions use of its package, as values and, for classes, as types
+ * of the same name: `import { GetCommand } from '#shared/aws-sdk/lib-dynamodb.ts'` reads as the
+ * package's own import. Type-only imports still name the package (`import type { … } from
+ * '@aws-sdk/…'`): they vanish from the bundle. Not ours to change: Powertools Parameters' ESM
+ * build imports the Secrets Manager client (`getSecret`, functions/adapters/secret-keys.ts), the
+ * one `import` of the SDK left in the bundles (test/infra/bundle-size.test.ts allows it alone).
  */
 import { createRequire } from 'node:module';
 
 /** `require` of the functions' bundle (or of the source file, on the local stack and in tests). */
-export const requireSdk = createRequire(import.meta.url);
+const requireSdk = createRequire(import.meta.url);
+
+/**
+ * The package `pkg`, required, checked to hold each of `names`. An `import` of a name the package
+ * lacks fails when the module is linked; a property read would only give `undefined`, and fail
+ * later, on the path that uses it (an `instanceof` in an error handler). So a runtime SDK older than
+ * the one the functions were built against fails the cold start, naming what it lacks.
+ */
+export function loadSdk<T extends object>(pkg: string, names: readonly (keyof T & string)[]): T {
+  const sdk = requireSdk(pkg) as T;
+  const missing = names.filter((name) => sdk[name] === undefined);
+  if (missing.length > 0) {
+    throw new Error(
+      `${pkg} has no ${missing.join(', ')}: the runtime's AWS SDK is older than the functions'`,
+    );
+  }
+  return sdk;
+}

@@ -1,7 +1,7 @@
 /** What the functions use of `@aws-sdk/s3-request-presigner`, loaded by `require` (./load.ts says why). */
 import type * as Sdk from '@aws-sdk/s3-request-presigner';
-import { requireSdk } from './load.ts';
+import { loadSdk } from './load.ts';
 
-const sdk = requireSdk('@aws-sdk/s3-request-presigner') as typeof Sdk;
+const sdk = loadSdk<typeof Sdk>('@aws-sdk/s3-request-presigner', ['getSignedUrl']);
 
 export const getSignedUrl = sdk.getSignedUrl;
