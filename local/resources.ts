@@ -65,17 +65,21 @@ interface TableProperties {
   TableClass?: TableClass;
 }
 
+/** The template's tables (both kinds), as `[logicalId, resource]`: what is created and what is counted. */
+function tableResources(template: Template): [string, Resource][] {
+  return [
+    ...resourcesOfType(template, 'AWS::DynamoDB::Table'),
+    ...resourcesOfType(template, 'AWS::DynamoDB::GlobalTable'),
+  ];
+}
+
 async function createTables(
   client: DynamoDBClient,
   template: Template,
   account: LocalAccount,
 ): Promise<string[]> {
-  const tables = [
-    ...resourcesOfType(template, 'AWS::DynamoDB::Table'),
-    ...resourcesOfType(template, 'AWS::DynamoDB::GlobalTable'),
-  ];
   return Promise.all(
-    tables.map(async ([logicalId, resource]) => {
+    tableResources(template).map(async ([logicalId, resource]) => {
       const p = resource.Properties as unknown as TableProperties;
       const TableName = physicalName(logicalId, resource);
       const created = await client.send(
@@ -121,12 +125,8 @@ async function createTables(
 
 /** Each table's key attributes and global secondary indexes, by its name: what the AWS call counter sizes index writes by. */
 export function tableSchemas(template: Template): TableSchemas {
-  const tables = [
-    ...resourcesOfType(template, 'AWS::DynamoDB::Table'),
-    ...resourcesOfType(template, 'AWS::DynamoDB::GlobalTable'),
-  ];
   return new Map(
-    tables.map(([logicalId, resource]): [string, TableSchema] => {
+    tableResources(template).map(([logicalId, resource]): [string, TableSchema] => {
       const p = resource.Properties as unknown as TableProperties;
       const keysOf = (schema: KeySchemaElement[] | undefined) =>
         (schema ?? []).map((k) => String(k.AttributeName));
