@@ -51,12 +51,14 @@ const datedNameSchema = z.object({ date: isoDate, name: localizedText }).strict(
  */
 let knownTimeZones: ReadonlySet<string> | undefined;
 
+function isKnownTimeZone(zone: string): boolean {
+  knownTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return knownTimeZones.has(zone);
+}
+
 const timeZoneSchema = z
   .string()
-  .refine(
-    (zone) => (knownTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'))).has(zone),
-    'an IANA time zone such as "Asia/Novosibirsk" (its canonical name)',
-  );
+  .refine(isKnownTimeZone, 'an IANA time zone such as "Asia/Novosibirsk" (its canonical name)');
 
 const regionSchema = z
   .object({
