@@ -12,15 +12,30 @@
  * SQS and API Gateway management clients would put the busiest handlers over the 250 KB budget.
  * The functions load it with `require` (functions/shared/aws-sdk/load.ts): an `import` of the
  * runtime's CommonJS packages costs every cold start the ESM loader's format detection and export
- * lexing.
+ * lexing. A dependency that imports one is given the functions' module instead ({@link sdkAliases}).
  */
 import type { BuildOptions } from 'esbuild';
+import { repoPath } from '../paths.ts';
 
 /** Node.js major version of Lambda and of the local stack (`package.json` pins `node@22`). */
 export const nodeTarget = 'node22';
 
 /** Modules provided by the Lambda runtime, not bundled. */
 export const externalModules: readonly string[] = ['@aws-sdk/*'];
+
+/**
+ * SDK packages a bundled dependency imports, given the functions' own module for them instead
+ * (functions/shared/aws-sdk), which loads the package by `require`: Powertools Parameters' ESM
+ * build imports the Secrets Manager client. esbuild resolves these paths from the working directory.
+ */
+export const sdkAliases: Readonly<Record<string, string>> = {
+  '@aws-sdk/client-secrets-manager': repoPath('functions/shared/aws-sdk/client-secrets-manager.ts'),
+};
+
+/** The same as esbuild's command-line arguments (`NodejsFunction`'s `esbuildArgs`). */
+export const sdkAliasArgs: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(sdkAliases).map(([pkg, path]) => [`--alias:${pkg}`, path]),
+);
 
 /** Prefer ESM entry points of dependencies. */
 export const mainFields: readonly string[] = ['module', 'main'];
@@ -48,6 +63,7 @@ export function houseEsbuildOptions(entryPoint: string): BuildOptions {
     sourcesContent,
     mainFields: [...mainFields],
     external: [...externalModules],
+    alias: { ...sdkAliases },
     banner: { js: esmRequireBanner },
   };
 }

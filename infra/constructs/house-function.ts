@@ -18,7 +18,14 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import type { OperatorQueueName } from '../../functions/domain/operator-roster.ts';
 import { repoPath, repoRoot } from '../paths.ts';
-import { esmRequireBanner, externalModules, mainFields, nodeTarget, sourcesContent } from './bundling.ts';
+import {
+  esmRequireBanner,
+  externalModules,
+  mainFields,
+  nodeTarget,
+  sdkAliasArgs,
+  sourcesContent,
+} from './bundling.ts';
 import type { KnowledgeBaseLayer } from './knowledge-base.ts';
 import { grantOnPushEndpoints, type PushApplications, pushEndpointArns } from './push-endpoints.ts';
 
@@ -295,6 +302,7 @@ export class HouseFunction extends NodejsFunction {
         mainFields: [...mainFields],
         banner: esmRequireBanner,
         externalModules: [...externalModules],
+        esbuildArgs: { ...sdkAliasArgs },
       },
     });
     this.entry = props.entry;

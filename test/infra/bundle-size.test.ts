@@ -25,22 +25,15 @@ function heaviestInputs(metafile: Metafile): string {
 }
 
 /**
- * The bundle's inputs that `import` an `@aws-sdk/*` package (functions/shared/aws-sdk/load.ts: the
- * functions `require` it), with the one known exception: Powertools Parameters' ESM build imports
- * the Secrets Manager client it reads secrets with (functions/adapters/secret-keys.ts).
+ * The bundle's inputs that `import` an `@aws-sdk/*` package, ours or a dependency's: the functions
+ * `require` it (functions/shared/aws-sdk/load.ts), and a dependency's import is aliased to their
+ * module for it (infra/constructs/bundling.ts, `sdkAliases`).
  */
 function sdkImports(metafile: Metafile): string[] {
   return Object.entries(metafile.inputs).flatMap(([path, input]) =>
     input.imports
       .filter((imported) => imported.external && imported.path.startsWith('@aws-sdk/'))
       .filter((imported) => imported.kind === 'import-statement' || imported.kind === 'dynamic-import')
-      .filter(
-        (imported) =>
-          !(
-            path.includes('node_modules/@aws-lambda-powertools/parameters/') &&
-            imported.path === '@aws-sdk/client-secrets-manager'
-          ),
-      )
       .map((imported) => `${path} imports ${imported.path}`),
   );
 }

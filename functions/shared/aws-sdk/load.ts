@@ -15,9 +15,11 @@
  * Each module exports what the functions use of its package, as values and, for classes, as types
  * of the same name: `import { GetCommand } from '#shared/aws-sdk/lib-dynamodb.ts'` reads as the
  * package's own import. Type-only imports still name the package (`import type { … } from
- * '@aws-sdk/…'`): they vanish from the bundle. Not ours to change: Powertools Parameters' ESM
- * build imports the Secrets Manager client (`getSecret`, functions/adapters/secret-keys.ts), the
- * one `import` of the SDK left in the bundles (test/infra/bundle-size.test.ts allows it alone).
+ * '@aws-sdk/…'`): they vanish from the bundle. A bundled dependency that imports an SDK package
+ * gets the module of this folder instead: Powertools Parameters' ESM build imports the Secrets
+ * Manager client (`getSecret`, functions/adapters/secret-keys.ts), and the bundles alias that
+ * package to ./client-secrets-manager.ts (infra/constructs/bundling.ts, `sdkAliases`).
+ * test/infra/bundle-size.test.ts fails on any `import` of the SDK left in a bundle.
  */
 import { createRequire } from 'node:module';
 
