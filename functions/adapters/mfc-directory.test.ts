@@ -55,6 +55,15 @@ describe('a broken edit of the directory', () => {
     expect(() => loadMfcDirectory(dir)).toThrow(/offices\.json: offices\.1\.hours\.mon\.0\.open/);
   });
 
+  it('takes a zone a formatter knows though the runtime does not list it (UTC)', () => {
+    const dir = withEdited((file) => {
+      const [first] = (file as unknown as { regions: Array<{ timeZone: string }> }).regions;
+      if (first) first.timeZone = 'UTC';
+    });
+    expect(Intl.supportedValuesOf('timeZone')).not.toContain('UTC');
+    expect(loadMfcDirectory(dir).regions.get('moscow')?.timeZone).toBe('UTC');
+  });
+
   it('refuses an unknown time zone', () => {
     const dir = withEdited((file) => {
       const [first] = (file as unknown as { regions: Array<{ timeZone: string }> }).regions;

@@ -26,7 +26,9 @@ export const externalModules: readonly string[] = ['@aws-sdk/*'];
 /**
  * SDK packages a bundled dependency imports, given the functions' own module for them instead
  * (functions/shared/aws-sdk), which loads the package by `require`: Powertools Parameters' ESM
- * build imports the Secrets Manager client. esbuild resolves these paths from the working directory.
+ * build imports the Secrets Manager client. Absolute paths: CDK bundles with the project's own
+ * esbuild (a devDependency, installed by `npm ci`), on this machine; in CDK's Docker fallback (when
+ * no esbuild is installed) the host's path would not exist and the bundling would fail, loudly.
  */
 export const sdkAliases: Readonly<Record<string, string>> = {
   '@aws-sdk/client-secrets-manager': repoPath('functions/shared/aws-sdk/client-secrets-manager.ts'),

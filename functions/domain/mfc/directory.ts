@@ -44,21 +44,26 @@ const weekSchema = z
 const datedNameSchema = z.object({ date: isoDate, name: localizedText }).strict();
 
 /**
- * The IANA time zones the runtime knows, by their canonical names, listed once. A list, not a
- * formatter: the first `Intl.DateTimeFormat` with a `timeZone` loads the zone's rules and the
- * locale's data (15–30 ms), and the directory is parsed at every cold start of the functions that
- * answer citizens, most of which never compute an office's hours (docs/benchmarks.md, "Eighth pass").
+ * The time zones the runtime lists (ICU's names), read once. A list, not a formatter: the first
+ * `Intl.DateTimeFormat` with a `timeZone` loads the zone's rules and the locale's data (15–30 ms),
+ * and the directory is parsed at every cold start of the functions that answer citizens, most of
+ * which never compute an office's hours (docs/benchmarks.md, "Eighth pass"). A name the list lacks
+ * (`UTC`, a newer IANA name such as `Europe/Kyiv`) is still asked of a formatter, as before.
  */
-let knownTimeZones: ReadonlySet<string> | undefined;
+let listedTimeZones: ReadonlySet<string> | undefined;
 
 function isKnownTimeZone(zone: string): boolean {
-  knownTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
-  return knownTimeZones.has(zone);
+  listedTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (listedTimeZones.has(zone)) return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-const timeZoneSchema = z
-  .string()
-  .refine(isKnownTimeZone, 'an IANA time zone such as "Asia/Novosibirsk" (its canonical name)');
+const timeZoneSchema = z.string().refine(isKnownTimeZone, 'an IANA time zone such as "Asia/Novosibirsk"');
 
 const regionSchema = z
   .object({
