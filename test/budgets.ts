@@ -31,8 +31,8 @@ export interface FlowBudget {
   /** DynamoDB write capacity units, indexes included (a transaction's items count twice). */
   dynamodbWriteUnits: number;
   /**
-   * Of the read and write units, those of the tables in the Infrequent Access class (MessagesTable),
-   * whose requests cost a quarter more (ceilings, as the units).
+   * Of the read and write units, those of the tables in the Infrequent Access class (messages, notes,
+   * the access journal), whose requests cost a quarter more (ceilings, as the units).
    */
   dynamodbReadUnitsInfrequentAccess: number;
   dynamodbWriteUnitsInfrequentAccess: number;

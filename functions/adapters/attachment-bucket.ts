@@ -5,7 +5,6 @@
  * `ATTACHMENT_UPLOAD_ENDPOINT`, the local stack's policy-checking endpoint in front of the emulator
  * (local/s3-uploads.ts): the policy and its signature are the same as for S3 itself.
  */
-
 import type { AttachmentBucket, PresignedUploadRequest } from '#domain/ports/attachments.ts';
 import type { AttachmentUpload } from '#events/attachments.ts';
 import {

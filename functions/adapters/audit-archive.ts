@@ -5,7 +5,6 @@
  * keeps every version from deletion and overwrite for the configured period. The emulator on the
  * local stack stores the files but enforces no Object Lock (docs/local-stack.md).
  */
-
 import type { ArchivedExport, AuditArchive } from '#domain/ports/audit.ts';
 import { PutObjectCommand, S3Client } from '#shared/aws-sdk/client-s3.ts';
 

@@ -2,7 +2,6 @@
  * The bot FIFO queue (SQS). One message group per conversation keeps a conversation's jobs in
  * order; the message id as deduplication id makes re-sending a job after a crash harmless.
  */
-
 import type { BotJobQueue } from '#domain/ports/bot.ts';
 import type { BotJob } from '#events/bot-job.ts';
 import { ChangeMessageVisibilityCommand, SendMessageCommand } from '#shared/aws-sdk/client-sqs.ts';

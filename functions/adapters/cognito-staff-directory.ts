@@ -4,7 +4,6 @@
  * calls and the only resource the functions' role allows (`OperatorPool.checkedBy`). Locally the
  * same calls go to the local Cognito (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`).
  */
-
 import type { StaffAccount, StaffDirectory } from '#domain/ports/staff-directory.ts';
 import {
   AdminGetUserCommand,

@@ -3,7 +3,6 @@
  * own deadline twice over: the request handler's socket timeouts, and an abort signal, because the
  * SDK call is known to hang past its own timeout. A 410 (`GoneException`) means the client has gone.
  */
-
 import type {
   ConnectionCloser,
   ConnectionNotifier,

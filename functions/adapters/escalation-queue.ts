@@ -5,7 +5,6 @@
  * The message is the ids alone (`EscalationMessage`): the intake, the citizen's words, stays on the
  * conversation, where the consumer reads it (events/escalation.ts).
  */
-
 import type { EscalationQueue } from '#domain/ports/bot.ts';
 import {
   type EscalationEvent,

@@ -8,7 +8,6 @@
  * A failure throws `OutOfBandDeliveryError` (the caller decides whether it matters), which, like
  * the log, names the channel and the error's class only, never the destination or the text.
  */
-
 import type { OutOfBandMessage, OutOfBandNotifier } from '#domain/ports/out-of-band.ts';
 import { SESv2Client, SendEmailCommand } from '#shared/aws-sdk/client-sesv2.ts';
 import { PublishCommand, SNSClient } from '#shared/aws-sdk/client-sns.ts';

@@ -3,7 +3,6 @@
  * report tells on-call. The endpoint comes from `AWS_ENDPOINT_URL_SNS` on the local stack (its SNS
  * emulator), so the code has no local branch.
  */
-
 import type { OnCallChannel } from '#domain/ports/sla.ts';
 import { PublishCommand, SNSClient } from '#shared/aws-sdk/client-sns.ts';
 

@@ -3,7 +3,6 @@
  * entry id): one message per waiting conversation until it is assigned. Entries carry ids and times
  * only, never the citizen's words. The timer queue is `timer-queue.ts`.
  */
-
 import type { OperatorQueueName } from '#domain/operator-roster.ts';
 import type { OperatorQueues, ReceivedEntry } from '#domain/ports/assignment.ts';
 import { type QueueEntry, queueEntrySchema } from '#events/queue-entry.ts';

@@ -4,7 +4,6 @@
  * status SMS has `smsOptIn = true` and `smsPhone` (E.164) on that session. This reads the most recent
  * such session of the citizen (SessionsTable, index `byCitizenSms`). Personal data: never logged.
  */
-
 import type { SmsContactReader } from '#domain/ports/out-of-band.ts';
 import { QueryCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './dynamodb/document-client.ts';

@@ -3,7 +3,6 @@
  * without delay; the timer consumer (`functions/handlers/timer-consumer.ts`) receives both. SQS
  * delays top out at 15 minutes: a longer timer is sent again by its consumer for the rest.
  */
-
 import { MAX_TIMER_DELAY_SECONDS, type TimerQueue } from '#domain/ports/timers.ts';
 import type { TimerMessage } from '#events/timers.ts';
 import { SendMessageCommand } from '#shared/aws-sdk/client-sqs.ts';

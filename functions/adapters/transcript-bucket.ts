@@ -3,7 +3,6 @@
  * `transcripts/{citizenId}/`: KMS-encrypted like the uploads, expired after a day by the bucket's
  * lifecycle (infra/constructs/attachments.ts), handed out by a presigned GET.
  */
-
 import type { TranscriptStore } from '#domain/use-cases/download-transcript.ts';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '#shared/aws-sdk/client-s3.ts';
 import { getSignedUrl } from '#shared/aws-sdk/s3-request-presigner.ts';

@@ -8,7 +8,6 @@
  * `activeChats` moves only together with the set `conversations` of what the operator holds, so a
  * release of a conversation that is not in the set (a repeat) changes nothing.
  */
-
 import type { Conversation } from '#domain/conversations.ts';
 import type {
   Assignee,

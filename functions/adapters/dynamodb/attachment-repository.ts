@@ -4,7 +4,6 @@
  * A pending attachment and its count are written in one transaction, each conditionally: a new
  * id, and a window below its limit. A verdict moves a pending attachment only.
  */
-
 import type { Attachment } from '#domain/attachments.ts';
 import type { AttachmentRepository, AttachmentUploadWindow } from '#domain/ports/attachments.ts';
 import { isExpired } from '#domain/retention.ts';

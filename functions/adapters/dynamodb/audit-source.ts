@@ -4,7 +4,6 @@
  * filter on `createdAt`: no index serves "created between" and an export is rare; it reads the
  * table once, page by page), every message of a conversation, and its assignments (SlaTable).
  */
-
 import type { Attachment } from '#domain/attachments.ts';
 import type { AssignmentRecord } from '#domain/audit/record.ts';
 import type { Conversation } from '#domain/conversations.ts';

@@ -1,5 +1,4 @@
 /** The sessions a verified citizen has used: SessionsTable index `byCitizenSms` (sparse: verified sessions only). */
-
 import type { CitizenSessionLookup } from '#domain/ports/sessions.ts';
 import { paginateQuery } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';

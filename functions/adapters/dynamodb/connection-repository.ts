@@ -1,5 +1,4 @@
 /** Open WebSocket connections in ConnectionsTable (key `connectionId`, index `byPrincipal`). */
-
 import type { ConnectionRepository } from '#domain/ports/sessions.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { Connection } from '#domain/sessions.ts';

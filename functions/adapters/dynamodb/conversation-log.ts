@@ -4,7 +4,6 @@
  * n+1 and its idempotency key, in one TransactWriteItems. The outcome tells the domain whether it
  * won, lost the `lastSeq` race, or met a key written before.
  */
-
 import type { Conversation } from '#domain/conversations.ts';
 import { type BotReplyRef, botReplyKey, type MessageAck, messageAck } from '#domain/idempotency.ts';
 import type { StoredMessage } from '#domain/messages.ts';

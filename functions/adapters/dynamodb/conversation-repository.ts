@@ -1,5 +1,4 @@
 /** Conversations in ConversationsTable (key `conversationId`). */
-
 import type { Conversation } from '#domain/conversations.ts';
 import type { ConversationRepository } from '#domain/ports/conversations.ts';
 import { isExpired } from '#domain/retention.ts';

@@ -3,7 +3,6 @@
  * them oldest first). Apart from MessagesTable on purpose: a note takes no `seq`, so the citizen's
  * history can neither contain one nor show a gap where one was.
  */
-
 import type { NoteRepository } from '#domain/ports/conversations.ts';
 import type { InternalNote } from '#events/desk-frames.ts';
 import { PutCommand, paginateQuery } from '#shared/aws-sdk/lib-dynamodb.ts';

@@ -3,7 +3,6 @@
  * status, skills, slots, the presence lease and the pending disconnect. The writes that move
  * `activeChats` with a conversation are the assignment store's (`assignment-store.ts`).
  */
-
 import type { Operator, OperatorStatus } from '#domain/operator-roster.ts';
 import type { OperatorRepository, OperatorStatusChange } from '#domain/ports/operator-roster.ts';
 import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';

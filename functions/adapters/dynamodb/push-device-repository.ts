@@ -2,7 +2,6 @@
  * Citizens' push devices in PushDevicesTable (key `ownerKey` = `citizen#{citizenId}` or
  * `session#{sessionId}`, sort key `deviceKey` = `{platform}#{SHA-256 of the token}`).
  */
-
 import type { PushDevice, PushDeviceRepository } from '#domain/ports/out-of-band.ts';
 import { DeleteCommand, PutCommand, QueryCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { pushDeviceItem } from './desk-items.ts';

@@ -5,7 +5,6 @@
  * concurrent frames of one client (two instances, a flood) never count past a limit, and a refused
  * one counts nothing. Items expire by TTL once their window is over.
  */
-
 import { type Counting, type CountOutcome, type RateCounter, windowOf } from '#domain/client-limits.ts';
 import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
 import { UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';

@@ -4,7 +4,6 @@
  * passed, so concurrent claims (two instances, a flood of frames) let exactly one relay through per
  * interval. Items expire by TTL a minute later.
  */
-
 import type { RelayThrottle } from '#domain/ports/delivery.ts';
 import { epochSeconds } from '#domain/retention.ts';
 import { PutCommand } from '#shared/aws-sdk/lib-dynamodb.ts';

@@ -3,7 +3,6 @@
  * written by `DynamoResumableSessions` (resumable-sessions.ts), which only the functions that issue
  * or check tokens bundle. Nothing here ever logs an item.
  */
-
 import type { SessionEnder, SessionRepository } from '#domain/ports/sessions.ts';
 import { isExpired } from '#domain/retention.ts';
 import type { Session } from '#domain/sessions.ts';

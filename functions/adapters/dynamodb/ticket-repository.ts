@@ -5,7 +5,6 @@
  * number (uniqueness) can be taken twice. Transitions are conditional on the version and status
  * read, so of two concurrent changes exactly one is written.
  */
-
 import type {
   TicketCreateOutcome,
   TicketPage,

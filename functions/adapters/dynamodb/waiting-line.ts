@@ -2,7 +2,6 @@
  * The waiting line of each queue: ConversationsTable's index `byQueueLine` (sparse: only waiting
  * conversations carry `queue`, sorted by `queuedAt`), the `WaitingLine` port.
  */
-
 import type { OperatorQueueName } from '#domain/operator-roster.ts';
 import type { WaitingConversation, WaitingLine } from '#domain/ports/assignment.ts';
 import { paginateQuery, QueryCommand } from '#shared/aws-sdk/lib-dynamodb.ts';

@@ -7,9 +7,10 @@
  * CommonJS package makes Node's ESM loader detect the package's format and lex its whole source
  * for named exports (cjs-module-lexer) before it runs it, package by package, at every cold start.
  * `require` loads the same module without either step. Measured with `npm run bench:init` on the
- * bundles (docs/benchmarks.md, "Cold start: the SDK by require"): the median module init of the
- * 44 functions fell from 209 to 145 ms on this project's 2-core VM. The classes are the same objects either way (the packages
- * have one CommonJS build), so `instanceof`, the local stack's call counter and the tests' spies on
+ * bundles (docs/benchmarks.md, "Cold start: the SDK by `require`"): the median module init of the
+ * 44 functions fell from 195 and 181 ms to 146 and 164 ms in two interleaved pairs of runs on this
+ * project's 2-core VM. The classes are the same objects either way (the packages have one
+ * CommonJS build), so `instanceof`, the local stack's call counter and the tests' spies on
  * `Client.prototype.send` see no difference.
  *
  * Each module exports what the functions use of its package, as values and, for classes, as types
