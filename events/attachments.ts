@@ -4,9 +4,10 @@
  * `Object Created` event (as EventBridge delivers it, through the upload-check queue) that starts
  * the check of an upload.
  */
-import * as z from 'zod';
+
 import type { AttachmentContentType, AttachmentRejection } from './attachment-rules.ts';
 import { frameEnvelopeSchema } from './client-frames.ts';
+import * as z from './zod.ts';
 
 export {
   ATTACHMENT_CONTENT_TYPES,
@@ -20,20 +21,20 @@ export {
  * `contentType` and `size` are only typed here: an unlisted type is BAD_REQUEST and a size over
  * 10 MB PAYLOAD_TOO_LARGE, the domain's rules (functions/domain/attachments.ts).
  */
-export const attachmentCreateFrameSchema = frameEnvelopeSchema.extend({
+export const attachmentCreateFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('attachment.create'),
   /** This backend's extension: the session's open conversation when left out. */
-  conversationId: z.string().min(1).max(64).optional(),
-  fileName: z.string().trim().min(1).max(255),
-  contentType: z.string().min(1).max(100),
-  size: z.number().int().min(1),
+  conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  fileName: z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
+  contentType: z.string().check(z.minLength(1), z.maxLength(100)),
+  size: z.int().check(z.gte(1)),
 });
 export type AttachmentCreateFrame = z.infer<typeof attachmentCreateFrameSchema>;
 
 /** `attachment.get` is the same request under the name the attachments issue gives it (an alias). */
-export const attachmentUrlFrameSchema = frameEnvelopeSchema.extend({
+export const attachmentUrlFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.enum(['attachment.url', 'attachment.get']),
-  attachmentId: z.string().min(1).max(64),
+  attachmentId: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
 /** What S3 needs in the browser's multipart POST: `url`, then every field of `fields`, then `file`. */
@@ -98,12 +99,12 @@ export const objectCreatedEventSchema = z.object({
   source: z.literal('aws.s3'),
   'detail-type': z.literal('Object Created'),
   detail: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.number().int().min(0),
-      etag: z.string().min(1).optional(),
-      'version-id': z.string().min(1).optional(),
+      key: z.string().check(z.minLength(1)),
+      size: z.int().check(z.gte(0)),
+      etag: z.optional(z.string().check(z.minLength(1))),
+      'version-id': z.optional(z.string().check(z.minLength(1))),
     }),
   }),
 });
@@ -117,10 +118,10 @@ export const scanResultEventSchema = z.object({
   'detail-type': z.literal('GuardDuty Malware Protection Object Scan Result'),
   detail: z.object({
     s3ObjectDetails: z.object({
-      bucketName: z.string().min(1),
-      objectKey: z.string().min(1),
-      eTag: z.string().min(1).optional(),
-      versionId: z.string().min(1).optional(),
+      bucketName: z.string().check(z.minLength(1)),
+      objectKey: z.string().check(z.minLength(1)),
+      eTag: z.optional(z.string().check(z.minLength(1))),
+      versionId: z.optional(z.string().check(z.minLength(1))),
     }),
   }),
 });
@@ -130,20 +131,26 @@ const unquoted = (etag: string) => etag.replaceAll('"', '');
 
 /** Either event, as the object it is about. */
 export const uploadEventSchema = z.union([
-  objectCreatedEventSchema.transform(
-    ({ detail: { bucket, object } }): UploadedObject => ({
-      bucket: bucket.name,
-      key: object.key,
-      ...(object['version-id'] === undefined ? {} : { versionId: object['version-id'] }),
-      ...(object.etag === undefined ? {} : { etag: unquoted(object.etag) }),
-    }),
+  z.pipe(
+    objectCreatedEventSchema,
+    z.transform(
+      ({ detail: { bucket, object } }): UploadedObject => ({
+        bucket: bucket.name,
+        key: object.key,
+        ...(object['version-id'] === undefined ? {} : { versionId: object['version-id'] }),
+        ...(object.etag === undefined ? {} : { etag: unquoted(object.etag) }),
+      }),
+    ),
   ),
-  scanResultEventSchema.transform(
-    ({ detail: { s3ObjectDetails: o } }): UploadedObject => ({
-      bucket: o.bucketName,
-      key: o.objectKey,
-      ...(o.versionId === undefined ? {} : { versionId: o.versionId }),
-      ...(o.eTag === undefined ? {} : { etag: unquoted(o.eTag) }),
-    }),
+  z.pipe(
+    scanResultEventSchema,
+    z.transform(
+      ({ detail: { s3ObjectDetails: o } }): UploadedObject => ({
+        bucket: o.bucketName,
+        key: o.objectKey,
+        ...(o.versionId === undefined ? {} : { versionId: o.versionId }),
+        ...(o.eTag === undefined ? {} : { etag: unquoted(o.eTag) }),
+      }),
+    ),
   ),
 ]);

@@ -4,15 +4,16 @@
  * `afterIdentification`: the same message answered again now that the session is identified (the
  * guest was asked to identify first); its deduplication id and reply key are its own.
  */
-import * as z from 'zod';
+
 import { langSchema } from './lang.ts';
+import * as z from './zod.ts';
 
 export const botJobSchema = z.object({
-  conversationId: z.string().min(1),
-  messageId: z.string().min(1),
-  seq: z.number().int().positive(),
-  sessionId: z.string().min(1),
+  conversationId: z.string().check(z.minLength(1)),
+  messageId: z.string().check(z.minLength(1)),
+  seq: z.int().check(z.positive()),
+  sessionId: z.string().check(z.minLength(1)),
   lang: langSchema,
-  afterIdentification: z.literal(true).optional(),
+  afterIdentification: z.optional(z.literal(true)),
 });
 export type BotJob = z.infer<typeof botJobSchema>;

@@ -2,15 +2,15 @@
  * Client → server frames of docs/protocol.md v1 implemented so far. Each route parses its frame with
  * its schema once; the handler and the domain only see the parsed type.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** Fields every client frame may carry; `requestId` is echoed in the answer. */
 export const frameEnvelopeSchema = z.object({
   action: z.string(),
-  requestId: z.string().min(1).max(128).optional(),
+  requestId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 
-export const helloFrameSchema = frameEnvelopeSchema.extend({
+export const helloFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('hello'),
 });
 
@@ -19,11 +19,13 @@ export const helloFrameSchema = frameEnvelopeSchema.extend({
  * (`functions/domain/messages.ts`), which answer an over-long text with PAYLOAD_TOO_LARGE rather
  * than BAD_REQUEST.
  */
-export const messageSendFrameSchema = frameEnvelopeSchema.extend({
+export const messageSendFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('message.send'),
-  clientMessageId: z.string().min(1).max(64),
+  clientMessageId: z.string().check(z.minLength(1), z.maxLength(64)),
   text: z.string(),
-  attachmentIds: z.array(z.string().min(1).max(64)).max(10).optional(),
+  attachmentIds: z.optional(
+    z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(10)),
+  ),
 });
 
 /**
@@ -33,23 +35,25 @@ export const messageSendFrameSchema = frameEnvelopeSchema.extend({
  */
 export const pagingCursorSchema = z
   .string()
-  .min(1)
-  .max(1024)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'the nextCursor of an earlier answer, unchanged');
+  .check(
+    z.minLength(1),
+    z.maxLength(1024),
+    z.regex(/^[A-Za-z0-9_.-]+$/, 'the nextCursor of an earlier answer, unchanged'),
+  );
 
 const HISTORY_DEFAULT_LIMIT = 50;
 const HISTORY_MAX_LIMIT = 100;
 
-export const historyGetFrameSchema = frameEnvelopeSchema.extend({
+export const historyGetFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('history.get'),
-  conversationId: z.string().min(1).max(64),
-  afterSeq: z.number().int().min(0).default(0),
-  limit: z.number().int().min(1).max(HISTORY_MAX_LIMIT).default(HISTORY_DEFAULT_LIMIT),
+  conversationId: z.string().check(z.minLength(1), z.maxLength(64)),
+  afterSeq: z._default(z.int().check(z.gte(0)), 0),
+  limit: z._default(z.int().check(z.gte(1), z.lte(HISTORY_MAX_LIMIT)), HISTORY_DEFAULT_LIMIT),
   /**
    * The `nextCursor` of the previous page (extension): the page after it, in place of `afterSeq`.
    * Opaque; its seal is checked by the domain (BAD_REQUEST on `cursor`).
    */
-  cursor: pagingCursorSchema.optional(),
+  cursor: z.optional(pagingCursorSchema),
 });
 
 /**
@@ -57,7 +61,7 @@ export const historyGetFrameSchema = frameEnvelopeSchema.extend({
  * rules are the domain's (`functions/domain/use-cases/suggest-intents.ts`): empty or whitespace
  * only answers an empty list, over 200 characters after trimming is PAYLOAD_TOO_LARGE.
  */
-export const suggestFrameSchema = frameEnvelopeSchema.extend({
+export const suggestFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('suggest'),
   text: z.string(),
 });
@@ -66,9 +70,9 @@ export const suggestFrameSchema = frameEnvelopeSchema.extend({
  * The citizen asks for a person. `reason` is their own words, if the client asks for them; it is
  * never logged and pre-fills the intake's problem.
  */
-export const operatorRequestFrameSchema = frameEnvelopeSchema.extend({
+export const operatorRequestFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('operator.request'),
-  reason: z.string().max(4000).optional(),
+  reason: z.optional(z.string().check(z.maxLength(4000))),
 });
 
 /**
@@ -76,6 +80,6 @@ export const operatorRequestFrameSchema = frameEnvelopeSchema.extend({
  * `requestId`; any `action`, or none, is an unknown one.
  */
 export const unroutedFrameSchema = z.object({
-  action: z.unknown().optional(),
-  requestId: z.unknown().optional(),
+  action: z.optional(z.unknown()),
+  requestId: z.optional(z.unknown()),
 });

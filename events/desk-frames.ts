@@ -5,26 +5,29 @@
  * notifications). Client frames are zod schemas each route parses once; server frames are the
  * answers and pushes, in wire order.
  */
-import * as z from 'zod';
+
 import { frameEnvelopeSchema } from './client-frames.ts';
 import { escalationCategorySchema } from './escalation.ts';
+import * as z from './zod.ts';
 
-const conversationId = z.string().min(1).max(64);
+const conversationId = z.string().check(z.minLength(1), z.maxLength(64));
 
 /**
  * An operator's message to the citizen. As for `message.send`, `text` is only typed here: trimming
  * and the 1–4000 limit are the domain's (BAD_REQUEST / PAYLOAD_TOO_LARGE).
  */
-export const operatorReplyFrameSchema = frameEnvelopeSchema.extend({
+export const operatorReplyFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('operator.reply'),
   conversationId,
-  clientMessageId: z.string().min(1).max(64),
+  clientMessageId: z.string().check(z.minLength(1), z.maxLength(64)),
   text: z.string(),
-  attachmentIds: z.array(z.string().min(1).max(64)).max(10).optional(),
+  attachmentIds: z.optional(
+    z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(10)),
+  ),
 });
 
 /** An internal note on a conversation: operators see it, the citizen never does. Same text rules. */
-export const operatorNoteFrameSchema = frameEnvelopeSchema.extend({
+export const operatorNoteFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('operator.note'),
   conversationId,
   text: z.string(),
@@ -37,21 +40,21 @@ export type TransferTarget = z.infer<typeof transferTargetSchema>;
 /** Why a transfer is made, for the next operator (an internal note; never shown to the citizen). */
 const MAX_TRANSFER_REASON_LENGTH = 1000;
 
-export const operatorTransferFrameSchema = frameEnvelopeSchema.extend({
+export const operatorTransferFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('operator.transfer'),
   conversationId,
   to: transferTargetSchema,
-  reason: z.string().trim().min(1).max(MAX_TRANSFER_REASON_LENGTH),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TRANSFER_REASON_LENGTH)),
 });
 
 /** Canned answers matching `query` (all of them, by title, without one), in the operator's language. */
-export const cannedListFrameSchema = frameEnvelopeSchema.extend({
+export const cannedListFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('canned.list'),
-  query: z.string().max(200).optional(),
+  query: z.optional(z.string().check(z.maxLength(200))),
 });
 
 /** "I am typing" in a conversation, relayed to the other side (throttled). */
-export const typingFrameSchema = frameEnvelopeSchema.extend({
+export const typingFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('typing'),
   conversationId,
 });
@@ -63,15 +66,17 @@ export type PushPlatform = z.infer<typeof pushPlatformSchema>;
  * A device to reach an offline citizen on. The token is the FCM registration token or the APNs
  * device token (hex); a secret of the device, never logged.
  */
-export const pushRegisterFrameSchema = frameEnvelopeSchema.extend({
+export const pushRegisterFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('push.register'),
   platform: pushPlatformSchema,
   deviceToken: z
     .string()
-    .trim()
-    .min(8)
-    .max(4096)
-    .regex(/^[A-Za-z0-9:_\-.]+$/, 'letters, digits and : _ - . only'),
+    .check(
+      z.trim(),
+      z.minLength(8),
+      z.maxLength(4096),
+      z.regex(/^[A-Za-z0-9:_\-.]+$/, 'letters, digits and : _ - . only'),
+    ),
 });
 
 // Server → client.

@@ -7,18 +7,19 @@
  * - TicketsTable (NEW_AND_OLD_IMAGES) → TicketNotices: MODIFYs whose status changed (to tell an
  *   offline citizen).
  */
-import * as z from 'zod';
+
 import { langSchema } from './lang.ts';
+import * as z from './zod.ts';
 
 /** The part of a ticket's image a notice needs (functions/domain/tickets.ts has the whole ticket). */
 export const ticketNoticeImageSchema = z.object({
-  ticketId: z.string().min(1),
-  number: z.string().min(1),
+  ticketId: z.string().check(z.minLength(1)),
+  number: z.string().check(z.minLength(1)),
   status: z.enum(['received', 'in_progress', 'waiting', 'completed', 'rejected']),
   /** Goes up by one with every write of the ticket: a status change and its replays share one. */
-  version: z.number().int().nonnegative(),
-  sessionId: z.string().min(1).optional(),
-  citizenId: z.string().min(1).optional(),
+  version: z.int().check(z.nonnegative()),
+  sessionId: z.optional(z.string().check(z.minLength(1))),
+  citizenId: z.optional(z.string().check(z.minLength(1))),
   lang: langSchema,
 });
 export type TicketNoticeImage = z.infer<typeof ticketNoticeImageSchema>;

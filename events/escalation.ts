@@ -6,8 +6,9 @@
  * `{conversationId}#{attempt}` ({@link escalationDeduplicationId}), so a re-sent event is dropped
  * and a later escalation of the same conversation is not.
  */
-import * as z from 'zod';
+
 import { langSchema } from './lang.ts';
+import * as z from './zod.ts';
 
 /** The operator queues of docs/requirements.md#escalation (seniors have their own, chosen by the assignment). */
 export const escalationCategorySchema = z.enum([
@@ -35,25 +36,25 @@ export type EscalationReason = z.infer<typeof escalationReasonSchema>;
 
 /** docs/protocol.md intake: what the operator needs. `problem` is always there (the citizen's words). */
 export const intakeSchema = z.object({
-  service: z.string().min(1).optional(),
-  problem: z.string().min(1),
+  service: z.optional(z.string().check(z.minLength(1))),
+  problem: z.string().check(z.minLength(1)),
   /** «дд.мм.гггг чч:мм» when the citizen gave a date, else their words. */
-  occurredAt: z.string().min(1).optional(),
-  errorCode: z.string().min(1).optional(),
-  desiredResult: z.string().min(1).optional(),
-  attachmentIds: z.array(z.string().min(1)).optional(),
+  occurredAt: z.optional(z.string().check(z.minLength(1))),
+  errorCode: z.optional(z.string().check(z.minLength(1))),
+  desiredResult: z.optional(z.string().check(z.minLength(1))),
+  attachmentIds: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 export type CollectedIntake = z.infer<typeof intakeSchema>;
 
 export const escalationEventSchema = z.object({
-  conversationId: z.string().min(1),
-  sessionId: z.string().min(1),
+  conversationId: z.string().check(z.minLength(1)),
+  sessionId: z.string().check(z.minLength(1)),
   /** 1 for the conversation's first escalation; the consumer is idempotent on (conversationId, attempt). */
-  attempt: z.number().int().positive(),
+  attempt: z.int().check(z.positive()),
   category: escalationCategorySchema,
   reason: escalationReasonSchema,
   /** The intent the bot recognised (docs/requirements.md#intent-catalogue), when there was one. */
-  intent: z.string().min(1).optional(),
+  intent: z.optional(z.string().check(z.minLength(1))),
   intake: intakeSchema,
   lang: langSchema,
   escalatedAt: z.iso.datetime(),
@@ -68,7 +69,7 @@ export type EscalationEvent = z.infer<typeof escalationEventSchema>;
  * is dropped. A message of the earlier shape (the whole event) parses too: its extra fields are
  * ignored.
  */
-export const escalationMessageSchema = escalationEventSchema.pick({ conversationId: true, attempt: true });
+export const escalationMessageSchema = z.pick(escalationEventSchema, { conversationId: true, attempt: true });
 export type EscalationMessage = z.infer<typeof escalationMessageSchema>;
 
 export function escalationDeduplicationId(

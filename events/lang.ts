@@ -2,7 +2,7 @@
  * The session languages of docs/protocol.md. Every part that speaks to a citizen (error messages, the
  * bot) picks its text by this value.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 export const langSchema = z.enum(['ru', 'en']);
 export type Lang = z.infer<typeof langSchema>;

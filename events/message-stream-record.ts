@@ -4,22 +4,38 @@
  * messages with the outbox mark through; the schema says so again, so a record of any other shape
  * fails loudly (and ends in the on-failure queue) instead of queueing a wrong job.
  */
-import * as z from 'zod';
-import { langSchema } from './lang.ts';
 
-const string = z.object({ S: z.string().min(1) }).transform((v) => v.S);
-const number = z.object({ N: z.string() }).transform((v) => Number(v.N));
+import { langSchema } from './lang.ts';
+import * as z from './zod.ts';
+
+const string = z.pipe(
+  z.object({ S: z.string().check(z.minLength(1)) }),
+  z.transform((v) => v.S),
+);
+const number = z.pipe(
+  z.object({ N: z.string() }),
+  z.transform((v) => Number(v.N)),
+);
 
 const outboxImageSchema = z.object({
   conversationId: string,
-  seq: number.pipe(z.number().int().positive()),
+  seq: z.pipe(number, z.int().check(z.positive())),
   messageId: string,
-  from: z.object({ S: z.literal('citizen') }).transform((v) => v.S),
+  from: z.pipe(
+    z.object({ S: z.literal('citizen') }),
+    z.transform((v) => v.S),
+  ),
   sessionId: string,
-  lang: z.object({ S: langSchema }).transform((v) => v.S),
-  outbox: z.object({ S: z.literal('bot') }).transform((v) => v.S),
+  lang: z.pipe(
+    z.object({ S: langSchema }),
+    z.transform((v) => v.S),
+  ),
+  outbox: z.pipe(
+    z.object({ S: z.literal('bot') }),
+    z.transform((v) => v.S),
+  ),
   // The deadline of the `message.send` invocation answering it (epoch ms); absent: nobody does.
-  turnBy: number.pipe(z.number().int().positive()).optional(),
+  turnBy: z.optional(z.pipe(number, z.int().check(z.positive()))),
 });
 
 export const messageStreamRecordSchema = z.object({

@@ -3,35 +3,35 @@
  * extension): `mfc.offices`, `mfc.slots`, `mfc.book`, `mfc.cancel`, `mfc.reschedule`, `mfc.visits`,
  * and their answers `mfc.offices`, `mfc.slots`, `mfc.visit`, `mfc.visits`.
  */
-import * as z from 'zod';
-import { frameEnvelopeSchema, pagingCursorSchema } from './client-frames.ts';
 
-const officeIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'an office id from mfc.offices');
+import { frameEnvelopeSchema, pagingCursorSchema } from './client-frames.ts';
+import * as z from './zod.ts';
+
+const officeIdSchema = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'an office id from mfc.offices'));
 const serviceIdSchema = z
   .string()
-  .regex(/^[a-z_]+(\.[a-z_]+)?$/, 'a service id from mfc.offices')
-  .max(64);
+  .check(z.regex(/^[a-z_]+(\.[a-z_]+)?$/, 'a service id from mfc.offices'), z.maxLength(64));
 const dateSchema = z.iso.date();
 const timeSchema = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like "09:30" (the office’s local time)');
-const visitNumberSchema = z.string().trim().min(1).max(16);
+  .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like "09:30" (the office’s local time)'));
+const visitNumberSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(16));
 
-export const mfcOfficesFrameSchema = frameEnvelopeSchema.extend({
+export const mfcOfficesFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('mfc.offices'),
   /** The city's name in either language, any case («казань», "Kazan"). */
-  city: z.string().trim().min(1).max(100).optional(),
-  serviceId: serviceIdSchema.optional(),
+  city: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+  serviceId: z.optional(serviceIdSchema),
 });
 
-export const mfcSlotsFrameSchema = frameEnvelopeSchema.extend({
+export const mfcSlotsFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('mfc.slots'),
   officeId: officeIdSchema,
   serviceId: serviceIdSchema,
   date: dateSchema,
 });
 
-export const mfcBookFrameSchema = frameEnvelopeSchema.extend({
+export const mfcBookFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('mfc.book'),
   officeId: officeIdSchema,
   serviceId: serviceIdSchema,
@@ -39,12 +39,12 @@ export const mfcBookFrameSchema = frameEnvelopeSchema.extend({
   time: timeSchema,
 });
 
-export const mfcCancelFrameSchema = frameEnvelopeSchema.extend({
+export const mfcCancelFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('mfc.cancel'),
   number: visitNumberSchema,
 });
 
-export const mfcRescheduleFrameSchema = frameEnvelopeSchema.extend({
+export const mfcRescheduleFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('mfc.reschedule'),
   number: visitNumberSchema,
   date: dateSchema,
@@ -54,12 +54,12 @@ export const mfcRescheduleFrameSchema = frameEnvelopeSchema.extend({
 /** `mfc.visits` answers at most this many visits a page, and this many when no `limit` is given. */
 export const MFC_VISITS_MAX_LIMIT = 100;
 
-export const mfcVisitsFrameSchema = frameEnvelopeSchema.extend({
+export const mfcVisitsFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('mfc.visits'),
   /** Page size (extension): 1–100, default 100 (what one answer held before paging). */
-  limit: z.number().int().min(1).max(MFC_VISITS_MAX_LIMIT).default(MFC_VISITS_MAX_LIMIT),
+  limit: z._default(z.int().check(z.gte(1), z.lte(MFC_VISITS_MAX_LIMIT)), MFC_VISITS_MAX_LIMIT),
   /** The `nextCursor` of the previous page (extension); absent: the first page. */
-  cursor: pagingCursorSchema.optional(),
+  cursor: z.optional(pagingCursorSchema),
 });
 
 /** Every MFC request frame: the one route function parses them as one union. */

@@ -6,7 +6,7 @@
  * assignment pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.
  * Client frames are zod schemas each route parses once; server frames are in wire order.
  */
-import * as z from 'zod';
+
 import type { ChatMessage } from './chat-message.ts';
 import { frameEnvelopeSchema } from './client-frames.ts';
 import type { InternalNote } from './desk-frames.ts';
@@ -14,32 +14,33 @@ import type { CollectedIntake } from './escalation.ts';
 import type { Lang } from './lang.ts';
 import { operatorQueueNameSchema } from './queue-entry.ts';
 import type { TicketView } from './tickets.ts';
+import * as z from './zod.ts';
 
-export const operatorStatusFrameSchema = frameEnvelopeSchema.extend({
+export const operatorStatusFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('operator.status'),
   status: z.enum(['online', 'away', 'offline']),
   /** The queues to serve; omitted: what was set before (first time: every category, seniors also `senior`). */
-  skills: z.array(operatorQueueNameSchema).min(1).max(7).optional(),
+  skills: z.optional(z.array(operatorQueueNameSchema).check(z.minLength(1), z.maxLength(7))),
   /** Chats at once; omitted: what was set before (first time: OPERATOR_MAX_CHATS). */
-  maxChats: z.number().int().min(1).max(20).optional(),
+  maxChats: z.optional(z.int().check(z.gte(1), z.lte(20))),
 });
 
-export const operatorNextFrameSchema = frameEnvelopeSchema.extend({
+export const operatorNextFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('operator.next'),
 });
 
 /** The console is alive: renews the presence lease (send it at least every 20 s). */
-export const operatorHeartbeatFrameSchema = frameEnvelopeSchema.extend({
+export const operatorHeartbeatFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('operator.heartbeat'),
 });
 
 /** The operator takes the conversation `conversation.assigned` offered them. */
-export const conversationAcceptFrameSchema = frameEnvelopeSchema.extend({
+export const conversationAcceptFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('conversation.accept'),
-  conversationId: z.string().min(1).max(64),
+  conversationId: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
-export const queueStatsFrameSchema = frameEnvelopeSchema.extend({
+export const queueStatsFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('queue.stats'),
 });
 

@@ -3,17 +3,18 @@
  * FIFO queue per category and `senior` (group = conversationId, dedup = `entryId`). It stays in the
  * queue until the conversation is assigned, so the queue's oldest message is the longest real wait.
  */
-import * as z from 'zod';
+
 import { escalationCategorySchema } from './escalation.ts';
+import * as z from './zod.ts';
 
 /** The operator queues: one per escalation category, and the seniors' own. */
 export const operatorQueueNameSchema = z.enum([...escalationCategorySchema.options, 'senior']);
 
 export const queueEntrySchema = z.object({
-  conversationId: z.string().min(1),
+  conversationId: z.string().check(z.minLength(1)),
   queue: operatorQueueNameSchema,
   /** The conversation's `queueEntryId` when it was put here; any other value makes this message stale. */
-  entryId: z.string().min(1),
+  entryId: z.string().check(z.minLength(1)),
   queuedAt: z.iso.datetime(),
 });
 export type QueueEntry = z.infer<typeof queueEntrySchema>;

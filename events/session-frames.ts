@@ -3,11 +3,12 @@
  * and "Connections the server closes"): `session.end`, its answer `session.ended`, and
  * `connection.closed`, the last frame before the server closes a connection.
  */
-import * as z from 'zod';
+
 import { frameEnvelopeSchema } from './client-frames.ts';
+import * as z from './zod.ts';
 
 /** Sign out: the session's resume tokens and push devices are revoked, its connections closed. */
-export const sessionEndFrameSchema = frameEnvelopeSchema.extend({
+export const sessionEndFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('session.end'),
 });
 export type SessionEndFrame = z.infer<typeof sessionEndFrameSchema>;

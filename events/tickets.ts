@@ -9,94 +9,96 @@
  * `reason`), so a client that sends text only is understood.
  */
 
-import * as z from 'zod';
 import { frameEnvelopeSchema, pagingCursorSchema } from './client-frames.ts';
 import { escalationCategorySchema } from './escalation.ts';
 import { langSchema } from './lang.ts';
 import type { MfcVisitView } from './mfc-frames.ts';
+import * as z from './zod.ts';
 
 const ticketStatusSchema = z.enum(['received', 'in_progress', 'waiting', 'completed', 'rejected']);
 
-const ticketIdSchema = z.string().min(1).max(64);
+const ticketIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
 /** A ticket number as typed: canonicalised (upper case, O→0, I/L→1) by the domain. */
-const ticketNumberSchema = z.string().min(1).max(32);
+const ticketNumberSchema = z.string().check(z.minLength(1), z.maxLength(32));
 
-export const ticketGetFrameSchema = frameEnvelopeSchema
-  .extend({
+export const ticketGetFrameSchema = z
+  .extend(frameEnvelopeSchema, {
     action: z.literal('ticket.get'),
-    ticketId: ticketIdSchema.optional(),
-    number: ticketNumberSchema.optional(),
+    ticketId: z.optional(ticketIdSchema),
+    number: z.optional(ticketNumberSchema),
   })
-  .refine((frame) => (frame.ticketId === undefined) !== (frame.number === undefined), {
-    message: 'give exactly one of ticketId and number',
-    path: ['ticketId'],
-  });
+  .check(
+    z.refine((frame) => (frame.ticketId === undefined) !== (frame.number === undefined), {
+      message: 'give exactly one of ticketId and number',
+      path: ['ticketId'],
+    }),
+  );
 
 /** `status` narrows the list; staff list tickets by status (default `received`, the newest 100). */
 /** Tickets per `ticket.list` page unless `limit` says otherwise, and at most. */
 export const TICKET_LIST_DEFAULT_LIMIT = 20;
 const TICKET_LIST_MAX_LIMIT = 50;
 
-export const ticketListFrameSchema = frameEnvelopeSchema.extend({
+export const ticketListFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('ticket.list'),
-  status: ticketStatusSchema.optional(),
+  status: z.optional(ticketStatusSchema),
   /** Page size (extension): 1–50, default 20; an answer near the frame limit is cut shorter. */
-  limit: z.number().int().min(1).max(TICKET_LIST_MAX_LIMIT).default(TICKET_LIST_DEFAULT_LIMIT),
+  limit: z._default(z.int().check(z.gte(1), z.lte(TICKET_LIST_MAX_LIMIT)), TICKET_LIST_DEFAULT_LIMIT),
   /** The `nextCursor` of the previous page (extension); absent: the newest page. */
-  cursor: pagingCursorSchema.optional(),
+  cursor: z.optional(pagingCursorSchema),
 });
 
 const waitingForSchema = z.union([
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(1000)
-    .transform((what) => ({ what })),
+  z.pipe(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+    z.transform((what) => ({ what })),
+  ),
   z.object({
-    what: z.string().trim().min(1).max(1000),
-    until: z.iso.datetime({ offset: true }).optional(),
+    what: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+    until: z.optional(z.iso.datetime({ offset: true })),
   }),
 ]);
 
 const rejectReasonSchema = z.union([
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(1000)
-    .transform((reason) => ({ reason })),
+  z.pipe(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+    z.transform((reason) => ({ reason })),
+  ),
   z.object({
-    reason: z.string().trim().min(1).max(1000),
-    alternatives: z.array(z.string().trim().min(1).max(500)).max(5).optional(),
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+    alternatives: z.optional(
+      z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))).check(z.maxLength(5)),
+    ),
   }),
 ]);
 
-export const ticketSetStatusFrameSchema = frameEnvelopeSchema.extend({
+export const ticketSetStatusFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('ticket.setStatus'),
   ticketId: ticketIdSchema,
   status: ticketStatusSchema,
-  note: z.string().trim().min(1).max(2000).optional(),
-  waitingFor: waitingForSchema.optional(),
-  rejectReason: rejectReasonSchema.optional(),
+  note: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
+  waitingFor: z.optional(waitingForSchema),
+  rejectReason: z.optional(rejectReasonSchema),
 });
 
 /**
  * The citizen rates a completed ticket, once. docs/protocol.md names the conversation; a ticket with no
  * conversation (the portal's form) is named by `ticketId` instead.
  */
-export const feedbackSubmitFrameSchema = frameEnvelopeSchema
-  .extend({
+export const feedbackSubmitFrameSchema = z
+  .extend(frameEnvelopeSchema, {
     action: z.literal('feedback.submit'),
-    conversationId: z.string().min(1).max(64).optional(),
-    ticketId: ticketIdSchema.optional(),
-    rating: z.number().int().min(1).max(5),
-    comment: z.string().trim().max(2000).optional(),
+    conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    ticketId: z.optional(ticketIdSchema),
+    rating: z.int().check(z.gte(1), z.lte(5)),
+    comment: z.optional(z.string().check(z.trim(), z.maxLength(2000))),
   })
-  .refine((frame) => (frame.conversationId === undefined) !== (frame.ticketId === undefined), {
-    message: 'give exactly one of conversationId and ticketId',
-    path: ['conversationId'],
-  });
+  .check(
+    z.refine((frame) => (frame.conversationId === undefined) !== (frame.ticketId === undefined), {
+      message: 'give exactly one of conversationId and ticketId',
+      path: ['conversationId'],
+    }),
+  );
 
 // Server → client ----------------------------------------------------------------------------------
 
@@ -186,19 +188,19 @@ export interface FeedbackAckFrame {
  * code) or an e-mail address. Validated by the domain (`functions/domain/identification.ts`), so the
  * same person gets the same citizen id here as when they identify in the chat.
  */
-const portalContactSchema = z.string().trim().min(3).max(254);
+const portalContactSchema = z.string().check(z.trim(), z.minLength(3), z.maxLength(254));
 
 export const portalFeedbackRequestSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
   contact: portalContactSchema,
-  category: escalationCategorySchema.default('general'),
-  text: z.string().trim().min(1).max(4000),
-  lang: langSchema.default('ru'),
+  category: z._default(escalationCategorySchema, 'general'),
+  text: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  lang: z._default(langSchema, 'ru'),
 });
 export type PortalFeedbackRequest = z.infer<typeof portalFeedbackRequestSchema>;
 
 /** `Idempotency-Key`: 8–128 visible ASCII characters (a UUID is the usual choice). */
-export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{8,128}$/);
+export const idempotencyKeySchema = z.string().check(z.regex(/^[\x21-\x7e]{8,128}$/));
 
 /** 201 (and the same again for a repeated Idempotency-Key). */
 export interface PortalFeedbackCreated {

@@ -5,14 +5,15 @@
  * operator's slot or queue a conversation. The timer consumer
  * (`functions/handlers/timer-consumer.ts`) parses each once with {@link timerMessageSchema}.
  */
-import * as z from 'zod';
+
 import { operatorQueueNameSchema } from './queue-entry.ts';
+import * as z from './zod.ts';
 
 /** docs/requirements.md#sla: fires SLA_ASSIGN_SECONDS after the conversation started waiting in a category queue. */
 const slaAssignTimerSchema = z.object({
   kind: z.literal('sla.assign'),
-  conversationId: z.string().min(1),
-  entryId: z.string().min(1),
+  conversationId: z.string().check(z.minLength(1)),
+  entryId: z.string().check(z.minLength(1)),
   /** When the SLA runs out; a timer longer than SQS's 15-minute delay is sent again until then. */
   dueAt: z.iso.datetime(),
 });
@@ -20,7 +21,7 @@ const slaAssignTimerSchema = z.object({
 /** Fires OPERATOR_GRACE_SECONDS after an operator's last connection closed. */
 const operatorGraceTimerSchema = z.object({
   kind: z.literal('operator.grace'),
-  operatorId: z.string().min(1),
+  operatorId: z.string().check(z.minLength(1)),
   /** The disconnect this timer is for: a later reconnect (and disconnect) makes it stale. */
   disconnectedAt: z.iso.datetime(),
   dueAt: z.iso.datetime(),
@@ -33,16 +34,16 @@ const operatorGraceTimerSchema = z.object({
  */
 const operatorLeaseTimerSchema = z.object({
   kind: z.literal('operator.lease'),
-  operatorId: z.string().min(1),
-  watchId: z.string().min(1),
+  operatorId: z.string().check(z.minLength(1)),
+  watchId: z.string().check(z.minLength(1)),
   dueAt: z.iso.datetime(),
 });
 
 /** Fires ACCEPT_SECONDS after an assignment: still not accepted → back to the front of its queue. */
 const assignmentAcceptTimerSchema = z.object({
   kind: z.literal('assignment.accept'),
-  conversationId: z.string().min(1),
-  operatorId: z.string().min(1),
+  conversationId: z.string().check(z.minLength(1)),
+  operatorId: z.string().check(z.minLength(1)),
   /** The assignment this timer is for: a later one (after a requeue) makes it stale. */
   assignedAt: z.iso.datetime(),
   dueAt: z.iso.datetime(),
@@ -51,8 +52,8 @@ const assignmentAcceptTimerSchema = z.object({
 /** Fires FIRST_REPLY_SECONDS after an acceptance: no operator reply since → a missed first reply. */
 const firstReplyTimerSchema = z.object({
   kind: z.literal('assignment.firstReply'),
-  conversationId: z.string().min(1),
-  operatorId: z.string().min(1),
+  conversationId: z.string().check(z.minLength(1)),
+  operatorId: z.string().check(z.minLength(1)),
   acceptedAt: z.iso.datetime(),
   dueAt: z.iso.datetime(),
 });
@@ -60,7 +61,7 @@ const firstReplyTimerSchema = z.object({
 /** An operator's slot was freed (a ticket completed, a transfer): give them the next conversation. */
 const operatorFreedSignalSchema = z.object({
   kind: z.literal('operator.freed'),
-  operatorId: z.string().min(1),
+  operatorId: z.string().check(z.minLength(1)),
 });
 
 /** A conversation arrived in a queue outside the assignment (a transfer): offer it to whoever is free. */

@@ -4,10 +4,11 @@
  * link to it (`transcript.download`): the same HTML page a regulator's export holds, without what
  * only staff see.
  */
-import * as z from 'zod';
-import { frameEnvelopeSchema } from './client-frames.ts';
 
-export const transcriptGetFrameSchema = frameEnvelopeSchema.extend({
+import { frameEnvelopeSchema } from './client-frames.ts';
+import * as z from './zod.ts';
+
+export const transcriptGetFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('transcript.get'),
 });
 

@@ -14,19 +14,19 @@
  *   hashed into citizen ids with identification's key, as the real registry would match them.
  */
 import { readFileSync } from 'node:fs';
-import * as z from 'zod';
 import type { Destination } from '#domain/identification.ts';
 import {
   type PortalApplication,
   type PortalRegistry,
   RegistryUnavailableError,
 } from '#domain/ports/portal-registry.ts';
+import * as z from '#events/zod.ts';
 
-const localized = z.object({ ru: z.string().min(1), en: z.string().min(1) });
+const localized = z.object({ ru: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) });
 const applicationSchema = z.object({
-  serviceId: z.string().min(1),
+  serviceId: z.string().check(z.minLength(1)),
   serviceTitle: localized,
-  number: z.string().min(1),
+  number: z.string().check(z.minLength(1)),
   submittedAt: z.iso.datetime(),
   status: z.enum(['received', 'in_progress', 'needs_action', 'ready', 'completed', 'rejected']),
   nextStep: localized,
@@ -113,8 +113,11 @@ const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 const sampleSchema = z.object({
   citizens: z.array(
     z.union([
-      z.object({ phone: z.string().regex(/^\+[1-9]\d{6,14}$/), applications: z.array(applicationSchema) }),
-      z.object({ email: z.email().toLowerCase(), applications: z.array(applicationSchema) }),
+      z.object({
+        phone: z.string().check(z.regex(/^\+[1-9]\d{6,14}$/)),
+        applications: z.array(applicationSchema),
+      }),
+      z.object({ email: z.email().check(z.toLowerCase()), applications: z.array(applicationSchema) }),
     ]),
   ),
 });

@@ -4,18 +4,18 @@
  * I/O but the cached key. Neither a token nor anything of it is ever logged.
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
-import * as z from 'zod';
 import type { ResumeTokenClaims, ResumeTokenSigner } from '#domain/resume-tokens.ts';
+import * as z from '#events/zod.ts';
 import type { KeySource } from './secret-keys.ts';
 
 export const RESUME_TOKEN_ISSUER = 'support-chat';
 export const RESUME_TOKEN_AUDIENCE = 'support-chat/resume';
 
 const payloadSchema = z.object({
-  sub: z.string().min(1).max(64),
-  jti: z.string().min(1).max(64),
-  iat: z.number().int(),
-  exp: z.number().int(),
+  sub: z.string().check(z.minLength(1), z.maxLength(64)),
+  jti: z.string().check(z.minLength(1), z.maxLength(64)),
+  iat: z.int(),
+  exp: z.int(),
   ver: z.boolean(),
 });
 

@@ -3,26 +3,38 @@
  * EN (`layers/knowledge-base/canned/*.json`), validated at load, and searched with the bot's own
  * normalisation and Snowball stems, so «пароля», «пароль» and «паролем» find the same answer.
  */
-import * as z from 'zod';
+
 import type { CannedAnswer } from '#events/desk-frames.ts';
 import { escalationCategorySchema } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';
+import * as z from '#events/zod.ts';
 import { normalizeText, tokenize } from './bot/normalize.ts';
 import { isStopWord, stemWord } from './bot/stem.ts';
 
-const localized = z.object({ ru: z.string().trim().min(1), en: z.string().trim().min(1) });
+const localized = z.object({
+  ru: z.string().check(z.trim(), z.minLength(1)),
+  en: z.string().check(z.trim(), z.minLength(1)),
+});
 
 const cannedAnswerSchema = z.object({
-  id: z.string().regex(/^[a-z0-9_.]+$/, 'lower-case id with dots'),
+  id: z.string().check(z.regex(/^[a-z0-9_.]+$/, 'lower-case id with dots')),
   category: escalationCategorySchema,
   title: localized,
-  text: z.object({ ru: z.string().trim().min(1).max(4000), en: z.string().trim().min(1).max(4000) }),
-  tags: z.object({ ru: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).optional(),
+  text: z.object({
+    ru: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+    en: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  }),
+  tags: z.optional(
+    z.object({
+      ru: z.array(z.string().check(z.minLength(1))),
+      en: z.array(z.string().check(z.minLength(1))),
+    }),
+  ),
 });
 export type CannedAnswerEntry = z.infer<typeof cannedAnswerSchema>;
 
 /** One file holds an array of answers; ids are unique across all files. */
-export const cannedFileSchema = z.array(cannedAnswerSchema).min(1);
+export const cannedFileSchema = z.array(cannedAnswerSchema).check(z.minLength(1));
 
 /** Where an operator's own name goes in a text («Меня зовут {operator}»). */
 const OPERATOR_PLACEHOLDER = /\{operator\}/g;

@@ -19,9 +19,9 @@
  *    it, and only the session that holds it may verify it.
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
 import { CODE_LENGTH, type CodeChannel } from '#events/identification.ts';
 import type { Lang } from '#events/lang.ts';
+import * as z from '#events/zod.ts';
 import { canonicalEmail } from './email-addresses.ts';
 import { badRequest } from './errors.ts';
 import { callingCodeOf, normaliseMobileNumber } from './phone-numbers.ts';

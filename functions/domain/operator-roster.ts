@@ -9,9 +9,9 @@
  * (docs/architecture.md, "Assignment"), never by a read before it.
  */
 
-import * as z from 'zod';
 import type { Role } from '#events/authorizer-context.ts';
 import { type EscalationCategory, escalationCategorySchema } from '#events/escalation.ts';
+import * as z from '#events/zod.ts';
 
 export const SENIOR_QUEUE = 'senior';
 

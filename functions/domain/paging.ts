@@ -2,8 +2,9 @@
  * Paging (`ticket.list`, `history.get`; docs/protocol.md "Paging"): whose cursor it is, opening one
  * a client sent back, and the size budget that keeps every answer within one WebSocket frame.
  */
-import type * as z from 'zod';
+
 import type { Caller } from '#events/authorizer-context.ts';
+import type * as z from '#events/zod.ts';
 import { badRequest } from './errors.ts';
 import type { CursorScope, PagingCursors } from './ports/paging.ts';
 
@@ -37,7 +38,7 @@ export async function openCursor<T>(
   cursors: PagingCursors,
   scope: CursorScope,
   cursor: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
 ): Promise<T> {
   const position = schema.safeParse(await cursors.open(scope, cursor));
   if (!position.success) {

@@ -12,7 +12,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type * as z from 'zod';
 import { DynamoRateCounter } from '#adapters/dynamodb/rate-counter.ts';
 import { DynamoTicketRepository } from '#adapters/dynamodb/ticket-repository.ts';
 import { HmacCitizenIds } from '#adapters/identity-hasher.ts';
@@ -29,6 +28,7 @@ import {
   type PortalFeedbackCreated,
   portalFeedbackRequestSchema,
 } from '#events/tickets.ts';
+import type * as z from '#events/zod.ts';
 import { clientLimits } from '#shared/client-limits.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
@@ -137,7 +137,7 @@ function badRequestOf(details: ErrorDetail[]): ChatError {
   return new ChatError('BAD_REQUEST', { details });
 }
 
-function detailsOf(error: z.ZodError): ErrorDetail[] {
+function detailsOf(error: z.core.$ZodError): ErrorDetail[] {
   return error.issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.join('.') : 'body',
     problem: issue.message,

@@ -8,11 +8,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
 import { DynamoSlaRecords } from '#adapters/dynamodb/sla-records.ts';
 import { SnsOnCallChannel } from '#adapters/on-call-publisher.ts';
 import { systemClock } from '#adapters/system.ts';
 import { reportSla } from '#domain/use-cases/report-sla.ts';
+import * as z from '#events/zod.ts';
 import { config } from '#shared/config.ts';
 import { logger, metrics } from '#shared/observability.ts';
 

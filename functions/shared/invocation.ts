@@ -4,9 +4,10 @@
  * (docs/protocol.md, "Errors") instead of a Lambda error, so `aws lambda invoke` prints why.
  * Anything unexpected is thrown: Lambda reports it as a function error, and it is logged.
  */
-import type * as z from 'zod';
+
 import { ChatError } from '#domain/errors.ts';
 import type { ErrorCode, ErrorDetail } from '#events/server-frames.ts';
+import type * as z from '#events/zod.ts';
 import { toDetails } from './websocket/frame-route.ts';
 
 export interface InvocationRefusal {
@@ -16,7 +17,7 @@ export interface InvocationRefusal {
 }
 
 export async function invocationResult<Request, Result>(
-  schema: z.ZodType<Request, unknown>,
+  schema: z.ZodMiniType<Request, unknown>,
   event: unknown,
   run: (request: Request) => Promise<Result>,
 ): Promise<Result | InvocationRefusal> {

@@ -4,9 +4,10 @@
  * Each entry expires after the journal retention (JOURNAL_RETENTION_DAYS). Ids only, never a
  * phone, an e-mail or a text (functions/domain/access-journal.ts).
  */
-import * as z from 'zod';
+
 import { type AccessJournal, JOURNAL_ACTIONS, type JournalEntry } from '#domain/access-journal.ts';
 import { expiresAfterDays } from '#domain/retention.ts';
+import * as z from '#events/zod.ts';
 import { PutCommand, paginateQuery } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
 
@@ -18,18 +19,18 @@ const entryItem = z.object({
   actor: z.object({ kind: z.enum(['operator', 'senior', 'platform']), id: z.string() }),
   action: z.enum(JOURNAL_ACTIONS),
   subject: z.object({
-    conversationId: z.string().optional(),
-    ticketId: z.string().optional(),
-    ticketNumber: z.string().optional(),
-    ticketIds: z.array(z.string()).optional(),
-    ticketNumbers: z.array(z.string()).optional(),
-    attachmentId: z.string().optional(),
-    exportId: z.string().optional(),
-    erasureId: z.string().optional(),
-    scope: z.string().optional(),
+    conversationId: z.optional(z.string()),
+    ticketId: z.optional(z.string()),
+    ticketNumber: z.optional(z.string()),
+    ticketIds: z.optional(z.array(z.string())),
+    ticketNumbers: z.optional(z.array(z.string())),
+    attachmentId: z.optional(z.string()),
+    exportId: z.optional(z.string()),
+    erasureId: z.optional(z.string()),
+    scope: z.optional(z.string()),
   }),
-  reason: z.string().optional(),
-}) satisfies z.ZodType<JournalEntry>;
+  reason: z.optional(z.string()),
+}) satisfies z.ZodMiniType<JournalEntry>;
 
 export interface AccessJournalSettings {
   accessJournalTable: string;

@@ -4,10 +4,11 @@
  * consistently (the assignment's conditions were decided on what is stored now), and a waiting
  * conversation as the `byQueueLine` index lists it.
  */
-import * as z from 'zod';
+
 import type { Conversation } from '#domain/conversations.ts';
 import type { Operator } from '#domain/operator-roster.ts';
 import type { WaitingConversation } from '#domain/ports/assignment.ts';
+import * as z from '#events/zod.ts';
 import { GetCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 import { conversationItem } from './item-schemas.ts';
@@ -43,8 +44,8 @@ const waitingItem = z.object({
   conversationId: z.string(),
   sessionId: z.string(),
   queuedAt: z.string(),
-  ticketId: z.string().optional(),
-  ticketNumber: z.string().optional(),
+  ticketId: z.optional(z.string()),
+  ticketNumber: z.optional(z.string()),
 });
 
 export function waitingConversation(item: Record<string, unknown>): WaitingConversation {

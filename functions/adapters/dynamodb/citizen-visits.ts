@@ -4,9 +4,10 @@
  * uses both, so that what only mentions a citizen's visits to come (the bot worker, `ticket.list`)
  * bundles these Queries, not the booking transactions.
  */
-import * as z from 'zod';
+
 import type { Visit } from '#domain/mfc/visits.ts';
 import type { CitizenVisits, VisitPosition } from '#domain/ports/visits.ts';
+import * as z from '#events/zod.ts';
 import { paginateQuery, QueryCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient } from './document-client.ts';
 
@@ -21,7 +22,7 @@ export const visitItemSchema = z.object({
   status: z.enum(['booked', 'cancelled']),
   bookedAt: z.string(),
   lang: z.enum(['ru', 'en']),
-  remindAt: z.string().optional(),
+  remindAt: z.optional(z.string()),
 });
 
 export class DynamoCitizenVisits implements CitizenVisits {

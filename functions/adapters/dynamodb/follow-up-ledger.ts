@@ -5,9 +5,10 @@
  * clearing removes the item from the index. Only conversations between a change and its follow-ups
  * (milliseconds, unless something crashed) are in it, so its one partition stays small.
  */
-import * as z from 'zod';
+
 import type { Conversation } from '#domain/conversations.ts';
 import type { FollowUpLedger } from '#domain/ports/ledger.ts';
+import * as z from '#events/zod.ts';
 import { QueryCommand, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
 

@@ -8,7 +8,7 @@
  *
  * Items hold hashes and counters only, never a phone, an e-mail or a code; nothing here logs an item.
  */
-import * as z from 'zod';
+
 import type { SendWindow, VerificationRecord } from '#domain/identification.ts';
 import type {
   CodeRequestSave,
@@ -19,6 +19,7 @@ import type {
 } from '#domain/ports/identification.ts';
 import { isExpired } from '#domain/retention.ts';
 import { codeChannelSchema } from '#events/identification.ts';
+import * as z from '#events/zod.ts';
 import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
 import { GetCommand, PutCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
@@ -32,11 +33,11 @@ export interface IdentificationTables {
   conversationsTable: string;
 }
 
-const epoch = z.number().int();
+const epoch = z.int();
 
-const sendWindowItem: z.ZodType<SendWindow> = z.object({
+const sendWindowItem: z.ZodMiniType<SendWindow> = z.object({
   windowStart: epoch,
-  count: z.number().int().min(0),
+  count: z.int().check(z.gte(0)),
   lastSentAt: epoch,
 });
 
@@ -45,22 +46,22 @@ const recordItem = z.object({
   destinationKey: z.string(),
   channel: codeChannelSchema,
   sends: sendWindowItem,
-  failures: z.number().int().min(0),
-  lockedUntil: epoch.optional(),
-  codeHash: z.string().optional(),
-  codeSessionId: z.string().optional(),
-  codeCitizenId: z.string().optional(),
-  codeExpiresAt: epoch.optional(),
-  version: z.number().int().positive(),
+  failures: z.int().check(z.gte(0)),
+  lockedUntil: z.optional(epoch),
+  codeHash: z.optional(z.string()),
+  codeSessionId: z.optional(z.string()),
+  codeCitizenId: z.optional(z.string()),
+  codeExpiresAt: z.optional(epoch),
+  version: z.int().check(z.positive()),
   expiresAt: epoch,
 });
 
 const sessionIdentityItem = z.object({
-  codeSends: sendWindowItem.optional(),
-  identityVersion: z.number().int().min(0).default(0),
-  pendingDestinationKey: z.string().optional(),
-  pendingSmsPhone: z.string().optional(),
-  pendingMaskedPhone: z.string().optional(),
+  codeSends: z.optional(sendWindowItem),
+  identityVersion: z._default(z.int().check(z.gte(0)), 0),
+  pendingDestinationKey: z.optional(z.string()),
+  pendingSmsPhone: z.optional(z.string()),
+  pendingMaskedPhone: z.optional(z.string()),
 });
 
 function toRecord(item: z.infer<typeof recordItem>): VerificationRecord {

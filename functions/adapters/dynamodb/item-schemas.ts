@@ -6,7 +6,7 @@
  * a module are all bundled with any one of them, and the message path's functions read none of
  * those (the bot worker's bundle is held to 250 KB, docs/requirements.md#numbers).
  */
-import * as z from 'zod';
+
 import type { Conversation, PendingQuestion } from '#domain/conversations.ts';
 import type { EscalationRecord, IntakeProgress } from '#domain/escalations.ts';
 import type { BotReplyRef, MessageAck } from '#domain/idempotency.ts';
@@ -20,33 +20,34 @@ import {
 } from '#events/escalation.ts';
 import { followUpsSchema } from '#events/follow-ups.ts';
 import { langSchema } from '#events/lang.ts';
+import * as z from '#events/zod.ts';
 
-const expiresAt = z.number().int();
+const expiresAt = z.int();
 
-const pendingQuestionItem: z.ZodType<PendingQuestion> = z.object({
+const pendingQuestionItem: z.ZodMiniType<PendingQuestion> = z.object({
   conversationId: z.string(),
   messageId: z.string(),
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
   lang: langSchema,
-  expiresAt: z.number().int(),
+  expiresAt: z.int(),
 });
 
-export const sessionItem: z.ZodType<Session> = z.object({
+export const sessionItem: z.ZodMiniType<Session> = z.object({
   sessionId: z.string(),
   lang: langSchema,
   verified: z.boolean(),
-  citizenId: z.string().optional(),
-  maskedPhone: z.string().optional(),
-  openConversationId: z.string().optional(),
-  verifiedConnectionId: z.string().optional(),
-  endedAt: z.string().optional(),
+  citizenId: z.optional(z.string()),
+  maskedPhone: z.optional(z.string()),
+  openConversationId: z.optional(z.string()),
+  verifiedConnectionId: z.optional(z.string()),
+  endedAt: z.optional(z.string()),
   // Written by versions before the conversation held it: read until it expires.
-  pendingQuestion: pendingQuestionItem.optional(),
+  pendingQuestion: z.optional(pendingQuestionItem),
   createdAt: z.string(),
   expiresAt,
 });
 
-export const connectionItem: z.ZodType<Connection> = z.object({
+export const connectionItem: z.ZodMiniType<Connection> = z.object({
   connectionId: z.string(),
   principalId: z.string(),
   sessionId: z.string(),
@@ -65,69 +66,69 @@ const intakeFieldSchema = z.enum([
   'attachments',
 ]);
 
-const intakeProgressItem: z.ZodType<IntakeProgress> = z.object({
+const intakeProgressItem: z.ZodMiniType<IntakeProgress> = z.object({
   reason: escalationReasonSchema,
   category: escalationCategorySchema,
-  intent: z.string().optional(),
+  intent: z.optional(z.string()),
   lang: langSchema,
   state: z.object({
     intake: z.object({
-      service: z.string().optional(),
-      problem: z.string().optional(),
-      occurredAt: z.string().optional(),
-      errorCode: z.string().optional(),
-      desiredResult: z.string().optional(),
-      attachmentIds: z.array(z.string()).optional(),
+      service: z.optional(z.string()),
+      problem: z.optional(z.string()),
+      occurredAt: z.optional(z.string()),
+      errorCode: z.optional(z.string()),
+      desiredResult: z.optional(z.string()),
+      attachmentIds: z.optional(z.array(z.string())),
     }),
-    fields: z.array(intakeFieldSchema).optional(),
+    fields: z.optional(z.array(intakeFieldSchema)),
     skipped: z.array(intakeFieldSchema),
-    pending: intakeFieldSchema.optional(),
+    pending: z.optional(intakeFieldSchema),
   }),
   fallbackProblem: z.string(),
   startedAt: z.string(),
 });
 
-const escalationRecordItem: z.ZodType<EscalationRecord> = z.object({
+const escalationRecordItem: z.ZodMiniType<EscalationRecord> = z.object({
   event: escalationEventSchema,
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
 });
 
-export const conversationItem: z.ZodType<Conversation> = z.object({
+export const conversationItem: z.ZodMiniType<Conversation> = z.object({
   conversationId: z.string(),
   sessionId: z.string(),
   state: z.enum(['bot', 'queued', 'operator', 'closed']),
-  lastSeq: z.number().int().min(0),
+  lastSeq: z.int().check(z.gte(0)),
   createdAt: z.string(),
   updatedAt: z.string(),
   expiresAt,
-  citizenId: z.string().optional(),
-  lastBotIntent: z.string().optional(),
-  consecutiveFallbacks: z.number().int().min(0).optional(),
-  intake: intakeProgressItem.optional(),
-  escalation: escalationRecordItem.optional(),
-  category: z.string().optional(),
-  operatorId: z.string().optional(),
-  operatorName: z.string().optional(),
-  assignedAt: z.string().optional(),
-  ticketId: z.string().optional(),
-  ticketNumber: z.string().optional(),
-  queue: z.string().optional(),
-  queuedAt: z.string().optional(),
-  queueEntryId: z.string().optional(),
-  assignedQueue: z.string().optional(),
-  dispatchedAttempt: z.number().int().positive().optional(),
-  slaBreachedAt: z.string().optional(),
-  slaBreachedEntryId: z.string().optional(),
-  slaBreachCountedEntryId: z.string().optional(),
-  firstReplyCheckedFor: z.string().optional(),
-  firstOperatorReplyAt: z.string().optional(),
-  acceptedAt: z.string().optional(),
-  acceptDueAt: z.string().optional(),
-  lastOperatorReplyAt: z.string().optional(),
-  queueEnteredAt: z.string().optional(),
-  followUps: followUpsSchema.optional(),
-  followUpsAt: z.string().optional(),
-  pendingQuestion: pendingQuestionItem.optional(),
+  citizenId: z.optional(z.string()),
+  lastBotIntent: z.optional(z.string()),
+  consecutiveFallbacks: z.optional(z.int().check(z.gte(0))),
+  intake: z.optional(intakeProgressItem),
+  escalation: z.optional(escalationRecordItem),
+  category: z.optional(z.string()),
+  operatorId: z.optional(z.string()),
+  operatorName: z.optional(z.string()),
+  assignedAt: z.optional(z.string()),
+  ticketId: z.optional(z.string()),
+  ticketNumber: z.optional(z.string()),
+  queue: z.optional(z.string()),
+  queuedAt: z.optional(z.string()),
+  queueEntryId: z.optional(z.string()),
+  assignedQueue: z.optional(z.string()),
+  dispatchedAttempt: z.optional(z.int().check(z.positive())),
+  slaBreachedAt: z.optional(z.string()),
+  slaBreachedEntryId: z.optional(z.string()),
+  slaBreachCountedEntryId: z.optional(z.string()),
+  firstReplyCheckedFor: z.optional(z.string()),
+  firstOperatorReplyAt: z.optional(z.string()),
+  acceptedAt: z.optional(z.string()),
+  acceptDueAt: z.optional(z.string()),
+  lastOperatorReplyAt: z.optional(z.string()),
+  queueEnteredAt: z.optional(z.string()),
+  followUps: z.optional(followUpsSchema),
+  followUpsAt: z.optional(z.string()),
+  pendingQuestion: z.optional(pendingQuestionItem),
 });
 
 /**
@@ -136,47 +137,47 @@ export const conversationItem: z.ZodType<Conversation> = z.object({
  */
 export const messageBodyItem = z.object({
   text: z.string(),
-  suggestions: z.array(z.object({ intent: z.string(), title: z.string() })).optional(),
+  suggestions: z.optional(z.array(z.object({ intent: z.string(), title: z.string() }))),
 });
 export type MessageBody = z.infer<typeof messageBodyItem>;
 
 /** Where the bot's answer to a citizen message stored with it is (`StoredMessage.reply`). */
 export const replyPlaceItem = z.object({
-  seq: z.number().int().positive(),
-  count: z.number().int().positive().optional(),
-  redeliveredAt: z.string().optional(),
+  seq: z.int().check(z.positive()),
+  count: z.optional(z.int().check(z.positive())),
+  redeliveredAt: z.optional(z.string()),
 });
 
 /** `bot#{messageId}`: the bot's reply stored on its own, the same place with its conversation. */
-export const botReplyItem: z.ZodType<BotReplyRef> = replyPlaceItem.extend({
+export const botReplyItem: z.ZodMiniType<BotReplyRef> = z.extend(replyPlaceItem, {
   conversationId: z.string(),
-  messageId: z.string().optional(),
+  messageId: z.optional(z.string()),
 });
 
 /** A message with its body plain: read only through `message-body.ts`, which decodes `body` first. */
-export const messageItem: z.ZodType<StoredMessage> = z.object({
+export const messageItem: z.ZodMiniType<StoredMessage> = z.object({
   ...messageBodyItem.shape,
   conversationId: z.string(),
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
   messageId: z.string(),
   from: z.enum(['citizen', 'bot', 'operator', 'system']),
   senderId: z.string(),
   ts: z.string(),
   expiresAt,
-  clientMessageId: z.string().optional(),
-  attachments: z.array(z.string()).optional(),
-  operatorName: z.string().optional(),
-  intent: z.string().optional(),
-  confidence: z.number().optional(),
-  escalate: z.boolean().optional(),
-  category: z.string().optional(),
-  reply: replyPlaceItem.optional(),
+  clientMessageId: z.optional(z.string()),
+  attachments: z.optional(z.array(z.string())),
+  operatorName: z.optional(z.string()),
+  intent: z.optional(z.string()),
+  confidence: z.optional(z.number()),
+  escalate: z.optional(z.boolean()),
+  category: z.optional(z.string()),
+  reply: z.optional(replyPlaceItem),
 });
 
-export const ackItem: z.ZodType<MessageAck> = z.object({
+export const ackItem: z.ZodMiniType<MessageAck> = z.object({
   clientMessageId: z.string(),
   messageId: z.string(),
   conversationId: z.string(),
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
   ts: z.string(),
 });

@@ -5,9 +5,10 @@
  * the last tick told, replaced only by a later period's. Items expire by TTL (an hour; the last told
  * a day after its tick), so nothing accumulates.
  */
-import * as z from 'zod';
+
 import type { LineTicks, LineTold } from '#domain/ports/line-ticks.ts';
 import { epochSeconds } from '#domain/retention.ts';
+import * as z from '#events/zod.ts';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
 
@@ -17,7 +18,7 @@ const TOLD_KEY = 'line-tick#told';
 
 const tickKey = (periodStart: string) => `line-tick#${periodStart}`;
 
-const toldItem: z.ZodType<LineTold> = z.object({
+const toldItem: z.ZodMiniType<LineTold> = z.object({
   periodStart: z.string(),
   stats: z.string(),
   places: z.record(z.string(), z.string()),

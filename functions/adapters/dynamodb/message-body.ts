@@ -15,6 +15,7 @@
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import type { StoredMessage } from '#domain/messages.ts';
+import * as z from '#events/zod.ts';
 import { type MessageBody, messageBodyItem, messageItem } from './item-schemas.ts';
 
 /**
@@ -41,6 +42,9 @@ const brotliOptions = (bytes: number) => ({
 
 /** No message body comes near this (an item is at most 400 KB): a larger output is not ours. */
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A decompressed body holds the body's fields and nothing else. */
+const strictMessageBody = z.strictObject(messageBodyItem.shape);
 
 /** An item of MessagesTable whose `body` cannot be read. The message names the keys only. */
 export class MessageBodyError extends Error {
@@ -99,7 +103,7 @@ function decodeBody(item: Record<string, unknown>, body: unknown): MessageBody {
   } catch {
     throw new MessageBodyError(item, 'not JSON');
   }
-  const decoded = messageBodyItem.strict().safeParse(parsed);
+  const decoded = strictMessageBody.safeParse(parsed);
   if (!decoded.success) {
     // The paths and codes only: a message (zod's included) could quote what it read.
     const where = decoded.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`);

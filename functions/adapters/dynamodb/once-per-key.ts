@@ -13,7 +13,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import {
   type OnceOutcome,
   type OncePerKey,
@@ -21,6 +20,7 @@ import {
   WorkInProgressError,
 } from '#domain/ports/once-per-key.ts';
 import { epochSeconds } from '#domain/retention.ts';
+import * as z from '#events/zod.ts';
 import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
 import { DeleteCommand, PutCommand, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { unmarshall } from '#shared/aws-sdk/util-dynamodb.ts';

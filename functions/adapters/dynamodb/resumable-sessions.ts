@@ -3,9 +3,10 @@
  * `resumeTokensVersion`: its write version), for the functions that issue or check resume tokens.
  * No token is stored; nothing here ever logs an item all the same.
  */
-import * as z from 'zod';
+
 import type { ResumeTokenRepository } from '#domain/ports/sessions.ts';
 import type { ResumableSession, ResumeTokenSlots } from '#domain/resume-tokens.ts';
+import * as z from '#events/zod.ts';
 import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
 import { UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { documentClient, nowSeconds } from './document-client.ts';
@@ -13,8 +14,8 @@ import { DynamoSessionRepository } from './session-repository.ts';
 
 /** The resume-token slots of a session item (slot id → expiry; a stored `hash` of the old format is ignored). */
 export const resumeTokensItem = z.object({
-  resumeTokens: z.record(z.string(), z.object({ expiresAt: z.number().int() })).default({}),
-  resumeTokensVersion: z.number().int().min(0).default(0),
+  resumeTokens: z._default(z.record(z.string(), z.object({ expiresAt: z.int() })), {}),
+  resumeTokensVersion: z._default(z.int().check(z.gte(0)), 0),
 });
 
 export class DynamoResumableSessions extends DynamoSessionRepository implements ResumeTokenRepository {

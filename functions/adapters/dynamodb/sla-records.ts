@@ -11,10 +11,11 @@
  * Items expire with the messages (MESSAGE_RETENTION_DAYS). Ids, queues, times and ticket numbers
  * only: nothing a citizen wrote.
  */
-import * as z from 'zod';
+
 import type { Conversation } from '#domain/conversations.ts';
 import type { BreachOutcome, SlaRecords, StoredSlaReport } from '#domain/ports/sla.ts';
 import { hourKey, type SlaAssignmentRecord, type SlaBreachRecord, type SlaReport } from '#domain/sla.ts';
+import * as z from '#events/zod.ts';
 import { ConditionalCheckFailedException } from '#shared/aws-sdk/client-dynamodb.ts';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '#shared/aws-sdk/lib-dynamodb.ts';
 import { conditionally, documentClient } from './document-client.ts';
@@ -39,34 +40,34 @@ const breachRecord = z.object({
   conversationId: z.string(),
   entryId: z.string(),
   queue: z.string(),
-  ticketNumber: z.string().optional(),
+  ticketNumber: z.optional(z.string()),
   queuedAt: z.string(),
   breachedAt: z.string(),
-}) satisfies z.ZodType<SlaBreachRecord>;
+}) satisfies z.ZodMiniType<SlaBreachRecord>;
 
 const assignmentRecord = z.object({
   conversationId: z.string(),
   entryId: z.string(),
   queue: z.string(),
-  ticketNumber: z.string().optional(),
+  ticketNumber: z.optional(z.string()),
   queuedAt: z.string(),
   assignedAt: z.string(),
   breached: z.boolean(),
-  operatorId: z.string().optional(),
-}) satisfies z.ZodType<SlaAssignmentRecord>;
+  operatorId: z.optional(z.string()),
+}) satisfies z.ZodMiniType<SlaAssignmentRecord>;
 
 const reportItem = z.object({
   hour: z.string(),
   from: z.string(),
   to: z.string(),
   slaAssignSeconds: z.number(),
-  onTime: z.number().int().min(0),
-  breaches: z.number().int().min(0),
-  assignedAfterBreach: z.number().int().min(0),
-  compliancePercent: z.number().min(0).max(100),
+  onTime: z.int().check(z.gte(0)),
+  breaches: z.int().check(z.gte(0)),
+  assignedAfterBreach: z.int().check(z.gte(0)),
+  compliancePercent: z.number().check(z.gte(0), z.lte(100)),
   breachList: z.array(
     z.object({
-      ticketNumber: z.string().optional(),
+      ticketNumber: z.optional(z.string()),
       conversationId: z.string(),
       queue: z.string(),
       queuedAt: z.string(),
@@ -74,8 +75,8 @@ const reportItem = z.object({
     }),
   ),
   generatedAt: z.string(),
-  publishedAt: z.string().optional(),
-}) satisfies z.ZodType<StoredSlaReport>;
+  publishedAt: z.optional(z.string()),
+}) satisfies z.ZodMiniType<StoredSlaReport>;
 
 const recordKey = (kind: 'breach' | 'assigned', conversationId: string, entryId: string) =>
   `${kind}#${conversationId}#${entryId}`;

@@ -2,49 +2,50 @@
  * The stored shape of TicketsTable's items (a ticket, and the claim that makes its number unique),
  * parsed once at the storage boundary like the items of `item-schemas.ts`.
  */
-import * as z from 'zod';
+
 import { TICKET_ACTORS, TICKET_STATUSES, type Ticket } from '#domain/tickets.ts';
 import { escalationCategorySchema, intakeSchema } from '#events/escalation.ts';
 import { langSchema } from '#events/lang.ts';
+import * as z from '#events/zod.ts';
 
-const expiresAt = z.number().int();
+const expiresAt = z.int();
 
 const ticketStatusItem = z.enum(TICKET_STATUSES);
 
-export const ticketItem: z.ZodType<Ticket> = z.object({
+export const ticketItem: z.ZodMiniType<Ticket> = z.object({
   ticketId: z.string(),
   number: z.string(),
   status: ticketStatusItem,
   category: escalationCategorySchema,
   source: z.enum(['chat', 'portal']),
-  conversationId: z.string().optional(),
-  sessionId: z.string().optional(),
-  citizenId: z.string().optional(),
-  contactId: z.string().optional(),
+  conversationId: z.optional(z.string()),
+  sessionId: z.optional(z.string()),
+  citizenId: z.optional(z.string()),
+  contactId: z.optional(z.string()),
   lang: langSchema,
-  intake: intakeSchema.optional(),
-  intent: z.string().optional(),
-  contact: z
-    .object({ name: z.string().optional(), channel: z.enum(['sms', 'email']), address: z.string() })
-    .optional(),
-  requestHash: z.string().optional(),
+  intake: z.optional(intakeSchema),
+  intent: z.optional(z.string()),
+  contact: z.optional(
+    z.object({ name: z.optional(z.string()), channel: z.enum(['sms', 'email']), address: z.string() }),
+  ),
+  requestHash: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
-  waitingFor: z.object({ what: z.string(), until: z.string().optional() }).optional(),
-  rejectReason: z.object({ reason: z.string(), alternatives: z.array(z.string()).optional() }).optional(),
+  waitingFor: z.optional(z.object({ what: z.string(), until: z.optional(z.string()) })),
+  rejectReason: z.optional(z.object({ reason: z.string(), alternatives: z.optional(z.array(z.string())) })),
   history: z.array(
     z.object({
       status: ticketStatusItem,
       at: z.string(),
       actor: z.enum(TICKET_ACTORS),
-      actorId: z.string().optional(),
-      note: z.string().optional(),
+      actorId: z.optional(z.string()),
+      note: z.optional(z.string()),
     }),
   ),
-  feedback: z
-    .object({ rating: z.number().int().min(1).max(5), comment: z.string().optional(), at: z.string() })
-    .optional(),
-  version: z.number().int().min(0),
+  feedback: z.optional(
+    z.object({ rating: z.int().check(z.gte(1), z.lte(5)), comment: z.optional(z.string()), at: z.string() }),
+  ),
+  version: z.int().check(z.gte(0)),
   expiresAt,
 });
 

@@ -17,7 +17,7 @@
  * the sparse index `byReminder` is what the reminder job reads.
  * Each change is one transaction: all of it is stored or none.
  */
-import * as z from 'zod';
+
 import type { Visit } from '#domain/mfc/visits.ts';
 import type {
   BookOutcome,
@@ -28,6 +28,7 @@ import type {
   VisitRepository,
   VisitRequest,
 } from '#domain/ports/visits.ts';
+import * as z from '#events/zod.ts';
 import {
   DeleteCommand,
   GetCommand,
@@ -44,12 +45,12 @@ import { conditionFailedAt, type TransactItem, transactWrite } from './transacti
 /** An item stored before `action` was (only bookings were remembered then) is a booking's. */
 const requestSchema = z.union([
   z.object({ action: z.literal('reschedule'), number: z.string(), date: z.string(), time: z.string() }),
-  z.object({ action: z.enum(['book', 'cancel']).default('book'), number: z.string() }),
+  z.object({ action: z._default(z.enum(['book', 'cancel']), 'book'), number: z.string() }),
 ]);
 
 const quotaSchema = z.object({
-  visits: z.record(z.string(), z.string()).default({}),
-  version: z.number().int().default(0),
+  visits: z._default(z.record(z.string(), z.string()), {}),
+  version: z._default(z.int(), 0),
 });
 
 /**

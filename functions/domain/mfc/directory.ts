@@ -5,43 +5,45 @@
  * copies, fees, how long a visit takes). Editors change the files; this schema and the cross-checks
  * in `parseMfcDirectory` keep a broken edit from reaching citizens (the loader and `npm test` run it).
  */
-import * as z from 'zod';
+import * as z from '#events/zod.ts';
 
-const localizedText = z.object({ ru: z.string().trim().min(1), en: z.string().trim().min(1) }).strict();
+const localizedText = z.strictObject({
+  ru: z.string().check(z.trim(), z.minLength(1)),
+  en: z.string().check(z.trim(), z.minLength(1)),
+});
 
 const isoDate = z.iso.date();
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like "08:30"');
+const clockTime = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like "08:30"'));
 
 const intervalSchema = z
-  .object({ open: clockTime, close: clockTime })
-  .strict()
-  .refine(({ open, close }) => open < close, 'an interval closes after it opens');
+  .strictObject({ open: clockTime, close: clockTime })
+  .check(z.refine(({ open, close }) => open < close, 'an interval closes after it opens'));
 
 /** One weekday: the intervals the office is open, in order; the gaps between them are breaks. */
 const daySchema = z
   .array(intervalSchema)
-  .refine(
-    (intervals) =>
-      intervals.every((interval, i) => i === 0 || (intervals[i - 1]?.close ?? '') < interval.open),
-    'intervals in order, with a break between them',
+  .check(
+    z.refine(
+      (intervals) =>
+        intervals.every((interval, i) => i === 0 || (intervals[i - 1]?.close ?? '') < interval.open),
+      'intervals in order, with a break between them',
+    ),
   );
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-const weekSchema = z
-  .object({
-    mon: daySchema,
-    tue: daySchema,
-    wed: daySchema,
-    thu: daySchema,
-    fri: daySchema,
-    sat: daySchema,
-    sun: daySchema,
-  })
-  .strict();
+const weekSchema = z.strictObject({
+  mon: daySchema,
+  tue: daySchema,
+  wed: daySchema,
+  thu: daySchema,
+  fri: daySchema,
+  sat: daySchema,
+  sun: daySchema,
+});
 
-const datedNameSchema = z.object({ date: isoDate, name: localizedText }).strict();
+const datedNameSchema = z.strictObject({ date: isoDate, name: localizedText });
 
 /**
  * The time zones the runtime lists (ICU's names), read once. A list, not a formatter: the first
@@ -63,72 +65,65 @@ function isKnownTimeZone(zone: string): boolean {
   }
 }
 
-const timeZoneSchema = z.string().refine(isKnownTimeZone, 'an IANA time zone such as "Asia/Novosibirsk"');
+const timeZoneSchema = z
+  .string()
+  .check(z.refine(isKnownTimeZone, 'an IANA time zone such as "Asia/Novosibirsk"'));
 
-const regionSchema = z
-  .object({
-    id: z.string().regex(/^[a-z-]+$/),
-    name: localizedText,
-    timeZone: timeZoneSchema,
-    /** Days every office of the region is closed. */
-    holidays: z.array(datedNameSchema),
-    /** Pre-holiday days: every office closes this many minutes earlier. */
-    shortDays: z.array(z.object({ date: isoDate, minutes: z.number().int().min(1).max(480) }).strict()),
-  })
-  .strict();
+const regionSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z-]+$/)),
+  name: localizedText,
+  timeZone: timeZoneSchema,
+  /** Days every office of the region is closed. */
+  holidays: z.array(datedNameSchema),
+  /** Pre-holiday days: every office closes this many minutes earlier. */
+  shortDays: z.array(z.strictObject({ date: isoDate, minutes: z.int().check(z.gte(1), z.lte(480)) })),
+});
 
-const serviceId = z.string().regex(/^[a-z_]+(\.[a-z_]+)?$/, 'service id like "passport.replace"');
+const serviceId = z.string().check(z.regex(/^[a-z_]+(\.[a-z_]+)?$/, 'service id like "passport.replace"'));
 
-const officeSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9-]+$/, 'office id like "msk-arbat"'),
-    region: z.string(),
-    city: localizedText,
-    name: localizedText,
-    address: localizedText,
-    /** How citizens name the place besides the city: streets, districts, metro stations (lower case, Russian). */
-    landmarks: z.array(z.string().trim().min(3)).min(1),
-    hours: weekSchema,
-    /** Services offered, with the number of windows serving each: a slot has that many places. */
-    services: z.record(serviceId, z.number().int().min(1).max(20)),
-    /** Days this office alone is closed (cleaning, works). */
-    closures: z.array(datedNameSchema).default([]),
-  })
-  .strict();
+const officeSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z0-9-]+$/, 'office id like "msk-arbat"')),
+  region: z.string(),
+  city: localizedText,
+  name: localizedText,
+  address: localizedText,
+  /** How citizens name the place besides the city: streets, districts, metro stations (lower case, Russian). */
+  landmarks: z.array(z.string().check(z.trim(), z.minLength(3))).check(z.minLength(1)),
+  hours: weekSchema,
+  /** Services offered, with the number of windows serving each: a slot has that many places. */
+  services: z.record(serviceId, z.int().check(z.gte(1), z.lte(20))),
+  /** Days this office alone is closed (cleaning, works). */
+  closures: z._default(z.array(datedNameSchema), []),
+});
 
-const documentSchema = z
-  .object({
-    title: localizedText,
-    /** What to bring: the original, a copy, or both (the original is shown and the copy kept). */
-    form: z.enum(['original', 'copy', 'original_and_copy']),
-    note: localizedText.optional(),
-  })
-  .strict();
+const documentSchema = z.strictObject({
+  title: localizedText,
+  /** What to bring: the original, a copy, or both (the original is shown and the copy kept). */
+  form: z.enum(['original', 'copy', 'original_and_copy']),
+  note: z.optional(localizedText),
+});
 
-const serviceSchema = z
-  .object({
-    id: serviceId,
-    title: localizedText,
-    /** How citizens name the service, several per language: the bot recognises it from these. */
-    names: z
-      .object({ ru: z.array(z.string().min(3)).min(2), en: z.array(z.string().min(3)).min(2) })
-      .strict(),
-    /** Length of one visit: the step between slots. */
-    durationMinutes: z.number().int().min(5).max(120),
-    /** Working days until the result, as the service's rules promise. */
-    processingDays: z.number().int().min(0),
-    documents: z.array(documentSchema).min(1),
-    fee: z
-      .object({ amountRub: z.number().int().min(1), note: localizedText })
-      .strict()
-      .nullable(),
-  })
-  .strict();
+const serviceSchema = z.strictObject({
+  id: serviceId,
+  title: localizedText,
+  /** How citizens name the service, several per language: the bot recognises it from these. */
+  names: z.strictObject({
+    ru: z.array(z.string().check(z.minLength(3))).check(z.minLength(2)),
+    en: z.array(z.string().check(z.minLength(3))).check(z.minLength(2)),
+  }),
+  /** Length of one visit: the step between slots. */
+  durationMinutes: z.int().check(z.gte(5), z.lte(120)),
+  /** Working days until the result, as the service's rules promise. */
+  processingDays: z.int().check(z.gte(0)),
+  documents: z.array(documentSchema).check(z.minLength(1)),
+  fee: z.nullable(z.strictObject({ amountRub: z.int().check(z.gte(1)), note: localizedText })),
+});
 
-export const officesFileSchema = z
-  .object({ regions: z.array(regionSchema).min(1), offices: z.array(officeSchema).min(1) })
-  .strict();
-export const servicesFileSchema = z.object({ services: z.array(serviceSchema).min(1) }).strict();
+export const officesFileSchema = z.strictObject({
+  regions: z.array(regionSchema).check(z.minLength(1)),
+  offices: z.array(officeSchema).check(z.minLength(1)),
+});
+export const servicesFileSchema = z.strictObject({ services: z.array(serviceSchema).check(z.minLength(1)) });
 
 export type Region = z.infer<typeof regionSchema>;
 export type Office = z.infer<typeof officeSchema>;

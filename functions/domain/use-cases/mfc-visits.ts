@@ -18,10 +18,11 @@
  * the visit as it stands now and changes nothing. A `requestId` that did something else (another
  * action, visit or slot) → BAD_REQUEST on `requestId`.
  */
-import * as z from 'zod';
+
 import type { Caller } from '#events/authorizer-context.ts';
 import type { Lang } from '#events/lang.ts';
 import type { MfcOfficeSummary, MfcVisitView } from '#events/mfc-frames.ts';
+import * as z from '#events/zod.ts';
 import { ChatError } from '../errors.ts';
 import { checklistPath } from '../mfc/checklist-path.ts';
 import type { MfcDirectory } from '../mfc/directory.ts';
@@ -293,8 +294,8 @@ export async function listActiveVisits(
 }
 
 const visitPositionSchema = z.object({
-  startsAt: z.string().min(1).max(64),
-  number: z.string().min(1).max(16),
+  startsAt: z.string().check(z.minLength(1), z.maxLength(64)),
+  number: z.string().check(z.minLength(1), z.maxLength(16)),
 });
 
 /**

@@ -16,10 +16,10 @@
  *     frame's budget (a page of long messages is cut short), and `nextCursor` when more follow.
  */
 
-import * as z from 'zod';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { ChatMessage } from '#events/chat-message.ts';
 import type { HistoryFrame } from '#events/server-frames.ts';
+import * as z from '#events/zod.ts';
 import { journalStaffRead, type StaffReadJournal } from '../access-journal.ts';
 import { belongsToSession, type Conversation } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
@@ -42,7 +42,7 @@ export interface ReadHistoryInput {
   cursor?: string;
 }
 
-const positionSchema = z.object({ afterSeq: z.number().int().min(0) });
+const positionSchema = z.object({ afterSeq: z.int().check(z.gte(0)) });
 
 export async function readHistory(deps: ReadHistoryDeps, input: ReadHistoryInput): Promise<HistoryFrame> {
   const conversation = await deps.conversations.get(input.conversationId);

@@ -31,10 +31,10 @@
  * when, the status, which tickets) before it is answered, as `ticket.get` is.
  */
 
-import * as z from 'zod';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { MfcVisitView } from '#events/mfc-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
+import * as z from '#events/zod.ts';
 import { journalStaffRead, type StaffReadJournal } from '../access-journal.ts';
 import { ChatError } from '../errors.ts';
 import { cursorScope, jsonBytes, openCursor, PAGE_BUDGET_BYTES } from '../paging.ts';
@@ -95,8 +95,8 @@ export async function getTicket(
 const LIST_ITEM_BUDGET_BYTES = 24 * 1024;
 
 const positionSchema = z.object({
-  createdAt: z.string().min(1).max(64),
-  ticketId: z.string().min(1).max(64),
+  createdAt: z.string().check(z.minLength(1), z.maxLength(64)),
+  ticketId: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
 export interface ListTicketsRequest {

@@ -10,8 +10,9 @@
  * dies after sending and before marking sends nothing twice on the next run. The reminder says the
  * office, the time and the number; never who the citizen is.
  */
-import * as z from 'zod';
+
 import type { Lang } from '#events/lang.ts';
+import * as z from '#events/zod.ts';
 import type { MfcDirectory } from '../mfc/directory.ts';
 import { localMoment } from '../mfc/opening-hours.ts';
 import type { Visit } from '../mfc/visits.ts';

@@ -9,7 +9,6 @@
  * as the route response, so the connection stays usable and nothing is stored.
  */
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { z } from 'zod';
 import { authorizeAction, type CitizenSessionReader } from '#domain/authorization.ts';
 import { type DeferredFrameCount, FrameLimiter } from '#domain/client-limits.ts';
 import { badRequest, ChatError } from '#domain/errors.ts';
@@ -17,6 +16,7 @@ import type { StaffConfirmer } from '#domain/use-cases/confirm-staff.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
 import { DEFAULT_LANG, type Lang } from '#events/lang.ts';
 import type { ErrorDetail, MessageAckFrame, RouteAnswer } from '#events/server-frames.ts';
+import type * as z from '#events/zod.ts';
 import { clientLimits } from '../client-limits.ts';
 import { config } from '../config.ts';
 import { logger } from '../observability.ts';
@@ -108,7 +108,7 @@ export interface FrameRouteOptions {
 /** `$default` answers frames of no route (UNKNOWN_ACTION): there is no action to authorize. */
 const UNROUTED_KEY = '$default';
 
-export function frameRoute<S extends z.ZodType>(
+export function frameRoute<S extends z.ZodMiniType>(
   schema: S,
   options: FrameRouteOptions = {},
 ): FrameRoute<z.output<S>> {
@@ -288,7 +288,7 @@ function echoableRequestId(body: Record<string, unknown> | undefined): string | 
 }
 
 /** A zod error as the protocol's `details`: one {field, problem} per issue. */
-export function toDetails(error: z.ZodError): ErrorDetail[] {
+export function toDetails(error: z.core.$ZodError): ErrorDetail[] {
   return error.issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.join('.') : 'frame',
     problem: issue.message,

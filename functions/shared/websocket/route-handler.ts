@@ -9,11 +9,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
 import type { ConnectionNotifier } from '#domain/ports/delivery.ts';
 import type { PresenceRenewer } from '#domain/use-cases/renew-presence.ts';
 import type { Caller } from '#events/authorizer-context.ts';
 import type { MessageAckFrame, RouteAnswer } from '#events/server-frames.ts';
+import type * as z from '#events/zod.ts';
 import { logger, metrics } from '../observability.ts';
 import { type FrameRouteOptions, frameRoute, type RouteInput } from './frame-route.ts';
 import type { NoAnswer, RouteResponse, WebSocketRouteEvent } from './route-event.ts';
@@ -46,7 +46,7 @@ type ResponseOf<A> = [A] extends [never] ? RouteResponse : A extends NoAnswer ? 
 
 export type RouteHandler<A> = MiddyfiedHandler<WebSocketRouteEvent, ResponseOf<A>, Error, Context>;
 
-export function routeHandler<S extends z.ZodType, A extends RouteAnswer | NoAnswer>(
+export function routeHandler<S extends z.ZodMiniType, A extends RouteAnswer | NoAnswer>(
   schema: S,
   handle: (input: RouteInput<z.output<S>>, event: WebSocketRouteEvent, context: Context) => Promise<A>,
   options: RouteHandlerOptions = {},
