@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileBot } from '#domain/bot/compile-bot.ts';
-import { loadKnowledgeBase } from './knowledge-base.ts';
+import { encodeCompiledBot } from '#domain/bot/compiled-bot.ts';
+import { COMPILED_FILE, loadKnowledgeBase } from './knowledge-base.ts';
 
 const KB_DIR = join(import.meta.dirname, '..', '..', 'layers', 'knowledge-base', 'kb');
 
@@ -79,7 +80,11 @@ describe('loadKnowledgeBase', () => {
 
   it('ships a compiled model that matches the current examples (recompile after editing them)', () => {
     const kb = loadKnowledgeBase(KB_DIR);
-    expect(kb.compiled, 'run: node --import tsx layers/knowledge-base/compile.ts').toEqual(compileBot(kb));
+    const shipped = readFileSync(join(KB_DIR, COMPILED_FILE));
+    expect(
+      Buffer.compare(shipped, encodeCompiledBot(compileBot(kb))),
+      'run: node --import tsx layers/knowledge-base/compile.ts',
+    ).toBe(0);
   });
 
   it('fails loudly, naming the file, when an entry is broken', () => {
@@ -104,5 +109,12 @@ describe('loadKnowledgeBase', () => {
     const dir = copyOfKnowledgeBase();
     writeFileSync(join(dir, 'thanks.json'), '{ "intent": ');
     expect(() => loadKnowledgeBase(dir)).toThrow(/cannot read .*thanks\.json/);
+  });
+
+  it('rejects a compiled model cut short, naming it', () => {
+    const dir = copyOfKnowledgeBase();
+    const file = join(dir, COMPILED_FILE);
+    writeFileSync(file, readFileSync(file).subarray(0, 100_000));
+    expect(() => loadKnowledgeBase(dir)).toThrow(/cannot read .*model\.bin: compiled bot: .* is cut short/);
   });
 });

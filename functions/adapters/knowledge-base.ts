@@ -2,27 +2,30 @@
  * Loads the bot's knowledge base from a directory of JSON files (the knowledge-base Lambda layer,
  * `/opt/kb` in AWS, `layers/knowledge-base/kb` locally; env KNOWLEDGE_BASE_DIR). One file per
  * intent, plus `dialogue.json` for what the bot says around a handover, and the model compiled
- * ahead of time in `compiled/model.idx`. Synchronous on purpose: it
+ * ahead of time in `compiled/model.bin` (functions/domain/bot/compiled-bot.ts). Synchronous on purpose: it
  * runs once at module init. Any broken entry throws with the file name and the zod issues, so a
  * bad content change fails the deployment's tests instead of reaching citizens.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeCompiledBot } from '#domain/bot/compiled-bot.ts';
 import { type KnowledgeBase, knowledgeBaseSchema } from '#domain/bot/knowledge-base-schema.ts';
 
 export type { KnowledgeBase } from '#domain/bot/knowledge-base-schema.ts';
 
 const DIALOGUE_FILE = 'dialogue.json';
 /** Written by layers/knowledge-base/compile.ts; optional, the bot builds its model without it. */
-const COMPILED_FILE = join('compiled', 'model.idx');
+export const COMPILED_FILE = join('compiled', 'model.bin');
 
-function readJson(path: string): unknown {
+function readFile<T>(path: string, decode: (bytes: Buffer) => T): T {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return decode(readFileSync(path));
   } catch (error) {
     throw new Error(`knowledge base: cannot read ${path}: ${(error as Error).message}`);
   }
 }
+
+const readJson = (path: string): unknown => readFile(path, (bytes) => JSON.parse(bytes.toString('utf8')));
 
 export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const files = readdirSync(dir)
@@ -34,7 +37,9 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const raw = {
     intents: intentFiles.map((name) => readJson(join(dir, name))),
     dialogue: readJson(join(dir, DIALOGUE_FILE)),
-    ...(existsSync(join(dir, COMPILED_FILE)) ? { compiled: readJson(join(dir, COMPILED_FILE)) } : {}),
+    ...(existsSync(join(dir, COMPILED_FILE))
+      ? { compiled: readFile(join(dir, COMPILED_FILE), decodeCompiledBot) }
+      : {}),
   };
   const parsed = knowledgeBaseSchema.safeParse(raw);
   if (!parsed.success) {

@@ -67,10 +67,11 @@ function charFeatures(tokens: readonly Token[], tokenWeights?: readonly number[]
  */
 export interface SpaceData {
   features: string[];
-  idf: number[];
-  offsets: number[];
-  examples: number[];
-  weights: number[];
+  /** Arrays when compiled, typed arrays over the file's bytes when loaded (compiled-bot.ts). */
+  idf: ArrayLike<number>;
+  offsets: ArrayLike<number>;
+  examples: ArrayLike<number>;
+  weights: ArrayLike<number>;
 }
 
 /** Four significant digits: plenty for ranking, and the compiled index stays small. */
@@ -121,13 +122,19 @@ interface Space {
   unknownIdf: number;
 }
 
+/** Typed arrays as they are (a loaded model's views), arrays copied into one. */
+const asFloat64 = (values: ArrayLike<number>) =>
+  values instanceof Float64Array ? values : Float64Array.from(values);
+const asInt32 = (values: ArrayLike<number>) =>
+  values instanceof Int32Array ? values : Int32Array.from(values);
+
 function hydrateSpace(data: SpaceData, exampleCount: number): Space {
   return {
     ids: new Map(data.features.map((feature, id) => [feature, id])),
-    idf: Float64Array.from(data.idf),
-    offsets: Int32Array.from(data.offsets),
-    examples: Int32Array.from(data.examples),
-    weights: Float64Array.from(data.weights),
+    idf: asFloat64(data.idf),
+    offsets: asInt32(data.offsets),
+    examples: asInt32(data.examples),
+    weights: asFloat64(data.weights),
     unknownIdf: Math.log(1 + exampleCount),
   };
 }
@@ -153,11 +160,11 @@ function accumulate(space: Space, query: Features, into: Float64Array, share: nu
   }
 }
 
-/** The model as plain JSON-able data: what `compileIntentModel` produces and the layer ships. */
+/** The model as plain data: what `compileIntentModel` produces and the layer ships (compiled-bot.ts). */
 export interface IntentModelData {
   intents: string[];
   /** Index into `intents` of each example phrasing. */
-  exampleIntent: number[];
+  exampleIntent: ArrayLike<number>;
   words: SpaceData;
   chars: SpaceData;
 }
@@ -183,7 +190,7 @@ export function createIntentModel(data: IntentModelData): IntentModel {
   const words = hydrateSpace(data.words, exampleCount);
   const chars = hydrateSpace(data.chars, exampleCount);
   const intents = data.intents;
-  const exampleIntent = Int32Array.from(data.exampleIntent);
+  const exampleIntent = asInt32(data.exampleIntent);
   const similarity = new Float64Array(exampleCount);
   const top = new Float64Array(intents.length * 3);
 
