@@ -4,7 +4,6 @@
  * `Object Created` event (as EventBridge delivers it, through the upload-check queue) that starts
  * the check of an upload.
  */
-
 import type { AttachmentContentType, AttachmentRejection } from './attachment-rules.ts';
 import { frameEnvelopeSchema } from './client-frames.ts';
 import * as z from './zod.ts';

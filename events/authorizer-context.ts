@@ -3,7 +3,6 @@
  * `requestContext.authorizer` of every event of that connection. API Gateway only carries strings,
  * numbers and booleans in the context, so the shape stays flat.
  */
-
 import { langSchema } from './lang.ts';
 import * as z from './zod.ts';
 

@@ -4,7 +4,6 @@
  * `afterIdentification`: the same message answered again now that the session is identified (the
  * guest was asked to identify first); its deduplication id and reply key are its own.
  */
-
 import { langSchema } from './lang.ts';
 import * as z from './zod.ts';
 

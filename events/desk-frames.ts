@@ -5,7 +5,6 @@
  * notifications). Client frames are zod schemas each route parses once; server frames are the
  * answers and pushes, in wire order.
  */
-
 import { frameEnvelopeSchema } from './client-frames.ts';
 import { escalationCategorySchema } from './escalation.ts';
 import * as z from './zod.ts';

@@ -7,7 +7,6 @@
  * - TicketsTable (NEW_AND_OLD_IMAGES) → TicketNotices: MODIFYs whose status changed (to tell an
  *   offline citizen).
  */
-
 import { langSchema } from './lang.ts';
 import * as z from './zod.ts';
 

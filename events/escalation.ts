@@ -6,7 +6,6 @@
  * `{conversationId}#{attempt}` ({@link escalationDeduplicationId}), so a re-sent event is dropped
  * and a later escalation of the same conversation is not.
  */
-
 import { langSchema } from './lang.ts';
 import * as z from './zod.ts';
 

@@ -5,7 +5,6 @@
  * entry id or `{conversationId}#{attempt}`, timers that re-check the state they act on), so whoever
  * finds them pending — the fast path, a redelivered message, the reconciler — may perform them again.
  */
-
 import { queueEntrySchema } from './queue-entry.ts';
 import { timerMessageSchema } from './timers.ts';
 import * as z from './zod.ts';

@@ -3,7 +3,6 @@
  * The schemas only type the fields: what a valid phone or e-mail is, and how it is normalised, is
  * the domain's (`functions/domain/identification.ts`), which answers BAD_REQUEST naming the field.
  */
-
 import { frameEnvelopeSchema } from './client-frames.ts';
 import * as z from './zod.ts';
 

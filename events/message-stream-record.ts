@@ -4,7 +4,6 @@
  * messages with the outbox mark through; the schema says so again, so a record of any other shape
  * fails loudly (and ends in the on-failure queue) instead of queueing a wrong job.
  */
-
 import { langSchema } from './lang.ts';
 import * as z from './zod.ts';
 

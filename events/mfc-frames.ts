@@ -3,7 +3,6 @@
  * extension): `mfc.offices`, `mfc.slots`, `mfc.book`, `mfc.cancel`, `mfc.reschedule`, `mfc.visits`,
  * and their answers `mfc.offices`, `mfc.slots`, `mfc.visit`, `mfc.visits`.
  */
-
 import { frameEnvelopeSchema, pagingCursorSchema } from './client-frames.ts';
 import * as z from './zod.ts';
 

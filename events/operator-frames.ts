@@ -6,7 +6,6 @@
  * assignment pushes: `conversation.assigned` to the operator, `queue.stats` to online operators.
  * Client frames are zod schemas each route parses once; server frames are in wire order.
  */
-
 import type { ChatMessage } from './chat-message.ts';
 import { frameEnvelopeSchema } from './client-frames.ts';
 import type { InternalNote } from './desk-frames.ts';

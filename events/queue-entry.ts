@@ -3,7 +3,6 @@
  * FIFO queue per category and `senior` (group = conversationId, dedup = `entryId`). It stays in the
  * queue until the conversation is assigned, so the queue's oldest message is the longest real wait.
  */
-
 import { escalationCategorySchema } from './escalation.ts';
 import * as z from './zod.ts';
 

@@ -3,7 +3,6 @@
  * and "Connections the server closes"): `session.end`, its answer `session.ended`, and
  * `connection.closed`, the last frame before the server closes a connection.
  */
-
 import { frameEnvelopeSchema } from './client-frames.ts';
 import * as z from './zod.ts';
 

@@ -8,7 +8,6 @@
  * string cannot carry. `ticket.setStatus` also accepts a plain string for either (= `what` /
  * `reason`), so a client that sends text only is understood.
  */
-
 import { frameEnvelopeSchema, pagingCursorSchema } from './client-frames.ts';
 import { escalationCategorySchema } from './escalation.ts';
 import { langSchema } from './lang.ts';

@@ -5,7 +5,6 @@
  * operator's slot or queue a conversation. The timer consumer
  * (`functions/handlers/timer-consumer.ts`) parses each once with {@link timerMessageSchema}.
  */
-
 import { operatorQueueNameSchema } from './queue-entry.ts';
 import * as z from './zod.ts';
 

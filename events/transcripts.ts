@@ -4,7 +4,6 @@
  * link to it (`transcript.download`): the same HTML page a regulator's export holds, without what
  * only staff see.
  */
-
 import { frameEnvelopeSchema } from './client-frames.ts';
 import * as z from './zod.ts';
 

@@ -27,7 +27,11 @@ function readFile<T>(path: string, decode: (bytes: Buffer) => T): T {
 
 const readJson = (path: string): unknown => readFile(path, (bytes) => JSON.parse(bytes.toString('utf8')));
 
-export function loadKnowledgeBase(dir: string): KnowledgeBase {
+/**
+ * @param options.compiled whether to read the compiled model (default true); the compiler reads
+ * without it, so that a broken or older `model.bin` never stops it from writing a new one.
+ */
+export function loadKnowledgeBase(dir: string, options: { compiled?: boolean } = {}): KnowledgeBase {
   const files = readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort();
@@ -37,7 +41,7 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const raw = {
     intents: intentFiles.map((name) => readJson(join(dir, name))),
     dialogue: readJson(join(dir, DIALOGUE_FILE)),
-    ...(existsSync(join(dir, COMPILED_FILE))
+    ...(options.compiled !== false && existsSync(join(dir, COMPILED_FILE))
       ? { compiled: readFile(join(dir, COMPILED_FILE), decodeCompiledBot) }
       : {}),
   };

@@ -3,7 +3,6 @@
  * EN (`layers/knowledge-base/canned/*.json`), validated at load, and searched with the bot's own
  * normalisation and Snowball stems, so «пароля», «пароль» and «паролем» find the same answer.
  */
-
 import type { CannedAnswer } from '#events/desk-frames.ts';
 import { escalationCategorySchema } from '#events/escalation.ts';
 import type { Lang } from '#events/lang.ts';

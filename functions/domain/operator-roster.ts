@@ -8,7 +8,6 @@
  * with `activeChats < maxChats`, and that rule is enforced by the assignment's own condition
  * (docs/architecture.md, "Assignment"), never by a read before it.
  */
-
 import type { Role } from '#events/authorizer-context.ts';
 import { type EscalationCategory, escalationCategorySchema } from '#events/escalation.ts';
 import * as z from '#events/zod.ts';

@@ -2,7 +2,6 @@
  * Paging (`ticket.list`, `history.get`; docs/protocol.md "Paging"): whose cursor it is, opening one
  * a client sent back, and the size budget that keeps every answer within one WebSocket frame.
  */
-
 import type { Caller } from '#events/authorizer-context.ts';
 import type * as z from '#events/zod.ts';
 import { badRequest } from './errors.ts';

@@ -4,7 +4,6 @@
  * (docs/protocol.md, "Errors") instead of a Lambda error, so `aws lambda invoke` prints why.
  * Anything unexpected is thrown: Lambda reports it as a function error, and it is logged.
  */
-
 import { ChatError } from '#domain/errors.ts';
 import type { ErrorCode, ErrorDetail } from '#events/server-frames.ts';
 import type * as z from '#events/zod.ts';

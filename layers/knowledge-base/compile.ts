@@ -11,7 +11,7 @@ import { compileBot } from '#domain/bot/compile-bot.ts';
 import { encodeCompiledBot } from '#domain/bot/compiled-bot.ts';
 
 const dir = process.argv[2] ?? join(import.meta.dirname, 'kb');
-const compiled = compileBot(loadKnowledgeBase(dir));
+const compiled = compileBot(loadKnowledgeBase(dir, { compiled: false }));
 const target = join(dir, COMPILED_FILE);
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, encodeCompiledBot(compiled));

@@ -4,7 +4,6 @@
  * Each entry expires after the journal retention (JOURNAL_RETENTION_DAYS). Ids only, never a
  * phone, an e-mail or a text (functions/domain/access-journal.ts).
  */
-
 import { type AccessJournal, JOURNAL_ACTIONS, type JournalEntry } from '#domain/access-journal.ts';
 import { expiresAfterDays } from '#domain/retention.ts';
 import * as z from '#events/zod.ts';

@@ -4,7 +4,6 @@
  * consistently (the assignment's conditions were decided on what is stored now), and a waiting
  * conversation as the `byQueueLine` index lists it.
  */
-
 import type { Conversation } from '#domain/conversations.ts';
 import type { Operator } from '#domain/operator-roster.ts';
 import type { WaitingConversation } from '#domain/ports/assignment.ts';

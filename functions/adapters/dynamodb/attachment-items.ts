@@ -2,7 +2,6 @@
  * The stored shape of a citizen's attachment (AttachmentsTable), parsed once at the storage
  * boundary like the items of `item-schemas.ts`.
  */
-
 import type { Attachment } from '#domain/attachments.ts';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_REJECTIONS } from '#events/attachments.ts';
 import * as z from '#events/zod.ts';

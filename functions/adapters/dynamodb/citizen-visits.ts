@@ -4,7 +4,6 @@
  * uses both, so that what only mentions a citizen's visits to come (the bot worker, `ticket.list`)
  * bundles these Queries, not the booking transactions.
  */
-
 import type { Visit } from '#domain/mfc/visits.ts';
 import type { CitizenVisits, VisitPosition } from '#domain/ports/visits.ts';
 import * as z from '#events/zod.ts';

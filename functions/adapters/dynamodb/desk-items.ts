@@ -2,7 +2,6 @@
  * The stored shape of the desk's items (NotesTable, PushDevicesTable), parsed once at the storage
  * boundary like the items of `item-schemas.ts`; they live apart only because no other part reads them.
  */
-
 import type { PushDevice } from '#domain/ports/out-of-band.ts';
 import { type InternalNote, pushPlatformSchema, transferTargetSchema } from '#events/desk-frames.ts';
 import * as z from '#events/zod.ts';

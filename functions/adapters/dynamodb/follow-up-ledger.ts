@@ -5,7 +5,6 @@
  * clearing removes the item from the index. Only conversations between a change and its follow-ups
  * (milliseconds, unless something crashed) are in it, so its one partition stays small.
  */
-
 import type { Conversation } from '#domain/conversations.ts';
 import type { FollowUpLedger } from '#domain/ports/ledger.ts';
 import * as z from '#events/zod.ts';

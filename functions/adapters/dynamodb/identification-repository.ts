@@ -8,7 +8,6 @@
  *
  * Items hold hashes and counters only, never a phone, an e-mail or a code; nothing here logs an item.
  */
-
 import type { SendWindow, VerificationRecord } from '#domain/identification.ts';
 import type {
   CodeRequestSave,

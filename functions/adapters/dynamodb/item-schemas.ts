@@ -6,7 +6,6 @@
  * a module are all bundled with any one of them, and the message path's functions read none of
  * those (the bot worker's bundle is held to 250 KB, docs/requirements.md#numbers).
  */
-
 import type { Conversation, PendingQuestion } from '#domain/conversations.ts';
 import type { EscalationRecord, IntakeProgress } from '#domain/escalations.ts';
 import type { BotReplyRef, MessageAck } from '#domain/idempotency.ts';

@@ -5,7 +5,6 @@
  * the last tick told, replaced only by a later period's. Items expire by TTL (an hour; the last told
  * a day after its tick), so nothing accumulates.
  */
-
 import type { LineTicks, LineTold } from '#domain/ports/line-ticks.ts';
 import { epochSeconds } from '#domain/retention.ts';
 import * as z from '#events/zod.ts';

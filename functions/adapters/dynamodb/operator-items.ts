@@ -2,7 +2,6 @@
  * The stored shape of an operator (OperatorsTable), parsed once at the storage boundary like the
  * items of `item-schemas.ts`.
  */
-
 import { type Operator, operatorQueueSchema, operatorStatusSchema } from '#domain/operator-roster.ts';
 import * as z from '#events/zod.ts';
 

@@ -3,7 +3,6 @@
  * `resumeTokensVersion`: its write version), for the functions that issue or check resume tokens.
  * No token is stored; nothing here ever logs an item all the same.
  */
-
 import type { ResumeTokenRepository } from '#domain/ports/sessions.ts';
 import type { ResumableSession, ResumeTokenSlots } from '#domain/resume-tokens.ts';
 import * as z from '#events/zod.ts';

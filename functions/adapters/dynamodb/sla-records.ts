@@ -11,7 +11,6 @@
  * Items expire with the messages (MESSAGE_RETENTION_DAYS). Ids, queues, times and ticket numbers
  * only: nothing a citizen wrote.
  */
-
 import type { Conversation } from '#domain/conversations.ts';
 import type { BreachOutcome, SlaRecords, StoredSlaReport } from '#domain/ports/sla.ts';
 import { hourKey, type SlaAssignmentRecord, type SlaBreachRecord, type SlaReport } from '#domain/sla.ts';

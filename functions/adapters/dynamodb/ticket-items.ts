@@ -2,7 +2,6 @@
  * The stored shape of TicketsTable's items (a ticket, and the claim that makes its number unique),
  * parsed once at the storage boundary like the items of `item-schemas.ts`.
  */
-
 import { TICKET_ACTORS, TICKET_STATUSES, type Ticket } from '#domain/tickets.ts';
 import { escalationCategorySchema, intakeSchema } from '#events/escalation.ts';
 import { langSchema } from '#events/lang.ts';

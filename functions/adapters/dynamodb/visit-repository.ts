@@ -17,7 +17,6 @@
  * the sparse index `byReminder` is what the reminder job reads.
  * Each change is one transaction: all of it is stored or none.
  */
-
 import type { Visit } from '#domain/mfc/visits.ts';
 import type {
   BookOutcome,

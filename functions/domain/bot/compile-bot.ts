@@ -1,7 +1,7 @@
 /**
  * The bot compiled ahead of time. Building the model from ~1,500 example phrasings (stemming,
  * features, IDF) costs tens of milliseconds on a cold Lambda; the same work done by
- * `layers/knowledge-base/compile.ts` and shipped as `kb/compiled/model.idx` is a JSON parse.
+ * `layers/knowledge-base/compile.ts` and shipped as `kb/compiled/model.bin` is a file read.
  * A fingerprint of the examples and of the model's revision tells whether the compiled file still
  * matches the content: if an editor changed the examples and did not recompile, the bot builds
  * the model itself (slower start, same answers) and a test fails until the file is regenerated.

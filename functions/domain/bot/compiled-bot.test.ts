@@ -63,6 +63,21 @@ describe('the compiled bot file (model.bin)', () => {
     expect(rankings(unaligned, QUESTIONS)).toEqual(rankings(compiled, QUESTIONS));
   });
 
+  it('copies unaligned arrays out of a Node Buffer too (whose slice is a view)', () => {
+    // Arrange: what readFileSync could hand over, one byte into its memory.
+    const bytes = encodeCompiledBot(compiled);
+    const memory = new ArrayBuffer(bytes.length + 1);
+    new Uint8Array(memory).set(bytes, 1);
+    const buffer = Buffer.from(memory, 1, bytes.length);
+
+    // Act
+    const decoded = decodeCompiledBot(buffer);
+
+    // Assess
+    expect(Array.from(decoded.model.words.idf)).toEqual(compiled.model.words.idf);
+    expect(rankings(decoded, QUESTIONS)).toEqual(rankings(compiled, QUESTIONS));
+  });
+
   it('refuses what is not a whole file of its format', () => {
     const bytes = encodeCompiledBot(compiled);
     expect(() => decodeCompiledBot(new TextEncoder().encode('{"revision":"x"}'))).toThrow(

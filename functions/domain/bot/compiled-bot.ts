@@ -72,6 +72,32 @@ function assertLittleEndian(): void {
   }
 }
 
+/** The header's JSON, with the fields the decoder reads checked for their shape. */
+function readHeader(bytes: Uint8Array): Header {
+  let header: Partial<Header>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes)) as Partial<Header>;
+  } catch {
+    throw new Error('compiled bot: the header is not JSON');
+  }
+  const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+  const valid =
+    typeof header === 'object' &&
+    header !== null &&
+    typeof header.revision === 'string' &&
+    typeof header.fingerprint === 'string' &&
+    strings(header.vocabulary?.words) &&
+    strings(header.vocabulary?.stems) &&
+    Array.isArray(header.vocabulary?.frequencies) &&
+    strings(header.intents) &&
+    strings(header.features?.words) &&
+    strings(header.features?.chars) &&
+    typeof header.arrays === 'object' &&
+    header.arrays !== null;
+  if (!valid) throw new Error('compiled bot: the header lacks fields or has them of the wrong type');
+  return header as Header;
+}
+
 /** The compiled bot as the bytes of `model.bin`: deterministic, so a test can compare files. */
 export function encodeCompiledBot(bot: CompiledBot): Uint8Array {
   assertLittleEndian();
@@ -127,20 +153,26 @@ export function decodeCompiledBot(bytes: Uint8Array): CompiledBot {
     true,
   );
   if (PREFIX_BYTES + headerLength > bytes.length) throw new Error('compiled bot: the header is cut short');
-  const header = JSON.parse(
-    new TextDecoder().decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength)),
-  ) as Header;
+  const header = readHeader(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength));
   const dataStart = alignUp(PREFIX_BYTES + headerLength);
   const array = (name: string, expected: ArrayKind): Float64Array | Int32Array => {
-    const place = header.arrays?.[name];
-    if (!place || place[0] !== expected) throw new Error(`compiled bot: no ${expected} array ${name}`);
+    const place = header.arrays[name];
+    if (!Array.isArray(place) || place[0] !== expected) {
+      throw new Error(`compiled bot: no ${expected} array ${name}`);
+    }
     const [kind, offset, length] = place;
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
+      throw new Error(`compiled bot: ${name} has no valid place`);
+    }
     const from = dataStart + offset;
     const byteLength = length * BYTES[kind];
     if (from + byteLength > bytes.length) throw new Error(`compiled bot: ${name} is cut short`);
     const at = bytes.byteOffset + from;
-    const source = at % BYTES[kind] === 0 ? bytes.buffer : bytes.slice(from, from + byteLength).buffer;
-    const start = source === bytes.buffer ? at : 0;
+    // A view where the bytes are aligned; else a copy (a new Uint8Array of the range, never `slice`,
+    // which a Node Buffer answers with a view of the same memory).
+    const aligned = at % BYTES[kind] === 0;
+    const source = aligned ? bytes.buffer : new Uint8Array(bytes.subarray(from, from + byteLength)).buffer;
+    const start = aligned ? at : 0;
     return kind === 'f64' ? new Float64Array(source, start, length) : new Int32Array(source, start, length);
   };
   const space = (name: (typeof SPACES)[number]): SpaceData => ({

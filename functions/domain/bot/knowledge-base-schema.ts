@@ -3,7 +3,6 @@
  * satisfy. Content editors change those files; this schema is what keeps a typo in them from
  * reaching citizens (the loader and the tests both run it, and a broken entry fails loudly).
  */
-
 import { escalationCategorySchema } from '#events/escalation.ts';
 import * as z from '#events/zod.ts';
 import { type CompiledBot, isCompiledBot } from './compiled-bot.ts';
@@ -63,7 +62,7 @@ export const knowledgeBaseSchema = z
   .object({
     intents: z.array(intentEntrySchema).check(z.minLength(1)),
     dialogue: dialogueSchema,
-    /** The model compiled ahead of time (kb/compiled/model.idx); rebuilt at start when absent or stale. */
+    /** The model compiled ahead of time (kb/compiled/model.bin); rebuilt at start when absent or stale. */
     compiled: z.optional(z.custom<CompiledBot>(isCompiledBot, 'not a compiled bot model')),
   })
   .check(

@@ -18,7 +18,6 @@
  * the visit as it stands now and changes nothing. A `requestId` that did something else (another
  * action, visit or slot) → BAD_REQUEST on `requestId`.
  */
-
 import type { Caller } from '#events/authorizer-context.ts';
 import type { Lang } from '#events/lang.ts';
 import type { MfcOfficeSummary, MfcVisitView } from '#events/mfc-frames.ts';

@@ -19,7 +19,6 @@
  * so a replayed stream record, a retried batch or a second delivery sends nothing twice: a push
  * already sent counts as sent again, and so still stops the SMS.
  */
-
 import type { Lang } from '#events/lang.ts';
 import * as z from '#events/zod.ts';
 import type { OncePerKey } from '../ports/once-per-key.ts';

@@ -15,7 +15,6 @@
  *  5. Answer `history` with the messages in the PROTOCOL `message` shape, as many as fit the
  *     frame's budget (a page of long messages is cut short), and `nextCursor` when more follow.
  */
-
 import type { Caller } from '#events/authorizer-context.ts';
 import type { ChatMessage } from '#events/chat-message.ts';
 import type { HistoryFrame } from '#events/server-frames.ts';

@@ -30,7 +30,6 @@
  * staff that view too. A staff page that shows tickets is recorded in the access journal (who,
  * when, the status, which tickets) before it is answered, as `ticket.get` is.
  */
-
 import type { Caller } from '#events/authorizer-context.ts';
 import type { MfcVisitView } from '#events/mfc-frames.ts';
 import type { TicketView } from '#events/tickets.ts';

@@ -27,7 +27,6 @@
  *     periods plus the margin — a `line.tick` lost between its claim and its send broke the chain —
  *     the next period's tick is asked for (`line_tick`).
  */
-
 import type { FollowUpKind } from '#events/follow-ups.ts';
 import * as z from '#events/zod.ts';
 import type { Conversation } from '../conversations.ts';

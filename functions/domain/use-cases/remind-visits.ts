@@ -10,7 +10,6 @@
  * dies after sending and before marking sends nothing twice on the next run. The reminder says the
  * office, the time and the number; never who the citizen is.
  */
-
 import type { Lang } from '#events/lang.ts';
 import * as z from '#events/zod.ts';
 import type { MfcDirectory } from '../mfc/directory.ts';
