@@ -6,27 +6,40 @@
  */
 import type { StaffAccount, StaffDirectory } from '#domain/ports/staff-directory.ts';
 import {
-  AdminGetUserCommand,
-  AdminListGroupsForUserCommand,
-  CognitoIdentityProviderClient,
-  UserNotFoundException,
+  type CognitoIdentityProviderClient,
+  cognitoSdk,
 } from '#shared/aws-sdk/client-cognito-identity-provider.ts';
 
 /** An operator is in two groups at most; one page holds them. */
 const GROUPS_PAGE = 10;
 
 export class CognitoStaffDirectory implements StaffDirectory {
-  /** Create one per Lambda, at module scope. */
+  #cognito: CognitoIdentityProviderClient | undefined;
+
+  /**
+   * Create one per Lambda, at module scope. Without `cognito`, the client (and the SDK package) is
+   * made on the first call: most cold starts of the routes that hold one are citizens'.
+   */
   constructor(
     private readonly userPoolId: string,
-    private readonly cognito: CognitoIdentityProviderClient = new CognitoIdentityProviderClient({}),
-  ) {}
+    cognito?: CognitoIdentityProviderClient,
+  ) {
+    this.#cognito = cognito;
+  }
 
   async account(username: string): Promise<StaffAccount | undefined> {
+    const {
+      AdminGetUserCommand,
+      AdminListGroupsForUserCommand,
+      CognitoIdentityProviderClient,
+      UserNotFoundException,
+    } = cognitoSdk();
+    this.#cognito ??= new CognitoIdentityProviderClient({});
+    const cognito = this.#cognito;
     try {
       const [user, groups] = await Promise.all([
-        this.cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username })),
-        this.cognito.send(
+        cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username })),
+        cognito.send(
           new AdminListGroupsForUserCommand({
             UserPoolId: this.userPoolId,
             Username: username,

@@ -1,19 +1,33 @@
-/** What the functions use of `@aws-sdk/client-cognito-identity-provider`, loaded by `require` (./load.ts says why). */
+/**
+ * What the functions use of `@aws-sdk/client-cognito-identity-provider`, loaded by `require`
+ * (./load.ts says why) on first use, not at import: the routes that citizens and staff share
+ * (`hello`, `history.get`, `ticket.*`, `typing`, `attachment.url`) hold the client for the staff
+ * check alone (functions/adapters/cognito-staff-directory.ts), and a citizen's cold start would load
+ * the package, about 18 ms after the DynamoDB client on the project's VM, for nothing. A staff
+ * route's first frame loads it instead; a runtime SDK that lacks a name fails there, naming it.
+ */
 import type * as Sdk from '@aws-sdk/client-cognito-identity-provider';
 import { loadSdk } from './load.ts';
 
-const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-cognito-identity-provider', [
-  'AdminGetUserCommand',
-  'AdminListGroupsForUserCommand',
-  'CognitoIdentityProviderClient',
-  'UserNotFoundException',
-]);
+type CognitoSdk = Pick<
+  typeof Sdk,
+  | 'AdminGetUserCommand'
+  | 'AdminListGroupsForUserCommand'
+  | 'CognitoIdentityProviderClient'
+  | 'UserNotFoundException'
+>;
 
-export const AdminGetUserCommand = sdk.AdminGetUserCommand;
-export type AdminGetUserCommand = Sdk.AdminGetUserCommand;
-export const AdminListGroupsForUserCommand = sdk.AdminListGroupsForUserCommand;
-export type AdminListGroupsForUserCommand = Sdk.AdminListGroupsForUserCommand;
-export const CognitoIdentityProviderClient = sdk.CognitoIdentityProviderClient;
+let sdk: CognitoSdk | undefined;
+
+/** The package, required on the first call. */
+export function cognitoSdk(): CognitoSdk {
+  sdk ??= loadSdk<CognitoSdk>('@aws-sdk/client-cognito-identity-provider', [
+    'AdminGetUserCommand',
+    'AdminListGroupsForUserCommand',
+    'CognitoIdentityProviderClient',
+    'UserNotFoundException',
+  ]);
+  return sdk;
+}
+
 export type CognitoIdentityProviderClient = Sdk.CognitoIdentityProviderClient;
-export const UserNotFoundException = sdk.UserNotFoundException;
-export type UserNotFoundException = Sdk.UserNotFoundException;
