@@ -9,8 +9,8 @@
  * the log, names the channel and the error's class only, never the destination or the text.
  */
 import type { OutOfBandMessage, OutOfBandNotifier } from '#domain/ports/out-of-band.ts';
-import { SESv2Client, SendEmailCommand } from '#shared/aws-sdk/client-sesv2.ts';
-import { PublishCommand, SNSClient } from '#shared/aws-sdk/client-sns.ts';
+import { type SESv2Client, sesSdk } from '#shared/aws-sdk/client-sesv2.ts';
+import { type SNSClient, snsSdk } from '#shared/aws-sdk/client-sns.ts';
 import { config } from '#shared/config.ts';
 import { logger } from '#shared/observability.ts';
 
@@ -18,23 +18,40 @@ import { logger } from '#shared/observability.ts';
 const SEND_TIMEOUT_MS = 5000;
 
 export class AwsOutOfBandNotifier implements OutOfBandNotifier {
-  private readonly sns = new SNSClient({});
-  private readonly ses = new SESv2Client({});
+  #sns: SNSClient | undefined;
+  #ses: SESv2Client | undefined;
 
   /**
    * `emailFrom`: a verified SES identity of the account (`AUTH_EMAIL_FROM`); `smsSenderId`: the
    * alphanumeric sender of SMS (`SMS_SENDER_ID`), where the destination country allows one.
+   * `clients`: made at the first message of their channel when not given (the SDK packages too):
+   * most invocations of the functions that hold a notifier send nothing out of band.
    */
   constructor(
     private readonly emailFrom: string,
     private readonly smsSenderId?: string,
-  ) {}
+    clients: { sns?: SNSClient; ses?: SESv2Client } = {},
+  ) {
+    this.#sns = clients.sns;
+    this.#ses = clients.ses;
+  }
+
+  private get sns(): SNSClient {
+    this.#sns ??= new (snsSdk().SNSClient)({});
+    return this.#sns;
+  }
+
+  private get ses(): SESv2Client {
+    this.#ses ??= new (sesSdk().SESv2Client)({});
+    return this.#ses;
+  }
 
   async send(message: OutOfBandMessage): Promise<void> {
     const abortSignal = AbortSignal.timeout(SEND_TIMEOUT_MS);
     try {
       switch (message.channel) {
-        case 'sms':
+        case 'sms': {
+          const { PublishCommand } = snsSdk();
           await this.sns.send(
             new PublishCommand({
               PhoneNumber: message.to,
@@ -50,7 +67,9 @@ export class AwsOutOfBandNotifier implements OutOfBandNotifier {
             { abortSignal },
           );
           return;
-        case 'email':
+        }
+        case 'email': {
+          const { SendEmailCommand } = sesSdk();
           await this.ses.send(
             new SendEmailCommand({
               FromEmailAddress: this.emailFrom,
@@ -65,7 +84,9 @@ export class AwsOutOfBandNotifier implements OutOfBandNotifier {
             { abortSignal },
           );
           return;
-        case 'push':
+        }
+        case 'push': {
+          const { PublishCommand } = snsSdk();
           await this.sns.send(
             new PublishCommand({
               TargetArn: message.to,
@@ -75,6 +96,7 @@ export class AwsOutOfBandNotifier implements OutOfBandNotifier {
             { abortSignal },
           );
           return;
+        }
       }
     } catch (error) {
       const errorName = error instanceof Error ? error.name : typeof error;

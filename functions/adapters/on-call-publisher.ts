@@ -4,15 +4,17 @@
  * emulator), so the code has no local branch.
  */
 import type { OnCallChannel } from '#domain/ports/sla.ts';
-import { PublishCommand, SNSClient } from '#shared/aws-sdk/client-sns.ts';
-
-const sns = new SNSClient({});
+import { type SNSClient, snsSdk } from '#shared/aws-sdk/client-sns.ts';
 
 export class SnsOnCallChannel implements OnCallChannel {
+  #sns: SNSClient | undefined;
+
   constructor(private readonly topicArn: string) {}
 
   async publish(message: { subject: string; text: string; hour: string }): Promise<void> {
-    await sns.send(
+    const { PublishCommand, SNSClient } = snsSdk();
+    this.#sns ??= new SNSClient({});
+    await this.#sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
         // SNS: at most 100 printable ASCII characters, no line break.

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatError } from '#domain/errors.ts';
-import { LocalPushEndpointRegistry, SnsPushEndpointRegistry } from './push-endpoints.ts';
+import { AwsOutOfBandNotifier, OutOfBandDeliveryError } from './notifier.ts';
+import { LocalPushEndpointRegistry, NotifierPushSender, SnsPushEndpointRegistry } from './push-endpoints.ts';
 
 const FCM_APP = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/support-chat';
 const ENDPOINT = 'arn:aws:sns:eu-central-1:123456789012:endpoint/GCM/support-chat/0b1c';
@@ -134,5 +135,67 @@ describe('SNS push endpoints', () => {
     expect(await registry.createEndpoint('apns', 'secret-token-123')).toBe(first);
     expect(first).toMatch(/^arn:aws:sns:local:000000000000:endpoint\/APNS\/local-apns\/[0-9a-f]{32}$/);
     expect(first).not.toContain('secret-token');
+  });
+});
+
+const snsError = (code: string, message: string) =>
+  `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
+const published =
+  '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>';
+const notice = { title: 'Ответ оператора', text: 'Оператор ответил на ваш вопрос' };
+
+describe('pushes through SNS (the notifier and NotifierPushSender)', () => {
+  it('publishes to the endpoint and answers sent', async () => {
+    // Prepare
+    const { client, sent } = await snsAnswering(() => ({ status: 200, body: published }));
+    const pushes = new NotifierPushSender(
+      new AwsOutOfBandNotifier('no-reply@example.org', undefined, { sns: client }),
+    );
+
+    // Act
+    const outcome = await pushes.push(ENDPOINT, notice);
+
+    // Assess
+    expect(outcome).toBe('sent');
+    expect(sent.map((s) => [s.action, s.body.get('TargetArn')])).toEqual([['Publish', ENDPOINT]]);
+  });
+
+  it.each([
+    ['EndpointDisabled', 'Endpoint is disabled'],
+    ['NotFound', 'Endpoint does not exist'],
+  ])(
+    'answers gone for an endpoint SNS refuses with %s: the device is forgotten, not retried',
+    async (code, message) => {
+      // Prepare
+      const { client } = await snsAnswering(() => ({ status: 400, body: snsError(code, message) }));
+      const pushes = new NotifierPushSender(
+        new AwsOutOfBandNotifier('no-reply@example.org', undefined, { sns: client }),
+      );
+
+      // Act
+      const outcome = await pushes.push(ENDPOINT, notice);
+
+      // Assess
+      expect(outcome).toBe('gone');
+    },
+  );
+
+  it('passes any other refusal on, as a delivery error that names the class and not the endpoint', async () => {
+    // Prepare
+    const { client } = await snsAnswering(() => ({
+      status: 400,
+      body: snsError('InvalidParameter', `Invalid parameter: TargetArn ${ENDPOINT}`),
+    }));
+    const pushes = new NotifierPushSender(
+      new AwsOutOfBandNotifier('no-reply@example.org', undefined, { sns: client }),
+    );
+
+    // Act
+    const failure = await pushes.push(ENDPOINT, notice).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(OutOfBandDeliveryError);
+    expect((failure as OutOfBandDeliveryError).errorName).toBe('InvalidParameterException');
+    expect(String((failure as Error).message)).not.toContain(ENDPOINT);
   });
 });

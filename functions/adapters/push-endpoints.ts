@@ -18,15 +18,8 @@ import type {
   PushSender,
 } from '#domain/ports/out-of-band.ts';
 import type { PushPlatform } from '#events/desk-frames.ts';
-import {
-  CreatePlatformEndpointCommand,
-  DeleteEndpointCommand,
-  EndpointDisabledException,
-  InvalidParameterException,
-  NotFoundException,
-  SetEndpointAttributesCommand,
-  SNSClient,
-} from '#shared/aws-sdk/client-sns.ts';
+import { type SNSClient, snsSdk } from '#shared/aws-sdk/client-sns.ts';
+import { OutOfBandDeliveryError } from './notifier.ts';
 
 const EXISTING_ENDPOINT = /Endpoint (arn:[^\s]+) already exists with the same [Tt]oken/;
 
@@ -36,15 +29,29 @@ export interface PushApplications {
 }
 
 export class SnsPushEndpointRegistry implements PushEndpointRegistry {
-  /** One client per Lambda (module scope); its endpoint comes from the environment. */
+  #sns: SNSClient | undefined;
+
+  /**
+   * One per Lambda (module scope). Without `sns`, the client (its endpoint from the environment)
+   * and the SDK package are made at the first call.
+   */
   constructor(
     private readonly applications: PushApplications,
-    private readonly sns: SNSClient = new SNSClient({}),
-  ) {}
+    sns?: SNSClient,
+  ) {
+    this.#sns = sns;
+  }
+
+  private get sns(): SNSClient {
+    this.#sns ??= new (snsSdk().SNSClient)({});
+    return this.#sns;
+  }
 
   async createEndpoint(platform: PushPlatform, deviceToken: string): Promise<string | undefined> {
     const application = this.applications[platform];
     if (application === undefined) return undefined;
+    const { CreatePlatformEndpointCommand, InvalidParameterException, SetEndpointAttributesCommand } =
+      snsSdk();
     try {
       const { EndpointArn } = await this.sns.send(
         new CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: deviceToken }),
@@ -54,7 +61,7 @@ export class SnsPushEndpointRegistry implements PushEndpointRegistry {
     } catch (error) {
       const existing =
         error instanceof InvalidParameterException ? EXISTING_ENDPOINT.exec(error.message)?.[1] : undefined;
-      if (existing === undefined) throw refusal(error);
+      if (existing === undefined) throw refusal(error, InvalidParameterException);
       await this.sns.send(
         new SetEndpointAttributesCommand({
           EndpointArn: existing,
@@ -67,6 +74,7 @@ export class SnsPushEndpointRegistry implements PushEndpointRegistry {
 
   async deleteEndpoint(endpointArn: string): Promise<void> {
     // SNS answers success for an endpoint that is already gone.
+    const { DeleteEndpointCommand } = snsSdk();
     await this.sns.send(new DeleteEndpointCommand({ EndpointArn: endpointArn }));
   }
 }
@@ -76,8 +84,11 @@ export class SnsPushEndpointRegistry implements PushEndpointRegistry {
  * (BAD_REQUEST on `deviceToken`); anything else is ours, named by its error class only, since SNS
  * messages quote the token.
  */
-function refusal(error: unknown): Error {
-  if (error instanceof InvalidParameterException && error.message.startsWith('Invalid parameter: Token')) {
+function refusal(
+  error: unknown,
+  invalidParameter: ReturnType<typeof snsSdk>['InvalidParameterException'],
+): Error {
+  if (error instanceof invalidParameter && error.message.startsWith('Invalid parameter: Token')) {
     return badRequest([{ field: 'deviceToken', problem: 'not a device token of this platform' }]);
   }
   return new Error(`CreatePlatformEndpoint failed: ${error instanceof Error ? error.name : 'unknown error'}`);
@@ -95,10 +106,14 @@ export class LocalPushEndpointRegistry implements PushEndpointRegistry {
   async deleteEndpoint(): Promise<void> {}
 }
 
+/** The SNS errors of a `Publish` to an endpoint that will never take one again. */
+const GONE_ENDPOINT_ERRORS: ReadonlySet<string> = new Set(['EndpointDisabledException', 'NotFoundException']);
+
 /**
  * Push through the out-of-band notifier (SNS `Publish` to the endpoint, or the local outbox). SNS
  * refuses an endpoint it disabled (the token expired, the app was removed) or deleted: that device
- * is `gone`, not a failure to retry.
+ * is `gone`, not a failure to retry. The notifier reports SNS's refusal by the error's class name
+ * (`OutOfBandDeliveryError`: SNS's own error can quote the destination).
  */
 export class NotifierPushSender implements PushSender {
   constructor(private readonly notifier: OutOfBandNotifier) {}
@@ -108,7 +123,7 @@ export class NotifierPushSender implements PushSender {
       await this.notifier.send({ channel: 'push', to: endpointArn, ...notice });
       return 'sent';
     } catch (error) {
-      if (error instanceof EndpointDisabledException || error instanceof NotFoundException) return 'gone';
+      if (error instanceof OutOfBandDeliveryError && GONE_ENDPOINT_ERRORS.has(error.errorName)) return 'gone';
       throw error;
     }
   }

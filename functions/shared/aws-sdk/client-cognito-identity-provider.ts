@@ -7,7 +7,7 @@
  * route's first frame loads it instead; a runtime SDK that lacks a name fails there, naming it.
  */
 import type * as Sdk from '@aws-sdk/client-cognito-identity-provider';
-import { loadSdk } from './load.ts';
+import { lazySdk } from './load.ts';
 
 type CognitoSdk = Pick<
   typeof Sdk,
@@ -17,17 +17,12 @@ type CognitoSdk = Pick<
   | 'UserNotFoundException'
 >;
 
-let sdk: CognitoSdk | undefined;
-
 /** The package, required on the first call. */
-export function cognitoSdk(): CognitoSdk {
-  sdk ??= loadSdk<CognitoSdk>('@aws-sdk/client-cognito-identity-provider', [
-    'AdminGetUserCommand',
-    'AdminListGroupsForUserCommand',
-    'CognitoIdentityProviderClient',
-    'UserNotFoundException',
-  ]);
-  return sdk;
-}
+export const cognitoSdk = lazySdk<CognitoSdk>('@aws-sdk/client-cognito-identity-provider', [
+  'AdminGetUserCommand',
+  'AdminListGroupsForUserCommand',
+  'CognitoIdentityProviderClient',
+  'UserNotFoundException',
+]);
 
 export type CognitoIdentityProviderClient = Sdk.CognitoIdentityProviderClient;

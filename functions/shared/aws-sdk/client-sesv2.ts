@@ -1,10 +1,14 @@
-/** What the functions use of `@aws-sdk/client-sesv2`, loaded by `require` (./load.ts says why). */
+/**
+ * What the functions use of `@aws-sdk/client-sesv2`, loaded by `require` (./load.ts says why) on
+ * first use: e-mail is one channel of the notices and the codes, and most invocations send none.
+ */
 import type * as Sdk from '@aws-sdk/client-sesv2';
-import { loadSdk } from './load.ts';
+import { lazySdk } from './load.ts';
 
-const sdk = loadSdk<typeof Sdk>('@aws-sdk/client-sesv2', ['SESv2Client', 'SendEmailCommand']);
+/** The package, required on the first call. */
+export const sesSdk = lazySdk<Pick<typeof Sdk, 'SESv2Client' | 'SendEmailCommand'>>('@aws-sdk/client-sesv2', [
+  'SESv2Client',
+  'SendEmailCommand',
+]);
 
-export const SESv2Client = sdk.SESv2Client;
 export type SESv2Client = Sdk.SESv2Client;
-export const SendEmailCommand = sdk.SendEmailCommand;
-export type SendEmailCommand = Sdk.SendEmailCommand;

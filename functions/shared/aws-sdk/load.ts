@@ -43,3 +43,17 @@ export function loadSdk<T extends object>(pkg: string, names: readonly (keyof T 
   }
   return sdk;
 }
+
+/**
+ * {@link loadSdk} on the first call of the function it returns, then the same package: for a
+ * package that a function holds for a path most of its invocations never take (the staff check of
+ * the routes citizens share with staff; SMS, e-mail and push of the notices), so that its cold start
+ * does not load it. A package that lacks a name then fails on that path, naming it.
+ */
+export function lazySdk<T extends object>(pkg: string, names: readonly (keyof T & string)[]): () => T {
+  let sdk: T | undefined;
+  return () => {
+    sdk ??= loadSdk<T>(pkg, names);
+    return sdk;
+  };
+}
