@@ -48,6 +48,10 @@ export class AwsOutOfBandNotifier implements OutOfBandNotifier {
 
   async send(message: OutOfBandMessage): Promise<void> {
     const abortSignal = AbortSignal.timeout(SEND_TIMEOUT_MS);
+    // The channel's SDK package and client before the refusals are caught: a runtime SDK that lacks
+    // a name fails here, naming it, not as a refusal of SNS or SES.
+    if (message.channel === 'email') void this.ses;
+    else void this.sns;
     try {
       switch (message.channel) {
         case 'sms': {
@@ -99,13 +103,28 @@ export class AwsOutOfBandNotifier implements OutOfBandNotifier {
         }
       }
     } catch (error) {
-      const errorName = error instanceof Error ? error.name : typeof error;
+      const errorName = refusalName(error, message.channel);
       logger.warn('out-of-band message not sent', { channel: message.channel, errorName });
       // Not rethrown as is: SNS and SES quote the phone or address in some error messages, and the
       // caller's error log must not carry them.
       throw new OutOfBandDeliveryError(message.channel, errorName);
     }
   }
+}
+
+/**
+ * The class of SNS's or SES's refusal, which is all that is kept of it. One refusal is told apart
+ * by its message: SNS answers a push to an endpoint that was deleted with `InvalidParameter` "…
+ * No endpoint found for the target arn specified" (reported by users of real accounts; its API
+ * reference lists `NotFound` for it): `EndpointNotFound`.
+ */
+function refusalName(error: unknown, channel: OutOfBandMessage['channel']): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  const deletedEndpoint =
+    channel === 'push' &&
+    name === 'InvalidParameterException' &&
+    /no endpoint found for the target arn/i.test((error as Error).message);
+  return deletedEndpoint ? 'EndpointNotFound' : name;
 }
 
 /** A message SNS/SES did not take; says which channel and which error class, nothing more. */

@@ -142,7 +142,11 @@ const snsError = (code: string, message: string) =>
   `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
 const published =
   '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>';
-const notice = { title: 'Ответ оператора', text: 'Оператор ответил на ваш вопрос' };
+const notice = {
+  title: 'Ответ оператора',
+  text: 'Оператор ответил на ваш вопрос',
+  data: { conversationId: 'c-1' },
+};
 
 describe('pushes through SNS (the notifier and NotifierPushSender)', () => {
   it('publishes to the endpoint and answers sent', async () => {
@@ -163,6 +167,10 @@ describe('pushes through SNS (the notifier and NotifierPushSender)', () => {
   it.each([
     ['EndpointDisabled', 'Endpoint is disabled'],
     ['NotFound', 'Endpoint does not exist'],
+    [
+      'InvalidParameter',
+      'Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified',
+    ],
   ])(
     'answers gone for an endpoint SNS refuses with %s: the device is forgotten, not retried',
     async (code, message) => {

@@ -106,8 +106,12 @@ export class LocalPushEndpointRegistry implements PushEndpointRegistry {
   async deleteEndpoint(): Promise<void> {}
 }
 
-/** The SNS errors of a `Publish` to an endpoint that will never take one again. */
-const GONE_ENDPOINT_ERRORS: ReadonlySet<string> = new Set(['EndpointDisabledException', 'NotFoundException']);
+/** The SNS refusals of a `Publish` to an endpoint that will never take one again (notifier.ts names them). */
+const GONE_ENDPOINT_ERRORS: ReadonlySet<string> = new Set([
+  'EndpointDisabledException',
+  'NotFoundException',
+  'EndpointNotFound',
+]);
 
 /**
  * Push through the out-of-band notifier (SNS `Publish` to the endpoint, or the local outbox). SNS

@@ -15,7 +15,9 @@
  *
  * Each module exports what the functions use of its package, as values and, for classes, as types
  * of the same name: `import { GetCommand } from '#shared/aws-sdk/lib-dynamodb.ts'` reads as the
- * package's own import. Type-only imports still name the package (`import type { … } from
+ * package's own import. The packages of paths most invocations never take (Cognito, SNS, SES) are
+ * loaded at their first use instead: their modules export a function that requires the package
+ * ({@link lazySdk}) and the client's type (./lazy.test.ts). Type-only imports still name the package (`import type { … } from
  * '@aws-sdk/…'`): they vanish from the bundle. A bundled dependency that imports an SDK package
  * gets the module of this folder instead: Powertools Parameters' ESM build imports the Secrets
  * Manager client (`getSecret`, functions/adapters/secret-keys.ts), and the bundles alias that
@@ -31,7 +33,8 @@ const requireSdk = createRequire(import.meta.url);
  * The package `pkg`, required, checked to hold each of `names`. An `import` of a name the package
  * lacks fails when the module is linked; a property read would only give `undefined`, and fail
  * later, on the path that uses it (an `instanceof` in an error handler). So a runtime SDK older than
- * the one the functions were built against fails the cold start, naming what it lacks.
+ * the one the functions were built against fails the cold start (or, for a package loaded by
+ * {@link lazySdk}, its first use), naming what it lacks.
  */
 export function loadSdk<T extends object>(pkg: string, names: readonly (keyof T & string)[]): T {
   const sdk = requireSdk(pkg) as T;
