@@ -12,7 +12,7 @@ import { DynamoConnectionRepository } from './dynamodb/connection-repository.ts'
 import { DynamoOncePerKey } from './dynamodb/once-per-key.ts';
 import { DynamoPushDeviceRepository } from './dynamodb/push-device-repository.ts';
 import { outOfBandNotifier } from './notifier.ts';
-import { NotifierPushSender } from './push-endpoints.ts';
+import { NotifierPushSender, pushEndpointRegistry } from './push-endpoints.ts';
 import { DynamoSmsContactReader } from './sms-contacts.ts';
 
 export function offlineNoticeWiring() {
@@ -25,7 +25,10 @@ export function offlineNoticeWiring() {
       connections: new DynamoConnectionRepository(config.connectionsTable),
       devices: new DynamoPushDeviceRepository(config.pushDevicesTable),
       outOfBand,
-      pushes: new NotifierPushSender(outOfBand),
+      pushes: new NotifierPushSender(
+        outOfBand,
+        pushEndpointRegistry({ localOutboxUrl: config.localOutboxUrl, applications: {} }),
+      ),
       smsContacts: new DynamoSmsContactReader(config.sessionsTable),
       citizenSessions: new DynamoCitizenSessionLookup(config.sessionsTable),
     },

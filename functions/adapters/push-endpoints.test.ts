@@ -148,13 +148,21 @@ const notice = {
   data: { conversationId: 'c-1' },
 };
 
+const deleted =
+  '<DeleteEndpointResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteEndpointResponse>';
+
+/** The push sender as the functions wire it: the AWS notifier and the SNS registry, over one SNS. */
+const senderOver = (client: SNSClient) =>
+  new NotifierPushSender(
+    new AwsOutOfBandNotifier('no-reply@example.org', undefined, { sns: client }),
+    new SnsPushEndpointRegistry({}, client),
+  );
+
 describe('pushes through SNS (the notifier and NotifierPushSender)', () => {
   it('publishes to the endpoint and answers sent', async () => {
     // Prepare
     const { client, sent } = await snsAnswering(() => ({ status: 200, body: published }));
-    const pushes = new NotifierPushSender(
-      new AwsOutOfBandNotifier('no-reply@example.org', undefined, { sns: client }),
-    );
+    const pushes = senderOver(client);
 
     // Act
     const outcome = await pushes.push(ENDPOINT, notice);
@@ -172,19 +180,25 @@ describe('pushes through SNS (the notifier and NotifierPushSender)', () => {
       'Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified',
     ],
   ])(
-    'answers gone for an endpoint SNS refuses with %s: the device is forgotten, not retried',
+    'answers gone for an endpoint SNS refuses with %s, and deletes it: the device is forgotten, not retried',
     async (code, message) => {
       // Prepare
-      const { client } = await snsAnswering(() => ({ status: 400, body: snsError(code, message) }));
-      const pushes = new NotifierPushSender(
-        new AwsOutOfBandNotifier('no-reply@example.org', undefined, { sns: client }),
+      const { client, sent } = await snsAnswering((action) =>
+        action === 'DeleteEndpoint'
+          ? { status: 200, body: deleted }
+          : { status: 400, body: snsError(code, message) },
       );
+      const pushes = senderOver(client);
 
       // Act
       const outcome = await pushes.push(ENDPOINT, notice);
 
       // Assess
       expect(outcome).toBe('gone');
+      expect(sent.map((s) => [s.action, s.body.get('TargetArn') ?? s.body.get('EndpointArn')])).toEqual([
+        ['Publish', ENDPOINT],
+        ['DeleteEndpoint', ENDPOINT],
+      ]);
     },
   );
 
@@ -194,9 +208,7 @@ describe('pushes through SNS (the notifier and NotifierPushSender)', () => {
       status: 400,
       body: snsError('InvalidParameter', `Invalid parameter: TargetArn ${ENDPOINT}`),
     }));
-    const pushes = new NotifierPushSender(
-      new AwsOutOfBandNotifier('no-reply@example.org', undefined, { sns: client }),
-    );
+    const pushes = senderOver(client);
 
     // Act
     const failure = await pushes.push(ENDPOINT, notice).catch((error: unknown) => error);
@@ -205,5 +217,21 @@ describe('pushes through SNS (the notifier and NotifierPushSender)', () => {
     expect(failure).toBeInstanceOf(OutOfBandDeliveryError);
     expect((failure as OutOfBandDeliveryError).errorName).toBe('InvalidParameterException');
     expect(String((failure as Error).message)).not.toContain(ENDPOINT);
+  });
+
+  it('still answers gone when SNS cannot delete the endpoint: the device is forgotten all the same', async () => {
+    // Prepare
+    const { client, sent } = await snsAnswering((action) =>
+      action === 'DeleteEndpoint'
+        ? { status: 500, body: snsError('InternalError', 'try again') }
+        : { status: 400, body: snsError('EndpointDisabled', 'Endpoint is disabled') },
+    );
+
+    // Act
+    const outcome = await senderOver(client).push(ENDPOINT, notice);
+
+    // Assess
+    expect(outcome).toBe('gone');
+    expect(sent.map((s) => s.action)).toEqual(['Publish', 'DeleteEndpoint']);
   });
 });

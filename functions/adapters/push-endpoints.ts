@@ -19,6 +19,7 @@ import type {
 } from '#domain/ports/out-of-band.ts';
 import type { PushPlatform } from '#events/desk-frames.ts';
 import { type SNSClient, snsSdk } from '#shared/aws-sdk/client-sns.ts';
+import { logger } from '#shared/observability.ts';
 import { OutOfBandDeliveryError } from './notifier.ts';
 
 const EXISTING_ENDPOINT = /Endpoint (arn:[^\s]+) already exists with the same [Tt]oken/;
@@ -118,18 +119,33 @@ const GONE_ENDPOINT_ERRORS: ReadonlySet<string> = new Set([
  * refuses an endpoint it disabled (the token expired, the app was removed) or deleted: that device
  * is `gone`, not a failure to retry. The notifier reports SNS's refusal by the error's class name
  * (`OutOfBandDeliveryError`: SNS's own error can quote the destination).
+ *
+ * A gone endpoint is deleted from SNS too (`endpoints`), as a sign-out deletes a device's: a
+ * disabled endpoint still holds the device's token, and once the device's item is forgotten no
+ * erasure could find it. A deletion that fails is logged; the device is forgotten all the same.
  */
 export class NotifierPushSender implements PushSender {
-  constructor(private readonly notifier: OutOfBandNotifier) {}
+  constructor(
+    private readonly notifier: OutOfBandNotifier,
+    private readonly endpoints: Pick<PushEndpointRegistry, 'deleteEndpoint'>,
+  ) {}
 
   async push(endpointArn: string, notice: PushNotice): Promise<'sent' | 'gone'> {
     try {
       await this.notifier.send({ channel: 'push', to: endpointArn, ...notice });
       return 'sent';
     } catch (error) {
-      if (error instanceof OutOfBandDeliveryError && GONE_ENDPOINT_ERRORS.has(error.errorName)) return 'gone';
-      throw error;
+      if (!(error instanceof OutOfBandDeliveryError && GONE_ENDPOINT_ERRORS.has(error.errorName)))
+        throw error;
     }
+    try {
+      await this.endpoints.deleteEndpoint(endpointArn);
+    } catch (error) {
+      logger.warn('gone push endpoint not deleted', {
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+    }
+    return 'gone';
   }
 }
 

@@ -11,7 +11,7 @@ import { DynamoPushDeviceRepository } from '#adapters/dynamodb/push-device-repos
 import { DynamoVisitRepository } from '#adapters/dynamodb/visit-repository.ts';
 import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { outOfBandNotifier } from '#adapters/notifier.ts';
-import { NotifierPushSender } from '#adapters/push-endpoints.ts';
+import { NotifierPushSender, pushEndpointRegistry } from '#adapters/push-endpoints.ts';
 import { DynamoSmsContactReader } from '#adapters/sms-contacts.ts';
 import { systemClock } from '#adapters/system.ts';
 import { NOTICE_KEY_TTL_SECONDS } from '#domain/retention.ts';
@@ -27,7 +27,10 @@ const deps = {
   reminders: new DynamoVisitRepository(config.visitsTable),
   directory: loadMfcDirectory(config.mfcDirectoryDir),
   devices: new DynamoPushDeviceRepository(config.pushDevicesTable),
-  pushes: new NotifierPushSender(outOfBand),
+  pushes: new NotifierPushSender(
+    outOfBand,
+    pushEndpointRegistry({ localOutboxUrl: config.localOutboxUrl, applications: {} }),
+  ),
   outOfBand,
   smsContacts: new DynamoSmsContactReader(config.sessionsTable),
   clock: systemClock,

@@ -412,8 +412,9 @@ export class HouseFunction extends NodejsFunction {
   /**
    * Allows sending on `channels`: SMS (`sns:Publish` on `*`: SNS has no resource for a phone number,
    * so publishing to a number cannot be scoped), e-mail (`ses:SendEmail` on the sender's SES
-   * identities only: its domain and its address) and push (`sns:Publish` on the endpoints of the
-   * configured push applications only, infra/constructs/push-endpoints.ts). Sets `SMS_SENDER_ID` for SMS and `AUTH_EMAIL_FROM` for e-mail.
+   * identities only: its domain and its address) and push (`sns:Publish`, and `sns:DeleteEndpoint`
+   * for an endpoint SNS refuses for good, on the endpoints of the configured push applications only,
+   * infra/constructs/push-endpoints.ts). Sets `SMS_SENDER_ID` for SMS and `AUTH_EMAIL_FROM` for e-mail.
    */
   useNotifier(channels: NotifierChannels): this {
     const stack = Stack.of(this);
@@ -436,7 +437,12 @@ export class HouseFunction extends NodejsFunction {
         }),
       );
     }
-    if (channels.push) grantOnPushEndpoints(this, ['sns:Publish'], this.settings.pushApplications);
+    if (channels.push) {
+      grantOnPushEndpoints(this, ['sns:Publish'], this.settings.pushApplications);
+      // A push SNS refuses for good (the endpoint disabled or deleted): its endpoint is deleted with
+      // the device (functions/adapters/push-endpoints.ts, NotifierPushSender).
+      grantOnPushEndpoints(this, ['sns:DeleteEndpoint'], this.settings.pushApplications);
+    }
     return this;
   }
 

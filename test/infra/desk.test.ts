@@ -158,14 +158,19 @@ describe('the desk', () => {
       JSON.stringify({ NotResource: endpoints }).slice(1, -1),
     );
     // Deleting (session.end, erasure) is revocation: any endpoint of the account, configured or not.
-    const revoking = (list: typeof configured) => list.filter((s) => s.Action === 'sns:DeleteEndpoint');
+    const anyEndpoint = (s: (typeof configured)[number]) =>
+      JSON.stringify(s.Resource).includes(':endpoint/*');
+    const revoking = (list: typeof configured) =>
+      list.filter((s) => s.Action === 'sns:DeleteEndpoint' && anyEndpoint(s));
     expect(revoking(configured)).toHaveLength(2);
     expect(revoking(unconfigured)).toHaveLength(2);
-    for (const statement of [...revoking(configured), ...revoking(unconfigured)]) {
-      expect(JSON.stringify(statement.Resource)).toContain(':endpoint/*');
-    }
+    // The pushing functions delete an endpoint SNS refused for good: the applications' endpoints only.
+    const cleaning = configured.filter((s) => s.Action === 'sns:DeleteEndpoint' && !anyEndpoint(s));
+    expect(cleaning).toHaveLength(3);
+    for (const statement of cleaning) expect(statement.Resource).toEqual(endpoints);
     // Without an application: nothing but revocation on endpoints.
     expect(unconfigured.filter((s) => s.Action !== 'sns:DeleteEndpoint')).toEqual([]);
+    expect(unconfigured.filter((s) => !anyEndpoint(s))).toEqual([]);
   });
 
   it('refuses a push application ARN of the wrong platform in the context', () => {

@@ -551,7 +551,7 @@ describe('push devices and offline notices (DynamoDB Local)', () => {
       connections,
       citizenSessions: new DynamoCitizenSessionLookup(tables.sessionsTable),
       devices,
-      pushes: new NotifierPushSender(outOfBand),
+      pushes: new NotifierPushSender(outOfBand, new LocalPushEndpointRegistry()),
       outOfBand,
       smsContacts: new DynamoSmsContactReader(tables.sessionsTable),
       once: notices.within(lambdaContext('TicketNotices')),
@@ -683,7 +683,7 @@ describe('each notice once (IdempotencyTable, DynamoDB Local)', () => {
       connections,
       citizenSessions: new DynamoCitizenSessionLookup(tables.sessionsTable),
       devices,
-      pushes: new NotifierPushSender(outOfBand),
+      pushes: new NotifierPushSender(outOfBand, new LocalPushEndpointRegistry()),
       outOfBand,
       smsContacts: new DynamoSmsContactReader(tables.sessionsTable),
     };
