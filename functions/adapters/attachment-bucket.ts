@@ -14,8 +14,8 @@ import {
   S3Client,
   S3ServiceException,
 } from '#shared/aws-sdk/client-s3.ts';
-import { createPresignedPost } from '#shared/aws-sdk/s3-presigned-post.ts';
-import { getSignedUrl } from '#shared/aws-sdk/s3-request-presigner.ts';
+import { presignedPostSdk } from '#shared/aws-sdk/s3-presigned-post.ts';
+import { requestPresignerSdk } from '#shared/aws-sdk/s3-request-presigner.ts';
 
 /** Enough of the file to read its type from the magic numbers (file-type reads at most 4,100 bytes). */
 const FIRST_BYTES = 4100;
@@ -39,7 +39,7 @@ export class S3AttachmentBucket implements AttachmentBucket {
   }
 
   async presignUpload(request: PresignedUploadRequest): Promise<AttachmentUpload> {
-    const { url, fields } = await createPresignedPost(this.uploadClient, {
+    const { url, fields } = await presignedPostSdk().createPresignedPost(this.uploadClient, {
       Bucket: this.settings.bucketName,
       Key: request.key,
       Fields: { 'Content-Type': request.contentType },
@@ -53,7 +53,7 @@ export class S3AttachmentBucket implements AttachmentBucket {
   }
 
   async presignDownload(key: string, fileName: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(
+    return requestPresignerSdk().getSignedUrl(
       this.client,
       new GetObjectCommand({
         Bucket: this.settings.bucketName,

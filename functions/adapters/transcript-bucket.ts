@@ -5,7 +5,7 @@
  */
 import type { TranscriptStore } from '#domain/use-cases/download-transcript.ts';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '#shared/aws-sdk/client-s3.ts';
-import { getSignedUrl } from '#shared/aws-sdk/s3-request-presigner.ts';
+import { requestPresignerSdk } from '#shared/aws-sdk/s3-request-presigner.ts';
 
 export class S3TranscriptStore implements TranscriptStore {
   private readonly client: S3Client;
@@ -32,7 +32,7 @@ export class S3TranscriptStore implements TranscriptStore {
   }
 
   presignDownload(key: string, fileName: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(
+    return requestPresignerSdk().getSignedUrl(
       this.client,
       new GetObjectCommand({
         Bucket: this.bucketName,

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const LAZY = ['client-cognito-identity-provider', 'client-sesv2', 'client-sns'];
+const LAZY = [
+  'client-cognito-identity-provider',
+  'client-sesv2',
+  'client-sns',
+  's3-presigned-post',
+  's3-request-presigner',
+];
 
 /** The lazily loaded SDK packages in `require`'s cache after the adapters were made and `script` ran. */
 function lazyPackagesLoadedAfter(script: string): string[] {
@@ -18,10 +24,12 @@ function lazyPackagesLoadedAfter(script: string): string[] {
     const { AwsOutOfBandNotifier } = await import('./functions/adapters/notifier.ts');
     const { SnsPushEndpointRegistry } = await import('./functions/adapters/push-endpoints.ts');
     const { SnsOnCallChannel } = await import('./functions/adapters/on-call-publisher.ts');
+    const { S3AttachmentBucket } = await import('./functions/adapters/attachment-bucket.ts');
     const directory = new CognitoStaffDirectory('eu-central-1_pool');
     const notifier = new AwsOutOfBandNotifier('no-reply@example.org');
     new SnsPushEndpointRegistry({ fcm: 'arn:aws:sns:eu-central-1:123456789012:app/GCM/x' });
     new SnsOnCallChannel('arn:aws:sns:eu-central-1:123456789012:on-call');
+    new S3AttachmentBucket({ bucketName: 'attachments' });
     ${script}
     const packages = Object.keys(createRequire(import.meta.url).cache).flatMap(
       (path) => /node_modules\\/@aws-sdk\\/([^/]+)\\//.exec(path)?.[1] ?? [],

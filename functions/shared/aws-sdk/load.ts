@@ -15,13 +15,14 @@
  *
  * Each module exports what the functions use of its package, as values and, for classes, as types
  * of the same name: `import { GetCommand } from '#shared/aws-sdk/lib-dynamodb.ts'` reads as the
- * package's own import. The packages of paths most invocations never take (Cognito, SNS, SES) are
- * loaded at their first use instead: their modules export a function that requires the package
- * ({@link lazySdk}) and the client's type (./lazy.test.ts). Type-only imports still name the package (`import type { … } from
- * '@aws-sdk/…'`): they vanish from the bundle. A bundled dependency that imports an SDK package
- * gets the module of this folder instead: Powertools Parameters' ESM build imports the Secrets
- * Manager client (`getSecret`, functions/adapters/secret-keys.ts), and the bundles alias that
- * package to ./client-secrets-manager.ts (infra/constructs/bundling.ts, `sdkAliases`).
+ * package's own import. The packages of paths most invocations never take (Cognito, SNS, SES, the
+ * S3 presigners) are loaded at their first use instead: their modules export a function that
+ * requires the package ({@link lazySdk}) and the client's type (./lazy.test.ts). Type-only imports
+ * still name the package (`import type { … } from '@aws-sdk/…'`): they vanish from the bundle. A
+ * bundled dependency that imports an SDK package gets the module of this folder instead: Powertools
+ * Parameters' ESM build imports the Secrets Manager client (`getSecret`,
+ * functions/adapters/secret-keys.ts), and the bundles alias that package to
+ * ./client-secrets-manager.ts (infra/constructs/bundling.ts, `sdkAliases`).
  * test/infra/bundle-size.test.ts fails on any `import` of the SDK left in a bundle.
  */
 import { createRequire } from 'node:module';

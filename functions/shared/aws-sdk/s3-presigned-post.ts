@@ -1,7 +1,13 @@
-/** What the functions use of `@aws-sdk/s3-presigned-post`, loaded by `require` (./load.ts says why). */
+/**
+ * What the functions use of `@aws-sdk/s3-presigned-post`, loaded by `require` (./load.ts says why)
+ * on first use: the attachments' bucket adapter holds it for `attachment.create` alone, and the
+ * other functions that bundle the adapter (`attachment.url`, the scan's check) never presign a POST.
+ */
 import type * as Sdk from '@aws-sdk/s3-presigned-post';
-import { loadSdk } from './load.ts';
+import { lazySdk } from './load.ts';
 
-const sdk = loadSdk<typeof Sdk>('@aws-sdk/s3-presigned-post', ['createPresignedPost']);
-
-export const createPresignedPost = sdk.createPresignedPost;
+/** The package, required on the first call. */
+export const presignedPostSdk = lazySdk<Pick<typeof Sdk, 'createPresignedPost'>>(
+  '@aws-sdk/s3-presigned-post',
+  ['createPresignedPost'],
+);
