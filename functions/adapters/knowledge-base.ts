@@ -2,8 +2,8 @@
  * Loads the bot's knowledge base from a directory of JSON files (the knowledge-base Lambda layer,
  * `/opt/kb` in AWS, `layers/knowledge-base/kb` locally; env KNOWLEDGE_BASE_DIR). One file per
  * intent, plus `dialogue.json` for what the bot says around a handover, and the model compiled
- * ahead of time in `compiled/model.bin` (functions/domain/bot/compiled-bot.ts). Synchronous on purpose: it
- * runs once at module init. Any broken entry throws with the file name and the zod issues, so a
+ * ahead of time in `compiled/model.bin` (functions/domain/bot/compiled-bot.ts). Synchronous on
+ * purpose: it runs once at module init. Any broken entry throws with the file name and the zod issues, so a
  * bad content change fails the deployment's tests instead of reaching citizens.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

@@ -28,9 +28,9 @@ import {
   type PortalFeedbackCreated,
   portalFeedbackRequestSchema,
 } from '#events/tickets.ts';
-import type * as z from '#events/zod.ts';
 import { clientLimits } from '#shared/client-limits.ts';
 import { config } from '#shared/config.ts';
+import { toDetails } from '#shared/error-details.ts';
 import { logger } from '#shared/observability.ts';
 
 const deps = {
@@ -80,7 +80,7 @@ export const handler = middy<APIGatewayProxyEventV2, Result>()
     try {
       if (body === undefined) throw badRequestOf([{ field: 'body', problem: 'not a JSON object' }]);
       const request = portalFeedbackRequestSchema.safeParse(body);
-      if (!request.success) throw badRequestOf(detailsOf(request.error));
+      if (!request.success) throw badRequestOf(toDetails(request.error, 'body'));
       const key = headerOf(event, 'idempotency-key');
       if (key !== undefined && !idempotencyKeySchema.safeParse(key).success) {
         throw badRequestOf([{ field: 'Idempotency-Key', problem: '8–128 visible ASCII characters' }]);
@@ -135,13 +135,6 @@ function acceptedLang(header: string | undefined): Lang {
 
 function badRequestOf(details: ErrorDetail[]): ChatError {
   return new ChatError('BAD_REQUEST', { details });
-}
-
-function detailsOf(error: z.core.$ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : 'body',
-    problem: issue.message,
-  }));
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

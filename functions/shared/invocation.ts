@@ -7,7 +7,7 @@
 import { ChatError } from '#domain/errors.ts';
 import type { ErrorCode, ErrorDetail } from '#events/server-frames.ts';
 import type * as z from '#events/zod.ts';
-import { toDetails } from './websocket/frame-route.ts';
+import { toDetails } from './error-details.ts';
 
 export interface InvocationRefusal {
   status: 'error';

@@ -19,6 +19,7 @@ import type { ErrorDetail, MessageAckFrame, RouteAnswer } from '#events/server-f
 import type * as z from '#events/zod.ts';
 import { clientLimits } from '../client-limits.ts';
 import { config } from '../config.ts';
+import { toDetails } from '../error-details.ts';
 import { logger } from '../observability.ts';
 import { toErrorFrame } from './error-frame.ts';
 import {
@@ -285,14 +286,6 @@ function echoableRequestId(body: Record<string, unknown> | undefined): string | 
   return typeof requestId === 'string' && requestId.length > 0 && requestId.length <= 128
     ? requestId
     : undefined;
-}
-
-/** A zod error as the protocol's `details`: one {field, problem} per issue. */
-export function toDetails(error: z.core.$ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : 'frame',
-    problem: issue.message,
-  }));
 }
 
 function logFailure(error: unknown, event: WebSocketRouteEvent): void {
