@@ -15,7 +15,7 @@ import { badRequest, ChatError } from '#domain/errors.ts';
 import type { StaffConfirmer } from '#domain/use-cases/confirm-staff.ts';
 import { type Caller, callerSchema } from '#events/authorizer-context.ts';
 import { DEFAULT_LANG, type Lang } from '#events/lang.ts';
-import type { ErrorDetail, MessageAckFrame, RouteAnswer } from '#events/server-frames.ts';
+import type { MessageAckFrame, RouteAnswer } from '#events/server-frames.ts';
 import type * as z from '#events/zod.ts';
 import { clientLimits } from '../client-limits.ts';
 import { config } from '../config.ts';
