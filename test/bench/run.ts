@@ -24,9 +24,16 @@
  * turn, a bot conversation, an escalated conversation, an operator reply, a citizen message to an
  * operator — the figures test/budgets.ts holds and `npm run cost` prices. A stack given by
  * BENCH_WS_URL is not counted.
+ *
+ * BENCH_PROFILE=<dir>: the stack runs with Node's CPU profiler and DynamoDB Local with Java Flight
+ * Recorder, and after the run the load's samples are summarised: where each process spent its CPU
+ * (test/bench/profiles.ts). Profilers add their own work: compare figures of profiled runs with
+ * profiled runs only.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import * as z from 'zod';
 import type { AwsCallsReport } from '../../local/aws-calls.ts';
 import {
@@ -39,6 +46,7 @@ import {
 import { PER_ADDRESS_LIMITS_LIFTED, startLocalStackProcess } from '../support/local-stack.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 import { cpuPerMessage, stackCpu } from './cpu-time.ts';
+import { type LoadSpan, profileReport, profilingEnvironment, spanMark } from './profiles.ts';
 import { measureYardstick, type Yardstick } from './yardstick.ts';
 
 const settings = z
@@ -52,6 +60,8 @@ const settings = z
     BENCH_DYNAMODB_URL: z.string().optional(),
     /** Seconds of the yardstick before the load (0: none). */
     BENCH_YARDSTICK_SECONDS: z.coerce.number().min(0).default(5),
+    /** A folder for the profiles of the stack the benchmark starts (none: not profiled). */
+    BENCH_PROFILE: z.string().min(1).optional(),
   })
   .parse(process.env);
 
@@ -203,11 +213,21 @@ function efficiencyLine(yardstick: Yardstick, repliesPerSecond: number): string 
 }
 
 async function main() {
+  const profileDir =
+    settings.BENCH_PROFILE && !settings.BENCH_WS_URL ? resolve(settings.BENCH_PROFILE) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const stack = settings.BENCH_WS_URL
     ? undefined
     : await startLocalStackProcess({
-        env: { LOG_LEVEL: 'ERROR', ...COUNTING_STACK_ENV, ...PER_ADDRESS_LIMITS_LIFTED },
+        env: {
+          LOG_LEVEL: 'ERROR',
+          ...COUNTING_STACK_ENV,
+          ...PER_ADDRESS_LIMITS_LIFTED,
+          ...(profileDir ? profilingEnvironment(profileDir) : {}),
+        },
       });
+  let span: LoadSpan | undefined;
+  let sent = 0;
   const wsUrl = settings.BENCH_WS_URL ?? stack?.wsUrl ?? '';
   const httpUrl = stack?.httpUrl;
   try {
@@ -224,16 +244,24 @@ async function main() {
     const cpuBefore = stackCpu(stack?.pid);
     const clientsCpuBefore = process.cpuUsage();
     const started = performance.now();
+    const from = spanMark();
     const results = await Promise.all(
       Array.from({ length: settings.BENCH_CLIENTS }, (_, i) => runClient(wsUrl, i)),
     );
+    const to = spanMark();
+    span = {
+      monotonicFromUs: from.monotonicUs,
+      monotonicToUs: to.monotonicUs,
+      wallFromMs: from.wallMs,
+      wallToMs: to.wallMs,
+    };
     const seconds = (performance.now() - started) / 1000;
     const cpuAfter = stackCpu(stack?.pid);
     const clientsCpu = process.cpuUsage(clientsCpuBefore);
     const samples = results.flatMap((r) => r.samples);
     const lost = results.reduce((n, r) => n + r.lost, 0);
     const duplicated = results.reduce((n, r) => n + r.duplicated, 0);
-    const sent = settings.BENCH_CLIENTS * (settings.BENCH_WARMUP + settings.BENCH_MESSAGES);
+    sent = settings.BENCH_CLIENTS * (settings.BENCH_WARMUP + settings.BENCH_MESSAGES);
     // Paced: each client offers one message per (think time + its own latency), so at most
     // clients / think time; closed loop: as fast as the stack answers.
     const offered =
@@ -288,6 +316,11 @@ async function main() {
     if (lost > 0 || duplicated > 0) process.exitCode = 1;
   } finally {
     await stack?.stop();
+  }
+  // The profiles are written as the stack's processes exit.
+  if (profileDir && stack && span) {
+    const root = resolve(import.meta.dirname, '..', '..');
+    process.stdout.write(`${profileReport(profileDir, stack.pid, span, sent, root).join('\n')}\n`);
   }
 }
 
