@@ -261,6 +261,10 @@ describe('ticket numbers', () => {
   it('are understood as people type them: lower case, O for zero, I and L for one', () => {
     expect(canonicalTicketNumber(' gu-20261124-7k3f9q ')).toBe('GU-20261124-7K3F9Q');
     expect(canonicalTicketNumber('GU-20261124-O1IL00')).toBe('GU-20261124-011100');
+    // The date too: what a person reads off a printed number and types back.
+    expect(canonicalTicketNumber('gu-2O26I2O4-vfg87f')).toBe('GU-20261204-VFG87F');
+    expect(canonicalTicketNumber('GU-2O26l124-7K3F9Q')).toBe('GU-20261124-7K3F9Q');
+    expect(canonicalTicketNumber('GU-2X261124-7K3F9Q')).toBeUndefined();
     expect(canonicalTicketNumber('GU-20261124-UUUUUU')).toBeUndefined();
     expect(canonicalTicketNumber('GU-2026112-7K3F9Q')).toBeUndefined();
   });

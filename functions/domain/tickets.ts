@@ -271,11 +271,16 @@ export function newTicketNumber(now: Date, random: RandomBytes = secureRandomByt
  */
 export function canonicalTicketNumber(typed: string): string | undefined {
   const upper = typed.trim().toUpperCase();
-  const match = /^GU-(\d{8})-([0-9A-Z]{6})$/.exec(upper);
+  // The date is read the same way as the random part: «GU-2O26…» is 2026.
+  const match = /^GU-([0-9OIL]{8})-([0-9A-Z]{6})$/.exec(upper);
   if (!match) return undefined;
-  const suffix = (match[2] ?? '').replaceAll('O', '0').replaceAll('I', '1').replaceAll('L', '1');
-  const canonical = `GU-${match[1]}-${suffix}`;
+  const canonical = `GU-${asDigits(match[1] ?? '')}-${asDigits(match[2] ?? '')}`;
   return TICKET_NUMBER_PATTERN.test(canonical) ? canonical : undefined;
+}
+
+/** `O` read as zero, `I` and `L` as one: the letters Crockford's base32 leaves out for that reason. */
+function asDigits(typed: string): string {
+  return typed.replaceAll('O', '0').replaceAll('I', '1').replaceAll('L', '1');
 }
 
 function crockford(bytes: Uint8Array): string {
