@@ -100,8 +100,11 @@ export function decide(
       ? { intent: last, escalate: true, reason: 'repeat_problem' }
       : { intent: OPERATOR, escalate: true, reason: 'asked_for_person' };
   }
-  // The status of one's applications asked again (after identifying, or later) is asked anew, not a failed answer.
-  const asksAgainForData = context.verified === true && isPersonal(understood.intent);
+  // The status of one's applications asked again is asked anew, not a failed answer: a verified
+  // citizen gets their data again (after identifying, or later); a guest, whose answer was the
+  // invitation to identify, is invited again (they have not taken it up yet). Saying that it did not
+  // help, or asking for a person, still hands over.
+  const asksAgainForData = isPersonal(understood.intent);
   if (answeredBefore && understood.intent === last && !asksAgainForData) {
     return { intent: last, escalate: true, reason: 'repeat_problem' };
   }

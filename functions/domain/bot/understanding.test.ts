@@ -109,6 +109,35 @@ describe('decisions', () => {
     });
   });
 
+  it('answers a question about one’s own data asked again, for a guest (invited again) as for a citizen', () => {
+    const personal = (intent: string) => intent === 'application.status';
+    const again = { intent: 'application.status', saysItDidNotHelp: false };
+    for (const verified of [false, true]) {
+      const context = { lastBotIntent: 'application.status', verified };
+      expect(decide(again, context, operatorOnly, personal)).toEqual({
+        intent: 'application.status',
+        escalate: false,
+      });
+    }
+    // Another problem asked twice is still a repeat, and "it did not help" still hands over.
+    expect(
+      decide(
+        { intent: 'auth.password_reset', saysItDidNotHelp: false },
+        { lastBotIntent: 'auth.password_reset' },
+        operatorOnly,
+        personal,
+      ),
+    ).toMatchObject({ escalate: true, reason: 'repeat_problem' });
+    expect(
+      decide(
+        { intent: 'fallback', saysItDidNotHelp: true },
+        { lastBotIntent: 'application.status' },
+        operatorOnly,
+        personal,
+      ),
+    ).toMatchObject({ intent: 'application.status', escalate: true, reason: 'repeat_problem' });
+  });
+
   it('answers a new question after an answer without escalating', () => {
     const context = { lastBotIntent: 'mfc.booking' };
     expect(decide({ intent: 'mfc.hours', saysItDidNotHelp: false }, context, operatorOnly).escalate).toBe(
