@@ -83,6 +83,11 @@ describe('the web pages', () => {
     const suggested = await suggestion.textContent({ timeout: TIMEOUT });
     await send(citizen, 'не могу вспомнить пароль от личного кабинета');
     await atLeast(botMessages(citizen), 1);
+    await citizen.getByRole('log').getByRole('button').first().waitFor({ timeout: TIMEOUT });
+    // The answer's suggestions are drawn after it: the log still shows its very end.
+    const unread = await citizen
+      .getByRole('log')
+      .evaluate((log) => log.scrollHeight - log.scrollTop - log.clientHeight);
     violations.chat = await axeViolations(citizen);
     await citizen.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
     const email = uniqueEmail('web');
@@ -110,6 +115,11 @@ describe('the web pages', () => {
     const queued = citizen.getByRole('status').filter({ hasText: /GU-\d{8}-/ });
     const queuedText = (await queued.textContent({ timeout: TIMEOUT })) ?? '';
     const number = queuedText.match(/GU-\d{8}-[0-9A-Z]{6}/)?.[0] ?? '';
+    // Asked again while waiting: the answer says «queued» without the place; what the line said stays.
+    await citizen.getByRole('button', { name: 'Позвать оператора' }).click();
+    await citizen.waitForTimeout(500);
+    const queuedAgain =
+      (await citizen.getByRole('status').filter({ hasText: 'Вы в очереди' }).textContent()) ?? '';
 
     // Act 3: the operator signs in, keeps only complaints, goes online and accepts it.
     await operator.goto(`${httpUrl}/console/`);
@@ -178,6 +188,10 @@ describe('the web pages', () => {
     };
     await citizen.getByRole('radio', { name: '5 из 5' }).check({ timeout: TIMEOUT });
     violations.rating = await axeViolations(citizen);
+    // The form shares the chat: the log keeps some lines and «Позвать оператора» stays in the panel.
+    const panelBox = await citizen.locator('#sc-panel').boundingBox();
+    const logBox = await citizen.getByRole('log').boundingBox();
+    const askBox = await citizen.getByRole('button', { name: 'Позвать оператора' }).boundingBox();
     await citizen.getByRole('textbox', { name: 'Комментарий (необязательно)' }).fill('Быстро и по делу');
     await citizen.getByRole('button', { name: 'Отправить оценку' }).click();
     await citizen.getByText('Спасибо за оценку!').waitFor({ timeout: TIMEOUT });
@@ -185,12 +199,32 @@ describe('the web pages', () => {
     const ticket = citizen.getByRole('listitem').filter({ hasText: number });
     await ticket.getByText('Завершено').first().waitFor({ timeout: TIMEOUT });
     violations.requests = await axeViolations(citizen);
+    // Writing again starts a new conversation with the bot: the closed one's status and thanks go.
+    await citizen.getByRole('button', { name: 'Переписка' }).click();
+    const closedStatus = (await citizen.locator('#sc-panel > .status').textContent()) ?? '';
+    const answersBefore = await botMessages(citizen).count();
+    await send(citizen, 'до скольки работает МФЦ');
+    await atLeast(botMessages(citizen), answersBefore + 1);
+    await citizen.getByRole('log').getByText('до скольки работает МФЦ').waitFor({ timeout: TIMEOUT });
+    const afterNewMessage = {
+      status: (await citizen.locator('#sc-panel > .status').textContent()) ?? '',
+      thanks: await citizen.getByText('Спасибо за оценку!').count(),
+    };
 
     // Assess
     expect(suggested?.length).toBeGreaterThan(3);
     expect(wrongCode).toContain('Осталось попыток: 2');
     expect(number).toMatch(/^GU-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/);
     expect(queuedText).toContain('Вы в очереди');
+    expect(queuedAgain).toContain(number);
+    expect(unread).toBeLessThanOrEqual(2);
+    expect(logBox?.height).toBeGreaterThanOrEqual(100);
+    expect((askBox?.y ?? 0) + (askBox?.height ?? 0)).toBeLessThanOrEqual(
+      (panelBox?.y ?? 0) + (panelBox?.height ?? 0),
+    );
+    expect(closedStatus).toContain('закрыт');
+    expect(afterNewMessage).toEqual({ status: '', thanks: 0 });
+    expect(answersBefore).toBeGreaterThan(0);
     expect(titleWhileNew).toMatch(/^\(\d+\) Консоль оператора$/);
     expect(titleAccepted).toBe('Консоль оператора');
     expect(withOperator).toContain('Вам отвечает');
@@ -395,6 +429,8 @@ describe('the web pages', () => {
 
     // Act
     await page.getByRole('button', { name: 'Switch to English' }).click();
+    // Drawn anew in English, the panel keeps the focus on the language button.
+    const focused = await page.locator('button:focus').getAttribute('aria-label');
     await page.getByRole('textbox', { name: 'Message' }).fill('I forgot my password');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await atLeast(botMessages(page), 1);
@@ -404,6 +440,7 @@ describe('the web pages', () => {
 
     // Assess
     expect(launcher).toBe(1);
+    expect(focused).toBe('Переключить на русский');
     expect(answer).toMatch(/[a-z]{4}/i);
     expect(answer).not.toMatch(/[а-я]{4}/i);
     expect(violations).toEqual([]);

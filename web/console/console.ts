@@ -875,7 +875,8 @@ class OperatorConsole {
     if (!ticket) return null;
     const s = this.s;
     // A final status has no move left (docs/protocol.md, tickets): the status alone, no form.
-    if (FINAL_STATUSES.includes(ticket.status)) return h('h3', {}, `${s.status}: ${ticket.statusLabel}`);
+    if (FINAL_STATUSES.includes(ticket.status))
+      return h('h3', {}, `${s.status}: ${s.statusLabels[ticket.status] ?? ticket.statusLabel}`);
     const status = h(
       'select',
       { id: 'ticket-status' },
@@ -951,7 +952,7 @@ class OperatorConsole {
           else error.textContent = this.errorText(answer);
         },
       },
-      h('h3', {}, `${s.status}: ${ticket.statusLabel}`),
+      h('h3', {}, `${s.status}: ${s.statusLabels[ticket.status] ?? ticket.statusLabel}`),
       h('label', { for: 'ticket-status' }, s.status),
       status,
       waitingFields,

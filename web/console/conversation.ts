@@ -164,7 +164,13 @@ export class DeskConversation {
       h('h3', {}, s.citizen),
       h('p', {}, citizen.verified ? s.verified : s.notVerified),
       citizen.maskedPhone ? h('p', {}, `${s.phone}: ${citizen.maskedPhone}`) : null,
-      this.ticket ? h('p', {}, `${s.ticket} ${this.ticket.number} — ${this.ticket.statusLabel}`) : null,
+      this.ticket
+        ? h(
+            'p',
+            {},
+            `${s.ticket} ${this.ticket.number} — ${s.statusLabels[this.ticket.status] ?? this.ticket.statusLabel}`,
+          )
+        : null,
       h('h4', {}, s.otherTickets),
       others.length === 0
         ? h('p', {}, s.noOtherTickets)

@@ -78,7 +78,14 @@ export class Transcript {
     this.insertInOrder(message.seq, element);
     while (this.bySeq.has(this.lastContiguousSeq + 1)) this.lastContiguousSeq++;
     this.showSuggestionsOfLast();
+    // Again once the suggestions are drawn: they add to the height.
+    this.scroll();
     return true;
+  }
+
+  /** Shows the end of the log (the panel opened: while hidden, the log had no height to scroll). */
+  scrollToEnd(): void {
+    this.scroll();
   }
 
   /** True when a seq higher than the contiguous run is shown: something was missed. */

@@ -104,7 +104,11 @@ export class SupportChatElement extends HTMLElement {
       this.log,
       () => ({ s: this.s, lang: this.language }),
       (id) => this.retry(id),
-      (title) => this.sendText(title),
+      (title) => {
+        this.sendText(title);
+        // The chip goes with the next answer: the focus goes on where the citizen writes.
+        this.root.querySelector<HTMLTextAreaElement>('#sc-message')?.focus();
+      },
       {
         attachments: (ids) => this.links.render(ids, this.as, this.language),
         describeFile: (file) => this.tray.describe(file),
@@ -426,7 +430,9 @@ export class SupportChatElement extends HTMLElement {
           break;
         }
         if (answer.type === 'message.ack') {
-          this.transcript.acknowledge(answer as MessageAckFrame, attachmentIds);
+          const ack = answer as MessageAckFrame;
+          if (this.state && this.state.conversationId !== ack.conversationId) this.newConversation();
+          this.transcript.acknowledge(ack, attachmentIds);
           if (later.length > 0) this.transcript.queue(uuid(), namesOf(later), later, false);
         } else {
           this.transcript.setStatus(next.clientMessageId, 'failed');
@@ -481,10 +487,27 @@ export class SupportChatElement extends HTMLElement {
     this.sendText(title);
   }
 
+  /**
+   * The citizen wrote after their conversation closed and a new one began: the closed one's status
+   * and the thanks for its rating go (a rating form not yet sent stays: it can still be sent).
+   */
+  private newConversation(): void {
+    this.state = undefined;
+    this.renderStatus();
+    this.renderFeedback();
+  }
+
   private async askOperator(): Promise<void> {
     try {
       const answer = await this.ask({ action: 'operator.request' });
-      if (answer.type === 'conversation.updated') this.onFrame(answer);
+      if (answer.type !== 'conversation.updated') return;
+      // Asked again while waiting, the answer says `queued` without the place and the ticket the
+      // line told: what it does not say stays as it was.
+      const before = this.state;
+      const same =
+        before?.conversationId === (answer as ConversationUpdatedFrame).conversationId &&
+        before.state === (answer as ConversationUpdatedFrame).state;
+      this.onFrame(same ? { ...before, ...answer } : answer);
     } catch {
       this.announce(this.s.errors.offline?.() ?? '');
     }
@@ -640,6 +663,7 @@ export class SupportChatElement extends HTMLElement {
     this.launcher.setAttribute('aria-expanded', String(open));
     if (open) {
       this.connectionFor().start();
+      this.transcript.scrollToEnd();
       this.root.querySelector('textarea')?.focus();
     } else this.launcher.focus();
   }
@@ -662,8 +686,12 @@ export class SupportChatElement extends HTMLElement {
   private switchLanguage(): void {
     this.language = this.language === 'ru' ? 'en' : 'ru';
     localStorage.setItem(LANG_KEY, this.language);
+    // The panel is drawn anew: the log keeps where it was read, the focus stays on the button.
+    const { scrollTop } = this.log;
     this.render();
     this.transcript.relabel();
+    this.log.scrollTop = scrollTop;
+    this.root.querySelector<HTMLButtonElement>('header .lang')?.focus();
     // The session's language follows: `hello` on the new connection takes the new `lang`. Frames
     // asked meanwhile wait for it, so that they are answered in the new language.
     if (this.connection?.isOpen) {
