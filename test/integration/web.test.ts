@@ -1020,6 +1020,47 @@ describe('the operator console', () => {
     expect(titleBack).toBe('Консоль оператора');
     expect(watch.errors).toEqual([]);
   }, 90_000);
+  it('keeps an operator signed in, on line and holding their conversation across a reload of the console; signing out forgets it', async () => {
+    // Prepare: an operator for complaints, on line, holding a citizen's conversation.
+    const username = `web-reload-${randomUUID().slice(0, 8)}`;
+    const password = await createStaffUser(httpUrl, username, ['operator']);
+    const { page } = await newPage(1280, 900);
+    const watch = watchPage(page);
+    await page.goto(`${httpUrl}/console/`);
+    await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+    await page.getByLabel('Пароль', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
+      await page.getByRole('checkbox', { name: skill }).uncheck();
+    await page.getByRole('radio', { name: 'На линии' }).check();
+    await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+    const phone = `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+    const { citizen, number } = await complainingCitizen(phone);
+    await page.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    await page.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
+
+    // Act: the page is reloaded.
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+    await page.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
+    const afterReload = {
+      signInForm: await page.getByRole('textbox', { name: 'Имя пользователя' }).count(),
+      online: await page.getByRole('radio', { name: 'На линии' }).isChecked(),
+      complaintsOnly: await page.getByRole('checkbox', { name: 'Общие вопросы' }).isChecked(),
+    };
+    // Then signs out and reloads: the sign-in form, nothing kept.
+    await page.getByRole('radio', { name: 'Не в сети' }).check();
+    await page.getByRole('button', { name: 'Выйти' }).click();
+    await page.reload();
+    await page.getByRole('textbox', { name: 'Имя пользователя' }).waitFor({ timeout: TIMEOUT });
+    const stored = await page.evaluate(() => sessionStorage.getItem('support-console.session'));
+    await citizen.close();
+
+    // Assess
+    expect(afterReload).toEqual({ signInForm: 0, online: true, complaintsOnly: false });
+    expect(stored).toBeNull();
+    expect(watch.errors).toEqual([]);
+  }, 60_000);
   it('transfers to a senior with a reason; the senior sees the senior queue live, takes it, sets what is awaited and by when, then refuses with a reason and alternatives', async () => {
     // Prepare: an operator for complaints with a citizen's conversation; a senior, online for complaints too.
     const signIn = async (page: Page, role: 'operator' | 'senior') => {

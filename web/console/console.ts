@@ -32,6 +32,18 @@ const REFRESH_BEFORE_MS = 5 * 60_000;
 /** `operator.heartbeat` this often: well inside the 45 s presence lease (docs/protocol.md, "Presence"). */
 const HEARTBEAT_SECONDS = 15;
 type Presence = 'online' | 'away' | 'offline';
+/**
+ * The signed-in session of this tab (tokens, presence, skills), in `sessionStorage`: a reload keeps the
+ * operator signed in, on line and holding their conversations (the server's grace period covers the
+ * moment the page is away); closing the tab or signing out forgets it. Not `localStorage`: another
+ * tab, or the next person at a shared desk, does not inherit it.
+ */
+const SESSION_KEY = 'support-console.session';
+interface StoredSession {
+  tokens: Tokens;
+  presence: Presence;
+  skills: string[];
+}
 
 class OperatorConsole {
   private lang: ConsoleLang = localStorage.getItem('support-console.lang') === 'en' ? 'en' : 'ru';
@@ -69,7 +81,7 @@ class OperatorConsole {
     this.config = await loadConfig(location.href);
     if (!this.config.cognito) throw new Error('config.json has no cognito');
     this.cognito = new CognitoClient(this.config.cognito);
-    this.renderSignIn();
+    if (!(await this.resume())) this.renderSignIn();
     setInterval(() => this.tick(), 1000);
     // Back in the tab: the open conversation has been read.
     document.addEventListener('visibilitychange', () => {
@@ -194,9 +206,43 @@ class OperatorConsole {
     this.connect();
   }
 
+  /**
+   * The session this tab had before a reload: its tokens (renewed first if the ID token is about to
+   * expire), its presence and skills. False when there is none or it cannot be renewed.
+   */
+  private async resume(): Promise<boolean> {
+    let stored: StoredSession;
+    try {
+      stored = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as StoredSession;
+    } catch {
+      stored = null as unknown as StoredSession;
+    }
+    if (!stored?.tokens?.idToken) return false;
+    let { tokens } = stored;
+    if (tokens.expiresAt - Date.now() < REFRESH_BEFORE_MS) {
+      try {
+        tokens = await this.cognito.refresh(tokens);
+      } catch {
+        sessionStorage.removeItem(SESSION_KEY);
+        return false;
+      }
+    }
+    this.presence = stored.presence;
+    this.skills = stored.skills;
+    await this.afterStep({ kind: 'signedIn', tokens });
+    return true;
+  }
+
+  private saveSession(): void {
+    if (!this.tokens) return;
+    const session: StoredSession = { tokens: this.tokens, presence: this.presence, skills: this.skills };
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  }
+
   /** Keeps the tokens and renews them before they expire; a renewed token means a new connection. */
   private useTokens(tokens: Tokens): void {
     this.tokens = tokens;
+    this.saveSession();
     clearTimeout(this.refreshTimer);
     const wait = Math.max(10_000, tokens.expiresAt - Date.now() - REFRESH_BEFORE_MS);
     this.refreshTimer = setTimeout(async () => {
@@ -211,6 +257,7 @@ class OperatorConsole {
   }
 
   private signOut(): void {
+    sessionStorage.removeItem(SESSION_KEY);
     clearTimeout(this.refreshTimer);
     this.connection?.stop();
     this.connection = undefined;
@@ -269,6 +316,7 @@ class OperatorConsole {
       this.skills = state.skills;
       this.renderPresence();
     }
+    this.saveSession();
     if (status === 'online') {
       const stats = await this.request({ action: 'queue.stats' });
       if (stats.type === 'queue.stats') this.onFrame(stats);
@@ -326,6 +374,7 @@ class OperatorConsole {
   private onOperatorState(state: OperatorStateFrame): void {
     if (state.status === this.presence) return;
     this.presence = state.status;
+    this.saveSession();
     this.renderPresence();
     if (state.status !== 'away') return;
     for (const conversation of [...this.conversations.values()])
@@ -342,8 +391,13 @@ class OperatorConsole {
     else {
       const conversation = new DeskConversation(frame);
       this.conversations.set(id, conversation);
-      this.announce(`${this.s.newAssignment}${frame.ticket ? ` ${frame.ticket.number}` : ''}`);
-      this.notify(this.s.newAssignment);
+      if (conversation.accepted) {
+        // Held before this page was loaded (a reload): accepted again, which is harmless, and not new.
+        void this.accept(conversation);
+      } else {
+        this.announce(`${this.s.newAssignment}${frame.ticket ? ` ${frame.ticket.number}` : ''}`);
+        this.notify(this.s.newAssignment);
+      }
     }
     this.renderList();
     // Given again after a reconnect: only the transcript is redrawn, so nothing being typed is lost.

@@ -43,6 +43,9 @@ export class DeskConversation {
   constructor(public assigned: ConversationAssignedFrame) {
     this.id = assigned.conversation.conversationId;
     this.ticket = assigned.ticket;
+    // An offer says until when it stands; one announced again after it was accepted says nothing
+    // (docs/protocol.md, "Accepting an assignment"): a console reloaded meanwhile learns it here.
+    this.accepted = assigned.conversation.acceptBy === undefined;
     this.reassigned(assigned);
   }
 
