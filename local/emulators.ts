@@ -145,14 +145,22 @@ const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
 /**
  * Ours, with the JVM options above and no telemetry (DynamoDB Local would try to send usage data,
- * which a laptop offline or a sandboxed CI cannot, and nobody asked for).
+ * which a laptop offline or a sandboxed CI cannot, and nobody asked for). `LOCAL_DYNAMODB_JAVA_OPTIONS`
+ * reaches this JVM only, not the `java -version` and `javac` the start runs (the benchmark's
+ * Flight Recorder, test/bench/profiles.ts).
  */
 function dynamoDbLocalEnvironment(): NodeJS.ProcessEnv {
-  const own = process.env.JAVA_TOOL_OPTIONS;
+  const options = [
+    DYNAMODB_LOCAL_JVM_OPTIONS,
+    process.env.JAVA_TOOL_OPTIONS,
+    process.env.LOCAL_DYNAMODB_JAVA_OPTIONS,
+  ]
+    .filter((option) => option !== undefined && option !== '')
+    .join(' ');
   return {
     ...process.env,
     // A developer's own options come last, so they win.
-    JAVA_TOOL_OPTIONS: own ? `${DYNAMODB_LOCAL_JVM_OPTIONS} ${own}` : DYNAMODB_LOCAL_JVM_OPTIONS,
+    JAVA_TOOL_OPTIONS: options,
     DDB_LOCAL_TELEMETRY: '0',
   };
 }
@@ -205,8 +213,10 @@ async function waitForDynamoDb(endpoint: string, region: string, child: ChildPro
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  // A JVM recording a profile writes it as it exits: more time then before it is killed.
+  const graceMs = process.env.LOCAL_DYNAMODB_JAVA_OPTIONS?.includes('FlightRecording') ? 20_000 : 3000;
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();

@@ -19,12 +19,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** The environment that makes the stack (and its DynamoDB Local) record a profile into `dir`. */
-export function profilingEnvironment(dir: string): Record<string, string> {
+/**
+ * What makes the stack record a profile into `dir`: arguments of its Node process (its own, not
+ * `NODE_OPTIONS`, which its child processes would inherit), and options of DynamoDB Local's JVM alone
+ * (`LOCAL_DYNAMODB_JAVA_OPTIONS`, local/emulators.ts).
+ */
+export function profiling(dir: string): { nodeArgs: string[]; env: Record<string, string> } {
   return {
-    NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=1000`,
-    // DynamoDB Local appends JAVA_TOOL_OPTIONS after its own options (local/emulators.ts).
-    JAVA_TOOL_OPTIONS: `-XX:StartFlightRecording=filename=${join(dir, 'dynamodb-local.jfr')},settings=profile,dumponexit=true`,
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=1000'],
+    env: {
+      LOCAL_DYNAMODB_JAVA_OPTIONS: `-XX:StartFlightRecording=filename=${join(dir, 'dynamodb-local.jfr')},settings=profile,dumponexit=true`,
+    },
   };
 }
 
@@ -123,8 +128,15 @@ export function jfrSamples(document: unknown): JfrSample[] {
   });
 }
 
-/** DynamoDB Local's own code (its package), the part of a JVM stack that says what it was doing. */
-const DYNAMODB_LOCAL_CODE = 'software.amazon.dynamodb.';
+/**
+ * DynamoDB Local's own code, the part of a JVM stack that says what it was doing: its server and
+ * storage, its expression grammars (ANTLR parsers) and its expressions' data model.
+ */
+const DYNAMODB_LOCAL_CODE = [
+  'software.amazon.dynamodb.',
+  'com.amazon.dynamodb.grammar.',
+  'com.amazonaws.services.dynamodbv2.datamodel.',
+];
 
 /**
  * Over the span: each DynamoDB Local method's share of the samples that passed through it
@@ -144,7 +156,8 @@ export function summarizeJfr(
     const innermost = sample.frames[0];
     if (innermost) self.set(innermost, (self.get(innermost) ?? 0) + 1);
     for (const frame of new Set(sample.frames)) {
-      if (frame.startsWith(DYNAMODB_LOCAL_CODE)) inclusive.set(frame, (inclusive.get(frame) ?? 0) + 1);
+      if (DYNAMODB_LOCAL_CODE.some((code) => frame.startsWith(code)))
+        inclusive.set(frame, (inclusive.get(frame) ?? 0) + 1);
     }
   }
   const rows = (counts: Map<string, number>) =>
@@ -230,7 +243,7 @@ export function profileReport(
   const jvm = summarizeJfr(jfrSamples(document), span);
   lines.push(
     '',
-    `DynamoDB Local (${jvm.total} samples of its running Java threads in the load; "…" is ${DYNAMODB_LOCAL_PREFIX}), the share of the samples in each of its own methods (inclusive):`,
+    `DynamoDB Local (${jvm.total} samples of its threads while they ran Java code in the load: native SQLite, GC and the JIT are not in them, so these are shares of its Java work; "…" is ${DYNAMODB_LOCAL_PREFIX}), the share of the samples in each of its own methods (inclusive):`,
     '',
     ...profileTable('method', jvm.inclusive, 20),
     '',

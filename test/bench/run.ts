@@ -46,7 +46,7 @@ import {
 import { PER_ADDRESS_LIMITS_LIFTED, startLocalStackProcess } from '../support/local-stack.ts';
 import { ChatClient, type Frame } from '../support/ws-client.ts';
 import { cpuPerMessage, stackCpu } from './cpu-time.ts';
-import { type LoadSpan, profileReport, profilingEnvironment, spanMark } from './profiles.ts';
+import { type LoadSpan, profileReport, profiling, spanMark } from './profiles.ts';
 import { measureYardstick, type Yardstick } from './yardstick.ts';
 
 const settings = z
@@ -216,15 +216,12 @@ async function main() {
   const profileDir =
     settings.BENCH_PROFILE && !settings.BENCH_WS_URL ? resolve(settings.BENCH_PROFILE) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profiled = profileDir ? profiling(profileDir) : undefined;
   const stack = settings.BENCH_WS_URL
     ? undefined
     : await startLocalStackProcess({
-        env: {
-          LOG_LEVEL: 'ERROR',
-          ...COUNTING_STACK_ENV,
-          ...PER_ADDRESS_LIMITS_LIFTED,
-          ...(profileDir ? profilingEnvironment(profileDir) : {}),
-        },
+        env: { LOG_LEVEL: 'ERROR', ...COUNTING_STACK_ENV, ...PER_ADDRESS_LIMITS_LIFTED, ...profiled?.env },
+        ...(profiled ? { nodeArgs: profiled.nodeArgs } : {}),
       });
   let span: LoadSpan | undefined;
   let sent = 0;

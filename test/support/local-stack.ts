@@ -61,13 +61,21 @@ export async function startLocalStackProcess(options: {
   baseEnv?: NodeJS.ProcessEnv;
   /** Every chunk the stack prints (stdout and stderr), for tests that read all of its logs. */
   onOutput?: (chunk: string) => void;
+  /** Arguments of the stack's Node process itself (the benchmark's `--cpu-prof`). */
+  nodeArgs?: string[];
 }): Promise<RunningLocalStack> {
   const dir = mkdtempSync(join(tmpdir(), 'support-chat-local-'));
   const infoFile = join(dir, 'info.json');
   const output: string[] = [];
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'local/main.ts'],
+    [
+      ...(options.nodeArgs ?? []),
+      '--disable-warning=ExperimentalWarning',
+      '--import',
+      'tsx',
+      'local/main.ts',
+    ],
     {
       cwd: join(import.meta.dirname, '..', '..'),
       env: {

@@ -87,7 +87,7 @@ export function decide(
   understood: Understanding,
   context: BotContext,
   isOperatorOnly: (intent: string) => boolean,
-  /** Intents answered from the citizen's own data (their applications): for a verified citizen, asking again is a fair question. */
+  /** Intents answered from the citizen's own data (their applications): asking again is a fair question (a guest is invited again). */
   isPersonal: (intent: string) => boolean = () => false,
 ): Decision {
   const last = context.lastBotIntent;
