@@ -1028,6 +1028,10 @@ describe('the operator console', () => {
     const watch = watchPage(page);
     await page.goto(`${httpUrl}/console/`);
     await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+    // A wrong password first: said as such, not as the rules of a new password.
+    await page.getByLabel('Пароль', { exact: true }).fill(`${password}-wrong`);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    const wrongPassword = await page.getByRole('alert').textContent({ timeout: TIMEOUT });
     await page.getByLabel('Пароль', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Войти' }).click();
     for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
@@ -1057,6 +1061,7 @@ describe('the operator console', () => {
     await citizen.close();
 
     // Assess
+    expect(wrongPassword).toBe('Не удалось войти: проверьте имя пользователя и пароль.');
     expect(afterReload).toEqual({ signInForm: 0, online: true, complaintsOnly: false });
     expect(stored).toBeNull();
     expect(watch.errors).toEqual([]);

@@ -112,7 +112,7 @@ class OperatorConsole {
         // A challenge's session that is no longer valid: back to the start, saying why.
         if (step && failure instanceof CognitoError && failure.code === 'NotAuthorizedException')
           return this.renderSignIn(undefined, undefined, s.sessionExpired);
-        error.textContent = this.signInError(failure);
+        error.textContent = this.signInError(failure, step === undefined);
       }
     };
     let form: HTMLFormElement;
@@ -189,9 +189,12 @@ class OperatorConsole {
   }
 
   /** What went wrong with a sign-in step, in words. */
-  private signInError(failure: unknown): string {
+  private signInError(failure: unknown, firstStep = false): string {
     const s = this.s;
     if (!(failure instanceof CognitoError)) return s.signInUnavailable;
+    // The password's rules are for a new password; at the first step the local Cognito stand-in says
+    // InvalidPasswordException for a wrong one, where Cognito says NotAuthorizedException.
+    if (firstStep && failure.code === 'InvalidPasswordException') return s.signInFailed;
     return s.signInErrors[failure.code] ?? s.signInFailed;
   }
 
