@@ -722,6 +722,14 @@ function wrongTotp(secret: string): string {
  * A citizen (a socket of their own) identified by phone, who complains about an employee (the
  * `legal` queue, operators only) and skips the intake: the conversation and its ticket's number.
  */
+/** In the console: only complaints among the skills ticked, then on line, connected. */
+async function onLineForComplaints(page: Page): Promise<void> {
+  for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
+    await page.getByRole('checkbox', { name: skill }).uncheck();
+  await page.getByRole('radio', { name: 'На линии' }).check();
+  await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+}
+
 async function complainingCitizen(phone: string): Promise<{ citizen: ChatClient; number: string }> {
   const citizen = await ChatClient.connect(wsUrl, { lang: 'ru' });
   await citizen.request({ action: 'auth.requestCode', phone });
@@ -942,10 +950,7 @@ describe('the operator console', () => {
     await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
     await page.getByLabel('Пароль', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Войти' }).click();
-    for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
-      await page.getByRole('checkbox', { name: skill }).uncheck();
-    await page.getByRole('radio', { name: 'На линии' }).check();
-    await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+    await onLineForComplaints(page);
 
     // Act 1: in the background, a conversation is assigned.
     await setHidden(page, true);
@@ -1034,10 +1039,7 @@ describe('the operator console', () => {
     const wrongPassword = await page.getByRole('alert').textContent({ timeout: TIMEOUT });
     await page.getByLabel('Пароль', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Войти' }).click();
-    for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
-      await page.getByRole('checkbox', { name: skill }).uncheck();
-    await page.getByRole('radio', { name: 'На линии' }).check();
-    await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
+    await onLineForComplaints(page);
     const phone = `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
     const { citizen, number } = await complainingCitizen(phone);
     await page.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
