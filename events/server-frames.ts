@@ -66,10 +66,22 @@ export interface WelcomeFrame {
   lang: Lang;
   conversationId: string | null;
   /**
+   * Where the open conversation stands, as its last `conversation.updated` said (without the place
+   * in line, which the next line tick tells): so a client that reloads shows it at once. Absent
+   * when there is no open conversation.
+   */
+  conversation?: WelcomeConversation;
+  /**
    * A fresh token to reconnect to this session with (`?token=`); null only when the session is
    * gone. A secret: never logged.
    */
   resumeToken: string | null;
+}
+
+export interface WelcomeConversation {
+  state: Exclude<ConversationState, 'closed'>;
+  ticket?: { ticketId: string; number: string };
+  operator?: { displayName: string };
 }
 
 export interface MessageAckFrame {

@@ -50,6 +50,9 @@ describe('handing a conversation over to a person', () => {
     const done = await ask(client, 'пропустить');
     const update = await queued(client, ack.conversationId);
     const [escalation, ...more] = await takeEscalations(String(ack.conversationId));
+    // A client that says hello again (a reload) learns at once that it waits (no ticket yet here:
+    // the test took the escalation off its queue).
+    const welcome = await client.request({ action: 'hello' });
 
     // Assess
     expect(handover).toMatchObject({ intent: 'support.operator', confidence: expect.any(Number) });
@@ -66,6 +69,8 @@ describe('handing a conversation over to a person', () => {
       conversationId: ack.conversationId,
       state: 'queued',
     });
+    expect(welcome).toMatchObject({ conversationId: ack.conversationId, conversation: { state: 'queued' } });
+    expect(welcome.conversation).not.toHaveProperty('operator');
     expect(more).toEqual([]);
     expect(escalation).toEqual({
       conversationId: ack.conversationId,

@@ -66,6 +66,8 @@ describe('resuming a session', () => {
       type: 'welcome',
       sessionId: welcome.sessionId,
       conversationId,
+      // Where it stands: still with the bot.
+      conversation: { state: 'bot' },
       lang: 'en',
     });
     expect(resumed.resumeToken).toEqual(expect.any(String));

@@ -120,6 +120,16 @@ describe('the web pages', () => {
     await citizen.waitForTimeout(500);
     const queuedAgain =
       (await citizen.getByRole('status').filter({ hasText: 'Вы в очереди' }).textContent()) ?? '';
+    // Reloaded while waiting: the status says so at once, ticket and all (welcome's `conversation`).
+    await citizen.reload();
+    await openWidget(citizen);
+    const afterReload =
+      (await citizen
+        .getByRole('status')
+        .filter({ hasText: number })
+        // At once: sooner than the line tick (5 s) could tell the place again.
+        .textContent({ timeout: 2500 })
+        .catch(() => '')) ?? '';
 
     // Act 3: the operator signs in, keeps only complaints, goes online and accepts it.
     await operator.goto(`${httpUrl}/console/`);
@@ -217,6 +227,7 @@ describe('the web pages', () => {
     expect(number).toMatch(/^GU-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/);
     expect(queuedText).toContain('Вы в очереди');
     expect(queuedAgain).toContain(number);
+    expect(afterReload).toContain('Вы в очереди');
     expect(unread).toBeLessThanOrEqual(2);
     expect(logBox?.height).toBeGreaterThanOrEqual(100);
     expect((askBox?.y ?? 0) + (askBox?.height ?? 0)).toBeLessThanOrEqual(

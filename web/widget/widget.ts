@@ -226,6 +226,17 @@ export class SupportChatElement extends HTMLElement {
       for (const wake of this.readyWaiters) wake();
       if (welcome.conversationId) {
         this.transcript.switchTo(welcome.conversationId);
+        // Where it stands, at once after a reload (the place in line comes with the next tick);
+        // kept when this page already knows more of the same conversation (a reconnect).
+        const known = this.state?.conversationId === welcome.conversationId;
+        if (welcome.conversation && (!known || this.state?.state !== welcome.conversation.state)) {
+          this.state = {
+            type: 'conversation.updated',
+            conversationId: welcome.conversationId,
+            ...welcome.conversation,
+          };
+          this.renderStatus();
+        }
         await this.catchUp();
       }
       await this.flush();

@@ -8,16 +8,17 @@
  *     store the slots under a version check; when another hello of the session wrote first, read
  *     again and retry. Sign the token (a JWT naming the new slot) once its slot is stored.
  *  3. Answer `welcome` with the session id, whether it is verified, the connection's language, the
- *     open conversation (null when there is none, or it is closed or expired) and the token.
+ *     open conversation (null when there is none, or it is closed or expired) and where it stands
+ *     (its state, ticket and operator, from the item read in step 1), and the token.
  *
  * A session that is absent or expired gets no token (null): there is nothing to resume. A session
  * signed out (`session.end`), or identified on another connection while this one stayed a guest (a
  * copied guest token), is refused (UNAUTHORIZED): no token, least of all a citizen's.
  */
 import type { Caller } from '#events/authorizer-context.ts';
-import type { WelcomeFrame } from '#events/server-frames.ts';
+import type { WelcomeConversation, WelcomeFrame } from '#events/server-frames.ts';
 import { sessionStanding } from '../authorization.ts';
-import { isOpen } from '../conversations.ts';
+import { type Conversation, isOpen } from '../conversations.ts';
 import { ChatError } from '../errors.ts';
 import type { ConversationRepository } from '../ports/conversations.ts';
 import type { ResumeTokenRepository } from '../ports/sessions.ts';
@@ -51,13 +52,32 @@ export async function greetSession(
   const session = issued?.stored.session;
   const openId = session?.openConversationId;
   const conversation = openId === undefined ? undefined : await deps.conversations.get(openId);
+  const open = conversation && isOpen(conversation) ? conversation : undefined;
   return {
     type: 'welcome',
     sessionId: caller.sessionId,
     verified: session?.verified ?? false,
     lang: caller.lang,
-    conversationId: conversation && isOpen(conversation) ? conversation.conversationId : null,
+    conversationId: open?.conversationId ?? null,
+    ...(open ? { conversation: standing(open) } : {}),
     resumeToken: issued?.token ?? null,
+  };
+}
+
+/**
+ * Where an open conversation stands, as the citizen was told, from the item just read (no other
+ * read): with an operator only once they accepted it (until then the citizen still waits).
+ */
+function standing(conversation: Conversation): WelcomeConversation {
+  const withOperator = conversation.state === 'operator' && conversation.acceptedAt !== undefined;
+  return {
+    state: withOperator ? 'operator' : conversation.state === 'bot' ? 'bot' : 'queued',
+    ...(conversation.ticketId && conversation.ticketNumber
+      ? { ticket: { ticketId: conversation.ticketId, number: conversation.ticketNumber } }
+      : {}),
+    ...(withOperator && conversation.operatorName
+      ? { operator: { displayName: conversation.operatorName } }
+      : {}),
   };
 }
 
