@@ -94,7 +94,7 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
     connectionsApiRequests: 12,
     websocketMessages: 20,
     notificationRequests: 0,
-    storedBytes: 8689,
+    storedBytes: 8743,
     storedBytesInfrequentAccess: 7800,
   },
   escalatedConversation: {
