@@ -388,6 +388,8 @@ describe('the web pages', () => {
     await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(contact);
     await page.getByRole('button', { name: 'Получить код' }).click();
     await page.getByText(/Код отправлен на/).waitFor({ timeout: TIMEOUT });
+    // The button waits out its countdown: the focus is where the code is typed.
+    const focusAfterSend = await page.locator('input:focus').getAttribute('id');
     const alert = page.getByRole('alert').filter({ hasText: /\S/ });
     const wrong = async () => {
       await page.getByRole('textbox', { name: 'Код из сообщения' }).fill('000000');
@@ -410,6 +412,7 @@ describe('the web pages', () => {
       .getByRole('alert')
       .filter({ hasText: 'Осталось попыток: 2' })
       .textContent({ timeout: TIMEOUT });
+    const focusAfterWrong = await page.locator('input:focus').getAttribute('id');
     await wrong();
     const second = await page
       .getByRole('alert')
@@ -425,6 +428,8 @@ describe('the web pages', () => {
     const violations = await axeViolations(page);
 
     // Assess
+    expect(focusAfterSend).toBe('sc-code');
+    expect(focusAfterWrong).toBe('sc-code');
     expect(first).toBe('Неверный код. Осталось попыток: 2.');
     expect(second).toBe('Неверный код. Осталось попыток: 1.');
     expect(locked).toMatch(/^Слишком много неверных кодов\. Попробуйте через 1[45] мин \d+ с\.$/);

@@ -83,7 +83,7 @@ export class IdentifyView {
       {
         onsubmit: (event: Event) => {
           event.preventDefault();
-          void this.requestCode(contact.value.trim(), error, info, requestButton);
+          void this.requestCode(contact.value.trim(), error, info, requestButton, code);
         },
       },
       h('label', { for: 'sc-contact' }, s.contact),
@@ -95,7 +95,7 @@ export class IdentifyView {
       {
         onsubmit: (event: Event) => {
           event.preventDefault();
-          void this.verifyCode(code.value.trim(), error, info);
+          void this.verifyCode(code, error, info);
         },
       },
       h('label', { for: 'sc-code' }, s.code),
@@ -110,6 +110,7 @@ export class IdentifyView {
     error: HTMLElement,
     info: HTMLElement,
     button: HTMLButtonElement,
+    codeInput: HTMLInputElement,
   ): Promise<void> {
     const s = this.strings();
     this.clearError(error);
@@ -119,14 +120,20 @@ export class IdentifyView {
       this.codeSent = answer as AuthCodeSentFrame;
       info.textContent = s.codeSent(this.codeSent.destination, Math.round(this.codeSent.expiresIn / 60));
       this.count(this.codeSent.resendIn, button, (left) => s.resendIn(left), s.resend);
+      // The button waits out its countdown disabled: the focus goes where the code is typed.
+      codeInput.focus();
       return;
     }
     this.showError(answer, error, button);
   }
 
-  private async verifyCode(code: string, error: HTMLElement, info: HTMLElement): Promise<void> {
+  private async verifyCode(
+    codeInput: HTMLInputElement,
+    error: HTMLElement,
+    info: HTMLElement,
+  ): Promise<void> {
     this.clearError(error);
-    const answer = await this.ask({ action: 'auth.verifyCode', code });
+    const answer = await this.ask({ action: 'auth.verifyCode', code: codeInput.value.trim() });
     if (answer.type === 'auth.verified') {
       info.textContent = '';
       this.codeSent = undefined;
@@ -134,6 +141,9 @@ export class IdentifyView {
       return;
     }
     this.showError(answer, error);
+    // Typed again where it was wrong.
+    codeInput.focus();
+    codeInput.select();
   }
 
   private async ask(frame: Record<string, unknown>): Promise<Frame> {

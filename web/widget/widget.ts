@@ -690,7 +690,11 @@ export class SupportChatElement extends HTMLElement {
     if (view === 'visits') this.visits.open();
     if (view === 'requests') {
       if (this.verified) void this.loadRequests();
-      else this.show('identify');
+      else {
+        // A guest is shown the sign-in instead: the focus goes where they type their phone or e-mail.
+        this.show('identify');
+        this.root.querySelector<HTMLInputElement>('#sc-contact')?.focus();
+      }
     }
   }
 
