@@ -7,6 +7,7 @@
  */
 import { frameEnvelopeSchema } from './client-frames.ts';
 import { escalationCategorySchema } from './escalation.ts';
+import { langSchema } from './lang.ts';
 import * as z from './zod.ts';
 
 const conversationId = z.string().check(z.minLength(1), z.maxLength(64));
@@ -46,10 +47,14 @@ export const operatorTransferFrameSchema = z.extend(frameEnvelopeSchema, {
   reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TRANSFER_REASON_LENGTH)),
 });
 
-/** Canned answers matching `query` (all of them, by title, without one), in the operator's language. */
+/**
+ * Canned answers matching `query` (all of them, by title, without one), in `lang` — the language of
+ * the conversation they are for — or else the operator's connection language.
+ */
 export const cannedListFrameSchema = z.extend(frameEnvelopeSchema, {
   action: z.literal('canned.list'),
   query: z.optional(z.string().check(z.maxLength(200))),
+  lang: z.optional(langSchema),
 });
 
 /** "I am typing" in a conversation, relayed to the other side (throttled). */

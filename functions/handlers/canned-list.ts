@@ -1,5 +1,6 @@
 /**
- * Route `canned.list`: canned answers for the query in the operator's language. The answers ship in
+ * Route `canned.list`: canned answers for the query in the conversation's language (`lang`), else the
+ * operator's. The answers ship in
  * the knowledge-base layer (`canned/`) and are indexed once per instance; no table, no queue.
  */
 
@@ -18,6 +19,10 @@ const index = indexCannedAnswers(loadCannedAnswers(config.cannedAnswersDir));
 export const handler = routeHandler(
   cannedListFrameSchema,
   async ({ frame, caller }) =>
-    listCannedAnswers(index, { caller, ...(frame.query === undefined ? {} : { query: frame.query }) }),
+    listCannedAnswers(index, {
+      caller,
+      ...(frame.query === undefined ? {} : { query: frame.query }),
+      ...(frame.lang === undefined ? {} : { lang: frame.lang }),
+    }),
   { presence: operatorPresence(), staff: staffConfirmation(), limits: sharedFrameLimits() },
 );

@@ -220,6 +220,8 @@ describe('the operator desk (local stack)', () => {
     const byCitizen = await citizen.request(frame);
     const unknown = await otherOperator.request({ ...frame, conversationId: randomUUID() });
     const canned = await otherOperator.request({ action: 'canned.list', query: 'password' });
+    // For a Russian citizen's conversation, asked in its language from the English console.
+    const cannedRu = await otherOperator.request({ action: 'canned.list', query: 'пароль', lang: 'ru' });
 
     // Assess
     expect(byOther).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
@@ -229,6 +231,10 @@ describe('the operator desk (local stack)', () => {
     expect((canned.items as Frame[])[0]).toMatchObject({
       id: 'auth.password_reset',
       title: 'Password reset',
+    });
+    expect((cannedRu.items as Frame[])[0]).toMatchObject({
+      id: 'auth.password_reset',
+      title: 'Восстановление пароля',
     });
     expect((await storedMessages(conversationId)).some((m) => m.text === 'hi')).toBe(false);
   });

@@ -67,6 +67,8 @@ class OperatorConsole {
   private ticks = 0;
   private draft = '';
   private canned: CannedFrame['items'] = [];
+  /** The language the canned answers shown were asked in (undefined: the console's). */
+  private cannedLang: string | undefined;
   private readonly app = document.getElementById('app') as HTMLElement;
   private readonly announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
   /** The citizens' files in the transcripts, opened through `attachment.url` (links of at most 5 minutes). */
@@ -460,8 +462,17 @@ class OperatorConsole {
     this.renderList();
   }
 
+  /** In the language of the conversation open (its texts go to its citizen), else the console's. */
   private async loadCanned(query: string): Promise<void> {
-    const answer = await this.request({ action: 'canned.list', ...(query ? { query } : {}) });
+    const lang = this.selected
+      ? this.conversations.get(this.selected)?.assigned.conversation.lang
+      : undefined;
+    this.cannedLang = lang;
+    const answer = await this.request({
+      action: 'canned.list',
+      ...(query ? { query } : {}),
+      ...(lang ? { lang } : {}),
+    });
     if (answer.type === 'canned') {
       this.canned = (answer as CannedFrame).items;
       this.renderCanned();
@@ -735,6 +746,8 @@ class OperatorConsole {
     this.renderList();
     this.renderDetail();
     (this.app.querySelector('#reply') as HTMLElement | null)?.focus();
+    // Another citizen's language: the canned answers in it.
+    if (this.cannedLang !== conversation.assigned.conversation.lang) void this.loadCanned('');
   }
 
   private renderDetail(): void {
