@@ -187,6 +187,9 @@ describe('the web pages', () => {
     await operator.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
     await screenshot(citizen, 'widget');
     await operator.getByLabel('Статус обращения', { exact: true }).selectOption('completed');
+    await operator
+      .getByLabel('Комментарий для гражданина', { exact: true })
+      .fill('Код пришёл, вопрос решён.');
     await operator.getByRole('button', { name: 'Изменить статус' }).click();
     await operator
       .getByRole('heading', { name: 'Статус обращения: Завершено' })
@@ -233,7 +236,7 @@ describe('the web pages', () => {
     expect((askBox?.y ?? 0) + (askBox?.height ?? 0)).toBeLessThanOrEqual(
       (panelBox?.y ?? 0) + (panelBox?.height ?? 0),
     );
-    expect(closedStatus).toContain('закрыт');
+    expect(closedStatus).toBe('Обращение закрыто. Комментарий специалиста: «Код пришёл, вопрос решён.»');
     expect(afterNewMessage).toEqual({ status: '', thanks: 0 });
     expect(answersBefore).toBeGreaterThan(0);
     expect(titleWhileNew).toMatch(/^\(\d+\) Консоль оператора$/);

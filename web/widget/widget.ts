@@ -60,6 +60,8 @@ export class SupportChatElement extends HTMLElement {
   private requestsCursor: string | undefined;
   private view: View = 'chat';
   private state: ConversationUpdatedFrame | undefined;
+  /** The last ticket pushed (`ticket.updated`): its final note is said with the closed status. */
+  private closingTicket: TicketView | undefined;
   private flushing = false;
   private catchingUp = false;
   private suggestTimer: ReturnType<typeof setTimeout> | undefined;
@@ -343,6 +345,8 @@ export class SupportChatElement extends HTMLElement {
         break;
       case 'ticket.updated':
         this.requests.update((frame as { ticket: TicketView }).ticket);
+        this.closingTicket = (frame as { ticket: TicketView }).ticket;
+        this.renderStatus();
         this.announce(
           `${(frame as { ticket: TicketView }).ticket.number}: ${(frame as { ticket: TicketView }).ticket.statusLabel}`,
         );
@@ -834,7 +838,14 @@ export class SupportChatElement extends HTMLElement {
         .filter(Boolean)
         .join(' ');
     if (state.state === 'operator') return s.withOperator(state.operator?.displayName ?? s.operator);
-    if (state.state === 'closed') return s.closed;
+    if (state.state === 'closed') {
+      // What the operator wrote for the citizen when they closed it: a guest has no «Мои обращения»
+      // to read it in, so it is said here.
+      const ticket = this.closingTicket;
+      const note =
+        ticket && ticket.ticketId === state.ticket?.ticketId ? ticket.history.at(-1)?.note : undefined;
+      return note ? `${s.closed} ${s.closingNote(note)}` : s.closed;
+    }
     return '';
   }
 
