@@ -1044,7 +1044,7 @@ describe('the operator console', () => {
     expect(titleBack).toBe('Консоль оператора');
     expect(watch.errors).toEqual([]);
   }, 90_000);
-  it('keeps an operator signed in, on line and holding their conversation across a reload of the console; signing out forgets it', async () => {
+  it('shows the queues off line, and keeps an operator signed in, on line and holding their conversation across a reload of the console; signing out forgets it', async () => {
     // Prepare: an operator for complaints, on line, holding a citizen's conversation.
     const username = `web-reload-${randomUUID().slice(0, 8)}`;
     const password = await createStaffUser(httpUrl, username, ['operator']);
@@ -1058,6 +1058,8 @@ describe('the operator console', () => {
     const wrongPassword = await page.getByRole('alert').textContent({ timeout: TIMEOUT });
     await page.getByLabel('Пароль', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Войти' }).click();
+    // Off line still, the queues' numbers are shown (is it time to go on line?).
+    await page.getByRole('region', { name: 'Очереди' }).getByRole('table').waitFor({ timeout: TIMEOUT });
     await onLineForComplaints(page);
     const phone = `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
     const { citizen, number } = await complainingCitizen(phone);

@@ -31,6 +31,8 @@ const TRANSFER_TARGETS = ['senior', 'auth', 'applications', 'documents', 'legal'
 const REFRESH_BEFORE_MS = 5 * 60_000;
 /** `operator.heartbeat` this often: well inside the 45 s presence lease (docs/protocol.md, "Presence"). */
 const HEARTBEAT_SECONDS = 15;
+/** How often an operator off line has the queues' numbers read (on line they are pushed). */
+const OFFLINE_STATS_SECONDS = 30;
 type Presence = 'online' | 'away' | 'offline';
 /**
  * The signed-in session of this tab (tokens, presence, skills), in `sessionStorage`: a reload keeps the
@@ -300,6 +302,8 @@ class OperatorConsole {
     try {
       await connection.request({ action: 'hello' });
       if (this.presence !== 'offline') await this.setPresence(this.presence);
+      // Off line, the queues are still shown (is it time to go on line?): read now and then.
+      else void this.loadStats();
       void this.loadCanned('');
     } catch {
       // closed meanwhile: the next open does it again
@@ -322,10 +326,7 @@ class OperatorConsole {
       this.renderPresence();
     }
     this.saveSession();
-    if (status === 'online') {
-      const stats = await this.request({ action: 'queue.stats' });
-      if (stats.type === 'queue.stats') this.onFrame(stats);
-    }
+    if (status === 'online') await this.loadStats();
   }
 
   /** The skills this operator may tick: every queue's, and `senior` for seniors. */
@@ -460,6 +461,11 @@ class OperatorConsole {
       if (this.selected === conversation.id) this.renderDetail();
     }
     this.renderList();
+  }
+
+  private async loadStats(): Promise<void> {
+    const stats = await this.request({ action: 'queue.stats' });
+    if (stats.type === 'queue.stats') this.onFrame(stats);
   }
 
   /** In the language of the conversation open (its texts go to its citizen), else the console's. */
@@ -1096,6 +1102,13 @@ class OperatorConsole {
   /** The waits shown in the list count up every second. */
   private tick(): void {
     if (++this.ticks % HEARTBEAT_SECONDS === 0) void this.heartbeat();
+    // On line the line tick pushes `queue.stats`; off line they are read every half minute.
+    if (
+      this.ticks % OFFLINE_STATS_SECONDS === 0 &&
+      this.presence === 'offline' &&
+      this.connectionState === 'open'
+    )
+      void this.loadStats();
     for (const element of this.app.querySelectorAll<HTMLElement>('.sla[data-id]')) {
       const conversation = this.conversations.get(element.dataset.id ?? '');
       if (conversation && !conversation.closed) element.textContent = this.slaText(conversation);
