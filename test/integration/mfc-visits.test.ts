@@ -17,6 +17,7 @@ import { addDays, localMoment, officeDay, slotTimes } from '#domain/mfc/opening-
 import { bookVisit, listFreeSlots } from '#domain/use-cases/mfc-visits.ts';
 import { verifyByEmail } from '../support/citizens.ts';
 import { useClients } from '../support/clients.ts';
+import { frameWith } from '../support/frames.ts';
 import { seedPastVisits } from '../support/visits.ts';
 import type { ChatClient } from '../support/ws-client.ts';
 
@@ -328,7 +329,9 @@ describe('visits with the citizen’s tickets', () => {
       clientMessageId: randomUUID(),
       text: 'какой статус моих заявлений?',
     });
-    const answer = await client.waitFor(
+    // Received so far or later: the answer may come in the same read as the ack.
+    const answer = await frameWith(
+      client,
       (f) =>
         f.type === 'message' &&
         f.from === 'bot' &&
