@@ -1089,6 +1089,35 @@ describe('the operator console', () => {
     expect(stored).toBeNull();
     expect(watch.errors).toEqual([]);
   }, 60_000);
+  it('shows an operator who let an offer lapse what happened, on screen, until they choose their status again', async () => {
+    // Prepare: an operator for complaints, on line.
+    const username = `web-missed-${randomUUID().slice(0, 8)}`;
+    const password = await createStaffUser(httpUrl, username, ['operator']);
+    const { page } = await newPage(1280, 900);
+    await page.goto(`${httpUrl}/console/`);
+    await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+    await page.getByLabel('Пароль', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await onLineForComplaints(page);
+
+    // Act: an offer comes and is not accepted within ACCEPT_SECONDS (5 s on the test stack).
+    const phone = `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+    const { citizen, number } = await complainingCitizen(phone);
+    await page.getByRole('button', { name: `Принять ${number}` }).waitFor({ timeout: TIMEOUT });
+    const notice = page.locator('.notice');
+    await notice.getByText('Обращение не принято вовремя').waitFor({ timeout: TIMEOUT });
+    const shown = {
+      visible: await notice.isVisible(),
+      away: await page.getByRole('radio', { name: 'Отошёл' }).isChecked(),
+    };
+    await page.getByRole('radio', { name: 'На линии' }).check();
+    const afterChoice = await notice.isVisible();
+    await citizen.close();
+
+    // Assess
+    expect(shown).toEqual({ visible: true, away: true });
+    expect(afterChoice).toBe(false);
+  }, 60_000);
   it('transfers to a senior with a reason; the senior sees the senior queue live, takes it, sets what is awaited and by when, then refuses with a reason and alternatives', async () => {
     // Prepare: an operator for complaints with a citizen's conversation; a senior, online for complaints too.
     const signIn = async (page: Page, role: 'operator' | 'senior') => {

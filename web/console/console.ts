@@ -73,6 +73,11 @@ class OperatorConsole {
   private cannedLang: string | undefined;
   private readonly app = document.getElementById('app') as HTMLElement;
   private readonly announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+  /**
+   * What happened to the operator's work without them (an offer missed, a conversation taken away),
+   * shown until they act: the announcer says it to a screen reader, this to the eye.
+   */
+  private readonly notice = h('p', { class: 'notice' });
   /** The citizens' files in the transcripts, opened through `attachment.url` (links of at most 5 minutes). */
   private readonly attachments = new AttachmentLinks((frame) => this.request(frame));
 
@@ -386,6 +391,7 @@ class OperatorConsole {
     for (const conversation of [...this.conversations.values()])
       if (!conversation.accepted) this.drop(conversation.id, this.s.missedAccept);
     this.announce(this.s.missedAccept);
+    this.notice.textContent = this.s.missedAccept;
   }
 
   private onAssigned(frame: ConversationAssignedFrame): void {
@@ -540,6 +546,7 @@ class OperatorConsole {
           'aside',
           { class: 'side' },
           h('section', { class: 'presence', 'aria-label': s.presence }),
+          this.notice,
           h('section', { class: 'stats', 'aria-label': s.queues }),
           h('section', { class: 'list', 'aria-label': s.conversations }),
         ),
@@ -572,7 +579,11 @@ class OperatorConsole {
           name: 'presence',
           value: status,
           checked: this.presence === status,
-          onchange: () => void this.setPresence(status),
+          onchange: () => {
+            // The operator acts on it: what the notice said is taken in.
+            this.notice.textContent = '';
+            void this.setPresence(status);
+          },
         }),
         s[status],
       ),
@@ -715,6 +726,7 @@ class OperatorConsole {
     if (!this.conversations.delete(id)) return;
     if (this.selected === id) this.selected = undefined;
     this.announce(why);
+    this.notice.textContent = why;
     this.renderList();
     this.renderDetail();
   }
