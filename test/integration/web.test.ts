@@ -741,6 +741,17 @@ function wrongTotp(secret: string): string {
  * A citizen (a socket of their own) identified by phone, who complains about an employee (the
  * `legal` queue, operators only) and skips the intake: the conversation and its ticket's number.
  */
+/**
+ * In the console: completes the ticket of a conversation the operator holds, which closes it, so
+ * that no test leaves a conversation in the line for the next one's operator to be offered.
+ */
+async function completeHeld(page: Page, number: string): Promise<void> {
+  await page.getByRole('button', { name: `Открыть ${number}` }).click({ timeout: TIMEOUT });
+  await page.getByLabel('Статус обращения', { exact: true }).selectOption('completed');
+  await page.getByRole('button', { name: 'Изменить статус' }).click();
+  await page.getByRole('heading', { name: 'Статус обращения: Завершено' }).waitFor({ timeout: TIMEOUT });
+}
+
 /** In the console: only complaints among the skills ticked, then on line, connected. */
 async function onLineForComplaints(page: Page): Promise<void> {
   for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
@@ -1076,6 +1087,7 @@ describe('the operator console', () => {
       complaintsOnly: await page.getByRole('checkbox', { name: 'Общие вопросы' }).isChecked(),
     };
     // Then signs out and reloads: the sign-in form, nothing kept.
+    await completeHeld(page, number);
     await page.getByRole('radio', { name: 'Не в сети' }).check();
     await page.getByRole('button', { name: 'Выйти' }).click();
     await page.reload();
@@ -1112,6 +1124,10 @@ describe('the operator console', () => {
     };
     await page.getByRole('radio', { name: 'На линии' }).check();
     const afterChoice = await notice.isVisible();
+    // Nothing left in the line for the next test: offered again, taken and completed.
+    await page.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    await completeHeld(page, number);
+    await page.getByRole('radio', { name: 'Не в сети' }).check();
     await citizen.close();
 
     // Assess
