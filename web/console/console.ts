@@ -22,7 +22,7 @@ import { h, replace, uuid } from '../shared/dom.ts';
 import { CognitoClient, CognitoError, claimsOf, type SignInStep, type Tokens } from './cognito.ts';
 import { DeskConversation } from './conversation.ts';
 import { qrCanvas } from './qr.ts';
-import { CONSOLE_STRINGS, type ConsoleLang, type ConsoleStrings } from './strings.ts';
+import { CONSOLE_STRINGS, type ConsoleLang, type ConsoleStrings, statusLabelOf } from './strings.ts';
 
 /** Ticket statuses with no move left: the console offers no status change on them. */
 const FINAL_STATUSES: readonly string[] = ['completed', 'rejected'];
@@ -45,6 +45,28 @@ interface StoredSession {
   tokens: Tokens;
   presence: Presence;
   skills: string[];
+}
+
+/** The tab's stored session, if it has one of the right shape (anything else is forgotten). */
+function storedSession(): StoredSession | undefined {
+  let value: Partial<StoredSession> | null;
+  try {
+    value = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as Partial<StoredSession> | null;
+  } catch {
+    value = null;
+  }
+  const tokens = value?.tokens;
+  if (
+    typeof tokens?.idToken !== 'string' ||
+    typeof tokens.expiresAt !== 'number' ||
+    !['online', 'away', 'offline'].includes(String(value?.presence)) ||
+    !Array.isArray(value?.skills) ||
+    !value.skills.every((skill) => typeof skill === 'string')
+  ) {
+    sessionStorage.removeItem(SESSION_KEY);
+    return undefined;
+  }
+  return { tokens, presence: value.presence as Presence, skills: value.skills };
 }
 
 class OperatorConsole {
@@ -223,13 +245,8 @@ class OperatorConsole {
    * expire), its presence and skills. False when there is none or it cannot be renewed.
    */
   private async resume(): Promise<boolean> {
-    let stored: StoredSession;
-    try {
-      stored = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as StoredSession;
-    } catch {
-      stored = null as unknown as StoredSession;
-    }
-    if (!stored?.tokens?.idToken) return false;
+    const stored = storedSession();
+    if (!stored) return false;
     let { tokens } = stored;
     if (tokens.expiresAt - Date.now() < REFRESH_BEFORE_MS) {
       try {
@@ -964,7 +981,7 @@ class OperatorConsole {
     const s = this.s;
     // A final status has no move left (docs/protocol.md, tickets): the status alone, no form.
     if (FINAL_STATUSES.includes(ticket.status))
-      return h('h3', {}, `${s.status}: ${s.statusLabels[ticket.status] ?? ticket.statusLabel}`);
+      return h('h3', {}, `${s.status}: ${statusLabelOf(s, ticket)}`);
     const status = h(
       'select',
       { id: 'ticket-status' },
@@ -1040,7 +1057,7 @@ class OperatorConsole {
           else error.textContent = this.errorText(answer);
         },
       },
-      h('h3', {}, `${s.status}: ${s.statusLabels[ticket.status] ?? ticket.statusLabel}`),
+      h('h3', {}, `${s.status}: ${statusLabelOf(s, ticket)}`),
       h('label', { for: 'ticket-status' }, s.status),
       status,
       waitingFields,

@@ -9,7 +9,7 @@ import type { InternalNote } from '#events/desk-frames.ts';
 import type { ConversationAssignedFrame } from '#events/operator-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { formatTime, h } from '../shared/dom.ts';
-import type { ConsoleLang, ConsoleStrings } from './strings.ts';
+import { type ConsoleLang, type ConsoleStrings, statusLabelOf } from './strings.ts';
 
 /** The backend's default time from accepting to the first reply (`FIRST_REPLY_SECONDS`). */
 const FIRST_REPLY_SECONDS = 60;
@@ -167,13 +167,7 @@ export class DeskConversation {
       h('h3', {}, s.citizen),
       h('p', {}, citizen.verified ? s.verified : s.notVerified),
       citizen.maskedPhone ? h('p', {}, `${s.phone}: ${citizen.maskedPhone}`) : null,
-      this.ticket
-        ? h(
-            'p',
-            {},
-            `${s.ticket} ${this.ticket.number} — ${s.statusLabels[this.ticket.status] ?? this.ticket.statusLabel}`,
-          )
-        : null,
+      this.ticket ? h('p', {}, `${s.ticket} ${this.ticket.number} — ${statusLabelOf(s, this.ticket)}`) : null,
       h('h4', {}, s.otherTickets),
       others.length === 0
         ? h('p', {}, s.noOtherTickets)
@@ -184,7 +178,7 @@ export class DeskConversation {
               h(
                 'li',
                 {},
-                `${t.number} — ${s.statusLabels[t.status] ?? t.status} — `,
+                `${t.number} — ${statusLabelOf(s, t)} — `,
                 h('time', { datetime: t.createdAt }, formatTime(t.createdAt, lang)),
               ),
             ),

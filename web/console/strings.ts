@@ -294,3 +294,8 @@ function formatDuration(seconds: number): string {
 }
 
 export const CONSOLE_STRINGS: Record<ConsoleLang, ConsoleStrings> = { ru, en };
+
+/** A ticket's status in the console's language (the ticket's own label is in its citizen's). */
+export function statusLabelOf(s: ConsoleStrings, ticket: { status: string; statusLabel?: string }): string {
+  return (s.statusLabels as Record<string, string>)[ticket.status] ?? ticket.statusLabel ?? ticket.status;
+}

@@ -343,14 +343,14 @@ export class SupportChatElement extends HTMLElement {
       case 'attachment.rejected':
         this.tray.onRejected(frame as AttachmentRejectedFrame);
         break;
-      case 'ticket.updated':
-        this.requests.update((frame as { ticket: TicketView }).ticket);
-        this.closingTicket = (frame as { ticket: TicketView }).ticket;
+      case 'ticket.updated': {
+        const { ticket } = frame as { ticket: TicketView };
+        this.requests.update(ticket);
+        this.closingTicket = ticket;
         this.renderStatus();
-        this.announce(
-          `${(frame as { ticket: TicketView }).ticket.number}: ${(frame as { ticket: TicketView }).ticket.statusLabel}`,
-        );
+        this.announce(`${ticket.number}: ${ticket.statusLabel}`);
         break;
+      }
       case 'feedback.request':
         this.feedback = frame as FeedbackRequestFrame;
         this.renderFeedback();
