@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { MAX_ATTACHMENT_BYTES } from '#events/attachments.ts';
-import { axeViolations, screenshot, useChromium, watchPage } from '../support/browser.ts';
+import { axeViolations, screenshot, takeOffer, useChromium, watchPage } from '../support/browser.ts';
 import { createStaffUser } from '../support/operator-sign-in.ts';
 import { atLeast, botMessages, openWidget, send, TIMEOUT } from '../support/widget-page.ts';
 
@@ -92,6 +92,7 @@ describe('attachments in the web pages', () => {
     const number = ((await queued.textContent({ timeout: TIMEOUT })) ?? '').match(
       /GU-\d{8}-[0-9A-Z]{6}/,
     )?.[0];
+    if (!number) throw new Error('the widget showed no ticket number');
     await operator.goto(`${httpUrl}/console/`);
     await operator.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
     await operator.getByLabel('Пароль').fill(password);
@@ -99,7 +100,7 @@ describe('attachments in the web pages', () => {
     for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
       await operator.getByRole('checkbox', { name: skill }).uncheck();
     await operator.getByRole('radio', { name: 'На линии' }).check();
-    await operator.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    await takeOffer(operator, number);
     await citizen.getByRole('status').filter({ hasText: 'Вам отвечает' }).waitFor({ timeout: TIMEOUT });
     // Whatever fails below, the complaint does not outlive the test (completeTicket).
     let completed = false;

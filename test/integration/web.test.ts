@@ -15,6 +15,7 @@ import {
   notifications,
   screenshot,
   setHidden,
+  takeOffer,
   useChromium,
   watchBackground,
   watchPage,
@@ -143,7 +144,7 @@ describe('the web pages', () => {
     const accept = operator.getByRole('button', { name: `Принять ${number}` });
     await accept.waitFor({ timeout: TIMEOUT });
     const titleWhileNew = await operator.title();
-    await accept.click();
+    await takeOffer(operator, number);
     const titleAccepted = await operator.title();
     // Accepting (conversation.accept) is what tells the citizen an operator has joined, before any reply.
     await citizen.getByRole('status').filter({ hasText: 'Вам отвечает' }).waitFor({ timeout: TIMEOUT });
@@ -998,7 +999,7 @@ describe('the operator console', () => {
       reply: await page.getByRole('textbox', { name: 'Ответ' }).count(),
     };
     await setHidden(page, false);
-    await accept.click();
+    await takeOffer(page, number);
     const card = page.getByRole('region', { name: 'Гражданин' });
     await card.getByText(earlier.number).waitFor({ timeout: TIMEOUT });
     const cardText = await card.textContent();
@@ -1014,6 +1015,8 @@ describe('the operator console', () => {
     await page.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
 
     // Act 3: in the background again, the citizen writes: over the new connection, badge and notification.
+    // The operator had reached the conversation's button with the keyboard: the list drawn anew keeps it.
+    await page.getByRole('button', { name: `Открыть ${number}` }).focus();
     await setHidden(page, true);
     await citizen.request({
       action: 'message.send',
@@ -1026,7 +1029,9 @@ describe('the operator console', () => {
     const announced = await notifications(page);
     await setHidden(page, false);
     const titleBack = await page.title();
+    const focusedAfter = await page.evaluate('document.activeElement?.getAttribute("aria-label")');
     const transcript = await page.getByRole('log').textContent();
+    await completeHeld(page, number);
     await page.getByRole('radio', { name: 'Не в сети' }).check();
     await citizen.close();
 
@@ -1053,6 +1058,7 @@ describe('the operator console', () => {
     expect(unreadWhileHidden).toBe('непрочитанных: 1');
     expect(announced.at(-1)).toEqual({ title: 'Консоль оператора', body: 'Новое сообщение гражданина' });
     expect(titleBack).toBe('Консоль оператора');
+    expect(focusedAfter).toBe(`Открыть ${number}`);
     expect(watch.errors).toEqual([]);
   }, 90_000);
   it('shows the queues off line, and keeps an operator signed in, on line and holding their conversation across a reload of the console; signing out forgets it', async () => {
@@ -1074,7 +1080,7 @@ describe('the operator console', () => {
     await onLineForComplaints(page);
     const phone = `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
     const { citizen, number } = await complainingCitizen(phone);
-    await page.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    await takeOffer(page, number);
     await page.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
 
     // Act: the page is reloaded.
@@ -1125,7 +1131,7 @@ describe('the operator console', () => {
     await page.getByRole('radio', { name: 'На линии' }).check();
     const afterChoice = await notice.isVisible();
     // Nothing left in the line for the next test: offered again, taken and completed.
-    await page.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    await takeOffer(page, number);
     await completeHeld(page, number);
     await page.getByRole('radio', { name: 'Не в сети' }).check();
     await citizen.close();
@@ -1156,7 +1162,7 @@ describe('the operator console', () => {
     const { citizen, number } = await complainingCitizen(
       `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`,
     );
-    await operator.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    await takeOffer(operator, number);
     await signIn(senior, 'senior');
     const seniorRow = senior
       .getByRole('row')
@@ -1179,7 +1185,7 @@ describe('the operator console', () => {
 
     // Act 2: the senior serves the senior queue too, gets it with the transfer's reason, and works the ticket.
     await senior.getByRole('checkbox', { name: 'Старший' }).check();
-    await senior.getByRole('button', { name: `Принять ${number}` }).click({ timeout: TIMEOUT });
+    await takeOffer(senior, number);
     const transferNote = await senior
       .getByRole('log')
       .locator('.note')

@@ -677,6 +677,11 @@ class OperatorConsole {
     if (!element) return;
     const s = this.s;
     const items = [...this.conversations.values()];
+    // The list is drawn anew on every message, offer and status: a button the operator had reached
+    // with the keyboard keeps the focus in the new list (same conversation, same kind of button).
+    const focused = element.contains(document.activeElement)
+      ? (document.activeElement as HTMLElement).dataset.focusKey
+      : undefined;
     replace(
       element,
       h('h2', {}, s.conversations),
@@ -700,6 +705,7 @@ class OperatorConsole {
                   {
                     type: 'button',
                     'aria-label': `${conversation.accepted ? s.open : s.accept} ${label}`,
+                    'data-focus-key': `${conversation.id} select`,
                     onclick: () => this.select(conversation.id),
                   },
                   conversation.accepted ? s.open : s.accept,
@@ -713,6 +719,7 @@ class OperatorConsole {
                         type: 'button',
                         class: 'secondary',
                         'aria-label': `${s.preview} ${label}`,
+                        'data-focus-key': `${conversation.id} preview`,
                         onclick: () => this.preview(conversation.id),
                       },
                       s.preview,
@@ -721,6 +728,14 @@ class OperatorConsole {
             }),
           ),
     );
+    if (focused === undefined) return;
+    // A preview button gone (the offer is open now): its conversation's own button.
+    const [id] = focused.split(' ');
+    const buttons = [...element.querySelectorAll<HTMLElement>('[data-focus-key]')];
+    (
+      buttons.find((b) => b.dataset.focusKey === focused) ??
+      buttons.find((b) => b.dataset.focusKey === `${id} select`)
+    )?.focus();
   }
 
   /**
