@@ -2,11 +2,14 @@
  * The bot's answers that send the citizen to a control of the chat window name it as the widget
  * labels it: «Нажмите «…» в окне чата» / `Click "…" in the chat window` must quote a string of the
  * widget (web/widget/strings.ts) in the same language. A renamed button otherwise leaves the bot
- * pointing at nothing.
+ * pointing at nothing. And the other way round: the topics the widget's greeting offers, sent as the
+ * citizen's question, are questions the bot answers, the same in both languages.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { createBot } from '#domain/bot/index.ts';
 import { STRINGS } from '../../web/widget/strings.ts';
 
 const KB = join(import.meta.dirname, '../../layers/knowledge-base/kb');
@@ -42,5 +45,30 @@ describe('the bot names the chat window’s buttons as the widget labels them', 
   it.each(quoted)('$file ($lang) quotes «$label», a label of the widget', ({ lang, label }) => {
     const labels = Object.values(STRINGS[lang]).filter((v): v is string => typeof v === 'string');
     expect(labels).toContain(label);
+  });
+});
+
+describe('the topics of the widget’s greeting', () => {
+  const bot = createBot(loadKnowledgeBase(KB));
+  const intentsOf = (lang: 'ru' | 'en') =>
+    STRINGS[lang].topics.map((text) => {
+      const reply = bot.reply({ text, lang });
+      return { text, intent: reply.intent, escalate: reply.escalate, lang: reply.lang };
+    });
+
+  it.each(['ru', 'en'] as const)(
+    'are each answered by an intent of the catalogue in %s, none handed over',
+    (lang) => {
+      for (const topic of intentsOf(lang)) {
+        expect(topic.intent, topic.text).not.toBe('fallback');
+        expect(topic).toMatchObject({ escalate: false, lang });
+      }
+      // Four different questions, not one answer four times.
+      expect(new Set(intentsOf(lang).map((t) => t.intent)).size).toBe(STRINGS[lang].topics.length);
+    },
+  );
+
+  it('are the same questions in Russian and in English', () => {
+    expect(intentsOf('en').map((t) => t.intent)).toEqual(intentsOf('ru').map((t) => t.intent));
   });
 });

@@ -7,6 +7,8 @@
  * screenshots the README shows.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { encode } from 'uqr';
 import { describe, expect, inject, it } from 'vitest';
@@ -463,6 +465,57 @@ describe('the web pages', () => {
     expect(focused).toBe('Переключить на русский');
     expect(answer).toMatch(/[a-z]{4}/i);
     expect(answer).not.toMatch(/[а-я]{4}/i);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('greet a new visitor with topics to start from: a topic is asked as their question and answered, the greeting stays above it; after a reload the history takes its place', async () => {
+    // Prepare: what the bot answers for the topic, from the knowledge base it is built from.
+    const documents = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../../layers/knowledge-base/kb/documents.how_to_get.json'),
+        'utf8',
+      ),
+    ) as { answer: { ru: string } };
+    const { page } = await newPage(360, 740);
+    await openWidget(page);
+    const greeting = page.getByRole('log').locator('.msg.intro');
+
+    // Act 1: the greeting and its topics, in Russian and in English.
+    const greeted = await greeting.locator('.text').textContent({ timeout: TIMEOUT });
+    const topicsRu = await greeting.getByRole('button').allTextContents();
+    const placeholder = await page.getByRole('textbox', { name: 'Сообщение' }).getAttribute('placeholder');
+    const violations = await axeViolations(page);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    const topicsEn = await greeting.getByRole('button').allTextContents();
+    await page.getByRole('button', { name: 'Переключить на русский' }).click();
+
+    // Act 2: a topic, picked.
+    await greeting.getByRole('button', { name: 'Как получить документ' }).click();
+    await atLeast(botMessages(page), 1);
+    const asked = await page.getByRole('log').locator('.msg.citizen .text').first().textContent();
+    const answer = await botMessages(page).first().locator('.text').textContent();
+    const afterTopic = {
+      greeting: await greeting.count(),
+      topics: await greeting.getByRole('button').count(),
+      focused: await page.locator('textarea:focus').count(),
+    };
+
+    // Act 3: reloaded, the conversation comes back from its history.
+    await page.reload();
+    await page.getByRole('button', { name: 'Поддержка', exact: true }).click();
+    await atLeast(botMessages(page), 1);
+    const greetingAfterReload = await greeting.count();
+
+    // Assess
+    expect(greeted).toMatch(/^Здравствуйте!/);
+    expect(placeholder).toBe('Напишите вопрос');
+    expect(topicsRu).toContain('Как получить документ');
+    expect(topicsEn).toHaveLength(topicsRu.length);
+    expect(topicsEn.join(' ')).not.toMatch(/[а-я]/i);
+    expect(asked).toBe('Как получить документ');
+    expect(answer).toContain(documents.answer.ru.split('\n')[0]);
+    expect(afterTopic).toEqual({ greeting: 1, topics: 0, focused: 1 });
+    expect(greetingAfterReload).toBe(0);
     expect(violations).toEqual([]);
   }, 60_000);
 

@@ -9,6 +9,16 @@ const ru = {
   languageLabel: 'Switch to English',
   conversation: 'Переписка',
   message: 'Сообщение',
+  placeholder: 'Напишите вопрос',
+  intro:
+    'Здравствуйте! Я виртуальный помощник портала госуслуг, отвечаю круглосуточно. Напишите вопрос своими словами или выберите тему.',
+  /** The topics the greeting offers: each is sent as the citizen's question (test/bot/widget-buttons.test.ts). */
+  topics: [
+    'Статус заявления',
+    'Не приходит код подтверждения',
+    'Восстановить пароль',
+    'Как получить документ',
+  ],
   send: 'Отправить',
   suggestions: 'Подсказки',
   sending: 'Отправляется…',
@@ -100,6 +110,15 @@ const en: Strings = {
   languageLabel: 'Переключить на русский',
   conversation: 'Conversation',
   message: 'Message',
+  placeholder: 'Write your question',
+  intro:
+    "Hello! I am the portal's virtual assistant and I answer around the clock. Write your question in your own words or pick a topic.",
+  topics: [
+    'Application status',
+    'Confirmation code does not arrive',
+    'Reset the password',
+    'How to get a document',
+  ],
   send: 'Send',
   suggestions: 'Suggestions',
   sending: 'Sending…',

@@ -171,8 +171,10 @@ export class SupportChatElement extends HTMLElement {
       if (event.key === 'Escape') this.toggle(false);
     });
     this.render();
-    // A session to resume is resumed at once; a new visitor connects when opening the chat.
+    // A session to resume is resumed at once (`welcome` says whether to greet); a new visitor is
+    // greeted, and connects when opening the chat.
     if (this.token) this.connectionFor().start();
+    else this.transcript.showIntro();
   }
 
   disconnectedCallback(): void {
@@ -240,7 +242,7 @@ export class SupportChatElement extends HTMLElement {
           this.renderStatus();
         }
         await this.catchUp();
-      }
+      } else this.transcript.showIntro();
       await this.flush();
       // A verdict pushed while the socket was down is asked for.
       void this.tray.recheck();
@@ -731,7 +733,7 @@ export class SupportChatElement extends HTMLElement {
     this.panel.id = 'sc-panel';
     this.panel.setAttribute('aria-label', s.title);
     this.panel.setAttribute('lang', this.language);
-    const input = h('textarea', { id: 'sc-message', rows: 2, maxlength: 4000 });
+    const input = h('textarea', { id: 'sc-message', rows: 2, maxlength: 4000, placeholder: s.placeholder });
     input.addEventListener('input', () => this.onInput(input.value));
     input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey) {
