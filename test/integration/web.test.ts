@@ -468,7 +468,7 @@ describe('the web pages', () => {
     expect(violations).toEqual([]);
   }, 60_000);
 
-  it('greet a new visitor with topics to start from: a topic is asked as their question and answered, the greeting stays above it; after a reload the history takes its place', async () => {
+  it('greet a new visitor with topics to start from, outside the conversation: a topic is asked as their question and answered, and the conversation takes the greeting’s place, also after a reload', async () => {
     // Prepare: what the bot answers for the topic, from the knowledge base it is built from.
     const documents = JSON.parse(
       readFileSync(
@@ -478,25 +478,27 @@ describe('the web pages', () => {
     ) as { answer: { ru: string } };
     const { page } = await newPage(360, 740);
     await openWidget(page);
-    const greeting = page.getByRole('log').locator('.msg.intro');
+    const greeting = page.locator('.intro');
+    const topics = page.getByRole('group', { name: 'Темы' }).getByRole('button');
 
     // Act 1: the greeting and its topics, in Russian and in English.
     const greeted = await greeting.locator('.text').textContent({ timeout: TIMEOUT });
-    const topicsRu = await greeting.getByRole('button').allTextContents();
+    const topicsRu = await topics.allTextContents();
+    const logBefore = await page.getByRole('log').textContent();
     const placeholder = await page.getByRole('textbox', { name: 'Сообщение' }).getAttribute('placeholder');
     const violations = await axeViolations(page);
     await page.getByRole('button', { name: 'Switch to English' }).click();
-    const topicsEn = await greeting.getByRole('button').allTextContents();
+    const topicsEn = await page.getByRole('group', { name: 'Topics' }).getByRole('button').allTextContents();
     await page.getByRole('button', { name: 'Переключить на русский' }).click();
 
     // Act 2: a topic, picked.
-    await greeting.getByRole('button', { name: 'Как получить документ' }).click();
+    await topics.filter({ hasText: 'Как получить документ' }).click();
     await atLeast(botMessages(page), 1);
     const asked = await page.getByRole('log').locator('.msg.citizen .text').first().textContent();
     const answer = await botMessages(page).first().locator('.text').textContent();
     const afterTopic = {
-      greeting: await greeting.count(),
-      topics: await greeting.getByRole('button').count(),
+      greeting: await greeting.isVisible(),
+      topics: await topics.count(),
       focused: await page.locator('textarea:focus').count(),
     };
 
@@ -504,18 +506,19 @@ describe('the web pages', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Поддержка', exact: true }).click();
     await atLeast(botMessages(page), 1);
-    const greetingAfterReload = await greeting.count();
+    const greetingAfterReload = await greeting.isVisible();
 
     // Assess
     expect(greeted).toMatch(/^Здравствуйте!/);
     expect(placeholder).toBe('Напишите вопрос');
     expect(topicsRu).toContain('Как получить документ');
+    expect(logBefore).toBe('');
     expect(topicsEn).toHaveLength(topicsRu.length);
     expect(topicsEn.join(' ')).not.toMatch(/[а-я]/i);
     expect(asked).toBe('Как получить документ');
     expect(answer).toContain(documents.answer.ru.split('\n')[0]);
-    expect(afterTopic).toEqual({ greeting: 1, topics: 0, focused: 1 });
-    expect(greetingAfterReload).toBe(0);
+    expect(afterTopic).toEqual({ greeting: false, topics: 0, focused: 1 });
+    expect(greetingAfterReload).toBe(false);
     expect(violations).toEqual([]);
   }, 60_000);
 
@@ -713,13 +716,15 @@ describe('the web pages', () => {
     await second.getByRole('button', { name: 'Выйти', exact: true }).click();
     await second.getByText('Вы вышли. Переписка на этом устройстве закрыта.').waitFor({ timeout: TIMEOUT });
 
-    // Assess: both tabs show nothing of the conversation and hold no token; the first is a guest again.
+    // Assess: both tabs show nothing of the conversation and hold no token, but the greeting of a
+    // new visitor; the first is a guest again.
     for (const page of [first, second]) {
       await page
         .getByRole('log')
         .getByText('Здравствуйте, войду и выйду')
         .waitFor({ state: 'detached', timeout: TIMEOUT });
       expect(await page.evaluate(() => localStorage.getItem('support-chat.resumeToken'))).toBeNull();
+      expect(await page.getByRole('group', { name: 'Темы' }).isVisible()).toBe(true);
     }
     await first.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
     await first.getByRole('button', { name: 'Получить код' }).waitFor({ timeout: TIMEOUT });

@@ -10,6 +10,7 @@ const ru = {
   conversation: 'Переписка',
   message: 'Сообщение',
   placeholder: 'Напишите вопрос',
+  topicsLabel: 'Темы',
   intro:
     'Здравствуйте! Я виртуальный помощник портала госуслуг, отвечаю круглосуточно. Напишите вопрос своими словами или выберите тему.',
   /** The topics the greeting offers: each is sent as the citizen's question (test/bot/widget-buttons.test.ts). */
@@ -111,6 +112,7 @@ const en: Strings = {
   conversation: 'Conversation',
   message: 'Message',
   placeholder: 'Write your question',
+  topicsLabel: 'Topics',
   intro:
     "Hello! I am the portal's virtual assistant and I answer around the clock. Write your question in your own words or pick a topic.",
   topics: [

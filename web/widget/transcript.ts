@@ -39,12 +39,11 @@ export class Transcript {
   /** Every seq from 1 to this one is shown. */
   lastContiguousSeq = 0;
   /**
-   * The assistant's greeting, with topics to start from, in a log that shows nothing yet (a new
-   * visitor, no open conversation, signed out). Not a message: the server stores nothing of it.
+   * The assistant's greeting, with topics to start from, shown above the log while it shows nothing
+   * (a new visitor, no open conversation, signed out); the widget places it. Not a message: the
+   * server stores nothing of it, and the log holds the conversation alone.
    */
-  private intro: HTMLElement | undefined;
-  /** The citizen wrote under the greeting: it stays at the top of what they began, its topics gone. */
-  private introKept = false;
+  readonly intro = h('div', { class: 'intro', hidden: true });
 
   constructor(
     readonly element: HTMLElement,
@@ -74,27 +73,27 @@ export class Transcript {
     this.outgoing.clear();
     this.conversationId = null;
     this.lastContiguousSeq = 0;
-    this.intro = undefined;
     this.showIntro();
   }
 
-  /** Greets in a log that shows nothing yet (once; nothing when a message is there). */
+  /** Greets while the log shows nothing; the first message there takes its place. */
   showIntro(): void {
-    if (this.intro || this.bySeq.size > 0 || this.outgoing.size > 0) return;
-    this.introKept = false;
-    this.intro = this.renderIntro();
-    this.element.prepend(this.intro);
+    if (this.bySeq.size > 0 || this.outgoing.size > 0) return;
+    this.intro.hidden = false;
+    this.renderIntro();
+  }
+
+  private hideIntro(): void {
+    if (this.intro.hidden) return;
+    this.intro.hidden = true;
+    replace(this.intro);
   }
 
   /** Adds a message (pushed or from `history`); one already shown is ignored. True when new. */
   add(message: ChatMessage): boolean {
     if (this.conversationId === null) this.conversationId = message.conversationId;
     if (message.conversationId !== this.conversationId || this.bySeq.has(message.seq)) return false;
-    // A conversation the citizen did not begin under the greeting (history after a reload) has its own start.
-    if (this.intro && !this.introKept) {
-      this.intro.remove();
-      this.intro = undefined;
-    }
+    this.hideIntro();
     const element = this.render(message);
     this.bySeq.set(message.seq, { message, element });
     this.insertInOrder(message.seq, element);
@@ -120,10 +119,7 @@ export class Transcript {
     const element = h('div', { class: 'msg citizen', 'data-client-id': clientMessageId });
     const entry: Outgoing = { clientMessageId, text, status: 'sending', files, typed, element };
     this.outgoing.set(clientMessageId, entry);
-    if (this.intro && !this.introKept) {
-      this.introKept = true;
-      this.redrawIntro();
-    }
+    this.hideIntro();
     this.renderOutgoing(entry);
     this.element.appendChild(element);
     this.scroll();
@@ -178,32 +174,26 @@ export class Transcript {
     }
     for (const entry of this.outgoing.values()) this.renderOutgoing(entry);
     this.showSuggestionsOfLast();
-    this.redrawIntro();
+    if (!this.intro.hidden) this.renderIntro();
   }
 
-  private redrawIntro(): void {
-    if (!this.intro) return;
-    const fresh = this.renderIntro();
-    this.intro.replaceWith(fresh);
-    this.intro = fresh;
-  }
-
-  private renderIntro(): HTMLElement {
+  private renderIntro(): void {
     const { s } = this.strings();
-    return h(
-      'div',
-      { class: 'msg intro' },
-      h('span', { class: 'who' }, s.bot),
-      h('p', { class: 'text' }, s.intro),
-      this.introKept
-        ? null
-        : h(
-            'div',
-            { class: 'chips' },
-            s.topics.map((topic) =>
-              h('button', { type: 'button', class: 'chip', onclick: () => this.onSuggestion(topic) }, topic),
-            ),
+    replace(
+      this.intro,
+      h(
+        'div',
+        { class: 'msg' },
+        h('span', { class: 'who' }, s.bot),
+        h('p', { class: 'text' }, s.intro),
+        h(
+          'div',
+          { class: 'chips', role: 'group', 'aria-label': s.topicsLabel },
+          s.topics.map((topic) =>
+            h('button', { type: 'button', class: 'chip', onclick: () => this.onSuggestion(topic) }, topic),
           ),
+        ),
+      ),
     );
   }
 
@@ -295,11 +285,6 @@ export class Transcript {
   }
 
   private scroll(): void {
-    // The greeting alone is read from its first line.
-    if (this.bySeq.size === 0 && this.outgoing.size === 0) {
-      this.element.scrollTop = 0;
-      return;
-    }
     this.element.scrollTop = this.element.scrollHeight;
   }
 }

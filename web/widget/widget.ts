@@ -804,6 +804,7 @@ export class SupportChatElement extends HTMLElement {
       h(
         'div',
         { 'data-view': 'chat', class: 'view chat', hidden: this.view !== 'chat' },
+        this.transcript.intro,
         this.log,
         h('p', { class: 'typing', 'aria-live': 'polite' }),
         h('div', { class: 'csat' }),
