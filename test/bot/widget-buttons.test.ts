@@ -9,7 +9,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '#adapters/knowledge-base.ts';
+import { loadMfcDirectory } from '#adapters/mfc-directory.ts';
 import { createBot } from '#domain/bot/index.ts';
+import { createMfcBot } from '#domain/mfc/mfc-bot.ts';
 import { STRINGS } from '../../web/widget/strings.ts';
 
 const KB = join(import.meta.dirname, '../../layers/knowledge-base/kb');
@@ -49,7 +51,10 @@ describe('the bot names the chat window’s buttons as the widget labels them', 
 });
 
 describe('the topics of the widget’s greeting', () => {
-  const bot = createBot(loadKnowledgeBase(KB));
+  // As the functions answer: the catalogue's bot behind the MFC directory's reader of offices.
+  const bot = createMfcBot(createBot(loadKnowledgeBase(KB)), loadMfcDirectory(join(KB, '..', 'mfc')), {
+    clock: { now: () => new Date() },
+  });
   const intentsOf = (lang: 'ru' | 'en') =>
     STRINGS[lang].topics.map((text) => {
       const reply = bot.reply({ text, lang });

@@ -724,7 +724,7 @@ describe('the web pages', () => {
         .getByText('Здравствуйте, войду и выйду')
         .waitFor({ state: 'detached', timeout: TIMEOUT });
       expect(await page.evaluate(() => localStorage.getItem('support-chat.resumeToken'))).toBeNull();
-      expect(await page.getByRole('group', { name: 'Темы' }).isVisible()).toBe(true);
+      await page.getByRole('group', { name: 'Темы' }).waitFor({ timeout: TIMEOUT });
     }
     await first.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
     await first.getByRole('button', { name: 'Получить код' }).waitFor({ timeout: TIMEOUT });
@@ -1055,6 +1055,10 @@ describe('the operator console', () => {
       card: await page.getByRole('region', { name: 'Гражданин' }).isVisible(),
       take: await page.getByRole('button', { name: 'Принять и ответить' }).isVisible(),
       reply: await page.getByRole('textbox', { name: 'Ответ' }).count(),
+      // The focus on what was asked for, not on «Принять».
+      focused: await page.evaluate(
+        'document.activeElement?.tagName + " " + document.activeElement?.textContent',
+      ),
     };
     await setHidden(page, false);
     await takeOffer(page, number);
@@ -1097,7 +1101,7 @@ describe('the operator console', () => {
     expect(titleNew).toBe('(1) Консоль оператора');
     // The offer counts down to its `acceptBy`.
     expect(offerLine).toMatch(/принять в течение 0:[0-5]\d/);
-    expect(previewed).toEqual({ card: true, take: true, reply: 0 });
+    expect(previewed).toEqual({ card: true, take: true, reply: 0, focused: `H2 Обращение ${number}` });
     expect(announcedNew).toEqual([{ title: 'Консоль оператора', body: 'Новое обращение' }]);
     expect(cardText).toContain('Личность подтверждена');
     expect(cardText).toContain(`+7 ********${phone.slice(-2)}`);

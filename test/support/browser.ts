@@ -154,18 +154,20 @@ export function notifications(page: Page): Promise<{ title: string; body: string
  * In the console (Russian): takes the offer of ticket `number`, however often it lapses first. The
  * shared test stack gives 5 s to accept (ACCEPT_SECONDS), which a loaded machine can spend between
  * the offer's arrival and a click: a lapsed offer sets the operator away and goes back to the line,
- * so the operator comes back on line, is offered it again, and takes it. Done when the ticket's
- * button reads «Открыть».
+ * so the operator comes back on line, is offered it again, and takes it. Done when the server has
+ * answered the accept: the ticket's button reads «Открыть» and its item is no longer
+ * `data-accepting` (the console shows «Открыть» at the click; a refused accept then drops it).
  */
 export async function takeOffer(page: Page, number: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const accept = page.getByRole('button', { name: `Принять ${number}` });
   const open = page.getByRole('button', { name: `Открыть ${number}` });
-  while (!(await open.isVisible())) {
+  const taken = page.locator('li:not([data-accepting])').filter({ has: open });
+  while (!(await taken.isVisible())) {
     if (Date.now() > deadline) throw new Error(`the offer of ${number} was not taken in ${timeoutMs} ms`);
     if (await page.getByRole('radio', { name: 'Отошёл' }).isChecked())
       await page.getByRole('radio', { name: 'На линии' }).check();
-    await accept.click({ timeout: 2_000 }).catch(() => undefined);
-    await open.waitFor({ timeout: 1_000 }).catch(() => undefined);
+    if (!(await open.isVisible())) await accept.click({ timeout: 2_000 }).catch(() => undefined);
+    await taken.waitFor({ timeout: 1_000 }).catch(() => undefined);
   }
 }

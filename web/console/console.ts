@@ -684,7 +684,7 @@ class OperatorConsole {
       : undefined;
     replace(
       element,
-      h('h2', {}, s.conversations),
+      h('h2', { tabindex: -1 }, s.conversations),
       items.length === 0
         ? h('p', {}, s.none)
         : h(
@@ -694,7 +694,11 @@ class OperatorConsole {
               const label = conversation.ticket?.number ?? conversation.id.slice(0, 8);
               return h(
                 'li',
-                { class: conversation.id === this.selected ? 'current' : '' },
+                {
+                  class: conversation.id === this.selected ? 'current' : '',
+                  // Taken, and the server has not answered yet: for scripts that wait on it.
+                  'data-accepting': conversation.accepting,
+                },
                 h('span', { class: 'name' }, label),
                 h('span', { class: 'sla', 'data-id': conversation.id }, this.slaText(conversation)),
                 conversation.unread > 0
@@ -729,12 +733,14 @@ class OperatorConsole {
           ),
     );
     if (focused === undefined) return;
-    // A preview button gone (the offer is open now): its conversation's own button.
+    // A preview button gone (the offer is open now): its conversation's own button; the conversation
+    // gone (taken back, transferred): the list's heading, not the page's start.
     const [id] = focused.split(' ');
     const buttons = [...element.querySelectorAll<HTMLElement>('[data-focus-key]')];
     (
       buttons.find((b) => b.dataset.focusKey === focused) ??
-      buttons.find((b) => b.dataset.focusKey === `${id} select`)
+      buttons.find((b) => b.dataset.focusKey === `${id} select`) ??
+      element.querySelector<HTMLElement>('h2')
     )?.focus();
   }
 
@@ -748,7 +754,11 @@ class OperatorConsole {
    */
   private async accept(conversation: DeskConversation): Promise<void> {
     const answer = await this.request({ action: 'conversation.accept', conversationId: conversation.id });
-    if (answer.type !== 'error' || answer.code === 'offline' || conversation.closed) return;
+    conversation.accepting = false;
+    if (answer.type !== 'error' || answer.code === 'offline' || conversation.closed) {
+      this.renderList();
+      return;
+    }
     if (conversation.closing) conversation.acceptRefusedWhileClosing = true;
     else this.drop(conversation.id, this.s.acceptLost);
   }
@@ -781,6 +791,8 @@ class OperatorConsole {
     this.selected = id;
     this.renderList();
     this.renderDetail();
+    // On to what was asked for, not onto «Принять» (a key held down would take the offer).
+    this.app.querySelector<HTMLElement>('.detail h2')?.focus();
   }
 
   private select(id: string): void {
@@ -788,6 +800,7 @@ class OperatorConsole {
     if (!conversation) return;
     if (!conversation.accepted) {
       conversation.acceptedAt = Date.now();
+      conversation.accepting = true;
       void this.accept(conversation);
     }
     conversation.accepted = true;
@@ -937,7 +950,7 @@ class OperatorConsole {
     );
     replace(
       element,
-      h('h2', {}, `${s.ticket} ${conversation.ticket?.number ?? ''}`),
+      h('h2', { tabindex: -1 }, `${s.ticket} ${conversation.ticket?.number ?? ''}`),
       h(
         'div',
         { class: 'columns' },

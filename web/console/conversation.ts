@@ -23,6 +23,8 @@ export class DeskConversation {
   ticket: TicketView | null;
   unread = 0;
   accepted = false;
+  /** Accepted here, the server's answer still on its way (`conversation.accept`). */
+  accepting = false;
   /** When the operator accepted it here (ms), for the first-reply countdown. */
   acceptedAt: number | undefined;
   /**

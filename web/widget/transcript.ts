@@ -73,19 +73,26 @@ export class Transcript {
     this.outgoing.clear();
     this.conversationId = null;
     this.lastContiguousSeq = 0;
+    this.hideIntro();
     this.showIntro();
   }
 
-  /** Greets while the log shows nothing; the first message there takes its place. */
+  /**
+   * Greets while the log shows nothing; the first message there takes its place. Drawn once (a
+   * reconnect's `welcome` leaves a topic the keyboard is on where it is); the empty log, folded
+   * away meanwhile, is no stop for the Tab key.
+   */
   showIntro(): void {
-    if (this.bySeq.size > 0 || this.outgoing.size > 0) return;
+    if (!this.intro.hidden || this.element.childElementCount > 0) return;
     this.intro.hidden = false;
+    this.element.tabIndex = -1;
     this.renderIntro();
   }
 
   private hideIntro(): void {
     if (this.intro.hidden) return;
     this.intro.hidden = true;
+    this.element.tabIndex = 0;
     replace(this.intro);
   }
 
