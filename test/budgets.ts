@@ -124,8 +124,8 @@ export const FLOW_BUDGETS: Record<FlowName, FlowBudget> = {
     connectionsApiRequests: 20,
     websocketMessages: 42,
     notificationRequests: 0,
-    storedBytes: 9491,
-    storedBytesInfrequentAccess: 5540,
+    storedBytes: 9560,
+    storedBytesInfrequentAccess: 5640,
   },
   operatorReply: {
     invocations: 2,
