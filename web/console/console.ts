@@ -235,7 +235,13 @@ class OperatorConsole {
     const claims = claimsOf(step.tokens.idToken);
     const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as string[]) : [];
     this.isSenior = groups.includes('senior');
-    this.displayName = String(claims.given_name ?? claims.name ?? claims['cognito:username'] ?? '');
+    // As citizens see the operator (functions/domain/operator-identity.ts, displayNameOf): the
+    // administrator's `given_name`, else the username — never `name`, which the operator may set.
+    this.displayName =
+      [claims.given_name, claims['cognito:username']]
+        .map((value) => (typeof value === 'string' ? value.trim() : ''))
+        .find((value) => value !== '')
+        ?.slice(0, 128) ?? 'Operator';
     this.renderDesk();
     this.connect();
   }
