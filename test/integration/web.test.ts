@@ -629,7 +629,7 @@ describe('the web pages', () => {
     );
   }, 60_000);
 
-  it('shows one citizen the same conversation in two tabs, and a message that looks like HTML as text', async () => {
+  it('shows one citizen the same conversation in two tabs, and a message that looks like HTML as text; what came while another view was shown is in view on coming back', async () => {
     // Prepare
     const { context, page: first } = await newPage();
     const dialogs: string[] = [];
@@ -640,7 +640,8 @@ describe('the web pages', () => {
     for (const page of [first, second])
       page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())));
 
-    // Act: the second tab resumes the session and sends markup.
+    // Act: the second tab resumes the session and sends markup, while the first shows the MFC booking.
+    await first.getByRole('navigation').getByRole('button', { name: 'Записаться в МФЦ' }).click();
     await openWidget(second);
     await second
       .getByRole('log')
@@ -648,8 +649,14 @@ describe('the web pages', () => {
       .waitFor({ timeout: TIMEOUT });
     const markup = '<img src=x onerror=alert(1)>';
     await send(second, markup);
+    await atLeast(botMessages(second), 2);
+    await atLeast(first.locator('.log .msg.bot'), 2); // arrived in the first tab, its log hidden
+    await first.getByRole('navigation').getByRole('button', { name: 'Переписка' }).click();
     await first.getByRole('log').getByText(markup).waitFor({ timeout: TIMEOUT });
-    await atLeast(botMessages(first), 2);
+    const belowView = await first.getByRole('log').evaluate((log) => ({
+      hidden: log.scrollHeight - log.scrollTop - log.clientHeight,
+      overflow: log.scrollHeight > log.clientHeight,
+    }));
     const images = await first.getByRole('log').locator('img').count();
     const seqsFirst = await shownSeqs(first);
     const seqsSecond = await shownSeqs(second);
@@ -657,6 +664,8 @@ describe('the web pages', () => {
     // Assess
     expect(images).toBe(0);
     expect(dialogs).toEqual([]);
+    expect(belowView.overflow).toBe(true);
+    expect(belowView.hidden).toBeLessThanOrEqual(1);
     expect(seqsFirst).toEqual(seqsFirst.map((_, i) => i + 1));
     expect(seqsSecond.slice(0, seqsFirst.length)).toEqual(seqsFirst.slice(0, seqsSecond.length));
   }, 60_000);

@@ -694,6 +694,8 @@ export class SupportChatElement extends HTMLElement {
     }
     if (view === 'identify') this.identify.render(this.verified);
     if (view === 'visits') this.visits.open();
+    // What came while another tab was shown (the log had no height to scroll): the newest in view.
+    if (view === 'chat') this.transcript.scrollToEnd();
     if (view === 'requests') {
       if (this.verified) void this.loadRequests();
       else {
