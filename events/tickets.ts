@@ -114,7 +114,14 @@ export interface TicketView {
   conversationId?: string;
   waitingFor?: { what: string; until?: string };
   rejectReason?: { reason: string; alternatives?: string[] };
-  history: { status: z.infer<typeof ticketStatusSchema>; at: string; actor: string; note?: string }[];
+  history: {
+    status: z.infer<typeof ticketStatusSchema>;
+    at: string;
+    actor: string;
+    note?: string;
+    /** Staff only (an SLA breach); absent from a citizen's view. */
+    staffNote?: string;
+  }[];
   /** Set once the citizen rated it. */
   feedback?: { rating: number; comment?: string; at: string };
   /**

@@ -27,13 +27,13 @@ export class UseCaseAssignmentTickets implements AssignmentTickets {
 
   async view(ticketId: string, lang: Lang): Promise<TicketView | undefined> {
     const ticket = await this.deps.tickets.get(ticketId);
-    return ticket ? ticketView(ticket, lang) : undefined;
+    return ticket ? ticketView(ticket, lang, 'staff') : undefined;
   }
 
   async startWork(
     ticketId: string,
     actor: { kind: 'operator' | 'senior'; id: string },
-    note?: string,
+    staffNote?: string,
   ): Promise<Ticket | undefined> {
     const ticket = await this.deps.tickets.get(ticketId);
     // Taken again (after a transfer or a lost operator): its status is the operators' business now.
@@ -41,7 +41,7 @@ export class UseCaseAssignmentTickets implements AssignmentTickets {
     try {
       const change = await transitionTicket(
         this.deps,
-        { ticketId, to: 'in_progress', actor, ...(note === undefined ? {} : { note }) },
+        { ticketId, to: 'in_progress', actor, ...(staffNote === undefined ? {} : { staffNote }) },
         ticket,
       );
       return change.ticket;

@@ -224,6 +224,26 @@ describe('status labels', () => {
     expect(Object.keys(citizen)).not.toEqual(expect.arrayContaining(['source']));
     expect(JSON.stringify(citizen)).not.toMatch(/ivan@|не могу записаться|mfc\.booking/);
   });
+
+  it('keep a staff note of the history (an SLA breach) for staff: the citizen reads the move without it', () => {
+    // Prepare
+    const ticket = applyTransition(ticketIn('received'), {
+      ...complete,
+      to: 'in_progress',
+      staffNote: 'SLA breach: taken by an operator after 125 s',
+    });
+
+    // Act
+    const staff = ticketView(ticket, 'ru', 'staff');
+    const citizen = ticketView(ticket, 'ru');
+
+    // Assess
+    expect(staff.history[1]).toMatchObject({
+      status: 'in_progress',
+      staffNote: expect.stringContaining('SLA'),
+    });
+    expect(citizen.history[1]).toEqual({ status: 'in_progress', at: later.toISOString(), actor: 'operator' });
+  });
 });
 
 describe('ticket numbers', () => {

@@ -65,7 +65,10 @@ export interface TicketHistoryEntry {
   actor: TicketActorKind;
   /** The operator's id (Cognito sub); never shown to citizens. */
   actorId?: string;
+  /** The citizen reads it (the operator's comment on the move). */
   note?: string;
+  /** For staff and the audit only (an SLA breach): never in a citizen's view of the ticket. */
+  staffNote?: string;
 }
 
 export interface TicketFeedback {
@@ -135,6 +138,7 @@ export interface TransitionRequest {
   to: TicketStatus;
   actor: TicketActor;
   note?: string;
+  staffNote?: string;
   waitingFor?: WaitingFor;
   rejectReason?: RejectReason;
   now: Date;
@@ -176,6 +180,7 @@ export function applyTransition(ticket: Ticket, request: TransitionRequest): Tic
     actor: request.actor.kind,
     ...(request.actor.id === undefined ? {} : { actorId: request.actor.id }),
     ...(request.note === undefined ? {} : { note: request.note }),
+    ...(request.staffNote === undefined ? {} : { staffNote: request.staffNote }),
   };
   const { waitingFor: _waiting, rejectReason: _rejected, ...rest } = ticket;
   return {
@@ -379,6 +384,10 @@ export function ticketView(
           ...(ticket.intake === undefined ? {} : { intake: ticket.intake }),
           ...(ticket.intent === undefined ? {} : { intent: ticket.intent }),
           ...(ticket.contact === undefined ? {} : { contact: ticket.contact }),
+          history: view.history.map((entry, i) => {
+            const staffNote = ticket.history[i]?.staffNote;
+            return staffNote === undefined ? entry : { ...entry, staffNote };
+          }),
         };
   return withinBudget(whole, budgetBytes);
 }

@@ -154,7 +154,8 @@ describe('assignment (local stack)', () => {
 
   it('keeps a ticket nobody picks up within SLA_ASSIGN_SECONDS (3 s) at the head of its queue as a breach and offers it to seniors first: the senior who goes online gets it', async () => {
     // Prepare
-    const { conversationId } = await queuedGuest();
+    const phone = `+7916${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const { citizen, conversationId } = await queuedGuest(phone);
 
     // Act
     const breached = await conversationWhen(conversationId, (c) => c.slaBreachedEntryId !== undefined);
@@ -163,6 +164,10 @@ describe('assignment (local stack)', () => {
     const assigned = await frameWith(senior.client, assignedFor(conversationId));
     const stored = await conversationWhen(conversationId, (c) => c.state === 'operator');
     await senior.client.request({ action: 'operator.status', status: 'offline' });
+    const citizenTicket = await citizen.request({
+      action: 'ticket.get',
+      ticketId: (assigned.ticket as { ticketId: string }).ticketId,
+    });
 
     // Assess: still in its own queue, same stay, breach recorded on it.
     expect(breached).toMatchObject({
@@ -174,9 +179,22 @@ describe('assignment (local stack)', () => {
     expect(state.skills).toContain('senior');
     // Taken through the senior queue (seniors look there first), from its category's line.
     expect(assigned).toMatchObject({ conversation: { queue: 'senior', slaBreached: true } });
+    // The breach is in the history for staff; the citizen's view of the same ticket leaves it out.
     expect(
-      (assigned.ticket as { history: { status: string; actor: string; note?: string }[] }).history.at(-1),
-    ).toMatchObject({ status: 'in_progress', actor: 'senior', note: expect.stringContaining('SLA breach') });
+      (assigned.ticket as { history: { status: string; actor: string; staffNote?: string }[] }).history.at(
+        -1,
+      ),
+    ).toMatchObject({
+      status: 'in_progress',
+      actor: 'senior',
+      staffNote: expect.stringContaining('SLA breach'),
+    });
+    expect(JSON.stringify(citizenTicket)).not.toContain('SLA');
+    expect((citizenTicket.ticket as { history: { status: string }[] }).history.at(-1)).toEqual({
+      status: 'in_progress',
+      at: expect.any(String),
+      actor: 'senior',
+    });
     expect(stored).toMatchObject({ operatorId: senior.sub, assignedQueue: breached.queue });
   });
 

@@ -173,6 +173,39 @@ describe('the files of an export', () => {
     expect(html).toContain('Citizen');
   });
 
+  it('shows a staff note of the ticket’s history (an SLA breach) to the regulator, never in the citizen’s own transcript', () => {
+    // Prepare
+    const breached: Ticket = {
+      ...ticket,
+      history: [
+        ticket.history[0] as Ticket['history'][number],
+        { ...(ticket.history[1] as Ticket['history'][number]), staffNote: 'SLA breach: taken after 125 s' },
+      ],
+    };
+    const withTicket: AuditDocument = {
+      ...document,
+      conversations: [
+        conversationRecord({
+          conversation,
+          messages: [],
+          notes: [],
+          tickets: [breached],
+          attachments: [],
+          assignments: [],
+        }),
+      ],
+    };
+
+    // Act
+    const citizens = renderTranscript(withTicket, { lang: 'ru', staffView: false });
+    const regulators = renderTranscript(withTicket, { lang: 'ru' });
+
+    // Assess
+    expect(citizens).toContain(breached.number);
+    expect(citizens).not.toContain('SLA breach');
+    expect(regulators).toContain('SLA breach: taken after 125 s');
+  });
+
   it('lists each file with its SHA-256 in a manifest `sha256sum -c` reads, and counts what it holds', () => {
     // Act
     const files = exportFiles(document);

@@ -79,6 +79,8 @@ export type TimelineEvent =
       actor: TicketActorKind;
       actorId?: string;
       note?: string;
+      /** Staff only (an SLA breach): left out of the citizen's transcript. */
+      staffNote?: string;
     }
   | { kind: 'assignment'; at: string; queue: string; queuedAt: string; actorId?: string; breached: boolean }
   | { kind: 'transfer'; at: string; actorId: string; actorName: string; to: string; reason: string }
@@ -154,6 +156,7 @@ export function ticketTransitions(ticket: Ticket): TimelineEvent[] {
     actor: entry.actor,
     ...(entry.actorId === undefined ? {} : { actorId: entry.actorId }),
     ...(entry.note === undefined ? {} : { note: entry.note }),
+    ...(entry.staffNote === undefined ? {} : { staffNote: entry.staffNote }),
   }));
 }
 

@@ -176,7 +176,13 @@ function describe(event: TimelineEvent, t: Labels, staffView: boolean): [string,
       return [
         withId(event.actor, event.actorId),
         escapeHtml(
-          `${t.transition} ${event.ticketNumber}: ${event.status}${event.note ? ` — ${event.note}` : ''}`,
+          [
+            `${t.transition} ${event.ticketNumber}: ${event.status}`,
+            event.note,
+            staffView ? event.staffNote : undefined,
+          ]
+            .filter(Boolean)
+            .join(' — '),
         ),
       ];
     case 'assignment':

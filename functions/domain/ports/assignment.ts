@@ -161,18 +161,18 @@ export type TicketOpening = OpenTicketInput;
 export interface AssignmentTickets {
   /** Idempotent on (conversationId, attempt): the same ticket every time. */
   open(opening: TicketOpening): Promise<{ ticketId: string; number: string }>;
-  /** The ticket as a client in `lang` sees it. */
+  /** The ticket as staff in `lang` see it (`ticketView`'s `staff`: with the request and staff notes). */
   view(ticketId: string, lang: Lang): Promise<TicketView | undefined>;
   /**
-   * `received → in_progress` by the operator who took it, with `note` in the history (an SLA breach
-   * says so there), pushing `ticket.updated` to the citizen. A ticket already past `received` (taken
+   * `received → in_progress` by the operator who took it, with `staffNote` in the history (an SLA
+   * breach says so there, for staff and the audit: the citizen's view leaves it out), pushing `ticket.updated` to the citizen. A ticket already past `received` (taken
    * again after a transfer or a disconnect) is left as it is. Answers the ticket as it stands after
    * (the operator's frame shows it without reading it again); undefined when there is none.
    */
   startWork(
     ticketId: string,
     actor: { kind: 'operator' | 'senior'; id: string },
-    note?: string,
+    staffNote?: string,
   ): Promise<Ticket | undefined>;
 }
 

@@ -196,12 +196,12 @@ async function startWork(
   if (!conversation.ticketId) return undefined;
   const waited = Math.round((stay.now.getTime() - Date.parse(stay.queuedAt)) / 1000);
   const taker = operator.role === 'senior' ? 'a senior' : 'an operator';
-  const note = stay.breached ? `SLA breach: taken by ${taker} after ${waited} s` : undefined;
+  const staffNote = stay.breached ? `SLA breach: taken by ${taker} after ${waited} s` : undefined;
   try {
     return await deps.tickets.startWork(
       conversation.ticketId,
       { kind: operator.role === 'senior' ? 'senior' : 'operator', id: operator.operatorId },
-      note,
+      staffNote,
     );
   } catch (error) {
     problems.push({ conversationId: conversation.conversationId, step: 'ticket_in_progress', error });

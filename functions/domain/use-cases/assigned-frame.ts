@@ -38,7 +38,7 @@ export async function assignedFrame(
   const [messages, ticket, citizen, notes] = await Promise.all([
     transcript(deps.messages, conversation.conversationId),
     known !== undefined && known.ticketId === ticketId
-      ? ticketView(known, lang)
+      ? ticketView(known, lang, 'staff')
       : ticketId
         ? deps.tickets.view(ticketId, lang)
         : undefined,

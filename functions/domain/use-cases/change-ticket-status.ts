@@ -64,6 +64,8 @@ export interface TicketTransition {
   to: TicketStatus;
   actor: TicketActor;
   note?: string;
+  /** For staff and the audit only (docs/protocol.md, "Tickets"). */
+  staffNote?: string;
   waitingFor?: WaitingFor;
   rejectReason?: RejectReason;
 }
@@ -187,6 +189,7 @@ async function writeTransition(
     to: transition.to,
     actor: transition.actor,
     ...(transition.note === undefined ? {} : { note: transition.note }),
+    ...(transition.staffNote === undefined ? {} : { staffNote: transition.staffNote }),
     ...(transition.waitingFor === undefined ? {} : { waitingFor: transition.waitingFor }),
     ...(transition.rejectReason === undefined ? {} : { rejectReason: transition.rejectReason }),
     now,
