@@ -188,7 +188,23 @@ describe('the web pages', () => {
     await operatorNetwork.setOffline(false);
     await operator.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
     await operator.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
+    // What the operator waits for is said under the chat's title, and goes once work resumes.
+    await operator.getByLabel('Статус обращения', { exact: true }).selectOption('waiting');
+    await operator.getByLabel('Что ожидается').fill('скан паспорта');
+    await operator.getByLabel('До какого срока').fill('2027-01-15T12:00');
+    await operator.getByRole('button', { name: 'Изменить статус' }).click();
+    const awaitedStatus = await citizen
+      .locator('#sc-panel > .status')
+      .filter({ hasText: 'Ожидается' })
+      .textContent({ timeout: TIMEOUT });
     await screenshot(citizen, 'widget');
+    await operator.getByLabel('Статус обращения', { exact: true }).selectOption('in_progress');
+    await operator.getByRole('button', { name: 'Изменить статус' }).click();
+    await citizen
+      .locator('#sc-panel > .status')
+      .filter({ hasNotText: 'Ожидается' })
+      .filter({ hasText: 'Вам отвечает' })
+      .waitFor({ timeout: TIMEOUT });
     await operator.getByLabel('Статус обращения', { exact: true }).selectOption('completed');
     await operator
       .getByLabel('Комментарий для гражданина', { exact: true })
@@ -239,6 +255,7 @@ describe('the web pages', () => {
     expect((askBox?.y ?? 0) + (askBox?.height ?? 0)).toBeLessThanOrEqual(
       (panelBox?.y ?? 0) + (panelBox?.height ?? 0),
     );
+    expect(awaitedStatus).toMatch(/^Вам отвечает \S+\. Ожидается: скан паспорта до 15\.01\.2027/);
     expect(closedStatus).toBe('Обращение закрыто. Комментарий специалиста: «Код пришёл, вопрос решён.»');
     expect(afterNewMessage).toEqual({ status: '', thanks: 0 });
     expect(answersBefore).toBeGreaterThan(0);

@@ -15,7 +15,7 @@ import type {
 } from '#events/operator-frames.ts';
 import type { ConversationUpdatedFrame, HistoryFrame, MessageAckFrame } from '#events/server-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
-import { AttachmentLinks, keepAtEndWhileImagesLoad } from '../shared/attachment-links.ts';
+import { AttachmentLinks, keepAtEnd } from '../shared/attachment-links.ts';
 import { loadConfig, type PublicConfig } from '../shared/config.ts';
 import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
 import { h, replace, uuid } from '../shared/dom.ts';
@@ -1004,7 +1004,7 @@ class OperatorConsole {
       ),
     );
     const log = element.querySelector<HTMLElement>('.log');
-    if (log) keepAtEndWhileImagesLoad(log);
+    if (log) keepAtEnd(log);
     this.renderTranscript();
     this.renderCanned();
   }

@@ -38,22 +38,21 @@ export function formatFileSize(bytes: number, lang: string): string {
 }
 
 /**
- * A log that was scrolled to its end stays there when a thumbnail in it finishes loading and grows
- * (a reader who scrolled up to read is left where they are).
+ * A log that was scrolled to its end stays there when a thumbnail in it finishes loading and grows,
+ * and when the log itself gets shorter (a longer status line above it, a rating form below it);
+ * a reader who scrolled up to read is left where they are.
  */
-export function keepAtEndWhileImagesLoad(log: HTMLElement): void {
+export function keepAtEnd(log: HTMLElement): void {
   let atEnd = true;
+  const toEnd = () => {
+    if (atEnd) log.scrollTop = log.scrollHeight;
+  };
   log.addEventListener('scroll', () => {
     atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
   });
   // `load` does not bubble: caught on the way down.
-  log.addEventListener(
-    'load',
-    () => {
-      if (atEnd) log.scrollTop = log.scrollHeight;
-    },
-    true,
-  );
+  log.addEventListener('load', toEnd, true);
+  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(toEnd).observe(log);
 }
 
 export class AttachmentLinks {

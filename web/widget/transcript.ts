@@ -7,7 +7,7 @@
  */
 import type { ChatMessage } from '#events/chat-message.ts';
 import type { MessageAckFrame } from '#events/server-frames.ts';
-import { keepAtEndWhileImagesLoad } from '../shared/attachment-links.ts';
+import { keepAtEnd } from '../shared/attachment-links.ts';
 import { formatTime, h, replace } from '../shared/dom.ts';
 import type { PendingFile } from './attachment-tray.ts';
 import type { Strings, WidgetLang } from './strings.ts';
@@ -52,7 +52,7 @@ export class Transcript {
     private readonly onSuggestion: (title: string) => void,
     private readonly parts: TranscriptParts,
   ) {
-    keepAtEndWhileImagesLoad(element);
+    keepAtEnd(element);
   }
 
   /** Starts over for another conversation (a new one after the last was closed). */

@@ -24,7 +24,7 @@ import type { FeedbackRequestFrame, TicketsFrame, TicketView } from '#events/tic
 import { AttachmentLinks } from '../shared/attachment-links.ts';
 import { loadConfig, type PublicConfig } from '../shared/config.ts';
 import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
-import { h, replace, uuid } from '../shared/dom.ts';
+import { formatTime, h, replace, uuid } from '../shared/dom.ts';
 import { ATTACHMENT_STRINGS, type AttachmentStrings } from './attachment-strings.ts';
 import { AttachmentTray, isSettled, type PendingFile } from './attachment-tray.ts';
 import { IdentifyView } from './identify.ts';
@@ -60,8 +60,11 @@ export class SupportChatElement extends HTMLElement {
   private requestsCursor: string | undefined;
   private view: View = 'chat';
   private state: ConversationUpdatedFrame | undefined;
-  /** The last ticket pushed (`ticket.updated`): its final note is said with the closed status. */
-  private closingTicket: TicketView | undefined;
+  /**
+   * The last ticket pushed (`ticket.updated`): what is awaited while it waits, and its final note
+   * once closed, are said with the status.
+   */
+  private pushedTicket: TicketView | undefined;
   private flushing = false;
   private catchingUp = false;
   private suggestTimer: ReturnType<typeof setTimeout> | undefined;
@@ -348,9 +351,11 @@ export class SupportChatElement extends HTMLElement {
       case 'ticket.updated': {
         const { ticket } = frame as { ticket: TicketView };
         this.requests.update(ticket);
-        this.closingTicket = ticket;
+        this.pushedTicket = ticket;
         this.renderStatus();
-        this.announce(`${ticket.number}: ${ticket.statusLabel}`);
+        this.announce(
+          [`${ticket.number}: ${ticket.statusLabel}`, this.awaitedText(ticket)].filter(Boolean).join('. '),
+        );
         break;
       }
       case 'feedback.request':
@@ -842,16 +847,29 @@ export class SupportChatElement extends HTMLElement {
       ]
         .filter(Boolean)
         .join(' ');
-    if (state.state === 'operator') return s.withOperator(state.operator?.displayName ?? s.operator);
+    if (state.state === 'operator') {
+      // What the specialist waits for (a document, an answer), and until when: the citizen acts on it.
+      const ticket = this.pushedTicket;
+      const awaited = ticket && ticket.ticketId === state.ticket?.ticketId ? this.awaitedText(ticket) : '';
+      return [s.withOperator(state.operator?.displayName ?? s.operator), awaited].filter(Boolean).join('. ');
+    }
     if (state.state === 'closed') {
       // What the operator wrote for the citizen when they closed it: a guest has no «Мои обращения»
       // to read it in, so it is said here.
-      const ticket = this.closingTicket;
+      const ticket = this.pushedTicket;
       const note =
         ticket && ticket.ticketId === state.ticket?.ticketId ? ticket.history.at(-1)?.note : undefined;
       return note ? `${s.closed} ${s.closingNote(note)}` : s.closed;
     }
     return '';
+  }
+
+  /** What a waiting ticket awaits, and until when, in words; empty for any other status. */
+  private awaitedText(ticket: TicketView): string {
+    const awaited = ticket.status === 'waiting' ? ticket.waitingFor : undefined;
+    return awaited
+      ? this.s.waitingFor(awaited.what, awaited.until && formatTime(awaited.until, this.language))
+      : '';
   }
 
   private renderStatus(): void {
