@@ -45,6 +45,26 @@ describe('bot replies', () => {
     });
   });
 
+  it('answers the question that follows a greeting or comes with a thank-you, and a courtesy alone as one', () => {
+    const ask = (text: string) => bot.reply({ text, lang: 'ru' }).intent;
+    expect(ask('Добрый день, подскажите как записаться в МФЦ')).toBe('mfc.booking');
+    expect(ask('спасибо, но код так и не пришёл')).toBe('auth.code_not_received');
+    expect(ask('hi, I forgot my password')).toBe('auth.password_reset');
+    expect(ask('Здравствуйте!')).toBe('greeting');
+    expect(ask('спасибо, всё получилось')).toBe('thanks');
+  });
+
+  it('reads a message of several sentences by the one it understands when the whole is unclear', () => {
+    const ask = (text: string) => bot.reply({ text, lang: 'ru' }).intent;
+    expect(ask('Забыла пароль. Пробовала разные варианты, и теперь боюсь, что заблокируют.')).toBe(
+      'auth.password_reset',
+    );
+    expect(ask('Мне отказали в заявлении. Не понимаю почему, вроде всё заполнила правильно.')).toBe(
+      'application.rejected',
+    );
+    expect(bot.reply({ text: 'Ну вот. Такие дела. Что скажете?', lang: 'ru' }).intent).toBe('fallback');
+  });
+
   it('tolerates typos', () => {
     expect(bot.reply({ text: 'пороль не помню', lang: 'ru' }).intent).toBe('auth.password_reset');
   });

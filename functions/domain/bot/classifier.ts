@@ -8,6 +8,7 @@ import { FALLBACK } from './decisions.ts';
 import type { KnowledgeBase } from './knowledge-base-schema.ts';
 import { type Lang, readMessage } from './language.ts';
 import { createIntentModel, type IntentModel, type RankedIntent } from './model.ts';
+import { normalizeText } from './normalize.ts';
 import { analyze, createVocabulary, type Vocabulary } from './vocabulary.ts';
 
 /**
@@ -46,10 +47,70 @@ export interface Classifier {
   classifyNormalized(normalized: string): { intent: string; bestGuess: string; confidence: number };
 }
 
+type Understood = { intent: string; bestGuess: string; confidence: number };
+
+/** Courtesies: a message that is one of them is answered as such, never when it says more. */
+const COURTESIES: ReadonlySet<string> = new Set(['greeting', 'thanks']);
+
+const isQuestion = (understood: Understood) =>
+  understood.intent !== FALLBACK && !COURTESIES.has(understood.intent);
+
+/** How sure the question after a courtesy must be to be answered instead of it (never a fragment). */
+const SURE = 0.9;
+
+/** Where a message breaks into sentences: the question is often one of them. */
+const CLAUSE_END = /[.!?;\n]+/;
+
+/**
+ * A message of several sentences the whole of which is not understood («где моё заявление на
+ * паспорт? уже месяц жду»: the complaint about the wait drowns the question) is read sentence by
+ * sentence: the question understood most surely answers; else a courtesy among them; else the whole.
+ */
+function bestClause(
+  text: string,
+  whole: Understood,
+  classifyNormalized: (normalized: string) => Understood,
+): Understood {
+  const clauses = text
+    .split(CLAUSE_END)
+    .map(normalizeText)
+    .filter((clause) => clause.length > 0);
+  if (clauses.length < 2) return whole;
+  const understood = clauses.map(classifyNormalized).filter((clause) => clause.intent !== FALLBACK);
+  const surest = (of: Understood[]) =>
+    of.reduce<Understood | undefined>(
+      (a, b) => (a === undefined || b.confidence > a.confidence ? b : a),
+      undefined,
+    );
+  return surest(understood.filter(isQuestion)) ?? surest(understood) ?? whole;
+}
+
+/**
+ * The message with a courtesy it starts or ends with taken off («добрый день подскажите как
+ * записаться в мфц» → «как записаться в мфц»), the longest that fits; undefined when there is none
+ * or nothing else is left.
+ */
+function courtesyRemover(kb: KnowledgeBase): (normalized: string) => string | undefined {
+  const phrases = kb.intents
+    .filter((entry) => COURTESIES.has(entry.intent))
+    .flatMap((entry) => [...entry.examples.ru, ...entry.examples.en])
+    .map(normalizeText)
+    .filter((phrase) => phrase.length > 0)
+    .sort((a, b) => b.length - a.length);
+  return (normalized) => {
+    for (const phrase of phrases) {
+      if (normalized.startsWith(`${phrase} `)) return normalized.slice(phrase.length + 1);
+      if (normalized.endsWith(` ${phrase}`)) return normalized.slice(0, -phrase.length - 1);
+    }
+    return undefined;
+  };
+}
+
 export function createClassifier(kb: KnowledgeBase): Classifier {
   const compiled = kb.compiled?.fingerprint === fingerprintOf(kb) ? kb.compiled : compileBot(kb);
   const vocabulary = createVocabulary(compiled.vocabulary);
   const model = createIntentModel(compiled.model);
+  const withoutCourtesy = courtesyRemover(kb);
 
   const classifyNormalized = (normalized: string) => {
     const ranked = model.rank(analyze(normalized, vocabulary));
@@ -64,12 +125,18 @@ export function createClassifier(kb: KnowledgeBase): Classifier {
     classifyNormalized,
     classify(text, sessionLang) {
       const read = readMessage(text, vocabulary, sessionLang);
-      return {
-        ...classifyNormalized(read.normalized),
-        lang: read.lang,
-        layoutFixed: read.layoutFixed,
-        normalized: read.normalized,
-      };
+      const whole = classifyNormalized(read.normalized);
+      // «Здравствуйте, …» / «…, спасибо»: the question after the courtesy is what is asked.
+      const rest = COURTESIES.has(whole.intent) ? withoutCourtesy(read.normalized) : undefined;
+      const question = rest === undefined ? undefined : classifyNormalized(rest);
+      const understood =
+        question && isQuestion(question) && question.confidence >= SURE
+          ? question
+          : // Typed in the other layout, «.» and «,» are letters: such a text is never cut.
+            whole.intent === FALLBACK && !read.layoutFixed
+            ? bestClause(text, whole, classifyNormalized)
+            : whole;
+      return { ...understood, lang: read.lang, layoutFixed: read.layoutFixed, normalized: read.normalized };
     },
   };
 }
