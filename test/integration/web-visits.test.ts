@@ -225,8 +225,27 @@ describe('MFC visits in the widget', () => {
     await listed.filter({ hasText: 'Отменён' }).waitFor({ timeout: TIMEOUT });
     const actionsLeft = await listed.getByRole('button').count();
     const placesCancelled = await freePlaces(officeId, serviceId, date, second);
+    // The bot's confirmation in the chat: its checklist address is a link that opens apart.
+    await page.getByRole('navigation').getByRole('button', { name: 'Переписка' }).click();
+    const chatLink = page
+      .getByRole('log')
+      .getByRole('link', { name: /\/mfc\/checklist\// })
+      .first();
+    await chatLink.waitFor({ timeout: TIMEOUT });
+    const linkInChat = await chatLink.evaluate((a) => ({
+      href: a.getAttribute('href'),
+      rel: a.getAttribute('rel'),
+      target: a.getAttribute('target'),
+      text: a.textContent,
+    }));
 
     // Assess
+    expect(linkInChat).toEqual({
+      href: `${httpUrl}/mfc/checklist/${serviceId}.ru.html`,
+      rel: 'noopener noreferrer',
+      target: '_blank',
+      text: `${httpUrl}/mfc/checklist/${serviceId}.ru.html`,
+    });
     expect(officeText).toMatch(/Сегодня: (работает|не работает|выходной)/);
     expect(officeText).toMatch(/Открыто сейчас|Сейчас закрыто/);
     expect(number).toMatch(/^V-[0-9A-Z]{8}$/);

@@ -539,6 +539,37 @@ describe('the web pages', () => {
     expect(violations).toEqual([]);
   }, 60_000);
 
+  it('keep the keyboard within the chat where it covers a phone’s screen, and let it on to the page on a wide one', async () => {
+    // Prepare
+    const inWidget = async (page: Page) =>
+      (await page.evaluate('document.activeElement?.tagName')) === 'SUPPORT-CHAT';
+    const { page: phone } = await newPage(360, 740);
+    const { page: desktop } = await newPage(1280, 800);
+    for (const page of [phone, desktop]) await openWidget(page);
+
+    // Act: round the phone's panel forwards and backwards, and out of the desktop's.
+    const forwards: boolean[] = [];
+    for (let i = 0; i < 30; i++) {
+      await phone.keyboard.press('Tab');
+      forwards.push(await inWidget(phone));
+    }
+    const backwards: boolean[] = [];
+    for (let i = 0; i < 30; i++) {
+      await phone.keyboard.press('Shift+Tab');
+      backwards.push(await inWidget(phone));
+    }
+    let leftDesktop = false;
+    for (let i = 0; i < 30 && !leftDesktop; i++) {
+      await desktop.keyboard.press('Tab');
+      leftDesktop = !(await inWidget(desktop));
+    }
+
+    // Assess
+    expect(forwards.every(Boolean)).toBe(true);
+    expect(backwards.every(Boolean)).toBe(true);
+    expect(leftDesktop).toBe(true);
+  });
+
   it('send the portal feedback form and show the ticket number it returns', async () => {
     // Prepare
     const { page } = await newPage(360, 740);
@@ -664,7 +695,7 @@ describe('the web pages', () => {
       .getByRole('log')
       .getByText('Здравствуйте, пишу из первой вкладки')
       .waitFor({ timeout: TIMEOUT });
-    const markup = '<img src=x onerror=alert(1)>';
+    const markup = '<img src=x onerror=alert(1)> https://example.org/x';
     await send(second, markup);
     await atLeast(botMessages(second), 2);
     await atLeast(first.locator('.log .msg.bot'), 2); // arrived in the first tab, its log hidden
@@ -675,11 +706,13 @@ describe('the web pages', () => {
       overflow: log.scrollHeight > log.clientHeight,
     }));
     const images = await first.getByRole('log').locator('img').count();
+    const links = await first.getByRole('log').getByRole('link').count();
     const seqsFirst = await shownSeqs(first);
     const seqsSecond = await shownSeqs(second);
 
     // Assess
     expect(images).toBe(0);
+    expect(links).toBe(0); // the citizen's own address below stays text
     expect(dialogs).toEqual([]);
     expect(belowView.overflow).toBe(true);
     expect(belowView.hidden).toBeLessThanOrEqual(1);
@@ -741,6 +774,9 @@ describe('the web pages', () => {
     // Act 2: the second tab signs out.
     await second.getByRole('button', { name: 'Выйти', exact: true }).click();
     await second.getByText('Вы вышли. Переписка на этом устройстве закрыта.').waitFor({ timeout: TIMEOUT });
+    const focusAfterSignOut = await second
+      .getByRole('textbox', { name: 'Сообщение' })
+      .evaluate((field) => (field.getRootNode() as { activeElement: unknown }).activeElement === field);
 
     // Assess: both tabs show nothing of the conversation and hold no token, but the greeting of a
     // new visitor; the first is a guest again.
@@ -754,6 +790,7 @@ describe('the web pages', () => {
     }
     await first.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
     await first.getByRole('button', { name: 'Получить код' }).waitFor({ timeout: TIMEOUT });
+    expect(focusAfterSignOut).toBe(true);
   }, 60_000);
 });
 

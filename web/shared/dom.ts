@@ -44,3 +44,32 @@ export function formatTime(iso: string, lang: string): string {
 export function uuid(): string {
   return crypto.randomUUID();
 }
+
+/** A web address in a message: up to a space or a quote; closing punctuation after it is not part of it. */
+const WEB_ADDRESS = /\bhttps?:\/\/[^\s<>"'«»]+/gi;
+const TRAILING = /[.,;:!?)\]»]+$/;
+
+/**
+ * The text with its http(s) addresses as links that open in a new tab (`rel="noopener noreferrer"`),
+ * the rest as text: nothing in it is read as markup, and no other scheme (`javascript:`, `data:`)
+ * ever becomes a link.
+ */
+export function linkified(text: string): Child[] {
+  const parts: Child[] = [];
+  let from = 0;
+  for (const match of text.matchAll(WEB_ADDRESS)) {
+    const address = match[0].replace(TRAILING, '');
+    let url: URL;
+    try {
+      url = new URL(address);
+    } catch {
+      continue;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') continue;
+    parts.push(text.slice(from, match.index));
+    parts.push(h('a', { href: url.href, target: '_blank', rel: 'noopener noreferrer' }, address));
+    from = match.index + address.length;
+  }
+  parts.push(text.slice(from));
+  return parts.filter((part) => part !== '');
+}

@@ -8,7 +8,7 @@
 import type { ChatMessage } from '#events/chat-message.ts';
 import type { MessageAckFrame } from '#events/server-frames.ts';
 import { keepAtEnd } from '../shared/attachment-links.ts';
-import { formatTime, h, replace } from '../shared/dom.ts';
+import { formatTime, h, linkified, replace } from '../shared/dom.ts';
 import type { PendingFile } from './attachment-tray.ts';
 import type { Strings, WidgetLang } from './strings.ts';
 
@@ -218,7 +218,8 @@ export class Transcript {
       'div',
       { class: `msg ${message.from}`, 'data-seq': message.seq },
       h('span', { class: 'who' }, author),
-      h('p', { class: 'text' }, message.text),
+      // Addresses the bot or an operator gives are links; a citizen's own text stays text.
+      h('p', { class: 'text' }, message.from === 'citizen' ? message.text : linkified(message.text)),
       message.attachments?.length ? this.parts.attachments(message.attachments) : null,
       h(
         'span',

@@ -42,6 +42,10 @@ const LANG_KEY = 'support-chat.lang';
 const SUGGEST_DEBOUNCE_MS = 250;
 const SUGGEST_WAIT_MS = 5000;
 const TYPING_SHOWN_MS = 4000;
+/** Where the panel covers the whole page (widget.css, the same width). */
+const FULL_SCREEN = '(max-width: 480px)';
+/** What Tab stops at. */
+const FOCUSABLE = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
 const scriptOrigin = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
 
 type View = 'chat' | 'identify' | 'requests' | 'visits';
@@ -172,12 +176,40 @@ export class SupportChatElement extends HTMLElement {
     this.launcher.addEventListener('click', () => this.toggle());
     this.panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') this.toggle(false);
+      if (event.key === 'Tab') this.keepFocusInFullScreen(event);
     });
     this.render();
     // A session to resume is resumed at once (`welcome` says whether to greet); a new visitor is
     // greeted, and connects when opening the chat.
     if (this.token) this.connectionFor().start();
     else this.transcript.showIntro();
+  }
+
+  /**
+   * On a small screen the panel covers the whole page: Tab and Shift+Tab go round within it, never
+   * to the page hidden behind (Escape or «Закрыть» leaves it). On a wide screen the page stays in
+   * view and Tab goes on to it.
+   */
+  private keepFocusInFullScreen(event: KeyboardEvent): void {
+    if (!window.matchMedia(FULL_SCREEN).matches) return;
+    const stops = [...this.panel.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+      (element) =>
+        element.getClientRects().length > 0 &&
+        !element.matches(':disabled') &&
+        // Of a radio group, Tab stops at the checked one only.
+        !(element instanceof HTMLInputElement && element.type === 'radio' && !element.checked),
+    );
+    const first = stops[0];
+    const last = stops.at(-1);
+    if (!first || !last) return;
+    const active = this.root.activeElement;
+    if (event.shiftKey && (active === first || !this.panel.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !this.panel.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   disconnectedCallback(): void {
@@ -565,6 +597,8 @@ export class SupportChatElement extends HTMLElement {
    * new guest session), and nothing of the conversation left on the screen.
    */
   private signedOut(sessionId: string): void {
+    // «Выйти» goes away with the view it was in: the focus, when it was in the chat, goes where one writes.
+    const hadFocus = this.root.activeElement !== null;
     // A new connection (and with it a new guest session) only when the person writes again.
     this.connection?.stop();
     this.connection = undefined;
@@ -586,6 +620,7 @@ export class SupportChatElement extends HTMLElement {
     this.renderStatus();
     this.renderFeedback();
     this.announce(this.s.signedOut);
+    if (hadFocus) this.root.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus();
   }
 
   private async loadRequests(): Promise<void> {
