@@ -379,6 +379,9 @@ describe('the web pages', () => {
     const ticket = page.getByRole('listitem').filter({ hasText: created.number });
     await ticket.getByText('Ожидается:').waitFor({ timeout: TIMEOUT });
     const waiting = await ticket.textContent();
+    // The citizen opens its history from the keyboard: the live update that follows leaves it open, focused.
+    await ticket.getByText('История').focus();
+    await page.keyboard.press('Enter');
     await setStatus({
       status: 'rejected',
       rejectReason: {
@@ -388,6 +391,13 @@ describe('the web pages', () => {
     });
     await ticket.getByText('Причина отказа:').waitFor({ timeout: TIMEOUT });
     const refused = await ticket.textContent();
+    const historyAfterUpdate = await ticket.locator('details').evaluate((details) => ({
+      open: details.hasAttribute('open'),
+      focused:
+        (details.getRootNode() as { activeElement: unknown }).activeElement ===
+        details.querySelector('summary'),
+    }));
+    const historyEntries = await ticket.locator('details ol > li').count();
     const alternatives = await ticket.getByRole('list').first().getByRole('listitem').allTextContents();
     const violations = await axeViolations(page);
     await staff.close();
@@ -395,6 +405,8 @@ describe('the web pages', () => {
     // Assess
     expect(waiting).toContain('Ожидание');
     expect(waiting).toMatch(/Ожидается: скан квитанции до 15\.01\.2027/);
+    expect(historyAfterUpdate).toEqual({ open: true, focused: true });
+    expect(historyEntries).toBe(4); // received, in progress, waiting, rejected
     expect(refused).toContain('Отказ');
     expect(refused).toContain('Причина отказа: Оплата проходит на портале банка');
     expect(refused).toContain('Что можно сделать');
@@ -407,6 +419,20 @@ describe('the web pages', () => {
     const { page } = await newPage(360, 740);
     await openWidget(page);
     await page.getByRole('button', { name: 'Войти по телефону или e-mail' }).click();
+    // A contact that is neither a mobile number nor an e-mail address is said to be so.
+    const badContact: string[] = [];
+    for (const typed of ['123', 'ivanov@']) {
+      await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(typed);
+      await page.getByRole('button', { name: 'Получить код' }).click();
+      badContact.push(
+        (await page
+          .getByRole('alert')
+          .filter({ hasText: 'Это не похоже' })
+          .filter({ hasText: typed === '123' ? 'телефон' : 'почты' })
+          .textContent({ timeout: TIMEOUT })) ?? '',
+      );
+    }
+    const focusAfterBadContact = await page.locator('input:focus').getAttribute('id');
     const contact = uniqueEmail('locked');
     await page.getByRole('textbox', { name: 'Телефон или e-mail' }).fill(contact);
     await page.getByRole('button', { name: 'Получить код' }).click();
@@ -451,6 +477,11 @@ describe('the web pages', () => {
     const violations = await axeViolations(page);
 
     // Assess
+    expect(badContact).toEqual([
+      'Это не похоже на номер мобильного телефона. Введите его полностью, например +7 916 123-45-67.',
+      'Это не похоже на адрес электронной почты. Проверьте его, например ivanov@mail.ru.',
+    ]);
+    expect(focusAfterBadContact).toBe('sc-contact');
     expect(focusAfterSend).toBe('sc-code');
     expect(focusAfterWrong).toBe('sc-code');
     expect(first).toBe('Неверный код. Осталось попыток: 2.');

@@ -124,6 +124,13 @@ export class IdentifyView {
       codeInput.focus();
       return;
     }
+    // A contact the server could not read: said for what was typed, not as a generic error.
+    const field = (answer as { code?: string; details?: { field?: string }[] }).details?.[0]?.field;
+    if ((answer as { code?: string }).code === 'BAD_REQUEST' && (field === 'phone' || field === 'email')) {
+      error.textContent = 'email' in destination ? s.badEmail : s.badPhone;
+      this.element.querySelector<HTMLInputElement>('#sc-contact')?.focus();
+      return;
+    }
     this.showError(answer, error, button);
   }
 

@@ -43,6 +43,20 @@ export class RequestsView {
   }
 
   render(): void {
+    // A live update draws the list anew: a history the citizen opened stays open, and the focus
+    // stays on what it was on.
+    const opened = new Set(
+      [...this.element.querySelectorAll<HTMLDetailsElement>('details[open]')].map((d) => d.dataset.ticket),
+    );
+    const root = this.element.getRootNode() as Document | ShadowRoot;
+    const focused = root.activeElement instanceof HTMLElement ? root.activeElement : null;
+    const focusKey = focused && this.element.contains(focused) ? focused.dataset.focusKey : undefined;
+    this.draw(opened);
+    if (focusKey)
+      this.element.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+  }
+
+  private draw(opened: ReadonlySet<string | undefined>): void {
     const { s, lang } = this.strings();
     if (this.tickets.length === 0) {
       replace(this.element, h('h3', {}, s.myRequests), h('p', {}, s.noRequests));
@@ -91,14 +105,19 @@ export class RequestsView {
             ticket.status === 'completed' && !ticket.feedback
               ? h(
                   'button',
-                  { type: 'button', class: 'link', onclick: () => this.onRate(ticket) },
+                  {
+                    type: 'button',
+                    class: 'link',
+                    'data-focus-key': `rate:${ticket.ticketId}`,
+                    onclick: () => this.onRate(ticket),
+                  },
                   s.rateTicket(ticket.number),
                 )
               : null,
             h(
               'details',
-              {},
-              h('summary', {}, s.history),
+              { 'data-ticket': ticket.ticketId, open: opened.has(ticket.ticketId) },
+              h('summary', { 'data-focus-key': `history:${ticket.ticketId}` }, s.history),
               h(
                 'ol',
                 {},
@@ -118,7 +137,11 @@ export class RequestsView {
         ),
       ),
       this.hasMore
-        ? h('button', { type: 'button', class: 'link', onclick: () => this.onMore() }, s.moreRequests)
+        ? h(
+            'button',
+            { type: 'button', class: 'link', 'data-focus-key': 'more', onclick: () => this.onMore() },
+            s.moreRequests,
+          )
         : null,
     );
   }
