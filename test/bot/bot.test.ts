@@ -65,6 +65,38 @@ describe('bot replies', () => {
     expect(bot.reply({ text: 'Ну вот. Такие дела. Что скажете?', lang: 'ru' }).intent).toBe('fallback');
   });
 
+  it('answers a problem told at length after a greeting, and says it did not understand one it cannot tell', () => {
+    const ask = (text: string) => bot.reply({ text, lang: 'ru' }).intent;
+    expect(
+      ask(
+        'Здравствуйте! Пытаюсь загрузить скан диплома в заявление, а сайт пишет что файл слишком большой, хотя там 15 мегабайт. Что делать?',
+      ),
+    ).toBe('application.upload_error');
+    expect(ask('Здравствуйте! Ну вот такие дела, не знаю даже с чего начать, в общем сложная история')).toBe(
+      'fallback',
+    );
+  });
+
+  it('reads «не помогло» in a first message as what was tried, and answers the problem; with nothing to answer, hands over', () => {
+    const tried = bot.reply({
+      text: 'Переустанавливал приложение госуслуг, не помогло, оно всё равно вылетает при запуске',
+      lang: 'ru',
+    });
+    const nothing = bot.reply({ text: 'я всё перепробовала, ничего не помогло', lang: 'ru' });
+    const afterAnswer = bot.reply({
+      text: 'Переустанавливал приложение госуслуг, не помогло, оно всё равно вылетает при запуске',
+      lang: 'ru',
+      context: { lastBotIntent: 'app.mobile' },
+    });
+    expect(tried).toMatchObject({ intent: 'app.mobile', escalate: false });
+    expect(nothing).toMatchObject({ intent: 'support.operator', escalate: true });
+    expect(afterAnswer).toMatchObject({
+      intent: 'app.mobile',
+      escalate: true,
+      escalationReason: 'repeat_problem',
+    });
+  });
+
   it('tolerates typos', () => {
     expect(bot.reply({ text: 'пороль не помню', lang: 'ru' }).intent).toBe('auth.password_reset');
   });

@@ -18,7 +18,7 @@ import { analyze, createVocabulary, type Vocabulary } from './vocabulary.ts';
  */
 const CALIBRATION = { best: 10, margin: 8, bias: -4 };
 /** Below this confidence the bot says it does not know rather than guess. */
-const CONFIDENCE_THRESHOLD = 0.5;
+const CONFIDENCE_THRESHOLD = 0.4;
 
 export interface Classification {
   /** Best intent, or `fallback` below the threshold. */
@@ -52,11 +52,18 @@ type Understood = { intent: string; bestGuess: string; confidence: number };
 /** Courtesies: a message that is one of them is answered as such, never when it says more. */
 const COURTESIES: ReadonlySet<string> = new Set(['greeting', 'thanks']);
 
-const isQuestion = (understood: Understood) =>
-  understood.intent !== FALLBACK && !COURTESIES.has(understood.intent);
+/** An intent that asks something: neither `fallback` nor a courtesy. */
+export const asksSomething = (intent: string) => intent !== FALLBACK && !COURTESIES.has(intent);
 
-/** How sure the question after a courtesy must be to be answered instead of it (never a fragment). */
+const isQuestion = (understood: Understood) => asksSomething(understood.intent);
+
+/**
+ * How sure the question after a courtesy must be to be answered instead of it: a fragment of a word
+ * or two («спасибо, всё работает», "many thanks") only when it is plainly a question; a message
+ * that says more («Здравствуйте, подскажите как записаться в МФЦ») as surely as any message.
+ */
 const SURE = 0.9;
+const SAYS_MORE_WORDS = 3;
 
 /** Where a message breaks into sentences: the question is often one of them. */
 const CLAUSE_END = /[.!?;\n]+/;
@@ -64,25 +71,28 @@ const CLAUSE_END = /[.!?;\n]+/;
 /**
  * A message of several sentences the whole of which is not understood («где моё заявление на
  * паспорт? уже месяц жду»: the complaint about the wait drowns the question) is read sentence by
- * sentence: the question understood most surely answers; else a courtesy among them; else the whole.
+ * sentence: the question understood most surely answers; a courtesy only when the message holds
+ * nothing else; else undefined.
  */
 function bestClause(
   text: string,
-  whole: Understood,
   classifyNormalized: (normalized: string) => Understood,
-): Understood {
+): Understood | undefined {
   const clauses = text
     .split(CLAUSE_END)
     .map(normalizeText)
     .filter((clause) => clause.length > 0);
-  if (clauses.length < 2) return whole;
-  const understood = clauses.map(classifyNormalized).filter((clause) => clause.intent !== FALLBACK);
+  if (clauses.length < 2) return undefined;
+  const understood = clauses.map(classifyNormalized);
   const surest = (of: Understood[]) =>
     of.reduce<Understood | undefined>(
       (a, b) => (a === undefined || b.confidence > a.confidence ? b : a),
       undefined,
     );
-  return surest(understood.filter(isQuestion)) ?? surest(understood) ?? whole;
+  return (
+    surest(understood.filter(isQuestion)) ??
+    (understood.every((clause) => COURTESIES.has(clause.intent)) ? surest(understood) : undefined)
+  );
 }
 
 /**
@@ -126,16 +136,21 @@ export function createClassifier(kb: KnowledgeBase): Classifier {
     classify(text, sessionLang) {
       const read = readMessage(text, vocabulary, sessionLang);
       const whole = classifyNormalized(read.normalized);
-      // «Здравствуйте, …» / «…, спасибо»: the question after the courtesy is what is asked.
-      const rest = COURTESIES.has(whole.intent) ? withoutCourtesy(read.normalized) : undefined;
-      const question = rest === undefined ? undefined : classifyNormalized(rest);
-      const understood =
-        question && isQuestion(question) && question.confidence >= SURE
-          ? question
-          : // Typed in the other layout, «.» and «,» are letters: such a text is never cut.
-            whole.intent === FALLBACK && !read.layoutFixed
-            ? bestClause(text, whole, classifyNormalized)
-            : whole;
+      // Typed in the other layout, «.» and «,» are letters: such a text is never cut into sentences.
+      const sentences = () => (read.layoutFixed ? undefined : bestClause(text, classifyNormalized));
+      let understood: Understood = whole;
+      if (COURTESIES.has(whole.intent)) {
+        // «Здравствуйте, …» / «…, спасибо»: the question with the courtesy is what is asked.
+        const rest = withoutCourtesy(read.normalized);
+        if (rest !== undefined) {
+          const question = classifyNormalized(rest);
+          const saysMore = analyze(rest, vocabulary).filter((token) => !token.stop).length >= SAYS_MORE_WORDS;
+          if (isQuestion(question) && question.confidence >= (saysMore ? CONFIDENCE_THRESHOLD : SURE))
+            understood = question;
+          // A problem told at length after a greeting is not a greeting: its sentences, else not understood.
+          else if (saysMore) understood = sentences() ?? { ...question, intent: FALLBACK };
+        }
+      } else if (whole.intent === FALLBACK) understood = sentences() ?? whole;
       return { ...understood, lang: read.lang, layoutFixed: read.layoutFixed, normalized: read.normalized };
     },
   };

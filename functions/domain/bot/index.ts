@@ -10,7 +10,7 @@
  *   3. decide (decisions.ts): answer, fall back, or escalate — and why;
  *   4. compose the text in the citizen's language, with up to 3 suggestions.
  */
-import { createClassifier } from './classifier.ts';
+import { asksSomething, createClassifier } from './classifier.ts';
 import {
   type BotContext,
   decide,
@@ -102,10 +102,16 @@ export function createBot(kb: KnowledgeBase): Bot {
       const rest = phrase
         ? classifier.classifyNormalized(understood.normalized.replace(phrase, ' ').trim())
         : understood;
+      // In a first message «переустанавливал — не помогло» tells what was tried: no answer of ours
+      // failed, the problem (when it is understood) is what is answered.
+      const problem = rest.intent === FALLBACK ? understood : rest;
+      const triedAlready =
+        phrase !== undefined && context.lastBotIntent === undefined && asksSomething(problem.intent);
       // After "не помогло" only a clearly different question counts as new; else the old problem is back.
-      const restIntent = phrase && rest.confidence < NEW_QUESTION_CONFIDENCE ? FALLBACK : rest.intent;
+      const restIntent =
+        phrase && !triedAlready && rest.confidence < NEW_QUESTION_CONFIDENCE ? FALLBACK : problem.intent;
       const decision = decide(
-        { intent: restIntent, saysItDidNotHelp: phrase !== undefined },
+        { intent: restIntent, saysItDidNotHelp: phrase !== undefined && !triedAlready },
         context,
         (intent) => entryOf(intent).operatorOnly,
         (intent) => entryOf(intent).needsIdentification,
