@@ -52,6 +52,10 @@ describe('bot replies', () => {
     expect(ask('hi, I forgot my password')).toBe('auth.password_reset');
     expect(ask('Здравствуйте!')).toBe('greeting');
     expect(ask('спасибо, всё получилось')).toBe('thanks');
+    // A thank-you that says why (solved) is thanks; only a contrast or a question makes it a new question.
+    expect(ask('Спасибо, код пришёл')).toBe('thanks');
+    expect(ask('Код пришёл. Спасибо')).toBe('thanks');
+    expect(ask('I need help')).toBe('greeting');
   });
 
   it('reads a message of several sentences by the one it understands when the whole is unclear', () => {

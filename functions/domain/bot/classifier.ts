@@ -65,8 +65,8 @@ const isQuestion = (understood: Understood) => asksSomething(understood.intent);
 const SURE = 0.9;
 const SAYS_MORE_WORDS = 3;
 
-/** Where a message breaks into sentences: the question is often one of them. */
-const CLAUSE_END = /[.!?;\n]+/;
+/** Where a message breaks into sentences (not at the dot of an address or a number): the question is often one of them. */
+const CLAUSE_END = /[.!?;]+(?=\s|$)|\n/;
 
 /**
  * A message of several sentences the whole of which is not understood («где моё заявление на
@@ -96,21 +96,40 @@ function bestClause(
 }
 
 /**
- * The message with a courtesy it starts or ends with taken off («добрый день подскажите как
- * записаться в мфц» → «как записаться в мфц»), the longest that fits; undefined when there is none
- * or nothing else is left.
+ * What turns a thank-you into a new question: a contrast first («спасибо, но код так и не пришёл»,
+ * "thanks, but where is my application"). Without one, what comes with the thanks says why
+ * («спасибо, код пришёл»: solved), and the thanks stand.
  */
-function courtesyRemover(kb: KnowledgeBase): (normalized: string) => string | undefined {
+const CONTRAST = /^(но|а|однако|только|правда|но вот|but|however|though|still|yet)\b/;
+
+/**
+ * The message with a courtesy it starts or ends with taken off («добрый день подскажите как
+ * записаться в мфц» → «как записаться в мфц»), the longest that fits; undefined when there is none,
+ * when the message is itself a courtesy («i need help»), or when a thank-you comes with no contrast
+ * and no question (`CONTRAST`).
+ */
+function courtesyRemover(kb: KnowledgeBase): (normalized: string, raw: string) => string | undefined {
   const phrases = kb.intents
     .filter((entry) => COURTESIES.has(entry.intent))
-    .flatMap((entry) => [...entry.examples.ru, ...entry.examples.en])
-    .map(normalizeText)
-    .filter((phrase) => phrase.length > 0)
-    .sort((a, b) => b.length - a.length);
-  return (normalized) => {
-    for (const phrase of phrases) {
-      if (normalized.startsWith(`${phrase} `)) return normalized.slice(phrase.length + 1);
-      if (normalized.endsWith(` ${phrase}`)) return normalized.slice(0, -phrase.length - 1);
+    .flatMap((entry) =>
+      [...entry.examples.ru, ...entry.examples.en].map((text) => ({
+        text: normalizeText(text),
+        intent: entry.intent,
+      })),
+    )
+    .filter((phrase) => phrase.text.length > 0)
+    .sort((a, b) => b.text.length - a.text.length);
+  const whole = new Set(phrases.map((phrase) => phrase.text));
+  return (normalized, raw) => {
+    if (whole.has(normalized)) return undefined;
+    for (const { text, intent } of phrases) {
+      const rest = normalized.startsWith(`${text} `)
+        ? normalized.slice(text.length + 1)
+        : normalized.endsWith(` ${text}`)
+          ? normalized.slice(0, -text.length - 1)
+          : undefined;
+      if (rest === undefined) continue;
+      return intent !== 'thanks' || CONTRAST.test(rest) || raw.includes('?') ? rest : undefined;
     }
     return undefined;
   };
@@ -141,7 +160,7 @@ export function createClassifier(kb: KnowledgeBase): Classifier {
       let understood: Understood = whole;
       if (COURTESIES.has(whole.intent)) {
         // «Здравствуйте, …» / «…, спасибо»: the question with the courtesy is what is asked.
-        const rest = withoutCourtesy(read.normalized);
+        const rest = withoutCourtesy(read.normalized, text);
         if (rest !== undefined) {
           const question = classifyNormalized(rest);
           const saysMore = analyze(rest, vocabulary).filter((token) => !token.stop).length >= SAYS_MORE_WORDS;
