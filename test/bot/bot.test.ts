@@ -81,6 +81,20 @@ describe('bot replies', () => {
     );
   });
 
+  it('takes the courtesies off both ends of a question, and reads a long message by the sentence its whole leans to, not a filler question', () => {
+    const ask = (text: string, lang: 'ru' | 'en' = 'ru') => bot.reply({ text, lang }).intent;
+    // A question between a greeting and a thank-you is no thank-you.
+    expect(
+      ask('Hello, the form rejects my SNILS as invalid every time, what should I do? Thanks', 'en'),
+    ).not.toBe('thanks');
+    expect(
+      ask(
+        'В МФЦ сотрудница накричала и не приняла документы. Считаю это недопустимым и хочу подать жалобу. Как это сделать?',
+      ),
+    ).toBe('legal.complaint');
+    expect(ask('о, всё получилось, код наконец пришёл, благодарю!')).toBe('thanks');
+  });
+
   it('reads «не помогло» in a first message as what was tried, and answers the problem; with nothing to answer, hands over', () => {
     const tried = bot.reply({
       text: 'Переустанавливал приложение госуслуг, не помогло, оно всё равно вылетает при запуске',

@@ -71,26 +71,28 @@ const CLAUSE_END = /[.!?;]+(?=\s|$)|\n/;
 /**
  * A message of several sentences the whole of which is not understood («где моё заявление на
  * паспорт? уже месяц жду»: the complaint about the wait drowns the question) is read sentence by
- * sentence: the question understood most surely answers; a courtesy only when the message holds
- * nothing else; else undefined.
+ * sentence, each as a message is (its courtesies taken off): a question understood answers — the
+ * one the whole message leaned to (`hint`, its best guess) when a sentence says it, else the surest
+ * («Как это сделать?» after the complaint it asks about is not the question); a courtesy only when
+ * the message holds nothing else; else undefined.
  */
 function bestClause(
   text: string,
-  classifyNormalized: (normalized: string) => Understood,
+  hint: string,
+  understand: (normalized: string, raw: string) => Understood,
 ): Understood | undefined {
-  const clauses = text
-    .split(CLAUSE_END)
-    .map(normalizeText)
-    .filter((clause) => clause.length > 0);
+  const clauses = text.split(CLAUSE_END).filter((clause) => normalizeText(clause).length > 0);
   if (clauses.length < 2) return undefined;
-  const understood = clauses.map(classifyNormalized);
+  const understood = clauses.map((clause) => understand(normalizeText(clause), clause));
   const surest = (of: Understood[]) =>
     of.reduce<Understood | undefined>(
       (a, b) => (a === undefined || b.confidence > a.confidence ? b : a),
       undefined,
     );
+  const questions = understood.filter(isQuestion);
   return (
-    surest(understood.filter(isQuestion)) ??
+    surest(questions.filter((clause) => clause.intent === hint)) ??
+    surest(questions) ??
     (understood.every((clause) => COURTESIES.has(clause.intent)) ? surest(understood) : undefined)
   );
 }
@@ -139,6 +141,8 @@ export function createClassifier(kb: KnowledgeBase): Classifier {
   const compiled = kb.compiled?.fingerprint === fingerprintOf(kb) ? kb.compiled : compileBot(kb);
   const vocabulary = createVocabulary(compiled.vocabulary);
   const model = createIntentModel(compiled.model);
+  const contentWords = (normalized: string) =>
+    analyze(normalized, vocabulary).filter((token) => !token.stop).length;
   const withoutCourtesy = courtesyRemover(kb);
 
   const classifyNormalized = (normalized: string) => {
@@ -148,28 +152,37 @@ export function createClassifier(kb: KnowledgeBase): Classifier {
     return { intent: confidence >= CONFIDENCE_THRESHOLD ? bestGuess : FALLBACK, bestGuess, confidence };
   };
 
+  /**
+   * A message, or a sentence of one: as a whole, or, when it reads as a courtesy, the question the
+   * courtesy comes with («Здравствуйте, …», «…, спасибо»; both ends). A question of three content
+   * words or more answers as surely as any message; a word or two only at `SURE`; a longer rest
+   * not understood is not understood (a problem told after a greeting is no greeting).
+   */
+  const understand = (normalized: string, raw: string): Understood => {
+    const whole = classifyNormalized(normalized);
+    if (!COURTESIES.has(whole.intent)) return whole;
+    const once = withoutCourtesy(normalized, raw);
+    if (once === undefined) return whole;
+    const rest = withoutCourtesy(once, raw) ?? once;
+    const question = classifyNormalized(rest);
+    const saysMore = contentWords(rest) >= SAYS_MORE_WORDS;
+    if (isQuestion(question) && question.confidence >= (saysMore ? CONFIDENCE_THRESHOLD : SURE))
+      return question;
+    return saysMore ? { ...question, intent: FALLBACK } : whole;
+  };
+
   return {
     vocabulary,
     model,
     classifyNormalized,
     classify(text, sessionLang) {
       const read = readMessage(text, vocabulary, sessionLang);
-      const whole = classifyNormalized(read.normalized);
+      const first = understand(read.normalized, text);
       // Typed in the other layout, «.» and «,» are letters: such a text is never cut into sentences.
-      const sentences = () => (read.layoutFixed ? undefined : bestClause(text, classifyNormalized));
-      let understood: Understood = whole;
-      if (COURTESIES.has(whole.intent)) {
-        // «Здравствуйте, …» / «…, спасибо»: the question with the courtesy is what is asked.
-        const rest = withoutCourtesy(read.normalized, text);
-        if (rest !== undefined) {
-          const question = classifyNormalized(rest);
-          const saysMore = analyze(rest, vocabulary).filter((token) => !token.stop).length >= SAYS_MORE_WORDS;
-          if (isQuestion(question) && question.confidence >= (saysMore ? CONFIDENCE_THRESHOLD : SURE))
-            understood = question;
-          // A problem told at length after a greeting is not a greeting: its sentences, else not understood.
-          else if (saysMore) understood = sentences() ?? { ...question, intent: FALLBACK };
-        }
-      } else if (whole.intent === FALLBACK) understood = sentences() ?? whole;
+      const understood =
+        first.intent === FALLBACK && !read.layoutFixed
+          ? (bestClause(text, first.bestGuess, understand) ?? first)
+          : first;
       return { ...understood, lang: read.lang, layoutFixed: read.layoutFixed, normalized: read.normalized };
     },
   };
