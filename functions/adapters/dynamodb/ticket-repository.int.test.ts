@@ -185,6 +185,46 @@ describe('changing a ticket’s status (DynamoDB Local)', () => {
     expect(stored?.history).toEqual(winner?.history);
   });
 
+  it('keeps a staff note through the store, and reads an SLA note stored before it had one as staff’s', async () => {
+    // Prepare: a move with a staff note written; the same ticket as stored before staff notes existed.
+    const { ticket } = await openTicket(
+      { tickets, clock, retentionDays: 1 },
+      escalation(await storedConversation()),
+    );
+    const staffNote = 'SLA breach: taken by an operator after 125 s';
+    const next = applyTransition(ticket, {
+      to: 'in_progress',
+      actor: { kind: 'operator', id: 'op-1' },
+      staffNote,
+      now: new Date(),
+      expiresAt: ticket.expiresAt,
+    });
+    await tickets.replace(next, ticket);
+    const written = await tickets.get(ticket.ticketId);
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: ticketsTable, Key: { ticketId: ticket.ticketId } }),
+    );
+    const stored = Item as { history: Record<string, unknown>[] };
+    const legacy = {
+      ...stored,
+      ticketId: randomUUID(),
+      // Before staff notes, the SLA note was the entry's `note`.
+      history: stored.history.map(({ staffNote: moved, ...entry }) =>
+        moved ? { ...entry, note: moved } : entry,
+      ),
+    };
+    await documents.send(new PutCommand({ TableName: ticketsTable, Item: legacy }));
+
+    // Act
+    const read = await tickets.get(String(legacy.ticketId));
+
+    // Assess
+    expect(written?.history[1]).toMatchObject({ status: 'in_progress', staffNote });
+    expect(written?.history[1]?.note).toBeUndefined();
+    expect(read?.history[1]).toMatchObject({ status: 'in_progress', staffNote });
+    expect(read?.history[1]?.note).toBeUndefined();
+  });
+
   it('writes an operator’s change only while the conversation is still theirs (a transfer wins)', async () => {
     // Prepare: the conversation went to op-2 after op-1 read it.
     const conversationId = await storedConversation({ state: 'operator', operatorId: 'op-2' });
