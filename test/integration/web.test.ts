@@ -197,6 +197,13 @@ describe('the web pages', () => {
       .locator('#sc-panel > .status')
       .filter({ hasText: 'Ожидается' })
       .textContent({ timeout: TIMEOUT });
+    // Reloaded, the page has had nothing pushed: it reads the ticket and says the same at once.
+    await citizen.reload();
+    await openWidget(citizen);
+    const awaitedAfterReload = await citizen
+      .locator('#sc-panel > .status')
+      .filter({ hasText: 'Ожидается' })
+      .textContent({ timeout: TIMEOUT });
     await screenshot(citizen, 'widget');
     await operator.getByLabel('Статус обращения', { exact: true }).selectOption('in_progress');
     await operator.getByRole('button', { name: 'Изменить статус' }).click();
@@ -255,6 +262,7 @@ describe('the web pages', () => {
     expect((askBox?.y ?? 0) + (askBox?.height ?? 0)).toBeLessThanOrEqual(
       (panelBox?.y ?? 0) + (panelBox?.height ?? 0),
     );
+    expect(awaitedAfterReload).toBe(awaitedStatus);
     expect(awaitedStatus).toMatch(/^Вам отвечает \S+\. Ожидается: скан паспорта до 15\.01\.2027/);
     expect(closedStatus).toBe('Обращение закрыто. Комментарий специалиста: «Код пришёл, вопрос решён.»');
     expect(afterNewMessage).toEqual({ status: '', thanks: 0 });

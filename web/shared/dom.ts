@@ -49,6 +49,17 @@ export function uuid(): string {
 const WEB_ADDRESS = /\bhttps?:\/\/[^\s<>"'«»]+/gi;
 const TRAILING = /[.,;:!?)\]»]+$/;
 
+/** An address without the punctuation that closes the sentence; a «)» it opened itself stays. */
+function withoutTrailing(address: string): string {
+  let end = address.replace(TRAILING, '');
+  while (address.length > end.length && address[end.length] === ')') {
+    const opened = end.split('(').length - end.split(')').length;
+    if (opened <= 0) break;
+    end += ')';
+  }
+  return end;
+}
+
 /**
  * The text with its http(s) addresses as links that open in a new tab (`rel="noopener noreferrer"`),
  * the rest as text: nothing in it is read as markup, and no other scheme (`javascript:`, `data:`)
@@ -58,14 +69,15 @@ export function linkified(text: string): Child[] {
   const parts: Child[] = [];
   let from = 0;
   for (const match of text.matchAll(WEB_ADDRESS)) {
-    const address = match[0].replace(TRAILING, '');
+    const address = withoutTrailing(match[0]);
     let url: URL;
     try {
       url = new URL(address);
     } catch {
       continue;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') continue;
+    // `https://gosuslugi.ru@evil.example/` reads as the portal and leads elsewhere: it stays text.
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) continue;
     parts.push(text.slice(from, match.index));
     parts.push(h('a', { href: url.href, target: '_blank', rel: 'noopener noreferrer' }, address));
     from = match.index + address.length;

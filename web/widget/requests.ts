@@ -29,9 +29,16 @@ export class RequestsView {
   /** The next page, after those shown (a ticket shown already is kept once). */
   append(tickets: TicketView[], hasMore: boolean): void {
     const shown = new Set(this.tickets.map((t) => t.ticketId));
-    this.tickets.push(...tickets.filter((t) => !shown.has(t.ticketId)));
+    const added = tickets.filter((t) => !shown.has(t.ticketId));
+    this.tickets.push(...added);
     this.hasMore = hasMore;
     this.render();
+    // «Показать ещё» gone with the last page: the focus goes on to the first ticket it brought.
+    const root = this.element.getRootNode() as Document | ShadowRoot;
+    if (!root.activeElement && added[0])
+      this.element
+        .querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(`history:${added[0].ticketId}`)}"]`)
+        ?.focus();
   }
 
   /** A live `ticket.updated`: replaces the ticket, or adds it first. */

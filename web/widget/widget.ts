@@ -195,6 +195,7 @@ export class SupportChatElement extends HTMLElement {
     const stops = [...this.panel.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
       (element) =>
         element.getClientRects().length > 0 &&
+        element.tabIndex >= 0 &&
         !element.matches(':disabled') &&
         // Of a radio group, Tab stops at the checked one only.
         !(element instanceof HTMLInputElement && element.type === 'radio' && !element.checked),
@@ -276,6 +277,7 @@ export class SupportChatElement extends HTMLElement {
           };
           this.renderStatus();
         }
+        void this.readTicketOfConversation();
         await this.catchUp();
       } else this.transcript.showIntro();
       await this.flush();
@@ -370,6 +372,7 @@ export class SupportChatElement extends HTMLElement {
         if (this.state.state !== 'closed') this.transcript.switchTo(this.state.conversationId);
         this.renderStatus();
         this.announce(this.statusText());
+        void this.readTicketOfConversation();
         break;
       case 'typing':
         this.showTyping();
@@ -897,6 +900,24 @@ export class SupportChatElement extends HTMLElement {
       return note ? `${s.closed} ${s.closingNote(note)}` : s.closed;
     }
     return '';
+  }
+
+  /**
+   * The conversation's ticket as it stands, for a verified citizen whose page has not had it pushed
+   * (a reload, another tab): what it awaits is said in the status line from the start.
+   */
+  private async readTicketOfConversation(): Promise<void> {
+    const ticketId = this.state?.ticket?.ticketId;
+    if (!this.verified || !ticketId || this.pushedTicket?.ticketId === ticketId) return;
+    try {
+      const answer = await this.ask({ action: 'ticket.get', ticketId });
+      // A push that came meanwhile is newer.
+      if (answer.type !== 'ticket' || this.pushedTicket?.ticketId === ticketId) return;
+      this.pushedTicket = (answer as { ticket: TicketView }).ticket;
+      this.renderStatus();
+    } catch {
+      // said with the next push
+    }
   }
 
   /** What a waiting ticket awaits, and until when, in words; empty for any other status. */
