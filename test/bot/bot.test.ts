@@ -49,6 +49,7 @@ describe('bot replies', () => {
     const ask = (text: string) => bot.reply({ text, lang: 'ru' }).intent;
     expect(ask('Добрый день, подскажите как записаться в МФЦ')).toBe('mfc.booking');
     expect(ask('спасибо, но код так и не пришёл')).toBe('auth.code_not_received');
+    expect(ask('спасибо, а код так и не пришёл')).toBe('auth.code_not_received');
     expect(ask('hi, I forgot my password')).toBe('auth.password_reset');
     expect(ask('Здравствуйте!')).toBe('greeting');
     expect(ask('спасибо, всё получилось')).toBe('thanks');

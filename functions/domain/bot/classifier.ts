@@ -102,7 +102,7 @@ function bestClause(
  * "thanks, but where is my application"). Without one, what comes with the thanks says why
  * («спасибо, код пришёл»: solved), and the thanks stand.
  */
-const CONTRAST = /^(но|а|однако|только|правда|но вот|but|however|though|still|yet)\b/;
+const CONTRAST = /^(но|а|однако|только|правда|but|however|though|still|yet)(?=\s|$)/;
 
 /**
  * The message with a courtesy it starts or ends with taken off («добрый день подскажите как
