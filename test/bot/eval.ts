@@ -55,6 +55,11 @@ function print(title: string, report: EvalReport, details: boolean): void {
 print('public samples (test/bot/public-samples.jsonl)', evaluate(bot, readEvalCases(samplesPath)), true);
 const ownCases = readEvalCases(join(import.meta.dirname, 'eval-set.jsonl'));
 print('own evaluation set (test/bot/eval-set.jsonl)', evaluate(bot, ownCases), true);
+print(
+  'held-out probes (test/bot/probe-set.jsonl: 420 questions written apart, docs/bot.md)',
+  evaluate(bot, readEvalCases(join(import.meta.dirname, 'probe-set.jsonl'))),
+  true,
+);
 
 const latency = measureLatency(bot, ownCases);
 const suggestTimes: number[] = [];
