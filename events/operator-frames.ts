@@ -129,6 +129,18 @@ export interface AssignedCitizen {
   tickets?: CitizenTicketSummary[];
 }
 
+/**
+ * (An extension.) The citizen of a conversation an operator holds identified meanwhile
+ * (`auth.verifyCode`): their card anew, as `conversation.assigned` would draw it now — verified, the
+ * masked phone of a phone identification, their tickets (portal ones filed under the proven contact
+ * among them). To each connection of the operator who holds the conversation.
+ */
+export interface ConversationCitizenFrame {
+  type: 'conversation.citizen';
+  conversationId: string;
+  citizen: AssignedCitizen;
+}
+
 /** One of the citizen's tickets on the operator's card: the console labels the status in its language. */
 export interface CitizenTicketSummary {
   ticketId: string;

@@ -23,6 +23,7 @@ import type { MfcAnswerFrame } from './mfc-frames.ts';
 import type {
   ConversationAcceptedFrame,
   ConversationAssignedFrame,
+  ConversationCitizenFrame,
   OperatorHeartbeatFrame,
   OperatorStateFrame,
   QueueEmptyFrame,
@@ -152,6 +153,7 @@ export type ServerFrame =
   | AttachmentRejectedFrame
   | OperatorStateFrame
   | ConversationAssignedFrame
+  | ConversationCitizenFrame
   | ConversationAcceptedFrame
   | OperatorHeartbeatFrame
   | QueueEmptyFrame

@@ -6,6 +6,7 @@
  * token). A question the guest was asked to identify for is queued for the bot again, and answered
  * (functions/domain/use-cases/queue-pending-question.ts). Never logs the code or the token.
  */
+import { SessionCitizenDirectory } from '#adapters/assignment-tickets.ts';
 import { SqsBotJobQueue } from '#adapters/bot-job-queue.ts';
 import { ApiGatewayConnectionNotifier } from '#adapters/connection-notifier.ts';
 import { DynamoConnectionRepository } from '#adapters/dynamodb/connection-repository.ts';
@@ -21,6 +22,7 @@ import { systemClock } from '#adapters/system.ts';
 import { randomResumeTokenSource } from '#domain/resume-tokens.ts';
 import { claimContactTickets } from '#domain/use-cases/claim-contact-tickets.ts';
 import { queuePendingQuestion } from '#domain/use-cases/queue-pending-question.ts';
+import { tellDeskCitizenVerified } from '#domain/use-cases/tell-desk-citizen-verified.ts';
 import { verifyCode } from '#domain/use-cases/verify-code.ts';
 import { authVerifyCodeFrameSchema } from '#events/identification.ts';
 import { config } from '#shared/config.ts';
@@ -56,6 +58,8 @@ const deps = {
   conversations: new DynamoConversationRepository(config.conversationsTable),
   botJobs: new SqsBotJobQueue(config.botQueueUrl),
 };
+// The card the operator holding the conversation sees (conversation.assigned's `citizen`).
+const citizens = new SessionCitizenDirectory(deps.sessions, deps.tickets);
 
 export const handler = routeHandler(
   authVerifyCodeFrameSchema,
@@ -72,7 +76,21 @@ export const handler = routeHandler(
       logger.error('pending question not queued', { error });
       return 'lost' as const;
     });
-    logger.info('session verified', { sessionId: caller.sessionId, claimedTickets, pendingQuestion });
+    // After the claim: the card shows the portal tickets now the citizen's. A failure leaves the old
+    // card until the next conversation.assigned.
+    const operatorConnectionsTold = await tellDeskCitizenVerified(
+      { ...deps, citizens },
+      caller.sessionId,
+    ).catch((error: unknown) => {
+      logger.error('the operator was not told the citizen identified', { error });
+      return 0;
+    });
+    logger.info('session verified', {
+      sessionId: caller.sessionId,
+      claimedTickets,
+      pendingQuestion,
+      operatorConnectionsTold,
+    });
     return verified;
   },
   { metrics: true, limits: sharedFrameLimits() },

@@ -132,8 +132,10 @@ export class Identification extends Construct {
       .useTable('SESSIONS_TABLE', tables.sessions, 'readWrite')
       // Write: the carry-over; read: the open conversation's pending question, once verified.
       .useTable('CONVERSATIONS_TABLE', tables.conversations, 'readWrite')
+      // Also the connections of the operator who holds the conversation (byPrincipal): told at once.
       .useTable('CONNECTIONS_TABLE', tables.connections, 'readWrite')
-      // The portal tickets filed under the proven contact (index byContact) become the citizen's.
+      // The portal tickets filed under the proven contact (index byContact) become the citizen's;
+      // the citizen's tickets (byCitizen, bySession) go on that operator's card.
       .useTable('TICKETS_TABLE', tables.tickets, 'readWrite')
       .useSecret('AUTH_CODE_SECRET_ID', keys.codeKey)
       .useSecret('RESUME_TOKEN_SECRET_ID', keys.resumeTokenKey)

@@ -152,6 +152,38 @@ describe('assignment (local stack)', () => {
     expect(JSON.stringify(assigned)).not.toContain(phone.slice(2));
   });
 
+  it('tells the operator who holds the conversation at once when its citizen identifies: the card anew, verified, the phone masked', async () => {
+    // Prepare: a guest's conversation taken by an operator.
+    const phone = `+7916${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const operator = await staff('operator');
+    const { citizen, conversationId } = await queuedGuest();
+    await goOnline(operator.client);
+    const assigned = await takeAssigned(operator.client, conversationId);
+
+    // Act: the citizen identifies by phone in the same conversation.
+    const told = frameWith(
+      operator.client,
+      (f) => f.type === 'conversation.citizen' && f.conversationId === conversationId,
+    );
+    await citizen.request({ action: 'auth.requestCode', phone });
+    const verified = await citizen.request({
+      action: 'auth.verifyCode',
+      code: await codeFromOutbox(httpUrl, phone),
+    });
+    const card = await told;
+    await operator.client.request({ action: 'operator.status', status: 'offline' });
+
+    // Assess
+    expect(assigned.citizen).toMatchObject({ verified: false });
+    expect(verified.type).toBe('auth.verified');
+    expect(card.citizen).toMatchObject({
+      verified: true,
+      maskedPhone: `+7 ********${phone.slice(-2)}`,
+      tickets: [{ ticketId: (assigned.ticket as { ticketId: string }).ticketId }],
+    });
+    expect(JSON.stringify(card)).not.toContain(phone.slice(2));
+  });
+
   it('keeps a ticket nobody picks up within SLA_ASSIGN_SECONDS (3 s) at the head of its queue as a breach and offers it to seniors first: the senior who goes online gets it', async () => {
     // Prepare
     const phone = `+7916${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;

@@ -921,14 +921,19 @@ async function onLineForComplaints(page: Page): Promise<void> {
   await page.getByRole('status').filter({ hasText: 'Подключено' }).waitFor({ timeout: TIMEOUT });
 }
 
-async function complainingCitizen(phone: string): Promise<{ citizen: ChatClient; number: string }> {
-  const citizen = await ChatClient.connect(wsUrl, { lang: 'ru' });
+async function identifyBy(citizen: ChatClient, phone: string): Promise<void> {
   await citizen.request({ action: 'auth.requestCode', phone });
   const verified = await citizen.request({
     action: 'auth.verifyCode',
     code: await codeFromOutbox(httpUrl, phone),
   });
   if (verified.type !== 'auth.verified') throw new Error(`not verified: ${JSON.stringify(verified)}`);
+}
+
+/** A citizen who identifies with `phone` (a guest with none) and asks for a person about a complaint. */
+async function complainingCitizen(phone?: string): Promise<{ citizen: ChatClient; number: string }> {
+  const citizen = await ChatClient.connect(wsUrl, { lang: 'ru' });
+  if (phone) await identifyBy(citizen, phone);
   await citizen.request({
     action: 'message.send',
     clientMessageId: randomUUID(),
@@ -1271,6 +1276,38 @@ describe('the operator console', () => {
     expect(stored).toBeNull();
     expect(watch.errors).toEqual([]);
   }, 60_000);
+  it('draws the citizen card anew when the citizen identifies during the conversation, leaving a reply being typed alone', async () => {
+    // Prepare: an operator for complaints holding a guest's conversation, a reply half typed.
+    const username = `web-card-${randomUUID().slice(0, 8)}`;
+    const password = await createStaffUser(httpUrl, username, ['operator']);
+    const { page } = await newPage(1280, 900);
+    await page.goto(`${httpUrl}/console/`);
+    await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+    await page.getByLabel('Пароль', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await onLineForComplaints(page);
+    const { citizen, number } = await complainingCitizen();
+    await takeOffer(page, number);
+    const card = page.getByRole('region', { name: 'Гражданин' });
+    await card.getByText('Личность не подтверждена').waitFor({ timeout: TIMEOUT });
+    await page.getByRole('textbox', { name: 'Ответ' }).fill('Сейчас проверю');
+
+    // Act: the citizen identifies by phone.
+    const phone = `+7916${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+    await identifyBy(citizen, phone);
+    await card.getByText('Личность подтверждена').waitFor({ timeout: TIMEOUT });
+    const cardText = (await card.textContent()) ?? '';
+    const typed = await page.getByRole('textbox', { name: 'Ответ' }).inputValue();
+    await completeHeld(page, number);
+    await page.getByRole('radio', { name: 'Не в сети' }).check();
+    await citizen.close();
+
+    // Assess
+    expect(cardText).toContain(`+7 ********${phone.slice(-2)}`);
+    expect(cardText).not.toContain('не подтверждена');
+    expect(typed).toBe('Сейчас проверю');
+  }, 60_000);
+
   it('shows an operator who let an offer lapse what happened, on screen, until they choose their status again', async () => {
     // Prepare: an operator for complaints, on line.
     const username = `web-missed-${randomUUID().slice(0, 8)}`;

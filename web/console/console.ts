@@ -10,6 +10,7 @@ import type { ChatMessage } from '#events/chat-message.ts';
 import type { CannedFrame } from '#events/desk-frames.ts';
 import type {
   ConversationAssignedFrame,
+  ConversationCitizenFrame,
   OperatorStateFrame,
   QueueStatsFrame,
 } from '#events/operator-frames.ts';
@@ -391,6 +392,9 @@ class OperatorConsole {
       case 'ticket.updated':
         this.onTicket((frame as { ticket: TicketView }).ticket);
         break;
+      case 'conversation.citizen':
+        this.onCitizen(frame as ConversationCitizenFrame);
+        break;
       case 'conversation.updated': {
         // The citizen's data was erased at their request: nothing of it stays on this screen.
         const update = frame as unknown as ConversationUpdatedFrame;
@@ -440,6 +444,19 @@ class OperatorConsole {
       if (existing) this.renderTranscript();
       else this.renderDetail();
     }
+  }
+
+  /**
+   * The citizen identified meanwhile: their card is drawn anew where it is shown, and nothing else
+   * (a reply being typed stays); said to a screen reader.
+   */
+  private onCitizen(frame: ConversationCitizenFrame): void {
+    const conversation = this.conversations.get(frame.conversationId);
+    if (!conversation) return;
+    conversation.assigned = { ...conversation.assigned, citizen: frame.citizen };
+    if (this.selected !== conversation.id) return;
+    this.app.querySelector('.aside .card')?.replaceWith(conversation.renderCard(this.s, this.lang));
+    if (frame.citizen.verified) this.announce(this.s.citizenVerified);
   }
 
   private onMessage(message: ChatMessage): void {

@@ -6,6 +6,7 @@ import type { AttachmentReadyFrame, AttachmentRejectedFrame } from '#events/atta
 import type { TypingEventFrame } from '#events/desk-frames.ts';
 import type {
   ConversationAssignedFrame,
+  ConversationCitizenFrame,
   OperatorStateFrame,
   QueueStatsFrame,
 } from '#events/operator-frames.ts';
@@ -29,6 +30,7 @@ export type PushedFrame =
   | TicketUpdatedFrame
   | FeedbackRequestFrame
   | ConversationAssignedFrame
+  | ConversationCitizenFrame
   | OperatorStateFrame
   | QueueStatsFrame
   | ConnectionClosedFrame
