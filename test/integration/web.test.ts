@@ -1298,6 +1298,9 @@ describe('the operator console', () => {
     await card.getByText('Личность подтверждена').waitFor({ timeout: TIMEOUT });
     const cardText = (await card.textContent()) ?? '';
     const typed = await page.getByRole('textbox', { name: 'Ответ' }).inputValue();
+    // The request's moves, on the card.
+    await card.getByText('История обращения').click();
+    const moves = await card.locator('.ticket-history li').allTextContents();
     await completeHeld(page, number);
     await page.getByRole('radio', { name: 'Не в сети' }).check();
     await citizen.close();
@@ -1306,6 +1309,9 @@ describe('the operator console', () => {
     expect(cardText).toContain(`+7 ********${phone.slice(-2)}`);
     expect(cardText).not.toContain('не подтверждена');
     expect(typed).toBe('Сейчас проверю');
+    expect(moves).toHaveLength(2);
+    expect(moves[0]).toMatch(/ — Получено$/);
+    expect(moves[1]).toMatch(/ — В работе$/);
   }, 60_000);
 
   it('shows an operator who let an offer lapse what happened, on screen, until they choose their status again', async () => {

@@ -9,7 +9,7 @@ import type { InternalNote } from '#events/desk-frames.ts';
 import type { ConversationAssignedFrame } from '#events/operator-frames.ts';
 import type { TicketView } from '#events/tickets.ts';
 import { formatTime, h } from '../shared/dom.ts';
-import { type ConsoleLang, type ConsoleStrings, statusLabelOf } from './strings.ts';
+import { type ConsoleLang, type ConsoleStrings, staffNoteText, statusLabelOf } from './strings.ts';
 
 /** The backend's default time from accepting to the first reply (`FIRST_REPLY_SECONDS`). */
 const FIRST_REPLY_SECONDS = 60;
@@ -170,6 +170,28 @@ export class DeskConversation {
       h('p', {}, citizen.verified ? s.verified : s.notVerified),
       citizen.maskedPhone ? h('p', {}, `${s.phone}: ${citizen.maskedPhone}`) : null,
       this.ticket ? h('p', {}, `${s.ticket} ${this.ticket.number} — ${statusLabelOf(s, this.ticket)}`) : null,
+      // Its moves, with what the citizen was told and what only staff read (an SLA breach).
+      this.ticket
+        ? h(
+            'details',
+            { class: 'ticket-history' },
+            h('summary', {}, s.ticketHistory),
+            h(
+              'ol',
+              {},
+              this.ticket.history.map((entry) =>
+                h(
+                  'li',
+                  {},
+                  h('time', { datetime: entry.at }, formatTime(entry.at, lang)),
+                  ` — ${statusLabelOf(s, entry)}`,
+                  entry.note ? ` — ${entry.note}` : '',
+                  entry.staffNote ? ` — ${s.staffNote}: ${staffNoteText(s, entry.staffNote)}` : '',
+                ),
+              ),
+            ),
+          )
+        : null,
       h('h4', {}, s.otherTickets),
       others.length === 0
         ? h('p', {}, s.noOtherTickets)

@@ -84,6 +84,10 @@ const ru = {
   notVerified: 'Личность не подтверждена',
   phone: 'Телефон',
   otherTickets: 'Другие обращения',
+  ticketHistory: 'История обращения',
+  staffNote: 'служебное',
+  slaBreach: (taker: 'operator' | 'senior', seconds: string) =>
+    `нарушение SLA: взято ${taker === 'senior' ? 'старшим' : 'оператором'} через ${seconds} с`,
   noOtherTickets: 'Других обращений нет',
   statusLabels: {
     received: 'Получено',
@@ -230,6 +234,10 @@ const en: ConsoleStrings = {
   notVerified: 'Identity not verified',
   phone: 'Phone',
   otherTickets: 'Other requests',
+  ticketHistory: 'Request history',
+  staffNote: 'staff only',
+  slaBreach: (taker: 'operator' | 'senior', seconds: string) =>
+    `SLA breach: taken by ${taker === 'senior' ? 'a senior' : 'an operator'} after ${seconds} s`,
   noOtherTickets: 'No other requests',
   statusLabels: {
     received: 'Received',
@@ -300,4 +308,10 @@ export const CONSOLE_STRINGS: Record<ConsoleLang, ConsoleStrings> = { ru, en };
 /** A ticket's status in the console's language (the ticket's own label is in its citizen's). */
 export function statusLabelOf(s: ConsoleStrings, ticket: { status: string; statusLabel?: string }): string {
   return (s.statusLabels as Record<string, string>)[ticket.status] ?? ticket.statusLabel ?? ticket.status;
+}
+
+/** A staff note in the console's language: the system's SLA note (functions/domain/use-cases/announce-assignments.ts) in words. */
+export function staffNoteText(s: ConsoleStrings, note: string): string {
+  const breach = /^SLA breach: taken by (an operator|a senior) after (\d+) s$/.exec(note);
+  return breach ? s.slaBreach(breach[1] === 'a senior' ? 'senior' : 'operator', breach[2] ?? '') : note;
 }
