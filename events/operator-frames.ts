@@ -58,6 +58,9 @@ export interface OperatorHeartbeatFrame {
   requestId?: string;
   status: 'online' | 'away' | 'offline';
   leaseUntil: string;
+  /** (An extension.) On line or away: the skills and the chat limit as stored. */
+  skills?: string[];
+  maxChats?: number;
 }
 
 /** The answer of `conversation.accept`: the conversation is the caller's, and the citizen is told. */

@@ -1276,6 +1276,40 @@ describe('the operator console', () => {
     expect(stored).toBeNull();
     expect(watch.errors).toEqual([]);
   }, 60_000);
+  it('joins an operator on line in another tab as they are: on line, their skills, the conversation they hold', async () => {
+    // Prepare: an operator for complaints on line in one tab, holding a citizen's conversation.
+    const username = `web-tabs-${randomUUID().slice(0, 8)}`;
+    const password = await createStaffUser(httpUrl, username, ['operator']);
+    const { context, page: first } = await newPage(1280, 900);
+    const signInOn = async (page: Page) => {
+      await page.goto(`${httpUrl}/console/`);
+      await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+      await page.getByLabel('Пароль', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Войти' }).click();
+    };
+    await signInOn(first);
+    await onLineForComplaints(first);
+    const { citizen, number } = await complainingCitizen();
+    await takeOffer(first, number);
+
+    // Act: the same operator signs in in a second tab.
+    const second = await context.newPage();
+    await signInOn(second);
+    await second.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
+    const joined = {
+      online: await second.getByRole('radio', { name: 'На линии' }).isChecked(),
+      complaints: await second.getByRole('checkbox', { name: 'Жалобы' }).isChecked(),
+    };
+    await completeHeld(first, number);
+    await first.getByRole('radio', { name: 'Не в сети' }).check();
+    await citizen.close();
+
+    // Assess
+    expect(joined.online).toBe(true);
+    expect(joined.complaints).toBe(true);
+    expect(await second.getByRole('checkbox', { name: 'Общие вопросы' }).isChecked()).toBe(false);
+  }, 60_000);
+
   it('draws the citizen card anew when the citizen identifies during the conversation, leaving a reply being typed alone', async () => {
     // Prepare: an operator for complaints holding a guest's conversation, a reply half typed.
     const username = `web-card-${randomUUID().slice(0, 8)}`;

@@ -11,6 +11,7 @@ import type { CannedFrame } from '#events/desk-frames.ts';
 import type {
   ConversationAssignedFrame,
   ConversationCitizenFrame,
+  OperatorHeartbeatFrame,
   OperatorStateFrame,
   QueueStatsFrame,
 } from '#events/operator-frames.ts';
@@ -331,8 +332,10 @@ class OperatorConsole {
     try {
       await connection.request({ action: 'hello' });
       if (this.presence !== 'offline') await this.setPresence(this.presence);
-      // Off line, the queues are still shown (is it time to go on line?): read now and then.
-      else void this.loadStats();
+      else if (!(await this.joinAnotherTab(connection))) {
+        // Off line, the queues are still shown (is it time to go on line?): read now and then.
+        void this.loadStats();
+      }
       void this.loadCanned('');
     } catch {
       // closed meanwhile: the next open does it again
@@ -794,6 +797,24 @@ class OperatorConsole {
     this.notice.textContent = why;
     this.renderList();
     this.renderDetail();
+  }
+
+  /**
+   * A page off line here while the operator is on line (or away) in another tab or on another
+   * device: it joins them as they are — their status, skills and chat limit as the server holds them
+   * (`operator.heartbeat`) — and, saying that status again, gets the conversations they hold. True
+   * when it joined.
+   */
+  private async joinAnotherTab(connection: ChatConnection): Promise<boolean> {
+    const beat = (await connection.request({ action: 'operator.heartbeat' })) as Frame &
+      Partial<OperatorHeartbeatFrame>;
+    if (beat.type !== 'operator.heartbeat' || !beat.status || beat.status === 'offline' || !beat.skills)
+      return false;
+    this.skills = beat.skills;
+    if (beat.maxChats) this.maxChats = beat.maxChats;
+    await this.setPresence(beat.status);
+    this.renderPresence();
+    return true;
   }
 
   /**

@@ -10,7 +10,8 @@
  *     demoted senior no longer serves the senior queue: `serves`).
  *  2. Answer the operator's status as stored and the lease's end (`offline` for an operator who
  *     never said `operator.status`, or whose lease lapsed before: the console then says
- *     `operator.status` again).
+ *     `operator.status` again); on line or away, also their skills and chat limit as stored, so that
+ *     a console opened in another tab joins them as they are.
  */
 import { leaseUntil, type Operator } from '../operator-roster.ts';
 import type { OperatorRepository } from '../ports/operator-roster.ts';
@@ -25,6 +26,9 @@ export interface RenewPresenceDeps {
 export interface Presence {
   status: 'online' | 'away' | 'offline';
   leaseUntil: string;
+  /** Present unless `offline`. */
+  skills?: Operator['skills'];
+  maxChats?: number;
 }
 
 export async function renewPresence(
@@ -34,7 +38,8 @@ export async function renewPresence(
 ): Promise<Presence> {
   const until = leaseUntil(deps.clock.now(), deps.settings.presenceLeaseSeconds);
   const operator = await deps.operators.renewLease(operatorId, until, role);
-  return { status: operator?.status ?? 'offline', leaseUntil: until };
+  if (!operator || operator.status === 'offline') return { status: 'offline', leaseUntil: until };
+  return { status: operator.status, leaseUntil: until, skills: operator.skills, maxChats: operator.maxChats };
 }
 
 /** What a route renews the lease with, for a staff caller (`routeHandler`'s `presence`). */
