@@ -56,7 +56,7 @@ print('public samples (test/bot/public-samples.jsonl)', evaluate(bot, readEvalCa
 const ownCases = readEvalCases(join(import.meta.dirname, 'eval-set.jsonl'));
 print('own evaluation set (test/bot/eval-set.jsonl)', evaluate(bot, ownCases), true);
 print(
-  'held-out probes (test/bot/probe-set.jsonl: 420 questions written apart, docs/bot.md)',
+  'held-out probes (test/bot/probe-set.jsonl: 570 questions written apart, docs/bot.md)',
   evaluate(bot, readEvalCases(join(import.meta.dirname, 'probe-set.jsonl'))),
   true,
 );
