@@ -1296,6 +1296,8 @@ describe('the operator console', () => {
     const second = await context.newPage();
     await signInOn(second);
     await second.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
+    // The conversation may be drawn before the answer to the status that brought it.
+    await second.getByRole('radio', { name: 'На линии', checked: true }).waitFor({ timeout: TIMEOUT });
     const joined = {
       online: await second.getByRole('radio', { name: 'На линии' }).isChecked(),
       complaints: await second.getByRole('checkbox', { name: 'Жалобы' }).isChecked(),
