@@ -914,6 +914,14 @@ async function completeHeld(page: Page, number: string): Promise<void> {
 }
 
 /** In the console: only complaints among the skills ticked, then on line, connected. */
+/** Signs `username` in to the console on `page` with the local pool's password. */
+async function consoleSignIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${httpUrl}/console/`);
+  await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
+  await page.getByLabel('Пароль', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+}
+
 async function onLineForComplaints(page: Page): Promise<void> {
   for (const skill of ['Вход и учётная запись', 'Заявления', 'Документы', 'МФЦ', 'Общие вопросы'])
     await page.getByRole('checkbox', { name: skill }).uncheck();
@@ -1281,20 +1289,14 @@ describe('the operator console', () => {
     const username = `web-tabs-${randomUUID().slice(0, 8)}`;
     const password = await createStaffUser(httpUrl, username, ['operator']);
     const { context, page: first } = await newPage(1280, 900);
-    const signInOn = async (page: Page) => {
-      await page.goto(`${httpUrl}/console/`);
-      await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
-      await page.getByLabel('Пароль', { exact: true }).fill(password);
-      await page.getByRole('button', { name: 'Войти' }).click();
-    };
-    await signInOn(first);
+    await consoleSignIn(first, username, password);
     await onLineForComplaints(first);
     const { citizen, number } = await complainingCitizen();
     await takeOffer(first, number);
 
     // Act: the same operator signs in in a second tab.
     const second = await context.newPage();
-    await signInOn(second);
+    await consoleSignIn(second, username, password);
     await second.getByRole('button', { name: `Открыть ${number}` }).waitFor({ timeout: TIMEOUT });
     // The conversation may be drawn before the answer to the status that brought it.
     await second.getByRole('radio', { name: 'На линии', checked: true }).waitFor({ timeout: TIMEOUT });
@@ -1317,10 +1319,7 @@ describe('the operator console', () => {
     const username = `web-card-${randomUUID().slice(0, 8)}`;
     const password = await createStaffUser(httpUrl, username, ['operator']);
     const { page } = await newPage(1280, 900);
-    await page.goto(`${httpUrl}/console/`);
-    await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
-    await page.getByLabel('Пароль', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await consoleSignIn(page, username, password);
     await onLineForComplaints(page);
     const { citizen, number } = await complainingCitizen();
     await takeOffer(page, number);
@@ -1355,10 +1354,7 @@ describe('the operator console', () => {
     const username = `web-missed-${randomUUID().slice(0, 8)}`;
     const password = await createStaffUser(httpUrl, username, ['operator']);
     const { page } = await newPage(1280, 900);
-    await page.goto(`${httpUrl}/console/`);
-    await page.getByRole('textbox', { name: 'Имя пользователя' }).fill(username);
-    await page.getByLabel('Пароль', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await consoleSignIn(page, username, password);
     await onLineForComplaints(page);
 
     // Act: an offer comes and is not accepted within ACCEPT_SECONDS (5 s on the test stack).
