@@ -9,7 +9,7 @@ import type { KnowledgeBase } from './knowledge-base-schema.ts';
 import { type Lang, readMessage } from './language.ts';
 import { createIntentModel, type IntentModel, type RankedIntent } from './model.ts';
 import { normalizeText } from './normalize.ts';
-import { analyze, createVocabulary, type Vocabulary } from './vocabulary.ts';
+import { analyze, createVocabulary, type Token, type Vocabulary } from './vocabulary.ts';
 
 /**
  * Logistic mapping of (best score, margin over the runner-up) to a confidence, set by hand and
@@ -141,16 +141,15 @@ export function createClassifier(kb: KnowledgeBase): Classifier {
   const compiled = kb.compiled?.fingerprint === fingerprintOf(kb) ? kb.compiled : compileBot(kb);
   const vocabulary = createVocabulary(compiled.vocabulary);
   const model = createIntentModel(compiled.model);
-  const contentWords = (normalized: string) =>
-    analyze(normalized, vocabulary).filter((token) => !token.stop).length;
   const withoutCourtesy = courtesyRemover(kb);
 
-  const classifyNormalized = (normalized: string) => {
-    const ranked = model.rank(analyze(normalized, vocabulary));
+  const classifyTokens = (tokens: Token[]): Understood => {
+    const ranked = model.rank(tokens);
     const bestGuess = ranked[0]?.intent ?? FALLBACK;
     const confidence = confidenceOf(ranked);
     return { intent: confidence >= CONFIDENCE_THRESHOLD ? bestGuess : FALLBACK, bestGuess, confidence };
   };
+  const classifyNormalized = (normalized: string) => classifyTokens(analyze(normalized, vocabulary));
 
   /**
    * A message, or a sentence of one: as a whole, or, when it reads as a courtesy, the question the
@@ -164,8 +163,10 @@ export function createClassifier(kb: KnowledgeBase): Classifier {
     const once = withoutCourtesy(normalized, raw);
     if (once === undefined) return whole;
     const rest = withoutCourtesy(once, raw) ?? once;
-    const question = classifyNormalized(rest);
-    const saysMore = contentWords(rest) >= SAYS_MORE_WORDS;
+    // Read once: the same tokens rank the rest and count its content words.
+    const tokens = analyze(rest, vocabulary);
+    const question = classifyTokens(tokens);
+    const saysMore = tokens.filter((token) => !token.stop).length >= SAYS_MORE_WORDS;
     if (isQuestion(question) && question.confidence >= (saysMore ? CONFIDENCE_THRESHOLD : SURE))
       return question;
     return saysMore ? { ...question, intent: FALLBACK } : whole;
