@@ -6,6 +6,12 @@ import type { TicketView } from '#events/tickets.ts';
 import { formatTime, h, replace } from '../shared/dom.ts';
 import type { Strings, WidgetLang } from './strings.ts';
 
+/** What a waiting ticket awaits, and until when, in words; empty for any other status. */
+export function awaitedText(s: Strings, lang: WidgetLang, ticket: TicketView): string {
+  const awaited = ticket.status === 'waiting' ? ticket.waitingFor : undefined;
+  return awaited ? s.waitingFor(awaited.what, awaited.until && formatTime(awaited.until, lang)) : '';
+}
+
 export class RequestsView {
   readonly element = h('div', { class: 'view requests' });
   private tickets: TicketView[] = [];
@@ -86,16 +92,7 @@ export class RequestsView {
               ' ',
               h('span', { class: `badge ${ticket.status}` }, ticket.statusLabel),
             ),
-            ticket.waitingFor
-              ? h(
-                  'p',
-                  {},
-                  s.waitingFor(
-                    ticket.waitingFor.what,
-                    ticket.waitingFor.until && formatTime(ticket.waitingFor.until, lang),
-                  ),
-                )
-              : null,
+            ticket.waitingFor ? h('p', {}, awaitedText(s, lang, ticket)) : null,
             ticket.rejectReason ? h('p', {}, s.rejectReason(ticket.rejectReason.reason)) : null,
             ticket.rejectReason?.alternatives?.length
               ? h(

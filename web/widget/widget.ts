@@ -24,11 +24,11 @@ import type { FeedbackRequestFrame, TicketsFrame, TicketView } from '#events/tic
 import { AttachmentLinks } from '../shared/attachment-links.ts';
 import { loadConfig, type PublicConfig } from '../shared/config.ts';
 import { ChatConnection, type ConnectionState, type Frame } from '../shared/connection.ts';
-import { formatTime, h, replace, uuid } from '../shared/dom.ts';
+import { h, replace, uuid } from '../shared/dom.ts';
 import { ATTACHMENT_STRINGS, type AttachmentStrings } from './attachment-strings.ts';
 import { AttachmentTray, isSettled, type PendingFile } from './attachment-tray.ts';
 import { IdentifyView } from './identify.ts';
-import { RequestsView } from './requests.ts';
+import { awaitedText, RequestsView } from './requests.ts';
 import { STRINGS, type Strings, type WidgetLang } from './strings.ts';
 import { Transcript } from './transcript.ts';
 import { VISIT_STRINGS } from './visit-strings.ts';
@@ -389,7 +389,9 @@ export class SupportChatElement extends HTMLElement {
         this.pushedTicket = ticket;
         this.renderStatus();
         this.announce(
-          [`${ticket.number}: ${ticket.statusLabel}`, this.awaitedText(ticket)].filter(Boolean).join('. '),
+          [`${ticket.number}: ${ticket.statusLabel}`, awaitedText(this.s, this.language, ticket)]
+            .filter(Boolean)
+            .join('. '),
         );
         break;
       }
@@ -888,7 +890,10 @@ export class SupportChatElement extends HTMLElement {
     if (state.state === 'operator') {
       // What the specialist waits for (a document, an answer), and until when: the citizen acts on it.
       const ticket = this.pushedTicket;
-      const awaited = ticket && ticket.ticketId === state.ticket?.ticketId ? this.awaitedText(ticket) : '';
+      const awaited =
+        ticket && ticket.ticketId === state.ticket?.ticketId
+          ? awaitedText(this.s, this.language, ticket)
+          : '';
       return [s.withOperator(state.operator?.displayName ?? s.operator), awaited].filter(Boolean).join('. ');
     }
     if (state.state === 'closed') {
@@ -918,14 +923,6 @@ export class SupportChatElement extends HTMLElement {
     } catch {
       // said with the next push
     }
-  }
-
-  /** What a waiting ticket awaits, and until when, in words; empty for any other status. */
-  private awaitedText(ticket: TicketView): string {
-    const awaited = ticket.status === 'waiting' ? ticket.waitingFor : undefined;
-    return awaited
-      ? this.s.waitingFor(awaited.what, awaited.until && formatTime(awaited.until, this.language))
-      : '';
   }
 
   private renderStatus(): void {
